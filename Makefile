@@ -1,0 +1,47 @@
+# cerite — the two commands (`make demo`, `make test`) and their friends.
+# Prerequisites: Python >= 3.10, a C++ compiler, make, perl. Everything else comes from PyPI into .venv.
+
+PYTHON  ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.cerite-installed
+# pytest-xdist workers; CI machines have two cores.
+JOBS    ?= auto
+
+.PHONY: help demo test test-all fpga fpga-all rtl lint bench clean distclean
+
+help:
+	@echo "make demo      run the demo on the simulated board (sets up .venv on first use)"
+	@echo "make test      run the regression (excludes the slow and fpga markers)"
+	@echo "make test-all  run everything, slow sweeps included"
+	@echo "make fpga      build the ICEBreaker small-profile bitstream (fpga marker)"
+	@echo "make rtl       regenerate the checked-in Verilog under rtl/"
+	@echo "make clean     remove built simulator models and test outputs"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+demo: $(STAMP)
+	$(BIN)/cerite demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n $(JOBS)
+
+test-all: $(STAMP)
+	$(BIN)/python -m pytest -n $(JOBS) -m "slow or not slow"
+
+fpga: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,fpga]'
+	$(BIN)/python -m pytest -n $(JOBS) -m fpga
+
+rtl: $(STAMP)
+	$(BIN)/cerite rtl
+
+clean:
+	rm -rf .cache/cerite build tests/__pycache__ sim_build
+
+distclean: clean
+	rm -rf $(VENV)
