@@ -16,13 +16,12 @@ dtype ``uint64`` when ``q < 2**32`` (one stage is a handful of vectorised numpy 
 products of two residues fit in 64 bits), dtype ``object`` holding exact Python ints otherwise.
 """
 
-import operator
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
-from .primes import _check_ntt_modulus, _minimal_psi, bit_reverse_indices
+from .primes import _as_int, _check_ntt_modulus, _minimal_psi, bit_reverse_indices
 from .reduction import barrett_constants
 
 __all__ = [
@@ -71,15 +70,6 @@ class NttContext:
 
 def _dtype(q):
     return np.dtype(np.uint64) if q < FAST_LIMIT else np.dtype(object)
-
-
-def _as_int(value, name):
-    if isinstance(value, bool):
-        raise TypeError(f"{name} must be an int, not bool")
-    try:
-        return operator.index(value)
-    except TypeError:
-        raise TypeError(f"{name} must be an int, not {type(value).__name__}") from None
 
 
 def _powers(x, n, q):
