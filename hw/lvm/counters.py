@@ -1,0 +1,49 @@
+"""Event counters of the learned MMU (docs/lvm-format.md, "Counters").
+
+Every counter is ``counter_bits`` wide and wraps. ``walk_cycles_total`` adds, and
+``walk_cycles_max`` keeps the largest, walk length: the number of cycles from the cycle after the
+TLB lookup that missed to the cycle the walker reports its result, inclusive.
+"""
+
+from amaranth.hdl import Module, Mux
+from amaranth.lib import data, wiring
+from amaranth.lib.wiring import In, Out
+
+from .layouts import EVENT_NAMES, CountersSignature
+
+__all__ = ["Counters"]
+
+
+class Counters(wiring.Component):
+    """Counters fed by one-cycle event strobes.
+
+    Ports
+    -----
+    events : In(StructLayout of :data:`~.layouts.EVENT_NAMES`)
+        Strobes; each set bit adds one to its counter.
+    walk_end : In(1), walk_cycles : In(counter_bits)
+        Strobe and length of a finished walk.
+    counters : Out(CountersSignature)
+        The counter registers (zero after reset).
+    """
+
+    def __init__(self, *, counter_bits):
+        super().__init__({
+            "events": In(data.StructLayout({name: 1 for name in EVENT_NAMES})),
+            "walk_end": In(1), "walk_cycles": In(counter_bits),
+            "counters": Out(CountersSignature(counter_bits=counter_bits)),
+        })
+
+    def elaborate(self, platform):
+        m = Module()
+        out = self.counters
+        for name in EVENT_NAMES:
+            with m.If(self.events[name]):
+                m.d.sync += getattr(out, name).eq(getattr(out, name) + 1)
+        with m.If(self.walk_end):
+            m.d.sync += [
+                out.walk_cycles_total.eq(out.walk_cycles_total + self.walk_cycles),
+                out.walk_cycles_max.eq(Mux(self.walk_cycles > out.walk_cycles_max,
+                                           self.walk_cycles, out.walk_cycles_max)),
+            ]
+        return m

@@ -1,0 +1,83 @@
+"""cocotb/Verilator runs of the learned-translation MMU against the golden model.
+
+Two designs are built (once per Verilog text, cached): the full profile (16-entry TLB and walk
+cache, 56-bit PA, parallel multiplier) and a stress configuration of the small profile with a
+2-entry TLB and a 2-entry walk cache (24-bit PA, serial multiplier). The cocotb tests live in
+``cerite.tb.lvm_mmu``; each run prints its seed (``CERITE_SEED`` reproduces it).
+"""
+
+import pytest
+
+from cerite.hw.lvm import FULL_PROFILE, SMALL_PROFILE, LearnedMMU
+from cerite.sim.cocotb import run_cocotb
+
+DESIGNS = {
+    "full": dict(FULL_PROFILE),
+    "stress": dict(SMALL_PROFILE, tlb_entries=2, lwc_entries=2),
+    "small": dict(SMALL_PROFILE),
+}
+
+
+def run(design, testcase, **params):
+    kwargs = DESIGNS[design]
+    hw = {k: kwargs[k] for k in ("tlb_entries", "lwc_entries", "asid_bits", "pa_bits",
+                                 "counter_bits")}
+    return run_cocotb(lambda: LearnedMMU(**kwargs), toplevel=f"lvm_mmu_{design}",
+                      test_module="cerite.tb.lvm_mmu", testcase=testcase,
+                      params={**hw, **params})
+
+
+@pytest.mark.parametrize("design,testcase", [
+    ("full", "page_sizes"),
+    ("full", "fault_matrix"),
+    ("full", "learned_misses"),
+    ("full", "flushes"),
+    ("stress", "fault_matrix"),
+    ("stress", "flushes"),
+    ("stress", "lwc_thrash"),
+])
+def test_directed(design, testcase):
+    run(design, testcase)
+
+
+RANDOM = [
+    # (design, layout, stream, requests, latency, backpressure, flush_p)
+    ("full", "process_like", "uniform", 200, "random:1:50", 0.0, 0.0),
+    ("full", "brk_heap", "zipf", 300, "fixed:10", 0.5, 0.05),
+    ("full", "huge_pages", "sequential", 200, "stall", 0.3, 0.0),
+    ("stress", "mmap_arenas", "zipf", 200, "random:1:50", 0.2, 0.05),
+]
+
+
+@pytest.mark.parametrize("design,layout,stream,requests,latency,backpressure,flush_p", RANDOM,
+                         ids=[f"{r[0]}-{r[1]}-{r[2]}" for r in RANDOM])
+def test_random(design, layout, stream, requests, latency, backpressure, flush_p):
+    run(design, "random_stream", layout=layout, stream=stream, requests=requests,
+        latency=latency, backpressure=backpressure, flush_p=flush_p)
+
+
+SLOW_LAYOUTS = ["brk_heap", "mmap_arenas", "large_mmap", "huge_pages", "thread_stacks",
+                "pie_aslr", "random_sparse", "stride2", "alternating_sizes", "process_like"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("design", ["full", "stress"])
+@pytest.mark.parametrize("layout", SLOW_LAYOUTS)
+@pytest.mark.parametrize("stream", ["uniform", "zipf", "sequential"])
+def test_random_long(design, layout, stream):
+    run(design, "random_stream", layout=layout, stream=stream, requests=1500,
+        latency="random:1:50", backpressure=0.2, flush_p=0.02, seed_layout=7)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("testcase", ["page_sizes", "fault_matrix", "learned_misses", "flushes",
+                                      "lwc_thrash"])
+def test_small_profile_directed(testcase):
+    run("small", testcase)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stream", ["uniform", "zipf", "sequential"])
+def test_small_profile_random(stream):
+    run("small", "random_stream", layout="process_like", stream=stream, requests=1500,
+        latency="stall", backpressure=0.3, flush_p=0.02)
