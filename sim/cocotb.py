@@ -19,6 +19,8 @@ import uuid
 from pathlib import Path
 from xml.etree import ElementTree
 
+from cocotb_tools.runner import get_runner
+
 from .models import build_cocotb_model, cache_dir
 from .verilog import generate_verilog
 
@@ -80,8 +82,6 @@ def run_cocotb(factory, *, toplevel, test_module, params=None, testcase=None, se
     become ``PARAM_<NAME>`` environment variables. ``testcase`` selects cocotb tests by name.
     Returns a :class:`CocotbResult`; raises ``AssertionError`` if a test failed or none ran.
     """
-    from cocotb_tools.runner import get_runner
-
     params = dict(params or {})
     params_key = tuple(sorted((k, repr(v)) for k, v in params.items()))
     verilog_text = _design_verilog(toplevel, params_key, factory)

