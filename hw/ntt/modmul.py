@@ -20,7 +20,7 @@ from amaranth.lib.wiring import In, Out
 
 from ...ntt.reduction import SOLINAS_Q
 
-__all__ = ["ModMul", "REDUCERS"]
+__all__ = ["ModMul", "ModularReducer", "REDUCERS"]
 
 #: Reducer names accepted by :class:`ModMul` (and by the NTT array).
 REDUCERS = ("barrett", "montgomery", "solinas")
@@ -73,13 +73,7 @@ class ModMul(wiring.Component):
         self._reducer = reducer
         self._pipeline_depth = pipeline_depth
 
-        members = {
-            "en": In(1),
-            "a": In(width),
-            "b": In(width),
-            "q": In(width),
-            "r": Out(width),
-        }
+        members = {"en": In(1), **self._operand_ports(width), "q": In(width), "r": Out(width)}
         if reducer == "barrett":
             members["mu"] = In(width + 1)
             members["k"] = In(range(width + 1))
@@ -103,6 +97,14 @@ class ModMul(wiring.Component):
     def latency(self):
         """Cycles of ``en = 1`` from operands to result."""
         return self._pipeline_depth
+
+    @staticmethod
+    def _operand_ports(width):
+        return {"a": In(width), "b": In(width)}
+
+    def _product(self):
+        """The value step 0 starts from: the full product of the operands."""
+        return self.a * self.b
 
     def _registered_after(self):
         """Steps after which a register stage sits: always the last, then the multipliers'."""
@@ -145,7 +147,7 @@ class ModMul(wiring.Component):
         k_plus_1 = Signal(range(w + 2))
         m.d.comb += [k_minus_1.eq(self.k - 1), k_plus_1.eq(self.k + 1)]
 
-        x = stage(x=self.a * self.b)
+        x = stage(x=self._product())
         # x < q**2 < 2**(2k), so x >> (k-1) < 2**(k+1) fits width + 1 bits.
         x_hi = (x >> k_minus_1)[:w + 1]
         # Only the low width + 2 bits of x matter from here on: r = x - qhat*q lies in [0, 3q).
@@ -157,7 +159,7 @@ class ModMul(wiring.Component):
 
     def _montgomery(self, m, stage):
         w = self._width
-        x = stage(x=self.a * self.b)
+        x = stage(x=self._product())
         mq, x = stage(m=(x[:w] * self.qprime)[:w], x=x)
         # (x + m*q) is a multiple of R = 2**w; t = (x + m*q) / R < 2q.
         t = stage(t=((x + mq * self.q) >> w)[:w + 1])
@@ -170,9 +172,26 @@ class ModMul(wiring.Component):
             hi, lo = value[32:], value[:32]
             return (lo + (hi << 20) - hi)[:bits_out]
 
-        x = stage(x=self.a * self.b)
+        x = stage(x=self._product())
         # Bounds as in cerite.ntt.reduction.solinas_reduce: < 2**52 + 2**32, < 2**40 + 2**32,
         # then < 2**32 + 2**28 < 2q.
         f1 = stage(fold1=fold(x, 53))
         f3 = stage(fold3=fold(fold(f1, 41), 33))
         return stage(result=Mux(f3 >= q, f3 - q, f3)[:32])
+
+
+class ModularReducer(ModMul):
+    """The reduction pipeline of :class:`ModMul` on its own: ``x`` in place of ``a * b``.
+
+    Same parameters, context ports, latency and result as :class:`ModMul`, with input
+    ``x: In(2 * width)`` (``x < q**2``; for Montgomery ``x < q * 2**width``). It exists so that the
+    reduction logic, which every butterfly shares, can be proved correct for every ``x`` without
+    the solver having to reason through the multiplier.
+    """
+
+    @staticmethod
+    def _operand_ports(width):
+        return {"x": In(2 * width)}
+
+    def _product(self):
+        return self.x

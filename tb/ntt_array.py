@@ -1,0 +1,364 @@
+"""cocotb testbench of the NTT butterfly array (``cerite.hw.ntt.array.NTTArray``).
+
+Implements the verification plan of ``spec``: docs/ntt.md ("Why it exists", "Known-answer
+vectors": stimulus classes of the Intel hexl-fpga tests) on the generated Verilog.
+
+- Driver (:class:`TB`): commands on the control ports, coefficients and context words into the
+  ``i`` stream (:class:`cerite.tb.common.StreamSource`, optionally with random idle cycles), a
+  sink on ``o`` (optionally with random back-pressure).
+- Monitor (:class:`OutputMonitor`): every transfer on ``o``, sampled at the clock edges on its own;
+  the completion of every command with its ``cycles`` count.
+- Golden model (:class:`GoldenSlots`): ``cerite.ntt.golden`` applied to the slots, op by op.
+- Scoreboard (:class:`Scoreboard`): after every data operation the slot is unloaded and every
+  coefficient compared, in order, with the golden model.
+
+Parameters (``PARAM_*``): ``log_n``, ``width``, ``lanes``, ``reducer``, ``beat``, ``slots``, the
+expected cycle counts ``{load,unload,ntt,intt,pwmul,context}_cycles`` and ``info``, ``kinds``
+(comma-separated stimulus classes) and ``schoolbook_max`` (largest N checked against the O(N^2)
+product; larger N use ``golden.poly_mul``).
+"""
+
+import collections
+import random
+
+import cocotb
+from cocotb.triggers import FallingEdge, ReadOnly, RisingEdge
+
+from cerite.hw.ntt.context import hw_context_words
+from cerite.hw.ntt.ops import Cause, Op
+from cerite.ntt import golden
+from cerite.ntt.primes import find_ntt_primes
+from cerite.ntt.reduction import SOLINAS_Q
+from cerite.ntt.rns import RnsBasis, from_rns, to_rns
+from cerite.tb.common import StreamSink, StreamSource, pack, param, random_pattern, start, unpack
+
+KINDS = ("random", "ramp", "zeros", "ones", "impulse", "q-1")
+
+
+def ints(values):
+    return [int(v) for v in values]
+
+
+def stimulus(kind, n, q, rng):
+    """One of the stimulus classes (random, ramp, all zeros, all ones, impulse, all q-1)."""
+    if kind == "random":
+        return [rng.randrange(q) for _ in range(n)]
+    if kind == "ramp":
+        return [i % q for i in range(n)]
+    if kind == "zeros":
+        return [0] * n
+    if kind == "ones":
+        return [1] * n
+    if kind == "impulse":
+        return [1] + [0] * (n - 1)
+    if kind == "q-1":
+        return [q - 1] * n
+    raise ValueError(f"unknown stimulus class {kind!r}")
+
+
+class GoldenSlots:
+    """Golden model of the array's slots for one context ``(q, psi)``."""
+
+    def __init__(self, slots):
+        self.slots = [None] * slots
+        self.q = self.psi = None
+
+    def context(self, q, psi):
+        self.q, self.psi = q, psi
+
+    def apply(self, op, slot_a, slot_b=0, words=None):
+        q, psi, s = self.q, self.psi, self.slots
+        if op == Op.LOAD:
+            s[slot_a] = ints(words)
+        elif op == Op.NTT:
+            s[slot_a] = ints(golden.ntt_forward(s[slot_a], q, psi))
+        elif op == Op.INTT:
+            s[slot_a] = ints(golden.ntt_inverse(s[slot_a], q, psi))
+        elif op == Op.PWMUL:
+            s[slot_a] = ints(golden.pointwise_mul(s[slot_a], s[slot_b], q))
+        return list(s[slot_a])
+
+
+class Scoreboard:
+    """In-order comparison of every unloaded coefficient with the golden model."""
+
+    def __init__(self, log):
+        self.log = log
+        self.expected = collections.deque()
+        self.coefficients = 0
+        self.unloads = 0
+
+    def expect(self, label, values):
+        self.expected.append((label, ints(values)))
+
+    def observe(self, values):
+        assert self.expected, f"unexpected UNLOAD data: {values[:8]}..."
+        label, want = self.expected.popleft()
+        assert len(values) == len(want), f"{label}: {len(values)} coefficients, want {len(want)}"
+        for index, (got, exp) in enumerate(zip(values, want)):
+            assert got == exp, f"{label}: coefficient {index} is {got}, want {exp}"
+        self.coefficients += len(values)
+        self.unloads += 1
+
+    def finish(self):
+        assert not self.expected, f"{len(self.expected)} expected UNLOADs never came"
+        self.log.info("scoreboard: %d UNLOADs, %d coefficients checked", self.unloads,
+                      self.coefficients)
+
+
+class OutputMonitor:
+    """Collects the words of ``count`` transfers on ``o`` (valid and ready high at an edge)."""
+
+    def __init__(self, dut, width, beat):
+        self.dut, self.width, self.beat = dut, width, beat
+
+    async def collect(self, count):
+        dut = self.dut
+        words = []
+        while len(words) < count * self.beat:
+            await RisingEdge(dut.clk)
+            await ReadOnly()
+            if dut.o__valid.value and dut.o__ready.value:
+                words += unpack(dut.o__payload.value, self.width, self.beat)
+        return words
+
+
+class TB:
+    """Driver + monitor + golden model + scoreboard around one NTTArray."""
+
+    def __init__(self, dut, *, stall=False, seed=0):
+        self.dut = dut
+        self.log = dut._log
+        self.log_n = param("log_n")
+        self.n = 1 << self.log_n
+        self.width = param("width")
+        self.lanes = param("lanes")
+        self.reducer = param("reducer", str)
+        self.beat = param("beat")
+        self.slots = param("slots")
+        self.expected_cycles = {op: param(f"{op.name.lower()}_cycles") for op in Op}
+        self.stall = stall
+        self.rng = random.Random(seed)
+        idle = random_pattern(seed + 1, 0.3) if stall else None
+        backpressure = random_pattern(seed + 2, 0.3) if stall else None
+        self.source = StreamSource(dut, "i", idle=idle)
+        self.sink = StreamSink(dut, "o", backpressure=backpressure)
+        self.monitor = OutputMonitor(dut, self.width, self.beat)
+        self.model = GoldenSlots(self.slots)
+        self.scoreboard = Scoreboard(self.log)
+        self.cycles = collections.defaultdict(list)
+        dut.start.value = 0
+        dut.abort.value = 0
+        dut.op.value = 0
+        dut.slot_a.value = 0
+        dut.slot_b.value = 0
+
+    async def reset(self):
+        await start(self.dut)
+
+    # -- driver ---------------------------------------------------------------------------------
+
+    async def command(self, op, slot_a=0, slot_b=0):
+        """Pulse ``start`` for one cycle with ``op``/``slot_a``/``slot_b``."""
+        dut = self.dut
+        dut.op.value = int(op)
+        dut.slot_a.value = slot_a
+        dut.slot_b.value = slot_b
+        dut.start.value = 1
+        await RisingEdge(dut.clk)
+        dut.start.value = 0
+
+    async def finish(self):
+        """Wait for the command to finish; return ``(done, error, cause, cycles)``."""
+        dut = self.dut
+        await ReadOnly()
+        if dut.busy.value:
+            await FallingEdge(dut.busy)
+            await ReadOnly()
+        status = (int(dut.done.value), int(dut.error.value), Cause(int(dut.cause.value)),
+                  int(dut.cycles.value))
+        await RisingEdge(dut.clk)
+        return status
+
+    async def send_words(self, words):
+        beats = [pack(words[k:k + self.beat], self.width) for k in range(0, len(words), self.beat)]
+        await self.source.send_all(beats)
+
+    async def run(self, op, slot_a=0, slot_b=0, words=None, *, check=True):
+        """Run one command to completion through the driver and, for UNLOAD, the monitor."""
+        await self.command(op, slot_a, slot_b)
+        if words is not None:
+            await self.send_words(words)
+        unloaded = None
+        if op == Op.UNLOAD:
+            count = self.n // self.beat
+            watch = cocotb.start_soon(self.monitor.collect(count))
+            received = []
+            for _ in range(count):
+                received += unpack(await self.sink.recv(), self.width, self.beat)
+            unloaded = await watch
+            assert unloaded == received, "monitor and sink disagree"
+        done, error, cause, cycles = await self.finish()
+        assert (done, error, cause) == (1, 0, Cause.NONE), \
+            f"{Op(op).name}: done={done} error={error} cause={cause.name}"
+        self.cycles[Op(op)].append(cycles)
+        exact = op not in (Op.LOAD, Op.UNLOAD, Op.CONTEXT) or not self.stall
+        if check and exact:
+            assert cycles == self.expected_cycles[Op(op)], \
+                f"{Op(op).name} took {cycles} cycles, want {self.expected_cycles[Op(op)]}"
+        return unloaded
+
+    # -- operations with the golden model and the scoreboard -----------------------------------
+
+    async def context(self, q, psi=None):
+        words = hw_context_words((q, self.n, psi), width=self.width, reducer=self.reducer)
+        await self.run(Op.CONTEXT, words=words)
+        assert self.dut.ctx_valid.value == 1
+        self.model.context(q, psi)
+
+    async def op(self, op, slot_a=0, slot_b=0, words=None, label=""):
+        """Run a data operation, then UNLOAD ``slot_a`` and score every coefficient."""
+        want = self.model.apply(op, slot_a, slot_b, words)
+        if op != Op.UNLOAD:
+            await self.run(op, slot_a, slot_b, words)
+        self.scoreboard.expect(f"{label}{Op(op).name} slot {slot_a}", want)
+        self.scoreboard.observe(await self.run(Op.UNLOAD, slot_a))
+        return want
+
+
+def stall_seed(stall):
+    return cocotb.RANDOM_SEED + (1000 if stall else 0)
+
+
+@cocotb.test()
+@cocotb.parametrize(stall=[False, True])
+async def stimulus_classes(dut, stall):
+    """Every stimulus class: LOAD, NTT (vs golden), INTT (== input); equal cycle counts."""
+    tb = TB(dut, stall=stall, seed=stall_seed(stall))
+    await tb.reset()
+    q = SOLINAS_Q if tb.reducer == "solinas" else find_ntt_primes(tb.n, tb.width, 1)[0]
+    await tb.context(q)
+    kinds = param("kinds", str, ",".join(KINDS)).split(",")
+    for kind in kinds:
+        x = stimulus(kind, tb.n, q, tb.rng)
+        await tb.op(Op.LOAD, 0, words=x, label=f"{kind}: ")
+        fwd = await tb.op(Op.NTT, 0, label=f"{kind}: ")
+        if kind == "impulse":
+            assert fwd == [1] * tb.n          # NTT of the impulse is all ones
+        back = await tb.op(Op.INTT, 0, label=f"{kind}: ")
+        assert back == x, f"{kind}: INTT(NTT(x)) != x in the golden model"
+    tb.scoreboard.finish()
+    for op in (Op.NTT, Op.INTT):
+        assert len(set(tb.cycles[op])) == 1, f"{op.name} cycles depend on data: {tb.cycles[op]}"
+    tb.log.info("cycles: NTT %d, INTT %d, LOAD %s, UNLOAD %s", tb.cycles[Op.NTT][0],
+                tb.cycles[Op.INTT][0], sorted(set(tb.cycles[Op.LOAD])),
+                sorted(set(tb.cycles[Op.UNLOAD])))
+
+
+@cocotb.test()
+@cocotb.parametrize(stall=[False, True])
+async def polynomial_product(dut, stall):
+    """The documented sequence LOAD a, LOAD b, NTT a, NTT b, PWMUL, INTT, UNLOAD vs schoolbook."""
+    tb = TB(dut, stall=stall, seed=stall_seed(stall) + 7)
+    await tb.reset()
+    q = SOLINAS_Q if tb.reducer == "solinas" else find_ntt_primes(tb.n, tb.width, 1)[0]
+    await tb.context(q)
+    a = stimulus("random", tb.n, q, tb.rng)
+    b = stimulus("random", tb.n, q, tb.rng)
+    await tb.op(Op.LOAD, 0, words=a)
+    await tb.op(Op.LOAD, 1, words=b)
+    await tb.op(Op.NTT, 0)
+    await tb.op(Op.NTT, 1)
+    await tb.op(Op.PWMUL, 0, 1)
+    product = await tb.op(Op.INTT, 0)
+    if tb.n <= param("schoolbook_max", int, 4096):
+        reference = ints(golden.negacyclic_schoolbook(a, b, q))
+    else:
+        reference = ints(golden.poly_mul(a, b, q))
+    assert product == reference, "golden model product differs from the reference product"
+    tb.scoreboard.finish()
+
+
+@cocotb.test()
+@cocotb.parametrize(stall=[False, True])
+async def two_moduli(dut, stall):
+    """Two RNS limbs loaded one after the other, every operation scored; by the CRT the limbs
+    recombine to the big-integer negacyclic product modulo ``Q = q0 * q1``.
+
+    With the fixed Solinas modulus the second limb is the same ``q`` with another root ``psi``
+    (the context reload is exercised; the product must not change)."""
+    tb = TB(dut, stall=stall, seed=stall_seed(stall) + 11)
+    await tb.reset()
+    if tb.reducer == "solinas":
+        psi = golden.make_context(SOLINAS_Q, tb.n).psi
+        limbs = [(SOLINAS_Q, None), (SOLINAS_Q, pow(psi, 3, SOLINAS_Q))]
+        big_q = SOLINAS_Q
+    else:
+        bits = tb.width
+        while True:       # the two largest NTT primes that fit the width
+            try:
+                primes = find_ntt_primes(tb.n, bits, 2)
+                break
+            except ValueError:
+                bits -= 1
+        limbs = [(p, None) for p in primes]
+        big_q = primes[0] * primes[1]
+    a = [tb.rng.randrange(big_q) for _ in range(tb.n)]
+    b = [tb.rng.randrange(big_q) for _ in range(tb.n)]
+    products = []
+    for q, psi in limbs:
+        label = f"q={q} psi={psi}: "
+        await tb.context(q, psi)
+        await tb.op(Op.LOAD, 0, words=[x % q for x in a], label=label)
+        await tb.op(Op.LOAD, 1, words=[x % q for x in b], label=label)
+        await tb.op(Op.NTT, 0, label=label)
+        await tb.op(Op.NTT, 1, label=label)
+        await tb.op(Op.PWMUL, 0, 1, label=label)
+        products.append(await tb.op(Op.INTT, 0, label=label))
+    tb.scoreboard.finish()
+    if tb.reducer == "solinas":
+        assert products[0] == products[1], "the product must not depend on psi"
+        return
+    basis = RnsBasis([q for q, _ in limbs], tb.n)
+    combined = [int(x) for x in from_rns(products, basis)]
+    assert [ints(limb) for limb in to_rns(combined, basis)] == products
+    # Independent check: the big-integer negacyclic product, reduced mod Q, on a few coefficients.
+    for k in sorted({0, 1, tb.n // 2, tb.n - 1}):
+        c = sum(a[i] * b[k - i] for i in range(k + 1)) \
+            - sum(a[i] * b[k + tb.n - i] for i in range(k + 1, tb.n))
+        assert combined[k] == c % big_q, f"coefficient {k} of the RNS product"
+
+
+@cocotb.test()
+async def status_and_errors(dut):
+    """Parameters readable; rejected commands (NO_CONTEXT, BAD_OP, BAD_SLOT, BUSY) are ignored and
+    leave the running operation undisturbed."""
+    tb = TB(dut, seed=cocotb.RANDOM_SEED + 13)
+    await tb.reset()
+    assert int(dut.info.value) == param("info")
+    assert (int(dut.busy.value), int(dut.done.value), int(dut.error.value)) == (0, 0, 0)
+
+    async def rejected(op, slot_a=0, slot_b=0):
+        await tb.command(op, slot_a, slot_b)
+        return await tb.finish()
+
+    assert (await rejected(Op.NTT))[:3] == (0, 1, Cause.NO_CONTEXT)
+    q = SOLINAS_Q if tb.reducer == "solinas" else find_ntt_primes(tb.n, tb.width, 1)[0]
+    await tb.context(q)
+    assert (await rejected(0))[:3] == (0, 1, Cause.BAD_OP)
+    assert (await rejected(7))[:3] == (0, 1, Cause.BAD_OP)
+    assert (await rejected(Op.LOAD, tb.slots))[:3] == (0, 1, Cause.BAD_SLOT)
+    assert (await rejected(Op.PWMUL, 0, tb.slots))[:3] == (0, 1, Cause.BAD_SLOT)
+
+    x = stimulus("random", tb.n, q, tb.rng)
+    await tb.op(Op.LOAD, 0, words=x)
+    tb.model.apply(Op.NTT, 0)
+    await tb.command(Op.NTT, 0)
+    await RisingEdge(dut.clk)
+    await tb.command(Op.INTT, 0)            # while busy: ignored
+    await tb.command(Op.LOAD, 1)
+    done, error, cause, cycles = await tb.finish()
+    assert (done, error, cause, cycles) == (1, 1, Cause.BUSY, tb.expected_cycles[Op.NTT])
+    tb.scoreboard.expect("NTT with commands while busy", tb.model.slots[0])
+    tb.scoreboard.observe(await tb.run(Op.UNLOAD, 0))
+    tb.scoreboard.finish()
