@@ -54,6 +54,19 @@ def _cmd_rtl(args):
     return 0
 
 
+def _cmd_regmap(args):
+    from .regmap import regmap_is_current, write_regmap
+    if args.check:
+        current = regmap_is_current()
+        _emit(args, {"current": current},
+              "the host register map is current" if current else
+              "software/regmap_generated.py is stale: run `cerite regmap`")
+        return 0 if current else 1
+    path = write_regmap()
+    _emit(args, {"written": str(path)}, f"wrote {path}")
+    return 0
+
+
 def _cmd_lint(args):
     from .hw.designs import STANDARD_DESIGNS
     from .sim.lint import lint_verilog
@@ -116,6 +129,10 @@ def _parser():
     p.add_argument("--out", help="output folder (default: rtl/ of this checkout)")
     p.add_argument("--check", action="store_true",
                    help="only report files that are stale; exit 1 if any")
+
+    p = with_json(command("regmap", _cmd_regmap,
+                          "regenerate the host register map from the Amaranth register blocks"))
+    p.add_argument("--check", action="store_true", help="only check it is current; exit 1 if not")
 
     with_json(command("lint", _cmd_lint,
                       "Verilator --lint-only -Wall of every standard configuration"))

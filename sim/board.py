@@ -1,0 +1,137 @@
+"""The simulated board: the SoC's Verilog, Verilated with a small C++ main into one executable.
+
+``spec/soc.md``, "Simulated board". The board (``board_main.cpp``, package data next to this file)
+bridges the SoC's UART pins to stdin/stdout, so the host driver's ``sim`` transport talks to it
+with the same bytes as to a real board's serial port. It runs the SoC at 12 MHz nominal with a
+3 Mbaud UART (4 clock cycles per bit, like the ICEBreaker), sleeps while the SoC is idle and exits
+when stdin closes.
+
+Builds are cached under ``cerite.sim.models.cache_dir()/boards``, keyed by a digest of the
+Verilog, the C++ source, the Verilator version and the build options; the first process builds
+under a file lock and leaves a ``BUILT`` marker, every other one reuses the build.
+"""
+
+import functools
+import os
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from .models import cache_dir, file_lock
+from .toolchain import verilator_env, verilator_version
+from .verilog import generate_verilog, verilog_digest
+
+__all__ = ["BOARD_TOP", "SIM_CLK_FREQ", "SIM_BAUD", "SIM_FRAME_TIMEOUT", "BUILD_ARGS",
+           "BoardBuild", "board_soc", "board_verilog", "build_board", "board_command"]
+
+#: Verilog module name of the simulated SoC (the C++ main includes ``V<BOARD_TOP>.h``).
+BOARD_TOP = "cerite_soc"
+#: Nominal clock of the simulated board (it only sets the timeouts in cycles).
+SIM_CLK_FREQ = 12_000_000
+#: UART rate of the simulated board: 4 cycles per bit at SIM_CLK_FREQ.
+SIM_BAUD = 3_000_000
+#: Seconds at the nominal clock after which a partly received request is dropped (shorter than
+#: on the boards, whose USB bridges pause between packets; the simulated pipe does not).
+SIM_FRAME_TIMEOUT = 0.002
+#: Verilator options of every board build (tracing adds ``--trace``). Amaranth's output trips
+#: some of Verilator's style warnings; lint is a test of its own.
+BUILD_ARGS = ("--cc", "--exe", "--build", "-O3", "--x-assign", "fast", "--x-initial", "fast",
+              "--noassert", "-Wno-fatal", "-Wno-lint", "-Wno-style",
+              "-MAKEFLAGS", "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2")
+_BINARY = "cerite-board"
+
+
+@dataclass(frozen=True)
+class BoardBuild:
+    """A built simulated board: run ``path`` (see :func:`board_command`)."""
+    path: Path
+    directory: Path
+    key: str
+    profile: str
+    divisor: int
+    trace: bool
+    built_now: bool
+
+
+def board_soc(profile="full"):
+    """The SoC of the simulated board (a fresh :class:`~cerite.hw.soc.top.SoC`)."""
+    from ..hw.soc.top import SoC, get_profile
+    profile = get_profile(profile)  # a wrong name fails before any design object is made
+    return SoC(profile=profile, clk_freq=SIM_CLK_FREQ, baud=SIM_BAUD,
+               frame_timeout=SIM_FRAME_TIMEOUT)
+
+
+@functools.cache
+def board_verilog(profile="full"):
+    """``(verilog_text, divisor)`` of the simulated board's SoC (generated once per process)."""
+    soc = board_soc(profile)
+    return generate_verilog(soc, BOARD_TOP), soc.divisor
+
+
+def _main_source():
+    return resources.files(__package__).joinpath("board_main.cpp").read_text()
+
+
+def build_board(*, profile="full", trace=False, progress=None):
+    """Return the simulated board of ``profile``, building it only if it is not cached.
+
+    ``trace=True`` builds the variant that can write a VCD. ``progress`` (a callable taking a
+    message) hears about a build that actually runs; ``None`` stays quiet.
+    """
+    verilog, divisor = board_verilog(profile)
+    source = _main_source()
+    args = BUILD_ARGS + (("--trace", "-CFLAGS", "-DCERITE_TRACE") if trace else ())
+    key = verilog_digest(verilog, source, verilator_version(), *args)
+    boards = cache_dir() / "boards"
+    directory = boards / f"{profile}{'-trace' if trace else ''}-{key}"
+    binary = directory / "obj" / _BINARY
+    marker = directory / "BUILT"
+
+    def result(built_now):
+        return BoardBuild(path=binary, directory=directory, key=key, profile=profile,
+                          divisor=divisor, trace=trace, built_now=built_now)
+
+    if marker.exists():
+        return result(False)
+    with file_lock(boards / f"{directory.name}.lock"):
+        if marker.exists():
+            return result(False)
+        if directory.exists():
+            shutil.rmtree(directory)
+        directory.mkdir(parents=True)
+        (directory / f"{BOARD_TOP}.v").write_text(verilog)
+        (directory / "board_main.cpp").write_text(source)
+        if progress is not None:
+            progress(f"building the simulated board ({profile} profile) with Verilator; the "
+                     f"first build takes a minute or two")
+        started = time.monotonic()
+        jobs = str(max(1, min(4, os.cpu_count() or 1)))
+        command = ["verilator", *args, "--top-module", BOARD_TOP, "--Mdir", "obj",
+                   "--build-jobs", jobs, "-o", _BINARY, f"{BOARD_TOP}.v", "board_main.cpp"]
+        log = directory / "build.log"
+        with open(log, "w") as handle:
+            done = subprocess.run(command, cwd=directory, env=verilator_env(), stdout=handle,
+                                  stderr=subprocess.STDOUT)
+        if done.returncode != 0 or not binary.exists():
+            tail = "\n".join(log.read_text(errors="replace").splitlines()[-20:])
+            raise RuntimeError(f"building the simulated board failed (see {log}):\n{tail}")
+        marker.write_text(key + "\n")
+        if progress is not None:
+            progress(f"simulated board built in {time.monotonic() - started:.0f} s")
+    return result(True)
+
+
+def board_command(build, *, trace=None, linger=None):
+    """The command line that runs ``build``; ``trace`` names a VCD file (needs a tracing build).
+    """
+    if trace is not None and not build.trace:
+        raise ValueError("trace needs a board built with build_board(trace=True)")
+    command = [str(build.path), "--divisor", str(build.divisor)]
+    if linger is not None:
+        command += ["--linger", str(int(linger))]
+    if trace is not None:
+        command += ["--trace", str(trace)]
+    return command
