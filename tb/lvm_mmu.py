@@ -12,28 +12,42 @@ walk of the RISC-V Privileged Architecture):
   walk's memory-access sequence equals the golden ``reads``, and at the end every counter equals
   the golden counter (``walk_cycles_*``: consistency only, they exist in hardware only).
 
+Two tests replay real address spaces: ``process_replay`` (a live process's pages, read from
+``/proc`` by the pytest side and passed as a file of :func:`cerite.lvm.bench.save_mappings`) and
+``bench_stream``, the measurement run of :mod:`cerite.lvm.bench` (accesses per walk, cycles per
+translation at fixed memory latencies, TLB and walk-cache hit rates), which keeps every scoreboard.
+
 Parameters (``PARAM_*``): ``tlb_entries``, ``lwc_entries``, ``asid_bits``, ``pa_bits`` of the
 design; per test ``seed_layout``, ``layout``, ``stream``, ``requests``, ``latency``,
-``backpressure``, ``flush_p`` (see each test).
+``backpressure``, ``flush_p``, ``mappings``, ``bench_spec``, ``bench_out`` (see each test).
 """
 
 import dataclasses
+import json
 import random
+import time
 
 import cocotb
-from cocotb.triggers import ReadOnly, RisingEdge
+from cocotb.simtime import get_sim_time
+from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
 
 from cerite.lvm import mapping as layouts
+from cerite.lvm.bench import load_mappings
 from cerite.lvm.golden import COUNTER_NAMES, FLUSH_KINDS, MmuConfig, MmuModel, MmuParams
 from cerite.lvm.index import build_index
 from cerite.lvm.memory import MemoryImage
 from cerite.lvm.radix import build_radix
-from cerite.tb.common import StreamSink, StreamSource, param, random_pattern, soon, start
+from cerite.tb.common import (CLOCK_PERIOD_NS, StreamSink, StreamSource, param, random_pattern,
+                               soon, start)
 
 #: Regions of the radix tables and the learned index: below 2**24 so that every profile
 #: (the small one has 24-bit physical addresses) can reach them.
 PT_REGION = (0x10_0000, 0x60_0000)
 INDEX_REGION = (0x70_0000, 0x80_0000)
+#: Regions for big worlds (real processes, the benchmark's full-size layouts): below the
+#: mappings' frames (PA 2**32 and up), for designs with ``pa_bits >= 30``.
+BIG_PT_REGION = (0x1000_0000, 0x1000_0000)
+BIG_INDEX_REGION = (0x2000_0000, 0x1000_0000)
 VA_MASK = (1 << 39) - 1
 
 
@@ -51,6 +65,11 @@ class MemoryModel:
         self.rng = rng
         self.errors = set(errors)
         self.log = []
+        self.set_latency(latency)
+
+    def set_latency(self, latency):
+        """Switch the latency mode (``fixed:N``, ``random:LO:HI`` or ``stall``) between
+        accesses."""
         kind, *args = latency.split(":")
         if kind not in ("fixed", "random", "stall"):
             raise ValueError(f"latency must be fixed:N, random:LO:HI or stall, not {latency!r}")
@@ -91,8 +110,9 @@ class MemoryModel:
             assert addr % 8 == 0, f"unaligned memory request {addr:#x}"
             self.log.append((addr, words))
             for beat in range(words):
-                for _ in range(self.delay(beat)):
-                    await RisingEdge(dut.clk)
+                delay = self.delay(beat)
+                if delay:
+                    await ClockCycles(dut.clk, delay)
                 a = addr + 8 * beat
                 dut.mem_resp__payload.value = self.image.read_word(a) | (a in self.errors) << 64
                 dut.mem_resp__valid.value = 1
@@ -140,10 +160,26 @@ class MmuBench:
         self.checked = 0
         self.sources = {}       # (source, fault, size) -> responses
         self.flush_log = []     # (kind, sent during a walk)
+        self.last_cycles = None  # clock edges from the request's transfer to the response's
 
     async def start(self):
         await start(self.dut)
         soon(self.memory.run())
+
+    async def reload(self, image, config, *, latency):
+        """Reset the design and start a fresh golden model over ``image`` and ``config``, with
+        the memory ``latency`` mode: a new measurement between requests (nothing in flight)."""
+        dut = self.dut
+        dut.rst.value = 1
+        await ClockCycles(dut.clk, 2)
+        self.model = MmuModel(golden_params(), image, config,
+                              image_errors=self.memory.errors)
+        self.memory.image = image
+        self.memory.set_latency(latency)
+        self.memory.log.clear()
+        self.drive_config(config)
+        dut.rst.value = 0
+        await RisingEdge(dut.clk)
 
     def drive_config(self, config):
         dut = self.dut
@@ -183,6 +219,7 @@ class MmuBench:
         dut = self.dut
         first = len(self.memory.log)
         await self.req.send(va | access << 39 | user << 41)
+        sent_ns = get_sim_time("ns")
         during = False
         if flush is not None:
             while True:
@@ -197,6 +234,7 @@ class MmuBench:
             if during:
                 await self.flush_src.send(self.flush_payload(*flush))
         word = await self.resp.recv()
+        self.last_cycles = round((get_sim_time("ns") - sent_ns) / CLOCK_PERIOD_NS)
         want = self.model.translate(va, access, user, drop_fill=during)
         p = self.pa_bits
         got = (word & ((1 << p) - 1), word >> p & 3, word >> (p + 2) & 3, word >> (p + 4) & 3)
@@ -243,15 +281,22 @@ class MmuBench:
 # Worlds: mappings written as radix tables and a learned index into one image
 
 
-def build_world(mappings, *, max_levels=3, asid=1):
-    """Radix tables and a learned index of ``mappings``; returns ``(image, config, index)``."""
+def build_world(mappings, *, max_levels=3, asid=1, big=False, radix_out=None):
+    """Radix tables and a learned index of ``mappings``; returns ``(image, config, index)``.
+
+    ``big`` places them in :data:`BIG_PT_REGION` and :data:`BIG_INDEX_REGION` (designs with
+    ``pa_bits >= 30``) instead of the regions every profile reaches. ``radix_out``, a list,
+    receives the :class:`~cerite.lvm.radix.RadixResult`.
+    """
     image = MemoryImage()
-    image.region("pt", *PT_REGION)
-    image.region("index", *INDEX_REGION)
+    image.region("pt", *(BIG_PT_REGION if big else PT_REGION))
+    image.region("index", *(BIG_INDEX_REGION if big else INDEX_REGION))
     radix = build_radix(mappings, image)
     index = build_index(mappings, image, max_levels=max_levels)
     config = MmuConfig(satp_ppn=radix.satp_ppn, asid=asid, learned=True, pt_base=radix.pt_base,
                        pt_limit=radix.pt_limit, **index.registers())
+    if radix_out is not None:
+        radix_out.append(radix)
     return image, config, index
 
 
@@ -563,3 +608,203 @@ async def random_stream(dut):
     counters = bench.model.counters
     dut._log.info(f"layout {name}: index {index.stats.index_bytes} B, learned single "
                   f"{counters['learned_single']} of {counters['walks']} walks")
+
+
+# ---------------------------------------------------------------------------------------------
+# Real processes
+
+
+def require_big_design(dut):
+    """Big worlds need 30-bit physical addresses at least (the regions sit at 256 MiB and up)."""
+    pa_bits = param("pa_bits")
+    if pa_bits < 30:
+        raise ValueError(f"big worlds need a design with pa_bits >= 30, not {pa_bits}")
+
+
+@cocotb.test()
+async def process_replay(dut):
+    """A real process's pages (``mappings``: a file of :func:`cerite.lvm.bench.save_mappings`,
+    read from ``/proc`` by the caller): ``requests`` translations in learned mode (uniform, Zipf
+    and sequential streams, 5% random VAs, mixed accesses, flushes with probability
+    ``flush_p``), the last quarter in radix mode; memory ``latency`` and response
+    ``backpressure`` as in ``random_stream``. At least 80% of the learned-mode walks must end in
+    the learned walk (a real process's index works, not just falls back)."""
+    seed = seed_of(dut)
+    rng = random.Random(seed)
+    require_big_design(dut)
+    maps = load_mappings(param("mappings", str))
+    image, config, index = build_world(maps, big=True)
+    s = index.stats
+    dut._log.info(f"process {maps.stats.get('pid')}: {len(maps)} pages, index {s.index_bytes} B "
+                  f"{s.nodes_per_level}, GPT {s.gpt_bytes} B, overflow {s.overflow_keys}")
+    bench = MmuBench(dut, image, config, latency=param("latency", str, "random:1:20"),
+                     backpressure=param("backpressure", float, 0.0), seed=seed)
+    await bench.start()
+    requests = param("requests")
+    flush_p = param("flush_p", float, 0.0)
+    plan = [(True, "uniform", requests * 3 // 8), (True, "zipf", requests // 4),
+            (True, "sequential", requests // 8)]
+    plan.append((False, "uniform", requests - sum(n for _, _, n in plan)))
+    for learned, stream, count in plan:
+        bench.set_config(learned=learned)
+        vas = access_stream(maps, stream, count, rng)
+        for va in vas:
+            flush = None
+            if rng.random() < flush_p:
+                flush = (rng.choice(FLUSH_KIND_LIST), 1, rng.choice(vas))
+            await bench.translate(va, *random_access(rng), flush=flush)
+    await bench.check_counters()
+    counters = bench.model.counters
+    learned_walks = counters["learned_hits"] + counters["learned_fallbacks"]
+    assert counters["learned_hits"] >= 0.8 * learned_walks, counters
+    assert bench.sources.get((1, 0, 0)) and bench.sources.get((2, 0, 0)), bench.sources
+    dut._log.info(f"learned walks {learned_walks}: {counters['learned_hits']} learned, "
+                  f"{counters['learned_single']} of them with one access")
+
+
+# ---------------------------------------------------------------------------------------------
+# The benchmark (driven by cerite.lvm.bench)
+
+
+def walk_stream(mappings, count, rng):
+    """``count`` requests ``(va, access)``, uniform over the mappings (one key each, huge pages
+    included), a random 4 KiB page and offset inside; reads, fetches for execute-only pages."""
+    maps = list(mappings)
+    out = []
+    for _ in range(count):
+        m = rng.choice(maps)
+        va = (m.vpn + rng.randrange(m.pages)) << 12 | rng.randrange(0, 4096, 8)
+        out.append((va, 0 if m.r else 2))
+    return out
+
+
+def zipf_stream(mappings, count, rng):
+    """``count`` requests ``(va, access)`` from :func:`access_stream`'s Zipf stream (no random
+    VAs), reads or fetches as in :func:`walk_stream`."""
+    vas = access_stream(mappings, "zipf", count, rng, unmapped=0.0)
+    return [(va, 0 if mappings.find(va >> 12).r else 2) for va in vas]
+
+
+def golden_walks(image, config, stream, *, lwc_entries=None):
+    """Every request of ``stream`` on a fresh golden model, each followed by a flush of its VA
+    (so every request walks, with the walk cache kept); returns ``(accesses, counters)``.
+    ``lwc_entries`` overrides the design's walk-cache size (a golden-only what-if)."""
+    params = golden_params()
+    if lwc_entries is not None:
+        params = dataclasses.replace(params, lwc_entries=lwc_entries)
+    model = MmuModel(params, image, config)
+    accesses = []
+    for va, access in stream:
+        accesses.append(len(model.translate(va, access, True).reads))
+        model.flush("va", va=va)
+    return accesses, dict(model.counters)
+
+
+def cycle_summary(cycles):
+    """Mean, median, 90th percentile and maximum of a list of cycle counts."""
+    ordered = sorted(cycles)
+    p50, p90 = (ordered[min(len(ordered) - 1, int(q * len(ordered)))] for q in (0.5, 0.9))
+    return {"count": len(ordered), "mean": sum(ordered) / len(ordered), "p50": p50, "p90": p90,
+            "max": ordered[-1]}
+
+
+async def hardware_walk_cycles(dut):
+    await ReadOnly()
+    total = int(dut.counters__walk_cycles_total.value)
+    await RisingEdge(dut.clk)
+    return total
+
+
+def bench_world(spec):
+    """The mappings of one benchmark world: ``{"layout": name, "seed": s}`` (the full-size
+    layout) or ``{"mappings": path}``."""
+    if "layout" in spec:
+        return layouts.LAYOUTS[spec["layout"]](spec["seed"])
+    return load_mappings(spec["mappings"])
+
+
+async def measure_world(bench, spec, settings):
+    """One world of ``bench_stream``: build, golden walk statistics, RTL cycles, Zipf stream."""
+    dut = bench.dut
+    maps = bench_world(spec)
+    radix_out = []
+    start_s = time.perf_counter()
+    image, config, index = build_world(maps, big=True, radix_out=radix_out)
+    world_seconds = time.perf_counter() - start_s
+    rng = random.Random(f"{settings['seed']}:{spec['name']}")
+    stream = walk_stream(maps, settings["golden_walks"], rng)
+    zipf = zipf_stream(maps, settings["zipf_requests"], rng)
+    out = {"name": spec["name"], "kind": spec["kind"], "keys": len(maps),
+           "pages_4k": maps.pages_4k,
+           "keys_by_size": [sum(1 for m in maps if m.size == s) for s in (0, 1, 2)],
+           "index": dataclasses.asdict(index.stats), "radix": dict(radix_out[0].stats),
+           "world_seconds": world_seconds, "source": {k: v for k, v in spec.items()}, "modes": {}}
+    for mode, learned in (("learned", True), ("radix", False)):
+        cfg = dataclasses.replace(config, learned=learned)
+        accesses, counters = golden_walks(image, cfg, stream)
+        result = {"golden": {"walks": len(accesses), "accesses": accesses,
+                             "counters": counters}, "rtl": {}}
+        if learned:
+            # What-if: a walk cache that holds every node of the index (golden model only).
+            nodes = max(1, sum(index.stats.nodes_per_level[1:]))
+            whole, whole_counters = golden_walks(image, cfg, stream, lwc_entries=nodes)
+            result["golden_whole_index_cached"] = {"lwc_entries": nodes, "accesses": whole,
+                                                   "counters": whole_counters}
+        rtl_count = settings["rtl_walks"]
+        for latency in settings["latencies"]:
+            await bench.reload(image, cfg, latency=f"fixed:{latency}")
+            cycles, rtl_accesses = [], []
+            for va, access in stream[:rtl_count]:
+                want = await bench.translate(va, access, 1)
+                cycles.append(bench.last_cycles)
+                rtl_accesses.append(len(want.reads))
+                await bench.flush("va", 0, va)
+            await bench.check_counters()
+            assert rtl_accesses == accesses[:rtl_count], \
+                f"{spec['name']} {mode} latency {latency}: RTL accesses differ from the golden run"
+            walks = bench.model.counters["walks"]
+            result["rtl"][str(latency)] = {
+                "cycles": cycle_summary(cycles), "walks": walks,
+                "walk_cycles_total": await hardware_walk_cycles(dut)}
+        await bench.reload(image, cfg, latency=f"fixed:{settings['zipf_latency']}")
+        cycles = []
+        for va, access in zipf:
+            await bench.translate(va, access, 1)
+            cycles.append(bench.last_cycles)
+        await bench.check_counters()
+        result["zipf"] = {"latency": settings["zipf_latency"], "cycles": cycle_summary(cycles),
+                          "counters": dict(bench.model.counters),
+                          "walk_cycles_total": await hardware_walk_cycles(dut)}
+        out["modes"][mode] = result
+    s = index.stats
+    dut._log.info(f"{spec['name']}: {len(maps)} keys, index {s.index_bytes} B, learned "
+                  f"{sum(out['modes']['learned']['golden']['accesses']) / len(stream):.4f} "
+                  f"accesses per walk")
+    return out
+
+
+@cocotb.test()
+async def bench_stream(dut):
+    """The measurement run of :func:`cerite.lvm.bench.run_mmu_bench`. ``bench_spec`` names a
+    JSON file ``{"worlds": [...], "settings": {...}}``; every world is built (radix tables and
+    learned index), its uniform walk stream (each request followed by a flush of its VA, so
+    every request walks) is run on the golden model for the access statistics and its first
+    ``rtl_walks`` requests on the RTL at each fixed latency in ``latencies``, in learned and in
+    radix mode, then a Zipf stream at ``zipf_latency`` for the TLB and walk-cache hit rates.
+    Every RTL request is scoreboarded and the RTL's access counts must equal the golden run's.
+    The results go to the JSON file ``bench_out``."""
+    seed_of(dut)
+    require_big_design(dut)
+    with open(param("bench_spec", str)) as f:
+        spec = json.load(f)
+    settings = spec["settings"]
+    bench = None
+    results = []
+    for world in spec["worlds"]:
+        if bench is None:
+            empty = build_world([], big=True)
+            bench = MmuBench(dut, empty[0], empty[1], latency="fixed:1")
+            await bench.start()
+        results.append(await measure_world(bench, world, settings))
+    with open(param("bench_out", str), "w") as f:
+        json.dump({"worlds": results, "settings": settings}, f)

@@ -4,11 +4,18 @@ Two designs are built (once per Verilog text, cached): the full profile (16-entr
 cache, 56-bit PA, parallel multiplier) and a stress configuration of the small profile with a
 2-entry TLB and a 2-entry walk cache (24-bit PA, serial multiplier). The cocotb tests live in
 ``cerite.tb.lvm_mmu``; each run prints its seed (``CERITE_SEED`` reproduces it).
+
+Real-process replays: the pages of this pytest process (``/proc/self``) and of a child process
+that maps 300 MB and touches every 4th page plus a file mapping (``cerite.lvm.bench``) are read
+from ``/proc/<pid>/maps`` and ``pagemap`` here, handed to the testbench as a file, built into radix
+tables and a learned index there and replayed through the RTL with the golden scoreboard. They
+skip where ``/proc`` (with a readable pagemap) is missing.
 """
 
 import pytest
 
 from cerite.hw.lvm import FULL_PROFILE, SMALL_PROFILE, LearnedMMU
+from cerite.lvm.bench import child_process, proc_available, process_snapshot, save_mappings
 from cerite.sim.cocotb import run_cocotb
 
 DESIGNS = {
@@ -81,3 +88,51 @@ def test_small_profile_directed(testcase):
 def test_small_profile_random(stream):
     run("small", "random_stream", layout="process_like", stream=stream, requests=1500,
         latency="stall", backpressure=0.3, flush_p=0.02)
+
+
+# ---------------------------------------------------------------------------------------------
+# Real processes
+
+needs_proc = pytest.mark.skipif(not proc_available(),
+                                reason="no /proc with a readable pagemap on this system")
+#: The child maps this much anonymous memory and touches every CHILD_STRIDE-th 4 KiB page.
+CHILD_MIB, CHILD_STRIDE = 300, 4
+
+
+def process_file(process, tmp_path):
+    """The pages of ``"self"`` (this pytest process) or ``"child"`` (a child that maps and
+    touches a few hundred MB), written for the testbench; returns the file's path."""
+    try:
+        if process == "self":
+            maps = process_snapshot("self")
+        else:
+            with child_process(anon_mib=CHILD_MIB, stride=CHILD_STRIDE) as pid:
+                maps = process_snapshot(pid)
+    except PermissionError as error:
+        pytest.skip(f"cannot read the pages of {process}: {error}")
+    if not maps:
+        pytest.skip(f"no pages of {process} fit Sv39")
+    if process == "child":
+        touched = (CHILD_MIB << 20) // (CHILD_STRIDE << 12)
+        anon = sum(1 for m in maps if m.name == "anon")
+        assert anon >= touched, f"child: {anon} anonymous pages present, {touched} touched"
+    path = tmp_path / f"{process}.npz"
+    save_mappings(path, maps)
+    return path
+
+
+@needs_proc
+@pytest.mark.parametrize("process", ["self", "child"])
+def test_process_replay(process, tmp_path):
+    run("full", "process_replay", mappings=process_file(process, tmp_path), requests=300,
+        latency="random:1:20", backpressure=0.2, flush_p=0.02)
+
+
+@pytest.mark.slow
+@needs_proc
+@pytest.mark.parametrize("process", ["self", "child"])
+@pytest.mark.parametrize("latency,backpressure,flush_p", [("random:1:50", 0.2, 0.03),
+                                                          ("stall", 0.4, 0.0)])
+def test_process_replay_long(process, latency, backpressure, flush_p, tmp_path):
+    run("full", "process_replay", mappings=process_file(process, tmp_path), requests=3000,
+        latency=latency, backpressure=backpressure, flush_p=flush_p)
