@@ -5,8 +5,9 @@ versions and the build options. The first process that needs a model builds it w
 file lock; every other process (another xdist worker, a later ``make test``) waits on the lock and
 then reuses the finished build. A build that was interrupted has no ``BUILT`` marker and is redone.
 
-The cache lives in ``$CERITE_CACHE_DIR`` (default ``$XDG_CACHE_HOME/cerite`` or ``~/.cache/cerite``);
-the test suite points it at ``.cache/cerite`` in the checkout.
+The cache lives in ``$CERITE_CACHE_DIR``; by default in ``.cache/cerite`` of the checkout when the
+package runs from one (so the tests, the CLI and the simulated board share their models), else in
+``$XDG_CACHE_HOME/cerite`` or ``~/.cache/cerite``.
 """
 
 import contextlib
@@ -30,9 +31,15 @@ __all__ = ["cache_dir", "Model", "build_cocotb_model", "file_lock"]
 COCOTB_BUILD_ARGS = ("-Wno-fatal", "-O3", "--x-assign", "fast", "--x-initial", "fast")
 
 
+def _checkout_cache():
+    """``.cache/cerite`` of the checkout this package runs from (editable install), else None."""
+    top = Path(__file__).resolve().parent.parent
+    return top / ".cache" / "cerite" if (top / "pyproject.toml").exists() else None
+
+
 def cache_dir():
     """The root of the model cache (created on demand)."""
-    root = os.environ.get("CERITE_CACHE_DIR")
+    root = os.environ.get("CERITE_CACHE_DIR") or _checkout_cache()
     if not root:
         base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
         root = Path(base) / "cerite"

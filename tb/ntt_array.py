@@ -19,6 +19,7 @@ product; larger N use ``golden.poly_mul``).
 """
 
 import collections
+import json
 import random
 
 import cocotb
@@ -277,6 +278,11 @@ async def polynomial_product(dut, stall):
         reference = ints(golden.poly_mul(a, b, q))
     assert product == reference, "golden model product differs from the reference product"
     tb.scoreboard.finish()
+    cycles_out = param("cycles_out", str, "")
+    if cycles_out and not stall:
+        # Measured busy cycles of every command, for the benchmark (cerite.ntt.bench).
+        with open(cycles_out, "w") as handle:
+            json.dump({op.name: counts for op, counts in tb.cycles.items()}, handle)
 
 
 @cocotb.test()
