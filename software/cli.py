@@ -106,6 +106,15 @@ def _cmd_ntt_bench_golden(args):
     return 0 if all(entry["agree"] for entry in result["results"]) else 1
 
 
+def _cmd_ntt_bench(args):
+    from .ntt.bench import run_ntt_bench, write_ntt_bench
+    result = run_ntt_bench()
+    json_path, md_path = write_ntt_bench(result)
+    table = md_path.read_text()
+    _emit(args, result, table)
+    return 0
+
+
 def _parser():
     parser = argparse.ArgumentParser(
         prog="cerite",
@@ -153,6 +162,12 @@ def _parser():
     p.add_argument("--write", action="store_true",
                    help="also write docs/results/ntt_golden_bench.{json,md}")
     p.set_defaults(func=_cmd_ntt_bench_golden)
+    p = ntt_sub.add_parser("bench", help="measured NTT array cycles against the bound "
+                           "(Verilator); writes docs/results/ntt_bench.*",
+                           description="measure every operation of the NTT array for each "
+                           "regression configuration and write docs/results/ntt_bench.*")
+    with_json(p)
+    p.set_defaults(func=_cmd_ntt_bench)
     ntt.set_defaults(func=lambda args: (ntt.print_help(), 2)[1])
     return parser
 
