@@ -4,6 +4,8 @@ the test suite, and the first thing to reach for when taking the IP into another
 Each entry maps a Verilog module name to a zero-argument factory of the Amaranth component.
 """
 
+from .lvm import LearnedMMU
+from .ntt.array import NTTArray
 from .ntt.modmul import ModMul
 
 __all__ = ["STANDARD_DESIGNS"]
@@ -13,8 +15,18 @@ def _modmul(reducer, width, depth):
     return lambda: ModMul(width=width, reducer=reducer, pipeline_depth=depth)
 
 
+def _ntt(log_n, width, lanes, reducer):
+    return lambda: NTTArray(log_n=log_n, width=width, lanes=lanes, reducer=reducer)
+
+
 #: module name -> factory of the component
 STANDARD_DESIGNS = {
+    "cerite_ntt_n256_w14_b1_barrett": _ntt(8, 14, 1, "barrett"),
+    "cerite_ntt_n1024_w28_b4_barrett": _ntt(10, 28, 4, "barrett"),
+    "cerite_ntt_n1024_w32_b8_montgomery": _ntt(10, 32, 8, "montgomery"),
+    "cerite_ntt_n1024_w32_b4_solinas": _ntt(10, 32, 4, "solinas"),
+    "cerite_lvm_mmu_full": LearnedMMU.full,
+    "cerite_lvm_mmu_small": LearnedMMU.small,
     "cerite_modmul_barrett_w28": _modmul("barrett", 28, 3),
     "cerite_modmul_montgomery_w32": _modmul("montgomery", 32, 3),
     "cerite_modmul_solinas_w32": _modmul("solinas", 32, 3),

@@ -149,7 +149,7 @@ class TB:
         self.scoreboard = Scoreboard(self.log)
         self.cycles = collections.defaultdict(list)
         dut.start.value = 0
-        dut.abort.value = 0
+        dut.cancel.value = 0
         dut.op.value = 0
         dut.slot_a.value = 0
         dut.slot_b.value = 0

@@ -777,9 +777,9 @@ def test_abort():
         await drv.context(q)
         await drv.command(Op.LOAD, 0)
         await drv.send(x[:6])                      # a LOAD that never gets all its data
-        ctx.set(dut.abort, 1)
+        ctx.set(dut.cancel, 1)
         await ctx.tick()
-        ctx.set(dut.abort, 0)
+        ctx.set(dut.cancel, 0)
         seen["aborted"] = (ctx.get(dut.busy), ctx.get(dut.done), ctx.get(dut.error),
                            Cause(ctx.get(dut.cause)), ctx.get(dut.i.ready))
         # Abort in the middle of an UNLOAD with the output stalled, and of an NTT.
@@ -787,15 +787,15 @@ def test_abort():
         await drv.command(Op.UNLOAD, 0)
         for _ in range(dut.hazard_distance + 2):
             await ctx.tick()
-        ctx.set(dut.abort, 1)
+        ctx.set(dut.cancel, 1)
         await ctx.tick()
-        ctx.set(dut.abort, 0)
+        ctx.set(dut.cancel, 0)
         seen["unload"] = ctx.get(dut.busy), ctx.get(dut.o.valid)
         await drv.command(Op.NTT, 0)
         await ctx.tick()
-        ctx.set(dut.abort, 1)
+        ctx.set(dut.cancel, 1)
         await ctx.tick()
-        ctx.set(dut.abort, 0)
+        ctx.set(dut.cancel, 0)
         for _ in range(2 * dut.hazard_distance):
             await ctx.tick()
         seen["ntt"] = ctx.get(dut.busy), Cause(ctx.get(dut.cause))

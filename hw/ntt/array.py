@@ -18,7 +18,7 @@ Polynomial product ``c = a * b mod (X**N + 1, q)`` (one RNS limb), as a command 
 Interface (plain ports; the SoC maps them onto registers):
 
 - Command: ``op`` (an :class:`~cerite.hw.ntt.ops.Op`), ``slot_a``, ``slot_b``, sampled while
-  ``start`` is 1 for one cycle. ``abort`` (while busy) stops the running operation.
+  ``start`` is 1 for one cycle. ``cancel`` (while busy) stops the running operation.
 - A command has finished when ``busy`` is 0 and ``done`` or ``error`` is 1. ``done`` is set when
   an operation completes and cleared by the next ``start`` while idle; ``busy`` is 1 from the cycle
   after an accepted ``start`` to the last cycle before ``done``.
@@ -33,7 +33,7 @@ Interface (plain ports; the SoC maps them onto registers):
 - Streams: ``i`` (sink) and ``o`` (source), ``beat`` coefficients per transfer, element 0 in the
   low bits, natural order of addresses. ``i`` is ready only during LOAD and CONTEXT; ``o`` is
   valid only during UNLOAD. Back-pressure on ``o`` stalls the whole pipeline; idle cycles on ``i``
-  just delay the LOAD. A LOAD waits for its data (there is no underrun error; ``abort`` ends it).
+  just delay the LOAD. A LOAD waits for its data (there is no underrun error; ``cancel`` ends it).
 - Cycle counts (``busy`` cycles, streams never idle; :meth:`NTTArray.op_cycles`), with
   ``L = pipeline_depth`` and ``C = (N/2)*log2(N)/B``: NTT ``C + L + 5``; INTT ``C + N/2B + L + 5``;
   PWMUL ``N/B + L + 5``; LOAD ``N/beat + L + 5``; UNLOAD ``N/beat + L + 6``; CONTEXT
@@ -110,7 +110,7 @@ class NTTArray(wiring.Component):
         Operation code (:class:`~cerite.hw.ntt.ops.Op`).
     slot_a, slot_b : In(4)
         Operand slots (``slot_b`` only for PWMUL).
-    abort : In(1)
+    cancel : In(1)
         Stop the running operation (cause ABORTED).
     busy, done, error : Out(1)
         Status (see the module docstring).
@@ -163,7 +163,7 @@ class NTTArray(wiring.Component):
                         for op in _PASS_OPS}
         word = data.ArrayLayout(width, beat)
         super().__init__({
-            "start": In(1), "op": In(3), "slot_a": In(4), "slot_b": In(4), "abort": In(1),
+            "start": In(1), "op": In(3), "slot_a": In(4), "slot_b": In(4), "cancel": In(1),
             "busy": Out(1), "done": Out(1), "error": Out(1), "cause": Out(3),
             "ctx_valid": Out(1), "cycles": Out(32), "butterflies": Out(48),
             "info": Out(32),
@@ -370,7 +370,7 @@ class NTTArray(wiring.Component):
             agu.s.eq(p_s), agu.c.eq(c),
         ]
         issuing = Signal()
-        m.d.comb += issuing.eq((state == _RUN) & ~in_gap & adv & ~self.abort)
+        m.d.comb += issuing.eq((state == _RUN) & ~in_gap & adv & ~self.cancel)
         issue = Signal()
         m.d.comb += issue.eq(issuing & Mux(p_from_stream, block_done, 1))
 
@@ -536,12 +536,12 @@ class NTTArray(wiring.Component):
         tw_row_w = Signal(range(2 * n // lanes))
         # (In a LOAD pass the output buffer is empty, so the pipeline always advances: ``ready``
         # does not depend on ``o.ready``.)
-        m.d.comb += self.i.ready.eq(~self.abort & (
+        m.d.comb += self.i.ready.eq(~self.cancel & (
             ((state == _RUN) & ~in_gap & p_from_stream) | (state == _CTX)))
         for b, port in enumerate(tw_wr):
             m.d.comb += [port.addr.eq(tw_row_w), port.data.eq(block[b])]
 
-        with m.If(self.abort & busy):
+        with m.If(self.cancel & busy):
             m.d.sync += [state.eq(_IDLE), r0["valid"].eq(0), r1["valid"].eq(0), obuf_valid.eq(0),
                          opiece.eq(0), dcnt.eq(0), done.eq(0)]
             m.d.sync += [st["valid"].eq(0) for st in stages]
@@ -580,7 +580,7 @@ class NTTArray(wiring.Component):
 
         # Sequencing of the running operation; a rejected start (above) never reaches here while
         # idle, and while busy it only records BUSY, so it cannot disturb the sequence.
-        with m.If(~(self.abort & busy)):
+        with m.If(~(self.cancel & busy)):
             with m.Switch(state):
                 with m.Case(_RUN):
                     with m.If(fire_in & ~in_range):
@@ -619,7 +619,7 @@ class NTTArray(wiring.Component):
                                 fail(Cause.CONTEXT)
 
         tw_write = Signal()
-        m.d.comb += tw_write.eq((state == _CTX) & ~in_header & block_done & ~self.abort)
+        m.d.comb += tw_write.eq((state == _CTX) & ~in_header & block_done & ~self.cancel)
         for port in tw_wr:
             m.d.comb += port.en.eq(tw_write)
         return m
