@@ -9,6 +9,7 @@ import json
 import sys
 
 from . import __version__
+from .driver.cli_units import add_mmu_commands, add_ntt_commands
 
 __all__ = ["main"]
 
@@ -149,6 +150,8 @@ def _parser():
     p = with_json(command("demo", _cmd_demo, "run the demo on the simulated board"))
     p.add_argument("--device", default=None,
                    help="sim (default) or serial:PORT (also $CERITE_DEVICE)")
+    p.add_argument("--pid", type=int, default=None,
+                   help="process whose mappings the MMU demo translates (default: the demo's own)")
 
     ntt = sub.add_parser("ntt", help="NTT array: single operations and benchmarks",
                          description="NTT array: single operations and benchmarks")
@@ -169,6 +172,15 @@ def _parser():
     with_json(p)
     p.set_defaults(func=_cmd_ntt_bench)
     ntt.set_defaults(func=lambda args: (ntt.print_help(), 2)[1])
+    add_ntt_commands(ntt_sub)
+
+    mmu = sub.add_parser("mmu", help="learned MMU: single operations and benchmarks",
+                         description="learned MMU: single operations and benchmarks")
+    mmu_sub = mmu.add_subparsers(dest="mmu_command", metavar="MMU_COMMAND")
+    add_mmu_commands(mmu_sub)
+    from .lvm.bench import add_mmu_bench_parser
+    add_mmu_bench_parser(mmu_sub)
+    mmu.set_defaults(func=lambda args: (mmu.print_help(), 2)[1])
     return parser
 
 

@@ -337,8 +337,14 @@ def test_soc_map_and_hash():
     small = SoC(profile="small", clk_freq=12_000_000, baud=3_000_000)
     clusters = [(c["name"], c["base"], c["size"]) for c in soc.describe()["clusters"]]
     assert clusters[0][:2] == ("ident", 0) and clusters[1][:2] == ("scratch", 0x100)
+    assert [(name, base) for name, base, _ in clusters[2:]] == [("ntt", 0x200), ("mmu", 0x300)]
     # board facts are not part of the map's identity; profiles are
     assert soc.map_hash == other_clock.map_hash != small.map_hash
     assert {p.name: p.value for p in soc.parameters} == {
-        "link_max_burst": 4096, "link_addr_width": 16, "scratch_depth": 4096}
+        "link_max_burst": 4096, "link_addr_width": 16, "scratch_depth": 4096,
+        "ntt_log_n": 10, "ntt_width": 28, "ntt_lanes": 4, "ntt_reducer": 0,
+        "ntt_pipeline_depth": 3, "ntt_slots": 2,
+        "mmu_tlb_entries": 16, "mmu_lwc_entries": 16, "mmu_asid_bits": 16, "mmu_pa_bits": 56,
+        "mmu_counter_bits": 32, "mmu_serial_multiplier": 0, "mmu_mem_base": 0x10_0000,
+        "mmu_mem_bytes": 256 << 10, "mmu_queue_depth": 256}
     assert soc.divisor == 4 and other_clock.divisor == 16

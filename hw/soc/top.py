@@ -25,12 +25,13 @@ identification block is always the cluster at address 0. Adding a unit is one en
             ...
             return m
 
-Until the NTT array and the MMU land, the only unit is :class:`ScratchPeripheral`, a test
-peripheral (scratch registers and a RAM behind a FIFO window) that exercises every access mode
-and the whole path from the host to the bus.
+The default units are :class:`ScratchPeripheral`, a test peripheral (scratch registers and a RAM
+behind a FIFO window) that exercises every access mode and the whole path from the host to the
+bus, the NTT array (:class:`~cerite.hw.soc.ntt_unit.NttUnit`) and the learned MMU with its table
+RAM (:class:`~cerite.hw.soc.mmu_unit.MmuUnit`), sized by the profile.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from amaranth import Const, Module, Mux, Signal
 from amaranth.lib import memory, wiring
@@ -41,6 +42,8 @@ from ..common.registers import (Access, AddressMap, BusDecoder, Field, Parameter
                                 Register, RegisterMapBuilder, Window)
 from .ident import IdentBlock, ident_register_map, map_hash
 from .link import HostLink
+from .mmu_unit import MmuUnit
+from .ntt_unit import NttUnit
 from .uart import UART, uart_divisor
 
 __all__ = ["ADDR_WIDTH", "Profile", "PROFILES", "get_profile", "ScratchPeripheral",
@@ -52,20 +55,31 @@ ADDR_WIDTH = 16
 
 @dataclass(frozen=True)
 class Profile:
-    """What a board can hold: the host link's burst buffer and each unit's size."""
+    """What a board can hold: the host link's burst buffer and each unit's size.
+
+    ``ntt`` holds the keyword arguments of :class:`NttUnit`, ``mmu`` those of :class:`MmuUnit`.
+    """
     name: str
     code: int
     max_burst: int
     scratch_depth: int
     desc: str
+    ntt: dict = field(default_factory=dict)
+    mmu: dict = field(default_factory=dict)
 
 
 #: The SoC profiles (``spec/soc.md``, boards table). ``code`` goes into the identification block.
 PROFILES = {
     "full": Profile("full", 1, max_burst=4096, scratch_depth=4096,
-                    desc="ECP5 boards (ULX3S-85F) and the simulated board: 4096-word bursts"),
+                    desc="ECP5 boards (ULX3S-85F) and the simulated board: 4096-word bursts",
+                    ntt=dict(log_n=10, width=28, lanes=4, reducer="barrett"),
+                    mmu=dict(profile="full", mem_bytes=256 << 10, mem_base=0x10_0000,
+                             queue_depth=256)),
     "small": Profile("small", 2, max_burst=1024, scratch_depth=256,
-                     desc="iCE40UP5K (ICEBreaker): 1024-word bursts, small units"),
+                     desc="iCE40UP5K (ICEBreaker): 1024-word bursts, small units",
+                     ntt=dict(log_n=9, width=16, lanes=1, reducer="montgomery"),
+                     mmu=dict(profile="small", mem_bytes=8 << 10, mem_base=0x10_0000,
+                              queue_depth=8)),
 }
 
 
@@ -159,7 +173,8 @@ class ScratchPeripheral(Peripheral):
 def default_units(profile):
     """The units of a profile's SoC, in address order after the identification block."""
     profile = get_profile(profile)
-    return [ScratchPeripheral(depth=profile.scratch_depth)]
+    return [ScratchPeripheral(depth=profile.scratch_depth), NttUnit(**profile.ntt),
+            MmuUnit(**profile.mmu)]
 
 
 def _check_unit(unit):
