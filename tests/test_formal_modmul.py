@@ -1,3 +1,4 @@
+# amaranth: UnusedElaboratable=no
 """Formal proofs (SymbiYosys + z3) of the reduction logic every NTT butterfly shares.
 
 :class:`ModularReducer` is the reduction pipeline of :class:`ModMul` with the product ``x`` as a
@@ -64,9 +65,9 @@ class ReducerProperties(Elaboratable):
         return m
 
 
-# About a minute each for Barrett and five for Montgomery on one core: the default run proves one
-# modulus of each reducer; the others run under the slow marker.
-CASES = [("barrett", 14, 12289), ("montgomery", 14, 12289)]
+# About a minute for Barrett; Montgomery takes five or more on one core (over ten on a loaded
+# machine), so the default run proves Barrett and the rest runs under the slow marker.
+CASES = [("barrett", 14, 12289)]
 
 
 @pytest.mark.parametrize("reducer,width,q", CASES, ids=[f"{r}-w{w}-q{q}" for r, w, q in CASES])
@@ -76,7 +77,8 @@ def test_reducer_correct_for_every_product(reducer, width, q):
     assert result.status == "PASS", result.log_tail
 
 
-SLOW_CASES = [("barrett", 14, 7681), ("montgomery", 14, 7681), ("solinas", 32, SOLINAS_Q),
+SLOW_CASES = [("montgomery", 14, 12289), ("barrett", 14, 7681), ("montgomery", 14, 7681),
+              ("solinas", 32, SOLINAS_Q),
               ("barrett", 28, 268042241), ("montgomery", 32, 4293918721)]
 
 

@@ -1,3 +1,4 @@
+# amaranth: UnusedElaboratable=no
 """Formal proofs (SymbiYosys + z3) of the learned MMU's TLB isolation and flush rules.
 
 Over every sequence of fills, flushes and lookups (free inputs each cycle), proved by k-induction:
