@@ -180,6 +180,10 @@ def _parser():
     add_mmu_commands(mmu_sub)
     from .lvm.bench import add_mmu_bench_parser
     add_mmu_bench_parser(mmu_sub)
+
+    from .fpga.cli import add_build_parser, add_program_parser
+    add_build_parser(sub)
+    add_program_parser(sub)
     mmu.set_defaults(func=lambda args: (mmu.print_help(), 2)[1])
     return parser
 
