@@ -274,7 +274,8 @@ class BoardProfile:
         Platform resource of that oscillator.
     totals : dict
         Resource totals by kind: ``lut``, ``ff``, ``carry``, ``dsp``, ``bram``, ``spram``,
-        ``pll``, ``io``.
+        ``pll``, ``io`` (iCE40: logic cells, each with a LUT4, an FF and a carry; ECP5: a CCU2C
+        carry cell takes two LUT4 positions).
     nextpnr_types : dict
         nextpnr's cell-type name -> the kind in ``totals`` it counts against.
     bram_kbit : int
@@ -384,6 +385,8 @@ BOARDS = {
         scan_pins=("4", "2", "47", "45"), scan_attrs={"IO_STANDARD": "SB_LVCMOS"},
         profile="small", programmer="iceprog", program_args=("-S", "{bitstream}"),
         bitstream_suffix=".bin", synth_opts="-dsp"),
+    # nextpnr places the 12F on the 25F die it is cut from, so it reports the 25F's totals; the
+    # data sheet rates the 12F at 12K LUTs and 32 EBR.
     "ulx3s-12f": _ulx3s(12, "LFE5U-12F-6BG381C", {
         "lut": 24288, "ff": 24288, "carry": 12144, "dsp": 28, "bram": 56, "spram": 0, "pll": 2,
         "io": 197}),
