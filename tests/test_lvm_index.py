@@ -630,3 +630,30 @@ def test_cost_model_weights_change_the_tree():
     # depth very expensive: also a single leaf
     shallow = build_index(maps, image(), cost=CostModel(depth=1e7)).stats
     assert shallow.nodes_per_level == (1, 0, 0)
+
+
+@pytest.mark.parametrize("cap", [0, 4, 16])
+def test_max_cached_nodes_bounds_the_nodes_below_the_root(cap):
+    maps = LAYOUTS["process_like"](0)
+    free = build_index(maps, image())
+    assert sum(free.stats.nodes_per_level[1:]) > 16 and free.stats.node_weight == 1
+    img = image()
+    result = build_index(maps, img, max_cached_nodes=cap)
+    assert sum(result.stats.nodes_per_level[1:]) <= cap
+    assert result.stats.node_weight > 1
+    # still a correct index: every key not left out is found by the learned walk
+    assert set(verify_index(img, maps, **result.registers())) == set(result.overflow)
+
+
+def test_max_cached_nodes_leaves_a_fitting_tree_alone():
+    maps = LAYOUTS["process_like"](0)
+    free, capped = image(), image()
+    a = build_index(maps, free)
+    b = build_index(maps, capped, max_cached_nodes=sum(a.stats.nodes_per_level[1:]))
+    assert a.root == b.root and list(free) == list(capped) and b.stats.node_weight == 1
+
+
+@pytest.mark.parametrize("cap", [-1, 2.5, True])
+def test_max_cached_nodes_rejects_bad_values(cap):
+    with pytest.raises(ValueError, match="max_cached_nodes must be None or an int >= 0"):
+        build_index([page(1)], image(), max_cached_nodes=cap)

@@ -98,7 +98,8 @@ class IndexStats:
     the two bits below the line index; overflow keys included); ``overflow_rate`` the share of
     keys left out of the GPTs (found by the radix walk); ``mean_depth`` the model levels
     evaluated per key; ``cost`` the cost model's value of the tree as built; ``build_seconds``
-    the time to choose, fit and write it (the read-back verification excluded). :func:`insert`
+    the time to choose, fit and write it (the read-back verification excluded); ``node_weight``
+    the factor on the per-node weight that ``max_cached_nodes`` needed (1: none). :func:`insert`
     counts ``inserts``, ``extensions`` (edge growth) and ``retrains`` and refreshes the rest.
     """
 
@@ -117,6 +118,7 @@ class IndexStats:
     extensions: int = 0
     retrains: int = 0
     inserts: int = 0
+    node_weight: int = 1
 
 
 @dataclasses.dataclass
@@ -319,14 +321,17 @@ class _Builder:
     """Chooses the tree: leaf fits and internal-node candidates, costed recursively with the
     cost model's weights turned into per-key and per-node terms (memoised per key range)."""
 
-    def __init__(self, keys, *, load, max_levels, cost, retrain_overflow, max_gpt_factor):
+    def __init__(self, keys, *, load, max_levels, cost, retrain_overflow, max_gpt_factor,
+                 node_weight=1):
         self.keys = keys
         self.load = load
         self.max_levels = max_levels
         self.retrain_overflow = retrain_overflow
         self.max_gpt_factor = max_gpt_factor
         n = max(keys.n, 1)
-        self.k_node = cost.size
+        # node_weight > 1 penalises nodes alone (max_cached_nodes); a zero size weight still
+        # has to grow then
+        self.k_node = cost.size if node_weight == 1 else max(cost.size, 1e-3) * node_weight
         self.k_depth = cost.depth / n
         self.k_over = cost.collision * 100.0 / n
         self.k_gpt = cost.size * cost.gpt / NODE_BYTES
@@ -801,8 +806,16 @@ class _Tree:
 # Public API
 
 
+def _cached_nodes(plan):
+    """Model nodes below the root in ``plan`` (those the walk cache holds; the root lives in
+    registers): every child of an internal node is a node, whatever its kind."""
+    if plan.kind != "internal":
+        return 0
+    return len(plan.children) + sum(_cached_nodes(c) for c in plan.children)
+
+
 def _check_params(image, region, gpt_load, max_levels, cost, seed, retrain_overflow,
-                  max_gpt_factor):
+                  max_gpt_factor, max_cached_nodes):
     if not isinstance(image, MemoryImage):
         raise TypeError(f"image must be a MemoryImage, not {type(image).__name__}")
     if not isinstance(region, str):
@@ -823,10 +836,16 @@ def _check_params(image, region, gpt_load, max_levels, cost, seed, retrain_overf
     if (not isinstance(max_gpt_factor, (int, float)) or isinstance(max_gpt_factor, bool)
             or not 1 <= max_gpt_factor <= 64):
         raise ValueError(f"max_gpt_factor must be in [1, 64], not {max_gpt_factor!r}")
+    if max_cached_nodes is not None and (not isinstance(max_cached_nodes, int)
+                                         or isinstance(max_cached_nodes, bool)
+                                         or max_cached_nodes < 0):
+        raise ValueError(f"max_cached_nodes must be None or an int >= 0, not "
+                         f"{max_cached_nodes!r}")
 
 
 def build_index(mappings, image, *, region="index", gpt_load=0.77, max_levels=3,
-                cost=CostModel(), seed=0, retrain_overflow=0.001, max_gpt_factor=8.0):
+                cost=CostModel(), seed=0, retrain_overflow=0.001, max_gpt_factor=8.0,
+                max_cached_nodes=None):
     """Build the learned index of ``mappings`` into ``image`` and return an
     :class:`IndexResult` (register values, statistics).
 
@@ -851,29 +870,47 @@ def build_index(mappings, image, *, region="index", gpt_load=0.77, max_levels=3,
         A leaf whose overflow share exceeds this is refitted with more slots.
     max_gpt_factor : float
         A leaf's GPT has at most this many times the lines of its target load.
+    max_cached_nodes : int or None
+        At most this many model nodes below the root (pass the walk cache's entry count so the
+        whole index stays cached). When the cheapest tree has more, the per-node weight is
+        doubled until it fits (``stats.node_weight`` records the factor used); a single leaf,
+        with no node below the root, always fits. ``None``: no limit.
 
     Every key placed in a GPT is verified afterwards by walking the written image with the
     exact evaluation; keys left out (``result.overflow``) are found by the radix walk.
     """
     t_start = time.perf_counter()
     _check_params(image, region, gpt_load, max_levels, cost, seed, retrain_overflow,
-                  max_gpt_factor)
+                  max_gpt_factor, max_cached_nodes)
     maps = validate_mappings(mappings)
     reg = image.region(region)
     keys = _Keys(maps)
-    builder = _Builder(keys, load=float(gpt_load), max_levels=max_levels, cost=cost,
-                       retrain_overflow=float(retrain_overflow),
-                       max_gpt_factor=float(max_gpt_factor))
-    if keys.n:
-        plan = builder.build(0, keys.n, int(keys.vpn[0]), int(keys.end[-1]) - 1, 0)
-    else:
-        plan = _Plan("empty", 0.0)
+    node_weight = 1
+    while True:
+        builder = _Builder(keys, load=float(gpt_load), max_levels=max_levels, cost=cost,
+                           retrain_overflow=float(retrain_overflow),
+                           max_gpt_factor=float(max_gpt_factor), node_weight=node_weight)
+        if keys.n:
+            plan = builder.build(0, keys.n, int(keys.vpn[0]), int(keys.end[-1]) - 1, 0)
+        else:
+            plan = _Plan("empty", 0.0)
+        if max_cached_nodes is None or _cached_nodes(plan) <= max_cached_nodes:
+            break
+        if node_weight >= 1 << 20:
+            # the per-node weight dwarfs every other term: fall back to a single leaf
+            builder = _Builder(keys, load=float(gpt_load), max_levels=1, cost=cost,
+                               retrain_overflow=float(retrain_overflow),
+                               max_gpt_factor=float(max_gpt_factor))
+            plan = builder.build(0, keys.n, int(keys.vpn[0]), int(keys.end[-1]) - 1, 0)
+            break
+        node_weight *= 2
     tree = _Tree(keys, image, reg, builder)
     tree.layout(plan)
     tree.settle()
     result = IndexResult(encode_node(tree.levels[0][0].node), tuple(tree.level_base), reg.base,
                          reg.limit, IndexStats(), tuple(maps), (), tree)
     result.stats.cost = plan.cost
+    result.stats.node_weight = node_weight
     _refresh(result)
     result.stats.build_seconds = time.perf_counter() - t_start
     _verify(result, image)
