@@ -15,6 +15,7 @@ help:
 	@echo "make test      run the regression (excludes the slow and fpga markers)"
 	@echo "make test-all  run everything, slow sweeps included"
 	@echo "make fpga      build the ICEBreaker small-profile bitstream (fpga marker)"
+	@echo "make bench     run every benchmark, regenerate docs/results/ (reuses FPGA reports)"
 	@echo "make rtl       regenerate the checked-in Verilog under rtl/"
 	@echo "make clean     remove built simulator models and test outputs"
 
@@ -36,6 +37,9 @@ test-all: $(STAMP)
 fpga: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,fpga]'
 	$(BIN)/python -m pytest -n $(JOBS) -m fpga
+
+bench: $(STAMP)
+	$(BIN)/cerite bench
 
 rtl: $(STAMP)
 	$(BIN)/cerite rtl

@@ -90,21 +90,45 @@ def _cmd_demo(args):
 
 
 def _cmd_ntt_bench_golden(args):
+    from .bench import golden_markdown
     from .ntt.golden_bench import benchmark_golden
     from .results import write_results
     result = benchmark_golden(ns=tuple(args.n), repeats=args.repeats)
-    rows = ["| N | golden NTT/s | sympy NTT/s | galois NTT/s | outputs agree |",
-            "| ---: | ---: | ---: | ---: | :---: |"]
-    for entry in result["results"]:
-        rows.append(f"| {entry['n']} | {entry['golden']['ntt_per_s']:.1f} | "
-                    f"{entry['sympy']['ntt_per_s']:.2f} | {entry['galois']['ntt_per_s']:.1f} | "
-                    f"{'yes' if entry['agree'] else 'NO'} |")
-    table = (f"# Golden-model NTT throughput (q = {result['q']}, one thread)\n\n"
-             + "\n".join(rows) + "\n\n" + "\n".join(f"- {n}" for n in result["notes"]))
+    table = golden_markdown(result)
     if args.write:
         write_results("ntt_golden_bench", result, table)
     _emit(args, result, table)
     return 0 if all(entry["agree"] for entry in result["results"]) else 1
+
+
+def _cmd_bench(args):
+    from .bench import BENCHMARKS, Progress, run_benchmarks, write_book
+    unknown = [n for n in args.names if n not in BENCHMARKS]
+    if unknown:
+        print(f"error: unknown benchmark {', '.join(repr(n) for n in unknown)}; "
+              f"known: {', '.join(BENCHMARKS)}", file=sys.stderr)
+        return 2
+    if args.list:
+        _emit(args, {n: b.title for n, b in BENCHMARKS.items()},
+              "\n".join(f"{n:>10}  {b.title}" for n, b in BENCHMARKS.items()))
+        return 0
+    progress = Progress(None if not args.json else False)
+    saved, sys.argv = sys.argv, ["cerite", *args.argv]  # the command the result files record
+    try:
+        if args.book_only:
+            result = {"directory": args.out, "quick": args.quick, "benchmarks": {},
+                      "book": write_book(args.out)}
+        else:
+            result = run_benchmarks(args.names, quick=args.quick, directory=args.out,
+                                    progress=progress)
+    finally:
+        sys.argv = saved
+    lines = [f"{name:>10}: {entry['status']} ({entry['seconds']} s)"
+             + (f" - {entry['reason']}" if "reason" in entry else "")
+             for name, entry in result["benchmarks"].items()]
+    lines.append("wrote " + ", ".join(result["book"]["files"]))
+    _emit(args, result, "\n".join(lines))
+    return 1 if any(e["status"] == "failed" for e in result["benchmarks"].values()) else 0
 
 
 def _cmd_ntt_bench(args):
@@ -181,6 +205,19 @@ def _parser():
     from .lvm.bench import add_mmu_bench_parser
     add_mmu_bench_parser(mmu_sub)
 
+    p = with_json(command("bench", _cmd_bench,
+                          "run the project's benchmarks and regenerate docs/results/ "
+                          "(summary README.md, comparison.md, plots)"))
+    p.add_argument("names", nargs="*", metavar="NAME",
+                   help="benchmarks to run (default: all; see --list)")
+    p.add_argument("--quick", action="store_true", help="a short pass of each benchmark")
+    p.add_argument("--out", default=None,
+                   help="results folder (default: docs/results/, or $CERITE_RESULTS_DIR)")
+    p.add_argument("--list", action="store_true", help="list the benchmarks and exit")
+    p.add_argument("--book-only", action="store_true",
+                   help="run nothing: regenerate README.md, comparison.md and the plots from "
+                        "the JSON files present")
+
     from .fpga.cli import add_build_parser, add_program_parser
     add_build_parser(sub)
     add_program_parser(sub)
@@ -191,6 +228,7 @@ def _parser():
 def main(argv=None):
     parser = _parser()
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     if getattr(args, "n", None) is None and hasattr(args, "repeats"):
         args.n = [4096, 65536]
     if not getattr(args, "func", None):
