@@ -6,6 +6,12 @@ with the same bytes as to a real board's serial port. It runs the SoC at 12 MHz 
 3 Mbaud UART (4 clock cycles per bit, like the ICEBreaker), sleeps while the SoC is idle and exits
 when stdin closes.
 
+The default profile is ``"sim"`` (:data:`~cerite.hw.soc.top.PROFILES`): the full profile's units
+with the MMU's table memory outside the SoC, which the C++ main serves from a zero-initialised
+array (64 MiB; the size is compiled in with ``-DCERITE_TABLE_WORDS``, the read latency is the
+``--mem-latency`` option, :data:`SIM_TABLE_LATENCY` cycles by default). The ``"full"`` and
+``"small"`` profiles (on-chip table RAM, as in the bitstreams) build too.
+
 Builds are cached under ``cerite.sim.models.cache_dir()/boards``, keyed by a digest of the
 Verilog, the C++ source, the Verilator version and the build options; the first process builds
 under a file lock and leaves a ``BUILT`` marker, every other one reuses the build.
@@ -24,11 +30,19 @@ from .models import cache_dir, file_lock
 from .toolchain import verilator_env, verilator_version
 from .verilog import generate_verilog, verilog_digest
 
-__all__ = ["BOARD_TOP", "SIM_CLK_FREQ", "SIM_BAUD", "SIM_FRAME_TIMEOUT", "BUILD_ARGS",
-           "BoardBuild", "board_soc", "board_verilog", "build_board", "board_command"]
+__all__ = ["BOARD_TOP", "DEFAULT_PROFILE", "SIM_TABLE_LATENCY", "SIM_CLK_FREQ", "SIM_BAUD",
+           "SIM_FRAME_TIMEOUT", "BUILD_ARGS", "BoardBuild", "board_soc", "board_verilog",
+           "build_board", "board_command"]
 
 #: Verilog module name of the simulated SoC (the C++ main includes ``V<BOARD_TOP>.h``).
 BOARD_TOP = "cerite_soc"
+#: Profile of the simulated board unless one is named.
+DEFAULT_PROFILE = "sim"
+#: Read latency, in cycles, of the simulated board's external table memory unless one is named:
+#: a 64 MiB table memory stands for a DRAM behind a memory controller, whose reads take tens of
+#: core cycles (row activation, CAS latency, the controller's pipeline); the on-chip RAM takes 1.
+#: ``cerite.soc_bench`` measures walk cycles over a range of latencies.
+SIM_TABLE_LATENCY = 16
 #: Nominal clock of the simulated board (it only sets the timeouts in cycles).
 SIM_CLK_FREQ = 12_000_000
 #: UART rate of the simulated board: 4 cycles per bit at SIM_CLK_FREQ.
@@ -54,9 +68,10 @@ class BoardBuild:
     divisor: int
     trace: bool
     built_now: bool
+    table_words: int = 0
 
 
-def board_soc(profile="full"):
+def board_soc(profile=DEFAULT_PROFILE):
     """The SoC of the simulated board (a fresh :class:`~cerite.hw.soc.top.SoC`)."""
     from ..hw.soc.top import SoC, get_profile
     profile = get_profile(profile)  # a wrong name fails before any design object is made
@@ -65,25 +80,31 @@ def board_soc(profile="full"):
 
 
 @functools.cache
-def board_verilog(profile="full"):
-    """``(verilog_text, divisor)`` of the simulated board's SoC (generated once per process)."""
+def board_verilog(profile=DEFAULT_PROFILE):
+    """``(verilog_text, divisor, table_words)`` of the simulated board's SoC (generated once per
+    process); ``table_words`` is the size of its external table memory in 64-bit words, 0 when
+    it has none."""
     soc = board_soc(profile)
-    return generate_verilog(soc, BOARD_TOP), soc.divisor
+    unit = soc.table_unit
+    table_words = unit.mem_bytes // 8 if unit is not None else 0
+    return generate_verilog(soc, BOARD_TOP), soc.divisor, table_words
 
 
 def _main_source():
     return resources.files(__package__).joinpath("board_main.cpp").read_text()
 
 
-def build_board(*, profile="full", trace=False, progress=None):
+def build_board(*, profile=DEFAULT_PROFILE, trace=False, progress=None):
     """Return the simulated board of ``profile``, building it only if it is not cached.
 
     ``trace=True`` builds the variant that can write a VCD. ``progress`` (a callable taking a
     message) hears about a build that actually runs; ``None`` stays quiet.
     """
-    verilog, divisor = board_verilog(profile)
+    verilog, divisor, table_words = board_verilog(profile)
     source = _main_source()
     args = BUILD_ARGS + (("--trace", "-CFLAGS", "-DCERITE_TRACE") if trace else ())
+    if table_words:
+        args += ("-CFLAGS", f"-DCERITE_TABLE_WORDS={table_words}ull")
     key = verilog_digest(verilog, source, verilator_version(), *args)
     boards = cache_dir() / "boards"
     directory = boards / f"{profile}{'-trace' if trace else ''}-{key}"
@@ -92,7 +113,8 @@ def build_board(*, profile="full", trace=False, progress=None):
 
     def result(built_now):
         return BoardBuild(path=binary, directory=directory, key=key, profile=profile,
-                          divisor=divisor, trace=trace, built_now=built_now)
+                          divisor=divisor, trace=trace, built_now=built_now,
+                          table_words=table_words)
 
     if marker.exists():
         return result(False)
@@ -124,12 +146,24 @@ def build_board(*, profile="full", trace=False, progress=None):
     return result(True)
 
 
-def board_command(build, *, trace=None, linger=None):
-    """The command line that runs ``build``; ``trace`` names a VCD file (needs a tracing build).
-    """
+def board_command(build, *, trace=None, linger=None, mem_latency=None):
+    """The command line that runs ``build``; ``trace`` names a VCD file (needs a tracing build),
+    ``mem_latency`` the read latency of the table memory in cycles (1..64, default
+    :data:`SIM_TABLE_LATENCY`; boards with an external table memory only)."""
     if trace is not None and not build.trace:
         raise ValueError("trace needs a board built with build_board(trace=True)")
     command = [str(build.path), "--divisor", str(build.divisor)]
+    if mem_latency is not None:
+        if not build.table_words:
+            raise ValueError(f"mem_latency needs a board with an external table memory; the "
+                             f"{build.profile!r} profile has none")
+        if isinstance(mem_latency, bool) or not isinstance(mem_latency, int) \
+                or not 1 <= mem_latency <= 64:
+            raise ValueError(f"mem_latency must be an integer in 1..64, not {mem_latency!r}")
+    elif build.table_words:
+        mem_latency = SIM_TABLE_LATENCY
+    if mem_latency is not None:
+        command += ["--mem-latency", str(mem_latency)]
     if linger is not None:
         command += ["--linger", str(int(linger))]
     if trace is not None:

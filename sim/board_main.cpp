@@ -10,7 +10,15 @@
 // on stderr (busy_s: wall time spent simulating; N / busy_s is the simulation speed).
 //
 // Options: --divisor N (required), --linger N (default 256), --trace FILE (builds with
-// -DCERITE_TRACE only: VCD of the whole run).
+// -DCERITE_TRACE only: VCD of the whole run), --mem-latency N (default 1; boards with a table
+// memory only).
+//
+// Table memory: a SoC with an external MMU table memory (the `table_*` ports; built with
+// -DCERITE_TABLE_WORDS=N, N 64-bit words) gets it from this main, a zero-initialised array of N
+// words. A request the SoC presents in a cycle (table_re: read word table_addr; table_we: write
+// the 32-bit halves of table_wdata that table_wmask selects) takes effect at that cycle's rising
+// edge; read data comes back on table_rdata with table_rvalid during the cycle `--mem-latency`
+// cycles later, in request order.
 
 #include <cerrno>
 #include <chrono>
@@ -57,6 +65,45 @@ struct Board {
     uint64_t tx_framing_errors = 0;
     std::vector<uint8_t> out;
 
+#ifdef CERITE_TABLE_WORDS
+    // The table memory and its read pipeline (slot pipe_head + i: data due i cycles from now).
+    uint64_t* table = nullptr;
+    unsigned mem_latency = 1, pipe_head = 0;
+    std::vector<uint64_t> pipe_data;
+    std::vector<uint8_t> pipe_valid;
+    uint64_t table_reads = 0, table_writes = 0;
+
+    void serve_table() {
+        // the request the SoC presents this cycle (sampled before the rising edge)
+        const bool re = top.table_re & 1, we = top.table_we & 1;
+        const uint64_t addr = static_cast<uint64_t>(top.table_addr) % CERITE_TABLE_WORDS;
+        const uint64_t wdata = top.table_wdata;
+        const unsigned wmask = top.table_wmask & 3;
+        uint64_t data = 0;
+        if (re) {
+            data = table[addr];
+            ++table_reads;
+        }
+        if (we) {
+            uint64_t keep = 0;
+            if (!(wmask & 1)) keep |= 0xFFFFFFFFull;
+            if (!(wmask & 2)) keep |= 0xFFFFFFFFull << 32;
+            table[addr] = (table[addr] & keep) | (wdata & ~keep);
+            ++table_writes;
+        }
+        // a ring: advance one cycle; the new read lands mem_latency - 1 slots ahead of the head
+        pipe_head = (pipe_head + 1) % mem_latency;
+        const unsigned slot = (pipe_head + mem_latency - 1) % mem_latency;
+        pipe_data[slot] = data;
+        pipe_valid[slot] = re;
+    }
+
+    void drive_table() {
+        top.table_rvalid = pipe_valid[pipe_head];
+        top.table_rdata = pipe_data[pipe_head];
+    }
+#endif
+
     void half_cycles() {
         top.clk = 0;
         top.eval();
@@ -64,8 +111,14 @@ struct Board {
         if (trace) trace->dump(context.time());
 #endif
         context.timeInc(1);
+#ifdef CERITE_TABLE_WORDS
+        serve_table();
+#endif
         top.clk = 1;
         top.eval();
+#ifdef CERITE_TABLE_WORDS
+        drive_table();
+#endif
 #ifdef CERITE_TRACE
         if (trace) trace->dump(context.time());
 #endif
@@ -177,7 +230,7 @@ unsigned parse_unsigned(const char* text, const char* what) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    unsigned divisor = 0, linger = 256;
+    unsigned divisor = 0, linger = 256, mem_latency = 1;
     const char* trace_path = nullptr;
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
@@ -186,6 +239,9 @@ int main(int argc, char** argv) {
             divisor = parse_unsigned(argv[++i], "--divisor must be a positive integer");
         } else if (arg == "--linger") {
             linger = parse_unsigned(argv[++i], "--linger must be a positive integer");
+        } else if (arg == "--mem-latency") {
+            mem_latency = parse_unsigned(argv[++i], "--mem-latency must be a positive integer");
+            if (mem_latency > 64) usage("--mem-latency must be at most 64");
         } else if (arg == "--trace") {
             trace_path = argv[++i];
         } else {
@@ -197,6 +253,15 @@ int main(int argc, char** argv) {
 
     static Board board;
     board.divisor = divisor;
+#ifdef CERITE_TABLE_WORDS
+    board.table = static_cast<uint64_t*>(std::calloc(CERITE_TABLE_WORDS, sizeof(uint64_t)));
+    if (!board.table) usage("cannot allocate the table memory");
+    board.mem_latency = mem_latency;
+    board.pipe_data.assign(mem_latency, 0);
+    board.pipe_valid.assign(mem_latency, 0);
+#else
+    if (mem_latency != 1) usage("--mem-latency needs a board with a table memory");
+#endif
 #ifdef CERITE_TRACE
     VerilatedVcdC vcd;
     if (trace_path) {
@@ -264,6 +329,11 @@ int main(int argc, char** argv) {
     const double busy_s = std::chrono::duration<double>(busy).count();
     std::fprintf(stderr, "cerite-board: cycles=%llu busy_s=%.6f wall_s=%.6f\n",
                  static_cast<unsigned long long>(board.cycles), busy_s, wall);
+#ifdef CERITE_TABLE_WORDS
+    std::fprintf(stderr, "cerite-board: table_reads=%llu table_writes=%llu\n",
+                 static_cast<unsigned long long>(board.table_reads),
+                 static_cast<unsigned long long>(board.table_writes));
+#endif
     if (board.tx_framing_errors) {
         std::fprintf(stderr, "cerite-board: %llu framing errors on uart_tx\n",
                      static_cast<unsigned long long>(board.tx_framing_errors));

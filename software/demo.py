@@ -8,7 +8,9 @@
 2. The learned MMU (*Learning to Walk*, Zhao et al., MICRO 2025; RISC-V Sv39) with the radix
    tables and learned index of a real process (this one unless ``--pid``), a batch of
    translations in learned and in radix-only mode, every response and counter checked against
-   the golden MMU model; memory accesses per walk and the share of single-access walks.
+   the golden MMU model; memory accesses per walk, the share of single-access walks and walk
+   cycles. The simulated board's 64 MiB external table memory holds a whole process; a board
+   whose table RAM is smaller gets the largest prefix of the pages that fits.
 
 Any mismatch counts as an error; the exit code is 1 when there is one. ``--json`` prints one
 JSON document. Progress goes to stderr, only when it is a terminal and ``--json`` is off.
@@ -58,8 +60,8 @@ class _Progress:
 def _open(spec, progress):
     from .driver import open_device
     if spec.partition(":")[0] == "sim":
-        from .sim.board import board_verilog, build_board
-        profile = spec.partition(":")[2] or "full"
+        from .sim.board import DEFAULT_PROFILE, board_verilog, build_board
+        profile = spec.partition(":")[2] or DEFAULT_PROFILE
         progress(f"generating the simulated board's Verilog ({profile} profile)")
         board_verilog(profile)
         build_board(profile=profile, progress=progress)
@@ -136,7 +138,9 @@ def demo_mmu(device, *, pid="self", translations=TRANSLATIONS, seed=0, progress=
     progress(f"building the radix tables and the learned index of {len(maps)} pages")
     loaded, used = _fit(mmu, maps, progress)
     result = {"pid": pid if pid != "self" else os.getpid(), "pages": len(maps),
-              "pages_used": used, "ram_bytes": mmu.mem_bytes, "errors": 0, "modes": []}
+              "pages_used": used, "ram_bytes": mmu.mem_bytes,
+              "mem_latency": getattr(device.transport, "mem_latency", None), "errors": 0,
+              "modes": []}
     if loaded is None:
         result["skipped"] = (f"the table RAM ({mmu.mem_bytes // 1024} KiB) cannot hold the "
                              "radix tables of even one page")
@@ -204,10 +208,14 @@ def _table(report):
     if "skipped" in mmu:
         lines.append(f"learned MMU: skipped, {mmu['skipped']}")
     else:
+        latency = mmu.get("mem_latency")
+        memory = (f"external table memory {mmu['ram_bytes'] >> 20} MiB, read latency "
+                  f"{latency} cycles" if latency else
+                  f"on-chip table RAM {mmu['ram_bytes'] // 1024} KiB")
         lines.append(f"learned MMU: process {mmu['pid']}, {mmu['pages_used']} of "
-                     f"{mmu['pages']} pages (table RAM {mmu['ram_bytes'] // 1024} KiB: radix "
-                     f"{mmu['pt_bytes'] // 1024} KiB, index {mmu['index_bytes'] // 1024} KiB, "
-                     f"{mmu['overflow_keys']} overflow keys)")
+                     f"{mmu['pages']} pages ({memory}: radix {mmu['pt_bytes'] // 1024} KiB, "
+                     f"index {mmu['index_bytes'] // 1024} KiB, {mmu['overflow_keys']} overflow "
+                     f"keys)")
         lines.append(f"  {'mode':<9}{'walks':>7}{'faults':>8}{'accesses/walk':>15}"
                      f"{'single-access':>15}{'cycles/walk':>13}{'errors':>8}")
         for row in mmu["modes"]:

@@ -1,5 +1,6 @@
 """Generate, write and check the checked-in Verilog of the standard configurations (``rtl/``)."""
 
+import functools
 from pathlib import Path
 
 from .hw.designs import STANDARD_DESIGNS
@@ -17,8 +18,10 @@ def checkout_rtl_dir():
     return candidate if (candidate.parent / "pyproject.toml").exists() else None
 
 
+@functools.cache
 def render(name):
-    """The text of ``rtl/<name>.v``."""
+    """The text of ``rtl/<name>.v`` (generated once per process: the SoC tops take tens of
+    seconds)."""
     return HEADER + generate_verilog(STANDARD_DESIGNS[name](), name)
 
 

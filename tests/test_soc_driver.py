@@ -4,6 +4,9 @@ The board is built once (cached across workers and runs, see cerite.sim.board). 
 under test is the same that drives a real board: only the transport differs. A fault-injecting
 transport flips bits, drops and duplicates bytes and stalls the device; the driver must then
 return correct data after retries or raise the documented exception, never return wrong data.
+
+The tests in :data:`DRIVER_SUITE` take the device from the ``device`` fixture (here the simulated
+board) and hold for any profile and transport: tests/test_hil.py runs them on a real board.
 """
 
 import copy
@@ -23,29 +26,38 @@ from cerite.driver import (Command, DesignMismatch, Device, DeviceAccessDenied, 
 from cerite.driver.link import decode_response, encode_request, encode_response
 from cerite.sim.board import build_board
 
-SCRATCH_DEPTH = regmap_generated.PROFILES["full"]["parameters"]["scratch_depth"]
+SCRATCH_DEPTH = regmap_generated.PROFILES["sim"]["parameters"]["scratch_depth"]
 
 
 @pytest.fixture(scope="module")
 def board():
-    return build_board(profile="full")
+    return build_board()
 
 
 @pytest.fixture(scope="module")
 def device(board):
+    """The device of the driver suite: the simulated board (its default, ``sim`` profile)."""
     with Device(SimTransport()) as dev:
         yield dev
 
 
+# -- the driver suite: any device, any profile ---------------------------------------------------
+
 def test_identify(device):
     ident = device.identity
-    assert ident.profile == "full" and ident.version == (1, 0)
-    assert ident.parameters == regmap_generated.PROFILES["full"]["parameters"]
-    assert ident.map_hash == regmap_generated.PROFILES["full"]["map_hash"]
-    assert ident.info == {"clk_freq": 12_000_000, "uart_divisor": 4, "frame_timeout": 24_000,
-                          "bus_timeout": 1024}
-    assert ident.link.max_burst == 4096 and ident.link.addr_width == 16
+    data = regmap_generated.PROFILES[ident.profile]
+    assert ident.version == (1, 0)
+    assert ident.parameters == data["parameters"]
+    assert ident.map_hash == data["map_hash"]
+    assert ident.link.max_burst == data["parameters"]["link_max_burst"]
+    assert ident.link.addr_width == 16
     assert device.read("ident.magic") == 0x43455249
+    if isinstance(device.transport, SimTransport):
+        assert ident.profile == "sim"
+        assert ident.info == {"clk_freq": 12_000_000, "uart_divisor": 4,
+                              "frame_timeout": 24_000, "bus_timeout": 1024}
+    else:
+        assert ident.info["clk_freq"] > 0 and ident.info["uart_divisor"] >= 4
 
 
 def test_registers_and_fields_by_name(device):
@@ -60,20 +72,28 @@ def test_registers_and_fields_by_name(device):
         device.write("scratch.control", count=1)  # keeps mode, pulses once each
     assert device.read("scratch.status.pulses") == (before + 3) & 0xFFFF
     assert device.read("scratch.control.mode") == 9
-    assert device.read("scratch.config.depth_log2") == SCRATCH_DEPTH.bit_length() - 1
+    depth = device.identity.parameters["scratch_depth"]
+    assert device.read("scratch.config.depth_log2") == depth.bit_length() - 1
     base = device.regmap.address("scratch.value0")
     assert device.read_words(base, 4) == [0, 0xFFFFFFFF, 0x12345678, 0x80000001]
 
 
 def test_burst_of_4096_words_round_trip(device):
+    """A whole burst (4096 words on the full and sim profiles) in one request each way."""
+    burst = device.identity.link.max_burst
+    depth = device.identity.parameters["scratch_depth"]
+    count = min(burst, depth)
     rng = random.Random(4096)
-    words = [rng.getrandbits(32) for _ in range(4096)]
+    words = [rng.getrandbits(32) for _ in range(count)]
     device.write("scratch.ram_addr", 0)
+    requests, attempts = device.link.stats["requests"], device.link.stats["attempts"]
     device.write_window("scratch.ram_data", words)
-    assert device.read("scratch.ram_addr") == 4096 % SCRATCH_DEPTH
+    assert device.link.stats["requests"] == requests + 1
+    assert device.read("scratch.ram_addr") == count % depth
     device.write("scratch.ram_addr", 0)
-    assert device.read_window("scratch.ram_data", 4096) == words
-    assert device.link.stats["attempts"] == device.link.stats["requests"]  # no retries
+    assert device.read_window("scratch.ram_data", count) == words
+    # no retries
+    assert device.link.stats["attempts"] - attempts == device.link.stats["requests"] - requests
 
 
 def test_device_errors_raise_their_exceptions(device):
@@ -85,9 +105,11 @@ def test_device_errors_raise_their_exceptions(device):
     with pytest.raises(DeviceAccessDenied, match=re.escape(
             "access denied: WRITE of 1 words at 0x104 (0 done)")):
         device.write("scratch.config", 1)
+    burst = device.identity.link.max_burst
     with pytest.raises(DeviceBadLength, match=re.escape(
-            "bad length 4097 (the device takes 1..4096 words): READ of 4097 words at 0x100")):
-        device.link.request(Command.READ, 0x100, length=4097)
+            f"bad length {burst + 1} (the device takes 1..{burst} words): READ of {burst + 1} "
+            f"words at 0x100")):
+        device.link.request(Command.READ, 0x100, length=burst + 1)
     assert device.read("scratch.value0") is not None  # the link still works
 
 
@@ -119,6 +141,12 @@ def test_wrong_names_and_values(device):
         device.write("scratch.control", speed=1)
     with pytest.raises(ValueError, match="^value must be an integer in 0..4294967295, not -1$"):
         device.write("scratch.value0", -1)
+
+
+#: The tests above: they take only the ``device`` fixture and hold on any board.
+DRIVER_SUITE = (test_identify, test_registers_and_fields_by_name,
+                test_burst_of_4096_words_round_trip, test_device_errors_raise_their_exceptions,
+                test_unknown_command_gets_bad_command, test_wrong_names_and_values)
 
 
 # -- faults -------------------------------------------------------------------------------------
@@ -289,17 +317,17 @@ def doctored(change):
 
 
 @pytest.mark.parametrize("change, message", [
-    (lambda g: g.PROFILES["full"]["parameters"].update(scratch_depth=1024),
-     "the device does not match this driver's 'full' register map:\n"
+    (lambda g: g.PROFILES["sim"]["parameters"].update(scratch_depth=1024),
+     "the device does not match this driver's 'sim' register map:\n"
      "  scratch_depth: the device has 4096, the driver expects 1024\n"
      "rebuild the bitstream or simulated board from this checkout, or regenerate "
      "software/regmap_generated.py"),
-    (lambda g: g.PROFILES["full"].update(map_hash=0x12345678),
-     "the device does not match this driver's 'full' register map:\n"
-     f"  register map hash: the device has 0x{regmap_generated.PROFILES['full']['map_hash']:08x}"
+    (lambda g: g.PROFILES["sim"].update(map_hash=0x12345678),
+     "the device does not match this driver's 'sim' register map:\n"
+     f"  register map hash: the device has 0x{regmap_generated.PROFILES['sim']['map_hash']:08x}"
      ", the driver expects 0x12345678\n"),
-    (lambda g: g.PROFILES.pop("full"),
-     "the device reports profile code 1; this driver knows 2 (small)"),
+    (lambda g: g.PROFILES.pop("sim"),
+     "the device reports profile code 3; this driver knows 1 (full), 2 (small)"),
     (lambda g: setattr(g, "MAGIC", 0x11111111),
      "not a cerite SoC: word 0x0 reads 0x43455249, not the magic 0x11111111"),
     (lambda g: setattr(g, "VERSION", (2, 0)),
@@ -363,7 +391,8 @@ def test_open_transport_errors(monkeypatch):
     monkeypatch.setenv("CERITE_DEVICE", "nowhere")
     with pytest.raises(ValueError, match="not 'nowhere'$"):
         open_transport()
-    with pytest.raises(ValueError, match="^profile must be one of full, small, not 'tiny'$"):
+    with pytest.raises(ValueError,
+                       match="^profile must be one of full, small, sim, not 'tiny'$"):
         open_transport("sim:tiny")
 
 

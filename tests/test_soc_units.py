@@ -27,7 +27,7 @@ from cerite.lvm.golden import COUNTER_NAMES
 from cerite.ntt import golden
 from cerite.ntt.primes import find_ntt_primes, minimal_psi
 from cerite.ntt.rns import RnsBasis, from_rns, rns_poly_mul, to_rns
-from cerite.sim.board import build_board
+from cerite.sim.board import SIM_TABLE_LATENCY, build_board
 
 FULL = regmap_generated.PROFILES["full"]["parameters"]
 N = 1 << FULL["ntt_log_n"]
@@ -36,7 +36,7 @@ Q = find_ntt_primes(N, 28, 3)
 
 @pytest.fixture(scope="module")
 def board():
-    return build_board(profile="full")
+    return build_board()  # the sim profile: the full units, the MMU's table memory outside
 
 
 @pytest.fixture(scope="module")
@@ -274,14 +274,20 @@ def test_mmu_every_page_learned_and_radix(fresh, layout):
     maps = _layout(layout)
     assert {m.size for m in maps} == ({0, 1, 2} if layout == "huge_pages" else {0})
     rng = random.Random(7)
-    stale = [rng.getrandbits(64) | 1 for _ in range(256)]     # load_mappings must clear these
+    stale = [rng.getrandbits(64) | 1 for _ in range(256)]
     mmu.write_memory(mmu.mem_base, stale[:64])
     mmu.write_memory(mmu.mem_base + 96 * 1024, stale)
     loaded = mmu.load_mappings(maps)
     assert 0 < loaded.written_bytes <= loaded.pt_bytes + loaded.index_bytes
-    for at, count in ((mmu.mem_base, 64), (mmu.mem_base + 96 * 1024, 256)):
-        assert mmu.read_memory(at, count) == [loaded.image.read_word(at + 8 * i)
-                                              for i in range(count)]
+    # load_mappings clears what the new tables span; past that the MMU never reads (its
+    # regions end there), so stale words may stay
+    span = max(loaded.config.pt_limit, loaded.config.index_limit)
+    assert span > mmu.mem_base + 8 * 64
+    for at, count, old in ((mmu.mem_base, 64, stale[:64]), (mmu.mem_base + 96 * 1024, 256, stale)):
+        words = mmu.read_memory(at, count)
+        for i in range(count):
+            addr = at + 8 * i
+            assert words[i] == (loaded.image.read_word(addr) if addr < span else old[i]), addr
     vas, access, user = _requests(list(maps), seed=len(maps))
     sources = {}
     for learned in (True, False):
@@ -384,10 +390,87 @@ def test_mmu_argument_errors(device):
                                          r"\(fetch\), not 3$"):
         mmu.translate([0], 3)
     with pytest.raises(MmuMemoryFull, match=r"KiB"):
-        mmu.load_mappings(LAYOUTS["random_sparse"](0))
+        mmu.load_mappings(LAYOUTS["random_sparse"](0), pt_bytes=mmu.mem_bytes)
+    with pytest.raises(ValueError, match=r"^nbytes must be a positive multiple of 8 up to "
+                                         r"67108864, not 12$"):
+        mmu.clear_memory(12)
     fresh = MmuInterface(device)
     with pytest.raises(MmuError, match=r"^nothing is loaded: call load_mappings first$"):
         fresh.golden()
+
+
+def _clear_below(mmu, nbytes):
+    rng = random.Random(nbytes)
+    words = [rng.getrandbits(64) | 1 for _ in range(64)]
+    start = mmu.mem_base + nbytes - 8 * 32  # 32 words below the end, 32 above
+    mmu.write_memory(start, words)
+    mmu.clear_memory(nbytes)
+    assert mmu.read_memory(start, 64) == [0] * 32 + words[32:]
+
+
+def test_mmu_clear_stops_at_mem_addr(device):
+    """control.clear zeroes the table memory below mem_addr only (what load_mappings uses)."""
+    _clear_below(MmuInterface(device), 64 << 10)
+
+
+def test_mmu_on_chip_table_ram():
+    """The full profile's on-chip RAM (what the ULX3S bitstream holds): every path of the unit
+    against the golden model, the RAM's ends, a partial clear."""
+    with Device.open("sim:full") as dev:
+        mmu = MmuInterface(dev)
+        assert (mmu.mem_bytes, dev.transport.mem_latency) == (256 << 10, None)
+        maps = _layout("thread_stacks")
+        mmu.load_mappings(maps)
+        vas, access, user = _requests(maps, seed=5, unmapped=40)
+        for learned in (True, False):
+            mmu.set_learned(learned)
+            mmu.reset()
+            model = mmu.golden()
+            _check(mmu, model, vas, access, user)
+            _check_counters(mmu, model)
+        words = [random.Random(6).getrandbits(64) for _ in range(40)]
+        top = mmu.mem_base + mmu.mem_bytes - 8 * len(words)
+        mmu.write_memory(top, words)
+        assert mmu.read_memory(top, len(words)) == words
+        _clear_below(mmu, 128 << 10)
+
+
+def _walk_cycles(latency, maps, vas):
+    """``{mode: (walk cycles, reads, beats)}`` on a board whose table memory answers after
+    ``latency`` cycles."""
+    out = {}
+    with Device(SimTransport(mem_latency=latency)) as dev:
+        mmu = MmuInterface(dev)
+        mmu.load_mappings(maps)
+        for learned in (True, False):
+            mmu.set_learned(learned)
+            mmu.reset()
+            model = mmu.golden()
+            _check(mmu, model, vas, 0, True)
+            _check_counters(mmu, model)
+            c = mmu.counters()
+            reads = c["reads_node"] + c["reads_gpt"] + c["reads_radix"]
+            beats = 4 * c["reads_node"] + 8 * c["reads_gpt"] + c["reads_radix"]
+            out["learned" if learned else "radix"] = (c["walk_cycles_total"], reads, beats,
+                                                      c["walks"])
+    return out
+
+
+def test_mmu_bursts_stream_one_beat_per_cycle():
+    """The memory latency is paid once per burst, not once per beat: raising it by 4 cycles
+    adds exactly 4 cycles per read (a beat-by-beat port would add 4 per beat: 8 per GPT line).
+    At the board's default latency learned walks take fewer cycles than radix walks."""
+    maps = _layout("pie_aslr")
+    rng = random.Random(7)
+    vas = [m.va + rng.randrange(4096 * m.pages) for m in rng.choices(maps, k=120)]
+    fast, slow = _walk_cycles(1, maps, vas), _walk_cycles(5, maps, vas)
+    for mode in ("learned", "radix"):
+        (c1, reads, beats, walks), (c5, reads5, _, _) = fast[mode], slow[mode]
+        assert reads == reads5 and walks > 0
+        assert c5 - c1 == 4 * reads, (mode, c1, c5, reads, beats)
+    assert fast["learned"][2] > 2 * fast["learned"][1]  # GPT lines: many beats per read
+    default = _walk_cycles(SIM_TABLE_LATENCY, maps, vas)
+    assert default["learned"][0] < default["radix"][0]
 
 
 # -- the demo -----------------------------------------------------------------------------------
@@ -414,6 +497,9 @@ def test_demo_json_reports_zero_errors(board, capsys, monkeypatch):
     assert learned["mode"] == "learned" and radix["mode"] == "radix"
     assert learned["accesses_per_walk"] < radix["accesses_per_walk"]
     assert learned["single_access_share"] > 0.5 and radix["single_access_share"] == 0
+    # the whole process fits the board's table memory, and learned walks are the cheaper ones
+    assert mmu["pages_used"] == mmu["pages"] and mmu["mem_latency"] == SIM_TABLE_LATENCY
+    assert learned["cycles_per_walk"] < radix["cycles_per_walk"]
 
 
 # -- the units' parameters ----------------------------------------------------------------------
@@ -430,6 +516,16 @@ def test_unit_parameters_are_checked():
     with pytest.raises(ValueError, match=r"^mem_bytes must be an integer in 4096\.\.16777216, "
                                          r"not 2048$"):
         MmuUnit(**{**ok, "mem_bytes": 2048})
+    with pytest.raises(ValueError, match=r"^mem_bytes must be an integer in 4096\.\.16777216, "
+                                         r"not 33554432$"):
+        MmuUnit(**{**ok, "mem_bytes": 1 << 25, "mem_base": 1 << 25})
+    with pytest.raises(ValueError, match=r"^mem_bytes must be an integer in 4096\.\.1073741824, "
+                                         r"not 2147483648$"):
+        MmuUnit(**{**ok, "mem_bytes": 1 << 31, "external_memory": True})
+    with pytest.raises(ValueError, match=r"^external_memory must be True or False, not 1$"):
+        MmuUnit(**ok, external_memory=1)
+    unit = MmuUnit(**{**ok, "mem_bytes": 1 << 25, "mem_base": 1 << 25, "external_memory": True})
+    assert unit.external_memory and "mem" in unit.signature.members
     with pytest.raises(ValueError, match=r"^mem_base 0x1000 must be a multiple of mem_bytes "
                                          r"0x10000$"):
         MmuUnit(**{**ok, "mem_base": 0x1000})

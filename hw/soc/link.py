@@ -19,7 +19,7 @@ Safety, by construction:
   repeated read answers ``REPLAY_LOST`` instead. IDENTIFY clears the record.
 """
 
-from amaranth import Cat, Const, Module, Mux, Signal
+from amaranth import Array, Cat, Const, Module, Mux, Signal
 from amaranth.lib import memory, stream, wiring
 from amaranth.lib.wiring import In, Out
 
@@ -42,6 +42,12 @@ def _check_uint(name, value, lo, hi):
     if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
         raise ValueError(f"{name} must be an integer in {lo}..{hi}, not {value!r}")
 
+
+
+def _byte(value, index):
+    """Byte ``index`` of ``value`` as a multiplexer (``word_select`` comes out of Yosys as a
+    shift truncated by the assignment, which lint reports)."""
+    return Array(value[8 * k:8 * k + 8] for k in range(len(value) // 8))[index]
 
 class HostLink(wiring.Component):
     """Request/response engine of the host link; the only bus initiator of the SoC.
@@ -287,7 +293,7 @@ class HostLink(wiring.Component):
             with m.State("RESP_HEADER"):
                 header = Cat(Const(SYNC_RESPONSE, 8), cmd, seq, status, resp_len,
                              done, Const(0, 16))
-                m.d.comb += [tx.valid.eq(1), tx.payload.eq(header.word_select(idx, 8)),
+                m.d.comb += [tx.valid.eq(1), tx.payload.eq(_byte(header, idx)),
                              rd.addr.eq(0)]
                 with m.If(tx.ready):
                     m.d.sync += [idx.eq(idx + 1), count.eq(0)]
@@ -301,7 +307,7 @@ class HostLink(wiring.Component):
 
             with m.State("RESP_DATA"):
                 last_byte = tx.ready & (idx == 3)
-                m.d.comb += [tx.valid.eq(1), tx.payload.eq(rd.data.word_select(idx[:2], 8)),
+                m.d.comb += [tx.valid.eq(1), tx.payload.eq(_byte(rd.data, idx[:2])),
                              rd.addr.eq(Mux(last_byte, count + 1, count))]
                 with m.If(tx.ready):
                     m.d.sync += [crc.eq(crc_tx_next), idx.eq(idx + 1)]
@@ -312,7 +318,7 @@ class HostLink(wiring.Component):
 
             with m.State("RESP_CRC"):
                 m.d.comb += [tx.valid.eq(1),
-                             tx.payload.eq((crc ^ CRC32_XOROUT).word_select(idx[:2], 8))]
+                             tx.payload.eq(_byte(crc ^ CRC32_XOROUT, idx[:2]))]
                 with m.If(tx.ready):
                     m.d.sync += idx.eq(idx + 1)
                     with m.If(idx == 3):

@@ -1,17 +1,28 @@
-"""The learned MMU as a unit of the SoC: configuration, an on-chip table memory, request queues.
+"""The learned MMU as a unit of the SoC: configuration, a table memory, request queues.
 
 Puts :class:`cerite.hw.lvm.mmu.LearnedMMU` (docs/lvm-format.md; *Learning to Walk: Architecting
 Learned Virtual Memory Translation*, Zhao et al., MICRO 2025; RISC-V Sv39) on the internal bus
 (``spec/soc.md``, "System on chip"). The host driver is :class:`cerite.driver.mmu.MmuInterface`.
 
 Table memory
-    ``mem_bytes`` of on-chip RAM (64-bit words) at physical byte address ``mem_base``: the radix
-    tables and the learned index live there. The MMU's memory port reads it in bursts; a beat
-    outside ``[mem_base, mem_base + mem_bytes)`` answers ``error`` (an access fault). The host
-    writes and reads it as 32-bit words through the ``mem_data`` window at ``mem_addr`` (a 32-bit
-    word index from ``mem_base``, low half of a 64-bit word first; every access advances it).
-    The RAM starts zeroed; ``control.clear`` zeroes it again (one word a cycle), ``control.reset``
-    leaves it alone.
+    ``mem_bytes`` of memory (64-bit words) at physical byte address ``mem_base``: the radix
+    tables and the learned index live there. It is an on-chip RAM, or (``external_memory=True``)
+    a memory outside the unit behind the ``mem`` port (:func:`table_memory_signature`), which the
+    SoC brings out to its top; the simulated board serves it from a large array. The port takes
+    one access a cycle: ``re`` reads the word ``addr``, ``we`` writes the 32-bit halves of
+    ``wdata`` that ``wmask`` selects (bit 0 low, bit 1 high) to word ``addr``; read data comes
+    back on ``rdata`` with ``rvalid``, in request order, one or more cycles after the request (no
+    back pressure: the memory takes a request every cycle). The on-chip RAM answers after exactly
+    one cycle.
+
+    The MMU's memory port reads it in bursts, one beat issued a cycle and each beat delivered as
+    its data returns (a learned walk's 8-word line costs 8 cycles plus the latency); a beat
+    outside ``[mem_base, mem_base + mem_bytes)`` issues no read and answers ``error`` (an access
+    fault). The host writes and reads it as 32-bit words through the ``mem_data`` window at
+    ``mem_addr`` (a 32-bit word index from ``mem_base``, low half of a 64-bit word first; every
+    access advances it). The memory starts zeroed; ``control.clear`` zeroes it again from word 0
+    up to (not including) the 64-bit word ``mem_addr`` points into, or all of it when
+    ``mem_addr`` is 0, one word a cycle; ``control.reset`` leaves it alone.
 
 Translation queue
     ``req``: write two words per request, ``va[31:0]`` then ``va[38:32] | access << 8 |
@@ -30,21 +41,37 @@ Control
     not change while ``status.busy`` is 1.
 """
 
-from amaranth import Cat, Const, Module, Mux, ResetInserter, Signal
-from amaranth.lib import fifo, memory
-from amaranth.lib.wiring import Out
+from amaranth import Array, Cat, Const, Module, Mux, ResetInserter, Signal
+from amaranth.lib import fifo, memory, wiring
+from amaranth.lib.wiring import In, Out
 
 from ..common.registers import (Access, Field, Parameter, Peripheral, Register,
                                 RegisterMapBuilder, Window)
 from ..lvm.layouts import COUNTER_NAMES, PPN_BITS, VA_BITS
 from ..lvm.mmu import FULL_PROFILE, SMALL_PROFILE, LearnedMMU
 
-__all__ = ["MmuUnit", "PA_REGISTERS"]
+__all__ = ["MmuUnit", "PA_REGISTERS", "table_memory_signature", "MAX_ONCHIP_BYTES",
+           "MAX_EXTERNAL_BYTES"]
+
+#: Largest on-chip table RAM (Amaranth writes an initialiser per word; bigger RAMs make Verilog
+#: generation slow) and largest external table memory, in bytes.
+MAX_ONCHIP_BYTES = 1 << 24
+MAX_EXTERNAL_BYTES = 1 << 30
 
 #: Configuration registers that hold a physical address (``<name>_lo`` and, above 32 bits,
 #: ``<name>_hi``), in the order of docs/lvm-format.md.
 PA_REGISTERS = ("pt_base", "pt_limit", "index_base", "index_limit", "level_base1",
                 "level_base2")
+
+
+def table_memory_signature(mem_bytes):
+    """Signature of the external table-memory port of a unit with ``mem_bytes`` of memory
+    (seen from the unit; see the module docstring, "Table memory")."""
+    words = mem_bytes // 8
+    return wiring.Signature({
+        "addr": Out(range(words)), "re": Out(1), "we": Out(1), "wmask": Out(2),
+        "wdata": Out(64), "rdata": In(64), "rvalid": In(1),
+    })
 
 
 def _check_int(name, value, lo, hi=None):
@@ -62,7 +89,7 @@ class MmuUnit(Peripheral):
     profile : str
         ``"full"`` or ``"small"``: :meth:`LearnedMMU.full` or :meth:`LearnedMMU.small`.
     mem_bytes : int
-        Bytes of table RAM, a power of two, 4096..2**24.
+        Bytes of table memory, a power of two, 4096..2**24 on chip, 4096..2**30 external.
     mem_base : int
         Physical byte address of the RAM, a multiple of ``mem_bytes``; the RAM must lie below
         ``2**pa_bits``.
@@ -70,17 +97,25 @@ class MmuUnit(Peripheral):
         Entries of the request and response queues, 2..4096.
     name : str
         Cluster name (default ``"mmu"``).
+    external_memory : bool
+        ``False``: an on-chip RAM; ``True``: the ``mem`` port.
 
     Members
     -------
     busy : Out(1)
-        A request is queued or being translated, or a flush waits.
+        A request is queued or being translated, a flush waits, a burst or clear is running.
+    mem : Out(table_memory_signature(mem_bytes))
+        Only with ``external_memory=True``: the table memory port.
     """
 
-    def __init__(self, *, profile="full", mem_bytes, mem_base, queue_depth=16, name="mmu"):
+    def __init__(self, *, profile="full", mem_bytes, mem_base, queue_depth=16, name="mmu",
+                 external_memory=False):
         if profile not in ("full", "small"):
             raise ValueError(f"profile must be 'full' or 'small', not {profile!r}")
-        _check_int("mem_bytes", mem_bytes, 4096, 1 << 24)
+        if not isinstance(external_memory, bool):
+            raise ValueError(f"external_memory must be True or False, not {external_memory!r}")
+        _check_int("mem_bytes", mem_bytes, 4096, MAX_EXTERNAL_BYTES if external_memory
+                   else MAX_ONCHIP_BYTES)
         if mem_bytes & (mem_bytes - 1):
             raise ValueError(f"mem_bytes must be a power of two, not {mem_bytes}")
         _check_int("queue_depth", queue_depth, 2, 4096)
@@ -96,6 +131,7 @@ class MmuUnit(Peripheral):
             raise ValueError(f"the RAM [0x{mem_base:x}, 0x{mem_base + mem_bytes:x}) does not "
                              f"fit {pa_bits}-bit physical addresses")
         self._mem_bytes = mem_bytes
+        self._external = external_memory
         self._mem_base = mem_base
         self._queue_depth = queue_depth
         self._half_bits = (mem_bytes // 4 - 1).bit_length()
@@ -107,8 +143,9 @@ class MmuUnit(Peripheral):
             "flush": Field(1, Access.W1S, "Writing 1 queues a flush of kind flush_kind"),
             "flush_kind": Field(2, Access.W, "Flush kind: 0 all, 1 by ASID, 2 by VA, "
                                 "3 by VA and ASID", bit=4),
-            "clear": Field(1, Access.W1S, "Writing 1 zeroes the whole table RAM (one word a "
-                           "cycle; status.clearing meanwhile)", bit=8),
+            "clear": Field(1, Access.W1S, "Writing 1 zeroes the table memory below the "
+                           "64-bit word mem_addr points into, all of it when mem_addr is 0 (one "
+                           "word a cycle; status.clearing meanwhile)", bit=8),
         }))
         b.add(Register("status", "Queues and flushes", fields={
             "busy": Field(1, Access.R, "A request is queued or in translation, or a flush "
@@ -175,11 +212,13 @@ class MmuUnit(Peripheral):
             Parameter("mem_base", mem_base, "Physical byte address of the table RAM"),
             Parameter("mem_bytes", mem_bytes, "Bytes of table RAM"),
             Parameter("queue_depth", queue_depth, "Entries of the request and response queues"),
-        ], members={"busy": Out(1)})
+        ], members={"busy": Out(1), **({"mem": Out(table_memory_signature(mem_bytes))}
+                                        if external_memory else {})})
 
     mem_base = property(lambda self: self._mem_base)
     mem_bytes = property(lambda self: self._mem_bytes)
     queue_depth = property(lambda self: self._queue_depth)
+    external_memory = property(lambda self: self._external)
 
     @property
     def mmu_params(self):
@@ -193,54 +232,6 @@ class MmuUnit(Peripheral):
         words = self._mem_bytes // 8
         rst = Signal()
         m.d.comb += rst.eq(regs.control.reset.pulse)
-
-        # -- table RAM: one address for both ports (a single-port RAM), the MMU first ----------
-        m.submodules.ram = ram = memory.Memory(shape=64, depth=words, init=[])
-        wp = ram.write_port(granularity=32)
-        rp = ram.read_port()
-        mmu_reading = Signal()
-        mmu_word = Signal(range(words))
-        ram_addr = Signal(range(words))
-        clearing = Signal()
-        clear_word = Signal(range(words))
-        with m.If(clearing & ~mmu_reading):
-            m.d.sync += clear_word.eq(clear_word + 1)
-            with m.If(clear_word == words - 1):
-                m.d.sync += clearing.eq(0)
-        with m.If(regs.control.clear.pulse):
-            m.d.sync += [clearing.eq(1), clear_word.eq(0)]
-
-        hptr = Signal(self._half_bits)
-        hptr_next = Signal(self._half_bits)
-        hvalid = Signal()
-        hsel = Signal()
-        window = regs.mem_data
-        wrote = window.w.valid & window.w.ready
-        step = wrote | (window.r.valid & window.r.ready)
-        m.d.comb += [
-            regs.mem_addr.addr.r_data.eq(hptr),
-            window.w.ready.eq(~mmu_reading & ~clearing),
-            wp.addr.eq(ram_addr),
-            wp.data.eq(Mux(clearing, 0, Cat(window.w.payload, window.w.payload))),
-            wp.en.eq(Mux(clearing & ~mmu_reading, 0b11,
-                         Mux(wrote, Mux(hptr[0], 0b10, 0b01), 0))),
-            hptr_next.eq(Mux(regs.mem_addr.addr.w_stb, regs.mem_addr.addr.w_data,
-                             Mux(step, hptr + 1, hptr))),
-            ram_addr.eq(Mux(mmu_reading, mmu_word,
-                            Mux(clearing, clear_word,
-                                Mux(window.w.valid, hptr >> 1, hptr_next >> 1)))),
-            rp.addr.eq(ram_addr),
-            window.r.valid.eq(hvalid),
-            window.r.payload.eq(Mux(hsel, rp.data[32:], rp.data[:32])),
-        ]
-        m.d.sync += [
-            hptr.eq(hptr_next),
-            # the read port holds the word at hptr one cycle after its address was set, unless
-            # the MMU had the port, a write changed the RAM or the pointer moved in between
-            hvalid.eq(~mmu_reading & ~clearing & ~window.w.valid & ~regs.mem_addr.addr.w_stb
-                      & ~step),
-            hsel.eq(hptr_next[0]),
-        ]
 
         # -- the MMU and its queues, all reset by control.reset ---------------------------------
         core = Module()
@@ -295,36 +286,148 @@ class MmuUnit(Peripheral):
         with core.If(rr.valid & rr.ready):
             core.d.sync += resp_half.eq(~resp_half)
 
-        # memory port: bursts from the RAM, error beats outside it
+        # -- the table memory port: on-chip RAM or the external port, one access a cycle -------
+        # p_re / p_we start one access at p_addr; read data comes back in request order with
+        # p_rvalid, one or more cycles later (exactly one for the on-chip RAM).
+        p_addr = Signal(range(words))
+        p_re, p_we = Signal(), Signal()
+        p_wmask = Signal(2)
+        p_wdata = Signal(64)
+        p_rvalid = Signal()
+        p_rdata = Signal(64)
+        if self._external:
+            port = self.mem
+            m.d.comb += [port.addr.eq(p_addr), port.re.eq(p_re), port.we.eq(p_we),
+                         port.wmask.eq(p_wmask), port.wdata.eq(p_wdata),
+                         p_rvalid.eq(port.rvalid), p_rdata.eq(port.rdata)]
+        else:
+            # one address for both ports: a single-port RAM
+            m.submodules.ram = ram = memory.Memory(shape=64, depth=words, init=[])
+            wp = ram.write_port(granularity=32)
+            rp = ram.read_port()
+            m.d.comb += [wp.addr.eq(p_addr), wp.data.eq(p_wdata),
+                         wp.en.eq(Mux(p_we, p_wmask, 0)), rp.addr.eq(p_addr), rp.en.eq(p_re),
+                         p_rdata.eq(rp.data)]
+            m.d.sync += p_rvalid.eq(p_re)
+
+        # -- MMU bursts: one beat issued a cycle, delivered in order as the data returns --------
+        # The walker takes every beat of a burst as it comes (its response states are always
+        # ready); beats outside the memory issue no read and answer ``error``.
+        mem_req, mem_resp = mmu.mem_req, mmu.mem_resp
         base, limit = self._mem_base, self._mem_base + self._mem_bytes
-        addr = Signal(pa_bits)
-        count = Signal(3)
+        active = Signal()       # a burst is being issued or delivered, or its reads drain
+        drop = Signal()         # control.reset during the burst: deliver nothing, drain
+        b_addr = Signal(pa_bits)
+        to_issue = Signal(4)
+        to_deliver = Signal(4)
+        issue_idx = Signal(3)
+        deliver_idx = Signal(3)
+        inside_bits = Signal(8)
+        outstanding = Signal(4)
+        hpend = Signal()        # a host read is in flight (never at the same time as a burst)
         inside = Signal()
-        core.d.comb += inside.eq((addr >= base) & (addr < limit))
-        core.d.comb += mmu_word.eq((addr - base)[3:3 + (words - 1).bit_length()])
-        with core.FSM():
-            with core.State("IDLE"):
-                core.d.comb += mmu.mem_req.ready.eq(1)
-                with core.If(mmu.mem_req.valid):
-                    core.d.sync += [addr.eq(mmu.mem_req.payload.addr),
-                                    count.eq(mmu.mem_req.payload.len)]
-                    core.next = "READ"
-            with core.State("READ"):
-                core.d.comb += mmu_reading.eq(1)
-                core.next = "BEAT"
-            with core.State("BEAT"):
-                core.d.comb += [
-                    mmu_reading.eq(1),
-                    mmu.mem_resp.valid.eq(1),
-                    mmu.mem_resp.payload.data.eq(Mux(inside, rp.data, 0)),
-                    mmu.mem_resp.payload.error.eq(~inside),
-                ]
-                with core.If(mmu.mem_resp.ready):
-                    core.d.sync += [addr.eq(addr + 8), count.eq(count - 1)]
-                    with core.If(count == 0):
-                        core.next = "IDLE"
-                    with core.Else():
-                        core.next = "READ"
+        issuing = Signal()
+        head_inside = Signal()
+        deliver = Signal()
+        burst_rvalid = Signal()
+        m.d.comb += [
+            inside.eq((b_addr >= base) & (b_addr < limit)),
+            issuing.eq(active & (to_issue != 0) & ~drop & ~rst),
+            head_inside.eq(Array(inside_bits)[deliver_idx]),
+            burst_rvalid.eq(p_rvalid & ~hpend),
+            mem_req.ready.eq(~active & ~hpend & ~rst),
+            mem_resp.valid.eq(active & ~drop & (to_deliver > to_issue)
+                              & Mux(head_inside, burst_rvalid, 1)),
+            mem_resp.payload.data.eq(Mux(head_inside, p_rdata, 0)),
+            mem_resp.payload.error.eq(~head_inside),
+            deliver.eq(mem_resp.valid & mem_resp.ready),
+        ]
+        out_next = Signal(4)
+        deliver_next = Signal(4)
+        m.d.comb += [
+            out_next.eq(outstanding + (issuing & inside) - (active & burst_rvalid)),
+            deliver_next.eq(to_deliver - deliver),
+        ]
+        with m.If(mem_req.valid & mem_req.ready):
+            m.d.sync += [active.eq(1), drop.eq(0), b_addr.eq(mem_req.payload.addr),
+                         to_issue.eq(mem_req.payload.len + 1),
+                         to_deliver.eq(mem_req.payload.len + 1),
+                         issue_idx.eq(0), deliver_idx.eq(0)]
+        with m.Elif(active):
+            m.d.sync += [outstanding.eq(out_next), to_deliver.eq(deliver_next)]
+            with m.If(issuing):
+                m.d.sync += [b_addr.eq(b_addr + 8), to_issue.eq(to_issue - 1),
+                             issue_idx.eq(issue_idx + 1),
+                             Array(inside_bits)[issue_idx].eq(inside)]
+            with m.If(deliver):
+                m.d.sync += deliver_idx.eq(deliver_idx + 1)
+            with m.If(rst):
+                m.d.sync += [drop.eq(1), to_issue.eq(0)]
+            with m.If(((deliver_next == 0) | drop | rst) & (out_next == 0)):
+                m.d.sync += active.eq(0)
+
+        # -- clearing: one word a cycle while no burst issues ----------------------------------
+        # words [0, end) where end is the 64-bit word mem_addr points into (rounded up); all of
+        # them when that is 0 (a whole memory's worth of mem_addr wraps to 0)
+        clearing = Signal()
+        clear_word = Signal(range(words))
+        clear_last = Signal(range(words))
+        clear_write = Signal()
+        hptr = Signal(self._half_bits)
+        clear_end = Signal(range(words + 1))
+        m.d.comb += [clear_write.eq(clearing & ~issuing),
+                     clear_end.eq((hptr + 1) >> 1)]
+        with m.If(clear_write):
+            m.d.sync += clear_word.eq(clear_word + 1)
+            with m.If(clear_word == clear_last):
+                m.d.sync += clearing.eq(0)
+        with m.If(regs.control.clear.pulse):
+            m.d.sync += [clearing.eq(1), clear_word.eq(0),
+                         clear_last.eq(Mux((clear_end == 0) | (clear_end >= words), words - 1,
+                                           clear_end - 1))]
+
+        # -- host window: writes go straight out, reads prefetch the 32-bit word at hptr -------
+        hptr_next = Signal(self._half_bits)
+        hvalid = Signal()       # hbuf holds the word at hptr
+        hstale = Signal()       # the read in flight must be dropped
+        hsel = Signal()
+        hbuf = Signal(32)
+        window = regs.mem_data
+        wrote = window.w.valid & window.w.ready
+        step = wrote | (window.r.valid & window.r.ready)
+        invalidate = window.w.valid | regs.mem_addr.addr.w_stb | step
+        host_read = Signal()
+        m.d.comb += [
+            regs.mem_addr.addr.r_data.eq(hptr),
+            window.w.ready.eq(~active & ~clearing),
+            hptr_next.eq(Mux(regs.mem_addr.addr.w_stb, regs.mem_addr.addr.w_data,
+                             Mux(step, hptr + 1, hptr))),
+            host_read.eq(~hvalid & ~hpend & ~active & ~clearing & ~mem_req.valid
+                         & ~invalidate),
+            window.r.valid.eq(hvalid),
+            window.r.payload.eq(hbuf),
+        ]
+        m.d.sync += hptr.eq(hptr_next)
+        with m.If(host_read):
+            m.d.sync += [hpend.eq(1), hstale.eq(0), hsel.eq(hptr[0])]
+        with m.If(hpend & p_rvalid):
+            m.d.sync += hpend.eq(0)
+            with m.If(~hstale & ~invalidate):
+                m.d.sync += [hvalid.eq(1), hbuf.eq(Mux(hsel, p_rdata[32:], p_rdata[:32]))]
+        with m.If(invalidate):
+            m.d.sync += hvalid.eq(0)
+            with m.If(hpend):
+                m.d.sync += hstale.eq(1)
+
+        # -- one access a cycle: a burst beat, else a clearing write, else the host ------------
+        m.d.comb += [
+            p_re.eq((issuing & inside) | host_read),
+            p_we.eq(clear_write | wrote),
+            p_wmask.eq(Mux(clear_write, 0b11, Mux(hptr[0], 0b10, 0b01))),
+            p_wdata.eq(Mux(clear_write, 0, Cat(window.w.payload, window.w.payload))),
+            p_addr.eq(Mux(issuing, (b_addr - base)[3:3 + (words - 1).bit_length()],
+                          Mux(clearing, clear_word, hptr >> 1))),
+        ]
 
         # configuration
         cfg = mmu.cfg
@@ -378,7 +481,7 @@ class MmuUnit(Peripheral):
                 getattr(mmu.counters, cname))
         busy = Signal()
         core.d.comb += [
-            busy.eq(~mmu.req.ready | req_fifo.r_rdy | pending | mmu_reading | clearing),
+            busy.eq(~mmu.req.ready | req_fifo.r_rdy | pending | active | clearing),
             regs.status.busy.r_data.eq(busy),
             regs.status.flush_pending.r_data.eq(pending),
             regs.status.flush_lost.r_data.eq(lost),

@@ -69,6 +69,8 @@ class Profile:
 
 
 #: The SoC profiles (``spec/soc.md``, boards table). ``code`` goes into the identification block.
+#: ``full`` and ``small`` hold everything on chip (the bitstreams); ``sim`` is the simulated
+#: board's, whose MMU table memory is outside the SoC (the ``table_*`` ports).
 PROFILES = {
     "full": Profile("full", 1, max_burst=4096, scratch_depth=4096,
                     desc="ECP5 boards (ULX3S-85F) and the simulated board: 4096-word bursts",
@@ -80,6 +82,12 @@ PROFILES = {
                      ntt=dict(log_n=9, width=16, lanes=1, reducer="montgomery"),
                      mmu=dict(profile="small", mem_bytes=8 << 10, mem_base=0x10_0000,
                               queue_depth=8)),
+    "sim": Profile("sim", 3, max_burst=4096, scratch_depth=4096,
+                   desc="The simulated board: the full profile's units with 64 MiB of table "
+                        "memory outside the SoC, served by the board's C++ main",
+                   ntt=dict(log_n=10, width=28, lanes=4, reducer="barrett"),
+                   mmu=dict(profile="full", mem_bytes=64 << 20, mem_base=0x400_0000,
+                            queue_depth=256, external_memory=True)),
 }
 
 
@@ -191,7 +199,7 @@ class SoC(wiring.Component):
     Parameters
     ----------
     profile : str or Profile
-        ``"full"`` or ``"small"`` (:data:`PROFILES`).
+        ``"full"``, ``"small"`` or ``"sim"`` (:data:`PROFILES`).
     clk_freq : int or float
         Core clock in Hz.
     baud : int or float
@@ -212,6 +220,10 @@ class SoC(wiring.Component):
     idle : Out(1)
         The host link waits for a request, the UART is quiet and no unit with a ``busy`` port
         is busy: nothing happens until the host sends something (the simulated board sleeps).
+    table_addr, table_re, table_we, table_wmask, table_wdata : Out; table_rdata, table_rvalid : In
+        Only when a unit has an external table memory (its ``mem`` port, see
+        :func:`~cerite.hw.soc.mmu_unit.table_memory_signature`), brought out flat so that the
+        Verilog port names are plain (``table_addr``, ...). At most one unit may have one.
     """
 
     def __init__(self, *, profile="full", clk_freq, baud, units=None, frame_timeout=0.01,
@@ -267,10 +279,21 @@ class SoC(wiring.Component):
         self._ident_map = ident_register_map(profile_code=self._profile.code,
                                              map_hash=self._map_hash,
                                              parameters=self._parameters, info=self._info)
+        external = [u for u in units if "mem" in u.signature.members]
+        if len(external) > 1:
+            raise ValueError("at most one unit may have an external table memory, not "
+                             + ", ".join(u.register_map.name for u in external))
+        self._table_unit = external[0] if external else None
+        table = {}
+        if self._table_unit is not None:
+            for pname, member in self._table_unit.signature.members["mem"].signature.members \
+                    .items():
+                table[f"table_{pname}"] = member
         super().__init__({
             "uart_rx": In(1, init=1),
             "uart_tx": Out(1, init=1),
             "idle": Out(1),
+            **table,
         })
 
     profile = property(lambda self: self._profile)
@@ -282,6 +305,8 @@ class SoC(wiring.Component):
     frame_timeout_cycles = property(lambda self: self._frame_timeout)
     bus_timeout = property(lambda self: self._bus_timeout)
     max_burst = property(lambda self: self._profile.max_burst)
+    #: The unit whose table memory is outside the SoC (the ``table_*`` ports), or None.
+    table_unit = property(lambda self: self._table_unit)
     addr_width = property(lambda self: ADDR_WIDTH)
 
     @property
@@ -324,6 +349,14 @@ class SoC(wiring.Component):
             if unit is not ident:
                 m.submodules[name] = unit
         m.d.comb += [uart.rx.eq(self.uart_rx), self.uart_tx.eq(uart.tx)]
+        if self._table_unit is not None:
+            port = self._table_unit.mem
+            for pname, member in port.signature.members.items():
+                outer, inner = getattr(self, f"table_{pname}"), getattr(port, pname)
+                if member.flow == wiring.Out:
+                    m.d.comb += outer.eq(inner)
+                else:
+                    m.d.comb += inner.eq(outer)
         wiring.connect(m, uart.rx_data, link.rx)
         wiring.connect(m, link.tx, uart.tx_data)
         wiring.connect(m, link.bus, decoder.bus)

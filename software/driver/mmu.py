@@ -134,11 +134,20 @@ class MmuInterface:
 
     # -- table RAM --------------------------------------------------------------------------
 
-    def clear_memory(self):
-        """Zero the whole table RAM (the unit does it, one word a cycle)."""
+    def clear_memory(self, nbytes=None):
+        """Zero the first ``nbytes`` of the table memory (a multiple of 8; default all of it);
+        the unit does it, one 64-bit word a cycle."""
+        size = self.mem_bytes if nbytes is None else _as_int(nbytes, "nbytes")
+        if size <= 0 or size % 8 or size > self.mem_bytes:
+            raise ValueError(f"nbytes must be a positive multiple of 8 up to "
+                             f"{self.mem_bytes}, not {size}")
         self._wait_idle()
+        # mem_addr (32-bit words) marks the end; a whole memory's worth wraps to 0: all of it
+        self.device.write(self._name("mem_addr"), (size // 4) % (self.mem_bytes // 4))
         self.device.write(self._name("control"), clear=1)
-        self._wait_idle()
+        rate = getattr(self.device.transport, "MIN_CYCLES_PER_SECOND", None) \
+            or self.device.identity.info.get("clk_freq") or 1_000_000
+        self._wait_idle(timeout=5.0 + size / 8 / rate)
 
     def _ram_index(self, addr, nbytes):
         if addr % 8 or not (self.mem_base <= addr and addr + nbytes <= self.mem_base
@@ -204,8 +213,9 @@ class MmuInterface:
 
     def load_mappings(self, mappings, *, learned=True, asid=0, sum=False, mxr=False,
                       pt_bytes=None, progress=None, **index_options):
-        """Build the radix tables and the learned index of ``mappings`` into the table RAM,
-        clear the RAM, write their non-zero words and the configuration, and reset the MMU.
+        """Build the radix tables and the learned index of ``mappings`` into the table memory,
+        zero the part of it they span, write their non-zero words and the configuration, and
+        reset the MMU.
         Returns a :class:`LoadResult`.
 
         The radix tables come first (``pt_bytes`` of RAM, default: exactly what they need),
@@ -250,7 +260,8 @@ class MmuInterface:
                            root=tuple(index.root), level_base=tuple(index.level_base))
         config.check(self.golden_params())
         self._wait_idle()
-        self.clear_memory()
+        # only what the new tables span needs zeroes: nothing reads past what they point to
+        self.clear_memory(-(-(max(index_end, pt.cursor) - base) // 8) * 8)
         runs = self._runs(image, [(pt.base, pt.cursor), (ix.base, index_end)])
         total = 0
         for lo, hi in runs:

@@ -71,10 +71,13 @@ class SimTransport(Transport):
 
     Parameters
     ----------
-    profile : str
-        SoC profile of the simulated board.
+    profile : str or None
+        SoC profile of the simulated board (default ``cerite.sim.board.DEFAULT_PROFILE``,
+        ``"sim"``: the full units with a 64 MiB external table memory).
     trace : path or None
         Write a VCD waveform of the whole run there (builds a tracing variant of the board).
+    mem_latency : int or None
+        Read latency of the board's external table memory in cycles (default 1).
 
     The board is built on first use (and cached; see :mod:`cerite.sim.board`), with a progress
     message on stderr when stderr is a terminal. After :meth:`close`, ``stats`` holds the
@@ -85,14 +88,18 @@ class SimTransport(Transport):
     #: Slowest simulation speed the timeouts allow for, in cycles per second.
     MIN_CYCLES_PER_SECOND = 500_000
 
-    def __init__(self, *, profile="full", trace=None):
-        from ..sim.board import board_command, build_board
+    def __init__(self, *, profile=None, trace=None, mem_latency=None):
+        from ..sim.board import DEFAULT_PROFILE, board_command, build_board
+        profile = DEFAULT_PROFILE if profile is None else profile
         progress = None
         if sys.stderr.isatty():
             def progress(message):
                 print(f"cerite: {message}", file=sys.stderr, flush=True)
         self._board = build_board(profile=profile, trace=trace is not None, progress=progress)
-        command = board_command(self._board, trace=trace)
+        command = board_command(self._board, trace=trace, mem_latency=mem_latency)
+        #: Read latency of the external table memory in cycles (None: the board has none).
+        self.mem_latency = (int(command[command.index("--mem-latency") + 1])
+                            if "--mem-latency" in command else None)
         self._proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                       stderr=subprocess.PIPE, bufsize=0)
         self._buf = bytearray()
@@ -246,7 +253,7 @@ def open_transport(spec=None):
         spec = os.environ.get("CERITE_DEVICE") or "sim"
     kind, _, rest = spec.partition(":")
     if kind == "sim":
-        return SimTransport(profile=rest or "full")
+        return SimTransport(profile=rest or None)
     if kind == "serial" and rest:
         port, _, baud = rest.partition("@")
         if baud and not baud.isdigit():
