@@ -15,6 +15,7 @@ help:
 	@echo "make test      run the regression (excludes the slow and fpga markers)"
 	@echo "make test-all  run everything, slow sweeps included"
 	@echo "make fpga      build the ICEBreaker small-profile bitstream (fpga marker)"
+	@echo "make fpga-all  every bitstream: both boards' SoC and each unit alone (hours)"
 	@echo "make bench     run every benchmark, regenerate docs/results/ (reuses FPGA reports)"
 	@echo "make rtl       regenerate the checked-in Verilog under rtl/"
 	@echo "make clean     remove built simulator models and test outputs"
@@ -37,6 +38,18 @@ test-all: $(STAMP)
 fpga: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,fpga]'
 	$(BIN)/python -m pytest -n $(JOBS) -m fpga
+
+# The full sweep: both boards' SoC bitstreams and every per-unit build. Hours with the
+# WebAssembly nextpnr on two cores; a build that fails (does not fit, times out) is reported and
+# the sweep goes on.
+fpga-all: fpga
+	-$(BIN)/cerite build --board icebreaker
+	-$(BIN)/cerite build --board ulx3s-85f --pll 30 --timeout 7200
+	for d in modmul-barrett-w14 modmul-barrett-w28 ntt-w16-b1 mmu-small; do \
+		$(BIN)/cerite build --board icebreaker --design $$d --timeout 3600 || true; done
+	for d in modmul-barrett-w28 modmul-montgomery-w32 modmul-solinas-w32 ntt-b1 ntt-b2 ntt-b4 \
+		ntt-b8 mmu-full; do \
+		$(BIN)/cerite build --board ulx3s-85f --design $$d --timeout 7200 || true; done
 
 bench: $(STAMP)
 	$(BIN)/cerite bench

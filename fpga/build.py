@@ -177,6 +177,8 @@ def hierarchy_consumers(stat, family, kind="lut", *, top=None, limit=5):
     top : str, optional
         The top module (its own cells are left out of the ranking); default: the module nobody
         instantiates.
+    limit : int or None
+        Return at most this many (``None``: all).
 
     Returns
     -------
@@ -540,11 +542,16 @@ def build(design_factory, *, board, name, out_dir=None, pll_mhz=None, seed=1,
             problems.append(f"It does not fit: {cell} {used} used of {available} "
                             f"({100 * used / available:.0f}%).")
         rank = _RANK_BY.get(profile.nextpnr_types.get(parsed["overflow"][0][0]), "lut")
-        consumers = _hierarchy(build_dir, name, profile, env, rank, timeout_s)
+        ranked = _hierarchy(build_dir, name, profile, env, rank, timeout_s)
+        consumers = ranked[:_CONSUMERS_LISTED]
         if consumers:
             c = consumers[0]
             problems.append(f"Biggest consumer of {rank}: {c['module']} ({c['own']} of its own, "
                             f"{c['total']} with submodules).")
+            unit = _largest_unit(ranked)
+            if unit is not None and unit is not c:
+                problems.append(f"Largest unit: {unit['module']} ({unit['total']} with "
+                                f"submodules).")
     elif failure is not None:
         status = "tool error"
         stage, text = failure
@@ -564,7 +571,8 @@ def build(design_factory, *, board, name, out_dir=None, pll_mhz=None, seed=1,
                                 f"levels): {p['start']} -> {p['end']}.")
         if hierarchy:
             rank = "lut"
-            consumers = _hierarchy(build_dir, name, profile, env, rank, timeout_s)
+            consumers = _hierarchy(build_dir, name, profile, env, rank,
+                                   timeout_s)[:_CONSUMERS_LISTED]
 
     bitstream = build_dir / f"{name}{profile.bitstream_suffix}"
     report = BuildReport(
@@ -586,28 +594,65 @@ def build(design_factory, *, board, name, out_dir=None, pll_mhz=None, seed=1,
     return report
 
 
+#: Modules a report lists by size.
+_CONSUMERS_LISTED = 10
+
+
+def _largest_unit(ranked):
+    """The module with most cells counting its submodules, among those holding at most 90 % of
+    the largest total (which leaves out the wrappers around the whole design); or None."""
+    if not ranked:
+        return None
+    whole = max(e["total"] for e in ranked)
+    units = [e for e in ranked if e["total"] <= 0.9 * whole]
+    return max(units, key=lambda e: e["total"]) if units else None
+
+
+_ABC_MODULE = re.compile(r"from module `([^']+)'")
+
+
 def _hierarchy(build_dir, name, profile, env, kind, timeout_s):
-    """Re-synthesise without flattening and rank modules by ``kind`` (best effort: [] on error)."""
+    """Re-synthesise keeping the hierarchy and rank modules by ``kind`` (best effort: [] on error).
+
+    Every module keeps its hierarchy (``keep_hierarchy``) except the top. Yosys's ABC9 pass fails
+    on some kept modules (an internal assertion); such a module, named by the log, is flattened
+    into its parent and the run repeated, up to four times.
+    """
     script = (build_dir / f"{name}.ys").read_text()
+    il = (build_dir / f"{name}.il").read_text()
+    modules = [line.split()[1].lstrip("\\") for line in il.splitlines()
+               if line.startswith("module ")]
     synth = f"synth_{profile.family}"
-    lines = []
-    for line in script.splitlines():
-        stripped = line.strip()
-        if stripped.startswith(synth):
-            lines.append(line.replace(synth, f"{synth} -noflatten", 1))
-        elif stripped.startswith(("write_json", "tee ")):
-            continue
-        else:
-            lines.append(line)
-    lines.append(f"tee -q -o {name}.hier.json stat -json")
-    (build_dir / f"{name}.hier.ys").write_text("\n".join(lines) + "\n")
-    try:
-        subprocess.run([env["YOSYS"], "-q", "-l", f"{name}.hier.rpt", f"{name}.hier.ys"],
-                       cwd=build_dir, env=env, capture_output=True, timeout=timeout_s, check=True)
-        stat = json.loads((build_dir / f"{name}.hier.json").read_text())
-        return hierarchy_consumers(stat, profile.family, kind, top=name)
-    except (subprocess.SubprocessError, OSError, ValueError, KeyError):
-        return []
+    flattened = {name}
+    for _ in range(5):
+        keep = " ".join(m for m in modules if m not in flattened)
+        lines = []
+        for line in script.splitlines():
+            stripped = line.strip()
+            if stripped.startswith(synth):
+                lines += [f"hierarchy -top {name}",
+                          f"setattr -mod -set keep_hierarchy 1 {keep}" if keep else "", line]
+            elif stripped.startswith(("write_json", "tee ")):
+                continue
+            else:
+                lines.append(line)
+        lines.append(f"tee -q -o {name}.hier.json stat -json")
+        (build_dir / f"{name}.hier.ys").write_text("\n".join(lines) + "\n")
+        log = build_dir / f"{name}.hier.rpt"
+        try:
+            result = subprocess.run([env["YOSYS"], "-q", "-l", log.name, f"{name}.hier.ys"],
+                                    cwd=build_dir, env=env, capture_output=True,
+                                    timeout=timeout_s)
+            if result.returncode == 0:
+                stat = json.loads((build_dir / f"{name}.hier.json").read_text())
+                return hierarchy_consumers(stat, profile.family, kind, top=name, limit=None)
+            failing = _ABC_MODULE.findall(log.read_text(errors="replace"))
+            if not failing or failing[-1] in flattened:
+                return []
+            flattened.add(failing[-1])
+        except (subprocess.SubprocessError, OSError, ValueError, KeyError):
+            return []
+    return []
 
 
 # -- programming --------------------------------------------------------------------------------

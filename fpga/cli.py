@@ -2,16 +2,18 @@
 buildable designs.
 
 Implements the board flow of spec/soc.md from the command line. ``cerite build --board BOARD
---design NAME [--pll MHZ] [--json]`` builds a registered design (see :func:`available_designs`)
-with :func:`~.build.build` and writes ``docs/results/fpga/<board>_<design>.{json,md}``;
-``cerite program --board BOARD --design NAME`` loads the bitstream that build left in its build
-folder. Per-unit designs are wrapped in :class:`~.shell.UnitShell`.
+[--design NAME] [--pll MHZ] [--json]`` builds a registered design (see :func:`available_designs`;
+the default, ``soc``, is the whole SoC of the board's profile on its USB-serial pins,
+:class:`~.soc.BoardSoC`) with :func:`~.build.build` and writes
+``docs/results/fpga/<board>_<design>.{json,md}``; ``cerite program --board BOARD [--design NAME]``
+loads the bitstream that build left in its build folder. Per-unit designs are wrapped in
+:class:`~.shell.UnitShell`.
 
-The registry starts with the modular multipliers of ``cerite.hw.designs.STANDARD_DESIGNS`` plus a
+The registry holds the SoC, the modular multipliers of ``cerite.hw.designs.STANDARD_DESIGNS`` plus a
 14-bit Barrett one (the ICEBreaker smoke build), and, when they import cleanly, the NTT array
 (``ntt-b1`` ... ``ntt-b8``: ``log_n = 10``, 28-bit Barrett, ``B`` lanes; ``ntt-w16-b1``: the
-small profile's 16-bit size) and the learned MMU
-(``mmu-full``, ``mmu-small``). :func:`register_design` adds more (the SoC tops).
+small profile's 16-bit size) and the learned MMU (``mmu-full``, ``mmu-small``).
+:func:`register_design` adds more.
 """
 
 import json
@@ -22,11 +24,15 @@ from pathlib import Path
 from .boards import BOARDS, get_board
 
 __all__ = ["Design", "register_design", "available_designs", "get_design", "SMOKE_DESIGN",
+           "DEFAULT_DESIGN", "board_clock_hz",
            "add_build_parser", "add_program_parser", "cmd_build", "cmd_program",
            "default_build_dir"]
 
 #: The design ``make fpga`` builds on the ICEBreaker.
 SMOKE_DESIGN = "modmul-barrett-w14"
+
+#: The design ``cerite build --board B`` builds without ``--design``: the whole SoC.
+DEFAULT_DESIGN = "soc"
 
 
 @dataclass(frozen=True)
@@ -43,20 +49,29 @@ class Design:
         One line for listings and reports.
     unit : bool
         Wrap the factory's component in :class:`~.shell.UnitShell` (a per-unit build).
+    board_design : bool
+        The factory takes ``board=`` (a :class:`~.boards.BoardProfile`) and ``clk_hz=`` (the
+        core clock) and returns the whole top level (the SoC on the board's pins).
     """
 
     name: str
     factory: object
     description: str
     unit: bool = True
+    board_design: bool = False
 
     @property
     def build_name(self):
         """The identifier used for the build's files (``-`` becomes ``_``)."""
         return self.name.replace("-", "_")
 
-    def top_factory(self):
-        """Factory of the top-level elaboratable that :func:`~.build.build` takes."""
+    def top_factory(self, board=None, clk_hz=None):
+        """Factory of the top-level elaboratable that :func:`~.build.build` takes (a board design
+        needs ``board`` and ``clk_hz``)."""
+        if self.board_design:
+            if board is None or clk_hz is None:
+                raise ValueError(f"design {self.name} is a board design: give board and clk_hz")
+            return lambda: self.factory(board=board, clk_hz=clk_hz)
         if not self.unit:
             return self.factory
 
@@ -69,7 +84,7 @@ class Design:
 _EXTRA = {}
 
 
-def register_design(name, factory, *, description, unit=True):
+def register_design(name, factory, *, description, unit=True, board_design=False):
     """Add a design to the registry (replacing one of the same name).
 
     Raises
@@ -82,7 +97,7 @@ def register_design(name, factory, *, description, unit=True):
         raise ValueError(f"name must be lower-case letters, digits and '-', not {name!r}")
     if not callable(factory):
         raise ValueError(f"factory must be callable, not {factory!r}")
-    _EXTRA[name] = Design(name, factory, description, unit)
+    _EXTRA[name] = Design(name, factory, description, unit and not board_design, board_design)
     return _EXTRA[name]
 
 
@@ -93,8 +108,29 @@ def _modmul(width, reducer, depth=3):
     return make
 
 
+def _board_soc(*, board, clk_hz):
+    from .soc import BoardSoC
+    return BoardSoC(board=board, clk_hz=clk_hz)
+
+
+def _board_soc_without_mmu(*, board, clk_hz):
+    from ..hw.soc.top import ScratchPeripheral, get_profile
+    from ..hw.soc.ntt_unit import NttUnit
+    from .soc import BoardSoC
+    profile = get_profile(board.profile or "small")
+    return BoardSoC(board=board, clk_hz=clk_hz, units=[
+        ScratchPeripheral(depth=profile.scratch_depth), NttUnit(**profile.ntt)])
+
+
 def _builtin_designs():
-    designs = {}
+    designs = {DEFAULT_DESIGN: Design(
+        DEFAULT_DESIGN, _board_soc, "the whole SoC of the board's profile (UART host link, "
+        "identification, scratch, NTT and MMU units) on the board's USB-serial pins",
+        unit=False, board_design=True)}
+    designs["soc-without-mmu"] = Design(
+        "soc-without-mmu", _board_soc_without_mmu, "experiment: the board's SoC without its MMU "
+        "unit (area of the rest; the driver refuses it, its register map is not a profile's)",
+        unit=False, board_design=True)
     try:
         from ..hw.designs import STANDARD_DESIGNS
     except Exception:  # noqa: BLE001 - a broken unit must not break the CLI
@@ -143,6 +179,14 @@ def get_design(name):
     return designs[name]
 
 
+def board_clock_hz(board, pll_mhz=None):
+    """The core clock in Hz of a build on ``board``: the PLL's achieved output for ``pll_mhz``,
+    else the board oscillator."""
+    board = get_board(board) if isinstance(board, str) else board
+    mhz = board.clock_mhz if pll_mhz is None else board.pll(pll_mhz).achieved_mhz
+    return mhz * 1e6
+
+
 def default_build_dir(board, design):
     """``build/fpga/<board>_<design build name>`` under the working folder."""
     return Path("build") / "fpga" / f"{board}_{design.build_name}"
@@ -158,6 +202,17 @@ def _positive_float(text):
         raise argparse.ArgumentTypeError(f"must be a number of MHz, not {text!r}") from None
     if not value > 0 or value == float("inf"):
         raise argparse.ArgumentTypeError(f"must be a positive number of MHz, not {text!r}")
+    return value
+
+
+def _seconds(text):
+    import argparse
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {text!r}")
     return value
 
 
@@ -177,7 +232,8 @@ def add_build_parser(subparsers):
     text = "build a bitstream for a board and report resources and Fmax"
     p = subparsers.add_parser("build", help=text, description=text)
     p.add_argument("--board", required=True, choices=list(BOARDS), help="target board")
-    p.add_argument("--design", help="registered design (see --list)")
+    p.add_argument("--design", default=DEFAULT_DESIGN,
+                   help=f"registered design (see --list; default {DEFAULT_DESIGN}, the whole SoC)")
     p.add_argument("--list", action="store_true", help="list the registered designs and exit")
     p.add_argument("--pll", type=_positive_float, metavar="MHZ",
                    help="make the core clock with the board's PLL")
@@ -187,6 +243,8 @@ def add_build_parser(subparsers):
     p.add_argument("--no-write", action="store_true", help="do not write the report files")
     p.add_argument("--hierarchy", action="store_true",
                    help="also rank modules by size (a second Yosys run)")
+    p.add_argument("--timeout", type=_seconds, metavar="SECONDS",
+                   help="stop a tool (synthesis, place and route) that runs longer")
     p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     p.set_defaults(func=cmd_build)
     return p
@@ -197,7 +255,9 @@ def add_program_parser(subparsers):
     text = "load a built bitstream into the board's FPGA (iceprog / openFPGALoader)"
     p = subparsers.add_parser("program", help=text, description=text)
     p.add_argument("--board", required=True, choices=list(BOARDS), help="target board")
-    p.add_argument("--design", help="the design built with `cerite build` (its bitstream)")
+    p.add_argument("--design", default=DEFAULT_DESIGN,
+                   help=f"the design built with `cerite build` (its bitstream; default "
+                        f"{DEFAULT_DESIGN})")
     p.add_argument("--bitstream", help="a bitstream file instead of --design's")
     p.add_argument("--dry-run", action="store_true", help="print the command, do not run it")
     p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
@@ -226,16 +286,22 @@ def cmd_build(args):
         else:
             print("\n".join(f"{n:24} {d.description}" for n, d in designs.items()))
         return 0
-    if not args.design:
-        return _fail(args, "name the design with --design (see --list)", 2)
     try:
-        design = get_design(args.design)
+        design = get_design(args.design or DEFAULT_DESIGN)
         board = get_board(args.board)
         out = Path(args.out) if args.out else default_build_dir(board.name, design)
-        report = build(design.top_factory(), board=board.name, name=design.build_name,
+        clk_hz = board_clock_hz(board, args.pll)
+        description = design.description
+        if design.board_design:
+            from .soc import choose_baud
+            description += (f"; profile {board.profile}, core clock {clk_hz / 1e6:.4g} MHz, "
+                            f"UART {choose_baud(clk_hz)} baud")
+        report = build(design.top_factory(board, clk_hz),
+                       board=board.name, name=design.build_name,
                        out_dir=out, pll_mhz=args.pll, seed=args.seed,
                        results_dir=args.results, write=not args.no_write,
-                       hierarchy=args.hierarchy, description=design.description)
+                       hierarchy=args.hierarchy, description=description,
+                       timeout_s=getattr(args, "timeout", None))
     except ToolchainMissing as error:
         return _fail(args, str(error), 1)
     except ValueError as error:
@@ -262,16 +328,13 @@ def cmd_program(args):
     board = get_board(args.board)
     if args.bitstream:
         bitstream = Path(args.bitstream)
-    elif args.design:
+    else:
         try:
-            design = get_design(args.design)
+            design = get_design(args.design or DEFAULT_DESIGN)
         except ValueError as error:
             return _fail(args, str(error), 2)
         bitstream = default_build_dir(board.name, design) / \
             f"{design.build_name}{board.bitstream_suffix}"
-    else:
-        return _fail(args, "name the bitstream with --bitstream or the built design with "
-                           "--design", 2)
     try:
         command = program(board, bitstream, dry_run=args.dry_run)
     except (ValueError, FileNotFoundError) as error:

@@ -27,9 +27,11 @@ from cerite.fpga.boards import BOARDS, PLLClocked, PLLSettings, ecp5_pll, get_bo
 from cerite.fpga.build import (BuildReport, ProgrammerMissing, build, hierarchy_consumers,
                                parse_nextpnr_log, parse_nextpnr_report, parse_yosys_stat,
                                program)
-from cerite.fpga.cli import (SMOKE_DESIGN, add_build_parser, add_program_parser,
-                             available_designs, get_design, register_design)
+from cerite.fpga.cli import (DEFAULT_DESIGN, SMOKE_DESIGN, add_build_parser,
+                             add_program_parser, available_designs, board_clock_hz, get_design,
+                             register_design)
 from cerite.fpga.shell import UnitShell
+from cerite.fpga.soc import BoardSoC, choose_baud
 from cerite.fpga.toolchain import ToolchainMissing, find_tool, toolchain_env
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -221,6 +223,17 @@ def test_hierarchy_consumers():
     assert hierarchy_consumers(stat, "ecp5", "ff") == by_ff  # top found by itself
 
 
+def test_largest_unit_skips_the_wrappers():
+    from cerite.fpga.build import _largest_unit
+    ranked = [{"module": "soc.mmu.registers", "own": 1203, "total": 1203},
+              {"module": "soc", "own": 20, "total": 7700},
+              {"module": "soc.mmu", "own": 364, "total": 4846},
+              {"module": "soc.ntt", "own": 739, "total": 1386}]
+    assert _largest_unit(ranked)["module"] == "soc.mmu"
+    assert _largest_unit([]) is None
+    assert _largest_unit(ranked[1:2]) is None
+
+
 def test_report_markdown_and_summary():
     parsed = parse_nextpnr_report(_load("fpga_icebreaker_tiny_report.json"), "icebreaker")
     report = BuildReport(board="icebreaker", name="tiny", part="iCE40UP5K-SG48", family="ice40",
@@ -392,7 +405,8 @@ def _cli(argv):
     return args.func(args)
 
 
-def test_cli_argument_errors(capsys):
+def test_cli_argument_errors(capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # no bitstream of an earlier build is found
     for argv in (["build", "--board", "arty", "--design", SMOKE_DESIGN],
                  ["build", "--board", "icebreaker", "--pll", "fast"],
                  ["build", "--board", "icebreaker", "--pll", "-3"],
@@ -403,13 +417,11 @@ def test_cli_argument_errors(capsys):
             _cli(argv)
         assert exit_info.value.code == 2, argv
     capsys.readouterr()
-    assert _cli(["build", "--board", "icebreaker"]) == 2
-    assert "name the design with --design (see --list)" in capsys.readouterr().err
     assert _cli(["build", "--board", "icebreaker", "--design", "nope"]) == 2
     err = capsys.readouterr().err
     assert "design must be one of " in err and "modmul-barrett-w28" in err and "not 'nope'" in err
-    assert _cli(["program", "--board", "icebreaker"]) == 2
-    assert "name the bitstream with --bitstream or the built design with --design" in \
+    assert _cli(["program", "--board", "icebreaker", "--dry-run"]) == 2
+    assert "icebreaker_soc/soc.bin does not exist; run `cerite build --board icebreaker" in \
         capsys.readouterr().err
     assert _cli(["program", "--board", "icebreaker", "--design", "nope", "--json"]) == 2
     assert "design must be one of" in json.loads(capsys.readouterr().out)["error"]
@@ -435,6 +447,89 @@ def test_registry():
     with pytest.raises(ValueError, match="name must be lower-case letters, digits and '-', "
                                          "not 'Bad_Name'"):
         register_design("Bad_Name", lambda: None, description="x")
+
+
+# -- the whole SoC on a board --------------------------------------------------------------------
+
+@pytest.mark.parametrize("clk_mhz, baud", [(12, 3_000_000), (24, 3_000_000), (25, 1_000_000),
+                                           (30, 3_000_000), (40, 2_000_000), (50, 2_000_000)])
+def test_choose_baud(clk_mhz, baud):
+    assert choose_baud(clk_mhz * 1e6) == baud
+    divisor = round(clk_mhz * 1e6 / baud)
+    assert abs(clk_mhz * 1e6 / divisor / baud - 1) <= 0.01
+
+
+def test_choose_baud_errors():
+    with pytest.raises(ValueError, match="clk_hz must be a positive number, not 0"):
+        choose_baud(0)
+    with pytest.raises(ValueError, match="no baud rate of 115200..3000000 is within 1% at "
+                                         "300000 Hz"):
+        choose_baud(300e3)
+
+
+def test_board_clock():
+    assert board_clock_hz("icebreaker") == 12e6
+    assert board_clock_hz(get_board("ulx3s-85f"), 30) == pytest.approx(30e6)
+    assert board_clock_hz("icebreaker", 24) == pytest.approx(ice40_pll(12, 24).achieved_mhz * 1e6)
+
+
+@pytest.mark.parametrize("board_name, profile, clk_hz, pll, pins", [
+    ("icebreaker", "small", 12e6, None, ["set_io uart_0__rx__io 6", "set_io uart_0__tx__io 9",
+                                         "set_io button_0__io 10"]),
+    ("ulx3s-85f", "full", 30e6, 30, ['LOCATE COMP "uart_0__rx__io" SITE "M1"',
+                                     'LOCATE COMP "uart_0__tx__io" SITE "L4"',
+                                     'LOCATE COMP "button_pwr_0__io" SITE "D6"']),
+])
+def test_board_soc_on_the_board_pins(board_name, profile, clk_hz, pll, pins):
+    pytest.importorskip("amaranth_boards")
+    board = get_board(board_name)
+    if board.family == "ice40":
+        top = get_design(DEFAULT_DESIGN).top_factory(board, clk_hz)()
+    else:
+        # Elaborating the full profile takes long: the pins are checked on a SoC without units.
+        top = BoardSoC(board=board, clk_hz=clk_hz, units=[])
+    assert isinstance(top, BoardSoC) and top.soc.profile.name == profile
+    assert top.soc.baud == choose_baud(clk_hz)
+    assert top.soc.divisor == round(clk_hz / top.soc.baud)
+    wrapped = PLLClocked(top, board=board, settings=board.pll(pll)) if pll else top
+    plan = board.platform().build(wrapped, name="soc", do_build=False)
+    constraints = plan.files["soc.pcf" if board.family == "ice40" else "soc.lpf"]
+    for pin in pins:
+        assert pin in constraints
+    modules = [line.split()[1] for line in plan.files["soc.il"].splitlines()
+               if line.startswith("module ")]
+    units = ("uart", "link", "ident") + (("ntt", "mmu") if board.family == "ice40" else ())
+    for unit in units:
+        assert any(m.endswith(f".soc.{unit}") for m in modules), unit
+
+
+def test_board_soc_errors():
+    with pytest.raises(TypeError, match="board must be a BoardProfile, not 'icebreaker'"):
+        BoardSoC(board="icebreaker", clk_hz=12e6)
+    with pytest.raises(ValueError, match="board ulx3s-12f has no SoC profile; name one with "
+                                         "profile="):
+        BoardSoC(board=get_board("ulx3s-12f"), clk_hz=25e6)
+    with pytest.raises(ValueError, match="design soc is a board design: give board and clk_hz"):
+        get_design(DEFAULT_DESIGN).top_factory()
+
+
+def test_soc_without_mmu_design():
+    top = get_design("soc-without-mmu").top_factory(get_board("icebreaker"), 12e6)()
+    Fragment.get(top, None)
+    assert [u.register_map.name for u in top.soc.units] == ["scratch", "ntt"]
+    assert top.soc.profile.name == "small" and top.soc.divisor == 4
+
+
+def test_cli_builds_the_soc_by_default():
+    parser = argparse.ArgumentParser(prog="cerite")
+    sub = parser.add_subparsers()
+    add_build_parser(sub)
+    add_program_parser(sub)
+    assert parser.parse_args(["build", "--board", "icebreaker"]).design == DEFAULT_DESIGN
+    assert parser.parse_args(["program", "--board", "icebreaker"]).design == DEFAULT_DESIGN
+    assert get_design(DEFAULT_DESIGN).board_design and not get_design(DEFAULT_DESIGN).unit
+    with pytest.raises(SystemExit):
+        parser.parse_args(["build", "--board", "icebreaker", "--timeout", "0"])
 
 
 # -- real builds (make fpga) ---------------------------------------------------------------------
@@ -482,6 +577,23 @@ def test_build_with_pll_on_icebreaker(tmp_path):
     assert report.utilisation["pll"]["used"] == 1
     assert report.pll["params"] == {"DIVR": 0, "DIVF": 63, "DIVQ": 4, "FILTER_RANGE": 1}
     assert [c["constraint_mhz"] for c in report.clocks] == [pytest.approx(48, abs=0.01)]
+
+
+@pytest.mark.fpga
+def test_build_soc_on_icebreaker(tmp_path):
+    """The whole small-profile SoC: a bitstream when it fits, else the overflow and the module
+    that uses most of it (the MMU unit, today) are named."""
+    board = get_board("icebreaker")
+    design = get_design(DEFAULT_DESIGN)
+    report = build(design.top_factory(board, 12e6), board="icebreaker", name="soc",
+                   out_dir=tmp_path, write=False)
+    assert report.utilisation["lut"]["used"] > 2000 and report.cells["bram"] > 0
+    if report.ok:
+        assert (tmp_path / "soc.bin").stat().st_size > 0
+        assert report.fmax_mhz > 12
+    else:
+        assert report.status == "does not fit", report.problems
+        assert report.consumers and any("Biggest consumer" in p for p in report.problems)
 
 
 @pytest.mark.fpga
