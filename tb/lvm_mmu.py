@@ -29,16 +29,17 @@ import time
 
 import cocotb
 from cocotb.simtime import get_sim_time
-from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
+from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge, SimTimeoutError, with_timeout
 
 from cerite.lvm import mapping as layouts
 from cerite.lvm.bench import load_mappings
-from cerite.lvm.golden import COUNTER_NAMES, FLUSH_KINDS, MmuConfig, MmuModel, MmuParams
+from cerite.lvm.golden import (COUNTER_NAMES, FLUSH_KINDS, Fault, MmuConfig, MmuModel, MmuParams,
+                               Source)
 from cerite.lvm.index import build_index
 from cerite.lvm.memory import MemoryImage
 from cerite.lvm.radix import build_radix
-from cerite.tb.common import (CLOCK_PERIOD_NS, StreamSink, StreamSource, param, random_pattern,
-                               soon, start)
+from cerite.tb.common import (CLOCK_PERIOD_NS, StreamSink, StreamSource, cover, param,
+                               random_pattern, soon, start)
 
 #: Regions of the radix tables and the learned index: below 2**24 so that every profile
 #: (the small one has 24-bit physical addresses) can reach them.
@@ -102,6 +103,7 @@ class MemoryModel:
                 continue
             if not ready:
                 held = payload
+                cover("stream.backpressure", "mem_req")
                 continue
             held = None
             dut.mem_req__ready.value = 0
@@ -114,6 +116,8 @@ class MemoryModel:
                 if delay:
                     await ClockCycles(dut.clk, delay)
                 a = addr + 8 * beat
+                if a in self.errors:
+                    cover("mmu.memory", "error_word")
                 dut.mem_resp__payload.value = self.image.read_word(a) | (a in self.errors) << 64
                 dut.mem_resp__valid.value = 1
                 while True:
@@ -122,6 +126,7 @@ class MemoryModel:
                     await RisingEdge(dut.clk)
                     if taken:
                         break
+                    cover("stream.stalled_by_design", "mem_resp")
                 dut.mem_resp__valid.value = 0
 
 
@@ -209,6 +214,7 @@ class MmuBench:
         await self.flush_src.send(self.flush_payload(kind, asid, va))
         self.golden_flush(kind, asid, va)
         self.flush_log.append((kind, False))
+        cover("mmu.flush", f"{kind}/between requests")
 
     async def translate(self, va, access=0, user=0, *, flush=None):
         """Send one request and check its response and memory accesses against the model.
@@ -253,8 +259,12 @@ class MmuBench:
                 await self.flush_src.send(self.flush_payload(*flush))
             self.golden_flush(*flush)
             self.flush_log.append((flush[0], during))
+            cover("mmu.flush", f"{flush[0]}/{'during a walk' if during else 'after a TLB hit'}")
         self.checked += 1
         key = (expected[3], expected[1], expected[2])
+        cover("mmu.fault", f"{Fault(expected[1]).name}/{Source(expected[3]).name}")
+        cover("mmu.response", f"{Source(expected[3]).name}/size {expected[2]}")
+        cover("mmu.access", f"{('read', 'write', 'exec')[access]}/{'user' if user else 'super'}")
         self.sources[key] = self.sources.get(key, 0) + 1
         return want
 
@@ -808,3 +818,104 @@ async def bench_stream(dut):
         results.append(await measure_world(bench, world, settings))
     with open(param("bench_out", str), "w") as f:
         json.dump({"worlds": results, "settings": settings}, f)
+
+
+# ---------------------------------------------------------------------------------------------
+# Fault campaign (driven by cerite.assurance.campaigns)
+
+CAMPAIGN_LAYOUTS = ["brk_heap", "mmap_arenas", "huge_pages", "process_like", "random_sparse",
+                    "alternating_sizes", "thread_stacks"]
+#: Memory latency modes of the campaign and their weights (long latencies cost simulated cycles
+#: without exercising more logic, so they come less often).
+CAMPAIGN_LATENCIES = {"fixed:0": 2, "fixed:1": 2, "fixed:3": 1, "fixed:20": 1, "random:1:8": 2,
+                      "random:1:50": 1, "stall": 2}
+
+
+def request_bound(latency):
+    """Clock cycles within which every request must get its response: a walk reads at most 32
+    words (radix levels, learned nodes, a GPT line, a fallback radix walk), each after at most
+    the latency's longest delay, plus a fixed allowance for the pipeline and the response
+    back-pressure. A request that takes longer is a hang."""
+    kind, *args = latency.split(":")
+    worst = {"fixed": lambda: int(args[0]), "random": lambda: int(args[1]),
+             "stall": lambda: 3}[kind]()
+    return 32 * (worst + 8) + 2000
+
+
+@cocotb.test()
+async def fault_campaign(dut):
+    """``requests`` translations in segments of ``segment``: each segment picks a layout, a memory
+    latency mode, response back-pressure, learned or radix mode, SUM/MXR and the ASID at random,
+    and marks ``errors`` random words of the tables and the index (and a few arbitrary words) as
+    memory errors; flushes of every kind come at random. Every response is checked against the
+    golden MMU (PA, fault, size, source and the walk's reads) and must come within
+    :func:`request_bound` cycles. The statistics go to the JSON file ``campaign_out``."""
+    seed = seed_of(dut)
+    rng = random.Random(seed)
+    requests = param("requests")
+    segment = param("segment", int, 500)
+    error_words = param("errors", int, 6)
+    worlds = {}
+    bench = None
+    stats = {"requests": 0, "segments": 0, "faults": {}, "flushes": {},
+             "latencies": {}, "max_cycles": {}, "error_words": 0}
+    done = 0
+    while done < requests:
+        name = rng.choice(CAMPAIGN_LAYOUTS)
+        if name not in worlds:
+            maps = layout(name, rng.randrange(4))
+            image, config, _ = build_world(maps)
+            worlds[name] = (maps, image, config, [addr for addr, _ in image])
+        maps, image, config, written = worlds[name]
+        latency = rng.choices(list(CAMPAIGN_LATENCIES), list(CAMPAIGN_LATENCIES.values()))[0]
+        errors = set(rng.sample(written, min(error_words, len(written))))
+        errors |= {rng.randrange(PT_REGION[0], INDEX_REGION[0] + INDEX_REGION[1], 8)
+                   for _ in range(2)}
+        cfg = dataclasses.replace(config, learned=rng.random() < 0.7, sum=rng.randrange(2),
+                                  mxr=rng.randrange(2), asid=rng.randrange(1, 4))
+        if bench is None:
+            bench = MmuBench(dut, image, cfg, errors=errors, latency=latency,
+                             seed=rng.getrandbits(32))
+            await bench.start()
+        else:
+            bench.memory.errors = errors
+            await bench.reload(image, cfg, latency=latency)
+        bp = rng.choice([0.0, 0.0, 0.2, 0.5])
+        bench.resp.backpressure = random_pattern(rng.getrandbits(32), bp) if bp else None
+        stats["error_words"] += len(errors)
+        bound = request_bound(latency)
+        count = min(segment, requests - done)
+        stream = access_stream(maps, rng.choice(["uniform", "zipf", "sequential"]), count, rng)
+        for va in stream:
+            flush = None
+            if rng.random() < 0.03:
+                flush = (rng.choice(FLUSH_KIND_LIST), rng.randrange(1, 4), rng.choice(stream))
+            try:
+                await with_timeout(bench.translate(va, *random_access(rng), flush=flush),
+                                   bound * CLOCK_PERIOD_NS, "ns")
+            except SimTimeoutError:
+                raise AssertionError(f"request {bench.checked}: va {va:#x} got no response in "
+                                     f"{bound} cycles (latency {latency}, seed {seed})") from None
+            key = latency.split(":")[0]
+            stats["max_cycles"][key] = max(stats["max_cycles"].get(key, 0), bench.last_cycles)
+            if bench.last_cycles > bound:
+                raise AssertionError(f"request {bench.checked}: {bench.last_cycles} cycles > "
+                                     f"{bound}")
+        await bench.check_counters()
+        for (source, fault, size), n in bench.sources.items():
+            label = f"{Source(source).name}/{Fault(fault).name}"
+            stats["faults"][label] = stats["faults"].get(label, 0) + n
+        bench.sources.clear()
+        for kind, during in bench.flush_log:
+            label = f"{kind}/{'during a walk' if during else 'outside a walk'}"
+            stats["flushes"][label] = stats["flushes"].get(label, 0) + 1
+        bench.flush_log.clear()
+        stats["latencies"][latency] = stats["latencies"].get(latency, 0) + count
+        done += count
+        stats["segments"] += 1
+    stats["requests"] = done
+    dut._log.info(f"fault campaign: {done} translations checked in {stats['segments']} segments")
+    out = param("campaign_out", str, "")
+    if out:
+        with open(out, "w") as handle:
+            json.dump(stats, handle)

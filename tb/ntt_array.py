@@ -11,6 +11,8 @@ vectors": stimulus classes of the Intel hexl-fpga tests) on the generated Verilo
 - Golden model (:class:`GoldenSlots`): ``cerite.ntt.golden`` applied to the slots, op by op.
 - Scoreboard (:class:`Scoreboard`): after every data operation the slot is unloaded and every
   coefficient compared, in order, with the golden model.
+- Random command sequences with faults (``random_sequences``): commands while busy, cancels,
+  out-of-range data, bad contexts, each checked against its documented status.
 
 Parameters (``PARAM_*``): ``log_n``, ``width``, ``lanes``, ``reducer``, ``beat``, ``slots``, the
 expected cycle counts ``{load,unload,ntt,intt,pwmul,context}_cycles`` and ``info``, ``kinds``
@@ -23,7 +25,8 @@ import json
 import random
 
 import cocotb
-from cocotb.triggers import FallingEdge, ReadOnly, RisingEdge
+from cocotb.triggers import (ClockCycles, FallingEdge, ReadOnly, RisingEdge, SimTimeoutError,
+                             with_timeout)
 
 from cerite.hw.ntt.context import hw_context_words
 from cerite.hw.ntt.ops import Cause, Op
@@ -31,7 +34,8 @@ from cerite.ntt import golden
 from cerite.ntt.primes import find_ntt_primes
 from cerite.ntt.reduction import SOLINAS_Q
 from cerite.ntt.rns import RnsBasis, from_rns, to_rns
-from cerite.tb.common import StreamSink, StreamSource, pack, param, random_pattern, start, unpack
+from cerite.tb.common import (StreamSink, StreamSource, cover, pack, param, random_pattern, start,
+                              unpack)
 
 KINDS = ("random", "ramp", "zeros", "ones", "impulse", "q-1")
 
@@ -148,6 +152,7 @@ class TB:
         self.model = GoldenSlots(self.slots)
         self.scoreboard = Scoreboard(self.log)
         self.cycles = collections.defaultdict(list)
+        cover("ntt.reducer", self.reducer)
         dut.start.value = 0
         dut.cancel.value = 0
         dut.op.value = 0
@@ -179,6 +184,8 @@ class TB:
         status = (int(dut.done.value), int(dut.error.value), Cause(int(dut.cause.value)),
                   int(dut.cycles.value))
         await RisingEdge(dut.clk)
+        if status[1]:
+            cover("ntt.error", status[2].name)
         return status
 
     async def send_words(self, words):
@@ -203,6 +210,7 @@ class TB:
         assert (done, error, cause) == (1, 0, Cause.NONE), \
             f"{Op(op).name}: done={done} error={error} cause={cause.name}"
         self.cycles[Op(op)].append(cycles)
+        cover("ntt.op", Op(op).name)
         exact = op not in (Op.LOAD, Op.UNLOAD, Op.CONTEXT) or not self.stall
         if check and exact:
             assert cycles == self.expected_cycles[Op(op)], \
@@ -368,3 +376,210 @@ async def status_and_errors(dut):
     tb.scoreboard.expect("NTT with commands while busy", tb.model.slots[0])
     tb.scoreboard.observe(await tb.run(Op.UNLOAD, 0))
     tb.scoreboard.finish()
+
+
+# ---------------------------------------------------------------------------------------------
+# Fault campaign (driven by cerite.assurance.campaigns)
+
+#: Perturbations of one command in ``random_sequences``, with their weights.
+PERTURBATIONS = {"none": 6, "busy": 2, "cancel": 2, "range": 1, "bad_header": 1}
+
+
+class CampaignModel:
+    """What the array must hold: the slots (None where undefined), the context and its
+    validity."""
+
+    def __init__(self, slots):
+        self.golden = GoldenSlots(slots)
+        self.ctx_valid = False
+
+    def undefine(self, *slots):
+        for s in slots:
+            self.golden.slots[s] = None
+
+
+@cocotb.test()
+async def random_sequences(dut):
+    """``commands`` random commands (every op, bad op codes and slots, commands without a
+    context), each with at most one perturbation: a command (a CONTEXT among them) started while
+    it runs (BUSY; it goes on undisturbed), ``cancel`` at a random cycle (ABORTED; the slot or
+    the context becomes undefined), a coefficient ``>= q`` in a LOAD (RANGE; the slot becomes
+    undefined), a context header that fails its checks (CONTEXT; no valid context). Random idle
+    cycles and back-pressure on the streams. Each command must end with the documented status
+    within a bound of four times its cycle count plus 200 cycles; every UNLOAD of a defined slot
+    is compared with the golden model. Statistics go to the JSON file ``campaign_out``.
+
+    The default regression runs it with 24 commands on every configuration (6 for N > 4096): the
+    error paths of each one; :mod:`cerite.assurance.campaigns` with many more."""
+    rng = random.Random(cocotb.RANDOM_SEED + 17)
+    tb = TB(dut, stall=True, seed=cocotb.RANDOM_SEED + 19)
+    await tb.reset()
+    n, beat, slots = tb.n, tb.beat, tb.slots
+    if tb.reducer == "solinas":
+        moduli = [SOLINAS_Q]
+    else:
+        moduli = find_ntt_primes(n, tb.width, 2)
+    model = CampaignModel(slots)
+    kinds, weights = zip(*PERTURBATIONS.items())
+    outcomes = collections.Counter()
+    dut.cancel.value = 0
+
+    async def strobe(signal, **values):
+        """Set ``values`` at a falling edge, pulse ``signal`` for the next rising edge; returns
+        whether the array was busy at that edge."""
+        await FallingEdge(dut.clk)
+        for name, value in values.items():
+            getattr(dut, name).value = value
+        was_busy = bool(dut.busy.value)
+        signal.value = 1
+        await RisingEdge(dut.clk)
+        signal.value = 0
+        return was_busy
+
+    async def execute(op, sa, sb, words, perturbation):
+        """Run one command with its perturbation; returns ``(status, unloaded, happened)``."""
+        await strobe(dut.start, op=int(op), slot_a=sa, slot_b=sb)
+        await ReadOnly()
+        accepted = bool(dut.busy.value)
+        await RisingEdge(dut.clk)
+        happened = None
+        unloaded = None
+        if not accepted:
+            return await tb.finish(), None, None
+        beats = [pack(words[k:k + beat], tb.width) for k in range(0, len(words or []), beat)]
+        sender = receiver = None
+        cut = None
+        if perturbation == "cancel":
+            if op in (Op.LOAD, Op.CONTEXT):
+                cut = rng.randrange(len(beats))
+            elif op == Op.UNLOAD:
+                cut = rng.randrange(n // beat)
+        if beats:
+            sender = cocotb.start_soon(tb.source.send_all(beats[:cut]))
+        if op == Op.UNLOAD:
+            async def receive(count):
+                got = []
+                for _ in range(count):
+                    got += unpack(await tb.sink.recv(), tb.width, beat)
+                return got
+            receiver = cocotb.start_soon(receive(n // beat if cut is None else cut))
+        if perturbation == "busy":
+            await ClockCycles(dut.clk, rng.randrange(max(1, tb.expected_cycles[Op(op)] // 2)))
+            other = rng.choice([Op.CONTEXT, Op.LOAD, Op.NTT, Op.UNLOAD, 0])
+            if await strobe(dut.start, op=int(other), slot_a=rng.randrange(slots), slot_b=0):
+                happened = "busy"
+        elif perturbation == "cancel":
+            if sender is not None:
+                await sender
+            elif receiver is not None:
+                await receiver
+            else:
+                await ClockCycles(dut.clk, rng.randrange(tb.expected_cycles[Op(op)]))
+            if await strobe(dut.cancel):
+                happened = "cancel"
+        if sender is not None:
+            await sender
+        if receiver is not None:
+            unloaded = await receiver
+        return await tb.finish(), unloaded, happened
+
+    stats_cycles = collections.Counter()
+    for number in range(param("commands", int, 24 if tb.log_n <= 12 else 6)):
+        perturbation = rng.choices(kinds, weights)[0]
+        roll = rng.random()
+        if roll < 0.04:
+            op, sa, sb = rng.choice([0, 7]), 0, 0
+        elif roll < 0.08:
+            op = rng.choice([Op.LOAD, Op.NTT, Op.PWMUL])
+            sa, sb = (slots, 0) if op != Op.PWMUL else (0, slots + rng.randrange(16 - slots))
+            if slots >= 16:
+                op, sa, sb = 0, 0, 0
+        elif not model.ctx_valid and roll >= 0.2 or roll < 0.12:
+            op, sa, sb = Op.CONTEXT, 0, 0
+        else:
+            defined = [s for s in range(slots) if model.golden.slots[s] is not None]
+            choices = [Op.LOAD] * 3 + ([Op.NTT, Op.INTT, Op.UNLOAD, Op.UNLOAD, Op.PWMUL]
+                                       if defined else [Op.UNLOAD])
+            op = rng.choice(choices)
+            sa = rng.choice(defined) if defined and op != Op.LOAD and rng.random() < 0.8 \
+                else rng.randrange(slots)
+            sb = rng.choice(defined) if defined else rng.randrange(slots)
+        words = None
+        q = model.golden.q if model.golden.q is not None else moduli[0]
+        if op == Op.CONTEXT:
+            q = rng.choice(moduli)
+            words = hw_context_words((q, n, None), width=tb.width, reducer=tb.reducer)
+            if perturbation == "bad_header":
+                words = list(words)
+                words[7] = 1 + rng.randrange((1 << tb.width) - 1)    # reserved must be 0
+        elif op == Op.LOAD:
+            words = [rng.randrange(q) for _ in range(n)]
+            if perturbation == "range":
+                words[rng.randrange(n)] = rng.randrange(q, 1 << tb.width)
+        if perturbation == "range" and op != Op.LOAD or \
+                perturbation == "bad_header" and op != Op.CONTEXT:
+            perturbation = "none"
+        context = f"command {number}: {Op(op).name if op in set(Op) else op} slot {sa}/{sb} " \
+                  f"({perturbation}; seed {cocotb.RANDOM_SEED})"
+        bound = 4 * (tb.expected_cycles[Op(op)] if op in set(Op) else 1) + 200
+        try:
+            (done, error, cause, cycles), unloaded, happened = await with_timeout(
+                execute(op, sa, sb, words, perturbation), bound * 10, "ns")
+        except SimTimeoutError:
+            raise AssertionError(f"{context}: no end within {bound} cycles") from None
+        # The expected status.
+        bad_op = op not in set(Op)
+        bad_slot = not bad_op and op != Op.CONTEXT and (
+            sa >= slots or op == Op.PWMUL and sb >= slots)
+        if bad_op or bad_slot or (op != Op.CONTEXT and not model.ctx_valid):
+            want = (0, 1, Cause.BAD_OP if bad_op else Cause.BAD_SLOT if bad_slot
+                    else Cause.NO_CONTEXT)
+            outcome = want[2].name
+        elif happened == "cancel":
+            want = (0, 1, Cause.ABORTED)
+            outcome = "ABORTED"
+            if op == Op.CONTEXT:
+                model.ctx_valid = False
+            else:
+                model.undefine(sa)
+        else:
+            cause_want = {"busy": Cause.BUSY, "range": Cause.RANGE,
+                          "bad_header": Cause.CONTEXT}.get(happened or perturbation, Cause.NONE)
+            if perturbation in ("busy", "cancel") and happened is None:
+                cause_want = Cause.NONE       # it had finished before the perturbation came
+            want = (1, int(cause_want != Cause.NONE), cause_want)
+            outcome = cause_want.name
+            if op == Op.CONTEXT:
+                model.golden.context(q, None)
+                model.ctx_valid = perturbation != "bad_header"
+                model.undefine(*range(slots))       # slots are read under the new context
+            elif perturbation == "range":
+                model.undefine(sa)
+            elif op == Op.UNLOAD:
+                expected = model.golden.slots[sa]
+                if expected is not None:
+                    assert unloaded == expected, f"{context}: UNLOAD differs from the golden model"
+                    outcome += " (data checked)"
+            elif op != Op.LOAD and (model.golden.slots[sa] is None or op == Op.PWMUL
+                                    and model.golden.slots[sb] is None):
+                model.undefine(sa)
+            else:
+                model.golden.apply(op, sa, sb, words)
+            if op in (Op.NTT, Op.INTT, Op.PWMUL):
+                assert cycles == tb.expected_cycles[Op(op)], \
+                    f"{context}: {cycles} cycles, want {tb.expected_cycles[Op(op)]}"
+        assert (done, error, cause) == want, \
+            f"{context}: done={done} error={error} cause={cause.name}, want {want}"
+        if op == Op.CONTEXT and want[0]:
+            assert int(dut.ctx_valid.value) == model.ctx_valid, f"{context}: ctx_valid"
+        if not (bad_op or bad_slot) and (want[0] or want[2] == Cause.ABORTED):
+            cover("ntt.op", Op(op).name)
+        label = f"{Op(op).name if not bad_op else 'bad op'}/{perturbation} -> {outcome}"
+        outcomes[label] += 1
+        stats_cycles[Op(op).name if not bad_op else "bad op"] += 1
+    dut._log.info(f"random sequences: {sum(outcomes.values())} commands, {dict(outcomes)}")
+    out = param("campaign_out", str, "")
+    if out:
+        with open(out, "w") as handle:
+            json.dump({"commands": sum(outcomes.values()), "outcomes": dict(outcomes),
+                       "ops": dict(stats_cycles)}, handle)

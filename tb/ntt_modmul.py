@@ -12,7 +12,7 @@ import cocotb
 from cocotb.triggers import ReadOnly, RisingEdge
 
 from cerite.ntt.reduction import barrett_constants, montgomery_constants
-from cerite.tb.common import param, start
+from cerite.tb.common import cover, param, start
 
 
 def expected(reducer, a, b, q, width):
@@ -37,6 +37,7 @@ async def random_products_with_stalls(dut):
     reducer = param("reducer", str)
     count, stall_p = param("count"), param("stall_p", float)
     rng = random.Random(cocotb.RANDOM_SEED)
+    cover("ntt.reducer", reducer)
 
     load_context(dut, reducer, q, width)
     dut.en.value = 0
@@ -61,6 +62,7 @@ async def random_products_with_stalls(dut):
             assert got == want, f"{a}*{b} mod {q}: got {got}, want {want}"
             # The result holds through stall cycles (checked each time); it leaves on an advance.
             checked += advance
+            cover("modmul.stall", "held" if not advance else "advance")
         await RisingEdge(dut.clk)
         if advance:
             pipe.append(pair)
