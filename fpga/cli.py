@@ -101,10 +101,10 @@ def register_design(name, factory, *, description, unit=True, board_design=False
     return _EXTRA[name]
 
 
-def _modmul(width, reducer, depth=3):
+def _modmul(width, reducer, depth=3, dsp_width=None):
     def make():
         from ..hw.ntt.modmul import ModMul
-        return ModMul(width=width, reducer=reducer, pipeline_depth=depth)
+        return ModMul(width=width, reducer=reducer, pipeline_depth=depth, dsp_width=dsp_width)
     return make
 
 
@@ -138,6 +138,11 @@ def _builtin_designs():
     for verilog_name, factory in STANDARD_DESIGNS.items():
         name = verilog_name.removeprefix("cerite_").replace("_", "-")
         designs[name] = Design(name, factory, f"standard configuration {verilog_name}")
+    for width, reducer in ((28, "barrett"), (32, "montgomery"), (32, "solinas")):
+        name = f"modmul-{reducer}-w{width}-dsp18"
+        designs[name] = Design(name, _modmul(width, reducer, dsp_width=18),
+                               f"modular multiplier, {reducer}, {width}-bit q, products split "
+                               f"into 18-bit DSP blocks (ECP5 timing)")
     designs[SMOKE_DESIGN] = Design(SMOKE_DESIGN, _modmul(14, "barrett"),
                                    "modular multiplier, Barrett, 14-bit q, 3 pipeline stages "
                                    "(ICEBreaker smoke build)")
@@ -151,6 +156,12 @@ def _builtin_designs():
                 f"ntt-b{lanes}",
                 (lambda b: lambda: NTTArray(log_n=10, width=28, lanes=b, reducer="barrett"))(lanes),
                 f"NTT array, N = 1024, 28-bit Barrett, B = {lanes}")
+            designs[f"ntt-b{lanes}-dsp18"] = Design(
+                f"ntt-b{lanes}-dsp18",
+                (lambda b: lambda: NTTArray(log_n=10, width=28, lanes=b, reducer="barrett",
+                                            dsp_width=18))(lanes),
+                f"NTT array, N = 1024, 28-bit Barrett, B = {lanes}, products split into "
+                f"18-bit DSP blocks (ECP5 timing)")
         designs["ntt-w16-b1"] = Design(
             "ntt-w16-b1", lambda: NTTArray(log_n=10, width=16, lanes=1, reducer="barrett"),
             "NTT array, N = 1024, 16-bit Barrett, B = 1 (the small profile's size)")

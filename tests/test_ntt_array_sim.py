@@ -389,11 +389,15 @@ def test_gaps_only_where_a_stage_would_overtake_the_previous_one():
     (10, 32, 4, "solinas"), (14, 28, 8, "barrett"), (16, 28, 8, "montgomery"),
     (10, 28, 1, "barrett"), (11, 28, 2, "montgomery")])
 @pytest.mark.parametrize("depth", [1, 4])
-def test_forward_ntt_within_five_percent_of_bound(log_n, width, lanes, reducer, depth):
-    dut = NTTArray(log_n=log_n, width=width, lanes=lanes, reducer=reducer, pipeline_depth=depth)
+@pytest.mark.parametrize("dsp_width", [None, 18])
+def test_forward_ntt_within_five_percent_of_bound(log_n, width, lanes, reducer, depth,
+                                                   dsp_width):
+    dut = NTTArray(log_n=log_n, width=width, lanes=lanes, reducer=reducer, pipeline_depth=depth,
+                   dsp_width=dsp_width)
     bound = (1 << log_n) // 2 * log_n // lanes
     assert all(p.gap == 0 for p in dut.passes(Op.NTT))      # stages fully overlapped
-    assert dut.op_cycles(Op.NTT) == bound + depth + 5
+    assert dut.latency == depth if dsp_width is None else dut.latency > depth
+    assert dut.op_cycles(Op.NTT) == bound + dut.latency + 5
     assert dut.op_cycles(Op.NTT) <= 1.05 * bound
 
 
@@ -463,11 +467,19 @@ def test_butterfly_lane_modes(reducer, width, q, depth):
 # -- operations against the golden model --------------------------------------------------------
 
 
-@pytest.mark.parametrize("cfg", CONFIGS, ids=cfg_id)
-def test_every_operation(cfg):
+# (cfg, dsp_width): every configuration as built for simulation and ASICs, plus products split
+# into FPGA multiplier blocks (iCE40 16-bit, ECP5 18-bit, and a width that splits 14-bit q)
+EVERY_OPERATION = ([(cfg, None) for cfg in CONFIGS]
+                   + [(CONFIGS[0], 8), (CONFIGS[4], 18), (CONFIGS[5], 18), (CONFIGS[3], 16)])
+
+
+@pytest.mark.parametrize("cfg,dsp_width", EVERY_OPERATION,
+                         ids=[cfg_id(c) + ("" if d is None else f"-dsp{d}")
+                              for c, d in EVERY_OPERATION])
+def test_every_operation(cfg, dsp_width):
     """CONTEXT, LOAD, UNLOAD, NTT, INTT, PWMUL against the golden model, with exact cycle counts;
     the documented product sequence against the schoolbook product."""
-    dut = make(cfg)
+    dut = make(cfg, dsp_width=dsp_width)
     q, n = cfg[-1], dut.n
     rng = random.Random(cfg_id(cfg))
     a = stimulus("random", n, q, rng)

@@ -35,11 +35,12 @@ Interface (plain ports; the SoC maps them onto registers):
   valid only during UNLOAD. Back-pressure on ``o`` stalls the whole pipeline; idle cycles on ``i``
   just delay the LOAD. A LOAD waits for its data (there is no underrun error; ``cancel`` ends it).
 - Cycle counts (``busy`` cycles, streams never idle; :meth:`NTTArray.op_cycles`), with
-  ``L = pipeline_depth`` and ``C = (N/2)*log2(N)/B``: NTT ``C + L + 5``; INTT ``C + N/2B + L + 5``;
-  PWMUL ``N/B + L + 5``; LOAD ``N/beat + L + 5``; UNLOAD ``N/beat + L + 6``; CONTEXT
-  ``(2N + 8)/beat``. NTT and INTT add hazard gaps (:func:`cerite.hw.ntt.ops.op_passes`) only when
-  ``N/4B < L + 4``, i.e. in arrays too small for a stage to finish writing before the next one
-  reads. No count depends on data values.
+  ``L =`` :attr:`NTTArray.latency` (``pipeline_depth``; more with ``dsp_width``) and
+  ``C = (N/2)*log2(N)/B``: NTT ``C + L + 5``; INTT ``C + N/2B + L + 5``; PWMUL ``N/B + L + 5``;
+  LOAD ``N/beat + L + 5``; UNLOAD ``N/beat + L + 6``; CONTEXT ``(2N + 8)/beat``.
+  NTT and INTT add hazard gaps (:func:`cerite.hw.ntt.ops.op_passes`) only when ``N/4B < L + 4``,
+  i.e. in arrays too small for a stage to finish writing before the next one reads. No count
+  depends on data values.
 - Slot contents are interpreted with the context in force: after loading another limb's context,
   LOAD the slots again.
 
@@ -59,7 +60,7 @@ from amaranth.lib.wiring import In, Out
 from ...ntt.reduction import SOLINAS_Q
 from .agu import AddressGenerator
 from .banks import insert_zero, lane_of_position
-from .butterfly import ButterflyLane
+from .butterfly import ButterflyLane, lane_latency
 from .context import CONTEXT_HEADER_WORDS, Header
 from .modmul import REDUCERS
 from .ops import Cause, Mode, Op, Operand, compute_cycles, hazard_distance, op_passes
@@ -96,7 +97,13 @@ class NTTArray(wiring.Component):
         ``"barrett"`` or ``"montgomery"`` (run-time ``q``) or ``"solinas"``
         (``q = 2**32 - 2**20 + 1`` fixed).
     pipeline_depth : int
-        Multiplier pipeline depth, 1..4 (its latency in cycles).
+        Multiplier pipeline depth, 1..4 (its latency in cycles without ``dsp_width``).
+    dsp_width : int or None
+        With an FPGA's hard-multiplier width (18 for ECP5, 16 for iCE40) the lanes split their
+        products into partial products and pipeline them for timing (see
+        :class:`~cerite.hw.ntt.modmul.ModMul` and :class:`~cerite.hw.ntt.butterfly.ButterflyLane`)
+        and the block-RAM read data are registered before the read crossbar; the pipeline gets
+        longer by the extra fill only (:attr:`latency`).
     slots : int
         Polynomial slots, 1..16.
     beat : int
@@ -130,7 +137,8 @@ class NTTArray(wiring.Component):
         Coefficients out.
     """
 
-    def __init__(self, *, log_n, width, lanes, reducer, pipeline_depth=3, slots=2, beat=1):
+    def __init__(self, *, log_n, width, lanes, reducer, pipeline_depth=3, slots=2, beat=1,
+                 dsp_width=None):
         if not isinstance(log_n, int) or isinstance(log_n, bool) or not 3 <= log_n <= 16:
             raise ValueError(f"log_n must be an integer in 3..16, not {log_n!r}")
         if not isinstance(width, int) or isinstance(width, bool) or not 14 <= width <= 32:
@@ -159,7 +167,13 @@ class NTTArray(wiring.Component):
         self._pipeline_depth = pipeline_depth
         self._slots = slots
         self._beat = beat
-        self._passes = {op: op_passes(op, log_n=log_n, lanes=lanes, latency=pipeline_depth)
+        self._dsp_width = dsp_width
+        # The lanes' latency less their input and output registers, plus the read-data register
+        # that dsp_width adds: what the pass schedule and the cycle counts call L (this also
+        # validates dsp_width).
+        self._latency = lane_latency(width=width, reducer=reducer, pipeline_depth=pipeline_depth,
+                                     dsp_width=dsp_width) - 2 + (dsp_width is not None)
+        self._passes = {op: op_passes(op, log_n=log_n, lanes=lanes, latency=self._latency)
                         for op in _PASS_OPS}
         word = data.ArrayLayout(width, beat)
         super().__init__({
@@ -198,6 +212,17 @@ class NTTArray(wiring.Component):
         return self._pipeline_depth
 
     @property
+    def dsp_width(self):
+        return self._dsp_width
+
+    @property
+    def latency(self):
+        """``L`` of the cycle counts: ``pipeline_depth``, or with ``dsp_width`` the longer
+        pipeline (the multiplier's latency plus 3: two more lane registers and a register on the
+        block-RAM read data)."""
+        return self._latency
+
+    @property
     def slots(self):
         return self._slots
 
@@ -208,7 +233,7 @@ class NTTArray(wiring.Component):
     @property
     def hazard_distance(self):
         """Cycles from a token's issue until a read issued then sees its write."""
-        return hazard_distance(self._pipeline_depth)
+        return hazard_distance(self._latency)
 
     @property
     def info_word(self):
@@ -238,8 +263,8 @@ class NTTArray(wiring.Component):
         """Busy cycles of ``op`` when the streams neither idle nor back-pressure.
 
         - NTT, INTT, PWMUL: :func:`cerite.hw.ntt.ops.compute_cycles`
-          (issue cycles + exact hazard gaps + ``pipeline_depth + 5``);
-        - LOAD: ``N/beat + pipeline_depth + 5``; UNLOAD: ``N/beat + pipeline_depth + 6``;
+          (issue cycles + exact hazard gaps + ``L + 5``, ``L =`` :attr:`latency`);
+        - LOAD: ``N/beat + L + 5``; UNLOAD: ``N/beat + L + 6``;
         - CONTEXT: ``(2N + 8)/beat``.
         """
         op = Op(op)
@@ -251,7 +276,7 @@ class NTTArray(wiring.Component):
         if op == Op.CONTEXT:
             return (2 * self.n + CONTEXT_HEADER_WORDS) // self._beat
         return compute_cycles(op, log_n=self._log_n, lanes=self._lanes,
-                              latency=self._pipeline_depth)
+                              latency=self._latency)
 
     # -- gateware -----------------------------------------------------------------------------
 
@@ -286,7 +311,10 @@ class NTTArray(wiring.Component):
             checks.append(q_reg == SOLINAS_Q)
         if reducer == "barrett":
             checks += [bk >= 2, (q_reg >> (bk - 1)[:len(bk)]) == 1, mu_hi <= 1]
-        m.d.comb += header_ok.eq(Cat(*checks).all())
+        # Registered: the checks (comparators and a shifter on the header words) are read only at
+        # the end of CONTEXT, at least two beats after the last header word, so the register
+        # changes nothing but the timing.
+        m.d.sync += header_ok.eq(Cat(*checks).all())
 
         # -- memories -------------------------------------------------------------------------
         slot_rd, slot_wr = [], []
@@ -416,25 +444,48 @@ class NTTArray(wiring.Component):
         for port in tw_rd:
             m.d.comb += [port.addr.eq(r0["tw_row"]), port.en.eq(adv)]
 
-        # -- read crossbar and lanes (r1) -----------------------------------------------------
+        # With dsp_width the read data are registered before the crossbar (an ECP5 block RAM's
+        # clock-to-output delay leaves no time for routing and multiplexers in the same cycle),
+        # and the lanes take their tokens from r2 instead of r1.
+        slot_data = [[port.data for port in ports] for ports in slot_rd]
+        tw_ports_data = [port.data for port in tw_rd]
+        rx = r1
+        if self._dsp_width is not None:
+            rx = token("r2")
+            slot_data = [[Signal(w, name=f"rd{s}_{b}") for b in range(2 * lanes)]
+                         for s in range(self._slots)]
+            tw_ports_data = [Signal(w, name=f"rd_tw{b}") for b in range(lanes)]
+            with m.If(adv):
+                for key in r1:
+                    if key == "ldata":
+                        m.d.sync += [dst.eq(src) for dst, src in zip(rx[key], r1[key])]
+                    else:
+                        m.d.sync += rx[key].eq(r1[key])
+                for s in range(self._slots):
+                    m.d.sync += [slot_data[s][b].eq(slot_rd[s][b].data)
+                                 for b in range(2 * lanes)]
+                m.d.sync += [dst.eq(port.data) for dst, port in zip(tw_ports_data, tw_rd)]
+
+        # -- read crossbar and lanes (r1, or r2 with dsp_width) -------------------------------
         def logical(select):
-            phys = [Array(slot_rd[s][b].data for s in range(self._slots))[select]
+            phys = [Array(slot_data[s][b] for s in range(self._slots))[select]
                     for b in range(2 * lanes)]
-            return [Mux(r1["swap"], phys[i ^ lanes], phys[i]) for i in range(2 * lanes)]
+            return [Mux(rx["swap"], phys[i ^ lanes], phys[i]) for i in range(2 * lanes)]
 
         log_a, log_b = logical(sa), logical(sb)
-        tw_data = Array(port.data for port in tw_rd)
+        tw_data = Array(tw_ports_data)
         lane_units = []
         for lane in range(lanes):
-            unit = ButterflyLane(width=w, reducer=reducer, pipeline_depth=self._pipeline_depth)
+            unit = ButterflyLane(width=w, reducer=reducer, pipeline_depth=self._pipeline_depth,
+                                 dsp_width=self._dsp_width)
             m.submodules[f"lane{lane}"] = unit
             lane_units.append(unit)
             upos = [insert_zero(lane, x) for x in range(lb + 1)]
-            u_sel = Array(log_a[p] for p in upos)[r1["sp"]]
-            v_sel = Array(log_a[p + (1 << x)] for x, p in enumerate(upos))[r1["sp"]]
-            tw_sel = tw_data[r1["tw_base"] + (Const(lane, lb + 1) >> r1["sp"])]
+            u_sel = Array(log_a[p] for p in upos)[rx["sp"]]
+            v_sel = Array(log_a[p + (1 << x)] for x, p in enumerate(upos))[rx["sp"]]
+            tw_sel = tw_data[rx["tw_base"] + (Const(lane, lb + 1) >> rx["sp"])]
             operand = Signal(w, name=f"operand{lane}")
-            with m.Switch(r1["operand"]):
+            with m.Switch(rx["operand"]):
                 with m.Case(Operand.TWIDDLE):
                     m.d.comb += operand.eq(tw_sel)
                 with m.Case(Operand.SLOT_B):
@@ -446,8 +497,8 @@ class NTTArray(wiring.Component):
                 with m.Default():
                     m.d.comb += operand.eq(1)
             m.d.comb += [
-                unit.en.eq(adv), unit.mode.eq(r1["mode"]),
-                unit.u.eq(Mux(r1["load"], r1["ldata"][lane], u_sel)), unit.v.eq(v_sel),
+                unit.en.eq(adv), unit.mode.eq(rx["mode"]),
+                unit.u.eq(Mux(rx["load"], rx["ldata"][lane], u_sel)), unit.v.eq(v_sel),
                 unit.w.eq(operand), unit.q.eq(q),
             ]
             if reducer == "barrett":
@@ -455,9 +506,10 @@ class NTTArray(wiring.Component):
             elif reducer == "montgomery":
                 m.d.comb += unit.qprime.eq(qprime)
         latency = lane_units[0].latency
+        assert latency + (rx is not r1) == self._latency + 2
 
         # Sideband from r1 to the write stage, delayed like the lanes.
-        wb = {key: r1[key] for key in ("valid", "mode", "sp", "swap", "row_u", "row_v", "out")}
+        wb = {key: rx[key] for key in ("valid", "mode", "sp", "swap", "row_u", "row_v", "out")}
         stages = []
         for i in range(latency):
             nxt = {key: Signal.like(sig, name=f"wb{i}_{key}") for key, sig in wb.items()}
@@ -529,8 +581,8 @@ class NTTArray(wiring.Component):
                 m.d.sync += [error.eq(1), cause.eq(code)]
 
         in_flight = Signal()
-        m.d.comb += in_flight.eq(Cat(r0["valid"], r1["valid"], *[st["valid"] for st in stages],
-                                     obuf_valid).any())
+        m.d.comb += in_flight.eq(Cat(r0["valid"], r1["valid"], rx["valid"],
+                                     *[st["valid"] for st in stages], obuf_valid).any())
 
         # -- main control ---------------------------------------------------------------------
         tw_row_w = Signal(range(2 * n // lanes))
@@ -542,8 +594,8 @@ class NTTArray(wiring.Component):
             m.d.comb += [port.addr.eq(tw_row_w), port.data.eq(block[b])]
 
         with m.If(self.cancel & busy):
-            m.d.sync += [state.eq(_IDLE), r0["valid"].eq(0), r1["valid"].eq(0), obuf_valid.eq(0),
-                         opiece.eq(0), dcnt.eq(0), done.eq(0)]
+            m.d.sync += [state.eq(_IDLE), r0["valid"].eq(0), r1["valid"].eq(0), rx["valid"].eq(0),
+                         obuf_valid.eq(0), opiece.eq(0), dcnt.eq(0), done.eq(0)]
             m.d.sync += [st["valid"].eq(0) for st in stages]
             fail(Cause.ABORTED)
 

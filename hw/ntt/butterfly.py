@@ -16,10 +16,10 @@ from amaranth import Module, Mux, Signal
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
-from .modmul import ModMul
+from .modmul import ModMul, modmul_latency
 from .ops import Mode
 
-__all__ = ["ButterflyLane", "add_mod", "sub_mod"]
+__all__ = ["ButterflyLane", "add_mod", "sub_mod", "lane_latency"]
 
 
 def add_mod(a, b, q):
@@ -33,8 +33,21 @@ def sub_mod(a, b, q):
     return Mux(a >= b, a - b, a + q - b)[:len(q)]
 
 
+def lane_latency(*, width, reducer, pipeline_depth, dsp_width=None):
+    """Latency of ``ButterflyLane(...)`` with these parameters: the multiplier's
+    (:func:`~cerite.hw.ntt.modmul.modmul_latency`) plus 2, plus 2 more with ``dsp_width``."""
+    mul = modmul_latency(width=width, reducer=reducer, pipeline_depth=pipeline_depth,
+                         dsp_width=dsp_width)
+    return mul + 2 + (2 if dsp_width is not None else 0)
+
+
 class ButterflyLane(wiring.Component):
-    """A pipelined butterfly lane with a fixed latency of ``pipeline_depth + 2`` cycles.
+    """A pipelined butterfly lane with a fixed latency (:func:`lane_latency`).
+
+    Without ``dsp_width`` the latency is the multiplier's plus 2 (input register, output
+    register). With ``dsp_width`` (for FPGA timing) the operands are registered once more before
+    the input additions, and the output additions and their corrections get one register each:
+    the multiplier's latency plus 4.
 
     Parameters
     ----------
@@ -43,7 +56,9 @@ class ButterflyLane(wiring.Component):
     reducer : str
         Multiplier reducer (see :class:`~cerite.hw.ntt.modmul.ModMul`).
     pipeline_depth : int
-        Multiplier pipeline depth (its latency).
+        The multiplier's ``pipeline_depth``.
+    dsp_width : int or None
+        The multiplier's ``dsp_width`` (see :class:`~cerite.hw.ntt.modmul.ModMul`).
 
     Members
     -------
@@ -60,8 +75,10 @@ class ButterflyLane(wiring.Component):
         Results, ``latency`` advancing cycles after the operands (registered).
     """
 
-    def __init__(self, *, width, reducer, pipeline_depth):
-        self._mul = ModMul(width=width, reducer=reducer, pipeline_depth=pipeline_depth)
+    def __init__(self, *, width, reducer, pipeline_depth, dsp_width=None):
+        self._mul = ModMul(width=width, reducer=reducer, pipeline_depth=pipeline_depth,
+                           dsp_width=dsp_width)
+        self._split = dsp_width is not None
         members = {
             "en": In(1), "mode": In(2), "u": In(width), "v": In(width), "w": In(width),
             "q": In(width), "x": Out(width), "y": Out(width),
@@ -77,8 +94,9 @@ class ButterflyLane(wiring.Component):
 
     @property
     def latency(self):
-        """Advancing cycles from operands to results: input register + multiplier + output."""
-        return self._mul.latency + 2
+        """Advancing cycles from operands to results: input register(s) + multiplier +
+        output register(s)."""
+        return self._mul.latency + 2 + (2 if self._split else 0)
 
     def elaborate(self, platform):
         m = Module()
@@ -86,17 +104,24 @@ class ButterflyLane(wiring.Component):
         w = self._width
         q = self.q
 
+        u, v, w_in, mode_in = self.u, self.v, self.w, self.mode
+        if self._split:
+            # Register the operands first: they arrive through the array's read crossbar.
+            u, v, w_in, mode_in = Signal(w), Signal(w), Signal(w), Signal(2)
+            with m.If(self.en):
+                m.d.sync += [u.eq(self.u), v.eq(self.v), w_in.eq(self.w), mode_in.eq(self.mode)]
+
         x0 = Signal(w)          # the operand that bypasses the multiplier
         x1 = Signal(w)          # the multiplier's first operand
         wb = Signal(w)
         mode = Signal(2)
         with m.If(self.en):
             m.d.sync += [
-                x0.eq(Mux(self.mode == Mode.GS, add_mod(self.u, self.v, q), self.u)),
-                x1.eq(Mux(self.mode == Mode.GS, sub_mod(self.u, self.v, q),
-                          Mux(self.mode == Mode.CT, self.v, self.u))),
-                wb.eq(self.w),
-                mode.eq(self.mode),
+                x0.eq(Mux(mode_in == Mode.GS, add_mod(u, v, q), u)),
+                x1.eq(Mux(mode_in == Mode.GS, sub_mod(u, v, q),
+                          Mux(mode_in == Mode.CT, v, u))),
+                wb.eq(w_in),
+                mode.eq(mode_in),
             ]
         m.d.comb += [mul.en.eq(self.en), mul.a.eq(x1), mul.b.eq(wb), mul.q.eq(q)]
         if self._reducer == "barrett":
@@ -112,6 +137,27 @@ class ButterflyLane(wiring.Component):
             x0, mode = x0_d, mode_d
 
         r = mul.r
+        if self._split:
+            # The CT sum and difference, registered before their corrections (x0 + r < 2q;
+            # x0 - r wraps below zero into the top bit).
+            total, diff = Signal(w + 1), Signal(w + 1)
+            x0_d, r_d, mode_d = Signal(w), Signal(w), Signal(2)
+            with m.If(self.en):
+                m.d.sync += [total.eq(x0 + r), diff.eq(x0 - r), x0_d.eq(x0), r_d.eq(r),
+                             mode_d.eq(mode)]
+            with m.If(self.en):
+                with m.Switch(mode_d):
+                    with m.Case(Mode.CT):
+                        m.d.sync += [
+                            self.x.eq(Mux(total >= q, total - q, total)[:w]),
+                            self.y.eq(Mux(diff[w], diff + q, diff)[:w]),
+                        ]
+                    with m.Case(Mode.GS):
+                        m.d.sync += [self.x.eq(x0_d), self.y.eq(r_d)]
+                    with m.Default():
+                        m.d.sync += [self.x.eq(r_d), self.y.eq(r_d)]
+            return m
+
         with m.If(self.en):
             with m.Switch(mode):
                 with m.Case(Mode.CT):
