@@ -6,30 +6,24 @@
 (* generator = "Amaranth" *)
 module cerite_modmul_barrett_w28(a, b, q, mu, k, clk, rst, r, en);
   reg \$auto$verilog_backend.cc:2355:dump_module$1  = 0;
-  wire [5:0] \$1 ;
-  wire [30:0] \$10 ;
+  wire [55:0] \$1 ;
+  wire [56:0] \$10 ;
   wire [30:0] \$11 ;
   wire \$12 ;
-  wire \$13 ;
+  wire [30:0] \$13 ;
   wire [30:0] \$14 ;
-  wire [30:0] \$15 ;
-  wire [30:0] \$16 ;
-  wire \$17 ;
-  wire [30:0] \$18 ;
-  wire [30:0] \$19 ;
-  wire [5:0] \$2 ;
-  wire [30:0] \$20 ;
-  reg [55:0] \$21 ;
-  reg [57:0] \$22 ;
-  reg [29:0] \$23 ;
-  reg [27:0] \$24 ;
-  wire [57:0] \$3 ;
-  wire [56:0] \$4 ;
+  reg [55:0] \$15 ;
+  reg [57:0] \$16 ;
+  reg [29:0] \$17 ;
+  reg [27:0] \$18 ;
+  wire [57:0] \$2 ;
+  wire \$3 ;
+  wire [30:0] \$4 ;
   wire [30:0] \$5 ;
-  wire [55:0] \$6 ;
-  wire [55:0] \$7 ;
+  wire [56:0] \$6 ;
+  wire [56:0] \$7 ;
   wire [57:0] \$8 ;
-  wire \$9 ;
+  wire [57:0] \$9 ;
   input [27:0] a;
   wire [27:0] a;
   input [27:0] b;
@@ -40,8 +34,6 @@ module cerite_modmul_barrett_w28(a, b, q, mu, k, clk, rst, r, en);
   wire en;
   input [4:0] k;
   wire [4:0] k;
-  wire [4:0] k_minus_1;
-  wire [4:0] k_plus_1;
   input [28:0] mu;
   wire [28:0] mu;
   input [27:0] q;
@@ -51,81 +43,89 @@ module cerite_modmul_barrett_w28(a, b, q, mu, k, clk, rst, r, en);
   input rst;
   wire rst;
   reg [55:0] s0_x = 56'h00000000000000;
+  wire [28:0] s1_c0_x_hi;
+  wire [29:0] s1_c0_x_low;
   reg [57:0] s1_estimate = 58'h000000000000000;
   reg [29:0] s1_x_low = 30'h00000000;
+  wire [28:0] s2_c0_qhat;
+  wire [29:0] s2_c0_qhat_q;
+  (* init = 30'h00000000 *)
+  wire [29:0] s2_c0_x_low;
+  (* init = 30'h00000000 *)
+  wire [29:0] \s2_c0_x_low$19 ;
   wire [29:0] s2_r;
+  wire [29:0] s3_c0_r1;
   (* init = 28'h0000000 *)
   wire [27:0] s3_result;
-  assign \$1  = k - 1'h1;
-  assign \$2  = k + 1'h1;
-  assign \$3  = s1_estimate >> \$2 [4:0];
-  assign \$4  = \$3 [28:0] * q;
-  assign \$5  = s1_x_low - \$4 [29:0];
-  assign \$6  = a * b;
-  assign \$7  = s0_x >> \$1 [4:0];
-  assign \$8  = \$7 [28:0] * mu;
-  assign \$9  = \$5 [29:0] >= q;
-  assign \$10  = \$5 [29:0] - q;
-  assign \$11  = \$9  ? \$10  : { 1'h0, \$5 [29:0] };
+  assign \$1  = a * b;
+  assign \$2  = \$7 [28:0] * mu;
+  assign \$3  = \$14 [29:0] >= q;
+  assign \$4  = \$14 [29:0] - q;
+  assign \$5  = \$3  ? \$4  : { 1'h0, \$14 [29:0] };
+  assign \$7  = \$6  >> k;
+  assign \$9  = \$8  >> k;
+  assign \$10  = \$9 [28:0] * q;
+  assign \$11  = s1_x_low - \$10 [29:0];
   assign \$12  = \$11 [29:0] >= q;
-  assign \$13  = \$5 [29:0] >= q;
-  assign \$14  = \$5 [29:0] - q;
-  assign \$15  = \$13  ? \$14  : { 1'h0, \$5 [29:0] };
-  assign \$16  = \$15 [29:0] - q;
-  assign \$17  = \$5 [29:0] >= q;
-  assign \$18  = \$5 [29:0] - q;
-  assign \$19  = \$17  ? \$18  : { 1'h0, \$5 [29:0] };
-  assign \$20  = \$12  ? \$16  : { 1'h0, \$19 [29:0] };
+  assign \$13  = \$11 [29:0] - q;
+  assign \$14  = \$12  ? \$13  : { 1'h0, \$11 [29:0] };
   always @(posedge clk)
-    s0_x <= \$21 ;
+    s0_x <= \$15 ;
   always @(posedge clk)
-    s1_estimate <= \$22 ;
+    s1_estimate <= \$16 ;
   always @(posedge clk)
-    s1_x_low <= \$23 ;
+    s1_x_low <= \$17 ;
   always @(posedge clk)
-    r <= \$24 ;
+    r <= \$18 ;
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$21  = s0_x;
+    \$15  = s0_x;
     if (en) begin
-      \$21  = \$6 ;
+      \$15  = \$1 ;
     end
     if (rst) begin
-      \$21  = 56'h00000000000000;
+      \$15  = 56'h00000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$22  = s1_estimate;
+    \$16  = s1_estimate;
     if (en) begin
-      \$22  = \$8 ;
+      \$16  = \$2 ;
     end
     if (rst) begin
-      \$22  = 58'h000000000000000;
+      \$16  = 58'h000000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$23  = s1_x_low;
+    \$17  = s1_x_low;
     if (en) begin
-      \$23  = s0_x[29:0];
+      \$17  = s0_x[29:0];
     end
     if (rst) begin
-      \$23  = 30'h00000000;
+      \$17  = 30'h00000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$24  = r;
+    \$18  = r;
     if (en) begin
-      \$24  = \$20 [27:0];
+      \$18  = \$5 [27:0];
     end
     if (rst) begin
-      \$24  = 28'h0000000;
+      \$18  = 28'h0000000;
     end
   end
-  assign k_minus_1 = \$1 [4:0];
-  assign k_plus_1 = \$2 [4:0];
-  assign s2_r = \$5 [29:0];
+  assign s1_c0_x_hi = \$7 [28:0];
+  assign s1_c0_x_low = s0_x[29:0];
   assign s3_result = r;
+  assign s3_c0_r1 = \$14 [29:0];
+  assign s2_c0_qhat = \$9 [28:0];
+  assign s2_c0_x_low = s1_x_low;
+  assign s2_c0_qhat_q = \$10 [29:0];
+  assign \s2_c0_x_low$19  = s1_x_low;
+  assign s2_r = \$11 [29:0];
+  assign \$6  = { s0_x, 1'h0 };
+  assign \$8  = { 1'h0, s1_estimate[57:1] };
 endmodule

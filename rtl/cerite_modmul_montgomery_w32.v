@@ -7,17 +7,19 @@
 module cerite_modmul_montgomery_w32(a, b, q, qprime, clk, rst, r, en);
   reg \$auto$verilog_backend.cc:2355:dump_module$1  = 0;
   wire [63:0] \$1 ;
-  reg [31:0] \$10 ;
-  reg [63:0] \$11 ;
+  reg [63:0] \$10 ;
+  reg [31:0] \$11 ;
   reg [31:0] \$12 ;
+  reg \$13 ;
+  reg [31:0] \$14 ;
   wire [63:0] \$2 ;
   wire \$3 ;
-  wire [33:0] \$4 ;
+  wire \$4 ;
   wire [33:0] \$5 ;
-  wire [63:0] \$6 ;
-  wire [64:0] \$7 ;
-  wire [64:0] \$8 ;
-  reg [63:0] \$9 ;
+  wire [33:0] \$6 ;
+  wire [63:0] \$7 ;
+  wire [32:0] \$8 ;
+  wire [33:0] \$9 ;
   input [31:0] a;
   wire [31:0] a;
   input [31:0] b;
@@ -35,67 +37,89 @@ module cerite_modmul_montgomery_w32(a, b, q, qprime, clk, rst, r, en);
   input rst;
   wire rst;
   reg [63:0] s0_x = 64'h0000000000000000;
+  reg s1_carry = 1'h0;
   reg [31:0] s1_m = 32'd0;
-  reg [63:0] s1_x = 64'h0000000000000000;
+  reg [31:0] s1_x_hi = 32'd0;
+  (* init = 1'h0 *)
+  wire s2_c0_carry;
+  wire [31:0] s2_c0_mq_hi;
+  (* init = 32'd0 *)
+  wire [31:0] s2_c0_x_hi;
   wire [32:0] s2_t;
   (* init = 32'd0 *)
   wire [31:0] s3_result;
   assign \$1  = a * b;
   assign \$2  = s0_x[31:0] * qprime;
-  assign \$3  = \$8 [32:0] >= q;
-  assign \$4  = \$8 [32:0] - q;
-  assign \$5  = \$3  ? \$4  : { 1'h0, \$8 [32:0] };
-  assign \$6  = s1_m * q;
-  assign \$7  = s1_x + \$6 ;
+  assign \$3  = | s0_x[31:0];
+  assign \$4  = \$9 [32:0] >= q;
+  assign \$5  = \$9 [32:0] - q;
+  assign \$6  = \$4  ? \$5  : { 1'h0, \$9 [32:0] };
+  assign \$7  = s1_m * q;
+  assign \$8  = s1_x_hi + \$7 [63:32];
+  assign \$9  = \$8  + s1_carry;
   always @(posedge clk)
-    s0_x <= \$9 ;
+    s0_x <= \$10 ;
   always @(posedge clk)
-    s1_m <= \$10 ;
+    s1_m <= \$11 ;
   always @(posedge clk)
-    s1_x <= \$11 ;
+    s1_x_hi <= \$12 ;
   always @(posedge clk)
-    r <= \$12 ;
+    s1_carry <= \$13 ;
+  always @(posedge clk)
+    r <= \$14 ;
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$9  = s0_x;
+    \$10  = s0_x;
     if (en) begin
-      \$9  = \$1 ;
+      \$10  = \$1 ;
     end
     if (rst) begin
-      \$9  = 64'h0000000000000000;
+      \$10  = 64'h0000000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$10  = s1_m;
+    \$11  = s1_m;
     if (en) begin
-      \$10  = \$2 [31:0];
+      \$11  = \$2 [31:0];
     end
     if (rst) begin
-      \$10  = 32'd0;
+      \$11  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$11  = s1_x;
+    \$12  = s1_x_hi;
     if (en) begin
-      \$11  = s0_x;
-    end
-    if (rst) begin
-      \$11  = 64'h0000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$12  = r;
-    if (en) begin
-      \$12  = \$5 [31:0];
+      \$12  = s0_x[63:32];
     end
     if (rst) begin
       \$12  = 32'd0;
     end
   end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$13  = s1_carry;
+    if (en) begin
+      \$13  = \$3 ;
+    end
+    if (rst) begin
+      \$13  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$14  = r;
+    if (en) begin
+      \$14  = \$6 [31:0];
+    end
+    if (rst) begin
+      \$14  = 32'd0;
+    end
+  end
   assign s3_result = r;
-  assign s2_t = \$8 [32:0];
-  assign \$8  = { 32'h00000000, \$7 [64:32] };
+  assign s2_t = \$9 [32:0];
+  assign s2_c0_mq_hi = \$7 [63:32];
+  assign s2_c0_x_hi = s1_x_hi;
+  assign s2_c0_carry = s1_carry;
 endmodule

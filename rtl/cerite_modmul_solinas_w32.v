@@ -8,19 +8,13 @@ module cerite_modmul_solinas_w32(a, b, q, clk, rst, r, en);
   reg \$auto$verilog_backend.cc:2355:dump_module$1  = 0;
   wire [63:0] \$1 ;
   wire [53:0] \$10 ;
-  wire [51:0] \$11 ;
-  wire [52:0] \$12 ;
-  wire [53:0] \$13 ;
-  wire [39:0] \$14 ;
-  wire [40:0] \$15 ;
-  wire [51:0] \$16 ;
-  wire [52:0] \$17 ;
-  wire [53:0] \$18 ;
-  wire [41:0] \$19 ;
+  wire [39:0] \$11 ;
+  wire [40:0] \$12 ;
+  wire [41:0] \$13 ;
+  reg [63:0] \$14 ;
+  reg [52:0] \$15 ;
+  reg [31:0] \$16 ;
   wire [62:0] \$2 ;
-  reg [63:0] \$20 ;
-  reg [52:0] \$21 ;
-  reg [31:0] \$22 ;
   wire [63:0] \$3 ;
   wire [64:0] \$4 ;
   wire \$5 ;
@@ -44,64 +38,60 @@ module cerite_modmul_solinas_w32(a, b, q, clk, rst, r, en);
   wire rst;
   reg [63:0] s0_x = 64'h0000000000000000;
   reg [52:0] s1_fold1 = 53'h00000000000000;
+  wire [40:0] s2_c0_fold2;
   wire [32:0] s2_fold3;
   (* init = 32'd0 *)
   wire [31:0] s3_result;
   assign \$1  = a * b;
   assign \$3  = s0_x[31:0] + \$2 ;
   assign \$4  = \$3  - s0_x[63:32];
-  assign \$5  = \$19 [32:0] >= 32'd4293918721;
-  assign \$6  = \$19 [32:0] - 32'd4293918721;
-  assign \$7  = \$5  ? \$6  : { 1'h0, \$19 [32:0] };
+  assign \$5  = \$13 [32:0] >= 32'd4293918721;
+  assign \$6  = \$13 [32:0] - 32'd4293918721;
+  assign \$7  = \$5  ? \$6  : { 1'h0, \$13 [32:0] };
   assign \$9  = s1_fold1[31:0] + \$8 ;
   assign \$10  = \$9  - s1_fold1[52:32];
-  assign \$12  = s1_fold1[31:0] + \$11 ;
-  assign \$13  = \$12  - s1_fold1[52:32];
-  assign \$15  = \$10 [31:0] + \$14 ;
-  assign \$17  = s1_fold1[31:0] + \$16 ;
-  assign \$18  = \$17  - s1_fold1[52:32];
-  assign \$19  = \$15  - \$18 [40:32];
+  assign \$12  = \$10 [31:0] + \$11 ;
+  assign \$13  = \$12  - \$10 [40:32];
   always @(posedge clk)
-    s0_x <= \$20 ;
+    s0_x <= \$14 ;
   always @(posedge clk)
-    s1_fold1 <= \$21 ;
+    s1_fold1 <= \$15 ;
   always @(posedge clk)
-    r <= \$22 ;
+    r <= \$16 ;
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$20  = s0_x;
+    \$14  = s0_x;
     if (en) begin
-      \$20  = \$1 ;
+      \$14  = \$1 ;
     end
     if (rst) begin
-      \$20  = 64'h0000000000000000;
+      \$14  = 64'h0000000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$21  = s1_fold1;
+    \$15  = s1_fold1;
     if (en) begin
-      \$21  = \$4 [52:0];
+      \$15  = \$4 [52:0];
     end
     if (rst) begin
-      \$21  = 53'h00000000000000;
+      \$15  = 53'h00000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$22  = r;
+    \$16  = r;
     if (en) begin
-      \$22  = \$7 [31:0];
+      \$16  = \$7 [31:0];
     end
     if (rst) begin
-      \$22  = 32'd0;
+      \$16  = 32'd0;
     end
   end
   assign s3_result = r;
-  assign s2_fold3 = \$19 [32:0];
+  assign s2_fold3 = \$13 [32:0];
+  assign s2_c0_fold2 = \$10 [40:0];
   assign \$2  = { 11'h000, s0_x[63:32], 20'h00000 };
   assign \$8  = { 11'h000, s1_fold1[52:32], 20'h00000 };
-  assign \$11  = { 11'h000, s1_fold1[52:32], 20'h00000 };
-  assign \$14  = { 11'h000, \$13 [40:32], 20'h00000 };
-  assign \$16  = { 11'h000, s1_fold1[52:32], 20'h00000 };
+  assign \$11  = { 11'h000, \$10 [40:32], 20'h00000 };
 endmodule

@@ -10,202 +10,202 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
   wire \$1 ;
   wire \$10 ;
   reg [31:0] \$100 ;
-  wire [31:0] \$101 ;
-  reg [31:0] \$102 ;
+  reg [31:0] \$101 ;
+  wire [31:0] \$102 ;
   reg [31:0] \$103 ;
-  wire [31:0] \$104 ;
-  reg [31:0] \$105 ;
+  reg [31:0] \$104 ;
+  wire [31:0] \$105 ;
   reg [31:0] \$106 ;
-  wire [31:0] \$107 ;
-  wire [2:0] \$108 ;
-  wire [3:0] \$109 ;
+  reg [31:0] \$107 ;
+  wire [31:0] \$108 ;
+  reg [31:0] \$109 ;
   wire \$11 ;
   reg [31:0] \$110 ;
   reg [31:0] \$111 ;
-  reg [31:0] \$112 ;
-  wire [31:0] \$113 ;
+  wire [31:0] \$112 ;
+  reg [31:0] \$113 ;
   reg [31:0] \$114 ;
-  reg [31:0] \$115 ;
-  wire [31:0] \$116 ;
+  wire [31:0] \$115 ;
+  reg [31:0] \$116 ;
   reg [31:0] \$117 ;
-  reg [31:0] \$118 ;
-  wire [31:0] \$119 ;
+  wire [31:0] \$118 ;
+  wire [2:0] \$119 ;
   wire \$12 ;
-  reg [31:0] \$120 ;
+  wire [3:0] \$120 ;
   reg [31:0] \$121 ;
-  wire [31:0] \$122 ;
+  reg [31:0] \$122 ;
   reg [31:0] \$123 ;
-  reg [31:0] \$124 ;
+  wire [31:0] \$124 ;
   reg [31:0] \$125 ;
-  wire [31:0] \$126 ;
-  reg [31:0] \$127 ;
+  reg [31:0] \$126 ;
+  wire [31:0] \$127 ;
   reg [31:0] \$128 ;
-  wire [31:0] \$129 ;
+  reg [31:0] \$129 ;
   wire \$13 ;
-  reg [31:0] \$130 ;
+  wire [31:0] \$130 ;
   reg [31:0] \$131 ;
-  wire [31:0] \$132 ;
-  wire \$133 ;
-  wire \$134 ;
-  wire \$135 ;
+  reg [31:0] \$132 ;
+  wire [31:0] \$133 ;
+  reg [31:0] \$134 ;
+  reg [31:0] \$135 ;
   reg [31:0] \$136 ;
-  reg [31:0] \$137 ;
-  wire \$138 ;
-  wire \$139 ;
-  wire \$14 ;
-  wire \$140 ;
-  wire \$141 ;
-  wire \$142 ;
-  wire \$143 ;
-  reg [31:0] \$144 ;
-  reg [31:0] \$145 ;
-  wire \$146 ;
-  wire \$147 ;
-  wire \$148 ;
-  wire \$149 ;
-  wire \$15 ;
-  wire \$150 ;
-  wire \$151 ;
-  reg [31:0] \$152 ;
+  wire [31:0] \$137 ;
+  reg [31:0] \$138 ;
+  reg [31:0] \$139 ;
+  wire [127:0] \$14 ;
+  wire [31:0] \$140 ;
+  reg [31:0] \$141 ;
+  reg [31:0] \$142 ;
+  wire [31:0] \$143 ;
+  wire [2:0] \$144 ;
+  wire [3:0] \$145 ;
+  reg [31:0] \$146 ;
+  reg [31:0] \$147 ;
+  reg [31:0] \$148 ;
+  wire [31:0] \$149 ;
+  wire [2:0] \$15 ;
+  reg [31:0] \$150 ;
+  reg [31:0] \$151 ;
+  wire [31:0] \$152 ;
   reg [31:0] \$153 ;
-  wire \$154 ;
-  wire \$155 ;
-  wire \$156 ;
-  wire \$157 ;
-  wire \$158 ;
-  wire \$159 ;
+  reg [31:0] \$154 ;
+  wire [31:0] \$155 ;
+  reg [31:0] \$156 ;
+  reg [31:0] \$157 ;
+  wire [31:0] \$158 ;
+  reg [31:0] \$159 ;
   wire \$16 ;
   reg [31:0] \$160 ;
   reg [31:0] \$161 ;
-  wire \$162 ;
-  wire \$163 ;
-  wire \$164 ;
-  wire \$165 ;
-  wire \$166 ;
-  wire \$167 ;
-  reg [31:0] \$168 ;
-  reg [31:0] \$169 ;
+  wire [31:0] \$162 ;
+  reg [31:0] \$163 ;
+  reg [31:0] \$164 ;
+  wire [31:0] \$165 ;
+  reg [31:0] \$166 ;
+  reg [31:0] \$167 ;
+  wire [31:0] \$168 ;
+  wire [2:0] \$169 ;
   wire \$17 ;
-  wire \$170 ;
-  wire \$171 ;
-  wire \$172 ;
-  wire \$173 ;
-  wire \$174 ;
-  wire \$175 ;
+  wire [3:0] \$170 ;
+  reg [31:0] \$171 ;
+  reg [31:0] \$172 ;
+  reg [31:0] \$173 ;
+  wire [31:0] \$174 ;
+  reg [31:0] \$175 ;
   reg [31:0] \$176 ;
-  reg [31:0] \$177 ;
-  wire \$178 ;
-  wire \$179 ;
+  wire [31:0] \$177 ;
+  reg [31:0] \$178 ;
+  reg [31:0] \$179 ;
   wire \$18 ;
-  wire \$180 ;
-  wire \$181 ;
-  wire \$182 ;
-  wire \$183 ;
+  wire [31:0] \$180 ;
+  reg [31:0] \$181 ;
+  reg [31:0] \$182 ;
+  wire [31:0] \$183 ;
   reg [31:0] \$184 ;
   reg [31:0] \$185 ;
-  wire \$186 ;
-  wire \$187 ;
-  wire \$188 ;
-  wire \$189 ;
+  reg [31:0] \$186 ;
+  wire [31:0] \$187 ;
+  reg [31:0] \$188 ;
+  reg [31:0] \$189 ;
   wire \$19 ;
-  wire \$190 ;
-  wire \$191 ;
+  wire [31:0] \$190 ;
+  reg [31:0] \$191 ;
   reg [31:0] \$192 ;
-  reg [31:0] \$193 ;
+  wire [31:0] \$193 ;
   wire \$194 ;
   wire \$195 ;
   wire \$196 ;
-  wire \$197 ;
-  wire \$198 ;
+  reg [31:0] \$197 ;
+  reg [31:0] \$198 ;
   wire \$199 ;
   wire \$2 ;
   wire \$20 ;
-  reg [31:0] \$200 ;
-  reg [31:0] \$201 ;
+  wire \$200 ;
+  wire \$201 ;
   wire \$202 ;
   wire \$203 ;
   wire \$204 ;
-  wire \$205 ;
-  wire \$206 ;
+  reg [31:0] \$205 ;
+  reg [31:0] \$206 ;
   wire \$207 ;
-  reg [31:0] \$208 ;
-  reg [31:0] \$209 ;
-  wire \$21 ;
+  wire \$208 ;
+  wire \$209 ;
+  wire [32:0] \$21 ;
   wire \$210 ;
   wire \$211 ;
   wire \$212 ;
-  wire \$213 ;
-  wire \$214 ;
+  reg [31:0] \$213 ;
+  reg [31:0] \$214 ;
   wire \$215 ;
-  reg [31:0] \$216 ;
-  reg [31:0] \$217 ;
+  wire \$216 ;
+  wire \$217 ;
   wire \$218 ;
   wire \$219 ;
   wire \$22 ;
   wire \$220 ;
-  wire \$221 ;
-  wire \$222 ;
+  reg [31:0] \$221 ;
+  reg [31:0] \$222 ;
   wire \$223 ;
-  reg [31:0] \$224 ;
-  reg [31:0] \$225 ;
+  wire \$224 ;
+  wire \$225 ;
   wire \$226 ;
   wire \$227 ;
   wire \$228 ;
-  wire \$229 ;
+  reg [31:0] \$229 ;
   wire \$23 ;
-  wire \$230 ;
+  reg [31:0] \$230 ;
   wire \$231 ;
-  reg [31:0] \$232 ;
-  reg [31:0] \$233 ;
+  wire \$232 ;
+  wire \$233 ;
   wire \$234 ;
   wire \$235 ;
   wire \$236 ;
-  wire \$237 ;
-  wire \$238 ;
+  reg [31:0] \$237 ;
+  reg [31:0] \$238 ;
   wire \$239 ;
-  wire \$24 ;
-  reg [31:0] \$240 ;
-  reg [31:0] \$241 ;
+  wire [48:0] \$24 ;
+  wire \$240 ;
+  wire \$241 ;
   wire \$242 ;
   wire \$243 ;
   wire \$244 ;
-  wire \$245 ;
-  wire \$246 ;
+  reg [31:0] \$245 ;
+  reg [31:0] \$246 ;
   wire \$247 ;
-  reg [31:0] \$248 ;
-  reg [31:0] \$249 ;
+  wire \$248 ;
+  wire \$249 ;
   wire \$25 ;
   wire \$250 ;
   wire \$251 ;
   wire \$252 ;
-  wire \$253 ;
-  wire \$254 ;
+  reg [31:0] \$253 ;
+  reg [31:0] \$254 ;
   wire \$255 ;
-  reg [31:0] \$256 ;
-  reg [31:0] \$257 ;
+  wire \$256 ;
+  wire \$257 ;
   wire \$258 ;
   wire \$259 ;
   wire \$26 ;
   wire \$260 ;
-  wire \$261 ;
-  wire \$262 ;
+  reg [31:0] \$261 ;
+  reg [31:0] \$262 ;
   wire \$263 ;
   wire \$264 ;
   wire \$265 ;
   wire \$266 ;
   wire \$267 ;
   wire \$268 ;
-  wire \$269 ;
+  reg [31:0] \$269 ;
   wire \$27 ;
-  wire \$270 ;
+  reg [31:0] \$270 ;
   wire \$271 ;
   wire \$272 ;
   wire \$273 ;
   wire \$274 ;
   wire \$275 ;
   wire \$276 ;
-  wire \$277 ;
-  wire \$278 ;
+  reg [31:0] \$277 ;
+  reg [31:0] \$278 ;
   wire \$279 ;
   wire \$28 ;
   wire \$280 ;
@@ -213,60 +213,60 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
   wire \$282 ;
   wire \$283 ;
   wire \$284 ;
-  wire \$285 ;
-  wire \$286 ;
+  reg [31:0] \$285 ;
+  reg [31:0] \$286 ;
   wire \$287 ;
   wire \$288 ;
   wire \$289 ;
   wire \$29 ;
   wire \$290 ;
-  wire [2:0] \$291 ;
-  wire [2:0] \$292 ;
-  wire \$293 ;
-  wire \$294 ;
+  wire \$291 ;
+  wire \$292 ;
+  reg [31:0] \$293 ;
+  reg [31:0] \$294 ;
   wire \$295 ;
   wire \$296 ;
-  wire [127:0] \$297 ;
-  wire [2:0] \$298 ;
+  wire \$297 ;
+  wire \$298 ;
   wire \$299 ;
   wire \$3 ;
   wire \$30 ;
   wire \$300 ;
-  wire \$301 ;
-  wire \$302 ;
+  reg [31:0] \$301 ;
+  reg [31:0] \$302 ;
   wire \$303 ;
-  wire [32:0] \$304 ;
+  wire \$304 ;
   wire \$305 ;
   wire \$306 ;
-  wire [48:0] \$307 ;
+  wire \$307 ;
   wire \$308 ;
-  wire \$309 ;
+  reg [31:0] \$309 ;
   wire \$31 ;
-  wire \$310 ;
+  reg [31:0] \$310 ;
   wire \$311 ;
   wire \$312 ;
   wire \$313 ;
   wire \$314 ;
   wire \$315 ;
   wire \$316 ;
-  wire \$317 ;
-  wire \$318 ;
+  reg [31:0] \$317 ;
+  reg [31:0] \$318 ;
   wire \$319 ;
   wire \$32 ;
   wire \$320 ;
   wire \$321 ;
   wire \$322 ;
-  wire [1:0] \$323 ;
+  wire \$323 ;
   wire \$324 ;
   wire \$325 ;
-  wire [5:0] \$326 ;
+  wire \$326 ;
   wire \$327 ;
-  wire [1:0] \$328 ;
-  wire [8:0] \$329 ;
-  wire [2:0] \$33 ;
+  wire \$328 ;
+  wire \$329 ;
+  wire \$33 ;
   wire \$330 ;
   wire \$331 ;
-  wire [4:0] \$332 ;
+  wire \$332 ;
   wire \$333 ;
   wire \$334 ;
   wire \$335 ;
@@ -274,362 +274,366 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
   wire \$337 ;
   wire \$338 ;
   wire \$339 ;
-  wire [3:0] \$34 ;
+  wire \$34 ;
   wire \$340 ;
   wire \$341 ;
   wire \$342 ;
   wire \$343 ;
   wire \$344 ;
   wire \$345 ;
-  wire [9:0] \$346 ;
+  wire \$346 ;
   wire \$347 ;
   wire \$348 ;
   wire \$349 ;
-  reg [31:0] \$35 ;
-  reg [1:0] \$350 ;
-  reg [31:0] \$351 ;
-  reg [31:0] \$352 ;
+  wire \$35 ;
+  wire \$350 ;
+  reg \$351 ;
+  reg [1:0] \$352 ;
   reg [31:0] \$353 ;
-  reg \$354 ;
-  reg [1:0] \$355 ;
-  reg [1:0] \$356 ;
-  reg \$357 ;
-  reg [6:0] \$358 ;
-  reg [6:0] \$359 ;
-  reg [31:0] \$36 ;
-  reg [8:0] \$360 ;
-  reg [1:0] \$361 ;
-  reg [2:0] \$362 ;
-  reg \$363 ;
-  reg \$364 ;
-  reg [31:0] \$365 ;
-  reg [31:0] \$366 ;
+  reg [31:0] \$354 ;
+  reg [31:0] \$355 ;
+  reg \$356 ;
+  reg [1:0] \$357 ;
+  reg [1:0] \$358 ;
+  reg \$359 ;
+  wire \$36 ;
+  reg [6:0] \$360 ;
+  reg [6:0] \$361 ;
+  reg [8:0] \$362 ;
+  reg [1:0] \$363 ;
+  reg [2:0] \$364 ;
+  reg \$365 ;
+  reg \$366 ;
   reg [31:0] \$367 ;
   reg [31:0] \$368 ;
-  reg \$369 ;
-  reg [31:0] \$37 ;
-  reg [1:0] \$370 ;
-  reg [1:0] \$371 ;
-  reg \$372 ;
-  reg [6:0] \$373 ;
-  reg [6:0] \$374 ;
-  reg [8:0] \$375 ;
-  reg [1:0] \$376 ;
-  reg [2:0] \$377 ;
-  reg \$378 ;
-  reg \$379 ;
-  wire [31:0] \$38 ;
-  reg [31:0] \$380 ;
-  reg [31:0] \$381 ;
+  reg [31:0] \$369 ;
+  wire \$37 ;
+  reg [31:0] \$370 ;
+  reg \$371 ;
+  reg [1:0] \$372 ;
+  reg [1:0] \$373 ;
+  reg \$374 ;
+  reg [6:0] \$375 ;
+  reg [6:0] \$376 ;
+  reg [8:0] \$377 ;
+  reg [1:0] \$378 ;
+  reg [2:0] \$379 ;
+  wire \$38 ;
+  reg \$380 ;
+  reg \$381 ;
   reg [31:0] \$382 ;
   reg [31:0] \$383 ;
-  reg \$384 ;
-  reg [1:0] \$385 ;
-  reg [1:0] \$386 ;
-  reg \$387 ;
-  reg [6:0] \$388 ;
-  reg [6:0] \$389 ;
-  reg [31:0] \$39 ;
-  reg \$390 ;
-  reg \$391 ;
-  reg [1:0] \$392 ;
-  reg [1:0] \$393 ;
-  reg \$394 ;
-  reg [6:0] \$395 ;
-  reg [6:0] \$396 ;
-  reg \$397 ;
-  reg \$398 ;
-  reg [1:0] \$399 ;
+  reg [31:0] \$384 ;
+  reg [31:0] \$385 ;
+  reg \$386 ;
+  reg [1:0] \$387 ;
+  reg [1:0] \$388 ;
+  reg \$389 ;
+  wire \$39 ;
+  reg [6:0] \$390 ;
+  reg [6:0] \$391 ;
+  reg \$392 ;
+  reg \$393 ;
+  reg [1:0] \$394 ;
+  reg [1:0] \$395 ;
+  reg \$396 ;
+  reg [6:0] \$397 ;
+  reg [6:0] \$398 ;
+  reg \$399 ;
   wire \$4 ;
-  reg [31:0] \$40 ;
-  reg [1:0] \$400 ;
-  reg \$401 ;
-  reg [6:0] \$402 ;
-  reg [6:0] \$403 ;
-  reg \$404 ;
-  reg \$405 ;
-  reg [1:0] \$406 ;
-  reg [1:0] \$407 ;
-  reg \$408 ;
-  reg [6:0] \$409 ;
-  wire [31:0] \$41 ;
-  reg [6:0] \$410 ;
-  reg \$411 ;
-  reg \$412 ;
-  reg [1:0] \$413 ;
-  reg [1:0] \$414 ;
-  reg \$415 ;
-  reg [6:0] \$416 ;
-  reg [6:0] \$417 ;
-  reg \$418 ;
-  reg [127:0] \$419 ;
-  reg [31:0] \$42 ;
-  reg [1:0] \$420 ;
-  reg \$421 ;
-  reg [31:0] \$422 ;
-  reg [47:0] \$423 ;
-  reg [1:0] \$424 ;
-  reg \$425 ;
-  reg \$426 ;
-  reg [2:0] \$427 ;
-  reg [3:0] \$428 ;
-  reg [3:0] \$429 ;
-  reg [31:0] \$43 ;
-  reg [7:0] \$430 ;
-  reg \$431 ;
-  reg \$432 ;
-  reg [3:0] \$433 ;
-  reg [8:0] \$434 ;
-  reg [4:0] \$435 ;
-  reg [31:0] \$436 ;
-  reg [31:0] \$437 ;
+  wire [1:0] \$40 ;
+  reg \$400 ;
+  reg [1:0] \$401 ;
+  reg [1:0] \$402 ;
+  reg \$403 ;
+  reg [6:0] \$404 ;
+  reg [6:0] \$405 ;
+  reg \$406 ;
+  reg \$407 ;
+  reg [1:0] \$408 ;
+  reg [1:0] \$409 ;
+  wire \$41 ;
+  reg \$410 ;
+  reg [6:0] \$411 ;
+  reg [6:0] \$412 ;
+  reg \$413 ;
+  reg \$414 ;
+  reg [1:0] \$415 ;
+  reg [1:0] \$416 ;
+  reg \$417 ;
+  reg [6:0] \$418 ;
+  reg [6:0] \$419 ;
+  wire \$42 ;
+  reg \$420 ;
+  reg [127:0] \$421 ;
+  reg [1:0] \$422 ;
+  reg \$423 ;
+  reg [31:0] \$424 ;
+  reg [47:0] \$425 ;
+  reg [1:0] \$426 ;
+  reg \$427 ;
+  reg \$428 ;
+  reg [2:0] \$429 ;
+  wire [5:0] \$43 ;
+  reg [3:0] \$430 ;
+  reg [3:0] \$431 ;
+  reg [7:0] \$432 ;
+  reg \$433 ;
+  reg \$434 ;
+  reg [3:0] \$435 ;
+  reg [8:0] \$436 ;
+  reg [4:0] \$437 ;
   reg [31:0] \$438 ;
-  reg [5:0] \$439 ;
-  wire [31:0] \$44 ;
+  reg [31:0] \$439 ;
+  wire \$44 ;
   reg [31:0] \$440 ;
-  reg [31:0] \$441 ;
+  reg [5:0] \$441 ;
   reg [31:0] \$442 ;
   reg [31:0] \$443 ;
-  reg [31:0] \$45 ;
-  reg [31:0] \$46 ;
-  wire [31:0] \$47 ;
-  reg [31:0] \$48 ;
-  reg [31:0] \$49 ;
+  reg [31:0] \$444 ;
+  reg [31:0] \$445 ;
+  wire [1:0] \$45 ;
+  wire [8:0] \$46 ;
+  wire \$47 ;
+  wire \$48 ;
+  wire [4:0] \$49 ;
   wire \$5 ;
-  reg [31:0] \$50 ;
-  wire [31:0] \$51 ;
-  reg [31:0] \$52 ;
-  reg [31:0] \$53 ;
-  wire [31:0] \$54 ;
-  reg [31:0] \$55 ;
-  reg [31:0] \$56 ;
-  wire [31:0] \$57 ;
-  wire [2:0] \$58 ;
-  wire [3:0] \$59 ;
+  wire \$50 ;
+  wire \$51 ;
+  wire \$52 ;
+  wire \$53 ;
+  wire \$54 ;
+  wire \$55 ;
+  wire \$56 ;
+  wire \$57 ;
+  wire \$58 ;
+  wire \$59 ;
   wire \$6 ;
-  reg [31:0] \$60 ;
-  reg [31:0] \$61 ;
-  reg [31:0] \$62 ;
-  wire [31:0] \$63 ;
-  reg [31:0] \$64 ;
-  reg [31:0] \$65 ;
-  wire [31:0] \$66 ;
-  reg [31:0] \$67 ;
-  reg [31:0] \$68 ;
-  wire [31:0] \$69 ;
+  wire \$60 ;
+  wire \$61 ;
+  wire \$62 ;
+  wire [9:0] \$63 ;
+  wire \$64 ;
+  wire \$65 ;
+  wire \$66 ;
+  wire \$67 ;
+  wire \$68 ;
+  wire \$69 ;
   wire \$7 ;
-  reg [31:0] \$70 ;
-  reg [31:0] \$71 ;
-  wire [31:0] \$72 ;
-  reg [31:0] \$73 ;
-  reg [31:0] \$74 ;
-  reg [31:0] \$75 ;
-  wire [31:0] \$76 ;
-  reg [31:0] \$77 ;
-  reg [31:0] \$78 ;
-  wire [31:0] \$79 ;
-  wire \$8 ;
-  reg [31:0] \$80 ;
-  reg [31:0] \$81 ;
-  wire [31:0] \$82 ;
-  wire [2:0] \$83 ;
-  wire [3:0] \$84 ;
-  reg [31:0] \$85 ;
-  reg [31:0] \$86 ;
-  reg [31:0] \$87 ;
-  wire [31:0] \$88 ;
-  reg [31:0] \$89 ;
-  wire \$9 ;
-  reg [31:0] \$90 ;
-  wire [31:0] \$91 ;
-  reg [31:0] \$92 ;
-  reg [31:0] \$93 ;
-  wire [31:0] \$94 ;
-  reg [31:0] \$95 ;
+  wire \$70 ;
+  wire \$71 ;
+  wire \$72 ;
+  wire \$73 ;
+  wire \$74 ;
+  wire \$75 ;
+  wire \$76 ;
+  wire \$77 ;
+  wire \$78 ;
+  wire \$79 ;
+  wire [2:0] \$8 ;
+  wire \$80 ;
+  wire \$81 ;
+  wire \$82 ;
+  wire \$83 ;
+  wire \$84 ;
+  wire \$85 ;
+  wire \$86 ;
+  wire \$87 ;
+  wire \$88 ;
+  wire \$89 ;
+  wire [2:0] \$9 ;
+  wire \$90 ;
+  wire \$91 ;
+  wire \$92 ;
+  wire \$93 ;
+  wire [2:0] \$94 ;
+  wire [3:0] \$95 ;
   reg [31:0] \$96 ;
-  wire [31:0] \$97 ;
+  reg [31:0] \$97 ;
   reg [31:0] \$98 ;
-  reg [31:0] \$99 ;
+  wire [31:0] \$99 ;
   wire [6:0] \$signature__addr ;
+  wire [6:0] \$signature__addr$153 ;
+  wire [6:0] \$signature__addr$155 ;
+  wire [6:0] \$signature__addr$157 ;
   wire [6:0] \$signature__addr$159 ;
-  wire [6:0] \$signature__addr$170 ;
+  wire [6:0] \$signature__addr$161 ;
+  wire [6:0] \$signature__addr$163 ;
+  wire [6:0] \$signature__addr$165 ;
+  wire [6:0] \$signature__addr$167 ;
+  wire [6:0] \$signature__addr$169 ;
+  wire [6:0] \$signature__addr$171 ;
+  wire [6:0] \$signature__addr$173 ;
+  wire [6:0] \$signature__addr$175 ;
   wire [6:0] \$signature__addr$177 ;
-  wire [6:0] \$signature__addr$180 ;
-  wire [6:0] \$signature__addr$184 ;
-  wire [6:0] \$signature__addr$187 ;
-  wire [6:0] \$signature__addr$190 ;
-  wire [6:0] \$signature__addr$193 ;
-  wire [6:0] \$signature__addr$196 ;
-  wire [6:0] \$signature__addr$199 ;
-  wire [6:0] \$signature__addr$202 ;
-  wire [6:0] \$signature__addr$205 ;
-  wire [6:0] \$signature__addr$208 ;
-  wire [6:0] \$signature__addr$211 ;
-  wire [6:0] \$signature__addr$214 ;
-  wire [6:0] \$signature__addr$217 ;
-  reg [8:0] \$signature__addr$237  = 9'h000;
+  wire [6:0] \$signature__addr$179 ;
+  wire [6:0] \$signature__addr$181 ;
   (* init = 9'h000 *)
-  wire [8:0] \$signature__addr$241 ;
+  wire [8:0] \$signature__addr$183 ;
   (* init = 9'h000 *)
-  wire [8:0] \$signature__addr$244 ;
+  wire [8:0] \$signature__addr$185 ;
   (* init = 9'h000 *)
-  wire [8:0] \$signature__addr$247 ;
-  wire [6:0] \$signature__addr$57 ;
-  wire [6:0] \$signature__addr$59 ;
-  wire [6:0] \$signature__addr$61 ;
-  wire [6:0] \$signature__addr$63 ;
-  wire [6:0] \$signature__addr$65 ;
-  wire [6:0] \$signature__addr$67 ;
-  wire [6:0] \$signature__addr$69 ;
-  wire [6:0] \$signature__addr$71 ;
-  wire [6:0] \$signature__addr$73 ;
-  wire [6:0] \$signature__addr$75 ;
-  wire [6:0] \$signature__addr$77 ;
-  wire [6:0] \$signature__addr$79 ;
-  wire [6:0] \$signature__addr$81 ;
-  wire [6:0] \$signature__addr$83 ;
-  wire [6:0] \$signature__addr$85 ;
-  reg [8:0] \$signature__addr$87  = 9'h000;
+  wire [8:0] \$signature__addr$187 ;
   (* init = 9'h000 *)
-  wire [8:0] \$signature__addr$90 ;
+  wire [8:0] \$signature__addr$189 ;
+  wire [6:0] \$signature__addr$240 ;
+  wire [6:0] \$signature__addr$244 ;
+  wire [6:0] \$signature__addr$249 ;
+  wire [6:0] \$signature__addr$252 ;
+  wire [6:0] \$signature__addr$256 ;
+  wire [6:0] \$signature__addr$259 ;
+  wire [6:0] \$signature__addr$262 ;
+  wire [6:0] \$signature__addr$265 ;
+  wire [6:0] \$signature__addr$268 ;
+  wire [6:0] \$signature__addr$271 ;
+  wire [6:0] \$signature__addr$274 ;
+  wire [6:0] \$signature__addr$277 ;
+  wire [6:0] \$signature__addr$280 ;
+  wire [6:0] \$signature__addr$283 ;
+  wire [6:0] \$signature__addr$286 ;
+  wire [6:0] \$signature__addr$289 ;
   (* init = 9'h000 *)
-  wire [8:0] \$signature__addr$92 ;
+  wire [8:0] \$signature__addr$292 ;
   (* init = 9'h000 *)
-  wire [8:0] \$signature__addr$94 ;
+  wire [8:0] \$signature__addr$294 ;
+  (* init = 9'h000 *)
+  wire [8:0] \$signature__addr$296 ;
+  (* init = 9'h000 *)
+  wire [8:0] \$signature__addr$298 ;
   wire [31:0] \$signature__data ;
-  wire [31:0] \$signature__data$101 ;
-  wire [31:0] \$signature__data$102 ;
-  wire [31:0] \$signature__data$103 ;
-  wire [31:0] \$signature__data$106 ;
-  wire [31:0] \$signature__data$107 ;
-  wire [31:0] \$signature__data$108 ;
-  wire [31:0] \$signature__data$109 ;
-  wire [31:0] \$signature__data$118 ;
-  wire [31:0] \$signature__data$119 ;
-  wire [31:0] \$signature__data$120 ;
-  wire [31:0] \$signature__data$121 ;
-  wire [31:0] \$signature__data$122 ;
-  wire [31:0] \$signature__data$123 ;
-  wire [31:0] \$signature__data$124 ;
-  wire [31:0] \$signature__data$125 ;
-  wire [31:0] \$signature__data$134 ;
-  wire [31:0] \$signature__data$135 ;
-  wire [31:0] \$signature__data$136 ;
-  wire [31:0] \$signature__data$137 ;
-  wire [31:0] \$signature__data$163 ;
-  wire [31:0] \$signature__data$171 ;
-  wire [31:0] \$signature__data$178 ;
-  wire [31:0] \$signature__data$181 ;
-  wire [31:0] \$signature__data$185 ;
-  wire [31:0] \$signature__data$188 ;
-  wire [31:0] \$signature__data$191 ;
+  wire [31:0] \$signature__data$193 ;
   wire [31:0] \$signature__data$194 ;
+  wire [31:0] \$signature__data$195 ;
+  wire [31:0] \$signature__data$196 ;
   wire [31:0] \$signature__data$197 ;
-  wire [31:0] \$signature__data$200 ;
-  wire [31:0] \$signature__data$203 ;
+  wire [31:0] \$signature__data$198 ;
+  wire [31:0] \$signature__data$199 ;
+  wire [31:0] \$signature__data$204 ;
+  wire [31:0] \$signature__data$205 ;
   wire [31:0] \$signature__data$206 ;
+  wire [31:0] \$signature__data$207 ;
+  wire [31:0] \$signature__data$208 ;
   wire [31:0] \$signature__data$209 ;
-  wire [31:0] \$signature__data$212 ;
-  wire [31:0] \$signature__data$215 ;
-  wire [31:0] \$signature__data$218 ;
-  reg [31:0] \$signature__data$239  = 32'd0;
-  reg [31:0] \$signature__data$242  = 32'd0;
-  reg [31:0] \$signature__data$245  = 32'd0;
-  wire [31:0] \$signature__data$248 ;
+  wire [31:0] \$signature__data$210 ;
+  wire [31:0] \$signature__data$211 ;
+  wire [31:0] \$signature__data$219 ;
+  wire [31:0] \$signature__data$220 ;
+  wire [31:0] \$signature__data$221 ;
+  wire [31:0] \$signature__data$222 ;
+  wire [31:0] \$signature__data$241 ;
+  wire [31:0] \$signature__data$245 ;
+  wire [31:0] \$signature__data$250 ;
+  wire [31:0] \$signature__data$253 ;
+  wire [31:0] \$signature__data$257 ;
+  wire [31:0] \$signature__data$260 ;
+  wire [31:0] \$signature__data$263 ;
+  wire [31:0] \$signature__data$266 ;
+  wire [31:0] \$signature__data$269 ;
+  wire [31:0] \$signature__data$272 ;
+  wire [31:0] \$signature__data$275 ;
+  wire [31:0] \$signature__data$278 ;
+  wire [31:0] \$signature__data$281 ;
+  wire [31:0] \$signature__data$284 ;
+  wire [31:0] \$signature__data$287 ;
+  wire [31:0] \$signature__data$290 ;
+  (* init = 32'd0 *)
+  wire [31:0] \$signature__data$293 ;
+  (* init = 32'd0 *)
+  wire [31:0] \$signature__data$295 ;
+  (* init = 32'd0 *)
+  wire [31:0] \$signature__data$297 ;
+  wire [31:0] \$signature__data$299 ;
   wire \$signature__en ;
+  wire \$signature__en$154 ;
+  wire \$signature__en$156 ;
+  wire \$signature__en$158 ;
+  wire \$signature__en$160 ;
+  wire \$signature__en$162 ;
+  wire \$signature__en$164 ;
+  wire \$signature__en$166 ;
   wire \$signature__en$168 ;
+  wire \$signature__en$170 ;
+  wire \$signature__en$172 ;
+  wire \$signature__en$174 ;
   wire \$signature__en$176 ;
-  wire \$signature__en$179 ;
-  wire \$signature__en$183 ;
+  wire \$signature__en$178 ;
+  wire \$signature__en$180 ;
+  wire \$signature__en$182 ;
+  wire \$signature__en$184 ;
   wire \$signature__en$186 ;
-  wire \$signature__en$189 ;
-  wire \$signature__en$192 ;
-  wire \$signature__en$195 ;
-  wire \$signature__en$198 ;
-  wire \$signature__en$201 ;
-  wire \$signature__en$204 ;
-  wire \$signature__en$207 ;
-  wire \$signature__en$210 ;
-  wire \$signature__en$213 ;
-  wire \$signature__en$216 ;
-  wire \$signature__en$219 ;
-  wire \$signature__en$252 ;
-  wire \$signature__en$253 ;
-  wire \$signature__en$254 ;
+  wire \$signature__en$188 ;
+  wire \$signature__en$190 ;
+  wire \$signature__en$243 ;
+  wire \$signature__en$248 ;
+  wire \$signature__en$251 ;
   wire \$signature__en$255 ;
-  wire \$signature__en$58 ;
-  wire \$signature__en$60 ;
-  wire \$signature__en$62 ;
-  wire \$signature__en$64 ;
-  wire \$signature__en$66 ;
-  wire \$signature__en$68 ;
-  wire \$signature__en$70 ;
-  wire \$signature__en$72 ;
-  wire \$signature__en$74 ;
-  wire \$signature__en$76 ;
-  wire \$signature__en$78 ;
-  wire \$signature__en$80 ;
-  wire \$signature__en$82 ;
-  wire \$signature__en$84 ;
-  wire \$signature__en$86 ;
-  wire \$signature__en$89 ;
-  wire \$signature__en$91 ;
-  wire \$signature__en$93 ;
-  wire \$signature__en$95 ;
+  wire \$signature__en$258 ;
+  wire \$signature__en$261 ;
+  wire \$signature__en$264 ;
+  wire \$signature__en$267 ;
+  wire \$signature__en$270 ;
+  wire \$signature__en$273 ;
+  wire \$signature__en$276 ;
+  wire \$signature__en$279 ;
+  wire \$signature__en$282 ;
+  wire \$signature__en$285 ;
+  wire \$signature__en$288 ;
+  wire \$signature__en$291 ;
+  wire \$signature__en$301 ;
+  wire \$signature__en$302 ;
+  wire \$signature__en$303 ;
+  wire \$signature__en$304 ;
   wire adv;
   reg [5:0] bk = 6'h00;
   wire block_done;
   output busy;
   wire busy;
-  wire \busy$223 ;
+  wire \busy$115 ;
   output [47:0] butterflies;
   reg [47:0] butterflies = 48'h000000000000;
   (* init = 48'h000000000000 *)
-  wire [47:0] \butterflies$229 ;
+  wire [47:0] \butterflies$117 ;
   wire butterfly;
   reg [7:0] c = 8'h00;
   (* init = 8'h00 *)
-  wire [7:0] \c$47 ;
+  wire [7:0] \c$149 ;
   input cancel;
   wire cancel;
   output [2:0] cause;
   reg [2:0] cause = 3'h0;
   (* init = 3'h0 *)
-  wire [2:0] \cause$226 ;
+  wire [2:0] \cause$121 ;
   input clk;
   wire clk;
   output ctx_valid;
   reg ctx_valid = 1'h0;
   (* init = 1'h0 *)
-  wire \ctx_valid$227 ;
+  wire \ctx_valid$124 ;
   output [31:0] cycles;
   reg [31:0] cycles = 32'd0;
   (* init = 32'd0 *)
-  wire [31:0] \cycles$228 ;
+  wire [31:0] \cycles$116 ;
   wire data_fire;
-  (* init = 32'd0 *)
-  wire [31:0] dbuf0;
-  (* init = 32'd0 *)
-  wire [31:0] dbuf1;
-  (* init = 32'd0 *)
-  wire [31:0] dbuf2;
+  reg [31:0] dbuf0 = 32'd0;
+  reg [31:0] dbuf1 = 32'd0;
+  reg [31:0] dbuf2 = 32'd0;
   reg [1:0] dcnt = 2'h0;
   output done;
   reg done = 1'h0;
   (* init = 1'h0 *)
-  wire \done$224 ;
+  wire \done$119 ;
   wire en;
-  wire \en$129 ;
-  wire \en$141 ;
-  wire \en$149 ;
+  wire \en$215 ;
+  wire \en$226 ;
+  wire \en$233 ;
   output error;
   reg error = 1'h0;
   (* init = 1'h0 *)
-  wire \error$225 ;
+  wire \error$120 ;
   wire fire_in;
   wire [-1:0] gap_cnt;
   reg [3:0] hdr_cnt = 4'h0;
-  wire header_ok;
+  reg header_ok = 1'h0;
   input [31:0] i__payload;
   wire [31:0] i__payload;
   wire [31:0] \i__payload[0] ;
@@ -646,13 +650,14 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
   wire inverse;
   wire issue;
   wire issuing;
-  reg [1:0] mode = 2'h0;
   (* init = 2'h0 *)
-  wire [1:0] \mode$130 ;
+  wire [1:0] mode;
   (* init = 2'h0 *)
-  wire [1:0] \mode$142 ;
+  wire [1:0] \mode$216 ;
   (* init = 2'h0 *)
-  wire [1:0] \mode$150 ;
+  wire [1:0] \mode$227 ;
+  (* init = 2'h0 *)
+  wire [1:0] \mode$234 ;
   reg [31:0] mu_hi = 32'd0;
   reg [31:0] mu_lo = 32'd0;
   reg [31:0] n_inv = 32'd0;
@@ -684,9 +689,9 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
   reg p_to_stream;
   reg [4:0] pass_idx = 5'h00;
   wire [31:0] q;
-  wire [31:0] \q$139 ;
-  wire [31:0] \q$147 ;
-  wire [31:0] \q$155 ;
+  wire [31:0] \q$224 ;
+  wire [31:0] \q$231 ;
+  wire [31:0] \q$238 ;
   reg [31:0] q_reg = 32'd0;
   reg [31:0] qprime = 32'd0;
   reg [31:0] r0_ldata0 = 32'd0;
@@ -702,16 +707,14 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
   reg [1:0] r0_sp = 2'h0;
   reg r0_swap = 1'h0;
   reg [1:0] r0_tw_base = 2'h0;
-  (* init = 9'h000 *)
-  wire [8:0] r0_tw_row;
+  reg [8:0] r0_tw_row = 9'h000;
   reg r0_valid = 1'h0;
   reg [31:0] r1_ldata0 = 32'd0;
   reg [31:0] r1_ldata1 = 32'd0;
   reg [31:0] r1_ldata2 = 32'd0;
   reg [31:0] r1_ldata3 = 32'd0;
   reg r1_load = 1'h0;
-  (* init = 2'h0 *)
-  wire [1:0] r1_mode;
+  reg [1:0] r1_mode = 2'h0;
   reg [2:0] r1_operand = 3'h0;
   reg r1_out = 1'h0;
   reg [6:0] r1_row_u = 7'h00;
@@ -742,21 +745,20 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
   reg [31:0] to_dom = 32'd0;
   wire [1:0] tw_base;
   wire [8:0] tw_row;
-  (* init = 9'h000 *)
-  wire [8:0] tw_row_w;
+  reg [8:0] tw_row_w = 9'h000;
   wire tw_write;
   wire [31:0] u;
-  wire [31:0] \u$131 ;
-  wire [31:0] \u$143 ;
-  wire [31:0] \u$151 ;
+  wire [31:0] \u$217 ;
+  wire [31:0] \u$228 ;
+  wire [31:0] \u$235 ;
   reg [31:0] v;
-  reg [31:0] \v$133 ;
-  reg [31:0] \v$145 ;
-  reg [31:0] \v$153 ;
+  reg [31:0] \v$218 ;
+  reg [31:0] \v$229 ;
+  reg [31:0] \v$236 ;
   wire [31:0] w;
-  wire [31:0] \w$138 ;
-  wire [31:0] \w$146 ;
-  wire [31:0] \w$154 ;
+  wire [31:0] \w$223 ;
+  wire [31:0] \w$230 ;
+  wire [31:0] \w$237 ;
   reg [1:0] wb0_mode = 2'h0;
   reg wb0_out = 1'h0;
   reg [6:0] wb0_row_u = 7'h00;
@@ -794,13 +796,13 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
   reg wb4_valid = 1'h0;
   wire write;
   wire [31:0] x;
-  wire [31:0] \x$166 ;
-  wire [31:0] \x$172 ;
-  wire [31:0] \x$174 ;
+  wire [31:0] \x$112 ;
+  wire [31:0] \x$113 ;
+  wire [31:0] \x$114 ;
   wire [31:0] y;
-  wire [31:0] \y$173 ;
-  wire [31:0] \y$175 ;
-  wire [31:0] \y$182 ;
+  wire [31:0] \y$246 ;
+  wire [31:0] \y$247 ;
+  wire [31:0] \y$254 ;
   reg [31:0] slot0_bank0 [127:0];
   initial begin
     slot0_bank0[0] = 32'd0;
@@ -933,8 +935,8 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
     slot0_bank0[127] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$168 )
-      slot0_bank0[\$signature__addr$159 ] <= \$signature__data$163 ;
+    if (\$signature__en$243 )
+      slot0_bank0[\$signature__addr$240 ] <= \$signature__data$241 ;
   end
   reg [31:0] _0_;
   always @(posedge clk) begin
@@ -942,7 +944,7 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
       _0_ <= slot0_bank0[\$signature__addr ];
     end
   end
-  assign \$signature__data$106  = _0_;
+  assign \$signature__data$196  = _0_;
   reg [31:0] slot0_bank1 [127:0];
   initial begin
     slot0_bank1[0] = 32'd0;
@@ -1075,16 +1077,16 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
     slot0_bank1[127] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$176 )
-      slot0_bank1[\$signature__addr$170 ] <= \$signature__data$171 ;
+    if (\$signature__en$248 )
+      slot0_bank1[\$signature__addr$244 ] <= \$signature__data$245 ;
   end
   reg [31:0] _1_;
   always @(posedge clk) begin
     if (adv) begin
-      _1_ <= slot0_bank1[\$signature__addr$57 ];
+      _1_ <= slot0_bank1[\$signature__addr$153 ];
     end
   end
-  assign \$signature__data$118  = _1_;
+  assign \$signature__data$204  = _1_;
   reg [31:0] slot0_bank2 [127:0];
   initial begin
     slot0_bank2[0] = 32'd0;
@@ -1217,16 +1219,16 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
     slot0_bank2[127] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$179 )
-      slot0_bank2[\$signature__addr$177 ] <= \$signature__data$178 ;
+    if (\$signature__en$251 )
+      slot0_bank2[\$signature__addr$249 ] <= \$signature__data$250 ;
   end
   reg [31:0] _2_;
   always @(posedge clk) begin
     if (adv) begin
-      _2_ <= slot0_bank2[\$signature__addr$59 ];
+      _2_ <= slot0_bank2[\$signature__addr$155 ];
     end
   end
-  assign \$signature__data$122  = _2_;
+  assign \$signature__data$208  = _2_;
   reg [31:0] slot0_bank3 [127:0];
   initial begin
     slot0_bank3[0] = 32'd0;
@@ -1359,16 +1361,16 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
     slot0_bank3[127] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$183 )
-      slot0_bank3[\$signature__addr$180 ] <= \$signature__data$181 ;
+    if (\$signature__en$255 )
+      slot0_bank3[\$signature__addr$252 ] <= \$signature__data$253 ;
   end
   reg [31:0] _3_;
   always @(posedge clk) begin
     if (adv) begin
-      _3_ <= slot0_bank3[\$signature__addr$61 ];
+      _3_ <= slot0_bank3[\$signature__addr$157 ];
     end
   end
-  assign \$signature__data$134  = _3_;
+  assign \$signature__data$219  = _3_;
   reg [31:0] slot0_bank4 [127:0];
   initial begin
     slot0_bank4[0] = 32'd0;
@@ -1501,16 +1503,16 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
     slot0_bank4[127] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$186 )
-      slot0_bank4[\$signature__addr$184 ] <= \$signature__data$185 ;
+    if (\$signature__en$258 )
+      slot0_bank4[\$signature__addr$256 ] <= \$signature__data$257 ;
   end
   reg [31:0] _4_;
   always @(posedge clk) begin
     if (adv) begin
-      _4_ <= slot0_bank4[\$signature__addr$63 ];
+      _4_ <= slot0_bank4[\$signature__addr$159 ];
     end
   end
-  assign \$signature__data$108  = _4_;
+  assign \$signature__data$198  = _4_;
   reg [31:0] slot0_bank5 [127:0];
   initial begin
     slot0_bank5[0] = 32'd0;
@@ -1643,16 +1645,16 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
     slot0_bank5[127] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$189 )
-      slot0_bank5[\$signature__addr$187 ] <= \$signature__data$188 ;
+    if (\$signature__en$261 )
+      slot0_bank5[\$signature__addr$259 ] <= \$signature__data$260 ;
   end
   reg [31:0] _5_;
   always @(posedge clk) begin
     if (adv) begin
-      _5_ <= slot0_bank5[\$signature__addr$65 ];
+      _5_ <= slot0_bank5[\$signature__addr$161 ];
     end
   end
-  assign \$signature__data$120  = _5_;
+  assign \$signature__data$206  = _5_;
   reg [31:0] slot0_bank6 [127:0];
   initial begin
     slot0_bank6[0] = 32'd0;
@@ -1785,16 +1787,16 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
     slot0_bank6[127] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$192 )
-      slot0_bank6[\$signature__addr$190 ] <= \$signature__data$191 ;
+    if (\$signature__en$264 )
+      slot0_bank6[\$signature__addr$262 ] <= \$signature__data$263 ;
   end
   reg [31:0] _6_;
   always @(posedge clk) begin
     if (adv) begin
-      _6_ <= slot0_bank6[\$signature__addr$67 ];
+      _6_ <= slot0_bank6[\$signature__addr$163 ];
     end
   end
-  assign \$signature__data$124  = _6_;
+  assign \$signature__data$210  = _6_;
   reg [31:0] slot0_bank7 [127:0];
   initial begin
     slot0_bank7[0] = 32'd0;
@@ -1927,16 +1929,16 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
     slot0_bank7[127] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$195 )
-      slot0_bank7[\$signature__addr$193 ] <= \$signature__data$194 ;
+    if (\$signature__en$267 )
+      slot0_bank7[\$signature__addr$265 ] <= \$signature__data$266 ;
   end
   reg [31:0] _7_;
   always @(posedge clk) begin
     if (adv) begin
-      _7_ <= slot0_bank7[\$signature__addr$69 ];
+      _7_ <= slot0_bank7[\$signature__addr$165 ];
     end
   end
-  assign \$signature__data$136  = _7_;
+  assign \$signature__data$221  = _7_;
   reg [31:0] slot1_bank0 [127:0];
   initial begin
     slot1_bank0[0] = 32'd0;
@@ -2069,16 +2071,16 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
     slot1_bank0[127] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$198 )
-      slot1_bank0[\$signature__addr$196 ] <= \$signature__data$197 ;
+    if (\$signature__en$270 )
+      slot1_bank0[\$signature__addr$268 ] <= \$signature__data$269 ;
   end
   reg [31:0] _8_;
   always @(posedge clk) begin
     if (adv) begin
-      _8_ <= slot1_bank0[\$signature__addr$71 ];
+      _8_ <= slot1_bank0[\$signature__addr$167 ];
     end
   end
-  assign \$signature__data$107  = _8_;
+  assign \$signature__data$197  = _8_;
   reg [31:0] slot1_bank1 [127:0];
   initial begin
     slot1_bank1[0] = 32'd0;
@@ -2211,16 +2213,16 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
     slot1_bank1[127] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$201 )
-      slot1_bank1[\$signature__addr$199 ] <= \$signature__data$200 ;
+    if (\$signature__en$273 )
+      slot1_bank1[\$signature__addr$271 ] <= \$signature__data$272 ;
   end
   reg [31:0] _9_;
   always @(posedge clk) begin
     if (adv) begin
-      _9_ <= slot1_bank1[\$signature__addr$73 ];
+      _9_ <= slot1_bank1[\$signature__addr$169 ];
     end
   end
-  assign \$signature__data$119  = _9_;
+  assign \$signature__data$205  = _9_;
   reg [31:0] slot1_bank2 [127:0];
   initial begin
     slot1_bank2[0] = 32'd0;
@@ -2353,16 +2355,16 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
     slot1_bank2[127] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$204 )
-      slot1_bank2[\$signature__addr$202 ] <= \$signature__data$203 ;
+    if (\$signature__en$276 )
+      slot1_bank2[\$signature__addr$274 ] <= \$signature__data$275 ;
   end
   reg [31:0] _10_;
   always @(posedge clk) begin
     if (adv) begin
-      _10_ <= slot1_bank2[\$signature__addr$75 ];
+      _10_ <= slot1_bank2[\$signature__addr$171 ];
     end
   end
-  assign \$signature__data$123  = _10_;
+  assign \$signature__data$209  = _10_;
   reg [31:0] slot1_bank3 [127:0];
   initial begin
     slot1_bank3[0] = 32'd0;
@@ -2495,16 +2497,16 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
     slot1_bank3[127] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$207 )
-      slot1_bank3[\$signature__addr$205 ] <= \$signature__data$206 ;
+    if (\$signature__en$279 )
+      slot1_bank3[\$signature__addr$277 ] <= \$signature__data$278 ;
   end
   reg [31:0] _11_;
   always @(posedge clk) begin
     if (adv) begin
-      _11_ <= slot1_bank3[\$signature__addr$77 ];
+      _11_ <= slot1_bank3[\$signature__addr$173 ];
     end
   end
-  assign \$signature__data$135  = _11_;
+  assign \$signature__data$220  = _11_;
   reg [31:0] slot1_bank4 [127:0];
   initial begin
     slot1_bank4[0] = 32'd0;
@@ -2637,16 +2639,16 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
     slot1_bank4[127] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$210 )
-      slot1_bank4[\$signature__addr$208 ] <= \$signature__data$209 ;
+    if (\$signature__en$282 )
+      slot1_bank4[\$signature__addr$280 ] <= \$signature__data$281 ;
   end
   reg [31:0] _12_;
   always @(posedge clk) begin
     if (adv) begin
-      _12_ <= slot1_bank4[\$signature__addr$79 ];
+      _12_ <= slot1_bank4[\$signature__addr$175 ];
     end
   end
-  assign \$signature__data$109  = _12_;
+  assign \$signature__data$199  = _12_;
   reg [31:0] slot1_bank5 [127:0];
   initial begin
     slot1_bank5[0] = 32'd0;
@@ -2779,16 +2781,16 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
     slot1_bank5[127] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$213 )
-      slot1_bank5[\$signature__addr$211 ] <= \$signature__data$212 ;
+    if (\$signature__en$285 )
+      slot1_bank5[\$signature__addr$283 ] <= \$signature__data$284 ;
   end
   reg [31:0] _13_;
   always @(posedge clk) begin
     if (adv) begin
-      _13_ <= slot1_bank5[\$signature__addr$81 ];
+      _13_ <= slot1_bank5[\$signature__addr$177 ];
     end
   end
-  assign \$signature__data$121  = _13_;
+  assign \$signature__data$207  = _13_;
   reg [31:0] slot1_bank6 [127:0];
   initial begin
     slot1_bank6[0] = 32'd0;
@@ -2921,16 +2923,16 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
     slot1_bank6[127] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$216 )
-      slot1_bank6[\$signature__addr$214 ] <= \$signature__data$215 ;
+    if (\$signature__en$288 )
+      slot1_bank6[\$signature__addr$286 ] <= \$signature__data$287 ;
   end
   reg [31:0] _14_;
   always @(posedge clk) begin
     if (adv) begin
-      _14_ <= slot1_bank6[\$signature__addr$83 ];
+      _14_ <= slot1_bank6[\$signature__addr$179 ];
     end
   end
-  assign \$signature__data$125  = _14_;
+  assign \$signature__data$211  = _14_;
   reg [31:0] slot1_bank7 [127:0];
   initial begin
     slot1_bank7[0] = 32'd0;
@@ -3063,16 +3065,16 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
     slot1_bank7[127] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$219 )
-      slot1_bank7[\$signature__addr$217 ] <= \$signature__data$218 ;
+    if (\$signature__en$291 )
+      slot1_bank7[\$signature__addr$289 ] <= \$signature__data$290 ;
   end
   reg [31:0] _15_;
   always @(posedge clk) begin
     if (adv) begin
-      _15_ <= slot1_bank7[\$signature__addr$85 ];
+      _15_ <= slot1_bank7[\$signature__addr$181 ];
     end
   end
-  assign \$signature__data$137  = _15_;
+  assign \$signature__data$222  = _15_;
   reg [31:0] twiddle_bank0 [511:0];
   initial begin
     twiddle_bank0[0] = 32'd0;
@@ -3590,12 +3592,12 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
   end
   always @(posedge clk) begin
     if (tw_write)
-      twiddle_bank0[\$signature__addr$237 ] <= \$signature__data$239 ;
+      twiddle_bank0[tw_row_w] <= dbuf0;
   end
   reg [31:0] _16_;
   always @(posedge clk) begin
     if (adv) begin
-      _16_ <= twiddle_bank0[\$signature__addr$87 ];
+      _16_ <= twiddle_bank0[r0_tw_row];
     end
   end
   assign \$signature__data  = _16_;
@@ -4116,15 +4118,15 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
   end
   always @(posedge clk) begin
     if (tw_write)
-      twiddle_bank1[\$signature__addr$237 ] <= \$signature__data$242 ;
+      twiddle_bank1[tw_row_w] <= dbuf1;
   end
   reg [31:0] _17_;
   always @(posedge clk) begin
     if (adv) begin
-      _17_ <= twiddle_bank1[\$signature__addr$87 ];
+      _17_ <= twiddle_bank1[r0_tw_row];
     end
   end
-  assign \$signature__data$101  = _17_;
+  assign \$signature__data$193  = _17_;
   reg [31:0] twiddle_bank2 [511:0];
   initial begin
     twiddle_bank2[0] = 32'd0;
@@ -4642,15 +4644,15 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
   end
   always @(posedge clk) begin
     if (tw_write)
-      twiddle_bank2[\$signature__addr$237 ] <= \$signature__data$245 ;
+      twiddle_bank2[tw_row_w] <= dbuf2;
   end
   reg [31:0] _18_;
   always @(posedge clk) begin
     if (adv) begin
-      _18_ <= twiddle_bank2[\$signature__addr$87 ];
+      _18_ <= twiddle_bank2[r0_tw_row];
     end
   end
-  assign \$signature__data$102  = _18_;
+  assign \$signature__data$194  = _18_;
   reg [31:0] twiddle_bank3 [511:0];
   initial begin
     twiddle_bank3[0] = 32'd0;
@@ -5168,510 +5170,512 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
   end
   always @(posedge clk) begin
     if (tw_write)
-      twiddle_bank3[\$signature__addr$237 ] <= i__payload;
+      twiddle_bank3[tw_row_w] <= i__payload;
   end
   reg [31:0] _19_;
   always @(posedge clk) begin
     if (adv) begin
-      _19_ <= twiddle_bank3[\$signature__addr$87 ];
+      _19_ <= twiddle_bank3[r0_tw_row];
     end
   end
-  assign \$signature__data$103  = _19_;
+  assign \$signature__data$195  = _19_;
   always @(posedge clk)
-    r1_row_u <= \$373 ;
+    r1_operand <= \$379 ;
   always @(posedge clk)
-    r1_row_v <= \$374 ;
+    r1_load <= \$380 ;
   always @(posedge clk)
-    r1_tw_row <= \$375 ;
+    r1_out <= \$381 ;
   always @(posedge clk)
-    r1_tw_base <= \$376 ;
+    r1_ldata0 <= \$382 ;
   always @(posedge clk)
-    r1_operand <= \$377 ;
+    r1_ldata1 <= \$383 ;
   always @(posedge clk)
-    r1_load <= \$378 ;
+    r1_ldata2 <= \$384 ;
   always @(posedge clk)
-    r1_out <= \$379 ;
+    r1_ldata3 <= \$385 ;
   always @(posedge clk)
-    r1_ldata0 <= \$380 ;
+    wb0_valid <= \$386 ;
   always @(posedge clk)
-    r1_ldata1 <= \$381 ;
+    wb0_mode <= \$387 ;
   always @(posedge clk)
-    r1_ldata2 <= \$382 ;
+    wb0_sp <= \$388 ;
   always @(posedge clk)
-    r1_ldata3 <= \$383 ;
+    wb0_swap <= \$389 ;
   always @(posedge clk)
-    wb0_valid <= \$384 ;
+    wb0_row_u <= \$390 ;
   always @(posedge clk)
-    wb0_mode <= \$385 ;
+    wb0_row_v <= \$391 ;
   always @(posedge clk)
-    wb0_sp <= \$386 ;
+    wb0_out <= \$392 ;
   always @(posedge clk)
-    wb0_swap <= \$387 ;
+    wb1_valid <= \$393 ;
   always @(posedge clk)
-    wb0_row_u <= \$388 ;
+    wb1_mode <= \$394 ;
   always @(posedge clk)
-    wb0_row_v <= \$389 ;
+    wb1_sp <= \$395 ;
   always @(posedge clk)
-    wb0_out <= \$390 ;
+    wb1_swap <= \$396 ;
   always @(posedge clk)
-    wb1_valid <= \$391 ;
+    wb1_row_u <= \$397 ;
   always @(posedge clk)
-    wb1_mode <= \$392 ;
+    wb1_row_v <= \$398 ;
   always @(posedge clk)
-    wb1_sp <= \$393 ;
+    wb1_out <= \$399 ;
   always @(posedge clk)
-    wb1_swap <= \$394 ;
+    wb2_valid <= \$400 ;
   always @(posedge clk)
-    wb1_row_u <= \$395 ;
+    wb2_mode <= \$401 ;
   always @(posedge clk)
-    wb1_row_v <= \$396 ;
+    wb2_sp <= \$402 ;
   always @(posedge clk)
-    wb1_out <= \$397 ;
+    wb2_swap <= \$403 ;
   always @(posedge clk)
-    wb2_valid <= \$398 ;
+    wb2_row_u <= \$404 ;
   always @(posedge clk)
-    wb2_mode <= \$399 ;
+    wb2_row_v <= \$405 ;
   always @(posedge clk)
-    wb2_sp <= \$400 ;
+    wb2_out <= \$406 ;
   always @(posedge clk)
-    wb2_swap <= \$401 ;
+    wb3_valid <= \$407 ;
   always @(posedge clk)
-    wb2_row_u <= \$402 ;
+    wb3_mode <= \$408 ;
   always @(posedge clk)
-    wb2_row_v <= \$403 ;
+    wb3_sp <= \$409 ;
   always @(posedge clk)
-    wb2_out <= \$404 ;
+    wb3_swap <= \$410 ;
   always @(posedge clk)
-    wb3_valid <= \$405 ;
+    wb3_row_u <= \$411 ;
   always @(posedge clk)
-    wb3_mode <= \$406 ;
+    wb3_row_v <= \$412 ;
   always @(posedge clk)
-    wb3_sp <= \$407 ;
+    wb3_out <= \$413 ;
   always @(posedge clk)
-    wb3_swap <= \$408 ;
+    wb4_valid <= \$414 ;
   always @(posedge clk)
-    wb3_row_u <= \$409 ;
+    wb4_mode <= \$415 ;
   always @(posedge clk)
-    wb3_row_v <= \$410 ;
+    wb4_sp <= \$416 ;
   always @(posedge clk)
-    wb3_out <= \$411 ;
+    wb4_swap <= \$417 ;
   always @(posedge clk)
-    wb4_valid <= \$412 ;
+    wb4_row_u <= \$418 ;
   always @(posedge clk)
-    wb4_mode <= \$413 ;
+    wb4_row_v <= \$419 ;
   always @(posedge clk)
-    wb4_sp <= \$414 ;
+    wb4_out <= \$420 ;
   always @(posedge clk)
-    wb4_swap <= \$415 ;
+    obuf <= \$421 ;
   always @(posedge clk)
-    wb4_row_u <= \$416 ;
+    opiece <= \$422 ;
   always @(posedge clk)
-    wb4_row_v <= \$417 ;
+    o__valid <= \$423 ;
   always @(posedge clk)
-    wb4_out <= \$418 ;
+    cycles <= \$424 ;
   always @(posedge clk)
-    obuf <= \$419 ;
+    butterflies <= \$425 ;
   always @(posedge clk)
-    opiece <= \$420 ;
+    state <= \$426 ;
   always @(posedge clk)
-    o__valid <= \$421 ;
+    done <= \$427 ;
   always @(posedge clk)
-    cycles <= \$422 ;
+    error <= \$428 ;
   always @(posedge clk)
-    butterflies <= \$423 ;
+    cause <= \$429 ;
   always @(posedge clk)
-    state <= \$424 ;
+    sa <= \$430 ;
   always @(posedge clk)
-    done <= \$425 ;
+    sb <= \$431 ;
   always @(posedge clk)
-    error <= \$426 ;
+    c <= \$432 ;
   always @(posedge clk)
-    cause <= \$427 ;
+    in_gap <= \$433 ;
   always @(posedge clk)
-    sa <= \$428 ;
+    ctx_valid <= \$434 ;
   always @(posedge clk)
-    sb <= \$429 ;
+    hdr_cnt <= \$435 ;
   always @(posedge clk)
-    c <= \$430 ;
+    tw_row_w <= \$436 ;
   always @(posedge clk)
-    in_gap <= \$431 ;
+    pass_idx <= \$437 ;
   always @(posedge clk)
-    ctx_valid <= \$432 ;
+    q_reg <= \$438 ;
   always @(posedge clk)
-    hdr_cnt <= \$433 ;
+    n_inv <= \$439 ;
   always @(posedge clk)
-    \$signature__addr$237  <= \$434 ;
+    to_dom <= \$440 ;
   always @(posedge clk)
-    pass_idx <= \$435 ;
+    bk <= \$441 ;
   always @(posedge clk)
-    q_reg <= \$436 ;
+    mu_lo <= \$442 ;
   always @(posedge clk)
-    n_inv <= \$437 ;
+    mu_hi <= \$443 ;
   always @(posedge clk)
-    to_dom <= \$438 ;
+    qprime <= \$444 ;
   always @(posedge clk)
-    bk <= \$439 ;
-  always @(posedge clk)
-    mu_lo <= \$440 ;
-  always @(posedge clk)
-    mu_hi <= \$441 ;
-  always @(posedge clk)
-    qprime <= \$442 ;
-  always @(posedge clk)
-    reserved <= \$443 ;
+    reserved <= \$445 ;
   assign \$1  = q_reg >= 2'h3;
   assign \$2  = n_inv < q_reg;
   assign \$3  = to_dom < q_reg;
   assign \$4  = ! reserved;
   assign \$5  = q_reg == 32'd4293918721;
-  assign header_ok = & { \$5 , \$4 , \$3 , \$2 , \$1 , q_reg[0] };
-  assign \$6  = state == 2'h3;
-  assign \$7  = hdr_cnt != 4'h8;
-  assign in_header = \$6  & \$7 ;
+  assign \$6  = & { \$5 , \$4 , \$3 , \$2 , \$1 , q_reg[0] };
+  assign \$7  = dcnt == 2'h3;
+  assign \$8  = dcnt + 1'h1;
+  assign \$9  = \$7  ? 3'h0 : \$8 ;
+  assign \$10  = ! dcnt;
+  assign \$11  = dcnt == 1'h1;
+  assign \$12  = dcnt == 2'h2;
+  assign \$13  = o__valid & o__ready;
+  assign \$15  = opiece + 1'h1;
+  assign \$16  = opiece == 2'h3;
+  assign \$17  = adv & wb4_valid;
+  assign \$18  = \$17  & wb4_out;
+  assign \$19  = cycles != 32'd4294967295;
+  assign \$20  = busy & \$19 ;
+  assign \$21  = cycles + 1'h1;
+  assign \$22  = p_mode != 2'h2;
+  assign \$23  = issue & \$22 ;
+  assign \$24  = butterflies + 3'h4;
+  assign \$25  = cancel & busy;
+  assign \$26  = start & busy;
+  assign \$27  = ~ error;
+  assign \$28  = ~ error;
+  assign \$29  = ~ op_known;
+  assign \$30  = op != 3'h6;
+  assign \$31  = ~ ctx_valid;
+  assign \$32  = \$30  & \$31 ;
+  assign \$33  = op == 3'h6;
+  assign \$34  = cancel & busy;
+  assign \$35  = ~ \$34 ;
+  assign \$36  = ~ in_range;
+  assign \$37  = fire_in & \$36 ;
+  assign \$38  = ~ error;
+  assign \$39  = in_gap & adv;
+  assign \$42  = c == p_last_tok;
+  assign \$43  = pass_idx + 1'h1;
+  assign \$46  = c + 1'h1;
+  assign \$47  = ~ in_flight;
+  assign \$48  = fire_in & in_header;
+  assign \$49  = hdr_cnt + 1'h1;
+  assign \$50  = ! hdr_cnt;
+  assign \$51  = hdr_cnt == 1'h1;
+  assign \$52  = hdr_cnt == 2'h2;
+  assign \$53  = hdr_cnt == 2'h3;
+  assign \$54  = hdr_cnt == 3'h4;
+  assign \$55  = hdr_cnt == 3'h5;
+  assign \$56  = hdr_cnt == 3'h6;
+  assign \$57  = hdr_cnt == 3'h7;
+  assign \$58  = ~ in_header;
+  assign \$59  = fire_in & \$58 ;
+  assign \$60  = ~ in_range;
+  assign \$61  = \$59  & \$60 ;
+  assign \$62  = ~ error;
+  assign \$63  = tw_row_w + 1'h1;
+  assign \$64  = tw_row_w == 9'h1ff;
+  assign \$65  = ~ header_ok;
+  assign \$66  = ~ error;
+  assign \$67  = state == 2'h3;
+  assign \$68  = hdr_cnt != 4'h8;
+  assign in_header = \$67  & \$68 ;
   assign fire_in = i__valid & i__ready;
-  assign \$8  = ~ in_header;
-  assign data_fire = fire_in & \$8 ;
-  assign \$9  = dcnt == 2'h3;
-  assign block_done = data_fire & \$9 ;
-  assign \$10  = i__payload < 32'd4293918721;
+  assign \$69  = ~ in_header;
+  assign data_fire = fire_in & \$69 ;
+  assign \$70  = dcnt == 2'h3;
+  assign block_done = data_fire & \$70 ;
+  assign \$71  = i__payload < 32'd4293918721;
   assign butterfly = p_mode != 2'h2;
   assign inverse = p_mode == 1'h1;
-  assign \$11  = state == 1'h1;
-  assign \$12  = ~ in_gap;
-  assign \$13  = \$11  & \$12 ;
-  assign \$14  = \$13  & adv;
-  assign \$15  = ~ cancel;
-  assign issuing = \$14  & \$15 ;
-  assign \$16  = p_from_stream ? block_done : 1'h1;
-  assign issue = issuing & \$16 ;
-  assign \$17  = ! r0_swap;
+  assign \$72  = state == 1'h1;
+  assign \$73  = ~ in_gap;
+  assign \$74  = \$72  & \$73 ;
+  assign \$75  = \$74  & adv;
+  assign \$76  = ~ cancel;
+  assign issuing = \$75  & \$76 ;
+  assign \$77  = p_from_stream ? block_done : 1'h1;
+  assign issue = issuing & \$77 ;
+  assign \$78  = ! r0_swap;
   assign \$signature__addr  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$18  = ! r0_swap;
-  assign \$signature__addr$57  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$19  = ! r0_swap;
-  assign \$signature__addr$59  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$20  = ! r0_swap;
-  assign \$signature__addr$61  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$signature__addr$63  = \$21  ? r0_row_u : r0_row_v;
-  assign \$signature__addr$65  = \$22  ? r0_row_u : r0_row_v;
-  assign \$signature__addr$67  = \$23  ? r0_row_u : r0_row_v;
-  assign \$signature__addr$69  = \$24  ? r0_row_u : r0_row_v;
-  assign \$25  = ! r0_swap;
-  assign \$signature__addr$71  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$26  = ! r0_swap;
-  assign \$signature__addr$73  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$27  = ! r0_swap;
-  assign \$signature__addr$75  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$28  = ! r0_swap;
-  assign \$signature__addr$77  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$signature__addr$79  = \$29  ? r0_row_u : r0_row_v;
-  assign \$signature__addr$81  = \$30  ? r0_row_u : r0_row_v;
-  assign \$signature__addr$83  = \$31  ? r0_row_u : r0_row_v;
-  assign \$signature__addr$85  = \$32  ? r0_row_u : r0_row_v;
-  assign \$33  = 1'h0 >> r1_sp;
-  assign \$34  = r1_tw_base + \$33 ;
-  assign \$38  = r1_swap ? \$36  : \$37 ;
-  assign \$41  = r1_swap ? \$39  : \$40 ;
-  assign \$44  = r1_swap ? \$42  : \$43 ;
-  assign \$47  = r1_swap ? \$45  : \$46 ;
-  assign u = r1_load ? r1_ldata0 : \$48 ;
-  assign \$51  = r1_swap ? \$49  : \$50 ;
-  assign \$54  = r1_swap ? \$52  : \$53 ;
-  assign \$57  = r1_swap ? \$55  : \$56 ;
-  assign \$58  = 1'h1 >> r1_sp;
-  assign \$59  = r1_tw_base + \$58 ;
-  assign \$63  = r1_swap ? \$61  : \$62 ;
-  assign \$66  = r1_swap ? \$64  : \$65 ;
-  assign \$69  = r1_swap ? \$67  : \$68 ;
-  assign \$72  = r1_swap ? \$70  : \$71 ;
-  assign \u$131  = r1_load ? r1_ldata1 : \$73 ;
-  assign \$76  = r1_swap ? \$74  : \$75 ;
-  assign \$79  = r1_swap ? \$77  : \$78 ;
-  assign \$82  = r1_swap ? \$80  : \$81 ;
-  assign \$83  = 2'h2 >> r1_sp;
-  assign \$84  = r1_tw_base + \$83 ;
-  assign \$88  = r1_swap ? \$86  : \$87 ;
-  assign \$91  = r1_swap ? \$89  : \$90 ;
-  assign \$94  = r1_swap ? \$92  : \$93 ;
-  assign \$97  = r1_swap ? \$95  : \$96 ;
-  assign \u$143  = r1_load ? r1_ldata2 : \$98 ;
-  assign \$101  = r1_swap ? \$99  : \$100 ;
-  assign \$104  = r1_swap ? \$102  : \$103 ;
-  assign \$107  = r1_swap ? \$105  : \$106 ;
-  assign \$108  = 2'h3 >> r1_sp;
-  assign \$109  = r1_tw_base + \$108 ;
-  assign \$113  = r1_swap ? \$111  : \$112 ;
-  assign \$116  = r1_swap ? \$114  : \$115 ;
-  assign \$119  = r1_swap ? \$117  : \$118 ;
-  assign \$122  = r1_swap ? \$120  : \$121 ;
-  assign \u$151  = r1_load ? r1_ldata3 : \$123 ;
-  assign \$126  = r1_swap ? \$124  : \$125 ;
-  assign \$129  = r1_swap ? \$127  : \$128 ;
-  assign \$132  = r1_swap ? \$130  : \$131 ;
-  assign \$133  = ~ wb4_out;
-  assign \$134  = wb4_valid & \$133 ;
-  assign write = \$134  & adv;
-  assign \$135  = ! wb4_swap;
-  assign \$signature__addr$159  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$163  = wb4_swap ? \$136  : \$137 ;
-  assign \$138  = ! sa;
-  assign \$139  = write & \$138 ;
-  assign \$140  = wb4_mode != 2'h2;
-  assign \$141  = ! wb4_swap;
-  assign \$142  = \$140  | \$141 ;
-  assign \$signature__en$168  = \$139  & \$142 ;
-  assign \$143  = ! wb4_swap;
-  assign \$signature__addr$170  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$171  = wb4_swap ? \$144  : \$145 ;
-  assign \$146  = ! sa;
-  assign \$147  = write & \$146 ;
-  assign \$148  = wb4_mode != 2'h2;
-  assign \$149  = ! wb4_swap;
-  assign \$150  = \$148  | \$149 ;
-  assign \$signature__en$176  = \$147  & \$150 ;
-  assign \$151  = ! wb4_swap;
-  assign \$signature__addr$177  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$178  = wb4_swap ? \$152  : \$153 ;
-  assign \$154  = ! sa;
-  assign \$155  = write & \$154 ;
-  assign \$156  = wb4_mode != 2'h2;
-  assign \$157  = ! wb4_swap;
-  assign \$158  = \$156  | \$157 ;
-  assign \$signature__en$179  = \$155  & \$158 ;
-  assign \$159  = ! wb4_swap;
-  assign \$signature__addr$180  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$181  = wb4_swap ? \$160  : \$161 ;
-  assign \$162  = ! sa;
-  assign \$163  = write & \$162 ;
-  assign \$164  = wb4_mode != 2'h2;
-  assign \$165  = ! wb4_swap;
-  assign \$166  = \$164  | \$165 ;
-  assign \$signature__en$183  = \$163  & \$166 ;
-  assign \$signature__addr$184  = \$167  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$185  = wb4_swap ? \$168  : \$169 ;
-  assign \$170  = ! sa;
-  assign \$171  = write & \$170 ;
-  assign \$172  = wb4_mode != 2'h2;
-  assign \$174  = \$172  | \$173 ;
-  assign \$signature__en$186  = \$171  & \$174 ;
-  assign \$signature__addr$187  = \$175  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$188  = wb4_swap ? \$176  : \$177 ;
-  assign \$178  = ! sa;
-  assign \$179  = write & \$178 ;
-  assign \$180  = wb4_mode != 2'h2;
-  assign \$182  = \$180  | \$181 ;
-  assign \$signature__en$189  = \$179  & \$182 ;
-  assign \$signature__addr$190  = \$183  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$191  = wb4_swap ? \$184  : \$185 ;
-  assign \$186  = ! sa;
-  assign \$187  = write & \$186 ;
-  assign \$188  = wb4_mode != 2'h2;
-  assign \$190  = \$188  | \$189 ;
-  assign \$signature__en$192  = \$187  & \$190 ;
-  assign \$signature__addr$193  = \$191  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$194  = wb4_swap ? \$192  : \$193 ;
-  assign \$194  = ! sa;
-  assign \$195  = write & \$194 ;
-  assign \$196  = wb4_mode != 2'h2;
-  assign \$198  = \$196  | \$197 ;
-  assign \$signature__en$195  = \$195  & \$198 ;
-  assign \$199  = ! wb4_swap;
-  assign \$signature__addr$196  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$197  = wb4_swap ? \$200  : \$201 ;
-  assign \$202  = sa == 1'h1;
-  assign \$203  = write & \$202 ;
-  assign \$204  = wb4_mode != 2'h2;
-  assign \$205  = ! wb4_swap;
-  assign \$206  = \$204  | \$205 ;
-  assign \$signature__en$198  = \$203  & \$206 ;
-  assign \$207  = ! wb4_swap;
-  assign \$signature__addr$199  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$200  = wb4_swap ? \$208  : \$209 ;
-  assign \$210  = sa == 1'h1;
-  assign \$211  = write & \$210 ;
-  assign \$212  = wb4_mode != 2'h2;
-  assign \$213  = ! wb4_swap;
-  assign \$214  = \$212  | \$213 ;
-  assign \$signature__en$201  = \$211  & \$214 ;
-  assign \$215  = ! wb4_swap;
-  assign \$signature__addr$202  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$203  = wb4_swap ? \$216  : \$217 ;
-  assign \$218  = sa == 1'h1;
-  assign \$219  = write & \$218 ;
-  assign \$220  = wb4_mode != 2'h2;
-  assign \$221  = ! wb4_swap;
-  assign \$222  = \$220  | \$221 ;
-  assign \$signature__en$204  = \$219  & \$222 ;
-  assign \$223  = ! wb4_swap;
-  assign \$signature__addr$205  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$206  = wb4_swap ? \$224  : \$225 ;
-  assign \$226  = sa == 1'h1;
-  assign \$227  = write & \$226 ;
-  assign \$228  = wb4_mode != 2'h2;
-  assign \$229  = ! wb4_swap;
-  assign \$230  = \$228  | \$229 ;
-  assign \$signature__en$207  = \$227  & \$230 ;
-  assign \$signature__addr$208  = \$231  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$209  = wb4_swap ? \$232  : \$233 ;
-  assign \$234  = sa == 1'h1;
-  assign \$235  = write & \$234 ;
-  assign \$236  = wb4_mode != 2'h2;
-  assign \$238  = \$236  | \$237 ;
-  assign \$signature__en$210  = \$235  & \$238 ;
-  assign \$signature__addr$211  = \$239  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$212  = wb4_swap ? \$240  : \$241 ;
-  assign \$242  = sa == 1'h1;
-  assign \$243  = write & \$242 ;
-  assign \$244  = wb4_mode != 2'h2;
-  assign \$246  = \$244  | \$245 ;
-  assign \$signature__en$213  = \$243  & \$246 ;
-  assign \$signature__addr$214  = \$247  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$215  = wb4_swap ? \$248  : \$249 ;
-  assign \$250  = sa == 1'h1;
-  assign \$251  = write & \$250 ;
-  assign \$252  = wb4_mode != 2'h2;
-  assign \$254  = \$252  | \$253 ;
-  assign \$signature__en$216  = \$251  & \$254 ;
-  assign \$signature__addr$217  = \$255  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$218  = wb4_swap ? \$256  : \$257 ;
-  assign \$258  = sa == 1'h1;
-  assign \$259  = write & \$258 ;
-  assign \$260  = wb4_mode != 2'h2;
-  assign \$262  = \$260  | \$261 ;
-  assign \$signature__en$219  = \$259  & \$262 ;
-  assign \$263  = ~ o__valid;
-  assign \$264  = opiece == 2'h3;
-  assign \$265  = o__ready & \$264 ;
-  assign adv = \$263  | \$265 ;
+  assign \$79  = ! r0_swap;
+  assign \$signature__addr$153  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$80  = ! r0_swap;
+  assign \$signature__addr$155  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$81  = ! r0_swap;
+  assign \$signature__addr$157  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$signature__addr$159  = \$82  ? r0_row_u : r0_row_v;
+  assign \$signature__addr$161  = \$83  ? r0_row_u : r0_row_v;
+  assign \$signature__addr$163  = \$84  ? r0_row_u : r0_row_v;
+  assign \$signature__addr$165  = \$85  ? r0_row_u : r0_row_v;
+  assign \$86  = ! r0_swap;
+  assign \$signature__addr$167  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$87  = ! r0_swap;
+  assign \$signature__addr$169  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$88  = ! r0_swap;
+  assign \$signature__addr$171  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$89  = ! r0_swap;
+  assign \$signature__addr$173  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$signature__addr$175  = \$90  ? r0_row_u : r0_row_v;
+  assign \$signature__addr$177  = \$91  ? r0_row_u : r0_row_v;
+  assign \$signature__addr$179  = \$92  ? r0_row_u : r0_row_v;
+  assign \$signature__addr$181  = \$93  ? r0_row_u : r0_row_v;
+  assign \$94  = 1'h0 >> r1_sp;
+  assign \$95  = r1_tw_base + \$94 ;
+  assign \$99  = r1_swap ? \$97  : \$98 ;
+  assign \$102  = r1_swap ? \$100  : \$101 ;
+  assign \$105  = r1_swap ? \$103  : \$104 ;
+  assign \$108  = r1_swap ? \$106  : \$107 ;
+  assign u = r1_load ? r1_ldata0 : \$109 ;
+  assign \$112  = r1_swap ? \$110  : \$111 ;
+  assign \$115  = r1_swap ? \$113  : \$114 ;
+  assign \$118  = r1_swap ? \$116  : \$117 ;
+  assign \$119  = 1'h1 >> r1_sp;
+  assign \$120  = r1_tw_base + \$119 ;
+  assign \$124  = r1_swap ? \$122  : \$123 ;
+  assign \$127  = r1_swap ? \$125  : \$126 ;
+  assign \$130  = r1_swap ? \$128  : \$129 ;
+  assign \$133  = r1_swap ? \$131  : \$132 ;
+  assign \u$217  = r1_load ? r1_ldata1 : \$134 ;
+  assign \$137  = r1_swap ? \$135  : \$136 ;
+  assign \$140  = r1_swap ? \$138  : \$139 ;
+  assign \$143  = r1_swap ? \$141  : \$142 ;
+  assign \$144  = 2'h2 >> r1_sp;
+  assign \$145  = r1_tw_base + \$144 ;
+  assign \$149  = r1_swap ? \$147  : \$148 ;
+  assign \$152  = r1_swap ? \$150  : \$151 ;
+  assign \$155  = r1_swap ? \$153  : \$154 ;
+  assign \$158  = r1_swap ? \$156  : \$157 ;
+  assign \u$228  = r1_load ? r1_ldata2 : \$159 ;
+  assign \$162  = r1_swap ? \$160  : \$161 ;
+  assign \$165  = r1_swap ? \$163  : \$164 ;
+  assign \$168  = r1_swap ? \$166  : \$167 ;
+  assign \$169  = 2'h3 >> r1_sp;
+  assign \$170  = r1_tw_base + \$169 ;
+  assign \$174  = r1_swap ? \$172  : \$173 ;
+  assign \$177  = r1_swap ? \$175  : \$176 ;
+  assign \$180  = r1_swap ? \$178  : \$179 ;
+  assign \$183  = r1_swap ? \$181  : \$182 ;
+  assign \u$235  = r1_load ? r1_ldata3 : \$184 ;
+  assign \$187  = r1_swap ? \$185  : \$186 ;
+  assign \$190  = r1_swap ? \$188  : \$189 ;
+  assign \$193  = r1_swap ? \$191  : \$192 ;
+  assign \$194  = ~ wb4_out;
+  assign \$195  = wb4_valid & \$194 ;
+  assign write = \$195  & adv;
+  assign \$196  = ! wb4_swap;
+  assign \$signature__addr$240  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$241  = wb4_swap ? \$197  : \$198 ;
+  assign \$199  = ! sa;
+  assign \$200  = write & \$199 ;
+  assign \$201  = wb4_mode != 2'h2;
+  assign \$202  = ! wb4_swap;
+  assign \$203  = \$201  | \$202 ;
+  assign \$signature__en$243  = \$200  & \$203 ;
+  assign \$204  = ! wb4_swap;
+  assign \$signature__addr$244  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$245  = wb4_swap ? \$205  : \$206 ;
+  assign \$207  = ! sa;
+  assign \$208  = write & \$207 ;
+  assign \$209  = wb4_mode != 2'h2;
+  assign \$210  = ! wb4_swap;
+  assign \$211  = \$209  | \$210 ;
+  assign \$signature__en$248  = \$208  & \$211 ;
+  assign \$212  = ! wb4_swap;
+  assign \$signature__addr$249  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$250  = wb4_swap ? \$213  : \$214 ;
+  assign \$215  = ! sa;
+  assign \$216  = write & \$215 ;
+  assign \$217  = wb4_mode != 2'h2;
+  assign \$218  = ! wb4_swap;
+  assign \$219  = \$217  | \$218 ;
+  assign \$signature__en$251  = \$216  & \$219 ;
+  assign \$220  = ! wb4_swap;
+  assign \$signature__addr$252  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$253  = wb4_swap ? \$221  : \$222 ;
+  assign \$223  = ! sa;
+  assign \$224  = write & \$223 ;
+  assign \$225  = wb4_mode != 2'h2;
+  assign \$226  = ! wb4_swap;
+  assign \$227  = \$225  | \$226 ;
+  assign \$signature__en$255  = \$224  & \$227 ;
+  assign \$signature__addr$256  = \$228  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$257  = wb4_swap ? \$229  : \$230 ;
+  assign \$231  = ! sa;
+  assign \$232  = write & \$231 ;
+  assign \$233  = wb4_mode != 2'h2;
+  assign \$235  = \$233  | \$234 ;
+  assign \$signature__en$258  = \$232  & \$235 ;
+  assign \$signature__addr$259  = \$236  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$260  = wb4_swap ? \$237  : \$238 ;
+  assign \$239  = ! sa;
+  assign \$240  = write & \$239 ;
+  assign \$241  = wb4_mode != 2'h2;
+  assign \$243  = \$241  | \$242 ;
+  assign \$signature__en$261  = \$240  & \$243 ;
+  assign \$signature__addr$262  = \$244  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$263  = wb4_swap ? \$245  : \$246 ;
+  assign \$247  = ! sa;
+  assign \$248  = write & \$247 ;
+  assign \$249  = wb4_mode != 2'h2;
+  assign \$251  = \$249  | \$250 ;
+  assign \$signature__en$264  = \$248  & \$251 ;
+  assign \$signature__addr$265  = \$252  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$266  = wb4_swap ? \$253  : \$254 ;
+  assign \$255  = ! sa;
+  assign \$256  = write & \$255 ;
+  assign \$257  = wb4_mode != 2'h2;
+  assign \$259  = \$257  | \$258 ;
+  assign \$signature__en$267  = \$256  & \$259 ;
+  assign \$260  = ! wb4_swap;
+  assign \$signature__addr$268  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$269  = wb4_swap ? \$261  : \$262 ;
+  assign \$263  = sa == 1'h1;
+  assign \$264  = write & \$263 ;
+  assign \$265  = wb4_mode != 2'h2;
+  assign \$266  = ! wb4_swap;
+  assign \$267  = \$265  | \$266 ;
+  assign \$signature__en$270  = \$264  & \$267 ;
+  assign \$268  = ! wb4_swap;
+  assign \$signature__addr$271  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$272  = wb4_swap ? \$269  : \$270 ;
+  assign \$271  = sa == 1'h1;
+  assign \$272  = write & \$271 ;
+  assign \$273  = wb4_mode != 2'h2;
+  assign \$274  = ! wb4_swap;
+  assign \$275  = \$273  | \$274 ;
+  assign \$signature__en$273  = \$272  & \$275 ;
+  assign \$276  = ! wb4_swap;
+  assign \$signature__addr$274  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$275  = wb4_swap ? \$277  : \$278 ;
+  assign \$279  = sa == 1'h1;
+  assign \$280  = write & \$279 ;
+  assign \$281  = wb4_mode != 2'h2;
+  assign \$282  = ! wb4_swap;
+  assign \$283  = \$281  | \$282 ;
+  assign \$signature__en$276  = \$280  & \$283 ;
+  assign \$284  = ! wb4_swap;
+  assign \$signature__addr$277  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$278  = wb4_swap ? \$285  : \$286 ;
+  assign \$287  = sa == 1'h1;
+  assign \$288  = write & \$287 ;
+  assign \$289  = wb4_mode != 2'h2;
+  assign \$290  = ! wb4_swap;
+  assign \$291  = \$289  | \$290 ;
+  assign \$signature__en$279  = \$288  & \$291 ;
+  assign \$signature__addr$280  = \$292  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$281  = wb4_swap ? \$293  : \$294 ;
+  assign \$295  = sa == 1'h1;
+  assign \$296  = write & \$295 ;
+  assign \$297  = wb4_mode != 2'h2;
+  assign \$299  = \$297  | \$298 ;
+  assign \$signature__en$282  = \$296  & \$299 ;
+  assign \$signature__addr$283  = \$300  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$284  = wb4_swap ? \$301  : \$302 ;
+  assign \$303  = sa == 1'h1;
+  assign \$304  = write & \$303 ;
+  assign \$305  = wb4_mode != 2'h2;
+  assign \$307  = \$305  | \$306 ;
+  assign \$signature__en$285  = \$304  & \$307 ;
+  assign \$signature__addr$286  = \$308  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$287  = wb4_swap ? \$309  : \$310 ;
+  assign \$311  = sa == 1'h1;
+  assign \$312  = write & \$311 ;
+  assign \$313  = wb4_mode != 2'h2;
+  assign \$315  = \$313  | \$314 ;
+  assign \$signature__en$288  = \$312  & \$315 ;
+  assign \$signature__addr$289  = \$316  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$290  = wb4_swap ? \$317  : \$318 ;
+  assign \$319  = sa == 1'h1;
+  assign \$320  = write & \$319 ;
+  assign \$321  = wb4_mode != 2'h2;
+  assign \$323  = \$321  | \$322 ;
+  assign \$signature__en$291  = \$320  & \$323 ;
+  assign \$324  = ~ o__valid;
+  assign \$325  = opiece == 2'h3;
+  assign \$326  = o__ready & \$325 ;
+  assign adv = \$324  | \$326 ;
   assign busy = | state;
-  assign in_flight = | { o__valid, wb4_valid, wb3_valid, wb2_valid, wb1_valid, wb0_valid, r1_valid, r0_valid };
-  assign \$266  = ~ cancel;
-  assign \$267  = state == 1'h1;
-  assign \$268  = ~ in_gap;
-  assign \$269  = \$267  & \$268 ;
-  assign \$270  = \$269  & p_from_stream;
-  assign \$271  = state == 2'h3;
-  assign \$272  = \$270  | \$271 ;
-  assign i__ready = \$266  & \$272 ;
-  assign \$273  = cancel & busy;
-  assign \$274  = start & busy;
-  assign \$275  = op >= 1'h1;
-  assign \$276  = op <= 3'h6;
-  assign \$277  = \$275  & \$276 ;
-  assign \$278  = op != 3'h6;
-  assign \$279  = slot_a >= 2'h2;
-  assign \$280  = op == 3'h5;
-  assign \$281  = slot_b >= 2'h2;
-  assign \$282  = \$280  & \$281 ;
-  assign \$283  = \$279  | \$282 ;
-  assign \$284  = \$278  & \$283 ;
-  assign \$285  = state == 2'h3;
-  assign \$286  = ~ in_header;
-  assign \$287  = \$285  & \$286 ;
-  assign \$288  = \$287  & block_done;
-  assign \$289  = ~ cancel;
-  assign tw_write = \$288  & \$289 ;
-  assign \$290  = dcnt == 2'h3;
-  assign \$291  = dcnt + 1'h1;
-  assign \$292  = \$290  ? 3'h0 : \$291 ;
-  assign \$293  = ! dcnt;
-  assign \$294  = dcnt == 1'h1;
-  assign \$295  = dcnt == 2'h2;
-  assign \$296  = o__valid & o__ready;
-  assign \$298  = opiece + 1'h1;
-  assign \$299  = opiece == 2'h3;
-  assign \$300  = adv & wb4_valid;
-  assign \$301  = \$300  & wb4_out;
-  assign \$302  = cycles != 32'd4294967295;
-  assign \$303  = busy & \$302 ;
-  assign \$304  = cycles + 1'h1;
-  assign \$305  = p_mode != 2'h2;
-  assign \$306  = issue & \$305 ;
-  assign \$307  = butterflies + 3'h4;
-  assign \$308  = cancel & busy;
-  assign \$309  = start & busy;
-  assign \$310  = ~ error;
-  assign \$311  = ~ error;
-  assign \$312  = ~ op_known;
-  assign \$313  = op != 3'h6;
-  assign \$314  = ~ ctx_valid;
-  assign \$315  = \$313  & \$314 ;
-  assign \$316  = op == 3'h6;
-  assign \$317  = cancel & busy;
-  assign \$318  = ~ \$317 ;
-  assign \$319  = ~ in_range;
-  assign \$320  = fire_in & \$319 ;
-  assign \$321  = ~ error;
-  assign \$322  = in_gap & adv;
-  assign \$325  = c == p_last_tok;
-  assign \$326  = pass_idx + 1'h1;
-  assign \$329  = c + 1'h1;
-  assign \$330  = ~ in_flight;
-  assign \$331  = fire_in & in_header;
-  assign \$332  = hdr_cnt + 1'h1;
-  assign \$333  = ! hdr_cnt;
-  assign \$334  = hdr_cnt == 1'h1;
-  assign \$335  = hdr_cnt == 2'h2;
-  assign \$336  = hdr_cnt == 2'h3;
-  assign \$337  = hdr_cnt == 3'h4;
-  assign \$338  = hdr_cnt == 3'h5;
-  assign \$339  = hdr_cnt == 3'h6;
-  assign \$340  = hdr_cnt == 3'h7;
-  assign \$341  = ~ in_header;
-  assign \$342  = fire_in & \$341 ;
-  assign \$343  = ~ in_range;
-  assign \$344  = \$342  & \$343 ;
-  assign \$345  = ~ error;
-  assign \$346  = \$signature__addr$237  + 1'h1;
-  assign \$347  = \$signature__addr$237  == 9'h1ff;
-  assign \$348  = ~ header_ok;
-  assign \$349  = ~ error;
+  assign in_flight = | { o__valid, wb4_valid, wb3_valid, wb2_valid, wb1_valid, wb0_valid, r1_valid, r1_valid, r0_valid };
+  assign \$327  = ~ cancel;
+  assign \$328  = state == 1'h1;
+  assign \$329  = ~ in_gap;
+  assign \$330  = \$328  & \$329 ;
+  assign \$331  = \$330  & p_from_stream;
+  assign \$332  = state == 2'h3;
+  assign \$333  = \$331  | \$332 ;
+  assign i__ready = \$327  & \$333 ;
+  assign \$334  = cancel & busy;
+  assign \$335  = start & busy;
+  assign \$336  = op >= 1'h1;
+  assign \$337  = op <= 3'h6;
+  assign \$338  = \$336  & \$337 ;
+  assign \$339  = op != 3'h6;
+  assign \$340  = slot_a >= 2'h2;
+  assign \$341  = op == 3'h5;
+  assign \$342  = slot_b >= 2'h2;
+  assign \$343  = \$341  & \$342 ;
+  assign \$344  = \$340  | \$343 ;
+  assign \$345  = \$339  & \$344 ;
+  assign \$346  = state == 2'h3;
+  assign \$347  = ~ in_header;
+  assign \$348  = \$346  & \$347 ;
+  assign \$349  = \$348  & block_done;
+  assign \$350  = ~ cancel;
+  assign tw_write = \$349  & \$350 ;
   always @(posedge clk)
-    dcnt <= \$350 ;
+    header_ok <= \$351 ;
   always @(posedge clk)
-    \$signature__data$239  <= \$351 ;
+    dcnt <= \$352 ;
   always @(posedge clk)
-    \$signature__data$242  <= \$352 ;
+    dbuf0 <= \$353 ;
   always @(posedge clk)
-    \$signature__data$245  <= \$353 ;
+    dbuf1 <= \$354 ;
   always @(posedge clk)
-    r0_valid <= \$354 ;
+    dbuf2 <= \$355 ;
   always @(posedge clk)
-    r0_mode <= \$355 ;
+    r0_valid <= \$356 ;
   always @(posedge clk)
-    r0_sp <= \$356 ;
+    r0_mode <= \$357 ;
   always @(posedge clk)
-    r0_swap <= \$357 ;
+    r0_sp <= \$358 ;
   always @(posedge clk)
-    r0_row_u <= \$358 ;
+    r0_swap <= \$359 ;
   always @(posedge clk)
-    r0_row_v <= \$359 ;
+    r0_row_u <= \$360 ;
   always @(posedge clk)
-    \$signature__addr$87  <= \$360 ;
+    r0_row_v <= \$361 ;
   always @(posedge clk)
-    r0_tw_base <= \$361 ;
+    r0_tw_row <= \$362 ;
   always @(posedge clk)
-    r0_operand <= \$362 ;
+    r0_tw_base <= \$363 ;
   always @(posedge clk)
-    r0_load <= \$363 ;
+    r0_operand <= \$364 ;
   always @(posedge clk)
-    r0_out <= \$364 ;
+    r0_load <= \$365 ;
   always @(posedge clk)
-    r0_ldata0 <= \$365 ;
+    r0_out <= \$366 ;
   always @(posedge clk)
-    r0_ldata1 <= \$366 ;
+    r0_ldata0 <= \$367 ;
   always @(posedge clk)
-    r0_ldata2 <= \$367 ;
+    r0_ldata1 <= \$368 ;
   always @(posedge clk)
-    r0_ldata3 <= \$368 ;
+    r0_ldata2 <= \$369 ;
   always @(posedge clk)
-    r1_valid <= \$369 ;
+    r0_ldata3 <= \$370 ;
   always @(posedge clk)
-    mode <= \$370 ;
+    r1_valid <= \$371 ;
   always @(posedge clk)
-    r1_sp <= \$371 ;
+    r1_mode <= \$372 ;
   always @(posedge clk)
-    r1_swap <= \$372 ;
+    r1_sp <= \$373 ;
+  always @(posedge clk)
+    r1_swap <= \$374 ;
+  always @(posedge clk)
+    r1_row_u <= \$375 ;
+  always @(posedge clk)
+    r1_row_v <= \$376 ;
+  always @(posedge clk)
+    r1_tw_row <= \$377 ;
+  always @(posedge clk)
+    r1_tw_base <= \$378 ;
   \cerite_ntt_n1024_w32_b4_solinas.agu  agu (
     .butterfly(butterfly),
     .c(c),
@@ -5687,7 +5691,7 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
   \cerite_ntt_n1024_w32_b4_solinas.lane0  lane0 (
     .clk(clk),
     .en(adv),
-    .mode(mode),
+    .mode(r1_mode),
     .rst(rst),
     .u(u),
     .v(v),
@@ -5698,131 +5702,61 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
   \cerite_ntt_n1024_w32_b4_solinas.lane1  lane1 (
     .clk(clk),
     .en(adv),
-    .mode(mode),
+    .mode(r1_mode),
     .rst(rst),
-    .u(\u$131 ),
-    .v(\v$133 ),
+    .u(\u$217 ),
+    .v(\v$218 ),
     .w(operand1),
-    .x(\x$172 ),
-    .y(\y$175 )
+    .x(\x$112 ),
+    .y(\y$247 )
   );
   \cerite_ntt_n1024_w32_b4_solinas.lane2  lane2 (
     .clk(clk),
     .en(adv),
-    .mode(mode),
+    .mode(r1_mode),
     .rst(rst),
-    .u(\u$143 ),
-    .v(\v$145 ),
+    .u(\u$228 ),
+    .v(\v$229 ),
     .w(operand2),
-    .x(\x$166 ),
-    .y(\y$173 )
+    .x(\x$113 ),
+    .y(\y$246 )
   );
   \cerite_ntt_n1024_w32_b4_solinas.lane3  lane3 (
     .clk(clk),
     .en(adv),
-    .mode(mode),
+    .mode(r1_mode),
     .rst(rst),
-    .u(\u$151 ),
-    .v(\v$153 ),
+    .u(\u$235 ),
+    .v(\v$236 ),
     .w(operand3),
-    .x(\x$174 ),
-    .y(\y$182 )
+    .x(\x$114 ),
+    .y(\y$254 )
   );
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$373  = r1_row_u;
+    \$380  = r1_load;
     if (adv) begin
-      \$373  = r0_row_u;
+      \$380  = r0_load;
     end
     if (rst) begin
-      \$373  = 7'h00;
+      \$380  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$374  = r1_row_v;
+    \$381  = r1_out;
     if (adv) begin
-      \$374  = r0_row_v;
+      \$381  = r0_out;
     end
     if (rst) begin
-      \$374  = 7'h00;
+      \$381  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$375  = r1_tw_row;
+    \$382  = r1_ldata0;
     if (adv) begin
-      \$375  = \$signature__addr$87 ;
-    end
-    if (rst) begin
-      \$375  = 9'h000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$376  = r1_tw_base;
-    if (adv) begin
-      \$376  = r0_tw_base;
-    end
-    if (rst) begin
-      \$376  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$377  = r1_operand;
-    if (adv) begin
-      \$377  = r0_operand;
-    end
-    if (rst) begin
-      \$377  = 3'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$378  = r1_load;
-    if (adv) begin
-      \$378  = r0_load;
-    end
-    if (rst) begin
-      \$378  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$379  = r1_out;
-    if (adv) begin
-      \$379  = r0_out;
-    end
-    if (rst) begin
-      \$379  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$380  = r1_ldata0;
-    if (adv) begin
-      \$380  = r0_ldata0;
-    end
-    if (rst) begin
-      \$380  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$381  = r1_ldata1;
-    if (adv) begin
-      \$381  = r0_ldata1;
-    end
-    if (rst) begin
-      \$381  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$382  = r1_ldata2;
-    if (adv) begin
-      \$382  = r0_ldata2;
+      \$382  = r0_ldata0;
     end
     if (rst) begin
       \$382  = 32'd0;
@@ -5830,9 +5764,9 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$383  = r1_ldata3;
+    \$383  = r1_ldata1;
     if (adv) begin
-      \$383  = r0_ldata3;
+      \$383  = r0_ldata1;
     end
     if (rst) begin
       \$383  = 32'd0;
@@ -5840,570 +5774,590 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$384  = wb0_valid;
+    \$384  = r1_ldata2;
     if (adv) begin
-      \$384  = r1_valid;
-    end
-    if (\$308 ) begin
-      \$384  = 1'h0;
+      \$384  = r0_ldata2;
     end
     if (rst) begin
-      \$384  = 1'h0;
+      \$384  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$385  = wb0_mode;
+    \$385  = r1_ldata3;
     if (adv) begin
-      \$385  = mode;
+      \$385  = r0_ldata3;
     end
     if (rst) begin
-      \$385  = 2'h0;
+      \$385  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$386  = wb0_sp;
+    \$386  = wb0_valid;
     if (adv) begin
-      \$386  = r1_sp;
+      \$386  = r1_valid;
+    end
+    if (\$25 ) begin
+      \$386  = 1'h0;
     end
     if (rst) begin
-      \$386  = 2'h0;
+      \$386  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$387  = wb0_swap;
+    \$387  = wb0_mode;
     if (adv) begin
-      \$387  = r1_swap;
+      \$387  = r1_mode;
     end
     if (rst) begin
-      \$387  = 1'h0;
+      \$387  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$388  = wb0_row_u;
+    \$388  = wb0_sp;
     if (adv) begin
-      \$388  = r1_row_u;
+      \$388  = r1_sp;
     end
     if (rst) begin
-      \$388  = 7'h00;
+      \$388  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$389  = wb0_row_v;
+    \$389  = wb0_swap;
     if (adv) begin
-      \$389  = r1_row_v;
+      \$389  = r1_swap;
     end
     if (rst) begin
-      \$389  = 7'h00;
+      \$389  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$390  = wb0_out;
+    \$390  = wb0_row_u;
     if (adv) begin
-      \$390  = r1_out;
+      \$390  = r1_row_u;
     end
     if (rst) begin
-      \$390  = 1'h0;
+      \$390  = 7'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$391  = wb1_valid;
+    \$391  = wb0_row_v;
     if (adv) begin
-      \$391  = wb0_valid;
-    end
-    if (\$308 ) begin
-      \$391  = 1'h0;
+      \$391  = r1_row_v;
     end
     if (rst) begin
-      \$391  = 1'h0;
+      \$391  = 7'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$392  = wb1_mode;
+    \$392  = wb0_out;
     if (adv) begin
-      \$392  = wb0_mode;
+      \$392  = r1_out;
     end
     if (rst) begin
-      \$392  = 2'h0;
+      \$392  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$393  = wb1_sp;
+    \$393  = wb1_valid;
     if (adv) begin
-      \$393  = wb0_sp;
+      \$393  = wb0_valid;
+    end
+    if (\$25 ) begin
+      \$393  = 1'h0;
     end
     if (rst) begin
-      \$393  = 2'h0;
+      \$393  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$394  = wb1_swap;
+    \$394  = wb1_mode;
     if (adv) begin
-      \$394  = wb0_swap;
+      \$394  = wb0_mode;
     end
     if (rst) begin
-      \$394  = 1'h0;
+      \$394  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$395  = wb1_row_u;
+    \$395  = wb1_sp;
     if (adv) begin
-      \$395  = wb0_row_u;
+      \$395  = wb0_sp;
     end
     if (rst) begin
-      \$395  = 7'h00;
+      \$395  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$396  = wb1_row_v;
+    \$396  = wb1_swap;
     if (adv) begin
-      \$396  = wb0_row_v;
+      \$396  = wb0_swap;
     end
     if (rst) begin
-      \$396  = 7'h00;
+      \$396  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$397  = wb1_out;
+    \$397  = wb1_row_u;
     if (adv) begin
-      \$397  = wb0_out;
+      \$397  = wb0_row_u;
     end
     if (rst) begin
-      \$397  = 1'h0;
+      \$397  = 7'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$398  = wb2_valid;
+    \$398  = wb1_row_v;
     if (adv) begin
-      \$398  = wb1_valid;
-    end
-    if (\$308 ) begin
-      \$398  = 1'h0;
+      \$398  = wb0_row_v;
     end
     if (rst) begin
-      \$398  = 1'h0;
+      \$398  = 7'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$399  = wb2_mode;
+    \$399  = wb1_out;
     if (adv) begin
-      \$399  = wb1_mode;
+      \$399  = wb0_out;
     end
     if (rst) begin
-      \$399  = 2'h0;
+      \$399  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$400  = wb2_sp;
+    \$400  = wb2_valid;
     if (adv) begin
-      \$400  = wb1_sp;
+      \$400  = wb1_valid;
+    end
+    if (\$25 ) begin
+      \$400  = 1'h0;
     end
     if (rst) begin
-      \$400  = 2'h0;
+      \$400  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$401  = wb2_swap;
+    \$401  = wb2_mode;
     if (adv) begin
-      \$401  = wb1_swap;
+      \$401  = wb1_mode;
     end
     if (rst) begin
-      \$401  = 1'h0;
+      \$401  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$402  = wb2_row_u;
+    \$402  = wb2_sp;
     if (adv) begin
-      \$402  = wb1_row_u;
+      \$402  = wb1_sp;
     end
     if (rst) begin
-      \$402  = 7'h00;
+      \$402  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$403  = wb2_row_v;
+    \$403  = wb2_swap;
     if (adv) begin
-      \$403  = wb1_row_v;
+      \$403  = wb1_swap;
     end
     if (rst) begin
-      \$403  = 7'h00;
+      \$403  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$404  = wb2_out;
+    \$404  = wb2_row_u;
     if (adv) begin
-      \$404  = wb1_out;
+      \$404  = wb1_row_u;
     end
     if (rst) begin
-      \$404  = 1'h0;
+      \$404  = 7'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$405  = wb3_valid;
+    \$405  = wb2_row_v;
     if (adv) begin
-      \$405  = wb2_valid;
-    end
-    if (\$308 ) begin
-      \$405  = 1'h0;
+      \$405  = wb1_row_v;
     end
     if (rst) begin
-      \$405  = 1'h0;
+      \$405  = 7'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$406  = wb3_mode;
+    \$406  = wb2_out;
     if (adv) begin
-      \$406  = wb2_mode;
+      \$406  = wb1_out;
     end
     if (rst) begin
-      \$406  = 2'h0;
+      \$406  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$407  = wb3_sp;
+    \$407  = wb3_valid;
     if (adv) begin
-      \$407  = wb2_sp;
+      \$407  = wb2_valid;
+    end
+    if (\$25 ) begin
+      \$407  = 1'h0;
     end
     if (rst) begin
-      \$407  = 2'h0;
+      \$407  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$408  = wb3_swap;
+    \$408  = wb3_mode;
     if (adv) begin
-      \$408  = wb2_swap;
+      \$408  = wb2_mode;
     end
     if (rst) begin
-      \$408  = 1'h0;
+      \$408  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$409  = wb3_row_u;
+    \$409  = wb3_sp;
     if (adv) begin
-      \$409  = wb2_row_u;
+      \$409  = wb2_sp;
     end
     if (rst) begin
-      \$409  = 7'h00;
+      \$409  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$410  = wb3_row_v;
+    \$410  = wb3_swap;
     if (adv) begin
-      \$410  = wb2_row_v;
+      \$410  = wb2_swap;
     end
     if (rst) begin
-      \$410  = 7'h00;
+      \$410  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$411  = wb3_out;
+    \$411  = wb3_row_u;
     if (adv) begin
-      \$411  = wb2_out;
+      \$411  = wb2_row_u;
     end
     if (rst) begin
-      \$411  = 1'h0;
+      \$411  = 7'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$412  = wb4_valid;
+    \$412  = wb3_row_v;
     if (adv) begin
-      \$412  = wb3_valid;
-    end
-    if (\$308 ) begin
-      \$412  = 1'h0;
+      \$412  = wb2_row_v;
     end
     if (rst) begin
-      \$412  = 1'h0;
+      \$412  = 7'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$413  = wb4_mode;
+    \$413  = wb3_out;
     if (adv) begin
-      \$413  = wb3_mode;
+      \$413  = wb2_out;
     end
     if (rst) begin
-      \$413  = 2'h0;
+      \$413  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$414  = wb4_sp;
+    \$414  = wb4_valid;
     if (adv) begin
-      \$414  = wb3_sp;
+      \$414  = wb3_valid;
+    end
+    if (\$25 ) begin
+      \$414  = 1'h0;
     end
     if (rst) begin
-      \$414  = 2'h0;
+      \$414  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$415  = wb4_swap;
+    \$415  = wb4_mode;
     if (adv) begin
-      \$415  = wb3_swap;
+      \$415  = wb3_mode;
     end
     if (rst) begin
-      \$415  = 1'h0;
+      \$415  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$416  = wb4_row_u;
+    \$416  = wb4_sp;
     if (adv) begin
-      \$416  = wb3_row_u;
+      \$416  = wb3_sp;
     end
     if (rst) begin
-      \$416  = 7'h00;
+      \$416  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$417  = wb4_row_v;
+    \$417  = wb4_swap;
     if (adv) begin
-      \$417  = wb3_row_v;
+      \$417  = wb3_swap;
     end
     if (rst) begin
-      \$417  = 7'h00;
+      \$417  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$418  = wb4_out;
+    \$418  = wb4_row_u;
     if (adv) begin
-      \$418  = wb3_out;
+      \$418  = wb3_row_u;
     end
     if (rst) begin
-      \$418  = 1'h0;
+      \$418  = 7'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$419  = obuf;
-    if (\$296 ) begin
-      \$419  = \$297 ;
-    end
-    if (\$301 ) begin
-      \$419  = { \x$174 , \x$166 , \x$172 , x };
+    \$419  = wb4_row_v;
+    if (adv) begin
+      \$419  = wb3_row_v;
     end
     if (rst) begin
-      \$419  = 128'h00000000000000000000000000000000;
+      \$419  = 7'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$420  = opiece;
-    if (\$296 ) begin
-      \$420  = \$298 [1:0];
-      if (\$299 ) begin
-        \$420  = 2'h0;
+    \$420  = wb4_out;
+    if (adv) begin
+      \$420  = wb3_out;
+    end
+    if (rst) begin
+      \$420  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$421  = obuf;
+    if (\$13 ) begin
+      \$421  = \$14 ;
+    end
+    if (\$18 ) begin
+      \$421  = { \x$114 , \x$113 , \x$112 , x };
+    end
+    if (rst) begin
+      \$421  = 128'h00000000000000000000000000000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$422  = opiece;
+    if (\$13 ) begin
+      \$422  = \$15 [1:0];
+      if (\$16 ) begin
+        \$422  = 2'h0;
       end
     end
-    if (\$301 ) begin
-      \$420  = 2'h0;
+    if (\$18 ) begin
+      \$422  = 2'h0;
     end
-    if (\$308 ) begin
-      \$420  = 2'h0;
+    if (\$25 ) begin
+      \$422  = 2'h0;
     end
     if (rst) begin
-      \$420  = 2'h0;
+      \$422  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$421  = o__valid;
-    if (\$296 ) begin
-      if (\$299 ) begin
-        \$421  = 1'h0;
+    \$423  = o__valid;
+    if (\$13 ) begin
+      if (\$16 ) begin
+        \$423  = 1'h0;
       end
     end
-    if (\$301 ) begin
-      \$421  = 1'h1;
+    if (\$18 ) begin
+      \$423  = 1'h1;
     end
-    if (\$308 ) begin
-      \$421  = 1'h0;
+    if (\$25 ) begin
+      \$423  = 1'h0;
     end
     if (rst) begin
-      \$421  = 1'h0;
+      \$423  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$422  = cycles;
-    if (\$303 ) begin
-      \$422  = \$304 [31:0];
+    \$424  = cycles;
+    if (\$20 ) begin
+      \$424  = \$21 [31:0];
     end
-    if (\$308 ) begin
-    end else if (\$309 ) begin
+    if (\$25 ) begin
+    end else if (\$26 ) begin
     end else if (start) begin
       (* full_case = 32'd1 *)
-      if (\$312 ) begin
+      if (\$29 ) begin
       end else if (slot_bad) begin
-      end else if (\$315 ) begin
+      end else if (\$32 ) begin
       end else begin
-        \$422  = 32'd0;
+        \$424  = 32'd0;
       end
     end
     if (rst) begin
-      \$422  = 32'd0;
+      \$424  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$423  = butterflies;
-    if (\$306 ) begin
-      \$423  = \$307 [47:0];
+    \$425  = butterflies;
+    if (\$23 ) begin
+      \$425  = \$24 [47:0];
     end
     if (rst) begin
-      \$423  = 48'h000000000000;
+      \$425  = 48'h000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$424  = state;
-    if (\$308 ) begin
-      \$424  = 2'h0;
-    end else if (\$309 ) begin
+    \$426  = state;
+    if (\$25 ) begin
+      \$426  = 2'h0;
+    end else if (\$26 ) begin
     end else if (start) begin
       (* full_case = 32'd1 *)
-      if (\$312 ) begin
+      if (\$29 ) begin
       end else if (slot_bad) begin
-      end else if (\$315 ) begin
+      end else if (\$32 ) begin
       end else begin
         (* full_case = 32'd1 *)
-        if (\$316 ) begin
-          \$424  = 2'h3;
+        if (\$33 ) begin
+          \$426  = 2'h3;
         end else begin
-          \$424  = 2'h1;
+          \$426  = 2'h1;
         end
       end
     end
-    if (\$318 ) begin
+    if (\$35 ) begin
       casez (state)
         2'h1:
             if (issue) begin
-              if (\$325 ) begin
+              if (\$42 ) begin
                 if (p_last) begin
-                  \$424  = 2'h2;
+                  \$426  = 2'h2;
                 end
               end
             end
         2'h2:
-            if (\$330 ) begin
-              \$424  = 2'h0;
+            if (\$47 ) begin
+              \$426  = 2'h0;
             end
         2'h3:
             if (block_done) begin
-              if (\$347 ) begin
-                \$424  = 2'h0;
+              if (\$64 ) begin
+                \$426  = 2'h0;
               end
             end
       endcase
     end
     if (rst) begin
-      \$424  = 2'h0;
+      \$426  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$425  = done;
-    if (\$308 ) begin
-      \$425  = 1'h0;
-    end else if (\$309 ) begin
+    \$427  = done;
+    if (\$25 ) begin
+      \$427  = 1'h0;
+    end else if (\$26 ) begin
     end else if (start) begin
-      \$425  = 1'h0;
+      \$427  = 1'h0;
     end
-    if (\$318 ) begin
+    if (\$35 ) begin
       casez (state)
         2'h1:
             /* empty */;
         2'h2:
-            if (\$330 ) begin
-              \$425  = 1'h1;
+            if (\$47 ) begin
+              \$427  = 1'h1;
             end
         2'h3:
             if (block_done) begin
-              if (\$347 ) begin
-                \$425  = 1'h1;
+              if (\$64 ) begin
+                \$427  = 1'h1;
               end
             end
       endcase
     end
     if (rst) begin
-      \$425  = 1'h0;
+      \$427  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$426  = error;
-    if (\$308 ) begin
-      if (\$310 ) begin
-        \$426  = 1'h1;
+    \$428  = error;
+    if (\$25 ) begin
+      if (\$27 ) begin
+        \$428  = 1'h1;
       end
-    end else if (\$309 ) begin
-      if (\$311 ) begin
-        \$426  = 1'h1;
+    end else if (\$26 ) begin
+      if (\$28 ) begin
+        \$428  = 1'h1;
       end
     end else if (start) begin
       (* full_case = 32'd1 *)
-      if (\$312 ) begin
-        \$426  = 1'h1;
+      if (\$29 ) begin
+        \$428  = 1'h1;
       end else if (slot_bad) begin
-        \$426  = 1'h1;
-      end else if (\$315 ) begin
-        \$426  = 1'h1;
+        \$428  = 1'h1;
+      end else if (\$32 ) begin
+        \$428  = 1'h1;
       end else begin
-        \$426  = 1'h0;
+        \$428  = 1'h0;
       end
     end
-    if (\$318 ) begin
+    if (\$35 ) begin
       casez (state)
         2'h1:
-            if (\$320 ) begin
-              if (\$321 ) begin
-                \$426  = 1'h1;
+            if (\$37 ) begin
+              if (\$38 ) begin
+                \$428  = 1'h1;
               end
             end
         2'h2:
             /* empty */;
         2'h3:
           begin
-            if (\$344 ) begin
-              if (\$345 ) begin
-                \$426  = 1'h1;
+            if (\$61 ) begin
+              if (\$62 ) begin
+                \$428  = 1'h1;
               end
             end
             if (block_done) begin
-              if (\$347 ) begin
-                if (\$348 ) begin
-                  if (\$349 ) begin
-                    \$426  = 1'h1;
+              if (\$64 ) begin
+                if (\$65 ) begin
+                  if (\$66 ) begin
+                    \$428  = 1'h1;
                   end
                 end
               end
@@ -6412,54 +6366,54 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
       endcase
     end
     if (rst) begin
-      \$426  = 1'h0;
+      \$428  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$427  = cause;
-    if (\$308 ) begin
-      if (\$310 ) begin
-        \$427  = 3'h7;
+    \$429  = cause;
+    if (\$25 ) begin
+      if (\$27 ) begin
+        \$429  = 3'h7;
       end
-    end else if (\$309 ) begin
-      if (\$311 ) begin
-        \$427  = 3'h1;
+    end else if (\$26 ) begin
+      if (\$28 ) begin
+        \$429  = 3'h1;
       end
     end else if (start) begin
       (* full_case = 32'd1 *)
-      if (\$312 ) begin
-        \$427  = 3'h2;
+      if (\$29 ) begin
+        \$429  = 3'h2;
       end else if (slot_bad) begin
-        \$427  = 3'h3;
-      end else if (\$315 ) begin
-        \$427  = 3'h4;
+        \$429  = 3'h3;
+      end else if (\$32 ) begin
+        \$429  = 3'h4;
       end else begin
-        \$427  = 3'h0;
+        \$429  = 3'h0;
       end
     end
-    if (\$318 ) begin
+    if (\$35 ) begin
       casez (state)
         2'h1:
-            if (\$320 ) begin
-              if (\$321 ) begin
-                \$427  = 3'h5;
+            if (\$37 ) begin
+              if (\$38 ) begin
+                \$429  = 3'h5;
               end
             end
         2'h2:
             /* empty */;
         2'h3:
           begin
-            if (\$344 ) begin
-              if (\$345 ) begin
-                \$427  = 3'h5;
+            if (\$61 ) begin
+              if (\$62 ) begin
+                \$429  = 3'h5;
               end
             end
             if (block_done) begin
-              if (\$347 ) begin
-                if (\$348 ) begin
-                  if (\$349 ) begin
-                    \$427  = 3'h6;
+              if (\$64 ) begin
+                if (\$65 ) begin
+                  if (\$66 ) begin
+                    \$429  = 3'h6;
                   end
                 end
               end
@@ -6468,106 +6422,106 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
       endcase
     end
     if (rst) begin
-      \$427  = 3'h0;
+      \$429  = 3'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$428  = sa;
-    if (\$308 ) begin
-    end else if (\$309 ) begin
+    \$430  = sa;
+    if (\$25 ) begin
+    end else if (\$26 ) begin
     end else if (start) begin
       (* full_case = 32'd1 *)
-      if (\$312 ) begin
+      if (\$29 ) begin
       end else if (slot_bad) begin
-      end else if (\$315 ) begin
+      end else if (\$32 ) begin
       end else begin
-        \$428  = slot_a;
+        \$430  = slot_a;
       end
     end
     if (rst) begin
-      \$428  = 4'h0;
+      \$430  = 4'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$429  = sb;
-    if (\$308 ) begin
-    end else if (\$309 ) begin
+    \$431  = sb;
+    if (\$25 ) begin
+    end else if (\$26 ) begin
     end else if (start) begin
       (* full_case = 32'd1 *)
-      if (\$312 ) begin
+      if (\$29 ) begin
       end else if (slot_bad) begin
-      end else if (\$315 ) begin
+      end else if (\$32 ) begin
       end else begin
-        \$429  = slot_b;
+        \$431  = slot_b;
       end
     end
     if (rst) begin
-      \$429  = 4'h0;
+      \$431  = 4'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$430  = c;
-    if (\$308 ) begin
-    end else if (\$309 ) begin
+    \$432  = c;
+    if (\$25 ) begin
+    end else if (\$26 ) begin
     end else if (start) begin
       (* full_case = 32'd1 *)
-      if (\$312 ) begin
+      if (\$29 ) begin
       end else if (slot_bad) begin
-      end else if (\$315 ) begin
+      end else if (\$32 ) begin
       end else begin
-        \$430  = 8'h00;
+        \$432  = 8'h00;
       end
     end
-    if (\$318 ) begin
+    if (\$35 ) begin
       casez (state)
         2'h1:
             if (issue) begin
               (* full_case = 32'd1 *)
-              if (\$325 ) begin
-                \$430  = 8'h00;
+              if (\$42 ) begin
+                \$432  = 8'h00;
               end else begin
-                \$430  = \$329 [7:0];
+                \$432  = \$46 [7:0];
               end
             end
       endcase
     end
     if (rst) begin
-      \$430  = 8'h00;
+      \$432  = 8'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$431  = in_gap;
-    if (\$308 ) begin
-    end else if (\$309 ) begin
+    \$433  = in_gap;
+    if (\$25 ) begin
+    end else if (\$26 ) begin
     end else if (start) begin
       (* full_case = 32'd1 *)
-      if (\$312 ) begin
+      if (\$29 ) begin
       end else if (slot_bad) begin
-      end else if (\$315 ) begin
+      end else if (\$32 ) begin
       end else begin
-        \$431  = 1'h0;
+        \$433  = 1'h0;
       end
     end
-    if (\$318 ) begin
+    if (\$35 ) begin
       casez (state)
         2'h1:
           begin
-            if (\$322 ) begin
-              if (\$324 ) begin
-                \$431  = 1'h0;
+            if (\$39 ) begin
+              if (\$41 ) begin
+                \$433  = 1'h0;
               end
             end
             if (issue) begin
-              if (\$325 ) begin
+              if (\$42 ) begin
                 (* full_case = 32'd1 *)
                 if (p_last) begin
                 end else begin
-                  if (\$327 ) begin
-                    \$431  = 1'h1;
+                  if (\$44 ) begin
+                    \$433  = 1'h1;
                   end
                 end
               end
@@ -6576,26 +6530,26 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
       endcase
     end
     if (rst) begin
-      \$431  = 1'h0;
+      \$433  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$432  = ctx_valid;
-    if (\$308 ) begin
-    end else if (\$309 ) begin
+    \$434  = ctx_valid;
+    if (\$25 ) begin
+    end else if (\$26 ) begin
     end else if (start) begin
       (* full_case = 32'd1 *)
-      if (\$312 ) begin
+      if (\$29 ) begin
       end else if (slot_bad) begin
-      end else if (\$315 ) begin
+      end else if (\$32 ) begin
       end else begin
-        if (\$316 ) begin
-          \$432  = 1'h0;
+        if (\$33 ) begin
+          \$434  = 1'h0;
         end
       end
     end
-    if (\$318 ) begin
+    if (\$35 ) begin
       casez (state)
         2'h1:
             /* empty */;
@@ -6603,65 +6557,65 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
             /* empty */;
         2'h3:
             if (block_done) begin
-              if (\$347 ) begin
-                \$432  = header_ok;
+              if (\$64 ) begin
+                \$434  = header_ok;
               end
             end
       endcase
     end
     if (rst) begin
-      \$432  = 1'h0;
+      \$434  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$433  = hdr_cnt;
-    if (\$308 ) begin
-    end else if (\$309 ) begin
+    \$435  = hdr_cnt;
+    if (\$25 ) begin
+    end else if (\$26 ) begin
     end else if (start) begin
       (* full_case = 32'd1 *)
-      if (\$312 ) begin
+      if (\$29 ) begin
       end else if (slot_bad) begin
-      end else if (\$315 ) begin
+      end else if (\$32 ) begin
       end else begin
-        if (\$316 ) begin
-          \$433  = 4'h0;
+        if (\$33 ) begin
+          \$435  = 4'h0;
         end
       end
     end
-    if (\$318 ) begin
+    if (\$35 ) begin
       casez (state)
         2'h1:
             /* empty */;
         2'h2:
             /* empty */;
         2'h3:
-            if (\$331 ) begin
-              \$433  = \$332 [3:0];
+            if (\$48 ) begin
+              \$435  = \$49 [3:0];
             end
       endcase
     end
     if (rst) begin
-      \$433  = 4'h0;
+      \$435  = 4'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$434  = \$signature__addr$237 ;
-    if (\$308 ) begin
-    end else if (\$309 ) begin
+    \$436  = tw_row_w;
+    if (\$25 ) begin
+    end else if (\$26 ) begin
     end else if (start) begin
       (* full_case = 32'd1 *)
-      if (\$312 ) begin
+      if (\$29 ) begin
       end else if (slot_bad) begin
-      end else if (\$315 ) begin
+      end else if (\$32 ) begin
       end else begin
-        if (\$316 ) begin
-          \$434  = 9'h000;
+        if (\$33 ) begin
+          \$436  = 9'h000;
         end
       end
     end
-    if (\$318 ) begin
+    if (\$35 ) begin
       casez (state)
         2'h1:
             /* empty */;
@@ -6669,115 +6623,73 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
             /* empty */;
         2'h3:
             if (block_done) begin
-              \$434  = \$346 [8:0];
+              \$436  = \$63 [8:0];
             end
       endcase
     end
     if (rst) begin
-      \$434  = 9'h000;
+      \$436  = 9'h000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$435  = pass_idx;
-    if (\$308 ) begin
-    end else if (\$309 ) begin
+    \$437  = pass_idx;
+    if (\$25 ) begin
+    end else if (\$26 ) begin
     end else if (start) begin
       (* full_case = 32'd1 *)
-      if (\$312 ) begin
+      if (\$29 ) begin
       end else if (slot_bad) begin
-      end else if (\$315 ) begin
+      end else if (\$32 ) begin
       end else begin
         (* full_case = 32'd1 *)
-        if (\$316 ) begin
+        if (\$33 ) begin
         end else begin
           casez (op)
             3'h3:
-                \$435  = 5'h00;
+                \$437  = 5'h00;
             3'h4:
-                \$435  = 5'h0a;
+                \$437  = 5'h0a;
             3'h5:
-                \$435  = 5'h15;
+                \$437  = 5'h15;
             3'h1:
-                \$435  = 5'h16;
+                \$437  = 5'h16;
             3'h2:
-                \$435  = 5'h17;
+                \$437  = 5'h17;
           endcase
         end
       end
     end
-    if (\$318 ) begin
+    if (\$35 ) begin
       casez (state)
         2'h1:
             if (issue) begin
-              if (\$325 ) begin
+              if (\$42 ) begin
                 (* full_case = 32'd1 *)
                 if (p_last) begin
                 end else begin
-                  \$435  = \$326 [4:0];
+                  \$437  = \$43 [4:0];
                 end
               end
             end
       endcase
     end
     if (rst) begin
-      \$435  = 5'h00;
+      \$437  = 5'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$436  = q_reg;
-    if (\$318 ) begin
+    \$438  = q_reg;
+    if (\$35 ) begin
       casez (state)
         2'h1:
             /* empty */;
         2'h2:
             /* empty */;
         2'h3:
-            if (\$331 ) begin
-              if (\$333 ) begin
-                \$436  = i__payload;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$436  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$437  = n_inv;
-    if (\$318 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$331 ) begin
-              if (\$334 ) begin
-                \$437  = i__payload;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$437  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$438  = to_dom;
-    if (\$318 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$331 ) begin
-              if (\$335 ) begin
+            if (\$48 ) begin
+              if (\$50 ) begin
                 \$438  = i__payload;
               end
             end
@@ -6789,37 +6701,37 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$439  = bk;
-    if (\$318 ) begin
+    \$439  = n_inv;
+    if (\$35 ) begin
       casez (state)
         2'h1:
             /* empty */;
         2'h2:
             /* empty */;
         2'h3:
-            if (\$331 ) begin
-              if (\$336 ) begin
-                \$439  = i__payload[5:0];
+            if (\$48 ) begin
+              if (\$51 ) begin
+                \$439  = i__payload;
               end
             end
       endcase
     end
     if (rst) begin
-      \$439  = 6'h00;
+      \$439  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$440  = mu_lo;
-    if (\$318 ) begin
+    \$440  = to_dom;
+    if (\$35 ) begin
       casez (state)
         2'h1:
             /* empty */;
         2'h2:
             /* empty */;
         2'h3:
-            if (\$331 ) begin
-              if (\$337 ) begin
+            if (\$48 ) begin
+              if (\$52 ) begin
                 \$440  = i__payload;
               end
             end
@@ -6831,37 +6743,37 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$441  = mu_hi;
-    if (\$318 ) begin
+    \$441  = bk;
+    if (\$35 ) begin
       casez (state)
         2'h1:
             /* empty */;
         2'h2:
             /* empty */;
         2'h3:
-            if (\$331 ) begin
-              if (\$338 ) begin
-                \$441  = i__payload;
+            if (\$48 ) begin
+              if (\$53 ) begin
+                \$441  = i__payload[5:0];
               end
             end
       endcase
     end
     if (rst) begin
-      \$441  = 32'd0;
+      \$441  = 6'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$442  = qprime;
-    if (\$318 ) begin
+    \$442  = mu_lo;
+    if (\$35 ) begin
       casez (state)
         2'h1:
             /* empty */;
         2'h2:
             /* empty */;
         2'h3:
-            if (\$331 ) begin
-              if (\$339 ) begin
+            if (\$48 ) begin
+              if (\$54 ) begin
                 \$442  = i__payload;
               end
             end
@@ -6873,16 +6785,16 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$443  = reserved;
-    if (\$318 ) begin
+    \$443  = mu_hi;
+    if (\$35 ) begin
       casez (state)
         2'h1:
             /* empty */;
         2'h2:
             /* empty */;
         2'h3:
-            if (\$331 ) begin
-              if (\$340 ) begin
+            if (\$48 ) begin
+              if (\$55 ) begin
                 \$443  = i__payload;
               end
             end
@@ -6894,1099 +6806,45 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$35  = 32'd0;
-    casez (\$34 )
-      4'h0:
-          \$35  = \$signature__data ;
-      4'h1:
-          \$35  = \$signature__data$101 ;
-      4'h2:
-          \$35  = \$signature__data$102 ;
-      4'h3:
-          \$35  = \$signature__data$103 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$36  = 32'd0;
-    casez (sb)
-      4'h0:
-          \$36  = \$signature__data$108 ;
-      4'h1:
-          \$36  = \$signature__data$109 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$37  = 32'd0;
-    casez (sb)
-      4'h0:
-          \$37  = \$signature__data$106 ;
-      4'h1:
-          \$37  = \$signature__data$107 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$39  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$39  = \$signature__data$108 ;
-      4'h1:
-          \$39  = \$signature__data$109 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$40  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$40  = \$signature__data$106 ;
-      4'h1:
-          \$40  = \$signature__data$107 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$42  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$42  = \$signature__data$108 ;
-      4'h1:
-          \$42  = \$signature__data$109 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$43  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$43  = \$signature__data$106 ;
-      4'h1:
-          \$43  = \$signature__data$107 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$45  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$45  = \$signature__data$108 ;
-      4'h1:
-          \$45  = \$signature__data$109 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$46  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$46  = \$signature__data$106 ;
-      4'h1:
-          \$46  = \$signature__data$107 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$48  = 32'd0;
-    casez (r1_sp)
-      2'h0:
-          \$48  = \$41 ;
-      2'h1:
-          \$48  = \$44 ;
-      2'h2:
-          \$48  = \$47 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$49  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$49  = \$signature__data$120 ;
-      4'h1:
-          \$49  = \$signature__data$121 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$50  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$50  = \$signature__data$118 ;
-      4'h1:
-          \$50  = \$signature__data$119 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$52  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$52  = \$signature__data$124 ;
-      4'h1:
-          \$52  = \$signature__data$125 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$53  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$53  = \$signature__data$122 ;
-      4'h1:
-          \$53  = \$signature__data$123 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$55  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$55  = \$signature__data$106 ;
-      4'h1:
-          \$55  = \$signature__data$107 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$56  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$56  = \$signature__data$108 ;
-      4'h1:
-          \$56  = \$signature__data$109 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    v = 32'd0;
-    casez (r1_sp)
-      2'h0:
-          v = \$51 ;
-      2'h1:
-          v = \$54 ;
-      2'h2:
-          v = \$57 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$60  = 32'd0;
-    casez (\$59 )
-      4'h0:
-          \$60  = \$signature__data ;
-      4'h1:
-          \$60  = \$signature__data$101 ;
-      4'h2:
-          \$60  = \$signature__data$102 ;
-      4'h3:
-          \$60  = \$signature__data$103 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$61  = 32'd0;
-    casez (sb)
-      4'h0:
-          \$61  = \$signature__data$120 ;
-      4'h1:
-          \$61  = \$signature__data$121 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$62  = 32'd0;
-    casez (sb)
-      4'h0:
-          \$62  = \$signature__data$118 ;
-      4'h1:
-          \$62  = \$signature__data$119 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$64  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$64  = \$signature__data$124 ;
-      4'h1:
-          \$64  = \$signature__data$125 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$65  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$65  = \$signature__data$122 ;
-      4'h1:
-          \$65  = \$signature__data$123 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$67  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$67  = \$signature__data$120 ;
-      4'h1:
-          \$67  = \$signature__data$121 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$68  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$68  = \$signature__data$118 ;
-      4'h1:
-          \$68  = \$signature__data$119 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$70  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$70  = \$signature__data$120 ;
-      4'h1:
-          \$70  = \$signature__data$121 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$71  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$71  = \$signature__data$118 ;
-      4'h1:
-          \$71  = \$signature__data$119 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$73  = 32'd0;
-    casez (r1_sp)
-      2'h0:
-          \$73  = \$66 ;
-      2'h1:
-          \$73  = \$69 ;
-      2'h2:
-          \$73  = \$72 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$74  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$74  = \$signature__data$136 ;
-      4'h1:
-          \$74  = \$signature__data$137 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$75  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$75  = \$signature__data$134 ;
-      4'h1:
-          \$75  = \$signature__data$135 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$77  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$77  = \$signature__data$136 ;
-      4'h1:
-          \$77  = \$signature__data$137 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$78  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$78  = \$signature__data$134 ;
-      4'h1:
-          \$78  = \$signature__data$135 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$80  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$80  = \$signature__data$118 ;
-      4'h1:
-          \$80  = \$signature__data$119 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$81  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$81  = \$signature__data$120 ;
-      4'h1:
-          \$81  = \$signature__data$121 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \v$133  = 32'd0;
-    casez (r1_sp)
-      2'h0:
-          \v$133  = \$76 ;
-      2'h1:
-          \v$133  = \$79 ;
-      2'h2:
-          \v$133  = \$82 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$85  = 32'd0;
-    casez (\$84 )
-      4'h0:
-          \$85  = \$signature__data ;
-      4'h1:
-          \$85  = \$signature__data$101 ;
-      4'h2:
-          \$85  = \$signature__data$102 ;
-      4'h3:
-          \$85  = \$signature__data$103 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$86  = 32'd0;
-    casez (sb)
-      4'h0:
-          \$86  = \$signature__data$124 ;
-      4'h1:
-          \$86  = \$signature__data$125 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$87  = 32'd0;
-    casez (sb)
-      4'h0:
-          \$87  = \$signature__data$122 ;
-      4'h1:
-          \$87  = \$signature__data$123 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$89  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$89  = \$signature__data$106 ;
-      4'h1:
-          \$89  = \$signature__data$107 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$90  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$90  = \$signature__data$108 ;
-      4'h1:
-          \$90  = \$signature__data$109 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$92  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$92  = \$signature__data$106 ;
-      4'h1:
-          \$92  = \$signature__data$107 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$93  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$93  = \$signature__data$108 ;
-      4'h1:
-          \$93  = \$signature__data$109 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$95  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$95  = \$signature__data$124 ;
-      4'h1:
-          \$95  = \$signature__data$125 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$96  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$96  = \$signature__data$122 ;
-      4'h1:
-          \$96  = \$signature__data$123 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$98  = 32'd0;
-    casez (r1_sp)
-      2'h0:
-          \$98  = \$91 ;
-      2'h1:
-          \$98  = \$94 ;
-      2'h2:
-          \$98  = \$97 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$99  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$99  = \$signature__data$118 ;
-      4'h1:
-          \$99  = \$signature__data$119 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$100  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$100  = \$signature__data$120 ;
-      4'h1:
-          \$100  = \$signature__data$121 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$102  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$102  = \$signature__data$122 ;
-      4'h1:
-          \$102  = \$signature__data$123 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$103  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$103  = \$signature__data$124 ;
-      4'h1:
-          \$103  = \$signature__data$125 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$105  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$105  = \$signature__data$122 ;
-      4'h1:
-          \$105  = \$signature__data$123 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$106  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$106  = \$signature__data$124 ;
-      4'h1:
-          \$106  = \$signature__data$125 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \v$145  = 32'd0;
-    casez (r1_sp)
-      2'h0:
-          \v$145  = \$101 ;
-      2'h1:
-          \v$145  = \$104 ;
-      2'h2:
-          \v$145  = \$107 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$110  = 32'd0;
-    casez (\$109 )
-      4'h0:
-          \$110  = \$signature__data ;
-      4'h1:
-          \$110  = \$signature__data$101 ;
-      4'h2:
-          \$110  = \$signature__data$102 ;
-      4'h3:
-          \$110  = \$signature__data$103 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$111  = 32'd0;
-    casez (sb)
-      4'h0:
-          \$111  = \$signature__data$136 ;
-      4'h1:
-          \$111  = \$signature__data$137 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$112  = 32'd0;
-    casez (sb)
-      4'h0:
-          \$112  = \$signature__data$134 ;
-      4'h1:
-          \$112  = \$signature__data$135 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$114  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$114  = \$signature__data$122 ;
-      4'h1:
-          \$114  = \$signature__data$123 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$115  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$115  = \$signature__data$124 ;
-      4'h1:
-          \$115  = \$signature__data$125 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$117  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$117  = \$signature__data$118 ;
-      4'h1:
-          \$117  = \$signature__data$119 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$118  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$118  = \$signature__data$120 ;
-      4'h1:
-          \$118  = \$signature__data$121 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$120  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$120  = \$signature__data$136 ;
-      4'h1:
-          \$120  = \$signature__data$137 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$121  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$121  = \$signature__data$134 ;
-      4'h1:
-          \$121  = \$signature__data$135 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$123  = 32'd0;
-    casez (r1_sp)
-      2'h0:
-          \$123  = \$116 ;
-      2'h1:
-          \$123  = \$119 ;
-      2'h2:
-          \$123  = \$122 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$124  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$124  = \$signature__data$134 ;
-      4'h1:
-          \$124  = \$signature__data$135 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$125  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$125  = \$signature__data$136 ;
-      4'h1:
-          \$125  = \$signature__data$137 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$127  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$127  = \$signature__data$134 ;
-      4'h1:
-          \$127  = \$signature__data$135 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$128  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$128  = \$signature__data$136 ;
-      4'h1:
-          \$128  = \$signature__data$137 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$130  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$130  = \$signature__data$134 ;
-      4'h1:
-          \$130  = \$signature__data$135 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$131  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$131  = \$signature__data$136 ;
-      4'h1:
-          \$131  = \$signature__data$137 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \v$153  = 32'd0;
-    casez (r1_sp)
-      2'h0:
-          \v$153  = \$126 ;
-      2'h1:
-          \v$153  = \$129 ;
-      2'h2:
-          \v$153  = \$132 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$136  = 32'd0;
-    casez (wb4_sp)
-      2'h0:
-          \$136  = \x$166 ;
-      2'h1:
-          \$136  = \x$166 ;
-      2'h2:
-          \$136  = y;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$137  = 32'd0;
-    casez (wb4_sp)
-      2'h0:
-          \$137  = x;
-      2'h1:
-          \$137  = x;
-      2'h2:
-          \$137  = x;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$144  = 32'd0;
-    casez (wb4_sp)
-      2'h0:
-          \$144  = \y$173 ;
-      2'h1:
-          \$144  = \x$174 ;
-      2'h2:
-          \$144  = \y$175 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$145  = 32'd0;
-    casez (wb4_sp)
-      2'h0:
-          \$145  = y;
-      2'h1:
-          \$145  = \x$172 ;
-      2'h2:
-          \$145  = \x$172 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$152  = 32'd0;
-    casez (wb4_sp)
-      2'h0:
-          \$152  = \x$174 ;
-      2'h1:
-          \$152  = \y$173 ;
-      2'h2:
-          \$152  = \y$173 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$153  = 32'd0;
-    casez (wb4_sp)
-      2'h0:
-          \$153  = \x$172 ;
-      2'h1:
-          \$153  = y;
-      2'h2:
-          \$153  = \x$166 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$160  = 32'd0;
-    casez (wb4_sp)
-      2'h0:
-          \$160  = \y$182 ;
-      2'h1:
-          \$160  = \y$182 ;
-      2'h2:
-          \$160  = \y$182 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$161  = 32'd0;
-    casez (wb4_sp)
-      2'h0:
-          \$161  = \y$175 ;
-      2'h1:
-          \$161  = \y$175 ;
-      2'h2:
-          \$161  = \x$174 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$168  = 32'd0;
-    casez (wb4_sp)
-      2'h0:
-          \$168  = x;
-      2'h1:
-          \$168  = x;
-      2'h2:
-          \$168  = x;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$169  = 32'd0;
-    casez (wb4_sp)
-      2'h0:
-          \$169  = \x$166 ;
-      2'h1:
-          \$169  = \x$166 ;
-      2'h2:
-          \$169  = y;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$176  = 32'd0;
-    casez (wb4_sp)
-      2'h0:
-          \$176  = y;
-      2'h1:
-          \$176  = \x$172 ;
-      2'h2:
-          \$176  = \x$172 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$177  = 32'd0;
-    casez (wb4_sp)
-      2'h0:
-          \$177  = \y$173 ;
-      2'h1:
-          \$177  = \x$174 ;
-      2'h2:
-          \$177  = \y$175 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$184  = 32'd0;
-    casez (wb4_sp)
-      2'h0:
-          \$184  = \x$172 ;
-      2'h1:
-          \$184  = y;
-      2'h2:
-          \$184  = \x$166 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$185  = 32'd0;
-    casez (wb4_sp)
-      2'h0:
-          \$185  = \x$174 ;
-      2'h1:
-          \$185  = \y$173 ;
-      2'h2:
-          \$185  = \y$173 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$192  = 32'd0;
-    casez (wb4_sp)
-      2'h0:
-          \$192  = \y$175 ;
-      2'h1:
-          \$192  = \y$175 ;
-      2'h2:
-          \$192  = \x$174 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$193  = 32'd0;
-    casez (wb4_sp)
-      2'h0:
-          \$193  = \y$182 ;
-      2'h1:
-          \$193  = \y$182 ;
-      2'h2:
-          \$193  = \y$182 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$200  = 32'd0;
-    casez (wb4_sp)
-      2'h0:
-          \$200  = \x$166 ;
-      2'h1:
-          \$200  = \x$166 ;
-      2'h2:
-          \$200  = y;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$201  = 32'd0;
-    casez (wb4_sp)
-      2'h0:
-          \$201  = x;
-      2'h1:
-          \$201  = x;
-      2'h2:
-          \$201  = x;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$208  = 32'd0;
-    casez (wb4_sp)
-      2'h0:
-          \$208  = \y$173 ;
-      2'h1:
-          \$208  = \x$174 ;
-      2'h2:
-          \$208  = \y$175 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$209  = 32'd0;
-    casez (wb4_sp)
-      2'h0:
-          \$209  = y;
-      2'h1:
-          \$209  = \x$172 ;
-      2'h2:
-          \$209  = \x$172 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$216  = 32'd0;
-    casez (wb4_sp)
-      2'h0:
-          \$216  = \x$174 ;
-      2'h1:
-          \$216  = \y$173 ;
-      2'h2:
-          \$216  = \y$173 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$217  = 32'd0;
-    casez (wb4_sp)
-      2'h0:
-          \$217  = \x$172 ;
-      2'h1:
-          \$217  = y;
-      2'h2:
-          \$217  = \x$166 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$224  = 32'd0;
-    casez (wb4_sp)
-      2'h0:
-          \$224  = \y$182 ;
-      2'h1:
-          \$224  = \y$182 ;
-      2'h2:
-          \$224  = \y$182 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$225  = 32'd0;
-    casez (wb4_sp)
-      2'h0:
-          \$225  = \y$175 ;
-      2'h1:
-          \$225  = \y$175 ;
-      2'h2:
-          \$225  = \x$174 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$232  = 32'd0;
-    casez (wb4_sp)
-      2'h0:
-          \$232  = x;
-      2'h1:
-          \$232  = x;
-      2'h2:
-          \$232  = x;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$233  = 32'd0;
-    casez (wb4_sp)
-      2'h0:
-          \$233  = \x$166 ;
-      2'h1:
-          \$233  = \x$166 ;
-      2'h2:
-          \$233  = y;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$240  = 32'd0;
-    casez (wb4_sp)
-      2'h0:
-          \$240  = y;
-      2'h1:
-          \$240  = \x$172 ;
-      2'h2:
-          \$240  = \x$172 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$241  = 32'd0;
-    casez (wb4_sp)
-      2'h0:
-          \$241  = \y$173 ;
-      2'h1:
-          \$241  = \x$174 ;
-      2'h2:
-          \$241  = \y$175 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$248  = 32'd0;
-    casez (wb4_sp)
-      2'h0:
-          \$248  = \x$172 ;
-      2'h1:
-          \$248  = y;
-      2'h2:
-          \$248  = \x$166 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$249  = 32'd0;
-    casez (wb4_sp)
-      2'h0:
-          \$249  = \x$174 ;
-      2'h1:
-          \$249  = \y$173 ;
-      2'h2:
-          \$249  = \y$173 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$256  = 32'd0;
-    casez (wb4_sp)
-      2'h0:
-          \$256  = \y$175 ;
-      2'h1:
-          \$256  = \y$175 ;
-      2'h2:
-          \$256  = \x$174 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$257  = 32'd0;
-    casez (wb4_sp)
-      2'h0:
-          \$257  = \y$182 ;
-      2'h1:
-          \$257  = \y$182 ;
-      2'h2:
-          \$257  = \y$182 ;
-    endcase
+    \$444  = qprime;
+    if (\$35 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$48 ) begin
+              if (\$56 ) begin
+                \$444  = i__payload;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$444  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$445  = reserved;
+    if (\$35 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$48 ) begin
+              if (\$57 ) begin
+                \$445  = i__payload;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$445  = 32'd0;
+    end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
@@ -8371,9 +7229,9 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
     (* full_case = 32'd1 *)
     casez (r1_operand)
       3'h0:
-          operand0 = \$35 ;
+          operand0 = \$96 ;
       3'h1:
-          operand0 = \$38 ;
+          operand0 = \$99 ;
       3'h2:
           operand0 = n_inv;
       3'h3:
@@ -8387,9 +7245,9 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
     (* full_case = 32'd1 *)
     casez (r1_operand)
       3'h0:
-          operand1 = \$60 ;
+          operand1 = \$121 ;
       3'h1:
-          operand1 = \$63 ;
+          operand1 = \$124 ;
       3'h2:
           operand1 = n_inv;
       3'h3:
@@ -8403,9 +7261,9 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
     (* full_case = 32'd1 *)
     casez (r1_operand)
       3'h0:
-          operand2 = \$85 ;
+          operand2 = \$146 ;
       3'h1:
-          operand2 = \$88 ;
+          operand2 = \$149 ;
       3'h2:
           operand2 = n_inv;
       3'h3:
@@ -8419,9 +7277,9 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
     (* full_case = 32'd1 *)
     casez (r1_operand)
       3'h0:
-          operand3 = \$110 ;
+          operand3 = \$171 ;
       3'h1:
-          operand3 = \$113 ;
+          operand3 = \$174 ;
       3'h2:
           operand3 = n_inv;
       3'h3:
@@ -8433,72 +7291,1151 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     op_known = 1'h0;
-    if (\$273 ) begin
-    end else if (\$274 ) begin
+    if (\$334 ) begin
+    end else if (\$335 ) begin
     end else if (start) begin
-      op_known = \$277 ;
+      op_known = \$338 ;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     slot_bad = 1'h0;
-    if (\$273 ) begin
-    end else if (\$274 ) begin
+    if (\$334 ) begin
+    end else if (\$335 ) begin
     end else if (start) begin
-      slot_bad = \$284 ;
+      slot_bad = \$345 ;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$350  = dcnt;
-    if (data_fire) begin
-      \$350  = \$292 [1:0];
+    \$96  = 32'd0;
+    casez (\$95 )
+      4'h0:
+          \$96  = \$signature__data ;
+      4'h1:
+          \$96  = \$signature__data$193 ;
+      4'h2:
+          \$96  = \$signature__data$194 ;
+      4'h3:
+          \$96  = \$signature__data$195 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$97  = 32'd0;
+    casez (sb)
+      4'h0:
+          \$97  = \$signature__data$198 ;
+      4'h1:
+          \$97  = \$signature__data$199 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$98  = 32'd0;
+    casez (sb)
+      4'h0:
+          \$98  = \$signature__data$196 ;
+      4'h1:
+          \$98  = \$signature__data$197 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$100  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$100  = \$signature__data$198 ;
+      4'h1:
+          \$100  = \$signature__data$199 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$101  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$101  = \$signature__data$196 ;
+      4'h1:
+          \$101  = \$signature__data$197 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$103  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$103  = \$signature__data$198 ;
+      4'h1:
+          \$103  = \$signature__data$199 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$104  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$104  = \$signature__data$196 ;
+      4'h1:
+          \$104  = \$signature__data$197 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$106  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$106  = \$signature__data$198 ;
+      4'h1:
+          \$106  = \$signature__data$199 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$107  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$107  = \$signature__data$196 ;
+      4'h1:
+          \$107  = \$signature__data$197 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$109  = 32'd0;
+    casez (r1_sp)
+      2'h0:
+          \$109  = \$102 ;
+      2'h1:
+          \$109  = \$105 ;
+      2'h2:
+          \$109  = \$108 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$110  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$110  = \$signature__data$206 ;
+      4'h1:
+          \$110  = \$signature__data$207 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$111  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$111  = \$signature__data$204 ;
+      4'h1:
+          \$111  = \$signature__data$205 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$113  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$113  = \$signature__data$210 ;
+      4'h1:
+          \$113  = \$signature__data$211 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$114  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$114  = \$signature__data$208 ;
+      4'h1:
+          \$114  = \$signature__data$209 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$116  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$116  = \$signature__data$196 ;
+      4'h1:
+          \$116  = \$signature__data$197 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$117  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$117  = \$signature__data$198 ;
+      4'h1:
+          \$117  = \$signature__data$199 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    v = 32'd0;
+    casez (r1_sp)
+      2'h0:
+          v = \$112 ;
+      2'h1:
+          v = \$115 ;
+      2'h2:
+          v = \$118 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$121  = 32'd0;
+    casez (\$120 )
+      4'h0:
+          \$121  = \$signature__data ;
+      4'h1:
+          \$121  = \$signature__data$193 ;
+      4'h2:
+          \$121  = \$signature__data$194 ;
+      4'h3:
+          \$121  = \$signature__data$195 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$122  = 32'd0;
+    casez (sb)
+      4'h0:
+          \$122  = \$signature__data$206 ;
+      4'h1:
+          \$122  = \$signature__data$207 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$123  = 32'd0;
+    casez (sb)
+      4'h0:
+          \$123  = \$signature__data$204 ;
+      4'h1:
+          \$123  = \$signature__data$205 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$125  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$125  = \$signature__data$210 ;
+      4'h1:
+          \$125  = \$signature__data$211 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$126  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$126  = \$signature__data$208 ;
+      4'h1:
+          \$126  = \$signature__data$209 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$128  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$128  = \$signature__data$206 ;
+      4'h1:
+          \$128  = \$signature__data$207 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$129  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$129  = \$signature__data$204 ;
+      4'h1:
+          \$129  = \$signature__data$205 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$131  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$131  = \$signature__data$206 ;
+      4'h1:
+          \$131  = \$signature__data$207 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$132  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$132  = \$signature__data$204 ;
+      4'h1:
+          \$132  = \$signature__data$205 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$134  = 32'd0;
+    casez (r1_sp)
+      2'h0:
+          \$134  = \$127 ;
+      2'h1:
+          \$134  = \$130 ;
+      2'h2:
+          \$134  = \$133 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$135  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$135  = \$signature__data$221 ;
+      4'h1:
+          \$135  = \$signature__data$222 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$136  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$136  = \$signature__data$219 ;
+      4'h1:
+          \$136  = \$signature__data$220 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$138  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$138  = \$signature__data$221 ;
+      4'h1:
+          \$138  = \$signature__data$222 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$139  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$139  = \$signature__data$219 ;
+      4'h1:
+          \$139  = \$signature__data$220 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$141  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$141  = \$signature__data$204 ;
+      4'h1:
+          \$141  = \$signature__data$205 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$142  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$142  = \$signature__data$206 ;
+      4'h1:
+          \$142  = \$signature__data$207 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \v$218  = 32'd0;
+    casez (r1_sp)
+      2'h0:
+          \v$218  = \$137 ;
+      2'h1:
+          \v$218  = \$140 ;
+      2'h2:
+          \v$218  = \$143 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$146  = 32'd0;
+    casez (\$145 )
+      4'h0:
+          \$146  = \$signature__data ;
+      4'h1:
+          \$146  = \$signature__data$193 ;
+      4'h2:
+          \$146  = \$signature__data$194 ;
+      4'h3:
+          \$146  = \$signature__data$195 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$147  = 32'd0;
+    casez (sb)
+      4'h0:
+          \$147  = \$signature__data$210 ;
+      4'h1:
+          \$147  = \$signature__data$211 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$148  = 32'd0;
+    casez (sb)
+      4'h0:
+          \$148  = \$signature__data$208 ;
+      4'h1:
+          \$148  = \$signature__data$209 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$150  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$150  = \$signature__data$196 ;
+      4'h1:
+          \$150  = \$signature__data$197 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$151  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$151  = \$signature__data$198 ;
+      4'h1:
+          \$151  = \$signature__data$199 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$153  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$153  = \$signature__data$196 ;
+      4'h1:
+          \$153  = \$signature__data$197 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$154  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$154  = \$signature__data$198 ;
+      4'h1:
+          \$154  = \$signature__data$199 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$156  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$156  = \$signature__data$210 ;
+      4'h1:
+          \$156  = \$signature__data$211 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$157  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$157  = \$signature__data$208 ;
+      4'h1:
+          \$157  = \$signature__data$209 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$159  = 32'd0;
+    casez (r1_sp)
+      2'h0:
+          \$159  = \$152 ;
+      2'h1:
+          \$159  = \$155 ;
+      2'h2:
+          \$159  = \$158 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$160  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$160  = \$signature__data$204 ;
+      4'h1:
+          \$160  = \$signature__data$205 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$161  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$161  = \$signature__data$206 ;
+      4'h1:
+          \$161  = \$signature__data$207 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$163  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$163  = \$signature__data$208 ;
+      4'h1:
+          \$163  = \$signature__data$209 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$164  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$164  = \$signature__data$210 ;
+      4'h1:
+          \$164  = \$signature__data$211 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$166  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$166  = \$signature__data$208 ;
+      4'h1:
+          \$166  = \$signature__data$209 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$167  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$167  = \$signature__data$210 ;
+      4'h1:
+          \$167  = \$signature__data$211 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \v$229  = 32'd0;
+    casez (r1_sp)
+      2'h0:
+          \v$229  = \$162 ;
+      2'h1:
+          \v$229  = \$165 ;
+      2'h2:
+          \v$229  = \$168 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$171  = 32'd0;
+    casez (\$170 )
+      4'h0:
+          \$171  = \$signature__data ;
+      4'h1:
+          \$171  = \$signature__data$193 ;
+      4'h2:
+          \$171  = \$signature__data$194 ;
+      4'h3:
+          \$171  = \$signature__data$195 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$172  = 32'd0;
+    casez (sb)
+      4'h0:
+          \$172  = \$signature__data$221 ;
+      4'h1:
+          \$172  = \$signature__data$222 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$173  = 32'd0;
+    casez (sb)
+      4'h0:
+          \$173  = \$signature__data$219 ;
+      4'h1:
+          \$173  = \$signature__data$220 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$175  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$175  = \$signature__data$208 ;
+      4'h1:
+          \$175  = \$signature__data$209 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$176  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$176  = \$signature__data$210 ;
+      4'h1:
+          \$176  = \$signature__data$211 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$178  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$178  = \$signature__data$204 ;
+      4'h1:
+          \$178  = \$signature__data$205 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$179  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$179  = \$signature__data$206 ;
+      4'h1:
+          \$179  = \$signature__data$207 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$181  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$181  = \$signature__data$221 ;
+      4'h1:
+          \$181  = \$signature__data$222 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$182  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$182  = \$signature__data$219 ;
+      4'h1:
+          \$182  = \$signature__data$220 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$184  = 32'd0;
+    casez (r1_sp)
+      2'h0:
+          \$184  = \$177 ;
+      2'h1:
+          \$184  = \$180 ;
+      2'h2:
+          \$184  = \$183 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$185  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$185  = \$signature__data$219 ;
+      4'h1:
+          \$185  = \$signature__data$220 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$186  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$186  = \$signature__data$221 ;
+      4'h1:
+          \$186  = \$signature__data$222 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$188  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$188  = \$signature__data$219 ;
+      4'h1:
+          \$188  = \$signature__data$220 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$189  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$189  = \$signature__data$221 ;
+      4'h1:
+          \$189  = \$signature__data$222 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$191  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$191  = \$signature__data$219 ;
+      4'h1:
+          \$191  = \$signature__data$220 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$192  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$192  = \$signature__data$221 ;
+      4'h1:
+          \$192  = \$signature__data$222 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \v$236  = 32'd0;
+    casez (r1_sp)
+      2'h0:
+          \v$236  = \$187 ;
+      2'h1:
+          \v$236  = \$190 ;
+      2'h2:
+          \v$236  = \$193 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$197  = 32'd0;
+    casez (wb4_sp)
+      2'h0:
+          \$197  = \x$113 ;
+      2'h1:
+          \$197  = \x$113 ;
+      2'h2:
+          \$197  = y;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$198  = 32'd0;
+    casez (wb4_sp)
+      2'h0:
+          \$198  = x;
+      2'h1:
+          \$198  = x;
+      2'h2:
+          \$198  = x;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$205  = 32'd0;
+    casez (wb4_sp)
+      2'h0:
+          \$205  = \y$246 ;
+      2'h1:
+          \$205  = \x$114 ;
+      2'h2:
+          \$205  = \y$247 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$206  = 32'd0;
+    casez (wb4_sp)
+      2'h0:
+          \$206  = y;
+      2'h1:
+          \$206  = \x$112 ;
+      2'h2:
+          \$206  = \x$112 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$213  = 32'd0;
+    casez (wb4_sp)
+      2'h0:
+          \$213  = \x$114 ;
+      2'h1:
+          \$213  = \y$246 ;
+      2'h2:
+          \$213  = \y$246 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$214  = 32'd0;
+    casez (wb4_sp)
+      2'h0:
+          \$214  = \x$112 ;
+      2'h1:
+          \$214  = y;
+      2'h2:
+          \$214  = \x$113 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$221  = 32'd0;
+    casez (wb4_sp)
+      2'h0:
+          \$221  = \y$254 ;
+      2'h1:
+          \$221  = \y$254 ;
+      2'h2:
+          \$221  = \y$254 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$222  = 32'd0;
+    casez (wb4_sp)
+      2'h0:
+          \$222  = \y$247 ;
+      2'h1:
+          \$222  = \y$247 ;
+      2'h2:
+          \$222  = \x$114 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$229  = 32'd0;
+    casez (wb4_sp)
+      2'h0:
+          \$229  = x;
+      2'h1:
+          \$229  = x;
+      2'h2:
+          \$229  = x;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$230  = 32'd0;
+    casez (wb4_sp)
+      2'h0:
+          \$230  = \x$113 ;
+      2'h1:
+          \$230  = \x$113 ;
+      2'h2:
+          \$230  = y;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$237  = 32'd0;
+    casez (wb4_sp)
+      2'h0:
+          \$237  = y;
+      2'h1:
+          \$237  = \x$112 ;
+      2'h2:
+          \$237  = \x$112 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$238  = 32'd0;
+    casez (wb4_sp)
+      2'h0:
+          \$238  = \y$246 ;
+      2'h1:
+          \$238  = \x$114 ;
+      2'h2:
+          \$238  = \y$247 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$245  = 32'd0;
+    casez (wb4_sp)
+      2'h0:
+          \$245  = \x$112 ;
+      2'h1:
+          \$245  = y;
+      2'h2:
+          \$245  = \x$113 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$246  = 32'd0;
+    casez (wb4_sp)
+      2'h0:
+          \$246  = \x$114 ;
+      2'h1:
+          \$246  = \y$246 ;
+      2'h2:
+          \$246  = \y$246 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$253  = 32'd0;
+    casez (wb4_sp)
+      2'h0:
+          \$253  = \y$247 ;
+      2'h1:
+          \$253  = \y$247 ;
+      2'h2:
+          \$253  = \x$114 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$254  = 32'd0;
+    casez (wb4_sp)
+      2'h0:
+          \$254  = \y$254 ;
+      2'h1:
+          \$254  = \y$254 ;
+      2'h2:
+          \$254  = \y$254 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$261  = 32'd0;
+    casez (wb4_sp)
+      2'h0:
+          \$261  = \x$113 ;
+      2'h1:
+          \$261  = \x$113 ;
+      2'h2:
+          \$261  = y;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$262  = 32'd0;
+    casez (wb4_sp)
+      2'h0:
+          \$262  = x;
+      2'h1:
+          \$262  = x;
+      2'h2:
+          \$262  = x;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$269  = 32'd0;
+    casez (wb4_sp)
+      2'h0:
+          \$269  = \y$246 ;
+      2'h1:
+          \$269  = \x$114 ;
+      2'h2:
+          \$269  = \y$247 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$270  = 32'd0;
+    casez (wb4_sp)
+      2'h0:
+          \$270  = y;
+      2'h1:
+          \$270  = \x$112 ;
+      2'h2:
+          \$270  = \x$112 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$277  = 32'd0;
+    casez (wb4_sp)
+      2'h0:
+          \$277  = \x$114 ;
+      2'h1:
+          \$277  = \y$246 ;
+      2'h2:
+          \$277  = \y$246 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$278  = 32'd0;
+    casez (wb4_sp)
+      2'h0:
+          \$278  = \x$112 ;
+      2'h1:
+          \$278  = y;
+      2'h2:
+          \$278  = \x$113 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$285  = 32'd0;
+    casez (wb4_sp)
+      2'h0:
+          \$285  = \y$254 ;
+      2'h1:
+          \$285  = \y$254 ;
+      2'h2:
+          \$285  = \y$254 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$286  = 32'd0;
+    casez (wb4_sp)
+      2'h0:
+          \$286  = \y$247 ;
+      2'h1:
+          \$286  = \y$247 ;
+      2'h2:
+          \$286  = \x$114 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$293  = 32'd0;
+    casez (wb4_sp)
+      2'h0:
+          \$293  = x;
+      2'h1:
+          \$293  = x;
+      2'h2:
+          \$293  = x;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$294  = 32'd0;
+    casez (wb4_sp)
+      2'h0:
+          \$294  = \x$113 ;
+      2'h1:
+          \$294  = \x$113 ;
+      2'h2:
+          \$294  = y;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$301  = 32'd0;
+    casez (wb4_sp)
+      2'h0:
+          \$301  = y;
+      2'h1:
+          \$301  = \x$112 ;
+      2'h2:
+          \$301  = \x$112 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$302  = 32'd0;
+    casez (wb4_sp)
+      2'h0:
+          \$302  = \y$246 ;
+      2'h1:
+          \$302  = \x$114 ;
+      2'h2:
+          \$302  = \y$247 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$309  = 32'd0;
+    casez (wb4_sp)
+      2'h0:
+          \$309  = \x$112 ;
+      2'h1:
+          \$309  = y;
+      2'h2:
+          \$309  = \x$113 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$310  = 32'd0;
+    casez (wb4_sp)
+      2'h0:
+          \$310  = \x$114 ;
+      2'h1:
+          \$310  = \y$246 ;
+      2'h2:
+          \$310  = \y$246 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$317  = 32'd0;
+    casez (wb4_sp)
+      2'h0:
+          \$317  = \y$247 ;
+      2'h1:
+          \$317  = \y$247 ;
+      2'h2:
+          \$317  = \x$114 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$318  = 32'd0;
+    casez (wb4_sp)
+      2'h0:
+          \$318  = \y$254 ;
+      2'h1:
+          \$318  = \y$254 ;
+      2'h2:
+          \$318  = \y$254 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$351  = \$6 ;
+    if (rst) begin
+      \$351  = 1'h0;
     end
-    if (\$308 ) begin
-      \$350  = 2'h0;
-    end else if (\$309 ) begin
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$352  = dcnt;
+    if (data_fire) begin
+      \$352  = \$9 [1:0];
+    end
+    if (\$25 ) begin
+      \$352  = 2'h0;
+    end else if (\$26 ) begin
     end else if (start) begin
       (* full_case = 32'd1 *)
-      if (\$312 ) begin
+      if (\$29 ) begin
       end else if (slot_bad) begin
-      end else if (\$315 ) begin
+      end else if (\$32 ) begin
       end else begin
-        \$350  = 2'h0;
+        \$352  = 2'h0;
       end
     end
     if (rst) begin
-      \$350  = 2'h0;
+      \$352  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$351  = \$signature__data$239 ;
+    \$353  = dbuf0;
     if (data_fire) begin
-      if (\$293 ) begin
-        \$351  = i__payload;
-      end
-    end
-    if (rst) begin
-      \$351  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$352  = \$signature__data$242 ;
-    if (data_fire) begin
-      if (\$294 ) begin
-        \$352  = i__payload;
-      end
-    end
-    if (rst) begin
-      \$352  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$353  = \$signature__data$245 ;
-    if (data_fire) begin
-      if (\$295 ) begin
+      if (\$10 ) begin
         \$353  = i__payload;
       end
     end
@@ -8508,142 +8445,146 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$354  = r0_valid;
-    if (adv) begin
-      \$354  = issue;
-    end
-    if (\$308 ) begin
-      \$354  = 1'h0;
+    \$354  = dbuf1;
+    if (data_fire) begin
+      if (\$11 ) begin
+        \$354  = i__payload;
+      end
     end
     if (rst) begin
-      \$354  = 1'h0;
+      \$354  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$355  = r0_mode;
-    if (adv) begin
-      \$355  = p_mode;
+    \$355  = dbuf2;
+    if (data_fire) begin
+      if (\$12 ) begin
+        \$355  = i__payload;
+      end
     end
     if (rst) begin
-      \$355  = 2'h0;
+      \$355  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$356  = r0_sp;
+    \$356  = r0_valid;
     if (adv) begin
-      \$356  = sp;
+      \$356  = issue;
+    end
+    if (\$25 ) begin
+      \$356  = 1'h0;
     end
     if (rst) begin
-      \$356  = 2'h0;
+      \$356  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$357  = r0_swap;
+    \$357  = r0_mode;
     if (adv) begin
-      \$357  = swap;
+      \$357  = p_mode;
     end
     if (rst) begin
-      \$357  = 1'h0;
+      \$357  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$358  = r0_row_u;
+    \$358  = r0_sp;
     if (adv) begin
-      \$358  = row_u;
+      \$358  = sp;
     end
     if (rst) begin
-      \$358  = 7'h00;
+      \$358  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$359  = r0_row_v;
+    \$359  = r0_swap;
     if (adv) begin
-      \$359  = row_v;
+      \$359  = swap;
     end
     if (rst) begin
-      \$359  = 7'h00;
+      \$359  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$360  = \$signature__addr$87 ;
+    \$360  = r0_row_u;
     if (adv) begin
-      \$360  = tw_row;
+      \$360  = row_u;
     end
     if (rst) begin
-      \$360  = 9'h000;
+      \$360  = 7'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$361  = r0_tw_base;
+    \$361  = r0_row_v;
     if (adv) begin
-      \$361  = tw_base;
+      \$361  = row_v;
     end
     if (rst) begin
-      \$361  = 2'h0;
+      \$361  = 7'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$362  = r0_operand;
+    \$362  = r0_tw_row;
     if (adv) begin
-      \$362  = p_operand;
+      \$362  = tw_row;
     end
     if (rst) begin
-      \$362  = 3'h0;
+      \$362  = 9'h000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$363  = r0_load;
+    \$363  = r0_tw_base;
     if (adv) begin
-      \$363  = p_from_stream;
+      \$363  = tw_base;
     end
     if (rst) begin
-      \$363  = 1'h0;
+      \$363  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$364  = r0_out;
+    \$364  = r0_operand;
     if (adv) begin
-      \$364  = p_to_stream;
+      \$364  = p_operand;
     end
     if (rst) begin
-      \$364  = 1'h0;
+      \$364  = 3'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$365  = r0_ldata0;
+    \$365  = r0_load;
     if (adv) begin
-      \$365  = \$signature__data$239 ;
+      \$365  = p_from_stream;
     end
     if (rst) begin
-      \$365  = 32'd0;
+      \$365  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$366  = r0_ldata1;
+    \$366  = r0_out;
     if (adv) begin
-      \$366  = \$signature__data$242 ;
+      \$366  = p_to_stream;
     end
     if (rst) begin
-      \$366  = 32'd0;
+      \$366  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$367  = r0_ldata2;
+    \$367  = r0_ldata0;
     if (adv) begin
-      \$367  = \$signature__data$245 ;
+      \$367  = dbuf0;
     end
     if (rst) begin
       \$367  = 32'd0;
@@ -8651,9 +8592,9 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$368  = r0_ldata3;
+    \$368  = r0_ldata1;
     if (adv) begin
-      \$368  = i__payload;
+      \$368  = dbuf1;
     end
     if (rst) begin
       \$368  = 32'd0;
@@ -8661,147 +8602,217 @@ module cerite_ntt_n1024_w32_b4_solinas(op, slot_a, slot_b, cancel, i__payload, i
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$369  = r1_valid;
+    \$369  = r0_ldata2;
     if (adv) begin
-      \$369  = r0_valid;
-    end
-    if (\$308 ) begin
-      \$369  = 1'h0;
+      \$369  = dbuf2;
     end
     if (rst) begin
-      \$369  = 1'h0;
+      \$369  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$370  = mode;
+    \$370  = r0_ldata3;
     if (adv) begin
-      \$370  = r0_mode;
+      \$370  = i__payload;
     end
     if (rst) begin
-      \$370  = 2'h0;
+      \$370  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$371  = r1_sp;
+    \$371  = r1_valid;
     if (adv) begin
-      \$371  = r0_sp;
+      \$371  = r0_valid;
+    end
+    if (\$25 ) begin
+      \$371  = 1'h0;
     end
     if (rst) begin
-      \$371  = 2'h0;
+      \$371  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$372  = r1_swap;
+    \$372  = r1_mode;
     if (adv) begin
-      \$372  = r0_swap;
+      \$372  = r0_mode;
     end
     if (rst) begin
-      \$372  = 1'h0;
+      \$372  = 2'h0;
     end
   end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$373  = r1_sp;
+    if (adv) begin
+      \$373  = r0_sp;
+    end
+    if (rst) begin
+      \$373  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$374  = r1_swap;
+    if (adv) begin
+      \$374  = r0_swap;
+    end
+    if (rst) begin
+      \$374  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$375  = r1_row_u;
+    if (adv) begin
+      \$375  = r0_row_u;
+    end
+    if (rst) begin
+      \$375  = 7'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$376  = r1_row_v;
+    if (adv) begin
+      \$376  = r0_row_v;
+    end
+    if (rst) begin
+      \$376  = 7'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$377  = r1_tw_row;
+    if (adv) begin
+      \$377  = r0_tw_row;
+    end
+    if (rst) begin
+      \$377  = 9'h000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$378  = r1_tw_base;
+    if (adv) begin
+      \$378  = r0_tw_base;
+    end
+    if (rst) begin
+      \$378  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$379  = r1_operand;
+    if (adv) begin
+      \$379  = r0_operand;
+    end
+    if (rst) begin
+      \$379  = 3'h0;
+    end
+  end
+  assign obuf_valid = o__valid;
+  assign \busy$115  = busy;
+  assign \cycles$116  = cycles;
+  assign \butterflies$117  = butterflies;
+  assign \done$119  = done;
+  assign \error$120  = error;
+  assign \cause$121  = cause;
+  assign \ctx_valid$124  = ctx_valid;
   assign s = p_s;
-  assign \c$47  = c;
+  assign \c$149  = c;
   assign \$signature__en  = adv;
-  assign \$signature__en$58  = adv;
-  assign \$signature__en$60  = adv;
-  assign \$signature__en$62  = adv;
-  assign \$signature__en$64  = adv;
-  assign \$signature__en$66  = adv;
-  assign \$signature__en$68  = adv;
-  assign \$signature__en$70  = adv;
-  assign \$signature__en$72  = adv;
-  assign \$signature__en$74  = adv;
-  assign \$signature__en$76  = adv;
-  assign \$signature__en$78  = adv;
-  assign \$signature__en$80  = adv;
-  assign \$signature__en$82  = adv;
-  assign \$signature__en$84  = adv;
-  assign \$signature__en$86  = adv;
-  assign r0_tw_row = \$signature__addr$87 ;
-  assign \$signature__en$89  = adv;
-  assign \$signature__addr$90  = \$signature__addr$87 ;
-  assign \$signature__en$91  = adv;
-  assign \$signature__addr$92  = \$signature__addr$87 ;
-  assign \$signature__en$93  = adv;
-  assign \$signature__addr$94  = \$signature__addr$87 ;
-  assign \$signature__en$95  = adv;
+  assign \$signature__en$154  = adv;
+  assign \$signature__en$156  = adv;
+  assign \$signature__en$158  = adv;
+  assign \$signature__en$160  = adv;
+  assign \$signature__en$162  = adv;
+  assign \$signature__en$164  = adv;
+  assign \$signature__en$166  = adv;
+  assign \$signature__en$168  = adv;
+  assign \$signature__en$170  = adv;
+  assign \$signature__en$172  = adv;
+  assign \$signature__en$174  = adv;
+  assign \$signature__en$176  = adv;
+  assign \$signature__en$178  = adv;
+  assign \$signature__en$180  = adv;
+  assign \$signature__en$182  = adv;
+  assign \$signature__addr$183  = r0_tw_row;
+  assign \$signature__en$184  = adv;
+  assign \$signature__addr$185  = r0_tw_row;
+  assign \$signature__en$186  = adv;
+  assign \$signature__addr$187  = r0_tw_row;
+  assign \$signature__en$188  = adv;
+  assign \$signature__addr$189  = r0_tw_row;
+  assign \$signature__en$190  = adv;
   assign en = adv;
-  assign r1_mode = mode;
+  assign mode = r1_mode;
   assign w = operand0;
   assign q = 32'd4293918721;
-  assign \en$129  = adv;
-  assign \mode$130  = mode;
-  assign \w$138  = operand1;
-  assign \q$139  = 32'd4293918721;
-  assign \en$141  = adv;
-  assign \mode$142  = mode;
-  assign \w$146  = operand2;
-  assign \q$147  = 32'd4293918721;
-  assign \en$149  = adv;
-  assign \mode$150  = mode;
-  assign \w$154  = operand3;
-  assign \q$155  = 32'd4293918721;
-  assign obuf_valid = o__valid;
-  assign \busy$223  = busy;
-  assign \done$224  = done;
-  assign \error$225  = error;
-  assign \cause$226  = cause;
-  assign \ctx_valid$227  = ctx_valid;
-  assign \cycles$228  = cycles;
-  assign \butterflies$229  = butterflies;
-  assign tw_row_w = \$signature__addr$237 ;
-  assign dbuf0 = \$signature__data$239 ;
-  assign \$signature__addr$241  = \$signature__addr$237 ;
-  assign dbuf1 = \$signature__data$242 ;
-  assign \$signature__addr$244  = \$signature__addr$237 ;
-  assign dbuf2 = \$signature__data$245 ;
-  assign \$signature__addr$247  = \$signature__addr$237 ;
-  assign \$signature__data$248  = i__payload;
-  assign \$signature__en$252  = tw_write;
-  assign \$signature__en$253  = tw_write;
-  assign \$signature__en$254  = tw_write;
-  assign \$signature__en$255  = tw_write;
+  assign \en$215  = adv;
+  assign \mode$216  = r1_mode;
+  assign \w$223  = operand1;
+  assign \q$224  = 32'd4293918721;
+  assign \en$226  = adv;
+  assign \mode$227  = r1_mode;
+  assign \w$230  = operand2;
+  assign \q$231  = 32'd4293918721;
+  assign \en$233  = adv;
+  assign \mode$234  = r1_mode;
+  assign \w$237  = operand3;
+  assign \q$238  = 32'd4293918721;
+  assign \$signature__addr$292  = tw_row_w;
+  assign \$signature__data$293  = dbuf0;
+  assign \$signature__addr$294  = tw_row_w;
+  assign \$signature__data$295  = dbuf1;
+  assign \$signature__addr$296  = tw_row_w;
+  assign \$signature__data$297  = dbuf2;
+  assign \$signature__addr$298  = tw_row_w;
+  assign \$signature__data$299  = i__payload;
+  assign \$signature__en$301  = tw_write;
+  assign \$signature__en$302  = tw_write;
+  assign \$signature__en$303  = tw_write;
+  assign \$signature__en$304  = tw_write;
   assign info = 32'd92476426;
   assign o__payload = obuf[31:0];
   assign \i__payload[0]  = i__payload;
   assign \o__payload[0]  = obuf[31:0];
-  assign in_range = \$10 ;
-  assign \$21  = r0_swap;
-  assign \$22  = r0_swap;
-  assign \$23  = r0_swap;
-  assign \$24  = r0_swap;
-  assign \$29  = r0_swap;
-  assign \$30  = r0_swap;
-  assign \$31  = r0_swap;
-  assign \$32  = r0_swap;
-  assign \$167  = wb4_swap;
-  assign \$173  = wb4_swap;
-  assign \$175  = wb4_swap;
-  assign \$181  = wb4_swap;
-  assign \$183  = wb4_swap;
-  assign \$189  = wb4_swap;
-  assign \$191  = wb4_swap;
-  assign \$197  = wb4_swap;
-  assign \$231  = wb4_swap;
-  assign \$237  = wb4_swap;
-  assign \$239  = wb4_swap;
-  assign \$245  = wb4_swap;
-  assign \$247  = wb4_swap;
-  assign \$253  = wb4_swap;
-  assign \$255  = wb4_swap;
-  assign \$261  = wb4_swap;
-  assign \$297  = { 32'h00000000, obuf[127:32] };
-  assign \$323  = 2'h3;
-  assign \$324  = 1'h1;
-  assign \$327  = 1'h0;
-  assign \$328  = 2'h3;
+  assign \$14  = { 32'h00000000, obuf[127:32] };
+  assign in_range = \$71 ;
+  assign \$40  = 2'h3;
+  assign \$41  = 1'h1;
+  assign \$44  = 1'h0;
+  assign \$45  = 2'h3;
+  assign \$82  = r0_swap;
+  assign \$83  = r0_swap;
+  assign \$84  = r0_swap;
+  assign \$85  = r0_swap;
+  assign \$90  = r0_swap;
+  assign \$91  = r0_swap;
+  assign \$92  = r0_swap;
+  assign \$93  = r0_swap;
+  assign \$228  = wb4_swap;
+  assign \$234  = wb4_swap;
+  assign \$236  = wb4_swap;
+  assign \$242  = wb4_swap;
+  assign \$244  = wb4_swap;
+  assign \$250  = wb4_swap;
+  assign \$252  = wb4_swap;
+  assign \$258  = wb4_swap;
+  assign \$292  = wb4_swap;
+  assign \$298  = wb4_swap;
+  assign \$300  = wb4_swap;
+  assign \$306  = wb4_swap;
+  assign \$308  = wb4_swap;
+  assign \$314  = wb4_swap;
+  assign \$316  = wb4_swap;
+  assign \$322  = wb4_swap;
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_ntt_n1024_w32_b4_solinas.agu (inverse, s, c, row_u, row_v, swap, sp, tw_row, tw_base, butterfly);
+module \cerite_ntt_n1024_w32_b4_solinas.agu (inverse, c, s, row_u, row_v, swap, sp, tw_row, tw_base, butterfly);
   reg \$auto$verilog_backend.cc:2355:dump_module$2  = 0;
   wire [10:0] \$1 ;
   wire [9:0] \$10 ;
@@ -8932,7 +8943,7 @@ module \cerite_ntt_n1024_w32_b4_solinas.agu (inverse, s, c, row_u, row_v, swap, 
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_ntt_n1024_w32_b4_solinas.lane0 (rst, u, v, en, w, mode, x, y, clk);
+module \cerite_ntt_n1024_w32_b4_solinas.lane0 (rst, u, v, en, mode, w, x, y, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$3  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -9218,19 +9229,13 @@ module \cerite_ntt_n1024_w32_b4_solinas.lane0.mul (rst, en, a, b, s3_result, clk
   reg \$auto$verilog_backend.cc:2355:dump_module$4  = 0;
   wire [63:0] \$1 ;
   wire [53:0] \$10 ;
-  wire [51:0] \$11 ;
-  wire [52:0] \$12 ;
-  wire [53:0] \$13 ;
-  wire [39:0] \$14 ;
-  wire [40:0] \$15 ;
-  wire [51:0] \$16 ;
-  wire [52:0] \$17 ;
-  wire [53:0] \$18 ;
-  wire [41:0] \$19 ;
+  wire [39:0] \$11 ;
+  wire [40:0] \$12 ;
+  wire [41:0] \$13 ;
+  reg [63:0] \$14 ;
+  reg [52:0] \$15 ;
+  reg [31:0] \$16 ;
   wire [62:0] \$2 ;
-  reg [63:0] \$20 ;
-  reg [52:0] \$21 ;
-  reg [31:0] \$22 ;
   wire [63:0] \$3 ;
   wire [64:0] \$4 ;
   wire \$5 ;
@@ -9252,70 +9257,66 @@ module \cerite_ntt_n1024_w32_b4_solinas.lane0.mul (rst, en, a, b, s3_result, clk
   wire rst;
   reg [63:0] s0_x = 64'h0000000000000000;
   reg [52:0] s1_fold1 = 53'h00000000000000;
+  wire [40:0] s2_c0_fold2;
   wire [32:0] s2_fold3;
   output [31:0] s3_result;
   reg [31:0] s3_result = 32'd0;
   assign \$1  = a * b;
   assign \$3  = s0_x[31:0] + \$2 ;
   assign \$4  = \$3  - s0_x[63:32];
-  assign \$5  = \$19 [32:0] >= 32'd4293918721;
-  assign \$6  = \$19 [32:0] - 32'd4293918721;
-  assign \$7  = \$5  ? \$6  : { 1'h0, \$19 [32:0] };
+  assign \$5  = \$13 [32:0] >= 32'd4293918721;
+  assign \$6  = \$13 [32:0] - 32'd4293918721;
+  assign \$7  = \$5  ? \$6  : { 1'h0, \$13 [32:0] };
   assign \$9  = s1_fold1[31:0] + \$8 ;
   assign \$10  = \$9  - s1_fold1[52:32];
-  assign \$12  = s1_fold1[31:0] + \$11 ;
-  assign \$13  = \$12  - s1_fold1[52:32];
-  assign \$15  = \$10 [31:0] + \$14 ;
-  assign \$17  = s1_fold1[31:0] + \$16 ;
-  assign \$18  = \$17  - s1_fold1[52:32];
-  assign \$19  = \$15  - \$18 [40:32];
+  assign \$12  = \$10 [31:0] + \$11 ;
+  assign \$13  = \$12  - \$10 [40:32];
   always @(posedge clk)
-    s0_x <= \$20 ;
+    s0_x <= \$14 ;
   always @(posedge clk)
-    s1_fold1 <= \$21 ;
+    s1_fold1 <= \$15 ;
   always @(posedge clk)
-    s3_result <= \$22 ;
+    s3_result <= \$16 ;
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$4 ) begin end
-    \$20  = s0_x;
+    \$14  = s0_x;
     if (en) begin
-      \$20  = \$1 ;
+      \$14  = \$1 ;
     end
     if (rst) begin
-      \$20  = 64'h0000000000000000;
+      \$14  = 64'h0000000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$4 ) begin end
-    \$21  = s1_fold1;
+    \$15  = s1_fold1;
     if (en) begin
-      \$21  = \$4 [52:0];
+      \$15  = \$4 [52:0];
     end
     if (rst) begin
-      \$21  = 53'h00000000000000;
+      \$15  = 53'h00000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$4 ) begin end
-    \$22  = s3_result;
+    \$16  = s3_result;
     if (en) begin
-      \$22  = \$7 [31:0];
+      \$16  = \$7 [31:0];
     end
     if (rst) begin
-      \$22  = 32'd0;
+      \$16  = 32'd0;
     end
   end
-  assign s2_fold3 = \$19 [32:0];
+  assign s2_fold3 = \$13 [32:0];
+  assign s2_c0_fold2 = \$10 [40:0];
   assign r = s3_result;
   assign \$2  = { 11'h000, s0_x[63:32], 20'h00000 };
   assign \$8  = { 11'h000, s1_fold1[52:32], 20'h00000 };
-  assign \$11  = { 11'h000, s1_fold1[52:32], 20'h00000 };
-  assign \$14  = { 11'h000, \$13 [40:32], 20'h00000 };
-  assign \$16  = { 11'h000, s1_fold1[52:32], 20'h00000 };
+  assign \$11  = { 11'h000, \$10 [40:32], 20'h00000 };
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_ntt_n1024_w32_b4_solinas.lane1 (rst, u, v, en, w, mode, x, y, clk);
+module \cerite_ntt_n1024_w32_b4_solinas.lane1 (rst, u, v, en, mode, w, x, y, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$5  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -9601,19 +9602,13 @@ module \cerite_ntt_n1024_w32_b4_solinas.lane1.mul (rst, en, a, b, s3_result, clk
   reg \$auto$verilog_backend.cc:2355:dump_module$6  = 0;
   wire [63:0] \$1 ;
   wire [53:0] \$10 ;
-  wire [51:0] \$11 ;
-  wire [52:0] \$12 ;
-  wire [53:0] \$13 ;
-  wire [39:0] \$14 ;
-  wire [40:0] \$15 ;
-  wire [51:0] \$16 ;
-  wire [52:0] \$17 ;
-  wire [53:0] \$18 ;
-  wire [41:0] \$19 ;
+  wire [39:0] \$11 ;
+  wire [40:0] \$12 ;
+  wire [41:0] \$13 ;
+  reg [63:0] \$14 ;
+  reg [52:0] \$15 ;
+  reg [31:0] \$16 ;
   wire [62:0] \$2 ;
-  reg [63:0] \$20 ;
-  reg [52:0] \$21 ;
-  reg [31:0] \$22 ;
   wire [63:0] \$3 ;
   wire [64:0] \$4 ;
   wire \$5 ;
@@ -9635,70 +9630,66 @@ module \cerite_ntt_n1024_w32_b4_solinas.lane1.mul (rst, en, a, b, s3_result, clk
   wire rst;
   reg [63:0] s0_x = 64'h0000000000000000;
   reg [52:0] s1_fold1 = 53'h00000000000000;
+  wire [40:0] s2_c0_fold2;
   wire [32:0] s2_fold3;
   output [31:0] s3_result;
   reg [31:0] s3_result = 32'd0;
   assign \$1  = a * b;
   assign \$3  = s0_x[31:0] + \$2 ;
   assign \$4  = \$3  - s0_x[63:32];
-  assign \$5  = \$19 [32:0] >= 32'd4293918721;
-  assign \$6  = \$19 [32:0] - 32'd4293918721;
-  assign \$7  = \$5  ? \$6  : { 1'h0, \$19 [32:0] };
+  assign \$5  = \$13 [32:0] >= 32'd4293918721;
+  assign \$6  = \$13 [32:0] - 32'd4293918721;
+  assign \$7  = \$5  ? \$6  : { 1'h0, \$13 [32:0] };
   assign \$9  = s1_fold1[31:0] + \$8 ;
   assign \$10  = \$9  - s1_fold1[52:32];
-  assign \$12  = s1_fold1[31:0] + \$11 ;
-  assign \$13  = \$12  - s1_fold1[52:32];
-  assign \$15  = \$10 [31:0] + \$14 ;
-  assign \$17  = s1_fold1[31:0] + \$16 ;
-  assign \$18  = \$17  - s1_fold1[52:32];
-  assign \$19  = \$15  - \$18 [40:32];
+  assign \$12  = \$10 [31:0] + \$11 ;
+  assign \$13  = \$12  - \$10 [40:32];
   always @(posedge clk)
-    s0_x <= \$20 ;
+    s0_x <= \$14 ;
   always @(posedge clk)
-    s1_fold1 <= \$21 ;
+    s1_fold1 <= \$15 ;
   always @(posedge clk)
-    s3_result <= \$22 ;
+    s3_result <= \$16 ;
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$20  = s0_x;
+    \$14  = s0_x;
     if (en) begin
-      \$20  = \$1 ;
+      \$14  = \$1 ;
     end
     if (rst) begin
-      \$20  = 64'h0000000000000000;
+      \$14  = 64'h0000000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$21  = s1_fold1;
+    \$15  = s1_fold1;
     if (en) begin
-      \$21  = \$4 [52:0];
+      \$15  = \$4 [52:0];
     end
     if (rst) begin
-      \$21  = 53'h00000000000000;
+      \$15  = 53'h00000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$22  = s3_result;
+    \$16  = s3_result;
     if (en) begin
-      \$22  = \$7 [31:0];
+      \$16  = \$7 [31:0];
     end
     if (rst) begin
-      \$22  = 32'd0;
+      \$16  = 32'd0;
     end
   end
-  assign s2_fold3 = \$19 [32:0];
+  assign s2_fold3 = \$13 [32:0];
+  assign s2_c0_fold2 = \$10 [40:0];
   assign r = s3_result;
   assign \$2  = { 11'h000, s0_x[63:32], 20'h00000 };
   assign \$8  = { 11'h000, s1_fold1[52:32], 20'h00000 };
-  assign \$11  = { 11'h000, s1_fold1[52:32], 20'h00000 };
-  assign \$14  = { 11'h000, \$13 [40:32], 20'h00000 };
-  assign \$16  = { 11'h000, s1_fold1[52:32], 20'h00000 };
+  assign \$11  = { 11'h000, \$10 [40:32], 20'h00000 };
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_ntt_n1024_w32_b4_solinas.lane2 (rst, u, v, en, w, mode, x, y, clk);
+module \cerite_ntt_n1024_w32_b4_solinas.lane2 (rst, u, v, en, mode, w, x, y, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$7  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -9984,19 +9975,13 @@ module \cerite_ntt_n1024_w32_b4_solinas.lane2.mul (rst, en, a, b, s3_result, clk
   reg \$auto$verilog_backend.cc:2355:dump_module$8  = 0;
   wire [63:0] \$1 ;
   wire [53:0] \$10 ;
-  wire [51:0] \$11 ;
-  wire [52:0] \$12 ;
-  wire [53:0] \$13 ;
-  wire [39:0] \$14 ;
-  wire [40:0] \$15 ;
-  wire [51:0] \$16 ;
-  wire [52:0] \$17 ;
-  wire [53:0] \$18 ;
-  wire [41:0] \$19 ;
+  wire [39:0] \$11 ;
+  wire [40:0] \$12 ;
+  wire [41:0] \$13 ;
+  reg [63:0] \$14 ;
+  reg [52:0] \$15 ;
+  reg [31:0] \$16 ;
   wire [62:0] \$2 ;
-  reg [63:0] \$20 ;
-  reg [52:0] \$21 ;
-  reg [31:0] \$22 ;
   wire [63:0] \$3 ;
   wire [64:0] \$4 ;
   wire \$5 ;
@@ -10018,70 +10003,66 @@ module \cerite_ntt_n1024_w32_b4_solinas.lane2.mul (rst, en, a, b, s3_result, clk
   wire rst;
   reg [63:0] s0_x = 64'h0000000000000000;
   reg [52:0] s1_fold1 = 53'h00000000000000;
+  wire [40:0] s2_c0_fold2;
   wire [32:0] s2_fold3;
   output [31:0] s3_result;
   reg [31:0] s3_result = 32'd0;
   assign \$1  = a * b;
   assign \$3  = s0_x[31:0] + \$2 ;
   assign \$4  = \$3  - s0_x[63:32];
-  assign \$5  = \$19 [32:0] >= 32'd4293918721;
-  assign \$6  = \$19 [32:0] - 32'd4293918721;
-  assign \$7  = \$5  ? \$6  : { 1'h0, \$19 [32:0] };
+  assign \$5  = \$13 [32:0] >= 32'd4293918721;
+  assign \$6  = \$13 [32:0] - 32'd4293918721;
+  assign \$7  = \$5  ? \$6  : { 1'h0, \$13 [32:0] };
   assign \$9  = s1_fold1[31:0] + \$8 ;
   assign \$10  = \$9  - s1_fold1[52:32];
-  assign \$12  = s1_fold1[31:0] + \$11 ;
-  assign \$13  = \$12  - s1_fold1[52:32];
-  assign \$15  = \$10 [31:0] + \$14 ;
-  assign \$17  = s1_fold1[31:0] + \$16 ;
-  assign \$18  = \$17  - s1_fold1[52:32];
-  assign \$19  = \$15  - \$18 [40:32];
+  assign \$12  = \$10 [31:0] + \$11 ;
+  assign \$13  = \$12  - \$10 [40:32];
   always @(posedge clk)
-    s0_x <= \$20 ;
+    s0_x <= \$14 ;
   always @(posedge clk)
-    s1_fold1 <= \$21 ;
+    s1_fold1 <= \$15 ;
   always @(posedge clk)
-    s3_result <= \$22 ;
+    s3_result <= \$16 ;
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$8 ) begin end
-    \$20  = s0_x;
+    \$14  = s0_x;
     if (en) begin
-      \$20  = \$1 ;
+      \$14  = \$1 ;
     end
     if (rst) begin
-      \$20  = 64'h0000000000000000;
+      \$14  = 64'h0000000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$8 ) begin end
-    \$21  = s1_fold1;
+    \$15  = s1_fold1;
     if (en) begin
-      \$21  = \$4 [52:0];
+      \$15  = \$4 [52:0];
     end
     if (rst) begin
-      \$21  = 53'h00000000000000;
+      \$15  = 53'h00000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$8 ) begin end
-    \$22  = s3_result;
+    \$16  = s3_result;
     if (en) begin
-      \$22  = \$7 [31:0];
+      \$16  = \$7 [31:0];
     end
     if (rst) begin
-      \$22  = 32'd0;
+      \$16  = 32'd0;
     end
   end
-  assign s2_fold3 = \$19 [32:0];
+  assign s2_fold3 = \$13 [32:0];
+  assign s2_c0_fold2 = \$10 [40:0];
   assign r = s3_result;
   assign \$2  = { 11'h000, s0_x[63:32], 20'h00000 };
   assign \$8  = { 11'h000, s1_fold1[52:32], 20'h00000 };
-  assign \$11  = { 11'h000, s1_fold1[52:32], 20'h00000 };
-  assign \$14  = { 11'h000, \$13 [40:32], 20'h00000 };
-  assign \$16  = { 11'h000, s1_fold1[52:32], 20'h00000 };
+  assign \$11  = { 11'h000, \$10 [40:32], 20'h00000 };
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_ntt_n1024_w32_b4_solinas.lane3 (rst, u, v, en, w, mode, x, y, clk);
+module \cerite_ntt_n1024_w32_b4_solinas.lane3 (rst, u, v, en, mode, w, x, y, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$9  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -10367,19 +10348,13 @@ module \cerite_ntt_n1024_w32_b4_solinas.lane3.mul (rst, en, a, b, s3_result, clk
   reg \$auto$verilog_backend.cc:2355:dump_module$10  = 0;
   wire [63:0] \$1 ;
   wire [53:0] \$10 ;
-  wire [51:0] \$11 ;
-  wire [52:0] \$12 ;
-  wire [53:0] \$13 ;
-  wire [39:0] \$14 ;
-  wire [40:0] \$15 ;
-  wire [51:0] \$16 ;
-  wire [52:0] \$17 ;
-  wire [53:0] \$18 ;
-  wire [41:0] \$19 ;
+  wire [39:0] \$11 ;
+  wire [40:0] \$12 ;
+  wire [41:0] \$13 ;
+  reg [63:0] \$14 ;
+  reg [52:0] \$15 ;
+  reg [31:0] \$16 ;
   wire [62:0] \$2 ;
-  reg [63:0] \$20 ;
-  reg [52:0] \$21 ;
-  reg [31:0] \$22 ;
   wire [63:0] \$3 ;
   wire [64:0] \$4 ;
   wire \$5 ;
@@ -10401,64 +10376,60 @@ module \cerite_ntt_n1024_w32_b4_solinas.lane3.mul (rst, en, a, b, s3_result, clk
   wire rst;
   reg [63:0] s0_x = 64'h0000000000000000;
   reg [52:0] s1_fold1 = 53'h00000000000000;
+  wire [40:0] s2_c0_fold2;
   wire [32:0] s2_fold3;
   output [31:0] s3_result;
   reg [31:0] s3_result = 32'd0;
   assign \$1  = a * b;
   assign \$3  = s0_x[31:0] + \$2 ;
   assign \$4  = \$3  - s0_x[63:32];
-  assign \$5  = \$19 [32:0] >= 32'd4293918721;
-  assign \$6  = \$19 [32:0] - 32'd4293918721;
-  assign \$7  = \$5  ? \$6  : { 1'h0, \$19 [32:0] };
+  assign \$5  = \$13 [32:0] >= 32'd4293918721;
+  assign \$6  = \$13 [32:0] - 32'd4293918721;
+  assign \$7  = \$5  ? \$6  : { 1'h0, \$13 [32:0] };
   assign \$9  = s1_fold1[31:0] + \$8 ;
   assign \$10  = \$9  - s1_fold1[52:32];
-  assign \$12  = s1_fold1[31:0] + \$11 ;
-  assign \$13  = \$12  - s1_fold1[52:32];
-  assign \$15  = \$10 [31:0] + \$14 ;
-  assign \$17  = s1_fold1[31:0] + \$16 ;
-  assign \$18  = \$17  - s1_fold1[52:32];
-  assign \$19  = \$15  - \$18 [40:32];
+  assign \$12  = \$10 [31:0] + \$11 ;
+  assign \$13  = \$12  - \$10 [40:32];
   always @(posedge clk)
-    s0_x <= \$20 ;
+    s0_x <= \$14 ;
   always @(posedge clk)
-    s1_fold1 <= \$21 ;
+    s1_fold1 <= \$15 ;
   always @(posedge clk)
-    s3_result <= \$22 ;
+    s3_result <= \$16 ;
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$10 ) begin end
-    \$20  = s0_x;
+    \$14  = s0_x;
     if (en) begin
-      \$20  = \$1 ;
+      \$14  = \$1 ;
     end
     if (rst) begin
-      \$20  = 64'h0000000000000000;
+      \$14  = 64'h0000000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$10 ) begin end
-    \$21  = s1_fold1;
+    \$15  = s1_fold1;
     if (en) begin
-      \$21  = \$4 [52:0];
+      \$15  = \$4 [52:0];
     end
     if (rst) begin
-      \$21  = 53'h00000000000000;
+      \$15  = 53'h00000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$10 ) begin end
-    \$22  = s3_result;
+    \$16  = s3_result;
     if (en) begin
-      \$22  = \$7 [31:0];
+      \$16  = \$7 [31:0];
     end
     if (rst) begin
-      \$22  = 32'd0;
+      \$16  = 32'd0;
     end
   end
-  assign s2_fold3 = \$19 [32:0];
+  assign s2_fold3 = \$13 [32:0];
+  assign s2_c0_fold2 = \$10 [40:0];
   assign r = s3_result;
   assign \$2  = { 11'h000, s0_x[63:32], 20'h00000 };
   assign \$8  = { 11'h000, s1_fold1[52:32], 20'h00000 };
-  assign \$11  = { 11'h000, s1_fold1[52:32], 20'h00000 };
-  assign \$14  = { 11'h000, \$13 [40:32], 20'h00000 };
-  assign \$16  = { 11'h000, s1_fold1[52:32], 20'h00000 };
+  assign \$11  = { 11'h000, \$10 [40:32], 20'h00000 };
 endmodule

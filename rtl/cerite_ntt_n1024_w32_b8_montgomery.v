@@ -9,23 +9,23 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
   reg \$auto$verilog_backend.cc:2355:dump_module$1  = 0;
   wire \$1 ;
   wire \$10 ;
-  wire [31:0] \$100 ;
-  reg [31:0] \$101 ;
-  reg [31:0] \$102 ;
-  wire [31:0] \$103 ;
-  reg [31:0] \$104 ;
-  reg [31:0] \$105 ;
-  wire [31:0] \$106 ;
-  reg [31:0] \$107 ;
-  reg [31:0] \$108 ;
-  wire [31:0] \$109 ;
+  wire \$100 ;
+  wire \$101 ;
+  wire \$102 ;
+  wire \$103 ;
+  wire \$104 ;
+  wire \$105 ;
+  wire \$106 ;
+  wire \$107 ;
+  wire \$108 ;
+  wire \$109 ;
   wire \$11 ;
-  wire [3:0] \$110 ;
-  wire [4:0] \$111 ;
-  reg [31:0] \$112 ;
-  reg [31:0] \$113 ;
-  reg [31:0] \$114 ;
-  wire [31:0] \$115 ;
+  wire \$110 ;
+  wire \$111 ;
+  wire \$112 ;
+  wire [3:0] \$113 ;
+  wire [4:0] \$114 ;
+  reg [31:0] \$115 ;
   reg [31:0] \$116 ;
   reg [31:0] \$117 ;
   wire [31:0] \$118 ;
@@ -42,8 +42,8 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
   reg [31:0] \$128 ;
   reg [31:0] \$129 ;
   wire \$13 ;
-  reg [31:0] \$130 ;
-  wire [31:0] \$131 ;
+  wire [31:0] \$130 ;
+  reg [31:0] \$131 ;
   reg [31:0] \$132 ;
   reg [31:0] \$133 ;
   wire [31:0] \$134 ;
@@ -54,12 +54,12 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
   reg [31:0] \$139 ;
   wire \$14 ;
   wire [31:0] \$140 ;
-  wire [3:0] \$141 ;
-  wire [4:0] \$142 ;
-  reg [31:0] \$143 ;
-  reg [31:0] \$144 ;
-  reg [31:0] \$145 ;
-  wire [31:0] \$146 ;
+  reg [31:0] \$141 ;
+  reg [31:0] \$142 ;
+  wire [31:0] \$143 ;
+  wire [3:0] \$144 ;
+  wire [4:0] \$145 ;
+  reg [31:0] \$146 ;
   reg [31:0] \$147 ;
   reg [31:0] \$148 ;
   wire [31:0] \$149 ;
@@ -76,8 +76,8 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
   reg [31:0] \$159 ;
   wire \$16 ;
   reg [31:0] \$160 ;
-  reg [31:0] \$161 ;
-  wire [31:0] \$162 ;
+  wire [31:0] \$161 ;
+  reg [31:0] \$162 ;
   reg [31:0] \$163 ;
   reg [31:0] \$164 ;
   wire [31:0] \$165 ;
@@ -85,18 +85,18 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
   reg [31:0] \$167 ;
   wire [31:0] \$168 ;
   reg [31:0] \$169 ;
-  wire \$17 ;
+  wire [255:0] \$17 ;
   reg [31:0] \$170 ;
   wire [31:0] \$171 ;
-  wire [3:0] \$172 ;
-  wire [4:0] \$173 ;
-  reg [31:0] \$174 ;
-  reg [31:0] \$175 ;
-  reg [31:0] \$176 ;
-  wire [31:0] \$177 ;
+  reg [31:0] \$172 ;
+  reg [31:0] \$173 ;
+  wire [31:0] \$174 ;
+  wire [3:0] \$175 ;
+  wire [4:0] \$176 ;
+  reg [31:0] \$177 ;
   reg [31:0] \$178 ;
   reg [31:0] \$179 ;
-  wire \$18 ;
+  wire [3:0] \$18 ;
   wire [31:0] \$180 ;
   reg [31:0] \$181 ;
   reg [31:0] \$182 ;
@@ -110,8 +110,8 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
   wire \$19 ;
   reg [31:0] \$190 ;
   reg [31:0] \$191 ;
-  reg [31:0] \$192 ;
-  wire [31:0] \$193 ;
+  wire [31:0] \$192 ;
+  reg [31:0] \$193 ;
   reg [31:0] \$194 ;
   reg [31:0] \$195 ;
   wire [31:0] \$196 ;
@@ -123,12 +123,12 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
   reg [31:0] \$200 ;
   reg [31:0] \$201 ;
   wire [31:0] \$202 ;
-  wire [3:0] \$203 ;
-  wire [4:0] \$204 ;
-  reg [31:0] \$205 ;
-  reg [31:0] \$206 ;
-  reg [31:0] \$207 ;
-  wire [31:0] \$208 ;
+  reg [31:0] \$203 ;
+  reg [31:0] \$204 ;
+  wire [31:0] \$205 ;
+  wire [3:0] \$206 ;
+  wire [4:0] \$207 ;
+  reg [31:0] \$208 ;
   reg [31:0] \$209 ;
   wire \$21 ;
   reg [31:0] \$210 ;
@@ -145,8 +145,8 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
   wire [31:0] \$220 ;
   reg [31:0] \$221 ;
   reg [31:0] \$222 ;
-  reg [31:0] \$223 ;
-  wire [31:0] \$224 ;
+  wire [31:0] \$223 ;
+  reg [31:0] \$224 ;
   reg [31:0] \$225 ;
   reg [31:0] \$226 ;
   wire [31:0] \$227 ;
@@ -157,13 +157,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
   reg [31:0] \$231 ;
   reg [31:0] \$232 ;
   wire [31:0] \$233 ;
-  wire [3:0] \$234 ;
-  wire [4:0] \$235 ;
-  reg [31:0] \$236 ;
-  reg [31:0] \$237 ;
-  reg [31:0] \$238 ;
-  wire [31:0] \$239 ;
-  wire \$24 ;
+  reg [31:0] \$234 ;
+  reg [31:0] \$235 ;
+  wire [31:0] \$236 ;
+  wire [3:0] \$237 ;
+  wire [4:0] \$238 ;
+  reg [31:0] \$239 ;
+  wire [32:0] \$24 ;
   reg [31:0] \$240 ;
   reg [31:0] \$241 ;
   wire [31:0] \$242 ;
@@ -179,8 +179,8 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
   wire [31:0] \$251 ;
   reg [31:0] \$252 ;
   reg [31:0] \$253 ;
-  reg [31:0] \$254 ;
-  wire [31:0] \$255 ;
+  wire [31:0] \$254 ;
+  reg [31:0] \$255 ;
   reg [31:0] \$256 ;
   reg [31:0] \$257 ;
   wire [31:0] \$258 ;
@@ -191,13 +191,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
   reg [31:0] \$262 ;
   reg [31:0] \$263 ;
   wire [31:0] \$264 ;
-  wire [3:0] \$265 ;
-  wire [4:0] \$266 ;
-  reg [31:0] \$267 ;
-  reg [31:0] \$268 ;
-  reg [31:0] \$269 ;
-  wire \$27 ;
-  wire [31:0] \$270 ;
+  reg [31:0] \$265 ;
+  reg [31:0] \$266 ;
+  wire [31:0] \$267 ;
+  wire [3:0] \$268 ;
+  wire [4:0] \$269 ;
+  wire [48:0] \$27 ;
+  reg [31:0] \$270 ;
   reg [31:0] \$271 ;
   reg [31:0] \$272 ;
   wire [31:0] \$273 ;
@@ -213,8 +213,8 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
   wire [31:0] \$282 ;
   reg [31:0] \$283 ;
   reg [31:0] \$284 ;
-  reg [31:0] \$285 ;
-  wire [31:0] \$286 ;
+  wire [31:0] \$285 ;
+  reg [31:0] \$286 ;
   reg [31:0] \$287 ;
   reg [31:0] \$288 ;
   wire [31:0] \$289 ;
@@ -225,119 +225,119 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
   reg [31:0] \$293 ;
   reg [31:0] \$294 ;
   wire [31:0] \$295 ;
-  wire \$296 ;
-  wire \$297 ;
-  wire \$298 ;
-  reg [31:0] \$299 ;
+  reg [31:0] \$296 ;
+  reg [31:0] \$297 ;
+  wire [31:0] \$298 ;
+  wire [3:0] \$299 ;
   wire \$3 ;
   wire \$30 ;
-  reg [31:0] \$300 ;
-  wire \$301 ;
-  wire \$302 ;
-  wire \$303 ;
-  wire \$304 ;
-  wire \$305 ;
-  wire \$306 ;
-  reg [31:0] \$307 ;
+  wire [4:0] \$300 ;
+  reg [31:0] \$301 ;
+  reg [31:0] \$302 ;
+  reg [31:0] \$303 ;
+  wire [31:0] \$304 ;
+  reg [31:0] \$305 ;
+  reg [31:0] \$306 ;
+  wire [31:0] \$307 ;
   reg [31:0] \$308 ;
-  wire \$309 ;
+  reg [31:0] \$309 ;
   wire \$31 ;
-  wire \$310 ;
-  wire \$311 ;
-  wire \$312 ;
-  wire \$313 ;
-  wire \$314 ;
+  wire [31:0] \$310 ;
+  reg [31:0] \$311 ;
+  reg [31:0] \$312 ;
+  wire [31:0] \$313 ;
+  reg [31:0] \$314 ;
   reg [31:0] \$315 ;
-  reg [31:0] \$316 ;
-  wire \$317 ;
-  wire \$318 ;
-  wire \$319 ;
+  wire [31:0] \$316 ;
+  reg [31:0] \$317 ;
+  reg [31:0] \$318 ;
+  reg [31:0] \$319 ;
   wire \$32 ;
-  wire \$320 ;
-  wire \$321 ;
-  wire \$322 ;
-  reg [31:0] \$323 ;
+  wire [31:0] \$320 ;
+  reg [31:0] \$321 ;
+  reg [31:0] \$322 ;
+  wire [31:0] \$323 ;
   reg [31:0] \$324 ;
-  wire \$325 ;
-  wire \$326 ;
-  wire \$327 ;
-  wire \$328 ;
-  wire \$329 ;
+  reg [31:0] \$325 ;
+  wire [31:0] \$326 ;
+  reg [31:0] \$327 ;
+  reg [31:0] \$328 ;
+  wire [31:0] \$329 ;
   wire \$33 ;
-  wire \$330 ;
-  reg [31:0] \$331 ;
+  wire [3:0] \$330 ;
+  wire [4:0] \$331 ;
   reg [31:0] \$332 ;
-  wire \$333 ;
-  wire \$334 ;
-  wire \$335 ;
-  wire \$336 ;
-  wire \$337 ;
-  wire \$338 ;
+  reg [31:0] \$333 ;
+  reg [31:0] \$334 ;
+  wire [31:0] \$335 ;
+  reg [31:0] \$336 ;
+  reg [31:0] \$337 ;
+  wire [31:0] \$338 ;
   reg [31:0] \$339 ;
   wire \$34 ;
   reg [31:0] \$340 ;
-  wire \$341 ;
-  wire \$342 ;
-  wire \$343 ;
-  wire \$344 ;
-  wire \$345 ;
-  wire \$346 ;
-  reg [31:0] \$347 ;
+  wire [31:0] \$341 ;
+  reg [31:0] \$342 ;
+  reg [31:0] \$343 ;
+  wire [31:0] \$344 ;
+  reg [31:0] \$345 ;
+  reg [31:0] \$346 ;
+  wire [31:0] \$347 ;
   reg [31:0] \$348 ;
-  wire \$349 ;
+  reg [31:0] \$349 ;
   wire \$35 ;
-  wire \$350 ;
-  wire \$351 ;
-  wire \$352 ;
-  wire \$353 ;
-  wire \$354 ;
+  reg [31:0] \$350 ;
+  wire [31:0] \$351 ;
+  reg [31:0] \$352 ;
+  reg [31:0] \$353 ;
+  wire [31:0] \$354 ;
   reg [31:0] \$355 ;
   reg [31:0] \$356 ;
-  wire \$357 ;
-  wire \$358 ;
-  wire \$359 ;
+  wire [31:0] \$357 ;
+  reg [31:0] \$358 ;
+  reg [31:0] \$359 ;
   wire \$36 ;
-  wire \$360 ;
+  wire [31:0] \$360 ;
   wire \$361 ;
   wire \$362 ;
-  reg [31:0] \$363 ;
+  wire \$363 ;
   reg [31:0] \$364 ;
-  wire \$365 ;
+  reg [31:0] \$365 ;
   wire \$366 ;
   wire \$367 ;
   wire \$368 ;
   wire \$369 ;
   wire \$37 ;
   wire \$370 ;
-  reg [31:0] \$371 ;
+  wire \$371 ;
   reg [31:0] \$372 ;
-  wire \$373 ;
+  reg [31:0] \$373 ;
   wire \$374 ;
   wire \$375 ;
   wire \$376 ;
   wire \$377 ;
   wire \$378 ;
-  reg [31:0] \$379 ;
+  wire \$379 ;
   wire \$38 ;
   reg [31:0] \$380 ;
-  wire \$381 ;
+  reg [31:0] \$381 ;
   wire \$382 ;
   wire \$383 ;
   wire \$384 ;
   wire \$385 ;
   wire \$386 ;
-  reg [31:0] \$387 ;
+  wire \$387 ;
   reg [31:0] \$388 ;
-  wire \$389 ;
+  reg [31:0] \$389 ;
   wire \$39 ;
   wire \$390 ;
   wire \$391 ;
   wire \$392 ;
   wire \$393 ;
   wire \$394 ;
-  reg [31:0] \$395 ;
+  wire \$395 ;
   reg [31:0] \$396 ;
-  wire \$397 ;
+  reg [31:0] \$397 ;
   wire \$398 ;
   wire \$399 ;
   wire \$4 ;
@@ -345,258 +345,258 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
   wire \$400 ;
   wire \$401 ;
   wire \$402 ;
-  reg [31:0] \$403 ;
+  wire \$403 ;
   reg [31:0] \$404 ;
-  wire \$405 ;
+  reg [31:0] \$405 ;
   wire \$406 ;
   wire \$407 ;
   wire \$408 ;
   wire \$409 ;
   wire \$41 ;
   wire \$410 ;
-  reg [31:0] \$411 ;
+  wire \$411 ;
   reg [31:0] \$412 ;
-  wire \$413 ;
+  reg [31:0] \$413 ;
   wire \$414 ;
   wire \$415 ;
   wire \$416 ;
   wire \$417 ;
   wire \$418 ;
-  reg [31:0] \$419 ;
+  wire \$419 ;
   wire \$42 ;
   reg [31:0] \$420 ;
-  wire \$421 ;
+  reg [31:0] \$421 ;
   wire \$422 ;
   wire \$423 ;
   wire \$424 ;
   wire \$425 ;
   wire \$426 ;
-  reg [31:0] \$427 ;
+  wire \$427 ;
   reg [31:0] \$428 ;
-  wire \$429 ;
-  wire \$43 ;
+  reg [31:0] \$429 ;
+  wire [1:0] \$43 ;
   wire \$430 ;
   wire \$431 ;
   wire \$432 ;
   wire \$433 ;
   wire \$434 ;
-  reg [31:0] \$435 ;
+  wire \$435 ;
   reg [31:0] \$436 ;
-  wire \$437 ;
+  reg [31:0] \$437 ;
   wire \$438 ;
   wire \$439 ;
   wire \$44 ;
   wire \$440 ;
   wire \$441 ;
   wire \$442 ;
-  reg [31:0] \$443 ;
+  wire \$443 ;
   reg [31:0] \$444 ;
-  wire \$445 ;
+  reg [31:0] \$445 ;
   wire \$446 ;
   wire \$447 ;
   wire \$448 ;
   wire \$449 ;
   wire \$45 ;
   wire \$450 ;
-  reg [31:0] \$451 ;
+  wire \$451 ;
   reg [31:0] \$452 ;
-  wire \$453 ;
+  reg [31:0] \$453 ;
   wire \$454 ;
   wire \$455 ;
   wire \$456 ;
   wire \$457 ;
   wire \$458 ;
-  reg [31:0] \$459 ;
-  wire \$46 ;
+  wire \$459 ;
+  wire [5:0] \$46 ;
   reg [31:0] \$460 ;
-  wire \$461 ;
+  reg [31:0] \$461 ;
   wire \$462 ;
   wire \$463 ;
   wire \$464 ;
   wire \$465 ;
   wire \$466 ;
-  reg [31:0] \$467 ;
+  wire \$467 ;
   reg [31:0] \$468 ;
-  wire \$469 ;
+  reg [31:0] \$469 ;
   wire \$47 ;
   wire \$470 ;
   wire \$471 ;
   wire \$472 ;
   wire \$473 ;
   wire \$474 ;
-  reg [31:0] \$475 ;
+  wire \$475 ;
   reg [31:0] \$476 ;
-  wire \$477 ;
+  reg [31:0] \$477 ;
   wire \$478 ;
   wire \$479 ;
-  wire [3:0] \$48 ;
+  wire [1:0] \$48 ;
   wire \$480 ;
   wire \$481 ;
   wire \$482 ;
-  reg [31:0] \$483 ;
+  wire \$483 ;
   reg [31:0] \$484 ;
-  wire \$485 ;
+  reg [31:0] \$485 ;
   wire \$486 ;
   wire \$487 ;
   wire \$488 ;
   wire \$489 ;
-  wire [4:0] \$49 ;
+  wire [7:0] \$49 ;
   wire \$490 ;
-  reg [31:0] \$491 ;
+  wire \$491 ;
   reg [31:0] \$492 ;
-  wire \$493 ;
+  reg [31:0] \$493 ;
   wire \$494 ;
   wire \$495 ;
   wire \$496 ;
   wire \$497 ;
   wire \$498 ;
-  reg [31:0] \$499 ;
+  wire \$499 ;
   wire \$5 ;
-  reg [31:0] \$50 ;
+  wire \$50 ;
   reg [31:0] \$500 ;
-  wire \$501 ;
+  reg [31:0] \$501 ;
   wire \$502 ;
   wire \$503 ;
   wire \$504 ;
   wire \$505 ;
   wire \$506 ;
-  reg [31:0] \$507 ;
+  wire \$507 ;
   reg [31:0] \$508 ;
-  wire \$509 ;
-  reg [31:0] \$51 ;
+  reg [31:0] \$509 ;
+  wire \$51 ;
   wire \$510 ;
   wire \$511 ;
   wire \$512 ;
   wire \$513 ;
   wire \$514 ;
-  reg [31:0] \$515 ;
+  wire \$515 ;
   reg [31:0] \$516 ;
-  wire \$517 ;
+  reg [31:0] \$517 ;
   wire \$518 ;
   wire \$519 ;
-  reg [31:0] \$52 ;
+  wire [4:0] \$52 ;
   wire \$520 ;
   wire \$521 ;
   wire \$522 ;
-  reg [31:0] \$523 ;
+  wire \$523 ;
   reg [31:0] \$524 ;
-  wire \$525 ;
+  reg [31:0] \$525 ;
   wire \$526 ;
   wire \$527 ;
   wire \$528 ;
   wire \$529 ;
-  wire [31:0] \$53 ;
+  wire \$53 ;
   wire \$530 ;
-  reg [31:0] \$531 ;
+  wire \$531 ;
   reg [31:0] \$532 ;
-  wire \$533 ;
+  reg [31:0] \$533 ;
   wire \$534 ;
   wire \$535 ;
   wire \$536 ;
   wire \$537 ;
   wire \$538 ;
-  reg [31:0] \$539 ;
-  reg [31:0] \$54 ;
+  wire \$539 ;
+  wire \$54 ;
   reg [31:0] \$540 ;
-  wire \$541 ;
+  reg [31:0] \$541 ;
   wire \$542 ;
   wire \$543 ;
   wire \$544 ;
   wire \$545 ;
   wire \$546 ;
-  reg [31:0] \$547 ;
+  wire \$547 ;
   reg [31:0] \$548 ;
-  wire \$549 ;
-  reg [31:0] \$55 ;
+  reg [31:0] \$549 ;
+  wire \$55 ;
   wire \$550 ;
   wire \$551 ;
   wire \$552 ;
   wire \$553 ;
   wire \$554 ;
   wire \$555 ;
-  wire \$556 ;
-  wire \$557 ;
+  reg [31:0] \$556 ;
+  reg [31:0] \$557 ;
   wire \$558 ;
   wire \$559 ;
-  wire [31:0] \$56 ;
+  wire \$56 ;
   wire \$560 ;
   wire \$561 ;
   wire \$562 ;
   wire \$563 ;
-  wire \$564 ;
-  wire \$565 ;
+  reg [31:0] \$564 ;
+  reg [31:0] \$565 ;
   wire \$566 ;
   wire \$567 ;
   wire \$568 ;
   wire \$569 ;
-  reg [31:0] \$57 ;
+  wire \$57 ;
   wire \$570 ;
   wire \$571 ;
-  wire \$572 ;
-  wire \$573 ;
+  reg [31:0] \$572 ;
+  reg [31:0] \$573 ;
   wire \$574 ;
   wire \$575 ;
   wire \$576 ;
   wire \$577 ;
   wire \$578 ;
   wire \$579 ;
-  reg [31:0] \$58 ;
-  wire \$580 ;
-  wire \$581 ;
-  wire [3:0] \$582 ;
-  wire [3:0] \$583 ;
+  wire \$58 ;
+  reg [31:0] \$580 ;
+  reg [31:0] \$581 ;
+  wire \$582 ;
+  wire \$583 ;
   wire \$584 ;
   wire \$585 ;
   wire \$586 ;
   wire \$587 ;
-  wire \$588 ;
-  wire \$589 ;
-  wire [31:0] \$59 ;
+  reg [31:0] \$588 ;
+  reg [31:0] \$589 ;
+  wire \$59 ;
   wire \$590 ;
   wire \$591 ;
-  wire [255:0] \$592 ;
-  wire [3:0] \$593 ;
+  wire \$592 ;
+  wire \$593 ;
   wire \$594 ;
   wire \$595 ;
-  wire \$596 ;
-  wire \$597 ;
+  reg [31:0] \$596 ;
+  reg [31:0] \$597 ;
   wire \$598 ;
-  wire [32:0] \$599 ;
+  wire \$599 ;
   wire \$6 ;
-  reg [31:0] \$60 ;
+  wire \$60 ;
   wire \$600 ;
   wire \$601 ;
-  wire [48:0] \$602 ;
+  wire \$602 ;
   wire \$603 ;
-  wire \$604 ;
-  wire \$605 ;
+  reg [31:0] \$604 ;
+  reg [31:0] \$605 ;
   wire \$606 ;
   wire \$607 ;
   wire \$608 ;
   wire \$609 ;
-  reg [31:0] \$61 ;
+  wire \$61 ;
   wire \$610 ;
   wire \$611 ;
-  wire \$612 ;
-  wire \$613 ;
+  reg [31:0] \$612 ;
+  reg [31:0] \$613 ;
   wire \$614 ;
   wire \$615 ;
   wire \$616 ;
   wire \$617 ;
-  wire [1:0] \$618 ;
+  wire \$618 ;
   wire \$619 ;
-  wire [31:0] \$62 ;
+  wire \$62 ;
   wire \$620 ;
-  wire [5:0] \$621 ;
+  wire \$621 ;
   wire \$622 ;
-  wire [1:0] \$623 ;
-  wire [7:0] \$624 ;
+  wire \$623 ;
+  wire \$624 ;
   wire \$625 ;
   wire \$626 ;
-  wire [4:0] \$627 ;
+  wire \$627 ;
   wire \$628 ;
   wire \$629 ;
-  reg [31:0] \$63 ;
+  wire \$63 ;
   wire \$630 ;
   wire \$631 ;
   wire \$632 ;
@@ -607,476 +607,480 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
   wire \$637 ;
   wire \$638 ;
   wire \$639 ;
-  reg [31:0] \$64 ;
+  wire \$64 ;
   wire \$640 ;
-  wire [8:0] \$641 ;
+  wire \$641 ;
   wire \$642 ;
   wire \$643 ;
   wire \$644 ;
-  reg [2:0] \$645 ;
-  reg [31:0] \$646 ;
-  reg [31:0] \$647 ;
+  wire \$645 ;
+  reg \$646 ;
+  reg [2:0] \$647 ;
   reg [31:0] \$648 ;
   reg [31:0] \$649 ;
-  wire [31:0] \$65 ;
+  wire \$65 ;
   reg [31:0] \$650 ;
   reg [31:0] \$651 ;
   reg [31:0] \$652 ;
-  reg \$653 ;
-  reg [1:0] \$654 ;
-  reg [1:0] \$655 ;
-  reg \$656 ;
-  reg [5:0] \$657 ;
-  reg [5:0] \$658 ;
-  reg [7:0] \$659 ;
-  reg [31:0] \$66 ;
-  reg [2:0] \$660 ;
-  reg [2:0] \$661 ;
-  reg \$662 ;
-  reg \$663 ;
-  reg [31:0] \$664 ;
-  reg [31:0] \$665 ;
+  reg [31:0] \$653 ;
+  reg [31:0] \$654 ;
+  reg \$655 ;
+  reg [1:0] \$656 ;
+  reg [1:0] \$657 ;
+  reg \$658 ;
+  reg [5:0] \$659 ;
+  wire [8:0] \$66 ;
+  reg [5:0] \$660 ;
+  reg [7:0] \$661 ;
+  reg [2:0] \$662 ;
+  reg [2:0] \$663 ;
+  reg \$664 ;
+  reg \$665 ;
   reg [31:0] \$666 ;
   reg [31:0] \$667 ;
   reg [31:0] \$668 ;
   reg [31:0] \$669 ;
-  reg [31:0] \$67 ;
+  wire \$67 ;
   reg [31:0] \$670 ;
   reg [31:0] \$671 ;
-  reg \$672 ;
-  reg [1:0] \$673 ;
-  reg [1:0] \$674 ;
-  reg \$675 ;
-  reg [5:0] \$676 ;
-  reg [5:0] \$677 ;
-  reg [7:0] \$678 ;
-  reg [2:0] \$679 ;
-  reg [31:0] \$68 ;
-  reg [2:0] \$680 ;
-  reg \$681 ;
-  reg \$682 ;
-  reg [31:0] \$683 ;
-  reg [31:0] \$684 ;
+  reg [31:0] \$672 ;
+  reg [31:0] \$673 ;
+  reg \$674 ;
+  reg [1:0] \$675 ;
+  reg [1:0] \$676 ;
+  reg \$677 ;
+  reg [5:0] \$678 ;
+  reg [5:0] \$679 ;
+  wire \$68 ;
+  reg [7:0] \$680 ;
+  reg [2:0] \$681 ;
+  reg [2:0] \$682 ;
+  reg \$683 ;
+  reg \$684 ;
   reg [31:0] \$685 ;
   reg [31:0] \$686 ;
   reg [31:0] \$687 ;
   reg [31:0] \$688 ;
   reg [31:0] \$689 ;
-  wire [31:0] \$69 ;
+  wire \$69 ;
   reg [31:0] \$690 ;
-  reg \$691 ;
-  reg [1:0] \$692 ;
-  reg [1:0] \$693 ;
-  reg \$694 ;
-  reg [5:0] \$695 ;
-  reg [5:0] \$696 ;
-  reg \$697 ;
-  reg \$698 ;
-  reg [1:0] \$699 ;
-  wire \$7 ;
-  reg [31:0] \$70 ;
-  reg [1:0] \$700 ;
-  reg \$701 ;
-  reg [5:0] \$702 ;
-  reg [5:0] \$703 ;
-  reg \$704 ;
-  reg \$705 ;
-  reg [1:0] \$706 ;
-  reg [1:0] \$707 ;
-  reg \$708 ;
-  reg [5:0] \$709 ;
-  reg [31:0] \$71 ;
-  reg [5:0] \$710 ;
-  reg \$711 ;
-  reg \$712 ;
-  reg [1:0] \$713 ;
-  reg [1:0] \$714 ;
-  reg \$715 ;
-  reg [5:0] \$716 ;
-  reg [5:0] \$717 ;
-  reg \$718 ;
-  reg \$719 ;
-  wire [31:0] \$72 ;
-  reg [1:0] \$720 ;
-  reg [1:0] \$721 ;
-  reg \$722 ;
-  reg [5:0] \$723 ;
-  reg [5:0] \$724 ;
-  reg \$725 ;
-  reg [255:0] \$726 ;
-  reg [2:0] \$727 ;
-  reg \$728 ;
-  reg [31:0] \$729 ;
-  reg [31:0] \$73 ;
-  reg [47:0] \$730 ;
-  reg [1:0] \$731 ;
-  reg \$732 ;
-  reg \$733 ;
-  reg [2:0] \$734 ;
-  reg [3:0] \$735 ;
-  reg [3:0] \$736 ;
-  reg [6:0] \$737 ;
-  reg \$738 ;
-  reg \$739 ;
-  reg [31:0] \$74 ;
-  reg [3:0] \$740 ;
-  reg [7:0] \$741 ;
-  reg [4:0] \$742 ;
-  reg [31:0] \$743 ;
-  reg [31:0] \$744 ;
+  reg [31:0] \$691 ;
+  reg [31:0] \$692 ;
+  reg \$693 ;
+  reg [1:0] \$694 ;
+  reg [1:0] \$695 ;
+  reg \$696 ;
+  reg [5:0] \$697 ;
+  reg [5:0] \$698 ;
+  reg \$699 ;
+  wire [3:0] \$7 ;
+  wire \$70 ;
+  reg \$700 ;
+  reg [1:0] \$701 ;
+  reg [1:0] \$702 ;
+  reg \$703 ;
+  reg [5:0] \$704 ;
+  reg [5:0] \$705 ;
+  reg \$706 ;
+  reg \$707 ;
+  reg [1:0] \$708 ;
+  reg [1:0] \$709 ;
+  wire \$71 ;
+  reg \$710 ;
+  reg [5:0] \$711 ;
+  reg [5:0] \$712 ;
+  reg \$713 ;
+  reg \$714 ;
+  reg [1:0] \$715 ;
+  reg [1:0] \$716 ;
+  reg \$717 ;
+  reg [5:0] \$718 ;
+  reg [5:0] \$719 ;
+  wire \$72 ;
+  reg \$720 ;
+  reg \$721 ;
+  reg [1:0] \$722 ;
+  reg [1:0] \$723 ;
+  reg \$724 ;
+  reg [5:0] \$725 ;
+  reg [5:0] \$726 ;
+  reg \$727 ;
+  reg [255:0] \$728 ;
+  reg [2:0] \$729 ;
+  wire \$73 ;
+  reg \$730 ;
+  reg [31:0] \$731 ;
+  reg [47:0] \$732 ;
+  reg [1:0] \$733 ;
+  reg \$734 ;
+  reg \$735 ;
+  reg [2:0] \$736 ;
+  reg [3:0] \$737 ;
+  reg [3:0] \$738 ;
+  reg [6:0] \$739 ;
+  wire \$74 ;
+  reg \$740 ;
+  reg \$741 ;
+  reg [3:0] \$742 ;
+  reg [7:0] \$743 ;
+  reg [4:0] \$744 ;
   reg [31:0] \$745 ;
-  reg [5:0] \$746 ;
+  reg [31:0] \$746 ;
   reg [31:0] \$747 ;
-  reg [31:0] \$748 ;
+  reg [5:0] \$748 ;
   reg [31:0] \$749 ;
-  wire [31:0] \$75 ;
+  wire \$75 ;
   reg [31:0] \$750 ;
-  reg [31:0] \$76 ;
-  reg [31:0] \$77 ;
-  wire [31:0] \$78 ;
-  wire [3:0] \$79 ;
-  wire \$8 ;
-  wire [4:0] \$80 ;
-  reg [31:0] \$81 ;
-  reg [31:0] \$82 ;
-  reg [31:0] \$83 ;
-  wire [31:0] \$84 ;
-  reg [31:0] \$85 ;
-  reg [31:0] \$86 ;
-  wire [31:0] \$87 ;
-  reg [31:0] \$88 ;
-  reg [31:0] \$89 ;
+  reg [31:0] \$751 ;
+  reg [31:0] \$752 ;
+  wire \$76 ;
+  wire \$77 ;
+  wire \$78 ;
+  wire \$79 ;
+  wire [3:0] \$8 ;
+  wire \$80 ;
+  wire \$81 ;
+  wire \$82 ;
+  wire \$83 ;
+  wire \$84 ;
+  wire \$85 ;
+  wire \$86 ;
+  wire \$87 ;
+  wire \$88 ;
+  wire \$89 ;
   wire \$9 ;
-  wire [31:0] \$90 ;
-  reg [31:0] \$91 ;
-  reg [31:0] \$92 ;
-  wire [31:0] \$93 ;
-  reg [31:0] \$94 ;
-  reg [31:0] \$95 ;
-  wire [31:0] \$96 ;
-  reg [31:0] \$97 ;
-  reg [31:0] \$98 ;
-  reg [31:0] \$99 ;
+  wire \$90 ;
+  wire \$91 ;
+  wire \$92 ;
+  wire \$93 ;
+  wire \$94 ;
+  wire \$95 ;
+  wire \$96 ;
+  wire \$97 ;
+  wire \$98 ;
+  wire \$99 ;
   wire [5:0] \$signature__addr ;
-  wire [5:0] \$signature__addr$101 ;
-  wire [5:0] \$signature__addr$103 ;
-  wire [5:0] \$signature__addr$105 ;
-  wire [5:0] \$signature__addr$107 ;
-  wire [5:0] \$signature__addr$109 ;
-  wire [5:0] \$signature__addr$111 ;
-  wire [5:0] \$signature__addr$113 ;
-  wire [5:0] \$signature__addr$115 ;
-  wire [5:0] \$signature__addr$117 ;
-  reg [7:0] \$signature__addr$119  = 8'h00;
+  wire [5:0] \$signature__addr$169 ;
+  wire [5:0] \$signature__addr$171 ;
+  wire [5:0] \$signature__addr$173 ;
+  wire [5:0] \$signature__addr$175 ;
+  wire [5:0] \$signature__addr$177 ;
+  wire [5:0] \$signature__addr$179 ;
+  wire [5:0] \$signature__addr$181 ;
+  wire [5:0] \$signature__addr$183 ;
+  wire [5:0] \$signature__addr$185 ;
+  wire [5:0] \$signature__addr$187 ;
+  wire [5:0] \$signature__addr$189 ;
+  wire [5:0] \$signature__addr$191 ;
+  wire [5:0] \$signature__addr$193 ;
+  wire [5:0] \$signature__addr$195 ;
+  wire [5:0] \$signature__addr$197 ;
+  wire [5:0] \$signature__addr$199 ;
+  wire [5:0] \$signature__addr$201 ;
+  wire [5:0] \$signature__addr$203 ;
+  wire [5:0] \$signature__addr$205 ;
+  wire [5:0] \$signature__addr$207 ;
+  wire [5:0] \$signature__addr$209 ;
+  wire [5:0] \$signature__addr$211 ;
+  wire [5:0] \$signature__addr$213 ;
+  wire [5:0] \$signature__addr$215 ;
+  wire [5:0] \$signature__addr$217 ;
+  wire [5:0] \$signature__addr$219 ;
+  wire [5:0] \$signature__addr$221 ;
+  wire [5:0] \$signature__addr$223 ;
+  wire [5:0] \$signature__addr$225 ;
+  wire [5:0] \$signature__addr$227 ;
+  wire [5:0] \$signature__addr$229 ;
   (* init = 8'h00 *)
-  wire [7:0] \$signature__addr$122 ;
+  wire [7:0] \$signature__addr$231 ;
   (* init = 8'h00 *)
-  wire [7:0] \$signature__addr$124 ;
+  wire [7:0] \$signature__addr$233 ;
   (* init = 8'h00 *)
-  wire [7:0] \$signature__addr$126 ;
+  wire [7:0] \$signature__addr$235 ;
   (* init = 8'h00 *)
-  wire [7:0] \$signature__addr$128 ;
+  wire [7:0] \$signature__addr$237 ;
   (* init = 8'h00 *)
-  wire [7:0] \$signature__addr$130 ;
+  wire [7:0] \$signature__addr$239 ;
   (* init = 8'h00 *)
-  wire [7:0] \$signature__addr$132 ;
+  wire [7:0] \$signature__addr$241 ;
   (* init = 8'h00 *)
-  wire [7:0] \$signature__addr$134 ;
-  wire [5:0] \$signature__addr$260 ;
-  wire [5:0] \$signature__addr$271 ;
-  wire [5:0] \$signature__addr$278 ;
-  wire [5:0] \$signature__addr$284 ;
-  wire [5:0] \$signature__addr$291 ;
-  wire [5:0] \$signature__addr$294 ;
-  wire [5:0] \$signature__addr$298 ;
-  wire [5:0] \$signature__addr$301 ;
-  wire [5:0] \$signature__addr$305 ;
-  wire [5:0] \$signature__addr$308 ;
-  wire [5:0] \$signature__addr$311 ;
-  wire [5:0] \$signature__addr$314 ;
-  wire [5:0] \$signature__addr$317 ;
-  wire [5:0] \$signature__addr$320 ;
-  wire [5:0] \$signature__addr$323 ;
-  wire [5:0] \$signature__addr$326 ;
-  wire [5:0] \$signature__addr$329 ;
-  wire [5:0] \$signature__addr$332 ;
-  wire [5:0] \$signature__addr$335 ;
-  wire [5:0] \$signature__addr$338 ;
-  wire [5:0] \$signature__addr$341 ;
-  wire [5:0] \$signature__addr$344 ;
-  wire [5:0] \$signature__addr$347 ;
-  wire [5:0] \$signature__addr$350 ;
-  wire [5:0] \$signature__addr$353 ;
+  wire [7:0] \$signature__addr$243 ;
+  (* init = 8'h00 *)
+  wire [7:0] \$signature__addr$245 ;
+  wire [5:0] \$signature__addr$352 ;
   wire [5:0] \$signature__addr$356 ;
-  wire [5:0] \$signature__addr$359 ;
-  wire [5:0] \$signature__addr$362 ;
+  wire [5:0] \$signature__addr$361 ;
   wire [5:0] \$signature__addr$365 ;
-  wire [5:0] \$signature__addr$368 ;
-  wire [5:0] \$signature__addr$371 ;
-  wire [5:0] \$signature__addr$374 ;
-  reg [7:0] \$signature__addr$394  = 8'h00;
+  wire [5:0] \$signature__addr$370 ;
+  wire [5:0] \$signature__addr$373 ;
+  wire [5:0] \$signature__addr$377 ;
+  wire [5:0] \$signature__addr$380 ;
+  wire [5:0] \$signature__addr$384 ;
+  wire [5:0] \$signature__addr$387 ;
+  wire [5:0] \$signature__addr$390 ;
+  wire [5:0] \$signature__addr$393 ;
+  wire [5:0] \$signature__addr$396 ;
+  wire [5:0] \$signature__addr$399 ;
+  wire [5:0] \$signature__addr$402 ;
+  wire [5:0] \$signature__addr$405 ;
+  wire [5:0] \$signature__addr$408 ;
+  wire [5:0] \$signature__addr$411 ;
+  wire [5:0] \$signature__addr$414 ;
+  wire [5:0] \$signature__addr$417 ;
+  wire [5:0] \$signature__addr$420 ;
+  wire [5:0] \$signature__addr$423 ;
+  wire [5:0] \$signature__addr$426 ;
+  wire [5:0] \$signature__addr$429 ;
+  wire [5:0] \$signature__addr$432 ;
+  wire [5:0] \$signature__addr$435 ;
+  wire [5:0] \$signature__addr$438 ;
+  wire [5:0] \$signature__addr$441 ;
+  wire [5:0] \$signature__addr$444 ;
+  wire [5:0] \$signature__addr$447 ;
+  wire [5:0] \$signature__addr$450 ;
+  wire [5:0] \$signature__addr$453 ;
   (* init = 8'h00 *)
-  wire [7:0] \$signature__addr$398 ;
+  wire [7:0] \$signature__addr$456 ;
   (* init = 8'h00 *)
-  wire [7:0] \$signature__addr$401 ;
+  wire [7:0] \$signature__addr$458 ;
   (* init = 8'h00 *)
-  wire [7:0] \$signature__addr$404 ;
+  wire [7:0] \$signature__addr$460 ;
   (* init = 8'h00 *)
-  wire [7:0] \$signature__addr$407 ;
+  wire [7:0] \$signature__addr$462 ;
   (* init = 8'h00 *)
-  wire [7:0] \$signature__addr$410 ;
+  wire [7:0] \$signature__addr$464 ;
   (* init = 8'h00 *)
-  wire [7:0] \$signature__addr$413 ;
+  wire [7:0] \$signature__addr$466 ;
   (* init = 8'h00 *)
-  wire [7:0] \$signature__addr$416 ;
-  wire [5:0] \$signature__addr$57 ;
-  wire [5:0] \$signature__addr$59 ;
-  wire [5:0] \$signature__addr$61 ;
-  wire [5:0] \$signature__addr$63 ;
-  wire [5:0] \$signature__addr$65 ;
-  wire [5:0] \$signature__addr$67 ;
-  wire [5:0] \$signature__addr$69 ;
-  wire [5:0] \$signature__addr$71 ;
-  wire [5:0] \$signature__addr$73 ;
-  wire [5:0] \$signature__addr$75 ;
-  wire [5:0] \$signature__addr$77 ;
-  wire [5:0] \$signature__addr$79 ;
-  wire [5:0] \$signature__addr$81 ;
-  wire [5:0] \$signature__addr$83 ;
-  wire [5:0] \$signature__addr$85 ;
-  wire [5:0] \$signature__addr$87 ;
-  wire [5:0] \$signature__addr$89 ;
-  wire [5:0] \$signature__addr$91 ;
-  wire [5:0] \$signature__addr$93 ;
-  wire [5:0] \$signature__addr$95 ;
-  wire [5:0] \$signature__addr$97 ;
-  wire [5:0] \$signature__addr$99 ;
+  wire [7:0] \$signature__addr$468 ;
+  (* init = 8'h00 *)
+  wire [7:0] \$signature__addr$470 ;
   wire [31:0] \$signature__data ;
-  wire [31:0] \$signature__data$141 ;
-  wire [31:0] \$signature__data$142 ;
-  wire [31:0] \$signature__data$143 ;
-  wire [31:0] \$signature__data$144 ;
-  wire [31:0] \$signature__data$145 ;
-  wire [31:0] \$signature__data$146 ;
-  wire [31:0] \$signature__data$147 ;
-  wire [31:0] \$signature__data$150 ;
-  wire [31:0] \$signature__data$151 ;
-  wire [31:0] \$signature__data$152 ;
-  wire [31:0] \$signature__data$153 ;
-  wire [31:0] \$signature__data$162 ;
-  wire [31:0] \$signature__data$163 ;
-  wire [31:0] \$signature__data$164 ;
-  wire [31:0] \$signature__data$165 ;
-  wire [31:0] \$signature__data$166 ;
-  wire [31:0] \$signature__data$167 ;
-  wire [31:0] \$signature__data$168 ;
-  wire [31:0] \$signature__data$169 ;
-  wire [31:0] \$signature__data$170 ;
-  wire [31:0] \$signature__data$171 ;
-  wire [31:0] \$signature__data$172 ;
-  wire [31:0] \$signature__data$173 ;
-  wire [31:0] \$signature__data$184 ;
-  wire [31:0] \$signature__data$185 ;
-  wire [31:0] \$signature__data$186 ;
-  wire [31:0] \$signature__data$187 ;
-  wire [31:0] \$signature__data$188 ;
-  wire [31:0] \$signature__data$189 ;
-  wire [31:0] \$signature__data$190 ;
-  wire [31:0] \$signature__data$191 ;
-  wire [31:0] \$signature__data$201 ;
-  wire [31:0] \$signature__data$202 ;
-  wire [31:0] \$signature__data$203 ;
-  wire [31:0] \$signature__data$204 ;
-  wire [31:0] \$signature__data$214 ;
-  wire [31:0] \$signature__data$215 ;
-  wire [31:0] \$signature__data$216 ;
-  wire [31:0] \$signature__data$217 ;
+  wire [31:0] \$signature__data$249 ;
+  wire [31:0] \$signature__data$250 ;
+  wire [31:0] \$signature__data$251 ;
+  wire [31:0] \$signature__data$252 ;
+  wire [31:0] \$signature__data$253 ;
+  wire [31:0] \$signature__data$254 ;
+  wire [31:0] \$signature__data$255 ;
+  wire [31:0] \$signature__data$256 ;
+  wire [31:0] \$signature__data$257 ;
+  wire [31:0] \$signature__data$258 ;
+  wire [31:0] \$signature__data$259 ;
   wire [31:0] \$signature__data$264 ;
+  wire [31:0] \$signature__data$265 ;
+  wire [31:0] \$signature__data$266 ;
+  wire [31:0] \$signature__data$267 ;
+  wire [31:0] \$signature__data$268 ;
+  wire [31:0] \$signature__data$269 ;
+  wire [31:0] \$signature__data$270 ;
+  wire [31:0] \$signature__data$271 ;
   wire [31:0] \$signature__data$272 ;
-  wire [31:0] \$signature__data$279 ;
+  wire [31:0] \$signature__data$273 ;
+  wire [31:0] \$signature__data$274 ;
+  wire [31:0] \$signature__data$275 ;
+  wire [31:0] \$signature__data$284 ;
   wire [31:0] \$signature__data$285 ;
-  wire [31:0] \$signature__data$292 ;
-  wire [31:0] \$signature__data$295 ;
-  wire [31:0] \$signature__data$299 ;
+  wire [31:0] \$signature__data$286 ;
+  wire [31:0] \$signature__data$287 ;
+  wire [31:0] \$signature__data$288 ;
+  wire [31:0] \$signature__data$289 ;
+  wire [31:0] \$signature__data$290 ;
+  wire [31:0] \$signature__data$291 ;
+  wire [31:0] \$signature__data$300 ;
+  wire [31:0] \$signature__data$301 ;
   wire [31:0] \$signature__data$302 ;
-  wire [31:0] \$signature__data$306 ;
-  wire [31:0] \$signature__data$309 ;
+  wire [31:0] \$signature__data$303 ;
   wire [31:0] \$signature__data$312 ;
+  wire [31:0] \$signature__data$313 ;
+  wire [31:0] \$signature__data$314 ;
   wire [31:0] \$signature__data$315 ;
-  wire [31:0] \$signature__data$318 ;
-  wire [31:0] \$signature__data$321 ;
-  wire [31:0] \$signature__data$324 ;
-  wire [31:0] \$signature__data$327 ;
-  wire [31:0] \$signature__data$330 ;
-  wire [31:0] \$signature__data$333 ;
-  wire [31:0] \$signature__data$336 ;
-  wire [31:0] \$signature__data$339 ;
-  wire [31:0] \$signature__data$342 ;
-  wire [31:0] \$signature__data$345 ;
-  wire [31:0] \$signature__data$348 ;
-  wire [31:0] \$signature__data$351 ;
-  wire [31:0] \$signature__data$354 ;
+  wire [31:0] \$signature__data$353 ;
   wire [31:0] \$signature__data$357 ;
-  wire [31:0] \$signature__data$360 ;
-  wire [31:0] \$signature__data$363 ;
+  wire [31:0] \$signature__data$362 ;
   wire [31:0] \$signature__data$366 ;
-  wire [31:0] \$signature__data$369 ;
-  wire [31:0] \$signature__data$372 ;
-  wire [31:0] \$signature__data$375 ;
-  reg [31:0] \$signature__data$396  = 32'd0;
-  reg [31:0] \$signature__data$399  = 32'd0;
-  reg [31:0] \$signature__data$402  = 32'd0;
-  reg [31:0] \$signature__data$405  = 32'd0;
-  reg [31:0] \$signature__data$408  = 32'd0;
-  reg [31:0] \$signature__data$411  = 32'd0;
-  reg [31:0] \$signature__data$414  = 32'd0;
-  wire [31:0] \$signature__data$417 ;
+  wire [31:0] \$signature__data$371 ;
+  wire [31:0] \$signature__data$374 ;
+  wire [31:0] \$signature__data$378 ;
+  wire [31:0] \$signature__data$381 ;
+  wire [31:0] \$signature__data$385 ;
+  wire [31:0] \$signature__data$388 ;
+  wire [31:0] \$signature__data$391 ;
+  wire [31:0] \$signature__data$394 ;
+  wire [31:0] \$signature__data$397 ;
+  wire [31:0] \$signature__data$400 ;
+  wire [31:0] \$signature__data$403 ;
+  wire [31:0] \$signature__data$406 ;
+  wire [31:0] \$signature__data$409 ;
+  wire [31:0] \$signature__data$412 ;
+  wire [31:0] \$signature__data$415 ;
+  wire [31:0] \$signature__data$418 ;
+  wire [31:0] \$signature__data$421 ;
+  wire [31:0] \$signature__data$424 ;
+  wire [31:0] \$signature__data$427 ;
+  wire [31:0] \$signature__data$430 ;
+  wire [31:0] \$signature__data$433 ;
+  wire [31:0] \$signature__data$436 ;
+  wire [31:0] \$signature__data$439 ;
+  wire [31:0] \$signature__data$442 ;
+  wire [31:0] \$signature__data$445 ;
+  wire [31:0] \$signature__data$448 ;
+  wire [31:0] \$signature__data$451 ;
+  wire [31:0] \$signature__data$454 ;
+  (* init = 32'd0 *)
+  wire [31:0] \$signature__data$457 ;
+  (* init = 32'd0 *)
+  wire [31:0] \$signature__data$459 ;
+  (* init = 32'd0 *)
+  wire [31:0] \$signature__data$461 ;
+  (* init = 32'd0 *)
+  wire [31:0] \$signature__data$463 ;
+  (* init = 32'd0 *)
+  wire [31:0] \$signature__data$465 ;
+  (* init = 32'd0 *)
+  wire [31:0] \$signature__data$467 ;
+  (* init = 32'd0 *)
+  wire [31:0] \$signature__data$469 ;
+  wire [31:0] \$signature__data$471 ;
   wire \$signature__en ;
-  wire \$signature__en$100 ;
-  wire \$signature__en$102 ;
-  wire \$signature__en$104 ;
-  wire \$signature__en$106 ;
-  wire \$signature__en$108 ;
-  wire \$signature__en$110 ;
-  wire \$signature__en$112 ;
-  wire \$signature__en$114 ;
-  wire \$signature__en$116 ;
-  wire \$signature__en$118 ;
-  wire \$signature__en$121 ;
-  wire \$signature__en$123 ;
-  wire \$signature__en$125 ;
-  wire \$signature__en$127 ;
-  wire \$signature__en$129 ;
-  wire \$signature__en$131 ;
-  wire \$signature__en$133 ;
-  wire \$signature__en$135 ;
-  wire \$signature__en$269 ;
-  wire \$signature__en$277 ;
-  wire \$signature__en$283 ;
-  wire \$signature__en$290 ;
-  wire \$signature__en$293 ;
-  wire \$signature__en$297 ;
-  wire \$signature__en$300 ;
-  wire \$signature__en$304 ;
-  wire \$signature__en$307 ;
-  wire \$signature__en$310 ;
-  wire \$signature__en$313 ;
-  wire \$signature__en$316 ;
-  wire \$signature__en$319 ;
-  wire \$signature__en$322 ;
-  wire \$signature__en$325 ;
-  wire \$signature__en$328 ;
-  wire \$signature__en$331 ;
-  wire \$signature__en$334 ;
-  wire \$signature__en$337 ;
-  wire \$signature__en$340 ;
-  wire \$signature__en$343 ;
-  wire \$signature__en$346 ;
-  wire \$signature__en$349 ;
-  wire \$signature__en$352 ;
+  wire \$signature__en$170 ;
+  wire \$signature__en$172 ;
+  wire \$signature__en$174 ;
+  wire \$signature__en$176 ;
+  wire \$signature__en$178 ;
+  wire \$signature__en$180 ;
+  wire \$signature__en$182 ;
+  wire \$signature__en$184 ;
+  wire \$signature__en$186 ;
+  wire \$signature__en$188 ;
+  wire \$signature__en$190 ;
+  wire \$signature__en$192 ;
+  wire \$signature__en$194 ;
+  wire \$signature__en$196 ;
+  wire \$signature__en$198 ;
+  wire \$signature__en$200 ;
+  wire \$signature__en$202 ;
+  wire \$signature__en$204 ;
+  wire \$signature__en$206 ;
+  wire \$signature__en$208 ;
+  wire \$signature__en$210 ;
+  wire \$signature__en$212 ;
+  wire \$signature__en$214 ;
+  wire \$signature__en$216 ;
+  wire \$signature__en$218 ;
+  wire \$signature__en$220 ;
+  wire \$signature__en$222 ;
+  wire \$signature__en$224 ;
+  wire \$signature__en$226 ;
+  wire \$signature__en$228 ;
+  wire \$signature__en$230 ;
+  wire \$signature__en$232 ;
+  wire \$signature__en$234 ;
+  wire \$signature__en$236 ;
+  wire \$signature__en$238 ;
+  wire \$signature__en$240 ;
+  wire \$signature__en$242 ;
+  wire \$signature__en$244 ;
+  wire \$signature__en$246 ;
   wire \$signature__en$355 ;
-  wire \$signature__en$358 ;
-  wire \$signature__en$361 ;
+  wire \$signature__en$360 ;
   wire \$signature__en$364 ;
-  wire \$signature__en$367 ;
-  wire \$signature__en$370 ;
-  wire \$signature__en$373 ;
+  wire \$signature__en$369 ;
+  wire \$signature__en$372 ;
   wire \$signature__en$376 ;
-  wire \$signature__en$421 ;
+  wire \$signature__en$379 ;
+  wire \$signature__en$383 ;
+  wire \$signature__en$386 ;
+  wire \$signature__en$389 ;
+  wire \$signature__en$392 ;
+  wire \$signature__en$395 ;
+  wire \$signature__en$398 ;
+  wire \$signature__en$401 ;
+  wire \$signature__en$404 ;
+  wire \$signature__en$407 ;
+  wire \$signature__en$410 ;
+  wire \$signature__en$413 ;
+  wire \$signature__en$416 ;
+  wire \$signature__en$419 ;
   wire \$signature__en$422 ;
-  wire \$signature__en$423 ;
-  wire \$signature__en$424 ;
   wire \$signature__en$425 ;
-  wire \$signature__en$426 ;
-  wire \$signature__en$427 ;
   wire \$signature__en$428 ;
-  wire \$signature__en$58 ;
-  wire \$signature__en$60 ;
-  wire \$signature__en$62 ;
-  wire \$signature__en$64 ;
-  wire \$signature__en$66 ;
-  wire \$signature__en$68 ;
-  wire \$signature__en$70 ;
-  wire \$signature__en$72 ;
-  wire \$signature__en$74 ;
-  wire \$signature__en$76 ;
-  wire \$signature__en$78 ;
-  wire \$signature__en$80 ;
-  wire \$signature__en$82 ;
-  wire \$signature__en$84 ;
-  wire \$signature__en$86 ;
-  wire \$signature__en$88 ;
-  wire \$signature__en$90 ;
-  wire \$signature__en$92 ;
-  wire \$signature__en$94 ;
-  wire \$signature__en$96 ;
-  wire \$signature__en$98 ;
+  wire \$signature__en$431 ;
+  wire \$signature__en$434 ;
+  wire \$signature__en$437 ;
+  wire \$signature__en$440 ;
+  wire \$signature__en$443 ;
+  wire \$signature__en$446 ;
+  wire \$signature__en$449 ;
+  wire \$signature__en$452 ;
+  wire \$signature__en$455 ;
+  wire \$signature__en$473 ;
+  wire \$signature__en$474 ;
+  wire \$signature__en$475 ;
+  wire \$signature__en$476 ;
+  wire \$signature__en$477 ;
+  wire \$signature__en$478 ;
+  wire \$signature__en$479 ;
+  wire \$signature__en$480 ;
   wire adv;
   reg [5:0] bk = 6'h00;
   wire block_done;
   output busy;
   wire busy;
-  wire \busy$380 ;
+  wire \busy$131 ;
   output [47:0] butterflies;
   reg [47:0] butterflies = 48'h000000000000;
   (* init = 48'h000000000000 *)
-  wire [47:0] \butterflies$386 ;
+  wire [47:0] \butterflies$133 ;
   wire butterfly;
   reg [6:0] c = 7'h00;
   (* init = 7'h00 *)
-  wire [6:0] \c$47 ;
+  wire [6:0] \c$165 ;
   input cancel;
   wire cancel;
   output [2:0] cause;
   reg [2:0] cause = 3'h0;
   (* init = 3'h0 *)
-  wire [2:0] \cause$383 ;
+  wire [2:0] \cause$137 ;
   input clk;
   wire clk;
   output ctx_valid;
   reg ctx_valid = 1'h0;
   (* init = 1'h0 *)
-  wire \ctx_valid$384 ;
+  wire \ctx_valid$140 ;
   output [31:0] cycles;
   reg [31:0] cycles = 32'd0;
   (* init = 32'd0 *)
-  wire [31:0] \cycles$385 ;
+  wire [31:0] \cycles$132 ;
   wire data_fire;
-  (* init = 32'd0 *)
-  wire [31:0] dbuf0;
-  (* init = 32'd0 *)
-  wire [31:0] dbuf1;
-  (* init = 32'd0 *)
-  wire [31:0] dbuf2;
-  (* init = 32'd0 *)
-  wire [31:0] dbuf3;
-  (* init = 32'd0 *)
-  wire [31:0] dbuf4;
-  (* init = 32'd0 *)
-  wire [31:0] dbuf5;
-  (* init = 32'd0 *)
-  wire [31:0] dbuf6;
+  reg [31:0] dbuf0 = 32'd0;
+  reg [31:0] dbuf1 = 32'd0;
+  reg [31:0] dbuf2 = 32'd0;
+  reg [31:0] dbuf3 = 32'd0;
+  reg [31:0] dbuf4 = 32'd0;
+  reg [31:0] dbuf5 = 32'd0;
+  reg [31:0] dbuf6 = 32'd0;
   reg [2:0] dcnt = 3'h0;
   output done;
   reg done = 1'h0;
   (* init = 1'h0 *)
-  wire \done$381 ;
+  wire \done$135 ;
   wire en;
-  wire \en$179 ;
-  wire \en$196 ;
-  wire \en$209 ;
-  wire \en$222 ;
-  wire \en$231 ;
-  wire \en$240 ;
-  wire \en$249 ;
+  wire \en$280 ;
+  wire \en$296 ;
+  wire \en$308 ;
+  wire \en$320 ;
+  wire \en$328 ;
+  wire \en$336 ;
+  wire \en$344 ;
   output error;
   reg error = 1'h0;
   (* init = 1'h0 *)
-  wire \error$382 ;
+  wire \error$136 ;
   wire fire_in;
   wire [-1:0] gap_cnt;
   reg [3:0] hdr_cnt = 4'h0;
-  wire header_ok;
+  reg header_ok = 1'h0;
   input [31:0] i__payload;
   wire [31:0] i__payload;
   wire [31:0] \i__payload[0] ;
@@ -1093,21 +1097,22 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
   wire inverse;
   wire issue;
   wire issuing;
-  reg [1:0] mode = 2'h0;
   (* init = 2'h0 *)
-  wire [1:0] \mode$180 ;
+  wire [1:0] mode;
   (* init = 2'h0 *)
-  wire [1:0] \mode$197 ;
+  wire [1:0] \mode$281 ;
   (* init = 2'h0 *)
-  wire [1:0] \mode$210 ;
+  wire [1:0] \mode$297 ;
   (* init = 2'h0 *)
-  wire [1:0] \mode$223 ;
+  wire [1:0] \mode$309 ;
   (* init = 2'h0 *)
-  wire [1:0] \mode$232 ;
+  wire [1:0] \mode$321 ;
   (* init = 2'h0 *)
-  wire [1:0] \mode$241 ;
+  wire [1:0] \mode$329 ;
   (* init = 2'h0 *)
-  wire [1:0] \mode$250 ;
+  wire [1:0] \mode$337 ;
+  (* init = 2'h0 *)
+  wire [1:0] \mode$345 ;
   reg [31:0] mu_hi = 32'd0;
   reg [31:0] mu_lo = 32'd0;
   reg [31:0] n_inv = 32'd0;
@@ -1145,37 +1150,37 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
   (* init = 32'd0 *)
   wire [31:0] q;
   (* init = 32'd0 *)
-  wire [31:0] \q$193 ;
+  wire [31:0] \q$293 ;
   (* init = 32'd0 *)
-  wire [31:0] \q$206 ;
+  wire [31:0] \q$305 ;
   (* init = 32'd0 *)
-  wire [31:0] \q$219 ;
+  wire [31:0] \q$317 ;
   (* init = 32'd0 *)
-  wire [31:0] \q$228 ;
+  wire [31:0] \q$325 ;
   (* init = 32'd0 *)
-  wire [31:0] \q$237 ;
+  wire [31:0] \q$333 ;
   (* init = 32'd0 *)
-  wire [31:0] \q$246 ;
+  wire [31:0] \q$341 ;
   (* init = 32'd0 *)
-  wire [31:0] \q$255 ;
+  wire [31:0] \q$349 ;
   reg [31:0] q_reg = 32'd0;
   reg [31:0] qprime = 32'd0;
   (* init = 32'd0 *)
-  wire [31:0] \qprime$177 ;
+  wire [31:0] \qprime$278 ;
   (* init = 32'd0 *)
-  wire [31:0] \qprime$194 ;
+  wire [31:0] \qprime$294 ;
   (* init = 32'd0 *)
-  wire [31:0] \qprime$207 ;
+  wire [31:0] \qprime$306 ;
   (* init = 32'd0 *)
-  wire [31:0] \qprime$220 ;
+  wire [31:0] \qprime$318 ;
   (* init = 32'd0 *)
-  wire [31:0] \qprime$229 ;
+  wire [31:0] \qprime$326 ;
   (* init = 32'd0 *)
-  wire [31:0] \qprime$238 ;
+  wire [31:0] \qprime$334 ;
   (* init = 32'd0 *)
-  wire [31:0] \qprime$247 ;
+  wire [31:0] \qprime$342 ;
   (* init = 32'd0 *)
-  wire [31:0] \qprime$256 ;
+  wire [31:0] \qprime$350 ;
   reg [31:0] r0_ldata0 = 32'd0;
   reg [31:0] r0_ldata1 = 32'd0;
   reg [31:0] r0_ldata2 = 32'd0;
@@ -1193,8 +1198,7 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
   reg [1:0] r0_sp = 2'h0;
   reg r0_swap = 1'h0;
   reg [2:0] r0_tw_base = 3'h0;
-  (* init = 8'h00 *)
-  wire [7:0] r0_tw_row;
+  reg [7:0] r0_tw_row = 8'h00;
   reg r0_valid = 1'h0;
   reg [31:0] r1_ldata0 = 32'd0;
   reg [31:0] r1_ldata1 = 32'd0;
@@ -1205,8 +1209,7 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
   reg [31:0] r1_ldata6 = 32'd0;
   reg [31:0] r1_ldata7 = 32'd0;
   reg r1_load = 1'h0;
-  (* init = 2'h0 *)
-  wire [1:0] r1_mode;
+  reg [1:0] r1_mode = 2'h0;
   reg [2:0] r1_operand = 3'h0;
   reg r1_out = 1'h0;
   reg [5:0] r1_row_u = 6'h00;
@@ -1237,33 +1240,32 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
   reg [31:0] to_dom = 32'd0;
   wire [2:0] tw_base;
   wire [7:0] tw_row;
-  (* init = 8'h00 *)
-  wire [7:0] tw_row_w;
+  reg [7:0] tw_row_w = 8'h00;
   wire tw_write;
   wire [31:0] u;
-  wire [31:0] \u$181 ;
-  wire [31:0] \u$198 ;
-  wire [31:0] \u$211 ;
-  wire [31:0] \u$224 ;
-  wire [31:0] \u$233 ;
-  wire [31:0] \u$242 ;
-  wire [31:0] \u$251 ;
+  wire [31:0] \u$282 ;
+  wire [31:0] \u$298 ;
+  wire [31:0] \u$310 ;
+  wire [31:0] \u$322 ;
+  wire [31:0] \u$330 ;
+  wire [31:0] \u$338 ;
+  wire [31:0] \u$346 ;
   reg [31:0] v;
-  reg [31:0] \v$183 ;
-  reg [31:0] \v$200 ;
-  reg [31:0] \v$213 ;
-  reg [31:0] \v$226 ;
-  reg [31:0] \v$235 ;
-  reg [31:0] \v$244 ;
-  reg [31:0] \v$253 ;
+  reg [31:0] \v$283 ;
+  reg [31:0] \v$299 ;
+  reg [31:0] \v$311 ;
+  reg [31:0] \v$323 ;
+  reg [31:0] \v$331 ;
+  reg [31:0] \v$339 ;
+  reg [31:0] \v$347 ;
   wire [31:0] w;
-  wire [31:0] \w$192 ;
-  wire [31:0] \w$205 ;
-  wire [31:0] \w$218 ;
-  wire [31:0] \w$227 ;
-  wire [31:0] \w$236 ;
-  wire [31:0] \w$245 ;
-  wire [31:0] \w$254 ;
+  wire [31:0] \w$292 ;
+  wire [31:0] \w$304 ;
+  wire [31:0] \w$316 ;
+  wire [31:0] \w$324 ;
+  wire [31:0] \w$332 ;
+  wire [31:0] \w$340 ;
+  wire [31:0] \w$348 ;
   reg [1:0] wb0_mode = 2'h0;
   reg wb0_out = 1'h0;
   reg [5:0] wb0_row_u = 6'h00;
@@ -1301,21 +1303,21 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
   reg wb4_valid = 1'h0;
   wire write;
   wire [31:0] x;
-  wire [31:0] \x$267 ;
-  wire [31:0] \x$273 ;
-  wire [31:0] \x$275 ;
-  wire [31:0] \x$280 ;
-  wire [31:0] \x$281 ;
-  wire [31:0] \x$286 ;
-  wire [31:0] \x$288 ;
+  wire [31:0] \x$124 ;
+  wire [31:0] \x$125 ;
+  wire [31:0] \x$126 ;
+  wire [31:0] \x$127 ;
+  wire [31:0] \x$128 ;
+  wire [31:0] \x$129 ;
+  wire [31:0] \x$130 ;
   wire [31:0] y;
-  wire [31:0] \y$274 ;
-  wire [31:0] \y$276 ;
-  wire [31:0] \y$282 ;
-  wire [31:0] \y$287 ;
-  wire [31:0] \y$289 ;
-  wire [31:0] \y$296 ;
-  wire [31:0] \y$303 ;
+  wire [31:0] \y$358 ;
+  wire [31:0] \y$359 ;
+  wire [31:0] \y$363 ;
+  wire [31:0] \y$367 ;
+  wire [31:0] \y$368 ;
+  wire [31:0] \y$375 ;
+  wire [31:0] \y$382 ;
   reg [31:0] slot0_bank0 [63:0];
   initial begin
     slot0_bank0[0] = 32'd0;
@@ -1384,8 +1386,8 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     slot0_bank0[63] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$269 )
-      slot0_bank0[\$signature__addr$260 ] <= \$signature__data$264 ;
+    if (\$signature__en$355 )
+      slot0_bank0[\$signature__addr$352 ] <= \$signature__data$353 ;
   end
   reg [31:0] _0_;
   always @(posedge clk) begin
@@ -1393,7 +1395,7 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
       _0_ <= slot0_bank0[\$signature__addr ];
     end
   end
-  assign \$signature__data$150  = _0_;
+  assign \$signature__data$256  = _0_;
   reg [31:0] slot0_bank1 [63:0];
   initial begin
     slot0_bank1[0] = 32'd0;
@@ -1462,16 +1464,16 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     slot0_bank1[63] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$277 )
-      slot0_bank1[\$signature__addr$271 ] <= \$signature__data$272 ;
+    if (\$signature__en$360 )
+      slot0_bank1[\$signature__addr$356 ] <= \$signature__data$357 ;
   end
   reg [31:0] _1_;
   always @(posedge clk) begin
     if (adv) begin
-      _1_ <= slot0_bank1[\$signature__addr$57 ];
+      _1_ <= slot0_bank1[\$signature__addr$169 ];
     end
   end
-  assign \$signature__data$162  = _1_;
+  assign \$signature__data$264  = _1_;
   reg [31:0] slot0_bank10 [63:0];
   initial begin
     slot0_bank10[0] = 32'd0;
@@ -1540,16 +1542,16 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     slot0_bank10[63] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$313 )
-      slot0_bank10[\$signature__addr$311 ] <= \$signature__data$312 ;
+    if (\$signature__en$392 )
+      slot0_bank10[\$signature__addr$390 ] <= \$signature__data$391 ;
   end
   reg [31:0] _2_;
   always @(posedge clk) begin
     if (adv) begin
-      _2_ <= slot0_bank10[\$signature__addr$75 ];
+      _2_ <= slot0_bank10[\$signature__addr$187 ];
     end
   end
-  assign \$signature__data$168  = _2_;
+  assign \$signature__data$270  = _2_;
   reg [31:0] slot0_bank11 [63:0];
   initial begin
     slot0_bank11[0] = 32'd0;
@@ -1618,16 +1620,16 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     slot0_bank11[63] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$316 )
-      slot0_bank11[\$signature__addr$314 ] <= \$signature__data$315 ;
+    if (\$signature__en$395 )
+      slot0_bank11[\$signature__addr$393 ] <= \$signature__data$394 ;
   end
   reg [31:0] _3_;
   always @(posedge clk) begin
     if (adv) begin
-      _3_ <= slot0_bank11[\$signature__addr$77 ];
+      _3_ <= slot0_bank11[\$signature__addr$189 ];
     end
   end
-  assign \$signature__data$186  = _3_;
+  assign \$signature__data$286  = _3_;
   reg [31:0] slot0_bank12 [63:0];
   initial begin
     slot0_bank12[0] = 32'd0;
@@ -1696,16 +1698,16 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     slot0_bank12[63] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$319 )
-      slot0_bank12[\$signature__addr$317 ] <= \$signature__data$318 ;
+    if (\$signature__en$398 )
+      slot0_bank12[\$signature__addr$396 ] <= \$signature__data$397 ;
   end
   reg [31:0] _4_;
   always @(posedge clk) begin
     if (adv) begin
-      _4_ <= slot0_bank12[\$signature__addr$79 ];
+      _4_ <= slot0_bank12[\$signature__addr$191 ];
     end
   end
-  assign \$signature__data$172  = _4_;
+  assign \$signature__data$274  = _4_;
   reg [31:0] slot0_bank13 [63:0];
   initial begin
     slot0_bank13[0] = 32'd0;
@@ -1774,16 +1776,16 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     slot0_bank13[63] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$322 )
-      slot0_bank13[\$signature__addr$320 ] <= \$signature__data$321 ;
+    if (\$signature__en$401 )
+      slot0_bank13[\$signature__addr$399 ] <= \$signature__data$400 ;
   end
   reg [31:0] _5_;
   always @(posedge clk) begin
     if (adv) begin
-      _5_ <= slot0_bank13[\$signature__addr$81 ];
+      _5_ <= slot0_bank13[\$signature__addr$193 ];
     end
   end
-  assign \$signature__data$190  = _5_;
+  assign \$signature__data$290  = _5_;
   reg [31:0] slot0_bank14 [63:0];
   initial begin
     slot0_bank14[0] = 32'd0;
@@ -1852,16 +1854,16 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     slot0_bank14[63] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$325 )
-      slot0_bank14[\$signature__addr$323 ] <= \$signature__data$324 ;
+    if (\$signature__en$404 )
+      slot0_bank14[\$signature__addr$402 ] <= \$signature__data$403 ;
   end
   reg [31:0] _6_;
   always @(posedge clk) begin
     if (adv) begin
-      _6_ <= slot0_bank14[\$signature__addr$83 ];
+      _6_ <= slot0_bank14[\$signature__addr$195 ];
     end
   end
-  assign \$signature__data$203  = _6_;
+  assign \$signature__data$302  = _6_;
   reg [31:0] slot0_bank15 [63:0];
   initial begin
     slot0_bank15[0] = 32'd0;
@@ -1930,16 +1932,16 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     slot0_bank15[63] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$328 )
-      slot0_bank15[\$signature__addr$326 ] <= \$signature__data$327 ;
+    if (\$signature__en$407 )
+      slot0_bank15[\$signature__addr$405 ] <= \$signature__data$406 ;
   end
   reg [31:0] _7_;
   always @(posedge clk) begin
     if (adv) begin
-      _7_ <= slot0_bank15[\$signature__addr$85 ];
+      _7_ <= slot0_bank15[\$signature__addr$197 ];
     end
   end
-  assign \$signature__data$216  = _7_;
+  assign \$signature__data$314  = _7_;
   reg [31:0] slot0_bank2 [63:0];
   initial begin
     slot0_bank2[0] = 32'd0;
@@ -2008,16 +2010,16 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     slot0_bank2[63] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$283 )
-      slot0_bank2[\$signature__addr$278 ] <= \$signature__data$279 ;
+    if (\$signature__en$364 )
+      slot0_bank2[\$signature__addr$361 ] <= \$signature__data$362 ;
   end
   reg [31:0] _8_;
   always @(posedge clk) begin
     if (adv) begin
-      _8_ <= slot0_bank2[\$signature__addr$59 ];
+      _8_ <= slot0_bank2[\$signature__addr$171 ];
     end
   end
-  assign \$signature__data$166  = _8_;
+  assign \$signature__data$268  = _8_;
   reg [31:0] slot0_bank3 [63:0];
   initial begin
     slot0_bank3[0] = 32'd0;
@@ -2086,16 +2088,16 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     slot0_bank3[63] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$290 )
-      slot0_bank3[\$signature__addr$284 ] <= \$signature__data$285 ;
+    if (\$signature__en$369 )
+      slot0_bank3[\$signature__addr$365 ] <= \$signature__data$366 ;
   end
   reg [31:0] _9_;
   always @(posedge clk) begin
     if (adv) begin
-      _9_ <= slot0_bank3[\$signature__addr$61 ];
+      _9_ <= slot0_bank3[\$signature__addr$173 ];
     end
   end
-  assign \$signature__data$184  = _9_;
+  assign \$signature__data$284  = _9_;
   reg [31:0] slot0_bank4 [63:0];
   initial begin
     slot0_bank4[0] = 32'd0;
@@ -2164,16 +2166,16 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     slot0_bank4[63] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$293 )
-      slot0_bank4[\$signature__addr$291 ] <= \$signature__data$292 ;
+    if (\$signature__en$372 )
+      slot0_bank4[\$signature__addr$370 ] <= \$signature__data$371 ;
   end
   reg [31:0] _10_;
   always @(posedge clk) begin
     if (adv) begin
-      _10_ <= slot0_bank4[\$signature__addr$63 ];
+      _10_ <= slot0_bank4[\$signature__addr$175 ];
     end
   end
-  assign \$signature__data$170  = _10_;
+  assign \$signature__data$272  = _10_;
   reg [31:0] slot0_bank5 [63:0];
   initial begin
     slot0_bank5[0] = 32'd0;
@@ -2242,16 +2244,16 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     slot0_bank5[63] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$297 )
-      slot0_bank5[\$signature__addr$294 ] <= \$signature__data$295 ;
+    if (\$signature__en$376 )
+      slot0_bank5[\$signature__addr$373 ] <= \$signature__data$374 ;
   end
   reg [31:0] _11_;
   always @(posedge clk) begin
     if (adv) begin
-      _11_ <= slot0_bank5[\$signature__addr$65 ];
+      _11_ <= slot0_bank5[\$signature__addr$177 ];
     end
   end
-  assign \$signature__data$188  = _11_;
+  assign \$signature__data$288  = _11_;
   reg [31:0] slot0_bank6 [63:0];
   initial begin
     slot0_bank6[0] = 32'd0;
@@ -2320,16 +2322,16 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     slot0_bank6[63] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$300 )
-      slot0_bank6[\$signature__addr$298 ] <= \$signature__data$299 ;
+    if (\$signature__en$379 )
+      slot0_bank6[\$signature__addr$377 ] <= \$signature__data$378 ;
   end
   reg [31:0] _12_;
   always @(posedge clk) begin
     if (adv) begin
-      _12_ <= slot0_bank6[\$signature__addr$67 ];
+      _12_ <= slot0_bank6[\$signature__addr$179 ];
     end
   end
-  assign \$signature__data$201  = _12_;
+  assign \$signature__data$300  = _12_;
   reg [31:0] slot0_bank7 [63:0];
   initial begin
     slot0_bank7[0] = 32'd0;
@@ -2398,16 +2400,16 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     slot0_bank7[63] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$304 )
-      slot0_bank7[\$signature__addr$301 ] <= \$signature__data$302 ;
+    if (\$signature__en$383 )
+      slot0_bank7[\$signature__addr$380 ] <= \$signature__data$381 ;
   end
   reg [31:0] _13_;
   always @(posedge clk) begin
     if (adv) begin
-      _13_ <= slot0_bank7[\$signature__addr$69 ];
+      _13_ <= slot0_bank7[\$signature__addr$181 ];
     end
   end
-  assign \$signature__data$214  = _13_;
+  assign \$signature__data$312  = _13_;
   reg [31:0] slot0_bank8 [63:0];
   initial begin
     slot0_bank8[0] = 32'd0;
@@ -2476,16 +2478,16 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     slot0_bank8[63] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$307 )
-      slot0_bank8[\$signature__addr$305 ] <= \$signature__data$306 ;
+    if (\$signature__en$386 )
+      slot0_bank8[\$signature__addr$384 ] <= \$signature__data$385 ;
   end
   reg [31:0] _14_;
   always @(posedge clk) begin
     if (adv) begin
-      _14_ <= slot0_bank8[\$signature__addr$71 ];
+      _14_ <= slot0_bank8[\$signature__addr$183 ];
     end
   end
-  assign \$signature__data$152  = _14_;
+  assign \$signature__data$258  = _14_;
   reg [31:0] slot0_bank9 [63:0];
   initial begin
     slot0_bank9[0] = 32'd0;
@@ -2554,16 +2556,16 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     slot0_bank9[63] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$310 )
-      slot0_bank9[\$signature__addr$308 ] <= \$signature__data$309 ;
+    if (\$signature__en$389 )
+      slot0_bank9[\$signature__addr$387 ] <= \$signature__data$388 ;
   end
   reg [31:0] _15_;
   always @(posedge clk) begin
     if (adv) begin
-      _15_ <= slot0_bank9[\$signature__addr$73 ];
+      _15_ <= slot0_bank9[\$signature__addr$185 ];
     end
   end
-  assign \$signature__data$164  = _15_;
+  assign \$signature__data$266  = _15_;
   reg [31:0] slot1_bank0 [63:0];
   initial begin
     slot1_bank0[0] = 32'd0;
@@ -2632,16 +2634,16 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     slot1_bank0[63] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$331 )
-      slot1_bank0[\$signature__addr$329 ] <= \$signature__data$330 ;
+    if (\$signature__en$410 )
+      slot1_bank0[\$signature__addr$408 ] <= \$signature__data$409 ;
   end
   reg [31:0] _16_;
   always @(posedge clk) begin
     if (adv) begin
-      _16_ <= slot1_bank0[\$signature__addr$87 ];
+      _16_ <= slot1_bank0[\$signature__addr$199 ];
     end
   end
-  assign \$signature__data$151  = _16_;
+  assign \$signature__data$257  = _16_;
   reg [31:0] slot1_bank1 [63:0];
   initial begin
     slot1_bank1[0] = 32'd0;
@@ -2710,16 +2712,16 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     slot1_bank1[63] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$334 )
-      slot1_bank1[\$signature__addr$332 ] <= \$signature__data$333 ;
+    if (\$signature__en$413 )
+      slot1_bank1[\$signature__addr$411 ] <= \$signature__data$412 ;
   end
   reg [31:0] _17_;
   always @(posedge clk) begin
     if (adv) begin
-      _17_ <= slot1_bank1[\$signature__addr$89 ];
+      _17_ <= slot1_bank1[\$signature__addr$201 ];
     end
   end
-  assign \$signature__data$163  = _17_;
+  assign \$signature__data$265  = _17_;
   reg [31:0] slot1_bank10 [63:0];
   initial begin
     slot1_bank10[0] = 32'd0;
@@ -2788,16 +2790,16 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     slot1_bank10[63] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$361 )
-      slot1_bank10[\$signature__addr$359 ] <= \$signature__data$360 ;
+    if (\$signature__en$440 )
+      slot1_bank10[\$signature__addr$438 ] <= \$signature__data$439 ;
   end
   reg [31:0] _18_;
   always @(posedge clk) begin
     if (adv) begin
-      _18_ <= slot1_bank10[\$signature__addr$107 ];
+      _18_ <= slot1_bank10[\$signature__addr$219 ];
     end
   end
-  assign \$signature__data$169  = _18_;
+  assign \$signature__data$271  = _18_;
   reg [31:0] slot1_bank11 [63:0];
   initial begin
     slot1_bank11[0] = 32'd0;
@@ -2866,16 +2868,16 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     slot1_bank11[63] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$364 )
-      slot1_bank11[\$signature__addr$362 ] <= \$signature__data$363 ;
+    if (\$signature__en$443 )
+      slot1_bank11[\$signature__addr$441 ] <= \$signature__data$442 ;
   end
   reg [31:0] _19_;
   always @(posedge clk) begin
     if (adv) begin
-      _19_ <= slot1_bank11[\$signature__addr$109 ];
+      _19_ <= slot1_bank11[\$signature__addr$221 ];
     end
   end
-  assign \$signature__data$187  = _19_;
+  assign \$signature__data$287  = _19_;
   reg [31:0] slot1_bank12 [63:0];
   initial begin
     slot1_bank12[0] = 32'd0;
@@ -2944,16 +2946,16 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     slot1_bank12[63] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$367 )
-      slot1_bank12[\$signature__addr$365 ] <= \$signature__data$366 ;
+    if (\$signature__en$446 )
+      slot1_bank12[\$signature__addr$444 ] <= \$signature__data$445 ;
   end
   reg [31:0] _20_;
   always @(posedge clk) begin
     if (adv) begin
-      _20_ <= slot1_bank12[\$signature__addr$111 ];
+      _20_ <= slot1_bank12[\$signature__addr$223 ];
     end
   end
-  assign \$signature__data$173  = _20_;
+  assign \$signature__data$275  = _20_;
   reg [31:0] slot1_bank13 [63:0];
   initial begin
     slot1_bank13[0] = 32'd0;
@@ -3022,16 +3024,16 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     slot1_bank13[63] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$370 )
-      slot1_bank13[\$signature__addr$368 ] <= \$signature__data$369 ;
+    if (\$signature__en$449 )
+      slot1_bank13[\$signature__addr$447 ] <= \$signature__data$448 ;
   end
   reg [31:0] _21_;
   always @(posedge clk) begin
     if (adv) begin
-      _21_ <= slot1_bank13[\$signature__addr$113 ];
+      _21_ <= slot1_bank13[\$signature__addr$225 ];
     end
   end
-  assign \$signature__data$191  = _21_;
+  assign \$signature__data$291  = _21_;
   reg [31:0] slot1_bank14 [63:0];
   initial begin
     slot1_bank14[0] = 32'd0;
@@ -3100,16 +3102,16 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     slot1_bank14[63] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$373 )
-      slot1_bank14[\$signature__addr$371 ] <= \$signature__data$372 ;
+    if (\$signature__en$452 )
+      slot1_bank14[\$signature__addr$450 ] <= \$signature__data$451 ;
   end
   reg [31:0] _22_;
   always @(posedge clk) begin
     if (adv) begin
-      _22_ <= slot1_bank14[\$signature__addr$115 ];
+      _22_ <= slot1_bank14[\$signature__addr$227 ];
     end
   end
-  assign \$signature__data$204  = _22_;
+  assign \$signature__data$303  = _22_;
   reg [31:0] slot1_bank15 [63:0];
   initial begin
     slot1_bank15[0] = 32'd0;
@@ -3178,16 +3180,16 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     slot1_bank15[63] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$376 )
-      slot1_bank15[\$signature__addr$374 ] <= \$signature__data$375 ;
+    if (\$signature__en$455 )
+      slot1_bank15[\$signature__addr$453 ] <= \$signature__data$454 ;
   end
   reg [31:0] _23_;
   always @(posedge clk) begin
     if (adv) begin
-      _23_ <= slot1_bank15[\$signature__addr$117 ];
+      _23_ <= slot1_bank15[\$signature__addr$229 ];
     end
   end
-  assign \$signature__data$217  = _23_;
+  assign \$signature__data$315  = _23_;
   reg [31:0] slot1_bank2 [63:0];
   initial begin
     slot1_bank2[0] = 32'd0;
@@ -3256,16 +3258,16 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     slot1_bank2[63] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$337 )
-      slot1_bank2[\$signature__addr$335 ] <= \$signature__data$336 ;
+    if (\$signature__en$416 )
+      slot1_bank2[\$signature__addr$414 ] <= \$signature__data$415 ;
   end
   reg [31:0] _24_;
   always @(posedge clk) begin
     if (adv) begin
-      _24_ <= slot1_bank2[\$signature__addr$91 ];
+      _24_ <= slot1_bank2[\$signature__addr$203 ];
     end
   end
-  assign \$signature__data$167  = _24_;
+  assign \$signature__data$269  = _24_;
   reg [31:0] slot1_bank3 [63:0];
   initial begin
     slot1_bank3[0] = 32'd0;
@@ -3334,16 +3336,16 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     slot1_bank3[63] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$340 )
-      slot1_bank3[\$signature__addr$338 ] <= \$signature__data$339 ;
+    if (\$signature__en$419 )
+      slot1_bank3[\$signature__addr$417 ] <= \$signature__data$418 ;
   end
   reg [31:0] _25_;
   always @(posedge clk) begin
     if (adv) begin
-      _25_ <= slot1_bank3[\$signature__addr$93 ];
+      _25_ <= slot1_bank3[\$signature__addr$205 ];
     end
   end
-  assign \$signature__data$185  = _25_;
+  assign \$signature__data$285  = _25_;
   reg [31:0] slot1_bank4 [63:0];
   initial begin
     slot1_bank4[0] = 32'd0;
@@ -3412,16 +3414,16 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     slot1_bank4[63] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$343 )
-      slot1_bank4[\$signature__addr$341 ] <= \$signature__data$342 ;
+    if (\$signature__en$422 )
+      slot1_bank4[\$signature__addr$420 ] <= \$signature__data$421 ;
   end
   reg [31:0] _26_;
   always @(posedge clk) begin
     if (adv) begin
-      _26_ <= slot1_bank4[\$signature__addr$95 ];
+      _26_ <= slot1_bank4[\$signature__addr$207 ];
     end
   end
-  assign \$signature__data$171  = _26_;
+  assign \$signature__data$273  = _26_;
   reg [31:0] slot1_bank5 [63:0];
   initial begin
     slot1_bank5[0] = 32'd0;
@@ -3490,16 +3492,16 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     slot1_bank5[63] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$346 )
-      slot1_bank5[\$signature__addr$344 ] <= \$signature__data$345 ;
+    if (\$signature__en$425 )
+      slot1_bank5[\$signature__addr$423 ] <= \$signature__data$424 ;
   end
   reg [31:0] _27_;
   always @(posedge clk) begin
     if (adv) begin
-      _27_ <= slot1_bank5[\$signature__addr$97 ];
+      _27_ <= slot1_bank5[\$signature__addr$209 ];
     end
   end
-  assign \$signature__data$189  = _27_;
+  assign \$signature__data$289  = _27_;
   reg [31:0] slot1_bank6 [63:0];
   initial begin
     slot1_bank6[0] = 32'd0;
@@ -3568,16 +3570,16 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     slot1_bank6[63] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$349 )
-      slot1_bank6[\$signature__addr$347 ] <= \$signature__data$348 ;
+    if (\$signature__en$428 )
+      slot1_bank6[\$signature__addr$426 ] <= \$signature__data$427 ;
   end
   reg [31:0] _28_;
   always @(posedge clk) begin
     if (adv) begin
-      _28_ <= slot1_bank6[\$signature__addr$99 ];
+      _28_ <= slot1_bank6[\$signature__addr$211 ];
     end
   end
-  assign \$signature__data$202  = _28_;
+  assign \$signature__data$301  = _28_;
   reg [31:0] slot1_bank7 [63:0];
   initial begin
     slot1_bank7[0] = 32'd0;
@@ -3646,16 +3648,16 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     slot1_bank7[63] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$352 )
-      slot1_bank7[\$signature__addr$350 ] <= \$signature__data$351 ;
+    if (\$signature__en$431 )
+      slot1_bank7[\$signature__addr$429 ] <= \$signature__data$430 ;
   end
   reg [31:0] _29_;
   always @(posedge clk) begin
     if (adv) begin
-      _29_ <= slot1_bank7[\$signature__addr$101 ];
+      _29_ <= slot1_bank7[\$signature__addr$213 ];
     end
   end
-  assign \$signature__data$215  = _29_;
+  assign \$signature__data$313  = _29_;
   reg [31:0] slot1_bank8 [63:0];
   initial begin
     slot1_bank8[0] = 32'd0;
@@ -3724,16 +3726,16 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     slot1_bank8[63] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$355 )
-      slot1_bank8[\$signature__addr$353 ] <= \$signature__data$354 ;
+    if (\$signature__en$434 )
+      slot1_bank8[\$signature__addr$432 ] <= \$signature__data$433 ;
   end
   reg [31:0] _30_;
   always @(posedge clk) begin
     if (adv) begin
-      _30_ <= slot1_bank8[\$signature__addr$103 ];
+      _30_ <= slot1_bank8[\$signature__addr$215 ];
     end
   end
-  assign \$signature__data$153  = _30_;
+  assign \$signature__data$259  = _30_;
   reg [31:0] slot1_bank9 [63:0];
   initial begin
     slot1_bank9[0] = 32'd0;
@@ -3802,16 +3804,16 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     slot1_bank9[63] = 32'd0;
   end
   always @(posedge clk) begin
-    if (\$signature__en$358 )
-      slot1_bank9[\$signature__addr$356 ] <= \$signature__data$357 ;
+    if (\$signature__en$437 )
+      slot1_bank9[\$signature__addr$435 ] <= \$signature__data$436 ;
   end
   reg [31:0] _31_;
   always @(posedge clk) begin
     if (adv) begin
-      _31_ <= slot1_bank9[\$signature__addr$105 ];
+      _31_ <= slot1_bank9[\$signature__addr$217 ];
     end
   end
-  assign \$signature__data$165  = _31_;
+  assign \$signature__data$267  = _31_;
   reg [31:0] twiddle_bank0 [255:0];
   initial begin
     twiddle_bank0[0] = 32'd0;
@@ -4073,12 +4075,12 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
   end
   always @(posedge clk) begin
     if (tw_write)
-      twiddle_bank0[\$signature__addr$394 ] <= \$signature__data$396 ;
+      twiddle_bank0[tw_row_w] <= dbuf0;
   end
   reg [31:0] _32_;
   always @(posedge clk) begin
     if (adv) begin
-      _32_ <= twiddle_bank0[\$signature__addr$119 ];
+      _32_ <= twiddle_bank0[r0_tw_row];
     end
   end
   assign \$signature__data  = _32_;
@@ -4343,15 +4345,15 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
   end
   always @(posedge clk) begin
     if (tw_write)
-      twiddle_bank1[\$signature__addr$394 ] <= \$signature__data$399 ;
+      twiddle_bank1[tw_row_w] <= dbuf1;
   end
   reg [31:0] _33_;
   always @(posedge clk) begin
     if (adv) begin
-      _33_ <= twiddle_bank1[\$signature__addr$119 ];
+      _33_ <= twiddle_bank1[r0_tw_row];
     end
   end
-  assign \$signature__data$141  = _33_;
+  assign \$signature__data$249  = _33_;
   reg [31:0] twiddle_bank2 [255:0];
   initial begin
     twiddle_bank2[0] = 32'd0;
@@ -4613,15 +4615,15 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
   end
   always @(posedge clk) begin
     if (tw_write)
-      twiddle_bank2[\$signature__addr$394 ] <= \$signature__data$402 ;
+      twiddle_bank2[tw_row_w] <= dbuf2;
   end
   reg [31:0] _34_;
   always @(posedge clk) begin
     if (adv) begin
-      _34_ <= twiddle_bank2[\$signature__addr$119 ];
+      _34_ <= twiddle_bank2[r0_tw_row];
     end
   end
-  assign \$signature__data$142  = _34_;
+  assign \$signature__data$250  = _34_;
   reg [31:0] twiddle_bank3 [255:0];
   initial begin
     twiddle_bank3[0] = 32'd0;
@@ -4883,15 +4885,15 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
   end
   always @(posedge clk) begin
     if (tw_write)
-      twiddle_bank3[\$signature__addr$394 ] <= \$signature__data$405 ;
+      twiddle_bank3[tw_row_w] <= dbuf3;
   end
   reg [31:0] _35_;
   always @(posedge clk) begin
     if (adv) begin
-      _35_ <= twiddle_bank3[\$signature__addr$119 ];
+      _35_ <= twiddle_bank3[r0_tw_row];
     end
   end
-  assign \$signature__data$143  = _35_;
+  assign \$signature__data$251  = _35_;
   reg [31:0] twiddle_bank4 [255:0];
   initial begin
     twiddle_bank4[0] = 32'd0;
@@ -5153,15 +5155,15 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
   end
   always @(posedge clk) begin
     if (tw_write)
-      twiddle_bank4[\$signature__addr$394 ] <= \$signature__data$408 ;
+      twiddle_bank4[tw_row_w] <= dbuf4;
   end
   reg [31:0] _36_;
   always @(posedge clk) begin
     if (adv) begin
-      _36_ <= twiddle_bank4[\$signature__addr$119 ];
+      _36_ <= twiddle_bank4[r0_tw_row];
     end
   end
-  assign \$signature__data$144  = _36_;
+  assign \$signature__data$252  = _36_;
   reg [31:0] twiddle_bank5 [255:0];
   initial begin
     twiddle_bank5[0] = 32'd0;
@@ -5423,15 +5425,15 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
   end
   always @(posedge clk) begin
     if (tw_write)
-      twiddle_bank5[\$signature__addr$394 ] <= \$signature__data$411 ;
+      twiddle_bank5[tw_row_w] <= dbuf5;
   end
   reg [31:0] _37_;
   always @(posedge clk) begin
     if (adv) begin
-      _37_ <= twiddle_bank5[\$signature__addr$119 ];
+      _37_ <= twiddle_bank5[r0_tw_row];
     end
   end
-  assign \$signature__data$145  = _37_;
+  assign \$signature__data$253  = _37_;
   reg [31:0] twiddle_bank6 [255:0];
   initial begin
     twiddle_bank6[0] = 32'd0;
@@ -5693,15 +5695,15 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
   end
   always @(posedge clk) begin
     if (tw_write)
-      twiddle_bank6[\$signature__addr$394 ] <= \$signature__data$414 ;
+      twiddle_bank6[tw_row_w] <= dbuf6;
   end
   reg [31:0] _38_;
   always @(posedge clk) begin
     if (adv) begin
-      _38_ <= twiddle_bank6[\$signature__addr$119 ];
+      _38_ <= twiddle_bank6[r0_tw_row];
     end
   end
-  assign \$signature__data$146  = _38_;
+  assign \$signature__data$254  = _38_;
   reg [31:0] twiddle_bank7 [255:0];
   initial begin
     twiddle_bank7[0] = 32'd0;
@@ -5963,745 +5965,747 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
   end
   always @(posedge clk) begin
     if (tw_write)
-      twiddle_bank7[\$signature__addr$394 ] <= i__payload;
+      twiddle_bank7[tw_row_w] <= i__payload;
   end
   reg [31:0] _39_;
   always @(posedge clk) begin
     if (adv) begin
-      _39_ <= twiddle_bank7[\$signature__addr$119 ];
+      _39_ <= twiddle_bank7[r0_tw_row];
     end
   end
-  assign \$signature__data$147  = _39_;
-  assign \$199  = r1_swap ? \$197  : \$198 ;
+  assign \$signature__data$255  = _39_;
   assign \$202  = r1_swap ? \$200  : \$201 ;
-  assign \$203  = 3'h5 >> r1_sp;
-  assign \$204  = r1_tw_base + \$203 ;
-  assign \$208  = r1_swap ? \$206  : \$207 ;
+  assign \$205  = r1_swap ? \$203  : \$204 ;
+  assign \$206  = 2'h3 >> r1_sp;
+  assign \$207  = r1_tw_base + \$206 ;
   assign \$211  = r1_swap ? \$209  : \$210 ;
   assign \$214  = r1_swap ? \$212  : \$213 ;
   assign \$217  = r1_swap ? \$215  : \$216 ;
   assign \$220  = r1_swap ? \$218  : \$219 ;
-  assign \u$233  = r1_load ? r1_ldata5 : \$221 ;
-  assign \$224  = r1_swap ? \$222  : \$223 ;
+  assign \$223  = r1_swap ? \$221  : \$222 ;
+  assign \u$310  = r1_load ? r1_ldata3 : \$224 ;
   assign \$227  = r1_swap ? \$225  : \$226 ;
   assign \$230  = r1_swap ? \$228  : \$229 ;
   assign \$233  = r1_swap ? \$231  : \$232 ;
-  assign \$234  = 3'h6 >> r1_sp;
-  assign \$235  = r1_tw_base + \$234 ;
-  assign \$239  = r1_swap ? \$237  : \$238 ;
+  assign \$236  = r1_swap ? \$234  : \$235 ;
+  assign \$237  = 3'h4 >> r1_sp;
+  assign \$238  = r1_tw_base + \$237 ;
   assign \$242  = r1_swap ? \$240  : \$241 ;
   assign \$245  = r1_swap ? \$243  : \$244 ;
   assign \$248  = r1_swap ? \$246  : \$247 ;
   assign \$251  = r1_swap ? \$249  : \$250 ;
-  assign \u$242  = r1_load ? r1_ldata6 : \$252 ;
-  assign \$255  = r1_swap ? \$253  : \$254 ;
+  assign \$254  = r1_swap ? \$252  : \$253 ;
+  assign \u$322  = r1_load ? r1_ldata4 : \$255 ;
   assign \$258  = r1_swap ? \$256  : \$257 ;
   assign \$261  = r1_swap ? \$259  : \$260 ;
   assign \$264  = r1_swap ? \$262  : \$263 ;
-  assign \$265  = 3'h7 >> r1_sp;
-  assign \$266  = r1_tw_base + \$265 ;
-  assign \$270  = r1_swap ? \$268  : \$269 ;
+  assign \$267  = r1_swap ? \$265  : \$266 ;
+  assign \$268  = 3'h5 >> r1_sp;
+  assign \$269  = r1_tw_base + \$268 ;
   assign \$273  = r1_swap ? \$271  : \$272 ;
   assign \$276  = r1_swap ? \$274  : \$275 ;
   assign \$279  = r1_swap ? \$277  : \$278 ;
   assign \$282  = r1_swap ? \$280  : \$281 ;
-  assign \u$251  = r1_load ? r1_ldata7 : \$283 ;
-  assign \$286  = r1_swap ? \$284  : \$285 ;
+  assign \$285  = r1_swap ? \$283  : \$284 ;
+  assign \u$330  = r1_load ? r1_ldata5 : \$286 ;
   assign \$289  = r1_swap ? \$287  : \$288 ;
   assign \$292  = r1_swap ? \$290  : \$291 ;
   assign \$295  = r1_swap ? \$293  : \$294 ;
-  assign \$296  = ~ wb4_out;
-  assign \$297  = wb4_valid & \$296 ;
-  assign write = \$297  & adv;
-  assign \$298  = ! wb4_swap;
-  assign \$signature__addr$260  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$264  = wb4_swap ? \$299  : \$300 ;
-  assign \$301  = ! sa;
-  assign \$302  = write & \$301 ;
-  assign \$303  = wb4_mode != 2'h2;
-  assign \$304  = ! wb4_swap;
-  assign \$305  = \$303  | \$304 ;
-  assign \$signature__en$269  = \$302  & \$305 ;
-  assign \$306  = ! wb4_swap;
-  assign \$signature__addr$271  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$272  = wb4_swap ? \$307  : \$308 ;
-  assign \$309  = ! sa;
-  assign \$310  = write & \$309 ;
-  assign \$311  = wb4_mode != 2'h2;
-  assign \$312  = ! wb4_swap;
-  assign \$313  = \$311  | \$312 ;
-  assign \$signature__en$277  = \$310  & \$313 ;
-  assign \$314  = ! wb4_swap;
-  assign \$signature__addr$278  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$279  = wb4_swap ? \$315  : \$316 ;
-  assign \$317  = ! sa;
-  assign \$318  = write & \$317 ;
-  assign \$319  = wb4_mode != 2'h2;
-  assign \$320  = ! wb4_swap;
-  assign \$321  = \$319  | \$320 ;
-  assign \$signature__en$283  = \$318  & \$321 ;
-  assign \$322  = ! wb4_swap;
-  assign \$signature__addr$284  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$285  = wb4_swap ? \$323  : \$324 ;
-  assign \$325  = ! sa;
-  assign \$326  = write & \$325 ;
-  assign \$327  = wb4_mode != 2'h2;
-  assign \$328  = ! wb4_swap;
-  assign \$329  = \$327  | \$328 ;
-  assign \$signature__en$290  = \$326  & \$329 ;
-  assign \$330  = ! wb4_swap;
-  assign \$signature__addr$291  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$292  = wb4_swap ? \$331  : \$332 ;
-  assign \$333  = ! sa;
-  assign \$334  = write & \$333 ;
-  assign \$335  = wb4_mode != 2'h2;
-  assign \$336  = ! wb4_swap;
-  assign \$337  = \$335  | \$336 ;
-  assign \$signature__en$293  = \$334  & \$337 ;
-  assign \$338  = ! wb4_swap;
-  assign \$signature__addr$294  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$295  = wb4_swap ? \$339  : \$340 ;
-  assign \$341  = ! sa;
-  assign \$342  = write & \$341 ;
-  assign \$343  = wb4_mode != 2'h2;
-  assign \$344  = ! wb4_swap;
-  assign \$345  = \$343  | \$344 ;
-  assign \$signature__en$297  = \$342  & \$345 ;
-  assign \$346  = ! wb4_swap;
-  assign \$signature__addr$298  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$299  = wb4_swap ? \$347  : \$348 ;
-  assign \$349  = ! sa;
-  assign \$350  = write & \$349 ;
-  assign \$351  = wb4_mode != 2'h2;
-  assign \$352  = ! wb4_swap;
-  assign \$353  = \$351  | \$352 ;
-  assign \$signature__en$300  = \$350  & \$353 ;
-  assign \$354  = ! wb4_swap;
-  assign \$signature__addr$301  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$302  = wb4_swap ? \$355  : \$356 ;
-  assign \$357  = ! sa;
-  assign \$358  = write & \$357 ;
-  assign \$359  = wb4_mode != 2'h2;
-  assign \$360  = ! wb4_swap;
-  assign \$361  = \$359  | \$360 ;
-  assign \$signature__en$304  = \$358  & \$361 ;
-  assign \$signature__addr$305  = \$362  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$306  = wb4_swap ? \$363  : \$364 ;
-  assign \$365  = ! sa;
-  assign \$366  = write & \$365 ;
-  assign \$367  = wb4_mode != 2'h2;
-  assign \$369  = \$367  | \$368 ;
-  assign \$signature__en$307  = \$366  & \$369 ;
-  assign \$signature__addr$308  = \$370  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$309  = wb4_swap ? \$371  : \$372 ;
-  assign \$373  = ! sa;
-  assign \$374  = write & \$373 ;
-  assign \$375  = wb4_mode != 2'h2;
-  assign \$377  = \$375  | \$376 ;
-  assign \$signature__en$310  = \$374  & \$377 ;
-  assign \$signature__addr$311  = \$378  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$312  = wb4_swap ? \$379  : \$380 ;
-  assign \$381  = ! sa;
-  assign \$382  = write & \$381 ;
-  assign \$383  = wb4_mode != 2'h2;
-  assign \$385  = \$383  | \$384 ;
-  assign \$signature__en$313  = \$382  & \$385 ;
-  assign \$signature__addr$314  = \$386  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$315  = wb4_swap ? \$387  : \$388 ;
-  assign \$389  = ! sa;
-  assign \$390  = write & \$389 ;
-  assign \$391  = wb4_mode != 2'h2;
-  assign \$393  = \$391  | \$392 ;
-  assign \$signature__en$316  = \$390  & \$393 ;
-  assign \$signature__addr$317  = \$394  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$318  = wb4_swap ? \$395  : \$396 ;
-  assign \$397  = ! sa;
-  assign \$398  = write & \$397 ;
-  assign \$399  = wb4_mode != 2'h2;
-  assign \$401  = \$399  | \$400 ;
-  assign \$signature__en$319  = \$398  & \$401 ;
-  assign \$signature__addr$320  = \$402  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$321  = wb4_swap ? \$403  : \$404 ;
-  assign \$405  = ! sa;
-  assign \$406  = write & \$405 ;
-  assign \$407  = wb4_mode != 2'h2;
-  assign \$409  = \$407  | \$408 ;
-  assign \$signature__en$322  = \$406  & \$409 ;
-  assign \$signature__addr$323  = \$410  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$324  = wb4_swap ? \$411  : \$412 ;
-  assign \$413  = ! sa;
-  assign \$414  = write & \$413 ;
-  assign \$415  = wb4_mode != 2'h2;
-  assign \$417  = \$415  | \$416 ;
-  assign \$signature__en$325  = \$414  & \$417 ;
-  assign \$signature__addr$326  = \$418  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$327  = wb4_swap ? \$419  : \$420 ;
-  assign \$421  = ! sa;
-  assign \$422  = write & \$421 ;
-  assign \$423  = wb4_mode != 2'h2;
-  assign \$425  = \$423  | \$424 ;
-  assign \$signature__en$328  = \$422  & \$425 ;
-  assign \$426  = ! wb4_swap;
-  assign \$signature__addr$329  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$330  = wb4_swap ? \$427  : \$428 ;
-  assign \$429  = sa == 1'h1;
-  assign \$430  = write & \$429 ;
-  assign \$431  = wb4_mode != 2'h2;
-  assign \$432  = ! wb4_swap;
-  assign \$433  = \$431  | \$432 ;
-  assign \$signature__en$331  = \$430  & \$433 ;
-  assign \$434  = ! wb4_swap;
-  assign \$signature__addr$332  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$333  = wb4_swap ? \$435  : \$436 ;
-  assign \$437  = sa == 1'h1;
-  assign \$438  = write & \$437 ;
-  assign \$439  = wb4_mode != 2'h2;
-  assign \$440  = ! wb4_swap;
-  assign \$441  = \$439  | \$440 ;
-  assign \$signature__en$334  = \$438  & \$441 ;
-  assign \$442  = ! wb4_swap;
-  assign \$signature__addr$335  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$336  = wb4_swap ? \$443  : \$444 ;
-  assign \$445  = sa == 1'h1;
-  assign \$446  = write & \$445 ;
-  assign \$447  = wb4_mode != 2'h2;
-  assign \$448  = ! wb4_swap;
-  assign \$449  = \$447  | \$448 ;
-  assign \$signature__en$337  = \$446  & \$449 ;
-  assign \$450  = ! wb4_swap;
-  assign \$signature__addr$338  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$339  = wb4_swap ? \$451  : \$452 ;
-  assign \$453  = sa == 1'h1;
-  assign \$454  = write & \$453 ;
-  assign \$455  = wb4_mode != 2'h2;
-  assign \$456  = ! wb4_swap;
-  assign \$457  = \$455  | \$456 ;
-  assign \$signature__en$340  = \$454  & \$457 ;
-  assign \$458  = ! wb4_swap;
-  assign \$signature__addr$341  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$342  = wb4_swap ? \$459  : \$460 ;
-  assign \$461  = sa == 1'h1;
-  assign \$462  = write & \$461 ;
-  assign \$463  = wb4_mode != 2'h2;
-  assign \$464  = ! wb4_swap;
-  assign \$465  = \$463  | \$464 ;
-  assign \$signature__en$343  = \$462  & \$465 ;
-  assign \$466  = ! wb4_swap;
-  assign \$signature__addr$344  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$345  = wb4_swap ? \$467  : \$468 ;
-  assign \$469  = sa == 1'h1;
-  assign \$470  = write & \$469 ;
-  assign \$471  = wb4_mode != 2'h2;
-  assign \$472  = ! wb4_swap;
-  assign \$473  = \$471  | \$472 ;
-  assign \$signature__en$346  = \$470  & \$473 ;
-  assign \$474  = ! wb4_swap;
-  assign \$signature__addr$347  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$348  = wb4_swap ? \$475  : \$476 ;
-  assign \$477  = sa == 1'h1;
-  assign \$478  = write & \$477 ;
-  assign \$479  = wb4_mode != 2'h2;
-  assign \$480  = ! wb4_swap;
-  assign \$481  = \$479  | \$480 ;
-  assign \$signature__en$349  = \$478  & \$481 ;
-  assign \$482  = ! wb4_swap;
-  assign \$signature__addr$350  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$351  = wb4_swap ? \$483  : \$484 ;
-  assign \$485  = sa == 1'h1;
-  assign \$486  = write & \$485 ;
-  assign \$487  = wb4_mode != 2'h2;
-  assign \$488  = ! wb4_swap;
-  assign \$489  = \$487  | \$488 ;
-  assign \$signature__en$352  = \$486  & \$489 ;
-  assign \$signature__addr$353  = \$490  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$354  = wb4_swap ? \$491  : \$492 ;
-  assign \$493  = sa == 1'h1;
-  assign \$494  = write & \$493 ;
-  assign \$495  = wb4_mode != 2'h2;
-  assign \$497  = \$495  | \$496 ;
-  assign \$signature__en$355  = \$494  & \$497 ;
-  assign \$signature__addr$356  = \$498  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$357  = wb4_swap ? \$499  : \$500 ;
-  assign \$501  = sa == 1'h1;
-  assign \$502  = write & \$501 ;
-  assign \$503  = wb4_mode != 2'h2;
-  assign \$505  = \$503  | \$504 ;
-  assign \$signature__en$358  = \$502  & \$505 ;
-  assign \$signature__addr$359  = \$506  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$360  = wb4_swap ? \$507  : \$508 ;
-  assign \$509  = sa == 1'h1;
-  assign \$510  = write & \$509 ;
-  assign \$511  = wb4_mode != 2'h2;
-  assign \$513  = \$511  | \$512 ;
-  assign \$signature__en$361  = \$510  & \$513 ;
-  assign \$signature__addr$362  = \$514  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$363  = wb4_swap ? \$515  : \$516 ;
-  assign \$517  = sa == 1'h1;
-  assign \$518  = write & \$517 ;
-  assign \$519  = wb4_mode != 2'h2;
-  assign \$521  = \$519  | \$520 ;
-  assign \$signature__en$364  = \$518  & \$521 ;
-  assign \$signature__addr$365  = \$522  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$366  = wb4_swap ? \$523  : \$524 ;
-  assign \$525  = sa == 1'h1;
-  assign \$526  = write & \$525 ;
-  assign \$527  = wb4_mode != 2'h2;
-  assign \$529  = \$527  | \$528 ;
-  assign \$signature__en$367  = \$526  & \$529 ;
-  assign \$signature__addr$368  = \$530  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$369  = wb4_swap ? \$531  : \$532 ;
-  assign \$533  = sa == 1'h1;
-  assign \$534  = write & \$533 ;
-  assign \$535  = wb4_mode != 2'h2;
-  assign \$537  = \$535  | \$536 ;
-  assign \$signature__en$370  = \$534  & \$537 ;
-  assign \$signature__addr$371  = \$538  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$372  = wb4_swap ? \$539  : \$540 ;
-  assign \$541  = sa == 1'h1;
-  assign \$542  = write & \$541 ;
-  assign \$543  = wb4_mode != 2'h2;
-  assign \$545  = \$543  | \$544 ;
-  assign \$signature__en$373  = \$542  & \$545 ;
-  assign \$signature__addr$374  = \$546  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$375  = wb4_swap ? \$547  : \$548 ;
-  assign \$549  = sa == 1'h1;
-  assign \$550  = write & \$549 ;
-  assign \$551  = wb4_mode != 2'h2;
-  assign \$553  = \$551  | \$552 ;
-  assign \$signature__en$376  = \$550  & \$553 ;
-  assign \$554  = ~ o__valid;
-  assign \$555  = opiece == 3'h7;
-  assign \$556  = o__ready & \$555 ;
-  assign adv = \$554  | \$556 ;
+  assign \$298  = r1_swap ? \$296  : \$297 ;
+  assign \$299  = 3'h6 >> r1_sp;
+  assign \$300  = r1_tw_base + \$299 ;
+  assign \$304  = r1_swap ? \$302  : \$303 ;
+  assign \$307  = r1_swap ? \$305  : \$306 ;
+  assign \$310  = r1_swap ? \$308  : \$309 ;
+  assign \$313  = r1_swap ? \$311  : \$312 ;
+  assign \$316  = r1_swap ? \$314  : \$315 ;
+  assign \u$338  = r1_load ? r1_ldata6 : \$317 ;
+  assign \$320  = r1_swap ? \$318  : \$319 ;
+  assign \$323  = r1_swap ? \$321  : \$322 ;
+  assign \$326  = r1_swap ? \$324  : \$325 ;
+  assign \$329  = r1_swap ? \$327  : \$328 ;
+  assign \$330  = 3'h7 >> r1_sp;
+  assign \$331  = r1_tw_base + \$330 ;
+  assign \$335  = r1_swap ? \$333  : \$334 ;
+  assign \$338  = r1_swap ? \$336  : \$337 ;
+  assign \$341  = r1_swap ? \$339  : \$340 ;
+  assign \$344  = r1_swap ? \$342  : \$343 ;
+  assign \$347  = r1_swap ? \$345  : \$346 ;
+  assign \u$346  = r1_load ? r1_ldata7 : \$348 ;
+  assign \$351  = r1_swap ? \$349  : \$350 ;
+  assign \$354  = r1_swap ? \$352  : \$353 ;
+  assign \$357  = r1_swap ? \$355  : \$356 ;
+  assign \$360  = r1_swap ? \$358  : \$359 ;
+  assign \$361  = ~ wb4_out;
+  assign \$362  = wb4_valid & \$361 ;
+  assign write = \$362  & adv;
+  assign \$363  = ! wb4_swap;
+  assign \$signature__addr$352  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$353  = wb4_swap ? \$364  : \$365 ;
+  assign \$366  = ! sa;
+  assign \$367  = write & \$366 ;
+  assign \$368  = wb4_mode != 2'h2;
+  assign \$369  = ! wb4_swap;
+  assign \$370  = \$368  | \$369 ;
+  assign \$signature__en$355  = \$367  & \$370 ;
+  assign \$371  = ! wb4_swap;
+  assign \$signature__addr$356  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$357  = wb4_swap ? \$372  : \$373 ;
+  assign \$374  = ! sa;
+  assign \$375  = write & \$374 ;
+  assign \$376  = wb4_mode != 2'h2;
+  assign \$377  = ! wb4_swap;
+  assign \$378  = \$376  | \$377 ;
+  assign \$signature__en$360  = \$375  & \$378 ;
+  assign \$379  = ! wb4_swap;
+  assign \$signature__addr$361  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$362  = wb4_swap ? \$380  : \$381 ;
+  assign \$382  = ! sa;
+  assign \$383  = write & \$382 ;
+  assign \$384  = wb4_mode != 2'h2;
+  assign \$385  = ! wb4_swap;
+  assign \$386  = \$384  | \$385 ;
+  assign \$signature__en$364  = \$383  & \$386 ;
+  assign \$387  = ! wb4_swap;
+  assign \$signature__addr$365  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$366  = wb4_swap ? \$388  : \$389 ;
+  assign \$390  = ! sa;
+  assign \$391  = write & \$390 ;
+  assign \$392  = wb4_mode != 2'h2;
+  assign \$393  = ! wb4_swap;
+  assign \$394  = \$392  | \$393 ;
+  assign \$signature__en$369  = \$391  & \$394 ;
+  assign \$395  = ! wb4_swap;
+  assign \$signature__addr$370  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$371  = wb4_swap ? \$396  : \$397 ;
+  assign \$398  = ! sa;
+  assign \$399  = write & \$398 ;
+  assign \$400  = wb4_mode != 2'h2;
+  assign \$401  = ! wb4_swap;
+  assign \$402  = \$400  | \$401 ;
+  assign \$signature__en$372  = \$399  & \$402 ;
+  assign \$403  = ! wb4_swap;
+  assign \$signature__addr$373  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$374  = wb4_swap ? \$404  : \$405 ;
+  assign \$406  = ! sa;
+  assign \$407  = write & \$406 ;
+  assign \$408  = wb4_mode != 2'h2;
+  assign \$409  = ! wb4_swap;
+  assign \$410  = \$408  | \$409 ;
+  assign \$signature__en$376  = \$407  & \$410 ;
+  assign \$411  = ! wb4_swap;
+  assign \$signature__addr$377  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$378  = wb4_swap ? \$412  : \$413 ;
+  assign \$414  = ! sa;
+  assign \$415  = write & \$414 ;
+  assign \$416  = wb4_mode != 2'h2;
+  assign \$417  = ! wb4_swap;
+  assign \$418  = \$416  | \$417 ;
+  assign \$signature__en$379  = \$415  & \$418 ;
+  assign \$419  = ! wb4_swap;
+  assign \$signature__addr$380  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$381  = wb4_swap ? \$420  : \$421 ;
+  assign \$422  = ! sa;
+  assign \$423  = write & \$422 ;
+  assign \$424  = wb4_mode != 2'h2;
+  assign \$425  = ! wb4_swap;
+  assign \$426  = \$424  | \$425 ;
+  assign \$signature__en$383  = \$423  & \$426 ;
+  assign \$signature__addr$384  = \$427  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$385  = wb4_swap ? \$428  : \$429 ;
+  assign \$430  = ! sa;
+  assign \$431  = write & \$430 ;
+  assign \$432  = wb4_mode != 2'h2;
+  assign \$434  = \$432  | \$433 ;
+  assign \$signature__en$386  = \$431  & \$434 ;
+  assign \$signature__addr$387  = \$435  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$388  = wb4_swap ? \$436  : \$437 ;
+  assign \$438  = ! sa;
+  assign \$439  = write & \$438 ;
+  assign \$440  = wb4_mode != 2'h2;
+  assign \$442  = \$440  | \$441 ;
+  assign \$signature__en$389  = \$439  & \$442 ;
+  assign \$signature__addr$390  = \$443  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$391  = wb4_swap ? \$444  : \$445 ;
+  assign \$446  = ! sa;
+  assign \$447  = write & \$446 ;
+  assign \$448  = wb4_mode != 2'h2;
+  assign \$450  = \$448  | \$449 ;
+  assign \$signature__en$392  = \$447  & \$450 ;
+  assign \$signature__addr$393  = \$451  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$394  = wb4_swap ? \$452  : \$453 ;
+  assign \$454  = ! sa;
+  assign \$455  = write & \$454 ;
+  assign \$456  = wb4_mode != 2'h2;
+  assign \$458  = \$456  | \$457 ;
+  assign \$signature__en$395  = \$455  & \$458 ;
+  assign \$signature__addr$396  = \$459  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$397  = wb4_swap ? \$460  : \$461 ;
+  assign \$462  = ! sa;
+  assign \$463  = write & \$462 ;
+  assign \$464  = wb4_mode != 2'h2;
+  assign \$466  = \$464  | \$465 ;
+  assign \$signature__en$398  = \$463  & \$466 ;
+  assign \$signature__addr$399  = \$467  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$400  = wb4_swap ? \$468  : \$469 ;
+  assign \$470  = ! sa;
+  assign \$471  = write & \$470 ;
+  assign \$472  = wb4_mode != 2'h2;
+  assign \$474  = \$472  | \$473 ;
+  assign \$signature__en$401  = \$471  & \$474 ;
+  assign \$signature__addr$402  = \$475  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$403  = wb4_swap ? \$476  : \$477 ;
+  assign \$478  = ! sa;
+  assign \$479  = write & \$478 ;
+  assign \$480  = wb4_mode != 2'h2;
+  assign \$482  = \$480  | \$481 ;
+  assign \$signature__en$404  = \$479  & \$482 ;
+  assign \$signature__addr$405  = \$483  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$406  = wb4_swap ? \$484  : \$485 ;
+  assign \$486  = ! sa;
+  assign \$487  = write & \$486 ;
+  assign \$488  = wb4_mode != 2'h2;
+  assign \$490  = \$488  | \$489 ;
+  assign \$signature__en$407  = \$487  & \$490 ;
+  assign \$491  = ! wb4_swap;
+  assign \$signature__addr$408  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$409  = wb4_swap ? \$492  : \$493 ;
+  assign \$494  = sa == 1'h1;
+  assign \$495  = write & \$494 ;
+  assign \$496  = wb4_mode != 2'h2;
+  assign \$497  = ! wb4_swap;
+  assign \$498  = \$496  | \$497 ;
+  assign \$signature__en$410  = \$495  & \$498 ;
+  assign \$499  = ! wb4_swap;
+  assign \$signature__addr$411  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$412  = wb4_swap ? \$500  : \$501 ;
+  assign \$502  = sa == 1'h1;
+  assign \$503  = write & \$502 ;
+  assign \$504  = wb4_mode != 2'h2;
+  assign \$505  = ! wb4_swap;
+  assign \$506  = \$504  | \$505 ;
+  assign \$signature__en$413  = \$503  & \$506 ;
+  assign \$507  = ! wb4_swap;
+  assign \$signature__addr$414  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$415  = wb4_swap ? \$508  : \$509 ;
+  assign \$510  = sa == 1'h1;
+  assign \$511  = write & \$510 ;
+  assign \$512  = wb4_mode != 2'h2;
+  assign \$513  = ! wb4_swap;
+  assign \$514  = \$512  | \$513 ;
+  assign \$signature__en$416  = \$511  & \$514 ;
+  assign \$515  = ! wb4_swap;
+  assign \$signature__addr$417  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$418  = wb4_swap ? \$516  : \$517 ;
+  assign \$518  = sa == 1'h1;
+  assign \$519  = write & \$518 ;
+  assign \$520  = wb4_mode != 2'h2;
+  assign \$521  = ! wb4_swap;
+  assign \$522  = \$520  | \$521 ;
+  assign \$signature__en$419  = \$519  & \$522 ;
+  assign \$523  = ! wb4_swap;
+  assign \$signature__addr$420  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$421  = wb4_swap ? \$524  : \$525 ;
+  assign \$526  = sa == 1'h1;
+  assign \$527  = write & \$526 ;
+  assign \$528  = wb4_mode != 2'h2;
+  assign \$529  = ! wb4_swap;
+  assign \$530  = \$528  | \$529 ;
+  assign \$signature__en$422  = \$527  & \$530 ;
+  assign \$531  = ! wb4_swap;
+  assign \$signature__addr$423  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$424  = wb4_swap ? \$532  : \$533 ;
+  assign \$534  = sa == 1'h1;
+  assign \$535  = write & \$534 ;
+  assign \$536  = wb4_mode != 2'h2;
+  assign \$537  = ! wb4_swap;
+  assign \$538  = \$536  | \$537 ;
+  assign \$signature__en$425  = \$535  & \$538 ;
+  assign \$539  = ! wb4_swap;
+  assign \$signature__addr$426  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$427  = wb4_swap ? \$540  : \$541 ;
+  assign \$542  = sa == 1'h1;
+  assign \$543  = write & \$542 ;
+  assign \$544  = wb4_mode != 2'h2;
+  assign \$545  = ! wb4_swap;
+  assign \$546  = \$544  | \$545 ;
+  assign \$signature__en$428  = \$543  & \$546 ;
+  assign \$547  = ! wb4_swap;
+  assign \$signature__addr$429  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$430  = wb4_swap ? \$548  : \$549 ;
+  assign \$550  = sa == 1'h1;
+  assign \$551  = write & \$550 ;
+  assign \$552  = wb4_mode != 2'h2;
+  assign \$553  = ! wb4_swap;
+  assign \$554  = \$552  | \$553 ;
+  assign \$signature__en$431  = \$551  & \$554 ;
+  assign \$signature__addr$432  = \$555  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$433  = wb4_swap ? \$556  : \$557 ;
+  assign \$558  = sa == 1'h1;
+  assign \$559  = write & \$558 ;
+  assign \$560  = wb4_mode != 2'h2;
+  assign \$562  = \$560  | \$561 ;
+  assign \$signature__en$434  = \$559  & \$562 ;
+  assign \$signature__addr$435  = \$563  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$436  = wb4_swap ? \$564  : \$565 ;
+  assign \$566  = sa == 1'h1;
+  assign \$567  = write & \$566 ;
+  assign \$568  = wb4_mode != 2'h2;
+  assign \$570  = \$568  | \$569 ;
+  assign \$signature__en$437  = \$567  & \$570 ;
+  assign \$signature__addr$438  = \$571  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$439  = wb4_swap ? \$572  : \$573 ;
+  assign \$574  = sa == 1'h1;
+  assign \$575  = write & \$574 ;
+  assign \$576  = wb4_mode != 2'h2;
+  assign \$578  = \$576  | \$577 ;
+  assign \$signature__en$440  = \$575  & \$578 ;
+  assign \$signature__addr$441  = \$579  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$442  = wb4_swap ? \$580  : \$581 ;
+  assign \$582  = sa == 1'h1;
+  assign \$583  = write & \$582 ;
+  assign \$584  = wb4_mode != 2'h2;
+  assign \$586  = \$584  | \$585 ;
+  assign \$signature__en$443  = \$583  & \$586 ;
+  assign \$signature__addr$444  = \$587  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$445  = wb4_swap ? \$588  : \$589 ;
+  assign \$590  = sa == 1'h1;
+  assign \$591  = write & \$590 ;
+  assign \$592  = wb4_mode != 2'h2;
+  assign \$594  = \$592  | \$593 ;
+  assign \$signature__en$446  = \$591  & \$594 ;
+  assign \$signature__addr$447  = \$595  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$448  = wb4_swap ? \$596  : \$597 ;
+  assign \$598  = sa == 1'h1;
+  assign \$599  = write & \$598 ;
+  assign \$600  = wb4_mode != 2'h2;
+  assign \$602  = \$600  | \$601 ;
+  assign \$signature__en$449  = \$599  & \$602 ;
+  assign \$signature__addr$450  = \$603  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$451  = wb4_swap ? \$604  : \$605 ;
+  assign \$606  = sa == 1'h1;
+  assign \$607  = write & \$606 ;
+  assign \$608  = wb4_mode != 2'h2;
+  assign \$610  = \$608  | \$609 ;
+  assign \$signature__en$452  = \$607  & \$610 ;
+  assign \$signature__addr$453  = \$611  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$454  = wb4_swap ? \$612  : \$613 ;
+  assign \$614  = sa == 1'h1;
+  assign \$615  = write & \$614 ;
+  assign \$616  = wb4_mode != 2'h2;
+  assign \$618  = \$616  | \$617 ;
+  assign \$signature__en$455  = \$615  & \$618 ;
+  assign \$619  = ~ o__valid;
+  assign \$620  = opiece == 3'h7;
+  assign \$621  = o__ready & \$620 ;
+  assign adv = \$619  | \$621 ;
   assign busy = | state;
-  assign in_flight = | { o__valid, wb4_valid, wb3_valid, wb2_valid, wb1_valid, wb0_valid, r1_valid, r0_valid };
-  assign \$557  = ~ cancel;
-  assign \$558  = state == 1'h1;
-  assign \$559  = ~ in_gap;
-  assign \$560  = \$558  & \$559 ;
-  assign \$561  = \$560  & p_from_stream;
-  assign \$562  = state == 2'h3;
-  assign \$563  = \$561  | \$562 ;
-  assign i__ready = \$557  & \$563 ;
-  assign \$564  = cancel & busy;
-  assign \$565  = start & busy;
-  assign \$566  = op >= 1'h1;
-  assign \$567  = op <= 3'h6;
-  assign \$568  = \$566  & \$567 ;
-  assign \$569  = op != 3'h6;
-  assign \$570  = slot_a >= 2'h2;
-  assign \$571  = op == 3'h5;
-  assign \$572  = slot_b >= 2'h2;
-  assign \$573  = \$571  & \$572 ;
-  assign \$574  = \$570  | \$573 ;
-  assign \$575  = \$569  & \$574 ;
-  assign \$576  = state == 2'h3;
-  assign \$577  = ~ in_header;
-  assign \$578  = \$576  & \$577 ;
-  assign \$579  = \$578  & block_done;
-  assign \$580  = ~ cancel;
-  assign tw_write = \$579  & \$580 ;
-  assign \$581  = dcnt == 3'h7;
-  assign \$582  = dcnt + 1'h1;
-  assign \$583  = \$581  ? 4'h0 : \$582 ;
-  assign \$584  = ! dcnt;
-  assign \$585  = dcnt == 1'h1;
-  assign \$586  = dcnt == 2'h2;
-  assign \$587  = dcnt == 2'h3;
-  assign \$588  = dcnt == 3'h4;
-  assign \$589  = dcnt == 3'h5;
-  assign \$590  = dcnt == 3'h6;
-  assign \$591  = o__valid & o__ready;
-  assign \$593  = opiece + 1'h1;
-  assign \$594  = opiece == 3'h7;
-  assign \$595  = adv & wb4_valid;
-  assign \$596  = \$595  & wb4_out;
-  assign \$597  = cycles != 32'd4294967295;
-  assign \$598  = busy & \$597 ;
-  assign \$599  = cycles + 1'h1;
-  assign \$600  = p_mode != 2'h2;
-  assign \$601  = issue & \$600 ;
-  assign \$602  = butterflies + 4'h8;
-  assign \$603  = cancel & busy;
-  assign \$604  = start & busy;
-  assign \$605  = ~ error;
-  assign \$606  = ~ error;
-  assign \$607  = ~ op_known;
-  assign \$608  = op != 3'h6;
-  assign \$609  = ~ ctx_valid;
-  assign \$610  = \$608  & \$609 ;
-  assign \$611  = op == 3'h6;
-  assign \$612  = cancel & busy;
-  assign \$613  = ~ \$612 ;
-  assign \$614  = ~ in_range;
-  assign \$615  = fire_in & \$614 ;
-  assign \$616  = ~ error;
-  assign \$617  = in_gap & adv;
-  assign \$620  = c == p_last_tok;
-  assign \$621  = pass_idx + 1'h1;
-  assign \$624  = c + 1'h1;
-  assign \$625  = ~ in_flight;
-  assign \$626  = fire_in & in_header;
-  assign \$627  = hdr_cnt + 1'h1;
-  assign \$628  = ! hdr_cnt;
-  assign \$629  = hdr_cnt == 1'h1;
-  assign \$630  = hdr_cnt == 2'h2;
-  assign \$631  = hdr_cnt == 2'h3;
-  assign \$632  = hdr_cnt == 3'h4;
-  assign \$633  = hdr_cnt == 3'h5;
-  assign \$634  = hdr_cnt == 3'h6;
-  assign \$635  = hdr_cnt == 3'h7;
-  assign \$636  = ~ in_header;
-  assign \$637  = fire_in & \$636 ;
-  assign \$638  = ~ in_range;
-  assign \$639  = \$637  & \$638 ;
-  assign \$640  = ~ error;
-  assign \$641  = \$signature__addr$394  + 1'h1;
-  assign \$642  = \$signature__addr$394  == 8'hff;
-  assign \$643  = ~ header_ok;
-  assign \$644  = ~ error;
+  assign in_flight = | { o__valid, wb4_valid, wb3_valid, wb2_valid, wb1_valid, wb0_valid, r1_valid, r1_valid, r0_valid };
+  assign \$622  = ~ cancel;
+  assign \$623  = state == 1'h1;
+  assign \$624  = ~ in_gap;
+  assign \$625  = \$623  & \$624 ;
+  assign \$626  = \$625  & p_from_stream;
+  assign \$627  = state == 2'h3;
+  assign \$628  = \$626  | \$627 ;
+  assign i__ready = \$622  & \$628 ;
+  assign \$629  = cancel & busy;
+  assign \$630  = start & busy;
+  assign \$631  = op >= 1'h1;
+  assign \$632  = op <= 3'h6;
+  assign \$633  = \$631  & \$632 ;
+  assign \$634  = op != 3'h6;
+  assign \$635  = slot_a >= 2'h2;
+  assign \$636  = op == 3'h5;
+  assign \$637  = slot_b >= 2'h2;
+  assign \$638  = \$636  & \$637 ;
+  assign \$639  = \$635  | \$638 ;
+  assign \$640  = \$634  & \$639 ;
+  assign \$641  = state == 2'h3;
+  assign \$642  = ~ in_header;
+  assign \$643  = \$641  & \$642 ;
+  assign \$644  = \$643  & block_done;
+  assign \$645  = ~ cancel;
+  assign tw_write = \$644  & \$645 ;
   always @(posedge clk)
-    dcnt <= \$645 ;
+    header_ok <= \$646 ;
   always @(posedge clk)
-    \$signature__data$396  <= \$646 ;
+    dcnt <= \$647 ;
   always @(posedge clk)
-    \$signature__data$399  <= \$647 ;
+    dbuf0 <= \$648 ;
   always @(posedge clk)
-    \$signature__data$402  <= \$648 ;
+    dbuf1 <= \$649 ;
   always @(posedge clk)
-    \$signature__data$405  <= \$649 ;
+    dbuf2 <= \$650 ;
   always @(posedge clk)
-    \$signature__data$408  <= \$650 ;
+    dbuf3 <= \$651 ;
   always @(posedge clk)
-    \$signature__data$411  <= \$651 ;
+    dbuf4 <= \$652 ;
   always @(posedge clk)
-    \$signature__data$414  <= \$652 ;
+    dbuf5 <= \$653 ;
   always @(posedge clk)
-    r0_valid <= \$653 ;
+    dbuf6 <= \$654 ;
   always @(posedge clk)
-    r0_mode <= \$654 ;
+    r0_valid <= \$655 ;
   always @(posedge clk)
-    r0_sp <= \$655 ;
+    r0_mode <= \$656 ;
   always @(posedge clk)
-    r0_swap <= \$656 ;
+    r0_sp <= \$657 ;
   always @(posedge clk)
-    r0_row_u <= \$657 ;
+    r0_swap <= \$658 ;
   always @(posedge clk)
-    r0_row_v <= \$658 ;
+    r0_row_u <= \$659 ;
   always @(posedge clk)
-    \$signature__addr$119  <= \$659 ;
+    r0_row_v <= \$660 ;
   always @(posedge clk)
-    r0_tw_base <= \$660 ;
+    r0_tw_row <= \$661 ;
   always @(posedge clk)
-    r0_operand <= \$661 ;
+    r0_tw_base <= \$662 ;
   always @(posedge clk)
-    r0_load <= \$662 ;
+    r0_operand <= \$663 ;
   always @(posedge clk)
-    r0_out <= \$663 ;
+    r0_load <= \$664 ;
   always @(posedge clk)
-    r0_ldata0 <= \$664 ;
+    r0_out <= \$665 ;
   always @(posedge clk)
-    r0_ldata1 <= \$665 ;
+    r0_ldata0 <= \$666 ;
   always @(posedge clk)
-    r0_ldata2 <= \$666 ;
+    r0_ldata1 <= \$667 ;
   always @(posedge clk)
-    r0_ldata3 <= \$667 ;
+    r0_ldata2 <= \$668 ;
   always @(posedge clk)
-    r0_ldata4 <= \$668 ;
+    r0_ldata3 <= \$669 ;
   always @(posedge clk)
-    r0_ldata5 <= \$669 ;
+    r0_ldata4 <= \$670 ;
   always @(posedge clk)
-    r0_ldata6 <= \$670 ;
+    r0_ldata5 <= \$671 ;
   always @(posedge clk)
-    r0_ldata7 <= \$671 ;
+    r0_ldata6 <= \$672 ;
   always @(posedge clk)
-    r1_valid <= \$672 ;
+    r0_ldata7 <= \$673 ;
   always @(posedge clk)
-    mode <= \$673 ;
+    r1_valid <= \$674 ;
   always @(posedge clk)
-    r1_sp <= \$674 ;
+    r1_mode <= \$675 ;
   always @(posedge clk)
-    r1_swap <= \$675 ;
+    r1_sp <= \$676 ;
   always @(posedge clk)
-    r1_row_u <= \$676 ;
+    r1_swap <= \$677 ;
   always @(posedge clk)
-    r1_row_v <= \$677 ;
+    r1_row_u <= \$678 ;
   always @(posedge clk)
-    r1_tw_row <= \$678 ;
+    r1_row_v <= \$679 ;
   always @(posedge clk)
-    r1_tw_base <= \$679 ;
+    r1_tw_row <= \$680 ;
   always @(posedge clk)
-    r1_operand <= \$680 ;
+    r1_tw_base <= \$681 ;
   always @(posedge clk)
-    r1_load <= \$681 ;
+    r1_operand <= \$682 ;
   always @(posedge clk)
-    r1_out <= \$682 ;
+    r1_load <= \$683 ;
   always @(posedge clk)
-    r1_ldata0 <= \$683 ;
+    r1_out <= \$684 ;
   always @(posedge clk)
-    r1_ldata1 <= \$684 ;
+    r1_ldata0 <= \$685 ;
   always @(posedge clk)
-    r1_ldata2 <= \$685 ;
+    r1_ldata1 <= \$686 ;
   always @(posedge clk)
-    r1_ldata3 <= \$686 ;
+    r1_ldata2 <= \$687 ;
   always @(posedge clk)
-    r1_ldata4 <= \$687 ;
+    r1_ldata3 <= \$688 ;
   always @(posedge clk)
-    r1_ldata5 <= \$688 ;
+    r1_ldata4 <= \$689 ;
   always @(posedge clk)
-    r1_ldata6 <= \$689 ;
+    r1_ldata5 <= \$690 ;
   always @(posedge clk)
-    r1_ldata7 <= \$690 ;
+    r1_ldata6 <= \$691 ;
   always @(posedge clk)
-    wb0_valid <= \$691 ;
+    r1_ldata7 <= \$692 ;
   always @(posedge clk)
-    wb0_mode <= \$692 ;
+    wb0_valid <= \$693 ;
   always @(posedge clk)
-    wb0_sp <= \$693 ;
+    wb0_mode <= \$694 ;
   always @(posedge clk)
-    wb0_swap <= \$694 ;
+    wb0_sp <= \$695 ;
   always @(posedge clk)
-    wb0_row_u <= \$695 ;
+    wb0_swap <= \$696 ;
   always @(posedge clk)
-    wb0_row_v <= \$696 ;
+    wb0_row_u <= \$697 ;
   always @(posedge clk)
-    wb0_out <= \$697 ;
+    wb0_row_v <= \$698 ;
   always @(posedge clk)
-    wb1_valid <= \$698 ;
+    wb0_out <= \$699 ;
   always @(posedge clk)
-    wb1_mode <= \$699 ;
+    wb1_valid <= \$700 ;
   always @(posedge clk)
-    wb1_sp <= \$700 ;
+    wb1_mode <= \$701 ;
   always @(posedge clk)
-    wb1_swap <= \$701 ;
+    wb1_sp <= \$702 ;
   always @(posedge clk)
-    wb1_row_u <= \$702 ;
+    wb1_swap <= \$703 ;
   always @(posedge clk)
-    wb1_row_v <= \$703 ;
+    wb1_row_u <= \$704 ;
   always @(posedge clk)
-    wb1_out <= \$704 ;
+    wb1_row_v <= \$705 ;
   always @(posedge clk)
-    wb2_valid <= \$705 ;
+    wb1_out <= \$706 ;
   always @(posedge clk)
-    wb2_mode <= \$706 ;
+    wb2_valid <= \$707 ;
   always @(posedge clk)
-    wb2_sp <= \$707 ;
+    wb2_mode <= \$708 ;
   always @(posedge clk)
-    wb2_swap <= \$708 ;
+    wb2_sp <= \$709 ;
   always @(posedge clk)
-    wb2_row_u <= \$709 ;
+    wb2_swap <= \$710 ;
   always @(posedge clk)
-    wb2_row_v <= \$710 ;
+    wb2_row_u <= \$711 ;
   always @(posedge clk)
-    wb2_out <= \$711 ;
+    wb2_row_v <= \$712 ;
   always @(posedge clk)
-    wb3_valid <= \$712 ;
+    wb2_out <= \$713 ;
   always @(posedge clk)
-    wb3_mode <= \$713 ;
+    wb3_valid <= \$714 ;
   always @(posedge clk)
-    wb3_sp <= \$714 ;
+    wb3_mode <= \$715 ;
   always @(posedge clk)
-    wb3_swap <= \$715 ;
+    wb3_sp <= \$716 ;
   always @(posedge clk)
-    wb3_row_u <= \$716 ;
+    wb3_swap <= \$717 ;
   always @(posedge clk)
-    wb3_row_v <= \$717 ;
+    wb3_row_u <= \$718 ;
   always @(posedge clk)
-    wb3_out <= \$718 ;
+    wb3_row_v <= \$719 ;
   always @(posedge clk)
-    wb4_valid <= \$719 ;
+    wb3_out <= \$720 ;
   always @(posedge clk)
-    wb4_mode <= \$720 ;
+    wb4_valid <= \$721 ;
   always @(posedge clk)
-    wb4_sp <= \$721 ;
+    wb4_mode <= \$722 ;
   always @(posedge clk)
-    wb4_swap <= \$722 ;
+    wb4_sp <= \$723 ;
   always @(posedge clk)
-    wb4_row_u <= \$723 ;
+    wb4_swap <= \$724 ;
   always @(posedge clk)
-    wb4_row_v <= \$724 ;
+    wb4_row_u <= \$725 ;
   always @(posedge clk)
-    wb4_out <= \$725 ;
+    wb4_row_v <= \$726 ;
   always @(posedge clk)
-    obuf <= \$726 ;
+    wb4_out <= \$727 ;
   always @(posedge clk)
-    opiece <= \$727 ;
+    obuf <= \$728 ;
   always @(posedge clk)
-    o__valid <= \$728 ;
+    opiece <= \$729 ;
   always @(posedge clk)
-    cycles <= \$729 ;
+    o__valid <= \$730 ;
   always @(posedge clk)
-    butterflies <= \$730 ;
+    cycles <= \$731 ;
   always @(posedge clk)
-    state <= \$731 ;
+    butterflies <= \$732 ;
   always @(posedge clk)
-    done <= \$732 ;
+    state <= \$733 ;
   always @(posedge clk)
-    error <= \$733 ;
+    done <= \$734 ;
   always @(posedge clk)
-    cause <= \$734 ;
+    error <= \$735 ;
   always @(posedge clk)
-    sa <= \$735 ;
+    cause <= \$736 ;
   always @(posedge clk)
-    sb <= \$736 ;
+    sa <= \$737 ;
   always @(posedge clk)
-    c <= \$737 ;
+    sb <= \$738 ;
   always @(posedge clk)
-    in_gap <= \$738 ;
+    c <= \$739 ;
   always @(posedge clk)
-    ctx_valid <= \$739 ;
+    in_gap <= \$740 ;
   always @(posedge clk)
-    hdr_cnt <= \$740 ;
+    ctx_valid <= \$741 ;
   always @(posedge clk)
-    \$signature__addr$394  <= \$741 ;
+    hdr_cnt <= \$742 ;
   always @(posedge clk)
-    pass_idx <= \$742 ;
+    tw_row_w <= \$743 ;
   always @(posedge clk)
-    q_reg <= \$743 ;
+    pass_idx <= \$744 ;
   always @(posedge clk)
-    n_inv <= \$744 ;
+    q_reg <= \$745 ;
   always @(posedge clk)
-    to_dom <= \$745 ;
+    n_inv <= \$746 ;
   always @(posedge clk)
-    bk <= \$746 ;
+    to_dom <= \$747 ;
   always @(posedge clk)
-    mu_lo <= \$747 ;
+    bk <= \$748 ;
   always @(posedge clk)
-    mu_hi <= \$748 ;
+    mu_lo <= \$749 ;
   always @(posedge clk)
-    qprime <= \$749 ;
+    mu_hi <= \$750 ;
   always @(posedge clk)
-    reserved <= \$750 ;
+    qprime <= \$751 ;
+  always @(posedge clk)
+    reserved <= \$752 ;
   assign \$1  = q_reg >= 2'h3;
   assign \$2  = n_inv < q_reg;
   assign \$3  = to_dom < q_reg;
   assign \$4  = ! reserved;
-  assign header_ok = & { \$4 , \$3 , \$2 , \$1 , q_reg[0] };
-  assign \$5  = state == 2'h3;
-  assign \$6  = hdr_cnt != 4'h8;
-  assign in_header = \$5  & \$6 ;
+  assign \$5  = & { \$4 , \$3 , \$2 , \$1 , q_reg[0] };
+  assign \$6  = dcnt == 3'h7;
+  assign \$7  = dcnt + 1'h1;
+  assign \$8  = \$6  ? 4'h0 : \$7 ;
+  assign \$9  = ! dcnt;
+  assign \$10  = dcnt == 1'h1;
+  assign \$11  = dcnt == 2'h2;
+  assign \$12  = dcnt == 2'h3;
+  assign \$13  = dcnt == 3'h4;
+  assign \$14  = dcnt == 3'h5;
+  assign \$15  = dcnt == 3'h6;
+  assign \$16  = o__valid & o__ready;
+  assign \$18  = opiece + 1'h1;
+  assign \$19  = opiece == 3'h7;
+  assign \$20  = adv & wb4_valid;
+  assign \$21  = \$20  & wb4_out;
+  assign \$22  = cycles != 32'd4294967295;
+  assign \$23  = busy & \$22 ;
+  assign \$24  = cycles + 1'h1;
+  assign \$25  = p_mode != 2'h2;
+  assign \$26  = issue & \$25 ;
+  assign \$27  = butterflies + 4'h8;
+  assign \$28  = cancel & busy;
+  assign \$29  = start & busy;
+  assign \$30  = ~ error;
+  assign \$31  = ~ error;
+  assign \$32  = ~ op_known;
+  assign \$33  = op != 3'h6;
+  assign \$34  = ~ ctx_valid;
+  assign \$35  = \$33  & \$34 ;
+  assign \$36  = op == 3'h6;
+  assign \$37  = cancel & busy;
+  assign \$38  = ~ \$37 ;
+  assign \$39  = ~ in_range;
+  assign \$40  = fire_in & \$39 ;
+  assign \$41  = ~ error;
+  assign \$42  = in_gap & adv;
+  assign \$45  = c == p_last_tok;
+  assign \$46  = pass_idx + 1'h1;
+  assign \$49  = c + 1'h1;
+  assign \$50  = ~ in_flight;
+  assign \$51  = fire_in & in_header;
+  assign \$52  = hdr_cnt + 1'h1;
+  assign \$53  = ! hdr_cnt;
+  assign \$54  = hdr_cnt == 1'h1;
+  assign \$55  = hdr_cnt == 2'h2;
+  assign \$56  = hdr_cnt == 2'h3;
+  assign \$57  = hdr_cnt == 3'h4;
+  assign \$58  = hdr_cnt == 3'h5;
+  assign \$59  = hdr_cnt == 3'h6;
+  assign \$60  = hdr_cnt == 3'h7;
+  assign \$61  = ~ in_header;
+  assign \$62  = fire_in & \$61 ;
+  assign \$63  = ~ in_range;
+  assign \$64  = \$62  & \$63 ;
+  assign \$65  = ~ error;
+  assign \$66  = tw_row_w + 1'h1;
+  assign \$67  = tw_row_w == 8'hff;
+  assign \$68  = ~ header_ok;
+  assign \$69  = ~ error;
+  assign \$70  = state == 2'h3;
+  assign \$71  = hdr_cnt != 4'h8;
+  assign in_header = \$70  & \$71 ;
   assign fire_in = i__valid & i__ready;
-  assign \$7  = ~ in_header;
-  assign data_fire = fire_in & \$7 ;
-  assign \$8  = dcnt == 3'h7;
-  assign block_done = data_fire & \$8 ;
-  assign \$9  = i__payload < q_reg;
+  assign \$72  = ~ in_header;
+  assign data_fire = fire_in & \$72 ;
+  assign \$73  = dcnt == 3'h7;
+  assign block_done = data_fire & \$73 ;
+  assign \$74  = i__payload < q_reg;
   assign butterfly = p_mode != 2'h2;
   assign inverse = p_mode == 1'h1;
-  assign \$10  = state == 1'h1;
-  assign \$11  = ~ in_gap;
-  assign \$12  = \$10  & \$11 ;
-  assign \$13  = \$12  & adv;
-  assign \$14  = ~ cancel;
-  assign issuing = \$13  & \$14 ;
-  assign \$15  = p_from_stream ? block_done : 1'h1;
-  assign issue = issuing & \$15 ;
-  assign \$16  = ! r0_swap;
+  assign \$75  = state == 1'h1;
+  assign \$76  = ~ in_gap;
+  assign \$77  = \$75  & \$76 ;
+  assign \$78  = \$77  & adv;
+  assign \$79  = ~ cancel;
+  assign issuing = \$78  & \$79 ;
+  assign \$80  = p_from_stream ? block_done : 1'h1;
+  assign issue = issuing & \$80 ;
+  assign \$81  = ! r0_swap;
   assign \$signature__addr  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$17  = ! r0_swap;
-  assign \$signature__addr$57  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$18  = ! r0_swap;
-  assign \$signature__addr$59  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$19  = ! r0_swap;
-  assign \$signature__addr$61  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$20  = ! r0_swap;
-  assign \$signature__addr$63  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$21  = ! r0_swap;
-  assign \$signature__addr$65  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$22  = ! r0_swap;
-  assign \$signature__addr$67  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$23  = ! r0_swap;
-  assign \$signature__addr$69  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$signature__addr$71  = \$24  ? r0_row_u : r0_row_v;
-  assign \$signature__addr$73  = \$25  ? r0_row_u : r0_row_v;
-  assign \$signature__addr$75  = \$26  ? r0_row_u : r0_row_v;
-  assign \$signature__addr$77  = \$27  ? r0_row_u : r0_row_v;
-  assign \$signature__addr$79  = \$28  ? r0_row_u : r0_row_v;
-  assign \$signature__addr$81  = \$29  ? r0_row_u : r0_row_v;
-  assign \$signature__addr$83  = \$30  ? r0_row_u : r0_row_v;
-  assign \$signature__addr$85  = \$31  ? r0_row_u : r0_row_v;
-  assign \$32  = ! r0_swap;
-  assign \$signature__addr$87  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$33  = ! r0_swap;
-  assign \$signature__addr$89  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$34  = ! r0_swap;
-  assign \$signature__addr$91  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$35  = ! r0_swap;
-  assign \$signature__addr$93  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$36  = ! r0_swap;
-  assign \$signature__addr$95  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$37  = ! r0_swap;
-  assign \$signature__addr$97  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$38  = ! r0_swap;
-  assign \$signature__addr$99  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$39  = ! r0_swap;
-  assign \$signature__addr$101  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$signature__addr$103  = \$40  ? r0_row_u : r0_row_v;
-  assign \$signature__addr$105  = \$41  ? r0_row_u : r0_row_v;
-  assign \$signature__addr$107  = \$42  ? r0_row_u : r0_row_v;
-  assign \$signature__addr$109  = \$43  ? r0_row_u : r0_row_v;
-  assign \$signature__addr$111  = \$44  ? r0_row_u : r0_row_v;
-  assign \$signature__addr$113  = \$45  ? r0_row_u : r0_row_v;
-  assign \$signature__addr$115  = \$46  ? r0_row_u : r0_row_v;
-  assign \$signature__addr$117  = \$47  ? r0_row_u : r0_row_v;
-  assign \$48  = 1'h0 >> r1_sp;
-  assign \$49  = r1_tw_base + \$48 ;
-  assign \$53  = r1_swap ? \$51  : \$52 ;
-  assign \$56  = r1_swap ? \$54  : \$55 ;
-  assign \$59  = r1_swap ? \$57  : \$58 ;
-  assign \$62  = r1_swap ? \$60  : \$61 ;
-  assign \$65  = r1_swap ? \$63  : \$64 ;
-  assign u = r1_load ? r1_ldata0 : \$66 ;
-  assign \$69  = r1_swap ? \$67  : \$68 ;
-  assign \$72  = r1_swap ? \$70  : \$71 ;
-  assign \$75  = r1_swap ? \$73  : \$74 ;
-  assign \$78  = r1_swap ? \$76  : \$77 ;
-  assign \$79  = 1'h1 >> r1_sp;
-  assign \$80  = r1_tw_base + \$79 ;
-  assign \$84  = r1_swap ? \$82  : \$83 ;
-  assign \$87  = r1_swap ? \$85  : \$86 ;
-  assign \$90  = r1_swap ? \$88  : \$89 ;
-  assign \$93  = r1_swap ? \$91  : \$92 ;
-  assign \$96  = r1_swap ? \$94  : \$95 ;
-  assign \u$181  = r1_load ? r1_ldata1 : \$97 ;
-  assign \$100  = r1_swap ? \$98  : \$99 ;
-  assign \$103  = r1_swap ? \$101  : \$102 ;
-  assign \$106  = r1_swap ? \$104  : \$105 ;
-  assign \$109  = r1_swap ? \$107  : \$108 ;
-  assign \$110  = 2'h2 >> r1_sp;
-  assign \$111  = r1_tw_base + \$110 ;
-  assign \$115  = r1_swap ? \$113  : \$114 ;
+  assign \$82  = ! r0_swap;
+  assign \$signature__addr$169  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$83  = ! r0_swap;
+  assign \$signature__addr$171  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$84  = ! r0_swap;
+  assign \$signature__addr$173  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$85  = ! r0_swap;
+  assign \$signature__addr$175  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$86  = ! r0_swap;
+  assign \$signature__addr$177  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$87  = ! r0_swap;
+  assign \$signature__addr$179  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$88  = ! r0_swap;
+  assign \$signature__addr$181  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$signature__addr$183  = \$89  ? r0_row_u : r0_row_v;
+  assign \$signature__addr$185  = \$90  ? r0_row_u : r0_row_v;
+  assign \$signature__addr$187  = \$91  ? r0_row_u : r0_row_v;
+  assign \$signature__addr$189  = \$92  ? r0_row_u : r0_row_v;
+  assign \$signature__addr$191  = \$93  ? r0_row_u : r0_row_v;
+  assign \$signature__addr$193  = \$94  ? r0_row_u : r0_row_v;
+  assign \$signature__addr$195  = \$95  ? r0_row_u : r0_row_v;
+  assign \$signature__addr$197  = \$96  ? r0_row_u : r0_row_v;
+  assign \$97  = ! r0_swap;
+  assign \$signature__addr$199  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$98  = ! r0_swap;
+  assign \$signature__addr$201  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$99  = ! r0_swap;
+  assign \$signature__addr$203  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$100  = ! r0_swap;
+  assign \$signature__addr$205  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$101  = ! r0_swap;
+  assign \$signature__addr$207  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$102  = ! r0_swap;
+  assign \$signature__addr$209  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$103  = ! r0_swap;
+  assign \$signature__addr$211  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$104  = ! r0_swap;
+  assign \$signature__addr$213  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$signature__addr$215  = \$105  ? r0_row_u : r0_row_v;
+  assign \$signature__addr$217  = \$106  ? r0_row_u : r0_row_v;
+  assign \$signature__addr$219  = \$107  ? r0_row_u : r0_row_v;
+  assign \$signature__addr$221  = \$108  ? r0_row_u : r0_row_v;
+  assign \$signature__addr$223  = \$109  ? r0_row_u : r0_row_v;
+  assign \$signature__addr$225  = \$110  ? r0_row_u : r0_row_v;
+  assign \$signature__addr$227  = \$111  ? r0_row_u : r0_row_v;
+  assign \$signature__addr$229  = \$112  ? r0_row_u : r0_row_v;
+  assign \$113  = 1'h0 >> r1_sp;
+  assign \$114  = r1_tw_base + \$113 ;
   assign \$118  = r1_swap ? \$116  : \$117 ;
   assign \$121  = r1_swap ? \$119  : \$120 ;
   assign \$124  = r1_swap ? \$122  : \$123 ;
   assign \$127  = r1_swap ? \$125  : \$126 ;
-  assign \u$198  = r1_load ? r1_ldata2 : \$128 ;
-  assign \$131  = r1_swap ? \$129  : \$130 ;
+  assign \$130  = r1_swap ? \$128  : \$129 ;
+  assign u = r1_load ? r1_ldata0 : \$131 ;
   assign \$134  = r1_swap ? \$132  : \$133 ;
   assign \$137  = r1_swap ? \$135  : \$136 ;
   assign \$140  = r1_swap ? \$138  : \$139 ;
-  assign \$141  = 2'h3 >> r1_sp;
-  assign \$142  = r1_tw_base + \$141 ;
-  assign \$146  = r1_swap ? \$144  : \$145 ;
+  assign \$143  = r1_swap ? \$141  : \$142 ;
+  assign \$144  = 1'h1 >> r1_sp;
+  assign \$145  = r1_tw_base + \$144 ;
   assign \$149  = r1_swap ? \$147  : \$148 ;
   assign \$152  = r1_swap ? \$150  : \$151 ;
   assign \$155  = r1_swap ? \$153  : \$154 ;
   assign \$158  = r1_swap ? \$156  : \$157 ;
-  assign \u$211  = r1_load ? r1_ldata3 : \$159 ;
-  assign \$162  = r1_swap ? \$160  : \$161 ;
+  assign \$161  = r1_swap ? \$159  : \$160 ;
+  assign \u$282  = r1_load ? r1_ldata1 : \$162 ;
   assign \$165  = r1_swap ? \$163  : \$164 ;
   assign \$168  = r1_swap ? \$166  : \$167 ;
   assign \$171  = r1_swap ? \$169  : \$170 ;
-  assign \$172  = 3'h4 >> r1_sp;
-  assign \$173  = r1_tw_base + \$172 ;
-  assign \$177  = r1_swap ? \$175  : \$176 ;
+  assign \$174  = r1_swap ? \$172  : \$173 ;
+  assign \$175  = 2'h2 >> r1_sp;
+  assign \$176  = r1_tw_base + \$175 ;
   assign \$180  = r1_swap ? \$178  : \$179 ;
   assign \$183  = r1_swap ? \$181  : \$182 ;
   assign \$186  = r1_swap ? \$184  : \$185 ;
   assign \$189  = r1_swap ? \$187  : \$188 ;
-  assign \u$224  = r1_load ? r1_ldata4 : \$190 ;
-  assign \$193  = r1_swap ? \$191  : \$192 ;
+  assign \$192  = r1_swap ? \$190  : \$191 ;
+  assign \u$298  = r1_load ? r1_ldata2 : \$193 ;
   assign \$196  = r1_swap ? \$194  : \$195 ;
+  assign \$199  = r1_swap ? \$197  : \$198 ;
   \cerite_ntt_n1024_w32_b8_montgomery.agu  agu (
     .butterfly(butterfly),
     .c(c),
@@ -6717,7 +6721,7 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
   \cerite_ntt_n1024_w32_b8_montgomery.lane0  lane0 (
     .clk(clk),
     .en(adv),
-    .mode(mode),
+    .mode(r1_mode),
     .q(q_reg),
     .qprime(qprime),
     .rst(rst),
@@ -6730,112 +6734,112 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
   \cerite_ntt_n1024_w32_b8_montgomery.lane1  lane1 (
     .clk(clk),
     .en(adv),
-    .mode(mode),
+    .mode(r1_mode),
     .q(q_reg),
     .qprime(qprime),
     .rst(rst),
-    .u(\u$181 ),
-    .v(\v$183 ),
+    .u(\u$282 ),
+    .v(\v$283 ),
     .w(operand1),
-    .x(\x$273 ),
-    .y(\y$276 )
+    .x(\x$124 ),
+    .y(\y$359 )
   );
   \cerite_ntt_n1024_w32_b8_montgomery.lane2  lane2 (
     .clk(clk),
     .en(adv),
-    .mode(mode),
+    .mode(r1_mode),
     .q(q_reg),
     .qprime(qprime),
     .rst(rst),
-    .u(\u$198 ),
-    .v(\v$200 ),
+    .u(\u$298 ),
+    .v(\v$299 ),
     .w(operand2),
-    .x(\x$280 ),
-    .y(\y$282 )
+    .x(\x$125 ),
+    .y(\y$363 )
   );
   \cerite_ntt_n1024_w32_b8_montgomery.lane3  lane3 (
     .clk(clk),
     .en(adv),
-    .mode(mode),
+    .mode(r1_mode),
     .q(q_reg),
     .qprime(qprime),
     .rst(rst),
-    .u(\u$211 ),
-    .v(\v$213 ),
+    .u(\u$310 ),
+    .v(\v$311 ),
     .w(operand3),
-    .x(\x$286 ),
-    .y(\y$289 )
+    .x(\x$126 ),
+    .y(\y$368 )
   );
   \cerite_ntt_n1024_w32_b8_montgomery.lane4  lane4 (
     .clk(clk),
     .en(adv),
-    .mode(mode),
+    .mode(r1_mode),
     .q(q_reg),
     .qprime(qprime),
     .rst(rst),
-    .u(\u$224 ),
-    .v(\v$226 ),
+    .u(\u$322 ),
+    .v(\v$323 ),
     .w(operand4),
-    .x(\x$267 ),
-    .y(\y$274 )
+    .x(\x$127 ),
+    .y(\y$358 )
   );
   \cerite_ntt_n1024_w32_b8_montgomery.lane5  lane5 (
     .clk(clk),
     .en(adv),
-    .mode(mode),
+    .mode(r1_mode),
     .q(q_reg),
     .qprime(qprime),
     .rst(rst),
-    .u(\u$233 ),
-    .v(\v$235 ),
+    .u(\u$330 ),
+    .v(\v$331 ),
     .w(operand5),
-    .x(\x$275 ),
-    .y(\y$287 )
+    .x(\x$128 ),
+    .y(\y$367 )
   );
   \cerite_ntt_n1024_w32_b8_montgomery.lane6  lane6 (
     .clk(clk),
     .en(adv),
-    .mode(mode),
+    .mode(r1_mode),
     .q(q_reg),
     .qprime(qprime),
     .rst(rst),
-    .u(\u$242 ),
-    .v(\v$244 ),
+    .u(\u$338 ),
+    .v(\v$339 ),
     .w(operand6),
-    .x(\x$281 ),
-    .y(\y$296 )
+    .x(\x$129 ),
+    .y(\y$375 )
   );
   \cerite_ntt_n1024_w32_b8_montgomery.lane7  lane7 (
     .clk(clk),
     .en(adv),
-    .mode(mode),
+    .mode(r1_mode),
     .q(q_reg),
     .qprime(qprime),
     .rst(rst),
-    .u(\u$251 ),
-    .v(\v$253 ),
+    .u(\u$346 ),
+    .v(\v$347 ),
     .w(operand7),
-    .x(\x$288 ),
-    .y(\y$303 )
+    .x(\x$130 ),
+    .y(\y$382 )
   );
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$200  = 32'd0;
+    \$203  = 32'd0;
     casez (sa)
       4'h0:
-          \$200  = \$signature__data$170 ;
+          \$203  = \$signature__data$268 ;
       4'h1:
-          \$200  = \$signature__data$171 ;
+          \$203  = \$signature__data$269 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$201  = 32'd0;
+    \$204  = 32'd0;
     casez (sa)
       4'h0:
-          \$201  = \$signature__data$172 ;
+          \$204  = \$signature__data$270 ;
       4'h1:
-          \$201  = \$signature__data$173 ;
+          \$204  = \$signature__data$271 ;
     endcase
   end
   always @* begin
@@ -6843,75 +6847,55 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (r1_sp)
       2'h0:
-          \v$226  = \$193 ;
+          \v$299  = \$196 ;
       2'h1:
-          \v$226  = \$196 ;
+          \v$299  = \$199 ;
       2'h2:
-          \v$226  = \$199 ;
+          \v$299  = \$202 ;
       2'h3:
-          \v$226  = \$202 ;
+          \v$299  = \$205 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$205  = 32'd0;
-    casez (\$204 )
+    \$208  = 32'd0;
+    casez (\$207 )
       5'h00:
-          \$205  = \$signature__data ;
+          \$208  = \$signature__data ;
       5'h01:
-          \$205  = \$signature__data$141 ;
+          \$208  = \$signature__data$249 ;
       5'h02:
-          \$205  = \$signature__data$142 ;
+          \$208  = \$signature__data$250 ;
       5'h03:
-          \$205  = \$signature__data$143 ;
+          \$208  = \$signature__data$251 ;
       5'h04:
-          \$205  = \$signature__data$144 ;
+          \$208  = \$signature__data$252 ;
       5'h05:
-          \$205  = \$signature__data$145 ;
+          \$208  = \$signature__data$253 ;
       5'h06:
-          \$205  = \$signature__data$146 ;
+          \$208  = \$signature__data$254 ;
       5'h07:
-          \$205  = \$signature__data$147 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$206  = 32'd0;
-    casez (sb)
-      4'h0:
-          \$206  = \$signature__data$190 ;
-      4'h1:
-          \$206  = \$signature__data$191 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$207  = 32'd0;
-    casez (sb)
-      4'h0:
-          \$207  = \$signature__data$188 ;
-      4'h1:
-          \$207  = \$signature__data$189 ;
+          \$208  = \$signature__data$255 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     \$209  = 32'd0;
-    casez (sa)
+    casez (sb)
       4'h0:
-          \$209  = \$signature__data$166 ;
+          \$209  = \$signature__data$286 ;
       4'h1:
-          \$209  = \$signature__data$167 ;
+          \$209  = \$signature__data$287 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     \$210  = 32'd0;
-    casez (sa)
+    casez (sb)
       4'h0:
-          \$210  = \$signature__data$168 ;
+          \$210  = \$signature__data$284 ;
       4'h1:
-          \$210  = \$signature__data$169 ;
+          \$210  = \$signature__data$285 ;
     endcase
   end
   always @* begin
@@ -6919,9 +6903,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$212  = 32'd0;
     casez (sa)
       4'h0:
-          \$212  = \$signature__data$162 ;
+          \$212  = \$signature__data$302 ;
       4'h1:
-          \$212  = \$signature__data$163 ;
+          \$212  = \$signature__data$303 ;
     endcase
   end
   always @* begin
@@ -6929,9 +6913,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$213  = 32'd0;
     casez (sa)
       4'h0:
-          \$213  = \$signature__data$164 ;
+          \$213  = \$signature__data$300 ;
       4'h1:
-          \$213  = \$signature__data$165 ;
+          \$213  = \$signature__data$301 ;
     endcase
   end
   always @* begin
@@ -6939,9 +6923,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$215  = 32'd0;
     casez (sa)
       4'h0:
-          \$215  = \$signature__data$162 ;
+          \$215  = \$signature__data$290 ;
       4'h1:
-          \$215  = \$signature__data$163 ;
+          \$215  = \$signature__data$291 ;
     endcase
   end
   always @* begin
@@ -6949,9 +6933,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$216  = 32'd0;
     casez (sa)
       4'h0:
-          \$216  = \$signature__data$164 ;
+          \$216  = \$signature__data$288 ;
       4'h1:
-          \$216  = \$signature__data$165 ;
+          \$216  = \$signature__data$289 ;
     endcase
   end
   always @* begin
@@ -6959,9 +6943,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$218  = 32'd0;
     casez (sa)
       4'h0:
-          \$218  = \$signature__data$190 ;
+          \$218  = \$signature__data$286 ;
       4'h1:
-          \$218  = \$signature__data$191 ;
+          \$218  = \$signature__data$287 ;
     endcase
   end
   always @* begin
@@ -6969,23 +6953,19 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$219  = 32'd0;
     casez (sa)
       4'h0:
-          \$219  = \$signature__data$188 ;
+          \$219  = \$signature__data$284 ;
       4'h1:
-          \$219  = \$signature__data$189 ;
+          \$219  = \$signature__data$285 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    (* full_case = 32'd1 *)
-    casez (r1_sp)
-      2'h0:
-          \$221  = \$211 ;
-      2'h1:
-          \$221  = \$214 ;
-      2'h2:
-          \$221  = \$217 ;
-      2'h3:
-          \$221  = \$220 ;
+    \$221  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$221  = \$signature__data$286 ;
+      4'h1:
+          \$221  = \$signature__data$287 ;
     endcase
   end
   always @* begin
@@ -6993,19 +6973,23 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$222  = 32'd0;
     casez (sa)
       4'h0:
-          \$222  = \$signature__data$184 ;
+          \$222  = \$signature__data$284 ;
       4'h1:
-          \$222  = \$signature__data$185 ;
+          \$222  = \$signature__data$285 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$223  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$223  = \$signature__data$186 ;
-      4'h1:
-          \$223  = \$signature__data$187 ;
+    (* full_case = 32'd1 *)
+    casez (r1_sp)
+      2'h0:
+          \$224  = \$214 ;
+      2'h1:
+          \$224  = \$217 ;
+      2'h2:
+          \$224  = \$220 ;
+      2'h3:
+          \$224  = \$223 ;
     endcase
   end
   always @* begin
@@ -7013,9 +6997,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$225  = 32'd0;
     casez (sa)
       4'h0:
-          \$225  = \$signature__data$184 ;
+          \$225  = \$signature__data$314 ;
       4'h1:
-          \$225  = \$signature__data$185 ;
+          \$225  = \$signature__data$315 ;
     endcase
   end
   always @* begin
@@ -7023,9 +7007,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$226  = 32'd0;
     casez (sa)
       4'h0:
-          \$226  = \$signature__data$186 ;
+          \$226  = \$signature__data$312 ;
       4'h1:
-          \$226  = \$signature__data$187 ;
+          \$226  = \$signature__data$313 ;
     endcase
   end
   always @* begin
@@ -7033,9 +7017,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$228  = 32'd0;
     casez (sa)
       4'h0:
-          \$228  = \$signature__data$188 ;
+          \$228  = \$signature__data$314 ;
       4'h1:
-          \$228  = \$signature__data$189 ;
+          \$228  = \$signature__data$315 ;
     endcase
   end
   always @* begin
@@ -7043,9 +7027,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$229  = 32'd0;
     casez (sa)
       4'h0:
-          \$229  = \$signature__data$190 ;
+          \$229  = \$signature__data$312 ;
       4'h1:
-          \$229  = \$signature__data$191 ;
+          \$229  = \$signature__data$313 ;
     endcase
   end
   always @* begin
@@ -7053,9 +7037,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$231  = 32'd0;
     casez (sa)
       4'h0:
-          \$231  = \$signature__data$188 ;
+          \$231  = \$signature__data$314 ;
       4'h1:
-          \$231  = \$signature__data$189 ;
+          \$231  = \$signature__data$315 ;
     endcase
   end
   always @* begin
@@ -7063,9 +7047,29 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$232  = 32'd0;
     casez (sa)
       4'h0:
-          \$232  = \$signature__data$190 ;
+          \$232  = \$signature__data$312 ;
       4'h1:
-          \$232  = \$signature__data$191 ;
+          \$232  = \$signature__data$313 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$234  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$234  = \$signature__data$284 ;
+      4'h1:
+          \$234  = \$signature__data$285 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$235  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$235  = \$signature__data$286 ;
+      4'h1:
+          \$235  = \$signature__data$287 ;
     endcase
   end
   always @* begin
@@ -7073,75 +7077,55 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (r1_sp)
       2'h0:
-          \v$235  = \$224 ;
+          \v$311  = \$227 ;
       2'h1:
-          \v$235  = \$227 ;
+          \v$311  = \$230 ;
       2'h2:
-          \v$235  = \$230 ;
+          \v$311  = \$233 ;
       2'h3:
-          \v$235  = \$233 ;
+          \v$311  = \$236 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$236  = 32'd0;
-    casez (\$235 )
+    \$239  = 32'd0;
+    casez (\$238 )
       5'h00:
-          \$236  = \$signature__data ;
+          \$239  = \$signature__data ;
       5'h01:
-          \$236  = \$signature__data$141 ;
+          \$239  = \$signature__data$249 ;
       5'h02:
-          \$236  = \$signature__data$142 ;
+          \$239  = \$signature__data$250 ;
       5'h03:
-          \$236  = \$signature__data$143 ;
+          \$239  = \$signature__data$251 ;
       5'h04:
-          \$236  = \$signature__data$144 ;
+          \$239  = \$signature__data$252 ;
       5'h05:
-          \$236  = \$signature__data$145 ;
+          \$239  = \$signature__data$253 ;
       5'h06:
-          \$236  = \$signature__data$146 ;
+          \$239  = \$signature__data$254 ;
       5'h07:
-          \$236  = \$signature__data$147 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$237  = 32'd0;
-    casez (sb)
-      4'h0:
-          \$237  = \$signature__data$203 ;
-      4'h1:
-          \$237  = \$signature__data$204 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$238  = 32'd0;
-    casez (sb)
-      4'h0:
-          \$238  = \$signature__data$201 ;
-      4'h1:
-          \$238  = \$signature__data$202 ;
+          \$239  = \$signature__data$255 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     \$240  = 32'd0;
-    casez (sa)
+    casez (sb)
       4'h0:
-          \$240  = \$signature__data$170 ;
+          \$240  = \$signature__data$274 ;
       4'h1:
-          \$240  = \$signature__data$171 ;
+          \$240  = \$signature__data$275 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     \$241  = 32'd0;
-    casez (sa)
+    casez (sb)
       4'h0:
-          \$241  = \$signature__data$172 ;
+          \$241  = \$signature__data$272 ;
       4'h1:
-          \$241  = \$signature__data$173 ;
+          \$241  = \$signature__data$273 ;
     endcase
   end
   always @* begin
@@ -7149,9 +7133,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$243  = 32'd0;
     casez (sa)
       4'h0:
-          \$243  = \$signature__data$170 ;
+          \$243  = \$signature__data$256 ;
       4'h1:
-          \$243  = \$signature__data$171 ;
+          \$243  = \$signature__data$257 ;
     endcase
   end
   always @* begin
@@ -7159,9 +7143,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$244  = 32'd0;
     casez (sa)
       4'h0:
-          \$244  = \$signature__data$172 ;
+          \$244  = \$signature__data$258 ;
       4'h1:
-          \$244  = \$signature__data$173 ;
+          \$244  = \$signature__data$259 ;
     endcase
   end
   always @* begin
@@ -7169,9 +7153,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$246  = 32'd0;
     casez (sa)
       4'h0:
-          \$246  = \$signature__data$166 ;
+          \$246  = \$signature__data$256 ;
       4'h1:
-          \$246  = \$signature__data$167 ;
+          \$246  = \$signature__data$257 ;
     endcase
   end
   always @* begin
@@ -7179,9 +7163,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$247  = 32'd0;
     casez (sa)
       4'h0:
-          \$247  = \$signature__data$168 ;
+          \$247  = \$signature__data$258 ;
       4'h1:
-          \$247  = \$signature__data$169 ;
+          \$247  = \$signature__data$259 ;
     endcase
   end
   always @* begin
@@ -7189,9 +7173,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$249  = 32'd0;
     casez (sa)
       4'h0:
-          \$249  = \$signature__data$203 ;
+          \$249  = \$signature__data$256 ;
       4'h1:
-          \$249  = \$signature__data$204 ;
+          \$249  = \$signature__data$257 ;
     endcase
   end
   always @* begin
@@ -7199,23 +7183,19 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$250  = 32'd0;
     casez (sa)
       4'h0:
-          \$250  = \$signature__data$201 ;
+          \$250  = \$signature__data$258 ;
       4'h1:
-          \$250  = \$signature__data$202 ;
+          \$250  = \$signature__data$259 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    (* full_case = 32'd1 *)
-    casez (r1_sp)
-      2'h0:
-          \$252  = \$242 ;
-      2'h1:
-          \$252  = \$245 ;
-      2'h2:
-          \$252  = \$248 ;
-      2'h3:
-          \$252  = \$251 ;
+    \$252  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$252  = \$signature__data$274 ;
+      4'h1:
+          \$252  = \$signature__data$275 ;
     endcase
   end
   always @* begin
@@ -7223,19 +7203,23 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$253  = 32'd0;
     casez (sa)
       4'h0:
-          \$253  = \$signature__data$188 ;
+          \$253  = \$signature__data$272 ;
       4'h1:
-          \$253  = \$signature__data$189 ;
+          \$253  = \$signature__data$273 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$254  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$254  = \$signature__data$190 ;
-      4'h1:
-          \$254  = \$signature__data$191 ;
+    (* full_case = 32'd1 *)
+    casez (r1_sp)
+      2'h0:
+          \$255  = \$245 ;
+      2'h1:
+          \$255  = \$248 ;
+      2'h2:
+          \$255  = \$251 ;
+      2'h3:
+          \$255  = \$254 ;
     endcase
   end
   always @* begin
@@ -7243,9 +7227,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$256  = 32'd0;
     casez (sa)
       4'h0:
-          \$256  = \$signature__data$201 ;
+          \$256  = \$signature__data$264 ;
       4'h1:
-          \$256  = \$signature__data$202 ;
+          \$256  = \$signature__data$265 ;
     endcase
   end
   always @* begin
@@ -7253,9 +7237,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$257  = 32'd0;
     casez (sa)
       4'h0:
-          \$257  = \$signature__data$203 ;
+          \$257  = \$signature__data$266 ;
       4'h1:
-          \$257  = \$signature__data$204 ;
+          \$257  = \$signature__data$267 ;
     endcase
   end
   always @* begin
@@ -7263,9 +7247,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$259  = 32'd0;
     casez (sa)
       4'h0:
-          \$259  = \$signature__data$201 ;
+          \$259  = \$signature__data$268 ;
       4'h1:
-          \$259  = \$signature__data$202 ;
+          \$259  = \$signature__data$269 ;
     endcase
   end
   always @* begin
@@ -7273,9 +7257,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$260  = 32'd0;
     casez (sa)
       4'h0:
-          \$260  = \$signature__data$203 ;
+          \$260  = \$signature__data$270 ;
       4'h1:
-          \$260  = \$signature__data$204 ;
+          \$260  = \$signature__data$271 ;
     endcase
   end
   always @* begin
@@ -7283,9 +7267,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$262  = 32'd0;
     casez (sa)
       4'h0:
-          \$262  = \$signature__data$201 ;
+          \$262  = \$signature__data$272 ;
       4'h1:
-          \$262  = \$signature__data$202 ;
+          \$262  = \$signature__data$273 ;
     endcase
   end
   always @* begin
@@ -7293,9 +7277,29 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$263  = 32'd0;
     casez (sa)
       4'h0:
-          \$263  = \$signature__data$203 ;
+          \$263  = \$signature__data$274 ;
       4'h1:
-          \$263  = \$signature__data$204 ;
+          \$263  = \$signature__data$275 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$265  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$265  = \$signature__data$272 ;
+      4'h1:
+          \$265  = \$signature__data$273 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$266  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$266  = \$signature__data$274 ;
+      4'h1:
+          \$266  = \$signature__data$275 ;
     endcase
   end
   always @* begin
@@ -7303,75 +7307,55 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (r1_sp)
       2'h0:
-          \v$244  = \$255 ;
+          \v$323  = \$258 ;
       2'h1:
-          \v$244  = \$258 ;
+          \v$323  = \$261 ;
       2'h2:
-          \v$244  = \$261 ;
+          \v$323  = \$264 ;
       2'h3:
-          \v$244  = \$264 ;
+          \v$323  = \$267 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$267  = 32'd0;
-    casez (\$266 )
+    \$270  = 32'd0;
+    casez (\$269 )
       5'h00:
-          \$267  = \$signature__data ;
+          \$270  = \$signature__data ;
       5'h01:
-          \$267  = \$signature__data$141 ;
+          \$270  = \$signature__data$249 ;
       5'h02:
-          \$267  = \$signature__data$142 ;
+          \$270  = \$signature__data$250 ;
       5'h03:
-          \$267  = \$signature__data$143 ;
+          \$270  = \$signature__data$251 ;
       5'h04:
-          \$267  = \$signature__data$144 ;
+          \$270  = \$signature__data$252 ;
       5'h05:
-          \$267  = \$signature__data$145 ;
+          \$270  = \$signature__data$253 ;
       5'h06:
-          \$267  = \$signature__data$146 ;
+          \$270  = \$signature__data$254 ;
       5'h07:
-          \$267  = \$signature__data$147 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$268  = 32'd0;
-    casez (sb)
-      4'h0:
-          \$268  = \$signature__data$216 ;
-      4'h1:
-          \$268  = \$signature__data$217 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$269  = 32'd0;
-    casez (sb)
-      4'h0:
-          \$269  = \$signature__data$214 ;
-      4'h1:
-          \$269  = \$signature__data$215 ;
+          \$270  = \$signature__data$255 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     \$271  = 32'd0;
-    casez (sa)
+    casez (sb)
       4'h0:
-          \$271  = \$signature__data$201 ;
+          \$271  = \$signature__data$290 ;
       4'h1:
-          \$271  = \$signature__data$202 ;
+          \$271  = \$signature__data$291 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     \$272  = 32'd0;
-    casez (sa)
+    casez (sb)
       4'h0:
-          \$272  = \$signature__data$203 ;
+          \$272  = \$signature__data$288 ;
       4'h1:
-          \$272  = \$signature__data$204 ;
+          \$272  = \$signature__data$289 ;
     endcase
   end
   always @* begin
@@ -7379,9 +7363,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$274  = 32'd0;
     casez (sa)
       4'h0:
-          \$274  = \$signature__data$188 ;
+          \$274  = \$signature__data$268 ;
       4'h1:
-          \$274  = \$signature__data$189 ;
+          \$274  = \$signature__data$269 ;
     endcase
   end
   always @* begin
@@ -7389,9 +7373,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$275  = 32'd0;
     casez (sa)
       4'h0:
-          \$275  = \$signature__data$190 ;
+          \$275  = \$signature__data$270 ;
       4'h1:
-          \$275  = \$signature__data$191 ;
+          \$275  = \$signature__data$271 ;
     endcase
   end
   always @* begin
@@ -7399,9 +7383,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$277  = 32'd0;
     casez (sa)
       4'h0:
-          \$277  = \$signature__data$184 ;
+          \$277  = \$signature__data$264 ;
       4'h1:
-          \$277  = \$signature__data$185 ;
+          \$277  = \$signature__data$265 ;
     endcase
   end
   always @* begin
@@ -7409,9 +7393,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$278  = 32'd0;
     casez (sa)
       4'h0:
-          \$278  = \$signature__data$186 ;
+          \$278  = \$signature__data$266 ;
       4'h1:
-          \$278  = \$signature__data$187 ;
+          \$278  = \$signature__data$267 ;
     endcase
   end
   always @* begin
@@ -7419,9 +7403,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$280  = 32'd0;
     casez (sa)
       4'h0:
-          \$280  = \$signature__data$216 ;
+          \$280  = \$signature__data$264 ;
       4'h1:
-          \$280  = \$signature__data$217 ;
+          \$280  = \$signature__data$265 ;
     endcase
   end
   always @* begin
@@ -7429,23 +7413,19 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$281  = 32'd0;
     casez (sa)
       4'h0:
-          \$281  = \$signature__data$214 ;
+          \$281  = \$signature__data$266 ;
       4'h1:
-          \$281  = \$signature__data$215 ;
+          \$281  = \$signature__data$267 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    (* full_case = 32'd1 *)
-    casez (r1_sp)
-      2'h0:
-          \$283  = \$273 ;
-      2'h1:
-          \$283  = \$276 ;
-      2'h2:
-          \$283  = \$279 ;
-      2'h3:
-          \$283  = \$282 ;
+    \$283  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$283  = \$signature__data$290 ;
+      4'h1:
+          \$283  = \$signature__data$291 ;
     endcase
   end
   always @* begin
@@ -7453,79 +7433,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$284  = 32'd0;
     casez (sa)
       4'h0:
-          \$284  = \$signature__data$214 ;
+          \$284  = \$signature__data$288 ;
       4'h1:
-          \$284  = \$signature__data$215 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$285  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$285  = \$signature__data$216 ;
-      4'h1:
-          \$285  = \$signature__data$217 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$287  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$287  = \$signature__data$214 ;
-      4'h1:
-          \$287  = \$signature__data$215 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$288  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$288  = \$signature__data$216 ;
-      4'h1:
-          \$288  = \$signature__data$217 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$290  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$290  = \$signature__data$214 ;
-      4'h1:
-          \$290  = \$signature__data$215 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$291  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$291  = \$signature__data$216 ;
-      4'h1:
-          \$291  = \$signature__data$217 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$293  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$293  = \$signature__data$214 ;
-      4'h1:
-          \$293  = \$signature__data$215 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$294  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$294  = \$signature__data$216 ;
-      4'h1:
-          \$294  = \$signature__data$217 ;
+          \$284  = \$signature__data$289 ;
     endcase
   end
   always @* begin
@@ -7533,13 +7443,567 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (r1_sp)
       2'h0:
-          \v$253  = \$286 ;
+          \$286  = \$276 ;
       2'h1:
-          \v$253  = \$289 ;
+          \$286  = \$279 ;
       2'h2:
-          \v$253  = \$292 ;
+          \$286  = \$282 ;
       2'h3:
-          \v$253  = \$295 ;
+          \$286  = \$285 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$287  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$287  = \$signature__data$284 ;
+      4'h1:
+          \$287  = \$signature__data$285 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$288  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$288  = \$signature__data$286 ;
+      4'h1:
+          \$288  = \$signature__data$287 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$290  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$290  = \$signature__data$284 ;
+      4'h1:
+          \$290  = \$signature__data$285 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$291  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$291  = \$signature__data$286 ;
+      4'h1:
+          \$291  = \$signature__data$287 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$293  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$293  = \$signature__data$288 ;
+      4'h1:
+          \$293  = \$signature__data$289 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$294  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$294  = \$signature__data$290 ;
+      4'h1:
+          \$294  = \$signature__data$291 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$296  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$296  = \$signature__data$288 ;
+      4'h1:
+          \$296  = \$signature__data$289 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$297  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$297  = \$signature__data$290 ;
+      4'h1:
+          \$297  = \$signature__data$291 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    (* full_case = 32'd1 *)
+    casez (r1_sp)
+      2'h0:
+          \v$331  = \$289 ;
+      2'h1:
+          \v$331  = \$292 ;
+      2'h2:
+          \v$331  = \$295 ;
+      2'h3:
+          \v$331  = \$298 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$301  = 32'd0;
+    casez (\$300 )
+      5'h00:
+          \$301  = \$signature__data ;
+      5'h01:
+          \$301  = \$signature__data$249 ;
+      5'h02:
+          \$301  = \$signature__data$250 ;
+      5'h03:
+          \$301  = \$signature__data$251 ;
+      5'h04:
+          \$301  = \$signature__data$252 ;
+      5'h05:
+          \$301  = \$signature__data$253 ;
+      5'h06:
+          \$301  = \$signature__data$254 ;
+      5'h07:
+          \$301  = \$signature__data$255 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$302  = 32'd0;
+    casez (sb)
+      4'h0:
+          \$302  = \$signature__data$302 ;
+      4'h1:
+          \$302  = \$signature__data$303 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$303  = 32'd0;
+    casez (sb)
+      4'h0:
+          \$303  = \$signature__data$300 ;
+      4'h1:
+          \$303  = \$signature__data$301 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$305  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$305  = \$signature__data$272 ;
+      4'h1:
+          \$305  = \$signature__data$273 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$306  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$306  = \$signature__data$274 ;
+      4'h1:
+          \$306  = \$signature__data$275 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$308  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$308  = \$signature__data$272 ;
+      4'h1:
+          \$308  = \$signature__data$273 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$309  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$309  = \$signature__data$274 ;
+      4'h1:
+          \$309  = \$signature__data$275 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$311  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$311  = \$signature__data$268 ;
+      4'h1:
+          \$311  = \$signature__data$269 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$312  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$312  = \$signature__data$270 ;
+      4'h1:
+          \$312  = \$signature__data$271 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$314  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$314  = \$signature__data$302 ;
+      4'h1:
+          \$314  = \$signature__data$303 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$315  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$315  = \$signature__data$300 ;
+      4'h1:
+          \$315  = \$signature__data$301 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    (* full_case = 32'd1 *)
+    casez (r1_sp)
+      2'h0:
+          \$317  = \$307 ;
+      2'h1:
+          \$317  = \$310 ;
+      2'h2:
+          \$317  = \$313 ;
+      2'h3:
+          \$317  = \$316 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$318  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$318  = \$signature__data$288 ;
+      4'h1:
+          \$318  = \$signature__data$289 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$319  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$319  = \$signature__data$290 ;
+      4'h1:
+          \$319  = \$signature__data$291 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$321  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$321  = \$signature__data$300 ;
+      4'h1:
+          \$321  = \$signature__data$301 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$322  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$322  = \$signature__data$302 ;
+      4'h1:
+          \$322  = \$signature__data$303 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$324  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$324  = \$signature__data$300 ;
+      4'h1:
+          \$324  = \$signature__data$301 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$325  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$325  = \$signature__data$302 ;
+      4'h1:
+          \$325  = \$signature__data$303 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$327  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$327  = \$signature__data$300 ;
+      4'h1:
+          \$327  = \$signature__data$301 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$328  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$328  = \$signature__data$302 ;
+      4'h1:
+          \$328  = \$signature__data$303 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    (* full_case = 32'd1 *)
+    casez (r1_sp)
+      2'h0:
+          \v$339  = \$320 ;
+      2'h1:
+          \v$339  = \$323 ;
+      2'h2:
+          \v$339  = \$326 ;
+      2'h3:
+          \v$339  = \$329 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$332  = 32'd0;
+    casez (\$331 )
+      5'h00:
+          \$332  = \$signature__data ;
+      5'h01:
+          \$332  = \$signature__data$249 ;
+      5'h02:
+          \$332  = \$signature__data$250 ;
+      5'h03:
+          \$332  = \$signature__data$251 ;
+      5'h04:
+          \$332  = \$signature__data$252 ;
+      5'h05:
+          \$332  = \$signature__data$253 ;
+      5'h06:
+          \$332  = \$signature__data$254 ;
+      5'h07:
+          \$332  = \$signature__data$255 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$333  = 32'd0;
+    casez (sb)
+      4'h0:
+          \$333  = \$signature__data$314 ;
+      4'h1:
+          \$333  = \$signature__data$315 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$334  = 32'd0;
+    casez (sb)
+      4'h0:
+          \$334  = \$signature__data$312 ;
+      4'h1:
+          \$334  = \$signature__data$313 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$336  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$336  = \$signature__data$300 ;
+      4'h1:
+          \$336  = \$signature__data$301 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$337  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$337  = \$signature__data$302 ;
+      4'h1:
+          \$337  = \$signature__data$303 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$339  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$339  = \$signature__data$288 ;
+      4'h1:
+          \$339  = \$signature__data$289 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$340  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$340  = \$signature__data$290 ;
+      4'h1:
+          \$340  = \$signature__data$291 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$342  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$342  = \$signature__data$284 ;
+      4'h1:
+          \$342  = \$signature__data$285 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$343  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$343  = \$signature__data$286 ;
+      4'h1:
+          \$343  = \$signature__data$287 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$345  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$345  = \$signature__data$314 ;
+      4'h1:
+          \$345  = \$signature__data$315 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$346  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$346  = \$signature__data$312 ;
+      4'h1:
+          \$346  = \$signature__data$313 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    (* full_case = 32'd1 *)
+    casez (r1_sp)
+      2'h0:
+          \$348  = \$338 ;
+      2'h1:
+          \$348  = \$341 ;
+      2'h2:
+          \$348  = \$344 ;
+      2'h3:
+          \$348  = \$347 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$349  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$349  = \$signature__data$312 ;
+      4'h1:
+          \$349  = \$signature__data$313 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$350  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$350  = \$signature__data$314 ;
+      4'h1:
+          \$350  = \$signature__data$315 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$352  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$352  = \$signature__data$312 ;
+      4'h1:
+          \$352  = \$signature__data$313 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$353  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$353  = \$signature__data$314 ;
+      4'h1:
+          \$353  = \$signature__data$315 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$355  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$355  = \$signature__data$312 ;
+      4'h1:
+          \$355  = \$signature__data$313 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$356  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$356  = \$signature__data$314 ;
+      4'h1:
+          \$356  = \$signature__data$315 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$358  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$358  = \$signature__data$312 ;
+      4'h1:
+          \$358  = \$signature__data$313 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$359  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$359  = \$signature__data$314 ;
+      4'h1:
+          \$359  = \$signature__data$315 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    (* full_case = 32'd1 *)
+    casez (r1_sp)
+      2'h0:
+          \v$347  = \$351 ;
+      2'h1:
+          \v$347  = \$354 ;
+      2'h2:
+          \v$347  = \$357 ;
+      2'h3:
+          \v$347  = \$360 ;
     endcase
   end
   always @* begin
@@ -7547,249 +8011,11 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$299  = \x$267 ;
+          \$364  = \x$127 ;
       2'h1:
-          \$299  = \x$267 ;
+          \$364  = \x$127 ;
       2'h2:
-          \$299  = \x$267 ;
-      2'h3:
-          \$299  = y;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    (* full_case = 32'd1 *)
-    casez (wb4_sp)
-      2'h0:
-          \$300  = x;
-      2'h1:
-          \$300  = x;
-      2'h2:
-          \$300  = x;
-      2'h3:
-          \$300  = x;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    (* full_case = 32'd1 *)
-    casez (wb4_sp)
-      2'h0:
-          \$307  = \y$274 ;
-      2'h1:
-          \$307  = \x$275 ;
-      2'h2:
-          \$307  = \x$275 ;
-      2'h3:
-          \$307  = \y$276 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    (* full_case = 32'd1 *)
-    casez (wb4_sp)
-      2'h0:
-          \$308  = y;
-      2'h1:
-          \$308  = \x$273 ;
-      2'h2:
-          \$308  = \x$273 ;
-      2'h3:
-          \$308  = \x$273 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    (* full_case = 32'd1 *)
-    casez (wb4_sp)
-      2'h0:
-          \$315  = \x$275 ;
-      2'h1:
-          \$315  = \y$274 ;
-      2'h2:
-          \$315  = \x$281 ;
-      2'h3:
-          \$315  = \y$282 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    (* full_case = 32'd1 *)
-    casez (wb4_sp)
-      2'h0:
-          \$316  = \x$273 ;
-      2'h1:
-          \$316  = y;
-      2'h2:
-          \$316  = \x$280 ;
-      2'h3:
-          \$316  = \x$280 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    (* full_case = 32'd1 *)
-    casez (wb4_sp)
-      2'h0:
-          \$323  = \y$287 ;
-      2'h1:
-          \$323  = \y$287 ;
-      2'h2:
-          \$323  = \x$288 ;
-      2'h3:
-          \$323  = \y$289 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    (* full_case = 32'd1 *)
-    casez (wb4_sp)
-      2'h0:
-          \$324  = \y$276 ;
-      2'h1:
-          \$324  = \y$276 ;
-      2'h2:
-          \$324  = \x$286 ;
-      2'h3:
-          \$324  = \x$286 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    (* full_case = 32'd1 *)
-    casez (wb4_sp)
-      2'h0:
-          \$331  = \x$281 ;
-      2'h1:
-          \$331  = \x$281 ;
-      2'h2:
-          \$331  = \y$274 ;
-      2'h3:
-          \$331  = \y$274 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    (* full_case = 32'd1 *)
-    casez (wb4_sp)
-      2'h0:
-          \$332  = \x$280 ;
-      2'h1:
-          \$332  = \x$280 ;
-      2'h2:
-          \$332  = y;
-      2'h3:
-          \$332  = \x$267 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    (* full_case = 32'd1 *)
-    casez (wb4_sp)
-      2'h0:
-          \$339  = \y$296 ;
-      2'h1:
-          \$339  = \x$288 ;
-      2'h2:
-          \$339  = \y$287 ;
-      2'h3:
-          \$339  = \y$287 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    (* full_case = 32'd1 *)
-    casez (wb4_sp)
-      2'h0:
-          \$340  = \y$282 ;
-      2'h1:
-          \$340  = \x$286 ;
-      2'h2:
-          \$340  = \y$276 ;
-      2'h3:
-          \$340  = \x$275 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    (* full_case = 32'd1 *)
-    casez (wb4_sp)
-      2'h0:
-          \$347  = \x$288 ;
-      2'h1:
-          \$347  = \y$296 ;
-      2'h2:
-          \$347  = \y$296 ;
-      2'h3:
-          \$347  = \y$296 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    (* full_case = 32'd1 *)
-    casez (wb4_sp)
-      2'h0:
-          \$348  = \x$286 ;
-      2'h1:
-          \$348  = \y$282 ;
-      2'h2:
-          \$348  = \y$282 ;
-      2'h3:
-          \$348  = \x$281 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    (* full_case = 32'd1 *)
-    casez (wb4_sp)
-      2'h0:
-          \$355  = \y$303 ;
-      2'h1:
-          \$355  = \y$303 ;
-      2'h2:
-          \$355  = \y$303 ;
-      2'h3:
-          \$355  = \y$303 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    (* full_case = 32'd1 *)
-    casez (wb4_sp)
-      2'h0:
-          \$356  = \y$289 ;
-      2'h1:
-          \$356  = \y$289 ;
-      2'h2:
-          \$356  = \y$289 ;
-      2'h3:
-          \$356  = \x$288 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    (* full_case = 32'd1 *)
-    casez (wb4_sp)
-      2'h0:
-          \$363  = x;
-      2'h1:
-          \$363  = x;
-      2'h2:
-          \$363  = x;
-      2'h3:
-          \$363  = x;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    (* full_case = 32'd1 *)
-    casez (wb4_sp)
-      2'h0:
-          \$364  = \x$267 ;
-      2'h1:
-          \$364  = \x$267 ;
-      2'h2:
-          \$364  = \x$267 ;
+          \$364  = \x$127 ;
       2'h3:
           \$364  = y;
     endcase
@@ -7799,13 +8025,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$371  = y;
+          \$365  = x;
       2'h1:
-          \$371  = \x$273 ;
+          \$365  = x;
       2'h2:
-          \$371  = \x$273 ;
+          \$365  = x;
       2'h3:
-          \$371  = \x$273 ;
+          \$365  = x;
     endcase
   end
   always @* begin
@@ -7813,13 +8039,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$372  = \y$274 ;
+          \$372  = \y$358 ;
       2'h1:
-          \$372  = \x$275 ;
+          \$372  = \x$128 ;
       2'h2:
-          \$372  = \x$275 ;
+          \$372  = \x$128 ;
       2'h3:
-          \$372  = \y$276 ;
+          \$372  = \y$359 ;
     endcase
   end
   always @* begin
@@ -7827,13 +8053,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$379  = \x$273 ;
+          \$373  = y;
       2'h1:
-          \$379  = y;
+          \$373  = \x$124 ;
       2'h2:
-          \$379  = \x$280 ;
+          \$373  = \x$124 ;
       2'h3:
-          \$379  = \x$280 ;
+          \$373  = \x$124 ;
     endcase
   end
   always @* begin
@@ -7841,13 +8067,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$380  = \x$275 ;
+          \$380  = \x$128 ;
       2'h1:
-          \$380  = \y$274 ;
+          \$380  = \y$358 ;
       2'h2:
-          \$380  = \x$281 ;
+          \$380  = \x$129 ;
       2'h3:
-          \$380  = \y$282 ;
+          \$380  = \y$363 ;
     endcase
   end
   always @* begin
@@ -7855,13 +8081,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$387  = \y$276 ;
+          \$381  = \x$124 ;
       2'h1:
-          \$387  = \y$276 ;
+          \$381  = y;
       2'h2:
-          \$387  = \x$286 ;
+          \$381  = \x$125 ;
       2'h3:
-          \$387  = \x$286 ;
+          \$381  = \x$125 ;
     endcase
   end
   always @* begin
@@ -7869,13 +8095,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$388  = \y$287 ;
+          \$388  = \y$367 ;
       2'h1:
-          \$388  = \y$287 ;
+          \$388  = \y$367 ;
       2'h2:
-          \$388  = \x$288 ;
+          \$388  = \x$130 ;
       2'h3:
-          \$388  = \y$289 ;
+          \$388  = \y$368 ;
     endcase
   end
   always @* begin
@@ -7883,13 +8109,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$395  = \x$280 ;
+          \$389  = \y$359 ;
       2'h1:
-          \$395  = \x$280 ;
+          \$389  = \y$359 ;
       2'h2:
-          \$395  = y;
+          \$389  = \x$126 ;
       2'h3:
-          \$395  = \x$267 ;
+          \$389  = \x$126 ;
     endcase
   end
   always @* begin
@@ -7897,13 +8123,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$396  = \x$281 ;
+          \$396  = \x$129 ;
       2'h1:
-          \$396  = \x$281 ;
+          \$396  = \x$129 ;
       2'h2:
-          \$396  = \y$274 ;
+          \$396  = \y$358 ;
       2'h3:
-          \$396  = \y$274 ;
+          \$396  = \y$358 ;
     endcase
   end
   always @* begin
@@ -7911,13 +8137,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$403  = \y$282 ;
+          \$397  = \x$125 ;
       2'h1:
-          \$403  = \x$286 ;
+          \$397  = \x$125 ;
       2'h2:
-          \$403  = \y$276 ;
+          \$397  = y;
       2'h3:
-          \$403  = \x$275 ;
+          \$397  = \x$127 ;
     endcase
   end
   always @* begin
@@ -7925,13 +8151,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$404  = \y$296 ;
+          \$404  = \y$375 ;
       2'h1:
-          \$404  = \x$288 ;
+          \$404  = \x$130 ;
       2'h2:
-          \$404  = \y$287 ;
+          \$404  = \y$367 ;
       2'h3:
-          \$404  = \y$287 ;
+          \$404  = \y$367 ;
     endcase
   end
   always @* begin
@@ -7939,13 +8165,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$411  = \x$286 ;
+          \$405  = \y$363 ;
       2'h1:
-          \$411  = \y$282 ;
+          \$405  = \x$126 ;
       2'h2:
-          \$411  = \y$282 ;
+          \$405  = \y$359 ;
       2'h3:
-          \$411  = \x$281 ;
+          \$405  = \x$128 ;
     endcase
   end
   always @* begin
@@ -7953,13 +8179,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$412  = \x$288 ;
+          \$412  = \x$130 ;
       2'h1:
-          \$412  = \y$296 ;
+          \$412  = \y$375 ;
       2'h2:
-          \$412  = \y$296 ;
+          \$412  = \y$375 ;
       2'h3:
-          \$412  = \y$296 ;
+          \$412  = \y$375 ;
     endcase
   end
   always @* begin
@@ -7967,13 +8193,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$419  = \y$289 ;
+          \$413  = \x$126 ;
       2'h1:
-          \$419  = \y$289 ;
+          \$413  = \y$363 ;
       2'h2:
-          \$419  = \y$289 ;
+          \$413  = \y$363 ;
       2'h3:
-          \$419  = \x$288 ;
+          \$413  = \x$129 ;
     endcase
   end
   always @* begin
@@ -7981,13 +8207,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$420  = \y$303 ;
+          \$420  = \y$382 ;
       2'h1:
-          \$420  = \y$303 ;
+          \$420  = \y$382 ;
       2'h2:
-          \$420  = \y$303 ;
+          \$420  = \y$382 ;
       2'h3:
-          \$420  = \y$303 ;
+          \$420  = \y$382 ;
     endcase
   end
   always @* begin
@@ -7995,13 +8221,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$427  = \x$267 ;
+          \$421  = \y$368 ;
       2'h1:
-          \$427  = \x$267 ;
+          \$421  = \y$368 ;
       2'h2:
-          \$427  = \x$267 ;
+          \$421  = \y$368 ;
       2'h3:
-          \$427  = y;
+          \$421  = \x$130 ;
     endcase
   end
   always @* begin
@@ -8023,13 +8249,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$435  = \y$274 ;
+          \$429  = \x$127 ;
       2'h1:
-          \$435  = \x$275 ;
+          \$429  = \x$127 ;
       2'h2:
-          \$435  = \x$275 ;
+          \$429  = \x$127 ;
       2'h3:
-          \$435  = \y$276 ;
+          \$429  = y;
     endcase
   end
   always @* begin
@@ -8039,11 +8265,11 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
       2'h0:
           \$436  = y;
       2'h1:
-          \$436  = \x$273 ;
+          \$436  = \x$124 ;
       2'h2:
-          \$436  = \x$273 ;
+          \$436  = \x$124 ;
       2'h3:
-          \$436  = \x$273 ;
+          \$436  = \x$124 ;
     endcase
   end
   always @* begin
@@ -8051,13 +8277,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$443  = \x$275 ;
+          \$437  = \y$358 ;
       2'h1:
-          \$443  = \y$274 ;
+          \$437  = \x$128 ;
       2'h2:
-          \$443  = \x$281 ;
+          \$437  = \x$128 ;
       2'h3:
-          \$443  = \y$282 ;
+          \$437  = \y$359 ;
     endcase
   end
   always @* begin
@@ -8065,13 +8291,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$444  = \x$273 ;
+          \$444  = \x$124 ;
       2'h1:
           \$444  = y;
       2'h2:
-          \$444  = \x$280 ;
+          \$444  = \x$125 ;
       2'h3:
-          \$444  = \x$280 ;
+          \$444  = \x$125 ;
     endcase
   end
   always @* begin
@@ -8079,13 +8305,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$451  = \y$287 ;
+          \$445  = \x$128 ;
       2'h1:
-          \$451  = \y$287 ;
+          \$445  = \y$358 ;
       2'h2:
-          \$451  = \x$288 ;
+          \$445  = \x$129 ;
       2'h3:
-          \$451  = \y$289 ;
+          \$445  = \y$363 ;
     endcase
   end
   always @* begin
@@ -8093,13 +8319,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$452  = \y$276 ;
+          \$452  = \y$359 ;
       2'h1:
-          \$452  = \y$276 ;
+          \$452  = \y$359 ;
       2'h2:
-          \$452  = \x$286 ;
+          \$452  = \x$126 ;
       2'h3:
-          \$452  = \x$286 ;
+          \$452  = \x$126 ;
     endcase
   end
   always @* begin
@@ -8107,13 +8333,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$459  = \x$281 ;
+          \$453  = \y$367 ;
       2'h1:
-          \$459  = \x$281 ;
+          \$453  = \y$367 ;
       2'h2:
-          \$459  = \y$274 ;
+          \$453  = \x$130 ;
       2'h3:
-          \$459  = \y$274 ;
+          \$453  = \y$368 ;
     endcase
   end
   always @* begin
@@ -8121,13 +8347,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$460  = \x$280 ;
+          \$460  = \x$125 ;
       2'h1:
-          \$460  = \x$280 ;
+          \$460  = \x$125 ;
       2'h2:
           \$460  = y;
       2'h3:
-          \$460  = \x$267 ;
+          \$460  = \x$127 ;
     endcase
   end
   always @* begin
@@ -8135,13 +8361,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$467  = \y$296 ;
+          \$461  = \x$129 ;
       2'h1:
-          \$467  = \x$288 ;
+          \$461  = \x$129 ;
       2'h2:
-          \$467  = \y$287 ;
+          \$461  = \y$358 ;
       2'h3:
-          \$467  = \y$287 ;
+          \$461  = \y$358 ;
     endcase
   end
   always @* begin
@@ -8149,13 +8375,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$468  = \y$282 ;
+          \$468  = \y$363 ;
       2'h1:
-          \$468  = \x$286 ;
+          \$468  = \x$126 ;
       2'h2:
-          \$468  = \y$276 ;
+          \$468  = \y$359 ;
       2'h3:
-          \$468  = \x$275 ;
+          \$468  = \x$128 ;
     endcase
   end
   always @* begin
@@ -8163,13 +8389,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$475  = \x$288 ;
+          \$469  = \y$375 ;
       2'h1:
-          \$475  = \y$296 ;
+          \$469  = \x$130 ;
       2'h2:
-          \$475  = \y$296 ;
+          \$469  = \y$367 ;
       2'h3:
-          \$475  = \y$296 ;
+          \$469  = \y$367 ;
     endcase
   end
   always @* begin
@@ -8177,13 +8403,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$476  = \x$286 ;
+          \$476  = \x$126 ;
       2'h1:
-          \$476  = \y$282 ;
+          \$476  = \y$363 ;
       2'h2:
-          \$476  = \y$282 ;
+          \$476  = \y$363 ;
       2'h3:
-          \$476  = \x$281 ;
+          \$476  = \x$129 ;
     endcase
   end
   always @* begin
@@ -8191,13 +8417,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$483  = \y$303 ;
+          \$477  = \x$130 ;
       2'h1:
-          \$483  = \y$303 ;
+          \$477  = \y$375 ;
       2'h2:
-          \$483  = \y$303 ;
+          \$477  = \y$375 ;
       2'h3:
-          \$483  = \y$303 ;
+          \$477  = \y$375 ;
     endcase
   end
   always @* begin
@@ -8205,13 +8431,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$484  = \y$289 ;
+          \$484  = \y$368 ;
       2'h1:
-          \$484  = \y$289 ;
+          \$484  = \y$368 ;
       2'h2:
-          \$484  = \y$289 ;
+          \$484  = \y$368 ;
       2'h3:
-          \$484  = \x$288 ;
+          \$484  = \x$130 ;
     endcase
   end
   always @* begin
@@ -8219,13 +8445,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$491  = x;
+          \$485  = \y$382 ;
       2'h1:
-          \$491  = x;
+          \$485  = \y$382 ;
       2'h2:
-          \$491  = x;
+          \$485  = \y$382 ;
       2'h3:
-          \$491  = x;
+          \$485  = \y$382 ;
     endcase
   end
   always @* begin
@@ -8233,11 +8459,11 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$492  = \x$267 ;
+          \$492  = \x$127 ;
       2'h1:
-          \$492  = \x$267 ;
+          \$492  = \x$127 ;
       2'h2:
-          \$492  = \x$267 ;
+          \$492  = \x$127 ;
       2'h3:
           \$492  = y;
     endcase
@@ -8247,13 +8473,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$499  = y;
+          \$493  = x;
       2'h1:
-          \$499  = \x$273 ;
+          \$493  = x;
       2'h2:
-          \$499  = \x$273 ;
+          \$493  = x;
       2'h3:
-          \$499  = \x$273 ;
+          \$493  = x;
     endcase
   end
   always @* begin
@@ -8261,13 +8487,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$500  = \y$274 ;
+          \$500  = \y$358 ;
       2'h1:
-          \$500  = \x$275 ;
+          \$500  = \x$128 ;
       2'h2:
-          \$500  = \x$275 ;
+          \$500  = \x$128 ;
       2'h3:
-          \$500  = \y$276 ;
+          \$500  = \y$359 ;
     endcase
   end
   always @* begin
@@ -8275,13 +8501,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$507  = \x$273 ;
+          \$501  = y;
       2'h1:
-          \$507  = y;
+          \$501  = \x$124 ;
       2'h2:
-          \$507  = \x$280 ;
+          \$501  = \x$124 ;
       2'h3:
-          \$507  = \x$280 ;
+          \$501  = \x$124 ;
     endcase
   end
   always @* begin
@@ -8289,13 +8515,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$508  = \x$275 ;
+          \$508  = \x$128 ;
       2'h1:
-          \$508  = \y$274 ;
+          \$508  = \y$358 ;
       2'h2:
-          \$508  = \x$281 ;
+          \$508  = \x$129 ;
       2'h3:
-          \$508  = \y$282 ;
+          \$508  = \y$363 ;
     endcase
   end
   always @* begin
@@ -8303,13 +8529,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$515  = \y$276 ;
+          \$509  = \x$124 ;
       2'h1:
-          \$515  = \y$276 ;
+          \$509  = y;
       2'h2:
-          \$515  = \x$286 ;
+          \$509  = \x$125 ;
       2'h3:
-          \$515  = \x$286 ;
+          \$509  = \x$125 ;
     endcase
   end
   always @* begin
@@ -8317,13 +8543,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$516  = \y$287 ;
+          \$516  = \y$367 ;
       2'h1:
-          \$516  = \y$287 ;
+          \$516  = \y$367 ;
       2'h2:
-          \$516  = \x$288 ;
+          \$516  = \x$130 ;
       2'h3:
-          \$516  = \y$289 ;
+          \$516  = \y$368 ;
     endcase
   end
   always @* begin
@@ -8331,13 +8557,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$523  = \x$280 ;
+          \$517  = \y$359 ;
       2'h1:
-          \$523  = \x$280 ;
+          \$517  = \y$359 ;
       2'h2:
-          \$523  = y;
+          \$517  = \x$126 ;
       2'h3:
-          \$523  = \x$267 ;
+          \$517  = \x$126 ;
     endcase
   end
   always @* begin
@@ -8345,13 +8571,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$524  = \x$281 ;
+          \$524  = \x$129 ;
       2'h1:
-          \$524  = \x$281 ;
+          \$524  = \x$129 ;
       2'h2:
-          \$524  = \y$274 ;
+          \$524  = \y$358 ;
       2'h3:
-          \$524  = \y$274 ;
+          \$524  = \y$358 ;
     endcase
   end
   always @* begin
@@ -8359,13 +8585,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$531  = \y$282 ;
+          \$525  = \x$125 ;
       2'h1:
-          \$531  = \x$286 ;
+          \$525  = \x$125 ;
       2'h2:
-          \$531  = \y$276 ;
+          \$525  = y;
       2'h3:
-          \$531  = \x$275 ;
+          \$525  = \x$127 ;
     endcase
   end
   always @* begin
@@ -8373,13 +8599,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$532  = \y$296 ;
+          \$532  = \y$375 ;
       2'h1:
-          \$532  = \x$288 ;
+          \$532  = \x$130 ;
       2'h2:
-          \$532  = \y$287 ;
+          \$532  = \y$367 ;
       2'h3:
-          \$532  = \y$287 ;
+          \$532  = \y$367 ;
     endcase
   end
   always @* begin
@@ -8387,13 +8613,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$539  = \x$286 ;
+          \$533  = \y$363 ;
       2'h1:
-          \$539  = \y$282 ;
+          \$533  = \x$126 ;
       2'h2:
-          \$539  = \y$282 ;
+          \$533  = \y$359 ;
       2'h3:
-          \$539  = \x$281 ;
+          \$533  = \x$128 ;
     endcase
   end
   always @* begin
@@ -8401,13 +8627,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$540  = \x$288 ;
+          \$540  = \x$130 ;
       2'h1:
-          \$540  = \y$296 ;
+          \$540  = \y$375 ;
       2'h2:
-          \$540  = \y$296 ;
+          \$540  = \y$375 ;
       2'h3:
-          \$540  = \y$296 ;
+          \$540  = \y$375 ;
     endcase
   end
   always @* begin
@@ -8415,13 +8641,13 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$547  = \y$289 ;
+          \$541  = \x$126 ;
       2'h1:
-          \$547  = \y$289 ;
+          \$541  = \y$363 ;
       2'h2:
-          \$547  = \y$289 ;
+          \$541  = \y$363 ;
       2'h3:
-          \$547  = \x$288 ;
+          \$541  = \x$129 ;
     endcase
   end
   always @* begin
@@ -8429,14 +8655,1805 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (wb4_sp)
       2'h0:
-          \$548  = \y$303 ;
+          \$548  = \y$382 ;
       2'h1:
-          \$548  = \y$303 ;
+          \$548  = \y$382 ;
       2'h2:
-          \$548  = \y$303 ;
+          \$548  = \y$382 ;
       2'h3:
-          \$548  = \y$303 ;
+          \$548  = \y$382 ;
     endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    (* full_case = 32'd1 *)
+    casez (wb4_sp)
+      2'h0:
+          \$549  = \y$368 ;
+      2'h1:
+          \$549  = \y$368 ;
+      2'h2:
+          \$549  = \y$368 ;
+      2'h3:
+          \$549  = \x$130 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    (* full_case = 32'd1 *)
+    casez (wb4_sp)
+      2'h0:
+          \$556  = x;
+      2'h1:
+          \$556  = x;
+      2'h2:
+          \$556  = x;
+      2'h3:
+          \$556  = x;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    (* full_case = 32'd1 *)
+    casez (wb4_sp)
+      2'h0:
+          \$557  = \x$127 ;
+      2'h1:
+          \$557  = \x$127 ;
+      2'h2:
+          \$557  = \x$127 ;
+      2'h3:
+          \$557  = y;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    (* full_case = 32'd1 *)
+    casez (wb4_sp)
+      2'h0:
+          \$564  = y;
+      2'h1:
+          \$564  = \x$124 ;
+      2'h2:
+          \$564  = \x$124 ;
+      2'h3:
+          \$564  = \x$124 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    (* full_case = 32'd1 *)
+    casez (wb4_sp)
+      2'h0:
+          \$565  = \y$358 ;
+      2'h1:
+          \$565  = \x$128 ;
+      2'h2:
+          \$565  = \x$128 ;
+      2'h3:
+          \$565  = \y$359 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    (* full_case = 32'd1 *)
+    casez (wb4_sp)
+      2'h0:
+          \$572  = \x$124 ;
+      2'h1:
+          \$572  = y;
+      2'h2:
+          \$572  = \x$125 ;
+      2'h3:
+          \$572  = \x$125 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    (* full_case = 32'd1 *)
+    casez (wb4_sp)
+      2'h0:
+          \$573  = \x$128 ;
+      2'h1:
+          \$573  = \y$358 ;
+      2'h2:
+          \$573  = \x$129 ;
+      2'h3:
+          \$573  = \y$363 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    (* full_case = 32'd1 *)
+    casez (wb4_sp)
+      2'h0:
+          \$580  = \y$359 ;
+      2'h1:
+          \$580  = \y$359 ;
+      2'h2:
+          \$580  = \x$126 ;
+      2'h3:
+          \$580  = \x$126 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    (* full_case = 32'd1 *)
+    casez (wb4_sp)
+      2'h0:
+          \$581  = \y$367 ;
+      2'h1:
+          \$581  = \y$367 ;
+      2'h2:
+          \$581  = \x$130 ;
+      2'h3:
+          \$581  = \y$368 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    (* full_case = 32'd1 *)
+    casez (wb4_sp)
+      2'h0:
+          \$588  = \x$125 ;
+      2'h1:
+          \$588  = \x$125 ;
+      2'h2:
+          \$588  = y;
+      2'h3:
+          \$588  = \x$127 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    (* full_case = 32'd1 *)
+    casez (wb4_sp)
+      2'h0:
+          \$589  = \x$129 ;
+      2'h1:
+          \$589  = \x$129 ;
+      2'h2:
+          \$589  = \y$358 ;
+      2'h3:
+          \$589  = \y$358 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    (* full_case = 32'd1 *)
+    casez (wb4_sp)
+      2'h0:
+          \$596  = \y$363 ;
+      2'h1:
+          \$596  = \x$126 ;
+      2'h2:
+          \$596  = \y$359 ;
+      2'h3:
+          \$596  = \x$128 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    (* full_case = 32'd1 *)
+    casez (wb4_sp)
+      2'h0:
+          \$597  = \y$375 ;
+      2'h1:
+          \$597  = \x$130 ;
+      2'h2:
+          \$597  = \y$367 ;
+      2'h3:
+          \$597  = \y$367 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    (* full_case = 32'd1 *)
+    casez (wb4_sp)
+      2'h0:
+          \$604  = \x$126 ;
+      2'h1:
+          \$604  = \y$363 ;
+      2'h2:
+          \$604  = \y$363 ;
+      2'h3:
+          \$604  = \x$129 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    (* full_case = 32'd1 *)
+    casez (wb4_sp)
+      2'h0:
+          \$605  = \x$130 ;
+      2'h1:
+          \$605  = \y$375 ;
+      2'h2:
+          \$605  = \y$375 ;
+      2'h3:
+          \$605  = \y$375 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    (* full_case = 32'd1 *)
+    casez (wb4_sp)
+      2'h0:
+          \$612  = \y$368 ;
+      2'h1:
+          \$612  = \y$368 ;
+      2'h2:
+          \$612  = \y$368 ;
+      2'h3:
+          \$612  = \x$130 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    (* full_case = 32'd1 *)
+    casez (wb4_sp)
+      2'h0:
+          \$613  = \y$382 ;
+      2'h1:
+          \$613  = \y$382 ;
+      2'h2:
+          \$613  = \y$382 ;
+      2'h3:
+          \$613  = \y$382 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$646  = \$5 ;
+    if (rst) begin
+      \$646  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$647  = dcnt;
+    if (data_fire) begin
+      \$647  = \$8 [2:0];
+    end
+    if (\$28 ) begin
+      \$647  = 3'h0;
+    end else if (\$29 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$32 ) begin
+      end else if (slot_bad) begin
+      end else if (\$35 ) begin
+      end else begin
+        \$647  = 3'h0;
+      end
+    end
+    if (rst) begin
+      \$647  = 3'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$648  = dbuf0;
+    if (data_fire) begin
+      if (\$9 ) begin
+        \$648  = i__payload;
+      end
+    end
+    if (rst) begin
+      \$648  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$649  = dbuf1;
+    if (data_fire) begin
+      if (\$10 ) begin
+        \$649  = i__payload;
+      end
+    end
+    if (rst) begin
+      \$649  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$650  = dbuf2;
+    if (data_fire) begin
+      if (\$11 ) begin
+        \$650  = i__payload;
+      end
+    end
+    if (rst) begin
+      \$650  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$651  = dbuf3;
+    if (data_fire) begin
+      if (\$12 ) begin
+        \$651  = i__payload;
+      end
+    end
+    if (rst) begin
+      \$651  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$652  = dbuf4;
+    if (data_fire) begin
+      if (\$13 ) begin
+        \$652  = i__payload;
+      end
+    end
+    if (rst) begin
+      \$652  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$653  = dbuf5;
+    if (data_fire) begin
+      if (\$14 ) begin
+        \$653  = i__payload;
+      end
+    end
+    if (rst) begin
+      \$653  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$654  = dbuf6;
+    if (data_fire) begin
+      if (\$15 ) begin
+        \$654  = i__payload;
+      end
+    end
+    if (rst) begin
+      \$654  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$655  = r0_valid;
+    if (adv) begin
+      \$655  = issue;
+    end
+    if (\$28 ) begin
+      \$655  = 1'h0;
+    end
+    if (rst) begin
+      \$655  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$656  = r0_mode;
+    if (adv) begin
+      \$656  = p_mode;
+    end
+    if (rst) begin
+      \$656  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$657  = r0_sp;
+    if (adv) begin
+      \$657  = sp;
+    end
+    if (rst) begin
+      \$657  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$658  = r0_swap;
+    if (adv) begin
+      \$658  = swap;
+    end
+    if (rst) begin
+      \$658  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$659  = r0_row_u;
+    if (adv) begin
+      \$659  = row_u;
+    end
+    if (rst) begin
+      \$659  = 6'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$660  = r0_row_v;
+    if (adv) begin
+      \$660  = row_v;
+    end
+    if (rst) begin
+      \$660  = 6'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$661  = r0_tw_row;
+    if (adv) begin
+      \$661  = tw_row;
+    end
+    if (rst) begin
+      \$661  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$662  = r0_tw_base;
+    if (adv) begin
+      \$662  = tw_base;
+    end
+    if (rst) begin
+      \$662  = 3'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$663  = r0_operand;
+    if (adv) begin
+      \$663  = p_operand;
+    end
+    if (rst) begin
+      \$663  = 3'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$664  = r0_load;
+    if (adv) begin
+      \$664  = p_from_stream;
+    end
+    if (rst) begin
+      \$664  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$665  = r0_out;
+    if (adv) begin
+      \$665  = p_to_stream;
+    end
+    if (rst) begin
+      \$665  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$666  = r0_ldata0;
+    if (adv) begin
+      \$666  = dbuf0;
+    end
+    if (rst) begin
+      \$666  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$667  = r0_ldata1;
+    if (adv) begin
+      \$667  = dbuf1;
+    end
+    if (rst) begin
+      \$667  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$668  = r0_ldata2;
+    if (adv) begin
+      \$668  = dbuf2;
+    end
+    if (rst) begin
+      \$668  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$669  = r0_ldata3;
+    if (adv) begin
+      \$669  = dbuf3;
+    end
+    if (rst) begin
+      \$669  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$670  = r0_ldata4;
+    if (adv) begin
+      \$670  = dbuf4;
+    end
+    if (rst) begin
+      \$670  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$671  = r0_ldata5;
+    if (adv) begin
+      \$671  = dbuf5;
+    end
+    if (rst) begin
+      \$671  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$672  = r0_ldata6;
+    if (adv) begin
+      \$672  = dbuf6;
+    end
+    if (rst) begin
+      \$672  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$673  = r0_ldata7;
+    if (adv) begin
+      \$673  = i__payload;
+    end
+    if (rst) begin
+      \$673  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$674  = r1_valid;
+    if (adv) begin
+      \$674  = r0_valid;
+    end
+    if (\$28 ) begin
+      \$674  = 1'h0;
+    end
+    if (rst) begin
+      \$674  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$675  = r1_mode;
+    if (adv) begin
+      \$675  = r0_mode;
+    end
+    if (rst) begin
+      \$675  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$676  = r1_sp;
+    if (adv) begin
+      \$676  = r0_sp;
+    end
+    if (rst) begin
+      \$676  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$677  = r1_swap;
+    if (adv) begin
+      \$677  = r0_swap;
+    end
+    if (rst) begin
+      \$677  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$678  = r1_row_u;
+    if (adv) begin
+      \$678  = r0_row_u;
+    end
+    if (rst) begin
+      \$678  = 6'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$679  = r1_row_v;
+    if (adv) begin
+      \$679  = r0_row_v;
+    end
+    if (rst) begin
+      \$679  = 6'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$680  = r1_tw_row;
+    if (adv) begin
+      \$680  = r0_tw_row;
+    end
+    if (rst) begin
+      \$680  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$681  = r1_tw_base;
+    if (adv) begin
+      \$681  = r0_tw_base;
+    end
+    if (rst) begin
+      \$681  = 3'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$682  = r1_operand;
+    if (adv) begin
+      \$682  = r0_operand;
+    end
+    if (rst) begin
+      \$682  = 3'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$683  = r1_load;
+    if (adv) begin
+      \$683  = r0_load;
+    end
+    if (rst) begin
+      \$683  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$684  = r1_out;
+    if (adv) begin
+      \$684  = r0_out;
+    end
+    if (rst) begin
+      \$684  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$685  = r1_ldata0;
+    if (adv) begin
+      \$685  = r0_ldata0;
+    end
+    if (rst) begin
+      \$685  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$686  = r1_ldata1;
+    if (adv) begin
+      \$686  = r0_ldata1;
+    end
+    if (rst) begin
+      \$686  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$687  = r1_ldata2;
+    if (adv) begin
+      \$687  = r0_ldata2;
+    end
+    if (rst) begin
+      \$687  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$688  = r1_ldata3;
+    if (adv) begin
+      \$688  = r0_ldata3;
+    end
+    if (rst) begin
+      \$688  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$689  = r1_ldata4;
+    if (adv) begin
+      \$689  = r0_ldata4;
+    end
+    if (rst) begin
+      \$689  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$690  = r1_ldata5;
+    if (adv) begin
+      \$690  = r0_ldata5;
+    end
+    if (rst) begin
+      \$690  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$691  = r1_ldata6;
+    if (adv) begin
+      \$691  = r0_ldata6;
+    end
+    if (rst) begin
+      \$691  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$692  = r1_ldata7;
+    if (adv) begin
+      \$692  = r0_ldata7;
+    end
+    if (rst) begin
+      \$692  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$693  = wb0_valid;
+    if (adv) begin
+      \$693  = r1_valid;
+    end
+    if (\$28 ) begin
+      \$693  = 1'h0;
+    end
+    if (rst) begin
+      \$693  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$694  = wb0_mode;
+    if (adv) begin
+      \$694  = r1_mode;
+    end
+    if (rst) begin
+      \$694  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$695  = wb0_sp;
+    if (adv) begin
+      \$695  = r1_sp;
+    end
+    if (rst) begin
+      \$695  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$696  = wb0_swap;
+    if (adv) begin
+      \$696  = r1_swap;
+    end
+    if (rst) begin
+      \$696  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$697  = wb0_row_u;
+    if (adv) begin
+      \$697  = r1_row_u;
+    end
+    if (rst) begin
+      \$697  = 6'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$698  = wb0_row_v;
+    if (adv) begin
+      \$698  = r1_row_v;
+    end
+    if (rst) begin
+      \$698  = 6'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$699  = wb0_out;
+    if (adv) begin
+      \$699  = r1_out;
+    end
+    if (rst) begin
+      \$699  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$700  = wb1_valid;
+    if (adv) begin
+      \$700  = wb0_valid;
+    end
+    if (\$28 ) begin
+      \$700  = 1'h0;
+    end
+    if (rst) begin
+      \$700  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$701  = wb1_mode;
+    if (adv) begin
+      \$701  = wb0_mode;
+    end
+    if (rst) begin
+      \$701  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$702  = wb1_sp;
+    if (adv) begin
+      \$702  = wb0_sp;
+    end
+    if (rst) begin
+      \$702  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$703  = wb1_swap;
+    if (adv) begin
+      \$703  = wb0_swap;
+    end
+    if (rst) begin
+      \$703  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$704  = wb1_row_u;
+    if (adv) begin
+      \$704  = wb0_row_u;
+    end
+    if (rst) begin
+      \$704  = 6'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$705  = wb1_row_v;
+    if (adv) begin
+      \$705  = wb0_row_v;
+    end
+    if (rst) begin
+      \$705  = 6'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$706  = wb1_out;
+    if (adv) begin
+      \$706  = wb0_out;
+    end
+    if (rst) begin
+      \$706  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$707  = wb2_valid;
+    if (adv) begin
+      \$707  = wb1_valid;
+    end
+    if (\$28 ) begin
+      \$707  = 1'h0;
+    end
+    if (rst) begin
+      \$707  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$708  = wb2_mode;
+    if (adv) begin
+      \$708  = wb1_mode;
+    end
+    if (rst) begin
+      \$708  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$709  = wb2_sp;
+    if (adv) begin
+      \$709  = wb1_sp;
+    end
+    if (rst) begin
+      \$709  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$710  = wb2_swap;
+    if (adv) begin
+      \$710  = wb1_swap;
+    end
+    if (rst) begin
+      \$710  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$711  = wb2_row_u;
+    if (adv) begin
+      \$711  = wb1_row_u;
+    end
+    if (rst) begin
+      \$711  = 6'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$712  = wb2_row_v;
+    if (adv) begin
+      \$712  = wb1_row_v;
+    end
+    if (rst) begin
+      \$712  = 6'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$713  = wb2_out;
+    if (adv) begin
+      \$713  = wb1_out;
+    end
+    if (rst) begin
+      \$713  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$714  = wb3_valid;
+    if (adv) begin
+      \$714  = wb2_valid;
+    end
+    if (\$28 ) begin
+      \$714  = 1'h0;
+    end
+    if (rst) begin
+      \$714  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$715  = wb3_mode;
+    if (adv) begin
+      \$715  = wb2_mode;
+    end
+    if (rst) begin
+      \$715  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$716  = wb3_sp;
+    if (adv) begin
+      \$716  = wb2_sp;
+    end
+    if (rst) begin
+      \$716  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$717  = wb3_swap;
+    if (adv) begin
+      \$717  = wb2_swap;
+    end
+    if (rst) begin
+      \$717  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$718  = wb3_row_u;
+    if (adv) begin
+      \$718  = wb2_row_u;
+    end
+    if (rst) begin
+      \$718  = 6'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$719  = wb3_row_v;
+    if (adv) begin
+      \$719  = wb2_row_v;
+    end
+    if (rst) begin
+      \$719  = 6'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$720  = wb3_out;
+    if (adv) begin
+      \$720  = wb2_out;
+    end
+    if (rst) begin
+      \$720  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$721  = wb4_valid;
+    if (adv) begin
+      \$721  = wb3_valid;
+    end
+    if (\$28 ) begin
+      \$721  = 1'h0;
+    end
+    if (rst) begin
+      \$721  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$722  = wb4_mode;
+    if (adv) begin
+      \$722  = wb3_mode;
+    end
+    if (rst) begin
+      \$722  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$723  = wb4_sp;
+    if (adv) begin
+      \$723  = wb3_sp;
+    end
+    if (rst) begin
+      \$723  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$724  = wb4_swap;
+    if (adv) begin
+      \$724  = wb3_swap;
+    end
+    if (rst) begin
+      \$724  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$725  = wb4_row_u;
+    if (adv) begin
+      \$725  = wb3_row_u;
+    end
+    if (rst) begin
+      \$725  = 6'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$726  = wb4_row_v;
+    if (adv) begin
+      \$726  = wb3_row_v;
+    end
+    if (rst) begin
+      \$726  = 6'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$727  = wb4_out;
+    if (adv) begin
+      \$727  = wb3_out;
+    end
+    if (rst) begin
+      \$727  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$728  = obuf;
+    if (\$16 ) begin
+      \$728  = \$17 ;
+    end
+    if (\$21 ) begin
+      \$728  = { \x$130 , \x$129 , \x$128 , \x$127 , \x$126 , \x$125 , \x$124 , x };
+    end
+    if (rst) begin
+      \$728  = 256'h0000000000000000000000000000000000000000000000000000000000000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$729  = opiece;
+    if (\$16 ) begin
+      \$729  = \$18 [2:0];
+      if (\$19 ) begin
+        \$729  = 3'h0;
+      end
+    end
+    if (\$21 ) begin
+      \$729  = 3'h0;
+    end
+    if (\$28 ) begin
+      \$729  = 3'h0;
+    end
+    if (rst) begin
+      \$729  = 3'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$730  = o__valid;
+    if (\$16 ) begin
+      if (\$19 ) begin
+        \$730  = 1'h0;
+      end
+    end
+    if (\$21 ) begin
+      \$730  = 1'h1;
+    end
+    if (\$28 ) begin
+      \$730  = 1'h0;
+    end
+    if (rst) begin
+      \$730  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$731  = cycles;
+    if (\$23 ) begin
+      \$731  = \$24 [31:0];
+    end
+    if (\$28 ) begin
+    end else if (\$29 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$32 ) begin
+      end else if (slot_bad) begin
+      end else if (\$35 ) begin
+      end else begin
+        \$731  = 32'd0;
+      end
+    end
+    if (rst) begin
+      \$731  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$732  = butterflies;
+    if (\$26 ) begin
+      \$732  = \$27 [47:0];
+    end
+    if (rst) begin
+      \$732  = 48'h000000000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$733  = state;
+    if (\$28 ) begin
+      \$733  = 2'h0;
+    end else if (\$29 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$32 ) begin
+      end else if (slot_bad) begin
+      end else if (\$35 ) begin
+      end else begin
+        (* full_case = 32'd1 *)
+        if (\$36 ) begin
+          \$733  = 2'h3;
+        end else begin
+          \$733  = 2'h1;
+        end
+      end
+    end
+    if (\$38 ) begin
+      casez (state)
+        2'h1:
+            if (issue) begin
+              if (\$45 ) begin
+                if (p_last) begin
+                  \$733  = 2'h2;
+                end
+              end
+            end
+        2'h2:
+            if (\$50 ) begin
+              \$733  = 2'h0;
+            end
+        2'h3:
+            if (block_done) begin
+              if (\$67 ) begin
+                \$733  = 2'h0;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$733  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$734  = done;
+    if (\$28 ) begin
+      \$734  = 1'h0;
+    end else if (\$29 ) begin
+    end else if (start) begin
+      \$734  = 1'h0;
+    end
+    if (\$38 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            if (\$50 ) begin
+              \$734  = 1'h1;
+            end
+        2'h3:
+            if (block_done) begin
+              if (\$67 ) begin
+                \$734  = 1'h1;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$734  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$735  = error;
+    if (\$28 ) begin
+      if (\$30 ) begin
+        \$735  = 1'h1;
+      end
+    end else if (\$29 ) begin
+      if (\$31 ) begin
+        \$735  = 1'h1;
+      end
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$32 ) begin
+        \$735  = 1'h1;
+      end else if (slot_bad) begin
+        \$735  = 1'h1;
+      end else if (\$35 ) begin
+        \$735  = 1'h1;
+      end else begin
+        \$735  = 1'h0;
+      end
+    end
+    if (\$38 ) begin
+      casez (state)
+        2'h1:
+            if (\$40 ) begin
+              if (\$41 ) begin
+                \$735  = 1'h1;
+              end
+            end
+        2'h2:
+            /* empty */;
+        2'h3:
+          begin
+            if (\$64 ) begin
+              if (\$65 ) begin
+                \$735  = 1'h1;
+              end
+            end
+            if (block_done) begin
+              if (\$67 ) begin
+                if (\$68 ) begin
+                  if (\$69 ) begin
+                    \$735  = 1'h1;
+                  end
+                end
+              end
+            end
+          end
+      endcase
+    end
+    if (rst) begin
+      \$735  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$736  = cause;
+    if (\$28 ) begin
+      if (\$30 ) begin
+        \$736  = 3'h7;
+      end
+    end else if (\$29 ) begin
+      if (\$31 ) begin
+        \$736  = 3'h1;
+      end
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$32 ) begin
+        \$736  = 3'h2;
+      end else if (slot_bad) begin
+        \$736  = 3'h3;
+      end else if (\$35 ) begin
+        \$736  = 3'h4;
+      end else begin
+        \$736  = 3'h0;
+      end
+    end
+    if (\$38 ) begin
+      casez (state)
+        2'h1:
+            if (\$40 ) begin
+              if (\$41 ) begin
+                \$736  = 3'h5;
+              end
+            end
+        2'h2:
+            /* empty */;
+        2'h3:
+          begin
+            if (\$64 ) begin
+              if (\$65 ) begin
+                \$736  = 3'h5;
+              end
+            end
+            if (block_done) begin
+              if (\$67 ) begin
+                if (\$68 ) begin
+                  if (\$69 ) begin
+                    \$736  = 3'h6;
+                  end
+                end
+              end
+            end
+          end
+      endcase
+    end
+    if (rst) begin
+      \$736  = 3'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$737  = sa;
+    if (\$28 ) begin
+    end else if (\$29 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$32 ) begin
+      end else if (slot_bad) begin
+      end else if (\$35 ) begin
+      end else begin
+        \$737  = slot_a;
+      end
+    end
+    if (rst) begin
+      \$737  = 4'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$738  = sb;
+    if (\$28 ) begin
+    end else if (\$29 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$32 ) begin
+      end else if (slot_bad) begin
+      end else if (\$35 ) begin
+      end else begin
+        \$738  = slot_b;
+      end
+    end
+    if (rst) begin
+      \$738  = 4'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$739  = c;
+    if (\$28 ) begin
+    end else if (\$29 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$32 ) begin
+      end else if (slot_bad) begin
+      end else if (\$35 ) begin
+      end else begin
+        \$739  = 7'h00;
+      end
+    end
+    if (\$38 ) begin
+      casez (state)
+        2'h1:
+            if (issue) begin
+              (* full_case = 32'd1 *)
+              if (\$45 ) begin
+                \$739  = 7'h00;
+              end else begin
+                \$739  = \$49 [6:0];
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$739  = 7'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$740  = in_gap;
+    if (\$28 ) begin
+    end else if (\$29 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$32 ) begin
+      end else if (slot_bad) begin
+      end else if (\$35 ) begin
+      end else begin
+        \$740  = 1'h0;
+      end
+    end
+    if (\$38 ) begin
+      casez (state)
+        2'h1:
+          begin
+            if (\$42 ) begin
+              if (\$44 ) begin
+                \$740  = 1'h0;
+              end
+            end
+            if (issue) begin
+              if (\$45 ) begin
+                (* full_case = 32'd1 *)
+                if (p_last) begin
+                end else begin
+                  if (\$47 ) begin
+                    \$740  = 1'h1;
+                  end
+                end
+              end
+            end
+          end
+      endcase
+    end
+    if (rst) begin
+      \$740  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$741  = ctx_valid;
+    if (\$28 ) begin
+    end else if (\$29 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$32 ) begin
+      end else if (slot_bad) begin
+      end else if (\$35 ) begin
+      end else begin
+        if (\$36 ) begin
+          \$741  = 1'h0;
+        end
+      end
+    end
+    if (\$38 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (block_done) begin
+              if (\$67 ) begin
+                \$741  = header_ok;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$741  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$742  = hdr_cnt;
+    if (\$28 ) begin
+    end else if (\$29 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$32 ) begin
+      end else if (slot_bad) begin
+      end else if (\$35 ) begin
+      end else begin
+        if (\$36 ) begin
+          \$742  = 4'h0;
+        end
+      end
+    end
+    if (\$38 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$51 ) begin
+              \$742  = \$52 [3:0];
+            end
+      endcase
+    end
+    if (rst) begin
+      \$742  = 4'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$743  = tw_row_w;
+    if (\$28 ) begin
+    end else if (\$29 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$32 ) begin
+      end else if (slot_bad) begin
+      end else if (\$35 ) begin
+      end else begin
+        if (\$36 ) begin
+          \$743  = 8'h00;
+        end
+      end
+    end
+    if (\$38 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (block_done) begin
+              \$743  = \$66 [7:0];
+            end
+      endcase
+    end
+    if (rst) begin
+      \$743  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$744  = pass_idx;
+    if (\$28 ) begin
+    end else if (\$29 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$32 ) begin
+      end else if (slot_bad) begin
+      end else if (\$35 ) begin
+      end else begin
+        (* full_case = 32'd1 *)
+        if (\$36 ) begin
+        end else begin
+          casez (op)
+            3'h3:
+                \$744  = 5'h00;
+            3'h4:
+                \$744  = 5'h0a;
+            3'h5:
+                \$744  = 5'h15;
+            3'h1:
+                \$744  = 5'h16;
+            3'h2:
+                \$744  = 5'h17;
+          endcase
+        end
+      end
+    end
+    if (\$38 ) begin
+      casez (state)
+        2'h1:
+            if (issue) begin
+              if (\$45 ) begin
+                (* full_case = 32'd1 *)
+                if (p_last) begin
+                end else begin
+                  \$744  = \$46 [4:0];
+                end
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$744  = 5'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$745  = q_reg;
+    if (\$38 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$51 ) begin
+              if (\$53 ) begin
+                \$745  = i__payload;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$745  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$746  = n_inv;
+    if (\$38 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$51 ) begin
+              if (\$54 ) begin
+                \$746  = i__payload;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$746  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$747  = to_dom;
+    if (\$38 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$51 ) begin
+              if (\$55 ) begin
+                \$747  = i__payload;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$747  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$748  = bk;
+    if (\$38 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$51 ) begin
+              if (\$56 ) begin
+                \$748  = i__payload[5:0];
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$748  = 6'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$749  = mu_lo;
+    if (\$38 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$51 ) begin
+              if (\$57 ) begin
+                \$749  = i__payload;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$749  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$750  = mu_hi;
+    if (\$38 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$51 ) begin
+              if (\$58 ) begin
+                \$750  = i__payload;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$750  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$751  = qprime;
+    if (\$38 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$51 ) begin
+              if (\$59 ) begin
+                \$751  = i__payload;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$751  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$752  = reserved;
+    if (\$38 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$51 ) begin
+              if (\$60 ) begin
+                \$752  = i__payload;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$752  = 32'd0;
+    end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
@@ -8821,9 +10838,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (r1_operand)
       3'h0:
-          operand0 = \$50 ;
+          operand0 = \$115 ;
       3'h1:
-          operand0 = \$53 ;
+          operand0 = \$118 ;
       3'h2:
           operand0 = n_inv;
       3'h3:
@@ -8837,9 +10854,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (r1_operand)
       3'h0:
-          operand1 = \$81 ;
+          operand1 = \$146 ;
       3'h1:
-          operand1 = \$84 ;
+          operand1 = \$149 ;
       3'h2:
           operand1 = n_inv;
       3'h3:
@@ -8853,9 +10870,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (r1_operand)
       3'h0:
-          operand2 = \$112 ;
+          operand2 = \$177 ;
       3'h1:
-          operand2 = \$115 ;
+          operand2 = \$180 ;
       3'h2:
           operand2 = n_inv;
       3'h3:
@@ -8869,9 +10886,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (r1_operand)
       3'h0:
-          operand3 = \$143 ;
+          operand3 = \$208 ;
       3'h1:
-          operand3 = \$146 ;
+          operand3 = \$211 ;
       3'h2:
           operand3 = n_inv;
       3'h3:
@@ -8885,9 +10902,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (r1_operand)
       3'h0:
-          operand4 = \$174 ;
+          operand4 = \$239 ;
       3'h1:
-          operand4 = \$177 ;
+          operand4 = \$242 ;
       3'h2:
           operand4 = n_inv;
       3'h3:
@@ -8901,9 +10918,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (r1_operand)
       3'h0:
-          operand5 = \$205 ;
+          operand5 = \$270 ;
       3'h1:
-          operand5 = \$208 ;
+          operand5 = \$273 ;
       3'h2:
           operand5 = n_inv;
       3'h3:
@@ -8917,9 +10934,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (r1_operand)
       3'h0:
-          operand6 = \$236 ;
+          operand6 = \$301 ;
       3'h1:
-          operand6 = \$239 ;
+          operand6 = \$304 ;
       3'h2:
           operand6 = n_inv;
       3'h3:
@@ -8933,9 +10950,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (r1_operand)
       3'h0:
-          operand7 = \$267 ;
+          operand7 = \$332 ;
       3'h1:
-          operand7 = \$270 ;
+          operand7 = \$335 ;
       3'h2:
           operand7 = n_inv;
       3'h3:
@@ -8947,2087 +10964,61 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     op_known = 1'h0;
-    if (\$564 ) begin
-    end else if (\$565 ) begin
+    if (\$629 ) begin
+    end else if (\$630 ) begin
     end else if (start) begin
-      op_known = \$568 ;
+      op_known = \$633 ;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     slot_bad = 1'h0;
-    if (\$564 ) begin
-    end else if (\$565 ) begin
+    if (\$629 ) begin
+    end else if (\$630 ) begin
     end else if (start) begin
-      slot_bad = \$575 ;
+      slot_bad = \$640 ;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$645  = dcnt;
-    if (data_fire) begin
-      \$645  = \$583 [2:0];
-    end
-    if (\$603 ) begin
-      \$645  = 3'h0;
-    end else if (\$604 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$607 ) begin
-      end else if (slot_bad) begin
-      end else if (\$610 ) begin
-      end else begin
-        \$645  = 3'h0;
-      end
-    end
-    if (rst) begin
-      \$645  = 3'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$646  = \$signature__data$396 ;
-    if (data_fire) begin
-      if (\$584 ) begin
-        \$646  = i__payload;
-      end
-    end
-    if (rst) begin
-      \$646  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$647  = \$signature__data$399 ;
-    if (data_fire) begin
-      if (\$585 ) begin
-        \$647  = i__payload;
-      end
-    end
-    if (rst) begin
-      \$647  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$648  = \$signature__data$402 ;
-    if (data_fire) begin
-      if (\$586 ) begin
-        \$648  = i__payload;
-      end
-    end
-    if (rst) begin
-      \$648  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$649  = \$signature__data$405 ;
-    if (data_fire) begin
-      if (\$587 ) begin
-        \$649  = i__payload;
-      end
-    end
-    if (rst) begin
-      \$649  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$650  = \$signature__data$408 ;
-    if (data_fire) begin
-      if (\$588 ) begin
-        \$650  = i__payload;
-      end
-    end
-    if (rst) begin
-      \$650  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$651  = \$signature__data$411 ;
-    if (data_fire) begin
-      if (\$589 ) begin
-        \$651  = i__payload;
-      end
-    end
-    if (rst) begin
-      \$651  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$652  = \$signature__data$414 ;
-    if (data_fire) begin
-      if (\$590 ) begin
-        \$652  = i__payload;
-      end
-    end
-    if (rst) begin
-      \$652  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$653  = r0_valid;
-    if (adv) begin
-      \$653  = issue;
-    end
-    if (\$603 ) begin
-      \$653  = 1'h0;
-    end
-    if (rst) begin
-      \$653  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$654  = r0_mode;
-    if (adv) begin
-      \$654  = p_mode;
-    end
-    if (rst) begin
-      \$654  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$655  = r0_sp;
-    if (adv) begin
-      \$655  = sp;
-    end
-    if (rst) begin
-      \$655  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$656  = r0_swap;
-    if (adv) begin
-      \$656  = swap;
-    end
-    if (rst) begin
-      \$656  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$657  = r0_row_u;
-    if (adv) begin
-      \$657  = row_u;
-    end
-    if (rst) begin
-      \$657  = 6'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$658  = r0_row_v;
-    if (adv) begin
-      \$658  = row_v;
-    end
-    if (rst) begin
-      \$658  = 6'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$659  = \$signature__addr$119 ;
-    if (adv) begin
-      \$659  = tw_row;
-    end
-    if (rst) begin
-      \$659  = 8'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$660  = r0_tw_base;
-    if (adv) begin
-      \$660  = tw_base;
-    end
-    if (rst) begin
-      \$660  = 3'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$661  = r0_operand;
-    if (adv) begin
-      \$661  = p_operand;
-    end
-    if (rst) begin
-      \$661  = 3'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$662  = r0_load;
-    if (adv) begin
-      \$662  = p_from_stream;
-    end
-    if (rst) begin
-      \$662  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$663  = r0_out;
-    if (adv) begin
-      \$663  = p_to_stream;
-    end
-    if (rst) begin
-      \$663  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$664  = r0_ldata0;
-    if (adv) begin
-      \$664  = \$signature__data$396 ;
-    end
-    if (rst) begin
-      \$664  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$665  = r0_ldata1;
-    if (adv) begin
-      \$665  = \$signature__data$399 ;
-    end
-    if (rst) begin
-      \$665  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$666  = r0_ldata2;
-    if (adv) begin
-      \$666  = \$signature__data$402 ;
-    end
-    if (rst) begin
-      \$666  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$667  = r0_ldata3;
-    if (adv) begin
-      \$667  = \$signature__data$405 ;
-    end
-    if (rst) begin
-      \$667  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$668  = r0_ldata4;
-    if (adv) begin
-      \$668  = \$signature__data$408 ;
-    end
-    if (rst) begin
-      \$668  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$669  = r0_ldata5;
-    if (adv) begin
-      \$669  = \$signature__data$411 ;
-    end
-    if (rst) begin
-      \$669  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$670  = r0_ldata6;
-    if (adv) begin
-      \$670  = \$signature__data$414 ;
-    end
-    if (rst) begin
-      \$670  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$671  = r0_ldata7;
-    if (adv) begin
-      \$671  = i__payload;
-    end
-    if (rst) begin
-      \$671  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$672  = r1_valid;
-    if (adv) begin
-      \$672  = r0_valid;
-    end
-    if (\$603 ) begin
-      \$672  = 1'h0;
-    end
-    if (rst) begin
-      \$672  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$673  = mode;
-    if (adv) begin
-      \$673  = r0_mode;
-    end
-    if (rst) begin
-      \$673  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$674  = r1_sp;
-    if (adv) begin
-      \$674  = r0_sp;
-    end
-    if (rst) begin
-      \$674  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$675  = r1_swap;
-    if (adv) begin
-      \$675  = r0_swap;
-    end
-    if (rst) begin
-      \$675  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$676  = r1_row_u;
-    if (adv) begin
-      \$676  = r0_row_u;
-    end
-    if (rst) begin
-      \$676  = 6'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$677  = r1_row_v;
-    if (adv) begin
-      \$677  = r0_row_v;
-    end
-    if (rst) begin
-      \$677  = 6'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$678  = r1_tw_row;
-    if (adv) begin
-      \$678  = \$signature__addr$119 ;
-    end
-    if (rst) begin
-      \$678  = 8'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$679  = r1_tw_base;
-    if (adv) begin
-      \$679  = r0_tw_base;
-    end
-    if (rst) begin
-      \$679  = 3'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$680  = r1_operand;
-    if (adv) begin
-      \$680  = r0_operand;
-    end
-    if (rst) begin
-      \$680  = 3'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$681  = r1_load;
-    if (adv) begin
-      \$681  = r0_load;
-    end
-    if (rst) begin
-      \$681  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$682  = r1_out;
-    if (adv) begin
-      \$682  = r0_out;
-    end
-    if (rst) begin
-      \$682  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$683  = r1_ldata0;
-    if (adv) begin
-      \$683  = r0_ldata0;
-    end
-    if (rst) begin
-      \$683  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$684  = r1_ldata1;
-    if (adv) begin
-      \$684  = r0_ldata1;
-    end
-    if (rst) begin
-      \$684  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$685  = r1_ldata2;
-    if (adv) begin
-      \$685  = r0_ldata2;
-    end
-    if (rst) begin
-      \$685  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$686  = r1_ldata3;
-    if (adv) begin
-      \$686  = r0_ldata3;
-    end
-    if (rst) begin
-      \$686  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$687  = r1_ldata4;
-    if (adv) begin
-      \$687  = r0_ldata4;
-    end
-    if (rst) begin
-      \$687  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$688  = r1_ldata5;
-    if (adv) begin
-      \$688  = r0_ldata5;
-    end
-    if (rst) begin
-      \$688  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$689  = r1_ldata6;
-    if (adv) begin
-      \$689  = r0_ldata6;
-    end
-    if (rst) begin
-      \$689  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$690  = r1_ldata7;
-    if (adv) begin
-      \$690  = r0_ldata7;
-    end
-    if (rst) begin
-      \$690  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$691  = wb0_valid;
-    if (adv) begin
-      \$691  = r1_valid;
-    end
-    if (\$603 ) begin
-      \$691  = 1'h0;
-    end
-    if (rst) begin
-      \$691  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$692  = wb0_mode;
-    if (adv) begin
-      \$692  = mode;
-    end
-    if (rst) begin
-      \$692  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$693  = wb0_sp;
-    if (adv) begin
-      \$693  = r1_sp;
-    end
-    if (rst) begin
-      \$693  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$694  = wb0_swap;
-    if (adv) begin
-      \$694  = r1_swap;
-    end
-    if (rst) begin
-      \$694  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$695  = wb0_row_u;
-    if (adv) begin
-      \$695  = r1_row_u;
-    end
-    if (rst) begin
-      \$695  = 6'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$696  = wb0_row_v;
-    if (adv) begin
-      \$696  = r1_row_v;
-    end
-    if (rst) begin
-      \$696  = 6'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$697  = wb0_out;
-    if (adv) begin
-      \$697  = r1_out;
-    end
-    if (rst) begin
-      \$697  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$698  = wb1_valid;
-    if (adv) begin
-      \$698  = wb0_valid;
-    end
-    if (\$603 ) begin
-      \$698  = 1'h0;
-    end
-    if (rst) begin
-      \$698  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$699  = wb1_mode;
-    if (adv) begin
-      \$699  = wb0_mode;
-    end
-    if (rst) begin
-      \$699  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$700  = wb1_sp;
-    if (adv) begin
-      \$700  = wb0_sp;
-    end
-    if (rst) begin
-      \$700  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$701  = wb1_swap;
-    if (adv) begin
-      \$701  = wb0_swap;
-    end
-    if (rst) begin
-      \$701  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$702  = wb1_row_u;
-    if (adv) begin
-      \$702  = wb0_row_u;
-    end
-    if (rst) begin
-      \$702  = 6'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$703  = wb1_row_v;
-    if (adv) begin
-      \$703  = wb0_row_v;
-    end
-    if (rst) begin
-      \$703  = 6'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$704  = wb1_out;
-    if (adv) begin
-      \$704  = wb0_out;
-    end
-    if (rst) begin
-      \$704  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$705  = wb2_valid;
-    if (adv) begin
-      \$705  = wb1_valid;
-    end
-    if (\$603 ) begin
-      \$705  = 1'h0;
-    end
-    if (rst) begin
-      \$705  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$706  = wb2_mode;
-    if (adv) begin
-      \$706  = wb1_mode;
-    end
-    if (rst) begin
-      \$706  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$707  = wb2_sp;
-    if (adv) begin
-      \$707  = wb1_sp;
-    end
-    if (rst) begin
-      \$707  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$708  = wb2_swap;
-    if (adv) begin
-      \$708  = wb1_swap;
-    end
-    if (rst) begin
-      \$708  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$709  = wb2_row_u;
-    if (adv) begin
-      \$709  = wb1_row_u;
-    end
-    if (rst) begin
-      \$709  = 6'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$710  = wb2_row_v;
-    if (adv) begin
-      \$710  = wb1_row_v;
-    end
-    if (rst) begin
-      \$710  = 6'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$711  = wb2_out;
-    if (adv) begin
-      \$711  = wb1_out;
-    end
-    if (rst) begin
-      \$711  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$712  = wb3_valid;
-    if (adv) begin
-      \$712  = wb2_valid;
-    end
-    if (\$603 ) begin
-      \$712  = 1'h0;
-    end
-    if (rst) begin
-      \$712  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$713  = wb3_mode;
-    if (adv) begin
-      \$713  = wb2_mode;
-    end
-    if (rst) begin
-      \$713  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$714  = wb3_sp;
-    if (adv) begin
-      \$714  = wb2_sp;
-    end
-    if (rst) begin
-      \$714  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$715  = wb3_swap;
-    if (adv) begin
-      \$715  = wb2_swap;
-    end
-    if (rst) begin
-      \$715  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$716  = wb3_row_u;
-    if (adv) begin
-      \$716  = wb2_row_u;
-    end
-    if (rst) begin
-      \$716  = 6'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$717  = wb3_row_v;
-    if (adv) begin
-      \$717  = wb2_row_v;
-    end
-    if (rst) begin
-      \$717  = 6'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$718  = wb3_out;
-    if (adv) begin
-      \$718  = wb2_out;
-    end
-    if (rst) begin
-      \$718  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$719  = wb4_valid;
-    if (adv) begin
-      \$719  = wb3_valid;
-    end
-    if (\$603 ) begin
-      \$719  = 1'h0;
-    end
-    if (rst) begin
-      \$719  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$720  = wb4_mode;
-    if (adv) begin
-      \$720  = wb3_mode;
-    end
-    if (rst) begin
-      \$720  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$721  = wb4_sp;
-    if (adv) begin
-      \$721  = wb3_sp;
-    end
-    if (rst) begin
-      \$721  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$722  = wb4_swap;
-    if (adv) begin
-      \$722  = wb3_swap;
-    end
-    if (rst) begin
-      \$722  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$723  = wb4_row_u;
-    if (adv) begin
-      \$723  = wb3_row_u;
-    end
-    if (rst) begin
-      \$723  = 6'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$724  = wb4_row_v;
-    if (adv) begin
-      \$724  = wb3_row_v;
-    end
-    if (rst) begin
-      \$724  = 6'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$725  = wb4_out;
-    if (adv) begin
-      \$725  = wb3_out;
-    end
-    if (rst) begin
-      \$725  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$726  = obuf;
-    if (\$591 ) begin
-      \$726  = \$592 ;
-    end
-    if (\$596 ) begin
-      \$726  = { \x$288 , \x$281 , \x$275 , \x$267 , \x$286 , \x$280 , \x$273 , x };
-    end
-    if (rst) begin
-      \$726  = 256'h0000000000000000000000000000000000000000000000000000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$727  = opiece;
-    if (\$591 ) begin
-      \$727  = \$593 [2:0];
-      if (\$594 ) begin
-        \$727  = 3'h0;
-      end
-    end
-    if (\$596 ) begin
-      \$727  = 3'h0;
-    end
-    if (\$603 ) begin
-      \$727  = 3'h0;
-    end
-    if (rst) begin
-      \$727  = 3'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$728  = o__valid;
-    if (\$591 ) begin
-      if (\$594 ) begin
-        \$728  = 1'h0;
-      end
-    end
-    if (\$596 ) begin
-      \$728  = 1'h1;
-    end
-    if (\$603 ) begin
-      \$728  = 1'h0;
-    end
-    if (rst) begin
-      \$728  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$729  = cycles;
-    if (\$598 ) begin
-      \$729  = \$599 [31:0];
-    end
-    if (\$603 ) begin
-    end else if (\$604 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$607 ) begin
-      end else if (slot_bad) begin
-      end else if (\$610 ) begin
-      end else begin
-        \$729  = 32'd0;
-      end
-    end
-    if (rst) begin
-      \$729  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$730  = butterflies;
-    if (\$601 ) begin
-      \$730  = \$602 [47:0];
-    end
-    if (rst) begin
-      \$730  = 48'h000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$731  = state;
-    if (\$603 ) begin
-      \$731  = 2'h0;
-    end else if (\$604 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$607 ) begin
-      end else if (slot_bad) begin
-      end else if (\$610 ) begin
-      end else begin
-        (* full_case = 32'd1 *)
-        if (\$611 ) begin
-          \$731  = 2'h3;
-        end else begin
-          \$731  = 2'h1;
-        end
-      end
-    end
-    if (\$613 ) begin
-      casez (state)
-        2'h1:
-            if (issue) begin
-              if (\$620 ) begin
-                if (p_last) begin
-                  \$731  = 2'h2;
-                end
-              end
-            end
-        2'h2:
-            if (\$625 ) begin
-              \$731  = 2'h0;
-            end
-        2'h3:
-            if (block_done) begin
-              if (\$642 ) begin
-                \$731  = 2'h0;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$731  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$732  = done;
-    if (\$603 ) begin
-      \$732  = 1'h0;
-    end else if (\$604 ) begin
-    end else if (start) begin
-      \$732  = 1'h0;
-    end
-    if (\$613 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            if (\$625 ) begin
-              \$732  = 1'h1;
-            end
-        2'h3:
-            if (block_done) begin
-              if (\$642 ) begin
-                \$732  = 1'h1;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$732  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$733  = error;
-    if (\$603 ) begin
-      if (\$605 ) begin
-        \$733  = 1'h1;
-      end
-    end else if (\$604 ) begin
-      if (\$606 ) begin
-        \$733  = 1'h1;
-      end
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$607 ) begin
-        \$733  = 1'h1;
-      end else if (slot_bad) begin
-        \$733  = 1'h1;
-      end else if (\$610 ) begin
-        \$733  = 1'h1;
-      end else begin
-        \$733  = 1'h0;
-      end
-    end
-    if (\$613 ) begin
-      casez (state)
-        2'h1:
-            if (\$615 ) begin
-              if (\$616 ) begin
-                \$733  = 1'h1;
-              end
-            end
-        2'h2:
-            /* empty */;
-        2'h3:
-          begin
-            if (\$639 ) begin
-              if (\$640 ) begin
-                \$733  = 1'h1;
-              end
-            end
-            if (block_done) begin
-              if (\$642 ) begin
-                if (\$643 ) begin
-                  if (\$644 ) begin
-                    \$733  = 1'h1;
-                  end
-                end
-              end
-            end
-          end
-      endcase
-    end
-    if (rst) begin
-      \$733  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$734  = cause;
-    if (\$603 ) begin
-      if (\$605 ) begin
-        \$734  = 3'h7;
-      end
-    end else if (\$604 ) begin
-      if (\$606 ) begin
-        \$734  = 3'h1;
-      end
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$607 ) begin
-        \$734  = 3'h2;
-      end else if (slot_bad) begin
-        \$734  = 3'h3;
-      end else if (\$610 ) begin
-        \$734  = 3'h4;
-      end else begin
-        \$734  = 3'h0;
-      end
-    end
-    if (\$613 ) begin
-      casez (state)
-        2'h1:
-            if (\$615 ) begin
-              if (\$616 ) begin
-                \$734  = 3'h5;
-              end
-            end
-        2'h2:
-            /* empty */;
-        2'h3:
-          begin
-            if (\$639 ) begin
-              if (\$640 ) begin
-                \$734  = 3'h5;
-              end
-            end
-            if (block_done) begin
-              if (\$642 ) begin
-                if (\$643 ) begin
-                  if (\$644 ) begin
-                    \$734  = 3'h6;
-                  end
-                end
-              end
-            end
-          end
-      endcase
-    end
-    if (rst) begin
-      \$734  = 3'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$735  = sa;
-    if (\$603 ) begin
-    end else if (\$604 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$607 ) begin
-      end else if (slot_bad) begin
-      end else if (\$610 ) begin
-      end else begin
-        \$735  = slot_a;
-      end
-    end
-    if (rst) begin
-      \$735  = 4'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$736  = sb;
-    if (\$603 ) begin
-    end else if (\$604 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$607 ) begin
-      end else if (slot_bad) begin
-      end else if (\$610 ) begin
-      end else begin
-        \$736  = slot_b;
-      end
-    end
-    if (rst) begin
-      \$736  = 4'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$737  = c;
-    if (\$603 ) begin
-    end else if (\$604 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$607 ) begin
-      end else if (slot_bad) begin
-      end else if (\$610 ) begin
-      end else begin
-        \$737  = 7'h00;
-      end
-    end
-    if (\$613 ) begin
-      casez (state)
-        2'h1:
-            if (issue) begin
-              (* full_case = 32'd1 *)
-              if (\$620 ) begin
-                \$737  = 7'h00;
-              end else begin
-                \$737  = \$624 [6:0];
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$737  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$738  = in_gap;
-    if (\$603 ) begin
-    end else if (\$604 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$607 ) begin
-      end else if (slot_bad) begin
-      end else if (\$610 ) begin
-      end else begin
-        \$738  = 1'h0;
-      end
-    end
-    if (\$613 ) begin
-      casez (state)
-        2'h1:
-          begin
-            if (\$617 ) begin
-              if (\$619 ) begin
-                \$738  = 1'h0;
-              end
-            end
-            if (issue) begin
-              if (\$620 ) begin
-                (* full_case = 32'd1 *)
-                if (p_last) begin
-                end else begin
-                  if (\$622 ) begin
-                    \$738  = 1'h1;
-                  end
-                end
-              end
-            end
-          end
-      endcase
-    end
-    if (rst) begin
-      \$738  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$739  = ctx_valid;
-    if (\$603 ) begin
-    end else if (\$604 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$607 ) begin
-      end else if (slot_bad) begin
-      end else if (\$610 ) begin
-      end else begin
-        if (\$611 ) begin
-          \$739  = 1'h0;
-        end
-      end
-    end
-    if (\$613 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (block_done) begin
-              if (\$642 ) begin
-                \$739  = header_ok;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$739  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$740  = hdr_cnt;
-    if (\$603 ) begin
-    end else if (\$604 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$607 ) begin
-      end else if (slot_bad) begin
-      end else if (\$610 ) begin
-      end else begin
-        if (\$611 ) begin
-          \$740  = 4'h0;
-        end
-      end
-    end
-    if (\$613 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$626 ) begin
-              \$740  = \$627 [3:0];
-            end
-      endcase
-    end
-    if (rst) begin
-      \$740  = 4'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$741  = \$signature__addr$394 ;
-    if (\$603 ) begin
-    end else if (\$604 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$607 ) begin
-      end else if (slot_bad) begin
-      end else if (\$610 ) begin
-      end else begin
-        if (\$611 ) begin
-          \$741  = 8'h00;
-        end
-      end
-    end
-    if (\$613 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (block_done) begin
-              \$741  = \$641 [7:0];
-            end
-      endcase
-    end
-    if (rst) begin
-      \$741  = 8'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$742  = pass_idx;
-    if (\$603 ) begin
-    end else if (\$604 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$607 ) begin
-      end else if (slot_bad) begin
-      end else if (\$610 ) begin
-      end else begin
-        (* full_case = 32'd1 *)
-        if (\$611 ) begin
-        end else begin
-          casez (op)
-            3'h3:
-                \$742  = 5'h00;
-            3'h4:
-                \$742  = 5'h0a;
-            3'h5:
-                \$742  = 5'h15;
-            3'h1:
-                \$742  = 5'h16;
-            3'h2:
-                \$742  = 5'h17;
-          endcase
-        end
-      end
-    end
-    if (\$613 ) begin
-      casez (state)
-        2'h1:
-            if (issue) begin
-              if (\$620 ) begin
-                (* full_case = 32'd1 *)
-                if (p_last) begin
-                end else begin
-                  \$742  = \$621 [4:0];
-                end
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$742  = 5'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$743  = q_reg;
-    if (\$613 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$626 ) begin
-              if (\$628 ) begin
-                \$743  = i__payload;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$743  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$744  = n_inv;
-    if (\$613 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$626 ) begin
-              if (\$629 ) begin
-                \$744  = i__payload;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$744  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$745  = to_dom;
-    if (\$613 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$626 ) begin
-              if (\$630 ) begin
-                \$745  = i__payload;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$745  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$746  = bk;
-    if (\$613 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$626 ) begin
-              if (\$631 ) begin
-                \$746  = i__payload[5:0];
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$746  = 6'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$747  = mu_lo;
-    if (\$613 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$626 ) begin
-              if (\$632 ) begin
-                \$747  = i__payload;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$747  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$748  = mu_hi;
-    if (\$613 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$626 ) begin
-              if (\$633 ) begin
-                \$748  = i__payload;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$748  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$749  = qprime;
-    if (\$613 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$626 ) begin
-              if (\$634 ) begin
-                \$749  = i__payload;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$749  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$750  = reserved;
-    if (\$613 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$626 ) begin
-              if (\$635 ) begin
-                \$750  = i__payload;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$750  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$50  = 32'd0;
-    casez (\$49 )
+    \$115  = 32'd0;
+    casez (\$114 )
       5'h00:
-          \$50  = \$signature__data ;
+          \$115  = \$signature__data ;
       5'h01:
-          \$50  = \$signature__data$141 ;
+          \$115  = \$signature__data$249 ;
       5'h02:
-          \$50  = \$signature__data$142 ;
+          \$115  = \$signature__data$250 ;
       5'h03:
-          \$50  = \$signature__data$143 ;
+          \$115  = \$signature__data$251 ;
       5'h04:
-          \$50  = \$signature__data$144 ;
+          \$115  = \$signature__data$252 ;
       5'h05:
-          \$50  = \$signature__data$145 ;
+          \$115  = \$signature__data$253 ;
       5'h06:
-          \$50  = \$signature__data$146 ;
+          \$115  = \$signature__data$254 ;
       5'h07:
-          \$50  = \$signature__data$147 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$51  = 32'd0;
-    casez (sb)
-      4'h0:
-          \$51  = \$signature__data$152 ;
-      4'h1:
-          \$51  = \$signature__data$153 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$52  = 32'd0;
-    casez (sb)
-      4'h0:
-          \$52  = \$signature__data$150 ;
-      4'h1:
-          \$52  = \$signature__data$151 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$54  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$54  = \$signature__data$152 ;
-      4'h1:
-          \$54  = \$signature__data$153 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$55  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$55  = \$signature__data$150 ;
-      4'h1:
-          \$55  = \$signature__data$151 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$57  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$57  = \$signature__data$152 ;
-      4'h1:
-          \$57  = \$signature__data$153 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$58  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$58  = \$signature__data$150 ;
-      4'h1:
-          \$58  = \$signature__data$151 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$60  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$60  = \$signature__data$152 ;
-      4'h1:
-          \$60  = \$signature__data$153 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$61  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$61  = \$signature__data$150 ;
-      4'h1:
-          \$61  = \$signature__data$151 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$63  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$63  = \$signature__data$152 ;
-      4'h1:
-          \$63  = \$signature__data$153 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$64  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$64  = \$signature__data$150 ;
-      4'h1:
-          \$64  = \$signature__data$151 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    (* full_case = 32'd1 *)
-    casez (r1_sp)
-      2'h0:
-          \$66  = \$56 ;
-      2'h1:
-          \$66  = \$59 ;
-      2'h2:
-          \$66  = \$62 ;
-      2'h3:
-          \$66  = \$65 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$67  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$67  = \$signature__data$164 ;
-      4'h1:
-          \$67  = \$signature__data$165 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$68  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$68  = \$signature__data$162 ;
-      4'h1:
-          \$68  = \$signature__data$163 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$70  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$70  = \$signature__data$168 ;
-      4'h1:
-          \$70  = \$signature__data$169 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$71  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$71  = \$signature__data$166 ;
-      4'h1:
-          \$71  = \$signature__data$167 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$73  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$73  = \$signature__data$172 ;
-      4'h1:
-          \$73  = \$signature__data$173 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$74  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$74  = \$signature__data$170 ;
-      4'h1:
-          \$74  = \$signature__data$171 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$76  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$76  = \$signature__data$150 ;
-      4'h1:
-          \$76  = \$signature__data$151 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$77  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$77  = \$signature__data$152 ;
-      4'h1:
-          \$77  = \$signature__data$153 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    (* full_case = 32'd1 *)
-    casez (r1_sp)
-      2'h0:
-          v = \$69 ;
-      2'h1:
-          v = \$72 ;
-      2'h2:
-          v = \$75 ;
-      2'h3:
-          v = \$78 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$81  = 32'd0;
-    casez (\$80 )
-      5'h00:
-          \$81  = \$signature__data ;
-      5'h01:
-          \$81  = \$signature__data$141 ;
-      5'h02:
-          \$81  = \$signature__data$142 ;
-      5'h03:
-          \$81  = \$signature__data$143 ;
-      5'h04:
-          \$81  = \$signature__data$144 ;
-      5'h05:
-          \$81  = \$signature__data$145 ;
-      5'h06:
-          \$81  = \$signature__data$146 ;
-      5'h07:
-          \$81  = \$signature__data$147 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$82  = 32'd0;
-    casez (sb)
-      4'h0:
-          \$82  = \$signature__data$164 ;
-      4'h1:
-          \$82  = \$signature__data$165 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$83  = 32'd0;
-    casez (sb)
-      4'h0:
-          \$83  = \$signature__data$162 ;
-      4'h1:
-          \$83  = \$signature__data$163 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$85  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$85  = \$signature__data$168 ;
-      4'h1:
-          \$85  = \$signature__data$169 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$86  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$86  = \$signature__data$166 ;
-      4'h1:
-          \$86  = \$signature__data$167 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$88  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$88  = \$signature__data$164 ;
-      4'h1:
-          \$88  = \$signature__data$165 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$89  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$89  = \$signature__data$162 ;
-      4'h1:
-          \$89  = \$signature__data$163 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$91  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$91  = \$signature__data$164 ;
-      4'h1:
-          \$91  = \$signature__data$165 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$92  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$92  = \$signature__data$162 ;
-      4'h1:
-          \$92  = \$signature__data$163 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$94  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$94  = \$signature__data$164 ;
-      4'h1:
-          \$94  = \$signature__data$165 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$95  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$95  = \$signature__data$162 ;
-      4'h1:
-          \$95  = \$signature__data$163 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    (* full_case = 32'd1 *)
-    casez (r1_sp)
-      2'h0:
-          \$97  = \$87 ;
-      2'h1:
-          \$97  = \$90 ;
-      2'h2:
-          \$97  = \$93 ;
-      2'h3:
-          \$97  = \$96 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$98  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$98  = \$signature__data$186 ;
-      4'h1:
-          \$98  = \$signature__data$187 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$99  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$99  = \$signature__data$184 ;
-      4'h1:
-          \$99  = \$signature__data$185 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$101  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$101  = \$signature__data$186 ;
-      4'h1:
-          \$101  = \$signature__data$187 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$102  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$102  = \$signature__data$184 ;
-      4'h1:
-          \$102  = \$signature__data$185 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$104  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$104  = \$signature__data$190 ;
-      4'h1:
-          \$104  = \$signature__data$191 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$105  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$105  = \$signature__data$188 ;
-      4'h1:
-          \$105  = \$signature__data$189 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$107  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$107  = \$signature__data$162 ;
-      4'h1:
-          \$107  = \$signature__data$163 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$108  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$108  = \$signature__data$164 ;
-      4'h1:
-          \$108  = \$signature__data$165 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    (* full_case = 32'd1 *)
-    casez (r1_sp)
-      2'h0:
-          \v$183  = \$100 ;
-      2'h1:
-          \v$183  = \$103 ;
-      2'h2:
-          \v$183  = \$106 ;
-      2'h3:
-          \v$183  = \$109 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$112  = 32'd0;
-    casez (\$111 )
-      5'h00:
-          \$112  = \$signature__data ;
-      5'h01:
-          \$112  = \$signature__data$141 ;
-      5'h02:
-          \$112  = \$signature__data$142 ;
-      5'h03:
-          \$112  = \$signature__data$143 ;
-      5'h04:
-          \$112  = \$signature__data$144 ;
-      5'h05:
-          \$112  = \$signature__data$145 ;
-      5'h06:
-          \$112  = \$signature__data$146 ;
-      5'h07:
-          \$112  = \$signature__data$147 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$113  = 32'd0;
-    casez (sb)
-      4'h0:
-          \$113  = \$signature__data$168 ;
-      4'h1:
-          \$113  = \$signature__data$169 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$114  = 32'd0;
-    casez (sb)
-      4'h0:
-          \$114  = \$signature__data$166 ;
-      4'h1:
-          \$114  = \$signature__data$167 ;
+          \$115  = \$signature__data$255 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     \$116  = 32'd0;
-    casez (sa)
+    casez (sb)
       4'h0:
-          \$116  = \$signature__data$172 ;
+          \$116  = \$signature__data$258 ;
       4'h1:
-          \$116  = \$signature__data$173 ;
+          \$116  = \$signature__data$259 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     \$117  = 32'd0;
-    casez (sa)
+    casez (sb)
       4'h0:
-          \$117  = \$signature__data$170 ;
+          \$117  = \$signature__data$256 ;
       4'h1:
-          \$117  = \$signature__data$171 ;
+          \$117  = \$signature__data$257 ;
     endcase
   end
   always @* begin
@@ -11035,9 +11026,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$119  = 32'd0;
     casez (sa)
       4'h0:
-          \$119  = \$signature__data$172 ;
+          \$119  = \$signature__data$258 ;
       4'h1:
-          \$119  = \$signature__data$173 ;
+          \$119  = \$signature__data$259 ;
     endcase
   end
   always @* begin
@@ -11045,9 +11036,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$120  = 32'd0;
     casez (sa)
       4'h0:
-          \$120  = \$signature__data$170 ;
+          \$120  = \$signature__data$256 ;
       4'h1:
-          \$120  = \$signature__data$171 ;
+          \$120  = \$signature__data$257 ;
     endcase
   end
   always @* begin
@@ -11055,9 +11046,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$122  = 32'd0;
     casez (sa)
       4'h0:
-          \$122  = \$signature__data$168 ;
+          \$122  = \$signature__data$258 ;
       4'h1:
-          \$122  = \$signature__data$169 ;
+          \$122  = \$signature__data$259 ;
     endcase
   end
   always @* begin
@@ -11065,9 +11056,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$123  = 32'd0;
     casez (sa)
       4'h0:
-          \$123  = \$signature__data$166 ;
+          \$123  = \$signature__data$256 ;
       4'h1:
-          \$123  = \$signature__data$167 ;
+          \$123  = \$signature__data$257 ;
     endcase
   end
   always @* begin
@@ -11075,9 +11066,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$125  = 32'd0;
     casez (sa)
       4'h0:
-          \$125  = \$signature__data$168 ;
+          \$125  = \$signature__data$258 ;
       4'h1:
-          \$125  = \$signature__data$169 ;
+          \$125  = \$signature__data$259 ;
     endcase
   end
   always @* begin
@@ -11085,23 +11076,19 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$126  = 32'd0;
     casez (sa)
       4'h0:
-          \$126  = \$signature__data$166 ;
+          \$126  = \$signature__data$256 ;
       4'h1:
-          \$126  = \$signature__data$167 ;
+          \$126  = \$signature__data$257 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    (* full_case = 32'd1 *)
-    casez (r1_sp)
-      2'h0:
-          \$128  = \$118 ;
-      2'h1:
-          \$128  = \$121 ;
-      2'h2:
-          \$128  = \$124 ;
-      2'h3:
-          \$128  = \$127 ;
+    \$128  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$128  = \$signature__data$258 ;
+      4'h1:
+          \$128  = \$signature__data$259 ;
     endcase
   end
   always @* begin
@@ -11109,19 +11096,23 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$129  = 32'd0;
     casez (sa)
       4'h0:
-          \$129  = \$signature__data$190 ;
+          \$129  = \$signature__data$256 ;
       4'h1:
-          \$129  = \$signature__data$191 ;
+          \$129  = \$signature__data$257 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$130  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$130  = \$signature__data$188 ;
-      4'h1:
-          \$130  = \$signature__data$189 ;
+    (* full_case = 32'd1 *)
+    casez (r1_sp)
+      2'h0:
+          \$131  = \$121 ;
+      2'h1:
+          \$131  = \$124 ;
+      2'h2:
+          \$131  = \$127 ;
+      2'h3:
+          \$131  = \$130 ;
     endcase
   end
   always @* begin
@@ -11129,9 +11120,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$132  = 32'd0;
     casez (sa)
       4'h0:
-          \$132  = \$signature__data$203 ;
+          \$132  = \$signature__data$266 ;
       4'h1:
-          \$132  = \$signature__data$204 ;
+          \$132  = \$signature__data$267 ;
     endcase
   end
   always @* begin
@@ -11139,9 +11130,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$133  = 32'd0;
     casez (sa)
       4'h0:
-          \$133  = \$signature__data$201 ;
+          \$133  = \$signature__data$264 ;
       4'h1:
-          \$133  = \$signature__data$202 ;
+          \$133  = \$signature__data$265 ;
     endcase
   end
   always @* begin
@@ -11149,9 +11140,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$135  = 32'd0;
     casez (sa)
       4'h0:
-          \$135  = \$signature__data$203 ;
+          \$135  = \$signature__data$270 ;
       4'h1:
-          \$135  = \$signature__data$204 ;
+          \$135  = \$signature__data$271 ;
     endcase
   end
   always @* begin
@@ -11159,9 +11150,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$136  = 32'd0;
     casez (sa)
       4'h0:
-          \$136  = \$signature__data$201 ;
+          \$136  = \$signature__data$268 ;
       4'h1:
-          \$136  = \$signature__data$202 ;
+          \$136  = \$signature__data$269 ;
     endcase
   end
   always @* begin
@@ -11169,9 +11160,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$138  = 32'd0;
     casez (sa)
       4'h0:
-          \$138  = \$signature__data$166 ;
+          \$138  = \$signature__data$274 ;
       4'h1:
-          \$138  = \$signature__data$167 ;
+          \$138  = \$signature__data$275 ;
     endcase
   end
   always @* begin
@@ -11179,9 +11170,29 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$139  = 32'd0;
     casez (sa)
       4'h0:
-          \$139  = \$signature__data$168 ;
+          \$139  = \$signature__data$272 ;
       4'h1:
-          \$139  = \$signature__data$169 ;
+          \$139  = \$signature__data$273 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$141  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$141  = \$signature__data$256 ;
+      4'h1:
+          \$141  = \$signature__data$257 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$142  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$142  = \$signature__data$258 ;
+      4'h1:
+          \$142  = \$signature__data$259 ;
     endcase
   end
   always @* begin
@@ -11189,75 +11200,55 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (r1_sp)
       2'h0:
-          \v$200  = \$131 ;
+          v = \$134 ;
       2'h1:
-          \v$200  = \$134 ;
+          v = \$137 ;
       2'h2:
-          \v$200  = \$137 ;
+          v = \$140 ;
       2'h3:
-          \v$200  = \$140 ;
+          v = \$143 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$143  = 32'd0;
-    casez (\$142 )
+    \$146  = 32'd0;
+    casez (\$145 )
       5'h00:
-          \$143  = \$signature__data ;
+          \$146  = \$signature__data ;
       5'h01:
-          \$143  = \$signature__data$141 ;
+          \$146  = \$signature__data$249 ;
       5'h02:
-          \$143  = \$signature__data$142 ;
+          \$146  = \$signature__data$250 ;
       5'h03:
-          \$143  = \$signature__data$143 ;
+          \$146  = \$signature__data$251 ;
       5'h04:
-          \$143  = \$signature__data$144 ;
+          \$146  = \$signature__data$252 ;
       5'h05:
-          \$143  = \$signature__data$145 ;
+          \$146  = \$signature__data$253 ;
       5'h06:
-          \$143  = \$signature__data$146 ;
+          \$146  = \$signature__data$254 ;
       5'h07:
-          \$143  = \$signature__data$147 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$144  = 32'd0;
-    casez (sb)
-      4'h0:
-          \$144  = \$signature__data$186 ;
-      4'h1:
-          \$144  = \$signature__data$187 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$145  = 32'd0;
-    casez (sb)
-      4'h0:
-          \$145  = \$signature__data$184 ;
-      4'h1:
-          \$145  = \$signature__data$185 ;
+          \$146  = \$signature__data$255 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     \$147  = 32'd0;
-    casez (sa)
+    casez (sb)
       4'h0:
-          \$147  = \$signature__data$203 ;
+          \$147  = \$signature__data$266 ;
       4'h1:
-          \$147  = \$signature__data$204 ;
+          \$147  = \$signature__data$267 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     \$148  = 32'd0;
-    casez (sa)
+    casez (sb)
       4'h0:
-          \$148  = \$signature__data$201 ;
+          \$148  = \$signature__data$264 ;
       4'h1:
-          \$148  = \$signature__data$202 ;
+          \$148  = \$signature__data$265 ;
     endcase
   end
   always @* begin
@@ -11265,9 +11256,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$150  = 32'd0;
     casez (sa)
       4'h0:
-          \$150  = \$signature__data$190 ;
+          \$150  = \$signature__data$270 ;
       4'h1:
-          \$150  = \$signature__data$191 ;
+          \$150  = \$signature__data$271 ;
     endcase
   end
   always @* begin
@@ -11275,9 +11266,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$151  = 32'd0;
     casez (sa)
       4'h0:
-          \$151  = \$signature__data$188 ;
+          \$151  = \$signature__data$268 ;
       4'h1:
-          \$151  = \$signature__data$189 ;
+          \$151  = \$signature__data$269 ;
     endcase
   end
   always @* begin
@@ -11285,9 +11276,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$153  = 32'd0;
     casez (sa)
       4'h0:
-          \$153  = \$signature__data$186 ;
+          \$153  = \$signature__data$266 ;
       4'h1:
-          \$153  = \$signature__data$187 ;
+          \$153  = \$signature__data$267 ;
     endcase
   end
   always @* begin
@@ -11295,9 +11286,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$154  = 32'd0;
     casez (sa)
       4'h0:
-          \$154  = \$signature__data$184 ;
+          \$154  = \$signature__data$264 ;
       4'h1:
-          \$154  = \$signature__data$185 ;
+          \$154  = \$signature__data$265 ;
     endcase
   end
   always @* begin
@@ -11305,9 +11296,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$156  = 32'd0;
     casez (sa)
       4'h0:
-          \$156  = \$signature__data$186 ;
+          \$156  = \$signature__data$266 ;
       4'h1:
-          \$156  = \$signature__data$187 ;
+          \$156  = \$signature__data$267 ;
     endcase
   end
   always @* begin
@@ -11315,23 +11306,19 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$157  = 32'd0;
     casez (sa)
       4'h0:
-          \$157  = \$signature__data$184 ;
+          \$157  = \$signature__data$264 ;
       4'h1:
-          \$157  = \$signature__data$185 ;
+          \$157  = \$signature__data$265 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    (* full_case = 32'd1 *)
-    casez (r1_sp)
-      2'h0:
-          \$159  = \$149 ;
-      2'h1:
-          \$159  = \$152 ;
-      2'h2:
-          \$159  = \$155 ;
-      2'h3:
-          \$159  = \$158 ;
+    \$159  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$159  = \$signature__data$266 ;
+      4'h1:
+          \$159  = \$signature__data$267 ;
     endcase
   end
   always @* begin
@@ -11339,19 +11326,23 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$160  = 32'd0;
     casez (sa)
       4'h0:
-          \$160  = \$signature__data$216 ;
+          \$160  = \$signature__data$264 ;
       4'h1:
-          \$160  = \$signature__data$217 ;
+          \$160  = \$signature__data$265 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$161  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$161  = \$signature__data$214 ;
-      4'h1:
-          \$161  = \$signature__data$215 ;
+    (* full_case = 32'd1 *)
+    casez (r1_sp)
+      2'h0:
+          \$162  = \$152 ;
+      2'h1:
+          \$162  = \$155 ;
+      2'h2:
+          \$162  = \$158 ;
+      2'h3:
+          \$162  = \$161 ;
     endcase
   end
   always @* begin
@@ -11359,9 +11350,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$163  = 32'd0;
     casez (sa)
       4'h0:
-          \$163  = \$signature__data$216 ;
+          \$163  = \$signature__data$286 ;
       4'h1:
-          \$163  = \$signature__data$217 ;
+          \$163  = \$signature__data$287 ;
     endcase
   end
   always @* begin
@@ -11369,9 +11360,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$164  = 32'd0;
     casez (sa)
       4'h0:
-          \$164  = \$signature__data$214 ;
+          \$164  = \$signature__data$284 ;
       4'h1:
-          \$164  = \$signature__data$215 ;
+          \$164  = \$signature__data$285 ;
     endcase
   end
   always @* begin
@@ -11379,9 +11370,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$166  = 32'd0;
     casez (sa)
       4'h0:
-          \$166  = \$signature__data$216 ;
+          \$166  = \$signature__data$286 ;
       4'h1:
-          \$166  = \$signature__data$217 ;
+          \$166  = \$signature__data$287 ;
     endcase
   end
   always @* begin
@@ -11389,9 +11380,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$167  = 32'd0;
     casez (sa)
       4'h0:
-          \$167  = \$signature__data$214 ;
+          \$167  = \$signature__data$284 ;
       4'h1:
-          \$167  = \$signature__data$215 ;
+          \$167  = \$signature__data$285 ;
     endcase
   end
   always @* begin
@@ -11399,9 +11390,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$169  = 32'd0;
     casez (sa)
       4'h0:
-          \$169  = \$signature__data$184 ;
+          \$169  = \$signature__data$290 ;
       4'h1:
-          \$169  = \$signature__data$185 ;
+          \$169  = \$signature__data$291 ;
     endcase
   end
   always @* begin
@@ -11409,9 +11400,29 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$170  = 32'd0;
     casez (sa)
       4'h0:
-          \$170  = \$signature__data$186 ;
+          \$170  = \$signature__data$288 ;
       4'h1:
-          \$170  = \$signature__data$187 ;
+          \$170  = \$signature__data$289 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$172  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$172  = \$signature__data$264 ;
+      4'h1:
+          \$172  = \$signature__data$265 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$173  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$173  = \$signature__data$266 ;
+      4'h1:
+          \$173  = \$signature__data$267 ;
     endcase
   end
   always @* begin
@@ -11419,75 +11430,55 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     (* full_case = 32'd1 *)
     casez (r1_sp)
       2'h0:
-          \v$213  = \$162 ;
+          \v$283  = \$165 ;
       2'h1:
-          \v$213  = \$165 ;
+          \v$283  = \$168 ;
       2'h2:
-          \v$213  = \$168 ;
+          \v$283  = \$171 ;
       2'h3:
-          \v$213  = \$171 ;
+          \v$283  = \$174 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$174  = 32'd0;
-    casez (\$173 )
+    \$177  = 32'd0;
+    casez (\$176 )
       5'h00:
-          \$174  = \$signature__data ;
+          \$177  = \$signature__data ;
       5'h01:
-          \$174  = \$signature__data$141 ;
+          \$177  = \$signature__data$249 ;
       5'h02:
-          \$174  = \$signature__data$142 ;
+          \$177  = \$signature__data$250 ;
       5'h03:
-          \$174  = \$signature__data$143 ;
+          \$177  = \$signature__data$251 ;
       5'h04:
-          \$174  = \$signature__data$144 ;
+          \$177  = \$signature__data$252 ;
       5'h05:
-          \$174  = \$signature__data$145 ;
+          \$177  = \$signature__data$253 ;
       5'h06:
-          \$174  = \$signature__data$146 ;
+          \$177  = \$signature__data$254 ;
       5'h07:
-          \$174  = \$signature__data$147 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$175  = 32'd0;
-    casez (sb)
-      4'h0:
-          \$175  = \$signature__data$172 ;
-      4'h1:
-          \$175  = \$signature__data$173 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$176  = 32'd0;
-    casez (sb)
-      4'h0:
-          \$176  = \$signature__data$170 ;
-      4'h1:
-          \$176  = \$signature__data$171 ;
+          \$177  = \$signature__data$255 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     \$178  = 32'd0;
-    casez (sa)
+    casez (sb)
       4'h0:
-          \$178  = \$signature__data$150 ;
+          \$178  = \$signature__data$270 ;
       4'h1:
-          \$178  = \$signature__data$151 ;
+          \$178  = \$signature__data$271 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     \$179  = 32'd0;
-    casez (sa)
+    casez (sb)
       4'h0:
-          \$179  = \$signature__data$152 ;
+          \$179  = \$signature__data$268 ;
       4'h1:
-          \$179  = \$signature__data$153 ;
+          \$179  = \$signature__data$269 ;
     endcase
   end
   always @* begin
@@ -11495,9 +11486,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$181  = 32'd0;
     casez (sa)
       4'h0:
-          \$181  = \$signature__data$150 ;
+          \$181  = \$signature__data$274 ;
       4'h1:
-          \$181  = \$signature__data$151 ;
+          \$181  = \$signature__data$275 ;
     endcase
   end
   always @* begin
@@ -11505,9 +11496,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$182  = 32'd0;
     casez (sa)
       4'h0:
-          \$182  = \$signature__data$152 ;
+          \$182  = \$signature__data$272 ;
       4'h1:
-          \$182  = \$signature__data$153 ;
+          \$182  = \$signature__data$273 ;
     endcase
   end
   always @* begin
@@ -11515,9 +11506,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$184  = 32'd0;
     casez (sa)
       4'h0:
-          \$184  = \$signature__data$150 ;
+          \$184  = \$signature__data$274 ;
       4'h1:
-          \$184  = \$signature__data$151 ;
+          \$184  = \$signature__data$275 ;
     endcase
   end
   always @* begin
@@ -11525,9 +11516,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$185  = 32'd0;
     casez (sa)
       4'h0:
-          \$185  = \$signature__data$152 ;
+          \$185  = \$signature__data$272 ;
       4'h1:
-          \$185  = \$signature__data$153 ;
+          \$185  = \$signature__data$273 ;
     endcase
   end
   always @* begin
@@ -11535,9 +11526,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$187  = 32'd0;
     casez (sa)
       4'h0:
-          \$187  = \$signature__data$172 ;
+          \$187  = \$signature__data$270 ;
       4'h1:
-          \$187  = \$signature__data$173 ;
+          \$187  = \$signature__data$271 ;
     endcase
   end
   always @* begin
@@ -11545,23 +11536,19 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$188  = 32'd0;
     casez (sa)
       4'h0:
-          \$188  = \$signature__data$170 ;
+          \$188  = \$signature__data$268 ;
       4'h1:
-          \$188  = \$signature__data$171 ;
+          \$188  = \$signature__data$269 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    (* full_case = 32'd1 *)
-    casez (r1_sp)
-      2'h0:
-          \$190  = \$180 ;
-      2'h1:
-          \$190  = \$183 ;
-      2'h2:
-          \$190  = \$186 ;
-      2'h3:
-          \$190  = \$189 ;
+    \$190  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$190  = \$signature__data$270 ;
+      4'h1:
+          \$190  = \$signature__data$271 ;
     endcase
   end
   always @* begin
@@ -11569,19 +11556,23 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$191  = 32'd0;
     casez (sa)
       4'h0:
-          \$191  = \$signature__data$162 ;
+          \$191  = \$signature__data$268 ;
       4'h1:
-          \$191  = \$signature__data$163 ;
+          \$191  = \$signature__data$269 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$192  = 32'd0;
-    casez (sa)
-      4'h0:
-          \$192  = \$signature__data$164 ;
-      4'h1:
-          \$192  = \$signature__data$165 ;
+    (* full_case = 32'd1 *)
+    casez (r1_sp)
+      2'h0:
+          \$193  = \$183 ;
+      2'h1:
+          \$193  = \$186 ;
+      2'h2:
+          \$193  = \$189 ;
+      2'h3:
+          \$193  = \$192 ;
     endcase
   end
   always @* begin
@@ -11589,9 +11580,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$194  = 32'd0;
     casez (sa)
       4'h0:
-          \$194  = \$signature__data$166 ;
+          \$194  = \$signature__data$290 ;
       4'h1:
-          \$194  = \$signature__data$167 ;
+          \$194  = \$signature__data$291 ;
     endcase
   end
   always @* begin
@@ -11599,9 +11590,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$195  = 32'd0;
     casez (sa)
       4'h0:
-          \$195  = \$signature__data$168 ;
+          \$195  = \$signature__data$288 ;
       4'h1:
-          \$195  = \$signature__data$169 ;
+          \$195  = \$signature__data$289 ;
     endcase
   end
   always @* begin
@@ -11609,9 +11600,9 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$197  = 32'd0;
     casez (sa)
       4'h0:
-          \$197  = \$signature__data$170 ;
+          \$197  = \$signature__data$302 ;
       4'h1:
-          \$197  = \$signature__data$171 ;
+          \$197  = \$signature__data$303 ;
     endcase
   end
   always @* begin
@@ -11619,195 +11610,215 @@ module cerite_ntt_n1024_w32_b8_montgomery(op, slot_a, slot_b, cancel, i__payload
     \$198  = 32'd0;
     casez (sa)
       4'h0:
-          \$198  = \$signature__data$172 ;
+          \$198  = \$signature__data$300 ;
       4'h1:
-          \$198  = \$signature__data$173 ;
+          \$198  = \$signature__data$301 ;
     endcase
   end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$200  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$200  = \$signature__data$302 ;
+      4'h1:
+          \$200  = \$signature__data$303 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$201  = 32'd0;
+    casez (sa)
+      4'h0:
+          \$201  = \$signature__data$300 ;
+      4'h1:
+          \$201  = \$signature__data$301 ;
+    endcase
+  end
+  assign obuf_valid = o__valid;
+  assign \busy$131  = busy;
+  assign \cycles$132  = cycles;
+  assign \butterflies$133  = butterflies;
+  assign \done$135  = done;
+  assign \error$136  = error;
+  assign \cause$137  = cause;
+  assign \ctx_valid$140  = ctx_valid;
   assign s = p_s;
-  assign \c$47  = c;
+  assign \c$165  = c;
   assign \$signature__en  = adv;
-  assign \$signature__en$58  = adv;
-  assign \$signature__en$60  = adv;
-  assign \$signature__en$62  = adv;
-  assign \$signature__en$64  = adv;
-  assign \$signature__en$66  = adv;
-  assign \$signature__en$68  = adv;
-  assign \$signature__en$70  = adv;
-  assign \$signature__en$72  = adv;
-  assign \$signature__en$74  = adv;
-  assign \$signature__en$76  = adv;
-  assign \$signature__en$78  = adv;
-  assign \$signature__en$80  = adv;
-  assign \$signature__en$82  = adv;
-  assign \$signature__en$84  = adv;
-  assign \$signature__en$86  = adv;
-  assign \$signature__en$88  = adv;
-  assign \$signature__en$90  = adv;
-  assign \$signature__en$92  = adv;
-  assign \$signature__en$94  = adv;
-  assign \$signature__en$96  = adv;
-  assign \$signature__en$98  = adv;
-  assign \$signature__en$100  = adv;
-  assign \$signature__en$102  = adv;
-  assign \$signature__en$104  = adv;
-  assign \$signature__en$106  = adv;
-  assign \$signature__en$108  = adv;
-  assign \$signature__en$110  = adv;
-  assign \$signature__en$112  = adv;
-  assign \$signature__en$114  = adv;
-  assign \$signature__en$116  = adv;
-  assign \$signature__en$118  = adv;
-  assign r0_tw_row = \$signature__addr$119 ;
-  assign \$signature__en$121  = adv;
-  assign \$signature__addr$122  = \$signature__addr$119 ;
-  assign \$signature__en$123  = adv;
-  assign \$signature__addr$124  = \$signature__addr$119 ;
-  assign \$signature__en$125  = adv;
-  assign \$signature__addr$126  = \$signature__addr$119 ;
-  assign \$signature__en$127  = adv;
-  assign \$signature__addr$128  = \$signature__addr$119 ;
-  assign \$signature__en$129  = adv;
-  assign \$signature__addr$130  = \$signature__addr$119 ;
-  assign \$signature__en$131  = adv;
-  assign \$signature__addr$132  = \$signature__addr$119 ;
-  assign \$signature__en$133  = adv;
-  assign \$signature__addr$134  = \$signature__addr$119 ;
-  assign \$signature__en$135  = adv;
+  assign \$signature__en$170  = adv;
+  assign \$signature__en$172  = adv;
+  assign \$signature__en$174  = adv;
+  assign \$signature__en$176  = adv;
+  assign \$signature__en$178  = adv;
+  assign \$signature__en$180  = adv;
+  assign \$signature__en$182  = adv;
+  assign \$signature__en$184  = adv;
+  assign \$signature__en$186  = adv;
+  assign \$signature__en$188  = adv;
+  assign \$signature__en$190  = adv;
+  assign \$signature__en$192  = adv;
+  assign \$signature__en$194  = adv;
+  assign \$signature__en$196  = adv;
+  assign \$signature__en$198  = adv;
+  assign \$signature__en$200  = adv;
+  assign \$signature__en$202  = adv;
+  assign \$signature__en$204  = adv;
+  assign \$signature__en$206  = adv;
+  assign \$signature__en$208  = adv;
+  assign \$signature__en$210  = adv;
+  assign \$signature__en$212  = adv;
+  assign \$signature__en$214  = adv;
+  assign \$signature__en$216  = adv;
+  assign \$signature__en$218  = adv;
+  assign \$signature__en$220  = adv;
+  assign \$signature__en$222  = adv;
+  assign \$signature__en$224  = adv;
+  assign \$signature__en$226  = adv;
+  assign \$signature__en$228  = adv;
+  assign \$signature__en$230  = adv;
+  assign \$signature__addr$231  = r0_tw_row;
+  assign \$signature__en$232  = adv;
+  assign \$signature__addr$233  = r0_tw_row;
+  assign \$signature__en$234  = adv;
+  assign \$signature__addr$235  = r0_tw_row;
+  assign \$signature__en$236  = adv;
+  assign \$signature__addr$237  = r0_tw_row;
+  assign \$signature__en$238  = adv;
+  assign \$signature__addr$239  = r0_tw_row;
+  assign \$signature__en$240  = adv;
+  assign \$signature__addr$241  = r0_tw_row;
+  assign \$signature__en$242  = adv;
+  assign \$signature__addr$243  = r0_tw_row;
+  assign \$signature__en$244  = adv;
+  assign \$signature__addr$245  = r0_tw_row;
+  assign \$signature__en$246  = adv;
   assign en = adv;
-  assign r1_mode = mode;
+  assign mode = r1_mode;
   assign w = operand0;
   assign q = q_reg;
-  assign \qprime$177  = qprime;
-  assign \en$179  = adv;
-  assign \mode$180  = mode;
-  assign \w$192  = operand1;
-  assign \q$193  = q_reg;
-  assign \qprime$194  = qprime;
-  assign \en$196  = adv;
-  assign \mode$197  = mode;
-  assign \w$205  = operand2;
-  assign \q$206  = q_reg;
-  assign \qprime$207  = qprime;
-  assign \en$209  = adv;
-  assign \mode$210  = mode;
-  assign \w$218  = operand3;
-  assign \q$219  = q_reg;
-  assign \qprime$220  = qprime;
-  assign \en$222  = adv;
-  assign \mode$223  = mode;
-  assign \w$227  = operand4;
-  assign \q$228  = q_reg;
-  assign \qprime$229  = qprime;
-  assign \en$231  = adv;
-  assign \mode$232  = mode;
-  assign \w$236  = operand5;
-  assign \q$237  = q_reg;
-  assign \qprime$238  = qprime;
-  assign \en$240  = adv;
-  assign \mode$241  = mode;
-  assign \w$245  = operand6;
-  assign \q$246  = q_reg;
-  assign \qprime$247  = qprime;
-  assign \en$249  = adv;
-  assign \mode$250  = mode;
-  assign \w$254  = operand7;
-  assign \q$255  = q_reg;
-  assign \qprime$256  = qprime;
-  assign obuf_valid = o__valid;
-  assign \busy$380  = busy;
-  assign \done$381  = done;
-  assign \error$382  = error;
-  assign \cause$383  = cause;
-  assign \ctx_valid$384  = ctx_valid;
-  assign \cycles$385  = cycles;
-  assign \butterflies$386  = butterflies;
-  assign tw_row_w = \$signature__addr$394 ;
-  assign dbuf0 = \$signature__data$396 ;
-  assign \$signature__addr$398  = \$signature__addr$394 ;
-  assign dbuf1 = \$signature__data$399 ;
-  assign \$signature__addr$401  = \$signature__addr$394 ;
-  assign dbuf2 = \$signature__data$402 ;
-  assign \$signature__addr$404  = \$signature__addr$394 ;
-  assign dbuf3 = \$signature__data$405 ;
-  assign \$signature__addr$407  = \$signature__addr$394 ;
-  assign dbuf4 = \$signature__data$408 ;
-  assign \$signature__addr$410  = \$signature__addr$394 ;
-  assign dbuf5 = \$signature__data$411 ;
-  assign \$signature__addr$413  = \$signature__addr$394 ;
-  assign dbuf6 = \$signature__data$414 ;
-  assign \$signature__addr$416  = \$signature__addr$394 ;
-  assign \$signature__data$417  = i__payload;
-  assign \$signature__en$421  = tw_write;
-  assign \$signature__en$422  = tw_write;
-  assign \$signature__en$423  = tw_write;
-  assign \$signature__en$424  = tw_write;
-  assign \$signature__en$425  = tw_write;
-  assign \$signature__en$426  = tw_write;
-  assign \$signature__en$427  = tw_write;
-  assign \$signature__en$428  = tw_write;
+  assign \qprime$278  = qprime;
+  assign \en$280  = adv;
+  assign \mode$281  = r1_mode;
+  assign \w$292  = operand1;
+  assign \q$293  = q_reg;
+  assign \qprime$294  = qprime;
+  assign \en$296  = adv;
+  assign \mode$297  = r1_mode;
+  assign \w$304  = operand2;
+  assign \q$305  = q_reg;
+  assign \qprime$306  = qprime;
+  assign \en$308  = adv;
+  assign \mode$309  = r1_mode;
+  assign \w$316  = operand3;
+  assign \q$317  = q_reg;
+  assign \qprime$318  = qprime;
+  assign \en$320  = adv;
+  assign \mode$321  = r1_mode;
+  assign \w$324  = operand4;
+  assign \q$325  = q_reg;
+  assign \qprime$326  = qprime;
+  assign \en$328  = adv;
+  assign \mode$329  = r1_mode;
+  assign \w$332  = operand5;
+  assign \q$333  = q_reg;
+  assign \qprime$334  = qprime;
+  assign \en$336  = adv;
+  assign \mode$337  = r1_mode;
+  assign \w$340  = operand6;
+  assign \q$341  = q_reg;
+  assign \qprime$342  = qprime;
+  assign \en$344  = adv;
+  assign \mode$345  = r1_mode;
+  assign \w$348  = operand7;
+  assign \q$349  = q_reg;
+  assign \qprime$350  = qprime;
+  assign \$signature__addr$456  = tw_row_w;
+  assign \$signature__data$457  = dbuf0;
+  assign \$signature__addr$458  = tw_row_w;
+  assign \$signature__data$459  = dbuf1;
+  assign \$signature__addr$460  = tw_row_w;
+  assign \$signature__data$461  = dbuf2;
+  assign \$signature__addr$462  = tw_row_w;
+  assign \$signature__data$463  = dbuf3;
+  assign \$signature__addr$464  = tw_row_w;
+  assign \$signature__data$465  = dbuf4;
+  assign \$signature__addr$466  = tw_row_w;
+  assign \$signature__data$467  = dbuf5;
+  assign \$signature__addr$468  = tw_row_w;
+  assign \$signature__data$469  = dbuf6;
+  assign \$signature__addr$470  = tw_row_w;
+  assign \$signature__data$471  = i__payload;
+  assign \$signature__en$473  = tw_write;
+  assign \$signature__en$474  = tw_write;
+  assign \$signature__en$475  = tw_write;
+  assign \$signature__en$476  = tw_write;
+  assign \$signature__en$477  = tw_write;
+  assign \$signature__en$478  = tw_write;
+  assign \$signature__en$479  = tw_write;
+  assign \$signature__en$480  = tw_write;
   assign info = 32'd92445706;
   assign o__payload = obuf[31:0];
   assign \i__payload[0]  = i__payload;
   assign \o__payload[0]  = obuf[31:0];
-  assign in_range = \$9 ;
-  assign \$24  = r0_swap;
-  assign \$25  = r0_swap;
-  assign \$26  = r0_swap;
-  assign \$27  = r0_swap;
-  assign \$28  = r0_swap;
-  assign \$29  = r0_swap;
-  assign \$30  = r0_swap;
-  assign \$31  = r0_swap;
-  assign \$40  = r0_swap;
-  assign \$41  = r0_swap;
-  assign \$42  = r0_swap;
-  assign \$43  = r0_swap;
-  assign \$44  = r0_swap;
-  assign \$45  = r0_swap;
-  assign \$46  = r0_swap;
-  assign \$47  = r0_swap;
-  assign \$362  = wb4_swap;
-  assign \$368  = wb4_swap;
-  assign \$370  = wb4_swap;
-  assign \$376  = wb4_swap;
-  assign \$378  = wb4_swap;
-  assign \$384  = wb4_swap;
-  assign \$386  = wb4_swap;
-  assign \$392  = wb4_swap;
-  assign \$394  = wb4_swap;
-  assign \$400  = wb4_swap;
-  assign \$402  = wb4_swap;
-  assign \$408  = wb4_swap;
-  assign \$410  = wb4_swap;
-  assign \$416  = wb4_swap;
-  assign \$418  = wb4_swap;
-  assign \$424  = wb4_swap;
-  assign \$490  = wb4_swap;
-  assign \$496  = wb4_swap;
-  assign \$498  = wb4_swap;
-  assign \$504  = wb4_swap;
-  assign \$506  = wb4_swap;
-  assign \$512  = wb4_swap;
-  assign \$514  = wb4_swap;
-  assign \$520  = wb4_swap;
-  assign \$522  = wb4_swap;
-  assign \$528  = wb4_swap;
-  assign \$530  = wb4_swap;
-  assign \$536  = wb4_swap;
-  assign \$538  = wb4_swap;
-  assign \$544  = wb4_swap;
-  assign \$546  = wb4_swap;
-  assign \$552  = wb4_swap;
-  assign \$592  = { 32'h00000000, obuf[255:32] };
-  assign \$618  = 2'h3;
-  assign \$619  = 1'h1;
-  assign \$622  = 1'h0;
-  assign \$623  = 2'h3;
+  assign \$17  = { 32'h00000000, obuf[255:32] };
+  assign in_range = \$74 ;
+  assign \$43  = 2'h3;
+  assign \$44  = 1'h1;
+  assign \$47  = 1'h0;
+  assign \$48  = 2'h3;
+  assign \$89  = r0_swap;
+  assign \$90  = r0_swap;
+  assign \$91  = r0_swap;
+  assign \$92  = r0_swap;
+  assign \$93  = r0_swap;
+  assign \$94  = r0_swap;
+  assign \$95  = r0_swap;
+  assign \$96  = r0_swap;
+  assign \$105  = r0_swap;
+  assign \$106  = r0_swap;
+  assign \$107  = r0_swap;
+  assign \$108  = r0_swap;
+  assign \$109  = r0_swap;
+  assign \$110  = r0_swap;
+  assign \$111  = r0_swap;
+  assign \$112  = r0_swap;
+  assign \$427  = wb4_swap;
+  assign \$433  = wb4_swap;
+  assign \$435  = wb4_swap;
+  assign \$441  = wb4_swap;
+  assign \$443  = wb4_swap;
+  assign \$449  = wb4_swap;
+  assign \$451  = wb4_swap;
+  assign \$457  = wb4_swap;
+  assign \$459  = wb4_swap;
+  assign \$465  = wb4_swap;
+  assign \$467  = wb4_swap;
+  assign \$473  = wb4_swap;
+  assign \$475  = wb4_swap;
+  assign \$481  = wb4_swap;
+  assign \$483  = wb4_swap;
+  assign \$489  = wb4_swap;
+  assign \$555  = wb4_swap;
+  assign \$561  = wb4_swap;
+  assign \$563  = wb4_swap;
+  assign \$569  = wb4_swap;
+  assign \$571  = wb4_swap;
+  assign \$577  = wb4_swap;
+  assign \$579  = wb4_swap;
+  assign \$585  = wb4_swap;
+  assign \$587  = wb4_swap;
+  assign \$593  = wb4_swap;
+  assign \$595  = wb4_swap;
+  assign \$601  = wb4_swap;
+  assign \$603  = wb4_swap;
+  assign \$609  = wb4_swap;
+  assign \$611  = wb4_swap;
+  assign \$617  = wb4_swap;
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_ntt_n1024_w32_b8_montgomery.agu (inverse, s, c, row_u, row_v, swap, sp, tw_row, tw_base, butterfly);
+module \cerite_ntt_n1024_w32_b8_montgomery.agu (inverse, c, s, row_u, row_v, swap, sp, tw_row, tw_base, butterfly);
   reg \$auto$verilog_backend.cc:2355:dump_module$2  = 0;
   wire [15:0] \$1 ;
   wire [9:0] \$10 ;
@@ -11936,7 +11947,7 @@ module \cerite_ntt_n1024_w32_b8_montgomery.agu (inverse, s, c, row_u, row_v, swa
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_ntt_n1024_w32_b8_montgomery.lane0 (rst, u, v, en, w, mode, q, qprime, x, y, clk);
+module \cerite_ntt_n1024_w32_b8_montgomery.lane0 (rst, u, v, en, mode, q, qprime, w, x, y, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$3  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -12227,17 +12238,19 @@ endmodule
 module \cerite_ntt_n1024_w32_b8_montgomery.lane0.mul (rst, en, q, qprime, a, b, s3_result, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$4  = 0;
   wire [63:0] \$1 ;
-  reg [31:0] \$10 ;
-  reg [63:0] \$11 ;
+  reg [63:0] \$10 ;
+  reg [31:0] \$11 ;
   reg [31:0] \$12 ;
+  reg \$13 ;
+  reg [31:0] \$14 ;
   wire [63:0] \$2 ;
   wire \$3 ;
-  wire [33:0] \$4 ;
+  wire \$4 ;
   wire [33:0] \$5 ;
-  wire [63:0] \$6 ;
-  wire [64:0] \$7 ;
-  wire [64:0] \$8 ;
-  reg [63:0] \$9 ;
+  wire [33:0] \$6 ;
+  wire [63:0] \$7 ;
+  wire [32:0] \$8 ;
+  wire [33:0] \$9 ;
   input [31:0] a;
   wire [31:0] a;
   input [31:0] b;
@@ -12255,73 +12268,95 @@ module \cerite_ntt_n1024_w32_b8_montgomery.lane0.mul (rst, en, q, qprime, a, b, 
   input rst;
   wire rst;
   reg [63:0] s0_x = 64'h0000000000000000;
+  reg s1_carry = 1'h0;
   reg [31:0] s1_m = 32'd0;
-  reg [63:0] s1_x = 64'h0000000000000000;
+  reg [31:0] s1_x_hi = 32'd0;
+  (* init = 1'h0 *)
+  wire s2_c0_carry;
+  wire [31:0] s2_c0_mq_hi;
+  (* init = 32'd0 *)
+  wire [31:0] s2_c0_x_hi;
   wire [32:0] s2_t;
   output [31:0] s3_result;
   reg [31:0] s3_result = 32'd0;
   assign \$1  = a * b;
   assign \$2  = s0_x[31:0] * qprime;
-  assign \$3  = \$8 [32:0] >= q;
-  assign \$4  = \$8 [32:0] - q;
-  assign \$5  = \$3  ? \$4  : { 1'h0, \$8 [32:0] };
-  assign \$6  = s1_m * q;
-  assign \$7  = s1_x + \$6 ;
+  assign \$3  = | s0_x[31:0];
+  assign \$4  = \$9 [32:0] >= q;
+  assign \$5  = \$9 [32:0] - q;
+  assign \$6  = \$4  ? \$5  : { 1'h0, \$9 [32:0] };
+  assign \$7  = s1_m * q;
+  assign \$8  = s1_x_hi + \$7 [63:32];
+  assign \$9  = \$8  + s1_carry;
   always @(posedge clk)
-    s0_x <= \$9 ;
+    s0_x <= \$10 ;
   always @(posedge clk)
-    s1_m <= \$10 ;
+    s1_m <= \$11 ;
   always @(posedge clk)
-    s1_x <= \$11 ;
+    s1_x_hi <= \$12 ;
   always @(posedge clk)
-    s3_result <= \$12 ;
+    s1_carry <= \$13 ;
+  always @(posedge clk)
+    s3_result <= \$14 ;
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$4 ) begin end
-    \$9  = s0_x;
+    \$10  = s0_x;
     if (en) begin
-      \$9  = \$1 ;
+      \$10  = \$1 ;
     end
     if (rst) begin
-      \$9  = 64'h0000000000000000;
+      \$10  = 64'h0000000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$4 ) begin end
-    \$10  = s1_m;
+    \$11  = s1_m;
     if (en) begin
-      \$10  = \$2 [31:0];
+      \$11  = \$2 [31:0];
     end
     if (rst) begin
-      \$10  = 32'd0;
+      \$11  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$4 ) begin end
-    \$11  = s1_x;
+    \$12  = s1_x_hi;
     if (en) begin
-      \$11  = s0_x;
-    end
-    if (rst) begin
-      \$11  = 64'h0000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$4 ) begin end
-    \$12  = s3_result;
-    if (en) begin
-      \$12  = \$5 [31:0];
+      \$12  = s0_x[63:32];
     end
     if (rst) begin
       \$12  = 32'd0;
     end
   end
-  assign s2_t = \$8 [32:0];
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$4 ) begin end
+    \$13  = s1_carry;
+    if (en) begin
+      \$13  = \$3 ;
+    end
+    if (rst) begin
+      \$13  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$4 ) begin end
+    \$14  = s3_result;
+    if (en) begin
+      \$14  = \$6 [31:0];
+    end
+    if (rst) begin
+      \$14  = 32'd0;
+    end
+  end
+  assign s2_t = \$9 [32:0];
+  assign s2_c0_mq_hi = \$7 [63:32];
+  assign s2_c0_x_hi = s1_x_hi;
+  assign s2_c0_carry = s1_carry;
   assign r = s3_result;
-  assign \$8  = { 32'h00000000, \$7 [64:32] };
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_ntt_n1024_w32_b8_montgomery.lane1 (rst, u, v, en, w, mode, q, qprime, x, y, clk);
+module \cerite_ntt_n1024_w32_b8_montgomery.lane1 (rst, u, v, en, mode, q, qprime, w, x, y, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$5  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -12612,17 +12647,19 @@ endmodule
 module \cerite_ntt_n1024_w32_b8_montgomery.lane1.mul (rst, en, q, qprime, a, b, s3_result, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$6  = 0;
   wire [63:0] \$1 ;
-  reg [31:0] \$10 ;
-  reg [63:0] \$11 ;
+  reg [63:0] \$10 ;
+  reg [31:0] \$11 ;
   reg [31:0] \$12 ;
+  reg \$13 ;
+  reg [31:0] \$14 ;
   wire [63:0] \$2 ;
   wire \$3 ;
-  wire [33:0] \$4 ;
+  wire \$4 ;
   wire [33:0] \$5 ;
-  wire [63:0] \$6 ;
-  wire [64:0] \$7 ;
-  wire [64:0] \$8 ;
-  reg [63:0] \$9 ;
+  wire [33:0] \$6 ;
+  wire [63:0] \$7 ;
+  wire [32:0] \$8 ;
+  wire [33:0] \$9 ;
   input [31:0] a;
   wire [31:0] a;
   input [31:0] b;
@@ -12640,73 +12677,95 @@ module \cerite_ntt_n1024_w32_b8_montgomery.lane1.mul (rst, en, q, qprime, a, b, 
   input rst;
   wire rst;
   reg [63:0] s0_x = 64'h0000000000000000;
+  reg s1_carry = 1'h0;
   reg [31:0] s1_m = 32'd0;
-  reg [63:0] s1_x = 64'h0000000000000000;
+  reg [31:0] s1_x_hi = 32'd0;
+  (* init = 1'h0 *)
+  wire s2_c0_carry;
+  wire [31:0] s2_c0_mq_hi;
+  (* init = 32'd0 *)
+  wire [31:0] s2_c0_x_hi;
   wire [32:0] s2_t;
   output [31:0] s3_result;
   reg [31:0] s3_result = 32'd0;
   assign \$1  = a * b;
   assign \$2  = s0_x[31:0] * qprime;
-  assign \$3  = \$8 [32:0] >= q;
-  assign \$4  = \$8 [32:0] - q;
-  assign \$5  = \$3  ? \$4  : { 1'h0, \$8 [32:0] };
-  assign \$6  = s1_m * q;
-  assign \$7  = s1_x + \$6 ;
+  assign \$3  = | s0_x[31:0];
+  assign \$4  = \$9 [32:0] >= q;
+  assign \$5  = \$9 [32:0] - q;
+  assign \$6  = \$4  ? \$5  : { 1'h0, \$9 [32:0] };
+  assign \$7  = s1_m * q;
+  assign \$8  = s1_x_hi + \$7 [63:32];
+  assign \$9  = \$8  + s1_carry;
   always @(posedge clk)
-    s0_x <= \$9 ;
+    s0_x <= \$10 ;
   always @(posedge clk)
-    s1_m <= \$10 ;
+    s1_m <= \$11 ;
   always @(posedge clk)
-    s1_x <= \$11 ;
+    s1_x_hi <= \$12 ;
   always @(posedge clk)
-    s3_result <= \$12 ;
+    s1_carry <= \$13 ;
+  always @(posedge clk)
+    s3_result <= \$14 ;
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$9  = s0_x;
+    \$10  = s0_x;
     if (en) begin
-      \$9  = \$1 ;
+      \$10  = \$1 ;
     end
     if (rst) begin
-      \$9  = 64'h0000000000000000;
+      \$10  = 64'h0000000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$10  = s1_m;
+    \$11  = s1_m;
     if (en) begin
-      \$10  = \$2 [31:0];
+      \$11  = \$2 [31:0];
     end
     if (rst) begin
-      \$10  = 32'd0;
+      \$11  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$11  = s1_x;
+    \$12  = s1_x_hi;
     if (en) begin
-      \$11  = s0_x;
-    end
-    if (rst) begin
-      \$11  = 64'h0000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$12  = s3_result;
-    if (en) begin
-      \$12  = \$5 [31:0];
+      \$12  = s0_x[63:32];
     end
     if (rst) begin
       \$12  = 32'd0;
     end
   end
-  assign s2_t = \$8 [32:0];
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
+    \$13  = s1_carry;
+    if (en) begin
+      \$13  = \$3 ;
+    end
+    if (rst) begin
+      \$13  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
+    \$14  = s3_result;
+    if (en) begin
+      \$14  = \$6 [31:0];
+    end
+    if (rst) begin
+      \$14  = 32'd0;
+    end
+  end
+  assign s2_t = \$9 [32:0];
+  assign s2_c0_mq_hi = \$7 [63:32];
+  assign s2_c0_x_hi = s1_x_hi;
+  assign s2_c0_carry = s1_carry;
   assign r = s3_result;
-  assign \$8  = { 32'h00000000, \$7 [64:32] };
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_ntt_n1024_w32_b8_montgomery.lane2 (rst, u, v, en, w, mode, q, qprime, x, y, clk);
+module \cerite_ntt_n1024_w32_b8_montgomery.lane2 (rst, u, v, en, mode, q, qprime, w, x, y, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$7  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -12997,17 +13056,19 @@ endmodule
 module \cerite_ntt_n1024_w32_b8_montgomery.lane2.mul (rst, en, q, qprime, a, b, s3_result, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$8  = 0;
   wire [63:0] \$1 ;
-  reg [31:0] \$10 ;
-  reg [63:0] \$11 ;
+  reg [63:0] \$10 ;
+  reg [31:0] \$11 ;
   reg [31:0] \$12 ;
+  reg \$13 ;
+  reg [31:0] \$14 ;
   wire [63:0] \$2 ;
   wire \$3 ;
-  wire [33:0] \$4 ;
+  wire \$4 ;
   wire [33:0] \$5 ;
-  wire [63:0] \$6 ;
-  wire [64:0] \$7 ;
-  wire [64:0] \$8 ;
-  reg [63:0] \$9 ;
+  wire [33:0] \$6 ;
+  wire [63:0] \$7 ;
+  wire [32:0] \$8 ;
+  wire [33:0] \$9 ;
   input [31:0] a;
   wire [31:0] a;
   input [31:0] b;
@@ -13025,73 +13086,95 @@ module \cerite_ntt_n1024_w32_b8_montgomery.lane2.mul (rst, en, q, qprime, a, b, 
   input rst;
   wire rst;
   reg [63:0] s0_x = 64'h0000000000000000;
+  reg s1_carry = 1'h0;
   reg [31:0] s1_m = 32'd0;
-  reg [63:0] s1_x = 64'h0000000000000000;
+  reg [31:0] s1_x_hi = 32'd0;
+  (* init = 1'h0 *)
+  wire s2_c0_carry;
+  wire [31:0] s2_c0_mq_hi;
+  (* init = 32'd0 *)
+  wire [31:0] s2_c0_x_hi;
   wire [32:0] s2_t;
   output [31:0] s3_result;
   reg [31:0] s3_result = 32'd0;
   assign \$1  = a * b;
   assign \$2  = s0_x[31:0] * qprime;
-  assign \$3  = \$8 [32:0] >= q;
-  assign \$4  = \$8 [32:0] - q;
-  assign \$5  = \$3  ? \$4  : { 1'h0, \$8 [32:0] };
-  assign \$6  = s1_m * q;
-  assign \$7  = s1_x + \$6 ;
+  assign \$3  = | s0_x[31:0];
+  assign \$4  = \$9 [32:0] >= q;
+  assign \$5  = \$9 [32:0] - q;
+  assign \$6  = \$4  ? \$5  : { 1'h0, \$9 [32:0] };
+  assign \$7  = s1_m * q;
+  assign \$8  = s1_x_hi + \$7 [63:32];
+  assign \$9  = \$8  + s1_carry;
   always @(posedge clk)
-    s0_x <= \$9 ;
+    s0_x <= \$10 ;
   always @(posedge clk)
-    s1_m <= \$10 ;
+    s1_m <= \$11 ;
   always @(posedge clk)
-    s1_x <= \$11 ;
+    s1_x_hi <= \$12 ;
   always @(posedge clk)
-    s3_result <= \$12 ;
+    s1_carry <= \$13 ;
+  always @(posedge clk)
+    s3_result <= \$14 ;
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$8 ) begin end
-    \$9  = s0_x;
+    \$10  = s0_x;
     if (en) begin
-      \$9  = \$1 ;
+      \$10  = \$1 ;
     end
     if (rst) begin
-      \$9  = 64'h0000000000000000;
+      \$10  = 64'h0000000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$8 ) begin end
-    \$10  = s1_m;
+    \$11  = s1_m;
     if (en) begin
-      \$10  = \$2 [31:0];
+      \$11  = \$2 [31:0];
     end
     if (rst) begin
-      \$10  = 32'd0;
+      \$11  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$8 ) begin end
-    \$11  = s1_x;
+    \$12  = s1_x_hi;
     if (en) begin
-      \$11  = s0_x;
-    end
-    if (rst) begin
-      \$11  = 64'h0000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$8 ) begin end
-    \$12  = s3_result;
-    if (en) begin
-      \$12  = \$5 [31:0];
+      \$12  = s0_x[63:32];
     end
     if (rst) begin
       \$12  = 32'd0;
     end
   end
-  assign s2_t = \$8 [32:0];
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$8 ) begin end
+    \$13  = s1_carry;
+    if (en) begin
+      \$13  = \$3 ;
+    end
+    if (rst) begin
+      \$13  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$8 ) begin end
+    \$14  = s3_result;
+    if (en) begin
+      \$14  = \$6 [31:0];
+    end
+    if (rst) begin
+      \$14  = 32'd0;
+    end
+  end
+  assign s2_t = \$9 [32:0];
+  assign s2_c0_mq_hi = \$7 [63:32];
+  assign s2_c0_x_hi = s1_x_hi;
+  assign s2_c0_carry = s1_carry;
   assign r = s3_result;
-  assign \$8  = { 32'h00000000, \$7 [64:32] };
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_ntt_n1024_w32_b8_montgomery.lane3 (rst, u, v, en, w, mode, q, qprime, x, y, clk);
+module \cerite_ntt_n1024_w32_b8_montgomery.lane3 (rst, u, v, en, mode, q, qprime, w, x, y, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$9  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -13382,17 +13465,19 @@ endmodule
 module \cerite_ntt_n1024_w32_b8_montgomery.lane3.mul (rst, en, q, qprime, a, b, s3_result, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$10  = 0;
   wire [63:0] \$1 ;
-  reg [31:0] \$10 ;
-  reg [63:0] \$11 ;
+  reg [63:0] \$10 ;
+  reg [31:0] \$11 ;
   reg [31:0] \$12 ;
+  reg \$13 ;
+  reg [31:0] \$14 ;
   wire [63:0] \$2 ;
   wire \$3 ;
-  wire [33:0] \$4 ;
+  wire \$4 ;
   wire [33:0] \$5 ;
-  wire [63:0] \$6 ;
-  wire [64:0] \$7 ;
-  wire [64:0] \$8 ;
-  reg [63:0] \$9 ;
+  wire [33:0] \$6 ;
+  wire [63:0] \$7 ;
+  wire [32:0] \$8 ;
+  wire [33:0] \$9 ;
   input [31:0] a;
   wire [31:0] a;
   input [31:0] b;
@@ -13410,73 +13495,95 @@ module \cerite_ntt_n1024_w32_b8_montgomery.lane3.mul (rst, en, q, qprime, a, b, 
   input rst;
   wire rst;
   reg [63:0] s0_x = 64'h0000000000000000;
+  reg s1_carry = 1'h0;
   reg [31:0] s1_m = 32'd0;
-  reg [63:0] s1_x = 64'h0000000000000000;
+  reg [31:0] s1_x_hi = 32'd0;
+  (* init = 1'h0 *)
+  wire s2_c0_carry;
+  wire [31:0] s2_c0_mq_hi;
+  (* init = 32'd0 *)
+  wire [31:0] s2_c0_x_hi;
   wire [32:0] s2_t;
   output [31:0] s3_result;
   reg [31:0] s3_result = 32'd0;
   assign \$1  = a * b;
   assign \$2  = s0_x[31:0] * qprime;
-  assign \$3  = \$8 [32:0] >= q;
-  assign \$4  = \$8 [32:0] - q;
-  assign \$5  = \$3  ? \$4  : { 1'h0, \$8 [32:0] };
-  assign \$6  = s1_m * q;
-  assign \$7  = s1_x + \$6 ;
+  assign \$3  = | s0_x[31:0];
+  assign \$4  = \$9 [32:0] >= q;
+  assign \$5  = \$9 [32:0] - q;
+  assign \$6  = \$4  ? \$5  : { 1'h0, \$9 [32:0] };
+  assign \$7  = s1_m * q;
+  assign \$8  = s1_x_hi + \$7 [63:32];
+  assign \$9  = \$8  + s1_carry;
   always @(posedge clk)
-    s0_x <= \$9 ;
+    s0_x <= \$10 ;
   always @(posedge clk)
-    s1_m <= \$10 ;
+    s1_m <= \$11 ;
   always @(posedge clk)
-    s1_x <= \$11 ;
+    s1_x_hi <= \$12 ;
   always @(posedge clk)
-    s3_result <= \$12 ;
+    s1_carry <= \$13 ;
+  always @(posedge clk)
+    s3_result <= \$14 ;
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$10 ) begin end
-    \$9  = s0_x;
+    \$10  = s0_x;
     if (en) begin
-      \$9  = \$1 ;
+      \$10  = \$1 ;
     end
     if (rst) begin
-      \$9  = 64'h0000000000000000;
+      \$10  = 64'h0000000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$10 ) begin end
-    \$10  = s1_m;
+    \$11  = s1_m;
     if (en) begin
-      \$10  = \$2 [31:0];
+      \$11  = \$2 [31:0];
     end
     if (rst) begin
-      \$10  = 32'd0;
+      \$11  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$10 ) begin end
-    \$11  = s1_x;
+    \$12  = s1_x_hi;
     if (en) begin
-      \$11  = s0_x;
-    end
-    if (rst) begin
-      \$11  = 64'h0000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$10 ) begin end
-    \$12  = s3_result;
-    if (en) begin
-      \$12  = \$5 [31:0];
+      \$12  = s0_x[63:32];
     end
     if (rst) begin
       \$12  = 32'd0;
     end
   end
-  assign s2_t = \$8 [32:0];
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$10 ) begin end
+    \$13  = s1_carry;
+    if (en) begin
+      \$13  = \$3 ;
+    end
+    if (rst) begin
+      \$13  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$10 ) begin end
+    \$14  = s3_result;
+    if (en) begin
+      \$14  = \$6 [31:0];
+    end
+    if (rst) begin
+      \$14  = 32'd0;
+    end
+  end
+  assign s2_t = \$9 [32:0];
+  assign s2_c0_mq_hi = \$7 [63:32];
+  assign s2_c0_x_hi = s1_x_hi;
+  assign s2_c0_carry = s1_carry;
   assign r = s3_result;
-  assign \$8  = { 32'h00000000, \$7 [64:32] };
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_ntt_n1024_w32_b8_montgomery.lane4 (rst, u, v, en, w, mode, q, qprime, x, y, clk);
+module \cerite_ntt_n1024_w32_b8_montgomery.lane4 (rst, u, v, en, mode, q, qprime, w, x, y, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$11  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -13767,17 +13874,19 @@ endmodule
 module \cerite_ntt_n1024_w32_b8_montgomery.lane4.mul (rst, en, q, qprime, a, b, s3_result, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$12  = 0;
   wire [63:0] \$1 ;
-  reg [31:0] \$10 ;
-  reg [63:0] \$11 ;
+  reg [63:0] \$10 ;
+  reg [31:0] \$11 ;
   reg [31:0] \$12 ;
+  reg \$13 ;
+  reg [31:0] \$14 ;
   wire [63:0] \$2 ;
   wire \$3 ;
-  wire [33:0] \$4 ;
+  wire \$4 ;
   wire [33:0] \$5 ;
-  wire [63:0] \$6 ;
-  wire [64:0] \$7 ;
-  wire [64:0] \$8 ;
-  reg [63:0] \$9 ;
+  wire [33:0] \$6 ;
+  wire [63:0] \$7 ;
+  wire [32:0] \$8 ;
+  wire [33:0] \$9 ;
   input [31:0] a;
   wire [31:0] a;
   input [31:0] b;
@@ -13795,73 +13904,95 @@ module \cerite_ntt_n1024_w32_b8_montgomery.lane4.mul (rst, en, q, qprime, a, b, 
   input rst;
   wire rst;
   reg [63:0] s0_x = 64'h0000000000000000;
+  reg s1_carry = 1'h0;
   reg [31:0] s1_m = 32'd0;
-  reg [63:0] s1_x = 64'h0000000000000000;
+  reg [31:0] s1_x_hi = 32'd0;
+  (* init = 1'h0 *)
+  wire s2_c0_carry;
+  wire [31:0] s2_c0_mq_hi;
+  (* init = 32'd0 *)
+  wire [31:0] s2_c0_x_hi;
   wire [32:0] s2_t;
   output [31:0] s3_result;
   reg [31:0] s3_result = 32'd0;
   assign \$1  = a * b;
   assign \$2  = s0_x[31:0] * qprime;
-  assign \$3  = \$8 [32:0] >= q;
-  assign \$4  = \$8 [32:0] - q;
-  assign \$5  = \$3  ? \$4  : { 1'h0, \$8 [32:0] };
-  assign \$6  = s1_m * q;
-  assign \$7  = s1_x + \$6 ;
+  assign \$3  = | s0_x[31:0];
+  assign \$4  = \$9 [32:0] >= q;
+  assign \$5  = \$9 [32:0] - q;
+  assign \$6  = \$4  ? \$5  : { 1'h0, \$9 [32:0] };
+  assign \$7  = s1_m * q;
+  assign \$8  = s1_x_hi + \$7 [63:32];
+  assign \$9  = \$8  + s1_carry;
   always @(posedge clk)
-    s0_x <= \$9 ;
+    s0_x <= \$10 ;
   always @(posedge clk)
-    s1_m <= \$10 ;
+    s1_m <= \$11 ;
   always @(posedge clk)
-    s1_x <= \$11 ;
+    s1_x_hi <= \$12 ;
   always @(posedge clk)
-    s3_result <= \$12 ;
+    s1_carry <= \$13 ;
+  always @(posedge clk)
+    s3_result <= \$14 ;
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$12 ) begin end
-    \$9  = s0_x;
+    \$10  = s0_x;
     if (en) begin
-      \$9  = \$1 ;
+      \$10  = \$1 ;
     end
     if (rst) begin
-      \$9  = 64'h0000000000000000;
+      \$10  = 64'h0000000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$12 ) begin end
-    \$10  = s1_m;
+    \$11  = s1_m;
     if (en) begin
-      \$10  = \$2 [31:0];
+      \$11  = \$2 [31:0];
     end
     if (rst) begin
-      \$10  = 32'd0;
+      \$11  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$12 ) begin end
-    \$11  = s1_x;
+    \$12  = s1_x_hi;
     if (en) begin
-      \$11  = s0_x;
-    end
-    if (rst) begin
-      \$11  = 64'h0000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$12 ) begin end
-    \$12  = s3_result;
-    if (en) begin
-      \$12  = \$5 [31:0];
+      \$12  = s0_x[63:32];
     end
     if (rst) begin
       \$12  = 32'd0;
     end
   end
-  assign s2_t = \$8 [32:0];
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$12 ) begin end
+    \$13  = s1_carry;
+    if (en) begin
+      \$13  = \$3 ;
+    end
+    if (rst) begin
+      \$13  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$12 ) begin end
+    \$14  = s3_result;
+    if (en) begin
+      \$14  = \$6 [31:0];
+    end
+    if (rst) begin
+      \$14  = 32'd0;
+    end
+  end
+  assign s2_t = \$9 [32:0];
+  assign s2_c0_mq_hi = \$7 [63:32];
+  assign s2_c0_x_hi = s1_x_hi;
+  assign s2_c0_carry = s1_carry;
   assign r = s3_result;
-  assign \$8  = { 32'h00000000, \$7 [64:32] };
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_ntt_n1024_w32_b8_montgomery.lane5 (rst, u, v, en, w, mode, q, qprime, x, y, clk);
+module \cerite_ntt_n1024_w32_b8_montgomery.lane5 (rst, u, v, en, mode, q, qprime, w, x, y, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$13  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -14152,17 +14283,19 @@ endmodule
 module \cerite_ntt_n1024_w32_b8_montgomery.lane5.mul (rst, en, q, qprime, a, b, s3_result, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$14  = 0;
   wire [63:0] \$1 ;
-  reg [31:0] \$10 ;
-  reg [63:0] \$11 ;
+  reg [63:0] \$10 ;
+  reg [31:0] \$11 ;
   reg [31:0] \$12 ;
+  reg \$13 ;
+  reg [31:0] \$14 ;
   wire [63:0] \$2 ;
   wire \$3 ;
-  wire [33:0] \$4 ;
+  wire \$4 ;
   wire [33:0] \$5 ;
-  wire [63:0] \$6 ;
-  wire [64:0] \$7 ;
-  wire [64:0] \$8 ;
-  reg [63:0] \$9 ;
+  wire [33:0] \$6 ;
+  wire [63:0] \$7 ;
+  wire [32:0] \$8 ;
+  wire [33:0] \$9 ;
   input [31:0] a;
   wire [31:0] a;
   input [31:0] b;
@@ -14180,73 +14313,95 @@ module \cerite_ntt_n1024_w32_b8_montgomery.lane5.mul (rst, en, q, qprime, a, b, 
   input rst;
   wire rst;
   reg [63:0] s0_x = 64'h0000000000000000;
+  reg s1_carry = 1'h0;
   reg [31:0] s1_m = 32'd0;
-  reg [63:0] s1_x = 64'h0000000000000000;
+  reg [31:0] s1_x_hi = 32'd0;
+  (* init = 1'h0 *)
+  wire s2_c0_carry;
+  wire [31:0] s2_c0_mq_hi;
+  (* init = 32'd0 *)
+  wire [31:0] s2_c0_x_hi;
   wire [32:0] s2_t;
   output [31:0] s3_result;
   reg [31:0] s3_result = 32'd0;
   assign \$1  = a * b;
   assign \$2  = s0_x[31:0] * qprime;
-  assign \$3  = \$8 [32:0] >= q;
-  assign \$4  = \$8 [32:0] - q;
-  assign \$5  = \$3  ? \$4  : { 1'h0, \$8 [32:0] };
-  assign \$6  = s1_m * q;
-  assign \$7  = s1_x + \$6 ;
+  assign \$3  = | s0_x[31:0];
+  assign \$4  = \$9 [32:0] >= q;
+  assign \$5  = \$9 [32:0] - q;
+  assign \$6  = \$4  ? \$5  : { 1'h0, \$9 [32:0] };
+  assign \$7  = s1_m * q;
+  assign \$8  = s1_x_hi + \$7 [63:32];
+  assign \$9  = \$8  + s1_carry;
   always @(posedge clk)
-    s0_x <= \$9 ;
+    s0_x <= \$10 ;
   always @(posedge clk)
-    s1_m <= \$10 ;
+    s1_m <= \$11 ;
   always @(posedge clk)
-    s1_x <= \$11 ;
+    s1_x_hi <= \$12 ;
   always @(posedge clk)
-    s3_result <= \$12 ;
+    s1_carry <= \$13 ;
+  always @(posedge clk)
+    s3_result <= \$14 ;
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
-    \$9  = s0_x;
+    \$10  = s0_x;
     if (en) begin
-      \$9  = \$1 ;
+      \$10  = \$1 ;
     end
     if (rst) begin
-      \$9  = 64'h0000000000000000;
+      \$10  = 64'h0000000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
-    \$10  = s1_m;
+    \$11  = s1_m;
     if (en) begin
-      \$10  = \$2 [31:0];
+      \$11  = \$2 [31:0];
     end
     if (rst) begin
-      \$10  = 32'd0;
+      \$11  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
-    \$11  = s1_x;
+    \$12  = s1_x_hi;
     if (en) begin
-      \$11  = s0_x;
-    end
-    if (rst) begin
-      \$11  = 64'h0000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
-    \$12  = s3_result;
-    if (en) begin
-      \$12  = \$5 [31:0];
+      \$12  = s0_x[63:32];
     end
     if (rst) begin
       \$12  = 32'd0;
     end
   end
-  assign s2_t = \$8 [32:0];
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
+    \$13  = s1_carry;
+    if (en) begin
+      \$13  = \$3 ;
+    end
+    if (rst) begin
+      \$13  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
+    \$14  = s3_result;
+    if (en) begin
+      \$14  = \$6 [31:0];
+    end
+    if (rst) begin
+      \$14  = 32'd0;
+    end
+  end
+  assign s2_t = \$9 [32:0];
+  assign s2_c0_mq_hi = \$7 [63:32];
+  assign s2_c0_x_hi = s1_x_hi;
+  assign s2_c0_carry = s1_carry;
   assign r = s3_result;
-  assign \$8  = { 32'h00000000, \$7 [64:32] };
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_ntt_n1024_w32_b8_montgomery.lane6 (rst, u, v, en, w, mode, q, qprime, x, y, clk);
+module \cerite_ntt_n1024_w32_b8_montgomery.lane6 (rst, u, v, en, mode, q, qprime, w, x, y, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$15  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -14537,17 +14692,19 @@ endmodule
 module \cerite_ntt_n1024_w32_b8_montgomery.lane6.mul (rst, en, q, qprime, a, b, s3_result, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$16  = 0;
   wire [63:0] \$1 ;
-  reg [31:0] \$10 ;
-  reg [63:0] \$11 ;
+  reg [63:0] \$10 ;
+  reg [31:0] \$11 ;
   reg [31:0] \$12 ;
+  reg \$13 ;
+  reg [31:0] \$14 ;
   wire [63:0] \$2 ;
   wire \$3 ;
-  wire [33:0] \$4 ;
+  wire \$4 ;
   wire [33:0] \$5 ;
-  wire [63:0] \$6 ;
-  wire [64:0] \$7 ;
-  wire [64:0] \$8 ;
-  reg [63:0] \$9 ;
+  wire [33:0] \$6 ;
+  wire [63:0] \$7 ;
+  wire [32:0] \$8 ;
+  wire [33:0] \$9 ;
   input [31:0] a;
   wire [31:0] a;
   input [31:0] b;
@@ -14565,73 +14722,95 @@ module \cerite_ntt_n1024_w32_b8_montgomery.lane6.mul (rst, en, q, qprime, a, b, 
   input rst;
   wire rst;
   reg [63:0] s0_x = 64'h0000000000000000;
+  reg s1_carry = 1'h0;
   reg [31:0] s1_m = 32'd0;
-  reg [63:0] s1_x = 64'h0000000000000000;
+  reg [31:0] s1_x_hi = 32'd0;
+  (* init = 1'h0 *)
+  wire s2_c0_carry;
+  wire [31:0] s2_c0_mq_hi;
+  (* init = 32'd0 *)
+  wire [31:0] s2_c0_x_hi;
   wire [32:0] s2_t;
   output [31:0] s3_result;
   reg [31:0] s3_result = 32'd0;
   assign \$1  = a * b;
   assign \$2  = s0_x[31:0] * qprime;
-  assign \$3  = \$8 [32:0] >= q;
-  assign \$4  = \$8 [32:0] - q;
-  assign \$5  = \$3  ? \$4  : { 1'h0, \$8 [32:0] };
-  assign \$6  = s1_m * q;
-  assign \$7  = s1_x + \$6 ;
+  assign \$3  = | s0_x[31:0];
+  assign \$4  = \$9 [32:0] >= q;
+  assign \$5  = \$9 [32:0] - q;
+  assign \$6  = \$4  ? \$5  : { 1'h0, \$9 [32:0] };
+  assign \$7  = s1_m * q;
+  assign \$8  = s1_x_hi + \$7 [63:32];
+  assign \$9  = \$8  + s1_carry;
   always @(posedge clk)
-    s0_x <= \$9 ;
+    s0_x <= \$10 ;
   always @(posedge clk)
-    s1_m <= \$10 ;
+    s1_m <= \$11 ;
   always @(posedge clk)
-    s1_x <= \$11 ;
+    s1_x_hi <= \$12 ;
   always @(posedge clk)
-    s3_result <= \$12 ;
+    s1_carry <= \$13 ;
+  always @(posedge clk)
+    s3_result <= \$14 ;
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
-    \$9  = s0_x;
+    \$10  = s0_x;
     if (en) begin
-      \$9  = \$1 ;
+      \$10  = \$1 ;
     end
     if (rst) begin
-      \$9  = 64'h0000000000000000;
+      \$10  = 64'h0000000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
-    \$10  = s1_m;
+    \$11  = s1_m;
     if (en) begin
-      \$10  = \$2 [31:0];
+      \$11  = \$2 [31:0];
     end
     if (rst) begin
-      \$10  = 32'd0;
+      \$11  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
-    \$11  = s1_x;
+    \$12  = s1_x_hi;
     if (en) begin
-      \$11  = s0_x;
-    end
-    if (rst) begin
-      \$11  = 64'h0000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
-    \$12  = s3_result;
-    if (en) begin
-      \$12  = \$5 [31:0];
+      \$12  = s0_x[63:32];
     end
     if (rst) begin
       \$12  = 32'd0;
     end
   end
-  assign s2_t = \$8 [32:0];
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
+    \$13  = s1_carry;
+    if (en) begin
+      \$13  = \$3 ;
+    end
+    if (rst) begin
+      \$13  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
+    \$14  = s3_result;
+    if (en) begin
+      \$14  = \$6 [31:0];
+    end
+    if (rst) begin
+      \$14  = 32'd0;
+    end
+  end
+  assign s2_t = \$9 [32:0];
+  assign s2_c0_mq_hi = \$7 [63:32];
+  assign s2_c0_x_hi = s1_x_hi;
+  assign s2_c0_carry = s1_carry;
   assign r = s3_result;
-  assign \$8  = { 32'h00000000, \$7 [64:32] };
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_ntt_n1024_w32_b8_montgomery.lane7 (rst, u, v, en, w, mode, q, qprime, x, y, clk);
+module \cerite_ntt_n1024_w32_b8_montgomery.lane7 (rst, u, v, en, mode, q, qprime, w, x, y, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$17  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -14922,17 +15101,19 @@ endmodule
 module \cerite_ntt_n1024_w32_b8_montgomery.lane7.mul (rst, en, q, qprime, a, b, s3_result, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$18  = 0;
   wire [63:0] \$1 ;
-  reg [31:0] \$10 ;
-  reg [63:0] \$11 ;
+  reg [63:0] \$10 ;
+  reg [31:0] \$11 ;
   reg [31:0] \$12 ;
+  reg \$13 ;
+  reg [31:0] \$14 ;
   wire [63:0] \$2 ;
   wire \$3 ;
-  wire [33:0] \$4 ;
+  wire \$4 ;
   wire [33:0] \$5 ;
-  wire [63:0] \$6 ;
-  wire [64:0] \$7 ;
-  wire [64:0] \$8 ;
-  reg [63:0] \$9 ;
+  wire [33:0] \$6 ;
+  wire [63:0] \$7 ;
+  wire [32:0] \$8 ;
+  wire [33:0] \$9 ;
   input [31:0] a;
   wire [31:0] a;
   input [31:0] b;
@@ -14950,67 +15131,89 @@ module \cerite_ntt_n1024_w32_b8_montgomery.lane7.mul (rst, en, q, qprime, a, b, 
   input rst;
   wire rst;
   reg [63:0] s0_x = 64'h0000000000000000;
+  reg s1_carry = 1'h0;
   reg [31:0] s1_m = 32'd0;
-  reg [63:0] s1_x = 64'h0000000000000000;
+  reg [31:0] s1_x_hi = 32'd0;
+  (* init = 1'h0 *)
+  wire s2_c0_carry;
+  wire [31:0] s2_c0_mq_hi;
+  (* init = 32'd0 *)
+  wire [31:0] s2_c0_x_hi;
   wire [32:0] s2_t;
   output [31:0] s3_result;
   reg [31:0] s3_result = 32'd0;
   assign \$1  = a * b;
   assign \$2  = s0_x[31:0] * qprime;
-  assign \$3  = \$8 [32:0] >= q;
-  assign \$4  = \$8 [32:0] - q;
-  assign \$5  = \$3  ? \$4  : { 1'h0, \$8 [32:0] };
-  assign \$6  = s1_m * q;
-  assign \$7  = s1_x + \$6 ;
+  assign \$3  = | s0_x[31:0];
+  assign \$4  = \$9 [32:0] >= q;
+  assign \$5  = \$9 [32:0] - q;
+  assign \$6  = \$4  ? \$5  : { 1'h0, \$9 [32:0] };
+  assign \$7  = s1_m * q;
+  assign \$8  = s1_x_hi + \$7 [63:32];
+  assign \$9  = \$8  + s1_carry;
   always @(posedge clk)
-    s0_x <= \$9 ;
+    s0_x <= \$10 ;
   always @(posedge clk)
-    s1_m <= \$10 ;
+    s1_m <= \$11 ;
   always @(posedge clk)
-    s1_x <= \$11 ;
+    s1_x_hi <= \$12 ;
   always @(posedge clk)
-    s3_result <= \$12 ;
+    s1_carry <= \$13 ;
+  always @(posedge clk)
+    s3_result <= \$14 ;
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$18 ) begin end
-    \$9  = s0_x;
+    \$10  = s0_x;
     if (en) begin
-      \$9  = \$1 ;
+      \$10  = \$1 ;
     end
     if (rst) begin
-      \$9  = 64'h0000000000000000;
+      \$10  = 64'h0000000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$18 ) begin end
-    \$10  = s1_m;
+    \$11  = s1_m;
     if (en) begin
-      \$10  = \$2 [31:0];
+      \$11  = \$2 [31:0];
     end
     if (rst) begin
-      \$10  = 32'd0;
+      \$11  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$18 ) begin end
-    \$11  = s1_x;
+    \$12  = s1_x_hi;
     if (en) begin
-      \$11  = s0_x;
-    end
-    if (rst) begin
-      \$11  = 64'h0000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$18 ) begin end
-    \$12  = s3_result;
-    if (en) begin
-      \$12  = \$5 [31:0];
+      \$12  = s0_x[63:32];
     end
     if (rst) begin
       \$12  = 32'd0;
     end
   end
-  assign s2_t = \$8 [32:0];
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$18 ) begin end
+    \$13  = s1_carry;
+    if (en) begin
+      \$13  = \$3 ;
+    end
+    if (rst) begin
+      \$13  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$18 ) begin end
+    \$14  = s3_result;
+    if (en) begin
+      \$14  = \$6 [31:0];
+    end
+    if (rst) begin
+      \$14  = 32'd0;
+    end
+  end
+  assign s2_t = \$9 [32:0];
+  assign s2_c0_mq_hi = \$7 [63:32];
+  assign s2_c0_x_hi = s1_x_hi;
+  assign s2_c0_carry = s1_carry;
   assign r = s3_result;
-  assign \$8  = { 32'h00000000, \$7 [64:32] };
 endmodule

@@ -9,45 +9,45 @@ module cerite_ntt_n256_w14_b1_barrett(op, slot_a, slot_b, cancel, i__payload, i_
   reg \$auto$verilog_backend.cc:2355:dump_module$1  = 0;
   wire \$1 ;
   wire \$10 ;
-  wire [13:0] \$100 ;
-  wire [1:0] \$101 ;
+  wire \$100 ;
+  wire \$101 ;
   wire \$102 ;
   wire \$103 ;
-  wire \$104 ;
-  wire \$105 ;
+  wire [13:0] \$104 ;
+  wire [13:0] \$105 ;
   wire \$106 ;
-  wire [32:0] \$107 ;
+  wire \$107 ;
   wire \$108 ;
   wire \$109 ;
   wire \$11 ;
-  wire [48:0] \$110 ;
+  wire \$110 ;
   wire \$111 ;
-  wire \$112 ;
-  wire \$113 ;
+  wire [13:0] \$112 ;
+  wire [13:0] \$113 ;
   wire \$114 ;
   wire \$115 ;
   wire \$116 ;
   wire \$117 ;
   wire \$118 ;
   wire \$119 ;
-  wire \$12 ;
-  wire \$120 ;
-  wire \$121 ;
+  wire [13:0] \$12 ;
+  wire [13:0] \$120 ;
+  wire [13:0] \$121 ;
   wire \$122 ;
   wire \$123 ;
   wire \$124 ;
   wire \$125 ;
-  wire [1:0] \$126 ;
+  wire \$126 ;
   wire \$127 ;
   wire \$128 ;
-  wire [5:0] \$129 ;
-  wire \$13 ;
+  wire \$129 ;
+  wire [1:0] \$13 ;
   wire \$130 ;
-  wire [1:0] \$131 ;
-  wire [8:0] \$132 ;
+  wire \$131 ;
+  wire \$132 ;
   wire \$133 ;
   wire \$134 ;
-  wire [4:0] \$135 ;
+  wire \$135 ;
   wire \$136 ;
   wire \$137 ;
   wire \$138 ;
@@ -62,141 +62,143 @@ module cerite_ntt_n256_w14_b1_barrett(op, slot_a, slot_b, cancel, i__payload, i_
   wire \$146 ;
   wire \$147 ;
   wire \$148 ;
-  wire [9:0] \$149 ;
+  wire \$149 ;
   wire \$15 ;
   wire \$150 ;
   wire \$151 ;
   wire \$152 ;
-  reg \$153 ;
-  reg [1:0] \$154 ;
+  wire \$153 ;
+  reg \$154 ;
   reg \$155 ;
-  reg [6:0] \$156 ;
-  reg [6:0] \$157 ;
-  reg [8:0] \$158 ;
-  reg [2:0] \$159 ;
+  reg [1:0] \$156 ;
+  reg \$157 ;
+  reg [6:0] \$158 ;
+  reg [6:0] \$159 ;
   wire \$16 ;
-  reg \$160 ;
-  reg \$161 ;
-  reg [13:0] \$162 ;
+  reg [8:0] \$160 ;
+  reg [2:0] \$161 ;
+  reg \$162 ;
   reg \$163 ;
-  reg [1:0] \$164 ;
+  reg [13:0] \$164 ;
   reg \$165 ;
-  reg [6:0] \$166 ;
-  reg [6:0] \$167 ;
-  reg [8:0] \$168 ;
-  reg [2:0] \$169 ;
+  reg [1:0] \$166 ;
+  reg \$167 ;
+  reg [6:0] \$168 ;
+  reg [6:0] \$169 ;
   wire \$17 ;
-  reg \$170 ;
-  reg \$171 ;
-  reg [13:0] \$172 ;
+  reg [8:0] \$170 ;
+  reg [2:0] \$171 ;
+  reg \$172 ;
   reg \$173 ;
-  reg [1:0] \$174 ;
+  reg [13:0] \$174 ;
   reg \$175 ;
-  reg [6:0] \$176 ;
-  reg [6:0] \$177 ;
-  reg \$178 ;
-  reg \$179 ;
+  reg [1:0] \$176 ;
+  reg \$177 ;
+  reg [6:0] \$178 ;
+  reg [6:0] \$179 ;
   wire \$18 ;
-  reg [1:0] \$180 ;
+  reg \$180 ;
   reg \$181 ;
-  reg [6:0] \$182 ;
-  reg [6:0] \$183 ;
-  reg \$184 ;
-  reg \$185 ;
-  reg [1:0] \$186 ;
+  reg [1:0] \$182 ;
+  reg \$183 ;
+  reg [6:0] \$184 ;
+  reg [6:0] \$185 ;
+  reg \$186 ;
   reg \$187 ;
-  reg [6:0] \$188 ;
-  reg [6:0] \$189 ;
-  wire \$19 ;
-  reg \$190 ;
-  reg \$191 ;
-  reg [1:0] \$192 ;
+  reg [1:0] \$188 ;
+  reg \$189 ;
+  wire [32:0] \$19 ;
+  reg [6:0] \$190 ;
+  reg [6:0] \$191 ;
+  reg \$192 ;
   reg \$193 ;
-  reg [6:0] \$194 ;
-  reg [6:0] \$195 ;
-  reg \$196 ;
-  reg \$197 ;
-  reg [1:0] \$198 ;
+  reg [1:0] \$194 ;
+  reg \$195 ;
+  reg [6:0] \$196 ;
+  reg [6:0] \$197 ;
+  reg \$198 ;
   reg \$199 ;
   wire \$2 ;
   wire \$20 ;
-  reg [6:0] \$200 ;
-  reg [6:0] \$201 ;
-  reg \$202 ;
-  reg [13:0] \$203 ;
+  reg [1:0] \$200 ;
+  reg \$201 ;
+  reg [6:0] \$202 ;
+  reg [6:0] \$203 ;
   reg \$204 ;
-  reg [31:0] \$205 ;
-  reg [47:0] \$206 ;
-  reg [1:0] \$207 ;
-  reg \$208 ;
-  reg \$209 ;
+  reg [13:0] \$205 ;
+  reg \$206 ;
+  reg [31:0] \$207 ;
+  reg [47:0] \$208 ;
+  reg [1:0] \$209 ;
   wire \$21 ;
-  reg [2:0] \$210 ;
-  reg [3:0] \$211 ;
-  reg [3:0] \$212 ;
-  reg [7:0] \$213 ;
-  reg \$214 ;
-  reg \$215 ;
-  reg [3:0] \$216 ;
-  reg [8:0] \$217 ;
-  reg [4:0] \$218 ;
-  reg [13:0] \$219 ;
-  wire \$22 ;
-  reg [13:0] \$220 ;
+  reg \$210 ;
+  reg \$211 ;
+  reg [2:0] \$212 ;
+  reg [3:0] \$213 ;
+  reg [3:0] \$214 ;
+  reg [7:0] \$215 ;
+  reg \$216 ;
+  reg \$217 ;
+  reg [3:0] \$218 ;
+  reg [8:0] \$219 ;
+  wire [48:0] \$22 ;
+  reg [4:0] \$220 ;
   reg [13:0] \$221 ;
-  reg [3:0] \$222 ;
+  reg [13:0] \$222 ;
   reg [13:0] \$223 ;
-  reg [13:0] \$224 ;
+  reg [3:0] \$224 ;
   reg [13:0] \$225 ;
   reg [13:0] \$226 ;
+  reg [13:0] \$227 ;
+  reg [13:0] \$228 ;
   wire \$23 ;
   wire \$24 ;
   wire \$25 ;
-  wire [1:0] \$26 ;
-  reg [13:0] \$27 ;
-  reg [13:0] \$28 ;
-  reg [13:0] \$29 ;
+  wire \$26 ;
+  wire \$27 ;
+  wire \$28 ;
+  wire \$29 ;
   wire \$3 ;
-  wire [13:0] \$30 ;
-  reg [13:0] \$31 ;
-  reg [13:0] \$32 ;
-  wire [13:0] \$33 ;
-  wire [13:0] \$34 ;
-  reg [13:0] \$35 ;
-  reg [13:0] \$36 ;
-  wire [13:0] \$37 ;
-  wire \$38 ;
+  wire \$30 ;
+  wire \$31 ;
+  wire \$32 ;
+  wire \$33 ;
+  wire \$34 ;
+  wire \$35 ;
+  wire \$36 ;
+  wire \$37 ;
+  wire [1:0] \$38 ;
   wire \$39 ;
   wire \$4 ;
   wire \$40 ;
-  wire [13:0] \$41 ;
-  wire [13:0] \$42 ;
-  wire \$43 ;
-  wire \$44 ;
+  wire [5:0] \$41 ;
+  wire \$42 ;
+  wire [1:0] \$43 ;
+  wire [8:0] \$44 ;
   wire \$45 ;
   wire \$46 ;
-  wire \$47 ;
+  wire [4:0] \$47 ;
   wire \$48 ;
-  wire [13:0] \$49 ;
+  wire \$49 ;
   wire \$5 ;
-  wire [13:0] \$50 ;
+  wire \$50 ;
   wire \$51 ;
   wire \$52 ;
   wire \$53 ;
   wire \$54 ;
   wire \$55 ;
   wire \$56 ;
-  wire [13:0] \$57 ;
-  wire [13:0] \$58 ;
+  wire \$57 ;
+  wire \$58 ;
   wire \$59 ;
   wire [4:0] \$6 ;
   wire \$60 ;
-  wire \$61 ;
+  wire [9:0] \$61 ;
   wire \$62 ;
   wire \$63 ;
   wire \$64 ;
-  wire [13:0] \$65 ;
-  wire [13:0] \$66 ;
+  wire \$65 ;
+  wire \$66 ;
   wire \$67 ;
   wire \$68 ;
   wire \$69 ;
@@ -213,101 +215,103 @@ module cerite_ntt_n256_w14_b1_barrett(op, slot_a, slot_b, cancel, i__payload, i_
   wire \$79 ;
   wire \$8 ;
   wire \$80 ;
-  wire \$81 ;
-  wire \$82 ;
-  wire \$83 ;
-  wire \$84 ;
-  wire \$85 ;
-  wire \$86 ;
-  wire \$87 ;
-  wire \$88 ;
-  wire \$89 ;
+  wire [1:0] \$81 ;
+  reg [13:0] \$82 ;
+  reg [13:0] \$83 ;
+  reg [13:0] \$84 ;
+  wire [13:0] \$85 ;
+  reg [13:0] \$86 ;
+  reg [13:0] \$87 ;
+  wire [13:0] \$88 ;
+  wire [13:0] \$89 ;
   wire \$9 ;
-  wire \$90 ;
-  wire \$91 ;
-  wire \$92 ;
+  reg [13:0] \$90 ;
+  reg [13:0] \$91 ;
+  wire [13:0] \$92 ;
   wire \$93 ;
   wire \$94 ;
   wire \$95 ;
-  wire \$96 ;
-  wire \$97 ;
+  wire [13:0] \$96 ;
+  wire [13:0] \$97 ;
   wire \$98 ;
   wire \$99 ;
   wire [6:0] \$signature__addr ;
-  wire [6:0] \$signature__addr$105 ;
-  wire [6:0] \$signature__addr$108 ;
-  wire [6:0] \$signature__addr$111 ;
-  reg [8:0] \$signature__addr$131  = 9'h000;
-  wire [6:0] \$signature__addr$59 ;
-  wire [6:0] \$signature__addr$61 ;
-  wire [6:0] \$signature__addr$63 ;
-  reg [8:0] \$signature__addr$65  = 9'h000;
-  wire [6:0] \$signature__addr$95 ;
+  wire [6:0] \$signature__addr$141 ;
+  wire [6:0] \$signature__addr$143 ;
+  wire [6:0] \$signature__addr$145 ;
+  (* init = 9'h000 *)
+  wire [8:0] \$signature__addr$147 ;
+  wire [6:0] \$signature__addr$164 ;
+  wire [6:0] \$signature__addr$168 ;
+  wire [6:0] \$signature__addr$171 ;
+  wire [6:0] \$signature__addr$174 ;
+  (* init = 9'h000 *)
+  wire [8:0] \$signature__addr$177 ;
   wire [13:0] \$signature__data ;
-  wire [13:0] \$signature__data$106 ;
-  wire [13:0] \$signature__data$109 ;
-  wire [13:0] \$signature__data$112 ;
-  wire [13:0] \$signature__data$133 ;
-  wire [13:0] \$signature__data$75 ;
-  wire [13:0] \$signature__data$76 ;
-  wire [13:0] \$signature__data$77 ;
-  wire [13:0] \$signature__data$78 ;
-  wire [13:0] \$signature__data$99 ;
+  wire [13:0] \$signature__data$151 ;
+  wire [13:0] \$signature__data$152 ;
+  wire [13:0] \$signature__data$153 ;
+  wire [13:0] \$signature__data$154 ;
+  wire [13:0] \$signature__data$165 ;
+  wire [13:0] \$signature__data$169 ;
+  wire [13:0] \$signature__data$172 ;
+  wire [13:0] \$signature__data$175 ;
+  wire [13:0] \$signature__data$178 ;
   wire \$signature__en ;
-  wire \$signature__en$103 ;
-  wire \$signature__en$107 ;
-  wire \$signature__en$110 ;
-  wire \$signature__en$113 ;
-  wire \$signature__en$137 ;
-  wire \$signature__en$60 ;
-  wire \$signature__en$62 ;
-  wire \$signature__en$64 ;
-  wire \$signature__en$67 ;
+  wire \$signature__en$142 ;
+  wire \$signature__en$144 ;
+  wire \$signature__en$146 ;
+  wire \$signature__en$148 ;
+  wire \$signature__en$167 ;
+  wire \$signature__en$170 ;
+  wire \$signature__en$173 ;
+  wire \$signature__en$176 ;
+  wire \$signature__en$180 ;
   wire adv;
   reg [3:0] bk = 4'h0;
   wire block_done;
   output busy;
   wire busy;
-  wire \busy$117 ;
+  wire \busy$103 ;
   output [47:0] butterflies;
   reg [47:0] butterflies = 48'h000000000000;
   (* init = 48'h000000000000 *)
-  wire [47:0] \butterflies$123 ;
+  wire [47:0] \butterflies$105 ;
   wire butterfly;
   reg [7:0] c = 8'h00;
   (* init = 8'h00 *)
-  wire [7:0] \c$49 ;
+  wire [7:0] \c$137 ;
   input cancel;
   wire cancel;
   output [2:0] cause;
   reg [2:0] cause = 3'h0;
   (* init = 3'h0 *)
-  wire [2:0] \cause$120 ;
+  wire [2:0] \cause$110 ;
   input clk;
   wire clk;
   output ctx_valid;
   reg ctx_valid = 1'h0;
   (* init = 1'h0 *)
-  wire \ctx_valid$121 ;
+  wire \ctx_valid$113 ;
   output [31:0] cycles;
   reg [31:0] cycles = 32'd0;
   (* init = 32'd0 *)
-  wire [31:0] \cycles$122 ;
+  wire [31:0] \cycles$104 ;
   wire data_fire;
   wire [-1:0] dcnt;
   output done;
   reg done = 1'h0;
   (* init = 1'h0 *)
-  wire \done$118 ;
+  wire \done$108 ;
   wire en;
   output error;
   reg error = 1'h0;
   (* init = 1'h0 *)
-  wire \error$119 ;
+  wire \error$109 ;
   wire fire_in;
   wire [-1:0] gap_cnt;
   reg [3:0] hdr_cnt = 4'h0;
-  wire header_ok;
+  reg header_ok = 1'h0;
   input [13:0] i__payload;
   wire [13:0] i__payload;
   wire [13:0] \i__payload[0] ;
@@ -326,7 +330,8 @@ module cerite_ntt_n256_w14_b1_barrett(op, slot_a, slot_b, cancel, i__payload, i_
   wire issuing;
   (* init = 4'h0 *)
   wire [3:0] k;
-  reg [1:0] mode = 2'h0;
+  (* init = 2'h0 *)
+  wire [1:0] mode;
   wire [14:0] mu;
   reg [13:0] mu_hi = 14'h0000;
   reg [13:0] mu_lo = 14'h0000;
@@ -370,13 +375,11 @@ module cerite_ntt_n256_w14_b1_barrett(op, slot_a, slot_b, cancel, i__payload, i_
   wire [-1:0] r0_sp;
   reg r0_swap = 1'h0;
   wire [-1:0] r0_tw_base;
-  (* init = 9'h000 *)
-  wire [8:0] r0_tw_row;
+  reg [8:0] r0_tw_row = 9'h000;
   reg r0_valid = 1'h0;
   reg [13:0] r1_ldata0 = 14'h0000;
   reg r1_load = 1'h0;
-  (* init = 2'h0 *)
-  wire [1:0] r1_mode;
+  reg [1:0] r1_mode = 2'h0;
   reg [2:0] r1_operand = 3'h0;
   reg r1_out = 1'h0;
   reg [6:0] r1_row_u = 7'h00;
@@ -407,8 +410,7 @@ module cerite_ntt_n256_w14_b1_barrett(op, slot_a, slot_b, cancel, i__payload, i_
   reg [13:0] to_dom = 14'h0000;
   wire [-1:0] tw_base;
   wire [8:0] tw_row;
-  (* init = 9'h000 *)
-  wire [8:0] tw_row_w;
+  reg [8:0] tw_row_w = 9'h000;
   wire tw_write;
   wire [13:0] u;
   wire [13:0] v;
@@ -583,8 +585,8 @@ module cerite_ntt_n256_w14_b1_barrett(op, slot_a, slot_b, cancel, i__payload, i_
     slot0_bank0[127] = 14'h0000;
   end
   always @(posedge clk) begin
-    if (\$signature__en$103 )
-      slot0_bank0[\$signature__addr$95 ] <= \$signature__data$99 ;
+    if (\$signature__en$167 )
+      slot0_bank0[\$signature__addr$164 ] <= \$signature__data$165 ;
   end
   reg [13:0] _0_;
   always @(posedge clk) begin
@@ -592,7 +594,7 @@ module cerite_ntt_n256_w14_b1_barrett(op, slot_a, slot_b, cancel, i__payload, i_
       _0_ <= slot0_bank0[\$signature__addr ];
     end
   end
-  assign \$signature__data$75  = _0_;
+  assign \$signature__data$151  = _0_;
   reg [13:0] slot0_bank1 [127:0];
   initial begin
     slot0_bank1[0] = 14'h0000;
@@ -725,16 +727,16 @@ module cerite_ntt_n256_w14_b1_barrett(op, slot_a, slot_b, cancel, i__payload, i_
     slot0_bank1[127] = 14'h0000;
   end
   always @(posedge clk) begin
-    if (\$signature__en$107 )
-      slot0_bank1[\$signature__addr$105 ] <= \$signature__data$106 ;
+    if (\$signature__en$170 )
+      slot0_bank1[\$signature__addr$168 ] <= \$signature__data$169 ;
   end
   reg [13:0] _1_;
   always @(posedge clk) begin
     if (adv) begin
-      _1_ <= slot0_bank1[\$signature__addr$59 ];
+      _1_ <= slot0_bank1[\$signature__addr$141 ];
     end
   end
-  assign \$signature__data$77  = _1_;
+  assign \$signature__data$153  = _1_;
   reg [13:0] slot1_bank0 [127:0];
   initial begin
     slot1_bank0[0] = 14'h0000;
@@ -867,16 +869,16 @@ module cerite_ntt_n256_w14_b1_barrett(op, slot_a, slot_b, cancel, i__payload, i_
     slot1_bank0[127] = 14'h0000;
   end
   always @(posedge clk) begin
-    if (\$signature__en$110 )
-      slot1_bank0[\$signature__addr$108 ] <= \$signature__data$109 ;
+    if (\$signature__en$173 )
+      slot1_bank0[\$signature__addr$171 ] <= \$signature__data$172 ;
   end
   reg [13:0] _2_;
   always @(posedge clk) begin
     if (adv) begin
-      _2_ <= slot1_bank0[\$signature__addr$61 ];
+      _2_ <= slot1_bank0[\$signature__addr$143 ];
     end
   end
-  assign \$signature__data$76  = _2_;
+  assign \$signature__data$152  = _2_;
   reg [13:0] slot1_bank1 [127:0];
   initial begin
     slot1_bank1[0] = 14'h0000;
@@ -1009,16 +1011,16 @@ module cerite_ntt_n256_w14_b1_barrett(op, slot_a, slot_b, cancel, i__payload, i_
     slot1_bank1[127] = 14'h0000;
   end
   always @(posedge clk) begin
-    if (\$signature__en$113 )
-      slot1_bank1[\$signature__addr$111 ] <= \$signature__data$112 ;
+    if (\$signature__en$176 )
+      slot1_bank1[\$signature__addr$174 ] <= \$signature__data$175 ;
   end
   reg [13:0] _3_;
   always @(posedge clk) begin
     if (adv) begin
-      _3_ <= slot1_bank1[\$signature__addr$63 ];
+      _3_ <= slot1_bank1[\$signature__addr$145 ];
     end
   end
-  assign \$signature__data$78  = _3_;
+  assign \$signature__data$154  = _3_;
   reg [13:0] twiddle_bank0 [511:0];
   initial begin
     twiddle_bank0[0] = 14'h0000;
@@ -1536,12 +1538,12 @@ module cerite_ntt_n256_w14_b1_barrett(op, slot_a, slot_b, cancel, i__payload, i_
   end
   always @(posedge clk) begin
     if (tw_write)
-      twiddle_bank0[\$signature__addr$131 ] <= i__payload;
+      twiddle_bank0[tw_row_w] <= i__payload;
   end
   reg [13:0] _4_;
   always @(posedge clk) begin
     if (adv) begin
-      _4_ <= twiddle_bank0[\$signature__addr$65 ];
+      _4_ <= twiddle_bank0[r0_tw_row];
     end
   end
   assign \$signature__data  = _4_;
@@ -1554,294 +1556,296 @@ module cerite_ntt_n256_w14_b1_barrett(op, slot_a, slot_b, cancel, i__payload, i_
   assign \$7  = q_reg >> \$6 [3:0];
   assign \$8  = \$7  == 1'h1;
   assign \$9  = mu_hi <= 1'h1;
-  assign header_ok = & { \$9 , \$8 , \$5 , \$4 , \$3 , \$2 , \$1 , q_reg[0] };
-  assign \$10  = state == 2'h3;
-  assign \$11  = hdr_cnt != 4'h8;
-  assign in_header = \$10  & \$11 ;
+  assign \$10  = & { \$9 , \$8 , \$5 , \$4 , \$3 , \$2 , \$1 , q_reg[0] };
+  assign \$11  = o__valid & o__ready;
+  assign \$15  = adv & wb4_valid;
+  assign \$16  = \$15  & wb4_out;
+  assign \$17  = cycles != 32'd4294967295;
+  assign \$18  = busy & \$17 ;
+  assign \$19  = cycles + 1'h1;
+  assign \$20  = p_mode != 2'h2;
+  assign \$21  = issue & \$20 ;
+  assign \$22  = butterflies + 1'h1;
+  assign \$23  = cancel & busy;
+  assign \$24  = start & busy;
+  assign \$25  = ~ error;
+  assign \$26  = ~ error;
+  assign \$27  = ~ op_known;
+  assign \$28  = op != 3'h6;
+  assign \$29  = ~ ctx_valid;
+  assign \$30  = \$28  & \$29 ;
+  assign \$31  = op == 3'h6;
+  assign \$32  = cancel & busy;
+  assign \$33  = ~ \$32 ;
+  assign \$34  = ~ in_range;
+  assign \$35  = fire_in & \$34 ;
+  assign \$36  = ~ error;
+  assign \$37  = in_gap & adv;
+  assign \$40  = c == p_last_tok;
+  assign \$41  = pass_idx + 1'h1;
+  assign \$44  = c + 1'h1;
+  assign \$45  = ~ in_flight;
+  assign \$46  = fire_in & in_header;
+  assign \$47  = hdr_cnt + 1'h1;
+  assign \$48  = ! hdr_cnt;
+  assign \$49  = hdr_cnt == 1'h1;
+  assign \$50  = hdr_cnt == 2'h2;
+  assign \$51  = hdr_cnt == 2'h3;
+  assign \$52  = hdr_cnt == 3'h4;
+  assign \$53  = hdr_cnt == 3'h5;
+  assign \$54  = hdr_cnt == 3'h6;
+  assign \$55  = hdr_cnt == 3'h7;
+  assign \$56  = ~ in_header;
+  assign \$57  = fire_in & \$56 ;
+  assign \$58  = ~ in_range;
+  assign \$59  = \$57  & \$58 ;
+  assign \$60  = ~ error;
+  assign \$61  = tw_row_w + 1'h1;
+  assign \$62  = tw_row_w == 9'h1ff;
+  assign \$63  = ~ header_ok;
+  assign \$64  = ~ error;
+  assign \$65  = state == 2'h3;
+  assign \$66  = hdr_cnt != 4'h8;
+  assign in_header = \$65  & \$66 ;
   assign fire_in = i__valid & i__ready;
-  assign \$12  = ~ in_header;
-  assign data_fire = fire_in & \$12 ;
-  assign \$14  = i__payload < q_reg;
+  assign \$67  = ~ in_header;
+  assign data_fire = fire_in & \$67 ;
+  assign \$69  = i__payload < q_reg;
   assign butterfly = p_mode != 2'h2;
   assign inverse = p_mode == 1'h1;
-  assign \$15  = state == 1'h1;
-  assign \$16  = ~ in_gap;
-  assign \$17  = \$15  & \$16 ;
-  assign \$18  = \$17  & adv;
-  assign \$19  = ~ cancel;
-  assign issuing = \$18  & \$19 ;
-  assign \$20  = p_from_stream ? block_done : 1'h1;
-  assign issue = issuing & \$20 ;
-  assign \$21  = ! r0_swap;
+  assign \$70  = state == 1'h1;
+  assign \$71  = ~ in_gap;
+  assign \$72  = \$70  & \$71 ;
+  assign \$73  = \$72  & adv;
+  assign \$74  = ~ cancel;
+  assign issuing = \$73  & \$74 ;
+  assign \$75  = p_from_stream ? block_done : 1'h1;
+  assign issue = issuing & \$75 ;
+  assign \$76  = ! r0_swap;
   assign \$signature__addr  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$signature__addr$59  = \$22  ? r0_row_u : r0_row_v;
-  assign \$23  = ! r0_swap;
-  assign \$signature__addr$61  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$signature__addr$63  = \$24  ? r0_row_u : r0_row_v;
-  assign \$30  = r1_swap ? \$28  : \$29 ;
-  assign \$33  = r1_swap ? \$31  : \$32 ;
-  assign u = r1_load ? r1_ldata0 : \$34 ;
-  assign \$37  = r1_swap ? \$35  : \$36 ;
-  assign \$38  = ~ wb4_out;
-  assign \$39  = wb4_valid & \$38 ;
-  assign write = \$39  & adv;
-  assign \$40  = ! wb4_swap;
-  assign \$signature__addr$95  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$99  = wb4_swap ? \$41  : \$42 ;
-  assign \$43  = ! sa;
-  assign \$44  = write & \$43 ;
-  assign \$45  = wb4_mode != 2'h2;
-  assign \$46  = ! wb4_swap;
-  assign \$47  = \$45  | \$46 ;
-  assign \$signature__en$103  = \$44  & \$47 ;
-  assign \$signature__addr$105  = \$48  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$106  = wb4_swap ? \$49  : \$50 ;
-  assign \$51  = ! sa;
-  assign \$52  = write & \$51 ;
-  assign \$53  = wb4_mode != 2'h2;
-  assign \$55  = \$53  | \$54 ;
-  assign \$signature__en$107  = \$52  & \$55 ;
-  assign \$56  = ! wb4_swap;
-  assign \$signature__addr$108  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$109  = wb4_swap ? \$57  : \$58 ;
-  assign \$59  = sa == 1'h1;
-  assign \$60  = write & \$59 ;
-  assign \$61  = wb4_mode != 2'h2;
-  assign \$62  = ! wb4_swap;
-  assign \$63  = \$61  | \$62 ;
-  assign \$signature__en$110  = \$60  & \$63 ;
-  assign \$signature__addr$111  = \$64  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$112  = wb4_swap ? \$65  : \$66 ;
-  assign \$67  = sa == 1'h1;
-  assign \$68  = write & \$67 ;
-  assign \$69  = wb4_mode != 2'h2;
-  assign \$71  = \$69  | \$70 ;
-  assign \$signature__en$113  = \$68  & \$71 ;
-  assign \$72  = ~ o__valid;
-  assign adv = \$72  | \$74 ;
+  assign \$signature__addr$141  = \$77  ? r0_row_u : r0_row_v;
+  assign \$78  = ! r0_swap;
+  assign \$signature__addr$143  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$signature__addr$145  = \$79  ? r0_row_u : r0_row_v;
+  assign \$85  = r1_swap ? \$83  : \$84 ;
+  assign \$88  = r1_swap ? \$86  : \$87 ;
+  assign u = r1_load ? r1_ldata0 : \$89 ;
+  assign \$92  = r1_swap ? \$90  : \$91 ;
+  assign \$93  = ~ wb4_out;
+  assign \$94  = wb4_valid & \$93 ;
+  assign write = \$94  & adv;
+  assign \$95  = ! wb4_swap;
+  assign \$signature__addr$164  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$165  = wb4_swap ? \$96  : \$97 ;
+  assign \$98  = ! sa;
+  assign \$99  = write & \$98 ;
+  assign \$100  = wb4_mode != 2'h2;
+  assign \$101  = ! wb4_swap;
+  assign \$102  = \$100  | \$101 ;
+  assign \$signature__en$167  = \$99  & \$102 ;
+  assign \$signature__addr$168  = \$103  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$169  = wb4_swap ? \$104  : \$105 ;
+  assign \$106  = ! sa;
+  assign \$107  = write & \$106 ;
+  assign \$108  = wb4_mode != 2'h2;
+  assign \$110  = \$108  | \$109 ;
+  assign \$signature__en$170  = \$107  & \$110 ;
+  assign \$111  = ! wb4_swap;
+  assign \$signature__addr$171  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$172  = wb4_swap ? \$112  : \$113 ;
+  assign \$114  = sa == 1'h1;
+  assign \$115  = write & \$114 ;
+  assign \$116  = wb4_mode != 2'h2;
+  assign \$117  = ! wb4_swap;
+  assign \$118  = \$116  | \$117 ;
+  assign \$signature__en$173  = \$115  & \$118 ;
+  assign \$signature__addr$174  = \$119  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$175  = wb4_swap ? \$120  : \$121 ;
+  assign \$122  = sa == 1'h1;
+  assign \$123  = write & \$122 ;
+  assign \$124  = wb4_mode != 2'h2;
+  assign \$126  = \$124  | \$125 ;
+  assign \$signature__en$176  = \$123  & \$126 ;
+  assign \$127  = ~ o__valid;
+  assign adv = \$127  | \$129 ;
   assign busy = | state;
-  assign in_flight = | { o__valid, wb4_valid, wb3_valid, wb2_valid, wb1_valid, wb0_valid, r1_valid, r0_valid };
-  assign \$75  = ~ cancel;
-  assign \$76  = state == 1'h1;
-  assign \$77  = ~ in_gap;
-  assign \$78  = \$76  & \$77 ;
-  assign \$79  = \$78  & p_from_stream;
-  assign \$80  = state == 2'h3;
-  assign \$81  = \$79  | \$80 ;
-  assign i__ready = \$75  & \$81 ;
-  assign \$82  = cancel & busy;
-  assign \$83  = start & busy;
-  assign \$84  = op >= 1'h1;
-  assign \$85  = op <= 3'h6;
-  assign \$86  = \$84  & \$85 ;
-  assign \$87  = op != 3'h6;
-  assign \$88  = slot_a >= 2'h2;
-  assign \$89  = op == 3'h5;
-  assign \$90  = slot_b >= 2'h2;
-  assign \$91  = \$89  & \$90 ;
-  assign \$92  = \$88  | \$91 ;
-  assign \$93  = \$87  & \$92 ;
-  assign \$94  = state == 2'h3;
-  assign \$95  = ~ in_header;
-  assign \$96  = \$94  & \$95 ;
-  assign \$97  = \$96  & block_done;
-  assign \$98  = ~ cancel;
-  assign tw_write = \$97  & \$98 ;
-  assign \$99  = o__valid & o__ready;
-  assign \$103  = adv & wb4_valid;
-  assign \$104  = \$103  & wb4_out;
-  assign \$105  = cycles != 32'd4294967295;
-  assign \$106  = busy & \$105 ;
-  assign \$107  = cycles + 1'h1;
-  assign \$108  = p_mode != 2'h2;
-  assign \$109  = issue & \$108 ;
-  assign \$110  = butterflies + 1'h1;
-  assign \$111  = cancel & busy;
-  assign \$112  = start & busy;
-  assign \$113  = ~ error;
-  assign \$114  = ~ error;
-  assign \$115  = ~ op_known;
-  assign \$116  = op != 3'h6;
-  assign \$117  = ~ ctx_valid;
-  assign \$118  = \$116  & \$117 ;
-  assign \$119  = op == 3'h6;
-  assign \$120  = cancel & busy;
-  assign \$121  = ~ \$120 ;
-  assign \$122  = ~ in_range;
-  assign \$123  = fire_in & \$122 ;
-  assign \$124  = ~ error;
-  assign \$125  = in_gap & adv;
-  assign \$128  = c == p_last_tok;
-  assign \$129  = pass_idx + 1'h1;
-  assign \$132  = c + 1'h1;
-  assign \$133  = ~ in_flight;
-  assign \$134  = fire_in & in_header;
-  assign \$135  = hdr_cnt + 1'h1;
-  assign \$136  = ! hdr_cnt;
-  assign \$137  = hdr_cnt == 1'h1;
-  assign \$138  = hdr_cnt == 2'h2;
-  assign \$139  = hdr_cnt == 2'h3;
-  assign \$140  = hdr_cnt == 3'h4;
-  assign \$141  = hdr_cnt == 3'h5;
-  assign \$142  = hdr_cnt == 3'h6;
-  assign \$143  = hdr_cnt == 3'h7;
-  assign \$144  = ~ in_header;
-  assign \$145  = fire_in & \$144 ;
-  assign \$146  = ~ in_range;
-  assign \$147  = \$145  & \$146 ;
-  assign \$148  = ~ error;
-  assign \$149  = \$signature__addr$131  + 1'h1;
-  assign \$150  = \$signature__addr$131  == 9'h1ff;
-  assign \$151  = ~ header_ok;
-  assign \$152  = ~ error;
+  assign in_flight = | { o__valid, wb4_valid, wb3_valid, wb2_valid, wb1_valid, wb0_valid, r1_valid, r1_valid, r0_valid };
+  assign \$130  = ~ cancel;
+  assign \$131  = state == 1'h1;
+  assign \$132  = ~ in_gap;
+  assign \$133  = \$131  & \$132 ;
+  assign \$134  = \$133  & p_from_stream;
+  assign \$135  = state == 2'h3;
+  assign \$136  = \$134  | \$135 ;
+  assign i__ready = \$130  & \$136 ;
+  assign \$137  = cancel & busy;
+  assign \$138  = start & busy;
+  assign \$139  = op >= 1'h1;
+  assign \$140  = op <= 3'h6;
+  assign \$141  = \$139  & \$140 ;
+  assign \$142  = op != 3'h6;
+  assign \$143  = slot_a >= 2'h2;
+  assign \$144  = op == 3'h5;
+  assign \$145  = slot_b >= 2'h2;
+  assign \$146  = \$144  & \$145 ;
+  assign \$147  = \$143  | \$146 ;
+  assign \$148  = \$142  & \$147 ;
+  assign \$149  = state == 2'h3;
+  assign \$150  = ~ in_header;
+  assign \$151  = \$149  & \$150 ;
+  assign \$152  = \$151  & block_done;
+  assign \$153  = ~ cancel;
+  assign tw_write = \$152  & \$153 ;
   always @(posedge clk)
-    r0_valid <= \$153 ;
+    header_ok <= \$154 ;
   always @(posedge clk)
-    r0_mode <= \$154 ;
+    r0_valid <= \$155 ;
   always @(posedge clk)
-    r0_swap <= \$155 ;
+    r0_mode <= \$156 ;
   always @(posedge clk)
-    r0_row_u <= \$156 ;
+    r0_swap <= \$157 ;
   always @(posedge clk)
-    r0_row_v <= \$157 ;
+    r0_row_u <= \$158 ;
   always @(posedge clk)
-    \$signature__addr$65  <= \$158 ;
+    r0_row_v <= \$159 ;
   always @(posedge clk)
-    r0_operand <= \$159 ;
+    r0_tw_row <= \$160 ;
   always @(posedge clk)
-    r0_load <= \$160 ;
+    r0_operand <= \$161 ;
   always @(posedge clk)
-    r0_out <= \$161 ;
+    r0_load <= \$162 ;
   always @(posedge clk)
-    r0_ldata0 <= \$162 ;
+    r0_out <= \$163 ;
   always @(posedge clk)
-    r1_valid <= \$163 ;
+    r0_ldata0 <= \$164 ;
   always @(posedge clk)
-    mode <= \$164 ;
+    r1_valid <= \$165 ;
   always @(posedge clk)
-    r1_swap <= \$165 ;
+    r1_mode <= \$166 ;
   always @(posedge clk)
-    r1_row_u <= \$166 ;
+    r1_swap <= \$167 ;
   always @(posedge clk)
-    r1_row_v <= \$167 ;
+    r1_row_u <= \$168 ;
   always @(posedge clk)
-    r1_tw_row <= \$168 ;
+    r1_row_v <= \$169 ;
   always @(posedge clk)
-    r1_operand <= \$169 ;
+    r1_tw_row <= \$170 ;
   always @(posedge clk)
-    r1_load <= \$170 ;
+    r1_operand <= \$171 ;
   always @(posedge clk)
-    r1_out <= \$171 ;
+    r1_load <= \$172 ;
   always @(posedge clk)
-    r1_ldata0 <= \$172 ;
+    r1_out <= \$173 ;
   always @(posedge clk)
-    wb0_valid <= \$173 ;
+    r1_ldata0 <= \$174 ;
   always @(posedge clk)
-    wb0_mode <= \$174 ;
+    wb0_valid <= \$175 ;
   always @(posedge clk)
-    wb0_swap <= \$175 ;
+    wb0_mode <= \$176 ;
   always @(posedge clk)
-    wb0_row_u <= \$176 ;
+    wb0_swap <= \$177 ;
   always @(posedge clk)
-    wb0_row_v <= \$177 ;
+    wb0_row_u <= \$178 ;
   always @(posedge clk)
-    wb0_out <= \$178 ;
+    wb0_row_v <= \$179 ;
   always @(posedge clk)
-    wb1_valid <= \$179 ;
+    wb0_out <= \$180 ;
   always @(posedge clk)
-    wb1_mode <= \$180 ;
+    wb1_valid <= \$181 ;
   always @(posedge clk)
-    wb1_swap <= \$181 ;
+    wb1_mode <= \$182 ;
   always @(posedge clk)
-    wb1_row_u <= \$182 ;
+    wb1_swap <= \$183 ;
   always @(posedge clk)
-    wb1_row_v <= \$183 ;
+    wb1_row_u <= \$184 ;
   always @(posedge clk)
-    wb1_out <= \$184 ;
+    wb1_row_v <= \$185 ;
   always @(posedge clk)
-    wb2_valid <= \$185 ;
+    wb1_out <= \$186 ;
   always @(posedge clk)
-    wb2_mode <= \$186 ;
+    wb2_valid <= \$187 ;
   always @(posedge clk)
-    wb2_swap <= \$187 ;
+    wb2_mode <= \$188 ;
   always @(posedge clk)
-    wb2_row_u <= \$188 ;
+    wb2_swap <= \$189 ;
   always @(posedge clk)
-    wb2_row_v <= \$189 ;
+    wb2_row_u <= \$190 ;
   always @(posedge clk)
-    wb2_out <= \$190 ;
+    wb2_row_v <= \$191 ;
   always @(posedge clk)
-    wb3_valid <= \$191 ;
+    wb2_out <= \$192 ;
   always @(posedge clk)
-    wb3_mode <= \$192 ;
+    wb3_valid <= \$193 ;
   always @(posedge clk)
-    wb3_swap <= \$193 ;
+    wb3_mode <= \$194 ;
   always @(posedge clk)
-    wb3_row_u <= \$194 ;
+    wb3_swap <= \$195 ;
   always @(posedge clk)
-    wb3_row_v <= \$195 ;
+    wb3_row_u <= \$196 ;
   always @(posedge clk)
-    wb3_out <= \$196 ;
+    wb3_row_v <= \$197 ;
   always @(posedge clk)
-    wb4_valid <= \$197 ;
+    wb3_out <= \$198 ;
   always @(posedge clk)
-    wb4_mode <= \$198 ;
+    wb4_valid <= \$199 ;
   always @(posedge clk)
-    wb4_swap <= \$199 ;
+    wb4_mode <= \$200 ;
   always @(posedge clk)
-    wb4_row_u <= \$200 ;
+    wb4_swap <= \$201 ;
   always @(posedge clk)
-    wb4_row_v <= \$201 ;
+    wb4_row_u <= \$202 ;
   always @(posedge clk)
-    wb4_out <= \$202 ;
+    wb4_row_v <= \$203 ;
   always @(posedge clk)
-    o__payload <= \$203 ;
+    wb4_out <= \$204 ;
   always @(posedge clk)
-    o__valid <= \$204 ;
+    o__payload <= \$205 ;
   always @(posedge clk)
-    cycles <= \$205 ;
+    o__valid <= \$206 ;
   always @(posedge clk)
-    butterflies <= \$206 ;
+    cycles <= \$207 ;
   always @(posedge clk)
-    state <= \$207 ;
+    butterflies <= \$208 ;
   always @(posedge clk)
-    done <= \$208 ;
+    state <= \$209 ;
   always @(posedge clk)
-    error <= \$209 ;
+    done <= \$210 ;
   always @(posedge clk)
-    cause <= \$210 ;
+    error <= \$211 ;
   always @(posedge clk)
-    sa <= \$211 ;
+    cause <= \$212 ;
   always @(posedge clk)
-    sb <= \$212 ;
+    sa <= \$213 ;
   always @(posedge clk)
-    c <= \$213 ;
+    sb <= \$214 ;
   always @(posedge clk)
-    in_gap <= \$214 ;
+    c <= \$215 ;
   always @(posedge clk)
-    ctx_valid <= \$215 ;
+    in_gap <= \$216 ;
   always @(posedge clk)
-    hdr_cnt <= \$216 ;
+    ctx_valid <= \$217 ;
   always @(posedge clk)
-    \$signature__addr$131  <= \$217 ;
+    hdr_cnt <= \$218 ;
   always @(posedge clk)
-    pass_idx <= \$218 ;
+    tw_row_w <= \$219 ;
   always @(posedge clk)
-    q_reg <= \$219 ;
+    pass_idx <= \$220 ;
   always @(posedge clk)
-    n_inv <= \$220 ;
+    q_reg <= \$221 ;
   always @(posedge clk)
-    to_dom <= \$221 ;
+    n_inv <= \$222 ;
   always @(posedge clk)
-    bk <= \$222 ;
+    to_dom <= \$223 ;
   always @(posedge clk)
-    mu_lo <= \$223 ;
+    bk <= \$224 ;
   always @(posedge clk)
-    mu_hi <= \$224 ;
+    mu_lo <= \$225 ;
   always @(posedge clk)
-    qprime <= \$225 ;
+    mu_hi <= \$226 ;
   always @(posedge clk)
-    reserved <= \$226 ;
+    qprime <= \$227 ;
+  always @(posedge clk)
+    reserved <= \$228 ;
   \cerite_ntt_n256_w14_b1_barrett.agu  agu (
     .butterfly(butterfly),
     .c(c),
@@ -1856,9 +1860,9 @@ module cerite_ntt_n256_w14_b1_barrett(op, slot_a, slot_b, cancel, i__payload, i_
     .clk(clk),
     .en(adv),
     .k(bk),
-    .mode(mode),
-    .\port$573$0 (mu_lo),
-    .\port$575$0 (mu_hi[0]),
+    .mode(r1_mode),
+    .\port$559$0 (mu_lo),
+    .\port$561$0 (mu_hi[0]),
     .q(q_reg),
     .rst(rst),
     .u(u),
@@ -1869,71 +1873,1269 @@ module cerite_ntt_n256_w14_b1_barrett(op, slot_a, slot_b, cancel, i__payload, i_
   );
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$27  = 14'h0000;
-    casez (\$26 )
+    \$82  = 14'h0000;
+    casez (\$81 )
       2'h0:
-          \$27  = \$signature__data ;
+          \$82  = \$signature__data ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$28  = 14'h0000;
+    \$83  = 14'h0000;
     casez (sb)
       4'h0:
-          \$28  = \$signature__data$77 ;
+          \$83  = \$signature__data$153 ;
       4'h1:
-          \$28  = \$signature__data$78 ;
+          \$83  = \$signature__data$154 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$29  = 14'h0000;
+    \$84  = 14'h0000;
     casez (sb)
       4'h0:
-          \$29  = \$signature__data$75 ;
+          \$84  = \$signature__data$151 ;
       4'h1:
-          \$29  = \$signature__data$76 ;
+          \$84  = \$signature__data$152 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$31  = 14'h0000;
+    \$86  = 14'h0000;
     casez (sa)
       4'h0:
-          \$31  = \$signature__data$77 ;
+          \$86  = \$signature__data$153 ;
       4'h1:
-          \$31  = \$signature__data$78 ;
+          \$86  = \$signature__data$154 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$32  = 14'h0000;
+    \$87  = 14'h0000;
     casez (sa)
       4'h0:
-          \$32  = \$signature__data$75 ;
+          \$87  = \$signature__data$151 ;
       4'h1:
-          \$32  = \$signature__data$76 ;
+          \$87  = \$signature__data$152 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$35  = 14'h0000;
+    \$90  = 14'h0000;
     casez (sa)
       4'h0:
-          \$35  = \$signature__data$75 ;
+          \$90  = \$signature__data$151 ;
       4'h1:
-          \$35  = \$signature__data$76 ;
+          \$90  = \$signature__data$152 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$36  = 14'h0000;
+    \$91  = 14'h0000;
     casez (sa)
       4'h0:
-          \$36  = \$signature__data$77 ;
+          \$91  = \$signature__data$153 ;
       4'h1:
-          \$36  = \$signature__data$78 ;
+          \$91  = \$signature__data$154 ;
     endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$154  = \$10 ;
+    if (rst) begin
+      \$154  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$155  = r0_valid;
+    if (adv) begin
+      \$155  = issue;
+    end
+    if (\$23 ) begin
+      \$155  = 1'h0;
+    end
+    if (rst) begin
+      \$155  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$156  = r0_mode;
+    if (adv) begin
+      \$156  = p_mode;
+    end
+    if (rst) begin
+      \$156  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$157  = r0_swap;
+    if (adv) begin
+      \$157  = swap;
+    end
+    if (rst) begin
+      \$157  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$158  = r0_row_u;
+    if (adv) begin
+      \$158  = row_u;
+    end
+    if (rst) begin
+      \$158  = 7'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$159  = r0_row_v;
+    if (adv) begin
+      \$159  = row_v;
+    end
+    if (rst) begin
+      \$159  = 7'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$160  = r0_tw_row;
+    if (adv) begin
+      \$160  = tw_row;
+    end
+    if (rst) begin
+      \$160  = 9'h000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$161  = r0_operand;
+    if (adv) begin
+      \$161  = p_operand;
+    end
+    if (rst) begin
+      \$161  = 3'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$162  = r0_load;
+    if (adv) begin
+      \$162  = p_from_stream;
+    end
+    if (rst) begin
+      \$162  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$163  = r0_out;
+    if (adv) begin
+      \$163  = p_to_stream;
+    end
+    if (rst) begin
+      \$163  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$164  = r0_ldata0;
+    if (adv) begin
+      \$164  = i__payload;
+    end
+    if (rst) begin
+      \$164  = 14'h0000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$165  = r1_valid;
+    if (adv) begin
+      \$165  = r0_valid;
+    end
+    if (\$23 ) begin
+      \$165  = 1'h0;
+    end
+    if (rst) begin
+      \$165  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$166  = r1_mode;
+    if (adv) begin
+      \$166  = r0_mode;
+    end
+    if (rst) begin
+      \$166  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$167  = r1_swap;
+    if (adv) begin
+      \$167  = r0_swap;
+    end
+    if (rst) begin
+      \$167  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$168  = r1_row_u;
+    if (adv) begin
+      \$168  = r0_row_u;
+    end
+    if (rst) begin
+      \$168  = 7'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$169  = r1_row_v;
+    if (adv) begin
+      \$169  = r0_row_v;
+    end
+    if (rst) begin
+      \$169  = 7'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$170  = r1_tw_row;
+    if (adv) begin
+      \$170  = r0_tw_row;
+    end
+    if (rst) begin
+      \$170  = 9'h000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$171  = r1_operand;
+    if (adv) begin
+      \$171  = r0_operand;
+    end
+    if (rst) begin
+      \$171  = 3'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$172  = r1_load;
+    if (adv) begin
+      \$172  = r0_load;
+    end
+    if (rst) begin
+      \$172  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$173  = r1_out;
+    if (adv) begin
+      \$173  = r0_out;
+    end
+    if (rst) begin
+      \$173  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$174  = r1_ldata0;
+    if (adv) begin
+      \$174  = r0_ldata0;
+    end
+    if (rst) begin
+      \$174  = 14'h0000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$175  = wb0_valid;
+    if (adv) begin
+      \$175  = r1_valid;
+    end
+    if (\$23 ) begin
+      \$175  = 1'h0;
+    end
+    if (rst) begin
+      \$175  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$176  = wb0_mode;
+    if (adv) begin
+      \$176  = r1_mode;
+    end
+    if (rst) begin
+      \$176  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$177  = wb0_swap;
+    if (adv) begin
+      \$177  = r1_swap;
+    end
+    if (rst) begin
+      \$177  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$178  = wb0_row_u;
+    if (adv) begin
+      \$178  = r1_row_u;
+    end
+    if (rst) begin
+      \$178  = 7'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$179  = wb0_row_v;
+    if (adv) begin
+      \$179  = r1_row_v;
+    end
+    if (rst) begin
+      \$179  = 7'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$180  = wb0_out;
+    if (adv) begin
+      \$180  = r1_out;
+    end
+    if (rst) begin
+      \$180  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$181  = wb1_valid;
+    if (adv) begin
+      \$181  = wb0_valid;
+    end
+    if (\$23 ) begin
+      \$181  = 1'h0;
+    end
+    if (rst) begin
+      \$181  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$182  = wb1_mode;
+    if (adv) begin
+      \$182  = wb0_mode;
+    end
+    if (rst) begin
+      \$182  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$183  = wb1_swap;
+    if (adv) begin
+      \$183  = wb0_swap;
+    end
+    if (rst) begin
+      \$183  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$184  = wb1_row_u;
+    if (adv) begin
+      \$184  = wb0_row_u;
+    end
+    if (rst) begin
+      \$184  = 7'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$185  = wb1_row_v;
+    if (adv) begin
+      \$185  = wb0_row_v;
+    end
+    if (rst) begin
+      \$185  = 7'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$186  = wb1_out;
+    if (adv) begin
+      \$186  = wb0_out;
+    end
+    if (rst) begin
+      \$186  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$187  = wb2_valid;
+    if (adv) begin
+      \$187  = wb1_valid;
+    end
+    if (\$23 ) begin
+      \$187  = 1'h0;
+    end
+    if (rst) begin
+      \$187  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$188  = wb2_mode;
+    if (adv) begin
+      \$188  = wb1_mode;
+    end
+    if (rst) begin
+      \$188  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$189  = wb2_swap;
+    if (adv) begin
+      \$189  = wb1_swap;
+    end
+    if (rst) begin
+      \$189  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$190  = wb2_row_u;
+    if (adv) begin
+      \$190  = wb1_row_u;
+    end
+    if (rst) begin
+      \$190  = 7'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$191  = wb2_row_v;
+    if (adv) begin
+      \$191  = wb1_row_v;
+    end
+    if (rst) begin
+      \$191  = 7'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$192  = wb2_out;
+    if (adv) begin
+      \$192  = wb1_out;
+    end
+    if (rst) begin
+      \$192  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$193  = wb3_valid;
+    if (adv) begin
+      \$193  = wb2_valid;
+    end
+    if (\$23 ) begin
+      \$193  = 1'h0;
+    end
+    if (rst) begin
+      \$193  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$194  = wb3_mode;
+    if (adv) begin
+      \$194  = wb2_mode;
+    end
+    if (rst) begin
+      \$194  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$195  = wb3_swap;
+    if (adv) begin
+      \$195  = wb2_swap;
+    end
+    if (rst) begin
+      \$195  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$196  = wb3_row_u;
+    if (adv) begin
+      \$196  = wb2_row_u;
+    end
+    if (rst) begin
+      \$196  = 7'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$197  = wb3_row_v;
+    if (adv) begin
+      \$197  = wb2_row_v;
+    end
+    if (rst) begin
+      \$197  = 7'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$198  = wb3_out;
+    if (adv) begin
+      \$198  = wb2_out;
+    end
+    if (rst) begin
+      \$198  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$199  = wb4_valid;
+    if (adv) begin
+      \$199  = wb3_valid;
+    end
+    if (\$23 ) begin
+      \$199  = 1'h0;
+    end
+    if (rst) begin
+      \$199  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$200  = wb4_mode;
+    if (adv) begin
+      \$200  = wb3_mode;
+    end
+    if (rst) begin
+      \$200  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$201  = wb4_swap;
+    if (adv) begin
+      \$201  = wb3_swap;
+    end
+    if (rst) begin
+      \$201  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$202  = wb4_row_u;
+    if (adv) begin
+      \$202  = wb3_row_u;
+    end
+    if (rst) begin
+      \$202  = 7'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$203  = wb4_row_v;
+    if (adv) begin
+      \$203  = wb3_row_v;
+    end
+    if (rst) begin
+      \$203  = 7'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$204  = wb4_out;
+    if (adv) begin
+      \$204  = wb3_out;
+    end
+    if (rst) begin
+      \$204  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$205  = o__payload;
+    if (\$11 ) begin
+      \$205  = \$12 ;
+    end
+    if (\$16 ) begin
+      \$205  = x;
+    end
+    if (rst) begin
+      \$205  = 14'h0000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$206  = o__valid;
+    if (\$11 ) begin
+      if (\$14 ) begin
+        \$206  = 1'h0;
+      end
+    end
+    if (\$16 ) begin
+      \$206  = 1'h1;
+    end
+    if (\$23 ) begin
+      \$206  = 1'h0;
+    end
+    if (rst) begin
+      \$206  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$207  = cycles;
+    if (\$18 ) begin
+      \$207  = \$19 [31:0];
+    end
+    if (\$23 ) begin
+    end else if (\$24 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$27 ) begin
+      end else if (slot_bad) begin
+      end else if (\$30 ) begin
+      end else begin
+        \$207  = 32'd0;
+      end
+    end
+    if (rst) begin
+      \$207  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$208  = butterflies;
+    if (\$21 ) begin
+      \$208  = \$22 [47:0];
+    end
+    if (rst) begin
+      \$208  = 48'h000000000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$209  = state;
+    if (\$23 ) begin
+      \$209  = 2'h0;
+    end else if (\$24 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$27 ) begin
+      end else if (slot_bad) begin
+      end else if (\$30 ) begin
+      end else begin
+        (* full_case = 32'd1 *)
+        if (\$31 ) begin
+          \$209  = 2'h3;
+        end else begin
+          \$209  = 2'h1;
+        end
+      end
+    end
+    if (\$33 ) begin
+      casez (state)
+        2'h1:
+            if (issue) begin
+              if (\$40 ) begin
+                if (p_last) begin
+                  \$209  = 2'h2;
+                end
+              end
+            end
+        2'h2:
+            if (\$45 ) begin
+              \$209  = 2'h0;
+            end
+        2'h3:
+            if (block_done) begin
+              if (\$62 ) begin
+                \$209  = 2'h0;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$209  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$210  = done;
+    if (\$23 ) begin
+      \$210  = 1'h0;
+    end else if (\$24 ) begin
+    end else if (start) begin
+      \$210  = 1'h0;
+    end
+    if (\$33 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            if (\$45 ) begin
+              \$210  = 1'h1;
+            end
+        2'h3:
+            if (block_done) begin
+              if (\$62 ) begin
+                \$210  = 1'h1;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$210  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$211  = error;
+    if (\$23 ) begin
+      if (\$25 ) begin
+        \$211  = 1'h1;
+      end
+    end else if (\$24 ) begin
+      if (\$26 ) begin
+        \$211  = 1'h1;
+      end
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$27 ) begin
+        \$211  = 1'h1;
+      end else if (slot_bad) begin
+        \$211  = 1'h1;
+      end else if (\$30 ) begin
+        \$211  = 1'h1;
+      end else begin
+        \$211  = 1'h0;
+      end
+    end
+    if (\$33 ) begin
+      casez (state)
+        2'h1:
+            if (\$35 ) begin
+              if (\$36 ) begin
+                \$211  = 1'h1;
+              end
+            end
+        2'h2:
+            /* empty */;
+        2'h3:
+          begin
+            if (\$59 ) begin
+              if (\$60 ) begin
+                \$211  = 1'h1;
+              end
+            end
+            if (block_done) begin
+              if (\$62 ) begin
+                if (\$63 ) begin
+                  if (\$64 ) begin
+                    \$211  = 1'h1;
+                  end
+                end
+              end
+            end
+          end
+      endcase
+    end
+    if (rst) begin
+      \$211  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$212  = cause;
+    if (\$23 ) begin
+      if (\$25 ) begin
+        \$212  = 3'h7;
+      end
+    end else if (\$24 ) begin
+      if (\$26 ) begin
+        \$212  = 3'h1;
+      end
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$27 ) begin
+        \$212  = 3'h2;
+      end else if (slot_bad) begin
+        \$212  = 3'h3;
+      end else if (\$30 ) begin
+        \$212  = 3'h4;
+      end else begin
+        \$212  = 3'h0;
+      end
+    end
+    if (\$33 ) begin
+      casez (state)
+        2'h1:
+            if (\$35 ) begin
+              if (\$36 ) begin
+                \$212  = 3'h5;
+              end
+            end
+        2'h2:
+            /* empty */;
+        2'h3:
+          begin
+            if (\$59 ) begin
+              if (\$60 ) begin
+                \$212  = 3'h5;
+              end
+            end
+            if (block_done) begin
+              if (\$62 ) begin
+                if (\$63 ) begin
+                  if (\$64 ) begin
+                    \$212  = 3'h6;
+                  end
+                end
+              end
+            end
+          end
+      endcase
+    end
+    if (rst) begin
+      \$212  = 3'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$213  = sa;
+    if (\$23 ) begin
+    end else if (\$24 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$27 ) begin
+      end else if (slot_bad) begin
+      end else if (\$30 ) begin
+      end else begin
+        \$213  = slot_a;
+      end
+    end
+    if (rst) begin
+      \$213  = 4'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$214  = sb;
+    if (\$23 ) begin
+    end else if (\$24 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$27 ) begin
+      end else if (slot_bad) begin
+      end else if (\$30 ) begin
+      end else begin
+        \$214  = slot_b;
+      end
+    end
+    if (rst) begin
+      \$214  = 4'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$215  = c;
+    if (\$23 ) begin
+    end else if (\$24 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$27 ) begin
+      end else if (slot_bad) begin
+      end else if (\$30 ) begin
+      end else begin
+        \$215  = 8'h00;
+      end
+    end
+    if (\$33 ) begin
+      casez (state)
+        2'h1:
+            if (issue) begin
+              (* full_case = 32'd1 *)
+              if (\$40 ) begin
+                \$215  = 8'h00;
+              end else begin
+                \$215  = \$44 [7:0];
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$215  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$216  = in_gap;
+    if (\$23 ) begin
+    end else if (\$24 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$27 ) begin
+      end else if (slot_bad) begin
+      end else if (\$30 ) begin
+      end else begin
+        \$216  = 1'h0;
+      end
+    end
+    if (\$33 ) begin
+      casez (state)
+        2'h1:
+          begin
+            if (\$37 ) begin
+              if (\$39 ) begin
+                \$216  = 1'h0;
+              end
+            end
+            if (issue) begin
+              if (\$40 ) begin
+                (* full_case = 32'd1 *)
+                if (p_last) begin
+                end else begin
+                  if (\$42 ) begin
+                    \$216  = 1'h1;
+                  end
+                end
+              end
+            end
+          end
+      endcase
+    end
+    if (rst) begin
+      \$216  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$217  = ctx_valid;
+    if (\$23 ) begin
+    end else if (\$24 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$27 ) begin
+      end else if (slot_bad) begin
+      end else if (\$30 ) begin
+      end else begin
+        if (\$31 ) begin
+          \$217  = 1'h0;
+        end
+      end
+    end
+    if (\$33 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (block_done) begin
+              if (\$62 ) begin
+                \$217  = header_ok;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$217  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$218  = hdr_cnt;
+    if (\$23 ) begin
+    end else if (\$24 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$27 ) begin
+      end else if (slot_bad) begin
+      end else if (\$30 ) begin
+      end else begin
+        if (\$31 ) begin
+          \$218  = 4'h0;
+        end
+      end
+    end
+    if (\$33 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$46 ) begin
+              \$218  = \$47 [3:0];
+            end
+      endcase
+    end
+    if (rst) begin
+      \$218  = 4'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$219  = tw_row_w;
+    if (\$23 ) begin
+    end else if (\$24 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$27 ) begin
+      end else if (slot_bad) begin
+      end else if (\$30 ) begin
+      end else begin
+        if (\$31 ) begin
+          \$219  = 9'h000;
+        end
+      end
+    end
+    if (\$33 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (block_done) begin
+              \$219  = \$61 [8:0];
+            end
+      endcase
+    end
+    if (rst) begin
+      \$219  = 9'h000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$220  = pass_idx;
+    if (\$23 ) begin
+    end else if (\$24 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$27 ) begin
+      end else if (slot_bad) begin
+      end else if (\$30 ) begin
+      end else begin
+        (* full_case = 32'd1 *)
+        if (\$31 ) begin
+        end else begin
+          casez (op)
+            3'h3:
+                \$220  = 5'h00;
+            3'h4:
+                \$220  = 5'h08;
+            3'h5:
+                \$220  = 5'h11;
+            3'h1:
+                \$220  = 5'h12;
+            3'h2:
+                \$220  = 5'h13;
+          endcase
+        end
+      end
+    end
+    if (\$33 ) begin
+      casez (state)
+        2'h1:
+            if (issue) begin
+              if (\$40 ) begin
+                (* full_case = 32'd1 *)
+                if (p_last) begin
+                end else begin
+                  \$220  = \$41 [4:0];
+                end
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$220  = 5'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$221  = q_reg;
+    if (\$33 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$46 ) begin
+              if (\$48 ) begin
+                \$221  = i__payload;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$221  = 14'h0000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$222  = n_inv;
+    if (\$33 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$46 ) begin
+              if (\$49 ) begin
+                \$222  = i__payload;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$222  = 14'h0000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$223  = to_dom;
+    if (\$33 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$46 ) begin
+              if (\$50 ) begin
+                \$223  = i__payload;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$223  = 14'h0000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$224  = bk;
+    if (\$33 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$46 ) begin
+              if (\$51 ) begin
+                \$224  = i__payload[3:0];
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$224  = 4'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$225  = mu_lo;
+    if (\$33 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$46 ) begin
+              if (\$52 ) begin
+                \$225  = i__payload;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$225  = 14'h0000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$226  = mu_hi;
+    if (\$33 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$46 ) begin
+              if (\$53 ) begin
+                \$226  = i__payload;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$226  = 14'h0000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$227  = qprime;
+    if (\$33 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$46 ) begin
+              if (\$54 ) begin
+                \$227  = i__payload;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$227  = 14'h0000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
+    \$228  = reserved;
+    if (\$33 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$46 ) begin
+              if (\$55 ) begin
+                \$228  = i__payload;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$228  = 14'h0000;
+    end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
@@ -2262,9 +3464,9 @@ module cerite_ntt_n256_w14_b1_barrett(op, slot_a, slot_b, cancel, i__payload, i_
     (* full_case = 32'd1 *)
     casez (r1_operand)
       3'h0:
-          operand0 = \$27 ;
+          operand0 = \$82 ;
       3'h1:
-          operand0 = \$30 ;
+          operand0 = \$85 ;
       3'h2:
           operand0 = n_inv;
       3'h3:
@@ -2276,1275 +3478,84 @@ module cerite_ntt_n256_w14_b1_barrett(op, slot_a, slot_b, cancel, i__payload, i_
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     op_known = 1'h0;
-    if (\$82 ) begin
-    end else if (\$83 ) begin
+    if (\$137 ) begin
+    end else if (\$138 ) begin
     end else if (start) begin
-      op_known = \$86 ;
+      op_known = \$141 ;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     slot_bad = 1'h0;
-    if (\$82 ) begin
-    end else if (\$83 ) begin
+    if (\$137 ) begin
+    end else if (\$138 ) begin
     end else if (start) begin
-      slot_bad = \$93 ;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$153  = r0_valid;
-    if (adv) begin
-      \$153  = issue;
-    end
-    if (\$111 ) begin
-      \$153  = 1'h0;
-    end
-    if (rst) begin
-      \$153  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$154  = r0_mode;
-    if (adv) begin
-      \$154  = p_mode;
-    end
-    if (rst) begin
-      \$154  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$155  = r0_swap;
-    if (adv) begin
-      \$155  = swap;
-    end
-    if (rst) begin
-      \$155  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$156  = r0_row_u;
-    if (adv) begin
-      \$156  = row_u;
-    end
-    if (rst) begin
-      \$156  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$157  = r0_row_v;
-    if (adv) begin
-      \$157  = row_v;
-    end
-    if (rst) begin
-      \$157  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$158  = \$signature__addr$65 ;
-    if (adv) begin
-      \$158  = tw_row;
-    end
-    if (rst) begin
-      \$158  = 9'h000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$159  = r0_operand;
-    if (adv) begin
-      \$159  = p_operand;
-    end
-    if (rst) begin
-      \$159  = 3'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$160  = r0_load;
-    if (adv) begin
-      \$160  = p_from_stream;
-    end
-    if (rst) begin
-      \$160  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$161  = r0_out;
-    if (adv) begin
-      \$161  = p_to_stream;
-    end
-    if (rst) begin
-      \$161  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$162  = r0_ldata0;
-    if (adv) begin
-      \$162  = i__payload;
-    end
-    if (rst) begin
-      \$162  = 14'h0000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$163  = r1_valid;
-    if (adv) begin
-      \$163  = r0_valid;
-    end
-    if (\$111 ) begin
-      \$163  = 1'h0;
-    end
-    if (rst) begin
-      \$163  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$164  = mode;
-    if (adv) begin
-      \$164  = r0_mode;
-    end
-    if (rst) begin
-      \$164  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$165  = r1_swap;
-    if (adv) begin
-      \$165  = r0_swap;
-    end
-    if (rst) begin
-      \$165  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$166  = r1_row_u;
-    if (adv) begin
-      \$166  = r0_row_u;
-    end
-    if (rst) begin
-      \$166  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$167  = r1_row_v;
-    if (adv) begin
-      \$167  = r0_row_v;
-    end
-    if (rst) begin
-      \$167  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$168  = r1_tw_row;
-    if (adv) begin
-      \$168  = \$signature__addr$65 ;
-    end
-    if (rst) begin
-      \$168  = 9'h000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$169  = r1_operand;
-    if (adv) begin
-      \$169  = r0_operand;
-    end
-    if (rst) begin
-      \$169  = 3'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$170  = r1_load;
-    if (adv) begin
-      \$170  = r0_load;
-    end
-    if (rst) begin
-      \$170  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$171  = r1_out;
-    if (adv) begin
-      \$171  = r0_out;
-    end
-    if (rst) begin
-      \$171  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$172  = r1_ldata0;
-    if (adv) begin
-      \$172  = r0_ldata0;
-    end
-    if (rst) begin
-      \$172  = 14'h0000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$173  = wb0_valid;
-    if (adv) begin
-      \$173  = r1_valid;
-    end
-    if (\$111 ) begin
-      \$173  = 1'h0;
-    end
-    if (rst) begin
-      \$173  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$174  = wb0_mode;
-    if (adv) begin
-      \$174  = mode;
-    end
-    if (rst) begin
-      \$174  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$175  = wb0_swap;
-    if (adv) begin
-      \$175  = r1_swap;
-    end
-    if (rst) begin
-      \$175  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$176  = wb0_row_u;
-    if (adv) begin
-      \$176  = r1_row_u;
-    end
-    if (rst) begin
-      \$176  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$177  = wb0_row_v;
-    if (adv) begin
-      \$177  = r1_row_v;
-    end
-    if (rst) begin
-      \$177  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$178  = wb0_out;
-    if (adv) begin
-      \$178  = r1_out;
-    end
-    if (rst) begin
-      \$178  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$179  = wb1_valid;
-    if (adv) begin
-      \$179  = wb0_valid;
-    end
-    if (\$111 ) begin
-      \$179  = 1'h0;
-    end
-    if (rst) begin
-      \$179  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$180  = wb1_mode;
-    if (adv) begin
-      \$180  = wb0_mode;
-    end
-    if (rst) begin
-      \$180  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$181  = wb1_swap;
-    if (adv) begin
-      \$181  = wb0_swap;
-    end
-    if (rst) begin
-      \$181  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$182  = wb1_row_u;
-    if (adv) begin
-      \$182  = wb0_row_u;
-    end
-    if (rst) begin
-      \$182  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$183  = wb1_row_v;
-    if (adv) begin
-      \$183  = wb0_row_v;
-    end
-    if (rst) begin
-      \$183  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$184  = wb1_out;
-    if (adv) begin
-      \$184  = wb0_out;
-    end
-    if (rst) begin
-      \$184  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$185  = wb2_valid;
-    if (adv) begin
-      \$185  = wb1_valid;
-    end
-    if (\$111 ) begin
-      \$185  = 1'h0;
-    end
-    if (rst) begin
-      \$185  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$186  = wb2_mode;
-    if (adv) begin
-      \$186  = wb1_mode;
-    end
-    if (rst) begin
-      \$186  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$187  = wb2_swap;
-    if (adv) begin
-      \$187  = wb1_swap;
-    end
-    if (rst) begin
-      \$187  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$188  = wb2_row_u;
-    if (adv) begin
-      \$188  = wb1_row_u;
-    end
-    if (rst) begin
-      \$188  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$189  = wb2_row_v;
-    if (adv) begin
-      \$189  = wb1_row_v;
-    end
-    if (rst) begin
-      \$189  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$190  = wb2_out;
-    if (adv) begin
-      \$190  = wb1_out;
-    end
-    if (rst) begin
-      \$190  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$191  = wb3_valid;
-    if (adv) begin
-      \$191  = wb2_valid;
-    end
-    if (\$111 ) begin
-      \$191  = 1'h0;
-    end
-    if (rst) begin
-      \$191  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$192  = wb3_mode;
-    if (adv) begin
-      \$192  = wb2_mode;
-    end
-    if (rst) begin
-      \$192  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$193  = wb3_swap;
-    if (adv) begin
-      \$193  = wb2_swap;
-    end
-    if (rst) begin
-      \$193  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$194  = wb3_row_u;
-    if (adv) begin
-      \$194  = wb2_row_u;
-    end
-    if (rst) begin
-      \$194  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$195  = wb3_row_v;
-    if (adv) begin
-      \$195  = wb2_row_v;
-    end
-    if (rst) begin
-      \$195  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$196  = wb3_out;
-    if (adv) begin
-      \$196  = wb2_out;
-    end
-    if (rst) begin
-      \$196  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$197  = wb4_valid;
-    if (adv) begin
-      \$197  = wb3_valid;
-    end
-    if (\$111 ) begin
-      \$197  = 1'h0;
-    end
-    if (rst) begin
-      \$197  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$198  = wb4_mode;
-    if (adv) begin
-      \$198  = wb3_mode;
-    end
-    if (rst) begin
-      \$198  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$199  = wb4_swap;
-    if (adv) begin
-      \$199  = wb3_swap;
-    end
-    if (rst) begin
-      \$199  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$200  = wb4_row_u;
-    if (adv) begin
-      \$200  = wb3_row_u;
-    end
-    if (rst) begin
-      \$200  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$201  = wb4_row_v;
-    if (adv) begin
-      \$201  = wb3_row_v;
-    end
-    if (rst) begin
-      \$201  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$202  = wb4_out;
-    if (adv) begin
-      \$202  = wb3_out;
-    end
-    if (rst) begin
-      \$202  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$203  = o__payload;
-    if (\$99 ) begin
-      \$203  = \$100 ;
-    end
-    if (\$104 ) begin
-      \$203  = x;
-    end
-    if (rst) begin
-      \$203  = 14'h0000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$204  = o__valid;
-    if (\$99 ) begin
-      if (\$102 ) begin
-        \$204  = 1'h0;
-      end
-    end
-    if (\$104 ) begin
-      \$204  = 1'h1;
-    end
-    if (\$111 ) begin
-      \$204  = 1'h0;
-    end
-    if (rst) begin
-      \$204  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$205  = cycles;
-    if (\$106 ) begin
-      \$205  = \$107 [31:0];
-    end
-    if (\$111 ) begin
-    end else if (\$112 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$115 ) begin
-      end else if (slot_bad) begin
-      end else if (\$118 ) begin
-      end else begin
-        \$205  = 32'd0;
-      end
-    end
-    if (rst) begin
-      \$205  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$206  = butterflies;
-    if (\$109 ) begin
-      \$206  = \$110 [47:0];
-    end
-    if (rst) begin
-      \$206  = 48'h000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$207  = state;
-    if (\$111 ) begin
-      \$207  = 2'h0;
-    end else if (\$112 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$115 ) begin
-      end else if (slot_bad) begin
-      end else if (\$118 ) begin
-      end else begin
-        (* full_case = 32'd1 *)
-        if (\$119 ) begin
-          \$207  = 2'h3;
-        end else begin
-          \$207  = 2'h1;
-        end
-      end
-    end
-    if (\$121 ) begin
-      casez (state)
-        2'h1:
-            if (issue) begin
-              if (\$128 ) begin
-                if (p_last) begin
-                  \$207  = 2'h2;
-                end
-              end
-            end
-        2'h2:
-            if (\$133 ) begin
-              \$207  = 2'h0;
-            end
-        2'h3:
-            if (block_done) begin
-              if (\$150 ) begin
-                \$207  = 2'h0;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$207  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$208  = done;
-    if (\$111 ) begin
-      \$208  = 1'h0;
-    end else if (\$112 ) begin
-    end else if (start) begin
-      \$208  = 1'h0;
-    end
-    if (\$121 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            if (\$133 ) begin
-              \$208  = 1'h1;
-            end
-        2'h3:
-            if (block_done) begin
-              if (\$150 ) begin
-                \$208  = 1'h1;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$208  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$209  = error;
-    if (\$111 ) begin
-      if (\$113 ) begin
-        \$209  = 1'h1;
-      end
-    end else if (\$112 ) begin
-      if (\$114 ) begin
-        \$209  = 1'h1;
-      end
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$115 ) begin
-        \$209  = 1'h1;
-      end else if (slot_bad) begin
-        \$209  = 1'h1;
-      end else if (\$118 ) begin
-        \$209  = 1'h1;
-      end else begin
-        \$209  = 1'h0;
-      end
-    end
-    if (\$121 ) begin
-      casez (state)
-        2'h1:
-            if (\$123 ) begin
-              if (\$124 ) begin
-                \$209  = 1'h1;
-              end
-            end
-        2'h2:
-            /* empty */;
-        2'h3:
-          begin
-            if (\$147 ) begin
-              if (\$148 ) begin
-                \$209  = 1'h1;
-              end
-            end
-            if (block_done) begin
-              if (\$150 ) begin
-                if (\$151 ) begin
-                  if (\$152 ) begin
-                    \$209  = 1'h1;
-                  end
-                end
-              end
-            end
-          end
-      endcase
-    end
-    if (rst) begin
-      \$209  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$210  = cause;
-    if (\$111 ) begin
-      if (\$113 ) begin
-        \$210  = 3'h7;
-      end
-    end else if (\$112 ) begin
-      if (\$114 ) begin
-        \$210  = 3'h1;
-      end
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$115 ) begin
-        \$210  = 3'h2;
-      end else if (slot_bad) begin
-        \$210  = 3'h3;
-      end else if (\$118 ) begin
-        \$210  = 3'h4;
-      end else begin
-        \$210  = 3'h0;
-      end
-    end
-    if (\$121 ) begin
-      casez (state)
-        2'h1:
-            if (\$123 ) begin
-              if (\$124 ) begin
-                \$210  = 3'h5;
-              end
-            end
-        2'h2:
-            /* empty */;
-        2'h3:
-          begin
-            if (\$147 ) begin
-              if (\$148 ) begin
-                \$210  = 3'h5;
-              end
-            end
-            if (block_done) begin
-              if (\$150 ) begin
-                if (\$151 ) begin
-                  if (\$152 ) begin
-                    \$210  = 3'h6;
-                  end
-                end
-              end
-            end
-          end
-      endcase
-    end
-    if (rst) begin
-      \$210  = 3'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$211  = sa;
-    if (\$111 ) begin
-    end else if (\$112 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$115 ) begin
-      end else if (slot_bad) begin
-      end else if (\$118 ) begin
-      end else begin
-        \$211  = slot_a;
-      end
-    end
-    if (rst) begin
-      \$211  = 4'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$212  = sb;
-    if (\$111 ) begin
-    end else if (\$112 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$115 ) begin
-      end else if (slot_bad) begin
-      end else if (\$118 ) begin
-      end else begin
-        \$212  = slot_b;
-      end
-    end
-    if (rst) begin
-      \$212  = 4'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$213  = c;
-    if (\$111 ) begin
-    end else if (\$112 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$115 ) begin
-      end else if (slot_bad) begin
-      end else if (\$118 ) begin
-      end else begin
-        \$213  = 8'h00;
-      end
-    end
-    if (\$121 ) begin
-      casez (state)
-        2'h1:
-            if (issue) begin
-              (* full_case = 32'd1 *)
-              if (\$128 ) begin
-                \$213  = 8'h00;
-              end else begin
-                \$213  = \$132 [7:0];
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$213  = 8'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$214  = in_gap;
-    if (\$111 ) begin
-    end else if (\$112 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$115 ) begin
-      end else if (slot_bad) begin
-      end else if (\$118 ) begin
-      end else begin
-        \$214  = 1'h0;
-      end
-    end
-    if (\$121 ) begin
-      casez (state)
-        2'h1:
-          begin
-            if (\$125 ) begin
-              if (\$127 ) begin
-                \$214  = 1'h0;
-              end
-            end
-            if (issue) begin
-              if (\$128 ) begin
-                (* full_case = 32'd1 *)
-                if (p_last) begin
-                end else begin
-                  if (\$130 ) begin
-                    \$214  = 1'h1;
-                  end
-                end
-              end
-            end
-          end
-      endcase
-    end
-    if (rst) begin
-      \$214  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$215  = ctx_valid;
-    if (\$111 ) begin
-    end else if (\$112 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$115 ) begin
-      end else if (slot_bad) begin
-      end else if (\$118 ) begin
-      end else begin
-        if (\$119 ) begin
-          \$215  = 1'h0;
-        end
-      end
-    end
-    if (\$121 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (block_done) begin
-              if (\$150 ) begin
-                \$215  = header_ok;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$215  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$216  = hdr_cnt;
-    if (\$111 ) begin
-    end else if (\$112 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$115 ) begin
-      end else if (slot_bad) begin
-      end else if (\$118 ) begin
-      end else begin
-        if (\$119 ) begin
-          \$216  = 4'h0;
-        end
-      end
-    end
-    if (\$121 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$134 ) begin
-              \$216  = \$135 [3:0];
-            end
-      endcase
-    end
-    if (rst) begin
-      \$216  = 4'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$217  = \$signature__addr$131 ;
-    if (\$111 ) begin
-    end else if (\$112 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$115 ) begin
-      end else if (slot_bad) begin
-      end else if (\$118 ) begin
-      end else begin
-        if (\$119 ) begin
-          \$217  = 9'h000;
-        end
-      end
-    end
-    if (\$121 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (block_done) begin
-              \$217  = \$149 [8:0];
-            end
-      endcase
-    end
-    if (rst) begin
-      \$217  = 9'h000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$218  = pass_idx;
-    if (\$111 ) begin
-    end else if (\$112 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$115 ) begin
-      end else if (slot_bad) begin
-      end else if (\$118 ) begin
-      end else begin
-        (* full_case = 32'd1 *)
-        if (\$119 ) begin
-        end else begin
-          casez (op)
-            3'h3:
-                \$218  = 5'h00;
-            3'h4:
-                \$218  = 5'h08;
-            3'h5:
-                \$218  = 5'h11;
-            3'h1:
-                \$218  = 5'h12;
-            3'h2:
-                \$218  = 5'h13;
-          endcase
-        end
-      end
-    end
-    if (\$121 ) begin
-      casez (state)
-        2'h1:
-            if (issue) begin
-              if (\$128 ) begin
-                (* full_case = 32'd1 *)
-                if (p_last) begin
-                end else begin
-                  \$218  = \$129 [4:0];
-                end
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$218  = 5'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$219  = q_reg;
-    if (\$121 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$134 ) begin
-              if (\$136 ) begin
-                \$219  = i__payload;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$219  = 14'h0000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$220  = n_inv;
-    if (\$121 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$134 ) begin
-              if (\$137 ) begin
-                \$220  = i__payload;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$220  = 14'h0000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$221  = to_dom;
-    if (\$121 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$134 ) begin
-              if (\$138 ) begin
-                \$221  = i__payload;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$221  = 14'h0000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$222  = bk;
-    if (\$121 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$134 ) begin
-              if (\$139 ) begin
-                \$222  = i__payload[3:0];
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$222  = 4'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$223  = mu_lo;
-    if (\$121 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$134 ) begin
-              if (\$140 ) begin
-                \$223  = i__payload;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$223  = 14'h0000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$224  = mu_hi;
-    if (\$121 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$134 ) begin
-              if (\$141 ) begin
-                \$224  = i__payload;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$224  = 14'h0000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$225  = qprime;
-    if (\$121 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$134 ) begin
-              if (\$142 ) begin
-                \$225  = i__payload;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$225  = 14'h0000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$226  = reserved;
-    if (\$121 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$134 ) begin
-              if (\$143 ) begin
-                \$226  = i__payload;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$226  = 14'h0000;
-    end
-  end
+      slot_bad = \$148 ;
+    end
+  end
+  assign obuf = o__payload;
+  assign obuf_valid = o__valid;
+  assign \busy$103  = busy;
+  assign \cycles$104  = cycles;
+  assign \butterflies$105  = butterflies;
+  assign \done$108  = done;
+  assign \error$109  = error;
+  assign \cause$110  = cause;
+  assign \ctx_valid$113  = ctx_valid;
   assign s = p_s;
-  assign \c$49  = c;
+  assign \c$137  = c;
   assign \$signature__en  = adv;
-  assign \$signature__en$60  = adv;
-  assign \$signature__en$62  = adv;
-  assign \$signature__en$64  = adv;
-  assign r0_tw_row = \$signature__addr$65 ;
-  assign \$signature__en$67  = adv;
+  assign \$signature__en$142  = adv;
+  assign \$signature__en$144  = adv;
+  assign \$signature__en$146  = adv;
+  assign \$signature__addr$147  = r0_tw_row;
+  assign \$signature__en$148  = adv;
   assign en = adv;
-  assign r1_mode = mode;
+  assign mode = r1_mode;
   assign w = operand0;
   assign q = q_reg;
   assign mu = { mu_hi[0], mu_lo };
   assign k = bk;
-  assign obuf_valid = o__valid;
-  assign obuf = o__payload;
-  assign \busy$117  = busy;
-  assign \done$118  = done;
-  assign \error$119  = error;
-  assign \cause$120  = cause;
-  assign \ctx_valid$121  = ctx_valid;
-  assign \cycles$122  = cycles;
-  assign \butterflies$123  = butterflies;
-  assign tw_row_w = \$signature__addr$131 ;
-  assign \$signature__data$133  = i__payload;
-  assign \$signature__en$137  = tw_write;
+  assign \$signature__addr$177  = tw_row_w;
+  assign \$signature__data$178  = i__payload;
+  assign \$signature__en$180  = tw_write;
   assign info = 32'd92406216;
   assign \i__payload[0]  = i__payload;
   assign \o__payload[0]  = o__payload;
-  assign \$66  = y;
-  assign \$65  = x;
-  assign \$58  = x;
-  assign \$57  = y;
-  assign \$50  = y;
-  assign \$49  = x;
-  assign \$42  = x;
-  assign \$41  = y;
-  assign v = \$37 ;
-  assign \$34  = \$33 ;
-  assign \$13  = 1'h1;
+  assign \$121  = y;
+  assign \$120  = x;
+  assign \$113  = x;
+  assign \$112  = y;
+  assign \$105  = y;
+  assign \$104  = x;
+  assign \$97  = x;
+  assign \$96  = y;
+  assign v = \$92 ;
+  assign \$89  = \$88 ;
+  assign \$12  = 14'h0000;
+  assign \$13  = 2'h1;
+  assign \$14  = 1'h1;
+  assign \$128  = 1'h1;
+  assign \$129  = o__ready;
+  assign \$68  = 1'h1;
   assign block_done = data_fire;
-  assign in_range = \$14 ;
-  assign \$73  = 1'h1;
-  assign \$74  = o__ready;
-  assign \$22  = r0_swap;
-  assign \$24  = r0_swap;
-  assign \$25  = 1'h0;
-  assign \$48  = wb4_swap;
-  assign \$54  = wb4_swap;
-  assign \$64  = wb4_swap;
-  assign \$70  = wb4_swap;
-  assign \$100  = 14'h0000;
-  assign \$101  = 2'h1;
-  assign \$102  = 1'h1;
-  assign \$126  = 2'h3;
-  assign \$127  = 1'h1;
-  assign \$130  = 1'h0;
-  assign \$131  = 2'h3;
-  assign \$26  = 2'h0;
+  assign in_range = \$69 ;
+  assign \$38  = 2'h3;
+  assign \$39  = 1'h1;
+  assign \$42  = 1'h0;
+  assign \$43  = 2'h3;
+  assign \$77  = r0_swap;
+  assign \$79  = r0_swap;
+  assign \$80  = 1'h0;
+  assign \$103  = wb4_swap;
+  assign \$109  = wb4_swap;
+  assign \$119  = wb4_swap;
+  assign \$125  = wb4_swap;
+  assign \$81  = 2'h0;
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_ntt_n256_w14_b1_barrett.agu (inverse, s, c, row_u, row_v, swap, tw_row, butterfly);
+module \cerite_ntt_n256_w14_b1_barrett.agu (inverse, c, s, row_u, row_v, swap, tw_row, butterfly);
   reg \$auto$verilog_backend.cc:2355:dump_module$2  = 0;
   wire [8:0] \$1 ;
   wire [7:0] \$10 ;
@@ -3655,7 +3666,7 @@ module \cerite_ntt_n256_w14_b1_barrett.agu (inverse, s, c, row_u, row_v, swap, t
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_ntt_n256_w14_b1_barrett.lane0 (rst, u, v, en, w, mode, q, k, \port$573$0 , \port$575$0 , x, y, clk);
+module \cerite_ntt_n256_w14_b1_barrett.lane0 (rst, u, v, en, mode, q, k, \port$559$0 , \port$561$0 , w, x, y, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$3  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -3717,10 +3728,10 @@ module \cerite_ntt_n256_w14_b1_barrett.lane0 (rst, u, v, en, w, mode, q, k, \por
   reg [1:0] mode_d2 = 2'h0;
   wire [14:0] mu;
   wire [14:0] \mu$26 ;
-  input [13:0] \port$573$0 ;
-  wire [13:0] \port$573$0 ;
-  input \port$575$0 ;
-  wire \port$575$0 ;
+  input [13:0] \port$559$0 ;
+  wire [13:0] \port$559$0 ;
+  input \port$561$0 ;
+  wire \port$561$0 ;
   input [13:0] q;
   wire [13:0] q;
   wire [13:0] \q$24 ;
@@ -3801,11 +3812,11 @@ module \cerite_ntt_n256_w14_b1_barrett.lane0 (rst, u, v, en, w, mode, q, k, \por
     .clk(clk),
     .en(en),
     .k(k),
-    .\port$573$0 (\port$573$0 ),
-    .\port$575$0 (\port$575$0 ),
+    .\port$559$0 (\port$559$0 ),
+    .\port$561$0 (\port$561$0 ),
     .q(q),
-    .r(r),
-    .rst(rst)
+    .rst(rst),
+    .s3_result(r)
   );
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
@@ -3947,38 +3958,32 @@ module \cerite_ntt_n256_w14_b1_barrett.lane0 (rst, u, v, en, w, mode, q, k, \por
   assign a = x1;
   assign b = wb;
   assign \q$24  = q;
-  assign mu = { \port$575$0 , \port$573$0  };
-  assign \mu$26  = { \port$575$0 , \port$573$0  };
+  assign mu = { \port$561$0 , \port$559$0  };
+  assign \mu$26  = { \port$561$0 , \port$559$0  };
   assign \k$28  = k;
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_ntt_n256_w14_b1_barrett.lane0.mul (rst, en, q, k, \port$573$0 , \port$575$0 , a, b, r, clk);
+module \cerite_ntt_n256_w14_b1_barrett.lane0.mul (rst, en, q, k, \port$559$0 , \port$561$0 , a, b, s3_result, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$4  = 0;
-  wire [4:0] \$1 ;
-  wire [16:0] \$10 ;
+  wire [27:0] \$1 ;
+  wire [28:0] \$10 ;
   wire [16:0] \$11 ;
   wire \$12 ;
-  wire \$13 ;
+  wire [16:0] \$13 ;
   wire [16:0] \$14 ;
-  wire [16:0] \$15 ;
-  wire [16:0] \$16 ;
-  wire \$17 ;
-  wire [16:0] \$18 ;
-  wire [16:0] \$19 ;
-  wire [4:0] \$2 ;
-  wire [16:0] \$20 ;
-  reg [27:0] \$21 ;
-  reg [29:0] \$22 ;
-  reg [15:0] \$23 ;
-  reg [13:0] \$24 ;
-  wire [29:0] \$3 ;
-  wire [28:0] \$4 ;
+  reg [27:0] \$15 ;
+  reg [29:0] \$16 ;
+  reg [15:0] \$17 ;
+  reg [13:0] \$18 ;
+  wire [29:0] \$2 ;
+  wire \$3 ;
+  wire [16:0] \$4 ;
   wire [16:0] \$5 ;
-  wire [27:0] \$6 ;
-  wire [27:0] \$7 ;
+  wire [28:0] \$6 ;
+  wire [28:0] \$7 ;
   wire [29:0] \$8 ;
-  wire \$9 ;
+  wire [29:0] \$9 ;
   input [13:0] a;
   wire [13:0] a;
   input [13:0] b;
@@ -3989,96 +3994,102 @@ module \cerite_ntt_n256_w14_b1_barrett.lane0.mul (rst, en, q, k, \port$573$0 , \
   wire en;
   input [3:0] k;
   wire [3:0] k;
-  wire [3:0] k_minus_1;
-  wire [3:0] k_plus_1;
   wire [14:0] mu;
-  input [13:0] \port$573$0 ;
-  wire [13:0] \port$573$0 ;
-  input \port$575$0 ;
-  wire \port$575$0 ;
+  input [13:0] \port$559$0 ;
+  wire [13:0] \port$559$0 ;
+  input \port$561$0 ;
+  wire \port$561$0 ;
   input [13:0] q;
   wire [13:0] q;
-  output [13:0] r;
-  reg [13:0] r = 14'h0000;
+  (* init = 14'h0000 *)
+  wire [13:0] r;
   input rst;
   wire rst;
   reg [27:0] s0_x = 28'h0000000;
+  wire [14:0] s1_c0_x_hi;
+  wire [15:0] s1_c0_x_low;
   reg [29:0] s1_estimate = 30'h00000000;
   reg [15:0] s1_x_low = 16'h0000;
+  wire [14:0] s2_c0_qhat;
+  wire [15:0] s2_c0_qhat_q;
+  (* init = 16'h0000 *)
+  wire [15:0] s2_c0_x_low;
+  (* init = 16'h0000 *)
+  wire [15:0] \s2_c0_x_low$18 ;
   wire [15:0] s2_r;
-  (* init = 14'h0000 *)
-  wire [13:0] s3_result;
-  assign \$1  = k - 1'h1;
-  assign \$2  = k + 1'h1;
-  assign \$3  = s1_estimate >> \$2 [3:0];
-  assign \$4  = \$3 [14:0] * q;
-  assign \$5  = s1_x_low - \$4 [15:0];
-  assign \$6  = a * b;
-  assign \$7  = s0_x >> \$1 [3:0];
-  assign \$8  = \$7 [14:0] * { \port$575$0 , \port$573$0  };
-  assign \$9  = \$5 [15:0] >= q;
-  assign \$10  = \$5 [15:0] - q;
-  assign \$11  = \$9  ? \$10  : { 1'h0, \$5 [15:0] };
+  wire [15:0] s3_c0_r1;
+  output [13:0] s3_result;
+  reg [13:0] s3_result = 14'h0000;
+  assign \$1  = a * b;
+  assign \$2  = \$7 [14:0] * { \port$561$0 , \port$559$0  };
+  assign \$3  = \$14 [15:0] >= q;
+  assign \$4  = \$14 [15:0] - q;
+  assign \$5  = \$3  ? \$4  : { 1'h0, \$14 [15:0] };
+  assign \$7  = \$6  >> k;
+  assign \$9  = \$8  >> k;
+  assign \$10  = \$9 [14:0] * q;
+  assign \$11  = s1_x_low - \$10 [15:0];
   assign \$12  = \$11 [15:0] >= q;
-  assign \$13  = \$5 [15:0] >= q;
-  assign \$14  = \$5 [15:0] - q;
-  assign \$15  = \$13  ? \$14  : { 1'h0, \$5 [15:0] };
-  assign \$16  = \$15 [15:0] - q;
-  assign \$17  = \$5 [15:0] >= q;
-  assign \$18  = \$5 [15:0] - q;
-  assign \$19  = \$17  ? \$18  : { 1'h0, \$5 [15:0] };
-  assign \$20  = \$12  ? \$16  : { 1'h0, \$19 [15:0] };
+  assign \$13  = \$11 [15:0] - q;
+  assign \$14  = \$12  ? \$13  : { 1'h0, \$11 [15:0] };
   always @(posedge clk)
-    s0_x <= \$21 ;
+    s0_x <= \$15 ;
   always @(posedge clk)
-    s1_estimate <= \$22 ;
+    s1_estimate <= \$16 ;
   always @(posedge clk)
-    s1_x_low <= \$23 ;
+    s1_x_low <= \$17 ;
   always @(posedge clk)
-    r <= \$24 ;
+    s3_result <= \$18 ;
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$4 ) begin end
-    \$21  = s0_x;
+    \$15  = s0_x;
     if (en) begin
-      \$21  = \$6 ;
+      \$15  = \$1 ;
     end
     if (rst) begin
-      \$21  = 28'h0000000;
+      \$15  = 28'h0000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$4 ) begin end
-    \$22  = s1_estimate;
+    \$16  = s1_estimate;
     if (en) begin
-      \$22  = \$8 ;
+      \$16  = \$2 ;
     end
     if (rst) begin
-      \$22  = 30'h00000000;
+      \$16  = 30'h00000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$4 ) begin end
-    \$23  = s1_x_low;
+    \$17  = s1_x_low;
     if (en) begin
-      \$23  = s0_x[15:0];
+      \$17  = s0_x[15:0];
     end
     if (rst) begin
-      \$23  = 16'h0000;
+      \$17  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$4 ) begin end
-    \$24  = r;
+    \$18  = s3_result;
     if (en) begin
-      \$24  = \$20 [13:0];
+      \$18  = \$5 [13:0];
     end
     if (rst) begin
-      \$24  = 14'h0000;
+      \$18  = 14'h0000;
     end
   end
-  assign k_minus_1 = \$1 [3:0];
-  assign k_plus_1 = \$2 [3:0];
-  assign s2_r = \$5 [15:0];
-  assign s3_result = r;
-  assign mu = { \port$575$0 , \port$573$0  };
+  assign s1_c0_x_hi = \$7 [14:0];
+  assign mu = { \port$561$0 , \port$559$0  };
+  assign s1_c0_x_low = s0_x[15:0];
+  assign s3_c0_r1 = \$14 [15:0];
+  assign s2_c0_qhat = \$9 [14:0];
+  assign s2_c0_x_low = s1_x_low;
+  assign s2_c0_qhat_q = \$10 [15:0];
+  assign \s2_c0_x_low$18  = s1_x_low;
+  assign s2_r = \$11 [15:0];
+  assign r = s3_result;
+  assign \$6  = { s0_x, 1'h0 };
+  assign \$8  = { 1'h0, s1_estimate[29:1] };
 endmodule

@@ -46884,28 +46884,28 @@ module \cerite_soc_full.mmu.core (rst, mem_req__ready, mem_resp__valid, req__w__
     .mem_resp__payload(mem_resp__payload),
     .mem_resp__ready(mem_resp__ready),
     .mem_resp__valid(mem_resp__valid),
-    .\port$7359$0 (satp_ppn_lo__value__data),
-    .\port$7361$0 (satp_ppn_hi__value__data),
-    .\port$7363$0 (pt_base_lo__value__data),
-    .\port$7365$0 (pt_base_hi__value__data),
-    .\port$7367$0 (pt_limit_lo__value__data),
-    .\port$7369$0 (pt_limit_hi__value__data),
-    .\port$7371$0 (index_base_lo__value__data),
-    .\port$7373$0 (index_base_hi__value__data),
-    .\port$7375$0 (index_limit_lo__value__data),
-    .\port$7377$0 (index_limit_hi__value__data),
-    .\port$7379$0 (level_base1_lo__value__data),
-    .\port$7381$0 (level_base1_hi__value__data),
-    .\port$7383$0 (level_base2_lo__value__data),
-    .\port$7385$0 (level_base2_hi__value__data),
-    .\port$7387$0 (root0_lo__value__data),
-    .\port$7389$0 (root0_hi__value__data),
-    .\port$7391$0 (root1_lo__value__data),
-    .\port$7393$0 (root1_hi__value__data),
-    .\port$7395$0 (root2_lo__value__data),
-    .\port$7397$0 (root2_hi__value__data),
-    .\port$7399$0 (root3_lo__value__data),
-    .\port$7401$0 (root3_hi__value__data),
+    .\port$7361$0 (satp_ppn_lo__value__data),
+    .\port$7363$0 (satp_ppn_hi__value__data),
+    .\port$7365$0 (pt_base_lo__value__data),
+    .\port$7367$0 (pt_base_hi__value__data),
+    .\port$7369$0 (pt_limit_lo__value__data),
+    .\port$7371$0 (pt_limit_hi__value__data),
+    .\port$7373$0 (index_base_lo__value__data),
+    .\port$7375$0 (index_base_hi__value__data),
+    .\port$7377$0 (index_limit_lo__value__data),
+    .\port$7379$0 (index_limit_hi__value__data),
+    .\port$7381$0 (level_base1_lo__value__data),
+    .\port$7383$0 (level_base1_hi__value__data),
+    .\port$7385$0 (level_base2_lo__value__data),
+    .\port$7387$0 (level_base2_hi__value__data),
+    .\port$7389$0 (root0_lo__value__data),
+    .\port$7391$0 (root0_hi__value__data),
+    .\port$7393$0 (root1_lo__value__data),
+    .\port$7395$0 (root1_hi__value__data),
+    .\port$7397$0 (root2_lo__value__data),
+    .\port$7399$0 (root2_hi__value__data),
+    .\port$7401$0 (root3_lo__value__data),
+    .\port$7403$0 (root3_hi__value__data),
     .req__payload(req__payload),
     .req__ready(r_en),
     .req__valid(req__valid),
@@ -46917,9 +46917,9 @@ module \cerite_soc_full.mmu.core (rst, mem_req__ready, mem_resp__valid, req__w__
   );
   \cerite_soc_full.mmu.core.req_fifo  req_fifo (
     .clk(clk),
-    .\port$7346$0 (req__w__payload[6:0]),
-    .\port$7346$8 (req__w__payload[10:8]),
-    .\port$7414$0 (req_lo),
+    .\port$7348$0 (req__w__payload[6:0]),
+    .\port$7348$8 (req__w__payload[10:8]),
+    .\port$7416$0 (req_lo),
     .r_data(req__payload),
     .r_en(r_en),
     .r_rdy(req__valid),
@@ -47100,8 +47100,8 @@ module \cerite_soc_full.mmu.core (rst, mem_req__ready, mem_resp__valid, req__w__
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flush__ready, req__payload, resp__ready, mem_resp__payload, \rst$120 , cfg__learned, cfg__sum, cfg__mxr, cfg__asid, \port$7359$0 , \port$7361$0 , \port$7363$0 , \port$7365$0 , \port$7367$0 , \port$7369$0 , \port$7371$0 , \port$7373$0 , \port$7375$0 
-, \port$7377$0 , \port$7379$0 , \port$7381$0 , \port$7383$0 , \port$7385$0 , \port$7387$0 , \port$7389$0 , \port$7391$0 , \port$7393$0 , \port$7395$0 , \port$7397$0 , \port$7399$0 , \port$7401$0 , flush__payload, flush__valid, req__ready, resp__valid, resp__payload, mem_req__valid, mem_req__payload, mem_resp__ready
+module \cerite_soc_full.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flush__ready, req__payload, resp__ready, mem_resp__payload, \rst$120 , cfg__learned, cfg__sum, cfg__mxr, cfg__asid, \port$7361$0 , \port$7363$0 , \port$7365$0 , \port$7367$0 , \port$7369$0 , \port$7371$0 , \port$7373$0 , \port$7375$0 , \port$7377$0 
+, \port$7379$0 , \port$7381$0 , \port$7383$0 , \port$7385$0 , \port$7387$0 , \port$7389$0 , \port$7391$0 , \port$7393$0 , \port$7395$0 , \port$7397$0 , \port$7399$0 , \port$7401$0 , \port$7403$0 , flush__payload, flush__valid, req__ready, resp__valid, resp__payload, mem_req__valid, mem_req__payload, mem_resp__ready
 , counters__requests, counters__tlb_hits, counters__walks, counters__lwc_hits, counters__lwc_misses, counters__learned_hits, counters__learned_single, counters__learned_fallbacks, counters__faults, counters__reads_node, counters__reads_gpt, counters__reads_radix, counters__walk_cycles_total, counters__walk_cycles_max, req__valid, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$16  = 0;
   wire \$1 ;
@@ -47426,36 +47426,34 @@ module \cerite_soc_full.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flus
   wire \mem_resp__valid$39 ;
   wire [55:0] pa;
   reg pending = 1'h0;
-  input [31:0] \port$7359$0 ;
-  wire [31:0] \port$7359$0 ;
-  input [11:0] \port$7361$0 ;
-  wire [11:0] \port$7361$0 ;
-  input [31:0] \port$7363$0 ;
-  wire [31:0] \port$7363$0 ;
-  input [23:0] \port$7365$0 ;
-  wire [23:0] \port$7365$0 ;
-  input [31:0] \port$7367$0 ;
-  wire [31:0] \port$7367$0 ;
-  input [23:0] \port$7369$0 ;
-  wire [23:0] \port$7369$0 ;
-  input [31:0] \port$7371$0 ;
-  wire [31:0] \port$7371$0 ;
-  input [23:0] \port$7373$0 ;
-  wire [23:0] \port$7373$0 ;
-  input [31:0] \port$7375$0 ;
-  wire [31:0] \port$7375$0 ;
-  input [23:0] \port$7377$0 ;
-  wire [23:0] \port$7377$0 ;
-  input [31:0] \port$7379$0 ;
-  wire [31:0] \port$7379$0 ;
-  input [23:0] \port$7381$0 ;
-  wire [23:0] \port$7381$0 ;
-  input [31:0] \port$7383$0 ;
-  wire [31:0] \port$7383$0 ;
-  input [23:0] \port$7385$0 ;
-  wire [23:0] \port$7385$0 ;
-  input [31:0] \port$7387$0 ;
-  wire [31:0] \port$7387$0 ;
+  input [31:0] \port$7361$0 ;
+  wire [31:0] \port$7361$0 ;
+  input [11:0] \port$7363$0 ;
+  wire [11:0] \port$7363$0 ;
+  input [31:0] \port$7365$0 ;
+  wire [31:0] \port$7365$0 ;
+  input [23:0] \port$7367$0 ;
+  wire [23:0] \port$7367$0 ;
+  input [31:0] \port$7369$0 ;
+  wire [31:0] \port$7369$0 ;
+  input [23:0] \port$7371$0 ;
+  wire [23:0] \port$7371$0 ;
+  input [31:0] \port$7373$0 ;
+  wire [31:0] \port$7373$0 ;
+  input [23:0] \port$7375$0 ;
+  wire [23:0] \port$7375$0 ;
+  input [31:0] \port$7377$0 ;
+  wire [31:0] \port$7377$0 ;
+  input [23:0] \port$7379$0 ;
+  wire [23:0] \port$7379$0 ;
+  input [31:0] \port$7381$0 ;
+  wire [31:0] \port$7381$0 ;
+  input [23:0] \port$7383$0 ;
+  wire [23:0] \port$7383$0 ;
+  input [31:0] \port$7385$0 ;
+  wire [31:0] \port$7385$0 ;
+  input [23:0] \port$7387$0 ;
+  wire [23:0] \port$7387$0 ;
   input [31:0] \port$7389$0 ;
   wire [31:0] \port$7389$0 ;
   input [31:0] \port$7391$0 ;
@@ -47470,6 +47468,8 @@ module \cerite_soc_full.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flus
   wire [31:0] \port$7399$0 ;
   input [31:0] \port$7401$0 ;
   wire [31:0] \port$7401$0 ;
+  input [31:0] \port$7403$0 ;
+  wire [31:0] \port$7403$0 ;
   input [41:0] req__payload;
   wire [41:0] req__payload;
   wire [1:0] \req__payload.access ;
@@ -47706,7 +47706,6 @@ module \cerite_soc_full.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flus
     .mem_resp__ready(mem_resp__ready),
     .mem_resp__valid(mem_resp__valid),
     .pa(pa),
-    .\port$7359$0 (\port$7359$0 ),
     .\port$7361$0 (\port$7361$0 ),
     .\port$7363$0 (\port$7363$0 ),
     .\port$7365$0 (\port$7365$0 ),
@@ -47728,6 +47727,7 @@ module \cerite_soc_full.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flus
     .\port$7397$0 (\port$7397$0 ),
     .\port$7399$0 (\port$7399$0 ),
     .\port$7401$0 (\port$7401$0 ),
+    .\port$7403$0 (\port$7403$0 ),
     .rst(rst),
     .\rst$71 (\rst$120 ),
     .size(size),
@@ -48062,30 +48062,30 @@ module \cerite_soc_full.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flus
   assign \mem_resp__ready$37  = mem_resp__ready;
   assign \mem_resp__valid$39  = mem_resp__valid;
   assign \cfg__asid$41  = cfg__asid;
-  assign cfg__index_base = { \port$7373$0 , \port$7371$0  };
-  assign \cfg__index_base$43  = { \port$7373$0 , \port$7371$0  };
-  assign cfg__index_limit = { \port$7377$0 , \port$7375$0  };
-  assign \cfg__index_limit$45  = { \port$7377$0 , \port$7375$0  };
+  assign cfg__index_base = { \port$7375$0 , \port$7373$0  };
+  assign \cfg__index_base$43  = { \port$7375$0 , \port$7373$0  };
+  assign cfg__index_limit = { \port$7379$0 , \port$7377$0  };
+  assign \cfg__index_limit$45  = { \port$7379$0 , \port$7377$0  };
   assign \cfg__learned$47  = cfg__learned;
-  assign cfg__level_base1 = { \port$7381$0 , \port$7379$0  };
-  assign \cfg__level_base1$49  = { \port$7381$0 , \port$7379$0  };
-  assign cfg__level_base2 = { \port$7385$0 , \port$7383$0  };
-  assign \cfg__level_base2$51  = { \port$7385$0 , \port$7383$0  };
+  assign cfg__level_base1 = { \port$7383$0 , \port$7381$0  };
+  assign \cfg__level_base1$49  = { \port$7383$0 , \port$7381$0  };
+  assign cfg__level_base2 = { \port$7387$0 , \port$7385$0  };
+  assign \cfg__level_base2$51  = { \port$7387$0 , \port$7385$0  };
   assign \cfg__mxr$53  = cfg__mxr;
-  assign cfg__pt_base = { \port$7365$0 , \port$7363$0  };
-  assign \cfg__pt_base$55  = { \port$7365$0 , \port$7363$0  };
-  assign cfg__pt_limit = { \port$7369$0 , \port$7367$0  };
-  assign \cfg__pt_limit$57  = { \port$7369$0 , \port$7367$0  };
-  assign cfg__root__0 = { \port$7389$0 , \port$7387$0  };
-  assign \cfg__root__0$59  = { \port$7389$0 , \port$7387$0  };
-  assign cfg__root__1 = { \port$7393$0 , \port$7391$0  };
-  assign \cfg__root__1$61  = { \port$7393$0 , \port$7391$0  };
-  assign cfg__root__2 = { \port$7397$0 , \port$7395$0  };
-  assign \cfg__root__2$63  = { \port$7397$0 , \port$7395$0  };
-  assign cfg__root__3 = { \port$7401$0 , \port$7399$0  };
-  assign \cfg__root__3$65  = { \port$7401$0 , \port$7399$0  };
-  assign cfg__satp_ppn = { \port$7361$0 , \port$7359$0  };
-  assign \cfg__satp_ppn$67  = { \port$7361$0 , \port$7359$0  };
+  assign cfg__pt_base = { \port$7367$0 , \port$7365$0  };
+  assign \cfg__pt_base$55  = { \port$7367$0 , \port$7365$0  };
+  assign cfg__pt_limit = { \port$7371$0 , \port$7369$0  };
+  assign \cfg__pt_limit$57  = { \port$7371$0 , \port$7369$0  };
+  assign cfg__root__0 = { \port$7391$0 , \port$7389$0  };
+  assign \cfg__root__0$59  = { \port$7391$0 , \port$7389$0  };
+  assign cfg__root__1 = { \port$7395$0 , \port$7393$0  };
+  assign \cfg__root__1$61  = { \port$7395$0 , \port$7393$0  };
+  assign cfg__root__2 = { \port$7399$0 , \port$7397$0  };
+  assign \cfg__root__2$63  = { \port$7399$0 , \port$7397$0  };
+  assign cfg__root__3 = { \port$7403$0 , \port$7401$0  };
+  assign \cfg__root__3$65  = { \port$7403$0 , \port$7401$0  };
+  assign cfg__satp_ppn = { \port$7363$0 , \port$7361$0  };
+  assign \cfg__satp_ppn$67  = { \port$7363$0 , \port$7361$0  };
   assign \cfg__sum$69  = cfg__sum;
   assign \va$71  = va;
   assign \access$73  = access;
@@ -50910,8 +50910,8 @@ module \cerite_soc_full.mmu.core.mmu.tlb.replacement (rst, \rst$6 , fill, valid,
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__valid, flush_asid, flush, flush_by_asid, mem_resp__payload, \rst$71 , cfg__learned, cfg__sum, cfg__mxr, asid, \port$7359$0 , \port$7361$0 , \port$7363$0 , \port$7365$0 , \port$7367$0 , \port$7369$0 , \port$7371$0 , \port$7373$0 , \port$7375$0 
-, \port$7377$0 , \port$7379$0 , \port$7381$0 , \port$7383$0 , \port$7385$0 , \port$7387$0 , \port$7389$0 , \port$7391$0 , \port$7393$0 , \port$7395$0 , \port$7397$0 , \port$7399$0 , \port$7401$0 , \start$42 , va, access, user, events, mem_req__valid, mem_req__payload, mem_resp__ready
+module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__valid, flush_asid, flush, flush_by_asid, mem_resp__payload, \rst$71 , cfg__learned, cfg__sum, cfg__mxr, asid, \port$7361$0 , \port$7363$0 , \port$7365$0 , \port$7367$0 , \port$7369$0 , \port$7371$0 , \port$7373$0 , \port$7375$0 , \port$7377$0 
+, \port$7379$0 , \port$7381$0 , \port$7383$0 , \port$7385$0 , \port$7387$0 , \port$7389$0 , \port$7391$0 , \port$7393$0 , \port$7395$0 , \port$7397$0 , \port$7399$0 , \port$7401$0 , \port$7403$0 , \start$42 , va, access, user, events, mem_req__valid, mem_req__payload, mem_resp__ready
 , done, fault, source, pa, size, fill_ok, \fill$70 , clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$20  = 0;
   wire \$1 ;
@@ -51247,36 +51247,34 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
   wire [56:0] node_sum;
   output [55:0] pa;
   reg [55:0] pa = 56'h00000000000000;
-  input [31:0] \port$7359$0 ;
-  wire [31:0] \port$7359$0 ;
-  input [11:0] \port$7361$0 ;
-  wire [11:0] \port$7361$0 ;
-  input [31:0] \port$7363$0 ;
-  wire [31:0] \port$7363$0 ;
-  input [23:0] \port$7365$0 ;
-  wire [23:0] \port$7365$0 ;
-  input [31:0] \port$7367$0 ;
-  wire [31:0] \port$7367$0 ;
-  input [23:0] \port$7369$0 ;
-  wire [23:0] \port$7369$0 ;
-  input [31:0] \port$7371$0 ;
-  wire [31:0] \port$7371$0 ;
-  input [23:0] \port$7373$0 ;
-  wire [23:0] \port$7373$0 ;
-  input [31:0] \port$7375$0 ;
-  wire [31:0] \port$7375$0 ;
-  input [23:0] \port$7377$0 ;
-  wire [23:0] \port$7377$0 ;
-  input [31:0] \port$7379$0 ;
-  wire [31:0] \port$7379$0 ;
-  input [23:0] \port$7381$0 ;
-  wire [23:0] \port$7381$0 ;
-  input [31:0] \port$7383$0 ;
-  wire [31:0] \port$7383$0 ;
-  input [23:0] \port$7385$0 ;
-  wire [23:0] \port$7385$0 ;
-  input [31:0] \port$7387$0 ;
-  wire [31:0] \port$7387$0 ;
+  input [31:0] \port$7361$0 ;
+  wire [31:0] \port$7361$0 ;
+  input [11:0] \port$7363$0 ;
+  wire [11:0] \port$7363$0 ;
+  input [31:0] \port$7365$0 ;
+  wire [31:0] \port$7365$0 ;
+  input [23:0] \port$7367$0 ;
+  wire [23:0] \port$7367$0 ;
+  input [31:0] \port$7369$0 ;
+  wire [31:0] \port$7369$0 ;
+  input [23:0] \port$7371$0 ;
+  wire [23:0] \port$7371$0 ;
+  input [31:0] \port$7373$0 ;
+  wire [31:0] \port$7373$0 ;
+  input [23:0] \port$7375$0 ;
+  wire [23:0] \port$7375$0 ;
+  input [31:0] \port$7377$0 ;
+  wire [31:0] \port$7377$0 ;
+  input [23:0] \port$7379$0 ;
+  wire [23:0] \port$7379$0 ;
+  input [31:0] \port$7381$0 ;
+  wire [31:0] \port$7381$0 ;
+  input [23:0] \port$7383$0 ;
+  wire [23:0] \port$7383$0 ;
+  input [31:0] \port$7385$0 ;
+  wire [31:0] \port$7385$0 ;
+  input [23:0] \port$7387$0 ;
+  wire [23:0] \port$7387$0 ;
   input [31:0] \port$7389$0 ;
   wire [31:0] \port$7389$0 ;
   input [31:0] \port$7391$0 ;
@@ -51291,6 +51289,8 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
   wire [31:0] \port$7399$0 ;
   input [31:0] \port$7401$0 ;
   wire [31:0] \port$7401$0 ;
+  input [31:0] \port$7403$0 ;
+  wire [31:0] \port$7403$0 ;
   reg [63:0] pte = 64'h0000000000000000;
   reg [1:0] r_level = 2'h0;
   input rst;
@@ -51314,32 +51314,32 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
   wire [38:0] va;
   wire [26:0] vpn;
   assign \$1  = ! \level$7 ;
-  assign \$2  = \$1  ? { \port$7381$0 , \port$7379$0  } : { \port$7385$0 , \port$7383$0  };
+  assign \$2  = \$1  ? { \port$7383$0 , \port$7381$0  } : { \port$7387$0 , \port$7385$0  };
   assign node_sum = \$2  + \$3 ;
   assign \$4  = node[214:167] + index;
   assign \$8  = ~ \$7 ;
-  assign \$9  = node_sum[55:0] >= { \port$7373$0 , \port$7371$0  };
+  assign \$9  = node_sum[55:0] >= { \port$7375$0 , \port$7373$0  };
   assign \$10  = \$8  & \$9 ;
   assign \$11  = node_sum[55:0] + 6'h20;
-  assign \$12  = \$11  <= { \port$7377$0 , \port$7375$0  };
+  assign \$12  = \$11  <= { \port$7379$0 , \port$7377$0  };
   assign \$13  = \$10  & \$12 ;
   assign \$14  = ~ \$13 ;
-  assign \$20  = { \$4 , 6'h00 } >= { \port$7373$0 , \port$7371$0  };
+  assign \$20  = { \$4 , 6'h00 } >= { \port$7375$0 , \port$7373$0  };
   assign \$22  = { \$4 , 6'h00 } + 7'h40;
-  assign \$23  = \$22  <= { \port$7377$0 , \port$7375$0  };
+  assign \$23  = \$22  <= { \port$7379$0 , \port$7377$0  };
   assign \$24  = \$21  & \$23 ;
   assign \$25  = ~ \$24 ;
   assign \$28  = r_level == 2'h2;
   assign \$29  = r_level == 1'h1;
   assign \$30  = \$29  ? va[29:21] : va[20:12];
   assign \$31  = \$28  ? va[38:30] : \$30 ;
-  assign \$32  = { \table , \$31 , 3'h0 } >= { \port$7365$0 , \port$7363$0  };
+  assign \$32  = { \table , \$31 , 3'h0 } >= { \port$7367$0 , \port$7365$0  };
   assign \$34  = r_level == 2'h2;
   assign \$35  = r_level == 1'h1;
   assign \$36  = \$35  ? va[29:21] : va[20:12];
   assign \$37  = \$34  ? va[38:30] : \$36 ;
   assign \$38  = { \table , \$37 , 3'h0 } + 4'h8;
-  assign \$39  = \$38  <= { \port$7369$0 , \port$7367$0  };
+  assign \$39  = \$38  <= { \port$7371$0 , \port$7369$0  };
   assign \$40  = \$33  & \$39 ;
   assign \$41  = ~ \$40 ;
   assign \$42  = r_level == 2'h2;
@@ -51369,19 +51369,19 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
   assign \$66  = \level$7  == 2'h2;
   assign \$67  = \level$7  + 1'h1;
   assign \$71  = ~ \$70 ;
-  assign \$72  = node_sum[55:0] >= { \port$7373$0 , \port$7371$0  };
+  assign \$72  = node_sum[55:0] >= { \port$7375$0 , \port$7373$0  };
   assign \$73  = \$71  & \$72 ;
   assign \$74  = node_sum[55:0] + 6'h20;
-  assign \$75  = \$74  <= { \port$7377$0 , \port$7375$0  };
+  assign \$75  = \$74  <= { \port$7379$0 , \port$7377$0  };
   assign \$76  = \$73  & \$75 ;
   assign \$77  = ~ \$76 ;
   assign \$78  = err | mem_resp__payload[64];
   assign \$79  = beat + 1'h1;
   assign \$80  = beat == 2'h3;
   assign \$81  = \level$7  + 1'h1;
-  assign \$87  = { \$4 , 6'h00 } >= { \port$7373$0 , \port$7371$0  };
+  assign \$87  = { \$4 , 6'h00 } >= { \port$7375$0 , \port$7373$0  };
   assign \$89  = { \$4 , 6'h00 } + 7'h40;
-  assign \$90  = \$89  <= { \port$7377$0 , \port$7375$0  };
+  assign \$90  = \$89  <= { \port$7379$0 , \port$7377$0  };
   assign \$91  = \$88  & \$90 ;
   assign \$92  = ~ \$91 ;
   assign \$93  = err | mem_resp__payload[64];
@@ -51404,13 +51404,13 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
   assign \$112  = r_level == 1'h1;
   assign \$113  = \$112  ? va[29:21] : va[20:12];
   assign \$114  = \$111  ? va[38:30] : \$113 ;
-  assign \$115  = { \table , \$114 , 3'h0 } >= { \port$7365$0 , \port$7363$0  };
+  assign \$115  = { \table , \$114 , 3'h0 } >= { \port$7367$0 , \port$7365$0  };
   assign \$117  = r_level == 2'h2;
   assign \$118  = r_level == 1'h1;
   assign \$119  = \$118  ? va[29:21] : va[20:12];
   assign \$120  = \$117  ? va[38:30] : \$119 ;
   assign \$121  = { \table , \$120 , 3'h0 } + 4'h8;
-  assign \$122  = \$121  <= { \port$7369$0 , \port$7367$0  };
+  assign \$122  = \$121  <= { \port$7371$0 , \port$7369$0  };
   assign \$123  = \$116  & \$122 ;
   assign \$124  = ~ \$123 ;
   assign \$125  = ~ pte[0];
@@ -51823,13 +51823,13 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
       5'h00:
           if (\start$42 ) begin
             if (cfg__learned) begin
-              \$180 [31:0] = \port$7387$0 ;
-              \$180 [95:32] = { \port$7393$0 , \port$7391$0  };
-              \$180 [127:96] = \port$7395$0 ;
-              \$180 [159:128] = \port$7397$0 ;
-              \$180 [165:160] = \port$7399$0 [5:0];
-              \$180 [166] = \port$7399$0 [8];
-              \$180 [214:167] = { \port$7401$0 , \port$7399$0 [31:16] };
+              \$180 [31:0] = \port$7389$0 ;
+              \$180 [95:32] = { \port$7395$0 , \port$7393$0  };
+              \$180 [127:96] = \port$7397$0 ;
+              \$180 [159:128] = \port$7399$0 ;
+              \$180 [165:160] = \port$7401$0 [5:0];
+              \$180 [166] = \port$7401$0 [8];
+              \$180 [214:167] = { \port$7403$0 , \port$7401$0 [31:16] };
             end
           end
       5'h01:
@@ -52136,7 +52136,7 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
             (* full_case = 32'd1 *)
             if (cfg__learned) begin
             end else begin
-              \$185  = { \port$7361$0 , \port$7359$0  };
+              \$185  = { \port$7363$0 , \port$7361$0  };
             end
           end
       5'h01:
@@ -52162,7 +52162,7 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
       5'h0e:
           /* empty */;
       5'h06:
-          \$185  = { \port$7361$0 , \port$7359$0  };
+          \$185  = { \port$7363$0 , \port$7361$0  };
       5'h02:
           /* empty */;
       5'h10:
@@ -53034,18 +53034,18 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
   assign lwc_flush = flush;
   assign lwc_flush_by_asid = flush_by_asid;
   assign lwc_flush_asid = flush_asid;
-  assign cfg__level_base2 = { \port$7385$0 , \port$7383$0  };
-  assign cfg__level_base1 = { \port$7381$0 , \port$7379$0  };
+  assign cfg__level_base2 = { \port$7387$0 , \port$7385$0  };
+  assign cfg__level_base1 = { \port$7383$0 , \port$7381$0  };
   assign line_sum = { 2'h0, \$4  };
-  assign cfg__index_base = { \port$7373$0 , \port$7371$0  };
-  assign cfg__index_limit = { \port$7377$0 , \port$7375$0  };
-  assign cfg__pt_base = { \port$7365$0 , \port$7363$0  };
-  assign cfg__pt_limit = { \port$7369$0 , \port$7367$0  };
-  assign cfg__root__0 = { \port$7389$0 , \port$7387$0  };
-  assign cfg__root__1 = { \port$7393$0 , \port$7391$0  };
-  assign cfg__root__2 = { \port$7397$0 , \port$7395$0  };
-  assign cfg__root__3 = { \port$7401$0 , \port$7399$0  };
-  assign cfg__satp_ppn = { \port$7361$0 , \port$7359$0  };
+  assign cfg__index_base = { \port$7375$0 , \port$7373$0  };
+  assign cfg__index_limit = { \port$7379$0 , \port$7377$0  };
+  assign cfg__pt_base = { \port$7367$0 , \port$7365$0  };
+  assign cfg__pt_limit = { \port$7371$0 , \port$7369$0  };
+  assign cfg__root__0 = { \port$7391$0 , \port$7389$0  };
+  assign cfg__root__1 = { \port$7395$0 , \port$7393$0  };
+  assign cfg__root__2 = { \port$7399$0 , \port$7397$0  };
+  assign cfg__root__3 = { \port$7403$0 , \port$7401$0  };
+  assign cfg__satp_ppn = { \port$7363$0 , \port$7361$0  };
   assign \node.slope  = node[31:0];
   assign \node.intercept  = node[95:32];
   assign \node.lo  = node[127:96];
@@ -54879,7 +54879,7 @@ module \cerite_soc_full.mmu.core.mmu.walker.model (rst, idx, \rst$10 , vpn, star
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.mmu.core.req_fifo (rst, w_en, w_rdy, r_data, \rst$21 , \port$7346$0 , \port$7346$8 , \port$7414$0 , r_en, r_rdy, clk);
+module \cerite_soc_full.mmu.core.req_fifo (rst, w_en, w_rdy, r_data, \rst$21 , \port$7348$0 , \port$7348$8 , \port$7416$0 , r_en, r_rdy, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$24  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -54921,12 +54921,12 @@ module \cerite_soc_full.mmu.core.req_fifo (rst, w_en, w_rdy, r_data, \rst$21 , \
   reg [7:0] inner_level = 8'h00;
   wire inner_r_rdy;
   wire [8:0] level;
-  input [6:0] \port$7346$0 ;
-  wire [6:0] \port$7346$0 ;
-  input [2:0] \port$7346$8 ;
-  wire [2:0] \port$7346$8 ;
-  input [31:0] \port$7414$0 ;
-  wire [31:0] \port$7414$0 ;
+  input [6:0] \port$7348$0 ;
+  wire [6:0] \port$7348$0 ;
+  input [2:0] \port$7348$8 ;
+  wire [2:0] \port$7348$8 ;
+  input [31:0] \port$7416$0 ;
+  wire [31:0] \port$7416$0 ;
   (* init = 8'h00 *)
   wire [7:0] produce;
   output [41:0] r_data;
@@ -55212,7 +55212,7 @@ module \cerite_soc_full.mmu.core.req_fifo (rst, w_en, w_rdy, r_data, \rst$21 , \
   end
   always @(posedge clk) begin
     if (w_port__en)
-      storage[w_port__addr] <= { \port$7346$8 , \port$7346$0 , \port$7414$0  };
+      storage[w_port__addr] <= { \port$7348$8 , \port$7348$0 , \port$7416$0  };
   end
   reg [41:0] _0_;
   always @(posedge clk) begin
@@ -55323,8 +55323,8 @@ module \cerite_soc_full.mmu.core.req_fifo (rst, w_en, w_rdy, r_data, \rst$21 , \
   assign level = w_level;
   assign r_level = w_level;
   assign produce = w_port__addr;
-  assign w_port__data = { \port$7346$8 , \port$7346$0 , \port$7414$0  };
-  assign w_data = { \port$7346$8 , \port$7346$0 , \port$7414$0  };
+  assign w_port__data = { \port$7348$8 , \port$7348$0 , \port$7416$0  };
+  assign w_data = { \port$7348$8 , \port$7348$0 , \port$7416$0  };
   assign consume = r_port__addr;
   assign r_port__data = r_data;
 endmodule
@@ -59843,7 +59843,7 @@ module \cerite_soc_full.ntt (rst, bus__w_stb, bus__r_stb, status__busy__r_data, 
     .data__w__payload(i__payload),
     .data__w__ready(data__w__ready),
     .data__w__valid(i__valid),
-    .\port$7071$0 (butterflies),
+    .\port$7060$0 (butterflies),
     .status__busy__r_data(status__busy__r_data),
     .status__cause__r_data(status__cause__r_data),
     .status__ctx_valid__r_data(status__ctx_valid__r_data),
@@ -59887,189 +59887,189 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   wire \$1 ;
   wire \$10 ;
   reg [27:0] \$100 ;
-  wire [27:0] \$101 ;
+  reg [27:0] \$101 ;
   reg [27:0] \$102 ;
-  reg [27:0] \$103 ;
+  wire [27:0] \$103 ;
   reg [27:0] \$104 ;
-  wire [27:0] \$105 ;
-  reg [27:0] \$106 ;
+  reg [27:0] \$105 ;
+  wire [27:0] \$106 ;
   reg [27:0] \$107 ;
-  wire [27:0] \$108 ;
-  reg [27:0] \$109 ;
+  reg [27:0] \$108 ;
+  wire [27:0] \$109 ;
   wire \$11 ;
   reg [27:0] \$110 ;
-  wire [27:0] \$111 ;
-  wire [2:0] \$112 ;
-  wire [3:0] \$113 ;
+  reg [27:0] \$111 ;
+  wire [27:0] \$112 ;
+  reg [27:0] \$113 ;
   reg [27:0] \$114 ;
   reg [27:0] \$115 ;
-  reg [27:0] \$116 ;
-  wire [27:0] \$117 ;
+  wire [27:0] \$116 ;
+  reg [27:0] \$117 ;
   reg [27:0] \$118 ;
-  reg [27:0] \$119 ;
-  wire \$12 ;
-  wire [27:0] \$120 ;
+  wire [27:0] \$119 ;
+  wire [2:0] \$12 ;
+  reg [27:0] \$120 ;
   reg [27:0] \$121 ;
-  reg [27:0] \$122 ;
-  wire [27:0] \$123 ;
-  reg [27:0] \$124 ;
+  wire [27:0] \$122 ;
+  wire [2:0] \$123 ;
+  wire [3:0] \$124 ;
   reg [27:0] \$125 ;
-  wire [27:0] \$126 ;
+  reg [27:0] \$126 ;
   reg [27:0] \$127 ;
-  reg [27:0] \$128 ;
+  wire [27:0] \$128 ;
   reg [27:0] \$129 ;
-  wire \$13 ;
-  wire [27:0] \$130 ;
-  reg [27:0] \$131 ;
+  wire [2:0] \$13 ;
+  reg [27:0] \$130 ;
+  wire [27:0] \$131 ;
   reg [27:0] \$132 ;
-  wire [27:0] \$133 ;
-  reg [27:0] \$134 ;
+  reg [27:0] \$133 ;
+  wire [27:0] \$134 ;
   reg [27:0] \$135 ;
-  wire [27:0] \$136 ;
-  wire \$137 ;
-  wire \$138 ;
-  wire \$139 ;
+  reg [27:0] \$136 ;
+  wire [27:0] \$137 ;
+  reg [27:0] \$138 ;
+  reg [27:0] \$139 ;
   wire \$14 ;
   reg [27:0] \$140 ;
-  reg [27:0] \$141 ;
-  wire \$142 ;
-  wire \$143 ;
-  wire \$144 ;
-  wire \$145 ;
-  wire \$146 ;
-  wire \$147 ;
-  reg [27:0] \$148 ;
-  reg [27:0] \$149 ;
+  wire [27:0] \$141 ;
+  reg [27:0] \$142 ;
+  reg [27:0] \$143 ;
+  wire [27:0] \$144 ;
+  reg [27:0] \$145 ;
+  reg [27:0] \$146 ;
+  wire [27:0] \$147 ;
+  wire [2:0] \$148 ;
+  wire [3:0] \$149 ;
   wire \$15 ;
-  wire \$150 ;
-  wire \$151 ;
-  wire \$152 ;
-  wire \$153 ;
-  wire \$154 ;
-  wire \$155 ;
-  reg [27:0] \$156 ;
+  reg [27:0] \$150 ;
+  reg [27:0] \$151 ;
+  reg [27:0] \$152 ;
+  wire [27:0] \$153 ;
+  reg [27:0] \$154 ;
+  reg [27:0] \$155 ;
+  wire [27:0] \$156 ;
   reg [27:0] \$157 ;
-  wire \$158 ;
-  wire \$159 ;
+  reg [27:0] \$158 ;
+  wire [27:0] \$159 ;
   wire \$16 ;
-  wire \$160 ;
-  wire \$161 ;
-  wire \$162 ;
-  wire \$163 ;
+  reg [27:0] \$160 ;
+  reg [27:0] \$161 ;
+  wire [27:0] \$162 ;
+  reg [27:0] \$163 ;
   reg [27:0] \$164 ;
   reg [27:0] \$165 ;
-  wire \$166 ;
-  wire \$167 ;
-  wire \$168 ;
-  wire \$169 ;
+  wire [27:0] \$166 ;
+  reg [27:0] \$167 ;
+  reg [27:0] \$168 ;
+  wire [27:0] \$169 ;
   wire \$17 ;
-  wire \$170 ;
-  wire \$171 ;
-  reg [27:0] \$172 ;
-  reg [27:0] \$173 ;
-  wire \$174 ;
-  wire \$175 ;
-  wire \$176 ;
-  wire \$177 ;
-  wire \$178 ;
-  wire \$179 ;
-  wire \$18 ;
+  reg [27:0] \$170 ;
+  reg [27:0] \$171 ;
+  wire [27:0] \$172 ;
+  wire [2:0] \$173 ;
+  wire [3:0] \$174 ;
+  reg [27:0] \$175 ;
+  reg [27:0] \$176 ;
+  reg [27:0] \$177 ;
+  wire [27:0] \$178 ;
+  reg [27:0] \$179 ;
+  wire [111:0] \$18 ;
   reg [27:0] \$180 ;
-  reg [27:0] \$181 ;
-  wire \$182 ;
-  wire \$183 ;
-  wire \$184 ;
-  wire \$185 ;
-  wire \$186 ;
-  wire \$187 ;
+  wire [27:0] \$181 ;
+  reg [27:0] \$182 ;
+  reg [27:0] \$183 ;
+  wire [27:0] \$184 ;
+  reg [27:0] \$185 ;
+  reg [27:0] \$186 ;
+  wire [27:0] \$187 ;
   reg [27:0] \$188 ;
   reg [27:0] \$189 ;
-  wire \$19 ;
-  wire \$190 ;
-  wire \$191 ;
-  wire \$192 ;
-  wire \$193 ;
-  wire \$194 ;
-  wire \$195 ;
+  wire [2:0] \$19 ;
+  reg [27:0] \$190 ;
+  wire [27:0] \$191 ;
+  reg [27:0] \$192 ;
+  reg [27:0] \$193 ;
+  wire [27:0] \$194 ;
+  reg [27:0] \$195 ;
   reg [27:0] \$196 ;
-  reg [27:0] \$197 ;
+  wire [27:0] \$197 ;
   wire \$198 ;
   wire \$199 ;
   wire \$2 ;
   wire \$20 ;
   wire \$200 ;
-  wire \$201 ;
-  wire \$202 ;
+  reg [27:0] \$201 ;
+  reg [27:0] \$202 ;
   wire \$203 ;
-  reg [27:0] \$204 ;
-  reg [27:0] \$205 ;
+  wire \$204 ;
+  wire \$205 ;
   wire \$206 ;
   wire \$207 ;
   wire \$208 ;
-  wire \$209 ;
+  reg [27:0] \$209 ;
   wire \$21 ;
-  wire \$210 ;
+  reg [27:0] \$210 ;
   wire \$211 ;
-  reg [27:0] \$212 ;
-  reg [27:0] \$213 ;
+  wire \$212 ;
+  wire \$213 ;
   wire \$214 ;
   wire \$215 ;
   wire \$216 ;
-  wire \$217 ;
-  wire \$218 ;
+  reg [27:0] \$217 ;
+  reg [27:0] \$218 ;
   wire \$219 ;
   wire \$22 ;
-  reg [27:0] \$220 ;
-  reg [27:0] \$221 ;
+  wire \$220 ;
+  wire \$221 ;
   wire \$222 ;
   wire \$223 ;
   wire \$224 ;
-  wire \$225 ;
-  wire \$226 ;
+  reg [27:0] \$225 ;
+  reg [27:0] \$226 ;
   wire \$227 ;
-  reg [27:0] \$228 ;
-  reg [27:0] \$229 ;
+  wire \$228 ;
+  wire \$229 ;
   wire \$23 ;
   wire \$230 ;
   wire \$231 ;
   wire \$232 ;
-  wire \$233 ;
-  wire \$234 ;
+  reg [27:0] \$233 ;
+  reg [27:0] \$234 ;
   wire \$235 ;
-  reg [27:0] \$236 ;
-  reg [27:0] \$237 ;
+  wire \$236 ;
+  wire \$237 ;
   wire \$238 ;
   wire \$239 ;
   wire \$24 ;
   wire \$240 ;
-  wire \$241 ;
-  wire \$242 ;
+  reg [27:0] \$241 ;
+  reg [27:0] \$242 ;
   wire \$243 ;
-  reg [27:0] \$244 ;
-  reg [27:0] \$245 ;
+  wire \$244 ;
+  wire \$245 ;
   wire \$246 ;
   wire \$247 ;
   wire \$248 ;
-  wire \$249 ;
-  wire \$25 ;
-  wire \$250 ;
+  reg [27:0] \$249 ;
+  wire [32:0] \$25 ;
+  reg [27:0] \$250 ;
   wire \$251 ;
-  reg [27:0] \$252 ;
-  reg [27:0] \$253 ;
+  wire \$252 ;
+  wire \$253 ;
   wire \$254 ;
   wire \$255 ;
   wire \$256 ;
-  wire \$257 ;
-  wire \$258 ;
+  reg [27:0] \$257 ;
+  reg [27:0] \$258 ;
   wire \$259 ;
   wire \$26 ;
-  reg [27:0] \$260 ;
-  reg [27:0] \$261 ;
+  wire \$260 ;
+  wire \$261 ;
   wire \$262 ;
   wire \$263 ;
   wire \$264 ;
-  wire \$265 ;
-  wire \$266 ;
+  reg [27:0] \$265 ;
+  reg [27:0] \$266 ;
   wire \$267 ;
   wire \$268 ;
   wire \$269 ;
@@ -60077,53 +60077,53 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   wire \$270 ;
   wire \$271 ;
   wire \$272 ;
-  wire \$273 ;
-  wire \$274 ;
+  reg [27:0] \$273 ;
+  reg [27:0] \$274 ;
   wire \$275 ;
   wire \$276 ;
   wire \$277 ;
   wire \$278 ;
   wire \$279 ;
-  wire \$28 ;
+  wire [48:0] \$28 ;
   wire \$280 ;
-  wire \$281 ;
-  wire \$282 ;
+  reg [27:0] \$281 ;
+  reg [27:0] \$282 ;
   wire \$283 ;
   wire \$284 ;
   wire \$285 ;
   wire \$286 ;
   wire \$287 ;
   wire \$288 ;
-  wire \$289 ;
+  reg [27:0] \$289 ;
   wire \$29 ;
-  wire \$290 ;
+  reg [27:0] \$290 ;
   wire \$291 ;
   wire \$292 ;
   wire \$293 ;
   wire \$294 ;
-  wire [2:0] \$295 ;
-  wire [2:0] \$296 ;
-  wire \$297 ;
-  wire \$298 ;
+  wire \$295 ;
+  wire \$296 ;
+  reg [27:0] \$297 ;
+  reg [27:0] \$298 ;
   wire \$299 ;
   wire \$3 ;
   wire \$30 ;
   wire \$300 ;
-  wire [111:0] \$301 ;
-  wire [2:0] \$302 ;
+  wire \$301 ;
+  wire \$302 ;
   wire \$303 ;
   wire \$304 ;
-  wire \$305 ;
-  wire \$306 ;
+  reg [27:0] \$305 ;
+  reg [27:0] \$306 ;
   wire \$307 ;
-  wire [32:0] \$308 ;
+  wire \$308 ;
   wire \$309 ;
   wire \$31 ;
   wire \$310 ;
-  wire [48:0] \$311 ;
+  wire \$311 ;
   wire \$312 ;
-  wire \$313 ;
-  wire \$314 ;
+  reg [27:0] \$313 ;
+  reg [27:0] \$314 ;
   wire \$315 ;
   wire \$316 ;
   wire \$317 ;
@@ -60131,23 +60131,23 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   wire \$319 ;
   wire \$32 ;
   wire \$320 ;
-  wire \$321 ;
-  wire \$322 ;
+  reg [27:0] \$321 ;
+  reg [27:0] \$322 ;
   wire \$323 ;
   wire \$324 ;
   wire \$325 ;
   wire \$326 ;
-  wire [1:0] \$327 ;
+  wire \$327 ;
   wire \$328 ;
   wire \$329 ;
   wire \$33 ;
-  wire [5:0] \$330 ;
+  wire \$330 ;
   wire \$331 ;
-  wire [1:0] \$332 ;
-  wire [8:0] \$333 ;
+  wire \$332 ;
+  wire \$333 ;
   wire \$334 ;
   wire \$335 ;
-  wire [4:0] \$336 ;
+  wire \$336 ;
   wire \$337 ;
   wire \$338 ;
   wire \$339 ;
@@ -60163,354 +60163,358 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   wire \$348 ;
   wire \$349 ;
   wire \$35 ;
-  wire [9:0] \$350 ;
+  wire \$350 ;
   wire \$351 ;
   wire \$352 ;
   wire \$353 ;
-  reg [1:0] \$354 ;
-  reg [27:0] \$355 ;
-  reg [27:0] \$356 ;
+  wire \$354 ;
+  reg \$355 ;
+  reg [1:0] \$356 ;
   reg [27:0] \$357 ;
-  reg \$358 ;
-  reg [1:0] \$359 ;
+  reg [27:0] \$358 ;
+  reg [27:0] \$359 ;
   wire \$36 ;
-  reg [1:0] \$360 ;
-  reg \$361 ;
-  reg [6:0] \$362 ;
-  reg [6:0] \$363 ;
-  reg [8:0] \$364 ;
-  reg [1:0] \$365 ;
-  reg [2:0] \$366 ;
-  reg \$367 ;
-  reg \$368 ;
-  reg [27:0] \$369 ;
-  wire [2:0] \$37 ;
-  reg [27:0] \$370 ;
+  reg \$360 ;
+  reg [1:0] \$361 ;
+  reg [1:0] \$362 ;
+  reg \$363 ;
+  reg [6:0] \$364 ;
+  reg [6:0] \$365 ;
+  reg [8:0] \$366 ;
+  reg [1:0] \$367 ;
+  reg [2:0] \$368 ;
+  reg \$369 ;
+  wire \$37 ;
+  reg \$370 ;
   reg [27:0] \$371 ;
   reg [27:0] \$372 ;
-  reg \$373 ;
-  reg [1:0] \$374 ;
-  reg [1:0] \$375 ;
-  reg \$376 ;
-  reg [6:0] \$377 ;
-  reg [6:0] \$378 ;
-  reg [8:0] \$379 ;
-  wire [3:0] \$38 ;
-  reg [1:0] \$380 ;
-  reg [2:0] \$381 ;
-  reg \$382 ;
-  reg \$383 ;
-  reg [27:0] \$384 ;
-  reg [27:0] \$385 ;
+  reg [27:0] \$373 ;
+  reg [27:0] \$374 ;
+  reg \$375 ;
+  reg [1:0] \$376 ;
+  reg [1:0] \$377 ;
+  reg \$378 ;
+  reg [6:0] \$379 ;
+  wire \$38 ;
+  reg [6:0] \$380 ;
+  reg [8:0] \$381 ;
+  reg [1:0] \$382 ;
+  reg [2:0] \$383 ;
+  reg \$384 ;
+  reg \$385 ;
   reg [27:0] \$386 ;
   reg [27:0] \$387 ;
-  reg \$388 ;
-  reg [1:0] \$389 ;
-  reg [27:0] \$39 ;
-  reg [1:0] \$390 ;
-  reg \$391 ;
-  reg [6:0] \$392 ;
-  reg [6:0] \$393 ;
-  reg \$394 ;
-  reg \$395 ;
-  reg [1:0] \$396 ;
-  reg [1:0] \$397 ;
-  reg \$398 ;
-  reg [6:0] \$399 ;
+  reg [27:0] \$388 ;
+  reg [27:0] \$389 ;
+  wire \$39 ;
+  reg \$390 ;
+  reg [1:0] \$391 ;
+  reg [1:0] \$392 ;
+  reg \$393 ;
+  reg [6:0] \$394 ;
+  reg [6:0] \$395 ;
+  reg \$396 ;
+  reg \$397 ;
+  reg [1:0] \$398 ;
+  reg [1:0] \$399 ;
   wire \$4 ;
-  reg [27:0] \$40 ;
-  reg [6:0] \$400 ;
-  reg \$401 ;
-  reg \$402 ;
-  reg [1:0] \$403 ;
-  reg [1:0] \$404 ;
-  reg \$405 ;
-  reg [6:0] \$406 ;
-  reg [6:0] \$407 ;
-  reg \$408 ;
-  reg \$409 ;
-  reg [27:0] \$41 ;
-  reg [1:0] \$410 ;
-  reg [1:0] \$411 ;
-  reg \$412 ;
-  reg [6:0] \$413 ;
-  reg [6:0] \$414 ;
-  reg \$415 ;
-  reg \$416 ;
-  reg [1:0] \$417 ;
-  reg [1:0] \$418 ;
-  reg \$419 ;
-  wire [27:0] \$42 ;
-  reg [6:0] \$420 ;
-  reg [6:0] \$421 ;
-  reg \$422 ;
-  reg [111:0] \$423 ;
-  reg [1:0] \$424 ;
-  reg \$425 ;
-  reg [31:0] \$426 ;
-  reg [47:0] \$427 ;
-  reg [1:0] \$428 ;
-  reg \$429 ;
-  reg [27:0] \$43 ;
-  reg \$430 ;
-  reg [2:0] \$431 ;
-  reg [3:0] \$432 ;
-  reg [3:0] \$433 ;
-  reg [7:0] \$434 ;
-  reg \$435 ;
-  reg \$436 ;
-  reg [3:0] \$437 ;
-  reg [8:0] \$438 ;
-  reg [4:0] \$439 ;
-  reg [27:0] \$44 ;
-  reg [27:0] \$440 ;
-  reg [27:0] \$441 ;
+  wire \$40 ;
+  reg \$400 ;
+  reg [6:0] \$401 ;
+  reg [6:0] \$402 ;
+  reg \$403 ;
+  reg \$404 ;
+  reg [1:0] \$405 ;
+  reg [1:0] \$406 ;
+  reg \$407 ;
+  reg [6:0] \$408 ;
+  reg [6:0] \$409 ;
+  wire \$41 ;
+  reg \$410 ;
+  reg \$411 ;
+  reg [1:0] \$412 ;
+  reg [1:0] \$413 ;
+  reg \$414 ;
+  reg [6:0] \$415 ;
+  reg [6:0] \$416 ;
+  reg \$417 ;
+  reg \$418 ;
+  reg [1:0] \$419 ;
+  wire \$42 ;
+  reg [1:0] \$420 ;
+  reg \$421 ;
+  reg [6:0] \$422 ;
+  reg [6:0] \$423 ;
+  reg \$424 ;
+  reg [111:0] \$425 ;
+  reg [1:0] \$426 ;
+  reg \$427 ;
+  reg [31:0] \$428 ;
+  reg [47:0] \$429 ;
+  wire \$43 ;
+  reg [1:0] \$430 ;
+  reg \$431 ;
+  reg \$432 ;
+  reg [2:0] \$433 ;
+  reg [3:0] \$434 ;
+  reg [3:0] \$435 ;
+  reg [7:0] \$436 ;
+  reg \$437 ;
+  reg \$438 ;
+  reg [3:0] \$439 ;
+  wire [1:0] \$44 ;
+  reg [8:0] \$440 ;
+  reg [4:0] \$441 ;
   reg [27:0] \$442 ;
-  reg [4:0] \$443 ;
+  reg [27:0] \$443 ;
   reg [27:0] \$444 ;
-  reg [27:0] \$445 ;
+  reg [4:0] \$445 ;
   reg [27:0] \$446 ;
   reg [27:0] \$447 ;
-  wire [27:0] \$45 ;
-  reg [27:0] \$46 ;
-  reg [27:0] \$47 ;
-  wire [27:0] \$48 ;
-  reg [27:0] \$49 ;
+  reg [27:0] \$448 ;
+  reg [27:0] \$449 ;
+  wire \$45 ;
+  wire \$46 ;
+  wire [5:0] \$47 ;
+  wire \$48 ;
+  wire [1:0] \$49 ;
   wire \$5 ;
-  reg [27:0] \$50 ;
-  wire [27:0] \$51 ;
-  reg [27:0] \$52 ;
-  reg [27:0] \$53 ;
-  reg [27:0] \$54 ;
-  wire [27:0] \$55 ;
-  reg [27:0] \$56 ;
-  reg [27:0] \$57 ;
-  wire [27:0] \$58 ;
-  reg [27:0] \$59 ;
+  wire [8:0] \$50 ;
+  wire \$51 ;
+  wire \$52 ;
+  wire [4:0] \$53 ;
+  wire \$54 ;
+  wire \$55 ;
+  wire \$56 ;
+  wire \$57 ;
+  wire \$58 ;
+  wire \$59 ;
   wire [5:0] \$6 ;
-  reg [27:0] \$60 ;
-  wire [27:0] \$61 ;
-  wire [2:0] \$62 ;
-  wire [3:0] \$63 ;
-  reg [27:0] \$64 ;
-  reg [27:0] \$65 ;
-  reg [27:0] \$66 ;
-  wire [27:0] \$67 ;
-  reg [27:0] \$68 ;
-  reg [27:0] \$69 ;
+  wire \$60 ;
+  wire \$61 ;
+  wire \$62 ;
+  wire \$63 ;
+  wire \$64 ;
+  wire \$65 ;
+  wire \$66 ;
+  wire [9:0] \$67 ;
+  wire \$68 ;
+  wire \$69 ;
   wire [27:0] \$7 ;
-  wire [27:0] \$70 ;
-  reg [27:0] \$71 ;
-  reg [27:0] \$72 ;
-  wire [27:0] \$73 ;
-  reg [27:0] \$74 ;
-  reg [27:0] \$75 ;
-  wire [27:0] \$76 ;
-  reg [27:0] \$77 ;
-  reg [27:0] \$78 ;
-  reg [27:0] \$79 ;
+  wire \$70 ;
+  wire \$71 ;
+  wire \$72 ;
+  wire \$73 ;
+  wire \$74 ;
+  wire \$75 ;
+  wire \$76 ;
+  wire \$77 ;
+  wire \$78 ;
+  wire \$79 ;
   wire \$8 ;
-  wire [27:0] \$80 ;
-  reg [27:0] \$81 ;
-  reg [27:0] \$82 ;
-  wire [27:0] \$83 ;
-  reg [27:0] \$84 ;
-  reg [27:0] \$85 ;
-  wire [27:0] \$86 ;
-  wire [2:0] \$87 ;
-  wire [3:0] \$88 ;
-  reg [27:0] \$89 ;
+  wire \$80 ;
+  wire \$81 ;
+  wire \$82 ;
+  wire \$83 ;
+  wire \$84 ;
+  wire \$85 ;
+  wire \$86 ;
+  wire \$87 ;
+  wire \$88 ;
+  wire \$89 ;
   wire \$9 ;
-  reg [27:0] \$90 ;
-  reg [27:0] \$91 ;
-  wire [27:0] \$92 ;
-  reg [27:0] \$93 ;
-  reg [27:0] \$94 ;
-  wire [27:0] \$95 ;
-  reg [27:0] \$96 ;
-  reg [27:0] \$97 ;
-  wire [27:0] \$98 ;
-  reg [27:0] \$99 ;
+  wire \$90 ;
+  wire \$91 ;
+  wire \$92 ;
+  wire \$93 ;
+  wire \$94 ;
+  wire \$95 ;
+  wire \$96 ;
+  wire \$97 ;
+  wire [2:0] \$98 ;
+  wire [3:0] \$99 ;
   wire [6:0] \$signature__addr ;
-  wire [6:0] \$signature__addr$153 ;
+  wire [6:0] \$signature__addr$144 ;
+  wire [6:0] \$signature__addr$146 ;
+  wire [6:0] \$signature__addr$148 ;
+  wire [6:0] \$signature__addr$150 ;
+  wire [6:0] \$signature__addr$152 ;
+  wire [6:0] \$signature__addr$154 ;
+  wire [6:0] \$signature__addr$156 ;
+  wire [6:0] \$signature__addr$158 ;
+  wire [6:0] \$signature__addr$160 ;
+  wire [6:0] \$signature__addr$162 ;
   wire [6:0] \$signature__addr$164 ;
-  wire [6:0] \$signature__addr$171 ;
-  wire [6:0] \$signature__addr$174 ;
-  wire [6:0] \$signature__addr$178 ;
-  wire [6:0] \$signature__addr$181 ;
-  wire [6:0] \$signature__addr$184 ;
-  wire [6:0] \$signature__addr$187 ;
-  wire [6:0] \$signature__addr$190 ;
-  wire [6:0] \$signature__addr$193 ;
-  wire [6:0] \$signature__addr$196 ;
-  wire [6:0] \$signature__addr$199 ;
-  wire [6:0] \$signature__addr$202 ;
-  wire [6:0] \$signature__addr$205 ;
-  wire [6:0] \$signature__addr$208 ;
-  wire [6:0] \$signature__addr$211 ;
-  reg [8:0] \$signature__addr$242  = 9'h000;
+  wire [6:0] \$signature__addr$166 ;
+  wire [6:0] \$signature__addr$168 ;
+  wire [6:0] \$signature__addr$170 ;
+  wire [6:0] \$signature__addr$172 ;
   (* init = 9'h000 *)
-  wire [8:0] \$signature__addr$246 ;
+  wire [8:0] \$signature__addr$174 ;
   (* init = 9'h000 *)
-  wire [8:0] \$signature__addr$249 ;
+  wire [8:0] \$signature__addr$176 ;
   (* init = 9'h000 *)
-  wire [8:0] \$signature__addr$252 ;
-  wire [6:0] \$signature__addr$42 ;
-  wire [6:0] \$signature__addr$44 ;
-  wire [6:0] \$signature__addr$46 ;
-  wire [6:0] \$signature__addr$48 ;
-  wire [6:0] \$signature__addr$50 ;
-  wire [6:0] \$signature__addr$52 ;
-  wire [6:0] \$signature__addr$54 ;
-  wire [6:0] \$signature__addr$56 ;
-  wire [6:0] \$signature__addr$58 ;
-  wire [6:0] \$signature__addr$60 ;
-  wire [6:0] \$signature__addr$62 ;
-  wire [6:0] \$signature__addr$64 ;
-  wire [6:0] \$signature__addr$66 ;
-  wire [6:0] \$signature__addr$68 ;
-  wire [6:0] \$signature__addr$70 ;
-  reg [8:0] \$signature__addr$72  = 9'h000;
+  wire [8:0] \$signature__addr$178 ;
   (* init = 9'h000 *)
-  wire [8:0] \$signature__addr$75 ;
+  wire [8:0] \$signature__addr$180 ;
+  wire [6:0] \$signature__addr$239 ;
+  wire [6:0] \$signature__addr$243 ;
+  wire [6:0] \$signature__addr$248 ;
+  wire [6:0] \$signature__addr$251 ;
+  wire [6:0] \$signature__addr$255 ;
+  wire [6:0] \$signature__addr$258 ;
+  wire [6:0] \$signature__addr$261 ;
+  wire [6:0] \$signature__addr$264 ;
+  wire [6:0] \$signature__addr$267 ;
+  wire [6:0] \$signature__addr$270 ;
+  wire [6:0] \$signature__addr$273 ;
+  wire [6:0] \$signature__addr$276 ;
+  wire [6:0] \$signature__addr$279 ;
+  wire [6:0] \$signature__addr$282 ;
+  wire [6:0] \$signature__addr$285 ;
+  wire [6:0] \$signature__addr$288 ;
   (* init = 9'h000 *)
-  wire [8:0] \$signature__addr$77 ;
+  wire [8:0] \$signature__addr$300 ;
   (* init = 9'h000 *)
-  wire [8:0] \$signature__addr$79 ;
+  wire [8:0] \$signature__addr$302 ;
+  (* init = 9'h000 *)
+  wire [8:0] \$signature__addr$304 ;
+  (* init = 9'h000 *)
+  wire [8:0] \$signature__addr$306 ;
   wire [27:0] \$signature__data ;
-  wire [27:0] \$signature__data$103 ;
-  wire [27:0] \$signature__data$104 ;
-  wire [27:0] \$signature__data$105 ;
-  wire [27:0] \$signature__data$106 ;
-  wire [27:0] \$signature__data$107 ;
-  wire [27:0] \$signature__data$108 ;
-  wire [27:0] \$signature__data$109 ;
-  wire [27:0] \$signature__data$110 ;
-  wire [27:0] \$signature__data$122 ;
-  wire [27:0] \$signature__data$123 ;
-  wire [27:0] \$signature__data$124 ;
-  wire [27:0] \$signature__data$125 ;
-  wire [27:0] \$signature__data$157 ;
-  wire [27:0] \$signature__data$165 ;
-  wire [27:0] \$signature__data$172 ;
-  wire [27:0] \$signature__data$175 ;
-  wire [27:0] \$signature__data$179 ;
-  wire [27:0] \$signature__data$182 ;
+  wire [27:0] \$signature__data$184 ;
   wire [27:0] \$signature__data$185 ;
+  wire [27:0] \$signature__data$186 ;
+  wire [27:0] \$signature__data$187 ;
   wire [27:0] \$signature__data$188 ;
-  wire [27:0] \$signature__data$191 ;
-  wire [27:0] \$signature__data$194 ;
+  wire [27:0] \$signature__data$189 ;
+  wire [27:0] \$signature__data$190 ;
+  wire [27:0] \$signature__data$195 ;
+  wire [27:0] \$signature__data$196 ;
   wire [27:0] \$signature__data$197 ;
+  wire [27:0] \$signature__data$198 ;
+  wire [27:0] \$signature__data$199 ;
   wire [27:0] \$signature__data$200 ;
-  wire [27:0] \$signature__data$203 ;
-  wire [27:0] \$signature__data$206 ;
-  wire [27:0] \$signature__data$209 ;
+  wire [27:0] \$signature__data$201 ;
+  wire [27:0] \$signature__data$202 ;
   wire [27:0] \$signature__data$212 ;
-  reg [27:0] \$signature__data$244  = 28'h0000000;
-  reg [27:0] \$signature__data$247  = 28'h0000000;
-  reg [27:0] \$signature__data$250  = 28'h0000000;
-  wire [27:0] \$signature__data$253 ;
-  wire [27:0] \$signature__data$86 ;
-  wire [27:0] \$signature__data$87 ;
-  wire [27:0] \$signature__data$88 ;
-  wire [27:0] \$signature__data$91 ;
-  wire [27:0] \$signature__data$92 ;
-  wire [27:0] \$signature__data$93 ;
-  wire [27:0] \$signature__data$94 ;
+  wire [27:0] \$signature__data$213 ;
+  wire [27:0] \$signature__data$214 ;
+  wire [27:0] \$signature__data$215 ;
+  wire [27:0] \$signature__data$240 ;
+  wire [27:0] \$signature__data$244 ;
+  wire [27:0] \$signature__data$249 ;
+  wire [27:0] \$signature__data$252 ;
+  wire [27:0] \$signature__data$256 ;
+  wire [27:0] \$signature__data$259 ;
+  wire [27:0] \$signature__data$262 ;
+  wire [27:0] \$signature__data$265 ;
+  wire [27:0] \$signature__data$268 ;
+  wire [27:0] \$signature__data$271 ;
+  wire [27:0] \$signature__data$274 ;
+  wire [27:0] \$signature__data$277 ;
+  wire [27:0] \$signature__data$280 ;
+  wire [27:0] \$signature__data$283 ;
+  wire [27:0] \$signature__data$286 ;
+  wire [27:0] \$signature__data$289 ;
+  (* init = 28'h0000000 *)
+  wire [27:0] \$signature__data$301 ;
+  (* init = 28'h0000000 *)
+  wire [27:0] \$signature__data$303 ;
+  (* init = 28'h0000000 *)
+  wire [27:0] \$signature__data$305 ;
+  wire [27:0] \$signature__data$307 ;
   wire \$signature__en ;
-  wire \$signature__en$162 ;
-  wire \$signature__en$170 ;
+  wire \$signature__en$145 ;
+  wire \$signature__en$147 ;
+  wire \$signature__en$149 ;
+  wire \$signature__en$151 ;
+  wire \$signature__en$153 ;
+  wire \$signature__en$155 ;
+  wire \$signature__en$157 ;
+  wire \$signature__en$159 ;
+  wire \$signature__en$161 ;
+  wire \$signature__en$163 ;
+  wire \$signature__en$165 ;
+  wire \$signature__en$167 ;
+  wire \$signature__en$169 ;
+  wire \$signature__en$171 ;
   wire \$signature__en$173 ;
+  wire \$signature__en$175 ;
   wire \$signature__en$177 ;
-  wire \$signature__en$180 ;
-  wire \$signature__en$183 ;
-  wire \$signature__en$186 ;
-  wire \$signature__en$189 ;
-  wire \$signature__en$192 ;
-  wire \$signature__en$195 ;
-  wire \$signature__en$198 ;
-  wire \$signature__en$201 ;
-  wire \$signature__en$204 ;
-  wire \$signature__en$207 ;
-  wire \$signature__en$210 ;
-  wire \$signature__en$213 ;
-  wire \$signature__en$261 ;
-  wire \$signature__en$262 ;
+  wire \$signature__en$179 ;
+  wire \$signature__en$181 ;
+  wire \$signature__en$242 ;
+  wire \$signature__en$247 ;
+  wire \$signature__en$250 ;
+  wire \$signature__en$254 ;
+  wire \$signature__en$257 ;
+  wire \$signature__en$260 ;
   wire \$signature__en$263 ;
-  wire \$signature__en$264 ;
-  wire \$signature__en$43 ;
-  wire \$signature__en$45 ;
-  wire \$signature__en$47 ;
-  wire \$signature__en$49 ;
-  wire \$signature__en$51 ;
-  wire \$signature__en$53 ;
-  wire \$signature__en$55 ;
-  wire \$signature__en$57 ;
-  wire \$signature__en$59 ;
-  wire \$signature__en$61 ;
-  wire \$signature__en$63 ;
-  wire \$signature__en$65 ;
-  wire \$signature__en$67 ;
-  wire \$signature__en$69 ;
-  wire \$signature__en$71 ;
-  wire \$signature__en$74 ;
-  wire \$signature__en$76 ;
-  wire \$signature__en$78 ;
-  wire \$signature__en$80 ;
+  wire \$signature__en$266 ;
+  wire \$signature__en$269 ;
+  wire \$signature__en$272 ;
+  wire \$signature__en$275 ;
+  wire \$signature__en$278 ;
+  wire \$signature__en$281 ;
+  wire \$signature__en$284 ;
+  wire \$signature__en$287 ;
+  wire \$signature__en$290 ;
+  wire \$signature__en$309 ;
+  wire \$signature__en$310 ;
+  wire \$signature__en$311 ;
+  wire \$signature__en$312 ;
   wire adv;
   reg [4:0] bk = 5'h00;
   wire block_done;
   output busy;
   wire busy;
-  wire \busy$221 ;
+  wire \busy$292 ;
   output [47:0] butterflies;
   reg [47:0] butterflies = 48'h000000000000;
   (* init = 48'h000000000000 *)
-  wire [47:0] \butterflies$233 ;
+  wire [47:0] \butterflies$298 ;
   wire butterfly;
   reg [7:0] c = 8'h00;
   (* init = 8'h00 *)
-  wire [7:0] \c$31 ;
+  wire [7:0] \c$140 ;
   input cancel;
   wire cancel;
   output [2:0] cause;
   reg [2:0] cause = 3'h0;
   (* init = 3'h0 *)
-  wire [2:0] \cause$227 ;
+  wire [2:0] \cause$295 ;
   input clk;
   wire clk;
   output ctx_valid;
   reg ctx_valid = 1'h0;
   (* init = 1'h0 *)
-  wire \ctx_valid$229 ;
+  wire \ctx_valid$296 ;
   output [31:0] cycles;
   reg [31:0] cycles = 32'd0;
   (* init = 32'd0 *)
-  wire [31:0] \cycles$231 ;
+  wire [31:0] \cycles$297 ;
   wire data_fire;
-  (* init = 28'h0000000 *)
-  wire [27:0] dbuf0;
-  (* init = 28'h0000000 *)
-  wire [27:0] dbuf1;
-  (* init = 28'h0000000 *)
-  wire [27:0] dbuf2;
+  reg [27:0] dbuf0 = 28'h0000000;
+  reg [27:0] dbuf1 = 28'h0000000;
+  reg [27:0] dbuf2 = 28'h0000000;
   reg [1:0] dcnt = 2'h0;
   output done;
   reg done = 1'h0;
   (* init = 1'h0 *)
-  wire \done$223 ;
+  wire \done$293 ;
   wire en;
-  wire \en$117 ;
-  wire \en$131 ;
-  wire \en$141 ;
+  wire \en$208 ;
+  wire \en$221 ;
+  wire \en$230 ;
   output error;
   reg error = 1'h0;
   (* init = 1'h0 *)
-  wire \error$225 ;
+  wire \error$294 ;
   wire fire_in;
   wire [-1:0] gap_cnt;
   reg [3:0] hdr_cnt = 4'h0;
-  wire header_ok;
+  reg header_ok = 1'h0;
   input [27:0] i__payload;
   wire [27:0] i__payload;
   wire [27:0] \i__payload[0] ;
@@ -60529,22 +60533,23 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   (* init = 5'h00 *)
   wire [4:0] k;
   (* init = 5'h00 *)
-  wire [4:0] \k$129 ;
+  wire [4:0] \k$219 ;
   (* init = 5'h00 *)
-  wire [4:0] \k$139 ;
+  wire [4:0] \k$228 ;
   (* init = 5'h00 *)
-  wire [4:0] \k$149 ;
-  reg [1:0] mode = 2'h0;
+  wire [4:0] \k$237 ;
   (* init = 2'h0 *)
-  wire [1:0] \mode$118 ;
+  wire [1:0] mode;
   (* init = 2'h0 *)
-  wire [1:0] \mode$132 ;
+  wire [1:0] \mode$209 ;
   (* init = 2'h0 *)
-  wire [1:0] \mode$142 ;
+  wire [1:0] \mode$222 ;
+  (* init = 2'h0 *)
+  wire [1:0] \mode$231 ;
   wire [28:0] mu;
-  wire [28:0] \mu$128 ;
-  wire [28:0] \mu$138 ;
-  wire [28:0] \mu$148 ;
+  wire [28:0] \mu$218 ;
+  wire [28:0] \mu$227 ;
+  wire [28:0] \mu$236 ;
   reg [27:0] mu_hi = 28'h0000000;
   reg [27:0] mu_lo = 28'h0000000;
   reg [27:0] n_inv = 28'h0000000;
@@ -60578,11 +60583,11 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   (* init = 28'h0000000 *)
   wire [27:0] q;
   (* init = 28'h0000000 *)
-  wire [27:0] \q$127 ;
+  wire [27:0] \q$217 ;
   (* init = 28'h0000000 *)
-  wire [27:0] \q$137 ;
+  wire [27:0] \q$226 ;
   (* init = 28'h0000000 *)
-  wire [27:0] \q$147 ;
+  wire [27:0] \q$235 ;
   reg [27:0] q_reg = 28'h0000000;
   reg [27:0] qprime = 28'h0000000;
   reg [27:0] r0_ldata0 = 28'h0000000;
@@ -60598,16 +60603,14 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   reg [1:0] r0_sp = 2'h0;
   reg r0_swap = 1'h0;
   reg [1:0] r0_tw_base = 2'h0;
-  (* init = 9'h000 *)
-  wire [8:0] r0_tw_row;
+  reg [8:0] r0_tw_row = 9'h000;
   reg r0_valid = 1'h0;
   reg [27:0] r1_ldata0 = 28'h0000000;
   reg [27:0] r1_ldata1 = 28'h0000000;
   reg [27:0] r1_ldata2 = 28'h0000000;
   reg [27:0] r1_ldata3 = 28'h0000000;
   reg r1_load = 1'h0;
-  (* init = 2'h0 *)
-  wire [1:0] r1_mode;
+  reg [1:0] r1_mode = 2'h0;
   reg [2:0] r1_operand = 3'h0;
   reg r1_out = 1'h0;
   reg [6:0] r1_row_u = 7'h00;
@@ -60638,21 +60641,20 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   reg [27:0] to_dom = 28'h0000000;
   wire [1:0] tw_base;
   wire [8:0] tw_row;
-  (* init = 9'h000 *)
-  wire [8:0] tw_row_w;
+  reg [8:0] tw_row_w = 9'h000;
   wire tw_write;
   wire [27:0] u;
-  wire [27:0] \u$119 ;
-  wire [27:0] \u$133 ;
-  wire [27:0] \u$143 ;
+  wire [27:0] \u$210 ;
+  wire [27:0] \u$223 ;
+  wire [27:0] \u$232 ;
   reg [27:0] v;
-  reg [27:0] \v$121 ;
-  reg [27:0] \v$135 ;
-  reg [27:0] \v$145 ;
+  reg [27:0] \v$211 ;
+  reg [27:0] \v$224 ;
+  reg [27:0] \v$233 ;
   wire [27:0] w;
-  wire [27:0] \w$126 ;
-  wire [27:0] \w$136 ;
-  wire [27:0] \w$146 ;
+  wire [27:0] \w$216 ;
+  wire [27:0] \w$225 ;
+  wire [27:0] \w$234 ;
   reg [1:0] wb0_mode = 2'h0;
   reg wb0_out = 1'h0;
   reg [6:0] wb0_row_u = 7'h00;
@@ -60690,13 +60692,13 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   reg wb4_valid = 1'h0;
   wire write;
   wire [27:0] x;
-  wire [27:0] \x$160 ;
-  wire [27:0] \x$166 ;
-  wire [27:0] \x$168 ;
+  wire [27:0] \x$100 ;
+  wire [27:0] \x$98 ;
+  wire [27:0] \x$99 ;
   wire [27:0] y;
-  wire [27:0] \y$167 ;
-  wire [27:0] \y$169 ;
-  wire [27:0] \y$176 ;
+  wire [27:0] \y$245 ;
+  wire [27:0] \y$246 ;
+  wire [27:0] \y$253 ;
   reg [27:0] slot0_bank0 [127:0];
   initial begin
     slot0_bank0[0] = 28'h0000000;
@@ -60829,8 +60831,8 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     slot0_bank0[127] = 28'h0000000;
   end
   always @(posedge clk) begin
-    if (\$signature__en$162 )
-      slot0_bank0[\$signature__addr$153 ] <= \$signature__data$157 ;
+    if (\$signature__en$242 )
+      slot0_bank0[\$signature__addr$239 ] <= \$signature__data$240 ;
   end
   reg [27:0] _0_;
   always @(posedge clk) begin
@@ -60838,7 +60840,7 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
       _0_ <= slot0_bank0[\$signature__addr ];
     end
   end
-  assign \$signature__data$91  = _0_;
+  assign \$signature__data$187  = _0_;
   reg [27:0] slot0_bank1 [127:0];
   initial begin
     slot0_bank1[0] = 28'h0000000;
@@ -60971,16 +60973,16 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     slot0_bank1[127] = 28'h0000000;
   end
   always @(posedge clk) begin
-    if (\$signature__en$170 )
-      slot0_bank1[\$signature__addr$164 ] <= \$signature__data$165 ;
+    if (\$signature__en$247 )
+      slot0_bank1[\$signature__addr$243 ] <= \$signature__data$244 ;
   end
   reg [27:0] _1_;
   always @(posedge clk) begin
     if (adv) begin
-      _1_ <= slot0_bank1[\$signature__addr$42 ];
+      _1_ <= slot0_bank1[\$signature__addr$144 ];
     end
   end
-  assign \$signature__data$103  = _1_;
+  assign \$signature__data$195  = _1_;
   reg [27:0] slot0_bank2 [127:0];
   initial begin
     slot0_bank2[0] = 28'h0000000;
@@ -61113,16 +61115,16 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     slot0_bank2[127] = 28'h0000000;
   end
   always @(posedge clk) begin
-    if (\$signature__en$173 )
-      slot0_bank2[\$signature__addr$171 ] <= \$signature__data$172 ;
+    if (\$signature__en$250 )
+      slot0_bank2[\$signature__addr$248 ] <= \$signature__data$249 ;
   end
   reg [27:0] _2_;
   always @(posedge clk) begin
     if (adv) begin
-      _2_ <= slot0_bank2[\$signature__addr$44 ];
+      _2_ <= slot0_bank2[\$signature__addr$146 ];
     end
   end
-  assign \$signature__data$107  = _2_;
+  assign \$signature__data$199  = _2_;
   reg [27:0] slot0_bank3 [127:0];
   initial begin
     slot0_bank3[0] = 28'h0000000;
@@ -61255,16 +61257,16 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     slot0_bank3[127] = 28'h0000000;
   end
   always @(posedge clk) begin
-    if (\$signature__en$177 )
-      slot0_bank3[\$signature__addr$174 ] <= \$signature__data$175 ;
+    if (\$signature__en$254 )
+      slot0_bank3[\$signature__addr$251 ] <= \$signature__data$252 ;
   end
   reg [27:0] _3_;
   always @(posedge clk) begin
     if (adv) begin
-      _3_ <= slot0_bank3[\$signature__addr$46 ];
+      _3_ <= slot0_bank3[\$signature__addr$148 ];
     end
   end
-  assign \$signature__data$122  = _3_;
+  assign \$signature__data$212  = _3_;
   reg [27:0] slot0_bank4 [127:0];
   initial begin
     slot0_bank4[0] = 28'h0000000;
@@ -61397,16 +61399,16 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     slot0_bank4[127] = 28'h0000000;
   end
   always @(posedge clk) begin
-    if (\$signature__en$180 )
-      slot0_bank4[\$signature__addr$178 ] <= \$signature__data$179 ;
+    if (\$signature__en$257 )
+      slot0_bank4[\$signature__addr$255 ] <= \$signature__data$256 ;
   end
   reg [27:0] _4_;
   always @(posedge clk) begin
     if (adv) begin
-      _4_ <= slot0_bank4[\$signature__addr$48 ];
+      _4_ <= slot0_bank4[\$signature__addr$150 ];
     end
   end
-  assign \$signature__data$93  = _4_;
+  assign \$signature__data$189  = _4_;
   reg [27:0] slot0_bank5 [127:0];
   initial begin
     slot0_bank5[0] = 28'h0000000;
@@ -61539,16 +61541,16 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     slot0_bank5[127] = 28'h0000000;
   end
   always @(posedge clk) begin
-    if (\$signature__en$183 )
-      slot0_bank5[\$signature__addr$181 ] <= \$signature__data$182 ;
+    if (\$signature__en$260 )
+      slot0_bank5[\$signature__addr$258 ] <= \$signature__data$259 ;
   end
   reg [27:0] _5_;
   always @(posedge clk) begin
     if (adv) begin
-      _5_ <= slot0_bank5[\$signature__addr$50 ];
+      _5_ <= slot0_bank5[\$signature__addr$152 ];
     end
   end
-  assign \$signature__data$105  = _5_;
+  assign \$signature__data$197  = _5_;
   reg [27:0] slot0_bank6 [127:0];
   initial begin
     slot0_bank6[0] = 28'h0000000;
@@ -61681,16 +61683,16 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     slot0_bank6[127] = 28'h0000000;
   end
   always @(posedge clk) begin
-    if (\$signature__en$186 )
-      slot0_bank6[\$signature__addr$184 ] <= \$signature__data$185 ;
+    if (\$signature__en$263 )
+      slot0_bank6[\$signature__addr$261 ] <= \$signature__data$262 ;
   end
   reg [27:0] _6_;
   always @(posedge clk) begin
     if (adv) begin
-      _6_ <= slot0_bank6[\$signature__addr$52 ];
+      _6_ <= slot0_bank6[\$signature__addr$154 ];
     end
   end
-  assign \$signature__data$109  = _6_;
+  assign \$signature__data$201  = _6_;
   reg [27:0] slot0_bank7 [127:0];
   initial begin
     slot0_bank7[0] = 28'h0000000;
@@ -61823,16 +61825,16 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     slot0_bank7[127] = 28'h0000000;
   end
   always @(posedge clk) begin
-    if (\$signature__en$189 )
-      slot0_bank7[\$signature__addr$187 ] <= \$signature__data$188 ;
+    if (\$signature__en$266 )
+      slot0_bank7[\$signature__addr$264 ] <= \$signature__data$265 ;
   end
   reg [27:0] _7_;
   always @(posedge clk) begin
     if (adv) begin
-      _7_ <= slot0_bank7[\$signature__addr$54 ];
+      _7_ <= slot0_bank7[\$signature__addr$156 ];
     end
   end
-  assign \$signature__data$124  = _7_;
+  assign \$signature__data$214  = _7_;
   reg [27:0] slot1_bank0 [127:0];
   initial begin
     slot1_bank0[0] = 28'h0000000;
@@ -61965,16 +61967,16 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     slot1_bank0[127] = 28'h0000000;
   end
   always @(posedge clk) begin
-    if (\$signature__en$192 )
-      slot1_bank0[\$signature__addr$190 ] <= \$signature__data$191 ;
+    if (\$signature__en$269 )
+      slot1_bank0[\$signature__addr$267 ] <= \$signature__data$268 ;
   end
   reg [27:0] _8_;
   always @(posedge clk) begin
     if (adv) begin
-      _8_ <= slot1_bank0[\$signature__addr$56 ];
+      _8_ <= slot1_bank0[\$signature__addr$158 ];
     end
   end
-  assign \$signature__data$92  = _8_;
+  assign \$signature__data$188  = _8_;
   reg [27:0] slot1_bank1 [127:0];
   initial begin
     slot1_bank1[0] = 28'h0000000;
@@ -62107,16 +62109,16 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     slot1_bank1[127] = 28'h0000000;
   end
   always @(posedge clk) begin
-    if (\$signature__en$195 )
-      slot1_bank1[\$signature__addr$193 ] <= \$signature__data$194 ;
+    if (\$signature__en$272 )
+      slot1_bank1[\$signature__addr$270 ] <= \$signature__data$271 ;
   end
   reg [27:0] _9_;
   always @(posedge clk) begin
     if (adv) begin
-      _9_ <= slot1_bank1[\$signature__addr$58 ];
+      _9_ <= slot1_bank1[\$signature__addr$160 ];
     end
   end
-  assign \$signature__data$104  = _9_;
+  assign \$signature__data$196  = _9_;
   reg [27:0] slot1_bank2 [127:0];
   initial begin
     slot1_bank2[0] = 28'h0000000;
@@ -62249,16 +62251,16 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     slot1_bank2[127] = 28'h0000000;
   end
   always @(posedge clk) begin
-    if (\$signature__en$198 )
-      slot1_bank2[\$signature__addr$196 ] <= \$signature__data$197 ;
+    if (\$signature__en$275 )
+      slot1_bank2[\$signature__addr$273 ] <= \$signature__data$274 ;
   end
   reg [27:0] _10_;
   always @(posedge clk) begin
     if (adv) begin
-      _10_ <= slot1_bank2[\$signature__addr$60 ];
+      _10_ <= slot1_bank2[\$signature__addr$162 ];
     end
   end
-  assign \$signature__data$108  = _10_;
+  assign \$signature__data$200  = _10_;
   reg [27:0] slot1_bank3 [127:0];
   initial begin
     slot1_bank3[0] = 28'h0000000;
@@ -62391,16 +62393,16 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     slot1_bank3[127] = 28'h0000000;
   end
   always @(posedge clk) begin
-    if (\$signature__en$201 )
-      slot1_bank3[\$signature__addr$199 ] <= \$signature__data$200 ;
+    if (\$signature__en$278 )
+      slot1_bank3[\$signature__addr$276 ] <= \$signature__data$277 ;
   end
   reg [27:0] _11_;
   always @(posedge clk) begin
     if (adv) begin
-      _11_ <= slot1_bank3[\$signature__addr$62 ];
+      _11_ <= slot1_bank3[\$signature__addr$164 ];
     end
   end
-  assign \$signature__data$123  = _11_;
+  assign \$signature__data$213  = _11_;
   reg [27:0] slot1_bank4 [127:0];
   initial begin
     slot1_bank4[0] = 28'h0000000;
@@ -62533,16 +62535,16 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     slot1_bank4[127] = 28'h0000000;
   end
   always @(posedge clk) begin
-    if (\$signature__en$204 )
-      slot1_bank4[\$signature__addr$202 ] <= \$signature__data$203 ;
+    if (\$signature__en$281 )
+      slot1_bank4[\$signature__addr$279 ] <= \$signature__data$280 ;
   end
   reg [27:0] _12_;
   always @(posedge clk) begin
     if (adv) begin
-      _12_ <= slot1_bank4[\$signature__addr$64 ];
+      _12_ <= slot1_bank4[\$signature__addr$166 ];
     end
   end
-  assign \$signature__data$94  = _12_;
+  assign \$signature__data$190  = _12_;
   reg [27:0] slot1_bank5 [127:0];
   initial begin
     slot1_bank5[0] = 28'h0000000;
@@ -62675,16 +62677,16 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     slot1_bank5[127] = 28'h0000000;
   end
   always @(posedge clk) begin
-    if (\$signature__en$207 )
-      slot1_bank5[\$signature__addr$205 ] <= \$signature__data$206 ;
+    if (\$signature__en$284 )
+      slot1_bank5[\$signature__addr$282 ] <= \$signature__data$283 ;
   end
   reg [27:0] _13_;
   always @(posedge clk) begin
     if (adv) begin
-      _13_ <= slot1_bank5[\$signature__addr$66 ];
+      _13_ <= slot1_bank5[\$signature__addr$168 ];
     end
   end
-  assign \$signature__data$106  = _13_;
+  assign \$signature__data$198  = _13_;
   reg [27:0] slot1_bank6 [127:0];
   initial begin
     slot1_bank6[0] = 28'h0000000;
@@ -62817,16 +62819,16 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     slot1_bank6[127] = 28'h0000000;
   end
   always @(posedge clk) begin
-    if (\$signature__en$210 )
-      slot1_bank6[\$signature__addr$208 ] <= \$signature__data$209 ;
+    if (\$signature__en$287 )
+      slot1_bank6[\$signature__addr$285 ] <= \$signature__data$286 ;
   end
   reg [27:0] _14_;
   always @(posedge clk) begin
     if (adv) begin
-      _14_ <= slot1_bank6[\$signature__addr$68 ];
+      _14_ <= slot1_bank6[\$signature__addr$170 ];
     end
   end
-  assign \$signature__data$110  = _14_;
+  assign \$signature__data$202  = _14_;
   reg [27:0] slot1_bank7 [127:0];
   initial begin
     slot1_bank7[0] = 28'h0000000;
@@ -62959,16 +62961,16 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     slot1_bank7[127] = 28'h0000000;
   end
   always @(posedge clk) begin
-    if (\$signature__en$213 )
-      slot1_bank7[\$signature__addr$211 ] <= \$signature__data$212 ;
+    if (\$signature__en$290 )
+      slot1_bank7[\$signature__addr$288 ] <= \$signature__data$289 ;
   end
   reg [27:0] _15_;
   always @(posedge clk) begin
     if (adv) begin
-      _15_ <= slot1_bank7[\$signature__addr$70 ];
+      _15_ <= slot1_bank7[\$signature__addr$172 ];
     end
   end
-  assign \$signature__data$125  = _15_;
+  assign \$signature__data$215  = _15_;
   reg [27:0] twiddle_bank0 [511:0];
   initial begin
     twiddle_bank0[0] = 28'h0000000;
@@ -63486,12 +63488,12 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   end
   always @(posedge clk) begin
     if (tw_write)
-      twiddle_bank0[\$signature__addr$242 ] <= \$signature__data$244 ;
+      twiddle_bank0[tw_row_w] <= dbuf0;
   end
   reg [27:0] _16_;
   always @(posedge clk) begin
     if (adv) begin
-      _16_ <= twiddle_bank0[\$signature__addr$72 ];
+      _16_ <= twiddle_bank0[r0_tw_row];
     end
   end
   assign \$signature__data  = _16_;
@@ -64012,15 +64014,15 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   end
   always @(posedge clk) begin
     if (tw_write)
-      twiddle_bank1[\$signature__addr$242 ] <= \$signature__data$247 ;
+      twiddle_bank1[tw_row_w] <= dbuf1;
   end
   reg [27:0] _17_;
   always @(posedge clk) begin
     if (adv) begin
-      _17_ <= twiddle_bank1[\$signature__addr$72 ];
+      _17_ <= twiddle_bank1[r0_tw_row];
     end
   end
-  assign \$signature__data$86  = _17_;
+  assign \$signature__data$184  = _17_;
   reg [27:0] twiddle_bank2 [511:0];
   initial begin
     twiddle_bank2[0] = 28'h0000000;
@@ -64538,15 +64540,15 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   end
   always @(posedge clk) begin
     if (tw_write)
-      twiddle_bank2[\$signature__addr$242 ] <= \$signature__data$250 ;
+      twiddle_bank2[tw_row_w] <= dbuf2;
   end
   reg [27:0] _18_;
   always @(posedge clk) begin
     if (adv) begin
-      _18_ <= twiddle_bank2[\$signature__addr$72 ];
+      _18_ <= twiddle_bank2[r0_tw_row];
     end
   end
-  assign \$signature__data$87  = _18_;
+  assign \$signature__data$185  = _18_;
   reg [27:0] twiddle_bank3 [511:0];
   initial begin
     twiddle_bank3[0] = 28'h0000000;
@@ -65064,165 +65066,157 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   end
   always @(posedge clk) begin
     if (tw_write)
-      twiddle_bank3[\$signature__addr$242 ] <= i__payload;
+      twiddle_bank3[tw_row_w] <= i__payload;
   end
   reg [27:0] _19_;
   always @(posedge clk) begin
     if (adv) begin
-      _19_ <= twiddle_bank3[\$signature__addr$72 ];
+      _19_ <= twiddle_bank3[r0_tw_row];
     end
   end
-  assign \$signature__data$88  = _19_;
+  assign \$signature__data$186  = _19_;
   always @(posedge clk)
-    r1_valid <= \$373 ;
+    r1_row_u <= \$379 ;
   always @(posedge clk)
-    mode <= \$374 ;
+    r1_row_v <= \$380 ;
   always @(posedge clk)
-    r1_sp <= \$375 ;
+    r1_tw_row <= \$381 ;
   always @(posedge clk)
-    r1_swap <= \$376 ;
+    r1_tw_base <= \$382 ;
   always @(posedge clk)
-    r1_row_u <= \$377 ;
+    r1_operand <= \$383 ;
   always @(posedge clk)
-    r1_row_v <= \$378 ;
+    r1_load <= \$384 ;
   always @(posedge clk)
-    r1_tw_row <= \$379 ;
+    r1_out <= \$385 ;
   always @(posedge clk)
-    r1_tw_base <= \$380 ;
+    r1_ldata0 <= \$386 ;
   always @(posedge clk)
-    r1_operand <= \$381 ;
+    r1_ldata1 <= \$387 ;
   always @(posedge clk)
-    r1_load <= \$382 ;
+    r1_ldata2 <= \$388 ;
   always @(posedge clk)
-    r1_out <= \$383 ;
+    r1_ldata3 <= \$389 ;
   always @(posedge clk)
-    r1_ldata0 <= \$384 ;
+    wb0_valid <= \$390 ;
   always @(posedge clk)
-    r1_ldata1 <= \$385 ;
+    wb0_mode <= \$391 ;
   always @(posedge clk)
-    r1_ldata2 <= \$386 ;
+    wb0_sp <= \$392 ;
   always @(posedge clk)
-    r1_ldata3 <= \$387 ;
+    wb0_swap <= \$393 ;
   always @(posedge clk)
-    wb0_valid <= \$388 ;
+    wb0_row_u <= \$394 ;
   always @(posedge clk)
-    wb0_mode <= \$389 ;
+    wb0_row_v <= \$395 ;
   always @(posedge clk)
-    wb0_sp <= \$390 ;
+    wb0_out <= \$396 ;
   always @(posedge clk)
-    wb0_swap <= \$391 ;
+    wb1_valid <= \$397 ;
   always @(posedge clk)
-    wb0_row_u <= \$392 ;
+    wb1_mode <= \$398 ;
   always @(posedge clk)
-    wb0_row_v <= \$393 ;
+    wb1_sp <= \$399 ;
   always @(posedge clk)
-    wb0_out <= \$394 ;
+    wb1_swap <= \$400 ;
   always @(posedge clk)
-    wb1_valid <= \$395 ;
+    wb1_row_u <= \$401 ;
   always @(posedge clk)
-    wb1_mode <= \$396 ;
+    wb1_row_v <= \$402 ;
   always @(posedge clk)
-    wb1_sp <= \$397 ;
+    wb1_out <= \$403 ;
   always @(posedge clk)
-    wb1_swap <= \$398 ;
+    wb2_valid <= \$404 ;
   always @(posedge clk)
-    wb1_row_u <= \$399 ;
+    wb2_mode <= \$405 ;
   always @(posedge clk)
-    wb1_row_v <= \$400 ;
+    wb2_sp <= \$406 ;
   always @(posedge clk)
-    wb1_out <= \$401 ;
+    wb2_swap <= \$407 ;
   always @(posedge clk)
-    wb2_valid <= \$402 ;
+    wb2_row_u <= \$408 ;
   always @(posedge clk)
-    wb2_mode <= \$403 ;
+    wb2_row_v <= \$409 ;
   always @(posedge clk)
-    wb2_sp <= \$404 ;
+    wb2_out <= \$410 ;
   always @(posedge clk)
-    wb2_swap <= \$405 ;
+    wb3_valid <= \$411 ;
   always @(posedge clk)
-    wb2_row_u <= \$406 ;
+    wb3_mode <= \$412 ;
   always @(posedge clk)
-    wb2_row_v <= \$407 ;
+    wb3_sp <= \$413 ;
   always @(posedge clk)
-    wb2_out <= \$408 ;
+    wb3_swap <= \$414 ;
   always @(posedge clk)
-    wb3_valid <= \$409 ;
+    wb3_row_u <= \$415 ;
   always @(posedge clk)
-    wb3_mode <= \$410 ;
+    wb3_row_v <= \$416 ;
   always @(posedge clk)
-    wb3_sp <= \$411 ;
+    wb3_out <= \$417 ;
   always @(posedge clk)
-    wb3_swap <= \$412 ;
+    wb4_valid <= \$418 ;
   always @(posedge clk)
-    wb3_row_u <= \$413 ;
+    wb4_mode <= \$419 ;
   always @(posedge clk)
-    wb3_row_v <= \$414 ;
+    wb4_sp <= \$420 ;
   always @(posedge clk)
-    wb3_out <= \$415 ;
+    wb4_swap <= \$421 ;
   always @(posedge clk)
-    wb4_valid <= \$416 ;
+    wb4_row_u <= \$422 ;
   always @(posedge clk)
-    wb4_mode <= \$417 ;
+    wb4_row_v <= \$423 ;
   always @(posedge clk)
-    wb4_sp <= \$418 ;
+    wb4_out <= \$424 ;
   always @(posedge clk)
-    wb4_swap <= \$419 ;
+    obuf <= \$425 ;
   always @(posedge clk)
-    wb4_row_u <= \$420 ;
+    opiece <= \$426 ;
   always @(posedge clk)
-    wb4_row_v <= \$421 ;
+    o__valid <= \$427 ;
   always @(posedge clk)
-    wb4_out <= \$422 ;
+    cycles <= \$428 ;
   always @(posedge clk)
-    obuf <= \$423 ;
+    butterflies <= \$429 ;
   always @(posedge clk)
-    opiece <= \$424 ;
+    state <= \$430 ;
   always @(posedge clk)
-    o__valid <= \$425 ;
+    done <= \$431 ;
   always @(posedge clk)
-    cycles <= \$426 ;
+    error <= \$432 ;
   always @(posedge clk)
-    butterflies <= \$427 ;
+    cause <= \$433 ;
   always @(posedge clk)
-    state <= \$428 ;
+    sa <= \$434 ;
   always @(posedge clk)
-    done <= \$429 ;
+    sb <= \$435 ;
   always @(posedge clk)
-    error <= \$430 ;
+    c <= \$436 ;
   always @(posedge clk)
-    cause <= \$431 ;
+    in_gap <= \$437 ;
   always @(posedge clk)
-    sa <= \$432 ;
+    ctx_valid <= \$438 ;
   always @(posedge clk)
-    sb <= \$433 ;
+    hdr_cnt <= \$439 ;
   always @(posedge clk)
-    c <= \$434 ;
+    tw_row_w <= \$440 ;
   always @(posedge clk)
-    in_gap <= \$435 ;
+    pass_idx <= \$441 ;
   always @(posedge clk)
-    ctx_valid <= \$436 ;
+    q_reg <= \$442 ;
   always @(posedge clk)
-    hdr_cnt <= \$437 ;
+    n_inv <= \$443 ;
   always @(posedge clk)
-    \$signature__addr$242  <= \$438 ;
+    to_dom <= \$444 ;
   always @(posedge clk)
-    pass_idx <= \$439 ;
+    bk <= \$445 ;
   always @(posedge clk)
-    q_reg <= \$440 ;
+    mu_lo <= \$446 ;
   always @(posedge clk)
-    n_inv <= \$441 ;
+    mu_hi <= \$447 ;
   always @(posedge clk)
-    to_dom <= \$442 ;
+    qprime <= \$448 ;
   always @(posedge clk)
-    bk <= \$443 ;
-  always @(posedge clk)
-    mu_lo <= \$444 ;
-  always @(posedge clk)
-    mu_hi <= \$445 ;
-  always @(posedge clk)
-    qprime <= \$446 ;
-  always @(posedge clk)
-    reserved <= \$447 ;
+    reserved <= \$449 ;
   assign \$1  = q_reg >= 2'h3;
   assign \$2  = n_inv < q_reg;
   assign \$3  = to_dom < q_reg;
@@ -65232,346 +65226,356 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   assign \$7  = q_reg >> \$6 [4:0];
   assign \$8  = \$7  == 1'h1;
   assign \$9  = mu_hi <= 1'h1;
-  assign header_ok = & { \$9 , \$8 , \$5 , \$4 , \$3 , \$2 , \$1 , q_reg[0] };
-  assign \$10  = state == 2'h3;
-  assign \$11  = hdr_cnt != 4'h8;
-  assign in_header = \$10  & \$11 ;
+  assign \$10  = & { \$9 , \$8 , \$5 , \$4 , \$3 , \$2 , \$1 , q_reg[0] };
+  assign \$11  = dcnt == 2'h3;
+  assign \$12  = dcnt + 1'h1;
+  assign \$13  = \$11  ? 3'h0 : \$12 ;
+  assign \$14  = ! dcnt;
+  assign \$15  = dcnt == 1'h1;
+  assign \$16  = dcnt == 2'h2;
+  assign \$17  = o__valid & o__ready;
+  assign \$19  = opiece + 1'h1;
+  assign \$20  = opiece == 2'h3;
+  assign \$21  = adv & wb4_valid;
+  assign \$22  = \$21  & wb4_out;
+  assign \$23  = cycles != 32'd4294967295;
+  assign \$24  = busy & \$23 ;
+  assign \$25  = cycles + 1'h1;
+  assign \$26  = p_mode != 2'h2;
+  assign \$27  = issue & \$26 ;
+  assign \$28  = butterflies + 3'h4;
+  assign \$29  = cancel & busy;
+  assign \$30  = start & busy;
+  assign \$31  = ~ error;
+  assign \$32  = ~ error;
+  assign \$33  = ~ op_known;
+  assign \$34  = op != 3'h6;
+  assign \$35  = ~ ctx_valid;
+  assign \$36  = \$34  & \$35 ;
+  assign \$37  = op == 3'h6;
+  assign \$38  = cancel & busy;
+  assign \$39  = ~ \$38 ;
+  assign \$40  = ~ in_range;
+  assign \$41  = fire_in & \$40 ;
+  assign \$42  = ~ error;
+  assign \$43  = in_gap & adv;
+  assign \$46  = c == p_last_tok;
+  assign \$47  = pass_idx + 1'h1;
+  assign \$50  = c + 1'h1;
+  assign \$51  = ~ in_flight;
+  assign \$52  = fire_in & in_header;
+  assign \$53  = hdr_cnt + 1'h1;
+  assign \$54  = ! hdr_cnt;
+  assign \$55  = hdr_cnt == 1'h1;
+  assign \$56  = hdr_cnt == 2'h2;
+  assign \$57  = hdr_cnt == 2'h3;
+  assign \$58  = hdr_cnt == 3'h4;
+  assign \$59  = hdr_cnt == 3'h5;
+  assign \$60  = hdr_cnt == 3'h6;
+  assign \$61  = hdr_cnt == 3'h7;
+  assign \$62  = ~ in_header;
+  assign \$63  = fire_in & \$62 ;
+  assign \$64  = ~ in_range;
+  assign \$65  = \$63  & \$64 ;
+  assign \$66  = ~ error;
+  assign \$67  = tw_row_w + 1'h1;
+  assign \$68  = tw_row_w == 9'h1ff;
+  assign \$69  = ~ header_ok;
+  assign \$70  = ~ error;
+  assign \$71  = state == 2'h3;
+  assign \$72  = hdr_cnt != 4'h8;
+  assign in_header = \$71  & \$72 ;
   assign fire_in = i__valid & i__ready;
-  assign \$12  = ~ in_header;
-  assign data_fire = fire_in & \$12 ;
-  assign \$13  = dcnt == 2'h3;
-  assign block_done = data_fire & \$13 ;
-  assign \$14  = i__payload < q_reg;
+  assign \$73  = ~ in_header;
+  assign data_fire = fire_in & \$73 ;
+  assign \$74  = dcnt == 2'h3;
+  assign block_done = data_fire & \$74 ;
+  assign \$75  = i__payload < q_reg;
   assign butterfly = p_mode != 2'h2;
   assign inverse = p_mode == 1'h1;
-  assign \$15  = state == 1'h1;
-  assign \$16  = ~ in_gap;
-  assign \$17  = \$15  & \$16 ;
-  assign \$18  = \$17  & adv;
-  assign \$19  = ~ cancel;
-  assign issuing = \$18  & \$19 ;
-  assign \$20  = p_from_stream ? block_done : 1'h1;
-  assign issue = issuing & \$20 ;
-  assign \$21  = ! r0_swap;
+  assign \$76  = state == 1'h1;
+  assign \$77  = ~ in_gap;
+  assign \$78  = \$76  & \$77 ;
+  assign \$79  = \$78  & adv;
+  assign \$80  = ~ cancel;
+  assign issuing = \$79  & \$80 ;
+  assign \$81  = p_from_stream ? block_done : 1'h1;
+  assign issue = issuing & \$81 ;
+  assign \$82  = ! r0_swap;
   assign \$signature__addr  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$22  = ! r0_swap;
-  assign \$signature__addr$42  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$23  = ! r0_swap;
-  assign \$signature__addr$44  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$24  = ! r0_swap;
-  assign \$signature__addr$46  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$signature__addr$48  = \$25  ? r0_row_u : r0_row_v;
-  assign \$signature__addr$50  = \$26  ? r0_row_u : r0_row_v;
-  assign \$signature__addr$52  = \$27  ? r0_row_u : r0_row_v;
-  assign \$signature__addr$54  = \$28  ? r0_row_u : r0_row_v;
-  assign \$29  = ! r0_swap;
-  assign \$signature__addr$56  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$30  = ! r0_swap;
-  assign \$signature__addr$58  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$31  = ! r0_swap;
-  assign \$signature__addr$60  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$32  = ! r0_swap;
-  assign \$signature__addr$62  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$signature__addr$64  = \$33  ? r0_row_u : r0_row_v;
-  assign \$signature__addr$66  = \$34  ? r0_row_u : r0_row_v;
-  assign \$signature__addr$68  = \$35  ? r0_row_u : r0_row_v;
-  assign \$signature__addr$70  = \$36  ? r0_row_u : r0_row_v;
-  assign \$37  = 1'h0 >> r1_sp;
-  assign \$38  = r1_tw_base + \$37 ;
-  assign \$42  = r1_swap ? \$40  : \$41 ;
-  assign \$45  = r1_swap ? \$43  : \$44 ;
-  assign \$48  = r1_swap ? \$46  : \$47 ;
-  assign \$51  = r1_swap ? \$49  : \$50 ;
-  assign u = r1_load ? r1_ldata0 : \$52 ;
-  assign \$55  = r1_swap ? \$53  : \$54 ;
-  assign \$58  = r1_swap ? \$56  : \$57 ;
-  assign \$61  = r1_swap ? \$59  : \$60 ;
-  assign \$62  = 1'h1 >> r1_sp;
-  assign \$63  = r1_tw_base + \$62 ;
-  assign \$67  = r1_swap ? \$65  : \$66 ;
-  assign \$70  = r1_swap ? \$68  : \$69 ;
-  assign \$73  = r1_swap ? \$71  : \$72 ;
-  assign \$76  = r1_swap ? \$74  : \$75 ;
-  assign \u$119  = r1_load ? r1_ldata1 : \$77 ;
-  assign \$80  = r1_swap ? \$78  : \$79 ;
-  assign \$83  = r1_swap ? \$81  : \$82 ;
-  assign \$86  = r1_swap ? \$84  : \$85 ;
-  assign \$87  = 2'h2 >> r1_sp;
-  assign \$88  = r1_tw_base + \$87 ;
-  assign \$92  = r1_swap ? \$90  : \$91 ;
-  assign \$95  = r1_swap ? \$93  : \$94 ;
-  assign \$98  = r1_swap ? \$96  : \$97 ;
-  assign \$101  = r1_swap ? \$99  : \$100 ;
-  assign \u$133  = r1_load ? r1_ldata2 : \$102 ;
-  assign \$105  = r1_swap ? \$103  : \$104 ;
-  assign \$108  = r1_swap ? \$106  : \$107 ;
-  assign \$111  = r1_swap ? \$109  : \$110 ;
-  assign \$112  = 2'h3 >> r1_sp;
-  assign \$113  = r1_tw_base + \$112 ;
-  assign \$117  = r1_swap ? \$115  : \$116 ;
-  assign \$120  = r1_swap ? \$118  : \$119 ;
-  assign \$123  = r1_swap ? \$121  : \$122 ;
-  assign \$126  = r1_swap ? \$124  : \$125 ;
-  assign \u$143  = r1_load ? r1_ldata3 : \$127 ;
-  assign \$130  = r1_swap ? \$128  : \$129 ;
-  assign \$133  = r1_swap ? \$131  : \$132 ;
-  assign \$136  = r1_swap ? \$134  : \$135 ;
-  assign \$137  = ~ wb4_out;
-  assign \$138  = wb4_valid & \$137 ;
-  assign write = \$138  & adv;
-  assign \$139  = ! wb4_swap;
-  assign \$signature__addr$153  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$157  = wb4_swap ? \$140  : \$141 ;
-  assign \$142  = ! sa;
-  assign \$143  = write & \$142 ;
-  assign \$144  = wb4_mode != 2'h2;
-  assign \$145  = ! wb4_swap;
-  assign \$146  = \$144  | \$145 ;
-  assign \$signature__en$162  = \$143  & \$146 ;
-  assign \$147  = ! wb4_swap;
-  assign \$signature__addr$164  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$165  = wb4_swap ? \$148  : \$149 ;
-  assign \$150  = ! sa;
-  assign \$151  = write & \$150 ;
-  assign \$152  = wb4_mode != 2'h2;
-  assign \$153  = ! wb4_swap;
-  assign \$154  = \$152  | \$153 ;
-  assign \$signature__en$170  = \$151  & \$154 ;
-  assign \$155  = ! wb4_swap;
-  assign \$signature__addr$171  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$172  = wb4_swap ? \$156  : \$157 ;
-  assign \$158  = ! sa;
-  assign \$159  = write & \$158 ;
-  assign \$160  = wb4_mode != 2'h2;
-  assign \$161  = ! wb4_swap;
-  assign \$162  = \$160  | \$161 ;
-  assign \$signature__en$173  = \$159  & \$162 ;
-  assign \$163  = ! wb4_swap;
-  assign \$signature__addr$174  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$175  = wb4_swap ? \$164  : \$165 ;
-  assign \$166  = ! sa;
-  assign \$167  = write & \$166 ;
-  assign \$168  = wb4_mode != 2'h2;
-  assign \$169  = ! wb4_swap;
-  assign \$170  = \$168  | \$169 ;
-  assign \$signature__en$177  = \$167  & \$170 ;
-  assign \$signature__addr$178  = \$171  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$179  = wb4_swap ? \$172  : \$173 ;
-  assign \$174  = ! sa;
-  assign \$175  = write & \$174 ;
-  assign \$176  = wb4_mode != 2'h2;
-  assign \$178  = \$176  | \$177 ;
-  assign \$signature__en$180  = \$175  & \$178 ;
-  assign \$signature__addr$181  = \$179  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$182  = wb4_swap ? \$180  : \$181 ;
-  assign \$182  = ! sa;
-  assign \$183  = write & \$182 ;
-  assign \$184  = wb4_mode != 2'h2;
-  assign \$186  = \$184  | \$185 ;
-  assign \$signature__en$183  = \$183  & \$186 ;
-  assign \$signature__addr$184  = \$187  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$185  = wb4_swap ? \$188  : \$189 ;
-  assign \$190  = ! sa;
-  assign \$191  = write & \$190 ;
-  assign \$192  = wb4_mode != 2'h2;
-  assign \$194  = \$192  | \$193 ;
-  assign \$signature__en$186  = \$191  & \$194 ;
-  assign \$signature__addr$187  = \$195  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$188  = wb4_swap ? \$196  : \$197 ;
-  assign \$198  = ! sa;
-  assign \$199  = write & \$198 ;
-  assign \$200  = wb4_mode != 2'h2;
-  assign \$202  = \$200  | \$201 ;
-  assign \$signature__en$189  = \$199  & \$202 ;
-  assign \$203  = ! wb4_swap;
-  assign \$signature__addr$190  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$191  = wb4_swap ? \$204  : \$205 ;
-  assign \$206  = sa == 1'h1;
-  assign \$207  = write & \$206 ;
-  assign \$208  = wb4_mode != 2'h2;
-  assign \$209  = ! wb4_swap;
-  assign \$210  = \$208  | \$209 ;
-  assign \$signature__en$192  = \$207  & \$210 ;
-  assign \$211  = ! wb4_swap;
-  assign \$signature__addr$193  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$194  = wb4_swap ? \$212  : \$213 ;
-  assign \$214  = sa == 1'h1;
-  assign \$215  = write & \$214 ;
-  assign \$216  = wb4_mode != 2'h2;
-  assign \$217  = ! wb4_swap;
-  assign \$218  = \$216  | \$217 ;
-  assign \$signature__en$195  = \$215  & \$218 ;
-  assign \$219  = ! wb4_swap;
-  assign \$signature__addr$196  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$197  = wb4_swap ? \$220  : \$221 ;
-  assign \$222  = sa == 1'h1;
-  assign \$223  = write & \$222 ;
-  assign \$224  = wb4_mode != 2'h2;
-  assign \$225  = ! wb4_swap;
-  assign \$226  = \$224  | \$225 ;
-  assign \$signature__en$198  = \$223  & \$226 ;
-  assign \$227  = ! wb4_swap;
-  assign \$signature__addr$199  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$200  = wb4_swap ? \$228  : \$229 ;
-  assign \$230  = sa == 1'h1;
-  assign \$231  = write & \$230 ;
-  assign \$232  = wb4_mode != 2'h2;
-  assign \$233  = ! wb4_swap;
-  assign \$234  = \$232  | \$233 ;
-  assign \$signature__en$201  = \$231  & \$234 ;
-  assign \$signature__addr$202  = \$235  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$203  = wb4_swap ? \$236  : \$237 ;
-  assign \$238  = sa == 1'h1;
-  assign \$239  = write & \$238 ;
-  assign \$240  = wb4_mode != 2'h2;
-  assign \$242  = \$240  | \$241 ;
-  assign \$signature__en$204  = \$239  & \$242 ;
-  assign \$signature__addr$205  = \$243  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$206  = wb4_swap ? \$244  : \$245 ;
-  assign \$246  = sa == 1'h1;
-  assign \$247  = write & \$246 ;
-  assign \$248  = wb4_mode != 2'h2;
-  assign \$250  = \$248  | \$249 ;
-  assign \$signature__en$207  = \$247  & \$250 ;
-  assign \$signature__addr$208  = \$251  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$209  = wb4_swap ? \$252  : \$253 ;
-  assign \$254  = sa == 1'h1;
-  assign \$255  = write & \$254 ;
-  assign \$256  = wb4_mode != 2'h2;
-  assign \$258  = \$256  | \$257 ;
-  assign \$signature__en$210  = \$255  & \$258 ;
-  assign \$signature__addr$211  = \$259  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$212  = wb4_swap ? \$260  : \$261 ;
-  assign \$262  = sa == 1'h1;
-  assign \$263  = write & \$262 ;
-  assign \$264  = wb4_mode != 2'h2;
-  assign \$266  = \$264  | \$265 ;
-  assign \$signature__en$213  = \$263  & \$266 ;
-  assign \$267  = ~ o__valid;
-  assign \$268  = opiece == 2'h3;
-  assign \$269  = o__ready & \$268 ;
-  assign adv = \$267  | \$269 ;
+  assign \$83  = ! r0_swap;
+  assign \$signature__addr$144  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$84  = ! r0_swap;
+  assign \$signature__addr$146  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$85  = ! r0_swap;
+  assign \$signature__addr$148  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$signature__addr$150  = \$86  ? r0_row_u : r0_row_v;
+  assign \$signature__addr$152  = \$87  ? r0_row_u : r0_row_v;
+  assign \$signature__addr$154  = \$88  ? r0_row_u : r0_row_v;
+  assign \$signature__addr$156  = \$89  ? r0_row_u : r0_row_v;
+  assign \$90  = ! r0_swap;
+  assign \$signature__addr$158  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$91  = ! r0_swap;
+  assign \$signature__addr$160  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$92  = ! r0_swap;
+  assign \$signature__addr$162  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$93  = ! r0_swap;
+  assign \$signature__addr$164  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$signature__addr$166  = \$94  ? r0_row_u : r0_row_v;
+  assign \$signature__addr$168  = \$95  ? r0_row_u : r0_row_v;
+  assign \$signature__addr$170  = \$96  ? r0_row_u : r0_row_v;
+  assign \$signature__addr$172  = \$97  ? r0_row_u : r0_row_v;
+  assign \$98  = 1'h0 >> r1_sp;
+  assign \$99  = r1_tw_base + \$98 ;
+  assign \$103  = r1_swap ? \$101  : \$102 ;
+  assign \$106  = r1_swap ? \$104  : \$105 ;
+  assign \$109  = r1_swap ? \$107  : \$108 ;
+  assign \$112  = r1_swap ? \$110  : \$111 ;
+  assign u = r1_load ? r1_ldata0 : \$113 ;
+  assign \$116  = r1_swap ? \$114  : \$115 ;
+  assign \$119  = r1_swap ? \$117  : \$118 ;
+  assign \$122  = r1_swap ? \$120  : \$121 ;
+  assign \$123  = 1'h1 >> r1_sp;
+  assign \$124  = r1_tw_base + \$123 ;
+  assign \$128  = r1_swap ? \$126  : \$127 ;
+  assign \$131  = r1_swap ? \$129  : \$130 ;
+  assign \$134  = r1_swap ? \$132  : \$133 ;
+  assign \$137  = r1_swap ? \$135  : \$136 ;
+  assign \u$210  = r1_load ? r1_ldata1 : \$138 ;
+  assign \$141  = r1_swap ? \$139  : \$140 ;
+  assign \$144  = r1_swap ? \$142  : \$143 ;
+  assign \$147  = r1_swap ? \$145  : \$146 ;
+  assign \$148  = 2'h2 >> r1_sp;
+  assign \$149  = r1_tw_base + \$148 ;
+  assign \$153  = r1_swap ? \$151  : \$152 ;
+  assign \$156  = r1_swap ? \$154  : \$155 ;
+  assign \$159  = r1_swap ? \$157  : \$158 ;
+  assign \$162  = r1_swap ? \$160  : \$161 ;
+  assign \u$223  = r1_load ? r1_ldata2 : \$163 ;
+  assign \$166  = r1_swap ? \$164  : \$165 ;
+  assign \$169  = r1_swap ? \$167  : \$168 ;
+  assign \$172  = r1_swap ? \$170  : \$171 ;
+  assign \$173  = 2'h3 >> r1_sp;
+  assign \$174  = r1_tw_base + \$173 ;
+  assign \$178  = r1_swap ? \$176  : \$177 ;
+  assign \$181  = r1_swap ? \$179  : \$180 ;
+  assign \$184  = r1_swap ? \$182  : \$183 ;
+  assign \$187  = r1_swap ? \$185  : \$186 ;
+  assign \u$232  = r1_load ? r1_ldata3 : \$188 ;
+  assign \$191  = r1_swap ? \$189  : \$190 ;
+  assign \$194  = r1_swap ? \$192  : \$193 ;
+  assign \$197  = r1_swap ? \$195  : \$196 ;
+  assign \$198  = ~ wb4_out;
+  assign \$199  = wb4_valid & \$198 ;
+  assign write = \$199  & adv;
+  assign \$200  = ! wb4_swap;
+  assign \$signature__addr$239  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$240  = wb4_swap ? \$201  : \$202 ;
+  assign \$203  = ! sa;
+  assign \$204  = write & \$203 ;
+  assign \$205  = wb4_mode != 2'h2;
+  assign \$206  = ! wb4_swap;
+  assign \$207  = \$205  | \$206 ;
+  assign \$signature__en$242  = \$204  & \$207 ;
+  assign \$208  = ! wb4_swap;
+  assign \$signature__addr$243  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$244  = wb4_swap ? \$209  : \$210 ;
+  assign \$211  = ! sa;
+  assign \$212  = write & \$211 ;
+  assign \$213  = wb4_mode != 2'h2;
+  assign \$214  = ! wb4_swap;
+  assign \$215  = \$213  | \$214 ;
+  assign \$signature__en$247  = \$212  & \$215 ;
+  assign \$216  = ! wb4_swap;
+  assign \$signature__addr$248  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$249  = wb4_swap ? \$217  : \$218 ;
+  assign \$219  = ! sa;
+  assign \$220  = write & \$219 ;
+  assign \$221  = wb4_mode != 2'h2;
+  assign \$222  = ! wb4_swap;
+  assign \$223  = \$221  | \$222 ;
+  assign \$signature__en$250  = \$220  & \$223 ;
+  assign \$224  = ! wb4_swap;
+  assign \$signature__addr$251  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$252  = wb4_swap ? \$225  : \$226 ;
+  assign \$227  = ! sa;
+  assign \$228  = write & \$227 ;
+  assign \$229  = wb4_mode != 2'h2;
+  assign \$230  = ! wb4_swap;
+  assign \$231  = \$229  | \$230 ;
+  assign \$signature__en$254  = \$228  & \$231 ;
+  assign \$signature__addr$255  = \$232  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$256  = wb4_swap ? \$233  : \$234 ;
+  assign \$235  = ! sa;
+  assign \$236  = write & \$235 ;
+  assign \$237  = wb4_mode != 2'h2;
+  assign \$239  = \$237  | \$238 ;
+  assign \$signature__en$257  = \$236  & \$239 ;
+  assign \$signature__addr$258  = \$240  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$259  = wb4_swap ? \$241  : \$242 ;
+  assign \$243  = ! sa;
+  assign \$244  = write & \$243 ;
+  assign \$245  = wb4_mode != 2'h2;
+  assign \$247  = \$245  | \$246 ;
+  assign \$signature__en$260  = \$244  & \$247 ;
+  assign \$signature__addr$261  = \$248  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$262  = wb4_swap ? \$249  : \$250 ;
+  assign \$251  = ! sa;
+  assign \$252  = write & \$251 ;
+  assign \$253  = wb4_mode != 2'h2;
+  assign \$255  = \$253  | \$254 ;
+  assign \$signature__en$263  = \$252  & \$255 ;
+  assign \$signature__addr$264  = \$256  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$265  = wb4_swap ? \$257  : \$258 ;
+  assign \$259  = ! sa;
+  assign \$260  = write & \$259 ;
+  assign \$261  = wb4_mode != 2'h2;
+  assign \$263  = \$261  | \$262 ;
+  assign \$signature__en$266  = \$260  & \$263 ;
+  assign \$264  = ! wb4_swap;
+  assign \$signature__addr$267  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$268  = wb4_swap ? \$265  : \$266 ;
+  assign \$267  = sa == 1'h1;
+  assign \$268  = write & \$267 ;
+  assign \$269  = wb4_mode != 2'h2;
+  assign \$270  = ! wb4_swap;
+  assign \$271  = \$269  | \$270 ;
+  assign \$signature__en$269  = \$268  & \$271 ;
+  assign \$272  = ! wb4_swap;
+  assign \$signature__addr$270  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$271  = wb4_swap ? \$273  : \$274 ;
+  assign \$275  = sa == 1'h1;
+  assign \$276  = write & \$275 ;
+  assign \$277  = wb4_mode != 2'h2;
+  assign \$278  = ! wb4_swap;
+  assign \$279  = \$277  | \$278 ;
+  assign \$signature__en$272  = \$276  & \$279 ;
+  assign \$280  = ! wb4_swap;
+  assign \$signature__addr$273  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$274  = wb4_swap ? \$281  : \$282 ;
+  assign \$283  = sa == 1'h1;
+  assign \$284  = write & \$283 ;
+  assign \$285  = wb4_mode != 2'h2;
+  assign \$286  = ! wb4_swap;
+  assign \$287  = \$285  | \$286 ;
+  assign \$signature__en$275  = \$284  & \$287 ;
+  assign \$288  = ! wb4_swap;
+  assign \$signature__addr$276  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$277  = wb4_swap ? \$289  : \$290 ;
+  assign \$291  = sa == 1'h1;
+  assign \$292  = write & \$291 ;
+  assign \$293  = wb4_mode != 2'h2;
+  assign \$294  = ! wb4_swap;
+  assign \$295  = \$293  | \$294 ;
+  assign \$signature__en$278  = \$292  & \$295 ;
+  assign \$signature__addr$279  = \$296  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$280  = wb4_swap ? \$297  : \$298 ;
+  assign \$299  = sa == 1'h1;
+  assign \$300  = write & \$299 ;
+  assign \$301  = wb4_mode != 2'h2;
+  assign \$303  = \$301  | \$302 ;
+  assign \$signature__en$281  = \$300  & \$303 ;
+  assign \$signature__addr$282  = \$304  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$283  = wb4_swap ? \$305  : \$306 ;
+  assign \$307  = sa == 1'h1;
+  assign \$308  = write & \$307 ;
+  assign \$309  = wb4_mode != 2'h2;
+  assign \$311  = \$309  | \$310 ;
+  assign \$signature__en$284  = \$308  & \$311 ;
+  assign \$signature__addr$285  = \$312  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$286  = wb4_swap ? \$313  : \$314 ;
+  assign \$315  = sa == 1'h1;
+  assign \$316  = write & \$315 ;
+  assign \$317  = wb4_mode != 2'h2;
+  assign \$319  = \$317  | \$318 ;
+  assign \$signature__en$287  = \$316  & \$319 ;
+  assign \$signature__addr$288  = \$320  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$289  = wb4_swap ? \$321  : \$322 ;
+  assign \$323  = sa == 1'h1;
+  assign \$324  = write & \$323 ;
+  assign \$325  = wb4_mode != 2'h2;
+  assign \$327  = \$325  | \$326 ;
+  assign \$signature__en$290  = \$324  & \$327 ;
+  assign \$328  = ~ o__valid;
+  assign \$329  = opiece == 2'h3;
+  assign \$330  = o__ready & \$329 ;
+  assign adv = \$328  | \$330 ;
   assign busy = | state;
   assign in_flight = | { o__valid, wb4_valid, wb3_valid, wb2_valid, wb1_valid, wb0_valid, r1_valid, r1_valid, r0_valid };
-  assign \$270  = ~ cancel;
-  assign \$271  = state == 1'h1;
-  assign \$272  = ~ in_gap;
-  assign \$273  = \$271  & \$272 ;
-  assign \$274  = \$273  & p_from_stream;
-  assign \$275  = state == 2'h3;
-  assign \$276  = \$274  | \$275 ;
-  assign i__ready = \$270  & \$276 ;
-  assign \$277  = cancel & busy;
-  assign \$278  = start & busy;
-  assign \$279  = op >= 1'h1;
-  assign \$280  = op <= 3'h6;
-  assign \$281  = \$279  & \$280 ;
-  assign \$282  = op != 3'h6;
-  assign \$283  = slot_a >= 2'h2;
-  assign \$284  = op == 3'h5;
-  assign \$285  = slot_b >= 2'h2;
-  assign \$286  = \$284  & \$285 ;
-  assign \$287  = \$283  | \$286 ;
-  assign \$288  = \$282  & \$287 ;
-  assign \$289  = state == 2'h3;
-  assign \$290  = ~ in_header;
-  assign \$291  = \$289  & \$290 ;
-  assign \$292  = \$291  & block_done;
-  assign \$293  = ~ cancel;
-  assign tw_write = \$292  & \$293 ;
-  assign \$294  = dcnt == 2'h3;
-  assign \$295  = dcnt + 1'h1;
-  assign \$296  = \$294  ? 3'h0 : \$295 ;
-  assign \$297  = ! dcnt;
-  assign \$298  = dcnt == 1'h1;
-  assign \$299  = dcnt == 2'h2;
-  assign \$300  = o__valid & o__ready;
-  assign \$302  = opiece + 1'h1;
-  assign \$303  = opiece == 2'h3;
-  assign \$304  = adv & wb4_valid;
-  assign \$305  = \$304  & wb4_out;
-  assign \$306  = cycles != 32'd4294967295;
-  assign \$307  = busy & \$306 ;
-  assign \$308  = cycles + 1'h1;
-  assign \$309  = p_mode != 2'h2;
-  assign \$310  = issue & \$309 ;
-  assign \$311  = butterflies + 3'h4;
-  assign \$312  = cancel & busy;
-  assign \$313  = start & busy;
-  assign \$314  = ~ error;
-  assign \$315  = ~ error;
-  assign \$316  = ~ op_known;
-  assign \$317  = op != 3'h6;
-  assign \$318  = ~ ctx_valid;
-  assign \$319  = \$317  & \$318 ;
-  assign \$320  = op == 3'h6;
-  assign \$321  = cancel & busy;
-  assign \$322  = ~ \$321 ;
-  assign \$323  = ~ in_range;
-  assign \$324  = fire_in & \$323 ;
-  assign \$325  = ~ error;
-  assign \$326  = in_gap & adv;
-  assign \$329  = c == p_last_tok;
-  assign \$330  = pass_idx + 1'h1;
-  assign \$333  = c + 1'h1;
-  assign \$334  = ~ in_flight;
-  assign \$335  = fire_in & in_header;
-  assign \$336  = hdr_cnt + 1'h1;
-  assign \$337  = ! hdr_cnt;
-  assign \$338  = hdr_cnt == 1'h1;
-  assign \$339  = hdr_cnt == 2'h2;
-  assign \$340  = hdr_cnt == 2'h3;
-  assign \$341  = hdr_cnt == 3'h4;
-  assign \$342  = hdr_cnt == 3'h5;
-  assign \$343  = hdr_cnt == 3'h6;
-  assign \$344  = hdr_cnt == 3'h7;
-  assign \$345  = ~ in_header;
-  assign \$346  = fire_in & \$345 ;
-  assign \$347  = ~ in_range;
-  assign \$348  = \$346  & \$347 ;
-  assign \$349  = ~ error;
-  assign \$350  = \$signature__addr$242  + 1'h1;
-  assign \$351  = \$signature__addr$242  == 9'h1ff;
-  assign \$352  = ~ header_ok;
-  assign \$353  = ~ error;
+  assign \$331  = ~ cancel;
+  assign \$332  = state == 1'h1;
+  assign \$333  = ~ in_gap;
+  assign \$334  = \$332  & \$333 ;
+  assign \$335  = \$334  & p_from_stream;
+  assign \$336  = state == 2'h3;
+  assign \$337  = \$335  | \$336 ;
+  assign i__ready = \$331  & \$337 ;
+  assign \$338  = cancel & busy;
+  assign \$339  = start & busy;
+  assign \$340  = op >= 1'h1;
+  assign \$341  = op <= 3'h6;
+  assign \$342  = \$340  & \$341 ;
+  assign \$343  = op != 3'h6;
+  assign \$344  = slot_a >= 2'h2;
+  assign \$345  = op == 3'h5;
+  assign \$346  = slot_b >= 2'h2;
+  assign \$347  = \$345  & \$346 ;
+  assign \$348  = \$344  | \$347 ;
+  assign \$349  = \$343  & \$348 ;
+  assign \$350  = state == 2'h3;
+  assign \$351  = ~ in_header;
+  assign \$352  = \$350  & \$351 ;
+  assign \$353  = \$352  & block_done;
+  assign \$354  = ~ cancel;
+  assign tw_write = \$353  & \$354 ;
   always @(posedge clk)
-    dcnt <= \$354 ;
+    header_ok <= \$355 ;
   always @(posedge clk)
-    \$signature__data$244  <= \$355 ;
+    dcnt <= \$356 ;
   always @(posedge clk)
-    \$signature__data$247  <= \$356 ;
+    dbuf0 <= \$357 ;
   always @(posedge clk)
-    \$signature__data$250  <= \$357 ;
+    dbuf1 <= \$358 ;
   always @(posedge clk)
-    r0_valid <= \$358 ;
+    dbuf2 <= \$359 ;
   always @(posedge clk)
-    r0_mode <= \$359 ;
+    r0_valid <= \$360 ;
   always @(posedge clk)
-    r0_sp <= \$360 ;
+    r0_mode <= \$361 ;
   always @(posedge clk)
-    r0_swap <= \$361 ;
+    r0_sp <= \$362 ;
   always @(posedge clk)
-    r0_row_u <= \$362 ;
+    r0_swap <= \$363 ;
   always @(posedge clk)
-    r0_row_v <= \$363 ;
+    r0_row_u <= \$364 ;
   always @(posedge clk)
-    \$signature__addr$72  <= \$364 ;
+    r0_row_v <= \$365 ;
   always @(posedge clk)
-    r0_tw_base <= \$365 ;
+    r0_tw_row <= \$366 ;
   always @(posedge clk)
-    r0_operand <= \$366 ;
+    r0_tw_base <= \$367 ;
   always @(posedge clk)
-    r0_load <= \$367 ;
+    r0_operand <= \$368 ;
   always @(posedge clk)
-    r0_out <= \$368 ;
+    r0_load <= \$369 ;
   always @(posedge clk)
-    r0_ldata0 <= \$369 ;
+    r0_out <= \$370 ;
   always @(posedge clk)
-    r0_ldata1 <= \$370 ;
+    r0_ldata0 <= \$371 ;
   always @(posedge clk)
-    r0_ldata2 <= \$371 ;
+    r0_ldata1 <= \$372 ;
   always @(posedge clk)
-    r0_ldata3 <= \$372 ;
+    r0_ldata2 <= \$373 ;
+  always @(posedge clk)
+    r0_ldata3 <= \$374 ;
+  always @(posedge clk)
+    r1_valid <= \$375 ;
+  always @(posedge clk)
+    r1_mode <= \$376 ;
+  always @(posedge clk)
+    r1_sp <= \$377 ;
+  always @(posedge clk)
+    r1_swap <= \$378 ;
   \cerite_soc_full.ntt.array.agu  agu (
     .butterfly(butterfly),
     .c(c),
@@ -65588,9 +65592,9 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     .clk(clk),
     .en(adv),
     .k(bk),
-    .mode(mode),
-    .\port$7105$0 (mu_lo),
-    .\port$7107$0 (mu_hi[0]),
+    .mode(r1_mode),
+    .\port$7094$0 (mu_lo),
+    .\port$7096$0 (mu_hi[0]),
     .q(q_reg),
     .rst(rst),
     .u(u),
@@ -65603,185 +65607,112 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     .clk(clk),
     .en(adv),
     .k(bk),
-    .mode(mode),
-    .\port$7105$0 (mu_lo),
-    .\port$7107$0 (mu_hi[0]),
+    .mode(r1_mode),
+    .\port$7094$0 (mu_lo),
+    .\port$7096$0 (mu_hi[0]),
     .q(q_reg),
     .rst(rst),
-    .u(\u$119 ),
-    .v(\v$121 ),
+    .u(\u$210 ),
+    .v(\v$211 ),
     .w(operand1),
-    .x(\x$166 ),
-    .y(\y$169 )
+    .x(\x$98 ),
+    .y(\y$246 )
   );
   \cerite_soc_full.ntt.array.lane2  lane2 (
     .clk(clk),
     .en(adv),
     .k(bk),
-    .mode(mode),
-    .\port$7105$0 (mu_lo),
-    .\port$7107$0 (mu_hi[0]),
+    .mode(r1_mode),
+    .\port$7094$0 (mu_lo),
+    .\port$7096$0 (mu_hi[0]),
     .q(q_reg),
     .rst(rst),
-    .u(\u$133 ),
-    .v(\v$135 ),
+    .u(\u$223 ),
+    .v(\v$224 ),
     .w(operand2),
-    .x(\x$160 ),
-    .y(\y$167 )
+    .x(\x$99 ),
+    .y(\y$245 )
   );
   \cerite_soc_full.ntt.array.lane3  lane3 (
     .clk(clk),
     .en(adv),
     .k(bk),
-    .mode(mode),
-    .\port$7105$0 (mu_lo),
-    .\port$7107$0 (mu_hi[0]),
+    .mode(r1_mode),
+    .\port$7094$0 (mu_lo),
+    .\port$7096$0 (mu_hi[0]),
     .q(q_reg),
     .rst(rst),
-    .u(\u$143 ),
-    .v(\v$145 ),
+    .u(\u$232 ),
+    .v(\v$233 ),
     .w(operand3),
-    .x(\x$168 ),
-    .y(\y$176 )
+    .x(\x$100 ),
+    .y(\y$253 )
   );
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$373  = r1_valid;
+    \$380  = r1_row_v;
     if (adv) begin
-      \$373  = r0_valid;
-    end
-    if (\$312 ) begin
-      \$373  = 1'h0;
+      \$380  = r0_row_v;
     end
     if (rst) begin
-      \$373  = 1'h0;
+      \$380  = 7'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$374  = mode;
+    \$381  = r1_tw_row;
     if (adv) begin
-      \$374  = r0_mode;
+      \$381  = r0_tw_row;
     end
     if (rst) begin
-      \$374  = 2'h0;
+      \$381  = 9'h000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$375  = r1_sp;
+    \$382  = r1_tw_base;
     if (adv) begin
-      \$375  = r0_sp;
+      \$382  = r0_tw_base;
     end
     if (rst) begin
-      \$375  = 2'h0;
+      \$382  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$376  = r1_swap;
+    \$383  = r1_operand;
     if (adv) begin
-      \$376  = r0_swap;
+      \$383  = r0_operand;
     end
     if (rst) begin
-      \$376  = 1'h0;
+      \$383  = 3'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$377  = r1_row_u;
+    \$384  = r1_load;
     if (adv) begin
-      \$377  = r0_row_u;
+      \$384  = r0_load;
     end
     if (rst) begin
-      \$377  = 7'h00;
+      \$384  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$378  = r1_row_v;
+    \$385  = r1_out;
     if (adv) begin
-      \$378  = r0_row_v;
+      \$385  = r0_out;
     end
     if (rst) begin
-      \$378  = 7'h00;
+      \$385  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$379  = r1_tw_row;
+    \$386  = r1_ldata0;
     if (adv) begin
-      \$379  = \$signature__addr$72 ;
-    end
-    if (rst) begin
-      \$379  = 9'h000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$380  = r1_tw_base;
-    if (adv) begin
-      \$380  = r0_tw_base;
-    end
-    if (rst) begin
-      \$380  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$381  = r1_operand;
-    if (adv) begin
-      \$381  = r0_operand;
-    end
-    if (rst) begin
-      \$381  = 3'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$382  = r1_load;
-    if (adv) begin
-      \$382  = r0_load;
-    end
-    if (rst) begin
-      \$382  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$383  = r1_out;
-    if (adv) begin
-      \$383  = r0_out;
-    end
-    if (rst) begin
-      \$383  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$384  = r1_ldata0;
-    if (adv) begin
-      \$384  = r0_ldata0;
-    end
-    if (rst) begin
-      \$384  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$385  = r1_ldata1;
-    if (adv) begin
-      \$385  = r0_ldata1;
-    end
-    if (rst) begin
-      \$385  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$386  = r1_ldata2;
-    if (adv) begin
-      \$386  = r0_ldata2;
+      \$386  = r0_ldata0;
     end
     if (rst) begin
       \$386  = 28'h0000000;
@@ -65789,9 +65720,9 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$387  = r1_ldata3;
+    \$387  = r1_ldata1;
     if (adv) begin
-      \$387  = r0_ldata3;
+      \$387  = r0_ldata1;
     end
     if (rst) begin
       \$387  = 28'h0000000;
@@ -65799,570 +65730,590 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$388  = wb0_valid;
+    \$388  = r1_ldata2;
     if (adv) begin
-      \$388  = r1_valid;
-    end
-    if (\$312 ) begin
-      \$388  = 1'h0;
+      \$388  = r0_ldata2;
     end
     if (rst) begin
-      \$388  = 1'h0;
+      \$388  = 28'h0000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$389  = wb0_mode;
+    \$389  = r1_ldata3;
     if (adv) begin
-      \$389  = mode;
+      \$389  = r0_ldata3;
     end
     if (rst) begin
-      \$389  = 2'h0;
+      \$389  = 28'h0000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$390  = wb0_sp;
+    \$390  = wb0_valid;
     if (adv) begin
-      \$390  = r1_sp;
+      \$390  = r1_valid;
+    end
+    if (\$29 ) begin
+      \$390  = 1'h0;
     end
     if (rst) begin
-      \$390  = 2'h0;
+      \$390  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$391  = wb0_swap;
+    \$391  = wb0_mode;
     if (adv) begin
-      \$391  = r1_swap;
+      \$391  = r1_mode;
     end
     if (rst) begin
-      \$391  = 1'h0;
+      \$391  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$392  = wb0_row_u;
+    \$392  = wb0_sp;
     if (adv) begin
-      \$392  = r1_row_u;
+      \$392  = r1_sp;
     end
     if (rst) begin
-      \$392  = 7'h00;
+      \$392  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$393  = wb0_row_v;
+    \$393  = wb0_swap;
     if (adv) begin
-      \$393  = r1_row_v;
+      \$393  = r1_swap;
     end
     if (rst) begin
-      \$393  = 7'h00;
+      \$393  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$394  = wb0_out;
+    \$394  = wb0_row_u;
     if (adv) begin
-      \$394  = r1_out;
+      \$394  = r1_row_u;
     end
     if (rst) begin
-      \$394  = 1'h0;
+      \$394  = 7'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$395  = wb1_valid;
+    \$395  = wb0_row_v;
     if (adv) begin
-      \$395  = wb0_valid;
-    end
-    if (\$312 ) begin
-      \$395  = 1'h0;
+      \$395  = r1_row_v;
     end
     if (rst) begin
-      \$395  = 1'h0;
+      \$395  = 7'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$396  = wb1_mode;
+    \$396  = wb0_out;
     if (adv) begin
-      \$396  = wb0_mode;
+      \$396  = r1_out;
     end
     if (rst) begin
-      \$396  = 2'h0;
+      \$396  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$397  = wb1_sp;
+    \$397  = wb1_valid;
     if (adv) begin
-      \$397  = wb0_sp;
+      \$397  = wb0_valid;
+    end
+    if (\$29 ) begin
+      \$397  = 1'h0;
     end
     if (rst) begin
-      \$397  = 2'h0;
+      \$397  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$398  = wb1_swap;
+    \$398  = wb1_mode;
     if (adv) begin
-      \$398  = wb0_swap;
+      \$398  = wb0_mode;
     end
     if (rst) begin
-      \$398  = 1'h0;
+      \$398  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$399  = wb1_row_u;
+    \$399  = wb1_sp;
     if (adv) begin
-      \$399  = wb0_row_u;
+      \$399  = wb0_sp;
     end
     if (rst) begin
-      \$399  = 7'h00;
+      \$399  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$400  = wb1_row_v;
+    \$400  = wb1_swap;
     if (adv) begin
-      \$400  = wb0_row_v;
+      \$400  = wb0_swap;
     end
     if (rst) begin
-      \$400  = 7'h00;
+      \$400  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$401  = wb1_out;
+    \$401  = wb1_row_u;
     if (adv) begin
-      \$401  = wb0_out;
+      \$401  = wb0_row_u;
     end
     if (rst) begin
-      \$401  = 1'h0;
+      \$401  = 7'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$402  = wb2_valid;
+    \$402  = wb1_row_v;
     if (adv) begin
-      \$402  = wb1_valid;
-    end
-    if (\$312 ) begin
-      \$402  = 1'h0;
+      \$402  = wb0_row_v;
     end
     if (rst) begin
-      \$402  = 1'h0;
+      \$402  = 7'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$403  = wb2_mode;
+    \$403  = wb1_out;
     if (adv) begin
-      \$403  = wb1_mode;
+      \$403  = wb0_out;
     end
     if (rst) begin
-      \$403  = 2'h0;
+      \$403  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$404  = wb2_sp;
+    \$404  = wb2_valid;
     if (adv) begin
-      \$404  = wb1_sp;
+      \$404  = wb1_valid;
+    end
+    if (\$29 ) begin
+      \$404  = 1'h0;
     end
     if (rst) begin
-      \$404  = 2'h0;
+      \$404  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$405  = wb2_swap;
+    \$405  = wb2_mode;
     if (adv) begin
-      \$405  = wb1_swap;
+      \$405  = wb1_mode;
     end
     if (rst) begin
-      \$405  = 1'h0;
+      \$405  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$406  = wb2_row_u;
+    \$406  = wb2_sp;
     if (adv) begin
-      \$406  = wb1_row_u;
+      \$406  = wb1_sp;
     end
     if (rst) begin
-      \$406  = 7'h00;
+      \$406  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$407  = wb2_row_v;
+    \$407  = wb2_swap;
     if (adv) begin
-      \$407  = wb1_row_v;
+      \$407  = wb1_swap;
     end
     if (rst) begin
-      \$407  = 7'h00;
+      \$407  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$408  = wb2_out;
+    \$408  = wb2_row_u;
     if (adv) begin
-      \$408  = wb1_out;
+      \$408  = wb1_row_u;
     end
     if (rst) begin
-      \$408  = 1'h0;
+      \$408  = 7'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$409  = wb3_valid;
+    \$409  = wb2_row_v;
     if (adv) begin
-      \$409  = wb2_valid;
-    end
-    if (\$312 ) begin
-      \$409  = 1'h0;
+      \$409  = wb1_row_v;
     end
     if (rst) begin
-      \$409  = 1'h0;
+      \$409  = 7'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$410  = wb3_mode;
+    \$410  = wb2_out;
     if (adv) begin
-      \$410  = wb2_mode;
+      \$410  = wb1_out;
     end
     if (rst) begin
-      \$410  = 2'h0;
+      \$410  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$411  = wb3_sp;
+    \$411  = wb3_valid;
     if (adv) begin
-      \$411  = wb2_sp;
+      \$411  = wb2_valid;
+    end
+    if (\$29 ) begin
+      \$411  = 1'h0;
     end
     if (rst) begin
-      \$411  = 2'h0;
+      \$411  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$412  = wb3_swap;
+    \$412  = wb3_mode;
     if (adv) begin
-      \$412  = wb2_swap;
+      \$412  = wb2_mode;
     end
     if (rst) begin
-      \$412  = 1'h0;
+      \$412  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$413  = wb3_row_u;
+    \$413  = wb3_sp;
     if (adv) begin
-      \$413  = wb2_row_u;
+      \$413  = wb2_sp;
     end
     if (rst) begin
-      \$413  = 7'h00;
+      \$413  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$414  = wb3_row_v;
+    \$414  = wb3_swap;
     if (adv) begin
-      \$414  = wb2_row_v;
+      \$414  = wb2_swap;
     end
     if (rst) begin
-      \$414  = 7'h00;
+      \$414  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$415  = wb3_out;
+    \$415  = wb3_row_u;
     if (adv) begin
-      \$415  = wb2_out;
+      \$415  = wb2_row_u;
     end
     if (rst) begin
-      \$415  = 1'h0;
+      \$415  = 7'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$416  = wb4_valid;
+    \$416  = wb3_row_v;
     if (adv) begin
-      \$416  = wb3_valid;
-    end
-    if (\$312 ) begin
-      \$416  = 1'h0;
+      \$416  = wb2_row_v;
     end
     if (rst) begin
-      \$416  = 1'h0;
+      \$416  = 7'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$417  = wb4_mode;
+    \$417  = wb3_out;
     if (adv) begin
-      \$417  = wb3_mode;
+      \$417  = wb2_out;
     end
     if (rst) begin
-      \$417  = 2'h0;
+      \$417  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$418  = wb4_sp;
+    \$418  = wb4_valid;
     if (adv) begin
-      \$418  = wb3_sp;
+      \$418  = wb3_valid;
+    end
+    if (\$29 ) begin
+      \$418  = 1'h0;
     end
     if (rst) begin
-      \$418  = 2'h0;
+      \$418  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$419  = wb4_swap;
+    \$419  = wb4_mode;
     if (adv) begin
-      \$419  = wb3_swap;
+      \$419  = wb3_mode;
     end
     if (rst) begin
-      \$419  = 1'h0;
+      \$419  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$420  = wb4_row_u;
+    \$420  = wb4_sp;
     if (adv) begin
-      \$420  = wb3_row_u;
+      \$420  = wb3_sp;
     end
     if (rst) begin
-      \$420  = 7'h00;
+      \$420  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$421  = wb4_row_v;
+    \$421  = wb4_swap;
     if (adv) begin
-      \$421  = wb3_row_v;
+      \$421  = wb3_swap;
     end
     if (rst) begin
-      \$421  = 7'h00;
+      \$421  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$422  = wb4_out;
+    \$422  = wb4_row_u;
     if (adv) begin
-      \$422  = wb3_out;
+      \$422  = wb3_row_u;
     end
     if (rst) begin
-      \$422  = 1'h0;
+      \$422  = 7'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$423  = obuf;
-    if (\$300 ) begin
-      \$423  = \$301 ;
-    end
-    if (\$305 ) begin
-      \$423  = { \x$168 , \x$160 , \x$166 , x };
+    \$423  = wb4_row_v;
+    if (adv) begin
+      \$423  = wb3_row_v;
     end
     if (rst) begin
-      \$423  = 112'h0000000000000000000000000000;
+      \$423  = 7'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$424  = opiece;
-    if (\$300 ) begin
-      \$424  = \$302 [1:0];
-      if (\$303 ) begin
-        \$424  = 2'h0;
+    \$424  = wb4_out;
+    if (adv) begin
+      \$424  = wb3_out;
+    end
+    if (rst) begin
+      \$424  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$425  = obuf;
+    if (\$17 ) begin
+      \$425  = \$18 ;
+    end
+    if (\$22 ) begin
+      \$425  = { \x$100 , \x$99 , \x$98 , x };
+    end
+    if (rst) begin
+      \$425  = 112'h0000000000000000000000000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$426  = opiece;
+    if (\$17 ) begin
+      \$426  = \$19 [1:0];
+      if (\$20 ) begin
+        \$426  = 2'h0;
       end
     end
-    if (\$305 ) begin
-      \$424  = 2'h0;
+    if (\$22 ) begin
+      \$426  = 2'h0;
     end
-    if (\$312 ) begin
-      \$424  = 2'h0;
+    if (\$29 ) begin
+      \$426  = 2'h0;
     end
     if (rst) begin
-      \$424  = 2'h0;
+      \$426  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$425  = o__valid;
-    if (\$300 ) begin
-      if (\$303 ) begin
-        \$425  = 1'h0;
+    \$427  = o__valid;
+    if (\$17 ) begin
+      if (\$20 ) begin
+        \$427  = 1'h0;
       end
     end
-    if (\$305 ) begin
-      \$425  = 1'h1;
+    if (\$22 ) begin
+      \$427  = 1'h1;
     end
-    if (\$312 ) begin
-      \$425  = 1'h0;
+    if (\$29 ) begin
+      \$427  = 1'h0;
     end
     if (rst) begin
-      \$425  = 1'h0;
+      \$427  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$426  = cycles;
-    if (\$307 ) begin
-      \$426  = \$308 [31:0];
+    \$428  = cycles;
+    if (\$24 ) begin
+      \$428  = \$25 [31:0];
     end
-    if (\$312 ) begin
-    end else if (\$313 ) begin
+    if (\$29 ) begin
+    end else if (\$30 ) begin
     end else if (start) begin
       (* full_case = 32'd1 *)
-      if (\$316 ) begin
+      if (\$33 ) begin
       end else if (slot_bad) begin
-      end else if (\$319 ) begin
+      end else if (\$36 ) begin
       end else begin
-        \$426  = 32'd0;
+        \$428  = 32'd0;
       end
     end
     if (rst) begin
-      \$426  = 32'd0;
+      \$428  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$427  = butterflies;
-    if (\$310 ) begin
-      \$427  = \$311 [47:0];
+    \$429  = butterflies;
+    if (\$27 ) begin
+      \$429  = \$28 [47:0];
     end
     if (rst) begin
-      \$427  = 48'h000000000000;
+      \$429  = 48'h000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$428  = state;
-    if (\$312 ) begin
-      \$428  = 2'h0;
-    end else if (\$313 ) begin
+    \$430  = state;
+    if (\$29 ) begin
+      \$430  = 2'h0;
+    end else if (\$30 ) begin
     end else if (start) begin
       (* full_case = 32'd1 *)
-      if (\$316 ) begin
+      if (\$33 ) begin
       end else if (slot_bad) begin
-      end else if (\$319 ) begin
+      end else if (\$36 ) begin
       end else begin
         (* full_case = 32'd1 *)
-        if (\$320 ) begin
-          \$428  = 2'h3;
+        if (\$37 ) begin
+          \$430  = 2'h3;
         end else begin
-          \$428  = 2'h1;
+          \$430  = 2'h1;
         end
       end
     end
-    if (\$322 ) begin
+    if (\$39 ) begin
       casez (state)
         2'h1:
             if (issue) begin
-              if (\$329 ) begin
+              if (\$46 ) begin
                 if (p_last) begin
-                  \$428  = 2'h2;
+                  \$430  = 2'h2;
                 end
               end
             end
         2'h2:
-            if (\$334 ) begin
-              \$428  = 2'h0;
+            if (\$51 ) begin
+              \$430  = 2'h0;
             end
         2'h3:
             if (block_done) begin
-              if (\$351 ) begin
-                \$428  = 2'h0;
+              if (\$68 ) begin
+                \$430  = 2'h0;
               end
             end
       endcase
     end
     if (rst) begin
-      \$428  = 2'h0;
+      \$430  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$429  = done;
-    if (\$312 ) begin
-      \$429  = 1'h0;
-    end else if (\$313 ) begin
+    \$431  = done;
+    if (\$29 ) begin
+      \$431  = 1'h0;
+    end else if (\$30 ) begin
     end else if (start) begin
-      \$429  = 1'h0;
+      \$431  = 1'h0;
     end
-    if (\$322 ) begin
+    if (\$39 ) begin
       casez (state)
         2'h1:
             /* empty */;
         2'h2:
-            if (\$334 ) begin
-              \$429  = 1'h1;
+            if (\$51 ) begin
+              \$431  = 1'h1;
             end
         2'h3:
             if (block_done) begin
-              if (\$351 ) begin
-                \$429  = 1'h1;
+              if (\$68 ) begin
+                \$431  = 1'h1;
               end
             end
       endcase
     end
     if (rst) begin
-      \$429  = 1'h0;
+      \$431  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$430  = error;
-    if (\$312 ) begin
-      if (\$314 ) begin
-        \$430  = 1'h1;
+    \$432  = error;
+    if (\$29 ) begin
+      if (\$31 ) begin
+        \$432  = 1'h1;
       end
-    end else if (\$313 ) begin
-      if (\$315 ) begin
-        \$430  = 1'h1;
+    end else if (\$30 ) begin
+      if (\$32 ) begin
+        \$432  = 1'h1;
       end
     end else if (start) begin
       (* full_case = 32'd1 *)
-      if (\$316 ) begin
-        \$430  = 1'h1;
+      if (\$33 ) begin
+        \$432  = 1'h1;
       end else if (slot_bad) begin
-        \$430  = 1'h1;
-      end else if (\$319 ) begin
-        \$430  = 1'h1;
+        \$432  = 1'h1;
+      end else if (\$36 ) begin
+        \$432  = 1'h1;
       end else begin
-        \$430  = 1'h0;
+        \$432  = 1'h0;
       end
     end
-    if (\$322 ) begin
+    if (\$39 ) begin
       casez (state)
         2'h1:
-            if (\$324 ) begin
-              if (\$325 ) begin
-                \$430  = 1'h1;
+            if (\$41 ) begin
+              if (\$42 ) begin
+                \$432  = 1'h1;
               end
             end
         2'h2:
             /* empty */;
         2'h3:
           begin
-            if (\$348 ) begin
-              if (\$349 ) begin
-                \$430  = 1'h1;
+            if (\$65 ) begin
+              if (\$66 ) begin
+                \$432  = 1'h1;
               end
             end
             if (block_done) begin
-              if (\$351 ) begin
-                if (\$352 ) begin
-                  if (\$353 ) begin
-                    \$430  = 1'h1;
+              if (\$68 ) begin
+                if (\$69 ) begin
+                  if (\$70 ) begin
+                    \$432  = 1'h1;
                   end
                 end
               end
@@ -66371,54 +66322,54 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
       endcase
     end
     if (rst) begin
-      \$430  = 1'h0;
+      \$432  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$431  = cause;
-    if (\$312 ) begin
-      if (\$314 ) begin
-        \$431  = 3'h7;
+    \$433  = cause;
+    if (\$29 ) begin
+      if (\$31 ) begin
+        \$433  = 3'h7;
       end
-    end else if (\$313 ) begin
-      if (\$315 ) begin
-        \$431  = 3'h1;
+    end else if (\$30 ) begin
+      if (\$32 ) begin
+        \$433  = 3'h1;
       end
     end else if (start) begin
       (* full_case = 32'd1 *)
-      if (\$316 ) begin
-        \$431  = 3'h2;
+      if (\$33 ) begin
+        \$433  = 3'h2;
       end else if (slot_bad) begin
-        \$431  = 3'h3;
-      end else if (\$319 ) begin
-        \$431  = 3'h4;
+        \$433  = 3'h3;
+      end else if (\$36 ) begin
+        \$433  = 3'h4;
       end else begin
-        \$431  = 3'h0;
+        \$433  = 3'h0;
       end
     end
-    if (\$322 ) begin
+    if (\$39 ) begin
       casez (state)
         2'h1:
-            if (\$324 ) begin
-              if (\$325 ) begin
-                \$431  = 3'h5;
+            if (\$41 ) begin
+              if (\$42 ) begin
+                \$433  = 3'h5;
               end
             end
         2'h2:
             /* empty */;
         2'h3:
           begin
-            if (\$348 ) begin
-              if (\$349 ) begin
-                \$431  = 3'h5;
+            if (\$65 ) begin
+              if (\$66 ) begin
+                \$433  = 3'h5;
               end
             end
             if (block_done) begin
-              if (\$351 ) begin
-                if (\$352 ) begin
-                  if (\$353 ) begin
-                    \$431  = 3'h6;
+              if (\$68 ) begin
+                if (\$69 ) begin
+                  if (\$70 ) begin
+                    \$433  = 3'h6;
                   end
                 end
               end
@@ -66427,106 +66378,106 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
       endcase
     end
     if (rst) begin
-      \$431  = 3'h0;
+      \$433  = 3'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$432  = sa;
-    if (\$312 ) begin
-    end else if (\$313 ) begin
+    \$434  = sa;
+    if (\$29 ) begin
+    end else if (\$30 ) begin
     end else if (start) begin
       (* full_case = 32'd1 *)
-      if (\$316 ) begin
+      if (\$33 ) begin
       end else if (slot_bad) begin
-      end else if (\$319 ) begin
+      end else if (\$36 ) begin
       end else begin
-        \$432  = slot_a;
+        \$434  = slot_a;
       end
     end
     if (rst) begin
-      \$432  = 4'h0;
+      \$434  = 4'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$433  = sb;
-    if (\$312 ) begin
-    end else if (\$313 ) begin
+    \$435  = sb;
+    if (\$29 ) begin
+    end else if (\$30 ) begin
     end else if (start) begin
       (* full_case = 32'd1 *)
-      if (\$316 ) begin
+      if (\$33 ) begin
       end else if (slot_bad) begin
-      end else if (\$319 ) begin
+      end else if (\$36 ) begin
       end else begin
-        \$433  = slot_b;
+        \$435  = slot_b;
       end
     end
     if (rst) begin
-      \$433  = 4'h0;
+      \$435  = 4'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$434  = c;
-    if (\$312 ) begin
-    end else if (\$313 ) begin
+    \$436  = c;
+    if (\$29 ) begin
+    end else if (\$30 ) begin
     end else if (start) begin
       (* full_case = 32'd1 *)
-      if (\$316 ) begin
+      if (\$33 ) begin
       end else if (slot_bad) begin
-      end else if (\$319 ) begin
+      end else if (\$36 ) begin
       end else begin
-        \$434  = 8'h00;
+        \$436  = 8'h00;
       end
     end
-    if (\$322 ) begin
+    if (\$39 ) begin
       casez (state)
         2'h1:
             if (issue) begin
               (* full_case = 32'd1 *)
-              if (\$329 ) begin
-                \$434  = 8'h00;
+              if (\$46 ) begin
+                \$436  = 8'h00;
               end else begin
-                \$434  = \$333 [7:0];
+                \$436  = \$50 [7:0];
               end
             end
       endcase
     end
     if (rst) begin
-      \$434  = 8'h00;
+      \$436  = 8'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$435  = in_gap;
-    if (\$312 ) begin
-    end else if (\$313 ) begin
+    \$437  = in_gap;
+    if (\$29 ) begin
+    end else if (\$30 ) begin
     end else if (start) begin
       (* full_case = 32'd1 *)
-      if (\$316 ) begin
+      if (\$33 ) begin
       end else if (slot_bad) begin
-      end else if (\$319 ) begin
+      end else if (\$36 ) begin
       end else begin
-        \$435  = 1'h0;
+        \$437  = 1'h0;
       end
     end
-    if (\$322 ) begin
+    if (\$39 ) begin
       casez (state)
         2'h1:
           begin
-            if (\$326 ) begin
-              if (\$328 ) begin
-                \$435  = 1'h0;
+            if (\$43 ) begin
+              if (\$45 ) begin
+                \$437  = 1'h0;
               end
             end
             if (issue) begin
-              if (\$329 ) begin
+              if (\$46 ) begin
                 (* full_case = 32'd1 *)
                 if (p_last) begin
                 end else begin
-                  if (\$331 ) begin
-                    \$435  = 1'h1;
+                  if (\$48 ) begin
+                    \$437  = 1'h1;
                   end
                 end
               end
@@ -66535,26 +66486,26 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
       endcase
     end
     if (rst) begin
-      \$435  = 1'h0;
+      \$437  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$436  = ctx_valid;
-    if (\$312 ) begin
-    end else if (\$313 ) begin
+    \$438  = ctx_valid;
+    if (\$29 ) begin
+    end else if (\$30 ) begin
     end else if (start) begin
       (* full_case = 32'd1 *)
-      if (\$316 ) begin
+      if (\$33 ) begin
       end else if (slot_bad) begin
-      end else if (\$319 ) begin
+      end else if (\$36 ) begin
       end else begin
-        if (\$320 ) begin
-          \$436  = 1'h0;
+        if (\$37 ) begin
+          \$438  = 1'h0;
         end
       end
     end
-    if (\$322 ) begin
+    if (\$39 ) begin
       casez (state)
         2'h1:
             /* empty */;
@@ -66562,65 +66513,65 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
             /* empty */;
         2'h3:
             if (block_done) begin
-              if (\$351 ) begin
-                \$436  = header_ok;
+              if (\$68 ) begin
+                \$438  = header_ok;
               end
             end
       endcase
     end
     if (rst) begin
-      \$436  = 1'h0;
+      \$438  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$437  = hdr_cnt;
-    if (\$312 ) begin
-    end else if (\$313 ) begin
+    \$439  = hdr_cnt;
+    if (\$29 ) begin
+    end else if (\$30 ) begin
     end else if (start) begin
       (* full_case = 32'd1 *)
-      if (\$316 ) begin
+      if (\$33 ) begin
       end else if (slot_bad) begin
-      end else if (\$319 ) begin
+      end else if (\$36 ) begin
       end else begin
-        if (\$320 ) begin
-          \$437  = 4'h0;
+        if (\$37 ) begin
+          \$439  = 4'h0;
         end
       end
     end
-    if (\$322 ) begin
+    if (\$39 ) begin
       casez (state)
         2'h1:
             /* empty */;
         2'h2:
             /* empty */;
         2'h3:
-            if (\$335 ) begin
-              \$437  = \$336 [3:0];
+            if (\$52 ) begin
+              \$439  = \$53 [3:0];
             end
       endcase
     end
     if (rst) begin
-      \$437  = 4'h0;
+      \$439  = 4'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$438  = \$signature__addr$242 ;
-    if (\$312 ) begin
-    end else if (\$313 ) begin
+    \$440  = tw_row_w;
+    if (\$29 ) begin
+    end else if (\$30 ) begin
     end else if (start) begin
       (* full_case = 32'd1 *)
-      if (\$316 ) begin
+      if (\$33 ) begin
       end else if (slot_bad) begin
-      end else if (\$319 ) begin
+      end else if (\$36 ) begin
       end else begin
-        if (\$320 ) begin
-          \$438  = 9'h000;
+        if (\$37 ) begin
+          \$440  = 9'h000;
         end
       end
     end
-    if (\$322 ) begin
+    if (\$39 ) begin
       casez (state)
         2'h1:
             /* empty */;
@@ -66628,115 +66579,73 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
             /* empty */;
         2'h3:
             if (block_done) begin
-              \$438  = \$350 [8:0];
+              \$440  = \$67 [8:0];
             end
       endcase
     end
     if (rst) begin
-      \$438  = 9'h000;
+      \$440  = 9'h000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$439  = pass_idx;
-    if (\$312 ) begin
-    end else if (\$313 ) begin
+    \$441  = pass_idx;
+    if (\$29 ) begin
+    end else if (\$30 ) begin
     end else if (start) begin
       (* full_case = 32'd1 *)
-      if (\$316 ) begin
+      if (\$33 ) begin
       end else if (slot_bad) begin
-      end else if (\$319 ) begin
+      end else if (\$36 ) begin
       end else begin
         (* full_case = 32'd1 *)
-        if (\$320 ) begin
+        if (\$37 ) begin
         end else begin
           casez (op)
             3'h3:
-                \$439  = 5'h00;
+                \$441  = 5'h00;
             3'h4:
-                \$439  = 5'h0a;
+                \$441  = 5'h0a;
             3'h5:
-                \$439  = 5'h15;
+                \$441  = 5'h15;
             3'h1:
-                \$439  = 5'h16;
+                \$441  = 5'h16;
             3'h2:
-                \$439  = 5'h17;
+                \$441  = 5'h17;
           endcase
         end
       end
     end
-    if (\$322 ) begin
+    if (\$39 ) begin
       casez (state)
         2'h1:
             if (issue) begin
-              if (\$329 ) begin
+              if (\$46 ) begin
                 (* full_case = 32'd1 *)
                 if (p_last) begin
                 end else begin
-                  \$439  = \$330 [4:0];
+                  \$441  = \$47 [4:0];
                 end
               end
             end
       endcase
     end
     if (rst) begin
-      \$439  = 5'h00;
+      \$441  = 5'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$440  = q_reg;
-    if (\$322 ) begin
+    \$442  = q_reg;
+    if (\$39 ) begin
       casez (state)
         2'h1:
             /* empty */;
         2'h2:
             /* empty */;
         2'h3:
-            if (\$335 ) begin
-              if (\$337 ) begin
-                \$440  = i__payload;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$440  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$441  = n_inv;
-    if (\$322 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$335 ) begin
-              if (\$338 ) begin
-                \$441  = i__payload;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$441  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$442  = to_dom;
-    if (\$322 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$335 ) begin
-              if (\$339 ) begin
+            if (\$52 ) begin
+              if (\$54 ) begin
                 \$442  = i__payload;
               end
             end
@@ -66748,37 +66657,37 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$443  = bk;
-    if (\$322 ) begin
+    \$443  = n_inv;
+    if (\$39 ) begin
       casez (state)
         2'h1:
             /* empty */;
         2'h2:
             /* empty */;
         2'h3:
-            if (\$335 ) begin
-              if (\$340 ) begin
-                \$443  = i__payload[4:0];
+            if (\$52 ) begin
+              if (\$55 ) begin
+                \$443  = i__payload;
               end
             end
       endcase
     end
     if (rst) begin
-      \$443  = 5'h00;
+      \$443  = 28'h0000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$444  = mu_lo;
-    if (\$322 ) begin
+    \$444  = to_dom;
+    if (\$39 ) begin
       casez (state)
         2'h1:
             /* empty */;
         2'h2:
             /* empty */;
         2'h3:
-            if (\$335 ) begin
-              if (\$341 ) begin
+            if (\$52 ) begin
+              if (\$56 ) begin
                 \$444  = i__payload;
               end
             end
@@ -66790,37 +66699,37 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$445  = mu_hi;
-    if (\$322 ) begin
+    \$445  = bk;
+    if (\$39 ) begin
       casez (state)
         2'h1:
             /* empty */;
         2'h2:
             /* empty */;
         2'h3:
-            if (\$335 ) begin
-              if (\$342 ) begin
-                \$445  = i__payload;
+            if (\$52 ) begin
+              if (\$57 ) begin
+                \$445  = i__payload[4:0];
               end
             end
       endcase
     end
     if (rst) begin
-      \$445  = 28'h0000000;
+      \$445  = 5'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$446  = qprime;
-    if (\$322 ) begin
+    \$446  = mu_lo;
+    if (\$39 ) begin
       casez (state)
         2'h1:
             /* empty */;
         2'h2:
             /* empty */;
         2'h3:
-            if (\$335 ) begin
-              if (\$343 ) begin
+            if (\$52 ) begin
+              if (\$58 ) begin
                 \$446  = i__payload;
               end
             end
@@ -66832,16 +66741,16 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$447  = reserved;
-    if (\$322 ) begin
+    \$447  = mu_hi;
+    if (\$39 ) begin
       casez (state)
         2'h1:
             /* empty */;
         2'h2:
             /* empty */;
         2'h3:
-            if (\$335 ) begin
-              if (\$344 ) begin
+            if (\$52 ) begin
+              if (\$59 ) begin
                 \$447  = i__payload;
               end
             end
@@ -66853,1099 +66762,45 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$39  = 28'h0000000;
-    casez (\$38 )
-      4'h0:
-          \$39  = \$signature__data ;
-      4'h1:
-          \$39  = \$signature__data$86 ;
-      4'h2:
-          \$39  = \$signature__data$87 ;
-      4'h3:
-          \$39  = \$signature__data$88 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$40  = 28'h0000000;
-    casez (sb)
-      4'h0:
-          \$40  = \$signature__data$93 ;
-      4'h1:
-          \$40  = \$signature__data$94 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$41  = 28'h0000000;
-    casez (sb)
-      4'h0:
-          \$41  = \$signature__data$91 ;
-      4'h1:
-          \$41  = \$signature__data$92 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$43  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$43  = \$signature__data$93 ;
-      4'h1:
-          \$43  = \$signature__data$94 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$44  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$44  = \$signature__data$91 ;
-      4'h1:
-          \$44  = \$signature__data$92 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$46  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$46  = \$signature__data$93 ;
-      4'h1:
-          \$46  = \$signature__data$94 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$47  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$47  = \$signature__data$91 ;
-      4'h1:
-          \$47  = \$signature__data$92 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$49  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$49  = \$signature__data$93 ;
-      4'h1:
-          \$49  = \$signature__data$94 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$50  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$50  = \$signature__data$91 ;
-      4'h1:
-          \$50  = \$signature__data$92 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$52  = 28'h0000000;
-    casez (r1_sp)
-      2'h0:
-          \$52  = \$45 ;
-      2'h1:
-          \$52  = \$48 ;
-      2'h2:
-          \$52  = \$51 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$53  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$53  = \$signature__data$105 ;
-      4'h1:
-          \$53  = \$signature__data$106 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$54  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$54  = \$signature__data$103 ;
-      4'h1:
-          \$54  = \$signature__data$104 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$56  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$56  = \$signature__data$109 ;
-      4'h1:
-          \$56  = \$signature__data$110 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$57  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$57  = \$signature__data$107 ;
-      4'h1:
-          \$57  = \$signature__data$108 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$59  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$59  = \$signature__data$91 ;
-      4'h1:
-          \$59  = \$signature__data$92 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$60  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$60  = \$signature__data$93 ;
-      4'h1:
-          \$60  = \$signature__data$94 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    v = 28'h0000000;
-    casez (r1_sp)
-      2'h0:
-          v = \$55 ;
-      2'h1:
-          v = \$58 ;
-      2'h2:
-          v = \$61 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$64  = 28'h0000000;
-    casez (\$63 )
-      4'h0:
-          \$64  = \$signature__data ;
-      4'h1:
-          \$64  = \$signature__data$86 ;
-      4'h2:
-          \$64  = \$signature__data$87 ;
-      4'h3:
-          \$64  = \$signature__data$88 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$65  = 28'h0000000;
-    casez (sb)
-      4'h0:
-          \$65  = \$signature__data$105 ;
-      4'h1:
-          \$65  = \$signature__data$106 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$66  = 28'h0000000;
-    casez (sb)
-      4'h0:
-          \$66  = \$signature__data$103 ;
-      4'h1:
-          \$66  = \$signature__data$104 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$68  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$68  = \$signature__data$109 ;
-      4'h1:
-          \$68  = \$signature__data$110 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$69  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$69  = \$signature__data$107 ;
-      4'h1:
-          \$69  = \$signature__data$108 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$71  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$71  = \$signature__data$105 ;
-      4'h1:
-          \$71  = \$signature__data$106 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$72  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$72  = \$signature__data$103 ;
-      4'h1:
-          \$72  = \$signature__data$104 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$74  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$74  = \$signature__data$105 ;
-      4'h1:
-          \$74  = \$signature__data$106 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$75  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$75  = \$signature__data$103 ;
-      4'h1:
-          \$75  = \$signature__data$104 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$77  = 28'h0000000;
-    casez (r1_sp)
-      2'h0:
-          \$77  = \$70 ;
-      2'h1:
-          \$77  = \$73 ;
-      2'h2:
-          \$77  = \$76 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$78  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$78  = \$signature__data$124 ;
-      4'h1:
-          \$78  = \$signature__data$125 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$79  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$79  = \$signature__data$122 ;
-      4'h1:
-          \$79  = \$signature__data$123 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$81  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$81  = \$signature__data$124 ;
-      4'h1:
-          \$81  = \$signature__data$125 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$82  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$82  = \$signature__data$122 ;
-      4'h1:
-          \$82  = \$signature__data$123 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$84  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$84  = \$signature__data$103 ;
-      4'h1:
-          \$84  = \$signature__data$104 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$85  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$85  = \$signature__data$105 ;
-      4'h1:
-          \$85  = \$signature__data$106 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \v$121  = 28'h0000000;
-    casez (r1_sp)
-      2'h0:
-          \v$121  = \$80 ;
-      2'h1:
-          \v$121  = \$83 ;
-      2'h2:
-          \v$121  = \$86 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$89  = 28'h0000000;
-    casez (\$88 )
-      4'h0:
-          \$89  = \$signature__data ;
-      4'h1:
-          \$89  = \$signature__data$86 ;
-      4'h2:
-          \$89  = \$signature__data$87 ;
-      4'h3:
-          \$89  = \$signature__data$88 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$90  = 28'h0000000;
-    casez (sb)
-      4'h0:
-          \$90  = \$signature__data$109 ;
-      4'h1:
-          \$90  = \$signature__data$110 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$91  = 28'h0000000;
-    casez (sb)
-      4'h0:
-          \$91  = \$signature__data$107 ;
-      4'h1:
-          \$91  = \$signature__data$108 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$93  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$93  = \$signature__data$91 ;
-      4'h1:
-          \$93  = \$signature__data$92 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$94  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$94  = \$signature__data$93 ;
-      4'h1:
-          \$94  = \$signature__data$94 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$96  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$96  = \$signature__data$91 ;
-      4'h1:
-          \$96  = \$signature__data$92 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$97  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$97  = \$signature__data$93 ;
-      4'h1:
-          \$97  = \$signature__data$94 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$99  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$99  = \$signature__data$109 ;
-      4'h1:
-          \$99  = \$signature__data$110 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$100  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$100  = \$signature__data$107 ;
-      4'h1:
-          \$100  = \$signature__data$108 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$102  = 28'h0000000;
-    casez (r1_sp)
-      2'h0:
-          \$102  = \$95 ;
-      2'h1:
-          \$102  = \$98 ;
-      2'h2:
-          \$102  = \$101 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$103  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$103  = \$signature__data$103 ;
-      4'h1:
-          \$103  = \$signature__data$104 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$104  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$104  = \$signature__data$105 ;
-      4'h1:
-          \$104  = \$signature__data$106 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$106  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$106  = \$signature__data$107 ;
-      4'h1:
-          \$106  = \$signature__data$108 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$107  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$107  = \$signature__data$109 ;
-      4'h1:
-          \$107  = \$signature__data$110 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$109  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$109  = \$signature__data$107 ;
-      4'h1:
-          \$109  = \$signature__data$108 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$110  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$110  = \$signature__data$109 ;
-      4'h1:
-          \$110  = \$signature__data$110 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \v$135  = 28'h0000000;
-    casez (r1_sp)
-      2'h0:
-          \v$135  = \$105 ;
-      2'h1:
-          \v$135  = \$108 ;
-      2'h2:
-          \v$135  = \$111 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$114  = 28'h0000000;
-    casez (\$113 )
-      4'h0:
-          \$114  = \$signature__data ;
-      4'h1:
-          \$114  = \$signature__data$86 ;
-      4'h2:
-          \$114  = \$signature__data$87 ;
-      4'h3:
-          \$114  = \$signature__data$88 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$115  = 28'h0000000;
-    casez (sb)
-      4'h0:
-          \$115  = \$signature__data$124 ;
-      4'h1:
-          \$115  = \$signature__data$125 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$116  = 28'h0000000;
-    casez (sb)
-      4'h0:
-          \$116  = \$signature__data$122 ;
-      4'h1:
-          \$116  = \$signature__data$123 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$118  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$118  = \$signature__data$107 ;
-      4'h1:
-          \$118  = \$signature__data$108 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$119  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$119  = \$signature__data$109 ;
-      4'h1:
-          \$119  = \$signature__data$110 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$121  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$121  = \$signature__data$103 ;
-      4'h1:
-          \$121  = \$signature__data$104 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$122  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$122  = \$signature__data$105 ;
-      4'h1:
-          \$122  = \$signature__data$106 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$124  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$124  = \$signature__data$124 ;
-      4'h1:
-          \$124  = \$signature__data$125 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$125  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$125  = \$signature__data$122 ;
-      4'h1:
-          \$125  = \$signature__data$123 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$127  = 28'h0000000;
-    casez (r1_sp)
-      2'h0:
-          \$127  = \$120 ;
-      2'h1:
-          \$127  = \$123 ;
-      2'h2:
-          \$127  = \$126 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$128  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$128  = \$signature__data$122 ;
-      4'h1:
-          \$128  = \$signature__data$123 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$129  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$129  = \$signature__data$124 ;
-      4'h1:
-          \$129  = \$signature__data$125 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$131  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$131  = \$signature__data$122 ;
-      4'h1:
-          \$131  = \$signature__data$123 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$132  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$132  = \$signature__data$124 ;
-      4'h1:
-          \$132  = \$signature__data$125 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$134  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$134  = \$signature__data$122 ;
-      4'h1:
-          \$134  = \$signature__data$123 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$135  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$135  = \$signature__data$124 ;
-      4'h1:
-          \$135  = \$signature__data$125 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \v$145  = 28'h0000000;
-    casez (r1_sp)
-      2'h0:
-          \v$145  = \$130 ;
-      2'h1:
-          \v$145  = \$133 ;
-      2'h2:
-          \v$145  = \$136 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$140  = 28'h0000000;
-    casez (wb4_sp)
-      2'h0:
-          \$140  = \x$160 ;
-      2'h1:
-          \$140  = \x$160 ;
-      2'h2:
-          \$140  = y;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$141  = 28'h0000000;
-    casez (wb4_sp)
-      2'h0:
-          \$141  = x;
-      2'h1:
-          \$141  = x;
-      2'h2:
-          \$141  = x;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$148  = 28'h0000000;
-    casez (wb4_sp)
-      2'h0:
-          \$148  = \y$167 ;
-      2'h1:
-          \$148  = \x$168 ;
-      2'h2:
-          \$148  = \y$169 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$149  = 28'h0000000;
-    casez (wb4_sp)
-      2'h0:
-          \$149  = y;
-      2'h1:
-          \$149  = \x$166 ;
-      2'h2:
-          \$149  = \x$166 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$156  = 28'h0000000;
-    casez (wb4_sp)
-      2'h0:
-          \$156  = \x$168 ;
-      2'h1:
-          \$156  = \y$167 ;
-      2'h2:
-          \$156  = \y$167 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$157  = 28'h0000000;
-    casez (wb4_sp)
-      2'h0:
-          \$157  = \x$166 ;
-      2'h1:
-          \$157  = y;
-      2'h2:
-          \$157  = \x$160 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$164  = 28'h0000000;
-    casez (wb4_sp)
-      2'h0:
-          \$164  = \y$176 ;
-      2'h1:
-          \$164  = \y$176 ;
-      2'h2:
-          \$164  = \y$176 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$165  = 28'h0000000;
-    casez (wb4_sp)
-      2'h0:
-          \$165  = \y$169 ;
-      2'h1:
-          \$165  = \y$169 ;
-      2'h2:
-          \$165  = \x$168 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$172  = 28'h0000000;
-    casez (wb4_sp)
-      2'h0:
-          \$172  = x;
-      2'h1:
-          \$172  = x;
-      2'h2:
-          \$172  = x;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$173  = 28'h0000000;
-    casez (wb4_sp)
-      2'h0:
-          \$173  = \x$160 ;
-      2'h1:
-          \$173  = \x$160 ;
-      2'h2:
-          \$173  = y;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$180  = 28'h0000000;
-    casez (wb4_sp)
-      2'h0:
-          \$180  = y;
-      2'h1:
-          \$180  = \x$166 ;
-      2'h2:
-          \$180  = \x$166 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$181  = 28'h0000000;
-    casez (wb4_sp)
-      2'h0:
-          \$181  = \y$167 ;
-      2'h1:
-          \$181  = \x$168 ;
-      2'h2:
-          \$181  = \y$169 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$188  = 28'h0000000;
-    casez (wb4_sp)
-      2'h0:
-          \$188  = \x$166 ;
-      2'h1:
-          \$188  = y;
-      2'h2:
-          \$188  = \x$160 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$189  = 28'h0000000;
-    casez (wb4_sp)
-      2'h0:
-          \$189  = \x$168 ;
-      2'h1:
-          \$189  = \y$167 ;
-      2'h2:
-          \$189  = \y$167 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$196  = 28'h0000000;
-    casez (wb4_sp)
-      2'h0:
-          \$196  = \y$169 ;
-      2'h1:
-          \$196  = \y$169 ;
-      2'h2:
-          \$196  = \x$168 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$197  = 28'h0000000;
-    casez (wb4_sp)
-      2'h0:
-          \$197  = \y$176 ;
-      2'h1:
-          \$197  = \y$176 ;
-      2'h2:
-          \$197  = \y$176 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$204  = 28'h0000000;
-    casez (wb4_sp)
-      2'h0:
-          \$204  = \x$160 ;
-      2'h1:
-          \$204  = \x$160 ;
-      2'h2:
-          \$204  = y;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$205  = 28'h0000000;
-    casez (wb4_sp)
-      2'h0:
-          \$205  = x;
-      2'h1:
-          \$205  = x;
-      2'h2:
-          \$205  = x;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$212  = 28'h0000000;
-    casez (wb4_sp)
-      2'h0:
-          \$212  = \y$167 ;
-      2'h1:
-          \$212  = \x$168 ;
-      2'h2:
-          \$212  = \y$169 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$213  = 28'h0000000;
-    casez (wb4_sp)
-      2'h0:
-          \$213  = y;
-      2'h1:
-          \$213  = \x$166 ;
-      2'h2:
-          \$213  = \x$166 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$220  = 28'h0000000;
-    casez (wb4_sp)
-      2'h0:
-          \$220  = \x$168 ;
-      2'h1:
-          \$220  = \y$167 ;
-      2'h2:
-          \$220  = \y$167 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$221  = 28'h0000000;
-    casez (wb4_sp)
-      2'h0:
-          \$221  = \x$166 ;
-      2'h1:
-          \$221  = y;
-      2'h2:
-          \$221  = \x$160 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$228  = 28'h0000000;
-    casez (wb4_sp)
-      2'h0:
-          \$228  = \y$176 ;
-      2'h1:
-          \$228  = \y$176 ;
-      2'h2:
-          \$228  = \y$176 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$229  = 28'h0000000;
-    casez (wb4_sp)
-      2'h0:
-          \$229  = \y$169 ;
-      2'h1:
-          \$229  = \y$169 ;
-      2'h2:
-          \$229  = \x$168 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$236  = 28'h0000000;
-    casez (wb4_sp)
-      2'h0:
-          \$236  = x;
-      2'h1:
-          \$236  = x;
-      2'h2:
-          \$236  = x;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$237  = 28'h0000000;
-    casez (wb4_sp)
-      2'h0:
-          \$237  = \x$160 ;
-      2'h1:
-          \$237  = \x$160 ;
-      2'h2:
-          \$237  = y;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$244  = 28'h0000000;
-    casez (wb4_sp)
-      2'h0:
-          \$244  = y;
-      2'h1:
-          \$244  = \x$166 ;
-      2'h2:
-          \$244  = \x$166 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$245  = 28'h0000000;
-    casez (wb4_sp)
-      2'h0:
-          \$245  = \y$167 ;
-      2'h1:
-          \$245  = \x$168 ;
-      2'h2:
-          \$245  = \y$169 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$252  = 28'h0000000;
-    casez (wb4_sp)
-      2'h0:
-          \$252  = \x$166 ;
-      2'h1:
-          \$252  = y;
-      2'h2:
-          \$252  = \x$160 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$253  = 28'h0000000;
-    casez (wb4_sp)
-      2'h0:
-          \$253  = \x$168 ;
-      2'h1:
-          \$253  = \y$167 ;
-      2'h2:
-          \$253  = \y$167 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$260  = 28'h0000000;
-    casez (wb4_sp)
-      2'h0:
-          \$260  = \y$169 ;
-      2'h1:
-          \$260  = \y$169 ;
-      2'h2:
-          \$260  = \x$168 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$261  = 28'h0000000;
-    casez (wb4_sp)
-      2'h0:
-          \$261  = \y$176 ;
-      2'h1:
-          \$261  = \y$176 ;
-      2'h2:
-          \$261  = \y$176 ;
-    endcase
+    \$448  = qprime;
+    if (\$39 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$52 ) begin
+              if (\$60 ) begin
+                \$448  = i__payload;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$448  = 28'h0000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$449  = reserved;
+    if (\$39 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$52 ) begin
+              if (\$61 ) begin
+                \$449  = i__payload;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$449  = 28'h0000000;
+    end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
@@ -68330,9 +67185,9 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     (* full_case = 32'd1 *)
     casez (r1_operand)
       3'h0:
-          operand0 = \$39 ;
+          operand0 = \$100 ;
       3'h1:
-          operand0 = \$42 ;
+          operand0 = \$103 ;
       3'h2:
           operand0 = n_inv;
       3'h3:
@@ -68346,9 +67201,9 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     (* full_case = 32'd1 *)
     casez (r1_operand)
       3'h0:
-          operand1 = \$64 ;
+          operand1 = \$125 ;
       3'h1:
-          operand1 = \$67 ;
+          operand1 = \$128 ;
       3'h2:
           operand1 = n_inv;
       3'h3:
@@ -68362,9 +67217,9 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     (* full_case = 32'd1 *)
     casez (r1_operand)
       3'h0:
-          operand2 = \$89 ;
+          operand2 = \$150 ;
       3'h1:
-          operand2 = \$92 ;
+          operand2 = \$153 ;
       3'h2:
           operand2 = n_inv;
       3'h3:
@@ -68378,9 +67233,9 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     (* full_case = 32'd1 *)
     casez (r1_operand)
       3'h0:
-          operand3 = \$114 ;
+          operand3 = \$175 ;
       3'h1:
-          operand3 = \$117 ;
+          operand3 = \$178 ;
       3'h2:
           operand3 = n_inv;
       3'h3:
@@ -68392,72 +67247,1151 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
     op_known = 1'h0;
-    if (\$277 ) begin
-    end else if (\$278 ) begin
+    if (\$338 ) begin
+    end else if (\$339 ) begin
     end else if (start) begin
-      op_known = \$281 ;
+      op_known = \$342 ;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
     slot_bad = 1'h0;
-    if (\$277 ) begin
-    end else if (\$278 ) begin
+    if (\$338 ) begin
+    end else if (\$339 ) begin
     end else if (start) begin
-      slot_bad = \$288 ;
+      slot_bad = \$349 ;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$354  = dcnt;
-    if (data_fire) begin
-      \$354  = \$296 [1:0];
+    \$100  = 28'h0000000;
+    casez (\$99 )
+      4'h0:
+          \$100  = \$signature__data ;
+      4'h1:
+          \$100  = \$signature__data$184 ;
+      4'h2:
+          \$100  = \$signature__data$185 ;
+      4'h3:
+          \$100  = \$signature__data$186 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$101  = 28'h0000000;
+    casez (sb)
+      4'h0:
+          \$101  = \$signature__data$189 ;
+      4'h1:
+          \$101  = \$signature__data$190 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$102  = 28'h0000000;
+    casez (sb)
+      4'h0:
+          \$102  = \$signature__data$187 ;
+      4'h1:
+          \$102  = \$signature__data$188 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$104  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$104  = \$signature__data$189 ;
+      4'h1:
+          \$104  = \$signature__data$190 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$105  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$105  = \$signature__data$187 ;
+      4'h1:
+          \$105  = \$signature__data$188 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$107  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$107  = \$signature__data$189 ;
+      4'h1:
+          \$107  = \$signature__data$190 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$108  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$108  = \$signature__data$187 ;
+      4'h1:
+          \$108  = \$signature__data$188 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$110  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$110  = \$signature__data$189 ;
+      4'h1:
+          \$110  = \$signature__data$190 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$111  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$111  = \$signature__data$187 ;
+      4'h1:
+          \$111  = \$signature__data$188 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$113  = 28'h0000000;
+    casez (r1_sp)
+      2'h0:
+          \$113  = \$106 ;
+      2'h1:
+          \$113  = \$109 ;
+      2'h2:
+          \$113  = \$112 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$114  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$114  = \$signature__data$197 ;
+      4'h1:
+          \$114  = \$signature__data$198 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$115  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$115  = \$signature__data$195 ;
+      4'h1:
+          \$115  = \$signature__data$196 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$117  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$117  = \$signature__data$201 ;
+      4'h1:
+          \$117  = \$signature__data$202 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$118  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$118  = \$signature__data$199 ;
+      4'h1:
+          \$118  = \$signature__data$200 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$120  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$120  = \$signature__data$187 ;
+      4'h1:
+          \$120  = \$signature__data$188 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$121  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$121  = \$signature__data$189 ;
+      4'h1:
+          \$121  = \$signature__data$190 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    v = 28'h0000000;
+    casez (r1_sp)
+      2'h0:
+          v = \$116 ;
+      2'h1:
+          v = \$119 ;
+      2'h2:
+          v = \$122 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$125  = 28'h0000000;
+    casez (\$124 )
+      4'h0:
+          \$125  = \$signature__data ;
+      4'h1:
+          \$125  = \$signature__data$184 ;
+      4'h2:
+          \$125  = \$signature__data$185 ;
+      4'h3:
+          \$125  = \$signature__data$186 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$126  = 28'h0000000;
+    casez (sb)
+      4'h0:
+          \$126  = \$signature__data$197 ;
+      4'h1:
+          \$126  = \$signature__data$198 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$127  = 28'h0000000;
+    casez (sb)
+      4'h0:
+          \$127  = \$signature__data$195 ;
+      4'h1:
+          \$127  = \$signature__data$196 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$129  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$129  = \$signature__data$201 ;
+      4'h1:
+          \$129  = \$signature__data$202 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$130  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$130  = \$signature__data$199 ;
+      4'h1:
+          \$130  = \$signature__data$200 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$132  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$132  = \$signature__data$197 ;
+      4'h1:
+          \$132  = \$signature__data$198 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$133  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$133  = \$signature__data$195 ;
+      4'h1:
+          \$133  = \$signature__data$196 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$135  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$135  = \$signature__data$197 ;
+      4'h1:
+          \$135  = \$signature__data$198 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$136  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$136  = \$signature__data$195 ;
+      4'h1:
+          \$136  = \$signature__data$196 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$138  = 28'h0000000;
+    casez (r1_sp)
+      2'h0:
+          \$138  = \$131 ;
+      2'h1:
+          \$138  = \$134 ;
+      2'h2:
+          \$138  = \$137 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$139  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$139  = \$signature__data$214 ;
+      4'h1:
+          \$139  = \$signature__data$215 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$140  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$140  = \$signature__data$212 ;
+      4'h1:
+          \$140  = \$signature__data$213 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$142  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$142  = \$signature__data$214 ;
+      4'h1:
+          \$142  = \$signature__data$215 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$143  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$143  = \$signature__data$212 ;
+      4'h1:
+          \$143  = \$signature__data$213 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$145  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$145  = \$signature__data$195 ;
+      4'h1:
+          \$145  = \$signature__data$196 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$146  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$146  = \$signature__data$197 ;
+      4'h1:
+          \$146  = \$signature__data$198 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \v$211  = 28'h0000000;
+    casez (r1_sp)
+      2'h0:
+          \v$211  = \$141 ;
+      2'h1:
+          \v$211  = \$144 ;
+      2'h2:
+          \v$211  = \$147 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$150  = 28'h0000000;
+    casez (\$149 )
+      4'h0:
+          \$150  = \$signature__data ;
+      4'h1:
+          \$150  = \$signature__data$184 ;
+      4'h2:
+          \$150  = \$signature__data$185 ;
+      4'h3:
+          \$150  = \$signature__data$186 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$151  = 28'h0000000;
+    casez (sb)
+      4'h0:
+          \$151  = \$signature__data$201 ;
+      4'h1:
+          \$151  = \$signature__data$202 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$152  = 28'h0000000;
+    casez (sb)
+      4'h0:
+          \$152  = \$signature__data$199 ;
+      4'h1:
+          \$152  = \$signature__data$200 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$154  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$154  = \$signature__data$187 ;
+      4'h1:
+          \$154  = \$signature__data$188 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$155  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$155  = \$signature__data$189 ;
+      4'h1:
+          \$155  = \$signature__data$190 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$157  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$157  = \$signature__data$187 ;
+      4'h1:
+          \$157  = \$signature__data$188 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$158  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$158  = \$signature__data$189 ;
+      4'h1:
+          \$158  = \$signature__data$190 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$160  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$160  = \$signature__data$201 ;
+      4'h1:
+          \$160  = \$signature__data$202 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$161  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$161  = \$signature__data$199 ;
+      4'h1:
+          \$161  = \$signature__data$200 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$163  = 28'h0000000;
+    casez (r1_sp)
+      2'h0:
+          \$163  = \$156 ;
+      2'h1:
+          \$163  = \$159 ;
+      2'h2:
+          \$163  = \$162 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$164  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$164  = \$signature__data$195 ;
+      4'h1:
+          \$164  = \$signature__data$196 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$165  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$165  = \$signature__data$197 ;
+      4'h1:
+          \$165  = \$signature__data$198 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$167  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$167  = \$signature__data$199 ;
+      4'h1:
+          \$167  = \$signature__data$200 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$168  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$168  = \$signature__data$201 ;
+      4'h1:
+          \$168  = \$signature__data$202 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$170  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$170  = \$signature__data$199 ;
+      4'h1:
+          \$170  = \$signature__data$200 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$171  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$171  = \$signature__data$201 ;
+      4'h1:
+          \$171  = \$signature__data$202 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \v$224  = 28'h0000000;
+    casez (r1_sp)
+      2'h0:
+          \v$224  = \$166 ;
+      2'h1:
+          \v$224  = \$169 ;
+      2'h2:
+          \v$224  = \$172 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$175  = 28'h0000000;
+    casez (\$174 )
+      4'h0:
+          \$175  = \$signature__data ;
+      4'h1:
+          \$175  = \$signature__data$184 ;
+      4'h2:
+          \$175  = \$signature__data$185 ;
+      4'h3:
+          \$175  = \$signature__data$186 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$176  = 28'h0000000;
+    casez (sb)
+      4'h0:
+          \$176  = \$signature__data$214 ;
+      4'h1:
+          \$176  = \$signature__data$215 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$177  = 28'h0000000;
+    casez (sb)
+      4'h0:
+          \$177  = \$signature__data$212 ;
+      4'h1:
+          \$177  = \$signature__data$213 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$179  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$179  = \$signature__data$199 ;
+      4'h1:
+          \$179  = \$signature__data$200 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$180  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$180  = \$signature__data$201 ;
+      4'h1:
+          \$180  = \$signature__data$202 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$182  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$182  = \$signature__data$195 ;
+      4'h1:
+          \$182  = \$signature__data$196 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$183  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$183  = \$signature__data$197 ;
+      4'h1:
+          \$183  = \$signature__data$198 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$185  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$185  = \$signature__data$214 ;
+      4'h1:
+          \$185  = \$signature__data$215 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$186  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$186  = \$signature__data$212 ;
+      4'h1:
+          \$186  = \$signature__data$213 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$188  = 28'h0000000;
+    casez (r1_sp)
+      2'h0:
+          \$188  = \$181 ;
+      2'h1:
+          \$188  = \$184 ;
+      2'h2:
+          \$188  = \$187 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$189  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$189  = \$signature__data$212 ;
+      4'h1:
+          \$189  = \$signature__data$213 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$190  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$190  = \$signature__data$214 ;
+      4'h1:
+          \$190  = \$signature__data$215 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$192  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$192  = \$signature__data$212 ;
+      4'h1:
+          \$192  = \$signature__data$213 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$193  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$193  = \$signature__data$214 ;
+      4'h1:
+          \$193  = \$signature__data$215 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$195  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$195  = \$signature__data$212 ;
+      4'h1:
+          \$195  = \$signature__data$213 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$196  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$196  = \$signature__data$214 ;
+      4'h1:
+          \$196  = \$signature__data$215 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \v$233  = 28'h0000000;
+    casez (r1_sp)
+      2'h0:
+          \v$233  = \$191 ;
+      2'h1:
+          \v$233  = \$194 ;
+      2'h2:
+          \v$233  = \$197 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$201  = 28'h0000000;
+    casez (wb4_sp)
+      2'h0:
+          \$201  = \x$99 ;
+      2'h1:
+          \$201  = \x$99 ;
+      2'h2:
+          \$201  = y;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$202  = 28'h0000000;
+    casez (wb4_sp)
+      2'h0:
+          \$202  = x;
+      2'h1:
+          \$202  = x;
+      2'h2:
+          \$202  = x;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$209  = 28'h0000000;
+    casez (wb4_sp)
+      2'h0:
+          \$209  = \y$245 ;
+      2'h1:
+          \$209  = \x$100 ;
+      2'h2:
+          \$209  = \y$246 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$210  = 28'h0000000;
+    casez (wb4_sp)
+      2'h0:
+          \$210  = y;
+      2'h1:
+          \$210  = \x$98 ;
+      2'h2:
+          \$210  = \x$98 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$217  = 28'h0000000;
+    casez (wb4_sp)
+      2'h0:
+          \$217  = \x$100 ;
+      2'h1:
+          \$217  = \y$245 ;
+      2'h2:
+          \$217  = \y$245 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$218  = 28'h0000000;
+    casez (wb4_sp)
+      2'h0:
+          \$218  = \x$98 ;
+      2'h1:
+          \$218  = y;
+      2'h2:
+          \$218  = \x$99 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$225  = 28'h0000000;
+    casez (wb4_sp)
+      2'h0:
+          \$225  = \y$253 ;
+      2'h1:
+          \$225  = \y$253 ;
+      2'h2:
+          \$225  = \y$253 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$226  = 28'h0000000;
+    casez (wb4_sp)
+      2'h0:
+          \$226  = \y$246 ;
+      2'h1:
+          \$226  = \y$246 ;
+      2'h2:
+          \$226  = \x$100 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$233  = 28'h0000000;
+    casez (wb4_sp)
+      2'h0:
+          \$233  = x;
+      2'h1:
+          \$233  = x;
+      2'h2:
+          \$233  = x;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$234  = 28'h0000000;
+    casez (wb4_sp)
+      2'h0:
+          \$234  = \x$99 ;
+      2'h1:
+          \$234  = \x$99 ;
+      2'h2:
+          \$234  = y;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$241  = 28'h0000000;
+    casez (wb4_sp)
+      2'h0:
+          \$241  = y;
+      2'h1:
+          \$241  = \x$98 ;
+      2'h2:
+          \$241  = \x$98 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$242  = 28'h0000000;
+    casez (wb4_sp)
+      2'h0:
+          \$242  = \y$245 ;
+      2'h1:
+          \$242  = \x$100 ;
+      2'h2:
+          \$242  = \y$246 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$249  = 28'h0000000;
+    casez (wb4_sp)
+      2'h0:
+          \$249  = \x$98 ;
+      2'h1:
+          \$249  = y;
+      2'h2:
+          \$249  = \x$99 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$250  = 28'h0000000;
+    casez (wb4_sp)
+      2'h0:
+          \$250  = \x$100 ;
+      2'h1:
+          \$250  = \y$245 ;
+      2'h2:
+          \$250  = \y$245 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$257  = 28'h0000000;
+    casez (wb4_sp)
+      2'h0:
+          \$257  = \y$246 ;
+      2'h1:
+          \$257  = \y$246 ;
+      2'h2:
+          \$257  = \x$100 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$258  = 28'h0000000;
+    casez (wb4_sp)
+      2'h0:
+          \$258  = \y$253 ;
+      2'h1:
+          \$258  = \y$253 ;
+      2'h2:
+          \$258  = \y$253 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$265  = 28'h0000000;
+    casez (wb4_sp)
+      2'h0:
+          \$265  = \x$99 ;
+      2'h1:
+          \$265  = \x$99 ;
+      2'h2:
+          \$265  = y;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$266  = 28'h0000000;
+    casez (wb4_sp)
+      2'h0:
+          \$266  = x;
+      2'h1:
+          \$266  = x;
+      2'h2:
+          \$266  = x;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$273  = 28'h0000000;
+    casez (wb4_sp)
+      2'h0:
+          \$273  = \y$245 ;
+      2'h1:
+          \$273  = \x$100 ;
+      2'h2:
+          \$273  = \y$246 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$274  = 28'h0000000;
+    casez (wb4_sp)
+      2'h0:
+          \$274  = y;
+      2'h1:
+          \$274  = \x$98 ;
+      2'h2:
+          \$274  = \x$98 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$281  = 28'h0000000;
+    casez (wb4_sp)
+      2'h0:
+          \$281  = \x$100 ;
+      2'h1:
+          \$281  = \y$245 ;
+      2'h2:
+          \$281  = \y$245 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$282  = 28'h0000000;
+    casez (wb4_sp)
+      2'h0:
+          \$282  = \x$98 ;
+      2'h1:
+          \$282  = y;
+      2'h2:
+          \$282  = \x$99 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$289  = 28'h0000000;
+    casez (wb4_sp)
+      2'h0:
+          \$289  = \y$253 ;
+      2'h1:
+          \$289  = \y$253 ;
+      2'h2:
+          \$289  = \y$253 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$290  = 28'h0000000;
+    casez (wb4_sp)
+      2'h0:
+          \$290  = \y$246 ;
+      2'h1:
+          \$290  = \y$246 ;
+      2'h2:
+          \$290  = \x$100 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$297  = 28'h0000000;
+    casez (wb4_sp)
+      2'h0:
+          \$297  = x;
+      2'h1:
+          \$297  = x;
+      2'h2:
+          \$297  = x;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$298  = 28'h0000000;
+    casez (wb4_sp)
+      2'h0:
+          \$298  = \x$99 ;
+      2'h1:
+          \$298  = \x$99 ;
+      2'h2:
+          \$298  = y;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$305  = 28'h0000000;
+    casez (wb4_sp)
+      2'h0:
+          \$305  = y;
+      2'h1:
+          \$305  = \x$98 ;
+      2'h2:
+          \$305  = \x$98 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$306  = 28'h0000000;
+    casez (wb4_sp)
+      2'h0:
+          \$306  = \y$245 ;
+      2'h1:
+          \$306  = \x$100 ;
+      2'h2:
+          \$306  = \y$246 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$313  = 28'h0000000;
+    casez (wb4_sp)
+      2'h0:
+          \$313  = \x$98 ;
+      2'h1:
+          \$313  = y;
+      2'h2:
+          \$313  = \x$99 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$314  = 28'h0000000;
+    casez (wb4_sp)
+      2'h0:
+          \$314  = \x$100 ;
+      2'h1:
+          \$314  = \y$245 ;
+      2'h2:
+          \$314  = \y$245 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$321  = 28'h0000000;
+    casez (wb4_sp)
+      2'h0:
+          \$321  = \y$246 ;
+      2'h1:
+          \$321  = \y$246 ;
+      2'h2:
+          \$321  = \x$100 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$322  = 28'h0000000;
+    casez (wb4_sp)
+      2'h0:
+          \$322  = \y$253 ;
+      2'h1:
+          \$322  = \y$253 ;
+      2'h2:
+          \$322  = \y$253 ;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$355  = \$10 ;
+    if (rst) begin
+      \$355  = 1'h0;
     end
-    if (\$312 ) begin
-      \$354  = 2'h0;
-    end else if (\$313 ) begin
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$356  = dcnt;
+    if (data_fire) begin
+      \$356  = \$13 [1:0];
+    end
+    if (\$29 ) begin
+      \$356  = 2'h0;
+    end else if (\$30 ) begin
     end else if (start) begin
       (* full_case = 32'd1 *)
-      if (\$316 ) begin
+      if (\$33 ) begin
       end else if (slot_bad) begin
-      end else if (\$319 ) begin
+      end else if (\$36 ) begin
       end else begin
-        \$354  = 2'h0;
+        \$356  = 2'h0;
       end
     end
     if (rst) begin
-      \$354  = 2'h0;
+      \$356  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$355  = \$signature__data$244 ;
+    \$357  = dbuf0;
     if (data_fire) begin
-      if (\$297 ) begin
-        \$355  = i__payload;
-      end
-    end
-    if (rst) begin
-      \$355  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$356  = \$signature__data$247 ;
-    if (data_fire) begin
-      if (\$298 ) begin
-        \$356  = i__payload;
-      end
-    end
-    if (rst) begin
-      \$356  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$357  = \$signature__data$250 ;
-    if (data_fire) begin
-      if (\$299 ) begin
+      if (\$14 ) begin
         \$357  = i__payload;
       end
     end
@@ -68467,142 +68401,146 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$358  = r0_valid;
-    if (adv) begin
-      \$358  = issue;
-    end
-    if (\$312 ) begin
-      \$358  = 1'h0;
+    \$358  = dbuf1;
+    if (data_fire) begin
+      if (\$15 ) begin
+        \$358  = i__payload;
+      end
     end
     if (rst) begin
-      \$358  = 1'h0;
+      \$358  = 28'h0000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$359  = r0_mode;
-    if (adv) begin
-      \$359  = p_mode;
+    \$359  = dbuf2;
+    if (data_fire) begin
+      if (\$16 ) begin
+        \$359  = i__payload;
+      end
     end
     if (rst) begin
-      \$359  = 2'h0;
+      \$359  = 28'h0000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$360  = r0_sp;
+    \$360  = r0_valid;
     if (adv) begin
-      \$360  = sp;
+      \$360  = issue;
+    end
+    if (\$29 ) begin
+      \$360  = 1'h0;
     end
     if (rst) begin
-      \$360  = 2'h0;
+      \$360  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$361  = r0_swap;
+    \$361  = r0_mode;
     if (adv) begin
-      \$361  = swap;
+      \$361  = p_mode;
     end
     if (rst) begin
-      \$361  = 1'h0;
+      \$361  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$362  = r0_row_u;
+    \$362  = r0_sp;
     if (adv) begin
-      \$362  = row_u;
+      \$362  = sp;
     end
     if (rst) begin
-      \$362  = 7'h00;
+      \$362  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$363  = r0_row_v;
+    \$363  = r0_swap;
     if (adv) begin
-      \$363  = row_v;
+      \$363  = swap;
     end
     if (rst) begin
-      \$363  = 7'h00;
+      \$363  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$364  = \$signature__addr$72 ;
+    \$364  = r0_row_u;
     if (adv) begin
-      \$364  = tw_row;
+      \$364  = row_u;
     end
     if (rst) begin
-      \$364  = 9'h000;
+      \$364  = 7'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$365  = r0_tw_base;
+    \$365  = r0_row_v;
     if (adv) begin
-      \$365  = tw_base;
+      \$365  = row_v;
     end
     if (rst) begin
-      \$365  = 2'h0;
+      \$365  = 7'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$366  = r0_operand;
+    \$366  = r0_tw_row;
     if (adv) begin
-      \$366  = p_operand;
+      \$366  = tw_row;
     end
     if (rst) begin
-      \$366  = 3'h0;
+      \$366  = 9'h000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$367  = r0_load;
+    \$367  = r0_tw_base;
     if (adv) begin
-      \$367  = p_from_stream;
+      \$367  = tw_base;
     end
     if (rst) begin
-      \$367  = 1'h0;
+      \$367  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$368  = r0_out;
+    \$368  = r0_operand;
     if (adv) begin
-      \$368  = p_to_stream;
+      \$368  = p_operand;
     end
     if (rst) begin
-      \$368  = 1'h0;
+      \$368  = 3'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$369  = r0_ldata0;
+    \$369  = r0_load;
     if (adv) begin
-      \$369  = \$signature__data$244 ;
+      \$369  = p_from_stream;
     end
     if (rst) begin
-      \$369  = 28'h0000000;
+      \$369  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$370  = r0_ldata1;
+    \$370  = r0_out;
     if (adv) begin
-      \$370  = \$signature__data$247 ;
+      \$370  = p_to_stream;
     end
     if (rst) begin
-      \$370  = 28'h0000000;
+      \$370  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$371  = r0_ldata2;
+    \$371  = r0_ldata0;
     if (adv) begin
-      \$371  = \$signature__data$250 ;
+      \$371  = dbuf0;
     end
     if (rst) begin
       \$371  = 28'h0000000;
@@ -68610,122 +68548,195 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$372  = r0_ldata3;
+    \$372  = r0_ldata1;
     if (adv) begin
-      \$372  = i__payload;
+      \$372  = dbuf1;
     end
     if (rst) begin
       \$372  = 28'h0000000;
     end
   end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$373  = r0_ldata2;
+    if (adv) begin
+      \$373  = dbuf2;
+    end
+    if (rst) begin
+      \$373  = 28'h0000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$374  = r0_ldata3;
+    if (adv) begin
+      \$374  = i__payload;
+    end
+    if (rst) begin
+      \$374  = 28'h0000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$375  = r1_valid;
+    if (adv) begin
+      \$375  = r0_valid;
+    end
+    if (\$29 ) begin
+      \$375  = 1'h0;
+    end
+    if (rst) begin
+      \$375  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$376  = r1_mode;
+    if (adv) begin
+      \$376  = r0_mode;
+    end
+    if (rst) begin
+      \$376  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$377  = r1_sp;
+    if (adv) begin
+      \$377  = r0_sp;
+    end
+    if (rst) begin
+      \$377  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$378  = r1_swap;
+    if (adv) begin
+      \$378  = r0_swap;
+    end
+    if (rst) begin
+      \$378  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$379  = r1_row_u;
+    if (adv) begin
+      \$379  = r0_row_u;
+    end
+    if (rst) begin
+      \$379  = 7'h00;
+    end
+  end
+  assign obuf_valid = o__valid;
   assign s = p_s;
-  assign \c$31  = c;
+  assign \c$140  = c;
   assign \$signature__en  = adv;
-  assign \$signature__en$43  = adv;
-  assign \$signature__en$45  = adv;
-  assign \$signature__en$47  = adv;
-  assign \$signature__en$49  = adv;
-  assign \$signature__en$51  = adv;
-  assign \$signature__en$53  = adv;
-  assign \$signature__en$55  = adv;
-  assign \$signature__en$57  = adv;
-  assign \$signature__en$59  = adv;
-  assign \$signature__en$61  = adv;
-  assign \$signature__en$63  = adv;
-  assign \$signature__en$65  = adv;
-  assign \$signature__en$67  = adv;
-  assign \$signature__en$69  = adv;
-  assign \$signature__en$71  = adv;
-  assign r0_tw_row = \$signature__addr$72 ;
-  assign \$signature__en$74  = adv;
-  assign \$signature__addr$75  = \$signature__addr$72 ;
-  assign \$signature__en$76  = adv;
-  assign \$signature__addr$77  = \$signature__addr$72 ;
-  assign \$signature__en$78  = adv;
-  assign \$signature__addr$79  = \$signature__addr$72 ;
-  assign \$signature__en$80  = adv;
+  assign \$signature__en$145  = adv;
+  assign \$signature__en$147  = adv;
+  assign \$signature__en$149  = adv;
+  assign \$signature__en$151  = adv;
+  assign \$signature__en$153  = adv;
+  assign \$signature__en$155  = adv;
+  assign \$signature__en$157  = adv;
+  assign \$signature__en$159  = adv;
+  assign \$signature__en$161  = adv;
+  assign \$signature__en$163  = adv;
+  assign \$signature__en$165  = adv;
+  assign \$signature__en$167  = adv;
+  assign \$signature__en$169  = adv;
+  assign \$signature__en$171  = adv;
+  assign \$signature__en$173  = adv;
+  assign \$signature__addr$174  = r0_tw_row;
+  assign \$signature__en$175  = adv;
+  assign \$signature__addr$176  = r0_tw_row;
+  assign \$signature__en$177  = adv;
+  assign \$signature__addr$178  = r0_tw_row;
+  assign \$signature__en$179  = adv;
+  assign \$signature__addr$180  = r0_tw_row;
+  assign \$signature__en$181  = adv;
   assign en = adv;
-  assign r1_mode = mode;
+  assign mode = r1_mode;
   assign w = operand0;
   assign q = q_reg;
   assign mu = { mu_hi[0], mu_lo };
   assign k = bk;
-  assign \en$117  = adv;
-  assign \mode$118  = mode;
-  assign \w$126  = operand1;
-  assign \q$127  = q_reg;
-  assign \mu$128  = { mu_hi[0], mu_lo };
-  assign \k$129  = bk;
-  assign \en$131  = adv;
-  assign \mode$132  = mode;
-  assign \w$136  = operand2;
-  assign \q$137  = q_reg;
-  assign \mu$138  = { mu_hi[0], mu_lo };
-  assign \k$139  = bk;
-  assign \en$141  = adv;
-  assign \mode$142  = mode;
-  assign \w$146  = operand3;
-  assign \q$147  = q_reg;
-  assign \mu$148  = { mu_hi[0], mu_lo };
-  assign \k$149  = bk;
-  assign obuf_valid = o__valid;
-  assign \busy$221  = busy;
-  assign \done$223  = done;
-  assign \error$225  = error;
-  assign \cause$227  = cause;
-  assign \ctx_valid$229  = ctx_valid;
-  assign \cycles$231  = cycles;
-  assign \butterflies$233  = butterflies;
+  assign \en$208  = adv;
+  assign \mode$209  = r1_mode;
+  assign \w$216  = operand1;
+  assign \q$217  = q_reg;
+  assign \mu$218  = { mu_hi[0], mu_lo };
+  assign \k$219  = bk;
+  assign \en$221  = adv;
+  assign \mode$222  = r1_mode;
+  assign \w$225  = operand2;
+  assign \q$226  = q_reg;
+  assign \mu$227  = { mu_hi[0], mu_lo };
+  assign \k$228  = bk;
+  assign \en$230  = adv;
+  assign \mode$231  = r1_mode;
+  assign \w$234  = operand3;
+  assign \q$235  = q_reg;
+  assign \mu$236  = { mu_hi[0], mu_lo };
+  assign \k$237  = bk;
+  assign \busy$292  = busy;
+  assign \done$293  = done;
+  assign \error$294  = error;
+  assign \cause$295  = cause;
+  assign \ctx_valid$296  = ctx_valid;
+  assign \cycles$297  = cycles;
+  assign \butterflies$298  = butterflies;
   assign info = 32'd92410762;
-  assign tw_row_w = \$signature__addr$242 ;
-  assign dbuf0 = \$signature__data$244 ;
-  assign \$signature__addr$246  = \$signature__addr$242 ;
-  assign dbuf1 = \$signature__data$247 ;
-  assign \$signature__addr$249  = \$signature__addr$242 ;
-  assign dbuf2 = \$signature__data$250 ;
-  assign \$signature__addr$252  = \$signature__addr$242 ;
-  assign \$signature__data$253  = i__payload;
-  assign \$signature__en$261  = tw_write;
-  assign \$signature__en$262  = tw_write;
-  assign \$signature__en$263  = tw_write;
-  assign \$signature__en$264  = tw_write;
+  assign \$signature__addr$300  = tw_row_w;
+  assign \$signature__data$301  = dbuf0;
+  assign \$signature__addr$302  = tw_row_w;
+  assign \$signature__data$303  = dbuf1;
+  assign \$signature__addr$304  = tw_row_w;
+  assign \$signature__data$305  = dbuf2;
+  assign \$signature__addr$306  = tw_row_w;
+  assign \$signature__data$307  = i__payload;
+  assign \$signature__en$309  = tw_write;
+  assign \$signature__en$310  = tw_write;
+  assign \$signature__en$311  = tw_write;
+  assign \$signature__en$312  = tw_write;
   assign o__payload = obuf[27:0];
   assign \i__payload[0]  = i__payload;
   assign \o__payload[0]  = obuf[27:0];
-  assign in_range = \$14 ;
-  assign \$25  = r0_swap;
-  assign \$26  = r0_swap;
-  assign \$27  = r0_swap;
-  assign \$28  = r0_swap;
-  assign \$33  = r0_swap;
-  assign \$34  = r0_swap;
-  assign \$35  = r0_swap;
-  assign \$36  = r0_swap;
-  assign \$171  = wb4_swap;
-  assign \$177  = wb4_swap;
-  assign \$179  = wb4_swap;
-  assign \$185  = wb4_swap;
-  assign \$187  = wb4_swap;
-  assign \$193  = wb4_swap;
-  assign \$195  = wb4_swap;
-  assign \$201  = wb4_swap;
-  assign \$235  = wb4_swap;
-  assign \$241  = wb4_swap;
-  assign \$243  = wb4_swap;
-  assign \$249  = wb4_swap;
-  assign \$251  = wb4_swap;
-  assign \$257  = wb4_swap;
-  assign \$259  = wb4_swap;
-  assign \$265  = wb4_swap;
-  assign \$301  = { 28'h0000000, obuf[111:28] };
-  assign \$327  = 2'h3;
-  assign \$328  = 1'h1;
-  assign \$331  = 1'h0;
-  assign \$332  = 2'h3;
+  assign \$18  = { 28'h0000000, obuf[111:28] };
+  assign in_range = \$75 ;
+  assign \$44  = 2'h3;
+  assign \$45  = 1'h1;
+  assign \$48  = 1'h0;
+  assign \$49  = 2'h3;
+  assign \$86  = r0_swap;
+  assign \$87  = r0_swap;
+  assign \$88  = r0_swap;
+  assign \$89  = r0_swap;
+  assign \$94  = r0_swap;
+  assign \$95  = r0_swap;
+  assign \$96  = r0_swap;
+  assign \$97  = r0_swap;
+  assign \$232  = wb4_swap;
+  assign \$238  = wb4_swap;
+  assign \$240  = wb4_swap;
+  assign \$246  = wb4_swap;
+  assign \$248  = wb4_swap;
+  assign \$254  = wb4_swap;
+  assign \$256  = wb4_swap;
+  assign \$262  = wb4_swap;
+  assign \$296  = wb4_swap;
+  assign \$302  = wb4_swap;
+  assign \$304  = wb4_swap;
+  assign \$310  = wb4_swap;
+  assign \$312  = wb4_swap;
+  assign \$318  = wb4_swap;
+  assign \$320  = wb4_swap;
+  assign \$326  = wb4_swap;
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.ntt.array.agu (inverse, s, c, row_u, row_v, swap, sp, tw_row, tw_base, butterfly);
+module \cerite_soc_full.ntt.array.agu (inverse, c, s, row_u, row_v, swap, sp, tw_row, tw_base, butterfly);
   reg \$auto$verilog_backend.cc:2355:dump_module$28  = 0;
   wire [10:0] \$1 ;
   wire [9:0] \$10 ;
@@ -68856,7 +68867,7 @@ module \cerite_soc_full.ntt.array.agu (inverse, s, c, row_u, row_v, swap, sp, tw
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.ntt.array.lane0 (rst, u, v, en, w, mode, q, k, \port$7105$0 , \port$7107$0 , x, y, clk);
+module \cerite_soc_full.ntt.array.lane0 (rst, u, v, en, mode, q, k, \port$7094$0 , \port$7096$0 , w, x, y, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$29  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -68918,10 +68929,10 @@ module \cerite_soc_full.ntt.array.lane0 (rst, u, v, en, w, mode, q, k, \port$710
   reg [1:0] mode_d2 = 2'h0;
   wire [28:0] mu;
   wire [28:0] \mu$26 ;
-  input [27:0] \port$7105$0 ;
-  wire [27:0] \port$7105$0 ;
-  input \port$7107$0 ;
-  wire \port$7107$0 ;
+  input [27:0] \port$7094$0 ;
+  wire [27:0] \port$7094$0 ;
+  input \port$7096$0 ;
+  wire \port$7096$0 ;
   input [27:0] q;
   wire [27:0] q;
   wire [27:0] \q$24 ;
@@ -69002,8 +69013,8 @@ module \cerite_soc_full.ntt.array.lane0 (rst, u, v, en, w, mode, q, k, \port$710
     .clk(clk),
     .en(en),
     .k(k),
-    .\port$7105$0 (\port$7105$0 ),
-    .\port$7107$0 (\port$7107$0 ),
+    .\port$7094$0 (\port$7094$0 ),
+    .\port$7096$0 (\port$7096$0 ),
     .q(q),
     .rst(rst),
     .s3_result(r)
@@ -69148,13 +69159,13 @@ module \cerite_soc_full.ntt.array.lane0 (rst, u, v, en, w, mode, q, k, \port$710
   assign a = x1;
   assign b = wb;
   assign \q$24  = q;
-  assign mu = { \port$7107$0 , \port$7105$0  };
-  assign \mu$26  = { \port$7107$0 , \port$7105$0  };
+  assign mu = { \port$7096$0 , \port$7094$0  };
+  assign \mu$26  = { \port$7096$0 , \port$7094$0  };
   assign \k$28  = k;
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.ntt.array.lane0.mul (rst, en, q, k, \port$7105$0 , \port$7107$0 , a, b, s3_result, clk);
+module \cerite_soc_full.ntt.array.lane0.mul (rst, en, q, k, \port$7094$0 , \port$7096$0 , a, b, s3_result, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$30  = 0;
   wire [55:0] \$1 ;
   wire [56:0] \$10 ;
@@ -69185,10 +69196,10 @@ module \cerite_soc_full.ntt.array.lane0.mul (rst, en, q, k, \port$7105$0 , \port
   input [4:0] k;
   wire [4:0] k;
   wire [28:0] mu;
-  input [27:0] \port$7105$0 ;
-  wire [27:0] \port$7105$0 ;
-  input \port$7107$0 ;
-  wire \port$7107$0 ;
+  input [27:0] \port$7094$0 ;
+  wire [27:0] \port$7094$0 ;
+  input \port$7096$0 ;
+  wire \port$7096$0 ;
   input [27:0] q;
   wire [27:0] q;
   (* init = 28'h0000000 *)
@@ -69211,7 +69222,7 @@ module \cerite_soc_full.ntt.array.lane0.mul (rst, en, q, k, \port$7105$0 , \port
   output [27:0] s3_result;
   reg [27:0] s3_result = 28'h0000000;
   assign \$1  = a * b;
-  assign \$2  = \$7 [28:0] * { \port$7107$0 , \port$7105$0  };
+  assign \$2  = \$7 [28:0] * { \port$7096$0 , \port$7094$0  };
   assign \$3  = \$14 [29:0] >= q;
   assign \$4  = \$14 [29:0] - q;
   assign \$5  = \$3  ? \$4  : { 1'h0, \$14 [29:0] };
@@ -69271,7 +69282,7 @@ module \cerite_soc_full.ntt.array.lane0.mul (rst, en, q, k, \port$7105$0 , \port
     end
   end
   assign s1_c0_x_hi = \$7 [28:0];
-  assign mu = { \port$7107$0 , \port$7105$0  };
+  assign mu = { \port$7096$0 , \port$7094$0  };
   assign s1_c0_x_low = s0_x[29:0];
   assign s3_c0_r1 = \$14 [29:0];
   assign s2_c0_qhat = \$9 [28:0];
@@ -69285,7 +69296,7 @@ module \cerite_soc_full.ntt.array.lane0.mul (rst, en, q, k, \port$7105$0 , \port
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.ntt.array.lane1 (rst, u, v, en, w, mode, q, k, \port$7105$0 , \port$7107$0 , x, y, clk);
+module \cerite_soc_full.ntt.array.lane1 (rst, u, v, en, mode, q, k, \port$7094$0 , \port$7096$0 , w, x, y, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$31  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -69347,10 +69358,10 @@ module \cerite_soc_full.ntt.array.lane1 (rst, u, v, en, w, mode, q, k, \port$710
   reg [1:0] mode_d2 = 2'h0;
   wire [28:0] mu;
   wire [28:0] \mu$26 ;
-  input [27:0] \port$7105$0 ;
-  wire [27:0] \port$7105$0 ;
-  input \port$7107$0 ;
-  wire \port$7107$0 ;
+  input [27:0] \port$7094$0 ;
+  wire [27:0] \port$7094$0 ;
+  input \port$7096$0 ;
+  wire \port$7096$0 ;
   input [27:0] q;
   wire [27:0] q;
   wire [27:0] \q$24 ;
@@ -69431,8 +69442,8 @@ module \cerite_soc_full.ntt.array.lane1 (rst, u, v, en, w, mode, q, k, \port$710
     .clk(clk),
     .en(en),
     .k(k),
-    .\port$7105$0 (\port$7105$0 ),
-    .\port$7107$0 (\port$7107$0 ),
+    .\port$7094$0 (\port$7094$0 ),
+    .\port$7096$0 (\port$7096$0 ),
     .q(q),
     .rst(rst),
     .s3_result(r)
@@ -69577,13 +69588,13 @@ module \cerite_soc_full.ntt.array.lane1 (rst, u, v, en, w, mode, q, k, \port$710
   assign a = x1;
   assign b = wb;
   assign \q$24  = q;
-  assign mu = { \port$7107$0 , \port$7105$0  };
-  assign \mu$26  = { \port$7107$0 , \port$7105$0  };
+  assign mu = { \port$7096$0 , \port$7094$0  };
+  assign \mu$26  = { \port$7096$0 , \port$7094$0  };
   assign \k$28  = k;
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.ntt.array.lane1.mul (rst, en, q, k, \port$7105$0 , \port$7107$0 , a, b, s3_result, clk);
+module \cerite_soc_full.ntt.array.lane1.mul (rst, en, q, k, \port$7094$0 , \port$7096$0 , a, b, s3_result, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$32  = 0;
   wire [55:0] \$1 ;
   wire [56:0] \$10 ;
@@ -69614,10 +69625,10 @@ module \cerite_soc_full.ntt.array.lane1.mul (rst, en, q, k, \port$7105$0 , \port
   input [4:0] k;
   wire [4:0] k;
   wire [28:0] mu;
-  input [27:0] \port$7105$0 ;
-  wire [27:0] \port$7105$0 ;
-  input \port$7107$0 ;
-  wire \port$7107$0 ;
+  input [27:0] \port$7094$0 ;
+  wire [27:0] \port$7094$0 ;
+  input \port$7096$0 ;
+  wire \port$7096$0 ;
   input [27:0] q;
   wire [27:0] q;
   (* init = 28'h0000000 *)
@@ -69640,7 +69651,7 @@ module \cerite_soc_full.ntt.array.lane1.mul (rst, en, q, k, \port$7105$0 , \port
   output [27:0] s3_result;
   reg [27:0] s3_result = 28'h0000000;
   assign \$1  = a * b;
-  assign \$2  = \$7 [28:0] * { \port$7107$0 , \port$7105$0  };
+  assign \$2  = \$7 [28:0] * { \port$7096$0 , \port$7094$0  };
   assign \$3  = \$14 [29:0] >= q;
   assign \$4  = \$14 [29:0] - q;
   assign \$5  = \$3  ? \$4  : { 1'h0, \$14 [29:0] };
@@ -69700,7 +69711,7 @@ module \cerite_soc_full.ntt.array.lane1.mul (rst, en, q, k, \port$7105$0 , \port
     end
   end
   assign s1_c0_x_hi = \$7 [28:0];
-  assign mu = { \port$7107$0 , \port$7105$0  };
+  assign mu = { \port$7096$0 , \port$7094$0  };
   assign s1_c0_x_low = s0_x[29:0];
   assign s3_c0_r1 = \$14 [29:0];
   assign s2_c0_qhat = \$9 [28:0];
@@ -69714,7 +69725,7 @@ module \cerite_soc_full.ntt.array.lane1.mul (rst, en, q, k, \port$7105$0 , \port
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.ntt.array.lane2 (rst, u, v, en, w, mode, q, k, \port$7105$0 , \port$7107$0 , x, y, clk);
+module \cerite_soc_full.ntt.array.lane2 (rst, u, v, en, mode, q, k, \port$7094$0 , \port$7096$0 , w, x, y, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$33  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -69776,10 +69787,10 @@ module \cerite_soc_full.ntt.array.lane2 (rst, u, v, en, w, mode, q, k, \port$710
   reg [1:0] mode_d2 = 2'h0;
   wire [28:0] mu;
   wire [28:0] \mu$26 ;
-  input [27:0] \port$7105$0 ;
-  wire [27:0] \port$7105$0 ;
-  input \port$7107$0 ;
-  wire \port$7107$0 ;
+  input [27:0] \port$7094$0 ;
+  wire [27:0] \port$7094$0 ;
+  input \port$7096$0 ;
+  wire \port$7096$0 ;
   input [27:0] q;
   wire [27:0] q;
   wire [27:0] \q$24 ;
@@ -69860,8 +69871,8 @@ module \cerite_soc_full.ntt.array.lane2 (rst, u, v, en, w, mode, q, k, \port$710
     .clk(clk),
     .en(en),
     .k(k),
-    .\port$7105$0 (\port$7105$0 ),
-    .\port$7107$0 (\port$7107$0 ),
+    .\port$7094$0 (\port$7094$0 ),
+    .\port$7096$0 (\port$7096$0 ),
     .q(q),
     .rst(rst),
     .s3_result(r)
@@ -70006,13 +70017,13 @@ module \cerite_soc_full.ntt.array.lane2 (rst, u, v, en, w, mode, q, k, \port$710
   assign a = x1;
   assign b = wb;
   assign \q$24  = q;
-  assign mu = { \port$7107$0 , \port$7105$0  };
-  assign \mu$26  = { \port$7107$0 , \port$7105$0  };
+  assign mu = { \port$7096$0 , \port$7094$0  };
+  assign \mu$26  = { \port$7096$0 , \port$7094$0  };
   assign \k$28  = k;
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.ntt.array.lane2.mul (rst, en, q, k, \port$7105$0 , \port$7107$0 , a, b, s3_result, clk);
+module \cerite_soc_full.ntt.array.lane2.mul (rst, en, q, k, \port$7094$0 , \port$7096$0 , a, b, s3_result, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$34  = 0;
   wire [55:0] \$1 ;
   wire [56:0] \$10 ;
@@ -70043,10 +70054,10 @@ module \cerite_soc_full.ntt.array.lane2.mul (rst, en, q, k, \port$7105$0 , \port
   input [4:0] k;
   wire [4:0] k;
   wire [28:0] mu;
-  input [27:0] \port$7105$0 ;
-  wire [27:0] \port$7105$0 ;
-  input \port$7107$0 ;
-  wire \port$7107$0 ;
+  input [27:0] \port$7094$0 ;
+  wire [27:0] \port$7094$0 ;
+  input \port$7096$0 ;
+  wire \port$7096$0 ;
   input [27:0] q;
   wire [27:0] q;
   (* init = 28'h0000000 *)
@@ -70069,7 +70080,7 @@ module \cerite_soc_full.ntt.array.lane2.mul (rst, en, q, k, \port$7105$0 , \port
   output [27:0] s3_result;
   reg [27:0] s3_result = 28'h0000000;
   assign \$1  = a * b;
-  assign \$2  = \$7 [28:0] * { \port$7107$0 , \port$7105$0  };
+  assign \$2  = \$7 [28:0] * { \port$7096$0 , \port$7094$0  };
   assign \$3  = \$14 [29:0] >= q;
   assign \$4  = \$14 [29:0] - q;
   assign \$5  = \$3  ? \$4  : { 1'h0, \$14 [29:0] };
@@ -70129,7 +70140,7 @@ module \cerite_soc_full.ntt.array.lane2.mul (rst, en, q, k, \port$7105$0 , \port
     end
   end
   assign s1_c0_x_hi = \$7 [28:0];
-  assign mu = { \port$7107$0 , \port$7105$0  };
+  assign mu = { \port$7096$0 , \port$7094$0  };
   assign s1_c0_x_low = s0_x[29:0];
   assign s3_c0_r1 = \$14 [29:0];
   assign s2_c0_qhat = \$9 [28:0];
@@ -70143,7 +70154,7 @@ module \cerite_soc_full.ntt.array.lane2.mul (rst, en, q, k, \port$7105$0 , \port
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.ntt.array.lane3 (rst, u, v, en, w, mode, q, k, \port$7105$0 , \port$7107$0 , x, y, clk);
+module \cerite_soc_full.ntt.array.lane3 (rst, u, v, en, mode, q, k, \port$7094$0 , \port$7096$0 , w, x, y, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$35  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -70205,10 +70216,10 @@ module \cerite_soc_full.ntt.array.lane3 (rst, u, v, en, w, mode, q, k, \port$710
   reg [1:0] mode_d2 = 2'h0;
   wire [28:0] mu;
   wire [28:0] \mu$26 ;
-  input [27:0] \port$7105$0 ;
-  wire [27:0] \port$7105$0 ;
-  input \port$7107$0 ;
-  wire \port$7107$0 ;
+  input [27:0] \port$7094$0 ;
+  wire [27:0] \port$7094$0 ;
+  input \port$7096$0 ;
+  wire \port$7096$0 ;
   input [27:0] q;
   wire [27:0] q;
   wire [27:0] \q$24 ;
@@ -70289,8 +70300,8 @@ module \cerite_soc_full.ntt.array.lane3 (rst, u, v, en, w, mode, q, k, \port$710
     .clk(clk),
     .en(en),
     .k(k),
-    .\port$7105$0 (\port$7105$0 ),
-    .\port$7107$0 (\port$7107$0 ),
+    .\port$7094$0 (\port$7094$0 ),
+    .\port$7096$0 (\port$7096$0 ),
     .q(q),
     .rst(rst),
     .s3_result(r)
@@ -70435,13 +70446,13 @@ module \cerite_soc_full.ntt.array.lane3 (rst, u, v, en, w, mode, q, k, \port$710
   assign a = x1;
   assign b = wb;
   assign \q$24  = q;
-  assign mu = { \port$7107$0 , \port$7105$0  };
-  assign \mu$26  = { \port$7107$0 , \port$7105$0  };
+  assign mu = { \port$7096$0 , \port$7094$0  };
+  assign \mu$26  = { \port$7096$0 , \port$7094$0  };
   assign \k$28  = k;
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.ntt.array.lane3.mul (rst, en, q, k, \port$7105$0 , \port$7107$0 , a, b, s3_result, clk);
+module \cerite_soc_full.ntt.array.lane3.mul (rst, en, q, k, \port$7094$0 , \port$7096$0 , a, b, s3_result, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$36  = 0;
   wire [55:0] \$1 ;
   wire [56:0] \$10 ;
@@ -70472,10 +70483,10 @@ module \cerite_soc_full.ntt.array.lane3.mul (rst, en, q, k, \port$7105$0 , \port
   input [4:0] k;
   wire [4:0] k;
   wire [28:0] mu;
-  input [27:0] \port$7105$0 ;
-  wire [27:0] \port$7105$0 ;
-  input \port$7107$0 ;
-  wire \port$7107$0 ;
+  input [27:0] \port$7094$0 ;
+  wire [27:0] \port$7094$0 ;
+  input \port$7096$0 ;
+  wire \port$7096$0 ;
   input [27:0] q;
   wire [27:0] q;
   (* init = 28'h0000000 *)
@@ -70498,7 +70509,7 @@ module \cerite_soc_full.ntt.array.lane3.mul (rst, en, q, k, \port$7105$0 , \port
   output [27:0] s3_result;
   reg [27:0] s3_result = 28'h0000000;
   assign \$1  = a * b;
-  assign \$2  = \$7 [28:0] * { \port$7107$0 , \port$7105$0  };
+  assign \$2  = \$7 [28:0] * { \port$7096$0 , \port$7094$0  };
   assign \$3  = \$14 [29:0] >= q;
   assign \$4  = \$14 [29:0] - q;
   assign \$5  = \$3  ? \$4  : { 1'h0, \$14 [29:0] };
@@ -70558,7 +70569,7 @@ module \cerite_soc_full.ntt.array.lane3.mul (rst, en, q, k, \port$7105$0 , \port
     end
   end
   assign s1_c0_x_hi = \$7 [28:0];
-  assign mu = { \port$7107$0 , \port$7105$0  };
+  assign mu = { \port$7096$0 , \port$7094$0  };
   assign s1_c0_x_low = s0_x[29:0];
   assign s3_c0_r1 = \$14 [29:0];
   assign s2_c0_qhat = \$9 [28:0];
@@ -70572,7 +70583,7 @@ module \cerite_soc_full.ntt.array.lane3.mul (rst, en, q, k, \port$7105$0 , \port
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w__ready, bus__addr, bus__w_data, control__start__pulse, control__abort__pulse, control__op__w_data, control__slot_a__w_data, control__slot_b__w_data, bus__ack, bus__r_data, bus__err, data__r__ready, data__w__valid, data__w__payload, data__r__payload, data__r__valid, cycles__cycles__r_data, \port$7071$0 , status__done__r_data
+module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w__ready, bus__addr, bus__w_data, control__start__pulse, control__abort__pulse, control__op__w_data, control__slot_a__w_data, control__slot_b__w_data, bus__ack, bus__r_data, bus__err, data__r__ready, data__w__valid, data__w__payload, data__r__payload, data__r__valid, cycles__cycles__r_data, \port$7060$0 , status__done__r_data
 , status__error__r_data, status__cause__r_data, status__ctx_valid__r_data, bus__w_stb);
   reg \$auto$verilog_backend.cc:2355:dump_module$37  = 0;
   wire \$1 ;
@@ -70644,8 +70655,8 @@ module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w
   wire data__w__ready;
   output data__w__valid;
   reg data__w__valid;
-  input [47:0] \port$7071$0 ;
-  wire [47:0] \port$7071$0 ;
+  input [47:0] \port$7060$0 ;
+  wire [47:0] \port$7060$0 ;
   input status__busy__r_data;
   wire status__busy__r_data;
   input [2:0] status__cause__r_data;
@@ -70918,8 +70929,8 @@ module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w
       endcase
     end
   end
-  assign butterflies_lo__count__r_data = \port$7071$0 [31:0];
-  assign butterflies_hi__count__r_data = \port$7071$0 [47:32];
+  assign butterflies_lo__count__r_data = \port$7060$0 [31:0];
+  assign butterflies_hi__count__r_data = \port$7060$0 [47:32];
   assign \$4  = { 1'h0, status__busy__r_data };
   assign \$5  = { 30'h00000000, \$4  };
   assign \$6  = { status__done__r_data, 1'h0 };
@@ -70928,9 +70939,9 @@ module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w
   assign \$12  = { 7'h00, status__ctx_valid__r_data, 8'h00 };
   assign \$14  = { 1'h0, cycles__cycles__r_data };
   assign \$15  = \$14 ;
-  assign \$16  = { 1'h0, \port$7071$0 [31:0] };
+  assign \$16  = { 1'h0, \port$7060$0 [31:0] };
   assign \$17  = \$16 ;
-  assign \$18  = { 1'h0, \port$7071$0 [47:32] };
+  assign \$18  = { 1'h0, \port$7060$0 [47:32] };
   assign \$19  = { 15'h0000, \$18  };
   assign \$20  = 33'h00582138a;
   assign \$21  = \$20 ;

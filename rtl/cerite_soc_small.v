@@ -12043,16 +12043,16 @@ module \cerite_soc_small.mmu.core (rst, mem_req__ready, mem_resp__valid, req__w_
     .mem_resp__payload(mem_resp__payload),
     .mem_resp__ready(mem_resp__ready),
     .mem_resp__valid(mem_resp__valid),
-    .\port$5792$0 (satp_ppn_lo__value__data),
-    .\port$5794$0 (satp_ppn_hi__value__data),
-    .\port$5808$0 (root0_lo__value__data),
-    .\port$5810$0 (root0_hi__value__data),
-    .\port$5812$0 (root1_lo__value__data),
-    .\port$5814$0 (root1_hi__value__data),
-    .\port$5816$0 (root2_lo__value__data),
-    .\port$5818$0 (root2_hi__value__data),
-    .\port$5820$0 (root3_lo__value__data),
-    .\port$5822$0 (root3_hi__value__data),
+    .\port$5794$0 (satp_ppn_lo__value__data),
+    .\port$5796$0 (satp_ppn_hi__value__data),
+    .\port$5810$0 (root0_lo__value__data),
+    .\port$5812$0 (root0_hi__value__data),
+    .\port$5814$0 (root1_lo__value__data),
+    .\port$5816$0 (root1_hi__value__data),
+    .\port$5818$0 (root2_lo__value__data),
+    .\port$5820$0 (root2_hi__value__data),
+    .\port$5822$0 (root3_lo__value__data),
+    .\port$5824$0 (root3_hi__value__data),
     .req__payload(req__payload),
     .req__ready(r_en),
     .req__valid(req__valid),
@@ -12064,9 +12064,9 @@ module \cerite_soc_small.mmu.core (rst, mem_req__ready, mem_resp__valid, req__w_
   );
   \cerite_soc_small.mmu.core.req_fifo  req_fifo (
     .clk(clk),
-    .\port$5779$0 (req__w__payload[6:0]),
-    .\port$5779$8 (req__w__payload[10:8]),
-    .\port$5835$0 (req_lo),
+    .\port$5781$0 (req__w__payload[6:0]),
+    .\port$5781$8 (req__w__payload[10:8]),
+    .\port$5837$0 (req_lo),
     .r_data(req__payload),
     .r_en(r_en),
     .r_rdy(req__valid),
@@ -12247,8 +12247,8 @@ module \cerite_soc_small.mmu.core (rst, mem_req__ready, mem_resp__valid, req__w_
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_small.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flush__ready, req__payload, resp__ready, mem_resp__payload, \rst$120 , cfg__learned, cfg__sum, cfg__mxr, cfg__asid, \port$5792$0 , \port$5794$0 , cfg__pt_base, cfg__pt_limit, cfg__index_base, cfg__index_limit, cfg__level_base1, cfg__level_base2, \port$5808$0 
-, \port$5810$0 , \port$5812$0 , \port$5814$0 , \port$5816$0 , \port$5818$0 , \port$5820$0 , \port$5822$0 , flush__payload, flush__valid, req__ready, resp__valid, resp__payload, mem_req__valid, mem_req__payload, mem_resp__ready, counters__requests, counters__tlb_hits, counters__walks, counters__lwc_hits, counters__lwc_misses, counters__learned_hits
+module \cerite_soc_small.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flush__ready, req__payload, resp__ready, mem_resp__payload, \rst$120 , cfg__learned, cfg__sum, cfg__mxr, cfg__asid, \port$5794$0 , \port$5796$0 , cfg__pt_base, cfg__pt_limit, cfg__index_base, cfg__index_limit, cfg__level_base1, cfg__level_base2, \port$5810$0 
+, \port$5812$0 , \port$5814$0 , \port$5816$0 , \port$5818$0 , \port$5820$0 , \port$5822$0 , \port$5824$0 , flush__payload, flush__valid, req__ready, resp__valid, resp__payload, mem_req__valid, mem_req__payload, mem_resp__ready, counters__requests, counters__tlb_hits, counters__walks, counters__lwc_hits, counters__lwc_misses, counters__learned_hits
 , counters__learned_single, counters__learned_fallbacks, counters__faults, counters__reads_node, counters__reads_gpt, counters__reads_radix, counters__walk_cycles_total, counters__walk_cycles_max, req__valid, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$16  = 0;
   wire \$1 ;
@@ -12579,12 +12579,10 @@ module \cerite_soc_small.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flu
   wire \mem_resp__valid$39 ;
   wire [23:0] pa;
   reg pending = 1'h0;
-  input [31:0] \port$5792$0 ;
-  wire [31:0] \port$5792$0 ;
-  input [11:0] \port$5794$0 ;
-  wire [11:0] \port$5794$0 ;
-  input [31:0] \port$5808$0 ;
-  wire [31:0] \port$5808$0 ;
+  input [31:0] \port$5794$0 ;
+  wire [31:0] \port$5794$0 ;
+  input [11:0] \port$5796$0 ;
+  wire [11:0] \port$5796$0 ;
   input [31:0] \port$5810$0 ;
   wire [31:0] \port$5810$0 ;
   input [31:0] \port$5812$0 ;
@@ -12599,6 +12597,8 @@ module \cerite_soc_small.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flu
   wire [31:0] \port$5820$0 ;
   input [31:0] \port$5822$0 ;
   wire [31:0] \port$5822$0 ;
+  input [31:0] \port$5824$0 ;
+  wire [31:0] \port$5824$0 ;
   input [41:0] req__payload;
   wire [41:0] req__payload;
   wire [1:0] \req__payload.access ;
@@ -12841,9 +12841,8 @@ module \cerite_soc_small.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flu
     .mem_resp__ready(mem_resp__ready),
     .mem_resp__valid(mem_resp__valid),
     .pa(pa),
-    .\port$5792$0 (\port$5792$0 ),
     .\port$5794$0 (\port$5794$0 ),
-    .\port$5808$0 (\port$5808$0 ),
+    .\port$5796$0 (\port$5796$0 ),
     .\port$5810$0 (\port$5810$0 ),
     .\port$5812$0 (\port$5812$0 ),
     .\port$5814$0 (\port$5814$0 ),
@@ -12851,6 +12850,7 @@ module \cerite_soc_small.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flu
     .\port$5818$0 (\port$5818$0 ),
     .\port$5820$0 (\port$5820$0 ),
     .\port$5822$0 (\port$5822$0 ),
+    .\port$5824$0 (\port$5824$0 ),
     .rst(rst),
     .\rst$71 (\rst$120 ),
     .size(size),
@@ -13193,16 +13193,16 @@ module \cerite_soc_small.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flu
   assign \cfg__mxr$53  = cfg__mxr;
   assign \cfg__pt_base$55  = cfg__pt_base;
   assign \cfg__pt_limit$57  = cfg__pt_limit;
-  assign cfg__root__0 = { \port$5810$0 , \port$5808$0  };
-  assign \cfg__root__0$59  = { \port$5810$0 , \port$5808$0  };
-  assign cfg__root__1 = { \port$5814$0 , \port$5812$0  };
-  assign \cfg__root__1$61  = { \port$5814$0 , \port$5812$0  };
-  assign cfg__root__2 = { \port$5818$0 , \port$5816$0  };
-  assign \cfg__root__2$63  = { \port$5818$0 , \port$5816$0  };
-  assign cfg__root__3 = { \port$5822$0 , \port$5820$0  };
-  assign \cfg__root__3$65  = { \port$5822$0 , \port$5820$0  };
-  assign cfg__satp_ppn = { \port$5794$0 , \port$5792$0  };
-  assign \cfg__satp_ppn$67  = { \port$5794$0 , \port$5792$0  };
+  assign cfg__root__0 = { \port$5812$0 , \port$5810$0  };
+  assign \cfg__root__0$59  = { \port$5812$0 , \port$5810$0  };
+  assign cfg__root__1 = { \port$5816$0 , \port$5814$0  };
+  assign \cfg__root__1$61  = { \port$5816$0 , \port$5814$0  };
+  assign cfg__root__2 = { \port$5820$0 , \port$5818$0  };
+  assign \cfg__root__2$63  = { \port$5820$0 , \port$5818$0  };
+  assign cfg__root__3 = { \port$5824$0 , \port$5822$0  };
+  assign \cfg__root__3$65  = { \port$5824$0 , \port$5822$0  };
+  assign cfg__satp_ppn = { \port$5796$0 , \port$5794$0  };
+  assign \cfg__satp_ppn$67  = { \port$5796$0 , \port$5794$0  };
   assign \cfg__sum$69  = cfg__sum;
   assign \va$71  = va;
   assign \access$73  = access;
@@ -14383,8 +14383,8 @@ module \cerite_soc_small.mmu.core.mmu.tlb.replacement (rst, \rst$6 , fill, valid
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__valid, flush_asid, flush, flush_by_asid, mem_resp__payload, \rst$71 , cfg__learned, cfg__sum, cfg__mxr, asid, \port$5792$0 , \port$5794$0 , cfg__pt_base, cfg__pt_limit, cfg__index_base, cfg__index_limit, cfg__level_base1, cfg__level_base2, \port$5808$0 
-, \port$5810$0 , \port$5812$0 , \port$5814$0 , \port$5816$0 , \port$5818$0 , \port$5820$0 , \port$5822$0 , \start$42 , va, access, user, events, mem_req__valid, mem_req__payload, mem_resp__ready, done, fault, source, pa, size, fill_ok
+module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__valid, flush_asid, flush, flush_by_asid, mem_resp__payload, \rst$71 , cfg__learned, cfg__sum, cfg__mxr, asid, \port$5794$0 , \port$5796$0 , cfg__pt_base, cfg__pt_limit, cfg__index_base, cfg__index_limit, cfg__level_base1, cfg__level_base2, \port$5810$0 
+, \port$5812$0 , \port$5814$0 , \port$5816$0 , \port$5818$0 , \port$5820$0 , \port$5822$0 , \port$5824$0 , \start$42 , va, access, user, events, mem_req__valid, mem_req__payload, mem_resp__ready, done, fault, source, pa, size, fill_ok
 , \fill$70 , clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$20  = 0;
   wire \$1 ;
@@ -14736,12 +14736,10 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
   wire [24:0] node_sum;
   output [23:0] pa;
   reg [23:0] pa = 24'h000000;
-  input [31:0] \port$5792$0 ;
-  wire [31:0] \port$5792$0 ;
-  input [11:0] \port$5794$0 ;
-  wire [11:0] \port$5794$0 ;
-  input [31:0] \port$5808$0 ;
-  wire [31:0] \port$5808$0 ;
+  input [31:0] \port$5794$0 ;
+  wire [31:0] \port$5794$0 ;
+  input [11:0] \port$5796$0 ;
+  wire [11:0] \port$5796$0 ;
   input [31:0] \port$5810$0 ;
   wire [31:0] \port$5810$0 ;
   input [31:0] \port$5812$0 ;
@@ -14756,6 +14754,8 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
   wire [31:0] \port$5820$0 ;
   input [31:0] \port$5822$0 ;
   wire [31:0] \port$5822$0 ;
+  input [31:0] \port$5824$0 ;
+  wire [31:0] \port$5824$0 ;
   reg [63:0] pte = 64'h0000000000000000;
   reg [1:0] r_level = 2'h0;
   input rst;
@@ -15316,13 +15316,13 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
       5'h00:
           if (\start$42 ) begin
             if (cfg__learned) begin
-              \$190 [31:0] = \port$5808$0 ;
-              \$190 [95:32] = { \port$5814$0 , \port$5812$0  };
-              \$190 [127:96] = \port$5816$0 ;
-              \$190 [159:128] = \port$5818$0 ;
-              \$190 [165:160] = \port$5820$0 [5:0];
-              \$190 [166] = \port$5820$0 [8];
-              \$190 [214:167] = { \port$5822$0 , \port$5820$0 [31:16] };
+              \$190 [31:0] = \port$5810$0 ;
+              \$190 [95:32] = { \port$5816$0 , \port$5814$0  };
+              \$190 [127:96] = \port$5818$0 ;
+              \$190 [159:128] = \port$5820$0 ;
+              \$190 [165:160] = \port$5822$0 [5:0];
+              \$190 [166] = \port$5822$0 [8];
+              \$190 [214:167] = { \port$5824$0 , \port$5822$0 [31:16] };
             end
           end
       5'h01:
@@ -15629,7 +15629,7 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
             (* full_case = 32'd1 *)
             if (cfg__learned) begin
             end else begin
-              \$195  = { \port$5794$0 , \port$5792$0  };
+              \$195  = { \port$5796$0 , \port$5794$0  };
             end
           end
       5'h01:
@@ -15655,7 +15655,7 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
       5'h0e:
           /* empty */;
       5'h06:
-          \$195  = { \port$5794$0 , \port$5792$0  };
+          \$195  = { \port$5796$0 , \port$5794$0  };
       5'h02:
           /* empty */;
       5'h10:
@@ -16528,11 +16528,11 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
   assign lwc_flush_by_asid = flush_by_asid;
   assign lwc_flush_asid = flush_asid;
   assign node_sum = \$4 [24:0];
-  assign cfg__root__0 = { \port$5810$0 , \port$5808$0  };
-  assign cfg__root__1 = { \port$5814$0 , \port$5812$0  };
-  assign cfg__root__2 = { \port$5818$0 , \port$5816$0  };
-  assign cfg__root__3 = { \port$5822$0 , \port$5820$0  };
-  assign cfg__satp_ppn = { \port$5794$0 , \port$5792$0  };
+  assign cfg__root__0 = { \port$5812$0 , \port$5810$0  };
+  assign cfg__root__1 = { \port$5816$0 , \port$5814$0  };
+  assign cfg__root__2 = { \port$5820$0 , \port$5818$0  };
+  assign cfg__root__3 = { \port$5824$0 , \port$5822$0  };
+  assign cfg__satp_ppn = { \port$5796$0 , \port$5794$0  };
   assign \node.slope  = node[31:0];
   assign \node.intercept  = node[95:32];
   assign \node.lo  = node[127:96];
@@ -17143,7 +17143,7 @@ module \cerite_soc_small.mmu.core.mmu.walker.model (rst, idx, \rst$15 , vpn, sta
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_small.mmu.core.req_fifo (rst, w_en, w_rdy, r_data, \rst$21 , \port$5779$0 , \port$5779$8 , \port$5835$0 , r_en, r_rdy, clk);
+module \cerite_soc_small.mmu.core.req_fifo (rst, w_en, w_rdy, r_data, \rst$21 , \port$5781$0 , \port$5781$8 , \port$5837$0 , r_en, r_rdy, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$24  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -17185,12 +17185,12 @@ module \cerite_soc_small.mmu.core.req_fifo (rst, w_en, w_rdy, r_data, \rst$21 , 
   reg [2:0] inner_level = 3'h0;
   wire inner_r_rdy;
   wire [3:0] level;
-  input [6:0] \port$5779$0 ;
-  wire [6:0] \port$5779$0 ;
-  input [2:0] \port$5779$8 ;
-  wire [2:0] \port$5779$8 ;
-  input [31:0] \port$5835$0 ;
-  wire [31:0] \port$5835$0 ;
+  input [6:0] \port$5781$0 ;
+  wire [6:0] \port$5781$0 ;
+  input [2:0] \port$5781$8 ;
+  wire [2:0] \port$5781$8 ;
+  input [31:0] \port$5837$0 ;
+  wire [31:0] \port$5837$0 ;
   (* init = 3'h0 *)
   wire [2:0] produce;
   output [41:0] r_data;
@@ -17228,7 +17228,7 @@ module \cerite_soc_small.mmu.core.req_fifo (rst, w_en, w_rdy, r_data, \rst$21 , 
   end
   always @(posedge clk) begin
     if (w_port__en)
-      storage[w_port__addr] <= { \port$5779$8 , \port$5779$0 , \port$5835$0  };
+      storage[w_port__addr] <= { \port$5781$8 , \port$5781$0 , \port$5837$0  };
   end
   reg [41:0] _0_;
   always @(posedge clk) begin
@@ -17339,8 +17339,8 @@ module \cerite_soc_small.mmu.core.req_fifo (rst, w_en, w_rdy, r_data, \rst$21 , 
   assign level = w_level;
   assign r_level = w_level;
   assign produce = w_port__addr;
-  assign w_port__data = { \port$5779$8 , \port$5779$0 , \port$5835$0  };
-  assign w_data = { \port$5779$8 , \port$5779$0 , \port$5835$0  };
+  assign w_port__data = { \port$5781$8 , \port$5781$0 , \port$5837$0  };
+  assign w_data = { \port$5781$8 , \port$5781$0 , \port$5837$0  };
   assign consume = r_port__addr;
   assign r_port__data = r_data;
 endmodule
@@ -20616,9 +20616,9 @@ module \cerite_soc_small.ntt (rst, bus__w_stb, bus__r_stb, status__busy__r_data,
     .i__payload(i__payload),
     .i__ready(data__w__ready),
     .i__valid(i__valid),
-    .o__payload(data__r__payload),
     .o__ready(o__ready),
     .o__valid(data__r__valid),
+    .obuf(data__r__payload),
     .op(op),
     .rst(rst),
     .slot_a(slot_a),
@@ -20645,7 +20645,7 @@ module \cerite_soc_small.ntt (rst, bus__w_stb, bus__r_stb, status__busy__r_data,
     .data__w__payload(i__payload),
     .data__w__ready(data__w__ready),
     .data__w__valid(i__valid),
-    .\port$5618$0 (butterflies),
+    .\port$5610$0 (butterflies),
     .status__busy__r_data(status__busy__r_data),
     .status__cause__r_data(status__cause__r_data),
     .status__ctx_valid__r_data(status__ctx_valid__r_data),
@@ -20684,19 +20684,19 @@ module \cerite_soc_small.ntt (rst, bus__w_stb, bus__r_stb, status__busy__r_data,
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot_a, slot_b, o__ready, i__valid, i__payload, o__payload, o__valid, cycles, butterflies, done, error, cause, ctx_valid, clk);
+module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot_a, slot_b, o__ready, i__valid, i__payload, obuf, o__valid, cycles, butterflies, done, error, cause, ctx_valid, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$27  = 0;
   wire \$1 ;
   wire \$10 ;
-  wire \$100 ;
+  wire [15:0] \$100 ;
   wire \$101 ;
-  wire [32:0] \$102 ;
+  wire \$102 ;
   wire \$103 ;
   wire \$104 ;
-  wire [48:0] \$105 ;
+  wire \$105 ;
   wire \$106 ;
-  wire \$107 ;
-  wire \$108 ;
+  wire [15:0] \$107 ;
+  wire [15:0] \$108 ;
   wire \$109 ;
   wire \$11 ;
   wire \$110 ;
@@ -20704,24 +20704,24 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
   wire \$112 ;
   wire \$113 ;
   wire \$114 ;
-  wire \$115 ;
-  wire \$116 ;
+  wire [15:0] \$115 ;
+  wire [15:0] \$116 ;
   wire \$117 ;
   wire \$118 ;
   wire \$119 ;
   wire \$12 ;
   wire \$120 ;
-  wire [1:0] \$121 ;
+  wire \$121 ;
   wire \$122 ;
   wire \$123 ;
-  wire [5:0] \$124 ;
+  wire \$124 ;
   wire \$125 ;
-  wire [1:0] \$126 ;
-  wire [9:0] \$127 ;
+  wire \$126 ;
+  wire \$127 ;
   wire \$128 ;
   wire \$129 ;
   wire \$13 ;
-  wire [4:0] \$130 ;
+  wire \$130 ;
   wire \$131 ;
   wire \$132 ;
   wire \$133 ;
@@ -20731,123 +20731,125 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
   wire \$137 ;
   wire \$138 ;
   wire \$139 ;
-  wire \$14 ;
+  wire [32:0] \$14 ;
   wire \$140 ;
   wire \$141 ;
   wire \$142 ;
   wire \$143 ;
-  wire [10:0] \$144 ;
+  wire \$144 ;
   wire \$145 ;
   wire \$146 ;
   wire \$147 ;
-  reg \$148 ;
-  reg [1:0] \$149 ;
+  wire \$148 ;
+  reg \$149 ;
   wire \$15 ;
   reg \$150 ;
-  reg [7:0] \$151 ;
-  reg [7:0] \$152 ;
-  reg [9:0] \$153 ;
-  reg [2:0] \$154 ;
-  reg \$155 ;
-  reg \$156 ;
-  reg [15:0] \$157 ;
+  reg [1:0] \$151 ;
+  reg \$152 ;
+  reg [7:0] \$153 ;
+  reg [7:0] \$154 ;
+  reg [9:0] \$155 ;
+  reg [2:0] \$156 ;
+  reg \$157 ;
   reg \$158 ;
-  reg [1:0] \$159 ;
+  reg [15:0] \$159 ;
   wire \$16 ;
   reg \$160 ;
-  reg [7:0] \$161 ;
-  reg [7:0] \$162 ;
-  reg [9:0] \$163 ;
-  reg [2:0] \$164 ;
-  reg \$165 ;
-  reg \$166 ;
-  reg [15:0] \$167 ;
+  reg [1:0] \$161 ;
+  reg \$162 ;
+  reg [7:0] \$163 ;
+  reg [7:0] \$164 ;
+  reg [9:0] \$165 ;
+  reg [2:0] \$166 ;
+  reg \$167 ;
   reg \$168 ;
-  reg [1:0] \$169 ;
-  wire \$17 ;
+  reg [15:0] \$169 ;
+  wire [48:0] \$17 ;
   reg \$170 ;
-  reg [7:0] \$171 ;
-  reg [7:0] \$172 ;
-  reg \$173 ;
-  reg \$174 ;
-  reg [1:0] \$175 ;
+  reg [1:0] \$171 ;
+  reg \$172 ;
+  reg [7:0] \$173 ;
+  reg [7:0] \$174 ;
+  reg \$175 ;
   reg \$176 ;
-  reg [7:0] \$177 ;
-  reg [7:0] \$178 ;
-  reg \$179 ;
+  reg [1:0] \$177 ;
+  reg \$178 ;
+  reg [7:0] \$179 ;
   wire \$18 ;
-  reg \$180 ;
-  reg [1:0] \$181 ;
+  reg [7:0] \$180 ;
+  reg \$181 ;
   reg \$182 ;
-  reg [7:0] \$183 ;
-  reg [7:0] \$184 ;
-  reg \$185 ;
-  reg \$186 ;
-  reg [1:0] \$187 ;
+  reg [1:0] \$183 ;
+  reg \$184 ;
+  reg [7:0] \$185 ;
+  reg [7:0] \$186 ;
+  reg \$187 ;
   reg \$188 ;
-  reg [7:0] \$189 ;
+  reg [1:0] \$189 ;
   wire \$19 ;
-  reg [7:0] \$190 ;
-  reg \$191 ;
-  reg \$192 ;
-  reg [1:0] \$193 ;
+  reg \$190 ;
+  reg [7:0] \$191 ;
+  reg [7:0] \$192 ;
+  reg \$193 ;
   reg \$194 ;
-  reg [7:0] \$195 ;
-  reg [7:0] \$196 ;
-  reg \$197 ;
-  reg [15:0] \$198 ;
+  reg [1:0] \$195 ;
+  reg \$196 ;
+  reg [7:0] \$197 ;
+  reg [7:0] \$198 ;
   reg \$199 ;
   wire \$2 ;
   wire \$20 ;
-  reg [31:0] \$200 ;
-  reg [47:0] \$201 ;
-  reg [1:0] \$202 ;
-  reg \$203 ;
-  reg \$204 ;
-  reg [2:0] \$205 ;
-  reg [3:0] \$206 ;
-  reg [3:0] \$207 ;
-  reg [8:0] \$208 ;
-  reg \$209 ;
-  wire [1:0] \$21 ;
-  reg \$210 ;
-  reg [3:0] \$211 ;
-  reg [9:0] \$212 ;
-  reg [4:0] \$213 ;
-  reg [15:0] \$214 ;
-  reg [15:0] \$215 ;
+  reg [15:0] \$200 ;
+  reg \$201 ;
+  reg [31:0] \$202 ;
+  reg [47:0] \$203 ;
+  reg [1:0] \$204 ;
+  reg \$205 ;
+  reg \$206 ;
+  reg [2:0] \$207 ;
+  reg [3:0] \$208 ;
+  reg [3:0] \$209 ;
+  wire \$21 ;
+  reg [8:0] \$210 ;
+  reg \$211 ;
+  reg \$212 ;
+  reg [3:0] \$213 ;
+  reg [9:0] \$214 ;
+  reg [4:0] \$215 ;
   reg [15:0] \$216 ;
-  reg [4:0] \$217 ;
+  reg [15:0] \$217 ;
   reg [15:0] \$218 ;
-  reg [15:0] \$219 ;
-  reg [15:0] \$22 ;
+  reg [4:0] \$219 ;
+  wire \$22 ;
   reg [15:0] \$220 ;
   reg [15:0] \$221 ;
-  reg [15:0] \$23 ;
-  reg [15:0] \$24 ;
-  wire [15:0] \$25 ;
-  reg [15:0] \$26 ;
-  reg [15:0] \$27 ;
-  wire [15:0] \$28 ;
-  wire [15:0] \$29 ;
+  reg [15:0] \$222 ;
+  reg [15:0] \$223 ;
+  wire \$23 ;
+  wire \$24 ;
+  wire \$25 ;
+  wire \$26 ;
+  wire \$27 ;
+  wire \$28 ;
+  wire \$29 ;
   wire \$3 ;
-  reg [15:0] \$30 ;
-  reg [15:0] \$31 ;
-  wire [15:0] \$32 ;
-  wire \$33 ;
+  wire \$30 ;
+  wire \$31 ;
+  wire \$32 ;
+  wire [1:0] \$33 ;
   wire \$34 ;
   wire \$35 ;
-  wire [15:0] \$36 ;
-  wire [15:0] \$37 ;
-  wire \$38 ;
-  wire \$39 ;
+  wire [5:0] \$36 ;
+  wire \$37 ;
+  wire [1:0] \$38 ;
+  wire [9:0] \$39 ;
   wire \$4 ;
   wire \$40 ;
   wire \$41 ;
-  wire \$42 ;
+  wire [4:0] \$42 ;
   wire \$43 ;
-  wire [15:0] \$44 ;
-  wire [15:0] \$45 ;
+  wire \$44 ;
+  wire \$45 ;
   wire \$46 ;
   wire \$47 ;
   wire \$48 ;
@@ -20855,17 +20857,17 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
   wire \$5 ;
   wire \$50 ;
   wire \$51 ;
-  wire [15:0] \$52 ;
-  wire [15:0] \$53 ;
+  wire \$52 ;
+  wire \$53 ;
   wire \$54 ;
   wire \$55 ;
-  wire \$56 ;
+  wire [10:0] \$56 ;
   wire \$57 ;
   wire \$58 ;
   wire \$59 ;
   wire \$6 ;
-  wire [15:0] \$60 ;
-  wire [15:0] \$61 ;
+  wire \$60 ;
+  wire \$61 ;
   wire \$62 ;
   wire \$63 ;
   wire \$64 ;
@@ -20874,114 +20876,116 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
   wire \$67 ;
   wire \$68 ;
   wire \$69 ;
-  wire \$7 ;
+  wire [15:0] \$7 ;
   wire \$70 ;
   wire \$71 ;
   wire \$72 ;
   wire \$73 ;
   wire \$74 ;
   wire \$75 ;
-  wire \$76 ;
-  wire \$77 ;
-  wire \$78 ;
-  wire \$79 ;
-  wire \$8 ;
-  wire \$80 ;
-  wire \$81 ;
-  wire \$82 ;
-  wire \$83 ;
-  wire \$84 ;
-  wire \$85 ;
-  wire \$86 ;
-  wire \$87 ;
+  wire [1:0] \$76 ;
+  reg [15:0] \$77 ;
+  reg [15:0] \$78 ;
+  reg [15:0] \$79 ;
+  wire [1:0] \$8 ;
+  wire [15:0] \$80 ;
+  reg [15:0] \$81 ;
+  reg [15:0] \$82 ;
+  wire [15:0] \$83 ;
+  wire [15:0] \$84 ;
+  reg [15:0] \$85 ;
+  reg [15:0] \$86 ;
+  wire [15:0] \$87 ;
   wire \$88 ;
   wire \$89 ;
   wire \$9 ;
   wire \$90 ;
-  wire \$91 ;
-  wire \$92 ;
+  wire [15:0] \$91 ;
+  wire [15:0] \$92 ;
   wire \$93 ;
   wire \$94 ;
-  wire [15:0] \$95 ;
-  wire [1:0] \$96 ;
+  wire \$95 ;
+  wire \$96 ;
   wire \$97 ;
   wire \$98 ;
-  wire \$99 ;
+  wire [15:0] \$99 ;
   wire [7:0] \$signature__addr ;
-  reg [9:0] \$signature__addr$122  = 10'h000;
-  wire [7:0] \$signature__addr$40 ;
-  wire [7:0] \$signature__addr$42 ;
-  wire [7:0] \$signature__addr$44 ;
-  reg [9:0] \$signature__addr$46  = 10'h000;
-  wire [7:0] \$signature__addr$75 ;
-  wire [7:0] \$signature__addr$85 ;
-  wire [7:0] \$signature__addr$88 ;
-  wire [7:0] \$signature__addr$91 ;
+  wire [7:0] \$signature__addr$132 ;
+  wire [7:0] \$signature__addr$134 ;
+  wire [7:0] \$signature__addr$136 ;
+  (* init = 10'h000 *)
+  wire [9:0] \$signature__addr$138 ;
+  wire [7:0] \$signature__addr$154 ;
+  wire [7:0] \$signature__addr$158 ;
+  wire [7:0] \$signature__addr$161 ;
+  wire [7:0] \$signature__addr$164 ;
+  (* init = 10'h000 *)
+  wire [9:0] \$signature__addr$176 ;
   wire [15:0] \$signature__data ;
-  wire [15:0] \$signature__data$124 ;
-  wire [15:0] \$signature__data$56 ;
-  wire [15:0] \$signature__data$57 ;
-  wire [15:0] \$signature__data$58 ;
-  wire [15:0] \$signature__data$59 ;
-  wire [15:0] \$signature__data$79 ;
-  wire [15:0] \$signature__data$86 ;
-  wire [15:0] \$signature__data$89 ;
-  wire [15:0] \$signature__data$92 ;
+  wire [15:0] \$signature__data$142 ;
+  wire [15:0] \$signature__data$143 ;
+  wire [15:0] \$signature__data$144 ;
+  wire [15:0] \$signature__data$145 ;
+  wire [15:0] \$signature__data$155 ;
+  wire [15:0] \$signature__data$159 ;
+  wire [15:0] \$signature__data$162 ;
+  wire [15:0] \$signature__data$165 ;
+  wire [15:0] \$signature__data$177 ;
   wire \$signature__en ;
-  wire \$signature__en$132 ;
-  wire \$signature__en$41 ;
-  wire \$signature__en$43 ;
-  wire \$signature__en$45 ;
-  wire \$signature__en$48 ;
-  wire \$signature__en$83 ;
-  wire \$signature__en$87 ;
-  wire \$signature__en$90 ;
-  wire \$signature__en$93 ;
+  wire \$signature__en$133 ;
+  wire \$signature__en$135 ;
+  wire \$signature__en$137 ;
+  wire \$signature__en$139 ;
+  wire \$signature__en$157 ;
+  wire \$signature__en$160 ;
+  wire \$signature__en$163 ;
+  wire \$signature__en$166 ;
+  wire \$signature__en$179 ;
   wire adv;
   reg [4:0] bk = 5'h00;
   wire block_done;
   output busy;
   wire busy;
-  wire \busy$101 ;
+  wire \busy$168 ;
   output [47:0] butterflies;
   reg [47:0] butterflies = 48'h000000000000;
   (* init = 48'h000000000000 *)
-  wire [47:0] \butterflies$113 ;
+  wire [47:0] \butterflies$174 ;
   wire butterfly;
   reg [8:0] c = 9'h000;
   (* init = 9'h000 *)
-  wire [8:0] \c$29 ;
+  wire [8:0] \c$128 ;
   input cancel;
   wire cancel;
   output [2:0] cause;
   reg [2:0] cause = 3'h0;
   (* init = 3'h0 *)
-  wire [2:0] \cause$107 ;
+  wire [2:0] \cause$171 ;
   input clk;
   wire clk;
   output ctx_valid;
   reg ctx_valid = 1'h0;
   (* init = 1'h0 *)
-  wire \ctx_valid$109 ;
+  wire \ctx_valid$172 ;
   output [31:0] cycles;
   reg [31:0] cycles = 32'd0;
   (* init = 32'd0 *)
-  wire [31:0] \cycles$111 ;
+  wire [31:0] \cycles$173 ;
   wire data_fire;
   wire [-1:0] dcnt;
   output done;
   reg done = 1'h0;
   (* init = 1'h0 *)
-  wire \done$103 ;
+  wire \done$169 ;
   wire en;
   output error;
   reg error = 1'h0;
   (* init = 1'h0 *)
-  wire \error$105 ;
+  wire \error$170 ;
   wire fire_in;
   wire [-1:0] gap_cnt;
   reg [3:0] hdr_cnt = 4'h0;
-  wire header_ok;
+  reg header_ok = 1'h0;
   input [15:0] i__payload;
   wire [15:0] i__payload;
   wire [15:0] \i__payload[0] ;
@@ -20997,19 +21001,20 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
   wire inverse;
   wire issue;
   wire issuing;
-  reg [1:0] mode = 2'h0;
+  (* init = 2'h0 *)
+  wire [1:0] mode;
   reg [15:0] mu_hi = 16'h0000;
   reg [15:0] mu_lo = 16'h0000;
   reg [15:0] n_inv = 16'h0000;
-  output [15:0] o__payload;
-  reg [15:0] o__payload = 16'h0000;
+  (* init = 16'h0000 *)
+  wire [15:0] o__payload;
   wire [15:0] \o__payload[0] ;
   input o__ready;
   wire o__ready;
   output o__valid;
   reg o__valid = 1'h0;
-  (* init = 16'h0000 *)
-  wire [15:0] obuf;
+  output [15:0] obuf;
+  reg [15:0] obuf = 16'h0000;
   (* init = 1'h0 *)
   wire obuf_valid;
   input [2:0] op;
@@ -21031,7 +21036,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
   reg [15:0] q_reg = 16'h0000;
   reg [15:0] qprime = 16'h0000;
   (* init = 16'h0000 *)
-  wire [15:0] \qprime$71 ;
+  wire [15:0] \qprime$152 ;
   reg [15:0] r0_ldata0 = 16'h0000;
   reg r0_load = 1'h0;
   reg [1:0] r0_mode = 2'h0;
@@ -21042,13 +21047,11 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
   wire [-1:0] r0_sp;
   reg r0_swap = 1'h0;
   wire [-1:0] r0_tw_base;
-  (* init = 10'h000 *)
-  wire [9:0] r0_tw_row;
+  reg [9:0] r0_tw_row = 10'h000;
   reg r0_valid = 1'h0;
   reg [15:0] r1_ldata0 = 16'h0000;
   reg r1_load = 1'h0;
-  (* init = 2'h0 *)
-  wire [1:0] r1_mode;
+  reg [1:0] r1_mode = 2'h0;
   reg [2:0] r1_operand = 3'h0;
   reg r1_out = 1'h0;
   reg [7:0] r1_row_u = 8'h00;
@@ -21079,8 +21082,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
   reg [15:0] to_dom = 16'h0000;
   wire [-1:0] tw_base;
   wire [9:0] tw_row;
-  (* init = 10'h000 *)
-  wire [9:0] tw_row_w;
+  reg [9:0] tw_row_w = 10'h000;
   wire tw_write;
   wire [15:0] u;
   wire [15:0] v;
@@ -21383,8 +21385,8 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     slot0_bank0[255] = 16'h0000;
   end
   always @(posedge clk) begin
-    if (\$signature__en$83 )
-      slot0_bank0[\$signature__addr$75 ] <= \$signature__data$79 ;
+    if (\$signature__en$157 )
+      slot0_bank0[\$signature__addr$154 ] <= \$signature__data$155 ;
   end
   reg [15:0] _0_;
   always @(posedge clk) begin
@@ -21392,7 +21394,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
       _0_ <= slot0_bank0[\$signature__addr ];
     end
   end
-  assign \$signature__data$56  = _0_;
+  assign \$signature__data$142  = _0_;
   reg [15:0] slot0_bank1 [255:0];
   initial begin
     slot0_bank1[0] = 16'h0000;
@@ -21653,16 +21655,16 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     slot0_bank1[255] = 16'h0000;
   end
   always @(posedge clk) begin
-    if (\$signature__en$87 )
-      slot0_bank1[\$signature__addr$85 ] <= \$signature__data$86 ;
+    if (\$signature__en$160 )
+      slot0_bank1[\$signature__addr$158 ] <= \$signature__data$159 ;
   end
   reg [15:0] _1_;
   always @(posedge clk) begin
     if (adv) begin
-      _1_ <= slot0_bank1[\$signature__addr$40 ];
+      _1_ <= slot0_bank1[\$signature__addr$132 ];
     end
   end
-  assign \$signature__data$58  = _1_;
+  assign \$signature__data$144  = _1_;
   reg [15:0] slot1_bank0 [255:0];
   initial begin
     slot1_bank0[0] = 16'h0000;
@@ -21923,16 +21925,16 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     slot1_bank0[255] = 16'h0000;
   end
   always @(posedge clk) begin
-    if (\$signature__en$90 )
-      slot1_bank0[\$signature__addr$88 ] <= \$signature__data$89 ;
+    if (\$signature__en$163 )
+      slot1_bank0[\$signature__addr$161 ] <= \$signature__data$162 ;
   end
   reg [15:0] _2_;
   always @(posedge clk) begin
     if (adv) begin
-      _2_ <= slot1_bank0[\$signature__addr$42 ];
+      _2_ <= slot1_bank0[\$signature__addr$134 ];
     end
   end
-  assign \$signature__data$57  = _2_;
+  assign \$signature__data$143  = _2_;
   reg [15:0] slot1_bank1 [255:0];
   initial begin
     slot1_bank1[0] = 16'h0000;
@@ -22193,16 +22195,16 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     slot1_bank1[255] = 16'h0000;
   end
   always @(posedge clk) begin
-    if (\$signature__en$93 )
-      slot1_bank1[\$signature__addr$91 ] <= \$signature__data$92 ;
+    if (\$signature__en$166 )
+      slot1_bank1[\$signature__addr$164 ] <= \$signature__data$165 ;
   end
   reg [15:0] _3_;
   always @(posedge clk) begin
     if (adv) begin
-      _3_ <= slot1_bank1[\$signature__addr$44 ];
+      _3_ <= slot1_bank1[\$signature__addr$136 ];
     end
   end
-  assign \$signature__data$59  = _3_;
+  assign \$signature__data$145  = _3_;
   reg [15:0] twiddle_bank0 [1023:0];
   initial begin
     twiddle_bank0[0] = 16'h0000;
@@ -23232,12 +23234,12 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
   end
   always @(posedge clk) begin
     if (tw_write)
-      twiddle_bank0[\$signature__addr$122 ] <= i__payload;
+      twiddle_bank0[tw_row_w] <= i__payload;
   end
   reg [15:0] _4_;
   always @(posedge clk) begin
     if (adv) begin
-      _4_ <= twiddle_bank0[\$signature__addr$46 ];
+      _4_ <= twiddle_bank0[r0_tw_row];
     end
   end
   assign \$signature__data  = _4_;
@@ -23245,294 +23247,296 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
   assign \$2  = n_inv < q_reg;
   assign \$3  = to_dom < q_reg;
   assign \$4  = ! reserved;
-  assign header_ok = & { \$4 , \$3 , \$2 , \$1 , q_reg[0] };
-  assign \$5  = state == 2'h3;
-  assign \$6  = hdr_cnt != 4'h8;
-  assign in_header = \$5  & \$6 ;
+  assign \$5  = & { \$4 , \$3 , \$2 , \$1 , q_reg[0] };
+  assign \$6  = o__valid & o__ready;
+  assign \$10  = adv & wb4_valid;
+  assign \$11  = \$10  & wb4_out;
+  assign \$12  = cycles != 32'd4294967295;
+  assign \$13  = busy & \$12 ;
+  assign \$14  = cycles + 1'h1;
+  assign \$15  = p_mode != 2'h2;
+  assign \$16  = issue & \$15 ;
+  assign \$17  = butterflies + 1'h1;
+  assign \$18  = cancel & busy;
+  assign \$19  = start & busy;
+  assign \$20  = ~ error;
+  assign \$21  = ~ error;
+  assign \$22  = ~ op_known;
+  assign \$23  = op != 3'h6;
+  assign \$24  = ~ ctx_valid;
+  assign \$25  = \$23  & \$24 ;
+  assign \$26  = op == 3'h6;
+  assign \$27  = cancel & busy;
+  assign \$28  = ~ \$27 ;
+  assign \$29  = ~ in_range;
+  assign \$30  = fire_in & \$29 ;
+  assign \$31  = ~ error;
+  assign \$32  = in_gap & adv;
+  assign \$35  = c == p_last_tok;
+  assign \$36  = pass_idx + 1'h1;
+  assign \$39  = c + 1'h1;
+  assign \$40  = ~ in_flight;
+  assign \$41  = fire_in & in_header;
+  assign \$42  = hdr_cnt + 1'h1;
+  assign \$43  = ! hdr_cnt;
+  assign \$44  = hdr_cnt == 1'h1;
+  assign \$45  = hdr_cnt == 2'h2;
+  assign \$46  = hdr_cnt == 2'h3;
+  assign \$47  = hdr_cnt == 3'h4;
+  assign \$48  = hdr_cnt == 3'h5;
+  assign \$49  = hdr_cnt == 3'h6;
+  assign \$50  = hdr_cnt == 3'h7;
+  assign \$51  = ~ in_header;
+  assign \$52  = fire_in & \$51 ;
+  assign \$53  = ~ in_range;
+  assign \$54  = \$52  & \$53 ;
+  assign \$55  = ~ error;
+  assign \$56  = tw_row_w + 1'h1;
+  assign \$57  = tw_row_w == 10'h3ff;
+  assign \$58  = ~ header_ok;
+  assign \$59  = ~ error;
+  assign \$60  = state == 2'h3;
+  assign \$61  = hdr_cnt != 4'h8;
+  assign in_header = \$60  & \$61 ;
   assign fire_in = i__valid & i__ready;
-  assign \$7  = ~ in_header;
-  assign data_fire = fire_in & \$7 ;
-  assign \$9  = i__payload < q_reg;
+  assign \$62  = ~ in_header;
+  assign data_fire = fire_in & \$62 ;
+  assign \$64  = i__payload < q_reg;
   assign butterfly = p_mode != 2'h2;
   assign inverse = p_mode == 1'h1;
-  assign \$10  = state == 1'h1;
-  assign \$11  = ~ in_gap;
-  assign \$12  = \$10  & \$11 ;
-  assign \$13  = \$12  & adv;
-  assign \$14  = ~ cancel;
-  assign issuing = \$13  & \$14 ;
-  assign \$15  = p_from_stream ? block_done : 1'h1;
-  assign issue = issuing & \$15 ;
-  assign \$16  = ! r0_swap;
+  assign \$65  = state == 1'h1;
+  assign \$66  = ~ in_gap;
+  assign \$67  = \$65  & \$66 ;
+  assign \$68  = \$67  & adv;
+  assign \$69  = ~ cancel;
+  assign issuing = \$68  & \$69 ;
+  assign \$70  = p_from_stream ? block_done : 1'h1;
+  assign issue = issuing & \$70 ;
+  assign \$71  = ! r0_swap;
   assign \$signature__addr  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$signature__addr$40  = \$17  ? r0_row_u : r0_row_v;
-  assign \$18  = ! r0_swap;
-  assign \$signature__addr$42  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$signature__addr$44  = \$19  ? r0_row_u : r0_row_v;
-  assign \$25  = r1_swap ? \$23  : \$24 ;
-  assign \$28  = r1_swap ? \$26  : \$27 ;
-  assign u = r1_load ? r1_ldata0 : \$29 ;
-  assign \$32  = r1_swap ? \$30  : \$31 ;
-  assign \$33  = ~ wb4_out;
-  assign \$34  = wb4_valid & \$33 ;
-  assign write = \$34  & adv;
-  assign \$35  = ! wb4_swap;
-  assign \$signature__addr$75  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$79  = wb4_swap ? \$36  : \$37 ;
-  assign \$38  = ! sa;
-  assign \$39  = write & \$38 ;
-  assign \$40  = wb4_mode != 2'h2;
-  assign \$41  = ! wb4_swap;
-  assign \$42  = \$40  | \$41 ;
-  assign \$signature__en$83  = \$39  & \$42 ;
-  assign \$signature__addr$85  = \$43  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$86  = wb4_swap ? \$44  : \$45 ;
-  assign \$46  = ! sa;
-  assign \$47  = write & \$46 ;
-  assign \$48  = wb4_mode != 2'h2;
-  assign \$50  = \$48  | \$49 ;
-  assign \$signature__en$87  = \$47  & \$50 ;
-  assign \$51  = ! wb4_swap;
-  assign \$signature__addr$88  = wb4_swap ? wb4_row_v : wb4_row_u;
-  assign \$signature__data$89  = wb4_swap ? \$52  : \$53 ;
-  assign \$54  = sa == 1'h1;
-  assign \$55  = write & \$54 ;
-  assign \$56  = wb4_mode != 2'h2;
-  assign \$57  = ! wb4_swap;
-  assign \$58  = \$56  | \$57 ;
-  assign \$signature__en$90  = \$55  & \$58 ;
-  assign \$signature__addr$91  = \$59  ? wb4_row_u : wb4_row_v;
-  assign \$signature__data$92  = wb4_swap ? \$60  : \$61 ;
-  assign \$62  = sa == 1'h1;
-  assign \$63  = write & \$62 ;
-  assign \$64  = wb4_mode != 2'h2;
-  assign \$66  = \$64  | \$65 ;
-  assign \$signature__en$93  = \$63  & \$66 ;
-  assign \$67  = ~ o__valid;
-  assign adv = \$67  | \$69 ;
+  assign \$signature__addr$132  = \$72  ? r0_row_u : r0_row_v;
+  assign \$73  = ! r0_swap;
+  assign \$signature__addr$134  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$signature__addr$136  = \$74  ? r0_row_u : r0_row_v;
+  assign \$80  = r1_swap ? \$78  : \$79 ;
+  assign \$83  = r1_swap ? \$81  : \$82 ;
+  assign u = r1_load ? r1_ldata0 : \$84 ;
+  assign \$87  = r1_swap ? \$85  : \$86 ;
+  assign \$88  = ~ wb4_out;
+  assign \$89  = wb4_valid & \$88 ;
+  assign write = \$89  & adv;
+  assign \$90  = ! wb4_swap;
+  assign \$signature__addr$154  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$155  = wb4_swap ? \$91  : \$92 ;
+  assign \$93  = ! sa;
+  assign \$94  = write & \$93 ;
+  assign \$95  = wb4_mode != 2'h2;
+  assign \$96  = ! wb4_swap;
+  assign \$97  = \$95  | \$96 ;
+  assign \$signature__en$157  = \$94  & \$97 ;
+  assign \$signature__addr$158  = \$98  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$159  = wb4_swap ? \$99  : \$100 ;
+  assign \$101  = ! sa;
+  assign \$102  = write & \$101 ;
+  assign \$103  = wb4_mode != 2'h2;
+  assign \$105  = \$103  | \$104 ;
+  assign \$signature__en$160  = \$102  & \$105 ;
+  assign \$106  = ! wb4_swap;
+  assign \$signature__addr$161  = wb4_swap ? wb4_row_v : wb4_row_u;
+  assign \$signature__data$162  = wb4_swap ? \$107  : \$108 ;
+  assign \$109  = sa == 1'h1;
+  assign \$110  = write & \$109 ;
+  assign \$111  = wb4_mode != 2'h2;
+  assign \$112  = ! wb4_swap;
+  assign \$113  = \$111  | \$112 ;
+  assign \$signature__en$163  = \$110  & \$113 ;
+  assign \$signature__addr$164  = \$114  ? wb4_row_u : wb4_row_v;
+  assign \$signature__data$165  = wb4_swap ? \$115  : \$116 ;
+  assign \$117  = sa == 1'h1;
+  assign \$118  = write & \$117 ;
+  assign \$119  = wb4_mode != 2'h2;
+  assign \$121  = \$119  | \$120 ;
+  assign \$signature__en$166  = \$118  & \$121 ;
+  assign \$122  = ~ o__valid;
+  assign adv = \$122  | \$124 ;
   assign busy = | state;
   assign in_flight = | { o__valid, wb4_valid, wb3_valid, wb2_valid, wb1_valid, wb0_valid, r1_valid, r1_valid, r0_valid };
-  assign \$70  = ~ cancel;
-  assign \$71  = state == 1'h1;
-  assign \$72  = ~ in_gap;
-  assign \$73  = \$71  & \$72 ;
-  assign \$74  = \$73  & p_from_stream;
-  assign \$75  = state == 2'h3;
-  assign \$76  = \$74  | \$75 ;
-  assign i__ready = \$70  & \$76 ;
-  assign \$77  = cancel & busy;
-  assign \$78  = start & busy;
-  assign \$79  = op >= 1'h1;
-  assign \$80  = op <= 3'h6;
-  assign \$81  = \$79  & \$80 ;
-  assign \$82  = op != 3'h6;
-  assign \$83  = slot_a >= 2'h2;
-  assign \$84  = op == 3'h5;
-  assign \$85  = slot_b >= 2'h2;
-  assign \$86  = \$84  & \$85 ;
-  assign \$87  = \$83  | \$86 ;
-  assign \$88  = \$82  & \$87 ;
-  assign \$89  = state == 2'h3;
-  assign \$90  = ~ in_header;
-  assign \$91  = \$89  & \$90 ;
-  assign \$92  = \$91  & block_done;
-  assign \$93  = ~ cancel;
-  assign tw_write = \$92  & \$93 ;
-  assign \$94  = o__valid & o__ready;
-  assign \$98  = adv & wb4_valid;
-  assign \$99  = \$98  & wb4_out;
-  assign \$100  = cycles != 32'd4294967295;
-  assign \$101  = busy & \$100 ;
-  assign \$102  = cycles + 1'h1;
-  assign \$103  = p_mode != 2'h2;
-  assign \$104  = issue & \$103 ;
-  assign \$105  = butterflies + 1'h1;
-  assign \$106  = cancel & busy;
-  assign \$107  = start & busy;
-  assign \$108  = ~ error;
-  assign \$109  = ~ error;
-  assign \$110  = ~ op_known;
-  assign \$111  = op != 3'h6;
-  assign \$112  = ~ ctx_valid;
-  assign \$113  = \$111  & \$112 ;
-  assign \$114  = op == 3'h6;
-  assign \$115  = cancel & busy;
-  assign \$116  = ~ \$115 ;
-  assign \$117  = ~ in_range;
-  assign \$118  = fire_in & \$117 ;
-  assign \$119  = ~ error;
-  assign \$120  = in_gap & adv;
-  assign \$123  = c == p_last_tok;
-  assign \$124  = pass_idx + 1'h1;
-  assign \$127  = c + 1'h1;
-  assign \$128  = ~ in_flight;
-  assign \$129  = fire_in & in_header;
-  assign \$130  = hdr_cnt + 1'h1;
-  assign \$131  = ! hdr_cnt;
-  assign \$132  = hdr_cnt == 1'h1;
-  assign \$133  = hdr_cnt == 2'h2;
-  assign \$134  = hdr_cnt == 2'h3;
-  assign \$135  = hdr_cnt == 3'h4;
-  assign \$136  = hdr_cnt == 3'h5;
-  assign \$137  = hdr_cnt == 3'h6;
-  assign \$138  = hdr_cnt == 3'h7;
-  assign \$139  = ~ in_header;
-  assign \$140  = fire_in & \$139 ;
-  assign \$141  = ~ in_range;
-  assign \$142  = \$140  & \$141 ;
-  assign \$143  = ~ error;
-  assign \$144  = \$signature__addr$122  + 1'h1;
-  assign \$145  = \$signature__addr$122  == 10'h3ff;
-  assign \$146  = ~ header_ok;
-  assign \$147  = ~ error;
+  assign \$125  = ~ cancel;
+  assign \$126  = state == 1'h1;
+  assign \$127  = ~ in_gap;
+  assign \$128  = \$126  & \$127 ;
+  assign \$129  = \$128  & p_from_stream;
+  assign \$130  = state == 2'h3;
+  assign \$131  = \$129  | \$130 ;
+  assign i__ready = \$125  & \$131 ;
+  assign \$132  = cancel & busy;
+  assign \$133  = start & busy;
+  assign \$134  = op >= 1'h1;
+  assign \$135  = op <= 3'h6;
+  assign \$136  = \$134  & \$135 ;
+  assign \$137  = op != 3'h6;
+  assign \$138  = slot_a >= 2'h2;
+  assign \$139  = op == 3'h5;
+  assign \$140  = slot_b >= 2'h2;
+  assign \$141  = \$139  & \$140 ;
+  assign \$142  = \$138  | \$141 ;
+  assign \$143  = \$137  & \$142 ;
+  assign \$144  = state == 2'h3;
+  assign \$145  = ~ in_header;
+  assign \$146  = \$144  & \$145 ;
+  assign \$147  = \$146  & block_done;
+  assign \$148  = ~ cancel;
+  assign tw_write = \$147  & \$148 ;
   always @(posedge clk)
-    r0_valid <= \$148 ;
+    header_ok <= \$149 ;
   always @(posedge clk)
-    r0_mode <= \$149 ;
+    r0_valid <= \$150 ;
   always @(posedge clk)
-    r0_swap <= \$150 ;
+    r0_mode <= \$151 ;
   always @(posedge clk)
-    r0_row_u <= \$151 ;
+    r0_swap <= \$152 ;
   always @(posedge clk)
-    r0_row_v <= \$152 ;
+    r0_row_u <= \$153 ;
   always @(posedge clk)
-    \$signature__addr$46  <= \$153 ;
+    r0_row_v <= \$154 ;
   always @(posedge clk)
-    r0_operand <= \$154 ;
+    r0_tw_row <= \$155 ;
   always @(posedge clk)
-    r0_load <= \$155 ;
+    r0_operand <= \$156 ;
   always @(posedge clk)
-    r0_out <= \$156 ;
+    r0_load <= \$157 ;
   always @(posedge clk)
-    r0_ldata0 <= \$157 ;
+    r0_out <= \$158 ;
   always @(posedge clk)
-    r1_valid <= \$158 ;
+    r0_ldata0 <= \$159 ;
   always @(posedge clk)
-    mode <= \$159 ;
+    r1_valid <= \$160 ;
   always @(posedge clk)
-    r1_swap <= \$160 ;
+    r1_mode <= \$161 ;
   always @(posedge clk)
-    r1_row_u <= \$161 ;
+    r1_swap <= \$162 ;
   always @(posedge clk)
-    r1_row_v <= \$162 ;
+    r1_row_u <= \$163 ;
   always @(posedge clk)
-    r1_tw_row <= \$163 ;
+    r1_row_v <= \$164 ;
   always @(posedge clk)
-    r1_operand <= \$164 ;
+    r1_tw_row <= \$165 ;
   always @(posedge clk)
-    r1_load <= \$165 ;
+    r1_operand <= \$166 ;
   always @(posedge clk)
-    r1_out <= \$166 ;
+    r1_load <= \$167 ;
   always @(posedge clk)
-    r1_ldata0 <= \$167 ;
+    r1_out <= \$168 ;
   always @(posedge clk)
-    wb0_valid <= \$168 ;
+    r1_ldata0 <= \$169 ;
   always @(posedge clk)
-    wb0_mode <= \$169 ;
+    wb0_valid <= \$170 ;
   always @(posedge clk)
-    wb0_swap <= \$170 ;
+    wb0_mode <= \$171 ;
   always @(posedge clk)
-    wb0_row_u <= \$171 ;
+    wb0_swap <= \$172 ;
   always @(posedge clk)
-    wb0_row_v <= \$172 ;
+    wb0_row_u <= \$173 ;
   always @(posedge clk)
-    wb0_out <= \$173 ;
+    wb0_row_v <= \$174 ;
   always @(posedge clk)
-    wb1_valid <= \$174 ;
+    wb0_out <= \$175 ;
   always @(posedge clk)
-    wb1_mode <= \$175 ;
+    wb1_valid <= \$176 ;
   always @(posedge clk)
-    wb1_swap <= \$176 ;
+    wb1_mode <= \$177 ;
   always @(posedge clk)
-    wb1_row_u <= \$177 ;
+    wb1_swap <= \$178 ;
   always @(posedge clk)
-    wb1_row_v <= \$178 ;
+    wb1_row_u <= \$179 ;
   always @(posedge clk)
-    wb1_out <= \$179 ;
+    wb1_row_v <= \$180 ;
   always @(posedge clk)
-    wb2_valid <= \$180 ;
+    wb1_out <= \$181 ;
   always @(posedge clk)
-    wb2_mode <= \$181 ;
+    wb2_valid <= \$182 ;
   always @(posedge clk)
-    wb2_swap <= \$182 ;
+    wb2_mode <= \$183 ;
   always @(posedge clk)
-    wb2_row_u <= \$183 ;
+    wb2_swap <= \$184 ;
   always @(posedge clk)
-    wb2_row_v <= \$184 ;
+    wb2_row_u <= \$185 ;
   always @(posedge clk)
-    wb2_out <= \$185 ;
+    wb2_row_v <= \$186 ;
   always @(posedge clk)
-    wb3_valid <= \$186 ;
+    wb2_out <= \$187 ;
   always @(posedge clk)
-    wb3_mode <= \$187 ;
+    wb3_valid <= \$188 ;
   always @(posedge clk)
-    wb3_swap <= \$188 ;
+    wb3_mode <= \$189 ;
   always @(posedge clk)
-    wb3_row_u <= \$189 ;
+    wb3_swap <= \$190 ;
   always @(posedge clk)
-    wb3_row_v <= \$190 ;
+    wb3_row_u <= \$191 ;
   always @(posedge clk)
-    wb3_out <= \$191 ;
+    wb3_row_v <= \$192 ;
   always @(posedge clk)
-    wb4_valid <= \$192 ;
+    wb3_out <= \$193 ;
   always @(posedge clk)
-    wb4_mode <= \$193 ;
+    wb4_valid <= \$194 ;
   always @(posedge clk)
-    wb4_swap <= \$194 ;
+    wb4_mode <= \$195 ;
   always @(posedge clk)
-    wb4_row_u <= \$195 ;
+    wb4_swap <= \$196 ;
   always @(posedge clk)
-    wb4_row_v <= \$196 ;
+    wb4_row_u <= \$197 ;
   always @(posedge clk)
-    wb4_out <= \$197 ;
+    wb4_row_v <= \$198 ;
   always @(posedge clk)
-    o__payload <= \$198 ;
+    wb4_out <= \$199 ;
   always @(posedge clk)
-    o__valid <= \$199 ;
+    obuf <= \$200 ;
   always @(posedge clk)
-    cycles <= \$200 ;
+    o__valid <= \$201 ;
   always @(posedge clk)
-    butterflies <= \$201 ;
+    cycles <= \$202 ;
   always @(posedge clk)
-    state <= \$202 ;
+    butterflies <= \$203 ;
   always @(posedge clk)
-    done <= \$203 ;
+    state <= \$204 ;
   always @(posedge clk)
-    error <= \$204 ;
+    done <= \$205 ;
   always @(posedge clk)
-    cause <= \$205 ;
+    error <= \$206 ;
   always @(posedge clk)
-    sa <= \$206 ;
+    cause <= \$207 ;
   always @(posedge clk)
-    sb <= \$207 ;
+    sa <= \$208 ;
   always @(posedge clk)
-    c <= \$208 ;
+    sb <= \$209 ;
   always @(posedge clk)
-    in_gap <= \$209 ;
+    c <= \$210 ;
   always @(posedge clk)
-    ctx_valid <= \$210 ;
+    in_gap <= \$211 ;
   always @(posedge clk)
-    hdr_cnt <= \$211 ;
+    ctx_valid <= \$212 ;
   always @(posedge clk)
-    \$signature__addr$122  <= \$212 ;
+    hdr_cnt <= \$213 ;
   always @(posedge clk)
-    pass_idx <= \$213 ;
+    tw_row_w <= \$214 ;
   always @(posedge clk)
-    q_reg <= \$214 ;
+    pass_idx <= \$215 ;
   always @(posedge clk)
-    n_inv <= \$215 ;
+    q_reg <= \$216 ;
   always @(posedge clk)
-    to_dom <= \$216 ;
+    n_inv <= \$217 ;
   always @(posedge clk)
-    bk <= \$217 ;
+    to_dom <= \$218 ;
   always @(posedge clk)
-    mu_lo <= \$218 ;
+    bk <= \$219 ;
   always @(posedge clk)
-    mu_hi <= \$219 ;
+    mu_lo <= \$220 ;
   always @(posedge clk)
-    qprime <= \$220 ;
+    mu_hi <= \$221 ;
   always @(posedge clk)
-    reserved <= \$221 ;
+    qprime <= \$222 ;
+  always @(posedge clk)
+    reserved <= \$223 ;
   \cerite_soc_small.ntt.array.agu  agu (
     .butterfly(butterfly),
     .c(c),
@@ -23546,7 +23550,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
   \cerite_soc_small.ntt.array.lane0  lane0 (
     .clk(clk),
     .en(adv),
-    .mode(mode),
+    .mode(r1_mode),
     .q(q_reg),
     .qprime(qprime),
     .rst(rst),
@@ -23558,71 +23562,1269 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
   );
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$22  = 16'h0000;
-    casez (\$21 )
+    \$77  = 16'h0000;
+    casez (\$76 )
       2'h0:
-          \$22  = \$signature__data ;
+          \$77  = \$signature__data ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$23  = 16'h0000;
+    \$78  = 16'h0000;
     casez (sb)
       4'h0:
-          \$23  = \$signature__data$58 ;
+          \$78  = \$signature__data$144 ;
       4'h1:
-          \$23  = \$signature__data$59 ;
+          \$78  = \$signature__data$145 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$24  = 16'h0000;
+    \$79  = 16'h0000;
     casez (sb)
       4'h0:
-          \$24  = \$signature__data$56 ;
+          \$79  = \$signature__data$142 ;
       4'h1:
-          \$24  = \$signature__data$57 ;
+          \$79  = \$signature__data$143 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$26  = 16'h0000;
+    \$81  = 16'h0000;
     casez (sa)
       4'h0:
-          \$26  = \$signature__data$58 ;
+          \$81  = \$signature__data$144 ;
       4'h1:
-          \$26  = \$signature__data$59 ;
+          \$81  = \$signature__data$145 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$27  = 16'h0000;
+    \$82  = 16'h0000;
     casez (sa)
       4'h0:
-          \$27  = \$signature__data$56 ;
+          \$82  = \$signature__data$142 ;
       4'h1:
-          \$27  = \$signature__data$57 ;
+          \$82  = \$signature__data$143 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$30  = 16'h0000;
+    \$85  = 16'h0000;
     casez (sa)
       4'h0:
-          \$30  = \$signature__data$56 ;
+          \$85  = \$signature__data$142 ;
       4'h1:
-          \$30  = \$signature__data$57 ;
+          \$85  = \$signature__data$143 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$31  = 16'h0000;
+    \$86  = 16'h0000;
     casez (sa)
       4'h0:
-          \$31  = \$signature__data$58 ;
+          \$86  = \$signature__data$144 ;
       4'h1:
-          \$31  = \$signature__data$59 ;
+          \$86  = \$signature__data$145 ;
     endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$149  = \$5 ;
+    if (rst) begin
+      \$149  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$150  = r0_valid;
+    if (adv) begin
+      \$150  = issue;
+    end
+    if (\$18 ) begin
+      \$150  = 1'h0;
+    end
+    if (rst) begin
+      \$150  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$151  = r0_mode;
+    if (adv) begin
+      \$151  = p_mode;
+    end
+    if (rst) begin
+      \$151  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$152  = r0_swap;
+    if (adv) begin
+      \$152  = swap;
+    end
+    if (rst) begin
+      \$152  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$153  = r0_row_u;
+    if (adv) begin
+      \$153  = row_u;
+    end
+    if (rst) begin
+      \$153  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$154  = r0_row_v;
+    if (adv) begin
+      \$154  = row_v;
+    end
+    if (rst) begin
+      \$154  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$155  = r0_tw_row;
+    if (adv) begin
+      \$155  = tw_row;
+    end
+    if (rst) begin
+      \$155  = 10'h000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$156  = r0_operand;
+    if (adv) begin
+      \$156  = p_operand;
+    end
+    if (rst) begin
+      \$156  = 3'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$157  = r0_load;
+    if (adv) begin
+      \$157  = p_from_stream;
+    end
+    if (rst) begin
+      \$157  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$158  = r0_out;
+    if (adv) begin
+      \$158  = p_to_stream;
+    end
+    if (rst) begin
+      \$158  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$159  = r0_ldata0;
+    if (adv) begin
+      \$159  = i__payload;
+    end
+    if (rst) begin
+      \$159  = 16'h0000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$160  = r1_valid;
+    if (adv) begin
+      \$160  = r0_valid;
+    end
+    if (\$18 ) begin
+      \$160  = 1'h0;
+    end
+    if (rst) begin
+      \$160  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$161  = r1_mode;
+    if (adv) begin
+      \$161  = r0_mode;
+    end
+    if (rst) begin
+      \$161  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$162  = r1_swap;
+    if (adv) begin
+      \$162  = r0_swap;
+    end
+    if (rst) begin
+      \$162  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$163  = r1_row_u;
+    if (adv) begin
+      \$163  = r0_row_u;
+    end
+    if (rst) begin
+      \$163  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$164  = r1_row_v;
+    if (adv) begin
+      \$164  = r0_row_v;
+    end
+    if (rst) begin
+      \$164  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$165  = r1_tw_row;
+    if (adv) begin
+      \$165  = r0_tw_row;
+    end
+    if (rst) begin
+      \$165  = 10'h000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$166  = r1_operand;
+    if (adv) begin
+      \$166  = r0_operand;
+    end
+    if (rst) begin
+      \$166  = 3'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$167  = r1_load;
+    if (adv) begin
+      \$167  = r0_load;
+    end
+    if (rst) begin
+      \$167  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$168  = r1_out;
+    if (adv) begin
+      \$168  = r0_out;
+    end
+    if (rst) begin
+      \$168  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$169  = r1_ldata0;
+    if (adv) begin
+      \$169  = r0_ldata0;
+    end
+    if (rst) begin
+      \$169  = 16'h0000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$170  = wb0_valid;
+    if (adv) begin
+      \$170  = r1_valid;
+    end
+    if (\$18 ) begin
+      \$170  = 1'h0;
+    end
+    if (rst) begin
+      \$170  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$171  = wb0_mode;
+    if (adv) begin
+      \$171  = r1_mode;
+    end
+    if (rst) begin
+      \$171  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$172  = wb0_swap;
+    if (adv) begin
+      \$172  = r1_swap;
+    end
+    if (rst) begin
+      \$172  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$173  = wb0_row_u;
+    if (adv) begin
+      \$173  = r1_row_u;
+    end
+    if (rst) begin
+      \$173  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$174  = wb0_row_v;
+    if (adv) begin
+      \$174  = r1_row_v;
+    end
+    if (rst) begin
+      \$174  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$175  = wb0_out;
+    if (adv) begin
+      \$175  = r1_out;
+    end
+    if (rst) begin
+      \$175  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$176  = wb1_valid;
+    if (adv) begin
+      \$176  = wb0_valid;
+    end
+    if (\$18 ) begin
+      \$176  = 1'h0;
+    end
+    if (rst) begin
+      \$176  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$177  = wb1_mode;
+    if (adv) begin
+      \$177  = wb0_mode;
+    end
+    if (rst) begin
+      \$177  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$178  = wb1_swap;
+    if (adv) begin
+      \$178  = wb0_swap;
+    end
+    if (rst) begin
+      \$178  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$179  = wb1_row_u;
+    if (adv) begin
+      \$179  = wb0_row_u;
+    end
+    if (rst) begin
+      \$179  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$180  = wb1_row_v;
+    if (adv) begin
+      \$180  = wb0_row_v;
+    end
+    if (rst) begin
+      \$180  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$181  = wb1_out;
+    if (adv) begin
+      \$181  = wb0_out;
+    end
+    if (rst) begin
+      \$181  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$182  = wb2_valid;
+    if (adv) begin
+      \$182  = wb1_valid;
+    end
+    if (\$18 ) begin
+      \$182  = 1'h0;
+    end
+    if (rst) begin
+      \$182  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$183  = wb2_mode;
+    if (adv) begin
+      \$183  = wb1_mode;
+    end
+    if (rst) begin
+      \$183  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$184  = wb2_swap;
+    if (adv) begin
+      \$184  = wb1_swap;
+    end
+    if (rst) begin
+      \$184  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$185  = wb2_row_u;
+    if (adv) begin
+      \$185  = wb1_row_u;
+    end
+    if (rst) begin
+      \$185  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$186  = wb2_row_v;
+    if (adv) begin
+      \$186  = wb1_row_v;
+    end
+    if (rst) begin
+      \$186  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$187  = wb2_out;
+    if (adv) begin
+      \$187  = wb1_out;
+    end
+    if (rst) begin
+      \$187  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$188  = wb3_valid;
+    if (adv) begin
+      \$188  = wb2_valid;
+    end
+    if (\$18 ) begin
+      \$188  = 1'h0;
+    end
+    if (rst) begin
+      \$188  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$189  = wb3_mode;
+    if (adv) begin
+      \$189  = wb2_mode;
+    end
+    if (rst) begin
+      \$189  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$190  = wb3_swap;
+    if (adv) begin
+      \$190  = wb2_swap;
+    end
+    if (rst) begin
+      \$190  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$191  = wb3_row_u;
+    if (adv) begin
+      \$191  = wb2_row_u;
+    end
+    if (rst) begin
+      \$191  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$192  = wb3_row_v;
+    if (adv) begin
+      \$192  = wb2_row_v;
+    end
+    if (rst) begin
+      \$192  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$193  = wb3_out;
+    if (adv) begin
+      \$193  = wb2_out;
+    end
+    if (rst) begin
+      \$193  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$194  = wb4_valid;
+    if (adv) begin
+      \$194  = wb3_valid;
+    end
+    if (\$18 ) begin
+      \$194  = 1'h0;
+    end
+    if (rst) begin
+      \$194  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$195  = wb4_mode;
+    if (adv) begin
+      \$195  = wb3_mode;
+    end
+    if (rst) begin
+      \$195  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$196  = wb4_swap;
+    if (adv) begin
+      \$196  = wb3_swap;
+    end
+    if (rst) begin
+      \$196  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$197  = wb4_row_u;
+    if (adv) begin
+      \$197  = wb3_row_u;
+    end
+    if (rst) begin
+      \$197  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$198  = wb4_row_v;
+    if (adv) begin
+      \$198  = wb3_row_v;
+    end
+    if (rst) begin
+      \$198  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$199  = wb4_out;
+    if (adv) begin
+      \$199  = wb3_out;
+    end
+    if (rst) begin
+      \$199  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$200  = obuf;
+    if (\$6 ) begin
+      \$200  = \$7 ;
+    end
+    if (\$11 ) begin
+      \$200  = x;
+    end
+    if (rst) begin
+      \$200  = 16'h0000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$201  = o__valid;
+    if (\$6 ) begin
+      if (\$9 ) begin
+        \$201  = 1'h0;
+      end
+    end
+    if (\$11 ) begin
+      \$201  = 1'h1;
+    end
+    if (\$18 ) begin
+      \$201  = 1'h0;
+    end
+    if (rst) begin
+      \$201  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$202  = cycles;
+    if (\$13 ) begin
+      \$202  = \$14 [31:0];
+    end
+    if (\$18 ) begin
+    end else if (\$19 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$22 ) begin
+      end else if (slot_bad) begin
+      end else if (\$25 ) begin
+      end else begin
+        \$202  = 32'd0;
+      end
+    end
+    if (rst) begin
+      \$202  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$203  = butterflies;
+    if (\$16 ) begin
+      \$203  = \$17 [47:0];
+    end
+    if (rst) begin
+      \$203  = 48'h000000000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$204  = state;
+    if (\$18 ) begin
+      \$204  = 2'h0;
+    end else if (\$19 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$22 ) begin
+      end else if (slot_bad) begin
+      end else if (\$25 ) begin
+      end else begin
+        (* full_case = 32'd1 *)
+        if (\$26 ) begin
+          \$204  = 2'h3;
+        end else begin
+          \$204  = 2'h1;
+        end
+      end
+    end
+    if (\$28 ) begin
+      casez (state)
+        2'h1:
+            if (issue) begin
+              if (\$35 ) begin
+                if (p_last) begin
+                  \$204  = 2'h2;
+                end
+              end
+            end
+        2'h2:
+            if (\$40 ) begin
+              \$204  = 2'h0;
+            end
+        2'h3:
+            if (block_done) begin
+              if (\$57 ) begin
+                \$204  = 2'h0;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$204  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$205  = done;
+    if (\$18 ) begin
+      \$205  = 1'h0;
+    end else if (\$19 ) begin
+    end else if (start) begin
+      \$205  = 1'h0;
+    end
+    if (\$28 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            if (\$40 ) begin
+              \$205  = 1'h1;
+            end
+        2'h3:
+            if (block_done) begin
+              if (\$57 ) begin
+                \$205  = 1'h1;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$205  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$206  = error;
+    if (\$18 ) begin
+      if (\$20 ) begin
+        \$206  = 1'h1;
+      end
+    end else if (\$19 ) begin
+      if (\$21 ) begin
+        \$206  = 1'h1;
+      end
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$22 ) begin
+        \$206  = 1'h1;
+      end else if (slot_bad) begin
+        \$206  = 1'h1;
+      end else if (\$25 ) begin
+        \$206  = 1'h1;
+      end else begin
+        \$206  = 1'h0;
+      end
+    end
+    if (\$28 ) begin
+      casez (state)
+        2'h1:
+            if (\$30 ) begin
+              if (\$31 ) begin
+                \$206  = 1'h1;
+              end
+            end
+        2'h2:
+            /* empty */;
+        2'h3:
+          begin
+            if (\$54 ) begin
+              if (\$55 ) begin
+                \$206  = 1'h1;
+              end
+            end
+            if (block_done) begin
+              if (\$57 ) begin
+                if (\$58 ) begin
+                  if (\$59 ) begin
+                    \$206  = 1'h1;
+                  end
+                end
+              end
+            end
+          end
+      endcase
+    end
+    if (rst) begin
+      \$206  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$207  = cause;
+    if (\$18 ) begin
+      if (\$20 ) begin
+        \$207  = 3'h7;
+      end
+    end else if (\$19 ) begin
+      if (\$21 ) begin
+        \$207  = 3'h1;
+      end
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$22 ) begin
+        \$207  = 3'h2;
+      end else if (slot_bad) begin
+        \$207  = 3'h3;
+      end else if (\$25 ) begin
+        \$207  = 3'h4;
+      end else begin
+        \$207  = 3'h0;
+      end
+    end
+    if (\$28 ) begin
+      casez (state)
+        2'h1:
+            if (\$30 ) begin
+              if (\$31 ) begin
+                \$207  = 3'h5;
+              end
+            end
+        2'h2:
+            /* empty */;
+        2'h3:
+          begin
+            if (\$54 ) begin
+              if (\$55 ) begin
+                \$207  = 3'h5;
+              end
+            end
+            if (block_done) begin
+              if (\$57 ) begin
+                if (\$58 ) begin
+                  if (\$59 ) begin
+                    \$207  = 3'h6;
+                  end
+                end
+              end
+            end
+          end
+      endcase
+    end
+    if (rst) begin
+      \$207  = 3'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$208  = sa;
+    if (\$18 ) begin
+    end else if (\$19 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$22 ) begin
+      end else if (slot_bad) begin
+      end else if (\$25 ) begin
+      end else begin
+        \$208  = slot_a;
+      end
+    end
+    if (rst) begin
+      \$208  = 4'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$209  = sb;
+    if (\$18 ) begin
+    end else if (\$19 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$22 ) begin
+      end else if (slot_bad) begin
+      end else if (\$25 ) begin
+      end else begin
+        \$209  = slot_b;
+      end
+    end
+    if (rst) begin
+      \$209  = 4'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$210  = c;
+    if (\$18 ) begin
+    end else if (\$19 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$22 ) begin
+      end else if (slot_bad) begin
+      end else if (\$25 ) begin
+      end else begin
+        \$210  = 9'h000;
+      end
+    end
+    if (\$28 ) begin
+      casez (state)
+        2'h1:
+            if (issue) begin
+              (* full_case = 32'd1 *)
+              if (\$35 ) begin
+                \$210  = 9'h000;
+              end else begin
+                \$210  = \$39 [8:0];
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$210  = 9'h000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$211  = in_gap;
+    if (\$18 ) begin
+    end else if (\$19 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$22 ) begin
+      end else if (slot_bad) begin
+      end else if (\$25 ) begin
+      end else begin
+        \$211  = 1'h0;
+      end
+    end
+    if (\$28 ) begin
+      casez (state)
+        2'h1:
+          begin
+            if (\$32 ) begin
+              if (\$34 ) begin
+                \$211  = 1'h0;
+              end
+            end
+            if (issue) begin
+              if (\$35 ) begin
+                (* full_case = 32'd1 *)
+                if (p_last) begin
+                end else begin
+                  if (\$37 ) begin
+                    \$211  = 1'h1;
+                  end
+                end
+              end
+            end
+          end
+      endcase
+    end
+    if (rst) begin
+      \$211  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$212  = ctx_valid;
+    if (\$18 ) begin
+    end else if (\$19 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$22 ) begin
+      end else if (slot_bad) begin
+      end else if (\$25 ) begin
+      end else begin
+        if (\$26 ) begin
+          \$212  = 1'h0;
+        end
+      end
+    end
+    if (\$28 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (block_done) begin
+              if (\$57 ) begin
+                \$212  = header_ok;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$212  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$213  = hdr_cnt;
+    if (\$18 ) begin
+    end else if (\$19 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$22 ) begin
+      end else if (slot_bad) begin
+      end else if (\$25 ) begin
+      end else begin
+        if (\$26 ) begin
+          \$213  = 4'h0;
+        end
+      end
+    end
+    if (\$28 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$41 ) begin
+              \$213  = \$42 [3:0];
+            end
+      endcase
+    end
+    if (rst) begin
+      \$213  = 4'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$214  = tw_row_w;
+    if (\$18 ) begin
+    end else if (\$19 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$22 ) begin
+      end else if (slot_bad) begin
+      end else if (\$25 ) begin
+      end else begin
+        if (\$26 ) begin
+          \$214  = 10'h000;
+        end
+      end
+    end
+    if (\$28 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (block_done) begin
+              \$214  = \$56 [9:0];
+            end
+      endcase
+    end
+    if (rst) begin
+      \$214  = 10'h000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$215  = pass_idx;
+    if (\$18 ) begin
+    end else if (\$19 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$22 ) begin
+      end else if (slot_bad) begin
+      end else if (\$25 ) begin
+      end else begin
+        (* full_case = 32'd1 *)
+        if (\$26 ) begin
+        end else begin
+          casez (op)
+            3'h3:
+                \$215  = 5'h00;
+            3'h4:
+                \$215  = 5'h09;
+            3'h5:
+                \$215  = 5'h13;
+            3'h1:
+                \$215  = 5'h14;
+            3'h2:
+                \$215  = 5'h15;
+          endcase
+        end
+      end
+    end
+    if (\$28 ) begin
+      casez (state)
+        2'h1:
+            if (issue) begin
+              if (\$35 ) begin
+                (* full_case = 32'd1 *)
+                if (p_last) begin
+                end else begin
+                  \$215  = \$36 [4:0];
+                end
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$215  = 5'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$216  = q_reg;
+    if (\$28 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$41 ) begin
+              if (\$43 ) begin
+                \$216  = i__payload;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$216  = 16'h0000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$217  = n_inv;
+    if (\$28 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$41 ) begin
+              if (\$44 ) begin
+                \$217  = i__payload;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$217  = 16'h0000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$218  = to_dom;
+    if (\$28 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$41 ) begin
+              if (\$45 ) begin
+                \$218  = i__payload;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$218  = 16'h0000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$219  = bk;
+    if (\$28 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$41 ) begin
+              if (\$46 ) begin
+                \$219  = i__payload[4:0];
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$219  = 5'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$220  = mu_lo;
+    if (\$28 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$41 ) begin
+              if (\$47 ) begin
+                \$220  = i__payload;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$220  = 16'h0000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$221  = mu_hi;
+    if (\$28 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$41 ) begin
+              if (\$48 ) begin
+                \$221  = i__payload;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$221  = 16'h0000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$222  = qprime;
+    if (\$28 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$41 ) begin
+              if (\$49 ) begin
+                \$222  = i__payload;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$222  = 16'h0000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    \$223  = reserved;
+    if (\$28 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$41 ) begin
+              if (\$50 ) begin
+                \$223  = i__payload;
+              end
+            end
+      endcase
+    end
+    if (rst) begin
+      \$223  = 16'h0000;
+    end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
@@ -23979,9 +25181,9 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     (* full_case = 32'd1 *)
     casez (r1_operand)
       3'h0:
-          operand0 = \$22 ;
+          operand0 = \$77 ;
       3'h1:
-          operand0 = \$25 ;
+          operand0 = \$80 ;
       3'h2:
           operand0 = n_inv;
       3'h3:
@@ -23993,1274 +25195,83 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
     op_known = 1'h0;
-    if (\$77 ) begin
-    end else if (\$78 ) begin
+    if (\$132 ) begin
+    end else if (\$133 ) begin
     end else if (start) begin
-      op_known = \$81 ;
+      op_known = \$136 ;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
     slot_bad = 1'h0;
-    if (\$77 ) begin
-    end else if (\$78 ) begin
+    if (\$132 ) begin
+    end else if (\$133 ) begin
     end else if (start) begin
-      slot_bad = \$88 ;
+      slot_bad = \$143 ;
     end
   end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$148  = r0_valid;
-    if (adv) begin
-      \$148  = issue;
-    end
-    if (\$106 ) begin
-      \$148  = 1'h0;
-    end
-    if (rst) begin
-      \$148  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$149  = r0_mode;
-    if (adv) begin
-      \$149  = p_mode;
-    end
-    if (rst) begin
-      \$149  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$150  = r0_swap;
-    if (adv) begin
-      \$150  = swap;
-    end
-    if (rst) begin
-      \$150  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$151  = r0_row_u;
-    if (adv) begin
-      \$151  = row_u;
-    end
-    if (rst) begin
-      \$151  = 8'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$152  = r0_row_v;
-    if (adv) begin
-      \$152  = row_v;
-    end
-    if (rst) begin
-      \$152  = 8'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$153  = \$signature__addr$46 ;
-    if (adv) begin
-      \$153  = tw_row;
-    end
-    if (rst) begin
-      \$153  = 10'h000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$154  = r0_operand;
-    if (adv) begin
-      \$154  = p_operand;
-    end
-    if (rst) begin
-      \$154  = 3'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$155  = r0_load;
-    if (adv) begin
-      \$155  = p_from_stream;
-    end
-    if (rst) begin
-      \$155  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$156  = r0_out;
-    if (adv) begin
-      \$156  = p_to_stream;
-    end
-    if (rst) begin
-      \$156  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$157  = r0_ldata0;
-    if (adv) begin
-      \$157  = i__payload;
-    end
-    if (rst) begin
-      \$157  = 16'h0000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$158  = r1_valid;
-    if (adv) begin
-      \$158  = r0_valid;
-    end
-    if (\$106 ) begin
-      \$158  = 1'h0;
-    end
-    if (rst) begin
-      \$158  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$159  = mode;
-    if (adv) begin
-      \$159  = r0_mode;
-    end
-    if (rst) begin
-      \$159  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$160  = r1_swap;
-    if (adv) begin
-      \$160  = r0_swap;
-    end
-    if (rst) begin
-      \$160  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$161  = r1_row_u;
-    if (adv) begin
-      \$161  = r0_row_u;
-    end
-    if (rst) begin
-      \$161  = 8'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$162  = r1_row_v;
-    if (adv) begin
-      \$162  = r0_row_v;
-    end
-    if (rst) begin
-      \$162  = 8'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$163  = r1_tw_row;
-    if (adv) begin
-      \$163  = \$signature__addr$46 ;
-    end
-    if (rst) begin
-      \$163  = 10'h000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$164  = r1_operand;
-    if (adv) begin
-      \$164  = r0_operand;
-    end
-    if (rst) begin
-      \$164  = 3'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$165  = r1_load;
-    if (adv) begin
-      \$165  = r0_load;
-    end
-    if (rst) begin
-      \$165  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$166  = r1_out;
-    if (adv) begin
-      \$166  = r0_out;
-    end
-    if (rst) begin
-      \$166  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$167  = r1_ldata0;
-    if (adv) begin
-      \$167  = r0_ldata0;
-    end
-    if (rst) begin
-      \$167  = 16'h0000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$168  = wb0_valid;
-    if (adv) begin
-      \$168  = r1_valid;
-    end
-    if (\$106 ) begin
-      \$168  = 1'h0;
-    end
-    if (rst) begin
-      \$168  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$169  = wb0_mode;
-    if (adv) begin
-      \$169  = mode;
-    end
-    if (rst) begin
-      \$169  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$170  = wb0_swap;
-    if (adv) begin
-      \$170  = r1_swap;
-    end
-    if (rst) begin
-      \$170  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$171  = wb0_row_u;
-    if (adv) begin
-      \$171  = r1_row_u;
-    end
-    if (rst) begin
-      \$171  = 8'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$172  = wb0_row_v;
-    if (adv) begin
-      \$172  = r1_row_v;
-    end
-    if (rst) begin
-      \$172  = 8'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$173  = wb0_out;
-    if (adv) begin
-      \$173  = r1_out;
-    end
-    if (rst) begin
-      \$173  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$174  = wb1_valid;
-    if (adv) begin
-      \$174  = wb0_valid;
-    end
-    if (\$106 ) begin
-      \$174  = 1'h0;
-    end
-    if (rst) begin
-      \$174  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$175  = wb1_mode;
-    if (adv) begin
-      \$175  = wb0_mode;
-    end
-    if (rst) begin
-      \$175  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$176  = wb1_swap;
-    if (adv) begin
-      \$176  = wb0_swap;
-    end
-    if (rst) begin
-      \$176  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$177  = wb1_row_u;
-    if (adv) begin
-      \$177  = wb0_row_u;
-    end
-    if (rst) begin
-      \$177  = 8'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$178  = wb1_row_v;
-    if (adv) begin
-      \$178  = wb0_row_v;
-    end
-    if (rst) begin
-      \$178  = 8'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$179  = wb1_out;
-    if (adv) begin
-      \$179  = wb0_out;
-    end
-    if (rst) begin
-      \$179  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$180  = wb2_valid;
-    if (adv) begin
-      \$180  = wb1_valid;
-    end
-    if (\$106 ) begin
-      \$180  = 1'h0;
-    end
-    if (rst) begin
-      \$180  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$181  = wb2_mode;
-    if (adv) begin
-      \$181  = wb1_mode;
-    end
-    if (rst) begin
-      \$181  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$182  = wb2_swap;
-    if (adv) begin
-      \$182  = wb1_swap;
-    end
-    if (rst) begin
-      \$182  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$183  = wb2_row_u;
-    if (adv) begin
-      \$183  = wb1_row_u;
-    end
-    if (rst) begin
-      \$183  = 8'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$184  = wb2_row_v;
-    if (adv) begin
-      \$184  = wb1_row_v;
-    end
-    if (rst) begin
-      \$184  = 8'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$185  = wb2_out;
-    if (adv) begin
-      \$185  = wb1_out;
-    end
-    if (rst) begin
-      \$185  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$186  = wb3_valid;
-    if (adv) begin
-      \$186  = wb2_valid;
-    end
-    if (\$106 ) begin
-      \$186  = 1'h0;
-    end
-    if (rst) begin
-      \$186  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$187  = wb3_mode;
-    if (adv) begin
-      \$187  = wb2_mode;
-    end
-    if (rst) begin
-      \$187  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$188  = wb3_swap;
-    if (adv) begin
-      \$188  = wb2_swap;
-    end
-    if (rst) begin
-      \$188  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$189  = wb3_row_u;
-    if (adv) begin
-      \$189  = wb2_row_u;
-    end
-    if (rst) begin
-      \$189  = 8'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$190  = wb3_row_v;
-    if (adv) begin
-      \$190  = wb2_row_v;
-    end
-    if (rst) begin
-      \$190  = 8'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$191  = wb3_out;
-    if (adv) begin
-      \$191  = wb2_out;
-    end
-    if (rst) begin
-      \$191  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$192  = wb4_valid;
-    if (adv) begin
-      \$192  = wb3_valid;
-    end
-    if (\$106 ) begin
-      \$192  = 1'h0;
-    end
-    if (rst) begin
-      \$192  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$193  = wb4_mode;
-    if (adv) begin
-      \$193  = wb3_mode;
-    end
-    if (rst) begin
-      \$193  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$194  = wb4_swap;
-    if (adv) begin
-      \$194  = wb3_swap;
-    end
-    if (rst) begin
-      \$194  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$195  = wb4_row_u;
-    if (adv) begin
-      \$195  = wb3_row_u;
-    end
-    if (rst) begin
-      \$195  = 8'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$196  = wb4_row_v;
-    if (adv) begin
-      \$196  = wb3_row_v;
-    end
-    if (rst) begin
-      \$196  = 8'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$197  = wb4_out;
-    if (adv) begin
-      \$197  = wb3_out;
-    end
-    if (rst) begin
-      \$197  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$198  = o__payload;
-    if (\$94 ) begin
-      \$198  = \$95 ;
-    end
-    if (\$99 ) begin
-      \$198  = x;
-    end
-    if (rst) begin
-      \$198  = 16'h0000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$199  = o__valid;
-    if (\$94 ) begin
-      if (\$97 ) begin
-        \$199  = 1'h0;
-      end
-    end
-    if (\$99 ) begin
-      \$199  = 1'h1;
-    end
-    if (\$106 ) begin
-      \$199  = 1'h0;
-    end
-    if (rst) begin
-      \$199  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$200  = cycles;
-    if (\$101 ) begin
-      \$200  = \$102 [31:0];
-    end
-    if (\$106 ) begin
-    end else if (\$107 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$110 ) begin
-      end else if (slot_bad) begin
-      end else if (\$113 ) begin
-      end else begin
-        \$200  = 32'd0;
-      end
-    end
-    if (rst) begin
-      \$200  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$201  = butterflies;
-    if (\$104 ) begin
-      \$201  = \$105 [47:0];
-    end
-    if (rst) begin
-      \$201  = 48'h000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$202  = state;
-    if (\$106 ) begin
-      \$202  = 2'h0;
-    end else if (\$107 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$110 ) begin
-      end else if (slot_bad) begin
-      end else if (\$113 ) begin
-      end else begin
-        (* full_case = 32'd1 *)
-        if (\$114 ) begin
-          \$202  = 2'h3;
-        end else begin
-          \$202  = 2'h1;
-        end
-      end
-    end
-    if (\$116 ) begin
-      casez (state)
-        2'h1:
-            if (issue) begin
-              if (\$123 ) begin
-                if (p_last) begin
-                  \$202  = 2'h2;
-                end
-              end
-            end
-        2'h2:
-            if (\$128 ) begin
-              \$202  = 2'h0;
-            end
-        2'h3:
-            if (block_done) begin
-              if (\$145 ) begin
-                \$202  = 2'h0;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$202  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$203  = done;
-    if (\$106 ) begin
-      \$203  = 1'h0;
-    end else if (\$107 ) begin
-    end else if (start) begin
-      \$203  = 1'h0;
-    end
-    if (\$116 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            if (\$128 ) begin
-              \$203  = 1'h1;
-            end
-        2'h3:
-            if (block_done) begin
-              if (\$145 ) begin
-                \$203  = 1'h1;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$203  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$204  = error;
-    if (\$106 ) begin
-      if (\$108 ) begin
-        \$204  = 1'h1;
-      end
-    end else if (\$107 ) begin
-      if (\$109 ) begin
-        \$204  = 1'h1;
-      end
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$110 ) begin
-        \$204  = 1'h1;
-      end else if (slot_bad) begin
-        \$204  = 1'h1;
-      end else if (\$113 ) begin
-        \$204  = 1'h1;
-      end else begin
-        \$204  = 1'h0;
-      end
-    end
-    if (\$116 ) begin
-      casez (state)
-        2'h1:
-            if (\$118 ) begin
-              if (\$119 ) begin
-                \$204  = 1'h1;
-              end
-            end
-        2'h2:
-            /* empty */;
-        2'h3:
-          begin
-            if (\$142 ) begin
-              if (\$143 ) begin
-                \$204  = 1'h1;
-              end
-            end
-            if (block_done) begin
-              if (\$145 ) begin
-                if (\$146 ) begin
-                  if (\$147 ) begin
-                    \$204  = 1'h1;
-                  end
-                end
-              end
-            end
-          end
-      endcase
-    end
-    if (rst) begin
-      \$204  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$205  = cause;
-    if (\$106 ) begin
-      if (\$108 ) begin
-        \$205  = 3'h7;
-      end
-    end else if (\$107 ) begin
-      if (\$109 ) begin
-        \$205  = 3'h1;
-      end
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$110 ) begin
-        \$205  = 3'h2;
-      end else if (slot_bad) begin
-        \$205  = 3'h3;
-      end else if (\$113 ) begin
-        \$205  = 3'h4;
-      end else begin
-        \$205  = 3'h0;
-      end
-    end
-    if (\$116 ) begin
-      casez (state)
-        2'h1:
-            if (\$118 ) begin
-              if (\$119 ) begin
-                \$205  = 3'h5;
-              end
-            end
-        2'h2:
-            /* empty */;
-        2'h3:
-          begin
-            if (\$142 ) begin
-              if (\$143 ) begin
-                \$205  = 3'h5;
-              end
-            end
-            if (block_done) begin
-              if (\$145 ) begin
-                if (\$146 ) begin
-                  if (\$147 ) begin
-                    \$205  = 3'h6;
-                  end
-                end
-              end
-            end
-          end
-      endcase
-    end
-    if (rst) begin
-      \$205  = 3'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$206  = sa;
-    if (\$106 ) begin
-    end else if (\$107 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$110 ) begin
-      end else if (slot_bad) begin
-      end else if (\$113 ) begin
-      end else begin
-        \$206  = slot_a;
-      end
-    end
-    if (rst) begin
-      \$206  = 4'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$207  = sb;
-    if (\$106 ) begin
-    end else if (\$107 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$110 ) begin
-      end else if (slot_bad) begin
-      end else if (\$113 ) begin
-      end else begin
-        \$207  = slot_b;
-      end
-    end
-    if (rst) begin
-      \$207  = 4'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$208  = c;
-    if (\$106 ) begin
-    end else if (\$107 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$110 ) begin
-      end else if (slot_bad) begin
-      end else if (\$113 ) begin
-      end else begin
-        \$208  = 9'h000;
-      end
-    end
-    if (\$116 ) begin
-      casez (state)
-        2'h1:
-            if (issue) begin
-              (* full_case = 32'd1 *)
-              if (\$123 ) begin
-                \$208  = 9'h000;
-              end else begin
-                \$208  = \$127 [8:0];
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$208  = 9'h000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$209  = in_gap;
-    if (\$106 ) begin
-    end else if (\$107 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$110 ) begin
-      end else if (slot_bad) begin
-      end else if (\$113 ) begin
-      end else begin
-        \$209  = 1'h0;
-      end
-    end
-    if (\$116 ) begin
-      casez (state)
-        2'h1:
-          begin
-            if (\$120 ) begin
-              if (\$122 ) begin
-                \$209  = 1'h0;
-              end
-            end
-            if (issue) begin
-              if (\$123 ) begin
-                (* full_case = 32'd1 *)
-                if (p_last) begin
-                end else begin
-                  if (\$125 ) begin
-                    \$209  = 1'h1;
-                  end
-                end
-              end
-            end
-          end
-      endcase
-    end
-    if (rst) begin
-      \$209  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$210  = ctx_valid;
-    if (\$106 ) begin
-    end else if (\$107 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$110 ) begin
-      end else if (slot_bad) begin
-      end else if (\$113 ) begin
-      end else begin
-        if (\$114 ) begin
-          \$210  = 1'h0;
-        end
-      end
-    end
-    if (\$116 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (block_done) begin
-              if (\$145 ) begin
-                \$210  = header_ok;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$210  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$211  = hdr_cnt;
-    if (\$106 ) begin
-    end else if (\$107 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$110 ) begin
-      end else if (slot_bad) begin
-      end else if (\$113 ) begin
-      end else begin
-        if (\$114 ) begin
-          \$211  = 4'h0;
-        end
-      end
-    end
-    if (\$116 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$129 ) begin
-              \$211  = \$130 [3:0];
-            end
-      endcase
-    end
-    if (rst) begin
-      \$211  = 4'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$212  = \$signature__addr$122 ;
-    if (\$106 ) begin
-    end else if (\$107 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$110 ) begin
-      end else if (slot_bad) begin
-      end else if (\$113 ) begin
-      end else begin
-        if (\$114 ) begin
-          \$212  = 10'h000;
-        end
-      end
-    end
-    if (\$116 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (block_done) begin
-              \$212  = \$144 [9:0];
-            end
-      endcase
-    end
-    if (rst) begin
-      \$212  = 10'h000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$213  = pass_idx;
-    if (\$106 ) begin
-    end else if (\$107 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$110 ) begin
-      end else if (slot_bad) begin
-      end else if (\$113 ) begin
-      end else begin
-        (* full_case = 32'd1 *)
-        if (\$114 ) begin
-        end else begin
-          casez (op)
-            3'h3:
-                \$213  = 5'h00;
-            3'h4:
-                \$213  = 5'h09;
-            3'h5:
-                \$213  = 5'h13;
-            3'h1:
-                \$213  = 5'h14;
-            3'h2:
-                \$213  = 5'h15;
-          endcase
-        end
-      end
-    end
-    if (\$116 ) begin
-      casez (state)
-        2'h1:
-            if (issue) begin
-              if (\$123 ) begin
-                (* full_case = 32'd1 *)
-                if (p_last) begin
-                end else begin
-                  \$213  = \$124 [4:0];
-                end
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$213  = 5'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$214  = q_reg;
-    if (\$116 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$129 ) begin
-              if (\$131 ) begin
-                \$214  = i__payload;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$214  = 16'h0000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$215  = n_inv;
-    if (\$116 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$129 ) begin
-              if (\$132 ) begin
-                \$215  = i__payload;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$215  = 16'h0000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$216  = to_dom;
-    if (\$116 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$129 ) begin
-              if (\$133 ) begin
-                \$216  = i__payload;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$216  = 16'h0000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$217  = bk;
-    if (\$116 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$129 ) begin
-              if (\$134 ) begin
-                \$217  = i__payload[4:0];
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$217  = 5'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$218  = mu_lo;
-    if (\$116 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$129 ) begin
-              if (\$135 ) begin
-                \$218  = i__payload;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$218  = 16'h0000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$219  = mu_hi;
-    if (\$116 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$129 ) begin
-              if (\$136 ) begin
-                \$219  = i__payload;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$219  = 16'h0000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$220  = qprime;
-    if (\$116 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$129 ) begin
-              if (\$137 ) begin
-                \$220  = i__payload;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$220  = 16'h0000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
-    \$221  = reserved;
-    if (\$116 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$129 ) begin
-              if (\$138 ) begin
-                \$221  = i__payload;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$221  = 16'h0000;
-    end
-  end
+  assign obuf_valid = o__valid;
   assign s = p_s;
-  assign \c$29  = c;
+  assign \c$128  = c;
   assign \$signature__en  = adv;
-  assign \$signature__en$41  = adv;
-  assign \$signature__en$43  = adv;
-  assign \$signature__en$45  = adv;
-  assign r0_tw_row = \$signature__addr$46 ;
-  assign \$signature__en$48  = adv;
+  assign \$signature__en$133  = adv;
+  assign \$signature__en$135  = adv;
+  assign \$signature__en$137  = adv;
+  assign \$signature__addr$138  = r0_tw_row;
+  assign \$signature__en$139  = adv;
   assign en = adv;
-  assign r1_mode = mode;
+  assign mode = r1_mode;
   assign w = operand0;
   assign q = q_reg;
-  assign \qprime$71  = qprime;
-  assign obuf_valid = o__valid;
-  assign obuf = o__payload;
-  assign \busy$101  = busy;
-  assign \done$103  = done;
-  assign \error$105  = error;
-  assign \cause$107  = cause;
-  assign \ctx_valid$109  = ctx_valid;
-  assign \cycles$111  = cycles;
-  assign \butterflies$113  = butterflies;
+  assign \qprime$152  = qprime;
+  assign o__payload = obuf;
+  assign \busy$168  = busy;
+  assign \done$169  = done;
+  assign \error$170  = error;
+  assign \cause$171  = cause;
+  assign \ctx_valid$172  = ctx_valid;
+  assign \cycles$173  = cycles;
+  assign \butterflies$174  = butterflies;
   assign info = 32'd92439049;
-  assign tw_row_w = \$signature__addr$122 ;
-  assign \$signature__data$124  = i__payload;
-  assign \$signature__en$132  = tw_write;
+  assign \$signature__addr$176  = tw_row_w;
+  assign \$signature__data$177  = i__payload;
+  assign \$signature__en$179  = tw_write;
   assign \i__payload[0]  = i__payload;
-  assign \o__payload[0]  = o__payload;
-  assign \$61  = y;
-  assign \$60  = x;
-  assign \$53  = x;
-  assign \$52  = y;
-  assign \$45  = y;
-  assign \$44  = x;
-  assign \$37  = x;
-  assign \$36  = y;
-  assign v = \$32 ;
-  assign \$29  = \$28 ;
-  assign \$8  = 1'h1;
+  assign \o__payload[0]  = obuf;
+  assign \$116  = y;
+  assign \$115  = x;
+  assign \$108  = x;
+  assign \$107  = y;
+  assign \$100  = y;
+  assign \$99  = x;
+  assign \$92  = x;
+  assign \$91  = y;
+  assign v = \$87 ;
+  assign \$84  = \$83 ;
+  assign \$7  = 16'h0000;
+  assign \$8  = 2'h1;
+  assign \$9  = 1'h1;
+  assign \$123  = 1'h1;
+  assign \$124  = o__ready;
+  assign \$63  = 1'h1;
   assign block_done = data_fire;
-  assign in_range = \$9 ;
-  assign \$68  = 1'h1;
-  assign \$69  = o__ready;
-  assign \$17  = r0_swap;
-  assign \$19  = r0_swap;
-  assign \$20  = 1'h0;
-  assign \$43  = wb4_swap;
-  assign \$49  = wb4_swap;
-  assign \$59  = wb4_swap;
-  assign \$65  = wb4_swap;
-  assign \$95  = 16'h0000;
-  assign \$96  = 2'h1;
-  assign \$97  = 1'h1;
-  assign \$121  = 2'h3;
-  assign \$122  = 1'h1;
-  assign \$125  = 1'h0;
-  assign \$126  = 2'h3;
-  assign \$21  = 2'h0;
+  assign in_range = \$64 ;
+  assign \$33  = 2'h3;
+  assign \$34  = 1'h1;
+  assign \$37  = 1'h0;
+  assign \$38  = 2'h3;
+  assign \$72  = r0_swap;
+  assign \$74  = r0_swap;
+  assign \$75  = 1'h0;
+  assign \$98  = wb4_swap;
+  assign \$104  = wb4_swap;
+  assign \$114  = wb4_swap;
+  assign \$120  = wb4_swap;
+  assign \$76  = 2'h0;
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_small.ntt.array.agu (inverse, s, c, row_u, row_v, swap, tw_row, butterfly);
+module \cerite_soc_small.ntt.array.agu (inverse, c, s, row_u, row_v, swap, tw_row, butterfly);
   reg \$auto$verilog_backend.cc:2355:dump_module$28  = 0;
   wire [9:0] \$1 ;
   wire [8:0] \$10 ;
@@ -25373,7 +25384,7 @@ module \cerite_soc_small.ntt.array.agu (inverse, s, c, row_u, row_v, swap, tw_ro
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_small.ntt.array.lane0 (rst, u, v, en, w, mode, q, qprime, x, y, clk);
+module \cerite_soc_small.ntt.array.lane0 (rst, u, v, en, mode, q, qprime, w, x, y, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$29  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -25782,7 +25793,7 @@ module \cerite_soc_small.ntt.array.lane0.mul (rst, en, q, qprime, a, b, s3_resul
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_small.ntt.registers (bus__r_stb, status__busy__r_data, data__w__ready, bus__addr, bus__w_data, control__start__pulse, control__abort__pulse, control__op__w_data, control__slot_a__w_data, control__slot_b__w_data, bus__ack, bus__r_data, bus__err, data__r__ready, data__w__valid, data__w__payload, data__r__payload, data__r__valid, cycles__cycles__r_data, \port$5618$0 , status__done__r_data
+module \cerite_soc_small.ntt.registers (bus__r_stb, status__busy__r_data, data__w__ready, bus__addr, bus__w_data, control__start__pulse, control__abort__pulse, control__op__w_data, control__slot_a__w_data, control__slot_b__w_data, bus__ack, bus__r_data, bus__err, data__r__ready, data__w__valid, data__w__payload, data__r__payload, data__r__valid, cycles__cycles__r_data, \port$5610$0 , status__done__r_data
 , status__error__r_data, status__cause__r_data, status__ctx_valid__r_data, bus__w_stb);
   reg \$auto$verilog_backend.cc:2355:dump_module$31  = 0;
   wire \$1 ;
@@ -25854,8 +25865,8 @@ module \cerite_soc_small.ntt.registers (bus__r_stb, status__busy__r_data, data__
   wire data__w__ready;
   output data__w__valid;
   reg data__w__valid;
-  input [47:0] \port$5618$0 ;
-  wire [47:0] \port$5618$0 ;
+  input [47:0] \port$5610$0 ;
+  wire [47:0] \port$5610$0 ;
   input status__busy__r_data;
   wire status__busy__r_data;
   input [2:0] status__cause__r_data;
@@ -26128,8 +26139,8 @@ module \cerite_soc_small.ntt.registers (bus__r_stb, status__busy__r_data, data__
       endcase
     end
   end
-  assign butterflies_lo__count__r_data = \port$5618$0 [31:0];
-  assign butterflies_hi__count__r_data = \port$5618$0 [47:32];
+  assign butterflies_lo__count__r_data = \port$5610$0 [31:0];
+  assign butterflies_hi__count__r_data = \port$5610$0 [47:32];
   assign \$4  = { 1'h0, status__busy__r_data };
   assign \$5  = { 30'h00000000, \$4  };
   assign \$6  = { status__done__r_data, 1'h0 };
@@ -26138,9 +26149,9 @@ module \cerite_soc_small.ntt.registers (bus__r_stb, status__busy__r_data, data__
   assign \$12  = { 7'h00, status__ctx_valid__r_data, 8'h00 };
   assign \$14  = { 1'h0, cycles__cycles__r_data };
   assign \$15  = \$14 ;
-  assign \$16  = { 1'h0, \port$5618$0 [31:0] };
+  assign \$16  = { 1'h0, \port$5610$0 [31:0] };
   assign \$17  = \$16 ;
-  assign \$18  = { 1'h0, \port$5618$0 [47:32] };
+  assign \$18  = { 1'h0, \port$5610$0 [47:32] };
   assign \$19  = { 15'h0000, \$18  };
   assign \$20  = 33'h005828209;
   assign \$21  = \$20 ;
