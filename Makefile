@@ -8,7 +8,7 @@ STAMP   := $(VENV)/.cerite-installed
 # pytest-xdist workers; CI machines have two cores.
 JOBS    ?= auto
 
-.PHONY: help demo test test-all fpga fpga-all rtl lint bench coverage campaigns clean distclean
+.PHONY: help demo test test-all fpga fpga-all rtl lint bench coverage campaigns mutation clean distclean
 
 help:
 	@echo "make demo      run the demo on the simulated board (sets up .venv on first use)"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench     run every benchmark, regenerate docs/results/ (reuses FPGA reports)"
 	@echo "make coverage  Verilator line/toggle coverage of the cocotb regression -> docs/results/"
 	@echo "make campaigns fault campaigns on MMU, host link and NTT array -> docs/results/"
+	@echo "make mutation  deliberate bugs in a copy of the sources, each must be caught"
 	@echo "make rtl       regenerate the checked-in Verilog under rtl/"
 	@echo "make clean     remove built simulator models and test outputs"
 
@@ -61,6 +62,10 @@ coverage: $(STAMP)
 
 campaigns: $(STAMP)
 	$(BIN)/python -m cerite.assurance.campaigns
+
+# Deliberate bugs in a temporary copy of the sources; each must fail the regression.
+mutation: $(STAMP)
+	$(BIN)/python -m cerite.assurance.mutation
 
 bench: $(STAMP)
 	$(BIN)/cerite bench
