@@ -325,7 +325,7 @@ def test_wrong_soc_units():
     wrong(lambda: SoC(units=[Signal()], **clock),
           "a unit must be a Peripheral (a bus port, a register map and parameters), not "
           "(sig $signal)", TypeError)
-    wrong(lambda: SoC(profile="huge", **clock), "profile must be one of full, small, not 'huge'")
+    wrong(lambda: SoC(profile="huge", **clock), "profile must be one of full, small, sim, not 'huge'")
     wrong(lambda: SoC(clk_freq=25_000_000, baud=3_000_000),
           "baud 3000000 is not reachable from clk_freq 25000000 within 2%: divisor 8 gives "
           "3125000")
