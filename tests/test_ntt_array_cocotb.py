@@ -8,7 +8,7 @@ counts come from ``NTTArray.op_cycles`` and are checked exactly on the Verilog.
 
 import pytest
 
-from cerite.hw.ntt.array import NTTArray
+from cerite.hw.ntt.array import NTTArray, reference_array
 from cerite.hw.ntt.ops import Op
 from cerite.sim.cocotb import run_cocotb
 
@@ -33,9 +33,8 @@ def run(log_n, width, lanes, reducer, depth, beat, **extra):
         return NTTArray(log_n=log_n, width=width, lanes=lanes, reducer=reducer,
                         pipeline_depth=depth, beat=beat)
 
-    # amaranth: a throw-away instance for the elaboration-time numbers (never elaborated).
-    reference = factory()
-    reference._MustUse__silence = True
+    reference = reference_array(log_n=log_n, width=width, lanes=lanes, reducer=reducer,
+                                pipeline_depth=depth, beat=beat)
     params = {"log_n": log_n, "width": width, "lanes": lanes, "reducer": reducer, "beat": beat,
               "slots": reference.slots, "info": reference.info_word, **extra}
     params.update({f"{op.name.lower()}_cycles": reference.op_cycles(op) for op in Op})

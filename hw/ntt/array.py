@@ -65,7 +65,7 @@ from .context import CONTEXT_HEADER_WORDS, Header
 from .modmul import REDUCERS
 from .ops import Cause, Mode, Op, Operand, compute_cycles, hazard_distance, op_passes
 
-__all__ = ["NTTArray", "VERSION"]
+__all__ = ["NTTArray", "VERSION", "reference_array"]
 
 #: Interface version reported in ``info``.
 VERSION = 1
@@ -675,3 +675,13 @@ class NTTArray(wiring.Component):
         for port in tw_wr:
             m.d.comb += port.en.eq(tw_write)
         return m
+
+
+def reference_array(**kwargs):
+    """An :class:`NTTArray` made only to read its elaboration-time numbers (``slots``,
+    ``info_word``, ``latency``, ``op_cycles``), e.g. to parameterise a testbench that simulates
+    another instance; it is never elaborated, so Amaranth's unused-elaboratable warning is
+    silenced for it. ``kwargs`` are those of :class:`NTTArray` and are checked as there."""
+    array = NTTArray(**kwargs)
+    array._MustUse__silence = True      # amaranth.utils MustUse: intentionally never elaborated
+    return array

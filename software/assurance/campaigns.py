@@ -353,7 +353,7 @@ def link_campaign(*, frames, seed=None, quiet=0.01, settle=0.12, timeout=0.2):
 def ntt_campaign(config, *, commands, seed=None):
     """Run ``commands`` random commands on the NTT array ``config`` (a tuple of
     :data:`NTT_CONFIGS`); return the statistics."""
-    from ..hw.ntt.array import NTTArray
+    from ..hw.ntt.array import NTTArray, reference_array
     from ..hw.ntt.ops import Op
     from ..sim.cocotb import run_cocotb
     log_n, width, lanes, reducer, depth, beat = config
@@ -362,8 +362,8 @@ def ntt_campaign(config, *, commands, seed=None):
         return NTTArray(log_n=log_n, width=width, lanes=lanes, reducer=reducer,
                         pipeline_depth=depth, beat=beat)
 
-    reference = factory()
-    reference._MustUse__silence = True
+    reference = reference_array(log_n=log_n, width=width, lanes=lanes, reducer=reducer,
+                                pipeline_depth=depth, beat=beat)
     params = {"log_n": log_n, "width": width, "lanes": lanes, "reducer": reducer, "beat": beat,
               "slots": reference.slots, "info": reference.info_word, "commands": commands}
     params.update({f"{op.name.lower()}_cycles": reference.op_cycles(op) for op in Op})

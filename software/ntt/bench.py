@@ -34,7 +34,7 @@ def bound_cycles(log_n, lanes):
 
 
 def _measure(cfg, out_dir):
-    from ..hw.ntt.array import NTTArray
+    from ..hw.ntt.array import NTTArray, reference_array
     from ..hw.ntt.ops import Op
     from ..sim.cocotb import run_cocotb
 
@@ -44,8 +44,8 @@ def _measure(cfg, out_dir):
         return NTTArray(log_n=log_n, width=width, lanes=lanes, reducer=reducer,
                         pipeline_depth=depth, beat=beat)
 
-    reference = factory()
-    reference._MustUse__silence = True  # only read for its elaboration-time numbers
+    reference = reference_array(log_n=log_n, width=width, lanes=lanes, reducer=reducer,
+                                pipeline_depth=depth, beat=beat)
     cycles_out = Path(out_dir) / f"cycles_{log_n}_{width}_{lanes}_{reducer}.json"
     params = {"log_n": log_n, "width": width, "lanes": lanes, "reducer": reducer, "beat": beat,
               "slots": reference.slots, "info": reference.info_word,
