@@ -23,6 +23,7 @@ from cerite import regmap_generated
 from cerite.driver import (Command, DesignMismatch, Device, DeviceAccessDenied, DeviceBadAddress,
                            DeviceBadLength, Link, LinkError, LinkTimeout, SerialTransport,
                            SimTransport, Status, Transport, TransportError, open_transport)
+from cerite.assurance.faults import FaultyTransport
 from cerite.driver.link import decode_response, encode_request, encode_response
 from cerite.sim.board import build_board
 
@@ -151,68 +152,11 @@ DRIVER_SUITE = (test_identify, test_registers_and_fields_by_name,
 
 # -- faults -------------------------------------------------------------------------------------
 
-class FaultyTransport(Transport):
-    """Damages the byte stream of another transport.
-
-    ``plan`` maps ``("request", n)`` (the n-th ``write``) or ``("response", n)`` (the n-th
-    non-empty ``read``) to ``"flip"``, ``"drop"`` or ``"dup"``; ``rate`` damages any frame or
-    chunk at random with that probability. ``stall()`` makes the device look dead: every byte it
-    sends is swallowed.
-    """
-
-    def __init__(self, inner, *, plan=None, rate=0.0, seed=0):
-        self.inner = inner
-        self.default_timeout = inner.default_timeout
-        self.plan = dict(plan or {})
-        self.rate = rate
-        self.rng = random.Random(seed)
-        self.writes = self.reads = 0
-        self.damaged = []
-        self.stalled = False
-
-    def _damage(self, data, where):
-        kind = self.plan.pop(where, None)
-        if kind is None and self.rate and self.rng.random() < self.rate:
-            kind = self.rng.choice(["flip", "drop", "dup"])
-        if kind is None or not data:
-            return data
-        data = bytearray(data)
-        i = self.rng.randrange(len(data))
-        if kind == "flip":
-            data[i] ^= 1 << self.rng.randrange(8)
-        elif kind == "drop":
-            del data[i]
-        else:
-            data.insert(i, data[i])
-        self.damaged.append((where, kind))
-        return bytes(data)
-
-    def write(self, data):
-        data = self._damage(data, ("request", self.writes))
-        self.writes += 1
-        self.inner.write(data)
-
-    def read(self, size, timeout):
-        deadline = time.monotonic() + timeout
-        while True:
-            data = self.inner.read(size, max(0.0, deadline - time.monotonic()))
-            if data and self.stalled:
-                continue
-            if not data:
-                return b""
-            data = self._damage(data, ("response", self.reads))
-            self.reads += 1
-            if data:
-                return data
-
-    def transfer_time(self, nbytes):
-        return self.inner.transfer_time(nbytes)
-
-    def discard_input(self):
-        self.inner.discard_input()
-
-    def close(self):
-        self.inner.close()
+def test_faulty_transport_names_an_unknown_fault_kind():
+    transport = FaultyTransport(types.SimpleNamespace(default_timeout=1.0),
+                                plan={("request", 0): "melt"})
+    with pytest.raises(ValueError, match="^fault kind must be one of flip, drop, dup, not 'melt'$"):
+        transport.write(b"\x5a")
 
 
 def faulty_device(**kwargs):

@@ -36,7 +36,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..driver.transport import Transport
+from .faults import FaultyTransport
 
 __all__ = ["mmu_campaign", "link_campaign", "ntt_campaign", "main", "CampaignFailure",
            "FULL", "QUICK"]
@@ -163,48 +163,6 @@ def _responses(buffer):
     return frames, junk
 
 
-class _DamagingTransport(Transport):
-    """Wraps a transport; while ``rate`` > 0, each chunk the device sends is damaged with that
-    probability (a flipped bit, a dropped or a duplicated byte)."""
-
-    def __init__(self, inner, rng):
-        self.inner = inner
-        self.rng = rng
-        self.rate = 0.0
-        self.damaged = 0
-        self.default_timeout = inner.default_timeout
-
-    def write(self, data):
-        self.inner.write(data)
-
-    def read(self, size, timeout):
-        data = self.inner.read(size, timeout)
-        if data and self.rate and self.rng.random() < self.rate:
-            data = bytearray(data)
-            i = self.rng.randrange(len(data))
-            kind = self.rng.randrange(3)
-            if kind == 0:
-                data[i] ^= 1 << self.rng.randrange(8)
-            elif kind == 1:
-                del data[i]
-            else:
-                data.insert(i, data[i])
-            self.damaged += 1
-            data = bytes(data)
-            if not data:
-                return self.read(size, timeout)
-        return data
-
-    def transfer_time(self, nbytes):
-        return self.inner.transfer_time(nbytes)
-
-    def discard_input(self):
-        self.inner.discard_input()
-
-    def close(self):
-        self.inner.close()
-
-
 def link_campaign(*, frames, seed=None, quiet=0.01, settle=0.12, timeout=0.2):
     """Run the host-link campaign on the simulated board; return its statistics.
 
@@ -218,7 +176,7 @@ def link_campaign(*, frames, seed=None, quiet=0.01, settle=0.12, timeout=0.2):
     seed = random.randrange(1 << 31) if seed is None else seed
     rng = random.Random(seed)
     inner = SimTransport()
-    transport = _DamagingTransport(inner, random.Random(rng.getrandbits(32)))
+    transport = FaultyTransport(inner, seed=rng.getrandbits(32), damage_requests=False)
     stats = {"seed": seed, "frames": 0, "damage": {}, "answers": {}, "host_ops": 0,
              "host_ok": 0, "host_errors": {}, "response_chunks_damaged": 0, "bad_writes": 0,
              "verify_timeouts": 0, "stale_answers": 0}
@@ -341,7 +299,7 @@ def link_campaign(*, frames, seed=None, quiet=0.01, settle=0.12, timeout=0.2):
                 check_state(context)
             stats["frames"] += 1
         stats["link"] = dict(dev.link.stats)
-    stats["response_chunks_damaged"] = transport.damaged
+    stats["response_chunks_damaged"] = len(transport.damaged)
     stats["seconds"] = round(time.monotonic() - started, 1)
     return stats
 
