@@ -39,10 +39,35 @@ def _tool_versions():
     return versions
 
 
+def _program(argv0):
+    """How the running program is invoked: ``cerite``, ``python -m <module>`` or the script."""
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    if spec is not None and spec.name in ("cerite.cli", "cerite.__main__"):
+        return ["cerite"]
+    if spec is not None and spec.name.startswith("cerite."):
+        return ["python", "-m", spec.name]
+    return [Path(argv0).name or "cerite"]
+
+
+def _portable(arg):
+    """``arg`` without this machine's paths: a path inside the checkout relative to it, another
+    absolute path as ``.../<name>``."""
+    if not arg.startswith("/"):
+        return arg
+    path = Path(arg)
+    try:
+        return str(path.resolve().relative_to(Path(__file__).resolve().parent.parent))
+    except ValueError:
+        return f".../{path.name}"
+
+
 def provenance(argv=None):
-    """The record every result file carries: command, date, machine, tool versions."""
+    """The record every result file carries: command (as typed, without machine paths), date,
+    machine, tool versions."""
     argv = sys.argv if argv is None else argv
-    return {"command": " ".join(shlex.quote(a) for a in ["cerite", *argv[1:]]),
+    command = [*_program(argv[0] if argv else "cerite"), *map(_portable, argv[1:])]
+    return {"command": " ".join(shlex.quote(a) for a in command),
             "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
             "machine": machine_info(), "tools": _tool_versions()}
 
