@@ -3642,17 +3642,17 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
   wire [56:0] \$11 ;
   wire \$110 ;
   wire \$111 ;
-  wire \$112 ;
+  wire [8:0] \$112 ;
   wire [8:0] \$113 ;
-  wire [8:0] \$114 ;
+  wire \$114 ;
   wire \$115 ;
   wire \$116 ;
   wire \$117 ;
-  wire \$118 ;
+  wire [8:0] \$118 ;
   wire [8:0] \$119 ;
   wire \$12 ;
-  wire [8:0] \$120 ;
-  wire [56:0] \$121 ;
+  wire [56:0] \$120 ;
+  wire \$121 ;
   wire \$122 ;
   wire \$123 ;
   wire \$124 ;
@@ -3666,8 +3666,8 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
   wire \$131 ;
   wire \$132 ;
   wire \$133 ;
-  wire \$134 ;
-  wire [2:0] \$135 ;
+  wire [2:0] \$134 ;
+  wire \$135 ;
   wire \$136 ;
   wire \$137 ;
   wire \$138 ;
@@ -3713,35 +3713,34 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
   wire \$174 ;
   wire \$175 ;
   wire \$176 ;
-  wire \$177 ;
+  wire [43:0] \$177 ;
   wire [43:0] \$178 ;
-  wire [43:0] \$179 ;
+  reg [214:0] \$179 ;
   wire \$18 ;
-  reg [214:0] \$180 ;
-  reg [1:0] \$181 ;
-  reg \$182 ;
-  reg [4:0] \$183 ;
-  reg [1:0] \$184 ;
-  reg [43:0] \$185 ;
-  reg \$186 ;
-  reg [31:0] \$187 ;
-  reg [2:0] \$188 ;
-  reg \$189 ;
+  reg [1:0] \$180 ;
+  reg \$181 ;
+  reg [4:0] \$182 ;
+  reg [1:0] \$183 ;
+  reg [43:0] \$184 ;
+  reg \$185 ;
+  reg [31:0] \$186 ;
+  reg [2:0] \$187 ;
+  reg \$188 ;
+  reg [1:0] \$189 ;
   wire \$19 ;
   reg [1:0] \$190 ;
-  reg [1:0] \$191 ;
-  reg [55:0] \$192 ;
-  reg [1:0] \$193 ;
+  reg [55:0] \$191 ;
+  reg [1:0] \$192 ;
+  reg \$193 ;
   reg \$194 ;
   reg \$195 ;
-  reg \$196 ;
-  reg [1:0] \$197 ;
-  reg [63:0] \$198 ;
-  reg [1:0] \$199 ;
+  reg [1:0] \$196 ;
+  reg [63:0] \$197 ;
+  reg [1:0] \$198 ;
+  reg \$199 ;
   wire [55:0] \$2 ;
   wire \$20 ;
-  reg \$200 ;
-  reg [95:0] \$201 ;
+  reg [95:0] \$200 ;
   wire \$21 ;
   wire [56:0] \$22 ;
   wire \$23 ;
@@ -3791,38 +3790,38 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
   wire \$63 ;
   wire \$64 ;
   wire \$65 ;
-  wire \$66 ;
-  wire [2:0] \$67 ;
+  wire [2:0] \$66 ;
+  wire \$67 ;
   wire \$68 ;
   wire \$69 ;
   wire \$7 ;
   wire \$70 ;
   wire \$71 ;
   wire \$72 ;
-  wire \$73 ;
-  wire [56:0] \$74 ;
+  wire [56:0] \$73 ;
+  wire \$74 ;
   wire \$75 ;
   wire \$76 ;
   wire \$77 ;
-  wire \$78 ;
-  wire [3:0] \$79 ;
+  wire [3:0] \$78 ;
+  wire \$79 ;
   wire \$8 ;
-  wire \$80 ;
-  wire [2:0] \$81 ;
+  wire [2:0] \$80 ;
+  wire \$81 ;
   wire \$82 ;
   wire \$83 ;
   wire \$84 ;
   wire \$85 ;
   wire \$86 ;
   wire \$87 ;
-  wire \$88 ;
-  wire [56:0] \$89 ;
+  wire [56:0] \$88 ;
+  wire \$89 ;
   wire \$9 ;
   wire \$90 ;
   wire \$91 ;
   wire \$92 ;
-  wire \$93 ;
-  wire [3:0] \$94 ;
+  wire [3:0] \$93 ;
+  wire \$94 ;
   wire \$95 ;
   wire \$96 ;
   wire \$97 ;
@@ -4043,153 +4042,152 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
   assign \$62  = fsm_state == 4'he;
   assign \$63  = fsm_state == 4'hf;
   assign \$64  = fsm_state == 5'h10;
-  assign \$65  = fsm_state == 5'h11;
-  assign \$66  = \level$7  == 2'h2;
-  assign \$67  = \level$7  + 1'h1;
-  assign \$71  = ~ \$70 ;
-  assign \$72  = node_sum[55:0] >= cfg__index_base;
-  assign \$73  = \$71  & \$72 ;
-  assign \$74  = node_sum[55:0] + 6'h20;
-  assign \$75  = \$74  <= cfg__index_limit;
-  assign \$76  = \$73  & \$75 ;
-  assign \$77  = ~ \$76 ;
-  assign \$78  = err | mem_resp__payload[64];
-  assign \$79  = beat + 1'h1;
-  assign \$80  = beat == 2'h3;
-  assign \$81  = \level$7  + 1'h1;
-  assign \$87  = { \$4 , 6'h00 } >= cfg__index_base;
-  assign \$89  = { \$4 , 6'h00 } + 7'h40;
-  assign \$90  = \$89  <= cfg__index_limit;
-  assign \$91  = \$88  & \$90 ;
-  assign \$92  = ~ \$91 ;
-  assign \$93  = err | mem_resp__payload[64];
-  assign \$94  = beat + 1'h1;
-  assign \$95  = ~ beat[0];
-  assign \$96  = ~ found;
-  assign \$97  = slot_hit & \$96 ;
-  assign \$98  = mem_resp__payload[2:1] != 2'h3;
-  assign \$99  = mem_resp__payload[0] & \$98 ;
-  assign \$100  = mem_resp__payload[29:21] == va[38:30];
-  assign \$101  = mem_resp__payload[20:12] == va[29:21];
-  assign \$102  = mem_resp__payload[11:3] == va[20:12];
-  assign \$103  = mem_resp__payload[1] | \$102 ;
-  assign \$104  = \$101  & \$103 ;
-  assign \$105  = mem_resp__payload[2] | \$104 ;
-  assign \$106  = \$100  & \$105 ;
-  assign \$107  = \$99  & \$106 ;
-  assign \$108  = beat == 3'h7;
-  assign \$111  = r_level == 2'h2;
-  assign \$112  = r_level == 1'h1;
-  assign \$113  = \$112  ? va[29:21] : va[20:12];
-  assign \$114  = \$111  ? va[38:30] : \$113 ;
-  assign \$115  = { \table , \$114 , 3'h0 } >= cfg__pt_base;
-  assign \$117  = r_level == 2'h2;
-  assign \$118  = r_level == 1'h1;
-  assign \$119  = \$118  ? va[29:21] : va[20:12];
-  assign \$120  = \$117  ? va[38:30] : \$119 ;
-  assign \$121  = { \table , \$120 , 3'h0 } + 4'h8;
-  assign \$122  = \$121  <= cfg__pt_limit;
-  assign \$123  = \$116  & \$122 ;
-  assign \$124  = ~ \$123 ;
-  assign \$125  = ~ pte[0];
-  assign \$126  = ~ pte[1];
-  assign \$127  = \$126  & pte[2];
-  assign \$128  = \$125  | \$127 ;
-  assign \$129  = | pte[63:54];
-  assign \$130  = \$128  | \$129 ;
-  assign \$131  = pte[1] | pte[3];
-  assign \$132  = ! r_level;
+  assign \$65  = \level$7  == 2'h2;
+  assign \$66  = \level$7  + 1'h1;
+  assign \$70  = ~ \$69 ;
+  assign \$71  = node_sum[55:0] >= cfg__index_base;
+  assign \$72  = \$70  & \$71 ;
+  assign \$73  = node_sum[55:0] + 6'h20;
+  assign \$74  = \$73  <= cfg__index_limit;
+  assign \$75  = \$72  & \$74 ;
+  assign \$76  = ~ \$75 ;
+  assign \$77  = err | mem_resp__payload[64];
+  assign \$78  = beat + 1'h1;
+  assign \$79  = beat == 2'h3;
+  assign \$80  = \level$7  + 1'h1;
+  assign \$86  = { \$4 , 6'h00 } >= cfg__index_base;
+  assign \$88  = { \$4 , 6'h00 } + 7'h40;
+  assign \$89  = \$88  <= cfg__index_limit;
+  assign \$90  = \$87  & \$89 ;
+  assign \$91  = ~ \$90 ;
+  assign \$92  = err | mem_resp__payload[64];
+  assign \$93  = beat + 1'h1;
+  assign \$94  = ~ beat[0];
+  assign \$95  = ~ found;
+  assign \$96  = slot_hit & \$95 ;
+  assign \$97  = mem_resp__payload[2:1] != 2'h3;
+  assign \$98  = mem_resp__payload[0] & \$97 ;
+  assign \$99  = mem_resp__payload[29:21] == va[38:30];
+  assign \$100  = mem_resp__payload[20:12] == va[29:21];
+  assign \$101  = mem_resp__payload[11:3] == va[20:12];
+  assign \$102  = mem_resp__payload[1] | \$101 ;
+  assign \$103  = \$100  & \$102 ;
+  assign \$104  = mem_resp__payload[2] | \$103 ;
+  assign \$105  = \$99  & \$104 ;
+  assign \$106  = \$98  & \$105 ;
+  assign \$107  = beat == 3'h7;
+  assign \$110  = r_level == 2'h2;
+  assign \$111  = r_level == 1'h1;
+  assign \$112  = \$111  ? va[29:21] : va[20:12];
+  assign \$113  = \$110  ? va[38:30] : \$112 ;
+  assign \$114  = { \table , \$113 , 3'h0 } >= cfg__pt_base;
+  assign \$116  = r_level == 2'h2;
+  assign \$117  = r_level == 1'h1;
+  assign \$118  = \$117  ? va[29:21] : va[20:12];
+  assign \$119  = \$116  ? va[38:30] : \$118 ;
+  assign \$120  = { \table , \$119 , 3'h0 } + 4'h8;
+  assign \$121  = \$120  <= cfg__pt_limit;
+  assign \$122  = \$115  & \$121 ;
+  assign \$123  = ~ \$122 ;
+  assign \$124  = ~ pte[0];
+  assign \$125  = ~ pte[1];
+  assign \$126  = \$125  & pte[2];
+  assign \$127  = \$124  | \$126 ;
+  assign \$128  = | pte[63:54];
+  assign \$129  = \$127  | \$128 ;
+  assign \$130  = pte[1] | pte[3];
+  assign \$131  = ! r_level;
+  assign \$132  = glob | pte[5];
   assign \$133  = glob | pte[5];
-  assign \$134  = glob | pte[5];
-  assign \$135  = r_level - 1'h1;
-  assign \$136  = ~ pte[0];
-  assign \$137  = ~ pte[1];
-  assign \$138  = \$137  & pte[2];
-  assign \$139  = \$136  | \$138 ;
-  assign \$140  = | pte[63:54];
-  assign \$141  = \$139  | \$140 ;
-  assign \$142  = pte[1] | pte[2];
-  assign \$143  = \$142  | pte[3];
-  assign \$144  = ~ \$143 ;
-  assign \$145  = gpt & \$144 ;
-  assign \$146  = \$141  | \$145 ;
-  assign \$147  = \size$64  == 1'h1;
-  assign \$148  = | pte[18:10];
-  assign \$149  = \$147  & \$148 ;
-  assign \$150  = \size$64  == 2'h2;
-  assign \$151  = | pte[27:10];
-  assign \$152  = \$150  & \$151 ;
-  assign \$153  = \$149  | \$152 ;
-  assign \$154  = \$146  | \$153 ;
-  assign \$155  = access == 2'h2;
-  assign \$156  = access == 1'h1;
-  assign \$157  = cfg__mxr & pte[3];
-  assign \$158  = pte[1] | \$157 ;
-  assign \$159  = \$156  ? pte[2] : \$158 ;
-  assign \$160  = \$155  ? pte[3] : \$159 ;
-  assign \$161  = ~ \$160 ;
-  assign \$162  = ~ pte[4];
-  assign \$163  = access == 2'h2;
-  assign \$164  = ~ cfg__sum;
-  assign \$165  = \$163  | \$164 ;
-  assign \$166  = pte[4] & \$165 ;
-  assign \$167  = user ? \$162  : \$166 ;
-  assign \$168  = \$161  | \$167 ;
-  assign \$169  = ~ pte[6];
-  assign \$170  = access == 1'h1;
-  assign \$171  = ~ pte[7];
-  assign \$172  = \$170  & \$171 ;
-  assign \$173  = \$169  | \$172 ;
-  assign \$174  = \$168  | \$173 ;
-  assign \$175  = \$154  | \$174 ;
-  assign \$176  = \size$64  == 2'h2;
-  assign \$177  = \size$64  == 1'h1;
-  assign \$178  = \$177  ? { pte[53:19], va[20:12] } : pte[53:10];
-  assign \$179  = \$176  ? { pte[53:28], va[29:12] } : \$178 ;
+  assign \$134  = r_level - 1'h1;
+  assign \$135  = ~ pte[0];
+  assign \$136  = ~ pte[1];
+  assign \$137  = \$136  & pte[2];
+  assign \$138  = \$135  | \$137 ;
+  assign \$139  = | pte[63:54];
+  assign \$140  = \$138  | \$139 ;
+  assign \$141  = pte[1] | pte[2];
+  assign \$142  = \$141  | pte[3];
+  assign \$143  = ~ \$142 ;
+  assign \$144  = gpt & \$143 ;
+  assign \$145  = \$140  | \$144 ;
+  assign \$146  = \size$64  == 1'h1;
+  assign \$147  = | pte[18:10];
+  assign \$148  = \$146  & \$147 ;
+  assign \$149  = \size$64  == 2'h2;
+  assign \$150  = | pte[27:10];
+  assign \$151  = \$149  & \$150 ;
+  assign \$152  = \$148  | \$151 ;
+  assign \$153  = \$145  | \$152 ;
+  assign \$154  = access == 2'h2;
+  assign \$155  = access == 1'h1;
+  assign \$156  = cfg__mxr & pte[3];
+  assign \$157  = pte[1] | \$156 ;
+  assign \$158  = \$155  ? pte[2] : \$157 ;
+  assign \$159  = \$154  ? pte[3] : \$158 ;
+  assign \$160  = ~ \$159 ;
+  assign \$161  = ~ pte[4];
+  assign \$162  = access == 2'h2;
+  assign \$163  = ~ cfg__sum;
+  assign \$164  = \$162  | \$163 ;
+  assign \$165  = pte[4] & \$164 ;
+  assign \$166  = user ? \$161  : \$165 ;
+  assign \$167  = \$160  | \$166 ;
+  assign \$168  = ~ pte[6];
+  assign \$169  = access == 1'h1;
+  assign \$170  = ~ pte[7];
+  assign \$171  = \$169  & \$170 ;
+  assign \$172  = \$168  | \$171 ;
+  assign \$173  = \$167  | \$172 ;
+  assign \$174  = \$153  | \$173 ;
+  assign \$175  = \size$64  == 2'h2;
+  assign \$176  = \size$64  == 1'h1;
+  assign \$177  = \$176  ? { pte[53:19], va[20:12] } : pte[53:10];
+  assign \$178  = \$175  ? { pte[53:28], va[29:12] } : \$177 ;
   always @(posedge clk)
-    node <= \$180 ;
+    node <= \$179 ;
   always @(posedge clk)
-    \level$7  <= \$181 ;
+    \level$7  <= \$180 ;
   always @(posedge clk)
-    node_read <= \$182 ;
+    node_read <= \$181 ;
   always @(posedge clk)
-    fsm_state <= \$183 ;
+    fsm_state <= \$182 ;
   always @(posedge clk)
-    r_level <= \$184 ;
+    r_level <= \$183 ;
   always @(posedge clk)
-    \table  <= \$185 ;
+    \table  <= \$184 ;
   always @(posedge clk)
-    glob <= \$186 ;
+    glob <= \$185 ;
   always @(posedge clk)
-    index <= \$187 ;
+    index <= \$186 ;
   always @(posedge clk)
-    beat <= \$188 ;
+    beat <= \$187 ;
   always @(posedge clk)
-    err <= \$189 ;
+    err <= \$188 ;
   always @(posedge clk)
-    fault <= \$190 ;
+    fault <= \$189 ;
   always @(posedge clk)
-    source <= \$191 ;
+    source <= \$190 ;
   always @(posedge clk)
-    pa <= \$192 ;
+    pa <= \$191 ;
   always @(posedge clk)
-    size <= \$193 ;
+    size <= \$192 ;
   always @(posedge clk)
-    fill_ok <= \$194 ;
+    fill_ok <= \$193 ;
   always @(posedge clk)
-    found <= \$195 ;
+    found <= \$194 ;
   always @(posedge clk)
-    slot_hit <= \$196 ;
+    slot_hit <= \$195 ;
   always @(posedge clk)
-    slot_size <= \$197 ;
+    slot_size <= \$196 ;
   always @(posedge clk)
-    pte <= \$198 ;
+    pte <= \$197 ;
   always @(posedge clk)
-    \size$64  <= \$199 ;
+    \size$64  <= \$198 ;
   always @(posedge clk)
-    gpt <= \$200 ;
+    gpt <= \$199 ;
   always @(posedge clk)
-    \fill$70  <= \$201 ;
+    \fill$70  <= \$200 ;
   \cerite_lvm_mmu_full.walker.lwc  lwc (
     .asid(asid),
     .clk(clk),
@@ -4233,18 +4231,16 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
+      5'h06:
           (* full_case = 32'd1 *)
           if (hit) begin
             events[0] = 1'h1;
           end else begin
             events[1] = 1'h1;
           end
-      5'h08:
+      5'h07:
           /* empty */;
-      5'h09:
+      5'h08:
           (* full_case = 32'd1 *)
           if (\$14 ) begin
           end else begin
@@ -4252,11 +4248,11 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
               events[5] = 1'h1;
             end
           end
+      5'h09:
+          /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
+      5'h04:
           (* full_case = 32'd1 *)
           if (\$25 ) begin
           end else begin
@@ -4264,11 +4260,11 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
               events[6] = 1'h1;
             end
           end
+      5'h0c:
+          /* empty */;
       5'h0d:
           /* empty */;
-      5'h0e:
-          /* empty */;
-      5'h06:
+      5'h05:
           events[4] = 1'h1;
       5'h02:
           (* full_case = 32'd1 *)
@@ -4278,13 +4274,13 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
               events[7] = 1'h1;
             end
           end
-      5'h10:
-          /* empty */;
-      5'h11:
-          /* empty */;
       5'h0f:
           /* empty */;
-      5'h0c:
+      5'h10:
+          /* empty */;
+      5'h0e:
+          /* empty */;
+      5'h0b:
           if (\$46 ) begin
             events[2] = 1'h1;
             events[3] = \$47 ;
@@ -4301,33 +4297,31 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
       5'h08:
-          /* empty */;
-      5'h09:
           (* full_case = 32'd1 *)
           if (\$14 ) begin
           end else begin
             mem_req__valid = 1'h1;
           end
+      5'h09:
+          /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
+      5'h04:
           (* full_case = 32'd1 *)
           if (\$25 ) begin
           end else begin
             mem_req__valid = 1'h1;
           end
+      5'h0c:
+          /* empty */;
       5'h0d:
           /* empty */;
-      5'h0e:
-          /* empty */;
-      5'h06:
+      5'h05:
           /* empty */;
       5'h02:
           (* full_case = 32'd1 *)
@@ -4347,35 +4341,33 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
       5'h08:
-          /* empty */;
-      5'h09:
           (* full_case = 32'd1 *)
           if (\$14 ) begin
           end else begin
             mem_req__payload[55:0] = node_sum[55:0];
             mem_req__payload[58:56] = 3'h3;
           end
+      5'h09:
+          /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
+      5'h04:
           (* full_case = 32'd1 *)
           if (\$25 ) begin
           end else begin
             mem_req__payload[55:0] = { 1'h0, \$4 , 6'h00 };
             mem_req__payload[58:56] = 3'h7;
           end
+      5'h0c:
+          /* empty */;
       5'h0d:
           /* empty */;
-      5'h0e:
-          /* empty */;
-      5'h06:
+      5'h05:
           /* empty */;
       5'h02:
           (* full_case = 32'd1 *)
@@ -4396,29 +4388,27 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
       5'h08:
           /* empty */;
       5'h09:
-          /* empty */;
-      5'h0a:
           mem_resp__ready = 1'h1;
-      5'h0b:
+      5'h0a:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0c:
+          mem_resp__ready = 1'h1;
+      5'h0d:
           /* empty */;
       5'h05:
           /* empty */;
-      5'h0d:
-          mem_resp__ready = 1'h1;
-      5'h0e:
-          /* empty */;
-      5'h06:
-          /* empty */;
       5'h02:
           /* empty */;
-      5'h10:
+      5'h0f:
           mem_resp__ready = 1'h1;
     endcase
   end
@@ -4432,7 +4422,7 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -4441,8 +4431,6 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
       5'h09:
           /* empty */;
       5'h0a:
-          /* empty */;
-      5'h0b:
           (* full_case = 32'd1 *)
           if (err) begin
           end else begin
@@ -4460,7 +4448,7 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -4470,395 +4458,329 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
           /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
+      5'h04:
           /* empty */;
-      5'h05:
+      5'h0c:
           /* empty */;
       5'h0d:
           /* empty */;
-      5'h0e:
-          /* empty */;
-      5'h06:
+      5'h05:
           /* empty */;
       5'h02:
           /* empty */;
-      5'h10:
-          /* empty */;
-      5'h11:
-          /* empty */;
       5'h0f:
           /* empty */;
-      5'h0c:
+      5'h10:
+          /* empty */;
+      5'h0e:
+          /* empty */;
+      5'h0b:
           done = 1'h1;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$180  = node;
+    \$179  = node;
     casez (fsm_state)
       5'h00:
           if (\start$42 ) begin
             if (cfg__learned) begin
-              \$180 [31:0] = cfg__root__0[31:0];
-              \$180 [95:32] = cfg__root__1;
-              \$180 [127:96] = cfg__root__2[31:0];
-              \$180 [159:128] = cfg__root__2[63:32];
-              \$180 [165:160] = cfg__root__3[5:0];
-              \$180 [166] = cfg__root__3[8];
-              \$180 [214:167] = cfg__root__3[63:16];
+              \$179 [31:0] = cfg__root__0[31:0];
+              \$179 [95:32] = cfg__root__1;
+              \$179 [127:96] = cfg__root__2[31:0];
+              \$179 [159:128] = cfg__root__2[63:32];
+              \$179 [165:160] = cfg__root__3[5:0];
+              \$179 [166] = cfg__root__3[8];
+              \$179 [214:167] = cfg__root__3[63:16];
             end
           end
       5'h01:
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
-          /* empty */;
+          \$179  = \node$52 ;
       5'h08:
-          \$180  = \node$52 ;
-      5'h09:
           /* empty */;
-      5'h0a:
+      5'h09:
           if (mem_resp__valid) begin
             (* full_case = 32'd1 *)
             casez (beat[1:0])
               2'h0:
-                  \$180 [31:0] = mem_resp__payload[31:0];
+                  \$179 [31:0] = mem_resp__payload[31:0];
               2'h1:
-                  \$180 [95:32] = mem_resp__payload[63:0];
+                  \$179 [95:32] = mem_resp__payload[63:0];
               2'h2:
                 begin
-                  \$180 [127:96] = mem_resp__payload[31:0];
-                  \$180 [159:128] = mem_resp__payload[63:32];
+                  \$179 [127:96] = mem_resp__payload[31:0];
+                  \$179 [159:128] = mem_resp__payload[63:32];
                 end
               2'h3:
                 begin
-                  \$180 [165:160] = mem_resp__payload[5:0];
-                  \$180 [166] = mem_resp__payload[8];
-                  \$180 [214:167] = mem_resp__payload[63:16];
+                  \$179 [165:160] = mem_resp__payload[5:0];
+                  \$179 [166] = mem_resp__payload[8];
+                  \$179 [214:167] = mem_resp__payload[63:16];
                 end
             endcase
           end
     endcase
     if (rst) begin
-      \$180  = 215'h000000000000000000000000000000000000000000000000000000;
+      \$179  = 215'h000000000000000000000000000000000000000000000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$181  = \level$7 ;
+    \$180  = \level$7 ;
     casez (fsm_state)
       5'h00:
           if (\start$42 ) begin
             if (cfg__learned) begin
-              \$181  = 2'h0;
+              \$180  = 2'h0;
             end
           end
       5'h01:
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
-          /* empty */;
+          \$180  = \$66 [1:0];
       5'h08:
-          \$181  = \$67 [1:0];
+          /* empty */;
       5'h09:
           /* empty */;
       5'h0a:
-          /* empty */;
-      5'h0b:
           (* full_case = 32'd1 *)
           if (err) begin
           end else begin
-            \$181  = \$81 [1:0];
+            \$180  = \$80 [1:0];
           end
     endcase
     if (rst) begin
-      \$181  = 2'h0;
+      \$180  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$182  = node_read;
+    \$181  = node_read;
     casez (fsm_state)
       5'h00:
           if (\start$42 ) begin
             if (cfg__learned) begin
-              \$182  = 1'h0;
+              \$181  = 1'h0;
             end
           end
       5'h01:
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
       5'h08:
-          /* empty */;
-      5'h09:
           (* full_case = 32'd1 *)
-          if (\$77 ) begin
+          if (\$76 ) begin
           end else begin
             if (mem_req__ready) begin
-              \$182  = 1'h1;
+              \$181  = 1'h1;
             end
           end
     endcase
     if (rst) begin
-      \$182  = 1'h0;
+      \$181  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$183  = fsm_state;
+    \$182  = fsm_state;
     casez (fsm_state)
       5'h00:
           if (\start$42 ) begin
             (* full_case = 32'd1 *)
             if (cfg__learned) begin
-              \$183  = 5'h01;
+              \$182  = 5'h01;
             end else begin
-              \$183  = 5'h02;
+              \$182  = 5'h02;
             end
           end
       5'h01:
-          \$183  = 5'h03;
+          \$182  = 5'h03;
       5'h03:
           if (\done$50 ) begin
-            \$183  = 5'h04;
+            (* full_case = 32'd1 *)
+            if (node[166]) begin
+              \$182  = 5'h04;
+            end else if (\$65 ) begin
+              \$182  = 5'h05;
+            end else begin
+              \$182  = 5'h06;
+            end
           end
-      5'h04:
-          (* full_case = 32'd1 *)
-          if (node[166]) begin
-            \$183  = 5'h05;
-          end else if (\$66 ) begin
-            \$183  = 5'h06;
-          end else begin
-            \$183  = 5'h07;
-          end
-      5'h07:
+      5'h06:
           (* full_case = 32'd1 *)
           if (hit) begin
-            \$183  = 5'h08;
+            \$182  = 5'h07;
           end else begin
-            \$183  = 5'h09;
+            \$182  = 5'h08;
           end
+      5'h07:
+          \$182  = 5'h01;
       5'h08:
-          \$183  = 5'h01;
-      5'h09:
           (* full_case = 32'd1 *)
-          if (\$77 ) begin
-            \$183  = 5'h06;
+          if (\$76 ) begin
+            \$182  = 5'h05;
           end else begin
             if (mem_req__ready) begin
-              \$183  = 5'h0a;
+              \$182  = 5'h09;
+            end
+          end
+      5'h09:
+          if (mem_resp__valid) begin
+            if (\$79 ) begin
+              \$182  = 5'h0a;
             end
           end
       5'h0a:
-          if (mem_resp__valid) begin
-            if (\$80 ) begin
-              \$183  = 5'h0b;
-            end
-          end
-      5'h0b:
           (* full_case = 32'd1 *)
           if (err) begin
-            \$183  = 5'h0c;
+            \$182  = 5'h0b;
           end else begin
-            \$183  = 5'h01;
+            \$182  = 5'h01;
           end
-      5'h05:
+      5'h04:
           (* full_case = 32'd1 *)
-          if (\$92 ) begin
-            \$183  = 5'h06;
+          if (\$91 ) begin
+            \$182  = 5'h05;
           end else begin
             if (mem_req__ready) begin
-              \$183  = 5'h0d;
+              \$182  = 5'h0c;
+            end
+          end
+      5'h0c:
+          if (mem_resp__valid) begin
+            if (\$107 ) begin
+              \$182  = 5'h0d;
             end
           end
       5'h0d:
-          if (mem_resp__valid) begin
-            if (\$108 ) begin
-              \$183  = 5'h0e;
-            end
-          end
-      5'h0e:
           (* full_case = 32'd1 *)
           if (err) begin
-            \$183  = 5'h0c;
+            \$182  = 5'h0b;
           end else if (found) begin
-            \$183  = 5'h0f;
+            \$182  = 5'h0e;
           end else begin
-            \$183  = 5'h06;
+            \$182  = 5'h05;
           end
-      5'h06:
-          \$183  = 5'h02;
+      5'h05:
+          \$182  = 5'h02;
       5'h02:
           (* full_case = 32'd1 *)
-          if (\$124 ) begin
-            \$183  = 5'h0c;
+          if (\$123 ) begin
+            \$182  = 5'h0b;
           end else begin
             if (mem_req__ready) begin
-              \$183  = 5'h10;
+              \$182  = 5'h0f;
             end
-          end
-      5'h10:
-          if (mem_resp__valid) begin
-            \$183  = 5'h11;
-          end
-      5'h11:
-          (* full_case = 32'd1 *)
-          if (err) begin
-            \$183  = 5'h0c;
-          end else if (\$130 ) begin
-            \$183  = 5'h0c;
-          end else if (\$131 ) begin
-            \$183  = 5'h0f;
-          end else if (\$132 ) begin
-            \$183  = 5'h0c;
-          end else begin
-            \$183  = 5'h02;
           end
       5'h0f:
-          \$183  = 5'h0c;
+          if (mem_resp__valid) begin
+            \$182  = 5'h10;
+          end
+      5'h10:
+          (* full_case = 32'd1 *)
+          if (err) begin
+            \$182  = 5'h0b;
+          end else if (\$129 ) begin
+            \$182  = 5'h0b;
+          end else if (\$130 ) begin
+            \$182  = 5'h0e;
+          end else if (\$131 ) begin
+            \$182  = 5'h0b;
+          end else begin
+            \$182  = 5'h02;
+          end
+      5'h0e:
+          \$182  = 5'h0b;
+      5'h0b:
+          \$182  = 5'h00;
+    endcase
+    if (rst) begin
+      \$182  = 5'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$183  = r_level;
+    casez (fsm_state)
+      5'h00:
+          if (\start$42 ) begin
+            (* full_case = 32'd1 *)
+            if (cfg__learned) begin
+            end else begin
+              \$183  = 2'h2;
+            end
+          end
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h04:
+          /* empty */;
       5'h0c:
-          \$183  = 5'h00;
-    endcase
-    if (rst) begin
-      \$183  = 5'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$184  = r_level;
-    casez (fsm_state)
-      5'h00:
-          if (\start$42 ) begin
-            (* full_case = 32'd1 *)
-            if (cfg__learned) begin
-            end else begin
-              \$184  = 2'h2;
-            end
-          end
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
           /* empty */;
       5'h0d:
           /* empty */;
-      5'h0e:
-          /* empty */;
-      5'h06:
-          \$184  = 2'h2;
+      5'h05:
+          \$183  = 2'h2;
       5'h02:
           /* empty */;
-      5'h10:
+      5'h0f:
           /* empty */;
-      5'h11:
+      5'h10:
           (* full_case = 32'd1 *)
           if (err) begin
+          end else if (\$129 ) begin
           end else if (\$130 ) begin
           end else if (\$131 ) begin
-          end else if (\$132 ) begin
           end else begin
-            \$184  = \$135 [1:0];
+            \$183  = \$134 [1:0];
           end
     endcase
     if (rst) begin
-      \$184  = 2'h0;
+      \$183  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$185  = \table ;
+    \$184  = \table ;
     casez (fsm_state)
       5'h00:
           if (\start$42 ) begin
             (* full_case = 32'd1 *)
             if (cfg__learned) begin
             end else begin
-              \$185  = cfg__satp_ppn;
+              \$184  = cfg__satp_ppn;
             end
           end
       5'h01:
           /* empty */;
       5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
-          /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h0e:
           /* empty */;
       5'h06:
-          \$185  = cfg__satp_ppn;
-      5'h02:
-          /* empty */;
-      5'h10:
-          /* empty */;
-      5'h11:
-          (* full_case = 32'd1 *)
-          if (err) begin
-          end else if (\$130 ) begin
-          end else if (\$131 ) begin
-          end else if (\$132 ) begin
-          end else begin
-            \$185  = pte[53:10];
-          end
-    endcase
-    if (rst) begin
-      \$185  = 44'h00000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$186  = glob;
-    casez (fsm_state)
-      5'h00:
-          if (\start$42 ) begin
-            (* full_case = 32'd1 *)
-            if (cfg__learned) begin
-            end else begin
-              \$186  = 1'h0;
-            end
-          end
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h04:
           /* empty */;
       5'h07:
           /* empty */;
@@ -4868,41 +4790,91 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
           /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
+      5'h04:
           /* empty */;
-      5'h05:
+      5'h0c:
           /* empty */;
       5'h0d:
           /* empty */;
-      5'h0e:
+      5'h05:
+          \$184  = cfg__satp_ppn;
+      5'h02:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          (* full_case = 32'd1 *)
+          if (err) begin
+          end else if (\$129 ) begin
+          end else if (\$130 ) begin
+          end else if (\$131 ) begin
+          end else begin
+            \$184  = pte[53:10];
+          end
+    endcase
+    if (rst) begin
+      \$184  = 44'h00000000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$185  = glob;
+    casez (fsm_state)
+      5'h00:
+          if (\start$42 ) begin
+            (* full_case = 32'd1 *)
+            if (cfg__learned) begin
+            end else begin
+              \$185  = 1'h0;
+            end
+          end
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h0d:
           if (err) begin
           end else if (found) begin
-            \$186  = pte[5];
+            \$185  = pte[5];
           end
-      5'h06:
-          \$186  = 1'h0;
+      5'h05:
+          \$185  = 1'h0;
       5'h02:
           /* empty */;
-      5'h10:
+      5'h0f:
           /* empty */;
-      5'h11:
+      5'h10:
           (* full_case = 32'd1 *)
           if (err) begin
+          end else if (\$129 ) begin
           end else if (\$130 ) begin
+            \$185  = \$132 ;
           end else if (\$131 ) begin
-            \$186  = \$133 ;
-          end else if (\$132 ) begin
           end else begin
-            \$186  = \$134 ;
+            \$185  = \$133 ;
           end
     endcase
     if (rst) begin
-      \$186  = 1'h0;
+      \$185  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$187  = index;
+    \$186  = index;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -4910,120 +4882,61 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
           /* empty */;
       5'h03:
           if (\done$50 ) begin
-            \$187  = \idx$51 ;
+            \$186  = \idx$51 ;
           end
     endcase
     if (rst) begin
-      \$187  = 32'd0;
+      \$186  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$188  = beat;
+    \$187  = beat;
     casez (fsm_state)
       5'h00:
           /* empty */;
       5'h01:
           /* empty */;
       5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          (* full_case = 32'd1 *)
-          if (\$77 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$188  = 3'h0;
-            end
-          end
-      5'h0a:
-          if (mem_resp__valid) begin
-            \$188  = \$79 [2:0];
-          end
-      5'h0b:
-          /* empty */;
-      5'h05:
-          (* full_case = 32'd1 *)
-          if (\$92 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$188  = 3'h0;
-            end
-          end
-      5'h0d:
-          if (mem_resp__valid) begin
-            \$188  = \$94 [2:0];
-          end
-    endcase
-    if (rst) begin
-      \$188  = 3'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$189  = err;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          (* full_case = 32'd1 *)
-          if (\$77 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$189  = 1'h0;
-            end
-          end
-      5'h0a:
-          if (mem_resp__valid) begin
-            \$189  = \$78 ;
-          end
-      5'h0b:
-          /* empty */;
-      5'h05:
-          (* full_case = 32'd1 *)
-          if (\$92 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$189  = 1'h0;
-            end
-          end
-      5'h0d:
-          if (mem_resp__valid) begin
-            \$189  = \$93 ;
-          end
-      5'h0e:
           /* empty */;
       5'h06:
           /* empty */;
-      5'h02:
+      5'h07:
           /* empty */;
-      5'h10:
+      5'h08:
+          (* full_case = 32'd1 *)
+          if (\$76 ) begin
+          end else begin
+            if (mem_req__ready) begin
+              \$187  = 3'h0;
+            end
+          end
+      5'h09:
           if (mem_resp__valid) begin
-            \$189  = mem_resp__payload[64];
+            \$187  = \$78 [2:0];
+          end
+      5'h0a:
+          /* empty */;
+      5'h04:
+          (* full_case = 32'd1 *)
+          if (\$91 ) begin
+          end else begin
+            if (mem_req__ready) begin
+              \$187  = 3'h0;
+            end
+          end
+      5'h0c:
+          if (mem_resp__valid) begin
+            \$187  = \$93 [2:0];
           end
     endcase
     if (rst) begin
-      \$189  = 1'h0;
+      \$187  = 3'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$190  = fault;
+    \$188  = err;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -5031,7 +4944,62 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
           /* empty */;
       5'h03:
           /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          (* full_case = 32'd1 *)
+          if (\$76 ) begin
+          end else begin
+            if (mem_req__ready) begin
+              \$188  = 1'h0;
+            end
+          end
+      5'h09:
+          if (mem_resp__valid) begin
+            \$188  = \$77 ;
+          end
+      5'h0a:
+          /* empty */;
       5'h04:
+          (* full_case = 32'd1 *)
+          if (\$91 ) begin
+          end else begin
+            if (mem_req__ready) begin
+              \$188  = 1'h0;
+            end
+          end
+      5'h0c:
+          if (mem_resp__valid) begin
+            \$188  = \$92 ;
+          end
+      5'h0d:
+          /* empty */;
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h0f:
+          if (mem_resp__valid) begin
+            \$188  = mem_resp__payload[64];
+          end
+    endcase
+    if (rst) begin
+      \$188  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$189  = fault;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -5040,42 +5008,95 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
       5'h09:
           /* empty */;
       5'h0a:
-          /* empty */;
-      5'h0b:
           if (err) begin
-            \$190  = 2'h2;
+            \$189  = 2'h2;
+          end
+      5'h04:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h0d:
+          if (err) begin
+            \$189  = 2'h2;
           end
       5'h05:
           /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h0e:
-          if (err) begin
-            \$190  = 2'h2;
-          end
-      5'h06:
-          /* empty */;
       5'h02:
-          if (\$124 ) begin
-            \$190  = 2'h2;
-          end
-      5'h10:
-          /* empty */;
-      5'h11:
-          if (err) begin
-            \$190  = 2'h2;
-          end else if (\$130 ) begin
-            \$190  = 2'h1;
-          end else if (\$131 ) begin
-          end else if (\$132 ) begin
-            \$190  = 2'h1;
+          if (\$123 ) begin
+            \$189  = 2'h2;
           end
       5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+            \$189  = 2'h2;
+          end else if (\$129 ) begin
+            \$189  = 2'h1;
+          end else if (\$130 ) begin
+          end else if (\$131 ) begin
+            \$189  = 2'h1;
+          end
+      5'h0e:
           (* full_case = 32'd1 *)
-          if (\$175 ) begin
-            \$190  = 2'h1;
+          if (\$174 ) begin
+            \$189  = 2'h1;
           end else begin
-            \$190  = 2'h0;
+            \$189  = 2'h0;
+          end
+    endcase
+    if (rst) begin
+      \$189  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$190  = source;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          if (err) begin
+            \$190  = 2'h1;
+          end
+      5'h04:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h0d:
+          if (err) begin
+            \$190  = 2'h1;
+          end else if (found) begin
+            \$190  = 2'h1;
+          end
+      5'h05:
+          /* empty */;
+      5'h02:
+          if (\$123 ) begin
+            \$190  = 2'h2;
+          end
+      5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+            \$190  = 2'h2;
+          end else if (\$129 ) begin
+            \$190  = 2'h2;
+          end else if (\$130 ) begin
+            \$190  = 2'h2;
+          end else if (\$131 ) begin
+            \$190  = 2'h2;
           end
     endcase
     if (rst) begin
@@ -5084,7 +5105,7 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$191  = source;
+    \$191  = pa;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -5092,7 +5113,7 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -5101,47 +5122,49 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
       5'h09:
           /* empty */;
       5'h0a:
-          /* empty */;
-      5'h0b:
           if (err) begin
-            \$191  = 2'h1;
+            \$191  = 56'h00000000000000;
+          end
+      5'h04:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h0d:
+          if (err) begin
+            \$191  = 56'h00000000000000;
           end
       5'h05:
           /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h0e:
-          if (err) begin
-            \$191  = 2'h1;
-          end else if (found) begin
-            \$191  = 2'h1;
-          end
-      5'h06:
-          /* empty */;
       5'h02:
-          if (\$124 ) begin
-            \$191  = 2'h2;
+          if (\$123 ) begin
+            \$191  = 56'h00000000000000;
           end
-      5'h10:
+      5'h0f:
           /* empty */;
-      5'h11:
+      5'h10:
           if (err) begin
-            \$191  = 2'h2;
+            \$191  = 56'h00000000000000;
+          end else if (\$129 ) begin
+            \$191  = 56'h00000000000000;
           end else if (\$130 ) begin
-            \$191  = 2'h2;
           end else if (\$131 ) begin
-            \$191  = 2'h2;
-          end else if (\$132 ) begin
-            \$191  = 2'h2;
+            \$191  = 56'h00000000000000;
+          end
+      5'h0e:
+          (* full_case = 32'd1 *)
+          if (\$174 ) begin
+            \$191  = 56'h00000000000000;
+          end else begin
+            \$191  = { \$178 , va[11:0] };
           end
     endcase
     if (rst) begin
-      \$191  = 2'h0;
+      \$191  = 56'h00000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$192  = pa;
+    \$192  = size;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -5149,7 +5172,7 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -5158,51 +5181,49 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
       5'h09:
           /* empty */;
       5'h0a:
-          /* empty */;
-      5'h0b:
           if (err) begin
-            \$192  = 56'h00000000000000;
+            \$192  = 2'h0;
+          end
+      5'h04:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h0d:
+          if (err) begin
+            \$192  = 2'h0;
           end
       5'h05:
           /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h0e:
-          if (err) begin
-            \$192  = 56'h00000000000000;
-          end
-      5'h06:
-          /* empty */;
       5'h02:
-          if (\$124 ) begin
-            \$192  = 56'h00000000000000;
-          end
-      5'h10:
-          /* empty */;
-      5'h11:
-          if (err) begin
-            \$192  = 56'h00000000000000;
-          end else if (\$130 ) begin
-            \$192  = 56'h00000000000000;
-          end else if (\$131 ) begin
-          end else if (\$132 ) begin
-            \$192  = 56'h00000000000000;
+          if (\$123 ) begin
+            \$192  = 2'h0;
           end
       5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+            \$192  = 2'h0;
+          end else if (\$129 ) begin
+            \$192  = 2'h0;
+          end else if (\$130 ) begin
+          end else if (\$131 ) begin
+            \$192  = 2'h0;
+          end
+      5'h0e:
           (* full_case = 32'd1 *)
-          if (\$175 ) begin
-            \$192  = 56'h00000000000000;
+          if (\$174 ) begin
+            \$192  = 2'h0;
           end else begin
-            \$192  = { \$179 , va[11:0] };
+            \$192  = \size$64 ;
           end
     endcase
     if (rst) begin
-      \$192  = 56'h00000000000000;
+      \$192  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$193  = size;
+    \$193  = fill_ok;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -5210,7 +5231,7 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -5219,51 +5240,49 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
       5'h09:
           /* empty */;
       5'h0a:
-          /* empty */;
-      5'h0b:
           if (err) begin
-            \$193  = 2'h0;
+            \$193  = 1'h0;
+          end
+      5'h04:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h0d:
+          if (err) begin
+            \$193  = 1'h0;
           end
       5'h05:
           /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h0e:
-          if (err) begin
-            \$193  = 2'h0;
-          end
-      5'h06:
-          /* empty */;
       5'h02:
-          if (\$124 ) begin
-            \$193  = 2'h0;
-          end
-      5'h10:
-          /* empty */;
-      5'h11:
-          if (err) begin
-            \$193  = 2'h0;
-          end else if (\$130 ) begin
-            \$193  = 2'h0;
-          end else if (\$131 ) begin
-          end else if (\$132 ) begin
-            \$193  = 2'h0;
+          if (\$123 ) begin
+            \$193  = 1'h0;
           end
       5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+            \$193  = 1'h0;
+          end else if (\$129 ) begin
+            \$193  = 1'h0;
+          end else if (\$130 ) begin
+          end else if (\$131 ) begin
+            \$193  = 1'h0;
+          end
+      5'h0e:
           (* full_case = 32'd1 *)
-          if (\$175 ) begin
-            \$193  = 2'h0;
+          if (\$174 ) begin
+            \$193  = 1'h0;
           end else begin
-            \$193  = \size$64 ;
+            \$193  = 1'h1;
           end
     endcase
     if (rst) begin
-      \$193  = 2'h0;
+      \$193  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$194  = fill_ok;
+    \$194  = found;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -5271,7 +5290,7 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -5281,41 +5300,20 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
           /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
-          if (err) begin
-            \$194  = 1'h0;
-          end
-      5'h05:
-          /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h0e:
-          if (err) begin
-            \$194  = 1'h0;
-          end
-      5'h06:
-          /* empty */;
-      5'h02:
-          if (\$124 ) begin
-            \$194  = 1'h0;
-          end
-      5'h10:
-          /* empty */;
-      5'h11:
-          if (err) begin
-            \$194  = 1'h0;
-          end else if (\$130 ) begin
-            \$194  = 1'h0;
-          end else if (\$131 ) begin
-          end else if (\$132 ) begin
-            \$194  = 1'h0;
-          end
-      5'h0f:
+      5'h04:
           (* full_case = 32'd1 *)
-          if (\$175 ) begin
-            \$194  = 1'h0;
+          if (\$91 ) begin
           end else begin
-            \$194  = 1'h1;
+            if (mem_req__ready) begin
+              \$194  = 1'h0;
+            end
+          end
+      5'h0c:
+          if (mem_resp__valid) begin
+            if (\$94 ) begin
+            end else if (\$96 ) begin
+              \$194  = 1'h1;
+            end
           end
     endcase
     if (rst) begin
@@ -5324,7 +5322,7 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$195  = found;
+    \$195  = slot_hit;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -5332,7 +5330,7 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -5342,21 +5340,12 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
           /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
+      5'h04:
           /* empty */;
-      5'h05:
-          (* full_case = 32'd1 *)
-          if (\$92 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$195  = 1'h0;
-            end
-          end
-      5'h0d:
+      5'h0c:
           if (mem_resp__valid) begin
-            if (\$95 ) begin
-            end else if (\$97 ) begin
-              \$195  = 1'h1;
+            if (\$94 ) begin
+              \$195  = \$106 ;
             end
           end
     endcase
@@ -5366,7 +5355,7 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$196  = slot_hit;
+    \$196  = slot_size;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -5374,7 +5363,7 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -5384,24 +5373,22 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
           /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
+      5'h04:
           /* empty */;
-      5'h05:
-          /* empty */;
-      5'h0d:
+      5'h0c:
           if (mem_resp__valid) begin
-            if (\$95 ) begin
-              \$196  = \$107 ;
+            if (\$94 ) begin
+              \$196  = mem_resp__payload[2:1];
             end
           end
     endcase
     if (rst) begin
-      \$196  = 1'h0;
+      \$196  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$197  = slot_size;
+    \$197  = pte;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -5409,7 +5396,7 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -5419,220 +5406,177 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
           /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
+      5'h04:
           /* empty */;
-      5'h05:
-          /* empty */;
-      5'h0d:
+      5'h0c:
           if (mem_resp__valid) begin
-            if (\$95 ) begin
-              \$197  = mem_resp__payload[2:1];
+            if (\$94 ) begin
+            end else if (\$96 ) begin
+              \$197  = mem_resp__payload[63:0];
             end
           end
-    endcase
-    if (rst) begin
-      \$197  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$198  = pte;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h0b:
+      5'h0d:
           /* empty */;
       5'h05:
           /* empty */;
-      5'h0d:
-          if (mem_resp__valid) begin
-            if (\$95 ) begin
-            end else if (\$97 ) begin
-              \$198  = mem_resp__payload[63:0];
-            end
-          end
-      5'h0e:
-          /* empty */;
-      5'h06:
-          /* empty */;
       5'h02:
-          /* empty */;
-      5'h10:
-          if (mem_resp__valid) begin
-            \$198  = mem_resp__payload[63:0];
-          end
-    endcase
-    if (rst) begin
-      \$198  = 64'h0000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$199  = \size$64 ;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
-          /* empty */;
-      5'h0d:
-          if (mem_resp__valid) begin
-            if (\$95 ) begin
-            end else if (\$97 ) begin
-              \$199  = slot_size;
-            end
-          end
-      5'h0e:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h02:
-          /* empty */;
-      5'h10:
-          /* empty */;
-      5'h11:
-          if (err) begin
-          end else if (\$130 ) begin
-          end else if (\$131 ) begin
-            \$199  = r_level;
-          end
-    endcase
-    if (rst) begin
-      \$199  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$200  = gpt;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
-          /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h0e:
-          if (err) begin
-          end else if (found) begin
-            \$200  = 1'h1;
-          end
-      5'h06:
-          /* empty */;
-      5'h02:
-          /* empty */;
-      5'h10:
-          /* empty */;
-      5'h11:
-          if (err) begin
-          end else if (\$130 ) begin
-          end else if (\$131 ) begin
-            \$200  = 1'h0;
-          end
-    endcase
-    if (rst) begin
-      \$200  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$201  = \fill$70 ;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
-          /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h0e:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h02:
-          /* empty */;
-      5'h10:
-          /* empty */;
-      5'h11:
           /* empty */;
       5'h0f:
-          (* full_case = 32'd1 *)
-          if (\$175 ) begin
-          end else begin
-            \$201 [15:0] = asid;
-            \$201 [16] = glob;
-            \$201 [43:17] = va[38:12];
-            \$201 [45:44] = \size$64 ;
-            \$201 [89:46] = pte[53:10];
-            \$201 [90] = pte[1];
-            \$201 [91] = pte[2];
-            \$201 [92] = pte[3];
-            \$201 [93] = pte[4];
-            \$201 [94] = pte[6];
-            \$201 [95] = pte[7];
+          if (mem_resp__valid) begin
+            \$197  = mem_resp__payload[63:0];
           end
     endcase
     if (rst) begin
-      \$201  = 96'h000000000000000000000000;
+      \$197  = 64'h0000000000000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$198  = \size$64 ;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0c:
+          if (mem_resp__valid) begin
+            if (\$94 ) begin
+            end else if (\$96 ) begin
+              \$198  = slot_size;
+            end
+          end
+      5'h0d:
+          /* empty */;
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+          end else if (\$129 ) begin
+          end else if (\$130 ) begin
+            \$198  = r_level;
+          end
+    endcase
+    if (rst) begin
+      \$198  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$199  = gpt;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h0d:
+          if (err) begin
+          end else if (found) begin
+            \$199  = 1'h1;
+          end
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+          end else if (\$129 ) begin
+          end else if (\$130 ) begin
+            \$199  = 1'h0;
+          end
+    endcase
+    if (rst) begin
+      \$199  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$200  = \fill$70 ;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h0d:
+          /* empty */;
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          /* empty */;
+      5'h0e:
+          (* full_case = 32'd1 *)
+          if (\$174 ) begin
+          end else begin
+            \$200 [15:0] = asid;
+            \$200 [16] = glob;
+            \$200 [43:17] = va[38:12];
+            \$200 [45:44] = \size$64 ;
+            \$200 [89:46] = pte[53:10];
+            \$200 [90] = pte[1];
+            \$200 [91] = pte[2];
+            \$200 [92] = pte[3];
+            \$200 [93] = pte[4];
+            \$200 [94] = pte[6];
+            \$200 [95] = pte[7];
+          end
+    endcase
+    if (rst) begin
+      \$200  = 96'h000000000000000000000000;
     end
   end
   assign vpn = va[38:12];
@@ -5709,18 +5653,18 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
   assign \$26  = 1'h0;
   assign \$27  = 1'h1;
   assign \$33  = \$32 ;
-  assign \$68  = 1'h0;
+  assign \$67  = 1'h0;
+  assign \$68  = node_sum[56];
   assign \$69  = node_sum[56];
-  assign \$70  = node_sum[56];
+  assign \$81  = 1'h0;
   assign \$82  = 1'h0;
   assign \$83  = 1'h0;
   assign \$84  = 1'h0;
-  assign \$85  = 1'h0;
-  assign \$86  = 1'h1;
-  assign \$88  = \$87 ;
-  assign \$109  = 1'h0;
-  assign \$110  = 1'h1;
-  assign \$116  = \$115 ;
+  assign \$85  = 1'h1;
+  assign \$87  = \$86 ;
+  assign \$108  = 1'h0;
+  assign \$109  = 1'h1;
+  assign \$115  = \$114 ;
 endmodule
 
 (* generator = "Amaranth" *)

@@ -2037,25 +2037,25 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
   wire \$112 ;
   wire \$113 ;
   wire \$114 ;
-  wire \$115 ;
+  wire [8:0] \$115 ;
   wire [8:0] \$116 ;
-  wire [8:0] \$117 ;
+  wire \$117 ;
   wire \$118 ;
   wire \$119 ;
   wire \$12 ;
   wire \$120 ;
   wire \$121 ;
-  wire \$122 ;
+  wire [8:0] \$122 ;
   wire [8:0] \$123 ;
-  wire [8:0] \$124 ;
+  wire \$124 ;
   wire \$125 ;
   wire \$126 ;
   wire \$127 ;
-  wire \$128 ;
+  wire [8:0] \$128 ;
   wire [8:0] \$129 ;
   wire \$13 ;
-  wire [8:0] \$130 ;
-  wire [24:0] \$131 ;
+  wire [24:0] \$130 ;
+  wire \$131 ;
   wire \$132 ;
   wire \$133 ;
   wire \$134 ;
@@ -2069,8 +2069,8 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
   wire \$141 ;
   wire \$142 ;
   wire \$143 ;
-  wire \$144 ;
-  wire [2:0] \$145 ;
+  wire [2:0] \$144 ;
+  wire \$145 ;
   wire \$146 ;
   wire \$147 ;
   wire \$148 ;
@@ -2116,35 +2116,34 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
   wire \$184 ;
   wire \$185 ;
   wire \$186 ;
-  wire \$187 ;
+  wire [43:0] \$187 ;
   wire [43:0] \$188 ;
-  wire [43:0] \$189 ;
+  reg [214:0] \$189 ;
   wire \$19 ;
-  reg [214:0] \$190 ;
-  reg [1:0] \$191 ;
-  reg \$192 ;
-  reg [4:0] \$193 ;
-  reg [1:0] \$194 ;
-  reg [43:0] \$195 ;
-  reg \$196 ;
-  reg [31:0] \$197 ;
-  reg [2:0] \$198 ;
-  reg \$199 ;
+  reg [1:0] \$190 ;
+  reg \$191 ;
+  reg [4:0] \$192 ;
+  reg [1:0] \$193 ;
+  reg [43:0] \$194 ;
+  reg \$195 ;
+  reg [31:0] \$196 ;
+  reg [2:0] \$197 ;
+  reg \$198 ;
+  reg [1:0] \$199 ;
   wire [23:0] \$2 ;
   wire \$20 ;
   reg [1:0] \$200 ;
-  reg [1:0] \$201 ;
-  reg [23:0] \$202 ;
-  reg [1:0] \$203 ;
+  reg [23:0] \$201 ;
+  reg [1:0] \$202 ;
+  reg \$203 ;
   reg \$204 ;
   reg \$205 ;
-  reg \$206 ;
-  reg [1:0] \$207 ;
-  reg [63:0] \$208 ;
-  reg [1:0] \$209 ;
+  reg [1:0] \$206 ;
+  reg [63:0] \$207 ;
+  reg [1:0] \$208 ;
+  reg \$209 ;
   wire \$21 ;
-  reg \$210 ;
-  reg [63:0] \$211 ;
+  reg [63:0] \$210 ;
   wire [24:0] \$22 ;
   wire \$23 ;
   wire \$24 ;
@@ -2199,23 +2198,23 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
   wire \$69 ;
   wire \$7 ;
   wire \$70 ;
-  wire \$71 ;
-  wire [2:0] \$72 ;
+  wire [2:0] \$71 ;
+  wire \$72 ;
   wire \$73 ;
   wire \$74 ;
   wire \$75 ;
   wire \$76 ;
   wire \$77 ;
-  wire \$78 ;
-  wire [24:0] \$79 ;
+  wire [24:0] \$78 ;
+  wire \$79 ;
   wire \$8 ;
   wire \$80 ;
   wire \$81 ;
   wire \$82 ;
-  wire \$83 ;
-  wire [3:0] \$84 ;
-  wire \$85 ;
-  wire [2:0] \$86 ;
+  wire [3:0] \$83 ;
+  wire \$84 ;
+  wire [2:0] \$85 ;
+  wire \$86 ;
   wire \$87 ;
   wire \$88 ;
   wire \$89 ;
@@ -2223,13 +2222,13 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
   wire \$90 ;
   wire \$91 ;
   wire \$92 ;
-  wire \$93 ;
-  wire [24:0] \$94 ;
+  wire [24:0] \$93 ;
+  wire \$94 ;
   wire \$95 ;
   wire \$96 ;
   wire \$97 ;
-  wire \$98 ;
-  wire [3:0] \$99 ;
+  wire [3:0] \$98 ;
+  wire \$99 ;
   input [1:0] access;
   wire [1:0] access;
   input [15:0] asid;
@@ -2459,167 +2458,166 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
   assign \$67  = fsm_state == 4'he;
   assign \$68  = fsm_state == 4'hf;
   assign \$69  = fsm_state == 5'h10;
-  assign \$70  = fsm_state == 5'h11;
-  assign \$71  = \level$7  == 2'h2;
-  assign \$72  = \level$7  + 1'h1;
-  assign \$73  = | index[31:19];
-  assign \$74  = \$4 [24] | \$73 ;
-  assign \$76  = ~ \$75 ;
-  assign \$77  = \$4 [23:0] >= cfg__index_base;
-  assign \$78  = \$76  & \$77 ;
-  assign \$79  = \$4 [23:0] + 6'h20;
-  assign \$80  = \$79  <= cfg__index_limit;
-  assign \$81  = \$78  & \$80 ;
-  assign \$82  = ~ \$81 ;
-  assign \$83  = err | mem_resp__payload[64];
-  assign \$84  = beat + 1'h1;
-  assign \$85  = beat == 2'h3;
-  assign \$86  = \level$7  + 1'h1;
-  assign \$87  = | line_sum[32:18];
-  assign \$88  = | node[214:185];
-  assign \$89  = \$87  | \$88 ;
-  assign \$91  = ~ \$90 ;
-  assign \$92  = { line_sum[17:0], 6'h00 } >= cfg__index_base;
-  assign \$93  = \$91  & \$92 ;
-  assign \$94  = { line_sum[17:0], 6'h00 } + 7'h40;
-  assign \$95  = \$94  <= cfg__index_limit;
-  assign \$96  = \$93  & \$95 ;
-  assign \$97  = ~ \$96 ;
-  assign \$98  = err | mem_resp__payload[64];
-  assign \$99  = beat + 1'h1;
-  assign \$100  = ~ beat[0];
-  assign \$101  = ~ found;
-  assign \$102  = slot_hit & \$101 ;
-  assign \$103  = mem_resp__payload[2:1] != 2'h3;
-  assign \$104  = mem_resp__payload[0] & \$103 ;
-  assign \$105  = mem_resp__payload[29:21] == va[38:30];
-  assign \$106  = mem_resp__payload[20:12] == va[29:21];
-  assign \$107  = mem_resp__payload[11:3] == va[20:12];
-  assign \$108  = mem_resp__payload[1] | \$107 ;
-  assign \$109  = \$106  & \$108 ;
-  assign \$110  = mem_resp__payload[2] | \$109 ;
-  assign \$111  = \$105  & \$110 ;
-  assign \$112  = \$104  & \$111 ;
-  assign \$113  = beat == 3'h7;
-  assign \$114  = r_level == 2'h2;
-  assign \$115  = r_level == 1'h1;
-  assign \$116  = \$115  ? va[29:21] : va[20:12];
-  assign \$117  = \$114  ? va[38:30] : \$116 ;
-  assign \$118  = | \table [43:12];
-  assign \$120  = ~ \$119 ;
-  assign \$121  = r_level == 2'h2;
-  assign \$122  = r_level == 1'h1;
-  assign \$123  = \$122  ? va[29:21] : va[20:12];
-  assign \$124  = \$121  ? va[38:30] : \$123 ;
-  assign \$125  = { \table [11:0], \$124 , 3'h0 } >= cfg__pt_base;
-  assign \$126  = \$120  & \$125 ;
-  assign \$127  = r_level == 2'h2;
-  assign \$128  = r_level == 1'h1;
-  assign \$129  = \$128  ? va[29:21] : va[20:12];
-  assign \$130  = \$127  ? va[38:30] : \$129 ;
-  assign \$131  = { \table [11:0], \$130 , 3'h0 } + 4'h8;
-  assign \$132  = \$131  <= cfg__pt_limit;
-  assign \$133  = \$126  & \$132 ;
-  assign \$134  = ~ \$133 ;
-  assign \$135  = ~ pte[0];
-  assign \$136  = ~ pte[1];
-  assign \$137  = \$136  & pte[2];
-  assign \$138  = \$135  | \$137 ;
-  assign \$139  = | pte[63:54];
-  assign \$140  = \$138  | \$139 ;
-  assign \$141  = pte[1] | pte[3];
-  assign \$142  = ! r_level;
+  assign \$70  = \level$7  == 2'h2;
+  assign \$71  = \level$7  + 1'h1;
+  assign \$72  = | index[31:19];
+  assign \$73  = \$4 [24] | \$72 ;
+  assign \$75  = ~ \$74 ;
+  assign \$76  = \$4 [23:0] >= cfg__index_base;
+  assign \$77  = \$75  & \$76 ;
+  assign \$78  = \$4 [23:0] + 6'h20;
+  assign \$79  = \$78  <= cfg__index_limit;
+  assign \$80  = \$77  & \$79 ;
+  assign \$81  = ~ \$80 ;
+  assign \$82  = err | mem_resp__payload[64];
+  assign \$83  = beat + 1'h1;
+  assign \$84  = beat == 2'h3;
+  assign \$85  = \level$7  + 1'h1;
+  assign \$86  = | line_sum[32:18];
+  assign \$87  = | node[214:185];
+  assign \$88  = \$86  | \$87 ;
+  assign \$90  = ~ \$89 ;
+  assign \$91  = { line_sum[17:0], 6'h00 } >= cfg__index_base;
+  assign \$92  = \$90  & \$91 ;
+  assign \$93  = { line_sum[17:0], 6'h00 } + 7'h40;
+  assign \$94  = \$93  <= cfg__index_limit;
+  assign \$95  = \$92  & \$94 ;
+  assign \$96  = ~ \$95 ;
+  assign \$97  = err | mem_resp__payload[64];
+  assign \$98  = beat + 1'h1;
+  assign \$99  = ~ beat[0];
+  assign \$100  = ~ found;
+  assign \$101  = slot_hit & \$100 ;
+  assign \$102  = mem_resp__payload[2:1] != 2'h3;
+  assign \$103  = mem_resp__payload[0] & \$102 ;
+  assign \$104  = mem_resp__payload[29:21] == va[38:30];
+  assign \$105  = mem_resp__payload[20:12] == va[29:21];
+  assign \$106  = mem_resp__payload[11:3] == va[20:12];
+  assign \$107  = mem_resp__payload[1] | \$106 ;
+  assign \$108  = \$105  & \$107 ;
+  assign \$109  = mem_resp__payload[2] | \$108 ;
+  assign \$110  = \$104  & \$109 ;
+  assign \$111  = \$103  & \$110 ;
+  assign \$112  = beat == 3'h7;
+  assign \$113  = r_level == 2'h2;
+  assign \$114  = r_level == 1'h1;
+  assign \$115  = \$114  ? va[29:21] : va[20:12];
+  assign \$116  = \$113  ? va[38:30] : \$115 ;
+  assign \$117  = | \table [43:12];
+  assign \$119  = ~ \$118 ;
+  assign \$120  = r_level == 2'h2;
+  assign \$121  = r_level == 1'h1;
+  assign \$122  = \$121  ? va[29:21] : va[20:12];
+  assign \$123  = \$120  ? va[38:30] : \$122 ;
+  assign \$124  = { \table [11:0], \$123 , 3'h0 } >= cfg__pt_base;
+  assign \$125  = \$119  & \$124 ;
+  assign \$126  = r_level == 2'h2;
+  assign \$127  = r_level == 1'h1;
+  assign \$128  = \$127  ? va[29:21] : va[20:12];
+  assign \$129  = \$126  ? va[38:30] : \$128 ;
+  assign \$130  = { \table [11:0], \$129 , 3'h0 } + 4'h8;
+  assign \$131  = \$130  <= cfg__pt_limit;
+  assign \$132  = \$125  & \$131 ;
+  assign \$133  = ~ \$132 ;
+  assign \$134  = ~ pte[0];
+  assign \$135  = ~ pte[1];
+  assign \$136  = \$135  & pte[2];
+  assign \$137  = \$134  | \$136 ;
+  assign \$138  = | pte[63:54];
+  assign \$139  = \$137  | \$138 ;
+  assign \$140  = pte[1] | pte[3];
+  assign \$141  = ! r_level;
+  assign \$142  = glob | pte[5];
   assign \$143  = glob | pte[5];
-  assign \$144  = glob | pte[5];
-  assign \$145  = r_level - 1'h1;
-  assign \$146  = ~ pte[0];
-  assign \$147  = ~ pte[1];
-  assign \$148  = \$147  & pte[2];
-  assign \$149  = \$146  | \$148 ;
-  assign \$150  = | pte[63:54];
-  assign \$151  = \$149  | \$150 ;
-  assign \$152  = pte[1] | pte[2];
-  assign \$153  = \$152  | pte[3];
-  assign \$154  = ~ \$153 ;
-  assign \$155  = gpt & \$154 ;
-  assign \$156  = \$151  | \$155 ;
-  assign \$157  = \size$64  == 1'h1;
-  assign \$158  = | pte[18:10];
-  assign \$159  = \$157  & \$158 ;
-  assign \$160  = \size$64  == 2'h2;
-  assign \$161  = | pte[27:10];
-  assign \$162  = \$160  & \$161 ;
-  assign \$163  = \$159  | \$162 ;
-  assign \$164  = \$156  | \$163 ;
-  assign \$165  = access == 2'h2;
-  assign \$166  = access == 1'h1;
-  assign \$167  = cfg__mxr & pte[3];
-  assign \$168  = pte[1] | \$167 ;
-  assign \$169  = \$166  ? pte[2] : \$168 ;
-  assign \$170  = \$165  ? pte[3] : \$169 ;
-  assign \$171  = ~ \$170 ;
-  assign \$172  = ~ pte[4];
-  assign \$173  = access == 2'h2;
-  assign \$174  = ~ cfg__sum;
-  assign \$175  = \$173  | \$174 ;
-  assign \$176  = pte[4] & \$175 ;
-  assign \$177  = user ? \$172  : \$176 ;
-  assign \$178  = \$171  | \$177 ;
-  assign \$179  = ~ pte[6];
-  assign \$180  = access == 1'h1;
-  assign \$181  = ~ pte[7];
-  assign \$182  = \$180  & \$181 ;
-  assign \$183  = \$179  | \$182 ;
-  assign \$184  = \$178  | \$183 ;
-  assign \$185  = \$164  | \$184 ;
-  assign \$186  = \size$64  == 2'h2;
-  assign \$187  = \size$64  == 1'h1;
-  assign \$188  = \$187  ? { pte[53:19], va[20:12] } : pte[53:10];
-  assign \$189  = \$186  ? { pte[53:28], va[29:12] } : \$188 ;
+  assign \$144  = r_level - 1'h1;
+  assign \$145  = ~ pte[0];
+  assign \$146  = ~ pte[1];
+  assign \$147  = \$146  & pte[2];
+  assign \$148  = \$145  | \$147 ;
+  assign \$149  = | pte[63:54];
+  assign \$150  = \$148  | \$149 ;
+  assign \$151  = pte[1] | pte[2];
+  assign \$152  = \$151  | pte[3];
+  assign \$153  = ~ \$152 ;
+  assign \$154  = gpt & \$153 ;
+  assign \$155  = \$150  | \$154 ;
+  assign \$156  = \size$64  == 1'h1;
+  assign \$157  = | pte[18:10];
+  assign \$158  = \$156  & \$157 ;
+  assign \$159  = \size$64  == 2'h2;
+  assign \$160  = | pte[27:10];
+  assign \$161  = \$159  & \$160 ;
+  assign \$162  = \$158  | \$161 ;
+  assign \$163  = \$155  | \$162 ;
+  assign \$164  = access == 2'h2;
+  assign \$165  = access == 1'h1;
+  assign \$166  = cfg__mxr & pte[3];
+  assign \$167  = pte[1] | \$166 ;
+  assign \$168  = \$165  ? pte[2] : \$167 ;
+  assign \$169  = \$164  ? pte[3] : \$168 ;
+  assign \$170  = ~ \$169 ;
+  assign \$171  = ~ pte[4];
+  assign \$172  = access == 2'h2;
+  assign \$173  = ~ cfg__sum;
+  assign \$174  = \$172  | \$173 ;
+  assign \$175  = pte[4] & \$174 ;
+  assign \$176  = user ? \$171  : \$175 ;
+  assign \$177  = \$170  | \$176 ;
+  assign \$178  = ~ pte[6];
+  assign \$179  = access == 1'h1;
+  assign \$180  = ~ pte[7];
+  assign \$181  = \$179  & \$180 ;
+  assign \$182  = \$178  | \$181 ;
+  assign \$183  = \$177  | \$182 ;
+  assign \$184  = \$163  | \$183 ;
+  assign \$185  = \size$64  == 2'h2;
+  assign \$186  = \size$64  == 1'h1;
+  assign \$187  = \$186  ? { pte[53:19], va[20:12] } : pte[53:10];
+  assign \$188  = \$185  ? { pte[53:28], va[29:12] } : \$187 ;
   always @(posedge clk)
-    node <= \$190 ;
+    node <= \$189 ;
   always @(posedge clk)
-    \level$7  <= \$191 ;
+    \level$7  <= \$190 ;
   always @(posedge clk)
-    node_read <= \$192 ;
+    node_read <= \$191 ;
   always @(posedge clk)
-    fsm_state <= \$193 ;
+    fsm_state <= \$192 ;
   always @(posedge clk)
-    r_level <= \$194 ;
+    r_level <= \$193 ;
   always @(posedge clk)
-    \table  <= \$195 ;
+    \table  <= \$194 ;
   always @(posedge clk)
-    glob <= \$196 ;
+    glob <= \$195 ;
   always @(posedge clk)
-    index <= \$197 ;
+    index <= \$196 ;
   always @(posedge clk)
-    beat <= \$198 ;
+    beat <= \$197 ;
   always @(posedge clk)
-    err <= \$199 ;
+    err <= \$198 ;
   always @(posedge clk)
-    fault <= \$200 ;
+    fault <= \$199 ;
   always @(posedge clk)
-    source <= \$201 ;
+    source <= \$200 ;
   always @(posedge clk)
-    pa <= \$202 ;
+    pa <= \$201 ;
   always @(posedge clk)
-    size <= \$203 ;
+    size <= \$202 ;
   always @(posedge clk)
-    fill_ok <= \$204 ;
+    fill_ok <= \$203 ;
   always @(posedge clk)
-    found <= \$205 ;
+    found <= \$204 ;
   always @(posedge clk)
-    slot_hit <= \$206 ;
+    slot_hit <= \$205 ;
   always @(posedge clk)
-    slot_size <= \$207 ;
+    slot_size <= \$206 ;
   always @(posedge clk)
-    pte <= \$208 ;
+    pte <= \$207 ;
   always @(posedge clk)
-    \size$64  <= \$209 ;
+    \size$64  <= \$208 ;
   always @(posedge clk)
-    gpt <= \$210 ;
+    gpt <= \$209 ;
   always @(posedge clk)
-    \fill$70  <= \$211 ;
+    \fill$70  <= \$210 ;
   \cerite_lvm_mmu_small.walker.lwc  lwc (
     .asid(asid),
     .clk(clk),
@@ -2663,18 +2661,16 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
+      5'h06:
           (* full_case = 32'd1 *)
           if (hit) begin
             events[0] = 1'h1;
           end else begin
             events[1] = 1'h1;
           end
-      5'h08:
+      5'h07:
           /* empty */;
-      5'h09:
+      5'h08:
           (* full_case = 32'd1 *)
           if (\$14 ) begin
           end else begin
@@ -2682,11 +2678,11 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
               events[5] = 1'h1;
             end
           end
+      5'h09:
+          /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
+      5'h04:
           (* full_case = 32'd1 *)
           if (\$25 ) begin
           end else begin
@@ -2694,11 +2690,11 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
               events[6] = 1'h1;
             end
           end
+      5'h0c:
+          /* empty */;
       5'h0d:
           /* empty */;
-      5'h0e:
-          /* empty */;
-      5'h06:
+      5'h05:
           events[4] = 1'h1;
       5'h02:
           (* full_case = 32'd1 *)
@@ -2708,13 +2704,13 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
               events[7] = 1'h1;
             end
           end
-      5'h10:
-          /* empty */;
-      5'h11:
-          /* empty */;
       5'h0f:
           /* empty */;
-      5'h0c:
+      5'h10:
+          /* empty */;
+      5'h0e:
+          /* empty */;
+      5'h0b:
           if (\$51 ) begin
             events[2] = 1'h1;
             events[3] = \$52 ;
@@ -2731,33 +2727,31 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
       5'h08:
-          /* empty */;
-      5'h09:
           (* full_case = 32'd1 *)
           if (\$14 ) begin
           end else begin
             mem_req__valid = 1'h1;
           end
+      5'h09:
+          /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
+      5'h04:
           (* full_case = 32'd1 *)
           if (\$25 ) begin
           end else begin
             mem_req__valid = 1'h1;
           end
+      5'h0c:
+          /* empty */;
       5'h0d:
           /* empty */;
-      5'h0e:
-          /* empty */;
-      5'h06:
+      5'h05:
           /* empty */;
       5'h02:
           (* full_case = 32'd1 *)
@@ -2777,35 +2771,33 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
       5'h08:
-          /* empty */;
-      5'h09:
           (* full_case = 32'd1 *)
           if (\$14 ) begin
           end else begin
             mem_req__payload[23:0] = \$4 [23:0];
             mem_req__payload[26:24] = 3'h3;
           end
+      5'h09:
+          /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
+      5'h04:
           (* full_case = 32'd1 *)
           if (\$25 ) begin
           end else begin
             mem_req__payload[23:0] = { line_sum[17:0], 6'h00 };
             mem_req__payload[26:24] = 3'h7;
           end
+      5'h0c:
+          /* empty */;
       5'h0d:
           /* empty */;
-      5'h0e:
-          /* empty */;
-      5'h06:
+      5'h05:
           /* empty */;
       5'h02:
           (* full_case = 32'd1 *)
@@ -2826,29 +2818,27 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
       5'h08:
           /* empty */;
       5'h09:
-          /* empty */;
-      5'h0a:
           mem_resp__ready = 1'h1;
-      5'h0b:
+      5'h0a:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0c:
+          mem_resp__ready = 1'h1;
+      5'h0d:
           /* empty */;
       5'h05:
           /* empty */;
-      5'h0d:
-          mem_resp__ready = 1'h1;
-      5'h0e:
-          /* empty */;
-      5'h06:
-          /* empty */;
       5'h02:
           /* empty */;
-      5'h10:
+      5'h0f:
           mem_resp__ready = 1'h1;
     endcase
   end
@@ -2862,7 +2852,7 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -2871,8 +2861,6 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
       5'h09:
           /* empty */;
       5'h0a:
-          /* empty */;
-      5'h0b:
           (* full_case = 32'd1 *)
           if (err) begin
           end else begin
@@ -2890,7 +2878,7 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -2900,395 +2888,329 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
           /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
+      5'h04:
           /* empty */;
-      5'h05:
+      5'h0c:
           /* empty */;
       5'h0d:
           /* empty */;
-      5'h0e:
-          /* empty */;
-      5'h06:
+      5'h05:
           /* empty */;
       5'h02:
           /* empty */;
-      5'h10:
-          /* empty */;
-      5'h11:
-          /* empty */;
       5'h0f:
           /* empty */;
-      5'h0c:
+      5'h10:
+          /* empty */;
+      5'h0e:
+          /* empty */;
+      5'h0b:
           done = 1'h1;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$190  = node;
+    \$189  = node;
     casez (fsm_state)
       5'h00:
           if (\start$42 ) begin
             if (cfg__learned) begin
-              \$190 [31:0] = cfg__root__0[31:0];
-              \$190 [95:32] = cfg__root__1;
-              \$190 [127:96] = cfg__root__2[31:0];
-              \$190 [159:128] = cfg__root__2[63:32];
-              \$190 [165:160] = cfg__root__3[5:0];
-              \$190 [166] = cfg__root__3[8];
-              \$190 [214:167] = cfg__root__3[63:16];
+              \$189 [31:0] = cfg__root__0[31:0];
+              \$189 [95:32] = cfg__root__1;
+              \$189 [127:96] = cfg__root__2[31:0];
+              \$189 [159:128] = cfg__root__2[63:32];
+              \$189 [165:160] = cfg__root__3[5:0];
+              \$189 [166] = cfg__root__3[8];
+              \$189 [214:167] = cfg__root__3[63:16];
             end
           end
       5'h01:
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
-          /* empty */;
+          \$189  = \node$52 ;
       5'h08:
-          \$190  = \node$52 ;
-      5'h09:
           /* empty */;
-      5'h0a:
+      5'h09:
           if (mem_resp__valid) begin
             (* full_case = 32'd1 *)
             casez (beat[1:0])
               2'h0:
-                  \$190 [31:0] = mem_resp__payload[31:0];
+                  \$189 [31:0] = mem_resp__payload[31:0];
               2'h1:
-                  \$190 [95:32] = mem_resp__payload[63:0];
+                  \$189 [95:32] = mem_resp__payload[63:0];
               2'h2:
                 begin
-                  \$190 [127:96] = mem_resp__payload[31:0];
-                  \$190 [159:128] = mem_resp__payload[63:32];
+                  \$189 [127:96] = mem_resp__payload[31:0];
+                  \$189 [159:128] = mem_resp__payload[63:32];
                 end
               2'h3:
                 begin
-                  \$190 [165:160] = mem_resp__payload[5:0];
-                  \$190 [166] = mem_resp__payload[8];
-                  \$190 [214:167] = mem_resp__payload[63:16];
+                  \$189 [165:160] = mem_resp__payload[5:0];
+                  \$189 [166] = mem_resp__payload[8];
+                  \$189 [214:167] = mem_resp__payload[63:16];
                 end
             endcase
           end
     endcase
     if (rst) begin
-      \$190  = 215'h000000000000000000000000000000000000000000000000000000;
+      \$189  = 215'h000000000000000000000000000000000000000000000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$191  = \level$7 ;
+    \$190  = \level$7 ;
     casez (fsm_state)
       5'h00:
           if (\start$42 ) begin
             if (cfg__learned) begin
-              \$191  = 2'h0;
+              \$190  = 2'h0;
             end
           end
       5'h01:
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
-          /* empty */;
+          \$190  = \$71 [1:0];
       5'h08:
-          \$191  = \$72 [1:0];
+          /* empty */;
       5'h09:
           /* empty */;
       5'h0a:
-          /* empty */;
-      5'h0b:
           (* full_case = 32'd1 *)
           if (err) begin
           end else begin
-            \$191  = \$86 [1:0];
+            \$190  = \$85 [1:0];
           end
     endcase
     if (rst) begin
-      \$191  = 2'h0;
+      \$190  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$192  = node_read;
+    \$191  = node_read;
     casez (fsm_state)
       5'h00:
           if (\start$42 ) begin
             if (cfg__learned) begin
-              \$192  = 1'h0;
+              \$191  = 1'h0;
             end
           end
       5'h01:
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
       5'h08:
-          /* empty */;
-      5'h09:
           (* full_case = 32'd1 *)
-          if (\$82 ) begin
+          if (\$81 ) begin
           end else begin
             if (mem_req__ready) begin
-              \$192  = 1'h1;
+              \$191  = 1'h1;
             end
           end
     endcase
     if (rst) begin
-      \$192  = 1'h0;
+      \$191  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$193  = fsm_state;
+    \$192  = fsm_state;
     casez (fsm_state)
       5'h00:
           if (\start$42 ) begin
             (* full_case = 32'd1 *)
             if (cfg__learned) begin
-              \$193  = 5'h01;
+              \$192  = 5'h01;
             end else begin
-              \$193  = 5'h02;
+              \$192  = 5'h02;
             end
           end
       5'h01:
-          \$193  = 5'h03;
+          \$192  = 5'h03;
       5'h03:
           if (\done$50 ) begin
-            \$193  = 5'h04;
+            (* full_case = 32'd1 *)
+            if (node[166]) begin
+              \$192  = 5'h04;
+            end else if (\$70 ) begin
+              \$192  = 5'h05;
+            end else begin
+              \$192  = 5'h06;
+            end
           end
-      5'h04:
-          (* full_case = 32'd1 *)
-          if (node[166]) begin
-            \$193  = 5'h05;
-          end else if (\$71 ) begin
-            \$193  = 5'h06;
-          end else begin
-            \$193  = 5'h07;
-          end
-      5'h07:
+      5'h06:
           (* full_case = 32'd1 *)
           if (hit) begin
-            \$193  = 5'h08;
+            \$192  = 5'h07;
           end else begin
-            \$193  = 5'h09;
+            \$192  = 5'h08;
           end
+      5'h07:
+          \$192  = 5'h01;
       5'h08:
-          \$193  = 5'h01;
-      5'h09:
           (* full_case = 32'd1 *)
-          if (\$82 ) begin
-            \$193  = 5'h06;
+          if (\$81 ) begin
+            \$192  = 5'h05;
           end else begin
             if (mem_req__ready) begin
-              \$193  = 5'h0a;
+              \$192  = 5'h09;
+            end
+          end
+      5'h09:
+          if (mem_resp__valid) begin
+            if (\$84 ) begin
+              \$192  = 5'h0a;
             end
           end
       5'h0a:
-          if (mem_resp__valid) begin
-            if (\$85 ) begin
-              \$193  = 5'h0b;
-            end
-          end
-      5'h0b:
           (* full_case = 32'd1 *)
           if (err) begin
-            \$193  = 5'h0c;
+            \$192  = 5'h0b;
           end else begin
-            \$193  = 5'h01;
+            \$192  = 5'h01;
           end
-      5'h05:
+      5'h04:
           (* full_case = 32'd1 *)
-          if (\$97 ) begin
-            \$193  = 5'h06;
+          if (\$96 ) begin
+            \$192  = 5'h05;
           end else begin
             if (mem_req__ready) begin
-              \$193  = 5'h0d;
+              \$192  = 5'h0c;
+            end
+          end
+      5'h0c:
+          if (mem_resp__valid) begin
+            if (\$112 ) begin
+              \$192  = 5'h0d;
             end
           end
       5'h0d:
-          if (mem_resp__valid) begin
-            if (\$113 ) begin
-              \$193  = 5'h0e;
-            end
-          end
-      5'h0e:
           (* full_case = 32'd1 *)
           if (err) begin
-            \$193  = 5'h0c;
+            \$192  = 5'h0b;
           end else if (found) begin
-            \$193  = 5'h0f;
+            \$192  = 5'h0e;
           end else begin
-            \$193  = 5'h06;
+            \$192  = 5'h05;
           end
-      5'h06:
-          \$193  = 5'h02;
+      5'h05:
+          \$192  = 5'h02;
       5'h02:
           (* full_case = 32'd1 *)
-          if (\$134 ) begin
-            \$193  = 5'h0c;
+          if (\$133 ) begin
+            \$192  = 5'h0b;
           end else begin
             if (mem_req__ready) begin
-              \$193  = 5'h10;
+              \$192  = 5'h0f;
             end
-          end
-      5'h10:
-          if (mem_resp__valid) begin
-            \$193  = 5'h11;
-          end
-      5'h11:
-          (* full_case = 32'd1 *)
-          if (err) begin
-            \$193  = 5'h0c;
-          end else if (\$140 ) begin
-            \$193  = 5'h0c;
-          end else if (\$141 ) begin
-            \$193  = 5'h0f;
-          end else if (\$142 ) begin
-            \$193  = 5'h0c;
-          end else begin
-            \$193  = 5'h02;
           end
       5'h0f:
-          \$193  = 5'h0c;
+          if (mem_resp__valid) begin
+            \$192  = 5'h10;
+          end
+      5'h10:
+          (* full_case = 32'd1 *)
+          if (err) begin
+            \$192  = 5'h0b;
+          end else if (\$139 ) begin
+            \$192  = 5'h0b;
+          end else if (\$140 ) begin
+            \$192  = 5'h0e;
+          end else if (\$141 ) begin
+            \$192  = 5'h0b;
+          end else begin
+            \$192  = 5'h02;
+          end
+      5'h0e:
+          \$192  = 5'h0b;
+      5'h0b:
+          \$192  = 5'h00;
+    endcase
+    if (rst) begin
+      \$192  = 5'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$193  = r_level;
+    casez (fsm_state)
+      5'h00:
+          if (\start$42 ) begin
+            (* full_case = 32'd1 *)
+            if (cfg__learned) begin
+            end else begin
+              \$193  = 2'h2;
+            end
+          end
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h04:
+          /* empty */;
       5'h0c:
-          \$193  = 5'h00;
-    endcase
-    if (rst) begin
-      \$193  = 5'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$194  = r_level;
-    casez (fsm_state)
-      5'h00:
-          if (\start$42 ) begin
-            (* full_case = 32'd1 *)
-            if (cfg__learned) begin
-            end else begin
-              \$194  = 2'h2;
-            end
-          end
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
           /* empty */;
       5'h0d:
           /* empty */;
-      5'h0e:
-          /* empty */;
-      5'h06:
-          \$194  = 2'h2;
+      5'h05:
+          \$193  = 2'h2;
       5'h02:
           /* empty */;
-      5'h10:
+      5'h0f:
           /* empty */;
-      5'h11:
+      5'h10:
           (* full_case = 32'd1 *)
           if (err) begin
+          end else if (\$139 ) begin
           end else if (\$140 ) begin
           end else if (\$141 ) begin
-          end else if (\$142 ) begin
           end else begin
-            \$194  = \$145 [1:0];
+            \$193  = \$144 [1:0];
           end
     endcase
     if (rst) begin
-      \$194  = 2'h0;
+      \$193  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$195  = \table ;
+    \$194  = \table ;
     casez (fsm_state)
       5'h00:
           if (\start$42 ) begin
             (* full_case = 32'd1 *)
             if (cfg__learned) begin
             end else begin
-              \$195  = cfg__satp_ppn;
+              \$194  = cfg__satp_ppn;
             end
           end
       5'h01:
           /* empty */;
       5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
-          /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h0e:
           /* empty */;
       5'h06:
-          \$195  = cfg__satp_ppn;
-      5'h02:
-          /* empty */;
-      5'h10:
-          /* empty */;
-      5'h11:
-          (* full_case = 32'd1 *)
-          if (err) begin
-          end else if (\$140 ) begin
-          end else if (\$141 ) begin
-          end else if (\$142 ) begin
-          end else begin
-            \$195  = pte[53:10];
-          end
-    endcase
-    if (rst) begin
-      \$195  = 44'h00000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$196  = glob;
-    casez (fsm_state)
-      5'h00:
-          if (\start$42 ) begin
-            (* full_case = 32'd1 *)
-            if (cfg__learned) begin
-            end else begin
-              \$196  = 1'h0;
-            end
-          end
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h04:
           /* empty */;
       5'h07:
           /* empty */;
@@ -3298,41 +3220,91 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
           /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
+      5'h04:
           /* empty */;
-      5'h05:
+      5'h0c:
           /* empty */;
       5'h0d:
           /* empty */;
-      5'h0e:
+      5'h05:
+          \$194  = cfg__satp_ppn;
+      5'h02:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          (* full_case = 32'd1 *)
+          if (err) begin
+          end else if (\$139 ) begin
+          end else if (\$140 ) begin
+          end else if (\$141 ) begin
+          end else begin
+            \$194  = pte[53:10];
+          end
+    endcase
+    if (rst) begin
+      \$194  = 44'h00000000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$195  = glob;
+    casez (fsm_state)
+      5'h00:
+          if (\start$42 ) begin
+            (* full_case = 32'd1 *)
+            if (cfg__learned) begin
+            end else begin
+              \$195  = 1'h0;
+            end
+          end
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h0d:
           if (err) begin
           end else if (found) begin
-            \$196  = pte[5];
+            \$195  = pte[5];
           end
-      5'h06:
-          \$196  = 1'h0;
+      5'h05:
+          \$195  = 1'h0;
       5'h02:
           /* empty */;
-      5'h10:
+      5'h0f:
           /* empty */;
-      5'h11:
+      5'h10:
           (* full_case = 32'd1 *)
           if (err) begin
+          end else if (\$139 ) begin
           end else if (\$140 ) begin
+            \$195  = \$142 ;
           end else if (\$141 ) begin
-            \$196  = \$143 ;
-          end else if (\$142 ) begin
           end else begin
-            \$196  = \$144 ;
+            \$195  = \$143 ;
           end
     endcase
     if (rst) begin
-      \$196  = 1'h0;
+      \$195  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$197  = index;
+    \$196  = index;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -3340,120 +3312,61 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
           /* empty */;
       5'h03:
           if (\done$50 ) begin
-            \$197  = \idx$51 ;
+            \$196  = \idx$51 ;
           end
     endcase
     if (rst) begin
-      \$197  = 32'd0;
+      \$196  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$198  = beat;
+    \$197  = beat;
     casez (fsm_state)
       5'h00:
           /* empty */;
       5'h01:
           /* empty */;
       5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          (* full_case = 32'd1 *)
-          if (\$82 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$198  = 3'h0;
-            end
-          end
-      5'h0a:
-          if (mem_resp__valid) begin
-            \$198  = \$84 [2:0];
-          end
-      5'h0b:
-          /* empty */;
-      5'h05:
-          (* full_case = 32'd1 *)
-          if (\$97 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$198  = 3'h0;
-            end
-          end
-      5'h0d:
-          if (mem_resp__valid) begin
-            \$198  = \$99 [2:0];
-          end
-    endcase
-    if (rst) begin
-      \$198  = 3'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$199  = err;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          (* full_case = 32'd1 *)
-          if (\$82 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$199  = 1'h0;
-            end
-          end
-      5'h0a:
-          if (mem_resp__valid) begin
-            \$199  = \$83 ;
-          end
-      5'h0b:
-          /* empty */;
-      5'h05:
-          (* full_case = 32'd1 *)
-          if (\$97 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$199  = 1'h0;
-            end
-          end
-      5'h0d:
-          if (mem_resp__valid) begin
-            \$199  = \$98 ;
-          end
-      5'h0e:
           /* empty */;
       5'h06:
           /* empty */;
-      5'h02:
+      5'h07:
           /* empty */;
-      5'h10:
+      5'h08:
+          (* full_case = 32'd1 *)
+          if (\$81 ) begin
+          end else begin
+            if (mem_req__ready) begin
+              \$197  = 3'h0;
+            end
+          end
+      5'h09:
           if (mem_resp__valid) begin
-            \$199  = mem_resp__payload[64];
+            \$197  = \$83 [2:0];
+          end
+      5'h0a:
+          /* empty */;
+      5'h04:
+          (* full_case = 32'd1 *)
+          if (\$96 ) begin
+          end else begin
+            if (mem_req__ready) begin
+              \$197  = 3'h0;
+            end
+          end
+      5'h0c:
+          if (mem_resp__valid) begin
+            \$197  = \$98 [2:0];
           end
     endcase
     if (rst) begin
-      \$199  = 1'h0;
+      \$197  = 3'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$200  = fault;
+    \$198  = err;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -3461,7 +3374,62 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
           /* empty */;
       5'h03:
           /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          (* full_case = 32'd1 *)
+          if (\$81 ) begin
+          end else begin
+            if (mem_req__ready) begin
+              \$198  = 1'h0;
+            end
+          end
+      5'h09:
+          if (mem_resp__valid) begin
+            \$198  = \$82 ;
+          end
+      5'h0a:
+          /* empty */;
       5'h04:
+          (* full_case = 32'd1 *)
+          if (\$96 ) begin
+          end else begin
+            if (mem_req__ready) begin
+              \$198  = 1'h0;
+            end
+          end
+      5'h0c:
+          if (mem_resp__valid) begin
+            \$198  = \$97 ;
+          end
+      5'h0d:
+          /* empty */;
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h0f:
+          if (mem_resp__valid) begin
+            \$198  = mem_resp__payload[64];
+          end
+    endcase
+    if (rst) begin
+      \$198  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$199  = fault;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -3470,42 +3438,95 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
       5'h09:
           /* empty */;
       5'h0a:
-          /* empty */;
-      5'h0b:
           if (err) begin
-            \$200  = 2'h2;
+            \$199  = 2'h2;
+          end
+      5'h04:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h0d:
+          if (err) begin
+            \$199  = 2'h2;
           end
       5'h05:
           /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h0e:
-          if (err) begin
-            \$200  = 2'h2;
-          end
-      5'h06:
-          /* empty */;
       5'h02:
-          if (\$134 ) begin
-            \$200  = 2'h2;
-          end
-      5'h10:
-          /* empty */;
-      5'h11:
-          if (err) begin
-            \$200  = 2'h2;
-          end else if (\$140 ) begin
-            \$200  = 2'h1;
-          end else if (\$141 ) begin
-          end else if (\$142 ) begin
-            \$200  = 2'h1;
+          if (\$133 ) begin
+            \$199  = 2'h2;
           end
       5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+            \$199  = 2'h2;
+          end else if (\$139 ) begin
+            \$199  = 2'h1;
+          end else if (\$140 ) begin
+          end else if (\$141 ) begin
+            \$199  = 2'h1;
+          end
+      5'h0e:
           (* full_case = 32'd1 *)
-          if (\$185 ) begin
-            \$200  = 2'h1;
+          if (\$184 ) begin
+            \$199  = 2'h1;
           end else begin
-            \$200  = 2'h0;
+            \$199  = 2'h0;
+          end
+    endcase
+    if (rst) begin
+      \$199  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$200  = source;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          if (err) begin
+            \$200  = 2'h1;
+          end
+      5'h04:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h0d:
+          if (err) begin
+            \$200  = 2'h1;
+          end else if (found) begin
+            \$200  = 2'h1;
+          end
+      5'h05:
+          /* empty */;
+      5'h02:
+          if (\$133 ) begin
+            \$200  = 2'h2;
+          end
+      5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+            \$200  = 2'h2;
+          end else if (\$139 ) begin
+            \$200  = 2'h2;
+          end else if (\$140 ) begin
+            \$200  = 2'h2;
+          end else if (\$141 ) begin
+            \$200  = 2'h2;
           end
     endcase
     if (rst) begin
@@ -3514,7 +3535,7 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$201  = source;
+    \$201  = pa;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -3522,7 +3543,7 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -3531,47 +3552,49 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
       5'h09:
           /* empty */;
       5'h0a:
-          /* empty */;
-      5'h0b:
           if (err) begin
-            \$201  = 2'h1;
+            \$201  = 24'h000000;
+          end
+      5'h04:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h0d:
+          if (err) begin
+            \$201  = 24'h000000;
           end
       5'h05:
           /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h0e:
-          if (err) begin
-            \$201  = 2'h1;
-          end else if (found) begin
-            \$201  = 2'h1;
-          end
-      5'h06:
-          /* empty */;
       5'h02:
-          if (\$134 ) begin
-            \$201  = 2'h2;
+          if (\$133 ) begin
+            \$201  = 24'h000000;
           end
-      5'h10:
+      5'h0f:
           /* empty */;
-      5'h11:
+      5'h10:
           if (err) begin
-            \$201  = 2'h2;
+            \$201  = 24'h000000;
+          end else if (\$139 ) begin
+            \$201  = 24'h000000;
           end else if (\$140 ) begin
-            \$201  = 2'h2;
           end else if (\$141 ) begin
-            \$201  = 2'h2;
-          end else if (\$142 ) begin
-            \$201  = 2'h2;
+            \$201  = 24'h000000;
+          end
+      5'h0e:
+          (* full_case = 32'd1 *)
+          if (\$184 ) begin
+            \$201  = 24'h000000;
+          end else begin
+            \$201  = { \$188 [11:0], va[11:0] };
           end
     endcase
     if (rst) begin
-      \$201  = 2'h0;
+      \$201  = 24'h000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$202  = pa;
+    \$202  = size;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -3579,7 +3602,7 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -3588,51 +3611,49 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
       5'h09:
           /* empty */;
       5'h0a:
-          /* empty */;
-      5'h0b:
           if (err) begin
-            \$202  = 24'h000000;
+            \$202  = 2'h0;
+          end
+      5'h04:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h0d:
+          if (err) begin
+            \$202  = 2'h0;
           end
       5'h05:
           /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h0e:
-          if (err) begin
-            \$202  = 24'h000000;
-          end
-      5'h06:
-          /* empty */;
       5'h02:
-          if (\$134 ) begin
-            \$202  = 24'h000000;
-          end
-      5'h10:
-          /* empty */;
-      5'h11:
-          if (err) begin
-            \$202  = 24'h000000;
-          end else if (\$140 ) begin
-            \$202  = 24'h000000;
-          end else if (\$141 ) begin
-          end else if (\$142 ) begin
-            \$202  = 24'h000000;
+          if (\$133 ) begin
+            \$202  = 2'h0;
           end
       5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+            \$202  = 2'h0;
+          end else if (\$139 ) begin
+            \$202  = 2'h0;
+          end else if (\$140 ) begin
+          end else if (\$141 ) begin
+            \$202  = 2'h0;
+          end
+      5'h0e:
           (* full_case = 32'd1 *)
-          if (\$185 ) begin
-            \$202  = 24'h000000;
+          if (\$184 ) begin
+            \$202  = 2'h0;
           end else begin
-            \$202  = { \$189 [11:0], va[11:0] };
+            \$202  = \size$64 ;
           end
     endcase
     if (rst) begin
-      \$202  = 24'h000000;
+      \$202  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$203  = size;
+    \$203  = fill_ok;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -3640,7 +3661,7 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -3649,51 +3670,49 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
       5'h09:
           /* empty */;
       5'h0a:
-          /* empty */;
-      5'h0b:
           if (err) begin
-            \$203  = 2'h0;
+            \$203  = 1'h0;
+          end
+      5'h04:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h0d:
+          if (err) begin
+            \$203  = 1'h0;
           end
       5'h05:
           /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h0e:
-          if (err) begin
-            \$203  = 2'h0;
-          end
-      5'h06:
-          /* empty */;
       5'h02:
-          if (\$134 ) begin
-            \$203  = 2'h0;
-          end
-      5'h10:
-          /* empty */;
-      5'h11:
-          if (err) begin
-            \$203  = 2'h0;
-          end else if (\$140 ) begin
-            \$203  = 2'h0;
-          end else if (\$141 ) begin
-          end else if (\$142 ) begin
-            \$203  = 2'h0;
+          if (\$133 ) begin
+            \$203  = 1'h0;
           end
       5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+            \$203  = 1'h0;
+          end else if (\$139 ) begin
+            \$203  = 1'h0;
+          end else if (\$140 ) begin
+          end else if (\$141 ) begin
+            \$203  = 1'h0;
+          end
+      5'h0e:
           (* full_case = 32'd1 *)
-          if (\$185 ) begin
-            \$203  = 2'h0;
+          if (\$184 ) begin
+            \$203  = 1'h0;
           end else begin
-            \$203  = \size$64 ;
+            \$203  = 1'h1;
           end
     endcase
     if (rst) begin
-      \$203  = 2'h0;
+      \$203  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$204  = fill_ok;
+    \$204  = found;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -3701,7 +3720,7 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -3711,41 +3730,20 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
           /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
-          if (err) begin
-            \$204  = 1'h0;
-          end
-      5'h05:
-          /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h0e:
-          if (err) begin
-            \$204  = 1'h0;
-          end
-      5'h06:
-          /* empty */;
-      5'h02:
-          if (\$134 ) begin
-            \$204  = 1'h0;
-          end
-      5'h10:
-          /* empty */;
-      5'h11:
-          if (err) begin
-            \$204  = 1'h0;
-          end else if (\$140 ) begin
-            \$204  = 1'h0;
-          end else if (\$141 ) begin
-          end else if (\$142 ) begin
-            \$204  = 1'h0;
-          end
-      5'h0f:
+      5'h04:
           (* full_case = 32'd1 *)
-          if (\$185 ) begin
-            \$204  = 1'h0;
+          if (\$96 ) begin
           end else begin
-            \$204  = 1'h1;
+            if (mem_req__ready) begin
+              \$204  = 1'h0;
+            end
+          end
+      5'h0c:
+          if (mem_resp__valid) begin
+            if (\$99 ) begin
+            end else if (\$101 ) begin
+              \$204  = 1'h1;
+            end
           end
     endcase
     if (rst) begin
@@ -3754,7 +3752,7 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$205  = found;
+    \$205  = slot_hit;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -3762,7 +3760,7 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -3772,21 +3770,12 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
           /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
+      5'h04:
           /* empty */;
-      5'h05:
-          (* full_case = 32'd1 *)
-          if (\$97 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$205  = 1'h0;
-            end
-          end
-      5'h0d:
+      5'h0c:
           if (mem_resp__valid) begin
-            if (\$100 ) begin
-            end else if (\$102 ) begin
-              \$205  = 1'h1;
+            if (\$99 ) begin
+              \$205  = \$111 ;
             end
           end
     endcase
@@ -3796,7 +3785,7 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$206  = slot_hit;
+    \$206  = slot_size;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -3804,7 +3793,7 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -3814,24 +3803,22 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
           /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
+      5'h04:
           /* empty */;
-      5'h05:
-          /* empty */;
-      5'h0d:
+      5'h0c:
           if (mem_resp__valid) begin
-            if (\$100 ) begin
-              \$206  = \$112 ;
+            if (\$99 ) begin
+              \$206  = mem_resp__payload[2:1];
             end
           end
     endcase
     if (rst) begin
-      \$206  = 1'h0;
+      \$206  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$207  = slot_size;
+    \$207  = pte;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -3839,7 +3826,7 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -3849,220 +3836,177 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
           /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
+      5'h04:
           /* empty */;
-      5'h05:
-          /* empty */;
-      5'h0d:
+      5'h0c:
           if (mem_resp__valid) begin
-            if (\$100 ) begin
-              \$207  = mem_resp__payload[2:1];
+            if (\$99 ) begin
+            end else if (\$101 ) begin
+              \$207  = mem_resp__payload[63:0];
             end
           end
-    endcase
-    if (rst) begin
-      \$207  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$208  = pte;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h0b:
+      5'h0d:
           /* empty */;
       5'h05:
           /* empty */;
-      5'h0d:
-          if (mem_resp__valid) begin
-            if (\$100 ) begin
-            end else if (\$102 ) begin
-              \$208  = mem_resp__payload[63:0];
-            end
-          end
-      5'h0e:
-          /* empty */;
-      5'h06:
-          /* empty */;
       5'h02:
-          /* empty */;
-      5'h10:
-          if (mem_resp__valid) begin
-            \$208  = mem_resp__payload[63:0];
-          end
-    endcase
-    if (rst) begin
-      \$208  = 64'h0000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$209  = \size$64 ;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
-          /* empty */;
-      5'h0d:
-          if (mem_resp__valid) begin
-            if (\$100 ) begin
-            end else if (\$102 ) begin
-              \$209  = slot_size;
-            end
-          end
-      5'h0e:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h02:
-          /* empty */;
-      5'h10:
-          /* empty */;
-      5'h11:
-          if (err) begin
-          end else if (\$140 ) begin
-          end else if (\$141 ) begin
-            \$209  = r_level;
-          end
-    endcase
-    if (rst) begin
-      \$209  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$210  = gpt;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
-          /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h0e:
-          if (err) begin
-          end else if (found) begin
-            \$210  = 1'h1;
-          end
-      5'h06:
-          /* empty */;
-      5'h02:
-          /* empty */;
-      5'h10:
-          /* empty */;
-      5'h11:
-          if (err) begin
-          end else if (\$140 ) begin
-          end else if (\$141 ) begin
-            \$210  = 1'h0;
-          end
-    endcase
-    if (rst) begin
-      \$210  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$211  = \fill$70 ;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
-          /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h0e:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h02:
-          /* empty */;
-      5'h10:
-          /* empty */;
-      5'h11:
           /* empty */;
       5'h0f:
-          (* full_case = 32'd1 *)
-          if (\$185 ) begin
-          end else begin
-            \$211 [15:0] = asid;
-            \$211 [16] = glob;
-            \$211 [43:17] = va[38:12];
-            \$211 [45:44] = \size$64 ;
-            \$211 [57:46] = pte[21:10];
-            \$211 [58] = pte[1];
-            \$211 [59] = pte[2];
-            \$211 [60] = pte[3];
-            \$211 [61] = pte[4];
-            \$211 [62] = pte[6];
-            \$211 [63] = pte[7];
+          if (mem_resp__valid) begin
+            \$207  = mem_resp__payload[63:0];
           end
     endcase
     if (rst) begin
-      \$211  = 64'h0000000000000000;
+      \$207  = 64'h0000000000000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$208  = \size$64 ;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0c:
+          if (mem_resp__valid) begin
+            if (\$99 ) begin
+            end else if (\$101 ) begin
+              \$208  = slot_size;
+            end
+          end
+      5'h0d:
+          /* empty */;
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+          end else if (\$139 ) begin
+          end else if (\$140 ) begin
+            \$208  = r_level;
+          end
+    endcase
+    if (rst) begin
+      \$208  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$209  = gpt;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h0d:
+          if (err) begin
+          end else if (found) begin
+            \$209  = 1'h1;
+          end
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+          end else if (\$139 ) begin
+          end else if (\$140 ) begin
+            \$209  = 1'h0;
+          end
+    endcase
+    if (rst) begin
+      \$209  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$210  = \fill$70 ;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h0d:
+          /* empty */;
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          /* empty */;
+      5'h0e:
+          (* full_case = 32'd1 *)
+          if (\$184 ) begin
+          end else begin
+            \$210 [15:0] = asid;
+            \$210 [16] = glob;
+            \$210 [43:17] = va[38:12];
+            \$210 [45:44] = \size$64 ;
+            \$210 [57:46] = pte[21:10];
+            \$210 [58] = pte[1];
+            \$210 [59] = pte[2];
+            \$210 [60] = pte[3];
+            \$210 [61] = pte[4];
+            \$210 [62] = pte[6];
+            \$210 [63] = pte[7];
+          end
+    endcase
+    if (rst) begin
+      \$210  = 64'h0000000000000000;
     end
   end
   assign vpn = va[38:12];
@@ -4130,9 +4074,9 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
   assign \$7  = \$6 ;
   assign \$18  = \$17 ;
   assign \$31  = \$30 ;
-  assign \$75  = \$74 ;
-  assign \$90  = \$89 ;
-  assign \$119  = \$118 ;
+  assign \$74  = \$73 ;
+  assign \$89  = \$88 ;
+  assign \$118  = \$117 ;
 endmodule
 
 (* generator = "Amaranth" *)

@@ -46241,7 +46241,7 @@ module \cerite_soc_full.mmu (\rst$69 , bus__w_stb, bus__r_stb, status__busy__r_d
     .mode__learned__data(mode__learned__data),
     .mode__mxr__data(mode__mxr__data),
     .mode__sum__data(mode__sum__data),
-    .\port$6730$0 (\$111 ),
+    .\port$6728$0 (\$111 ),
     .pt_base_hi__value__data(pt_base_hi__value__data),
     .pt_base_lo__value__data(pt_base_lo__value__data),
     .pt_limit_hi__value__data(pt_limit_hi__value__data),
@@ -46884,28 +46884,28 @@ module \cerite_soc_full.mmu.core (rst, mem_req__ready, mem_resp__valid, req__w__
     .mem_resp__payload(mem_resp__payload),
     .mem_resp__ready(mem_resp__ready),
     .mem_resp__valid(mem_resp__valid),
-    .\port$7361$0 (satp_ppn_lo__value__data),
-    .\port$7363$0 (satp_ppn_hi__value__data),
-    .\port$7365$0 (pt_base_lo__value__data),
-    .\port$7367$0 (pt_base_hi__value__data),
-    .\port$7369$0 (pt_limit_lo__value__data),
-    .\port$7371$0 (pt_limit_hi__value__data),
-    .\port$7373$0 (index_base_lo__value__data),
-    .\port$7375$0 (index_base_hi__value__data),
-    .\port$7377$0 (index_limit_lo__value__data),
-    .\port$7379$0 (index_limit_hi__value__data),
-    .\port$7381$0 (level_base1_lo__value__data),
-    .\port$7383$0 (level_base1_hi__value__data),
-    .\port$7385$0 (level_base2_lo__value__data),
-    .\port$7387$0 (level_base2_hi__value__data),
-    .\port$7389$0 (root0_lo__value__data),
-    .\port$7391$0 (root0_hi__value__data),
-    .\port$7393$0 (root1_lo__value__data),
-    .\port$7395$0 (root1_hi__value__data),
-    .\port$7397$0 (root2_lo__value__data),
-    .\port$7399$0 (root2_hi__value__data),
-    .\port$7401$0 (root3_lo__value__data),
-    .\port$7403$0 (root3_hi__value__data),
+    .\port$7359$0 (satp_ppn_lo__value__data),
+    .\port$7361$0 (satp_ppn_hi__value__data),
+    .\port$7363$0 (pt_base_lo__value__data),
+    .\port$7365$0 (pt_base_hi__value__data),
+    .\port$7367$0 (pt_limit_lo__value__data),
+    .\port$7369$0 (pt_limit_hi__value__data),
+    .\port$7371$0 (index_base_lo__value__data),
+    .\port$7373$0 (index_base_hi__value__data),
+    .\port$7375$0 (index_limit_lo__value__data),
+    .\port$7377$0 (index_limit_hi__value__data),
+    .\port$7379$0 (level_base1_lo__value__data),
+    .\port$7381$0 (level_base1_hi__value__data),
+    .\port$7383$0 (level_base2_lo__value__data),
+    .\port$7385$0 (level_base2_hi__value__data),
+    .\port$7387$0 (root0_lo__value__data),
+    .\port$7389$0 (root0_hi__value__data),
+    .\port$7391$0 (root1_lo__value__data),
+    .\port$7393$0 (root1_hi__value__data),
+    .\port$7395$0 (root2_lo__value__data),
+    .\port$7397$0 (root2_hi__value__data),
+    .\port$7399$0 (root3_lo__value__data),
+    .\port$7401$0 (root3_hi__value__data),
     .req__payload(req__payload),
     .req__ready(r_en),
     .req__valid(req__valid),
@@ -46917,9 +46917,9 @@ module \cerite_soc_full.mmu.core (rst, mem_req__ready, mem_resp__valid, req__w__
   );
   \cerite_soc_full.mmu.core.req_fifo  req_fifo (
     .clk(clk),
-    .\port$7348$0 (req__w__payload[6:0]),
-    .\port$7348$8 (req__w__payload[10:8]),
-    .\port$7416$0 (req_lo),
+    .\port$7346$0 (req__w__payload[6:0]),
+    .\port$7346$8 (req__w__payload[10:8]),
+    .\port$7414$0 (req_lo),
     .r_data(req__payload),
     .r_en(r_en),
     .r_rdy(req__valid),
@@ -47100,8 +47100,8 @@ module \cerite_soc_full.mmu.core (rst, mem_req__ready, mem_resp__valid, req__w__
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flush__ready, req__payload, resp__ready, mem_resp__payload, \rst$120 , cfg__learned, cfg__sum, cfg__mxr, cfg__asid, \port$7361$0 , \port$7363$0 , \port$7365$0 , \port$7367$0 , \port$7369$0 , \port$7371$0 , \port$7373$0 , \port$7375$0 , \port$7377$0 
-, \port$7379$0 , \port$7381$0 , \port$7383$0 , \port$7385$0 , \port$7387$0 , \port$7389$0 , \port$7391$0 , \port$7393$0 , \port$7395$0 , \port$7397$0 , \port$7399$0 , \port$7401$0 , \port$7403$0 , flush__payload, flush__valid, req__ready, resp__valid, resp__payload, mem_req__valid, mem_req__payload, mem_resp__ready
+module \cerite_soc_full.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flush__ready, req__payload, resp__ready, mem_resp__payload, \rst$120 , cfg__learned, cfg__sum, cfg__mxr, cfg__asid, \port$7359$0 , \port$7361$0 , \port$7363$0 , \port$7365$0 , \port$7367$0 , \port$7369$0 , \port$7371$0 , \port$7373$0 , \port$7375$0 
+, \port$7377$0 , \port$7379$0 , \port$7381$0 , \port$7383$0 , \port$7385$0 , \port$7387$0 , \port$7389$0 , \port$7391$0 , \port$7393$0 , \port$7395$0 , \port$7397$0 , \port$7399$0 , \port$7401$0 , flush__payload, flush__valid, req__ready, resp__valid, resp__payload, mem_req__valid, mem_req__payload, mem_resp__ready
 , counters__requests, counters__tlb_hits, counters__walks, counters__lwc_hits, counters__lwc_misses, counters__learned_hits, counters__learned_single, counters__learned_fallbacks, counters__faults, counters__reads_node, counters__reads_gpt, counters__reads_radix, counters__walk_cycles_total, counters__walk_cycles_max, req__valid, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$16  = 0;
   wire \$1 ;
@@ -47426,34 +47426,36 @@ module \cerite_soc_full.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flus
   wire \mem_resp__valid$39 ;
   wire [55:0] pa;
   reg pending = 1'h0;
-  input [31:0] \port$7361$0 ;
-  wire [31:0] \port$7361$0 ;
-  input [11:0] \port$7363$0 ;
-  wire [11:0] \port$7363$0 ;
-  input [31:0] \port$7365$0 ;
-  wire [31:0] \port$7365$0 ;
-  input [23:0] \port$7367$0 ;
-  wire [23:0] \port$7367$0 ;
-  input [31:0] \port$7369$0 ;
-  wire [31:0] \port$7369$0 ;
-  input [23:0] \port$7371$0 ;
-  wire [23:0] \port$7371$0 ;
-  input [31:0] \port$7373$0 ;
-  wire [31:0] \port$7373$0 ;
-  input [23:0] \port$7375$0 ;
-  wire [23:0] \port$7375$0 ;
-  input [31:0] \port$7377$0 ;
-  wire [31:0] \port$7377$0 ;
-  input [23:0] \port$7379$0 ;
-  wire [23:0] \port$7379$0 ;
-  input [31:0] \port$7381$0 ;
-  wire [31:0] \port$7381$0 ;
-  input [23:0] \port$7383$0 ;
-  wire [23:0] \port$7383$0 ;
-  input [31:0] \port$7385$0 ;
-  wire [31:0] \port$7385$0 ;
-  input [23:0] \port$7387$0 ;
-  wire [23:0] \port$7387$0 ;
+  input [31:0] \port$7359$0 ;
+  wire [31:0] \port$7359$0 ;
+  input [11:0] \port$7361$0 ;
+  wire [11:0] \port$7361$0 ;
+  input [31:0] \port$7363$0 ;
+  wire [31:0] \port$7363$0 ;
+  input [23:0] \port$7365$0 ;
+  wire [23:0] \port$7365$0 ;
+  input [31:0] \port$7367$0 ;
+  wire [31:0] \port$7367$0 ;
+  input [23:0] \port$7369$0 ;
+  wire [23:0] \port$7369$0 ;
+  input [31:0] \port$7371$0 ;
+  wire [31:0] \port$7371$0 ;
+  input [23:0] \port$7373$0 ;
+  wire [23:0] \port$7373$0 ;
+  input [31:0] \port$7375$0 ;
+  wire [31:0] \port$7375$0 ;
+  input [23:0] \port$7377$0 ;
+  wire [23:0] \port$7377$0 ;
+  input [31:0] \port$7379$0 ;
+  wire [31:0] \port$7379$0 ;
+  input [23:0] \port$7381$0 ;
+  wire [23:0] \port$7381$0 ;
+  input [31:0] \port$7383$0 ;
+  wire [31:0] \port$7383$0 ;
+  input [23:0] \port$7385$0 ;
+  wire [23:0] \port$7385$0 ;
+  input [31:0] \port$7387$0 ;
+  wire [31:0] \port$7387$0 ;
   input [31:0] \port$7389$0 ;
   wire [31:0] \port$7389$0 ;
   input [31:0] \port$7391$0 ;
@@ -47468,8 +47470,6 @@ module \cerite_soc_full.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flus
   wire [31:0] \port$7399$0 ;
   input [31:0] \port$7401$0 ;
   wire [31:0] \port$7401$0 ;
-  input [31:0] \port$7403$0 ;
-  wire [31:0] \port$7403$0 ;
   input [41:0] req__payload;
   wire [41:0] req__payload;
   wire [1:0] \req__payload.access ;
@@ -47706,6 +47706,7 @@ module \cerite_soc_full.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flus
     .mem_resp__ready(mem_resp__ready),
     .mem_resp__valid(mem_resp__valid),
     .pa(pa),
+    .\port$7359$0 (\port$7359$0 ),
     .\port$7361$0 (\port$7361$0 ),
     .\port$7363$0 (\port$7363$0 ),
     .\port$7365$0 (\port$7365$0 ),
@@ -47727,7 +47728,6 @@ module \cerite_soc_full.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flus
     .\port$7397$0 (\port$7397$0 ),
     .\port$7399$0 (\port$7399$0 ),
     .\port$7401$0 (\port$7401$0 ),
-    .\port$7403$0 (\port$7403$0 ),
     .rst(rst),
     .\rst$71 (\rst$120 ),
     .size(size),
@@ -48062,30 +48062,30 @@ module \cerite_soc_full.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flus
   assign \mem_resp__ready$37  = mem_resp__ready;
   assign \mem_resp__valid$39  = mem_resp__valid;
   assign \cfg__asid$41  = cfg__asid;
-  assign cfg__index_base = { \port$7375$0 , \port$7373$0  };
-  assign \cfg__index_base$43  = { \port$7375$0 , \port$7373$0  };
-  assign cfg__index_limit = { \port$7379$0 , \port$7377$0  };
-  assign \cfg__index_limit$45  = { \port$7379$0 , \port$7377$0  };
+  assign cfg__index_base = { \port$7373$0 , \port$7371$0  };
+  assign \cfg__index_base$43  = { \port$7373$0 , \port$7371$0  };
+  assign cfg__index_limit = { \port$7377$0 , \port$7375$0  };
+  assign \cfg__index_limit$45  = { \port$7377$0 , \port$7375$0  };
   assign \cfg__learned$47  = cfg__learned;
-  assign cfg__level_base1 = { \port$7383$0 , \port$7381$0  };
-  assign \cfg__level_base1$49  = { \port$7383$0 , \port$7381$0  };
-  assign cfg__level_base2 = { \port$7387$0 , \port$7385$0  };
-  assign \cfg__level_base2$51  = { \port$7387$0 , \port$7385$0  };
+  assign cfg__level_base1 = { \port$7381$0 , \port$7379$0  };
+  assign \cfg__level_base1$49  = { \port$7381$0 , \port$7379$0  };
+  assign cfg__level_base2 = { \port$7385$0 , \port$7383$0  };
+  assign \cfg__level_base2$51  = { \port$7385$0 , \port$7383$0  };
   assign \cfg__mxr$53  = cfg__mxr;
-  assign cfg__pt_base = { \port$7367$0 , \port$7365$0  };
-  assign \cfg__pt_base$55  = { \port$7367$0 , \port$7365$0  };
-  assign cfg__pt_limit = { \port$7371$0 , \port$7369$0  };
-  assign \cfg__pt_limit$57  = { \port$7371$0 , \port$7369$0  };
-  assign cfg__root__0 = { \port$7391$0 , \port$7389$0  };
-  assign \cfg__root__0$59  = { \port$7391$0 , \port$7389$0  };
-  assign cfg__root__1 = { \port$7395$0 , \port$7393$0  };
-  assign \cfg__root__1$61  = { \port$7395$0 , \port$7393$0  };
-  assign cfg__root__2 = { \port$7399$0 , \port$7397$0  };
-  assign \cfg__root__2$63  = { \port$7399$0 , \port$7397$0  };
-  assign cfg__root__3 = { \port$7403$0 , \port$7401$0  };
-  assign \cfg__root__3$65  = { \port$7403$0 , \port$7401$0  };
-  assign cfg__satp_ppn = { \port$7363$0 , \port$7361$0  };
-  assign \cfg__satp_ppn$67  = { \port$7363$0 , \port$7361$0  };
+  assign cfg__pt_base = { \port$7365$0 , \port$7363$0  };
+  assign \cfg__pt_base$55  = { \port$7365$0 , \port$7363$0  };
+  assign cfg__pt_limit = { \port$7369$0 , \port$7367$0  };
+  assign \cfg__pt_limit$57  = { \port$7369$0 , \port$7367$0  };
+  assign cfg__root__0 = { \port$7389$0 , \port$7387$0  };
+  assign \cfg__root__0$59  = { \port$7389$0 , \port$7387$0  };
+  assign cfg__root__1 = { \port$7393$0 , \port$7391$0  };
+  assign \cfg__root__1$61  = { \port$7393$0 , \port$7391$0  };
+  assign cfg__root__2 = { \port$7397$0 , \port$7395$0  };
+  assign \cfg__root__2$63  = { \port$7397$0 , \port$7395$0  };
+  assign cfg__root__3 = { \port$7401$0 , \port$7399$0  };
+  assign \cfg__root__3$65  = { \port$7401$0 , \port$7399$0  };
+  assign cfg__satp_ppn = { \port$7361$0 , \port$7359$0  };
+  assign \cfg__satp_ppn$67  = { \port$7361$0 , \port$7359$0  };
   assign \cfg__sum$69  = cfg__sum;
   assign \va$71  = va;
   assign \access$73  = access;
@@ -50910,8 +50910,8 @@ module \cerite_soc_full.mmu.core.mmu.tlb.replacement (rst, \rst$6 , fill, valid,
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__valid, flush_asid, flush, flush_by_asid, mem_resp__payload, \rst$71 , cfg__learned, cfg__sum, cfg__mxr, asid, \port$7361$0 , \port$7363$0 , \port$7365$0 , \port$7367$0 , \port$7369$0 , \port$7371$0 , \port$7373$0 , \port$7375$0 , \port$7377$0 
-, \port$7379$0 , \port$7381$0 , \port$7383$0 , \port$7385$0 , \port$7387$0 , \port$7389$0 , \port$7391$0 , \port$7393$0 , \port$7395$0 , \port$7397$0 , \port$7399$0 , \port$7401$0 , \port$7403$0 , \start$42 , va, access, user, events, mem_req__valid, mem_req__payload, mem_resp__ready
+module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__valid, flush_asid, flush, flush_by_asid, mem_resp__payload, \rst$71 , cfg__learned, cfg__sum, cfg__mxr, asid, \port$7359$0 , \port$7361$0 , \port$7363$0 , \port$7365$0 , \port$7367$0 , \port$7369$0 , \port$7371$0 , \port$7373$0 , \port$7375$0 
+, \port$7377$0 , \port$7379$0 , \port$7381$0 , \port$7383$0 , \port$7385$0 , \port$7387$0 , \port$7389$0 , \port$7391$0 , \port$7393$0 , \port$7395$0 , \port$7397$0 , \port$7399$0 , \port$7401$0 , \start$42 , va, access, user, events, mem_req__valid, mem_req__payload, mem_resp__ready
 , done, fault, source, pa, size, fill_ok, \fill$70 , clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$20  = 0;
   wire \$1 ;
@@ -50929,17 +50929,17 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
   wire [56:0] \$11 ;
   wire \$110 ;
   wire \$111 ;
-  wire \$112 ;
+  wire [8:0] \$112 ;
   wire [8:0] \$113 ;
-  wire [8:0] \$114 ;
+  wire \$114 ;
   wire \$115 ;
   wire \$116 ;
   wire \$117 ;
-  wire \$118 ;
+  wire [8:0] \$118 ;
   wire [8:0] \$119 ;
   wire \$12 ;
-  wire [8:0] \$120 ;
-  wire [56:0] \$121 ;
+  wire [56:0] \$120 ;
+  wire \$121 ;
   wire \$122 ;
   wire \$123 ;
   wire \$124 ;
@@ -50953,8 +50953,8 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
   wire \$131 ;
   wire \$132 ;
   wire \$133 ;
-  wire \$134 ;
-  wire [2:0] \$135 ;
+  wire [2:0] \$134 ;
+  wire \$135 ;
   wire \$136 ;
   wire \$137 ;
   wire \$138 ;
@@ -51000,35 +51000,34 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
   wire \$174 ;
   wire \$175 ;
   wire \$176 ;
-  wire \$177 ;
+  wire [43:0] \$177 ;
   wire [43:0] \$178 ;
-  wire [43:0] \$179 ;
+  reg [214:0] \$179 ;
   wire \$18 ;
-  reg [214:0] \$180 ;
-  reg [1:0] \$181 ;
-  reg \$182 ;
-  reg [4:0] \$183 ;
-  reg [1:0] \$184 ;
-  reg [43:0] \$185 ;
-  reg \$186 ;
-  reg [31:0] \$187 ;
-  reg [2:0] \$188 ;
-  reg \$189 ;
+  reg [1:0] \$180 ;
+  reg \$181 ;
+  reg [4:0] \$182 ;
+  reg [1:0] \$183 ;
+  reg [43:0] \$184 ;
+  reg \$185 ;
+  reg [31:0] \$186 ;
+  reg [2:0] \$187 ;
+  reg \$188 ;
+  reg [1:0] \$189 ;
   wire \$19 ;
   reg [1:0] \$190 ;
-  reg [1:0] \$191 ;
-  reg [55:0] \$192 ;
-  reg [1:0] \$193 ;
+  reg [55:0] \$191 ;
+  reg [1:0] \$192 ;
+  reg \$193 ;
   reg \$194 ;
   reg \$195 ;
-  reg \$196 ;
-  reg [1:0] \$197 ;
-  reg [63:0] \$198 ;
-  reg [1:0] \$199 ;
+  reg [1:0] \$196 ;
+  reg [63:0] \$197 ;
+  reg [1:0] \$198 ;
+  reg \$199 ;
   wire [55:0] \$2 ;
   wire \$20 ;
-  reg \$200 ;
-  reg [95:0] \$201 ;
+  reg [95:0] \$200 ;
   wire \$21 ;
   wire [56:0] \$22 ;
   wire \$23 ;
@@ -51078,38 +51077,38 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
   wire \$63 ;
   wire \$64 ;
   wire \$65 ;
-  wire \$66 ;
-  wire [2:0] \$67 ;
+  wire [2:0] \$66 ;
+  wire \$67 ;
   wire \$68 ;
   wire \$69 ;
   wire \$7 ;
   wire \$70 ;
   wire \$71 ;
   wire \$72 ;
-  wire \$73 ;
-  wire [56:0] \$74 ;
+  wire [56:0] \$73 ;
+  wire \$74 ;
   wire \$75 ;
   wire \$76 ;
   wire \$77 ;
-  wire \$78 ;
-  wire [3:0] \$79 ;
+  wire [3:0] \$78 ;
+  wire \$79 ;
   wire \$8 ;
-  wire \$80 ;
-  wire [2:0] \$81 ;
+  wire [2:0] \$80 ;
+  wire \$81 ;
   wire \$82 ;
   wire \$83 ;
   wire \$84 ;
   wire \$85 ;
   wire \$86 ;
   wire \$87 ;
-  wire \$88 ;
-  wire [56:0] \$89 ;
+  wire [56:0] \$88 ;
+  wire \$89 ;
   wire \$9 ;
   wire \$90 ;
   wire \$91 ;
   wire \$92 ;
-  wire \$93 ;
-  wire [3:0] \$94 ;
+  wire [3:0] \$93 ;
+  wire \$94 ;
   wire \$95 ;
   wire \$96 ;
   wire \$97 ;
@@ -51247,34 +51246,36 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
   wire [56:0] node_sum;
   output [55:0] pa;
   reg [55:0] pa = 56'h00000000000000;
-  input [31:0] \port$7361$0 ;
-  wire [31:0] \port$7361$0 ;
-  input [11:0] \port$7363$0 ;
-  wire [11:0] \port$7363$0 ;
-  input [31:0] \port$7365$0 ;
-  wire [31:0] \port$7365$0 ;
-  input [23:0] \port$7367$0 ;
-  wire [23:0] \port$7367$0 ;
-  input [31:0] \port$7369$0 ;
-  wire [31:0] \port$7369$0 ;
-  input [23:0] \port$7371$0 ;
-  wire [23:0] \port$7371$0 ;
-  input [31:0] \port$7373$0 ;
-  wire [31:0] \port$7373$0 ;
-  input [23:0] \port$7375$0 ;
-  wire [23:0] \port$7375$0 ;
-  input [31:0] \port$7377$0 ;
-  wire [31:0] \port$7377$0 ;
-  input [23:0] \port$7379$0 ;
-  wire [23:0] \port$7379$0 ;
-  input [31:0] \port$7381$0 ;
-  wire [31:0] \port$7381$0 ;
-  input [23:0] \port$7383$0 ;
-  wire [23:0] \port$7383$0 ;
-  input [31:0] \port$7385$0 ;
-  wire [31:0] \port$7385$0 ;
-  input [23:0] \port$7387$0 ;
-  wire [23:0] \port$7387$0 ;
+  input [31:0] \port$7359$0 ;
+  wire [31:0] \port$7359$0 ;
+  input [11:0] \port$7361$0 ;
+  wire [11:0] \port$7361$0 ;
+  input [31:0] \port$7363$0 ;
+  wire [31:0] \port$7363$0 ;
+  input [23:0] \port$7365$0 ;
+  wire [23:0] \port$7365$0 ;
+  input [31:0] \port$7367$0 ;
+  wire [31:0] \port$7367$0 ;
+  input [23:0] \port$7369$0 ;
+  wire [23:0] \port$7369$0 ;
+  input [31:0] \port$7371$0 ;
+  wire [31:0] \port$7371$0 ;
+  input [23:0] \port$7373$0 ;
+  wire [23:0] \port$7373$0 ;
+  input [31:0] \port$7375$0 ;
+  wire [31:0] \port$7375$0 ;
+  input [23:0] \port$7377$0 ;
+  wire [23:0] \port$7377$0 ;
+  input [31:0] \port$7379$0 ;
+  wire [31:0] \port$7379$0 ;
+  input [23:0] \port$7381$0 ;
+  wire [23:0] \port$7381$0 ;
+  input [31:0] \port$7383$0 ;
+  wire [31:0] \port$7383$0 ;
+  input [23:0] \port$7385$0 ;
+  wire [23:0] \port$7385$0 ;
+  input [31:0] \port$7387$0 ;
+  wire [31:0] \port$7387$0 ;
   input [31:0] \port$7389$0 ;
   wire [31:0] \port$7389$0 ;
   input [31:0] \port$7391$0 ;
@@ -51289,8 +51290,6 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
   wire [31:0] \port$7399$0 ;
   input [31:0] \port$7401$0 ;
   wire [31:0] \port$7401$0 ;
-  input [31:0] \port$7403$0 ;
-  wire [31:0] \port$7403$0 ;
   reg [63:0] pte = 64'h0000000000000000;
   reg [1:0] r_level = 2'h0;
   input rst;
@@ -51314,32 +51313,32 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
   wire [38:0] va;
   wire [26:0] vpn;
   assign \$1  = ! \level$7 ;
-  assign \$2  = \$1  ? { \port$7383$0 , \port$7381$0  } : { \port$7387$0 , \port$7385$0  };
+  assign \$2  = \$1  ? { \port$7381$0 , \port$7379$0  } : { \port$7385$0 , \port$7383$0  };
   assign node_sum = \$2  + \$3 ;
   assign \$4  = node[214:167] + index;
   assign \$8  = ~ \$7 ;
-  assign \$9  = node_sum[55:0] >= { \port$7375$0 , \port$7373$0  };
+  assign \$9  = node_sum[55:0] >= { \port$7373$0 , \port$7371$0  };
   assign \$10  = \$8  & \$9 ;
   assign \$11  = node_sum[55:0] + 6'h20;
-  assign \$12  = \$11  <= { \port$7379$0 , \port$7377$0  };
+  assign \$12  = \$11  <= { \port$7377$0 , \port$7375$0  };
   assign \$13  = \$10  & \$12 ;
   assign \$14  = ~ \$13 ;
-  assign \$20  = { \$4 , 6'h00 } >= { \port$7375$0 , \port$7373$0  };
+  assign \$20  = { \$4 , 6'h00 } >= { \port$7373$0 , \port$7371$0  };
   assign \$22  = { \$4 , 6'h00 } + 7'h40;
-  assign \$23  = \$22  <= { \port$7379$0 , \port$7377$0  };
+  assign \$23  = \$22  <= { \port$7377$0 , \port$7375$0  };
   assign \$24  = \$21  & \$23 ;
   assign \$25  = ~ \$24 ;
   assign \$28  = r_level == 2'h2;
   assign \$29  = r_level == 1'h1;
   assign \$30  = \$29  ? va[29:21] : va[20:12];
   assign \$31  = \$28  ? va[38:30] : \$30 ;
-  assign \$32  = { \table , \$31 , 3'h0 } >= { \port$7367$0 , \port$7365$0  };
+  assign \$32  = { \table , \$31 , 3'h0 } >= { \port$7365$0 , \port$7363$0  };
   assign \$34  = r_level == 2'h2;
   assign \$35  = r_level == 1'h1;
   assign \$36  = \$35  ? va[29:21] : va[20:12];
   assign \$37  = \$34  ? va[38:30] : \$36 ;
   assign \$38  = { \table , \$37 , 3'h0 } + 4'h8;
-  assign \$39  = \$38  <= { \port$7371$0 , \port$7369$0  };
+  assign \$39  = \$38  <= { \port$7369$0 , \port$7367$0  };
   assign \$40  = \$33  & \$39 ;
   assign \$41  = ~ \$40 ;
   assign \$42  = r_level == 2'h2;
@@ -51365,153 +51364,152 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
   assign \$62  = fsm_state == 4'he;
   assign \$63  = fsm_state == 4'hf;
   assign \$64  = fsm_state == 5'h10;
-  assign \$65  = fsm_state == 5'h11;
-  assign \$66  = \level$7  == 2'h2;
-  assign \$67  = \level$7  + 1'h1;
-  assign \$71  = ~ \$70 ;
-  assign \$72  = node_sum[55:0] >= { \port$7375$0 , \port$7373$0  };
-  assign \$73  = \$71  & \$72 ;
-  assign \$74  = node_sum[55:0] + 6'h20;
-  assign \$75  = \$74  <= { \port$7379$0 , \port$7377$0  };
-  assign \$76  = \$73  & \$75 ;
-  assign \$77  = ~ \$76 ;
-  assign \$78  = err | mem_resp__payload[64];
-  assign \$79  = beat + 1'h1;
-  assign \$80  = beat == 2'h3;
-  assign \$81  = \level$7  + 1'h1;
-  assign \$87  = { \$4 , 6'h00 } >= { \port$7375$0 , \port$7373$0  };
-  assign \$89  = { \$4 , 6'h00 } + 7'h40;
-  assign \$90  = \$89  <= { \port$7379$0 , \port$7377$0  };
-  assign \$91  = \$88  & \$90 ;
-  assign \$92  = ~ \$91 ;
-  assign \$93  = err | mem_resp__payload[64];
-  assign \$94  = beat + 1'h1;
-  assign \$95  = ~ beat[0];
-  assign \$96  = ~ found;
-  assign \$97  = slot_hit & \$96 ;
-  assign \$98  = mem_resp__payload[2:1] != 2'h3;
-  assign \$99  = mem_resp__payload[0] & \$98 ;
-  assign \$100  = mem_resp__payload[29:21] == va[38:30];
-  assign \$101  = mem_resp__payload[20:12] == va[29:21];
-  assign \$102  = mem_resp__payload[11:3] == va[20:12];
-  assign \$103  = mem_resp__payload[1] | \$102 ;
-  assign \$104  = \$101  & \$103 ;
-  assign \$105  = mem_resp__payload[2] | \$104 ;
-  assign \$106  = \$100  & \$105 ;
-  assign \$107  = \$99  & \$106 ;
-  assign \$108  = beat == 3'h7;
-  assign \$111  = r_level == 2'h2;
-  assign \$112  = r_level == 1'h1;
-  assign \$113  = \$112  ? va[29:21] : va[20:12];
-  assign \$114  = \$111  ? va[38:30] : \$113 ;
-  assign \$115  = { \table , \$114 , 3'h0 } >= { \port$7367$0 , \port$7365$0  };
-  assign \$117  = r_level == 2'h2;
-  assign \$118  = r_level == 1'h1;
-  assign \$119  = \$118  ? va[29:21] : va[20:12];
-  assign \$120  = \$117  ? va[38:30] : \$119 ;
-  assign \$121  = { \table , \$120 , 3'h0 } + 4'h8;
-  assign \$122  = \$121  <= { \port$7371$0 , \port$7369$0  };
-  assign \$123  = \$116  & \$122 ;
-  assign \$124  = ~ \$123 ;
-  assign \$125  = ~ pte[0];
-  assign \$126  = ~ pte[1];
-  assign \$127  = \$126  & pte[2];
-  assign \$128  = \$125  | \$127 ;
-  assign \$129  = | pte[63:54];
-  assign \$130  = \$128  | \$129 ;
-  assign \$131  = pte[1] | pte[3];
-  assign \$132  = ! r_level;
+  assign \$65  = \level$7  == 2'h2;
+  assign \$66  = \level$7  + 1'h1;
+  assign \$70  = ~ \$69 ;
+  assign \$71  = node_sum[55:0] >= { \port$7373$0 , \port$7371$0  };
+  assign \$72  = \$70  & \$71 ;
+  assign \$73  = node_sum[55:0] + 6'h20;
+  assign \$74  = \$73  <= { \port$7377$0 , \port$7375$0  };
+  assign \$75  = \$72  & \$74 ;
+  assign \$76  = ~ \$75 ;
+  assign \$77  = err | mem_resp__payload[64];
+  assign \$78  = beat + 1'h1;
+  assign \$79  = beat == 2'h3;
+  assign \$80  = \level$7  + 1'h1;
+  assign \$86  = { \$4 , 6'h00 } >= { \port$7373$0 , \port$7371$0  };
+  assign \$88  = { \$4 , 6'h00 } + 7'h40;
+  assign \$89  = \$88  <= { \port$7377$0 , \port$7375$0  };
+  assign \$90  = \$87  & \$89 ;
+  assign \$91  = ~ \$90 ;
+  assign \$92  = err | mem_resp__payload[64];
+  assign \$93  = beat + 1'h1;
+  assign \$94  = ~ beat[0];
+  assign \$95  = ~ found;
+  assign \$96  = slot_hit & \$95 ;
+  assign \$97  = mem_resp__payload[2:1] != 2'h3;
+  assign \$98  = mem_resp__payload[0] & \$97 ;
+  assign \$99  = mem_resp__payload[29:21] == va[38:30];
+  assign \$100  = mem_resp__payload[20:12] == va[29:21];
+  assign \$101  = mem_resp__payload[11:3] == va[20:12];
+  assign \$102  = mem_resp__payload[1] | \$101 ;
+  assign \$103  = \$100  & \$102 ;
+  assign \$104  = mem_resp__payload[2] | \$103 ;
+  assign \$105  = \$99  & \$104 ;
+  assign \$106  = \$98  & \$105 ;
+  assign \$107  = beat == 3'h7;
+  assign \$110  = r_level == 2'h2;
+  assign \$111  = r_level == 1'h1;
+  assign \$112  = \$111  ? va[29:21] : va[20:12];
+  assign \$113  = \$110  ? va[38:30] : \$112 ;
+  assign \$114  = { \table , \$113 , 3'h0 } >= { \port$7365$0 , \port$7363$0  };
+  assign \$116  = r_level == 2'h2;
+  assign \$117  = r_level == 1'h1;
+  assign \$118  = \$117  ? va[29:21] : va[20:12];
+  assign \$119  = \$116  ? va[38:30] : \$118 ;
+  assign \$120  = { \table , \$119 , 3'h0 } + 4'h8;
+  assign \$121  = \$120  <= { \port$7369$0 , \port$7367$0  };
+  assign \$122  = \$115  & \$121 ;
+  assign \$123  = ~ \$122 ;
+  assign \$124  = ~ pte[0];
+  assign \$125  = ~ pte[1];
+  assign \$126  = \$125  & pte[2];
+  assign \$127  = \$124  | \$126 ;
+  assign \$128  = | pte[63:54];
+  assign \$129  = \$127  | \$128 ;
+  assign \$130  = pte[1] | pte[3];
+  assign \$131  = ! r_level;
+  assign \$132  = glob | pte[5];
   assign \$133  = glob | pte[5];
-  assign \$134  = glob | pte[5];
-  assign \$135  = r_level - 1'h1;
-  assign \$136  = ~ pte[0];
-  assign \$137  = ~ pte[1];
-  assign \$138  = \$137  & pte[2];
-  assign \$139  = \$136  | \$138 ;
-  assign \$140  = | pte[63:54];
-  assign \$141  = \$139  | \$140 ;
-  assign \$142  = pte[1] | pte[2];
-  assign \$143  = \$142  | pte[3];
-  assign \$144  = ~ \$143 ;
-  assign \$145  = gpt & \$144 ;
-  assign \$146  = \$141  | \$145 ;
-  assign \$147  = \size$64  == 1'h1;
-  assign \$148  = | pte[18:10];
-  assign \$149  = \$147  & \$148 ;
-  assign \$150  = \size$64  == 2'h2;
-  assign \$151  = | pte[27:10];
-  assign \$152  = \$150  & \$151 ;
-  assign \$153  = \$149  | \$152 ;
-  assign \$154  = \$146  | \$153 ;
-  assign \$155  = access == 2'h2;
-  assign \$156  = access == 1'h1;
-  assign \$157  = cfg__mxr & pte[3];
-  assign \$158  = pte[1] | \$157 ;
-  assign \$159  = \$156  ? pte[2] : \$158 ;
-  assign \$160  = \$155  ? pte[3] : \$159 ;
-  assign \$161  = ~ \$160 ;
-  assign \$162  = ~ pte[4];
-  assign \$163  = access == 2'h2;
-  assign \$164  = ~ cfg__sum;
-  assign \$165  = \$163  | \$164 ;
-  assign \$166  = pte[4] & \$165 ;
-  assign \$167  = user ? \$162  : \$166 ;
-  assign \$168  = \$161  | \$167 ;
-  assign \$169  = ~ pte[6];
-  assign \$170  = access == 1'h1;
-  assign \$171  = ~ pte[7];
-  assign \$172  = \$170  & \$171 ;
-  assign \$173  = \$169  | \$172 ;
-  assign \$174  = \$168  | \$173 ;
-  assign \$175  = \$154  | \$174 ;
-  assign \$176  = \size$64  == 2'h2;
-  assign \$177  = \size$64  == 1'h1;
-  assign \$178  = \$177  ? { pte[53:19], va[20:12] } : pte[53:10];
-  assign \$179  = \$176  ? { pte[53:28], va[29:12] } : \$178 ;
+  assign \$134  = r_level - 1'h1;
+  assign \$135  = ~ pte[0];
+  assign \$136  = ~ pte[1];
+  assign \$137  = \$136  & pte[2];
+  assign \$138  = \$135  | \$137 ;
+  assign \$139  = | pte[63:54];
+  assign \$140  = \$138  | \$139 ;
+  assign \$141  = pte[1] | pte[2];
+  assign \$142  = \$141  | pte[3];
+  assign \$143  = ~ \$142 ;
+  assign \$144  = gpt & \$143 ;
+  assign \$145  = \$140  | \$144 ;
+  assign \$146  = \size$64  == 1'h1;
+  assign \$147  = | pte[18:10];
+  assign \$148  = \$146  & \$147 ;
+  assign \$149  = \size$64  == 2'h2;
+  assign \$150  = | pte[27:10];
+  assign \$151  = \$149  & \$150 ;
+  assign \$152  = \$148  | \$151 ;
+  assign \$153  = \$145  | \$152 ;
+  assign \$154  = access == 2'h2;
+  assign \$155  = access == 1'h1;
+  assign \$156  = cfg__mxr & pte[3];
+  assign \$157  = pte[1] | \$156 ;
+  assign \$158  = \$155  ? pte[2] : \$157 ;
+  assign \$159  = \$154  ? pte[3] : \$158 ;
+  assign \$160  = ~ \$159 ;
+  assign \$161  = ~ pte[4];
+  assign \$162  = access == 2'h2;
+  assign \$163  = ~ cfg__sum;
+  assign \$164  = \$162  | \$163 ;
+  assign \$165  = pte[4] & \$164 ;
+  assign \$166  = user ? \$161  : \$165 ;
+  assign \$167  = \$160  | \$166 ;
+  assign \$168  = ~ pte[6];
+  assign \$169  = access == 1'h1;
+  assign \$170  = ~ pte[7];
+  assign \$171  = \$169  & \$170 ;
+  assign \$172  = \$168  | \$171 ;
+  assign \$173  = \$167  | \$172 ;
+  assign \$174  = \$153  | \$173 ;
+  assign \$175  = \size$64  == 2'h2;
+  assign \$176  = \size$64  == 1'h1;
+  assign \$177  = \$176  ? { pte[53:19], va[20:12] } : pte[53:10];
+  assign \$178  = \$175  ? { pte[53:28], va[29:12] } : \$177 ;
   always @(posedge clk)
-    node <= \$180 ;
+    node <= \$179 ;
   always @(posedge clk)
-    \level$7  <= \$181 ;
+    \level$7  <= \$180 ;
   always @(posedge clk)
-    node_read <= \$182 ;
+    node_read <= \$181 ;
   always @(posedge clk)
-    fsm_state <= \$183 ;
+    fsm_state <= \$182 ;
   always @(posedge clk)
-    r_level <= \$184 ;
+    r_level <= \$183 ;
   always @(posedge clk)
-    \table  <= \$185 ;
+    \table  <= \$184 ;
   always @(posedge clk)
-    glob <= \$186 ;
+    glob <= \$185 ;
   always @(posedge clk)
-    index <= \$187 ;
+    index <= \$186 ;
   always @(posedge clk)
-    beat <= \$188 ;
+    beat <= \$187 ;
   always @(posedge clk)
-    err <= \$189 ;
+    err <= \$188 ;
   always @(posedge clk)
-    fault <= \$190 ;
+    fault <= \$189 ;
   always @(posedge clk)
-    source <= \$191 ;
+    source <= \$190 ;
   always @(posedge clk)
-    pa <= \$192 ;
+    pa <= \$191 ;
   always @(posedge clk)
-    size <= \$193 ;
+    size <= \$192 ;
   always @(posedge clk)
-    fill_ok <= \$194 ;
+    fill_ok <= \$193 ;
   always @(posedge clk)
-    found <= \$195 ;
+    found <= \$194 ;
   always @(posedge clk)
-    slot_hit <= \$196 ;
+    slot_hit <= \$195 ;
   always @(posedge clk)
-    slot_size <= \$197 ;
+    slot_size <= \$196 ;
   always @(posedge clk)
-    pte <= \$198 ;
+    pte <= \$197 ;
   always @(posedge clk)
-    \size$64  <= \$199 ;
+    \size$64  <= \$198 ;
   always @(posedge clk)
-    gpt <= \$200 ;
+    gpt <= \$199 ;
   always @(posedge clk)
-    \fill$70  <= \$201 ;
+    \fill$70  <= \$200 ;
   \cerite_soc_full.mmu.core.mmu.walker.lwc  lwc (
     .asid(asid),
     .clk(clk),
@@ -51557,18 +51555,16 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
+      5'h06:
           (* full_case = 32'd1 *)
           if (hit) begin
             events[0] = 1'h1;
           end else begin
             events[1] = 1'h1;
           end
-      5'h08:
+      5'h07:
           /* empty */;
-      5'h09:
+      5'h08:
           (* full_case = 32'd1 *)
           if (\$14 ) begin
           end else begin
@@ -51576,11 +51572,11 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
               events[5] = 1'h1;
             end
           end
+      5'h09:
+          /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
+      5'h04:
           (* full_case = 32'd1 *)
           if (\$25 ) begin
           end else begin
@@ -51588,11 +51584,11 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
               events[6] = 1'h1;
             end
           end
+      5'h0c:
+          /* empty */;
       5'h0d:
           /* empty */;
-      5'h0e:
-          /* empty */;
-      5'h06:
+      5'h05:
           events[4] = 1'h1;
       5'h02:
           (* full_case = 32'd1 *)
@@ -51602,13 +51598,13 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
               events[7] = 1'h1;
             end
           end
-      5'h10:
-          /* empty */;
-      5'h11:
-          /* empty */;
       5'h0f:
           /* empty */;
-      5'h0c:
+      5'h10:
+          /* empty */;
+      5'h0e:
+          /* empty */;
+      5'h0b:
           if (\$46 ) begin
             events[2] = 1'h1;
             events[3] = \$47 ;
@@ -51625,33 +51621,31 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
       5'h08:
-          /* empty */;
-      5'h09:
           (* full_case = 32'd1 *)
           if (\$14 ) begin
           end else begin
             mem_req__valid = 1'h1;
           end
+      5'h09:
+          /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
+      5'h04:
           (* full_case = 32'd1 *)
           if (\$25 ) begin
           end else begin
             mem_req__valid = 1'h1;
           end
+      5'h0c:
+          /* empty */;
       5'h0d:
           /* empty */;
-      5'h0e:
-          /* empty */;
-      5'h06:
+      5'h05:
           /* empty */;
       5'h02:
           (* full_case = 32'd1 *)
@@ -51671,35 +51665,33 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
       5'h08:
-          /* empty */;
-      5'h09:
           (* full_case = 32'd1 *)
           if (\$14 ) begin
           end else begin
             mem_req__payload[55:0] = node_sum[55:0];
             mem_req__payload[58:56] = 3'h3;
           end
+      5'h09:
+          /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
+      5'h04:
           (* full_case = 32'd1 *)
           if (\$25 ) begin
           end else begin
             mem_req__payload[55:0] = { 1'h0, \$4 , 6'h00 };
             mem_req__payload[58:56] = 3'h7;
           end
+      5'h0c:
+          /* empty */;
       5'h0d:
           /* empty */;
-      5'h0e:
-          /* empty */;
-      5'h06:
+      5'h05:
           /* empty */;
       5'h02:
           (* full_case = 32'd1 *)
@@ -51720,29 +51712,27 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
       5'h08:
           /* empty */;
       5'h09:
-          /* empty */;
-      5'h0a:
           mem_resp__ready = 1'h1;
-      5'h0b:
+      5'h0a:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0c:
+          mem_resp__ready = 1'h1;
+      5'h0d:
           /* empty */;
       5'h05:
           /* empty */;
-      5'h0d:
-          mem_resp__ready = 1'h1;
-      5'h0e:
-          /* empty */;
-      5'h06:
-          /* empty */;
       5'h02:
           /* empty */;
-      5'h10:
+      5'h0f:
           mem_resp__ready = 1'h1;
     endcase
   end
@@ -51756,7 +51746,7 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -51765,8 +51755,6 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
       5'h09:
           /* empty */;
       5'h0a:
-          /* empty */;
-      5'h0b:
           (* full_case = 32'd1 *)
           if (err) begin
           end else begin
@@ -51784,7 +51772,7 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -51794,413 +51782,344 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
           /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
+      5'h04:
           /* empty */;
-      5'h05:
+      5'h0c:
           /* empty */;
       5'h0d:
           /* empty */;
-      5'h0e:
-          /* empty */;
-      5'h06:
+      5'h05:
           /* empty */;
       5'h02:
           /* empty */;
-      5'h10:
-          /* empty */;
-      5'h11:
-          /* empty */;
       5'h0f:
           /* empty */;
-      5'h0c:
+      5'h10:
+          /* empty */;
+      5'h0e:
+          /* empty */;
+      5'h0b:
           done = 1'h1;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$180  = node;
+    \$179  = node;
     casez (fsm_state)
       5'h00:
           if (\start$42 ) begin
             if (cfg__learned) begin
-              \$180 [31:0] = \port$7389$0 ;
-              \$180 [95:32] = { \port$7395$0 , \port$7393$0  };
-              \$180 [127:96] = \port$7397$0 ;
-              \$180 [159:128] = \port$7399$0 ;
-              \$180 [165:160] = \port$7401$0 [5:0];
-              \$180 [166] = \port$7401$0 [8];
-              \$180 [214:167] = { \port$7403$0 , \port$7401$0 [31:16] };
+              \$179 [31:0] = \port$7387$0 ;
+              \$179 [95:32] = { \port$7393$0 , \port$7391$0  };
+              \$179 [127:96] = \port$7395$0 ;
+              \$179 [159:128] = \port$7397$0 ;
+              \$179 [165:160] = \port$7399$0 [5:0];
+              \$179 [166] = \port$7399$0 [8];
+              \$179 [214:167] = { \port$7401$0 , \port$7399$0 [31:16] };
             end
           end
       5'h01:
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
-          /* empty */;
+          \$179  = \node$52 ;
       5'h08:
-          \$180  = \node$52 ;
-      5'h09:
           /* empty */;
-      5'h0a:
+      5'h09:
           if (mem_resp__valid) begin
             (* full_case = 32'd1 *)
             casez (beat[1:0])
               2'h0:
-                  \$180 [31:0] = mem_resp__payload[31:0];
+                  \$179 [31:0] = mem_resp__payload[31:0];
               2'h1:
-                  \$180 [95:32] = mem_resp__payload[63:0];
+                  \$179 [95:32] = mem_resp__payload[63:0];
               2'h2:
                 begin
-                  \$180 [127:96] = mem_resp__payload[31:0];
-                  \$180 [159:128] = mem_resp__payload[63:32];
+                  \$179 [127:96] = mem_resp__payload[31:0];
+                  \$179 [159:128] = mem_resp__payload[63:32];
                 end
               2'h3:
                 begin
-                  \$180 [165:160] = mem_resp__payload[5:0];
-                  \$180 [166] = mem_resp__payload[8];
-                  \$180 [214:167] = mem_resp__payload[63:16];
+                  \$179 [165:160] = mem_resp__payload[5:0];
+                  \$179 [166] = mem_resp__payload[8];
+                  \$179 [214:167] = mem_resp__payload[63:16];
                 end
             endcase
           end
     endcase
     if (\rst$71 ) begin
-      \$180  = 215'h000000000000000000000000000000000000000000000000000000;
+      \$179  = 215'h000000000000000000000000000000000000000000000000000000;
     end
     if (rst) begin
-      \$180  = 215'h000000000000000000000000000000000000000000000000000000;
+      \$179  = 215'h000000000000000000000000000000000000000000000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$181  = \level$7 ;
+    \$180  = \level$7 ;
     casez (fsm_state)
       5'h00:
           if (\start$42 ) begin
             if (cfg__learned) begin
-              \$181  = 2'h0;
+              \$180  = 2'h0;
             end
           end
       5'h01:
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
-          /* empty */;
+          \$180  = \$66 [1:0];
       5'h08:
-          \$181  = \$67 [1:0];
+          /* empty */;
       5'h09:
           /* empty */;
       5'h0a:
-          /* empty */;
-      5'h0b:
           (* full_case = 32'd1 *)
           if (err) begin
           end else begin
-            \$181  = \$81 [1:0];
+            \$180  = \$80 [1:0];
           end
     endcase
     if (\rst$71 ) begin
-      \$181  = 2'h0;
+      \$180  = 2'h0;
     end
     if (rst) begin
-      \$181  = 2'h0;
+      \$180  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$182  = node_read;
+    \$181  = node_read;
     casez (fsm_state)
       5'h00:
           if (\start$42 ) begin
             if (cfg__learned) begin
-              \$182  = 1'h0;
+              \$181  = 1'h0;
             end
           end
       5'h01:
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
       5'h08:
-          /* empty */;
-      5'h09:
           (* full_case = 32'd1 *)
-          if (\$77 ) begin
+          if (\$76 ) begin
           end else begin
             if (mem_req__ready) begin
-              \$182  = 1'h1;
+              \$181  = 1'h1;
             end
           end
     endcase
     if (\rst$71 ) begin
-      \$182  = 1'h0;
+      \$181  = 1'h0;
     end
     if (rst) begin
-      \$182  = 1'h0;
+      \$181  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$183  = fsm_state;
+    \$182  = fsm_state;
     casez (fsm_state)
       5'h00:
           if (\start$42 ) begin
             (* full_case = 32'd1 *)
             if (cfg__learned) begin
-              \$183  = 5'h01;
+              \$182  = 5'h01;
             end else begin
-              \$183  = 5'h02;
+              \$182  = 5'h02;
             end
           end
       5'h01:
-          \$183  = 5'h03;
+          \$182  = 5'h03;
       5'h03:
           if (\done$50 ) begin
-            \$183  = 5'h04;
+            (* full_case = 32'd1 *)
+            if (node[166]) begin
+              \$182  = 5'h04;
+            end else if (\$65 ) begin
+              \$182  = 5'h05;
+            end else begin
+              \$182  = 5'h06;
+            end
           end
-      5'h04:
-          (* full_case = 32'd1 *)
-          if (node[166]) begin
-            \$183  = 5'h05;
-          end else if (\$66 ) begin
-            \$183  = 5'h06;
-          end else begin
-            \$183  = 5'h07;
-          end
-      5'h07:
+      5'h06:
           (* full_case = 32'd1 *)
           if (hit) begin
-            \$183  = 5'h08;
+            \$182  = 5'h07;
           end else begin
-            \$183  = 5'h09;
+            \$182  = 5'h08;
           end
+      5'h07:
+          \$182  = 5'h01;
       5'h08:
-          \$183  = 5'h01;
-      5'h09:
           (* full_case = 32'd1 *)
-          if (\$77 ) begin
-            \$183  = 5'h06;
+          if (\$76 ) begin
+            \$182  = 5'h05;
           end else begin
             if (mem_req__ready) begin
-              \$183  = 5'h0a;
+              \$182  = 5'h09;
+            end
+          end
+      5'h09:
+          if (mem_resp__valid) begin
+            if (\$79 ) begin
+              \$182  = 5'h0a;
             end
           end
       5'h0a:
-          if (mem_resp__valid) begin
-            if (\$80 ) begin
-              \$183  = 5'h0b;
-            end
-          end
-      5'h0b:
           (* full_case = 32'd1 *)
           if (err) begin
-            \$183  = 5'h0c;
+            \$182  = 5'h0b;
           end else begin
-            \$183  = 5'h01;
+            \$182  = 5'h01;
           end
-      5'h05:
+      5'h04:
           (* full_case = 32'd1 *)
-          if (\$92 ) begin
-            \$183  = 5'h06;
+          if (\$91 ) begin
+            \$182  = 5'h05;
           end else begin
             if (mem_req__ready) begin
-              \$183  = 5'h0d;
+              \$182  = 5'h0c;
+            end
+          end
+      5'h0c:
+          if (mem_resp__valid) begin
+            if (\$107 ) begin
+              \$182  = 5'h0d;
             end
           end
       5'h0d:
-          if (mem_resp__valid) begin
-            if (\$108 ) begin
-              \$183  = 5'h0e;
-            end
-          end
-      5'h0e:
           (* full_case = 32'd1 *)
           if (err) begin
-            \$183  = 5'h0c;
+            \$182  = 5'h0b;
           end else if (found) begin
-            \$183  = 5'h0f;
+            \$182  = 5'h0e;
           end else begin
-            \$183  = 5'h06;
+            \$182  = 5'h05;
           end
-      5'h06:
-          \$183  = 5'h02;
+      5'h05:
+          \$182  = 5'h02;
       5'h02:
           (* full_case = 32'd1 *)
-          if (\$124 ) begin
-            \$183  = 5'h0c;
+          if (\$123 ) begin
+            \$182  = 5'h0b;
           end else begin
             if (mem_req__ready) begin
-              \$183  = 5'h10;
+              \$182  = 5'h0f;
             end
-          end
-      5'h10:
-          if (mem_resp__valid) begin
-            \$183  = 5'h11;
-          end
-      5'h11:
-          (* full_case = 32'd1 *)
-          if (err) begin
-            \$183  = 5'h0c;
-          end else if (\$130 ) begin
-            \$183  = 5'h0c;
-          end else if (\$131 ) begin
-            \$183  = 5'h0f;
-          end else if (\$132 ) begin
-            \$183  = 5'h0c;
-          end else begin
-            \$183  = 5'h02;
           end
       5'h0f:
-          \$183  = 5'h0c;
+          if (mem_resp__valid) begin
+            \$182  = 5'h10;
+          end
+      5'h10:
+          (* full_case = 32'd1 *)
+          if (err) begin
+            \$182  = 5'h0b;
+          end else if (\$129 ) begin
+            \$182  = 5'h0b;
+          end else if (\$130 ) begin
+            \$182  = 5'h0e;
+          end else if (\$131 ) begin
+            \$182  = 5'h0b;
+          end else begin
+            \$182  = 5'h02;
+          end
+      5'h0e:
+          \$182  = 5'h0b;
+      5'h0b:
+          \$182  = 5'h00;
+    endcase
+    if (\rst$71 ) begin
+      \$182  = 5'h00;
+    end
+    if (rst) begin
+      \$182  = 5'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
+    \$183  = r_level;
+    casez (fsm_state)
+      5'h00:
+          if (\start$42 ) begin
+            (* full_case = 32'd1 *)
+            if (cfg__learned) begin
+            end else begin
+              \$183  = 2'h2;
+            end
+          end
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h04:
+          /* empty */;
       5'h0c:
-          \$183  = 5'h00;
-    endcase
-    if (\rst$71 ) begin
-      \$183  = 5'h00;
-    end
-    if (rst) begin
-      \$183  = 5'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$184  = r_level;
-    casez (fsm_state)
-      5'h00:
-          if (\start$42 ) begin
-            (* full_case = 32'd1 *)
-            if (cfg__learned) begin
-            end else begin
-              \$184  = 2'h2;
-            end
-          end
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
           /* empty */;
       5'h0d:
           /* empty */;
-      5'h0e:
-          /* empty */;
-      5'h06:
-          \$184  = 2'h2;
+      5'h05:
+          \$183  = 2'h2;
       5'h02:
           /* empty */;
-      5'h10:
+      5'h0f:
           /* empty */;
-      5'h11:
+      5'h10:
           (* full_case = 32'd1 *)
           if (err) begin
+          end else if (\$129 ) begin
           end else if (\$130 ) begin
           end else if (\$131 ) begin
-          end else if (\$132 ) begin
           end else begin
-            \$184  = \$135 [1:0];
+            \$183  = \$134 [1:0];
           end
     endcase
     if (\rst$71 ) begin
-      \$184  = 2'h0;
+      \$183  = 2'h0;
     end
     if (rst) begin
-      \$184  = 2'h0;
+      \$183  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$185  = \table ;
+    \$184  = \table ;
     casez (fsm_state)
       5'h00:
           if (\start$42 ) begin
             (* full_case = 32'd1 *)
             if (cfg__learned) begin
             end else begin
-              \$185  = { \port$7363$0 , \port$7361$0  };
+              \$184  = { \port$7361$0 , \port$7359$0  };
             end
           end
       5'h01:
           /* empty */;
       5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
-          /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h0e:
           /* empty */;
       5'h06:
-          \$185  = { \port$7363$0 , \port$7361$0  };
-      5'h02:
-          /* empty */;
-      5'h10:
-          /* empty */;
-      5'h11:
-          (* full_case = 32'd1 *)
-          if (err) begin
-          end else if (\$130 ) begin
-          end else if (\$131 ) begin
-          end else if (\$132 ) begin
-          end else begin
-            \$185  = pte[53:10];
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$185  = 44'h00000000000;
-    end
-    if (rst) begin
-      \$185  = 44'h00000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$186  = glob;
-    casez (fsm_state)
-      5'h00:
-          if (\start$42 ) begin
-            (* full_case = 32'd1 *)
-            if (cfg__learned) begin
-            end else begin
-              \$186  = 1'h0;
-            end
-          end
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h04:
           /* empty */;
       5'h07:
           /* empty */;
@@ -52210,44 +52129,97 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
           /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
+      5'h04:
           /* empty */;
-      5'h05:
+      5'h0c:
           /* empty */;
       5'h0d:
           /* empty */;
-      5'h0e:
+      5'h05:
+          \$184  = { \port$7361$0 , \port$7359$0  };
+      5'h02:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          (* full_case = 32'd1 *)
+          if (err) begin
+          end else if (\$129 ) begin
+          end else if (\$130 ) begin
+          end else if (\$131 ) begin
+          end else begin
+            \$184  = pte[53:10];
+          end
+    endcase
+    if (\rst$71 ) begin
+      \$184  = 44'h00000000000;
+    end
+    if (rst) begin
+      \$184  = 44'h00000000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
+    \$185  = glob;
+    casez (fsm_state)
+      5'h00:
+          if (\start$42 ) begin
+            (* full_case = 32'd1 *)
+            if (cfg__learned) begin
+            end else begin
+              \$185  = 1'h0;
+            end
+          end
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h0d:
           if (err) begin
           end else if (found) begin
-            \$186  = pte[5];
+            \$185  = pte[5];
           end
-      5'h06:
-          \$186  = 1'h0;
+      5'h05:
+          \$185  = 1'h0;
       5'h02:
           /* empty */;
-      5'h10:
+      5'h0f:
           /* empty */;
-      5'h11:
+      5'h10:
           (* full_case = 32'd1 *)
           if (err) begin
+          end else if (\$129 ) begin
           end else if (\$130 ) begin
+            \$185  = \$132 ;
           end else if (\$131 ) begin
-            \$186  = \$133 ;
-          end else if (\$132 ) begin
           end else begin
-            \$186  = \$134 ;
+            \$185  = \$133 ;
           end
     endcase
     if (\rst$71 ) begin
-      \$186  = 1'h0;
+      \$185  = 1'h0;
     end
     if (rst) begin
-      \$186  = 1'h0;
+      \$185  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$187  = index;
+    \$186  = index;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -52255,129 +52227,67 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
           /* empty */;
       5'h03:
           if (\done$50 ) begin
-            \$187  = \idx$51 ;
+            \$186  = \idx$51 ;
           end
     endcase
     if (\rst$71 ) begin
-      \$187  = 32'd0;
+      \$186  = 32'd0;
     end
     if (rst) begin
-      \$187  = 32'd0;
+      \$186  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$188  = beat;
+    \$187  = beat;
     casez (fsm_state)
       5'h00:
           /* empty */;
       5'h01:
           /* empty */;
       5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          (* full_case = 32'd1 *)
-          if (\$77 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$188  = 3'h0;
-            end
-          end
-      5'h0a:
-          if (mem_resp__valid) begin
-            \$188  = \$79 [2:0];
-          end
-      5'h0b:
-          /* empty */;
-      5'h05:
-          (* full_case = 32'd1 *)
-          if (\$92 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$188  = 3'h0;
-            end
-          end
-      5'h0d:
-          if (mem_resp__valid) begin
-            \$188  = \$94 [2:0];
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$188  = 3'h0;
-    end
-    if (rst) begin
-      \$188  = 3'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$189  = err;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          (* full_case = 32'd1 *)
-          if (\$77 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$189  = 1'h0;
-            end
-          end
-      5'h0a:
-          if (mem_resp__valid) begin
-            \$189  = \$78 ;
-          end
-      5'h0b:
-          /* empty */;
-      5'h05:
-          (* full_case = 32'd1 *)
-          if (\$92 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$189  = 1'h0;
-            end
-          end
-      5'h0d:
-          if (mem_resp__valid) begin
-            \$189  = \$93 ;
-          end
-      5'h0e:
           /* empty */;
       5'h06:
           /* empty */;
-      5'h02:
+      5'h07:
           /* empty */;
-      5'h10:
+      5'h08:
+          (* full_case = 32'd1 *)
+          if (\$76 ) begin
+          end else begin
+            if (mem_req__ready) begin
+              \$187  = 3'h0;
+            end
+          end
+      5'h09:
           if (mem_resp__valid) begin
-            \$189  = mem_resp__payload[64];
+            \$187  = \$78 [2:0];
+          end
+      5'h0a:
+          /* empty */;
+      5'h04:
+          (* full_case = 32'd1 *)
+          if (\$91 ) begin
+          end else begin
+            if (mem_req__ready) begin
+              \$187  = 3'h0;
+            end
+          end
+      5'h0c:
+          if (mem_resp__valid) begin
+            \$187  = \$93 [2:0];
           end
     endcase
     if (\rst$71 ) begin
-      \$189  = 1'h0;
+      \$187  = 3'h0;
     end
     if (rst) begin
-      \$189  = 1'h0;
+      \$187  = 3'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$190  = fault;
+    \$188  = err;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -52385,7 +52295,65 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
           /* empty */;
       5'h03:
           /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          (* full_case = 32'd1 *)
+          if (\$76 ) begin
+          end else begin
+            if (mem_req__ready) begin
+              \$188  = 1'h0;
+            end
+          end
+      5'h09:
+          if (mem_resp__valid) begin
+            \$188  = \$77 ;
+          end
+      5'h0a:
+          /* empty */;
       5'h04:
+          (* full_case = 32'd1 *)
+          if (\$91 ) begin
+          end else begin
+            if (mem_req__ready) begin
+              \$188  = 1'h0;
+            end
+          end
+      5'h0c:
+          if (mem_resp__valid) begin
+            \$188  = \$92 ;
+          end
+      5'h0d:
+          /* empty */;
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h0f:
+          if (mem_resp__valid) begin
+            \$188  = mem_resp__payload[64];
+          end
+    endcase
+    if (\rst$71 ) begin
+      \$188  = 1'h0;
+    end
+    if (rst) begin
+      \$188  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
+    \$189  = fault;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -52394,54 +52362,52 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
       5'h09:
           /* empty */;
       5'h0a:
-          /* empty */;
-      5'h0b:
           if (err) begin
-            \$190  = 2'h2;
+            \$189  = 2'h2;
+          end
+      5'h04:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h0d:
+          if (err) begin
+            \$189  = 2'h2;
           end
       5'h05:
           /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h0e:
-          if (err) begin
-            \$190  = 2'h2;
-          end
-      5'h06:
-          /* empty */;
       5'h02:
-          if (\$124 ) begin
-            \$190  = 2'h2;
-          end
-      5'h10:
-          /* empty */;
-      5'h11:
-          if (err) begin
-            \$190  = 2'h2;
-          end else if (\$130 ) begin
-            \$190  = 2'h1;
-          end else if (\$131 ) begin
-          end else if (\$132 ) begin
-            \$190  = 2'h1;
+          if (\$123 ) begin
+            \$189  = 2'h2;
           end
       5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+            \$189  = 2'h2;
+          end else if (\$129 ) begin
+            \$189  = 2'h1;
+          end else if (\$130 ) begin
+          end else if (\$131 ) begin
+            \$189  = 2'h1;
+          end
+      5'h0e:
           (* full_case = 32'd1 *)
-          if (\$175 ) begin
-            \$190  = 2'h1;
+          if (\$174 ) begin
+            \$189  = 2'h1;
           end else begin
-            \$190  = 2'h0;
+            \$189  = 2'h0;
           end
     endcase
     if (\rst$71 ) begin
-      \$190  = 2'h0;
+      \$189  = 2'h0;
     end
     if (rst) begin
-      \$190  = 2'h0;
+      \$189  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$191  = source;
+    \$190  = source;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -52449,7 +52415,7 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -52458,114 +52424,48 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
       5'h09:
           /* empty */;
       5'h0a:
-          /* empty */;
-      5'h0b:
           if (err) begin
-            \$191  = 2'h1;
+            \$190  = 2'h1;
           end
-      5'h05:
+      5'h04:
+          /* empty */;
+      5'h0c:
           /* empty */;
       5'h0d:
-          /* empty */;
-      5'h0e:
           if (err) begin
-            \$191  = 2'h1;
+            \$190  = 2'h1;
           end else if (found) begin
-            \$191  = 2'h1;
-          end
-      5'h06:
-          /* empty */;
-      5'h02:
-          if (\$124 ) begin
-            \$191  = 2'h2;
-          end
-      5'h10:
-          /* empty */;
-      5'h11:
-          if (err) begin
-            \$191  = 2'h2;
-          end else if (\$130 ) begin
-            \$191  = 2'h2;
-          end else if (\$131 ) begin
-            \$191  = 2'h2;
-          end else if (\$132 ) begin
-            \$191  = 2'h2;
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$191  = 2'h0;
-    end
-    if (rst) begin
-      \$191  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$192  = pa;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h0b:
-          if (err) begin
-            \$192  = 56'h00000000000000;
+            \$190  = 2'h1;
           end
       5'h05:
           /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h0e:
-          if (err) begin
-            \$192  = 56'h00000000000000;
-          end
-      5'h06:
-          /* empty */;
       5'h02:
-          if (\$124 ) begin
-            \$192  = 56'h00000000000000;
-          end
-      5'h10:
-          /* empty */;
-      5'h11:
-          if (err) begin
-            \$192  = 56'h00000000000000;
-          end else if (\$130 ) begin
-            \$192  = 56'h00000000000000;
-          end else if (\$131 ) begin
-          end else if (\$132 ) begin
-            \$192  = 56'h00000000000000;
+          if (\$123 ) begin
+            \$190  = 2'h2;
           end
       5'h0f:
-          (* full_case = 32'd1 *)
-          if (\$175 ) begin
-            \$192  = 56'h00000000000000;
-          end else begin
-            \$192  = { \$179 , va[11:0] };
+          /* empty */;
+      5'h10:
+          if (err) begin
+            \$190  = 2'h2;
+          end else if (\$129 ) begin
+            \$190  = 2'h2;
+          end else if (\$130 ) begin
+            \$190  = 2'h2;
+          end else if (\$131 ) begin
+            \$190  = 2'h2;
           end
     endcase
     if (\rst$71 ) begin
-      \$192  = 56'h00000000000000;
+      \$190  = 2'h0;
     end
     if (rst) begin
-      \$192  = 56'h00000000000000;
+      \$190  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$193  = size;
+    \$191  = pa;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -52573,72 +52473,8 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h0b:
-          if (err) begin
-            \$193  = 2'h0;
-          end
-      5'h05:
-          /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h0e:
-          if (err) begin
-            \$193  = 2'h0;
-          end
       5'h06:
           /* empty */;
-      5'h02:
-          if (\$124 ) begin
-            \$193  = 2'h0;
-          end
-      5'h10:
-          /* empty */;
-      5'h11:
-          if (err) begin
-            \$193  = 2'h0;
-          end else if (\$130 ) begin
-            \$193  = 2'h0;
-          end else if (\$131 ) begin
-          end else if (\$132 ) begin
-            \$193  = 2'h0;
-          end
-      5'h0f:
-          (* full_case = 32'd1 *)
-          if (\$175 ) begin
-            \$193  = 2'h0;
-          end else begin
-            \$193  = \size$64 ;
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$193  = 2'h0;
-    end
-    if (rst) begin
-      \$193  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$194  = fill_ok;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
       5'h07:
           /* empty */;
       5'h08:
@@ -52646,54 +52482,52 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
       5'h09:
           /* empty */;
       5'h0a:
-          /* empty */;
-      5'h0b:
           if (err) begin
-            \$194  = 1'h0;
+            \$191  = 56'h00000000000000;
           end
-      5'h05:
+      5'h04:
+          /* empty */;
+      5'h0c:
           /* empty */;
       5'h0d:
-          /* empty */;
-      5'h0e:
           if (err) begin
-            \$194  = 1'h0;
+            \$191  = 56'h00000000000000;
           end
-      5'h06:
+      5'h05:
           /* empty */;
       5'h02:
-          if (\$124 ) begin
-            \$194  = 1'h0;
-          end
-      5'h10:
-          /* empty */;
-      5'h11:
-          if (err) begin
-            \$194  = 1'h0;
-          end else if (\$130 ) begin
-            \$194  = 1'h0;
-          end else if (\$131 ) begin
-          end else if (\$132 ) begin
-            \$194  = 1'h0;
+          if (\$123 ) begin
+            \$191  = 56'h00000000000000;
           end
       5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+            \$191  = 56'h00000000000000;
+          end else if (\$129 ) begin
+            \$191  = 56'h00000000000000;
+          end else if (\$130 ) begin
+          end else if (\$131 ) begin
+            \$191  = 56'h00000000000000;
+          end
+      5'h0e:
           (* full_case = 32'd1 *)
-          if (\$175 ) begin
-            \$194  = 1'h0;
+          if (\$174 ) begin
+            \$191  = 56'h00000000000000;
           end else begin
-            \$194  = 1'h1;
+            \$191  = { \$178 , va[11:0] };
           end
     endcase
     if (\rst$71 ) begin
-      \$194  = 1'h0;
+      \$191  = 56'h00000000000000;
     end
     if (rst) begin
-      \$194  = 1'h0;
+      \$191  = 56'h00000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$195  = found;
+    \$192  = size;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -52701,7 +52535,131 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
           /* empty */;
       5'h03:
           /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          if (err) begin
+            \$192  = 2'h0;
+          end
       5'h04:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h0d:
+          if (err) begin
+            \$192  = 2'h0;
+          end
+      5'h05:
+          /* empty */;
+      5'h02:
+          if (\$123 ) begin
+            \$192  = 2'h0;
+          end
+      5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+            \$192  = 2'h0;
+          end else if (\$129 ) begin
+            \$192  = 2'h0;
+          end else if (\$130 ) begin
+          end else if (\$131 ) begin
+            \$192  = 2'h0;
+          end
+      5'h0e:
+          (* full_case = 32'd1 *)
+          if (\$174 ) begin
+            \$192  = 2'h0;
+          end else begin
+            \$192  = \size$64 ;
+          end
+    endcase
+    if (\rst$71 ) begin
+      \$192  = 2'h0;
+    end
+    if (rst) begin
+      \$192  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
+    \$193  = fill_ok;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          if (err) begin
+            \$193  = 1'h0;
+          end
+      5'h04:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h0d:
+          if (err) begin
+            \$193  = 1'h0;
+          end
+      5'h05:
+          /* empty */;
+      5'h02:
+          if (\$123 ) begin
+            \$193  = 1'h0;
+          end
+      5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+            \$193  = 1'h0;
+          end else if (\$129 ) begin
+            \$193  = 1'h0;
+          end else if (\$130 ) begin
+          end else if (\$131 ) begin
+            \$193  = 1'h0;
+          end
+      5'h0e:
+          (* full_case = 32'd1 *)
+          if (\$174 ) begin
+            \$193  = 1'h0;
+          end else begin
+            \$193  = 1'h1;
+          end
+    endcase
+    if (\rst$71 ) begin
+      \$193  = 1'h0;
+    end
+    if (rst) begin
+      \$193  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
+    \$194  = found;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -52711,21 +52669,55 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
           /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
+      5'h04:
           (* full_case = 32'd1 *)
-          if (\$92 ) begin
+          if (\$91 ) begin
           end else begin
             if (mem_req__ready) begin
-              \$195  = 1'h0;
+              \$194  = 1'h0;
             end
           end
-      5'h0d:
+      5'h0c:
           if (mem_resp__valid) begin
-            if (\$95 ) begin
-            end else if (\$97 ) begin
-              \$195  = 1'h1;
+            if (\$94 ) begin
+            end else if (\$96 ) begin
+              \$194  = 1'h1;
+            end
+          end
+    endcase
+    if (\rst$71 ) begin
+      \$194  = 1'h0;
+    end
+    if (rst) begin
+      \$194  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
+    \$195  = slot_hit;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0c:
+          if (mem_resp__valid) begin
+            if (\$94 ) begin
+              \$195  = \$106 ;
             end
           end
     endcase
@@ -52738,7 +52730,7 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$196  = slot_hit;
+    \$196  = slot_size;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -52746,7 +52738,7 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -52756,27 +52748,25 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
           /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
+      5'h04:
           /* empty */;
-      5'h05:
-          /* empty */;
-      5'h0d:
+      5'h0c:
           if (mem_resp__valid) begin
-            if (\$95 ) begin
-              \$196  = \$107 ;
+            if (\$94 ) begin
+              \$196  = mem_resp__payload[2:1];
             end
           end
     endcase
     if (\rst$71 ) begin
-      \$196  = 1'h0;
+      \$196  = 2'h0;
     end
     if (rst) begin
-      \$196  = 1'h0;
+      \$196  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$197  = slot_size;
+    \$197  = pte;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -52784,7 +52774,7 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -52794,235 +52784,189 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
           /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
+      5'h04:
           /* empty */;
-      5'h05:
-          /* empty */;
-      5'h0d:
+      5'h0c:
           if (mem_resp__valid) begin
-            if (\$95 ) begin
-              \$197  = mem_resp__payload[2:1];
+            if (\$94 ) begin
+            end else if (\$96 ) begin
+              \$197  = mem_resp__payload[63:0];
             end
           end
-    endcase
-    if (\rst$71 ) begin
-      \$197  = 2'h0;
-    end
-    if (rst) begin
-      \$197  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$198  = pte;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h0b:
+      5'h0d:
           /* empty */;
       5'h05:
           /* empty */;
-      5'h0d:
-          if (mem_resp__valid) begin
-            if (\$95 ) begin
-            end else if (\$97 ) begin
-              \$198  = mem_resp__payload[63:0];
-            end
-          end
-      5'h0e:
-          /* empty */;
-      5'h06:
-          /* empty */;
       5'h02:
-          /* empty */;
-      5'h10:
-          if (mem_resp__valid) begin
-            \$198  = mem_resp__payload[63:0];
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$198  = 64'h0000000000000000;
-    end
-    if (rst) begin
-      \$198  = 64'h0000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$199  = \size$64 ;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
-          /* empty */;
-      5'h0d:
-          if (mem_resp__valid) begin
-            if (\$95 ) begin
-            end else if (\$97 ) begin
-              \$199  = slot_size;
-            end
-          end
-      5'h0e:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h02:
-          /* empty */;
-      5'h10:
-          /* empty */;
-      5'h11:
-          if (err) begin
-          end else if (\$130 ) begin
-          end else if (\$131 ) begin
-            \$199  = r_level;
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$199  = 2'h0;
-    end
-    if (rst) begin
-      \$199  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$200  = gpt;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
-          /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h0e:
-          if (err) begin
-          end else if (found) begin
-            \$200  = 1'h1;
-          end
-      5'h06:
-          /* empty */;
-      5'h02:
-          /* empty */;
-      5'h10:
-          /* empty */;
-      5'h11:
-          if (err) begin
-          end else if (\$130 ) begin
-          end else if (\$131 ) begin
-            \$200  = 1'h0;
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$200  = 1'h0;
-    end
-    if (rst) begin
-      \$200  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$201  = \fill$70 ;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
-          /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h0e:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h02:
-          /* empty */;
-      5'h10:
-          /* empty */;
-      5'h11:
           /* empty */;
       5'h0f:
-          (* full_case = 32'd1 *)
-          if (\$175 ) begin
-          end else begin
-            \$201 [15:0] = asid;
-            \$201 [16] = glob;
-            \$201 [43:17] = va[38:12];
-            \$201 [45:44] = \size$64 ;
-            \$201 [89:46] = pte[53:10];
-            \$201 [90] = pte[1];
-            \$201 [91] = pte[2];
-            \$201 [92] = pte[3];
-            \$201 [93] = pte[4];
-            \$201 [94] = pte[6];
-            \$201 [95] = pte[7];
+          if (mem_resp__valid) begin
+            \$197  = mem_resp__payload[63:0];
           end
     endcase
     if (\rst$71 ) begin
-      \$201  = 96'h000000000000000000000000;
+      \$197  = 64'h0000000000000000;
     end
     if (rst) begin
-      \$201  = 96'h000000000000000000000000;
+      \$197  = 64'h0000000000000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
+    \$198  = \size$64 ;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0c:
+          if (mem_resp__valid) begin
+            if (\$94 ) begin
+            end else if (\$96 ) begin
+              \$198  = slot_size;
+            end
+          end
+      5'h0d:
+          /* empty */;
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+          end else if (\$129 ) begin
+          end else if (\$130 ) begin
+            \$198  = r_level;
+          end
+    endcase
+    if (\rst$71 ) begin
+      \$198  = 2'h0;
+    end
+    if (rst) begin
+      \$198  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
+    \$199  = gpt;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h0d:
+          if (err) begin
+          end else if (found) begin
+            \$199  = 1'h1;
+          end
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+          end else if (\$129 ) begin
+          end else if (\$130 ) begin
+            \$199  = 1'h0;
+          end
+    endcase
+    if (\rst$71 ) begin
+      \$199  = 1'h0;
+    end
+    if (rst) begin
+      \$199  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
+    \$200  = \fill$70 ;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h0d:
+          /* empty */;
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          /* empty */;
+      5'h0e:
+          (* full_case = 32'd1 *)
+          if (\$174 ) begin
+          end else begin
+            \$200 [15:0] = asid;
+            \$200 [16] = glob;
+            \$200 [43:17] = va[38:12];
+            \$200 [45:44] = \size$64 ;
+            \$200 [89:46] = pte[53:10];
+            \$200 [90] = pte[1];
+            \$200 [91] = pte[2];
+            \$200 [92] = pte[3];
+            \$200 [93] = pte[4];
+            \$200 [94] = pte[6];
+            \$200 [95] = pte[7];
+          end
+    endcase
+    if (\rst$71 ) begin
+      \$200  = 96'h000000000000000000000000;
+    end
+    if (rst) begin
+      \$200  = 96'h000000000000000000000000;
     end
   end
   assign vpn = va[38:12];
@@ -53034,18 +52978,18 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
   assign lwc_flush = flush;
   assign lwc_flush_by_asid = flush_by_asid;
   assign lwc_flush_asid = flush_asid;
-  assign cfg__level_base2 = { \port$7387$0 , \port$7385$0  };
-  assign cfg__level_base1 = { \port$7383$0 , \port$7381$0  };
+  assign cfg__level_base2 = { \port$7385$0 , \port$7383$0  };
+  assign cfg__level_base1 = { \port$7381$0 , \port$7379$0  };
   assign line_sum = { 2'h0, \$4  };
-  assign cfg__index_base = { \port$7375$0 , \port$7373$0  };
-  assign cfg__index_limit = { \port$7379$0 , \port$7377$0  };
-  assign cfg__pt_base = { \port$7367$0 , \port$7365$0  };
-  assign cfg__pt_limit = { \port$7371$0 , \port$7369$0  };
-  assign cfg__root__0 = { \port$7391$0 , \port$7389$0  };
-  assign cfg__root__1 = { \port$7395$0 , \port$7393$0  };
-  assign cfg__root__2 = { \port$7399$0 , \port$7397$0  };
-  assign cfg__root__3 = { \port$7403$0 , \port$7401$0  };
-  assign cfg__satp_ppn = { \port$7363$0 , \port$7361$0  };
+  assign cfg__index_base = { \port$7373$0 , \port$7371$0  };
+  assign cfg__index_limit = { \port$7377$0 , \port$7375$0  };
+  assign cfg__pt_base = { \port$7365$0 , \port$7363$0  };
+  assign cfg__pt_limit = { \port$7369$0 , \port$7367$0  };
+  assign cfg__root__0 = { \port$7389$0 , \port$7387$0  };
+  assign cfg__root__1 = { \port$7393$0 , \port$7391$0  };
+  assign cfg__root__2 = { \port$7397$0 , \port$7395$0  };
+  assign cfg__root__3 = { \port$7401$0 , \port$7399$0  };
+  assign cfg__satp_ppn = { \port$7361$0 , \port$7359$0  };
   assign \node.slope  = node[31:0];
   assign \node.intercept  = node[95:32];
   assign \node.lo  = node[127:96];
@@ -53110,18 +53054,18 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
   assign \$26  = 1'h0;
   assign \$27  = 1'h1;
   assign \$33  = \$32 ;
-  assign \$68  = 1'h0;
+  assign \$67  = 1'h0;
+  assign \$68  = node_sum[56];
   assign \$69  = node_sum[56];
-  assign \$70  = node_sum[56];
+  assign \$81  = 1'h0;
   assign \$82  = 1'h0;
   assign \$83  = 1'h0;
   assign \$84  = 1'h0;
-  assign \$85  = 1'h0;
-  assign \$86  = 1'h1;
-  assign \$88  = \$87 ;
-  assign \$109  = 1'h0;
-  assign \$110  = 1'h1;
-  assign \$116  = \$115 ;
+  assign \$85  = 1'h1;
+  assign \$87  = \$86 ;
+  assign \$108  = 1'h0;
+  assign \$109  = 1'h1;
+  assign \$115  = \$114 ;
 endmodule
 
 (* generator = "Amaranth" *)
@@ -54879,7 +54823,7 @@ module \cerite_soc_full.mmu.core.mmu.walker.model (rst, idx, \rst$10 , vpn, star
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.mmu.core.req_fifo (rst, w_en, w_rdy, r_data, \rst$21 , \port$7348$0 , \port$7348$8 , \port$7416$0 , r_en, r_rdy, clk);
+module \cerite_soc_full.mmu.core.req_fifo (rst, w_en, w_rdy, r_data, \rst$21 , \port$7346$0 , \port$7346$8 , \port$7414$0 , r_en, r_rdy, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$24  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -54921,12 +54865,12 @@ module \cerite_soc_full.mmu.core.req_fifo (rst, w_en, w_rdy, r_data, \rst$21 , \
   reg [7:0] inner_level = 8'h00;
   wire inner_r_rdy;
   wire [8:0] level;
-  input [6:0] \port$7348$0 ;
-  wire [6:0] \port$7348$0 ;
-  input [2:0] \port$7348$8 ;
-  wire [2:0] \port$7348$8 ;
-  input [31:0] \port$7416$0 ;
-  wire [31:0] \port$7416$0 ;
+  input [6:0] \port$7346$0 ;
+  wire [6:0] \port$7346$0 ;
+  input [2:0] \port$7346$8 ;
+  wire [2:0] \port$7346$8 ;
+  input [31:0] \port$7414$0 ;
+  wire [31:0] \port$7414$0 ;
   (* init = 8'h00 *)
   wire [7:0] produce;
   output [41:0] r_data;
@@ -55212,7 +55156,7 @@ module \cerite_soc_full.mmu.core.req_fifo (rst, w_en, w_rdy, r_data, \rst$21 , \
   end
   always @(posedge clk) begin
     if (w_port__en)
-      storage[w_port__addr] <= { \port$7348$8 , \port$7348$0 , \port$7416$0  };
+      storage[w_port__addr] <= { \port$7346$8 , \port$7346$0 , \port$7414$0  };
   end
   reg [41:0] _0_;
   always @(posedge clk) begin
@@ -55323,8 +55267,8 @@ module \cerite_soc_full.mmu.core.req_fifo (rst, w_en, w_rdy, r_data, \rst$21 , \
   assign level = w_level;
   assign r_level = w_level;
   assign produce = w_port__addr;
-  assign w_port__data = { \port$7348$8 , \port$7348$0 , \port$7416$0  };
-  assign w_data = { \port$7348$8 , \port$7348$0 , \port$7416$0  };
+  assign w_port__data = { \port$7346$8 , \port$7346$0 , \port$7414$0  };
+  assign w_data = { \port$7346$8 , \port$7346$0 , \port$7414$0  };
   assign consume = r_port__addr;
   assign r_port__data = r_data;
 endmodule
@@ -55776,7 +55720,7 @@ module \cerite_soc_full.mmu.core.resp_fifo (rst, r_en, w_rdy, w_level, r_data, \
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.mmu.registers (rst, bus__w_stb, bus__r_stb, mem_data__w__ready, req__w__ready, resp__r__payload, status__busy__r_data, \port$6730$0 , bus__addr, bus__w_data, status__clearing__r_data, mem_addr__addr__r_data, mem_data__r__valid, mem_data__r__payload, control__reset__pulse, control__flush__pulse, control__flush_kind__w_data, control__clear__pulse, bus__ack, bus__r_data, bus__err
+module \cerite_soc_full.mmu.registers (rst, bus__w_stb, bus__r_stb, mem_data__w__ready, req__w__ready, resp__r__payload, status__busy__r_data, \port$6728$0 , bus__addr, bus__w_data, status__clearing__r_data, mem_addr__addr__r_data, mem_data__r__valid, mem_data__r__payload, control__reset__pulse, control__flush__pulse, control__flush_kind__w_data, control__clear__pulse, bus__ack, bus__r_data, bus__err
 , mem_addr__addr__w_data, mem_addr__addr__w_stb, mem_data__r__ready, mem_data__w__valid, mem_data__w__payload, req__w__valid, req__w__payload, resp__r__ready, mode__learned__data, mode__sum__data, mode__mxr__data, asid__asid__data, satp_ppn_lo__value__data, satp_ppn_hi__value__data, pt_base_lo__value__data, pt_base_hi__value__data, pt_limit_lo__value__data, pt_limit_hi__value__data, index_base_lo__value__data, index_base_hi__value__data, index_limit_lo__value__data
 , index_limit_hi__value__data, level_base1_lo__value__data, level_base1_hi__value__data, level_base2_lo__value__data, level_base2_hi__value__data, root0_lo__value__data, root0_hi__value__data, root1_lo__value__data, root1_hi__value__data, root2_lo__value__data, root2_hi__value__data, root3_lo__value__data, root3_hi__value__data, flush_asid__asid__data, flush_va_lo__value__data, flush_va_hi__value__data, status__req_half__r_data, status__resp_half__r_data, status__flush_pending__r_data, status__flush_lost__r_data, counter_requests__count__r_data
 , counter_tlb_hits__count__r_data, counter_walks__count__r_data, counter_lwc_hits__count__r_data, counter_lwc_misses__count__r_data, counter_learned_hits__count__r_data, counter_learned_single__count__r_data, counter_learned_fallbacks__count__r_data, counter_faults__count__r_data, counter_reads_node__count__r_data, counter_reads_gpt__count__r_data, counter_reads_radix__count__r_data, counter_walk_cycles_total__count__r_data, counter_walk_cycles_max__count__r_data, resp__r__valid, clk);
@@ -56038,8 +55982,8 @@ module \cerite_soc_full.mmu.registers (rst, bus__w_stb, bus__r_stb, mem_data__w_
   output mode__sum__data;
   reg mode__sum__data = 1'h0;
   reg mode__sum__w_stb;
-  input [8:0] \port$6730$0 ;
-  wire [8:0] \port$6730$0 ;
+  input [8:0] \port$6728$0 ;
+  wire [8:0] \port$6728$0 ;
   output [23:0] pt_base_hi__value__data;
   reg [23:0] pt_base_hi__value__data = 24'h000000;
   reg pt_base_hi__value__w_stb;
@@ -59626,7 +59570,7 @@ module \cerite_soc_full.mmu.registers (rst, bus__w_stb, bus__r_stb, mem_data__w_
       \$136  = 7'h00;
     end
   end
-  assign status__resp_level__r_data = { 4'h0, \port$6730$0  };
+  assign status__resp_level__r_data = { 4'h0, \port$6728$0  };
   assign \$5  = { 1'h0, status__busy__r_data };
   assign \$6  = { 30'h00000000, \$5  };
   assign \$7  = { status__flush_pending__r_data, 1'h0 };
@@ -59634,7 +59578,7 @@ module \cerite_soc_full.mmu.registers (rst, bus__w_stb, bus__r_stb, mem_data__w_
   assign \$11  = { status__req_half__r_data, 3'h0 };
   assign \$13  = { 3'h0, status__resp_half__r_data, 4'h0 };
   assign \$15  = { 2'h0, status__clearing__r_data, 5'h00 };
-  assign \$17  = { 11'h000, \port$6730$0 , 8'h00 };
+  assign \$17  = { 11'h000, \port$6728$0 , 8'h00 };
   assign \$19  = { 1'h0, mode__learned__data };
   assign \$20  = { 30'h00000000, \$19  };
   assign \$21  = { mode__sum__data, 1'h0 };
@@ -59843,7 +59787,7 @@ module \cerite_soc_full.ntt (rst, bus__w_stb, bus__r_stb, status__busy__r_data, 
     .data__w__payload(i__payload),
     .data__w__ready(data__w__ready),
     .data__w__valid(i__valid),
-    .\port$7060$0 (butterflies),
+    .\port$7058$0 (butterflies),
     .status__busy__r_data(status__busy__r_data),
     .status__cause__r_data(status__cause__r_data),
     .status__ctx_valid__r_data(status__ctx_valid__r_data),
@@ -65593,8 +65537,8 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     .en(adv),
     .k(bk),
     .mode(r1_mode),
-    .\port$7094$0 (mu_lo),
-    .\port$7096$0 (mu_hi[0]),
+    .\port$7092$0 (mu_lo),
+    .\port$7094$0 (mu_hi[0]),
     .q(q_reg),
     .rst(rst),
     .u(u),
@@ -65608,8 +65552,8 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     .en(adv),
     .k(bk),
     .mode(r1_mode),
-    .\port$7094$0 (mu_lo),
-    .\port$7096$0 (mu_hi[0]),
+    .\port$7092$0 (mu_lo),
+    .\port$7094$0 (mu_hi[0]),
     .q(q_reg),
     .rst(rst),
     .u(\u$210 ),
@@ -65623,8 +65567,8 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     .en(adv),
     .k(bk),
     .mode(r1_mode),
-    .\port$7094$0 (mu_lo),
-    .\port$7096$0 (mu_hi[0]),
+    .\port$7092$0 (mu_lo),
+    .\port$7094$0 (mu_hi[0]),
     .q(q_reg),
     .rst(rst),
     .u(\u$223 ),
@@ -65638,8 +65582,8 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     .en(adv),
     .k(bk),
     .mode(r1_mode),
-    .\port$7094$0 (mu_lo),
-    .\port$7096$0 (mu_hi[0]),
+    .\port$7092$0 (mu_lo),
+    .\port$7094$0 (mu_hi[0]),
     .q(q_reg),
     .rst(rst),
     .u(\u$232 ),
@@ -68867,7 +68811,7 @@ module \cerite_soc_full.ntt.array.agu (inverse, c, s, row_u, row_v, swap, sp, tw
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.ntt.array.lane0 (rst, u, v, en, mode, q, k, \port$7094$0 , \port$7096$0 , w, x, y, clk);
+module \cerite_soc_full.ntt.array.lane0 (rst, u, v, en, mode, q, k, \port$7092$0 , \port$7094$0 , w, x, y, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$29  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -68929,10 +68873,10 @@ module \cerite_soc_full.ntt.array.lane0 (rst, u, v, en, mode, q, k, \port$7094$0
   reg [1:0] mode_d2 = 2'h0;
   wire [28:0] mu;
   wire [28:0] \mu$26 ;
-  input [27:0] \port$7094$0 ;
-  wire [27:0] \port$7094$0 ;
-  input \port$7096$0 ;
-  wire \port$7096$0 ;
+  input [27:0] \port$7092$0 ;
+  wire [27:0] \port$7092$0 ;
+  input \port$7094$0 ;
+  wire \port$7094$0 ;
   input [27:0] q;
   wire [27:0] q;
   wire [27:0] \q$24 ;
@@ -69013,8 +68957,8 @@ module \cerite_soc_full.ntt.array.lane0 (rst, u, v, en, mode, q, k, \port$7094$0
     .clk(clk),
     .en(en),
     .k(k),
+    .\port$7092$0 (\port$7092$0 ),
     .\port$7094$0 (\port$7094$0 ),
-    .\port$7096$0 (\port$7096$0 ),
     .q(q),
     .rst(rst),
     .s3_result(r)
@@ -69159,13 +69103,13 @@ module \cerite_soc_full.ntt.array.lane0 (rst, u, v, en, mode, q, k, \port$7094$0
   assign a = x1;
   assign b = wb;
   assign \q$24  = q;
-  assign mu = { \port$7096$0 , \port$7094$0  };
-  assign \mu$26  = { \port$7096$0 , \port$7094$0  };
+  assign mu = { \port$7094$0 , \port$7092$0  };
+  assign \mu$26  = { \port$7094$0 , \port$7092$0  };
   assign \k$28  = k;
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.ntt.array.lane0.mul (rst, en, q, k, \port$7094$0 , \port$7096$0 , a, b, s3_result, clk);
+module \cerite_soc_full.ntt.array.lane0.mul (rst, en, q, k, \port$7092$0 , \port$7094$0 , a, b, s3_result, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$30  = 0;
   wire [55:0] \$1 ;
   wire [56:0] \$10 ;
@@ -69196,10 +69140,10 @@ module \cerite_soc_full.ntt.array.lane0.mul (rst, en, q, k, \port$7094$0 , \port
   input [4:0] k;
   wire [4:0] k;
   wire [28:0] mu;
-  input [27:0] \port$7094$0 ;
-  wire [27:0] \port$7094$0 ;
-  input \port$7096$0 ;
-  wire \port$7096$0 ;
+  input [27:0] \port$7092$0 ;
+  wire [27:0] \port$7092$0 ;
+  input \port$7094$0 ;
+  wire \port$7094$0 ;
   input [27:0] q;
   wire [27:0] q;
   (* init = 28'h0000000 *)
@@ -69222,7 +69166,7 @@ module \cerite_soc_full.ntt.array.lane0.mul (rst, en, q, k, \port$7094$0 , \port
   output [27:0] s3_result;
   reg [27:0] s3_result = 28'h0000000;
   assign \$1  = a * b;
-  assign \$2  = \$7 [28:0] * { \port$7096$0 , \port$7094$0  };
+  assign \$2  = \$7 [28:0] * { \port$7094$0 , \port$7092$0  };
   assign \$3  = \$14 [29:0] >= q;
   assign \$4  = \$14 [29:0] - q;
   assign \$5  = \$3  ? \$4  : { 1'h0, \$14 [29:0] };
@@ -69282,7 +69226,7 @@ module \cerite_soc_full.ntt.array.lane0.mul (rst, en, q, k, \port$7094$0 , \port
     end
   end
   assign s1_c0_x_hi = \$7 [28:0];
-  assign mu = { \port$7096$0 , \port$7094$0  };
+  assign mu = { \port$7094$0 , \port$7092$0  };
   assign s1_c0_x_low = s0_x[29:0];
   assign s3_c0_r1 = \$14 [29:0];
   assign s2_c0_qhat = \$9 [28:0];
@@ -69296,7 +69240,7 @@ module \cerite_soc_full.ntt.array.lane0.mul (rst, en, q, k, \port$7094$0 , \port
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.ntt.array.lane1 (rst, u, v, en, mode, q, k, \port$7094$0 , \port$7096$0 , w, x, y, clk);
+module \cerite_soc_full.ntt.array.lane1 (rst, u, v, en, mode, q, k, \port$7092$0 , \port$7094$0 , w, x, y, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$31  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -69358,10 +69302,10 @@ module \cerite_soc_full.ntt.array.lane1 (rst, u, v, en, mode, q, k, \port$7094$0
   reg [1:0] mode_d2 = 2'h0;
   wire [28:0] mu;
   wire [28:0] \mu$26 ;
-  input [27:0] \port$7094$0 ;
-  wire [27:0] \port$7094$0 ;
-  input \port$7096$0 ;
-  wire \port$7096$0 ;
+  input [27:0] \port$7092$0 ;
+  wire [27:0] \port$7092$0 ;
+  input \port$7094$0 ;
+  wire \port$7094$0 ;
   input [27:0] q;
   wire [27:0] q;
   wire [27:0] \q$24 ;
@@ -69442,8 +69386,8 @@ module \cerite_soc_full.ntt.array.lane1 (rst, u, v, en, mode, q, k, \port$7094$0
     .clk(clk),
     .en(en),
     .k(k),
+    .\port$7092$0 (\port$7092$0 ),
     .\port$7094$0 (\port$7094$0 ),
-    .\port$7096$0 (\port$7096$0 ),
     .q(q),
     .rst(rst),
     .s3_result(r)
@@ -69588,13 +69532,13 @@ module \cerite_soc_full.ntt.array.lane1 (rst, u, v, en, mode, q, k, \port$7094$0
   assign a = x1;
   assign b = wb;
   assign \q$24  = q;
-  assign mu = { \port$7096$0 , \port$7094$0  };
-  assign \mu$26  = { \port$7096$0 , \port$7094$0  };
+  assign mu = { \port$7094$0 , \port$7092$0  };
+  assign \mu$26  = { \port$7094$0 , \port$7092$0  };
   assign \k$28  = k;
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.ntt.array.lane1.mul (rst, en, q, k, \port$7094$0 , \port$7096$0 , a, b, s3_result, clk);
+module \cerite_soc_full.ntt.array.lane1.mul (rst, en, q, k, \port$7092$0 , \port$7094$0 , a, b, s3_result, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$32  = 0;
   wire [55:0] \$1 ;
   wire [56:0] \$10 ;
@@ -69625,10 +69569,10 @@ module \cerite_soc_full.ntt.array.lane1.mul (rst, en, q, k, \port$7094$0 , \port
   input [4:0] k;
   wire [4:0] k;
   wire [28:0] mu;
-  input [27:0] \port$7094$0 ;
-  wire [27:0] \port$7094$0 ;
-  input \port$7096$0 ;
-  wire \port$7096$0 ;
+  input [27:0] \port$7092$0 ;
+  wire [27:0] \port$7092$0 ;
+  input \port$7094$0 ;
+  wire \port$7094$0 ;
   input [27:0] q;
   wire [27:0] q;
   (* init = 28'h0000000 *)
@@ -69651,7 +69595,7 @@ module \cerite_soc_full.ntt.array.lane1.mul (rst, en, q, k, \port$7094$0 , \port
   output [27:0] s3_result;
   reg [27:0] s3_result = 28'h0000000;
   assign \$1  = a * b;
-  assign \$2  = \$7 [28:0] * { \port$7096$0 , \port$7094$0  };
+  assign \$2  = \$7 [28:0] * { \port$7094$0 , \port$7092$0  };
   assign \$3  = \$14 [29:0] >= q;
   assign \$4  = \$14 [29:0] - q;
   assign \$5  = \$3  ? \$4  : { 1'h0, \$14 [29:0] };
@@ -69711,7 +69655,7 @@ module \cerite_soc_full.ntt.array.lane1.mul (rst, en, q, k, \port$7094$0 , \port
     end
   end
   assign s1_c0_x_hi = \$7 [28:0];
-  assign mu = { \port$7096$0 , \port$7094$0  };
+  assign mu = { \port$7094$0 , \port$7092$0  };
   assign s1_c0_x_low = s0_x[29:0];
   assign s3_c0_r1 = \$14 [29:0];
   assign s2_c0_qhat = \$9 [28:0];
@@ -69725,7 +69669,7 @@ module \cerite_soc_full.ntt.array.lane1.mul (rst, en, q, k, \port$7094$0 , \port
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.ntt.array.lane2 (rst, u, v, en, mode, q, k, \port$7094$0 , \port$7096$0 , w, x, y, clk);
+module \cerite_soc_full.ntt.array.lane2 (rst, u, v, en, mode, q, k, \port$7092$0 , \port$7094$0 , w, x, y, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$33  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -69787,10 +69731,10 @@ module \cerite_soc_full.ntt.array.lane2 (rst, u, v, en, mode, q, k, \port$7094$0
   reg [1:0] mode_d2 = 2'h0;
   wire [28:0] mu;
   wire [28:0] \mu$26 ;
-  input [27:0] \port$7094$0 ;
-  wire [27:0] \port$7094$0 ;
-  input \port$7096$0 ;
-  wire \port$7096$0 ;
+  input [27:0] \port$7092$0 ;
+  wire [27:0] \port$7092$0 ;
+  input \port$7094$0 ;
+  wire \port$7094$0 ;
   input [27:0] q;
   wire [27:0] q;
   wire [27:0] \q$24 ;
@@ -69871,8 +69815,8 @@ module \cerite_soc_full.ntt.array.lane2 (rst, u, v, en, mode, q, k, \port$7094$0
     .clk(clk),
     .en(en),
     .k(k),
+    .\port$7092$0 (\port$7092$0 ),
     .\port$7094$0 (\port$7094$0 ),
-    .\port$7096$0 (\port$7096$0 ),
     .q(q),
     .rst(rst),
     .s3_result(r)
@@ -70017,13 +69961,13 @@ module \cerite_soc_full.ntt.array.lane2 (rst, u, v, en, mode, q, k, \port$7094$0
   assign a = x1;
   assign b = wb;
   assign \q$24  = q;
-  assign mu = { \port$7096$0 , \port$7094$0  };
-  assign \mu$26  = { \port$7096$0 , \port$7094$0  };
+  assign mu = { \port$7094$0 , \port$7092$0  };
+  assign \mu$26  = { \port$7094$0 , \port$7092$0  };
   assign \k$28  = k;
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.ntt.array.lane2.mul (rst, en, q, k, \port$7094$0 , \port$7096$0 , a, b, s3_result, clk);
+module \cerite_soc_full.ntt.array.lane2.mul (rst, en, q, k, \port$7092$0 , \port$7094$0 , a, b, s3_result, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$34  = 0;
   wire [55:0] \$1 ;
   wire [56:0] \$10 ;
@@ -70054,10 +69998,10 @@ module \cerite_soc_full.ntt.array.lane2.mul (rst, en, q, k, \port$7094$0 , \port
   input [4:0] k;
   wire [4:0] k;
   wire [28:0] mu;
-  input [27:0] \port$7094$0 ;
-  wire [27:0] \port$7094$0 ;
-  input \port$7096$0 ;
-  wire \port$7096$0 ;
+  input [27:0] \port$7092$0 ;
+  wire [27:0] \port$7092$0 ;
+  input \port$7094$0 ;
+  wire \port$7094$0 ;
   input [27:0] q;
   wire [27:0] q;
   (* init = 28'h0000000 *)
@@ -70080,7 +70024,7 @@ module \cerite_soc_full.ntt.array.lane2.mul (rst, en, q, k, \port$7094$0 , \port
   output [27:0] s3_result;
   reg [27:0] s3_result = 28'h0000000;
   assign \$1  = a * b;
-  assign \$2  = \$7 [28:0] * { \port$7096$0 , \port$7094$0  };
+  assign \$2  = \$7 [28:0] * { \port$7094$0 , \port$7092$0  };
   assign \$3  = \$14 [29:0] >= q;
   assign \$4  = \$14 [29:0] - q;
   assign \$5  = \$3  ? \$4  : { 1'h0, \$14 [29:0] };
@@ -70140,7 +70084,7 @@ module \cerite_soc_full.ntt.array.lane2.mul (rst, en, q, k, \port$7094$0 , \port
     end
   end
   assign s1_c0_x_hi = \$7 [28:0];
-  assign mu = { \port$7096$0 , \port$7094$0  };
+  assign mu = { \port$7094$0 , \port$7092$0  };
   assign s1_c0_x_low = s0_x[29:0];
   assign s3_c0_r1 = \$14 [29:0];
   assign s2_c0_qhat = \$9 [28:0];
@@ -70154,7 +70098,7 @@ module \cerite_soc_full.ntt.array.lane2.mul (rst, en, q, k, \port$7094$0 , \port
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.ntt.array.lane3 (rst, u, v, en, mode, q, k, \port$7094$0 , \port$7096$0 , w, x, y, clk);
+module \cerite_soc_full.ntt.array.lane3 (rst, u, v, en, mode, q, k, \port$7092$0 , \port$7094$0 , w, x, y, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$35  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -70216,10 +70160,10 @@ module \cerite_soc_full.ntt.array.lane3 (rst, u, v, en, mode, q, k, \port$7094$0
   reg [1:0] mode_d2 = 2'h0;
   wire [28:0] mu;
   wire [28:0] \mu$26 ;
-  input [27:0] \port$7094$0 ;
-  wire [27:0] \port$7094$0 ;
-  input \port$7096$0 ;
-  wire \port$7096$0 ;
+  input [27:0] \port$7092$0 ;
+  wire [27:0] \port$7092$0 ;
+  input \port$7094$0 ;
+  wire \port$7094$0 ;
   input [27:0] q;
   wire [27:0] q;
   wire [27:0] \q$24 ;
@@ -70300,8 +70244,8 @@ module \cerite_soc_full.ntt.array.lane3 (rst, u, v, en, mode, q, k, \port$7094$0
     .clk(clk),
     .en(en),
     .k(k),
+    .\port$7092$0 (\port$7092$0 ),
     .\port$7094$0 (\port$7094$0 ),
-    .\port$7096$0 (\port$7096$0 ),
     .q(q),
     .rst(rst),
     .s3_result(r)
@@ -70446,13 +70390,13 @@ module \cerite_soc_full.ntt.array.lane3 (rst, u, v, en, mode, q, k, \port$7094$0
   assign a = x1;
   assign b = wb;
   assign \q$24  = q;
-  assign mu = { \port$7096$0 , \port$7094$0  };
-  assign \mu$26  = { \port$7096$0 , \port$7094$0  };
+  assign mu = { \port$7094$0 , \port$7092$0  };
+  assign \mu$26  = { \port$7094$0 , \port$7092$0  };
   assign \k$28  = k;
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.ntt.array.lane3.mul (rst, en, q, k, \port$7094$0 , \port$7096$0 , a, b, s3_result, clk);
+module \cerite_soc_full.ntt.array.lane3.mul (rst, en, q, k, \port$7092$0 , \port$7094$0 , a, b, s3_result, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$36  = 0;
   wire [55:0] \$1 ;
   wire [56:0] \$10 ;
@@ -70483,10 +70427,10 @@ module \cerite_soc_full.ntt.array.lane3.mul (rst, en, q, k, \port$7094$0 , \port
   input [4:0] k;
   wire [4:0] k;
   wire [28:0] mu;
-  input [27:0] \port$7094$0 ;
-  wire [27:0] \port$7094$0 ;
-  input \port$7096$0 ;
-  wire \port$7096$0 ;
+  input [27:0] \port$7092$0 ;
+  wire [27:0] \port$7092$0 ;
+  input \port$7094$0 ;
+  wire \port$7094$0 ;
   input [27:0] q;
   wire [27:0] q;
   (* init = 28'h0000000 *)
@@ -70509,7 +70453,7 @@ module \cerite_soc_full.ntt.array.lane3.mul (rst, en, q, k, \port$7094$0 , \port
   output [27:0] s3_result;
   reg [27:0] s3_result = 28'h0000000;
   assign \$1  = a * b;
-  assign \$2  = \$7 [28:0] * { \port$7096$0 , \port$7094$0  };
+  assign \$2  = \$7 [28:0] * { \port$7094$0 , \port$7092$0  };
   assign \$3  = \$14 [29:0] >= q;
   assign \$4  = \$14 [29:0] - q;
   assign \$5  = \$3  ? \$4  : { 1'h0, \$14 [29:0] };
@@ -70569,7 +70513,7 @@ module \cerite_soc_full.ntt.array.lane3.mul (rst, en, q, k, \port$7094$0 , \port
     end
   end
   assign s1_c0_x_hi = \$7 [28:0];
-  assign mu = { \port$7096$0 , \port$7094$0  };
+  assign mu = { \port$7094$0 , \port$7092$0  };
   assign s1_c0_x_low = s0_x[29:0];
   assign s3_c0_r1 = \$14 [29:0];
   assign s2_c0_qhat = \$9 [28:0];
@@ -70583,7 +70527,7 @@ module \cerite_soc_full.ntt.array.lane3.mul (rst, en, q, k, \port$7094$0 , \port
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w__ready, bus__addr, bus__w_data, control__start__pulse, control__abort__pulse, control__op__w_data, control__slot_a__w_data, control__slot_b__w_data, bus__ack, bus__r_data, bus__err, data__r__ready, data__w__valid, data__w__payload, data__r__payload, data__r__valid, cycles__cycles__r_data, \port$7060$0 , status__done__r_data
+module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w__ready, bus__addr, bus__w_data, control__start__pulse, control__abort__pulse, control__op__w_data, control__slot_a__w_data, control__slot_b__w_data, bus__ack, bus__r_data, bus__err, data__r__ready, data__w__valid, data__w__payload, data__r__payload, data__r__valid, cycles__cycles__r_data, \port$7058$0 , status__done__r_data
 , status__error__r_data, status__cause__r_data, status__ctx_valid__r_data, bus__w_stb);
   reg \$auto$verilog_backend.cc:2355:dump_module$37  = 0;
   wire \$1 ;
@@ -70655,8 +70599,8 @@ module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w
   wire data__w__ready;
   output data__w__valid;
   reg data__w__valid;
-  input [47:0] \port$7060$0 ;
-  wire [47:0] \port$7060$0 ;
+  input [47:0] \port$7058$0 ;
+  wire [47:0] \port$7058$0 ;
   input status__busy__r_data;
   wire status__busy__r_data;
   input [2:0] status__cause__r_data;
@@ -70929,8 +70873,8 @@ module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w
       endcase
     end
   end
-  assign butterflies_lo__count__r_data = \port$7060$0 [31:0];
-  assign butterflies_hi__count__r_data = \port$7060$0 [47:32];
+  assign butterflies_lo__count__r_data = \port$7058$0 [31:0];
+  assign butterflies_hi__count__r_data = \port$7058$0 [47:32];
   assign \$4  = { 1'h0, status__busy__r_data };
   assign \$5  = { 30'h00000000, \$4  };
   assign \$6  = { status__done__r_data, 1'h0 };
@@ -70939,9 +70883,9 @@ module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w
   assign \$12  = { 7'h00, status__ctx_valid__r_data, 8'h00 };
   assign \$14  = { 1'h0, cycles__cycles__r_data };
   assign \$15  = \$14 ;
-  assign \$16  = { 1'h0, \port$7060$0 [31:0] };
+  assign \$16  = { 1'h0, \port$7058$0 [31:0] };
   assign \$17  = \$16 ;
-  assign \$18  = { 1'h0, \port$7060$0 [47:32] };
+  assign \$18  = { 1'h0, \port$7058$0 [47:32] };
   assign \$19  = { 15'h0000, \$18  };
   assign \$20  = 33'h00582138a;
   assign \$21  = \$20 ;
@@ -75142,7 +75086,7 @@ module \cerite_soc_full.scratch (rst, bus__w_stb, bus__r_stb, bus__addr, bus__w_
     .bus__w_stb(bus__w_stb),
     .clk(clk),
     .control__count__pulse(control__count__pulse),
-    .\port$6868$0 (ptr),
+    .\port$6866$0 (ptr),
     .ram_addr__addr__w_data(ram_addr__addr__w_data),
     .ram_addr__addr__w_stb(ram_addr__addr__w_stb),
     .ram_data__r__payload(ram_data__r__payload),
@@ -75191,7 +75135,7 @@ module \cerite_soc_full.scratch (rst, bus__w_stb, bus__r_stb, bus__addr, bus__w_
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data__r__payload, bus__addr, bus__w_data, status__pulses__r_data, \port$6868$0 , bus__ack, bus__r_data, bus__err, control__count__pulse, ram_addr__addr__w_data, ram_addr__addr__w_stb, ram_data__r__ready, ram_data__w__valid, ram_data__w__payload, clk);
+module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data__r__payload, bus__addr, bus__w_data, status__pulses__r_data, \port$6866$0 , bus__ack, bus__r_data, bus__err, control__count__pulse, ram_addr__addr__w_data, ram_addr__addr__w_stb, ram_data__r__ready, ram_data__w__valid, ram_data__w__payload, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$39  = 0;
   wire \$1 ;
   wire [32:0] \$10 ;
@@ -75242,8 +75186,8 @@ module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data
   reg control__count__pulse;
   reg [3:0] control__mode__data = 4'h5;
   reg control__mode__w_stb;
-  input [11:0] \port$6868$0 ;
-  wire [11:0] \port$6868$0 ;
+  input [11:0] \port$6866$0 ;
+  wire [11:0] \port$6866$0 ;
   wire [15:0] ram_addr__addr__r_data;
   output [15:0] ram_addr__addr__w_data;
   reg [15:0] ram_addr__addr__w_data;
@@ -75718,7 +75662,7 @@ module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data
       endcase
     end
   end
-  assign ram_addr__addr__r_data = { 4'h0, \port$6868$0  };
+  assign ram_addr__addr__r_data = { 4'h0, \port$6866$0  };
   assign ram_data__r__valid = 1'h1;
   assign ram_data__w__ready = 1'h1;
   assign \$3  = { 1'h0, value0__value__data };
@@ -75735,7 +75679,7 @@ module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data
   assign \$15  = { 13'h0000, \$14  };
   assign \$16  = { 1'h0, status__pulses__r_data };
   assign \$17  = { 15'h0000, \$16  };
-  assign \$18  = { 5'h00, \port$6868$0  };
+  assign \$18  = { 5'h00, \port$6866$0  };
   assign \$19  = { 15'h0000, \$18  };
 endmodule
 

@@ -11409,7 +11409,7 @@ module \cerite_soc_small.mmu (\rst$69 , bus__w_stb, bus__r_stb, status__busy__r_
     .mode__learned__data(mode__learned__data),
     .mode__mxr__data(mode__mxr__data),
     .mode__sum__data(mode__sum__data),
-    .\port$5320$0 (\$111 ),
+    .\port$5318$0 (\$111 ),
     .pt_base_lo__value__data(pt_base_lo__value__data),
     .pt_limit_lo__value__data(pt_limit_lo__value__data),
     .req__w__payload(req__w__payload),
@@ -12043,16 +12043,16 @@ module \cerite_soc_small.mmu.core (rst, mem_req__ready, mem_resp__valid, req__w_
     .mem_resp__payload(mem_resp__payload),
     .mem_resp__ready(mem_resp__ready),
     .mem_resp__valid(mem_resp__valid),
-    .\port$5794$0 (satp_ppn_lo__value__data),
-    .\port$5796$0 (satp_ppn_hi__value__data),
-    .\port$5810$0 (root0_lo__value__data),
-    .\port$5812$0 (root0_hi__value__data),
-    .\port$5814$0 (root1_lo__value__data),
-    .\port$5816$0 (root1_hi__value__data),
-    .\port$5818$0 (root2_lo__value__data),
-    .\port$5820$0 (root2_hi__value__data),
-    .\port$5822$0 (root3_lo__value__data),
-    .\port$5824$0 (root3_hi__value__data),
+    .\port$5792$0 (satp_ppn_lo__value__data),
+    .\port$5794$0 (satp_ppn_hi__value__data),
+    .\port$5808$0 (root0_lo__value__data),
+    .\port$5810$0 (root0_hi__value__data),
+    .\port$5812$0 (root1_lo__value__data),
+    .\port$5814$0 (root1_hi__value__data),
+    .\port$5816$0 (root2_lo__value__data),
+    .\port$5818$0 (root2_hi__value__data),
+    .\port$5820$0 (root3_lo__value__data),
+    .\port$5822$0 (root3_hi__value__data),
     .req__payload(req__payload),
     .req__ready(r_en),
     .req__valid(req__valid),
@@ -12064,9 +12064,9 @@ module \cerite_soc_small.mmu.core (rst, mem_req__ready, mem_resp__valid, req__w_
   );
   \cerite_soc_small.mmu.core.req_fifo  req_fifo (
     .clk(clk),
-    .\port$5781$0 (req__w__payload[6:0]),
-    .\port$5781$8 (req__w__payload[10:8]),
-    .\port$5837$0 (req_lo),
+    .\port$5779$0 (req__w__payload[6:0]),
+    .\port$5779$8 (req__w__payload[10:8]),
+    .\port$5835$0 (req_lo),
     .r_data(req__payload),
     .r_en(r_en),
     .r_rdy(req__valid),
@@ -12247,8 +12247,8 @@ module \cerite_soc_small.mmu.core (rst, mem_req__ready, mem_resp__valid, req__w_
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_small.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flush__ready, req__payload, resp__ready, mem_resp__payload, \rst$120 , cfg__learned, cfg__sum, cfg__mxr, cfg__asid, \port$5794$0 , \port$5796$0 , cfg__pt_base, cfg__pt_limit, cfg__index_base, cfg__index_limit, cfg__level_base1, cfg__level_base2, \port$5810$0 
-, \port$5812$0 , \port$5814$0 , \port$5816$0 , \port$5818$0 , \port$5820$0 , \port$5822$0 , \port$5824$0 , flush__payload, flush__valid, req__ready, resp__valid, resp__payload, mem_req__valid, mem_req__payload, mem_resp__ready, counters__requests, counters__tlb_hits, counters__walks, counters__lwc_hits, counters__lwc_misses, counters__learned_hits
+module \cerite_soc_small.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flush__ready, req__payload, resp__ready, mem_resp__payload, \rst$120 , cfg__learned, cfg__sum, cfg__mxr, cfg__asid, \port$5792$0 , \port$5794$0 , cfg__pt_base, cfg__pt_limit, cfg__index_base, cfg__index_limit, cfg__level_base1, cfg__level_base2, \port$5808$0 
+, \port$5810$0 , \port$5812$0 , \port$5814$0 , \port$5816$0 , \port$5818$0 , \port$5820$0 , \port$5822$0 , flush__payload, flush__valid, req__ready, resp__valid, resp__payload, mem_req__valid, mem_req__payload, mem_resp__ready, counters__requests, counters__tlb_hits, counters__walks, counters__lwc_hits, counters__lwc_misses, counters__learned_hits
 , counters__learned_single, counters__learned_fallbacks, counters__faults, counters__reads_node, counters__reads_gpt, counters__reads_radix, counters__walk_cycles_total, counters__walk_cycles_max, req__valid, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$16  = 0;
   wire \$1 ;
@@ -12579,10 +12579,12 @@ module \cerite_soc_small.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flu
   wire \mem_resp__valid$39 ;
   wire [23:0] pa;
   reg pending = 1'h0;
-  input [31:0] \port$5794$0 ;
-  wire [31:0] \port$5794$0 ;
-  input [11:0] \port$5796$0 ;
-  wire [11:0] \port$5796$0 ;
+  input [31:0] \port$5792$0 ;
+  wire [31:0] \port$5792$0 ;
+  input [11:0] \port$5794$0 ;
+  wire [11:0] \port$5794$0 ;
+  input [31:0] \port$5808$0 ;
+  wire [31:0] \port$5808$0 ;
   input [31:0] \port$5810$0 ;
   wire [31:0] \port$5810$0 ;
   input [31:0] \port$5812$0 ;
@@ -12597,8 +12599,6 @@ module \cerite_soc_small.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flu
   wire [31:0] \port$5820$0 ;
   input [31:0] \port$5822$0 ;
   wire [31:0] \port$5822$0 ;
-  input [31:0] \port$5824$0 ;
-  wire [31:0] \port$5824$0 ;
   input [41:0] req__payload;
   wire [41:0] req__payload;
   wire [1:0] \req__payload.access ;
@@ -12841,8 +12841,9 @@ module \cerite_soc_small.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flu
     .mem_resp__ready(mem_resp__ready),
     .mem_resp__valid(mem_resp__valid),
     .pa(pa),
+    .\port$5792$0 (\port$5792$0 ),
     .\port$5794$0 (\port$5794$0 ),
-    .\port$5796$0 (\port$5796$0 ),
+    .\port$5808$0 (\port$5808$0 ),
     .\port$5810$0 (\port$5810$0 ),
     .\port$5812$0 (\port$5812$0 ),
     .\port$5814$0 (\port$5814$0 ),
@@ -12850,7 +12851,6 @@ module \cerite_soc_small.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flu
     .\port$5818$0 (\port$5818$0 ),
     .\port$5820$0 (\port$5820$0 ),
     .\port$5822$0 (\port$5822$0 ),
-    .\port$5824$0 (\port$5824$0 ),
     .rst(rst),
     .\rst$71 (\rst$120 ),
     .size(size),
@@ -13193,16 +13193,16 @@ module \cerite_soc_small.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flu
   assign \cfg__mxr$53  = cfg__mxr;
   assign \cfg__pt_base$55  = cfg__pt_base;
   assign \cfg__pt_limit$57  = cfg__pt_limit;
-  assign cfg__root__0 = { \port$5812$0 , \port$5810$0  };
-  assign \cfg__root__0$59  = { \port$5812$0 , \port$5810$0  };
-  assign cfg__root__1 = { \port$5816$0 , \port$5814$0  };
-  assign \cfg__root__1$61  = { \port$5816$0 , \port$5814$0  };
-  assign cfg__root__2 = { \port$5820$0 , \port$5818$0  };
-  assign \cfg__root__2$63  = { \port$5820$0 , \port$5818$0  };
-  assign cfg__root__3 = { \port$5824$0 , \port$5822$0  };
-  assign \cfg__root__3$65  = { \port$5824$0 , \port$5822$0  };
-  assign cfg__satp_ppn = { \port$5796$0 , \port$5794$0  };
-  assign \cfg__satp_ppn$67  = { \port$5796$0 , \port$5794$0  };
+  assign cfg__root__0 = { \port$5810$0 , \port$5808$0  };
+  assign \cfg__root__0$59  = { \port$5810$0 , \port$5808$0  };
+  assign cfg__root__1 = { \port$5814$0 , \port$5812$0  };
+  assign \cfg__root__1$61  = { \port$5814$0 , \port$5812$0  };
+  assign cfg__root__2 = { \port$5818$0 , \port$5816$0  };
+  assign \cfg__root__2$63  = { \port$5818$0 , \port$5816$0  };
+  assign cfg__root__3 = { \port$5822$0 , \port$5820$0  };
+  assign \cfg__root__3$65  = { \port$5822$0 , \port$5820$0  };
+  assign cfg__satp_ppn = { \port$5794$0 , \port$5792$0  };
+  assign \cfg__satp_ppn$67  = { \port$5794$0 , \port$5792$0  };
   assign \cfg__sum$69  = cfg__sum;
   assign \va$71  = va;
   assign \access$73  = access;
@@ -14383,8 +14383,8 @@ module \cerite_soc_small.mmu.core.mmu.tlb.replacement (rst, \rst$6 , fill, valid
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__valid, flush_asid, flush, flush_by_asid, mem_resp__payload, \rst$71 , cfg__learned, cfg__sum, cfg__mxr, asid, \port$5794$0 , \port$5796$0 , cfg__pt_base, cfg__pt_limit, cfg__index_base, cfg__index_limit, cfg__level_base1, cfg__level_base2, \port$5810$0 
-, \port$5812$0 , \port$5814$0 , \port$5816$0 , \port$5818$0 , \port$5820$0 , \port$5822$0 , \port$5824$0 , \start$42 , va, access, user, events, mem_req__valid, mem_req__payload, mem_resp__ready, done, fault, source, pa, size, fill_ok
+module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__valid, flush_asid, flush, flush_by_asid, mem_resp__payload, \rst$71 , cfg__learned, cfg__sum, cfg__mxr, asid, \port$5792$0 , \port$5794$0 , cfg__pt_base, cfg__pt_limit, cfg__index_base, cfg__index_limit, cfg__level_base1, cfg__level_base2, \port$5808$0 
+, \port$5810$0 , \port$5812$0 , \port$5814$0 , \port$5816$0 , \port$5818$0 , \port$5820$0 , \port$5822$0 , \start$42 , va, access, user, events, mem_req__valid, mem_req__payload, mem_resp__ready, done, fault, source, pa, size, fill_ok
 , \fill$70 , clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$20  = 0;
   wire \$1 ;
@@ -14405,25 +14405,25 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
   wire \$112 ;
   wire \$113 ;
   wire \$114 ;
-  wire \$115 ;
+  wire [8:0] \$115 ;
   wire [8:0] \$116 ;
-  wire [8:0] \$117 ;
+  wire \$117 ;
   wire \$118 ;
   wire \$119 ;
   wire \$12 ;
   wire \$120 ;
   wire \$121 ;
-  wire \$122 ;
+  wire [8:0] \$122 ;
   wire [8:0] \$123 ;
-  wire [8:0] \$124 ;
+  wire \$124 ;
   wire \$125 ;
   wire \$126 ;
   wire \$127 ;
-  wire \$128 ;
+  wire [8:0] \$128 ;
   wire [8:0] \$129 ;
   wire \$13 ;
-  wire [8:0] \$130 ;
-  wire [24:0] \$131 ;
+  wire [24:0] \$130 ;
+  wire \$131 ;
   wire \$132 ;
   wire \$133 ;
   wire \$134 ;
@@ -14437,8 +14437,8 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
   wire \$141 ;
   wire \$142 ;
   wire \$143 ;
-  wire \$144 ;
-  wire [2:0] \$145 ;
+  wire [2:0] \$144 ;
+  wire \$145 ;
   wire \$146 ;
   wire \$147 ;
   wire \$148 ;
@@ -14484,35 +14484,34 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
   wire \$184 ;
   wire \$185 ;
   wire \$186 ;
-  wire \$187 ;
+  wire [43:0] \$187 ;
   wire [43:0] \$188 ;
-  wire [43:0] \$189 ;
+  reg [214:0] \$189 ;
   wire \$19 ;
-  reg [214:0] \$190 ;
-  reg [1:0] \$191 ;
-  reg \$192 ;
-  reg [4:0] \$193 ;
-  reg [1:0] \$194 ;
-  reg [43:0] \$195 ;
-  reg \$196 ;
-  reg [31:0] \$197 ;
-  reg [2:0] \$198 ;
-  reg \$199 ;
+  reg [1:0] \$190 ;
+  reg \$191 ;
+  reg [4:0] \$192 ;
+  reg [1:0] \$193 ;
+  reg [43:0] \$194 ;
+  reg \$195 ;
+  reg [31:0] \$196 ;
+  reg [2:0] \$197 ;
+  reg \$198 ;
+  reg [1:0] \$199 ;
   wire [23:0] \$2 ;
   wire \$20 ;
   reg [1:0] \$200 ;
-  reg [1:0] \$201 ;
-  reg [23:0] \$202 ;
-  reg [1:0] \$203 ;
+  reg [23:0] \$201 ;
+  reg [1:0] \$202 ;
+  reg \$203 ;
   reg \$204 ;
   reg \$205 ;
-  reg \$206 ;
-  reg [1:0] \$207 ;
-  reg [63:0] \$208 ;
-  reg [1:0] \$209 ;
+  reg [1:0] \$206 ;
+  reg [63:0] \$207 ;
+  reg [1:0] \$208 ;
+  reg \$209 ;
   wire \$21 ;
-  reg \$210 ;
-  reg [63:0] \$211 ;
+  reg [63:0] \$210 ;
   wire [24:0] \$22 ;
   wire \$23 ;
   wire \$24 ;
@@ -14567,23 +14566,23 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
   wire \$69 ;
   wire \$7 ;
   wire \$70 ;
-  wire \$71 ;
-  wire [2:0] \$72 ;
+  wire [2:0] \$71 ;
+  wire \$72 ;
   wire \$73 ;
   wire \$74 ;
   wire \$75 ;
   wire \$76 ;
   wire \$77 ;
-  wire \$78 ;
-  wire [24:0] \$79 ;
+  wire [24:0] \$78 ;
+  wire \$79 ;
   wire \$8 ;
   wire \$80 ;
   wire \$81 ;
   wire \$82 ;
-  wire \$83 ;
-  wire [3:0] \$84 ;
-  wire \$85 ;
-  wire [2:0] \$86 ;
+  wire [3:0] \$83 ;
+  wire \$84 ;
+  wire [2:0] \$85 ;
+  wire \$86 ;
   wire \$87 ;
   wire \$88 ;
   wire \$89 ;
@@ -14591,13 +14590,13 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
   wire \$90 ;
   wire \$91 ;
   wire \$92 ;
-  wire \$93 ;
-  wire [24:0] \$94 ;
+  wire [24:0] \$93 ;
+  wire \$94 ;
   wire \$95 ;
   wire \$96 ;
   wire \$97 ;
-  wire \$98 ;
-  wire [3:0] \$99 ;
+  wire [3:0] \$98 ;
+  wire \$99 ;
   input [1:0] access;
   wire [1:0] access;
   input [15:0] asid;
@@ -14736,10 +14735,12 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
   wire [24:0] node_sum;
   output [23:0] pa;
   reg [23:0] pa = 24'h000000;
-  input [31:0] \port$5794$0 ;
-  wire [31:0] \port$5794$0 ;
-  input [11:0] \port$5796$0 ;
-  wire [11:0] \port$5796$0 ;
+  input [31:0] \port$5792$0 ;
+  wire [31:0] \port$5792$0 ;
+  input [11:0] \port$5794$0 ;
+  wire [11:0] \port$5794$0 ;
+  input [31:0] \port$5808$0 ;
+  wire [31:0] \port$5808$0 ;
   input [31:0] \port$5810$0 ;
   wire [31:0] \port$5810$0 ;
   input [31:0] \port$5812$0 ;
@@ -14754,8 +14755,6 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
   wire [31:0] \port$5820$0 ;
   input [31:0] \port$5822$0 ;
   wire [31:0] \port$5822$0 ;
-  input [31:0] \port$5824$0 ;
-  wire [31:0] \port$5824$0 ;
   reg [63:0] pte = 64'h0000000000000000;
   reg [1:0] r_level = 2'h0;
   input rst;
@@ -14844,167 +14843,166 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
   assign \$67  = fsm_state == 4'he;
   assign \$68  = fsm_state == 4'hf;
   assign \$69  = fsm_state == 5'h10;
-  assign \$70  = fsm_state == 5'h11;
-  assign \$71  = \level$7  == 2'h2;
-  assign \$72  = \level$7  + 1'h1;
-  assign \$73  = | index[31:19];
-  assign \$74  = \$4 [24] | \$73 ;
-  assign \$76  = ~ \$75 ;
-  assign \$77  = \$4 [23:0] >= cfg__index_base;
-  assign \$78  = \$76  & \$77 ;
-  assign \$79  = \$4 [23:0] + 6'h20;
-  assign \$80  = \$79  <= cfg__index_limit;
-  assign \$81  = \$78  & \$80 ;
-  assign \$82  = ~ \$81 ;
-  assign \$83  = err | mem_resp__payload[64];
-  assign \$84  = beat + 1'h1;
-  assign \$85  = beat == 2'h3;
-  assign \$86  = \level$7  + 1'h1;
-  assign \$87  = | line_sum[32:18];
-  assign \$88  = | node[214:185];
-  assign \$89  = \$87  | \$88 ;
-  assign \$91  = ~ \$90 ;
-  assign \$92  = { line_sum[17:0], 6'h00 } >= cfg__index_base;
-  assign \$93  = \$91  & \$92 ;
-  assign \$94  = { line_sum[17:0], 6'h00 } + 7'h40;
-  assign \$95  = \$94  <= cfg__index_limit;
-  assign \$96  = \$93  & \$95 ;
-  assign \$97  = ~ \$96 ;
-  assign \$98  = err | mem_resp__payload[64];
-  assign \$99  = beat + 1'h1;
-  assign \$100  = ~ beat[0];
-  assign \$101  = ~ found;
-  assign \$102  = slot_hit & \$101 ;
-  assign \$103  = mem_resp__payload[2:1] != 2'h3;
-  assign \$104  = mem_resp__payload[0] & \$103 ;
-  assign \$105  = mem_resp__payload[29:21] == va[38:30];
-  assign \$106  = mem_resp__payload[20:12] == va[29:21];
-  assign \$107  = mem_resp__payload[11:3] == va[20:12];
-  assign \$108  = mem_resp__payload[1] | \$107 ;
-  assign \$109  = \$106  & \$108 ;
-  assign \$110  = mem_resp__payload[2] | \$109 ;
-  assign \$111  = \$105  & \$110 ;
-  assign \$112  = \$104  & \$111 ;
-  assign \$113  = beat == 3'h7;
-  assign \$114  = r_level == 2'h2;
-  assign \$115  = r_level == 1'h1;
-  assign \$116  = \$115  ? va[29:21] : va[20:12];
-  assign \$117  = \$114  ? va[38:30] : \$116 ;
-  assign \$118  = | \table [43:12];
-  assign \$120  = ~ \$119 ;
-  assign \$121  = r_level == 2'h2;
-  assign \$122  = r_level == 1'h1;
-  assign \$123  = \$122  ? va[29:21] : va[20:12];
-  assign \$124  = \$121  ? va[38:30] : \$123 ;
-  assign \$125  = { \table [11:0], \$124 , 3'h0 } >= cfg__pt_base;
-  assign \$126  = \$120  & \$125 ;
-  assign \$127  = r_level == 2'h2;
-  assign \$128  = r_level == 1'h1;
-  assign \$129  = \$128  ? va[29:21] : va[20:12];
-  assign \$130  = \$127  ? va[38:30] : \$129 ;
-  assign \$131  = { \table [11:0], \$130 , 3'h0 } + 4'h8;
-  assign \$132  = \$131  <= cfg__pt_limit;
-  assign \$133  = \$126  & \$132 ;
-  assign \$134  = ~ \$133 ;
-  assign \$135  = ~ pte[0];
-  assign \$136  = ~ pte[1];
-  assign \$137  = \$136  & pte[2];
-  assign \$138  = \$135  | \$137 ;
-  assign \$139  = | pte[63:54];
-  assign \$140  = \$138  | \$139 ;
-  assign \$141  = pte[1] | pte[3];
-  assign \$142  = ! r_level;
+  assign \$70  = \level$7  == 2'h2;
+  assign \$71  = \level$7  + 1'h1;
+  assign \$72  = | index[31:19];
+  assign \$73  = \$4 [24] | \$72 ;
+  assign \$75  = ~ \$74 ;
+  assign \$76  = \$4 [23:0] >= cfg__index_base;
+  assign \$77  = \$75  & \$76 ;
+  assign \$78  = \$4 [23:0] + 6'h20;
+  assign \$79  = \$78  <= cfg__index_limit;
+  assign \$80  = \$77  & \$79 ;
+  assign \$81  = ~ \$80 ;
+  assign \$82  = err | mem_resp__payload[64];
+  assign \$83  = beat + 1'h1;
+  assign \$84  = beat == 2'h3;
+  assign \$85  = \level$7  + 1'h1;
+  assign \$86  = | line_sum[32:18];
+  assign \$87  = | node[214:185];
+  assign \$88  = \$86  | \$87 ;
+  assign \$90  = ~ \$89 ;
+  assign \$91  = { line_sum[17:0], 6'h00 } >= cfg__index_base;
+  assign \$92  = \$90  & \$91 ;
+  assign \$93  = { line_sum[17:0], 6'h00 } + 7'h40;
+  assign \$94  = \$93  <= cfg__index_limit;
+  assign \$95  = \$92  & \$94 ;
+  assign \$96  = ~ \$95 ;
+  assign \$97  = err | mem_resp__payload[64];
+  assign \$98  = beat + 1'h1;
+  assign \$99  = ~ beat[0];
+  assign \$100  = ~ found;
+  assign \$101  = slot_hit & \$100 ;
+  assign \$102  = mem_resp__payload[2:1] != 2'h3;
+  assign \$103  = mem_resp__payload[0] & \$102 ;
+  assign \$104  = mem_resp__payload[29:21] == va[38:30];
+  assign \$105  = mem_resp__payload[20:12] == va[29:21];
+  assign \$106  = mem_resp__payload[11:3] == va[20:12];
+  assign \$107  = mem_resp__payload[1] | \$106 ;
+  assign \$108  = \$105  & \$107 ;
+  assign \$109  = mem_resp__payload[2] | \$108 ;
+  assign \$110  = \$104  & \$109 ;
+  assign \$111  = \$103  & \$110 ;
+  assign \$112  = beat == 3'h7;
+  assign \$113  = r_level == 2'h2;
+  assign \$114  = r_level == 1'h1;
+  assign \$115  = \$114  ? va[29:21] : va[20:12];
+  assign \$116  = \$113  ? va[38:30] : \$115 ;
+  assign \$117  = | \table [43:12];
+  assign \$119  = ~ \$118 ;
+  assign \$120  = r_level == 2'h2;
+  assign \$121  = r_level == 1'h1;
+  assign \$122  = \$121  ? va[29:21] : va[20:12];
+  assign \$123  = \$120  ? va[38:30] : \$122 ;
+  assign \$124  = { \table [11:0], \$123 , 3'h0 } >= cfg__pt_base;
+  assign \$125  = \$119  & \$124 ;
+  assign \$126  = r_level == 2'h2;
+  assign \$127  = r_level == 1'h1;
+  assign \$128  = \$127  ? va[29:21] : va[20:12];
+  assign \$129  = \$126  ? va[38:30] : \$128 ;
+  assign \$130  = { \table [11:0], \$129 , 3'h0 } + 4'h8;
+  assign \$131  = \$130  <= cfg__pt_limit;
+  assign \$132  = \$125  & \$131 ;
+  assign \$133  = ~ \$132 ;
+  assign \$134  = ~ pte[0];
+  assign \$135  = ~ pte[1];
+  assign \$136  = \$135  & pte[2];
+  assign \$137  = \$134  | \$136 ;
+  assign \$138  = | pte[63:54];
+  assign \$139  = \$137  | \$138 ;
+  assign \$140  = pte[1] | pte[3];
+  assign \$141  = ! r_level;
+  assign \$142  = glob | pte[5];
   assign \$143  = glob | pte[5];
-  assign \$144  = glob | pte[5];
-  assign \$145  = r_level - 1'h1;
-  assign \$146  = ~ pte[0];
-  assign \$147  = ~ pte[1];
-  assign \$148  = \$147  & pte[2];
-  assign \$149  = \$146  | \$148 ;
-  assign \$150  = | pte[63:54];
-  assign \$151  = \$149  | \$150 ;
-  assign \$152  = pte[1] | pte[2];
-  assign \$153  = \$152  | pte[3];
-  assign \$154  = ~ \$153 ;
-  assign \$155  = gpt & \$154 ;
-  assign \$156  = \$151  | \$155 ;
-  assign \$157  = \size$64  == 1'h1;
-  assign \$158  = | pte[18:10];
-  assign \$159  = \$157  & \$158 ;
-  assign \$160  = \size$64  == 2'h2;
-  assign \$161  = | pte[27:10];
-  assign \$162  = \$160  & \$161 ;
-  assign \$163  = \$159  | \$162 ;
-  assign \$164  = \$156  | \$163 ;
-  assign \$165  = access == 2'h2;
-  assign \$166  = access == 1'h1;
-  assign \$167  = cfg__mxr & pte[3];
-  assign \$168  = pte[1] | \$167 ;
-  assign \$169  = \$166  ? pte[2] : \$168 ;
-  assign \$170  = \$165  ? pte[3] : \$169 ;
-  assign \$171  = ~ \$170 ;
-  assign \$172  = ~ pte[4];
-  assign \$173  = access == 2'h2;
-  assign \$174  = ~ cfg__sum;
-  assign \$175  = \$173  | \$174 ;
-  assign \$176  = pte[4] & \$175 ;
-  assign \$177  = user ? \$172  : \$176 ;
-  assign \$178  = \$171  | \$177 ;
-  assign \$179  = ~ pte[6];
-  assign \$180  = access == 1'h1;
-  assign \$181  = ~ pte[7];
-  assign \$182  = \$180  & \$181 ;
-  assign \$183  = \$179  | \$182 ;
-  assign \$184  = \$178  | \$183 ;
-  assign \$185  = \$164  | \$184 ;
-  assign \$186  = \size$64  == 2'h2;
-  assign \$187  = \size$64  == 1'h1;
-  assign \$188  = \$187  ? { pte[53:19], va[20:12] } : pte[53:10];
-  assign \$189  = \$186  ? { pte[53:28], va[29:12] } : \$188 ;
+  assign \$144  = r_level - 1'h1;
+  assign \$145  = ~ pte[0];
+  assign \$146  = ~ pte[1];
+  assign \$147  = \$146  & pte[2];
+  assign \$148  = \$145  | \$147 ;
+  assign \$149  = | pte[63:54];
+  assign \$150  = \$148  | \$149 ;
+  assign \$151  = pte[1] | pte[2];
+  assign \$152  = \$151  | pte[3];
+  assign \$153  = ~ \$152 ;
+  assign \$154  = gpt & \$153 ;
+  assign \$155  = \$150  | \$154 ;
+  assign \$156  = \size$64  == 1'h1;
+  assign \$157  = | pte[18:10];
+  assign \$158  = \$156  & \$157 ;
+  assign \$159  = \size$64  == 2'h2;
+  assign \$160  = | pte[27:10];
+  assign \$161  = \$159  & \$160 ;
+  assign \$162  = \$158  | \$161 ;
+  assign \$163  = \$155  | \$162 ;
+  assign \$164  = access == 2'h2;
+  assign \$165  = access == 1'h1;
+  assign \$166  = cfg__mxr & pte[3];
+  assign \$167  = pte[1] | \$166 ;
+  assign \$168  = \$165  ? pte[2] : \$167 ;
+  assign \$169  = \$164  ? pte[3] : \$168 ;
+  assign \$170  = ~ \$169 ;
+  assign \$171  = ~ pte[4];
+  assign \$172  = access == 2'h2;
+  assign \$173  = ~ cfg__sum;
+  assign \$174  = \$172  | \$173 ;
+  assign \$175  = pte[4] & \$174 ;
+  assign \$176  = user ? \$171  : \$175 ;
+  assign \$177  = \$170  | \$176 ;
+  assign \$178  = ~ pte[6];
+  assign \$179  = access == 1'h1;
+  assign \$180  = ~ pte[7];
+  assign \$181  = \$179  & \$180 ;
+  assign \$182  = \$178  | \$181 ;
+  assign \$183  = \$177  | \$182 ;
+  assign \$184  = \$163  | \$183 ;
+  assign \$185  = \size$64  == 2'h2;
+  assign \$186  = \size$64  == 1'h1;
+  assign \$187  = \$186  ? { pte[53:19], va[20:12] } : pte[53:10];
+  assign \$188  = \$185  ? { pte[53:28], va[29:12] } : \$187 ;
   always @(posedge clk)
-    node <= \$190 ;
+    node <= \$189 ;
   always @(posedge clk)
-    \level$7  <= \$191 ;
+    \level$7  <= \$190 ;
   always @(posedge clk)
-    node_read <= \$192 ;
+    node_read <= \$191 ;
   always @(posedge clk)
-    fsm_state <= \$193 ;
+    fsm_state <= \$192 ;
   always @(posedge clk)
-    r_level <= \$194 ;
+    r_level <= \$193 ;
   always @(posedge clk)
-    \table  <= \$195 ;
+    \table  <= \$194 ;
   always @(posedge clk)
-    glob <= \$196 ;
+    glob <= \$195 ;
   always @(posedge clk)
-    index <= \$197 ;
+    index <= \$196 ;
   always @(posedge clk)
-    beat <= \$198 ;
+    beat <= \$197 ;
   always @(posedge clk)
-    err <= \$199 ;
+    err <= \$198 ;
   always @(posedge clk)
-    fault <= \$200 ;
+    fault <= \$199 ;
   always @(posedge clk)
-    source <= \$201 ;
+    source <= \$200 ;
   always @(posedge clk)
-    pa <= \$202 ;
+    pa <= \$201 ;
   always @(posedge clk)
-    size <= \$203 ;
+    size <= \$202 ;
   always @(posedge clk)
-    fill_ok <= \$204 ;
+    fill_ok <= \$203 ;
   always @(posedge clk)
-    found <= \$205 ;
+    found <= \$204 ;
   always @(posedge clk)
-    slot_hit <= \$206 ;
+    slot_hit <= \$205 ;
   always @(posedge clk)
-    slot_size <= \$207 ;
+    slot_size <= \$206 ;
   always @(posedge clk)
-    pte <= \$208 ;
+    pte <= \$207 ;
   always @(posedge clk)
-    \size$64  <= \$209 ;
+    \size$64  <= \$208 ;
   always @(posedge clk)
-    gpt <= \$210 ;
+    gpt <= \$209 ;
   always @(posedge clk)
-    \fill$70  <= \$211 ;
+    \fill$70  <= \$210 ;
   \cerite_soc_small.mmu.core.mmu.walker.lwc  lwc (
     .asid(asid),
     .clk(clk),
@@ -15050,18 +15048,16 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
+      5'h06:
           (* full_case = 32'd1 *)
           if (hit) begin
             events[0] = 1'h1;
           end else begin
             events[1] = 1'h1;
           end
-      5'h08:
+      5'h07:
           /* empty */;
-      5'h09:
+      5'h08:
           (* full_case = 32'd1 *)
           if (\$14 ) begin
           end else begin
@@ -15069,11 +15065,11 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
               events[5] = 1'h1;
             end
           end
+      5'h09:
+          /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
+      5'h04:
           (* full_case = 32'd1 *)
           if (\$25 ) begin
           end else begin
@@ -15081,11 +15077,11 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
               events[6] = 1'h1;
             end
           end
+      5'h0c:
+          /* empty */;
       5'h0d:
           /* empty */;
-      5'h0e:
-          /* empty */;
-      5'h06:
+      5'h05:
           events[4] = 1'h1;
       5'h02:
           (* full_case = 32'd1 *)
@@ -15095,13 +15091,13 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
               events[7] = 1'h1;
             end
           end
-      5'h10:
-          /* empty */;
-      5'h11:
-          /* empty */;
       5'h0f:
           /* empty */;
-      5'h0c:
+      5'h10:
+          /* empty */;
+      5'h0e:
+          /* empty */;
+      5'h0b:
           if (\$51 ) begin
             events[2] = 1'h1;
             events[3] = \$52 ;
@@ -15118,33 +15114,31 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
       5'h08:
-          /* empty */;
-      5'h09:
           (* full_case = 32'd1 *)
           if (\$14 ) begin
           end else begin
             mem_req__valid = 1'h1;
           end
+      5'h09:
+          /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
+      5'h04:
           (* full_case = 32'd1 *)
           if (\$25 ) begin
           end else begin
             mem_req__valid = 1'h1;
           end
+      5'h0c:
+          /* empty */;
       5'h0d:
           /* empty */;
-      5'h0e:
-          /* empty */;
-      5'h06:
+      5'h05:
           /* empty */;
       5'h02:
           (* full_case = 32'd1 *)
@@ -15164,35 +15158,33 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
       5'h08:
-          /* empty */;
-      5'h09:
           (* full_case = 32'd1 *)
           if (\$14 ) begin
           end else begin
             mem_req__payload[23:0] = \$4 [23:0];
             mem_req__payload[26:24] = 3'h3;
           end
+      5'h09:
+          /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
+      5'h04:
           (* full_case = 32'd1 *)
           if (\$25 ) begin
           end else begin
             mem_req__payload[23:0] = { line_sum[17:0], 6'h00 };
             mem_req__payload[26:24] = 3'h7;
           end
+      5'h0c:
+          /* empty */;
       5'h0d:
           /* empty */;
-      5'h0e:
-          /* empty */;
-      5'h06:
+      5'h05:
           /* empty */;
       5'h02:
           (* full_case = 32'd1 *)
@@ -15213,29 +15205,27 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
       5'h08:
           /* empty */;
       5'h09:
-          /* empty */;
-      5'h0a:
           mem_resp__ready = 1'h1;
-      5'h0b:
+      5'h0a:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0c:
+          mem_resp__ready = 1'h1;
+      5'h0d:
           /* empty */;
       5'h05:
           /* empty */;
-      5'h0d:
-          mem_resp__ready = 1'h1;
-      5'h0e:
-          /* empty */;
-      5'h06:
-          /* empty */;
       5'h02:
           /* empty */;
-      5'h10:
+      5'h0f:
           mem_resp__ready = 1'h1;
     endcase
   end
@@ -15249,7 +15239,7 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -15258,8 +15248,6 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
       5'h09:
           /* empty */;
       5'h0a:
-          /* empty */;
-      5'h0b:
           (* full_case = 32'd1 *)
           if (err) begin
           end else begin
@@ -15277,7 +15265,7 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -15287,413 +15275,344 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
           /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
+      5'h04:
           /* empty */;
-      5'h05:
+      5'h0c:
           /* empty */;
       5'h0d:
           /* empty */;
-      5'h0e:
-          /* empty */;
-      5'h06:
+      5'h05:
           /* empty */;
       5'h02:
           /* empty */;
-      5'h10:
-          /* empty */;
-      5'h11:
-          /* empty */;
       5'h0f:
           /* empty */;
-      5'h0c:
+      5'h10:
+          /* empty */;
+      5'h0e:
+          /* empty */;
+      5'h0b:
           done = 1'h1;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$190  = node;
+    \$189  = node;
     casez (fsm_state)
       5'h00:
           if (\start$42 ) begin
             if (cfg__learned) begin
-              \$190 [31:0] = \port$5810$0 ;
-              \$190 [95:32] = { \port$5816$0 , \port$5814$0  };
-              \$190 [127:96] = \port$5818$0 ;
-              \$190 [159:128] = \port$5820$0 ;
-              \$190 [165:160] = \port$5822$0 [5:0];
-              \$190 [166] = \port$5822$0 [8];
-              \$190 [214:167] = { \port$5824$0 , \port$5822$0 [31:16] };
+              \$189 [31:0] = \port$5808$0 ;
+              \$189 [95:32] = { \port$5814$0 , \port$5812$0  };
+              \$189 [127:96] = \port$5816$0 ;
+              \$189 [159:128] = \port$5818$0 ;
+              \$189 [165:160] = \port$5820$0 [5:0];
+              \$189 [166] = \port$5820$0 [8];
+              \$189 [214:167] = { \port$5822$0 , \port$5820$0 [31:16] };
             end
           end
       5'h01:
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
-          /* empty */;
+          \$189  = \node$52 ;
       5'h08:
-          \$190  = \node$52 ;
-      5'h09:
           /* empty */;
-      5'h0a:
+      5'h09:
           if (mem_resp__valid) begin
             (* full_case = 32'd1 *)
             casez (beat[1:0])
               2'h0:
-                  \$190 [31:0] = mem_resp__payload[31:0];
+                  \$189 [31:0] = mem_resp__payload[31:0];
               2'h1:
-                  \$190 [95:32] = mem_resp__payload[63:0];
+                  \$189 [95:32] = mem_resp__payload[63:0];
               2'h2:
                 begin
-                  \$190 [127:96] = mem_resp__payload[31:0];
-                  \$190 [159:128] = mem_resp__payload[63:32];
+                  \$189 [127:96] = mem_resp__payload[31:0];
+                  \$189 [159:128] = mem_resp__payload[63:32];
                 end
               2'h3:
                 begin
-                  \$190 [165:160] = mem_resp__payload[5:0];
-                  \$190 [166] = mem_resp__payload[8];
-                  \$190 [214:167] = mem_resp__payload[63:16];
+                  \$189 [165:160] = mem_resp__payload[5:0];
+                  \$189 [166] = mem_resp__payload[8];
+                  \$189 [214:167] = mem_resp__payload[63:16];
                 end
             endcase
           end
     endcase
     if (\rst$71 ) begin
-      \$190  = 215'h000000000000000000000000000000000000000000000000000000;
+      \$189  = 215'h000000000000000000000000000000000000000000000000000000;
     end
     if (rst) begin
-      \$190  = 215'h000000000000000000000000000000000000000000000000000000;
+      \$189  = 215'h000000000000000000000000000000000000000000000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$191  = \level$7 ;
+    \$190  = \level$7 ;
     casez (fsm_state)
       5'h00:
           if (\start$42 ) begin
             if (cfg__learned) begin
-              \$191  = 2'h0;
+              \$190  = 2'h0;
             end
           end
       5'h01:
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
-          /* empty */;
+          \$190  = \$71 [1:0];
       5'h08:
-          \$191  = \$72 [1:0];
+          /* empty */;
       5'h09:
           /* empty */;
       5'h0a:
-          /* empty */;
-      5'h0b:
           (* full_case = 32'd1 *)
           if (err) begin
           end else begin
-            \$191  = \$86 [1:0];
+            \$190  = \$85 [1:0];
           end
     endcase
     if (\rst$71 ) begin
-      \$191  = 2'h0;
+      \$190  = 2'h0;
     end
     if (rst) begin
-      \$191  = 2'h0;
+      \$190  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$192  = node_read;
+    \$191  = node_read;
     casez (fsm_state)
       5'h00:
           if (\start$42 ) begin
             if (cfg__learned) begin
-              \$192  = 1'h0;
+              \$191  = 1'h0;
             end
           end
       5'h01:
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
       5'h08:
-          /* empty */;
-      5'h09:
           (* full_case = 32'd1 *)
-          if (\$82 ) begin
+          if (\$81 ) begin
           end else begin
             if (mem_req__ready) begin
-              \$192  = 1'h1;
+              \$191  = 1'h1;
             end
           end
     endcase
     if (\rst$71 ) begin
-      \$192  = 1'h0;
+      \$191  = 1'h0;
     end
     if (rst) begin
-      \$192  = 1'h0;
+      \$191  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$193  = fsm_state;
+    \$192  = fsm_state;
     casez (fsm_state)
       5'h00:
           if (\start$42 ) begin
             (* full_case = 32'd1 *)
             if (cfg__learned) begin
-              \$193  = 5'h01;
+              \$192  = 5'h01;
             end else begin
-              \$193  = 5'h02;
+              \$192  = 5'h02;
             end
           end
       5'h01:
-          \$193  = 5'h03;
+          \$192  = 5'h03;
       5'h03:
           if (\done$50 ) begin
-            \$193  = 5'h04;
+            (* full_case = 32'd1 *)
+            if (node[166]) begin
+              \$192  = 5'h04;
+            end else if (\$70 ) begin
+              \$192  = 5'h05;
+            end else begin
+              \$192  = 5'h06;
+            end
           end
-      5'h04:
-          (* full_case = 32'd1 *)
-          if (node[166]) begin
-            \$193  = 5'h05;
-          end else if (\$71 ) begin
-            \$193  = 5'h06;
-          end else begin
-            \$193  = 5'h07;
-          end
-      5'h07:
+      5'h06:
           (* full_case = 32'd1 *)
           if (hit) begin
-            \$193  = 5'h08;
+            \$192  = 5'h07;
           end else begin
-            \$193  = 5'h09;
+            \$192  = 5'h08;
           end
+      5'h07:
+          \$192  = 5'h01;
       5'h08:
-          \$193  = 5'h01;
-      5'h09:
           (* full_case = 32'd1 *)
-          if (\$82 ) begin
-            \$193  = 5'h06;
+          if (\$81 ) begin
+            \$192  = 5'h05;
           end else begin
             if (mem_req__ready) begin
-              \$193  = 5'h0a;
+              \$192  = 5'h09;
+            end
+          end
+      5'h09:
+          if (mem_resp__valid) begin
+            if (\$84 ) begin
+              \$192  = 5'h0a;
             end
           end
       5'h0a:
-          if (mem_resp__valid) begin
-            if (\$85 ) begin
-              \$193  = 5'h0b;
-            end
-          end
-      5'h0b:
           (* full_case = 32'd1 *)
           if (err) begin
-            \$193  = 5'h0c;
+            \$192  = 5'h0b;
           end else begin
-            \$193  = 5'h01;
+            \$192  = 5'h01;
           end
-      5'h05:
+      5'h04:
           (* full_case = 32'd1 *)
-          if (\$97 ) begin
-            \$193  = 5'h06;
+          if (\$96 ) begin
+            \$192  = 5'h05;
           end else begin
             if (mem_req__ready) begin
-              \$193  = 5'h0d;
+              \$192  = 5'h0c;
+            end
+          end
+      5'h0c:
+          if (mem_resp__valid) begin
+            if (\$112 ) begin
+              \$192  = 5'h0d;
             end
           end
       5'h0d:
-          if (mem_resp__valid) begin
-            if (\$113 ) begin
-              \$193  = 5'h0e;
-            end
-          end
-      5'h0e:
           (* full_case = 32'd1 *)
           if (err) begin
-            \$193  = 5'h0c;
+            \$192  = 5'h0b;
           end else if (found) begin
-            \$193  = 5'h0f;
+            \$192  = 5'h0e;
           end else begin
-            \$193  = 5'h06;
+            \$192  = 5'h05;
           end
-      5'h06:
-          \$193  = 5'h02;
+      5'h05:
+          \$192  = 5'h02;
       5'h02:
           (* full_case = 32'd1 *)
-          if (\$134 ) begin
-            \$193  = 5'h0c;
+          if (\$133 ) begin
+            \$192  = 5'h0b;
           end else begin
             if (mem_req__ready) begin
-              \$193  = 5'h10;
+              \$192  = 5'h0f;
             end
-          end
-      5'h10:
-          if (mem_resp__valid) begin
-            \$193  = 5'h11;
-          end
-      5'h11:
-          (* full_case = 32'd1 *)
-          if (err) begin
-            \$193  = 5'h0c;
-          end else if (\$140 ) begin
-            \$193  = 5'h0c;
-          end else if (\$141 ) begin
-            \$193  = 5'h0f;
-          end else if (\$142 ) begin
-            \$193  = 5'h0c;
-          end else begin
-            \$193  = 5'h02;
           end
       5'h0f:
-          \$193  = 5'h0c;
+          if (mem_resp__valid) begin
+            \$192  = 5'h10;
+          end
+      5'h10:
+          (* full_case = 32'd1 *)
+          if (err) begin
+            \$192  = 5'h0b;
+          end else if (\$139 ) begin
+            \$192  = 5'h0b;
+          end else if (\$140 ) begin
+            \$192  = 5'h0e;
+          end else if (\$141 ) begin
+            \$192  = 5'h0b;
+          end else begin
+            \$192  = 5'h02;
+          end
+      5'h0e:
+          \$192  = 5'h0b;
+      5'h0b:
+          \$192  = 5'h00;
+    endcase
+    if (\rst$71 ) begin
+      \$192  = 5'h00;
+    end
+    if (rst) begin
+      \$192  = 5'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
+    \$193  = r_level;
+    casez (fsm_state)
+      5'h00:
+          if (\start$42 ) begin
+            (* full_case = 32'd1 *)
+            if (cfg__learned) begin
+            end else begin
+              \$193  = 2'h2;
+            end
+          end
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h04:
+          /* empty */;
       5'h0c:
-          \$193  = 5'h00;
-    endcase
-    if (\rst$71 ) begin
-      \$193  = 5'h00;
-    end
-    if (rst) begin
-      \$193  = 5'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$194  = r_level;
-    casez (fsm_state)
-      5'h00:
-          if (\start$42 ) begin
-            (* full_case = 32'd1 *)
-            if (cfg__learned) begin
-            end else begin
-              \$194  = 2'h2;
-            end
-          end
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
           /* empty */;
       5'h0d:
           /* empty */;
-      5'h0e:
-          /* empty */;
-      5'h06:
-          \$194  = 2'h2;
+      5'h05:
+          \$193  = 2'h2;
       5'h02:
           /* empty */;
-      5'h10:
+      5'h0f:
           /* empty */;
-      5'h11:
+      5'h10:
           (* full_case = 32'd1 *)
           if (err) begin
+          end else if (\$139 ) begin
           end else if (\$140 ) begin
           end else if (\$141 ) begin
-          end else if (\$142 ) begin
           end else begin
-            \$194  = \$145 [1:0];
+            \$193  = \$144 [1:0];
           end
     endcase
     if (\rst$71 ) begin
-      \$194  = 2'h0;
+      \$193  = 2'h0;
     end
     if (rst) begin
-      \$194  = 2'h0;
+      \$193  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$195  = \table ;
+    \$194  = \table ;
     casez (fsm_state)
       5'h00:
           if (\start$42 ) begin
             (* full_case = 32'd1 *)
             if (cfg__learned) begin
             end else begin
-              \$195  = { \port$5796$0 , \port$5794$0  };
+              \$194  = { \port$5794$0 , \port$5792$0  };
             end
           end
       5'h01:
           /* empty */;
       5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
-          /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h0e:
           /* empty */;
       5'h06:
-          \$195  = { \port$5796$0 , \port$5794$0  };
-      5'h02:
-          /* empty */;
-      5'h10:
-          /* empty */;
-      5'h11:
-          (* full_case = 32'd1 *)
-          if (err) begin
-          end else if (\$140 ) begin
-          end else if (\$141 ) begin
-          end else if (\$142 ) begin
-          end else begin
-            \$195  = pte[53:10];
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$195  = 44'h00000000000;
-    end
-    if (rst) begin
-      \$195  = 44'h00000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$196  = glob;
-    casez (fsm_state)
-      5'h00:
-          if (\start$42 ) begin
-            (* full_case = 32'd1 *)
-            if (cfg__learned) begin
-            end else begin
-              \$196  = 1'h0;
-            end
-          end
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h04:
           /* empty */;
       5'h07:
           /* empty */;
@@ -15703,44 +15622,97 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
           /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
+      5'h04:
           /* empty */;
-      5'h05:
+      5'h0c:
           /* empty */;
       5'h0d:
           /* empty */;
-      5'h0e:
+      5'h05:
+          \$194  = { \port$5794$0 , \port$5792$0  };
+      5'h02:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          (* full_case = 32'd1 *)
+          if (err) begin
+          end else if (\$139 ) begin
+          end else if (\$140 ) begin
+          end else if (\$141 ) begin
+          end else begin
+            \$194  = pte[53:10];
+          end
+    endcase
+    if (\rst$71 ) begin
+      \$194  = 44'h00000000000;
+    end
+    if (rst) begin
+      \$194  = 44'h00000000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
+    \$195  = glob;
+    casez (fsm_state)
+      5'h00:
+          if (\start$42 ) begin
+            (* full_case = 32'd1 *)
+            if (cfg__learned) begin
+            end else begin
+              \$195  = 1'h0;
+            end
+          end
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h0d:
           if (err) begin
           end else if (found) begin
-            \$196  = pte[5];
+            \$195  = pte[5];
           end
-      5'h06:
-          \$196  = 1'h0;
+      5'h05:
+          \$195  = 1'h0;
       5'h02:
           /* empty */;
-      5'h10:
+      5'h0f:
           /* empty */;
-      5'h11:
+      5'h10:
           (* full_case = 32'd1 *)
           if (err) begin
+          end else if (\$139 ) begin
           end else if (\$140 ) begin
+            \$195  = \$142 ;
           end else if (\$141 ) begin
-            \$196  = \$143 ;
-          end else if (\$142 ) begin
           end else begin
-            \$196  = \$144 ;
+            \$195  = \$143 ;
           end
     endcase
     if (\rst$71 ) begin
-      \$196  = 1'h0;
+      \$195  = 1'h0;
     end
     if (rst) begin
-      \$196  = 1'h0;
+      \$195  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$197  = index;
+    \$196  = index;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -15748,129 +15720,67 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
           /* empty */;
       5'h03:
           if (\done$50 ) begin
-            \$197  = \idx$51 ;
+            \$196  = \idx$51 ;
           end
     endcase
     if (\rst$71 ) begin
-      \$197  = 32'd0;
+      \$196  = 32'd0;
     end
     if (rst) begin
-      \$197  = 32'd0;
+      \$196  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$198  = beat;
+    \$197  = beat;
     casez (fsm_state)
       5'h00:
           /* empty */;
       5'h01:
           /* empty */;
       5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          (* full_case = 32'd1 *)
-          if (\$82 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$198  = 3'h0;
-            end
-          end
-      5'h0a:
-          if (mem_resp__valid) begin
-            \$198  = \$84 [2:0];
-          end
-      5'h0b:
-          /* empty */;
-      5'h05:
-          (* full_case = 32'd1 *)
-          if (\$97 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$198  = 3'h0;
-            end
-          end
-      5'h0d:
-          if (mem_resp__valid) begin
-            \$198  = \$99 [2:0];
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$198  = 3'h0;
-    end
-    if (rst) begin
-      \$198  = 3'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$199  = err;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          (* full_case = 32'd1 *)
-          if (\$82 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$199  = 1'h0;
-            end
-          end
-      5'h0a:
-          if (mem_resp__valid) begin
-            \$199  = \$83 ;
-          end
-      5'h0b:
-          /* empty */;
-      5'h05:
-          (* full_case = 32'd1 *)
-          if (\$97 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$199  = 1'h0;
-            end
-          end
-      5'h0d:
-          if (mem_resp__valid) begin
-            \$199  = \$98 ;
-          end
-      5'h0e:
           /* empty */;
       5'h06:
           /* empty */;
-      5'h02:
+      5'h07:
           /* empty */;
-      5'h10:
+      5'h08:
+          (* full_case = 32'd1 *)
+          if (\$81 ) begin
+          end else begin
+            if (mem_req__ready) begin
+              \$197  = 3'h0;
+            end
+          end
+      5'h09:
           if (mem_resp__valid) begin
-            \$199  = mem_resp__payload[64];
+            \$197  = \$83 [2:0];
+          end
+      5'h0a:
+          /* empty */;
+      5'h04:
+          (* full_case = 32'd1 *)
+          if (\$96 ) begin
+          end else begin
+            if (mem_req__ready) begin
+              \$197  = 3'h0;
+            end
+          end
+      5'h0c:
+          if (mem_resp__valid) begin
+            \$197  = \$98 [2:0];
           end
     endcase
     if (\rst$71 ) begin
-      \$199  = 1'h0;
+      \$197  = 3'h0;
     end
     if (rst) begin
-      \$199  = 1'h0;
+      \$197  = 3'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$200  = fault;
+    \$198  = err;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -15878,7 +15788,65 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
           /* empty */;
       5'h03:
           /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          (* full_case = 32'd1 *)
+          if (\$81 ) begin
+          end else begin
+            if (mem_req__ready) begin
+              \$198  = 1'h0;
+            end
+          end
+      5'h09:
+          if (mem_resp__valid) begin
+            \$198  = \$82 ;
+          end
+      5'h0a:
+          /* empty */;
       5'h04:
+          (* full_case = 32'd1 *)
+          if (\$96 ) begin
+          end else begin
+            if (mem_req__ready) begin
+              \$198  = 1'h0;
+            end
+          end
+      5'h0c:
+          if (mem_resp__valid) begin
+            \$198  = \$97 ;
+          end
+      5'h0d:
+          /* empty */;
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h0f:
+          if (mem_resp__valid) begin
+            \$198  = mem_resp__payload[64];
+          end
+    endcase
+    if (\rst$71 ) begin
+      \$198  = 1'h0;
+    end
+    if (rst) begin
+      \$198  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
+    \$199  = fault;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -15887,54 +15855,52 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
       5'h09:
           /* empty */;
       5'h0a:
-          /* empty */;
-      5'h0b:
           if (err) begin
-            \$200  = 2'h2;
+            \$199  = 2'h2;
+          end
+      5'h04:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h0d:
+          if (err) begin
+            \$199  = 2'h2;
           end
       5'h05:
           /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h0e:
-          if (err) begin
-            \$200  = 2'h2;
-          end
-      5'h06:
-          /* empty */;
       5'h02:
-          if (\$134 ) begin
-            \$200  = 2'h2;
-          end
-      5'h10:
-          /* empty */;
-      5'h11:
-          if (err) begin
-            \$200  = 2'h2;
-          end else if (\$140 ) begin
-            \$200  = 2'h1;
-          end else if (\$141 ) begin
-          end else if (\$142 ) begin
-            \$200  = 2'h1;
+          if (\$133 ) begin
+            \$199  = 2'h2;
           end
       5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+            \$199  = 2'h2;
+          end else if (\$139 ) begin
+            \$199  = 2'h1;
+          end else if (\$140 ) begin
+          end else if (\$141 ) begin
+            \$199  = 2'h1;
+          end
+      5'h0e:
           (* full_case = 32'd1 *)
-          if (\$185 ) begin
-            \$200  = 2'h1;
+          if (\$184 ) begin
+            \$199  = 2'h1;
           end else begin
-            \$200  = 2'h0;
+            \$199  = 2'h0;
           end
     endcase
     if (\rst$71 ) begin
-      \$200  = 2'h0;
+      \$199  = 2'h0;
     end
     if (rst) begin
-      \$200  = 2'h0;
+      \$199  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$201  = source;
+    \$200  = source;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -15942,7 +15908,7 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -15951,114 +15917,48 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
       5'h09:
           /* empty */;
       5'h0a:
-          /* empty */;
-      5'h0b:
           if (err) begin
-            \$201  = 2'h1;
+            \$200  = 2'h1;
           end
-      5'h05:
+      5'h04:
+          /* empty */;
+      5'h0c:
           /* empty */;
       5'h0d:
-          /* empty */;
-      5'h0e:
           if (err) begin
-            \$201  = 2'h1;
+            \$200  = 2'h1;
           end else if (found) begin
-            \$201  = 2'h1;
-          end
-      5'h06:
-          /* empty */;
-      5'h02:
-          if (\$134 ) begin
-            \$201  = 2'h2;
-          end
-      5'h10:
-          /* empty */;
-      5'h11:
-          if (err) begin
-            \$201  = 2'h2;
-          end else if (\$140 ) begin
-            \$201  = 2'h2;
-          end else if (\$141 ) begin
-            \$201  = 2'h2;
-          end else if (\$142 ) begin
-            \$201  = 2'h2;
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$201  = 2'h0;
-    end
-    if (rst) begin
-      \$201  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$202  = pa;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h0b:
-          if (err) begin
-            \$202  = 24'h000000;
+            \$200  = 2'h1;
           end
       5'h05:
           /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h0e:
-          if (err) begin
-            \$202  = 24'h000000;
-          end
-      5'h06:
-          /* empty */;
       5'h02:
-          if (\$134 ) begin
-            \$202  = 24'h000000;
-          end
-      5'h10:
-          /* empty */;
-      5'h11:
-          if (err) begin
-            \$202  = 24'h000000;
-          end else if (\$140 ) begin
-            \$202  = 24'h000000;
-          end else if (\$141 ) begin
-          end else if (\$142 ) begin
-            \$202  = 24'h000000;
+          if (\$133 ) begin
+            \$200  = 2'h2;
           end
       5'h0f:
-          (* full_case = 32'd1 *)
-          if (\$185 ) begin
-            \$202  = 24'h000000;
-          end else begin
-            \$202  = { \$189 [11:0], va[11:0] };
+          /* empty */;
+      5'h10:
+          if (err) begin
+            \$200  = 2'h2;
+          end else if (\$139 ) begin
+            \$200  = 2'h2;
+          end else if (\$140 ) begin
+            \$200  = 2'h2;
+          end else if (\$141 ) begin
+            \$200  = 2'h2;
           end
     endcase
     if (\rst$71 ) begin
-      \$202  = 24'h000000;
+      \$200  = 2'h0;
     end
     if (rst) begin
-      \$202  = 24'h000000;
+      \$200  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$203  = size;
+    \$201  = pa;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -16066,72 +15966,8 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h0b:
-          if (err) begin
-            \$203  = 2'h0;
-          end
-      5'h05:
-          /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h0e:
-          if (err) begin
-            \$203  = 2'h0;
-          end
       5'h06:
           /* empty */;
-      5'h02:
-          if (\$134 ) begin
-            \$203  = 2'h0;
-          end
-      5'h10:
-          /* empty */;
-      5'h11:
-          if (err) begin
-            \$203  = 2'h0;
-          end else if (\$140 ) begin
-            \$203  = 2'h0;
-          end else if (\$141 ) begin
-          end else if (\$142 ) begin
-            \$203  = 2'h0;
-          end
-      5'h0f:
-          (* full_case = 32'd1 *)
-          if (\$185 ) begin
-            \$203  = 2'h0;
-          end else begin
-            \$203  = \size$64 ;
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$203  = 2'h0;
-    end
-    if (rst) begin
-      \$203  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$204  = fill_ok;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
       5'h07:
           /* empty */;
       5'h08:
@@ -16139,54 +15975,52 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
       5'h09:
           /* empty */;
       5'h0a:
-          /* empty */;
-      5'h0b:
           if (err) begin
-            \$204  = 1'h0;
+            \$201  = 24'h000000;
           end
-      5'h05:
+      5'h04:
+          /* empty */;
+      5'h0c:
           /* empty */;
       5'h0d:
-          /* empty */;
-      5'h0e:
           if (err) begin
-            \$204  = 1'h0;
+            \$201  = 24'h000000;
           end
-      5'h06:
+      5'h05:
           /* empty */;
       5'h02:
-          if (\$134 ) begin
-            \$204  = 1'h0;
-          end
-      5'h10:
-          /* empty */;
-      5'h11:
-          if (err) begin
-            \$204  = 1'h0;
-          end else if (\$140 ) begin
-            \$204  = 1'h0;
-          end else if (\$141 ) begin
-          end else if (\$142 ) begin
-            \$204  = 1'h0;
+          if (\$133 ) begin
+            \$201  = 24'h000000;
           end
       5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+            \$201  = 24'h000000;
+          end else if (\$139 ) begin
+            \$201  = 24'h000000;
+          end else if (\$140 ) begin
+          end else if (\$141 ) begin
+            \$201  = 24'h000000;
+          end
+      5'h0e:
           (* full_case = 32'd1 *)
-          if (\$185 ) begin
-            \$204  = 1'h0;
+          if (\$184 ) begin
+            \$201  = 24'h000000;
           end else begin
-            \$204  = 1'h1;
+            \$201  = { \$188 [11:0], va[11:0] };
           end
     endcase
     if (\rst$71 ) begin
-      \$204  = 1'h0;
+      \$201  = 24'h000000;
     end
     if (rst) begin
-      \$204  = 1'h0;
+      \$201  = 24'h000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$205  = found;
+    \$202  = size;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -16194,7 +16028,131 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
           /* empty */;
       5'h03:
           /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          if (err) begin
+            \$202  = 2'h0;
+          end
       5'h04:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h0d:
+          if (err) begin
+            \$202  = 2'h0;
+          end
+      5'h05:
+          /* empty */;
+      5'h02:
+          if (\$133 ) begin
+            \$202  = 2'h0;
+          end
+      5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+            \$202  = 2'h0;
+          end else if (\$139 ) begin
+            \$202  = 2'h0;
+          end else if (\$140 ) begin
+          end else if (\$141 ) begin
+            \$202  = 2'h0;
+          end
+      5'h0e:
+          (* full_case = 32'd1 *)
+          if (\$184 ) begin
+            \$202  = 2'h0;
+          end else begin
+            \$202  = \size$64 ;
+          end
+    endcase
+    if (\rst$71 ) begin
+      \$202  = 2'h0;
+    end
+    if (rst) begin
+      \$202  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
+    \$203  = fill_ok;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          if (err) begin
+            \$203  = 1'h0;
+          end
+      5'h04:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h0d:
+          if (err) begin
+            \$203  = 1'h0;
+          end
+      5'h05:
+          /* empty */;
+      5'h02:
+          if (\$133 ) begin
+            \$203  = 1'h0;
+          end
+      5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+            \$203  = 1'h0;
+          end else if (\$139 ) begin
+            \$203  = 1'h0;
+          end else if (\$140 ) begin
+          end else if (\$141 ) begin
+            \$203  = 1'h0;
+          end
+      5'h0e:
+          (* full_case = 32'd1 *)
+          if (\$184 ) begin
+            \$203  = 1'h0;
+          end else begin
+            \$203  = 1'h1;
+          end
+    endcase
+    if (\rst$71 ) begin
+      \$203  = 1'h0;
+    end
+    if (rst) begin
+      \$203  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
+    \$204  = found;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -16204,21 +16162,55 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
           /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
+      5'h04:
           (* full_case = 32'd1 *)
-          if (\$97 ) begin
+          if (\$96 ) begin
           end else begin
             if (mem_req__ready) begin
-              \$205  = 1'h0;
+              \$204  = 1'h0;
             end
           end
-      5'h0d:
+      5'h0c:
           if (mem_resp__valid) begin
-            if (\$100 ) begin
-            end else if (\$102 ) begin
-              \$205  = 1'h1;
+            if (\$99 ) begin
+            end else if (\$101 ) begin
+              \$204  = 1'h1;
+            end
+          end
+    endcase
+    if (\rst$71 ) begin
+      \$204  = 1'h0;
+    end
+    if (rst) begin
+      \$204  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
+    \$205  = slot_hit;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0c:
+          if (mem_resp__valid) begin
+            if (\$99 ) begin
+              \$205  = \$111 ;
             end
           end
     endcase
@@ -16231,7 +16223,7 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$206  = slot_hit;
+    \$206  = slot_size;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -16239,7 +16231,7 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -16249,27 +16241,25 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
           /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
+      5'h04:
           /* empty */;
-      5'h05:
-          /* empty */;
-      5'h0d:
+      5'h0c:
           if (mem_resp__valid) begin
-            if (\$100 ) begin
-              \$206  = \$112 ;
+            if (\$99 ) begin
+              \$206  = mem_resp__payload[2:1];
             end
           end
     endcase
     if (\rst$71 ) begin
-      \$206  = 1'h0;
+      \$206  = 2'h0;
     end
     if (rst) begin
-      \$206  = 1'h0;
+      \$206  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$207  = slot_size;
+    \$207  = pte;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -16277,7 +16267,7 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
           /* empty */;
       5'h03:
           /* empty */;
-      5'h04:
+      5'h06:
           /* empty */;
       5'h07:
           /* empty */;
@@ -16287,235 +16277,189 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
           /* empty */;
       5'h0a:
           /* empty */;
-      5'h0b:
+      5'h04:
           /* empty */;
-      5'h05:
-          /* empty */;
-      5'h0d:
+      5'h0c:
           if (mem_resp__valid) begin
-            if (\$100 ) begin
-              \$207  = mem_resp__payload[2:1];
+            if (\$99 ) begin
+            end else if (\$101 ) begin
+              \$207  = mem_resp__payload[63:0];
             end
           end
-    endcase
-    if (\rst$71 ) begin
-      \$207  = 2'h0;
-    end
-    if (rst) begin
-      \$207  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$208  = pte;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h0b:
+      5'h0d:
           /* empty */;
       5'h05:
           /* empty */;
-      5'h0d:
-          if (mem_resp__valid) begin
-            if (\$100 ) begin
-            end else if (\$102 ) begin
-              \$208  = mem_resp__payload[63:0];
-            end
-          end
-      5'h0e:
-          /* empty */;
-      5'h06:
-          /* empty */;
       5'h02:
-          /* empty */;
-      5'h10:
-          if (mem_resp__valid) begin
-            \$208  = mem_resp__payload[63:0];
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$208  = 64'h0000000000000000;
-    end
-    if (rst) begin
-      \$208  = 64'h0000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$209  = \size$64 ;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
-          /* empty */;
-      5'h0d:
-          if (mem_resp__valid) begin
-            if (\$100 ) begin
-            end else if (\$102 ) begin
-              \$209  = slot_size;
-            end
-          end
-      5'h0e:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h02:
-          /* empty */;
-      5'h10:
-          /* empty */;
-      5'h11:
-          if (err) begin
-          end else if (\$140 ) begin
-          end else if (\$141 ) begin
-            \$209  = r_level;
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$209  = 2'h0;
-    end
-    if (rst) begin
-      \$209  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$210  = gpt;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
-          /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h0e:
-          if (err) begin
-          end else if (found) begin
-            \$210  = 1'h1;
-          end
-      5'h06:
-          /* empty */;
-      5'h02:
-          /* empty */;
-      5'h10:
-          /* empty */;
-      5'h11:
-          if (err) begin
-          end else if (\$140 ) begin
-          end else if (\$141 ) begin
-            \$210  = 1'h0;
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$210  = 1'h0;
-    end
-    if (rst) begin
-      \$210  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$211  = \fill$70 ;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h0b:
-          /* empty */;
-      5'h05:
-          /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h0e:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h02:
-          /* empty */;
-      5'h10:
-          /* empty */;
-      5'h11:
           /* empty */;
       5'h0f:
-          (* full_case = 32'd1 *)
-          if (\$185 ) begin
-          end else begin
-            \$211 [15:0] = asid;
-            \$211 [16] = glob;
-            \$211 [43:17] = va[38:12];
-            \$211 [45:44] = \size$64 ;
-            \$211 [57:46] = pte[21:10];
-            \$211 [58] = pte[1];
-            \$211 [59] = pte[2];
-            \$211 [60] = pte[3];
-            \$211 [61] = pte[4];
-            \$211 [62] = pte[6];
-            \$211 [63] = pte[7];
+          if (mem_resp__valid) begin
+            \$207  = mem_resp__payload[63:0];
           end
     endcase
     if (\rst$71 ) begin
-      \$211  = 64'h0000000000000000;
+      \$207  = 64'h0000000000000000;
     end
     if (rst) begin
-      \$211  = 64'h0000000000000000;
+      \$207  = 64'h0000000000000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
+    \$208  = \size$64 ;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0c:
+          if (mem_resp__valid) begin
+            if (\$99 ) begin
+            end else if (\$101 ) begin
+              \$208  = slot_size;
+            end
+          end
+      5'h0d:
+          /* empty */;
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+          end else if (\$139 ) begin
+          end else if (\$140 ) begin
+            \$208  = r_level;
+          end
+    endcase
+    if (\rst$71 ) begin
+      \$208  = 2'h0;
+    end
+    if (rst) begin
+      \$208  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
+    \$209  = gpt;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h0d:
+          if (err) begin
+          end else if (found) begin
+            \$209  = 1'h1;
+          end
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+          end else if (\$139 ) begin
+          end else if (\$140 ) begin
+            \$209  = 1'h0;
+          end
+    endcase
+    if (\rst$71 ) begin
+      \$209  = 1'h0;
+    end
+    if (rst) begin
+      \$209  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
+    \$210  = \fill$70 ;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h0d:
+          /* empty */;
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          /* empty */;
+      5'h0e:
+          (* full_case = 32'd1 *)
+          if (\$184 ) begin
+          end else begin
+            \$210 [15:0] = asid;
+            \$210 [16] = glob;
+            \$210 [43:17] = va[38:12];
+            \$210 [45:44] = \size$64 ;
+            \$210 [57:46] = pte[21:10];
+            \$210 [58] = pte[1];
+            \$210 [59] = pte[2];
+            \$210 [60] = pte[3];
+            \$210 [61] = pte[4];
+            \$210 [62] = pte[6];
+            \$210 [63] = pte[7];
+          end
+    endcase
+    if (\rst$71 ) begin
+      \$210  = 64'h0000000000000000;
+    end
+    if (rst) begin
+      \$210  = 64'h0000000000000000;
     end
   end
   assign vpn = va[38:12];
@@ -16528,11 +16472,11 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
   assign lwc_flush_by_asid = flush_by_asid;
   assign lwc_flush_asid = flush_asid;
   assign node_sum = \$4 [24:0];
-  assign cfg__root__0 = { \port$5812$0 , \port$5810$0  };
-  assign cfg__root__1 = { \port$5816$0 , \port$5814$0  };
-  assign cfg__root__2 = { \port$5820$0 , \port$5818$0  };
-  assign cfg__root__3 = { \port$5824$0 , \port$5822$0  };
-  assign cfg__satp_ppn = { \port$5796$0 , \port$5794$0  };
+  assign cfg__root__0 = { \port$5810$0 , \port$5808$0  };
+  assign cfg__root__1 = { \port$5814$0 , \port$5812$0  };
+  assign cfg__root__2 = { \port$5818$0 , \port$5816$0  };
+  assign cfg__root__3 = { \port$5822$0 , \port$5820$0  };
+  assign cfg__satp_ppn = { \port$5794$0 , \port$5792$0  };
   assign \node.slope  = node[31:0];
   assign \node.intercept  = node[95:32];
   assign \node.lo  = node[127:96];
@@ -16588,9 +16532,9 @@ module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__val
   assign \$7  = \$6 ;
   assign \$18  = \$17 ;
   assign \$31  = \$30 ;
-  assign \$75  = \$74 ;
-  assign \$90  = \$89 ;
-  assign \$119  = \$118 ;
+  assign \$74  = \$73 ;
+  assign \$89  = \$88 ;
+  assign \$118  = \$117 ;
 endmodule
 
 (* generator = "Amaranth" *)
@@ -17143,7 +17087,7 @@ module \cerite_soc_small.mmu.core.mmu.walker.model (rst, idx, \rst$15 , vpn, sta
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_small.mmu.core.req_fifo (rst, w_en, w_rdy, r_data, \rst$21 , \port$5781$0 , \port$5781$8 , \port$5837$0 , r_en, r_rdy, clk);
+module \cerite_soc_small.mmu.core.req_fifo (rst, w_en, w_rdy, r_data, \rst$21 , \port$5779$0 , \port$5779$8 , \port$5835$0 , r_en, r_rdy, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$24  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -17185,12 +17129,12 @@ module \cerite_soc_small.mmu.core.req_fifo (rst, w_en, w_rdy, r_data, \rst$21 , 
   reg [2:0] inner_level = 3'h0;
   wire inner_r_rdy;
   wire [3:0] level;
-  input [6:0] \port$5781$0 ;
-  wire [6:0] \port$5781$0 ;
-  input [2:0] \port$5781$8 ;
-  wire [2:0] \port$5781$8 ;
-  input [31:0] \port$5837$0 ;
-  wire [31:0] \port$5837$0 ;
+  input [6:0] \port$5779$0 ;
+  wire [6:0] \port$5779$0 ;
+  input [2:0] \port$5779$8 ;
+  wire [2:0] \port$5779$8 ;
+  input [31:0] \port$5835$0 ;
+  wire [31:0] \port$5835$0 ;
   (* init = 3'h0 *)
   wire [2:0] produce;
   output [41:0] r_data;
@@ -17228,7 +17172,7 @@ module \cerite_soc_small.mmu.core.req_fifo (rst, w_en, w_rdy, r_data, \rst$21 , 
   end
   always @(posedge clk) begin
     if (w_port__en)
-      storage[w_port__addr] <= { \port$5781$8 , \port$5781$0 , \port$5837$0  };
+      storage[w_port__addr] <= { \port$5779$8 , \port$5779$0 , \port$5835$0  };
   end
   reg [41:0] _0_;
   always @(posedge clk) begin
@@ -17339,8 +17283,8 @@ module \cerite_soc_small.mmu.core.req_fifo (rst, w_en, w_rdy, r_data, \rst$21 , 
   assign level = w_level;
   assign r_level = w_level;
   assign produce = w_port__addr;
-  assign w_port__data = { \port$5781$8 , \port$5781$0 , \port$5837$0  };
-  assign w_data = { \port$5781$8 , \port$5781$0 , \port$5837$0  };
+  assign w_port__data = { \port$5779$8 , \port$5779$0 , \port$5835$0  };
+  assign w_data = { \port$5779$8 , \port$5779$0 , \port$5835$0  };
   assign consume = r_port__addr;
   assign r_port__data = r_data;
 endmodule
@@ -17544,7 +17488,7 @@ module \cerite_soc_small.mmu.core.resp_fifo (rst, r_en, w_rdy, w_level, r_data, 
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_small.mmu.registers (rst, bus__w_stb, bus__r_stb, mem_data__w__ready, req__w__ready, resp__r__payload, status__busy__r_data, \port$5320$0 , bus__addr, bus__w_data, status__clearing__r_data, mem_addr__addr__r_data, mem_data__r__valid, mem_data__r__payload, control__reset__pulse, control__flush__pulse, control__flush_kind__w_data, control__clear__pulse, bus__ack, bus__r_data, bus__err
+module \cerite_soc_small.mmu.registers (rst, bus__w_stb, bus__r_stb, mem_data__w__ready, req__w__ready, resp__r__payload, status__busy__r_data, \port$5318$0 , bus__addr, bus__w_data, status__clearing__r_data, mem_addr__addr__r_data, mem_data__r__valid, mem_data__r__payload, control__reset__pulse, control__flush__pulse, control__flush_kind__w_data, control__clear__pulse, bus__ack, bus__r_data, bus__err
 , mem_addr__addr__w_data, mem_addr__addr__w_stb, mem_data__r__ready, mem_data__w__valid, mem_data__w__payload, req__w__valid, req__w__payload, resp__r__ready, mode__learned__data, mode__sum__data, mode__mxr__data, asid__asid__data, satp_ppn_lo__value__data, satp_ppn_hi__value__data, pt_base_lo__value__data, pt_limit_lo__value__data, index_base_lo__value__data, index_limit_lo__value__data, level_base1_lo__value__data, level_base2_lo__value__data, root0_lo__value__data
 , root0_hi__value__data, root1_lo__value__data, root1_hi__value__data, root2_lo__value__data, root2_hi__value__data, root3_lo__value__data, root3_hi__value__data, flush_asid__asid__data, flush_va_lo__value__data, flush_va_hi__value__data, status__req_half__r_data, status__resp_half__r_data, status__flush_pending__r_data, status__flush_lost__r_data, counter_requests__count__r_data, counter_tlb_hits__count__r_data, counter_walks__count__r_data, counter_lwc_hits__count__r_data, counter_lwc_misses__count__r_data, counter_learned_hits__count__r_data, counter_learned_single__count__r_data
 , counter_learned_fallbacks__count__r_data, counter_faults__count__r_data, counter_reads_node__count__r_data, counter_reads_gpt__count__r_data, counter_reads_radix__count__r_data, counter_walk_cycles_total__count__r_data, counter_walk_cycles_max__count__r_data, resp__r__valid, clk);
@@ -17776,8 +17720,8 @@ module \cerite_soc_small.mmu.registers (rst, bus__w_stb, bus__r_stb, mem_data__w
   output mode__sum__data;
   reg mode__sum__data = 1'h0;
   reg mode__sum__w_stb;
-  input [3:0] \port$5320$0 ;
-  wire [3:0] \port$5320$0 ;
+  input [3:0] \port$5318$0 ;
+  wire [3:0] \port$5318$0 ;
   output [23:0] pt_base_lo__value__data;
   reg [23:0] pt_base_lo__value__data = 24'h000000;
   reg pt_base_lo__value__w_stb;
@@ -20440,7 +20384,7 @@ module \cerite_soc_small.mmu.registers (rst, bus__w_stb, bus__r_stb, mem_data__w
       \$118  = 7'h00;
     end
   end
-  assign status__resp_level__r_data = { 9'h000, \port$5320$0  };
+  assign status__resp_level__r_data = { 9'h000, \port$5318$0  };
   assign \$5  = { 1'h0, status__busy__r_data };
   assign \$6  = { 30'h00000000, \$5  };
   assign \$7  = { status__flush_pending__r_data, 1'h0 };
@@ -20448,7 +20392,7 @@ module \cerite_soc_small.mmu.registers (rst, bus__w_stb, bus__r_stb, mem_data__w
   assign \$11  = { status__req_half__r_data, 3'h0 };
   assign \$13  = { 3'h0, status__resp_half__r_data, 4'h0 };
   assign \$15  = { 2'h0, status__clearing__r_data, 5'h00 };
-  assign \$17  = { 16'h0000, \port$5320$0 , 8'h00 };
+  assign \$17  = { 16'h0000, \port$5318$0 , 8'h00 };
   assign \$19  = { 1'h0, mode__learned__data };
   assign \$20  = { 30'h00000000, \$19  };
   assign \$21  = { mode__sum__data, 1'h0 };
@@ -20645,7 +20589,7 @@ module \cerite_soc_small.ntt (rst, bus__w_stb, bus__r_stb, status__busy__r_data,
     .data__w__payload(i__payload),
     .data__w__ready(data__w__ready),
     .data__w__valid(i__valid),
-    .\port$5610$0 (butterflies),
+    .\port$5608$0 (butterflies),
     .status__busy__r_data(status__busy__r_data),
     .status__cause__r_data(status__cause__r_data),
     .status__ctx_valid__r_data(status__ctx_valid__r_data),
@@ -25793,7 +25737,7 @@ module \cerite_soc_small.ntt.array.lane0.mul (rst, en, q, qprime, a, b, s3_resul
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_small.ntt.registers (bus__r_stb, status__busy__r_data, data__w__ready, bus__addr, bus__w_data, control__start__pulse, control__abort__pulse, control__op__w_data, control__slot_a__w_data, control__slot_b__w_data, bus__ack, bus__r_data, bus__err, data__r__ready, data__w__valid, data__w__payload, data__r__payload, data__r__valid, cycles__cycles__r_data, \port$5610$0 , status__done__r_data
+module \cerite_soc_small.ntt.registers (bus__r_stb, status__busy__r_data, data__w__ready, bus__addr, bus__w_data, control__start__pulse, control__abort__pulse, control__op__w_data, control__slot_a__w_data, control__slot_b__w_data, bus__ack, bus__r_data, bus__err, data__r__ready, data__w__valid, data__w__payload, data__r__payload, data__r__valid, cycles__cycles__r_data, \port$5608$0 , status__done__r_data
 , status__error__r_data, status__cause__r_data, status__ctx_valid__r_data, bus__w_stb);
   reg \$auto$verilog_backend.cc:2355:dump_module$31  = 0;
   wire \$1 ;
@@ -25865,8 +25809,8 @@ module \cerite_soc_small.ntt.registers (bus__r_stb, status__busy__r_data, data__
   wire data__w__ready;
   output data__w__valid;
   reg data__w__valid;
-  input [47:0] \port$5610$0 ;
-  wire [47:0] \port$5610$0 ;
+  input [47:0] \port$5608$0 ;
+  wire [47:0] \port$5608$0 ;
   input status__busy__r_data;
   wire status__busy__r_data;
   input [2:0] status__cause__r_data;
@@ -26139,8 +26083,8 @@ module \cerite_soc_small.ntt.registers (bus__r_stb, status__busy__r_data, data__
       endcase
     end
   end
-  assign butterflies_lo__count__r_data = \port$5610$0 [31:0];
-  assign butterflies_hi__count__r_data = \port$5610$0 [47:32];
+  assign butterflies_lo__count__r_data = \port$5608$0 [31:0];
+  assign butterflies_hi__count__r_data = \port$5608$0 [47:32];
   assign \$4  = { 1'h0, status__busy__r_data };
   assign \$5  = { 30'h00000000, \$4  };
   assign \$6  = { status__done__r_data, 1'h0 };
@@ -26149,9 +26093,9 @@ module \cerite_soc_small.ntt.registers (bus__r_stb, status__busy__r_data, data__
   assign \$12  = { 7'h00, status__ctx_valid__r_data, 8'h00 };
   assign \$14  = { 1'h0, cycles__cycles__r_data };
   assign \$15  = \$14 ;
-  assign \$16  = { 1'h0, \port$5610$0 [31:0] };
+  assign \$16  = { 1'h0, \port$5608$0 [31:0] };
   assign \$17  = \$16 ;
-  assign \$18  = { 1'h0, \port$5610$0 [47:32] };
+  assign \$18  = { 1'h0, \port$5608$0 [47:32] };
   assign \$19  = { 15'h0000, \$18  };
   assign \$20  = 33'h005828209;
   assign \$21  = \$20 ;
@@ -26512,7 +26456,7 @@ module \cerite_soc_small.scratch (rst, bus__w_stb, bus__r_stb, bus__addr, bus__w
     .bus__w_stb(bus__w_stb),
     .clk(clk),
     .control__count__pulse(control__count__pulse),
-    .\port$5458$0 (ptr),
+    .\port$5456$0 (ptr),
     .ram_addr__addr__w_data(ram_addr__addr__w_data),
     .ram_addr__addr__w_stb(ram_addr__addr__w_stb),
     .ram_data__r__payload(ram_data__r__payload),
@@ -26561,7 +26505,7 @@ module \cerite_soc_small.scratch (rst, bus__w_stb, bus__r_stb, bus__addr, bus__w
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_small.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data__r__payload, bus__addr, bus__w_data, status__pulses__r_data, \port$5458$0 , bus__ack, bus__r_data, bus__err, control__count__pulse, ram_addr__addr__w_data, ram_addr__addr__w_stb, ram_data__r__ready, ram_data__w__valid, ram_data__w__payload, clk);
+module \cerite_soc_small.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data__r__payload, bus__addr, bus__w_data, status__pulses__r_data, \port$5456$0 , bus__ack, bus__r_data, bus__err, control__count__pulse, ram_addr__addr__w_data, ram_addr__addr__w_stb, ram_data__r__ready, ram_data__w__valid, ram_data__w__payload, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$33  = 0;
   wire \$1 ;
   wire [32:0] \$10 ;
@@ -26612,8 +26556,8 @@ module \cerite_soc_small.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_dat
   reg control__count__pulse;
   reg [3:0] control__mode__data = 4'h5;
   reg control__mode__w_stb;
-  input [7:0] \port$5458$0 ;
-  wire [7:0] \port$5458$0 ;
+  input [7:0] \port$5456$0 ;
+  wire [7:0] \port$5456$0 ;
   wire [15:0] ram_addr__addr__r_data;
   output [15:0] ram_addr__addr__w_data;
   reg [15:0] ram_addr__addr__w_data;
@@ -27088,7 +27032,7 @@ module \cerite_soc_small.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_dat
       endcase
     end
   end
-  assign ram_addr__addr__r_data = { 8'h00, \port$5458$0  };
+  assign ram_addr__addr__r_data = { 8'h00, \port$5456$0  };
   assign ram_data__r__valid = 1'h1;
   assign ram_data__w__ready = 1'h1;
   assign \$3  = { 1'h0, value0__value__data };
@@ -27105,7 +27049,7 @@ module \cerite_soc_small.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_dat
   assign \$15  = { 13'h0000, \$14  };
   assign \$16  = { 1'h0, status__pulses__r_data };
   assign \$17  = { 15'h0000, \$16  };
-  assign \$18  = { 9'h000, \port$5458$0  };
+  assign \$18  = { 9'h000, \port$5456$0  };
   assign \$19  = { 15'h0000, \$18  };
 endmodule
 

@@ -177,16 +177,15 @@ class Walker(wiring.Component):
                 m.d.comb += model.start.eq(1)
                 m.next = "L_WAIT"
             with m.State("L_WAIT"):
+                # the node (its leaf flag) and the level are registers: decide with the result
                 with m.If(model.done):
                     m.d.sync += idx.eq(model.idx)
-                    m.next = "L_NEXT"
-            with m.State("L_NEXT"):
-                with m.If(node.leaf):
-                    m.next = "G_REQ"
-                with m.Elif(level == 2):
-                    m.next = "FALLBACK"
-                with m.Else():
-                    m.next = "L_LWC"
+                    with m.If(node.leaf):
+                        m.next = "G_REQ"
+                    with m.Elif(level == 2):
+                        m.next = "FALLBACK"
+                    with m.Else():
+                        m.next = "L_LWC"
             with m.State("L_LWC"):
                 with m.If(lwc.hit):
                     m.d.comb += self.events.lwc_hits.eq(1)
