@@ -291,18 +291,21 @@ class MmuBench:
 # Worlds: mappings written as radix tables and a learned index into one image
 
 
-def build_world(mappings, *, max_levels=3, asid=1, big=False, radix_out=None):
+def build_world(mappings, *, max_levels=3, asid=1, big=False, radix_out=None,
+                max_cached_nodes=None):
     """Radix tables and a learned index of ``mappings``; returns ``(image, config, index)``.
 
     ``big`` places them in :data:`BIG_PT_REGION` and :data:`BIG_INDEX_REGION` (designs with
     ``pa_bits >= 30``) instead of the regions every profile reaches. ``radix_out``, a list,
-    receives the :class:`~cerite.lvm.radix.RadixResult`.
+    receives the :class:`~cerite.lvm.radix.RadixResult`. ``max_cached_nodes`` goes to
+    :func:`~cerite.lvm.index.build_index`.
     """
     image = MemoryImage()
     image.region("pt", *(BIG_PT_REGION if big else PT_REGION))
     image.region("index", *(BIG_INDEX_REGION if big else INDEX_REGION))
     radix = build_radix(mappings, image)
-    index = build_index(mappings, image, max_levels=max_levels)
+    index = build_index(mappings, image, max_levels=max_levels,
+                        max_cached_nodes=max_cached_nodes)
     config = MmuConfig(satp_ppn=radix.satp_ppn, asid=asid, learned=True, pt_base=radix.pt_base,
                        pt_limit=radix.pt_limit, **index.registers())
     if radix_out is not None:
@@ -739,7 +742,9 @@ async def measure_world(bench, spec, settings):
     maps = bench_world(spec)
     radix_out = []
     start_s = time.perf_counter()
-    image, config, index = build_world(maps, big=True, radix_out=radix_out)
+    # the index the driver loads: its nodes below the root fit the walk cache
+    image, config, index = build_world(maps, big=True, radix_out=radix_out,
+                                       max_cached_nodes=param("lwc_entries"))
     world_seconds = time.perf_counter() - start_s
     rng = random.Random(f"{settings['seed']}:{spec['name']}")
     stream = walk_stream(maps, settings["golden_walks"], rng)

@@ -219,7 +219,9 @@ class MmuInterface:
         Returns a :class:`LoadResult`.
 
         The radix tables come first (``pt_bytes`` of RAM, default: exactly what they need),
-        the index takes the rest. ``index_options`` go to :func:`cerite.lvm.build_index`;
+        the index takes the rest. ``index_options`` go to :func:`cerite.lvm.build_index`; by
+        default ``max_cached_nodes`` is the device's walk-cache size, so every model node below
+        the root stays cached (pass ``max_cached_nodes=None`` for no limit).
         ``progress(bytes_written, bytes_total)`` hears about the writes.
         Raises :class:`MmuMemoryFull` when they do not fit, ``ValueError`` for invalid
         mappings (from the builders).
@@ -246,7 +248,8 @@ class MmuInterface:
         image.region("index", base + pt_bytes, size - pt_bytes)
         try:
             radix = build_radix(maps, image, region="pt")
-            index = build_index(maps, image, region="index", **index_options)
+            index = build_index(maps, image, region="index",
+                                **{"max_cached_nodes": self.lwc_entries, **index_options})
         except RegionFullError as err:
             raise MmuMemoryFull(f"the radix tables ({pt_bytes // 1024} KiB) and the learned "
                                 f"index of {len(maps)} mappings do not fit the {kib} KiB "
