@@ -583,3 +583,23 @@ async def random_sequences(dut):
         with open(out, "w") as handle:
             json.dump({"commands": sum(outcomes.values()), "outcomes": dict(outcomes),
                        "ops": dict(stats_cycles)}, handle)
+
+
+def run_testbench(config, *, testcase=None, seed=None, **params):
+    """Host side: run this module's cocotb tests (``testcase``: one of them, default all) on
+    Verilator against ``NTTArray`` of ``config = (log_n, width, lanes, reducer, pipeline_depth,
+    beat)``, with the design's ``PARAM_*`` (slots, info word, cycles of every operation) and the
+    extra ``params``. Raises ``AssertionError`` with the seed and a reproducer when a test fails
+    (:func:`cerite.sim.cocotb.run_cocotb`)."""
+    from cerite.hw.ntt.array import NTTArray, reference_array
+    from cerite.sim.cocotb import run_cocotb
+    log_n, width, lanes, reducer, depth, beat = config
+    kwargs = dict(log_n=log_n, width=width, lanes=lanes, reducer=reducer, pipeline_depth=depth,
+                  beat=beat)
+    reference = reference_array(**kwargs)
+    design = {"log_n": log_n, "width": width, "lanes": lanes, "reducer": reducer, "beat": beat,
+              "slots": reference.slots, "info": reference.info_word}
+    design.update({f"{op.name.lower()}_cycles": reference.op_cycles(op) for op in Op})
+    run_cocotb(lambda: NTTArray(**kwargs),
+               toplevel=f"ntt_array_n{log_n}_w{width}_b{lanes}_{reducer}_d{depth}",
+               test_module=__name__, params={**design, **params}, testcase=testcase, seed=seed)

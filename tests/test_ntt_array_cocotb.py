@@ -8,9 +8,7 @@ counts come from ``NTTArray.op_cycles`` and are checked exactly on the Verilog.
 
 import pytest
 
-from cerite.hw.ntt.array import NTTArray, reference_array
-from cerite.hw.ntt.ops import Op
-from cerite.sim.cocotb import run_cocotb
+from cerite.tb.ntt_array import run_testbench
 
 # (log_n, width, lanes, reducer, pipeline_depth, beat)
 CONFIGS = [
@@ -28,30 +26,16 @@ SLOW_CONFIGS = [
 ]
 
 
-def run(log_n, width, lanes, reducer, depth, beat, **extra):
-    def factory():
-        return NTTArray(log_n=log_n, width=width, lanes=lanes, reducer=reducer,
-                        pipeline_depth=depth, beat=beat)
-
-    reference = reference_array(log_n=log_n, width=width, lanes=lanes, reducer=reducer,
-                                pipeline_depth=depth, beat=beat)
-    params = {"log_n": log_n, "width": width, "lanes": lanes, "reducer": reducer, "beat": beat,
-              "slots": reference.slots, "info": reference.info_word, **extra}
-    params.update({f"{op.name.lower()}_cycles": reference.op_cycles(op) for op in Op})
-    run_cocotb(factory, toplevel=f"ntt_array_n{log_n}_w{width}_b{lanes}_{reducer}_d{depth}",
-               test_module="cerite.tb.ntt_array", params=params)
-
-
 def config_id(cfg):
     return "n{}-w{}-b{}-{}-d{}-beat{}".format(*cfg)
 
 
 @pytest.mark.parametrize("cfg", CONFIGS, ids=config_id)
 def test_ntt_array(cfg):
-    run(*cfg)
+    run_testbench(cfg)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("cfg", SLOW_CONFIGS, ids=config_id)
 def test_ntt_array_large(cfg):
-    run(*cfg, kinds="random,impulse,q-1", schoolbook_max=4096)
+    run_testbench(cfg, kinds="random,impulse,q-1", schoolbook_max=4096)

@@ -311,29 +311,14 @@ def link_campaign(*, frames, seed=None, quiet=0.01, settle=0.12, timeout=0.2):
 def ntt_campaign(config, *, commands, seed=None):
     """Run ``commands`` random commands on the NTT array ``config`` (a tuple of
     :data:`NTT_CONFIGS`); return the statistics."""
-    from ..hw.ntt.array import NTTArray, reference_array
-    from ..hw.ntt.ops import Op
-    from ..sim.cocotb import run_cocotb
-    log_n, width, lanes, reducer, depth, beat = config
-
-    def factory():
-        return NTTArray(log_n=log_n, width=width, lanes=lanes, reducer=reducer,
-                        pipeline_depth=depth, beat=beat)
-
-    reference = reference_array(log_n=log_n, width=width, lanes=lanes, reducer=reducer,
-                                pipeline_depth=depth, beat=beat)
-    params = {"log_n": log_n, "width": width, "lanes": lanes, "reducer": reducer, "beat": beat,
-              "slots": reference.slots, "info": reference.info_word, "commands": commands}
-    params.update({f"{op.name.lower()}_cycles": reference.op_cycles(op) for op in Op})
+    from ..tb.ntt_array import run_testbench
     seed = random.randrange(1 << 31) if seed is None else seed
     with tempfile.TemporaryDirectory(prefix="cerite-campaign-") as tmp:
         out = Path(tmp) / "ntt.json"
-        params["campaign_out"] = out
         started = time.monotonic()
         try:
-            run_cocotb(factory, toplevel=f"ntt_array_n{log_n}_w{width}_b{lanes}_{reducer}_d{depth}",
-                       test_module="cerite.tb.ntt_array", testcase="random_sequences",
-                       params=params, seed=seed)
+            run_testbench(config, testcase="random_sequences", seed=seed, commands=commands,
+                          campaign_out=out)
         except AssertionError as error:
             raise CampaignFailure(f"NTT campaign {config} failed:\n{error}") from None
         stats = json.loads(out.read_text())

@@ -34,25 +34,11 @@ def bound_cycles(log_n, lanes):
 
 
 def _measure(cfg, out_dir):
-    from ..hw.ntt.array import NTTArray, reference_array
-    from ..hw.ntt.ops import Op
-    from ..sim.cocotb import run_cocotb
+    from ..tb.ntt_array import run_testbench
 
-    log_n, width, lanes, reducer, depth, beat = cfg
-
-    def factory():
-        return NTTArray(log_n=log_n, width=width, lanes=lanes, reducer=reducer,
-                        pipeline_depth=depth, beat=beat)
-
-    reference = reference_array(log_n=log_n, width=width, lanes=lanes, reducer=reducer,
-                                pipeline_depth=depth, beat=beat)
+    log_n, width, lanes, reducer, _, _ = cfg
     cycles_out = Path(out_dir) / f"cycles_{log_n}_{width}_{lanes}_{reducer}.json"
-    params = {"log_n": log_n, "width": width, "lanes": lanes, "reducer": reducer, "beat": beat,
-              "slots": reference.slots, "info": reference.info_word,
-              "cycles_out": str(cycles_out)}
-    params.update({f"{op.name.lower()}_cycles": reference.op_cycles(op) for op in Op})
-    run_cocotb(factory, toplevel=f"ntt_array_n{log_n}_w{width}_b{lanes}_{reducer}_d{depth}",
-               test_module="cerite.tb.ntt_array", testcase="polynomial_product/stall=False", params=params)
+    run_testbench(cfg, testcase="polynomial_product/stall=False", cycles_out=str(cycles_out))
     measured = json.loads(cycles_out.read_text())
     return {op: counts[0] for op, counts in measured.items()}
 
