@@ -13,6 +13,8 @@ caller can check every response and counter.
 import dataclasses
 import time
 
+from .args import as_int
+
 __all__ = ["MmuError", "MmuMemoryFull", "MmuResponse", "LoadResult", "MmuInterface",
            "FLUSH_KINDS"]
 
@@ -62,12 +64,6 @@ class LoadResult:
     pt_bytes: int
     index_bytes: int
     written_bytes: int
-
-
-def _as_int(value, name):
-    if isinstance(value, bool) or not hasattr(value, "__index__"):
-        raise TypeError(f"{name} must be an integer, not {type(value).__name__}")
-    return int(value.__index__())
 
 
 class MmuInterface:
@@ -137,7 +133,7 @@ class MmuInterface:
     def clear_memory(self, nbytes=None):
         """Zero the first ``nbytes`` of the table memory (a multiple of 8; default all of it);
         the unit does it, one 64-bit word a cycle."""
-        size = self.mem_bytes if nbytes is None else _as_int(nbytes, "nbytes")
+        size = self.mem_bytes if nbytes is None else as_int(nbytes, "nbytes")
         if size <= 0 or size % 8 or size > self.mem_bytes:
             raise ValueError(f"nbytes must be a positive multiple of 8 up to "
                              f"{self.mem_bytes}, not {size}")
@@ -159,7 +155,7 @@ class MmuInterface:
 
     def write_memory(self, addr, words):
         """Write 64-bit ``words`` to the table RAM from byte address ``addr``."""
-        words = [_as_int(w, "word") for w in words]
+        words = [as_int(w, "word") for w in words]
         index = self._ram_index(addr, 8 * len(words))
         halves = []
         for w in words:
@@ -236,7 +232,7 @@ class MmuInterface:
             probe = MemoryImage()
             probe.region("pt", 0, 1 << 40)
             pt_bytes = build_radix(maps, probe).stats["bytes"]
-        pt_bytes = _as_int(pt_bytes, "pt_bytes")
+        pt_bytes = as_int(pt_bytes, "pt_bytes")
         if pt_bytes <= 0 or pt_bytes % 4096:
             raise ValueError(f"pt_bytes must be a positive multiple of 4096, not {pt_bytes}")
         if pt_bytes + 4096 > size:
@@ -256,7 +252,7 @@ class MmuInterface:
                                 f"table RAM ({err}): map fewer pages") from None
         pt, ix = image.regions["pt"], image.regions["index"]
         index_end = -(-ix.cursor // 64) * 64
-        config = MmuConfig(satp_ppn=radix.satp_ppn, asid=_as_int(asid, "asid"),
+        config = MmuConfig(satp_ppn=radix.satp_ppn, asid=as_int(asid, "asid"),
                            learned=bool(learned), sum=bool(sum), mxr=bool(mxr),
                            pt_base=radix.pt_base, pt_limit=radix.pt_limit,
                            index_base=index.index_base, index_limit=index_end,
@@ -313,7 +309,7 @@ class MmuInterface:
         """Translate the virtual addresses ``vas`` (39-bit ints) in order; ``access`` (0 read,
         1 write, 2 fetch) and ``user`` are one value for all or one per address. Returns a list
         of :class:`MmuResponse`."""
-        vas = [_as_int(va, "va") for va in vas]
+        vas = [as_int(va, "va") for va in vas]
         count = len(vas)
         accesses = [access] * count if isinstance(access, int) else list(access)
         users = [user] * count if isinstance(user, (bool, int)) else list(user)
@@ -354,12 +350,12 @@ class MmuInterface:
                 raise ValueError(f"flush {kind!r} takes no {name}")
         self._wait_idle()
         if needs_asid:
-            asid = _as_int(asid, "asid")
+            asid = as_int(asid, "asid")
             if not 0 <= asid < 1 << self.asid_bits:
                 raise ValueError(f"asid must be in 0..{(1 << self.asid_bits) - 1}, not {asid}")
             self.device.write(self._name("flush_asid"), asid)
         if needs_va:
-            va = _as_int(va, "va")
+            va = as_int(va, "va")
             if not 0 <= va < 1 << _VA_BITS:
                 raise ValueError(f"va 0x{va:x} does not fit {_VA_BITS} bits")
             self.device.write(self._name("flush_va_lo"), va & 0xFFFFFFFF)

@@ -11,6 +11,8 @@ or fails raises the :class:`NttError` subclass of its cause.
 import time
 from dataclasses import dataclass
 
+from .args import as_int
+
 __all__ = ["NttError", "NttBusyError", "NttBadOpError", "NttBadSlotError", "NttNoContextError",
            "NttRangeError", "NttContextError", "NttAbortedError", "NttTimeout", "OPS",
            "REDUCER_NAMES", "PolyMulResult", "NttInterface"]
@@ -92,12 +94,6 @@ class PolyMulResult:
         return sum(self.cycles.values())
 
 
-def _as_int(value, name):
-    if isinstance(value, bool) or not hasattr(value, "__index__"):
-        raise TypeError(f"{name} must be an integer, not {type(value).__name__}")
-    return int(value.__index__())
-
-
 class NttInterface:
     """The ``ntt`` unit of ``device``.
 
@@ -135,13 +131,13 @@ class NttInterface:
     # -- checks -----------------------------------------------------------------------------
 
     def _slot(self, slot, name="slot"):
-        slot = _as_int(slot, name)
+        slot = as_int(slot, name)
         if not 0 <= slot < self.slots:
             raise ValueError(f"{name} must be in 0..{self.slots - 1}, not {slot}")
         return slot
 
     def _check_q(self, q):
-        q = _as_int(q, "q")
+        q = as_int(q, "q")
         if q < 3:
             raise ValueError(f"q must be an odd prime >= 3, not {q}")
         if q.bit_length() > self.width:
@@ -159,7 +155,7 @@ class NttInterface:
             raise ValueError(f"{name} must have length N = {self.n}, not {len(values)}")
         out = []
         for i, x in enumerate(values):
-            x = _as_int(x, f"{name}[{i}]")
+            x = as_int(x, f"{name}[{i}]")
             if not 0 <= x < q:
                 raise ValueError(f"{name}[{i}] = {x} is outside [0, q) for q = {q}")
             out.append(x)
@@ -215,7 +211,7 @@ class NttInterface:
         the minimal primitive 2N-th root); return the CONTEXT command's cycles."""
         from ..hw.ntt.context import hw_context_words
         from ..ntt.golden import make_context
-        n = self.n if n is None else _as_int(n, "n")
+        n = self.n if n is None else as_int(n, "n")
         if n != self.n:
             raise ValueError(f"n must be the array's N = {self.n}, not {n}")
         q = self._check_q(q)
