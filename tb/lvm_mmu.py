@@ -17,8 +17,9 @@ Two tests replay real address spaces: ``process_replay`` (a live process's pages
 ``bench_stream``, the measurement run of :mod:`cerite.lvm.bench` (accesses per walk, cycles per
 translation at fixed memory latencies, TLB and walk-cache hit rates), which keeps every scoreboard.
 
-Parameters (``PARAM_*``): ``tlb_entries``, ``lwc_entries``, ``asid_bits``, ``pa_bits`` of the
-design; per test ``seed_layout``, ``layout``, ``stream``, ``requests``, ``latency``,
+Parameters (``PARAM_*``): ``tlb_entries``, ``lwc_entries``, ``asid_bits``, ``pa_bits``,
+``learned_walk`` (default 1; 0 for the radix-only MMU) of the design; per test ``seed_layout``,
+``layout``, ``stream``, ``requests``, ``latency``,
 ``backpressure``, ``flush_p``, ``mappings``, ``bench_spec``, ``bench_out`` (see each test).
 """
 
@@ -141,7 +142,8 @@ def golden_params():
     bits of the same PA, which the scoreboard compares.
     """
     return MmuParams(tlb_entries=param("tlb_entries"), lwc_entries=param("lwc_entries"),
-                     asid_bits=param("asid_bits"), pa_bits=max(32, param("pa_bits")))
+                     asid_bits=param("asid_bits"), pa_bits=max(32, param("pa_bits")),
+                     learned_walk=param("learned_walk", bool, True))
 
 
 class MmuBench:
@@ -412,6 +414,35 @@ async def page_sizes(dut):
     for source in (1, 2):
         for size in (0, 1, 2):
             assert bench.sources.get((source, 0, size)), f"no size {size} from source {source}"
+    await bench.check_counters()
+
+
+@cocotb.test()
+async def radix_only(dut):
+    """The radix-only MMU (``learned_walk`` 0) with the learned bit set and a working learned
+    index in memory: every walk is a radix walk (no node or GPT read), over every page size,
+    unmapped addresses (page faults) and TLB hits, and no learned counter moves."""
+    assert not param("learned_walk", bool, True), "radix_only needs a radix-only design"
+    rng = random.Random(seed_of(dut))
+    maps = layouts.MappingList(list(layouts.huge_pages(1)))
+    image, config, _ = build_world(maps)
+    assert config.learned
+    bench = MmuBench(dut, image, config, latency="fixed:2")
+    await bench.start()
+    for m in maps:
+        for vpn in {m.vpn, m.vpn + m.pages // 2, m.end_vpn - 1}:
+            await bench.translate(vpn << 12 | rng.randrange(4096), *random_access(rng))
+            await bench.translate(vpn << 12, 0, 1)             # the TLB hit
+    for _ in range(8):
+        await bench.translate(rng.getrandbits(38) << 1, 0, 1)  # mostly unmapped
+    assert {key[0] for key in bench.sources} <= {0, 2}, bench.sources
+    for size in (0, 1, 2):
+        assert bench.sources.get((2, 0, size)), f"no radix walk of size {size}"
+    assert any(key[:2] == (2, 1) for key in bench.sources), "no page fault"
+    counters = bench.model.counters
+    for name in ("lwc_hits", "lwc_misses", "learned_hits", "learned_single",
+                 "learned_fallbacks", "reads_node", "reads_gpt"):
+        assert counters[name] == 0, (name, counters[name])
     await bench.check_counters()
 
 

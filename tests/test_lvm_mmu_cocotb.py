@@ -1,8 +1,9 @@
 """cocotb/Verilator runs of the learned-translation MMU against the golden model.
 
-Two designs are built (once per Verilog text, cached): the full profile (16-entry TLB and walk
-cache, 56-bit PA, parallel multiplier) and a stress configuration of the small profile with a
-2-entry TLB and a 2-entry walk cache (24-bit PA, serial multiplier). The cocotb tests live in
+Four designs are built (once per Verilog text, cached): the full profile (16-entry TLB and walk
+cache, 56-bit PA, parallel multiplier), a stress configuration of the small profile with a
+2-entry TLB and a 2-entry walk cache (24-bit PA, serial multiplier), the small profile, and the
+radix-only small MMU (``learned_walk=False``, the ICEBreaker's). The cocotb tests live in
 ``cerite.tb.lvm_mmu``; each run prints its seed (``CERITE_SEED`` reproduces it).
 
 Real-process replays: the pages of this pytest process (``/proc/self``) and of a child process
@@ -22,6 +23,7 @@ DESIGNS = {
     "full": dict(FULL_PROFILE),
     "stress": dict(SMALL_PROFILE, tlb_entries=2, lwc_entries=2),
     "small": dict(SMALL_PROFILE),
+    "radix": dict(SMALL_PROFILE, learned_walk=False),
 }
 
 
@@ -31,7 +33,8 @@ def run(design, testcase, **params):
                                  "counter_bits")}
     return run_cocotb(lambda: LearnedMMU(**kwargs), toplevel=f"lvm_mmu_{design}",
                       test_module="cerite.tb.lvm_mmu", testcase=testcase,
-                      params={**hw, **params})
+                      params={**hw, "learned_walk": int(kwargs.get("learned_walk", True)),
+                              **params})
 
 
 @pytest.mark.parametrize("design,testcase", [
@@ -42,6 +45,8 @@ def run(design, testcase, **params):
     ("stress", "fault_matrix"),
     ("stress", "flushes"),
     ("stress", "lwc_thrash"),
+    ("radix", "radix_only"),
+    ("radix", "flushes"),
 ])
 def test_directed(design, testcase):
     run(design, testcase)
@@ -53,6 +58,7 @@ RANDOM = [
     ("full", "brk_heap", "zipf", 300, "fixed:10", 0.5, 0.05),
     ("full", "huge_pages", "sequential", 200, "stall", 0.3, 0.0),
     ("stress", "mmap_arenas", "zipf", 200, "random:1:50", 0.2, 0.05),
+    ("radix", "process_like", "uniform", 200, "random:1:50", 0.2, 0.05),
 ]
 
 

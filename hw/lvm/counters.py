@@ -25,11 +25,20 @@ class Counters(wiring.Component):
         Strobe and length of a finished walk.
     counters : Out(CountersSignature)
         The counter registers (zero after reset).
+
+    ``constant`` names events that cannot happen in the design (the learned events of a
+    radix-only MMU): they have no strobe in ``events``, and their counters are not built and
+    read 0.
     """
 
-    def __init__(self, *, counter_bits):
+    def __init__(self, *, counter_bits, constant=()):
+        unknown = set(constant) - set(EVENT_NAMES)
+        if unknown:
+            raise ValueError(f"constant names unknown events: {', '.join(sorted(unknown))}")
+        self._constant = frozenset(constant)
         super().__init__({
-            "events": In(data.StructLayout({name: 1 for name in EVENT_NAMES})),
+            "events": In(data.StructLayout({name: 1 for name in EVENT_NAMES
+                                            if name not in self._constant})),
             "walk_end": In(1), "walk_cycles": In(counter_bits),
             "counters": Out(CountersSignature(counter_bits=counter_bits)),
         })
@@ -38,6 +47,8 @@ class Counters(wiring.Component):
         m = Module()
         out = self.counters
         for name in EVENT_NAMES:
+            if name in self._constant:
+                continue
             with m.If(self.events[name]):
                 m.d.sync += getattr(out, name).eq(getattr(out, name) + 1)
         with m.If(self.walk_end):

@@ -22,7 +22,7 @@ from .layouts import (MAX_PA_BITS, MEM_RESPONSE_LAYOUT, VA_BITS, ConfigSignature
                       CountersSignature, Fault, FlushKind, Source, flush_layout,
                       mem_request_layout, request_layout, response_layout)
 from .tlb import TLB
-from .walker import WALK_EVENTS, Walker
+from .walker import LEARNED_EVENTS, WALK_EVENTS, Walker
 
 __all__ = ["LearnedMMU", "FULL_PROFILE", "SMALL_PROFILE"]
 
@@ -30,7 +30,7 @@ __all__ = ["LearnedMMU", "FULL_PROFILE", "SMALL_PROFILE"]
 FULL_PROFILE = dict(tlb_entries=16, lwc_entries=16, asid_bits=16, pa_bits=MAX_PA_BITS,
                     counter_bits=32, multiplier="parallel")
 #: Parameters of the small profile (an iCE40UP5K beside a UART host link).
-SMALL_PROFILE = dict(tlb_entries=4, lwc_entries=2, asid_bits=16, pa_bits=24,
+SMALL_PROFILE = dict(tlb_entries=4, lwc_entries=2, asid_bits=8, pa_bits=24,
                      counter_bits=24, multiplier="serial")
 
 
@@ -55,6 +55,10 @@ class LearnedMMU(wiring.Component):
     multiplier : str
         ``"parallel"`` (one multiplier, node evaluated in 2 cycles) or ``"serial"`` (shift-add,
         about 30 cycles per node, no DSP).
+    learned_walk : bool
+        ``False`` builds the radix-only MMU: no model, no walk cache, ``cfg.learned`` and
+        ``cfg.root``/``index_*``/``level_base*`` ignored, every walk a radix walk (the learned
+        counters stay 0). ``lwc_entries`` and ``multiplier`` are then checked but unused.
 
     Ports
     -----
@@ -76,7 +80,7 @@ class LearnedMMU(wiring.Component):
     """
 
     def __init__(self, *, tlb_entries=16, lwc_entries=16, asid_bits=16, pa_bits=MAX_PA_BITS,
-                 counter_bits=32, multiplier="parallel"):
+                 counter_bits=32, multiplier="parallel", learned_walk=True):
         _check_int("tlb_entries", tlb_entries, 1, 64)
         _check_int("lwc_entries", lwc_entries, 1, 64)
         _check_int("asid_bits", asid_bits, 1, 16)
@@ -84,6 +88,9 @@ class LearnedMMU(wiring.Component):
         _check_int("counter_bits", counter_bits, 8, 64)
         if multiplier not in ("parallel", "serial"):
             raise ValueError(f"multiplier must be 'parallel' or 'serial', not {multiplier!r}")
+        if not isinstance(learned_walk, bool):
+            raise ValueError(f"learned_walk must be True or False, not {learned_walk!r}")
+        self.learned_walk = learned_walk
         self.tlb_entries = tlb_entries
         self.lwc_entries = lwc_entries
         self.asid_bits = asid_bits
@@ -107,8 +114,8 @@ class LearnedMMU(wiring.Component):
 
     @classmethod
     def small(cls, **overrides):
-        """The small profile (:data:`SMALL_PROFILE`): 4 TLB and 2 LWC entries, 24-bit PA,
-        serial multiplier."""
+        """The small profile (:data:`SMALL_PROFILE`): 4 TLB and 2 LWC entries, 8-bit ASID,
+        24-bit PA, 24-bit counters, serial multiplier."""
         return cls(**{**SMALL_PROFILE, **overrides})
 
     def elaborate(self, platform):
@@ -118,8 +125,10 @@ class LearnedMMU(wiring.Component):
                                      pa_bits=self.pa_bits)
         m.submodules.walker = walker = Walker(
             lwc_entries=self.lwc_entries, asid_bits=self.asid_bits, pa_bits=self.pa_bits,
-            serial_multiplier=self.multiplier == "serial")
-        m.submodules.counters = counters = Counters(counter_bits=self.counter_bits)
+            serial_multiplier=self.multiplier == "serial", learned=self.learned_walk)
+        m.submodules.counters = counters = Counters(
+            counter_bits=self.counter_bits,
+            constant=() if self.learned_walk else LEARNED_EVENTS)
         wiring.connect(m, wiring.flipped(self.counters), counters.counters)
         wiring.connect(m, wiring.flipped(self.mem_req), walker.mem_req)
         wiring.connect(m, wiring.flipped(self.mem_resp), walker.mem_resp)
@@ -132,7 +141,8 @@ class LearnedMMU(wiring.Component):
         m.d.comb += [walker.va.eq(va), walker.access.eq(access), walker.user.eq(user),
                      tlb.vpn.eq(vpn), tlb.asid.eq(cfg.asid)]
         for name in WALK_EVENTS:
-            m.d.comb += counters.events[name].eq(walker.events[name])
+            if self.learned_walk or name not in LEARNED_EVENTS:
+                m.d.comb += counters.events[name].eq(walker.events[name])
 
         resp = Signal.like(self.resp.payload)
         m.d.comb += self.resp.payload.eq(resp)

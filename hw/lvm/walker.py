@@ -14,6 +14,9 @@ Implements docs/lvm-format.md ("Memory port", "Model node", "Gapped page table",
 
 One memory access is outstanding at a time; every walk ends after at most 3 node/GPT reads or 3
 radix reads, whatever memory holds.
+
+A radix-only walker (``learned=False``) leaves out the model, the walk cache and the learned states:
+it walks as with ``cfg.learned`` low whatever that bit holds, and its learned events stay 0.
 """
 
 from amaranth.hdl import Cat, Const, Module, Mux, Signal
@@ -27,11 +30,13 @@ from .model_eval import ModelEval
 from .tlb import page_match, tlb_entry_layout
 from .walk_cache import WalkCache
 
-__all__ = ["WALK_EVENTS", "Walker"]
+__all__ = ["WALK_EVENTS", "LEARNED_EVENTS", "Walker"]
 
 #: Event strobes of one walk, named as the counters they feed.
 WALK_EVENTS = ("lwc_hits", "lwc_misses", "learned_hits", "learned_single", "learned_fallbacks",
                "reads_node", "reads_gpt", "reads_radix")
+#: Those only a learned walk raises (always 0 in the radix-only walker).
+LEARNED_EVENTS = WALK_EVENTS[:-1]
 
 
 def in_region(addr, nbytes, base, limit, *, pa_bits, overflow=Const(0, 1)):
@@ -73,12 +78,16 @@ class Walker(wiring.Component):
     fill_ok : Out(1), fill : Out(tlb_entry_layout)
         The walk succeeded; ``fill`` is the TLB entry it makes.
     events : Out(StructLayout of :data:`WALK_EVENTS`)
-        One-cycle strobes for the counters.
+        One-cycle strobes for the counters (the radix-only walker has only ``reads_radix``).
     lwc_flush : In(1), lwc_flush_by_asid : In(1), lwc_flush_asid : In(asid_bits)
-        Walk-cache flush (all, or by ASID); only between walks.
+        Walk-cache flush (all, or by ASID); only between walks (ignored without a walk cache).
+
+    ``learned=False`` makes the radix-only walker (see the module docstring).
     """
 
-    def __init__(self, *, lwc_entries, asid_bits, pa_bits, serial_multiplier=False):
+    def __init__(self, *, lwc_entries, asid_bits, pa_bits, serial_multiplier=False,
+                 learned=True):
+        self.learned = learned
         self.lwc_entries = lwc_entries
         self.asid_bits = asid_bits
         self.pa_bits = pa_bits
@@ -91,7 +100,8 @@ class Walker(wiring.Component):
             "done": Out(1), "pa": Out(pa_bits), "fault": Out(2), "size": Out(2),
             "source": Out(2), "fill_ok": Out(1),
             "fill": Out(tlb_entry_layout(asid_bits=asid_bits, pa_bits=pa_bits)),
-            "events": Out(data.StructLayout({name: 1 for name in WALK_EVENTS})),
+            "events": Out(data.StructLayout({name: 1 for name in WALK_EVENTS
+                                             if learned or name not in LEARNED_EVENTS})),
             "lwc_flush": In(1), "lwc_flush_by_asid": In(1), "lwc_flush_asid": In(asid_bits),
         })
 
@@ -100,9 +110,6 @@ class Walker(wiring.Component):
         cfg = self.cfg
         pa_bits = self.pa_bits
         vpn = self.va[12:VA_BITS]
-        m.submodules.model = model = ModelEval(serial=self.serial_multiplier)
-        m.submodules.lwc = lwc = WalkCache(entries=self.lwc_entries, asid_bits=self.asid_bits)
-
         node = Signal(NODE_LAYOUT)           # the node being evaluated
         level = Signal(2)                    # its level (0 = root)
         idx = Signal(INDEX_BITS)             # its output index
@@ -119,11 +126,15 @@ class Walker(wiring.Component):
         r_level = Signal(2)
         table = Signal(PPN_BITS)
 
-        m.d.comb += [model.vpn.eq(vpn), model.node.eq(node),
-                     lwc.asid.eq(cfg.asid), lwc.level.eq(level[0]), lwc.index.eq(idx),
-                     lwc.fill_node.eq(node),
-                     lwc.flush.eq(self.lwc_flush), lwc.flush_by_asid.eq(self.lwc_flush_by_asid),
-                     lwc.flush_asid.eq(self.lwc_flush_asid)]
+        if self.learned:
+            m.submodules.model = model = ModelEval(serial=self.serial_multiplier)
+            m.submodules.lwc = lwc = WalkCache(entries=self.lwc_entries,
+                                               asid_bits=self.asid_bits)
+            m.d.comb += [model.vpn.eq(vpn), model.node.eq(node),
+                         lwc.asid.eq(cfg.asid), lwc.level.eq(level[0]), lwc.index.eq(idx),
+                         lwc.fill_node.eq(node), lwc.flush.eq(self.lwc_flush),
+                         lwc.flush_by_asid.eq(self.lwc_flush_by_asid),
+                         lwc.flush_asid.eq(self.lwc_flush_asid)]
 
         # Addresses of the three kinds of read, at full width, and their region checks.
         # Bits at pa_bits and above only make an address fall outside its region, so the sums
@@ -163,103 +174,106 @@ class Walker(wiring.Component):
         with m.FSM():
             with m.State("IDLE"):
                 with m.If(self.start):
-                    with m.If(cfg.learned):
-                        for k in range(4):
-                            m.d.sync += decode_node_word(node, k, cfg.root[k])
-                        m.d.sync += [level.eq(0), node_read.eq(0)]
-                        m.next = "L_EVAL"
+                    with m.If(cfg.learned if self.learned else 0):
+                        if self.learned:
+                            for k in range(4):
+                                m.d.sync += decode_node_word(node, k, cfg.root[k])
+                            m.d.sync += [level.eq(0), node_read.eq(0)]
+                            m.next = "L_EVAL"
                     with m.Else():
                         m.d.sync += radix_start()
                         m.next = "R_REQ"
 
-            # ---- learned walk ----
-            with m.State("L_EVAL"):
-                m.d.comb += model.start.eq(1)
-                m.next = "L_WAIT"
-            with m.State("L_WAIT"):
-                # the node (its leaf flag) and the level are registers: decide with the result
-                with m.If(model.done):
-                    m.d.sync += idx.eq(model.idx)
-                    with m.If(node.leaf):
-                        m.next = "G_REQ"
-                    with m.Elif(level == 2):
+            if self.learned:
+                # ---- learned walk ----
+                with m.State("L_EVAL"):
+                    m.d.comb += model.start.eq(1)
+                    m.next = "L_WAIT"
+                with m.State("L_WAIT"):
+                    # the node (its leaf flag) and the level are registers: decide with the result
+                    with m.If(model.done):
+                        m.d.sync += idx.eq(model.idx)
+                        with m.If(node.leaf):
+                            m.next = "G_REQ"
+                        with m.Elif(level == 2):
+                            m.next = "FALLBACK"
+                        with m.Else():
+                            m.next = "L_LWC"
+                with m.State("L_LWC"):
+                    with m.If(lwc.hit):
+                        m.d.comb += self.events.lwc_hits.eq(1)
+                        m.next = "L_LWC_READ"
+                    with m.Else():
+                        m.d.comb += self.events.lwc_misses.eq(1)
+                        m.next = "N_REQ"
+                with m.State("L_LWC_READ"):
+                    m.d.sync += [node.eq(lwc.node), level.eq(level + 1)]
+                    m.next = "L_EVAL"
+                with m.State("N_REQ"):
+                    with m.If(~node_ok):
                         m.next = "FALLBACK"
                     with m.Else():
-                        m.next = "L_LWC"
-            with m.State("L_LWC"):
-                with m.If(lwc.hit):
-                    m.d.comb += self.events.lwc_hits.eq(1)
-                    m.next = "L_LWC_READ"
-                with m.Else():
-                    m.d.comb += self.events.lwc_misses.eq(1)
-                    m.next = "N_REQ"
-            with m.State("L_LWC_READ"):
-                m.d.sync += [node.eq(lwc.node), level.eq(level + 1)]
-                m.next = "L_EVAL"
-            with m.State("N_REQ"):
-                with m.If(~node_ok):
-                    m.next = "FALLBACK"
-                with m.Else():
-                    m.d.comb += [self.mem_req.valid.eq(1),
-                                 self.mem_req.payload.addr.eq(node_addr),
-                                 self.mem_req.payload.len.eq(3)]
-                    with m.If(self.mem_req.ready):
-                        m.d.comb += self.events.reads_node.eq(1)
-                        m.d.sync += [node_read.eq(1), beat.eq(0), err.eq(0)]
-                        m.next = "N_RESP"
-            with m.State("N_RESP"):
-                m.d.comb += self.mem_resp.ready.eq(1)
-                with m.If(self.mem_resp.valid):
-                    m.d.sync += [err.eq(err | self.mem_resp.payload.error), beat.eq(beat + 1)]
-                    with m.Switch(beat[0:2]):
-                        for k in range(4):
-                            with m.Case(k):
-                                m.d.sync += decode_node_word(node, k, self.mem_resp.payload.data)
-                    with m.If(beat == 3):
-                        m.next = "N_DONE"
-            with m.State("N_DONE"):
-                with m.If(err):
-                    m.d.sync += finish(Fault.ACCESS, Source.LEARNED)
-                    m.next = "DONE"
-                with m.Else():
-                    m.d.comb += lwc.fill.eq(1)
-                    m.d.sync += level.eq(level + 1)
-                    m.next = "L_EVAL"
-            with m.State("G_REQ"):
-                with m.If(~gpt_ok):
-                    m.next = "FALLBACK"
-                with m.Else():
-                    m.d.comb += [self.mem_req.valid.eq(1),
-                                 self.mem_req.payload.addr.eq(gpt_addr),
-                                 self.mem_req.payload.len.eq(7)]
-                    with m.If(self.mem_req.ready):
-                        m.d.comb += self.events.reads_gpt.eq(1)
-                        m.d.sync += [beat.eq(0), err.eq(0), found.eq(0)]
-                        m.next = "G_RESP"
-            with m.State("G_RESP"):
-                m.d.comb += self.mem_resp.ready.eq(1)
-                with m.If(self.mem_resp.valid):
-                    m.d.sync += [err.eq(err | self.mem_resp.payload.error), beat.eq(beat + 1)]
-                    with m.If(~beat[0]):
-                        m.d.sync += [slot_hit.eq(tag_match), slot_size.eq(tag[1:3])]
-                    with m.Elif(slot_hit & ~found):
-                        m.d.sync += [found.eq(1), pte.eq(self.mem_resp.payload.data),
-                                     size.eq(slot_size)]
-                    with m.If(beat == 7):
-                        m.next = "G_DONE"
-            with m.State("G_DONE"):
-                with m.If(err):
-                    m.d.sync += finish(Fault.ACCESS, Source.LEARNED)
-                    m.next = "DONE"
-                with m.Elif(found):
-                    m.d.sync += [self.source.eq(Source.LEARNED), gpt.eq(1), glob.eq(pte[PTE_G])]
-                    m.next = "LEAF"
-                with m.Else():
-                    m.next = "FALLBACK"
-            with m.State("FALLBACK"):
-                m.d.comb += self.events.learned_fallbacks.eq(1)
-                m.d.sync += radix_start()
-                m.next = "R_REQ"
+                        m.d.comb += [self.mem_req.valid.eq(1),
+                                     self.mem_req.payload.addr.eq(node_addr),
+                                     self.mem_req.payload.len.eq(3)]
+                        with m.If(self.mem_req.ready):
+                            m.d.comb += self.events.reads_node.eq(1)
+                            m.d.sync += [node_read.eq(1), beat.eq(0), err.eq(0)]
+                            m.next = "N_RESP"
+                with m.State("N_RESP"):
+                    m.d.comb += self.mem_resp.ready.eq(1)
+                    with m.If(self.mem_resp.valid):
+                        m.d.sync += [err.eq(err | self.mem_resp.payload.error), beat.eq(beat + 1)]
+                        with m.Switch(beat[0:2]):
+                            for k in range(4):
+                                with m.Case(k):
+                                    m.d.sync += decode_node_word(
+                                        node, k, self.mem_resp.payload.data)
+                        with m.If(beat == 3):
+                            m.next = "N_DONE"
+                with m.State("N_DONE"):
+                    with m.If(err):
+                        m.d.sync += finish(Fault.ACCESS, Source.LEARNED)
+                        m.next = "DONE"
+                    with m.Else():
+                        m.d.comb += lwc.fill.eq(1)
+                        m.d.sync += level.eq(level + 1)
+                        m.next = "L_EVAL"
+                with m.State("G_REQ"):
+                    with m.If(~gpt_ok):
+                        m.next = "FALLBACK"
+                    with m.Else():
+                        m.d.comb += [self.mem_req.valid.eq(1),
+                                     self.mem_req.payload.addr.eq(gpt_addr),
+                                     self.mem_req.payload.len.eq(7)]
+                        with m.If(self.mem_req.ready):
+                            m.d.comb += self.events.reads_gpt.eq(1)
+                            m.d.sync += [beat.eq(0), err.eq(0), found.eq(0)]
+                            m.next = "G_RESP"
+                with m.State("G_RESP"):
+                    m.d.comb += self.mem_resp.ready.eq(1)
+                    with m.If(self.mem_resp.valid):
+                        m.d.sync += [err.eq(err | self.mem_resp.payload.error), beat.eq(beat + 1)]
+                        with m.If(~beat[0]):
+                            m.d.sync += [slot_hit.eq(tag_match), slot_size.eq(tag[1:3])]
+                        with m.Elif(slot_hit & ~found):
+                            m.d.sync += [found.eq(1), pte.eq(self.mem_resp.payload.data),
+                                         size.eq(slot_size)]
+                        with m.If(beat == 7):
+                            m.next = "G_DONE"
+                with m.State("G_DONE"):
+                    with m.If(err):
+                        m.d.sync += finish(Fault.ACCESS, Source.LEARNED)
+                        m.next = "DONE"
+                    with m.Elif(found):
+                        m.d.sync += [self.source.eq(Source.LEARNED), gpt.eq(1), glob.eq(pte[PTE_G])]
+                        m.next = "LEAF"
+                    with m.Else():
+                        m.next = "FALLBACK"
+                with m.State("FALLBACK"):
+                    m.d.comb += self.events.learned_fallbacks.eq(1)
+                    m.d.sync += radix_start()
+                    m.next = "R_REQ"
 
             # ---- Sv39 radix walk ----
             with m.State("R_REQ"):
@@ -316,8 +330,9 @@ class Walker(wiring.Component):
                 m.next = "DONE"
             with m.State("DONE"):
                 m.d.comb += self.done.eq(1)
-                with m.If(self.source == Source.LEARNED):
-                    m.d.comb += [self.events.learned_hits.eq(1),
-                                 self.events.learned_single.eq(~node_read)]
+                if self.learned:
+                    with m.If(self.source == Source.LEARNED):
+                        m.d.comb += [self.events.learned_hits.eq(1),
+                                     self.events.learned_single.eq(~node_read)]
                 m.next = "IDLE"
         return m

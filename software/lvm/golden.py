@@ -67,12 +67,14 @@ def _check_uint(name, value, bits=None, *, low=0):
 @dataclasses.dataclass(frozen=True)
 class MmuParams:
     """Elaboration parameters: TLB and LWC entries (>= 1), ASID width (0..16), PA width (24..56,
-    the range of ``cerite.hw.lvm``)."""
+    the range of ``cerite.hw.lvm``), and whether the MMU has the learned walk (``False``: the
+    radix-only MMU, which walks the radix tables whatever ``MmuConfig.learned`` holds)."""
 
     tlb_entries: int = 16
     lwc_entries: int = 16
     asid_bits: int = 16
     pa_bits: int = 56
+    learned_walk: bool = True
 
     def __post_init__(self):
         for name in ("tlb_entries", "lwc_entries", "asid_bits", "pa_bits"):
@@ -85,6 +87,9 @@ class MmuParams:
             raise ValueError(f"asid_bits must be at most 16, not {self.asid_bits}")
         if not 24 <= self.pa_bits <= 56:
             raise ValueError(f"pa_bits must be in 24..56, not {self.pa_bits}")
+        if self.learned_walk not in (0, 1):
+            raise ValueError(f"learned_walk must be True or False, not {self.learned_walk!r}")
+        object.__setattr__(self, "learned_walk", bool(self.learned_walk))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -431,7 +436,7 @@ class MmuModel:
         count["walks"] += 1
         reads = []
         try:
-            if cfg.learned:
+            if cfg.learned and self.params.learned_walk:
                 found = self._learned_walk(vpn, reads)
                 if found is not None:
                     return self._finish(va, found, access, user, Source.LEARNED, reads, drop_fill)
