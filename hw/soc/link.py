@@ -136,8 +136,10 @@ class HostLink(wiring.Component):
 
         byte = rx.payload
         got = rx.valid & rx.ready
-        crc_rx_next = crc32_next(crc, byte)
-        crc_tx_next = crc32_next(crc, tx.payload)
+        # one CRC network for both directions: a frame is received or sent, never both at once
+        sending = Signal()
+        crc_next = crc32_next(crc, Mux(sending, tx.payload, byte))
+        crc_rx_next = crc_tx_next = crc_next
         hdr_next = Cat(hdr[8:], byte)
         is_read = (cmd == Command.READ) | (cmd == Command.READ_FIXED)
         is_write = (cmd == Command.WRITE) | (cmd == Command.WRITE_FIXED)
@@ -291,6 +293,7 @@ class HostLink(wiring.Component):
                     respond(Status.OK, 2)
 
             with m.State("RESP_HEADER"):
+                m.d.comb += sending.eq(1)
                 header = Cat(Const(SYNC_RESPONSE, 8), cmd, seq, status, resp_len,
                              done, Const(0, 16))
                 m.d.comb += [tx.valid.eq(1), tx.payload.eq(_byte(header, idx)),
@@ -306,6 +309,7 @@ class HostLink(wiring.Component):
                             m.next = "RESP_CRC"
 
             with m.State("RESP_DATA"):
+                m.d.comb += sending.eq(1)
                 last_byte = tx.ready & (idx == 3)
                 m.d.comb += [tx.valid.eq(1), tx.payload.eq(_byte(rd.data, idx[:2])),
                              rd.addr.eq(Mux(last_byte, count + 1, count))]
