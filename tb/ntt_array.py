@@ -13,6 +13,7 @@ vectors": stimulus classes of the Intel hexl-fpga tests) on the generated Verilo
   coefficient compared, in order, with the golden model.
 - Random command sequences with faults (``random_sequences``): commands while busy, cancels,
   out-of-range data, bad contexts, each checked against its documented status.
+- Two or more errors in one command (``double_errors``): the first one is kept.
 
 Parameters (``PARAM_*``): ``log_n``, ``width``, ``lanes``, ``reducer``, ``beat``, ``slots``, the
 expected cycle counts ``{load,unload,ntt,intt,pwmul,context}_cycles`` and ``info``, ``kinds``
@@ -25,17 +26,18 @@ import json
 import random
 
 import cocotb
+from cocotb.simtime import get_sim_time
 from cocotb.triggers import (ClockCycles, FallingEdge, ReadOnly, RisingEdge, SimTimeoutError,
                              with_timeout)
 
-from cerite.hw.ntt.context import hw_context_words
+from cerite.hw.ntt.context import CONTEXT_HEADER_WORDS, Header, hw_context_words
 from cerite.hw.ntt.ops import Cause, Op
 from cerite.ntt import golden
 from cerite.ntt.primes import find_ntt_primes
 from cerite.ntt.reduction import SOLINAS_Q
 from cerite.ntt.rns import RnsBasis, from_rns, to_rns
-from cerite.tb.common import (StreamSink, StreamSource, cover, pack, param, random_pattern, start,
-                              unpack)
+from cerite.tb.common import (CLOCK_PERIOD_NS, StreamSink, StreamSource, cover, pack, param,
+                              random_pattern, start, unpack)
 
 KINDS = ("random", "ramp", "zeros", "ones", "impulse", "q-1")
 
@@ -164,15 +166,20 @@ class TB:
 
     # -- driver ---------------------------------------------------------------------------------
 
-    async def command(self, op, slot_a=0, slot_b=0):
-        """Pulse ``start`` for one cycle with ``op``/``slot_a``/``slot_b``."""
+    def request(self, op, slot_a=0, slot_b=0):
+        """Raise ``start`` with ``op``/``slot_a``/``slot_b`` for the next rising edge (the caller
+        lowers it after that edge)."""
         dut = self.dut
         dut.op.value = int(op)
         dut.slot_a.value = slot_a
         dut.slot_b.value = slot_b
         dut.start.value = 1
-        await RisingEdge(dut.clk)
-        dut.start.value = 0
+
+    async def command(self, op, slot_a=0, slot_b=0):
+        """Pulse ``start`` for one cycle with ``op``/``slot_a``/``slot_b``."""
+        self.request(op, slot_a, slot_b)
+        await RisingEdge(self.dut.clk)
+        self.dut.start.value = 0
 
     async def finish(self):
         """Wait for the command to finish; return ``(done, error, cause, cycles)``."""
@@ -237,6 +244,20 @@ class TB:
 
 def stall_seed(stall):
     return cocotb.RANDOM_SEED + (1000 if stall else 0)
+
+
+def end_bound(tb, op):
+    """Cycles within which command ``op`` (an op code, valid or not) must end, idle cycles,
+    back-pressure and perturbations included: four times its cycle count plus 200."""
+    return 4 * (tb.expected_cycles[Op(op)] if op in set(Op) else 1) + 200
+
+
+async def within(coroutine, bound, context):
+    """Await ``coroutine``; fail with ``context`` if it runs longer than ``bound`` cycles."""
+    try:
+        return await with_timeout(coroutine, bound * CLOCK_PERIOD_NS, "ns")
+    except SimTimeoutError:
+        raise AssertionError(f"{context}: no end within {bound} cycles") from None
 
 
 @cocotb.test()
@@ -521,12 +542,8 @@ async def random_sequences(dut):
             perturbation = "none"
         context = f"command {number}: {Op(op).name if op in set(Op) else op} slot {sa}/{sb} " \
                   f"({perturbation}; seed {cocotb.RANDOM_SEED})"
-        bound = 4 * (tb.expected_cycles[Op(op)] if op in set(Op) else 1) + 200
-        try:
-            (done, error, cause, cycles), unloaded, happened = await with_timeout(
-                execute(op, sa, sb, words, perturbation), bound * 10, "ns")
-        except SimTimeoutError:
-            raise AssertionError(f"{context}: no end within {bound} cycles") from None
+        (done, error, cause, cycles), unloaded, happened = await within(
+            execute(op, sa, sb, words, perturbation), end_bound(tb, op), context)
         # The expected status.
         bad_op = op not in set(Op)
         bad_slot = not bad_op and op != Op.CONTEXT and (
@@ -583,6 +600,122 @@ async def random_sequences(dut):
         with open(out, "w") as handle:
             json.dump({"commands": sum(outcomes.values()), "outcomes": dict(outcomes),
                        "ops": dict(stats_cycles)}, handle)
+
+
+# ---------------------------------------------------------------------------------------------
+# Two or more errors in one command
+
+#: Cases of ``double_errors``: (label, op, events, cause kept). An event is (kind, step): "range"
+#: puts a word >= q into beat ``step`` of the stream (a twiddle for CONTEXT), "busy" raises
+#: ``start`` on the edge that transfers that beat, "cancel" raises ``cancel`` instead of sending
+#: it, "header" spoils the CONTEXT header (reported at the end of the command). CONTEXT steps
+#: count from the first twiddle beat, -1 is the last beat; NTT steps are cycles after the start.
+DOUBLE_ERRORS = [
+    ("RANGE then BUSY", Op.LOAD, [("range", 1), ("busy", 3)], Cause.RANGE),
+    ("RANGE then ABORTED", Op.LOAD, [("range", 1), ("cancel", 3)], Cause.RANGE),
+    ("BUSY then RANGE", Op.LOAD, [("busy", 1), ("range", 3)], Cause.BUSY),
+    ("BUSY then ABORTED", Op.LOAD, [("busy", 1), ("cancel", 3)], Cause.BUSY),
+    ("BUSY and RANGE on one edge", Op.LOAD, [("busy", 2), ("range", 2)], Cause.RANGE),
+    ("RANGE, RANGE, BUSY, ABORTED", Op.LOAD,
+     [("range", 1), ("range", 2), ("busy", 3), ("cancel", 4)], Cause.RANGE),
+    ("NTT: BUSY then ABORTED", Op.NTT, [("busy", 1), ("cancel", 3)], Cause.BUSY),
+    ("CONTEXT: RANGE then BUSY", Op.CONTEXT, [("range", 1), ("busy", 3)], Cause.RANGE),
+    ("CONTEXT: BUSY then RANGE", Op.CONTEXT, [("busy", 1), ("range", 3)], Cause.BUSY),
+    ("CONTEXT: RANGE then ABORTED", Op.CONTEXT, [("range", 1), ("cancel", 3)], Cause.RANGE),
+    ("CONTEXT: BUSY then ABORTED", Op.CONTEXT, [("busy", 1), ("cancel", 3)], Cause.BUSY),
+    ("CONTEXT: BUSY and RANGE on one edge", Op.CONTEXT, [("busy", 2), ("range", 2)],
+     Cause.RANGE),
+    ("CONTEXT: BUSY then bad header", Op.CONTEXT, [("busy", 1), ("header", None)], Cause.BUSY),
+    ("CONTEXT: RANGE then bad header", Op.CONTEXT, [("range", 1), ("header", None)],
+     Cause.RANGE),
+    ("CONTEXT: bad header and BUSY on its last edge", Op.CONTEXT,
+     [("header", None), ("busy", -1)], Cause.CONTEXT),
+]
+
+
+@cocotb.test()
+async def double_errors(dut):
+    """Commands with two or more error causes (RANGE, BUSY, ABORTED, a bad CONTEXT header, and
+    a start on the same edge as a RANGE word or as the CONTEXT error): ``error``/``cause`` keep
+    the first (the tie goes to RANGE or CONTEXT), ``done`` is set unless cancelled, a completed
+    command takes its documented cycle count, the command ends within ``end_bound`` and the
+    array then runs a fresh CONTEXT (where the case touched it), LOAD and NTT that match the
+    golden model."""
+    tb = TB(dut, seed=cocotb.RANDOM_SEED + 23)
+    await tb.reset()
+    rng = tb.rng
+    n, beat, width = tb.n, tb.beat, tb.width
+    q = SOLINAS_Q if tb.reducer == "solinas" else find_ntt_primes(n, width, 1)[0]
+    await tb.context(q)
+    await tb.op(Op.LOAD, 0, words=stimulus("random", n, q, rng))
+
+    async def drive(op, events):
+        """Run ``op`` on slot 0 with ``events`` (see DOUBLE_ERRORS); returns its status."""
+        words = []
+        offset = 0
+        if op == Op.CONTEXT:
+            words = list(hw_context_words((q, n, None), width=width, reducer=tb.reducer))
+            offset = CONTEXT_HEADER_WORDS // beat
+        elif op == Op.LOAD:
+            words = stimulus("random", n, q, rng)
+        beats = len(words) // beat
+        at = collections.defaultdict(set)
+        for kind, step in events:
+            if kind == "header":
+                words[Header.RESERVED] = 1 + rng.randrange((1 << width) - 1)   # must be 0
+                continue
+            index = beats - 1 if step == -1 else offset + step
+            at[index].add(kind)
+            if kind == "range":
+                words[index * beat + rng.randrange(beat)] = rng.randrange(q, 1 << width)
+        await tb.command(op, 0)
+        for index in range(beats or max(at) + 1):
+            if "busy" in at[index]:
+                tb.request(Op.NTT, 0)               # refused: the array is busy
+            if "cancel" in at[index]:
+                dut.cancel.value = 1
+                await RisingEdge(dut.clk)
+                dut.cancel.value = 0
+                dut.start.value = 0
+                break
+            if beats:
+                before = get_sim_time("ns")
+                await tb.source.send(pack(words[index * beat:(index + 1) * beat], width))
+                assert get_sim_time("ns") - before == CLOCK_PERIOD_NS, \
+                    f"beat {index} was not taken on the first edge"
+            else:
+                await RisingEdge(dut.clk)
+            dut.start.value = 0
+        return await tb.finish()
+
+    async def fresh(op):
+        """A valid CONTEXT (after a CONTEXT case), LOAD and NTT, each scored."""
+        if op == Op.CONTEXT:
+            await tb.context(q)
+        await tb.op(Op.LOAD, 0, words=stimulus("random", n, q, rng))
+        await tb.op(Op.NTT, 0)
+
+    for label, op, events, first in DOUBLE_ERRORS:
+        context = f"{label} ({Op(op).name}; seed {cocotb.RANDOM_SEED})"
+        kinds = {kind for kind, _ in events}
+        done, error, cause, cycles = await within(drive(op, events), end_bound(tb, op), context)
+        cancelled = "cancel" in kinds
+        want = (int(not cancelled), 1, first)
+        assert (done, error, cause) == want, \
+            f"{context}: done={done} error={error} cause={cause.name}, want {want}"
+        if not cancelled:
+            assert cycles == tb.expected_cycles[Op(op)], \
+                f"{context}: {cycles} cycles, want {tb.expected_cycles[Op(op)]}"
+        await ReadOnly()
+        ctx_valid, busy = int(dut.ctx_valid.value), int(dut.busy.value)
+        await RisingEdge(dut.clk)
+        assert ctx_valid == (op != Op.CONTEXT or not kinds & {"cancel", "header"}), \
+            f"{context}: ctx_valid={ctx_valid}"
+        assert not busy, f"{context}: the refused start was taken"
+        cover("ntt.double_error", label)
+        bound = sum(end_bound(tb, o) for o in (Op.CONTEXT, Op.LOAD, Op.UNLOAD, Op.NTT, Op.UNLOAD))
+        await within(fresh(op), bound, f"{context}, then a fresh command")
+    tb.scoreboard.finish()
 
 
 def run_testbench(config, *, testcase=None, seed=None, **params):

@@ -2,7 +2,8 @@
 
 Each configuration's model is built once (cached by Verilog hash) and runs every cocotb test of
 ``cerite.tb.ntt_array`` in one simulation: the stimulus classes and the polynomial product, each
-with and without random idle/back-pressure, two RNS limbs, status and errors. Expected cycle
+with and without random idle/back-pressure, two RNS limbs, status and errors, random command
+sequences with faults, two or more errors in one command (``double_errors``). Expected cycle
 counts come from ``NTTArray.op_cycles`` and are checked exactly on the Verilog.
 """
 
