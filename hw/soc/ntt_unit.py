@@ -38,9 +38,11 @@ class NttUnit(Peripheral):
 
     Parameters
     ----------
-    log_n, width, lanes, reducer, pipeline_depth, slots :
+    log_n, width, lanes, reducer, pipeline_depth, slots, dsp_width :
         Passed to :class:`NTTArray` (checked there); ``width`` is at most 32, so one
-        coefficient is one bus word.
+        coefficient is one bus word. The unit reports ``dsp_width`` (0 for none) and the
+        array's cycle-count latency ``L`` (:attr:`NTTArray.latency`), from which the host
+        computes every command's exact cycle count.
     name : str
         Cluster name (default ``"ntt"``).
 
@@ -50,9 +52,11 @@ class NttUnit(Peripheral):
         The array is running a command (the simulated board must not sleep).
     """
 
-    def __init__(self, *, log_n, width, lanes, reducer, pipeline_depth=3, slots=2, name="ntt"):
+    def __init__(self, *, log_n, width, lanes, reducer, pipeline_depth=3, slots=2,
+                 dsp_width=None, name="ntt"):
         self._array_args = dict(log_n=log_n, width=width, lanes=lanes, reducer=reducer,
-                                pipeline_depth=pipeline_depth, slots=slots, beat=1)
+                                pipeline_depth=pipeline_depth, slots=slots, beat=1,
+                                dsp_width=dsp_width)
         self._array = NTTArray(**self._array_args)  # checks the parameters up front
         self._info = self._array.info_word
         b = RegisterMapBuilder(name=name, desc="NTT butterfly array (negacyclic NTT, one "
@@ -93,6 +97,10 @@ class NttUnit(Peripheral):
                       "Modular reducer: 0 barrett, 1 montgomery, 2 solinas"),
             Parameter("pipeline_depth", pipeline_depth, "Multiplier pipeline depth (cycles)"),
             Parameter("slots", slots, "Polynomial slots"),
+            Parameter("dsp_width", dsp_width or 0,
+                      "Products split into DSP blocks of this width (0: not split)"),
+            Parameter("latency", self._array.latency,
+                      "L of the cycle counts: the multiplier latency plus what dsp_width adds"),
         ], members={"busy": Out(1)})
 
     @property

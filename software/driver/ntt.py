@@ -107,8 +107,9 @@ class NttInterface:
         Seconds a command may take before :class:`NttTimeout`.
 
     Attributes ``n``, ``log_n``, ``width``, ``lanes``, ``reducer``, ``slots``,
-    ``pipeline_depth`` are the elaborated parameters the device reports; ``q`` is the modulus
-    of the loaded context (``None`` before :meth:`load_context`).
+    ``pipeline_depth``, ``dsp_width`` (0: products not split) and ``latency`` (``L`` of the
+    cycle counts) are the elaborated parameters the device reports; ``q`` is the modulus of the
+    loaded context (``None`` before :meth:`load_context`).
     """
 
     def __init__(self, device, *, unit="ntt", timeout=10.0):
@@ -125,6 +126,8 @@ class NttInterface:
         self.reducer = REDUCER_NAMES[params[f"{unit}_reducer"]]
         self.slots = params[f"{unit}_slots"]
         self.pipeline_depth = params[f"{unit}_pipeline_depth"]
+        self.dsp_width = params[f"{unit}_dsp_width"]
+        self.latency = params[f"{unit}_latency"]
         self.q = None
         self.psi = None
 
@@ -314,5 +317,5 @@ class NttInterface:
         (:meth:`cerite.hw.ntt.array.NTTArray.op_cycles` without building it)."""
         from ..hw.ntt.ops import Op, compute_cycles
         return {name: compute_cycles(op, log_n=self.log_n, lanes=self.lanes,
-                                     latency=self.pipeline_depth)
+                                     latency=self.latency)
                 for name, op in (("ntt", Op.NTT), ("intt", Op.INTT), ("pwmul", Op.PWMUL))}
