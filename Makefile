@@ -14,8 +14,8 @@ help:
 	@echo "make demo      run the demo on the simulated board (sets up .venv on first use)"
 	@echo "make test      run the regression (excludes the slow and fpga markers)"
 	@echo "make test-all  run everything, slow sweeps included"
-	@echo "make fpga      build the ICEBreaker small-profile bitstream (fpga marker)"
-	@echo "make fpga-all  every bitstream: both boards' SoC and each unit alone (hours)"
+	@echo "make fpga      build both ICEBreaker SoC bitstreams and the smoke designs (fpga marker)"
+	@echo "make fpga-all  every bitstream: the boards' SoCs and each unit alone (hours)"
 	@echo "make bench     run every benchmark, regenerate docs/results/ (reuses FPGA reports)"
 	@echo "make coverage  Verilator line/toggle coverage of the cocotb regression -> docs/results/"
 	@echo "make campaigns fault campaigns on MMU, host link and NTT array -> docs/results/"
@@ -47,11 +47,12 @@ fpga: $(STAMP)
 # the sweep goes on.
 fpga-all: fpga
 	-$(BIN)/cerite build --board icebreaker
-	-$(BIN)/cerite build --board ulx3s-85f --pll 30 --timeout 7200
-	for d in modmul-barrett-w14 modmul-barrett-w28 ntt-w16-b1 mmu-small; do \
+	-$(BIN)/cerite build --board icebreaker --design soc-mmu
+	-$(BIN)/cerite build --board ulx3s-85f --timeout 7200
+	for d in modmul-barrett-w14 modmul-barrett-w28 ntt-w16-b1 mmu-small mmu-small-radix; do \
 		$(BIN)/cerite build --board icebreaker --design $$d --timeout 3600 || true; done
 	for d in modmul-barrett-w28 modmul-montgomery-w32 modmul-solinas-w32 ntt-b1 ntt-b2 ntt-b4 \
-		ntt-b8 mmu-full; do \
+		ntt-b8 mmu-full mmu-full-radix; do \
 		$(BIN)/cerite build --board ulx3s-85f --design $$d --timeout 7200 || true; done
 
 # Assurance runs (docs/assurance.md): Verilator coverage of the cocotb regression, and the fault

@@ -12,7 +12,8 @@ loads the bitstream that build left in its build folder. Per-unit designs are wr
 The registry holds the SoC, the modular multipliers of ``cerite.hw.designs.STANDARD_DESIGNS`` plus a
 14-bit Barrett one (the ICEBreaker smoke build), and, when they import cleanly, the NTT array
 (``ntt-b1`` ... ``ntt-b8``: ``log_n = 10``, 28-bit Barrett, ``B`` lanes; ``ntt-w16-b1``: the
-small profile's 16-bit size) and the learned MMU (``mmu-full``, ``mmu-small``).
+small profile's 16-bit size), the learned MMU (``mmu-full``, ``mmu-small``) and the
+radix-only MMU beside it (``mmu-full-radix``, ``mmu-small-radix``).
 :func:`register_design` adds more.
 """
 
@@ -113,13 +114,14 @@ def _board_soc(*, board, clk_hz):
     return BoardSoC(board=board, clk_hz=clk_hz)
 
 
-def _board_soc_without_mmu(*, board, clk_hz):
-    from ..hw.soc.top import ScratchPeripheral, get_profile
-    from ..hw.soc.ntt_unit import NttUnit
+def _board_soc_mmu(*, board, clk_hz):
+    from ..hw.soc.top import PROFILES
     from .soc import BoardSoC
-    profile = get_profile(board.profile or "small")
-    return BoardSoC(board=board, clk_hz=clk_hz, units=[
-        ScratchPeripheral(depth=profile.scratch_depth), NttUnit(**profile.ntt)])
+    profile = f"{board.profile}-mmu"
+    if profile not in PROFILES:
+        raise ValueError(f"board {board.name}'s SoC (profile {board.profile!r}) holds the MMU "
+                         f"already: build the design 'soc'")
+    return BoardSoC(board=board, clk_hz=clk_hz, profile=profile)
 
 
 def _builtin_designs():
@@ -127,10 +129,10 @@ def _builtin_designs():
         DEFAULT_DESIGN, _board_soc, "the whole SoC of the board's profile (UART host link, "
         "identification, scratch, NTT and MMU units) on the board's USB-serial pins",
         unit=False, board_design=True)}
-    designs["soc-without-mmu"] = Design(
-        "soc-without-mmu", _board_soc_without_mmu, "experiment: the board's SoC without its MMU "
-        "unit (area of the rest; the driver refuses it, its register map is not a profile's)",
-        unit=False, board_design=True)
+    designs["soc-mmu"] = Design(
+        "soc-mmu", _board_soc_mmu, "the ICEBreaker's second SoC: host link, identification, "
+        "scratch and the radix-only MMU (profile small-mmu; the UP5K holds the NTT array or "
+        "the MMU, not both)", unit=False, board_design=True)
     try:
         from ..hw.designs import STANDARD_DESIGNS
     except Exception:  # noqa: BLE001 - a broken unit must not break the CLI
@@ -174,6 +176,11 @@ def _builtin_designs():
                                      "learned-translation MMU, full profile")
         designs["mmu-small"] = Design("mmu-small", LearnedMMU.small,
                                       "learned-translation MMU, small profile")
+        for prof in ("full", "small"):
+            designs[f"mmu-{prof}-radix"] = Design(
+                f"mmu-{prof}-radix",
+                (lambda p: lambda: getattr(LearnedMMU, p)(learned_walk=False))(prof),
+                f"radix-only MMU (no model, no walk cache), {prof} profile's TLB and widths")
     return designs
 
 

@@ -40,10 +40,12 @@ STANDARD_DESIGNS = {
     "cerite_ntt_n1024_w32_b4_solinas": _ntt(10, 32, 4, "solinas"),
     "cerite_lvm_mmu_full": LearnedMMU.full,
     "cerite_lvm_mmu_small": LearnedMMU.small,
+    "cerite_lvm_mmu_small_radix": lambda: LearnedMMU.small(learned_walk=False),
     "cerite_modmul_barrett_w28": _modmul("barrett", 28, 3),
     "cerite_modmul_montgomery_w32": _modmul("montgomery", 32, 3),
     "cerite_modmul_solinas_w32": _modmul("solinas", 32, 3),
     "cerite_soc_full": _soc("full", 25_000_000, 1_000_000),
     "cerite_soc_small": _soc("small", 12_000_000, 3_000_000),
+    "cerite_soc_small_mmu": _soc("small-mmu", 12_000_000, 3_000_000),
     "cerite_soc_sim": _board_soc,
 }

@@ -26,7 +26,7 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
   wire [1:0] \$112 ;
   wire [24:0] \$113 ;
   reg \$114 ;
-  reg [56:0] \$115 ;
+  reg [48:0] \$115 ;
   reg \$116 ;
   reg [38:0] \$117 ;
   reg [1:0] \$118 ;
@@ -133,11 +133,11 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
   reg [1:0] access = 2'h0;
   (* init = 2'h0 *)
   wire [1:0] \access$84 ;
-  wire [15:0] asid;
+  wire [7:0] asid;
   reg busy;
-  input [15:0] cfg__asid;
-  wire [15:0] cfg__asid;
-  wire [15:0] \cfg__asid$66 ;
+  input [7:0] cfg__asid;
+  wire [7:0] cfg__asid;
+  wire [7:0] \cfg__asid$66 ;
   input [23:0] cfg__index_base;
   wire [23:0] cfg__index_base;
   wire [23:0] \cfg__index_base$67 ;
@@ -182,8 +182,8 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
   wire \cfg__sum$80 ;
   input clk;
   wire clk;
-  wire [56:0] command;
-  wire [15:0] \command.asid ;
+  wire [48:0] command;
+  wire [7:0] \command.asid ;
   wire [1:0] \command.kind ;
   wire [38:0] \command.va ;
   output [23:0] counters__faults;
@@ -230,9 +230,9 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
   wire [23:0] \counters__walks$59 ;
   wire done;
   reg drop_fill = 1'h0;
-  wire [63:0] entry;
+  wire [55:0] entry;
   wire \entry.a ;
-  wire [15:0] \entry.asid ;
+  wire [7:0] \entry.asid ;
   wire \entry.d ;
   wire \entry.glob ;
   wire [11:0] \entry.ppn ;
@@ -266,9 +266,9 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
   wire \events.walks ;
   wire [1:0] fault;
   reg fill;
-  wire [63:0] \fill$116 ;
+  wire [55:0] \fill$116 ;
   wire \fill$116.a ;
-  wire [15:0] \fill$116.asid ;
+  wire [7:0] \fill$116.asid ;
   wire \fill$116.d ;
   wire \fill$116.glob ;
   wire [11:0] \fill$116.ppn ;
@@ -278,9 +278,9 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
   wire [26:0] \fill$116.vpn ;
   wire \fill$116.w ;
   wire \fill$116.x ;
-  reg [63:0] fill_entry;
+  reg [55:0] fill_entry;
   wire \fill_entry.a ;
-  wire [15:0] \fill_entry.asid ;
+  wire [7:0] \fill_entry.asid ;
   wire \fill_entry.d ;
   wire \fill_entry.glob ;
   wire [11:0] \fill_entry.ppn ;
@@ -292,26 +292,26 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
   wire \fill_entry.x ;
   wire fill_ok;
   wire flush;
-  input [56:0] flush__payload;
-  wire [56:0] flush__payload;
-  wire [15:0] \flush__payload.asid ;
+  input [48:0] flush__payload;
+  wire [48:0] flush__payload;
+  wire [7:0] \flush__payload.asid ;
   wire [1:0] \flush__payload.kind ;
   wire [38:0] \flush__payload.va ;
   output flush__ready;
   wire flush__ready;
   input flush__valid;
   wire flush__valid;
-  wire [15:0] flush_asid;
+  wire [7:0] flush_asid;
   wire [1:0] flush_kind;
   wire [26:0] flush_vpn;
   reg [1:0] fsm_state = 2'h0;
-  reg [56:0] held = 57'h000000000000000;
-  wire [15:0] \held.asid ;
+  reg [48:0] held = 49'h0000000000000;
+  wire [7:0] \held.asid ;
   wire [1:0] \held.kind ;
   wire [38:0] \held.va ;
   wire hit;
   wire lwc_flush;
-  wire [15:0] lwc_flush_asid;
+  wire [7:0] lwc_flush_asid;
   wire lwc_flush_by_asid;
   output [26:0] mem_req__payload;
   wire [26:0] mem_req__payload;
@@ -396,21 +396,21 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
   assign lwc_flush_by_asid = command[1:0] == 1'h1;
   assign \$9  = access == 2'h2;
   assign \$10  = access == 1'h1;
-  assign \$11  = cfg__mxr & entry[60];
-  assign \$12  = entry[58] | \$11 ;
-  assign \$13  = \$10  ? entry[59] : \$12 ;
-  assign \$14  = \$9  ? entry[60] : \$13 ;
+  assign \$11  = cfg__mxr & entry[52];
+  assign \$12  = entry[50] | \$11 ;
+  assign \$13  = \$10  ? entry[51] : \$12 ;
+  assign \$14  = \$9  ? entry[52] : \$13 ;
   assign \$15  = ~ \$14 ;
-  assign \$16  = ~ entry[61];
+  assign \$16  = ~ entry[53];
   assign \$17  = access == 2'h2;
   assign \$18  = ~ cfg__sum;
   assign \$19  = \$17  | \$18 ;
-  assign \$20  = entry[61] & \$19 ;
+  assign \$20  = entry[53] & \$19 ;
   assign \$21  = user ? \$16  : \$20 ;
   assign \$22  = \$15  | \$21 ;
-  assign \$23  = ~ entry[62];
+  assign \$23  = ~ entry[54];
   assign \$24  = access == 1'h1;
-  assign \$25  = ~ entry[63];
+  assign \$25  = ~ entry[55];
   assign \$26  = \$24  & \$25 ;
   assign \$27  = \$23  | \$26 ;
   assign \$28  = \$22  | \$27 ;
@@ -433,71 +433,71 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
   assign \$45  = \$43  & \$44 ;
   assign \$46  = access == 2'h2;
   assign \$47  = access == 1'h1;
-  assign \$48  = cfg__mxr & entry[60];
-  assign \$49  = entry[58] | \$48 ;
-  assign \$50  = \$47  ? entry[59] : \$49 ;
-  assign \$51  = \$46  ? entry[60] : \$50 ;
+  assign \$48  = cfg__mxr & entry[52];
+  assign \$49  = entry[50] | \$48 ;
+  assign \$50  = \$47  ? entry[51] : \$49 ;
+  assign \$51  = \$46  ? entry[52] : \$50 ;
   assign \$52  = ~ \$51 ;
-  assign \$53  = ~ entry[61];
+  assign \$53  = ~ entry[53];
   assign \$54  = access == 2'h2;
   assign \$55  = ~ cfg__sum;
   assign \$56  = \$54  | \$55 ;
-  assign \$57  = entry[61] & \$56 ;
+  assign \$57  = entry[53] & \$56 ;
   assign \$58  = user ? \$53  : \$57 ;
   assign \$59  = \$52  | \$58 ;
-  assign \$60  = ~ entry[62];
+  assign \$60  = ~ entry[54];
   assign \$61  = access == 1'h1;
-  assign \$62  = ~ entry[63];
+  assign \$62  = ~ entry[55];
   assign \$63  = \$61  & \$62 ;
   assign \$64  = \$60  | \$63 ;
   assign \$65  = \$59  | \$64 ;
   assign \$66  = \$65  ? 2'h1 : 2'h0;
   assign \$67  = access == 2'h2;
   assign \$68  = access == 1'h1;
-  assign \$69  = cfg__mxr & entry[60];
-  assign \$70  = entry[58] | \$69 ;
-  assign \$71  = \$68  ? entry[59] : \$70 ;
-  assign \$72  = \$67  ? entry[60] : \$71 ;
+  assign \$69  = cfg__mxr & entry[52];
+  assign \$70  = entry[50] | \$69 ;
+  assign \$71  = \$68  ? entry[51] : \$70 ;
+  assign \$72  = \$67  ? entry[52] : \$71 ;
   assign \$73  = ~ \$72 ;
-  assign \$74  = ~ entry[61];
+  assign \$74  = ~ entry[53];
   assign \$75  = access == 2'h2;
   assign \$76  = ~ cfg__sum;
   assign \$77  = \$75  | \$76 ;
-  assign \$78  = entry[61] & \$77 ;
+  assign \$78  = entry[53] & \$77 ;
   assign \$79  = user ? \$74  : \$78 ;
   assign \$80  = \$73  | \$79 ;
-  assign \$81  = ~ entry[62];
+  assign \$81  = ~ entry[54];
   assign \$82  = access == 1'h1;
-  assign \$83  = ~ entry[63];
+  assign \$83  = ~ entry[55];
   assign \$84  = \$82  & \$83 ;
   assign \$85  = \$81  | \$84 ;
   assign \$86  = \$80  | \$85 ;
-  assign \$87  = entry[45:44] == 2'h2;
-  assign \$88  = entry[45:44] == 1'h1;
-  assign \$89  = \$88  ? { entry[57:55], va[20:12] } : entry[57:46];
+  assign \$87  = entry[37:36] == 2'h2;
+  assign \$88  = entry[37:36] == 1'h1;
+  assign \$89  = \$88  ? { entry[49:47], va[20:12] } : entry[49:38];
   assign \$90  = \$87  ? va[29:12] : { 6'h00, \$89  };
   assign \$91  = \$86  ? 24'h000000 : { \$90 [11:0], va[11:0] };
   assign \$92  = access == 2'h2;
   assign \$93  = access == 1'h1;
-  assign \$94  = cfg__mxr & entry[60];
-  assign \$95  = entry[58] | \$94 ;
-  assign \$96  = \$93  ? entry[59] : \$95 ;
-  assign \$97  = \$92  ? entry[60] : \$96 ;
+  assign \$94  = cfg__mxr & entry[52];
+  assign \$95  = entry[50] | \$94 ;
+  assign \$96  = \$93  ? entry[51] : \$95 ;
+  assign \$97  = \$92  ? entry[52] : \$96 ;
   assign \$98  = ~ \$97 ;
-  assign \$99  = ~ entry[61];
+  assign \$99  = ~ entry[53];
   assign \$100  = access == 2'h2;
   assign \$101  = ~ cfg__sum;
   assign \$102  = \$100  | \$101 ;
-  assign \$103  = entry[61] & \$102 ;
+  assign \$103  = entry[53] & \$102 ;
   assign \$104  = user ? \$99  : \$103 ;
   assign \$105  = \$98  | \$104 ;
-  assign \$106  = ~ entry[62];
+  assign \$106  = ~ entry[54];
   assign \$107  = access == 1'h1;
-  assign \$108  = ~ entry[63];
+  assign \$108  = ~ entry[55];
   assign \$109  = \$107  & \$108 ;
   assign \$110  = \$106  | \$109 ;
   assign \$111  = \$105  | \$110 ;
-  assign \$112  = \$111  ? 2'h0 : entry[45:44];
+  assign \$112  = \$111  ? 2'h0 : entry[37:36];
   assign \$113  = \walk_cycles$110  + 1'h1;
   always @(posedge clk)
     pending <= \$114 ;
@@ -545,9 +545,9 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
     .fill(fill),
     .fill_entry(fill_entry),
     .flush(flush),
-    .flush_vpn(command[56:30]),
+    .flush_vpn(command[48:22]),
     .hit(hit),
-    .\port$1$0 (command[17:0]),
+    .\port$1$0 (command[9:0]),
     .rst(rst),
     .vpn(va[38:12])
   );
@@ -575,7 +575,7 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
     .\fill$70 (\fill$116 ),
     .fill_ok(fill_ok),
     .flush(lwc_flush),
-    .flush_asid(command[17:2]),
+    .flush_asid(command[9:2]),
     .flush_by_asid(lwc_flush_by_asid),
     .mem_req__payload(mem_req__payload),
     .mem_req__ready(mem_req__ready),
@@ -691,7 +691,7 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    fill_entry = 64'h0000000000000000;
+    fill_entry = 56'h00000000000000;
     casez (fsm_state)
       2'h0:
           /* empty */;
@@ -738,7 +738,7 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
       \$115  = flush__payload;
     end
     if (rst) begin
-      \$115  = 57'h000000000000000;
+      \$115  = 49'h0000000000000;
     end
   end
   always @* begin
@@ -911,9 +911,9 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
   assign asid = cfg__asid;
   assign resp = resp__payload;
   assign flush_kind = command[1:0];
-  assign flush_asid = command[17:2];
-  assign flush_vpn = command[56:30];
-  assign lwc_flush_asid = command[17:2];
+  assign flush_asid = command[9:2];
+  assign flush_vpn = command[48:22];
+  assign lwc_flush_asid = command[9:2];
   assign \req__payload.va  = req__payload[38:0];
   assign \req__payload.access  = req__payload[40:39];
   assign \req__payload.user  = req__payload[41];
@@ -926,8 +926,8 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
   assign \mem_resp__payload.data  = mem_resp__payload[63:0];
   assign \mem_resp__payload.error  = mem_resp__payload[64];
   assign \flush__payload.kind  = flush__payload[1:0];
-  assign \flush__payload.asid  = flush__payload[17:2];
-  assign \flush__payload.va  = flush__payload[56:18];
+  assign \flush__payload.asid  = flush__payload[9:2];
+  assign \flush__payload.va  = flush__payload[48:10];
   assign \mem_req__payload$60.addr  = mem_req__payload[23:0];
   assign \mem_req__payload$60.len  = mem_req__payload[26:24];
   assign \mem_resp__payload$63.data  = mem_resp__payload[63:0];
@@ -957,44 +957,44 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
   assign \resp.size  = resp__payload[27:26];
   assign \resp.source  = resp__payload[29:28];
   assign \command.kind  = command[1:0];
-  assign \command.asid  = command[17:2];
-  assign \command.va  = command[56:18];
+  assign \command.asid  = command[9:2];
+  assign \command.va  = command[48:10];
   assign \held.kind  = held[1:0];
-  assign \held.asid  = held[17:2];
-  assign \held.va  = held[56:18];
-  assign \entry.asid  = entry[15:0];
-  assign \entry.glob  = entry[16];
-  assign \entry.vpn  = entry[43:17];
-  assign \entry.size  = entry[45:44];
-  assign \entry.ppn  = entry[57:46];
-  assign \entry.r  = entry[58];
-  assign \entry.w  = entry[59];
-  assign \entry.x  = entry[60];
-  assign \entry.u  = entry[61];
-  assign \entry.a  = entry[62];
-  assign \entry.d  = entry[63];
-  assign \fill_entry.asid  = fill_entry[15:0];
-  assign \fill_entry.glob  = fill_entry[16];
-  assign \fill_entry.vpn  = fill_entry[43:17];
-  assign \fill_entry.size  = fill_entry[45:44];
-  assign \fill_entry.ppn  = fill_entry[57:46];
-  assign \fill_entry.r  = fill_entry[58];
-  assign \fill_entry.w  = fill_entry[59];
-  assign \fill_entry.x  = fill_entry[60];
-  assign \fill_entry.u  = fill_entry[61];
-  assign \fill_entry.a  = fill_entry[62];
-  assign \fill_entry.d  = fill_entry[63];
-  assign \fill$116.asid  = \fill$116 [15:0];
-  assign \fill$116.glob  = \fill$116 [16];
-  assign \fill$116.vpn  = \fill$116 [43:17];
-  assign \fill$116.size  = \fill$116 [45:44];
-  assign \fill$116.ppn  = \fill$116 [57:46];
-  assign \fill$116.r  = \fill$116 [58];
-  assign \fill$116.w  = \fill$116 [59];
-  assign \fill$116.x  = \fill$116 [60];
-  assign \fill$116.u  = \fill$116 [61];
-  assign \fill$116.a  = \fill$116 [62];
-  assign \fill$116.d  = \fill$116 [63];
+  assign \held.asid  = held[9:2];
+  assign \held.va  = held[48:10];
+  assign \entry.asid  = entry[7:0];
+  assign \entry.glob  = entry[8];
+  assign \entry.vpn  = entry[35:9];
+  assign \entry.size  = entry[37:36];
+  assign \entry.ppn  = entry[49:38];
+  assign \entry.r  = entry[50];
+  assign \entry.w  = entry[51];
+  assign \entry.x  = entry[52];
+  assign \entry.u  = entry[53];
+  assign \entry.a  = entry[54];
+  assign \entry.d  = entry[55];
+  assign \fill_entry.asid  = fill_entry[7:0];
+  assign \fill_entry.glob  = fill_entry[8];
+  assign \fill_entry.vpn  = fill_entry[35:9];
+  assign \fill_entry.size  = fill_entry[37:36];
+  assign \fill_entry.ppn  = fill_entry[49:38];
+  assign \fill_entry.r  = fill_entry[50];
+  assign \fill_entry.w  = fill_entry[51];
+  assign \fill_entry.x  = fill_entry[52];
+  assign \fill_entry.u  = fill_entry[53];
+  assign \fill_entry.a  = fill_entry[54];
+  assign \fill_entry.d  = fill_entry[55];
+  assign \fill$116.asid  = \fill$116 [7:0];
+  assign \fill$116.glob  = \fill$116 [8];
+  assign \fill$116.vpn  = \fill$116 [35:9];
+  assign \fill$116.size  = \fill$116 [37:36];
+  assign \fill$116.ppn  = \fill$116 [49:38];
+  assign \fill$116.r  = \fill$116 [50];
+  assign \fill$116.w  = \fill$116 [51];
+  assign \fill$116.x  = \fill$116 [52];
+  assign \fill$116.u  = \fill$116 [53];
+  assign \fill$116.a  = \fill$116 [54];
+  assign \fill$116.d  = \fill$116 [55];
   always @*
     events[11] = \events$90 [7];
   always @*
@@ -1383,11 +1383,11 @@ module \cerite_lvm_mmu_small.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, e
   wire \$176 ;
   wire \$177 ;
   reg [3:0] \$178 ;
-  reg [63:0] \$179 ;
+  reg [55:0] \$179 ;
   wire \$18 ;
-  reg [63:0] \$180 ;
-  reg [63:0] \$181 ;
-  reg [63:0] \$182 ;
+  reg [55:0] \$180 ;
+  reg [55:0] \$181 ;
+  reg [55:0] \$182 ;
   wire \$19 ;
   wire \$2 ;
   wire \$20 ;
@@ -1419,14 +1419,14 @@ module \cerite_lvm_mmu_small.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, e
   wire \$44 ;
   wire [3:0] \$45 ;
   wire [4:0] \$46 ;
-  wire [63:0] \$47 ;
-  wire [63:0] \$48 ;
-  wire [63:0] \$49 ;
+  wire [55:0] \$47 ;
+  wire [55:0] \$48 ;
+  wire [55:0] \$49 ;
   wire \$5 ;
-  wire [63:0] \$50 ;
-  wire [63:0] \$51 ;
-  wire [63:0] \$52 ;
-  wire [63:0] \$53 ;
+  wire [55:0] \$50 ;
+  wire [55:0] \$51 ;
+  wire [55:0] \$52 ;
+  wire [55:0] \$53 ;
   wire [27:0] \$54 ;
   wire [27:0] \$55 ;
   wire [27:0] \$56 ;
@@ -1477,14 +1477,14 @@ module \cerite_lvm_mmu_small.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, e
   wire \$97 ;
   wire \$98 ;
   wire \$99 ;
-  input [15:0] asid;
-  wire [15:0] asid;
+  input [7:0] asid;
+  wire [7:0] asid;
   input clk;
   wire clk;
-  output [63:0] entry;
-  wire [63:0] entry;
+  output [55:0] entry;
+  wire [55:0] entry;
   wire \entry.a ;
-  wire [15:0] \entry.asid ;
+  wire [7:0] \entry.asid ;
   wire \entry.d ;
   wire \entry.glob ;
   wire [11:0] \entry.ppn ;
@@ -1494,9 +1494,9 @@ module \cerite_lvm_mmu_small.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, e
   wire [26:0] \entry.vpn ;
   wire \entry.w ;
   wire \entry.x ;
-  reg [63:0] entry0 = 64'h0000000000000000;
+  reg [55:0] entry0 = 56'h00000000000000;
   wire \entry0.a ;
-  wire [15:0] \entry0.asid ;
+  wire [7:0] \entry0.asid ;
   wire \entry0.d ;
   wire \entry0.glob ;
   wire [11:0] \entry0.ppn ;
@@ -1506,9 +1506,9 @@ module \cerite_lvm_mmu_small.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, e
   wire [26:0] \entry0.vpn ;
   wire \entry0.w ;
   wire \entry0.x ;
-  reg [63:0] entry1 = 64'h0000000000000000;
+  reg [55:0] entry1 = 56'h00000000000000;
   wire \entry1.a ;
-  wire [15:0] \entry1.asid ;
+  wire [7:0] \entry1.asid ;
   wire \entry1.d ;
   wire \entry1.glob ;
   wire [11:0] \entry1.ppn ;
@@ -1518,9 +1518,9 @@ module \cerite_lvm_mmu_small.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, e
   wire [26:0] \entry1.vpn ;
   wire \entry1.w ;
   wire \entry1.x ;
-  reg [63:0] entry2 = 64'h0000000000000000;
+  reg [55:0] entry2 = 56'h00000000000000;
   wire \entry2.a ;
-  wire [15:0] \entry2.asid ;
+  wire [7:0] \entry2.asid ;
   wire \entry2.d ;
   wire \entry2.glob ;
   wire [11:0] \entry2.ppn ;
@@ -1530,9 +1530,9 @@ module \cerite_lvm_mmu_small.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, e
   wire [26:0] \entry2.vpn ;
   wire \entry2.w ;
   wire \entry2.x ;
-  reg [63:0] entry3 = 64'h0000000000000000;
+  reg [55:0] entry3 = 56'h00000000000000;
   wire \entry3.a ;
-  wire [15:0] \entry3.asid ;
+  wire [7:0] \entry3.asid ;
   wire \entry3.d ;
   wire \entry3.glob ;
   wire [11:0] \entry3.ppn ;
@@ -1545,9 +1545,9 @@ module \cerite_lvm_mmu_small.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, e
   input fill;
   wire fill;
   wire \fill$14 ;
-  wire [63:0] \fill$15 ;
+  wire [55:0] \fill$15 ;
   wire \fill$15.a ;
-  wire [15:0] \fill$15.asid ;
+  wire [7:0] \fill$15.asid ;
   wire \fill$15.d ;
   wire \fill$15.glob ;
   wire [11:0] \fill$15.ppn ;
@@ -1557,10 +1557,10 @@ module \cerite_lvm_mmu_small.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, e
   wire [26:0] \fill$15.vpn ;
   wire \fill$15.w ;
   wire \fill$15.x ;
-  input [63:0] fill_entry;
-  wire [63:0] fill_entry;
+  input [55:0] fill_entry;
+  wire [55:0] fill_entry;
   wire \fill_entry.a ;
-  wire [15:0] \fill_entry.asid ;
+  wire [7:0] \fill_entry.asid ;
   wire \fill_entry.d ;
   wire \fill_entry.glob ;
   wire [11:0] \fill_entry.ppn ;
@@ -1573,15 +1573,15 @@ module \cerite_lvm_mmu_small.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, e
   wire [3:0] first;
   input flush;
   wire flush;
-  wire [15:0] flush_asid;
+  wire [7:0] flush_asid;
   wire [1:0] flush_kind;
   input [26:0] flush_vpn;
   wire [26:0] flush_vpn;
   output hit;
   wire hit;
   wire [3:0] hits;
-  input [17:0] \port$1$0 ;
-  wire [17:0] \port$1$0 ;
+  input [9:0] \port$1$0 ;
+  wire [9:0] \port$1$0 ;
   input rst;
   wire rst;
   reg [3:0] valid = 4'h0;
@@ -1592,85 +1592,85 @@ module \cerite_lvm_mmu_small.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, e
   wire [1:0] victim;
   input [26:0] vpn;
   wire [26:0] vpn;
-  assign \$1  = entry0[43:35] == vpn[26:18];
-  assign \$2  = entry0[34:26] == vpn[17:9];
-  assign \$3  = entry0[25:17] == vpn[8:0];
-  assign \$4  = entry0[44] | \$3 ;
+  assign \$1  = entry0[35:27] == vpn[26:18];
+  assign \$2  = entry0[26:18] == vpn[17:9];
+  assign \$3  = entry0[17:9] == vpn[8:0];
+  assign \$4  = entry0[36] | \$3 ;
   assign \$5  = \$2  & \$4 ;
-  assign \$6  = entry0[45] | \$5 ;
+  assign \$6  = entry0[37] | \$5 ;
   assign \$7  = \$1  & \$6 ;
   assign \$8  = valid[0] & \$7 ;
-  assign \$9  = entry0[15:0] == asid;
-  assign \$10  = entry0[16] | \$9 ;
+  assign \$9  = entry0[7:0] == asid;
+  assign \$10  = entry0[8] | \$9 ;
   assign \$11  = \$8  & \$10 ;
-  assign \$12  = entry1[43:35] == vpn[26:18];
-  assign \$13  = entry1[34:26] == vpn[17:9];
-  assign \$14  = entry1[25:17] == vpn[8:0];
-  assign \$15  = entry1[44] | \$14 ;
+  assign \$12  = entry1[35:27] == vpn[26:18];
+  assign \$13  = entry1[26:18] == vpn[17:9];
+  assign \$14  = entry1[17:9] == vpn[8:0];
+  assign \$15  = entry1[36] | \$14 ;
   assign \$16  = \$13  & \$15 ;
-  assign \$17  = entry1[45] | \$16 ;
+  assign \$17  = entry1[37] | \$16 ;
   assign \$18  = \$12  & \$17 ;
   assign \$19  = valid[1] & \$18 ;
-  assign \$20  = entry1[15:0] == asid;
-  assign \$21  = entry1[16] | \$20 ;
+  assign \$20  = entry1[7:0] == asid;
+  assign \$21  = entry1[8] | \$20 ;
   assign \$22  = \$19  & \$21 ;
-  assign \$23  = entry2[43:35] == vpn[26:18];
-  assign \$24  = entry2[34:26] == vpn[17:9];
-  assign \$25  = entry2[25:17] == vpn[8:0];
-  assign \$26  = entry2[44] | \$25 ;
+  assign \$23  = entry2[35:27] == vpn[26:18];
+  assign \$24  = entry2[26:18] == vpn[17:9];
+  assign \$25  = entry2[17:9] == vpn[8:0];
+  assign \$26  = entry2[36] | \$25 ;
   assign \$27  = \$24  & \$26 ;
-  assign \$28  = entry2[45] | \$27 ;
+  assign \$28  = entry2[37] | \$27 ;
   assign \$29  = \$23  & \$28 ;
   assign \$30  = valid[2] & \$29 ;
-  assign \$31  = entry2[15:0] == asid;
-  assign \$32  = entry2[16] | \$31 ;
+  assign \$31  = entry2[7:0] == asid;
+  assign \$32  = entry2[8] | \$31 ;
   assign \$33  = \$30  & \$32 ;
-  assign \$34  = entry3[43:35] == vpn[26:18];
-  assign \$35  = entry3[34:26] == vpn[17:9];
-  assign \$36  = entry3[25:17] == vpn[8:0];
-  assign \$37  = entry3[44] | \$36 ;
+  assign \$34  = entry3[35:27] == vpn[26:18];
+  assign \$35  = entry3[26:18] == vpn[17:9];
+  assign \$36  = entry3[17:9] == vpn[8:0];
+  assign \$37  = entry3[36] | \$36 ;
   assign \$38  = \$35  & \$37 ;
-  assign \$39  = entry3[45] | \$38 ;
+  assign \$39  = entry3[37] | \$38 ;
   assign \$40  = \$34  & \$39 ;
   assign \$41  = valid[3] & \$40 ;
-  assign \$42  = entry3[15:0] == asid;
-  assign \$43  = entry3[16] | \$42 ;
+  assign \$42  = entry3[7:0] == asid;
+  assign \$43  = entry3[8] | \$42 ;
   assign \$44  = \$41  & \$43 ;
   assign \$45  = ~ hits;
   assign \$46  = \$45  + 1'h1;
   assign first = hits & \$46 [3:0];
   assign hit = | hits;
-  assign \$47  = first[0] ? entry0 : 64'h0000000000000000;
-  assign \$49  = first[1] ? entry1 : 64'h0000000000000000;
+  assign \$47  = first[0] ? entry0 : 56'h00000000000000;
+  assign \$49  = first[1] ? entry1 : 56'h00000000000000;
   assign \$50  = \$48  | \$49 ;
-  assign \$51  = first[2] ? entry2 : 64'h0000000000000000;
+  assign \$51  = first[2] ? entry2 : 56'h00000000000000;
   assign \$52  = \$50  | \$51 ;
-  assign \$53  = first[3] ? entry3 : 64'h0000000000000000;
+  assign \$53  = first[3] ? entry3 : 56'h00000000000000;
   assign entry = \$52  | \$53 ;
-  assign \$56  = fill_entry[44] ? \$55  : { 1'h0, fill_entry[43:17] };
-  assign \$57  = fill_entry[45] ? \$54  : \$56 ;
+  assign \$56  = fill_entry[36] ? \$55  : { 1'h0, fill_entry[35:9] };
+  assign \$57  = fill_entry[37] ? \$54  : \$56 ;
   assign \$58  = ! \port$1$0 [1:0];
   assign \$59  = \port$1$0 [1:0] == 1'h1;
-  assign \$60  = ~ entry0[16];
-  assign \$61  = entry0[15:0] == \port$1$0 [17:2];
+  assign \$60  = ~ entry0[8];
+  assign \$61  = entry0[7:0] == \port$1$0 [9:2];
   assign \$62  = \$60  & \$61 ;
   assign \$63  = \port$1$0 [1:0] == 2'h2;
-  assign \$64  = entry0[43:35] == flush_vpn[26:18];
-  assign \$65  = entry0[34:26] == flush_vpn[17:9];
-  assign \$66  = entry0[25:17] == flush_vpn[8:0];
-  assign \$67  = entry0[44] | \$66 ;
+  assign \$64  = entry0[35:27] == flush_vpn[26:18];
+  assign \$65  = entry0[26:18] == flush_vpn[17:9];
+  assign \$66  = entry0[17:9] == flush_vpn[8:0];
+  assign \$67  = entry0[36] | \$66 ;
   assign \$68  = \$65  & \$67 ;
-  assign \$69  = entry0[45] | \$68 ;
+  assign \$69  = entry0[37] | \$68 ;
   assign \$70  = \$64  & \$69 ;
-  assign \$71  = ~ entry0[16];
-  assign \$72  = entry0[15:0] == \port$1$0 [17:2];
+  assign \$71  = ~ entry0[8];
+  assign \$72  = entry0[7:0] == \port$1$0 [9:2];
   assign \$73  = \$71  & \$72 ;
-  assign \$74  = entry0[43:35] == flush_vpn[26:18];
-  assign \$75  = entry0[34:26] == flush_vpn[17:9];
-  assign \$76  = entry0[25:17] == flush_vpn[8:0];
-  assign \$77  = entry0[44] | \$76 ;
+  assign \$74  = entry0[35:27] == flush_vpn[26:18];
+  assign \$75  = entry0[26:18] == flush_vpn[17:9];
+  assign \$76  = entry0[17:9] == flush_vpn[8:0];
+  assign \$77  = entry0[36] | \$76 ;
   assign \$78  = \$75  & \$77 ;
-  assign \$79  = entry0[45] | \$78 ;
+  assign \$79  = entry0[37] | \$78 ;
   assign \$80  = \$74  & \$79 ;
   assign \$81  = \$73  & \$80 ;
   assign \$82  = \$63  ? \$70  : \$81 ;
@@ -1679,26 +1679,26 @@ module \cerite_lvm_mmu_small.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, e
   assign \$85  = flush & \$84 ;
   assign \$86  = ! \port$1$0 [1:0];
   assign \$87  = \port$1$0 [1:0] == 1'h1;
-  assign \$88  = ~ entry1[16];
-  assign \$89  = entry1[15:0] == \port$1$0 [17:2];
+  assign \$88  = ~ entry1[8];
+  assign \$89  = entry1[7:0] == \port$1$0 [9:2];
   assign \$90  = \$88  & \$89 ;
   assign \$91  = \port$1$0 [1:0] == 2'h2;
-  assign \$92  = entry1[43:35] == flush_vpn[26:18];
-  assign \$93  = entry1[34:26] == flush_vpn[17:9];
-  assign \$94  = entry1[25:17] == flush_vpn[8:0];
-  assign \$95  = entry1[44] | \$94 ;
+  assign \$92  = entry1[35:27] == flush_vpn[26:18];
+  assign \$93  = entry1[26:18] == flush_vpn[17:9];
+  assign \$94  = entry1[17:9] == flush_vpn[8:0];
+  assign \$95  = entry1[36] | \$94 ;
   assign \$96  = \$93  & \$95 ;
-  assign \$97  = entry1[45] | \$96 ;
+  assign \$97  = entry1[37] | \$96 ;
   assign \$98  = \$92  & \$97 ;
-  assign \$99  = ~ entry1[16];
-  assign \$100  = entry1[15:0] == \port$1$0 [17:2];
+  assign \$99  = ~ entry1[8];
+  assign \$100  = entry1[7:0] == \port$1$0 [9:2];
   assign \$101  = \$99  & \$100 ;
-  assign \$102  = entry1[43:35] == flush_vpn[26:18];
-  assign \$103  = entry1[34:26] == flush_vpn[17:9];
-  assign \$104  = entry1[25:17] == flush_vpn[8:0];
-  assign \$105  = entry1[44] | \$104 ;
+  assign \$102  = entry1[35:27] == flush_vpn[26:18];
+  assign \$103  = entry1[26:18] == flush_vpn[17:9];
+  assign \$104  = entry1[17:9] == flush_vpn[8:0];
+  assign \$105  = entry1[36] | \$104 ;
   assign \$106  = \$103  & \$105 ;
-  assign \$107  = entry1[45] | \$106 ;
+  assign \$107  = entry1[37] | \$106 ;
   assign \$108  = \$102  & \$107 ;
   assign \$109  = \$101  & \$108 ;
   assign \$110  = \$91  ? \$98  : \$109 ;
@@ -1707,26 +1707,26 @@ module \cerite_lvm_mmu_small.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, e
   assign \$113  = flush & \$112 ;
   assign \$114  = ! \port$1$0 [1:0];
   assign \$115  = \port$1$0 [1:0] == 1'h1;
-  assign \$116  = ~ entry2[16];
-  assign \$117  = entry2[15:0] == \port$1$0 [17:2];
+  assign \$116  = ~ entry2[8];
+  assign \$117  = entry2[7:0] == \port$1$0 [9:2];
   assign \$118  = \$116  & \$117 ;
   assign \$119  = \port$1$0 [1:0] == 2'h2;
-  assign \$120  = entry2[43:35] == flush_vpn[26:18];
-  assign \$121  = entry2[34:26] == flush_vpn[17:9];
-  assign \$122  = entry2[25:17] == flush_vpn[8:0];
-  assign \$123  = entry2[44] | \$122 ;
+  assign \$120  = entry2[35:27] == flush_vpn[26:18];
+  assign \$121  = entry2[26:18] == flush_vpn[17:9];
+  assign \$122  = entry2[17:9] == flush_vpn[8:0];
+  assign \$123  = entry2[36] | \$122 ;
   assign \$124  = \$121  & \$123 ;
-  assign \$125  = entry2[45] | \$124 ;
+  assign \$125  = entry2[37] | \$124 ;
   assign \$126  = \$120  & \$125 ;
-  assign \$127  = ~ entry2[16];
-  assign \$128  = entry2[15:0] == \port$1$0 [17:2];
+  assign \$127  = ~ entry2[8];
+  assign \$128  = entry2[7:0] == \port$1$0 [9:2];
   assign \$129  = \$127  & \$128 ;
-  assign \$130  = entry2[43:35] == flush_vpn[26:18];
-  assign \$131  = entry2[34:26] == flush_vpn[17:9];
-  assign \$132  = entry2[25:17] == flush_vpn[8:0];
-  assign \$133  = entry2[44] | \$132 ;
+  assign \$130  = entry2[35:27] == flush_vpn[26:18];
+  assign \$131  = entry2[26:18] == flush_vpn[17:9];
+  assign \$132  = entry2[17:9] == flush_vpn[8:0];
+  assign \$133  = entry2[36] | \$132 ;
   assign \$134  = \$131  & \$133 ;
-  assign \$135  = entry2[45] | \$134 ;
+  assign \$135  = entry2[37] | \$134 ;
   assign \$136  = \$130  & \$135 ;
   assign \$137  = \$129  & \$136 ;
   assign \$138  = \$119  ? \$126  : \$137 ;
@@ -1735,26 +1735,26 @@ module \cerite_lvm_mmu_small.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, e
   assign \$141  = flush & \$140 ;
   assign \$142  = ! \port$1$0 [1:0];
   assign \$143  = \port$1$0 [1:0] == 1'h1;
-  assign \$144  = ~ entry3[16];
-  assign \$145  = entry3[15:0] == \port$1$0 [17:2];
+  assign \$144  = ~ entry3[8];
+  assign \$145  = entry3[7:0] == \port$1$0 [9:2];
   assign \$146  = \$144  & \$145 ;
   assign \$147  = \port$1$0 [1:0] == 2'h2;
-  assign \$148  = entry3[43:35] == flush_vpn[26:18];
-  assign \$149  = entry3[34:26] == flush_vpn[17:9];
-  assign \$150  = entry3[25:17] == flush_vpn[8:0];
-  assign \$151  = entry3[44] | \$150 ;
+  assign \$148  = entry3[35:27] == flush_vpn[26:18];
+  assign \$149  = entry3[26:18] == flush_vpn[17:9];
+  assign \$150  = entry3[17:9] == flush_vpn[8:0];
+  assign \$151  = entry3[36] | \$150 ;
   assign \$152  = \$149  & \$151 ;
-  assign \$153  = entry3[45] | \$152 ;
+  assign \$153  = entry3[37] | \$152 ;
   assign \$154  = \$148  & \$153 ;
-  assign \$155  = ~ entry3[16];
-  assign \$156  = entry3[15:0] == \port$1$0 [17:2];
+  assign \$155  = ~ entry3[8];
+  assign \$156  = entry3[7:0] == \port$1$0 [9:2];
   assign \$157  = \$155  & \$156 ;
-  assign \$158  = entry3[43:35] == flush_vpn[26:18];
-  assign \$159  = entry3[34:26] == flush_vpn[17:9];
-  assign \$160  = entry3[25:17] == flush_vpn[8:0];
-  assign \$161  = entry3[44] | \$160 ;
+  assign \$158  = entry3[35:27] == flush_vpn[26:18];
+  assign \$159  = entry3[26:18] == flush_vpn[17:9];
+  assign \$160  = entry3[17:9] == flush_vpn[8:0];
+  assign \$161  = entry3[36] | \$160 ;
   assign \$162  = \$159  & \$161 ;
-  assign \$163  = entry3[45] | \$162 ;
+  assign \$163  = entry3[37] | \$162 ;
   assign \$164  = \$158  & \$163 ;
   assign \$165  = \$157  & \$164 ;
   assign \$166  = \$147  ? \$154  : \$165 ;
@@ -1824,7 +1824,7 @@ module \cerite_lvm_mmu_small.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, e
       \$179  = \fill$15 ;
     end
     if (rst) begin
-      \$179  = 64'h0000000000000000;
+      \$179  = 56'h00000000000000;
     end
   end
   always @* begin
@@ -1834,7 +1834,7 @@ module \cerite_lvm_mmu_small.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, e
       \$180  = \fill$15 ;
     end
     if (rst) begin
-      \$180  = 64'h0000000000000000;
+      \$180  = 56'h00000000000000;
     end
   end
   always @* begin
@@ -1844,7 +1844,7 @@ module \cerite_lvm_mmu_small.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, e
       \$181  = \fill$15 ;
     end
     if (rst) begin
-      \$181  = 64'h0000000000000000;
+      \$181  = 56'h00000000000000;
     end
   end
   always @* begin
@@ -1854,102 +1854,102 @@ module \cerite_lvm_mmu_small.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, e
       \$182  = \fill$15 ;
     end
     if (rst) begin
-      \$182  = 64'h0000000000000000;
+      \$182  = 56'h00000000000000;
     end
   end
   assign \valid$1  = valid;
   assign \valid$12  = valid;
   assign \fill$14  = fill;
   assign flush_kind = \port$1$0 [1:0];
-  assign flush_asid = \port$1$0 [17:2];
-  assign \entry0.asid  = entry0[15:0];
-  assign \entry0.glob  = entry0[16];
-  assign \entry0.vpn  = entry0[43:17];
-  assign \entry0.size  = entry0[45:44];
-  assign \entry0.ppn  = entry0[57:46];
-  assign \entry0.r  = entry0[58];
-  assign \entry0.w  = entry0[59];
-  assign \entry0.x  = entry0[60];
-  assign \entry0.u  = entry0[61];
-  assign \entry0.a  = entry0[62];
-  assign \entry0.d  = entry0[63];
-  assign \entry1.asid  = entry1[15:0];
-  assign \entry1.glob  = entry1[16];
-  assign \entry1.vpn  = entry1[43:17];
-  assign \entry1.size  = entry1[45:44];
-  assign \entry1.ppn  = entry1[57:46];
-  assign \entry1.r  = entry1[58];
-  assign \entry1.w  = entry1[59];
-  assign \entry1.x  = entry1[60];
-  assign \entry1.u  = entry1[61];
-  assign \entry1.a  = entry1[62];
-  assign \entry1.d  = entry1[63];
-  assign \entry2.asid  = entry2[15:0];
-  assign \entry2.glob  = entry2[16];
-  assign \entry2.vpn  = entry2[43:17];
-  assign \entry2.size  = entry2[45:44];
-  assign \entry2.ppn  = entry2[57:46];
-  assign \entry2.r  = entry2[58];
-  assign \entry2.w  = entry2[59];
-  assign \entry2.x  = entry2[60];
-  assign \entry2.u  = entry2[61];
-  assign \entry2.a  = entry2[62];
-  assign \entry2.d  = entry2[63];
-  assign \entry3.asid  = entry3[15:0];
-  assign \entry3.glob  = entry3[16];
-  assign \entry3.vpn  = entry3[43:17];
-  assign \entry3.size  = entry3[45:44];
-  assign \entry3.ppn  = entry3[57:46];
-  assign \entry3.r  = entry3[58];
-  assign \entry3.w  = entry3[59];
-  assign \entry3.x  = entry3[60];
-  assign \entry3.u  = entry3[61];
-  assign \entry3.a  = entry3[62];
-  assign \entry3.d  = entry3[63];
-  assign \entry.asid  = entry[15:0];
-  assign \entry.glob  = entry[16];
-  assign \entry.vpn  = entry[43:17];
-  assign \entry.size  = entry[45:44];
-  assign \entry.ppn  = entry[57:46];
-  assign \entry.r  = entry[58];
-  assign \entry.w  = entry[59];
-  assign \entry.x  = entry[60];
-  assign \entry.u  = entry[61];
-  assign \entry.a  = entry[62];
-  assign \entry.d  = entry[63];
-  assign \fill$15.asid  = \fill$15 [15:0];
-  assign \fill$15.glob  = \fill$15 [16];
-  assign \fill$15.vpn  = \fill$15 [43:17];
-  assign \fill$15.size  = \fill$15 [45:44];
-  assign \fill$15.ppn  = \fill$15 [57:46];
-  assign \fill$15.r  = \fill$15 [58];
-  assign \fill$15.w  = \fill$15 [59];
-  assign \fill$15.x  = \fill$15 [60];
-  assign \fill$15.u  = \fill$15 [61];
-  assign \fill$15.a  = \fill$15 [62];
-  assign \fill$15.d  = \fill$15 [63];
-  assign \fill_entry.asid  = fill_entry[15:0];
-  assign \fill_entry.glob  = fill_entry[16];
-  assign \fill_entry.vpn  = fill_entry[43:17];
-  assign \fill_entry.size  = fill_entry[45:44];
-  assign \fill_entry.ppn  = fill_entry[57:46];
-  assign \fill_entry.r  = fill_entry[58];
-  assign \fill_entry.w  = fill_entry[59];
-  assign \fill_entry.x  = fill_entry[60];
-  assign \fill_entry.u  = fill_entry[61];
-  assign \fill_entry.a  = fill_entry[62];
-  assign \fill_entry.d  = fill_entry[63];
-  assign \fill$15 [43:17] = \$57 [26:0];
-  assign { \fill$15 [63:44], \fill$15 [16:0] } = { fill_entry[63:44], fill_entry[16:0] };
+  assign flush_asid = \port$1$0 [9:2];
+  assign \entry0.asid  = entry0[7:0];
+  assign \entry0.glob  = entry0[8];
+  assign \entry0.vpn  = entry0[35:9];
+  assign \entry0.size  = entry0[37:36];
+  assign \entry0.ppn  = entry0[49:38];
+  assign \entry0.r  = entry0[50];
+  assign \entry0.w  = entry0[51];
+  assign \entry0.x  = entry0[52];
+  assign \entry0.u  = entry0[53];
+  assign \entry0.a  = entry0[54];
+  assign \entry0.d  = entry0[55];
+  assign \entry1.asid  = entry1[7:0];
+  assign \entry1.glob  = entry1[8];
+  assign \entry1.vpn  = entry1[35:9];
+  assign \entry1.size  = entry1[37:36];
+  assign \entry1.ppn  = entry1[49:38];
+  assign \entry1.r  = entry1[50];
+  assign \entry1.w  = entry1[51];
+  assign \entry1.x  = entry1[52];
+  assign \entry1.u  = entry1[53];
+  assign \entry1.a  = entry1[54];
+  assign \entry1.d  = entry1[55];
+  assign \entry2.asid  = entry2[7:0];
+  assign \entry2.glob  = entry2[8];
+  assign \entry2.vpn  = entry2[35:9];
+  assign \entry2.size  = entry2[37:36];
+  assign \entry2.ppn  = entry2[49:38];
+  assign \entry2.r  = entry2[50];
+  assign \entry2.w  = entry2[51];
+  assign \entry2.x  = entry2[52];
+  assign \entry2.u  = entry2[53];
+  assign \entry2.a  = entry2[54];
+  assign \entry2.d  = entry2[55];
+  assign \entry3.asid  = entry3[7:0];
+  assign \entry3.glob  = entry3[8];
+  assign \entry3.vpn  = entry3[35:9];
+  assign \entry3.size  = entry3[37:36];
+  assign \entry3.ppn  = entry3[49:38];
+  assign \entry3.r  = entry3[50];
+  assign \entry3.w  = entry3[51];
+  assign \entry3.x  = entry3[52];
+  assign \entry3.u  = entry3[53];
+  assign \entry3.a  = entry3[54];
+  assign \entry3.d  = entry3[55];
+  assign \entry.asid  = entry[7:0];
+  assign \entry.glob  = entry[8];
+  assign \entry.vpn  = entry[35:9];
+  assign \entry.size  = entry[37:36];
+  assign \entry.ppn  = entry[49:38];
+  assign \entry.r  = entry[50];
+  assign \entry.w  = entry[51];
+  assign \entry.x  = entry[52];
+  assign \entry.u  = entry[53];
+  assign \entry.a  = entry[54];
+  assign \entry.d  = entry[55];
+  assign \fill$15.asid  = \fill$15 [7:0];
+  assign \fill$15.glob  = \fill$15 [8];
+  assign \fill$15.vpn  = \fill$15 [35:9];
+  assign \fill$15.size  = \fill$15 [37:36];
+  assign \fill$15.ppn  = \fill$15 [49:38];
+  assign \fill$15.r  = \fill$15 [50];
+  assign \fill$15.w  = \fill$15 [51];
+  assign \fill$15.x  = \fill$15 [52];
+  assign \fill$15.u  = \fill$15 [53];
+  assign \fill$15.a  = \fill$15 [54];
+  assign \fill$15.d  = \fill$15 [55];
+  assign \fill_entry.asid  = fill_entry[7:0];
+  assign \fill_entry.glob  = fill_entry[8];
+  assign \fill_entry.vpn  = fill_entry[35:9];
+  assign \fill_entry.size  = fill_entry[37:36];
+  assign \fill_entry.ppn  = fill_entry[49:38];
+  assign \fill_entry.r  = fill_entry[50];
+  assign \fill_entry.w  = fill_entry[51];
+  assign \fill_entry.x  = fill_entry[52];
+  assign \fill_entry.u  = fill_entry[53];
+  assign \fill_entry.a  = fill_entry[54];
+  assign \fill_entry.d  = fill_entry[55];
+  assign \fill$15 [35:9] = \$57 [26:0];
+  assign { \fill$15 [55:36], \fill$15 [8:0] } = { fill_entry[55:36], fill_entry[8:0] };
   assign hits[3] = \$44 ;
   assign hits[2] = \$33 ;
   assign hits[1] = \$22 ;
   assign hits[0] = \$11 ;
   assign \$48  = \$47 ;
   assign \$54 [17:0] = 18'h00000;
-  assign \$54 [27:18] = { 1'h0, fill_entry[43:35] };
+  assign \$54 [27:18] = { 1'h0, fill_entry[35:27] };
   assign \$55 [8:0] = 9'h000;
-  assign \$55 [27:9] = { 1'h0, fill_entry[43:26] };
+  assign \$55 [27:9] = { 1'h0, fill_entry[35:18] };
 endmodule
 
 (* generator = "Amaranth" *)
@@ -2143,7 +2143,7 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
   reg [1:0] \$208 ;
   reg \$209 ;
   wire \$21 ;
-  reg [63:0] \$210 ;
+  reg [55:0] \$210 ;
   wire [24:0] \$22 ;
   wire \$23 ;
   wire \$24 ;
@@ -2231,10 +2231,10 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
   wire \$99 ;
   input [1:0] access;
   wire [1:0] access;
-  input [15:0] asid;
-  wire [15:0] asid;
+  input [7:0] asid;
+  wire [7:0] asid;
   reg [2:0] beat = 3'h0;
-  wire [15:0] cfg__asid;
+  wire [7:0] cfg__asid;
   input [23:0] cfg__index_base;
   wire [23:0] cfg__index_base;
   input [23:0] cfg__index_limit;
@@ -2282,10 +2282,10 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
   output [1:0] fault;
   reg [1:0] fault = 2'h0;
   reg fill;
-  output [63:0] \fill$70 ;
-  reg [63:0] \fill$70  = 64'h0000000000000000;
+  output [55:0] \fill$70 ;
+  reg [55:0] \fill$70  = 56'h00000000000000;
   wire \fill$70.a ;
-  wire [15:0] \fill$70.asid ;
+  wire [7:0] \fill$70.asid ;
   wire \fill$70.d ;
   wire \fill$70.glob ;
   wire [11:0] \fill$70.ppn ;
@@ -2308,8 +2308,8 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
   reg fill_ok = 1'h0;
   input flush;
   wire flush;
-  input [15:0] flush_asid;
-  wire [15:0] flush_asid;
+  input [7:0] flush_asid;
+  wire [7:0] flush_asid;
   input flush_by_asid;
   wire flush_by_asid;
   reg found = 1'h0;
@@ -2325,7 +2325,7 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
   reg [1:0] \level$7  = 2'h0;
   wire [32:0] line_sum;
   wire lwc_flush;
-  wire [15:0] lwc_flush_asid;
+  wire [7:0] lwc_flush_asid;
   wire lwc_flush_by_asid;
   output [26:0] mem_req__payload;
   reg [26:0] mem_req__payload;
@@ -3992,21 +3992,21 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
           (* full_case = 32'd1 *)
           if (\$184 ) begin
           end else begin
-            \$210 [15:0] = asid;
-            \$210 [16] = glob;
-            \$210 [43:17] = va[38:12];
-            \$210 [45:44] = \size$64 ;
-            \$210 [57:46] = pte[21:10];
-            \$210 [58] = pte[1];
-            \$210 [59] = pte[2];
-            \$210 [60] = pte[3];
-            \$210 [61] = pte[4];
-            \$210 [62] = pte[6];
-            \$210 [63] = pte[7];
+            \$210 [7:0] = asid;
+            \$210 [8] = glob;
+            \$210 [35:9] = va[38:12];
+            \$210 [37:36] = \size$64 ;
+            \$210 [49:38] = pte[21:10];
+            \$210 [50] = pte[1];
+            \$210 [51] = pte[2];
+            \$210 [52] = pte[3];
+            \$210 [53] = pte[4];
+            \$210 [54] = pte[6];
+            \$210 [55] = pte[7];
           end
     endcase
     if (rst) begin
-      \$210  = 64'h0000000000000000;
+      \$210  = 56'h00000000000000;
     end
   end
   assign vpn = va[38:12];
@@ -4059,17 +4059,17 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
   assign \node$52.gpt_line  = \node$52 [214:167];
   assign \mem_resp__payload.data  = mem_resp__payload[63:0];
   assign \mem_resp__payload.error  = mem_resp__payload[64];
-  assign \fill$70.asid  = \fill$70 [15:0];
-  assign \fill$70.glob  = \fill$70 [16];
-  assign \fill$70.vpn  = \fill$70 [43:17];
-  assign \fill$70.size  = \fill$70 [45:44];
-  assign \fill$70.ppn  = \fill$70 [57:46];
-  assign \fill$70.r  = \fill$70 [58];
-  assign \fill$70.w  = \fill$70 [59];
-  assign \fill$70.x  = \fill$70 [60];
-  assign \fill$70.u  = \fill$70 [61];
-  assign \fill$70.a  = \fill$70 [62];
-  assign \fill$70.d  = \fill$70 [63];
+  assign \fill$70.asid  = \fill$70 [7:0];
+  assign \fill$70.glob  = \fill$70 [8];
+  assign \fill$70.vpn  = \fill$70 [35:9];
+  assign \fill$70.size  = \fill$70 [37:36];
+  assign \fill$70.ppn  = \fill$70 [49:38];
+  assign \fill$70.r  = \fill$70 [50];
+  assign \fill$70.w  = \fill$70 [51];
+  assign \fill$70.x  = \fill$70 [52];
+  assign \fill$70.u  = \fill$70 [53];
+  assign \fill$70.a  = \fill$70 [54];
+  assign \fill$70.d  = \fill$70 [55];
   assign \$3  = { 2'h0, index[18:0], 5'h00 };
   assign \$7  = \$6 ;
   assign \$18  = \$17 ;
@@ -4103,11 +4103,11 @@ module \cerite_lvm_mmu_small.walker.lwc (clk, rst, flush_asid, flush, flush_by_a
   wire \$26 ;
   wire \$27 ;
   reg [1:0] \$28 ;
-  reg [15:0] \$29 ;
+  reg [7:0] \$29 ;
   wire \$3 ;
   reg \$30 ;
   reg [31:0] \$31 ;
-  reg [15:0] \$32 ;
+  reg [7:0] \$32 ;
   reg \$33 ;
   reg [31:0] \$34 ;
   wire \$4 ;
@@ -4116,8 +4116,8 @@ module \cerite_lvm_mmu_small.walker.lwc (clk, rst, flush_asid, flush, flush_by_a
   wire \$7 ;
   wire \$8 ;
   wire \$9 ;
-  input [15:0] asid;
-  wire [15:0] asid;
+  input [7:0] asid;
+  wire [7:0] asid;
   input clk;
   wire clk;
   input fill;
@@ -4133,8 +4133,8 @@ module \cerite_lvm_mmu_small.walker.lwc (clk, rst, flush_asid, flush, flush_by_a
   wire [31:0] \fill_node.slope ;
   input flush;
   wire flush;
-  input [15:0] flush_asid;
-  wire [15:0] flush_asid;
+  input [7:0] flush_asid;
+  wire [7:0] flush_asid;
   input flush_by_asid;
   wire flush_by_asid;
   output hit;
@@ -4165,8 +4165,8 @@ module \cerite_lvm_mmu_small.walker.lwc (clk, rst, flush_asid, flush, flush_by_a
   wire rd__en;
   input rst;
   wire rst;
-  reg [15:0] tag_asid0 = 16'h0000;
-  reg [15:0] tag_asid1 = 16'h0000;
+  reg [7:0] tag_asid0 = 8'h00;
+  reg [7:0] tag_asid1 = 8'h00;
   reg [31:0] tag_index0 = 32'd0;
   reg [31:0] tag_index1 = 32'd0;
   reg tag_level0 = 1'h0;
@@ -4274,7 +4274,7 @@ module \cerite_lvm_mmu_small.walker.lwc (clk, rst, flush_asid, flush, flush_by_a
       \$29  = asid;
     end
     if (rst) begin
-      \$29  = 16'h0000;
+      \$29  = 8'h00;
     end
   end
   always @* begin
@@ -4304,7 +4304,7 @@ module \cerite_lvm_mmu_small.walker.lwc (clk, rst, flush_asid, flush, flush_by_a
       \$32  = asid;
     end
     if (rst) begin
-      \$32  = 16'h0000;
+      \$32  = 8'h00;
     end
   end
   always @* begin

@@ -8,19 +8,16 @@ module cerite_soc_small(clk, rst, uart_tx, idle, uart_rx);
   wire \$1 ;
   wire \$2 ;
   wire \$3 ;
-  wire \$4 ;
   wire bus__ack;
   wire \bus__ack$20 ;
-  wire \bus__ack$41 ;
-  wire \bus__ack$44 ;
-  wire \bus__ack$51 ;
-  wire \bus__ack$58 ;
+  wire \bus__ack$40 ;
+  wire \bus__ack$43 ;
+  wire \bus__ack$50 ;
   wire [15:0] bus__addr;
   wire [15:0] \bus__addr$22 ;
-  wire [4:0] \bus__addr$37 ;
-  wire [3:0] \bus__addr$45 ;
-  wire [2:0] \bus__addr$52 ;
-  wire [5:0] \bus__addr$59 ;
+  wire [4:0] \bus__addr$36 ;
+  wire [3:0] \bus__addr$44 ;
+  wire [2:0] \bus__addr$51 ;
   (* enum_base_type = "BusError" *)
   (* enum_value_00 = "NONE" *)
   (* enum_value_01 = "UNMAPPED" *)
@@ -38,51 +35,40 @@ module cerite_soc_small(clk, rst, uart_tx, idle, uart_rx);
   (* enum_value_01 = "UNMAPPED" *)
   (* enum_value_10 = "DENIED" *)
   (* enum_value_11 = "FAILED" *)
-  wire [1:0] \bus__err$43 ;
+  wire [1:0] \bus__err$42 ;
   (* enum_base_type = "BusError" *)
   (* enum_value_00 = "NONE" *)
   (* enum_value_01 = "UNMAPPED" *)
   (* enum_value_10 = "DENIED" *)
   (* enum_value_11 = "FAILED" *)
-  wire [1:0] \bus__err$46 ;
+  wire [1:0] \bus__err$45 ;
   (* enum_base_type = "BusError" *)
   (* enum_value_00 = "NONE" *)
   (* enum_value_01 = "UNMAPPED" *)
   (* enum_value_10 = "DENIED" *)
   (* enum_value_11 = "FAILED" *)
-  wire [1:0] \bus__err$53 ;
-  (* enum_base_type = "BusError" *)
-  (* enum_value_00 = "NONE" *)
-  (* enum_value_01 = "UNMAPPED" *)
-  (* enum_value_10 = "DENIED" *)
-  (* enum_value_11 = "FAILED" *)
-  wire [1:0] \bus__err$60 ;
+  wire [1:0] \bus__err$52 ;
   wire [31:0] bus__r_data;
   wire [31:0] \bus__r_data$26 ;
-  wire [31:0] \bus__r_data$42 ;
-  wire [31:0] \bus__r_data$47 ;
-  wire [31:0] \bus__r_data$54 ;
-  wire [31:0] \bus__r_data$61 ;
+  wire [31:0] \bus__r_data$41 ;
+  wire [31:0] \bus__r_data$46 ;
+  wire [31:0] \bus__r_data$53 ;
   wire bus__r_stb;
   wire \bus__r_stb$28 ;
-  wire \bus__r_stb$40 ;
-  wire \bus__r_stb$48 ;
-  wire \bus__r_stb$55 ;
-  wire \bus__r_stb$62 ;
+  wire \bus__r_stb$39 ;
+  wire \bus__r_stb$47 ;
+  wire \bus__r_stb$54 ;
   wire [31:0] bus__w_data;
   wire [31:0] \bus__w_data$30 ;
-  wire [31:0] \bus__w_data$38 ;
-  wire [31:0] \bus__w_data$49 ;
-  wire [31:0] \bus__w_data$56 ;
-  wire [31:0] \bus__w_data$63 ;
+  wire [31:0] \bus__w_data$37 ;
+  wire [31:0] \bus__w_data$48 ;
+  wire [31:0] \bus__w_data$55 ;
   wire bus__w_stb;
   wire \bus__w_stb$32 ;
-  wire \bus__w_stb$39 ;
-  wire \bus__w_stb$50 ;
-  wire \bus__w_stb$57 ;
-  wire \bus__w_stb$64 ;
+  wire \bus__w_stb$38 ;
+  wire \bus__w_stb$49 ;
+  wire \bus__w_stb$56 ;
   wire busy;
-  wire \busy$36 ;
   input clk;
   wire clk;
   output idle;
@@ -110,46 +96,40 @@ module cerite_soc_small(clk, rst, uart_tx, idle, uart_rx);
   output uart_tx;
   wire uart_tx;
   assign \$1  = \idle$33  & \idle$34 ;
-  assign \$3  = \$2  | \busy$36 ;
-  assign \$4  = ~ \$3 ;
-  assign idle = \$1  & \$4 ;
+  assign \$3  = ~ \$2 ;
+  assign idle = \$1  & \$3 ;
   \cerite_soc_small.decoder  decoder (
     .bus__ack(bus__ack),
-    .\bus__ack$18 (\bus__ack$44 ),
-    .\bus__ack$25 (\bus__ack$51 ),
-    .\bus__ack$32 (\bus__ack$58 ),
-    .\bus__ack$9 (\bus__ack$41 ),
+    .\bus__ack$18 (\bus__ack$43 ),
+    .\bus__ack$25 (\bus__ack$50 ),
+    .\bus__ack$9 (\bus__ack$40 ),
     .\bus__addr$1 (bus__addr),
     .bus__err(bus__err),
-    .\bus__err$13 (\bus__err$43 ),
-    .\bus__err$20 (\bus__err$46 ),
-    .\bus__err$27 (\bus__err$53 ),
-    .\bus__err$34 (\bus__err$60 ),
+    .\bus__err$13 (\bus__err$42 ),
+    .\bus__err$20 (\bus__err$45 ),
+    .\bus__err$27 (\bus__err$52 ),
     .bus__r_data(bus__r_data),
-    .\bus__r_data$11 (\bus__r_data$42 ),
-    .\bus__r_data$19 (\bus__r_data$47 ),
-    .\bus__r_data$26 (\bus__r_data$54 ),
-    .\bus__r_data$33 (\bus__r_data$61 ),
-    .bus__r_stb(\bus__r_stb$40 ),
-    .\bus__r_stb$17 (\bus__r_stb$48 ),
-    .\bus__r_stb$24 (\bus__r_stb$55 ),
-    .\bus__r_stb$31 (\bus__r_stb$62 ),
+    .\bus__r_data$11 (\bus__r_data$41 ),
+    .\bus__r_data$19 (\bus__r_data$46 ),
+    .\bus__r_data$26 (\bus__r_data$53 ),
+    .bus__r_stb(\bus__r_stb$39 ),
+    .\bus__r_stb$17 (\bus__r_stb$47 ),
+    .\bus__r_stb$24 (\bus__r_stb$54 ),
     .\bus__r_stb$7 (bus__r_stb),
     .bus__w_data(bus__w_data),
-    .bus__w_stb(\bus__w_stb$39 ),
-    .\bus__w_stb$16 (\bus__w_stb$50 ),
-    .\bus__w_stb$23 (\bus__w_stb$57 ),
-    .\bus__w_stb$30 (\bus__w_stb$64 ),
+    .bus__w_stb(\bus__w_stb$38 ),
+    .\bus__w_stb$16 (\bus__w_stb$49 ),
+    .\bus__w_stb$23 (\bus__w_stb$56 ),
     .\bus__w_stb$5 (bus__w_stb)
   );
   \cerite_soc_small.ident  ident (
-    .bus__ack(\bus__ack$41 ),
+    .bus__ack(\bus__ack$40 ),
     .bus__addr(bus__addr[4:0]),
-    .bus__err(\bus__err$43 ),
-    .bus__r_data(\bus__r_data$42 ),
-    .bus__r_stb(\bus__r_stb$40 ),
+    .bus__err(\bus__err$42 ),
+    .bus__r_data(\bus__r_data$41 ),
+    .bus__r_stb(\bus__r_stb$39 ),
     .bus__w_data(bus__w_data),
-    .bus__w_stb(\bus__w_stb$39 )
+    .bus__w_stb(\bus__w_stb$38 )
   );
   \cerite_soc_small.link  link (
     .bus__ack(bus__ack),
@@ -169,38 +149,26 @@ module cerite_soc_small(clk, rst, uart_tx, idle, uart_rx);
     .tx__ready(tx__ready),
     .tx__valid(tx_data__valid)
   );
-  \cerite_soc_small.mmu  mmu (
-    .bus__ack(\bus__ack$58 ),
-    .bus__addr(bus__addr[5:0]),
-    .bus__err(\bus__err$60 ),
-    .bus__r_data(\bus__r_data$61 ),
-    .bus__r_stb(\bus__r_stb$62 ),
-    .bus__w_data(bus__w_data),
-    .bus__w_stb(\bus__w_stb$64 ),
-    .clk(clk),
-    .\rst$69 (rst),
-    .status__busy__r_data(\busy$36 )
-  );
   \cerite_soc_small.ntt  ntt (
-    .bus__ack(\bus__ack$51 ),
+    .bus__ack(\bus__ack$50 ),
     .bus__addr(bus__addr[2:0]),
-    .bus__err(\bus__err$53 ),
-    .bus__r_data(\bus__r_data$54 ),
-    .bus__r_stb(\bus__r_stb$55 ),
+    .bus__err(\bus__err$52 ),
+    .bus__r_data(\bus__r_data$53 ),
+    .bus__r_stb(\bus__r_stb$54 ),
     .bus__w_data(bus__w_data),
-    .bus__w_stb(\bus__w_stb$57 ),
+    .bus__w_stb(\bus__w_stb$56 ),
     .clk(clk),
     .rst(rst),
     .status__busy__r_data(busy)
   );
   \cerite_soc_small.scratch  scratch (
-    .bus__ack(\bus__ack$44 ),
+    .bus__ack(\bus__ack$43 ),
     .bus__addr(bus__addr[3:0]),
-    .bus__err(\bus__err$46 ),
-    .bus__r_data(\bus__r_data$47 ),
-    .bus__r_stb(\bus__r_stb$48 ),
+    .bus__err(\bus__err$45 ),
+    .bus__r_data(\bus__r_data$46 ),
+    .bus__r_stb(\bus__r_stb$47 ),
     .bus__w_data(bus__w_data),
-    .bus__w_stb(\bus__w_stb$50 ),
+    .bus__w_stb(\bus__w_stb$49 ),
     .clk(clk),
     .rst(rst)
   );
@@ -232,20 +200,18 @@ module cerite_soc_small(clk, rst, uart_tx, idle, uart_rx);
   assign \bus__r_stb$28  = bus__r_stb;
   assign \bus__w_data$30  = bus__w_data;
   assign \bus__w_stb$32  = bus__w_stb;
-  assign \bus__addr$37  = bus__addr[4:0];
-  assign \bus__w_data$38  = bus__w_data;
-  assign \bus__addr$45  = bus__addr[3:0];
-  assign \bus__w_data$49  = bus__w_data;
-  assign \bus__addr$52  = bus__addr[2:0];
-  assign \bus__w_data$56  = bus__w_data;
-  assign \bus__addr$59  = bus__addr[5:0];
-  assign \bus__w_data$63  = bus__w_data;
+  assign \bus__addr$36  = bus__addr[4:0];
+  assign \bus__w_data$37  = bus__w_data;
+  assign \bus__addr$44  = bus__addr[3:0];
+  assign \bus__w_data$48  = bus__w_data;
+  assign \bus__addr$51  = bus__addr[2:0];
+  assign \bus__w_data$55  = bus__w_data;
   assign \$2  = busy;
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_small.decoder (bus__r_stb, \bus__w_stb$16 , \bus__r_stb$17 , \bus__w_stb$23 , \bus__r_stb$24 , \bus__w_stb$30 , \bus__r_stb$31 , \bus__addr$1 , bus__w_data, \bus__w_stb$5 , \bus__r_stb$7 , \bus__ack$9 , \bus__r_data$11 , \bus__err$13 , bus__ack, bus__r_data, bus__err, \bus__ack$18 , \bus__r_data$19 , \bus__err$20 , \bus__ack$25 
-, \bus__r_data$26 , \bus__err$27 , \bus__ack$32 , \bus__r_data$33 , \bus__err$34 , bus__w_stb);
+module \cerite_soc_small.decoder (bus__r_stb, \bus__w_stb$16 , \bus__r_stb$17 , \bus__w_stb$23 , \bus__r_stb$24 , \bus__addr$1 , bus__w_data, \bus__w_stb$5 , \bus__r_stb$7 , \bus__ack$9 , \bus__r_data$11 , \bus__err$13 , bus__ack, bus__r_data, bus__err, \bus__ack$18 , \bus__r_data$19 , \bus__err$20 , \bus__ack$25 , \bus__r_data$26 , \bus__err$27 
+, bus__w_stb);
   reg \$auto$verilog_backend.cc:2355:dump_module$11  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -257,12 +223,7 @@ module \cerite_soc_small.decoder (bus__r_stb, \bus__w_stb$16 , \bus__r_stb$17 , 
   wire \$16 ;
   wire \$17 ;
   wire \$18 ;
-  wire \$19 ;
   wire \$2 ;
-  wire \$20 ;
-  wire \$21 ;
-  wire \$22 ;
-  wire \$23 ;
   wire \$3 ;
   wire \$4 ;
   wire \$5 ;
@@ -276,8 +237,6 @@ module \cerite_soc_small.decoder (bus__r_stb, \bus__w_stb$16 , \bus__r_stb$17 , 
   wire \bus__ack$18 ;
   input \bus__ack$25 ;
   wire \bus__ack$25 ;
-  input \bus__ack$32 ;
-  wire \bus__ack$32 ;
   input \bus__ack$9 ;
   wire \bus__ack$9 ;
   wire [4:0] bus__addr;
@@ -285,7 +244,6 @@ module \cerite_soc_small.decoder (bus__r_stb, \bus__w_stb$16 , \bus__r_stb$17 , 
   wire [15:0] \bus__addr$1 ;
   wire [3:0] \bus__addr$14 ;
   wire [2:0] \bus__addr$21 ;
-  wire [5:0] \bus__addr$28 ;
   (* enum_base_type = "BusError" *)
   (* enum_value_00 = "NONE" *)
   (* enum_value_01 = "UNMAPPED" *)
@@ -314,13 +272,6 @@ module \cerite_soc_small.decoder (bus__r_stb, \bus__w_stb$16 , \bus__r_stb$17 , 
   (* enum_value_11 = "FAILED" *)
   input [1:0] \bus__err$27 ;
   wire [1:0] \bus__err$27 ;
-  (* enum_base_type = "BusError" *)
-  (* enum_value_00 = "NONE" *)
-  (* enum_value_01 = "UNMAPPED" *)
-  (* enum_value_10 = "DENIED" *)
-  (* enum_value_11 = "FAILED" *)
-  input [1:0] \bus__err$34 ;
-  wire [1:0] \bus__err$34 ;
   output [31:0] bus__r_data;
   reg [31:0] bus__r_data;
   input [31:0] \bus__r_data$11 ;
@@ -329,23 +280,18 @@ module \cerite_soc_small.decoder (bus__r_stb, \bus__w_stb$16 , \bus__r_stb$17 , 
   wire [31:0] \bus__r_data$19 ;
   input [31:0] \bus__r_data$26 ;
   wire [31:0] \bus__r_data$26 ;
-  input [31:0] \bus__r_data$33 ;
-  wire [31:0] \bus__r_data$33 ;
   output bus__r_stb;
   wire bus__r_stb;
   output \bus__r_stb$17 ;
   wire \bus__r_stb$17 ;
   output \bus__r_stb$24 ;
   wire \bus__r_stb$24 ;
-  output \bus__r_stb$31 ;
-  wire \bus__r_stb$31 ;
   input \bus__r_stb$7 ;
   wire \bus__r_stb$7 ;
   input [31:0] bus__w_data;
   wire [31:0] bus__w_data;
   wire [31:0] \bus__w_data$15 ;
   wire [31:0] \bus__w_data$22 ;
-  wire [31:0] \bus__w_data$29 ;
   wire [31:0] \bus__w_data$3 ;
   output bus__w_stb;
   wire bus__w_stb;
@@ -353,8 +299,6 @@ module \cerite_soc_small.decoder (bus__r_stb, \bus__w_stb$16 , \bus__r_stb$17 , 
   wire \bus__w_stb$16 ;
   output \bus__w_stb$23 ;
   wire \bus__w_stb$23 ;
-  output \bus__w_stb$30 ;
-  wire \bus__w_stb$30 ;
   input \bus__w_stb$5 ;
   wire \bus__w_stb$5 ;
   assign \$1  = ! \bus__addr$1 [15:5];
@@ -372,21 +316,14 @@ module \cerite_soc_small.decoder (bus__r_stb, \bus__w_stb$16 , \bus__r_stb$17 , 
   assign \$8  = \bus__addr$1 [15:3] == 7'h40;
   assign \bus__r_stb$24  = \bus__r_stb$7  & \$8 ;
   assign \$9  = \bus__addr$1 [15:3] == 7'h40;
-  assign \$10  = \bus__addr$1 [15:6] == 4'hc;
-  assign \bus__w_stb$30  = \bus__w_stb$5  & \$10 ;
-  assign \$11  = \bus__addr$1 [15:6] == 4'hc;
-  assign \bus__r_stb$31  = \bus__r_stb$7  & \$11 ;
-  assign \$12  = \bus__addr$1 [15:6] == 4'hc;
-  assign \$13  = \bus__r_stb$7  | \bus__w_stb$5 ;
-  assign \$14  = ! \bus__addr$1 [15:5];
-  assign \$16  = \bus__addr$1 [15:4] == 5'h10;
-  assign \$17  = \$15  | \$16 ;
-  assign \$18  = \bus__addr$1 [15:3] == 7'h40;
-  assign \$19  = \$17  | \$18 ;
-  assign \$20  = \bus__addr$1 [15:6] == 4'hc;
-  assign \$21  = \$19  | \$20 ;
-  assign \$22  = ~ \$21 ;
-  assign \$23  = \$13  & \$22 ;
+  assign \$10  = \bus__r_stb$7  | \bus__w_stb$5 ;
+  assign \$11  = ! \bus__addr$1 [15:5];
+  assign \$13  = \bus__addr$1 [15:4] == 5'h10;
+  assign \$14  = \$12  | \$13 ;
+  assign \$15  = \bus__addr$1 [15:3] == 7'h40;
+  assign \$16  = \$14  | \$15 ;
+  assign \$17  = ~ \$16 ;
+  assign \$18  = \$10  & \$17 ;
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$11 ) begin end
     bus__ack = 1'h0;
@@ -399,10 +336,7 @@ module \cerite_soc_small.decoder (bus__r_stb, \bus__w_stb$16 , \bus__r_stb$17 , 
     if (\$9 ) begin
       bus__ack = \bus__ack$25 ;
     end
-    if (\$12 ) begin
-      bus__ack = \bus__ack$32 ;
-    end
-    if (\$23 ) begin
+    if (\$18 ) begin
       bus__ack = 1'h1;
     end
   end
@@ -418,9 +352,6 @@ module \cerite_soc_small.decoder (bus__r_stb, \bus__w_stb$16 , \bus__r_stb$17 , 
     if (\$9 ) begin
       bus__r_data = \bus__r_data$26 ;
     end
-    if (\$12 ) begin
-      bus__r_data = \bus__r_data$33 ;
-    end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$11 ) begin end
@@ -434,10 +365,7 @@ module \cerite_soc_small.decoder (bus__r_stb, \bus__w_stb$16 , \bus__r_stb$17 , 
     if (\$9 ) begin
       bus__err = \bus__err$27 ;
     end
-    if (\$12 ) begin
-      bus__err = \bus__err$34 ;
-    end
-    if (\$23 ) begin
+    if (\$18 ) begin
       bus__err = 2'h1;
     end
   end
@@ -447,9 +375,7 @@ module \cerite_soc_small.decoder (bus__r_stb, \bus__w_stb$16 , \bus__r_stb$17 , 
   assign \bus__w_data$15  = bus__w_data;
   assign \bus__addr$21  = \bus__addr$1 [2:0];
   assign \bus__w_data$22  = bus__w_data;
-  assign \bus__addr$28  = \bus__addr$1 [5:0];
-  assign \bus__w_data$29  = bus__w_data;
-  assign \$15  = \$14 ;
+  assign \$12  = \$11 ;
 endmodule
 
 (* generator = "Amaranth" *)
@@ -549,21 +475,7 @@ module \cerite_soc_small.ident.registers (bus__r_stb, bus__addr, bus__ack, bus__
   wire [32:0] \$4 ;
   wire [32:0] \$40 ;
   wire [32:0] \$41 ;
-  wire [32:0] \$42 ;
-  wire [32:0] \$43 ;
-  wire [32:0] \$44 ;
-  wire [32:0] \$45 ;
-  wire [32:0] \$46 ;
-  wire [32:0] \$47 ;
-  wire [32:0] \$48 ;
-  wire [32:0] \$49 ;
   wire [32:0] \$5 ;
-  wire [32:0] \$50 ;
-  wire [32:0] \$51 ;
-  wire [32:0] \$52 ;
-  wire [32:0] \$53 ;
-  wire [32:0] \$54 ;
-  wire [32:0] \$55 ;
   wire [62:0] \$6 ;
   wire [62:0] \$7 ;
   wire [32:0] \$8 ;
@@ -633,20 +545,6 @@ module \cerite_soc_small.ident.registers (bus__r_stb, bus__addr, bus__ack, bus__
         5'h11:
             bus__ack = 1'h1;
         5'h12:
-            bus__ack = 1'h1;
-        5'h13:
-            bus__ack = 1'h1;
-        5'h14:
-            bus__ack = 1'h1;
-        5'h15:
-            bus__ack = 1'h1;
-        5'h16:
-            bus__ack = 1'h1;
-        5'h17:
-            bus__ack = 1'h1;
-        5'h18:
-            bus__ack = 1'h1;
-        5'h19:
             bus__ack = 1'h1;
         default:
             bus__ack = 1'h1;
@@ -734,34 +632,6 @@ module \cerite_soc_small.ident.registers (bus__r_stb, bus__addr, bus__ack, bus__
             if (bus__r_stb) begin
               bus__r_data = \$41 [31:0];
             end
-        5'h13:
-            if (bus__r_stb) begin
-              bus__r_data = \$43 [31:0];
-            end
-        5'h14:
-            if (bus__r_stb) begin
-              bus__r_data = \$45 [31:0];
-            end
-        5'h15:
-            if (bus__r_stb) begin
-              bus__r_data = \$47 [31:0];
-            end
-        5'h16:
-            if (bus__r_stb) begin
-              bus__r_data = \$49 [31:0];
-            end
-        5'h17:
-            if (bus__r_stb) begin
-              bus__r_data = \$51 [31:0];
-            end
-        5'h18:
-            if (bus__r_stb) begin
-              bus__r_data = \$53 [31:0];
-            end
-        5'h19:
-            if (bus__r_stb) begin
-              bus__r_data = \$55 [31:0];
-            end
       endcase
     end
   end
@@ -847,34 +717,6 @@ module \cerite_soc_small.ident.registers (bus__r_stb, bus__addr, bus__ack, bus__
             if (bus__w_stb) begin
               bus__err = 2'h2;
             end
-        5'h13:
-            if (bus__w_stb) begin
-              bus__err = 2'h2;
-            end
-        5'h14:
-            if (bus__w_stb) begin
-              bus__err = 2'h2;
-            end
-        5'h15:
-            if (bus__w_stb) begin
-              bus__err = 2'h2;
-            end
-        5'h16:
-            if (bus__w_stb) begin
-              bus__err = 2'h2;
-            end
-        5'h17:
-            if (bus__w_stb) begin
-              bus__err = 2'h2;
-            end
-        5'h18:
-            if (bus__w_stb) begin
-              bus__err = 2'h2;
-            end
-        5'h19:
-            if (bus__w_stb) begin
-              bus__err = 2'h2;
-            end
         default:
             bus__err = 2'h1;
       endcase
@@ -891,7 +733,7 @@ module \cerite_soc_small.ident.registers (bus__r_stb, bus__addr, bus__ack, bus__
   assign \$6  = 63'h0000000000010000;
   assign \$8  = 33'h000000002;
   assign \$9  = \$8 ;
-  assign \$10  = 33'h0d34737d7;
+  assign \$10  = 33'h0e4db06c4;
   assign \$11  = \$10 ;
   assign \$12  = 33'h000b71b00;
   assign \$13  = \$12 ;
@@ -919,24 +761,10 @@ module \cerite_soc_small.ident.registers (bus__r_stb, bus__addr, bus__ack, bus__
   assign \$35  = \$34 ;
   assign \$36  = 33'h000000002;
   assign \$37  = \$36 ;
-  assign \$38  = 33'h000000004;
+  assign \$38  = 33'h000000000;
   assign \$39  = \$38 ;
-  assign \$40  = 33'h000000002;
+  assign \$40  = 33'h000000003;
   assign \$41  = \$40 ;
-  assign \$42  = 33'h000000010;
-  assign \$43  = \$42 ;
-  assign \$44  = 33'h000000018;
-  assign \$45  = \$44 ;
-  assign \$46  = 33'h000000018;
-  assign \$47  = \$46 ;
-  assign \$48  = 33'h000000001;
-  assign \$49  = \$48 ;
-  assign \$50  = 33'h000100000;
-  assign \$51  = \$50 ;
-  assign \$52  = 33'h000002000;
-  assign \$53  = \$52 ;
-  assign \$54  = 33'h000000008;
-  assign \$55  = \$54 ;
   assign \$7  = 63'h0000000000010000;
 endmodule
 
@@ -946,3228 +774,4248 @@ module \cerite_soc_small.link (rst, tx__ready, rx__valid, rx__payload, rx__ready
   wire \$1 ;
   wire \$10 ;
   wire [31:0] \$100 ;
-  wire \$1000 ;
-  wire [31:0] \$1001 ;
-  wire [31:0] \$1002 ;
-  wire \$1003 ;
+  wire [31:0] \$1000 ;
+  wire [7:0] \$1001 ;
+  wire \$1002 ;
+  wire [31:0] \$1003 ;
   wire [31:0] \$1004 ;
-  wire [31:0] \$1005 ;
+  wire [7:0] \$1005 ;
   wire \$1006 ;
   wire [31:0] \$1007 ;
   wire [31:0] \$1008 ;
-  wire \$1009 ;
-  wire \$101 ;
-  wire [31:0] \$1010 ;
+  wire [7:0] \$1009 ;
+  wire [7:0] \$101 ;
+  wire \$1010 ;
   wire [31:0] \$1011 ;
-  wire \$1012 ;
-  wire [31:0] \$1013 ;
-  wire [31:0] \$1014 ;
-  wire \$1015 ;
+  wire [31:0] \$1012 ;
+  wire [7:0] \$1013 ;
+  wire \$1014 ;
+  wire [31:0] \$1015 ;
   wire [31:0] \$1016 ;
-  wire [31:0] \$1017 ;
+  wire [7:0] \$1017 ;
   wire \$1018 ;
   wire [31:0] \$1019 ;
-  wire [31:0] \$102 ;
+  wire \$102 ;
   wire [31:0] \$1020 ;
-  wire \$1021 ;
-  wire [31:0] \$1022 ;
+  wire [7:0] \$1021 ;
+  wire \$1022 ;
   wire [31:0] \$1023 ;
-  wire \$1024 ;
-  wire [31:0] \$1025 ;
-  wire [31:0] \$1026 ;
-  wire \$1027 ;
+  wire [31:0] \$1024 ;
+  wire [7:0] \$1025 ;
+  wire \$1026 ;
+  wire [31:0] \$1027 ;
   wire [31:0] \$1028 ;
-  wire [31:0] \$1029 ;
+  wire [7:0] \$1029 ;
   wire [31:0] \$103 ;
   wire \$1030 ;
   wire [31:0] \$1031 ;
   wire [31:0] \$1032 ;
-  wire \$1033 ;
-  wire [31:0] \$1034 ;
+  wire [7:0] \$1033 ;
+  wire \$1034 ;
   wire [31:0] \$1035 ;
-  wire \$1036 ;
-  wire [31:0] \$1037 ;
-  wire [31:0] \$1038 ;
-  wire \$1039 ;
-  wire \$104 ;
+  wire [31:0] \$1036 ;
+  wire [7:0] \$1037 ;
+  wire \$1038 ;
+  wire [31:0] \$1039 ;
+  wire [31:0] \$104 ;
   wire [31:0] \$1040 ;
-  wire [31:0] \$1041 ;
+  wire [7:0] \$1041 ;
   wire \$1042 ;
   wire [31:0] \$1043 ;
   wire [31:0] \$1044 ;
-  wire \$1045 ;
-  wire [31:0] \$1046 ;
+  wire [7:0] \$1045 ;
+  wire \$1046 ;
   wire [31:0] \$1047 ;
-  wire \$1048 ;
-  wire [31:0] \$1049 ;
-  wire [31:0] \$105 ;
-  wire [31:0] \$1050 ;
-  wire \$1051 ;
+  wire [31:0] \$1048 ;
+  wire [7:0] \$1049 ;
+  wire [7:0] \$105 ;
+  wire \$1050 ;
+  wire [31:0] \$1051 ;
   wire [31:0] \$1052 ;
-  wire [31:0] \$1053 ;
+  wire [7:0] \$1053 ;
   wire \$1054 ;
   wire [31:0] \$1055 ;
   wire [31:0] \$1056 ;
-  wire \$1057 ;
-  wire [31:0] \$1058 ;
+  wire [7:0] \$1057 ;
+  wire \$1058 ;
   wire [31:0] \$1059 ;
-  wire [31:0] \$106 ;
-  wire \$1060 ;
-  wire [31:0] \$1061 ;
-  wire [31:0] \$1062 ;
-  wire \$1063 ;
+  wire \$106 ;
+  wire [31:0] \$1060 ;
+  wire [7:0] \$1061 ;
+  wire \$1062 ;
+  wire [31:0] \$1063 ;
   wire [31:0] \$1064 ;
-  wire [31:0] \$1065 ;
+  wire [7:0] \$1065 ;
   wire \$1066 ;
   wire [31:0] \$1067 ;
   wire [31:0] \$1068 ;
-  wire \$1069 ;
-  wire \$107 ;
-  wire [31:0] \$1070 ;
+  wire [7:0] \$1069 ;
+  wire [31:0] \$107 ;
+  wire \$1070 ;
   wire [31:0] \$1071 ;
-  wire \$1072 ;
-  wire [31:0] \$1073 ;
-  wire [31:0] \$1074 ;
+  wire [31:0] \$1072 ;
+  wire [4:0] \$1073 ;
+  wire \$1074 ;
   wire \$1075 ;
-  wire [31:0] \$1076 ;
-  wire [31:0] \$1077 ;
+  wire \$1076 ;
+  wire \$1077 ;
   wire \$1078 ;
-  wire [31:0] \$1079 ;
+  wire \$1079 ;
   wire [31:0] \$108 ;
-  wire [31:0] \$1080 ;
+  wire \$1080 ;
   wire \$1081 ;
-  wire [31:0] \$1082 ;
-  wire [31:0] \$1083 ;
-  wire \$1084 ;
-  wire [31:0] \$1085 ;
+  wire [17:0] \$1082 ;
+  wire \$1083 ;
+  wire [7:0] \$1084 ;
+  wire \$1085 ;
   wire [31:0] \$1086 ;
-  wire \$1087 ;
-  wire [31:0] \$1088 ;
-  wire [31:0] \$1089 ;
-  wire [31:0] \$109 ;
-  wire \$1090 ;
+  wire [31:0] \$1087 ;
+  wire [7:0] \$1088 ;
+  wire \$1089 ;
+  wire [7:0] \$109 ;
+  wire [31:0] \$1090 ;
   wire [31:0] \$1091 ;
-  wire [31:0] \$1092 ;
+  wire [7:0] \$1092 ;
   wire \$1093 ;
   wire [31:0] \$1094 ;
   wire [31:0] \$1095 ;
-  wire \$1096 ;
-  wire [31:0] \$1097 ;
+  wire [7:0] \$1096 ;
+  wire \$1097 ;
   wire [31:0] \$1098 ;
-  wire \$1099 ;
+  wire [31:0] \$1099 ;
   wire [15:0] \$11 ;
   wire \$110 ;
-  wire [31:0] \$1100 ;
-  wire [31:0] \$1101 ;
-  wire \$1102 ;
+  wire [7:0] \$1100 ;
+  wire \$1101 ;
+  wire [31:0] \$1102 ;
   wire [31:0] \$1103 ;
-  wire [31:0] \$1104 ;
+  wire [7:0] \$1104 ;
   wire \$1105 ;
   wire [31:0] \$1106 ;
   wire [31:0] \$1107 ;
-  wire \$1108 ;
-  wire [31:0] \$1109 ;
+  wire [7:0] \$1108 ;
+  wire \$1109 ;
   wire [31:0] \$111 ;
   wire [31:0] \$1110 ;
-  wire \$1111 ;
-  wire [31:0] \$1112 ;
-  wire [31:0] \$1113 ;
-  wire \$1114 ;
+  wire [31:0] \$1111 ;
+  wire [7:0] \$1112 ;
+  wire \$1113 ;
+  wire [31:0] \$1114 ;
   wire [31:0] \$1115 ;
-  wire [31:0] \$1116 ;
+  wire [7:0] \$1116 ;
   wire \$1117 ;
   wire [31:0] \$1118 ;
   wire [31:0] \$1119 ;
   wire [31:0] \$112 ;
-  wire \$1120 ;
-  wire [31:0] \$1121 ;
+  wire [7:0] \$1120 ;
+  wire \$1121 ;
   wire [31:0] \$1122 ;
-  wire \$1123 ;
-  wire [31:0] \$1124 ;
-  wire [31:0] \$1125 ;
-  wire \$1126 ;
+  wire [31:0] \$1123 ;
+  wire [7:0] \$1124 ;
+  wire \$1125 ;
+  wire [31:0] \$1126 ;
   wire [31:0] \$1127 ;
-  wire [31:0] \$1128 ;
+  wire [7:0] \$1128 ;
   wire \$1129 ;
-  wire \$113 ;
+  wire [7:0] \$113 ;
   wire [31:0] \$1130 ;
   wire [31:0] \$1131 ;
-  wire \$1132 ;
-  wire [31:0] \$1133 ;
+  wire [7:0] \$1132 ;
+  wire \$1133 ;
   wire [31:0] \$1134 ;
-  wire \$1135 ;
-  wire [31:0] \$1136 ;
-  wire [31:0] \$1137 ;
-  wire \$1138 ;
+  wire [31:0] \$1135 ;
+  wire [7:0] \$1136 ;
+  wire \$1137 ;
+  wire [31:0] \$1138 ;
   wire [31:0] \$1139 ;
-  wire [31:0] \$114 ;
-  wire [31:0] \$1140 ;
+  wire \$114 ;
+  wire [7:0] \$1140 ;
   wire \$1141 ;
   wire [31:0] \$1142 ;
   wire [31:0] \$1143 ;
-  wire \$1144 ;
-  wire [31:0] \$1145 ;
+  wire [7:0] \$1144 ;
+  wire \$1145 ;
   wire [31:0] \$1146 ;
-  wire \$1147 ;
-  wire [31:0] \$1148 ;
-  wire [31:0] \$1149 ;
+  wire [31:0] \$1147 ;
+  wire [7:0] \$1148 ;
+  wire \$1149 ;
   wire [31:0] \$115 ;
-  wire \$1150 ;
+  wire [31:0] \$1150 ;
   wire [31:0] \$1151 ;
-  wire [31:0] \$1152 ;
+  wire [7:0] \$1152 ;
   wire \$1153 ;
   wire [31:0] \$1154 ;
   wire [31:0] \$1155 ;
-  wire \$1156 ;
-  wire [31:0] \$1157 ;
+  wire [7:0] \$1156 ;
+  wire \$1157 ;
   wire [31:0] \$1158 ;
-  wire \$1159 ;
-  wire \$116 ;
-  wire [31:0] \$1160 ;
-  wire [31:0] \$1161 ;
-  wire \$1162 ;
+  wire [31:0] \$1159 ;
+  wire [31:0] \$116 ;
+  wire [7:0] \$1160 ;
+  wire \$1161 ;
+  wire [31:0] \$1162 ;
   wire [31:0] \$1163 ;
-  wire [31:0] \$1164 ;
+  wire [7:0] \$1164 ;
   wire \$1165 ;
   wire [31:0] \$1166 ;
   wire [31:0] \$1167 ;
-  wire \$1168 ;
-  wire [31:0] \$1169 ;
-  wire [31:0] \$117 ;
+  wire [7:0] \$1168 ;
+  wire \$1169 ;
+  wire [7:0] \$117 ;
   wire [31:0] \$1170 ;
-  wire \$1171 ;
-  wire [31:0] \$1172 ;
-  wire [31:0] \$1173 ;
-  wire \$1174 ;
+  wire [31:0] \$1171 ;
+  wire [7:0] \$1172 ;
+  wire \$1173 ;
+  wire [31:0] \$1174 ;
   wire [31:0] \$1175 ;
-  wire [31:0] \$1176 ;
+  wire [7:0] \$1176 ;
   wire \$1177 ;
   wire [31:0] \$1178 ;
   wire [31:0] \$1179 ;
-  wire [31:0] \$118 ;
-  wire \$1180 ;
-  wire [31:0] \$1181 ;
+  wire \$118 ;
+  wire [7:0] \$1180 ;
+  wire \$1181 ;
   wire [31:0] \$1182 ;
-  wire \$1183 ;
-  wire [31:0] \$1184 ;
-  wire [31:0] \$1185 ;
-  wire \$1186 ;
+  wire [31:0] \$1183 ;
+  wire [7:0] \$1184 ;
+  wire \$1185 ;
+  wire [31:0] \$1186 ;
   wire [31:0] \$1187 ;
-  wire [31:0] \$1188 ;
+  wire [7:0] \$1188 ;
   wire \$1189 ;
-  wire \$119 ;
+  wire [31:0] \$119 ;
   wire [31:0] \$1190 ;
   wire [31:0] \$1191 ;
-  wire \$1192 ;
-  wire [31:0] \$1193 ;
+  wire [7:0] \$1192 ;
+  wire \$1193 ;
   wire [31:0] \$1194 ;
-  wire \$1195 ;
-  wire [31:0] \$1196 ;
-  wire [31:0] \$1197 ;
-  wire \$1198 ;
+  wire [31:0] \$1195 ;
+  wire [7:0] \$1196 ;
+  wire \$1197 ;
+  wire [31:0] \$1198 ;
   wire [31:0] \$1199 ;
   wire [15:0] \$12 ;
   wire [31:0] \$120 ;
-  wire [31:0] \$1200 ;
+  wire [7:0] \$1200 ;
   wire \$1201 ;
   wire [31:0] \$1202 ;
   wire [31:0] \$1203 ;
-  wire \$1204 ;
-  wire [31:0] \$1205 ;
+  wire [7:0] \$1204 ;
+  wire \$1205 ;
   wire [31:0] \$1206 ;
-  wire \$1207 ;
-  wire [31:0] \$1208 ;
-  wire [31:0] \$1209 ;
-  wire [31:0] \$121 ;
-  wire \$1210 ;
+  wire [31:0] \$1207 ;
+  wire [7:0] \$1208 ;
+  wire \$1209 ;
+  wire [7:0] \$121 ;
+  wire [31:0] \$1210 ;
   wire [31:0] \$1211 ;
-  wire [31:0] \$1212 ;
+  wire [7:0] \$1212 ;
   wire \$1213 ;
   wire [31:0] \$1214 ;
   wire [31:0] \$1215 ;
-  wire \$1216 ;
-  wire [31:0] \$1217 ;
+  wire [7:0] \$1216 ;
+  wire \$1217 ;
   wire [31:0] \$1218 ;
-  wire \$1219 ;
+  wire [31:0] \$1219 ;
   wire \$122 ;
-  wire [31:0] \$1220 ;
-  wire [31:0] \$1221 ;
-  wire \$1222 ;
+  wire [7:0] \$1220 ;
+  wire \$1221 ;
+  wire [31:0] \$1222 ;
   wire [31:0] \$1223 ;
-  wire [31:0] \$1224 ;
+  wire [7:0] \$1224 ;
   wire \$1225 ;
   wire [31:0] \$1226 ;
   wire [31:0] \$1227 ;
-  wire \$1228 ;
-  wire [31:0] \$1229 ;
+  wire [7:0] \$1228 ;
+  wire \$1229 ;
   wire [31:0] \$123 ;
   wire [31:0] \$1230 ;
-  wire \$1231 ;
-  wire [31:0] \$1232 ;
-  wire [31:0] \$1233 ;
-  wire \$1234 ;
+  wire [31:0] \$1231 ;
+  wire [7:0] \$1232 ;
+  wire \$1233 ;
+  wire [31:0] \$1234 ;
   wire [31:0] \$1235 ;
-  wire [31:0] \$1236 ;
+  wire [7:0] \$1236 ;
   wire \$1237 ;
   wire [31:0] \$1238 ;
   wire [31:0] \$1239 ;
   wire [31:0] \$124 ;
-  wire \$1240 ;
-  wire [31:0] \$1241 ;
+  wire [7:0] \$1240 ;
+  wire \$1241 ;
   wire [31:0] \$1242 ;
-  wire \$1243 ;
-  wire [31:0] \$1244 ;
-  wire [31:0] \$1245 ;
-  wire \$1246 ;
+  wire [31:0] \$1243 ;
+  wire [7:0] \$1244 ;
+  wire \$1245 ;
+  wire [31:0] \$1246 ;
   wire [31:0] \$1247 ;
-  wire [31:0] \$1248 ;
+  wire [7:0] \$1248 ;
   wire \$1249 ;
-  wire \$125 ;
+  wire [7:0] \$125 ;
   wire [31:0] \$1250 ;
   wire [31:0] \$1251 ;
-  wire \$1252 ;
-  wire [31:0] \$1253 ;
+  wire [7:0] \$1252 ;
+  wire \$1253 ;
   wire [31:0] \$1254 ;
-  wire \$1255 ;
-  wire [31:0] \$1256 ;
-  wire [31:0] \$1257 ;
-  wire \$1258 ;
+  wire [31:0] \$1255 ;
+  wire [7:0] \$1256 ;
+  wire \$1257 ;
+  wire [31:0] \$1258 ;
   wire [31:0] \$1259 ;
-  wire [31:0] \$126 ;
-  wire [31:0] \$1260 ;
+  wire \$126 ;
+  wire [7:0] \$1260 ;
   wire \$1261 ;
   wire [31:0] \$1262 ;
   wire [31:0] \$1263 ;
-  wire \$1264 ;
-  wire [31:0] \$1265 ;
+  wire [7:0] \$1264 ;
+  wire \$1265 ;
   wire [31:0] \$1266 ;
-  wire \$1267 ;
-  wire [31:0] \$1268 ;
-  wire [31:0] \$1269 ;
+  wire [31:0] \$1267 ;
+  wire [7:0] \$1268 ;
+  wire \$1269 ;
   wire [31:0] \$127 ;
-  wire \$1270 ;
+  wire [31:0] \$1270 ;
   wire [31:0] \$1271 ;
-  wire [31:0] \$1272 ;
+  wire [7:0] \$1272 ;
   wire \$1273 ;
   wire [31:0] \$1274 ;
   wire [31:0] \$1275 ;
-  wire \$1276 ;
-  wire [31:0] \$1277 ;
+  wire [7:0] \$1276 ;
+  wire \$1277 ;
   wire [31:0] \$1278 ;
-  wire \$1279 ;
-  wire \$128 ;
-  wire [31:0] \$1280 ;
-  wire [31:0] \$1281 ;
-  wire \$1282 ;
+  wire [31:0] \$1279 ;
+  wire [31:0] \$128 ;
+  wire [7:0] \$1280 ;
+  wire \$1281 ;
+  wire [31:0] \$1282 ;
   wire [31:0] \$1283 ;
-  wire [31:0] \$1284 ;
+  wire [7:0] \$1284 ;
   wire \$1285 ;
   wire [31:0] \$1286 ;
   wire [31:0] \$1287 ;
-  wire \$1288 ;
-  wire [31:0] \$1289 ;
-  wire [31:0] \$129 ;
+  wire [7:0] \$1288 ;
+  wire \$1289 ;
+  wire [7:0] \$129 ;
   wire [31:0] \$1290 ;
-  wire \$1291 ;
-  wire [31:0] \$1292 ;
-  wire [31:0] \$1293 ;
-  wire \$1294 ;
+  wire [31:0] \$1291 ;
+  wire [7:0] \$1292 ;
+  wire \$1293 ;
+  wire [31:0] \$1294 ;
   wire [31:0] \$1295 ;
-  wire [31:0] \$1296 ;
+  wire [7:0] \$1296 ;
   wire \$1297 ;
   wire [31:0] \$1298 ;
   wire [31:0] \$1299 ;
   wire \$13 ;
-  wire [31:0] \$130 ;
-  wire \$1300 ;
-  wire [31:0] \$1301 ;
+  wire \$130 ;
+  wire [7:0] \$1300 ;
+  wire \$1301 ;
   wire [31:0] \$1302 ;
-  wire \$1303 ;
-  wire [31:0] \$1304 ;
-  wire [31:0] \$1305 ;
-  wire \$1306 ;
+  wire [31:0] \$1303 ;
+  wire [7:0] \$1304 ;
+  wire \$1305 ;
+  wire [31:0] \$1306 ;
   wire [31:0] \$1307 ;
-  wire [31:0] \$1308 ;
+  wire [7:0] \$1308 ;
   wire \$1309 ;
-  wire \$131 ;
+  wire [31:0] \$131 ;
   wire [31:0] \$1310 ;
   wire [31:0] \$1311 ;
-  wire \$1312 ;
-  wire [31:0] \$1313 ;
+  wire [7:0] \$1312 ;
+  wire \$1313 ;
   wire [31:0] \$1314 ;
-  wire \$1315 ;
-  wire [31:0] \$1316 ;
-  wire [31:0] \$1317 ;
-  wire \$1318 ;
+  wire [31:0] \$1315 ;
+  wire [7:0] \$1316 ;
+  wire \$1317 ;
+  wire [31:0] \$1318 ;
   wire [31:0] \$1319 ;
   wire [31:0] \$132 ;
-  wire [31:0] \$1320 ;
+  wire [7:0] \$1320 ;
   wire \$1321 ;
   wire [31:0] \$1322 ;
   wire [31:0] \$1323 ;
-  wire \$1324 ;
-  wire [31:0] \$1325 ;
+  wire [7:0] \$1324 ;
+  wire \$1325 ;
   wire [31:0] \$1326 ;
-  wire \$1327 ;
-  wire [31:0] \$1328 ;
-  wire [31:0] \$1329 ;
-  wire [31:0] \$133 ;
-  wire \$1330 ;
+  wire [31:0] \$1327 ;
+  wire [7:0] \$1328 ;
+  wire \$1329 ;
+  wire [7:0] \$133 ;
+  wire [31:0] \$1330 ;
   wire [31:0] \$1331 ;
-  wire [31:0] \$1332 ;
+  wire [7:0] \$1332 ;
   wire \$1333 ;
   wire [31:0] \$1334 ;
   wire [31:0] \$1335 ;
-  wire \$1336 ;
-  wire [31:0] \$1337 ;
+  wire [7:0] \$1336 ;
+  wire \$1337 ;
   wire [31:0] \$1338 ;
-  wire \$1339 ;
+  wire [31:0] \$1339 ;
   wire \$134 ;
-  wire [31:0] \$1340 ;
-  wire [31:0] \$1341 ;
-  wire \$1342 ;
+  wire [7:0] \$1340 ;
+  wire \$1341 ;
+  wire [31:0] \$1342 ;
   wire [31:0] \$1343 ;
-  wire [31:0] \$1344 ;
+  wire [7:0] \$1344 ;
   wire \$1345 ;
   wire [31:0] \$1346 ;
   wire [31:0] \$1347 ;
-  wire \$1348 ;
-  wire [31:0] \$1349 ;
+  wire [7:0] \$1348 ;
+  wire \$1349 ;
   wire [31:0] \$135 ;
   wire [31:0] \$1350 ;
-  wire \$1351 ;
-  wire [31:0] \$1352 ;
-  wire [31:0] \$1353 ;
-  wire \$1354 ;
+  wire [31:0] \$1351 ;
+  wire [7:0] \$1352 ;
+  wire \$1353 ;
+  wire [31:0] \$1354 ;
   wire [31:0] \$1355 ;
-  wire [31:0] \$1356 ;
+  wire [7:0] \$1356 ;
   wire \$1357 ;
   wire [31:0] \$1358 ;
   wire [31:0] \$1359 ;
   wire [31:0] \$136 ;
-  wire \$1360 ;
-  wire [31:0] \$1361 ;
+  wire [7:0] \$1360 ;
+  wire \$1361 ;
   wire [31:0] \$1362 ;
-  wire \$1363 ;
-  wire [31:0] \$1364 ;
-  wire [31:0] \$1365 ;
-  wire \$1366 ;
+  wire [31:0] \$1363 ;
+  wire [7:0] \$1364 ;
+  wire \$1365 ;
+  wire [31:0] \$1366 ;
   wire [31:0] \$1367 ;
-  wire [31:0] \$1368 ;
+  wire [7:0] \$1368 ;
   wire \$1369 ;
-  wire \$137 ;
+  wire [7:0] \$137 ;
   wire [31:0] \$1370 ;
   wire [31:0] \$1371 ;
-  wire \$1372 ;
-  wire [31:0] \$1373 ;
+  wire [7:0] \$1372 ;
+  wire \$1373 ;
   wire [31:0] \$1374 ;
-  wire \$1375 ;
-  wire [31:0] \$1376 ;
-  wire [31:0] \$1377 ;
-  wire \$1378 ;
+  wire [31:0] \$1375 ;
+  wire [7:0] \$1376 ;
+  wire \$1377 ;
+  wire [31:0] \$1378 ;
   wire [31:0] \$1379 ;
-  wire [31:0] \$138 ;
-  wire [31:0] \$1380 ;
+  wire \$138 ;
+  wire [7:0] \$1380 ;
   wire \$1381 ;
   wire [31:0] \$1382 ;
   wire [31:0] \$1383 ;
-  wire \$1384 ;
-  wire [31:0] \$1385 ;
+  wire [7:0] \$1384 ;
+  wire \$1385 ;
   wire [31:0] \$1386 ;
-  wire \$1387 ;
-  wire [31:0] \$1388 ;
-  wire [31:0] \$1389 ;
+  wire [31:0] \$1387 ;
+  wire [7:0] \$1388 ;
+  wire \$1389 ;
   wire [31:0] \$139 ;
-  wire \$1390 ;
+  wire [31:0] \$1390 ;
   wire [31:0] \$1391 ;
-  wire [31:0] \$1392 ;
+  wire [7:0] \$1392 ;
   wire \$1393 ;
   wire [31:0] \$1394 ;
   wire [31:0] \$1395 ;
-  wire \$1396 ;
-  wire [31:0] \$1397 ;
+  wire [7:0] \$1396 ;
+  wire \$1397 ;
   wire [31:0] \$1398 ;
-  wire \$1399 ;
+  wire [31:0] \$1399 ;
   wire \$14 ;
-  wire \$140 ;
-  wire [31:0] \$1400 ;
-  wire [31:0] \$1401 ;
-  wire \$1402 ;
+  wire [31:0] \$140 ;
+  wire [7:0] \$1400 ;
+  wire \$1401 ;
+  wire [31:0] \$1402 ;
   wire [31:0] \$1403 ;
-  wire [31:0] \$1404 ;
+  wire [7:0] \$1404 ;
   wire \$1405 ;
   wire [31:0] \$1406 ;
   wire [31:0] \$1407 ;
-  wire \$1408 ;
-  wire [31:0] \$1409 ;
-  wire [31:0] \$141 ;
+  wire [7:0] \$1408 ;
+  wire \$1409 ;
+  wire [7:0] \$141 ;
   wire [31:0] \$1410 ;
-  wire \$1411 ;
-  wire [31:0] \$1412 ;
-  wire [31:0] \$1413 ;
-  wire \$1414 ;
+  wire [31:0] \$1411 ;
+  wire [7:0] \$1412 ;
+  wire \$1413 ;
+  wire [31:0] \$1414 ;
   wire [31:0] \$1415 ;
-  wire [31:0] \$1416 ;
+  wire [7:0] \$1416 ;
   wire \$1417 ;
   wire [31:0] \$1418 ;
   wire [31:0] \$1419 ;
-  wire [31:0] \$142 ;
-  wire \$1420 ;
-  wire [31:0] \$1421 ;
+  wire \$142 ;
+  wire [7:0] \$1420 ;
+  wire \$1421 ;
   wire [31:0] \$1422 ;
-  wire \$1423 ;
-  wire [31:0] \$1424 ;
-  wire [31:0] \$1425 ;
-  wire \$1426 ;
+  wire [31:0] \$1423 ;
+  wire [7:0] \$1424 ;
+  wire \$1425 ;
+  wire [31:0] \$1426 ;
   wire [31:0] \$1427 ;
-  wire [31:0] \$1428 ;
+  wire [7:0] \$1428 ;
   wire \$1429 ;
-  wire \$143 ;
+  wire [31:0] \$143 ;
   wire [31:0] \$1430 ;
   wire [31:0] \$1431 ;
-  wire \$1432 ;
-  wire [31:0] \$1433 ;
+  wire [7:0] \$1432 ;
+  wire \$1433 ;
   wire [31:0] \$1434 ;
-  wire \$1435 ;
-  wire [31:0] \$1436 ;
-  wire [31:0] \$1437 ;
-  wire \$1438 ;
+  wire [31:0] \$1435 ;
+  wire [7:0] \$1436 ;
+  wire \$1437 ;
+  wire [31:0] \$1438 ;
   wire [31:0] \$1439 ;
   wire [31:0] \$144 ;
-  wire [31:0] \$1440 ;
+  wire [7:0] \$1440 ;
   wire \$1441 ;
   wire [31:0] \$1442 ;
   wire [31:0] \$1443 ;
-  wire \$1444 ;
-  wire [31:0] \$1445 ;
+  wire [7:0] \$1444 ;
+  wire \$1445 ;
   wire [31:0] \$1446 ;
-  wire \$1447 ;
-  wire [31:0] \$1448 ;
-  wire [31:0] \$1449 ;
-  wire [31:0] \$145 ;
-  wire \$1450 ;
+  wire [31:0] \$1447 ;
+  wire [7:0] \$1448 ;
+  wire \$1449 ;
+  wire [7:0] \$145 ;
+  wire [31:0] \$1450 ;
   wire [31:0] \$1451 ;
-  wire [31:0] \$1452 ;
+  wire [7:0] \$1452 ;
   wire \$1453 ;
   wire [31:0] \$1454 ;
   wire [31:0] \$1455 ;
-  wire \$1456 ;
-  wire [31:0] \$1457 ;
+  wire [7:0] \$1456 ;
+  wire \$1457 ;
   wire [31:0] \$1458 ;
-  wire \$1459 ;
+  wire [31:0] \$1459 ;
   wire \$146 ;
-  wire [31:0] \$1460 ;
-  wire [31:0] \$1461 ;
-  wire \$1462 ;
+  wire [7:0] \$1460 ;
+  wire \$1461 ;
+  wire [31:0] \$1462 ;
   wire [31:0] \$1463 ;
-  wire [31:0] \$1464 ;
+  wire [7:0] \$1464 ;
   wire \$1465 ;
   wire [31:0] \$1466 ;
   wire [31:0] \$1467 ;
-  wire \$1468 ;
-  wire [31:0] \$1469 ;
+  wire [7:0] \$1468 ;
+  wire \$1469 ;
   wire [31:0] \$147 ;
   wire [31:0] \$1470 ;
-  wire \$1471 ;
-  wire [31:0] \$1472 ;
-  wire [31:0] \$1473 ;
-  wire \$1474 ;
+  wire [31:0] \$1471 ;
+  wire [7:0] \$1472 ;
+  wire \$1473 ;
+  wire [31:0] \$1474 ;
   wire [31:0] \$1475 ;
-  wire [31:0] \$1476 ;
+  wire [7:0] \$1476 ;
   wire \$1477 ;
   wire [31:0] \$1478 ;
   wire [31:0] \$1479 ;
   wire [31:0] \$148 ;
-  wire \$1480 ;
-  wire [31:0] \$1481 ;
+  wire [7:0] \$1480 ;
+  wire \$1481 ;
   wire [31:0] \$1482 ;
-  wire \$1483 ;
-  wire [31:0] \$1484 ;
-  wire [31:0] \$1485 ;
-  wire \$1486 ;
+  wire [31:0] \$1483 ;
+  wire [7:0] \$1484 ;
+  wire \$1485 ;
+  wire [31:0] \$1486 ;
   wire [31:0] \$1487 ;
-  wire [31:0] \$1488 ;
+  wire [7:0] \$1488 ;
   wire \$1489 ;
-  wire \$149 ;
+  wire [7:0] \$149 ;
   wire [31:0] \$1490 ;
   wire [31:0] \$1491 ;
-  wire \$1492 ;
-  wire [31:0] \$1493 ;
+  wire [7:0] \$1492 ;
+  wire \$1493 ;
   wire [31:0] \$1494 ;
-  wire \$1495 ;
-  wire [31:0] \$1496 ;
-  wire [31:0] \$1497 ;
-  wire \$1498 ;
+  wire [31:0] \$1495 ;
+  wire [7:0] \$1496 ;
+  wire \$1497 ;
+  wire [31:0] \$1498 ;
   wire [31:0] \$1499 ;
   wire \$15 ;
-  wire [31:0] \$150 ;
-  wire [31:0] \$1500 ;
+  wire \$150 ;
+  wire [7:0] \$1500 ;
   wire \$1501 ;
   wire [31:0] \$1502 ;
   wire [31:0] \$1503 ;
-  wire \$1504 ;
-  wire [31:0] \$1505 ;
+  wire [7:0] \$1504 ;
+  wire \$1505 ;
   wire [31:0] \$1506 ;
-  wire \$1507 ;
-  wire [31:0] \$1508 ;
-  wire [31:0] \$1509 ;
+  wire [31:0] \$1507 ;
+  wire [7:0] \$1508 ;
+  wire \$1509 ;
   wire [31:0] \$151 ;
-  wire \$1510 ;
+  wire [31:0] \$1510 ;
   wire [31:0] \$1511 ;
-  wire [31:0] \$1512 ;
+  wire [7:0] \$1512 ;
   wire \$1513 ;
   wire [31:0] \$1514 ;
   wire [31:0] \$1515 ;
-  wire \$1516 ;
-  wire [31:0] \$1517 ;
+  wire [7:0] \$1516 ;
+  wire \$1517 ;
   wire [31:0] \$1518 ;
-  wire \$1519 ;
-  wire \$152 ;
-  wire [31:0] \$1520 ;
-  wire [31:0] \$1521 ;
-  wire \$1522 ;
+  wire [31:0] \$1519 ;
+  wire [31:0] \$152 ;
+  wire [7:0] \$1520 ;
+  wire \$1521 ;
+  wire [31:0] \$1522 ;
   wire [31:0] \$1523 ;
-  wire [31:0] \$1524 ;
+  wire [7:0] \$1524 ;
   wire \$1525 ;
   wire [31:0] \$1526 ;
   wire [31:0] \$1527 ;
-  wire \$1528 ;
-  wire [31:0] \$1529 ;
-  wire [31:0] \$153 ;
+  wire [7:0] \$1528 ;
+  wire \$1529 ;
+  wire [7:0] \$153 ;
   wire [31:0] \$1530 ;
-  wire \$1531 ;
-  wire [31:0] \$1532 ;
-  wire [31:0] \$1533 ;
-  wire \$1534 ;
+  wire [31:0] \$1531 ;
+  wire [7:0] \$1532 ;
+  wire \$1533 ;
+  wire [31:0] \$1534 ;
   wire [31:0] \$1535 ;
-  wire [31:0] \$1536 ;
+  wire [7:0] \$1536 ;
   wire \$1537 ;
   wire [31:0] \$1538 ;
   wire [31:0] \$1539 ;
-  wire [31:0] \$154 ;
-  wire \$1540 ;
-  wire [31:0] \$1541 ;
+  wire \$154 ;
+  wire [7:0] \$1540 ;
+  wire \$1541 ;
   wire [31:0] \$1542 ;
-  wire \$1543 ;
-  wire [31:0] \$1544 ;
-  wire [31:0] \$1545 ;
-  wire \$1546 ;
+  wire [31:0] \$1543 ;
+  wire [7:0] \$1544 ;
+  wire \$1545 ;
+  wire [31:0] \$1546 ;
   wire [31:0] \$1547 ;
-  wire [31:0] \$1548 ;
+  wire [7:0] \$1548 ;
   wire \$1549 ;
-  wire \$155 ;
+  wire [31:0] \$155 ;
   wire [31:0] \$1550 ;
   wire [31:0] \$1551 ;
-  wire \$1552 ;
-  wire [31:0] \$1553 ;
+  wire [7:0] \$1552 ;
+  wire \$1553 ;
   wire [31:0] \$1554 ;
-  wire \$1555 ;
-  wire [31:0] \$1556 ;
-  wire [31:0] \$1557 ;
-  wire \$1558 ;
+  wire [31:0] \$1555 ;
+  wire [7:0] \$1556 ;
+  wire \$1557 ;
+  wire [31:0] \$1558 ;
   wire [31:0] \$1559 ;
   wire [31:0] \$156 ;
-  wire [31:0] \$1560 ;
+  wire [7:0] \$1560 ;
   wire \$1561 ;
   wire [31:0] \$1562 ;
   wire [31:0] \$1563 ;
-  wire \$1564 ;
-  wire [31:0] \$1565 ;
+  wire [7:0] \$1564 ;
+  wire \$1565 ;
   wire [31:0] \$1566 ;
-  wire \$1567 ;
-  wire [31:0] \$1568 ;
-  wire [31:0] \$1569 ;
-  wire [31:0] \$157 ;
-  wire \$1570 ;
+  wire [31:0] \$1567 ;
+  wire [7:0] \$1568 ;
+  wire \$1569 ;
+  wire [7:0] \$157 ;
+  wire [31:0] \$1570 ;
   wire [31:0] \$1571 ;
-  wire [31:0] \$1572 ;
+  wire [7:0] \$1572 ;
   wire \$1573 ;
   wire [31:0] \$1574 ;
   wire [31:0] \$1575 ;
-  wire \$1576 ;
-  wire [31:0] \$1577 ;
+  wire [7:0] \$1576 ;
+  wire \$1577 ;
   wire [31:0] \$1578 ;
-  wire \$1579 ;
+  wire [31:0] \$1579 ;
   wire \$158 ;
-  wire [31:0] \$1580 ;
-  wire [31:0] \$1581 ;
-  wire \$1582 ;
+  wire [7:0] \$1580 ;
+  wire \$1581 ;
+  wire [31:0] \$1582 ;
   wire [31:0] \$1583 ;
-  wire [31:0] \$1584 ;
+  wire [7:0] \$1584 ;
   wire \$1585 ;
   wire [31:0] \$1586 ;
   wire [31:0] \$1587 ;
-  wire \$1588 ;
-  wire [31:0] \$1589 ;
+  wire [7:0] \$1588 ;
+  wire \$1589 ;
   wire [31:0] \$159 ;
   wire [31:0] \$1590 ;
-  wire \$1591 ;
-  wire [31:0] \$1592 ;
-  wire [31:0] \$1593 ;
-  wire [4:0] \$1594 ;
-  wire \$1595 ;
-  wire [16:0] \$1596 ;
+  wire [31:0] \$1591 ;
+  wire [7:0] \$1592 ;
+  wire \$1593 ;
+  wire [31:0] \$1594 ;
+  wire [31:0] \$1595 ;
+  wire [7:0] \$1596 ;
   wire \$1597 ;
-  wire \$1598 ;
-  wire [16:0] \$1599 ;
+  wire [31:0] \$1598 ;
+  wire [31:0] \$1599 ;
   wire \$16 ;
   wire [31:0] \$160 ;
-  wire \$1600 ;
+  wire [7:0] \$1600 ;
   wire \$1601 ;
-  wire \$1602 ;
-  wire [17:0] \$1603 ;
-  wire \$1604 ;
-  wire [4:0] \$1605 ;
-  wire \$1606 ;
+  wire [31:0] \$1602 ;
+  wire [31:0] \$1603 ;
+  wire [7:0] \$1604 ;
+  wire \$1605 ;
+  wire [31:0] \$1606 ;
   wire [31:0] \$1607 ;
-  wire \$1608 ;
+  wire [7:0] \$1608 ;
   wire \$1609 ;
-  wire \$161 ;
-  wire \$1610 ;
-  wire \$1611 ;
-  wire \$1612 ;
+  wire [7:0] \$161 ;
+  wire [31:0] \$1610 ;
+  wire [31:0] \$1611 ;
+  wire [7:0] \$1612 ;
   wire \$1613 ;
-  wire \$1614 ;
-  wire \$1615 ;
-  wire \$1616 ;
+  wire [31:0] \$1614 ;
+  wire [31:0] \$1615 ;
+  wire [7:0] \$1616 ;
   wire \$1617 ;
-  wire \$1618 ;
-  wire \$1619 ;
-  wire [31:0] \$162 ;
-  wire \$1620 ;
+  wire [31:0] \$1618 ;
+  wire [31:0] \$1619 ;
+  wire \$162 ;
+  wire [7:0] \$1620 ;
   wire \$1621 ;
-  wire \$1622 ;
-  wire \$1623 ;
-  wire \$1624 ;
+  wire [31:0] \$1622 ;
+  wire [31:0] \$1623 ;
+  wire [7:0] \$1624 ;
   wire \$1625 ;
-  wire \$1626 ;
-  wire \$1627 ;
-  wire \$1628 ;
+  wire [31:0] \$1626 ;
+  wire [31:0] \$1627 ;
+  wire [7:0] \$1628 ;
   wire \$1629 ;
   wire [31:0] \$163 ;
-  wire \$1630 ;
-  wire \$1631 ;
-  wire \$1632 ;
+  wire [31:0] \$1630 ;
+  wire [31:0] \$1631 ;
+  wire [7:0] \$1632 ;
   wire \$1633 ;
-  wire \$1634 ;
-  wire \$1635 ;
-  wire \$1636 ;
+  wire [31:0] \$1634 ;
+  wire [31:0] \$1635 ;
+  wire [7:0] \$1636 ;
   wire \$1637 ;
-  wire \$1638 ;
-  wire \$1639 ;
-  wire \$164 ;
-  wire \$1640 ;
+  wire [31:0] \$1638 ;
+  wire [31:0] \$1639 ;
+  wire [31:0] \$164 ;
+  wire [7:0] \$1640 ;
   wire \$1641 ;
-  wire \$1642 ;
-  wire \$1643 ;
-  wire [16:0] \$1644 ;
+  wire [31:0] \$1642 ;
+  wire [31:0] \$1643 ;
+  wire [7:0] \$1644 ;
   wire \$1645 ;
-  wire \$1646 ;
-  wire \$1647 ;
-  wire \$1648 ;
-  wire [32:0] \$1649 ;
-  wire [31:0] \$165 ;
-  wire [16:0] \$1650 ;
-  wire \$1651 ;
-  wire [17:0] \$1652 ;
+  wire [31:0] \$1646 ;
+  wire [31:0] \$1647 ;
+  wire [7:0] \$1648 ;
+  wire \$1649 ;
+  wire [7:0] \$165 ;
+  wire [31:0] \$1650 ;
+  wire [31:0] \$1651 ;
+  wire [7:0] \$1652 ;
   wire \$1653 ;
-  wire [16:0] \$1654 ;
-  wire \$1655 ;
-  wire \$1656 ;
+  wire [31:0] \$1654 ;
+  wire [31:0] \$1655 ;
+  wire [7:0] \$1656 ;
   wire \$1657 ;
-  wire \$1658 ;
-  wire [32:0] \$1659 ;
-  wire [31:0] \$166 ;
-  wire [16:0] \$1660 ;
+  wire [31:0] \$1658 ;
+  wire [31:0] \$1659 ;
+  wire \$166 ;
+  wire [7:0] \$1660 ;
   wire \$1661 ;
-  wire [17:0] \$1662 ;
-  wire [16:0] \$1663 ;
-  wire \$1664 ;
-  wire [4:0] \$1665 ;
-  wire \$1666 ;
-  wire \$1667 ;
-  wire [31:0] \$1668 ;
-  wire [31:0] \$1669 ;
-  wire \$167 ;
-  wire \$1670 ;
+  wire [31:0] \$1662 ;
+  wire [31:0] \$1663 ;
+  wire [7:0] \$1664 ;
+  wire \$1665 ;
+  wire [31:0] \$1666 ;
+  wire [31:0] \$1667 ;
+  wire [7:0] \$1668 ;
+  wire \$1669 ;
+  wire [31:0] \$167 ;
+  wire [31:0] \$1670 ;
   wire [31:0] \$1671 ;
-  wire [31:0] \$1672 ;
+  wire [7:0] \$1672 ;
   wire \$1673 ;
   wire [31:0] \$1674 ;
   wire [31:0] \$1675 ;
-  wire \$1676 ;
-  wire [31:0] \$1677 ;
+  wire [7:0] \$1676 ;
+  wire \$1677 ;
   wire [31:0] \$1678 ;
-  wire \$1679 ;
+  wire [31:0] \$1679 ;
   wire [31:0] \$168 ;
-  wire [31:0] \$1680 ;
-  wire [31:0] \$1681 ;
-  wire \$1682 ;
+  wire [7:0] \$1680 ;
+  wire \$1681 ;
+  wire [31:0] \$1682 ;
   wire [31:0] \$1683 ;
-  wire [31:0] \$1684 ;
+  wire [7:0] \$1684 ;
   wire \$1685 ;
   wire [31:0] \$1686 ;
   wire [31:0] \$1687 ;
-  wire \$1688 ;
-  wire [31:0] \$1689 ;
-  wire [31:0] \$169 ;
+  wire [7:0] \$1688 ;
+  wire \$1689 ;
+  wire [7:0] \$169 ;
   wire [31:0] \$1690 ;
-  wire \$1691 ;
-  wire [31:0] \$1692 ;
-  wire [31:0] \$1693 ;
-  wire \$1694 ;
+  wire [31:0] \$1691 ;
+  wire [7:0] \$1692 ;
+  wire \$1693 ;
+  wire [31:0] \$1694 ;
   wire [31:0] \$1695 ;
-  wire [31:0] \$1696 ;
+  wire [7:0] \$1696 ;
   wire \$1697 ;
   wire [31:0] \$1698 ;
   wire [31:0] \$1699 ;
   wire \$17 ;
   wire \$170 ;
-  wire \$1700 ;
-  wire [31:0] \$1701 ;
+  wire [7:0] \$1700 ;
+  wire \$1701 ;
   wire [31:0] \$1702 ;
-  wire \$1703 ;
-  wire [31:0] \$1704 ;
-  wire [31:0] \$1705 ;
-  wire \$1706 ;
+  wire [31:0] \$1703 ;
+  wire [7:0] \$1704 ;
+  wire \$1705 ;
+  wire [31:0] \$1706 ;
   wire [31:0] \$1707 ;
-  wire [31:0] \$1708 ;
+  wire [7:0] \$1708 ;
   wire \$1709 ;
   wire [31:0] \$171 ;
   wire [31:0] \$1710 ;
   wire [31:0] \$1711 ;
-  wire \$1712 ;
-  wire [31:0] \$1713 ;
+  wire [7:0] \$1712 ;
+  wire \$1713 ;
   wire [31:0] \$1714 ;
-  wire \$1715 ;
-  wire [31:0] \$1716 ;
-  wire [31:0] \$1717 ;
-  wire \$1718 ;
+  wire [31:0] \$1715 ;
+  wire [7:0] \$1716 ;
+  wire \$1717 ;
+  wire [31:0] \$1718 ;
   wire [31:0] \$1719 ;
   wire [31:0] \$172 ;
-  wire [31:0] \$1720 ;
+  wire [7:0] \$1720 ;
   wire \$1721 ;
   wire [31:0] \$1722 ;
   wire [31:0] \$1723 ;
-  wire \$1724 ;
-  wire [31:0] \$1725 ;
+  wire [7:0] \$1724 ;
+  wire \$1725 ;
   wire [31:0] \$1726 ;
-  wire \$1727 ;
-  wire [31:0] \$1728 ;
-  wire [31:0] \$1729 ;
-  wire \$173 ;
-  wire \$1730 ;
+  wire [31:0] \$1727 ;
+  wire [7:0] \$1728 ;
+  wire \$1729 ;
+  wire [7:0] \$173 ;
+  wire [31:0] \$1730 ;
   wire [31:0] \$1731 ;
-  wire [31:0] \$1732 ;
+  wire [7:0] \$1732 ;
   wire \$1733 ;
   wire [31:0] \$1734 ;
   wire [31:0] \$1735 ;
-  wire \$1736 ;
-  wire [31:0] \$1737 ;
+  wire [7:0] \$1736 ;
+  wire \$1737 ;
   wire [31:0] \$1738 ;
-  wire \$1739 ;
-  wire [31:0] \$174 ;
-  wire [31:0] \$1740 ;
-  wire [31:0] \$1741 ;
-  wire \$1742 ;
+  wire [31:0] \$1739 ;
+  wire \$174 ;
+  wire [7:0] \$1740 ;
+  wire \$1741 ;
+  wire [31:0] \$1742 ;
   wire [31:0] \$1743 ;
-  wire [31:0] \$1744 ;
+  wire [7:0] \$1744 ;
   wire \$1745 ;
   wire [31:0] \$1746 ;
   wire [31:0] \$1747 ;
-  wire \$1748 ;
-  wire [31:0] \$1749 ;
+  wire [7:0] \$1748 ;
+  wire \$1749 ;
   wire [31:0] \$175 ;
   wire [31:0] \$1750 ;
-  wire \$1751 ;
-  wire [31:0] \$1752 ;
-  wire [31:0] \$1753 ;
-  wire \$1754 ;
+  wire [31:0] \$1751 ;
+  wire [7:0] \$1752 ;
+  wire \$1753 ;
+  wire [31:0] \$1754 ;
   wire [31:0] \$1755 ;
-  wire [31:0] \$1756 ;
+  wire [7:0] \$1756 ;
   wire \$1757 ;
   wire [31:0] \$1758 ;
   wire [31:0] \$1759 ;
-  wire \$176 ;
-  wire \$1760 ;
-  wire [31:0] \$1761 ;
+  wire [31:0] \$176 ;
+  wire [7:0] \$1760 ;
+  wire \$1761 ;
   wire [31:0] \$1762 ;
-  wire \$1763 ;
-  wire [31:0] \$1764 ;
-  wire [31:0] \$1765 ;
-  wire \$1766 ;
+  wire [31:0] \$1763 ;
+  wire [7:0] \$1764 ;
+  wire \$1765 ;
+  wire [31:0] \$1766 ;
   wire [31:0] \$1767 ;
-  wire [31:0] \$1768 ;
+  wire [7:0] \$1768 ;
   wire \$1769 ;
-  wire [31:0] \$177 ;
+  wire [7:0] \$177 ;
   wire [31:0] \$1770 ;
   wire [31:0] \$1771 ;
-  wire \$1772 ;
-  wire [31:0] \$1773 ;
+  wire [7:0] \$1772 ;
+  wire \$1773 ;
   wire [31:0] \$1774 ;
-  wire \$1775 ;
-  wire [31:0] \$1776 ;
-  wire [31:0] \$1777 ;
-  wire \$1778 ;
+  wire [31:0] \$1775 ;
+  wire [7:0] \$1776 ;
+  wire \$1777 ;
+  wire [31:0] \$1778 ;
   wire [31:0] \$1779 ;
-  wire [31:0] \$178 ;
-  wire [31:0] \$1780 ;
+  wire \$178 ;
+  wire [7:0] \$1780 ;
   wire \$1781 ;
   wire [31:0] \$1782 ;
   wire [31:0] \$1783 ;
-  wire \$1784 ;
-  wire [31:0] \$1785 ;
+  wire [7:0] \$1784 ;
+  wire \$1785 ;
   wire [31:0] \$1786 ;
-  wire \$1787 ;
-  wire [31:0] \$1788 ;
-  wire [31:0] \$1789 ;
-  wire \$179 ;
-  wire \$1790 ;
+  wire [31:0] \$1787 ;
+  wire [7:0] \$1788 ;
+  wire \$1789 ;
+  wire [31:0] \$179 ;
+  wire [31:0] \$1790 ;
   wire [31:0] \$1791 ;
-  wire [31:0] \$1792 ;
+  wire [7:0] \$1792 ;
   wire \$1793 ;
   wire [31:0] \$1794 ;
   wire [31:0] \$1795 ;
-  wire \$1796 ;
-  wire [31:0] \$1797 ;
+  wire [7:0] \$1796 ;
+  wire \$1797 ;
   wire [31:0] \$1798 ;
-  wire \$1799 ;
+  wire [31:0] \$1799 ;
   wire \$18 ;
   wire [31:0] \$180 ;
-  wire [31:0] \$1800 ;
-  wire [31:0] \$1801 ;
-  wire \$1802 ;
+  wire [7:0] \$1800 ;
+  wire \$1801 ;
+  wire [31:0] \$1802 ;
   wire [31:0] \$1803 ;
-  wire [31:0] \$1804 ;
+  wire [7:0] \$1804 ;
   wire \$1805 ;
   wire [31:0] \$1806 ;
   wire [31:0] \$1807 ;
-  wire \$1808 ;
-  wire [31:0] \$1809 ;
-  wire [31:0] \$181 ;
+  wire [7:0] \$1808 ;
+  wire \$1809 ;
+  wire [7:0] \$181 ;
   wire [31:0] \$1810 ;
-  wire \$1811 ;
-  wire [31:0] \$1812 ;
-  wire [31:0] \$1813 ;
-  wire \$1814 ;
+  wire [31:0] \$1811 ;
+  wire [7:0] \$1812 ;
+  wire \$1813 ;
+  wire [31:0] \$1814 ;
   wire [31:0] \$1815 ;
-  wire [31:0] \$1816 ;
+  wire [7:0] \$1816 ;
   wire \$1817 ;
   wire [31:0] \$1818 ;
   wire [31:0] \$1819 ;
   wire \$182 ;
-  wire \$1820 ;
-  wire [31:0] \$1821 ;
+  wire [7:0] \$1820 ;
+  wire \$1821 ;
   wire [31:0] \$1822 ;
-  wire \$1823 ;
-  wire [31:0] \$1824 ;
-  wire [31:0] \$1825 ;
-  wire \$1826 ;
+  wire [31:0] \$1823 ;
+  wire [7:0] \$1824 ;
+  wire \$1825 ;
+  wire [31:0] \$1826 ;
   wire [31:0] \$1827 ;
-  wire [31:0] \$1828 ;
+  wire [7:0] \$1828 ;
   wire \$1829 ;
   wire [31:0] \$183 ;
   wire [31:0] \$1830 ;
   wire [31:0] \$1831 ;
-  wire \$1832 ;
-  wire [31:0] \$1833 ;
+  wire [7:0] \$1832 ;
+  wire \$1833 ;
   wire [31:0] \$1834 ;
-  wire \$1835 ;
-  wire [31:0] \$1836 ;
-  wire [31:0] \$1837 ;
-  wire \$1838 ;
+  wire [31:0] \$1835 ;
+  wire [7:0] \$1836 ;
+  wire \$1837 ;
+  wire [31:0] \$1838 ;
   wire [31:0] \$1839 ;
   wire [31:0] \$184 ;
-  wire [31:0] \$1840 ;
+  wire [7:0] \$1840 ;
   wire \$1841 ;
   wire [31:0] \$1842 ;
   wire [31:0] \$1843 ;
-  wire \$1844 ;
-  wire [31:0] \$1845 ;
+  wire [7:0] \$1844 ;
+  wire \$1845 ;
   wire [31:0] \$1846 ;
-  wire \$1847 ;
-  wire [31:0] \$1848 ;
-  wire [31:0] \$1849 ;
-  wire \$185 ;
-  wire \$1850 ;
+  wire [31:0] \$1847 ;
+  wire [7:0] \$1848 ;
+  wire \$1849 ;
+  wire [7:0] \$185 ;
+  wire [31:0] \$1850 ;
   wire [31:0] \$1851 ;
-  wire [31:0] \$1852 ;
+  wire [7:0] \$1852 ;
   wire \$1853 ;
   wire [31:0] \$1854 ;
   wire [31:0] \$1855 ;
-  wire \$1856 ;
-  wire [31:0] \$1857 ;
+  wire [7:0] \$1856 ;
+  wire \$1857 ;
   wire [31:0] \$1858 ;
-  wire \$1859 ;
-  wire [31:0] \$186 ;
-  wire [31:0] \$1860 ;
-  wire [31:0] \$1861 ;
-  wire \$1862 ;
+  wire [31:0] \$1859 ;
+  wire \$186 ;
+  wire [7:0] \$1860 ;
+  wire \$1861 ;
+  wire [31:0] \$1862 ;
   wire [31:0] \$1863 ;
-  wire [31:0] \$1864 ;
+  wire [7:0] \$1864 ;
   wire \$1865 ;
   wire [31:0] \$1866 ;
   wire [31:0] \$1867 ;
-  wire \$1868 ;
-  wire [31:0] \$1869 ;
+  wire [7:0] \$1868 ;
+  wire \$1869 ;
   wire [31:0] \$187 ;
   wire [31:0] \$1870 ;
-  wire \$1871 ;
-  wire [31:0] \$1872 ;
-  wire [31:0] \$1873 ;
-  wire \$1874 ;
+  wire [31:0] \$1871 ;
+  wire [7:0] \$1872 ;
+  wire \$1873 ;
+  wire [31:0] \$1874 ;
   wire [31:0] \$1875 ;
-  wire [31:0] \$1876 ;
+  wire [7:0] \$1876 ;
   wire \$1877 ;
   wire [31:0] \$1878 ;
   wire [31:0] \$1879 ;
-  wire \$188 ;
-  wire \$1880 ;
-  wire [31:0] \$1881 ;
+  wire [31:0] \$188 ;
+  wire [7:0] \$1880 ;
+  wire \$1881 ;
   wire [31:0] \$1882 ;
-  wire \$1883 ;
-  wire [31:0] \$1884 ;
-  wire [31:0] \$1885 ;
-  wire \$1886 ;
+  wire [31:0] \$1883 ;
+  wire [7:0] \$1884 ;
+  wire \$1885 ;
+  wire [31:0] \$1886 ;
   wire [31:0] \$1887 ;
-  wire [31:0] \$1888 ;
+  wire [7:0] \$1888 ;
   wire \$1889 ;
-  wire [31:0] \$189 ;
+  wire [7:0] \$189 ;
   wire [31:0] \$1890 ;
   wire [31:0] \$1891 ;
-  wire \$1892 ;
-  wire [31:0] \$1893 ;
+  wire [7:0] \$1892 ;
+  wire \$1893 ;
   wire [31:0] \$1894 ;
-  wire \$1895 ;
-  wire [31:0] \$1896 ;
-  wire [31:0] \$1897 ;
-  wire \$1898 ;
+  wire [31:0] \$1895 ;
+  wire [7:0] \$1896 ;
+  wire \$1897 ;
+  wire [31:0] \$1898 ;
   wire [31:0] \$1899 ;
   wire [16:0] \$19 ;
-  wire [31:0] \$190 ;
-  wire [31:0] \$1900 ;
+  wire \$190 ;
+  wire [7:0] \$1900 ;
   wire \$1901 ;
   wire [31:0] \$1902 ;
   wire [31:0] \$1903 ;
-  wire \$1904 ;
-  wire [31:0] \$1905 ;
+  wire [7:0] \$1904 ;
+  wire \$1905 ;
   wire [31:0] \$1906 ;
-  wire \$1907 ;
-  wire [31:0] \$1908 ;
-  wire [31:0] \$1909 ;
-  wire \$191 ;
-  wire \$1910 ;
+  wire [31:0] \$1907 ;
+  wire [7:0] \$1908 ;
+  wire \$1909 ;
+  wire [31:0] \$191 ;
+  wire [31:0] \$1910 ;
   wire [31:0] \$1911 ;
-  wire [31:0] \$1912 ;
+  wire [7:0] \$1912 ;
   wire \$1913 ;
   wire [31:0] \$1914 ;
   wire [31:0] \$1915 ;
-  wire \$1916 ;
-  wire [31:0] \$1917 ;
+  wire [7:0] \$1916 ;
+  wire \$1917 ;
   wire [31:0] \$1918 ;
-  wire \$1919 ;
+  wire [31:0] \$1919 ;
   wire [31:0] \$192 ;
-  wire [31:0] \$1920 ;
-  wire [31:0] \$1921 ;
-  wire \$1922 ;
+  wire [7:0] \$1920 ;
+  wire \$1921 ;
+  wire [31:0] \$1922 ;
   wire [31:0] \$1923 ;
-  wire [31:0] \$1924 ;
+  wire [7:0] \$1924 ;
   wire \$1925 ;
   wire [31:0] \$1926 ;
   wire [31:0] \$1927 ;
-  wire \$1928 ;
-  wire [31:0] \$1929 ;
-  wire [31:0] \$193 ;
+  wire [7:0] \$1928 ;
+  wire \$1929 ;
+  wire [7:0] \$193 ;
   wire [31:0] \$1930 ;
-  wire \$1931 ;
-  wire [31:0] \$1932 ;
-  wire [31:0] \$1933 ;
-  wire \$1934 ;
+  wire [31:0] \$1931 ;
+  wire [7:0] \$1932 ;
+  wire \$1933 ;
+  wire [31:0] \$1934 ;
   wire [31:0] \$1935 ;
-  wire [31:0] \$1936 ;
+  wire [7:0] \$1936 ;
   wire \$1937 ;
   wire [31:0] \$1938 ;
   wire [31:0] \$1939 ;
   wire \$194 ;
-  wire \$1940 ;
-  wire [31:0] \$1941 ;
+  wire [7:0] \$1940 ;
+  wire \$1941 ;
   wire [31:0] \$1942 ;
-  wire \$1943 ;
-  wire [31:0] \$1944 ;
-  wire [31:0] \$1945 ;
-  wire \$1946 ;
+  wire [31:0] \$1943 ;
+  wire [7:0] \$1944 ;
+  wire \$1945 ;
+  wire [31:0] \$1946 ;
   wire [31:0] \$1947 ;
-  wire [31:0] \$1948 ;
+  wire [7:0] \$1948 ;
   wire \$1949 ;
   wire [31:0] \$195 ;
   wire [31:0] \$1950 ;
   wire [31:0] \$1951 ;
-  wire \$1952 ;
-  wire [31:0] \$1953 ;
+  wire [7:0] \$1952 ;
+  wire \$1953 ;
   wire [31:0] \$1954 ;
-  wire \$1955 ;
-  wire [31:0] \$1956 ;
-  wire [31:0] \$1957 ;
-  wire \$1958 ;
+  wire [31:0] \$1955 ;
+  wire [7:0] \$1956 ;
+  wire \$1957 ;
+  wire [31:0] \$1958 ;
   wire [31:0] \$1959 ;
   wire [31:0] \$196 ;
-  wire [31:0] \$1960 ;
+  wire [7:0] \$1960 ;
   wire \$1961 ;
   wire [31:0] \$1962 ;
   wire [31:0] \$1963 ;
-  wire \$1964 ;
-  wire [31:0] \$1965 ;
+  wire [7:0] \$1964 ;
+  wire \$1965 ;
   wire [31:0] \$1966 ;
-  wire \$1967 ;
-  wire [31:0] \$1968 ;
-  wire [31:0] \$1969 ;
-  wire \$197 ;
-  wire \$1970 ;
+  wire [31:0] \$1967 ;
+  wire [7:0] \$1968 ;
+  wire \$1969 ;
+  wire [7:0] \$197 ;
+  wire [31:0] \$1970 ;
   wire [31:0] \$1971 ;
-  wire [31:0] \$1972 ;
+  wire [7:0] \$1972 ;
   wire \$1973 ;
   wire [31:0] \$1974 ;
   wire [31:0] \$1975 ;
-  wire \$1976 ;
-  wire [31:0] \$1977 ;
+  wire [7:0] \$1976 ;
+  wire \$1977 ;
   wire [31:0] \$1978 ;
-  wire \$1979 ;
-  wire [31:0] \$198 ;
-  wire [31:0] \$1980 ;
-  wire [31:0] \$1981 ;
-  wire \$1982 ;
+  wire [31:0] \$1979 ;
+  wire \$198 ;
+  wire [7:0] \$1980 ;
+  wire \$1981 ;
+  wire [31:0] \$1982 ;
   wire [31:0] \$1983 ;
-  wire [31:0] \$1984 ;
+  wire [7:0] \$1984 ;
   wire \$1985 ;
   wire [31:0] \$1986 ;
   wire [31:0] \$1987 ;
-  wire \$1988 ;
-  wire [31:0] \$1989 ;
+  wire [7:0] \$1988 ;
+  wire \$1989 ;
   wire [31:0] \$199 ;
   wire [31:0] \$1990 ;
-  wire \$1991 ;
-  wire [31:0] \$1992 ;
-  wire [31:0] \$1993 ;
-  wire \$1994 ;
+  wire [31:0] \$1991 ;
+  wire [7:0] \$1992 ;
+  wire \$1993 ;
+  wire [31:0] \$1994 ;
   wire [31:0] \$1995 ;
-  wire [31:0] \$1996 ;
+  wire [7:0] \$1996 ;
   wire \$1997 ;
   wire [31:0] \$1998 ;
   wire [31:0] \$1999 ;
   wire \$2 ;
   wire [16:0] \$20 ;
-  wire \$200 ;
-  wire \$2000 ;
-  wire [31:0] \$2001 ;
+  wire [31:0] \$200 ;
+  wire [7:0] \$2000 ;
+  wire \$2001 ;
   wire [31:0] \$2002 ;
-  wire \$2003 ;
-  wire [31:0] \$2004 ;
-  wire [31:0] \$2005 ;
-  wire \$2006 ;
+  wire [31:0] \$2003 ;
+  wire [7:0] \$2004 ;
+  wire \$2005 ;
+  wire [31:0] \$2006 ;
   wire [31:0] \$2007 ;
-  wire [31:0] \$2008 ;
+  wire [7:0] \$2008 ;
   wire \$2009 ;
-  wire [31:0] \$201 ;
+  wire [7:0] \$201 ;
   wire [31:0] \$2010 ;
   wire [31:0] \$2011 ;
-  wire \$2012 ;
-  wire [31:0] \$2013 ;
+  wire [7:0] \$2012 ;
+  wire \$2013 ;
   wire [31:0] \$2014 ;
-  wire \$2015 ;
-  wire [31:0] \$2016 ;
-  wire [31:0] \$2017 ;
-  wire \$2018 ;
+  wire [31:0] \$2015 ;
+  wire [7:0] \$2016 ;
+  wire \$2017 ;
+  wire [31:0] \$2018 ;
   wire [31:0] \$2019 ;
-  wire [31:0] \$202 ;
-  wire [31:0] \$2020 ;
+  wire \$202 ;
+  wire [7:0] \$2020 ;
   wire \$2021 ;
   wire [31:0] \$2022 ;
   wire [31:0] \$2023 ;
-  wire \$2024 ;
-  wire [31:0] \$2025 ;
+  wire [7:0] \$2024 ;
+  wire \$2025 ;
   wire [31:0] \$2026 ;
-  wire \$2027 ;
-  wire [31:0] \$2028 ;
-  wire [31:0] \$2029 ;
-  wire \$203 ;
-  wire \$2030 ;
+  wire [31:0] \$2027 ;
+  wire [7:0] \$2028 ;
+  wire \$2029 ;
+  wire [31:0] \$203 ;
+  wire [31:0] \$2030 ;
   wire [31:0] \$2031 ;
-  wire [31:0] \$2032 ;
+  wire [7:0] \$2032 ;
   wire \$2033 ;
   wire [31:0] \$2034 ;
   wire [31:0] \$2035 ;
-  wire \$2036 ;
-  wire [31:0] \$2037 ;
+  wire [7:0] \$2036 ;
+  wire \$2037 ;
   wire [31:0] \$2038 ;
-  wire \$2039 ;
+  wire [31:0] \$2039 ;
   wire [31:0] \$204 ;
-  wire [31:0] \$2040 ;
-  wire [31:0] \$2041 ;
-  wire \$2042 ;
+  wire [7:0] \$2040 ;
+  wire \$2041 ;
+  wire [31:0] \$2042 ;
   wire [31:0] \$2043 ;
-  wire [31:0] \$2044 ;
+  wire [7:0] \$2044 ;
   wire \$2045 ;
   wire [31:0] \$2046 ;
   wire [31:0] \$2047 ;
-  wire \$2048 ;
-  wire [31:0] \$2049 ;
-  wire [31:0] \$205 ;
+  wire [7:0] \$2048 ;
+  wire \$2049 ;
+  wire [7:0] \$205 ;
   wire [31:0] \$2050 ;
-  wire \$2051 ;
-  wire [31:0] \$2052 ;
-  wire [31:0] \$2053 ;
-  wire \$2054 ;
+  wire [31:0] \$2051 ;
+  wire [7:0] \$2052 ;
+  wire \$2053 ;
+  wire [31:0] \$2054 ;
   wire [31:0] \$2055 ;
-  wire [31:0] \$2056 ;
+  wire [7:0] \$2056 ;
   wire \$2057 ;
   wire [31:0] \$2058 ;
   wire [31:0] \$2059 ;
   wire \$206 ;
-  wire \$2060 ;
-  wire [31:0] \$2061 ;
+  wire [7:0] \$2060 ;
+  wire \$2061 ;
   wire [31:0] \$2062 ;
-  wire \$2063 ;
-  wire [31:0] \$2064 ;
-  wire [31:0] \$2065 ;
-  wire \$2066 ;
+  wire [31:0] \$2063 ;
+  wire [7:0] \$2064 ;
+  wire \$2065 ;
+  wire [31:0] \$2066 ;
   wire [31:0] \$2067 ;
-  wire [31:0] \$2068 ;
+  wire [7:0] \$2068 ;
   wire \$2069 ;
   wire [31:0] \$207 ;
   wire [31:0] \$2070 ;
   wire [31:0] \$2071 ;
-  wire \$2072 ;
-  wire [31:0] \$2073 ;
+  wire [7:0] \$2072 ;
+  wire \$2073 ;
   wire [31:0] \$2074 ;
-  wire \$2075 ;
-  wire [31:0] \$2076 ;
-  wire [31:0] \$2077 ;
-  wire \$2078 ;
+  wire [31:0] \$2075 ;
+  wire [7:0] \$2076 ;
+  wire \$2077 ;
+  wire [31:0] \$2078 ;
   wire [31:0] \$2079 ;
   wire [31:0] \$208 ;
-  wire [31:0] \$2080 ;
+  wire [7:0] \$2080 ;
   wire \$2081 ;
   wire [31:0] \$2082 ;
   wire [31:0] \$2083 ;
-  wire \$2084 ;
-  wire [31:0] \$2085 ;
+  wire [7:0] \$2084 ;
+  wire \$2085 ;
   wire [31:0] \$2086 ;
-  wire \$2087 ;
-  wire [31:0] \$2088 ;
-  wire [31:0] \$2089 ;
-  wire \$209 ;
-  wire \$2090 ;
+  wire [31:0] \$2087 ;
+  wire [7:0] \$2088 ;
+  wire \$2089 ;
+  wire [7:0] \$209 ;
+  wire [31:0] \$2090 ;
   wire [31:0] \$2091 ;
-  wire [31:0] \$2092 ;
+  wire [7:0] \$2092 ;
   wire \$2093 ;
   wire [31:0] \$2094 ;
   wire [31:0] \$2095 ;
-  wire \$2096 ;
-  wire [31:0] \$2097 ;
+  wire [7:0] \$2096 ;
+  wire \$2097 ;
   wire [31:0] \$2098 ;
-  wire \$2099 ;
+  wire [31:0] \$2099 ;
   wire \$21 ;
-  wire [31:0] \$210 ;
-  wire [31:0] \$2100 ;
-  wire [31:0] \$2101 ;
-  wire \$2102 ;
+  wire \$210 ;
+  wire [7:0] \$2100 ;
+  wire \$2101 ;
+  wire [31:0] \$2102 ;
   wire [31:0] \$2103 ;
-  wire [31:0] \$2104 ;
+  wire [4:0] \$2104 ;
   wire \$2105 ;
-  wire [31:0] \$2106 ;
-  wire [31:0] \$2107 ;
+  wire [16:0] \$2106 ;
+  wire \$2107 ;
   wire \$2108 ;
-  wire [31:0] \$2109 ;
+  wire [16:0] \$2109 ;
   wire [31:0] \$211 ;
-  wire [31:0] \$2110 ;
+  wire \$2110 ;
   wire \$2111 ;
-  wire [31:0] \$2112 ;
-  wire [31:0] \$2113 ;
+  wire \$2112 ;
+  wire [17:0] \$2113 ;
   wire \$2114 ;
-  wire [31:0] \$2115 ;
-  wire [31:0] \$2116 ;
-  wire \$2117 ;
-  wire [31:0] \$2118 ;
-  wire [31:0] \$2119 ;
-  wire \$212 ;
+  wire [4:0] \$2115 ;
+  wire \$2116 ;
+  wire [31:0] \$2117 ;
+  wire \$2118 ;
+  wire \$2119 ;
+  wire [31:0] \$212 ;
   wire \$2120 ;
-  wire [31:0] \$2121 ;
-  wire [31:0] \$2122 ;
+  wire \$2121 ;
+  wire \$2122 ;
   wire \$2123 ;
-  wire [31:0] \$2124 ;
-  wire [31:0] \$2125 ;
+  wire \$2124 ;
+  wire \$2125 ;
   wire \$2126 ;
-  wire [31:0] \$2127 ;
-  wire [31:0] \$2128 ;
+  wire \$2127 ;
+  wire \$2128 ;
   wire \$2129 ;
-  wire [31:0] \$213 ;
-  wire [31:0] \$2130 ;
-  wire [31:0] \$2131 ;
+  wire [7:0] \$213 ;
+  wire \$2130 ;
+  wire \$2131 ;
   wire \$2132 ;
-  wire [31:0] \$2133 ;
-  wire [31:0] \$2134 ;
+  wire \$2133 ;
+  wire \$2134 ;
   wire \$2135 ;
-  wire [31:0] \$2136 ;
-  wire [31:0] \$2137 ;
+  wire \$2136 ;
+  wire \$2137 ;
   wire \$2138 ;
-  wire [31:0] \$2139 ;
-  wire [31:0] \$214 ;
-  wire [31:0] \$2140 ;
+  wire \$2139 ;
+  wire \$214 ;
+  wire \$2140 ;
   wire \$2141 ;
-  wire [31:0] \$2142 ;
-  wire [31:0] \$2143 ;
+  wire \$2142 ;
+  wire \$2143 ;
   wire \$2144 ;
-  wire [31:0] \$2145 ;
-  wire [31:0] \$2146 ;
+  wire \$2145 ;
+  wire \$2146 ;
   wire \$2147 ;
-  wire [31:0] \$2148 ;
-  wire [31:0] \$2149 ;
-  wire \$215 ;
+  wire \$2148 ;
+  wire \$2149 ;
+  wire [31:0] \$215 ;
   wire \$2150 ;
-  wire [31:0] \$2151 ;
-  wire [31:0] \$2152 ;
+  wire \$2151 ;
+  wire \$2152 ;
   wire \$2153 ;
-  wire [31:0] \$2154 ;
-  wire [31:0] \$2155 ;
+  wire [16:0] \$2154 ;
+  wire \$2155 ;
   wire \$2156 ;
-  wire [31:0] \$2157 ;
-  wire [31:0] \$2158 ;
-  wire \$2159 ;
+  wire \$2157 ;
+  wire \$2158 ;
+  wire [32:0] \$2159 ;
   wire [31:0] \$216 ;
-  wire [31:0] \$2160 ;
-  wire [31:0] \$2161 ;
-  wire \$2162 ;
-  wire [31:0] \$2163 ;
-  wire [31:0] \$2164 ;
+  wire [16:0] \$2160 ;
+  wire \$2161 ;
+  wire [17:0] \$2162 ;
+  wire \$2163 ;
+  wire [16:0] \$2164 ;
   wire \$2165 ;
-  wire [31:0] \$2166 ;
-  wire [31:0] \$2167 ;
+  wire \$2166 ;
+  wire \$2167 ;
   wire \$2168 ;
-  wire [31:0] \$2169 ;
-  wire [31:0] \$217 ;
-  wire [31:0] \$2170 ;
+  wire [32:0] \$2169 ;
+  wire [7:0] \$217 ;
+  wire [16:0] \$2170 ;
   wire \$2171 ;
-  wire [31:0] \$2172 ;
-  wire [31:0] \$2173 ;
+  wire [17:0] \$2172 ;
+  wire [16:0] \$2173 ;
   wire \$2174 ;
-  wire [31:0] \$2175 ;
-  wire [31:0] \$2176 ;
-  wire \$2177 ;
-  wire [31:0] \$2178 ;
+  wire [4:0] \$2175 ;
+  wire \$2176 ;
+  wire [7:0] \$2177 ;
+  wire \$2178 ;
   wire [31:0] \$2179 ;
   wire \$218 ;
-  wire \$2180 ;
-  wire [31:0] \$2181 ;
-  wire [31:0] \$2182 ;
-  wire \$2183 ;
+  wire [31:0] \$2180 ;
+  wire [7:0] \$2181 ;
+  wire \$2182 ;
+  wire [31:0] \$2183 ;
   wire [31:0] \$2184 ;
-  wire [31:0] \$2185 ;
+  wire [7:0] \$2185 ;
   wire \$2186 ;
   wire [31:0] \$2187 ;
   wire [31:0] \$2188 ;
-  wire \$2189 ;
+  wire [7:0] \$2189 ;
   wire [31:0] \$219 ;
-  wire [31:0] \$2190 ;
+  wire \$2190 ;
   wire [31:0] \$2191 ;
-  wire \$2192 ;
-  wire [31:0] \$2193 ;
-  wire [31:0] \$2194 ;
-  wire \$2195 ;
+  wire [31:0] \$2192 ;
+  wire [7:0] \$2193 ;
+  wire \$2194 ;
+  wire [31:0] \$2195 ;
   wire [31:0] \$2196 ;
-  wire [31:0] \$2197 ;
+  wire [7:0] \$2197 ;
   wire \$2198 ;
   wire [31:0] \$2199 ;
   wire \$22 ;
   wire [31:0] \$220 ;
   wire [31:0] \$2200 ;
-  wire \$2201 ;
-  wire [31:0] \$2202 ;
+  wire [7:0] \$2201 ;
+  wire \$2202 ;
   wire [31:0] \$2203 ;
-  wire \$2204 ;
-  wire [31:0] \$2205 ;
-  wire [31:0] \$2206 ;
-  wire \$2207 ;
+  wire [31:0] \$2204 ;
+  wire [7:0] \$2205 ;
+  wire \$2206 ;
+  wire [31:0] \$2207 ;
   wire [31:0] \$2208 ;
-  wire [31:0] \$2209 ;
-  wire \$221 ;
+  wire [7:0] \$2209 ;
+  wire [7:0] \$221 ;
   wire \$2210 ;
   wire [31:0] \$2211 ;
   wire [31:0] \$2212 ;
-  wire \$2213 ;
-  wire [31:0] \$2214 ;
+  wire [7:0] \$2213 ;
+  wire \$2214 ;
   wire [31:0] \$2215 ;
-  wire \$2216 ;
-  wire [31:0] \$2217 ;
-  wire [31:0] \$2218 ;
-  wire \$2219 ;
-  wire [31:0] \$222 ;
+  wire [31:0] \$2216 ;
+  wire [7:0] \$2217 ;
+  wire \$2218 ;
+  wire [31:0] \$2219 ;
+  wire \$222 ;
   wire [31:0] \$2220 ;
-  wire [31:0] \$2221 ;
+  wire [7:0] \$2221 ;
   wire \$2222 ;
   wire [31:0] \$2223 ;
   wire [31:0] \$2224 ;
-  wire \$2225 ;
-  wire [31:0] \$2226 ;
+  wire [7:0] \$2225 ;
+  wire \$2226 ;
   wire [31:0] \$2227 ;
-  wire \$2228 ;
-  wire [31:0] \$2229 ;
+  wire [31:0] \$2228 ;
+  wire [7:0] \$2229 ;
   wire [31:0] \$223 ;
-  wire [31:0] \$2230 ;
-  wire \$2231 ;
+  wire \$2230 ;
+  wire [31:0] \$2231 ;
   wire [31:0] \$2232 ;
-  wire [31:0] \$2233 ;
+  wire [7:0] \$2233 ;
   wire \$2234 ;
   wire [31:0] \$2235 ;
   wire [31:0] \$2236 ;
-  wire \$2237 ;
-  wire [31:0] \$2238 ;
+  wire [7:0] \$2237 ;
+  wire \$2238 ;
   wire [31:0] \$2239 ;
-  wire \$224 ;
-  wire \$2240 ;
-  wire [31:0] \$2241 ;
-  wire [31:0] \$2242 ;
-  wire \$2243 ;
+  wire [31:0] \$224 ;
+  wire [31:0] \$2240 ;
+  wire [7:0] \$2241 ;
+  wire \$2242 ;
+  wire [31:0] \$2243 ;
   wire [31:0] \$2244 ;
-  wire [31:0] \$2245 ;
+  wire [7:0] \$2245 ;
   wire \$2246 ;
   wire [31:0] \$2247 ;
   wire [31:0] \$2248 ;
-  wire \$2249 ;
-  wire [31:0] \$225 ;
-  wire [31:0] \$2250 ;
+  wire [7:0] \$2249 ;
+  wire [7:0] \$225 ;
+  wire \$2250 ;
   wire [31:0] \$2251 ;
-  wire \$2252 ;
-  wire [31:0] \$2253 ;
-  wire [31:0] \$2254 ;
-  wire \$2255 ;
+  wire [31:0] \$2252 ;
+  wire [7:0] \$2253 ;
+  wire \$2254 ;
+  wire [31:0] \$2255 ;
   wire [31:0] \$2256 ;
-  wire [31:0] \$2257 ;
+  wire [7:0] \$2257 ;
   wire \$2258 ;
   wire [31:0] \$2259 ;
-  wire [31:0] \$226 ;
+  wire \$226 ;
   wire [31:0] \$2260 ;
-  wire \$2261 ;
-  wire [31:0] \$2262 ;
+  wire [7:0] \$2261 ;
+  wire \$2262 ;
   wire [31:0] \$2263 ;
-  wire \$2264 ;
-  wire [31:0] \$2265 ;
-  wire [31:0] \$2266 ;
-  wire \$2267 ;
+  wire [31:0] \$2264 ;
+  wire [7:0] \$2265 ;
+  wire \$2266 ;
+  wire [31:0] \$2267 ;
   wire [31:0] \$2268 ;
-  wire [31:0] \$2269 ;
-  wire \$227 ;
+  wire [7:0] \$2269 ;
+  wire [31:0] \$227 ;
   wire \$2270 ;
   wire [31:0] \$2271 ;
   wire [31:0] \$2272 ;
-  wire \$2273 ;
-  wire [31:0] \$2274 ;
+  wire [7:0] \$2273 ;
+  wire \$2274 ;
   wire [31:0] \$2275 ;
-  wire \$2276 ;
-  wire [31:0] \$2277 ;
-  wire [31:0] \$2278 ;
-  wire \$2279 ;
+  wire [31:0] \$2276 ;
+  wire [7:0] \$2277 ;
+  wire \$2278 ;
+  wire [31:0] \$2279 ;
   wire [31:0] \$228 ;
   wire [31:0] \$2280 ;
-  wire [31:0] \$2281 ;
+  wire [7:0] \$2281 ;
   wire \$2282 ;
   wire [31:0] \$2283 ;
   wire [31:0] \$2284 ;
-  wire \$2285 ;
-  wire [31:0] \$2286 ;
+  wire [7:0] \$2285 ;
+  wire \$2286 ;
   wire [31:0] \$2287 ;
-  wire \$2288 ;
-  wire [31:0] \$2289 ;
-  wire [31:0] \$229 ;
-  wire [31:0] \$2290 ;
-  wire \$2291 ;
+  wire [31:0] \$2288 ;
+  wire [7:0] \$2289 ;
+  wire [7:0] \$229 ;
+  wire \$2290 ;
+  wire [31:0] \$2291 ;
   wire [31:0] \$2292 ;
-  wire [31:0] \$2293 ;
+  wire [7:0] \$2293 ;
   wire \$2294 ;
   wire [31:0] \$2295 ;
   wire [31:0] \$2296 ;
-  wire \$2297 ;
-  wire [31:0] \$2298 ;
+  wire [7:0] \$2297 ;
+  wire \$2298 ;
   wire [31:0] \$2299 ;
   wire [31:0] \$23 ;
   wire \$230 ;
-  wire \$2300 ;
-  wire [31:0] \$2301 ;
-  wire [31:0] \$2302 ;
-  wire \$2303 ;
+  wire [31:0] \$2300 ;
+  wire [7:0] \$2301 ;
+  wire \$2302 ;
+  wire [31:0] \$2303 ;
   wire [31:0] \$2304 ;
-  wire [31:0] \$2305 ;
+  wire [7:0] \$2305 ;
   wire \$2306 ;
   wire [31:0] \$2307 ;
   wire [31:0] \$2308 ;
-  wire \$2309 ;
+  wire [7:0] \$2309 ;
   wire [31:0] \$231 ;
-  wire [31:0] \$2310 ;
+  wire \$2310 ;
   wire [31:0] \$2311 ;
-  wire \$2312 ;
-  wire [31:0] \$2313 ;
-  wire [31:0] \$2314 ;
-  wire \$2315 ;
+  wire [31:0] \$2312 ;
+  wire [7:0] \$2313 ;
+  wire \$2314 ;
+  wire [31:0] \$2315 ;
   wire [31:0] \$2316 ;
-  wire [31:0] \$2317 ;
+  wire [7:0] \$2317 ;
   wire \$2318 ;
   wire [31:0] \$2319 ;
   wire [31:0] \$232 ;
   wire [31:0] \$2320 ;
-  wire \$2321 ;
-  wire [31:0] \$2322 ;
+  wire [7:0] \$2321 ;
+  wire \$2322 ;
   wire [31:0] \$2323 ;
-  wire \$2324 ;
-  wire [31:0] \$2325 ;
-  wire [31:0] \$2326 ;
-  wire \$2327 ;
+  wire [31:0] \$2324 ;
+  wire [7:0] \$2325 ;
+  wire \$2326 ;
+  wire [31:0] \$2327 ;
   wire [31:0] \$2328 ;
-  wire [31:0] \$2329 ;
-  wire \$233 ;
+  wire [7:0] \$2329 ;
+  wire [7:0] \$233 ;
   wire \$2330 ;
   wire [31:0] \$2331 ;
   wire [31:0] \$2332 ;
-  wire \$2333 ;
-  wire [31:0] \$2334 ;
+  wire [7:0] \$2333 ;
+  wire \$2334 ;
   wire [31:0] \$2335 ;
-  wire \$2336 ;
-  wire [31:0] \$2337 ;
-  wire [31:0] \$2338 ;
-  wire \$2339 ;
-  wire [31:0] \$234 ;
+  wire [31:0] \$2336 ;
+  wire [7:0] \$2337 ;
+  wire \$2338 ;
+  wire [31:0] \$2339 ;
+  wire \$234 ;
   wire [31:0] \$2340 ;
-  wire [31:0] \$2341 ;
+  wire [7:0] \$2341 ;
   wire \$2342 ;
   wire [31:0] \$2343 ;
   wire [31:0] \$2344 ;
-  wire \$2345 ;
-  wire [31:0] \$2346 ;
+  wire [7:0] \$2345 ;
+  wire \$2346 ;
   wire [31:0] \$2347 ;
-  wire \$2348 ;
-  wire [31:0] \$2349 ;
+  wire [31:0] \$2348 ;
+  wire [7:0] \$2349 ;
   wire [31:0] \$235 ;
-  wire [31:0] \$2350 ;
-  wire \$2351 ;
+  wire \$2350 ;
+  wire [31:0] \$2351 ;
   wire [31:0] \$2352 ;
-  wire [31:0] \$2353 ;
+  wire [7:0] \$2353 ;
   wire \$2354 ;
   wire [31:0] \$2355 ;
   wire [31:0] \$2356 ;
-  wire \$2357 ;
-  wire [31:0] \$2358 ;
+  wire [7:0] \$2357 ;
+  wire \$2358 ;
   wire [31:0] \$2359 ;
-  wire \$236 ;
-  wire \$2360 ;
-  wire [31:0] \$2361 ;
-  wire [31:0] \$2362 ;
-  wire \$2363 ;
+  wire [31:0] \$236 ;
+  wire [31:0] \$2360 ;
+  wire [7:0] \$2361 ;
+  wire \$2362 ;
+  wire [31:0] \$2363 ;
   wire [31:0] \$2364 ;
-  wire [31:0] \$2365 ;
+  wire [7:0] \$2365 ;
   wire \$2366 ;
   wire [31:0] \$2367 ;
   wire [31:0] \$2368 ;
-  wire \$2369 ;
-  wire [31:0] \$237 ;
-  wire [31:0] \$2370 ;
+  wire [7:0] \$2369 ;
+  wire [7:0] \$237 ;
+  wire \$2370 ;
   wire [31:0] \$2371 ;
-  wire \$2372 ;
-  wire [31:0] \$2373 ;
-  wire [31:0] \$2374 ;
-  wire \$2375 ;
+  wire [31:0] \$2372 ;
+  wire [7:0] \$2373 ;
+  wire \$2374 ;
+  wire [31:0] \$2375 ;
   wire [31:0] \$2376 ;
-  wire [31:0] \$2377 ;
+  wire [7:0] \$2377 ;
   wire \$2378 ;
   wire [31:0] \$2379 ;
-  wire [31:0] \$238 ;
+  wire \$238 ;
   wire [31:0] \$2380 ;
-  wire \$2381 ;
-  wire [31:0] \$2382 ;
+  wire [7:0] \$2381 ;
+  wire \$2382 ;
   wire [31:0] \$2383 ;
-  wire \$2384 ;
-  wire [31:0] \$2385 ;
-  wire [31:0] \$2386 ;
-  wire \$2387 ;
+  wire [31:0] \$2384 ;
+  wire [7:0] \$2385 ;
+  wire \$2386 ;
+  wire [31:0] \$2387 ;
   wire [31:0] \$2388 ;
-  wire [31:0] \$2389 ;
-  wire \$239 ;
+  wire [7:0] \$2389 ;
+  wire [31:0] \$239 ;
   wire \$2390 ;
   wire [31:0] \$2391 ;
   wire [31:0] \$2392 ;
-  wire \$2393 ;
-  wire [31:0] \$2394 ;
+  wire [7:0] \$2393 ;
+  wire \$2394 ;
   wire [31:0] \$2395 ;
-  wire \$2396 ;
-  wire [31:0] \$2397 ;
-  wire [31:0] \$2398 ;
-  wire \$2399 ;
+  wire [31:0] \$2396 ;
+  wire [7:0] \$2397 ;
+  wire \$2398 ;
+  wire [31:0] \$2399 ;
   reg [7:0] \$24 ;
   wire [31:0] \$240 ;
   wire [31:0] \$2400 ;
-  wire [31:0] \$2401 ;
+  wire [7:0] \$2401 ;
   wire \$2402 ;
   wire [31:0] \$2403 ;
   wire [31:0] \$2404 ;
-  wire \$2405 ;
-  wire [31:0] \$2406 ;
+  wire [7:0] \$2405 ;
+  wire \$2406 ;
   wire [31:0] \$2407 ;
-  wire \$2408 ;
-  wire [31:0] \$2409 ;
-  wire [31:0] \$241 ;
-  wire [31:0] \$2410 ;
-  wire \$2411 ;
+  wire [31:0] \$2408 ;
+  wire [7:0] \$2409 ;
+  wire [7:0] \$241 ;
+  wire \$2410 ;
+  wire [31:0] \$2411 ;
   wire [31:0] \$2412 ;
-  wire [31:0] \$2413 ;
+  wire [7:0] \$2413 ;
   wire \$2414 ;
   wire [31:0] \$2415 ;
   wire [31:0] \$2416 ;
-  wire \$2417 ;
-  wire [31:0] \$2418 ;
+  wire [7:0] \$2417 ;
+  wire \$2418 ;
   wire [31:0] \$2419 ;
   wire \$242 ;
-  wire \$2420 ;
-  wire [31:0] \$2421 ;
-  wire [31:0] \$2422 ;
-  wire \$2423 ;
+  wire [31:0] \$2420 ;
+  wire [7:0] \$2421 ;
+  wire \$2422 ;
+  wire [31:0] \$2423 ;
   wire [31:0] \$2424 ;
-  wire [31:0] \$2425 ;
+  wire [7:0] \$2425 ;
   wire \$2426 ;
   wire [31:0] \$2427 ;
   wire [31:0] \$2428 ;
-  wire \$2429 ;
+  wire [7:0] \$2429 ;
   wire [31:0] \$243 ;
-  wire [31:0] \$2430 ;
+  wire \$2430 ;
   wire [31:0] \$2431 ;
   wire [31:0] \$2432 ;
-  wire \$2433 ;
+  wire [7:0] \$2433 ;
   wire \$2434 ;
-  wire \$2435 ;
+  wire [31:0] \$2435 ;
   wire [31:0] \$2436 ;
-  wire [31:0] \$2437 ;
+  wire [7:0] \$2437 ;
   wire \$2438 ;
   wire [31:0] \$2439 ;
   wire [31:0] \$244 ;
   wire [31:0] \$2440 ;
-  wire \$2441 ;
-  wire [31:0] \$2442 ;
+  wire [7:0] \$2441 ;
+  wire \$2442 ;
   wire [31:0] \$2443 ;
-  wire \$2444 ;
-  wire [31:0] \$2445 ;
-  wire [31:0] \$2446 ;
-  wire \$2447 ;
+  wire [31:0] \$2444 ;
+  wire [7:0] \$2445 ;
+  wire \$2446 ;
+  wire [31:0] \$2447 ;
   wire [31:0] \$2448 ;
-  wire [31:0] \$2449 ;
-  wire \$245 ;
+  wire [7:0] \$2449 ;
+  wire [7:0] \$245 ;
   wire \$2450 ;
   wire [31:0] \$2451 ;
   wire [31:0] \$2452 ;
-  wire \$2453 ;
-  wire [31:0] \$2454 ;
+  wire [7:0] \$2453 ;
+  wire \$2454 ;
   wire [31:0] \$2455 ;
-  wire \$2456 ;
-  wire [31:0] \$2457 ;
-  wire [31:0] \$2458 ;
-  wire \$2459 ;
-  wire [31:0] \$246 ;
+  wire [31:0] \$2456 ;
+  wire [7:0] \$2457 ;
+  wire \$2458 ;
+  wire [31:0] \$2459 ;
+  wire \$246 ;
   wire [31:0] \$2460 ;
-  wire [31:0] \$2461 ;
+  wire [7:0] \$2461 ;
   wire \$2462 ;
   wire [31:0] \$2463 ;
   wire [31:0] \$2464 ;
-  wire \$2465 ;
-  wire [31:0] \$2466 ;
+  wire [7:0] \$2465 ;
+  wire \$2466 ;
   wire [31:0] \$2467 ;
-  wire \$2468 ;
-  wire [31:0] \$2469 ;
+  wire [31:0] \$2468 ;
+  wire [7:0] \$2469 ;
   wire [31:0] \$247 ;
-  wire [31:0] \$2470 ;
-  wire \$2471 ;
+  wire \$2470 ;
+  wire [31:0] \$2471 ;
   wire [31:0] \$2472 ;
-  wire [31:0] \$2473 ;
+  wire [7:0] \$2473 ;
   wire \$2474 ;
   wire [31:0] \$2475 ;
   wire [31:0] \$2476 ;
-  wire \$2477 ;
-  wire [31:0] \$2478 ;
+  wire [7:0] \$2477 ;
+  wire \$2478 ;
   wire [31:0] \$2479 ;
-  wire \$248 ;
-  wire \$2480 ;
-  wire [31:0] \$2481 ;
-  wire [31:0] \$2482 ;
-  wire \$2483 ;
+  wire [31:0] \$248 ;
+  wire [31:0] \$2480 ;
+  wire [7:0] \$2481 ;
+  wire \$2482 ;
+  wire [31:0] \$2483 ;
   wire [31:0] \$2484 ;
-  wire [31:0] \$2485 ;
+  wire [7:0] \$2485 ;
   wire \$2486 ;
   wire [31:0] \$2487 ;
   wire [31:0] \$2488 ;
-  wire \$2489 ;
-  wire [31:0] \$249 ;
-  wire [31:0] \$2490 ;
+  wire [7:0] \$2489 ;
+  wire [7:0] \$249 ;
+  wire \$2490 ;
   wire [31:0] \$2491 ;
-  wire \$2492 ;
-  wire [31:0] \$2493 ;
-  wire [31:0] \$2494 ;
-  wire \$2495 ;
+  wire [31:0] \$2492 ;
+  wire [7:0] \$2493 ;
+  wire \$2494 ;
+  wire [31:0] \$2495 ;
   wire [31:0] \$2496 ;
-  wire [31:0] \$2497 ;
+  wire [7:0] \$2497 ;
   wire \$2498 ;
   wire [31:0] \$2499 ;
   reg [7:0] \$25 ;
-  wire [31:0] \$250 ;
+  wire \$250 ;
   wire [31:0] \$2500 ;
-  wire \$2501 ;
-  wire [31:0] \$2502 ;
+  wire [7:0] \$2501 ;
+  wire \$2502 ;
   wire [31:0] \$2503 ;
-  wire \$2504 ;
-  wire [31:0] \$2505 ;
-  wire [31:0] \$2506 ;
-  wire \$2507 ;
+  wire [31:0] \$2504 ;
+  wire [7:0] \$2505 ;
+  wire \$2506 ;
+  wire [31:0] \$2507 ;
   wire [31:0] \$2508 ;
-  wire [31:0] \$2509 ;
-  wire \$251 ;
+  wire [7:0] \$2509 ;
+  wire [31:0] \$251 ;
   wire \$2510 ;
   wire [31:0] \$2511 ;
   wire [31:0] \$2512 ;
-  wire \$2513 ;
-  wire [31:0] \$2514 ;
+  wire [7:0] \$2513 ;
+  wire \$2514 ;
   wire [31:0] \$2515 ;
-  wire \$2516 ;
-  wire [31:0] \$2517 ;
-  wire [31:0] \$2518 ;
-  wire \$2519 ;
+  wire [31:0] \$2516 ;
+  wire [7:0] \$2517 ;
+  wire \$2518 ;
+  wire [31:0] \$2519 ;
   wire [31:0] \$252 ;
   wire [31:0] \$2520 ;
-  wire [31:0] \$2521 ;
+  wire [7:0] \$2521 ;
   wire \$2522 ;
   wire [31:0] \$2523 ;
   wire [31:0] \$2524 ;
-  wire \$2525 ;
-  wire [31:0] \$2526 ;
+  wire [7:0] \$2525 ;
+  wire \$2526 ;
   wire [31:0] \$2527 ;
-  wire \$2528 ;
-  wire [31:0] \$2529 ;
-  wire [31:0] \$253 ;
-  wire [31:0] \$2530 ;
-  wire \$2531 ;
+  wire [31:0] \$2528 ;
+  wire [7:0] \$2529 ;
+  wire [7:0] \$253 ;
+  wire \$2530 ;
+  wire [31:0] \$2531 ;
   wire [31:0] \$2532 ;
-  wire [31:0] \$2533 ;
+  wire [7:0] \$2533 ;
   wire \$2534 ;
   wire [31:0] \$2535 ;
   wire [31:0] \$2536 ;
-  wire \$2537 ;
-  wire [31:0] \$2538 ;
+  wire [7:0] \$2537 ;
+  wire \$2538 ;
   wire [31:0] \$2539 ;
   wire \$254 ;
-  wire \$2540 ;
-  wire [31:0] \$2541 ;
-  wire [31:0] \$2542 ;
-  wire \$2543 ;
+  wire [31:0] \$2540 ;
+  wire [7:0] \$2541 ;
+  wire \$2542 ;
+  wire [31:0] \$2543 ;
   wire [31:0] \$2544 ;
-  wire [31:0] \$2545 ;
+  wire [7:0] \$2545 ;
   wire \$2546 ;
   wire [31:0] \$2547 ;
   wire [31:0] \$2548 ;
-  wire \$2549 ;
+  wire [7:0] \$2549 ;
   wire [31:0] \$255 ;
-  wire [31:0] \$2550 ;
+  wire \$2550 ;
   wire [31:0] \$2551 ;
-  wire \$2552 ;
-  wire [31:0] \$2553 ;
-  wire [31:0] \$2554 ;
-  wire \$2555 ;
+  wire [31:0] \$2552 ;
+  wire [7:0] \$2553 ;
+  wire \$2554 ;
+  wire [31:0] \$2555 ;
   wire [31:0] \$2556 ;
-  wire [31:0] \$2557 ;
+  wire [7:0] \$2557 ;
   wire \$2558 ;
   wire [31:0] \$2559 ;
   wire [31:0] \$256 ;
   wire [31:0] \$2560 ;
-  wire \$2561 ;
-  wire [31:0] \$2562 ;
+  wire [7:0] \$2561 ;
+  wire \$2562 ;
   wire [31:0] \$2563 ;
-  wire \$2564 ;
-  wire [31:0] \$2565 ;
-  wire [31:0] \$2566 ;
-  wire \$2567 ;
+  wire [31:0] \$2564 ;
+  wire [7:0] \$2565 ;
+  wire \$2566 ;
+  wire [31:0] \$2567 ;
   wire [31:0] \$2568 ;
-  wire [31:0] \$2569 ;
-  wire \$257 ;
+  wire [7:0] \$2569 ;
+  wire [7:0] \$257 ;
   wire \$2570 ;
   wire [31:0] \$2571 ;
   wire [31:0] \$2572 ;
-  wire \$2573 ;
-  wire [31:0] \$2574 ;
+  wire [7:0] \$2573 ;
+  wire \$2574 ;
   wire [31:0] \$2575 ;
-  wire \$2576 ;
-  wire [31:0] \$2577 ;
-  wire [31:0] \$2578 ;
-  wire \$2579 ;
-  wire [31:0] \$258 ;
+  wire [31:0] \$2576 ;
+  wire [7:0] \$2577 ;
+  wire \$2578 ;
+  wire [31:0] \$2579 ;
+  wire \$258 ;
   wire [31:0] \$2580 ;
-  wire [31:0] \$2581 ;
+  wire [7:0] \$2581 ;
   wire \$2582 ;
   wire [31:0] \$2583 ;
   wire [31:0] \$2584 ;
-  wire \$2585 ;
-  wire [31:0] \$2586 ;
+  wire [7:0] \$2585 ;
+  wire \$2586 ;
   wire [31:0] \$2587 ;
-  wire \$2588 ;
-  wire [31:0] \$2589 ;
+  wire [31:0] \$2588 ;
+  wire [7:0] \$2589 ;
   wire [31:0] \$259 ;
-  wire [31:0] \$2590 ;
-  wire \$2591 ;
+  wire \$2590 ;
+  wire [31:0] \$2591 ;
   wire [31:0] \$2592 ;
-  wire [31:0] \$2593 ;
+  wire [7:0] \$2593 ;
   wire \$2594 ;
   wire [31:0] \$2595 ;
   wire [31:0] \$2596 ;
-  wire \$2597 ;
-  wire [31:0] \$2598 ;
+  wire [7:0] \$2597 ;
+  wire \$2598 ;
   wire [31:0] \$2599 ;
   wire \$26 ;
-  wire \$260 ;
-  wire \$2600 ;
-  wire [31:0] \$2601 ;
-  wire [31:0] \$2602 ;
-  wire \$2603 ;
+  wire [31:0] \$260 ;
+  wire [31:0] \$2600 ;
+  wire [7:0] \$2601 ;
+  wire \$2602 ;
+  wire [31:0] \$2603 ;
   wire [31:0] \$2604 ;
-  wire [31:0] \$2605 ;
+  wire [7:0] \$2605 ;
   wire \$2606 ;
   wire [31:0] \$2607 ;
   wire [31:0] \$2608 ;
-  wire \$2609 ;
-  wire [31:0] \$261 ;
-  wire [31:0] \$2610 ;
+  wire [7:0] \$2609 ;
+  wire [7:0] \$261 ;
+  wire \$2610 ;
   wire [31:0] \$2611 ;
-  wire \$2612 ;
-  wire [31:0] \$2613 ;
-  wire [31:0] \$2614 ;
-  wire \$2615 ;
+  wire [31:0] \$2612 ;
+  wire [7:0] \$2613 ;
+  wire \$2614 ;
+  wire [31:0] \$2615 ;
   wire [31:0] \$2616 ;
-  wire [31:0] \$2617 ;
+  wire [7:0] \$2617 ;
   wire \$2618 ;
   wire [31:0] \$2619 ;
-  wire [31:0] \$262 ;
+  wire \$262 ;
   wire [31:0] \$2620 ;
-  wire \$2621 ;
-  wire [31:0] \$2622 ;
+  wire [7:0] \$2621 ;
+  wire \$2622 ;
   wire [31:0] \$2623 ;
-  wire \$2624 ;
-  wire [31:0] \$2625 ;
-  wire [31:0] \$2626 ;
-  wire \$2627 ;
+  wire [31:0] \$2624 ;
+  wire [7:0] \$2625 ;
+  wire \$2626 ;
+  wire [31:0] \$2627 ;
   wire [31:0] \$2628 ;
-  wire [31:0] \$2629 ;
-  wire \$263 ;
+  wire [7:0] \$2629 ;
+  wire [31:0] \$263 ;
   wire \$2630 ;
   wire [31:0] \$2631 ;
   wire [31:0] \$2632 ;
-  wire \$2633 ;
-  wire [31:0] \$2634 ;
+  wire [7:0] \$2633 ;
+  wire \$2634 ;
   wire [31:0] \$2635 ;
-  wire \$2636 ;
-  wire [31:0] \$2637 ;
-  wire [31:0] \$2638 ;
-  wire \$2639 ;
+  wire [31:0] \$2636 ;
+  wire [7:0] \$2637 ;
+  wire \$2638 ;
+  wire [31:0] \$2639 ;
   wire [31:0] \$264 ;
   wire [31:0] \$2640 ;
-  wire [31:0] \$2641 ;
+  wire [7:0] \$2641 ;
   wire \$2642 ;
   wire [31:0] \$2643 ;
   wire [31:0] \$2644 ;
-  wire \$2645 ;
-  wire [31:0] \$2646 ;
+  wire [7:0] \$2645 ;
+  wire \$2646 ;
   wire [31:0] \$2647 ;
-  wire \$2648 ;
-  wire [31:0] \$2649 ;
-  wire [31:0] \$265 ;
-  wire [31:0] \$2650 ;
-  wire \$2651 ;
+  wire [31:0] \$2648 ;
+  wire [7:0] \$2649 ;
+  wire [7:0] \$265 ;
+  wire \$2650 ;
+  wire [31:0] \$2651 ;
   wire [31:0] \$2652 ;
-  wire [31:0] \$2653 ;
+  wire [7:0] \$2653 ;
   wire \$2654 ;
   wire [31:0] \$2655 ;
   wire [31:0] \$2656 ;
-  wire \$2657 ;
-  wire [31:0] \$2658 ;
+  wire [7:0] \$2657 ;
+  wire \$2658 ;
   wire [31:0] \$2659 ;
   wire \$266 ;
-  wire \$2660 ;
-  wire [31:0] \$2661 ;
-  wire [31:0] \$2662 ;
-  wire \$2663 ;
+  wire [31:0] \$2660 ;
+  wire [7:0] \$2661 ;
+  wire \$2662 ;
+  wire [31:0] \$2663 ;
   wire [31:0] \$2664 ;
-  wire [31:0] \$2665 ;
+  wire [7:0] \$2665 ;
   wire \$2666 ;
   wire [31:0] \$2667 ;
   wire [31:0] \$2668 ;
-  wire \$2669 ;
+  wire [7:0] \$2669 ;
   wire [31:0] \$267 ;
-  wire [31:0] \$2670 ;
+  wire \$2670 ;
   wire [31:0] \$2671 ;
-  wire \$2672 ;
-  wire [31:0] \$2673 ;
-  wire [31:0] \$2674 ;
-  wire \$2675 ;
+  wire [31:0] \$2672 ;
+  wire [7:0] \$2673 ;
+  wire \$2674 ;
+  wire [31:0] \$2675 ;
   wire [31:0] \$2676 ;
-  wire [31:0] \$2677 ;
+  wire [7:0] \$2677 ;
   wire \$2678 ;
   wire [31:0] \$2679 ;
   wire [31:0] \$268 ;
   wire [31:0] \$2680 ;
-  wire \$2681 ;
-  wire [31:0] \$2682 ;
+  wire [7:0] \$2681 ;
+  wire \$2682 ;
   wire [31:0] \$2683 ;
-  wire \$2684 ;
-  wire [31:0] \$2685 ;
-  wire [31:0] \$2686 ;
-  wire \$2687 ;
+  wire [31:0] \$2684 ;
+  wire [7:0] \$2685 ;
+  wire \$2686 ;
+  wire [31:0] \$2687 ;
   wire [31:0] \$2688 ;
-  wire [31:0] \$2689 ;
-  wire \$269 ;
+  wire [7:0] \$2689 ;
+  wire [7:0] \$269 ;
   wire \$2690 ;
   wire [31:0] \$2691 ;
   wire [31:0] \$2692 ;
-  wire \$2693 ;
-  wire [31:0] \$2694 ;
+  wire [7:0] \$2693 ;
+  wire \$2694 ;
   wire [31:0] \$2695 ;
-  wire \$2696 ;
-  wire [31:0] \$2697 ;
-  wire [31:0] \$2698 ;
-  wire \$2699 ;
+  wire [31:0] \$2696 ;
+  wire [7:0] \$2697 ;
+  wire \$2698 ;
+  wire [31:0] \$2699 ;
   wire \$27 ;
-  wire [31:0] \$270 ;
+  wire \$270 ;
   wire [31:0] \$2700 ;
-  wire [31:0] \$2701 ;
+  wire [7:0] \$2701 ;
   wire \$2702 ;
   wire [31:0] \$2703 ;
   wire [31:0] \$2704 ;
-  wire \$2705 ;
-  wire [31:0] \$2706 ;
+  wire [7:0] \$2705 ;
+  wire \$2706 ;
   wire [31:0] \$2707 ;
-  wire \$2708 ;
-  wire [31:0] \$2709 ;
+  wire [31:0] \$2708 ;
+  wire [7:0] \$2709 ;
   wire [31:0] \$271 ;
-  wire [31:0] \$2710 ;
-  wire \$2711 ;
+  wire \$2710 ;
+  wire [31:0] \$2711 ;
   wire [31:0] \$2712 ;
-  wire [31:0] \$2713 ;
+  wire [7:0] \$2713 ;
   wire \$2714 ;
   wire [31:0] \$2715 ;
   wire [31:0] \$2716 ;
-  wire \$2717 ;
-  wire [31:0] \$2718 ;
+  wire [7:0] \$2717 ;
+  wire \$2718 ;
   wire [31:0] \$2719 ;
-  wire \$272 ;
-  wire \$2720 ;
-  wire [31:0] \$2721 ;
-  wire [31:0] \$2722 ;
-  wire \$2723 ;
+  wire [31:0] \$272 ;
+  wire [31:0] \$2720 ;
+  wire [7:0] \$2721 ;
+  wire \$2722 ;
+  wire [31:0] \$2723 ;
   wire [31:0] \$2724 ;
-  wire [31:0] \$2725 ;
+  wire [7:0] \$2725 ;
   wire \$2726 ;
   wire [31:0] \$2727 ;
   wire [31:0] \$2728 ;
-  wire \$2729 ;
-  wire [31:0] \$273 ;
-  wire [31:0] \$2730 ;
+  wire [7:0] \$2729 ;
+  wire [7:0] \$273 ;
+  wire \$2730 ;
   wire [31:0] \$2731 ;
-  wire \$2732 ;
-  wire [31:0] \$2733 ;
-  wire [31:0] \$2734 ;
-  wire \$2735 ;
+  wire [31:0] \$2732 ;
+  wire [7:0] \$2733 ;
+  wire \$2734 ;
+  wire [31:0] \$2735 ;
   wire [31:0] \$2736 ;
-  wire [31:0] \$2737 ;
+  wire [7:0] \$2737 ;
   wire \$2738 ;
   wire [31:0] \$2739 ;
-  wire [31:0] \$274 ;
+  wire \$274 ;
   wire [31:0] \$2740 ;
-  wire \$2741 ;
-  wire [31:0] \$2742 ;
+  wire [7:0] \$2741 ;
+  wire \$2742 ;
   wire [31:0] \$2743 ;
-  wire \$2744 ;
-  wire [31:0] \$2745 ;
-  wire [31:0] \$2746 ;
-  wire \$2747 ;
+  wire [31:0] \$2744 ;
+  wire [7:0] \$2745 ;
+  wire \$2746 ;
+  wire [31:0] \$2747 ;
   wire [31:0] \$2748 ;
-  wire [31:0] \$2749 ;
-  wire \$275 ;
+  wire [7:0] \$2749 ;
+  wire [31:0] \$275 ;
   wire \$2750 ;
   wire [31:0] \$2751 ;
   wire [31:0] \$2752 ;
-  wire \$2753 ;
-  wire [31:0] \$2754 ;
+  wire [7:0] \$2753 ;
+  wire \$2754 ;
   wire [31:0] \$2755 ;
-  wire \$2756 ;
-  wire [31:0] \$2757 ;
-  wire [31:0] \$2758 ;
-  wire \$2759 ;
+  wire [31:0] \$2756 ;
+  wire [7:0] \$2757 ;
+  wire \$2758 ;
+  wire [31:0] \$2759 ;
   wire [31:0] \$276 ;
   wire [31:0] \$2760 ;
-  wire [31:0] \$2761 ;
+  wire [7:0] \$2761 ;
   wire \$2762 ;
   wire [31:0] \$2763 ;
   wire [31:0] \$2764 ;
-  wire \$2765 ;
-  wire [31:0] \$2766 ;
+  wire [7:0] \$2765 ;
+  wire \$2766 ;
   wire [31:0] \$2767 ;
-  wire \$2768 ;
-  wire [31:0] \$2769 ;
-  wire [31:0] \$277 ;
-  wire [31:0] \$2770 ;
-  wire \$2771 ;
+  wire [31:0] \$2768 ;
+  wire [7:0] \$2769 ;
+  wire [7:0] \$277 ;
+  wire \$2770 ;
+  wire [31:0] \$2771 ;
   wire [31:0] \$2772 ;
-  wire [31:0] \$2773 ;
+  wire [7:0] \$2773 ;
   wire \$2774 ;
   wire [31:0] \$2775 ;
   wire [31:0] \$2776 ;
-  wire \$2777 ;
-  wire [31:0] \$2778 ;
+  wire [7:0] \$2777 ;
+  wire \$2778 ;
   wire [31:0] \$2779 ;
   wire \$278 ;
-  wire \$2780 ;
-  wire [31:0] \$2781 ;
-  wire [31:0] \$2782 ;
-  wire \$2783 ;
+  wire [31:0] \$2780 ;
+  wire [7:0] \$2781 ;
+  wire \$2782 ;
+  wire [31:0] \$2783 ;
   wire [31:0] \$2784 ;
-  wire [31:0] \$2785 ;
+  wire [7:0] \$2785 ;
   wire \$2786 ;
   wire [31:0] \$2787 ;
   wire [31:0] \$2788 ;
-  wire \$2789 ;
+  wire [7:0] \$2789 ;
   wire [31:0] \$279 ;
-  wire [31:0] \$2790 ;
+  wire \$2790 ;
   wire [31:0] \$2791 ;
-  wire \$2792 ;
-  wire [31:0] \$2793 ;
-  wire [31:0] \$2794 ;
-  wire \$2795 ;
+  wire [31:0] \$2792 ;
+  wire [7:0] \$2793 ;
+  wire \$2794 ;
+  wire [31:0] \$2795 ;
   wire [31:0] \$2796 ;
-  wire [31:0] \$2797 ;
+  wire [7:0] \$2797 ;
   wire \$2798 ;
   wire [31:0] \$2799 ;
   wire [16:0] \$28 ;
   wire [31:0] \$280 ;
   wire [31:0] \$2800 ;
-  wire \$2801 ;
-  wire [31:0] \$2802 ;
+  wire [7:0] \$2801 ;
+  wire \$2802 ;
   wire [31:0] \$2803 ;
-  wire \$2804 ;
-  wire [31:0] \$2805 ;
-  wire [31:0] \$2806 ;
-  wire \$2807 ;
+  wire [31:0] \$2804 ;
+  wire [7:0] \$2805 ;
+  wire \$2806 ;
+  wire [31:0] \$2807 ;
   wire [31:0] \$2808 ;
-  wire [31:0] \$2809 ;
-  wire \$281 ;
+  wire [7:0] \$2809 ;
+  wire [7:0] \$281 ;
   wire \$2810 ;
   wire [31:0] \$2811 ;
   wire [31:0] \$2812 ;
-  wire \$2813 ;
-  wire [31:0] \$2814 ;
+  wire [7:0] \$2813 ;
+  wire \$2814 ;
   wire [31:0] \$2815 ;
-  wire \$2816 ;
-  wire [31:0] \$2817 ;
-  wire [31:0] \$2818 ;
-  wire \$2819 ;
-  wire [31:0] \$282 ;
+  wire [31:0] \$2816 ;
+  wire [7:0] \$2817 ;
+  wire \$2818 ;
+  wire [31:0] \$2819 ;
+  wire \$282 ;
   wire [31:0] \$2820 ;
-  wire [31:0] \$2821 ;
+  wire [7:0] \$2821 ;
   wire \$2822 ;
   wire [31:0] \$2823 ;
   wire [31:0] \$2824 ;
-  wire \$2825 ;
-  wire [31:0] \$2826 ;
+  wire [7:0] \$2825 ;
+  wire \$2826 ;
   wire [31:0] \$2827 ;
-  wire \$2828 ;
-  wire [31:0] \$2829 ;
+  wire [31:0] \$2828 ;
+  wire [7:0] \$2829 ;
   wire [31:0] \$283 ;
-  wire [31:0] \$2830 ;
-  wire \$2831 ;
+  wire \$2830 ;
+  wire [31:0] \$2831 ;
   wire [31:0] \$2832 ;
-  wire [31:0] \$2833 ;
+  wire [7:0] \$2833 ;
   wire \$2834 ;
   wire [31:0] \$2835 ;
   wire [31:0] \$2836 ;
-  wire \$2837 ;
-  wire [31:0] \$2838 ;
+  wire [7:0] \$2837 ;
+  wire \$2838 ;
   wire [31:0] \$2839 ;
-  wire \$284 ;
-  wire \$2840 ;
-  wire [31:0] \$2841 ;
-  wire [31:0] \$2842 ;
-  wire \$2843 ;
+  wire [31:0] \$284 ;
+  wire [31:0] \$2840 ;
+  wire [7:0] \$2841 ;
+  wire \$2842 ;
+  wire [31:0] \$2843 ;
   wire [31:0] \$2844 ;
-  wire [31:0] \$2845 ;
+  wire [7:0] \$2845 ;
   wire \$2846 ;
   wire [31:0] \$2847 ;
   wire [31:0] \$2848 ;
-  wire \$2849 ;
-  wire [31:0] \$285 ;
-  wire [31:0] \$2850 ;
+  wire [7:0] \$2849 ;
+  wire [7:0] \$285 ;
+  wire \$2850 ;
   wire [31:0] \$2851 ;
-  wire \$2852 ;
-  wire [31:0] \$2853 ;
-  wire [31:0] \$2854 ;
-  wire \$2855 ;
+  wire [31:0] \$2852 ;
+  wire [7:0] \$2853 ;
+  wire \$2854 ;
+  wire [31:0] \$2855 ;
   wire [31:0] \$2856 ;
-  wire [31:0] \$2857 ;
+  wire [7:0] \$2857 ;
   wire \$2858 ;
   wire [31:0] \$2859 ;
-  wire [31:0] \$286 ;
+  wire \$286 ;
   wire [31:0] \$2860 ;
-  wire \$2861 ;
-  wire [31:0] \$2862 ;
+  wire [7:0] \$2861 ;
+  wire \$2862 ;
   wire [31:0] \$2863 ;
-  wire \$2864 ;
-  wire [31:0] \$2865 ;
-  wire [31:0] \$2866 ;
-  wire \$2867 ;
+  wire [31:0] \$2864 ;
+  wire [7:0] \$2865 ;
+  wire \$2866 ;
+  wire [31:0] \$2867 ;
   wire [31:0] \$2868 ;
-  wire [31:0] \$2869 ;
-  wire \$287 ;
+  wire [7:0] \$2869 ;
+  wire [31:0] \$287 ;
   wire \$2870 ;
   wire [31:0] \$2871 ;
   wire [31:0] \$2872 ;
-  wire \$2873 ;
-  wire [31:0] \$2874 ;
+  wire [7:0] \$2873 ;
+  wire \$2874 ;
   wire [31:0] \$2875 ;
-  wire \$2876 ;
-  wire [31:0] \$2877 ;
-  wire [31:0] \$2878 ;
-  wire \$2879 ;
+  wire [31:0] \$2876 ;
+  wire [7:0] \$2877 ;
+  wire \$2878 ;
+  wire [31:0] \$2879 ;
   wire [31:0] \$288 ;
   wire [31:0] \$2880 ;
-  wire [31:0] \$2881 ;
+  wire [7:0] \$2881 ;
   wire \$2882 ;
   wire [31:0] \$2883 ;
   wire [31:0] \$2884 ;
-  wire \$2885 ;
-  wire [31:0] \$2886 ;
+  wire [7:0] \$2885 ;
+  wire \$2886 ;
   wire [31:0] \$2887 ;
-  wire \$2888 ;
-  wire [31:0] \$2889 ;
-  wire [31:0] \$289 ;
-  wire [31:0] \$2890 ;
-  wire \$2891 ;
+  wire [31:0] \$2888 ;
+  wire [7:0] \$2889 ;
+  wire [7:0] \$289 ;
+  wire \$2890 ;
+  wire [31:0] \$2891 ;
   wire [31:0] \$2892 ;
-  wire [31:0] \$2893 ;
+  wire [7:0] \$2893 ;
   wire \$2894 ;
   wire [31:0] \$2895 ;
   wire [31:0] \$2896 ;
-  wire \$2897 ;
-  wire [31:0] \$2898 ;
+  wire [7:0] \$2897 ;
+  wire \$2898 ;
   wire [31:0] \$2899 ;
   wire [16:0] \$29 ;
   wire \$290 ;
-  wire \$2900 ;
-  wire [31:0] \$2901 ;
-  wire [31:0] \$2902 ;
-  wire \$2903 ;
+  wire [31:0] \$2900 ;
+  wire [7:0] \$2901 ;
+  wire \$2902 ;
+  wire [31:0] \$2903 ;
   wire [31:0] \$2904 ;
-  wire [31:0] \$2905 ;
+  wire [7:0] \$2905 ;
   wire \$2906 ;
   wire [31:0] \$2907 ;
   wire [31:0] \$2908 ;
-  wire \$2909 ;
+  wire [7:0] \$2909 ;
   wire [31:0] \$291 ;
-  wire [31:0] \$2910 ;
+  wire \$2910 ;
   wire [31:0] \$2911 ;
-  wire \$2912 ;
-  wire [31:0] \$2913 ;
-  wire [31:0] \$2914 ;
-  wire \$2915 ;
+  wire [31:0] \$2912 ;
+  wire [7:0] \$2913 ;
+  wire \$2914 ;
+  wire [31:0] \$2915 ;
   wire [31:0] \$2916 ;
-  wire [31:0] \$2917 ;
+  wire [7:0] \$2917 ;
   wire \$2918 ;
   wire [31:0] \$2919 ;
   wire [31:0] \$292 ;
   wire [31:0] \$2920 ;
-  wire \$2921 ;
-  wire [31:0] \$2922 ;
+  wire [7:0] \$2921 ;
+  wire \$2922 ;
   wire [31:0] \$2923 ;
-  wire \$2924 ;
-  wire [31:0] \$2925 ;
-  wire [31:0] \$2926 ;
-  wire \$2927 ;
+  wire [31:0] \$2924 ;
+  wire [7:0] \$2925 ;
+  wire \$2926 ;
+  wire [31:0] \$2927 ;
   wire [31:0] \$2928 ;
-  wire [31:0] \$2929 ;
-  wire \$293 ;
+  wire [7:0] \$2929 ;
+  wire [7:0] \$293 ;
   wire \$2930 ;
   wire [31:0] \$2931 ;
   wire [31:0] \$2932 ;
-  wire \$2933 ;
-  wire [31:0] \$2934 ;
+  wire [7:0] \$2933 ;
+  wire \$2934 ;
   wire [31:0] \$2935 ;
-  wire \$2936 ;
-  wire [31:0] \$2937 ;
-  wire [31:0] \$2938 ;
-  wire \$2939 ;
-  wire [31:0] \$294 ;
+  wire [31:0] \$2936 ;
+  wire [7:0] \$2937 ;
+  wire \$2938 ;
+  wire [31:0] \$2939 ;
+  wire \$294 ;
   wire [31:0] \$2940 ;
-  wire [31:0] \$2941 ;
+  wire [7:0] \$2941 ;
   wire \$2942 ;
   wire [31:0] \$2943 ;
   wire [31:0] \$2944 ;
-  wire \$2945 ;
-  wire [31:0] \$2946 ;
+  wire [7:0] \$2945 ;
+  wire \$2946 ;
   wire [31:0] \$2947 ;
-  wire \$2948 ;
-  wire [31:0] \$2949 ;
+  wire [31:0] \$2948 ;
+  wire [7:0] \$2949 ;
   wire [31:0] \$295 ;
-  wire [31:0] \$2950 ;
-  wire \$2951 ;
+  wire \$2950 ;
+  wire [31:0] \$2951 ;
   wire [31:0] \$2952 ;
-  wire [31:0] \$2953 ;
+  wire [7:0] \$2953 ;
   wire \$2954 ;
   wire [31:0] \$2955 ;
   wire [31:0] \$2956 ;
-  wire \$2957 ;
-  wire [31:0] \$2958 ;
+  wire [7:0] \$2957 ;
+  wire \$2958 ;
   wire [31:0] \$2959 ;
-  wire \$296 ;
-  wire \$2960 ;
-  wire [31:0] \$2961 ;
-  wire [31:0] \$2962 ;
-  wire \$2963 ;
+  wire [31:0] \$296 ;
+  wire [31:0] \$2960 ;
+  wire [7:0] \$2961 ;
+  wire \$2962 ;
+  wire [31:0] \$2963 ;
   wire [31:0] \$2964 ;
-  wire [31:0] \$2965 ;
+  wire [7:0] \$2965 ;
   wire \$2966 ;
   wire [31:0] \$2967 ;
   wire [31:0] \$2968 ;
-  wire \$2969 ;
-  wire [31:0] \$297 ;
-  wire [31:0] \$2970 ;
+  wire [7:0] \$2969 ;
+  wire [7:0] \$297 ;
+  wire \$2970 ;
   wire [31:0] \$2971 ;
-  wire \$2972 ;
-  wire [31:0] \$2973 ;
-  wire [31:0] \$2974 ;
-  wire \$2975 ;
+  wire [31:0] \$2972 ;
+  wire [7:0] \$2973 ;
+  wire \$2974 ;
+  wire [31:0] \$2975 ;
   wire [31:0] \$2976 ;
-  wire [31:0] \$2977 ;
+  wire [7:0] \$2977 ;
   wire \$2978 ;
   wire [31:0] \$2979 ;
-  wire [31:0] \$298 ;
+  wire \$298 ;
   wire [31:0] \$2980 ;
-  wire \$2981 ;
-  wire [31:0] \$2982 ;
+  wire [7:0] \$2981 ;
+  wire \$2982 ;
   wire [31:0] \$2983 ;
-  wire \$2984 ;
-  wire [31:0] \$2985 ;
-  wire [31:0] \$2986 ;
-  wire \$2987 ;
+  wire [31:0] \$2984 ;
+  wire [7:0] \$2985 ;
+  wire \$2986 ;
+  wire [31:0] \$2987 ;
   wire [31:0] \$2988 ;
-  wire [31:0] \$2989 ;
-  wire \$299 ;
+  wire [7:0] \$2989 ;
+  wire [31:0] \$299 ;
   wire \$2990 ;
   wire [31:0] \$2991 ;
   wire [31:0] \$2992 ;
-  wire \$2993 ;
-  wire [31:0] \$2994 ;
+  wire [7:0] \$2993 ;
+  wire \$2994 ;
   wire [31:0] \$2995 ;
-  wire \$2996 ;
-  wire [31:0] \$2997 ;
-  wire [31:0] \$2998 ;
-  wire \$2999 ;
+  wire [31:0] \$2996 ;
+  wire [7:0] \$2997 ;
+  wire \$2998 ;
+  wire [31:0] \$2999 ;
   wire \$3 ;
   wire [31:0] \$30 ;
   wire [31:0] \$300 ;
   wire [31:0] \$3000 ;
-  wire [31:0] \$3001 ;
+  wire [7:0] \$3001 ;
   wire \$3002 ;
   wire [31:0] \$3003 ;
   wire [31:0] \$3004 ;
-  wire \$3005 ;
-  wire [31:0] \$3006 ;
+  wire [7:0] \$3005 ;
+  wire \$3006 ;
   wire [31:0] \$3007 ;
-  wire \$3008 ;
-  wire [31:0] \$3009 ;
-  wire [31:0] \$301 ;
-  wire [31:0] \$3010 ;
-  wire \$3011 ;
+  wire [31:0] \$3008 ;
+  wire [7:0] \$3009 ;
+  wire [7:0] \$301 ;
+  wire \$3010 ;
+  wire [31:0] \$3011 ;
   wire [31:0] \$3012 ;
-  wire [31:0] \$3013 ;
+  wire [7:0] \$3013 ;
   wire \$3014 ;
   wire [31:0] \$3015 ;
   wire [31:0] \$3016 ;
-  wire \$3017 ;
-  wire [31:0] \$3018 ;
+  wire [7:0] \$3017 ;
+  wire \$3018 ;
   wire [31:0] \$3019 ;
   wire \$302 ;
-  wire \$3020 ;
-  wire [31:0] \$3021 ;
-  wire [31:0] \$3022 ;
-  wire \$3023 ;
+  wire [31:0] \$3020 ;
+  wire [7:0] \$3021 ;
+  wire \$3022 ;
+  wire [31:0] \$3023 ;
   wire [31:0] \$3024 ;
-  wire [31:0] \$3025 ;
+  wire [7:0] \$3025 ;
   wire \$3026 ;
   wire [31:0] \$3027 ;
   wire [31:0] \$3028 ;
-  wire \$3029 ;
+  wire [7:0] \$3029 ;
   wire [31:0] \$303 ;
-  wire [31:0] \$3030 ;
+  wire \$3030 ;
   wire [31:0] \$3031 ;
-  wire \$3032 ;
-  wire [31:0] \$3033 ;
-  wire [31:0] \$3034 ;
-  wire \$3035 ;
+  wire [31:0] \$3032 ;
+  wire [7:0] \$3033 ;
+  wire \$3034 ;
+  wire [31:0] \$3035 ;
   wire [31:0] \$3036 ;
-  wire [31:0] \$3037 ;
+  wire [7:0] \$3037 ;
   wire \$3038 ;
   wire [31:0] \$3039 ;
   wire [31:0] \$304 ;
   wire [31:0] \$3040 ;
-  wire \$3041 ;
-  wire [31:0] \$3042 ;
+  wire [7:0] \$3041 ;
+  wire \$3042 ;
   wire [31:0] \$3043 ;
-  wire \$3044 ;
-  wire [31:0] \$3045 ;
-  wire [31:0] \$3046 ;
-  wire \$3047 ;
+  wire [31:0] \$3044 ;
+  wire [7:0] \$3045 ;
+  wire \$3046 ;
+  wire [31:0] \$3047 ;
   wire [31:0] \$3048 ;
-  wire [31:0] \$3049 ;
-  wire \$305 ;
+  wire [7:0] \$3049 ;
+  wire [7:0] \$305 ;
   wire \$3050 ;
   wire [31:0] \$3051 ;
   wire [31:0] \$3052 ;
-  wire \$3053 ;
-  wire [31:0] \$3054 ;
+  wire [7:0] \$3053 ;
+  wire \$3054 ;
   wire [31:0] \$3055 ;
-  wire \$3056 ;
-  wire [31:0] \$3057 ;
-  wire [31:0] \$3058 ;
-  wire \$3059 ;
-  wire [31:0] \$306 ;
+  wire [31:0] \$3056 ;
+  wire [7:0] \$3057 ;
+  wire \$3058 ;
+  wire [31:0] \$3059 ;
+  wire \$306 ;
   wire [31:0] \$3060 ;
-  wire [31:0] \$3061 ;
+  wire [7:0] \$3061 ;
   wire \$3062 ;
   wire [31:0] \$3063 ;
   wire [31:0] \$3064 ;
-  wire \$3065 ;
-  wire [31:0] \$3066 ;
+  wire [7:0] \$3065 ;
+  wire \$3066 ;
   wire [31:0] \$3067 ;
-  wire \$3068 ;
-  wire [31:0] \$3069 ;
+  wire [31:0] \$3068 ;
+  wire [7:0] \$3069 ;
   wire [31:0] \$307 ;
-  wire [31:0] \$3070 ;
-  wire \$3071 ;
+  wire \$3070 ;
+  wire [31:0] \$3071 ;
   wire [31:0] \$3072 ;
-  wire [31:0] \$3073 ;
+  wire [7:0] \$3073 ;
   wire \$3074 ;
   wire [31:0] \$3075 ;
   wire [31:0] \$3076 ;
-  wire \$3077 ;
-  wire [31:0] \$3078 ;
+  wire [7:0] \$3077 ;
+  wire \$3078 ;
   wire [31:0] \$3079 ;
-  wire \$308 ;
-  wire \$3080 ;
-  wire [31:0] \$3081 ;
-  wire [31:0] \$3082 ;
-  wire \$3083 ;
+  wire [31:0] \$308 ;
+  wire [31:0] \$3080 ;
+  wire [7:0] \$3081 ;
+  wire \$3082 ;
+  wire [31:0] \$3083 ;
   wire [31:0] \$3084 ;
-  wire [31:0] \$3085 ;
+  wire [7:0] \$3085 ;
   wire \$3086 ;
   wire [31:0] \$3087 ;
   wire [31:0] \$3088 ;
-  wire \$3089 ;
-  wire [31:0] \$309 ;
-  wire [31:0] \$3090 ;
+  wire [7:0] \$3089 ;
+  wire [7:0] \$309 ;
+  wire \$3090 ;
   wire [31:0] \$3091 ;
-  wire \$3092 ;
-  wire [31:0] \$3093 ;
-  wire [31:0] \$3094 ;
-  wire \$3095 ;
+  wire [31:0] \$3092 ;
+  wire [7:0] \$3093 ;
+  wire \$3094 ;
+  wire [31:0] \$3095 ;
   wire [31:0] \$3096 ;
-  wire [31:0] \$3097 ;
+  wire [7:0] \$3097 ;
   wire \$3098 ;
   wire [31:0] \$3099 ;
   wire [31:0] \$31 ;
-  wire [31:0] \$310 ;
+  wire \$310 ;
   wire [31:0] \$3100 ;
-  wire \$3101 ;
-  wire [31:0] \$3102 ;
+  wire [7:0] \$3101 ;
+  wire \$3102 ;
   wire [31:0] \$3103 ;
-  wire \$3104 ;
-  wire [31:0] \$3105 ;
-  wire [31:0] \$3106 ;
-  wire \$3107 ;
+  wire [31:0] \$3104 ;
+  wire [7:0] \$3105 ;
+  wire \$3106 ;
+  wire [31:0] \$3107 ;
   wire [31:0] \$3108 ;
-  wire [31:0] \$3109 ;
-  wire \$311 ;
+  wire [7:0] \$3109 ;
+  wire [31:0] \$311 ;
   wire \$3110 ;
   wire [31:0] \$3111 ;
   wire [31:0] \$3112 ;
-  wire \$3113 ;
-  wire [31:0] \$3114 ;
+  wire [7:0] \$3113 ;
+  wire \$3114 ;
   wire [31:0] \$3115 ;
-  wire \$3116 ;
-  wire [31:0] \$3117 ;
-  wire [31:0] \$3118 ;
-  wire \$3119 ;
+  wire [31:0] \$3116 ;
+  wire [7:0] \$3117 ;
+  wire \$3118 ;
+  wire [31:0] \$3119 ;
   wire [31:0] \$312 ;
   wire [31:0] \$3120 ;
-  wire [31:0] \$3121 ;
+  wire [7:0] \$3121 ;
   wire \$3122 ;
   wire [31:0] \$3123 ;
   wire [31:0] \$3124 ;
-  wire \$3125 ;
-  wire [31:0] \$3126 ;
+  wire [7:0] \$3125 ;
+  wire \$3126 ;
   wire [31:0] \$3127 ;
-  wire \$3128 ;
-  wire [31:0] \$3129 ;
-  wire [31:0] \$313 ;
-  wire [31:0] \$3130 ;
-  wire \$3131 ;
+  wire [31:0] \$3128 ;
+  wire [7:0] \$3129 ;
+  wire [7:0] \$313 ;
+  wire \$3130 ;
+  wire [31:0] \$3131 ;
   wire [31:0] \$3132 ;
-  wire [31:0] \$3133 ;
+  wire [7:0] \$3133 ;
   wire \$3134 ;
   wire [31:0] \$3135 ;
   wire [31:0] \$3136 ;
-  wire \$3137 ;
-  wire [31:0] \$3138 ;
+  wire [7:0] \$3137 ;
+  wire \$3138 ;
   wire [31:0] \$3139 ;
   wire \$314 ;
-  wire \$3140 ;
-  wire [31:0] \$3141 ;
-  wire [31:0] \$3142 ;
-  wire \$3143 ;
+  wire [31:0] \$3140 ;
+  wire [7:0] \$3141 ;
+  wire \$3142 ;
+  wire [31:0] \$3143 ;
   wire [31:0] \$3144 ;
-  wire [31:0] \$3145 ;
+  wire [7:0] \$3145 ;
   wire \$3146 ;
   wire [31:0] \$3147 ;
   wire [31:0] \$3148 ;
-  wire \$3149 ;
+  wire [7:0] \$3149 ;
   wire [31:0] \$315 ;
-  wire [31:0] \$3150 ;
+  wire \$3150 ;
   wire [31:0] \$3151 ;
-  wire \$3152 ;
-  wire [31:0] \$3153 ;
-  wire [31:0] \$3154 ;
-  wire \$3155 ;
+  wire [31:0] \$3152 ;
+  wire [7:0] \$3153 ;
+  wire \$3154 ;
+  wire [31:0] \$3155 ;
   wire [31:0] \$3156 ;
-  wire [31:0] \$3157 ;
+  wire [7:0] \$3157 ;
   wire \$3158 ;
   wire [31:0] \$3159 ;
   wire [31:0] \$316 ;
   wire [31:0] \$3160 ;
-  wire \$3161 ;
-  wire [31:0] \$3162 ;
+  wire [7:0] \$3161 ;
+  wire \$3162 ;
   wire [31:0] \$3163 ;
-  wire \$3164 ;
-  wire [31:0] \$3165 ;
-  wire [31:0] \$3166 ;
-  wire \$3167 ;
+  wire [31:0] \$3164 ;
+  wire [7:0] \$3165 ;
+  wire \$3166 ;
+  wire [31:0] \$3167 ;
   wire [31:0] \$3168 ;
-  wire [31:0] \$3169 ;
-  wire \$317 ;
+  wire [7:0] \$3169 ;
+  wire [7:0] \$317 ;
   wire \$3170 ;
   wire [31:0] \$3171 ;
   wire [31:0] \$3172 ;
-  wire \$3173 ;
-  wire [31:0] \$3174 ;
+  wire [7:0] \$3173 ;
+  wire \$3174 ;
   wire [31:0] \$3175 ;
-  wire \$3176 ;
-  wire [31:0] \$3177 ;
-  wire [31:0] \$3178 ;
-  wire \$3179 ;
-  wire [31:0] \$318 ;
+  wire [31:0] \$3176 ;
+  wire [7:0] \$3177 ;
+  wire \$3178 ;
+  wire [31:0] \$3179 ;
+  wire \$318 ;
   wire [31:0] \$3180 ;
-  wire [31:0] \$3181 ;
+  wire [7:0] \$3181 ;
   wire \$3182 ;
   wire [31:0] \$3183 ;
   wire [31:0] \$3184 ;
-  wire \$3185 ;
-  wire [31:0] \$3186 ;
+  wire [7:0] \$3185 ;
+  wire \$3186 ;
   wire [31:0] \$3187 ;
-  wire \$3188 ;
-  wire [31:0] \$3189 ;
+  wire [31:0] \$3188 ;
+  wire [7:0] \$3189 ;
   wire [31:0] \$319 ;
-  wire [31:0] \$3190 ;
-  wire \$3191 ;
+  wire \$3190 ;
+  wire [31:0] \$3191 ;
   wire [31:0] \$3192 ;
-  wire [31:0] \$3193 ;
+  wire [7:0] \$3193 ;
   wire \$3194 ;
   wire [31:0] \$3195 ;
   wire [31:0] \$3196 ;
-  wire \$3197 ;
-  wire [31:0] \$3198 ;
-  wire [31:0] \$3199 ;
+  wire [31:0] \$3197 ;
+  wire \$3198 ;
+  wire \$3199 ;
   wire [31:0] \$32 ;
-  wire \$320 ;
-  wire [4:0] \$3200 ;
+  wire [31:0] \$320 ;
+  wire [7:0] \$3200 ;
   wire \$3201 ;
-  wire [16:0] \$3202 ;
-  wire [16:0] \$3203 ;
-  wire \$3204 ;
-  wire [4:0] \$3205 ;
-  wire \$3206 ;
-  reg [31:0] \$3207 ;
-  reg [3:0] \$3208 ;
-  reg [16:0] \$3209 ;
-  wire [31:0] \$321 ;
-  reg [3:0] \$3210 ;
-  reg [63:0] \$3211 ;
-  reg [15:0] \$3212 ;
-  reg [31:0] \$3213 ;
-  reg \$3214 ;
-  reg [31:0] \$3215 ;
-  reg [31:0] \$3216 ;
-  reg [7:0] \$3217 ;
-  reg [15:0] \$3218 ;
-  reg \$3219 ;
-  wire [31:0] \$322 ;
-  reg [7:0] \$3220 ;
-  reg [7:0] \$3221 ;
-  reg [15:0] \$3222 ;
-  reg [31:0] \$3223 ;
-  reg [31:0] \$3224 ;
-  reg [7:0] \$3225 ;
-  reg [15:0] \$3226 ;
-  wire \$323 ;
+  wire [31:0] \$3202 ;
+  wire [31:0] \$3203 ;
+  wire [7:0] \$3204 ;
+  wire \$3205 ;
+  wire [31:0] \$3206 ;
+  wire [31:0] \$3207 ;
+  wire [7:0] \$3208 ;
+  wire \$3209 ;
+  wire [7:0] \$321 ;
+  wire [31:0] \$3210 ;
+  wire [31:0] \$3211 ;
+  wire [7:0] \$3212 ;
+  wire \$3213 ;
+  wire [31:0] \$3214 ;
+  wire [31:0] \$3215 ;
+  wire [7:0] \$3216 ;
+  wire \$3217 ;
+  wire [31:0] \$3218 ;
+  wire [31:0] \$3219 ;
+  wire \$322 ;
+  wire [7:0] \$3220 ;
+  wire \$3221 ;
+  wire [31:0] \$3222 ;
+  wire [31:0] \$3223 ;
+  wire [7:0] \$3224 ;
+  wire \$3225 ;
+  wire [31:0] \$3226 ;
+  wire [31:0] \$3227 ;
+  wire [7:0] \$3228 ;
+  wire \$3229 ;
+  wire [31:0] \$323 ;
+  wire [31:0] \$3230 ;
+  wire [31:0] \$3231 ;
+  wire [7:0] \$3232 ;
+  wire \$3233 ;
+  wire [31:0] \$3234 ;
+  wire [31:0] \$3235 ;
+  wire [7:0] \$3236 ;
+  wire \$3237 ;
+  wire [31:0] \$3238 ;
+  wire [31:0] \$3239 ;
   wire [31:0] \$324 ;
-  wire [31:0] \$325 ;
+  wire [7:0] \$3240 ;
+  wire \$3241 ;
+  wire [31:0] \$3242 ;
+  wire [31:0] \$3243 ;
+  wire [7:0] \$3244 ;
+  wire \$3245 ;
+  wire [31:0] \$3246 ;
+  wire [31:0] \$3247 ;
+  wire [7:0] \$3248 ;
+  wire \$3249 ;
+  wire [7:0] \$325 ;
+  wire [31:0] \$3250 ;
+  wire [31:0] \$3251 ;
+  wire [7:0] \$3252 ;
+  wire \$3253 ;
+  wire [31:0] \$3254 ;
+  wire [31:0] \$3255 ;
+  wire [7:0] \$3256 ;
+  wire \$3257 ;
+  wire [31:0] \$3258 ;
+  wire [31:0] \$3259 ;
   wire \$326 ;
+  wire [7:0] \$3260 ;
+  wire \$3261 ;
+  wire [31:0] \$3262 ;
+  wire [31:0] \$3263 ;
+  wire [7:0] \$3264 ;
+  wire \$3265 ;
+  wire [31:0] \$3266 ;
+  wire [31:0] \$3267 ;
+  wire [7:0] \$3268 ;
+  wire \$3269 ;
   wire [31:0] \$327 ;
+  wire [31:0] \$3270 ;
+  wire [31:0] \$3271 ;
+  wire [7:0] \$3272 ;
+  wire \$3273 ;
+  wire [31:0] \$3274 ;
+  wire [31:0] \$3275 ;
+  wire [7:0] \$3276 ;
+  wire \$3277 ;
+  wire [31:0] \$3278 ;
+  wire [31:0] \$3279 ;
   wire [31:0] \$328 ;
-  wire \$329 ;
+  wire [7:0] \$3280 ;
+  wire \$3281 ;
+  wire [31:0] \$3282 ;
+  wire [31:0] \$3283 ;
+  wire [7:0] \$3284 ;
+  wire \$3285 ;
+  wire [31:0] \$3286 ;
+  wire [31:0] \$3287 ;
+  wire [7:0] \$3288 ;
+  wire \$3289 ;
+  wire [7:0] \$329 ;
+  wire [31:0] \$3290 ;
+  wire [31:0] \$3291 ;
+  wire [7:0] \$3292 ;
+  wire \$3293 ;
+  wire [31:0] \$3294 ;
+  wire [31:0] \$3295 ;
+  wire [7:0] \$3296 ;
+  wire \$3297 ;
+  wire [31:0] \$3298 ;
+  wire [31:0] \$3299 ;
   wire [31:0] \$33 ;
-  wire [31:0] \$330 ;
+  wire \$330 ;
+  wire [7:0] \$3300 ;
+  wire \$3301 ;
+  wire [31:0] \$3302 ;
+  wire [31:0] \$3303 ;
+  wire [7:0] \$3304 ;
+  wire \$3305 ;
+  wire [31:0] \$3306 ;
+  wire [31:0] \$3307 ;
+  wire [7:0] \$3308 ;
+  wire \$3309 ;
   wire [31:0] \$331 ;
-  wire \$332 ;
-  wire [31:0] \$333 ;
-  wire [31:0] \$334 ;
-  wire \$335 ;
+  wire [31:0] \$3310 ;
+  wire [31:0] \$3311 ;
+  wire [7:0] \$3312 ;
+  wire \$3313 ;
+  wire [31:0] \$3314 ;
+  wire [31:0] \$3315 ;
+  wire [7:0] \$3316 ;
+  wire \$3317 ;
+  wire [31:0] \$3318 ;
+  wire [31:0] \$3319 ;
+  wire [31:0] \$332 ;
+  wire [7:0] \$3320 ;
+  wire \$3321 ;
+  wire [31:0] \$3322 ;
+  wire [31:0] \$3323 ;
+  wire [7:0] \$3324 ;
+  wire \$3325 ;
+  wire [31:0] \$3326 ;
+  wire [31:0] \$3327 ;
+  wire [7:0] \$3328 ;
+  wire \$3329 ;
+  wire [7:0] \$333 ;
+  wire [31:0] \$3330 ;
+  wire [31:0] \$3331 ;
+  wire [7:0] \$3332 ;
+  wire \$3333 ;
+  wire [31:0] \$3334 ;
+  wire [31:0] \$3335 ;
+  wire [7:0] \$3336 ;
+  wire \$3337 ;
+  wire [31:0] \$3338 ;
+  wire [31:0] \$3339 ;
+  wire \$334 ;
+  wire [7:0] \$3340 ;
+  wire \$3341 ;
+  wire [31:0] \$3342 ;
+  wire [31:0] \$3343 ;
+  wire [7:0] \$3344 ;
+  wire \$3345 ;
+  wire [31:0] \$3346 ;
+  wire [31:0] \$3347 ;
+  wire [7:0] \$3348 ;
+  wire \$3349 ;
+  wire [31:0] \$335 ;
+  wire [31:0] \$3350 ;
+  wire [31:0] \$3351 ;
+  wire [7:0] \$3352 ;
+  wire \$3353 ;
+  wire [31:0] \$3354 ;
+  wire [31:0] \$3355 ;
+  wire [7:0] \$3356 ;
+  wire \$3357 ;
+  wire [31:0] \$3358 ;
+  wire [31:0] \$3359 ;
   wire [31:0] \$336 ;
-  wire [31:0] \$337 ;
+  wire [7:0] \$3360 ;
+  wire \$3361 ;
+  wire [31:0] \$3362 ;
+  wire [31:0] \$3363 ;
+  wire [7:0] \$3364 ;
+  wire \$3365 ;
+  wire [31:0] \$3366 ;
+  wire [31:0] \$3367 ;
+  wire [7:0] \$3368 ;
+  wire \$3369 ;
+  wire [7:0] \$337 ;
+  wire [31:0] \$3370 ;
+  wire [31:0] \$3371 ;
+  wire [7:0] \$3372 ;
+  wire \$3373 ;
+  wire [31:0] \$3374 ;
+  wire [31:0] \$3375 ;
+  wire [7:0] \$3376 ;
+  wire \$3377 ;
+  wire [31:0] \$3378 ;
+  wire [31:0] \$3379 ;
   wire \$338 ;
+  wire [7:0] \$3380 ;
+  wire \$3381 ;
+  wire [31:0] \$3382 ;
+  wire [31:0] \$3383 ;
+  wire [7:0] \$3384 ;
+  wire \$3385 ;
+  wire [31:0] \$3386 ;
+  wire [31:0] \$3387 ;
+  wire [7:0] \$3388 ;
+  wire \$3389 ;
   wire [31:0] \$339 ;
+  wire [31:0] \$3390 ;
+  wire [31:0] \$3391 ;
+  wire [7:0] \$3392 ;
+  wire \$3393 ;
+  wire [31:0] \$3394 ;
+  wire [31:0] \$3395 ;
+  wire [7:0] \$3396 ;
+  wire \$3397 ;
+  wire [31:0] \$3398 ;
+  wire [31:0] \$3399 ;
   reg [7:0] \$34 ;
   wire [31:0] \$340 ;
-  wire \$341 ;
-  wire [31:0] \$342 ;
+  wire [7:0] \$3400 ;
+  wire \$3401 ;
+  wire [31:0] \$3402 ;
+  wire [31:0] \$3403 ;
+  wire [7:0] \$3404 ;
+  wire \$3405 ;
+  wire [31:0] \$3406 ;
+  wire [31:0] \$3407 ;
+  wire [7:0] \$3408 ;
+  wire \$3409 ;
+  wire [7:0] \$341 ;
+  wire [31:0] \$3410 ;
+  wire [31:0] \$3411 ;
+  wire [7:0] \$3412 ;
+  wire \$3413 ;
+  wire [31:0] \$3414 ;
+  wire [31:0] \$3415 ;
+  wire [7:0] \$3416 ;
+  wire \$3417 ;
+  wire [31:0] \$3418 ;
+  wire [31:0] \$3419 ;
+  wire \$342 ;
+  wire [7:0] \$3420 ;
+  wire \$3421 ;
+  wire [31:0] \$3422 ;
+  wire [31:0] \$3423 ;
+  wire [7:0] \$3424 ;
+  wire \$3425 ;
+  wire [31:0] \$3426 ;
+  wire [31:0] \$3427 ;
+  wire [7:0] \$3428 ;
+  wire \$3429 ;
   wire [31:0] \$343 ;
-  wire \$344 ;
-  wire [31:0] \$345 ;
-  wire [31:0] \$346 ;
-  wire \$347 ;
+  wire [31:0] \$3430 ;
+  wire [31:0] \$3431 ;
+  wire [7:0] \$3432 ;
+  wire \$3433 ;
+  wire [31:0] \$3434 ;
+  wire [31:0] \$3435 ;
+  wire [7:0] \$3436 ;
+  wire \$3437 ;
+  wire [31:0] \$3438 ;
+  wire [31:0] \$3439 ;
+  wire [31:0] \$344 ;
+  wire [7:0] \$3440 ;
+  wire \$3441 ;
+  wire [31:0] \$3442 ;
+  wire [31:0] \$3443 ;
+  wire [7:0] \$3444 ;
+  wire \$3445 ;
+  wire [31:0] \$3446 ;
+  wire [31:0] \$3447 ;
+  wire [7:0] \$3448 ;
+  wire \$3449 ;
+  wire [7:0] \$345 ;
+  wire [31:0] \$3450 ;
+  wire [31:0] \$3451 ;
+  wire [7:0] \$3452 ;
+  wire \$3453 ;
+  wire [31:0] \$3454 ;
+  wire [31:0] \$3455 ;
+  wire [7:0] \$3456 ;
+  wire \$3457 ;
+  wire [31:0] \$3458 ;
+  wire [31:0] \$3459 ;
+  wire \$346 ;
+  wire [7:0] \$3460 ;
+  wire \$3461 ;
+  wire [31:0] \$3462 ;
+  wire [31:0] \$3463 ;
+  wire [7:0] \$3464 ;
+  wire \$3465 ;
+  wire [31:0] \$3466 ;
+  wire [31:0] \$3467 ;
+  wire [7:0] \$3468 ;
+  wire \$3469 ;
+  wire [31:0] \$347 ;
+  wire [31:0] \$3470 ;
+  wire [31:0] \$3471 ;
+  wire [7:0] \$3472 ;
+  wire \$3473 ;
+  wire [31:0] \$3474 ;
+  wire [31:0] \$3475 ;
+  wire [7:0] \$3476 ;
+  wire \$3477 ;
+  wire [31:0] \$3478 ;
+  wire [31:0] \$3479 ;
   wire [31:0] \$348 ;
-  wire [31:0] \$349 ;
+  wire [7:0] \$3480 ;
+  wire \$3481 ;
+  wire [31:0] \$3482 ;
+  wire [31:0] \$3483 ;
+  wire [7:0] \$3484 ;
+  wire \$3485 ;
+  wire [31:0] \$3486 ;
+  wire [31:0] \$3487 ;
+  wire [7:0] \$3488 ;
+  wire \$3489 ;
+  wire [7:0] \$349 ;
+  wire [31:0] \$3490 ;
+  wire [31:0] \$3491 ;
+  wire [7:0] \$3492 ;
+  wire \$3493 ;
+  wire [31:0] \$3494 ;
+  wire [31:0] \$3495 ;
+  wire [7:0] \$3496 ;
+  wire \$3497 ;
+  wire [31:0] \$3498 ;
+  wire [31:0] \$3499 ;
   wire \$35 ;
   wire \$350 ;
+  wire [7:0] \$3500 ;
+  wire \$3501 ;
+  wire [31:0] \$3502 ;
+  wire [31:0] \$3503 ;
+  wire [7:0] \$3504 ;
+  wire \$3505 ;
+  wire [31:0] \$3506 ;
+  wire [31:0] \$3507 ;
+  wire [7:0] \$3508 ;
+  wire \$3509 ;
   wire [31:0] \$351 ;
+  wire [31:0] \$3510 ;
+  wire [31:0] \$3511 ;
+  wire [7:0] \$3512 ;
+  wire \$3513 ;
+  wire [31:0] \$3514 ;
+  wire [31:0] \$3515 ;
+  wire [7:0] \$3516 ;
+  wire \$3517 ;
+  wire [31:0] \$3518 ;
+  wire [31:0] \$3519 ;
   wire [31:0] \$352 ;
-  wire \$353 ;
-  wire [31:0] \$354 ;
+  wire [7:0] \$3520 ;
+  wire \$3521 ;
+  wire [31:0] \$3522 ;
+  wire [31:0] \$3523 ;
+  wire [7:0] \$3524 ;
+  wire \$3525 ;
+  wire [31:0] \$3526 ;
+  wire [31:0] \$3527 ;
+  wire [7:0] \$3528 ;
+  wire \$3529 ;
+  wire [7:0] \$353 ;
+  wire [31:0] \$3530 ;
+  wire [31:0] \$3531 ;
+  wire [7:0] \$3532 ;
+  wire \$3533 ;
+  wire [31:0] \$3534 ;
+  wire [31:0] \$3535 ;
+  wire [7:0] \$3536 ;
+  wire \$3537 ;
+  wire [31:0] \$3538 ;
+  wire [31:0] \$3539 ;
+  wire \$354 ;
+  wire [7:0] \$3540 ;
+  wire \$3541 ;
+  wire [31:0] \$3542 ;
+  wire [31:0] \$3543 ;
+  wire [7:0] \$3544 ;
+  wire \$3545 ;
+  wire [31:0] \$3546 ;
+  wire [31:0] \$3547 ;
+  wire [7:0] \$3548 ;
+  wire \$3549 ;
   wire [31:0] \$355 ;
-  wire \$356 ;
-  wire [31:0] \$357 ;
-  wire [31:0] \$358 ;
-  wire \$359 ;
+  wire [31:0] \$3550 ;
+  wire [31:0] \$3551 ;
+  wire [7:0] \$3552 ;
+  wire \$3553 ;
+  wire [31:0] \$3554 ;
+  wire [31:0] \$3555 ;
+  wire [7:0] \$3556 ;
+  wire \$3557 ;
+  wire [31:0] \$3558 ;
+  wire [31:0] \$3559 ;
+  wire [31:0] \$356 ;
+  wire [7:0] \$3560 ;
+  wire \$3561 ;
+  wire [31:0] \$3562 ;
+  wire [31:0] \$3563 ;
+  wire [7:0] \$3564 ;
+  wire \$3565 ;
+  wire [31:0] \$3566 ;
+  wire [31:0] \$3567 ;
+  wire [7:0] \$3568 ;
+  wire \$3569 ;
+  wire [7:0] \$357 ;
+  wire [31:0] \$3570 ;
+  wire [31:0] \$3571 ;
+  wire [7:0] \$3572 ;
+  wire \$3573 ;
+  wire [31:0] \$3574 ;
+  wire [31:0] \$3575 ;
+  wire [7:0] \$3576 ;
+  wire \$3577 ;
+  wire [31:0] \$3578 ;
+  wire [31:0] \$3579 ;
+  wire \$358 ;
+  wire [7:0] \$3580 ;
+  wire \$3581 ;
+  wire [31:0] \$3582 ;
+  wire [31:0] \$3583 ;
+  wire [7:0] \$3584 ;
+  wire \$3585 ;
+  wire [31:0] \$3586 ;
+  wire [31:0] \$3587 ;
+  wire [7:0] \$3588 ;
+  wire \$3589 ;
+  wire [31:0] \$359 ;
+  wire [31:0] \$3590 ;
+  wire [31:0] \$3591 ;
+  wire [7:0] \$3592 ;
+  wire \$3593 ;
+  wire [31:0] \$3594 ;
+  wire [31:0] \$3595 ;
+  wire [7:0] \$3596 ;
+  wire \$3597 ;
+  wire [31:0] \$3598 ;
+  wire [31:0] \$3599 ;
   wire \$36 ;
   wire [31:0] \$360 ;
-  wire [31:0] \$361 ;
+  wire [7:0] \$3600 ;
+  wire \$3601 ;
+  wire [31:0] \$3602 ;
+  wire [31:0] \$3603 ;
+  wire [7:0] \$3604 ;
+  wire \$3605 ;
+  wire [31:0] \$3606 ;
+  wire [31:0] \$3607 ;
+  wire [7:0] \$3608 ;
+  wire \$3609 ;
+  wire [7:0] \$361 ;
+  wire [31:0] \$3610 ;
+  wire [31:0] \$3611 ;
+  wire [7:0] \$3612 ;
+  wire \$3613 ;
+  wire [31:0] \$3614 ;
+  wire [31:0] \$3615 ;
+  wire [7:0] \$3616 ;
+  wire \$3617 ;
+  wire [31:0] \$3618 ;
+  wire [31:0] \$3619 ;
   wire \$362 ;
+  wire [7:0] \$3620 ;
+  wire \$3621 ;
+  wire [31:0] \$3622 ;
+  wire [31:0] \$3623 ;
+  wire [7:0] \$3624 ;
+  wire \$3625 ;
+  wire [31:0] \$3626 ;
+  wire [31:0] \$3627 ;
+  wire [7:0] \$3628 ;
+  wire \$3629 ;
   wire [31:0] \$363 ;
+  wire [31:0] \$3630 ;
+  wire [31:0] \$3631 ;
+  wire [7:0] \$3632 ;
+  wire \$3633 ;
+  wire [31:0] \$3634 ;
+  wire [31:0] \$3635 ;
+  wire [7:0] \$3636 ;
+  wire \$3637 ;
+  wire [31:0] \$3638 ;
+  wire [31:0] \$3639 ;
   wire [31:0] \$364 ;
-  wire \$365 ;
-  wire [31:0] \$366 ;
+  wire [7:0] \$3640 ;
+  wire \$3641 ;
+  wire [31:0] \$3642 ;
+  wire [31:0] \$3643 ;
+  wire [7:0] \$3644 ;
+  wire \$3645 ;
+  wire [31:0] \$3646 ;
+  wire [31:0] \$3647 ;
+  wire [7:0] \$3648 ;
+  wire \$3649 ;
+  wire [7:0] \$365 ;
+  wire [31:0] \$3650 ;
+  wire [31:0] \$3651 ;
+  wire [7:0] \$3652 ;
+  wire \$3653 ;
+  wire [31:0] \$3654 ;
+  wire [31:0] \$3655 ;
+  wire [7:0] \$3656 ;
+  wire \$3657 ;
+  wire [31:0] \$3658 ;
+  wire [31:0] \$3659 ;
+  wire \$366 ;
+  wire [7:0] \$3660 ;
+  wire \$3661 ;
+  wire [31:0] \$3662 ;
+  wire [31:0] \$3663 ;
+  wire [7:0] \$3664 ;
+  wire \$3665 ;
+  wire [31:0] \$3666 ;
+  wire [31:0] \$3667 ;
+  wire [7:0] \$3668 ;
+  wire \$3669 ;
   wire [31:0] \$367 ;
-  wire \$368 ;
-  wire [31:0] \$369 ;
+  wire [31:0] \$3670 ;
+  wire [31:0] \$3671 ;
+  wire [7:0] \$3672 ;
+  wire \$3673 ;
+  wire [31:0] \$3674 ;
+  wire [31:0] \$3675 ;
+  wire [7:0] \$3676 ;
+  wire \$3677 ;
+  wire [31:0] \$3678 ;
+  wire [31:0] \$3679 ;
+  wire [31:0] \$368 ;
+  wire [7:0] \$3680 ;
+  wire \$3681 ;
+  wire [31:0] \$3682 ;
+  wire [31:0] \$3683 ;
+  wire [7:0] \$3684 ;
+  wire \$3685 ;
+  wire [31:0] \$3686 ;
+  wire [31:0] \$3687 ;
+  wire [7:0] \$3688 ;
+  wire \$3689 ;
+  wire [7:0] \$369 ;
+  wire [31:0] \$3690 ;
+  wire [31:0] \$3691 ;
+  wire [7:0] \$3692 ;
+  wire \$3693 ;
+  wire [31:0] \$3694 ;
+  wire [31:0] \$3695 ;
+  wire [7:0] \$3696 ;
+  wire \$3697 ;
+  wire [31:0] \$3698 ;
+  wire [31:0] \$3699 ;
   wire \$37 ;
-  wire [31:0] \$370 ;
-  wire \$371 ;
+  wire \$370 ;
+  wire [7:0] \$3700 ;
+  wire \$3701 ;
+  wire [31:0] \$3702 ;
+  wire [31:0] \$3703 ;
+  wire [7:0] \$3704 ;
+  wire \$3705 ;
+  wire [31:0] \$3706 ;
+  wire [31:0] \$3707 ;
+  wire [7:0] \$3708 ;
+  wire \$3709 ;
+  wire [31:0] \$371 ;
+  wire [31:0] \$3710 ;
+  wire [31:0] \$3711 ;
+  wire [7:0] \$3712 ;
+  wire \$3713 ;
+  wire [31:0] \$3714 ;
+  wire [31:0] \$3715 ;
+  wire [7:0] \$3716 ;
+  wire \$3717 ;
+  wire [31:0] \$3718 ;
+  wire [31:0] \$3719 ;
   wire [31:0] \$372 ;
-  wire [31:0] \$373 ;
+  wire [7:0] \$3720 ;
+  wire \$3721 ;
+  wire [31:0] \$3722 ;
+  wire [31:0] \$3723 ;
+  wire [7:0] \$3724 ;
+  wire \$3725 ;
+  wire [31:0] \$3726 ;
+  wire [31:0] \$3727 ;
+  wire [7:0] \$3728 ;
+  wire \$3729 ;
+  wire [7:0] \$373 ;
+  wire [31:0] \$3730 ;
+  wire [31:0] \$3731 ;
+  wire [7:0] \$3732 ;
+  wire \$3733 ;
+  wire [31:0] \$3734 ;
+  wire [31:0] \$3735 ;
+  wire [7:0] \$3736 ;
+  wire \$3737 ;
+  wire [31:0] \$3738 ;
+  wire [31:0] \$3739 ;
   wire \$374 ;
+  wire [7:0] \$3740 ;
+  wire \$3741 ;
+  wire [31:0] \$3742 ;
+  wire [31:0] \$3743 ;
+  wire [7:0] \$3744 ;
+  wire \$3745 ;
+  wire [31:0] \$3746 ;
+  wire [31:0] \$3747 ;
+  wire [7:0] \$3748 ;
+  wire \$3749 ;
   wire [31:0] \$375 ;
+  wire [31:0] \$3750 ;
+  wire [31:0] \$3751 ;
+  wire [7:0] \$3752 ;
+  wire \$3753 ;
+  wire [31:0] \$3754 ;
+  wire [31:0] \$3755 ;
+  wire [7:0] \$3756 ;
+  wire \$3757 ;
+  wire [31:0] \$3758 ;
+  wire [31:0] \$3759 ;
   wire [31:0] \$376 ;
-  wire \$377 ;
-  wire [31:0] \$378 ;
+  wire [7:0] \$3760 ;
+  wire \$3761 ;
+  wire [31:0] \$3762 ;
+  wire [31:0] \$3763 ;
+  wire [7:0] \$3764 ;
+  wire \$3765 ;
+  wire [31:0] \$3766 ;
+  wire [31:0] \$3767 ;
+  wire [7:0] \$3768 ;
+  wire \$3769 ;
+  wire [7:0] \$377 ;
+  wire [31:0] \$3770 ;
+  wire [31:0] \$3771 ;
+  wire [7:0] \$3772 ;
+  wire \$3773 ;
+  wire [31:0] \$3774 ;
+  wire [31:0] \$3775 ;
+  wire [7:0] \$3776 ;
+  wire \$3777 ;
+  wire [31:0] \$3778 ;
+  wire [31:0] \$3779 ;
+  wire \$378 ;
+  wire [7:0] \$3780 ;
+  wire \$3781 ;
+  wire [31:0] \$3782 ;
+  wire [31:0] \$3783 ;
+  wire [7:0] \$3784 ;
+  wire \$3785 ;
+  wire [31:0] \$3786 ;
+  wire [31:0] \$3787 ;
+  wire [7:0] \$3788 ;
+  wire \$3789 ;
   wire [31:0] \$379 ;
+  wire [31:0] \$3790 ;
+  wire [31:0] \$3791 ;
+  wire [7:0] \$3792 ;
+  wire \$3793 ;
+  wire [31:0] \$3794 ;
+  wire [31:0] \$3795 ;
+  wire [7:0] \$3796 ;
+  wire \$3797 ;
+  wire [31:0] \$3798 ;
+  wire [31:0] \$3799 ;
   wire \$38 ;
-  wire \$380 ;
-  wire [31:0] \$381 ;
-  wire [31:0] \$382 ;
-  wire \$383 ;
+  wire [31:0] \$380 ;
+  wire [7:0] \$3800 ;
+  wire \$3801 ;
+  wire [31:0] \$3802 ;
+  wire [31:0] \$3803 ;
+  wire [7:0] \$3804 ;
+  wire \$3805 ;
+  wire [31:0] \$3806 ;
+  wire [31:0] \$3807 ;
+  wire [7:0] \$3808 ;
+  wire \$3809 ;
+  wire [7:0] \$381 ;
+  wire [31:0] \$3810 ;
+  wire [31:0] \$3811 ;
+  wire [7:0] \$3812 ;
+  wire \$3813 ;
+  wire [31:0] \$3814 ;
+  wire [31:0] \$3815 ;
+  wire [7:0] \$3816 ;
+  wire \$3817 ;
+  wire [31:0] \$3818 ;
+  wire [31:0] \$3819 ;
+  wire \$382 ;
+  wire [7:0] \$3820 ;
+  wire \$3821 ;
+  wire [31:0] \$3822 ;
+  wire [31:0] \$3823 ;
+  wire [7:0] \$3824 ;
+  wire \$3825 ;
+  wire [31:0] \$3826 ;
+  wire [31:0] \$3827 ;
+  wire [7:0] \$3828 ;
+  wire \$3829 ;
+  wire [31:0] \$383 ;
+  wire [31:0] \$3830 ;
+  wire [31:0] \$3831 ;
+  wire [7:0] \$3832 ;
+  wire \$3833 ;
+  wire [31:0] \$3834 ;
+  wire [31:0] \$3835 ;
+  wire [7:0] \$3836 ;
+  wire \$3837 ;
+  wire [31:0] \$3838 ;
+  wire [31:0] \$3839 ;
   wire [31:0] \$384 ;
-  wire [31:0] \$385 ;
+  wire [7:0] \$3840 ;
+  wire \$3841 ;
+  wire [31:0] \$3842 ;
+  wire [31:0] \$3843 ;
+  wire [7:0] \$3844 ;
+  wire \$3845 ;
+  wire [31:0] \$3846 ;
+  wire [31:0] \$3847 ;
+  wire [7:0] \$3848 ;
+  wire \$3849 ;
+  wire [7:0] \$385 ;
+  wire [31:0] \$3850 ;
+  wire [31:0] \$3851 ;
+  wire [7:0] \$3852 ;
+  wire \$3853 ;
+  wire [31:0] \$3854 ;
+  wire [31:0] \$3855 ;
+  wire [7:0] \$3856 ;
+  wire \$3857 ;
+  wire [31:0] \$3858 ;
+  wire [31:0] \$3859 ;
   wire \$386 ;
+  wire [7:0] \$3860 ;
+  wire \$3861 ;
+  wire [31:0] \$3862 ;
+  wire [31:0] \$3863 ;
+  wire [7:0] \$3864 ;
+  wire \$3865 ;
+  wire [31:0] \$3866 ;
+  wire [31:0] \$3867 ;
+  wire [7:0] \$3868 ;
+  wire \$3869 ;
   wire [31:0] \$387 ;
+  wire [31:0] \$3870 ;
+  wire [31:0] \$3871 ;
+  wire [7:0] \$3872 ;
+  wire \$3873 ;
+  wire [31:0] \$3874 ;
+  wire [31:0] \$3875 ;
+  wire [7:0] \$3876 ;
+  wire \$3877 ;
+  wire [31:0] \$3878 ;
+  wire [31:0] \$3879 ;
   wire [31:0] \$388 ;
-  wire \$389 ;
+  wire [7:0] \$3880 ;
+  wire \$3881 ;
+  wire [31:0] \$3882 ;
+  wire [31:0] \$3883 ;
+  wire [7:0] \$3884 ;
+  wire \$3885 ;
+  wire [31:0] \$3886 ;
+  wire [31:0] \$3887 ;
+  wire [7:0] \$3888 ;
+  wire \$3889 ;
+  wire [7:0] \$389 ;
+  wire [31:0] \$3890 ;
+  wire [31:0] \$3891 ;
+  wire [7:0] \$3892 ;
+  wire \$3893 ;
+  wire [31:0] \$3894 ;
+  wire [31:0] \$3895 ;
+  wire [7:0] \$3896 ;
+  wire \$3897 ;
+  wire [31:0] \$3898 ;
+  wire [31:0] \$3899 ;
   wire \$39 ;
-  wire [31:0] \$390 ;
+  wire \$390 ;
+  wire [7:0] \$3900 ;
+  wire \$3901 ;
+  wire [31:0] \$3902 ;
+  wire [31:0] \$3903 ;
+  wire [7:0] \$3904 ;
+  wire \$3905 ;
+  wire [31:0] \$3906 ;
+  wire [31:0] \$3907 ;
+  wire [7:0] \$3908 ;
+  wire \$3909 ;
   wire [31:0] \$391 ;
-  wire \$392 ;
-  wire [31:0] \$393 ;
-  wire [31:0] \$394 ;
-  wire \$395 ;
+  wire [31:0] \$3910 ;
+  wire [31:0] \$3911 ;
+  wire [7:0] \$3912 ;
+  wire \$3913 ;
+  wire [31:0] \$3914 ;
+  wire [31:0] \$3915 ;
+  wire [7:0] \$3916 ;
+  wire \$3917 ;
+  wire [31:0] \$3918 ;
+  wire [31:0] \$3919 ;
+  wire [31:0] \$392 ;
+  wire [7:0] \$3920 ;
+  wire \$3921 ;
+  wire [31:0] \$3922 ;
+  wire [31:0] \$3923 ;
+  wire [7:0] \$3924 ;
+  wire \$3925 ;
+  wire [31:0] \$3926 ;
+  wire [31:0] \$3927 ;
+  wire [7:0] \$3928 ;
+  wire \$3929 ;
+  wire [7:0] \$393 ;
+  wire [31:0] \$3930 ;
+  wire [31:0] \$3931 ;
+  wire [7:0] \$3932 ;
+  wire \$3933 ;
+  wire [31:0] \$3934 ;
+  wire [31:0] \$3935 ;
+  wire [7:0] \$3936 ;
+  wire \$3937 ;
+  wire [31:0] \$3938 ;
+  wire [31:0] \$3939 ;
+  wire \$394 ;
+  wire [7:0] \$3940 ;
+  wire \$3941 ;
+  wire [31:0] \$3942 ;
+  wire [31:0] \$3943 ;
+  wire [7:0] \$3944 ;
+  wire \$3945 ;
+  wire [31:0] \$3946 ;
+  wire [31:0] \$3947 ;
+  wire [7:0] \$3948 ;
+  wire \$3949 ;
+  wire [31:0] \$395 ;
+  wire [31:0] \$3950 ;
+  wire [31:0] \$3951 ;
+  wire [7:0] \$3952 ;
+  wire \$3953 ;
+  wire [31:0] \$3954 ;
+  wire [31:0] \$3955 ;
+  wire [7:0] \$3956 ;
+  wire \$3957 ;
+  wire [31:0] \$3958 ;
+  wire [31:0] \$3959 ;
   wire [31:0] \$396 ;
-  wire [31:0] \$397 ;
+  wire [7:0] \$3960 ;
+  wire \$3961 ;
+  wire [31:0] \$3962 ;
+  wire [31:0] \$3963 ;
+  wire [7:0] \$3964 ;
+  wire \$3965 ;
+  wire [31:0] \$3966 ;
+  wire [31:0] \$3967 ;
+  wire [7:0] \$3968 ;
+  wire \$3969 ;
+  wire [7:0] \$397 ;
+  wire [31:0] \$3970 ;
+  wire [31:0] \$3971 ;
+  wire [7:0] \$3972 ;
+  wire \$3973 ;
+  wire [31:0] \$3974 ;
+  wire [31:0] \$3975 ;
+  wire [7:0] \$3976 ;
+  wire \$3977 ;
+  wire [31:0] \$3978 ;
+  wire [31:0] \$3979 ;
   wire \$398 ;
+  wire [7:0] \$3980 ;
+  wire \$3981 ;
+  wire [31:0] \$3982 ;
+  wire [31:0] \$3983 ;
+  wire [7:0] \$3984 ;
+  wire \$3985 ;
+  wire [31:0] \$3986 ;
+  wire [31:0] \$3987 ;
+  wire [7:0] \$3988 ;
+  wire \$3989 ;
   wire [31:0] \$399 ;
+  wire [31:0] \$3990 ;
+  wire [31:0] \$3991 ;
+  wire [7:0] \$3992 ;
+  wire \$3993 ;
+  wire [31:0] \$3994 ;
+  wire [31:0] \$3995 ;
+  wire [7:0] \$3996 ;
+  wire \$3997 ;
+  wire [31:0] \$3998 ;
+  wire [31:0] \$3999 ;
   wire [15:0] \$4 ;
   wire \$40 ;
   wire [31:0] \$400 ;
-  wire \$401 ;
-  wire [31:0] \$402 ;
+  wire [7:0] \$4000 ;
+  wire \$4001 ;
+  wire [31:0] \$4002 ;
+  wire [31:0] \$4003 ;
+  wire [7:0] \$4004 ;
+  wire \$4005 ;
+  wire [31:0] \$4006 ;
+  wire [31:0] \$4007 ;
+  wire [7:0] \$4008 ;
+  wire \$4009 ;
+  wire [7:0] \$401 ;
+  wire [31:0] \$4010 ;
+  wire [31:0] \$4011 ;
+  wire [7:0] \$4012 ;
+  wire \$4013 ;
+  wire [31:0] \$4014 ;
+  wire [31:0] \$4015 ;
+  wire [7:0] \$4016 ;
+  wire \$4017 ;
+  wire [31:0] \$4018 ;
+  wire [31:0] \$4019 ;
+  wire \$402 ;
+  wire [7:0] \$4020 ;
+  wire \$4021 ;
+  wire [31:0] \$4022 ;
+  wire [31:0] \$4023 ;
+  wire [7:0] \$4024 ;
+  wire \$4025 ;
+  wire [31:0] \$4026 ;
+  wire [31:0] \$4027 ;
+  wire [7:0] \$4028 ;
+  wire \$4029 ;
   wire [31:0] \$403 ;
-  wire \$404 ;
-  wire [31:0] \$405 ;
-  wire [31:0] \$406 ;
-  wire \$407 ;
+  wire [31:0] \$4030 ;
+  wire [31:0] \$4031 ;
+  wire [7:0] \$4032 ;
+  wire \$4033 ;
+  wire [31:0] \$4034 ;
+  wire [31:0] \$4035 ;
+  wire [7:0] \$4036 ;
+  wire \$4037 ;
+  wire [31:0] \$4038 ;
+  wire [31:0] \$4039 ;
+  wire [31:0] \$404 ;
+  wire [7:0] \$4040 ;
+  wire \$4041 ;
+  wire [31:0] \$4042 ;
+  wire [31:0] \$4043 ;
+  wire [7:0] \$4044 ;
+  wire \$4045 ;
+  wire [31:0] \$4046 ;
+  wire [31:0] \$4047 ;
+  wire [7:0] \$4048 ;
+  wire \$4049 ;
+  wire [7:0] \$405 ;
+  wire [31:0] \$4050 ;
+  wire [31:0] \$4051 ;
+  wire [7:0] \$4052 ;
+  wire \$4053 ;
+  wire [31:0] \$4054 ;
+  wire [31:0] \$4055 ;
+  wire [7:0] \$4056 ;
+  wire \$4057 ;
+  wire [31:0] \$4058 ;
+  wire [31:0] \$4059 ;
+  wire \$406 ;
+  wire [7:0] \$4060 ;
+  wire \$4061 ;
+  wire [31:0] \$4062 ;
+  wire [31:0] \$4063 ;
+  wire [7:0] \$4064 ;
+  wire \$4065 ;
+  wire [31:0] \$4066 ;
+  wire [31:0] \$4067 ;
+  wire [7:0] \$4068 ;
+  wire \$4069 ;
+  wire [31:0] \$407 ;
+  wire [31:0] \$4070 ;
+  wire [31:0] \$4071 ;
+  wire [7:0] \$4072 ;
+  wire \$4073 ;
+  wire [31:0] \$4074 ;
+  wire [31:0] \$4075 ;
+  wire [7:0] \$4076 ;
+  wire \$4077 ;
+  wire [31:0] \$4078 ;
+  wire [31:0] \$4079 ;
   wire [31:0] \$408 ;
-  wire [31:0] \$409 ;
+  wire [7:0] \$4080 ;
+  wire \$4081 ;
+  wire [31:0] \$4082 ;
+  wire [31:0] \$4083 ;
+  wire [7:0] \$4084 ;
+  wire \$4085 ;
+  wire [31:0] \$4086 ;
+  wire [31:0] \$4087 ;
+  wire [7:0] \$4088 ;
+  wire \$4089 ;
+  wire [7:0] \$409 ;
+  wire [31:0] \$4090 ;
+  wire [31:0] \$4091 ;
+  wire [7:0] \$4092 ;
+  wire \$4093 ;
+  wire [31:0] \$4094 ;
+  wire [31:0] \$4095 ;
+  wire [7:0] \$4096 ;
+  wire \$4097 ;
+  wire [31:0] \$4098 ;
+  wire [31:0] \$4099 ;
   wire \$41 ;
   wire \$410 ;
+  wire [7:0] \$4100 ;
+  wire \$4101 ;
+  wire [31:0] \$4102 ;
+  wire [31:0] \$4103 ;
+  wire [7:0] \$4104 ;
+  wire \$4105 ;
+  wire [31:0] \$4106 ;
+  wire [31:0] \$4107 ;
+  wire [7:0] \$4108 ;
+  wire \$4109 ;
   wire [31:0] \$411 ;
+  wire [31:0] \$4110 ;
+  wire [31:0] \$4111 ;
+  wire [7:0] \$4112 ;
+  wire \$4113 ;
+  wire [31:0] \$4114 ;
+  wire [31:0] \$4115 ;
+  wire [7:0] \$4116 ;
+  wire \$4117 ;
+  wire [31:0] \$4118 ;
+  wire [31:0] \$4119 ;
   wire [31:0] \$412 ;
-  wire \$413 ;
-  wire [31:0] \$414 ;
+  wire [7:0] \$4120 ;
+  wire \$4121 ;
+  wire [31:0] \$4122 ;
+  wire [31:0] \$4123 ;
+  wire [7:0] \$4124 ;
+  wire \$4125 ;
+  wire [31:0] \$4126 ;
+  wire [31:0] \$4127 ;
+  wire [7:0] \$4128 ;
+  wire \$4129 ;
+  wire [7:0] \$413 ;
+  wire [31:0] \$4130 ;
+  wire [31:0] \$4131 ;
+  wire [7:0] \$4132 ;
+  wire \$4133 ;
+  wire [31:0] \$4134 ;
+  wire [31:0] \$4135 ;
+  wire [7:0] \$4136 ;
+  wire \$4137 ;
+  wire [31:0] \$4138 ;
+  wire [31:0] \$4139 ;
+  wire \$414 ;
+  wire [7:0] \$4140 ;
+  wire \$4141 ;
+  wire [31:0] \$4142 ;
+  wire [31:0] \$4143 ;
+  wire [7:0] \$4144 ;
+  wire \$4145 ;
+  wire [31:0] \$4146 ;
+  wire [31:0] \$4147 ;
+  wire [7:0] \$4148 ;
+  wire \$4149 ;
   wire [31:0] \$415 ;
-  wire \$416 ;
-  wire [31:0] \$417 ;
-  wire [31:0] \$418 ;
-  wire \$419 ;
+  wire [31:0] \$4150 ;
+  wire [31:0] \$4151 ;
+  wire [7:0] \$4152 ;
+  wire \$4153 ;
+  wire [31:0] \$4154 ;
+  wire [31:0] \$4155 ;
+  wire [7:0] \$4156 ;
+  wire \$4157 ;
+  wire [31:0] \$4158 ;
+  wire [31:0] \$4159 ;
+  wire [31:0] \$416 ;
+  wire [7:0] \$4160 ;
+  wire \$4161 ;
+  wire [31:0] \$4162 ;
+  wire [31:0] \$4163 ;
+  wire [7:0] \$4164 ;
+  wire \$4165 ;
+  wire [31:0] \$4166 ;
+  wire [31:0] \$4167 ;
+  wire [7:0] \$4168 ;
+  wire \$4169 ;
+  wire [7:0] \$417 ;
+  wire [31:0] \$4170 ;
+  wire [31:0] \$4171 ;
+  wire [7:0] \$4172 ;
+  wire \$4173 ;
+  wire [31:0] \$4174 ;
+  wire [31:0] \$4175 ;
+  wire [7:0] \$4176 ;
+  wire \$4177 ;
+  wire [31:0] \$4178 ;
+  wire [31:0] \$4179 ;
+  wire \$418 ;
+  wire [7:0] \$4180 ;
+  wire \$4181 ;
+  wire [31:0] \$4182 ;
+  wire [31:0] \$4183 ;
+  wire [7:0] \$4184 ;
+  wire \$4185 ;
+  wire [31:0] \$4186 ;
+  wire [31:0] \$4187 ;
+  wire [7:0] \$4188 ;
+  wire \$4189 ;
+  wire [31:0] \$419 ;
+  wire [31:0] \$4190 ;
+  wire [31:0] \$4191 ;
+  wire [7:0] \$4192 ;
+  wire \$4193 ;
+  wire [31:0] \$4194 ;
+  wire [31:0] \$4195 ;
+  wire [7:0] \$4196 ;
+  wire \$4197 ;
+  wire [31:0] \$4198 ;
+  wire [31:0] \$4199 ;
   wire \$42 ;
   wire [31:0] \$420 ;
-  wire [31:0] \$421 ;
+  wire [7:0] \$4200 ;
+  wire \$4201 ;
+  wire [31:0] \$4202 ;
+  wire [31:0] \$4203 ;
+  wire [7:0] \$4204 ;
+  wire \$4205 ;
+  wire [31:0] \$4206 ;
+  wire [31:0] \$4207 ;
+  wire [7:0] \$4208 ;
+  wire \$4209 ;
+  wire [7:0] \$421 ;
+  wire [31:0] \$4210 ;
+  wire [31:0] \$4211 ;
+  wire [7:0] \$4212 ;
+  wire \$4213 ;
+  wire [31:0] \$4214 ;
+  wire [31:0] \$4215 ;
+  wire [7:0] \$4216 ;
+  wire \$4217 ;
+  wire [31:0] \$4218 ;
+  wire [31:0] \$4219 ;
   wire \$422 ;
+  wire [4:0] \$4220 ;
+  wire \$4221 ;
+  wire [16:0] \$4222 ;
+  wire [16:0] \$4223 ;
+  wire \$4224 ;
+  wire [4:0] \$4225 ;
+  wire \$4226 ;
+  reg [31:0] \$4227 ;
+  reg [3:0] \$4228 ;
+  reg [16:0] \$4229 ;
   wire [31:0] \$423 ;
+  reg [3:0] \$4230 ;
+  reg [63:0] \$4231 ;
+  reg [15:0] \$4232 ;
+  reg [31:0] \$4233 ;
+  reg \$4234 ;
+  reg [31:0] \$4235 ;
+  reg [31:0] \$4236 ;
+  reg [7:0] \$4237 ;
+  reg [15:0] \$4238 ;
+  reg \$4239 ;
   wire [31:0] \$424 ;
-  wire \$425 ;
-  wire [31:0] \$426 ;
+  reg [7:0] \$4240 ;
+  reg [7:0] \$4241 ;
+  reg [15:0] \$4242 ;
+  reg [31:0] \$4243 ;
+  reg [31:0] \$4244 ;
+  reg [7:0] \$4245 ;
+  reg [15:0] \$4246 ;
+  wire [7:0] \$425 ;
+  wire \$426 ;
   wire [31:0] \$427 ;
-  wire \$428 ;
-  wire [31:0] \$429 ;
+  wire [31:0] \$428 ;
+  wire [7:0] \$429 ;
   wire \$43 ;
-  wire [31:0] \$430 ;
-  wire \$431 ;
+  wire \$430 ;
+  wire [31:0] \$431 ;
   wire [31:0] \$432 ;
-  wire [31:0] \$433 ;
+  wire [7:0] \$433 ;
   wire \$434 ;
   wire [31:0] \$435 ;
   wire [31:0] \$436 ;
-  wire \$437 ;
-  wire [31:0] \$438 ;
+  wire [7:0] \$437 ;
+  wire \$438 ;
   wire [31:0] \$439 ;
   wire \$44 ;
-  wire \$440 ;
-  wire [31:0] \$441 ;
-  wire [31:0] \$442 ;
-  wire \$443 ;
+  wire [31:0] \$440 ;
+  wire [7:0] \$441 ;
+  wire \$442 ;
+  wire [31:0] \$443 ;
   wire [31:0] \$444 ;
-  wire [31:0] \$445 ;
+  wire [7:0] \$445 ;
   wire \$446 ;
   wire [31:0] \$447 ;
   wire [31:0] \$448 ;
-  wire \$449 ;
+  wire [7:0] \$449 ;
   wire \$45 ;
-  wire [31:0] \$450 ;
+  wire \$450 ;
   wire [31:0] \$451 ;
-  wire \$452 ;
-  wire [31:0] \$453 ;
-  wire [31:0] \$454 ;
-  wire \$455 ;
+  wire [31:0] \$452 ;
+  wire [7:0] \$453 ;
+  wire \$454 ;
+  wire [31:0] \$455 ;
   wire [31:0] \$456 ;
-  wire [31:0] \$457 ;
+  wire [7:0] \$457 ;
   wire \$458 ;
   wire [31:0] \$459 ;
   wire \$46 ;
   wire [31:0] \$460 ;
-  wire \$461 ;
-  wire [31:0] \$462 ;
+  wire [7:0] \$461 ;
+  wire \$462 ;
   wire [31:0] \$463 ;
-  wire \$464 ;
-  wire [31:0] \$465 ;
-  wire [31:0] \$466 ;
-  wire \$467 ;
+  wire [31:0] \$464 ;
+  wire [7:0] \$465 ;
+  wire \$466 ;
+  wire [31:0] \$467 ;
   wire [31:0] \$468 ;
-  wire [31:0] \$469 ;
+  wire [7:0] \$469 ;
   wire \$47 ;
   wire \$470 ;
   wire [31:0] \$471 ;
   wire [31:0] \$472 ;
-  wire \$473 ;
-  wire [31:0] \$474 ;
+  wire [7:0] \$473 ;
+  wire \$474 ;
   wire [31:0] \$475 ;
-  wire \$476 ;
-  wire [31:0] \$477 ;
-  wire [31:0] \$478 ;
-  wire \$479 ;
+  wire [31:0] \$476 ;
+  wire [7:0] \$477 ;
+  wire \$478 ;
+  wire [31:0] \$479 ;
   wire \$48 ;
   wire [31:0] \$480 ;
-  wire [31:0] \$481 ;
+  wire [7:0] \$481 ;
   wire \$482 ;
   wire [31:0] \$483 ;
   wire [31:0] \$484 ;
-  wire \$485 ;
-  wire [31:0] \$486 ;
+  wire [7:0] \$485 ;
+  wire \$486 ;
   wire [31:0] \$487 ;
-  wire \$488 ;
-  wire [31:0] \$489 ;
+  wire [31:0] \$488 ;
+  wire [7:0] \$489 ;
   wire \$49 ;
-  wire [31:0] \$490 ;
-  wire \$491 ;
+  wire \$490 ;
+  wire [31:0] \$491 ;
   wire [31:0] \$492 ;
-  wire [31:0] \$493 ;
+  wire [7:0] \$493 ;
   wire \$494 ;
   wire [31:0] \$495 ;
   wire [31:0] \$496 ;
-  wire \$497 ;
-  wire [31:0] \$498 ;
+  wire [7:0] \$497 ;
+  wire \$498 ;
   wire [31:0] \$499 ;
   wire [32:0] \$5 ;
   wire \$50 ;
-  wire \$500 ;
-  wire [31:0] \$501 ;
-  wire [31:0] \$502 ;
-  wire \$503 ;
+  wire [31:0] \$500 ;
+  wire [7:0] \$501 ;
+  wire \$502 ;
+  wire [31:0] \$503 ;
   wire [31:0] \$504 ;
-  wire [31:0] \$505 ;
+  wire [7:0] \$505 ;
   wire \$506 ;
   wire [31:0] \$507 ;
   wire [31:0] \$508 ;
-  wire \$509 ;
+  wire [7:0] \$509 ;
   wire [17:0] \$51 ;
-  wire [31:0] \$510 ;
+  wire \$510 ;
   wire [31:0] \$511 ;
-  wire \$512 ;
-  wire [31:0] \$513 ;
-  wire [31:0] \$514 ;
-  wire \$515 ;
+  wire [31:0] \$512 ;
+  wire [7:0] \$513 ;
+  wire \$514 ;
+  wire [31:0] \$515 ;
   wire [31:0] \$516 ;
-  wire [31:0] \$517 ;
+  wire [7:0] \$517 ;
   wire \$518 ;
   wire [31:0] \$519 ;
   wire \$52 ;
   wire [31:0] \$520 ;
-  wire \$521 ;
-  wire [31:0] \$522 ;
+  wire [7:0] \$521 ;
+  wire \$522 ;
   wire [31:0] \$523 ;
-  wire \$524 ;
-  wire [31:0] \$525 ;
-  wire [31:0] \$526 ;
-  wire \$527 ;
+  wire [31:0] \$524 ;
+  wire [7:0] \$525 ;
+  wire \$526 ;
+  wire [31:0] \$527 ;
   wire [31:0] \$528 ;
-  wire [31:0] \$529 ;
-  wire \$53 ;
+  wire [7:0] \$529 ;
+  wire [7:0] \$53 ;
   wire \$530 ;
   wire [31:0] \$531 ;
   wire [31:0] \$532 ;
-  wire \$533 ;
-  wire [31:0] \$534 ;
+  wire [7:0] \$533 ;
+  wire \$534 ;
   wire [31:0] \$535 ;
-  wire \$536 ;
-  wire [31:0] \$537 ;
-  wire [31:0] \$538 ;
-  wire \$539 ;
-  wire [31:0] \$54 ;
+  wire [31:0] \$536 ;
+  wire [7:0] \$537 ;
+  wire \$538 ;
+  wire [31:0] \$539 ;
+  wire \$54 ;
   wire [31:0] \$540 ;
-  wire [31:0] \$541 ;
+  wire [7:0] \$541 ;
   wire \$542 ;
   wire [31:0] \$543 ;
   wire [31:0] \$544 ;
-  wire \$545 ;
-  wire [31:0] \$546 ;
+  wire [7:0] \$545 ;
+  wire \$546 ;
   wire [31:0] \$547 ;
-  wire \$548 ;
-  wire [31:0] \$549 ;
+  wire [31:0] \$548 ;
+  wire [7:0] \$549 ;
   wire [31:0] \$55 ;
-  wire [31:0] \$550 ;
-  wire \$551 ;
+  wire \$550 ;
+  wire [31:0] \$551 ;
   wire [31:0] \$552 ;
-  wire [31:0] \$553 ;
+  wire [7:0] \$553 ;
   wire \$554 ;
   wire [31:0] \$555 ;
   wire [31:0] \$556 ;
-  wire \$557 ;
-  wire [31:0] \$558 ;
+  wire [7:0] \$557 ;
+  wire \$558 ;
   wire [31:0] \$559 ;
-  wire \$56 ;
-  wire \$560 ;
-  wire [31:0] \$561 ;
-  wire [31:0] \$562 ;
-  wire \$563 ;
+  wire [31:0] \$56 ;
+  wire [31:0] \$560 ;
+  wire [7:0] \$561 ;
+  wire \$562 ;
+  wire [31:0] \$563 ;
   wire [31:0] \$564 ;
-  wire [31:0] \$565 ;
+  wire [7:0] \$565 ;
   wire \$566 ;
   wire [31:0] \$567 ;
   wire [31:0] \$568 ;
-  wire \$569 ;
-  wire [31:0] \$57 ;
-  wire [31:0] \$570 ;
+  wire [7:0] \$569 ;
+  wire [7:0] \$57 ;
+  wire \$570 ;
   wire [31:0] \$571 ;
-  wire \$572 ;
-  wire [31:0] \$573 ;
-  wire [31:0] \$574 ;
-  wire \$575 ;
+  wire [31:0] \$572 ;
+  wire [7:0] \$573 ;
+  wire \$574 ;
+  wire [31:0] \$575 ;
   wire [31:0] \$576 ;
-  wire [31:0] \$577 ;
+  wire [7:0] \$577 ;
   wire \$578 ;
   wire [31:0] \$579 ;
-  wire [31:0] \$58 ;
+  wire \$58 ;
   wire [31:0] \$580 ;
-  wire \$581 ;
-  wire [31:0] \$582 ;
+  wire [7:0] \$581 ;
+  wire \$582 ;
   wire [31:0] \$583 ;
-  wire \$584 ;
-  wire [31:0] \$585 ;
-  wire [31:0] \$586 ;
-  wire \$587 ;
+  wire [31:0] \$584 ;
+  wire [7:0] \$585 ;
+  wire \$586 ;
+  wire [31:0] \$587 ;
   wire [31:0] \$588 ;
-  wire [31:0] \$589 ;
-  wire \$59 ;
+  wire [7:0] \$589 ;
+  wire [31:0] \$59 ;
   wire \$590 ;
   wire [31:0] \$591 ;
   wire [31:0] \$592 ;
-  wire \$593 ;
-  wire [31:0] \$594 ;
+  wire [7:0] \$593 ;
+  wire \$594 ;
   wire [31:0] \$595 ;
-  wire \$596 ;
-  wire [31:0] \$597 ;
-  wire [31:0] \$598 ;
-  wire \$599 ;
+  wire [31:0] \$596 ;
+  wire [7:0] \$597 ;
+  wire \$598 ;
+  wire [31:0] \$599 ;
   wire \$6 ;
   wire [31:0] \$60 ;
   wire [31:0] \$600 ;
-  wire [31:0] \$601 ;
+  wire [7:0] \$601 ;
   wire \$602 ;
   wire [31:0] \$603 ;
   wire [31:0] \$604 ;
-  wire \$605 ;
-  wire [31:0] \$606 ;
+  wire [7:0] \$605 ;
+  wire \$606 ;
   wire [31:0] \$607 ;
-  wire \$608 ;
-  wire [31:0] \$609 ;
-  wire [31:0] \$61 ;
-  wire [31:0] \$610 ;
-  wire \$611 ;
+  wire [31:0] \$608 ;
+  wire [7:0] \$609 ;
+  wire [7:0] \$61 ;
+  wire \$610 ;
+  wire [31:0] \$611 ;
   wire [31:0] \$612 ;
-  wire [31:0] \$613 ;
+  wire [7:0] \$613 ;
   wire \$614 ;
   wire [31:0] \$615 ;
   wire [31:0] \$616 ;
-  wire \$617 ;
-  wire [31:0] \$618 ;
+  wire [7:0] \$617 ;
+  wire \$618 ;
   wire [31:0] \$619 ;
   wire \$62 ;
-  wire \$620 ;
-  wire [31:0] \$621 ;
-  wire [31:0] \$622 ;
-  wire \$623 ;
+  wire [31:0] \$620 ;
+  wire [7:0] \$621 ;
+  wire \$622 ;
+  wire [31:0] \$623 ;
   wire [31:0] \$624 ;
-  wire [31:0] \$625 ;
+  wire [7:0] \$625 ;
   wire \$626 ;
   wire [31:0] \$627 ;
   wire [31:0] \$628 ;
-  wire \$629 ;
+  wire [7:0] \$629 ;
   wire [31:0] \$63 ;
-  wire [31:0] \$630 ;
+  wire \$630 ;
   wire [31:0] \$631 ;
-  wire \$632 ;
-  wire [31:0] \$633 ;
-  wire [31:0] \$634 ;
-  wire \$635 ;
+  wire [31:0] \$632 ;
+  wire [7:0] \$633 ;
+  wire \$634 ;
+  wire [31:0] \$635 ;
   wire [31:0] \$636 ;
-  wire [31:0] \$637 ;
+  wire [7:0] \$637 ;
   wire \$638 ;
   wire [31:0] \$639 ;
   wire [31:0] \$64 ;
   wire [31:0] \$640 ;
-  wire \$641 ;
-  wire [31:0] \$642 ;
+  wire [7:0] \$641 ;
+  wire \$642 ;
   wire [31:0] \$643 ;
-  wire \$644 ;
-  wire [31:0] \$645 ;
-  wire [31:0] \$646 ;
-  wire \$647 ;
+  wire [31:0] \$644 ;
+  wire [7:0] \$645 ;
+  wire \$646 ;
+  wire [31:0] \$647 ;
   wire [31:0] \$648 ;
-  wire [31:0] \$649 ;
-  wire \$65 ;
+  wire [7:0] \$649 ;
+  wire [7:0] \$65 ;
   wire \$650 ;
   wire [31:0] \$651 ;
   wire [31:0] \$652 ;
-  wire \$653 ;
-  wire [31:0] \$654 ;
+  wire [7:0] \$653 ;
+  wire \$654 ;
   wire [31:0] \$655 ;
-  wire \$656 ;
-  wire [31:0] \$657 ;
-  wire [31:0] \$658 ;
-  wire \$659 ;
-  wire [31:0] \$66 ;
+  wire [31:0] \$656 ;
+  wire [7:0] \$657 ;
+  wire \$658 ;
+  wire [31:0] \$659 ;
+  wire \$66 ;
   wire [31:0] \$660 ;
-  wire [31:0] \$661 ;
+  wire [7:0] \$661 ;
   wire \$662 ;
   wire [31:0] \$663 ;
   wire [31:0] \$664 ;
-  wire \$665 ;
-  wire [31:0] \$666 ;
+  wire [7:0] \$665 ;
+  wire \$666 ;
   wire [31:0] \$667 ;
-  wire \$668 ;
-  wire [31:0] \$669 ;
+  wire [31:0] \$668 ;
+  wire [7:0] \$669 ;
   wire [31:0] \$67 ;
-  wire [31:0] \$670 ;
-  wire \$671 ;
+  wire \$670 ;
+  wire [31:0] \$671 ;
   wire [31:0] \$672 ;
-  wire [31:0] \$673 ;
+  wire [7:0] \$673 ;
   wire \$674 ;
   wire [31:0] \$675 ;
   wire [31:0] \$676 ;
-  wire \$677 ;
-  wire [31:0] \$678 ;
+  wire [7:0] \$677 ;
+  wire \$678 ;
   wire [31:0] \$679 ;
-  wire \$68 ;
-  wire \$680 ;
-  wire [31:0] \$681 ;
-  wire [31:0] \$682 ;
-  wire \$683 ;
+  wire [31:0] \$68 ;
+  wire [31:0] \$680 ;
+  wire [7:0] \$681 ;
+  wire \$682 ;
+  wire [31:0] \$683 ;
   wire [31:0] \$684 ;
-  wire [31:0] \$685 ;
+  wire [7:0] \$685 ;
   wire \$686 ;
   wire [31:0] \$687 ;
   wire [31:0] \$688 ;
-  wire \$689 ;
-  wire [31:0] \$69 ;
-  wire [31:0] \$690 ;
+  wire [7:0] \$689 ;
+  wire [7:0] \$69 ;
+  wire \$690 ;
   wire [31:0] \$691 ;
-  wire \$692 ;
-  wire [31:0] \$693 ;
-  wire [31:0] \$694 ;
-  wire \$695 ;
+  wire [31:0] \$692 ;
+  wire [7:0] \$693 ;
+  wire \$694 ;
+  wire [31:0] \$695 ;
   wire [31:0] \$696 ;
-  wire [31:0] \$697 ;
+  wire [7:0] \$697 ;
   wire \$698 ;
   wire [31:0] \$699 ;
   wire \$7 ;
-  wire [31:0] \$70 ;
+  wire \$70 ;
   wire [31:0] \$700 ;
-  wire \$701 ;
-  wire [31:0] \$702 ;
+  wire [7:0] \$701 ;
+  wire \$702 ;
   wire [31:0] \$703 ;
-  wire \$704 ;
-  wire [31:0] \$705 ;
-  wire [31:0] \$706 ;
-  wire \$707 ;
+  wire [31:0] \$704 ;
+  wire [7:0] \$705 ;
+  wire \$706 ;
+  wire [31:0] \$707 ;
   wire [31:0] \$708 ;
-  wire [31:0] \$709 ;
-  wire \$71 ;
+  wire [7:0] \$709 ;
+  wire [31:0] \$71 ;
   wire \$710 ;
   wire [31:0] \$711 ;
   wire [31:0] \$712 ;
-  wire \$713 ;
-  wire [31:0] \$714 ;
+  wire [7:0] \$713 ;
+  wire \$714 ;
   wire [31:0] \$715 ;
-  wire \$716 ;
-  wire [31:0] \$717 ;
-  wire [31:0] \$718 ;
-  wire \$719 ;
+  wire [31:0] \$716 ;
+  wire [7:0] \$717 ;
+  wire \$718 ;
+  wire [31:0] \$719 ;
   wire [31:0] \$72 ;
   wire [31:0] \$720 ;
-  wire [31:0] \$721 ;
+  wire [7:0] \$721 ;
   wire \$722 ;
   wire [31:0] \$723 ;
   wire [31:0] \$724 ;
-  wire \$725 ;
-  wire [31:0] \$726 ;
+  wire [7:0] \$725 ;
+  wire \$726 ;
   wire [31:0] \$727 ;
-  wire \$728 ;
-  wire [31:0] \$729 ;
-  wire [31:0] \$73 ;
-  wire [31:0] \$730 ;
-  wire \$731 ;
+  wire [31:0] \$728 ;
+  wire [7:0] \$729 ;
+  wire [7:0] \$73 ;
+  wire \$730 ;
+  wire [31:0] \$731 ;
   wire [31:0] \$732 ;
-  wire [31:0] \$733 ;
+  wire [7:0] \$733 ;
   wire \$734 ;
   wire [31:0] \$735 ;
   wire [31:0] \$736 ;
-  wire \$737 ;
-  wire [31:0] \$738 ;
+  wire [7:0] \$737 ;
+  wire \$738 ;
   wire [31:0] \$739 ;
   wire \$74 ;
-  wire \$740 ;
-  wire [31:0] \$741 ;
-  wire [31:0] \$742 ;
-  wire \$743 ;
+  wire [31:0] \$740 ;
+  wire [7:0] \$741 ;
+  wire \$742 ;
+  wire [31:0] \$743 ;
   wire [31:0] \$744 ;
-  wire [31:0] \$745 ;
+  wire [7:0] \$745 ;
   wire \$746 ;
   wire [31:0] \$747 ;
   wire [31:0] \$748 ;
-  wire \$749 ;
+  wire [7:0] \$749 ;
   wire [31:0] \$75 ;
-  wire [31:0] \$750 ;
+  wire \$750 ;
   wire [31:0] \$751 ;
-  wire \$752 ;
-  wire [31:0] \$753 ;
-  wire [31:0] \$754 ;
-  wire \$755 ;
+  wire [31:0] \$752 ;
+  wire [7:0] \$753 ;
+  wire \$754 ;
+  wire [31:0] \$755 ;
   wire [31:0] \$756 ;
-  wire [31:0] \$757 ;
+  wire [7:0] \$757 ;
   wire \$758 ;
   wire [31:0] \$759 ;
   wire [31:0] \$76 ;
   wire [31:0] \$760 ;
-  wire \$761 ;
-  wire [31:0] \$762 ;
+  wire [7:0] \$761 ;
+  wire \$762 ;
   wire [31:0] \$763 ;
-  wire \$764 ;
-  wire [31:0] \$765 ;
-  wire [31:0] \$766 ;
-  wire \$767 ;
+  wire [31:0] \$764 ;
+  wire [7:0] \$765 ;
+  wire \$766 ;
+  wire [31:0] \$767 ;
   wire [31:0] \$768 ;
-  wire [31:0] \$769 ;
-  wire \$77 ;
+  wire [7:0] \$769 ;
+  wire [7:0] \$77 ;
   wire \$770 ;
   wire [31:0] \$771 ;
   wire [31:0] \$772 ;
-  wire \$773 ;
-  wire [31:0] \$774 ;
+  wire [7:0] \$773 ;
+  wire \$774 ;
   wire [31:0] \$775 ;
-  wire \$776 ;
-  wire [31:0] \$777 ;
-  wire [31:0] \$778 ;
-  wire \$779 ;
-  wire [31:0] \$78 ;
+  wire [31:0] \$776 ;
+  wire [7:0] \$777 ;
+  wire \$778 ;
+  wire [31:0] \$779 ;
+  wire \$78 ;
   wire [31:0] \$780 ;
-  wire [31:0] \$781 ;
+  wire [7:0] \$781 ;
   wire \$782 ;
   wire [31:0] \$783 ;
   wire [31:0] \$784 ;
-  wire \$785 ;
-  wire [31:0] \$786 ;
+  wire [7:0] \$785 ;
+  wire \$786 ;
   wire [31:0] \$787 ;
-  wire \$788 ;
-  wire [31:0] \$789 ;
+  wire [31:0] \$788 ;
+  wire [7:0] \$789 ;
   wire [31:0] \$79 ;
-  wire [31:0] \$790 ;
-  wire \$791 ;
+  wire \$790 ;
+  wire [31:0] \$791 ;
   wire [31:0] \$792 ;
-  wire [31:0] \$793 ;
+  wire [7:0] \$793 ;
   wire \$794 ;
   wire [31:0] \$795 ;
   wire [31:0] \$796 ;
-  wire \$797 ;
-  wire [31:0] \$798 ;
+  wire [7:0] \$797 ;
+  wire \$798 ;
   wire [31:0] \$799 ;
   wire \$8 ;
-  wire \$80 ;
-  wire \$800 ;
-  wire [31:0] \$801 ;
-  wire [31:0] \$802 ;
-  wire \$803 ;
+  wire [31:0] \$80 ;
+  wire [31:0] \$800 ;
+  wire [7:0] \$801 ;
+  wire \$802 ;
+  wire [31:0] \$803 ;
   wire [31:0] \$804 ;
-  wire [31:0] \$805 ;
+  wire [7:0] \$805 ;
   wire \$806 ;
   wire [31:0] \$807 ;
   wire [31:0] \$808 ;
-  wire \$809 ;
-  wire [31:0] \$81 ;
-  wire [31:0] \$810 ;
+  wire [7:0] \$809 ;
+  wire [7:0] \$81 ;
+  wire \$810 ;
   wire [31:0] \$811 ;
-  wire \$812 ;
-  wire [31:0] \$813 ;
-  wire [31:0] \$814 ;
-  wire \$815 ;
+  wire [31:0] \$812 ;
+  wire [7:0] \$813 ;
+  wire \$814 ;
+  wire [31:0] \$815 ;
   wire [31:0] \$816 ;
-  wire [31:0] \$817 ;
-  wire [4:0] \$818 ;
-  wire \$819 ;
-  wire [31:0] \$82 ;
-  wire \$820 ;
-  wire \$821 ;
+  wire [7:0] \$817 ;
+  wire \$818 ;
+  wire [31:0] \$819 ;
+  wire \$82 ;
+  wire [31:0] \$820 ;
+  wire [7:0] \$821 ;
   wire \$822 ;
-  wire \$823 ;
-  wire \$824 ;
-  wire \$825 ;
+  wire [31:0] \$823 ;
+  wire [31:0] \$824 ;
+  wire [7:0] \$825 ;
   wire \$826 ;
-  wire [17:0] \$827 ;
-  wire \$828 ;
-  wire \$829 ;
-  wire \$83 ;
-  wire [31:0] \$830 ;
+  wire [31:0] \$827 ;
+  wire [31:0] \$828 ;
+  wire [7:0] \$829 ;
+  wire [31:0] \$83 ;
+  wire \$830 ;
   wire [31:0] \$831 ;
-  wire \$832 ;
-  wire [31:0] \$833 ;
-  wire [31:0] \$834 ;
-  wire \$835 ;
+  wire [31:0] \$832 ;
+  wire [7:0] \$833 ;
+  wire \$834 ;
+  wire [31:0] \$835 ;
   wire [31:0] \$836 ;
-  wire [31:0] \$837 ;
+  wire [7:0] \$837 ;
   wire \$838 ;
   wire [31:0] \$839 ;
   wire [31:0] \$84 ;
   wire [31:0] \$840 ;
-  wire \$841 ;
-  wire [31:0] \$842 ;
+  wire [7:0] \$841 ;
+  wire \$842 ;
   wire [31:0] \$843 ;
-  wire \$844 ;
-  wire [31:0] \$845 ;
-  wire [31:0] \$846 ;
-  wire \$847 ;
+  wire [31:0] \$844 ;
+  wire [7:0] \$845 ;
+  wire \$846 ;
+  wire [31:0] \$847 ;
   wire [31:0] \$848 ;
-  wire [31:0] \$849 ;
-  wire [31:0] \$85 ;
+  wire [7:0] \$849 ;
+  wire [7:0] \$85 ;
   wire \$850 ;
   wire [31:0] \$851 ;
   wire [31:0] \$852 ;
-  wire \$853 ;
-  wire [31:0] \$854 ;
+  wire [7:0] \$853 ;
+  wire \$854 ;
   wire [31:0] \$855 ;
-  wire \$856 ;
-  wire [31:0] \$857 ;
-  wire [31:0] \$858 ;
-  wire \$859 ;
+  wire [31:0] \$856 ;
+  wire [7:0] \$857 ;
+  wire \$858 ;
+  wire [31:0] \$859 ;
   wire \$86 ;
   wire [31:0] \$860 ;
-  wire [31:0] \$861 ;
+  wire [7:0] \$861 ;
   wire \$862 ;
   wire [31:0] \$863 ;
   wire [31:0] \$864 ;
-  wire \$865 ;
-  wire [31:0] \$866 ;
+  wire [7:0] \$865 ;
+  wire \$866 ;
   wire [31:0] \$867 ;
-  wire \$868 ;
-  wire [31:0] \$869 ;
+  wire [31:0] \$868 ;
+  wire [7:0] \$869 ;
   wire [31:0] \$87 ;
-  wire [31:0] \$870 ;
-  wire \$871 ;
+  wire \$870 ;
+  wire [31:0] \$871 ;
   wire [31:0] \$872 ;
-  wire [31:0] \$873 ;
+  wire [7:0] \$873 ;
   wire \$874 ;
   wire [31:0] \$875 ;
   wire [31:0] \$876 ;
-  wire \$877 ;
-  wire [31:0] \$878 ;
+  wire [7:0] \$877 ;
+  wire \$878 ;
   wire [31:0] \$879 ;
   wire [31:0] \$88 ;
-  wire \$880 ;
-  wire [31:0] \$881 ;
-  wire [31:0] \$882 ;
-  wire \$883 ;
+  wire [31:0] \$880 ;
+  wire [7:0] \$881 ;
+  wire \$882 ;
+  wire [31:0] \$883 ;
   wire [31:0] \$884 ;
-  wire [31:0] \$885 ;
+  wire [7:0] \$885 ;
   wire \$886 ;
   wire [31:0] \$887 ;
   wire [31:0] \$888 ;
-  wire \$889 ;
-  wire \$89 ;
-  wire [31:0] \$890 ;
+  wire [7:0] \$889 ;
+  wire [7:0] \$89 ;
+  wire \$890 ;
   wire [31:0] \$891 ;
-  wire \$892 ;
-  wire [31:0] \$893 ;
-  wire [31:0] \$894 ;
-  wire \$895 ;
+  wire [31:0] \$892 ;
+  wire [7:0] \$893 ;
+  wire \$894 ;
+  wire [31:0] \$895 ;
   wire [31:0] \$896 ;
-  wire [31:0] \$897 ;
+  wire [7:0] \$897 ;
   wire \$898 ;
   wire [31:0] \$899 ;
   wire \$9 ;
-  wire [31:0] \$90 ;
+  wire \$90 ;
   wire [31:0] \$900 ;
-  wire \$901 ;
-  wire [31:0] \$902 ;
+  wire [7:0] \$901 ;
+  wire \$902 ;
   wire [31:0] \$903 ;
-  wire \$904 ;
-  wire [31:0] \$905 ;
-  wire [31:0] \$906 ;
-  wire \$907 ;
+  wire [31:0] \$904 ;
+  wire [7:0] \$905 ;
+  wire \$906 ;
+  wire [31:0] \$907 ;
   wire [31:0] \$908 ;
-  wire [31:0] \$909 ;
+  wire [7:0] \$909 ;
   wire [31:0] \$91 ;
   wire \$910 ;
   wire [31:0] \$911 ;
   wire [31:0] \$912 ;
-  wire \$913 ;
-  wire [31:0] \$914 ;
+  wire [7:0] \$913 ;
+  wire \$914 ;
   wire [31:0] \$915 ;
-  wire \$916 ;
-  wire [31:0] \$917 ;
-  wire [31:0] \$918 ;
-  wire \$919 ;
-  wire \$92 ;
+  wire [31:0] \$916 ;
+  wire [7:0] \$917 ;
+  wire \$918 ;
+  wire [31:0] \$919 ;
+  wire [31:0] \$92 ;
   wire [31:0] \$920 ;
-  wire [31:0] \$921 ;
+  wire [7:0] \$921 ;
   wire \$922 ;
   wire [31:0] \$923 ;
   wire [31:0] \$924 ;
-  wire \$925 ;
-  wire [31:0] \$926 ;
+  wire [7:0] \$925 ;
+  wire \$926 ;
   wire [31:0] \$927 ;
-  wire \$928 ;
-  wire [31:0] \$929 ;
-  wire [31:0] \$93 ;
-  wire [31:0] \$930 ;
-  wire \$931 ;
+  wire [31:0] \$928 ;
+  wire [7:0] \$929 ;
+  wire [7:0] \$93 ;
+  wire \$930 ;
+  wire [31:0] \$931 ;
   wire [31:0] \$932 ;
-  wire [31:0] \$933 ;
+  wire [7:0] \$933 ;
   wire \$934 ;
   wire [31:0] \$935 ;
   wire [31:0] \$936 ;
-  wire \$937 ;
-  wire [31:0] \$938 ;
+  wire [7:0] \$937 ;
+  wire \$938 ;
   wire [31:0] \$939 ;
-  wire [31:0] \$94 ;
-  wire \$940 ;
-  wire [31:0] \$941 ;
-  wire [31:0] \$942 ;
-  wire \$943 ;
+  wire \$94 ;
+  wire [31:0] \$940 ;
+  wire [7:0] \$941 ;
+  wire \$942 ;
+  wire [31:0] \$943 ;
   wire [31:0] \$944 ;
-  wire [31:0] \$945 ;
+  wire [7:0] \$945 ;
   wire \$946 ;
   wire [31:0] \$947 ;
   wire [31:0] \$948 ;
-  wire \$949 ;
-  wire \$95 ;
-  wire [31:0] \$950 ;
+  wire [7:0] \$949 ;
+  wire [31:0] \$95 ;
+  wire \$950 ;
   wire [31:0] \$951 ;
-  wire \$952 ;
-  wire [31:0] \$953 ;
-  wire [31:0] \$954 ;
-  wire \$955 ;
+  wire [31:0] \$952 ;
+  wire [7:0] \$953 ;
+  wire \$954 ;
+  wire [31:0] \$955 ;
   wire [31:0] \$956 ;
-  wire [31:0] \$957 ;
+  wire [7:0] \$957 ;
   wire \$958 ;
   wire [31:0] \$959 ;
   wire [31:0] \$96 ;
   wire [31:0] \$960 ;
-  wire \$961 ;
-  wire [31:0] \$962 ;
+  wire [7:0] \$961 ;
+  wire \$962 ;
   wire [31:0] \$963 ;
-  wire \$964 ;
-  wire [31:0] \$965 ;
-  wire [31:0] \$966 ;
-  wire \$967 ;
+  wire [31:0] \$964 ;
+  wire [7:0] \$965 ;
+  wire \$966 ;
+  wire [31:0] \$967 ;
   wire [31:0] \$968 ;
-  wire [31:0] \$969 ;
-  wire [31:0] \$97 ;
+  wire [7:0] \$969 ;
+  wire [7:0] \$97 ;
   wire \$970 ;
   wire [31:0] \$971 ;
   wire [31:0] \$972 ;
-  wire \$973 ;
-  wire [31:0] \$974 ;
+  wire [7:0] \$973 ;
+  wire \$974 ;
   wire [31:0] \$975 ;
-  wire \$976 ;
-  wire [31:0] \$977 ;
-  wire [31:0] \$978 ;
-  wire \$979 ;
+  wire [31:0] \$976 ;
+  wire [7:0] \$977 ;
+  wire \$978 ;
+  wire [31:0] \$979 ;
   wire \$98 ;
   wire [31:0] \$980 ;
-  wire [31:0] \$981 ;
+  wire [7:0] \$981 ;
   wire \$982 ;
   wire [31:0] \$983 ;
   wire [31:0] \$984 ;
-  wire \$985 ;
-  wire [31:0] \$986 ;
+  wire [7:0] \$985 ;
+  wire \$986 ;
   wire [31:0] \$987 ;
-  wire \$988 ;
-  wire [31:0] \$989 ;
+  wire [31:0] \$988 ;
+  wire [7:0] \$989 ;
   wire [31:0] \$99 ;
-  wire [31:0] \$990 ;
-  wire \$991 ;
+  wire \$990 ;
+  wire [31:0] \$991 ;
   wire [31:0] \$992 ;
-  wire [31:0] \$993 ;
+  wire [7:0] \$993 ;
   wire \$994 ;
   wire [31:0] \$995 ;
   wire [31:0] \$996 ;
-  wire \$997 ;
-  wire [31:0] \$998 ;
+  wire [7:0] \$997 ;
+  wire \$998 ;
   wire [31:0] \$999 ;
   wire [31:0] \$auto$rtlil.cc:2739:Not$10 ;
   wire [31:0] \$auto$rtlil.cc:2739:Not$2 ;
@@ -4226,6 +5074,7 @@ module \cerite_soc_small.link (rst, tx__ready, rx__valid, rx__payload, rx__ready
   input rx__valid;
   wire rx__valid;
   reg [31:0] rx_crc = 32'd0;
+  reg sending;
   reg [7:0] status = 8'h00;
   reg [16:0] timer = 17'h00000;
   output [7:0] tx__payload;
@@ -5320,3199 +6169,4219 @@ module \cerite_soc_small.link (rst, tx__ready, rx__valid, rx__payload, rx__ready
   assign \$50  = timer == 17'h1d4bf;
   assign \$51  = timer + 1'h1;
   assign \$52  = rx__valid & rx__ready;
-  assign \$53  = crc[0] ^ rx__payload[0];
-  assign \$54  = \$53  ? 32'd3988292384 : 32'd0;
-  assign \$55  = { 1'h0, crc[31:1] } ^ \$54 ;
-  assign \$56  = crc[0] ^ rx__payload[0];
-  assign \$57  = \$56  ? 32'd3988292384 : 32'd0;
-  assign \$58  = { 1'h0, crc[31:1] } ^ \$57 ;
-  assign \$59  = \$58 [0] ^ rx__payload[1];
-  assign \$60  = \$59  ? 32'd3988292384 : 32'd0;
-  assign \$61  = { 1'h0, \$55 [31:1] } ^ \$60 ;
-  assign \$62  = crc[0] ^ rx__payload[0];
+  assign \$53  = sending ? tx__payload : rx__payload;
+  assign \$54  = crc[0] ^ \$53 [0];
+  assign \$55  = \$54  ? 32'd3988292384 : 32'd0;
+  assign \$56  = { 1'h0, crc[31:1] } ^ \$55 ;
+  assign \$57  = sending ? tx__payload : rx__payload;
+  assign \$58  = crc[0] ^ \$57 [0];
+  assign \$59  = \$58  ? 32'd3988292384 : 32'd0;
+  assign \$60  = { 1'h0, crc[31:1] } ^ \$59 ;
+  assign \$61  = sending ? tx__payload : rx__payload;
+  assign \$62  = \$60 [0] ^ \$61 [1];
   assign \$63  = \$62  ? 32'd3988292384 : 32'd0;
-  assign \$64  = { 1'h0, crc[31:1] } ^ \$63 ;
-  assign \$65  = crc[0] ^ rx__payload[0];
-  assign \$66  = \$65  ? 32'd3988292384 : 32'd0;
-  assign \$67  = { 1'h0, crc[31:1] } ^ \$66 ;
-  assign \$68  = \$67 [0] ^ rx__payload[1];
-  assign \$69  = \$68  ? 32'd3988292384 : 32'd0;
-  assign \$70  = { 1'h0, \$64 [31:1] } ^ \$69 ;
-  assign \$71  = \$70 [0] ^ rx__payload[2];
-  assign \$72  = \$71  ? 32'd3988292384 : 32'd0;
-  assign \$73  = { 1'h0, \$61 [31:1] } ^ \$72 ;
-  assign \$74  = crc[0] ^ rx__payload[0];
+  assign \$64  = { 1'h0, \$56 [31:1] } ^ \$63 ;
+  assign \$65  = sending ? tx__payload : rx__payload;
+  assign \$66  = crc[0] ^ \$65 [0];
+  assign \$67  = \$66  ? 32'd3988292384 : 32'd0;
+  assign \$68  = { 1'h0, crc[31:1] } ^ \$67 ;
+  assign \$69  = sending ? tx__payload : rx__payload;
+  assign \$70  = crc[0] ^ \$69 [0];
+  assign \$71  = \$70  ? 32'd3988292384 : 32'd0;
+  assign \$72  = { 1'h0, crc[31:1] } ^ \$71 ;
+  assign \$73  = sending ? tx__payload : rx__payload;
+  assign \$74  = \$72 [0] ^ \$73 [1];
   assign \$75  = \$74  ? 32'd3988292384 : 32'd0;
-  assign \$76  = { 1'h0, crc[31:1] } ^ \$75 ;
-  assign \$77  = crc[0] ^ rx__payload[0];
-  assign \$78  = \$77  ? 32'd3988292384 : 32'd0;
-  assign \$79  = { 1'h0, crc[31:1] } ^ \$78 ;
-  assign \$80  = \$79 [0] ^ rx__payload[1];
-  assign \$81  = \$80  ? 32'd3988292384 : 32'd0;
-  assign \$82  = { 1'h0, \$76 [31:1] } ^ \$81 ;
-  assign \$83  = crc[0] ^ rx__payload[0];
-  assign \$84  = \$83  ? 32'd3988292384 : 32'd0;
-  assign \$85  = { 1'h0, crc[31:1] } ^ \$84 ;
-  assign \$86  = crc[0] ^ rx__payload[0];
+  assign \$76  = { 1'h0, \$68 [31:1] } ^ \$75 ;
+  assign \$77  = sending ? tx__payload : rx__payload;
+  assign \$78  = \$76 [0] ^ \$77 [2];
+  assign \$79  = \$78  ? 32'd3988292384 : 32'd0;
+  assign \$80  = { 1'h0, \$64 [31:1] } ^ \$79 ;
+  assign \$81  = sending ? tx__payload : rx__payload;
+  assign \$82  = crc[0] ^ \$81 [0];
+  assign \$83  = \$82  ? 32'd3988292384 : 32'd0;
+  assign \$84  = { 1'h0, crc[31:1] } ^ \$83 ;
+  assign \$85  = sending ? tx__payload : rx__payload;
+  assign \$86  = crc[0] ^ \$85 [0];
   assign \$87  = \$86  ? 32'd3988292384 : 32'd0;
   assign \$88  = { 1'h0, crc[31:1] } ^ \$87 ;
-  assign \$89  = \$88 [0] ^ rx__payload[1];
-  assign \$90  = \$89  ? 32'd3988292384 : 32'd0;
-  assign \$91  = { 1'h0, \$85 [31:1] } ^ \$90 ;
-  assign \$92  = \$91 [0] ^ rx__payload[2];
-  assign \$93  = \$92  ? 32'd3988292384 : 32'd0;
-  assign \$94  = { 1'h0, \$82 [31:1] } ^ \$93 ;
-  assign \$95  = \$94 [0] ^ rx__payload[3];
-  assign \$96  = \$95  ? 32'd3988292384 : 32'd0;
-  assign \$97  = { 1'h0, \$73 [31:1] } ^ \$96 ;
-  assign \$98  = crc[0] ^ rx__payload[0];
+  assign \$89  = sending ? tx__payload : rx__payload;
+  assign \$90  = \$88 [0] ^ \$89 [1];
+  assign \$91  = \$90  ? 32'd3988292384 : 32'd0;
+  assign \$92  = { 1'h0, \$84 [31:1] } ^ \$91 ;
+  assign \$93  = sending ? tx__payload : rx__payload;
+  assign \$94  = crc[0] ^ \$93 [0];
+  assign \$95  = \$94  ? 32'd3988292384 : 32'd0;
+  assign \$96  = { 1'h0, crc[31:1] } ^ \$95 ;
+  assign \$97  = sending ? tx__payload : rx__payload;
+  assign \$98  = crc[0] ^ \$97 [0];
   assign \$99  = \$98  ? 32'd3988292384 : 32'd0;
   assign \$100  = { 1'h0, crc[31:1] } ^ \$99 ;
-  assign \$101  = crc[0] ^ rx__payload[0];
-  assign \$102  = \$101  ? 32'd3988292384 : 32'd0;
-  assign \$103  = { 1'h0, crc[31:1] } ^ \$102 ;
-  assign \$104  = \$103 [0] ^ rx__payload[1];
-  assign \$105  = \$104  ? 32'd3988292384 : 32'd0;
-  assign \$106  = { 1'h0, \$100 [31:1] } ^ \$105 ;
-  assign \$107  = crc[0] ^ rx__payload[0];
-  assign \$108  = \$107  ? 32'd3988292384 : 32'd0;
-  assign \$109  = { 1'h0, crc[31:1] } ^ \$108 ;
-  assign \$110  = crc[0] ^ rx__payload[0];
+  assign \$101  = sending ? tx__payload : rx__payload;
+  assign \$102  = \$100 [0] ^ \$101 [1];
+  assign \$103  = \$102  ? 32'd3988292384 : 32'd0;
+  assign \$104  = { 1'h0, \$96 [31:1] } ^ \$103 ;
+  assign \$105  = sending ? tx__payload : rx__payload;
+  assign \$106  = \$104 [0] ^ \$105 [2];
+  assign \$107  = \$106  ? 32'd3988292384 : 32'd0;
+  assign \$108  = { 1'h0, \$92 [31:1] } ^ \$107 ;
+  assign \$109  = sending ? tx__payload : rx__payload;
+  assign \$110  = \$108 [0] ^ \$109 [3];
   assign \$111  = \$110  ? 32'd3988292384 : 32'd0;
-  assign \$112  = { 1'h0, crc[31:1] } ^ \$111 ;
-  assign \$113  = \$112 [0] ^ rx__payload[1];
-  assign \$114  = \$113  ? 32'd3988292384 : 32'd0;
-  assign \$115  = { 1'h0, \$109 [31:1] } ^ \$114 ;
-  assign \$116  = \$115 [0] ^ rx__payload[2];
-  assign \$117  = \$116  ? 32'd3988292384 : 32'd0;
-  assign \$118  = { 1'h0, \$106 [31:1] } ^ \$117 ;
-  assign \$119  = crc[0] ^ rx__payload[0];
-  assign \$120  = \$119  ? 32'd3988292384 : 32'd0;
-  assign \$121  = { 1'h0, crc[31:1] } ^ \$120 ;
-  assign \$122  = crc[0] ^ rx__payload[0];
+  assign \$112  = { 1'h0, \$80 [31:1] } ^ \$111 ;
+  assign \$113  = sending ? tx__payload : rx__payload;
+  assign \$114  = crc[0] ^ \$113 [0];
+  assign \$115  = \$114  ? 32'd3988292384 : 32'd0;
+  assign \$116  = { 1'h0, crc[31:1] } ^ \$115 ;
+  assign \$117  = sending ? tx__payload : rx__payload;
+  assign \$118  = crc[0] ^ \$117 [0];
+  assign \$119  = \$118  ? 32'd3988292384 : 32'd0;
+  assign \$120  = { 1'h0, crc[31:1] } ^ \$119 ;
+  assign \$121  = sending ? tx__payload : rx__payload;
+  assign \$122  = \$120 [0] ^ \$121 [1];
   assign \$123  = \$122  ? 32'd3988292384 : 32'd0;
-  assign \$124  = { 1'h0, crc[31:1] } ^ \$123 ;
-  assign \$125  = \$124 [0] ^ rx__payload[1];
-  assign \$126  = \$125  ? 32'd3988292384 : 32'd0;
-  assign \$127  = { 1'h0, \$121 [31:1] } ^ \$126 ;
-  assign \$128  = crc[0] ^ rx__payload[0];
-  assign \$129  = \$128  ? 32'd3988292384 : 32'd0;
-  assign \$130  = { 1'h0, crc[31:1] } ^ \$129 ;
-  assign \$131  = crc[0] ^ rx__payload[0];
-  assign \$132  = \$131  ? 32'd3988292384 : 32'd0;
-  assign \$133  = { 1'h0, crc[31:1] } ^ \$132 ;
-  assign \$134  = \$133 [0] ^ rx__payload[1];
+  assign \$124  = { 1'h0, \$116 [31:1] } ^ \$123 ;
+  assign \$125  = sending ? tx__payload : rx__payload;
+  assign \$126  = crc[0] ^ \$125 [0];
+  assign \$127  = \$126  ? 32'd3988292384 : 32'd0;
+  assign \$128  = { 1'h0, crc[31:1] } ^ \$127 ;
+  assign \$129  = sending ? tx__payload : rx__payload;
+  assign \$130  = crc[0] ^ \$129 [0];
+  assign \$131  = \$130  ? 32'd3988292384 : 32'd0;
+  assign \$132  = { 1'h0, crc[31:1] } ^ \$131 ;
+  assign \$133  = sending ? tx__payload : rx__payload;
+  assign \$134  = \$132 [0] ^ \$133 [1];
   assign \$135  = \$134  ? 32'd3988292384 : 32'd0;
-  assign \$136  = { 1'h0, \$130 [31:1] } ^ \$135 ;
-  assign \$137  = \$136 [0] ^ rx__payload[2];
-  assign \$138  = \$137  ? 32'd3988292384 : 32'd0;
-  assign \$139  = { 1'h0, \$127 [31:1] } ^ \$138 ;
-  assign \$140  = \$139 [0] ^ rx__payload[3];
-  assign \$141  = \$140  ? 32'd3988292384 : 32'd0;
-  assign \$142  = { 1'h0, \$118 [31:1] } ^ \$141 ;
-  assign \$143  = \$142 [0] ^ rx__payload[4];
-  assign \$144  = \$143  ? 32'd3988292384 : 32'd0;
-  assign \$145  = { 1'h0, \$97 [31:1] } ^ \$144 ;
-  assign \$146  = crc[0] ^ rx__payload[0];
+  assign \$136  = { 1'h0, \$128 [31:1] } ^ \$135 ;
+  assign \$137  = sending ? tx__payload : rx__payload;
+  assign \$138  = \$136 [0] ^ \$137 [2];
+  assign \$139  = \$138  ? 32'd3988292384 : 32'd0;
+  assign \$140  = { 1'h0, \$124 [31:1] } ^ \$139 ;
+  assign \$141  = sending ? tx__payload : rx__payload;
+  assign \$142  = crc[0] ^ \$141 [0];
+  assign \$143  = \$142  ? 32'd3988292384 : 32'd0;
+  assign \$144  = { 1'h0, crc[31:1] } ^ \$143 ;
+  assign \$145  = sending ? tx__payload : rx__payload;
+  assign \$146  = crc[0] ^ \$145 [0];
   assign \$147  = \$146  ? 32'd3988292384 : 32'd0;
   assign \$148  = { 1'h0, crc[31:1] } ^ \$147 ;
-  assign \$149  = crc[0] ^ rx__payload[0];
-  assign \$150  = \$149  ? 32'd3988292384 : 32'd0;
-  assign \$151  = { 1'h0, crc[31:1] } ^ \$150 ;
-  assign \$152  = \$151 [0] ^ rx__payload[1];
-  assign \$153  = \$152  ? 32'd3988292384 : 32'd0;
-  assign \$154  = { 1'h0, \$148 [31:1] } ^ \$153 ;
-  assign \$155  = crc[0] ^ rx__payload[0];
-  assign \$156  = \$155  ? 32'd3988292384 : 32'd0;
-  assign \$157  = { 1'h0, crc[31:1] } ^ \$156 ;
-  assign \$158  = crc[0] ^ rx__payload[0];
+  assign \$149  = sending ? tx__payload : rx__payload;
+  assign \$150  = \$148 [0] ^ \$149 [1];
+  assign \$151  = \$150  ? 32'd3988292384 : 32'd0;
+  assign \$152  = { 1'h0, \$144 [31:1] } ^ \$151 ;
+  assign \$153  = sending ? tx__payload : rx__payload;
+  assign \$154  = crc[0] ^ \$153 [0];
+  assign \$155  = \$154  ? 32'd3988292384 : 32'd0;
+  assign \$156  = { 1'h0, crc[31:1] } ^ \$155 ;
+  assign \$157  = sending ? tx__payload : rx__payload;
+  assign \$158  = crc[0] ^ \$157 [0];
   assign \$159  = \$158  ? 32'd3988292384 : 32'd0;
   assign \$160  = { 1'h0, crc[31:1] } ^ \$159 ;
-  assign \$161  = \$160 [0] ^ rx__payload[1];
-  assign \$162  = \$161  ? 32'd3988292384 : 32'd0;
-  assign \$163  = { 1'h0, \$157 [31:1] } ^ \$162 ;
-  assign \$164  = \$163 [0] ^ rx__payload[2];
-  assign \$165  = \$164  ? 32'd3988292384 : 32'd0;
-  assign \$166  = { 1'h0, \$154 [31:1] } ^ \$165 ;
-  assign \$167  = crc[0] ^ rx__payload[0];
-  assign \$168  = \$167  ? 32'd3988292384 : 32'd0;
-  assign \$169  = { 1'h0, crc[31:1] } ^ \$168 ;
-  assign \$170  = crc[0] ^ rx__payload[0];
+  assign \$161  = sending ? tx__payload : rx__payload;
+  assign \$162  = \$160 [0] ^ \$161 [1];
+  assign \$163  = \$162  ? 32'd3988292384 : 32'd0;
+  assign \$164  = { 1'h0, \$156 [31:1] } ^ \$163 ;
+  assign \$165  = sending ? tx__payload : rx__payload;
+  assign \$166  = \$164 [0] ^ \$165 [2];
+  assign \$167  = \$166  ? 32'd3988292384 : 32'd0;
+  assign \$168  = { 1'h0, \$152 [31:1] } ^ \$167 ;
+  assign \$169  = sending ? tx__payload : rx__payload;
+  assign \$170  = \$168 [0] ^ \$169 [3];
   assign \$171  = \$170  ? 32'd3988292384 : 32'd0;
-  assign \$172  = { 1'h0, crc[31:1] } ^ \$171 ;
-  assign \$173  = \$172 [0] ^ rx__payload[1];
-  assign \$174  = \$173  ? 32'd3988292384 : 32'd0;
-  assign \$175  = { 1'h0, \$169 [31:1] } ^ \$174 ;
-  assign \$176  = crc[0] ^ rx__payload[0];
-  assign \$177  = \$176  ? 32'd3988292384 : 32'd0;
-  assign \$178  = { 1'h0, crc[31:1] } ^ \$177 ;
-  assign \$179  = crc[0] ^ rx__payload[0];
-  assign \$180  = \$179  ? 32'd3988292384 : 32'd0;
-  assign \$181  = { 1'h0, crc[31:1] } ^ \$180 ;
-  assign \$182  = \$181 [0] ^ rx__payload[1];
+  assign \$172  = { 1'h0, \$140 [31:1] } ^ \$171 ;
+  assign \$173  = sending ? tx__payload : rx__payload;
+  assign \$174  = \$172 [0] ^ \$173 [4];
+  assign \$175  = \$174  ? 32'd3988292384 : 32'd0;
+  assign \$176  = { 1'h0, \$112 [31:1] } ^ \$175 ;
+  assign \$177  = sending ? tx__payload : rx__payload;
+  assign \$178  = crc[0] ^ \$177 [0];
+  assign \$179  = \$178  ? 32'd3988292384 : 32'd0;
+  assign \$180  = { 1'h0, crc[31:1] } ^ \$179 ;
+  assign \$181  = sending ? tx__payload : rx__payload;
+  assign \$182  = crc[0] ^ \$181 [0];
   assign \$183  = \$182  ? 32'd3988292384 : 32'd0;
-  assign \$184  = { 1'h0, \$178 [31:1] } ^ \$183 ;
-  assign \$185  = \$184 [0] ^ rx__payload[2];
-  assign \$186  = \$185  ? 32'd3988292384 : 32'd0;
-  assign \$187  = { 1'h0, \$175 [31:1] } ^ \$186 ;
-  assign \$188  = \$187 [0] ^ rx__payload[3];
-  assign \$189  = \$188  ? 32'd3988292384 : 32'd0;
-  assign \$190  = { 1'h0, \$166 [31:1] } ^ \$189 ;
-  assign \$191  = crc[0] ^ rx__payload[0];
-  assign \$192  = \$191  ? 32'd3988292384 : 32'd0;
-  assign \$193  = { 1'h0, crc[31:1] } ^ \$192 ;
-  assign \$194  = crc[0] ^ rx__payload[0];
+  assign \$184  = { 1'h0, crc[31:1] } ^ \$183 ;
+  assign \$185  = sending ? tx__payload : rx__payload;
+  assign \$186  = \$184 [0] ^ \$185 [1];
+  assign \$187  = \$186  ? 32'd3988292384 : 32'd0;
+  assign \$188  = { 1'h0, \$180 [31:1] } ^ \$187 ;
+  assign \$189  = sending ? tx__payload : rx__payload;
+  assign \$190  = crc[0] ^ \$189 [0];
+  assign \$191  = \$190  ? 32'd3988292384 : 32'd0;
+  assign \$192  = { 1'h0, crc[31:1] } ^ \$191 ;
+  assign \$193  = sending ? tx__payload : rx__payload;
+  assign \$194  = crc[0] ^ \$193 [0];
   assign \$195  = \$194  ? 32'd3988292384 : 32'd0;
   assign \$196  = { 1'h0, crc[31:1] } ^ \$195 ;
-  assign \$197  = \$196 [0] ^ rx__payload[1];
-  assign \$198  = \$197  ? 32'd3988292384 : 32'd0;
-  assign \$199  = { 1'h0, \$193 [31:1] } ^ \$198 ;
-  assign \$200  = crc[0] ^ rx__payload[0];
-  assign \$201  = \$200  ? 32'd3988292384 : 32'd0;
-  assign \$202  = { 1'h0, crc[31:1] } ^ \$201 ;
-  assign \$203  = crc[0] ^ rx__payload[0];
-  assign \$204  = \$203  ? 32'd3988292384 : 32'd0;
-  assign \$205  = { 1'h0, crc[31:1] } ^ \$204 ;
-  assign \$206  = \$205 [0] ^ rx__payload[1];
+  assign \$197  = sending ? tx__payload : rx__payload;
+  assign \$198  = \$196 [0] ^ \$197 [1];
+  assign \$199  = \$198  ? 32'd3988292384 : 32'd0;
+  assign \$200  = { 1'h0, \$192 [31:1] } ^ \$199 ;
+  assign \$201  = sending ? tx__payload : rx__payload;
+  assign \$202  = \$200 [0] ^ \$201 [2];
+  assign \$203  = \$202  ? 32'd3988292384 : 32'd0;
+  assign \$204  = { 1'h0, \$188 [31:1] } ^ \$203 ;
+  assign \$205  = sending ? tx__payload : rx__payload;
+  assign \$206  = crc[0] ^ \$205 [0];
   assign \$207  = \$206  ? 32'd3988292384 : 32'd0;
-  assign \$208  = { 1'h0, \$202 [31:1] } ^ \$207 ;
-  assign \$209  = \$208 [0] ^ rx__payload[2];
-  assign \$210  = \$209  ? 32'd3988292384 : 32'd0;
-  assign \$211  = { 1'h0, \$199 [31:1] } ^ \$210 ;
-  assign \$212  = crc[0] ^ rx__payload[0];
-  assign \$213  = \$212  ? 32'd3988292384 : 32'd0;
-  assign \$214  = { 1'h0, crc[31:1] } ^ \$213 ;
-  assign \$215  = crc[0] ^ rx__payload[0];
-  assign \$216  = \$215  ? 32'd3988292384 : 32'd0;
-  assign \$217  = { 1'h0, crc[31:1] } ^ \$216 ;
-  assign \$218  = \$217 [0] ^ rx__payload[1];
+  assign \$208  = { 1'h0, crc[31:1] } ^ \$207 ;
+  assign \$209  = sending ? tx__payload : rx__payload;
+  assign \$210  = crc[0] ^ \$209 [0];
+  assign \$211  = \$210  ? 32'd3988292384 : 32'd0;
+  assign \$212  = { 1'h0, crc[31:1] } ^ \$211 ;
+  assign \$213  = sending ? tx__payload : rx__payload;
+  assign \$214  = \$212 [0] ^ \$213 [1];
+  assign \$215  = \$214  ? 32'd3988292384 : 32'd0;
+  assign \$216  = { 1'h0, \$208 [31:1] } ^ \$215 ;
+  assign \$217  = sending ? tx__payload : rx__payload;
+  assign \$218  = crc[0] ^ \$217 [0];
   assign \$219  = \$218  ? 32'd3988292384 : 32'd0;
-  assign \$220  = { 1'h0, \$214 [31:1] } ^ \$219 ;
-  assign \$221  = crc[0] ^ rx__payload[0];
-  assign \$222  = \$221  ? 32'd3988292384 : 32'd0;
-  assign \$223  = { 1'h0, crc[31:1] } ^ \$222 ;
-  assign \$224  = crc[0] ^ rx__payload[0];
-  assign \$225  = \$224  ? 32'd3988292384 : 32'd0;
-  assign \$226  = { 1'h0, crc[31:1] } ^ \$225 ;
-  assign \$227  = \$226 [0] ^ rx__payload[1];
-  assign \$228  = \$227  ? 32'd3988292384 : 32'd0;
-  assign \$229  = { 1'h0, \$223 [31:1] } ^ \$228 ;
-  assign \$230  = \$229 [0] ^ rx__payload[2];
+  assign \$220  = { 1'h0, crc[31:1] } ^ \$219 ;
+  assign \$221  = sending ? tx__payload : rx__payload;
+  assign \$222  = crc[0] ^ \$221 [0];
+  assign \$223  = \$222  ? 32'd3988292384 : 32'd0;
+  assign \$224  = { 1'h0, crc[31:1] } ^ \$223 ;
+  assign \$225  = sending ? tx__payload : rx__payload;
+  assign \$226  = \$224 [0] ^ \$225 [1];
+  assign \$227  = \$226  ? 32'd3988292384 : 32'd0;
+  assign \$228  = { 1'h0, \$220 [31:1] } ^ \$227 ;
+  assign \$229  = sending ? tx__payload : rx__payload;
+  assign \$230  = \$228 [0] ^ \$229 [2];
   assign \$231  = \$230  ? 32'd3988292384 : 32'd0;
-  assign \$232  = { 1'h0, \$220 [31:1] } ^ \$231 ;
-  assign \$233  = \$232 [0] ^ rx__payload[3];
-  assign \$234  = \$233  ? 32'd3988292384 : 32'd0;
-  assign \$235  = { 1'h0, \$211 [31:1] } ^ \$234 ;
-  assign \$236  = \$235 [0] ^ rx__payload[4];
-  assign \$237  = \$236  ? 32'd3988292384 : 32'd0;
-  assign \$238  = { 1'h0, \$190 [31:1] } ^ \$237 ;
-  assign \$239  = \$238 [0] ^ rx__payload[5];
-  assign \$240  = \$239  ? 32'd3988292384 : 32'd0;
-  assign \$241  = { 1'h0, \$145 [31:1] } ^ \$240 ;
-  assign \$242  = crc[0] ^ rx__payload[0];
+  assign \$232  = { 1'h0, \$216 [31:1] } ^ \$231 ;
+  assign \$233  = sending ? tx__payload : rx__payload;
+  assign \$234  = \$232 [0] ^ \$233 [3];
+  assign \$235  = \$234  ? 32'd3988292384 : 32'd0;
+  assign \$236  = { 1'h0, \$204 [31:1] } ^ \$235 ;
+  assign \$237  = sending ? tx__payload : rx__payload;
+  assign \$238  = crc[0] ^ \$237 [0];
+  assign \$239  = \$238  ? 32'd3988292384 : 32'd0;
+  assign \$240  = { 1'h0, crc[31:1] } ^ \$239 ;
+  assign \$241  = sending ? tx__payload : rx__payload;
+  assign \$242  = crc[0] ^ \$241 [0];
   assign \$243  = \$242  ? 32'd3988292384 : 32'd0;
   assign \$244  = { 1'h0, crc[31:1] } ^ \$243 ;
-  assign \$245  = crc[0] ^ rx__payload[0];
-  assign \$246  = \$245  ? 32'd3988292384 : 32'd0;
-  assign \$247  = { 1'h0, crc[31:1] } ^ \$246 ;
-  assign \$248  = \$247 [0] ^ rx__payload[1];
-  assign \$249  = \$248  ? 32'd3988292384 : 32'd0;
-  assign \$250  = { 1'h0, \$244 [31:1] } ^ \$249 ;
-  assign \$251  = crc[0] ^ rx__payload[0];
-  assign \$252  = \$251  ? 32'd3988292384 : 32'd0;
-  assign \$253  = { 1'h0, crc[31:1] } ^ \$252 ;
-  assign \$254  = crc[0] ^ rx__payload[0];
+  assign \$245  = sending ? tx__payload : rx__payload;
+  assign \$246  = \$244 [0] ^ \$245 [1];
+  assign \$247  = \$246  ? 32'd3988292384 : 32'd0;
+  assign \$248  = { 1'h0, \$240 [31:1] } ^ \$247 ;
+  assign \$249  = sending ? tx__payload : rx__payload;
+  assign \$250  = crc[0] ^ \$249 [0];
+  assign \$251  = \$250  ? 32'd3988292384 : 32'd0;
+  assign \$252  = { 1'h0, crc[31:1] } ^ \$251 ;
+  assign \$253  = sending ? tx__payload : rx__payload;
+  assign \$254  = crc[0] ^ \$253 [0];
   assign \$255  = \$254  ? 32'd3988292384 : 32'd0;
   assign \$256  = { 1'h0, crc[31:1] } ^ \$255 ;
-  assign \$257  = \$256 [0] ^ rx__payload[1];
-  assign \$258  = \$257  ? 32'd3988292384 : 32'd0;
-  assign \$259  = { 1'h0, \$253 [31:1] } ^ \$258 ;
-  assign \$260  = \$259 [0] ^ rx__payload[2];
-  assign \$261  = \$260  ? 32'd3988292384 : 32'd0;
-  assign \$262  = { 1'h0, \$250 [31:1] } ^ \$261 ;
-  assign \$263  = crc[0] ^ rx__payload[0];
-  assign \$264  = \$263  ? 32'd3988292384 : 32'd0;
-  assign \$265  = { 1'h0, crc[31:1] } ^ \$264 ;
-  assign \$266  = crc[0] ^ rx__payload[0];
+  assign \$257  = sending ? tx__payload : rx__payload;
+  assign \$258  = \$256 [0] ^ \$257 [1];
+  assign \$259  = \$258  ? 32'd3988292384 : 32'd0;
+  assign \$260  = { 1'h0, \$252 [31:1] } ^ \$259 ;
+  assign \$261  = sending ? tx__payload : rx__payload;
+  assign \$262  = \$260 [0] ^ \$261 [2];
+  assign \$263  = \$262  ? 32'd3988292384 : 32'd0;
+  assign \$264  = { 1'h0, \$248 [31:1] } ^ \$263 ;
+  assign \$265  = sending ? tx__payload : rx__payload;
+  assign \$266  = crc[0] ^ \$265 [0];
   assign \$267  = \$266  ? 32'd3988292384 : 32'd0;
   assign \$268  = { 1'h0, crc[31:1] } ^ \$267 ;
-  assign \$269  = \$268 [0] ^ rx__payload[1];
-  assign \$270  = \$269  ? 32'd3988292384 : 32'd0;
-  assign \$271  = { 1'h0, \$265 [31:1] } ^ \$270 ;
-  assign \$272  = crc[0] ^ rx__payload[0];
-  assign \$273  = \$272  ? 32'd3988292384 : 32'd0;
-  assign \$274  = { 1'h0, crc[31:1] } ^ \$273 ;
-  assign \$275  = crc[0] ^ rx__payload[0];
-  assign \$276  = \$275  ? 32'd3988292384 : 32'd0;
-  assign \$277  = { 1'h0, crc[31:1] } ^ \$276 ;
-  assign \$278  = \$277 [0] ^ rx__payload[1];
+  assign \$269  = sending ? tx__payload : rx__payload;
+  assign \$270  = crc[0] ^ \$269 [0];
+  assign \$271  = \$270  ? 32'd3988292384 : 32'd0;
+  assign \$272  = { 1'h0, crc[31:1] } ^ \$271 ;
+  assign \$273  = sending ? tx__payload : rx__payload;
+  assign \$274  = \$272 [0] ^ \$273 [1];
+  assign \$275  = \$274  ? 32'd3988292384 : 32'd0;
+  assign \$276  = { 1'h0, \$268 [31:1] } ^ \$275 ;
+  assign \$277  = sending ? tx__payload : rx__payload;
+  assign \$278  = crc[0] ^ \$277 [0];
   assign \$279  = \$278  ? 32'd3988292384 : 32'd0;
-  assign \$280  = { 1'h0, \$274 [31:1] } ^ \$279 ;
-  assign \$281  = \$280 [0] ^ rx__payload[2];
-  assign \$282  = \$281  ? 32'd3988292384 : 32'd0;
-  assign \$283  = { 1'h0, \$271 [31:1] } ^ \$282 ;
-  assign \$284  = \$283 [0] ^ rx__payload[3];
-  assign \$285  = \$284  ? 32'd3988292384 : 32'd0;
-  assign \$286  = { 1'h0, \$262 [31:1] } ^ \$285 ;
-  assign \$287  = crc[0] ^ rx__payload[0];
-  assign \$288  = \$287  ? 32'd3988292384 : 32'd0;
-  assign \$289  = { 1'h0, crc[31:1] } ^ \$288 ;
-  assign \$290  = crc[0] ^ rx__payload[0];
+  assign \$280  = { 1'h0, crc[31:1] } ^ \$279 ;
+  assign \$281  = sending ? tx__payload : rx__payload;
+  assign \$282  = crc[0] ^ \$281 [0];
+  assign \$283  = \$282  ? 32'd3988292384 : 32'd0;
+  assign \$284  = { 1'h0, crc[31:1] } ^ \$283 ;
+  assign \$285  = sending ? tx__payload : rx__payload;
+  assign \$286  = \$284 [0] ^ \$285 [1];
+  assign \$287  = \$286  ? 32'd3988292384 : 32'd0;
+  assign \$288  = { 1'h0, \$280 [31:1] } ^ \$287 ;
+  assign \$289  = sending ? tx__payload : rx__payload;
+  assign \$290  = \$288 [0] ^ \$289 [2];
   assign \$291  = \$290  ? 32'd3988292384 : 32'd0;
-  assign \$292  = { 1'h0, crc[31:1] } ^ \$291 ;
-  assign \$293  = \$292 [0] ^ rx__payload[1];
-  assign \$294  = \$293  ? 32'd3988292384 : 32'd0;
-  assign \$295  = { 1'h0, \$289 [31:1] } ^ \$294 ;
-  assign \$296  = crc[0] ^ rx__payload[0];
-  assign \$297  = \$296  ? 32'd3988292384 : 32'd0;
-  assign \$298  = { 1'h0, crc[31:1] } ^ \$297 ;
-  assign \$299  = crc[0] ^ rx__payload[0];
-  assign \$300  = \$299  ? 32'd3988292384 : 32'd0;
-  assign \$301  = { 1'h0, crc[31:1] } ^ \$300 ;
-  assign \$302  = \$301 [0] ^ rx__payload[1];
+  assign \$292  = { 1'h0, \$276 [31:1] } ^ \$291 ;
+  assign \$293  = sending ? tx__payload : rx__payload;
+  assign \$294  = \$292 [0] ^ \$293 [3];
+  assign \$295  = \$294  ? 32'd3988292384 : 32'd0;
+  assign \$296  = { 1'h0, \$264 [31:1] } ^ \$295 ;
+  assign \$297  = sending ? tx__payload : rx__payload;
+  assign \$298  = \$296 [0] ^ \$297 [4];
+  assign \$299  = \$298  ? 32'd3988292384 : 32'd0;
+  assign \$300  = { 1'h0, \$236 [31:1] } ^ \$299 ;
+  assign \$301  = sending ? tx__payload : rx__payload;
+  assign \$302  = \$300 [0] ^ \$301 [5];
   assign \$303  = \$302  ? 32'd3988292384 : 32'd0;
-  assign \$304  = { 1'h0, \$298 [31:1] } ^ \$303 ;
-  assign \$305  = \$304 [0] ^ rx__payload[2];
-  assign \$306  = \$305  ? 32'd3988292384 : 32'd0;
-  assign \$307  = { 1'h0, \$295 [31:1] } ^ \$306 ;
-  assign \$308  = crc[0] ^ rx__payload[0];
-  assign \$309  = \$308  ? 32'd3988292384 : 32'd0;
-  assign \$310  = { 1'h0, crc[31:1] } ^ \$309 ;
-  assign \$311  = crc[0] ^ rx__payload[0];
-  assign \$312  = \$311  ? 32'd3988292384 : 32'd0;
-  assign \$313  = { 1'h0, crc[31:1] } ^ \$312 ;
-  assign \$314  = \$313 [0] ^ rx__payload[1];
+  assign \$304  = { 1'h0, \$176 [31:1] } ^ \$303 ;
+  assign \$305  = sending ? tx__payload : rx__payload;
+  assign \$306  = crc[0] ^ \$305 [0];
+  assign \$307  = \$306  ? 32'd3988292384 : 32'd0;
+  assign \$308  = { 1'h0, crc[31:1] } ^ \$307 ;
+  assign \$309  = sending ? tx__payload : rx__payload;
+  assign \$310  = crc[0] ^ \$309 [0];
+  assign \$311  = \$310  ? 32'd3988292384 : 32'd0;
+  assign \$312  = { 1'h0, crc[31:1] } ^ \$311 ;
+  assign \$313  = sending ? tx__payload : rx__payload;
+  assign \$314  = \$312 [0] ^ \$313 [1];
   assign \$315  = \$314  ? 32'd3988292384 : 32'd0;
-  assign \$316  = { 1'h0, \$310 [31:1] } ^ \$315 ;
-  assign \$317  = crc[0] ^ rx__payload[0];
-  assign \$318  = \$317  ? 32'd3988292384 : 32'd0;
-  assign \$319  = { 1'h0, crc[31:1] } ^ \$318 ;
-  assign \$320  = crc[0] ^ rx__payload[0];
-  assign \$321  = \$320  ? 32'd3988292384 : 32'd0;
-  assign \$322  = { 1'h0, crc[31:1] } ^ \$321 ;
-  assign \$323  = \$322 [0] ^ rx__payload[1];
-  assign \$324  = \$323  ? 32'd3988292384 : 32'd0;
-  assign \$325  = { 1'h0, \$319 [31:1] } ^ \$324 ;
-  assign \$326  = \$325 [0] ^ rx__payload[2];
+  assign \$316  = { 1'h0, \$308 [31:1] } ^ \$315 ;
+  assign \$317  = sending ? tx__payload : rx__payload;
+  assign \$318  = crc[0] ^ \$317 [0];
+  assign \$319  = \$318  ? 32'd3988292384 : 32'd0;
+  assign \$320  = { 1'h0, crc[31:1] } ^ \$319 ;
+  assign \$321  = sending ? tx__payload : rx__payload;
+  assign \$322  = crc[0] ^ \$321 [0];
+  assign \$323  = \$322  ? 32'd3988292384 : 32'd0;
+  assign \$324  = { 1'h0, crc[31:1] } ^ \$323 ;
+  assign \$325  = sending ? tx__payload : rx__payload;
+  assign \$326  = \$324 [0] ^ \$325 [1];
   assign \$327  = \$326  ? 32'd3988292384 : 32'd0;
-  assign \$328  = { 1'h0, \$316 [31:1] } ^ \$327 ;
-  assign \$329  = \$328 [0] ^ rx__payload[3];
-  assign \$330  = \$329  ? 32'd3988292384 : 32'd0;
-  assign \$331  = { 1'h0, \$307 [31:1] } ^ \$330 ;
-  assign \$332  = \$331 [0] ^ rx__payload[4];
-  assign \$333  = \$332  ? 32'd3988292384 : 32'd0;
-  assign \$334  = { 1'h0, \$286 [31:1] } ^ \$333 ;
-  assign \$335  = crc[0] ^ rx__payload[0];
-  assign \$336  = \$335  ? 32'd3988292384 : 32'd0;
-  assign \$337  = { 1'h0, crc[31:1] } ^ \$336 ;
-  assign \$338  = crc[0] ^ rx__payload[0];
+  assign \$328  = { 1'h0, \$320 [31:1] } ^ \$327 ;
+  assign \$329  = sending ? tx__payload : rx__payload;
+  assign \$330  = \$328 [0] ^ \$329 [2];
+  assign \$331  = \$330  ? 32'd3988292384 : 32'd0;
+  assign \$332  = { 1'h0, \$316 [31:1] } ^ \$331 ;
+  assign \$333  = sending ? tx__payload : rx__payload;
+  assign \$334  = crc[0] ^ \$333 [0];
+  assign \$335  = \$334  ? 32'd3988292384 : 32'd0;
+  assign \$336  = { 1'h0, crc[31:1] } ^ \$335 ;
+  assign \$337  = sending ? tx__payload : rx__payload;
+  assign \$338  = crc[0] ^ \$337 [0];
   assign \$339  = \$338  ? 32'd3988292384 : 32'd0;
   assign \$340  = { 1'h0, crc[31:1] } ^ \$339 ;
-  assign \$341  = \$340 [0] ^ rx__payload[1];
-  assign \$342  = \$341  ? 32'd3988292384 : 32'd0;
-  assign \$343  = { 1'h0, \$337 [31:1] } ^ \$342 ;
-  assign \$344  = crc[0] ^ rx__payload[0];
-  assign \$345  = \$344  ? 32'd3988292384 : 32'd0;
-  assign \$346  = { 1'h0, crc[31:1] } ^ \$345 ;
-  assign \$347  = crc[0] ^ rx__payload[0];
-  assign \$348  = \$347  ? 32'd3988292384 : 32'd0;
-  assign \$349  = { 1'h0, crc[31:1] } ^ \$348 ;
-  assign \$350  = \$349 [0] ^ rx__payload[1];
+  assign \$341  = sending ? tx__payload : rx__payload;
+  assign \$342  = \$340 [0] ^ \$341 [1];
+  assign \$343  = \$342  ? 32'd3988292384 : 32'd0;
+  assign \$344  = { 1'h0, \$336 [31:1] } ^ \$343 ;
+  assign \$345  = sending ? tx__payload : rx__payload;
+  assign \$346  = crc[0] ^ \$345 [0];
+  assign \$347  = \$346  ? 32'd3988292384 : 32'd0;
+  assign \$348  = { 1'h0, crc[31:1] } ^ \$347 ;
+  assign \$349  = sending ? tx__payload : rx__payload;
+  assign \$350  = crc[0] ^ \$349 [0];
   assign \$351  = \$350  ? 32'd3988292384 : 32'd0;
-  assign \$352  = { 1'h0, \$346 [31:1] } ^ \$351 ;
-  assign \$353  = \$352 [0] ^ rx__payload[2];
-  assign \$354  = \$353  ? 32'd3988292384 : 32'd0;
-  assign \$355  = { 1'h0, \$343 [31:1] } ^ \$354 ;
-  assign \$356  = crc[0] ^ rx__payload[0];
-  assign \$357  = \$356  ? 32'd3988292384 : 32'd0;
-  assign \$358  = { 1'h0, crc[31:1] } ^ \$357 ;
-  assign \$359  = crc[0] ^ rx__payload[0];
-  assign \$360  = \$359  ? 32'd3988292384 : 32'd0;
-  assign \$361  = { 1'h0, crc[31:1] } ^ \$360 ;
-  assign \$362  = \$361 [0] ^ rx__payload[1];
+  assign \$352  = { 1'h0, crc[31:1] } ^ \$351 ;
+  assign \$353  = sending ? tx__payload : rx__payload;
+  assign \$354  = \$352 [0] ^ \$353 [1];
+  assign \$355  = \$354  ? 32'd3988292384 : 32'd0;
+  assign \$356  = { 1'h0, \$348 [31:1] } ^ \$355 ;
+  assign \$357  = sending ? tx__payload : rx__payload;
+  assign \$358  = \$356 [0] ^ \$357 [2];
+  assign \$359  = \$358  ? 32'd3988292384 : 32'd0;
+  assign \$360  = { 1'h0, \$344 [31:1] } ^ \$359 ;
+  assign \$361  = sending ? tx__payload : rx__payload;
+  assign \$362  = \$360 [0] ^ \$361 [3];
   assign \$363  = \$362  ? 32'd3988292384 : 32'd0;
-  assign \$364  = { 1'h0, \$358 [31:1] } ^ \$363 ;
-  assign \$365  = crc[0] ^ rx__payload[0];
-  assign \$366  = \$365  ? 32'd3988292384 : 32'd0;
-  assign \$367  = { 1'h0, crc[31:1] } ^ \$366 ;
-  assign \$368  = crc[0] ^ rx__payload[0];
-  assign \$369  = \$368  ? 32'd3988292384 : 32'd0;
-  assign \$370  = { 1'h0, crc[31:1] } ^ \$369 ;
-  assign \$371  = \$370 [0] ^ rx__payload[1];
-  assign \$372  = \$371  ? 32'd3988292384 : 32'd0;
-  assign \$373  = { 1'h0, \$367 [31:1] } ^ \$372 ;
-  assign \$374  = \$373 [0] ^ rx__payload[2];
+  assign \$364  = { 1'h0, \$332 [31:1] } ^ \$363 ;
+  assign \$365  = sending ? tx__payload : rx__payload;
+  assign \$366  = crc[0] ^ \$365 [0];
+  assign \$367  = \$366  ? 32'd3988292384 : 32'd0;
+  assign \$368  = { 1'h0, crc[31:1] } ^ \$367 ;
+  assign \$369  = sending ? tx__payload : rx__payload;
+  assign \$370  = crc[0] ^ \$369 [0];
+  assign \$371  = \$370  ? 32'd3988292384 : 32'd0;
+  assign \$372  = { 1'h0, crc[31:1] } ^ \$371 ;
+  assign \$373  = sending ? tx__payload : rx__payload;
+  assign \$374  = \$372 [0] ^ \$373 [1];
   assign \$375  = \$374  ? 32'd3988292384 : 32'd0;
-  assign \$376  = { 1'h0, \$364 [31:1] } ^ \$375 ;
-  assign \$377  = \$376 [0] ^ rx__payload[3];
-  assign \$378  = \$377  ? 32'd3988292384 : 32'd0;
-  assign \$379  = { 1'h0, \$355 [31:1] } ^ \$378 ;
-  assign \$380  = crc[0] ^ rx__payload[0];
-  assign \$381  = \$380  ? 32'd3988292384 : 32'd0;
-  assign \$382  = { 1'h0, crc[31:1] } ^ \$381 ;
-  assign \$383  = crc[0] ^ rx__payload[0];
-  assign \$384  = \$383  ? 32'd3988292384 : 32'd0;
-  assign \$385  = { 1'h0, crc[31:1] } ^ \$384 ;
-  assign \$386  = \$385 [0] ^ rx__payload[1];
+  assign \$376  = { 1'h0, \$368 [31:1] } ^ \$375 ;
+  assign \$377  = sending ? tx__payload : rx__payload;
+  assign \$378  = crc[0] ^ \$377 [0];
+  assign \$379  = \$378  ? 32'd3988292384 : 32'd0;
+  assign \$380  = { 1'h0, crc[31:1] } ^ \$379 ;
+  assign \$381  = sending ? tx__payload : rx__payload;
+  assign \$382  = crc[0] ^ \$381 [0];
+  assign \$383  = \$382  ? 32'd3988292384 : 32'd0;
+  assign \$384  = { 1'h0, crc[31:1] } ^ \$383 ;
+  assign \$385  = sending ? tx__payload : rx__payload;
+  assign \$386  = \$384 [0] ^ \$385 [1];
   assign \$387  = \$386  ? 32'd3988292384 : 32'd0;
-  assign \$388  = { 1'h0, \$382 [31:1] } ^ \$387 ;
-  assign \$389  = crc[0] ^ rx__payload[0];
-  assign \$390  = \$389  ? 32'd3988292384 : 32'd0;
-  assign \$391  = { 1'h0, crc[31:1] } ^ \$390 ;
-  assign \$392  = crc[0] ^ rx__payload[0];
-  assign \$393  = \$392  ? 32'd3988292384 : 32'd0;
-  assign \$394  = { 1'h0, crc[31:1] } ^ \$393 ;
-  assign \$395  = \$394 [0] ^ rx__payload[1];
-  assign \$396  = \$395  ? 32'd3988292384 : 32'd0;
-  assign \$397  = { 1'h0, \$391 [31:1] } ^ \$396 ;
-  assign \$398  = \$397 [0] ^ rx__payload[2];
+  assign \$388  = { 1'h0, \$380 [31:1] } ^ \$387 ;
+  assign \$389  = sending ? tx__payload : rx__payload;
+  assign \$390  = \$388 [0] ^ \$389 [2];
+  assign \$391  = \$390  ? 32'd3988292384 : 32'd0;
+  assign \$392  = { 1'h0, \$376 [31:1] } ^ \$391 ;
+  assign \$393  = sending ? tx__payload : rx__payload;
+  assign \$394  = crc[0] ^ \$393 [0];
+  assign \$395  = \$394  ? 32'd3988292384 : 32'd0;
+  assign \$396  = { 1'h0, crc[31:1] } ^ \$395 ;
+  assign \$397  = sending ? tx__payload : rx__payload;
+  assign \$398  = crc[0] ^ \$397 [0];
   assign \$399  = \$398  ? 32'd3988292384 : 32'd0;
-  assign \$400  = { 1'h0, \$388 [31:1] } ^ \$399 ;
-  assign \$401  = crc[0] ^ rx__payload[0];
-  assign \$402  = \$401  ? 32'd3988292384 : 32'd0;
-  assign \$403  = { 1'h0, crc[31:1] } ^ \$402 ;
-  assign \$404  = crc[0] ^ rx__payload[0];
-  assign \$405  = \$404  ? 32'd3988292384 : 32'd0;
-  assign \$406  = { 1'h0, crc[31:1] } ^ \$405 ;
-  assign \$407  = \$406 [0] ^ rx__payload[1];
-  assign \$408  = \$407  ? 32'd3988292384 : 32'd0;
-  assign \$409  = { 1'h0, \$403 [31:1] } ^ \$408 ;
-  assign \$410  = crc[0] ^ rx__payload[0];
+  assign \$400  = { 1'h0, crc[31:1] } ^ \$399 ;
+  assign \$401  = sending ? tx__payload : rx__payload;
+  assign \$402  = \$400 [0] ^ \$401 [1];
+  assign \$403  = \$402  ? 32'd3988292384 : 32'd0;
+  assign \$404  = { 1'h0, \$396 [31:1] } ^ \$403 ;
+  assign \$405  = sending ? tx__payload : rx__payload;
+  assign \$406  = crc[0] ^ \$405 [0];
+  assign \$407  = \$406  ? 32'd3988292384 : 32'd0;
+  assign \$408  = { 1'h0, crc[31:1] } ^ \$407 ;
+  assign \$409  = sending ? tx__payload : rx__payload;
+  assign \$410  = crc[0] ^ \$409 [0];
   assign \$411  = \$410  ? 32'd3988292384 : 32'd0;
   assign \$412  = { 1'h0, crc[31:1] } ^ \$411 ;
-  assign \$413  = crc[0] ^ rx__payload[0];
-  assign \$414  = \$413  ? 32'd3988292384 : 32'd0;
-  assign \$415  = { 1'h0, crc[31:1] } ^ \$414 ;
-  assign \$416  = \$415 [0] ^ rx__payload[1];
-  assign \$417  = \$416  ? 32'd3988292384 : 32'd0;
-  assign \$418  = { 1'h0, \$412 [31:1] } ^ \$417 ;
-  assign \$419  = \$418 [0] ^ rx__payload[2];
-  assign \$420  = \$419  ? 32'd3988292384 : 32'd0;
-  assign \$421  = { 1'h0, \$409 [31:1] } ^ \$420 ;
-  assign \$422  = \$421 [0] ^ rx__payload[3];
+  assign \$413  = sending ? tx__payload : rx__payload;
+  assign \$414  = \$412 [0] ^ \$413 [1];
+  assign \$415  = \$414  ? 32'd3988292384 : 32'd0;
+  assign \$416  = { 1'h0, \$408 [31:1] } ^ \$415 ;
+  assign \$417  = sending ? tx__payload : rx__payload;
+  assign \$418  = \$416 [0] ^ \$417 [2];
+  assign \$419  = \$418  ? 32'd3988292384 : 32'd0;
+  assign \$420  = { 1'h0, \$404 [31:1] } ^ \$419 ;
+  assign \$421  = sending ? tx__payload : rx__payload;
+  assign \$422  = \$420 [0] ^ \$421 [3];
   assign \$423  = \$422  ? 32'd3988292384 : 32'd0;
-  assign \$424  = { 1'h0, \$400 [31:1] } ^ \$423 ;
-  assign \$425  = \$424 [0] ^ rx__payload[4];
-  assign \$426  = \$425  ? 32'd3988292384 : 32'd0;
-  assign \$427  = { 1'h0, \$379 [31:1] } ^ \$426 ;
-  assign \$428  = \$427 [0] ^ rx__payload[5];
-  assign \$429  = \$428  ? 32'd3988292384 : 32'd0;
-  assign \$430  = { 1'h0, \$334 [31:1] } ^ \$429 ;
-  assign \$431  = \$430 [0] ^ rx__payload[6];
-  assign \$432  = \$431  ? 32'd3988292384 : 32'd0;
-  assign \$433  = { 1'h0, \$241 [31:1] } ^ \$432 ;
-  assign \$434  = crc[0] ^ rx__payload[0];
+  assign \$424  = { 1'h0, \$392 [31:1] } ^ \$423 ;
+  assign \$425  = sending ? tx__payload : rx__payload;
+  assign \$426  = \$424 [0] ^ \$425 [4];
+  assign \$427  = \$426  ? 32'd3988292384 : 32'd0;
+  assign \$428  = { 1'h0, \$364 [31:1] } ^ \$427 ;
+  assign \$429  = sending ? tx__payload : rx__payload;
+  assign \$430  = crc[0] ^ \$429 [0];
+  assign \$431  = \$430  ? 32'd3988292384 : 32'd0;
+  assign \$432  = { 1'h0, crc[31:1] } ^ \$431 ;
+  assign \$433  = sending ? tx__payload : rx__payload;
+  assign \$434  = crc[0] ^ \$433 [0];
   assign \$435  = \$434  ? 32'd3988292384 : 32'd0;
   assign \$436  = { 1'h0, crc[31:1] } ^ \$435 ;
-  assign \$437  = crc[0] ^ rx__payload[0];
-  assign \$438  = \$437  ? 32'd3988292384 : 32'd0;
-  assign \$439  = { 1'h0, crc[31:1] } ^ \$438 ;
-  assign \$440  = \$439 [0] ^ rx__payload[1];
-  assign \$441  = \$440  ? 32'd3988292384 : 32'd0;
-  assign \$442  = { 1'h0, \$436 [31:1] } ^ \$441 ;
-  assign \$443  = crc[0] ^ rx__payload[0];
-  assign \$444  = \$443  ? 32'd3988292384 : 32'd0;
-  assign \$445  = { 1'h0, crc[31:1] } ^ \$444 ;
-  assign \$446  = crc[0] ^ rx__payload[0];
+  assign \$437  = sending ? tx__payload : rx__payload;
+  assign \$438  = \$436 [0] ^ \$437 [1];
+  assign \$439  = \$438  ? 32'd3988292384 : 32'd0;
+  assign \$440  = { 1'h0, \$432 [31:1] } ^ \$439 ;
+  assign \$441  = sending ? tx__payload : rx__payload;
+  assign \$442  = crc[0] ^ \$441 [0];
+  assign \$443  = \$442  ? 32'd3988292384 : 32'd0;
+  assign \$444  = { 1'h0, crc[31:1] } ^ \$443 ;
+  assign \$445  = sending ? tx__payload : rx__payload;
+  assign \$446  = crc[0] ^ \$445 [0];
   assign \$447  = \$446  ? 32'd3988292384 : 32'd0;
   assign \$448  = { 1'h0, crc[31:1] } ^ \$447 ;
-  assign \$449  = \$448 [0] ^ rx__payload[1];
-  assign \$450  = \$449  ? 32'd3988292384 : 32'd0;
-  assign \$451  = { 1'h0, \$445 [31:1] } ^ \$450 ;
-  assign \$452  = \$451 [0] ^ rx__payload[2];
-  assign \$453  = \$452  ? 32'd3988292384 : 32'd0;
-  assign \$454  = { 1'h0, \$442 [31:1] } ^ \$453 ;
-  assign \$455  = crc[0] ^ rx__payload[0];
-  assign \$456  = \$455  ? 32'd3988292384 : 32'd0;
-  assign \$457  = { 1'h0, crc[31:1] } ^ \$456 ;
-  assign \$458  = crc[0] ^ rx__payload[0];
+  assign \$449  = sending ? tx__payload : rx__payload;
+  assign \$450  = \$448 [0] ^ \$449 [1];
+  assign \$451  = \$450  ? 32'd3988292384 : 32'd0;
+  assign \$452  = { 1'h0, \$444 [31:1] } ^ \$451 ;
+  assign \$453  = sending ? tx__payload : rx__payload;
+  assign \$454  = \$452 [0] ^ \$453 [2];
+  assign \$455  = \$454  ? 32'd3988292384 : 32'd0;
+  assign \$456  = { 1'h0, \$440 [31:1] } ^ \$455 ;
+  assign \$457  = sending ? tx__payload : rx__payload;
+  assign \$458  = crc[0] ^ \$457 [0];
   assign \$459  = \$458  ? 32'd3988292384 : 32'd0;
   assign \$460  = { 1'h0, crc[31:1] } ^ \$459 ;
-  assign \$461  = \$460 [0] ^ rx__payload[1];
-  assign \$462  = \$461  ? 32'd3988292384 : 32'd0;
-  assign \$463  = { 1'h0, \$457 [31:1] } ^ \$462 ;
-  assign \$464  = crc[0] ^ rx__payload[0];
-  assign \$465  = \$464  ? 32'd3988292384 : 32'd0;
-  assign \$466  = { 1'h0, crc[31:1] } ^ \$465 ;
-  assign \$467  = crc[0] ^ rx__payload[0];
-  assign \$468  = \$467  ? 32'd3988292384 : 32'd0;
-  assign \$469  = { 1'h0, crc[31:1] } ^ \$468 ;
-  assign \$470  = \$469 [0] ^ rx__payload[1];
+  assign \$461  = sending ? tx__payload : rx__payload;
+  assign \$462  = crc[0] ^ \$461 [0];
+  assign \$463  = \$462  ? 32'd3988292384 : 32'd0;
+  assign \$464  = { 1'h0, crc[31:1] } ^ \$463 ;
+  assign \$465  = sending ? tx__payload : rx__payload;
+  assign \$466  = \$464 [0] ^ \$465 [1];
+  assign \$467  = \$466  ? 32'd3988292384 : 32'd0;
+  assign \$468  = { 1'h0, \$460 [31:1] } ^ \$467 ;
+  assign \$469  = sending ? tx__payload : rx__payload;
+  assign \$470  = crc[0] ^ \$469 [0];
   assign \$471  = \$470  ? 32'd3988292384 : 32'd0;
-  assign \$472  = { 1'h0, \$466 [31:1] } ^ \$471 ;
-  assign \$473  = \$472 [0] ^ rx__payload[2];
-  assign \$474  = \$473  ? 32'd3988292384 : 32'd0;
-  assign \$475  = { 1'h0, \$463 [31:1] } ^ \$474 ;
-  assign \$476  = \$475 [0] ^ rx__payload[3];
-  assign \$477  = \$476  ? 32'd3988292384 : 32'd0;
-  assign \$478  = { 1'h0, \$454 [31:1] } ^ \$477 ;
-  assign \$479  = crc[0] ^ rx__payload[0];
-  assign \$480  = \$479  ? 32'd3988292384 : 32'd0;
-  assign \$481  = { 1'h0, crc[31:1] } ^ \$480 ;
-  assign \$482  = crc[0] ^ rx__payload[0];
+  assign \$472  = { 1'h0, crc[31:1] } ^ \$471 ;
+  assign \$473  = sending ? tx__payload : rx__payload;
+  assign \$474  = crc[0] ^ \$473 [0];
+  assign \$475  = \$474  ? 32'd3988292384 : 32'd0;
+  assign \$476  = { 1'h0, crc[31:1] } ^ \$475 ;
+  assign \$477  = sending ? tx__payload : rx__payload;
+  assign \$478  = \$476 [0] ^ \$477 [1];
+  assign \$479  = \$478  ? 32'd3988292384 : 32'd0;
+  assign \$480  = { 1'h0, \$472 [31:1] } ^ \$479 ;
+  assign \$481  = sending ? tx__payload : rx__payload;
+  assign \$482  = \$480 [0] ^ \$481 [2];
   assign \$483  = \$482  ? 32'd3988292384 : 32'd0;
-  assign \$484  = { 1'h0, crc[31:1] } ^ \$483 ;
-  assign \$485  = \$484 [0] ^ rx__payload[1];
-  assign \$486  = \$485  ? 32'd3988292384 : 32'd0;
-  assign \$487  = { 1'h0, \$481 [31:1] } ^ \$486 ;
-  assign \$488  = crc[0] ^ rx__payload[0];
-  assign \$489  = \$488  ? 32'd3988292384 : 32'd0;
-  assign \$490  = { 1'h0, crc[31:1] } ^ \$489 ;
-  assign \$491  = crc[0] ^ rx__payload[0];
-  assign \$492  = \$491  ? 32'd3988292384 : 32'd0;
-  assign \$493  = { 1'h0, crc[31:1] } ^ \$492 ;
-  assign \$494  = \$493 [0] ^ rx__payload[1];
+  assign \$484  = { 1'h0, \$468 [31:1] } ^ \$483 ;
+  assign \$485  = sending ? tx__payload : rx__payload;
+  assign \$486  = \$484 [0] ^ \$485 [3];
+  assign \$487  = \$486  ? 32'd3988292384 : 32'd0;
+  assign \$488  = { 1'h0, \$456 [31:1] } ^ \$487 ;
+  assign \$489  = sending ? tx__payload : rx__payload;
+  assign \$490  = crc[0] ^ \$489 [0];
+  assign \$491  = \$490  ? 32'd3988292384 : 32'd0;
+  assign \$492  = { 1'h0, crc[31:1] } ^ \$491 ;
+  assign \$493  = sending ? tx__payload : rx__payload;
+  assign \$494  = crc[0] ^ \$493 [0];
   assign \$495  = \$494  ? 32'd3988292384 : 32'd0;
-  assign \$496  = { 1'h0, \$490 [31:1] } ^ \$495 ;
-  assign \$497  = \$496 [0] ^ rx__payload[2];
-  assign \$498  = \$497  ? 32'd3988292384 : 32'd0;
-  assign \$499  = { 1'h0, \$487 [31:1] } ^ \$498 ;
-  assign \$500  = crc[0] ^ rx__payload[0];
-  assign \$501  = \$500  ? 32'd3988292384 : 32'd0;
-  assign \$502  = { 1'h0, crc[31:1] } ^ \$501 ;
-  assign \$503  = crc[0] ^ rx__payload[0];
-  assign \$504  = \$503  ? 32'd3988292384 : 32'd0;
-  assign \$505  = { 1'h0, crc[31:1] } ^ \$504 ;
-  assign \$506  = \$505 [0] ^ rx__payload[1];
+  assign \$496  = { 1'h0, crc[31:1] } ^ \$495 ;
+  assign \$497  = sending ? tx__payload : rx__payload;
+  assign \$498  = \$496 [0] ^ \$497 [1];
+  assign \$499  = \$498  ? 32'd3988292384 : 32'd0;
+  assign \$500  = { 1'h0, \$492 [31:1] } ^ \$499 ;
+  assign \$501  = sending ? tx__payload : rx__payload;
+  assign \$502  = crc[0] ^ \$501 [0];
+  assign \$503  = \$502  ? 32'd3988292384 : 32'd0;
+  assign \$504  = { 1'h0, crc[31:1] } ^ \$503 ;
+  assign \$505  = sending ? tx__payload : rx__payload;
+  assign \$506  = crc[0] ^ \$505 [0];
   assign \$507  = \$506  ? 32'd3988292384 : 32'd0;
-  assign \$508  = { 1'h0, \$502 [31:1] } ^ \$507 ;
-  assign \$509  = crc[0] ^ rx__payload[0];
-  assign \$510  = \$509  ? 32'd3988292384 : 32'd0;
-  assign \$511  = { 1'h0, crc[31:1] } ^ \$510 ;
-  assign \$512  = crc[0] ^ rx__payload[0];
-  assign \$513  = \$512  ? 32'd3988292384 : 32'd0;
-  assign \$514  = { 1'h0, crc[31:1] } ^ \$513 ;
-  assign \$515  = \$514 [0] ^ rx__payload[1];
-  assign \$516  = \$515  ? 32'd3988292384 : 32'd0;
-  assign \$517  = { 1'h0, \$511 [31:1] } ^ \$516 ;
-  assign \$518  = \$517 [0] ^ rx__payload[2];
+  assign \$508  = { 1'h0, crc[31:1] } ^ \$507 ;
+  assign \$509  = sending ? tx__payload : rx__payload;
+  assign \$510  = \$508 [0] ^ \$509 [1];
+  assign \$511  = \$510  ? 32'd3988292384 : 32'd0;
+  assign \$512  = { 1'h0, \$504 [31:1] } ^ \$511 ;
+  assign \$513  = sending ? tx__payload : rx__payload;
+  assign \$514  = \$512 [0] ^ \$513 [2];
+  assign \$515  = \$514  ? 32'd3988292384 : 32'd0;
+  assign \$516  = { 1'h0, \$500 [31:1] } ^ \$515 ;
+  assign \$517  = sending ? tx__payload : rx__payload;
+  assign \$518  = crc[0] ^ \$517 [0];
   assign \$519  = \$518  ? 32'd3988292384 : 32'd0;
-  assign \$520  = { 1'h0, \$508 [31:1] } ^ \$519 ;
-  assign \$521  = \$520 [0] ^ rx__payload[3];
-  assign \$522  = \$521  ? 32'd3988292384 : 32'd0;
-  assign \$523  = { 1'h0, \$499 [31:1] } ^ \$522 ;
-  assign \$524  = \$523 [0] ^ rx__payload[4];
-  assign \$525  = \$524  ? 32'd3988292384 : 32'd0;
-  assign \$526  = { 1'h0, \$478 [31:1] } ^ \$525 ;
-  assign \$527  = crc[0] ^ rx__payload[0];
-  assign \$528  = \$527  ? 32'd3988292384 : 32'd0;
-  assign \$529  = { 1'h0, crc[31:1] } ^ \$528 ;
-  assign \$530  = crc[0] ^ rx__payload[0];
+  assign \$520  = { 1'h0, crc[31:1] } ^ \$519 ;
+  assign \$521  = sending ? tx__payload : rx__payload;
+  assign \$522  = crc[0] ^ \$521 [0];
+  assign \$523  = \$522  ? 32'd3988292384 : 32'd0;
+  assign \$524  = { 1'h0, crc[31:1] } ^ \$523 ;
+  assign \$525  = sending ? tx__payload : rx__payload;
+  assign \$526  = \$524 [0] ^ \$525 [1];
+  assign \$527  = \$526  ? 32'd3988292384 : 32'd0;
+  assign \$528  = { 1'h0, \$520 [31:1] } ^ \$527 ;
+  assign \$529  = sending ? tx__payload : rx__payload;
+  assign \$530  = crc[0] ^ \$529 [0];
   assign \$531  = \$530  ? 32'd3988292384 : 32'd0;
   assign \$532  = { 1'h0, crc[31:1] } ^ \$531 ;
-  assign \$533  = \$532 [0] ^ rx__payload[1];
-  assign \$534  = \$533  ? 32'd3988292384 : 32'd0;
-  assign \$535  = { 1'h0, \$529 [31:1] } ^ \$534 ;
-  assign \$536  = crc[0] ^ rx__payload[0];
-  assign \$537  = \$536  ? 32'd3988292384 : 32'd0;
-  assign \$538  = { 1'h0, crc[31:1] } ^ \$537 ;
-  assign \$539  = crc[0] ^ rx__payload[0];
-  assign \$540  = \$539  ? 32'd3988292384 : 32'd0;
-  assign \$541  = { 1'h0, crc[31:1] } ^ \$540 ;
-  assign \$542  = \$541 [0] ^ rx__payload[1];
+  assign \$533  = sending ? tx__payload : rx__payload;
+  assign \$534  = crc[0] ^ \$533 [0];
+  assign \$535  = \$534  ? 32'd3988292384 : 32'd0;
+  assign \$536  = { 1'h0, crc[31:1] } ^ \$535 ;
+  assign \$537  = sending ? tx__payload : rx__payload;
+  assign \$538  = \$536 [0] ^ \$537 [1];
+  assign \$539  = \$538  ? 32'd3988292384 : 32'd0;
+  assign \$540  = { 1'h0, \$532 [31:1] } ^ \$539 ;
+  assign \$541  = sending ? tx__payload : rx__payload;
+  assign \$542  = \$540 [0] ^ \$541 [2];
   assign \$543  = \$542  ? 32'd3988292384 : 32'd0;
-  assign \$544  = { 1'h0, \$538 [31:1] } ^ \$543 ;
-  assign \$545  = \$544 [0] ^ rx__payload[2];
-  assign \$546  = \$545  ? 32'd3988292384 : 32'd0;
-  assign \$547  = { 1'h0, \$535 [31:1] } ^ \$546 ;
-  assign \$548  = crc[0] ^ rx__payload[0];
-  assign \$549  = \$548  ? 32'd3988292384 : 32'd0;
-  assign \$550  = { 1'h0, crc[31:1] } ^ \$549 ;
-  assign \$551  = crc[0] ^ rx__payload[0];
-  assign \$552  = \$551  ? 32'd3988292384 : 32'd0;
-  assign \$553  = { 1'h0, crc[31:1] } ^ \$552 ;
-  assign \$554  = \$553 [0] ^ rx__payload[1];
+  assign \$544  = { 1'h0, \$528 [31:1] } ^ \$543 ;
+  assign \$545  = sending ? tx__payload : rx__payload;
+  assign \$546  = \$544 [0] ^ \$545 [3];
+  assign \$547  = \$546  ? 32'd3988292384 : 32'd0;
+  assign \$548  = { 1'h0, \$516 [31:1] } ^ \$547 ;
+  assign \$549  = sending ? tx__payload : rx__payload;
+  assign \$550  = \$548 [0] ^ \$549 [4];
+  assign \$551  = \$550  ? 32'd3988292384 : 32'd0;
+  assign \$552  = { 1'h0, \$488 [31:1] } ^ \$551 ;
+  assign \$553  = sending ? tx__payload : rx__payload;
+  assign \$554  = \$552 [0] ^ \$553 [5];
   assign \$555  = \$554  ? 32'd3988292384 : 32'd0;
-  assign \$556  = { 1'h0, \$550 [31:1] } ^ \$555 ;
-  assign \$557  = crc[0] ^ rx__payload[0];
-  assign \$558  = \$557  ? 32'd3988292384 : 32'd0;
-  assign \$559  = { 1'h0, crc[31:1] } ^ \$558 ;
-  assign \$560  = crc[0] ^ rx__payload[0];
-  assign \$561  = \$560  ? 32'd3988292384 : 32'd0;
-  assign \$562  = { 1'h0, crc[31:1] } ^ \$561 ;
-  assign \$563  = \$562 [0] ^ rx__payload[1];
-  assign \$564  = \$563  ? 32'd3988292384 : 32'd0;
-  assign \$565  = { 1'h0, \$559 [31:1] } ^ \$564 ;
-  assign \$566  = \$565 [0] ^ rx__payload[2];
+  assign \$556  = { 1'h0, \$428 [31:1] } ^ \$555 ;
+  assign \$557  = sending ? tx__payload : rx__payload;
+  assign \$558  = \$556 [0] ^ \$557 [6];
+  assign \$559  = \$558  ? 32'd3988292384 : 32'd0;
+  assign \$560  = { 1'h0, \$304 [31:1] } ^ \$559 ;
+  assign \$561  = sending ? tx__payload : rx__payload;
+  assign \$562  = crc[0] ^ \$561 [0];
+  assign \$563  = \$562  ? 32'd3988292384 : 32'd0;
+  assign \$564  = { 1'h0, crc[31:1] } ^ \$563 ;
+  assign \$565  = sending ? tx__payload : rx__payload;
+  assign \$566  = crc[0] ^ \$565 [0];
   assign \$567  = \$566  ? 32'd3988292384 : 32'd0;
-  assign \$568  = { 1'h0, \$556 [31:1] } ^ \$567 ;
-  assign \$569  = \$568 [0] ^ rx__payload[3];
-  assign \$570  = \$569  ? 32'd3988292384 : 32'd0;
-  assign \$571  = { 1'h0, \$547 [31:1] } ^ \$570 ;
-  assign \$572  = crc[0] ^ rx__payload[0];
-  assign \$573  = \$572  ? 32'd3988292384 : 32'd0;
-  assign \$574  = { 1'h0, crc[31:1] } ^ \$573 ;
-  assign \$575  = crc[0] ^ rx__payload[0];
-  assign \$576  = \$575  ? 32'd3988292384 : 32'd0;
-  assign \$577  = { 1'h0, crc[31:1] } ^ \$576 ;
-  assign \$578  = \$577 [0] ^ rx__payload[1];
+  assign \$568  = { 1'h0, crc[31:1] } ^ \$567 ;
+  assign \$569  = sending ? tx__payload : rx__payload;
+  assign \$570  = \$568 [0] ^ \$569 [1];
+  assign \$571  = \$570  ? 32'd3988292384 : 32'd0;
+  assign \$572  = { 1'h0, \$564 [31:1] } ^ \$571 ;
+  assign \$573  = sending ? tx__payload : rx__payload;
+  assign \$574  = crc[0] ^ \$573 [0];
+  assign \$575  = \$574  ? 32'd3988292384 : 32'd0;
+  assign \$576  = { 1'h0, crc[31:1] } ^ \$575 ;
+  assign \$577  = sending ? tx__payload : rx__payload;
+  assign \$578  = crc[0] ^ \$577 [0];
   assign \$579  = \$578  ? 32'd3988292384 : 32'd0;
-  assign \$580  = { 1'h0, \$574 [31:1] } ^ \$579 ;
-  assign \$581  = crc[0] ^ rx__payload[0];
-  assign \$582  = \$581  ? 32'd3988292384 : 32'd0;
-  assign \$583  = { 1'h0, crc[31:1] } ^ \$582 ;
-  assign \$584  = crc[0] ^ rx__payload[0];
-  assign \$585  = \$584  ? 32'd3988292384 : 32'd0;
-  assign \$586  = { 1'h0, crc[31:1] } ^ \$585 ;
-  assign \$587  = \$586 [0] ^ rx__payload[1];
-  assign \$588  = \$587  ? 32'd3988292384 : 32'd0;
-  assign \$589  = { 1'h0, \$583 [31:1] } ^ \$588 ;
-  assign \$590  = \$589 [0] ^ rx__payload[2];
+  assign \$580  = { 1'h0, crc[31:1] } ^ \$579 ;
+  assign \$581  = sending ? tx__payload : rx__payload;
+  assign \$582  = \$580 [0] ^ \$581 [1];
+  assign \$583  = \$582  ? 32'd3988292384 : 32'd0;
+  assign \$584  = { 1'h0, \$576 [31:1] } ^ \$583 ;
+  assign \$585  = sending ? tx__payload : rx__payload;
+  assign \$586  = \$584 [0] ^ \$585 [2];
+  assign \$587  = \$586  ? 32'd3988292384 : 32'd0;
+  assign \$588  = { 1'h0, \$572 [31:1] } ^ \$587 ;
+  assign \$589  = sending ? tx__payload : rx__payload;
+  assign \$590  = crc[0] ^ \$589 [0];
   assign \$591  = \$590  ? 32'd3988292384 : 32'd0;
-  assign \$592  = { 1'h0, \$580 [31:1] } ^ \$591 ;
-  assign \$593  = crc[0] ^ rx__payload[0];
-  assign \$594  = \$593  ? 32'd3988292384 : 32'd0;
-  assign \$595  = { 1'h0, crc[31:1] } ^ \$594 ;
-  assign \$596  = crc[0] ^ rx__payload[0];
-  assign \$597  = \$596  ? 32'd3988292384 : 32'd0;
-  assign \$598  = { 1'h0, crc[31:1] } ^ \$597 ;
-  assign \$599  = \$598 [0] ^ rx__payload[1];
-  assign \$600  = \$599  ? 32'd3988292384 : 32'd0;
-  assign \$601  = { 1'h0, \$595 [31:1] } ^ \$600 ;
-  assign \$602  = crc[0] ^ rx__payload[0];
+  assign \$592  = { 1'h0, crc[31:1] } ^ \$591 ;
+  assign \$593  = sending ? tx__payload : rx__payload;
+  assign \$594  = crc[0] ^ \$593 [0];
+  assign \$595  = \$594  ? 32'd3988292384 : 32'd0;
+  assign \$596  = { 1'h0, crc[31:1] } ^ \$595 ;
+  assign \$597  = sending ? tx__payload : rx__payload;
+  assign \$598  = \$596 [0] ^ \$597 [1];
+  assign \$599  = \$598  ? 32'd3988292384 : 32'd0;
+  assign \$600  = { 1'h0, \$592 [31:1] } ^ \$599 ;
+  assign \$601  = sending ? tx__payload : rx__payload;
+  assign \$602  = crc[0] ^ \$601 [0];
   assign \$603  = \$602  ? 32'd3988292384 : 32'd0;
   assign \$604  = { 1'h0, crc[31:1] } ^ \$603 ;
-  assign \$605  = crc[0] ^ rx__payload[0];
-  assign \$606  = \$605  ? 32'd3988292384 : 32'd0;
-  assign \$607  = { 1'h0, crc[31:1] } ^ \$606 ;
-  assign \$608  = \$607 [0] ^ rx__payload[1];
-  assign \$609  = \$608  ? 32'd3988292384 : 32'd0;
-  assign \$610  = { 1'h0, \$604 [31:1] } ^ \$609 ;
-  assign \$611  = \$610 [0] ^ rx__payload[2];
-  assign \$612  = \$611  ? 32'd3988292384 : 32'd0;
-  assign \$613  = { 1'h0, \$601 [31:1] } ^ \$612 ;
-  assign \$614  = \$613 [0] ^ rx__payload[3];
+  assign \$605  = sending ? tx__payload : rx__payload;
+  assign \$606  = crc[0] ^ \$605 [0];
+  assign \$607  = \$606  ? 32'd3988292384 : 32'd0;
+  assign \$608  = { 1'h0, crc[31:1] } ^ \$607 ;
+  assign \$609  = sending ? tx__payload : rx__payload;
+  assign \$610  = \$608 [0] ^ \$609 [1];
+  assign \$611  = \$610  ? 32'd3988292384 : 32'd0;
+  assign \$612  = { 1'h0, \$604 [31:1] } ^ \$611 ;
+  assign \$613  = sending ? tx__payload : rx__payload;
+  assign \$614  = \$612 [0] ^ \$613 [2];
   assign \$615  = \$614  ? 32'd3988292384 : 32'd0;
-  assign \$616  = { 1'h0, \$592 [31:1] } ^ \$615 ;
-  assign \$617  = \$616 [0] ^ rx__payload[4];
-  assign \$618  = \$617  ? 32'd3988292384 : 32'd0;
-  assign \$619  = { 1'h0, \$571 [31:1] } ^ \$618 ;
-  assign \$620  = \$619 [0] ^ rx__payload[5];
-  assign \$621  = \$620  ? 32'd3988292384 : 32'd0;
-  assign \$622  = { 1'h0, \$526 [31:1] } ^ \$621 ;
-  assign \$623  = crc[0] ^ rx__payload[0];
-  assign \$624  = \$623  ? 32'd3988292384 : 32'd0;
-  assign \$625  = { 1'h0, crc[31:1] } ^ \$624 ;
-  assign \$626  = crc[0] ^ rx__payload[0];
+  assign \$616  = { 1'h0, \$600 [31:1] } ^ \$615 ;
+  assign \$617  = sending ? tx__payload : rx__payload;
+  assign \$618  = \$616 [0] ^ \$617 [3];
+  assign \$619  = \$618  ? 32'd3988292384 : 32'd0;
+  assign \$620  = { 1'h0, \$588 [31:1] } ^ \$619 ;
+  assign \$621  = sending ? tx__payload : rx__payload;
+  assign \$622  = crc[0] ^ \$621 [0];
+  assign \$623  = \$622  ? 32'd3988292384 : 32'd0;
+  assign \$624  = { 1'h0, crc[31:1] } ^ \$623 ;
+  assign \$625  = sending ? tx__payload : rx__payload;
+  assign \$626  = crc[0] ^ \$625 [0];
   assign \$627  = \$626  ? 32'd3988292384 : 32'd0;
   assign \$628  = { 1'h0, crc[31:1] } ^ \$627 ;
-  assign \$629  = \$628 [0] ^ rx__payload[1];
-  assign \$630  = \$629  ? 32'd3988292384 : 32'd0;
-  assign \$631  = { 1'h0, \$625 [31:1] } ^ \$630 ;
-  assign \$632  = crc[0] ^ rx__payload[0];
-  assign \$633  = \$632  ? 32'd3988292384 : 32'd0;
-  assign \$634  = { 1'h0, crc[31:1] } ^ \$633 ;
-  assign \$635  = crc[0] ^ rx__payload[0];
-  assign \$636  = \$635  ? 32'd3988292384 : 32'd0;
-  assign \$637  = { 1'h0, crc[31:1] } ^ \$636 ;
-  assign \$638  = \$637 [0] ^ rx__payload[1];
+  assign \$629  = sending ? tx__payload : rx__payload;
+  assign \$630  = \$628 [0] ^ \$629 [1];
+  assign \$631  = \$630  ? 32'd3988292384 : 32'd0;
+  assign \$632  = { 1'h0, \$624 [31:1] } ^ \$631 ;
+  assign \$633  = sending ? tx__payload : rx__payload;
+  assign \$634  = crc[0] ^ \$633 [0];
+  assign \$635  = \$634  ? 32'd3988292384 : 32'd0;
+  assign \$636  = { 1'h0, crc[31:1] } ^ \$635 ;
+  assign \$637  = sending ? tx__payload : rx__payload;
+  assign \$638  = crc[0] ^ \$637 [0];
   assign \$639  = \$638  ? 32'd3988292384 : 32'd0;
-  assign \$640  = { 1'h0, \$634 [31:1] } ^ \$639 ;
-  assign \$641  = \$640 [0] ^ rx__payload[2];
-  assign \$642  = \$641  ? 32'd3988292384 : 32'd0;
-  assign \$643  = { 1'h0, \$631 [31:1] } ^ \$642 ;
-  assign \$644  = crc[0] ^ rx__payload[0];
-  assign \$645  = \$644  ? 32'd3988292384 : 32'd0;
-  assign \$646  = { 1'h0, crc[31:1] } ^ \$645 ;
-  assign \$647  = crc[0] ^ rx__payload[0];
-  assign \$648  = \$647  ? 32'd3988292384 : 32'd0;
-  assign \$649  = { 1'h0, crc[31:1] } ^ \$648 ;
-  assign \$650  = \$649 [0] ^ rx__payload[1];
+  assign \$640  = { 1'h0, crc[31:1] } ^ \$639 ;
+  assign \$641  = sending ? tx__payload : rx__payload;
+  assign \$642  = \$640 [0] ^ \$641 [1];
+  assign \$643  = \$642  ? 32'd3988292384 : 32'd0;
+  assign \$644  = { 1'h0, \$636 [31:1] } ^ \$643 ;
+  assign \$645  = sending ? tx__payload : rx__payload;
+  assign \$646  = \$644 [0] ^ \$645 [2];
+  assign \$647  = \$646  ? 32'd3988292384 : 32'd0;
+  assign \$648  = { 1'h0, \$632 [31:1] } ^ \$647 ;
+  assign \$649  = sending ? tx__payload : rx__payload;
+  assign \$650  = crc[0] ^ \$649 [0];
   assign \$651  = \$650  ? 32'd3988292384 : 32'd0;
-  assign \$652  = { 1'h0, \$646 [31:1] } ^ \$651 ;
-  assign \$653  = crc[0] ^ rx__payload[0];
-  assign \$654  = \$653  ? 32'd3988292384 : 32'd0;
-  assign \$655  = { 1'h0, crc[31:1] } ^ \$654 ;
-  assign \$656  = crc[0] ^ rx__payload[0];
-  assign \$657  = \$656  ? 32'd3988292384 : 32'd0;
-  assign \$658  = { 1'h0, crc[31:1] } ^ \$657 ;
-  assign \$659  = \$658 [0] ^ rx__payload[1];
-  assign \$660  = \$659  ? 32'd3988292384 : 32'd0;
-  assign \$661  = { 1'h0, \$655 [31:1] } ^ \$660 ;
-  assign \$662  = \$661 [0] ^ rx__payload[2];
+  assign \$652  = { 1'h0, crc[31:1] } ^ \$651 ;
+  assign \$653  = sending ? tx__payload : rx__payload;
+  assign \$654  = crc[0] ^ \$653 [0];
+  assign \$655  = \$654  ? 32'd3988292384 : 32'd0;
+  assign \$656  = { 1'h0, crc[31:1] } ^ \$655 ;
+  assign \$657  = sending ? tx__payload : rx__payload;
+  assign \$658  = \$656 [0] ^ \$657 [1];
+  assign \$659  = \$658  ? 32'd3988292384 : 32'd0;
+  assign \$660  = { 1'h0, \$652 [31:1] } ^ \$659 ;
+  assign \$661  = sending ? tx__payload : rx__payload;
+  assign \$662  = crc[0] ^ \$661 [0];
   assign \$663  = \$662  ? 32'd3988292384 : 32'd0;
-  assign \$664  = { 1'h0, \$652 [31:1] } ^ \$663 ;
-  assign \$665  = \$664 [0] ^ rx__payload[3];
-  assign \$666  = \$665  ? 32'd3988292384 : 32'd0;
-  assign \$667  = { 1'h0, \$643 [31:1] } ^ \$666 ;
-  assign \$668  = crc[0] ^ rx__payload[0];
-  assign \$669  = \$668  ? 32'd3988292384 : 32'd0;
-  assign \$670  = { 1'h0, crc[31:1] } ^ \$669 ;
-  assign \$671  = crc[0] ^ rx__payload[0];
-  assign \$672  = \$671  ? 32'd3988292384 : 32'd0;
-  assign \$673  = { 1'h0, crc[31:1] } ^ \$672 ;
-  assign \$674  = \$673 [0] ^ rx__payload[1];
+  assign \$664  = { 1'h0, crc[31:1] } ^ \$663 ;
+  assign \$665  = sending ? tx__payload : rx__payload;
+  assign \$666  = crc[0] ^ \$665 [0];
+  assign \$667  = \$666  ? 32'd3988292384 : 32'd0;
+  assign \$668  = { 1'h0, crc[31:1] } ^ \$667 ;
+  assign \$669  = sending ? tx__payload : rx__payload;
+  assign \$670  = \$668 [0] ^ \$669 [1];
+  assign \$671  = \$670  ? 32'd3988292384 : 32'd0;
+  assign \$672  = { 1'h0, \$664 [31:1] } ^ \$671 ;
+  assign \$673  = sending ? tx__payload : rx__payload;
+  assign \$674  = \$672 [0] ^ \$673 [2];
   assign \$675  = \$674  ? 32'd3988292384 : 32'd0;
-  assign \$676  = { 1'h0, \$670 [31:1] } ^ \$675 ;
-  assign \$677  = crc[0] ^ rx__payload[0];
-  assign \$678  = \$677  ? 32'd3988292384 : 32'd0;
-  assign \$679  = { 1'h0, crc[31:1] } ^ \$678 ;
-  assign \$680  = crc[0] ^ rx__payload[0];
-  assign \$681  = \$680  ? 32'd3988292384 : 32'd0;
-  assign \$682  = { 1'h0, crc[31:1] } ^ \$681 ;
-  assign \$683  = \$682 [0] ^ rx__payload[1];
-  assign \$684  = \$683  ? 32'd3988292384 : 32'd0;
-  assign \$685  = { 1'h0, \$679 [31:1] } ^ \$684 ;
-  assign \$686  = \$685 [0] ^ rx__payload[2];
+  assign \$676  = { 1'h0, \$660 [31:1] } ^ \$675 ;
+  assign \$677  = sending ? tx__payload : rx__payload;
+  assign \$678  = \$676 [0] ^ \$677 [3];
+  assign \$679  = \$678  ? 32'd3988292384 : 32'd0;
+  assign \$680  = { 1'h0, \$648 [31:1] } ^ \$679 ;
+  assign \$681  = sending ? tx__payload : rx__payload;
+  assign \$682  = \$680 [0] ^ \$681 [4];
+  assign \$683  = \$682  ? 32'd3988292384 : 32'd0;
+  assign \$684  = { 1'h0, \$620 [31:1] } ^ \$683 ;
+  assign \$685  = sending ? tx__payload : rx__payload;
+  assign \$686  = crc[0] ^ \$685 [0];
   assign \$687  = \$686  ? 32'd3988292384 : 32'd0;
-  assign \$688  = { 1'h0, \$676 [31:1] } ^ \$687 ;
-  assign \$689  = crc[0] ^ rx__payload[0];
-  assign \$690  = \$689  ? 32'd3988292384 : 32'd0;
-  assign \$691  = { 1'h0, crc[31:1] } ^ \$690 ;
-  assign \$692  = crc[0] ^ rx__payload[0];
-  assign \$693  = \$692  ? 32'd3988292384 : 32'd0;
-  assign \$694  = { 1'h0, crc[31:1] } ^ \$693 ;
-  assign \$695  = \$694 [0] ^ rx__payload[1];
-  assign \$696  = \$695  ? 32'd3988292384 : 32'd0;
-  assign \$697  = { 1'h0, \$691 [31:1] } ^ \$696 ;
-  assign \$698  = crc[0] ^ rx__payload[0];
+  assign \$688  = { 1'h0, crc[31:1] } ^ \$687 ;
+  assign \$689  = sending ? tx__payload : rx__payload;
+  assign \$690  = crc[0] ^ \$689 [0];
+  assign \$691  = \$690  ? 32'd3988292384 : 32'd0;
+  assign \$692  = { 1'h0, crc[31:1] } ^ \$691 ;
+  assign \$693  = sending ? tx__payload : rx__payload;
+  assign \$694  = \$692 [0] ^ \$693 [1];
+  assign \$695  = \$694  ? 32'd3988292384 : 32'd0;
+  assign \$696  = { 1'h0, \$688 [31:1] } ^ \$695 ;
+  assign \$697  = sending ? tx__payload : rx__payload;
+  assign \$698  = crc[0] ^ \$697 [0];
   assign \$699  = \$698  ? 32'd3988292384 : 32'd0;
   assign \$700  = { 1'h0, crc[31:1] } ^ \$699 ;
-  assign \$701  = crc[0] ^ rx__payload[0];
-  assign \$702  = \$701  ? 32'd3988292384 : 32'd0;
-  assign \$703  = { 1'h0, crc[31:1] } ^ \$702 ;
-  assign \$704  = \$703 [0] ^ rx__payload[1];
-  assign \$705  = \$704  ? 32'd3988292384 : 32'd0;
-  assign \$706  = { 1'h0, \$700 [31:1] } ^ \$705 ;
-  assign \$707  = \$706 [0] ^ rx__payload[2];
-  assign \$708  = \$707  ? 32'd3988292384 : 32'd0;
-  assign \$709  = { 1'h0, \$697 [31:1] } ^ \$708 ;
-  assign \$710  = \$709 [0] ^ rx__payload[3];
+  assign \$701  = sending ? tx__payload : rx__payload;
+  assign \$702  = crc[0] ^ \$701 [0];
+  assign \$703  = \$702  ? 32'd3988292384 : 32'd0;
+  assign \$704  = { 1'h0, crc[31:1] } ^ \$703 ;
+  assign \$705  = sending ? tx__payload : rx__payload;
+  assign \$706  = \$704 [0] ^ \$705 [1];
+  assign \$707  = \$706  ? 32'd3988292384 : 32'd0;
+  assign \$708  = { 1'h0, \$700 [31:1] } ^ \$707 ;
+  assign \$709  = sending ? tx__payload : rx__payload;
+  assign \$710  = \$708 [0] ^ \$709 [2];
   assign \$711  = \$710  ? 32'd3988292384 : 32'd0;
-  assign \$712  = { 1'h0, \$688 [31:1] } ^ \$711 ;
-  assign \$713  = \$712 [0] ^ rx__payload[4];
-  assign \$714  = \$713  ? 32'd3988292384 : 32'd0;
-  assign \$715  = { 1'h0, \$667 [31:1] } ^ \$714 ;
-  assign \$716  = crc[0] ^ rx__payload[0];
-  assign \$717  = \$716  ? 32'd3988292384 : 32'd0;
-  assign \$718  = { 1'h0, crc[31:1] } ^ \$717 ;
-  assign \$719  = crc[0] ^ rx__payload[0];
-  assign \$720  = \$719  ? 32'd3988292384 : 32'd0;
-  assign \$721  = { 1'h0, crc[31:1] } ^ \$720 ;
-  assign \$722  = \$721 [0] ^ rx__payload[1];
+  assign \$712  = { 1'h0, \$696 [31:1] } ^ \$711 ;
+  assign \$713  = sending ? tx__payload : rx__payload;
+  assign \$714  = crc[0] ^ \$713 [0];
+  assign \$715  = \$714  ? 32'd3988292384 : 32'd0;
+  assign \$716  = { 1'h0, crc[31:1] } ^ \$715 ;
+  assign \$717  = sending ? tx__payload : rx__payload;
+  assign \$718  = crc[0] ^ \$717 [0];
+  assign \$719  = \$718  ? 32'd3988292384 : 32'd0;
+  assign \$720  = { 1'h0, crc[31:1] } ^ \$719 ;
+  assign \$721  = sending ? tx__payload : rx__payload;
+  assign \$722  = \$720 [0] ^ \$721 [1];
   assign \$723  = \$722  ? 32'd3988292384 : 32'd0;
-  assign \$724  = { 1'h0, \$718 [31:1] } ^ \$723 ;
-  assign \$725  = crc[0] ^ rx__payload[0];
-  assign \$726  = \$725  ? 32'd3988292384 : 32'd0;
-  assign \$727  = { 1'h0, crc[31:1] } ^ \$726 ;
-  assign \$728  = crc[0] ^ rx__payload[0];
-  assign \$729  = \$728  ? 32'd3988292384 : 32'd0;
-  assign \$730  = { 1'h0, crc[31:1] } ^ \$729 ;
-  assign \$731  = \$730 [0] ^ rx__payload[1];
-  assign \$732  = \$731  ? 32'd3988292384 : 32'd0;
-  assign \$733  = { 1'h0, \$727 [31:1] } ^ \$732 ;
-  assign \$734  = \$733 [0] ^ rx__payload[2];
+  assign \$724  = { 1'h0, \$716 [31:1] } ^ \$723 ;
+  assign \$725  = sending ? tx__payload : rx__payload;
+  assign \$726  = crc[0] ^ \$725 [0];
+  assign \$727  = \$726  ? 32'd3988292384 : 32'd0;
+  assign \$728  = { 1'h0, crc[31:1] } ^ \$727 ;
+  assign \$729  = sending ? tx__payload : rx__payload;
+  assign \$730  = crc[0] ^ \$729 [0];
+  assign \$731  = \$730  ? 32'd3988292384 : 32'd0;
+  assign \$732  = { 1'h0, crc[31:1] } ^ \$731 ;
+  assign \$733  = sending ? tx__payload : rx__payload;
+  assign \$734  = \$732 [0] ^ \$733 [1];
   assign \$735  = \$734  ? 32'd3988292384 : 32'd0;
-  assign \$736  = { 1'h0, \$724 [31:1] } ^ \$735 ;
-  assign \$737  = crc[0] ^ rx__payload[0];
-  assign \$738  = \$737  ? 32'd3988292384 : 32'd0;
-  assign \$739  = { 1'h0, crc[31:1] } ^ \$738 ;
-  assign \$740  = crc[0] ^ rx__payload[0];
-  assign \$741  = \$740  ? 32'd3988292384 : 32'd0;
-  assign \$742  = { 1'h0, crc[31:1] } ^ \$741 ;
-  assign \$743  = \$742 [0] ^ rx__payload[1];
-  assign \$744  = \$743  ? 32'd3988292384 : 32'd0;
-  assign \$745  = { 1'h0, \$739 [31:1] } ^ \$744 ;
-  assign \$746  = crc[0] ^ rx__payload[0];
+  assign \$736  = { 1'h0, \$728 [31:1] } ^ \$735 ;
+  assign \$737  = sending ? tx__payload : rx__payload;
+  assign \$738  = \$736 [0] ^ \$737 [2];
+  assign \$739  = \$738  ? 32'd3988292384 : 32'd0;
+  assign \$740  = { 1'h0, \$724 [31:1] } ^ \$739 ;
+  assign \$741  = sending ? tx__payload : rx__payload;
+  assign \$742  = \$740 [0] ^ \$741 [3];
+  assign \$743  = \$742  ? 32'd3988292384 : 32'd0;
+  assign \$744  = { 1'h0, \$712 [31:1] } ^ \$743 ;
+  assign \$745  = sending ? tx__payload : rx__payload;
+  assign \$746  = crc[0] ^ \$745 [0];
   assign \$747  = \$746  ? 32'd3988292384 : 32'd0;
   assign \$748  = { 1'h0, crc[31:1] } ^ \$747 ;
-  assign \$749  = crc[0] ^ rx__payload[0];
-  assign \$750  = \$749  ? 32'd3988292384 : 32'd0;
-  assign \$751  = { 1'h0, crc[31:1] } ^ \$750 ;
-  assign \$752  = \$751 [0] ^ rx__payload[1];
-  assign \$753  = \$752  ? 32'd3988292384 : 32'd0;
-  assign \$754  = { 1'h0, \$748 [31:1] } ^ \$753 ;
-  assign \$755  = \$754 [0] ^ rx__payload[2];
-  assign \$756  = \$755  ? 32'd3988292384 : 32'd0;
-  assign \$757  = { 1'h0, \$745 [31:1] } ^ \$756 ;
-  assign \$758  = \$757 [0] ^ rx__payload[3];
+  assign \$749  = sending ? tx__payload : rx__payload;
+  assign \$750  = crc[0] ^ \$749 [0];
+  assign \$751  = \$750  ? 32'd3988292384 : 32'd0;
+  assign \$752  = { 1'h0, crc[31:1] } ^ \$751 ;
+  assign \$753  = sending ? tx__payload : rx__payload;
+  assign \$754  = \$752 [0] ^ \$753 [1];
+  assign \$755  = \$754  ? 32'd3988292384 : 32'd0;
+  assign \$756  = { 1'h0, \$748 [31:1] } ^ \$755 ;
+  assign \$757  = sending ? tx__payload : rx__payload;
+  assign \$758  = crc[0] ^ \$757 [0];
   assign \$759  = \$758  ? 32'd3988292384 : 32'd0;
-  assign \$760  = { 1'h0, \$736 [31:1] } ^ \$759 ;
-  assign \$761  = crc[0] ^ rx__payload[0];
-  assign \$762  = \$761  ? 32'd3988292384 : 32'd0;
-  assign \$763  = { 1'h0, crc[31:1] } ^ \$762 ;
-  assign \$764  = crc[0] ^ rx__payload[0];
-  assign \$765  = \$764  ? 32'd3988292384 : 32'd0;
-  assign \$766  = { 1'h0, crc[31:1] } ^ \$765 ;
-  assign \$767  = \$766 [0] ^ rx__payload[1];
-  assign \$768  = \$767  ? 32'd3988292384 : 32'd0;
-  assign \$769  = { 1'h0, \$763 [31:1] } ^ \$768 ;
-  assign \$770  = crc[0] ^ rx__payload[0];
+  assign \$760  = { 1'h0, crc[31:1] } ^ \$759 ;
+  assign \$761  = sending ? tx__payload : rx__payload;
+  assign \$762  = crc[0] ^ \$761 [0];
+  assign \$763  = \$762  ? 32'd3988292384 : 32'd0;
+  assign \$764  = { 1'h0, crc[31:1] } ^ \$763 ;
+  assign \$765  = sending ? tx__payload : rx__payload;
+  assign \$766  = \$764 [0] ^ \$765 [1];
+  assign \$767  = \$766  ? 32'd3988292384 : 32'd0;
+  assign \$768  = { 1'h0, \$760 [31:1] } ^ \$767 ;
+  assign \$769  = sending ? tx__payload : rx__payload;
+  assign \$770  = \$768 [0] ^ \$769 [2];
   assign \$771  = \$770  ? 32'd3988292384 : 32'd0;
-  assign \$772  = { 1'h0, crc[31:1] } ^ \$771 ;
-  assign \$773  = crc[0] ^ rx__payload[0];
-  assign \$774  = \$773  ? 32'd3988292384 : 32'd0;
-  assign \$775  = { 1'h0, crc[31:1] } ^ \$774 ;
-  assign \$776  = \$775 [0] ^ rx__payload[1];
-  assign \$777  = \$776  ? 32'd3988292384 : 32'd0;
-  assign \$778  = { 1'h0, \$772 [31:1] } ^ \$777 ;
-  assign \$779  = \$778 [0] ^ rx__payload[2];
-  assign \$780  = \$779  ? 32'd3988292384 : 32'd0;
-  assign \$781  = { 1'h0, \$769 [31:1] } ^ \$780 ;
-  assign \$782  = crc[0] ^ rx__payload[0];
+  assign \$772  = { 1'h0, \$756 [31:1] } ^ \$771 ;
+  assign \$773  = sending ? tx__payload : rx__payload;
+  assign \$774  = crc[0] ^ \$773 [0];
+  assign \$775  = \$774  ? 32'd3988292384 : 32'd0;
+  assign \$776  = { 1'h0, crc[31:1] } ^ \$775 ;
+  assign \$777  = sending ? tx__payload : rx__payload;
+  assign \$778  = crc[0] ^ \$777 [0];
+  assign \$779  = \$778  ? 32'd3988292384 : 32'd0;
+  assign \$780  = { 1'h0, crc[31:1] } ^ \$779 ;
+  assign \$781  = sending ? tx__payload : rx__payload;
+  assign \$782  = \$780 [0] ^ \$781 [1];
   assign \$783  = \$782  ? 32'd3988292384 : 32'd0;
-  assign \$784  = { 1'h0, crc[31:1] } ^ \$783 ;
-  assign \$785  = crc[0] ^ rx__payload[0];
-  assign \$786  = \$785  ? 32'd3988292384 : 32'd0;
-  assign \$787  = { 1'h0, crc[31:1] } ^ \$786 ;
-  assign \$788  = \$787 [0] ^ rx__payload[1];
-  assign \$789  = \$788  ? 32'd3988292384 : 32'd0;
-  assign \$790  = { 1'h0, \$784 [31:1] } ^ \$789 ;
-  assign \$791  = crc[0] ^ rx__payload[0];
-  assign \$792  = \$791  ? 32'd3988292384 : 32'd0;
-  assign \$793  = { 1'h0, crc[31:1] } ^ \$792 ;
-  assign \$794  = crc[0] ^ rx__payload[0];
+  assign \$784  = { 1'h0, \$776 [31:1] } ^ \$783 ;
+  assign \$785  = sending ? tx__payload : rx__payload;
+  assign \$786  = crc[0] ^ \$785 [0];
+  assign \$787  = \$786  ? 32'd3988292384 : 32'd0;
+  assign \$788  = { 1'h0, crc[31:1] } ^ \$787 ;
+  assign \$789  = sending ? tx__payload : rx__payload;
+  assign \$790  = crc[0] ^ \$789 [0];
+  assign \$791  = \$790  ? 32'd3988292384 : 32'd0;
+  assign \$792  = { 1'h0, crc[31:1] } ^ \$791 ;
+  assign \$793  = sending ? tx__payload : rx__payload;
+  assign \$794  = \$792 [0] ^ \$793 [1];
   assign \$795  = \$794  ? 32'd3988292384 : 32'd0;
-  assign \$796  = { 1'h0, crc[31:1] } ^ \$795 ;
-  assign \$797  = \$796 [0] ^ rx__payload[1];
-  assign \$798  = \$797  ? 32'd3988292384 : 32'd0;
-  assign \$799  = { 1'h0, \$793 [31:1] } ^ \$798 ;
-  assign \$800  = \$799 [0] ^ rx__payload[2];
-  assign \$801  = \$800  ? 32'd3988292384 : 32'd0;
-  assign \$802  = { 1'h0, \$790 [31:1] } ^ \$801 ;
-  assign \$803  = \$802 [0] ^ rx__payload[3];
-  assign \$804  = \$803  ? 32'd3988292384 : 32'd0;
-  assign \$805  = { 1'h0, \$781 [31:1] } ^ \$804 ;
-  assign \$806  = \$805 [0] ^ rx__payload[4];
+  assign \$796  = { 1'h0, \$788 [31:1] } ^ \$795 ;
+  assign \$797  = sending ? tx__payload : rx__payload;
+  assign \$798  = \$796 [0] ^ \$797 [2];
+  assign \$799  = \$798  ? 32'd3988292384 : 32'd0;
+  assign \$800  = { 1'h0, \$784 [31:1] } ^ \$799 ;
+  assign \$801  = sending ? tx__payload : rx__payload;
+  assign \$802  = \$800 [0] ^ \$801 [3];
+  assign \$803  = \$802  ? 32'd3988292384 : 32'd0;
+  assign \$804  = { 1'h0, \$772 [31:1] } ^ \$803 ;
+  assign \$805  = sending ? tx__payload : rx__payload;
+  assign \$806  = \$804 [0] ^ \$805 [4];
   assign \$807  = \$806  ? 32'd3988292384 : 32'd0;
-  assign \$808  = { 1'h0, \$760 [31:1] } ^ \$807 ;
-  assign \$809  = \$808 [0] ^ rx__payload[5];
-  assign \$810  = \$809  ? 32'd3988292384 : 32'd0;
-  assign \$811  = { 1'h0, \$715 [31:1] } ^ \$810 ;
-  assign \$812  = \$811 [0] ^ rx__payload[6];
-  assign \$813  = \$812  ? 32'd3988292384 : 32'd0;
-  assign \$814  = { 1'h0, \$622 [31:1] } ^ \$813 ;
-  assign \$815  = \$814 [0] ^ rx__payload[7];
-  assign \$816  = \$815  ? 32'd3988292384 : 32'd0;
-  assign \$817  = { 1'h0, \$433 [31:1] } ^ \$816 ;
-  assign \$818  = idx + 1'h1;
-  assign \$819  = idx == 3'h7;
-  assign \$820  = hdr[15:8] == 3'h4;
-  assign \$821  = hdr[15:8] == 3'h5;
-  assign \$822  = \$820  | \$821 ;
-  assign \$823  = | hdr[39:24];
-  assign \$824  = \$822  & \$823 ;
-  assign \$825  = rx__valid & rx__ready;
-  assign \$826  = timer == 17'h1d4bf;
-  assign \$827  = timer + 1'h1;
-  assign \$828  = rx__valid & rx__ready;
-  assign \$829  = crc[0] ^ rx__payload[0];
-  assign \$830  = \$829  ? 32'd3988292384 : 32'd0;
-  assign \$831  = { 1'h0, crc[31:1] } ^ \$830 ;
-  assign \$832  = crc[0] ^ rx__payload[0];
-  assign \$833  = \$832  ? 32'd3988292384 : 32'd0;
-  assign \$834  = { 1'h0, crc[31:1] } ^ \$833 ;
-  assign \$835  = \$834 [0] ^ rx__payload[1];
-  assign \$836  = \$835  ? 32'd3988292384 : 32'd0;
-  assign \$837  = { 1'h0, \$831 [31:1] } ^ \$836 ;
-  assign \$838  = crc[0] ^ rx__payload[0];
+  assign \$808  = { 1'h0, \$744 [31:1] } ^ \$807 ;
+  assign \$809  = sending ? tx__payload : rx__payload;
+  assign \$810  = \$808 [0] ^ \$809 [5];
+  assign \$811  = \$810  ? 32'd3988292384 : 32'd0;
+  assign \$812  = { 1'h0, \$684 [31:1] } ^ \$811 ;
+  assign \$813  = sending ? tx__payload : rx__payload;
+  assign \$814  = crc[0] ^ \$813 [0];
+  assign \$815  = \$814  ? 32'd3988292384 : 32'd0;
+  assign \$816  = { 1'h0, crc[31:1] } ^ \$815 ;
+  assign \$817  = sending ? tx__payload : rx__payload;
+  assign \$818  = crc[0] ^ \$817 [0];
+  assign \$819  = \$818  ? 32'd3988292384 : 32'd0;
+  assign \$820  = { 1'h0, crc[31:1] } ^ \$819 ;
+  assign \$821  = sending ? tx__payload : rx__payload;
+  assign \$822  = \$820 [0] ^ \$821 [1];
+  assign \$823  = \$822  ? 32'd3988292384 : 32'd0;
+  assign \$824  = { 1'h0, \$816 [31:1] } ^ \$823 ;
+  assign \$825  = sending ? tx__payload : rx__payload;
+  assign \$826  = crc[0] ^ \$825 [0];
+  assign \$827  = \$826  ? 32'd3988292384 : 32'd0;
+  assign \$828  = { 1'h0, crc[31:1] } ^ \$827 ;
+  assign \$829  = sending ? tx__payload : rx__payload;
+  assign \$830  = crc[0] ^ \$829 [0];
+  assign \$831  = \$830  ? 32'd3988292384 : 32'd0;
+  assign \$832  = { 1'h0, crc[31:1] } ^ \$831 ;
+  assign \$833  = sending ? tx__payload : rx__payload;
+  assign \$834  = \$832 [0] ^ \$833 [1];
+  assign \$835  = \$834  ? 32'd3988292384 : 32'd0;
+  assign \$836  = { 1'h0, \$828 [31:1] } ^ \$835 ;
+  assign \$837  = sending ? tx__payload : rx__payload;
+  assign \$838  = \$836 [0] ^ \$837 [2];
   assign \$839  = \$838  ? 32'd3988292384 : 32'd0;
-  assign \$840  = { 1'h0, crc[31:1] } ^ \$839 ;
-  assign \$841  = crc[0] ^ rx__payload[0];
-  assign \$842  = \$841  ? 32'd3988292384 : 32'd0;
-  assign \$843  = { 1'h0, crc[31:1] } ^ \$842 ;
-  assign \$844  = \$843 [0] ^ rx__payload[1];
-  assign \$845  = \$844  ? 32'd3988292384 : 32'd0;
-  assign \$846  = { 1'h0, \$840 [31:1] } ^ \$845 ;
-  assign \$847  = \$846 [0] ^ rx__payload[2];
-  assign \$848  = \$847  ? 32'd3988292384 : 32'd0;
-  assign \$849  = { 1'h0, \$837 [31:1] } ^ \$848 ;
-  assign \$850  = crc[0] ^ rx__payload[0];
+  assign \$840  = { 1'h0, \$824 [31:1] } ^ \$839 ;
+  assign \$841  = sending ? tx__payload : rx__payload;
+  assign \$842  = crc[0] ^ \$841 [0];
+  assign \$843  = \$842  ? 32'd3988292384 : 32'd0;
+  assign \$844  = { 1'h0, crc[31:1] } ^ \$843 ;
+  assign \$845  = sending ? tx__payload : rx__payload;
+  assign \$846  = crc[0] ^ \$845 [0];
+  assign \$847  = \$846  ? 32'd3988292384 : 32'd0;
+  assign \$848  = { 1'h0, crc[31:1] } ^ \$847 ;
+  assign \$849  = sending ? tx__payload : rx__payload;
+  assign \$850  = \$848 [0] ^ \$849 [1];
   assign \$851  = \$850  ? 32'd3988292384 : 32'd0;
-  assign \$852  = { 1'h0, crc[31:1] } ^ \$851 ;
-  assign \$853  = crc[0] ^ rx__payload[0];
-  assign \$854  = \$853  ? 32'd3988292384 : 32'd0;
-  assign \$855  = { 1'h0, crc[31:1] } ^ \$854 ;
-  assign \$856  = \$855 [0] ^ rx__payload[1];
-  assign \$857  = \$856  ? 32'd3988292384 : 32'd0;
-  assign \$858  = { 1'h0, \$852 [31:1] } ^ \$857 ;
-  assign \$859  = crc[0] ^ rx__payload[0];
-  assign \$860  = \$859  ? 32'd3988292384 : 32'd0;
-  assign \$861  = { 1'h0, crc[31:1] } ^ \$860 ;
-  assign \$862  = crc[0] ^ rx__payload[0];
+  assign \$852  = { 1'h0, \$844 [31:1] } ^ \$851 ;
+  assign \$853  = sending ? tx__payload : rx__payload;
+  assign \$854  = crc[0] ^ \$853 [0];
+  assign \$855  = \$854  ? 32'd3988292384 : 32'd0;
+  assign \$856  = { 1'h0, crc[31:1] } ^ \$855 ;
+  assign \$857  = sending ? tx__payload : rx__payload;
+  assign \$858  = crc[0] ^ \$857 [0];
+  assign \$859  = \$858  ? 32'd3988292384 : 32'd0;
+  assign \$860  = { 1'h0, crc[31:1] } ^ \$859 ;
+  assign \$861  = sending ? tx__payload : rx__payload;
+  assign \$862  = \$860 [0] ^ \$861 [1];
   assign \$863  = \$862  ? 32'd3988292384 : 32'd0;
-  assign \$864  = { 1'h0, crc[31:1] } ^ \$863 ;
-  assign \$865  = \$864 [0] ^ rx__payload[1];
-  assign \$866  = \$865  ? 32'd3988292384 : 32'd0;
-  assign \$867  = { 1'h0, \$861 [31:1] } ^ \$866 ;
-  assign \$868  = \$867 [0] ^ rx__payload[2];
-  assign \$869  = \$868  ? 32'd3988292384 : 32'd0;
-  assign \$870  = { 1'h0, \$858 [31:1] } ^ \$869 ;
-  assign \$871  = \$870 [0] ^ rx__payload[3];
-  assign \$872  = \$871  ? 32'd3988292384 : 32'd0;
-  assign \$873  = { 1'h0, \$849 [31:1] } ^ \$872 ;
-  assign \$874  = crc[0] ^ rx__payload[0];
+  assign \$864  = { 1'h0, \$856 [31:1] } ^ \$863 ;
+  assign \$865  = sending ? tx__payload : rx__payload;
+  assign \$866  = \$864 [0] ^ \$865 [2];
+  assign \$867  = \$866  ? 32'd3988292384 : 32'd0;
+  assign \$868  = { 1'h0, \$852 [31:1] } ^ \$867 ;
+  assign \$869  = sending ? tx__payload : rx__payload;
+  assign \$870  = \$868 [0] ^ \$869 [3];
+  assign \$871  = \$870  ? 32'd3988292384 : 32'd0;
+  assign \$872  = { 1'h0, \$840 [31:1] } ^ \$871 ;
+  assign \$873  = sending ? tx__payload : rx__payload;
+  assign \$874  = crc[0] ^ \$873 [0];
   assign \$875  = \$874  ? 32'd3988292384 : 32'd0;
   assign \$876  = { 1'h0, crc[31:1] } ^ \$875 ;
-  assign \$877  = crc[0] ^ rx__payload[0];
-  assign \$878  = \$877  ? 32'd3988292384 : 32'd0;
-  assign \$879  = { 1'h0, crc[31:1] } ^ \$878 ;
-  assign \$880  = \$879 [0] ^ rx__payload[1];
-  assign \$881  = \$880  ? 32'd3988292384 : 32'd0;
-  assign \$882  = { 1'h0, \$876 [31:1] } ^ \$881 ;
-  assign \$883  = crc[0] ^ rx__payload[0];
-  assign \$884  = \$883  ? 32'd3988292384 : 32'd0;
-  assign \$885  = { 1'h0, crc[31:1] } ^ \$884 ;
-  assign \$886  = crc[0] ^ rx__payload[0];
+  assign \$877  = sending ? tx__payload : rx__payload;
+  assign \$878  = crc[0] ^ \$877 [0];
+  assign \$879  = \$878  ? 32'd3988292384 : 32'd0;
+  assign \$880  = { 1'h0, crc[31:1] } ^ \$879 ;
+  assign \$881  = sending ? tx__payload : rx__payload;
+  assign \$882  = \$880 [0] ^ \$881 [1];
+  assign \$883  = \$882  ? 32'd3988292384 : 32'd0;
+  assign \$884  = { 1'h0, \$876 [31:1] } ^ \$883 ;
+  assign \$885  = sending ? tx__payload : rx__payload;
+  assign \$886  = crc[0] ^ \$885 [0];
   assign \$887  = \$886  ? 32'd3988292384 : 32'd0;
   assign \$888  = { 1'h0, crc[31:1] } ^ \$887 ;
-  assign \$889  = \$888 [0] ^ rx__payload[1];
-  assign \$890  = \$889  ? 32'd3988292384 : 32'd0;
-  assign \$891  = { 1'h0, \$885 [31:1] } ^ \$890 ;
-  assign \$892  = \$891 [0] ^ rx__payload[2];
-  assign \$893  = \$892  ? 32'd3988292384 : 32'd0;
-  assign \$894  = { 1'h0, \$882 [31:1] } ^ \$893 ;
-  assign \$895  = crc[0] ^ rx__payload[0];
-  assign \$896  = \$895  ? 32'd3988292384 : 32'd0;
-  assign \$897  = { 1'h0, crc[31:1] } ^ \$896 ;
-  assign \$898  = crc[0] ^ rx__payload[0];
+  assign \$889  = sending ? tx__payload : rx__payload;
+  assign \$890  = crc[0] ^ \$889 [0];
+  assign \$891  = \$890  ? 32'd3988292384 : 32'd0;
+  assign \$892  = { 1'h0, crc[31:1] } ^ \$891 ;
+  assign \$893  = sending ? tx__payload : rx__payload;
+  assign \$894  = \$892 [0] ^ \$893 [1];
+  assign \$895  = \$894  ? 32'd3988292384 : 32'd0;
+  assign \$896  = { 1'h0, \$888 [31:1] } ^ \$895 ;
+  assign \$897  = sending ? tx__payload : rx__payload;
+  assign \$898  = \$896 [0] ^ \$897 [2];
   assign \$899  = \$898  ? 32'd3988292384 : 32'd0;
-  assign \$900  = { 1'h0, crc[31:1] } ^ \$899 ;
-  assign \$901  = \$900 [0] ^ rx__payload[1];
-  assign \$902  = \$901  ? 32'd3988292384 : 32'd0;
-  assign \$903  = { 1'h0, \$897 [31:1] } ^ \$902 ;
-  assign \$904  = crc[0] ^ rx__payload[0];
-  assign \$905  = \$904  ? 32'd3988292384 : 32'd0;
-  assign \$906  = { 1'h0, crc[31:1] } ^ \$905 ;
-  assign \$907  = crc[0] ^ rx__payload[0];
-  assign \$908  = \$907  ? 32'd3988292384 : 32'd0;
-  assign \$909  = { 1'h0, crc[31:1] } ^ \$908 ;
-  assign \$910  = \$909 [0] ^ rx__payload[1];
+  assign \$900  = { 1'h0, \$884 [31:1] } ^ \$899 ;
+  assign \$901  = sending ? tx__payload : rx__payload;
+  assign \$902  = crc[0] ^ \$901 [0];
+  assign \$903  = \$902  ? 32'd3988292384 : 32'd0;
+  assign \$904  = { 1'h0, crc[31:1] } ^ \$903 ;
+  assign \$905  = sending ? tx__payload : rx__payload;
+  assign \$906  = crc[0] ^ \$905 [0];
+  assign \$907  = \$906  ? 32'd3988292384 : 32'd0;
+  assign \$908  = { 1'h0, crc[31:1] } ^ \$907 ;
+  assign \$909  = sending ? tx__payload : rx__payload;
+  assign \$910  = \$908 [0] ^ \$909 [1];
   assign \$911  = \$910  ? 32'd3988292384 : 32'd0;
-  assign \$912  = { 1'h0, \$906 [31:1] } ^ \$911 ;
-  assign \$913  = \$912 [0] ^ rx__payload[2];
-  assign \$914  = \$913  ? 32'd3988292384 : 32'd0;
-  assign \$915  = { 1'h0, \$903 [31:1] } ^ \$914 ;
-  assign \$916  = \$915 [0] ^ rx__payload[3];
-  assign \$917  = \$916  ? 32'd3988292384 : 32'd0;
-  assign \$918  = { 1'h0, \$894 [31:1] } ^ \$917 ;
-  assign \$919  = \$918 [0] ^ rx__payload[4];
-  assign \$920  = \$919  ? 32'd3988292384 : 32'd0;
-  assign \$921  = { 1'h0, \$873 [31:1] } ^ \$920 ;
-  assign \$922  = crc[0] ^ rx__payload[0];
+  assign \$912  = { 1'h0, \$904 [31:1] } ^ \$911 ;
+  assign \$913  = sending ? tx__payload : rx__payload;
+  assign \$914  = crc[0] ^ \$913 [0];
+  assign \$915  = \$914  ? 32'd3988292384 : 32'd0;
+  assign \$916  = { 1'h0, crc[31:1] } ^ \$915 ;
+  assign \$917  = sending ? tx__payload : rx__payload;
+  assign \$918  = crc[0] ^ \$917 [0];
+  assign \$919  = \$918  ? 32'd3988292384 : 32'd0;
+  assign \$920  = { 1'h0, crc[31:1] } ^ \$919 ;
+  assign \$921  = sending ? tx__payload : rx__payload;
+  assign \$922  = \$920 [0] ^ \$921 [1];
   assign \$923  = \$922  ? 32'd3988292384 : 32'd0;
-  assign \$924  = { 1'h0, crc[31:1] } ^ \$923 ;
-  assign \$925  = crc[0] ^ rx__payload[0];
-  assign \$926  = \$925  ? 32'd3988292384 : 32'd0;
-  assign \$927  = { 1'h0, crc[31:1] } ^ \$926 ;
-  assign \$928  = \$927 [0] ^ rx__payload[1];
-  assign \$929  = \$928  ? 32'd3988292384 : 32'd0;
-  assign \$930  = { 1'h0, \$924 [31:1] } ^ \$929 ;
-  assign \$931  = crc[0] ^ rx__payload[0];
-  assign \$932  = \$931  ? 32'd3988292384 : 32'd0;
-  assign \$933  = { 1'h0, crc[31:1] } ^ \$932 ;
-  assign \$934  = crc[0] ^ rx__payload[0];
+  assign \$924  = { 1'h0, \$916 [31:1] } ^ \$923 ;
+  assign \$925  = sending ? tx__payload : rx__payload;
+  assign \$926  = \$924 [0] ^ \$925 [2];
+  assign \$927  = \$926  ? 32'd3988292384 : 32'd0;
+  assign \$928  = { 1'h0, \$912 [31:1] } ^ \$927 ;
+  assign \$929  = sending ? tx__payload : rx__payload;
+  assign \$930  = \$928 [0] ^ \$929 [3];
+  assign \$931  = \$930  ? 32'd3988292384 : 32'd0;
+  assign \$932  = { 1'h0, \$900 [31:1] } ^ \$931 ;
+  assign \$933  = sending ? tx__payload : rx__payload;
+  assign \$934  = \$932 [0] ^ \$933 [4];
   assign \$935  = \$934  ? 32'd3988292384 : 32'd0;
-  assign \$936  = { 1'h0, crc[31:1] } ^ \$935 ;
-  assign \$937  = \$936 [0] ^ rx__payload[1];
-  assign \$938  = \$937  ? 32'd3988292384 : 32'd0;
-  assign \$939  = { 1'h0, \$933 [31:1] } ^ \$938 ;
-  assign \$940  = \$939 [0] ^ rx__payload[2];
-  assign \$941  = \$940  ? 32'd3988292384 : 32'd0;
-  assign \$942  = { 1'h0, \$930 [31:1] } ^ \$941 ;
-  assign \$943  = crc[0] ^ rx__payload[0];
-  assign \$944  = \$943  ? 32'd3988292384 : 32'd0;
-  assign \$945  = { 1'h0, crc[31:1] } ^ \$944 ;
-  assign \$946  = crc[0] ^ rx__payload[0];
+  assign \$936  = { 1'h0, \$872 [31:1] } ^ \$935 ;
+  assign \$937  = sending ? tx__payload : rx__payload;
+  assign \$938  = crc[0] ^ \$937 [0];
+  assign \$939  = \$938  ? 32'd3988292384 : 32'd0;
+  assign \$940  = { 1'h0, crc[31:1] } ^ \$939 ;
+  assign \$941  = sending ? tx__payload : rx__payload;
+  assign \$942  = crc[0] ^ \$941 [0];
+  assign \$943  = \$942  ? 32'd3988292384 : 32'd0;
+  assign \$944  = { 1'h0, crc[31:1] } ^ \$943 ;
+  assign \$945  = sending ? tx__payload : rx__payload;
+  assign \$946  = \$944 [0] ^ \$945 [1];
   assign \$947  = \$946  ? 32'd3988292384 : 32'd0;
-  assign \$948  = { 1'h0, crc[31:1] } ^ \$947 ;
-  assign \$949  = \$948 [0] ^ rx__payload[1];
-  assign \$950  = \$949  ? 32'd3988292384 : 32'd0;
-  assign \$951  = { 1'h0, \$945 [31:1] } ^ \$950 ;
-  assign \$952  = crc[0] ^ rx__payload[0];
-  assign \$953  = \$952  ? 32'd3988292384 : 32'd0;
-  assign \$954  = { 1'h0, crc[31:1] } ^ \$953 ;
-  assign \$955  = crc[0] ^ rx__payload[0];
-  assign \$956  = \$955  ? 32'd3988292384 : 32'd0;
-  assign \$957  = { 1'h0, crc[31:1] } ^ \$956 ;
-  assign \$958  = \$957 [0] ^ rx__payload[1];
+  assign \$948  = { 1'h0, \$940 [31:1] } ^ \$947 ;
+  assign \$949  = sending ? tx__payload : rx__payload;
+  assign \$950  = crc[0] ^ \$949 [0];
+  assign \$951  = \$950  ? 32'd3988292384 : 32'd0;
+  assign \$952  = { 1'h0, crc[31:1] } ^ \$951 ;
+  assign \$953  = sending ? tx__payload : rx__payload;
+  assign \$954  = crc[0] ^ \$953 [0];
+  assign \$955  = \$954  ? 32'd3988292384 : 32'd0;
+  assign \$956  = { 1'h0, crc[31:1] } ^ \$955 ;
+  assign \$957  = sending ? tx__payload : rx__payload;
+  assign \$958  = \$956 [0] ^ \$957 [1];
   assign \$959  = \$958  ? 32'd3988292384 : 32'd0;
-  assign \$960  = { 1'h0, \$954 [31:1] } ^ \$959 ;
-  assign \$961  = \$960 [0] ^ rx__payload[2];
-  assign \$962  = \$961  ? 32'd3988292384 : 32'd0;
-  assign \$963  = { 1'h0, \$951 [31:1] } ^ \$962 ;
-  assign \$964  = \$963 [0] ^ rx__payload[3];
-  assign \$965  = \$964  ? 32'd3988292384 : 32'd0;
-  assign \$966  = { 1'h0, \$942 [31:1] } ^ \$965 ;
-  assign \$967  = crc[0] ^ rx__payload[0];
-  assign \$968  = \$967  ? 32'd3988292384 : 32'd0;
-  assign \$969  = { 1'h0, crc[31:1] } ^ \$968 ;
-  assign \$970  = crc[0] ^ rx__payload[0];
+  assign \$960  = { 1'h0, \$952 [31:1] } ^ \$959 ;
+  assign \$961  = sending ? tx__payload : rx__payload;
+  assign \$962  = \$960 [0] ^ \$961 [2];
+  assign \$963  = \$962  ? 32'd3988292384 : 32'd0;
+  assign \$964  = { 1'h0, \$948 [31:1] } ^ \$963 ;
+  assign \$965  = sending ? tx__payload : rx__payload;
+  assign \$966  = crc[0] ^ \$965 [0];
+  assign \$967  = \$966  ? 32'd3988292384 : 32'd0;
+  assign \$968  = { 1'h0, crc[31:1] } ^ \$967 ;
+  assign \$969  = sending ? tx__payload : rx__payload;
+  assign \$970  = crc[0] ^ \$969 [0];
   assign \$971  = \$970  ? 32'd3988292384 : 32'd0;
   assign \$972  = { 1'h0, crc[31:1] } ^ \$971 ;
-  assign \$973  = \$972 [0] ^ rx__payload[1];
-  assign \$974  = \$973  ? 32'd3988292384 : 32'd0;
-  assign \$975  = { 1'h0, \$969 [31:1] } ^ \$974 ;
-  assign \$976  = crc[0] ^ rx__payload[0];
-  assign \$977  = \$976  ? 32'd3988292384 : 32'd0;
-  assign \$978  = { 1'h0, crc[31:1] } ^ \$977 ;
-  assign \$979  = crc[0] ^ rx__payload[0];
-  assign \$980  = \$979  ? 32'd3988292384 : 32'd0;
-  assign \$981  = { 1'h0, crc[31:1] } ^ \$980 ;
-  assign \$982  = \$981 [0] ^ rx__payload[1];
+  assign \$973  = sending ? tx__payload : rx__payload;
+  assign \$974  = \$972 [0] ^ \$973 [1];
+  assign \$975  = \$974  ? 32'd3988292384 : 32'd0;
+  assign \$976  = { 1'h0, \$968 [31:1] } ^ \$975 ;
+  assign \$977  = sending ? tx__payload : rx__payload;
+  assign \$978  = crc[0] ^ \$977 [0];
+  assign \$979  = \$978  ? 32'd3988292384 : 32'd0;
+  assign \$980  = { 1'h0, crc[31:1] } ^ \$979 ;
+  assign \$981  = sending ? tx__payload : rx__payload;
+  assign \$982  = crc[0] ^ \$981 [0];
   assign \$983  = \$982  ? 32'd3988292384 : 32'd0;
-  assign \$984  = { 1'h0, \$978 [31:1] } ^ \$983 ;
-  assign \$985  = \$984 [0] ^ rx__payload[2];
-  assign \$986  = \$985  ? 32'd3988292384 : 32'd0;
-  assign \$987  = { 1'h0, \$975 [31:1] } ^ \$986 ;
-  assign \$988  = crc[0] ^ rx__payload[0];
-  assign \$989  = \$988  ? 32'd3988292384 : 32'd0;
-  assign \$990  = { 1'h0, crc[31:1] } ^ \$989 ;
-  assign \$991  = crc[0] ^ rx__payload[0];
-  assign \$992  = \$991  ? 32'd3988292384 : 32'd0;
-  assign \$993  = { 1'h0, crc[31:1] } ^ \$992 ;
-  assign \$994  = \$993 [0] ^ rx__payload[1];
+  assign \$984  = { 1'h0, crc[31:1] } ^ \$983 ;
+  assign \$985  = sending ? tx__payload : rx__payload;
+  assign \$986  = \$984 [0] ^ \$985 [1];
+  assign \$987  = \$986  ? 32'd3988292384 : 32'd0;
+  assign \$988  = { 1'h0, \$980 [31:1] } ^ \$987 ;
+  assign \$989  = sending ? tx__payload : rx__payload;
+  assign \$990  = \$988 [0] ^ \$989 [2];
+  assign \$991  = \$990  ? 32'd3988292384 : 32'd0;
+  assign \$992  = { 1'h0, \$976 [31:1] } ^ \$991 ;
+  assign \$993  = sending ? tx__payload : rx__payload;
+  assign \$994  = \$992 [0] ^ \$993 [3];
   assign \$995  = \$994  ? 32'd3988292384 : 32'd0;
-  assign \$996  = { 1'h0, \$990 [31:1] } ^ \$995 ;
-  assign \$997  = crc[0] ^ rx__payload[0];
-  assign \$998  = \$997  ? 32'd3988292384 : 32'd0;
-  assign \$999  = { 1'h0, crc[31:1] } ^ \$998 ;
-  assign \$1000  = crc[0] ^ rx__payload[0];
-  assign \$1001  = \$1000  ? 32'd3988292384 : 32'd0;
-  assign \$1002  = { 1'h0, crc[31:1] } ^ \$1001 ;
-  assign \$1003  = \$1002 [0] ^ rx__payload[1];
-  assign \$1004  = \$1003  ? 32'd3988292384 : 32'd0;
-  assign \$1005  = { 1'h0, \$999 [31:1] } ^ \$1004 ;
-  assign \$1006  = \$1005 [0] ^ rx__payload[2];
+  assign \$996  = { 1'h0, \$964 [31:1] } ^ \$995 ;
+  assign \$997  = sending ? tx__payload : rx__payload;
+  assign \$998  = crc[0] ^ \$997 [0];
+  assign \$999  = \$998  ? 32'd3988292384 : 32'd0;
+  assign \$1000  = { 1'h0, crc[31:1] } ^ \$999 ;
+  assign \$1001  = sending ? tx__payload : rx__payload;
+  assign \$1002  = crc[0] ^ \$1001 [0];
+  assign \$1003  = \$1002  ? 32'd3988292384 : 32'd0;
+  assign \$1004  = { 1'h0, crc[31:1] } ^ \$1003 ;
+  assign \$1005  = sending ? tx__payload : rx__payload;
+  assign \$1006  = \$1004 [0] ^ \$1005 [1];
   assign \$1007  = \$1006  ? 32'd3988292384 : 32'd0;
-  assign \$1008  = { 1'h0, \$996 [31:1] } ^ \$1007 ;
-  assign \$1009  = \$1008 [0] ^ rx__payload[3];
-  assign \$1010  = \$1009  ? 32'd3988292384 : 32'd0;
-  assign \$1011  = { 1'h0, \$987 [31:1] } ^ \$1010 ;
-  assign \$1012  = \$1011 [0] ^ rx__payload[4];
-  assign \$1013  = \$1012  ? 32'd3988292384 : 32'd0;
-  assign \$1014  = { 1'h0, \$966 [31:1] } ^ \$1013 ;
-  assign \$1015  = \$1014 [0] ^ rx__payload[5];
-  assign \$1016  = \$1015  ? 32'd3988292384 : 32'd0;
-  assign \$1017  = { 1'h0, \$921 [31:1] } ^ \$1016 ;
-  assign \$1018  = crc[0] ^ rx__payload[0];
+  assign \$1008  = { 1'h0, \$1000 [31:1] } ^ \$1007 ;
+  assign \$1009  = sending ? tx__payload : rx__payload;
+  assign \$1010  = crc[0] ^ \$1009 [0];
+  assign \$1011  = \$1010  ? 32'd3988292384 : 32'd0;
+  assign \$1012  = { 1'h0, crc[31:1] } ^ \$1011 ;
+  assign \$1013  = sending ? tx__payload : rx__payload;
+  assign \$1014  = crc[0] ^ \$1013 [0];
+  assign \$1015  = \$1014  ? 32'd3988292384 : 32'd0;
+  assign \$1016  = { 1'h0, crc[31:1] } ^ \$1015 ;
+  assign \$1017  = sending ? tx__payload : rx__payload;
+  assign \$1018  = \$1016 [0] ^ \$1017 [1];
   assign \$1019  = \$1018  ? 32'd3988292384 : 32'd0;
-  assign \$1020  = { 1'h0, crc[31:1] } ^ \$1019 ;
-  assign \$1021  = crc[0] ^ rx__payload[0];
-  assign \$1022  = \$1021  ? 32'd3988292384 : 32'd0;
-  assign \$1023  = { 1'h0, crc[31:1] } ^ \$1022 ;
-  assign \$1024  = \$1023 [0] ^ rx__payload[1];
-  assign \$1025  = \$1024  ? 32'd3988292384 : 32'd0;
-  assign \$1026  = { 1'h0, \$1020 [31:1] } ^ \$1025 ;
-  assign \$1027  = crc[0] ^ rx__payload[0];
-  assign \$1028  = \$1027  ? 32'd3988292384 : 32'd0;
-  assign \$1029  = { 1'h0, crc[31:1] } ^ \$1028 ;
-  assign \$1030  = crc[0] ^ rx__payload[0];
+  assign \$1020  = { 1'h0, \$1012 [31:1] } ^ \$1019 ;
+  assign \$1021  = sending ? tx__payload : rx__payload;
+  assign \$1022  = \$1020 [0] ^ \$1021 [2];
+  assign \$1023  = \$1022  ? 32'd3988292384 : 32'd0;
+  assign \$1024  = { 1'h0, \$1008 [31:1] } ^ \$1023 ;
+  assign \$1025  = sending ? tx__payload : rx__payload;
+  assign \$1026  = crc[0] ^ \$1025 [0];
+  assign \$1027  = \$1026  ? 32'd3988292384 : 32'd0;
+  assign \$1028  = { 1'h0, crc[31:1] } ^ \$1027 ;
+  assign \$1029  = sending ? tx__payload : rx__payload;
+  assign \$1030  = crc[0] ^ \$1029 [0];
   assign \$1031  = \$1030  ? 32'd3988292384 : 32'd0;
   assign \$1032  = { 1'h0, crc[31:1] } ^ \$1031 ;
-  assign \$1033  = \$1032 [0] ^ rx__payload[1];
-  assign \$1034  = \$1033  ? 32'd3988292384 : 32'd0;
-  assign \$1035  = { 1'h0, \$1029 [31:1] } ^ \$1034 ;
-  assign \$1036  = \$1035 [0] ^ rx__payload[2];
-  assign \$1037  = \$1036  ? 32'd3988292384 : 32'd0;
-  assign \$1038  = { 1'h0, \$1026 [31:1] } ^ \$1037 ;
-  assign \$1039  = crc[0] ^ rx__payload[0];
-  assign \$1040  = \$1039  ? 32'd3988292384 : 32'd0;
-  assign \$1041  = { 1'h0, crc[31:1] } ^ \$1040 ;
-  assign \$1042  = crc[0] ^ rx__payload[0];
+  assign \$1033  = sending ? tx__payload : rx__payload;
+  assign \$1034  = \$1032 [0] ^ \$1033 [1];
+  assign \$1035  = \$1034  ? 32'd3988292384 : 32'd0;
+  assign \$1036  = { 1'h0, \$1028 [31:1] } ^ \$1035 ;
+  assign \$1037  = sending ? tx__payload : rx__payload;
+  assign \$1038  = crc[0] ^ \$1037 [0];
+  assign \$1039  = \$1038  ? 32'd3988292384 : 32'd0;
+  assign \$1040  = { 1'h0, crc[31:1] } ^ \$1039 ;
+  assign \$1041  = sending ? tx__payload : rx__payload;
+  assign \$1042  = crc[0] ^ \$1041 [0];
   assign \$1043  = \$1042  ? 32'd3988292384 : 32'd0;
   assign \$1044  = { 1'h0, crc[31:1] } ^ \$1043 ;
-  assign \$1045  = \$1044 [0] ^ rx__payload[1];
-  assign \$1046  = \$1045  ? 32'd3988292384 : 32'd0;
-  assign \$1047  = { 1'h0, \$1041 [31:1] } ^ \$1046 ;
-  assign \$1048  = crc[0] ^ rx__payload[0];
-  assign \$1049  = \$1048  ? 32'd3988292384 : 32'd0;
-  assign \$1050  = { 1'h0, crc[31:1] } ^ \$1049 ;
-  assign \$1051  = crc[0] ^ rx__payload[0];
-  assign \$1052  = \$1051  ? 32'd3988292384 : 32'd0;
-  assign \$1053  = { 1'h0, crc[31:1] } ^ \$1052 ;
-  assign \$1054  = \$1053 [0] ^ rx__payload[1];
+  assign \$1045  = sending ? tx__payload : rx__payload;
+  assign \$1046  = \$1044 [0] ^ \$1045 [1];
+  assign \$1047  = \$1046  ? 32'd3988292384 : 32'd0;
+  assign \$1048  = { 1'h0, \$1040 [31:1] } ^ \$1047 ;
+  assign \$1049  = sending ? tx__payload : rx__payload;
+  assign \$1050  = \$1048 [0] ^ \$1049 [2];
+  assign \$1051  = \$1050  ? 32'd3988292384 : 32'd0;
+  assign \$1052  = { 1'h0, \$1036 [31:1] } ^ \$1051 ;
+  assign \$1053  = sending ? tx__payload : rx__payload;
+  assign \$1054  = \$1052 [0] ^ \$1053 [3];
   assign \$1055  = \$1054  ? 32'd3988292384 : 32'd0;
-  assign \$1056  = { 1'h0, \$1050 [31:1] } ^ \$1055 ;
-  assign \$1057  = \$1056 [0] ^ rx__payload[2];
-  assign \$1058  = \$1057  ? 32'd3988292384 : 32'd0;
-  assign \$1059  = { 1'h0, \$1047 [31:1] } ^ \$1058 ;
-  assign \$1060  = \$1059 [0] ^ rx__payload[3];
-  assign \$1061  = \$1060  ? 32'd3988292384 : 32'd0;
-  assign \$1062  = { 1'h0, \$1038 [31:1] } ^ \$1061 ;
-  assign \$1063  = crc[0] ^ rx__payload[0];
-  assign \$1064  = \$1063  ? 32'd3988292384 : 32'd0;
-  assign \$1065  = { 1'h0, crc[31:1] } ^ \$1064 ;
-  assign \$1066  = crc[0] ^ rx__payload[0];
+  assign \$1056  = { 1'h0, \$1024 [31:1] } ^ \$1055 ;
+  assign \$1057  = sending ? tx__payload : rx__payload;
+  assign \$1058  = \$1056 [0] ^ \$1057 [4];
+  assign \$1059  = \$1058  ? 32'd3988292384 : 32'd0;
+  assign \$1060  = { 1'h0, \$996 [31:1] } ^ \$1059 ;
+  assign \$1061  = sending ? tx__payload : rx__payload;
+  assign \$1062  = \$1060 [0] ^ \$1061 [5];
+  assign \$1063  = \$1062  ? 32'd3988292384 : 32'd0;
+  assign \$1064  = { 1'h0, \$936 [31:1] } ^ \$1063 ;
+  assign \$1065  = sending ? tx__payload : rx__payload;
+  assign \$1066  = \$1064 [0] ^ \$1065 [6];
   assign \$1067  = \$1066  ? 32'd3988292384 : 32'd0;
-  assign \$1068  = { 1'h0, crc[31:1] } ^ \$1067 ;
-  assign \$1069  = \$1068 [0] ^ rx__payload[1];
-  assign \$1070  = \$1069  ? 32'd3988292384 : 32'd0;
-  assign \$1071  = { 1'h0, \$1065 [31:1] } ^ \$1070 ;
-  assign \$1072  = crc[0] ^ rx__payload[0];
-  assign \$1073  = \$1072  ? 32'd3988292384 : 32'd0;
-  assign \$1074  = { 1'h0, crc[31:1] } ^ \$1073 ;
-  assign \$1075  = crc[0] ^ rx__payload[0];
-  assign \$1076  = \$1075  ? 32'd3988292384 : 32'd0;
-  assign \$1077  = { 1'h0, crc[31:1] } ^ \$1076 ;
-  assign \$1078  = \$1077 [0] ^ rx__payload[1];
-  assign \$1079  = \$1078  ? 32'd3988292384 : 32'd0;
-  assign \$1080  = { 1'h0, \$1074 [31:1] } ^ \$1079 ;
-  assign \$1081  = \$1080 [0] ^ rx__payload[2];
-  assign \$1082  = \$1081  ? 32'd3988292384 : 32'd0;
-  assign \$1083  = { 1'h0, \$1071 [31:1] } ^ \$1082 ;
-  assign \$1084  = crc[0] ^ rx__payload[0];
-  assign \$1085  = \$1084  ? 32'd3988292384 : 32'd0;
-  assign \$1086  = { 1'h0, crc[31:1] } ^ \$1085 ;
-  assign \$1087  = crc[0] ^ rx__payload[0];
-  assign \$1088  = \$1087  ? 32'd3988292384 : 32'd0;
-  assign \$1089  = { 1'h0, crc[31:1] } ^ \$1088 ;
-  assign \$1090  = \$1089 [0] ^ rx__payload[1];
-  assign \$1091  = \$1090  ? 32'd3988292384 : 32'd0;
-  assign \$1092  = { 1'h0, \$1086 [31:1] } ^ \$1091 ;
-  assign \$1093  = crc[0] ^ rx__payload[0];
+  assign \$1068  = { 1'h0, \$812 [31:1] } ^ \$1067 ;
+  assign \$1069  = sending ? tx__payload : rx__payload;
+  assign \$1070  = \$1068 [0] ^ \$1069 [7];
+  assign \$1071  = \$1070  ? 32'd3988292384 : 32'd0;
+  assign \$1072  = { 1'h0, \$560 [31:1] } ^ \$1071 ;
+  assign \$1073  = idx + 1'h1;
+  assign \$1074  = idx == 3'h7;
+  assign \$1075  = hdr[15:8] == 3'h4;
+  assign \$1076  = hdr[15:8] == 3'h5;
+  assign \$1077  = \$1075  | \$1076 ;
+  assign \$1078  = | hdr[39:24];
+  assign \$1079  = \$1077  & \$1078 ;
+  assign \$1080  = rx__valid & rx__ready;
+  assign \$1081  = timer == 17'h1d4bf;
+  assign \$1082  = timer + 1'h1;
+  assign \$1083  = rx__valid & rx__ready;
+  assign \$1084  = sending ? tx__payload : rx__payload;
+  assign \$1085  = crc[0] ^ \$1084 [0];
+  assign \$1086  = \$1085  ? 32'd3988292384 : 32'd0;
+  assign \$1087  = { 1'h0, crc[31:1] } ^ \$1086 ;
+  assign \$1088  = sending ? tx__payload : rx__payload;
+  assign \$1089  = crc[0] ^ \$1088 [0];
+  assign \$1090  = \$1089  ? 32'd3988292384 : 32'd0;
+  assign \$1091  = { 1'h0, crc[31:1] } ^ \$1090 ;
+  assign \$1092  = sending ? tx__payload : rx__payload;
+  assign \$1093  = \$1091 [0] ^ \$1092 [1];
   assign \$1094  = \$1093  ? 32'd3988292384 : 32'd0;
-  assign \$1095  = { 1'h0, crc[31:1] } ^ \$1094 ;
-  assign \$1096  = crc[0] ^ rx__payload[0];
-  assign \$1097  = \$1096  ? 32'd3988292384 : 32'd0;
-  assign \$1098  = { 1'h0, crc[31:1] } ^ \$1097 ;
-  assign \$1099  = \$1098 [0] ^ rx__payload[1];
-  assign \$1100  = \$1099  ? 32'd3988292384 : 32'd0;
-  assign \$1101  = { 1'h0, \$1095 [31:1] } ^ \$1100 ;
-  assign \$1102  = \$1101 [0] ^ rx__payload[2];
-  assign \$1103  = \$1102  ? 32'd3988292384 : 32'd0;
-  assign \$1104  = { 1'h0, \$1092 [31:1] } ^ \$1103 ;
-  assign \$1105  = \$1104 [0] ^ rx__payload[3];
+  assign \$1095  = { 1'h0, \$1087 [31:1] } ^ \$1094 ;
+  assign \$1096  = sending ? tx__payload : rx__payload;
+  assign \$1097  = crc[0] ^ \$1096 [0];
+  assign \$1098  = \$1097  ? 32'd3988292384 : 32'd0;
+  assign \$1099  = { 1'h0, crc[31:1] } ^ \$1098 ;
+  assign \$1100  = sending ? tx__payload : rx__payload;
+  assign \$1101  = crc[0] ^ \$1100 [0];
+  assign \$1102  = \$1101  ? 32'd3988292384 : 32'd0;
+  assign \$1103  = { 1'h0, crc[31:1] } ^ \$1102 ;
+  assign \$1104  = sending ? tx__payload : rx__payload;
+  assign \$1105  = \$1103 [0] ^ \$1104 [1];
   assign \$1106  = \$1105  ? 32'd3988292384 : 32'd0;
-  assign \$1107  = { 1'h0, \$1083 [31:1] } ^ \$1106 ;
-  assign \$1108  = \$1107 [0] ^ rx__payload[4];
-  assign \$1109  = \$1108  ? 32'd3988292384 : 32'd0;
-  assign \$1110  = { 1'h0, \$1062 [31:1] } ^ \$1109 ;
-  assign \$1111  = crc[0] ^ rx__payload[0];
-  assign \$1112  = \$1111  ? 32'd3988292384 : 32'd0;
-  assign \$1113  = { 1'h0, crc[31:1] } ^ \$1112 ;
-  assign \$1114  = crc[0] ^ rx__payload[0];
-  assign \$1115  = \$1114  ? 32'd3988292384 : 32'd0;
-  assign \$1116  = { 1'h0, crc[31:1] } ^ \$1115 ;
-  assign \$1117  = \$1116 [0] ^ rx__payload[1];
+  assign \$1107  = { 1'h0, \$1099 [31:1] } ^ \$1106 ;
+  assign \$1108  = sending ? tx__payload : rx__payload;
+  assign \$1109  = \$1107 [0] ^ \$1108 [2];
+  assign \$1110  = \$1109  ? 32'd3988292384 : 32'd0;
+  assign \$1111  = { 1'h0, \$1095 [31:1] } ^ \$1110 ;
+  assign \$1112  = sending ? tx__payload : rx__payload;
+  assign \$1113  = crc[0] ^ \$1112 [0];
+  assign \$1114  = \$1113  ? 32'd3988292384 : 32'd0;
+  assign \$1115  = { 1'h0, crc[31:1] } ^ \$1114 ;
+  assign \$1116  = sending ? tx__payload : rx__payload;
+  assign \$1117  = crc[0] ^ \$1116 [0];
   assign \$1118  = \$1117  ? 32'd3988292384 : 32'd0;
-  assign \$1119  = { 1'h0, \$1113 [31:1] } ^ \$1118 ;
-  assign \$1120  = crc[0] ^ rx__payload[0];
-  assign \$1121  = \$1120  ? 32'd3988292384 : 32'd0;
-  assign \$1122  = { 1'h0, crc[31:1] } ^ \$1121 ;
-  assign \$1123  = crc[0] ^ rx__payload[0];
-  assign \$1124  = \$1123  ? 32'd3988292384 : 32'd0;
-  assign \$1125  = { 1'h0, crc[31:1] } ^ \$1124 ;
-  assign \$1126  = \$1125 [0] ^ rx__payload[1];
-  assign \$1127  = \$1126  ? 32'd3988292384 : 32'd0;
-  assign \$1128  = { 1'h0, \$1122 [31:1] } ^ \$1127 ;
-  assign \$1129  = \$1128 [0] ^ rx__payload[2];
+  assign \$1119  = { 1'h0, crc[31:1] } ^ \$1118 ;
+  assign \$1120  = sending ? tx__payload : rx__payload;
+  assign \$1121  = \$1119 [0] ^ \$1120 [1];
+  assign \$1122  = \$1121  ? 32'd3988292384 : 32'd0;
+  assign \$1123  = { 1'h0, \$1115 [31:1] } ^ \$1122 ;
+  assign \$1124  = sending ? tx__payload : rx__payload;
+  assign \$1125  = crc[0] ^ \$1124 [0];
+  assign \$1126  = \$1125  ? 32'd3988292384 : 32'd0;
+  assign \$1127  = { 1'h0, crc[31:1] } ^ \$1126 ;
+  assign \$1128  = sending ? tx__payload : rx__payload;
+  assign \$1129  = crc[0] ^ \$1128 [0];
   assign \$1130  = \$1129  ? 32'd3988292384 : 32'd0;
-  assign \$1131  = { 1'h0, \$1119 [31:1] } ^ \$1130 ;
-  assign \$1132  = crc[0] ^ rx__payload[0];
-  assign \$1133  = \$1132  ? 32'd3988292384 : 32'd0;
-  assign \$1134  = { 1'h0, crc[31:1] } ^ \$1133 ;
-  assign \$1135  = crc[0] ^ rx__payload[0];
-  assign \$1136  = \$1135  ? 32'd3988292384 : 32'd0;
-  assign \$1137  = { 1'h0, crc[31:1] } ^ \$1136 ;
-  assign \$1138  = \$1137 [0] ^ rx__payload[1];
-  assign \$1139  = \$1138  ? 32'd3988292384 : 32'd0;
-  assign \$1140  = { 1'h0, \$1134 [31:1] } ^ \$1139 ;
-  assign \$1141  = crc[0] ^ rx__payload[0];
+  assign \$1131  = { 1'h0, crc[31:1] } ^ \$1130 ;
+  assign \$1132  = sending ? tx__payload : rx__payload;
+  assign \$1133  = \$1131 [0] ^ \$1132 [1];
+  assign \$1134  = \$1133  ? 32'd3988292384 : 32'd0;
+  assign \$1135  = { 1'h0, \$1127 [31:1] } ^ \$1134 ;
+  assign \$1136  = sending ? tx__payload : rx__payload;
+  assign \$1137  = \$1135 [0] ^ \$1136 [2];
+  assign \$1138  = \$1137  ? 32'd3988292384 : 32'd0;
+  assign \$1139  = { 1'h0, \$1123 [31:1] } ^ \$1138 ;
+  assign \$1140  = sending ? tx__payload : rx__payload;
+  assign \$1141  = \$1139 [0] ^ \$1140 [3];
   assign \$1142  = \$1141  ? 32'd3988292384 : 32'd0;
-  assign \$1143  = { 1'h0, crc[31:1] } ^ \$1142 ;
-  assign \$1144  = crc[0] ^ rx__payload[0];
-  assign \$1145  = \$1144  ? 32'd3988292384 : 32'd0;
-  assign \$1146  = { 1'h0, crc[31:1] } ^ \$1145 ;
-  assign \$1147  = \$1146 [0] ^ rx__payload[1];
-  assign \$1148  = \$1147  ? 32'd3988292384 : 32'd0;
-  assign \$1149  = { 1'h0, \$1143 [31:1] } ^ \$1148 ;
-  assign \$1150  = \$1149 [0] ^ rx__payload[2];
-  assign \$1151  = \$1150  ? 32'd3988292384 : 32'd0;
-  assign \$1152  = { 1'h0, \$1140 [31:1] } ^ \$1151 ;
-  assign \$1153  = \$1152 [0] ^ rx__payload[3];
+  assign \$1143  = { 1'h0, \$1111 [31:1] } ^ \$1142 ;
+  assign \$1144  = sending ? tx__payload : rx__payload;
+  assign \$1145  = crc[0] ^ \$1144 [0];
+  assign \$1146  = \$1145  ? 32'd3988292384 : 32'd0;
+  assign \$1147  = { 1'h0, crc[31:1] } ^ \$1146 ;
+  assign \$1148  = sending ? tx__payload : rx__payload;
+  assign \$1149  = crc[0] ^ \$1148 [0];
+  assign \$1150  = \$1149  ? 32'd3988292384 : 32'd0;
+  assign \$1151  = { 1'h0, crc[31:1] } ^ \$1150 ;
+  assign \$1152  = sending ? tx__payload : rx__payload;
+  assign \$1153  = \$1151 [0] ^ \$1152 [1];
   assign \$1154  = \$1153  ? 32'd3988292384 : 32'd0;
-  assign \$1155  = { 1'h0, \$1131 [31:1] } ^ \$1154 ;
-  assign \$1156  = crc[0] ^ rx__payload[0];
-  assign \$1157  = \$1156  ? 32'd3988292384 : 32'd0;
-  assign \$1158  = { 1'h0, crc[31:1] } ^ \$1157 ;
-  assign \$1159  = crc[0] ^ rx__payload[0];
-  assign \$1160  = \$1159  ? 32'd3988292384 : 32'd0;
-  assign \$1161  = { 1'h0, crc[31:1] } ^ \$1160 ;
-  assign \$1162  = \$1161 [0] ^ rx__payload[1];
-  assign \$1163  = \$1162  ? 32'd3988292384 : 32'd0;
-  assign \$1164  = { 1'h0, \$1158 [31:1] } ^ \$1163 ;
-  assign \$1165  = crc[0] ^ rx__payload[0];
+  assign \$1155  = { 1'h0, \$1147 [31:1] } ^ \$1154 ;
+  assign \$1156  = sending ? tx__payload : rx__payload;
+  assign \$1157  = crc[0] ^ \$1156 [0];
+  assign \$1158  = \$1157  ? 32'd3988292384 : 32'd0;
+  assign \$1159  = { 1'h0, crc[31:1] } ^ \$1158 ;
+  assign \$1160  = sending ? tx__payload : rx__payload;
+  assign \$1161  = crc[0] ^ \$1160 [0];
+  assign \$1162  = \$1161  ? 32'd3988292384 : 32'd0;
+  assign \$1163  = { 1'h0, crc[31:1] } ^ \$1162 ;
+  assign \$1164  = sending ? tx__payload : rx__payload;
+  assign \$1165  = \$1163 [0] ^ \$1164 [1];
   assign \$1166  = \$1165  ? 32'd3988292384 : 32'd0;
-  assign \$1167  = { 1'h0, crc[31:1] } ^ \$1166 ;
-  assign \$1168  = crc[0] ^ rx__payload[0];
-  assign \$1169  = \$1168  ? 32'd3988292384 : 32'd0;
-  assign \$1170  = { 1'h0, crc[31:1] } ^ \$1169 ;
-  assign \$1171  = \$1170 [0] ^ rx__payload[1];
-  assign \$1172  = \$1171  ? 32'd3988292384 : 32'd0;
-  assign \$1173  = { 1'h0, \$1167 [31:1] } ^ \$1172 ;
-  assign \$1174  = \$1173 [0] ^ rx__payload[2];
-  assign \$1175  = \$1174  ? 32'd3988292384 : 32'd0;
-  assign \$1176  = { 1'h0, \$1164 [31:1] } ^ \$1175 ;
-  assign \$1177  = crc[0] ^ rx__payload[0];
+  assign \$1167  = { 1'h0, \$1159 [31:1] } ^ \$1166 ;
+  assign \$1168  = sending ? tx__payload : rx__payload;
+  assign \$1169  = \$1167 [0] ^ \$1168 [2];
+  assign \$1170  = \$1169  ? 32'd3988292384 : 32'd0;
+  assign \$1171  = { 1'h0, \$1155 [31:1] } ^ \$1170 ;
+  assign \$1172  = sending ? tx__payload : rx__payload;
+  assign \$1173  = crc[0] ^ \$1172 [0];
+  assign \$1174  = \$1173  ? 32'd3988292384 : 32'd0;
+  assign \$1175  = { 1'h0, crc[31:1] } ^ \$1174 ;
+  assign \$1176  = sending ? tx__payload : rx__payload;
+  assign \$1177  = crc[0] ^ \$1176 [0];
   assign \$1178  = \$1177  ? 32'd3988292384 : 32'd0;
   assign \$1179  = { 1'h0, crc[31:1] } ^ \$1178 ;
-  assign \$1180  = crc[0] ^ rx__payload[0];
-  assign \$1181  = \$1180  ? 32'd3988292384 : 32'd0;
-  assign \$1182  = { 1'h0, crc[31:1] } ^ \$1181 ;
-  assign \$1183  = \$1182 [0] ^ rx__payload[1];
-  assign \$1184  = \$1183  ? 32'd3988292384 : 32'd0;
-  assign \$1185  = { 1'h0, \$1179 [31:1] } ^ \$1184 ;
-  assign \$1186  = crc[0] ^ rx__payload[0];
-  assign \$1187  = \$1186  ? 32'd3988292384 : 32'd0;
-  assign \$1188  = { 1'h0, crc[31:1] } ^ \$1187 ;
-  assign \$1189  = crc[0] ^ rx__payload[0];
+  assign \$1180  = sending ? tx__payload : rx__payload;
+  assign \$1181  = \$1179 [0] ^ \$1180 [1];
+  assign \$1182  = \$1181  ? 32'd3988292384 : 32'd0;
+  assign \$1183  = { 1'h0, \$1175 [31:1] } ^ \$1182 ;
+  assign \$1184  = sending ? tx__payload : rx__payload;
+  assign \$1185  = crc[0] ^ \$1184 [0];
+  assign \$1186  = \$1185  ? 32'd3988292384 : 32'd0;
+  assign \$1187  = { 1'h0, crc[31:1] } ^ \$1186 ;
+  assign \$1188  = sending ? tx__payload : rx__payload;
+  assign \$1189  = crc[0] ^ \$1188 [0];
   assign \$1190  = \$1189  ? 32'd3988292384 : 32'd0;
   assign \$1191  = { 1'h0, crc[31:1] } ^ \$1190 ;
-  assign \$1192  = \$1191 [0] ^ rx__payload[1];
-  assign \$1193  = \$1192  ? 32'd3988292384 : 32'd0;
-  assign \$1194  = { 1'h0, \$1188 [31:1] } ^ \$1193 ;
-  assign \$1195  = \$1194 [0] ^ rx__payload[2];
-  assign \$1196  = \$1195  ? 32'd3988292384 : 32'd0;
-  assign \$1197  = { 1'h0, \$1185 [31:1] } ^ \$1196 ;
-  assign \$1198  = \$1197 [0] ^ rx__payload[3];
-  assign \$1199  = \$1198  ? 32'd3988292384 : 32'd0;
-  assign \$1200  = { 1'h0, \$1176 [31:1] } ^ \$1199 ;
-  assign \$1201  = \$1200 [0] ^ rx__payload[4];
+  assign \$1192  = sending ? tx__payload : rx__payload;
+  assign \$1193  = \$1191 [0] ^ \$1192 [1];
+  assign \$1194  = \$1193  ? 32'd3988292384 : 32'd0;
+  assign \$1195  = { 1'h0, \$1187 [31:1] } ^ \$1194 ;
+  assign \$1196  = sending ? tx__payload : rx__payload;
+  assign \$1197  = \$1195 [0] ^ \$1196 [2];
+  assign \$1198  = \$1197  ? 32'd3988292384 : 32'd0;
+  assign \$1199  = { 1'h0, \$1183 [31:1] } ^ \$1198 ;
+  assign \$1200  = sending ? tx__payload : rx__payload;
+  assign \$1201  = \$1199 [0] ^ \$1200 [3];
   assign \$1202  = \$1201  ? 32'd3988292384 : 32'd0;
-  assign \$1203  = { 1'h0, \$1155 [31:1] } ^ \$1202 ;
-  assign \$1204  = \$1203 [0] ^ rx__payload[5];
-  assign \$1205  = \$1204  ? 32'd3988292384 : 32'd0;
-  assign \$1206  = { 1'h0, \$1110 [31:1] } ^ \$1205 ;
-  assign \$1207  = \$1206 [0] ^ rx__payload[6];
-  assign \$1208  = \$1207  ? 32'd3988292384 : 32'd0;
-  assign \$1209  = { 1'h0, \$1017 [31:1] } ^ \$1208 ;
-  assign \$1210  = crc[0] ^ rx__payload[0];
-  assign \$1211  = \$1210  ? 32'd3988292384 : 32'd0;
-  assign \$1212  = { 1'h0, crc[31:1] } ^ \$1211 ;
-  assign \$1213  = crc[0] ^ rx__payload[0];
+  assign \$1203  = { 1'h0, \$1171 [31:1] } ^ \$1202 ;
+  assign \$1204  = sending ? tx__payload : rx__payload;
+  assign \$1205  = \$1203 [0] ^ \$1204 [4];
+  assign \$1206  = \$1205  ? 32'd3988292384 : 32'd0;
+  assign \$1207  = { 1'h0, \$1143 [31:1] } ^ \$1206 ;
+  assign \$1208  = sending ? tx__payload : rx__payload;
+  assign \$1209  = crc[0] ^ \$1208 [0];
+  assign \$1210  = \$1209  ? 32'd3988292384 : 32'd0;
+  assign \$1211  = { 1'h0, crc[31:1] } ^ \$1210 ;
+  assign \$1212  = sending ? tx__payload : rx__payload;
+  assign \$1213  = crc[0] ^ \$1212 [0];
   assign \$1214  = \$1213  ? 32'd3988292384 : 32'd0;
   assign \$1215  = { 1'h0, crc[31:1] } ^ \$1214 ;
-  assign \$1216  = \$1215 [0] ^ rx__payload[1];
-  assign \$1217  = \$1216  ? 32'd3988292384 : 32'd0;
-  assign \$1218  = { 1'h0, \$1212 [31:1] } ^ \$1217 ;
-  assign \$1219  = crc[0] ^ rx__payload[0];
-  assign \$1220  = \$1219  ? 32'd3988292384 : 32'd0;
-  assign \$1221  = { 1'h0, crc[31:1] } ^ \$1220 ;
-  assign \$1222  = crc[0] ^ rx__payload[0];
-  assign \$1223  = \$1222  ? 32'd3988292384 : 32'd0;
-  assign \$1224  = { 1'h0, crc[31:1] } ^ \$1223 ;
-  assign \$1225  = \$1224 [0] ^ rx__payload[1];
+  assign \$1216  = sending ? tx__payload : rx__payload;
+  assign \$1217  = \$1215 [0] ^ \$1216 [1];
+  assign \$1218  = \$1217  ? 32'd3988292384 : 32'd0;
+  assign \$1219  = { 1'h0, \$1211 [31:1] } ^ \$1218 ;
+  assign \$1220  = sending ? tx__payload : rx__payload;
+  assign \$1221  = crc[0] ^ \$1220 [0];
+  assign \$1222  = \$1221  ? 32'd3988292384 : 32'd0;
+  assign \$1223  = { 1'h0, crc[31:1] } ^ \$1222 ;
+  assign \$1224  = sending ? tx__payload : rx__payload;
+  assign \$1225  = crc[0] ^ \$1224 [0];
   assign \$1226  = \$1225  ? 32'd3988292384 : 32'd0;
-  assign \$1227  = { 1'h0, \$1221 [31:1] } ^ \$1226 ;
-  assign \$1228  = \$1227 [0] ^ rx__payload[2];
-  assign \$1229  = \$1228  ? 32'd3988292384 : 32'd0;
-  assign \$1230  = { 1'h0, \$1218 [31:1] } ^ \$1229 ;
-  assign \$1231  = crc[0] ^ rx__payload[0];
-  assign \$1232  = \$1231  ? 32'd3988292384 : 32'd0;
-  assign \$1233  = { 1'h0, crc[31:1] } ^ \$1232 ;
-  assign \$1234  = crc[0] ^ rx__payload[0];
-  assign \$1235  = \$1234  ? 32'd3988292384 : 32'd0;
-  assign \$1236  = { 1'h0, crc[31:1] } ^ \$1235 ;
-  assign \$1237  = \$1236 [0] ^ rx__payload[1];
+  assign \$1227  = { 1'h0, crc[31:1] } ^ \$1226 ;
+  assign \$1228  = sending ? tx__payload : rx__payload;
+  assign \$1229  = \$1227 [0] ^ \$1228 [1];
+  assign \$1230  = \$1229  ? 32'd3988292384 : 32'd0;
+  assign \$1231  = { 1'h0, \$1223 [31:1] } ^ \$1230 ;
+  assign \$1232  = sending ? tx__payload : rx__payload;
+  assign \$1233  = \$1231 [0] ^ \$1232 [2];
+  assign \$1234  = \$1233  ? 32'd3988292384 : 32'd0;
+  assign \$1235  = { 1'h0, \$1219 [31:1] } ^ \$1234 ;
+  assign \$1236  = sending ? tx__payload : rx__payload;
+  assign \$1237  = crc[0] ^ \$1236 [0];
   assign \$1238  = \$1237  ? 32'd3988292384 : 32'd0;
-  assign \$1239  = { 1'h0, \$1233 [31:1] } ^ \$1238 ;
-  assign \$1240  = crc[0] ^ rx__payload[0];
-  assign \$1241  = \$1240  ? 32'd3988292384 : 32'd0;
-  assign \$1242  = { 1'h0, crc[31:1] } ^ \$1241 ;
-  assign \$1243  = crc[0] ^ rx__payload[0];
-  assign \$1244  = \$1243  ? 32'd3988292384 : 32'd0;
-  assign \$1245  = { 1'h0, crc[31:1] } ^ \$1244 ;
-  assign \$1246  = \$1245 [0] ^ rx__payload[1];
-  assign \$1247  = \$1246  ? 32'd3988292384 : 32'd0;
-  assign \$1248  = { 1'h0, \$1242 [31:1] } ^ \$1247 ;
-  assign \$1249  = \$1248 [0] ^ rx__payload[2];
+  assign \$1239  = { 1'h0, crc[31:1] } ^ \$1238 ;
+  assign \$1240  = sending ? tx__payload : rx__payload;
+  assign \$1241  = crc[0] ^ \$1240 [0];
+  assign \$1242  = \$1241  ? 32'd3988292384 : 32'd0;
+  assign \$1243  = { 1'h0, crc[31:1] } ^ \$1242 ;
+  assign \$1244  = sending ? tx__payload : rx__payload;
+  assign \$1245  = \$1243 [0] ^ \$1244 [1];
+  assign \$1246  = \$1245  ? 32'd3988292384 : 32'd0;
+  assign \$1247  = { 1'h0, \$1239 [31:1] } ^ \$1246 ;
+  assign \$1248  = sending ? tx__payload : rx__payload;
+  assign \$1249  = crc[0] ^ \$1248 [0];
   assign \$1250  = \$1249  ? 32'd3988292384 : 32'd0;
-  assign \$1251  = { 1'h0, \$1239 [31:1] } ^ \$1250 ;
-  assign \$1252  = \$1251 [0] ^ rx__payload[3];
-  assign \$1253  = \$1252  ? 32'd3988292384 : 32'd0;
-  assign \$1254  = { 1'h0, \$1230 [31:1] } ^ \$1253 ;
-  assign \$1255  = crc[0] ^ rx__payload[0];
-  assign \$1256  = \$1255  ? 32'd3988292384 : 32'd0;
-  assign \$1257  = { 1'h0, crc[31:1] } ^ \$1256 ;
-  assign \$1258  = crc[0] ^ rx__payload[0];
-  assign \$1259  = \$1258  ? 32'd3988292384 : 32'd0;
-  assign \$1260  = { 1'h0, crc[31:1] } ^ \$1259 ;
-  assign \$1261  = \$1260 [0] ^ rx__payload[1];
+  assign \$1251  = { 1'h0, crc[31:1] } ^ \$1250 ;
+  assign \$1252  = sending ? tx__payload : rx__payload;
+  assign \$1253  = crc[0] ^ \$1252 [0];
+  assign \$1254  = \$1253  ? 32'd3988292384 : 32'd0;
+  assign \$1255  = { 1'h0, crc[31:1] } ^ \$1254 ;
+  assign \$1256  = sending ? tx__payload : rx__payload;
+  assign \$1257  = \$1255 [0] ^ \$1256 [1];
+  assign \$1258  = \$1257  ? 32'd3988292384 : 32'd0;
+  assign \$1259  = { 1'h0, \$1251 [31:1] } ^ \$1258 ;
+  assign \$1260  = sending ? tx__payload : rx__payload;
+  assign \$1261  = \$1259 [0] ^ \$1260 [2];
   assign \$1262  = \$1261  ? 32'd3988292384 : 32'd0;
-  assign \$1263  = { 1'h0, \$1257 [31:1] } ^ \$1262 ;
-  assign \$1264  = crc[0] ^ rx__payload[0];
-  assign \$1265  = \$1264  ? 32'd3988292384 : 32'd0;
-  assign \$1266  = { 1'h0, crc[31:1] } ^ \$1265 ;
-  assign \$1267  = crc[0] ^ rx__payload[0];
-  assign \$1268  = \$1267  ? 32'd3988292384 : 32'd0;
-  assign \$1269  = { 1'h0, crc[31:1] } ^ \$1268 ;
-  assign \$1270  = \$1269 [0] ^ rx__payload[1];
-  assign \$1271  = \$1270  ? 32'd3988292384 : 32'd0;
-  assign \$1272  = { 1'h0, \$1266 [31:1] } ^ \$1271 ;
-  assign \$1273  = \$1272 [0] ^ rx__payload[2];
+  assign \$1263  = { 1'h0, \$1247 [31:1] } ^ \$1262 ;
+  assign \$1264  = sending ? tx__payload : rx__payload;
+  assign \$1265  = \$1263 [0] ^ \$1264 [3];
+  assign \$1266  = \$1265  ? 32'd3988292384 : 32'd0;
+  assign \$1267  = { 1'h0, \$1235 [31:1] } ^ \$1266 ;
+  assign \$1268  = sending ? tx__payload : rx__payload;
+  assign \$1269  = crc[0] ^ \$1268 [0];
+  assign \$1270  = \$1269  ? 32'd3988292384 : 32'd0;
+  assign \$1271  = { 1'h0, crc[31:1] } ^ \$1270 ;
+  assign \$1272  = sending ? tx__payload : rx__payload;
+  assign \$1273  = crc[0] ^ \$1272 [0];
   assign \$1274  = \$1273  ? 32'd3988292384 : 32'd0;
-  assign \$1275  = { 1'h0, \$1263 [31:1] } ^ \$1274 ;
-  assign \$1276  = crc[0] ^ rx__payload[0];
-  assign \$1277  = \$1276  ? 32'd3988292384 : 32'd0;
-  assign \$1278  = { 1'h0, crc[31:1] } ^ \$1277 ;
-  assign \$1279  = crc[0] ^ rx__payload[0];
-  assign \$1280  = \$1279  ? 32'd3988292384 : 32'd0;
-  assign \$1281  = { 1'h0, crc[31:1] } ^ \$1280 ;
-  assign \$1282  = \$1281 [0] ^ rx__payload[1];
-  assign \$1283  = \$1282  ? 32'd3988292384 : 32'd0;
-  assign \$1284  = { 1'h0, \$1278 [31:1] } ^ \$1283 ;
-  assign \$1285  = crc[0] ^ rx__payload[0];
+  assign \$1275  = { 1'h0, crc[31:1] } ^ \$1274 ;
+  assign \$1276  = sending ? tx__payload : rx__payload;
+  assign \$1277  = \$1275 [0] ^ \$1276 [1];
+  assign \$1278  = \$1277  ? 32'd3988292384 : 32'd0;
+  assign \$1279  = { 1'h0, \$1271 [31:1] } ^ \$1278 ;
+  assign \$1280  = sending ? tx__payload : rx__payload;
+  assign \$1281  = crc[0] ^ \$1280 [0];
+  assign \$1282  = \$1281  ? 32'd3988292384 : 32'd0;
+  assign \$1283  = { 1'h0, crc[31:1] } ^ \$1282 ;
+  assign \$1284  = sending ? tx__payload : rx__payload;
+  assign \$1285  = crc[0] ^ \$1284 [0];
   assign \$1286  = \$1285  ? 32'd3988292384 : 32'd0;
   assign \$1287  = { 1'h0, crc[31:1] } ^ \$1286 ;
-  assign \$1288  = crc[0] ^ rx__payload[0];
-  assign \$1289  = \$1288  ? 32'd3988292384 : 32'd0;
-  assign \$1290  = { 1'h0, crc[31:1] } ^ \$1289 ;
-  assign \$1291  = \$1290 [0] ^ rx__payload[1];
-  assign \$1292  = \$1291  ? 32'd3988292384 : 32'd0;
-  assign \$1293  = { 1'h0, \$1287 [31:1] } ^ \$1292 ;
-  assign \$1294  = \$1293 [0] ^ rx__payload[2];
-  assign \$1295  = \$1294  ? 32'd3988292384 : 32'd0;
-  assign \$1296  = { 1'h0, \$1284 [31:1] } ^ \$1295 ;
-  assign \$1297  = \$1296 [0] ^ rx__payload[3];
+  assign \$1288  = sending ? tx__payload : rx__payload;
+  assign \$1289  = \$1287 [0] ^ \$1288 [1];
+  assign \$1290  = \$1289  ? 32'd3988292384 : 32'd0;
+  assign \$1291  = { 1'h0, \$1283 [31:1] } ^ \$1290 ;
+  assign \$1292  = sending ? tx__payload : rx__payload;
+  assign \$1293  = \$1291 [0] ^ \$1292 [2];
+  assign \$1294  = \$1293  ? 32'd3988292384 : 32'd0;
+  assign \$1295  = { 1'h0, \$1279 [31:1] } ^ \$1294 ;
+  assign \$1296  = sending ? tx__payload : rx__payload;
+  assign \$1297  = crc[0] ^ \$1296 [0];
   assign \$1298  = \$1297  ? 32'd3988292384 : 32'd0;
-  assign \$1299  = { 1'h0, \$1275 [31:1] } ^ \$1298 ;
-  assign \$1300  = \$1299 [0] ^ rx__payload[4];
-  assign \$1301  = \$1300  ? 32'd3988292384 : 32'd0;
-  assign \$1302  = { 1'h0, \$1254 [31:1] } ^ \$1301 ;
-  assign \$1303  = crc[0] ^ rx__payload[0];
-  assign \$1304  = \$1303  ? 32'd3988292384 : 32'd0;
-  assign \$1305  = { 1'h0, crc[31:1] } ^ \$1304 ;
-  assign \$1306  = crc[0] ^ rx__payload[0];
-  assign \$1307  = \$1306  ? 32'd3988292384 : 32'd0;
-  assign \$1308  = { 1'h0, crc[31:1] } ^ \$1307 ;
-  assign \$1309  = \$1308 [0] ^ rx__payload[1];
+  assign \$1299  = { 1'h0, crc[31:1] } ^ \$1298 ;
+  assign \$1300  = sending ? tx__payload : rx__payload;
+  assign \$1301  = crc[0] ^ \$1300 [0];
+  assign \$1302  = \$1301  ? 32'd3988292384 : 32'd0;
+  assign \$1303  = { 1'h0, crc[31:1] } ^ \$1302 ;
+  assign \$1304  = sending ? tx__payload : rx__payload;
+  assign \$1305  = \$1303 [0] ^ \$1304 [1];
+  assign \$1306  = \$1305  ? 32'd3988292384 : 32'd0;
+  assign \$1307  = { 1'h0, \$1299 [31:1] } ^ \$1306 ;
+  assign \$1308  = sending ? tx__payload : rx__payload;
+  assign \$1309  = crc[0] ^ \$1308 [0];
   assign \$1310  = \$1309  ? 32'd3988292384 : 32'd0;
-  assign \$1311  = { 1'h0, \$1305 [31:1] } ^ \$1310 ;
-  assign \$1312  = crc[0] ^ rx__payload[0];
-  assign \$1313  = \$1312  ? 32'd3988292384 : 32'd0;
-  assign \$1314  = { 1'h0, crc[31:1] } ^ \$1313 ;
-  assign \$1315  = crc[0] ^ rx__payload[0];
-  assign \$1316  = \$1315  ? 32'd3988292384 : 32'd0;
-  assign \$1317  = { 1'h0, crc[31:1] } ^ \$1316 ;
-  assign \$1318  = \$1317 [0] ^ rx__payload[1];
-  assign \$1319  = \$1318  ? 32'd3988292384 : 32'd0;
-  assign \$1320  = { 1'h0, \$1314 [31:1] } ^ \$1319 ;
-  assign \$1321  = \$1320 [0] ^ rx__payload[2];
+  assign \$1311  = { 1'h0, crc[31:1] } ^ \$1310 ;
+  assign \$1312  = sending ? tx__payload : rx__payload;
+  assign \$1313  = crc[0] ^ \$1312 [0];
+  assign \$1314  = \$1313  ? 32'd3988292384 : 32'd0;
+  assign \$1315  = { 1'h0, crc[31:1] } ^ \$1314 ;
+  assign \$1316  = sending ? tx__payload : rx__payload;
+  assign \$1317  = \$1315 [0] ^ \$1316 [1];
+  assign \$1318  = \$1317  ? 32'd3988292384 : 32'd0;
+  assign \$1319  = { 1'h0, \$1311 [31:1] } ^ \$1318 ;
+  assign \$1320  = sending ? tx__payload : rx__payload;
+  assign \$1321  = \$1319 [0] ^ \$1320 [2];
   assign \$1322  = \$1321  ? 32'd3988292384 : 32'd0;
-  assign \$1323  = { 1'h0, \$1311 [31:1] } ^ \$1322 ;
-  assign \$1324  = crc[0] ^ rx__payload[0];
-  assign \$1325  = \$1324  ? 32'd3988292384 : 32'd0;
-  assign \$1326  = { 1'h0, crc[31:1] } ^ \$1325 ;
-  assign \$1327  = crc[0] ^ rx__payload[0];
-  assign \$1328  = \$1327  ? 32'd3988292384 : 32'd0;
-  assign \$1329  = { 1'h0, crc[31:1] } ^ \$1328 ;
-  assign \$1330  = \$1329 [0] ^ rx__payload[1];
-  assign \$1331  = \$1330  ? 32'd3988292384 : 32'd0;
-  assign \$1332  = { 1'h0, \$1326 [31:1] } ^ \$1331 ;
-  assign \$1333  = crc[0] ^ rx__payload[0];
+  assign \$1323  = { 1'h0, \$1307 [31:1] } ^ \$1322 ;
+  assign \$1324  = sending ? tx__payload : rx__payload;
+  assign \$1325  = \$1323 [0] ^ \$1324 [3];
+  assign \$1326  = \$1325  ? 32'd3988292384 : 32'd0;
+  assign \$1327  = { 1'h0, \$1295 [31:1] } ^ \$1326 ;
+  assign \$1328  = sending ? tx__payload : rx__payload;
+  assign \$1329  = \$1327 [0] ^ \$1328 [4];
+  assign \$1330  = \$1329  ? 32'd3988292384 : 32'd0;
+  assign \$1331  = { 1'h0, \$1267 [31:1] } ^ \$1330 ;
+  assign \$1332  = sending ? tx__payload : rx__payload;
+  assign \$1333  = \$1331 [0] ^ \$1332 [5];
   assign \$1334  = \$1333  ? 32'd3988292384 : 32'd0;
-  assign \$1335  = { 1'h0, crc[31:1] } ^ \$1334 ;
-  assign \$1336  = crc[0] ^ rx__payload[0];
-  assign \$1337  = \$1336  ? 32'd3988292384 : 32'd0;
-  assign \$1338  = { 1'h0, crc[31:1] } ^ \$1337 ;
-  assign \$1339  = \$1338 [0] ^ rx__payload[1];
-  assign \$1340  = \$1339  ? 32'd3988292384 : 32'd0;
-  assign \$1341  = { 1'h0, \$1335 [31:1] } ^ \$1340 ;
-  assign \$1342  = \$1341 [0] ^ rx__payload[2];
-  assign \$1343  = \$1342  ? 32'd3988292384 : 32'd0;
-  assign \$1344  = { 1'h0, \$1332 [31:1] } ^ \$1343 ;
-  assign \$1345  = \$1344 [0] ^ rx__payload[3];
+  assign \$1335  = { 1'h0, \$1207 [31:1] } ^ \$1334 ;
+  assign \$1336  = sending ? tx__payload : rx__payload;
+  assign \$1337  = crc[0] ^ \$1336 [0];
+  assign \$1338  = \$1337  ? 32'd3988292384 : 32'd0;
+  assign \$1339  = { 1'h0, crc[31:1] } ^ \$1338 ;
+  assign \$1340  = sending ? tx__payload : rx__payload;
+  assign \$1341  = crc[0] ^ \$1340 [0];
+  assign \$1342  = \$1341  ? 32'd3988292384 : 32'd0;
+  assign \$1343  = { 1'h0, crc[31:1] } ^ \$1342 ;
+  assign \$1344  = sending ? tx__payload : rx__payload;
+  assign \$1345  = \$1343 [0] ^ \$1344 [1];
   assign \$1346  = \$1345  ? 32'd3988292384 : 32'd0;
-  assign \$1347  = { 1'h0, \$1323 [31:1] } ^ \$1346 ;
-  assign \$1348  = crc[0] ^ rx__payload[0];
-  assign \$1349  = \$1348  ? 32'd3988292384 : 32'd0;
-  assign \$1350  = { 1'h0, crc[31:1] } ^ \$1349 ;
-  assign \$1351  = crc[0] ^ rx__payload[0];
-  assign \$1352  = \$1351  ? 32'd3988292384 : 32'd0;
-  assign \$1353  = { 1'h0, crc[31:1] } ^ \$1352 ;
-  assign \$1354  = \$1353 [0] ^ rx__payload[1];
-  assign \$1355  = \$1354  ? 32'd3988292384 : 32'd0;
-  assign \$1356  = { 1'h0, \$1350 [31:1] } ^ \$1355 ;
-  assign \$1357  = crc[0] ^ rx__payload[0];
+  assign \$1347  = { 1'h0, \$1339 [31:1] } ^ \$1346 ;
+  assign \$1348  = sending ? tx__payload : rx__payload;
+  assign \$1349  = crc[0] ^ \$1348 [0];
+  assign \$1350  = \$1349  ? 32'd3988292384 : 32'd0;
+  assign \$1351  = { 1'h0, crc[31:1] } ^ \$1350 ;
+  assign \$1352  = sending ? tx__payload : rx__payload;
+  assign \$1353  = crc[0] ^ \$1352 [0];
+  assign \$1354  = \$1353  ? 32'd3988292384 : 32'd0;
+  assign \$1355  = { 1'h0, crc[31:1] } ^ \$1354 ;
+  assign \$1356  = sending ? tx__payload : rx__payload;
+  assign \$1357  = \$1355 [0] ^ \$1356 [1];
   assign \$1358  = \$1357  ? 32'd3988292384 : 32'd0;
-  assign \$1359  = { 1'h0, crc[31:1] } ^ \$1358 ;
-  assign \$1360  = crc[0] ^ rx__payload[0];
-  assign \$1361  = \$1360  ? 32'd3988292384 : 32'd0;
-  assign \$1362  = { 1'h0, crc[31:1] } ^ \$1361 ;
-  assign \$1363  = \$1362 [0] ^ rx__payload[1];
-  assign \$1364  = \$1363  ? 32'd3988292384 : 32'd0;
-  assign \$1365  = { 1'h0, \$1359 [31:1] } ^ \$1364 ;
-  assign \$1366  = \$1365 [0] ^ rx__payload[2];
-  assign \$1367  = \$1366  ? 32'd3988292384 : 32'd0;
-  assign \$1368  = { 1'h0, \$1356 [31:1] } ^ \$1367 ;
-  assign \$1369  = crc[0] ^ rx__payload[0];
+  assign \$1359  = { 1'h0, \$1351 [31:1] } ^ \$1358 ;
+  assign \$1360  = sending ? tx__payload : rx__payload;
+  assign \$1361  = \$1359 [0] ^ \$1360 [2];
+  assign \$1362  = \$1361  ? 32'd3988292384 : 32'd0;
+  assign \$1363  = { 1'h0, \$1347 [31:1] } ^ \$1362 ;
+  assign \$1364  = sending ? tx__payload : rx__payload;
+  assign \$1365  = crc[0] ^ \$1364 [0];
+  assign \$1366  = \$1365  ? 32'd3988292384 : 32'd0;
+  assign \$1367  = { 1'h0, crc[31:1] } ^ \$1366 ;
+  assign \$1368  = sending ? tx__payload : rx__payload;
+  assign \$1369  = crc[0] ^ \$1368 [0];
   assign \$1370  = \$1369  ? 32'd3988292384 : 32'd0;
   assign \$1371  = { 1'h0, crc[31:1] } ^ \$1370 ;
-  assign \$1372  = crc[0] ^ rx__payload[0];
-  assign \$1373  = \$1372  ? 32'd3988292384 : 32'd0;
-  assign \$1374  = { 1'h0, crc[31:1] } ^ \$1373 ;
-  assign \$1375  = \$1374 [0] ^ rx__payload[1];
-  assign \$1376  = \$1375  ? 32'd3988292384 : 32'd0;
-  assign \$1377  = { 1'h0, \$1371 [31:1] } ^ \$1376 ;
-  assign \$1378  = crc[0] ^ rx__payload[0];
-  assign \$1379  = \$1378  ? 32'd3988292384 : 32'd0;
-  assign \$1380  = { 1'h0, crc[31:1] } ^ \$1379 ;
-  assign \$1381  = crc[0] ^ rx__payload[0];
+  assign \$1372  = sending ? tx__payload : rx__payload;
+  assign \$1373  = \$1371 [0] ^ \$1372 [1];
+  assign \$1374  = \$1373  ? 32'd3988292384 : 32'd0;
+  assign \$1375  = { 1'h0, \$1367 [31:1] } ^ \$1374 ;
+  assign \$1376  = sending ? tx__payload : rx__payload;
+  assign \$1377  = crc[0] ^ \$1376 [0];
+  assign \$1378  = \$1377  ? 32'd3988292384 : 32'd0;
+  assign \$1379  = { 1'h0, crc[31:1] } ^ \$1378 ;
+  assign \$1380  = sending ? tx__payload : rx__payload;
+  assign \$1381  = crc[0] ^ \$1380 [0];
   assign \$1382  = \$1381  ? 32'd3988292384 : 32'd0;
   assign \$1383  = { 1'h0, crc[31:1] } ^ \$1382 ;
-  assign \$1384  = \$1383 [0] ^ rx__payload[1];
-  assign \$1385  = \$1384  ? 32'd3988292384 : 32'd0;
-  assign \$1386  = { 1'h0, \$1380 [31:1] } ^ \$1385 ;
-  assign \$1387  = \$1386 [0] ^ rx__payload[2];
-  assign \$1388  = \$1387  ? 32'd3988292384 : 32'd0;
-  assign \$1389  = { 1'h0, \$1377 [31:1] } ^ \$1388 ;
-  assign \$1390  = \$1389 [0] ^ rx__payload[3];
-  assign \$1391  = \$1390  ? 32'd3988292384 : 32'd0;
-  assign \$1392  = { 1'h0, \$1368 [31:1] } ^ \$1391 ;
-  assign \$1393  = \$1392 [0] ^ rx__payload[4];
+  assign \$1384  = sending ? tx__payload : rx__payload;
+  assign \$1385  = \$1383 [0] ^ \$1384 [1];
+  assign \$1386  = \$1385  ? 32'd3988292384 : 32'd0;
+  assign \$1387  = { 1'h0, \$1379 [31:1] } ^ \$1386 ;
+  assign \$1388  = sending ? tx__payload : rx__payload;
+  assign \$1389  = \$1387 [0] ^ \$1388 [2];
+  assign \$1390  = \$1389  ? 32'd3988292384 : 32'd0;
+  assign \$1391  = { 1'h0, \$1375 [31:1] } ^ \$1390 ;
+  assign \$1392  = sending ? tx__payload : rx__payload;
+  assign \$1393  = \$1391 [0] ^ \$1392 [3];
   assign \$1394  = \$1393  ? 32'd3988292384 : 32'd0;
-  assign \$1395  = { 1'h0, \$1347 [31:1] } ^ \$1394 ;
-  assign \$1396  = \$1395 [0] ^ rx__payload[5];
-  assign \$1397  = \$1396  ? 32'd3988292384 : 32'd0;
-  assign \$1398  = { 1'h0, \$1302 [31:1] } ^ \$1397 ;
-  assign \$1399  = crc[0] ^ rx__payload[0];
-  assign \$1400  = \$1399  ? 32'd3988292384 : 32'd0;
-  assign \$1401  = { 1'h0, crc[31:1] } ^ \$1400 ;
-  assign \$1402  = crc[0] ^ rx__payload[0];
-  assign \$1403  = \$1402  ? 32'd3988292384 : 32'd0;
-  assign \$1404  = { 1'h0, crc[31:1] } ^ \$1403 ;
-  assign \$1405  = \$1404 [0] ^ rx__payload[1];
+  assign \$1395  = { 1'h0, \$1363 [31:1] } ^ \$1394 ;
+  assign \$1396  = sending ? tx__payload : rx__payload;
+  assign \$1397  = crc[0] ^ \$1396 [0];
+  assign \$1398  = \$1397  ? 32'd3988292384 : 32'd0;
+  assign \$1399  = { 1'h0, crc[31:1] } ^ \$1398 ;
+  assign \$1400  = sending ? tx__payload : rx__payload;
+  assign \$1401  = crc[0] ^ \$1400 [0];
+  assign \$1402  = \$1401  ? 32'd3988292384 : 32'd0;
+  assign \$1403  = { 1'h0, crc[31:1] } ^ \$1402 ;
+  assign \$1404  = sending ? tx__payload : rx__payload;
+  assign \$1405  = \$1403 [0] ^ \$1404 [1];
   assign \$1406  = \$1405  ? 32'd3988292384 : 32'd0;
-  assign \$1407  = { 1'h0, \$1401 [31:1] } ^ \$1406 ;
-  assign \$1408  = crc[0] ^ rx__payload[0];
-  assign \$1409  = \$1408  ? 32'd3988292384 : 32'd0;
-  assign \$1410  = { 1'h0, crc[31:1] } ^ \$1409 ;
-  assign \$1411  = crc[0] ^ rx__payload[0];
-  assign \$1412  = \$1411  ? 32'd3988292384 : 32'd0;
-  assign \$1413  = { 1'h0, crc[31:1] } ^ \$1412 ;
-  assign \$1414  = \$1413 [0] ^ rx__payload[1];
-  assign \$1415  = \$1414  ? 32'd3988292384 : 32'd0;
-  assign \$1416  = { 1'h0, \$1410 [31:1] } ^ \$1415 ;
-  assign \$1417  = \$1416 [0] ^ rx__payload[2];
+  assign \$1407  = { 1'h0, \$1399 [31:1] } ^ \$1406 ;
+  assign \$1408  = sending ? tx__payload : rx__payload;
+  assign \$1409  = crc[0] ^ \$1408 [0];
+  assign \$1410  = \$1409  ? 32'd3988292384 : 32'd0;
+  assign \$1411  = { 1'h0, crc[31:1] } ^ \$1410 ;
+  assign \$1412  = sending ? tx__payload : rx__payload;
+  assign \$1413  = crc[0] ^ \$1412 [0];
+  assign \$1414  = \$1413  ? 32'd3988292384 : 32'd0;
+  assign \$1415  = { 1'h0, crc[31:1] } ^ \$1414 ;
+  assign \$1416  = sending ? tx__payload : rx__payload;
+  assign \$1417  = \$1415 [0] ^ \$1416 [1];
   assign \$1418  = \$1417  ? 32'd3988292384 : 32'd0;
-  assign \$1419  = { 1'h0, \$1407 [31:1] } ^ \$1418 ;
-  assign \$1420  = crc[0] ^ rx__payload[0];
-  assign \$1421  = \$1420  ? 32'd3988292384 : 32'd0;
-  assign \$1422  = { 1'h0, crc[31:1] } ^ \$1421 ;
-  assign \$1423  = crc[0] ^ rx__payload[0];
-  assign \$1424  = \$1423  ? 32'd3988292384 : 32'd0;
-  assign \$1425  = { 1'h0, crc[31:1] } ^ \$1424 ;
-  assign \$1426  = \$1425 [0] ^ rx__payload[1];
-  assign \$1427  = \$1426  ? 32'd3988292384 : 32'd0;
-  assign \$1428  = { 1'h0, \$1422 [31:1] } ^ \$1427 ;
-  assign \$1429  = crc[0] ^ rx__payload[0];
+  assign \$1419  = { 1'h0, \$1411 [31:1] } ^ \$1418 ;
+  assign \$1420  = sending ? tx__payload : rx__payload;
+  assign \$1421  = \$1419 [0] ^ \$1420 [2];
+  assign \$1422  = \$1421  ? 32'd3988292384 : 32'd0;
+  assign \$1423  = { 1'h0, \$1407 [31:1] } ^ \$1422 ;
+  assign \$1424  = sending ? tx__payload : rx__payload;
+  assign \$1425  = crc[0] ^ \$1424 [0];
+  assign \$1426  = \$1425  ? 32'd3988292384 : 32'd0;
+  assign \$1427  = { 1'h0, crc[31:1] } ^ \$1426 ;
+  assign \$1428  = sending ? tx__payload : rx__payload;
+  assign \$1429  = crc[0] ^ \$1428 [0];
   assign \$1430  = \$1429  ? 32'd3988292384 : 32'd0;
   assign \$1431  = { 1'h0, crc[31:1] } ^ \$1430 ;
-  assign \$1432  = crc[0] ^ rx__payload[0];
-  assign \$1433  = \$1432  ? 32'd3988292384 : 32'd0;
-  assign \$1434  = { 1'h0, crc[31:1] } ^ \$1433 ;
-  assign \$1435  = \$1434 [0] ^ rx__payload[1];
-  assign \$1436  = \$1435  ? 32'd3988292384 : 32'd0;
-  assign \$1437  = { 1'h0, \$1431 [31:1] } ^ \$1436 ;
-  assign \$1438  = \$1437 [0] ^ rx__payload[2];
-  assign \$1439  = \$1438  ? 32'd3988292384 : 32'd0;
-  assign \$1440  = { 1'h0, \$1428 [31:1] } ^ \$1439 ;
-  assign \$1441  = \$1440 [0] ^ rx__payload[3];
+  assign \$1432  = sending ? tx__payload : rx__payload;
+  assign \$1433  = \$1431 [0] ^ \$1432 [1];
+  assign \$1434  = \$1433  ? 32'd3988292384 : 32'd0;
+  assign \$1435  = { 1'h0, \$1427 [31:1] } ^ \$1434 ;
+  assign \$1436  = sending ? tx__payload : rx__payload;
+  assign \$1437  = crc[0] ^ \$1436 [0];
+  assign \$1438  = \$1437  ? 32'd3988292384 : 32'd0;
+  assign \$1439  = { 1'h0, crc[31:1] } ^ \$1438 ;
+  assign \$1440  = sending ? tx__payload : rx__payload;
+  assign \$1441  = crc[0] ^ \$1440 [0];
   assign \$1442  = \$1441  ? 32'd3988292384 : 32'd0;
-  assign \$1443  = { 1'h0, \$1419 [31:1] } ^ \$1442 ;
-  assign \$1444  = crc[0] ^ rx__payload[0];
-  assign \$1445  = \$1444  ? 32'd3988292384 : 32'd0;
-  assign \$1446  = { 1'h0, crc[31:1] } ^ \$1445 ;
-  assign \$1447  = crc[0] ^ rx__payload[0];
-  assign \$1448  = \$1447  ? 32'd3988292384 : 32'd0;
-  assign \$1449  = { 1'h0, crc[31:1] } ^ \$1448 ;
-  assign \$1450  = \$1449 [0] ^ rx__payload[1];
-  assign \$1451  = \$1450  ? 32'd3988292384 : 32'd0;
-  assign \$1452  = { 1'h0, \$1446 [31:1] } ^ \$1451 ;
-  assign \$1453  = crc[0] ^ rx__payload[0];
+  assign \$1443  = { 1'h0, crc[31:1] } ^ \$1442 ;
+  assign \$1444  = sending ? tx__payload : rx__payload;
+  assign \$1445  = \$1443 [0] ^ \$1444 [1];
+  assign \$1446  = \$1445  ? 32'd3988292384 : 32'd0;
+  assign \$1447  = { 1'h0, \$1439 [31:1] } ^ \$1446 ;
+  assign \$1448  = sending ? tx__payload : rx__payload;
+  assign \$1449  = \$1447 [0] ^ \$1448 [2];
+  assign \$1450  = \$1449  ? 32'd3988292384 : 32'd0;
+  assign \$1451  = { 1'h0, \$1435 [31:1] } ^ \$1450 ;
+  assign \$1452  = sending ? tx__payload : rx__payload;
+  assign \$1453  = \$1451 [0] ^ \$1452 [3];
   assign \$1454  = \$1453  ? 32'd3988292384 : 32'd0;
-  assign \$1455  = { 1'h0, crc[31:1] } ^ \$1454 ;
-  assign \$1456  = crc[0] ^ rx__payload[0];
-  assign \$1457  = \$1456  ? 32'd3988292384 : 32'd0;
-  assign \$1458  = { 1'h0, crc[31:1] } ^ \$1457 ;
-  assign \$1459  = \$1458 [0] ^ rx__payload[1];
-  assign \$1460  = \$1459  ? 32'd3988292384 : 32'd0;
-  assign \$1461  = { 1'h0, \$1455 [31:1] } ^ \$1460 ;
-  assign \$1462  = \$1461 [0] ^ rx__payload[2];
-  assign \$1463  = \$1462  ? 32'd3988292384 : 32'd0;
-  assign \$1464  = { 1'h0, \$1452 [31:1] } ^ \$1463 ;
-  assign \$1465  = crc[0] ^ rx__payload[0];
+  assign \$1455  = { 1'h0, \$1423 [31:1] } ^ \$1454 ;
+  assign \$1456  = sending ? tx__payload : rx__payload;
+  assign \$1457  = \$1455 [0] ^ \$1456 [4];
+  assign \$1458  = \$1457  ? 32'd3988292384 : 32'd0;
+  assign \$1459  = { 1'h0, \$1395 [31:1] } ^ \$1458 ;
+  assign \$1460  = sending ? tx__payload : rx__payload;
+  assign \$1461  = crc[0] ^ \$1460 [0];
+  assign \$1462  = \$1461  ? 32'd3988292384 : 32'd0;
+  assign \$1463  = { 1'h0, crc[31:1] } ^ \$1462 ;
+  assign \$1464  = sending ? tx__payload : rx__payload;
+  assign \$1465  = crc[0] ^ \$1464 [0];
   assign \$1466  = \$1465  ? 32'd3988292384 : 32'd0;
   assign \$1467  = { 1'h0, crc[31:1] } ^ \$1466 ;
-  assign \$1468  = crc[0] ^ rx__payload[0];
-  assign \$1469  = \$1468  ? 32'd3988292384 : 32'd0;
-  assign \$1470  = { 1'h0, crc[31:1] } ^ \$1469 ;
-  assign \$1471  = \$1470 [0] ^ rx__payload[1];
-  assign \$1472  = \$1471  ? 32'd3988292384 : 32'd0;
-  assign \$1473  = { 1'h0, \$1467 [31:1] } ^ \$1472 ;
-  assign \$1474  = crc[0] ^ rx__payload[0];
-  assign \$1475  = \$1474  ? 32'd3988292384 : 32'd0;
-  assign \$1476  = { 1'h0, crc[31:1] } ^ \$1475 ;
-  assign \$1477  = crc[0] ^ rx__payload[0];
+  assign \$1468  = sending ? tx__payload : rx__payload;
+  assign \$1469  = \$1467 [0] ^ \$1468 [1];
+  assign \$1470  = \$1469  ? 32'd3988292384 : 32'd0;
+  assign \$1471  = { 1'h0, \$1463 [31:1] } ^ \$1470 ;
+  assign \$1472  = sending ? tx__payload : rx__payload;
+  assign \$1473  = crc[0] ^ \$1472 [0];
+  assign \$1474  = \$1473  ? 32'd3988292384 : 32'd0;
+  assign \$1475  = { 1'h0, crc[31:1] } ^ \$1474 ;
+  assign \$1476  = sending ? tx__payload : rx__payload;
+  assign \$1477  = crc[0] ^ \$1476 [0];
   assign \$1478  = \$1477  ? 32'd3988292384 : 32'd0;
   assign \$1479  = { 1'h0, crc[31:1] } ^ \$1478 ;
-  assign \$1480  = \$1479 [0] ^ rx__payload[1];
-  assign \$1481  = \$1480  ? 32'd3988292384 : 32'd0;
-  assign \$1482  = { 1'h0, \$1476 [31:1] } ^ \$1481 ;
-  assign \$1483  = \$1482 [0] ^ rx__payload[2];
-  assign \$1484  = \$1483  ? 32'd3988292384 : 32'd0;
-  assign \$1485  = { 1'h0, \$1473 [31:1] } ^ \$1484 ;
-  assign \$1486  = \$1485 [0] ^ rx__payload[3];
-  assign \$1487  = \$1486  ? 32'd3988292384 : 32'd0;
-  assign \$1488  = { 1'h0, \$1464 [31:1] } ^ \$1487 ;
-  assign \$1489  = \$1488 [0] ^ rx__payload[4];
+  assign \$1480  = sending ? tx__payload : rx__payload;
+  assign \$1481  = \$1479 [0] ^ \$1480 [1];
+  assign \$1482  = \$1481  ? 32'd3988292384 : 32'd0;
+  assign \$1483  = { 1'h0, \$1475 [31:1] } ^ \$1482 ;
+  assign \$1484  = sending ? tx__payload : rx__payload;
+  assign \$1485  = \$1483 [0] ^ \$1484 [2];
+  assign \$1486  = \$1485  ? 32'd3988292384 : 32'd0;
+  assign \$1487  = { 1'h0, \$1471 [31:1] } ^ \$1486 ;
+  assign \$1488  = sending ? tx__payload : rx__payload;
+  assign \$1489  = crc[0] ^ \$1488 [0];
   assign \$1490  = \$1489  ? 32'd3988292384 : 32'd0;
-  assign \$1491  = { 1'h0, \$1443 [31:1] } ^ \$1490 ;
-  assign \$1492  = crc[0] ^ rx__payload[0];
-  assign \$1493  = \$1492  ? 32'd3988292384 : 32'd0;
-  assign \$1494  = { 1'h0, crc[31:1] } ^ \$1493 ;
-  assign \$1495  = crc[0] ^ rx__payload[0];
-  assign \$1496  = \$1495  ? 32'd3988292384 : 32'd0;
-  assign \$1497  = { 1'h0, crc[31:1] } ^ \$1496 ;
-  assign \$1498  = \$1497 [0] ^ rx__payload[1];
-  assign \$1499  = \$1498  ? 32'd3988292384 : 32'd0;
-  assign \$1500  = { 1'h0, \$1494 [31:1] } ^ \$1499 ;
-  assign \$1501  = crc[0] ^ rx__payload[0];
+  assign \$1491  = { 1'h0, crc[31:1] } ^ \$1490 ;
+  assign \$1492  = sending ? tx__payload : rx__payload;
+  assign \$1493  = crc[0] ^ \$1492 [0];
+  assign \$1494  = \$1493  ? 32'd3988292384 : 32'd0;
+  assign \$1495  = { 1'h0, crc[31:1] } ^ \$1494 ;
+  assign \$1496  = sending ? tx__payload : rx__payload;
+  assign \$1497  = \$1495 [0] ^ \$1496 [1];
+  assign \$1498  = \$1497  ? 32'd3988292384 : 32'd0;
+  assign \$1499  = { 1'h0, \$1491 [31:1] } ^ \$1498 ;
+  assign \$1500  = sending ? tx__payload : rx__payload;
+  assign \$1501  = crc[0] ^ \$1500 [0];
   assign \$1502  = \$1501  ? 32'd3988292384 : 32'd0;
   assign \$1503  = { 1'h0, crc[31:1] } ^ \$1502 ;
-  assign \$1504  = crc[0] ^ rx__payload[0];
-  assign \$1505  = \$1504  ? 32'd3988292384 : 32'd0;
-  assign \$1506  = { 1'h0, crc[31:1] } ^ \$1505 ;
-  assign \$1507  = \$1506 [0] ^ rx__payload[1];
-  assign \$1508  = \$1507  ? 32'd3988292384 : 32'd0;
-  assign \$1509  = { 1'h0, \$1503 [31:1] } ^ \$1508 ;
-  assign \$1510  = \$1509 [0] ^ rx__payload[2];
-  assign \$1511  = \$1510  ? 32'd3988292384 : 32'd0;
-  assign \$1512  = { 1'h0, \$1500 [31:1] } ^ \$1511 ;
-  assign \$1513  = crc[0] ^ rx__payload[0];
+  assign \$1504  = sending ? tx__payload : rx__payload;
+  assign \$1505  = crc[0] ^ \$1504 [0];
+  assign \$1506  = \$1505  ? 32'd3988292384 : 32'd0;
+  assign \$1507  = { 1'h0, crc[31:1] } ^ \$1506 ;
+  assign \$1508  = sending ? tx__payload : rx__payload;
+  assign \$1509  = \$1507 [0] ^ \$1508 [1];
+  assign \$1510  = \$1509  ? 32'd3988292384 : 32'd0;
+  assign \$1511  = { 1'h0, \$1503 [31:1] } ^ \$1510 ;
+  assign \$1512  = sending ? tx__payload : rx__payload;
+  assign \$1513  = \$1511 [0] ^ \$1512 [2];
   assign \$1514  = \$1513  ? 32'd3988292384 : 32'd0;
-  assign \$1515  = { 1'h0, crc[31:1] } ^ \$1514 ;
-  assign \$1516  = crc[0] ^ rx__payload[0];
-  assign \$1517  = \$1516  ? 32'd3988292384 : 32'd0;
-  assign \$1518  = { 1'h0, crc[31:1] } ^ \$1517 ;
-  assign \$1519  = \$1518 [0] ^ rx__payload[1];
-  assign \$1520  = \$1519  ? 32'd3988292384 : 32'd0;
-  assign \$1521  = { 1'h0, \$1515 [31:1] } ^ \$1520 ;
-  assign \$1522  = crc[0] ^ rx__payload[0];
-  assign \$1523  = \$1522  ? 32'd3988292384 : 32'd0;
-  assign \$1524  = { 1'h0, crc[31:1] } ^ \$1523 ;
-  assign \$1525  = crc[0] ^ rx__payload[0];
+  assign \$1515  = { 1'h0, \$1499 [31:1] } ^ \$1514 ;
+  assign \$1516  = sending ? tx__payload : rx__payload;
+  assign \$1517  = \$1515 [0] ^ \$1516 [3];
+  assign \$1518  = \$1517  ? 32'd3988292384 : 32'd0;
+  assign \$1519  = { 1'h0, \$1487 [31:1] } ^ \$1518 ;
+  assign \$1520  = sending ? tx__payload : rx__payload;
+  assign \$1521  = crc[0] ^ \$1520 [0];
+  assign \$1522  = \$1521  ? 32'd3988292384 : 32'd0;
+  assign \$1523  = { 1'h0, crc[31:1] } ^ \$1522 ;
+  assign \$1524  = sending ? tx__payload : rx__payload;
+  assign \$1525  = crc[0] ^ \$1524 [0];
   assign \$1526  = \$1525  ? 32'd3988292384 : 32'd0;
   assign \$1527  = { 1'h0, crc[31:1] } ^ \$1526 ;
-  assign \$1528  = \$1527 [0] ^ rx__payload[1];
-  assign \$1529  = \$1528  ? 32'd3988292384 : 32'd0;
-  assign \$1530  = { 1'h0, \$1524 [31:1] } ^ \$1529 ;
-  assign \$1531  = \$1530 [0] ^ rx__payload[2];
-  assign \$1532  = \$1531  ? 32'd3988292384 : 32'd0;
-  assign \$1533  = { 1'h0, \$1521 [31:1] } ^ \$1532 ;
-  assign \$1534  = \$1533 [0] ^ rx__payload[3];
-  assign \$1535  = \$1534  ? 32'd3988292384 : 32'd0;
-  assign \$1536  = { 1'h0, \$1512 [31:1] } ^ \$1535 ;
-  assign \$1537  = crc[0] ^ rx__payload[0];
+  assign \$1528  = sending ? tx__payload : rx__payload;
+  assign \$1529  = \$1527 [0] ^ \$1528 [1];
+  assign \$1530  = \$1529  ? 32'd3988292384 : 32'd0;
+  assign \$1531  = { 1'h0, \$1523 [31:1] } ^ \$1530 ;
+  assign \$1532  = sending ? tx__payload : rx__payload;
+  assign \$1533  = crc[0] ^ \$1532 [0];
+  assign \$1534  = \$1533  ? 32'd3988292384 : 32'd0;
+  assign \$1535  = { 1'h0, crc[31:1] } ^ \$1534 ;
+  assign \$1536  = sending ? tx__payload : rx__payload;
+  assign \$1537  = crc[0] ^ \$1536 [0];
   assign \$1538  = \$1537  ? 32'd3988292384 : 32'd0;
   assign \$1539  = { 1'h0, crc[31:1] } ^ \$1538 ;
-  assign \$1540  = crc[0] ^ rx__payload[0];
-  assign \$1541  = \$1540  ? 32'd3988292384 : 32'd0;
-  assign \$1542  = { 1'h0, crc[31:1] } ^ \$1541 ;
-  assign \$1543  = \$1542 [0] ^ rx__payload[1];
-  assign \$1544  = \$1543  ? 32'd3988292384 : 32'd0;
-  assign \$1545  = { 1'h0, \$1539 [31:1] } ^ \$1544 ;
-  assign \$1546  = crc[0] ^ rx__payload[0];
-  assign \$1547  = \$1546  ? 32'd3988292384 : 32'd0;
-  assign \$1548  = { 1'h0, crc[31:1] } ^ \$1547 ;
-  assign \$1549  = crc[0] ^ rx__payload[0];
+  assign \$1540  = sending ? tx__payload : rx__payload;
+  assign \$1541  = \$1539 [0] ^ \$1540 [1];
+  assign \$1542  = \$1541  ? 32'd3988292384 : 32'd0;
+  assign \$1543  = { 1'h0, \$1535 [31:1] } ^ \$1542 ;
+  assign \$1544  = sending ? tx__payload : rx__payload;
+  assign \$1545  = \$1543 [0] ^ \$1544 [2];
+  assign \$1546  = \$1545  ? 32'd3988292384 : 32'd0;
+  assign \$1547  = { 1'h0, \$1531 [31:1] } ^ \$1546 ;
+  assign \$1548  = sending ? tx__payload : rx__payload;
+  assign \$1549  = crc[0] ^ \$1548 [0];
   assign \$1550  = \$1549  ? 32'd3988292384 : 32'd0;
   assign \$1551  = { 1'h0, crc[31:1] } ^ \$1550 ;
-  assign \$1552  = \$1551 [0] ^ rx__payload[1];
-  assign \$1553  = \$1552  ? 32'd3988292384 : 32'd0;
-  assign \$1554  = { 1'h0, \$1548 [31:1] } ^ \$1553 ;
-  assign \$1555  = \$1554 [0] ^ rx__payload[2];
-  assign \$1556  = \$1555  ? 32'd3988292384 : 32'd0;
-  assign \$1557  = { 1'h0, \$1545 [31:1] } ^ \$1556 ;
-  assign \$1558  = crc[0] ^ rx__payload[0];
-  assign \$1559  = \$1558  ? 32'd3988292384 : 32'd0;
-  assign \$1560  = { 1'h0, crc[31:1] } ^ \$1559 ;
-  assign \$1561  = crc[0] ^ rx__payload[0];
+  assign \$1552  = sending ? tx__payload : rx__payload;
+  assign \$1553  = crc[0] ^ \$1552 [0];
+  assign \$1554  = \$1553  ? 32'd3988292384 : 32'd0;
+  assign \$1555  = { 1'h0, crc[31:1] } ^ \$1554 ;
+  assign \$1556  = sending ? tx__payload : rx__payload;
+  assign \$1557  = \$1555 [0] ^ \$1556 [1];
+  assign \$1558  = \$1557  ? 32'd3988292384 : 32'd0;
+  assign \$1559  = { 1'h0, \$1551 [31:1] } ^ \$1558 ;
+  assign \$1560  = sending ? tx__payload : rx__payload;
+  assign \$1561  = crc[0] ^ \$1560 [0];
   assign \$1562  = \$1561  ? 32'd3988292384 : 32'd0;
   assign \$1563  = { 1'h0, crc[31:1] } ^ \$1562 ;
-  assign \$1564  = \$1563 [0] ^ rx__payload[1];
-  assign \$1565  = \$1564  ? 32'd3988292384 : 32'd0;
-  assign \$1566  = { 1'h0, \$1560 [31:1] } ^ \$1565 ;
-  assign \$1567  = crc[0] ^ rx__payload[0];
-  assign \$1568  = \$1567  ? 32'd3988292384 : 32'd0;
-  assign \$1569  = { 1'h0, crc[31:1] } ^ \$1568 ;
-  assign \$1570  = crc[0] ^ rx__payload[0];
-  assign \$1571  = \$1570  ? 32'd3988292384 : 32'd0;
-  assign \$1572  = { 1'h0, crc[31:1] } ^ \$1571 ;
-  assign \$1573  = \$1572 [0] ^ rx__payload[1];
+  assign \$1564  = sending ? tx__payload : rx__payload;
+  assign \$1565  = crc[0] ^ \$1564 [0];
+  assign \$1566  = \$1565  ? 32'd3988292384 : 32'd0;
+  assign \$1567  = { 1'h0, crc[31:1] } ^ \$1566 ;
+  assign \$1568  = sending ? tx__payload : rx__payload;
+  assign \$1569  = \$1567 [0] ^ \$1568 [1];
+  assign \$1570  = \$1569  ? 32'd3988292384 : 32'd0;
+  assign \$1571  = { 1'h0, \$1563 [31:1] } ^ \$1570 ;
+  assign \$1572  = sending ? tx__payload : rx__payload;
+  assign \$1573  = \$1571 [0] ^ \$1572 [2];
   assign \$1574  = \$1573  ? 32'd3988292384 : 32'd0;
-  assign \$1575  = { 1'h0, \$1569 [31:1] } ^ \$1574 ;
-  assign \$1576  = \$1575 [0] ^ rx__payload[2];
-  assign \$1577  = \$1576  ? 32'd3988292384 : 32'd0;
-  assign \$1578  = { 1'h0, \$1566 [31:1] } ^ \$1577 ;
-  assign \$1579  = \$1578 [0] ^ rx__payload[3];
-  assign \$1580  = \$1579  ? 32'd3988292384 : 32'd0;
-  assign \$1581  = { 1'h0, \$1557 [31:1] } ^ \$1580 ;
-  assign \$1582  = \$1581 [0] ^ rx__payload[4];
-  assign \$1583  = \$1582  ? 32'd3988292384 : 32'd0;
-  assign \$1584  = { 1'h0, \$1536 [31:1] } ^ \$1583 ;
-  assign \$1585  = \$1584 [0] ^ rx__payload[5];
+  assign \$1575  = { 1'h0, \$1559 [31:1] } ^ \$1574 ;
+  assign \$1576  = sending ? tx__payload : rx__payload;
+  assign \$1577  = \$1575 [0] ^ \$1576 [3];
+  assign \$1578  = \$1577  ? 32'd3988292384 : 32'd0;
+  assign \$1579  = { 1'h0, \$1547 [31:1] } ^ \$1578 ;
+  assign \$1580  = sending ? tx__payload : rx__payload;
+  assign \$1581  = \$1579 [0] ^ \$1580 [4];
+  assign \$1582  = \$1581  ? 32'd3988292384 : 32'd0;
+  assign \$1583  = { 1'h0, \$1519 [31:1] } ^ \$1582 ;
+  assign \$1584  = sending ? tx__payload : rx__payload;
+  assign \$1585  = \$1583 [0] ^ \$1584 [5];
   assign \$1586  = \$1585  ? 32'd3988292384 : 32'd0;
-  assign \$1587  = { 1'h0, \$1491 [31:1] } ^ \$1586 ;
-  assign \$1588  = \$1587 [0] ^ rx__payload[6];
-  assign \$1589  = \$1588  ? 32'd3988292384 : 32'd0;
-  assign \$1590  = { 1'h0, \$1398 [31:1] } ^ \$1589 ;
-  assign \$1591  = \$1590 [0] ^ rx__payload[7];
-  assign \$1592  = \$1591  ? 32'd3988292384 : 32'd0;
-  assign \$1593  = { 1'h0, \$1209 [31:1] } ^ \$1592 ;
-  assign \$1594  = idx + 1'h1;
-  assign \$1595  = idx == 2'h3;
-  assign \$1596  = count + 1'h1;
-  assign \$1597  = hdr[31:16] > 11'h400;
-  assign \$1598  = ~ \$1597 ;
-  assign \$1599  = hdr[31:16] - 1'h1;
-  assign \$1600  = count == \$1599 ;
-  assign \$1601  = rx__valid & rx__ready;
-  assign \$1602  = timer == 17'h1d4bf;
-  assign \$1603  = timer + 1'h1;
-  assign \$1604  = rx__valid & rx__ready;
-  assign \$1605  = idx + 1'h1;
-  assign \$1606  = idx == 2'h3;
-  assign \$1608  = \$1607  != rx_crc;
-  assign \$1609  = hdr[7:0] == 1'h1;
-  assign \$1610  = hdr[7:0] == 2'h2;
-  assign \$1611  = hdr[7:0] == 2'h3;
-  assign \$1612  = \$1610  | \$1611 ;
-  assign \$1613  = ~ \$1612 ;
-  assign \$1614  = hdr[7:0] == 3'h4;
-  assign \$1615  = hdr[7:0] == 3'h5;
-  assign \$1616  = \$1614  | \$1615 ;
-  assign \$1617  = ~ \$1616 ;
-  assign \$1618  = \$1613  & \$1617 ;
-  assign \$1619  = ! hdr[31:16];
-  assign \$1620  = hdr[31:16] > 11'h400;
-  assign \$1621  = \$1619  | \$1620 ;
-  assign \$1622  = \$5  > 17'h10000;
-  assign \$1623  = hdr[15:8] == rec_seq;
-  assign \$1624  = rec_valid & \$1623 ;
-  assign \$1625  = hdr[7:0] == rec_cmd;
-  assign \$1626  = \$1624  & \$1625 ;
-  assign \$1627  = hdr[31:16] == rec_len;
-  assign \$1628  = \$1626  & \$1627 ;
-  assign \$1629  = hdr[63:32] == rec_addr;
-  assign \$1630  = \$1628  & \$1629 ;
-  assign \$1631  = rx_crc == rec_crc;
-  assign \$1632  = \$1630  & \$1631 ;
-  assign \$1633  = hdr[7:0] == 2'h2;
-  assign \$1634  = hdr[7:0] == 2'h3;
-  assign \$1635  = \$1633  | \$1634 ;
-  assign \$1636  = ! rec_status;
-  assign \$1637  = \$1635  & \$1636 ;
-  assign \$1638  = ~ rec_data_ok;
-  assign \$1639  = \$1637  & \$1638 ;
-  assign \$1640  = hdr[7:0] == 3'h4;
-  assign \$1641  = hdr[7:0] == 3'h5;
-  assign \$1642  = \$1640  | \$1641 ;
-  assign \$1643  = timer == 10'h3ff;
-  assign \$1644  = count + 1'h1;
-  assign \$1645  = hdr[7:0] == 2'h3;
-  assign \$1646  = hdr[7:0] == 3'h5;
-  assign \$1647  = \$1645  | \$1646 ;
-  assign \$1648  = ~ \$1647 ;
-  assign \$1649  = cur_addr + \$1648 ;
-  assign \$1650  = hdr[31:16] - 1'h1;
-  assign \$1651  = count == \$1650 ;
-  assign \$1652  = timer + 1'h1;
-  assign \$1653  = timer == 10'h3ff;
-  assign \$1654  = count + 1'h1;
-  assign \$1655  = hdr[7:0] == 2'h3;
-  assign \$1656  = hdr[7:0] == 3'h5;
-  assign \$1657  = \$1655  | \$1656 ;
-  assign \$1658  = ~ \$1657 ;
-  assign \$1659  = cur_addr + \$1658 ;
-  assign \$1660  = hdr[31:16] - 1'h1;
-  assign \$1661  = count == \$1660 ;
-  assign \$1662  = timer + 1'h1;
-  assign \$1663  = count + 1'h1;
-  assign \$1664  = count == 1'h1;
-  assign \$1665  = idx + 1'h1;
-  assign \$1666  = ! idx;
-  assign \$1667  = crc[0] ^ tx__payload[0];
-  assign \$1668  = \$1667  ? 32'd3988292384 : 32'd0;
-  assign \$1669  = { 1'h0, crc[31:1] } ^ \$1668 ;
-  assign \$1670  = crc[0] ^ tx__payload[0];
-  assign \$1671  = \$1670  ? 32'd3988292384 : 32'd0;
-  assign \$1672  = { 1'h0, crc[31:1] } ^ \$1671 ;
-  assign \$1673  = \$1672 [0] ^ tx__payload[1];
+  assign \$1587  = { 1'h0, \$1459 [31:1] } ^ \$1586 ;
+  assign \$1588  = sending ? tx__payload : rx__payload;
+  assign \$1589  = \$1587 [0] ^ \$1588 [6];
+  assign \$1590  = \$1589  ? 32'd3988292384 : 32'd0;
+  assign \$1591  = { 1'h0, \$1335 [31:1] } ^ \$1590 ;
+  assign \$1592  = sending ? tx__payload : rx__payload;
+  assign \$1593  = crc[0] ^ \$1592 [0];
+  assign \$1594  = \$1593  ? 32'd3988292384 : 32'd0;
+  assign \$1595  = { 1'h0, crc[31:1] } ^ \$1594 ;
+  assign \$1596  = sending ? tx__payload : rx__payload;
+  assign \$1597  = crc[0] ^ \$1596 [0];
+  assign \$1598  = \$1597  ? 32'd3988292384 : 32'd0;
+  assign \$1599  = { 1'h0, crc[31:1] } ^ \$1598 ;
+  assign \$1600  = sending ? tx__payload : rx__payload;
+  assign \$1601  = \$1599 [0] ^ \$1600 [1];
+  assign \$1602  = \$1601  ? 32'd3988292384 : 32'd0;
+  assign \$1603  = { 1'h0, \$1595 [31:1] } ^ \$1602 ;
+  assign \$1604  = sending ? tx__payload : rx__payload;
+  assign \$1605  = crc[0] ^ \$1604 [0];
+  assign \$1606  = \$1605  ? 32'd3988292384 : 32'd0;
+  assign \$1607  = { 1'h0, crc[31:1] } ^ \$1606 ;
+  assign \$1608  = sending ? tx__payload : rx__payload;
+  assign \$1609  = crc[0] ^ \$1608 [0];
+  assign \$1610  = \$1609  ? 32'd3988292384 : 32'd0;
+  assign \$1611  = { 1'h0, crc[31:1] } ^ \$1610 ;
+  assign \$1612  = sending ? tx__payload : rx__payload;
+  assign \$1613  = \$1611 [0] ^ \$1612 [1];
+  assign \$1614  = \$1613  ? 32'd3988292384 : 32'd0;
+  assign \$1615  = { 1'h0, \$1607 [31:1] } ^ \$1614 ;
+  assign \$1616  = sending ? tx__payload : rx__payload;
+  assign \$1617  = \$1615 [0] ^ \$1616 [2];
+  assign \$1618  = \$1617  ? 32'd3988292384 : 32'd0;
+  assign \$1619  = { 1'h0, \$1603 [31:1] } ^ \$1618 ;
+  assign \$1620  = sending ? tx__payload : rx__payload;
+  assign \$1621  = crc[0] ^ \$1620 [0];
+  assign \$1622  = \$1621  ? 32'd3988292384 : 32'd0;
+  assign \$1623  = { 1'h0, crc[31:1] } ^ \$1622 ;
+  assign \$1624  = sending ? tx__payload : rx__payload;
+  assign \$1625  = crc[0] ^ \$1624 [0];
+  assign \$1626  = \$1625  ? 32'd3988292384 : 32'd0;
+  assign \$1627  = { 1'h0, crc[31:1] } ^ \$1626 ;
+  assign \$1628  = sending ? tx__payload : rx__payload;
+  assign \$1629  = \$1627 [0] ^ \$1628 [1];
+  assign \$1630  = \$1629  ? 32'd3988292384 : 32'd0;
+  assign \$1631  = { 1'h0, \$1623 [31:1] } ^ \$1630 ;
+  assign \$1632  = sending ? tx__payload : rx__payload;
+  assign \$1633  = crc[0] ^ \$1632 [0];
+  assign \$1634  = \$1633  ? 32'd3988292384 : 32'd0;
+  assign \$1635  = { 1'h0, crc[31:1] } ^ \$1634 ;
+  assign \$1636  = sending ? tx__payload : rx__payload;
+  assign \$1637  = crc[0] ^ \$1636 [0];
+  assign \$1638  = \$1637  ? 32'd3988292384 : 32'd0;
+  assign \$1639  = { 1'h0, crc[31:1] } ^ \$1638 ;
+  assign \$1640  = sending ? tx__payload : rx__payload;
+  assign \$1641  = \$1639 [0] ^ \$1640 [1];
+  assign \$1642  = \$1641  ? 32'd3988292384 : 32'd0;
+  assign \$1643  = { 1'h0, \$1635 [31:1] } ^ \$1642 ;
+  assign \$1644  = sending ? tx__payload : rx__payload;
+  assign \$1645  = \$1643 [0] ^ \$1644 [2];
+  assign \$1646  = \$1645  ? 32'd3988292384 : 32'd0;
+  assign \$1647  = { 1'h0, \$1631 [31:1] } ^ \$1646 ;
+  assign \$1648  = sending ? tx__payload : rx__payload;
+  assign \$1649  = \$1647 [0] ^ \$1648 [3];
+  assign \$1650  = \$1649  ? 32'd3988292384 : 32'd0;
+  assign \$1651  = { 1'h0, \$1619 [31:1] } ^ \$1650 ;
+  assign \$1652  = sending ? tx__payload : rx__payload;
+  assign \$1653  = crc[0] ^ \$1652 [0];
+  assign \$1654  = \$1653  ? 32'd3988292384 : 32'd0;
+  assign \$1655  = { 1'h0, crc[31:1] } ^ \$1654 ;
+  assign \$1656  = sending ? tx__payload : rx__payload;
+  assign \$1657  = crc[0] ^ \$1656 [0];
+  assign \$1658  = \$1657  ? 32'd3988292384 : 32'd0;
+  assign \$1659  = { 1'h0, crc[31:1] } ^ \$1658 ;
+  assign \$1660  = sending ? tx__payload : rx__payload;
+  assign \$1661  = \$1659 [0] ^ \$1660 [1];
+  assign \$1662  = \$1661  ? 32'd3988292384 : 32'd0;
+  assign \$1663  = { 1'h0, \$1655 [31:1] } ^ \$1662 ;
+  assign \$1664  = sending ? tx__payload : rx__payload;
+  assign \$1665  = crc[0] ^ \$1664 [0];
+  assign \$1666  = \$1665  ? 32'd3988292384 : 32'd0;
+  assign \$1667  = { 1'h0, crc[31:1] } ^ \$1666 ;
+  assign \$1668  = sending ? tx__payload : rx__payload;
+  assign \$1669  = crc[0] ^ \$1668 [0];
+  assign \$1670  = \$1669  ? 32'd3988292384 : 32'd0;
+  assign \$1671  = { 1'h0, crc[31:1] } ^ \$1670 ;
+  assign \$1672  = sending ? tx__payload : rx__payload;
+  assign \$1673  = \$1671 [0] ^ \$1672 [1];
   assign \$1674  = \$1673  ? 32'd3988292384 : 32'd0;
-  assign \$1675  = { 1'h0, \$1669 [31:1] } ^ \$1674 ;
-  assign \$1676  = crc[0] ^ tx__payload[0];
-  assign \$1677  = \$1676  ? 32'd3988292384 : 32'd0;
-  assign \$1678  = { 1'h0, crc[31:1] } ^ \$1677 ;
-  assign \$1679  = crc[0] ^ tx__payload[0];
-  assign \$1680  = \$1679  ? 32'd3988292384 : 32'd0;
-  assign \$1681  = { 1'h0, crc[31:1] } ^ \$1680 ;
-  assign \$1682  = \$1681 [0] ^ tx__payload[1];
-  assign \$1683  = \$1682  ? 32'd3988292384 : 32'd0;
-  assign \$1684  = { 1'h0, \$1678 [31:1] } ^ \$1683 ;
-  assign \$1685  = \$1684 [0] ^ tx__payload[2];
+  assign \$1675  = { 1'h0, \$1667 [31:1] } ^ \$1674 ;
+  assign \$1676  = sending ? tx__payload : rx__payload;
+  assign \$1677  = \$1675 [0] ^ \$1676 [2];
+  assign \$1678  = \$1677  ? 32'd3988292384 : 32'd0;
+  assign \$1679  = { 1'h0, \$1663 [31:1] } ^ \$1678 ;
+  assign \$1680  = sending ? tx__payload : rx__payload;
+  assign \$1681  = crc[0] ^ \$1680 [0];
+  assign \$1682  = \$1681  ? 32'd3988292384 : 32'd0;
+  assign \$1683  = { 1'h0, crc[31:1] } ^ \$1682 ;
+  assign \$1684  = sending ? tx__payload : rx__payload;
+  assign \$1685  = crc[0] ^ \$1684 [0];
   assign \$1686  = \$1685  ? 32'd3988292384 : 32'd0;
-  assign \$1687  = { 1'h0, \$1675 [31:1] } ^ \$1686 ;
-  assign \$1688  = crc[0] ^ tx__payload[0];
-  assign \$1689  = \$1688  ? 32'd3988292384 : 32'd0;
-  assign \$1690  = { 1'h0, crc[31:1] } ^ \$1689 ;
-  assign \$1691  = crc[0] ^ tx__payload[0];
-  assign \$1692  = \$1691  ? 32'd3988292384 : 32'd0;
-  assign \$1693  = { 1'h0, crc[31:1] } ^ \$1692 ;
-  assign \$1694  = \$1693 [0] ^ tx__payload[1];
-  assign \$1695  = \$1694  ? 32'd3988292384 : 32'd0;
-  assign \$1696  = { 1'h0, \$1690 [31:1] } ^ \$1695 ;
-  assign \$1697  = crc[0] ^ tx__payload[0];
+  assign \$1687  = { 1'h0, crc[31:1] } ^ \$1686 ;
+  assign \$1688  = sending ? tx__payload : rx__payload;
+  assign \$1689  = \$1687 [0] ^ \$1688 [1];
+  assign \$1690  = \$1689  ? 32'd3988292384 : 32'd0;
+  assign \$1691  = { 1'h0, \$1683 [31:1] } ^ \$1690 ;
+  assign \$1692  = sending ? tx__payload : rx__payload;
+  assign \$1693  = crc[0] ^ \$1692 [0];
+  assign \$1694  = \$1693  ? 32'd3988292384 : 32'd0;
+  assign \$1695  = { 1'h0, crc[31:1] } ^ \$1694 ;
+  assign \$1696  = sending ? tx__payload : rx__payload;
+  assign \$1697  = crc[0] ^ \$1696 [0];
   assign \$1698  = \$1697  ? 32'd3988292384 : 32'd0;
   assign \$1699  = { 1'h0, crc[31:1] } ^ \$1698 ;
-  assign \$1700  = crc[0] ^ tx__payload[0];
-  assign \$1701  = \$1700  ? 32'd3988292384 : 32'd0;
-  assign \$1702  = { 1'h0, crc[31:1] } ^ \$1701 ;
-  assign \$1703  = \$1702 [0] ^ tx__payload[1];
-  assign \$1704  = \$1703  ? 32'd3988292384 : 32'd0;
-  assign \$1705  = { 1'h0, \$1699 [31:1] } ^ \$1704 ;
-  assign \$1706  = \$1705 [0] ^ tx__payload[2];
-  assign \$1707  = \$1706  ? 32'd3988292384 : 32'd0;
-  assign \$1708  = { 1'h0, \$1696 [31:1] } ^ \$1707 ;
-  assign \$1709  = \$1708 [0] ^ tx__payload[3];
+  assign \$1700  = sending ? tx__payload : rx__payload;
+  assign \$1701  = \$1699 [0] ^ \$1700 [1];
+  assign \$1702  = \$1701  ? 32'd3988292384 : 32'd0;
+  assign \$1703  = { 1'h0, \$1695 [31:1] } ^ \$1702 ;
+  assign \$1704  = sending ? tx__payload : rx__payload;
+  assign \$1705  = \$1703 [0] ^ \$1704 [2];
+  assign \$1706  = \$1705  ? 32'd3988292384 : 32'd0;
+  assign \$1707  = { 1'h0, \$1691 [31:1] } ^ \$1706 ;
+  assign \$1708  = sending ? tx__payload : rx__payload;
+  assign \$1709  = \$1707 [0] ^ \$1708 [3];
   assign \$1710  = \$1709  ? 32'd3988292384 : 32'd0;
-  assign \$1711  = { 1'h0, \$1687 [31:1] } ^ \$1710 ;
-  assign \$1712  = crc[0] ^ tx__payload[0];
-  assign \$1713  = \$1712  ? 32'd3988292384 : 32'd0;
-  assign \$1714  = { 1'h0, crc[31:1] } ^ \$1713 ;
-  assign \$1715  = crc[0] ^ tx__payload[0];
-  assign \$1716  = \$1715  ? 32'd3988292384 : 32'd0;
-  assign \$1717  = { 1'h0, crc[31:1] } ^ \$1716 ;
-  assign \$1718  = \$1717 [0] ^ tx__payload[1];
-  assign \$1719  = \$1718  ? 32'd3988292384 : 32'd0;
-  assign \$1720  = { 1'h0, \$1714 [31:1] } ^ \$1719 ;
-  assign \$1721  = crc[0] ^ tx__payload[0];
+  assign \$1711  = { 1'h0, \$1679 [31:1] } ^ \$1710 ;
+  assign \$1712  = sending ? tx__payload : rx__payload;
+  assign \$1713  = \$1711 [0] ^ \$1712 [4];
+  assign \$1714  = \$1713  ? 32'd3988292384 : 32'd0;
+  assign \$1715  = { 1'h0, \$1651 [31:1] } ^ \$1714 ;
+  assign \$1716  = sending ? tx__payload : rx__payload;
+  assign \$1717  = crc[0] ^ \$1716 [0];
+  assign \$1718  = \$1717  ? 32'd3988292384 : 32'd0;
+  assign \$1719  = { 1'h0, crc[31:1] } ^ \$1718 ;
+  assign \$1720  = sending ? tx__payload : rx__payload;
+  assign \$1721  = crc[0] ^ \$1720 [0];
   assign \$1722  = \$1721  ? 32'd3988292384 : 32'd0;
   assign \$1723  = { 1'h0, crc[31:1] } ^ \$1722 ;
-  assign \$1724  = crc[0] ^ tx__payload[0];
-  assign \$1725  = \$1724  ? 32'd3988292384 : 32'd0;
-  assign \$1726  = { 1'h0, crc[31:1] } ^ \$1725 ;
-  assign \$1727  = \$1726 [0] ^ tx__payload[1];
-  assign \$1728  = \$1727  ? 32'd3988292384 : 32'd0;
-  assign \$1729  = { 1'h0, \$1723 [31:1] } ^ \$1728 ;
-  assign \$1730  = \$1729 [0] ^ tx__payload[2];
-  assign \$1731  = \$1730  ? 32'd3988292384 : 32'd0;
-  assign \$1732  = { 1'h0, \$1720 [31:1] } ^ \$1731 ;
-  assign \$1733  = crc[0] ^ tx__payload[0];
+  assign \$1724  = sending ? tx__payload : rx__payload;
+  assign \$1725  = \$1723 [0] ^ \$1724 [1];
+  assign \$1726  = \$1725  ? 32'd3988292384 : 32'd0;
+  assign \$1727  = { 1'h0, \$1719 [31:1] } ^ \$1726 ;
+  assign \$1728  = sending ? tx__payload : rx__payload;
+  assign \$1729  = crc[0] ^ \$1728 [0];
+  assign \$1730  = \$1729  ? 32'd3988292384 : 32'd0;
+  assign \$1731  = { 1'h0, crc[31:1] } ^ \$1730 ;
+  assign \$1732  = sending ? tx__payload : rx__payload;
+  assign \$1733  = crc[0] ^ \$1732 [0];
   assign \$1734  = \$1733  ? 32'd3988292384 : 32'd0;
   assign \$1735  = { 1'h0, crc[31:1] } ^ \$1734 ;
-  assign \$1736  = crc[0] ^ tx__payload[0];
-  assign \$1737  = \$1736  ? 32'd3988292384 : 32'd0;
-  assign \$1738  = { 1'h0, crc[31:1] } ^ \$1737 ;
-  assign \$1739  = \$1738 [0] ^ tx__payload[1];
-  assign \$1740  = \$1739  ? 32'd3988292384 : 32'd0;
-  assign \$1741  = { 1'h0, \$1735 [31:1] } ^ \$1740 ;
-  assign \$1742  = crc[0] ^ tx__payload[0];
-  assign \$1743  = \$1742  ? 32'd3988292384 : 32'd0;
-  assign \$1744  = { 1'h0, crc[31:1] } ^ \$1743 ;
-  assign \$1745  = crc[0] ^ tx__payload[0];
+  assign \$1736  = sending ? tx__payload : rx__payload;
+  assign \$1737  = \$1735 [0] ^ \$1736 [1];
+  assign \$1738  = \$1737  ? 32'd3988292384 : 32'd0;
+  assign \$1739  = { 1'h0, \$1731 [31:1] } ^ \$1738 ;
+  assign \$1740  = sending ? tx__payload : rx__payload;
+  assign \$1741  = \$1739 [0] ^ \$1740 [2];
+  assign \$1742  = \$1741  ? 32'd3988292384 : 32'd0;
+  assign \$1743  = { 1'h0, \$1727 [31:1] } ^ \$1742 ;
+  assign \$1744  = sending ? tx__payload : rx__payload;
+  assign \$1745  = crc[0] ^ \$1744 [0];
   assign \$1746  = \$1745  ? 32'd3988292384 : 32'd0;
   assign \$1747  = { 1'h0, crc[31:1] } ^ \$1746 ;
-  assign \$1748  = \$1747 [0] ^ tx__payload[1];
-  assign \$1749  = \$1748  ? 32'd3988292384 : 32'd0;
-  assign \$1750  = { 1'h0, \$1744 [31:1] } ^ \$1749 ;
-  assign \$1751  = \$1750 [0] ^ tx__payload[2];
-  assign \$1752  = \$1751  ? 32'd3988292384 : 32'd0;
-  assign \$1753  = { 1'h0, \$1741 [31:1] } ^ \$1752 ;
-  assign \$1754  = \$1753 [0] ^ tx__payload[3];
-  assign \$1755  = \$1754  ? 32'd3988292384 : 32'd0;
-  assign \$1756  = { 1'h0, \$1732 [31:1] } ^ \$1755 ;
-  assign \$1757  = \$1756 [0] ^ tx__payload[4];
+  assign \$1748  = sending ? tx__payload : rx__payload;
+  assign \$1749  = crc[0] ^ \$1748 [0];
+  assign \$1750  = \$1749  ? 32'd3988292384 : 32'd0;
+  assign \$1751  = { 1'h0, crc[31:1] } ^ \$1750 ;
+  assign \$1752  = sending ? tx__payload : rx__payload;
+  assign \$1753  = \$1751 [0] ^ \$1752 [1];
+  assign \$1754  = \$1753  ? 32'd3988292384 : 32'd0;
+  assign \$1755  = { 1'h0, \$1747 [31:1] } ^ \$1754 ;
+  assign \$1756  = sending ? tx__payload : rx__payload;
+  assign \$1757  = crc[0] ^ \$1756 [0];
   assign \$1758  = \$1757  ? 32'd3988292384 : 32'd0;
-  assign \$1759  = { 1'h0, \$1711 [31:1] } ^ \$1758 ;
-  assign \$1760  = crc[0] ^ tx__payload[0];
-  assign \$1761  = \$1760  ? 32'd3988292384 : 32'd0;
-  assign \$1762  = { 1'h0, crc[31:1] } ^ \$1761 ;
-  assign \$1763  = crc[0] ^ tx__payload[0];
-  assign \$1764  = \$1763  ? 32'd3988292384 : 32'd0;
-  assign \$1765  = { 1'h0, crc[31:1] } ^ \$1764 ;
-  assign \$1766  = \$1765 [0] ^ tx__payload[1];
-  assign \$1767  = \$1766  ? 32'd3988292384 : 32'd0;
-  assign \$1768  = { 1'h0, \$1762 [31:1] } ^ \$1767 ;
-  assign \$1769  = crc[0] ^ tx__payload[0];
+  assign \$1759  = { 1'h0, crc[31:1] } ^ \$1758 ;
+  assign \$1760  = sending ? tx__payload : rx__payload;
+  assign \$1761  = crc[0] ^ \$1760 [0];
+  assign \$1762  = \$1761  ? 32'd3988292384 : 32'd0;
+  assign \$1763  = { 1'h0, crc[31:1] } ^ \$1762 ;
+  assign \$1764  = sending ? tx__payload : rx__payload;
+  assign \$1765  = \$1763 [0] ^ \$1764 [1];
+  assign \$1766  = \$1765  ? 32'd3988292384 : 32'd0;
+  assign \$1767  = { 1'h0, \$1759 [31:1] } ^ \$1766 ;
+  assign \$1768  = sending ? tx__payload : rx__payload;
+  assign \$1769  = \$1767 [0] ^ \$1768 [2];
   assign \$1770  = \$1769  ? 32'd3988292384 : 32'd0;
-  assign \$1771  = { 1'h0, crc[31:1] } ^ \$1770 ;
-  assign \$1772  = crc[0] ^ tx__payload[0];
-  assign \$1773  = \$1772  ? 32'd3988292384 : 32'd0;
-  assign \$1774  = { 1'h0, crc[31:1] } ^ \$1773 ;
-  assign \$1775  = \$1774 [0] ^ tx__payload[1];
-  assign \$1776  = \$1775  ? 32'd3988292384 : 32'd0;
-  assign \$1777  = { 1'h0, \$1771 [31:1] } ^ \$1776 ;
-  assign \$1778  = \$1777 [0] ^ tx__payload[2];
-  assign \$1779  = \$1778  ? 32'd3988292384 : 32'd0;
-  assign \$1780  = { 1'h0, \$1768 [31:1] } ^ \$1779 ;
-  assign \$1781  = crc[0] ^ tx__payload[0];
+  assign \$1771  = { 1'h0, \$1755 [31:1] } ^ \$1770 ;
+  assign \$1772  = sending ? tx__payload : rx__payload;
+  assign \$1773  = \$1771 [0] ^ \$1772 [3];
+  assign \$1774  = \$1773  ? 32'd3988292384 : 32'd0;
+  assign \$1775  = { 1'h0, \$1743 [31:1] } ^ \$1774 ;
+  assign \$1776  = sending ? tx__payload : rx__payload;
+  assign \$1777  = crc[0] ^ \$1776 [0];
+  assign \$1778  = \$1777  ? 32'd3988292384 : 32'd0;
+  assign \$1779  = { 1'h0, crc[31:1] } ^ \$1778 ;
+  assign \$1780  = sending ? tx__payload : rx__payload;
+  assign \$1781  = crc[0] ^ \$1780 [0];
   assign \$1782  = \$1781  ? 32'd3988292384 : 32'd0;
   assign \$1783  = { 1'h0, crc[31:1] } ^ \$1782 ;
-  assign \$1784  = crc[0] ^ tx__payload[0];
-  assign \$1785  = \$1784  ? 32'd3988292384 : 32'd0;
-  assign \$1786  = { 1'h0, crc[31:1] } ^ \$1785 ;
-  assign \$1787  = \$1786 [0] ^ tx__payload[1];
-  assign \$1788  = \$1787  ? 32'd3988292384 : 32'd0;
-  assign \$1789  = { 1'h0, \$1783 [31:1] } ^ \$1788 ;
-  assign \$1790  = crc[0] ^ tx__payload[0];
-  assign \$1791  = \$1790  ? 32'd3988292384 : 32'd0;
-  assign \$1792  = { 1'h0, crc[31:1] } ^ \$1791 ;
-  assign \$1793  = crc[0] ^ tx__payload[0];
+  assign \$1784  = sending ? tx__payload : rx__payload;
+  assign \$1785  = \$1783 [0] ^ \$1784 [1];
+  assign \$1786  = \$1785  ? 32'd3988292384 : 32'd0;
+  assign \$1787  = { 1'h0, \$1779 [31:1] } ^ \$1786 ;
+  assign \$1788  = sending ? tx__payload : rx__payload;
+  assign \$1789  = crc[0] ^ \$1788 [0];
+  assign \$1790  = \$1789  ? 32'd3988292384 : 32'd0;
+  assign \$1791  = { 1'h0, crc[31:1] } ^ \$1790 ;
+  assign \$1792  = sending ? tx__payload : rx__payload;
+  assign \$1793  = crc[0] ^ \$1792 [0];
   assign \$1794  = \$1793  ? 32'd3988292384 : 32'd0;
   assign \$1795  = { 1'h0, crc[31:1] } ^ \$1794 ;
-  assign \$1796  = \$1795 [0] ^ tx__payload[1];
-  assign \$1797  = \$1796  ? 32'd3988292384 : 32'd0;
-  assign \$1798  = { 1'h0, \$1792 [31:1] } ^ \$1797 ;
-  assign \$1799  = \$1798 [0] ^ tx__payload[2];
-  assign \$1800  = \$1799  ? 32'd3988292384 : 32'd0;
-  assign \$1801  = { 1'h0, \$1789 [31:1] } ^ \$1800 ;
-  assign \$1802  = \$1801 [0] ^ tx__payload[3];
-  assign \$1803  = \$1802  ? 32'd3988292384 : 32'd0;
-  assign \$1804  = { 1'h0, \$1780 [31:1] } ^ \$1803 ;
-  assign \$1805  = crc[0] ^ tx__payload[0];
+  assign \$1796  = sending ? tx__payload : rx__payload;
+  assign \$1797  = \$1795 [0] ^ \$1796 [1];
+  assign \$1798  = \$1797  ? 32'd3988292384 : 32'd0;
+  assign \$1799  = { 1'h0, \$1791 [31:1] } ^ \$1798 ;
+  assign \$1800  = sending ? tx__payload : rx__payload;
+  assign \$1801  = \$1799 [0] ^ \$1800 [2];
+  assign \$1802  = \$1801  ? 32'd3988292384 : 32'd0;
+  assign \$1803  = { 1'h0, \$1787 [31:1] } ^ \$1802 ;
+  assign \$1804  = sending ? tx__payload : rx__payload;
+  assign \$1805  = crc[0] ^ \$1804 [0];
   assign \$1806  = \$1805  ? 32'd3988292384 : 32'd0;
   assign \$1807  = { 1'h0, crc[31:1] } ^ \$1806 ;
-  assign \$1808  = crc[0] ^ tx__payload[0];
-  assign \$1809  = \$1808  ? 32'd3988292384 : 32'd0;
-  assign \$1810  = { 1'h0, crc[31:1] } ^ \$1809 ;
-  assign \$1811  = \$1810 [0] ^ tx__payload[1];
-  assign \$1812  = \$1811  ? 32'd3988292384 : 32'd0;
-  assign \$1813  = { 1'h0, \$1807 [31:1] } ^ \$1812 ;
-  assign \$1814  = crc[0] ^ tx__payload[0];
-  assign \$1815  = \$1814  ? 32'd3988292384 : 32'd0;
-  assign \$1816  = { 1'h0, crc[31:1] } ^ \$1815 ;
-  assign \$1817  = crc[0] ^ tx__payload[0];
+  assign \$1808  = sending ? tx__payload : rx__payload;
+  assign \$1809  = crc[0] ^ \$1808 [0];
+  assign \$1810  = \$1809  ? 32'd3988292384 : 32'd0;
+  assign \$1811  = { 1'h0, crc[31:1] } ^ \$1810 ;
+  assign \$1812  = sending ? tx__payload : rx__payload;
+  assign \$1813  = \$1811 [0] ^ \$1812 [1];
+  assign \$1814  = \$1813  ? 32'd3988292384 : 32'd0;
+  assign \$1815  = { 1'h0, \$1807 [31:1] } ^ \$1814 ;
+  assign \$1816  = sending ? tx__payload : rx__payload;
+  assign \$1817  = crc[0] ^ \$1816 [0];
   assign \$1818  = \$1817  ? 32'd3988292384 : 32'd0;
   assign \$1819  = { 1'h0, crc[31:1] } ^ \$1818 ;
-  assign \$1820  = \$1819 [0] ^ tx__payload[1];
-  assign \$1821  = \$1820  ? 32'd3988292384 : 32'd0;
-  assign \$1822  = { 1'h0, \$1816 [31:1] } ^ \$1821 ;
-  assign \$1823  = \$1822 [0] ^ tx__payload[2];
-  assign \$1824  = \$1823  ? 32'd3988292384 : 32'd0;
-  assign \$1825  = { 1'h0, \$1813 [31:1] } ^ \$1824 ;
-  assign \$1826  = crc[0] ^ tx__payload[0];
-  assign \$1827  = \$1826  ? 32'd3988292384 : 32'd0;
-  assign \$1828  = { 1'h0, crc[31:1] } ^ \$1827 ;
-  assign \$1829  = crc[0] ^ tx__payload[0];
+  assign \$1820  = sending ? tx__payload : rx__payload;
+  assign \$1821  = crc[0] ^ \$1820 [0];
+  assign \$1822  = \$1821  ? 32'd3988292384 : 32'd0;
+  assign \$1823  = { 1'h0, crc[31:1] } ^ \$1822 ;
+  assign \$1824  = sending ? tx__payload : rx__payload;
+  assign \$1825  = \$1823 [0] ^ \$1824 [1];
+  assign \$1826  = \$1825  ? 32'd3988292384 : 32'd0;
+  assign \$1827  = { 1'h0, \$1819 [31:1] } ^ \$1826 ;
+  assign \$1828  = sending ? tx__payload : rx__payload;
+  assign \$1829  = \$1827 [0] ^ \$1828 [2];
   assign \$1830  = \$1829  ? 32'd3988292384 : 32'd0;
-  assign \$1831  = { 1'h0, crc[31:1] } ^ \$1830 ;
-  assign \$1832  = \$1831 [0] ^ tx__payload[1];
-  assign \$1833  = \$1832  ? 32'd3988292384 : 32'd0;
-  assign \$1834  = { 1'h0, \$1828 [31:1] } ^ \$1833 ;
-  assign \$1835  = crc[0] ^ tx__payload[0];
-  assign \$1836  = \$1835  ? 32'd3988292384 : 32'd0;
-  assign \$1837  = { 1'h0, crc[31:1] } ^ \$1836 ;
-  assign \$1838  = crc[0] ^ tx__payload[0];
-  assign \$1839  = \$1838  ? 32'd3988292384 : 32'd0;
-  assign \$1840  = { 1'h0, crc[31:1] } ^ \$1839 ;
-  assign \$1841  = \$1840 [0] ^ tx__payload[1];
+  assign \$1831  = { 1'h0, \$1815 [31:1] } ^ \$1830 ;
+  assign \$1832  = sending ? tx__payload : rx__payload;
+  assign \$1833  = \$1831 [0] ^ \$1832 [3];
+  assign \$1834  = \$1833  ? 32'd3988292384 : 32'd0;
+  assign \$1835  = { 1'h0, \$1803 [31:1] } ^ \$1834 ;
+  assign \$1836  = sending ? tx__payload : rx__payload;
+  assign \$1837  = \$1835 [0] ^ \$1836 [4];
+  assign \$1838  = \$1837  ? 32'd3988292384 : 32'd0;
+  assign \$1839  = { 1'h0, \$1775 [31:1] } ^ \$1838 ;
+  assign \$1840  = sending ? tx__payload : rx__payload;
+  assign \$1841  = \$1839 [0] ^ \$1840 [5];
   assign \$1842  = \$1841  ? 32'd3988292384 : 32'd0;
-  assign \$1843  = { 1'h0, \$1837 [31:1] } ^ \$1842 ;
-  assign \$1844  = \$1843 [0] ^ tx__payload[2];
-  assign \$1845  = \$1844  ? 32'd3988292384 : 32'd0;
-  assign \$1846  = { 1'h0, \$1834 [31:1] } ^ \$1845 ;
-  assign \$1847  = \$1846 [0] ^ tx__payload[3];
-  assign \$1848  = \$1847  ? 32'd3988292384 : 32'd0;
-  assign \$1849  = { 1'h0, \$1825 [31:1] } ^ \$1848 ;
-  assign \$1850  = \$1849 [0] ^ tx__payload[4];
-  assign \$1851  = \$1850  ? 32'd3988292384 : 32'd0;
-  assign \$1852  = { 1'h0, \$1804 [31:1] } ^ \$1851 ;
-  assign \$1853  = \$1852 [0] ^ tx__payload[5];
+  assign \$1843  = { 1'h0, \$1715 [31:1] } ^ \$1842 ;
+  assign \$1844  = sending ? tx__payload : rx__payload;
+  assign \$1845  = crc[0] ^ \$1844 [0];
+  assign \$1846  = \$1845  ? 32'd3988292384 : 32'd0;
+  assign \$1847  = { 1'h0, crc[31:1] } ^ \$1846 ;
+  assign \$1848  = sending ? tx__payload : rx__payload;
+  assign \$1849  = crc[0] ^ \$1848 [0];
+  assign \$1850  = \$1849  ? 32'd3988292384 : 32'd0;
+  assign \$1851  = { 1'h0, crc[31:1] } ^ \$1850 ;
+  assign \$1852  = sending ? tx__payload : rx__payload;
+  assign \$1853  = \$1851 [0] ^ \$1852 [1];
   assign \$1854  = \$1853  ? 32'd3988292384 : 32'd0;
-  assign \$1855  = { 1'h0, \$1759 [31:1] } ^ \$1854 ;
-  assign \$1856  = crc[0] ^ tx__payload[0];
-  assign \$1857  = \$1856  ? 32'd3988292384 : 32'd0;
-  assign \$1858  = { 1'h0, crc[31:1] } ^ \$1857 ;
-  assign \$1859  = crc[0] ^ tx__payload[0];
-  assign \$1860  = \$1859  ? 32'd3988292384 : 32'd0;
-  assign \$1861  = { 1'h0, crc[31:1] } ^ \$1860 ;
-  assign \$1862  = \$1861 [0] ^ tx__payload[1];
-  assign \$1863  = \$1862  ? 32'd3988292384 : 32'd0;
-  assign \$1864  = { 1'h0, \$1858 [31:1] } ^ \$1863 ;
-  assign \$1865  = crc[0] ^ tx__payload[0];
+  assign \$1855  = { 1'h0, \$1847 [31:1] } ^ \$1854 ;
+  assign \$1856  = sending ? tx__payload : rx__payload;
+  assign \$1857  = crc[0] ^ \$1856 [0];
+  assign \$1858  = \$1857  ? 32'd3988292384 : 32'd0;
+  assign \$1859  = { 1'h0, crc[31:1] } ^ \$1858 ;
+  assign \$1860  = sending ? tx__payload : rx__payload;
+  assign \$1861  = crc[0] ^ \$1860 [0];
+  assign \$1862  = \$1861  ? 32'd3988292384 : 32'd0;
+  assign \$1863  = { 1'h0, crc[31:1] } ^ \$1862 ;
+  assign \$1864  = sending ? tx__payload : rx__payload;
+  assign \$1865  = \$1863 [0] ^ \$1864 [1];
   assign \$1866  = \$1865  ? 32'd3988292384 : 32'd0;
-  assign \$1867  = { 1'h0, crc[31:1] } ^ \$1866 ;
-  assign \$1868  = crc[0] ^ tx__payload[0];
-  assign \$1869  = \$1868  ? 32'd3988292384 : 32'd0;
-  assign \$1870  = { 1'h0, crc[31:1] } ^ \$1869 ;
-  assign \$1871  = \$1870 [0] ^ tx__payload[1];
-  assign \$1872  = \$1871  ? 32'd3988292384 : 32'd0;
-  assign \$1873  = { 1'h0, \$1867 [31:1] } ^ \$1872 ;
-  assign \$1874  = \$1873 [0] ^ tx__payload[2];
-  assign \$1875  = \$1874  ? 32'd3988292384 : 32'd0;
-  assign \$1876  = { 1'h0, \$1864 [31:1] } ^ \$1875 ;
-  assign \$1877  = crc[0] ^ tx__payload[0];
+  assign \$1867  = { 1'h0, \$1859 [31:1] } ^ \$1866 ;
+  assign \$1868  = sending ? tx__payload : rx__payload;
+  assign \$1869  = \$1867 [0] ^ \$1868 [2];
+  assign \$1870  = \$1869  ? 32'd3988292384 : 32'd0;
+  assign \$1871  = { 1'h0, \$1855 [31:1] } ^ \$1870 ;
+  assign \$1872  = sending ? tx__payload : rx__payload;
+  assign \$1873  = crc[0] ^ \$1872 [0];
+  assign \$1874  = \$1873  ? 32'd3988292384 : 32'd0;
+  assign \$1875  = { 1'h0, crc[31:1] } ^ \$1874 ;
+  assign \$1876  = sending ? tx__payload : rx__payload;
+  assign \$1877  = crc[0] ^ \$1876 [0];
   assign \$1878  = \$1877  ? 32'd3988292384 : 32'd0;
   assign \$1879  = { 1'h0, crc[31:1] } ^ \$1878 ;
-  assign \$1880  = crc[0] ^ tx__payload[0];
-  assign \$1881  = \$1880  ? 32'd3988292384 : 32'd0;
-  assign \$1882  = { 1'h0, crc[31:1] } ^ \$1881 ;
-  assign \$1883  = \$1882 [0] ^ tx__payload[1];
-  assign \$1884  = \$1883  ? 32'd3988292384 : 32'd0;
-  assign \$1885  = { 1'h0, \$1879 [31:1] } ^ \$1884 ;
-  assign \$1886  = crc[0] ^ tx__payload[0];
-  assign \$1887  = \$1886  ? 32'd3988292384 : 32'd0;
-  assign \$1888  = { 1'h0, crc[31:1] } ^ \$1887 ;
-  assign \$1889  = crc[0] ^ tx__payload[0];
+  assign \$1880  = sending ? tx__payload : rx__payload;
+  assign \$1881  = \$1879 [0] ^ \$1880 [1];
+  assign \$1882  = \$1881  ? 32'd3988292384 : 32'd0;
+  assign \$1883  = { 1'h0, \$1875 [31:1] } ^ \$1882 ;
+  assign \$1884  = sending ? tx__payload : rx__payload;
+  assign \$1885  = crc[0] ^ \$1884 [0];
+  assign \$1886  = \$1885  ? 32'd3988292384 : 32'd0;
+  assign \$1887  = { 1'h0, crc[31:1] } ^ \$1886 ;
+  assign \$1888  = sending ? tx__payload : rx__payload;
+  assign \$1889  = crc[0] ^ \$1888 [0];
   assign \$1890  = \$1889  ? 32'd3988292384 : 32'd0;
   assign \$1891  = { 1'h0, crc[31:1] } ^ \$1890 ;
-  assign \$1892  = \$1891 [0] ^ tx__payload[1];
-  assign \$1893  = \$1892  ? 32'd3988292384 : 32'd0;
-  assign \$1894  = { 1'h0, \$1888 [31:1] } ^ \$1893 ;
-  assign \$1895  = \$1894 [0] ^ tx__payload[2];
-  assign \$1896  = \$1895  ? 32'd3988292384 : 32'd0;
-  assign \$1897  = { 1'h0, \$1885 [31:1] } ^ \$1896 ;
-  assign \$1898  = \$1897 [0] ^ tx__payload[3];
-  assign \$1899  = \$1898  ? 32'd3988292384 : 32'd0;
-  assign \$1900  = { 1'h0, \$1876 [31:1] } ^ \$1899 ;
-  assign \$1901  = crc[0] ^ tx__payload[0];
+  assign \$1892  = sending ? tx__payload : rx__payload;
+  assign \$1893  = \$1891 [0] ^ \$1892 [1];
+  assign \$1894  = \$1893  ? 32'd3988292384 : 32'd0;
+  assign \$1895  = { 1'h0, \$1887 [31:1] } ^ \$1894 ;
+  assign \$1896  = sending ? tx__payload : rx__payload;
+  assign \$1897  = \$1895 [0] ^ \$1896 [2];
+  assign \$1898  = \$1897  ? 32'd3988292384 : 32'd0;
+  assign \$1899  = { 1'h0, \$1883 [31:1] } ^ \$1898 ;
+  assign \$1900  = sending ? tx__payload : rx__payload;
+  assign \$1901  = \$1899 [0] ^ \$1900 [3];
   assign \$1902  = \$1901  ? 32'd3988292384 : 32'd0;
-  assign \$1903  = { 1'h0, crc[31:1] } ^ \$1902 ;
-  assign \$1904  = crc[0] ^ tx__payload[0];
-  assign \$1905  = \$1904  ? 32'd3988292384 : 32'd0;
-  assign \$1906  = { 1'h0, crc[31:1] } ^ \$1905 ;
-  assign \$1907  = \$1906 [0] ^ tx__payload[1];
-  assign \$1908  = \$1907  ? 32'd3988292384 : 32'd0;
-  assign \$1909  = { 1'h0, \$1903 [31:1] } ^ \$1908 ;
-  assign \$1910  = crc[0] ^ tx__payload[0];
-  assign \$1911  = \$1910  ? 32'd3988292384 : 32'd0;
-  assign \$1912  = { 1'h0, crc[31:1] } ^ \$1911 ;
-  assign \$1913  = crc[0] ^ tx__payload[0];
+  assign \$1903  = { 1'h0, \$1871 [31:1] } ^ \$1902 ;
+  assign \$1904  = sending ? tx__payload : rx__payload;
+  assign \$1905  = crc[0] ^ \$1904 [0];
+  assign \$1906  = \$1905  ? 32'd3988292384 : 32'd0;
+  assign \$1907  = { 1'h0, crc[31:1] } ^ \$1906 ;
+  assign \$1908  = sending ? tx__payload : rx__payload;
+  assign \$1909  = crc[0] ^ \$1908 [0];
+  assign \$1910  = \$1909  ? 32'd3988292384 : 32'd0;
+  assign \$1911  = { 1'h0, crc[31:1] } ^ \$1910 ;
+  assign \$1912  = sending ? tx__payload : rx__payload;
+  assign \$1913  = \$1911 [0] ^ \$1912 [1];
   assign \$1914  = \$1913  ? 32'd3988292384 : 32'd0;
-  assign \$1915  = { 1'h0, crc[31:1] } ^ \$1914 ;
-  assign \$1916  = \$1915 [0] ^ tx__payload[1];
-  assign \$1917  = \$1916  ? 32'd3988292384 : 32'd0;
-  assign \$1918  = { 1'h0, \$1912 [31:1] } ^ \$1917 ;
-  assign \$1919  = \$1918 [0] ^ tx__payload[2];
-  assign \$1920  = \$1919  ? 32'd3988292384 : 32'd0;
-  assign \$1921  = { 1'h0, \$1909 [31:1] } ^ \$1920 ;
-  assign \$1922  = crc[0] ^ tx__payload[0];
-  assign \$1923  = \$1922  ? 32'd3988292384 : 32'd0;
-  assign \$1924  = { 1'h0, crc[31:1] } ^ \$1923 ;
-  assign \$1925  = crc[0] ^ tx__payload[0];
+  assign \$1915  = { 1'h0, \$1907 [31:1] } ^ \$1914 ;
+  assign \$1916  = sending ? tx__payload : rx__payload;
+  assign \$1917  = crc[0] ^ \$1916 [0];
+  assign \$1918  = \$1917  ? 32'd3988292384 : 32'd0;
+  assign \$1919  = { 1'h0, crc[31:1] } ^ \$1918 ;
+  assign \$1920  = sending ? tx__payload : rx__payload;
+  assign \$1921  = crc[0] ^ \$1920 [0];
+  assign \$1922  = \$1921  ? 32'd3988292384 : 32'd0;
+  assign \$1923  = { 1'h0, crc[31:1] } ^ \$1922 ;
+  assign \$1924  = sending ? tx__payload : rx__payload;
+  assign \$1925  = \$1923 [0] ^ \$1924 [1];
   assign \$1926  = \$1925  ? 32'd3988292384 : 32'd0;
-  assign \$1927  = { 1'h0, crc[31:1] } ^ \$1926 ;
-  assign \$1928  = \$1927 [0] ^ tx__payload[1];
-  assign \$1929  = \$1928  ? 32'd3988292384 : 32'd0;
-  assign \$1930  = { 1'h0, \$1924 [31:1] } ^ \$1929 ;
-  assign \$1931  = crc[0] ^ tx__payload[0];
-  assign \$1932  = \$1931  ? 32'd3988292384 : 32'd0;
-  assign \$1933  = { 1'h0, crc[31:1] } ^ \$1932 ;
-  assign \$1934  = crc[0] ^ tx__payload[0];
-  assign \$1935  = \$1934  ? 32'd3988292384 : 32'd0;
-  assign \$1936  = { 1'h0, crc[31:1] } ^ \$1935 ;
-  assign \$1937  = \$1936 [0] ^ tx__payload[1];
+  assign \$1927  = { 1'h0, \$1919 [31:1] } ^ \$1926 ;
+  assign \$1928  = sending ? tx__payload : rx__payload;
+  assign \$1929  = \$1927 [0] ^ \$1928 [2];
+  assign \$1930  = \$1929  ? 32'd3988292384 : 32'd0;
+  assign \$1931  = { 1'h0, \$1915 [31:1] } ^ \$1930 ;
+  assign \$1932  = sending ? tx__payload : rx__payload;
+  assign \$1933  = crc[0] ^ \$1932 [0];
+  assign \$1934  = \$1933  ? 32'd3988292384 : 32'd0;
+  assign \$1935  = { 1'h0, crc[31:1] } ^ \$1934 ;
+  assign \$1936  = sending ? tx__payload : rx__payload;
+  assign \$1937  = crc[0] ^ \$1936 [0];
   assign \$1938  = \$1937  ? 32'd3988292384 : 32'd0;
-  assign \$1939  = { 1'h0, \$1933 [31:1] } ^ \$1938 ;
-  assign \$1940  = \$1939 [0] ^ tx__payload[2];
-  assign \$1941  = \$1940  ? 32'd3988292384 : 32'd0;
-  assign \$1942  = { 1'h0, \$1930 [31:1] } ^ \$1941 ;
-  assign \$1943  = \$1942 [0] ^ tx__payload[3];
-  assign \$1944  = \$1943  ? 32'd3988292384 : 32'd0;
-  assign \$1945  = { 1'h0, \$1921 [31:1] } ^ \$1944 ;
-  assign \$1946  = \$1945 [0] ^ tx__payload[4];
-  assign \$1947  = \$1946  ? 32'd3988292384 : 32'd0;
-  assign \$1948  = { 1'h0, \$1900 [31:1] } ^ \$1947 ;
-  assign \$1949  = crc[0] ^ tx__payload[0];
+  assign \$1939  = { 1'h0, crc[31:1] } ^ \$1938 ;
+  assign \$1940  = sending ? tx__payload : rx__payload;
+  assign \$1941  = \$1939 [0] ^ \$1940 [1];
+  assign \$1942  = \$1941  ? 32'd3988292384 : 32'd0;
+  assign \$1943  = { 1'h0, \$1935 [31:1] } ^ \$1942 ;
+  assign \$1944  = sending ? tx__payload : rx__payload;
+  assign \$1945  = crc[0] ^ \$1944 [0];
+  assign \$1946  = \$1945  ? 32'd3988292384 : 32'd0;
+  assign \$1947  = { 1'h0, crc[31:1] } ^ \$1946 ;
+  assign \$1948  = sending ? tx__payload : rx__payload;
+  assign \$1949  = crc[0] ^ \$1948 [0];
   assign \$1950  = \$1949  ? 32'd3988292384 : 32'd0;
   assign \$1951  = { 1'h0, crc[31:1] } ^ \$1950 ;
-  assign \$1952  = crc[0] ^ tx__payload[0];
-  assign \$1953  = \$1952  ? 32'd3988292384 : 32'd0;
-  assign \$1954  = { 1'h0, crc[31:1] } ^ \$1953 ;
-  assign \$1955  = \$1954 [0] ^ tx__payload[1];
-  assign \$1956  = \$1955  ? 32'd3988292384 : 32'd0;
-  assign \$1957  = { 1'h0, \$1951 [31:1] } ^ \$1956 ;
-  assign \$1958  = crc[0] ^ tx__payload[0];
-  assign \$1959  = \$1958  ? 32'd3988292384 : 32'd0;
-  assign \$1960  = { 1'h0, crc[31:1] } ^ \$1959 ;
-  assign \$1961  = crc[0] ^ tx__payload[0];
+  assign \$1952  = sending ? tx__payload : rx__payload;
+  assign \$1953  = \$1951 [0] ^ \$1952 [1];
+  assign \$1954  = \$1953  ? 32'd3988292384 : 32'd0;
+  assign \$1955  = { 1'h0, \$1947 [31:1] } ^ \$1954 ;
+  assign \$1956  = sending ? tx__payload : rx__payload;
+  assign \$1957  = \$1955 [0] ^ \$1956 [2];
+  assign \$1958  = \$1957  ? 32'd3988292384 : 32'd0;
+  assign \$1959  = { 1'h0, \$1943 [31:1] } ^ \$1958 ;
+  assign \$1960  = sending ? tx__payload : rx__payload;
+  assign \$1961  = \$1959 [0] ^ \$1960 [3];
   assign \$1962  = \$1961  ? 32'd3988292384 : 32'd0;
-  assign \$1963  = { 1'h0, crc[31:1] } ^ \$1962 ;
-  assign \$1964  = \$1963 [0] ^ tx__payload[1];
-  assign \$1965  = \$1964  ? 32'd3988292384 : 32'd0;
-  assign \$1966  = { 1'h0, \$1960 [31:1] } ^ \$1965 ;
-  assign \$1967  = \$1966 [0] ^ tx__payload[2];
-  assign \$1968  = \$1967  ? 32'd3988292384 : 32'd0;
-  assign \$1969  = { 1'h0, \$1957 [31:1] } ^ \$1968 ;
-  assign \$1970  = crc[0] ^ tx__payload[0];
-  assign \$1971  = \$1970  ? 32'd3988292384 : 32'd0;
-  assign \$1972  = { 1'h0, crc[31:1] } ^ \$1971 ;
-  assign \$1973  = crc[0] ^ tx__payload[0];
+  assign \$1963  = { 1'h0, \$1931 [31:1] } ^ \$1962 ;
+  assign \$1964  = sending ? tx__payload : rx__payload;
+  assign \$1965  = \$1963 [0] ^ \$1964 [4];
+  assign \$1966  = \$1965  ? 32'd3988292384 : 32'd0;
+  assign \$1967  = { 1'h0, \$1903 [31:1] } ^ \$1966 ;
+  assign \$1968  = sending ? tx__payload : rx__payload;
+  assign \$1969  = crc[0] ^ \$1968 [0];
+  assign \$1970  = \$1969  ? 32'd3988292384 : 32'd0;
+  assign \$1971  = { 1'h0, crc[31:1] } ^ \$1970 ;
+  assign \$1972  = sending ? tx__payload : rx__payload;
+  assign \$1973  = crc[0] ^ \$1972 [0];
   assign \$1974  = \$1973  ? 32'd3988292384 : 32'd0;
   assign \$1975  = { 1'h0, crc[31:1] } ^ \$1974 ;
-  assign \$1976  = \$1975 [0] ^ tx__payload[1];
-  assign \$1977  = \$1976  ? 32'd3988292384 : 32'd0;
-  assign \$1978  = { 1'h0, \$1972 [31:1] } ^ \$1977 ;
-  assign \$1979  = crc[0] ^ tx__payload[0];
-  assign \$1980  = \$1979  ? 32'd3988292384 : 32'd0;
-  assign \$1981  = { 1'h0, crc[31:1] } ^ \$1980 ;
-  assign \$1982  = crc[0] ^ tx__payload[0];
-  assign \$1983  = \$1982  ? 32'd3988292384 : 32'd0;
-  assign \$1984  = { 1'h0, crc[31:1] } ^ \$1983 ;
-  assign \$1985  = \$1984 [0] ^ tx__payload[1];
+  assign \$1976  = sending ? tx__payload : rx__payload;
+  assign \$1977  = \$1975 [0] ^ \$1976 [1];
+  assign \$1978  = \$1977  ? 32'd3988292384 : 32'd0;
+  assign \$1979  = { 1'h0, \$1971 [31:1] } ^ \$1978 ;
+  assign \$1980  = sending ? tx__payload : rx__payload;
+  assign \$1981  = crc[0] ^ \$1980 [0];
+  assign \$1982  = \$1981  ? 32'd3988292384 : 32'd0;
+  assign \$1983  = { 1'h0, crc[31:1] } ^ \$1982 ;
+  assign \$1984  = sending ? tx__payload : rx__payload;
+  assign \$1985  = crc[0] ^ \$1984 [0];
   assign \$1986  = \$1985  ? 32'd3988292384 : 32'd0;
-  assign \$1987  = { 1'h0, \$1981 [31:1] } ^ \$1986 ;
-  assign \$1988  = \$1987 [0] ^ tx__payload[2];
-  assign \$1989  = \$1988  ? 32'd3988292384 : 32'd0;
-  assign \$1990  = { 1'h0, \$1978 [31:1] } ^ \$1989 ;
-  assign \$1991  = \$1990 [0] ^ tx__payload[3];
-  assign \$1992  = \$1991  ? 32'd3988292384 : 32'd0;
-  assign \$1993  = { 1'h0, \$1969 [31:1] } ^ \$1992 ;
-  assign \$1994  = crc[0] ^ tx__payload[0];
-  assign \$1995  = \$1994  ? 32'd3988292384 : 32'd0;
-  assign \$1996  = { 1'h0, crc[31:1] } ^ \$1995 ;
-  assign \$1997  = crc[0] ^ tx__payload[0];
+  assign \$1987  = { 1'h0, crc[31:1] } ^ \$1986 ;
+  assign \$1988  = sending ? tx__payload : rx__payload;
+  assign \$1989  = \$1987 [0] ^ \$1988 [1];
+  assign \$1990  = \$1989  ? 32'd3988292384 : 32'd0;
+  assign \$1991  = { 1'h0, \$1983 [31:1] } ^ \$1990 ;
+  assign \$1992  = sending ? tx__payload : rx__payload;
+  assign \$1993  = \$1991 [0] ^ \$1992 [2];
+  assign \$1994  = \$1993  ? 32'd3988292384 : 32'd0;
+  assign \$1995  = { 1'h0, \$1979 [31:1] } ^ \$1994 ;
+  assign \$1996  = sending ? tx__payload : rx__payload;
+  assign \$1997  = crc[0] ^ \$1996 [0];
   assign \$1998  = \$1997  ? 32'd3988292384 : 32'd0;
   assign \$1999  = { 1'h0, crc[31:1] } ^ \$1998 ;
-  assign \$2000  = \$1999 [0] ^ tx__payload[1];
-  assign \$2001  = \$2000  ? 32'd3988292384 : 32'd0;
-  assign \$2002  = { 1'h0, \$1996 [31:1] } ^ \$2001 ;
-  assign \$2003  = crc[0] ^ tx__payload[0];
-  assign \$2004  = \$2003  ? 32'd3988292384 : 32'd0;
-  assign \$2005  = { 1'h0, crc[31:1] } ^ \$2004 ;
-  assign \$2006  = crc[0] ^ tx__payload[0];
-  assign \$2007  = \$2006  ? 32'd3988292384 : 32'd0;
-  assign \$2008  = { 1'h0, crc[31:1] } ^ \$2007 ;
-  assign \$2009  = \$2008 [0] ^ tx__payload[1];
+  assign \$2000  = sending ? tx__payload : rx__payload;
+  assign \$2001  = crc[0] ^ \$2000 [0];
+  assign \$2002  = \$2001  ? 32'd3988292384 : 32'd0;
+  assign \$2003  = { 1'h0, crc[31:1] } ^ \$2002 ;
+  assign \$2004  = sending ? tx__payload : rx__payload;
+  assign \$2005  = \$2003 [0] ^ \$2004 [1];
+  assign \$2006  = \$2005  ? 32'd3988292384 : 32'd0;
+  assign \$2007  = { 1'h0, \$1999 [31:1] } ^ \$2006 ;
+  assign \$2008  = sending ? tx__payload : rx__payload;
+  assign \$2009  = crc[0] ^ \$2008 [0];
   assign \$2010  = \$2009  ? 32'd3988292384 : 32'd0;
-  assign \$2011  = { 1'h0, \$2005 [31:1] } ^ \$2010 ;
-  assign \$2012  = \$2011 [0] ^ tx__payload[2];
-  assign \$2013  = \$2012  ? 32'd3988292384 : 32'd0;
-  assign \$2014  = { 1'h0, \$2002 [31:1] } ^ \$2013 ;
-  assign \$2015  = crc[0] ^ tx__payload[0];
-  assign \$2016  = \$2015  ? 32'd3988292384 : 32'd0;
-  assign \$2017  = { 1'h0, crc[31:1] } ^ \$2016 ;
-  assign \$2018  = crc[0] ^ tx__payload[0];
-  assign \$2019  = \$2018  ? 32'd3988292384 : 32'd0;
-  assign \$2020  = { 1'h0, crc[31:1] } ^ \$2019 ;
-  assign \$2021  = \$2020 [0] ^ tx__payload[1];
+  assign \$2011  = { 1'h0, crc[31:1] } ^ \$2010 ;
+  assign \$2012  = sending ? tx__payload : rx__payload;
+  assign \$2013  = crc[0] ^ \$2012 [0];
+  assign \$2014  = \$2013  ? 32'd3988292384 : 32'd0;
+  assign \$2015  = { 1'h0, crc[31:1] } ^ \$2014 ;
+  assign \$2016  = sending ? tx__payload : rx__payload;
+  assign \$2017  = \$2015 [0] ^ \$2016 [1];
+  assign \$2018  = \$2017  ? 32'd3988292384 : 32'd0;
+  assign \$2019  = { 1'h0, \$2011 [31:1] } ^ \$2018 ;
+  assign \$2020  = sending ? tx__payload : rx__payload;
+  assign \$2021  = \$2019 [0] ^ \$2020 [2];
   assign \$2022  = \$2021  ? 32'd3988292384 : 32'd0;
-  assign \$2023  = { 1'h0, \$2017 [31:1] } ^ \$2022 ;
-  assign \$2024  = crc[0] ^ tx__payload[0];
-  assign \$2025  = \$2024  ? 32'd3988292384 : 32'd0;
-  assign \$2026  = { 1'h0, crc[31:1] } ^ \$2025 ;
-  assign \$2027  = crc[0] ^ tx__payload[0];
-  assign \$2028  = \$2027  ? 32'd3988292384 : 32'd0;
-  assign \$2029  = { 1'h0, crc[31:1] } ^ \$2028 ;
-  assign \$2030  = \$2029 [0] ^ tx__payload[1];
-  assign \$2031  = \$2030  ? 32'd3988292384 : 32'd0;
-  assign \$2032  = { 1'h0, \$2026 [31:1] } ^ \$2031 ;
-  assign \$2033  = \$2032 [0] ^ tx__payload[2];
+  assign \$2023  = { 1'h0, \$2007 [31:1] } ^ \$2022 ;
+  assign \$2024  = sending ? tx__payload : rx__payload;
+  assign \$2025  = \$2023 [0] ^ \$2024 [3];
+  assign \$2026  = \$2025  ? 32'd3988292384 : 32'd0;
+  assign \$2027  = { 1'h0, \$1995 [31:1] } ^ \$2026 ;
+  assign \$2028  = sending ? tx__payload : rx__payload;
+  assign \$2029  = crc[0] ^ \$2028 [0];
+  assign \$2030  = \$2029  ? 32'd3988292384 : 32'd0;
+  assign \$2031  = { 1'h0, crc[31:1] } ^ \$2030 ;
+  assign \$2032  = sending ? tx__payload : rx__payload;
+  assign \$2033  = crc[0] ^ \$2032 [0];
   assign \$2034  = \$2033  ? 32'd3988292384 : 32'd0;
-  assign \$2035  = { 1'h0, \$2023 [31:1] } ^ \$2034 ;
-  assign \$2036  = \$2035 [0] ^ tx__payload[3];
-  assign \$2037  = \$2036  ? 32'd3988292384 : 32'd0;
-  assign \$2038  = { 1'h0, \$2014 [31:1] } ^ \$2037 ;
-  assign \$2039  = \$2038 [0] ^ tx__payload[4];
-  assign \$2040  = \$2039  ? 32'd3988292384 : 32'd0;
-  assign \$2041  = { 1'h0, \$1993 [31:1] } ^ \$2040 ;
-  assign \$2042  = \$2041 [0] ^ tx__payload[5];
-  assign \$2043  = \$2042  ? 32'd3988292384 : 32'd0;
-  assign \$2044  = { 1'h0, \$1948 [31:1] } ^ \$2043 ;
-  assign \$2045  = \$2044 [0] ^ tx__payload[6];
+  assign \$2035  = { 1'h0, crc[31:1] } ^ \$2034 ;
+  assign \$2036  = sending ? tx__payload : rx__payload;
+  assign \$2037  = \$2035 [0] ^ \$2036 [1];
+  assign \$2038  = \$2037  ? 32'd3988292384 : 32'd0;
+  assign \$2039  = { 1'h0, \$2031 [31:1] } ^ \$2038 ;
+  assign \$2040  = sending ? tx__payload : rx__payload;
+  assign \$2041  = crc[0] ^ \$2040 [0];
+  assign \$2042  = \$2041  ? 32'd3988292384 : 32'd0;
+  assign \$2043  = { 1'h0, crc[31:1] } ^ \$2042 ;
+  assign \$2044  = sending ? tx__payload : rx__payload;
+  assign \$2045  = crc[0] ^ \$2044 [0];
   assign \$2046  = \$2045  ? 32'd3988292384 : 32'd0;
-  assign \$2047  = { 1'h0, \$1855 [31:1] } ^ \$2046 ;
-  assign \$2048  = crc[0] ^ tx__payload[0];
-  assign \$2049  = \$2048  ? 32'd3988292384 : 32'd0;
-  assign \$2050  = { 1'h0, crc[31:1] } ^ \$2049 ;
-  assign \$2051  = crc[0] ^ tx__payload[0];
-  assign \$2052  = \$2051  ? 32'd3988292384 : 32'd0;
-  assign \$2053  = { 1'h0, crc[31:1] } ^ \$2052 ;
-  assign \$2054  = \$2053 [0] ^ tx__payload[1];
-  assign \$2055  = \$2054  ? 32'd3988292384 : 32'd0;
-  assign \$2056  = { 1'h0, \$2050 [31:1] } ^ \$2055 ;
-  assign \$2057  = crc[0] ^ tx__payload[0];
+  assign \$2047  = { 1'h0, crc[31:1] } ^ \$2046 ;
+  assign \$2048  = sending ? tx__payload : rx__payload;
+  assign \$2049  = \$2047 [0] ^ \$2048 [1];
+  assign \$2050  = \$2049  ? 32'd3988292384 : 32'd0;
+  assign \$2051  = { 1'h0, \$2043 [31:1] } ^ \$2050 ;
+  assign \$2052  = sending ? tx__payload : rx__payload;
+  assign \$2053  = \$2051 [0] ^ \$2052 [2];
+  assign \$2054  = \$2053  ? 32'd3988292384 : 32'd0;
+  assign \$2055  = { 1'h0, \$2039 [31:1] } ^ \$2054 ;
+  assign \$2056  = sending ? tx__payload : rx__payload;
+  assign \$2057  = crc[0] ^ \$2056 [0];
   assign \$2058  = \$2057  ? 32'd3988292384 : 32'd0;
   assign \$2059  = { 1'h0, crc[31:1] } ^ \$2058 ;
-  assign \$2060  = crc[0] ^ tx__payload[0];
-  assign \$2061  = \$2060  ? 32'd3988292384 : 32'd0;
-  assign \$2062  = { 1'h0, crc[31:1] } ^ \$2061 ;
-  assign \$2063  = \$2062 [0] ^ tx__payload[1];
-  assign \$2064  = \$2063  ? 32'd3988292384 : 32'd0;
-  assign \$2065  = { 1'h0, \$2059 [31:1] } ^ \$2064 ;
-  assign \$2066  = \$2065 [0] ^ tx__payload[2];
-  assign \$2067  = \$2066  ? 32'd3988292384 : 32'd0;
-  assign \$2068  = { 1'h0, \$2056 [31:1] } ^ \$2067 ;
-  assign \$2069  = crc[0] ^ tx__payload[0];
+  assign \$2060  = sending ? tx__payload : rx__payload;
+  assign \$2061  = crc[0] ^ \$2060 [0];
+  assign \$2062  = \$2061  ? 32'd3988292384 : 32'd0;
+  assign \$2063  = { 1'h0, crc[31:1] } ^ \$2062 ;
+  assign \$2064  = sending ? tx__payload : rx__payload;
+  assign \$2065  = \$2063 [0] ^ \$2064 [1];
+  assign \$2066  = \$2065  ? 32'd3988292384 : 32'd0;
+  assign \$2067  = { 1'h0, \$2059 [31:1] } ^ \$2066 ;
+  assign \$2068  = sending ? tx__payload : rx__payload;
+  assign \$2069  = crc[0] ^ \$2068 [0];
   assign \$2070  = \$2069  ? 32'd3988292384 : 32'd0;
   assign \$2071  = { 1'h0, crc[31:1] } ^ \$2070 ;
-  assign \$2072  = crc[0] ^ tx__payload[0];
-  assign \$2073  = \$2072  ? 32'd3988292384 : 32'd0;
-  assign \$2074  = { 1'h0, crc[31:1] } ^ \$2073 ;
-  assign \$2075  = \$2074 [0] ^ tx__payload[1];
-  assign \$2076  = \$2075  ? 32'd3988292384 : 32'd0;
-  assign \$2077  = { 1'h0, \$2071 [31:1] } ^ \$2076 ;
-  assign \$2078  = crc[0] ^ tx__payload[0];
-  assign \$2079  = \$2078  ? 32'd3988292384 : 32'd0;
-  assign \$2080  = { 1'h0, crc[31:1] } ^ \$2079 ;
-  assign \$2081  = crc[0] ^ tx__payload[0];
+  assign \$2072  = sending ? tx__payload : rx__payload;
+  assign \$2073  = crc[0] ^ \$2072 [0];
+  assign \$2074  = \$2073  ? 32'd3988292384 : 32'd0;
+  assign \$2075  = { 1'h0, crc[31:1] } ^ \$2074 ;
+  assign \$2076  = sending ? tx__payload : rx__payload;
+  assign \$2077  = \$2075 [0] ^ \$2076 [1];
+  assign \$2078  = \$2077  ? 32'd3988292384 : 32'd0;
+  assign \$2079  = { 1'h0, \$2071 [31:1] } ^ \$2078 ;
+  assign \$2080  = sending ? tx__payload : rx__payload;
+  assign \$2081  = \$2079 [0] ^ \$2080 [2];
   assign \$2082  = \$2081  ? 32'd3988292384 : 32'd0;
-  assign \$2083  = { 1'h0, crc[31:1] } ^ \$2082 ;
-  assign \$2084  = \$2083 [0] ^ tx__payload[1];
-  assign \$2085  = \$2084  ? 32'd3988292384 : 32'd0;
-  assign \$2086  = { 1'h0, \$2080 [31:1] } ^ \$2085 ;
-  assign \$2087  = \$2086 [0] ^ tx__payload[2];
-  assign \$2088  = \$2087  ? 32'd3988292384 : 32'd0;
-  assign \$2089  = { 1'h0, \$2077 [31:1] } ^ \$2088 ;
-  assign \$2090  = \$2089 [0] ^ tx__payload[3];
-  assign \$2091  = \$2090  ? 32'd3988292384 : 32'd0;
-  assign \$2092  = { 1'h0, \$2068 [31:1] } ^ \$2091 ;
-  assign \$2093  = crc[0] ^ tx__payload[0];
+  assign \$2083  = { 1'h0, \$2067 [31:1] } ^ \$2082 ;
+  assign \$2084  = sending ? tx__payload : rx__payload;
+  assign \$2085  = \$2083 [0] ^ \$2084 [3];
+  assign \$2086  = \$2085  ? 32'd3988292384 : 32'd0;
+  assign \$2087  = { 1'h0, \$2055 [31:1] } ^ \$2086 ;
+  assign \$2088  = sending ? tx__payload : rx__payload;
+  assign \$2089  = \$2087 [0] ^ \$2088 [4];
+  assign \$2090  = \$2089  ? 32'd3988292384 : 32'd0;
+  assign \$2091  = { 1'h0, \$2027 [31:1] } ^ \$2090 ;
+  assign \$2092  = sending ? tx__payload : rx__payload;
+  assign \$2093  = \$2091 [0] ^ \$2092 [5];
   assign \$2094  = \$2093  ? 32'd3988292384 : 32'd0;
-  assign \$2095  = { 1'h0, crc[31:1] } ^ \$2094 ;
-  assign \$2096  = crc[0] ^ tx__payload[0];
-  assign \$2097  = \$2096  ? 32'd3988292384 : 32'd0;
-  assign \$2098  = { 1'h0, crc[31:1] } ^ \$2097 ;
-  assign \$2099  = \$2098 [0] ^ tx__payload[1];
-  assign \$2100  = \$2099  ? 32'd3988292384 : 32'd0;
-  assign \$2101  = { 1'h0, \$2095 [31:1] } ^ \$2100 ;
-  assign \$2102  = crc[0] ^ tx__payload[0];
-  assign \$2103  = \$2102  ? 32'd3988292384 : 32'd0;
-  assign \$2104  = { 1'h0, crc[31:1] } ^ \$2103 ;
-  assign \$2105  = crc[0] ^ tx__payload[0];
-  assign \$2106  = \$2105  ? 32'd3988292384 : 32'd0;
-  assign \$2107  = { 1'h0, crc[31:1] } ^ \$2106 ;
-  assign \$2108  = \$2107 [0] ^ tx__payload[1];
-  assign \$2109  = \$2108  ? 32'd3988292384 : 32'd0;
-  assign \$2110  = { 1'h0, \$2104 [31:1] } ^ \$2109 ;
-  assign \$2111  = \$2110 [0] ^ tx__payload[2];
-  assign \$2112  = \$2111  ? 32'd3988292384 : 32'd0;
-  assign \$2113  = { 1'h0, \$2101 [31:1] } ^ \$2112 ;
-  assign \$2114  = crc[0] ^ tx__payload[0];
-  assign \$2115  = \$2114  ? 32'd3988292384 : 32'd0;
-  assign \$2116  = { 1'h0, crc[31:1] } ^ \$2115 ;
-  assign \$2117  = crc[0] ^ tx__payload[0];
-  assign \$2118  = \$2117  ? 32'd3988292384 : 32'd0;
-  assign \$2119  = { 1'h0, crc[31:1] } ^ \$2118 ;
-  assign \$2120  = \$2119 [0] ^ tx__payload[1];
-  assign \$2121  = \$2120  ? 32'd3988292384 : 32'd0;
-  assign \$2122  = { 1'h0, \$2116 [31:1] } ^ \$2121 ;
-  assign \$2123  = crc[0] ^ tx__payload[0];
-  assign \$2124  = \$2123  ? 32'd3988292384 : 32'd0;
-  assign \$2125  = { 1'h0, crc[31:1] } ^ \$2124 ;
-  assign \$2126  = crc[0] ^ tx__payload[0];
-  assign \$2127  = \$2126  ? 32'd3988292384 : 32'd0;
-  assign \$2128  = { 1'h0, crc[31:1] } ^ \$2127 ;
-  assign \$2129  = \$2128 [0] ^ tx__payload[1];
-  assign \$2130  = \$2129  ? 32'd3988292384 : 32'd0;
-  assign \$2131  = { 1'h0, \$2125 [31:1] } ^ \$2130 ;
-  assign \$2132  = \$2131 [0] ^ tx__payload[2];
-  assign \$2133  = \$2132  ? 32'd3988292384 : 32'd0;
-  assign \$2134  = { 1'h0, \$2122 [31:1] } ^ \$2133 ;
-  assign \$2135  = \$2134 [0] ^ tx__payload[3];
-  assign \$2136  = \$2135  ? 32'd3988292384 : 32'd0;
-  assign \$2137  = { 1'h0, \$2113 [31:1] } ^ \$2136 ;
-  assign \$2138  = \$2137 [0] ^ tx__payload[4];
-  assign \$2139  = \$2138  ? 32'd3988292384 : 32'd0;
-  assign \$2140  = { 1'h0, \$2092 [31:1] } ^ \$2139 ;
-  assign \$2141  = crc[0] ^ tx__payload[0];
-  assign \$2142  = \$2141  ? 32'd3988292384 : 32'd0;
-  assign \$2143  = { 1'h0, crc[31:1] } ^ \$2142 ;
-  assign \$2144  = crc[0] ^ tx__payload[0];
-  assign \$2145  = \$2144  ? 32'd3988292384 : 32'd0;
-  assign \$2146  = { 1'h0, crc[31:1] } ^ \$2145 ;
-  assign \$2147  = \$2146 [0] ^ tx__payload[1];
-  assign \$2148  = \$2147  ? 32'd3988292384 : 32'd0;
-  assign \$2149  = { 1'h0, \$2143 [31:1] } ^ \$2148 ;
-  assign \$2150  = crc[0] ^ tx__payload[0];
-  assign \$2151  = \$2150  ? 32'd3988292384 : 32'd0;
-  assign \$2152  = { 1'h0, crc[31:1] } ^ \$2151 ;
-  assign \$2153  = crc[0] ^ tx__payload[0];
-  assign \$2154  = \$2153  ? 32'd3988292384 : 32'd0;
-  assign \$2155  = { 1'h0, crc[31:1] } ^ \$2154 ;
-  assign \$2156  = \$2155 [0] ^ tx__payload[1];
-  assign \$2157  = \$2156  ? 32'd3988292384 : 32'd0;
-  assign \$2158  = { 1'h0, \$2152 [31:1] } ^ \$2157 ;
-  assign \$2159  = \$2158 [0] ^ tx__payload[2];
-  assign \$2160  = \$2159  ? 32'd3988292384 : 32'd0;
-  assign \$2161  = { 1'h0, \$2149 [31:1] } ^ \$2160 ;
-  assign \$2162  = crc[0] ^ tx__payload[0];
-  assign \$2163  = \$2162  ? 32'd3988292384 : 32'd0;
-  assign \$2164  = { 1'h0, crc[31:1] } ^ \$2163 ;
-  assign \$2165  = crc[0] ^ tx__payload[0];
-  assign \$2166  = \$2165  ? 32'd3988292384 : 32'd0;
-  assign \$2167  = { 1'h0, crc[31:1] } ^ \$2166 ;
-  assign \$2168  = \$2167 [0] ^ tx__payload[1];
-  assign \$2169  = \$2168  ? 32'd3988292384 : 32'd0;
-  assign \$2170  = { 1'h0, \$2164 [31:1] } ^ \$2169 ;
-  assign \$2171  = crc[0] ^ tx__payload[0];
-  assign \$2172  = \$2171  ? 32'd3988292384 : 32'd0;
-  assign \$2173  = { 1'h0, crc[31:1] } ^ \$2172 ;
-  assign \$2174  = crc[0] ^ tx__payload[0];
-  assign \$2175  = \$2174  ? 32'd3988292384 : 32'd0;
-  assign \$2176  = { 1'h0, crc[31:1] } ^ \$2175 ;
-  assign \$2177  = \$2176 [0] ^ tx__payload[1];
-  assign \$2178  = \$2177  ? 32'd3988292384 : 32'd0;
-  assign \$2179  = { 1'h0, \$2173 [31:1] } ^ \$2178 ;
-  assign \$2180  = \$2179 [0] ^ tx__payload[2];
-  assign \$2181  = \$2180  ? 32'd3988292384 : 32'd0;
-  assign \$2182  = { 1'h0, \$2170 [31:1] } ^ \$2181 ;
-  assign \$2183  = \$2182 [0] ^ tx__payload[3];
-  assign \$2184  = \$2183  ? 32'd3988292384 : 32'd0;
-  assign \$2185  = { 1'h0, \$2161 [31:1] } ^ \$2184 ;
-  assign \$2186  = crc[0] ^ tx__payload[0];
+  assign \$2095  = { 1'h0, \$1967 [31:1] } ^ \$2094 ;
+  assign \$2096  = sending ? tx__payload : rx__payload;
+  assign \$2097  = \$2095 [0] ^ \$2096 [6];
+  assign \$2098  = \$2097  ? 32'd3988292384 : 32'd0;
+  assign \$2099  = { 1'h0, \$1843 [31:1] } ^ \$2098 ;
+  assign \$2100  = sending ? tx__payload : rx__payload;
+  assign \$2101  = \$2099 [0] ^ \$2100 [7];
+  assign \$2102  = \$2101  ? 32'd3988292384 : 32'd0;
+  assign \$2103  = { 1'h0, \$1591 [31:1] } ^ \$2102 ;
+  assign \$2104  = idx + 1'h1;
+  assign \$2105  = idx == 2'h3;
+  assign \$2106  = count + 1'h1;
+  assign \$2107  = hdr[31:16] > 11'h400;
+  assign \$2108  = ~ \$2107 ;
+  assign \$2109  = hdr[31:16] - 1'h1;
+  assign \$2110  = count == \$2109 ;
+  assign \$2111  = rx__valid & rx__ready;
+  assign \$2112  = timer == 17'h1d4bf;
+  assign \$2113  = timer + 1'h1;
+  assign \$2114  = rx__valid & rx__ready;
+  assign \$2115  = idx + 1'h1;
+  assign \$2116  = idx == 2'h3;
+  assign \$2118  = \$2117  != rx_crc;
+  assign \$2119  = hdr[7:0] == 1'h1;
+  assign \$2120  = hdr[7:0] == 2'h2;
+  assign \$2121  = hdr[7:0] == 2'h3;
+  assign \$2122  = \$2120  | \$2121 ;
+  assign \$2123  = ~ \$2122 ;
+  assign \$2124  = hdr[7:0] == 3'h4;
+  assign \$2125  = hdr[7:0] == 3'h5;
+  assign \$2126  = \$2124  | \$2125 ;
+  assign \$2127  = ~ \$2126 ;
+  assign \$2128  = \$2123  & \$2127 ;
+  assign \$2129  = ! hdr[31:16];
+  assign \$2130  = hdr[31:16] > 11'h400;
+  assign \$2131  = \$2129  | \$2130 ;
+  assign \$2132  = \$5  > 17'h10000;
+  assign \$2133  = hdr[15:8] == rec_seq;
+  assign \$2134  = rec_valid & \$2133 ;
+  assign \$2135  = hdr[7:0] == rec_cmd;
+  assign \$2136  = \$2134  & \$2135 ;
+  assign \$2137  = hdr[31:16] == rec_len;
+  assign \$2138  = \$2136  & \$2137 ;
+  assign \$2139  = hdr[63:32] == rec_addr;
+  assign \$2140  = \$2138  & \$2139 ;
+  assign \$2141  = rx_crc == rec_crc;
+  assign \$2142  = \$2140  & \$2141 ;
+  assign \$2143  = hdr[7:0] == 2'h2;
+  assign \$2144  = hdr[7:0] == 2'h3;
+  assign \$2145  = \$2143  | \$2144 ;
+  assign \$2146  = ! rec_status;
+  assign \$2147  = \$2145  & \$2146 ;
+  assign \$2148  = ~ rec_data_ok;
+  assign \$2149  = \$2147  & \$2148 ;
+  assign \$2150  = hdr[7:0] == 3'h4;
+  assign \$2151  = hdr[7:0] == 3'h5;
+  assign \$2152  = \$2150  | \$2151 ;
+  assign \$2153  = timer == 10'h3ff;
+  assign \$2154  = count + 1'h1;
+  assign \$2155  = hdr[7:0] == 2'h3;
+  assign \$2156  = hdr[7:0] == 3'h5;
+  assign \$2157  = \$2155  | \$2156 ;
+  assign \$2158  = ~ \$2157 ;
+  assign \$2159  = cur_addr + \$2158 ;
+  assign \$2160  = hdr[31:16] - 1'h1;
+  assign \$2161  = count == \$2160 ;
+  assign \$2162  = timer + 1'h1;
+  assign \$2163  = timer == 10'h3ff;
+  assign \$2164  = count + 1'h1;
+  assign \$2165  = hdr[7:0] == 2'h3;
+  assign \$2166  = hdr[7:0] == 3'h5;
+  assign \$2167  = \$2165  | \$2166 ;
+  assign \$2168  = ~ \$2167 ;
+  assign \$2169  = cur_addr + \$2168 ;
+  assign \$2170  = hdr[31:16] - 1'h1;
+  assign \$2171  = count == \$2170 ;
+  assign \$2172  = timer + 1'h1;
+  assign \$2173  = count + 1'h1;
+  assign \$2174  = count == 1'h1;
+  assign \$2175  = idx + 1'h1;
+  assign \$2176  = ! idx;
+  assign \$2177  = sending ? tx__payload : rx__payload;
+  assign \$2178  = crc[0] ^ \$2177 [0];
+  assign \$2179  = \$2178  ? 32'd3988292384 : 32'd0;
+  assign \$2180  = { 1'h0, crc[31:1] } ^ \$2179 ;
+  assign \$2181  = sending ? tx__payload : rx__payload;
+  assign \$2182  = crc[0] ^ \$2181 [0];
+  assign \$2183  = \$2182  ? 32'd3988292384 : 32'd0;
+  assign \$2184  = { 1'h0, crc[31:1] } ^ \$2183 ;
+  assign \$2185  = sending ? tx__payload : rx__payload;
+  assign \$2186  = \$2184 [0] ^ \$2185 [1];
   assign \$2187  = \$2186  ? 32'd3988292384 : 32'd0;
-  assign \$2188  = { 1'h0, crc[31:1] } ^ \$2187 ;
-  assign \$2189  = crc[0] ^ tx__payload[0];
-  assign \$2190  = \$2189  ? 32'd3988292384 : 32'd0;
-  assign \$2191  = { 1'h0, crc[31:1] } ^ \$2190 ;
-  assign \$2192  = \$2191 [0] ^ tx__payload[1];
-  assign \$2193  = \$2192  ? 32'd3988292384 : 32'd0;
-  assign \$2194  = { 1'h0, \$2188 [31:1] } ^ \$2193 ;
-  assign \$2195  = crc[0] ^ tx__payload[0];
-  assign \$2196  = \$2195  ? 32'd3988292384 : 32'd0;
-  assign \$2197  = { 1'h0, crc[31:1] } ^ \$2196 ;
-  assign \$2198  = crc[0] ^ tx__payload[0];
+  assign \$2188  = { 1'h0, \$2180 [31:1] } ^ \$2187 ;
+  assign \$2189  = sending ? tx__payload : rx__payload;
+  assign \$2190  = crc[0] ^ \$2189 [0];
+  assign \$2191  = \$2190  ? 32'd3988292384 : 32'd0;
+  assign \$2192  = { 1'h0, crc[31:1] } ^ \$2191 ;
+  assign \$2193  = sending ? tx__payload : rx__payload;
+  assign \$2194  = crc[0] ^ \$2193 [0];
+  assign \$2195  = \$2194  ? 32'd3988292384 : 32'd0;
+  assign \$2196  = { 1'h0, crc[31:1] } ^ \$2195 ;
+  assign \$2197  = sending ? tx__payload : rx__payload;
+  assign \$2198  = \$2196 [0] ^ \$2197 [1];
   assign \$2199  = \$2198  ? 32'd3988292384 : 32'd0;
-  assign \$2200  = { 1'h0, crc[31:1] } ^ \$2199 ;
-  assign \$2201  = \$2200 [0] ^ tx__payload[1];
-  assign \$2202  = \$2201  ? 32'd3988292384 : 32'd0;
-  assign \$2203  = { 1'h0, \$2197 [31:1] } ^ \$2202 ;
-  assign \$2204  = \$2203 [0] ^ tx__payload[2];
-  assign \$2205  = \$2204  ? 32'd3988292384 : 32'd0;
-  assign \$2206  = { 1'h0, \$2194 [31:1] } ^ \$2205 ;
-  assign \$2207  = crc[0] ^ tx__payload[0];
-  assign \$2208  = \$2207  ? 32'd3988292384 : 32'd0;
-  assign \$2209  = { 1'h0, crc[31:1] } ^ \$2208 ;
-  assign \$2210  = crc[0] ^ tx__payload[0];
+  assign \$2200  = { 1'h0, \$2192 [31:1] } ^ \$2199 ;
+  assign \$2201  = sending ? tx__payload : rx__payload;
+  assign \$2202  = \$2200 [0] ^ \$2201 [2];
+  assign \$2203  = \$2202  ? 32'd3988292384 : 32'd0;
+  assign \$2204  = { 1'h0, \$2188 [31:1] } ^ \$2203 ;
+  assign \$2205  = sending ? tx__payload : rx__payload;
+  assign \$2206  = crc[0] ^ \$2205 [0];
+  assign \$2207  = \$2206  ? 32'd3988292384 : 32'd0;
+  assign \$2208  = { 1'h0, crc[31:1] } ^ \$2207 ;
+  assign \$2209  = sending ? tx__payload : rx__payload;
+  assign \$2210  = crc[0] ^ \$2209 [0];
   assign \$2211  = \$2210  ? 32'd3988292384 : 32'd0;
   assign \$2212  = { 1'h0, crc[31:1] } ^ \$2211 ;
-  assign \$2213  = \$2212 [0] ^ tx__payload[1];
-  assign \$2214  = \$2213  ? 32'd3988292384 : 32'd0;
-  assign \$2215  = { 1'h0, \$2209 [31:1] } ^ \$2214 ;
-  assign \$2216  = crc[0] ^ tx__payload[0];
-  assign \$2217  = \$2216  ? 32'd3988292384 : 32'd0;
-  assign \$2218  = { 1'h0, crc[31:1] } ^ \$2217 ;
-  assign \$2219  = crc[0] ^ tx__payload[0];
-  assign \$2220  = \$2219  ? 32'd3988292384 : 32'd0;
-  assign \$2221  = { 1'h0, crc[31:1] } ^ \$2220 ;
-  assign \$2222  = \$2221 [0] ^ tx__payload[1];
+  assign \$2213  = sending ? tx__payload : rx__payload;
+  assign \$2214  = \$2212 [0] ^ \$2213 [1];
+  assign \$2215  = \$2214  ? 32'd3988292384 : 32'd0;
+  assign \$2216  = { 1'h0, \$2208 [31:1] } ^ \$2215 ;
+  assign \$2217  = sending ? tx__payload : rx__payload;
+  assign \$2218  = crc[0] ^ \$2217 [0];
+  assign \$2219  = \$2218  ? 32'd3988292384 : 32'd0;
+  assign \$2220  = { 1'h0, crc[31:1] } ^ \$2219 ;
+  assign \$2221  = sending ? tx__payload : rx__payload;
+  assign \$2222  = crc[0] ^ \$2221 [0];
   assign \$2223  = \$2222  ? 32'd3988292384 : 32'd0;
-  assign \$2224  = { 1'h0, \$2218 [31:1] } ^ \$2223 ;
-  assign \$2225  = \$2224 [0] ^ tx__payload[2];
-  assign \$2226  = \$2225  ? 32'd3988292384 : 32'd0;
-  assign \$2227  = { 1'h0, \$2215 [31:1] } ^ \$2226 ;
-  assign \$2228  = \$2227 [0] ^ tx__payload[3];
-  assign \$2229  = \$2228  ? 32'd3988292384 : 32'd0;
-  assign \$2230  = { 1'h0, \$2206 [31:1] } ^ \$2229 ;
-  assign \$2231  = \$2230 [0] ^ tx__payload[4];
-  assign \$2232  = \$2231  ? 32'd3988292384 : 32'd0;
-  assign \$2233  = { 1'h0, \$2185 [31:1] } ^ \$2232 ;
-  assign \$2234  = \$2233 [0] ^ tx__payload[5];
+  assign \$2224  = { 1'h0, crc[31:1] } ^ \$2223 ;
+  assign \$2225  = sending ? tx__payload : rx__payload;
+  assign \$2226  = \$2224 [0] ^ \$2225 [1];
+  assign \$2227  = \$2226  ? 32'd3988292384 : 32'd0;
+  assign \$2228  = { 1'h0, \$2220 [31:1] } ^ \$2227 ;
+  assign \$2229  = sending ? tx__payload : rx__payload;
+  assign \$2230  = \$2228 [0] ^ \$2229 [2];
+  assign \$2231  = \$2230  ? 32'd3988292384 : 32'd0;
+  assign \$2232  = { 1'h0, \$2216 [31:1] } ^ \$2231 ;
+  assign \$2233  = sending ? tx__payload : rx__payload;
+  assign \$2234  = \$2232 [0] ^ \$2233 [3];
   assign \$2235  = \$2234  ? 32'd3988292384 : 32'd0;
-  assign \$2236  = { 1'h0, \$2140 [31:1] } ^ \$2235 ;
-  assign \$2237  = crc[0] ^ tx__payload[0];
-  assign \$2238  = \$2237  ? 32'd3988292384 : 32'd0;
-  assign \$2239  = { 1'h0, crc[31:1] } ^ \$2238 ;
-  assign \$2240  = crc[0] ^ tx__payload[0];
-  assign \$2241  = \$2240  ? 32'd3988292384 : 32'd0;
-  assign \$2242  = { 1'h0, crc[31:1] } ^ \$2241 ;
-  assign \$2243  = \$2242 [0] ^ tx__payload[1];
-  assign \$2244  = \$2243  ? 32'd3988292384 : 32'd0;
-  assign \$2245  = { 1'h0, \$2239 [31:1] } ^ \$2244 ;
-  assign \$2246  = crc[0] ^ tx__payload[0];
+  assign \$2236  = { 1'h0, \$2204 [31:1] } ^ \$2235 ;
+  assign \$2237  = sending ? tx__payload : rx__payload;
+  assign \$2238  = crc[0] ^ \$2237 [0];
+  assign \$2239  = \$2238  ? 32'd3988292384 : 32'd0;
+  assign \$2240  = { 1'h0, crc[31:1] } ^ \$2239 ;
+  assign \$2241  = sending ? tx__payload : rx__payload;
+  assign \$2242  = crc[0] ^ \$2241 [0];
+  assign \$2243  = \$2242  ? 32'd3988292384 : 32'd0;
+  assign \$2244  = { 1'h0, crc[31:1] } ^ \$2243 ;
+  assign \$2245  = sending ? tx__payload : rx__payload;
+  assign \$2246  = \$2244 [0] ^ \$2245 [1];
   assign \$2247  = \$2246  ? 32'd3988292384 : 32'd0;
-  assign \$2248  = { 1'h0, crc[31:1] } ^ \$2247 ;
-  assign \$2249  = crc[0] ^ tx__payload[0];
-  assign \$2250  = \$2249  ? 32'd3988292384 : 32'd0;
-  assign \$2251  = { 1'h0, crc[31:1] } ^ \$2250 ;
-  assign \$2252  = \$2251 [0] ^ tx__payload[1];
-  assign \$2253  = \$2252  ? 32'd3988292384 : 32'd0;
-  assign \$2254  = { 1'h0, \$2248 [31:1] } ^ \$2253 ;
-  assign \$2255  = \$2254 [0] ^ tx__payload[2];
-  assign \$2256  = \$2255  ? 32'd3988292384 : 32'd0;
-  assign \$2257  = { 1'h0, \$2245 [31:1] } ^ \$2256 ;
-  assign \$2258  = crc[0] ^ tx__payload[0];
+  assign \$2248  = { 1'h0, \$2240 [31:1] } ^ \$2247 ;
+  assign \$2249  = sending ? tx__payload : rx__payload;
+  assign \$2250  = crc[0] ^ \$2249 [0];
+  assign \$2251  = \$2250  ? 32'd3988292384 : 32'd0;
+  assign \$2252  = { 1'h0, crc[31:1] } ^ \$2251 ;
+  assign \$2253  = sending ? tx__payload : rx__payload;
+  assign \$2254  = crc[0] ^ \$2253 [0];
+  assign \$2255  = \$2254  ? 32'd3988292384 : 32'd0;
+  assign \$2256  = { 1'h0, crc[31:1] } ^ \$2255 ;
+  assign \$2257  = sending ? tx__payload : rx__payload;
+  assign \$2258  = \$2256 [0] ^ \$2257 [1];
   assign \$2259  = \$2258  ? 32'd3988292384 : 32'd0;
-  assign \$2260  = { 1'h0, crc[31:1] } ^ \$2259 ;
-  assign \$2261  = crc[0] ^ tx__payload[0];
-  assign \$2262  = \$2261  ? 32'd3988292384 : 32'd0;
-  assign \$2263  = { 1'h0, crc[31:1] } ^ \$2262 ;
-  assign \$2264  = \$2263 [0] ^ tx__payload[1];
-  assign \$2265  = \$2264  ? 32'd3988292384 : 32'd0;
-  assign \$2266  = { 1'h0, \$2260 [31:1] } ^ \$2265 ;
-  assign \$2267  = crc[0] ^ tx__payload[0];
-  assign \$2268  = \$2267  ? 32'd3988292384 : 32'd0;
-  assign \$2269  = { 1'h0, crc[31:1] } ^ \$2268 ;
-  assign \$2270  = crc[0] ^ tx__payload[0];
+  assign \$2260  = { 1'h0, \$2252 [31:1] } ^ \$2259 ;
+  assign \$2261  = sending ? tx__payload : rx__payload;
+  assign \$2262  = \$2260 [0] ^ \$2261 [2];
+  assign \$2263  = \$2262  ? 32'd3988292384 : 32'd0;
+  assign \$2264  = { 1'h0, \$2248 [31:1] } ^ \$2263 ;
+  assign \$2265  = sending ? tx__payload : rx__payload;
+  assign \$2266  = crc[0] ^ \$2265 [0];
+  assign \$2267  = \$2266  ? 32'd3988292384 : 32'd0;
+  assign \$2268  = { 1'h0, crc[31:1] } ^ \$2267 ;
+  assign \$2269  = sending ? tx__payload : rx__payload;
+  assign \$2270  = crc[0] ^ \$2269 [0];
   assign \$2271  = \$2270  ? 32'd3988292384 : 32'd0;
   assign \$2272  = { 1'h0, crc[31:1] } ^ \$2271 ;
-  assign \$2273  = \$2272 [0] ^ tx__payload[1];
-  assign \$2274  = \$2273  ? 32'd3988292384 : 32'd0;
-  assign \$2275  = { 1'h0, \$2269 [31:1] } ^ \$2274 ;
-  assign \$2276  = \$2275 [0] ^ tx__payload[2];
-  assign \$2277  = \$2276  ? 32'd3988292384 : 32'd0;
-  assign \$2278  = { 1'h0, \$2266 [31:1] } ^ \$2277 ;
-  assign \$2279  = \$2278 [0] ^ tx__payload[3];
-  assign \$2280  = \$2279  ? 32'd3988292384 : 32'd0;
-  assign \$2281  = { 1'h0, \$2257 [31:1] } ^ \$2280 ;
-  assign \$2282  = crc[0] ^ tx__payload[0];
+  assign \$2273  = sending ? tx__payload : rx__payload;
+  assign \$2274  = \$2272 [0] ^ \$2273 [1];
+  assign \$2275  = \$2274  ? 32'd3988292384 : 32'd0;
+  assign \$2276  = { 1'h0, \$2268 [31:1] } ^ \$2275 ;
+  assign \$2277  = sending ? tx__payload : rx__payload;
+  assign \$2278  = crc[0] ^ \$2277 [0];
+  assign \$2279  = \$2278  ? 32'd3988292384 : 32'd0;
+  assign \$2280  = { 1'h0, crc[31:1] } ^ \$2279 ;
+  assign \$2281  = sending ? tx__payload : rx__payload;
+  assign \$2282  = crc[0] ^ \$2281 [0];
   assign \$2283  = \$2282  ? 32'd3988292384 : 32'd0;
   assign \$2284  = { 1'h0, crc[31:1] } ^ \$2283 ;
-  assign \$2285  = crc[0] ^ tx__payload[0];
-  assign \$2286  = \$2285  ? 32'd3988292384 : 32'd0;
-  assign \$2287  = { 1'h0, crc[31:1] } ^ \$2286 ;
-  assign \$2288  = \$2287 [0] ^ tx__payload[1];
-  assign \$2289  = \$2288  ? 32'd3988292384 : 32'd0;
-  assign \$2290  = { 1'h0, \$2284 [31:1] } ^ \$2289 ;
-  assign \$2291  = crc[0] ^ tx__payload[0];
-  assign \$2292  = \$2291  ? 32'd3988292384 : 32'd0;
-  assign \$2293  = { 1'h0, crc[31:1] } ^ \$2292 ;
-  assign \$2294  = crc[0] ^ tx__payload[0];
+  assign \$2285  = sending ? tx__payload : rx__payload;
+  assign \$2286  = \$2284 [0] ^ \$2285 [1];
+  assign \$2287  = \$2286  ? 32'd3988292384 : 32'd0;
+  assign \$2288  = { 1'h0, \$2280 [31:1] } ^ \$2287 ;
+  assign \$2289  = sending ? tx__payload : rx__payload;
+  assign \$2290  = \$2288 [0] ^ \$2289 [2];
+  assign \$2291  = \$2290  ? 32'd3988292384 : 32'd0;
+  assign \$2292  = { 1'h0, \$2276 [31:1] } ^ \$2291 ;
+  assign \$2293  = sending ? tx__payload : rx__payload;
+  assign \$2294  = \$2292 [0] ^ \$2293 [3];
   assign \$2295  = \$2294  ? 32'd3988292384 : 32'd0;
-  assign \$2296  = { 1'h0, crc[31:1] } ^ \$2295 ;
-  assign \$2297  = \$2296 [0] ^ tx__payload[1];
-  assign \$2298  = \$2297  ? 32'd3988292384 : 32'd0;
-  assign \$2299  = { 1'h0, \$2293 [31:1] } ^ \$2298 ;
-  assign \$2300  = \$2299 [0] ^ tx__payload[2];
-  assign \$2301  = \$2300  ? 32'd3988292384 : 32'd0;
-  assign \$2302  = { 1'h0, \$2290 [31:1] } ^ \$2301 ;
-  assign \$2303  = crc[0] ^ tx__payload[0];
-  assign \$2304  = \$2303  ? 32'd3988292384 : 32'd0;
-  assign \$2305  = { 1'h0, crc[31:1] } ^ \$2304 ;
-  assign \$2306  = crc[0] ^ tx__payload[0];
+  assign \$2296  = { 1'h0, \$2264 [31:1] } ^ \$2295 ;
+  assign \$2297  = sending ? tx__payload : rx__payload;
+  assign \$2298  = \$2296 [0] ^ \$2297 [4];
+  assign \$2299  = \$2298  ? 32'd3988292384 : 32'd0;
+  assign \$2300  = { 1'h0, \$2236 [31:1] } ^ \$2299 ;
+  assign \$2301  = sending ? tx__payload : rx__payload;
+  assign \$2302  = crc[0] ^ \$2301 [0];
+  assign \$2303  = \$2302  ? 32'd3988292384 : 32'd0;
+  assign \$2304  = { 1'h0, crc[31:1] } ^ \$2303 ;
+  assign \$2305  = sending ? tx__payload : rx__payload;
+  assign \$2306  = crc[0] ^ \$2305 [0];
   assign \$2307  = \$2306  ? 32'd3988292384 : 32'd0;
   assign \$2308  = { 1'h0, crc[31:1] } ^ \$2307 ;
-  assign \$2309  = \$2308 [0] ^ tx__payload[1];
-  assign \$2310  = \$2309  ? 32'd3988292384 : 32'd0;
-  assign \$2311  = { 1'h0, \$2305 [31:1] } ^ \$2310 ;
-  assign \$2312  = crc[0] ^ tx__payload[0];
-  assign \$2313  = \$2312  ? 32'd3988292384 : 32'd0;
-  assign \$2314  = { 1'h0, crc[31:1] } ^ \$2313 ;
-  assign \$2315  = crc[0] ^ tx__payload[0];
-  assign \$2316  = \$2315  ? 32'd3988292384 : 32'd0;
-  assign \$2317  = { 1'h0, crc[31:1] } ^ \$2316 ;
-  assign \$2318  = \$2317 [0] ^ tx__payload[1];
+  assign \$2309  = sending ? tx__payload : rx__payload;
+  assign \$2310  = \$2308 [0] ^ \$2309 [1];
+  assign \$2311  = \$2310  ? 32'd3988292384 : 32'd0;
+  assign \$2312  = { 1'h0, \$2304 [31:1] } ^ \$2311 ;
+  assign \$2313  = sending ? tx__payload : rx__payload;
+  assign \$2314  = crc[0] ^ \$2313 [0];
+  assign \$2315  = \$2314  ? 32'd3988292384 : 32'd0;
+  assign \$2316  = { 1'h0, crc[31:1] } ^ \$2315 ;
+  assign \$2317  = sending ? tx__payload : rx__payload;
+  assign \$2318  = crc[0] ^ \$2317 [0];
   assign \$2319  = \$2318  ? 32'd3988292384 : 32'd0;
-  assign \$2320  = { 1'h0, \$2314 [31:1] } ^ \$2319 ;
-  assign \$2321  = \$2320 [0] ^ tx__payload[2];
-  assign \$2322  = \$2321  ? 32'd3988292384 : 32'd0;
-  assign \$2323  = { 1'h0, \$2311 [31:1] } ^ \$2322 ;
-  assign \$2324  = \$2323 [0] ^ tx__payload[3];
-  assign \$2325  = \$2324  ? 32'd3988292384 : 32'd0;
-  assign \$2326  = { 1'h0, \$2302 [31:1] } ^ \$2325 ;
-  assign \$2327  = \$2326 [0] ^ tx__payload[4];
-  assign \$2328  = \$2327  ? 32'd3988292384 : 32'd0;
-  assign \$2329  = { 1'h0, \$2281 [31:1] } ^ \$2328 ;
-  assign \$2330  = crc[0] ^ tx__payload[0];
+  assign \$2320  = { 1'h0, crc[31:1] } ^ \$2319 ;
+  assign \$2321  = sending ? tx__payload : rx__payload;
+  assign \$2322  = \$2320 [0] ^ \$2321 [1];
+  assign \$2323  = \$2322  ? 32'd3988292384 : 32'd0;
+  assign \$2324  = { 1'h0, \$2316 [31:1] } ^ \$2323 ;
+  assign \$2325  = sending ? tx__payload : rx__payload;
+  assign \$2326  = \$2324 [0] ^ \$2325 [2];
+  assign \$2327  = \$2326  ? 32'd3988292384 : 32'd0;
+  assign \$2328  = { 1'h0, \$2312 [31:1] } ^ \$2327 ;
+  assign \$2329  = sending ? tx__payload : rx__payload;
+  assign \$2330  = crc[0] ^ \$2329 [0];
   assign \$2331  = \$2330  ? 32'd3988292384 : 32'd0;
   assign \$2332  = { 1'h0, crc[31:1] } ^ \$2331 ;
-  assign \$2333  = crc[0] ^ tx__payload[0];
-  assign \$2334  = \$2333  ? 32'd3988292384 : 32'd0;
-  assign \$2335  = { 1'h0, crc[31:1] } ^ \$2334 ;
-  assign \$2336  = \$2335 [0] ^ tx__payload[1];
-  assign \$2337  = \$2336  ? 32'd3988292384 : 32'd0;
-  assign \$2338  = { 1'h0, \$2332 [31:1] } ^ \$2337 ;
-  assign \$2339  = crc[0] ^ tx__payload[0];
-  assign \$2340  = \$2339  ? 32'd3988292384 : 32'd0;
-  assign \$2341  = { 1'h0, crc[31:1] } ^ \$2340 ;
-  assign \$2342  = crc[0] ^ tx__payload[0];
+  assign \$2333  = sending ? tx__payload : rx__payload;
+  assign \$2334  = crc[0] ^ \$2333 [0];
+  assign \$2335  = \$2334  ? 32'd3988292384 : 32'd0;
+  assign \$2336  = { 1'h0, crc[31:1] } ^ \$2335 ;
+  assign \$2337  = sending ? tx__payload : rx__payload;
+  assign \$2338  = \$2336 [0] ^ \$2337 [1];
+  assign \$2339  = \$2338  ? 32'd3988292384 : 32'd0;
+  assign \$2340  = { 1'h0, \$2332 [31:1] } ^ \$2339 ;
+  assign \$2341  = sending ? tx__payload : rx__payload;
+  assign \$2342  = crc[0] ^ \$2341 [0];
   assign \$2343  = \$2342  ? 32'd3988292384 : 32'd0;
   assign \$2344  = { 1'h0, crc[31:1] } ^ \$2343 ;
-  assign \$2345  = \$2344 [0] ^ tx__payload[1];
-  assign \$2346  = \$2345  ? 32'd3988292384 : 32'd0;
-  assign \$2347  = { 1'h0, \$2341 [31:1] } ^ \$2346 ;
-  assign \$2348  = \$2347 [0] ^ tx__payload[2];
-  assign \$2349  = \$2348  ? 32'd3988292384 : 32'd0;
-  assign \$2350  = { 1'h0, \$2338 [31:1] } ^ \$2349 ;
-  assign \$2351  = crc[0] ^ tx__payload[0];
-  assign \$2352  = \$2351  ? 32'd3988292384 : 32'd0;
-  assign \$2353  = { 1'h0, crc[31:1] } ^ \$2352 ;
-  assign \$2354  = crc[0] ^ tx__payload[0];
+  assign \$2345  = sending ? tx__payload : rx__payload;
+  assign \$2346  = crc[0] ^ \$2345 [0];
+  assign \$2347  = \$2346  ? 32'd3988292384 : 32'd0;
+  assign \$2348  = { 1'h0, crc[31:1] } ^ \$2347 ;
+  assign \$2349  = sending ? tx__payload : rx__payload;
+  assign \$2350  = \$2348 [0] ^ \$2349 [1];
+  assign \$2351  = \$2350  ? 32'd3988292384 : 32'd0;
+  assign \$2352  = { 1'h0, \$2344 [31:1] } ^ \$2351 ;
+  assign \$2353  = sending ? tx__payload : rx__payload;
+  assign \$2354  = \$2352 [0] ^ \$2353 [2];
   assign \$2355  = \$2354  ? 32'd3988292384 : 32'd0;
-  assign \$2356  = { 1'h0, crc[31:1] } ^ \$2355 ;
-  assign \$2357  = \$2356 [0] ^ tx__payload[1];
-  assign \$2358  = \$2357  ? 32'd3988292384 : 32'd0;
-  assign \$2359  = { 1'h0, \$2353 [31:1] } ^ \$2358 ;
-  assign \$2360  = crc[0] ^ tx__payload[0];
-  assign \$2361  = \$2360  ? 32'd3988292384 : 32'd0;
-  assign \$2362  = { 1'h0, crc[31:1] } ^ \$2361 ;
-  assign \$2363  = crc[0] ^ tx__payload[0];
-  assign \$2364  = \$2363  ? 32'd3988292384 : 32'd0;
-  assign \$2365  = { 1'h0, crc[31:1] } ^ \$2364 ;
-  assign \$2366  = \$2365 [0] ^ tx__payload[1];
+  assign \$2356  = { 1'h0, \$2340 [31:1] } ^ \$2355 ;
+  assign \$2357  = sending ? tx__payload : rx__payload;
+  assign \$2358  = \$2356 [0] ^ \$2357 [3];
+  assign \$2359  = \$2358  ? 32'd3988292384 : 32'd0;
+  assign \$2360  = { 1'h0, \$2328 [31:1] } ^ \$2359 ;
+  assign \$2361  = sending ? tx__payload : rx__payload;
+  assign \$2362  = crc[0] ^ \$2361 [0];
+  assign \$2363  = \$2362  ? 32'd3988292384 : 32'd0;
+  assign \$2364  = { 1'h0, crc[31:1] } ^ \$2363 ;
+  assign \$2365  = sending ? tx__payload : rx__payload;
+  assign \$2366  = crc[0] ^ \$2365 [0];
   assign \$2367  = \$2366  ? 32'd3988292384 : 32'd0;
-  assign \$2368  = { 1'h0, \$2362 [31:1] } ^ \$2367 ;
-  assign \$2369  = \$2368 [0] ^ tx__payload[2];
-  assign \$2370  = \$2369  ? 32'd3988292384 : 32'd0;
-  assign \$2371  = { 1'h0, \$2359 [31:1] } ^ \$2370 ;
-  assign \$2372  = \$2371 [0] ^ tx__payload[3];
-  assign \$2373  = \$2372  ? 32'd3988292384 : 32'd0;
-  assign \$2374  = { 1'h0, \$2350 [31:1] } ^ \$2373 ;
-  assign \$2375  = crc[0] ^ tx__payload[0];
-  assign \$2376  = \$2375  ? 32'd3988292384 : 32'd0;
-  assign \$2377  = { 1'h0, crc[31:1] } ^ \$2376 ;
-  assign \$2378  = crc[0] ^ tx__payload[0];
+  assign \$2368  = { 1'h0, crc[31:1] } ^ \$2367 ;
+  assign \$2369  = sending ? tx__payload : rx__payload;
+  assign \$2370  = \$2368 [0] ^ \$2369 [1];
+  assign \$2371  = \$2370  ? 32'd3988292384 : 32'd0;
+  assign \$2372  = { 1'h0, \$2364 [31:1] } ^ \$2371 ;
+  assign \$2373  = sending ? tx__payload : rx__payload;
+  assign \$2374  = crc[0] ^ \$2373 [0];
+  assign \$2375  = \$2374  ? 32'd3988292384 : 32'd0;
+  assign \$2376  = { 1'h0, crc[31:1] } ^ \$2375 ;
+  assign \$2377  = sending ? tx__payload : rx__payload;
+  assign \$2378  = crc[0] ^ \$2377 [0];
   assign \$2379  = \$2378  ? 32'd3988292384 : 32'd0;
   assign \$2380  = { 1'h0, crc[31:1] } ^ \$2379 ;
-  assign \$2381  = \$2380 [0] ^ tx__payload[1];
-  assign \$2382  = \$2381  ? 32'd3988292384 : 32'd0;
-  assign \$2383  = { 1'h0, \$2377 [31:1] } ^ \$2382 ;
-  assign \$2384  = crc[0] ^ tx__payload[0];
-  assign \$2385  = \$2384  ? 32'd3988292384 : 32'd0;
-  assign \$2386  = { 1'h0, crc[31:1] } ^ \$2385 ;
-  assign \$2387  = crc[0] ^ tx__payload[0];
-  assign \$2388  = \$2387  ? 32'd3988292384 : 32'd0;
-  assign \$2389  = { 1'h0, crc[31:1] } ^ \$2388 ;
-  assign \$2390  = \$2389 [0] ^ tx__payload[1];
+  assign \$2381  = sending ? tx__payload : rx__payload;
+  assign \$2382  = \$2380 [0] ^ \$2381 [1];
+  assign \$2383  = \$2382  ? 32'd3988292384 : 32'd0;
+  assign \$2384  = { 1'h0, \$2376 [31:1] } ^ \$2383 ;
+  assign \$2385  = sending ? tx__payload : rx__payload;
+  assign \$2386  = \$2384 [0] ^ \$2385 [2];
+  assign \$2387  = \$2386  ? 32'd3988292384 : 32'd0;
+  assign \$2388  = { 1'h0, \$2372 [31:1] } ^ \$2387 ;
+  assign \$2389  = sending ? tx__payload : rx__payload;
+  assign \$2390  = crc[0] ^ \$2389 [0];
   assign \$2391  = \$2390  ? 32'd3988292384 : 32'd0;
-  assign \$2392  = { 1'h0, \$2386 [31:1] } ^ \$2391 ;
-  assign \$2393  = \$2392 [0] ^ tx__payload[2];
-  assign \$2394  = \$2393  ? 32'd3988292384 : 32'd0;
-  assign \$2395  = { 1'h0, \$2383 [31:1] } ^ \$2394 ;
-  assign \$2396  = crc[0] ^ tx__payload[0];
-  assign \$2397  = \$2396  ? 32'd3988292384 : 32'd0;
-  assign \$2398  = { 1'h0, crc[31:1] } ^ \$2397 ;
-  assign \$2399  = crc[0] ^ tx__payload[0];
-  assign \$2400  = \$2399  ? 32'd3988292384 : 32'd0;
-  assign \$2401  = { 1'h0, crc[31:1] } ^ \$2400 ;
-  assign \$2402  = \$2401 [0] ^ tx__payload[1];
+  assign \$2392  = { 1'h0, crc[31:1] } ^ \$2391 ;
+  assign \$2393  = sending ? tx__payload : rx__payload;
+  assign \$2394  = crc[0] ^ \$2393 [0];
+  assign \$2395  = \$2394  ? 32'd3988292384 : 32'd0;
+  assign \$2396  = { 1'h0, crc[31:1] } ^ \$2395 ;
+  assign \$2397  = sending ? tx__payload : rx__payload;
+  assign \$2398  = \$2396 [0] ^ \$2397 [1];
+  assign \$2399  = \$2398  ? 32'd3988292384 : 32'd0;
+  assign \$2400  = { 1'h0, \$2392 [31:1] } ^ \$2399 ;
+  assign \$2401  = sending ? tx__payload : rx__payload;
+  assign \$2402  = crc[0] ^ \$2401 [0];
   assign \$2403  = \$2402  ? 32'd3988292384 : 32'd0;
-  assign \$2404  = { 1'h0, \$2398 [31:1] } ^ \$2403 ;
-  assign \$2405  = crc[0] ^ tx__payload[0];
-  assign \$2406  = \$2405  ? 32'd3988292384 : 32'd0;
-  assign \$2407  = { 1'h0, crc[31:1] } ^ \$2406 ;
-  assign \$2408  = crc[0] ^ tx__payload[0];
-  assign \$2409  = \$2408  ? 32'd3988292384 : 32'd0;
-  assign \$2410  = { 1'h0, crc[31:1] } ^ \$2409 ;
-  assign \$2411  = \$2410 [0] ^ tx__payload[1];
-  assign \$2412  = \$2411  ? 32'd3988292384 : 32'd0;
-  assign \$2413  = { 1'h0, \$2407 [31:1] } ^ \$2412 ;
-  assign \$2414  = \$2413 [0] ^ tx__payload[2];
+  assign \$2404  = { 1'h0, crc[31:1] } ^ \$2403 ;
+  assign \$2405  = sending ? tx__payload : rx__payload;
+  assign \$2406  = crc[0] ^ \$2405 [0];
+  assign \$2407  = \$2406  ? 32'd3988292384 : 32'd0;
+  assign \$2408  = { 1'h0, crc[31:1] } ^ \$2407 ;
+  assign \$2409  = sending ? tx__payload : rx__payload;
+  assign \$2410  = \$2408 [0] ^ \$2409 [1];
+  assign \$2411  = \$2410  ? 32'd3988292384 : 32'd0;
+  assign \$2412  = { 1'h0, \$2404 [31:1] } ^ \$2411 ;
+  assign \$2413  = sending ? tx__payload : rx__payload;
+  assign \$2414  = \$2412 [0] ^ \$2413 [2];
   assign \$2415  = \$2414  ? 32'd3988292384 : 32'd0;
-  assign \$2416  = { 1'h0, \$2404 [31:1] } ^ \$2415 ;
-  assign \$2417  = \$2416 [0] ^ tx__payload[3];
-  assign \$2418  = \$2417  ? 32'd3988292384 : 32'd0;
-  assign \$2419  = { 1'h0, \$2395 [31:1] } ^ \$2418 ;
-  assign \$2420  = \$2419 [0] ^ tx__payload[4];
-  assign \$2421  = \$2420  ? 32'd3988292384 : 32'd0;
-  assign \$2422  = { 1'h0, \$2374 [31:1] } ^ \$2421 ;
-  assign \$2423  = \$2422 [0] ^ tx__payload[5];
-  assign \$2424  = \$2423  ? 32'd3988292384 : 32'd0;
-  assign \$2425  = { 1'h0, \$2329 [31:1] } ^ \$2424 ;
-  assign \$2426  = \$2425 [0] ^ tx__payload[6];
+  assign \$2416  = { 1'h0, \$2400 [31:1] } ^ \$2415 ;
+  assign \$2417  = sending ? tx__payload : rx__payload;
+  assign \$2418  = \$2416 [0] ^ \$2417 [3];
+  assign \$2419  = \$2418  ? 32'd3988292384 : 32'd0;
+  assign \$2420  = { 1'h0, \$2388 [31:1] } ^ \$2419 ;
+  assign \$2421  = sending ? tx__payload : rx__payload;
+  assign \$2422  = \$2420 [0] ^ \$2421 [4];
+  assign \$2423  = \$2422  ? 32'd3988292384 : 32'd0;
+  assign \$2424  = { 1'h0, \$2360 [31:1] } ^ \$2423 ;
+  assign \$2425  = sending ? tx__payload : rx__payload;
+  assign \$2426  = \$2424 [0] ^ \$2425 [5];
   assign \$2427  = \$2426  ? 32'd3988292384 : 32'd0;
-  assign \$2428  = { 1'h0, \$2236 [31:1] } ^ \$2427 ;
-  assign \$2429  = \$2428 [0] ^ tx__payload[7];
-  assign \$2430  = \$2429  ? 32'd3988292384 : 32'd0;
-  assign \$2431  = { 1'h0, \$2047 [31:1] } ^ \$2430 ;
-  assign \$2432  = \$1666  ? 32'd4294967295 : \$2431 ;
-  assign \$2433  = idx == 4'h9;
-  assign \$2434  = | resp_len;
-  assign \$2435  = crc[0] ^ tx__payload[0];
-  assign \$2436  = \$2435  ? 32'd3988292384 : 32'd0;
-  assign \$2437  = { 1'h0, crc[31:1] } ^ \$2436 ;
-  assign \$2438  = crc[0] ^ tx__payload[0];
+  assign \$2428  = { 1'h0, \$2300 [31:1] } ^ \$2427 ;
+  assign \$2429  = sending ? tx__payload : rx__payload;
+  assign \$2430  = crc[0] ^ \$2429 [0];
+  assign \$2431  = \$2430  ? 32'd3988292384 : 32'd0;
+  assign \$2432  = { 1'h0, crc[31:1] } ^ \$2431 ;
+  assign \$2433  = sending ? tx__payload : rx__payload;
+  assign \$2434  = crc[0] ^ \$2433 [0];
+  assign \$2435  = \$2434  ? 32'd3988292384 : 32'd0;
+  assign \$2436  = { 1'h0, crc[31:1] } ^ \$2435 ;
+  assign \$2437  = sending ? tx__payload : rx__payload;
+  assign \$2438  = \$2436 [0] ^ \$2437 [1];
   assign \$2439  = \$2438  ? 32'd3988292384 : 32'd0;
-  assign \$2440  = { 1'h0, crc[31:1] } ^ \$2439 ;
-  assign \$2441  = \$2440 [0] ^ tx__payload[1];
-  assign \$2442  = \$2441  ? 32'd3988292384 : 32'd0;
-  assign \$2443  = { 1'h0, \$2437 [31:1] } ^ \$2442 ;
-  assign \$2444  = crc[0] ^ tx__payload[0];
-  assign \$2445  = \$2444  ? 32'd3988292384 : 32'd0;
-  assign \$2446  = { 1'h0, crc[31:1] } ^ \$2445 ;
-  assign \$2447  = crc[0] ^ tx__payload[0];
-  assign \$2448  = \$2447  ? 32'd3988292384 : 32'd0;
-  assign \$2449  = { 1'h0, crc[31:1] } ^ \$2448 ;
-  assign \$2450  = \$2449 [0] ^ tx__payload[1];
+  assign \$2440  = { 1'h0, \$2432 [31:1] } ^ \$2439 ;
+  assign \$2441  = sending ? tx__payload : rx__payload;
+  assign \$2442  = crc[0] ^ \$2441 [0];
+  assign \$2443  = \$2442  ? 32'd3988292384 : 32'd0;
+  assign \$2444  = { 1'h0, crc[31:1] } ^ \$2443 ;
+  assign \$2445  = sending ? tx__payload : rx__payload;
+  assign \$2446  = crc[0] ^ \$2445 [0];
+  assign \$2447  = \$2446  ? 32'd3988292384 : 32'd0;
+  assign \$2448  = { 1'h0, crc[31:1] } ^ \$2447 ;
+  assign \$2449  = sending ? tx__payload : rx__payload;
+  assign \$2450  = \$2448 [0] ^ \$2449 [1];
   assign \$2451  = \$2450  ? 32'd3988292384 : 32'd0;
-  assign \$2452  = { 1'h0, \$2446 [31:1] } ^ \$2451 ;
-  assign \$2453  = \$2452 [0] ^ tx__payload[2];
-  assign \$2454  = \$2453  ? 32'd3988292384 : 32'd0;
-  assign \$2455  = { 1'h0, \$2443 [31:1] } ^ \$2454 ;
-  assign \$2456  = crc[0] ^ tx__payload[0];
-  assign \$2457  = \$2456  ? 32'd3988292384 : 32'd0;
-  assign \$2458  = { 1'h0, crc[31:1] } ^ \$2457 ;
-  assign \$2459  = crc[0] ^ tx__payload[0];
-  assign \$2460  = \$2459  ? 32'd3988292384 : 32'd0;
-  assign \$2461  = { 1'h0, crc[31:1] } ^ \$2460 ;
-  assign \$2462  = \$2461 [0] ^ tx__payload[1];
+  assign \$2452  = { 1'h0, \$2444 [31:1] } ^ \$2451 ;
+  assign \$2453  = sending ? tx__payload : rx__payload;
+  assign \$2454  = \$2452 [0] ^ \$2453 [2];
+  assign \$2455  = \$2454  ? 32'd3988292384 : 32'd0;
+  assign \$2456  = { 1'h0, \$2440 [31:1] } ^ \$2455 ;
+  assign \$2457  = sending ? tx__payload : rx__payload;
+  assign \$2458  = crc[0] ^ \$2457 [0];
+  assign \$2459  = \$2458  ? 32'd3988292384 : 32'd0;
+  assign \$2460  = { 1'h0, crc[31:1] } ^ \$2459 ;
+  assign \$2461  = sending ? tx__payload : rx__payload;
+  assign \$2462  = crc[0] ^ \$2461 [0];
   assign \$2463  = \$2462  ? 32'd3988292384 : 32'd0;
-  assign \$2464  = { 1'h0, \$2458 [31:1] } ^ \$2463 ;
-  assign \$2465  = crc[0] ^ tx__payload[0];
-  assign \$2466  = \$2465  ? 32'd3988292384 : 32'd0;
-  assign \$2467  = { 1'h0, crc[31:1] } ^ \$2466 ;
-  assign \$2468  = crc[0] ^ tx__payload[0];
-  assign \$2469  = \$2468  ? 32'd3988292384 : 32'd0;
-  assign \$2470  = { 1'h0, crc[31:1] } ^ \$2469 ;
-  assign \$2471  = \$2470 [0] ^ tx__payload[1];
-  assign \$2472  = \$2471  ? 32'd3988292384 : 32'd0;
-  assign \$2473  = { 1'h0, \$2467 [31:1] } ^ \$2472 ;
-  assign \$2474  = \$2473 [0] ^ tx__payload[2];
+  assign \$2464  = { 1'h0, crc[31:1] } ^ \$2463 ;
+  assign \$2465  = sending ? tx__payload : rx__payload;
+  assign \$2466  = \$2464 [0] ^ \$2465 [1];
+  assign \$2467  = \$2466  ? 32'd3988292384 : 32'd0;
+  assign \$2468  = { 1'h0, \$2460 [31:1] } ^ \$2467 ;
+  assign \$2469  = sending ? tx__payload : rx__payload;
+  assign \$2470  = crc[0] ^ \$2469 [0];
+  assign \$2471  = \$2470  ? 32'd3988292384 : 32'd0;
+  assign \$2472  = { 1'h0, crc[31:1] } ^ \$2471 ;
+  assign \$2473  = sending ? tx__payload : rx__payload;
+  assign \$2474  = crc[0] ^ \$2473 [0];
   assign \$2475  = \$2474  ? 32'd3988292384 : 32'd0;
-  assign \$2476  = { 1'h0, \$2464 [31:1] } ^ \$2475 ;
-  assign \$2477  = \$2476 [0] ^ tx__payload[3];
-  assign \$2478  = \$2477  ? 32'd3988292384 : 32'd0;
-  assign \$2479  = { 1'h0, \$2455 [31:1] } ^ \$2478 ;
-  assign \$2480  = crc[0] ^ tx__payload[0];
-  assign \$2481  = \$2480  ? 32'd3988292384 : 32'd0;
-  assign \$2482  = { 1'h0, crc[31:1] } ^ \$2481 ;
-  assign \$2483  = crc[0] ^ tx__payload[0];
-  assign \$2484  = \$2483  ? 32'd3988292384 : 32'd0;
-  assign \$2485  = { 1'h0, crc[31:1] } ^ \$2484 ;
-  assign \$2486  = \$2485 [0] ^ tx__payload[1];
+  assign \$2476  = { 1'h0, crc[31:1] } ^ \$2475 ;
+  assign \$2477  = sending ? tx__payload : rx__payload;
+  assign \$2478  = \$2476 [0] ^ \$2477 [1];
+  assign \$2479  = \$2478  ? 32'd3988292384 : 32'd0;
+  assign \$2480  = { 1'h0, \$2472 [31:1] } ^ \$2479 ;
+  assign \$2481  = sending ? tx__payload : rx__payload;
+  assign \$2482  = \$2480 [0] ^ \$2481 [2];
+  assign \$2483  = \$2482  ? 32'd3988292384 : 32'd0;
+  assign \$2484  = { 1'h0, \$2468 [31:1] } ^ \$2483 ;
+  assign \$2485  = sending ? tx__payload : rx__payload;
+  assign \$2486  = \$2484 [0] ^ \$2485 [3];
   assign \$2487  = \$2486  ? 32'd3988292384 : 32'd0;
-  assign \$2488  = { 1'h0, \$2482 [31:1] } ^ \$2487 ;
-  assign \$2489  = crc[0] ^ tx__payload[0];
-  assign \$2490  = \$2489  ? 32'd3988292384 : 32'd0;
-  assign \$2491  = { 1'h0, crc[31:1] } ^ \$2490 ;
-  assign \$2492  = crc[0] ^ tx__payload[0];
-  assign \$2493  = \$2492  ? 32'd3988292384 : 32'd0;
-  assign \$2494  = { 1'h0, crc[31:1] } ^ \$2493 ;
-  assign \$2495  = \$2494 [0] ^ tx__payload[1];
-  assign \$2496  = \$2495  ? 32'd3988292384 : 32'd0;
-  assign \$2497  = { 1'h0, \$2491 [31:1] } ^ \$2496 ;
-  assign \$2498  = \$2497 [0] ^ tx__payload[2];
+  assign \$2488  = { 1'h0, \$2456 [31:1] } ^ \$2487 ;
+  assign \$2489  = sending ? tx__payload : rx__payload;
+  assign \$2490  = crc[0] ^ \$2489 [0];
+  assign \$2491  = \$2490  ? 32'd3988292384 : 32'd0;
+  assign \$2492  = { 1'h0, crc[31:1] } ^ \$2491 ;
+  assign \$2493  = sending ? tx__payload : rx__payload;
+  assign \$2494  = crc[0] ^ \$2493 [0];
+  assign \$2495  = \$2494  ? 32'd3988292384 : 32'd0;
+  assign \$2496  = { 1'h0, crc[31:1] } ^ \$2495 ;
+  assign \$2497  = sending ? tx__payload : rx__payload;
+  assign \$2498  = \$2496 [0] ^ \$2497 [1];
   assign \$2499  = \$2498  ? 32'd3988292384 : 32'd0;
-  assign \$2500  = { 1'h0, \$2488 [31:1] } ^ \$2499 ;
-  assign \$2501  = crc[0] ^ tx__payload[0];
-  assign \$2502  = \$2501  ? 32'd3988292384 : 32'd0;
-  assign \$2503  = { 1'h0, crc[31:1] } ^ \$2502 ;
-  assign \$2504  = crc[0] ^ tx__payload[0];
-  assign \$2505  = \$2504  ? 32'd3988292384 : 32'd0;
-  assign \$2506  = { 1'h0, crc[31:1] } ^ \$2505 ;
-  assign \$2507  = \$2506 [0] ^ tx__payload[1];
-  assign \$2508  = \$2507  ? 32'd3988292384 : 32'd0;
-  assign \$2509  = { 1'h0, \$2503 [31:1] } ^ \$2508 ;
-  assign \$2510  = crc[0] ^ tx__payload[0];
+  assign \$2500  = { 1'h0, \$2492 [31:1] } ^ \$2499 ;
+  assign \$2501  = sending ? tx__payload : rx__payload;
+  assign \$2502  = crc[0] ^ \$2501 [0];
+  assign \$2503  = \$2502  ? 32'd3988292384 : 32'd0;
+  assign \$2504  = { 1'h0, crc[31:1] } ^ \$2503 ;
+  assign \$2505  = sending ? tx__payload : rx__payload;
+  assign \$2506  = crc[0] ^ \$2505 [0];
+  assign \$2507  = \$2506  ? 32'd3988292384 : 32'd0;
+  assign \$2508  = { 1'h0, crc[31:1] } ^ \$2507 ;
+  assign \$2509  = sending ? tx__payload : rx__payload;
+  assign \$2510  = \$2508 [0] ^ \$2509 [1];
   assign \$2511  = \$2510  ? 32'd3988292384 : 32'd0;
-  assign \$2512  = { 1'h0, crc[31:1] } ^ \$2511 ;
-  assign \$2513  = crc[0] ^ tx__payload[0];
-  assign \$2514  = \$2513  ? 32'd3988292384 : 32'd0;
-  assign \$2515  = { 1'h0, crc[31:1] } ^ \$2514 ;
-  assign \$2516  = \$2515 [0] ^ tx__payload[1];
-  assign \$2517  = \$2516  ? 32'd3988292384 : 32'd0;
-  assign \$2518  = { 1'h0, \$2512 [31:1] } ^ \$2517 ;
-  assign \$2519  = \$2518 [0] ^ tx__payload[2];
-  assign \$2520  = \$2519  ? 32'd3988292384 : 32'd0;
-  assign \$2521  = { 1'h0, \$2509 [31:1] } ^ \$2520 ;
-  assign \$2522  = \$2521 [0] ^ tx__payload[3];
+  assign \$2512  = { 1'h0, \$2504 [31:1] } ^ \$2511 ;
+  assign \$2513  = sending ? tx__payload : rx__payload;
+  assign \$2514  = \$2512 [0] ^ \$2513 [2];
+  assign \$2515  = \$2514  ? 32'd3988292384 : 32'd0;
+  assign \$2516  = { 1'h0, \$2500 [31:1] } ^ \$2515 ;
+  assign \$2517  = sending ? tx__payload : rx__payload;
+  assign \$2518  = crc[0] ^ \$2517 [0];
+  assign \$2519  = \$2518  ? 32'd3988292384 : 32'd0;
+  assign \$2520  = { 1'h0, crc[31:1] } ^ \$2519 ;
+  assign \$2521  = sending ? tx__payload : rx__payload;
+  assign \$2522  = crc[0] ^ \$2521 [0];
   assign \$2523  = \$2522  ? 32'd3988292384 : 32'd0;
-  assign \$2524  = { 1'h0, \$2500 [31:1] } ^ \$2523 ;
-  assign \$2525  = \$2524 [0] ^ tx__payload[4];
-  assign \$2526  = \$2525  ? 32'd3988292384 : 32'd0;
-  assign \$2527  = { 1'h0, \$2479 [31:1] } ^ \$2526 ;
-  assign \$2528  = crc[0] ^ tx__payload[0];
-  assign \$2529  = \$2528  ? 32'd3988292384 : 32'd0;
-  assign \$2530  = { 1'h0, crc[31:1] } ^ \$2529 ;
-  assign \$2531  = crc[0] ^ tx__payload[0];
-  assign \$2532  = \$2531  ? 32'd3988292384 : 32'd0;
-  assign \$2533  = { 1'h0, crc[31:1] } ^ \$2532 ;
-  assign \$2534  = \$2533 [0] ^ tx__payload[1];
+  assign \$2524  = { 1'h0, crc[31:1] } ^ \$2523 ;
+  assign \$2525  = sending ? tx__payload : rx__payload;
+  assign \$2526  = \$2524 [0] ^ \$2525 [1];
+  assign \$2527  = \$2526  ? 32'd3988292384 : 32'd0;
+  assign \$2528  = { 1'h0, \$2520 [31:1] } ^ \$2527 ;
+  assign \$2529  = sending ? tx__payload : rx__payload;
+  assign \$2530  = crc[0] ^ \$2529 [0];
+  assign \$2531  = \$2530  ? 32'd3988292384 : 32'd0;
+  assign \$2532  = { 1'h0, crc[31:1] } ^ \$2531 ;
+  assign \$2533  = sending ? tx__payload : rx__payload;
+  assign \$2534  = crc[0] ^ \$2533 [0];
   assign \$2535  = \$2534  ? 32'd3988292384 : 32'd0;
-  assign \$2536  = { 1'h0, \$2530 [31:1] } ^ \$2535 ;
-  assign \$2537  = crc[0] ^ tx__payload[0];
-  assign \$2538  = \$2537  ? 32'd3988292384 : 32'd0;
-  assign \$2539  = { 1'h0, crc[31:1] } ^ \$2538 ;
-  assign \$2540  = crc[0] ^ tx__payload[0];
-  assign \$2541  = \$2540  ? 32'd3988292384 : 32'd0;
-  assign \$2542  = { 1'h0, crc[31:1] } ^ \$2541 ;
-  assign \$2543  = \$2542 [0] ^ tx__payload[1];
-  assign \$2544  = \$2543  ? 32'd3988292384 : 32'd0;
-  assign \$2545  = { 1'h0, \$2539 [31:1] } ^ \$2544 ;
-  assign \$2546  = \$2545 [0] ^ tx__payload[2];
+  assign \$2536  = { 1'h0, crc[31:1] } ^ \$2535 ;
+  assign \$2537  = sending ? tx__payload : rx__payload;
+  assign \$2538  = \$2536 [0] ^ \$2537 [1];
+  assign \$2539  = \$2538  ? 32'd3988292384 : 32'd0;
+  assign \$2540  = { 1'h0, \$2532 [31:1] } ^ \$2539 ;
+  assign \$2541  = sending ? tx__payload : rx__payload;
+  assign \$2542  = \$2540 [0] ^ \$2541 [2];
+  assign \$2543  = \$2542  ? 32'd3988292384 : 32'd0;
+  assign \$2544  = { 1'h0, \$2528 [31:1] } ^ \$2543 ;
+  assign \$2545  = sending ? tx__payload : rx__payload;
+  assign \$2546  = \$2544 [0] ^ \$2545 [3];
   assign \$2547  = \$2546  ? 32'd3988292384 : 32'd0;
-  assign \$2548  = { 1'h0, \$2536 [31:1] } ^ \$2547 ;
-  assign \$2549  = crc[0] ^ tx__payload[0];
-  assign \$2550  = \$2549  ? 32'd3988292384 : 32'd0;
-  assign \$2551  = { 1'h0, crc[31:1] } ^ \$2550 ;
-  assign \$2552  = crc[0] ^ tx__payload[0];
-  assign \$2553  = \$2552  ? 32'd3988292384 : 32'd0;
-  assign \$2554  = { 1'h0, crc[31:1] } ^ \$2553 ;
-  assign \$2555  = \$2554 [0] ^ tx__payload[1];
-  assign \$2556  = \$2555  ? 32'd3988292384 : 32'd0;
-  assign \$2557  = { 1'h0, \$2551 [31:1] } ^ \$2556 ;
-  assign \$2558  = crc[0] ^ tx__payload[0];
+  assign \$2548  = { 1'h0, \$2516 [31:1] } ^ \$2547 ;
+  assign \$2549  = sending ? tx__payload : rx__payload;
+  assign \$2550  = \$2548 [0] ^ \$2549 [4];
+  assign \$2551  = \$2550  ? 32'd3988292384 : 32'd0;
+  assign \$2552  = { 1'h0, \$2488 [31:1] } ^ \$2551 ;
+  assign \$2553  = sending ? tx__payload : rx__payload;
+  assign \$2554  = crc[0] ^ \$2553 [0];
+  assign \$2555  = \$2554  ? 32'd3988292384 : 32'd0;
+  assign \$2556  = { 1'h0, crc[31:1] } ^ \$2555 ;
+  assign \$2557  = sending ? tx__payload : rx__payload;
+  assign \$2558  = crc[0] ^ \$2557 [0];
   assign \$2559  = \$2558  ? 32'd3988292384 : 32'd0;
   assign \$2560  = { 1'h0, crc[31:1] } ^ \$2559 ;
-  assign \$2561  = crc[0] ^ tx__payload[0];
-  assign \$2562  = \$2561  ? 32'd3988292384 : 32'd0;
-  assign \$2563  = { 1'h0, crc[31:1] } ^ \$2562 ;
-  assign \$2564  = \$2563 [0] ^ tx__payload[1];
-  assign \$2565  = \$2564  ? 32'd3988292384 : 32'd0;
-  assign \$2566  = { 1'h0, \$2560 [31:1] } ^ \$2565 ;
-  assign \$2567  = \$2566 [0] ^ tx__payload[2];
-  assign \$2568  = \$2567  ? 32'd3988292384 : 32'd0;
-  assign \$2569  = { 1'h0, \$2557 [31:1] } ^ \$2568 ;
-  assign \$2570  = \$2569 [0] ^ tx__payload[3];
+  assign \$2561  = sending ? tx__payload : rx__payload;
+  assign \$2562  = \$2560 [0] ^ \$2561 [1];
+  assign \$2563  = \$2562  ? 32'd3988292384 : 32'd0;
+  assign \$2564  = { 1'h0, \$2556 [31:1] } ^ \$2563 ;
+  assign \$2565  = sending ? tx__payload : rx__payload;
+  assign \$2566  = crc[0] ^ \$2565 [0];
+  assign \$2567  = \$2566  ? 32'd3988292384 : 32'd0;
+  assign \$2568  = { 1'h0, crc[31:1] } ^ \$2567 ;
+  assign \$2569  = sending ? tx__payload : rx__payload;
+  assign \$2570  = crc[0] ^ \$2569 [0];
   assign \$2571  = \$2570  ? 32'd3988292384 : 32'd0;
-  assign \$2572  = { 1'h0, \$2548 [31:1] } ^ \$2571 ;
-  assign \$2573  = crc[0] ^ tx__payload[0];
-  assign \$2574  = \$2573  ? 32'd3988292384 : 32'd0;
-  assign \$2575  = { 1'h0, crc[31:1] } ^ \$2574 ;
-  assign \$2576  = crc[0] ^ tx__payload[0];
-  assign \$2577  = \$2576  ? 32'd3988292384 : 32'd0;
-  assign \$2578  = { 1'h0, crc[31:1] } ^ \$2577 ;
-  assign \$2579  = \$2578 [0] ^ tx__payload[1];
-  assign \$2580  = \$2579  ? 32'd3988292384 : 32'd0;
-  assign \$2581  = { 1'h0, \$2575 [31:1] } ^ \$2580 ;
-  assign \$2582  = crc[0] ^ tx__payload[0];
+  assign \$2572  = { 1'h0, crc[31:1] } ^ \$2571 ;
+  assign \$2573  = sending ? tx__payload : rx__payload;
+  assign \$2574  = \$2572 [0] ^ \$2573 [1];
+  assign \$2575  = \$2574  ? 32'd3988292384 : 32'd0;
+  assign \$2576  = { 1'h0, \$2568 [31:1] } ^ \$2575 ;
+  assign \$2577  = sending ? tx__payload : rx__payload;
+  assign \$2578  = \$2576 [0] ^ \$2577 [2];
+  assign \$2579  = \$2578  ? 32'd3988292384 : 32'd0;
+  assign \$2580  = { 1'h0, \$2564 [31:1] } ^ \$2579 ;
+  assign \$2581  = sending ? tx__payload : rx__payload;
+  assign \$2582  = crc[0] ^ \$2581 [0];
   assign \$2583  = \$2582  ? 32'd3988292384 : 32'd0;
   assign \$2584  = { 1'h0, crc[31:1] } ^ \$2583 ;
-  assign \$2585  = crc[0] ^ tx__payload[0];
-  assign \$2586  = \$2585  ? 32'd3988292384 : 32'd0;
-  assign \$2587  = { 1'h0, crc[31:1] } ^ \$2586 ;
-  assign \$2588  = \$2587 [0] ^ tx__payload[1];
-  assign \$2589  = \$2588  ? 32'd3988292384 : 32'd0;
-  assign \$2590  = { 1'h0, \$2584 [31:1] } ^ \$2589 ;
-  assign \$2591  = \$2590 [0] ^ tx__payload[2];
-  assign \$2592  = \$2591  ? 32'd3988292384 : 32'd0;
-  assign \$2593  = { 1'h0, \$2581 [31:1] } ^ \$2592 ;
-  assign \$2594  = crc[0] ^ tx__payload[0];
+  assign \$2585  = sending ? tx__payload : rx__payload;
+  assign \$2586  = crc[0] ^ \$2585 [0];
+  assign \$2587  = \$2586  ? 32'd3988292384 : 32'd0;
+  assign \$2588  = { 1'h0, crc[31:1] } ^ \$2587 ;
+  assign \$2589  = sending ? tx__payload : rx__payload;
+  assign \$2590  = \$2588 [0] ^ \$2589 [1];
+  assign \$2591  = \$2590  ? 32'd3988292384 : 32'd0;
+  assign \$2592  = { 1'h0, \$2584 [31:1] } ^ \$2591 ;
+  assign \$2593  = sending ? tx__payload : rx__payload;
+  assign \$2594  = crc[0] ^ \$2593 [0];
   assign \$2595  = \$2594  ? 32'd3988292384 : 32'd0;
   assign \$2596  = { 1'h0, crc[31:1] } ^ \$2595 ;
-  assign \$2597  = crc[0] ^ tx__payload[0];
-  assign \$2598  = \$2597  ? 32'd3988292384 : 32'd0;
-  assign \$2599  = { 1'h0, crc[31:1] } ^ \$2598 ;
-  assign \$2600  = \$2599 [0] ^ tx__payload[1];
-  assign \$2601  = \$2600  ? 32'd3988292384 : 32'd0;
-  assign \$2602  = { 1'h0, \$2596 [31:1] } ^ \$2601 ;
-  assign \$2603  = crc[0] ^ tx__payload[0];
-  assign \$2604  = \$2603  ? 32'd3988292384 : 32'd0;
-  assign \$2605  = { 1'h0, crc[31:1] } ^ \$2604 ;
-  assign \$2606  = crc[0] ^ tx__payload[0];
+  assign \$2597  = sending ? tx__payload : rx__payload;
+  assign \$2598  = crc[0] ^ \$2597 [0];
+  assign \$2599  = \$2598  ? 32'd3988292384 : 32'd0;
+  assign \$2600  = { 1'h0, crc[31:1] } ^ \$2599 ;
+  assign \$2601  = sending ? tx__payload : rx__payload;
+  assign \$2602  = \$2600 [0] ^ \$2601 [1];
+  assign \$2603  = \$2602  ? 32'd3988292384 : 32'd0;
+  assign \$2604  = { 1'h0, \$2596 [31:1] } ^ \$2603 ;
+  assign \$2605  = sending ? tx__payload : rx__payload;
+  assign \$2606  = \$2604 [0] ^ \$2605 [2];
   assign \$2607  = \$2606  ? 32'd3988292384 : 32'd0;
-  assign \$2608  = { 1'h0, crc[31:1] } ^ \$2607 ;
-  assign \$2609  = \$2608 [0] ^ tx__payload[1];
-  assign \$2610  = \$2609  ? 32'd3988292384 : 32'd0;
-  assign \$2611  = { 1'h0, \$2605 [31:1] } ^ \$2610 ;
-  assign \$2612  = \$2611 [0] ^ tx__payload[2];
-  assign \$2613  = \$2612  ? 32'd3988292384 : 32'd0;
-  assign \$2614  = { 1'h0, \$2602 [31:1] } ^ \$2613 ;
-  assign \$2615  = \$2614 [0] ^ tx__payload[3];
-  assign \$2616  = \$2615  ? 32'd3988292384 : 32'd0;
-  assign \$2617  = { 1'h0, \$2593 [31:1] } ^ \$2616 ;
-  assign \$2618  = \$2617 [0] ^ tx__payload[4];
+  assign \$2608  = { 1'h0, \$2592 [31:1] } ^ \$2607 ;
+  assign \$2609  = sending ? tx__payload : rx__payload;
+  assign \$2610  = \$2608 [0] ^ \$2609 [3];
+  assign \$2611  = \$2610  ? 32'd3988292384 : 32'd0;
+  assign \$2612  = { 1'h0, \$2580 [31:1] } ^ \$2611 ;
+  assign \$2613  = sending ? tx__payload : rx__payload;
+  assign \$2614  = crc[0] ^ \$2613 [0];
+  assign \$2615  = \$2614  ? 32'd3988292384 : 32'd0;
+  assign \$2616  = { 1'h0, crc[31:1] } ^ \$2615 ;
+  assign \$2617  = sending ? tx__payload : rx__payload;
+  assign \$2618  = crc[0] ^ \$2617 [0];
   assign \$2619  = \$2618  ? 32'd3988292384 : 32'd0;
-  assign \$2620  = { 1'h0, \$2572 [31:1] } ^ \$2619 ;
-  assign \$2621  = \$2620 [0] ^ tx__payload[5];
-  assign \$2622  = \$2621  ? 32'd3988292384 : 32'd0;
-  assign \$2623  = { 1'h0, \$2527 [31:1] } ^ \$2622 ;
-  assign \$2624  = crc[0] ^ tx__payload[0];
-  assign \$2625  = \$2624  ? 32'd3988292384 : 32'd0;
-  assign \$2626  = { 1'h0, crc[31:1] } ^ \$2625 ;
-  assign \$2627  = crc[0] ^ tx__payload[0];
-  assign \$2628  = \$2627  ? 32'd3988292384 : 32'd0;
-  assign \$2629  = { 1'h0, crc[31:1] } ^ \$2628 ;
-  assign \$2630  = \$2629 [0] ^ tx__payload[1];
+  assign \$2620  = { 1'h0, crc[31:1] } ^ \$2619 ;
+  assign \$2621  = sending ? tx__payload : rx__payload;
+  assign \$2622  = \$2620 [0] ^ \$2621 [1];
+  assign \$2623  = \$2622  ? 32'd3988292384 : 32'd0;
+  assign \$2624  = { 1'h0, \$2616 [31:1] } ^ \$2623 ;
+  assign \$2625  = sending ? tx__payload : rx__payload;
+  assign \$2626  = crc[0] ^ \$2625 [0];
+  assign \$2627  = \$2626  ? 32'd3988292384 : 32'd0;
+  assign \$2628  = { 1'h0, crc[31:1] } ^ \$2627 ;
+  assign \$2629  = sending ? tx__payload : rx__payload;
+  assign \$2630  = crc[0] ^ \$2629 [0];
   assign \$2631  = \$2630  ? 32'd3988292384 : 32'd0;
-  assign \$2632  = { 1'h0, \$2626 [31:1] } ^ \$2631 ;
-  assign \$2633  = crc[0] ^ tx__payload[0];
-  assign \$2634  = \$2633  ? 32'd3988292384 : 32'd0;
-  assign \$2635  = { 1'h0, crc[31:1] } ^ \$2634 ;
-  assign \$2636  = crc[0] ^ tx__payload[0];
-  assign \$2637  = \$2636  ? 32'd3988292384 : 32'd0;
-  assign \$2638  = { 1'h0, crc[31:1] } ^ \$2637 ;
-  assign \$2639  = \$2638 [0] ^ tx__payload[1];
-  assign \$2640  = \$2639  ? 32'd3988292384 : 32'd0;
-  assign \$2641  = { 1'h0, \$2635 [31:1] } ^ \$2640 ;
-  assign \$2642  = \$2641 [0] ^ tx__payload[2];
+  assign \$2632  = { 1'h0, crc[31:1] } ^ \$2631 ;
+  assign \$2633  = sending ? tx__payload : rx__payload;
+  assign \$2634  = \$2632 [0] ^ \$2633 [1];
+  assign \$2635  = \$2634  ? 32'd3988292384 : 32'd0;
+  assign \$2636  = { 1'h0, \$2628 [31:1] } ^ \$2635 ;
+  assign \$2637  = sending ? tx__payload : rx__payload;
+  assign \$2638  = \$2636 [0] ^ \$2637 [2];
+  assign \$2639  = \$2638  ? 32'd3988292384 : 32'd0;
+  assign \$2640  = { 1'h0, \$2624 [31:1] } ^ \$2639 ;
+  assign \$2641  = sending ? tx__payload : rx__payload;
+  assign \$2642  = crc[0] ^ \$2641 [0];
   assign \$2643  = \$2642  ? 32'd3988292384 : 32'd0;
-  assign \$2644  = { 1'h0, \$2632 [31:1] } ^ \$2643 ;
-  assign \$2645  = crc[0] ^ tx__payload[0];
-  assign \$2646  = \$2645  ? 32'd3988292384 : 32'd0;
-  assign \$2647  = { 1'h0, crc[31:1] } ^ \$2646 ;
-  assign \$2648  = crc[0] ^ tx__payload[0];
-  assign \$2649  = \$2648  ? 32'd3988292384 : 32'd0;
-  assign \$2650  = { 1'h0, crc[31:1] } ^ \$2649 ;
-  assign \$2651  = \$2650 [0] ^ tx__payload[1];
-  assign \$2652  = \$2651  ? 32'd3988292384 : 32'd0;
-  assign \$2653  = { 1'h0, \$2647 [31:1] } ^ \$2652 ;
-  assign \$2654  = crc[0] ^ tx__payload[0];
+  assign \$2644  = { 1'h0, crc[31:1] } ^ \$2643 ;
+  assign \$2645  = sending ? tx__payload : rx__payload;
+  assign \$2646  = crc[0] ^ \$2645 [0];
+  assign \$2647  = \$2646  ? 32'd3988292384 : 32'd0;
+  assign \$2648  = { 1'h0, crc[31:1] } ^ \$2647 ;
+  assign \$2649  = sending ? tx__payload : rx__payload;
+  assign \$2650  = \$2648 [0] ^ \$2649 [1];
+  assign \$2651  = \$2650  ? 32'd3988292384 : 32'd0;
+  assign \$2652  = { 1'h0, \$2644 [31:1] } ^ \$2651 ;
+  assign \$2653  = sending ? tx__payload : rx__payload;
+  assign \$2654  = crc[0] ^ \$2653 [0];
   assign \$2655  = \$2654  ? 32'd3988292384 : 32'd0;
   assign \$2656  = { 1'h0, crc[31:1] } ^ \$2655 ;
-  assign \$2657  = crc[0] ^ tx__payload[0];
-  assign \$2658  = \$2657  ? 32'd3988292384 : 32'd0;
-  assign \$2659  = { 1'h0, crc[31:1] } ^ \$2658 ;
-  assign \$2660  = \$2659 [0] ^ tx__payload[1];
-  assign \$2661  = \$2660  ? 32'd3988292384 : 32'd0;
-  assign \$2662  = { 1'h0, \$2656 [31:1] } ^ \$2661 ;
-  assign \$2663  = \$2662 [0] ^ tx__payload[2];
-  assign \$2664  = \$2663  ? 32'd3988292384 : 32'd0;
-  assign \$2665  = { 1'h0, \$2653 [31:1] } ^ \$2664 ;
-  assign \$2666  = \$2665 [0] ^ tx__payload[3];
+  assign \$2657  = sending ? tx__payload : rx__payload;
+  assign \$2658  = crc[0] ^ \$2657 [0];
+  assign \$2659  = \$2658  ? 32'd3988292384 : 32'd0;
+  assign \$2660  = { 1'h0, crc[31:1] } ^ \$2659 ;
+  assign \$2661  = sending ? tx__payload : rx__payload;
+  assign \$2662  = \$2660 [0] ^ \$2661 [1];
+  assign \$2663  = \$2662  ? 32'd3988292384 : 32'd0;
+  assign \$2664  = { 1'h0, \$2656 [31:1] } ^ \$2663 ;
+  assign \$2665  = sending ? tx__payload : rx__payload;
+  assign \$2666  = \$2664 [0] ^ \$2665 [2];
   assign \$2667  = \$2666  ? 32'd3988292384 : 32'd0;
-  assign \$2668  = { 1'h0, \$2644 [31:1] } ^ \$2667 ;
-  assign \$2669  = crc[0] ^ tx__payload[0];
-  assign \$2670  = \$2669  ? 32'd3988292384 : 32'd0;
-  assign \$2671  = { 1'h0, crc[31:1] } ^ \$2670 ;
-  assign \$2672  = crc[0] ^ tx__payload[0];
-  assign \$2673  = \$2672  ? 32'd3988292384 : 32'd0;
-  assign \$2674  = { 1'h0, crc[31:1] } ^ \$2673 ;
-  assign \$2675  = \$2674 [0] ^ tx__payload[1];
-  assign \$2676  = \$2675  ? 32'd3988292384 : 32'd0;
-  assign \$2677  = { 1'h0, \$2671 [31:1] } ^ \$2676 ;
-  assign \$2678  = crc[0] ^ tx__payload[0];
+  assign \$2668  = { 1'h0, \$2652 [31:1] } ^ \$2667 ;
+  assign \$2669  = sending ? tx__payload : rx__payload;
+  assign \$2670  = \$2668 [0] ^ \$2669 [3];
+  assign \$2671  = \$2670  ? 32'd3988292384 : 32'd0;
+  assign \$2672  = { 1'h0, \$2640 [31:1] } ^ \$2671 ;
+  assign \$2673  = sending ? tx__payload : rx__payload;
+  assign \$2674  = \$2672 [0] ^ \$2673 [4];
+  assign \$2675  = \$2674  ? 32'd3988292384 : 32'd0;
+  assign \$2676  = { 1'h0, \$2612 [31:1] } ^ \$2675 ;
+  assign \$2677  = sending ? tx__payload : rx__payload;
+  assign \$2678  = \$2676 [0] ^ \$2677 [5];
   assign \$2679  = \$2678  ? 32'd3988292384 : 32'd0;
-  assign \$2680  = { 1'h0, crc[31:1] } ^ \$2679 ;
-  assign \$2681  = crc[0] ^ tx__payload[0];
-  assign \$2682  = \$2681  ? 32'd3988292384 : 32'd0;
-  assign \$2683  = { 1'h0, crc[31:1] } ^ \$2682 ;
-  assign \$2684  = \$2683 [0] ^ tx__payload[1];
-  assign \$2685  = \$2684  ? 32'd3988292384 : 32'd0;
-  assign \$2686  = { 1'h0, \$2680 [31:1] } ^ \$2685 ;
-  assign \$2687  = \$2686 [0] ^ tx__payload[2];
-  assign \$2688  = \$2687  ? 32'd3988292384 : 32'd0;
-  assign \$2689  = { 1'h0, \$2677 [31:1] } ^ \$2688 ;
-  assign \$2690  = crc[0] ^ tx__payload[0];
+  assign \$2680  = { 1'h0, \$2552 [31:1] } ^ \$2679 ;
+  assign \$2681  = sending ? tx__payload : rx__payload;
+  assign \$2682  = \$2680 [0] ^ \$2681 [6];
+  assign \$2683  = \$2682  ? 32'd3988292384 : 32'd0;
+  assign \$2684  = { 1'h0, \$2428 [31:1] } ^ \$2683 ;
+  assign \$2685  = sending ? tx__payload : rx__payload;
+  assign \$2686  = crc[0] ^ \$2685 [0];
+  assign \$2687  = \$2686  ? 32'd3988292384 : 32'd0;
+  assign \$2688  = { 1'h0, crc[31:1] } ^ \$2687 ;
+  assign \$2689  = sending ? tx__payload : rx__payload;
+  assign \$2690  = crc[0] ^ \$2689 [0];
   assign \$2691  = \$2690  ? 32'd3988292384 : 32'd0;
   assign \$2692  = { 1'h0, crc[31:1] } ^ \$2691 ;
-  assign \$2693  = crc[0] ^ tx__payload[0];
-  assign \$2694  = \$2693  ? 32'd3988292384 : 32'd0;
-  assign \$2695  = { 1'h0, crc[31:1] } ^ \$2694 ;
-  assign \$2696  = \$2695 [0] ^ tx__payload[1];
-  assign \$2697  = \$2696  ? 32'd3988292384 : 32'd0;
-  assign \$2698  = { 1'h0, \$2692 [31:1] } ^ \$2697 ;
-  assign \$2699  = crc[0] ^ tx__payload[0];
-  assign \$2700  = \$2699  ? 32'd3988292384 : 32'd0;
-  assign \$2701  = { 1'h0, crc[31:1] } ^ \$2700 ;
-  assign \$2702  = crc[0] ^ tx__payload[0];
+  assign \$2693  = sending ? tx__payload : rx__payload;
+  assign \$2694  = \$2692 [0] ^ \$2693 [1];
+  assign \$2695  = \$2694  ? 32'd3988292384 : 32'd0;
+  assign \$2696  = { 1'h0, \$2688 [31:1] } ^ \$2695 ;
+  assign \$2697  = sending ? tx__payload : rx__payload;
+  assign \$2698  = crc[0] ^ \$2697 [0];
+  assign \$2699  = \$2698  ? 32'd3988292384 : 32'd0;
+  assign \$2700  = { 1'h0, crc[31:1] } ^ \$2699 ;
+  assign \$2701  = sending ? tx__payload : rx__payload;
+  assign \$2702  = crc[0] ^ \$2701 [0];
   assign \$2703  = \$2702  ? 32'd3988292384 : 32'd0;
   assign \$2704  = { 1'h0, crc[31:1] } ^ \$2703 ;
-  assign \$2705  = \$2704 [0] ^ tx__payload[1];
-  assign \$2706  = \$2705  ? 32'd3988292384 : 32'd0;
-  assign \$2707  = { 1'h0, \$2701 [31:1] } ^ \$2706 ;
-  assign \$2708  = \$2707 [0] ^ tx__payload[2];
-  assign \$2709  = \$2708  ? 32'd3988292384 : 32'd0;
-  assign \$2710  = { 1'h0, \$2698 [31:1] } ^ \$2709 ;
-  assign \$2711  = \$2710 [0] ^ tx__payload[3];
-  assign \$2712  = \$2711  ? 32'd3988292384 : 32'd0;
-  assign \$2713  = { 1'h0, \$2689 [31:1] } ^ \$2712 ;
-  assign \$2714  = \$2713 [0] ^ tx__payload[4];
+  assign \$2705  = sending ? tx__payload : rx__payload;
+  assign \$2706  = \$2704 [0] ^ \$2705 [1];
+  assign \$2707  = \$2706  ? 32'd3988292384 : 32'd0;
+  assign \$2708  = { 1'h0, \$2700 [31:1] } ^ \$2707 ;
+  assign \$2709  = sending ? tx__payload : rx__payload;
+  assign \$2710  = \$2708 [0] ^ \$2709 [2];
+  assign \$2711  = \$2710  ? 32'd3988292384 : 32'd0;
+  assign \$2712  = { 1'h0, \$2696 [31:1] } ^ \$2711 ;
+  assign \$2713  = sending ? tx__payload : rx__payload;
+  assign \$2714  = crc[0] ^ \$2713 [0];
   assign \$2715  = \$2714  ? 32'd3988292384 : 32'd0;
-  assign \$2716  = { 1'h0, \$2668 [31:1] } ^ \$2715 ;
-  assign \$2717  = crc[0] ^ tx__payload[0];
-  assign \$2718  = \$2717  ? 32'd3988292384 : 32'd0;
-  assign \$2719  = { 1'h0, crc[31:1] } ^ \$2718 ;
-  assign \$2720  = crc[0] ^ tx__payload[0];
-  assign \$2721  = \$2720  ? 32'd3988292384 : 32'd0;
-  assign \$2722  = { 1'h0, crc[31:1] } ^ \$2721 ;
-  assign \$2723  = \$2722 [0] ^ tx__payload[1];
-  assign \$2724  = \$2723  ? 32'd3988292384 : 32'd0;
-  assign \$2725  = { 1'h0, \$2719 [31:1] } ^ \$2724 ;
-  assign \$2726  = crc[0] ^ tx__payload[0];
+  assign \$2716  = { 1'h0, crc[31:1] } ^ \$2715 ;
+  assign \$2717  = sending ? tx__payload : rx__payload;
+  assign \$2718  = crc[0] ^ \$2717 [0];
+  assign \$2719  = \$2718  ? 32'd3988292384 : 32'd0;
+  assign \$2720  = { 1'h0, crc[31:1] } ^ \$2719 ;
+  assign \$2721  = sending ? tx__payload : rx__payload;
+  assign \$2722  = \$2720 [0] ^ \$2721 [1];
+  assign \$2723  = \$2722  ? 32'd3988292384 : 32'd0;
+  assign \$2724  = { 1'h0, \$2716 [31:1] } ^ \$2723 ;
+  assign \$2725  = sending ? tx__payload : rx__payload;
+  assign \$2726  = crc[0] ^ \$2725 [0];
   assign \$2727  = \$2726  ? 32'd3988292384 : 32'd0;
   assign \$2728  = { 1'h0, crc[31:1] } ^ \$2727 ;
-  assign \$2729  = crc[0] ^ tx__payload[0];
-  assign \$2730  = \$2729  ? 32'd3988292384 : 32'd0;
-  assign \$2731  = { 1'h0, crc[31:1] } ^ \$2730 ;
-  assign \$2732  = \$2731 [0] ^ tx__payload[1];
-  assign \$2733  = \$2732  ? 32'd3988292384 : 32'd0;
-  assign \$2734  = { 1'h0, \$2728 [31:1] } ^ \$2733 ;
-  assign \$2735  = \$2734 [0] ^ tx__payload[2];
-  assign \$2736  = \$2735  ? 32'd3988292384 : 32'd0;
-  assign \$2737  = { 1'h0, \$2725 [31:1] } ^ \$2736 ;
-  assign \$2738  = crc[0] ^ tx__payload[0];
+  assign \$2729  = sending ? tx__payload : rx__payload;
+  assign \$2730  = crc[0] ^ \$2729 [0];
+  assign \$2731  = \$2730  ? 32'd3988292384 : 32'd0;
+  assign \$2732  = { 1'h0, crc[31:1] } ^ \$2731 ;
+  assign \$2733  = sending ? tx__payload : rx__payload;
+  assign \$2734  = \$2732 [0] ^ \$2733 [1];
+  assign \$2735  = \$2734  ? 32'd3988292384 : 32'd0;
+  assign \$2736  = { 1'h0, \$2728 [31:1] } ^ \$2735 ;
+  assign \$2737  = sending ? tx__payload : rx__payload;
+  assign \$2738  = \$2736 [0] ^ \$2737 [2];
   assign \$2739  = \$2738  ? 32'd3988292384 : 32'd0;
-  assign \$2740  = { 1'h0, crc[31:1] } ^ \$2739 ;
-  assign \$2741  = crc[0] ^ tx__payload[0];
-  assign \$2742  = \$2741  ? 32'd3988292384 : 32'd0;
-  assign \$2743  = { 1'h0, crc[31:1] } ^ \$2742 ;
-  assign \$2744  = \$2743 [0] ^ tx__payload[1];
-  assign \$2745  = \$2744  ? 32'd3988292384 : 32'd0;
-  assign \$2746  = { 1'h0, \$2740 [31:1] } ^ \$2745 ;
-  assign \$2747  = crc[0] ^ tx__payload[0];
-  assign \$2748  = \$2747  ? 32'd3988292384 : 32'd0;
-  assign \$2749  = { 1'h0, crc[31:1] } ^ \$2748 ;
-  assign \$2750  = crc[0] ^ tx__payload[0];
+  assign \$2740  = { 1'h0, \$2724 [31:1] } ^ \$2739 ;
+  assign \$2741  = sending ? tx__payload : rx__payload;
+  assign \$2742  = \$2740 [0] ^ \$2741 [3];
+  assign \$2743  = \$2742  ? 32'd3988292384 : 32'd0;
+  assign \$2744  = { 1'h0, \$2712 [31:1] } ^ \$2743 ;
+  assign \$2745  = sending ? tx__payload : rx__payload;
+  assign \$2746  = crc[0] ^ \$2745 [0];
+  assign \$2747  = \$2746  ? 32'd3988292384 : 32'd0;
+  assign \$2748  = { 1'h0, crc[31:1] } ^ \$2747 ;
+  assign \$2749  = sending ? tx__payload : rx__payload;
+  assign \$2750  = crc[0] ^ \$2749 [0];
   assign \$2751  = \$2750  ? 32'd3988292384 : 32'd0;
   assign \$2752  = { 1'h0, crc[31:1] } ^ \$2751 ;
-  assign \$2753  = \$2752 [0] ^ tx__payload[1];
-  assign \$2754  = \$2753  ? 32'd3988292384 : 32'd0;
-  assign \$2755  = { 1'h0, \$2749 [31:1] } ^ \$2754 ;
-  assign \$2756  = \$2755 [0] ^ tx__payload[2];
-  assign \$2757  = \$2756  ? 32'd3988292384 : 32'd0;
-  assign \$2758  = { 1'h0, \$2746 [31:1] } ^ \$2757 ;
-  assign \$2759  = \$2758 [0] ^ tx__payload[3];
-  assign \$2760  = \$2759  ? 32'd3988292384 : 32'd0;
-  assign \$2761  = { 1'h0, \$2737 [31:1] } ^ \$2760 ;
-  assign \$2762  = crc[0] ^ tx__payload[0];
+  assign \$2753  = sending ? tx__payload : rx__payload;
+  assign \$2754  = \$2752 [0] ^ \$2753 [1];
+  assign \$2755  = \$2754  ? 32'd3988292384 : 32'd0;
+  assign \$2756  = { 1'h0, \$2748 [31:1] } ^ \$2755 ;
+  assign \$2757  = sending ? tx__payload : rx__payload;
+  assign \$2758  = crc[0] ^ \$2757 [0];
+  assign \$2759  = \$2758  ? 32'd3988292384 : 32'd0;
+  assign \$2760  = { 1'h0, crc[31:1] } ^ \$2759 ;
+  assign \$2761  = sending ? tx__payload : rx__payload;
+  assign \$2762  = crc[0] ^ \$2761 [0];
   assign \$2763  = \$2762  ? 32'd3988292384 : 32'd0;
   assign \$2764  = { 1'h0, crc[31:1] } ^ \$2763 ;
-  assign \$2765  = crc[0] ^ tx__payload[0];
-  assign \$2766  = \$2765  ? 32'd3988292384 : 32'd0;
-  assign \$2767  = { 1'h0, crc[31:1] } ^ \$2766 ;
-  assign \$2768  = \$2767 [0] ^ tx__payload[1];
-  assign \$2769  = \$2768  ? 32'd3988292384 : 32'd0;
-  assign \$2770  = { 1'h0, \$2764 [31:1] } ^ \$2769 ;
-  assign \$2771  = crc[0] ^ tx__payload[0];
-  assign \$2772  = \$2771  ? 32'd3988292384 : 32'd0;
-  assign \$2773  = { 1'h0, crc[31:1] } ^ \$2772 ;
-  assign \$2774  = crc[0] ^ tx__payload[0];
+  assign \$2765  = sending ? tx__payload : rx__payload;
+  assign \$2766  = \$2764 [0] ^ \$2765 [1];
+  assign \$2767  = \$2766  ? 32'd3988292384 : 32'd0;
+  assign \$2768  = { 1'h0, \$2760 [31:1] } ^ \$2767 ;
+  assign \$2769  = sending ? tx__payload : rx__payload;
+  assign \$2770  = \$2768 [0] ^ \$2769 [2];
+  assign \$2771  = \$2770  ? 32'd3988292384 : 32'd0;
+  assign \$2772  = { 1'h0, \$2756 [31:1] } ^ \$2771 ;
+  assign \$2773  = sending ? tx__payload : rx__payload;
+  assign \$2774  = crc[0] ^ \$2773 [0];
   assign \$2775  = \$2774  ? 32'd3988292384 : 32'd0;
   assign \$2776  = { 1'h0, crc[31:1] } ^ \$2775 ;
-  assign \$2777  = \$2776 [0] ^ tx__payload[1];
-  assign \$2778  = \$2777  ? 32'd3988292384 : 32'd0;
-  assign \$2779  = { 1'h0, \$2773 [31:1] } ^ \$2778 ;
-  assign \$2780  = \$2779 [0] ^ tx__payload[2];
-  assign \$2781  = \$2780  ? 32'd3988292384 : 32'd0;
-  assign \$2782  = { 1'h0, \$2770 [31:1] } ^ \$2781 ;
-  assign \$2783  = crc[0] ^ tx__payload[0];
-  assign \$2784  = \$2783  ? 32'd3988292384 : 32'd0;
-  assign \$2785  = { 1'h0, crc[31:1] } ^ \$2784 ;
-  assign \$2786  = crc[0] ^ tx__payload[0];
+  assign \$2777  = sending ? tx__payload : rx__payload;
+  assign \$2778  = crc[0] ^ \$2777 [0];
+  assign \$2779  = \$2778  ? 32'd3988292384 : 32'd0;
+  assign \$2780  = { 1'h0, crc[31:1] } ^ \$2779 ;
+  assign \$2781  = sending ? tx__payload : rx__payload;
+  assign \$2782  = \$2780 [0] ^ \$2781 [1];
+  assign \$2783  = \$2782  ? 32'd3988292384 : 32'd0;
+  assign \$2784  = { 1'h0, \$2776 [31:1] } ^ \$2783 ;
+  assign \$2785  = sending ? tx__payload : rx__payload;
+  assign \$2786  = crc[0] ^ \$2785 [0];
   assign \$2787  = \$2786  ? 32'd3988292384 : 32'd0;
   assign \$2788  = { 1'h0, crc[31:1] } ^ \$2787 ;
-  assign \$2789  = \$2788 [0] ^ tx__payload[1];
-  assign \$2790  = \$2789  ? 32'd3988292384 : 32'd0;
-  assign \$2791  = { 1'h0, \$2785 [31:1] } ^ \$2790 ;
-  assign \$2792  = crc[0] ^ tx__payload[0];
-  assign \$2793  = \$2792  ? 32'd3988292384 : 32'd0;
-  assign \$2794  = { 1'h0, crc[31:1] } ^ \$2793 ;
-  assign \$2795  = crc[0] ^ tx__payload[0];
-  assign \$2796  = \$2795  ? 32'd3988292384 : 32'd0;
-  assign \$2797  = { 1'h0, crc[31:1] } ^ \$2796 ;
-  assign \$2798  = \$2797 [0] ^ tx__payload[1];
+  assign \$2789  = sending ? tx__payload : rx__payload;
+  assign \$2790  = crc[0] ^ \$2789 [0];
+  assign \$2791  = \$2790  ? 32'd3988292384 : 32'd0;
+  assign \$2792  = { 1'h0, crc[31:1] } ^ \$2791 ;
+  assign \$2793  = sending ? tx__payload : rx__payload;
+  assign \$2794  = \$2792 [0] ^ \$2793 [1];
+  assign \$2795  = \$2794  ? 32'd3988292384 : 32'd0;
+  assign \$2796  = { 1'h0, \$2788 [31:1] } ^ \$2795 ;
+  assign \$2797  = sending ? tx__payload : rx__payload;
+  assign \$2798  = \$2796 [0] ^ \$2797 [2];
   assign \$2799  = \$2798  ? 32'd3988292384 : 32'd0;
-  assign \$2800  = { 1'h0, \$2794 [31:1] } ^ \$2799 ;
-  assign \$2801  = \$2800 [0] ^ tx__payload[2];
-  assign \$2802  = \$2801  ? 32'd3988292384 : 32'd0;
-  assign \$2803  = { 1'h0, \$2791 [31:1] } ^ \$2802 ;
-  assign \$2804  = \$2803 [0] ^ tx__payload[3];
-  assign \$2805  = \$2804  ? 32'd3988292384 : 32'd0;
-  assign \$2806  = { 1'h0, \$2782 [31:1] } ^ \$2805 ;
-  assign \$2807  = \$2806 [0] ^ tx__payload[4];
-  assign \$2808  = \$2807  ? 32'd3988292384 : 32'd0;
-  assign \$2809  = { 1'h0, \$2761 [31:1] } ^ \$2808 ;
-  assign \$2810  = \$2809 [0] ^ tx__payload[5];
+  assign \$2800  = { 1'h0, \$2784 [31:1] } ^ \$2799 ;
+  assign \$2801  = sending ? tx__payload : rx__payload;
+  assign \$2802  = \$2800 [0] ^ \$2801 [3];
+  assign \$2803  = \$2802  ? 32'd3988292384 : 32'd0;
+  assign \$2804  = { 1'h0, \$2772 [31:1] } ^ \$2803 ;
+  assign \$2805  = sending ? tx__payload : rx__payload;
+  assign \$2806  = \$2804 [0] ^ \$2805 [4];
+  assign \$2807  = \$2806  ? 32'd3988292384 : 32'd0;
+  assign \$2808  = { 1'h0, \$2744 [31:1] } ^ \$2807 ;
+  assign \$2809  = sending ? tx__payload : rx__payload;
+  assign \$2810  = crc[0] ^ \$2809 [0];
   assign \$2811  = \$2810  ? 32'd3988292384 : 32'd0;
-  assign \$2812  = { 1'h0, \$2716 [31:1] } ^ \$2811 ;
-  assign \$2813  = \$2812 [0] ^ tx__payload[6];
-  assign \$2814  = \$2813  ? 32'd3988292384 : 32'd0;
-  assign \$2815  = { 1'h0, \$2623 [31:1] } ^ \$2814 ;
-  assign \$2816  = crc[0] ^ tx__payload[0];
-  assign \$2817  = \$2816  ? 32'd3988292384 : 32'd0;
-  assign \$2818  = { 1'h0, crc[31:1] } ^ \$2817 ;
-  assign \$2819  = crc[0] ^ tx__payload[0];
-  assign \$2820  = \$2819  ? 32'd3988292384 : 32'd0;
-  assign \$2821  = { 1'h0, crc[31:1] } ^ \$2820 ;
-  assign \$2822  = \$2821 [0] ^ tx__payload[1];
+  assign \$2812  = { 1'h0, crc[31:1] } ^ \$2811 ;
+  assign \$2813  = sending ? tx__payload : rx__payload;
+  assign \$2814  = crc[0] ^ \$2813 [0];
+  assign \$2815  = \$2814  ? 32'd3988292384 : 32'd0;
+  assign \$2816  = { 1'h0, crc[31:1] } ^ \$2815 ;
+  assign \$2817  = sending ? tx__payload : rx__payload;
+  assign \$2818  = \$2816 [0] ^ \$2817 [1];
+  assign \$2819  = \$2818  ? 32'd3988292384 : 32'd0;
+  assign \$2820  = { 1'h0, \$2812 [31:1] } ^ \$2819 ;
+  assign \$2821  = sending ? tx__payload : rx__payload;
+  assign \$2822  = crc[0] ^ \$2821 [0];
   assign \$2823  = \$2822  ? 32'd3988292384 : 32'd0;
-  assign \$2824  = { 1'h0, \$2818 [31:1] } ^ \$2823 ;
-  assign \$2825  = crc[0] ^ tx__payload[0];
-  assign \$2826  = \$2825  ? 32'd3988292384 : 32'd0;
-  assign \$2827  = { 1'h0, crc[31:1] } ^ \$2826 ;
-  assign \$2828  = crc[0] ^ tx__payload[0];
-  assign \$2829  = \$2828  ? 32'd3988292384 : 32'd0;
-  assign \$2830  = { 1'h0, crc[31:1] } ^ \$2829 ;
-  assign \$2831  = \$2830 [0] ^ tx__payload[1];
-  assign \$2832  = \$2831  ? 32'd3988292384 : 32'd0;
-  assign \$2833  = { 1'h0, \$2827 [31:1] } ^ \$2832 ;
-  assign \$2834  = \$2833 [0] ^ tx__payload[2];
+  assign \$2824  = { 1'h0, crc[31:1] } ^ \$2823 ;
+  assign \$2825  = sending ? tx__payload : rx__payload;
+  assign \$2826  = crc[0] ^ \$2825 [0];
+  assign \$2827  = \$2826  ? 32'd3988292384 : 32'd0;
+  assign \$2828  = { 1'h0, crc[31:1] } ^ \$2827 ;
+  assign \$2829  = sending ? tx__payload : rx__payload;
+  assign \$2830  = \$2828 [0] ^ \$2829 [1];
+  assign \$2831  = \$2830  ? 32'd3988292384 : 32'd0;
+  assign \$2832  = { 1'h0, \$2824 [31:1] } ^ \$2831 ;
+  assign \$2833  = sending ? tx__payload : rx__payload;
+  assign \$2834  = \$2832 [0] ^ \$2833 [2];
   assign \$2835  = \$2834  ? 32'd3988292384 : 32'd0;
-  assign \$2836  = { 1'h0, \$2824 [31:1] } ^ \$2835 ;
-  assign \$2837  = crc[0] ^ tx__payload[0];
-  assign \$2838  = \$2837  ? 32'd3988292384 : 32'd0;
-  assign \$2839  = { 1'h0, crc[31:1] } ^ \$2838 ;
-  assign \$2840  = crc[0] ^ tx__payload[0];
-  assign \$2841  = \$2840  ? 32'd3988292384 : 32'd0;
-  assign \$2842  = { 1'h0, crc[31:1] } ^ \$2841 ;
-  assign \$2843  = \$2842 [0] ^ tx__payload[1];
-  assign \$2844  = \$2843  ? 32'd3988292384 : 32'd0;
-  assign \$2845  = { 1'h0, \$2839 [31:1] } ^ \$2844 ;
-  assign \$2846  = crc[0] ^ tx__payload[0];
+  assign \$2836  = { 1'h0, \$2820 [31:1] } ^ \$2835 ;
+  assign \$2837  = sending ? tx__payload : rx__payload;
+  assign \$2838  = crc[0] ^ \$2837 [0];
+  assign \$2839  = \$2838  ? 32'd3988292384 : 32'd0;
+  assign \$2840  = { 1'h0, crc[31:1] } ^ \$2839 ;
+  assign \$2841  = sending ? tx__payload : rx__payload;
+  assign \$2842  = crc[0] ^ \$2841 [0];
+  assign \$2843  = \$2842  ? 32'd3988292384 : 32'd0;
+  assign \$2844  = { 1'h0, crc[31:1] } ^ \$2843 ;
+  assign \$2845  = sending ? tx__payload : rx__payload;
+  assign \$2846  = \$2844 [0] ^ \$2845 [1];
   assign \$2847  = \$2846  ? 32'd3988292384 : 32'd0;
-  assign \$2848  = { 1'h0, crc[31:1] } ^ \$2847 ;
-  assign \$2849  = crc[0] ^ tx__payload[0];
-  assign \$2850  = \$2849  ? 32'd3988292384 : 32'd0;
-  assign \$2851  = { 1'h0, crc[31:1] } ^ \$2850 ;
-  assign \$2852  = \$2851 [0] ^ tx__payload[1];
-  assign \$2853  = \$2852  ? 32'd3988292384 : 32'd0;
-  assign \$2854  = { 1'h0, \$2848 [31:1] } ^ \$2853 ;
-  assign \$2855  = \$2854 [0] ^ tx__payload[2];
-  assign \$2856  = \$2855  ? 32'd3988292384 : 32'd0;
-  assign \$2857  = { 1'h0, \$2845 [31:1] } ^ \$2856 ;
-  assign \$2858  = \$2857 [0] ^ tx__payload[3];
+  assign \$2848  = { 1'h0, \$2840 [31:1] } ^ \$2847 ;
+  assign \$2849  = sending ? tx__payload : rx__payload;
+  assign \$2850  = crc[0] ^ \$2849 [0];
+  assign \$2851  = \$2850  ? 32'd3988292384 : 32'd0;
+  assign \$2852  = { 1'h0, crc[31:1] } ^ \$2851 ;
+  assign \$2853  = sending ? tx__payload : rx__payload;
+  assign \$2854  = crc[0] ^ \$2853 [0];
+  assign \$2855  = \$2854  ? 32'd3988292384 : 32'd0;
+  assign \$2856  = { 1'h0, crc[31:1] } ^ \$2855 ;
+  assign \$2857  = sending ? tx__payload : rx__payload;
+  assign \$2858  = \$2856 [0] ^ \$2857 [1];
   assign \$2859  = \$2858  ? 32'd3988292384 : 32'd0;
-  assign \$2860  = { 1'h0, \$2836 [31:1] } ^ \$2859 ;
-  assign \$2861  = crc[0] ^ tx__payload[0];
-  assign \$2862  = \$2861  ? 32'd3988292384 : 32'd0;
-  assign \$2863  = { 1'h0, crc[31:1] } ^ \$2862 ;
-  assign \$2864  = crc[0] ^ tx__payload[0];
-  assign \$2865  = \$2864  ? 32'd3988292384 : 32'd0;
-  assign \$2866  = { 1'h0, crc[31:1] } ^ \$2865 ;
-  assign \$2867  = \$2866 [0] ^ tx__payload[1];
-  assign \$2868  = \$2867  ? 32'd3988292384 : 32'd0;
-  assign \$2869  = { 1'h0, \$2863 [31:1] } ^ \$2868 ;
-  assign \$2870  = crc[0] ^ tx__payload[0];
+  assign \$2860  = { 1'h0, \$2852 [31:1] } ^ \$2859 ;
+  assign \$2861  = sending ? tx__payload : rx__payload;
+  assign \$2862  = \$2860 [0] ^ \$2861 [2];
+  assign \$2863  = \$2862  ? 32'd3988292384 : 32'd0;
+  assign \$2864  = { 1'h0, \$2848 [31:1] } ^ \$2863 ;
+  assign \$2865  = sending ? tx__payload : rx__payload;
+  assign \$2866  = \$2864 [0] ^ \$2865 [3];
+  assign \$2867  = \$2866  ? 32'd3988292384 : 32'd0;
+  assign \$2868  = { 1'h0, \$2836 [31:1] } ^ \$2867 ;
+  assign \$2869  = sending ? tx__payload : rx__payload;
+  assign \$2870  = crc[0] ^ \$2869 [0];
   assign \$2871  = \$2870  ? 32'd3988292384 : 32'd0;
   assign \$2872  = { 1'h0, crc[31:1] } ^ \$2871 ;
-  assign \$2873  = crc[0] ^ tx__payload[0];
-  assign \$2874  = \$2873  ? 32'd3988292384 : 32'd0;
-  assign \$2875  = { 1'h0, crc[31:1] } ^ \$2874 ;
-  assign \$2876  = \$2875 [0] ^ tx__payload[1];
-  assign \$2877  = \$2876  ? 32'd3988292384 : 32'd0;
-  assign \$2878  = { 1'h0, \$2872 [31:1] } ^ \$2877 ;
-  assign \$2879  = \$2878 [0] ^ tx__payload[2];
-  assign \$2880  = \$2879  ? 32'd3988292384 : 32'd0;
-  assign \$2881  = { 1'h0, \$2869 [31:1] } ^ \$2880 ;
-  assign \$2882  = crc[0] ^ tx__payload[0];
+  assign \$2873  = sending ? tx__payload : rx__payload;
+  assign \$2874  = crc[0] ^ \$2873 [0];
+  assign \$2875  = \$2874  ? 32'd3988292384 : 32'd0;
+  assign \$2876  = { 1'h0, crc[31:1] } ^ \$2875 ;
+  assign \$2877  = sending ? tx__payload : rx__payload;
+  assign \$2878  = \$2876 [0] ^ \$2877 [1];
+  assign \$2879  = \$2878  ? 32'd3988292384 : 32'd0;
+  assign \$2880  = { 1'h0, \$2872 [31:1] } ^ \$2879 ;
+  assign \$2881  = sending ? tx__payload : rx__payload;
+  assign \$2882  = crc[0] ^ \$2881 [0];
   assign \$2883  = \$2882  ? 32'd3988292384 : 32'd0;
   assign \$2884  = { 1'h0, crc[31:1] } ^ \$2883 ;
-  assign \$2885  = crc[0] ^ tx__payload[0];
-  assign \$2886  = \$2885  ? 32'd3988292384 : 32'd0;
-  assign \$2887  = { 1'h0, crc[31:1] } ^ \$2886 ;
-  assign \$2888  = \$2887 [0] ^ tx__payload[1];
-  assign \$2889  = \$2888  ? 32'd3988292384 : 32'd0;
-  assign \$2890  = { 1'h0, \$2884 [31:1] } ^ \$2889 ;
-  assign \$2891  = crc[0] ^ tx__payload[0];
-  assign \$2892  = \$2891  ? 32'd3988292384 : 32'd0;
-  assign \$2893  = { 1'h0, crc[31:1] } ^ \$2892 ;
-  assign \$2894  = crc[0] ^ tx__payload[0];
+  assign \$2885  = sending ? tx__payload : rx__payload;
+  assign \$2886  = crc[0] ^ \$2885 [0];
+  assign \$2887  = \$2886  ? 32'd3988292384 : 32'd0;
+  assign \$2888  = { 1'h0, crc[31:1] } ^ \$2887 ;
+  assign \$2889  = sending ? tx__payload : rx__payload;
+  assign \$2890  = \$2888 [0] ^ \$2889 [1];
+  assign \$2891  = \$2890  ? 32'd3988292384 : 32'd0;
+  assign \$2892  = { 1'h0, \$2884 [31:1] } ^ \$2891 ;
+  assign \$2893  = sending ? tx__payload : rx__payload;
+  assign \$2894  = \$2892 [0] ^ \$2893 [2];
   assign \$2895  = \$2894  ? 32'd3988292384 : 32'd0;
-  assign \$2896  = { 1'h0, crc[31:1] } ^ \$2895 ;
-  assign \$2897  = \$2896 [0] ^ tx__payload[1];
-  assign \$2898  = \$2897  ? 32'd3988292384 : 32'd0;
-  assign \$2899  = { 1'h0, \$2893 [31:1] } ^ \$2898 ;
-  assign \$2900  = \$2899 [0] ^ tx__payload[2];
-  assign \$2901  = \$2900  ? 32'd3988292384 : 32'd0;
-  assign \$2902  = { 1'h0, \$2890 [31:1] } ^ \$2901 ;
-  assign \$2903  = \$2902 [0] ^ tx__payload[3];
-  assign \$2904  = \$2903  ? 32'd3988292384 : 32'd0;
-  assign \$2905  = { 1'h0, \$2881 [31:1] } ^ \$2904 ;
-  assign \$2906  = \$2905 [0] ^ tx__payload[4];
+  assign \$2896  = { 1'h0, \$2880 [31:1] } ^ \$2895 ;
+  assign \$2897  = sending ? tx__payload : rx__payload;
+  assign \$2898  = crc[0] ^ \$2897 [0];
+  assign \$2899  = \$2898  ? 32'd3988292384 : 32'd0;
+  assign \$2900  = { 1'h0, crc[31:1] } ^ \$2899 ;
+  assign \$2901  = sending ? tx__payload : rx__payload;
+  assign \$2902  = crc[0] ^ \$2901 [0];
+  assign \$2903  = \$2902  ? 32'd3988292384 : 32'd0;
+  assign \$2904  = { 1'h0, crc[31:1] } ^ \$2903 ;
+  assign \$2905  = sending ? tx__payload : rx__payload;
+  assign \$2906  = \$2904 [0] ^ \$2905 [1];
   assign \$2907  = \$2906  ? 32'd3988292384 : 32'd0;
-  assign \$2908  = { 1'h0, \$2860 [31:1] } ^ \$2907 ;
-  assign \$2909  = crc[0] ^ tx__payload[0];
-  assign \$2910  = \$2909  ? 32'd3988292384 : 32'd0;
-  assign \$2911  = { 1'h0, crc[31:1] } ^ \$2910 ;
-  assign \$2912  = crc[0] ^ tx__payload[0];
-  assign \$2913  = \$2912  ? 32'd3988292384 : 32'd0;
-  assign \$2914  = { 1'h0, crc[31:1] } ^ \$2913 ;
-  assign \$2915  = \$2914 [0] ^ tx__payload[1];
-  assign \$2916  = \$2915  ? 32'd3988292384 : 32'd0;
-  assign \$2917  = { 1'h0, \$2911 [31:1] } ^ \$2916 ;
-  assign \$2918  = crc[0] ^ tx__payload[0];
+  assign \$2908  = { 1'h0, \$2900 [31:1] } ^ \$2907 ;
+  assign \$2909  = sending ? tx__payload : rx__payload;
+  assign \$2910  = crc[0] ^ \$2909 [0];
+  assign \$2911  = \$2910  ? 32'd3988292384 : 32'd0;
+  assign \$2912  = { 1'h0, crc[31:1] } ^ \$2911 ;
+  assign \$2913  = sending ? tx__payload : rx__payload;
+  assign \$2914  = crc[0] ^ \$2913 [0];
+  assign \$2915  = \$2914  ? 32'd3988292384 : 32'd0;
+  assign \$2916  = { 1'h0, crc[31:1] } ^ \$2915 ;
+  assign \$2917  = sending ? tx__payload : rx__payload;
+  assign \$2918  = \$2916 [0] ^ \$2917 [1];
   assign \$2919  = \$2918  ? 32'd3988292384 : 32'd0;
-  assign \$2920  = { 1'h0, crc[31:1] } ^ \$2919 ;
-  assign \$2921  = crc[0] ^ tx__payload[0];
-  assign \$2922  = \$2921  ? 32'd3988292384 : 32'd0;
-  assign \$2923  = { 1'h0, crc[31:1] } ^ \$2922 ;
-  assign \$2924  = \$2923 [0] ^ tx__payload[1];
-  assign \$2925  = \$2924  ? 32'd3988292384 : 32'd0;
-  assign \$2926  = { 1'h0, \$2920 [31:1] } ^ \$2925 ;
-  assign \$2927  = \$2926 [0] ^ tx__payload[2];
-  assign \$2928  = \$2927  ? 32'd3988292384 : 32'd0;
-  assign \$2929  = { 1'h0, \$2917 [31:1] } ^ \$2928 ;
-  assign \$2930  = crc[0] ^ tx__payload[0];
+  assign \$2920  = { 1'h0, \$2912 [31:1] } ^ \$2919 ;
+  assign \$2921  = sending ? tx__payload : rx__payload;
+  assign \$2922  = \$2920 [0] ^ \$2921 [2];
+  assign \$2923  = \$2922  ? 32'd3988292384 : 32'd0;
+  assign \$2924  = { 1'h0, \$2908 [31:1] } ^ \$2923 ;
+  assign \$2925  = sending ? tx__payload : rx__payload;
+  assign \$2926  = \$2924 [0] ^ \$2925 [3];
+  assign \$2927  = \$2926  ? 32'd3988292384 : 32'd0;
+  assign \$2928  = { 1'h0, \$2896 [31:1] } ^ \$2927 ;
+  assign \$2929  = sending ? tx__payload : rx__payload;
+  assign \$2930  = \$2928 [0] ^ \$2929 [4];
   assign \$2931  = \$2930  ? 32'd3988292384 : 32'd0;
-  assign \$2932  = { 1'h0, crc[31:1] } ^ \$2931 ;
-  assign \$2933  = crc[0] ^ tx__payload[0];
-  assign \$2934  = \$2933  ? 32'd3988292384 : 32'd0;
-  assign \$2935  = { 1'h0, crc[31:1] } ^ \$2934 ;
-  assign \$2936  = \$2935 [0] ^ tx__payload[1];
-  assign \$2937  = \$2936  ? 32'd3988292384 : 32'd0;
-  assign \$2938  = { 1'h0, \$2932 [31:1] } ^ \$2937 ;
-  assign \$2939  = crc[0] ^ tx__payload[0];
-  assign \$2940  = \$2939  ? 32'd3988292384 : 32'd0;
-  assign \$2941  = { 1'h0, crc[31:1] } ^ \$2940 ;
-  assign \$2942  = crc[0] ^ tx__payload[0];
+  assign \$2932  = { 1'h0, \$2868 [31:1] } ^ \$2931 ;
+  assign \$2933  = sending ? tx__payload : rx__payload;
+  assign \$2934  = \$2932 [0] ^ \$2933 [5];
+  assign \$2935  = \$2934  ? 32'd3988292384 : 32'd0;
+  assign \$2936  = { 1'h0, \$2808 [31:1] } ^ \$2935 ;
+  assign \$2937  = sending ? tx__payload : rx__payload;
+  assign \$2938  = crc[0] ^ \$2937 [0];
+  assign \$2939  = \$2938  ? 32'd3988292384 : 32'd0;
+  assign \$2940  = { 1'h0, crc[31:1] } ^ \$2939 ;
+  assign \$2941  = sending ? tx__payload : rx__payload;
+  assign \$2942  = crc[0] ^ \$2941 [0];
   assign \$2943  = \$2942  ? 32'd3988292384 : 32'd0;
   assign \$2944  = { 1'h0, crc[31:1] } ^ \$2943 ;
-  assign \$2945  = \$2944 [0] ^ tx__payload[1];
-  assign \$2946  = \$2945  ? 32'd3988292384 : 32'd0;
-  assign \$2947  = { 1'h0, \$2941 [31:1] } ^ \$2946 ;
-  assign \$2948  = \$2947 [0] ^ tx__payload[2];
-  assign \$2949  = \$2948  ? 32'd3988292384 : 32'd0;
-  assign \$2950  = { 1'h0, \$2938 [31:1] } ^ \$2949 ;
-  assign \$2951  = \$2950 [0] ^ tx__payload[3];
-  assign \$2952  = \$2951  ? 32'd3988292384 : 32'd0;
-  assign \$2953  = { 1'h0, \$2929 [31:1] } ^ \$2952 ;
-  assign \$2954  = crc[0] ^ tx__payload[0];
+  assign \$2945  = sending ? tx__payload : rx__payload;
+  assign \$2946  = \$2944 [0] ^ \$2945 [1];
+  assign \$2947  = \$2946  ? 32'd3988292384 : 32'd0;
+  assign \$2948  = { 1'h0, \$2940 [31:1] } ^ \$2947 ;
+  assign \$2949  = sending ? tx__payload : rx__payload;
+  assign \$2950  = crc[0] ^ \$2949 [0];
+  assign \$2951  = \$2950  ? 32'd3988292384 : 32'd0;
+  assign \$2952  = { 1'h0, crc[31:1] } ^ \$2951 ;
+  assign \$2953  = sending ? tx__payload : rx__payload;
+  assign \$2954  = crc[0] ^ \$2953 [0];
   assign \$2955  = \$2954  ? 32'd3988292384 : 32'd0;
   assign \$2956  = { 1'h0, crc[31:1] } ^ \$2955 ;
-  assign \$2957  = crc[0] ^ tx__payload[0];
-  assign \$2958  = \$2957  ? 32'd3988292384 : 32'd0;
-  assign \$2959  = { 1'h0, crc[31:1] } ^ \$2958 ;
-  assign \$2960  = \$2959 [0] ^ tx__payload[1];
-  assign \$2961  = \$2960  ? 32'd3988292384 : 32'd0;
-  assign \$2962  = { 1'h0, \$2956 [31:1] } ^ \$2961 ;
-  assign \$2963  = crc[0] ^ tx__payload[0];
-  assign \$2964  = \$2963  ? 32'd3988292384 : 32'd0;
-  assign \$2965  = { 1'h0, crc[31:1] } ^ \$2964 ;
-  assign \$2966  = crc[0] ^ tx__payload[0];
+  assign \$2957  = sending ? tx__payload : rx__payload;
+  assign \$2958  = \$2956 [0] ^ \$2957 [1];
+  assign \$2959  = \$2958  ? 32'd3988292384 : 32'd0;
+  assign \$2960  = { 1'h0, \$2952 [31:1] } ^ \$2959 ;
+  assign \$2961  = sending ? tx__payload : rx__payload;
+  assign \$2962  = \$2960 [0] ^ \$2961 [2];
+  assign \$2963  = \$2962  ? 32'd3988292384 : 32'd0;
+  assign \$2964  = { 1'h0, \$2948 [31:1] } ^ \$2963 ;
+  assign \$2965  = sending ? tx__payload : rx__payload;
+  assign \$2966  = crc[0] ^ \$2965 [0];
   assign \$2967  = \$2966  ? 32'd3988292384 : 32'd0;
   assign \$2968  = { 1'h0, crc[31:1] } ^ \$2967 ;
-  assign \$2969  = \$2968 [0] ^ tx__payload[1];
-  assign \$2970  = \$2969  ? 32'd3988292384 : 32'd0;
-  assign \$2971  = { 1'h0, \$2965 [31:1] } ^ \$2970 ;
-  assign \$2972  = \$2971 [0] ^ tx__payload[2];
-  assign \$2973  = \$2972  ? 32'd3988292384 : 32'd0;
-  assign \$2974  = { 1'h0, \$2962 [31:1] } ^ \$2973 ;
-  assign \$2975  = crc[0] ^ tx__payload[0];
-  assign \$2976  = \$2975  ? 32'd3988292384 : 32'd0;
-  assign \$2977  = { 1'h0, crc[31:1] } ^ \$2976 ;
-  assign \$2978  = crc[0] ^ tx__payload[0];
+  assign \$2969  = sending ? tx__payload : rx__payload;
+  assign \$2970  = crc[0] ^ \$2969 [0];
+  assign \$2971  = \$2970  ? 32'd3988292384 : 32'd0;
+  assign \$2972  = { 1'h0, crc[31:1] } ^ \$2971 ;
+  assign \$2973  = sending ? tx__payload : rx__payload;
+  assign \$2974  = \$2972 [0] ^ \$2973 [1];
+  assign \$2975  = \$2974  ? 32'd3988292384 : 32'd0;
+  assign \$2976  = { 1'h0, \$2968 [31:1] } ^ \$2975 ;
+  assign \$2977  = sending ? tx__payload : rx__payload;
+  assign \$2978  = crc[0] ^ \$2977 [0];
   assign \$2979  = \$2978  ? 32'd3988292384 : 32'd0;
   assign \$2980  = { 1'h0, crc[31:1] } ^ \$2979 ;
-  assign \$2981  = \$2980 [0] ^ tx__payload[1];
-  assign \$2982  = \$2981  ? 32'd3988292384 : 32'd0;
-  assign \$2983  = { 1'h0, \$2977 [31:1] } ^ \$2982 ;
-  assign \$2984  = crc[0] ^ tx__payload[0];
-  assign \$2985  = \$2984  ? 32'd3988292384 : 32'd0;
-  assign \$2986  = { 1'h0, crc[31:1] } ^ \$2985 ;
-  assign \$2987  = crc[0] ^ tx__payload[0];
-  assign \$2988  = \$2987  ? 32'd3988292384 : 32'd0;
-  assign \$2989  = { 1'h0, crc[31:1] } ^ \$2988 ;
-  assign \$2990  = \$2989 [0] ^ tx__payload[1];
+  assign \$2981  = sending ? tx__payload : rx__payload;
+  assign \$2982  = crc[0] ^ \$2981 [0];
+  assign \$2983  = \$2982  ? 32'd3988292384 : 32'd0;
+  assign \$2984  = { 1'h0, crc[31:1] } ^ \$2983 ;
+  assign \$2985  = sending ? tx__payload : rx__payload;
+  assign \$2986  = \$2984 [0] ^ \$2985 [1];
+  assign \$2987  = \$2986  ? 32'd3988292384 : 32'd0;
+  assign \$2988  = { 1'h0, \$2980 [31:1] } ^ \$2987 ;
+  assign \$2989  = sending ? tx__payload : rx__payload;
+  assign \$2990  = \$2988 [0] ^ \$2989 [2];
   assign \$2991  = \$2990  ? 32'd3988292384 : 32'd0;
-  assign \$2992  = { 1'h0, \$2986 [31:1] } ^ \$2991 ;
-  assign \$2993  = \$2992 [0] ^ tx__payload[2];
-  assign \$2994  = \$2993  ? 32'd3988292384 : 32'd0;
-  assign \$2995  = { 1'h0, \$2983 [31:1] } ^ \$2994 ;
-  assign \$2996  = \$2995 [0] ^ tx__payload[3];
-  assign \$2997  = \$2996  ? 32'd3988292384 : 32'd0;
-  assign \$2998  = { 1'h0, \$2974 [31:1] } ^ \$2997 ;
-  assign \$2999  = \$2998 [0] ^ tx__payload[4];
-  assign \$3000  = \$2999  ? 32'd3988292384 : 32'd0;
-  assign \$3001  = { 1'h0, \$2953 [31:1] } ^ \$3000 ;
-  assign \$3002  = \$3001 [0] ^ tx__payload[5];
+  assign \$2992  = { 1'h0, \$2976 [31:1] } ^ \$2991 ;
+  assign \$2993  = sending ? tx__payload : rx__payload;
+  assign \$2994  = \$2992 [0] ^ \$2993 [3];
+  assign \$2995  = \$2994  ? 32'd3988292384 : 32'd0;
+  assign \$2996  = { 1'h0, \$2964 [31:1] } ^ \$2995 ;
+  assign \$2997  = sending ? tx__payload : rx__payload;
+  assign \$2998  = crc[0] ^ \$2997 [0];
+  assign \$2999  = \$2998  ? 32'd3988292384 : 32'd0;
+  assign \$3000  = { 1'h0, crc[31:1] } ^ \$2999 ;
+  assign \$3001  = sending ? tx__payload : rx__payload;
+  assign \$3002  = crc[0] ^ \$3001 [0];
   assign \$3003  = \$3002  ? 32'd3988292384 : 32'd0;
-  assign \$3004  = { 1'h0, \$2908 [31:1] } ^ \$3003 ;
-  assign \$3005  = crc[0] ^ tx__payload[0];
-  assign \$3006  = \$3005  ? 32'd3988292384 : 32'd0;
-  assign \$3007  = { 1'h0, crc[31:1] } ^ \$3006 ;
-  assign \$3008  = crc[0] ^ tx__payload[0];
-  assign \$3009  = \$3008  ? 32'd3988292384 : 32'd0;
-  assign \$3010  = { 1'h0, crc[31:1] } ^ \$3009 ;
-  assign \$3011  = \$3010 [0] ^ tx__payload[1];
-  assign \$3012  = \$3011  ? 32'd3988292384 : 32'd0;
-  assign \$3013  = { 1'h0, \$3007 [31:1] } ^ \$3012 ;
-  assign \$3014  = crc[0] ^ tx__payload[0];
+  assign \$3004  = { 1'h0, crc[31:1] } ^ \$3003 ;
+  assign \$3005  = sending ? tx__payload : rx__payload;
+  assign \$3006  = \$3004 [0] ^ \$3005 [1];
+  assign \$3007  = \$3006  ? 32'd3988292384 : 32'd0;
+  assign \$3008  = { 1'h0, \$3000 [31:1] } ^ \$3007 ;
+  assign \$3009  = sending ? tx__payload : rx__payload;
+  assign \$3010  = crc[0] ^ \$3009 [0];
+  assign \$3011  = \$3010  ? 32'd3988292384 : 32'd0;
+  assign \$3012  = { 1'h0, crc[31:1] } ^ \$3011 ;
+  assign \$3013  = sending ? tx__payload : rx__payload;
+  assign \$3014  = crc[0] ^ \$3013 [0];
   assign \$3015  = \$3014  ? 32'd3988292384 : 32'd0;
   assign \$3016  = { 1'h0, crc[31:1] } ^ \$3015 ;
-  assign \$3017  = crc[0] ^ tx__payload[0];
-  assign \$3018  = \$3017  ? 32'd3988292384 : 32'd0;
-  assign \$3019  = { 1'h0, crc[31:1] } ^ \$3018 ;
-  assign \$3020  = \$3019 [0] ^ tx__payload[1];
-  assign \$3021  = \$3020  ? 32'd3988292384 : 32'd0;
-  assign \$3022  = { 1'h0, \$3016 [31:1] } ^ \$3021 ;
-  assign \$3023  = \$3022 [0] ^ tx__payload[2];
-  assign \$3024  = \$3023  ? 32'd3988292384 : 32'd0;
-  assign \$3025  = { 1'h0, \$3013 [31:1] } ^ \$3024 ;
-  assign \$3026  = crc[0] ^ tx__payload[0];
+  assign \$3017  = sending ? tx__payload : rx__payload;
+  assign \$3018  = \$3016 [0] ^ \$3017 [1];
+  assign \$3019  = \$3018  ? 32'd3988292384 : 32'd0;
+  assign \$3020  = { 1'h0, \$3012 [31:1] } ^ \$3019 ;
+  assign \$3021  = sending ? tx__payload : rx__payload;
+  assign \$3022  = \$3020 [0] ^ \$3021 [2];
+  assign \$3023  = \$3022  ? 32'd3988292384 : 32'd0;
+  assign \$3024  = { 1'h0, \$3008 [31:1] } ^ \$3023 ;
+  assign \$3025  = sending ? tx__payload : rx__payload;
+  assign \$3026  = crc[0] ^ \$3025 [0];
   assign \$3027  = \$3026  ? 32'd3988292384 : 32'd0;
   assign \$3028  = { 1'h0, crc[31:1] } ^ \$3027 ;
-  assign \$3029  = crc[0] ^ tx__payload[0];
-  assign \$3030  = \$3029  ? 32'd3988292384 : 32'd0;
-  assign \$3031  = { 1'h0, crc[31:1] } ^ \$3030 ;
-  assign \$3032  = \$3031 [0] ^ tx__payload[1];
-  assign \$3033  = \$3032  ? 32'd3988292384 : 32'd0;
-  assign \$3034  = { 1'h0, \$3028 [31:1] } ^ \$3033 ;
-  assign \$3035  = crc[0] ^ tx__payload[0];
-  assign \$3036  = \$3035  ? 32'd3988292384 : 32'd0;
-  assign \$3037  = { 1'h0, crc[31:1] } ^ \$3036 ;
-  assign \$3038  = crc[0] ^ tx__payload[0];
+  assign \$3029  = sending ? tx__payload : rx__payload;
+  assign \$3030  = crc[0] ^ \$3029 [0];
+  assign \$3031  = \$3030  ? 32'd3988292384 : 32'd0;
+  assign \$3032  = { 1'h0, crc[31:1] } ^ \$3031 ;
+  assign \$3033  = sending ? tx__payload : rx__payload;
+  assign \$3034  = \$3032 [0] ^ \$3033 [1];
+  assign \$3035  = \$3034  ? 32'd3988292384 : 32'd0;
+  assign \$3036  = { 1'h0, \$3028 [31:1] } ^ \$3035 ;
+  assign \$3037  = sending ? tx__payload : rx__payload;
+  assign \$3038  = crc[0] ^ \$3037 [0];
   assign \$3039  = \$3038  ? 32'd3988292384 : 32'd0;
   assign \$3040  = { 1'h0, crc[31:1] } ^ \$3039 ;
-  assign \$3041  = \$3040 [0] ^ tx__payload[1];
-  assign \$3042  = \$3041  ? 32'd3988292384 : 32'd0;
-  assign \$3043  = { 1'h0, \$3037 [31:1] } ^ \$3042 ;
-  assign \$3044  = \$3043 [0] ^ tx__payload[2];
-  assign \$3045  = \$3044  ? 32'd3988292384 : 32'd0;
-  assign \$3046  = { 1'h0, \$3034 [31:1] } ^ \$3045 ;
-  assign \$3047  = \$3046 [0] ^ tx__payload[3];
-  assign \$3048  = \$3047  ? 32'd3988292384 : 32'd0;
-  assign \$3049  = { 1'h0, \$3025 [31:1] } ^ \$3048 ;
-  assign \$3050  = crc[0] ^ tx__payload[0];
+  assign \$3041  = sending ? tx__payload : rx__payload;
+  assign \$3042  = crc[0] ^ \$3041 [0];
+  assign \$3043  = \$3042  ? 32'd3988292384 : 32'd0;
+  assign \$3044  = { 1'h0, crc[31:1] } ^ \$3043 ;
+  assign \$3045  = sending ? tx__payload : rx__payload;
+  assign \$3046  = \$3044 [0] ^ \$3045 [1];
+  assign \$3047  = \$3046  ? 32'd3988292384 : 32'd0;
+  assign \$3048  = { 1'h0, \$3040 [31:1] } ^ \$3047 ;
+  assign \$3049  = sending ? tx__payload : rx__payload;
+  assign \$3050  = \$3048 [0] ^ \$3049 [2];
   assign \$3051  = \$3050  ? 32'd3988292384 : 32'd0;
-  assign \$3052  = { 1'h0, crc[31:1] } ^ \$3051 ;
-  assign \$3053  = crc[0] ^ tx__payload[0];
-  assign \$3054  = \$3053  ? 32'd3988292384 : 32'd0;
-  assign \$3055  = { 1'h0, crc[31:1] } ^ \$3054 ;
-  assign \$3056  = \$3055 [0] ^ tx__payload[1];
-  assign \$3057  = \$3056  ? 32'd3988292384 : 32'd0;
-  assign \$3058  = { 1'h0, \$3052 [31:1] } ^ \$3057 ;
-  assign \$3059  = crc[0] ^ tx__payload[0];
-  assign \$3060  = \$3059  ? 32'd3988292384 : 32'd0;
-  assign \$3061  = { 1'h0, crc[31:1] } ^ \$3060 ;
-  assign \$3062  = crc[0] ^ tx__payload[0];
+  assign \$3052  = { 1'h0, \$3036 [31:1] } ^ \$3051 ;
+  assign \$3053  = sending ? tx__payload : rx__payload;
+  assign \$3054  = \$3052 [0] ^ \$3053 [3];
+  assign \$3055  = \$3054  ? 32'd3988292384 : 32'd0;
+  assign \$3056  = { 1'h0, \$3024 [31:1] } ^ \$3055 ;
+  assign \$3057  = sending ? tx__payload : rx__payload;
+  assign \$3058  = \$3056 [0] ^ \$3057 [4];
+  assign \$3059  = \$3058  ? 32'd3988292384 : 32'd0;
+  assign \$3060  = { 1'h0, \$2996 [31:1] } ^ \$3059 ;
+  assign \$3061  = sending ? tx__payload : rx__payload;
+  assign \$3062  = crc[0] ^ \$3061 [0];
   assign \$3063  = \$3062  ? 32'd3988292384 : 32'd0;
   assign \$3064  = { 1'h0, crc[31:1] } ^ \$3063 ;
-  assign \$3065  = \$3064 [0] ^ tx__payload[1];
-  assign \$3066  = \$3065  ? 32'd3988292384 : 32'd0;
-  assign \$3067  = { 1'h0, \$3061 [31:1] } ^ \$3066 ;
-  assign \$3068  = \$3067 [0] ^ tx__payload[2];
-  assign \$3069  = \$3068  ? 32'd3988292384 : 32'd0;
-  assign \$3070  = { 1'h0, \$3058 [31:1] } ^ \$3069 ;
-  assign \$3071  = crc[0] ^ tx__payload[0];
-  assign \$3072  = \$3071  ? 32'd3988292384 : 32'd0;
-  assign \$3073  = { 1'h0, crc[31:1] } ^ \$3072 ;
-  assign \$3074  = crc[0] ^ tx__payload[0];
+  assign \$3065  = sending ? tx__payload : rx__payload;
+  assign \$3066  = crc[0] ^ \$3065 [0];
+  assign \$3067  = \$3066  ? 32'd3988292384 : 32'd0;
+  assign \$3068  = { 1'h0, crc[31:1] } ^ \$3067 ;
+  assign \$3069  = sending ? tx__payload : rx__payload;
+  assign \$3070  = \$3068 [0] ^ \$3069 [1];
+  assign \$3071  = \$3070  ? 32'd3988292384 : 32'd0;
+  assign \$3072  = { 1'h0, \$3064 [31:1] } ^ \$3071 ;
+  assign \$3073  = sending ? tx__payload : rx__payload;
+  assign \$3074  = crc[0] ^ \$3073 [0];
   assign \$3075  = \$3074  ? 32'd3988292384 : 32'd0;
   assign \$3076  = { 1'h0, crc[31:1] } ^ \$3075 ;
-  assign \$3077  = \$3076 [0] ^ tx__payload[1];
-  assign \$3078  = \$3077  ? 32'd3988292384 : 32'd0;
-  assign \$3079  = { 1'h0, \$3073 [31:1] } ^ \$3078 ;
-  assign \$3080  = crc[0] ^ tx__payload[0];
-  assign \$3081  = \$3080  ? 32'd3988292384 : 32'd0;
-  assign \$3082  = { 1'h0, crc[31:1] } ^ \$3081 ;
-  assign \$3083  = crc[0] ^ tx__payload[0];
-  assign \$3084  = \$3083  ? 32'd3988292384 : 32'd0;
-  assign \$3085  = { 1'h0, crc[31:1] } ^ \$3084 ;
-  assign \$3086  = \$3085 [0] ^ tx__payload[1];
+  assign \$3077  = sending ? tx__payload : rx__payload;
+  assign \$3078  = crc[0] ^ \$3077 [0];
+  assign \$3079  = \$3078  ? 32'd3988292384 : 32'd0;
+  assign \$3080  = { 1'h0, crc[31:1] } ^ \$3079 ;
+  assign \$3081  = sending ? tx__payload : rx__payload;
+  assign \$3082  = \$3080 [0] ^ \$3081 [1];
+  assign \$3083  = \$3082  ? 32'd3988292384 : 32'd0;
+  assign \$3084  = { 1'h0, \$3076 [31:1] } ^ \$3083 ;
+  assign \$3085  = sending ? tx__payload : rx__payload;
+  assign \$3086  = \$3084 [0] ^ \$3085 [2];
   assign \$3087  = \$3086  ? 32'd3988292384 : 32'd0;
-  assign \$3088  = { 1'h0, \$3082 [31:1] } ^ \$3087 ;
-  assign \$3089  = \$3088 [0] ^ tx__payload[2];
-  assign \$3090  = \$3089  ? 32'd3988292384 : 32'd0;
-  assign \$3091  = { 1'h0, \$3079 [31:1] } ^ \$3090 ;
-  assign \$3092  = \$3091 [0] ^ tx__payload[3];
-  assign \$3093  = \$3092  ? 32'd3988292384 : 32'd0;
-  assign \$3094  = { 1'h0, \$3070 [31:1] } ^ \$3093 ;
-  assign \$3095  = \$3094 [0] ^ tx__payload[4];
-  assign \$3096  = \$3095  ? 32'd3988292384 : 32'd0;
-  assign \$3097  = { 1'h0, \$3049 [31:1] } ^ \$3096 ;
-  assign \$3098  = crc[0] ^ tx__payload[0];
+  assign \$3088  = { 1'h0, \$3072 [31:1] } ^ \$3087 ;
+  assign \$3089  = sending ? tx__payload : rx__payload;
+  assign \$3090  = crc[0] ^ \$3089 [0];
+  assign \$3091  = \$3090  ? 32'd3988292384 : 32'd0;
+  assign \$3092  = { 1'h0, crc[31:1] } ^ \$3091 ;
+  assign \$3093  = sending ? tx__payload : rx__payload;
+  assign \$3094  = crc[0] ^ \$3093 [0];
+  assign \$3095  = \$3094  ? 32'd3988292384 : 32'd0;
+  assign \$3096  = { 1'h0, crc[31:1] } ^ \$3095 ;
+  assign \$3097  = sending ? tx__payload : rx__payload;
+  assign \$3098  = \$3096 [0] ^ \$3097 [1];
   assign \$3099  = \$3098  ? 32'd3988292384 : 32'd0;
-  assign \$3100  = { 1'h0, crc[31:1] } ^ \$3099 ;
-  assign \$3101  = crc[0] ^ tx__payload[0];
-  assign \$3102  = \$3101  ? 32'd3988292384 : 32'd0;
-  assign \$3103  = { 1'h0, crc[31:1] } ^ \$3102 ;
-  assign \$3104  = \$3103 [0] ^ tx__payload[1];
-  assign \$3105  = \$3104  ? 32'd3988292384 : 32'd0;
-  assign \$3106  = { 1'h0, \$3100 [31:1] } ^ \$3105 ;
-  assign \$3107  = crc[0] ^ tx__payload[0];
-  assign \$3108  = \$3107  ? 32'd3988292384 : 32'd0;
-  assign \$3109  = { 1'h0, crc[31:1] } ^ \$3108 ;
-  assign \$3110  = crc[0] ^ tx__payload[0];
+  assign \$3100  = { 1'h0, \$3092 [31:1] } ^ \$3099 ;
+  assign \$3101  = sending ? tx__payload : rx__payload;
+  assign \$3102  = crc[0] ^ \$3101 [0];
+  assign \$3103  = \$3102  ? 32'd3988292384 : 32'd0;
+  assign \$3104  = { 1'h0, crc[31:1] } ^ \$3103 ;
+  assign \$3105  = sending ? tx__payload : rx__payload;
+  assign \$3106  = crc[0] ^ \$3105 [0];
+  assign \$3107  = \$3106  ? 32'd3988292384 : 32'd0;
+  assign \$3108  = { 1'h0, crc[31:1] } ^ \$3107 ;
+  assign \$3109  = sending ? tx__payload : rx__payload;
+  assign \$3110  = \$3108 [0] ^ \$3109 [1];
   assign \$3111  = \$3110  ? 32'd3988292384 : 32'd0;
-  assign \$3112  = { 1'h0, crc[31:1] } ^ \$3111 ;
-  assign \$3113  = \$3112 [0] ^ tx__payload[1];
-  assign \$3114  = \$3113  ? 32'd3988292384 : 32'd0;
-  assign \$3115  = { 1'h0, \$3109 [31:1] } ^ \$3114 ;
-  assign \$3116  = \$3115 [0] ^ tx__payload[2];
-  assign \$3117  = \$3116  ? 32'd3988292384 : 32'd0;
-  assign \$3118  = { 1'h0, \$3106 [31:1] } ^ \$3117 ;
-  assign \$3119  = crc[0] ^ tx__payload[0];
-  assign \$3120  = \$3119  ? 32'd3988292384 : 32'd0;
-  assign \$3121  = { 1'h0, crc[31:1] } ^ \$3120 ;
-  assign \$3122  = crc[0] ^ tx__payload[0];
+  assign \$3112  = { 1'h0, \$3104 [31:1] } ^ \$3111 ;
+  assign \$3113  = sending ? tx__payload : rx__payload;
+  assign \$3114  = \$3112 [0] ^ \$3113 [2];
+  assign \$3115  = \$3114  ? 32'd3988292384 : 32'd0;
+  assign \$3116  = { 1'h0, \$3100 [31:1] } ^ \$3115 ;
+  assign \$3117  = sending ? tx__payload : rx__payload;
+  assign \$3118  = \$3116 [0] ^ \$3117 [3];
+  assign \$3119  = \$3118  ? 32'd3988292384 : 32'd0;
+  assign \$3120  = { 1'h0, \$3088 [31:1] } ^ \$3119 ;
+  assign \$3121  = sending ? tx__payload : rx__payload;
+  assign \$3122  = crc[0] ^ \$3121 [0];
   assign \$3123  = \$3122  ? 32'd3988292384 : 32'd0;
   assign \$3124  = { 1'h0, crc[31:1] } ^ \$3123 ;
-  assign \$3125  = \$3124 [0] ^ tx__payload[1];
-  assign \$3126  = \$3125  ? 32'd3988292384 : 32'd0;
-  assign \$3127  = { 1'h0, \$3121 [31:1] } ^ \$3126 ;
-  assign \$3128  = crc[0] ^ tx__payload[0];
-  assign \$3129  = \$3128  ? 32'd3988292384 : 32'd0;
-  assign \$3130  = { 1'h0, crc[31:1] } ^ \$3129 ;
-  assign \$3131  = crc[0] ^ tx__payload[0];
-  assign \$3132  = \$3131  ? 32'd3988292384 : 32'd0;
-  assign \$3133  = { 1'h0, crc[31:1] } ^ \$3132 ;
-  assign \$3134  = \$3133 [0] ^ tx__payload[1];
+  assign \$3125  = sending ? tx__payload : rx__payload;
+  assign \$3126  = crc[0] ^ \$3125 [0];
+  assign \$3127  = \$3126  ? 32'd3988292384 : 32'd0;
+  assign \$3128  = { 1'h0, crc[31:1] } ^ \$3127 ;
+  assign \$3129  = sending ? tx__payload : rx__payload;
+  assign \$3130  = \$3128 [0] ^ \$3129 [1];
+  assign \$3131  = \$3130  ? 32'd3988292384 : 32'd0;
+  assign \$3132  = { 1'h0, \$3124 [31:1] } ^ \$3131 ;
+  assign \$3133  = sending ? tx__payload : rx__payload;
+  assign \$3134  = crc[0] ^ \$3133 [0];
   assign \$3135  = \$3134  ? 32'd3988292384 : 32'd0;
-  assign \$3136  = { 1'h0, \$3130 [31:1] } ^ \$3135 ;
-  assign \$3137  = \$3136 [0] ^ tx__payload[2];
-  assign \$3138  = \$3137  ? 32'd3988292384 : 32'd0;
-  assign \$3139  = { 1'h0, \$3127 [31:1] } ^ \$3138 ;
-  assign \$3140  = \$3139 [0] ^ tx__payload[3];
-  assign \$3141  = \$3140  ? 32'd3988292384 : 32'd0;
-  assign \$3142  = { 1'h0, \$3118 [31:1] } ^ \$3141 ;
-  assign \$3143  = crc[0] ^ tx__payload[0];
-  assign \$3144  = \$3143  ? 32'd3988292384 : 32'd0;
-  assign \$3145  = { 1'h0, crc[31:1] } ^ \$3144 ;
-  assign \$3146  = crc[0] ^ tx__payload[0];
+  assign \$3136  = { 1'h0, crc[31:1] } ^ \$3135 ;
+  assign \$3137  = sending ? tx__payload : rx__payload;
+  assign \$3138  = crc[0] ^ \$3137 [0];
+  assign \$3139  = \$3138  ? 32'd3988292384 : 32'd0;
+  assign \$3140  = { 1'h0, crc[31:1] } ^ \$3139 ;
+  assign \$3141  = sending ? tx__payload : rx__payload;
+  assign \$3142  = \$3140 [0] ^ \$3141 [1];
+  assign \$3143  = \$3142  ? 32'd3988292384 : 32'd0;
+  assign \$3144  = { 1'h0, \$3136 [31:1] } ^ \$3143 ;
+  assign \$3145  = sending ? tx__payload : rx__payload;
+  assign \$3146  = \$3144 [0] ^ \$3145 [2];
   assign \$3147  = \$3146  ? 32'd3988292384 : 32'd0;
-  assign \$3148  = { 1'h0, crc[31:1] } ^ \$3147 ;
-  assign \$3149  = \$3148 [0] ^ tx__payload[1];
-  assign \$3150  = \$3149  ? 32'd3988292384 : 32'd0;
-  assign \$3151  = { 1'h0, \$3145 [31:1] } ^ \$3150 ;
-  assign \$3152  = crc[0] ^ tx__payload[0];
-  assign \$3153  = \$3152  ? 32'd3988292384 : 32'd0;
-  assign \$3154  = { 1'h0, crc[31:1] } ^ \$3153 ;
-  assign \$3155  = crc[0] ^ tx__payload[0];
-  assign \$3156  = \$3155  ? 32'd3988292384 : 32'd0;
-  assign \$3157  = { 1'h0, crc[31:1] } ^ \$3156 ;
-  assign \$3158  = \$3157 [0] ^ tx__payload[1];
+  assign \$3148  = { 1'h0, \$3132 [31:1] } ^ \$3147 ;
+  assign \$3149  = sending ? tx__payload : rx__payload;
+  assign \$3150  = crc[0] ^ \$3149 [0];
+  assign \$3151  = \$3150  ? 32'd3988292384 : 32'd0;
+  assign \$3152  = { 1'h0, crc[31:1] } ^ \$3151 ;
+  assign \$3153  = sending ? tx__payload : rx__payload;
+  assign \$3154  = crc[0] ^ \$3153 [0];
+  assign \$3155  = \$3154  ? 32'd3988292384 : 32'd0;
+  assign \$3156  = { 1'h0, crc[31:1] } ^ \$3155 ;
+  assign \$3157  = sending ? tx__payload : rx__payload;
+  assign \$3158  = \$3156 [0] ^ \$3157 [1];
   assign \$3159  = \$3158  ? 32'd3988292384 : 32'd0;
-  assign \$3160  = { 1'h0, \$3154 [31:1] } ^ \$3159 ;
-  assign \$3161  = \$3160 [0] ^ tx__payload[2];
-  assign \$3162  = \$3161  ? 32'd3988292384 : 32'd0;
-  assign \$3163  = { 1'h0, \$3151 [31:1] } ^ \$3162 ;
-  assign \$3164  = crc[0] ^ tx__payload[0];
-  assign \$3165  = \$3164  ? 32'd3988292384 : 32'd0;
-  assign \$3166  = { 1'h0, crc[31:1] } ^ \$3165 ;
-  assign \$3167  = crc[0] ^ tx__payload[0];
-  assign \$3168  = \$3167  ? 32'd3988292384 : 32'd0;
-  assign \$3169  = { 1'h0, crc[31:1] } ^ \$3168 ;
-  assign \$3170  = \$3169 [0] ^ tx__payload[1];
+  assign \$3160  = { 1'h0, \$3152 [31:1] } ^ \$3159 ;
+  assign \$3161  = sending ? tx__payload : rx__payload;
+  assign \$3162  = crc[0] ^ \$3161 [0];
+  assign \$3163  = \$3162  ? 32'd3988292384 : 32'd0;
+  assign \$3164  = { 1'h0, crc[31:1] } ^ \$3163 ;
+  assign \$3165  = sending ? tx__payload : rx__payload;
+  assign \$3166  = crc[0] ^ \$3165 [0];
+  assign \$3167  = \$3166  ? 32'd3988292384 : 32'd0;
+  assign \$3168  = { 1'h0, crc[31:1] } ^ \$3167 ;
+  assign \$3169  = sending ? tx__payload : rx__payload;
+  assign \$3170  = \$3168 [0] ^ \$3169 [1];
   assign \$3171  = \$3170  ? 32'd3988292384 : 32'd0;
-  assign \$3172  = { 1'h0, \$3166 [31:1] } ^ \$3171 ;
-  assign \$3173  = crc[0] ^ tx__payload[0];
-  assign \$3174  = \$3173  ? 32'd3988292384 : 32'd0;
-  assign \$3175  = { 1'h0, crc[31:1] } ^ \$3174 ;
-  assign \$3176  = crc[0] ^ tx__payload[0];
-  assign \$3177  = \$3176  ? 32'd3988292384 : 32'd0;
-  assign \$3178  = { 1'h0, crc[31:1] } ^ \$3177 ;
-  assign \$3179  = \$3178 [0] ^ tx__payload[1];
-  assign \$3180  = \$3179  ? 32'd3988292384 : 32'd0;
-  assign \$3181  = { 1'h0, \$3175 [31:1] } ^ \$3180 ;
-  assign \$3182  = \$3181 [0] ^ tx__payload[2];
+  assign \$3172  = { 1'h0, \$3164 [31:1] } ^ \$3171 ;
+  assign \$3173  = sending ? tx__payload : rx__payload;
+  assign \$3174  = \$3172 [0] ^ \$3173 [2];
+  assign \$3175  = \$3174  ? 32'd3988292384 : 32'd0;
+  assign \$3176  = { 1'h0, \$3160 [31:1] } ^ \$3175 ;
+  assign \$3177  = sending ? tx__payload : rx__payload;
+  assign \$3178  = \$3176 [0] ^ \$3177 [3];
+  assign \$3179  = \$3178  ? 32'd3988292384 : 32'd0;
+  assign \$3180  = { 1'h0, \$3148 [31:1] } ^ \$3179 ;
+  assign \$3181  = sending ? tx__payload : rx__payload;
+  assign \$3182  = \$3180 [0] ^ \$3181 [4];
   assign \$3183  = \$3182  ? 32'd3988292384 : 32'd0;
-  assign \$3184  = { 1'h0, \$3172 [31:1] } ^ \$3183 ;
-  assign \$3185  = \$3184 [0] ^ tx__payload[3];
-  assign \$3186  = \$3185  ? 32'd3988292384 : 32'd0;
-  assign \$3187  = { 1'h0, \$3163 [31:1] } ^ \$3186 ;
-  assign \$3188  = \$3187 [0] ^ tx__payload[4];
-  assign \$3189  = \$3188  ? 32'd3988292384 : 32'd0;
-  assign \$3190  = { 1'h0, \$3142 [31:1] } ^ \$3189 ;
-  assign \$3191  = \$3190 [0] ^ tx__payload[5];
-  assign \$3192  = \$3191  ? 32'd3988292384 : 32'd0;
-  assign \$3193  = { 1'h0, \$3097 [31:1] } ^ \$3192 ;
-  assign \$3194  = \$3193 [0] ^ tx__payload[6];
+  assign \$3184  = { 1'h0, \$3120 [31:1] } ^ \$3183 ;
+  assign \$3185  = sending ? tx__payload : rx__payload;
+  assign \$3186  = \$3184 [0] ^ \$3185 [5];
+  assign \$3187  = \$3186  ? 32'd3988292384 : 32'd0;
+  assign \$3188  = { 1'h0, \$3060 [31:1] } ^ \$3187 ;
+  assign \$3189  = sending ? tx__payload : rx__payload;
+  assign \$3190  = \$3188 [0] ^ \$3189 [6];
+  assign \$3191  = \$3190  ? 32'd3988292384 : 32'd0;
+  assign \$3192  = { 1'h0, \$2936 [31:1] } ^ \$3191 ;
+  assign \$3193  = sending ? tx__payload : rx__payload;
+  assign \$3194  = \$3192 [0] ^ \$3193 [7];
   assign \$3195  = \$3194  ? 32'd3988292384 : 32'd0;
-  assign \$3196  = { 1'h0, \$3004 [31:1] } ^ \$3195 ;
-  assign \$3197  = \$3196 [0] ^ tx__payload[7];
-  assign \$3198  = \$3197  ? 32'd3988292384 : 32'd0;
-  assign \$3199  = { 1'h0, \$2815 [31:1] } ^ \$3198 ;
-  assign \$3200  = idx + 1'h1;
-  assign \$3201  = idx == 2'h3;
-  assign \$3202  = count + 1'h1;
-  assign \$3203  = resp_len - 1'h1;
-  assign \$3204  = count == \$3203 ;
-  assign \$3205  = idx + 1'h1;
-  assign \$3206  = idx == 2'h3;
+  assign \$3196  = { 1'h0, \$2684 [31:1] } ^ \$3195 ;
+  assign \$3197  = \$2176  ? 32'd4294967295 : \$3196 ;
+  assign \$3198  = idx == 4'h9;
+  assign \$3199  = | resp_len;
+  assign \$3200  = sending ? tx__payload : rx__payload;
+  assign \$3201  = crc[0] ^ \$3200 [0];
+  assign \$3202  = \$3201  ? 32'd3988292384 : 32'd0;
+  assign \$3203  = { 1'h0, crc[31:1] } ^ \$3202 ;
+  assign \$3204  = sending ? tx__payload : rx__payload;
+  assign \$3205  = crc[0] ^ \$3204 [0];
+  assign \$3206  = \$3205  ? 32'd3988292384 : 32'd0;
+  assign \$3207  = { 1'h0, crc[31:1] } ^ \$3206 ;
+  assign \$3208  = sending ? tx__payload : rx__payload;
+  assign \$3209  = \$3207 [0] ^ \$3208 [1];
+  assign \$3210  = \$3209  ? 32'd3988292384 : 32'd0;
+  assign \$3211  = { 1'h0, \$3203 [31:1] } ^ \$3210 ;
+  assign \$3212  = sending ? tx__payload : rx__payload;
+  assign \$3213  = crc[0] ^ \$3212 [0];
+  assign \$3214  = \$3213  ? 32'd3988292384 : 32'd0;
+  assign \$3215  = { 1'h0, crc[31:1] } ^ \$3214 ;
+  assign \$3216  = sending ? tx__payload : rx__payload;
+  assign \$3217  = crc[0] ^ \$3216 [0];
+  assign \$3218  = \$3217  ? 32'd3988292384 : 32'd0;
+  assign \$3219  = { 1'h0, crc[31:1] } ^ \$3218 ;
+  assign \$3220  = sending ? tx__payload : rx__payload;
+  assign \$3221  = \$3219 [0] ^ \$3220 [1];
+  assign \$3222  = \$3221  ? 32'd3988292384 : 32'd0;
+  assign \$3223  = { 1'h0, \$3215 [31:1] } ^ \$3222 ;
+  assign \$3224  = sending ? tx__payload : rx__payload;
+  assign \$3225  = \$3223 [0] ^ \$3224 [2];
+  assign \$3226  = \$3225  ? 32'd3988292384 : 32'd0;
+  assign \$3227  = { 1'h0, \$3211 [31:1] } ^ \$3226 ;
+  assign \$3228  = sending ? tx__payload : rx__payload;
+  assign \$3229  = crc[0] ^ \$3228 [0];
+  assign \$3230  = \$3229  ? 32'd3988292384 : 32'd0;
+  assign \$3231  = { 1'h0, crc[31:1] } ^ \$3230 ;
+  assign \$3232  = sending ? tx__payload : rx__payload;
+  assign \$3233  = crc[0] ^ \$3232 [0];
+  assign \$3234  = \$3233  ? 32'd3988292384 : 32'd0;
+  assign \$3235  = { 1'h0, crc[31:1] } ^ \$3234 ;
+  assign \$3236  = sending ? tx__payload : rx__payload;
+  assign \$3237  = \$3235 [0] ^ \$3236 [1];
+  assign \$3238  = \$3237  ? 32'd3988292384 : 32'd0;
+  assign \$3239  = { 1'h0, \$3231 [31:1] } ^ \$3238 ;
+  assign \$3240  = sending ? tx__payload : rx__payload;
+  assign \$3241  = crc[0] ^ \$3240 [0];
+  assign \$3242  = \$3241  ? 32'd3988292384 : 32'd0;
+  assign \$3243  = { 1'h0, crc[31:1] } ^ \$3242 ;
+  assign \$3244  = sending ? tx__payload : rx__payload;
+  assign \$3245  = crc[0] ^ \$3244 [0];
+  assign \$3246  = \$3245  ? 32'd3988292384 : 32'd0;
+  assign \$3247  = { 1'h0, crc[31:1] } ^ \$3246 ;
+  assign \$3248  = sending ? tx__payload : rx__payload;
+  assign \$3249  = \$3247 [0] ^ \$3248 [1];
+  assign \$3250  = \$3249  ? 32'd3988292384 : 32'd0;
+  assign \$3251  = { 1'h0, \$3243 [31:1] } ^ \$3250 ;
+  assign \$3252  = sending ? tx__payload : rx__payload;
+  assign \$3253  = \$3251 [0] ^ \$3252 [2];
+  assign \$3254  = \$3253  ? 32'd3988292384 : 32'd0;
+  assign \$3255  = { 1'h0, \$3239 [31:1] } ^ \$3254 ;
+  assign \$3256  = sending ? tx__payload : rx__payload;
+  assign \$3257  = \$3255 [0] ^ \$3256 [3];
+  assign \$3258  = \$3257  ? 32'd3988292384 : 32'd0;
+  assign \$3259  = { 1'h0, \$3227 [31:1] } ^ \$3258 ;
+  assign \$3260  = sending ? tx__payload : rx__payload;
+  assign \$3261  = crc[0] ^ \$3260 [0];
+  assign \$3262  = \$3261  ? 32'd3988292384 : 32'd0;
+  assign \$3263  = { 1'h0, crc[31:1] } ^ \$3262 ;
+  assign \$3264  = sending ? tx__payload : rx__payload;
+  assign \$3265  = crc[0] ^ \$3264 [0];
+  assign \$3266  = \$3265  ? 32'd3988292384 : 32'd0;
+  assign \$3267  = { 1'h0, crc[31:1] } ^ \$3266 ;
+  assign \$3268  = sending ? tx__payload : rx__payload;
+  assign \$3269  = \$3267 [0] ^ \$3268 [1];
+  assign \$3270  = \$3269  ? 32'd3988292384 : 32'd0;
+  assign \$3271  = { 1'h0, \$3263 [31:1] } ^ \$3270 ;
+  assign \$3272  = sending ? tx__payload : rx__payload;
+  assign \$3273  = crc[0] ^ \$3272 [0];
+  assign \$3274  = \$3273  ? 32'd3988292384 : 32'd0;
+  assign \$3275  = { 1'h0, crc[31:1] } ^ \$3274 ;
+  assign \$3276  = sending ? tx__payload : rx__payload;
+  assign \$3277  = crc[0] ^ \$3276 [0];
+  assign \$3278  = \$3277  ? 32'd3988292384 : 32'd0;
+  assign \$3279  = { 1'h0, crc[31:1] } ^ \$3278 ;
+  assign \$3280  = sending ? tx__payload : rx__payload;
+  assign \$3281  = \$3279 [0] ^ \$3280 [1];
+  assign \$3282  = \$3281  ? 32'd3988292384 : 32'd0;
+  assign \$3283  = { 1'h0, \$3275 [31:1] } ^ \$3282 ;
+  assign \$3284  = sending ? tx__payload : rx__payload;
+  assign \$3285  = \$3283 [0] ^ \$3284 [2];
+  assign \$3286  = \$3285  ? 32'd3988292384 : 32'd0;
+  assign \$3287  = { 1'h0, \$3271 [31:1] } ^ \$3286 ;
+  assign \$3288  = sending ? tx__payload : rx__payload;
+  assign \$3289  = crc[0] ^ \$3288 [0];
+  assign \$3290  = \$3289  ? 32'd3988292384 : 32'd0;
+  assign \$3291  = { 1'h0, crc[31:1] } ^ \$3290 ;
+  assign \$3292  = sending ? tx__payload : rx__payload;
+  assign \$3293  = crc[0] ^ \$3292 [0];
+  assign \$3294  = \$3293  ? 32'd3988292384 : 32'd0;
+  assign \$3295  = { 1'h0, crc[31:1] } ^ \$3294 ;
+  assign \$3296  = sending ? tx__payload : rx__payload;
+  assign \$3297  = \$3295 [0] ^ \$3296 [1];
+  assign \$3298  = \$3297  ? 32'd3988292384 : 32'd0;
+  assign \$3299  = { 1'h0, \$3291 [31:1] } ^ \$3298 ;
+  assign \$3300  = sending ? tx__payload : rx__payload;
+  assign \$3301  = crc[0] ^ \$3300 [0];
+  assign \$3302  = \$3301  ? 32'd3988292384 : 32'd0;
+  assign \$3303  = { 1'h0, crc[31:1] } ^ \$3302 ;
+  assign \$3304  = sending ? tx__payload : rx__payload;
+  assign \$3305  = crc[0] ^ \$3304 [0];
+  assign \$3306  = \$3305  ? 32'd3988292384 : 32'd0;
+  assign \$3307  = { 1'h0, crc[31:1] } ^ \$3306 ;
+  assign \$3308  = sending ? tx__payload : rx__payload;
+  assign \$3309  = \$3307 [0] ^ \$3308 [1];
+  assign \$3310  = \$3309  ? 32'd3988292384 : 32'd0;
+  assign \$3311  = { 1'h0, \$3303 [31:1] } ^ \$3310 ;
+  assign \$3312  = sending ? tx__payload : rx__payload;
+  assign \$3313  = \$3311 [0] ^ \$3312 [2];
+  assign \$3314  = \$3313  ? 32'd3988292384 : 32'd0;
+  assign \$3315  = { 1'h0, \$3299 [31:1] } ^ \$3314 ;
+  assign \$3316  = sending ? tx__payload : rx__payload;
+  assign \$3317  = \$3315 [0] ^ \$3316 [3];
+  assign \$3318  = \$3317  ? 32'd3988292384 : 32'd0;
+  assign \$3319  = { 1'h0, \$3287 [31:1] } ^ \$3318 ;
+  assign \$3320  = sending ? tx__payload : rx__payload;
+  assign \$3321  = \$3319 [0] ^ \$3320 [4];
+  assign \$3322  = \$3321  ? 32'd3988292384 : 32'd0;
+  assign \$3323  = { 1'h0, \$3259 [31:1] } ^ \$3322 ;
+  assign \$3324  = sending ? tx__payload : rx__payload;
+  assign \$3325  = crc[0] ^ \$3324 [0];
+  assign \$3326  = \$3325  ? 32'd3988292384 : 32'd0;
+  assign \$3327  = { 1'h0, crc[31:1] } ^ \$3326 ;
+  assign \$3328  = sending ? tx__payload : rx__payload;
+  assign \$3329  = crc[0] ^ \$3328 [0];
+  assign \$3330  = \$3329  ? 32'd3988292384 : 32'd0;
+  assign \$3331  = { 1'h0, crc[31:1] } ^ \$3330 ;
+  assign \$3332  = sending ? tx__payload : rx__payload;
+  assign \$3333  = \$3331 [0] ^ \$3332 [1];
+  assign \$3334  = \$3333  ? 32'd3988292384 : 32'd0;
+  assign \$3335  = { 1'h0, \$3327 [31:1] } ^ \$3334 ;
+  assign \$3336  = sending ? tx__payload : rx__payload;
+  assign \$3337  = crc[0] ^ \$3336 [0];
+  assign \$3338  = \$3337  ? 32'd3988292384 : 32'd0;
+  assign \$3339  = { 1'h0, crc[31:1] } ^ \$3338 ;
+  assign \$3340  = sending ? tx__payload : rx__payload;
+  assign \$3341  = crc[0] ^ \$3340 [0];
+  assign \$3342  = \$3341  ? 32'd3988292384 : 32'd0;
+  assign \$3343  = { 1'h0, crc[31:1] } ^ \$3342 ;
+  assign \$3344  = sending ? tx__payload : rx__payload;
+  assign \$3345  = \$3343 [0] ^ \$3344 [1];
+  assign \$3346  = \$3345  ? 32'd3988292384 : 32'd0;
+  assign \$3347  = { 1'h0, \$3339 [31:1] } ^ \$3346 ;
+  assign \$3348  = sending ? tx__payload : rx__payload;
+  assign \$3349  = \$3347 [0] ^ \$3348 [2];
+  assign \$3350  = \$3349  ? 32'd3988292384 : 32'd0;
+  assign \$3351  = { 1'h0, \$3335 [31:1] } ^ \$3350 ;
+  assign \$3352  = sending ? tx__payload : rx__payload;
+  assign \$3353  = crc[0] ^ \$3352 [0];
+  assign \$3354  = \$3353  ? 32'd3988292384 : 32'd0;
+  assign \$3355  = { 1'h0, crc[31:1] } ^ \$3354 ;
+  assign \$3356  = sending ? tx__payload : rx__payload;
+  assign \$3357  = crc[0] ^ \$3356 [0];
+  assign \$3358  = \$3357  ? 32'd3988292384 : 32'd0;
+  assign \$3359  = { 1'h0, crc[31:1] } ^ \$3358 ;
+  assign \$3360  = sending ? tx__payload : rx__payload;
+  assign \$3361  = \$3359 [0] ^ \$3360 [1];
+  assign \$3362  = \$3361  ? 32'd3988292384 : 32'd0;
+  assign \$3363  = { 1'h0, \$3355 [31:1] } ^ \$3362 ;
+  assign \$3364  = sending ? tx__payload : rx__payload;
+  assign \$3365  = crc[0] ^ \$3364 [0];
+  assign \$3366  = \$3365  ? 32'd3988292384 : 32'd0;
+  assign \$3367  = { 1'h0, crc[31:1] } ^ \$3366 ;
+  assign \$3368  = sending ? tx__payload : rx__payload;
+  assign \$3369  = crc[0] ^ \$3368 [0];
+  assign \$3370  = \$3369  ? 32'd3988292384 : 32'd0;
+  assign \$3371  = { 1'h0, crc[31:1] } ^ \$3370 ;
+  assign \$3372  = sending ? tx__payload : rx__payload;
+  assign \$3373  = \$3371 [0] ^ \$3372 [1];
+  assign \$3374  = \$3373  ? 32'd3988292384 : 32'd0;
+  assign \$3375  = { 1'h0, \$3367 [31:1] } ^ \$3374 ;
+  assign \$3376  = sending ? tx__payload : rx__payload;
+  assign \$3377  = \$3375 [0] ^ \$3376 [2];
+  assign \$3378  = \$3377  ? 32'd3988292384 : 32'd0;
+  assign \$3379  = { 1'h0, \$3363 [31:1] } ^ \$3378 ;
+  assign \$3380  = sending ? tx__payload : rx__payload;
+  assign \$3381  = \$3379 [0] ^ \$3380 [3];
+  assign \$3382  = \$3381  ? 32'd3988292384 : 32'd0;
+  assign \$3383  = { 1'h0, \$3351 [31:1] } ^ \$3382 ;
+  assign \$3384  = sending ? tx__payload : rx__payload;
+  assign \$3385  = crc[0] ^ \$3384 [0];
+  assign \$3386  = \$3385  ? 32'd3988292384 : 32'd0;
+  assign \$3387  = { 1'h0, crc[31:1] } ^ \$3386 ;
+  assign \$3388  = sending ? tx__payload : rx__payload;
+  assign \$3389  = crc[0] ^ \$3388 [0];
+  assign \$3390  = \$3389  ? 32'd3988292384 : 32'd0;
+  assign \$3391  = { 1'h0, crc[31:1] } ^ \$3390 ;
+  assign \$3392  = sending ? tx__payload : rx__payload;
+  assign \$3393  = \$3391 [0] ^ \$3392 [1];
+  assign \$3394  = \$3393  ? 32'd3988292384 : 32'd0;
+  assign \$3395  = { 1'h0, \$3387 [31:1] } ^ \$3394 ;
+  assign \$3396  = sending ? tx__payload : rx__payload;
+  assign \$3397  = crc[0] ^ \$3396 [0];
+  assign \$3398  = \$3397  ? 32'd3988292384 : 32'd0;
+  assign \$3399  = { 1'h0, crc[31:1] } ^ \$3398 ;
+  assign \$3400  = sending ? tx__payload : rx__payload;
+  assign \$3401  = crc[0] ^ \$3400 [0];
+  assign \$3402  = \$3401  ? 32'd3988292384 : 32'd0;
+  assign \$3403  = { 1'h0, crc[31:1] } ^ \$3402 ;
+  assign \$3404  = sending ? tx__payload : rx__payload;
+  assign \$3405  = \$3403 [0] ^ \$3404 [1];
+  assign \$3406  = \$3405  ? 32'd3988292384 : 32'd0;
+  assign \$3407  = { 1'h0, \$3399 [31:1] } ^ \$3406 ;
+  assign \$3408  = sending ? tx__payload : rx__payload;
+  assign \$3409  = \$3407 [0] ^ \$3408 [2];
+  assign \$3410  = \$3409  ? 32'd3988292384 : 32'd0;
+  assign \$3411  = { 1'h0, \$3395 [31:1] } ^ \$3410 ;
+  assign \$3412  = sending ? tx__payload : rx__payload;
+  assign \$3413  = crc[0] ^ \$3412 [0];
+  assign \$3414  = \$3413  ? 32'd3988292384 : 32'd0;
+  assign \$3415  = { 1'h0, crc[31:1] } ^ \$3414 ;
+  assign \$3416  = sending ? tx__payload : rx__payload;
+  assign \$3417  = crc[0] ^ \$3416 [0];
+  assign \$3418  = \$3417  ? 32'd3988292384 : 32'd0;
+  assign \$3419  = { 1'h0, crc[31:1] } ^ \$3418 ;
+  assign \$3420  = sending ? tx__payload : rx__payload;
+  assign \$3421  = \$3419 [0] ^ \$3420 [1];
+  assign \$3422  = \$3421  ? 32'd3988292384 : 32'd0;
+  assign \$3423  = { 1'h0, \$3415 [31:1] } ^ \$3422 ;
+  assign \$3424  = sending ? tx__payload : rx__payload;
+  assign \$3425  = crc[0] ^ \$3424 [0];
+  assign \$3426  = \$3425  ? 32'd3988292384 : 32'd0;
+  assign \$3427  = { 1'h0, crc[31:1] } ^ \$3426 ;
+  assign \$3428  = sending ? tx__payload : rx__payload;
+  assign \$3429  = crc[0] ^ \$3428 [0];
+  assign \$3430  = \$3429  ? 32'd3988292384 : 32'd0;
+  assign \$3431  = { 1'h0, crc[31:1] } ^ \$3430 ;
+  assign \$3432  = sending ? tx__payload : rx__payload;
+  assign \$3433  = \$3431 [0] ^ \$3432 [1];
+  assign \$3434  = \$3433  ? 32'd3988292384 : 32'd0;
+  assign \$3435  = { 1'h0, \$3427 [31:1] } ^ \$3434 ;
+  assign \$3436  = sending ? tx__payload : rx__payload;
+  assign \$3437  = \$3435 [0] ^ \$3436 [2];
+  assign \$3438  = \$3437  ? 32'd3988292384 : 32'd0;
+  assign \$3439  = { 1'h0, \$3423 [31:1] } ^ \$3438 ;
+  assign \$3440  = sending ? tx__payload : rx__payload;
+  assign \$3441  = \$3439 [0] ^ \$3440 [3];
+  assign \$3442  = \$3441  ? 32'd3988292384 : 32'd0;
+  assign \$3443  = { 1'h0, \$3411 [31:1] } ^ \$3442 ;
+  assign \$3444  = sending ? tx__payload : rx__payload;
+  assign \$3445  = \$3443 [0] ^ \$3444 [4];
+  assign \$3446  = \$3445  ? 32'd3988292384 : 32'd0;
+  assign \$3447  = { 1'h0, \$3383 [31:1] } ^ \$3446 ;
+  assign \$3448  = sending ? tx__payload : rx__payload;
+  assign \$3449  = \$3447 [0] ^ \$3448 [5];
+  assign \$3450  = \$3449  ? 32'd3988292384 : 32'd0;
+  assign \$3451  = { 1'h0, \$3323 [31:1] } ^ \$3450 ;
+  assign \$3452  = sending ? tx__payload : rx__payload;
+  assign \$3453  = crc[0] ^ \$3452 [0];
+  assign \$3454  = \$3453  ? 32'd3988292384 : 32'd0;
+  assign \$3455  = { 1'h0, crc[31:1] } ^ \$3454 ;
+  assign \$3456  = sending ? tx__payload : rx__payload;
+  assign \$3457  = crc[0] ^ \$3456 [0];
+  assign \$3458  = \$3457  ? 32'd3988292384 : 32'd0;
+  assign \$3459  = { 1'h0, crc[31:1] } ^ \$3458 ;
+  assign \$3460  = sending ? tx__payload : rx__payload;
+  assign \$3461  = \$3459 [0] ^ \$3460 [1];
+  assign \$3462  = \$3461  ? 32'd3988292384 : 32'd0;
+  assign \$3463  = { 1'h0, \$3455 [31:1] } ^ \$3462 ;
+  assign \$3464  = sending ? tx__payload : rx__payload;
+  assign \$3465  = crc[0] ^ \$3464 [0];
+  assign \$3466  = \$3465  ? 32'd3988292384 : 32'd0;
+  assign \$3467  = { 1'h0, crc[31:1] } ^ \$3466 ;
+  assign \$3468  = sending ? tx__payload : rx__payload;
+  assign \$3469  = crc[0] ^ \$3468 [0];
+  assign \$3470  = \$3469  ? 32'd3988292384 : 32'd0;
+  assign \$3471  = { 1'h0, crc[31:1] } ^ \$3470 ;
+  assign \$3472  = sending ? tx__payload : rx__payload;
+  assign \$3473  = \$3471 [0] ^ \$3472 [1];
+  assign \$3474  = \$3473  ? 32'd3988292384 : 32'd0;
+  assign \$3475  = { 1'h0, \$3467 [31:1] } ^ \$3474 ;
+  assign \$3476  = sending ? tx__payload : rx__payload;
+  assign \$3477  = \$3475 [0] ^ \$3476 [2];
+  assign \$3478  = \$3477  ? 32'd3988292384 : 32'd0;
+  assign \$3479  = { 1'h0, \$3463 [31:1] } ^ \$3478 ;
+  assign \$3480  = sending ? tx__payload : rx__payload;
+  assign \$3481  = crc[0] ^ \$3480 [0];
+  assign \$3482  = \$3481  ? 32'd3988292384 : 32'd0;
+  assign \$3483  = { 1'h0, crc[31:1] } ^ \$3482 ;
+  assign \$3484  = sending ? tx__payload : rx__payload;
+  assign \$3485  = crc[0] ^ \$3484 [0];
+  assign \$3486  = \$3485  ? 32'd3988292384 : 32'd0;
+  assign \$3487  = { 1'h0, crc[31:1] } ^ \$3486 ;
+  assign \$3488  = sending ? tx__payload : rx__payload;
+  assign \$3489  = \$3487 [0] ^ \$3488 [1];
+  assign \$3490  = \$3489  ? 32'd3988292384 : 32'd0;
+  assign \$3491  = { 1'h0, \$3483 [31:1] } ^ \$3490 ;
+  assign \$3492  = sending ? tx__payload : rx__payload;
+  assign \$3493  = crc[0] ^ \$3492 [0];
+  assign \$3494  = \$3493  ? 32'd3988292384 : 32'd0;
+  assign \$3495  = { 1'h0, crc[31:1] } ^ \$3494 ;
+  assign \$3496  = sending ? tx__payload : rx__payload;
+  assign \$3497  = crc[0] ^ \$3496 [0];
+  assign \$3498  = \$3497  ? 32'd3988292384 : 32'd0;
+  assign \$3499  = { 1'h0, crc[31:1] } ^ \$3498 ;
+  assign \$3500  = sending ? tx__payload : rx__payload;
+  assign \$3501  = \$3499 [0] ^ \$3500 [1];
+  assign \$3502  = \$3501  ? 32'd3988292384 : 32'd0;
+  assign \$3503  = { 1'h0, \$3495 [31:1] } ^ \$3502 ;
+  assign \$3504  = sending ? tx__payload : rx__payload;
+  assign \$3505  = \$3503 [0] ^ \$3504 [2];
+  assign \$3506  = \$3505  ? 32'd3988292384 : 32'd0;
+  assign \$3507  = { 1'h0, \$3491 [31:1] } ^ \$3506 ;
+  assign \$3508  = sending ? tx__payload : rx__payload;
+  assign \$3509  = \$3507 [0] ^ \$3508 [3];
+  assign \$3510  = \$3509  ? 32'd3988292384 : 32'd0;
+  assign \$3511  = { 1'h0, \$3479 [31:1] } ^ \$3510 ;
+  assign \$3512  = sending ? tx__payload : rx__payload;
+  assign \$3513  = crc[0] ^ \$3512 [0];
+  assign \$3514  = \$3513  ? 32'd3988292384 : 32'd0;
+  assign \$3515  = { 1'h0, crc[31:1] } ^ \$3514 ;
+  assign \$3516  = sending ? tx__payload : rx__payload;
+  assign \$3517  = crc[0] ^ \$3516 [0];
+  assign \$3518  = \$3517  ? 32'd3988292384 : 32'd0;
+  assign \$3519  = { 1'h0, crc[31:1] } ^ \$3518 ;
+  assign \$3520  = sending ? tx__payload : rx__payload;
+  assign \$3521  = \$3519 [0] ^ \$3520 [1];
+  assign \$3522  = \$3521  ? 32'd3988292384 : 32'd0;
+  assign \$3523  = { 1'h0, \$3515 [31:1] } ^ \$3522 ;
+  assign \$3524  = sending ? tx__payload : rx__payload;
+  assign \$3525  = crc[0] ^ \$3524 [0];
+  assign \$3526  = \$3525  ? 32'd3988292384 : 32'd0;
+  assign \$3527  = { 1'h0, crc[31:1] } ^ \$3526 ;
+  assign \$3528  = sending ? tx__payload : rx__payload;
+  assign \$3529  = crc[0] ^ \$3528 [0];
+  assign \$3530  = \$3529  ? 32'd3988292384 : 32'd0;
+  assign \$3531  = { 1'h0, crc[31:1] } ^ \$3530 ;
+  assign \$3532  = sending ? tx__payload : rx__payload;
+  assign \$3533  = \$3531 [0] ^ \$3532 [1];
+  assign \$3534  = \$3533  ? 32'd3988292384 : 32'd0;
+  assign \$3535  = { 1'h0, \$3527 [31:1] } ^ \$3534 ;
+  assign \$3536  = sending ? tx__payload : rx__payload;
+  assign \$3537  = \$3535 [0] ^ \$3536 [2];
+  assign \$3538  = \$3537  ? 32'd3988292384 : 32'd0;
+  assign \$3539  = { 1'h0, \$3523 [31:1] } ^ \$3538 ;
+  assign \$3540  = sending ? tx__payload : rx__payload;
+  assign \$3541  = crc[0] ^ \$3540 [0];
+  assign \$3542  = \$3541  ? 32'd3988292384 : 32'd0;
+  assign \$3543  = { 1'h0, crc[31:1] } ^ \$3542 ;
+  assign \$3544  = sending ? tx__payload : rx__payload;
+  assign \$3545  = crc[0] ^ \$3544 [0];
+  assign \$3546  = \$3545  ? 32'd3988292384 : 32'd0;
+  assign \$3547  = { 1'h0, crc[31:1] } ^ \$3546 ;
+  assign \$3548  = sending ? tx__payload : rx__payload;
+  assign \$3549  = \$3547 [0] ^ \$3548 [1];
+  assign \$3550  = \$3549  ? 32'd3988292384 : 32'd0;
+  assign \$3551  = { 1'h0, \$3543 [31:1] } ^ \$3550 ;
+  assign \$3552  = sending ? tx__payload : rx__payload;
+  assign \$3553  = crc[0] ^ \$3552 [0];
+  assign \$3554  = \$3553  ? 32'd3988292384 : 32'd0;
+  assign \$3555  = { 1'h0, crc[31:1] } ^ \$3554 ;
+  assign \$3556  = sending ? tx__payload : rx__payload;
+  assign \$3557  = crc[0] ^ \$3556 [0];
+  assign \$3558  = \$3557  ? 32'd3988292384 : 32'd0;
+  assign \$3559  = { 1'h0, crc[31:1] } ^ \$3558 ;
+  assign \$3560  = sending ? tx__payload : rx__payload;
+  assign \$3561  = \$3559 [0] ^ \$3560 [1];
+  assign \$3562  = \$3561  ? 32'd3988292384 : 32'd0;
+  assign \$3563  = { 1'h0, \$3555 [31:1] } ^ \$3562 ;
+  assign \$3564  = sending ? tx__payload : rx__payload;
+  assign \$3565  = \$3563 [0] ^ \$3564 [2];
+  assign \$3566  = \$3565  ? 32'd3988292384 : 32'd0;
+  assign \$3567  = { 1'h0, \$3551 [31:1] } ^ \$3566 ;
+  assign \$3568  = sending ? tx__payload : rx__payload;
+  assign \$3569  = \$3567 [0] ^ \$3568 [3];
+  assign \$3570  = \$3569  ? 32'd3988292384 : 32'd0;
+  assign \$3571  = { 1'h0, \$3539 [31:1] } ^ \$3570 ;
+  assign \$3572  = sending ? tx__payload : rx__payload;
+  assign \$3573  = \$3571 [0] ^ \$3572 [4];
+  assign \$3574  = \$3573  ? 32'd3988292384 : 32'd0;
+  assign \$3575  = { 1'h0, \$3511 [31:1] } ^ \$3574 ;
+  assign \$3576  = sending ? tx__payload : rx__payload;
+  assign \$3577  = crc[0] ^ \$3576 [0];
+  assign \$3578  = \$3577  ? 32'd3988292384 : 32'd0;
+  assign \$3579  = { 1'h0, crc[31:1] } ^ \$3578 ;
+  assign \$3580  = sending ? tx__payload : rx__payload;
+  assign \$3581  = crc[0] ^ \$3580 [0];
+  assign \$3582  = \$3581  ? 32'd3988292384 : 32'd0;
+  assign \$3583  = { 1'h0, crc[31:1] } ^ \$3582 ;
+  assign \$3584  = sending ? tx__payload : rx__payload;
+  assign \$3585  = \$3583 [0] ^ \$3584 [1];
+  assign \$3586  = \$3585  ? 32'd3988292384 : 32'd0;
+  assign \$3587  = { 1'h0, \$3579 [31:1] } ^ \$3586 ;
+  assign \$3588  = sending ? tx__payload : rx__payload;
+  assign \$3589  = crc[0] ^ \$3588 [0];
+  assign \$3590  = \$3589  ? 32'd3988292384 : 32'd0;
+  assign \$3591  = { 1'h0, crc[31:1] } ^ \$3590 ;
+  assign \$3592  = sending ? tx__payload : rx__payload;
+  assign \$3593  = crc[0] ^ \$3592 [0];
+  assign \$3594  = \$3593  ? 32'd3988292384 : 32'd0;
+  assign \$3595  = { 1'h0, crc[31:1] } ^ \$3594 ;
+  assign \$3596  = sending ? tx__payload : rx__payload;
+  assign \$3597  = \$3595 [0] ^ \$3596 [1];
+  assign \$3598  = \$3597  ? 32'd3988292384 : 32'd0;
+  assign \$3599  = { 1'h0, \$3591 [31:1] } ^ \$3598 ;
+  assign \$3600  = sending ? tx__payload : rx__payload;
+  assign \$3601  = \$3599 [0] ^ \$3600 [2];
+  assign \$3602  = \$3601  ? 32'd3988292384 : 32'd0;
+  assign \$3603  = { 1'h0, \$3587 [31:1] } ^ \$3602 ;
+  assign \$3604  = sending ? tx__payload : rx__payload;
+  assign \$3605  = crc[0] ^ \$3604 [0];
+  assign \$3606  = \$3605  ? 32'd3988292384 : 32'd0;
+  assign \$3607  = { 1'h0, crc[31:1] } ^ \$3606 ;
+  assign \$3608  = sending ? tx__payload : rx__payload;
+  assign \$3609  = crc[0] ^ \$3608 [0];
+  assign \$3610  = \$3609  ? 32'd3988292384 : 32'd0;
+  assign \$3611  = { 1'h0, crc[31:1] } ^ \$3610 ;
+  assign \$3612  = sending ? tx__payload : rx__payload;
+  assign \$3613  = \$3611 [0] ^ \$3612 [1];
+  assign \$3614  = \$3613  ? 32'd3988292384 : 32'd0;
+  assign \$3615  = { 1'h0, \$3607 [31:1] } ^ \$3614 ;
+  assign \$3616  = sending ? tx__payload : rx__payload;
+  assign \$3617  = crc[0] ^ \$3616 [0];
+  assign \$3618  = \$3617  ? 32'd3988292384 : 32'd0;
+  assign \$3619  = { 1'h0, crc[31:1] } ^ \$3618 ;
+  assign \$3620  = sending ? tx__payload : rx__payload;
+  assign \$3621  = crc[0] ^ \$3620 [0];
+  assign \$3622  = \$3621  ? 32'd3988292384 : 32'd0;
+  assign \$3623  = { 1'h0, crc[31:1] } ^ \$3622 ;
+  assign \$3624  = sending ? tx__payload : rx__payload;
+  assign \$3625  = \$3623 [0] ^ \$3624 [1];
+  assign \$3626  = \$3625  ? 32'd3988292384 : 32'd0;
+  assign \$3627  = { 1'h0, \$3619 [31:1] } ^ \$3626 ;
+  assign \$3628  = sending ? tx__payload : rx__payload;
+  assign \$3629  = \$3627 [0] ^ \$3628 [2];
+  assign \$3630  = \$3629  ? 32'd3988292384 : 32'd0;
+  assign \$3631  = { 1'h0, \$3615 [31:1] } ^ \$3630 ;
+  assign \$3632  = sending ? tx__payload : rx__payload;
+  assign \$3633  = \$3631 [0] ^ \$3632 [3];
+  assign \$3634  = \$3633  ? 32'd3988292384 : 32'd0;
+  assign \$3635  = { 1'h0, \$3603 [31:1] } ^ \$3634 ;
+  assign \$3636  = sending ? tx__payload : rx__payload;
+  assign \$3637  = crc[0] ^ \$3636 [0];
+  assign \$3638  = \$3637  ? 32'd3988292384 : 32'd0;
+  assign \$3639  = { 1'h0, crc[31:1] } ^ \$3638 ;
+  assign \$3640  = sending ? tx__payload : rx__payload;
+  assign \$3641  = crc[0] ^ \$3640 [0];
+  assign \$3642  = \$3641  ? 32'd3988292384 : 32'd0;
+  assign \$3643  = { 1'h0, crc[31:1] } ^ \$3642 ;
+  assign \$3644  = sending ? tx__payload : rx__payload;
+  assign \$3645  = \$3643 [0] ^ \$3644 [1];
+  assign \$3646  = \$3645  ? 32'd3988292384 : 32'd0;
+  assign \$3647  = { 1'h0, \$3639 [31:1] } ^ \$3646 ;
+  assign \$3648  = sending ? tx__payload : rx__payload;
+  assign \$3649  = crc[0] ^ \$3648 [0];
+  assign \$3650  = \$3649  ? 32'd3988292384 : 32'd0;
+  assign \$3651  = { 1'h0, crc[31:1] } ^ \$3650 ;
+  assign \$3652  = sending ? tx__payload : rx__payload;
+  assign \$3653  = crc[0] ^ \$3652 [0];
+  assign \$3654  = \$3653  ? 32'd3988292384 : 32'd0;
+  assign \$3655  = { 1'h0, crc[31:1] } ^ \$3654 ;
+  assign \$3656  = sending ? tx__payload : rx__payload;
+  assign \$3657  = \$3655 [0] ^ \$3656 [1];
+  assign \$3658  = \$3657  ? 32'd3988292384 : 32'd0;
+  assign \$3659  = { 1'h0, \$3651 [31:1] } ^ \$3658 ;
+  assign \$3660  = sending ? tx__payload : rx__payload;
+  assign \$3661  = \$3659 [0] ^ \$3660 [2];
+  assign \$3662  = \$3661  ? 32'd3988292384 : 32'd0;
+  assign \$3663  = { 1'h0, \$3647 [31:1] } ^ \$3662 ;
+  assign \$3664  = sending ? tx__payload : rx__payload;
+  assign \$3665  = crc[0] ^ \$3664 [0];
+  assign \$3666  = \$3665  ? 32'd3988292384 : 32'd0;
+  assign \$3667  = { 1'h0, crc[31:1] } ^ \$3666 ;
+  assign \$3668  = sending ? tx__payload : rx__payload;
+  assign \$3669  = crc[0] ^ \$3668 [0];
+  assign \$3670  = \$3669  ? 32'd3988292384 : 32'd0;
+  assign \$3671  = { 1'h0, crc[31:1] } ^ \$3670 ;
+  assign \$3672  = sending ? tx__payload : rx__payload;
+  assign \$3673  = \$3671 [0] ^ \$3672 [1];
+  assign \$3674  = \$3673  ? 32'd3988292384 : 32'd0;
+  assign \$3675  = { 1'h0, \$3667 [31:1] } ^ \$3674 ;
+  assign \$3676  = sending ? tx__payload : rx__payload;
+  assign \$3677  = crc[0] ^ \$3676 [0];
+  assign \$3678  = \$3677  ? 32'd3988292384 : 32'd0;
+  assign \$3679  = { 1'h0, crc[31:1] } ^ \$3678 ;
+  assign \$3680  = sending ? tx__payload : rx__payload;
+  assign \$3681  = crc[0] ^ \$3680 [0];
+  assign \$3682  = \$3681  ? 32'd3988292384 : 32'd0;
+  assign \$3683  = { 1'h0, crc[31:1] } ^ \$3682 ;
+  assign \$3684  = sending ? tx__payload : rx__payload;
+  assign \$3685  = \$3683 [0] ^ \$3684 [1];
+  assign \$3686  = \$3685  ? 32'd3988292384 : 32'd0;
+  assign \$3687  = { 1'h0, \$3679 [31:1] } ^ \$3686 ;
+  assign \$3688  = sending ? tx__payload : rx__payload;
+  assign \$3689  = \$3687 [0] ^ \$3688 [2];
+  assign \$3690  = \$3689  ? 32'd3988292384 : 32'd0;
+  assign \$3691  = { 1'h0, \$3675 [31:1] } ^ \$3690 ;
+  assign \$3692  = sending ? tx__payload : rx__payload;
+  assign \$3693  = \$3691 [0] ^ \$3692 [3];
+  assign \$3694  = \$3693  ? 32'd3988292384 : 32'd0;
+  assign \$3695  = { 1'h0, \$3663 [31:1] } ^ \$3694 ;
+  assign \$3696  = sending ? tx__payload : rx__payload;
+  assign \$3697  = \$3695 [0] ^ \$3696 [4];
+  assign \$3698  = \$3697  ? 32'd3988292384 : 32'd0;
+  assign \$3699  = { 1'h0, \$3635 [31:1] } ^ \$3698 ;
+  assign \$3700  = sending ? tx__payload : rx__payload;
+  assign \$3701  = \$3699 [0] ^ \$3700 [5];
+  assign \$3702  = \$3701  ? 32'd3988292384 : 32'd0;
+  assign \$3703  = { 1'h0, \$3575 [31:1] } ^ \$3702 ;
+  assign \$3704  = sending ? tx__payload : rx__payload;
+  assign \$3705  = \$3703 [0] ^ \$3704 [6];
+  assign \$3706  = \$3705  ? 32'd3988292384 : 32'd0;
+  assign \$3707  = { 1'h0, \$3451 [31:1] } ^ \$3706 ;
+  assign \$3708  = sending ? tx__payload : rx__payload;
+  assign \$3709  = crc[0] ^ \$3708 [0];
+  assign \$3710  = \$3709  ? 32'd3988292384 : 32'd0;
+  assign \$3711  = { 1'h0, crc[31:1] } ^ \$3710 ;
+  assign \$3712  = sending ? tx__payload : rx__payload;
+  assign \$3713  = crc[0] ^ \$3712 [0];
+  assign \$3714  = \$3713  ? 32'd3988292384 : 32'd0;
+  assign \$3715  = { 1'h0, crc[31:1] } ^ \$3714 ;
+  assign \$3716  = sending ? tx__payload : rx__payload;
+  assign \$3717  = \$3715 [0] ^ \$3716 [1];
+  assign \$3718  = \$3717  ? 32'd3988292384 : 32'd0;
+  assign \$3719  = { 1'h0, \$3711 [31:1] } ^ \$3718 ;
+  assign \$3720  = sending ? tx__payload : rx__payload;
+  assign \$3721  = crc[0] ^ \$3720 [0];
+  assign \$3722  = \$3721  ? 32'd3988292384 : 32'd0;
+  assign \$3723  = { 1'h0, crc[31:1] } ^ \$3722 ;
+  assign \$3724  = sending ? tx__payload : rx__payload;
+  assign \$3725  = crc[0] ^ \$3724 [0];
+  assign \$3726  = \$3725  ? 32'd3988292384 : 32'd0;
+  assign \$3727  = { 1'h0, crc[31:1] } ^ \$3726 ;
+  assign \$3728  = sending ? tx__payload : rx__payload;
+  assign \$3729  = \$3727 [0] ^ \$3728 [1];
+  assign \$3730  = \$3729  ? 32'd3988292384 : 32'd0;
+  assign \$3731  = { 1'h0, \$3723 [31:1] } ^ \$3730 ;
+  assign \$3732  = sending ? tx__payload : rx__payload;
+  assign \$3733  = \$3731 [0] ^ \$3732 [2];
+  assign \$3734  = \$3733  ? 32'd3988292384 : 32'd0;
+  assign \$3735  = { 1'h0, \$3719 [31:1] } ^ \$3734 ;
+  assign \$3736  = sending ? tx__payload : rx__payload;
+  assign \$3737  = crc[0] ^ \$3736 [0];
+  assign \$3738  = \$3737  ? 32'd3988292384 : 32'd0;
+  assign \$3739  = { 1'h0, crc[31:1] } ^ \$3738 ;
+  assign \$3740  = sending ? tx__payload : rx__payload;
+  assign \$3741  = crc[0] ^ \$3740 [0];
+  assign \$3742  = \$3741  ? 32'd3988292384 : 32'd0;
+  assign \$3743  = { 1'h0, crc[31:1] } ^ \$3742 ;
+  assign \$3744  = sending ? tx__payload : rx__payload;
+  assign \$3745  = \$3743 [0] ^ \$3744 [1];
+  assign \$3746  = \$3745  ? 32'd3988292384 : 32'd0;
+  assign \$3747  = { 1'h0, \$3739 [31:1] } ^ \$3746 ;
+  assign \$3748  = sending ? tx__payload : rx__payload;
+  assign \$3749  = crc[0] ^ \$3748 [0];
+  assign \$3750  = \$3749  ? 32'd3988292384 : 32'd0;
+  assign \$3751  = { 1'h0, crc[31:1] } ^ \$3750 ;
+  assign \$3752  = sending ? tx__payload : rx__payload;
+  assign \$3753  = crc[0] ^ \$3752 [0];
+  assign \$3754  = \$3753  ? 32'd3988292384 : 32'd0;
+  assign \$3755  = { 1'h0, crc[31:1] } ^ \$3754 ;
+  assign \$3756  = sending ? tx__payload : rx__payload;
+  assign \$3757  = \$3755 [0] ^ \$3756 [1];
+  assign \$3758  = \$3757  ? 32'd3988292384 : 32'd0;
+  assign \$3759  = { 1'h0, \$3751 [31:1] } ^ \$3758 ;
+  assign \$3760  = sending ? tx__payload : rx__payload;
+  assign \$3761  = \$3759 [0] ^ \$3760 [2];
+  assign \$3762  = \$3761  ? 32'd3988292384 : 32'd0;
+  assign \$3763  = { 1'h0, \$3747 [31:1] } ^ \$3762 ;
+  assign \$3764  = sending ? tx__payload : rx__payload;
+  assign \$3765  = \$3763 [0] ^ \$3764 [3];
+  assign \$3766  = \$3765  ? 32'd3988292384 : 32'd0;
+  assign \$3767  = { 1'h0, \$3735 [31:1] } ^ \$3766 ;
+  assign \$3768  = sending ? tx__payload : rx__payload;
+  assign \$3769  = crc[0] ^ \$3768 [0];
+  assign \$3770  = \$3769  ? 32'd3988292384 : 32'd0;
+  assign \$3771  = { 1'h0, crc[31:1] } ^ \$3770 ;
+  assign \$3772  = sending ? tx__payload : rx__payload;
+  assign \$3773  = crc[0] ^ \$3772 [0];
+  assign \$3774  = \$3773  ? 32'd3988292384 : 32'd0;
+  assign \$3775  = { 1'h0, crc[31:1] } ^ \$3774 ;
+  assign \$3776  = sending ? tx__payload : rx__payload;
+  assign \$3777  = \$3775 [0] ^ \$3776 [1];
+  assign \$3778  = \$3777  ? 32'd3988292384 : 32'd0;
+  assign \$3779  = { 1'h0, \$3771 [31:1] } ^ \$3778 ;
+  assign \$3780  = sending ? tx__payload : rx__payload;
+  assign \$3781  = crc[0] ^ \$3780 [0];
+  assign \$3782  = \$3781  ? 32'd3988292384 : 32'd0;
+  assign \$3783  = { 1'h0, crc[31:1] } ^ \$3782 ;
+  assign \$3784  = sending ? tx__payload : rx__payload;
+  assign \$3785  = crc[0] ^ \$3784 [0];
+  assign \$3786  = \$3785  ? 32'd3988292384 : 32'd0;
+  assign \$3787  = { 1'h0, crc[31:1] } ^ \$3786 ;
+  assign \$3788  = sending ? tx__payload : rx__payload;
+  assign \$3789  = \$3787 [0] ^ \$3788 [1];
+  assign \$3790  = \$3789  ? 32'd3988292384 : 32'd0;
+  assign \$3791  = { 1'h0, \$3783 [31:1] } ^ \$3790 ;
+  assign \$3792  = sending ? tx__payload : rx__payload;
+  assign \$3793  = \$3791 [0] ^ \$3792 [2];
+  assign \$3794  = \$3793  ? 32'd3988292384 : 32'd0;
+  assign \$3795  = { 1'h0, \$3779 [31:1] } ^ \$3794 ;
+  assign \$3796  = sending ? tx__payload : rx__payload;
+  assign \$3797  = crc[0] ^ \$3796 [0];
+  assign \$3798  = \$3797  ? 32'd3988292384 : 32'd0;
+  assign \$3799  = { 1'h0, crc[31:1] } ^ \$3798 ;
+  assign \$3800  = sending ? tx__payload : rx__payload;
+  assign \$3801  = crc[0] ^ \$3800 [0];
+  assign \$3802  = \$3801  ? 32'd3988292384 : 32'd0;
+  assign \$3803  = { 1'h0, crc[31:1] } ^ \$3802 ;
+  assign \$3804  = sending ? tx__payload : rx__payload;
+  assign \$3805  = \$3803 [0] ^ \$3804 [1];
+  assign \$3806  = \$3805  ? 32'd3988292384 : 32'd0;
+  assign \$3807  = { 1'h0, \$3799 [31:1] } ^ \$3806 ;
+  assign \$3808  = sending ? tx__payload : rx__payload;
+  assign \$3809  = crc[0] ^ \$3808 [0];
+  assign \$3810  = \$3809  ? 32'd3988292384 : 32'd0;
+  assign \$3811  = { 1'h0, crc[31:1] } ^ \$3810 ;
+  assign \$3812  = sending ? tx__payload : rx__payload;
+  assign \$3813  = crc[0] ^ \$3812 [0];
+  assign \$3814  = \$3813  ? 32'd3988292384 : 32'd0;
+  assign \$3815  = { 1'h0, crc[31:1] } ^ \$3814 ;
+  assign \$3816  = sending ? tx__payload : rx__payload;
+  assign \$3817  = \$3815 [0] ^ \$3816 [1];
+  assign \$3818  = \$3817  ? 32'd3988292384 : 32'd0;
+  assign \$3819  = { 1'h0, \$3811 [31:1] } ^ \$3818 ;
+  assign \$3820  = sending ? tx__payload : rx__payload;
+  assign \$3821  = \$3819 [0] ^ \$3820 [2];
+  assign \$3822  = \$3821  ? 32'd3988292384 : 32'd0;
+  assign \$3823  = { 1'h0, \$3807 [31:1] } ^ \$3822 ;
+  assign \$3824  = sending ? tx__payload : rx__payload;
+  assign \$3825  = \$3823 [0] ^ \$3824 [3];
+  assign \$3826  = \$3825  ? 32'd3988292384 : 32'd0;
+  assign \$3827  = { 1'h0, \$3795 [31:1] } ^ \$3826 ;
+  assign \$3828  = sending ? tx__payload : rx__payload;
+  assign \$3829  = \$3827 [0] ^ \$3828 [4];
+  assign \$3830  = \$3829  ? 32'd3988292384 : 32'd0;
+  assign \$3831  = { 1'h0, \$3767 [31:1] } ^ \$3830 ;
+  assign \$3832  = sending ? tx__payload : rx__payload;
+  assign \$3833  = crc[0] ^ \$3832 [0];
+  assign \$3834  = \$3833  ? 32'd3988292384 : 32'd0;
+  assign \$3835  = { 1'h0, crc[31:1] } ^ \$3834 ;
+  assign \$3836  = sending ? tx__payload : rx__payload;
+  assign \$3837  = crc[0] ^ \$3836 [0];
+  assign \$3838  = \$3837  ? 32'd3988292384 : 32'd0;
+  assign \$3839  = { 1'h0, crc[31:1] } ^ \$3838 ;
+  assign \$3840  = sending ? tx__payload : rx__payload;
+  assign \$3841  = \$3839 [0] ^ \$3840 [1];
+  assign \$3842  = \$3841  ? 32'd3988292384 : 32'd0;
+  assign \$3843  = { 1'h0, \$3835 [31:1] } ^ \$3842 ;
+  assign \$3844  = sending ? tx__payload : rx__payload;
+  assign \$3845  = crc[0] ^ \$3844 [0];
+  assign \$3846  = \$3845  ? 32'd3988292384 : 32'd0;
+  assign \$3847  = { 1'h0, crc[31:1] } ^ \$3846 ;
+  assign \$3848  = sending ? tx__payload : rx__payload;
+  assign \$3849  = crc[0] ^ \$3848 [0];
+  assign \$3850  = \$3849  ? 32'd3988292384 : 32'd0;
+  assign \$3851  = { 1'h0, crc[31:1] } ^ \$3850 ;
+  assign \$3852  = sending ? tx__payload : rx__payload;
+  assign \$3853  = \$3851 [0] ^ \$3852 [1];
+  assign \$3854  = \$3853  ? 32'd3988292384 : 32'd0;
+  assign \$3855  = { 1'h0, \$3847 [31:1] } ^ \$3854 ;
+  assign \$3856  = sending ? tx__payload : rx__payload;
+  assign \$3857  = \$3855 [0] ^ \$3856 [2];
+  assign \$3858  = \$3857  ? 32'd3988292384 : 32'd0;
+  assign \$3859  = { 1'h0, \$3843 [31:1] } ^ \$3858 ;
+  assign \$3860  = sending ? tx__payload : rx__payload;
+  assign \$3861  = crc[0] ^ \$3860 [0];
+  assign \$3862  = \$3861  ? 32'd3988292384 : 32'd0;
+  assign \$3863  = { 1'h0, crc[31:1] } ^ \$3862 ;
+  assign \$3864  = sending ? tx__payload : rx__payload;
+  assign \$3865  = crc[0] ^ \$3864 [0];
+  assign \$3866  = \$3865  ? 32'd3988292384 : 32'd0;
+  assign \$3867  = { 1'h0, crc[31:1] } ^ \$3866 ;
+  assign \$3868  = sending ? tx__payload : rx__payload;
+  assign \$3869  = \$3867 [0] ^ \$3868 [1];
+  assign \$3870  = \$3869  ? 32'd3988292384 : 32'd0;
+  assign \$3871  = { 1'h0, \$3863 [31:1] } ^ \$3870 ;
+  assign \$3872  = sending ? tx__payload : rx__payload;
+  assign \$3873  = crc[0] ^ \$3872 [0];
+  assign \$3874  = \$3873  ? 32'd3988292384 : 32'd0;
+  assign \$3875  = { 1'h0, crc[31:1] } ^ \$3874 ;
+  assign \$3876  = sending ? tx__payload : rx__payload;
+  assign \$3877  = crc[0] ^ \$3876 [0];
+  assign \$3878  = \$3877  ? 32'd3988292384 : 32'd0;
+  assign \$3879  = { 1'h0, crc[31:1] } ^ \$3878 ;
+  assign \$3880  = sending ? tx__payload : rx__payload;
+  assign \$3881  = \$3879 [0] ^ \$3880 [1];
+  assign \$3882  = \$3881  ? 32'd3988292384 : 32'd0;
+  assign \$3883  = { 1'h0, \$3875 [31:1] } ^ \$3882 ;
+  assign \$3884  = sending ? tx__payload : rx__payload;
+  assign \$3885  = \$3883 [0] ^ \$3884 [2];
+  assign \$3886  = \$3885  ? 32'd3988292384 : 32'd0;
+  assign \$3887  = { 1'h0, \$3871 [31:1] } ^ \$3886 ;
+  assign \$3888  = sending ? tx__payload : rx__payload;
+  assign \$3889  = \$3887 [0] ^ \$3888 [3];
+  assign \$3890  = \$3889  ? 32'd3988292384 : 32'd0;
+  assign \$3891  = { 1'h0, \$3859 [31:1] } ^ \$3890 ;
+  assign \$3892  = sending ? tx__payload : rx__payload;
+  assign \$3893  = crc[0] ^ \$3892 [0];
+  assign \$3894  = \$3893  ? 32'd3988292384 : 32'd0;
+  assign \$3895  = { 1'h0, crc[31:1] } ^ \$3894 ;
+  assign \$3896  = sending ? tx__payload : rx__payload;
+  assign \$3897  = crc[0] ^ \$3896 [0];
+  assign \$3898  = \$3897  ? 32'd3988292384 : 32'd0;
+  assign \$3899  = { 1'h0, crc[31:1] } ^ \$3898 ;
+  assign \$3900  = sending ? tx__payload : rx__payload;
+  assign \$3901  = \$3899 [0] ^ \$3900 [1];
+  assign \$3902  = \$3901  ? 32'd3988292384 : 32'd0;
+  assign \$3903  = { 1'h0, \$3895 [31:1] } ^ \$3902 ;
+  assign \$3904  = sending ? tx__payload : rx__payload;
+  assign \$3905  = crc[0] ^ \$3904 [0];
+  assign \$3906  = \$3905  ? 32'd3988292384 : 32'd0;
+  assign \$3907  = { 1'h0, crc[31:1] } ^ \$3906 ;
+  assign \$3908  = sending ? tx__payload : rx__payload;
+  assign \$3909  = crc[0] ^ \$3908 [0];
+  assign \$3910  = \$3909  ? 32'd3988292384 : 32'd0;
+  assign \$3911  = { 1'h0, crc[31:1] } ^ \$3910 ;
+  assign \$3912  = sending ? tx__payload : rx__payload;
+  assign \$3913  = \$3911 [0] ^ \$3912 [1];
+  assign \$3914  = \$3913  ? 32'd3988292384 : 32'd0;
+  assign \$3915  = { 1'h0, \$3907 [31:1] } ^ \$3914 ;
+  assign \$3916  = sending ? tx__payload : rx__payload;
+  assign \$3917  = \$3915 [0] ^ \$3916 [2];
+  assign \$3918  = \$3917  ? 32'd3988292384 : 32'd0;
+  assign \$3919  = { 1'h0, \$3903 [31:1] } ^ \$3918 ;
+  assign \$3920  = sending ? tx__payload : rx__payload;
+  assign \$3921  = crc[0] ^ \$3920 [0];
+  assign \$3922  = \$3921  ? 32'd3988292384 : 32'd0;
+  assign \$3923  = { 1'h0, crc[31:1] } ^ \$3922 ;
+  assign \$3924  = sending ? tx__payload : rx__payload;
+  assign \$3925  = crc[0] ^ \$3924 [0];
+  assign \$3926  = \$3925  ? 32'd3988292384 : 32'd0;
+  assign \$3927  = { 1'h0, crc[31:1] } ^ \$3926 ;
+  assign \$3928  = sending ? tx__payload : rx__payload;
+  assign \$3929  = \$3927 [0] ^ \$3928 [1];
+  assign \$3930  = \$3929  ? 32'd3988292384 : 32'd0;
+  assign \$3931  = { 1'h0, \$3923 [31:1] } ^ \$3930 ;
+  assign \$3932  = sending ? tx__payload : rx__payload;
+  assign \$3933  = crc[0] ^ \$3932 [0];
+  assign \$3934  = \$3933  ? 32'd3988292384 : 32'd0;
+  assign \$3935  = { 1'h0, crc[31:1] } ^ \$3934 ;
+  assign \$3936  = sending ? tx__payload : rx__payload;
+  assign \$3937  = crc[0] ^ \$3936 [0];
+  assign \$3938  = \$3937  ? 32'd3988292384 : 32'd0;
+  assign \$3939  = { 1'h0, crc[31:1] } ^ \$3938 ;
+  assign \$3940  = sending ? tx__payload : rx__payload;
+  assign \$3941  = \$3939 [0] ^ \$3940 [1];
+  assign \$3942  = \$3941  ? 32'd3988292384 : 32'd0;
+  assign \$3943  = { 1'h0, \$3935 [31:1] } ^ \$3942 ;
+  assign \$3944  = sending ? tx__payload : rx__payload;
+  assign \$3945  = \$3943 [0] ^ \$3944 [2];
+  assign \$3946  = \$3945  ? 32'd3988292384 : 32'd0;
+  assign \$3947  = { 1'h0, \$3931 [31:1] } ^ \$3946 ;
+  assign \$3948  = sending ? tx__payload : rx__payload;
+  assign \$3949  = \$3947 [0] ^ \$3948 [3];
+  assign \$3950  = \$3949  ? 32'd3988292384 : 32'd0;
+  assign \$3951  = { 1'h0, \$3919 [31:1] } ^ \$3950 ;
+  assign \$3952  = sending ? tx__payload : rx__payload;
+  assign \$3953  = \$3951 [0] ^ \$3952 [4];
+  assign \$3954  = \$3953  ? 32'd3988292384 : 32'd0;
+  assign \$3955  = { 1'h0, \$3891 [31:1] } ^ \$3954 ;
+  assign \$3956  = sending ? tx__payload : rx__payload;
+  assign \$3957  = \$3955 [0] ^ \$3956 [5];
+  assign \$3958  = \$3957  ? 32'd3988292384 : 32'd0;
+  assign \$3959  = { 1'h0, \$3831 [31:1] } ^ \$3958 ;
+  assign \$3960  = sending ? tx__payload : rx__payload;
+  assign \$3961  = crc[0] ^ \$3960 [0];
+  assign \$3962  = \$3961  ? 32'd3988292384 : 32'd0;
+  assign \$3963  = { 1'h0, crc[31:1] } ^ \$3962 ;
+  assign \$3964  = sending ? tx__payload : rx__payload;
+  assign \$3965  = crc[0] ^ \$3964 [0];
+  assign \$3966  = \$3965  ? 32'd3988292384 : 32'd0;
+  assign \$3967  = { 1'h0, crc[31:1] } ^ \$3966 ;
+  assign \$3968  = sending ? tx__payload : rx__payload;
+  assign \$3969  = \$3967 [0] ^ \$3968 [1];
+  assign \$3970  = \$3969  ? 32'd3988292384 : 32'd0;
+  assign \$3971  = { 1'h0, \$3963 [31:1] } ^ \$3970 ;
+  assign \$3972  = sending ? tx__payload : rx__payload;
+  assign \$3973  = crc[0] ^ \$3972 [0];
+  assign \$3974  = \$3973  ? 32'd3988292384 : 32'd0;
+  assign \$3975  = { 1'h0, crc[31:1] } ^ \$3974 ;
+  assign \$3976  = sending ? tx__payload : rx__payload;
+  assign \$3977  = crc[0] ^ \$3976 [0];
+  assign \$3978  = \$3977  ? 32'd3988292384 : 32'd0;
+  assign \$3979  = { 1'h0, crc[31:1] } ^ \$3978 ;
+  assign \$3980  = sending ? tx__payload : rx__payload;
+  assign \$3981  = \$3979 [0] ^ \$3980 [1];
+  assign \$3982  = \$3981  ? 32'd3988292384 : 32'd0;
+  assign \$3983  = { 1'h0, \$3975 [31:1] } ^ \$3982 ;
+  assign \$3984  = sending ? tx__payload : rx__payload;
+  assign \$3985  = \$3983 [0] ^ \$3984 [2];
+  assign \$3986  = \$3985  ? 32'd3988292384 : 32'd0;
+  assign \$3987  = { 1'h0, \$3971 [31:1] } ^ \$3986 ;
+  assign \$3988  = sending ? tx__payload : rx__payload;
+  assign \$3989  = crc[0] ^ \$3988 [0];
+  assign \$3990  = \$3989  ? 32'd3988292384 : 32'd0;
+  assign \$3991  = { 1'h0, crc[31:1] } ^ \$3990 ;
+  assign \$3992  = sending ? tx__payload : rx__payload;
+  assign \$3993  = crc[0] ^ \$3992 [0];
+  assign \$3994  = \$3993  ? 32'd3988292384 : 32'd0;
+  assign \$3995  = { 1'h0, crc[31:1] } ^ \$3994 ;
+  assign \$3996  = sending ? tx__payload : rx__payload;
+  assign \$3997  = \$3995 [0] ^ \$3996 [1];
+  assign \$3998  = \$3997  ? 32'd3988292384 : 32'd0;
+  assign \$3999  = { 1'h0, \$3991 [31:1] } ^ \$3998 ;
+  assign \$4000  = sending ? tx__payload : rx__payload;
+  assign \$4001  = crc[0] ^ \$4000 [0];
+  assign \$4002  = \$4001  ? 32'd3988292384 : 32'd0;
+  assign \$4003  = { 1'h0, crc[31:1] } ^ \$4002 ;
+  assign \$4004  = sending ? tx__payload : rx__payload;
+  assign \$4005  = crc[0] ^ \$4004 [0];
+  assign \$4006  = \$4005  ? 32'd3988292384 : 32'd0;
+  assign \$4007  = { 1'h0, crc[31:1] } ^ \$4006 ;
+  assign \$4008  = sending ? tx__payload : rx__payload;
+  assign \$4009  = \$4007 [0] ^ \$4008 [1];
+  assign \$4010  = \$4009  ? 32'd3988292384 : 32'd0;
+  assign \$4011  = { 1'h0, \$4003 [31:1] } ^ \$4010 ;
+  assign \$4012  = sending ? tx__payload : rx__payload;
+  assign \$4013  = \$4011 [0] ^ \$4012 [2];
+  assign \$4014  = \$4013  ? 32'd3988292384 : 32'd0;
+  assign \$4015  = { 1'h0, \$3999 [31:1] } ^ \$4014 ;
+  assign \$4016  = sending ? tx__payload : rx__payload;
+  assign \$4017  = \$4015 [0] ^ \$4016 [3];
+  assign \$4018  = \$4017  ? 32'd3988292384 : 32'd0;
+  assign \$4019  = { 1'h0, \$3987 [31:1] } ^ \$4018 ;
+  assign \$4020  = sending ? tx__payload : rx__payload;
+  assign \$4021  = crc[0] ^ \$4020 [0];
+  assign \$4022  = \$4021  ? 32'd3988292384 : 32'd0;
+  assign \$4023  = { 1'h0, crc[31:1] } ^ \$4022 ;
+  assign \$4024  = sending ? tx__payload : rx__payload;
+  assign \$4025  = crc[0] ^ \$4024 [0];
+  assign \$4026  = \$4025  ? 32'd3988292384 : 32'd0;
+  assign \$4027  = { 1'h0, crc[31:1] } ^ \$4026 ;
+  assign \$4028  = sending ? tx__payload : rx__payload;
+  assign \$4029  = \$4027 [0] ^ \$4028 [1];
+  assign \$4030  = \$4029  ? 32'd3988292384 : 32'd0;
+  assign \$4031  = { 1'h0, \$4023 [31:1] } ^ \$4030 ;
+  assign \$4032  = sending ? tx__payload : rx__payload;
+  assign \$4033  = crc[0] ^ \$4032 [0];
+  assign \$4034  = \$4033  ? 32'd3988292384 : 32'd0;
+  assign \$4035  = { 1'h0, crc[31:1] } ^ \$4034 ;
+  assign \$4036  = sending ? tx__payload : rx__payload;
+  assign \$4037  = crc[0] ^ \$4036 [0];
+  assign \$4038  = \$4037  ? 32'd3988292384 : 32'd0;
+  assign \$4039  = { 1'h0, crc[31:1] } ^ \$4038 ;
+  assign \$4040  = sending ? tx__payload : rx__payload;
+  assign \$4041  = \$4039 [0] ^ \$4040 [1];
+  assign \$4042  = \$4041  ? 32'd3988292384 : 32'd0;
+  assign \$4043  = { 1'h0, \$4035 [31:1] } ^ \$4042 ;
+  assign \$4044  = sending ? tx__payload : rx__payload;
+  assign \$4045  = \$4043 [0] ^ \$4044 [2];
+  assign \$4046  = \$4045  ? 32'd3988292384 : 32'd0;
+  assign \$4047  = { 1'h0, \$4031 [31:1] } ^ \$4046 ;
+  assign \$4048  = sending ? tx__payload : rx__payload;
+  assign \$4049  = crc[0] ^ \$4048 [0];
+  assign \$4050  = \$4049  ? 32'd3988292384 : 32'd0;
+  assign \$4051  = { 1'h0, crc[31:1] } ^ \$4050 ;
+  assign \$4052  = sending ? tx__payload : rx__payload;
+  assign \$4053  = crc[0] ^ \$4052 [0];
+  assign \$4054  = \$4053  ? 32'd3988292384 : 32'd0;
+  assign \$4055  = { 1'h0, crc[31:1] } ^ \$4054 ;
+  assign \$4056  = sending ? tx__payload : rx__payload;
+  assign \$4057  = \$4055 [0] ^ \$4056 [1];
+  assign \$4058  = \$4057  ? 32'd3988292384 : 32'd0;
+  assign \$4059  = { 1'h0, \$4051 [31:1] } ^ \$4058 ;
+  assign \$4060  = sending ? tx__payload : rx__payload;
+  assign \$4061  = crc[0] ^ \$4060 [0];
+  assign \$4062  = \$4061  ? 32'd3988292384 : 32'd0;
+  assign \$4063  = { 1'h0, crc[31:1] } ^ \$4062 ;
+  assign \$4064  = sending ? tx__payload : rx__payload;
+  assign \$4065  = crc[0] ^ \$4064 [0];
+  assign \$4066  = \$4065  ? 32'd3988292384 : 32'd0;
+  assign \$4067  = { 1'h0, crc[31:1] } ^ \$4066 ;
+  assign \$4068  = sending ? tx__payload : rx__payload;
+  assign \$4069  = \$4067 [0] ^ \$4068 [1];
+  assign \$4070  = \$4069  ? 32'd3988292384 : 32'd0;
+  assign \$4071  = { 1'h0, \$4063 [31:1] } ^ \$4070 ;
+  assign \$4072  = sending ? tx__payload : rx__payload;
+  assign \$4073  = \$4071 [0] ^ \$4072 [2];
+  assign \$4074  = \$4073  ? 32'd3988292384 : 32'd0;
+  assign \$4075  = { 1'h0, \$4059 [31:1] } ^ \$4074 ;
+  assign \$4076  = sending ? tx__payload : rx__payload;
+  assign \$4077  = \$4075 [0] ^ \$4076 [3];
+  assign \$4078  = \$4077  ? 32'd3988292384 : 32'd0;
+  assign \$4079  = { 1'h0, \$4047 [31:1] } ^ \$4078 ;
+  assign \$4080  = sending ? tx__payload : rx__payload;
+  assign \$4081  = \$4079 [0] ^ \$4080 [4];
+  assign \$4082  = \$4081  ? 32'd3988292384 : 32'd0;
+  assign \$4083  = { 1'h0, \$4019 [31:1] } ^ \$4082 ;
+  assign \$4084  = sending ? tx__payload : rx__payload;
+  assign \$4085  = crc[0] ^ \$4084 [0];
+  assign \$4086  = \$4085  ? 32'd3988292384 : 32'd0;
+  assign \$4087  = { 1'h0, crc[31:1] } ^ \$4086 ;
+  assign \$4088  = sending ? tx__payload : rx__payload;
+  assign \$4089  = crc[0] ^ \$4088 [0];
+  assign \$4090  = \$4089  ? 32'd3988292384 : 32'd0;
+  assign \$4091  = { 1'h0, crc[31:1] } ^ \$4090 ;
+  assign \$4092  = sending ? tx__payload : rx__payload;
+  assign \$4093  = \$4091 [0] ^ \$4092 [1];
+  assign \$4094  = \$4093  ? 32'd3988292384 : 32'd0;
+  assign \$4095  = { 1'h0, \$4087 [31:1] } ^ \$4094 ;
+  assign \$4096  = sending ? tx__payload : rx__payload;
+  assign \$4097  = crc[0] ^ \$4096 [0];
+  assign \$4098  = \$4097  ? 32'd3988292384 : 32'd0;
+  assign \$4099  = { 1'h0, crc[31:1] } ^ \$4098 ;
+  assign \$4100  = sending ? tx__payload : rx__payload;
+  assign \$4101  = crc[0] ^ \$4100 [0];
+  assign \$4102  = \$4101  ? 32'd3988292384 : 32'd0;
+  assign \$4103  = { 1'h0, crc[31:1] } ^ \$4102 ;
+  assign \$4104  = sending ? tx__payload : rx__payload;
+  assign \$4105  = \$4103 [0] ^ \$4104 [1];
+  assign \$4106  = \$4105  ? 32'd3988292384 : 32'd0;
+  assign \$4107  = { 1'h0, \$4099 [31:1] } ^ \$4106 ;
+  assign \$4108  = sending ? tx__payload : rx__payload;
+  assign \$4109  = \$4107 [0] ^ \$4108 [2];
+  assign \$4110  = \$4109  ? 32'd3988292384 : 32'd0;
+  assign \$4111  = { 1'h0, \$4095 [31:1] } ^ \$4110 ;
+  assign \$4112  = sending ? tx__payload : rx__payload;
+  assign \$4113  = crc[0] ^ \$4112 [0];
+  assign \$4114  = \$4113  ? 32'd3988292384 : 32'd0;
+  assign \$4115  = { 1'h0, crc[31:1] } ^ \$4114 ;
+  assign \$4116  = sending ? tx__payload : rx__payload;
+  assign \$4117  = crc[0] ^ \$4116 [0];
+  assign \$4118  = \$4117  ? 32'd3988292384 : 32'd0;
+  assign \$4119  = { 1'h0, crc[31:1] } ^ \$4118 ;
+  assign \$4120  = sending ? tx__payload : rx__payload;
+  assign \$4121  = \$4119 [0] ^ \$4120 [1];
+  assign \$4122  = \$4121  ? 32'd3988292384 : 32'd0;
+  assign \$4123  = { 1'h0, \$4115 [31:1] } ^ \$4122 ;
+  assign \$4124  = sending ? tx__payload : rx__payload;
+  assign \$4125  = crc[0] ^ \$4124 [0];
+  assign \$4126  = \$4125  ? 32'd3988292384 : 32'd0;
+  assign \$4127  = { 1'h0, crc[31:1] } ^ \$4126 ;
+  assign \$4128  = sending ? tx__payload : rx__payload;
+  assign \$4129  = crc[0] ^ \$4128 [0];
+  assign \$4130  = \$4129  ? 32'd3988292384 : 32'd0;
+  assign \$4131  = { 1'h0, crc[31:1] } ^ \$4130 ;
+  assign \$4132  = sending ? tx__payload : rx__payload;
+  assign \$4133  = \$4131 [0] ^ \$4132 [1];
+  assign \$4134  = \$4133  ? 32'd3988292384 : 32'd0;
+  assign \$4135  = { 1'h0, \$4127 [31:1] } ^ \$4134 ;
+  assign \$4136  = sending ? tx__payload : rx__payload;
+  assign \$4137  = \$4135 [0] ^ \$4136 [2];
+  assign \$4138  = \$4137  ? 32'd3988292384 : 32'd0;
+  assign \$4139  = { 1'h0, \$4123 [31:1] } ^ \$4138 ;
+  assign \$4140  = sending ? tx__payload : rx__payload;
+  assign \$4141  = \$4139 [0] ^ \$4140 [3];
+  assign \$4142  = \$4141  ? 32'd3988292384 : 32'd0;
+  assign \$4143  = { 1'h0, \$4111 [31:1] } ^ \$4142 ;
+  assign \$4144  = sending ? tx__payload : rx__payload;
+  assign \$4145  = crc[0] ^ \$4144 [0];
+  assign \$4146  = \$4145  ? 32'd3988292384 : 32'd0;
+  assign \$4147  = { 1'h0, crc[31:1] } ^ \$4146 ;
+  assign \$4148  = sending ? tx__payload : rx__payload;
+  assign \$4149  = crc[0] ^ \$4148 [0];
+  assign \$4150  = \$4149  ? 32'd3988292384 : 32'd0;
+  assign \$4151  = { 1'h0, crc[31:1] } ^ \$4150 ;
+  assign \$4152  = sending ? tx__payload : rx__payload;
+  assign \$4153  = \$4151 [0] ^ \$4152 [1];
+  assign \$4154  = \$4153  ? 32'd3988292384 : 32'd0;
+  assign \$4155  = { 1'h0, \$4147 [31:1] } ^ \$4154 ;
+  assign \$4156  = sending ? tx__payload : rx__payload;
+  assign \$4157  = crc[0] ^ \$4156 [0];
+  assign \$4158  = \$4157  ? 32'd3988292384 : 32'd0;
+  assign \$4159  = { 1'h0, crc[31:1] } ^ \$4158 ;
+  assign \$4160  = sending ? tx__payload : rx__payload;
+  assign \$4161  = crc[0] ^ \$4160 [0];
+  assign \$4162  = \$4161  ? 32'd3988292384 : 32'd0;
+  assign \$4163  = { 1'h0, crc[31:1] } ^ \$4162 ;
+  assign \$4164  = sending ? tx__payload : rx__payload;
+  assign \$4165  = \$4163 [0] ^ \$4164 [1];
+  assign \$4166  = \$4165  ? 32'd3988292384 : 32'd0;
+  assign \$4167  = { 1'h0, \$4159 [31:1] } ^ \$4166 ;
+  assign \$4168  = sending ? tx__payload : rx__payload;
+  assign \$4169  = \$4167 [0] ^ \$4168 [2];
+  assign \$4170  = \$4169  ? 32'd3988292384 : 32'd0;
+  assign \$4171  = { 1'h0, \$4155 [31:1] } ^ \$4170 ;
+  assign \$4172  = sending ? tx__payload : rx__payload;
+  assign \$4173  = crc[0] ^ \$4172 [0];
+  assign \$4174  = \$4173  ? 32'd3988292384 : 32'd0;
+  assign \$4175  = { 1'h0, crc[31:1] } ^ \$4174 ;
+  assign \$4176  = sending ? tx__payload : rx__payload;
+  assign \$4177  = crc[0] ^ \$4176 [0];
+  assign \$4178  = \$4177  ? 32'd3988292384 : 32'd0;
+  assign \$4179  = { 1'h0, crc[31:1] } ^ \$4178 ;
+  assign \$4180  = sending ? tx__payload : rx__payload;
+  assign \$4181  = \$4179 [0] ^ \$4180 [1];
+  assign \$4182  = \$4181  ? 32'd3988292384 : 32'd0;
+  assign \$4183  = { 1'h0, \$4175 [31:1] } ^ \$4182 ;
+  assign \$4184  = sending ? tx__payload : rx__payload;
+  assign \$4185  = crc[0] ^ \$4184 [0];
+  assign \$4186  = \$4185  ? 32'd3988292384 : 32'd0;
+  assign \$4187  = { 1'h0, crc[31:1] } ^ \$4186 ;
+  assign \$4188  = sending ? tx__payload : rx__payload;
+  assign \$4189  = crc[0] ^ \$4188 [0];
+  assign \$4190  = \$4189  ? 32'd3988292384 : 32'd0;
+  assign \$4191  = { 1'h0, crc[31:1] } ^ \$4190 ;
+  assign \$4192  = sending ? tx__payload : rx__payload;
+  assign \$4193  = \$4191 [0] ^ \$4192 [1];
+  assign \$4194  = \$4193  ? 32'd3988292384 : 32'd0;
+  assign \$4195  = { 1'h0, \$4187 [31:1] } ^ \$4194 ;
+  assign \$4196  = sending ? tx__payload : rx__payload;
+  assign \$4197  = \$4195 [0] ^ \$4196 [2];
+  assign \$4198  = \$4197  ? 32'd3988292384 : 32'd0;
+  assign \$4199  = { 1'h0, \$4183 [31:1] } ^ \$4198 ;
+  assign \$4200  = sending ? tx__payload : rx__payload;
+  assign \$4201  = \$4199 [0] ^ \$4200 [3];
+  assign \$4202  = \$4201  ? 32'd3988292384 : 32'd0;
+  assign \$4203  = { 1'h0, \$4171 [31:1] } ^ \$4202 ;
+  assign \$4204  = sending ? tx__payload : rx__payload;
+  assign \$4205  = \$4203 [0] ^ \$4204 [4];
+  assign \$4206  = \$4205  ? 32'd3988292384 : 32'd0;
+  assign \$4207  = { 1'h0, \$4143 [31:1] } ^ \$4206 ;
+  assign \$4208  = sending ? tx__payload : rx__payload;
+  assign \$4209  = \$4207 [0] ^ \$4208 [5];
+  assign \$4210  = \$4209  ? 32'd3988292384 : 32'd0;
+  assign \$4211  = { 1'h0, \$4083 [31:1] } ^ \$4210 ;
+  assign \$4212  = sending ? tx__payload : rx__payload;
+  assign \$4213  = \$4211 [0] ^ \$4212 [6];
+  assign \$4214  = \$4213  ? 32'd3988292384 : 32'd0;
+  assign \$4215  = { 1'h0, \$3959 [31:1] } ^ \$4214 ;
+  assign \$4216  = sending ? tx__payload : rx__payload;
+  assign \$4217  = \$4215 [0] ^ \$4216 [7];
+  assign \$4218  = \$4217  ? 32'd3988292384 : 32'd0;
+  assign \$4219  = { 1'h0, \$3707 [31:1] } ^ \$4218 ;
+  assign \$4220  = idx + 1'h1;
+  assign \$4221  = idx == 2'h3;
+  assign \$4222  = count + 1'h1;
+  assign \$4223  = resp_len - 1'h1;
+  assign \$4224  = count == \$4223 ;
+  assign \$4225  = idx + 1'h1;
+  assign \$4226  = idx == 2'h3;
   always @(posedge clk)
-    crc <= \$3207 ;
+    crc <= \$4227 ;
   always @(posedge clk)
-    idx <= \$3208 ;
+    idx <= \$4228 ;
   always @(posedge clk)
-    timer <= \$3209 ;
+    timer <= \$4229 ;
   always @(posedge clk)
-    fsm_state <= \$3210 ;
+    fsm_state <= \$4230 ;
   always @(posedge clk)
-    hdr <= \$3211 ;
+    hdr <= \$4231 ;
   always @(posedge clk)
-    count <= \$3212 ;
+    count <= \$4232 ;
   always @(posedge clk)
-    word <= \$3213 ;
+    word <= \$4233 ;
   always @(posedge clk)
-    rec_data_ok <= \$3214 ;
+    rec_data_ok <= \$4234 ;
   always @(posedge clk)
-    rx_crc <= \$3215 ;
+    rx_crc <= \$4235 ;
   always @(posedge clk)
-    cur_addr <= \$3216 ;
+    cur_addr <= \$4236 ;
   always @(posedge clk)
-    status <= \$3217 ;
+    status <= \$4237 ;
   always @(posedge clk)
-    done <= \$3218 ;
+    done <= \$4238 ;
   always @(posedge clk)
-    rec_valid <= \$3219 ;
+    rec_valid <= \$4239 ;
   always @(posedge clk)
-    rec_seq <= \$3220 ;
+    rec_seq <= \$4240 ;
   always @(posedge clk)
-    rec_cmd <= \$3221 ;
+    rec_cmd <= \$4241 ;
   always @(posedge clk)
-    rec_len <= \$3222 ;
+    rec_len <= \$4242 ;
   always @(posedge clk)
-    rec_addr <= \$3223 ;
+    rec_addr <= \$4243 ;
   always @(posedge clk)
-    rec_crc <= \$3224 ;
+    rec_crc <= \$4244 ;
   always @(posedge clk)
-    rec_status <= \$3225 ;
+    rec_status <= \$4245 ;
   always @(posedge clk)
-    rec_count <= \$3226 ;
+    rec_count <= \$4246 ;
   assign \$auto$rtlil.cc:2739:Not$2  = ~ crc;
   assign \$auto$rtlil.cc:2739:Not$4  = ~ crc;
   assign \$auto$rtlil.cc:2739:Not$6  = ~ crc;
@@ -8799,6 +10668,32 @@ module \cerite_soc_small.link (rst, tx__ready, rx__valid, rx__payload, rx__ready
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$13 ) begin end
+    sending = 1'h0;
+    casez (fsm_state)
+      4'h0:
+          /* empty */;
+      4'h1:
+          /* empty */;
+      4'h2:
+          /* empty */;
+      4'h3:
+          /* empty */;
+      4'h4:
+          /* empty */;
+      4'h7:
+          /* empty */;
+      4'h8:
+          /* empty */;
+      4'h6:
+          /* empty */;
+      4'h5:
+          sending = 1'h1;
+      4'h9:
+          sending = 1'h1;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$13 ) begin end
     tx__valid = 1'h0;
     casez (fsm_state)
       4'h0:
@@ -8855,19 +10750,19 @@ module \cerite_soc_small.link (rst, tx__ready, rx__valid, rx__payload, rx__ready
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$13 ) begin end
-    \$3207  = crc;
+    \$4227  = crc;
     casez (fsm_state)
       4'h0:
           if (\$48 ) begin
-            \$3207  = 32'd4294967295;
+            \$4227  = 32'd4294967295;
           end
       4'h1:
           if (\$52 ) begin
-            \$3207  = \$817 ;
+            \$4227  = \$1072 ;
           end
       4'h2:
-          if (\$828 ) begin
-            \$3207  = \$1593 ;
+          if (\$1083 ) begin
+            \$4227  = \$2103 ;
           end
       4'h3:
           /* empty */;
@@ -8881,59 +10776,59 @@ module \cerite_soc_small.link (rst, tx__ready, rx__valid, rx__payload, rx__ready
           /* empty */;
       4'h5:
           if (tx__ready) begin
-            \$3207  = \$2432 ;
+            \$4227  = \$3197 ;
           end
       4'h9:
           if (tx__ready) begin
-            \$3207  = \$3199 ;
+            \$4227  = \$4219 ;
           end
     endcase
     if (rst) begin
-      \$3207  = 32'd0;
+      \$4227  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$13 ) begin end
-    \$3208  = idx;
+    \$4228  = idx;
     casez (fsm_state)
       4'h0:
           if (\$48 ) begin
-            \$3208  = 4'h0;
+            \$4228  = 4'h0;
           end
       4'h1:
           if (\$52 ) begin
-            \$3208  = \$818 [3:0];
-            if (\$819 ) begin
-              \$3208  = 4'h0;
+            \$4228  = \$1073 [3:0];
+            if (\$1074 ) begin
+              \$4228  = 4'h0;
             end
           end
       4'h2:
-          if (\$828 ) begin
-            \$3208  = \$1594 [3:0];
-            if (\$1595 ) begin
-              \$3208  = 4'h0;
+          if (\$1083 ) begin
+            \$4228  = \$2104 [3:0];
+            if (\$2105 ) begin
+              \$4228  = 4'h0;
             end
           end
       4'h3:
-          if (\$1604 ) begin
-            \$3208  = \$1605 [3:0];
+          if (\$2114 ) begin
+            \$4228  = \$2115 [3:0];
           end
       4'h4:
-          if (\$1608 ) begin
-            \$3208  = 4'h0;
-          end else if (\$1609 ) begin
-          end else if (\$1618 ) begin
-            \$3208  = 4'h0;
-          end else if (\$1621 ) begin
-            \$3208  = 4'h0;
-          end else if (\$1622 ) begin
-            \$3208  = 4'h0;
-          end else if (\$1632 ) begin
+          if (\$2118 ) begin
+            \$4228  = 4'h0;
+          end else if (\$2119 ) begin
+          end else if (\$2128 ) begin
+            \$4228  = 4'h0;
+          end else if (\$2131 ) begin
+            \$4228  = 4'h0;
+          end else if (\$2132 ) begin
+            \$4228  = 4'h0;
+          end else if (\$2142 ) begin
             (* full_case = 32'd1 *)
-            if (\$1639 ) begin
-              \$3208  = 4'h0;
+            if (\$2149 ) begin
+              \$4228  = 4'h0;
             end else begin
-              \$3208  = 4'h0;
+              \$4228  = 4'h0;
             end
           end
       4'h7:
@@ -8941,195 +10836,195 @@ module \cerite_soc_small.link (rst, tx__ready, rx__valid, rx__payload, rx__ready
             (* full_case = 32'd1 *)
             casez (bus__err)
               2'h0:
-                  if (\$1651 ) begin
-                    \$3208  = 4'h0;
+                  if (\$2161 ) begin
+                    \$4228  = 4'h0;
                   end
               2'h1:
-                  \$3208  = 4'h0;
+                  \$4228  = 4'h0;
               2'h2:
-                  \$3208  = 4'h0;
+                  \$4228  = 4'h0;
               default:
-                  \$3208  = 4'h0;
+                  \$4228  = 4'h0;
             endcase
-          end else if (\$1643 ) begin
-            \$3208  = 4'h0;
+          end else if (\$2153 ) begin
+            \$4228  = 4'h0;
           end
       4'h8:
           if (bus__ack) begin
             (* full_case = 32'd1 *)
             casez (bus__err)
               2'h0:
-                  if (\$1661 ) begin
-                    \$3208  = 4'h0;
+                  if (\$2171 ) begin
+                    \$4228  = 4'h0;
                   end
               2'h1:
-                  \$3208  = 4'h0;
+                  \$4228  = 4'h0;
               2'h2:
-                  \$3208  = 4'h0;
+                  \$4228  = 4'h0;
               default:
-                  \$3208  = 4'h0;
+                  \$4228  = 4'h0;
             endcase
-          end else if (\$1653 ) begin
-            \$3208  = 4'h0;
+          end else if (\$2163 ) begin
+            \$4228  = 4'h0;
           end
       4'h6:
-          if (\$1664 ) begin
-            \$3208  = 4'h0;
+          if (\$2174 ) begin
+            \$4228  = 4'h0;
           end
       4'h5:
           if (tx__ready) begin
-            \$3208  = \$1665 [3:0];
-            if (\$2433 ) begin
-              \$3208  = 4'h0;
+            \$4228  = \$2175 [3:0];
+            if (\$3198 ) begin
+              \$4228  = 4'h0;
             end
           end
       4'h9:
           if (tx__ready) begin
-            \$3208  = \$3200 [3:0];
-            if (\$3201 ) begin
-              \$3208  = 4'h0;
+            \$4228  = \$4220 [3:0];
+            if (\$4221 ) begin
+              \$4228  = 4'h0;
             end
           end
       4'ha:
           if (tx__ready) begin
-            \$3208  = \$3205 [3:0];
+            \$4228  = \$4225 [3:0];
           end
     endcase
     if (rst) begin
-      \$3208  = 4'h0;
+      \$4228  = 4'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$13 ) begin end
-    \$3209  = timer;
+    \$4229  = timer;
     casez (fsm_state)
       4'h0:
           if (\$48 ) begin
-            \$3209  = 17'h00000;
+            \$4229  = 17'h00000;
           end
       4'h1:
           (* full_case = 32'd1 *)
           if (\$49 ) begin
-            \$3209  = 17'h00000;
+            \$4229  = 17'h00000;
           end else if (\$50 ) begin
           end else begin
-            \$3209  = \$51 [16:0];
+            \$4229  = \$51 [16:0];
           end
       4'h2:
           (* full_case = 32'd1 *)
-          if (\$825 ) begin
-            \$3209  = 17'h00000;
-          end else if (\$826 ) begin
+          if (\$1080 ) begin
+            \$4229  = 17'h00000;
+          end else if (\$1081 ) begin
           end else begin
-            \$3209  = \$827 [16:0];
+            \$4229  = \$1082 [16:0];
           end
       4'h3:
           (* full_case = 32'd1 *)
-          if (\$1601 ) begin
-            \$3209  = 17'h00000;
-          end else if (\$1602 ) begin
+          if (\$2111 ) begin
+            \$4229  = 17'h00000;
+          end else if (\$2112 ) begin
           end else begin
-            \$3209  = \$1603 [16:0];
+            \$4229  = \$2113 [16:0];
           end
       4'h4:
-          \$3209  = 17'h00000;
+          \$4229  = 17'h00000;
       4'h7:
           (* full_case = 32'd1 *)
           if (bus__ack) begin
-            \$3209  = 17'h00000;
-          end else if (\$1643 ) begin
+            \$4229  = 17'h00000;
+          end else if (\$2153 ) begin
           end else begin
-            \$3209  = \$1652 [16:0];
+            \$4229  = \$2162 [16:0];
           end
       4'h8:
           (* full_case = 32'd1 *)
           if (bus__ack) begin
-            \$3209  = 17'h00000;
-          end else if (\$1653 ) begin
+            \$4229  = 17'h00000;
+          end else if (\$2163 ) begin
           end else begin
-            \$3209  = \$1662 [16:0];
+            \$4229  = \$2172 [16:0];
           end
     endcase
     if (rst) begin
-      \$3209  = 17'h00000;
+      \$4229  = 17'h00000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$13 ) begin end
-    \$3210  = fsm_state;
+    \$4230  = fsm_state;
     casez (fsm_state)
       4'h0:
           if (\$48 ) begin
-            \$3210  = 4'h1;
+            \$4230  = 4'h1;
           end
       4'h1:
         begin
           if (\$49 ) begin
           end else if (\$50 ) begin
-            \$3210  = 4'h0;
+            \$4230  = 4'h0;
           end
           if (\$52 ) begin
-            if (\$819 ) begin
+            if (\$1074 ) begin
               (* full_case = 32'd1 *)
-              if (\$824 ) begin
-                \$3210  = 4'h2;
+              if (\$1079 ) begin
+                \$4230  = 4'h2;
               end else begin
-                \$3210  = 4'h3;
+                \$4230  = 4'h3;
               end
             end
           end
         end
       4'h2:
         begin
-          if (\$825 ) begin
-          end else if (\$826 ) begin
-            \$3210  = 4'h0;
+          if (\$1080 ) begin
+          end else if (\$1081 ) begin
+            \$4230  = 4'h0;
           end
-          if (\$828 ) begin
-            if (\$1595 ) begin
-              if (\$1600 ) begin
-                \$3210  = 4'h3;
+          if (\$1083 ) begin
+            if (\$2105 ) begin
+              if (\$2110 ) begin
+                \$4230  = 4'h3;
               end
             end
           end
         end
       4'h3:
         begin
-          if (\$1601 ) begin
-          end else if (\$1602 ) begin
-            \$3210  = 4'h0;
+          if (\$2111 ) begin
+          end else if (\$2112 ) begin
+            \$4230  = 4'h0;
           end
-          if (\$1604 ) begin
-            if (\$1606 ) begin
-              \$3210  = 4'h4;
+          if (\$2114 ) begin
+            if (\$2116 ) begin
+              \$4230  = 4'h4;
             end
           end
         end
       4'h4:
           (* full_case = 32'd1 *)
-          if (\$1608 ) begin
-            \$3210  = 4'h5;
-          end else if (\$1609 ) begin
-            \$3210  = 4'h6;
-          end else if (\$1618 ) begin
-            \$3210  = 4'h5;
-          end else if (\$1621 ) begin
-            \$3210  = 4'h5;
-          end else if (\$1622 ) begin
-            \$3210  = 4'h5;
-          end else if (\$1632 ) begin
+          if (\$2118 ) begin
+            \$4230  = 4'h5;
+          end else if (\$2119 ) begin
+            \$4230  = 4'h6;
+          end else if (\$2128 ) begin
+            \$4230  = 4'h5;
+          end else if (\$2131 ) begin
+            \$4230  = 4'h5;
+          end else if (\$2132 ) begin
+            \$4230  = 4'h5;
+          end else if (\$2142 ) begin
             (* full_case = 32'd1 *)
-            if (\$1639 ) begin
-              \$3210  = 4'h5;
+            if (\$2149 ) begin
+              \$4230  = 4'h5;
             end else begin
-              \$3210  = 4'h5;
+              \$4230  = 4'h5;
             end
           end else begin
             (* full_case = 32'd1 *)
-            if (\$1642 ) begin
-              \$3210  = 4'h7;
+            if (\$2152 ) begin
+              \$4230  = 4'h7;
             end else begin
-              \$3210  = 4'h8;
+              \$4230  = 4'h8;
             end
           end
       4'h7:
@@ -9137,169 +11032,169 @@ module \cerite_soc_small.link (rst, tx__ready, rx__valid, rx__payload, rx__ready
             (* full_case = 32'd1 *)
             casez (bus__err)
               2'h0:
-                  if (\$1651 ) begin
-                    \$3210  = 4'h5;
+                  if (\$2161 ) begin
+                    \$4230  = 4'h5;
                   end
               2'h1:
-                  \$3210  = 4'h5;
+                  \$4230  = 4'h5;
               2'h2:
-                  \$3210  = 4'h5;
+                  \$4230  = 4'h5;
               default:
-                  \$3210  = 4'h5;
+                  \$4230  = 4'h5;
             endcase
-          end else if (\$1643 ) begin
-            \$3210  = 4'h5;
+          end else if (\$2153 ) begin
+            \$4230  = 4'h5;
           end
       4'h8:
           if (bus__ack) begin
             (* full_case = 32'd1 *)
             casez (bus__err)
               2'h0:
-                  if (\$1661 ) begin
-                    \$3210  = 4'h5;
+                  if (\$2171 ) begin
+                    \$4230  = 4'h5;
                   end
               2'h1:
-                  \$3210  = 4'h5;
+                  \$4230  = 4'h5;
               2'h2:
-                  \$3210  = 4'h5;
+                  \$4230  = 4'h5;
               default:
-                  \$3210  = 4'h5;
+                  \$4230  = 4'h5;
             endcase
-          end else if (\$1653 ) begin
-            \$3210  = 4'h5;
+          end else if (\$2163 ) begin
+            \$4230  = 4'h5;
           end
       4'h6:
-          if (\$1664 ) begin
-            \$3210  = 4'h5;
+          if (\$2174 ) begin
+            \$4230  = 4'h5;
           end
       4'h5:
           if (tx__ready) begin
-            if (\$2433 ) begin
+            if (\$3198 ) begin
               (* full_case = 32'd1 *)
-              if (\$2434 ) begin
-                \$3210  = 4'h9;
+              if (\$3199 ) begin
+                \$4230  = 4'h9;
               end else begin
-                \$3210  = 4'ha;
+                \$4230  = 4'ha;
               end
             end
           end
       4'h9:
           if (tx__ready) begin
-            if (\$3201 ) begin
-              if (\$3204 ) begin
-                \$3210  = 4'ha;
+            if (\$4221 ) begin
+              if (\$4224 ) begin
+                \$4230  = 4'ha;
               end
             end
           end
       4'ha:
           if (tx__ready) begin
-            if (\$3206 ) begin
-              \$3210  = 4'h0;
+            if (\$4226 ) begin
+              \$4230  = 4'h0;
             end
           end
     endcase
     if (rst) begin
-      \$3210  = 4'h0;
+      \$4230  = 4'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$13 ) begin end
-    \$3211  = hdr;
+    \$4231  = hdr;
     casez (fsm_state)
       4'h0:
           /* empty */;
       4'h1:
           if (\$52 ) begin
-            \$3211  = { rx__payload, hdr[63:8] };
+            \$4231  = { rx__payload, hdr[63:8] };
           end
     endcase
     if (rst) begin
-      \$3211  = 64'h0000000000000000;
+      \$4231  = 64'h0000000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$13 ) begin end
-    \$3212  = count;
+    \$4232  = count;
     casez (fsm_state)
       4'h0:
           /* empty */;
       4'h1:
           if (\$52 ) begin
-            if (\$819 ) begin
-              \$3212  = 16'h0000;
+            if (\$1074 ) begin
+              \$4232  = 16'h0000;
             end
           end
       4'h2:
-          if (\$828 ) begin
-            if (\$1595 ) begin
-              \$3212  = \$1596 [15:0];
+          if (\$1083 ) begin
+            if (\$2105 ) begin
+              \$4232  = \$2106 [15:0];
             end
           end
       4'h3:
           /* empty */;
       4'h4:
-          \$3212  = 16'h0000;
+          \$4232  = 16'h0000;
       4'h7:
           if (bus__ack) begin
             casez (bus__err)
               2'h0:
-                  \$3212  = \$1644 [15:0];
+                  \$4232  = \$2154 [15:0];
             endcase
           end
       4'h8:
           if (bus__ack) begin
             casez (bus__err)
               2'h0:
-                  \$3212  = \$1654 [15:0];
+                  \$4232  = \$2164 [15:0];
             endcase
           end
       4'h6:
-          \$3212  = \$1663 [15:0];
+          \$4232  = \$2173 [15:0];
       4'h5:
           if (tx__ready) begin
-            \$3212  = 16'h0000;
+            \$4232  = 16'h0000;
           end
       4'h9:
           if (tx__ready) begin
-            if (\$3201 ) begin
-              \$3212  = \$3202 [15:0];
+            if (\$4221 ) begin
+              \$4232  = \$4222 [15:0];
             end
           end
     endcase
     if (rst) begin
-      \$3212  = 16'h0000;
+      \$4232  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$13 ) begin end
-    \$3213  = word;
+    \$4233  = word;
     casez (fsm_state)
       4'h0:
           /* empty */;
       4'h1:
           /* empty */;
       4'h2:
-          if (\$828 ) begin
-            \$3213  = { rx__payload, word[31:8] };
+          if (\$1083 ) begin
+            \$4233  = { rx__payload, word[31:8] };
           end
     endcase
     if (rst) begin
-      \$3213  = 32'd0;
+      \$4233  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$13 ) begin end
-    \$3214  = rec_data_ok;
+    \$4234  = rec_data_ok;
     casez (fsm_state)
       4'h0:
           /* empty */;
       4'h1:
           /* empty */;
       4'h2:
-          if (\$828 ) begin
-            if (\$1595 ) begin
-              if (\$1598 ) begin
-                \$3214  = 1'h0;
+          if (\$1083 ) begin
+            if (\$2105 ) begin
+              if (\$2108 ) begin
+                \$4234  = 1'h0;
               end
             end
           end
@@ -9313,17 +11208,17 @@ module \cerite_soc_small.link (rst, tx__ready, rx__valid, rx__payload, rx__ready
           if (bus__ack) begin
             casez (bus__err)
               2'h0:
-                  \$3214  = 1'h1;
+                  \$4234  = 1'h1;
             endcase
           end
     endcase
     if (rst) begin
-      \$3214  = 1'h0;
+      \$4234  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$13 ) begin end
-    \$3215  = rx_crc;
+    \$4235  = rx_crc;
     casez (fsm_state)
       4'h0:
           /* empty */;
@@ -9332,17 +11227,17 @@ module \cerite_soc_small.link (rst, tx__ready, rx__valid, rx__payload, rx__ready
       4'h2:
           /* empty */;
       4'h3:
-          if (\$1604 ) begin
-            \$3215  = { rx__payload, rx_crc[31:8] };
+          if (\$2114 ) begin
+            \$4235  = { rx__payload, rx_crc[31:8] };
           end
     endcase
     if (rst) begin
-      \$3215  = 32'd0;
+      \$4235  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$13 ) begin end
-    \$3216  = cur_addr;
+    \$4236  = cur_addr;
     casez (fsm_state)
       4'h0:
           /* empty */;
@@ -9353,29 +11248,29 @@ module \cerite_soc_small.link (rst, tx__ready, rx__valid, rx__payload, rx__ready
       4'h3:
           /* empty */;
       4'h4:
-          \$3216  = hdr[63:32];
+          \$4236  = hdr[63:32];
       4'h7:
           if (bus__ack) begin
             casez (bus__err)
               2'h0:
-                  \$3216  = \$1649 [31:0];
+                  \$4236  = \$2159 [31:0];
             endcase
           end
       4'h8:
           if (bus__ack) begin
             casez (bus__err)
               2'h0:
-                  \$3216  = \$1659 [31:0];
+                  \$4236  = \$2169 [31:0];
             endcase
           end
     endcase
     if (rst) begin
-      \$3216  = 32'd0;
+      \$4236  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$13 ) begin end
-    \$3217  = status;
+    \$4237  = status;
     casez (fsm_state)
       4'h0:
           /* empty */;
@@ -9386,21 +11281,21 @@ module \cerite_soc_small.link (rst, tx__ready, rx__valid, rx__payload, rx__ready
       4'h3:
           /* empty */;
       4'h4:
-          if (\$1608 ) begin
-            \$3217  = 8'h01;
-          end else if (\$1609 ) begin
-          end else if (\$1618 ) begin
-            \$3217  = 8'h02;
-          end else if (\$1621 ) begin
-            \$3217  = 8'h03;
-          end else if (\$1622 ) begin
-            \$3217  = 8'h04;
-          end else if (\$1632 ) begin
+          if (\$2118 ) begin
+            \$4237  = 8'h01;
+          end else if (\$2119 ) begin
+          end else if (\$2128 ) begin
+            \$4237  = 8'h02;
+          end else if (\$2131 ) begin
+            \$4237  = 8'h03;
+          end else if (\$2132 ) begin
+            \$4237  = 8'h04;
+          end else if (\$2142 ) begin
             (* full_case = 32'd1 *)
-            if (\$1639 ) begin
-              \$3217  = 8'h08;
+            if (\$2149 ) begin
+              \$4237  = 8'h08;
             end else begin
-              \$3217  = rec_status;
+              \$4237  = rec_status;
             end
           end
       4'h7:
@@ -9408,49 +11303,49 @@ module \cerite_soc_small.link (rst, tx__ready, rx__valid, rx__payload, rx__ready
             (* full_case = 32'd1 *)
             casez (bus__err)
               2'h0:
-                  if (\$1651 ) begin
-                    \$3217  = 8'h00;
+                  if (\$2161 ) begin
+                    \$4237  = 8'h00;
                   end
               2'h1:
-                  \$3217  = 8'h04;
+                  \$4237  = 8'h04;
               2'h2:
-                  \$3217  = 8'h07;
+                  \$4237  = 8'h07;
               default:
-                  \$3217  = 8'h05;
+                  \$4237  = 8'h05;
             endcase
-          end else if (\$1643 ) begin
-            \$3217  = 8'h06;
+          end else if (\$2153 ) begin
+            \$4237  = 8'h06;
           end
       4'h8:
           if (bus__ack) begin
             (* full_case = 32'd1 *)
             casez (bus__err)
               2'h0:
-                  if (\$1661 ) begin
-                    \$3217  = 8'h00;
+                  if (\$2171 ) begin
+                    \$4237  = 8'h00;
                   end
               2'h1:
-                  \$3217  = 8'h04;
+                  \$4237  = 8'h04;
               2'h2:
-                  \$3217  = 8'h07;
+                  \$4237  = 8'h07;
               default:
-                  \$3217  = 8'h05;
+                  \$4237  = 8'h05;
             endcase
-          end else if (\$1653 ) begin
-            \$3217  = 8'h06;
+          end else if (\$2163 ) begin
+            \$4237  = 8'h06;
           end
       4'h6:
-          if (\$1664 ) begin
-            \$3217  = 8'h00;
+          if (\$2174 ) begin
+            \$4237  = 8'h00;
           end
     endcase
     if (rst) begin
-      \$3217  = 8'h00;
+      \$4237  = 8'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$13 ) begin end
-    \$3218  = done;
+    \$4238  = done;
     casez (fsm_state)
       4'h0:
           /* empty */;
@@ -9461,21 +11356,21 @@ module \cerite_soc_small.link (rst, tx__ready, rx__valid, rx__payload, rx__ready
       4'h3:
           /* empty */;
       4'h4:
-          if (\$1608 ) begin
-            \$3218  = 16'h0000;
-          end else if (\$1609 ) begin
-          end else if (\$1618 ) begin
-            \$3218  = 16'h0000;
-          end else if (\$1621 ) begin
-            \$3218  = 16'h0000;
-          end else if (\$1622 ) begin
-            \$3218  = 16'h0000;
-          end else if (\$1632 ) begin
+          if (\$2118 ) begin
+            \$4238  = 16'h0000;
+          end else if (\$2119 ) begin
+          end else if (\$2128 ) begin
+            \$4238  = 16'h0000;
+          end else if (\$2131 ) begin
+            \$4238  = 16'h0000;
+          end else if (\$2132 ) begin
+            \$4238  = 16'h0000;
+          end else if (\$2142 ) begin
             (* full_case = 32'd1 *)
-            if (\$1639 ) begin
-              \$3218  = 16'h0000;
+            if (\$2149 ) begin
+              \$4238  = 16'h0000;
             end else begin
-              \$3218  = rec_count;
+              \$4238  = rec_count;
             end
           end
       4'h7:
@@ -9483,49 +11378,49 @@ module \cerite_soc_small.link (rst, tx__ready, rx__valid, rx__payload, rx__ready
             (* full_case = 32'd1 *)
             casez (bus__err)
               2'h0:
-                  if (\$1651 ) begin
-                    \$3218  = hdr[31:16];
+                  if (\$2161 ) begin
+                    \$4238  = hdr[31:16];
                   end
               2'h1:
-                  \$3218  = count;
+                  \$4238  = count;
               2'h2:
-                  \$3218  = count;
+                  \$4238  = count;
               default:
-                  \$3218  = count;
+                  \$4238  = count;
             endcase
-          end else if (\$1643 ) begin
-            \$3218  = count;
+          end else if (\$2153 ) begin
+            \$4238  = count;
           end
       4'h8:
           if (bus__ack) begin
             (* full_case = 32'd1 *)
             casez (bus__err)
               2'h0:
-                  if (\$1661 ) begin
-                    \$3218  = hdr[31:16];
+                  if (\$2171 ) begin
+                    \$4238  = hdr[31:16];
                   end
               2'h1:
-                  \$3218  = count;
+                  \$4238  = count;
               2'h2:
-                  \$3218  = count;
+                  \$4238  = count;
               default:
-                  \$3218  = count;
+                  \$4238  = count;
             endcase
-          end else if (\$1653 ) begin
-            \$3218  = count;
+          end else if (\$2163 ) begin
+            \$4238  = count;
           end
       4'h6:
-          if (\$1664 ) begin
-            \$3218  = 16'h0002;
+          if (\$2174 ) begin
+            \$4238  = 16'h0002;
           end
     endcase
     if (rst) begin
-      \$3218  = 16'h0000;
+      \$4238  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$13 ) begin end
-    \$3219  = rec_valid;
+    \$4239  = rec_valid;
     casez (fsm_state)
       4'h0:
           /* empty */;
@@ -9537,60 +11432,60 @@ module \cerite_soc_small.link (rst, tx__ready, rx__valid, rx__payload, rx__ready
           /* empty */;
       4'h4:
           (* full_case = 32'd1 *)
-          if (\$1608 ) begin
-          end else if (\$1609 ) begin
-            \$3219  = 1'h0;
-          end else if (\$1618 ) begin
-          end else if (\$1621 ) begin
-          end else if (\$1622 ) begin
-          end else if (\$1632 ) begin
+          if (\$2118 ) begin
+          end else if (\$2119 ) begin
+            \$4239  = 1'h0;
+          end else if (\$2128 ) begin
+          end else if (\$2131 ) begin
+          end else if (\$2132 ) begin
+          end else if (\$2142 ) begin
           end else begin
-            \$3219  = 1'h0;
+            \$4239  = 1'h0;
           end
       4'h7:
           if (bus__ack) begin
             (* full_case = 32'd1 *)
             casez (bus__err)
               2'h0:
-                  if (\$1651 ) begin
-                    \$3219  = 1'h1;
+                  if (\$2161 ) begin
+                    \$4239  = 1'h1;
                   end
               2'h1:
-                  \$3219  = 1'h1;
+                  \$4239  = 1'h1;
               2'h2:
-                  \$3219  = 1'h1;
+                  \$4239  = 1'h1;
               default:
-                  \$3219  = 1'h1;
+                  \$4239  = 1'h1;
             endcase
-          end else if (\$1643 ) begin
-            \$3219  = 1'h1;
+          end else if (\$2153 ) begin
+            \$4239  = 1'h1;
           end
       4'h8:
           if (bus__ack) begin
             (* full_case = 32'd1 *)
             casez (bus__err)
               2'h0:
-                  if (\$1661 ) begin
-                    \$3219  = 1'h1;
+                  if (\$2171 ) begin
+                    \$4239  = 1'h1;
                   end
               2'h1:
-                  \$3219  = 1'h1;
+                  \$4239  = 1'h1;
               2'h2:
-                  \$3219  = 1'h1;
+                  \$4239  = 1'h1;
               default:
-                  \$3219  = 1'h1;
+                  \$4239  = 1'h1;
             endcase
-          end else if (\$1653 ) begin
-            \$3219  = 1'h1;
+          end else if (\$2163 ) begin
+            \$4239  = 1'h1;
           end
     endcase
     if (rst) begin
-      \$3219  = 1'h0;
+      \$4239  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$13 ) begin end
-    \$3220  = rec_seq;
+    \$4240  = rec_seq;
     casez (fsm_state)
       4'h0:
           /* empty */;
@@ -9602,23 +11497,23 @@ module \cerite_soc_small.link (rst, tx__ready, rx__valid, rx__payload, rx__ready
           /* empty */;
       4'h4:
           (* full_case = 32'd1 *)
-          if (\$1608 ) begin
-          end else if (\$1609 ) begin
-          end else if (\$1618 ) begin
-          end else if (\$1621 ) begin
-          end else if (\$1622 ) begin
-          end else if (\$1632 ) begin
+          if (\$2118 ) begin
+          end else if (\$2119 ) begin
+          end else if (\$2128 ) begin
+          end else if (\$2131 ) begin
+          end else if (\$2132 ) begin
+          end else if (\$2142 ) begin
           end else begin
-            \$3220  = hdr[15:8];
+            \$4240  = hdr[15:8];
           end
     endcase
     if (rst) begin
-      \$3220  = 8'h00;
+      \$4240  = 8'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$13 ) begin end
-    \$3221  = rec_cmd;
+    \$4241  = rec_cmd;
     casez (fsm_state)
       4'h0:
           /* empty */;
@@ -9630,23 +11525,23 @@ module \cerite_soc_small.link (rst, tx__ready, rx__valid, rx__payload, rx__ready
           /* empty */;
       4'h4:
           (* full_case = 32'd1 *)
-          if (\$1608 ) begin
-          end else if (\$1609 ) begin
-          end else if (\$1618 ) begin
-          end else if (\$1621 ) begin
-          end else if (\$1622 ) begin
-          end else if (\$1632 ) begin
+          if (\$2118 ) begin
+          end else if (\$2119 ) begin
+          end else if (\$2128 ) begin
+          end else if (\$2131 ) begin
+          end else if (\$2132 ) begin
+          end else if (\$2142 ) begin
           end else begin
-            \$3221  = hdr[7:0];
+            \$4241  = hdr[7:0];
           end
     endcase
     if (rst) begin
-      \$3221  = 8'h00;
+      \$4241  = 8'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$13 ) begin end
-    \$3222  = rec_len;
+    \$4242  = rec_len;
     casez (fsm_state)
       4'h0:
           /* empty */;
@@ -9658,23 +11553,23 @@ module \cerite_soc_small.link (rst, tx__ready, rx__valid, rx__payload, rx__ready
           /* empty */;
       4'h4:
           (* full_case = 32'd1 *)
-          if (\$1608 ) begin
-          end else if (\$1609 ) begin
-          end else if (\$1618 ) begin
-          end else if (\$1621 ) begin
-          end else if (\$1622 ) begin
-          end else if (\$1632 ) begin
+          if (\$2118 ) begin
+          end else if (\$2119 ) begin
+          end else if (\$2128 ) begin
+          end else if (\$2131 ) begin
+          end else if (\$2132 ) begin
+          end else if (\$2142 ) begin
           end else begin
-            \$3222  = hdr[31:16];
+            \$4242  = hdr[31:16];
           end
     endcase
     if (rst) begin
-      \$3222  = 16'h0000;
+      \$4242  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$13 ) begin end
-    \$3223  = rec_addr;
+    \$4243  = rec_addr;
     casez (fsm_state)
       4'h0:
           /* empty */;
@@ -9686,23 +11581,23 @@ module \cerite_soc_small.link (rst, tx__ready, rx__valid, rx__payload, rx__ready
           /* empty */;
       4'h4:
           (* full_case = 32'd1 *)
-          if (\$1608 ) begin
-          end else if (\$1609 ) begin
-          end else if (\$1618 ) begin
-          end else if (\$1621 ) begin
-          end else if (\$1622 ) begin
-          end else if (\$1632 ) begin
+          if (\$2118 ) begin
+          end else if (\$2119 ) begin
+          end else if (\$2128 ) begin
+          end else if (\$2131 ) begin
+          end else if (\$2132 ) begin
+          end else if (\$2142 ) begin
           end else begin
-            \$3223  = hdr[63:32];
+            \$4243  = hdr[63:32];
           end
     endcase
     if (rst) begin
-      \$3223  = 32'd0;
+      \$4243  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$13 ) begin end
-    \$3224  = rec_crc;
+    \$4244  = rec_crc;
     casez (fsm_state)
       4'h0:
           /* empty */;
@@ -9714,78 +11609,23 @@ module \cerite_soc_small.link (rst, tx__ready, rx__valid, rx__payload, rx__ready
           /* empty */;
       4'h4:
           (* full_case = 32'd1 *)
-          if (\$1608 ) begin
-          end else if (\$1609 ) begin
-          end else if (\$1618 ) begin
-          end else if (\$1621 ) begin
-          end else if (\$1622 ) begin
-          end else if (\$1632 ) begin
+          if (\$2118 ) begin
+          end else if (\$2119 ) begin
+          end else if (\$2128 ) begin
+          end else if (\$2131 ) begin
+          end else if (\$2132 ) begin
+          end else if (\$2142 ) begin
           end else begin
-            \$3224  = rx_crc;
+            \$4244  = rx_crc;
           end
     endcase
     if (rst) begin
-      \$3224  = 32'd0;
+      \$4244  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$13 ) begin end
-    \$3225  = rec_status;
-    casez (fsm_state)
-      4'h0:
-          /* empty */;
-      4'h1:
-          /* empty */;
-      4'h2:
-          /* empty */;
-      4'h3:
-          /* empty */;
-      4'h4:
-          /* empty */;
-      4'h7:
-          if (bus__ack) begin
-            (* full_case = 32'd1 *)
-            casez (bus__err)
-              2'h0:
-                  if (\$1651 ) begin
-                    \$3225  = 8'h00;
-                  end
-              2'h1:
-                  \$3225  = 8'h04;
-              2'h2:
-                  \$3225  = 8'h07;
-              default:
-                  \$3225  = 8'h05;
-            endcase
-          end else if (\$1643 ) begin
-            \$3225  = 8'h06;
-          end
-      4'h8:
-          if (bus__ack) begin
-            (* full_case = 32'd1 *)
-            casez (bus__err)
-              2'h0:
-                  if (\$1661 ) begin
-                    \$3225  = 8'h00;
-                  end
-              2'h1:
-                  \$3225  = 8'h04;
-              2'h2:
-                  \$3225  = 8'h07;
-              default:
-                  \$3225  = 8'h05;
-            endcase
-          end else if (\$1653 ) begin
-            \$3225  = 8'h06;
-          end
-    endcase
-    if (rst) begin
-      \$3225  = 8'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$13 ) begin end
-    \$3226  = rec_count;
+    \$4245  = rec_status;
     casez (fsm_state)
       4'h0:
           /* empty */;
@@ -9802,40 +11642,95 @@ module \cerite_soc_small.link (rst, tx__ready, rx__valid, rx__payload, rx__ready
             (* full_case = 32'd1 *)
             casez (bus__err)
               2'h0:
-                  if (\$1651 ) begin
-                    \$3226  = hdr[31:16];
+                  if (\$2161 ) begin
+                    \$4245  = 8'h00;
                   end
               2'h1:
-                  \$3226  = count;
+                  \$4245  = 8'h04;
               2'h2:
-                  \$3226  = count;
+                  \$4245  = 8'h07;
               default:
-                  \$3226  = count;
+                  \$4245  = 8'h05;
             endcase
-          end else if (\$1643 ) begin
-            \$3226  = count;
+          end else if (\$2153 ) begin
+            \$4245  = 8'h06;
           end
       4'h8:
           if (bus__ack) begin
             (* full_case = 32'd1 *)
             casez (bus__err)
               2'h0:
-                  if (\$1661 ) begin
-                    \$3226  = hdr[31:16];
+                  if (\$2171 ) begin
+                    \$4245  = 8'h00;
                   end
               2'h1:
-                  \$3226  = count;
+                  \$4245  = 8'h04;
               2'h2:
-                  \$3226  = count;
+                  \$4245  = 8'h07;
               default:
-                  \$3226  = count;
+                  \$4245  = 8'h05;
             endcase
-          end else if (\$1653 ) begin
-            \$3226  = count;
+          end else if (\$2163 ) begin
+            \$4245  = 8'h06;
           end
     endcase
     if (rst) begin
-      \$3226  = 16'h0000;
+      \$4245  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$13 ) begin end
+    \$4246  = rec_count;
+    casez (fsm_state)
+      4'h0:
+          /* empty */;
+      4'h1:
+          /* empty */;
+      4'h2:
+          /* empty */;
+      4'h3:
+          /* empty */;
+      4'h4:
+          /* empty */;
+      4'h7:
+          if (bus__ack) begin
+            (* full_case = 32'd1 *)
+            casez (bus__err)
+              2'h0:
+                  if (\$2161 ) begin
+                    \$4246  = hdr[31:16];
+                  end
+              2'h1:
+                  \$4246  = count;
+              2'h2:
+                  \$4246  = count;
+              default:
+                  \$4246  = count;
+            endcase
+          end else if (\$2153 ) begin
+            \$4246  = count;
+          end
+      4'h8:
+          if (bus__ack) begin
+            (* full_case = 32'd1 *)
+            casez (bus__err)
+              2'h0:
+                  if (\$2171 ) begin
+                    \$4246  = hdr[31:16];
+                  end
+              2'h1:
+                  \$4246  = count;
+              2'h2:
+                  \$4246  = count;
+              default:
+                  \$4246  = count;
+            endcase
+          end else if (\$2163 ) begin
+            \$4246  = count;
+          end
+    endcase
+    if (rst) begin
+      \$4246  = 16'h0000;
     end
   end
   assign \end  = { 1'h0, \$5  };
@@ -9843,10630 +11738,7 @@ module \cerite_soc_small.link (rst, tx__ready, rx__valid, rx__payload, rx__ready
   assign \$31  = \$auto$rtlil.cc:2739:Not$4 ;
   assign \$32  = \$auto$rtlil.cc:2739:Not$6 ;
   assign \$33  = \$auto$rtlil.cc:2739:Not$8 ;
-  assign \$1607  = \$auto$rtlil.cc:2739:Not$10 ;
-endmodule
-
-(* generator = "Amaranth" *)
-module \cerite_soc_small.mmu (\rst$69 , bus__w_stb, bus__r_stb, status__busy__r_data, bus__addr, bus__w_data, bus__ack, bus__r_data, bus__err, clk);
-  reg \$auto$verilog_backend.cc:2355:dump_module$14  = 0;
-  wire \$1 ;
-  wire \$10 ;
-  reg [3:0] \$100 ;
-  reg [7:0] \$101 ;
-  reg [9:0] \$102 ;
-  reg \$103 ;
-  reg [9:0] \$104 ;
-  reg [10:0] \$105 ;
-  reg \$106 ;
-  reg \$107 ;
-  reg \$108 ;
-  reg \$109 ;
-  wire \$11 ;
-  reg [31:0] \$110 ;
-  wire [3:0] \$111 ;
-  wire \$12 ;
-  wire \$13 ;
-  wire \$14 ;
-  wire \$15 ;
-  wire \$16 ;
-  wire \$17 ;
-  wire [63:0] \$18 ;
-  wire \$19 ;
-  wire \$2 ;
-  wire \$20 ;
-  wire [4:0] \$21 ;
-  wire \$22 ;
-  wire [5:0] \$23 ;
-  wire [4:0] \$24 ;
-  wire \$25 ;
-  wire [11:0] \$26 ;
-  wire [11:0] \$27 ;
-  wire \$28 ;
-  wire \$29 ;
-  wire \$3 ;
-  wire \$30 ;
-  wire \$31 ;
-  wire \$32 ;
-  wire [11:0] \$33 ;
-  wire [11:0] \$34 ;
-  wire [11:0] \$35 ;
-  wire \$36 ;
-  wire \$37 ;
-  wire \$38 ;
-  wire \$39 ;
-  wire \$4 ;
-  wire \$40 ;
-  wire \$41 ;
-  wire \$42 ;
-  wire \$43 ;
-  wire \$44 ;
-  wire \$45 ;
-  wire \$46 ;
-  wire \$47 ;
-  wire \$48 ;
-  wire \$49 ;
-  wire \$5 ;
-  wire \$50 ;
-  wire \$51 ;
-  wire \$52 ;
-  wire [1:0] \$53 ;
-  wire [24:0] \$54 ;
-  wire [10:0] \$55 ;
-  wire [10:0] \$56 ;
-  wire [10:0] \$57 ;
-  wire \$58 ;
-  wire [3:0] \$59 ;
-  wire \$6 ;
-  wire [3:0] \$60 ;
-  wire [24:0] \$61 ;
-  wire [4:0] \$62 ;
-  wire [3:0] \$63 ;
-  wire [3:0] \$64 ;
-  wire \$65 ;
-  wire \$66 ;
-  wire \$67 ;
-  wire \$68 ;
-  wire \$69 ;
-  wire \$7 ;
-  wire [10:0] \$70 ;
-  wire \$71 ;
-  wire \$72 ;
-  wire \$73 ;
-  wire \$74 ;
-  wire [11:0] \$75 ;
-  wire [11:0] \$76 ;
-  wire \$77 ;
-  wire \$78 ;
-  wire \$79 ;
-  wire \$8 ;
-  wire \$80 ;
-  wire \$81 ;
-  wire \$82 ;
-  wire \$83 ;
-  wire \$84 ;
-  wire \$85 ;
-  wire [31:0] \$86 ;
-  wire \$87 ;
-  wire \$88 ;
-  wire \$89 ;
-  wire \$9 ;
-  wire \$90 ;
-  wire \$91 ;
-  reg \$92 ;
-  reg \$93 ;
-  reg \$94 ;
-  reg [23:0] \$95 ;
-  reg [3:0] \$96 ;
-  reg [3:0] \$97 ;
-  reg [2:0] \$98 ;
-  reg [2:0] \$99 ;
-  wire \$signal ;
-  reg active = 1'h0;
-  wire [15:0] asid__asid__data;
-  reg [23:0] b_addr = 24'h000000;
-  wire burst_rvalid;
-  output bus__ack;
-  wire bus__ack;
-  wire \bus__ack$1 ;
-  input [5:0] bus__addr;
-  wire [5:0] bus__addr;
-  wire [5:0] \bus__addr$3 ;
-  (* enum_base_type = "BusError" *)
-  (* enum_value_00 = "NONE" *)
-  (* enum_value_01 = "UNMAPPED" *)
-  (* enum_value_10 = "DENIED" *)
-  (* enum_value_11 = "FAILED" *)
-  output [1:0] bus__err;
-  wire [1:0] bus__err;
-  (* enum_base_type = "BusError" *)
-  (* enum_value_00 = "NONE" *)
-  (* enum_value_01 = "UNMAPPED" *)
-  (* enum_value_10 = "DENIED" *)
-  (* enum_value_11 = "FAILED" *)
-  wire [1:0] \bus__err$5 ;
-  output [31:0] bus__r_data;
-  wire [31:0] bus__r_data;
-  wire [31:0] \bus__r_data$7 ;
-  input bus__r_stb;
-  wire bus__r_stb;
-  wire \bus__r_stb$9 ;
-  input [31:0] bus__w_data;
-  wire [31:0] bus__w_data;
-  wire [31:0] \bus__w_data$11 ;
-  input bus__w_stb;
-  wire bus__w_stb;
-  wire \bus__w_stb$13 ;
-  wire busy;
-  wire [10:0] clear_end;
-  reg [9:0] clear_last = 10'h000;
-  reg [9:0] clear_word = 10'h000;
-  wire clear_write;
-  reg clearing = 1'h0;
-  input clk;
-  wire clk;
-  wire control__clear__pulse;
-  wire control__flush__pulse;
-  wire [1:0] control__flush_kind__w_data;
-  wire control__reset__pulse;
-  wire [23:0] counter_faults__count__r_data;
-  wire [23:0] counter_learned_fallbacks__count__r_data;
-  wire [23:0] counter_learned_hits__count__r_data;
-  wire [23:0] counter_learned_single__count__r_data;
-  wire [23:0] counter_lwc_hits__count__r_data;
-  wire [23:0] counter_lwc_misses__count__r_data;
-  wire [23:0] counter_reads_gpt__count__r_data;
-  wire [23:0] counter_reads_node__count__r_data;
-  wire [23:0] counter_reads_radix__count__r_data;
-  wire [23:0] counter_requests__count__r_data;
-  wire [23:0] counter_tlb_hits__count__r_data;
-  wire [23:0] counter_walk_cycles_max__count__r_data;
-  wire [23:0] counter_walk_cycles_total__count__r_data;
-  wire [23:0] counter_walks__count__r_data;
-  wire deliver;
-  reg [2:0] deliver_idx = 3'h0;
-  wire [3:0] deliver_next;
-  reg drop = 1'h0;
-  wire [15:0] flush_asid__asid__data;
-  wire [6:0] flush_va_hi__value__data;
-  wire [31:0] flush_va_lo__value__data;
-  (* init = 32'd0 *)
-  wire [31:0] hbuf;
-  reg head_inside;
-  wire host_read;
-  reg hpend = 1'h0;
-  reg [10:0] hptr = 11'h000;
-  wire [10:0] hptr_next;
-  reg hsel = 1'h0;
-  reg hstale = 1'h0;
-  (* init = 1'h0 *)
-  wire hvalid;
-  wire [23:0] index_base_lo__value__data;
-  wire [23:0] index_limit_lo__value__data;
-  wire \inside ;
-  reg [7:0] inside_bits = 8'h00;
-  reg [2:0] issue_idx = 3'h0;
-  wire issuing;
-  wire [23:0] level_base1_lo__value__data;
-  wire [23:0] level_base2_lo__value__data;
-  (* init = 11'h000 *)
-  wire [10:0] mem_addr__addr__r_data;
-  wire [10:0] mem_addr__addr__w_data;
-  wire mem_addr__addr__w_stb;
-  reg [31:0] mem_data__r__payload = 32'd0;
-  wire mem_data__r__ready;
-  reg mem_data__r__valid = 1'h0;
-  wire [31:0] mem_data__w__payload;
-  wire mem_data__w__ready;
-  wire mem_data__w__valid;
-  wire [26:0] mem_req__payload;
-  wire [23:0] \mem_req__payload.addr ;
-  wire [2:0] \mem_req__payload.len ;
-  wire mem_req__ready;
-  wire mem_req__valid;
-  wire [64:0] mem_resp__payload;
-  wire [63:0] \mem_resp__payload.data ;
-  wire \mem_resp__payload.error ;
-  wire mem_resp__ready;
-  wire mem_resp__valid;
-  wire mode__learned__data;
-  wire mode__mxr__data;
-  wire mode__sum__data;
-  wire [3:0] out_next;
-  reg [3:0] outstanding = 4'h0;
-  wire [9:0] p_addr;
-  wire [63:0] p_rdata;
-  reg p_rvalid = 1'h0;
-  wire [63:0] p_wdata;
-  wire p_we;
-  wire [1:0] p_wmask;
-  wire [23:0] pt_base_lo__value__data;
-  wire [23:0] pt_limit_lo__value__data;
-  wire [31:0] req__w__payload;
-  wire req__w__ready;
-  wire req__w__valid;
-  wire [31:0] resp__r__payload;
-  wire resp__r__ready;
-  wire resp__r__valid;
-  wire [31:0] root0_hi__value__data;
-  wire [31:0] root0_lo__value__data;
-  wire [31:0] root1_hi__value__data;
-  wire [31:0] root1_lo__value__data;
-  wire [31:0] root2_hi__value__data;
-  wire [31:0] root2_lo__value__data;
-  wire [31:0] root3_hi__value__data;
-  wire [31:0] root3_lo__value__data;
-  wire [9:0] rp__addr;
-  wire [63:0] rp__data;
-  wire rp__en;
-  wire rst;
-  input \rst$69 ;
-  wire \rst$69 ;
-  wire [11:0] satp_ppn_hi__value__data;
-  wire [31:0] satp_ppn_lo__value__data;
-  output status__busy__r_data;
-  wire status__busy__r_data;
-  (* init = 1'h0 *)
-  wire status__clearing__r_data;
-  wire status__flush_lost__r_data;
-  wire status__flush_pending__r_data;
-  wire status__req_half__r_data;
-  wire status__resp_half__r_data;
-  wire [12:0] status__resp_level__r_data;
-  reg [3:0] to_deliver = 4'h0;
-  reg [3:0] to_issue = 4'h0;
-  wire [9:0] wp__addr;
-  wire [63:0] wp__data;
-  wire [1:0] wp__en;
-  reg [63:0] ram [1023:0];
-  initial begin
-    ram[0] = 64'h0000000000000000;
-    ram[1] = 64'h0000000000000000;
-    ram[2] = 64'h0000000000000000;
-    ram[3] = 64'h0000000000000000;
-    ram[4] = 64'h0000000000000000;
-    ram[5] = 64'h0000000000000000;
-    ram[6] = 64'h0000000000000000;
-    ram[7] = 64'h0000000000000000;
-    ram[8] = 64'h0000000000000000;
-    ram[9] = 64'h0000000000000000;
-    ram[10] = 64'h0000000000000000;
-    ram[11] = 64'h0000000000000000;
-    ram[12] = 64'h0000000000000000;
-    ram[13] = 64'h0000000000000000;
-    ram[14] = 64'h0000000000000000;
-    ram[15] = 64'h0000000000000000;
-    ram[16] = 64'h0000000000000000;
-    ram[17] = 64'h0000000000000000;
-    ram[18] = 64'h0000000000000000;
-    ram[19] = 64'h0000000000000000;
-    ram[20] = 64'h0000000000000000;
-    ram[21] = 64'h0000000000000000;
-    ram[22] = 64'h0000000000000000;
-    ram[23] = 64'h0000000000000000;
-    ram[24] = 64'h0000000000000000;
-    ram[25] = 64'h0000000000000000;
-    ram[26] = 64'h0000000000000000;
-    ram[27] = 64'h0000000000000000;
-    ram[28] = 64'h0000000000000000;
-    ram[29] = 64'h0000000000000000;
-    ram[30] = 64'h0000000000000000;
-    ram[31] = 64'h0000000000000000;
-    ram[32] = 64'h0000000000000000;
-    ram[33] = 64'h0000000000000000;
-    ram[34] = 64'h0000000000000000;
-    ram[35] = 64'h0000000000000000;
-    ram[36] = 64'h0000000000000000;
-    ram[37] = 64'h0000000000000000;
-    ram[38] = 64'h0000000000000000;
-    ram[39] = 64'h0000000000000000;
-    ram[40] = 64'h0000000000000000;
-    ram[41] = 64'h0000000000000000;
-    ram[42] = 64'h0000000000000000;
-    ram[43] = 64'h0000000000000000;
-    ram[44] = 64'h0000000000000000;
-    ram[45] = 64'h0000000000000000;
-    ram[46] = 64'h0000000000000000;
-    ram[47] = 64'h0000000000000000;
-    ram[48] = 64'h0000000000000000;
-    ram[49] = 64'h0000000000000000;
-    ram[50] = 64'h0000000000000000;
-    ram[51] = 64'h0000000000000000;
-    ram[52] = 64'h0000000000000000;
-    ram[53] = 64'h0000000000000000;
-    ram[54] = 64'h0000000000000000;
-    ram[55] = 64'h0000000000000000;
-    ram[56] = 64'h0000000000000000;
-    ram[57] = 64'h0000000000000000;
-    ram[58] = 64'h0000000000000000;
-    ram[59] = 64'h0000000000000000;
-    ram[60] = 64'h0000000000000000;
-    ram[61] = 64'h0000000000000000;
-    ram[62] = 64'h0000000000000000;
-    ram[63] = 64'h0000000000000000;
-    ram[64] = 64'h0000000000000000;
-    ram[65] = 64'h0000000000000000;
-    ram[66] = 64'h0000000000000000;
-    ram[67] = 64'h0000000000000000;
-    ram[68] = 64'h0000000000000000;
-    ram[69] = 64'h0000000000000000;
-    ram[70] = 64'h0000000000000000;
-    ram[71] = 64'h0000000000000000;
-    ram[72] = 64'h0000000000000000;
-    ram[73] = 64'h0000000000000000;
-    ram[74] = 64'h0000000000000000;
-    ram[75] = 64'h0000000000000000;
-    ram[76] = 64'h0000000000000000;
-    ram[77] = 64'h0000000000000000;
-    ram[78] = 64'h0000000000000000;
-    ram[79] = 64'h0000000000000000;
-    ram[80] = 64'h0000000000000000;
-    ram[81] = 64'h0000000000000000;
-    ram[82] = 64'h0000000000000000;
-    ram[83] = 64'h0000000000000000;
-    ram[84] = 64'h0000000000000000;
-    ram[85] = 64'h0000000000000000;
-    ram[86] = 64'h0000000000000000;
-    ram[87] = 64'h0000000000000000;
-    ram[88] = 64'h0000000000000000;
-    ram[89] = 64'h0000000000000000;
-    ram[90] = 64'h0000000000000000;
-    ram[91] = 64'h0000000000000000;
-    ram[92] = 64'h0000000000000000;
-    ram[93] = 64'h0000000000000000;
-    ram[94] = 64'h0000000000000000;
-    ram[95] = 64'h0000000000000000;
-    ram[96] = 64'h0000000000000000;
-    ram[97] = 64'h0000000000000000;
-    ram[98] = 64'h0000000000000000;
-    ram[99] = 64'h0000000000000000;
-    ram[100] = 64'h0000000000000000;
-    ram[101] = 64'h0000000000000000;
-    ram[102] = 64'h0000000000000000;
-    ram[103] = 64'h0000000000000000;
-    ram[104] = 64'h0000000000000000;
-    ram[105] = 64'h0000000000000000;
-    ram[106] = 64'h0000000000000000;
-    ram[107] = 64'h0000000000000000;
-    ram[108] = 64'h0000000000000000;
-    ram[109] = 64'h0000000000000000;
-    ram[110] = 64'h0000000000000000;
-    ram[111] = 64'h0000000000000000;
-    ram[112] = 64'h0000000000000000;
-    ram[113] = 64'h0000000000000000;
-    ram[114] = 64'h0000000000000000;
-    ram[115] = 64'h0000000000000000;
-    ram[116] = 64'h0000000000000000;
-    ram[117] = 64'h0000000000000000;
-    ram[118] = 64'h0000000000000000;
-    ram[119] = 64'h0000000000000000;
-    ram[120] = 64'h0000000000000000;
-    ram[121] = 64'h0000000000000000;
-    ram[122] = 64'h0000000000000000;
-    ram[123] = 64'h0000000000000000;
-    ram[124] = 64'h0000000000000000;
-    ram[125] = 64'h0000000000000000;
-    ram[126] = 64'h0000000000000000;
-    ram[127] = 64'h0000000000000000;
-    ram[128] = 64'h0000000000000000;
-    ram[129] = 64'h0000000000000000;
-    ram[130] = 64'h0000000000000000;
-    ram[131] = 64'h0000000000000000;
-    ram[132] = 64'h0000000000000000;
-    ram[133] = 64'h0000000000000000;
-    ram[134] = 64'h0000000000000000;
-    ram[135] = 64'h0000000000000000;
-    ram[136] = 64'h0000000000000000;
-    ram[137] = 64'h0000000000000000;
-    ram[138] = 64'h0000000000000000;
-    ram[139] = 64'h0000000000000000;
-    ram[140] = 64'h0000000000000000;
-    ram[141] = 64'h0000000000000000;
-    ram[142] = 64'h0000000000000000;
-    ram[143] = 64'h0000000000000000;
-    ram[144] = 64'h0000000000000000;
-    ram[145] = 64'h0000000000000000;
-    ram[146] = 64'h0000000000000000;
-    ram[147] = 64'h0000000000000000;
-    ram[148] = 64'h0000000000000000;
-    ram[149] = 64'h0000000000000000;
-    ram[150] = 64'h0000000000000000;
-    ram[151] = 64'h0000000000000000;
-    ram[152] = 64'h0000000000000000;
-    ram[153] = 64'h0000000000000000;
-    ram[154] = 64'h0000000000000000;
-    ram[155] = 64'h0000000000000000;
-    ram[156] = 64'h0000000000000000;
-    ram[157] = 64'h0000000000000000;
-    ram[158] = 64'h0000000000000000;
-    ram[159] = 64'h0000000000000000;
-    ram[160] = 64'h0000000000000000;
-    ram[161] = 64'h0000000000000000;
-    ram[162] = 64'h0000000000000000;
-    ram[163] = 64'h0000000000000000;
-    ram[164] = 64'h0000000000000000;
-    ram[165] = 64'h0000000000000000;
-    ram[166] = 64'h0000000000000000;
-    ram[167] = 64'h0000000000000000;
-    ram[168] = 64'h0000000000000000;
-    ram[169] = 64'h0000000000000000;
-    ram[170] = 64'h0000000000000000;
-    ram[171] = 64'h0000000000000000;
-    ram[172] = 64'h0000000000000000;
-    ram[173] = 64'h0000000000000000;
-    ram[174] = 64'h0000000000000000;
-    ram[175] = 64'h0000000000000000;
-    ram[176] = 64'h0000000000000000;
-    ram[177] = 64'h0000000000000000;
-    ram[178] = 64'h0000000000000000;
-    ram[179] = 64'h0000000000000000;
-    ram[180] = 64'h0000000000000000;
-    ram[181] = 64'h0000000000000000;
-    ram[182] = 64'h0000000000000000;
-    ram[183] = 64'h0000000000000000;
-    ram[184] = 64'h0000000000000000;
-    ram[185] = 64'h0000000000000000;
-    ram[186] = 64'h0000000000000000;
-    ram[187] = 64'h0000000000000000;
-    ram[188] = 64'h0000000000000000;
-    ram[189] = 64'h0000000000000000;
-    ram[190] = 64'h0000000000000000;
-    ram[191] = 64'h0000000000000000;
-    ram[192] = 64'h0000000000000000;
-    ram[193] = 64'h0000000000000000;
-    ram[194] = 64'h0000000000000000;
-    ram[195] = 64'h0000000000000000;
-    ram[196] = 64'h0000000000000000;
-    ram[197] = 64'h0000000000000000;
-    ram[198] = 64'h0000000000000000;
-    ram[199] = 64'h0000000000000000;
-    ram[200] = 64'h0000000000000000;
-    ram[201] = 64'h0000000000000000;
-    ram[202] = 64'h0000000000000000;
-    ram[203] = 64'h0000000000000000;
-    ram[204] = 64'h0000000000000000;
-    ram[205] = 64'h0000000000000000;
-    ram[206] = 64'h0000000000000000;
-    ram[207] = 64'h0000000000000000;
-    ram[208] = 64'h0000000000000000;
-    ram[209] = 64'h0000000000000000;
-    ram[210] = 64'h0000000000000000;
-    ram[211] = 64'h0000000000000000;
-    ram[212] = 64'h0000000000000000;
-    ram[213] = 64'h0000000000000000;
-    ram[214] = 64'h0000000000000000;
-    ram[215] = 64'h0000000000000000;
-    ram[216] = 64'h0000000000000000;
-    ram[217] = 64'h0000000000000000;
-    ram[218] = 64'h0000000000000000;
-    ram[219] = 64'h0000000000000000;
-    ram[220] = 64'h0000000000000000;
-    ram[221] = 64'h0000000000000000;
-    ram[222] = 64'h0000000000000000;
-    ram[223] = 64'h0000000000000000;
-    ram[224] = 64'h0000000000000000;
-    ram[225] = 64'h0000000000000000;
-    ram[226] = 64'h0000000000000000;
-    ram[227] = 64'h0000000000000000;
-    ram[228] = 64'h0000000000000000;
-    ram[229] = 64'h0000000000000000;
-    ram[230] = 64'h0000000000000000;
-    ram[231] = 64'h0000000000000000;
-    ram[232] = 64'h0000000000000000;
-    ram[233] = 64'h0000000000000000;
-    ram[234] = 64'h0000000000000000;
-    ram[235] = 64'h0000000000000000;
-    ram[236] = 64'h0000000000000000;
-    ram[237] = 64'h0000000000000000;
-    ram[238] = 64'h0000000000000000;
-    ram[239] = 64'h0000000000000000;
-    ram[240] = 64'h0000000000000000;
-    ram[241] = 64'h0000000000000000;
-    ram[242] = 64'h0000000000000000;
-    ram[243] = 64'h0000000000000000;
-    ram[244] = 64'h0000000000000000;
-    ram[245] = 64'h0000000000000000;
-    ram[246] = 64'h0000000000000000;
-    ram[247] = 64'h0000000000000000;
-    ram[248] = 64'h0000000000000000;
-    ram[249] = 64'h0000000000000000;
-    ram[250] = 64'h0000000000000000;
-    ram[251] = 64'h0000000000000000;
-    ram[252] = 64'h0000000000000000;
-    ram[253] = 64'h0000000000000000;
-    ram[254] = 64'h0000000000000000;
-    ram[255] = 64'h0000000000000000;
-    ram[256] = 64'h0000000000000000;
-    ram[257] = 64'h0000000000000000;
-    ram[258] = 64'h0000000000000000;
-    ram[259] = 64'h0000000000000000;
-    ram[260] = 64'h0000000000000000;
-    ram[261] = 64'h0000000000000000;
-    ram[262] = 64'h0000000000000000;
-    ram[263] = 64'h0000000000000000;
-    ram[264] = 64'h0000000000000000;
-    ram[265] = 64'h0000000000000000;
-    ram[266] = 64'h0000000000000000;
-    ram[267] = 64'h0000000000000000;
-    ram[268] = 64'h0000000000000000;
-    ram[269] = 64'h0000000000000000;
-    ram[270] = 64'h0000000000000000;
-    ram[271] = 64'h0000000000000000;
-    ram[272] = 64'h0000000000000000;
-    ram[273] = 64'h0000000000000000;
-    ram[274] = 64'h0000000000000000;
-    ram[275] = 64'h0000000000000000;
-    ram[276] = 64'h0000000000000000;
-    ram[277] = 64'h0000000000000000;
-    ram[278] = 64'h0000000000000000;
-    ram[279] = 64'h0000000000000000;
-    ram[280] = 64'h0000000000000000;
-    ram[281] = 64'h0000000000000000;
-    ram[282] = 64'h0000000000000000;
-    ram[283] = 64'h0000000000000000;
-    ram[284] = 64'h0000000000000000;
-    ram[285] = 64'h0000000000000000;
-    ram[286] = 64'h0000000000000000;
-    ram[287] = 64'h0000000000000000;
-    ram[288] = 64'h0000000000000000;
-    ram[289] = 64'h0000000000000000;
-    ram[290] = 64'h0000000000000000;
-    ram[291] = 64'h0000000000000000;
-    ram[292] = 64'h0000000000000000;
-    ram[293] = 64'h0000000000000000;
-    ram[294] = 64'h0000000000000000;
-    ram[295] = 64'h0000000000000000;
-    ram[296] = 64'h0000000000000000;
-    ram[297] = 64'h0000000000000000;
-    ram[298] = 64'h0000000000000000;
-    ram[299] = 64'h0000000000000000;
-    ram[300] = 64'h0000000000000000;
-    ram[301] = 64'h0000000000000000;
-    ram[302] = 64'h0000000000000000;
-    ram[303] = 64'h0000000000000000;
-    ram[304] = 64'h0000000000000000;
-    ram[305] = 64'h0000000000000000;
-    ram[306] = 64'h0000000000000000;
-    ram[307] = 64'h0000000000000000;
-    ram[308] = 64'h0000000000000000;
-    ram[309] = 64'h0000000000000000;
-    ram[310] = 64'h0000000000000000;
-    ram[311] = 64'h0000000000000000;
-    ram[312] = 64'h0000000000000000;
-    ram[313] = 64'h0000000000000000;
-    ram[314] = 64'h0000000000000000;
-    ram[315] = 64'h0000000000000000;
-    ram[316] = 64'h0000000000000000;
-    ram[317] = 64'h0000000000000000;
-    ram[318] = 64'h0000000000000000;
-    ram[319] = 64'h0000000000000000;
-    ram[320] = 64'h0000000000000000;
-    ram[321] = 64'h0000000000000000;
-    ram[322] = 64'h0000000000000000;
-    ram[323] = 64'h0000000000000000;
-    ram[324] = 64'h0000000000000000;
-    ram[325] = 64'h0000000000000000;
-    ram[326] = 64'h0000000000000000;
-    ram[327] = 64'h0000000000000000;
-    ram[328] = 64'h0000000000000000;
-    ram[329] = 64'h0000000000000000;
-    ram[330] = 64'h0000000000000000;
-    ram[331] = 64'h0000000000000000;
-    ram[332] = 64'h0000000000000000;
-    ram[333] = 64'h0000000000000000;
-    ram[334] = 64'h0000000000000000;
-    ram[335] = 64'h0000000000000000;
-    ram[336] = 64'h0000000000000000;
-    ram[337] = 64'h0000000000000000;
-    ram[338] = 64'h0000000000000000;
-    ram[339] = 64'h0000000000000000;
-    ram[340] = 64'h0000000000000000;
-    ram[341] = 64'h0000000000000000;
-    ram[342] = 64'h0000000000000000;
-    ram[343] = 64'h0000000000000000;
-    ram[344] = 64'h0000000000000000;
-    ram[345] = 64'h0000000000000000;
-    ram[346] = 64'h0000000000000000;
-    ram[347] = 64'h0000000000000000;
-    ram[348] = 64'h0000000000000000;
-    ram[349] = 64'h0000000000000000;
-    ram[350] = 64'h0000000000000000;
-    ram[351] = 64'h0000000000000000;
-    ram[352] = 64'h0000000000000000;
-    ram[353] = 64'h0000000000000000;
-    ram[354] = 64'h0000000000000000;
-    ram[355] = 64'h0000000000000000;
-    ram[356] = 64'h0000000000000000;
-    ram[357] = 64'h0000000000000000;
-    ram[358] = 64'h0000000000000000;
-    ram[359] = 64'h0000000000000000;
-    ram[360] = 64'h0000000000000000;
-    ram[361] = 64'h0000000000000000;
-    ram[362] = 64'h0000000000000000;
-    ram[363] = 64'h0000000000000000;
-    ram[364] = 64'h0000000000000000;
-    ram[365] = 64'h0000000000000000;
-    ram[366] = 64'h0000000000000000;
-    ram[367] = 64'h0000000000000000;
-    ram[368] = 64'h0000000000000000;
-    ram[369] = 64'h0000000000000000;
-    ram[370] = 64'h0000000000000000;
-    ram[371] = 64'h0000000000000000;
-    ram[372] = 64'h0000000000000000;
-    ram[373] = 64'h0000000000000000;
-    ram[374] = 64'h0000000000000000;
-    ram[375] = 64'h0000000000000000;
-    ram[376] = 64'h0000000000000000;
-    ram[377] = 64'h0000000000000000;
-    ram[378] = 64'h0000000000000000;
-    ram[379] = 64'h0000000000000000;
-    ram[380] = 64'h0000000000000000;
-    ram[381] = 64'h0000000000000000;
-    ram[382] = 64'h0000000000000000;
-    ram[383] = 64'h0000000000000000;
-    ram[384] = 64'h0000000000000000;
-    ram[385] = 64'h0000000000000000;
-    ram[386] = 64'h0000000000000000;
-    ram[387] = 64'h0000000000000000;
-    ram[388] = 64'h0000000000000000;
-    ram[389] = 64'h0000000000000000;
-    ram[390] = 64'h0000000000000000;
-    ram[391] = 64'h0000000000000000;
-    ram[392] = 64'h0000000000000000;
-    ram[393] = 64'h0000000000000000;
-    ram[394] = 64'h0000000000000000;
-    ram[395] = 64'h0000000000000000;
-    ram[396] = 64'h0000000000000000;
-    ram[397] = 64'h0000000000000000;
-    ram[398] = 64'h0000000000000000;
-    ram[399] = 64'h0000000000000000;
-    ram[400] = 64'h0000000000000000;
-    ram[401] = 64'h0000000000000000;
-    ram[402] = 64'h0000000000000000;
-    ram[403] = 64'h0000000000000000;
-    ram[404] = 64'h0000000000000000;
-    ram[405] = 64'h0000000000000000;
-    ram[406] = 64'h0000000000000000;
-    ram[407] = 64'h0000000000000000;
-    ram[408] = 64'h0000000000000000;
-    ram[409] = 64'h0000000000000000;
-    ram[410] = 64'h0000000000000000;
-    ram[411] = 64'h0000000000000000;
-    ram[412] = 64'h0000000000000000;
-    ram[413] = 64'h0000000000000000;
-    ram[414] = 64'h0000000000000000;
-    ram[415] = 64'h0000000000000000;
-    ram[416] = 64'h0000000000000000;
-    ram[417] = 64'h0000000000000000;
-    ram[418] = 64'h0000000000000000;
-    ram[419] = 64'h0000000000000000;
-    ram[420] = 64'h0000000000000000;
-    ram[421] = 64'h0000000000000000;
-    ram[422] = 64'h0000000000000000;
-    ram[423] = 64'h0000000000000000;
-    ram[424] = 64'h0000000000000000;
-    ram[425] = 64'h0000000000000000;
-    ram[426] = 64'h0000000000000000;
-    ram[427] = 64'h0000000000000000;
-    ram[428] = 64'h0000000000000000;
-    ram[429] = 64'h0000000000000000;
-    ram[430] = 64'h0000000000000000;
-    ram[431] = 64'h0000000000000000;
-    ram[432] = 64'h0000000000000000;
-    ram[433] = 64'h0000000000000000;
-    ram[434] = 64'h0000000000000000;
-    ram[435] = 64'h0000000000000000;
-    ram[436] = 64'h0000000000000000;
-    ram[437] = 64'h0000000000000000;
-    ram[438] = 64'h0000000000000000;
-    ram[439] = 64'h0000000000000000;
-    ram[440] = 64'h0000000000000000;
-    ram[441] = 64'h0000000000000000;
-    ram[442] = 64'h0000000000000000;
-    ram[443] = 64'h0000000000000000;
-    ram[444] = 64'h0000000000000000;
-    ram[445] = 64'h0000000000000000;
-    ram[446] = 64'h0000000000000000;
-    ram[447] = 64'h0000000000000000;
-    ram[448] = 64'h0000000000000000;
-    ram[449] = 64'h0000000000000000;
-    ram[450] = 64'h0000000000000000;
-    ram[451] = 64'h0000000000000000;
-    ram[452] = 64'h0000000000000000;
-    ram[453] = 64'h0000000000000000;
-    ram[454] = 64'h0000000000000000;
-    ram[455] = 64'h0000000000000000;
-    ram[456] = 64'h0000000000000000;
-    ram[457] = 64'h0000000000000000;
-    ram[458] = 64'h0000000000000000;
-    ram[459] = 64'h0000000000000000;
-    ram[460] = 64'h0000000000000000;
-    ram[461] = 64'h0000000000000000;
-    ram[462] = 64'h0000000000000000;
-    ram[463] = 64'h0000000000000000;
-    ram[464] = 64'h0000000000000000;
-    ram[465] = 64'h0000000000000000;
-    ram[466] = 64'h0000000000000000;
-    ram[467] = 64'h0000000000000000;
-    ram[468] = 64'h0000000000000000;
-    ram[469] = 64'h0000000000000000;
-    ram[470] = 64'h0000000000000000;
-    ram[471] = 64'h0000000000000000;
-    ram[472] = 64'h0000000000000000;
-    ram[473] = 64'h0000000000000000;
-    ram[474] = 64'h0000000000000000;
-    ram[475] = 64'h0000000000000000;
-    ram[476] = 64'h0000000000000000;
-    ram[477] = 64'h0000000000000000;
-    ram[478] = 64'h0000000000000000;
-    ram[479] = 64'h0000000000000000;
-    ram[480] = 64'h0000000000000000;
-    ram[481] = 64'h0000000000000000;
-    ram[482] = 64'h0000000000000000;
-    ram[483] = 64'h0000000000000000;
-    ram[484] = 64'h0000000000000000;
-    ram[485] = 64'h0000000000000000;
-    ram[486] = 64'h0000000000000000;
-    ram[487] = 64'h0000000000000000;
-    ram[488] = 64'h0000000000000000;
-    ram[489] = 64'h0000000000000000;
-    ram[490] = 64'h0000000000000000;
-    ram[491] = 64'h0000000000000000;
-    ram[492] = 64'h0000000000000000;
-    ram[493] = 64'h0000000000000000;
-    ram[494] = 64'h0000000000000000;
-    ram[495] = 64'h0000000000000000;
-    ram[496] = 64'h0000000000000000;
-    ram[497] = 64'h0000000000000000;
-    ram[498] = 64'h0000000000000000;
-    ram[499] = 64'h0000000000000000;
-    ram[500] = 64'h0000000000000000;
-    ram[501] = 64'h0000000000000000;
-    ram[502] = 64'h0000000000000000;
-    ram[503] = 64'h0000000000000000;
-    ram[504] = 64'h0000000000000000;
-    ram[505] = 64'h0000000000000000;
-    ram[506] = 64'h0000000000000000;
-    ram[507] = 64'h0000000000000000;
-    ram[508] = 64'h0000000000000000;
-    ram[509] = 64'h0000000000000000;
-    ram[510] = 64'h0000000000000000;
-    ram[511] = 64'h0000000000000000;
-    ram[512] = 64'h0000000000000000;
-    ram[513] = 64'h0000000000000000;
-    ram[514] = 64'h0000000000000000;
-    ram[515] = 64'h0000000000000000;
-    ram[516] = 64'h0000000000000000;
-    ram[517] = 64'h0000000000000000;
-    ram[518] = 64'h0000000000000000;
-    ram[519] = 64'h0000000000000000;
-    ram[520] = 64'h0000000000000000;
-    ram[521] = 64'h0000000000000000;
-    ram[522] = 64'h0000000000000000;
-    ram[523] = 64'h0000000000000000;
-    ram[524] = 64'h0000000000000000;
-    ram[525] = 64'h0000000000000000;
-    ram[526] = 64'h0000000000000000;
-    ram[527] = 64'h0000000000000000;
-    ram[528] = 64'h0000000000000000;
-    ram[529] = 64'h0000000000000000;
-    ram[530] = 64'h0000000000000000;
-    ram[531] = 64'h0000000000000000;
-    ram[532] = 64'h0000000000000000;
-    ram[533] = 64'h0000000000000000;
-    ram[534] = 64'h0000000000000000;
-    ram[535] = 64'h0000000000000000;
-    ram[536] = 64'h0000000000000000;
-    ram[537] = 64'h0000000000000000;
-    ram[538] = 64'h0000000000000000;
-    ram[539] = 64'h0000000000000000;
-    ram[540] = 64'h0000000000000000;
-    ram[541] = 64'h0000000000000000;
-    ram[542] = 64'h0000000000000000;
-    ram[543] = 64'h0000000000000000;
-    ram[544] = 64'h0000000000000000;
-    ram[545] = 64'h0000000000000000;
-    ram[546] = 64'h0000000000000000;
-    ram[547] = 64'h0000000000000000;
-    ram[548] = 64'h0000000000000000;
-    ram[549] = 64'h0000000000000000;
-    ram[550] = 64'h0000000000000000;
-    ram[551] = 64'h0000000000000000;
-    ram[552] = 64'h0000000000000000;
-    ram[553] = 64'h0000000000000000;
-    ram[554] = 64'h0000000000000000;
-    ram[555] = 64'h0000000000000000;
-    ram[556] = 64'h0000000000000000;
-    ram[557] = 64'h0000000000000000;
-    ram[558] = 64'h0000000000000000;
-    ram[559] = 64'h0000000000000000;
-    ram[560] = 64'h0000000000000000;
-    ram[561] = 64'h0000000000000000;
-    ram[562] = 64'h0000000000000000;
-    ram[563] = 64'h0000000000000000;
-    ram[564] = 64'h0000000000000000;
-    ram[565] = 64'h0000000000000000;
-    ram[566] = 64'h0000000000000000;
-    ram[567] = 64'h0000000000000000;
-    ram[568] = 64'h0000000000000000;
-    ram[569] = 64'h0000000000000000;
-    ram[570] = 64'h0000000000000000;
-    ram[571] = 64'h0000000000000000;
-    ram[572] = 64'h0000000000000000;
-    ram[573] = 64'h0000000000000000;
-    ram[574] = 64'h0000000000000000;
-    ram[575] = 64'h0000000000000000;
-    ram[576] = 64'h0000000000000000;
-    ram[577] = 64'h0000000000000000;
-    ram[578] = 64'h0000000000000000;
-    ram[579] = 64'h0000000000000000;
-    ram[580] = 64'h0000000000000000;
-    ram[581] = 64'h0000000000000000;
-    ram[582] = 64'h0000000000000000;
-    ram[583] = 64'h0000000000000000;
-    ram[584] = 64'h0000000000000000;
-    ram[585] = 64'h0000000000000000;
-    ram[586] = 64'h0000000000000000;
-    ram[587] = 64'h0000000000000000;
-    ram[588] = 64'h0000000000000000;
-    ram[589] = 64'h0000000000000000;
-    ram[590] = 64'h0000000000000000;
-    ram[591] = 64'h0000000000000000;
-    ram[592] = 64'h0000000000000000;
-    ram[593] = 64'h0000000000000000;
-    ram[594] = 64'h0000000000000000;
-    ram[595] = 64'h0000000000000000;
-    ram[596] = 64'h0000000000000000;
-    ram[597] = 64'h0000000000000000;
-    ram[598] = 64'h0000000000000000;
-    ram[599] = 64'h0000000000000000;
-    ram[600] = 64'h0000000000000000;
-    ram[601] = 64'h0000000000000000;
-    ram[602] = 64'h0000000000000000;
-    ram[603] = 64'h0000000000000000;
-    ram[604] = 64'h0000000000000000;
-    ram[605] = 64'h0000000000000000;
-    ram[606] = 64'h0000000000000000;
-    ram[607] = 64'h0000000000000000;
-    ram[608] = 64'h0000000000000000;
-    ram[609] = 64'h0000000000000000;
-    ram[610] = 64'h0000000000000000;
-    ram[611] = 64'h0000000000000000;
-    ram[612] = 64'h0000000000000000;
-    ram[613] = 64'h0000000000000000;
-    ram[614] = 64'h0000000000000000;
-    ram[615] = 64'h0000000000000000;
-    ram[616] = 64'h0000000000000000;
-    ram[617] = 64'h0000000000000000;
-    ram[618] = 64'h0000000000000000;
-    ram[619] = 64'h0000000000000000;
-    ram[620] = 64'h0000000000000000;
-    ram[621] = 64'h0000000000000000;
-    ram[622] = 64'h0000000000000000;
-    ram[623] = 64'h0000000000000000;
-    ram[624] = 64'h0000000000000000;
-    ram[625] = 64'h0000000000000000;
-    ram[626] = 64'h0000000000000000;
-    ram[627] = 64'h0000000000000000;
-    ram[628] = 64'h0000000000000000;
-    ram[629] = 64'h0000000000000000;
-    ram[630] = 64'h0000000000000000;
-    ram[631] = 64'h0000000000000000;
-    ram[632] = 64'h0000000000000000;
-    ram[633] = 64'h0000000000000000;
-    ram[634] = 64'h0000000000000000;
-    ram[635] = 64'h0000000000000000;
-    ram[636] = 64'h0000000000000000;
-    ram[637] = 64'h0000000000000000;
-    ram[638] = 64'h0000000000000000;
-    ram[639] = 64'h0000000000000000;
-    ram[640] = 64'h0000000000000000;
-    ram[641] = 64'h0000000000000000;
-    ram[642] = 64'h0000000000000000;
-    ram[643] = 64'h0000000000000000;
-    ram[644] = 64'h0000000000000000;
-    ram[645] = 64'h0000000000000000;
-    ram[646] = 64'h0000000000000000;
-    ram[647] = 64'h0000000000000000;
-    ram[648] = 64'h0000000000000000;
-    ram[649] = 64'h0000000000000000;
-    ram[650] = 64'h0000000000000000;
-    ram[651] = 64'h0000000000000000;
-    ram[652] = 64'h0000000000000000;
-    ram[653] = 64'h0000000000000000;
-    ram[654] = 64'h0000000000000000;
-    ram[655] = 64'h0000000000000000;
-    ram[656] = 64'h0000000000000000;
-    ram[657] = 64'h0000000000000000;
-    ram[658] = 64'h0000000000000000;
-    ram[659] = 64'h0000000000000000;
-    ram[660] = 64'h0000000000000000;
-    ram[661] = 64'h0000000000000000;
-    ram[662] = 64'h0000000000000000;
-    ram[663] = 64'h0000000000000000;
-    ram[664] = 64'h0000000000000000;
-    ram[665] = 64'h0000000000000000;
-    ram[666] = 64'h0000000000000000;
-    ram[667] = 64'h0000000000000000;
-    ram[668] = 64'h0000000000000000;
-    ram[669] = 64'h0000000000000000;
-    ram[670] = 64'h0000000000000000;
-    ram[671] = 64'h0000000000000000;
-    ram[672] = 64'h0000000000000000;
-    ram[673] = 64'h0000000000000000;
-    ram[674] = 64'h0000000000000000;
-    ram[675] = 64'h0000000000000000;
-    ram[676] = 64'h0000000000000000;
-    ram[677] = 64'h0000000000000000;
-    ram[678] = 64'h0000000000000000;
-    ram[679] = 64'h0000000000000000;
-    ram[680] = 64'h0000000000000000;
-    ram[681] = 64'h0000000000000000;
-    ram[682] = 64'h0000000000000000;
-    ram[683] = 64'h0000000000000000;
-    ram[684] = 64'h0000000000000000;
-    ram[685] = 64'h0000000000000000;
-    ram[686] = 64'h0000000000000000;
-    ram[687] = 64'h0000000000000000;
-    ram[688] = 64'h0000000000000000;
-    ram[689] = 64'h0000000000000000;
-    ram[690] = 64'h0000000000000000;
-    ram[691] = 64'h0000000000000000;
-    ram[692] = 64'h0000000000000000;
-    ram[693] = 64'h0000000000000000;
-    ram[694] = 64'h0000000000000000;
-    ram[695] = 64'h0000000000000000;
-    ram[696] = 64'h0000000000000000;
-    ram[697] = 64'h0000000000000000;
-    ram[698] = 64'h0000000000000000;
-    ram[699] = 64'h0000000000000000;
-    ram[700] = 64'h0000000000000000;
-    ram[701] = 64'h0000000000000000;
-    ram[702] = 64'h0000000000000000;
-    ram[703] = 64'h0000000000000000;
-    ram[704] = 64'h0000000000000000;
-    ram[705] = 64'h0000000000000000;
-    ram[706] = 64'h0000000000000000;
-    ram[707] = 64'h0000000000000000;
-    ram[708] = 64'h0000000000000000;
-    ram[709] = 64'h0000000000000000;
-    ram[710] = 64'h0000000000000000;
-    ram[711] = 64'h0000000000000000;
-    ram[712] = 64'h0000000000000000;
-    ram[713] = 64'h0000000000000000;
-    ram[714] = 64'h0000000000000000;
-    ram[715] = 64'h0000000000000000;
-    ram[716] = 64'h0000000000000000;
-    ram[717] = 64'h0000000000000000;
-    ram[718] = 64'h0000000000000000;
-    ram[719] = 64'h0000000000000000;
-    ram[720] = 64'h0000000000000000;
-    ram[721] = 64'h0000000000000000;
-    ram[722] = 64'h0000000000000000;
-    ram[723] = 64'h0000000000000000;
-    ram[724] = 64'h0000000000000000;
-    ram[725] = 64'h0000000000000000;
-    ram[726] = 64'h0000000000000000;
-    ram[727] = 64'h0000000000000000;
-    ram[728] = 64'h0000000000000000;
-    ram[729] = 64'h0000000000000000;
-    ram[730] = 64'h0000000000000000;
-    ram[731] = 64'h0000000000000000;
-    ram[732] = 64'h0000000000000000;
-    ram[733] = 64'h0000000000000000;
-    ram[734] = 64'h0000000000000000;
-    ram[735] = 64'h0000000000000000;
-    ram[736] = 64'h0000000000000000;
-    ram[737] = 64'h0000000000000000;
-    ram[738] = 64'h0000000000000000;
-    ram[739] = 64'h0000000000000000;
-    ram[740] = 64'h0000000000000000;
-    ram[741] = 64'h0000000000000000;
-    ram[742] = 64'h0000000000000000;
-    ram[743] = 64'h0000000000000000;
-    ram[744] = 64'h0000000000000000;
-    ram[745] = 64'h0000000000000000;
-    ram[746] = 64'h0000000000000000;
-    ram[747] = 64'h0000000000000000;
-    ram[748] = 64'h0000000000000000;
-    ram[749] = 64'h0000000000000000;
-    ram[750] = 64'h0000000000000000;
-    ram[751] = 64'h0000000000000000;
-    ram[752] = 64'h0000000000000000;
-    ram[753] = 64'h0000000000000000;
-    ram[754] = 64'h0000000000000000;
-    ram[755] = 64'h0000000000000000;
-    ram[756] = 64'h0000000000000000;
-    ram[757] = 64'h0000000000000000;
-    ram[758] = 64'h0000000000000000;
-    ram[759] = 64'h0000000000000000;
-    ram[760] = 64'h0000000000000000;
-    ram[761] = 64'h0000000000000000;
-    ram[762] = 64'h0000000000000000;
-    ram[763] = 64'h0000000000000000;
-    ram[764] = 64'h0000000000000000;
-    ram[765] = 64'h0000000000000000;
-    ram[766] = 64'h0000000000000000;
-    ram[767] = 64'h0000000000000000;
-    ram[768] = 64'h0000000000000000;
-    ram[769] = 64'h0000000000000000;
-    ram[770] = 64'h0000000000000000;
-    ram[771] = 64'h0000000000000000;
-    ram[772] = 64'h0000000000000000;
-    ram[773] = 64'h0000000000000000;
-    ram[774] = 64'h0000000000000000;
-    ram[775] = 64'h0000000000000000;
-    ram[776] = 64'h0000000000000000;
-    ram[777] = 64'h0000000000000000;
-    ram[778] = 64'h0000000000000000;
-    ram[779] = 64'h0000000000000000;
-    ram[780] = 64'h0000000000000000;
-    ram[781] = 64'h0000000000000000;
-    ram[782] = 64'h0000000000000000;
-    ram[783] = 64'h0000000000000000;
-    ram[784] = 64'h0000000000000000;
-    ram[785] = 64'h0000000000000000;
-    ram[786] = 64'h0000000000000000;
-    ram[787] = 64'h0000000000000000;
-    ram[788] = 64'h0000000000000000;
-    ram[789] = 64'h0000000000000000;
-    ram[790] = 64'h0000000000000000;
-    ram[791] = 64'h0000000000000000;
-    ram[792] = 64'h0000000000000000;
-    ram[793] = 64'h0000000000000000;
-    ram[794] = 64'h0000000000000000;
-    ram[795] = 64'h0000000000000000;
-    ram[796] = 64'h0000000000000000;
-    ram[797] = 64'h0000000000000000;
-    ram[798] = 64'h0000000000000000;
-    ram[799] = 64'h0000000000000000;
-    ram[800] = 64'h0000000000000000;
-    ram[801] = 64'h0000000000000000;
-    ram[802] = 64'h0000000000000000;
-    ram[803] = 64'h0000000000000000;
-    ram[804] = 64'h0000000000000000;
-    ram[805] = 64'h0000000000000000;
-    ram[806] = 64'h0000000000000000;
-    ram[807] = 64'h0000000000000000;
-    ram[808] = 64'h0000000000000000;
-    ram[809] = 64'h0000000000000000;
-    ram[810] = 64'h0000000000000000;
-    ram[811] = 64'h0000000000000000;
-    ram[812] = 64'h0000000000000000;
-    ram[813] = 64'h0000000000000000;
-    ram[814] = 64'h0000000000000000;
-    ram[815] = 64'h0000000000000000;
-    ram[816] = 64'h0000000000000000;
-    ram[817] = 64'h0000000000000000;
-    ram[818] = 64'h0000000000000000;
-    ram[819] = 64'h0000000000000000;
-    ram[820] = 64'h0000000000000000;
-    ram[821] = 64'h0000000000000000;
-    ram[822] = 64'h0000000000000000;
-    ram[823] = 64'h0000000000000000;
-    ram[824] = 64'h0000000000000000;
-    ram[825] = 64'h0000000000000000;
-    ram[826] = 64'h0000000000000000;
-    ram[827] = 64'h0000000000000000;
-    ram[828] = 64'h0000000000000000;
-    ram[829] = 64'h0000000000000000;
-    ram[830] = 64'h0000000000000000;
-    ram[831] = 64'h0000000000000000;
-    ram[832] = 64'h0000000000000000;
-    ram[833] = 64'h0000000000000000;
-    ram[834] = 64'h0000000000000000;
-    ram[835] = 64'h0000000000000000;
-    ram[836] = 64'h0000000000000000;
-    ram[837] = 64'h0000000000000000;
-    ram[838] = 64'h0000000000000000;
-    ram[839] = 64'h0000000000000000;
-    ram[840] = 64'h0000000000000000;
-    ram[841] = 64'h0000000000000000;
-    ram[842] = 64'h0000000000000000;
-    ram[843] = 64'h0000000000000000;
-    ram[844] = 64'h0000000000000000;
-    ram[845] = 64'h0000000000000000;
-    ram[846] = 64'h0000000000000000;
-    ram[847] = 64'h0000000000000000;
-    ram[848] = 64'h0000000000000000;
-    ram[849] = 64'h0000000000000000;
-    ram[850] = 64'h0000000000000000;
-    ram[851] = 64'h0000000000000000;
-    ram[852] = 64'h0000000000000000;
-    ram[853] = 64'h0000000000000000;
-    ram[854] = 64'h0000000000000000;
-    ram[855] = 64'h0000000000000000;
-    ram[856] = 64'h0000000000000000;
-    ram[857] = 64'h0000000000000000;
-    ram[858] = 64'h0000000000000000;
-    ram[859] = 64'h0000000000000000;
-    ram[860] = 64'h0000000000000000;
-    ram[861] = 64'h0000000000000000;
-    ram[862] = 64'h0000000000000000;
-    ram[863] = 64'h0000000000000000;
-    ram[864] = 64'h0000000000000000;
-    ram[865] = 64'h0000000000000000;
-    ram[866] = 64'h0000000000000000;
-    ram[867] = 64'h0000000000000000;
-    ram[868] = 64'h0000000000000000;
-    ram[869] = 64'h0000000000000000;
-    ram[870] = 64'h0000000000000000;
-    ram[871] = 64'h0000000000000000;
-    ram[872] = 64'h0000000000000000;
-    ram[873] = 64'h0000000000000000;
-    ram[874] = 64'h0000000000000000;
-    ram[875] = 64'h0000000000000000;
-    ram[876] = 64'h0000000000000000;
-    ram[877] = 64'h0000000000000000;
-    ram[878] = 64'h0000000000000000;
-    ram[879] = 64'h0000000000000000;
-    ram[880] = 64'h0000000000000000;
-    ram[881] = 64'h0000000000000000;
-    ram[882] = 64'h0000000000000000;
-    ram[883] = 64'h0000000000000000;
-    ram[884] = 64'h0000000000000000;
-    ram[885] = 64'h0000000000000000;
-    ram[886] = 64'h0000000000000000;
-    ram[887] = 64'h0000000000000000;
-    ram[888] = 64'h0000000000000000;
-    ram[889] = 64'h0000000000000000;
-    ram[890] = 64'h0000000000000000;
-    ram[891] = 64'h0000000000000000;
-    ram[892] = 64'h0000000000000000;
-    ram[893] = 64'h0000000000000000;
-    ram[894] = 64'h0000000000000000;
-    ram[895] = 64'h0000000000000000;
-    ram[896] = 64'h0000000000000000;
-    ram[897] = 64'h0000000000000000;
-    ram[898] = 64'h0000000000000000;
-    ram[899] = 64'h0000000000000000;
-    ram[900] = 64'h0000000000000000;
-    ram[901] = 64'h0000000000000000;
-    ram[902] = 64'h0000000000000000;
-    ram[903] = 64'h0000000000000000;
-    ram[904] = 64'h0000000000000000;
-    ram[905] = 64'h0000000000000000;
-    ram[906] = 64'h0000000000000000;
-    ram[907] = 64'h0000000000000000;
-    ram[908] = 64'h0000000000000000;
-    ram[909] = 64'h0000000000000000;
-    ram[910] = 64'h0000000000000000;
-    ram[911] = 64'h0000000000000000;
-    ram[912] = 64'h0000000000000000;
-    ram[913] = 64'h0000000000000000;
-    ram[914] = 64'h0000000000000000;
-    ram[915] = 64'h0000000000000000;
-    ram[916] = 64'h0000000000000000;
-    ram[917] = 64'h0000000000000000;
-    ram[918] = 64'h0000000000000000;
-    ram[919] = 64'h0000000000000000;
-    ram[920] = 64'h0000000000000000;
-    ram[921] = 64'h0000000000000000;
-    ram[922] = 64'h0000000000000000;
-    ram[923] = 64'h0000000000000000;
-    ram[924] = 64'h0000000000000000;
-    ram[925] = 64'h0000000000000000;
-    ram[926] = 64'h0000000000000000;
-    ram[927] = 64'h0000000000000000;
-    ram[928] = 64'h0000000000000000;
-    ram[929] = 64'h0000000000000000;
-    ram[930] = 64'h0000000000000000;
-    ram[931] = 64'h0000000000000000;
-    ram[932] = 64'h0000000000000000;
-    ram[933] = 64'h0000000000000000;
-    ram[934] = 64'h0000000000000000;
-    ram[935] = 64'h0000000000000000;
-    ram[936] = 64'h0000000000000000;
-    ram[937] = 64'h0000000000000000;
-    ram[938] = 64'h0000000000000000;
-    ram[939] = 64'h0000000000000000;
-    ram[940] = 64'h0000000000000000;
-    ram[941] = 64'h0000000000000000;
-    ram[942] = 64'h0000000000000000;
-    ram[943] = 64'h0000000000000000;
-    ram[944] = 64'h0000000000000000;
-    ram[945] = 64'h0000000000000000;
-    ram[946] = 64'h0000000000000000;
-    ram[947] = 64'h0000000000000000;
-    ram[948] = 64'h0000000000000000;
-    ram[949] = 64'h0000000000000000;
-    ram[950] = 64'h0000000000000000;
-    ram[951] = 64'h0000000000000000;
-    ram[952] = 64'h0000000000000000;
-    ram[953] = 64'h0000000000000000;
-    ram[954] = 64'h0000000000000000;
-    ram[955] = 64'h0000000000000000;
-    ram[956] = 64'h0000000000000000;
-    ram[957] = 64'h0000000000000000;
-    ram[958] = 64'h0000000000000000;
-    ram[959] = 64'h0000000000000000;
-    ram[960] = 64'h0000000000000000;
-    ram[961] = 64'h0000000000000000;
-    ram[962] = 64'h0000000000000000;
-    ram[963] = 64'h0000000000000000;
-    ram[964] = 64'h0000000000000000;
-    ram[965] = 64'h0000000000000000;
-    ram[966] = 64'h0000000000000000;
-    ram[967] = 64'h0000000000000000;
-    ram[968] = 64'h0000000000000000;
-    ram[969] = 64'h0000000000000000;
-    ram[970] = 64'h0000000000000000;
-    ram[971] = 64'h0000000000000000;
-    ram[972] = 64'h0000000000000000;
-    ram[973] = 64'h0000000000000000;
-    ram[974] = 64'h0000000000000000;
-    ram[975] = 64'h0000000000000000;
-    ram[976] = 64'h0000000000000000;
-    ram[977] = 64'h0000000000000000;
-    ram[978] = 64'h0000000000000000;
-    ram[979] = 64'h0000000000000000;
-    ram[980] = 64'h0000000000000000;
-    ram[981] = 64'h0000000000000000;
-    ram[982] = 64'h0000000000000000;
-    ram[983] = 64'h0000000000000000;
-    ram[984] = 64'h0000000000000000;
-    ram[985] = 64'h0000000000000000;
-    ram[986] = 64'h0000000000000000;
-    ram[987] = 64'h0000000000000000;
-    ram[988] = 64'h0000000000000000;
-    ram[989] = 64'h0000000000000000;
-    ram[990] = 64'h0000000000000000;
-    ram[991] = 64'h0000000000000000;
-    ram[992] = 64'h0000000000000000;
-    ram[993] = 64'h0000000000000000;
-    ram[994] = 64'h0000000000000000;
-    ram[995] = 64'h0000000000000000;
-    ram[996] = 64'h0000000000000000;
-    ram[997] = 64'h0000000000000000;
-    ram[998] = 64'h0000000000000000;
-    ram[999] = 64'h0000000000000000;
-    ram[1000] = 64'h0000000000000000;
-    ram[1001] = 64'h0000000000000000;
-    ram[1002] = 64'h0000000000000000;
-    ram[1003] = 64'h0000000000000000;
-    ram[1004] = 64'h0000000000000000;
-    ram[1005] = 64'h0000000000000000;
-    ram[1006] = 64'h0000000000000000;
-    ram[1007] = 64'h0000000000000000;
-    ram[1008] = 64'h0000000000000000;
-    ram[1009] = 64'h0000000000000000;
-    ram[1010] = 64'h0000000000000000;
-    ram[1011] = 64'h0000000000000000;
-    ram[1012] = 64'h0000000000000000;
-    ram[1013] = 64'h0000000000000000;
-    ram[1014] = 64'h0000000000000000;
-    ram[1015] = 64'h0000000000000000;
-    ram[1016] = 64'h0000000000000000;
-    ram[1017] = 64'h0000000000000000;
-    ram[1018] = 64'h0000000000000000;
-    ram[1019] = 64'h0000000000000000;
-    ram[1020] = 64'h0000000000000000;
-    ram[1021] = 64'h0000000000000000;
-    ram[1022] = 64'h0000000000000000;
-    ram[1023] = 64'h0000000000000000;
-  end
-  always @(posedge clk) begin
-    if (wp__en[0])
-      ram[\$57 [9:0]][31:0] <= wp__data[31:0];
-    if (wp__en[1])
-      ram[\$57 [9:0]][63:32] <= wp__data[63:32];
-  end
-  reg [63:0] _0_;
-  always @(posedge clk) begin
-    if (rp__en) begin
-      _0_ <= ram[\$57 [9:0]];
-    end
-  end
-  assign p_rdata = _0_;
-  assign wp__en = p_we ? p_wmask : 2'h0;
-  assign \$1  = b_addr >= 21'h100000;
-  assign \$2  = b_addr < 21'h102000;
-  assign \inside  = \$1  & \$2 ;
-  assign \$3  = | to_issue;
-  assign \$4  = active & \$3 ;
-  assign \$5  = ~ drop;
-  assign \$6  = \$4  & \$5 ;
-  assign \$7  = ~ rst;
-  assign issuing = \$6  & \$7 ;
-  assign \$8  = ~ hpend;
-  assign burst_rvalid = p_rvalid & \$8 ;
-  assign \$9  = ~ active;
-  assign \$10  = ~ hpend;
-  assign \$11  = \$9  & \$10 ;
-  assign \$12  = ~ rst;
-  assign mem_req__ready = \$11  & \$12 ;
-  assign \$13  = ~ drop;
-  assign \$14  = active & \$13 ;
-  assign \$15  = to_deliver > to_issue;
-  assign \$16  = \$14  & \$15 ;
-  assign \$17  = head_inside ? burst_rvalid : 1'h1;
-  assign mem_resp__valid = \$16  & \$17 ;
-  assign \$18  = head_inside ? p_rdata : 64'h0000000000000000;
-  assign \$19  = ~ head_inside;
-  assign deliver = mem_resp__valid & mem_resp__ready;
-  assign \$20  = issuing & \inside ;
-  assign \$21  = outstanding + \$20 ;
-  assign \$22  = active & burst_rvalid;
-  assign \$23  = \$21  - \$22 ;
-  assign \$24  = to_deliver - deliver;
-  assign \$25  = ~ issuing;
-  assign clear_write = clearing & \$25 ;
-  assign \$26  = hptr + 1'h1;
-  assign \$28  = ~ active;
-  assign \$29  = ~ clearing;
-  assign mem_data__w__ready = \$28  & \$29 ;
-  assign \$30  = mem_data__w__valid & mem_data__w__ready;
-  assign \$31  = mem_data__r__valid & mem_data__r__ready;
-  assign \$32  = \$30  | \$31 ;
-  assign \$33  = hptr + 1'h1;
-  assign \$34  = \$32  ? \$33  : { 1'h0, hptr };
-  assign \$35  = mem_addr__addr__w_stb ? { 1'h0, mem_addr__addr__w_data } : \$34 ;
-  assign \$36  = ~ mem_data__r__valid;
-  assign \$37  = ~ hpend;
-  assign \$38  = \$36  & \$37 ;
-  assign \$39  = ~ active;
-  assign \$40  = \$38  & \$39 ;
-  assign \$41  = ~ clearing;
-  assign \$42  = \$40  & \$41 ;
-  assign \$43  = ~ mem_req__valid;
-  assign \$44  = \$42  & \$43 ;
-  assign \$45  = mem_data__w__valid | mem_addr__addr__w_stb;
-  assign \$46  = mem_data__w__valid & mem_data__w__ready;
-  assign \$47  = mem_data__r__valid & mem_data__r__ready;
-  assign \$48  = \$46  | \$47 ;
-  assign \$49  = \$45  | \$48 ;
-  assign \$50  = ~ \$49 ;
-  assign host_read = \$44  & \$50 ;
-  assign \$51  = issuing & \inside ;
-  assign rp__en = \$51  | host_read;
-  assign \$52  = mem_data__w__valid & mem_data__w__ready;
-  assign p_we = clear_write | \$52 ;
-  assign \$53  = hptr[0] ? 2'h2 : 2'h1;
-  assign p_wmask = clear_write ? 2'h3 : \$53 ;
-  assign wp__data = clear_write ? 64'h0000000000000000 : { mem_data__w__payload, mem_data__w__payload };
-  assign \$54  = b_addr - 21'h100000;
-  assign \$56  = clearing ? { 1'h0, clear_word } : \$55 ;
-  assign \$57  = issuing ? { 1'h0, \$54 [12:3] } : \$56 ;
-  assign \$58  = mem_req__valid & mem_req__ready;
-  assign \$59  = mem_req__payload[26:24] + 1'h1;
-  assign \$60  = mem_req__payload[26:24] + 1'h1;
-  assign \$61  = b_addr + 4'h8;
-  assign \$62  = to_issue - 1'h1;
-  assign \$63  = issue_idx + 1'h1;
-  assign \$64  = deliver_idx + 1'h1;
-  assign \$65  = ! \$24 [3:0];
-  assign \$66  = \$65  | drop;
-  assign \$67  = \$66  | rst;
-  assign \$68  = ! \$23 [3:0];
-  assign \$69  = \$67  & \$68 ;
-  assign \$70  = clear_word + 1'h1;
-  assign \$71  = clear_word == clear_last;
-  assign \$72  = ! \$27 [10:0];
-  assign \$73  = \$27 [10:0] >= 11'h400;
-  assign \$74  = \$72  | \$73 ;
-  assign \$75  = \$27 [10:0] - 1'h1;
-  assign \$76  = \$74  ? 12'h3ff : \$75 ;
-  assign \$77  = hpend & p_rvalid;
-  assign \$78  = ~ hstale;
-  assign \$79  = mem_data__w__valid | mem_addr__addr__w_stb;
-  assign \$80  = mem_data__w__valid & mem_data__w__ready;
-  assign \$81  = mem_data__r__valid & mem_data__r__ready;
-  assign \$82  = \$80  | \$81 ;
-  assign \$83  = \$79  | \$82 ;
-  assign \$84  = ~ \$83 ;
-  assign \$85  = \$78  & \$84 ;
-  assign \$86  = hsel ? p_rdata[63:32] : p_rdata[31:0];
-  assign \$87  = mem_data__w__valid | mem_addr__addr__w_stb;
-  assign \$88  = mem_data__w__valid & mem_data__w__ready;
-  assign \$89  = mem_data__r__valid & mem_data__r__ready;
-  assign \$90  = \$88  | \$89 ;
-  assign \$91  = \$87  | \$90 ;
-  always @(posedge clk)
-    p_rvalid <= \$92 ;
-  always @(posedge clk)
-    active <= \$93 ;
-  always @(posedge clk)
-    drop <= \$94 ;
-  always @(posedge clk)
-    b_addr <= \$95 ;
-  always @(posedge clk)
-    to_issue <= \$96 ;
-  always @(posedge clk)
-    to_deliver <= \$97 ;
-  always @(posedge clk)
-    issue_idx <= \$98 ;
-  always @(posedge clk)
-    deliver_idx <= \$99 ;
-  always @(posedge clk)
-    outstanding <= \$100 ;
-  always @(posedge clk)
-    inside_bits <= \$101 ;
-  always @(posedge clk)
-    clear_word <= \$102 ;
-  always @(posedge clk)
-    clearing <= \$103 ;
-  always @(posedge clk)
-    clear_last <= \$104 ;
-  always @(posedge clk)
-    hptr <= \$105 ;
-  always @(posedge clk)
-    hpend <= \$106 ;
-  always @(posedge clk)
-    hstale <= \$107 ;
-  always @(posedge clk)
-    hsel <= \$108 ;
-  always @(posedge clk)
-    mem_data__r__valid <= \$109 ;
-  always @(posedge clk)
-    mem_data__r__payload <= \$110 ;
-  \cerite_soc_small.mmu.core  core (
-    .active(active),
-    .busy(status__busy__r_data),
-    .cfg__asid(asid__asid__data),
-    .cfg__index_base(index_base_lo__value__data),
-    .cfg__index_limit(index_limit_lo__value__data),
-    .cfg__learned(mode__learned__data),
-    .cfg__level_base1(level_base1_lo__value__data),
-    .cfg__level_base2(level_base2_lo__value__data),
-    .cfg__mxr(mode__mxr__data),
-    .cfg__pt_base(pt_base_lo__value__data),
-    .cfg__pt_limit(pt_limit_lo__value__data),
-    .cfg__sum(mode__sum__data),
-    .clearing(clearing),
-    .clk(clk),
-    .control__flush__pulse(control__flush__pulse),
-    .control__flush_kind__w_data(control__flush_kind__w_data),
-    .counter_faults__count__r_data(counter_faults__count__r_data),
-    .counter_learned_fallbacks__count__r_data(counter_learned_fallbacks__count__r_data),
-    .counter_learned_hits__count__r_data(counter_learned_hits__count__r_data),
-    .counter_learned_single__count__r_data(counter_learned_single__count__r_data),
-    .counter_lwc_hits__count__r_data(counter_lwc_hits__count__r_data),
-    .counter_lwc_misses__count__r_data(counter_lwc_misses__count__r_data),
-    .counter_reads_gpt__count__r_data(counter_reads_gpt__count__r_data),
-    .counter_reads_node__count__r_data(counter_reads_node__count__r_data),
-    .counter_reads_radix__count__r_data(counter_reads_radix__count__r_data),
-    .counter_requests__count__r_data(counter_requests__count__r_data),
-    .counter_tlb_hits__count__r_data(counter_tlb_hits__count__r_data),
-    .counter_walk_cycles_max__count__r_data(counter_walk_cycles_max__count__r_data),
-    .counter_walk_cycles_total__count__r_data(counter_walk_cycles_total__count__r_data),
-    .counter_walks__count__r_data(counter_walks__count__r_data),
-    .flush__valid(status__flush_pending__r_data),
-    .flush_asid__asid__data(flush_asid__asid__data),
-    .flush_va_hi__value__data(flush_va_hi__value__data),
-    .flush_va_lo__value__data(flush_va_lo__value__data),
-    .mem_req__payload(mem_req__payload),
-    .mem_req__ready(mem_req__ready),
-    .mem_req__valid(mem_req__valid),
-    .mem_resp__payload(mem_resp__payload),
-    .mem_resp__ready(mem_resp__ready),
-    .mem_resp__valid(mem_resp__valid),
-    .r_level(\$111 ),
-    .req__w__payload(req__w__payload),
-    .req__w__ready(req__w__ready),
-    .req__w__valid(req__w__valid),
-    .req_half(status__req_half__r_data),
-    .resp__r__payload(resp__r__payload),
-    .resp__r__ready(resp__r__ready),
-    .resp__r__valid(resp__r__valid),
-    .resp_half(status__resp_half__r_data),
-    .root0_hi__value__data(root0_hi__value__data),
-    .root0_lo__value__data(root0_lo__value__data),
-    .root1_hi__value__data(root1_hi__value__data),
-    .root1_lo__value__data(root1_lo__value__data),
-    .root2_hi__value__data(root2_hi__value__data),
-    .root2_lo__value__data(root2_lo__value__data),
-    .root3_hi__value__data(root3_hi__value__data),
-    .root3_lo__value__data(root3_lo__value__data),
-    .rst(\rst$69 ),
-    .\rst$116 (rst),
-    .satp_ppn_hi__value__data(satp_ppn_hi__value__data),
-    .satp_ppn_lo__value__data(satp_ppn_lo__value__data),
-    .status__flush_lost__r_data(status__flush_lost__r_data)
-  );
-  \cerite_soc_small.mmu.registers  registers (
-    .asid__asid__data(asid__asid__data),
-    .bus__ack(bus__ack),
-    .bus__addr(bus__addr),
-    .bus__err(bus__err),
-    .bus__r_data(bus__r_data),
-    .bus__r_stb(bus__r_stb),
-    .bus__w_data(bus__w_data),
-    .bus__w_stb(bus__w_stb),
-    .clk(clk),
-    .control__clear__pulse(control__clear__pulse),
-    .control__flush__pulse(control__flush__pulse),
-    .control__flush_kind__w_data(control__flush_kind__w_data),
-    .control__reset__pulse(rst),
-    .counter_faults__count__r_data(counter_faults__count__r_data),
-    .counter_learned_fallbacks__count__r_data(counter_learned_fallbacks__count__r_data),
-    .counter_learned_hits__count__r_data(counter_learned_hits__count__r_data),
-    .counter_learned_single__count__r_data(counter_learned_single__count__r_data),
-    .counter_lwc_hits__count__r_data(counter_lwc_hits__count__r_data),
-    .counter_lwc_misses__count__r_data(counter_lwc_misses__count__r_data),
-    .counter_reads_gpt__count__r_data(counter_reads_gpt__count__r_data),
-    .counter_reads_node__count__r_data(counter_reads_node__count__r_data),
-    .counter_reads_radix__count__r_data(counter_reads_radix__count__r_data),
-    .counter_requests__count__r_data(counter_requests__count__r_data),
-    .counter_tlb_hits__count__r_data(counter_tlb_hits__count__r_data),
-    .counter_walk_cycles_max__count__r_data(counter_walk_cycles_max__count__r_data),
-    .counter_walk_cycles_total__count__r_data(counter_walk_cycles_total__count__r_data),
-    .counter_walks__count__r_data(counter_walks__count__r_data),
-    .flush_asid__asid__data(flush_asid__asid__data),
-    .flush_va_hi__value__data(flush_va_hi__value__data),
-    .flush_va_lo__value__data(flush_va_lo__value__data),
-    .index_base_lo__value__data(index_base_lo__value__data),
-    .index_limit_lo__value__data(index_limit_lo__value__data),
-    .level_base1_lo__value__data(level_base1_lo__value__data),
-    .level_base2_lo__value__data(level_base2_lo__value__data),
-    .mem_addr__addr__r_data(hptr),
-    .mem_addr__addr__w_data(mem_addr__addr__w_data),
-    .mem_addr__addr__w_stb(mem_addr__addr__w_stb),
-    .mem_data__r__payload(mem_data__r__payload),
-    .mem_data__r__ready(mem_data__r__ready),
-    .mem_data__r__valid(mem_data__r__valid),
-    .mem_data__w__payload(mem_data__w__payload),
-    .mem_data__w__ready(mem_data__w__ready),
-    .mem_data__w__valid(mem_data__w__valid),
-    .mode__learned__data(mode__learned__data),
-    .mode__mxr__data(mode__mxr__data),
-    .mode__sum__data(mode__sum__data),
-    .\port$5318$0 (\$111 ),
-    .pt_base_lo__value__data(pt_base_lo__value__data),
-    .pt_limit_lo__value__data(pt_limit_lo__value__data),
-    .req__w__payload(req__w__payload),
-    .req__w__ready(req__w__ready),
-    .req__w__valid(req__w__valid),
-    .resp__r__payload(resp__r__payload),
-    .resp__r__ready(resp__r__ready),
-    .resp__r__valid(resp__r__valid),
-    .root0_hi__value__data(root0_hi__value__data),
-    .root0_lo__value__data(root0_lo__value__data),
-    .root1_hi__value__data(root1_hi__value__data),
-    .root1_lo__value__data(root1_lo__value__data),
-    .root2_hi__value__data(root2_hi__value__data),
-    .root2_lo__value__data(root2_lo__value__data),
-    .root3_hi__value__data(root3_hi__value__data),
-    .root3_lo__value__data(root3_lo__value__data),
-    .rst(\rst$69 ),
-    .satp_ppn_hi__value__data(satp_ppn_hi__value__data),
-    .satp_ppn_lo__value__data(satp_ppn_lo__value__data),
-    .status__busy__r_data(status__busy__r_data),
-    .status__clearing__r_data(clearing),
-    .status__flush_lost__r_data(status__flush_lost__r_data),
-    .status__flush_pending__r_data(status__flush_pending__r_data),
-    .status__req_half__r_data(status__req_half__r_data),
-    .status__resp_half__r_data(status__resp_half__r_data)
-  );
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
-    (* full_case = 32'd1 *)
-    casez (deliver_idx)
-      3'h0:
-          head_inside = inside_bits[0];
-      3'h1:
-          head_inside = inside_bits[1];
-      3'h2:
-          head_inside = inside_bits[2];
-      3'h3:
-          head_inside = inside_bits[3];
-      3'h4:
-          head_inside = inside_bits[4];
-      3'h5:
-          head_inside = inside_bits[5];
-      3'h6:
-          head_inside = inside_bits[6];
-      3'h7:
-          head_inside = inside_bits[7];
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
-    \$92  = rp__en;
-    if (\rst$69 ) begin
-      \$92  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
-    \$93  = active;
-    if (\$58 ) begin
-      \$93  = 1'h1;
-    end else if (active) begin
-      if (\$69 ) begin
-        \$93  = 1'h0;
-      end
-    end
-    if (\rst$69 ) begin
-      \$93  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
-    \$94  = drop;
-    if (\$58 ) begin
-      \$94  = 1'h0;
-    end else if (active) begin
-      if (rst) begin
-        \$94  = 1'h1;
-      end
-    end
-    if (\rst$69 ) begin
-      \$94  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
-    \$95  = b_addr;
-    if (\$58 ) begin
-      \$95  = mem_req__payload[23:0];
-    end else if (active) begin
-      if (issuing) begin
-        \$95  = \$61 [23:0];
-      end
-    end
-    if (\rst$69 ) begin
-      \$95  = 24'h000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
-    \$96  = to_issue;
-    if (\$58 ) begin
-      \$96  = \$59 ;
-    end else if (active) begin
-      if (issuing) begin
-        \$96  = \$62 [3:0];
-      end
-      if (rst) begin
-        \$96  = 4'h0;
-      end
-    end
-    if (\rst$69 ) begin
-      \$96  = 4'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
-    \$97  = to_deliver;
-    if (\$58 ) begin
-      \$97  = \$60 ;
-    end else if (active) begin
-      \$97  = \$24 [3:0];
-    end
-    if (\rst$69 ) begin
-      \$97  = 4'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
-    \$98  = issue_idx;
-    if (\$58 ) begin
-      \$98  = 3'h0;
-    end else if (active) begin
-      if (issuing) begin
-        \$98  = \$63 [2:0];
-      end
-    end
-    if (\rst$69 ) begin
-      \$98  = 3'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
-    \$99  = deliver_idx;
-    if (\$58 ) begin
-      \$99  = 3'h0;
-    end else if (active) begin
-      if (deliver) begin
-        \$99  = \$64 [2:0];
-      end
-    end
-    if (\rst$69 ) begin
-      \$99  = 3'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
-    \$100  = outstanding;
-    if (\$58 ) begin
-    end else if (active) begin
-      \$100  = \$23 [3:0];
-    end
-    if (\rst$69 ) begin
-      \$100  = 4'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
-    \$101  = inside_bits;
-    if (\$58 ) begin
-    end else if (active) begin
-      if (issuing) begin
-        (* full_case = 32'd1 *)
-        casez (issue_idx)
-          3'h0:
-              \$101 [0] = \inside ;
-          3'h1:
-              \$101 [1] = \inside ;
-          3'h2:
-              \$101 [2] = \inside ;
-          3'h3:
-              \$101 [3] = \inside ;
-          3'h4:
-              \$101 [4] = \inside ;
-          3'h5:
-              \$101 [5] = \inside ;
-          3'h6:
-              \$101 [6] = \inside ;
-          3'h7:
-              \$101 [7] = \inside ;
-        endcase
-      end
-    end
-    if (\rst$69 ) begin
-      \$101  = 8'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
-    \$102  = clear_word;
-    if (clear_write) begin
-      \$102  = \$70 [9:0];
-    end
-    if (control__clear__pulse) begin
-      \$102  = 10'h000;
-    end
-    if (\rst$69 ) begin
-      \$102  = 10'h000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
-    \$103  = clearing;
-    if (clear_write) begin
-      if (\$71 ) begin
-        \$103  = 1'h0;
-      end
-    end
-    if (control__clear__pulse) begin
-      \$103  = 1'h1;
-    end
-    if (\rst$69 ) begin
-      \$103  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
-    \$104  = clear_last;
-    if (control__clear__pulse) begin
-      \$104  = \$76 [9:0];
-    end
-    if (\rst$69 ) begin
-      \$104  = 10'h000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
-    \$105  = \$35 [10:0];
-    if (\rst$69 ) begin
-      \$105  = 11'h000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
-    \$106  = hpend;
-    if (host_read) begin
-      \$106  = 1'h1;
-    end
-    if (\$77 ) begin
-      \$106  = 1'h0;
-    end
-    if (\rst$69 ) begin
-      \$106  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
-    \$107  = hstale;
-    if (host_read) begin
-      \$107  = 1'h0;
-    end
-    if (\$91 ) begin
-      if (hpend) begin
-        \$107  = 1'h1;
-      end
-    end
-    if (\rst$69 ) begin
-      \$107  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
-    \$108  = hsel;
-    if (host_read) begin
-      \$108  = hptr[0];
-    end
-    if (\rst$69 ) begin
-      \$108  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
-    \$109  = mem_data__r__valid;
-    if (\$77 ) begin
-      if (\$85 ) begin
-        \$109  = 1'h1;
-      end
-    end
-    if (\$91 ) begin
-      \$109  = 1'h0;
-    end
-    if (\rst$69 ) begin
-      \$109  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
-    \$110  = mem_data__r__payload;
-    if (\$77 ) begin
-      if (\$85 ) begin
-        \$110  = \$86 ;
-      end
-    end
-    if (\rst$69 ) begin
-      \$110  = 32'd0;
-    end
-  end
-  assign \bus__ack$1  = bus__ack;
-  assign \bus__addr$3  = bus__addr;
-  assign \bus__err$5  = bus__err;
-  assign \bus__r_data$7  = bus__r_data;
-  assign \bus__r_stb$9  = bus__r_stb;
-  assign \bus__w_data$11  = bus__w_data;
-  assign \bus__w_stb$13  = bus__w_stb;
-  assign control__reset__pulse = rst;
-  assign wp__addr = \$57 [9:0];
-  assign p_addr = \$57 [9:0];
-  assign p_wdata = wp__data;
-  assign rp__addr = \$57 [9:0];
-  assign \$signal  = rp__en;
-  assign rp__data = p_rdata;
-  assign out_next = \$23 [3:0];
-  assign deliver_next = \$24 [3:0];
-  assign clear_end = \$27 [10:0];
-  assign mem_addr__addr__r_data = hptr;
-  assign hptr_next = \$35 [10:0];
-  assign hvalid = mem_data__r__valid;
-  assign hbuf = mem_data__r__payload;
-  assign status__clearing__r_data = clearing;
-  assign status__resp_level__r_data = { 9'h000, \$111  };
-  assign busy = status__busy__r_data;
-  assign \mem_resp__payload.data  = mem_resp__payload[63:0];
-  assign \mem_resp__payload.error  = mem_resp__payload[64];
-  assign \mem_req__payload.addr  = mem_req__payload[23:0];
-  assign \mem_req__payload.len  = mem_req__payload[26:24];
-  assign mem_resp__payload[64] = \$19 ;
-  assign mem_resp__payload[63:0] = \$18 ;
-  assign \$27  = { 1'h0, \$26 [11:1] };
-  assign \$55  = { 1'h0, hptr[10:1] };
-endmodule
-
-(* generator = "Amaranth" *)
-module \cerite_soc_small.mmu.core (rst, mem_req__ready, mem_resp__valid, req__w__ready, resp__r__payload, busy, r_level, mem_resp__payload, active, clearing, \rst$116 , control__flush__pulse, control__flush_kind__w_data, req__w__valid, req__w__payload, resp__r__ready, cfg__learned, cfg__sum, cfg__mxr, cfg__asid, satp_ppn_lo__value__data
-, satp_ppn_hi__value__data, cfg__pt_base, cfg__pt_limit, cfg__index_base, cfg__index_limit, cfg__level_base1, cfg__level_base2, root0_lo__value__data, root0_hi__value__data, root1_lo__value__data, root1_hi__value__data, root2_lo__value__data, root2_hi__value__data, root3_lo__value__data, root3_hi__value__data, flush_asid__asid__data, flush_va_lo__value__data, flush_va_hi__value__data, req_half, resp_half, flush__valid
-, status__flush_lost__r_data, mem_req__valid, mem_req__payload, mem_resp__ready, counter_requests__count__r_data, counter_tlb_hits__count__r_data, counter_walks__count__r_data, counter_lwc_hits__count__r_data, counter_lwc_misses__count__r_data, counter_learned_hits__count__r_data, counter_learned_single__count__r_data, counter_learned_fallbacks__count__r_data, counter_faults__count__r_data, counter_reads_node__count__r_data, counter_reads_gpt__count__r_data, counter_reads_radix__count__r_data, counter_walk_cycles_total__count__r_data, counter_walk_cycles_max__count__r_data, resp__r__valid, clk);
-  reg \$auto$verilog_backend.cc:2355:dump_module$15  = 0;
-  wire \$1 ;
-  wire \$10 ;
-  wire \$11 ;
-  wire \$12 ;
-  wire \$13 ;
-  reg \$14 ;
-  reg [31:0] \$15 ;
-  reg \$16 ;
-  reg \$17 ;
-  reg \$18 ;
-  reg [1:0] \$19 ;
-  wire \$2 ;
-  wire \$3 ;
-  wire \$4 ;
-  wire \$5 ;
-  wire \$6 ;
-  wire \$7 ;
-  wire \$8 ;
-  wire \$9 ;
-  input active;
-  wire active;
-  wire [15:0] asid__asid__data;
-  output busy;
-  wire busy;
-  wire \busy$110 ;
-  input [15:0] cfg__asid;
-  wire [15:0] cfg__asid;
-  input [23:0] cfg__index_base;
-  wire [23:0] cfg__index_base;
-  input [23:0] cfg__index_limit;
-  wire [23:0] cfg__index_limit;
-  input cfg__learned;
-  wire cfg__learned;
-  input [23:0] cfg__level_base1;
-  wire [23:0] cfg__level_base1;
-  input [23:0] cfg__level_base2;
-  wire [23:0] cfg__level_base2;
-  input cfg__mxr;
-  wire cfg__mxr;
-  input [23:0] cfg__pt_base;
-  wire [23:0] cfg__pt_base;
-  input [23:0] cfg__pt_limit;
-  wire [23:0] cfg__pt_limit;
-  wire [63:0] cfg__root__0;
-  wire [63:0] cfg__root__1;
-  wire [63:0] cfg__root__2;
-  wire [63:0] cfg__root__3;
-  wire [43:0] cfg__satp_ppn;
-  input cfg__sum;
-  wire cfg__sum;
-  input clearing;
-  wire clearing;
-  input clk;
-  wire clk;
-  input control__flush__pulse;
-  wire control__flush__pulse;
-  input [1:0] control__flush_kind__w_data;
-  wire [1:0] control__flush_kind__w_data;
-  output [23:0] counter_faults__count__r_data;
-  wire [23:0] counter_faults__count__r_data;
-  output [23:0] counter_learned_fallbacks__count__r_data;
-  wire [23:0] counter_learned_fallbacks__count__r_data;
-  output [23:0] counter_learned_hits__count__r_data;
-  wire [23:0] counter_learned_hits__count__r_data;
-  output [23:0] counter_learned_single__count__r_data;
-  wire [23:0] counter_learned_single__count__r_data;
-  output [23:0] counter_lwc_hits__count__r_data;
-  wire [23:0] counter_lwc_hits__count__r_data;
-  output [23:0] counter_lwc_misses__count__r_data;
-  wire [23:0] counter_lwc_misses__count__r_data;
-  output [23:0] counter_reads_gpt__count__r_data;
-  wire [23:0] counter_reads_gpt__count__r_data;
-  output [23:0] counter_reads_node__count__r_data;
-  wire [23:0] counter_reads_node__count__r_data;
-  output [23:0] counter_reads_radix__count__r_data;
-  wire [23:0] counter_reads_radix__count__r_data;
-  output [23:0] counter_requests__count__r_data;
-  wire [23:0] counter_requests__count__r_data;
-  output [23:0] counter_tlb_hits__count__r_data;
-  wire [23:0] counter_tlb_hits__count__r_data;
-  output [23:0] counter_walk_cycles_max__count__r_data;
-  wire [23:0] counter_walk_cycles_max__count__r_data;
-  output [23:0] counter_walk_cycles_total__count__r_data;
-  wire [23:0] counter_walk_cycles_total__count__r_data;
-  output [23:0] counter_walks__count__r_data;
-  wire [23:0] counter_walks__count__r_data;
-  wire [23:0] counters__faults;
-  wire [23:0] counters__learned_fallbacks;
-  wire [23:0] counters__learned_hits;
-  wire [23:0] counters__learned_single;
-  wire [23:0] counters__lwc_hits;
-  wire [23:0] counters__lwc_misses;
-  wire [23:0] counters__reads_gpt;
-  wire [23:0] counters__reads_node;
-  wire [23:0] counters__reads_radix;
-  wire [23:0] counters__requests;
-  wire [23:0] counters__tlb_hits;
-  wire [23:0] counters__walk_cycles_max;
-  wire [23:0] counters__walk_cycles_total;
-  wire [23:0] counters__walks;
-  wire [56:0] flush__payload;
-  wire [15:0] \flush__payload.asid ;
-  wire [1:0] \flush__payload.kind ;
-  wire [38:0] \flush__payload.va ;
-  wire flush__ready;
-  output flush__valid;
-  reg flush__valid = 1'h0;
-  input [15:0] flush_asid__asid__data;
-  wire [15:0] flush_asid__asid__data;
-  input [6:0] flush_va_hi__value__data;
-  wire [6:0] flush_va_hi__value__data;
-  input [31:0] flush_va_lo__value__data;
-  wire [31:0] flush_va_lo__value__data;
-  wire [23:0] high;
-  wire [23:0] index_base_lo__value__data;
-  wire [23:0] index_limit_lo__value__data;
-  reg [1:0] kind = 2'h0;
-  wire [23:0] level_base1_lo__value__data;
-  wire [23:0] level_base2_lo__value__data;
-  (* init = 1'h0 *)
-  wire lost;
-  output [26:0] mem_req__payload;
-  wire [26:0] mem_req__payload;
-  wire [23:0] \mem_req__payload.addr ;
-  wire [2:0] \mem_req__payload.len ;
-  input mem_req__ready;
-  wire mem_req__ready;
-  output mem_req__valid;
-  wire mem_req__valid;
-  input [64:0] mem_resp__payload;
-  wire [64:0] mem_resp__payload;
-  wire [63:0] \mem_resp__payload.data ;
-  wire \mem_resp__payload.error ;
-  output mem_resp__ready;
-  wire mem_resp__ready;
-  input mem_resp__valid;
-  wire mem_resp__valid;
-  wire mode__learned__data;
-  wire mode__mxr__data;
-  wire mode__sum__data;
-  (* init = 1'h0 *)
-  wire pending;
-  wire [23:0] pt_base_lo__value__data;
-  wire [23:0] pt_limit_lo__value__data;
-  wire [41:0] r_data;
-  wire [29:0] \r_data$24 ;
-  wire r_en;
-  wire \r_en$26 ;
-  output [3:0] r_level;
-  wire [3:0] r_level;
-  wire r_rdy;
-  wire \r_rdy$21 ;
-  wire [41:0] req__payload;
-  wire [1:0] \req__payload.access ;
-  wire \req__payload.user ;
-  wire [38:0] \req__payload.va ;
-  wire req__ready;
-  wire req__valid;
-  input [31:0] req__w__payload;
-  wire [31:0] req__w__payload;
-  output req__w__ready;
-  wire req__w__ready;
-  input req__w__valid;
-  wire req__w__valid;
-  output req_half;
-  reg req_half = 1'h0;
-  reg [31:0] req_lo = 32'd0;
-  wire [29:0] resp__payload;
-  wire [1:0] \resp__payload.fault ;
-  wire [23:0] \resp__payload.pa ;
-  wire [1:0] \resp__payload.size ;
-  wire [1:0] \resp__payload.source ;
-  output [31:0] resp__r__payload;
-  wire [31:0] resp__r__payload;
-  input resp__r__ready;
-  wire resp__r__ready;
-  output resp__r__valid;
-  wire resp__r__valid;
-  wire resp__ready;
-  wire resp__valid;
-  output resp_half;
-  reg resp_half = 1'h0;
-  input [31:0] root0_hi__value__data;
-  wire [31:0] root0_hi__value__data;
-  input [31:0] root0_lo__value__data;
-  wire [31:0] root0_lo__value__data;
-  input [31:0] root1_hi__value__data;
-  wire [31:0] root1_hi__value__data;
-  input [31:0] root1_lo__value__data;
-  wire [31:0] root1_lo__value__data;
-  input [31:0] root2_hi__value__data;
-  wire [31:0] root2_hi__value__data;
-  input [31:0] root2_lo__value__data;
-  wire [31:0] root2_lo__value__data;
-  input [31:0] root3_hi__value__data;
-  wire [31:0] root3_hi__value__data;
-  input [31:0] root3_lo__value__data;
-  wire [31:0] root3_lo__value__data;
-  input rst;
-  wire rst;
-  input \rst$116 ;
-  wire \rst$116 ;
-  input [11:0] satp_ppn_hi__value__data;
-  wire [11:0] satp_ppn_hi__value__data;
-  input [31:0] satp_ppn_lo__value__data;
-  wire [31:0] satp_ppn_lo__value__data;
-  wire status__busy__r_data;
-  wire status__clearing__r_data;
-  output status__flush_lost__r_data;
-  reg status__flush_lost__r_data = 1'h0;
-  (* init = 1'h0 *)
-  wire status__flush_pending__r_data;
-  (* init = 1'h0 *)
-  wire status__req_half__r_data;
-  (* init = 1'h0 *)
-  wire status__resp_half__r_data;
-  wire [12:0] status__resp_level__r_data;
-  wire [41:0] w_data;
-  wire [29:0] \w_data$14 ;
-  wire w_en;
-  wire \w_en$16 ;
-  wire w_rdy;
-  wire \w_rdy$19 ;
-  assign \$1  = ~ req_half;
-  assign req__w__ready = \$1  | w_rdy;
-  assign w_en = req__w__valid & req_half;
-  assign resp__r__payload = resp_half ? { 2'h2, \r_data$24 [29:24], 24'h000000 } : { 8'h00, \r_data$24 [23:0] };
-  assign \r_en$26  = resp__r__ready & resp_half;
-  assign \$2  = ~ r_en;
-  assign \$3  = \$2  | req__valid;
-  assign \$4  = \$3  | flush__valid;
-  assign \$5  = \$4  | active;
-  assign busy = \$5  | clearing;
-  assign \$6  = req__w__valid & req__w__ready;
-  assign \$7  = ~ req_half;
-  assign \$8  = ~ req_half;
-  assign \$9  = resp__r__valid & resp__r__ready;
-  assign \$10  = ~ resp_half;
-  assign \$11  = flush__valid & flush__ready;
-  assign \$12  = ~ flush__ready;
-  assign \$13  = flush__valid & \$12 ;
-  always @(posedge clk)
-    req_half <= \$14 ;
-  always @(posedge clk)
-    req_lo <= \$15 ;
-  always @(posedge clk)
-    resp_half <= \$16 ;
-  always @(posedge clk)
-    flush__valid <= \$17 ;
-  always @(posedge clk)
-    status__flush_lost__r_data <= \$18 ;
-  always @(posedge clk)
-    kind <= \$19 ;
-  \cerite_soc_small.mmu.core.mmu  mmu (
-    .cfg__asid(cfg__asid),
-    .cfg__index_base(cfg__index_base),
-    .cfg__index_limit(cfg__index_limit),
-    .cfg__learned(cfg__learned),
-    .cfg__level_base1(cfg__level_base1),
-    .cfg__level_base2(cfg__level_base2),
-    .cfg__mxr(cfg__mxr),
-    .cfg__pt_base(cfg__pt_base),
-    .cfg__pt_limit(cfg__pt_limit),
-    .cfg__sum(cfg__sum),
-    .clk(clk),
-    .counters__faults(counter_faults__count__r_data),
-    .counters__learned_fallbacks(counter_learned_fallbacks__count__r_data),
-    .counters__learned_hits(counter_learned_hits__count__r_data),
-    .counters__learned_single(counter_learned_single__count__r_data),
-    .counters__lwc_hits(counter_lwc_hits__count__r_data),
-    .counters__lwc_misses(counter_lwc_misses__count__r_data),
-    .counters__reads_gpt(counter_reads_gpt__count__r_data),
-    .counters__reads_node(counter_reads_node__count__r_data),
-    .counters__reads_radix(counter_reads_radix__count__r_data),
-    .counters__requests(counter_requests__count__r_data),
-    .counters__tlb_hits(counter_tlb_hits__count__r_data),
-    .counters__walk_cycles_max(counter_walk_cycles_max__count__r_data),
-    .counters__walk_cycles_total(counter_walk_cycles_total__count__r_data),
-    .counters__walks(counter_walks__count__r_data),
-    .flush__payload(flush__payload),
-    .flush__ready(flush__ready),
-    .flush__valid(flush__valid),
-    .mem_req__payload(mem_req__payload),
-    .mem_req__ready(mem_req__ready),
-    .mem_req__valid(mem_req__valid),
-    .mem_resp__payload(mem_resp__payload),
-    .mem_resp__ready(mem_resp__ready),
-    .mem_resp__valid(mem_resp__valid),
-    .\port$5792$0 (satp_ppn_lo__value__data),
-    .\port$5794$0 (satp_ppn_hi__value__data),
-    .\port$5808$0 (root0_lo__value__data),
-    .\port$5810$0 (root0_hi__value__data),
-    .\port$5812$0 (root1_lo__value__data),
-    .\port$5814$0 (root1_hi__value__data),
-    .\port$5816$0 (root2_lo__value__data),
-    .\port$5818$0 (root2_hi__value__data),
-    .\port$5820$0 (root3_lo__value__data),
-    .\port$5822$0 (root3_hi__value__data),
-    .req__payload(req__payload),
-    .req__ready(r_en),
-    .req__valid(req__valid),
-    .resp__payload(\w_data$14 ),
-    .resp__ready(resp__ready),
-    .resp__valid(\w_en$16 ),
-    .rst(rst),
-    .\rst$120 (\rst$116 )
-  );
-  \cerite_soc_small.mmu.core.req_fifo  req_fifo (
-    .clk(clk),
-    .\port$5779$0 (req__w__payload[6:0]),
-    .\port$5779$8 (req__w__payload[10:8]),
-    .\port$5835$0 (req_lo),
-    .r_data(req__payload),
-    .r_en(r_en),
-    .r_rdy(req__valid),
-    .rst(rst),
-    .\rst$21 (\rst$116 ),
-    .w_en(w_en),
-    .w_rdy(w_rdy)
-  );
-  \cerite_soc_small.mmu.core.resp_fifo  resp_fifo (
-    .clk(clk),
-    .r_data(\r_data$24 ),
-    .r_en(\r_en$26 ),
-    .r_rdy(resp__r__valid),
-    .rst(rst),
-    .\rst$21 (\rst$116 ),
-    .w_en(\w_en$16 ),
-    .w_level(r_level),
-    .w_port__data(\w_data$14 ),
-    .w_rdy(resp__ready)
-  );
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$15 ) begin end
-    \$14  = req_half;
-    if (\$6 ) begin
-      \$14  = \$7 ;
-    end
-    if (\rst$116 ) begin
-      \$14  = 1'h0;
-    end
-    if (rst) begin
-      \$14  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$15 ) begin end
-    \$15  = req_lo;
-    if (\$6 ) begin
-      if (\$8 ) begin
-        \$15  = req__w__payload;
-      end
-    end
-    if (\rst$116 ) begin
-      \$15  = 32'd0;
-    end
-    if (rst) begin
-      \$15  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$15 ) begin end
-    \$16  = resp_half;
-    if (\$9 ) begin
-      \$16  = \$10 ;
-    end
-    if (\rst$116 ) begin
-      \$16  = 1'h0;
-    end
-    if (rst) begin
-      \$16  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$15 ) begin end
-    \$17  = flush__valid;
-    if (\$11 ) begin
-      \$17  = 1'h0;
-    end
-    if (control__flush__pulse) begin
-      (* full_case = 32'd1 *)
-      if (\$13 ) begin
-      end else begin
-        \$17  = 1'h1;
-      end
-    end
-    if (\rst$116 ) begin
-      \$17  = 1'h0;
-    end
-    if (rst) begin
-      \$17  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$15 ) begin end
-    \$18  = status__flush_lost__r_data;
-    if (control__flush__pulse) begin
-      if (\$13 ) begin
-        \$18  = 1'h1;
-      end
-    end
-    if (\rst$116 ) begin
-      \$18  = 1'h0;
-    end
-    if (rst) begin
-      \$18  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$15 ) begin end
-    \$19  = kind;
-    if (control__flush__pulse) begin
-      (* full_case = 32'd1 *)
-      if (\$13 ) begin
-      end else begin
-        \$19  = control__flush_kind__w_data;
-      end
-    end
-    if (\rst$116 ) begin
-      \$19  = 2'h0;
-    end
-    if (rst) begin
-      \$19  = 2'h0;
-    end
-  end
-  assign w_data = { req__w__payload[10:8], req__w__payload[6:0], req_lo };
-  assign r_rdy = req__valid;
-  assign r_data = req__payload;
-  assign req__ready = r_en;
-  assign resp__payload = \w_data$14 ;
-  assign resp__valid = \w_en$16 ;
-  assign \w_rdy$19  = resp__ready;
-  assign \r_rdy$21  = resp__r__valid;
-  assign high = 24'h000000;
-  assign cfg__satp_ppn = { satp_ppn_hi__value__data, satp_ppn_lo__value__data };
-  assign asid__asid__data = cfg__asid;
-  assign mode__learned__data = cfg__learned;
-  assign mode__sum__data = cfg__sum;
-  assign mode__mxr__data = cfg__mxr;
-  assign pt_base_lo__value__data = cfg__pt_base;
-  assign pt_limit_lo__value__data = cfg__pt_limit;
-  assign index_base_lo__value__data = cfg__index_base;
-  assign index_limit_lo__value__data = cfg__index_limit;
-  assign level_base1_lo__value__data = cfg__level_base1;
-  assign level_base2_lo__value__data = cfg__level_base2;
-  assign cfg__root__0 = { root0_hi__value__data, root0_lo__value__data };
-  assign cfg__root__1 = { root1_hi__value__data, root1_lo__value__data };
-  assign cfg__root__2 = { root2_hi__value__data, root2_lo__value__data };
-  assign cfg__root__3 = { root3_hi__value__data, root3_lo__value__data };
-  assign pending = flush__valid;
-  assign counters__requests = counter_requests__count__r_data;
-  assign counters__tlb_hits = counter_tlb_hits__count__r_data;
-  assign counters__walks = counter_walks__count__r_data;
-  assign counters__lwc_hits = counter_lwc_hits__count__r_data;
-  assign counters__lwc_misses = counter_lwc_misses__count__r_data;
-  assign counters__learned_hits = counter_learned_hits__count__r_data;
-  assign counters__learned_single = counter_learned_single__count__r_data;
-  assign counters__learned_fallbacks = counter_learned_fallbacks__count__r_data;
-  assign counters__faults = counter_faults__count__r_data;
-  assign counters__reads_node = counter_reads_node__count__r_data;
-  assign counters__reads_gpt = counter_reads_gpt__count__r_data;
-  assign counters__reads_radix = counter_reads_radix__count__r_data;
-  assign counters__walk_cycles_total = counter_walk_cycles_total__count__r_data;
-  assign counters__walk_cycles_max = counter_walk_cycles_max__count__r_data;
-  assign status__busy__r_data = busy;
-  assign status__flush_pending__r_data = flush__valid;
-  assign lost = status__flush_lost__r_data;
-  assign status__req_half__r_data = req_half;
-  assign status__resp_half__r_data = resp_half;
-  assign status__clearing__r_data = clearing;
-  assign status__resp_level__r_data = { 9'h000, r_level };
-  assign \busy$110  = busy;
-  assign \req__payload.va  = req__payload[38:0];
-  assign \req__payload.access  = req__payload[40:39];
-  assign \req__payload.user  = req__payload[41];
-  assign \resp__payload.pa  = \w_data$14 [23:0];
-  assign \resp__payload.fault  = \w_data$14 [25:24];
-  assign \resp__payload.size  = \w_data$14 [27:26];
-  assign \resp__payload.source  = \w_data$14 [29:28];
-  assign \flush__payload.kind  = flush__payload[1:0];
-  assign \flush__payload.asid  = flush__payload[17:2];
-  assign \flush__payload.va  = flush__payload[56:18];
-  assign \mem_req__payload.addr  = mem_req__payload[23:0];
-  assign \mem_req__payload.len  = mem_req__payload[26:24];
-  assign \mem_resp__payload.data  = mem_resp__payload[63:0];
-  assign \mem_resp__payload.error  = mem_resp__payload[64];
-  assign flush__payload[56:18] = { flush_va_hi__value__data, flush_va_lo__value__data };
-  assign flush__payload[17:2] = flush_asid__asid__data;
-  assign flush__payload[1:0] = kind;
-endmodule
-
-(* generator = "Amaranth" *)
-module \cerite_soc_small.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flush__ready, req__payload, resp__ready, mem_resp__payload, \rst$120 , cfg__learned, cfg__sum, cfg__mxr, cfg__asid, \port$5792$0 , \port$5794$0 , cfg__pt_base, cfg__pt_limit, cfg__index_base, cfg__index_limit, cfg__level_base1, cfg__level_base2, \port$5808$0 
-, \port$5810$0 , \port$5812$0 , \port$5814$0 , \port$5816$0 , \port$5818$0 , \port$5820$0 , \port$5822$0 , flush__payload, flush__valid, req__ready, resp__valid, resp__payload, mem_req__valid, mem_req__payload, mem_resp__ready, counters__requests, counters__tlb_hits, counters__walks, counters__lwc_hits, counters__lwc_misses, counters__learned_hits
-, counters__learned_single, counters__learned_fallbacks, counters__faults, counters__reads_node, counters__reads_gpt, counters__reads_radix, counters__walk_cycles_total, counters__walk_cycles_max, req__valid, clk);
-  reg \$auto$verilog_backend.cc:2355:dump_module$16  = 0;
-  wire \$1 ;
-  wire \$10 ;
-  wire \$100 ;
-  wire \$101 ;
-  wire \$102 ;
-  wire \$103 ;
-  wire \$104 ;
-  wire \$105 ;
-  wire \$106 ;
-  wire \$107 ;
-  wire \$108 ;
-  wire \$109 ;
-  wire \$11 ;
-  wire \$110 ;
-  wire \$111 ;
-  wire [1:0] \$112 ;
-  wire [24:0] \$113 ;
-  reg \$114 ;
-  reg [56:0] \$115 ;
-  reg \$116 ;
-  reg [38:0] \$117 ;
-  reg [1:0] \$118 ;
-  reg \$119 ;
-  wire \$12 ;
-  reg [1:0] \$120 ;
-  reg [29:0] \$121 ;
-  reg [23:0] \$122 ;
-  wire \$13 ;
-  wire \$14 ;
-  wire \$15 ;
-  wire \$16 ;
-  wire \$17 ;
-  wire \$18 ;
-  wire \$19 ;
-  wire \$2 ;
-  wire \$20 ;
-  wire \$21 ;
-  wire \$22 ;
-  wire \$23 ;
-  wire \$24 ;
-  wire \$25 ;
-  wire \$26 ;
-  wire \$27 ;
-  wire \$28 ;
-  wire \$29 ;
-  wire \$3 ;
-  wire \$30 ;
-  wire \$31 ;
-  wire \$32 ;
-  wire \$33 ;
-  wire \$34 ;
-  wire \$35 ;
-  wire \$36 ;
-  wire \$37 ;
-  wire \$38 ;
-  wire \$39 ;
-  wire \$4 ;
-  wire \$40 ;
-  wire \$41 ;
-  wire \$42 ;
-  wire \$43 ;
-  wire \$44 ;
-  wire \$45 ;
-  wire \$46 ;
-  wire \$47 ;
-  wire \$48 ;
-  wire \$49 ;
-  wire \$5 ;
-  wire \$50 ;
-  wire \$51 ;
-  wire \$52 ;
-  wire \$53 ;
-  wire \$54 ;
-  wire \$55 ;
-  wire \$56 ;
-  wire \$57 ;
-  wire \$58 ;
-  wire \$59 ;
-  wire \$6 ;
-  wire \$60 ;
-  wire \$61 ;
-  wire \$62 ;
-  wire \$63 ;
-  wire \$64 ;
-  wire \$65 ;
-  wire [1:0] \$66 ;
-  wire \$67 ;
-  wire \$68 ;
-  wire \$69 ;
-  wire \$7 ;
-  wire \$70 ;
-  wire \$71 ;
-  wire \$72 ;
-  wire \$73 ;
-  wire \$74 ;
-  wire \$75 ;
-  wire \$76 ;
-  wire \$77 ;
-  wire \$78 ;
-  wire \$79 ;
-  wire \$8 ;
-  wire \$80 ;
-  wire \$81 ;
-  wire \$82 ;
-  wire \$83 ;
-  wire \$84 ;
-  wire \$85 ;
-  wire \$86 ;
-  wire \$87 ;
-  wire \$88 ;
-  wire [11:0] \$89 ;
-  wire \$9 ;
-  wire [17:0] \$90 ;
-  wire [23:0] \$91 ;
-  wire \$92 ;
-  wire \$93 ;
-  wire \$94 ;
-  wire \$95 ;
-  wire \$96 ;
-  wire \$97 ;
-  wire \$98 ;
-  wire \$99 ;
-  reg [1:0] access = 2'h0;
-  (* init = 2'h0 *)
-  wire [1:0] \access$73 ;
-  wire [15:0] asid;
-  reg busy;
-  input [15:0] cfg__asid;
-  wire [15:0] cfg__asid;
-  wire [15:0] \cfg__asid$41 ;
-  input [23:0] cfg__index_base;
-  wire [23:0] cfg__index_base;
-  wire [23:0] \cfg__index_base$43 ;
-  input [23:0] cfg__index_limit;
-  wire [23:0] cfg__index_limit;
-  wire [23:0] \cfg__index_limit$45 ;
-  input cfg__learned;
-  wire cfg__learned;
-  wire \cfg__learned$47 ;
-  input [23:0] cfg__level_base1;
-  wire [23:0] cfg__level_base1;
-  wire [23:0] \cfg__level_base1$49 ;
-  input [23:0] cfg__level_base2;
-  wire [23:0] cfg__level_base2;
-  wire [23:0] \cfg__level_base2$51 ;
-  input cfg__mxr;
-  wire cfg__mxr;
-  wire \cfg__mxr$53 ;
-  input [23:0] cfg__pt_base;
-  wire [23:0] cfg__pt_base;
-  wire [23:0] \cfg__pt_base$55 ;
-  input [23:0] cfg__pt_limit;
-  wire [23:0] cfg__pt_limit;
-  wire [23:0] \cfg__pt_limit$57 ;
-  wire [63:0] cfg__root__0;
-  wire [63:0] \cfg__root__0$59 ;
-  wire [63:0] cfg__root__1;
-  wire [63:0] \cfg__root__1$61 ;
-  wire [63:0] cfg__root__2;
-  wire [63:0] \cfg__root__2$63 ;
-  wire [63:0] cfg__root__3;
-  wire [63:0] \cfg__root__3$65 ;
-  wire [43:0] cfg__satp_ppn;
-  wire [43:0] \cfg__satp_ppn$67 ;
-  input cfg__sum;
-  wire cfg__sum;
-  wire \cfg__sum$69 ;
-  input clk;
-  wire clk;
-  wire [56:0] command;
-  wire [15:0] \command.asid ;
-  wire [1:0] \command.kind ;
-  wire [38:0] \command.va ;
-  output [23:0] counters__faults;
-  wire [23:0] counters__faults;
-  wire [23:0] \counters__faults$1 ;
-  output [23:0] counters__learned_fallbacks;
-  wire [23:0] counters__learned_fallbacks;
-  wire [23:0] \counters__learned_fallbacks$3 ;
-  output [23:0] counters__learned_hits;
-  wire [23:0] counters__learned_hits;
-  wire [23:0] \counters__learned_hits$5 ;
-  output [23:0] counters__learned_single;
-  wire [23:0] counters__learned_single;
-  wire [23:0] \counters__learned_single$7 ;
-  output [23:0] counters__lwc_hits;
-  wire [23:0] counters__lwc_hits;
-  wire [23:0] \counters__lwc_hits$9 ;
-  output [23:0] counters__lwc_misses;
-  wire [23:0] counters__lwc_misses;
-  wire [23:0] \counters__lwc_misses$11 ;
-  output [23:0] counters__reads_gpt;
-  wire [23:0] counters__reads_gpt;
-  wire [23:0] \counters__reads_gpt$13 ;
-  output [23:0] counters__reads_node;
-  wire [23:0] counters__reads_node;
-  wire [23:0] \counters__reads_node$15 ;
-  output [23:0] counters__reads_radix;
-  wire [23:0] counters__reads_radix;
-  wire [23:0] \counters__reads_radix$17 ;
-  output [23:0] counters__requests;
-  wire [23:0] counters__requests;
-  wire [23:0] \counters__requests$19 ;
-  output [23:0] counters__tlb_hits;
-  wire [23:0] counters__tlb_hits;
-  wire [23:0] \counters__tlb_hits$21 ;
-  output [23:0] counters__walk_cycles_max;
-  wire [23:0] counters__walk_cycles_max;
-  wire [23:0] \counters__walk_cycles_max$23 ;
-  output [23:0] counters__walk_cycles_total;
-  wire [23:0] counters__walk_cycles_total;
-  wire [23:0] \counters__walk_cycles_total$25 ;
-  output [23:0] counters__walks;
-  wire [23:0] counters__walks;
-  wire [23:0] \counters__walks$27 ;
-  wire done;
-  reg drop_fill = 1'h0;
-  wire [63:0] entry;
-  wire \entry.a ;
-  wire [15:0] \entry.asid ;
-  wire \entry.d ;
-  wire \entry.glob ;
-  wire [11:0] \entry.ppn ;
-  wire \entry.r ;
-  wire [1:0] \entry.size ;
-  wire \entry.u ;
-  wire [26:0] \entry.vpn ;
-  wire \entry.w ;
-  wire \entry.x ;
-  reg [11:0] events;
-  wire [7:0] \events$79 ;
-  wire \events$79.learned_fallbacks ;
-  wire \events$79.learned_hits ;
-  wire \events$79.learned_single ;
-  wire \events$79.lwc_hits ;
-  wire \events$79.lwc_misses ;
-  wire \events$79.reads_gpt ;
-  wire \events$79.reads_node ;
-  wire \events$79.reads_radix ;
-  wire \events.faults ;
-  wire \events.learned_fallbacks ;
-  wire \events.learned_hits ;
-  wire \events.learned_single ;
-  wire \events.lwc_hits ;
-  wire \events.lwc_misses ;
-  wire \events.reads_gpt ;
-  wire \events.reads_node ;
-  wire \events.reads_radix ;
-  wire \events.requests ;
-  wire \events.tlb_hits ;
-  wire \events.walks ;
-  wire [1:0] fault;
-  reg fill;
-  wire [63:0] \fill$111 ;
-  wire \fill$111.a ;
-  wire [15:0] \fill$111.asid ;
-  wire \fill$111.d ;
-  wire \fill$111.glob ;
-  wire [11:0] \fill$111.ppn ;
-  wire \fill$111.r ;
-  wire [1:0] \fill$111.size ;
-  wire \fill$111.u ;
-  wire [26:0] \fill$111.vpn ;
-  wire \fill$111.w ;
-  wire \fill$111.x ;
-  reg [63:0] fill_entry;
-  wire \fill_entry.a ;
-  wire [15:0] \fill_entry.asid ;
-  wire \fill_entry.d ;
-  wire \fill_entry.glob ;
-  wire [11:0] \fill_entry.ppn ;
-  wire \fill_entry.r ;
-  wire [1:0] \fill_entry.size ;
-  wire \fill_entry.u ;
-  wire [26:0] \fill_entry.vpn ;
-  wire \fill_entry.w ;
-  wire \fill_entry.x ;
-  wire fill_ok;
-  wire flush;
-  input [56:0] flush__payload;
-  wire [56:0] flush__payload;
-  wire [15:0] \flush__payload.asid ;
-  wire [1:0] \flush__payload.kind ;
-  wire [38:0] \flush__payload.va ;
-  output flush__ready;
-  wire flush__ready;
-  input flush__valid;
-  wire flush__valid;
-  wire [15:0] flush_asid;
-  wire [1:0] flush_kind;
-  wire [26:0] flush_vpn;
-  reg [1:0] fsm_state = 2'h0;
-  reg [56:0] held = 57'h000000000000000;
-  wire [15:0] \held.asid ;
-  wire [1:0] \held.kind ;
-  wire [38:0] \held.va ;
-  wire hit;
-  wire lwc_flush;
-  wire [15:0] lwc_flush_asid;
-  wire lwc_flush_by_asid;
-  output [26:0] mem_req__payload;
-  wire [26:0] mem_req__payload;
-  wire [26:0] \mem_req__payload$29 ;
-  wire [23:0] \mem_req__payload$29.addr ;
-  wire [2:0] \mem_req__payload$29.len ;
-  wire [23:0] \mem_req__payload.addr ;
-  wire [2:0] \mem_req__payload.len ;
-  input mem_req__ready;
-  wire mem_req__ready;
-  wire \mem_req__ready$31 ;
-  output mem_req__valid;
-  wire mem_req__valid;
-  wire \mem_req__valid$33 ;
-  input [64:0] mem_resp__payload;
-  wire [64:0] mem_resp__payload;
-  wire [64:0] \mem_resp__payload$35 ;
-  wire [63:0] \mem_resp__payload$35.data ;
-  wire \mem_resp__payload$35.error ;
-  wire [63:0] \mem_resp__payload.data ;
-  wire \mem_resp__payload.error ;
-  output mem_resp__ready;
-  wire mem_resp__ready;
-  wire \mem_resp__ready$37 ;
-  input mem_resp__valid;
-  wire mem_resp__valid;
-  wire \mem_resp__valid$39 ;
-  wire [23:0] pa;
-  reg pending = 1'h0;
-  input [31:0] \port$5792$0 ;
-  wire [31:0] \port$5792$0 ;
-  input [11:0] \port$5794$0 ;
-  wire [11:0] \port$5794$0 ;
-  input [31:0] \port$5808$0 ;
-  wire [31:0] \port$5808$0 ;
-  input [31:0] \port$5810$0 ;
-  wire [31:0] \port$5810$0 ;
-  input [31:0] \port$5812$0 ;
-  wire [31:0] \port$5812$0 ;
-  input [31:0] \port$5814$0 ;
-  wire [31:0] \port$5814$0 ;
-  input [31:0] \port$5816$0 ;
-  wire [31:0] \port$5816$0 ;
-  input [31:0] \port$5818$0 ;
-  wire [31:0] \port$5818$0 ;
-  input [31:0] \port$5820$0 ;
-  wire [31:0] \port$5820$0 ;
-  input [31:0] \port$5822$0 ;
-  wire [31:0] \port$5822$0 ;
-  input [41:0] req__payload;
-  wire [41:0] req__payload;
-  wire [1:0] \req__payload.access ;
-  wire \req__payload.user ;
-  wire [38:0] \req__payload.va ;
-  output req__ready;
-  reg req__ready;
-  input req__valid;
-  wire req__valid;
-  (* init = 30'h00000000 *)
-  wire [29:0] resp;
-  wire [1:0] \resp.fault ;
-  wire [23:0] \resp.pa ;
-  wire [1:0] \resp.size ;
-  wire [1:0] \resp.source ;
-  output [29:0] resp__payload;
-  reg [29:0] resp__payload = 30'h00000000;
-  wire [1:0] \resp__payload.fault ;
-  wire [23:0] \resp__payload.pa ;
-  wire [1:0] \resp__payload.size ;
-  wire [1:0] \resp__payload.source ;
-  input resp__ready;
-  wire resp__ready;
-  output resp__valid;
-  reg resp__valid;
-  input rst;
-  wire rst;
-  input \rst$120 ;
-  wire \rst$120 ;
-  wire [1:0] size;
-  wire [1:0] source;
-  reg start;
-  reg user = 1'h0;
-  (* init = 1'h0 *)
-  wire \user$75 ;
-  reg [38:0] va = 39'h0000000000;
-  (* init = 39'h0000000000 *)
-  wire [38:0] \va$71 ;
-  wire [26:0] vpn;
-  reg [23:0] walk_cycles;
-  reg [23:0] \walk_cycles$105  = 24'h000000;
-  reg walk_end;
-  assign command = pending ? held : flush__payload;
-  assign flush__ready = ~ pending;
-  assign \$1  = ~ busy;
-  assign \$2  = pending | flush__valid;
-  assign flush = \$1  & \$2 ;
-  assign \$3  = ~ busy;
-  assign \$4  = pending | flush__valid;
-  assign \$5  = \$3  & \$4 ;
-  assign \$6  = ! command[1:0];
-  assign \$7  = command[1:0] == 1'h1;
-  assign \$8  = \$6  | \$7 ;
-  assign lwc_flush = \$5  & \$8 ;
-  assign lwc_flush_by_asid = command[1:0] == 1'h1;
-  assign \$9  = access == 2'h2;
-  assign \$10  = access == 1'h1;
-  assign \$11  = cfg__mxr & entry[60];
-  assign \$12  = entry[58] | \$11 ;
-  assign \$13  = \$10  ? entry[59] : \$12 ;
-  assign \$14  = \$9  ? entry[60] : \$13 ;
-  assign \$15  = ~ \$14 ;
-  assign \$16  = ~ entry[61];
-  assign \$17  = access == 2'h2;
-  assign \$18  = ~ cfg__sum;
-  assign \$19  = \$17  | \$18 ;
-  assign \$20  = entry[61] & \$19 ;
-  assign \$21  = user ? \$16  : \$20 ;
-  assign \$22  = \$15  | \$21 ;
-  assign \$23  = ~ entry[62];
-  assign \$24  = access == 1'h1;
-  assign \$25  = ~ entry[63];
-  assign \$26  = \$24  & \$25 ;
-  assign \$27  = \$23  | \$26 ;
-  assign \$28  = \$22  | \$27 ;
-  assign \$29  = | fault;
-  assign \$30  = ~ drop_fill;
-  assign \$31  = fill_ok & \$30 ;
-  assign \$32  = ~ pending;
-  assign \$33  = flush__valid & \$32 ;
-  assign \$34  = ~ \$33 ;
-  assign \$35  = \$31  & \$34 ;
-  assign \$36  = ! fsm_state;
-  assign \$37  = fsm_state == 1'h1;
-  assign \$38  = fsm_state == 2'h2;
-  assign \$39  = fsm_state == 2'h3;
-  assign \$40  = ~ pending;
-  assign \$41  = flush__valid & \$40 ;
-  assign \$42  = \$41  & busy;
-  assign \$43  = ~ busy;
-  assign \$44  = pending | flush__valid;
-  assign \$45  = \$43  & \$44 ;
-  assign \$46  = access == 2'h2;
-  assign \$47  = access == 1'h1;
-  assign \$48  = cfg__mxr & entry[60];
-  assign \$49  = entry[58] | \$48 ;
-  assign \$50  = \$47  ? entry[59] : \$49 ;
-  assign \$51  = \$46  ? entry[60] : \$50 ;
-  assign \$52  = ~ \$51 ;
-  assign \$53  = ~ entry[61];
-  assign \$54  = access == 2'h2;
-  assign \$55  = ~ cfg__sum;
-  assign \$56  = \$54  | \$55 ;
-  assign \$57  = entry[61] & \$56 ;
-  assign \$58  = user ? \$53  : \$57 ;
-  assign \$59  = \$52  | \$58 ;
-  assign \$60  = ~ entry[62];
-  assign \$61  = access == 1'h1;
-  assign \$62  = ~ entry[63];
-  assign \$63  = \$61  & \$62 ;
-  assign \$64  = \$60  | \$63 ;
-  assign \$65  = \$59  | \$64 ;
-  assign \$66  = \$65  ? 2'h1 : 2'h0;
-  assign \$67  = access == 2'h2;
-  assign \$68  = access == 1'h1;
-  assign \$69  = cfg__mxr & entry[60];
-  assign \$70  = entry[58] | \$69 ;
-  assign \$71  = \$68  ? entry[59] : \$70 ;
-  assign \$72  = \$67  ? entry[60] : \$71 ;
-  assign \$73  = ~ \$72 ;
-  assign \$74  = ~ entry[61];
-  assign \$75  = access == 2'h2;
-  assign \$76  = ~ cfg__sum;
-  assign \$77  = \$75  | \$76 ;
-  assign \$78  = entry[61] & \$77 ;
-  assign \$79  = user ? \$74  : \$78 ;
-  assign \$80  = \$73  | \$79 ;
-  assign \$81  = ~ entry[62];
-  assign \$82  = access == 1'h1;
-  assign \$83  = ~ entry[63];
-  assign \$84  = \$82  & \$83 ;
-  assign \$85  = \$81  | \$84 ;
-  assign \$86  = \$80  | \$85 ;
-  assign \$87  = entry[45:44] == 2'h2;
-  assign \$88  = entry[45:44] == 1'h1;
-  assign \$89  = \$88  ? { entry[57:55], va[20:12] } : entry[57:46];
-  assign \$90  = \$87  ? va[29:12] : { 6'h00, \$89  };
-  assign \$91  = \$86  ? 24'h000000 : { \$90 [11:0], va[11:0] };
-  assign \$92  = access == 2'h2;
-  assign \$93  = access == 1'h1;
-  assign \$94  = cfg__mxr & entry[60];
-  assign \$95  = entry[58] | \$94 ;
-  assign \$96  = \$93  ? entry[59] : \$95 ;
-  assign \$97  = \$92  ? entry[60] : \$96 ;
-  assign \$98  = ~ \$97 ;
-  assign \$99  = ~ entry[61];
-  assign \$100  = access == 2'h2;
-  assign \$101  = ~ cfg__sum;
-  assign \$102  = \$100  | \$101 ;
-  assign \$103  = entry[61] & \$102 ;
-  assign \$104  = user ? \$99  : \$103 ;
-  assign \$105  = \$98  | \$104 ;
-  assign \$106  = ~ entry[62];
-  assign \$107  = access == 1'h1;
-  assign \$108  = ~ entry[63];
-  assign \$109  = \$107  & \$108 ;
-  assign \$110  = \$106  | \$109 ;
-  assign \$111  = \$105  | \$110 ;
-  assign \$112  = \$111  ? 2'h0 : entry[45:44];
-  assign \$113  = \walk_cycles$105  + 1'h1;
-  always @(posedge clk)
-    pending <= \$114 ;
-  always @(posedge clk)
-    held <= \$115 ;
-  always @(posedge clk)
-    drop_fill <= \$116 ;
-  always @(posedge clk)
-    va <= \$117 ;
-  always @(posedge clk)
-    access <= \$118 ;
-  always @(posedge clk)
-    user <= \$119 ;
-  always @(posedge clk)
-    fsm_state <= \$120 ;
-  always @(posedge clk)
-    resp__payload <= \$121 ;
-  always @(posedge clk)
-    \walk_cycles$105  <= \$122 ;
-  \cerite_soc_small.mmu.core.mmu.counters  counters (
-    .clk(clk),
-    .counters__faults(counters__faults),
-    .counters__learned_fallbacks(counters__learned_fallbacks),
-    .counters__learned_hits(counters__learned_hits),
-    .counters__learned_single(counters__learned_single),
-    .counters__lwc_hits(counters__lwc_hits),
-    .counters__lwc_misses(counters__lwc_misses),
-    .counters__reads_gpt(counters__reads_gpt),
-    .counters__reads_node(counters__reads_node),
-    .counters__reads_radix(counters__reads_radix),
-    .counters__requests(counters__requests),
-    .counters__tlb_hits(counters__tlb_hits),
-    .counters__walk_cycles_max(counters__walk_cycles_max),
-    .counters__walk_cycles_total(counters__walk_cycles_total),
-    .counters__walks(counters__walks),
-    .events(events),
-    .rst(rst),
-    .\rst$19 (\rst$120 ),
-    .walk_cycles(walk_cycles),
-    .walk_end(walk_end)
-  );
-  \cerite_soc_small.mmu.core.mmu.tlb  tlb (
-    .asid(cfg__asid),
-    .clk(clk),
-    .entry(entry),
-    .fill(fill),
-    .fill_entry(fill_entry),
-    .flush(flush),
-    .flush_vpn(command[56:30]),
-    .hit(hit),
-    .\port$4512$0 (command[17:0]),
-    .rst(rst),
-    .\rst$24 (\rst$120 ),
-    .vpn(va[38:12])
-  );
-  \cerite_soc_small.mmu.core.mmu.walker  walker (
-    .access(access),
-    .asid(cfg__asid),
-    .cfg__index_base(cfg__index_base),
-    .cfg__index_limit(cfg__index_limit),
-    .cfg__learned(cfg__learned),
-    .cfg__level_base1(cfg__level_base1),
-    .cfg__level_base2(cfg__level_base2),
-    .cfg__mxr(cfg__mxr),
-    .cfg__pt_base(cfg__pt_base),
-    .cfg__pt_limit(cfg__pt_limit),
-    .cfg__sum(cfg__sum),
-    .clk(clk),
-    .done(done),
-    .events(\events$79 ),
-    .fault(fault),
-    .\fill$70 (\fill$111 ),
-    .fill_ok(fill_ok),
-    .flush(lwc_flush),
-    .flush_asid(command[17:2]),
-    .flush_by_asid(lwc_flush_by_asid),
-    .mem_req__payload(mem_req__payload),
-    .mem_req__ready(mem_req__ready),
-    .mem_req__valid(mem_req__valid),
-    .mem_resp__payload(mem_resp__payload),
-    .mem_resp__ready(mem_resp__ready),
-    .mem_resp__valid(mem_resp__valid),
-    .pa(pa),
-    .\port$5792$0 (\port$5792$0 ),
-    .\port$5794$0 (\port$5794$0 ),
-    .\port$5808$0 (\port$5808$0 ),
-    .\port$5810$0 (\port$5810$0 ),
-    .\port$5812$0 (\port$5812$0 ),
-    .\port$5814$0 (\port$5814$0 ),
-    .\port$5816$0 (\port$5816$0 ),
-    .\port$5818$0 (\port$5818$0 ),
-    .\port$5820$0 (\port$5820$0 ),
-    .\port$5822$0 (\port$5822$0 ),
-    .rst(rst),
-    .\rst$71 (\rst$120 ),
-    .size(size),
-    .source(source),
-    .\start$42 (start),
-    .user(user),
-    .va(va)
-  );
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
-    { events[8], events[2:0] } = 4'h0;
-    casez (fsm_state)
-      2'h0:
-          if (req__valid) begin
-            events[0] = 1'h1;
-          end
-      2'h1:
-          (* full_case = 32'd1 *)
-          if (hit) begin
-            events[1] = 1'h1;
-            events[8] = \$28 ;
-          end else begin
-            events[2] = 1'h1;
-          end
-      2'h3:
-          if (done) begin
-            events[8] = \$29 ;
-          end
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
-    req__ready = 1'h0;
-    casez (fsm_state)
-      2'h0:
-          req__ready = 1'h1;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
-    busy = 1'h0;
-    casez (fsm_state)
-      2'h0:
-          /* empty */;
-      2'h1:
-          busy = 1'h1;
-      2'h3:
-          busy = 1'h1;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
-    start = 1'h0;
-    casez (fsm_state)
-      2'h0:
-          /* empty */;
-      2'h1:
-          (* full_case = 32'd1 *)
-          if (hit) begin
-          end else begin
-            start = 1'h1;
-          end
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
-    walk_end = 1'h0;
-    casez (fsm_state)
-      2'h0:
-          /* empty */;
-      2'h1:
-          /* empty */;
-      2'h3:
-          if (done) begin
-            walk_end = 1'h1;
-          end
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
-    walk_cycles = 24'h000000;
-    casez (fsm_state)
-      2'h0:
-          /* empty */;
-      2'h1:
-          /* empty */;
-      2'h3:
-          if (done) begin
-            walk_cycles = \walk_cycles$105 ;
-          end
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
-    fill = 1'h0;
-    casez (fsm_state)
-      2'h0:
-          /* empty */;
-      2'h1:
-          /* empty */;
-      2'h3:
-          if (done) begin
-            fill = \$35 ;
-          end
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
-    fill_entry = 64'h0000000000000000;
-    casez (fsm_state)
-      2'h0:
-          /* empty */;
-      2'h1:
-          /* empty */;
-      2'h3:
-          if (done) begin
-            fill_entry = \fill$111 ;
-          end
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
-    resp__valid = 1'h0;
-    (* full_case = 32'd1 *)
-    casez (fsm_state)
-      2'h0:
-          /* empty */;
-      2'h1:
-          /* empty */;
-      2'h3:
-          /* empty */;
-      2'h2:
-          resp__valid = 1'h1;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
-    \$114  = pending;
-    if (\$42 ) begin
-      \$114  = 1'h1;
-    end
-    if (\$45 ) begin
-      \$114  = 1'h0;
-    end
-    if (\rst$120 ) begin
-      \$114  = 1'h0;
-    end
-    if (rst) begin
-      \$114  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
-    \$115  = held;
-    if (\$42 ) begin
-      \$115  = flush__payload;
-    end
-    if (\rst$120 ) begin
-      \$115  = 57'h000000000000000;
-    end
-    if (rst) begin
-      \$115  = 57'h000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
-    \$116  = drop_fill;
-    if (\$42 ) begin
-      \$116  = 1'h1;
-    end
-    casez (fsm_state)
-      2'h0:
-          if (req__valid) begin
-            \$116  = 1'h0;
-          end
-    endcase
-    if (\rst$120 ) begin
-      \$116  = 1'h0;
-    end
-    if (rst) begin
-      \$116  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
-    \$117  = va;
-    casez (fsm_state)
-      2'h0:
-          if (req__valid) begin
-            \$117  = req__payload[38:0];
-          end
-    endcase
-    if (\rst$120 ) begin
-      \$117  = 39'h0000000000;
-    end
-    if (rst) begin
-      \$117  = 39'h0000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
-    \$118  = access;
-    casez (fsm_state)
-      2'h0:
-          if (req__valid) begin
-            \$118  = req__payload[40:39];
-          end
-    endcase
-    if (\rst$120 ) begin
-      \$118  = 2'h0;
-    end
-    if (rst) begin
-      \$118  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
-    \$119  = user;
-    casez (fsm_state)
-      2'h0:
-          if (req__valid) begin
-            \$119  = req__payload[41];
-          end
-    endcase
-    if (\rst$120 ) begin
-      \$119  = 1'h0;
-    end
-    if (rst) begin
-      \$119  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
-    \$120  = fsm_state;
-    (* full_case = 32'd1 *)
-    casez (fsm_state)
-      2'h0:
-          if (req__valid) begin
-            \$120  = 2'h1;
-          end
-      2'h1:
-          (* full_case = 32'd1 *)
-          if (hit) begin
-            \$120  = 2'h2;
-          end else begin
-            \$120  = 2'h3;
-          end
-      2'h3:
-          if (done) begin
-            \$120  = 2'h2;
-          end
-      2'h2:
-          if (resp__ready) begin
-            \$120  = 2'h0;
-          end
-    endcase
-    if (\rst$120 ) begin
-      \$120  = 2'h0;
-    end
-    if (rst) begin
-      \$120  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
-    \$121  = resp__payload;
-    casez (fsm_state)
-      2'h0:
-          /* empty */;
-      2'h1:
-          if (hit) begin
-            \$121 [29:28] = 2'h0;
-            \$121 [25:24] = \$66 ;
-            \$121 [23:0] = \$91 ;
-            \$121 [27:26] = \$112 ;
-          end
-      2'h3:
-          if (done) begin
-            \$121 [23:0] = pa;
-            \$121 [25:24] = fault;
-            \$121 [27:26] = size;
-            \$121 [29:28] = source;
-          end
-    endcase
-    if (\rst$120 ) begin
-      \$121  = 30'h00000000;
-    end
-    if (rst) begin
-      \$121  = 30'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
-    \$122  = \walk_cycles$105 ;
-    casez (fsm_state)
-      2'h0:
-          /* empty */;
-      2'h1:
-          (* full_case = 32'd1 *)
-          if (hit) begin
-          end else begin
-            \$122  = 24'h000001;
-          end
-      2'h3:
-          \$122  = \$113 [23:0];
-    endcase
-    if (\rst$120 ) begin
-      \$122  = 24'h000000;
-    end
-    if (rst) begin
-      \$122  = 24'h000000;
-    end
-  end
-  assign \counters__faults$1  = counters__faults;
-  assign \counters__learned_fallbacks$3  = counters__learned_fallbacks;
-  assign \counters__learned_hits$5  = counters__learned_hits;
-  assign \counters__learned_single$7  = counters__learned_single;
-  assign \counters__lwc_hits$9  = counters__lwc_hits;
-  assign \counters__lwc_misses$11  = counters__lwc_misses;
-  assign \counters__reads_gpt$13  = counters__reads_gpt;
-  assign \counters__reads_node$15  = counters__reads_node;
-  assign \counters__reads_radix$17  = counters__reads_radix;
-  assign \counters__requests$19  = counters__requests;
-  assign \counters__tlb_hits$21  = counters__tlb_hits;
-  assign \counters__walk_cycles_max$23  = counters__walk_cycles_max;
-  assign \counters__walk_cycles_total$25  = counters__walk_cycles_total;
-  assign \counters__walks$27  = counters__walks;
-  assign \mem_req__payload$29  = mem_req__payload;
-  assign \mem_req__ready$31  = mem_req__ready;
-  assign \mem_req__valid$33  = mem_req__valid;
-  assign \mem_resp__payload$35  = mem_resp__payload;
-  assign \mem_resp__ready$37  = mem_resp__ready;
-  assign \mem_resp__valid$39  = mem_resp__valid;
-  assign \cfg__asid$41  = cfg__asid;
-  assign \cfg__index_base$43  = cfg__index_base;
-  assign \cfg__index_limit$45  = cfg__index_limit;
-  assign \cfg__learned$47  = cfg__learned;
-  assign \cfg__level_base1$49  = cfg__level_base1;
-  assign \cfg__level_base2$51  = cfg__level_base2;
-  assign \cfg__mxr$53  = cfg__mxr;
-  assign \cfg__pt_base$55  = cfg__pt_base;
-  assign \cfg__pt_limit$57  = cfg__pt_limit;
-  assign cfg__root__0 = { \port$5810$0 , \port$5808$0  };
-  assign \cfg__root__0$59  = { \port$5810$0 , \port$5808$0  };
-  assign cfg__root__1 = { \port$5814$0 , \port$5812$0  };
-  assign \cfg__root__1$61  = { \port$5814$0 , \port$5812$0  };
-  assign cfg__root__2 = { \port$5818$0 , \port$5816$0  };
-  assign \cfg__root__2$63  = { \port$5818$0 , \port$5816$0  };
-  assign cfg__root__3 = { \port$5822$0 , \port$5820$0  };
-  assign \cfg__root__3$65  = { \port$5822$0 , \port$5820$0  };
-  assign cfg__satp_ppn = { \port$5794$0 , \port$5792$0  };
-  assign \cfg__satp_ppn$67  = { \port$5794$0 , \port$5792$0  };
-  assign \cfg__sum$69  = cfg__sum;
-  assign \va$71  = va;
-  assign \access$73  = access;
-  assign \user$75  = user;
-  assign vpn = va[38:12];
-  assign asid = cfg__asid;
-  assign resp = resp__payload;
-  assign flush_kind = command[1:0];
-  assign flush_asid = command[17:2];
-  assign flush_vpn = command[56:30];
-  assign lwc_flush_asid = command[17:2];
-  assign \mem_req__payload.addr  = mem_req__payload[23:0];
-  assign \mem_req__payload.len  = mem_req__payload[26:24];
-  assign \mem_req__payload$29.addr  = mem_req__payload[23:0];
-  assign \mem_req__payload$29.len  = mem_req__payload[26:24];
-  assign \mem_resp__payload.data  = mem_resp__payload[63:0];
-  assign \mem_resp__payload.error  = mem_resp__payload[64];
-  assign \mem_resp__payload$35.data  = mem_resp__payload[63:0];
-  assign \mem_resp__payload$35.error  = mem_resp__payload[64];
-  assign \events.requests  = events[0];
-  assign \events.tlb_hits  = events[1];
-  assign \events.walks  = events[2];
-  assign \events.lwc_hits  = events[3];
-  assign \events.lwc_misses  = events[4];
-  assign \events.learned_hits  = events[5];
-  assign \events.learned_single  = events[6];
-  assign \events.learned_fallbacks  = events[7];
-  assign \events.faults  = events[8];
-  assign \events.reads_node  = events[9];
-  assign \events.reads_gpt  = events[10];
-  assign \events.reads_radix  = events[11];
-  assign \events$79.lwc_hits  = \events$79 [0];
-  assign \events$79.lwc_misses  = \events$79 [1];
-  assign \events$79.learned_hits  = \events$79 [2];
-  assign \events$79.learned_single  = \events$79 [3];
-  assign \events$79.learned_fallbacks  = \events$79 [4];
-  assign \events$79.reads_node  = \events$79 [5];
-  assign \events$79.reads_gpt  = \events$79 [6];
-  assign \events$79.reads_radix  = \events$79 [7];
-  assign \resp__payload.pa  = resp__payload[23:0];
-  assign \resp__payload.fault  = resp__payload[25:24];
-  assign \resp__payload.size  = resp__payload[27:26];
-  assign \resp__payload.source  = resp__payload[29:28];
-  assign \resp.pa  = resp__payload[23:0];
-  assign \resp.fault  = resp__payload[25:24];
-  assign \resp.size  = resp__payload[27:26];
-  assign \resp.source  = resp__payload[29:28];
-  assign \command.kind  = command[1:0];
-  assign \command.asid  = command[17:2];
-  assign \command.va  = command[56:18];
-  assign \flush__payload.kind  = flush__payload[1:0];
-  assign \flush__payload.asid  = flush__payload[17:2];
-  assign \flush__payload.va  = flush__payload[56:18];
-  assign \held.kind  = held[1:0];
-  assign \held.asid  = held[17:2];
-  assign \held.va  = held[56:18];
-  assign \entry.asid  = entry[15:0];
-  assign \entry.glob  = entry[16];
-  assign \entry.vpn  = entry[43:17];
-  assign \entry.size  = entry[45:44];
-  assign \entry.ppn  = entry[57:46];
-  assign \entry.r  = entry[58];
-  assign \entry.w  = entry[59];
-  assign \entry.x  = entry[60];
-  assign \entry.u  = entry[61];
-  assign \entry.a  = entry[62];
-  assign \entry.d  = entry[63];
-  assign \fill_entry.asid  = fill_entry[15:0];
-  assign \fill_entry.glob  = fill_entry[16];
-  assign \fill_entry.vpn  = fill_entry[43:17];
-  assign \fill_entry.size  = fill_entry[45:44];
-  assign \fill_entry.ppn  = fill_entry[57:46];
-  assign \fill_entry.r  = fill_entry[58];
-  assign \fill_entry.w  = fill_entry[59];
-  assign \fill_entry.x  = fill_entry[60];
-  assign \fill_entry.u  = fill_entry[61];
-  assign \fill_entry.a  = fill_entry[62];
-  assign \fill_entry.d  = fill_entry[63];
-  assign \fill$111.asid  = \fill$111 [15:0];
-  assign \fill$111.glob  = \fill$111 [16];
-  assign \fill$111.vpn  = \fill$111 [43:17];
-  assign \fill$111.size  = \fill$111 [45:44];
-  assign \fill$111.ppn  = \fill$111 [57:46];
-  assign \fill$111.r  = \fill$111 [58];
-  assign \fill$111.w  = \fill$111 [59];
-  assign \fill$111.x  = \fill$111 [60];
-  assign \fill$111.u  = \fill$111 [61];
-  assign \fill$111.a  = \fill$111 [62];
-  assign \fill$111.d  = \fill$111 [63];
-  assign \req__payload.va  = req__payload[38:0];
-  assign \req__payload.access  = req__payload[40:39];
-  assign \req__payload.user  = req__payload[41];
-  always @*
-    events[11] = \events$79 [7];
-  always @*
-    events[10] = \events$79 [6];
-  always @*
-    events[9] = \events$79 [5];
-  always @*
-    events[7] = \events$79 [4];
-  always @*
-    events[6] = \events$79 [3];
-  always @*
-    events[5] = \events$79 [2];
-  always @*
-    events[4] = \events$79 [1];
-  always @*
-    events[3] = \events$79 [0];
-endmodule
-
-(* generator = "Amaranth" *)
-module \cerite_soc_small.mmu.core.mmu.counters (rst, \rst$19 , events, walk_end, walk_cycles, counters__requests, counters__tlb_hits, counters__walks, counters__lwc_hits, counters__lwc_misses, counters__learned_hits, counters__learned_single, counters__learned_fallbacks, counters__faults, counters__reads_node, counters__reads_gpt, counters__reads_radix, counters__walk_cycles_total, counters__walk_cycles_max, clk);
-  reg \$auto$verilog_backend.cc:2355:dump_module$17  = 0;
-  wire [24:0] \$1 ;
-  wire [24:0] \$10 ;
-  wire [24:0] \$11 ;
-  wire [24:0] \$12 ;
-  wire [24:0] \$13 ;
-  wire \$14 ;
-  wire [23:0] \$15 ;
-  reg [23:0] \$16 ;
-  reg [23:0] \$17 ;
-  reg [23:0] \$18 ;
-  reg [23:0] \$19 ;
-  wire [24:0] \$2 ;
-  reg [23:0] \$20 ;
-  reg [23:0] \$21 ;
-  reg [23:0] \$22 ;
-  reg [23:0] \$23 ;
-  reg [23:0] \$24 ;
-  reg [23:0] \$25 ;
-  reg [23:0] \$26 ;
-  reg [23:0] \$27 ;
-  reg [23:0] \$28 ;
-  reg [23:0] \$29 ;
-  wire [24:0] \$3 ;
-  wire [24:0] \$4 ;
-  wire [24:0] \$5 ;
-  wire [24:0] \$6 ;
-  wire [24:0] \$7 ;
-  wire [24:0] \$8 ;
-  wire [24:0] \$9 ;
-  input clk;
-  wire clk;
-  output [23:0] counters__faults;
-  reg [23:0] counters__faults = 24'h000000;
-  output [23:0] counters__learned_fallbacks;
-  reg [23:0] counters__learned_fallbacks = 24'h000000;
-  output [23:0] counters__learned_hits;
-  reg [23:0] counters__learned_hits = 24'h000000;
-  output [23:0] counters__learned_single;
-  reg [23:0] counters__learned_single = 24'h000000;
-  output [23:0] counters__lwc_hits;
-  reg [23:0] counters__lwc_hits = 24'h000000;
-  output [23:0] counters__lwc_misses;
-  reg [23:0] counters__lwc_misses = 24'h000000;
-  output [23:0] counters__reads_gpt;
-  reg [23:0] counters__reads_gpt = 24'h000000;
-  output [23:0] counters__reads_node;
-  reg [23:0] counters__reads_node = 24'h000000;
-  output [23:0] counters__reads_radix;
-  reg [23:0] counters__reads_radix = 24'h000000;
-  output [23:0] counters__requests;
-  reg [23:0] counters__requests = 24'h000000;
-  output [23:0] counters__tlb_hits;
-  reg [23:0] counters__tlb_hits = 24'h000000;
-  output [23:0] counters__walk_cycles_max;
-  reg [23:0] counters__walk_cycles_max = 24'h000000;
-  output [23:0] counters__walk_cycles_total;
-  reg [23:0] counters__walk_cycles_total = 24'h000000;
-  output [23:0] counters__walks;
-  reg [23:0] counters__walks = 24'h000000;
-  input [11:0] events;
-  wire [11:0] events;
-  wire \events.faults ;
-  wire \events.learned_fallbacks ;
-  wire \events.learned_hits ;
-  wire \events.learned_single ;
-  wire \events.lwc_hits ;
-  wire \events.lwc_misses ;
-  wire \events.reads_gpt ;
-  wire \events.reads_node ;
-  wire \events.reads_radix ;
-  wire \events.requests ;
-  wire \events.tlb_hits ;
-  wire \events.walks ;
-  input rst;
-  wire rst;
-  input \rst$19 ;
-  wire \rst$19 ;
-  input [23:0] walk_cycles;
-  wire [23:0] walk_cycles;
-  input walk_end;
-  wire walk_end;
-  assign \$1  = counters__requests + 1'h1;
-  assign \$2  = counters__tlb_hits + 1'h1;
-  assign \$3  = counters__walks + 1'h1;
-  assign \$4  = counters__lwc_hits + 1'h1;
-  assign \$5  = counters__lwc_misses + 1'h1;
-  assign \$6  = counters__learned_hits + 1'h1;
-  assign \$7  = counters__learned_single + 1'h1;
-  assign \$8  = counters__learned_fallbacks + 1'h1;
-  assign \$9  = counters__faults + 1'h1;
-  assign \$10  = counters__reads_node + 1'h1;
-  assign \$11  = counters__reads_gpt + 1'h1;
-  assign \$12  = counters__reads_radix + 1'h1;
-  assign \$13  = counters__walk_cycles_total + walk_cycles;
-  assign \$14  = walk_cycles > counters__walk_cycles_max;
-  assign \$15  = \$14  ? walk_cycles : counters__walk_cycles_max;
-  always @(posedge clk)
-    counters__requests <= \$16 ;
-  always @(posedge clk)
-    counters__tlb_hits <= \$17 ;
-  always @(posedge clk)
-    counters__walks <= \$18 ;
-  always @(posedge clk)
-    counters__lwc_hits <= \$19 ;
-  always @(posedge clk)
-    counters__lwc_misses <= \$20 ;
-  always @(posedge clk)
-    counters__learned_hits <= \$21 ;
-  always @(posedge clk)
-    counters__learned_single <= \$22 ;
-  always @(posedge clk)
-    counters__learned_fallbacks <= \$23 ;
-  always @(posedge clk)
-    counters__faults <= \$24 ;
-  always @(posedge clk)
-    counters__reads_node <= \$25 ;
-  always @(posedge clk)
-    counters__reads_gpt <= \$26 ;
-  always @(posedge clk)
-    counters__reads_radix <= \$27 ;
-  always @(posedge clk)
-    counters__walk_cycles_total <= \$28 ;
-  always @(posedge clk)
-    counters__walk_cycles_max <= \$29 ;
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$17 ) begin end
-    \$16  = counters__requests;
-    if (events[0]) begin
-      \$16  = \$1 [23:0];
-    end
-    if (\rst$19 ) begin
-      \$16  = 24'h000000;
-    end
-    if (rst) begin
-      \$16  = 24'h000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$17 ) begin end
-    \$17  = counters__tlb_hits;
-    if (events[1]) begin
-      \$17  = \$2 [23:0];
-    end
-    if (\rst$19 ) begin
-      \$17  = 24'h000000;
-    end
-    if (rst) begin
-      \$17  = 24'h000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$17 ) begin end
-    \$18  = counters__walks;
-    if (events[2]) begin
-      \$18  = \$3 [23:0];
-    end
-    if (\rst$19 ) begin
-      \$18  = 24'h000000;
-    end
-    if (rst) begin
-      \$18  = 24'h000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$17 ) begin end
-    \$19  = counters__lwc_hits;
-    if (events[3]) begin
-      \$19  = \$4 [23:0];
-    end
-    if (\rst$19 ) begin
-      \$19  = 24'h000000;
-    end
-    if (rst) begin
-      \$19  = 24'h000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$17 ) begin end
-    \$20  = counters__lwc_misses;
-    if (events[4]) begin
-      \$20  = \$5 [23:0];
-    end
-    if (\rst$19 ) begin
-      \$20  = 24'h000000;
-    end
-    if (rst) begin
-      \$20  = 24'h000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$17 ) begin end
-    \$21  = counters__learned_hits;
-    if (events[5]) begin
-      \$21  = \$6 [23:0];
-    end
-    if (\rst$19 ) begin
-      \$21  = 24'h000000;
-    end
-    if (rst) begin
-      \$21  = 24'h000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$17 ) begin end
-    \$22  = counters__learned_single;
-    if (events[6]) begin
-      \$22  = \$7 [23:0];
-    end
-    if (\rst$19 ) begin
-      \$22  = 24'h000000;
-    end
-    if (rst) begin
-      \$22  = 24'h000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$17 ) begin end
-    \$23  = counters__learned_fallbacks;
-    if (events[7]) begin
-      \$23  = \$8 [23:0];
-    end
-    if (\rst$19 ) begin
-      \$23  = 24'h000000;
-    end
-    if (rst) begin
-      \$23  = 24'h000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$17 ) begin end
-    \$24  = counters__faults;
-    if (events[8]) begin
-      \$24  = \$9 [23:0];
-    end
-    if (\rst$19 ) begin
-      \$24  = 24'h000000;
-    end
-    if (rst) begin
-      \$24  = 24'h000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$17 ) begin end
-    \$25  = counters__reads_node;
-    if (events[9]) begin
-      \$25  = \$10 [23:0];
-    end
-    if (\rst$19 ) begin
-      \$25  = 24'h000000;
-    end
-    if (rst) begin
-      \$25  = 24'h000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$17 ) begin end
-    \$26  = counters__reads_gpt;
-    if (events[10]) begin
-      \$26  = \$11 [23:0];
-    end
-    if (\rst$19 ) begin
-      \$26  = 24'h000000;
-    end
-    if (rst) begin
-      \$26  = 24'h000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$17 ) begin end
-    \$27  = counters__reads_radix;
-    if (events[11]) begin
-      \$27  = \$12 [23:0];
-    end
-    if (\rst$19 ) begin
-      \$27  = 24'h000000;
-    end
-    if (rst) begin
-      \$27  = 24'h000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$17 ) begin end
-    \$28  = counters__walk_cycles_total;
-    if (walk_end) begin
-      \$28  = \$13 [23:0];
-    end
-    if (\rst$19 ) begin
-      \$28  = 24'h000000;
-    end
-    if (rst) begin
-      \$28  = 24'h000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$17 ) begin end
-    \$29  = counters__walk_cycles_max;
-    if (walk_end) begin
-      \$29  = \$15 ;
-    end
-    if (\rst$19 ) begin
-      \$29  = 24'h000000;
-    end
-    if (rst) begin
-      \$29  = 24'h000000;
-    end
-  end
-  assign \events.requests  = events[0];
-  assign \events.tlb_hits  = events[1];
-  assign \events.walks  = events[2];
-  assign \events.lwc_hits  = events[3];
-  assign \events.lwc_misses  = events[4];
-  assign \events.learned_hits  = events[5];
-  assign \events.learned_single  = events[6];
-  assign \events.learned_fallbacks  = events[7];
-  assign \events.faults  = events[8];
-  assign \events.reads_node  = events[9];
-  assign \events.reads_gpt  = events[10];
-  assign \events.reads_radix  = events[11];
-endmodule
-
-(* generator = "Amaranth" *)
-module \cerite_soc_small.mmu.core.mmu.tlb (rst, \port$4512$0 , flush_vpn, flush, hit, entry, \rst$24 , asid, fill, fill_entry, vpn, clk);
-  reg \$auto$verilog_backend.cc:2355:dump_module$18  = 0;
-  wire \$1 ;
-  wire \$10 ;
-  wire \$100 ;
-  wire \$101 ;
-  wire \$102 ;
-  wire \$103 ;
-  wire \$104 ;
-  wire \$105 ;
-  wire \$106 ;
-  wire \$107 ;
-  wire \$108 ;
-  wire \$109 ;
-  wire \$11 ;
-  wire \$110 ;
-  wire \$111 ;
-  wire \$112 ;
-  wire \$113 ;
-  wire \$114 ;
-  wire \$115 ;
-  wire \$116 ;
-  wire \$117 ;
-  wire \$118 ;
-  wire \$119 ;
-  wire \$12 ;
-  wire \$120 ;
-  wire \$121 ;
-  wire \$122 ;
-  wire \$123 ;
-  wire \$124 ;
-  wire \$125 ;
-  wire \$126 ;
-  wire \$127 ;
-  wire \$128 ;
-  wire \$129 ;
-  wire \$13 ;
-  wire \$130 ;
-  wire \$131 ;
-  wire \$132 ;
-  wire \$133 ;
-  wire \$134 ;
-  wire \$135 ;
-  wire \$136 ;
-  wire \$137 ;
-  wire \$138 ;
-  wire \$139 ;
-  wire \$14 ;
-  wire \$140 ;
-  wire \$141 ;
-  wire \$142 ;
-  wire \$143 ;
-  wire \$144 ;
-  wire \$145 ;
-  wire \$146 ;
-  wire \$147 ;
-  wire \$148 ;
-  wire \$149 ;
-  wire \$15 ;
-  wire \$150 ;
-  wire \$151 ;
-  wire \$152 ;
-  wire \$153 ;
-  wire \$154 ;
-  wire \$155 ;
-  wire \$156 ;
-  wire \$157 ;
-  wire \$158 ;
-  wire \$159 ;
-  wire \$16 ;
-  wire \$160 ;
-  wire \$161 ;
-  wire \$162 ;
-  wire \$163 ;
-  wire \$164 ;
-  wire \$165 ;
-  wire \$166 ;
-  wire \$167 ;
-  wire \$168 ;
-  wire \$169 ;
-  wire \$17 ;
-  wire \$170 ;
-  wire \$171 ;
-  wire \$172 ;
-  wire \$173 ;
-  wire \$174 ;
-  wire \$175 ;
-  wire \$176 ;
-  wire \$177 ;
-  reg [3:0] \$178 ;
-  reg [63:0] \$179 ;
-  wire \$18 ;
-  reg [63:0] \$180 ;
-  reg [63:0] \$181 ;
-  reg [63:0] \$182 ;
-  wire \$19 ;
-  wire \$2 ;
-  wire \$20 ;
-  wire \$21 ;
-  wire \$22 ;
-  wire \$23 ;
-  wire \$24 ;
-  wire \$25 ;
-  wire \$26 ;
-  wire \$27 ;
-  wire \$28 ;
-  wire \$29 ;
-  wire \$3 ;
-  wire \$30 ;
-  wire \$31 ;
-  wire \$32 ;
-  wire \$33 ;
-  wire \$34 ;
-  wire \$35 ;
-  wire \$36 ;
-  wire \$37 ;
-  wire \$38 ;
-  wire \$39 ;
-  wire \$4 ;
-  wire \$40 ;
-  wire \$41 ;
-  wire \$42 ;
-  wire \$43 ;
-  wire \$44 ;
-  wire [3:0] \$45 ;
-  wire [4:0] \$46 ;
-  wire [63:0] \$47 ;
-  wire [63:0] \$48 ;
-  wire [63:0] \$49 ;
-  wire \$5 ;
-  wire [63:0] \$50 ;
-  wire [63:0] \$51 ;
-  wire [63:0] \$52 ;
-  wire [63:0] \$53 ;
-  wire [27:0] \$54 ;
-  wire [27:0] \$55 ;
-  wire [27:0] \$56 ;
-  wire [27:0] \$57 ;
-  wire \$58 ;
-  wire \$59 ;
-  wire \$6 ;
-  wire \$60 ;
-  wire \$61 ;
-  wire \$62 ;
-  wire \$63 ;
-  wire \$64 ;
-  wire \$65 ;
-  wire \$66 ;
-  wire \$67 ;
-  wire \$68 ;
-  wire \$69 ;
-  wire \$7 ;
-  wire \$70 ;
-  wire \$71 ;
-  wire \$72 ;
-  wire \$73 ;
-  wire \$74 ;
-  wire \$75 ;
-  wire \$76 ;
-  wire \$77 ;
-  wire \$78 ;
-  wire \$79 ;
-  wire \$8 ;
-  wire \$80 ;
-  wire \$81 ;
-  wire \$82 ;
-  wire \$83 ;
-  wire \$84 ;
-  wire \$85 ;
-  wire \$86 ;
-  wire \$87 ;
-  wire \$88 ;
-  wire \$89 ;
-  wire \$9 ;
-  wire \$90 ;
-  wire \$91 ;
-  wire \$92 ;
-  wire \$93 ;
-  wire \$94 ;
-  wire \$95 ;
-  wire \$96 ;
-  wire \$97 ;
-  wire \$98 ;
-  wire \$99 ;
-  input [15:0] asid;
-  wire [15:0] asid;
-  input clk;
-  wire clk;
-  output [63:0] entry;
-  wire [63:0] entry;
-  wire \entry.a ;
-  wire [15:0] \entry.asid ;
-  wire \entry.d ;
-  wire \entry.glob ;
-  wire [11:0] \entry.ppn ;
-  wire \entry.r ;
-  wire [1:0] \entry.size ;
-  wire \entry.u ;
-  wire [26:0] \entry.vpn ;
-  wire \entry.w ;
-  wire \entry.x ;
-  reg [63:0] entry0 = 64'h0000000000000000;
-  wire \entry0.a ;
-  wire [15:0] \entry0.asid ;
-  wire \entry0.d ;
-  wire \entry0.glob ;
-  wire [11:0] \entry0.ppn ;
-  wire \entry0.r ;
-  wire [1:0] \entry0.size ;
-  wire \entry0.u ;
-  wire [26:0] \entry0.vpn ;
-  wire \entry0.w ;
-  wire \entry0.x ;
-  reg [63:0] entry1 = 64'h0000000000000000;
-  wire \entry1.a ;
-  wire [15:0] \entry1.asid ;
-  wire \entry1.d ;
-  wire \entry1.glob ;
-  wire [11:0] \entry1.ppn ;
-  wire \entry1.r ;
-  wire [1:0] \entry1.size ;
-  wire \entry1.u ;
-  wire [26:0] \entry1.vpn ;
-  wire \entry1.w ;
-  wire \entry1.x ;
-  reg [63:0] entry2 = 64'h0000000000000000;
-  wire \entry2.a ;
-  wire [15:0] \entry2.asid ;
-  wire \entry2.d ;
-  wire \entry2.glob ;
-  wire [11:0] \entry2.ppn ;
-  wire \entry2.r ;
-  wire [1:0] \entry2.size ;
-  wire \entry2.u ;
-  wire [26:0] \entry2.vpn ;
-  wire \entry2.w ;
-  wire \entry2.x ;
-  reg [63:0] entry3 = 64'h0000000000000000;
-  wire \entry3.a ;
-  wire [15:0] \entry3.asid ;
-  wire \entry3.d ;
-  wire \entry3.glob ;
-  wire [11:0] \entry3.ppn ;
-  wire \entry3.r ;
-  wire [1:0] \entry3.size ;
-  wire \entry3.u ;
-  wire [26:0] \entry3.vpn ;
-  wire \entry3.w ;
-  wire \entry3.x ;
-  input fill;
-  wire fill;
-  wire \fill$14 ;
-  wire [63:0] \fill$15 ;
-  wire \fill$15.a ;
-  wire [15:0] \fill$15.asid ;
-  wire \fill$15.d ;
-  wire \fill$15.glob ;
-  wire [11:0] \fill$15.ppn ;
-  wire \fill$15.r ;
-  wire [1:0] \fill$15.size ;
-  wire \fill$15.u ;
-  wire [26:0] \fill$15.vpn ;
-  wire \fill$15.w ;
-  wire \fill$15.x ;
-  input [63:0] fill_entry;
-  wire [63:0] fill_entry;
-  wire \fill_entry.a ;
-  wire [15:0] \fill_entry.asid ;
-  wire \fill_entry.d ;
-  wire \fill_entry.glob ;
-  wire [11:0] \fill_entry.ppn ;
-  wire \fill_entry.r ;
-  wire [1:0] \fill_entry.size ;
-  wire \fill_entry.u ;
-  wire [26:0] \fill_entry.vpn ;
-  wire \fill_entry.w ;
-  wire \fill_entry.x ;
-  wire [3:0] first;
-  input flush;
-  wire flush;
-  wire [15:0] flush_asid;
-  wire [1:0] flush_kind;
-  input [26:0] flush_vpn;
-  wire [26:0] flush_vpn;
-  output hit;
-  wire hit;
-  wire [3:0] hits;
-  input [17:0] \port$4512$0 ;
-  wire [17:0] \port$4512$0 ;
-  input rst;
-  wire rst;
-  input \rst$24 ;
-  wire \rst$24 ;
-  reg [3:0] valid = 4'h0;
-  (* init = 4'h0 *)
-  wire [3:0] \valid$1 ;
-  (* init = 4'h0 *)
-  wire [3:0] \valid$12 ;
-  wire [1:0] victim;
-  input [26:0] vpn;
-  wire [26:0] vpn;
-  assign \$1  = entry0[43:35] == vpn[26:18];
-  assign \$2  = entry0[34:26] == vpn[17:9];
-  assign \$3  = entry0[25:17] == vpn[8:0];
-  assign \$4  = entry0[44] | \$3 ;
-  assign \$5  = \$2  & \$4 ;
-  assign \$6  = entry0[45] | \$5 ;
-  assign \$7  = \$1  & \$6 ;
-  assign \$8  = valid[0] & \$7 ;
-  assign \$9  = entry0[15:0] == asid;
-  assign \$10  = entry0[16] | \$9 ;
-  assign \$11  = \$8  & \$10 ;
-  assign \$12  = entry1[43:35] == vpn[26:18];
-  assign \$13  = entry1[34:26] == vpn[17:9];
-  assign \$14  = entry1[25:17] == vpn[8:0];
-  assign \$15  = entry1[44] | \$14 ;
-  assign \$16  = \$13  & \$15 ;
-  assign \$17  = entry1[45] | \$16 ;
-  assign \$18  = \$12  & \$17 ;
-  assign \$19  = valid[1] & \$18 ;
-  assign \$20  = entry1[15:0] == asid;
-  assign \$21  = entry1[16] | \$20 ;
-  assign \$22  = \$19  & \$21 ;
-  assign \$23  = entry2[43:35] == vpn[26:18];
-  assign \$24  = entry2[34:26] == vpn[17:9];
-  assign \$25  = entry2[25:17] == vpn[8:0];
-  assign \$26  = entry2[44] | \$25 ;
-  assign \$27  = \$24  & \$26 ;
-  assign \$28  = entry2[45] | \$27 ;
-  assign \$29  = \$23  & \$28 ;
-  assign \$30  = valid[2] & \$29 ;
-  assign \$31  = entry2[15:0] == asid;
-  assign \$32  = entry2[16] | \$31 ;
-  assign \$33  = \$30  & \$32 ;
-  assign \$34  = entry3[43:35] == vpn[26:18];
-  assign \$35  = entry3[34:26] == vpn[17:9];
-  assign \$36  = entry3[25:17] == vpn[8:0];
-  assign \$37  = entry3[44] | \$36 ;
-  assign \$38  = \$35  & \$37 ;
-  assign \$39  = entry3[45] | \$38 ;
-  assign \$40  = \$34  & \$39 ;
-  assign \$41  = valid[3] & \$40 ;
-  assign \$42  = entry3[15:0] == asid;
-  assign \$43  = entry3[16] | \$42 ;
-  assign \$44  = \$41  & \$43 ;
-  assign \$45  = ~ hits;
-  assign \$46  = \$45  + 1'h1;
-  assign first = hits & \$46 [3:0];
-  assign hit = | hits;
-  assign \$47  = first[0] ? entry0 : 64'h0000000000000000;
-  assign \$49  = first[1] ? entry1 : 64'h0000000000000000;
-  assign \$50  = \$48  | \$49 ;
-  assign \$51  = first[2] ? entry2 : 64'h0000000000000000;
-  assign \$52  = \$50  | \$51 ;
-  assign \$53  = first[3] ? entry3 : 64'h0000000000000000;
-  assign entry = \$52  | \$53 ;
-  assign \$56  = fill_entry[44] ? \$55  : { 1'h0, fill_entry[43:17] };
-  assign \$57  = fill_entry[45] ? \$54  : \$56 ;
-  assign \$58  = ! \port$4512$0 [1:0];
-  assign \$59  = \port$4512$0 [1:0] == 1'h1;
-  assign \$60  = ~ entry0[16];
-  assign \$61  = entry0[15:0] == \port$4512$0 [17:2];
-  assign \$62  = \$60  & \$61 ;
-  assign \$63  = \port$4512$0 [1:0] == 2'h2;
-  assign \$64  = entry0[43:35] == flush_vpn[26:18];
-  assign \$65  = entry0[34:26] == flush_vpn[17:9];
-  assign \$66  = entry0[25:17] == flush_vpn[8:0];
-  assign \$67  = entry0[44] | \$66 ;
-  assign \$68  = \$65  & \$67 ;
-  assign \$69  = entry0[45] | \$68 ;
-  assign \$70  = \$64  & \$69 ;
-  assign \$71  = ~ entry0[16];
-  assign \$72  = entry0[15:0] == \port$4512$0 [17:2];
-  assign \$73  = \$71  & \$72 ;
-  assign \$74  = entry0[43:35] == flush_vpn[26:18];
-  assign \$75  = entry0[34:26] == flush_vpn[17:9];
-  assign \$76  = entry0[25:17] == flush_vpn[8:0];
-  assign \$77  = entry0[44] | \$76 ;
-  assign \$78  = \$75  & \$77 ;
-  assign \$79  = entry0[45] | \$78 ;
-  assign \$80  = \$74  & \$79 ;
-  assign \$81  = \$73  & \$80 ;
-  assign \$82  = \$63  ? \$70  : \$81 ;
-  assign \$83  = \$59  ? \$62  : \$82 ;
-  assign \$84  = \$58  ? 1'h1 : \$83 ;
-  assign \$85  = flush & \$84 ;
-  assign \$86  = ! \port$4512$0 [1:0];
-  assign \$87  = \port$4512$0 [1:0] == 1'h1;
-  assign \$88  = ~ entry1[16];
-  assign \$89  = entry1[15:0] == \port$4512$0 [17:2];
-  assign \$90  = \$88  & \$89 ;
-  assign \$91  = \port$4512$0 [1:0] == 2'h2;
-  assign \$92  = entry1[43:35] == flush_vpn[26:18];
-  assign \$93  = entry1[34:26] == flush_vpn[17:9];
-  assign \$94  = entry1[25:17] == flush_vpn[8:0];
-  assign \$95  = entry1[44] | \$94 ;
-  assign \$96  = \$93  & \$95 ;
-  assign \$97  = entry1[45] | \$96 ;
-  assign \$98  = \$92  & \$97 ;
-  assign \$99  = ~ entry1[16];
-  assign \$100  = entry1[15:0] == \port$4512$0 [17:2];
-  assign \$101  = \$99  & \$100 ;
-  assign \$102  = entry1[43:35] == flush_vpn[26:18];
-  assign \$103  = entry1[34:26] == flush_vpn[17:9];
-  assign \$104  = entry1[25:17] == flush_vpn[8:0];
-  assign \$105  = entry1[44] | \$104 ;
-  assign \$106  = \$103  & \$105 ;
-  assign \$107  = entry1[45] | \$106 ;
-  assign \$108  = \$102  & \$107 ;
-  assign \$109  = \$101  & \$108 ;
-  assign \$110  = \$91  ? \$98  : \$109 ;
-  assign \$111  = \$87  ? \$90  : \$110 ;
-  assign \$112  = \$86  ? 1'h1 : \$111 ;
-  assign \$113  = flush & \$112 ;
-  assign \$114  = ! \port$4512$0 [1:0];
-  assign \$115  = \port$4512$0 [1:0] == 1'h1;
-  assign \$116  = ~ entry2[16];
-  assign \$117  = entry2[15:0] == \port$4512$0 [17:2];
-  assign \$118  = \$116  & \$117 ;
-  assign \$119  = \port$4512$0 [1:0] == 2'h2;
-  assign \$120  = entry2[43:35] == flush_vpn[26:18];
-  assign \$121  = entry2[34:26] == flush_vpn[17:9];
-  assign \$122  = entry2[25:17] == flush_vpn[8:0];
-  assign \$123  = entry2[44] | \$122 ;
-  assign \$124  = \$121  & \$123 ;
-  assign \$125  = entry2[45] | \$124 ;
-  assign \$126  = \$120  & \$125 ;
-  assign \$127  = ~ entry2[16];
-  assign \$128  = entry2[15:0] == \port$4512$0 [17:2];
-  assign \$129  = \$127  & \$128 ;
-  assign \$130  = entry2[43:35] == flush_vpn[26:18];
-  assign \$131  = entry2[34:26] == flush_vpn[17:9];
-  assign \$132  = entry2[25:17] == flush_vpn[8:0];
-  assign \$133  = entry2[44] | \$132 ;
-  assign \$134  = \$131  & \$133 ;
-  assign \$135  = entry2[45] | \$134 ;
-  assign \$136  = \$130  & \$135 ;
-  assign \$137  = \$129  & \$136 ;
-  assign \$138  = \$119  ? \$126  : \$137 ;
-  assign \$139  = \$115  ? \$118  : \$138 ;
-  assign \$140  = \$114  ? 1'h1 : \$139 ;
-  assign \$141  = flush & \$140 ;
-  assign \$142  = ! \port$4512$0 [1:0];
-  assign \$143  = \port$4512$0 [1:0] == 1'h1;
-  assign \$144  = ~ entry3[16];
-  assign \$145  = entry3[15:0] == \port$4512$0 [17:2];
-  assign \$146  = \$144  & \$145 ;
-  assign \$147  = \port$4512$0 [1:0] == 2'h2;
-  assign \$148  = entry3[43:35] == flush_vpn[26:18];
-  assign \$149  = entry3[34:26] == flush_vpn[17:9];
-  assign \$150  = entry3[25:17] == flush_vpn[8:0];
-  assign \$151  = entry3[44] | \$150 ;
-  assign \$152  = \$149  & \$151 ;
-  assign \$153  = entry3[45] | \$152 ;
-  assign \$154  = \$148  & \$153 ;
-  assign \$155  = ~ entry3[16];
-  assign \$156  = entry3[15:0] == \port$4512$0 [17:2];
-  assign \$157  = \$155  & \$156 ;
-  assign \$158  = entry3[43:35] == flush_vpn[26:18];
-  assign \$159  = entry3[34:26] == flush_vpn[17:9];
-  assign \$160  = entry3[25:17] == flush_vpn[8:0];
-  assign \$161  = entry3[44] | \$160 ;
-  assign \$162  = \$159  & \$161 ;
-  assign \$163  = entry3[45] | \$162 ;
-  assign \$164  = \$158  & \$163 ;
-  assign \$165  = \$157  & \$164 ;
-  assign \$166  = \$147  ? \$154  : \$165 ;
-  assign \$167  = \$143  ? \$146  : \$166 ;
-  assign \$168  = \$142  ? 1'h1 : \$167 ;
-  assign \$169  = flush & \$168 ;
-  assign \$170  = ! victim;
-  assign \$171  = fill & \$170 ;
-  assign \$172  = victim == 1'h1;
-  assign \$173  = fill & \$172 ;
-  assign \$174  = victim == 2'h2;
-  assign \$175  = fill & \$174 ;
-  assign \$176  = victim == 2'h3;
-  assign \$177  = fill & \$176 ;
-  always @(posedge clk)
-    valid <= \$178 ;
-  always @(posedge clk)
-    entry0 <= \$179 ;
-  always @(posedge clk)
-    entry1 <= \$180 ;
-  always @(posedge clk)
-    entry2 <= \$181 ;
-  always @(posedge clk)
-    entry3 <= \$182 ;
-  \cerite_soc_small.mmu.core.mmu.tlb.replacement  replacement (
-    .clk(clk),
-    .fill(fill),
-    .rst(rst),
-    .\rst$6 (\rst$24 ),
-    .valid(valid),
-    .victim(victim)
-  );
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$18 ) begin end
-    \$178  = valid;
-    if (\$85 ) begin
-      \$178 [0] = 1'h0;
-    end
-    if (\$113 ) begin
-      \$178 [1] = 1'h0;
-    end
-    if (\$141 ) begin
-      \$178 [2] = 1'h0;
-    end
-    if (\$169 ) begin
-      \$178 [3] = 1'h0;
-    end
-    if (\$171 ) begin
-      \$178 [0] = 1'h1;
-    end
-    if (\$173 ) begin
-      \$178 [1] = 1'h1;
-    end
-    if (\$175 ) begin
-      \$178 [2] = 1'h1;
-    end
-    if (\$177 ) begin
-      \$178 [3] = 1'h1;
-    end
-    if (\rst$24 ) begin
-      \$178  = 4'h0;
-    end
-    if (rst) begin
-      \$178  = 4'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$18 ) begin end
-    \$179  = entry0;
-    if (\$171 ) begin
-      \$179  = \fill$15 ;
-    end
-    if (\rst$24 ) begin
-      \$179  = 64'h0000000000000000;
-    end
-    if (rst) begin
-      \$179  = 64'h0000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$18 ) begin end
-    \$180  = entry1;
-    if (\$173 ) begin
-      \$180  = \fill$15 ;
-    end
-    if (\rst$24 ) begin
-      \$180  = 64'h0000000000000000;
-    end
-    if (rst) begin
-      \$180  = 64'h0000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$18 ) begin end
-    \$181  = entry2;
-    if (\$175 ) begin
-      \$181  = \fill$15 ;
-    end
-    if (\rst$24 ) begin
-      \$181  = 64'h0000000000000000;
-    end
-    if (rst) begin
-      \$181  = 64'h0000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$18 ) begin end
-    \$182  = entry3;
-    if (\$177 ) begin
-      \$182  = \fill$15 ;
-    end
-    if (\rst$24 ) begin
-      \$182  = 64'h0000000000000000;
-    end
-    if (rst) begin
-      \$182  = 64'h0000000000000000;
-    end
-  end
-  assign \valid$1  = valid;
-  assign \valid$12  = valid;
-  assign \fill$14  = fill;
-  assign flush_kind = \port$4512$0 [1:0];
-  assign flush_asid = \port$4512$0 [17:2];
-  assign \entry0.asid  = entry0[15:0];
-  assign \entry0.glob  = entry0[16];
-  assign \entry0.vpn  = entry0[43:17];
-  assign \entry0.size  = entry0[45:44];
-  assign \entry0.ppn  = entry0[57:46];
-  assign \entry0.r  = entry0[58];
-  assign \entry0.w  = entry0[59];
-  assign \entry0.x  = entry0[60];
-  assign \entry0.u  = entry0[61];
-  assign \entry0.a  = entry0[62];
-  assign \entry0.d  = entry0[63];
-  assign \entry1.asid  = entry1[15:0];
-  assign \entry1.glob  = entry1[16];
-  assign \entry1.vpn  = entry1[43:17];
-  assign \entry1.size  = entry1[45:44];
-  assign \entry1.ppn  = entry1[57:46];
-  assign \entry1.r  = entry1[58];
-  assign \entry1.w  = entry1[59];
-  assign \entry1.x  = entry1[60];
-  assign \entry1.u  = entry1[61];
-  assign \entry1.a  = entry1[62];
-  assign \entry1.d  = entry1[63];
-  assign \entry2.asid  = entry2[15:0];
-  assign \entry2.glob  = entry2[16];
-  assign \entry2.vpn  = entry2[43:17];
-  assign \entry2.size  = entry2[45:44];
-  assign \entry2.ppn  = entry2[57:46];
-  assign \entry2.r  = entry2[58];
-  assign \entry2.w  = entry2[59];
-  assign \entry2.x  = entry2[60];
-  assign \entry2.u  = entry2[61];
-  assign \entry2.a  = entry2[62];
-  assign \entry2.d  = entry2[63];
-  assign \entry3.asid  = entry3[15:0];
-  assign \entry3.glob  = entry3[16];
-  assign \entry3.vpn  = entry3[43:17];
-  assign \entry3.size  = entry3[45:44];
-  assign \entry3.ppn  = entry3[57:46];
-  assign \entry3.r  = entry3[58];
-  assign \entry3.w  = entry3[59];
-  assign \entry3.x  = entry3[60];
-  assign \entry3.u  = entry3[61];
-  assign \entry3.a  = entry3[62];
-  assign \entry3.d  = entry3[63];
-  assign \entry.asid  = entry[15:0];
-  assign \entry.glob  = entry[16];
-  assign \entry.vpn  = entry[43:17];
-  assign \entry.size  = entry[45:44];
-  assign \entry.ppn  = entry[57:46];
-  assign \entry.r  = entry[58];
-  assign \entry.w  = entry[59];
-  assign \entry.x  = entry[60];
-  assign \entry.u  = entry[61];
-  assign \entry.a  = entry[62];
-  assign \entry.d  = entry[63];
-  assign \fill$15.asid  = \fill$15 [15:0];
-  assign \fill$15.glob  = \fill$15 [16];
-  assign \fill$15.vpn  = \fill$15 [43:17];
-  assign \fill$15.size  = \fill$15 [45:44];
-  assign \fill$15.ppn  = \fill$15 [57:46];
-  assign \fill$15.r  = \fill$15 [58];
-  assign \fill$15.w  = \fill$15 [59];
-  assign \fill$15.x  = \fill$15 [60];
-  assign \fill$15.u  = \fill$15 [61];
-  assign \fill$15.a  = \fill$15 [62];
-  assign \fill$15.d  = \fill$15 [63];
-  assign \fill_entry.asid  = fill_entry[15:0];
-  assign \fill_entry.glob  = fill_entry[16];
-  assign \fill_entry.vpn  = fill_entry[43:17];
-  assign \fill_entry.size  = fill_entry[45:44];
-  assign \fill_entry.ppn  = fill_entry[57:46];
-  assign \fill_entry.r  = fill_entry[58];
-  assign \fill_entry.w  = fill_entry[59];
-  assign \fill_entry.x  = fill_entry[60];
-  assign \fill_entry.u  = fill_entry[61];
-  assign \fill_entry.a  = fill_entry[62];
-  assign \fill_entry.d  = fill_entry[63];
-  assign \fill$15 [43:17] = \$57 [26:0];
-  assign { \fill$15 [63:44], \fill$15 [16:0] } = { fill_entry[63:44], fill_entry[16:0] };
-  assign hits[3] = \$44 ;
-  assign hits[2] = \$33 ;
-  assign hits[1] = \$22 ;
-  assign hits[0] = \$11 ;
-  assign \$48  = \$47 ;
-  assign \$54 [17:0] = 18'h00000;
-  assign \$54 [27:18] = { 1'h0, fill_entry[43:35] };
-  assign \$55 [8:0] = 9'h000;
-  assign \$55 [27:9] = { 1'h0, fill_entry[43:26] };
-endmodule
-
-(* generator = "Amaranth" *)
-module \cerite_soc_small.mmu.core.mmu.tlb.replacement (rst, \rst$6 , fill, valid, victim, clk);
-  reg \$auto$verilog_backend.cc:2355:dump_module$19  = 0;
-  wire \$1 ;
-  reg [1:0] \$10 ;
-  wire \$2 ;
-  wire \$3 ;
-  wire \$4 ;
-  wire \$5 ;
-  wire \$6 ;
-  wire \$7 ;
-  wire [2:0] \$8 ;
-  wire [2:0] \$9 ;
-  input clk;
-  wire clk;
-  input fill;
-  wire fill;
-  reg [1:0] pointer = 2'h0;
-  input rst;
-  wire rst;
-  input \rst$6 ;
-  wire \rst$6 ;
-  input [3:0] valid;
-  wire [3:0] valid;
-  output [1:0] victim;
-  reg [1:0] victim;
-  assign \$1  = ~ valid[3];
-  assign \$2  = ~ valid[2];
-  assign \$3  = ~ valid[1];
-  assign \$4  = ~ valid[0];
-  assign \$5  = & valid;
-  assign \$6  = fill & \$5 ;
-  assign \$7  = pointer == 2'h3;
-  assign \$8  = pointer + 1'h1;
-  assign \$9  = \$7  ? 3'h0 : \$8 ;
-  always @(posedge clk)
-    pointer <= \$10 ;
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$19 ) begin end
-    victim = pointer;
-    if (\$1 ) begin
-      victim = 2'h3;
-    end
-    if (\$2 ) begin
-      victim = 2'h2;
-    end
-    if (\$3 ) begin
-      victim = 2'h1;
-    end
-    if (\$4 ) begin
-      victim = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$19 ) begin end
-    \$10  = pointer;
-    if (\$6 ) begin
-      \$10  = \$9 [1:0];
-    end
-    if (\rst$6 ) begin
-      \$10  = 2'h0;
-    end
-    if (rst) begin
-      \$10  = 2'h0;
-    end
-  end
-endmodule
-
-(* generator = "Amaranth" *)
-module \cerite_soc_small.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__valid, flush_asid, flush, flush_by_asid, mem_resp__payload, \rst$71 , cfg__learned, cfg__sum, cfg__mxr, asid, \port$5792$0 , \port$5794$0 , cfg__pt_base, cfg__pt_limit, cfg__index_base, cfg__index_limit, cfg__level_base1, cfg__level_base2, \port$5808$0 
-, \port$5810$0 , \port$5812$0 , \port$5814$0 , \port$5816$0 , \port$5818$0 , \port$5820$0 , \port$5822$0 , \start$42 , va, access, user, events, mem_req__valid, mem_req__payload, mem_resp__ready, done, fault, source, pa, size, fill_ok
-, \fill$70 , clk);
-  reg \$auto$verilog_backend.cc:2355:dump_module$20  = 0;
-  wire \$1 ;
-  wire \$10 ;
-  wire \$100 ;
-  wire \$101 ;
-  wire \$102 ;
-  wire \$103 ;
-  wire \$104 ;
-  wire \$105 ;
-  wire \$106 ;
-  wire \$107 ;
-  wire \$108 ;
-  wire \$109 ;
-  wire [24:0] \$11 ;
-  wire \$110 ;
-  wire \$111 ;
-  wire \$112 ;
-  wire \$113 ;
-  wire \$114 ;
-  wire [8:0] \$115 ;
-  wire [8:0] \$116 ;
-  wire \$117 ;
-  wire \$118 ;
-  wire \$119 ;
-  wire \$12 ;
-  wire \$120 ;
-  wire \$121 ;
-  wire [8:0] \$122 ;
-  wire [8:0] \$123 ;
-  wire \$124 ;
-  wire \$125 ;
-  wire \$126 ;
-  wire \$127 ;
-  wire [8:0] \$128 ;
-  wire [8:0] \$129 ;
-  wire \$13 ;
-  wire [24:0] \$130 ;
-  wire \$131 ;
-  wire \$132 ;
-  wire \$133 ;
-  wire \$134 ;
-  wire \$135 ;
-  wire \$136 ;
-  wire \$137 ;
-  wire \$138 ;
-  wire \$139 ;
-  wire \$14 ;
-  wire \$140 ;
-  wire \$141 ;
-  wire \$142 ;
-  wire \$143 ;
-  wire [2:0] \$144 ;
-  wire \$145 ;
-  wire \$146 ;
-  wire \$147 ;
-  wire \$148 ;
-  wire \$149 ;
-  wire \$15 ;
-  wire \$150 ;
-  wire \$151 ;
-  wire \$152 ;
-  wire \$153 ;
-  wire \$154 ;
-  wire \$155 ;
-  wire \$156 ;
-  wire \$157 ;
-  wire \$158 ;
-  wire \$159 ;
-  wire \$16 ;
-  wire \$160 ;
-  wire \$161 ;
-  wire \$162 ;
-  wire \$163 ;
-  wire \$164 ;
-  wire \$165 ;
-  wire \$166 ;
-  wire \$167 ;
-  wire \$168 ;
-  wire \$169 ;
-  wire \$17 ;
-  wire \$170 ;
-  wire \$171 ;
-  wire \$172 ;
-  wire \$173 ;
-  wire \$174 ;
-  wire \$175 ;
-  wire \$176 ;
-  wire \$177 ;
-  wire \$178 ;
-  wire \$179 ;
-  wire \$18 ;
-  wire \$180 ;
-  wire \$181 ;
-  wire \$182 ;
-  wire \$183 ;
-  wire \$184 ;
-  wire \$185 ;
-  wire \$186 ;
-  wire [43:0] \$187 ;
-  wire [43:0] \$188 ;
-  reg [214:0] \$189 ;
-  wire \$19 ;
-  reg [1:0] \$190 ;
-  reg \$191 ;
-  reg [4:0] \$192 ;
-  reg [1:0] \$193 ;
-  reg [43:0] \$194 ;
-  reg \$195 ;
-  reg [31:0] \$196 ;
-  reg [2:0] \$197 ;
-  reg \$198 ;
-  reg [1:0] \$199 ;
-  wire [23:0] \$2 ;
-  wire \$20 ;
-  reg [1:0] \$200 ;
-  reg [23:0] \$201 ;
-  reg [1:0] \$202 ;
-  reg \$203 ;
-  reg \$204 ;
-  reg \$205 ;
-  reg [1:0] \$206 ;
-  reg [63:0] \$207 ;
-  reg [1:0] \$208 ;
-  reg \$209 ;
-  wire \$21 ;
-  reg [63:0] \$210 ;
-  wire [24:0] \$22 ;
-  wire \$23 ;
-  wire \$24 ;
-  wire \$25 ;
-  wire \$26 ;
-  wire \$27 ;
-  wire [8:0] \$28 ;
-  wire [8:0] \$29 ;
-  wire [25:0] \$3 ;
-  wire \$30 ;
-  wire \$31 ;
-  wire \$32 ;
-  wire \$33 ;
-  wire \$34 ;
-  wire [8:0] \$35 ;
-  wire [8:0] \$36 ;
-  wire \$37 ;
-  wire \$38 ;
-  wire \$39 ;
-  wire [26:0] \$4 ;
-  wire \$40 ;
-  wire [8:0] \$41 ;
-  wire [8:0] \$42 ;
-  wire [24:0] \$43 ;
-  wire \$44 ;
-  wire \$45 ;
-  wire \$46 ;
-  wire \$47 ;
-  wire \$48 ;
-  wire [8:0] \$49 ;
-  wire \$5 ;
-  wire [8:0] \$50 ;
-  wire \$51 ;
-  wire \$52 ;
-  wire \$53 ;
-  wire \$54 ;
-  wire \$55 ;
-  wire \$56 ;
-  wire \$57 ;
-  wire \$58 ;
-  wire \$59 ;
-  wire \$6 ;
-  wire \$60 ;
-  wire \$61 ;
-  wire \$62 ;
-  wire \$63 ;
-  wire \$64 ;
-  wire \$65 ;
-  wire \$66 ;
-  wire \$67 ;
-  wire \$68 ;
-  wire \$69 ;
-  wire \$7 ;
-  wire \$70 ;
-  wire [2:0] \$71 ;
-  wire \$72 ;
-  wire \$73 ;
-  wire \$74 ;
-  wire \$75 ;
-  wire \$76 ;
-  wire \$77 ;
-  wire [24:0] \$78 ;
-  wire \$79 ;
-  wire \$8 ;
-  wire \$80 ;
-  wire \$81 ;
-  wire \$82 ;
-  wire [3:0] \$83 ;
-  wire \$84 ;
-  wire [2:0] \$85 ;
-  wire \$86 ;
-  wire \$87 ;
-  wire \$88 ;
-  wire \$89 ;
-  wire \$9 ;
-  wire \$90 ;
-  wire \$91 ;
-  wire \$92 ;
-  wire [24:0] \$93 ;
-  wire \$94 ;
-  wire \$95 ;
-  wire \$96 ;
-  wire \$97 ;
-  wire [3:0] \$98 ;
-  wire \$99 ;
-  input [1:0] access;
-  wire [1:0] access;
-  input [15:0] asid;
-  wire [15:0] asid;
-  reg [2:0] beat = 3'h0;
-  wire [15:0] cfg__asid;
-  input [23:0] cfg__index_base;
-  wire [23:0] cfg__index_base;
-  input [23:0] cfg__index_limit;
-  wire [23:0] cfg__index_limit;
-  input cfg__learned;
-  wire cfg__learned;
-  input [23:0] cfg__level_base1;
-  wire [23:0] cfg__level_base1;
-  input [23:0] cfg__level_base2;
-  wire [23:0] cfg__level_base2;
-  input cfg__mxr;
-  wire cfg__mxr;
-  input [23:0] cfg__pt_base;
-  wire [23:0] cfg__pt_base;
-  input [23:0] cfg__pt_limit;
-  wire [23:0] cfg__pt_limit;
-  wire [63:0] cfg__root__0;
-  wire [63:0] cfg__root__1;
-  wire [63:0] cfg__root__2;
-  wire [63:0] cfg__root__3;
-  wire [43:0] cfg__satp_ppn;
-  input cfg__sum;
-  wire cfg__sum;
-  input clk;
-  wire clk;
-  output done;
-  reg done;
-  wire \done$50 ;
-  reg err = 1'h0;
-  output [7:0] events;
-  reg [7:0] events;
-  wire \events.learned_fallbacks ;
-  wire \events.learned_hits ;
-  wire \events.learned_single ;
-  wire \events.lwc_hits ;
-  wire \events.lwc_misses ;
-  wire \events.reads_gpt ;
-  wire \events.reads_node ;
-  wire \events.reads_radix ;
-  output [1:0] fault;
-  reg [1:0] fault = 2'h0;
-  reg fill;
-  output [63:0] \fill$70 ;
-  reg [63:0] \fill$70  = 64'h0000000000000000;
-  wire \fill$70.a ;
-  wire [15:0] \fill$70.asid ;
-  wire \fill$70.d ;
-  wire \fill$70.glob ;
-  wire [11:0] \fill$70.ppn ;
-  wire \fill$70.r ;
-  wire [1:0] \fill$70.size ;
-  wire \fill$70.u ;
-  wire [26:0] \fill$70.vpn ;
-  wire \fill$70.w ;
-  wire \fill$70.x ;
-  (* init = 215'h000000000000000000000000000000000000000000000000000000 *)
-  wire [214:0] fill_node;
-  wire [47:0] \fill_node.gpt_line ;
-  wire [31:0] \fill_node.hi ;
-  wire [63:0] \fill_node.intercept ;
-  wire \fill_node.leaf ;
-  wire [31:0] \fill_node.lo ;
-  wire [5:0] \fill_node.shift ;
-  wire [31:0] \fill_node.slope ;
-  output fill_ok;
-  reg fill_ok = 1'h0;
-  input flush;
-  wire flush;
-  input [15:0] flush_asid;
-  wire [15:0] flush_asid;
-  input flush_by_asid;
-  wire flush_by_asid;
-  reg found = 1'h0;
-  reg [4:0] fsm_state = 5'h00;
-  reg glob = 1'h0;
-  reg gpt = 1'h0;
-  wire hit;
-  (* init = 32'd0 *)
-  wire [31:0] idx;
-  wire [31:0] \idx$51 ;
-  reg [31:0] index = 32'd0;
-  wire level;
-  reg [1:0] \level$7  = 2'h0;
-  wire [32:0] line_sum;
-  wire lwc_flush;
-  wire [15:0] lwc_flush_asid;
-  wire lwc_flush_by_asid;
-  output [26:0] mem_req__payload;
-  reg [26:0] mem_req__payload;
-  wire [23:0] \mem_req__payload.addr ;
-  wire [2:0] \mem_req__payload.len ;
-  input mem_req__ready;
-  wire mem_req__ready;
-  output mem_req__valid;
-  reg mem_req__valid;
-  input [64:0] mem_resp__payload;
-  wire [64:0] mem_resp__payload;
-  wire [63:0] \mem_resp__payload.data ;
-  wire \mem_resp__payload.error ;
-  output mem_resp__ready;
-  reg mem_resp__ready;
-  input mem_resp__valid;
-  wire mem_resp__valid;
-  reg [214:0] node = 215'h000000000000000000000000000000000000000000000000000000;
-  (* init = 215'h000000000000000000000000000000000000000000000000000000 *)
-  wire [214:0] \node$3 ;
-  wire [47:0] \node$3.gpt_line ;
-  wire [31:0] \node$3.hi ;
-  wire [63:0] \node$3.intercept ;
-  wire \node$3.leaf ;
-  wire [31:0] \node$3.lo ;
-  wire [5:0] \node$3.shift ;
-  wire [31:0] \node$3.slope ;
-  wire [214:0] \node$52 ;
-  wire [47:0] \node$52.gpt_line ;
-  wire [31:0] \node$52.hi ;
-  wire [63:0] \node$52.intercept ;
-  wire \node$52.leaf ;
-  wire [31:0] \node$52.lo ;
-  wire [5:0] \node$52.shift ;
-  wire [31:0] \node$52.slope ;
-  wire [47:0] \node.gpt_line ;
-  wire [31:0] \node.hi ;
-  wire [63:0] \node.intercept ;
-  wire \node.leaf ;
-  wire [31:0] \node.lo ;
-  wire [5:0] \node.shift ;
-  wire [31:0] \node.slope ;
-  reg node_read = 1'h0;
-  wire [24:0] node_sum;
-  output [23:0] pa;
-  reg [23:0] pa = 24'h000000;
-  input [31:0] \port$5792$0 ;
-  wire [31:0] \port$5792$0 ;
-  input [11:0] \port$5794$0 ;
-  wire [11:0] \port$5794$0 ;
-  input [31:0] \port$5808$0 ;
-  wire [31:0] \port$5808$0 ;
-  input [31:0] \port$5810$0 ;
-  wire [31:0] \port$5810$0 ;
-  input [31:0] \port$5812$0 ;
-  wire [31:0] \port$5812$0 ;
-  input [31:0] \port$5814$0 ;
-  wire [31:0] \port$5814$0 ;
-  input [31:0] \port$5816$0 ;
-  wire [31:0] \port$5816$0 ;
-  input [31:0] \port$5818$0 ;
-  wire [31:0] \port$5818$0 ;
-  input [31:0] \port$5820$0 ;
-  wire [31:0] \port$5820$0 ;
-  input [31:0] \port$5822$0 ;
-  wire [31:0] \port$5822$0 ;
-  reg [63:0] pte = 64'h0000000000000000;
-  reg [1:0] r_level = 2'h0;
-  input rst;
-  wire rst;
-  input \rst$71 ;
-  wire \rst$71 ;
-  output [1:0] size;
-  reg [1:0] size = 2'h0;
-  reg [1:0] \size$64  = 2'h0;
-  reg slot_hit = 1'h0;
-  reg [1:0] slot_size = 2'h0;
-  output [1:0] source;
-  reg [1:0] source = 2'h0;
-  reg start;
-  input \start$42 ;
-  wire \start$42 ;
-  reg [43:0] \table  = 44'h00000000000;
-  input user;
-  wire user;
-  input [38:0] va;
-  wire [38:0] va;
-  wire [26:0] vpn;
-  assign \$1  = ! \level$7 ;
-  assign \$2  = \$1  ? cfg__level_base1 : cfg__level_base2;
-  assign \$4  = \$2  + \$3 ;
-  assign line_sum = node[184:167] + index;
-  assign \$5  = | index[31:19];
-  assign \$6  = \$4 [24] | \$5 ;
-  assign \$8  = ~ \$7 ;
-  assign \$9  = \$4 [23:0] >= cfg__index_base;
-  assign \$10  = \$8  & \$9 ;
-  assign \$11  = \$4 [23:0] + 6'h20;
-  assign \$12  = \$11  <= cfg__index_limit;
-  assign \$13  = \$10  & \$12 ;
-  assign \$14  = ~ \$13 ;
-  assign \$15  = | line_sum[32:18];
-  assign \$16  = | node[214:185];
-  assign \$17  = \$15  | \$16 ;
-  assign \$19  = ~ \$18 ;
-  assign \$20  = { line_sum[17:0], 6'h00 } >= cfg__index_base;
-  assign \$21  = \$19  & \$20 ;
-  assign \$22  = { line_sum[17:0], 6'h00 } + 7'h40;
-  assign \$23  = \$22  <= cfg__index_limit;
-  assign \$24  = \$21  & \$23 ;
-  assign \$25  = ~ \$24 ;
-  assign \$26  = r_level == 2'h2;
-  assign \$27  = r_level == 1'h1;
-  assign \$28  = \$27  ? va[29:21] : va[20:12];
-  assign \$29  = \$26  ? va[38:30] : \$28 ;
-  assign \$30  = | \table [43:12];
-  assign \$32  = ~ \$31 ;
-  assign \$33  = r_level == 2'h2;
-  assign \$34  = r_level == 1'h1;
-  assign \$35  = \$34  ? va[29:21] : va[20:12];
-  assign \$36  = \$33  ? va[38:30] : \$35 ;
-  assign \$37  = { \table [11:0], \$36 , 3'h0 } >= cfg__pt_base;
-  assign \$38  = \$32  & \$37 ;
-  assign \$39  = r_level == 2'h2;
-  assign \$40  = r_level == 1'h1;
-  assign \$41  = \$40  ? va[29:21] : va[20:12];
-  assign \$42  = \$39  ? va[38:30] : \$41 ;
-  assign \$43  = { \table [11:0], \$42 , 3'h0 } + 4'h8;
-  assign \$44  = \$43  <= cfg__pt_limit;
-  assign \$45  = \$38  & \$44 ;
-  assign \$46  = ~ \$45 ;
-  assign \$47  = r_level == 2'h2;
-  assign \$48  = r_level == 1'h1;
-  assign \$49  = \$48  ? va[29:21] : va[20:12];
-  assign \$50  = \$47  ? va[38:30] : \$49 ;
-  assign \$51  = source == 1'h1;
-  assign \$52  = ~ node_read;
-  assign \$53  = ! fsm_state;
-  assign \$54  = fsm_state == 1'h1;
-  assign \$55  = fsm_state == 2'h2;
-  assign \$56  = fsm_state == 2'h3;
-  assign \$57  = fsm_state == 3'h4;
-  assign \$58  = fsm_state == 3'h5;
-  assign \$59  = fsm_state == 3'h6;
-  assign \$60  = fsm_state == 3'h7;
-  assign \$61  = fsm_state == 4'h8;
-  assign \$62  = fsm_state == 4'h9;
-  assign \$63  = fsm_state == 4'ha;
-  assign \$64  = fsm_state == 4'hb;
-  assign \$65  = fsm_state == 4'hc;
-  assign \$66  = fsm_state == 4'hd;
-  assign \$67  = fsm_state == 4'he;
-  assign \$68  = fsm_state == 4'hf;
-  assign \$69  = fsm_state == 5'h10;
-  assign \$70  = \level$7  == 2'h2;
-  assign \$71  = \level$7  + 1'h1;
-  assign \$72  = | index[31:19];
-  assign \$73  = \$4 [24] | \$72 ;
-  assign \$75  = ~ \$74 ;
-  assign \$76  = \$4 [23:0] >= cfg__index_base;
-  assign \$77  = \$75  & \$76 ;
-  assign \$78  = \$4 [23:0] + 6'h20;
-  assign \$79  = \$78  <= cfg__index_limit;
-  assign \$80  = \$77  & \$79 ;
-  assign \$81  = ~ \$80 ;
-  assign \$82  = err | mem_resp__payload[64];
-  assign \$83  = beat + 1'h1;
-  assign \$84  = beat == 2'h3;
-  assign \$85  = \level$7  + 1'h1;
-  assign \$86  = | line_sum[32:18];
-  assign \$87  = | node[214:185];
-  assign \$88  = \$86  | \$87 ;
-  assign \$90  = ~ \$89 ;
-  assign \$91  = { line_sum[17:0], 6'h00 } >= cfg__index_base;
-  assign \$92  = \$90  & \$91 ;
-  assign \$93  = { line_sum[17:0], 6'h00 } + 7'h40;
-  assign \$94  = \$93  <= cfg__index_limit;
-  assign \$95  = \$92  & \$94 ;
-  assign \$96  = ~ \$95 ;
-  assign \$97  = err | mem_resp__payload[64];
-  assign \$98  = beat + 1'h1;
-  assign \$99  = ~ beat[0];
-  assign \$100  = ~ found;
-  assign \$101  = slot_hit & \$100 ;
-  assign \$102  = mem_resp__payload[2:1] != 2'h3;
-  assign \$103  = mem_resp__payload[0] & \$102 ;
-  assign \$104  = mem_resp__payload[29:21] == va[38:30];
-  assign \$105  = mem_resp__payload[20:12] == va[29:21];
-  assign \$106  = mem_resp__payload[11:3] == va[20:12];
-  assign \$107  = mem_resp__payload[1] | \$106 ;
-  assign \$108  = \$105  & \$107 ;
-  assign \$109  = mem_resp__payload[2] | \$108 ;
-  assign \$110  = \$104  & \$109 ;
-  assign \$111  = \$103  & \$110 ;
-  assign \$112  = beat == 3'h7;
-  assign \$113  = r_level == 2'h2;
-  assign \$114  = r_level == 1'h1;
-  assign \$115  = \$114  ? va[29:21] : va[20:12];
-  assign \$116  = \$113  ? va[38:30] : \$115 ;
-  assign \$117  = | \table [43:12];
-  assign \$119  = ~ \$118 ;
-  assign \$120  = r_level == 2'h2;
-  assign \$121  = r_level == 1'h1;
-  assign \$122  = \$121  ? va[29:21] : va[20:12];
-  assign \$123  = \$120  ? va[38:30] : \$122 ;
-  assign \$124  = { \table [11:0], \$123 , 3'h0 } >= cfg__pt_base;
-  assign \$125  = \$119  & \$124 ;
-  assign \$126  = r_level == 2'h2;
-  assign \$127  = r_level == 1'h1;
-  assign \$128  = \$127  ? va[29:21] : va[20:12];
-  assign \$129  = \$126  ? va[38:30] : \$128 ;
-  assign \$130  = { \table [11:0], \$129 , 3'h0 } + 4'h8;
-  assign \$131  = \$130  <= cfg__pt_limit;
-  assign \$132  = \$125  & \$131 ;
-  assign \$133  = ~ \$132 ;
-  assign \$134  = ~ pte[0];
-  assign \$135  = ~ pte[1];
-  assign \$136  = \$135  & pte[2];
-  assign \$137  = \$134  | \$136 ;
-  assign \$138  = | pte[63:54];
-  assign \$139  = \$137  | \$138 ;
-  assign \$140  = pte[1] | pte[3];
-  assign \$141  = ! r_level;
-  assign \$142  = glob | pte[5];
-  assign \$143  = glob | pte[5];
-  assign \$144  = r_level - 1'h1;
-  assign \$145  = ~ pte[0];
-  assign \$146  = ~ pte[1];
-  assign \$147  = \$146  & pte[2];
-  assign \$148  = \$145  | \$147 ;
-  assign \$149  = | pte[63:54];
-  assign \$150  = \$148  | \$149 ;
-  assign \$151  = pte[1] | pte[2];
-  assign \$152  = \$151  | pte[3];
-  assign \$153  = ~ \$152 ;
-  assign \$154  = gpt & \$153 ;
-  assign \$155  = \$150  | \$154 ;
-  assign \$156  = \size$64  == 1'h1;
-  assign \$157  = | pte[18:10];
-  assign \$158  = \$156  & \$157 ;
-  assign \$159  = \size$64  == 2'h2;
-  assign \$160  = | pte[27:10];
-  assign \$161  = \$159  & \$160 ;
-  assign \$162  = \$158  | \$161 ;
-  assign \$163  = \$155  | \$162 ;
-  assign \$164  = access == 2'h2;
-  assign \$165  = access == 1'h1;
-  assign \$166  = cfg__mxr & pte[3];
-  assign \$167  = pte[1] | \$166 ;
-  assign \$168  = \$165  ? pte[2] : \$167 ;
-  assign \$169  = \$164  ? pte[3] : \$168 ;
-  assign \$170  = ~ \$169 ;
-  assign \$171  = ~ pte[4];
-  assign \$172  = access == 2'h2;
-  assign \$173  = ~ cfg__sum;
-  assign \$174  = \$172  | \$173 ;
-  assign \$175  = pte[4] & \$174 ;
-  assign \$176  = user ? \$171  : \$175 ;
-  assign \$177  = \$170  | \$176 ;
-  assign \$178  = ~ pte[6];
-  assign \$179  = access == 1'h1;
-  assign \$180  = ~ pte[7];
-  assign \$181  = \$179  & \$180 ;
-  assign \$182  = \$178  | \$181 ;
-  assign \$183  = \$177  | \$182 ;
-  assign \$184  = \$163  | \$183 ;
-  assign \$185  = \size$64  == 2'h2;
-  assign \$186  = \size$64  == 1'h1;
-  assign \$187  = \$186  ? { pte[53:19], va[20:12] } : pte[53:10];
-  assign \$188  = \$185  ? { pte[53:28], va[29:12] } : \$187 ;
-  always @(posedge clk)
-    node <= \$189 ;
-  always @(posedge clk)
-    \level$7  <= \$190 ;
-  always @(posedge clk)
-    node_read <= \$191 ;
-  always @(posedge clk)
-    fsm_state <= \$192 ;
-  always @(posedge clk)
-    r_level <= \$193 ;
-  always @(posedge clk)
-    \table  <= \$194 ;
-  always @(posedge clk)
-    glob <= \$195 ;
-  always @(posedge clk)
-    index <= \$196 ;
-  always @(posedge clk)
-    beat <= \$197 ;
-  always @(posedge clk)
-    err <= \$198 ;
-  always @(posedge clk)
-    fault <= \$199 ;
-  always @(posedge clk)
-    source <= \$200 ;
-  always @(posedge clk)
-    pa <= \$201 ;
-  always @(posedge clk)
-    size <= \$202 ;
-  always @(posedge clk)
-    fill_ok <= \$203 ;
-  always @(posedge clk)
-    found <= \$204 ;
-  always @(posedge clk)
-    slot_hit <= \$205 ;
-  always @(posedge clk)
-    slot_size <= \$206 ;
-  always @(posedge clk)
-    pte <= \$207 ;
-  always @(posedge clk)
-    \size$64  <= \$208 ;
-  always @(posedge clk)
-    gpt <= \$209 ;
-  always @(posedge clk)
-    \fill$70  <= \$210 ;
-  \cerite_soc_small.mmu.core.mmu.walker.lwc  lwc (
-    .asid(asid),
-    .clk(clk),
-    .fill(fill),
-    .flush(flush),
-    .flush_asid(flush_asid),
-    .flush_by_asid(flush_by_asid),
-    .hit(hit),
-    .index(index),
-    .level(\level$7 [0]),
-    .node(\node$52 ),
-    .rst(rst),
-    .\rst$30 (\rst$71 ),
-    .wr__data(node)
-  );
-  \cerite_soc_small.mmu.core.mmu.walker.model  model (
-    .clk(clk),
-    .done(\done$50 ),
-    .idx(\idx$51 ),
-    .node(node),
-    .rst(rst),
-    .\rst$15 (\rst$71 ),
-    .start(start),
-    .vpn(va[38:12])
-  );
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    start = 1'h0;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          start = 1'h1;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    events = 8'h00;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          (* full_case = 32'd1 *)
-          if (hit) begin
-            events[0] = 1'h1;
-          end else begin
-            events[1] = 1'h1;
-          end
-      5'h07:
-          /* empty */;
-      5'h08:
-          (* full_case = 32'd1 *)
-          if (\$14 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              events[5] = 1'h1;
-            end
-          end
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h04:
-          (* full_case = 32'd1 *)
-          if (\$25 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              events[6] = 1'h1;
-            end
-          end
-      5'h0c:
-          /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h05:
-          events[4] = 1'h1;
-      5'h02:
-          (* full_case = 32'd1 *)
-          if (\$46 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              events[7] = 1'h1;
-            end
-          end
-      5'h0f:
-          /* empty */;
-      5'h10:
-          /* empty */;
-      5'h0e:
-          /* empty */;
-      5'h0b:
-          if (\$51 ) begin
-            events[2] = 1'h1;
-            events[3] = \$52 ;
-          end
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    mem_req__valid = 1'h0;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          (* full_case = 32'd1 *)
-          if (\$14 ) begin
-          end else begin
-            mem_req__valid = 1'h1;
-          end
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h04:
-          (* full_case = 32'd1 *)
-          if (\$25 ) begin
-          end else begin
-            mem_req__valid = 1'h1;
-          end
-      5'h0c:
-          /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h05:
-          /* empty */;
-      5'h02:
-          (* full_case = 32'd1 *)
-          if (\$46 ) begin
-          end else begin
-            mem_req__valid = 1'h1;
-          end
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    mem_req__payload = 27'h0000000;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          (* full_case = 32'd1 *)
-          if (\$14 ) begin
-          end else begin
-            mem_req__payload[23:0] = \$4 [23:0];
-            mem_req__payload[26:24] = 3'h3;
-          end
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h04:
-          (* full_case = 32'd1 *)
-          if (\$25 ) begin
-          end else begin
-            mem_req__payload[23:0] = { line_sum[17:0], 6'h00 };
-            mem_req__payload[26:24] = 3'h7;
-          end
-      5'h0c:
-          /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h05:
-          /* empty */;
-      5'h02:
-          (* full_case = 32'd1 *)
-          if (\$46 ) begin
-          end else begin
-            mem_req__payload[23:0] = { \table [11:0], \$50 , 3'h0 };
-            mem_req__payload[26:24] = 3'h0;
-          end
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    mem_resp__ready = 1'h0;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          mem_resp__ready = 1'h1;
-      5'h0a:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h0c:
-          mem_resp__ready = 1'h1;
-      5'h0d:
-          /* empty */;
-      5'h05:
-          /* empty */;
-      5'h02:
-          /* empty */;
-      5'h0f:
-          mem_resp__ready = 1'h1;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    fill = 1'h0;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          (* full_case = 32'd1 *)
-          if (err) begin
-          end else begin
-            fill = 1'h1;
-          end
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    done = 1'h0;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h0c:
-          /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h05:
-          /* empty */;
-      5'h02:
-          /* empty */;
-      5'h0f:
-          /* empty */;
-      5'h10:
-          /* empty */;
-      5'h0e:
-          /* empty */;
-      5'h0b:
-          done = 1'h1;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$189  = node;
-    casez (fsm_state)
-      5'h00:
-          if (\start$42 ) begin
-            if (cfg__learned) begin
-              \$189 [31:0] = \port$5808$0 ;
-              \$189 [95:32] = { \port$5814$0 , \port$5812$0  };
-              \$189 [127:96] = \port$5816$0 ;
-              \$189 [159:128] = \port$5818$0 ;
-              \$189 [165:160] = \port$5820$0 [5:0];
-              \$189 [166] = \port$5820$0 [8];
-              \$189 [214:167] = { \port$5822$0 , \port$5820$0 [31:16] };
-            end
-          end
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          \$189  = \node$52 ;
-      5'h08:
-          /* empty */;
-      5'h09:
-          if (mem_resp__valid) begin
-            (* full_case = 32'd1 *)
-            casez (beat[1:0])
-              2'h0:
-                  \$189 [31:0] = mem_resp__payload[31:0];
-              2'h1:
-                  \$189 [95:32] = mem_resp__payload[63:0];
-              2'h2:
-                begin
-                  \$189 [127:96] = mem_resp__payload[31:0];
-                  \$189 [159:128] = mem_resp__payload[63:32];
-                end
-              2'h3:
-                begin
-                  \$189 [165:160] = mem_resp__payload[5:0];
-                  \$189 [166] = mem_resp__payload[8];
-                  \$189 [214:167] = mem_resp__payload[63:16];
-                end
-            endcase
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$189  = 215'h000000000000000000000000000000000000000000000000000000;
-    end
-    if (rst) begin
-      \$189  = 215'h000000000000000000000000000000000000000000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$190  = \level$7 ;
-    casez (fsm_state)
-      5'h00:
-          if (\start$42 ) begin
-            if (cfg__learned) begin
-              \$190  = 2'h0;
-            end
-          end
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          \$190  = \$71 [1:0];
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          (* full_case = 32'd1 *)
-          if (err) begin
-          end else begin
-            \$190  = \$85 [1:0];
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$190  = 2'h0;
-    end
-    if (rst) begin
-      \$190  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$191  = node_read;
-    casez (fsm_state)
-      5'h00:
-          if (\start$42 ) begin
-            if (cfg__learned) begin
-              \$191  = 1'h0;
-            end
-          end
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          (* full_case = 32'd1 *)
-          if (\$81 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$191  = 1'h1;
-            end
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$191  = 1'h0;
-    end
-    if (rst) begin
-      \$191  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$192  = fsm_state;
-    casez (fsm_state)
-      5'h00:
-          if (\start$42 ) begin
-            (* full_case = 32'd1 *)
-            if (cfg__learned) begin
-              \$192  = 5'h01;
-            end else begin
-              \$192  = 5'h02;
-            end
-          end
-      5'h01:
-          \$192  = 5'h03;
-      5'h03:
-          if (\done$50 ) begin
-            (* full_case = 32'd1 *)
-            if (node[166]) begin
-              \$192  = 5'h04;
-            end else if (\$70 ) begin
-              \$192  = 5'h05;
-            end else begin
-              \$192  = 5'h06;
-            end
-          end
-      5'h06:
-          (* full_case = 32'd1 *)
-          if (hit) begin
-            \$192  = 5'h07;
-          end else begin
-            \$192  = 5'h08;
-          end
-      5'h07:
-          \$192  = 5'h01;
-      5'h08:
-          (* full_case = 32'd1 *)
-          if (\$81 ) begin
-            \$192  = 5'h05;
-          end else begin
-            if (mem_req__ready) begin
-              \$192  = 5'h09;
-            end
-          end
-      5'h09:
-          if (mem_resp__valid) begin
-            if (\$84 ) begin
-              \$192  = 5'h0a;
-            end
-          end
-      5'h0a:
-          (* full_case = 32'd1 *)
-          if (err) begin
-            \$192  = 5'h0b;
-          end else begin
-            \$192  = 5'h01;
-          end
-      5'h04:
-          (* full_case = 32'd1 *)
-          if (\$96 ) begin
-            \$192  = 5'h05;
-          end else begin
-            if (mem_req__ready) begin
-              \$192  = 5'h0c;
-            end
-          end
-      5'h0c:
-          if (mem_resp__valid) begin
-            if (\$112 ) begin
-              \$192  = 5'h0d;
-            end
-          end
-      5'h0d:
-          (* full_case = 32'd1 *)
-          if (err) begin
-            \$192  = 5'h0b;
-          end else if (found) begin
-            \$192  = 5'h0e;
-          end else begin
-            \$192  = 5'h05;
-          end
-      5'h05:
-          \$192  = 5'h02;
-      5'h02:
-          (* full_case = 32'd1 *)
-          if (\$133 ) begin
-            \$192  = 5'h0b;
-          end else begin
-            if (mem_req__ready) begin
-              \$192  = 5'h0f;
-            end
-          end
-      5'h0f:
-          if (mem_resp__valid) begin
-            \$192  = 5'h10;
-          end
-      5'h10:
-          (* full_case = 32'd1 *)
-          if (err) begin
-            \$192  = 5'h0b;
-          end else if (\$139 ) begin
-            \$192  = 5'h0b;
-          end else if (\$140 ) begin
-            \$192  = 5'h0e;
-          end else if (\$141 ) begin
-            \$192  = 5'h0b;
-          end else begin
-            \$192  = 5'h02;
-          end
-      5'h0e:
-          \$192  = 5'h0b;
-      5'h0b:
-          \$192  = 5'h00;
-    endcase
-    if (\rst$71 ) begin
-      \$192  = 5'h00;
-    end
-    if (rst) begin
-      \$192  = 5'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$193  = r_level;
-    casez (fsm_state)
-      5'h00:
-          if (\start$42 ) begin
-            (* full_case = 32'd1 *)
-            if (cfg__learned) begin
-            end else begin
-              \$193  = 2'h2;
-            end
-          end
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h0c:
-          /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h05:
-          \$193  = 2'h2;
-      5'h02:
-          /* empty */;
-      5'h0f:
-          /* empty */;
-      5'h10:
-          (* full_case = 32'd1 *)
-          if (err) begin
-          end else if (\$139 ) begin
-          end else if (\$140 ) begin
-          end else if (\$141 ) begin
-          end else begin
-            \$193  = \$144 [1:0];
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$193  = 2'h0;
-    end
-    if (rst) begin
-      \$193  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$194  = \table ;
-    casez (fsm_state)
-      5'h00:
-          if (\start$42 ) begin
-            (* full_case = 32'd1 *)
-            if (cfg__learned) begin
-            end else begin
-              \$194  = { \port$5794$0 , \port$5792$0  };
-            end
-          end
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h0c:
-          /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h05:
-          \$194  = { \port$5794$0 , \port$5792$0  };
-      5'h02:
-          /* empty */;
-      5'h0f:
-          /* empty */;
-      5'h10:
-          (* full_case = 32'd1 *)
-          if (err) begin
-          end else if (\$139 ) begin
-          end else if (\$140 ) begin
-          end else if (\$141 ) begin
-          end else begin
-            \$194  = pte[53:10];
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$194  = 44'h00000000000;
-    end
-    if (rst) begin
-      \$194  = 44'h00000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$195  = glob;
-    casez (fsm_state)
-      5'h00:
-          if (\start$42 ) begin
-            (* full_case = 32'd1 *)
-            if (cfg__learned) begin
-            end else begin
-              \$195  = 1'h0;
-            end
-          end
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h0c:
-          /* empty */;
-      5'h0d:
-          if (err) begin
-          end else if (found) begin
-            \$195  = pte[5];
-          end
-      5'h05:
-          \$195  = 1'h0;
-      5'h02:
-          /* empty */;
-      5'h0f:
-          /* empty */;
-      5'h10:
-          (* full_case = 32'd1 *)
-          if (err) begin
-          end else if (\$139 ) begin
-          end else if (\$140 ) begin
-            \$195  = \$142 ;
-          end else if (\$141 ) begin
-          end else begin
-            \$195  = \$143 ;
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$195  = 1'h0;
-    end
-    if (rst) begin
-      \$195  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$196  = index;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          if (\done$50 ) begin
-            \$196  = \idx$51 ;
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$196  = 32'd0;
-    end
-    if (rst) begin
-      \$196  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$197  = beat;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          (* full_case = 32'd1 *)
-          if (\$81 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$197  = 3'h0;
-            end
-          end
-      5'h09:
-          if (mem_resp__valid) begin
-            \$197  = \$83 [2:0];
-          end
-      5'h0a:
-          /* empty */;
-      5'h04:
-          (* full_case = 32'd1 *)
-          if (\$96 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$197  = 3'h0;
-            end
-          end
-      5'h0c:
-          if (mem_resp__valid) begin
-            \$197  = \$98 [2:0];
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$197  = 3'h0;
-    end
-    if (rst) begin
-      \$197  = 3'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$198  = err;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          (* full_case = 32'd1 *)
-          if (\$81 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$198  = 1'h0;
-            end
-          end
-      5'h09:
-          if (mem_resp__valid) begin
-            \$198  = \$82 ;
-          end
-      5'h0a:
-          /* empty */;
-      5'h04:
-          (* full_case = 32'd1 *)
-          if (\$96 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$198  = 1'h0;
-            end
-          end
-      5'h0c:
-          if (mem_resp__valid) begin
-            \$198  = \$97 ;
-          end
-      5'h0d:
-          /* empty */;
-      5'h05:
-          /* empty */;
-      5'h02:
-          /* empty */;
-      5'h0f:
-          if (mem_resp__valid) begin
-            \$198  = mem_resp__payload[64];
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$198  = 1'h0;
-    end
-    if (rst) begin
-      \$198  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$199  = fault;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          if (err) begin
-            \$199  = 2'h2;
-          end
-      5'h04:
-          /* empty */;
-      5'h0c:
-          /* empty */;
-      5'h0d:
-          if (err) begin
-            \$199  = 2'h2;
-          end
-      5'h05:
-          /* empty */;
-      5'h02:
-          if (\$133 ) begin
-            \$199  = 2'h2;
-          end
-      5'h0f:
-          /* empty */;
-      5'h10:
-          if (err) begin
-            \$199  = 2'h2;
-          end else if (\$139 ) begin
-            \$199  = 2'h1;
-          end else if (\$140 ) begin
-          end else if (\$141 ) begin
-            \$199  = 2'h1;
-          end
-      5'h0e:
-          (* full_case = 32'd1 *)
-          if (\$184 ) begin
-            \$199  = 2'h1;
-          end else begin
-            \$199  = 2'h0;
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$199  = 2'h0;
-    end
-    if (rst) begin
-      \$199  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$200  = source;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          if (err) begin
-            \$200  = 2'h1;
-          end
-      5'h04:
-          /* empty */;
-      5'h0c:
-          /* empty */;
-      5'h0d:
-          if (err) begin
-            \$200  = 2'h1;
-          end else if (found) begin
-            \$200  = 2'h1;
-          end
-      5'h05:
-          /* empty */;
-      5'h02:
-          if (\$133 ) begin
-            \$200  = 2'h2;
-          end
-      5'h0f:
-          /* empty */;
-      5'h10:
-          if (err) begin
-            \$200  = 2'h2;
-          end else if (\$139 ) begin
-            \$200  = 2'h2;
-          end else if (\$140 ) begin
-            \$200  = 2'h2;
-          end else if (\$141 ) begin
-            \$200  = 2'h2;
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$200  = 2'h0;
-    end
-    if (rst) begin
-      \$200  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$201  = pa;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          if (err) begin
-            \$201  = 24'h000000;
-          end
-      5'h04:
-          /* empty */;
-      5'h0c:
-          /* empty */;
-      5'h0d:
-          if (err) begin
-            \$201  = 24'h000000;
-          end
-      5'h05:
-          /* empty */;
-      5'h02:
-          if (\$133 ) begin
-            \$201  = 24'h000000;
-          end
-      5'h0f:
-          /* empty */;
-      5'h10:
-          if (err) begin
-            \$201  = 24'h000000;
-          end else if (\$139 ) begin
-            \$201  = 24'h000000;
-          end else if (\$140 ) begin
-          end else if (\$141 ) begin
-            \$201  = 24'h000000;
-          end
-      5'h0e:
-          (* full_case = 32'd1 *)
-          if (\$184 ) begin
-            \$201  = 24'h000000;
-          end else begin
-            \$201  = { \$188 [11:0], va[11:0] };
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$201  = 24'h000000;
-    end
-    if (rst) begin
-      \$201  = 24'h000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$202  = size;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          if (err) begin
-            \$202  = 2'h0;
-          end
-      5'h04:
-          /* empty */;
-      5'h0c:
-          /* empty */;
-      5'h0d:
-          if (err) begin
-            \$202  = 2'h0;
-          end
-      5'h05:
-          /* empty */;
-      5'h02:
-          if (\$133 ) begin
-            \$202  = 2'h0;
-          end
-      5'h0f:
-          /* empty */;
-      5'h10:
-          if (err) begin
-            \$202  = 2'h0;
-          end else if (\$139 ) begin
-            \$202  = 2'h0;
-          end else if (\$140 ) begin
-          end else if (\$141 ) begin
-            \$202  = 2'h0;
-          end
-      5'h0e:
-          (* full_case = 32'd1 *)
-          if (\$184 ) begin
-            \$202  = 2'h0;
-          end else begin
-            \$202  = \size$64 ;
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$202  = 2'h0;
-    end
-    if (rst) begin
-      \$202  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$203  = fill_ok;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          if (err) begin
-            \$203  = 1'h0;
-          end
-      5'h04:
-          /* empty */;
-      5'h0c:
-          /* empty */;
-      5'h0d:
-          if (err) begin
-            \$203  = 1'h0;
-          end
-      5'h05:
-          /* empty */;
-      5'h02:
-          if (\$133 ) begin
-            \$203  = 1'h0;
-          end
-      5'h0f:
-          /* empty */;
-      5'h10:
-          if (err) begin
-            \$203  = 1'h0;
-          end else if (\$139 ) begin
-            \$203  = 1'h0;
-          end else if (\$140 ) begin
-          end else if (\$141 ) begin
-            \$203  = 1'h0;
-          end
-      5'h0e:
-          (* full_case = 32'd1 *)
-          if (\$184 ) begin
-            \$203  = 1'h0;
-          end else begin
-            \$203  = 1'h1;
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$203  = 1'h0;
-    end
-    if (rst) begin
-      \$203  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$204  = found;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h04:
-          (* full_case = 32'd1 *)
-          if (\$96 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$204  = 1'h0;
-            end
-          end
-      5'h0c:
-          if (mem_resp__valid) begin
-            if (\$99 ) begin
-            end else if (\$101 ) begin
-              \$204  = 1'h1;
-            end
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$204  = 1'h0;
-    end
-    if (rst) begin
-      \$204  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$205  = slot_hit;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h0c:
-          if (mem_resp__valid) begin
-            if (\$99 ) begin
-              \$205  = \$111 ;
-            end
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$205  = 1'h0;
-    end
-    if (rst) begin
-      \$205  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$206  = slot_size;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h0c:
-          if (mem_resp__valid) begin
-            if (\$99 ) begin
-              \$206  = mem_resp__payload[2:1];
-            end
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$206  = 2'h0;
-    end
-    if (rst) begin
-      \$206  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$207  = pte;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h0c:
-          if (mem_resp__valid) begin
-            if (\$99 ) begin
-            end else if (\$101 ) begin
-              \$207  = mem_resp__payload[63:0];
-            end
-          end
-      5'h0d:
-          /* empty */;
-      5'h05:
-          /* empty */;
-      5'h02:
-          /* empty */;
-      5'h0f:
-          if (mem_resp__valid) begin
-            \$207  = mem_resp__payload[63:0];
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$207  = 64'h0000000000000000;
-    end
-    if (rst) begin
-      \$207  = 64'h0000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$208  = \size$64 ;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h0c:
-          if (mem_resp__valid) begin
-            if (\$99 ) begin
-            end else if (\$101 ) begin
-              \$208  = slot_size;
-            end
-          end
-      5'h0d:
-          /* empty */;
-      5'h05:
-          /* empty */;
-      5'h02:
-          /* empty */;
-      5'h0f:
-          /* empty */;
-      5'h10:
-          if (err) begin
-          end else if (\$139 ) begin
-          end else if (\$140 ) begin
-            \$208  = r_level;
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$208  = 2'h0;
-    end
-    if (rst) begin
-      \$208  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$209  = gpt;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h0c:
-          /* empty */;
-      5'h0d:
-          if (err) begin
-          end else if (found) begin
-            \$209  = 1'h1;
-          end
-      5'h05:
-          /* empty */;
-      5'h02:
-          /* empty */;
-      5'h0f:
-          /* empty */;
-      5'h10:
-          if (err) begin
-          end else if (\$139 ) begin
-          end else if (\$140 ) begin
-            \$209  = 1'h0;
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$209  = 1'h0;
-    end
-    if (rst) begin
-      \$209  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
-    \$210  = \fill$70 ;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h0c:
-          /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h05:
-          /* empty */;
-      5'h02:
-          /* empty */;
-      5'h0f:
-          /* empty */;
-      5'h10:
-          /* empty */;
-      5'h0e:
-          (* full_case = 32'd1 *)
-          if (\$184 ) begin
-          end else begin
-            \$210 [15:0] = asid;
-            \$210 [16] = glob;
-            \$210 [43:17] = va[38:12];
-            \$210 [45:44] = \size$64 ;
-            \$210 [57:46] = pte[21:10];
-            \$210 [58] = pte[1];
-            \$210 [59] = pte[2];
-            \$210 [60] = pte[3];
-            \$210 [61] = pte[4];
-            \$210 [62] = pte[6];
-            \$210 [63] = pte[7];
-          end
-    endcase
-    if (\rst$71 ) begin
-      \$210  = 64'h0000000000000000;
-    end
-    if (rst) begin
-      \$210  = 64'h0000000000000000;
-    end
-  end
-  assign vpn = va[38:12];
-  assign \node$3  = node;
-  assign cfg__asid = asid;
-  assign level = \level$7 [0];
-  assign idx = index;
-  assign fill_node = node;
-  assign lwc_flush = flush;
-  assign lwc_flush_by_asid = flush_by_asid;
-  assign lwc_flush_asid = flush_asid;
-  assign node_sum = \$4 [24:0];
-  assign cfg__root__0 = { \port$5810$0 , \port$5808$0  };
-  assign cfg__root__1 = { \port$5814$0 , \port$5812$0  };
-  assign cfg__root__2 = { \port$5818$0 , \port$5816$0  };
-  assign cfg__root__3 = { \port$5822$0 , \port$5820$0  };
-  assign cfg__satp_ppn = { \port$5794$0 , \port$5792$0  };
-  assign \node.slope  = node[31:0];
-  assign \node.intercept  = node[95:32];
-  assign \node.lo  = node[127:96];
-  assign \node.hi  = node[159:128];
-  assign \node.shift  = node[165:160];
-  assign \node.leaf  = node[166];
-  assign \node.gpt_line  = node[214:167];
-  assign \node$3.slope  = node[31:0];
-  assign \node$3.intercept  = node[95:32];
-  assign \node$3.lo  = node[127:96];
-  assign \node$3.hi  = node[159:128];
-  assign \node$3.shift  = node[165:160];
-  assign \node$3.leaf  = node[166];
-  assign \node$3.gpt_line  = node[214:167];
-  assign \fill_node.slope  = node[31:0];
-  assign \fill_node.intercept  = node[95:32];
-  assign \fill_node.lo  = node[127:96];
-  assign \fill_node.hi  = node[159:128];
-  assign \fill_node.shift  = node[165:160];
-  assign \fill_node.leaf  = node[166];
-  assign \fill_node.gpt_line  = node[214:167];
-  assign \events.lwc_hits  = events[0];
-  assign \events.lwc_misses  = events[1];
-  assign \events.learned_hits  = events[2];
-  assign \events.learned_single  = events[3];
-  assign \events.learned_fallbacks  = events[4];
-  assign \events.reads_node  = events[5];
-  assign \events.reads_gpt  = events[6];
-  assign \events.reads_radix  = events[7];
-  assign \mem_req__payload.addr  = mem_req__payload[23:0];
-  assign \mem_req__payload.len  = mem_req__payload[26:24];
-  assign \node$52.slope  = \node$52 [31:0];
-  assign \node$52.intercept  = \node$52 [95:32];
-  assign \node$52.lo  = \node$52 [127:96];
-  assign \node$52.hi  = \node$52 [159:128];
-  assign \node$52.shift  = \node$52 [165:160];
-  assign \node$52.leaf  = \node$52 [166];
-  assign \node$52.gpt_line  = \node$52 [214:167];
-  assign \mem_resp__payload.data  = mem_resp__payload[63:0];
-  assign \mem_resp__payload.error  = mem_resp__payload[64];
-  assign \fill$70.asid  = \fill$70 [15:0];
-  assign \fill$70.glob  = \fill$70 [16];
-  assign \fill$70.vpn  = \fill$70 [43:17];
-  assign \fill$70.size  = \fill$70 [45:44];
-  assign \fill$70.ppn  = \fill$70 [57:46];
-  assign \fill$70.r  = \fill$70 [58];
-  assign \fill$70.w  = \fill$70 [59];
-  assign \fill$70.x  = \fill$70 [60];
-  assign \fill$70.u  = \fill$70 [61];
-  assign \fill$70.a  = \fill$70 [62];
-  assign \fill$70.d  = \fill$70 [63];
-  assign \$3  = { 2'h0, index[18:0], 5'h00 };
-  assign \$7  = \$6 ;
-  assign \$18  = \$17 ;
-  assign \$31  = \$30 ;
-  assign \$74  = \$73 ;
-  assign \$89  = \$88 ;
-  assign \$118  = \$117 ;
-endmodule
-
-(* generator = "Amaranth" *)
-module \cerite_soc_small.mmu.core.mmu.walker.lwc (rst, flush_asid, flush, flush_by_asid, hit, node, \rst$30 , asid, fill, wr__data, level, index, clk);
-  reg \$auto$verilog_backend.cc:2355:dump_module$21  = 0;
-  wire \$1 ;
-  wire \$10 ;
-  wire \$11 ;
-  wire \$12 ;
-  wire \$13 ;
-  wire \$14 ;
-  wire \$15 ;
-  wire \$16 ;
-  wire \$17 ;
-  wire \$18 ;
-  wire \$19 ;
-  wire \$2 ;
-  wire \$20 ;
-  wire \$21 ;
-  wire \$22 ;
-  wire \$23 ;
-  wire \$24 ;
-  wire \$25 ;
-  wire \$26 ;
-  wire \$27 ;
-  reg [1:0] \$28 ;
-  reg [15:0] \$29 ;
-  wire \$3 ;
-  reg \$30 ;
-  reg [31:0] \$31 ;
-  reg [15:0] \$32 ;
-  reg \$33 ;
-  reg [31:0] \$34 ;
-  wire \$4 ;
-  wire \$5 ;
-  wire \$6 ;
-  wire \$7 ;
-  wire \$8 ;
-  wire \$9 ;
-  input [15:0] asid;
-  wire [15:0] asid;
-  input clk;
-  wire clk;
-  input fill;
-  wire fill;
-  wire \fill$19 ;
-  wire [214:0] fill_node;
-  wire [47:0] \fill_node.gpt_line ;
-  wire [31:0] \fill_node.hi ;
-  wire [63:0] \fill_node.intercept ;
-  wire \fill_node.leaf ;
-  wire [31:0] \fill_node.lo ;
-  wire [5:0] \fill_node.shift ;
-  wire [31:0] \fill_node.slope ;
-  input flush;
-  wire flush;
-  input [15:0] flush_asid;
-  wire [15:0] flush_asid;
-  input flush_by_asid;
-  wire flush_by_asid;
-  output hit;
-  wire hit;
-  wire [1:0] hits;
-  input [31:0] index;
-  wire [31:0] index;
-  input level;
-  wire level;
-  output [214:0] node;
-  wire [214:0] node;
-  wire [47:0] \node.gpt_line ;
-  wire [31:0] \node.hi ;
-  wire [63:0] \node.intercept ;
-  wire \node.leaf ;
-  wire [31:0] \node.lo ;
-  wire [5:0] \node.shift ;
-  wire [31:0] \node.slope ;
-  wire rd__addr;
-  wire [214:0] rd__data;
-  wire [47:0] \rd__data.gpt_line ;
-  wire [31:0] \rd__data.hi ;
-  wire [63:0] \rd__data.intercept ;
-  wire \rd__data.leaf ;
-  wire [31:0] \rd__data.lo ;
-  wire [5:0] \rd__data.shift ;
-  wire [31:0] \rd__data.slope ;
-  wire rd__en;
-  input rst;
-  wire rst;
-  input \rst$30 ;
-  wire \rst$30 ;
-  reg [15:0] tag_asid0 = 16'h0000;
-  reg [15:0] tag_asid1 = 16'h0000;
-  reg [31:0] tag_index0 = 32'd0;
-  reg [31:0] tag_index1 = 32'd0;
-  reg tag_level0 = 1'h0;
-  reg tag_level1 = 1'h0;
-  reg [1:0] valid = 2'h0;
-  (* init = 2'h0 *)
-  wire [1:0] \valid$1 ;
-  (* init = 2'h0 *)
-  wire [1:0] \valid$17 ;
-  wire victim;
-  wire wr__addr;
-  input [214:0] wr__data;
-  wire [214:0] wr__data;
-  wire [47:0] \wr__data.gpt_line ;
-  wire [31:0] \wr__data.hi ;
-  wire [63:0] \wr__data.intercept ;
-  wire \wr__data.leaf ;
-  wire [31:0] \wr__data.lo ;
-  wire [5:0] \wr__data.shift ;
-  wire [31:0] \wr__data.slope ;
-  wire wr__en;
-  reg [214:0] nodes [1:0];
-  initial begin
-    nodes[0] = 215'h000000000000000000000000000000000000000000000000000000;
-    nodes[1] = 215'h000000000000000000000000000000000000000000000000000000;
-  end
-  always @(posedge clk) begin
-    if (fill)
-      nodes[wr__addr] <= wr__data;
-  end
-  reg [214:0] _0_;
-  always @(posedge clk) begin
-    _0_ <= nodes[rd__addr];
-  end
-  assign node = _0_;
-  assign \$1  = tag_asid0 == asid;
-  assign \$2  = valid[0] & \$1 ;
-  assign \$3  = tag_level0 == level;
-  assign \$4  = \$2  & \$3 ;
-  assign \$5  = tag_index0 == index;
-  assign \$6  = \$4  & \$5 ;
-  assign \$7  = tag_asid1 == asid;
-  assign \$8  = valid[1] & \$7 ;
-  assign \$9  = tag_level1 == level;
-  assign \$10  = \$8  & \$9 ;
-  assign \$11  = tag_index1 == index;
-  assign \$12  = \$10  & \$11 ;
-  assign hit = | hits;
-  assign \$15  = hits[1] ? 1'h1 : 1'h0;
-  assign \$16  = ~ flush_by_asid;
-  assign \$17  = tag_asid0 == flush_asid;
-  assign \$18  = \$16  | \$17 ;
-  assign \$19  = flush & \$18 ;
-  assign \$20  = ~ flush_by_asid;
-  assign \$21  = tag_asid1 == flush_asid;
-  assign \$22  = \$20  | \$21 ;
-  assign \$23  = flush & \$22 ;
-  assign \$24  = ! wr__addr;
-  assign \$25  = fill & \$24 ;
-  assign \$27  = fill & \$26 ;
-  always @(posedge clk)
-    valid <= \$28 ;
-  always @(posedge clk)
-    tag_asid0 <= \$29 ;
-  always @(posedge clk)
-    tag_level0 <= \$30 ;
-  always @(posedge clk)
-    tag_index0 <= \$31 ;
-  always @(posedge clk)
-    tag_asid1 <= \$32 ;
-  always @(posedge clk)
-    tag_level1 <= \$33 ;
-  always @(posedge clk)
-    tag_index1 <= \$34 ;
-  \cerite_soc_small.mmu.core.mmu.walker.lwc.replacement  replacement (
-    .clk(clk),
-    .fill(fill),
-    .rst(rst),
-    .\rst$6 (\rst$30 ),
-    .valid(valid),
-    .victim(wr__addr)
-  );
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$28  = valid;
-    if (\$19 ) begin
-      \$28 [0] = 1'h0;
-    end
-    if (\$23 ) begin
-      \$28 [1] = 1'h0;
-    end
-    if (\$25 ) begin
-      \$28 [0] = 1'h1;
-    end
-    if (\$27 ) begin
-      \$28 [1] = 1'h1;
-    end
-    if (\rst$30 ) begin
-      \$28  = 2'h0;
-    end
-    if (rst) begin
-      \$28  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$29  = tag_asid0;
-    if (\$25 ) begin
-      \$29  = asid;
-    end
-    if (\rst$30 ) begin
-      \$29  = 16'h0000;
-    end
-    if (rst) begin
-      \$29  = 16'h0000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$30  = tag_level0;
-    if (\$25 ) begin
-      \$30  = level;
-    end
-    if (\rst$30 ) begin
-      \$30  = 1'h0;
-    end
-    if (rst) begin
-      \$30  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$31  = tag_index0;
-    if (\$25 ) begin
-      \$31  = index;
-    end
-    if (\rst$30 ) begin
-      \$31  = 32'd0;
-    end
-    if (rst) begin
-      \$31  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$32  = tag_asid1;
-    if (\$27 ) begin
-      \$32  = asid;
-    end
-    if (\rst$30 ) begin
-      \$32  = 16'h0000;
-    end
-    if (rst) begin
-      \$32  = 16'h0000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$33  = tag_level1;
-    if (\$27 ) begin
-      \$33  = level;
-    end
-    if (\rst$30 ) begin
-      \$33  = 1'h0;
-    end
-    if (rst) begin
-      \$33  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$34  = tag_index1;
-    if (\$27 ) begin
-      \$34  = index;
-    end
-    if (\rst$30 ) begin
-      \$34  = 32'd0;
-    end
-    if (rst) begin
-      \$34  = 32'd0;
-    end
-  end
-  assign \valid$1  = valid;
-  assign rd__en = 1'h1;
-  assign rd__data = node;
-  assign \valid$17  = valid;
-  assign \fill$19  = fill;
-  assign victim = wr__addr;
-  assign fill_node = wr__data;
-  assign wr__en = fill;
-  assign \node.slope  = node[31:0];
-  assign \node.intercept  = node[95:32];
-  assign \node.lo  = node[127:96];
-  assign \node.hi  = node[159:128];
-  assign \node.shift  = node[165:160];
-  assign \node.leaf  = node[166];
-  assign \node.gpt_line  = node[214:167];
-  assign \rd__data.slope  = node[31:0];
-  assign \rd__data.intercept  = node[95:32];
-  assign \rd__data.lo  = node[127:96];
-  assign \rd__data.hi  = node[159:128];
-  assign \rd__data.shift  = node[165:160];
-  assign \rd__data.leaf  = node[166];
-  assign \rd__data.gpt_line  = node[214:167];
-  assign \wr__data.slope  = wr__data[31:0];
-  assign \wr__data.intercept  = wr__data[95:32];
-  assign \wr__data.lo  = wr__data[127:96];
-  assign \wr__data.hi  = wr__data[159:128];
-  assign \wr__data.shift  = wr__data[165:160];
-  assign \wr__data.leaf  = wr__data[166];
-  assign \wr__data.gpt_line  = wr__data[214:167];
-  assign \fill_node.slope  = wr__data[31:0];
-  assign \fill_node.intercept  = wr__data[95:32];
-  assign \fill_node.lo  = wr__data[127:96];
-  assign \fill_node.hi  = wr__data[159:128];
-  assign \fill_node.shift  = wr__data[165:160];
-  assign \fill_node.leaf  = wr__data[166];
-  assign \fill_node.gpt_line  = wr__data[214:167];
-  assign hits[1] = \$12 ;
-  assign hits[0] = \$6 ;
-  assign \$13  = 1'h0;
-  assign \$14  = 1'h0;
-  assign rd__addr = \$15 ;
-  assign \$26  = wr__addr;
-endmodule
-
-(* generator = "Amaranth" *)
-module \cerite_soc_small.mmu.core.mmu.walker.lwc.replacement (rst, \rst$6 , fill, valid, victim, clk);
-  reg \$auto$verilog_backend.cc:2355:dump_module$22  = 0;
-  wire \$1 ;
-  wire \$2 ;
-  wire \$3 ;
-  wire \$4 ;
-  wire \$5 ;
-  wire [1:0] \$6 ;
-  wire [1:0] \$7 ;
-  reg \$8 ;
-  input clk;
-  wire clk;
-  input fill;
-  wire fill;
-  reg pointer = 1'h0;
-  input rst;
-  wire rst;
-  input \rst$6 ;
-  wire \rst$6 ;
-  input [1:0] valid;
-  wire [1:0] valid;
-  output victim;
-  reg victim;
-  assign \$2  = ~ valid[0];
-  assign \$3  = & valid;
-  assign \$4  = fill & \$3 ;
-  assign \$6  = pointer + 1'h1;
-  assign \$7  = \$5  ? 2'h0 : \$6 ;
-  always @(posedge clk)
-    pointer <= \$8 ;
-  assign \$1  = ~ valid[1];
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$22 ) begin end
-    victim = pointer;
-    if (\$1 ) begin
-      victim = 1'h1;
-    end
-    if (\$2 ) begin
-      victim = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$22 ) begin end
-    \$8  = pointer;
-    if (\$4 ) begin
-      \$8  = \$7 [0];
-    end
-    if (\rst$6 ) begin
-      \$8  = 1'h0;
-    end
-    if (rst) begin
-      \$8  = 1'h0;
-    end
-  end
-  assign \$5  = pointer;
-endmodule
-
-(* generator = "Amaranth" *)
-module \cerite_soc_small.mmu.core.mmu.walker.model (rst, idx, \rst$15 , vpn, start, node, done, clk);
-  reg \$auto$verilog_backend.cc:2355:dump_module$23  = 0;
-  wire [31:0] \$1 ;
-  wire \$10 ;
-  wire [64:0] \$11 ;
-  wire [64:0] \$12 ;
-  reg \$13 ;
-  reg \$14 ;
-  reg [31:0] \$15 ;
-  reg [26:0] \$16 ;
-  reg [4:0] \$17 ;
-  reg [45:0] \$18 ;
-  wire \$2 ;
-  wire [45:0] \$3 ;
-  wire \$4 ;
-  wire \$5 ;
-  wire [45:0] \$6 ;
-  wire [45:0] \$7 ;
-  wire \$8 ;
-  wire [5:0] \$9 ;
-  reg [31:0] acc = 32'd0;
-  input clk;
-  wire clk;
-  reg [4:0] count = 5'h00;
-  output done;
-  reg done = 1'h0;
-  reg finish = 1'h0;
-  output [31:0] idx;
-  wire [31:0] idx;
-  reg [26:0] low = 27'h0000000;
-  input [214:0] node;
-  wire [214:0] node;
-  wire [47:0] \node.gpt_line ;
-  wire [31:0] \node.hi ;
-  wire [63:0] \node.intercept ;
-  wire \node.leaf ;
-  wire [31:0] \node.lo ;
-  wire [5:0] \node.shift ;
-  wire [31:0] \node.slope ;
-  (* init = 1'h0 *)
-  wire pending;
-  input rst;
-  wire rst;
-  input \rst$15 ;
-  wire \rst$15 ;
-  input start;
-  wire start;
-  wire [32:0] step;
-  input [26:0] vpn;
-  wire [26:0] vpn;
-  wire [26:0] x;
-  reg [45:0] y = 46'h000000000000;
-  assign x = vpn >> node[165:160];
-  assign \$1  = low[0] ? node[31:0] : 32'd0;
-  assign step = acc + \$1 ;
-  assign \$2  = $signed(y) < $signed({ 1'h0, node[127:96] });
-  assign \$3  = \$2  ? { 14'h0000, node[127:96] } : y;
-  assign \$4  = $signed(\$3 ) > $signed({ 1'h0, node[159:128] });
-  assign \$5  = $signed(y) < $signed({ 1'h0, node[127:96] });
-  assign \$6  = \$5  ? { 14'h0000, node[127:96] } : y;
-  assign \$7  = \$4  ? { 14'h0000, node[159:128] } : \$6 ;
-  assign \$8  = | count;
-  assign \$9  = count - 1'h1;
-  assign \$10  = count == 1'h1;
-  assign \$11  = $signed({ 1'h0, acc, low }) + $signed(node[95:32]);
-  always @(posedge clk)
-    done <= \$13 ;
-  always @(posedge clk)
-    finish <= \$14 ;
-  always @(posedge clk)
-    acc <= \$15 ;
-  always @(posedge clk)
-    low <= \$16 ;
-  always @(posedge clk)
-    count <= \$17 ;
-  always @(posedge clk)
-    y <= \$18 ;
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$23 ) begin end
-    \$13  = 1'h0;
-    if (finish) begin
-      \$13  = 1'h1;
-    end
-    if (\rst$15 ) begin
-      \$13  = 1'h0;
-    end
-    if (rst) begin
-      \$13  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$23 ) begin end
-    \$14  = 1'h0;
-    if (start) begin
-    end else if (\$8 ) begin
-      \$14  = \$10 ;
-    end
-    if (\rst$15 ) begin
-      \$14  = 1'h0;
-    end
-    if (rst) begin
-      \$14  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$23 ) begin end
-    \$15  = acc;
-    if (start) begin
-      \$15  = 32'd0;
-    end else if (\$8 ) begin
-      \$15  = step[32:1];
-    end
-    if (\rst$15 ) begin
-      \$15  = 32'd0;
-    end
-    if (rst) begin
-      \$15  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$23 ) begin end
-    \$16  = low;
-    if (start) begin
-      \$16  = x;
-    end else if (\$8 ) begin
-      \$16  = { step[0], low[26:1] };
-    end
-    if (\rst$15 ) begin
-      \$16  = 27'h0000000;
-    end
-    if (rst) begin
-      \$16  = 27'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$23 ) begin end
-    \$17  = count;
-    if (start) begin
-      \$17  = 5'h1b;
-    end else if (\$8 ) begin
-      \$17  = \$9 [4:0];
-    end
-    if (\rst$15 ) begin
-      \$17  = 5'h00;
-    end
-    if (rst) begin
-      \$17  = 5'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$23 ) begin end
-    \$18  = y;
-    if (finish) begin
-      \$18  = \$12 [45:0];
-    end
-    if (\rst$15 ) begin
-      \$18  = 46'h000000000000;
-    end
-    if (rst) begin
-      \$18  = 46'h000000000000;
-    end
-  end
-  assign pending = done;
-  assign idx = \$7 [31:0];
-  assign \node.slope  = node[31:0];
-  assign \node.intercept  = node[95:32];
-  assign \node.lo  = node[127:96];
-  assign \node.hi  = node[159:128];
-  assign \node.shift  = node[165:160];
-  assign \node.leaf  = node[166];
-  assign \node.gpt_line  = node[214:167];
-  assign \$12  = { \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64:20] };
-endmodule
-
-(* generator = "Amaranth" *)
-module \cerite_soc_small.mmu.core.req_fifo (rst, w_en, w_rdy, r_data, \rst$21 , \port$5779$0 , \port$5779$8 , \port$5835$0 , r_en, r_rdy, clk);
-  reg \$auto$verilog_backend.cc:2355:dump_module$24  = 0;
-  wire \$1 ;
-  wire \$10 ;
-  wire [3:0] \$11 ;
-  wire [3:0] \$12 ;
-  wire \$13 ;
-  wire \$14 ;
-  wire \$15 ;
-  wire \$16 ;
-  wire \$17 ;
-  wire \$18 ;
-  wire [3:0] \$19 ;
-  wire \$2 ;
-  wire \$20 ;
-  wire \$21 ;
-  wire \$22 ;
-  wire \$23 ;
-  wire \$24 ;
-  wire \$25 ;
-  wire [3:0] \$26 ;
-  wire \$27 ;
-  wire \$28 ;
-  wire \$29 ;
-  wire \$3 ;
-  reg [2:0] \$30 ;
-  reg [2:0] \$31 ;
-  reg [2:0] \$32 ;
-  reg \$33 ;
-  wire \$4 ;
-  wire [3:0] \$5 ;
-  wire [3:0] \$6 ;
-  wire \$7 ;
-  wire \$8 ;
-  wire \$9 ;
-  input clk;
-  wire clk;
-  (* init = 3'h0 *)
-  wire [2:0] consume;
-  reg [2:0] inner_level = 3'h0;
-  wire inner_r_rdy;
-  wire [3:0] level;
-  input [6:0] \port$5779$0 ;
-  wire [6:0] \port$5779$0 ;
-  input [2:0] \port$5779$8 ;
-  wire [2:0] \port$5779$8 ;
-  input [31:0] \port$5835$0 ;
-  wire [31:0] \port$5835$0 ;
-  (* init = 3'h0 *)
-  wire [2:0] produce;
-  output [41:0] r_data;
-  wire [41:0] r_data;
-  input r_en;
-  wire r_en;
-  wire [3:0] r_level;
-  reg [2:0] r_port__addr = 3'h0;
-  wire [41:0] r_port__data;
-  wire r_port__en;
-  output r_rdy;
-  reg r_rdy = 1'h0;
-  input rst;
-  wire rst;
-  input \rst$21 ;
-  wire \rst$21 ;
-  wire [41:0] w_data;
-  input w_en;
-  wire w_en;
-  wire [3:0] w_level;
-  reg [2:0] w_port__addr = 3'h0;
-  wire [41:0] w_port__data;
-  wire w_port__en;
-  output w_rdy;
-  wire w_rdy;
-  reg [41:0] storage [6:0];
-  initial begin
-    storage[0] = 42'h00000000000;
-    storage[1] = 42'h00000000000;
-    storage[2] = 42'h00000000000;
-    storage[3] = 42'h00000000000;
-    storage[4] = 42'h00000000000;
-    storage[5] = 42'h00000000000;
-    storage[6] = 42'h00000000000;
-  end
-  always @(posedge clk) begin
-    if (w_port__en)
-      storage[w_port__addr] <= { \port$5779$8 , \port$5779$0 , \port$5835$0  };
-  end
-  reg [41:0] _0_;
-  always @(posedge clk) begin
-    if (r_port__en) begin
-      _0_ <= storage[r_port__addr];
-    end
-  end
-  assign r_data = _0_;
-  assign w_rdy = inner_level != 3'h7;
-  assign inner_r_rdy = | inner_level;
-  assign w_port__en = w_rdy & w_en;
-  assign \$1  = ~ r_rdy;
-  assign \$2  = \$1  | r_en;
-  assign r_port__en = inner_r_rdy & \$2 ;
-  assign w_level = inner_level + r_rdy;
-  assign \$3  = w_rdy & w_en;
-  assign \$4  = w_port__addr == 3'h6;
-  assign \$5  = w_port__addr + 1'h1;
-  assign \$6  = \$4  ? 4'h0 : \$5 ;
-  assign \$7  = ~ r_rdy;
-  assign \$8  = \$7  | r_en;
-  assign \$9  = inner_r_rdy & \$8 ;
-  assign \$10  = r_port__addr == 3'h6;
-  assign \$11  = r_port__addr + 1'h1;
-  assign \$12  = \$10  ? 4'h0 : \$11 ;
-  assign \$13  = w_rdy & w_en;
-  assign \$14  = ~ r_rdy;
-  assign \$15  = \$14  | r_en;
-  assign \$16  = inner_r_rdy & \$15 ;
-  assign \$17  = ~ \$16 ;
-  assign \$18  = \$13  & \$17 ;
-  assign \$19  = inner_level + 1'h1;
-  assign \$20  = ~ r_rdy;
-  assign \$21  = \$20  | r_en;
-  assign \$22  = inner_r_rdy & \$21 ;
-  assign \$23  = w_rdy & w_en;
-  assign \$24  = ~ \$23 ;
-  assign \$25  = \$22  & \$24 ;
-  assign \$26  = inner_level - 1'h1;
-  assign \$27  = ~ r_rdy;
-  assign \$28  = \$27  | r_en;
-  assign \$29  = inner_r_rdy & \$28 ;
-  always @(posedge clk)
-    w_port__addr <= \$30 ;
-  always @(posedge clk)
-    r_port__addr <= \$31 ;
-  always @(posedge clk)
-    inner_level <= \$32 ;
-  always @(posedge clk)
-    r_rdy <= \$33 ;
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$24 ) begin end
-    \$30  = w_port__addr;
-    if (\$3 ) begin
-      \$30  = \$6 [2:0];
-    end
-    if (\rst$21 ) begin
-      \$30  = 3'h0;
-    end
-    if (rst) begin
-      \$30  = 3'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$24 ) begin end
-    \$31  = r_port__addr;
-    if (\$9 ) begin
-      \$31  = \$12 [2:0];
-    end
-    if (\rst$21 ) begin
-      \$31  = 3'h0;
-    end
-    if (rst) begin
-      \$31  = 3'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$24 ) begin end
-    \$32  = inner_level;
-    if (\$18 ) begin
-      \$32  = \$19 [2:0];
-    end
-    if (\$25 ) begin
-      \$32  = \$26 [2:0];
-    end
-    if (\rst$21 ) begin
-      \$32  = 3'h0;
-    end
-    if (rst) begin
-      \$32  = 3'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$24 ) begin end
-    \$33  = r_rdy;
-    if (\$29 ) begin
-      \$33  = 1'h1;
-    end else if (r_en) begin
-      \$33  = 1'h0;
-    end
-    if (\rst$21 ) begin
-      \$33  = 1'h0;
-    end
-    if (rst) begin
-      \$33  = 1'h0;
-    end
-  end
-  assign level = w_level;
-  assign r_level = w_level;
-  assign produce = w_port__addr;
-  assign w_port__data = { \port$5779$8 , \port$5779$0 , \port$5835$0  };
-  assign w_data = { \port$5779$8 , \port$5779$0 , \port$5835$0  };
-  assign consume = r_port__addr;
-  assign r_port__data = r_data;
-endmodule
-
-(* generator = "Amaranth" *)
-module \cerite_soc_small.mmu.core.resp_fifo (rst, r_en, w_rdy, w_level, r_data, \rst$21 , w_en, w_port__data, r_rdy, clk);
-  reg \$auto$verilog_backend.cc:2355:dump_module$25  = 0;
-  wire \$1 ;
-  wire \$10 ;
-  wire [3:0] \$11 ;
-  wire [3:0] \$12 ;
-  wire \$13 ;
-  wire \$14 ;
-  wire \$15 ;
-  wire \$16 ;
-  wire \$17 ;
-  wire \$18 ;
-  wire [3:0] \$19 ;
-  wire \$2 ;
-  wire \$20 ;
-  wire \$21 ;
-  wire \$22 ;
-  wire \$23 ;
-  wire \$24 ;
-  wire \$25 ;
-  wire [3:0] \$26 ;
-  wire \$27 ;
-  wire \$28 ;
-  wire \$29 ;
-  wire \$3 ;
-  reg [2:0] \$30 ;
-  reg [2:0] \$31 ;
-  reg [2:0] \$32 ;
-  reg \$33 ;
-  wire \$4 ;
-  wire [3:0] \$5 ;
-  wire [3:0] \$6 ;
-  wire \$7 ;
-  wire \$8 ;
-  wire \$9 ;
-  input clk;
-  wire clk;
-  (* init = 3'h0 *)
-  wire [2:0] consume;
-  reg [2:0] inner_level = 3'h0;
-  wire inner_r_rdy;
-  wire [3:0] level;
-  (* init = 3'h0 *)
-  wire [2:0] produce;
-  output [29:0] r_data;
-  wire [29:0] r_data;
-  input r_en;
-  wire r_en;
-  wire [3:0] r_level;
-  reg [2:0] r_port__addr = 3'h0;
-  wire [29:0] r_port__data;
-  wire r_port__en;
-  output r_rdy;
-  reg r_rdy = 1'h0;
-  input rst;
-  wire rst;
-  input \rst$21 ;
-  wire \rst$21 ;
-  wire [29:0] w_data;
-  input w_en;
-  wire w_en;
-  output [3:0] w_level;
-  wire [3:0] w_level;
-  reg [2:0] w_port__addr = 3'h0;
-  input [29:0] w_port__data;
-  wire [29:0] w_port__data;
-  wire w_port__en;
-  output w_rdy;
-  wire w_rdy;
-  reg [29:0] storage [6:0];
-  initial begin
-    storage[0] = 30'h00000000;
-    storage[1] = 30'h00000000;
-    storage[2] = 30'h00000000;
-    storage[3] = 30'h00000000;
-    storage[4] = 30'h00000000;
-    storage[5] = 30'h00000000;
-    storage[6] = 30'h00000000;
-  end
-  always @(posedge clk) begin
-    if (w_port__en)
-      storage[w_port__addr] <= w_port__data;
-  end
-  reg [29:0] _0_;
-  always @(posedge clk) begin
-    if (r_port__en) begin
-      _0_ <= storage[r_port__addr];
-    end
-  end
-  assign r_data = _0_;
-  assign w_rdy = inner_level != 3'h7;
-  assign inner_r_rdy = | inner_level;
-  assign w_port__en = w_rdy & w_en;
-  assign \$1  = ~ r_rdy;
-  assign \$2  = \$1  | r_en;
-  assign r_port__en = inner_r_rdy & \$2 ;
-  assign w_level = inner_level + r_rdy;
-  assign \$3  = w_rdy & w_en;
-  assign \$4  = w_port__addr == 3'h6;
-  assign \$5  = w_port__addr + 1'h1;
-  assign \$6  = \$4  ? 4'h0 : \$5 ;
-  assign \$7  = ~ r_rdy;
-  assign \$8  = \$7  | r_en;
-  assign \$9  = inner_r_rdy & \$8 ;
-  assign \$10  = r_port__addr == 3'h6;
-  assign \$11  = r_port__addr + 1'h1;
-  assign \$12  = \$10  ? 4'h0 : \$11 ;
-  assign \$13  = w_rdy & w_en;
-  assign \$14  = ~ r_rdy;
-  assign \$15  = \$14  | r_en;
-  assign \$16  = inner_r_rdy & \$15 ;
-  assign \$17  = ~ \$16 ;
-  assign \$18  = \$13  & \$17 ;
-  assign \$19  = inner_level + 1'h1;
-  assign \$20  = ~ r_rdy;
-  assign \$21  = \$20  | r_en;
-  assign \$22  = inner_r_rdy & \$21 ;
-  assign \$23  = w_rdy & w_en;
-  assign \$24  = ~ \$23 ;
-  assign \$25  = \$22  & \$24 ;
-  assign \$26  = inner_level - 1'h1;
-  assign \$27  = ~ r_rdy;
-  assign \$28  = \$27  | r_en;
-  assign \$29  = inner_r_rdy & \$28 ;
-  always @(posedge clk)
-    w_port__addr <= \$30 ;
-  always @(posedge clk)
-    r_port__addr <= \$31 ;
-  always @(posedge clk)
-    inner_level <= \$32 ;
-  always @(posedge clk)
-    r_rdy <= \$33 ;
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$25 ) begin end
-    \$30  = w_port__addr;
-    if (\$3 ) begin
-      \$30  = \$6 [2:0];
-    end
-    if (\rst$21 ) begin
-      \$30  = 3'h0;
-    end
-    if (rst) begin
-      \$30  = 3'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$25 ) begin end
-    \$31  = r_port__addr;
-    if (\$9 ) begin
-      \$31  = \$12 [2:0];
-    end
-    if (\rst$21 ) begin
-      \$31  = 3'h0;
-    end
-    if (rst) begin
-      \$31  = 3'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$25 ) begin end
-    \$32  = inner_level;
-    if (\$18 ) begin
-      \$32  = \$19 [2:0];
-    end
-    if (\$25 ) begin
-      \$32  = \$26 [2:0];
-    end
-    if (\rst$21 ) begin
-      \$32  = 3'h0;
-    end
-    if (rst) begin
-      \$32  = 3'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$25 ) begin end
-    \$33  = r_rdy;
-    if (\$29 ) begin
-      \$33  = 1'h1;
-    end else if (r_en) begin
-      \$33  = 1'h0;
-    end
-    if (\rst$21 ) begin
-      \$33  = 1'h0;
-    end
-    if (rst) begin
-      \$33  = 1'h0;
-    end
-  end
-  assign level = w_level;
-  assign r_level = w_level;
-  assign produce = w_port__addr;
-  assign w_data = w_port__data;
-  assign consume = r_port__addr;
-  assign r_port__data = r_data;
-endmodule
-
-(* generator = "Amaranth" *)
-module \cerite_soc_small.mmu.registers (rst, bus__w_stb, bus__r_stb, mem_data__w__ready, req__w__ready, resp__r__payload, status__busy__r_data, \port$5318$0 , bus__addr, bus__w_data, status__clearing__r_data, mem_addr__addr__r_data, mem_data__r__valid, mem_data__r__payload, control__reset__pulse, control__flush__pulse, control__flush_kind__w_data, control__clear__pulse, bus__ack, bus__r_data, bus__err
-, mem_addr__addr__w_data, mem_addr__addr__w_stb, mem_data__r__ready, mem_data__w__valid, mem_data__w__payload, req__w__valid, req__w__payload, resp__r__ready, mode__learned__data, mode__sum__data, mode__mxr__data, asid__asid__data, satp_ppn_lo__value__data, satp_ppn_hi__value__data, pt_base_lo__value__data, pt_limit_lo__value__data, index_base_lo__value__data, index_limit_lo__value__data, level_base1_lo__value__data, level_base2_lo__value__data, root0_lo__value__data
-, root0_hi__value__data, root1_lo__value__data, root1_hi__value__data, root2_lo__value__data, root2_hi__value__data, root3_lo__value__data, root3_hi__value__data, flush_asid__asid__data, flush_va_lo__value__data, flush_va_hi__value__data, status__req_half__r_data, status__resp_half__r_data, status__flush_pending__r_data, status__flush_lost__r_data, counter_requests__count__r_data, counter_tlb_hits__count__r_data, counter_walks__count__r_data, counter_lwc_hits__count__r_data, counter_lwc_misses__count__r_data, counter_learned_hits__count__r_data, counter_learned_single__count__r_data
-, counter_learned_fallbacks__count__r_data, counter_faults__count__r_data, counter_reads_node__count__r_data, counter_reads_gpt__count__r_data, counter_reads_radix__count__r_data, counter_walk_cycles_total__count__r_data, counter_walk_cycles_max__count__r_data, resp__r__valid, clk);
-  reg \$auto$verilog_backend.cc:2355:dump_module$26  = 0;
-  wire \$1 ;
-  wire [31:0] \$10 ;
-  reg [31:0] \$100 ;
-  reg [11:0] \$101 ;
-  reg [23:0] \$102 ;
-  reg [23:0] \$103 ;
-  reg [23:0] \$104 ;
-  reg [23:0] \$105 ;
-  reg [23:0] \$106 ;
-  reg [23:0] \$107 ;
-  reg [31:0] \$108 ;
-  reg [31:0] \$109 ;
-  wire [3:0] \$11 ;
-  reg [31:0] \$110 ;
-  reg [31:0] \$111 ;
-  reg [31:0] \$112 ;
-  reg [31:0] \$113 ;
-  reg [31:0] \$114 ;
-  reg [31:0] \$115 ;
-  reg [15:0] \$116 ;
-  reg [31:0] \$117 ;
-  reg [6:0] \$118 ;
-  wire [31:0] \$12 ;
-  wire [7:0] \$13 ;
-  wire [31:0] \$14 ;
-  wire [7:0] \$15 ;
-  wire [31:0] \$16 ;
-  wire [27:0] \$17 ;
-  wire [31:0] \$18 ;
-  wire [1:0] \$19 ;
-  wire \$2 ;
-  wire [31:0] \$20 ;
-  wire [1:0] \$21 ;
-  wire [31:0] \$22 ;
-  wire [3:0] \$23 ;
-  wire [31:0] \$24 ;
-  wire [16:0] \$25 ;
-  wire [31:0] \$26 ;
-  wire [32:0] \$27 ;
-  wire [32:0] \$28 ;
-  wire [12:0] \$29 ;
-  wire \$3 ;
-  wire [31:0] \$30 ;
-  wire [24:0] \$31 ;
-  wire [31:0] \$32 ;
-  wire [24:0] \$33 ;
-  wire [31:0] \$34 ;
-  wire [24:0] \$35 ;
-  wire [31:0] \$36 ;
-  wire [24:0] \$37 ;
-  wire [31:0] \$38 ;
-  wire [24:0] \$39 ;
-  wire \$4 ;
-  wire [31:0] \$40 ;
-  wire [24:0] \$41 ;
-  wire [31:0] \$42 ;
-  wire [32:0] \$43 ;
-  wire [32:0] \$44 ;
-  wire [32:0] \$45 ;
-  wire [32:0] \$46 ;
-  wire [32:0] \$47 ;
-  wire [32:0] \$48 ;
-  wire [32:0] \$49 ;
-  wire [1:0] \$5 ;
-  wire [32:0] \$50 ;
-  wire [32:0] \$51 ;
-  wire [32:0] \$52 ;
-  wire [32:0] \$53 ;
-  wire [32:0] \$54 ;
-  wire [32:0] \$55 ;
-  wire [32:0] \$56 ;
-  wire [32:0] \$57 ;
-  wire [32:0] \$58 ;
-  wire [16:0] \$59 ;
-  wire [31:0] \$6 ;
-  wire [31:0] \$60 ;
-  wire [32:0] \$61 ;
-  wire [32:0] \$62 ;
-  wire [7:0] \$63 ;
-  wire [31:0] \$64 ;
-  wire [11:0] \$65 ;
-  wire [31:0] \$66 ;
-  wire [24:0] \$67 ;
-  wire [31:0] \$68 ;
-  wire [24:0] \$69 ;
-  wire [1:0] \$7 ;
-  wire [31:0] \$70 ;
-  wire [24:0] \$71 ;
-  wire [31:0] \$72 ;
-  wire [24:0] \$73 ;
-  wire [31:0] \$74 ;
-  wire [24:0] \$75 ;
-  wire [31:0] \$76 ;
-  wire [24:0] \$77 ;
-  wire [31:0] \$78 ;
-  wire [24:0] \$79 ;
-  wire [31:0] \$8 ;
-  wire [31:0] \$80 ;
-  wire [24:0] \$81 ;
-  wire [31:0] \$82 ;
-  wire [24:0] \$83 ;
-  wire [31:0] \$84 ;
-  wire [24:0] \$85 ;
-  wire [31:0] \$86 ;
-  wire [24:0] \$87 ;
-  wire [31:0] \$88 ;
-  wire [24:0] \$89 ;
-  wire [3:0] \$9 ;
-  wire [31:0] \$90 ;
-  wire [24:0] \$91 ;
-  wire [31:0] \$92 ;
-  wire [24:0] \$93 ;
-  wire [31:0] \$94 ;
-  wire \$95 ;
-  reg \$96 ;
-  reg \$97 ;
-  reg \$98 ;
-  reg [15:0] \$99 ;
-  output [15:0] asid__asid__data;
-  reg [15:0] asid__asid__data = 16'h0000;
-  reg asid__asid__w_stb;
-  output bus__ack;
-  reg bus__ack;
-  input [5:0] bus__addr;
-  wire [5:0] bus__addr;
-  (* enum_base_type = "BusError" *)
-  (* enum_value_00 = "NONE" *)
-  (* enum_value_01 = "UNMAPPED" *)
-  (* enum_value_10 = "DENIED" *)
-  (* enum_value_11 = "FAILED" *)
-  output [1:0] bus__err;
-  reg [1:0] bus__err;
-  output [31:0] bus__r_data;
-  reg [31:0] bus__r_data;
-  input bus__r_stb;
-  wire bus__r_stb;
-  input [31:0] bus__w_data;
-  wire [31:0] bus__w_data;
-  input bus__w_stb;
-  wire bus__w_stb;
-  input clk;
-  wire clk;
-  output control__clear__pulse;
-  reg control__clear__pulse;
-  output control__flush__pulse;
-  reg control__flush__pulse;
-  output [1:0] control__flush_kind__w_data;
-  reg [1:0] control__flush_kind__w_data;
-  reg control__flush_kind__w_stb;
-  output control__reset__pulse;
-  reg control__reset__pulse;
-  input [23:0] counter_faults__count__r_data;
-  wire [23:0] counter_faults__count__r_data;
-  input [23:0] counter_learned_fallbacks__count__r_data;
-  wire [23:0] counter_learned_fallbacks__count__r_data;
-  input [23:0] counter_learned_hits__count__r_data;
-  wire [23:0] counter_learned_hits__count__r_data;
-  input [23:0] counter_learned_single__count__r_data;
-  wire [23:0] counter_learned_single__count__r_data;
-  input [23:0] counter_lwc_hits__count__r_data;
-  wire [23:0] counter_lwc_hits__count__r_data;
-  input [23:0] counter_lwc_misses__count__r_data;
-  wire [23:0] counter_lwc_misses__count__r_data;
-  input [23:0] counter_reads_gpt__count__r_data;
-  wire [23:0] counter_reads_gpt__count__r_data;
-  input [23:0] counter_reads_node__count__r_data;
-  wire [23:0] counter_reads_node__count__r_data;
-  input [23:0] counter_reads_radix__count__r_data;
-  wire [23:0] counter_reads_radix__count__r_data;
-  input [23:0] counter_requests__count__r_data;
-  wire [23:0] counter_requests__count__r_data;
-  input [23:0] counter_tlb_hits__count__r_data;
-  wire [23:0] counter_tlb_hits__count__r_data;
-  input [23:0] counter_walk_cycles_max__count__r_data;
-  wire [23:0] counter_walk_cycles_max__count__r_data;
-  input [23:0] counter_walk_cycles_total__count__r_data;
-  wire [23:0] counter_walk_cycles_total__count__r_data;
-  input [23:0] counter_walks__count__r_data;
-  wire [23:0] counter_walks__count__r_data;
-  output [15:0] flush_asid__asid__data;
-  reg [15:0] flush_asid__asid__data = 16'h0000;
-  reg flush_asid__asid__w_stb;
-  output [6:0] flush_va_hi__value__data;
-  reg [6:0] flush_va_hi__value__data = 7'h00;
-  reg flush_va_hi__value__w_stb;
-  output [31:0] flush_va_lo__value__data;
-  reg [31:0] flush_va_lo__value__data = 32'd0;
-  reg flush_va_lo__value__w_stb;
-  output [23:0] index_base_lo__value__data;
-  reg [23:0] index_base_lo__value__data = 24'h000000;
-  reg index_base_lo__value__w_stb;
-  output [23:0] index_limit_lo__value__data;
-  reg [23:0] index_limit_lo__value__data = 24'h000000;
-  reg index_limit_lo__value__w_stb;
-  output [23:0] level_base1_lo__value__data;
-  reg [23:0] level_base1_lo__value__data = 24'h000000;
-  reg level_base1_lo__value__w_stb;
-  output [23:0] level_base2_lo__value__data;
-  reg [23:0] level_base2_lo__value__data = 24'h000000;
-  reg level_base2_lo__value__w_stb;
-  input [10:0] mem_addr__addr__r_data;
-  wire [10:0] mem_addr__addr__r_data;
-  output [10:0] mem_addr__addr__w_data;
-  reg [10:0] mem_addr__addr__w_data;
-  output mem_addr__addr__w_stb;
-  reg mem_addr__addr__w_stb;
-  input [31:0] mem_data__r__payload;
-  wire [31:0] mem_data__r__payload;
-  output mem_data__r__ready;
-  reg mem_data__r__ready;
-  input mem_data__r__valid;
-  wire mem_data__r__valid;
-  output [31:0] mem_data__w__payload;
-  reg [31:0] mem_data__w__payload;
-  input mem_data__w__ready;
-  wire mem_data__w__ready;
-  output mem_data__w__valid;
-  reg mem_data__w__valid;
-  output mode__learned__data;
-  reg mode__learned__data = 1'h0;
-  reg mode__learned__w_stb;
-  output mode__mxr__data;
-  reg mode__mxr__data = 1'h0;
-  reg mode__mxr__w_stb;
-  output mode__sum__data;
-  reg mode__sum__data = 1'h0;
-  reg mode__sum__w_stb;
-  input [3:0] \port$5318$0 ;
-  wire [3:0] \port$5318$0 ;
-  output [23:0] pt_base_lo__value__data;
-  reg [23:0] pt_base_lo__value__data = 24'h000000;
-  reg pt_base_lo__value__w_stb;
-  output [23:0] pt_limit_lo__value__data;
-  reg [23:0] pt_limit_lo__value__data = 24'h000000;
-  reg pt_limit_lo__value__w_stb;
-  output [31:0] req__w__payload;
-  reg [31:0] req__w__payload;
-  input req__w__ready;
-  wire req__w__ready;
-  output req__w__valid;
-  reg req__w__valid;
-  input [31:0] resp__r__payload;
-  wire [31:0] resp__r__payload;
-  output resp__r__ready;
-  reg resp__r__ready;
-  input resp__r__valid;
-  wire resp__r__valid;
-  output [31:0] root0_hi__value__data;
-  reg [31:0] root0_hi__value__data = 32'd0;
-  reg root0_hi__value__w_stb;
-  output [31:0] root0_lo__value__data;
-  reg [31:0] root0_lo__value__data = 32'd0;
-  reg root0_lo__value__w_stb;
-  output [31:0] root1_hi__value__data;
-  reg [31:0] root1_hi__value__data = 32'd0;
-  reg root1_hi__value__w_stb;
-  output [31:0] root1_lo__value__data;
-  reg [31:0] root1_lo__value__data = 32'd0;
-  reg root1_lo__value__w_stb;
-  output [31:0] root2_hi__value__data;
-  reg [31:0] root2_hi__value__data = 32'd0;
-  reg root2_hi__value__w_stb;
-  output [31:0] root2_lo__value__data;
-  reg [31:0] root2_lo__value__data = 32'd0;
-  reg root2_lo__value__w_stb;
-  output [31:0] root3_hi__value__data;
-  reg [31:0] root3_hi__value__data = 32'd0;
-  reg root3_hi__value__w_stb;
-  output [31:0] root3_lo__value__data;
-  reg [31:0] root3_lo__value__data = 32'd0;
-  reg root3_lo__value__w_stb;
-  input rst;
-  wire rst;
-  output [11:0] satp_ppn_hi__value__data;
-  reg [11:0] satp_ppn_hi__value__data = 12'h000;
-  reg satp_ppn_hi__value__w_stb;
-  output [31:0] satp_ppn_lo__value__data;
-  reg [31:0] satp_ppn_lo__value__data = 32'd0;
-  reg satp_ppn_lo__value__w_stb;
-  input status__busy__r_data;
-  wire status__busy__r_data;
-  input status__clearing__r_data;
-  wire status__clearing__r_data;
-  input status__flush_lost__r_data;
-  wire status__flush_lost__r_data;
-  input status__flush_pending__r_data;
-  wire status__flush_pending__r_data;
-  input status__req_half__r_data;
-  wire status__req_half__r_data;
-  input status__resp_half__r_data;
-  wire status__resp_half__r_data;
-  wire [12:0] status__resp_level__r_data;
-  assign \$1  = bus__r_stb | bus__w_stb;
-  assign \$2  = bus__w_stb ? bus__w_data[0] : 1'h0;
-  assign \$3  = bus__w_stb ? bus__w_data[1] : 1'h0;
-  assign \$4  = bus__w_stb ? bus__w_data[8] : 1'h0;
-  assign \$8  = \$6  | { 30'h00000000, \$7  };
-  assign \$10  = \$8  | { 28'h0000000, \$9  };
-  assign \$12  = \$10  | { 28'h0000000, \$11  };
-  assign \$14  = \$12  | { 24'h000000, \$13  };
-  assign \$16  = \$14  | { 24'h000000, \$15  };
-  assign \$18  = \$16  | { 4'h0, \$17  };
-  assign \$22  = \$20  | { 30'h00000000, \$21  };
-  assign \$24  = \$22  | { 28'h0000000, \$23  };
-  assign \$95  = bus__r_stb | bus__w_stb;
-  always @(posedge clk)
-    mode__learned__data <= \$96 ;
-  always @(posedge clk)
-    mode__sum__data <= \$97 ;
-  always @(posedge clk)
-    mode__mxr__data <= \$98 ;
-  always @(posedge clk)
-    asid__asid__data <= \$99 ;
-  always @(posedge clk)
-    satp_ppn_lo__value__data <= \$100 ;
-  always @(posedge clk)
-    satp_ppn_hi__value__data <= \$101 ;
-  always @(posedge clk)
-    pt_base_lo__value__data <= \$102 ;
-  always @(posedge clk)
-    pt_limit_lo__value__data <= \$103 ;
-  always @(posedge clk)
-    index_base_lo__value__data <= \$104 ;
-  always @(posedge clk)
-    index_limit_lo__value__data <= \$105 ;
-  always @(posedge clk)
-    level_base1_lo__value__data <= \$106 ;
-  always @(posedge clk)
-    level_base2_lo__value__data <= \$107 ;
-  always @(posedge clk)
-    root0_lo__value__data <= \$108 ;
-  always @(posedge clk)
-    root0_hi__value__data <= \$109 ;
-  always @(posedge clk)
-    root1_lo__value__data <= \$110 ;
-  always @(posedge clk)
-    root1_hi__value__data <= \$111 ;
-  always @(posedge clk)
-    root2_lo__value__data <= \$112 ;
-  always @(posedge clk)
-    root2_hi__value__data <= \$113 ;
-  always @(posedge clk)
-    root3_lo__value__data <= \$114 ;
-  always @(posedge clk)
-    root3_hi__value__data <= \$115 ;
-  always @(posedge clk)
-    flush_asid__asid__data <= \$116 ;
-  always @(posedge clk)
-    flush_va_lo__value__data <= \$117 ;
-  always @(posedge clk)
-    flush_va_hi__value__data <= \$118 ;
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    control__reset__pulse = 1'h0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            control__reset__pulse = \$2 ;
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    control__flush__pulse = 1'h0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            control__flush__pulse = \$3 ;
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    control__flush_kind__w_data = 2'h0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            control__flush_kind__w_data = bus__w_data[5:4];
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    control__flush_kind__w_stb = 1'h0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            control__flush_kind__w_stb = bus__w_stb;
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    control__clear__pulse = 1'h0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            control__clear__pulse = \$4 ;
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    bus__ack = 1'h0;
-    if (\$1 ) begin
-      (* full_case = 32'd1 *)
-      casez (bus__addr)
-        6'h00:
-            bus__ack = 1'h1;
-        6'h01:
-            bus__ack = 1'h1;
-        6'h02:
-            bus__ack = 1'h1;
-        6'h03:
-            bus__ack = 1'h1;
-        6'h04:
-            bus__ack = 1'h1;
-        6'h05:
-            bus__ack = 1'h1;
-        6'h06:
-            bus__ack = 1'h1;
-        6'h07:
-            bus__ack = 1'h1;
-        6'h08:
-            bus__ack = 1'h1;
-        6'h09:
-            bus__ack = 1'h1;
-        6'h0a:
-            bus__ack = 1'h1;
-        6'h0b:
-            bus__ack = 1'h1;
-        6'h0c:
-            bus__ack = 1'h1;
-        6'h0d:
-            bus__ack = 1'h1;
-        6'h0e:
-            bus__ack = 1'h1;
-        6'h0f:
-            bus__ack = 1'h1;
-        6'h10:
-            bus__ack = 1'h1;
-        6'h11:
-            bus__ack = 1'h1;
-        6'h12:
-            bus__ack = 1'h1;
-        6'h13:
-            bus__ack = 1'h1;
-        6'h14:
-            bus__ack = 1'h1;
-        6'h15:
-            bus__ack = 1'h1;
-        6'h16:
-            bus__ack = 1'h1;
-        6'h17:
-            bus__ack = 1'h1;
-        6'h18:
-          begin
-            if (bus__r_stb) begin
-              bus__ack = mem_data__r__valid;
-            end
-            if (bus__w_stb) begin
-              bus__ack = mem_data__w__ready;
-            end
-          end
-        6'h19:
-          begin
-            if (bus__r_stb) begin
-              bus__ack = 1'h1;
-            end
-            if (bus__w_stb) begin
-              bus__ack = req__w__ready;
-            end
-          end
-        6'h1a:
-          begin
-            if (bus__r_stb) begin
-              bus__ack = resp__r__valid;
-            end
-            if (bus__w_stb) begin
-              bus__ack = 1'h1;
-            end
-          end
-        6'h1b:
-            bus__ack = 1'h1;
-        6'h1c:
-            bus__ack = 1'h1;
-        6'h1d:
-            bus__ack = 1'h1;
-        6'h1e:
-            bus__ack = 1'h1;
-        6'h1f:
-            bus__ack = 1'h1;
-        6'h20:
-            bus__ack = 1'h1;
-        6'h21:
-            bus__ack = 1'h1;
-        6'h22:
-            bus__ack = 1'h1;
-        6'h23:
-            bus__ack = 1'h1;
-        6'h24:
-            bus__ack = 1'h1;
-        6'h25:
-            bus__ack = 1'h1;
-        6'h26:
-            bus__ack = 1'h1;
-        6'h27:
-            bus__ack = 1'h1;
-        6'h28:
-            bus__ack = 1'h1;
-        default:
-            bus__ack = 1'h1;
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    bus__r_data = 32'd0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            if (bus__r_stb) begin
-              bus__r_data = 32'd0;
-            end
-        6'h01:
-            if (bus__r_stb) begin
-              bus__r_data = \$18 ;
-            end
-        6'h02:
-            if (bus__r_stb) begin
-              bus__r_data = \$24 ;
-            end
-        6'h03:
-            if (bus__r_stb) begin
-              bus__r_data = \$26 ;
-            end
-        6'h04:
-            if (bus__r_stb) begin
-              bus__r_data = \$28 [31:0];
-            end
-        6'h05:
-            if (bus__r_stb) begin
-              bus__r_data = \$30 ;
-            end
-        6'h06:
-            if (bus__r_stb) begin
-              bus__r_data = \$32 ;
-            end
-        6'h07:
-            if (bus__r_stb) begin
-              bus__r_data = \$34 ;
-            end
-        6'h08:
-            if (bus__r_stb) begin
-              bus__r_data = \$36 ;
-            end
-        6'h09:
-            if (bus__r_stb) begin
-              bus__r_data = \$38 ;
-            end
-        6'h0a:
-            if (bus__r_stb) begin
-              bus__r_data = \$40 ;
-            end
-        6'h0b:
-            if (bus__r_stb) begin
-              bus__r_data = \$42 ;
-            end
-        6'h0c:
-            if (bus__r_stb) begin
-              bus__r_data = \$44 [31:0];
-            end
-        6'h0d:
-            if (bus__r_stb) begin
-              bus__r_data = \$46 [31:0];
-            end
-        6'h0e:
-            if (bus__r_stb) begin
-              bus__r_data = \$48 [31:0];
-            end
-        6'h0f:
-            if (bus__r_stb) begin
-              bus__r_data = \$50 [31:0];
-            end
-        6'h10:
-            if (bus__r_stb) begin
-              bus__r_data = \$52 [31:0];
-            end
-        6'h11:
-            if (bus__r_stb) begin
-              bus__r_data = \$54 [31:0];
-            end
-        6'h12:
-            if (bus__r_stb) begin
-              bus__r_data = \$56 [31:0];
-            end
-        6'h13:
-            if (bus__r_stb) begin
-              bus__r_data = \$58 [31:0];
-            end
-        6'h14:
-            if (bus__r_stb) begin
-              bus__r_data = \$60 ;
-            end
-        6'h15:
-            if (bus__r_stb) begin
-              bus__r_data = \$62 [31:0];
-            end
-        6'h16:
-            if (bus__r_stb) begin
-              bus__r_data = \$64 ;
-            end
-        6'h17:
-            if (bus__r_stb) begin
-              bus__r_data = \$66 ;
-            end
-        6'h18:
-            if (bus__r_stb) begin
-              bus__r_data = mem_data__r__payload;
-            end
-        6'h19:
-            /* empty */;
-        6'h1a:
-            if (bus__r_stb) begin
-              bus__r_data = resp__r__payload;
-            end
-        6'h1b:
-            if (bus__r_stb) begin
-              bus__r_data = \$68 ;
-            end
-        6'h1c:
-            if (bus__r_stb) begin
-              bus__r_data = \$70 ;
-            end
-        6'h1d:
-            if (bus__r_stb) begin
-              bus__r_data = \$72 ;
-            end
-        6'h1e:
-            if (bus__r_stb) begin
-              bus__r_data = \$74 ;
-            end
-        6'h1f:
-            if (bus__r_stb) begin
-              bus__r_data = \$76 ;
-            end
-        6'h20:
-            if (bus__r_stb) begin
-              bus__r_data = \$78 ;
-            end
-        6'h21:
-            if (bus__r_stb) begin
-              bus__r_data = \$80 ;
-            end
-        6'h22:
-            if (bus__r_stb) begin
-              bus__r_data = \$82 ;
-            end
-        6'h23:
-            if (bus__r_stb) begin
-              bus__r_data = \$84 ;
-            end
-        6'h24:
-            if (bus__r_stb) begin
-              bus__r_data = \$86 ;
-            end
-        6'h25:
-            if (bus__r_stb) begin
-              bus__r_data = \$88 ;
-            end
-        6'h26:
-            if (bus__r_stb) begin
-              bus__r_data = \$90 ;
-            end
-        6'h27:
-            if (bus__r_stb) begin
-              bus__r_data = \$92 ;
-            end
-        6'h28:
-            if (bus__r_stb) begin
-              bus__r_data = \$94 ;
-            end
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    bus__err = 2'h0;
-    if (\$1 ) begin
-      (* full_case = 32'd1 *)
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            if (bus__w_stb) begin
-              bus__err = 2'h2;
-            end
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            /* empty */;
-        6'h0b:
-            /* empty */;
-        6'h0c:
-            /* empty */;
-        6'h0d:
-            /* empty */;
-        6'h0e:
-            /* empty */;
-        6'h0f:
-            /* empty */;
-        6'h10:
-            /* empty */;
-        6'h11:
-            /* empty */;
-        6'h12:
-            /* empty */;
-        6'h13:
-            /* empty */;
-        6'h14:
-            /* empty */;
-        6'h15:
-            /* empty */;
-        6'h16:
-            /* empty */;
-        6'h17:
-            /* empty */;
-        6'h18:
-            /* empty */;
-        6'h19:
-            if (bus__r_stb) begin
-              bus__err = 2'h2;
-            end
-        6'h1a:
-            if (bus__w_stb) begin
-              bus__err = 2'h2;
-            end
-        6'h1b:
-            if (bus__w_stb) begin
-              bus__err = 2'h2;
-            end
-        6'h1c:
-            if (bus__w_stb) begin
-              bus__err = 2'h2;
-            end
-        6'h1d:
-            if (bus__w_stb) begin
-              bus__err = 2'h2;
-            end
-        6'h1e:
-            if (bus__w_stb) begin
-              bus__err = 2'h2;
-            end
-        6'h1f:
-            if (bus__w_stb) begin
-              bus__err = 2'h2;
-            end
-        6'h20:
-            if (bus__w_stb) begin
-              bus__err = 2'h2;
-            end
-        6'h21:
-            if (bus__w_stb) begin
-              bus__err = 2'h2;
-            end
-        6'h22:
-            if (bus__w_stb) begin
-              bus__err = 2'h2;
-            end
-        6'h23:
-            if (bus__w_stb) begin
-              bus__err = 2'h2;
-            end
-        6'h24:
-            if (bus__w_stb) begin
-              bus__err = 2'h2;
-            end
-        6'h25:
-            if (bus__w_stb) begin
-              bus__err = 2'h2;
-            end
-        6'h26:
-            if (bus__w_stb) begin
-              bus__err = 2'h2;
-            end
-        6'h27:
-            if (bus__w_stb) begin
-              bus__err = 2'h2;
-            end
-        6'h28:
-            if (bus__w_stb) begin
-              bus__err = 2'h2;
-            end
-        default:
-            bus__err = 2'h1;
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    mode__learned__w_stb = 1'h0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            mode__learned__w_stb = bus__w_stb;
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    mode__sum__w_stb = 1'h0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            mode__sum__w_stb = bus__w_stb;
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    mode__mxr__w_stb = 1'h0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            mode__mxr__w_stb = bus__w_stb;
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    asid__asid__w_stb = 1'h0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            asid__asid__w_stb = bus__w_stb;
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    satp_ppn_lo__value__w_stb = 1'h0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            satp_ppn_lo__value__w_stb = bus__w_stb;
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    satp_ppn_hi__value__w_stb = 1'h0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            satp_ppn_hi__value__w_stb = bus__w_stb;
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    pt_base_lo__value__w_stb = 1'h0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            pt_base_lo__value__w_stb = bus__w_stb;
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    pt_limit_lo__value__w_stb = 1'h0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            pt_limit_lo__value__w_stb = bus__w_stb;
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    index_base_lo__value__w_stb = 1'h0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            index_base_lo__value__w_stb = bus__w_stb;
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    index_limit_lo__value__w_stb = 1'h0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            index_limit_lo__value__w_stb = bus__w_stb;
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    level_base1_lo__value__w_stb = 1'h0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            level_base1_lo__value__w_stb = bus__w_stb;
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    level_base2_lo__value__w_stb = 1'h0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            /* empty */;
-        6'h0b:
-            level_base2_lo__value__w_stb = bus__w_stb;
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    root0_lo__value__w_stb = 1'h0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            /* empty */;
-        6'h0b:
-            /* empty */;
-        6'h0c:
-            root0_lo__value__w_stb = bus__w_stb;
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    root0_hi__value__w_stb = 1'h0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            /* empty */;
-        6'h0b:
-            /* empty */;
-        6'h0c:
-            /* empty */;
-        6'h0d:
-            root0_hi__value__w_stb = bus__w_stb;
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    root1_lo__value__w_stb = 1'h0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            /* empty */;
-        6'h0b:
-            /* empty */;
-        6'h0c:
-            /* empty */;
-        6'h0d:
-            /* empty */;
-        6'h0e:
-            root1_lo__value__w_stb = bus__w_stb;
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    root1_hi__value__w_stb = 1'h0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            /* empty */;
-        6'h0b:
-            /* empty */;
-        6'h0c:
-            /* empty */;
-        6'h0d:
-            /* empty */;
-        6'h0e:
-            /* empty */;
-        6'h0f:
-            root1_hi__value__w_stb = bus__w_stb;
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    root2_lo__value__w_stb = 1'h0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            /* empty */;
-        6'h0b:
-            /* empty */;
-        6'h0c:
-            /* empty */;
-        6'h0d:
-            /* empty */;
-        6'h0e:
-            /* empty */;
-        6'h0f:
-            /* empty */;
-        6'h10:
-            root2_lo__value__w_stb = bus__w_stb;
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    root2_hi__value__w_stb = 1'h0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            /* empty */;
-        6'h0b:
-            /* empty */;
-        6'h0c:
-            /* empty */;
-        6'h0d:
-            /* empty */;
-        6'h0e:
-            /* empty */;
-        6'h0f:
-            /* empty */;
-        6'h10:
-            /* empty */;
-        6'h11:
-            root2_hi__value__w_stb = bus__w_stb;
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    root3_lo__value__w_stb = 1'h0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            /* empty */;
-        6'h0b:
-            /* empty */;
-        6'h0c:
-            /* empty */;
-        6'h0d:
-            /* empty */;
-        6'h0e:
-            /* empty */;
-        6'h0f:
-            /* empty */;
-        6'h10:
-            /* empty */;
-        6'h11:
-            /* empty */;
-        6'h12:
-            root3_lo__value__w_stb = bus__w_stb;
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    root3_hi__value__w_stb = 1'h0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            /* empty */;
-        6'h0b:
-            /* empty */;
-        6'h0c:
-            /* empty */;
-        6'h0d:
-            /* empty */;
-        6'h0e:
-            /* empty */;
-        6'h0f:
-            /* empty */;
-        6'h10:
-            /* empty */;
-        6'h11:
-            /* empty */;
-        6'h12:
-            /* empty */;
-        6'h13:
-            root3_hi__value__w_stb = bus__w_stb;
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    flush_asid__asid__w_stb = 1'h0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            /* empty */;
-        6'h0b:
-            /* empty */;
-        6'h0c:
-            /* empty */;
-        6'h0d:
-            /* empty */;
-        6'h0e:
-            /* empty */;
-        6'h0f:
-            /* empty */;
-        6'h10:
-            /* empty */;
-        6'h11:
-            /* empty */;
-        6'h12:
-            /* empty */;
-        6'h13:
-            /* empty */;
-        6'h14:
-            flush_asid__asid__w_stb = bus__w_stb;
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    flush_va_lo__value__w_stb = 1'h0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            /* empty */;
-        6'h0b:
-            /* empty */;
-        6'h0c:
-            /* empty */;
-        6'h0d:
-            /* empty */;
-        6'h0e:
-            /* empty */;
-        6'h0f:
-            /* empty */;
-        6'h10:
-            /* empty */;
-        6'h11:
-            /* empty */;
-        6'h12:
-            /* empty */;
-        6'h13:
-            /* empty */;
-        6'h14:
-            /* empty */;
-        6'h15:
-            flush_va_lo__value__w_stb = bus__w_stb;
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    flush_va_hi__value__w_stb = 1'h0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            /* empty */;
-        6'h0b:
-            /* empty */;
-        6'h0c:
-            /* empty */;
-        6'h0d:
-            /* empty */;
-        6'h0e:
-            /* empty */;
-        6'h0f:
-            /* empty */;
-        6'h10:
-            /* empty */;
-        6'h11:
-            /* empty */;
-        6'h12:
-            /* empty */;
-        6'h13:
-            /* empty */;
-        6'h14:
-            /* empty */;
-        6'h15:
-            /* empty */;
-        6'h16:
-            flush_va_hi__value__w_stb = bus__w_stb;
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    mem_addr__addr__w_data = 11'h000;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            /* empty */;
-        6'h0b:
-            /* empty */;
-        6'h0c:
-            /* empty */;
-        6'h0d:
-            /* empty */;
-        6'h0e:
-            /* empty */;
-        6'h0f:
-            /* empty */;
-        6'h10:
-            /* empty */;
-        6'h11:
-            /* empty */;
-        6'h12:
-            /* empty */;
-        6'h13:
-            /* empty */;
-        6'h14:
-            /* empty */;
-        6'h15:
-            /* empty */;
-        6'h16:
-            /* empty */;
-        6'h17:
-            mem_addr__addr__w_data = bus__w_data[10:0];
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    mem_addr__addr__w_stb = 1'h0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            /* empty */;
-        6'h0b:
-            /* empty */;
-        6'h0c:
-            /* empty */;
-        6'h0d:
-            /* empty */;
-        6'h0e:
-            /* empty */;
-        6'h0f:
-            /* empty */;
-        6'h10:
-            /* empty */;
-        6'h11:
-            /* empty */;
-        6'h12:
-            /* empty */;
-        6'h13:
-            /* empty */;
-        6'h14:
-            /* empty */;
-        6'h15:
-            /* empty */;
-        6'h16:
-            /* empty */;
-        6'h17:
-            mem_addr__addr__w_stb = bus__w_stb;
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    mem_data__r__ready = 1'h0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            /* empty */;
-        6'h0b:
-            /* empty */;
-        6'h0c:
-            /* empty */;
-        6'h0d:
-            /* empty */;
-        6'h0e:
-            /* empty */;
-        6'h0f:
-            /* empty */;
-        6'h10:
-            /* empty */;
-        6'h11:
-            /* empty */;
-        6'h12:
-            /* empty */;
-        6'h13:
-            /* empty */;
-        6'h14:
-            /* empty */;
-        6'h15:
-            /* empty */;
-        6'h16:
-            /* empty */;
-        6'h17:
-            /* empty */;
-        6'h18:
-            if (bus__r_stb) begin
-              mem_data__r__ready = 1'h1;
-            end
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    mem_data__w__valid = 1'h0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            /* empty */;
-        6'h0b:
-            /* empty */;
-        6'h0c:
-            /* empty */;
-        6'h0d:
-            /* empty */;
-        6'h0e:
-            /* empty */;
-        6'h0f:
-            /* empty */;
-        6'h10:
-            /* empty */;
-        6'h11:
-            /* empty */;
-        6'h12:
-            /* empty */;
-        6'h13:
-            /* empty */;
-        6'h14:
-            /* empty */;
-        6'h15:
-            /* empty */;
-        6'h16:
-            /* empty */;
-        6'h17:
-            /* empty */;
-        6'h18:
-            if (bus__w_stb) begin
-              mem_data__w__valid = 1'h1;
-            end
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    mem_data__w__payload = 32'd0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            /* empty */;
-        6'h0b:
-            /* empty */;
-        6'h0c:
-            /* empty */;
-        6'h0d:
-            /* empty */;
-        6'h0e:
-            /* empty */;
-        6'h0f:
-            /* empty */;
-        6'h10:
-            /* empty */;
-        6'h11:
-            /* empty */;
-        6'h12:
-            /* empty */;
-        6'h13:
-            /* empty */;
-        6'h14:
-            /* empty */;
-        6'h15:
-            /* empty */;
-        6'h16:
-            /* empty */;
-        6'h17:
-            /* empty */;
-        6'h18:
-            if (bus__w_stb) begin
-              mem_data__w__payload = bus__w_data;
-            end
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    req__w__valid = 1'h0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            /* empty */;
-        6'h0b:
-            /* empty */;
-        6'h0c:
-            /* empty */;
-        6'h0d:
-            /* empty */;
-        6'h0e:
-            /* empty */;
-        6'h0f:
-            /* empty */;
-        6'h10:
-            /* empty */;
-        6'h11:
-            /* empty */;
-        6'h12:
-            /* empty */;
-        6'h13:
-            /* empty */;
-        6'h14:
-            /* empty */;
-        6'h15:
-            /* empty */;
-        6'h16:
-            /* empty */;
-        6'h17:
-            /* empty */;
-        6'h18:
-            /* empty */;
-        6'h19:
-            if (bus__w_stb) begin
-              req__w__valid = 1'h1;
-            end
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    req__w__payload = 32'd0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            /* empty */;
-        6'h0b:
-            /* empty */;
-        6'h0c:
-            /* empty */;
-        6'h0d:
-            /* empty */;
-        6'h0e:
-            /* empty */;
-        6'h0f:
-            /* empty */;
-        6'h10:
-            /* empty */;
-        6'h11:
-            /* empty */;
-        6'h12:
-            /* empty */;
-        6'h13:
-            /* empty */;
-        6'h14:
-            /* empty */;
-        6'h15:
-            /* empty */;
-        6'h16:
-            /* empty */;
-        6'h17:
-            /* empty */;
-        6'h18:
-            /* empty */;
-        6'h19:
-            if (bus__w_stb) begin
-              req__w__payload = bus__w_data;
-            end
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    resp__r__ready = 1'h0;
-    if (\$1 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            /* empty */;
-        6'h0b:
-            /* empty */;
-        6'h0c:
-            /* empty */;
-        6'h0d:
-            /* empty */;
-        6'h0e:
-            /* empty */;
-        6'h0f:
-            /* empty */;
-        6'h10:
-            /* empty */;
-        6'h11:
-            /* empty */;
-        6'h12:
-            /* empty */;
-        6'h13:
-            /* empty */;
-        6'h14:
-            /* empty */;
-        6'h15:
-            /* empty */;
-        6'h16:
-            /* empty */;
-        6'h17:
-            /* empty */;
-        6'h18:
-            /* empty */;
-        6'h19:
-            /* empty */;
-        6'h1a:
-            if (bus__r_stb) begin
-              resp__r__ready = 1'h1;
-            end
-      endcase
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    \$96  = mode__learned__data;
-    if (\$95 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            if (bus__w_stb) begin
-              \$96  = bus__w_data[0];
-            end
-      endcase
-    end
-    if (rst) begin
-      \$96  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    \$97  = mode__sum__data;
-    if (\$95 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            if (bus__w_stb) begin
-              \$97  = bus__w_data[1];
-            end
-      endcase
-    end
-    if (rst) begin
-      \$97  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    \$98  = mode__mxr__data;
-    if (\$95 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            if (bus__w_stb) begin
-              \$98  = bus__w_data[2];
-            end
-      endcase
-    end
-    if (rst) begin
-      \$98  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    \$99  = asid__asid__data;
-    if (\$95 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            if (bus__w_stb) begin
-              \$99  = bus__w_data[15:0];
-            end
-      endcase
-    end
-    if (rst) begin
-      \$99  = 16'h0000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    \$100  = satp_ppn_lo__value__data;
-    if (\$95 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            if (bus__w_stb) begin
-              \$100  = bus__w_data;
-            end
-      endcase
-    end
-    if (rst) begin
-      \$100  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    \$101  = satp_ppn_hi__value__data;
-    if (\$95 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            if (bus__w_stb) begin
-              \$101  = bus__w_data[11:0];
-            end
-      endcase
-    end
-    if (rst) begin
-      \$101  = 12'h000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    \$102  = pt_base_lo__value__data;
-    if (\$95 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            if (bus__w_stb) begin
-              \$102  = bus__w_data[23:0];
-            end
-      endcase
-    end
-    if (rst) begin
-      \$102  = 24'h000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    \$103  = pt_limit_lo__value__data;
-    if (\$95 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            if (bus__w_stb) begin
-              \$103  = bus__w_data[23:0];
-            end
-      endcase
-    end
-    if (rst) begin
-      \$103  = 24'h000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    \$104  = index_base_lo__value__data;
-    if (\$95 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            if (bus__w_stb) begin
-              \$104  = bus__w_data[23:0];
-            end
-      endcase
-    end
-    if (rst) begin
-      \$104  = 24'h000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    \$105  = index_limit_lo__value__data;
-    if (\$95 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            if (bus__w_stb) begin
-              \$105  = bus__w_data[23:0];
-            end
-      endcase
-    end
-    if (rst) begin
-      \$105  = 24'h000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    \$106  = level_base1_lo__value__data;
-    if (\$95 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            if (bus__w_stb) begin
-              \$106  = bus__w_data[23:0];
-            end
-      endcase
-    end
-    if (rst) begin
-      \$106  = 24'h000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    \$107  = level_base2_lo__value__data;
-    if (\$95 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            /* empty */;
-        6'h0b:
-            if (bus__w_stb) begin
-              \$107  = bus__w_data[23:0];
-            end
-      endcase
-    end
-    if (rst) begin
-      \$107  = 24'h000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    \$108  = root0_lo__value__data;
-    if (\$95 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            /* empty */;
-        6'h0b:
-            /* empty */;
-        6'h0c:
-            if (bus__w_stb) begin
-              \$108  = bus__w_data;
-            end
-      endcase
-    end
-    if (rst) begin
-      \$108  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    \$109  = root0_hi__value__data;
-    if (\$95 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            /* empty */;
-        6'h0b:
-            /* empty */;
-        6'h0c:
-            /* empty */;
-        6'h0d:
-            if (bus__w_stb) begin
-              \$109  = bus__w_data;
-            end
-      endcase
-    end
-    if (rst) begin
-      \$109  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    \$110  = root1_lo__value__data;
-    if (\$95 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            /* empty */;
-        6'h0b:
-            /* empty */;
-        6'h0c:
-            /* empty */;
-        6'h0d:
-            /* empty */;
-        6'h0e:
-            if (bus__w_stb) begin
-              \$110  = bus__w_data;
-            end
-      endcase
-    end
-    if (rst) begin
-      \$110  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    \$111  = root1_hi__value__data;
-    if (\$95 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            /* empty */;
-        6'h0b:
-            /* empty */;
-        6'h0c:
-            /* empty */;
-        6'h0d:
-            /* empty */;
-        6'h0e:
-            /* empty */;
-        6'h0f:
-            if (bus__w_stb) begin
-              \$111  = bus__w_data;
-            end
-      endcase
-    end
-    if (rst) begin
-      \$111  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    \$112  = root2_lo__value__data;
-    if (\$95 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            /* empty */;
-        6'h0b:
-            /* empty */;
-        6'h0c:
-            /* empty */;
-        6'h0d:
-            /* empty */;
-        6'h0e:
-            /* empty */;
-        6'h0f:
-            /* empty */;
-        6'h10:
-            if (bus__w_stb) begin
-              \$112  = bus__w_data;
-            end
-      endcase
-    end
-    if (rst) begin
-      \$112  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    \$113  = root2_hi__value__data;
-    if (\$95 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            /* empty */;
-        6'h0b:
-            /* empty */;
-        6'h0c:
-            /* empty */;
-        6'h0d:
-            /* empty */;
-        6'h0e:
-            /* empty */;
-        6'h0f:
-            /* empty */;
-        6'h10:
-            /* empty */;
-        6'h11:
-            if (bus__w_stb) begin
-              \$113  = bus__w_data;
-            end
-      endcase
-    end
-    if (rst) begin
-      \$113  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    \$114  = root3_lo__value__data;
-    if (\$95 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            /* empty */;
-        6'h0b:
-            /* empty */;
-        6'h0c:
-            /* empty */;
-        6'h0d:
-            /* empty */;
-        6'h0e:
-            /* empty */;
-        6'h0f:
-            /* empty */;
-        6'h10:
-            /* empty */;
-        6'h11:
-            /* empty */;
-        6'h12:
-            if (bus__w_stb) begin
-              \$114  = bus__w_data;
-            end
-      endcase
-    end
-    if (rst) begin
-      \$114  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    \$115  = root3_hi__value__data;
-    if (\$95 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            /* empty */;
-        6'h0b:
-            /* empty */;
-        6'h0c:
-            /* empty */;
-        6'h0d:
-            /* empty */;
-        6'h0e:
-            /* empty */;
-        6'h0f:
-            /* empty */;
-        6'h10:
-            /* empty */;
-        6'h11:
-            /* empty */;
-        6'h12:
-            /* empty */;
-        6'h13:
-            if (bus__w_stb) begin
-              \$115  = bus__w_data;
-            end
-      endcase
-    end
-    if (rst) begin
-      \$115  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    \$116  = flush_asid__asid__data;
-    if (\$95 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            /* empty */;
-        6'h0b:
-            /* empty */;
-        6'h0c:
-            /* empty */;
-        6'h0d:
-            /* empty */;
-        6'h0e:
-            /* empty */;
-        6'h0f:
-            /* empty */;
-        6'h10:
-            /* empty */;
-        6'h11:
-            /* empty */;
-        6'h12:
-            /* empty */;
-        6'h13:
-            /* empty */;
-        6'h14:
-            if (bus__w_stb) begin
-              \$116  = bus__w_data[15:0];
-            end
-      endcase
-    end
-    if (rst) begin
-      \$116  = 16'h0000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    \$117  = flush_va_lo__value__data;
-    if (\$95 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            /* empty */;
-        6'h0b:
-            /* empty */;
-        6'h0c:
-            /* empty */;
-        6'h0d:
-            /* empty */;
-        6'h0e:
-            /* empty */;
-        6'h0f:
-            /* empty */;
-        6'h10:
-            /* empty */;
-        6'h11:
-            /* empty */;
-        6'h12:
-            /* empty */;
-        6'h13:
-            /* empty */;
-        6'h14:
-            /* empty */;
-        6'h15:
-            if (bus__w_stb) begin
-              \$117  = bus__w_data;
-            end
-      endcase
-    end
-    if (rst) begin
-      \$117  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$26 ) begin end
-    \$118  = flush_va_hi__value__data;
-    if (\$95 ) begin
-      casez (bus__addr)
-        6'h00:
-            /* empty */;
-        6'h01:
-            /* empty */;
-        6'h02:
-            /* empty */;
-        6'h03:
-            /* empty */;
-        6'h04:
-            /* empty */;
-        6'h05:
-            /* empty */;
-        6'h06:
-            /* empty */;
-        6'h07:
-            /* empty */;
-        6'h08:
-            /* empty */;
-        6'h09:
-            /* empty */;
-        6'h0a:
-            /* empty */;
-        6'h0b:
-            /* empty */;
-        6'h0c:
-            /* empty */;
-        6'h0d:
-            /* empty */;
-        6'h0e:
-            /* empty */;
-        6'h0f:
-            /* empty */;
-        6'h10:
-            /* empty */;
-        6'h11:
-            /* empty */;
-        6'h12:
-            /* empty */;
-        6'h13:
-            /* empty */;
-        6'h14:
-            /* empty */;
-        6'h15:
-            /* empty */;
-        6'h16:
-            if (bus__w_stb) begin
-              \$118  = bus__w_data[6:0];
-            end
-      endcase
-    end
-    if (rst) begin
-      \$118  = 7'h00;
-    end
-  end
-  assign status__resp_level__r_data = { 9'h000, \port$5318$0  };
-  assign \$5  = { 1'h0, status__busy__r_data };
-  assign \$6  = { 30'h00000000, \$5  };
-  assign \$7  = { status__flush_pending__r_data, 1'h0 };
-  assign \$9  = { 1'h0, status__flush_lost__r_data, 2'h0 };
-  assign \$11  = { status__req_half__r_data, 3'h0 };
-  assign \$13  = { 3'h0, status__resp_half__r_data, 4'h0 };
-  assign \$15  = { 2'h0, status__clearing__r_data, 5'h00 };
-  assign \$17  = { 16'h0000, \port$5318$0 , 8'h00 };
-  assign \$19  = { 1'h0, mode__learned__data };
-  assign \$20  = { 30'h00000000, \$19  };
-  assign \$21  = { mode__sum__data, 1'h0 };
-  assign \$23  = { 1'h0, mode__mxr__data, 2'h0 };
-  assign \$25  = { 1'h0, asid__asid__data };
-  assign \$26  = { 15'h0000, \$25  };
-  assign \$27  = { 1'h0, satp_ppn_lo__value__data };
-  assign \$28  = \$27 ;
-  assign \$29  = { 1'h0, satp_ppn_hi__value__data };
-  assign \$30  = { 19'h00000, \$29  };
-  assign \$31  = { 1'h0, pt_base_lo__value__data };
-  assign \$32  = { 7'h00, \$31  };
-  assign \$33  = { 1'h0, pt_limit_lo__value__data };
-  assign \$34  = { 7'h00, \$33  };
-  assign \$35  = { 1'h0, index_base_lo__value__data };
-  assign \$36  = { 7'h00, \$35  };
-  assign \$37  = { 1'h0, index_limit_lo__value__data };
-  assign \$38  = { 7'h00, \$37  };
-  assign \$39  = { 1'h0, level_base1_lo__value__data };
-  assign \$40  = { 7'h00, \$39  };
-  assign \$41  = { 1'h0, level_base2_lo__value__data };
-  assign \$42  = { 7'h00, \$41  };
-  assign \$43  = { 1'h0, root0_lo__value__data };
-  assign \$44  = \$43 ;
-  assign \$45  = { 1'h0, root0_hi__value__data };
-  assign \$46  = \$45 ;
-  assign \$47  = { 1'h0, root1_lo__value__data };
-  assign \$48  = \$47 ;
-  assign \$49  = { 1'h0, root1_hi__value__data };
-  assign \$50  = \$49 ;
-  assign \$51  = { 1'h0, root2_lo__value__data };
-  assign \$52  = \$51 ;
-  assign \$53  = { 1'h0, root2_hi__value__data };
-  assign \$54  = \$53 ;
-  assign \$55  = { 1'h0, root3_lo__value__data };
-  assign \$56  = \$55 ;
-  assign \$57  = { 1'h0, root3_hi__value__data };
-  assign \$58  = \$57 ;
-  assign \$59  = { 1'h0, flush_asid__asid__data };
-  assign \$60  = { 15'h0000, \$59  };
-  assign \$61  = { 1'h0, flush_va_lo__value__data };
-  assign \$62  = \$61 ;
-  assign \$63  = { 1'h0, flush_va_hi__value__data };
-  assign \$64  = { 24'h000000, \$63  };
-  assign \$65  = { 1'h0, mem_addr__addr__r_data };
-  assign \$66  = { 20'h00000, \$65  };
-  assign \$67  = { 1'h0, counter_requests__count__r_data };
-  assign \$68  = { 7'h00, \$67  };
-  assign \$69  = { 1'h0, counter_tlb_hits__count__r_data };
-  assign \$70  = { 7'h00, \$69  };
-  assign \$71  = { 1'h0, counter_walks__count__r_data };
-  assign \$72  = { 7'h00, \$71  };
-  assign \$73  = { 1'h0, counter_lwc_hits__count__r_data };
-  assign \$74  = { 7'h00, \$73  };
-  assign \$75  = { 1'h0, counter_lwc_misses__count__r_data };
-  assign \$76  = { 7'h00, \$75  };
-  assign \$77  = { 1'h0, counter_learned_hits__count__r_data };
-  assign \$78  = { 7'h00, \$77  };
-  assign \$79  = { 1'h0, counter_learned_single__count__r_data };
-  assign \$80  = { 7'h00, \$79  };
-  assign \$81  = { 1'h0, counter_learned_fallbacks__count__r_data };
-  assign \$82  = { 7'h00, \$81  };
-  assign \$83  = { 1'h0, counter_faults__count__r_data };
-  assign \$84  = { 7'h00, \$83  };
-  assign \$85  = { 1'h0, counter_reads_node__count__r_data };
-  assign \$86  = { 7'h00, \$85  };
-  assign \$87  = { 1'h0, counter_reads_gpt__count__r_data };
-  assign \$88  = { 7'h00, \$87  };
-  assign \$89  = { 1'h0, counter_reads_radix__count__r_data };
-  assign \$90  = { 7'h00, \$89  };
-  assign \$91  = { 1'h0, counter_walk_cycles_total__count__r_data };
-  assign \$92  = { 7'h00, \$91  };
-  assign \$93  = { 1'h0, counter_walk_cycles_max__count__r_data };
-  assign \$94  = { 7'h00, \$93  };
+  assign \$2117  = \$auto$rtlil.cc:2739:Not$10 ;
 endmodule
 
 (* generator = "Amaranth" *)
@@ -20589,7 +11861,7 @@ module \cerite_soc_small.ntt (rst, bus__w_stb, bus__r_stb, status__busy__r_data,
     .data__w__payload(i__payload),
     .data__w__ready(data__w__ready),
     .data__w__valid(i__valid),
-    .\port$5608$0 (butterflies),
+    .\port$5321$0 (butterflies),
     .status__busy__r_data(status__busy__r_data),
     .status__cause__r_data(status__cause__r_data),
     .status__ctx_valid__r_data(status__ctx_valid__r_data),
@@ -20629,7 +11901,7 @@ endmodule
 
 (* generator = "Amaranth" *)
 module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot_a, slot_b, o__ready, i__valid, i__payload, obuf, o__valid, cycles, butterflies, done, error, cause, ctx_valid, clk);
-  reg \$auto$verilog_backend.cc:2355:dump_module$27  = 0;
+  reg \$auto$verilog_backend.cc:2355:dump_module$14  = 0;
   wire \$1 ;
   wire \$10 ;
   wire [15:0] \$100 ;
@@ -23505,7 +14777,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     .y(y)
   );
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$77  = 16'h0000;
     casez (\$76 )
       2'h0:
@@ -23513,7 +14785,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     endcase
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$78  = 16'h0000;
     casez (sb)
       4'h0:
@@ -23523,7 +14795,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     endcase
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$79  = 16'h0000;
     casez (sb)
       4'h0:
@@ -23533,7 +14805,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     endcase
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$81  = 16'h0000;
     casez (sa)
       4'h0:
@@ -23543,7 +14815,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     endcase
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$82  = 16'h0000;
     casez (sa)
       4'h0:
@@ -23553,7 +14825,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     endcase
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$85  = 16'h0000;
     casez (sa)
       4'h0:
@@ -23563,7 +14835,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     endcase
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$86  = 16'h0000;
     casez (sa)
       4'h0:
@@ -23573,14 +14845,14 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     endcase
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$149  = \$5 ;
     if (rst) begin
       \$149  = 1'h0;
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$150  = r0_valid;
     if (adv) begin
       \$150  = issue;
@@ -23593,7 +14865,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$151  = r0_mode;
     if (adv) begin
       \$151  = p_mode;
@@ -23603,7 +14875,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$152  = r0_swap;
     if (adv) begin
       \$152  = swap;
@@ -23613,7 +14885,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$153  = r0_row_u;
     if (adv) begin
       \$153  = row_u;
@@ -23623,7 +14895,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$154  = r0_row_v;
     if (adv) begin
       \$154  = row_v;
@@ -23633,7 +14905,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$155  = r0_tw_row;
     if (adv) begin
       \$155  = tw_row;
@@ -23643,7 +14915,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$156  = r0_operand;
     if (adv) begin
       \$156  = p_operand;
@@ -23653,7 +14925,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$157  = r0_load;
     if (adv) begin
       \$157  = p_from_stream;
@@ -23663,7 +14935,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$158  = r0_out;
     if (adv) begin
       \$158  = p_to_stream;
@@ -23673,7 +14945,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$159  = r0_ldata0;
     if (adv) begin
       \$159  = i__payload;
@@ -23683,7 +14955,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$160  = r1_valid;
     if (adv) begin
       \$160  = r0_valid;
@@ -23696,7 +14968,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$161  = r1_mode;
     if (adv) begin
       \$161  = r0_mode;
@@ -23706,7 +14978,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$162  = r1_swap;
     if (adv) begin
       \$162  = r0_swap;
@@ -23716,7 +14988,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$163  = r1_row_u;
     if (adv) begin
       \$163  = r0_row_u;
@@ -23726,7 +14998,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$164  = r1_row_v;
     if (adv) begin
       \$164  = r0_row_v;
@@ -23736,7 +15008,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$165  = r1_tw_row;
     if (adv) begin
       \$165  = r0_tw_row;
@@ -23746,7 +15018,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$166  = r1_operand;
     if (adv) begin
       \$166  = r0_operand;
@@ -23756,7 +15028,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$167  = r1_load;
     if (adv) begin
       \$167  = r0_load;
@@ -23766,7 +15038,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$168  = r1_out;
     if (adv) begin
       \$168  = r0_out;
@@ -23776,7 +15048,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$169  = r1_ldata0;
     if (adv) begin
       \$169  = r0_ldata0;
@@ -23786,7 +15058,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$170  = wb0_valid;
     if (adv) begin
       \$170  = r1_valid;
@@ -23799,7 +15071,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$171  = wb0_mode;
     if (adv) begin
       \$171  = r1_mode;
@@ -23809,7 +15081,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$172  = wb0_swap;
     if (adv) begin
       \$172  = r1_swap;
@@ -23819,7 +15091,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$173  = wb0_row_u;
     if (adv) begin
       \$173  = r1_row_u;
@@ -23829,7 +15101,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$174  = wb0_row_v;
     if (adv) begin
       \$174  = r1_row_v;
@@ -23839,7 +15111,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$175  = wb0_out;
     if (adv) begin
       \$175  = r1_out;
@@ -23849,7 +15121,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$176  = wb1_valid;
     if (adv) begin
       \$176  = wb0_valid;
@@ -23862,7 +15134,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$177  = wb1_mode;
     if (adv) begin
       \$177  = wb0_mode;
@@ -23872,7 +15144,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$178  = wb1_swap;
     if (adv) begin
       \$178  = wb0_swap;
@@ -23882,7 +15154,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$179  = wb1_row_u;
     if (adv) begin
       \$179  = wb0_row_u;
@@ -23892,7 +15164,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$180  = wb1_row_v;
     if (adv) begin
       \$180  = wb0_row_v;
@@ -23902,7 +15174,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$181  = wb1_out;
     if (adv) begin
       \$181  = wb0_out;
@@ -23912,7 +15184,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$182  = wb2_valid;
     if (adv) begin
       \$182  = wb1_valid;
@@ -23925,7 +15197,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$183  = wb2_mode;
     if (adv) begin
       \$183  = wb1_mode;
@@ -23935,7 +15207,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$184  = wb2_swap;
     if (adv) begin
       \$184  = wb1_swap;
@@ -23945,7 +15217,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$185  = wb2_row_u;
     if (adv) begin
       \$185  = wb1_row_u;
@@ -23955,7 +15227,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$186  = wb2_row_v;
     if (adv) begin
       \$186  = wb1_row_v;
@@ -23965,7 +15237,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$187  = wb2_out;
     if (adv) begin
       \$187  = wb1_out;
@@ -23975,7 +15247,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$188  = wb3_valid;
     if (adv) begin
       \$188  = wb2_valid;
@@ -23988,7 +15260,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$189  = wb3_mode;
     if (adv) begin
       \$189  = wb2_mode;
@@ -23998,7 +15270,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$190  = wb3_swap;
     if (adv) begin
       \$190  = wb2_swap;
@@ -24008,7 +15280,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$191  = wb3_row_u;
     if (adv) begin
       \$191  = wb2_row_u;
@@ -24018,7 +15290,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$192  = wb3_row_v;
     if (adv) begin
       \$192  = wb2_row_v;
@@ -24028,7 +15300,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$193  = wb3_out;
     if (adv) begin
       \$193  = wb2_out;
@@ -24038,7 +15310,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$194  = wb4_valid;
     if (adv) begin
       \$194  = wb3_valid;
@@ -24051,7 +15323,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$195  = wb4_mode;
     if (adv) begin
       \$195  = wb3_mode;
@@ -24061,7 +15333,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$196  = wb4_swap;
     if (adv) begin
       \$196  = wb3_swap;
@@ -24071,7 +15343,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$197  = wb4_row_u;
     if (adv) begin
       \$197  = wb3_row_u;
@@ -24081,7 +15353,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$198  = wb4_row_v;
     if (adv) begin
       \$198  = wb3_row_v;
@@ -24091,7 +15363,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$199  = wb4_out;
     if (adv) begin
       \$199  = wb3_out;
@@ -24101,7 +15373,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$200  = obuf;
     if (\$6 ) begin
       \$200  = \$7 ;
@@ -24114,7 +15386,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$201  = o__valid;
     if (\$6 ) begin
       if (\$9 ) begin
@@ -24132,7 +15404,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$202  = cycles;
     if (\$13 ) begin
       \$202  = \$14 [31:0];
@@ -24153,7 +15425,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$203  = butterflies;
     if (\$16 ) begin
       \$203  = \$17 [47:0];
@@ -24163,7 +15435,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$204  = state;
     if (\$18 ) begin
       \$204  = 2'h0;
@@ -24209,7 +15481,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$205  = done;
     if (\$18 ) begin
       \$205  = 1'h0;
@@ -24238,7 +15510,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$206  = error;
     if (\$18 ) begin
       if (\$20 ) begin
@@ -24294,7 +15566,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$207  = cause;
     if (\$18 ) begin
       if (\$20 ) begin
@@ -24350,7 +15622,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$208  = sa;
     if (\$18 ) begin
     end else if (\$19 ) begin
@@ -24368,7 +15640,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$209  = sb;
     if (\$18 ) begin
     end else if (\$19 ) begin
@@ -24386,7 +15658,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$210  = c;
     if (\$18 ) begin
     end else if (\$19 ) begin
@@ -24417,7 +15689,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$211  = in_gap;
     if (\$18 ) begin
     end else if (\$19 ) begin
@@ -24458,7 +15730,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$212  = ctx_valid;
     if (\$18 ) begin
     end else if (\$19 ) begin
@@ -24492,7 +15764,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$213  = hdr_cnt;
     if (\$18 ) begin
     end else if (\$19 ) begin
@@ -24524,7 +15796,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$214  = tw_row_w;
     if (\$18 ) begin
     end else if (\$19 ) begin
@@ -24556,7 +15828,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$215  = pass_idx;
     if (\$18 ) begin
     end else if (\$19 ) begin
@@ -24603,7 +15875,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$216  = q_reg;
     if (\$28 ) begin
       casez (state)
@@ -24624,7 +15896,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$217  = n_inv;
     if (\$28 ) begin
       casez (state)
@@ -24645,7 +15917,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$218  = to_dom;
     if (\$28 ) begin
       casez (state)
@@ -24666,7 +15938,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$219  = bk;
     if (\$28 ) begin
       casez (state)
@@ -24687,7 +15959,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$220  = mu_lo;
     if (\$28 ) begin
       casez (state)
@@ -24708,7 +15980,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$221  = mu_hi;
     if (\$28 ) begin
       casez (state)
@@ -24729,7 +16001,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$222  = qprime;
     if (\$28 ) begin
       casez (state)
@@ -24750,7 +16022,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     \$223  = reserved;
     if (\$28 ) begin
       casez (state)
@@ -24771,7 +16043,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     p_mode = 2'h0;
     casez (pass_idx)
       5'h00:
@@ -24821,7 +16093,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     endcase
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     p_s = 4'h0;
     casez (pass_idx)
       5'h00:
@@ -24871,7 +16143,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     endcase
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     p_last_tok = 9'h000;
     casez (pass_idx)
       5'h00:
@@ -24921,7 +16193,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     endcase
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     p_operand = 3'h0;
     casez (pass_idx)
       5'h00:
@@ -24971,7 +16243,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     endcase
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     p_from_stream = 1'h0;
     casez (pass_idx)
       5'h00:
@@ -25021,7 +16293,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     endcase
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     p_to_stream = 1'h0;
     casez (pass_idx)
       5'h00:
@@ -25071,7 +16343,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     endcase
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     p_last = 1'h0;
     casez (pass_idx)
       5'h00:
@@ -25121,7 +16393,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     endcase
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     (* full_case = 32'd1 *)
     casez (r1_operand)
       3'h0:
@@ -25137,7 +16409,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     endcase
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     op_known = 1'h0;
     if (\$132 ) begin
     end else if (\$133 ) begin
@@ -25146,7 +16418,7 @@ module \cerite_soc_small.ntt.array (rst, busy, i__ready, start, cancel, op, slot
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$27 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$14 ) begin end
     slot_bad = 1'h0;
     if (\$132 ) begin
     end else if (\$133 ) begin
@@ -25216,7 +16488,7 @@ endmodule
 
 (* generator = "Amaranth" *)
 module \cerite_soc_small.ntt.array.agu (inverse, c, s, row_u, row_v, swap, tw_row, butterfly);
-  reg \$auto$verilog_backend.cc:2355:dump_module$28  = 0;
+  reg \$auto$verilog_backend.cc:2355:dump_module$15  = 0;
   wire [9:0] \$1 ;
   wire [8:0] \$10 ;
   wire [8:0] \$11 ;
@@ -25281,7 +16553,7 @@ module \cerite_soc_small.ntt.array.agu (inverse, c, s, row_u, row_v, swap, tw_ro
   assign \$20  = \$18  + \$19 ;
   assign \$23  = ^ c;
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$15 ) begin end
     (* full_case = 32'd1 *)
     if (butterfly) begin
       row_u = \$12 [7:0];
@@ -25290,7 +16562,7 @@ module \cerite_soc_small.ntt.array.agu (inverse, c, s, row_u, row_v, swap, tw_ro
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$15 ) begin end
     (* full_case = 32'd1 *)
     if (butterfly) begin
       row_v = \$13 [7:0];
@@ -25299,7 +16571,7 @@ module \cerite_soc_small.ntt.array.agu (inverse, c, s, row_u, row_v, swap, tw_ro
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$15 ) begin end
     (* full_case = 32'd1 *)
     if (butterfly) begin
       swap = \$15 ;
@@ -25308,7 +16580,7 @@ module \cerite_soc_small.ntt.array.agu (inverse, c, s, row_u, row_v, swap, tw_ro
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$15 ) begin end
     tw_row = 10'h000;
     if (butterfly) begin
       tw_row = \$20 [9:0];
@@ -25329,7 +16601,7 @@ endmodule
 
 (* generator = "Amaranth" *)
 module \cerite_soc_small.ntt.array.lane0 (rst, u, v, en, mode, q, qprime, w, x, y, clk);
-  reg \$auto$verilog_backend.cc:2355:dump_module$29  = 0;
+  reg \$auto$verilog_backend.cc:2355:dump_module$16  = 0;
   wire \$1 ;
   wire \$10 ;
   wire [16:0] \$11 ;
@@ -25473,7 +16745,7 @@ module \cerite_soc_small.ntt.array.lane0 (rst, u, v, en, mode, q, qprime, w, x, 
     .s3_result(r)
   );
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$29 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
     \$29  = x0;
     if (en) begin
       \$29  = \$8 ;
@@ -25483,7 +16755,7 @@ module \cerite_soc_small.ntt.array.lane0 (rst, u, v, en, mode, q, qprime, w, x, 
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$29 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
     \$30  = x1;
     if (en) begin
       \$30  = \$17 ;
@@ -25493,7 +16765,7 @@ module \cerite_soc_small.ntt.array.lane0 (rst, u, v, en, mode, q, qprime, w, x, 
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$29 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
     \$31  = wb;
     if (en) begin
       \$31  = w;
@@ -25503,7 +16775,7 @@ module \cerite_soc_small.ntt.array.lane0 (rst, u, v, en, mode, q, qprime, w, x, 
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$29 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
     \$32  = \mode$11 ;
     if (en) begin
       \$32  = mode;
@@ -25513,7 +16785,7 @@ module \cerite_soc_small.ntt.array.lane0 (rst, u, v, en, mode, q, qprime, w, x, 
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$29 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
     \$33  = x0_d0;
     if (en) begin
       \$33  = x0;
@@ -25523,7 +16795,7 @@ module \cerite_soc_small.ntt.array.lane0 (rst, u, v, en, mode, q, qprime, w, x, 
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$29 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
     \$34  = mode_d0;
     if (en) begin
       \$34  = \mode$11 ;
@@ -25533,7 +16805,7 @@ module \cerite_soc_small.ntt.array.lane0 (rst, u, v, en, mode, q, qprime, w, x, 
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$29 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
     \$35  = x0_d1;
     if (en) begin
       \$35  = x0_d0;
@@ -25543,7 +16815,7 @@ module \cerite_soc_small.ntt.array.lane0 (rst, u, v, en, mode, q, qprime, w, x, 
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$29 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
     \$36  = mode_d1;
     if (en) begin
       \$36  = mode_d0;
@@ -25553,7 +16825,7 @@ module \cerite_soc_small.ntt.array.lane0 (rst, u, v, en, mode, q, qprime, w, x, 
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$29 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
     \$37  = x0_d2;
     if (en) begin
       \$37  = x0_d1;
@@ -25563,7 +16835,7 @@ module \cerite_soc_small.ntt.array.lane0 (rst, u, v, en, mode, q, qprime, w, x, 
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$29 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
     \$38  = mode_d2;
     if (en) begin
       \$38  = mode_d1;
@@ -25573,7 +16845,7 @@ module \cerite_soc_small.ntt.array.lane0 (rst, u, v, en, mode, q, qprime, w, x, 
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$29 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
     \$39  = x;
     if (en) begin
       (* full_case = 32'd1 *)
@@ -25591,7 +16863,7 @@ module \cerite_soc_small.ntt.array.lane0 (rst, u, v, en, mode, q, qprime, w, x, 
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$29 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$16 ) begin end
     \$40  = y;
     if (en) begin
       (* full_case = 32'd1 *)
@@ -25617,7 +16889,7 @@ endmodule
 
 (* generator = "Amaranth" *)
 module \cerite_soc_small.ntt.array.lane0.mul (rst, en, q, qprime, a, b, s3_result, clk);
-  reg \$auto$verilog_backend.cc:2355:dump_module$30  = 0;
+  reg \$auto$verilog_backend.cc:2355:dump_module$17  = 0;
   wire [31:0] \$1 ;
   reg [31:0] \$10 ;
   reg [15:0] \$11 ;
@@ -25680,7 +16952,7 @@ module \cerite_soc_small.ntt.array.lane0.mul (rst, en, q, qprime, a, b, s3_resul
   always @(posedge clk)
     s3_result <= \$14 ;
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$30 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$17 ) begin end
     \$10  = s0_x;
     if (en) begin
       \$10  = \$1 ;
@@ -25690,7 +16962,7 @@ module \cerite_soc_small.ntt.array.lane0.mul (rst, en, q, qprime, a, b, s3_resul
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$30 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$17 ) begin end
     \$11  = s1_m;
     if (en) begin
       \$11  = \$2 [15:0];
@@ -25700,7 +16972,7 @@ module \cerite_soc_small.ntt.array.lane0.mul (rst, en, q, qprime, a, b, s3_resul
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$30 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$17 ) begin end
     \$12  = s1_x_hi;
     if (en) begin
       \$12  = s0_x[31:16];
@@ -25710,7 +16982,7 @@ module \cerite_soc_small.ntt.array.lane0.mul (rst, en, q, qprime, a, b, s3_resul
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$30 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$17 ) begin end
     \$13  = s1_carry;
     if (en) begin
       \$13  = \$3 ;
@@ -25720,7 +16992,7 @@ module \cerite_soc_small.ntt.array.lane0.mul (rst, en, q, qprime, a, b, s3_resul
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$30 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$17 ) begin end
     \$14  = s3_result;
     if (en) begin
       \$14  = \$6 [15:0];
@@ -25737,9 +17009,9 @@ module \cerite_soc_small.ntt.array.lane0.mul (rst, en, q, qprime, a, b, s3_resul
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_small.ntt.registers (bus__r_stb, status__busy__r_data, data__w__ready, bus__addr, bus__w_data, control__start__pulse, control__abort__pulse, control__op__w_data, control__slot_a__w_data, control__slot_b__w_data, bus__ack, bus__r_data, bus__err, data__r__ready, data__w__valid, data__w__payload, data__r__payload, data__r__valid, cycles__cycles__r_data, \port$5608$0 , status__done__r_data
+module \cerite_soc_small.ntt.registers (bus__r_stb, status__busy__r_data, data__w__ready, bus__addr, bus__w_data, control__start__pulse, control__abort__pulse, control__op__w_data, control__slot_a__w_data, control__slot_b__w_data, bus__ack, bus__r_data, bus__err, data__r__ready, data__w__valid, data__w__payload, data__r__payload, data__r__valid, cycles__cycles__r_data, \port$5321$0 , status__done__r_data
 , status__error__r_data, status__cause__r_data, status__ctx_valid__r_data, bus__w_stb);
-  reg \$auto$verilog_backend.cc:2355:dump_module$31  = 0;
+  reg \$auto$verilog_backend.cc:2355:dump_module$18  = 0;
   wire \$1 ;
   wire [9:0] \$10 ;
   wire [31:0] \$11 ;
@@ -25809,8 +17081,8 @@ module \cerite_soc_small.ntt.registers (bus__r_stb, status__busy__r_data, data__
   wire data__w__ready;
   output data__w__valid;
   reg data__w__valid;
-  input [47:0] \port$5608$0 ;
-  wire [47:0] \port$5608$0 ;
+  input [47:0] \port$5321$0 ;
+  wire [47:0] \port$5321$0 ;
   input status__busy__r_data;
   wire status__busy__r_data;
   input [2:0] status__cause__r_data;
@@ -25829,7 +17101,7 @@ module \cerite_soc_small.ntt.registers (bus__r_stb, status__busy__r_data, data__
   assign \$11  = \$9  | { 22'h000000, \$10  };
   assign \$13  = \$11  | { 16'h0000, \$12  };
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$31 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$18 ) begin end
     control__start__pulse = 1'h0;
     if (\$1 ) begin
       casez (bus__addr)
@@ -25839,7 +17111,7 @@ module \cerite_soc_small.ntt.registers (bus__r_stb, status__busy__r_data, data__
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$31 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$18 ) begin end
     control__abort__pulse = 1'h0;
     if (\$1 ) begin
       casez (bus__addr)
@@ -25849,7 +17121,7 @@ module \cerite_soc_small.ntt.registers (bus__r_stb, status__busy__r_data, data__
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$31 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$18 ) begin end
     control__op__w_data = 3'h0;
     if (\$1 ) begin
       casez (bus__addr)
@@ -25859,7 +17131,7 @@ module \cerite_soc_small.ntt.registers (bus__r_stb, status__busy__r_data, data__
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$31 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$18 ) begin end
     control__op__w_stb = 1'h0;
     if (\$1 ) begin
       casez (bus__addr)
@@ -25869,7 +17141,7 @@ module \cerite_soc_small.ntt.registers (bus__r_stb, status__busy__r_data, data__
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$31 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$18 ) begin end
     control__slot_a__w_data = 4'h0;
     if (\$1 ) begin
       casez (bus__addr)
@@ -25879,7 +17151,7 @@ module \cerite_soc_small.ntt.registers (bus__r_stb, status__busy__r_data, data__
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$31 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$18 ) begin end
     control__slot_a__w_stb = 1'h0;
     if (\$1 ) begin
       casez (bus__addr)
@@ -25889,7 +17161,7 @@ module \cerite_soc_small.ntt.registers (bus__r_stb, status__busy__r_data, data__
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$31 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$18 ) begin end
     control__slot_b__w_data = 4'h0;
     if (\$1 ) begin
       casez (bus__addr)
@@ -25899,7 +17171,7 @@ module \cerite_soc_small.ntt.registers (bus__r_stb, status__busy__r_data, data__
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$31 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$18 ) begin end
     control__slot_b__w_stb = 1'h0;
     if (\$1 ) begin
       casez (bus__addr)
@@ -25909,7 +17181,7 @@ module \cerite_soc_small.ntt.registers (bus__r_stb, status__busy__r_data, data__
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$31 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$18 ) begin end
     bus__ack = 1'h0;
     if (\$1 ) begin
       (* full_case = 32'd1 *)
@@ -25941,7 +17213,7 @@ module \cerite_soc_small.ntt.registers (bus__r_stb, status__busy__r_data, data__
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$31 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$18 ) begin end
     bus__r_data = 32'd0;
     if (\$1 ) begin
       casez (bus__addr)
@@ -25977,7 +17249,7 @@ module \cerite_soc_small.ntt.registers (bus__r_stb, status__busy__r_data, data__
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$31 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$18 ) begin end
     bus__err = 2'h0;
     if (\$1 ) begin
       (* full_case = 32'd1 *)
@@ -26012,7 +17284,7 @@ module \cerite_soc_small.ntt.registers (bus__r_stb, status__busy__r_data, data__
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$31 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$18 ) begin end
     data__r__ready = 1'h0;
     if (\$1 ) begin
       casez (bus__addr)
@@ -26036,7 +17308,7 @@ module \cerite_soc_small.ntt.registers (bus__r_stb, status__busy__r_data, data__
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$31 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$18 ) begin end
     data__w__valid = 1'h0;
     if (\$1 ) begin
       casez (bus__addr)
@@ -26060,7 +17332,7 @@ module \cerite_soc_small.ntt.registers (bus__r_stb, status__busy__r_data, data__
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$31 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$18 ) begin end
     data__w__payload = 16'h0000;
     if (\$1 ) begin
       casez (bus__addr)
@@ -26083,8 +17355,8 @@ module \cerite_soc_small.ntt.registers (bus__r_stb, status__busy__r_data, data__
       endcase
     end
   end
-  assign butterflies_lo__count__r_data = \port$5608$0 [31:0];
-  assign butterflies_hi__count__r_data = \port$5608$0 [47:32];
+  assign butterflies_lo__count__r_data = \port$5321$0 [31:0];
+  assign butterflies_hi__count__r_data = \port$5321$0 [47:32];
   assign \$4  = { 1'h0, status__busy__r_data };
   assign \$5  = { 30'h00000000, \$4  };
   assign \$6  = { status__done__r_data, 1'h0 };
@@ -26093,9 +17365,9 @@ module \cerite_soc_small.ntt.registers (bus__r_stb, status__busy__r_data, data__
   assign \$12  = { 7'h00, status__ctx_valid__r_data, 8'h00 };
   assign \$14  = { 1'h0, cycles__cycles__r_data };
   assign \$15  = \$14 ;
-  assign \$16  = { 1'h0, \port$5608$0 [31:0] };
+  assign \$16  = { 1'h0, \port$5321$0 [31:0] };
   assign \$17  = \$16 ;
-  assign \$18  = { 1'h0, \port$5608$0 [47:32] };
+  assign \$18  = { 1'h0, \port$5321$0 [47:32] };
   assign \$19  = { 15'h0000, \$18  };
   assign \$20  = 33'h005828209;
   assign \$21  = \$20 ;
@@ -26103,7 +17375,7 @@ endmodule
 
 (* generator = "Amaranth" *)
 module \cerite_soc_small.scratch (rst, bus__w_stb, bus__r_stb, bus__addr, bus__w_data, bus__ack, bus__r_data, bus__err, clk);
-  reg \$auto$verilog_backend.cc:2355:dump_module$32  = 0;
+  reg \$auto$verilog_backend.cc:2355:dump_module$19  = 0;
   wire \$1 ;
   wire \$2 ;
   wire \$3 ;
@@ -26456,7 +17728,7 @@ module \cerite_soc_small.scratch (rst, bus__w_stb, bus__r_stb, bus__addr, bus__w
     .bus__w_stb(bus__w_stb),
     .clk(clk),
     .control__count__pulse(control__count__pulse),
-    .\port$5456$0 (ptr),
+    .\port$5169$0 (ptr),
     .ram_addr__addr__w_data(ram_addr__addr__w_data),
     .ram_addr__addr__w_stb(ram_addr__addr__w_stb),
     .ram_data__r__payload(ram_data__r__payload),
@@ -26467,7 +17739,7 @@ module \cerite_soc_small.scratch (rst, bus__w_stb, bus__r_stb, bus__addr, bus__w
     .status__pulses__r_data(status__pulses__r_data)
   );
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$32 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$19 ) begin end
     \$8  = status__pulses__r_data;
     if (control__count__pulse) begin
       \$8  = \$7 [15:0];
@@ -26477,7 +17749,7 @@ module \cerite_soc_small.scratch (rst, bus__w_stb, bus__r_stb, bus__addr, bus__w
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$32 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$19 ) begin end
     \$9  = \$6 [7:0];
     if (rst) begin
       \$9  = 8'h00;
@@ -26505,8 +17777,8 @@ module \cerite_soc_small.scratch (rst, bus__w_stb, bus__r_stb, bus__addr, bus__w
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_small.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data__r__payload, bus__addr, bus__w_data, status__pulses__r_data, \port$5456$0 , bus__ack, bus__r_data, bus__err, control__count__pulse, ram_addr__addr__w_data, ram_addr__addr__w_stb, ram_data__r__ready, ram_data__w__valid, ram_data__w__payload, clk);
-  reg \$auto$verilog_backend.cc:2355:dump_module$33  = 0;
+module \cerite_soc_small.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data__r__payload, bus__addr, bus__w_data, status__pulses__r_data, \port$5169$0 , bus__ack, bus__r_data, bus__err, control__count__pulse, ram_addr__addr__w_data, ram_addr__addr__w_stb, ram_data__r__ready, ram_data__w__valid, ram_data__w__payload, clk);
+  reg \$auto$verilog_backend.cc:2355:dump_module$20  = 0;
   wire \$1 ;
   wire [32:0] \$10 ;
   wire [32:0] \$11 ;
@@ -26556,8 +17828,8 @@ module \cerite_soc_small.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_dat
   reg control__count__pulse;
   reg [3:0] control__mode__data = 4'h5;
   reg control__mode__w_stb;
-  input [7:0] \port$5456$0 ;
-  wire [7:0] \port$5456$0 ;
+  input [7:0] \port$5169$0 ;
+  wire [7:0] \port$5169$0 ;
   wire [15:0] ram_addr__addr__r_data;
   output [15:0] ram_addr__addr__w_data;
   reg [15:0] ram_addr__addr__w_data;
@@ -26599,7 +17871,7 @@ module \cerite_soc_small.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_dat
   always @(posedge clk)
     control__mode__data <= \$24 ;
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$33 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
     \$20  = value0__value__data;
     if (\$1 ) begin
       casez (bus__addr)
@@ -26614,7 +17886,7 @@ module \cerite_soc_small.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_dat
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$33 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
     \$21  = value1__value__data;
     if (\$1 ) begin
       casez (bus__addr)
@@ -26631,7 +17903,7 @@ module \cerite_soc_small.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_dat
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$33 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
     \$22  = value2__value__data;
     if (\$1 ) begin
       casez (bus__addr)
@@ -26650,7 +17922,7 @@ module \cerite_soc_small.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_dat
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$33 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
     \$23  = value3__value__data;
     if (\$1 ) begin
       casez (bus__addr)
@@ -26671,7 +17943,7 @@ module \cerite_soc_small.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_dat
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$33 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
     \$24  = control__mode__data;
     if (\$1 ) begin
       casez (bus__addr)
@@ -26696,7 +17968,7 @@ module \cerite_soc_small.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_dat
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$33 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
     value0__value__w_stb = 1'h0;
     if (\$2 ) begin
       casez (bus__addr)
@@ -26706,7 +17978,7 @@ module \cerite_soc_small.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_dat
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$33 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
     bus__ack = 1'h0;
     if (\$2 ) begin
       (* full_case = 32'd1 *)
@@ -26742,7 +18014,7 @@ module \cerite_soc_small.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_dat
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$33 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
     bus__r_data = 32'd0;
     if (\$2 ) begin
       casez (bus__addr)
@@ -26786,7 +18058,7 @@ module \cerite_soc_small.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_dat
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$33 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
     value1__value__w_stb = 1'h0;
     if (\$2 ) begin
       casez (bus__addr)
@@ -26798,7 +18070,7 @@ module \cerite_soc_small.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_dat
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$33 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
     value2__value__w_stb = 1'h0;
     if (\$2 ) begin
       casez (bus__addr)
@@ -26812,7 +18084,7 @@ module \cerite_soc_small.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_dat
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$33 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
     value3__value__w_stb = 1'h0;
     if (\$2 ) begin
       casez (bus__addr)
@@ -26828,7 +18100,7 @@ module \cerite_soc_small.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_dat
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$33 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
     bus__err = 2'h0;
     if (\$2 ) begin
       (* full_case = 32'd1 *)
@@ -26861,7 +18133,7 @@ module \cerite_soc_small.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_dat
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$33 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
     control__count__pulse = 1'h0;
     if (\$2 ) begin
       casez (bus__addr)
@@ -26881,7 +18153,7 @@ module \cerite_soc_small.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_dat
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$33 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
     control__mode__w_stb = 1'h0;
     if (\$2 ) begin
       casez (bus__addr)
@@ -26901,7 +18173,7 @@ module \cerite_soc_small.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_dat
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$33 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
     ram_addr__addr__w_data = 16'h0000;
     if (\$2 ) begin
       casez (bus__addr)
@@ -26925,7 +18197,7 @@ module \cerite_soc_small.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_dat
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$33 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
     ram_addr__addr__w_stb = 1'h0;
     if (\$2 ) begin
       casez (bus__addr)
@@ -26949,7 +18221,7 @@ module \cerite_soc_small.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_dat
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$33 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
     ram_data__r__ready = 1'h0;
     if (\$2 ) begin
       casez (bus__addr)
@@ -26977,7 +18249,7 @@ module \cerite_soc_small.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_dat
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$33 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
     ram_data__w__valid = 1'h0;
     if (\$2 ) begin
       casez (bus__addr)
@@ -27005,7 +18277,7 @@ module \cerite_soc_small.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_dat
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$33 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$20 ) begin end
     ram_data__w__payload = 32'd0;
     if (\$2 ) begin
       casez (bus__addr)
@@ -27032,7 +18304,7 @@ module \cerite_soc_small.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_dat
       endcase
     end
   end
-  assign ram_addr__addr__r_data = { 8'h00, \port$5456$0  };
+  assign ram_addr__addr__r_data = { 8'h00, \port$5169$0  };
   assign ram_data__r__valid = 1'h1;
   assign ram_data__w__ready = 1'h1;
   assign \$3  = { 1'h0, value0__value__data };
@@ -27049,7 +18321,7 @@ module \cerite_soc_small.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_dat
   assign \$15  = { 13'h0000, \$14  };
   assign \$16  = { 1'h0, status__pulses__r_data };
   assign \$17  = { 15'h0000, \$16  };
-  assign \$18  = { 9'h000, \port$5456$0  };
+  assign \$18  = { 9'h000, \port$5169$0  };
   assign \$19  = { 15'h0000, \$18  };
 endmodule
 
@@ -27126,7 +18398,7 @@ endmodule
 
 (* generator = "Amaranth" *)
 module \cerite_soc_small.uart.receiver (clk, rst, data__valid, data__payload, idle, overrun, error, data__ready, \rx$13 );
-  reg \$auto$verilog_backend.cc:2355:dump_module$34  = 0;
+  reg \$auto$verilog_backend.cc:2355:dump_module$21  = 0;
   wire \$1 ;
   wire \$10 ;
   wire \$11 ;
@@ -27213,7 +18485,7 @@ module \cerite_soc_small.uart.receiver (clk, rst, data__valid, data__payload, id
     .stage1(rx)
   );
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
     \$20  = data__valid;
     if (data__ready) begin
       \$20  = 1'h0;
@@ -27241,7 +18513,7 @@ module \cerite_soc_small.uart.receiver (clk, rst, data__valid, data__payload, id
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
     \$21  = timer;
     casez (fsm_state)
       3'h0:
@@ -27274,7 +18546,7 @@ module \cerite_soc_small.uart.receiver (clk, rst, data__valid, data__payload, id
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
     \$22  = fsm_state;
     casez (fsm_state)
       3'h0:
@@ -27315,7 +18587,7 @@ module \cerite_soc_small.uart.receiver (clk, rst, data__valid, data__payload, id
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
     \$23  = bits;
     casez (fsm_state)
       3'h0:
@@ -27338,7 +18610,7 @@ module \cerite_soc_small.uart.receiver (clk, rst, data__valid, data__payload, id
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
     \$24  = shift;
     casez (fsm_state)
       3'h0:
@@ -27355,7 +18627,7 @@ module \cerite_soc_small.uart.receiver (clk, rst, data__valid, data__payload, id
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
     \$25  = data__payload;
     casez (fsm_state)
       3'h0:
@@ -27380,7 +18652,7 @@ module \cerite_soc_small.uart.receiver (clk, rst, data__valid, data__payload, id
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
     idle = 1'h0;
     casez (fsm_state)
       3'h0:
@@ -27388,7 +18660,7 @@ module \cerite_soc_small.uart.receiver (clk, rst, data__valid, data__payload, id
     endcase
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
     overrun = 1'h0;
     casez (fsm_state)
       3'h0:
@@ -27408,7 +18680,7 @@ module \cerite_soc_small.uart.receiver (clk, rst, data__valid, data__payload, id
     endcase
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
     error = 1'h0;
     casez (fsm_state)
       3'h0:
@@ -27451,7 +18723,7 @@ endmodule
 
 (* generator = "Amaranth" *)
 module \cerite_soc_small.uart.transmitter (rst, idle, data__ready, tx, data__valid, data__payload, clk);
-  reg \$auto$verilog_backend.cc:2355:dump_module$35  = 0;
+  reg \$auto$verilog_backend.cc:2355:dump_module$22  = 0;
   wire \$1 ;
   wire [4:0] \$10 ;
   wire \$11 ;
@@ -27506,7 +18778,7 @@ module \cerite_soc_small.uart.transmitter (rst, idle, data__ready, tx, data__val
   always @(posedge clk)
     timer <= \$16 ;
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$22 ) begin end
     \$13  = tx;
     if (\$5 ) begin
       \$13  = 1'h0;
@@ -27525,7 +18797,7 @@ module \cerite_soc_small.uart.transmitter (rst, idle, data__ready, tx, data__val
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$22 ) begin end
     \$14  = shift;
     if (\$5 ) begin
       \$14  = \$7 ;
@@ -27541,7 +18813,7 @@ module \cerite_soc_small.uart.transmitter (rst, idle, data__ready, tx, data__val
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$22 ) begin end
     \$15  = left;
     if (\$5 ) begin
       \$15  = 4'ha;
@@ -27555,7 +18827,7 @@ module \cerite_soc_small.uart.transmitter (rst, idle, data__ready, tx, data__val
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$22 ) begin end
     \$16  = timer;
     if (\$5 ) begin
       \$16  = 2'h3;

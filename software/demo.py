@@ -135,20 +135,22 @@ def demo_mmu(device, *, pid="self", translations=TRANSLATIONS, seed=0, progress=
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PagemapUnavailableWarning)
         maps = mappings_from_process(pid)
-    progress(f"building the radix tables and the learned index of {len(maps)} pages")
+    what = "the radix tables and the learned index" if mmu.learned_walk else \
+        "the radix tables (radix-only MMU)"
+    progress(f"building {what} of {len(maps)} pages")
     loaded, used = _fit(mmu, maps, progress)
     result = {"pid": pid if pid != "self" else os.getpid(), "pages": len(maps),
               "pages_used": used, "ram_bytes": mmu.mem_bytes,
               "mem_latency": getattr(device.transport, "mem_latency", None), "errors": 0,
-              "modes": []}
+              "learned_walk": mmu.learned_walk, "modes": []}
     if loaded is None:
         result["skipped"] = (f"the table RAM ({mmu.mem_bytes // 1024} KiB) cannot hold the "
                              "radix tables of even one page")
         return result
-    used_maps = loaded.index.mappings
+    used_maps = loaded.mappings
     result.update(pt_bytes=loaded.pt_bytes, index_bytes=loaded.index_bytes,
-                  index_levels=list(loaded.index.stats.nodes_per_level),
-                  overflow_keys=loaded.index.stats.overflow_keys)
+                  index_levels=list(loaded.index.stats.nodes_per_level) if loaded.index else [],
+                  overflow_keys=loaded.index.stats.overflow_keys if loaded.index else 0)
     rng = random.Random(seed)
     requests = []
     mapped = max(1, translations * 9 // 10)
@@ -163,7 +165,7 @@ def demo_mmu(device, *, pid="self", translations=TRANSLATIONS, seed=0, progress=
     vas = [va for va, _ in requests]
     accesses = [acc for _, acc in requests]
     mask = (1 << mmu.counter_bits) - 1
-    for learned in (True, False):
+    for learned in (True, False) if mmu.learned_walk else (False,):
         mode = "learned" if learned else "radix"
         progress(f"{len(vas)} translations, {mode} walks")
         mmu.set_learned(learned)
@@ -192,30 +194,38 @@ def demo_mmu(device, *, pid="self", translations=TRANSLATIONS, seed=0, progress=
 def _table(report):
     lines = [f"cerite demo on {report['device']} ({report['profile']} profile)", ""]
     ntt = report["ntt"]
-    lines.append(f"RNS polynomial product on the NTT array: N = {ntt['n']}, "
-                 f"{len(ntt['primes'])} limbs ({', '.join(map(str, ntt['primes']))}), "
-                 f"Q of {ntt['modulus_bits']} bits; {ntt['lanes']} butterflies, "
-                 f"{ntt['reducer']} reduction")
-    lines.append(f"  {'command':<10}{'cycles':>9}{'model':>9}{'bound':>9}{'vs bound':>10}")
-    for row in ntt["cycles"]:
-        lines.append(f"  {row['op']:<10}{row['cycles']:>9}{row['expected']:>9}"
-                     f"{row['bound']:>9}{row['ratio']:>10.3f}")
-    lines.append(f"  {ntt['coefficients']} coefficients vs golden (poly_mul per limb + CRT): "
-                 f"{ntt['mismatches']} mismatches; cycle counts off the model: "
-                 f"{ntt['cycle_errors']}")
+    if "skipped" in ntt:
+        lines.append(f"NTT: skipped, {ntt['skipped']}")
+    else:
+        lines.append(f"RNS polynomial product on the NTT array: N = {ntt['n']}, "
+                     f"{len(ntt['primes'])} limbs ({', '.join(map(str, ntt['primes']))}), "
+                     f"Q of {ntt['modulus_bits']} bits; {ntt['lanes']} butterflies, "
+                     f"{ntt['reducer']} reduction")
+        lines.append(f"  {'command':<10}{'cycles':>9}{'model':>9}{'bound':>9}{'vs bound':>10}")
+        for row in ntt["cycles"]:
+            lines.append(f"  {row['op']:<10}{row['cycles']:>9}{row['expected']:>9}"
+                         f"{row['bound']:>9}{row['ratio']:>10.3f}")
+        lines.append(f"  {ntt['coefficients']} coefficients vs golden (poly_mul per limb + CRT): "
+                     f"{ntt['mismatches']} mismatches; cycle counts off the model: "
+                     f"{ntt['cycle_errors']}")
     lines.append("")
     mmu = report["mmu"]
     if "skipped" in mmu:
-        lines.append(f"learned MMU: skipped, {mmu['skipped']}")
+        lines.append(f"MMU: skipped, {mmu['skipped']}")
     else:
         latency = mmu.get("mem_latency")
         memory = (f"external table memory {mmu['ram_bytes'] >> 20} MiB, read latency "
                   f"{latency} cycles" if latency else
                   f"on-chip table RAM {mmu['ram_bytes'] // 1024} KiB")
-        lines.append(f"learned MMU: process {mmu['pid']}, {mmu['pages_used']} of "
-                     f"{mmu['pages']} pages ({memory}: radix {mmu['pt_bytes'] // 1024} KiB, "
-                     f"index {mmu['index_bytes'] // 1024} KiB, {mmu['overflow_keys']} overflow "
-                     f"keys)")
+        if mmu.get("learned_walk", True):
+            tables = (f"radix {mmu['pt_bytes'] // 1024} KiB, index "
+                      f"{mmu['index_bytes'] // 1024} KiB, {mmu['overflow_keys']} overflow keys")
+            name = "learned MMU"
+        else:
+            tables = f"radix {mmu['pt_bytes'] // 1024} KiB"
+            name = "radix-only MMU (this profile has no learned walk)"
+        lines.append(f"{name}: process {mmu['pid']}, {mmu['pages_used']} of "
+                     f"{mmu['pages']} pages ({memory}: {tables})")
         lines.append(f"  {'mode':<9}{'walks':>7}{'faults':>8}{'accesses/walk':>15}"
                      f"{'single-access':>15}{'cycles/walk':>13}{'errors':>8}")
         for row in mmu["modes"]:
@@ -244,8 +254,12 @@ def run_demo(args):
         return 2
     with device:
         report = {"device": spec, "profile": device.identity.profile}
-        report["ntt"] = demo_ntt(device, seed=seed, progress=progress)
-        report["mmu"] = demo_mmu(device, pid=pid, seed=seed, progress=progress)
+        params = device.identity.parameters
+        missing = f"the {report['profile']} profile's design has no %s unit"
+        report["ntt"] = demo_ntt(device, seed=seed, progress=progress) \
+            if "ntt_log_n" in params else {"skipped": missing % "NTT", "errors": 0}
+        report["mmu"] = demo_mmu(device, pid=pid, seed=seed, progress=progress) \
+            if "mmu_mem_bytes" in params else {"skipped": missing % "MMU", "errors": 0}
     report["errors"] = report["ntt"]["errors"] + report["mmu"]["errors"]
     report["seconds"] = round(time.monotonic() - started, 1)
     stats = getattr(device.transport, "stats", None)

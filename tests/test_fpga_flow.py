@@ -498,7 +498,7 @@ def test_board_soc_on_the_board_pins(board_name, profile, clk_hz, pll, pins):
         assert pin in constraints
     modules = [line.split()[1] for line in plan.files["soc.il"].splitlines()
                if line.startswith("module ")]
-    units = ("uart", "link", "ident") + (("ntt", "mmu") if board.family == "ice40" else ())
+    units = ("uart", "link", "ident") + (("scratch", "ntt") if board.family == "ice40" else ())
     for unit in units:
         assert any(m.endswith(f".soc.{unit}") for m in modules), unit
 
@@ -513,11 +513,21 @@ def test_board_soc_errors():
         get_design(DEFAULT_DESIGN).top_factory()
 
 
-def test_soc_without_mmu_design():
-    top = get_design("soc-without-mmu").top_factory(get_board("icebreaker"), 12e6)()
+def test_icebreaker_socs():
+    """The UP5K holds the host link with the NTT array (design soc, profile small) or with the
+    radix-only MMU (design soc-mmu, profile small-mmu); the ULX3S's SoC has both already."""
+    board = get_board("icebreaker")
+    top = get_design(DEFAULT_DESIGN).top_factory(board, 12e6)()
     Fragment.get(top, None)
     assert [u.register_map.name for u in top.soc.units] == ["scratch", "ntt"]
     assert top.soc.profile.name == "small" and top.soc.divisor == 4
+    top = get_design("soc-mmu").top_factory(board, 12e6)()
+    Fragment.get(top, None)
+    assert [u.register_map.name for u in top.soc.units] == ["scratch", "mmu"]
+    assert top.soc.profile.name == "small-mmu"
+    with pytest.raises(ValueError, match=r"^board ulx3s-85f's SoC \(profile 'full'\) holds the "
+                                         r"MMU already: build the design 'soc'$"):
+        get_design("soc-mmu").top_factory(get_board("ulx3s-85f"), 25e6)()
 
 
 def test_cli_builds_the_soc_by_default():
@@ -580,20 +590,19 @@ def test_build_with_pll_on_icebreaker(tmp_path):
 
 
 @pytest.mark.fpga
-def test_build_soc_on_icebreaker(tmp_path):
-    """The whole small-profile SoC: a bitstream when it fits, else the overflow and the module
-    that uses most of it (the MMU unit, today) are named."""
+@pytest.mark.parametrize("design", [DEFAULT_DESIGN, "soc-mmu"])
+def test_build_soc_on_icebreaker(tmp_path, design):
+    """Both ICEBreaker SoCs (the NTT one and the MMU one) fit the UP5K, meet 12 MHz and leave
+    a bitstream; the MMU one keeps its table memory in the four SPRAMs."""
     board = get_board("icebreaker")
-    design = get_design(DEFAULT_DESIGN)
-    report = build(design.top_factory(board, 12e6), board="icebreaker", name="soc",
+    name = design.replace("-", "_")
+    report = build(get_design(design).top_factory(board, 12e6), board="icebreaker", name=name,
                    out_dir=tmp_path, write=False)
+    assert report.ok, report.problems
     assert report.utilisation["lut"]["used"] > 2000 and report.cells["bram"] > 0
-    if report.ok:
-        assert (tmp_path / "soc.bin").stat().st_size > 0
-        assert report.fmax_mhz > 12
-    else:
-        assert report.status == "does not fit", report.problems
-        assert report.consumers and any("Biggest consumer" in p for p in report.problems)
+    assert (tmp_path / f"{name}.bin").stat().st_size > 0
+    assert report.fmax_mhz > 12
+    assert report.utilisation["spram"]["used"] == (4 if design == "soc-mmu" else 0)
 
 
 @pytest.mark.fpga

@@ -336,7 +336,7 @@ def test_open_transport_errors(monkeypatch):
     with pytest.raises(ValueError, match="not 'nowhere'$"):
         open_transport()
     with pytest.raises(ValueError,
-                       match="^profile must be one of full, small, sim, not 'tiny'$"):
+                       match="^profile must be one of full, small, sim, small-mmu, not 'tiny'$"):
         open_transport("sim:tiny")
 
 

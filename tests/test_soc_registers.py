@@ -325,7 +325,8 @@ def test_wrong_soc_units():
     wrong(lambda: SoC(units=[Signal()], **clock),
           "a unit must be a Peripheral (a bus port, a register map and parameters), not "
           "(sig $signal)", TypeError)
-    wrong(lambda: SoC(profile="huge", **clock), "profile must be one of full, small, sim, not 'huge'")
+    wrong(lambda: SoC(profile="huge", **clock),
+          "profile must be one of full, small, sim, small-mmu, not 'huge'")
     wrong(lambda: SoC(clk_freq=25_000_000, baud=3_000_000),
           "baud 3000000 is not reachable from clk_freq 25000000 within 2%: divisor 8 gives "
           "3125000")
@@ -343,8 +344,9 @@ def test_soc_map_and_hash():
     assert {p.name: p.value for p in soc.parameters} == {
         "link_max_burst": 4096, "link_addr_width": 16, "scratch_depth": 4096,
         "ntt_log_n": 10, "ntt_width": 28, "ntt_lanes": 4, "ntt_reducer": 0,
-        "ntt_pipeline_depth": 3, "ntt_slots": 2,
+        "ntt_pipeline_depth": 3, "ntt_slots": 2, "ntt_dsp_width": 18, "ntt_latency": 16,
         "mmu_tlb_entries": 16, "mmu_lwc_entries": 16, "mmu_asid_bits": 16, "mmu_pa_bits": 56,
-        "mmu_counter_bits": 32, "mmu_serial_multiplier": 0, "mmu_mem_base": 0x10_0000,
+        "mmu_counter_bits": 32, "mmu_serial_multiplier": 0, "mmu_learned_walk": 1,
+        "mmu_mem_base": 0x10_0000,
         "mmu_mem_bytes": 256 << 10, "mmu_queue_depth": 256}
     assert soc.divisor == 4 and other_clock.divisor == 16

@@ -17,6 +17,8 @@ import sys
 import pytest
 
 from cerite import regmap_generated
+from cerite.demo import _table as demo_table
+from cerite.demo import demo_mmu
 from cerite.driver import Device, DeviceBusTimeout, SimTransport
 from cerite.driver.mmu import MmuError, MmuInterface, MmuMemoryFull, MmuResponse
 from cerite.driver.ntt import (NttAbortedError, NttBadOpError, NttBadSlotError, NttBusyError,
@@ -195,23 +197,52 @@ def test_ntt_window_back_pressure_loses_nothing(ntt, device):
     assert ntt.unload(0) == a                    # the refused word was neither taken nor lost
 
 
-def test_small_profile_units():
-    """The small profile: a Montgomery array and the small MMU (serial multiplier, 24-bit
-    physical addresses, 8 KiB of table RAM: room for a root table of 1 GiB pages)."""
-    with Device.open("sim:small") as dev:
+def test_small_mmu_profile():
+    """The ICEBreaker's MMU SoC (profile small-mmu): the radix-only small MMU (24-bit physical
+    addresses, 128 KiB of table memory, no learned walk: asking for one is refused), no NTT."""
+    with Device.open("sim:small-mmu") as dev:
+        assert "ntt_log_n" not in dev.identity.parameters
+        with pytest.raises(ValueError, match=r"^the device has no NTT unit"):
+            NttInterface(dev)
         mmu = MmuInterface(dev)
-        assert (mmu.pa_bits, mmu.tlb_entries, mmu.mem_bytes) == (24, 4, 8192)
+        assert (mmu.pa_bits, mmu.tlb_entries, mmu.mem_bytes) == (24, 4, 128 << 10)
+        assert not mmu.learned_walk
+        assert "mmu.root0_lo" not in dev.regmap.names()
+        assert "mmu.index_base_lo" not in dev.regmap.names()
         maps = [Mapping(k << 18, 2, (1 << 20) + (k << 18), w=k % 2 == 0, d=True)
-                for k in range(1, 6)]
-        mmu.load_mappings(maps)
+                for k in range(1, 6)] + [Mapping(0x40_0000 + k, 0, 0x300 + k) for k in range(40)]
+        with pytest.raises(ValueError, match=r"learned must be False: MMU unit 'mmu' is "
+                                             r"radix-only"):
+            mmu.load_mappings(maps, learned=True)
+        loaded = mmu.load_mappings(maps)
+        assert loaded.index is None and loaded.index_bytes == 0 and not loaded.config.learned
+        with pytest.raises(ValueError, match=r"radix-only"):
+            mmu.set_learned(True)
         vas, access, user = _requests(maps, seed=1, unmapped=20)
-        for learned in (True, False):
-            mmu.set_learned(learned)
-            mmu.reset()
-            model = mmu.golden()
-            responses = _check(mmu, model, vas, access, user)
-            _check_counters(mmu, model)
-            assert (1 in {r.source for r in responses}) == learned
+        # each request twice in a row: the second is a TLB hit when the first filled it
+        vas, access, user = ([x for x in seq for _ in range(2)] for seq in (vas, access, user))
+        mmu.reset()
+        model = mmu.golden()
+        responses = _check(mmu, model, vas, access, user)
+        _check_counters(mmu, model)
+        assert {r.source for r in responses} == {0, 2}
+        assert {r.size for r in responses if r.fault == 0} == {0, 2}
+        # the demo's MMU part on this device: radix walks of this process's pages only
+        report = demo_mmu(dev, translations=120)
+        assert report["errors"] == 0 and not report["learned_walk"], report
+        assert [row["mode"] for row in report["modes"]] == ["radix"]
+        assert report["pages_used"] > 0 and report["index_bytes"] == 0
+        text = demo_table({"device": "sim:small-mmu", "profile": "small-mmu", "errors": 0,
+                           "ntt": {"skipped": "no NTT unit", "errors": 0}, "mmu": report})
+        assert "NTT: skipped, no NTT unit" in text and "radix-only MMU" in text
+
+
+def test_small_profile_units():
+    """The ICEBreaker's NTT SoC (profile small): a Montgomery array with 16-bit q, no MMU."""
+    with Device.open("sim:small") as dev:
+        assert "mmu_mem_bytes" not in dev.identity.parameters
+        with pytest.raises(ValueError, match=r"^the device has no MMU unit 'mmu'$"):
+            MmuInterface(dev)
         ntt = NttInterface(dev)
         assert (ntt.reducer, ntt.width, ntt.lanes) == ("montgomery", 16, 1)
         q = find_ntt_primes(ntt.n, 16, 1)[0]

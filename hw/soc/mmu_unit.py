@@ -6,7 +6,8 @@ Learned Virtual Memory Translation*, Zhao et al., MICRO 2025; RISC-V Sv39) on th
 
 Table memory
     ``mem_bytes`` of memory (64-bit words) at physical byte address ``mem_base``: the radix
-    tables and the learned index live there. It is an on-chip RAM, or (``external_memory=True``)
+    tables and the learned index live there. It is an on-chip RAM (:class:`~.table_ram.TableRam`:
+    block RAM, or the SPRAM of an iCE40 UltraPlus), or (``external_memory=True``)
     a memory outside the unit behind the ``mem`` port (:func:`table_memory_signature`), which the
     SoC brings out to its top; the simulated board serves it from a large array. The port takes
     one access a cycle: ``re`` reads the word ``addr``, ``we`` writes the 32-bit halves of
@@ -20,9 +21,10 @@ Table memory
     outside ``[mem_base, mem_base + mem_bytes)`` issues no read and answers ``error`` (an access
     fault). The host writes and reads it as 32-bit words through the ``mem_data`` window at
     ``mem_addr`` (a 32-bit word index from ``mem_base``, low half of a 64-bit word first; every
-    access advances it). The memory starts zeroed; ``control.clear`` zeroes it again from word 0
-    up to (not including) the 64-bit word ``mem_addr`` points into, or all of it when
-    ``mem_addr`` is 0, one word a cycle; ``control.reset`` leaves it alone.
+    access advances it). The memory starts zeroed, except the iCE40 SPRAM, whose contents are
+    undefined at power-up (the driver clears what it uses before writing). ``control.clear``
+    zeroes it from word 0 up to (not including) the 64-bit word ``mem_addr`` points into, or all
+    of it when ``mem_addr`` is 0, one word a cycle; ``control.reset`` leaves it alone.
 
 Translation queue
     ``req``: write two words per request, ``va[31:0]`` then ``va[38:32] | access << 8 |
@@ -42,15 +44,17 @@ Control
 """
 
 from amaranth import Array, Cat, Const, Module, Mux, ResetInserter, Signal
-from amaranth.lib import fifo, memory, wiring
+from amaranth.lib import fifo, wiring
 from amaranth.lib.wiring import In, Out
 
 from ..common.registers import (Access, Field, Parameter, Peripheral, Register,
                                 RegisterMapBuilder, Window)
 from ..lvm.layouts import COUNTER_NAMES, PPN_BITS, VA_BITS
 from ..lvm.mmu import FULL_PROFILE, SMALL_PROFILE, LearnedMMU
+from .table_ram import TableRam
 
-__all__ = ["MmuUnit", "PA_REGISTERS", "table_memory_signature", "MAX_ONCHIP_BYTES",
+__all__ = ["MmuUnit", "PA_REGISTERS", "LEARNED_PA_REGISTERS", "table_memory_signature",
+           "MAX_ONCHIP_BYTES",
            "MAX_EXTERNAL_BYTES"]
 
 #: Largest on-chip table RAM (Amaranth writes an initialiser per word; bigger RAMs make Verilog
@@ -62,6 +66,8 @@ MAX_EXTERNAL_BYTES = 1 << 30
 #: ``<name>_hi``), in the order of docs/lvm-format.md.
 PA_REGISTERS = ("pt_base", "pt_limit", "index_base", "index_limit", "level_base1",
                 "level_base2")
+#: Those of them that only the learned walk reads (a radix-only unit has none of them).
+LEARNED_PA_REGISTERS = ("index_base", "index_limit", "level_base1", "level_base2")
 
 
 def table_memory_signature(mem_bytes):
@@ -99,6 +105,10 @@ class MmuUnit(Peripheral):
         Cluster name (default ``"mmu"``).
     external_memory : bool
         ``False``: an on-chip RAM; ``True``: the ``mem`` port.
+    learned_walk : bool
+        ``False`` builds the radix-only MMU (``LearnedMMU(learned_walk=False)``): the unit then
+        has no ``mode.learned`` field, no ``root*`` registers and none of
+        :data:`LEARNED_PA_REGISTERS`, and reports the parameter ``learned_walk`` as 0.
 
     Members
     -------
@@ -109,18 +119,21 @@ class MmuUnit(Peripheral):
     """
 
     def __init__(self, *, profile="full", mem_bytes, mem_base, queue_depth=16, name="mmu",
-                 external_memory=False):
+                 external_memory=False, learned_walk=True):
         if profile not in ("full", "small"):
             raise ValueError(f"profile must be 'full' or 'small', not {profile!r}")
         if not isinstance(external_memory, bool):
             raise ValueError(f"external_memory must be True or False, not {external_memory!r}")
+        if not isinstance(learned_walk, bool):
+            raise ValueError(f"learned_walk must be True or False, not {learned_walk!r}")
         _check_int("mem_bytes", mem_bytes, 4096, MAX_EXTERNAL_BYTES if external_memory
                    else MAX_ONCHIP_BYTES)
         if mem_bytes & (mem_bytes - 1):
             raise ValueError(f"mem_bytes must be a power of two, not {mem_bytes}")
         _check_int("queue_depth", queue_depth, 2, 4096)
         self._profile = profile
-        params = dict(FULL_PROFILE if profile == "full" else SMALL_PROFILE)
+        params = dict(FULL_PROFILE if profile == "full" else SMALL_PROFILE,
+                      learned_walk=learned_walk)
         self._mmu_params = params
         pa_bits = params["pa_bits"]
         _check_int("mem_base", mem_base, 0)
@@ -158,12 +171,13 @@ class MmuUnit(Peripheral):
             "clearing": Field(1, Access.R, "The table RAM is being zeroed"),
             "resp_level": Field(13, Access.R, "Responses ready to read", bit=8),
         }))
-        b.add(Register("mode", "Walk mode and permission bits", fields={
-            "learned": Field(1, Access.RW, "1: learned walk first, radix on a miss; 0: radix "
-                             "walk only"),
-            "sum": Field(1, Access.RW, "sstatus.SUM"),
-            "mxr": Field(1, Access.RW, "sstatus.MXR"),
-        }))
+        mode_fields = {}
+        if learned_walk:
+            mode_fields["learned"] = Field(1, Access.RW, "1: learned walk first, radix on a "
+                                           "miss; 0: radix walk only")
+        mode_fields["sum"] = Field(1, Access.RW, "sstatus.SUM", bit=1)
+        mode_fields["mxr"] = Field(1, Access.RW, "sstatus.MXR", bit=2)
+        b.add(Register("mode", "Walk mode and permission bits", fields=mode_fields))
         b.add(Register("asid", "Current address space", fields={
             "asid": Field(asid_bits, Access.RW, "ASID")}))
         b.add(Register("satp_ppn_lo", "Root table PPN, bits 0..31", fields={
@@ -171,13 +185,15 @@ class MmuUnit(Peripheral):
         b.add(Register("satp_ppn_hi", "Root table PPN, bits 32..43", fields={
             "value": Field(PPN_BITS - 32, Access.RW, "satp.PPN bits 32..43")}))
         for reg in PA_REGISTERS:
+            if reg in LEARNED_PA_REGISTERS and not learned_walk:
+                continue
             b.add(Register(f"{reg}_lo", f"{reg} (physical byte address), bits 0..31", fields={
                 "value": Field(min(32, pa_bits), Access.RW, f"{reg} low bits")}))
             if pa_bits > 32:
                 b.add(Register(f"{reg}_hi", f"{reg} (physical byte address), bits 32 and up",
                                fields={"value": Field(pa_bits - 32, Access.RW,
                                                       f"{reg} high bits")}))
-        for i in range(4):
+        for i in range(4 if learned_walk else 0):
             for half, bits in (("lo", "0..31"), ("hi", "32..63")):
                 b.add(Register(f"root{i}_{half}", f"Root model node word {i}, bits {bits}",
                                fields={"value": Field(32, Access.RW, f"Word {i} bits {bits}")}))
@@ -209,6 +225,8 @@ class MmuUnit(Peripheral):
             Parameter("counter_bits", counter_bits, "Width of every counter"),
             Parameter("serial_multiplier", int(params["multiplier"] == "serial"),
                       "1: shift-add node multiplier; 0: parallel"),
+            Parameter("learned_walk", int(learned_walk),
+                      "1: learned walk with radix fallback; 0: radix-only MMU"),
             Parameter("mem_base", mem_base, "Physical byte address of the table RAM"),
             Parameter("mem_bytes", mem_bytes, "Bytes of table RAM"),
             Parameter("queue_depth", queue_depth, "Entries of the request and response queues"),
@@ -301,14 +319,11 @@ class MmuUnit(Peripheral):
                          port.wmask.eq(p_wmask), port.wdata.eq(p_wdata),
                          p_rvalid.eq(port.rvalid), p_rdata.eq(port.rdata)]
         else:
-            # one address for both ports: a single-port RAM
-            m.submodules.ram = ram = memory.Memory(shape=64, depth=words, init=[])
-            wp = ram.write_port(granularity=32)
-            rp = ram.read_port()
-            m.d.comb += [wp.addr.eq(p_addr), wp.data.eq(p_wdata),
-                         wp.en.eq(Mux(p_we, p_wmask, 0)), rp.addr.eq(p_addr), rp.en.eq(p_re),
-                         p_rdata.eq(rp.data)]
-            m.d.sync += p_rvalid.eq(p_re)
+            # a single-port RAM: the SPRAM on an iCE40 UltraPlus, a block RAM elsewhere
+            m.submodules.ram = ram = TableRam(words)
+            m.d.comb += [ram.addr.eq(p_addr), ram.re.eq(p_re), ram.we.eq(p_we),
+                         ram.wmask.eq(p_wmask), ram.wdata.eq(p_wdata),
+                         p_rvalid.eq(ram.rvalid), p_rdata.eq(ram.rdata)]
 
         # -- MMU bursts: one beat issued a cycle, delivered in order as the data returns --------
         # The walker takes every beat of a burst as it comes (its response states are always
@@ -441,19 +456,22 @@ class MmuUnit(Peripheral):
         core.d.comb += [
             cfg.satp_ppn.eq(Cat(regs.satp_ppn_lo.value.data, regs.satp_ppn_hi.value.data)),
             cfg.asid.eq(regs.asid.asid.data),
-            cfg.learned.eq(regs.mode.learned.data),
             cfg.sum.eq(regs.mode.sum.data),
             cfg.mxr.eq(regs.mode.mxr.data),
             cfg.pt_base.eq(value("pt_base")),
             cfg.pt_limit.eq(value("pt_limit")),
-            cfg.index_base.eq(value("index_base")),
-            cfg.index_limit.eq(value("index_limit")),
-            cfg.level_base1.eq(value("level_base1")),
-            cfg.level_base2.eq(value("level_base2")),
         ]
-        for i in range(4):
-            core.d.comb += cfg.root[i].eq(Cat(getattr(regs, f"root{i}_lo").value.data,
-                                              getattr(regs, f"root{i}_hi").value.data))
+        if self._mmu_params["learned_walk"]:    # the radix-only MMU ignores the rest
+            core.d.comb += [
+                cfg.learned.eq(regs.mode.learned.data),
+                cfg.index_base.eq(value("index_base")),
+                cfg.index_limit.eq(value("index_limit")),
+                cfg.level_base1.eq(value("level_base1")),
+                cfg.level_base2.eq(value("level_base2")),
+            ]
+            for i in range(4):
+                core.d.comb += cfg.root[i].eq(Cat(getattr(regs, f"root{i}_lo").value.data,
+                                                  getattr(regs, f"root{i}_hi").value.data))
 
         # flushes: a one-entry buffer
         pending = Signal()

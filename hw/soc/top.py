@@ -31,7 +31,7 @@ bus, the NTT array (:class:`~cerite.hw.soc.ntt_unit.NttUnit`) and the learned MM
 RAM (:class:`~cerite.hw.soc.mmu_unit.MmuUnit`), sized by the profile.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from amaranth import Const, Module, Mux, Signal
 from amaranth.lib import memory, wiring
@@ -57,37 +57,45 @@ ADDR_WIDTH = 16
 class Profile:
     """What a board can hold: the host link's burst buffer and each unit's size.
 
-    ``ntt`` holds the keyword arguments of :class:`NttUnit`, ``mmu`` those of :class:`MmuUnit`.
+    ``ntt`` holds the keyword arguments of :class:`NttUnit`, ``mmu`` those of :class:`MmuUnit`;
+    ``None`` leaves the unit out.
     """
     name: str
     code: int
     max_burst: int
     scratch_depth: int
     desc: str
-    ntt: dict = field(default_factory=dict)
-    mmu: dict = field(default_factory=dict)
+    ntt: dict = None
+    mmu: dict = None
 
 
 #: The SoC profiles (``spec/soc.md``, boards table). ``code`` goes into the identification block.
-#: ``full`` and ``small`` hold everything on chip (the bitstreams); ``sim`` is the simulated
-#: board's, whose MMU table memory is outside the SoC (the ``table_*`` ports).
+#: ``full`` and the ICEBreaker's two hold everything on chip (the bitstreams); ``sim`` is the
+#: simulated board's, whose MMU table memory is outside the SoC (the ``table_*`` ports). The
+#: iCE40UP5K's 5,280 logic cells hold the host link with the NTT array (``small``) or with the
+#: radix-only MMU (``small-mmu``), not both (docs/fpga.md, "Whole SoC").
 PROFILES = {
     "full": Profile("full", 1, max_burst=4096, scratch_depth=4096,
                     desc="ECP5 boards (ULX3S-85F) and the simulated board: 4096-word bursts",
-                    ntt=dict(log_n=10, width=28, lanes=4, reducer="barrett"),
+                    ntt=dict(log_n=10, width=28, lanes=4, reducer="barrett", dsp_width=18),
                     mmu=dict(profile="full", mem_bytes=256 << 10, mem_base=0x10_0000,
                              queue_depth=256)),
     "small": Profile("small", 2, max_burst=1024, scratch_depth=256,
-                     desc="iCE40UP5K (ICEBreaker): 1024-word bursts, small units",
-                     ntt=dict(log_n=9, width=16, lanes=1, reducer="montgomery"),
-                     mmu=dict(profile="small", mem_bytes=8 << 10, mem_base=0x10_0000,
-                              queue_depth=8)),
+                     desc="iCE40UP5K (ICEBreaker), NTT bitstream: 1024-word bursts, the NTT "
+                          "array with 16-bit q, N = 512, B = 1",
+                     ntt=dict(log_n=9, width=16, lanes=1, reducer="montgomery")),
     "sim": Profile("sim", 3, max_burst=4096, scratch_depth=4096,
                    desc="The simulated board: the full profile's units with 64 MiB of table "
-                        "memory outside the SoC, served by the board's C++ main",
+                        "memory outside the SoC, served by the board's C++ main, and products "
+                        "not split into DSP blocks (the multiplier latency of 3 cycles)",
                    ntt=dict(log_n=10, width=28, lanes=4, reducer="barrett"),
                    mmu=dict(profile="full", mem_bytes=64 << 20, mem_base=0x400_0000,
                             queue_depth=256, external_memory=True)),
+    "small-mmu": Profile("small-mmu", 4, max_burst=1024, scratch_depth=256,
+                         desc="iCE40UP5K (ICEBreaker), MMU bitstream: 1024-word bursts, the "
+                              "radix-only small MMU with 128 KiB of table memory (the SPRAM)",
+                         mmu=dict(profile="small", mem_bytes=128 << 10, mem_base=0x10_0000,
+                                  queue_depth=8, learned_walk=False)),
 }
 
 
@@ -181,8 +189,12 @@ class ScratchPeripheral(Peripheral):
 def default_units(profile):
     """The units of a profile's SoC, in address order after the identification block."""
     profile = get_profile(profile)
-    return [ScratchPeripheral(depth=profile.scratch_depth), NttUnit(**profile.ntt),
-            MmuUnit(**profile.mmu)]
+    units = [ScratchPeripheral(depth=profile.scratch_depth)]
+    if profile.ntt is not None:
+        units.append(NttUnit(**profile.ntt))
+    if profile.mmu is not None:
+        units.append(MmuUnit(**profile.mmu))
+    return units
 
 
 def _check_unit(unit):
@@ -199,7 +211,7 @@ class SoC(wiring.Component):
     Parameters
     ----------
     profile : str or Profile
-        ``"full"``, ``"small"`` or ``"sim"`` (:data:`PROFILES`).
+        ``"full"``, ``"small"``, ``"small-mmu"`` or ``"sim"`` (:data:`PROFILES`).
     clk_freq : int or float
         Core clock in Hz.
     baud : int or float

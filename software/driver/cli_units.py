@@ -130,9 +130,9 @@ def _mmu_info(args):
     from .mmu import MmuInterface
     with _open(args) as dev:
         mmu = MmuInterface(dev)
-        info = {k: getattr(mmu, k) for k in ("tlb_entries", "lwc_entries", "asid_bits",
-                                             "pa_bits", "counter_bits", "mem_base",
-                                             "mem_bytes", "queue_depth")}
+        info = {k: getattr(mmu, k) for k in ("learned_walk", "tlb_entries", "lwc_entries",
+                                             "asid_bits", "pa_bits", "counter_bits",
+                                             "mem_base", "mem_bytes", "queue_depth")}
     _emit(args, info, "\n".join(f"{k}: {v}" for k, v in info.items()))
     return 0
 
@@ -155,13 +155,14 @@ def _mmu_translate(args):
         count = len(maps)
         while True:  # the largest prefix of the pages that fits the table RAM
             try:
-                loaded = mmu.load_mappings(maps[:count], learned=not args.radix)
+                loaded = mmu.load_mappings(maps[:count],
+                                           learned=False if args.radix else None)
                 break
             except MmuMemoryFull:
                 if count <= 1:
                     raise
                 count = int(count * 0.8)
-        used = loaded.index.mappings
+        used = loaded.mappings
         if args.va:
             vas = [int(v, 0) for v in args.va]
         else:
@@ -171,14 +172,15 @@ def _mmu_translate(args):
         responses = mmu.translate(vas, access, not args.supervisor)
         expect = [golden.translate(va, access, not args.supervisor) for va in vas]
         counters = mmu.counters()
+        learned = loaded.config.learned
     rows = [{"va": va, "pa": r.pa, "fault": r.fault, "size": r.size, "source": r.source,
              "golden_agrees": r.matches(g)} for va, r, g in zip(vas, responses, expect)]
     mismatches = sum(not row["golden_agrees"] for row in rows)
-    data = {"pages": len(maps), "pages_loaded": count, "learned": not args.radix,
+    data = {"pages": len(maps), "pages_loaded": count, "learned": learned,
             "translations": rows, "counters": counters, "mismatches": mismatches}
     names = ("none", "page fault", "access fault")
     sources = ("tlb", "learned", "radix")
-    lines = [f"{count} of {len(maps)} pages loaded, {'radix' if args.radix else 'learned'} "
+    lines = [f"{count} of {len(maps)} pages loaded, {'learned' if learned else 'radix'} "
              "walks"]
     for row in rows[:64]:
         lines.append(f"  va 0x{row['va']:010x} -> pa 0x{row['pa']:014x}  "

@@ -55,8 +55,9 @@ class MmuResponse:
 @dataclasses.dataclass
 class LoadResult:
     """What :meth:`MmuInterface.load_mappings` built and wrote: the image, the
-    :class:`~cerite.lvm.golden.MmuConfig`, the radix and index results, the bytes the radix
-    tables and the index take in the RAM and the bytes written (their non-zero words)."""
+    :class:`~cerite.lvm.golden.MmuConfig`, the radix and index results (``index`` is ``None``
+    on a radix-only unit), the bytes the radix tables and the index take in the RAM and the
+    bytes written (their non-zero words), and the validated ``mappings`` that were loaded."""
     image: object
     config: object
     radix: object
@@ -64,6 +65,7 @@ class LoadResult:
     pt_bytes: int
     index_bytes: int
     written_bytes: int
+    mappings: list = None
 
 
 class MmuInterface:
@@ -78,7 +80,9 @@ class MmuInterface:
 
     Attributes ``tlb_entries``, ``lwc_entries``, ``asid_bits``, ``pa_bits``, ``counter_bits``,
     ``mem_base``, ``mem_bytes``, ``queue_depth`` are the parameters the device reports;
-    ``config`` and ``image`` are what was last written (``None`` before).
+    ``learned_walk`` is False for a radix-only unit (the ICEBreaker's), which has no learned
+    walk, no walk cache and no learned index; ``config`` and ``image`` are what was last written
+    (``None`` before).
     """
 
     def __init__(self, device, *, unit="mmu"):
@@ -90,6 +94,7 @@ class MmuInterface:
         for key in ("tlb_entries", "lwc_entries", "asid_bits", "pa_bits", "counter_bits",
                     "mem_base", "mem_bytes", "queue_depth"):
             setattr(self, key, params[f"{unit}_{key}"])
+        self.learned_walk = bool(params.get(f"{unit}_learned_walk", 1))
         self.config = None
         self.image = None
         self.load_result = None
@@ -106,7 +111,13 @@ class MmuInterface:
         """The :class:`~cerite.lvm.golden.MmuParams` of this unit."""
         from ..lvm.golden import MmuParams
         return MmuParams(tlb_entries=self.tlb_entries, lwc_entries=self.lwc_entries,
-                         asid_bits=self.asid_bits, pa_bits=self.pa_bits)
+                         asid_bits=self.asid_bits, pa_bits=self.pa_bits,
+                         learned_walk=self.learned_walk)
+
+    def _check_learned(self, learned):
+        if learned and not self.learned_walk:
+            raise ValueError(f"learned must be False: MMU unit {self.unit!r} is radix-only "
+                             f"(learned_walk 0), it has no learned walk")
 
     def golden(self):
         """A fresh golden :class:`~cerite.lvm.golden.MmuModel` (empty TLB and walk cache, zero
@@ -181,43 +192,53 @@ class MmuInterface:
         if not isinstance(config, MmuConfig):
             raise TypeError(f"config must be an MmuConfig, not {type(config).__name__}")
         config.check(self.golden_params())
+        self._check_learned(config.learned)
         dev = self.device
-        dev.write(self._name("mode"), learned=int(config.learned), sum=int(config.sum),
-                  mxr=int(config.mxr))
+        mode = dict(sum=int(config.sum), mxr=int(config.mxr))
+        if self.learned_walk:
+            mode["learned"] = int(config.learned)
+        dev.write(self._name("mode"), **mode)
         dev.write(self._name("asid"), config.asid)
         dev.write(self._name("satp_ppn_lo"), config.satp_ppn & 0xFFFFFFFF)
         dev.write(self._name("satp_ppn_hi"), config.satp_ppn >> 32)
-        values = {"pt_base": config.pt_base, "pt_limit": config.pt_limit,
-                  "index_base": config.index_base, "index_limit": config.index_limit,
-                  "level_base1": config.level_base[0], "level_base2": config.level_base[1]}
+        values = {"pt_base": config.pt_base, "pt_limit": config.pt_limit}
+        if self.learned_walk:
+            values.update(index_base=config.index_base, index_limit=config.index_limit,
+                          level_base1=config.level_base[0], level_base2=config.level_base[1])
         for reg, value in values.items():
             dev.write(self._name(f"{reg}_lo"), value & 0xFFFFFFFF)
             if self._has(f"{reg}_hi"):
                 dev.write(self._name(f"{reg}_hi"), value >> 32)
-        for i, word in enumerate(config.root):
+        for i, word in enumerate(config.root if self.learned_walk else ()):
             dev.write(self._name(f"root{i}_lo"), word & 0xFFFFFFFF)
             dev.write(self._name(f"root{i}_hi"), word >> 32)
         self.config = config
 
     def set_learned(self, learned):
         """Switch between the learned walk (radix on a miss) and radix walks only."""
+        self._check_learned(learned)
         if self.config is None:
             raise MmuError("nothing is loaded: call load_mappings first")
+        if not self.learned_walk:
+            return
         self._wait_idle()
         self.device.write(self._name("mode.learned"), int(bool(learned)))
         self.config = dataclasses.replace(self.config, learned=bool(learned))
 
-    def load_mappings(self, mappings, *, learned=True, asid=0, sum=False, mxr=False,
+    def load_mappings(self, mappings, *, learned=None, asid=0, sum=False, mxr=False,
                       pt_bytes=None, progress=None, **index_options):
         """Build the radix tables and the learned index of ``mappings`` into the table memory,
         zero the part of it they span, write their non-zero words and the configuration, and
         reset the MMU.
         Returns a :class:`LoadResult`.
 
+        ``learned`` (default: whether the unit has the learned walk) sets ``mode.learned``.
         The radix tables come first (``pt_bytes`` of RAM, default: exactly what they need),
-        the index takes the rest. ``index_options`` go to :func:`cerite.lvm.build_index`; by
-        default ``max_cached_nodes`` is the device's walk-cache size, so every model node below
-        the root stays cached (pass ``max_cached_nodes=None`` for no limit).
+        the index takes the rest; a radix-only unit gets no index (``LoadResult.index`` is
+        ``None``) and ``learned=True`` is a ``ValueError``. ``index_options`` go to
+        :func:`cerite.lvm.build_index`; by default ``max_cached_nodes`` is the device's
+        walk-cache size, so every model node below the root stays cached (pass
+        ``max_cached_nodes=None`` for no limit).
         ``progress(bytes_written, bytes_total)`` hears about the writes.
         Raises :class:`MmuMemoryFull` when they do not fit, ``ValueError`` for invalid
         mappings (from the builders).
@@ -225,9 +246,15 @@ class MmuInterface:
         from ..lvm import MemoryImage, RegionFullError, build_index, build_radix, \
             validate_mappings
         from ..lvm.golden import MmuConfig
+        learned = self.learned_walk if learned is None else bool(learned)
+        self._check_learned(learned)
+        if index_options and not self.learned_walk:
+            raise ValueError(f"index options {sorted(index_options)} given, but MMU unit "
+                             f"{self.unit!r} is radix-only: it has no learned index")
         maps = validate_mappings(mappings)
         base, size = self.mem_base, self.mem_bytes
         kib = size // 1024
+        room = 4096 if self.learned_walk else 0     # the index needs at least a page
         if pt_bytes is None:
             probe = MemoryImage()
             probe.region("pt", 0, 1 << 40)
@@ -235,33 +262,44 @@ class MmuInterface:
         pt_bytes = as_int(pt_bytes, "pt_bytes")
         if pt_bytes <= 0 or pt_bytes % 4096:
             raise ValueError(f"pt_bytes must be a positive multiple of 4096, not {pt_bytes}")
-        if pt_bytes + 4096 > size:
+        if pt_bytes + room > size:
+            with_index = " with room for the index" if room else ""
             raise MmuMemoryFull(
                 f"the radix tables of {len(maps)} mappings need {pt_bytes // 1024} KiB; the "
-                f"table RAM holds {kib} KiB with room for the index: map fewer pages")
+                f"table RAM holds {kib} KiB{with_index}: map fewer pages")
         image = MemoryImage()
         image.region("pt", base, pt_bytes)
-        image.region("index", base + pt_bytes, size - pt_bytes)
+        if self.learned_walk:
+            image.region("index", base + pt_bytes, size - pt_bytes)
+        index = None
         try:
             radix = build_radix(maps, image, region="pt")
-            index = build_index(maps, image, region="index",
-                                **{"max_cached_nodes": self.lwc_entries, **index_options})
+            if self.learned_walk:
+                index = build_index(maps, image, region="index",
+                                    **{"max_cached_nodes": self.lwc_entries, **index_options})
         except RegionFullError as err:
             raise MmuMemoryFull(f"the radix tables ({pt_bytes // 1024} KiB) and the learned "
                                 f"index of {len(maps)} mappings do not fit the {kib} KiB "
                                 f"table RAM ({err}): map fewer pages") from None
-        pt, ix = image.regions["pt"], image.regions["index"]
-        index_end = -(-ix.cursor // 64) * 64
+        pt = image.regions["pt"]
+        spans = [(pt.base, pt.cursor)]
+        index_bytes = 0
+        learned_regs = {}
+        if index is not None:
+            ix = image.regions["index"]
+            index_end = -(-ix.cursor // 64) * 64
+            spans.append((ix.base, index_end))
+            index_bytes = index_end - ix.base
+            learned_regs = dict(index_base=index.index_base, index_limit=index_end,
+                                root=tuple(index.root), level_base=tuple(index.level_base))
         config = MmuConfig(satp_ppn=radix.satp_ppn, asid=as_int(asid, "asid"),
-                           learned=bool(learned), sum=bool(sum), mxr=bool(mxr),
-                           pt_base=radix.pt_base, pt_limit=radix.pt_limit,
-                           index_base=index.index_base, index_limit=index_end,
-                           root=tuple(index.root), level_base=tuple(index.level_base))
+                           learned=learned, sum=bool(sum), mxr=bool(mxr),
+                           pt_base=radix.pt_base, pt_limit=radix.pt_limit, **learned_regs)
         config.check(self.golden_params())
         self._wait_idle()
         # only what the new tables span needs zeroes: nothing reads past what they point to
-        self.clear_memory(-(-(max(index_end, pt.cursor) - base) // 8) * 8)
-        runs = self._runs(image, [(pt.base, pt.cursor), (ix.base, index_end)])
+        self.clear_memory(-(-(max(hi for _, hi in spans) - base) // 8) * 8)
+        runs = self._runs(image, spans)
         total = 0
         for lo, hi in runs:
             total += hi - lo
@@ -275,7 +313,7 @@ class MmuInterface:
         self.write_config(config)
         self.reset()
         self.load_result = LoadResult(image, config, radix, index, pt.cursor - pt.base,
-                                      index_end - ix.base, written)
+                                      index_bytes, written, list(maps))
         return self.load_result
 
     @staticmethod
