@@ -348,5 +348,5 @@ def test_soc_map_and_hash():
         "mmu_tlb_entries": 16, "mmu_lwc_entries": 16, "mmu_asid_bits": 16, "mmu_pa_bits": 56,
         "mmu_counter_bits": 32, "mmu_serial_multiplier": 0, "mmu_learned_walk": 1,
         "mmu_mem_base": 0x10_0000,
-        "mmu_mem_bytes": 256 << 10, "mmu_queue_depth": 256}
+        "mmu_mem_bytes": 128 << 10, "mmu_queue_depth": 256}
     assert soc.divisor == 4 and other_clock.divisor == 16

@@ -449,7 +449,7 @@ def test_mmu_on_chip_table_ram():
     against the golden model, the RAM's ends, a partial clear."""
     with Device.open("sim:full") as dev:
         mmu = MmuInterface(dev)
-        assert (mmu.mem_bytes, dev.transport.mem_latency) == (256 << 10, None)
+        assert (mmu.mem_bytes, dev.transport.mem_latency) == (128 << 10, None)
         maps = _layout("thread_stacks")
         mmu.load_mappings(maps)
         vas, access, user = _requests(maps, seed=5, unmapped=40)
@@ -463,7 +463,7 @@ def test_mmu_on_chip_table_ram():
         top = mmu.mem_base + mmu.mem_bytes - 8 * len(words)
         mmu.write_memory(top, words)
         assert mmu.read_memory(top, len(words)) == words
-        _clear_below(mmu, 128 << 10)
+        _clear_below(mmu, mmu.mem_bytes // 2)
 
 
 def _walk_cycles(latency, maps, vas):

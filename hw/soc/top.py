@@ -78,7 +78,7 @@ PROFILES = {
     "full": Profile("full", 1, max_burst=4096, scratch_depth=4096,
                     desc="ECP5 boards (ULX3S-85F) and the simulated board: 4096-word bursts",
                     ntt=dict(log_n=10, width=28, lanes=4, reducer="barrett", dsp_width=18),
-                    mmu=dict(profile="full", mem_bytes=256 << 10, mem_base=0x10_0000,
+                    mmu=dict(profile="full", mem_bytes=128 << 10, mem_base=0x10_0000,
                              queue_depth=256)),
     "small": Profile("small", 2, max_burst=1024, scratch_depth=256,
                      desc="iCE40UP5K (ICEBreaker), NTT bitstream: 1024-word bursts, the NTT "
