@@ -52,7 +52,8 @@ fpga-all: fpga
 	for d in modmul-barrett-w14 modmul-barrett-w28 ntt-w16-b1 mmu-small mmu-small-radix; do \
 		$(BIN)/cerite build --board icebreaker --design $$d --timeout 3600 || true; done
 	for d in modmul-barrett-w28 modmul-montgomery-w32 modmul-solinas-w32 ntt-b1 ntt-b2 ntt-b4 \
-		ntt-b8 mmu-full mmu-full-radix; do \
+		ntt-b8 ntt-b1-dsp18 ntt-b2-dsp18 ntt-b4-dsp18 ntt-solinas-b4 ntt-solinas-b8 mmu-full \
+		mmu-full-radix; do \
 		$(BIN)/cerite build --board ulx3s-85f --design $$d --timeout 7200 || true; done
 
 # Assurance runs (docs/assurance.md): Verilator coverage of the cocotb regression, and the fault

@@ -11,7 +11,8 @@ loads the bitstream that build left in its build folder. Per-unit designs are wr
 
 The registry holds the SoC, the modular multipliers of ``cerite.hw.designs.STANDARD_DESIGNS`` plus a
 14-bit Barrett one (the ICEBreaker smoke build), and, when they import cleanly, the NTT array
-(``ntt-b1`` ... ``ntt-b8``: ``log_n = 10``, 28-bit Barrett, ``B`` lanes; ``ntt-w16-b1``: the
+(``ntt-b1`` ... ``ntt-b8``: ``log_n = 10``, 28-bit Barrett, ``B`` lanes; ``ntt-solinas-b4``,
+``ntt-solinas-b8``: the Solinas prime with 18-bit DSP splits; ``ntt-w16-b1``: the
 small profile's 16-bit size), the learned MMU (``mmu-full``, ``mmu-small``) and the
 radix-only MMU beside it (``mmu-full-radix``, ``mmu-small-radix``).
 :func:`register_design` adds more.
@@ -164,6 +165,13 @@ def _builtin_designs():
                                             dsp_width=18))(lanes),
                 f"NTT array, N = 1024, 28-bit Barrett, B = {lanes}, products split into "
                 f"18-bit DSP blocks (ECP5 timing)")
+        for lanes in (4, 8):
+            designs[f"ntt-solinas-b{lanes}"] = Design(
+                f"ntt-solinas-b{lanes}",
+                (lambda b: lambda: NTTArray(log_n=10, width=32, lanes=b, reducer="solinas",
+                                            dsp_width=18))(lanes),
+                f"NTT array, N = 1024, Solinas q = 2^32 - 2^20 + 1, B = {lanes}, products split "
+                f"into 18-bit DSP blocks")
         designs["ntt-w16-b1"] = Design(
             "ntt-w16-b1", lambda: NTTArray(log_n=10, width=16, lanes=1, reducer="barrett"),
             "NTT array, N = 1024, 16-bit Barrett, B = 1 (the small profile's size)")
