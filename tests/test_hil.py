@@ -11,7 +11,7 @@ import os
 
 import pytest
 from test_soc_driver import DRIVER_SUITE
-from test_soc_units import test_mmu_table_ram_round_trip_and_bounds
+from test_soc_units import test_mmu_table_ram_round_trip_and_bounds as mmu_table_ram_check
 
 from cerite.driver import Device
 
@@ -46,7 +46,7 @@ def test_mmu_table_ram(device):
     ICEBreaker's NTT bitstream has none)."""
     if "mmu_mem_bytes" not in device.identity.parameters:
         pytest.skip(f"the board's design (profile {device.identity.profile}) has no MMU unit")
-    test_mmu_table_ram_round_trip_and_bounds(device)
+    mmu_table_ram_check(device)
 
 
 def test_skip_reason_names_the_variable(monkeypatch):
