@@ -427,7 +427,8 @@ _ROUTER = {"ecp5": " --router router2"}
 
 
 def build(design_factory, *, board, name, out_dir=None, pll_mhz=None, seed=1,
-          results_dir=None, write=True, hierarchy=False, description=None, timeout_s=None):
+          results_dir=None, write=True, hierarchy=False, description=None, timeout_s=None,
+          nextpnr_opts=None):
     """Build ``design_factory()`` into a bitstream for ``board`` and report area and timing.
 
     Parameters
@@ -459,6 +460,8 @@ def build(design_factory, *, board, name, out_dir=None, pll_mhz=None, seed=1,
         One line about the design, for the reports.
     timeout_s : float, optional
         Limit for each tool run.
+    nextpnr_opts : str, optional
+        Extra nextpnr options, appended to the build's own (the report records the command).
 
     Returns
     -------
@@ -471,6 +474,10 @@ def build(design_factory, *, board, name, out_dir=None, pll_mhz=None, seed=1,
     ToolchainMissing
         When the fpga extra is not installed.
     """
+    extra = nextpnr_opts
+    if extra is not None and (not isinstance(extra, str) or any(c in extra for c in ";&|`$\n")):
+        raise ValueError(f"nextpnr_opts must be a string of options without shell "
+                         f"metacharacters, not {extra!r}")
     if not callable(design_factory):
         raise TypeError(f"design_factory must be callable, not {design_factory!r}")
     profile = get_board(board)
@@ -505,7 +512,7 @@ def build(design_factory, *, board, name, out_dir=None, pll_mhz=None, seed=1,
     plan = platform.build(
         top, name=name, do_build=False,
         nextpnr_opts=f"--report {report_file} --timing-allow-fail --seed {seed}"
-                     + _ROUTER.get(profile.family, ""),
+                     + _ROUTER.get(profile.family, "") + (f" {extra}" if extra else ""),
         synth_opts=profile.synth_opts,
         script_after_synth=f"tee -q -o {stat_file} stat -json")
     build_dir = plan.extract(out_dir)

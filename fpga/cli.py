@@ -271,6 +271,9 @@ def add_build_parser(subparsers):
                    help="also rank modules by size (a second Yosys run)")
     p.add_argument("--timeout", type=_seconds, metavar="SECONDS",
                    help="stop a tool (synthesis, place and route) that runs longer")
+    p.add_argument("--nextpnr-opts", metavar="OPTIONS",
+                   help="extra nextpnr options, appended to the build's own (quoted as one "
+                        "argument, e.g. --nextpnr-opts='--placer-heap-beta 0.6')")
     p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     p.set_defaults(func=cmd_build)
     return p
@@ -318,16 +321,20 @@ def cmd_build(args):
         out = Path(args.out) if args.out else default_build_dir(board.name, design)
         clk_hz = board_clock_hz(board, args.pll)
         description = design.description
+        factory = design.top_factory(board, clk_hz)
         if design.board_design:
             from .soc import choose_baud
-            description += (f"; profile {board.profile}, core clock {clk_hz / 1e6:.4g} MHz, "
-                            f"UART {choose_baud(clk_hz)} baud")
-        report = build(design.top_factory(board, clk_hz),
+            top = factory()
+            factory = (lambda made: lambda: made)(top)
+            description += (f"; profile {top.soc.profile.name}, core clock "
+                            f"{clk_hz / 1e6:.4g} MHz, UART {choose_baud(clk_hz)} baud")
+        report = build(factory,
                        board=board.name, name=design.build_name,
                        out_dir=out, pll_mhz=args.pll, seed=args.seed,
                        results_dir=args.results, write=not args.no_write,
                        hierarchy=args.hierarchy, description=description,
-                       timeout_s=getattr(args, "timeout", None))
+                       timeout_s=getattr(args, "timeout", None),
+                       nextpnr_opts=getattr(args, "nextpnr_opts", None))
     except ToolchainMissing as error:
         return _fail(args, str(error), 1)
     except ValueError as error:

@@ -530,6 +530,19 @@ def test_icebreaker_socs():
         get_design("soc-mmu").top_factory(get_board("ulx3s-85f"), 25e6)()
 
 
+def test_nextpnr_opts():
+    """Extra nextpnr options reach the command line; shell metacharacters are refused."""
+    parser = argparse.ArgumentParser(prog="cerite")
+    add_build_parser(parser.add_subparsers())
+    args = parser.parse_args(["build", "--board", "ulx3s-85f",
+                              "--nextpnr-opts=--placer-heap-beta 0.5"])
+    assert args.nextpnr_opts == "--placer-heap-beta 0.5"
+    for bad in ("--seed 2; rm -rf x", "`id`", 5):
+        with pytest.raises(ValueError, match="^nextpnr_opts must be a string of options without "
+                                             "shell metacharacters, not "):
+            build(lambda: None, board="icebreaker", name="x", nextpnr_opts=bad)
+
+
 def test_cli_builds_the_soc_by_default():
     parser = argparse.ArgumentParser(prog="cerite")
     sub = parser.add_subparsers()
