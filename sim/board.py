@@ -15,10 +15,19 @@ array (64 MiB; the size is compiled in with ``-DCERITE_TABLE_WORDS``, the read l
 Builds are cached under ``cerite.sim.models.cache_dir()/boards``, keyed by a digest of the
 Verilog, the C++ source, the Verilator version and the build options; the first process builds
 under a file lock and leaves a ``BUILT`` marker, every other one reuses the build.
+
+A coverage board (``build_board(coverage=True)``, its own cache entry with ``-cov-`` in its name)
+is built from Verilog that keeps Amaranth's source locations, with the cocotb coverage models'
+options (:data:`cerite.sim.models.COVERAGE_BUILD_ARGS`); run with ``--coverage FILE``
+(:func:`board_command`), it writes Verilator's counters to ``FILE`` when it exits, whether stdin
+closed or it got SIGTERM, SIGINT or SIGHUP (a SIGKILL loses them). It measures the SoC's own logic
+only (:func:`coverage_scope`): the NTT array and the MMU core have their own coverage models, and
+counting every bit of every temporary wire made the board 55 times slower than the normal one.
 """
 
 import functools
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -26,7 +35,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .models import cache_dir, file_lock
+from .models import COVERAGE_BUILD_ARGS, cache_dir, file_lock
 from .toolchain import verilator_env, verilator_version
 from .verilog import generate_verilog, verilog_digest
 
@@ -69,6 +78,9 @@ class BoardBuild:
     trace: bool
     built_now: bool
     table_words: int = 0
+    coverage: bool = False
+    #: The Verilog the board was built from (with source locations on a coverage board).
+    verilog: Path = None
 
 
 def board_soc(profile=DEFAULT_PROFILE):
@@ -80,41 +92,95 @@ def board_soc(profile=DEFAULT_PROFILE):
 
 
 @functools.cache
-def board_verilog(profile=DEFAULT_PROFILE):
+def board_verilog(profile=DEFAULT_PROFILE, *, src=False):
     """``(verilog_text, divisor, table_words)`` of the simulated board's SoC (generated once per
     process); ``table_words`` is the size of its external table memory in 64-bit words, 0 when
-    it has none."""
+    it has none. ``src=True`` gives the text of a coverage build: Amaranth's source locations
+    kept (machine paths: never for checked-in text), coverage scoped by :func:`coverage_scope`."""
     soc = board_soc(profile)
     unit = soc.table_unit
     table_words = unit.mem_bytes // 8 if unit is not None else 0
-    return generate_verilog(soc, BOARD_TOP), soc.divisor, table_words
+    if src:
+        from amaranth.back import verilog as amaranth_verilog
+        text = coverage_scope(amaranth_verilog.convert(soc, name=BOARD_TOP, emit_src=True))
+    else:
+        text = generate_verilog(soc, BOARD_TOP)
+    return text, soc.divisor, table_words
+
+
+#: Amaranth source folders whose modules (and everything under them) a coverage board leaves out.
+COVERAGE_SKIPPED_SOURCES = ("hw/ntt/", "hw/lvm/")
+_COV_OFF, _COV_ON = "/*verilator coverage_off*/ ", " /*verilator coverage_on*/"
+_MODULE_LINE = re.compile(r"^module\s+\\?([^\s(]+)")
+_ANONYMOUS_DECL = re.compile(r"^\s*(?:wire|reg)\b[^;]*\\\$\S*\s*(?:=[^;]*)?;\s*$")
+_SRC_ATTR = re.compile(r'\(\*\s*src\s*=\s*"([^"]*)"\s*\*\)')
+
+
+def coverage_scope(verilog):
+    """``verilog`` (with source locations) with Verilator's coverage turned off, on the same lines
+    (line numbers unchanged), for the modules defined in :data:`COVERAGE_SKIPPED_SOURCES` and
+    their submodules, and for the toggles of anonymous wires (``\\$N``, Amaranth's and yosys'
+    temporaries; their lines and branches are still counted)."""
+    lines = verilog.splitlines()
+    skipped, inside, last_src = [], False, None
+    for number, line in enumerate(lines):
+        found = _SRC_ATTR.findall(line)
+        if found and not _SRC_ATTR.sub("", line).strip():
+            last_src = found[-1]
+            continue
+        module = _MODULE_LINE.match(line)
+        if module:
+            name = module.group(1)
+            path = (last_src or "").rpartition(":")[0].replace("\\", "/")
+            inside = (any(f"/{folder}" in path for folder in COVERAGE_SKIPPED_SOURCES)
+                      or any(name.startswith(parent + ".") for parent in skipped))
+            if inside:
+                skipped.append(name)
+                lines[number] = _COV_OFF + line
+        elif line.startswith("endmodule"):
+            if inside:
+                lines[number] = _COV_ON.strip() + " " + line
+            inside = False
+        elif not inside and _ANONYMOUS_DECL.match(line):
+            lines[number] = _COV_OFF + line + _COV_ON
+        if not line.lstrip().startswith("(*"):
+            last_src = None
+    return "\n".join(lines) + "\n"
 
 
 def _main_source():
     return resources.files(__package__).joinpath("board_main.cpp").read_text()
 
 
-def build_board(*, profile=DEFAULT_PROFILE, trace=False, progress=None):
+def build_board(*, profile=DEFAULT_PROFILE, trace=False, coverage=False, progress=None):
     """Return the simulated board of ``profile``, building it only if it is not cached.
 
-    ``trace=True`` builds the variant that can write a VCD. ``progress`` (a callable taking a
-    message) hears about a build that actually runs; ``None`` stays quiet.
+    ``trace=True`` builds the variant that can write a VCD; ``coverage=True`` the variant with
+    Verilator's line and toggle coverage (run it with ``board_command(..., coverage=FILE)``).
+    ``progress`` (a callable taking a message) hears about a build that actually runs; ``None``
+    stays quiet.
     """
-    verilog, divisor, table_words = board_verilog(profile)
+    if not isinstance(coverage, bool):
+        raise TypeError(f"coverage must be True or False, not {coverage!r}")
+    verilog, divisor, table_words = board_verilog(profile, src=coverage)
     source = _main_source()
     args = BUILD_ARGS + (("--trace", "-CFLAGS", "-DCERITE_TRACE") if trace else ())
+    if coverage:
+        args += COVERAGE_BUILD_ARGS
     if table_words:
         args += ("-CFLAGS", f"-DCERITE_TABLE_WORDS={table_words}ull")
     key = verilog_digest(verilog, source, verilator_version(), *args)
     boards = cache_dir() / "boards"
-    directory = boards / f"{profile}{'-trace' if trace else ''}-{key}"
+    variant = ("-trace" if trace else "") + ("-cov" if coverage else "")
+    directory = boards / f"{profile}{variant}-{key}"
     binary = directory / "obj" / _BINARY
     marker = directory / "BUILT"
 
     def result(built_now):
         return BoardBuild(path=binary, directory=directory, key=key, profile=profile,
                           divisor=divisor, trace=trace, built_now=built_now,
-                          table_words=table_words)
+                          table_words=table_words, coverage=coverage,
+                          verilog=directory / f"{BOARD_TOP}.v")
 
     if marker.exists():
         return result(False)
@@ -127,8 +193,9 @@ def build_board(*, profile=DEFAULT_PROFILE, trace=False, progress=None):
         (directory / f"{BOARD_TOP}.v").write_text(verilog)
         (directory / "board_main.cpp").write_text(source)
         if progress is not None:
-            progress(f"building the simulated board ({profile} profile) with Verilator; the "
-                     f"first build takes a minute or two")
+            progress(f"building the simulated board ({profile} profile"
+                     f"{', with coverage' if coverage else ''}) with Verilator; the first build "
+                     f"takes a minute or two")
         started = time.monotonic()
         jobs = str(max(1, min(4, os.cpu_count() or 1)))
         command = ["verilator", *args, "--top-module", BOARD_TOP, "--Mdir", "obj",
@@ -146,12 +213,17 @@ def build_board(*, profile=DEFAULT_PROFILE, trace=False, progress=None):
     return result(True)
 
 
-def board_command(build, *, trace=None, linger=None, mem_latency=None):
+def board_command(build, *, trace=None, linger=None, mem_latency=None, coverage=None):
     """The command line that runs ``build``; ``trace`` names a VCD file (needs a tracing build),
     ``mem_latency`` the read latency of the table memory in cycles (1..64, default
-    :data:`SIM_TABLE_LATENCY`; boards with an external table memory only)."""
+    :data:`SIM_TABLE_LATENCY`; boards with an external table memory only), ``coverage`` the file
+    the coverage counters go to at exit (required by, and only for, a coverage build)."""
     if trace is not None and not build.trace:
         raise ValueError("trace needs a board built with build_board(trace=True)")
+    if (coverage is not None) != build.coverage:
+        raise ValueError("a board built with build_board(coverage=True) needs coverage=FILE"
+                         if build.coverage else
+                         "coverage needs a board built with build_board(coverage=True)")
     command = [str(build.path), "--divisor", str(build.divisor)]
     if mem_latency is not None:
         if not build.table_words:
@@ -168,4 +240,6 @@ def board_command(build, *, trace=None, linger=None, mem_latency=None):
         command += ["--linger", str(int(linger))]
     if trace is not None:
         command += ["--trace", str(trace)]
+    if coverage is not None:
+        command += ["--coverage", str(coverage)]
     return command

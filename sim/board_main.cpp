@@ -5,13 +5,15 @@
 // back); uart_tx is sampled in the middle of each bit and the received bytes are written to
 // stdout. When the SoC reports `idle`, no input is pending and the line has been quiet for
 // `--linger` cycles, the board blocks in poll() until the host sends more: simulated time stands
-// still and no CPU is used. The board exits when stdin closes and then prints
+// still and no CPU is used. The board exits when stdin closes (or on SIGTERM, SIGINT or SIGHUP)
+// and then prints
 //     cerite-board: cycles=N busy_s=S wall_s=W
 // on stderr (busy_s: wall time spent simulating; N / busy_s is the simulation speed).
 //
 // Options: --divisor N (required), --linger N (default 256), --trace FILE (builds with
 // -DCERITE_TRACE only: VCD of the whole run), --mem-latency N (default 1; boards with a table
-// memory only).
+// memory only), --coverage FILE (coverage builds only, VM_COVERAGE: Verilator's line and toggle
+// counters are written to FILE when the board exits, however it was asked to).
 //
 // Table memory: a SoC with an external MMU table memory (the `table_*` ports; built with
 // -DCERITE_TABLE_WORDS=N, N 64-bit words) gets it from this main, a zero-initialised array of N
@@ -21,6 +23,7 @@
 // cycles later, in request order.
 
 #include <cerrno>
+#include <csignal>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -41,6 +44,12 @@
 #endif
 
 namespace {
+
+// Set by SIGTERM, SIGINT and SIGHUP: the main loop stops as if stdin had closed, so a board that
+// is asked to stop still writes its coverage and statistics.
+volatile std::sig_atomic_t stop_requested = 0;
+
+extern "C" void request_stop(int) { stop_requested = 1; }
 
 struct Board {
     VerilatedContext context;
@@ -216,7 +225,7 @@ bool write_all(int fd, const uint8_t* data, size_t size) {
 
 [[noreturn]] void usage(const char* message) {
     std::fprintf(stderr, "cerite-board: %s\nusage: cerite-board --divisor N [--linger N] "
-                 "[--trace FILE]\n", message);
+                 "[--trace FILE] [--mem-latency N] [--coverage FILE]\n", message);
     std::exit(2);
 }
 
@@ -232,6 +241,7 @@ unsigned parse_unsigned(const char* text, const char* what) {
 int main(int argc, char** argv) {
     unsigned divisor = 0, linger = 256, mem_latency = 1;
     const char* trace_path = nullptr;
+    const char* coverage_path = nullptr;
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
         if (i + 1 >= argc) usage(("missing value after " + arg).c_str());
@@ -244,12 +254,27 @@ int main(int argc, char** argv) {
             if (mem_latency > 64) usage("--mem-latency must be at most 64");
         } else if (arg == "--trace") {
             trace_path = argv[++i];
+        } else if (arg == "--coverage") {
+            coverage_path = argv[++i];
         } else {
             usage(("unknown option " + arg).c_str());
         }
     }
     if (divisor < 4) usage("--divisor must be at least 4");
     signal(SIGPIPE, SIG_IGN);
+#if VM_COVERAGE
+    if (!coverage_path) usage("a coverage build needs --coverage FILE");
+#else
+    if (coverage_path) usage("--coverage needs a board built with coverage");
+#endif
+    {
+        struct sigaction action = {};
+        action.sa_handler = request_stop;  // no SA_RESTART: poll() returns EINTR
+        sigemptyset(&action.sa_mask);
+        sigaction(SIGTERM, &action, nullptr);
+        sigaction(SIGINT, &action, nullptr);
+        sigaction(SIGHUP, &action, nullptr);
+    }
 
     static Board board;
     board.divisor = divisor;
@@ -286,7 +311,7 @@ int main(int argc, char** argv) {
     uint64_t quiet_cycles = 0;
     uint8_t buffer[65536];
     bool ok = true;
-    for (;;) {
+    while (!stop_requested) {
         const bool quiet = board.line_quiet() && quiet_cycles >= linger;
         if (quiet && !board.out.empty()) {
             if (!write_all(1, board.out.data(), board.out.size())) { ok = false; break; }
@@ -295,6 +320,7 @@ int main(int argc, char** argv) {
         struct pollfd p = {0, POLLIN, 0};
         int ready = poll(&p, 1, quiet ? -1 : 0);
         if (ready < 0 && errno != EINTR) break;
+        if (stop_requested) break;
         if (ready > 0) {
             ssize_t n = read(0, buffer, sizeof buffer);
             if (n == 0) break;  // the host closed the pipe
@@ -306,7 +332,7 @@ int main(int argc, char** argv) {
         }
         if (board.line_quiet() && quiet_cycles >= linger) continue;
         const auto t0 = clock::now();
-        for (int i = 0; i < 4096; ++i) {
+        for (int i = 0; i < 4096 && !stop_requested; ++i) {
             board.step();
             if (board.top.idle && board.line_quiet()) {
                 if (++quiet_cycles >= linger) break;
@@ -324,6 +350,9 @@ int main(int argc, char** argv) {
     board.top.final();
 #ifdef CERITE_TRACE
     if (board.trace) vcd.close();
+#endif
+#if VM_COVERAGE
+    board.context.coveragep()->write(coverage_path);
 #endif
     const double wall = std::chrono::duration<double>(clock::now() - started).count();
     const double busy_s = std::chrono::duration<double>(busy).count();

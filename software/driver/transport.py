@@ -82,11 +82,21 @@ class SimTransport(Transport):
     The board is built on first use (and cached; see :mod:`cerite.sim.board`), with a progress
     message on stderr when stderr is a terminal. After :meth:`close`, ``stats`` holds the
     simulated cycles and the cycles per second of simulation.
+
+    With ``$CERITE_COVERAGE_DIR`` set (as for the cocotb runs, see :mod:`cerite.sim.cocotb`) the
+    coverage variant of the board runs, and each transport leaves ``<folder>/soc_<profile>/
+    <run>.dat`` (written by the board when it exits: :meth:`close`, or the pipe closing) beside
+    the board's Verilog, ``soc_<profile>.v``, for :mod:`cerite.assurance.coverage`. The coverage
+    board is slower: its timeouts allow for :data:`COVERAGE_MIN_CYCLES_PER_SECOND` and
+    :data:`COVERAGE_TIMEOUT`.
     """
 
     default_timeout = 2.0
     #: Slowest simulation speed the timeouts allow for, in cycles per second.
     MIN_CYCLES_PER_SECOND = 500_000
+    #: The same for the coverage board (``$CERITE_COVERAGE_DIR``), and its response time.
+    COVERAGE_MIN_CYCLES_PER_SECOND = 20_000
+    COVERAGE_TIMEOUT = 10.0
 
     def __init__(self, *, profile=None, trace=None, mem_latency=None):
         from ..sim.board import DEFAULT_PROFILE, board_command, build_board
@@ -95,8 +105,17 @@ class SimTransport(Transport):
         if sys.stderr.isatty():
             def progress(message):
                 print(f"cerite: {message}", file=sys.stderr, flush=True)
-        self._board = build_board(profile=profile, trace=trace is not None, progress=progress)
-        command = board_command(self._board, trace=trace, mem_latency=mem_latency)
+        coverage_dir = os.environ.get("CERITE_COVERAGE_DIR") or None
+        self._board = build_board(profile=profile, trace=trace is not None,
+                                  coverage=coverage_dir is not None, progress=progress)
+        #: The coverage file this run's board writes when it exits (None: no coverage).
+        self.coverage_file = (None if coverage_dir is None
+                              else _coverage_file(coverage_dir, self._board))
+        command = board_command(self._board, trace=trace, mem_latency=mem_latency,
+                                coverage=self.coverage_file)
+        if self.coverage_file is not None:
+            self.MIN_CYCLES_PER_SECOND = self.COVERAGE_MIN_CYCLES_PER_SECOND
+            self.default_timeout = self.COVERAGE_TIMEOUT
         #: Read latency of the external table memory in cycles (None: the board has none).
         self.mem_latency = (int(command[command.index("--mem-latency") + 1])
                             if "--mem-latency" in command else None)
@@ -192,6 +211,24 @@ class SimTransport(Transport):
                 cycles, busy = int(match[1]), float(match[2])
                 self.stats = dict(cycles=cycles, busy_s=busy, wall_s=float(match[3]),
                                   cycles_per_second=cycles / busy if busy > 0 else None)
+
+
+def _coverage_file(folder, board):
+    """A fresh ``.dat`` path under ``folder/soc_<profile>/``, with the board's Verilog saved
+    there once as ``soc_<profile>.v`` (the layout :func:`cerite.assurance.coverage.collect`
+    reads)."""
+    import shutil
+    import uuid
+    from pathlib import Path
+    design = f"soc_{board.profile}"
+    design_dir = Path(folder) / design
+    design_dir.mkdir(parents=True, exist_ok=True)
+    verilog = design_dir / f"{design}.v"
+    if not verilog.exists():
+        partial = design_dir / f".{design}.v.{uuid.uuid4().hex[:8]}"
+        shutil.copyfile(board.verilog, partial)
+        partial.replace(verilog)    # atomic: parallel workers never see half a file
+    return design_dir / f"{uuid.uuid4().hex[:12]}.dat"
 
 
 class SerialTransport(Transport):
