@@ -927,7 +927,7 @@ module \cerite_soc_full.ident.registers (bus__r_stb, bus__addr, bus__ack, bus__r
   assign \$6  = 63'h0000000000010000;
   assign \$8  = 33'h000000001;
   assign \$9  = \$8 ;
-  assign \$10  = 33'h0c653f536;
+  assign \$10  = 33'h0f1bd4187;
   assign \$11  = \$10 ;
   assign \$12  = 33'h0017d7840;
   assign \$13  = \$12 ;
@@ -947,7 +947,7 @@ module \cerite_soc_full.ident.registers (bus__r_stb, bus__addr, bus__ack, bus__r
   assign \$27  = \$26 ;
   assign \$28  = 33'h00000001c;
   assign \$29  = \$28 ;
-  assign \$30  = 33'h000000004;
+  assign \$30  = 33'h000000002;
   assign \$31  = \$30 ;
   assign \$32  = 33'h000000000;
   assign \$33  = \$32 ;
@@ -15574,7 +15574,7 @@ module \cerite_soc_full.mmu (\rst$70 , bus__w_stb, bus__r_stb, status__busy__r_d
     .mode__learned__data(mode__learned__data),
     .mode__mxr__data(mode__mxr__data),
     .mode__sum__data(mode__sum__data),
-    .\port$7861$0 (\$110 ),
+    .\port$7484$0 (\$110 ),
     .pt_base_hi__value__data(pt_base_hi__value__data),
     .pt_base_lo__value__data(pt_base_lo__value__data),
     .pt_limit_hi__value__data(pt_limit_hi__value__data),
@@ -16212,28 +16212,28 @@ module \cerite_soc_full.mmu.core (rst, mem_req__ready, mem_resp__valid, req__w__
     .mem_resp__payload(mem_resp__payload),
     .mem_resp__ready(mem_resp__ready),
     .mem_resp__valid(mem_resp__valid),
-    .\port$9185$0 (satp_ppn_lo__value__data),
-    .\port$9187$0 (satp_ppn_hi__value__data),
-    .\port$9189$0 (pt_base_lo__value__data),
-    .\port$9191$0 (pt_base_hi__value__data),
-    .\port$9193$0 (pt_limit_lo__value__data),
-    .\port$9195$0 (pt_limit_hi__value__data),
-    .\port$9197$0 (index_base_lo__value__data),
-    .\port$9199$0 (index_base_hi__value__data),
-    .\port$9201$0 (index_limit_lo__value__data),
-    .\port$9203$0 (index_limit_hi__value__data),
-    .\port$9205$0 (level_base1_lo__value__data),
-    .\port$9207$0 (level_base1_hi__value__data),
-    .\port$9209$0 (level_base2_lo__value__data),
-    .\port$9211$0 (level_base2_hi__value__data),
-    .\port$9213$0 (root0_lo__value__data),
-    .\port$9215$0 (root0_hi__value__data),
-    .\port$9217$0 (root1_lo__value__data),
-    .\port$9219$0 (root1_hi__value__data),
-    .\port$9221$0 (root2_lo__value__data),
-    .\port$9223$0 (root2_hi__value__data),
-    .\port$9225$0 (root3_lo__value__data),
-    .\port$9227$0 (root3_hi__value__data),
+    .\port$8470$0 (satp_ppn_lo__value__data),
+    .\port$8472$0 (satp_ppn_hi__value__data),
+    .\port$8474$0 (pt_base_lo__value__data),
+    .\port$8476$0 (pt_base_hi__value__data),
+    .\port$8478$0 (pt_limit_lo__value__data),
+    .\port$8480$0 (pt_limit_hi__value__data),
+    .\port$8482$0 (index_base_lo__value__data),
+    .\port$8484$0 (index_base_hi__value__data),
+    .\port$8486$0 (index_limit_lo__value__data),
+    .\port$8488$0 (index_limit_hi__value__data),
+    .\port$8490$0 (level_base1_lo__value__data),
+    .\port$8492$0 (level_base1_hi__value__data),
+    .\port$8494$0 (level_base2_lo__value__data),
+    .\port$8496$0 (level_base2_hi__value__data),
+    .\port$8498$0 (root0_lo__value__data),
+    .\port$8500$0 (root0_hi__value__data),
+    .\port$8502$0 (root1_lo__value__data),
+    .\port$8504$0 (root1_hi__value__data),
+    .\port$8506$0 (root2_lo__value__data),
+    .\port$8508$0 (root2_hi__value__data),
+    .\port$8510$0 (root3_lo__value__data),
+    .\port$8512$0 (root3_hi__value__data),
     .req__payload(req__payload),
     .req__ready(r_en),
     .req__valid(req__valid),
@@ -16245,9 +16245,9 @@ module \cerite_soc_full.mmu.core (rst, mem_req__ready, mem_resp__valid, req__w__
   );
   \cerite_soc_full.mmu.core.req_fifo  req_fifo (
     .clk(clk),
-    .\port$9172$0 (req__w__payload[6:0]),
-    .\port$9172$8 (req__w__payload[10:8]),
-    .\port$9244$0 (req_lo),
+    .\port$8457$0 (req__w__payload[6:0]),
+    .\port$8457$8 (req__w__payload[10:8]),
+    .\port$8529$0 (req_lo),
     .r_data(req__payload),
     .r_en(r_en),
     .r_rdy(req__valid),
@@ -16428,8 +16428,8 @@ module \cerite_soc_full.mmu.core (rst, mem_req__ready, mem_resp__valid, req__w__
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flush__ready, req__payload, resp__ready, mem_resp__payload, \rst$120 , cfg__learned, cfg__sum, cfg__mxr, cfg__asid, \port$9185$0 , \port$9187$0 , \port$9189$0 , \port$9191$0 , \port$9193$0 , \port$9195$0 , \port$9197$0 , \port$9199$0 , \port$9201$0 
-, \port$9203$0 , \port$9205$0 , \port$9207$0 , \port$9209$0 , \port$9211$0 , \port$9213$0 , \port$9215$0 , \port$9217$0 , \port$9219$0 , \port$9221$0 , \port$9223$0 , \port$9225$0 , \port$9227$0 , flush__payload, flush__valid, req__ready, resp__valid, resp__payload, mem_req__valid, mem_req__payload, mem_resp__ready
+module \cerite_soc_full.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flush__ready, req__payload, resp__ready, mem_resp__payload, \rst$120 , cfg__learned, cfg__sum, cfg__mxr, cfg__asid, \port$8470$0 , \port$8472$0 , \port$8474$0 , \port$8476$0 , \port$8478$0 , \port$8480$0 , \port$8482$0 , \port$8484$0 , \port$8486$0 
+, \port$8488$0 , \port$8490$0 , \port$8492$0 , \port$8494$0 , \port$8496$0 , \port$8498$0 , \port$8500$0 , \port$8502$0 , \port$8504$0 , \port$8506$0 , \port$8508$0 , \port$8510$0 , \port$8512$0 , flush__payload, flush__valid, req__ready, resp__valid, resp__payload, mem_req__valid, mem_req__payload, mem_resp__ready
 , counters__requests, counters__tlb_hits, counters__walks, counters__lwc_hits, counters__lwc_misses, counters__learned_hits, counters__learned_single, counters__learned_fallbacks, counters__faults, counters__reads_node, counters__reads_gpt, counters__reads_radix, counters__walk_cycles_total, counters__walk_cycles_max, req__valid, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$16  = 0;
   wire \$1 ;
@@ -16754,50 +16754,50 @@ module \cerite_soc_full.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flus
   wire \mem_resp__valid$39 ;
   wire [55:0] pa;
   reg pending = 1'h0;
-  input [31:0] \port$9185$0 ;
-  wire [31:0] \port$9185$0 ;
-  input [11:0] \port$9187$0 ;
-  wire [11:0] \port$9187$0 ;
-  input [31:0] \port$9189$0 ;
-  wire [31:0] \port$9189$0 ;
-  input [23:0] \port$9191$0 ;
-  wire [23:0] \port$9191$0 ;
-  input [31:0] \port$9193$0 ;
-  wire [31:0] \port$9193$0 ;
-  input [23:0] \port$9195$0 ;
-  wire [23:0] \port$9195$0 ;
-  input [31:0] \port$9197$0 ;
-  wire [31:0] \port$9197$0 ;
-  input [23:0] \port$9199$0 ;
-  wire [23:0] \port$9199$0 ;
-  input [31:0] \port$9201$0 ;
-  wire [31:0] \port$9201$0 ;
-  input [23:0] \port$9203$0 ;
-  wire [23:0] \port$9203$0 ;
-  input [31:0] \port$9205$0 ;
-  wire [31:0] \port$9205$0 ;
-  input [23:0] \port$9207$0 ;
-  wire [23:0] \port$9207$0 ;
-  input [31:0] \port$9209$0 ;
-  wire [31:0] \port$9209$0 ;
-  input [23:0] \port$9211$0 ;
-  wire [23:0] \port$9211$0 ;
-  input [31:0] \port$9213$0 ;
-  wire [31:0] \port$9213$0 ;
-  input [31:0] \port$9215$0 ;
-  wire [31:0] \port$9215$0 ;
-  input [31:0] \port$9217$0 ;
-  wire [31:0] \port$9217$0 ;
-  input [31:0] \port$9219$0 ;
-  wire [31:0] \port$9219$0 ;
-  input [31:0] \port$9221$0 ;
-  wire [31:0] \port$9221$0 ;
-  input [31:0] \port$9223$0 ;
-  wire [31:0] \port$9223$0 ;
-  input [31:0] \port$9225$0 ;
-  wire [31:0] \port$9225$0 ;
-  input [31:0] \port$9227$0 ;
-  wire [31:0] \port$9227$0 ;
+  input [31:0] \port$8470$0 ;
+  wire [31:0] \port$8470$0 ;
+  input [11:0] \port$8472$0 ;
+  wire [11:0] \port$8472$0 ;
+  input [31:0] \port$8474$0 ;
+  wire [31:0] \port$8474$0 ;
+  input [23:0] \port$8476$0 ;
+  wire [23:0] \port$8476$0 ;
+  input [31:0] \port$8478$0 ;
+  wire [31:0] \port$8478$0 ;
+  input [23:0] \port$8480$0 ;
+  wire [23:0] \port$8480$0 ;
+  input [31:0] \port$8482$0 ;
+  wire [31:0] \port$8482$0 ;
+  input [23:0] \port$8484$0 ;
+  wire [23:0] \port$8484$0 ;
+  input [31:0] \port$8486$0 ;
+  wire [31:0] \port$8486$0 ;
+  input [23:0] \port$8488$0 ;
+  wire [23:0] \port$8488$0 ;
+  input [31:0] \port$8490$0 ;
+  wire [31:0] \port$8490$0 ;
+  input [23:0] \port$8492$0 ;
+  wire [23:0] \port$8492$0 ;
+  input [31:0] \port$8494$0 ;
+  wire [31:0] \port$8494$0 ;
+  input [23:0] \port$8496$0 ;
+  wire [23:0] \port$8496$0 ;
+  input [31:0] \port$8498$0 ;
+  wire [31:0] \port$8498$0 ;
+  input [31:0] \port$8500$0 ;
+  wire [31:0] \port$8500$0 ;
+  input [31:0] \port$8502$0 ;
+  wire [31:0] \port$8502$0 ;
+  input [31:0] \port$8504$0 ;
+  wire [31:0] \port$8504$0 ;
+  input [31:0] \port$8506$0 ;
+  wire [31:0] \port$8506$0 ;
+  input [31:0] \port$8508$0 ;
+  wire [31:0] \port$8508$0 ;
+  input [31:0] \port$8510$0 ;
+  wire [31:0] \port$8510$0 ;
+  input [31:0] \port$8512$0 ;
+  wire [31:0] \port$8512$0 ;
   input [41:0] req__payload;
   wire [41:0] req__payload;
   wire [1:0] \req__payload.access ;
@@ -17007,7 +17007,7 @@ module \cerite_soc_full.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flus
     .flush(flush),
     .flush_vpn(command[56:30]),
     .hit(hit),
-    .\port$6178$0 (command[17:0]),
+    .\port$5801$0 (command[17:0]),
     .rst(rst),
     .\rst$36 (\rst$120 ),
     .vpn(va[38:12])
@@ -17034,28 +17034,28 @@ module \cerite_soc_full.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flus
     .mem_resp__ready(mem_resp__ready),
     .mem_resp__valid(mem_resp__valid),
     .pa(pa),
-    .\port$9185$0 (\port$9185$0 ),
-    .\port$9187$0 (\port$9187$0 ),
-    .\port$9189$0 (\port$9189$0 ),
-    .\port$9191$0 (\port$9191$0 ),
-    .\port$9193$0 (\port$9193$0 ),
-    .\port$9195$0 (\port$9195$0 ),
-    .\port$9197$0 (\port$9197$0 ),
-    .\port$9199$0 (\port$9199$0 ),
-    .\port$9201$0 (\port$9201$0 ),
-    .\port$9203$0 (\port$9203$0 ),
-    .\port$9205$0 (\port$9205$0 ),
-    .\port$9207$0 (\port$9207$0 ),
-    .\port$9209$0 (\port$9209$0 ),
-    .\port$9211$0 (\port$9211$0 ),
-    .\port$9213$0 (\port$9213$0 ),
-    .\port$9215$0 (\port$9215$0 ),
-    .\port$9217$0 (\port$9217$0 ),
-    .\port$9219$0 (\port$9219$0 ),
-    .\port$9221$0 (\port$9221$0 ),
-    .\port$9223$0 (\port$9223$0 ),
-    .\port$9225$0 (\port$9225$0 ),
-    .\port$9227$0 (\port$9227$0 ),
+    .\port$8470$0 (\port$8470$0 ),
+    .\port$8472$0 (\port$8472$0 ),
+    .\port$8474$0 (\port$8474$0 ),
+    .\port$8476$0 (\port$8476$0 ),
+    .\port$8478$0 (\port$8478$0 ),
+    .\port$8480$0 (\port$8480$0 ),
+    .\port$8482$0 (\port$8482$0 ),
+    .\port$8484$0 (\port$8484$0 ),
+    .\port$8486$0 (\port$8486$0 ),
+    .\port$8488$0 (\port$8488$0 ),
+    .\port$8490$0 (\port$8490$0 ),
+    .\port$8492$0 (\port$8492$0 ),
+    .\port$8494$0 (\port$8494$0 ),
+    .\port$8496$0 (\port$8496$0 ),
+    .\port$8498$0 (\port$8498$0 ),
+    .\port$8500$0 (\port$8500$0 ),
+    .\port$8502$0 (\port$8502$0 ),
+    .\port$8504$0 (\port$8504$0 ),
+    .\port$8506$0 (\port$8506$0 ),
+    .\port$8508$0 (\port$8508$0 ),
+    .\port$8510$0 (\port$8510$0 ),
+    .\port$8512$0 (\port$8512$0 ),
     .rst(rst),
     .\rst$71 (\rst$120 ),
     .size(size),
@@ -17390,30 +17390,30 @@ module \cerite_soc_full.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flus
   assign \mem_resp__ready$37  = mem_resp__ready;
   assign \mem_resp__valid$39  = mem_resp__valid;
   assign \cfg__asid$41  = cfg__asid;
-  assign cfg__index_base = { \port$9199$0 , \port$9197$0  };
-  assign \cfg__index_base$43  = { \port$9199$0 , \port$9197$0  };
-  assign cfg__index_limit = { \port$9203$0 , \port$9201$0  };
-  assign \cfg__index_limit$45  = { \port$9203$0 , \port$9201$0  };
+  assign cfg__index_base = { \port$8484$0 , \port$8482$0  };
+  assign \cfg__index_base$43  = { \port$8484$0 , \port$8482$0  };
+  assign cfg__index_limit = { \port$8488$0 , \port$8486$0  };
+  assign \cfg__index_limit$45  = { \port$8488$0 , \port$8486$0  };
   assign \cfg__learned$47  = cfg__learned;
-  assign cfg__level_base1 = { \port$9207$0 , \port$9205$0  };
-  assign \cfg__level_base1$49  = { \port$9207$0 , \port$9205$0  };
-  assign cfg__level_base2 = { \port$9211$0 , \port$9209$0  };
-  assign \cfg__level_base2$51  = { \port$9211$0 , \port$9209$0  };
+  assign cfg__level_base1 = { \port$8492$0 , \port$8490$0  };
+  assign \cfg__level_base1$49  = { \port$8492$0 , \port$8490$0  };
+  assign cfg__level_base2 = { \port$8496$0 , \port$8494$0  };
+  assign \cfg__level_base2$51  = { \port$8496$0 , \port$8494$0  };
   assign \cfg__mxr$53  = cfg__mxr;
-  assign cfg__pt_base = { \port$9191$0 , \port$9189$0  };
-  assign \cfg__pt_base$55  = { \port$9191$0 , \port$9189$0  };
-  assign cfg__pt_limit = { \port$9195$0 , \port$9193$0  };
-  assign \cfg__pt_limit$57  = { \port$9195$0 , \port$9193$0  };
-  assign cfg__root__0 = { \port$9215$0 , \port$9213$0  };
-  assign \cfg__root__0$59  = { \port$9215$0 , \port$9213$0  };
-  assign cfg__root__1 = { \port$9219$0 , \port$9217$0  };
-  assign \cfg__root__1$61  = { \port$9219$0 , \port$9217$0  };
-  assign cfg__root__2 = { \port$9223$0 , \port$9221$0  };
-  assign \cfg__root__2$63  = { \port$9223$0 , \port$9221$0  };
-  assign cfg__root__3 = { \port$9227$0 , \port$9225$0  };
-  assign \cfg__root__3$65  = { \port$9227$0 , \port$9225$0  };
-  assign cfg__satp_ppn = { \port$9187$0 , \port$9185$0  };
-  assign \cfg__satp_ppn$67  = { \port$9187$0 , \port$9185$0  };
+  assign cfg__pt_base = { \port$8476$0 , \port$8474$0  };
+  assign \cfg__pt_base$55  = { \port$8476$0 , \port$8474$0  };
+  assign cfg__pt_limit = { \port$8480$0 , \port$8478$0  };
+  assign \cfg__pt_limit$57  = { \port$8480$0 , \port$8478$0  };
+  assign cfg__root__0 = { \port$8500$0 , \port$8498$0  };
+  assign \cfg__root__0$59  = { \port$8500$0 , \port$8498$0  };
+  assign cfg__root__1 = { \port$8504$0 , \port$8502$0  };
+  assign \cfg__root__1$61  = { \port$8504$0 , \port$8502$0  };
+  assign cfg__root__2 = { \port$8508$0 , \port$8506$0  };
+  assign \cfg__root__2$63  = { \port$8508$0 , \port$8506$0  };
+  assign cfg__root__3 = { \port$8512$0 , \port$8510$0  };
+  assign \cfg__root__3$65  = { \port$8512$0 , \port$8510$0  };
+  assign cfg__satp_ppn = { \port$8472$0 , \port$8470$0  };
+  assign \cfg__satp_ppn$67  = { \port$8472$0 , \port$8470$0  };
   assign \cfg__sum$69  = cfg__sum;
   assign \va$71  = va;
   assign \access$73  = access;
@@ -17848,7 +17848,7 @@ module \cerite_soc_full.mmu.core.mmu.counters (rst, \rst$19 , events, walk_end, 
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, hit, entry, \rst$36 , asid, fill, fill_entry, vpn, clk);
+module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$5801$0 , flush_vpn, flush, hit, entry, \rst$36 , asid, fill, fill_entry, vpn, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$18  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -18807,8 +18807,8 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   output hit;
   wire hit;
   wire [15:0] hits;
-  input [17:0] \port$6178$0 ;
-  wire [17:0] \port$6178$0 ;
+  input [17:0] \port$5801$0 ;
+  wire [17:0] \port$5801$0 ;
   input rst;
   wire rst;
   input \rst$36 ;
@@ -18832,12 +18832,12 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   assign \$295  = \$271  ? \$274  : \$294 ;
   assign \$296  = \$270  ? 1'h1 : \$295 ;
   assign \$297  = flush & \$296 ;
-  assign \$298  = ! \port$6178$0 [1:0];
-  assign \$299  = \port$6178$0 [1:0] == 1'h1;
+  assign \$298  = ! \port$5801$0 [1:0];
+  assign \$299  = \port$5801$0 [1:0] == 1'h1;
   assign \$300  = ~ entry3[16];
-  assign \$301  = entry3[15:0] == \port$6178$0 [17:2];
+  assign \$301  = entry3[15:0] == \port$5801$0 [17:2];
   assign \$302  = \$300  & \$301 ;
-  assign \$303  = \port$6178$0 [1:0] == 2'h2;
+  assign \$303  = \port$5801$0 [1:0] == 2'h2;
   assign \$304  = entry3[43:35] == flush_vpn[26:18];
   assign \$305  = entry3[34:26] == flush_vpn[17:9];
   assign \$306  = entry3[25:17] == flush_vpn[8:0];
@@ -18846,7 +18846,7 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   assign \$309  = entry3[45] | \$308 ;
   assign \$310  = \$304  & \$309 ;
   assign \$311  = ~ entry3[16];
-  assign \$312  = entry3[15:0] == \port$6178$0 [17:2];
+  assign \$312  = entry3[15:0] == \port$5801$0 [17:2];
   assign \$313  = \$311  & \$312 ;
   assign \$314  = entry3[43:35] == flush_vpn[26:18];
   assign \$315  = entry3[34:26] == flush_vpn[17:9];
@@ -18860,12 +18860,12 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   assign \$323  = \$299  ? \$302  : \$322 ;
   assign \$324  = \$298  ? 1'h1 : \$323 ;
   assign \$325  = flush & \$324 ;
-  assign \$326  = ! \port$6178$0 [1:0];
-  assign \$327  = \port$6178$0 [1:0] == 1'h1;
+  assign \$326  = ! \port$5801$0 [1:0];
+  assign \$327  = \port$5801$0 [1:0] == 1'h1;
   assign \$328  = ~ entry4[16];
-  assign \$329  = entry4[15:0] == \port$6178$0 [17:2];
+  assign \$329  = entry4[15:0] == \port$5801$0 [17:2];
   assign \$330  = \$328  & \$329 ;
-  assign \$331  = \port$6178$0 [1:0] == 2'h2;
+  assign \$331  = \port$5801$0 [1:0] == 2'h2;
   assign \$332  = entry4[43:35] == flush_vpn[26:18];
   assign \$333  = entry4[34:26] == flush_vpn[17:9];
   assign \$334  = entry4[25:17] == flush_vpn[8:0];
@@ -18874,7 +18874,7 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   assign \$337  = entry4[45] | \$336 ;
   assign \$338  = \$332  & \$337 ;
   assign \$339  = ~ entry4[16];
-  assign \$340  = entry4[15:0] == \port$6178$0 [17:2];
+  assign \$340  = entry4[15:0] == \port$5801$0 [17:2];
   assign \$341  = \$339  & \$340 ;
   assign \$342  = entry4[43:35] == flush_vpn[26:18];
   assign \$343  = entry4[34:26] == flush_vpn[17:9];
@@ -18888,12 +18888,12 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   assign \$351  = \$327  ? \$330  : \$350 ;
   assign \$352  = \$326  ? 1'h1 : \$351 ;
   assign \$353  = flush & \$352 ;
-  assign \$354  = ! \port$6178$0 [1:0];
-  assign \$355  = \port$6178$0 [1:0] == 1'h1;
+  assign \$354  = ! \port$5801$0 [1:0];
+  assign \$355  = \port$5801$0 [1:0] == 1'h1;
   assign \$356  = ~ entry5[16];
-  assign \$357  = entry5[15:0] == \port$6178$0 [17:2];
+  assign \$357  = entry5[15:0] == \port$5801$0 [17:2];
   assign \$358  = \$356  & \$357 ;
-  assign \$359  = \port$6178$0 [1:0] == 2'h2;
+  assign \$359  = \port$5801$0 [1:0] == 2'h2;
   assign \$360  = entry5[43:35] == flush_vpn[26:18];
   assign \$361  = entry5[34:26] == flush_vpn[17:9];
   assign \$362  = entry5[25:17] == flush_vpn[8:0];
@@ -18902,7 +18902,7 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   assign \$365  = entry5[45] | \$364 ;
   assign \$366  = \$360  & \$365 ;
   assign \$367  = ~ entry5[16];
-  assign \$368  = entry5[15:0] == \port$6178$0 [17:2];
+  assign \$368  = entry5[15:0] == \port$5801$0 [17:2];
   assign \$369  = \$367  & \$368 ;
   assign \$370  = entry5[43:35] == flush_vpn[26:18];
   assign \$371  = entry5[34:26] == flush_vpn[17:9];
@@ -18916,12 +18916,12 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   assign \$379  = \$355  ? \$358  : \$378 ;
   assign \$380  = \$354  ? 1'h1 : \$379 ;
   assign \$381  = flush & \$380 ;
-  assign \$382  = ! \port$6178$0 [1:0];
-  assign \$383  = \port$6178$0 [1:0] == 1'h1;
+  assign \$382  = ! \port$5801$0 [1:0];
+  assign \$383  = \port$5801$0 [1:0] == 1'h1;
   assign \$384  = ~ entry6[16];
-  assign \$385  = entry6[15:0] == \port$6178$0 [17:2];
+  assign \$385  = entry6[15:0] == \port$5801$0 [17:2];
   assign \$386  = \$384  & \$385 ;
-  assign \$387  = \port$6178$0 [1:0] == 2'h2;
+  assign \$387  = \port$5801$0 [1:0] == 2'h2;
   assign \$388  = entry6[43:35] == flush_vpn[26:18];
   assign \$389  = entry6[34:26] == flush_vpn[17:9];
   assign \$390  = entry6[25:17] == flush_vpn[8:0];
@@ -18930,7 +18930,7 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   assign \$393  = entry6[45] | \$392 ;
   assign \$394  = \$388  & \$393 ;
   assign \$395  = ~ entry6[16];
-  assign \$396  = entry6[15:0] == \port$6178$0 [17:2];
+  assign \$396  = entry6[15:0] == \port$5801$0 [17:2];
   assign \$397  = \$395  & \$396 ;
   assign \$398  = entry6[43:35] == flush_vpn[26:18];
   assign \$399  = entry6[34:26] == flush_vpn[17:9];
@@ -18944,12 +18944,12 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   assign \$407  = \$383  ? \$386  : \$406 ;
   assign \$408  = \$382  ? 1'h1 : \$407 ;
   assign \$409  = flush & \$408 ;
-  assign \$410  = ! \port$6178$0 [1:0];
-  assign \$411  = \port$6178$0 [1:0] == 1'h1;
+  assign \$410  = ! \port$5801$0 [1:0];
+  assign \$411  = \port$5801$0 [1:0] == 1'h1;
   assign \$412  = ~ entry7[16];
-  assign \$413  = entry7[15:0] == \port$6178$0 [17:2];
+  assign \$413  = entry7[15:0] == \port$5801$0 [17:2];
   assign \$414  = \$412  & \$413 ;
-  assign \$415  = \port$6178$0 [1:0] == 2'h2;
+  assign \$415  = \port$5801$0 [1:0] == 2'h2;
   assign \$416  = entry7[43:35] == flush_vpn[26:18];
   assign \$417  = entry7[34:26] == flush_vpn[17:9];
   assign \$418  = entry7[25:17] == flush_vpn[8:0];
@@ -18958,7 +18958,7 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   assign \$421  = entry7[45] | \$420 ;
   assign \$422  = \$416  & \$421 ;
   assign \$423  = ~ entry7[16];
-  assign \$424  = entry7[15:0] == \port$6178$0 [17:2];
+  assign \$424  = entry7[15:0] == \port$5801$0 [17:2];
   assign \$425  = \$423  & \$424 ;
   assign \$426  = entry7[43:35] == flush_vpn[26:18];
   assign \$427  = entry7[34:26] == flush_vpn[17:9];
@@ -18972,12 +18972,12 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   assign \$435  = \$411  ? \$414  : \$434 ;
   assign \$436  = \$410  ? 1'h1 : \$435 ;
   assign \$437  = flush & \$436 ;
-  assign \$438  = ! \port$6178$0 [1:0];
-  assign \$439  = \port$6178$0 [1:0] == 1'h1;
+  assign \$438  = ! \port$5801$0 [1:0];
+  assign \$439  = \port$5801$0 [1:0] == 1'h1;
   assign \$440  = ~ entry8[16];
-  assign \$441  = entry8[15:0] == \port$6178$0 [17:2];
+  assign \$441  = entry8[15:0] == \port$5801$0 [17:2];
   assign \$442  = \$440  & \$441 ;
-  assign \$443  = \port$6178$0 [1:0] == 2'h2;
+  assign \$443  = \port$5801$0 [1:0] == 2'h2;
   assign \$444  = entry8[43:35] == flush_vpn[26:18];
   assign \$445  = entry8[34:26] == flush_vpn[17:9];
   assign \$446  = entry8[25:17] == flush_vpn[8:0];
@@ -18986,7 +18986,7 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   assign \$449  = entry8[45] | \$448 ;
   assign \$450  = \$444  & \$449 ;
   assign \$451  = ~ entry8[16];
-  assign \$452  = entry8[15:0] == \port$6178$0 [17:2];
+  assign \$452  = entry8[15:0] == \port$5801$0 [17:2];
   assign \$453  = \$451  & \$452 ;
   assign \$454  = entry8[43:35] == flush_vpn[26:18];
   assign \$455  = entry8[34:26] == flush_vpn[17:9];
@@ -19000,12 +19000,12 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   assign \$463  = \$439  ? \$442  : \$462 ;
   assign \$464  = \$438  ? 1'h1 : \$463 ;
   assign \$465  = flush & \$464 ;
-  assign \$466  = ! \port$6178$0 [1:0];
-  assign \$467  = \port$6178$0 [1:0] == 1'h1;
+  assign \$466  = ! \port$5801$0 [1:0];
+  assign \$467  = \port$5801$0 [1:0] == 1'h1;
   assign \$468  = ~ entry9[16];
-  assign \$469  = entry9[15:0] == \port$6178$0 [17:2];
+  assign \$469  = entry9[15:0] == \port$5801$0 [17:2];
   assign \$470  = \$468  & \$469 ;
-  assign \$471  = \port$6178$0 [1:0] == 2'h2;
+  assign \$471  = \port$5801$0 [1:0] == 2'h2;
   assign \$472  = entry9[43:35] == flush_vpn[26:18];
   assign \$473  = entry9[34:26] == flush_vpn[17:9];
   assign \$474  = entry9[25:17] == flush_vpn[8:0];
@@ -19014,7 +19014,7 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   assign \$477  = entry9[45] | \$476 ;
   assign \$478  = \$472  & \$477 ;
   assign \$479  = ~ entry9[16];
-  assign \$480  = entry9[15:0] == \port$6178$0 [17:2];
+  assign \$480  = entry9[15:0] == \port$5801$0 [17:2];
   assign \$481  = \$479  & \$480 ;
   assign \$482  = entry9[43:35] == flush_vpn[26:18];
   assign \$483  = entry9[34:26] == flush_vpn[17:9];
@@ -19028,12 +19028,12 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   assign \$491  = \$467  ? \$470  : \$490 ;
   assign \$492  = \$466  ? 1'h1 : \$491 ;
   assign \$493  = flush & \$492 ;
-  assign \$494  = ! \port$6178$0 [1:0];
-  assign \$495  = \port$6178$0 [1:0] == 1'h1;
+  assign \$494  = ! \port$5801$0 [1:0];
+  assign \$495  = \port$5801$0 [1:0] == 1'h1;
   assign \$496  = ~ entry10[16];
-  assign \$497  = entry10[15:0] == \port$6178$0 [17:2];
+  assign \$497  = entry10[15:0] == \port$5801$0 [17:2];
   assign \$498  = \$496  & \$497 ;
-  assign \$499  = \port$6178$0 [1:0] == 2'h2;
+  assign \$499  = \port$5801$0 [1:0] == 2'h2;
   assign \$500  = entry10[43:35] == flush_vpn[26:18];
   assign \$501  = entry10[34:26] == flush_vpn[17:9];
   assign \$502  = entry10[25:17] == flush_vpn[8:0];
@@ -19042,7 +19042,7 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   assign \$505  = entry10[45] | \$504 ;
   assign \$506  = \$500  & \$505 ;
   assign \$507  = ~ entry10[16];
-  assign \$508  = entry10[15:0] == \port$6178$0 [17:2];
+  assign \$508  = entry10[15:0] == \port$5801$0 [17:2];
   assign \$509  = \$507  & \$508 ;
   assign \$510  = entry10[43:35] == flush_vpn[26:18];
   assign \$511  = entry10[34:26] == flush_vpn[17:9];
@@ -19056,12 +19056,12 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   assign \$519  = \$495  ? \$498  : \$518 ;
   assign \$520  = \$494  ? 1'h1 : \$519 ;
   assign \$521  = flush & \$520 ;
-  assign \$522  = ! \port$6178$0 [1:0];
-  assign \$523  = \port$6178$0 [1:0] == 1'h1;
+  assign \$522  = ! \port$5801$0 [1:0];
+  assign \$523  = \port$5801$0 [1:0] == 1'h1;
   assign \$524  = ~ entry11[16];
-  assign \$525  = entry11[15:0] == \port$6178$0 [17:2];
+  assign \$525  = entry11[15:0] == \port$5801$0 [17:2];
   assign \$526  = \$524  & \$525 ;
-  assign \$527  = \port$6178$0 [1:0] == 2'h2;
+  assign \$527  = \port$5801$0 [1:0] == 2'h2;
   assign \$528  = entry11[43:35] == flush_vpn[26:18];
   assign \$529  = entry11[34:26] == flush_vpn[17:9];
   assign \$530  = entry11[25:17] == flush_vpn[8:0];
@@ -19070,7 +19070,7 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   assign \$533  = entry11[45] | \$532 ;
   assign \$534  = \$528  & \$533 ;
   assign \$535  = ~ entry11[16];
-  assign \$536  = entry11[15:0] == \port$6178$0 [17:2];
+  assign \$536  = entry11[15:0] == \port$5801$0 [17:2];
   assign \$537  = \$535  & \$536 ;
   assign \$538  = entry11[43:35] == flush_vpn[26:18];
   assign \$539  = entry11[34:26] == flush_vpn[17:9];
@@ -19084,12 +19084,12 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   assign \$547  = \$523  ? \$526  : \$546 ;
   assign \$548  = \$522  ? 1'h1 : \$547 ;
   assign \$549  = flush & \$548 ;
-  assign \$550  = ! \port$6178$0 [1:0];
-  assign \$551  = \port$6178$0 [1:0] == 1'h1;
+  assign \$550  = ! \port$5801$0 [1:0];
+  assign \$551  = \port$5801$0 [1:0] == 1'h1;
   assign \$552  = ~ entry12[16];
-  assign \$553  = entry12[15:0] == \port$6178$0 [17:2];
+  assign \$553  = entry12[15:0] == \port$5801$0 [17:2];
   assign \$554  = \$552  & \$553 ;
-  assign \$555  = \port$6178$0 [1:0] == 2'h2;
+  assign \$555  = \port$5801$0 [1:0] == 2'h2;
   assign \$556  = entry12[43:35] == flush_vpn[26:18];
   assign \$557  = entry12[34:26] == flush_vpn[17:9];
   assign \$558  = entry12[25:17] == flush_vpn[8:0];
@@ -19098,7 +19098,7 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   assign \$561  = entry12[45] | \$560 ;
   assign \$562  = \$556  & \$561 ;
   assign \$563  = ~ entry12[16];
-  assign \$564  = entry12[15:0] == \port$6178$0 [17:2];
+  assign \$564  = entry12[15:0] == \port$5801$0 [17:2];
   assign \$565  = \$563  & \$564 ;
   assign \$566  = entry12[43:35] == flush_vpn[26:18];
   assign \$567  = entry12[34:26] == flush_vpn[17:9];
@@ -19112,12 +19112,12 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   assign \$575  = \$551  ? \$554  : \$574 ;
   assign \$576  = \$550  ? 1'h1 : \$575 ;
   assign \$577  = flush & \$576 ;
-  assign \$578  = ! \port$6178$0 [1:0];
-  assign \$579  = \port$6178$0 [1:0] == 1'h1;
+  assign \$578  = ! \port$5801$0 [1:0];
+  assign \$579  = \port$5801$0 [1:0] == 1'h1;
   assign \$580  = ~ entry13[16];
-  assign \$581  = entry13[15:0] == \port$6178$0 [17:2];
+  assign \$581  = entry13[15:0] == \port$5801$0 [17:2];
   assign \$582  = \$580  & \$581 ;
-  assign \$583  = \port$6178$0 [1:0] == 2'h2;
+  assign \$583  = \port$5801$0 [1:0] == 2'h2;
   assign \$584  = entry13[43:35] == flush_vpn[26:18];
   assign \$585  = entry13[34:26] == flush_vpn[17:9];
   assign \$586  = entry13[25:17] == flush_vpn[8:0];
@@ -19126,7 +19126,7 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   assign \$589  = entry13[45] | \$588 ;
   assign \$590  = \$584  & \$589 ;
   assign \$591  = ~ entry13[16];
-  assign \$592  = entry13[15:0] == \port$6178$0 [17:2];
+  assign \$592  = entry13[15:0] == \port$5801$0 [17:2];
   assign \$593  = \$591  & \$592 ;
   assign \$594  = entry13[43:35] == flush_vpn[26:18];
   assign \$595  = entry13[34:26] == flush_vpn[17:9];
@@ -19140,12 +19140,12 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   assign \$603  = \$579  ? \$582  : \$602 ;
   assign \$604  = \$578  ? 1'h1 : \$603 ;
   assign \$605  = flush & \$604 ;
-  assign \$606  = ! \port$6178$0 [1:0];
-  assign \$607  = \port$6178$0 [1:0] == 1'h1;
+  assign \$606  = ! \port$5801$0 [1:0];
+  assign \$607  = \port$5801$0 [1:0] == 1'h1;
   assign \$608  = ~ entry14[16];
-  assign \$609  = entry14[15:0] == \port$6178$0 [17:2];
+  assign \$609  = entry14[15:0] == \port$5801$0 [17:2];
   assign \$610  = \$608  & \$609 ;
-  assign \$611  = \port$6178$0 [1:0] == 2'h2;
+  assign \$611  = \port$5801$0 [1:0] == 2'h2;
   assign \$612  = entry14[43:35] == flush_vpn[26:18];
   assign \$613  = entry14[34:26] == flush_vpn[17:9];
   assign \$614  = entry14[25:17] == flush_vpn[8:0];
@@ -19154,7 +19154,7 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   assign \$617  = entry14[45] | \$616 ;
   assign \$618  = \$612  & \$617 ;
   assign \$619  = ~ entry14[16];
-  assign \$620  = entry14[15:0] == \port$6178$0 [17:2];
+  assign \$620  = entry14[15:0] == \port$5801$0 [17:2];
   assign \$621  = \$619  & \$620 ;
   assign \$622  = entry14[43:35] == flush_vpn[26:18];
   assign \$623  = entry14[34:26] == flush_vpn[17:9];
@@ -19168,12 +19168,12 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   assign \$631  = \$607  ? \$610  : \$630 ;
   assign \$632  = \$606  ? 1'h1 : \$631 ;
   assign \$633  = flush & \$632 ;
-  assign \$634  = ! \port$6178$0 [1:0];
-  assign \$635  = \port$6178$0 [1:0] == 1'h1;
+  assign \$634  = ! \port$5801$0 [1:0];
+  assign \$635  = \port$5801$0 [1:0] == 1'h1;
   assign \$636  = ~ entry15[16];
-  assign \$637  = entry15[15:0] == \port$6178$0 [17:2];
+  assign \$637  = entry15[15:0] == \port$5801$0 [17:2];
   assign \$638  = \$636  & \$637 ;
-  assign \$639  = \port$6178$0 [1:0] == 2'h2;
+  assign \$639  = \port$5801$0 [1:0] == 2'h2;
   assign \$640  = entry15[43:35] == flush_vpn[26:18];
   assign \$641  = entry15[34:26] == flush_vpn[17:9];
   assign \$642  = entry15[25:17] == flush_vpn[8:0];
@@ -19182,7 +19182,7 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   assign \$645  = entry15[45] | \$644 ;
   assign \$646  = \$640  & \$645 ;
   assign \$647  = ~ entry15[16];
-  assign \$648  = entry15[15:0] == \port$6178$0 [17:2];
+  assign \$648  = entry15[15:0] == \port$5801$0 [17:2];
   assign \$649  = \$647  & \$648 ;
   assign \$650  = entry15[43:35] == flush_vpn[26:18];
   assign \$651  = entry15[34:26] == flush_vpn[17:9];
@@ -19475,12 +19475,12 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   assign entry = \$208  | \$209 ;
   assign \$212  = fill_entry[44] ? \$211  : { 1'h0, fill_entry[43:17] };
   assign \$213  = fill_entry[45] ? \$210  : \$212 ;
-  assign \$214  = ! \port$6178$0 [1:0];
-  assign \$215  = \port$6178$0 [1:0] == 1'h1;
+  assign \$214  = ! \port$5801$0 [1:0];
+  assign \$215  = \port$5801$0 [1:0] == 1'h1;
   assign \$216  = ~ entry0[16];
-  assign \$217  = entry0[15:0] == \port$6178$0 [17:2];
+  assign \$217  = entry0[15:0] == \port$5801$0 [17:2];
   assign \$218  = \$216  & \$217 ;
-  assign \$219  = \port$6178$0 [1:0] == 2'h2;
+  assign \$219  = \port$5801$0 [1:0] == 2'h2;
   assign \$220  = entry0[43:35] == flush_vpn[26:18];
   assign \$221  = entry0[34:26] == flush_vpn[17:9];
   assign \$222  = entry0[25:17] == flush_vpn[8:0];
@@ -19489,7 +19489,7 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   assign \$225  = entry0[45] | \$224 ;
   assign \$226  = \$220  & \$225 ;
   assign \$227  = ~ entry0[16];
-  assign \$228  = entry0[15:0] == \port$6178$0 [17:2];
+  assign \$228  = entry0[15:0] == \port$5801$0 [17:2];
   assign \$229  = \$227  & \$228 ;
   assign \$230  = entry0[43:35] == flush_vpn[26:18];
   assign \$231  = entry0[34:26] == flush_vpn[17:9];
@@ -19503,12 +19503,12 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   assign \$239  = \$215  ? \$218  : \$238 ;
   assign \$240  = \$214  ? 1'h1 : \$239 ;
   assign \$241  = flush & \$240 ;
-  assign \$242  = ! \port$6178$0 [1:0];
-  assign \$243  = \port$6178$0 [1:0] == 1'h1;
+  assign \$242  = ! \port$5801$0 [1:0];
+  assign \$243  = \port$5801$0 [1:0] == 1'h1;
   assign \$244  = ~ entry1[16];
-  assign \$245  = entry1[15:0] == \port$6178$0 [17:2];
+  assign \$245  = entry1[15:0] == \port$5801$0 [17:2];
   assign \$246  = \$244  & \$245 ;
-  assign \$247  = \port$6178$0 [1:0] == 2'h2;
+  assign \$247  = \port$5801$0 [1:0] == 2'h2;
   assign \$248  = entry1[43:35] == flush_vpn[26:18];
   assign \$249  = entry1[34:26] == flush_vpn[17:9];
   assign \$250  = entry1[25:17] == flush_vpn[8:0];
@@ -19517,7 +19517,7 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   assign \$253  = entry1[45] | \$252 ;
   assign \$254  = \$248  & \$253 ;
   assign \$255  = ~ entry1[16];
-  assign \$256  = entry1[15:0] == \port$6178$0 [17:2];
+  assign \$256  = entry1[15:0] == \port$5801$0 [17:2];
   assign \$257  = \$255  & \$256 ;
   assign \$258  = entry1[43:35] == flush_vpn[26:18];
   assign \$259  = entry1[34:26] == flush_vpn[17:9];
@@ -19531,12 +19531,12 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   assign \$267  = \$243  ? \$246  : \$266 ;
   assign \$268  = \$242  ? 1'h1 : \$267 ;
   assign \$269  = flush & \$268 ;
-  assign \$270  = ! \port$6178$0 [1:0];
-  assign \$271  = \port$6178$0 [1:0] == 1'h1;
+  assign \$270  = ! \port$5801$0 [1:0];
+  assign \$271  = \port$5801$0 [1:0] == 1'h1;
   assign \$272  = ~ entry2[16];
-  assign \$273  = entry2[15:0] == \port$6178$0 [17:2];
+  assign \$273  = entry2[15:0] == \port$5801$0 [17:2];
   assign \$274  = \$272  & \$273 ;
-  assign \$275  = \port$6178$0 [1:0] == 2'h2;
+  assign \$275  = \port$5801$0 [1:0] == 2'h2;
   assign \$276  = entry2[43:35] == flush_vpn[26:18];
   assign \$277  = entry2[34:26] == flush_vpn[17:9];
   assign \$278  = entry2[25:17] == flush_vpn[8:0];
@@ -19545,7 +19545,7 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   assign \$281  = entry2[45] | \$280 ;
   assign \$282  = \$276  & \$281 ;
   assign \$283  = ~ entry2[16];
-  assign \$284  = entry2[15:0] == \port$6178$0 [17:2];
+  assign \$284  = entry2[15:0] == \port$5801$0 [17:2];
   assign \$285  = \$283  & \$284 ;
   assign \$286  = entry2[43:35] == flush_vpn[26:18];
   \cerite_soc_full.mmu.core.mmu.tlb.replacement  replacement (
@@ -19873,8 +19873,8 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$6178$0 , flush_vpn, flush, 
   assign \valid$1  = valid;
   assign \valid$24  = valid;
   assign \fill$26  = fill;
-  assign flush_kind = \port$6178$0 [1:0];
-  assign flush_asid = \port$6178$0 [17:2];
+  assign flush_kind = \port$5801$0 [1:0];
+  assign flush_asid = \port$5801$0 [17:2];
   assign \entry0.asid  = entry0[15:0];
   assign \entry0.glob  = entry0[16];
   assign \entry0.vpn  = entry0[43:17];
@@ -20238,8 +20238,8 @@ module \cerite_soc_full.mmu.core.mmu.tlb.replacement (rst, \rst$6 , fill, valid,
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__valid, flush_asid, flush, flush_by_asid, mem_resp__payload, \rst$71 , cfg__learned, cfg__sum, cfg__mxr, asid, \port$9185$0 , \port$9187$0 , \port$9189$0 , \port$9191$0 , \port$9193$0 , \port$9195$0 , \port$9197$0 , \port$9199$0 , \port$9201$0 
-, \port$9203$0 , \port$9205$0 , \port$9207$0 , \port$9209$0 , \port$9211$0 , \port$9213$0 , \port$9215$0 , \port$9217$0 , \port$9219$0 , \port$9221$0 , \port$9223$0 , \port$9225$0 , \port$9227$0 , \start$42 , va, access, user, events, mem_req__valid, mem_req__payload, mem_resp__ready
+module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__valid, flush_asid, flush, flush_by_asid, mem_resp__payload, \rst$71 , cfg__learned, cfg__sum, cfg__mxr, asid, \port$8470$0 , \port$8472$0 , \port$8474$0 , \port$8476$0 , \port$8478$0 , \port$8480$0 , \port$8482$0 , \port$8484$0 , \port$8486$0 
+, \port$8488$0 , \port$8490$0 , \port$8492$0 , \port$8494$0 , \port$8496$0 , \port$8498$0 , \port$8500$0 , \port$8502$0 , \port$8504$0 , \port$8506$0 , \port$8508$0 , \port$8510$0 , \port$8512$0 , \start$42 , va, access, user, events, mem_req__valid, mem_req__payload, mem_resp__ready
 , done, fault, source, pa, size, fill_ok, \fill$70 , clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$20  = 0;
   wire \$1 ;
@@ -20574,50 +20574,50 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
   wire [56:0] node_sum;
   output [55:0] pa;
   reg [55:0] pa = 56'h00000000000000;
-  input [31:0] \port$9185$0 ;
-  wire [31:0] \port$9185$0 ;
-  input [11:0] \port$9187$0 ;
-  wire [11:0] \port$9187$0 ;
-  input [31:0] \port$9189$0 ;
-  wire [31:0] \port$9189$0 ;
-  input [23:0] \port$9191$0 ;
-  wire [23:0] \port$9191$0 ;
-  input [31:0] \port$9193$0 ;
-  wire [31:0] \port$9193$0 ;
-  input [23:0] \port$9195$0 ;
-  wire [23:0] \port$9195$0 ;
-  input [31:0] \port$9197$0 ;
-  wire [31:0] \port$9197$0 ;
-  input [23:0] \port$9199$0 ;
-  wire [23:0] \port$9199$0 ;
-  input [31:0] \port$9201$0 ;
-  wire [31:0] \port$9201$0 ;
-  input [23:0] \port$9203$0 ;
-  wire [23:0] \port$9203$0 ;
-  input [31:0] \port$9205$0 ;
-  wire [31:0] \port$9205$0 ;
-  input [23:0] \port$9207$0 ;
-  wire [23:0] \port$9207$0 ;
-  input [31:0] \port$9209$0 ;
-  wire [31:0] \port$9209$0 ;
-  input [23:0] \port$9211$0 ;
-  wire [23:0] \port$9211$0 ;
-  input [31:0] \port$9213$0 ;
-  wire [31:0] \port$9213$0 ;
-  input [31:0] \port$9215$0 ;
-  wire [31:0] \port$9215$0 ;
-  input [31:0] \port$9217$0 ;
-  wire [31:0] \port$9217$0 ;
-  input [31:0] \port$9219$0 ;
-  wire [31:0] \port$9219$0 ;
-  input [31:0] \port$9221$0 ;
-  wire [31:0] \port$9221$0 ;
-  input [31:0] \port$9223$0 ;
-  wire [31:0] \port$9223$0 ;
-  input [31:0] \port$9225$0 ;
-  wire [31:0] \port$9225$0 ;
-  input [31:0] \port$9227$0 ;
-  wire [31:0] \port$9227$0 ;
+  input [31:0] \port$8470$0 ;
+  wire [31:0] \port$8470$0 ;
+  input [11:0] \port$8472$0 ;
+  wire [11:0] \port$8472$0 ;
+  input [31:0] \port$8474$0 ;
+  wire [31:0] \port$8474$0 ;
+  input [23:0] \port$8476$0 ;
+  wire [23:0] \port$8476$0 ;
+  input [31:0] \port$8478$0 ;
+  wire [31:0] \port$8478$0 ;
+  input [23:0] \port$8480$0 ;
+  wire [23:0] \port$8480$0 ;
+  input [31:0] \port$8482$0 ;
+  wire [31:0] \port$8482$0 ;
+  input [23:0] \port$8484$0 ;
+  wire [23:0] \port$8484$0 ;
+  input [31:0] \port$8486$0 ;
+  wire [31:0] \port$8486$0 ;
+  input [23:0] \port$8488$0 ;
+  wire [23:0] \port$8488$0 ;
+  input [31:0] \port$8490$0 ;
+  wire [31:0] \port$8490$0 ;
+  input [23:0] \port$8492$0 ;
+  wire [23:0] \port$8492$0 ;
+  input [31:0] \port$8494$0 ;
+  wire [31:0] \port$8494$0 ;
+  input [23:0] \port$8496$0 ;
+  wire [23:0] \port$8496$0 ;
+  input [31:0] \port$8498$0 ;
+  wire [31:0] \port$8498$0 ;
+  input [31:0] \port$8500$0 ;
+  wire [31:0] \port$8500$0 ;
+  input [31:0] \port$8502$0 ;
+  wire [31:0] \port$8502$0 ;
+  input [31:0] \port$8504$0 ;
+  wire [31:0] \port$8504$0 ;
+  input [31:0] \port$8506$0 ;
+  wire [31:0] \port$8506$0 ;
+  input [31:0] \port$8508$0 ;
+  wire [31:0] \port$8508$0 ;
+  input [31:0] \port$8510$0 ;
+  wire [31:0] \port$8510$0 ;
+  input [31:0] \port$8512$0 ;
+  wire [31:0] \port$8512$0 ;
   reg [63:0] pte = 64'h0000000000000000;
   reg [1:0] r_level = 2'h0;
   input rst;
@@ -20641,32 +20641,32 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
   wire [38:0] va;
   wire [26:0] vpn;
   assign \$1  = ! \level$7 ;
-  assign \$2  = \$1  ? { \port$9207$0 , \port$9205$0  } : { \port$9211$0 , \port$9209$0  };
+  assign \$2  = \$1  ? { \port$8492$0 , \port$8490$0  } : { \port$8496$0 , \port$8494$0  };
   assign node_sum = \$2  + \$3 ;
   assign \$4  = node[214:167] + index;
   assign \$8  = ~ \$7 ;
-  assign \$9  = node_sum[55:0] >= { \port$9199$0 , \port$9197$0  };
+  assign \$9  = node_sum[55:0] >= { \port$8484$0 , \port$8482$0  };
   assign \$10  = \$8  & \$9 ;
   assign \$11  = node_sum[55:0] + 6'h20;
-  assign \$12  = \$11  <= { \port$9203$0 , \port$9201$0  };
+  assign \$12  = \$11  <= { \port$8488$0 , \port$8486$0  };
   assign \$13  = \$10  & \$12 ;
   assign \$14  = ~ \$13 ;
-  assign \$20  = { \$4 , 6'h00 } >= { \port$9199$0 , \port$9197$0  };
+  assign \$20  = { \$4 , 6'h00 } >= { \port$8484$0 , \port$8482$0  };
   assign \$22  = { \$4 , 6'h00 } + 7'h40;
-  assign \$23  = \$22  <= { \port$9203$0 , \port$9201$0  };
+  assign \$23  = \$22  <= { \port$8488$0 , \port$8486$0  };
   assign \$24  = \$21  & \$23 ;
   assign \$25  = ~ \$24 ;
   assign \$28  = r_level == 2'h2;
   assign \$29  = r_level == 1'h1;
   assign \$30  = \$29  ? va[29:21] : va[20:12];
   assign \$31  = \$28  ? va[38:30] : \$30 ;
-  assign \$32  = { \table , \$31 , 3'h0 } >= { \port$9191$0 , \port$9189$0  };
+  assign \$32  = { \table , \$31 , 3'h0 } >= { \port$8476$0 , \port$8474$0  };
   assign \$34  = r_level == 2'h2;
   assign \$35  = r_level == 1'h1;
   assign \$36  = \$35  ? va[29:21] : va[20:12];
   assign \$37  = \$34  ? va[38:30] : \$36 ;
   assign \$38  = { \table , \$37 , 3'h0 } + 4'h8;
-  assign \$39  = \$38  <= { \port$9195$0 , \port$9193$0  };
+  assign \$39  = \$38  <= { \port$8480$0 , \port$8478$0  };
   assign \$40  = \$33  & \$39 ;
   assign \$41  = ~ \$40 ;
   assign \$42  = r_level == 2'h2;
@@ -20695,19 +20695,19 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
   assign \$65  = \level$7  == 2'h2;
   assign \$66  = \level$7  + 1'h1;
   assign \$70  = ~ \$69 ;
-  assign \$71  = node_sum[55:0] >= { \port$9199$0 , \port$9197$0  };
+  assign \$71  = node_sum[55:0] >= { \port$8484$0 , \port$8482$0  };
   assign \$72  = \$70  & \$71 ;
   assign \$73  = node_sum[55:0] + 6'h20;
-  assign \$74  = \$73  <= { \port$9203$0 , \port$9201$0  };
+  assign \$74  = \$73  <= { \port$8488$0 , \port$8486$0  };
   assign \$75  = \$72  & \$74 ;
   assign \$76  = ~ \$75 ;
   assign \$77  = err | mem_resp__payload[64];
   assign \$78  = beat + 1'h1;
   assign \$79  = beat == 2'h3;
   assign \$80  = \level$7  + 1'h1;
-  assign \$86  = { \$4 , 6'h00 } >= { \port$9199$0 , \port$9197$0  };
+  assign \$86  = { \$4 , 6'h00 } >= { \port$8484$0 , \port$8482$0  };
   assign \$88  = { \$4 , 6'h00 } + 7'h40;
-  assign \$89  = \$88  <= { \port$9203$0 , \port$9201$0  };
+  assign \$89  = \$88  <= { \port$8488$0 , \port$8486$0  };
   assign \$90  = \$87  & \$89 ;
   assign \$91  = ~ \$90 ;
   assign \$92  = err | mem_resp__payload[64];
@@ -20730,13 +20730,13 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
   assign \$111  = r_level == 1'h1;
   assign \$112  = \$111  ? va[29:21] : va[20:12];
   assign \$113  = \$110  ? va[38:30] : \$112 ;
-  assign \$114  = { \table , \$113 , 3'h0 } >= { \port$9191$0 , \port$9189$0  };
+  assign \$114  = { \table , \$113 , 3'h0 } >= { \port$8476$0 , \port$8474$0  };
   assign \$116  = r_level == 2'h2;
   assign \$117  = r_level == 1'h1;
   assign \$118  = \$117  ? va[29:21] : va[20:12];
   assign \$119  = \$116  ? va[38:30] : \$118 ;
   assign \$120  = { \table , \$119 , 3'h0 } + 4'h8;
-  assign \$121  = \$120  <= { \port$9195$0 , \port$9193$0  };
+  assign \$121  = \$120  <= { \port$8480$0 , \port$8478$0  };
   assign \$122  = \$115  & \$121 ;
   assign \$123  = ~ \$122 ;
   assign \$124  = ~ pte[0];
@@ -21137,13 +21137,13 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
       5'h00:
           if (\start$42 ) begin
             if (cfg__learned) begin
-              \$179 [31:0] = \port$9213$0 ;
-              \$179 [95:32] = { \port$9219$0 , \port$9217$0  };
-              \$179 [127:96] = \port$9221$0 ;
-              \$179 [159:128] = \port$9223$0 ;
-              \$179 [165:160] = \port$9225$0 [5:0];
-              \$179 [166] = \port$9225$0 [8];
-              \$179 [214:167] = { \port$9227$0 , \port$9225$0 [31:16] };
+              \$179 [31:0] = \port$8498$0 ;
+              \$179 [95:32] = { \port$8504$0 , \port$8502$0  };
+              \$179 [127:96] = \port$8506$0 ;
+              \$179 [159:128] = \port$8508$0 ;
+              \$179 [165:160] = \port$8510$0 [5:0];
+              \$179 [166] = \port$8510$0 [8];
+              \$179 [214:167] = { \port$8512$0 , \port$8510$0 [31:16] };
             end
           end
       5'h01:
@@ -21440,7 +21440,7 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
             (* full_case = 32'd1 *)
             if (cfg__learned) begin
             end else begin
-              \$184  = { \port$9187$0 , \port$9185$0  };
+              \$184  = { \port$8472$0 , \port$8470$0  };
             end
           end
       5'h01:
@@ -21464,7 +21464,7 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
       5'h0d:
           /* empty */;
       5'h05:
-          \$184  = { \port$9187$0 , \port$9185$0  };
+          \$184  = { \port$8472$0 , \port$8470$0  };
       5'h02:
           /* empty */;
       5'h0f:
@@ -22306,18 +22306,18 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
   assign lwc_flush = flush;
   assign lwc_flush_by_asid = flush_by_asid;
   assign lwc_flush_asid = flush_asid;
-  assign cfg__level_base2 = { \port$9211$0 , \port$9209$0  };
-  assign cfg__level_base1 = { \port$9207$0 , \port$9205$0  };
+  assign cfg__level_base2 = { \port$8496$0 , \port$8494$0  };
+  assign cfg__level_base1 = { \port$8492$0 , \port$8490$0  };
   assign line_sum = { 2'h0, \$4  };
-  assign cfg__index_base = { \port$9199$0 , \port$9197$0  };
-  assign cfg__index_limit = { \port$9203$0 , \port$9201$0  };
-  assign cfg__pt_base = { \port$9191$0 , \port$9189$0  };
-  assign cfg__pt_limit = { \port$9195$0 , \port$9193$0  };
-  assign cfg__root__0 = { \port$9215$0 , \port$9213$0  };
-  assign cfg__root__1 = { \port$9219$0 , \port$9217$0  };
-  assign cfg__root__2 = { \port$9223$0 , \port$9221$0  };
-  assign cfg__root__3 = { \port$9227$0 , \port$9225$0  };
-  assign cfg__satp_ppn = { \port$9187$0 , \port$9185$0  };
+  assign cfg__index_base = { \port$8484$0 , \port$8482$0  };
+  assign cfg__index_limit = { \port$8488$0 , \port$8486$0  };
+  assign cfg__pt_base = { \port$8476$0 , \port$8474$0  };
+  assign cfg__pt_limit = { \port$8480$0 , \port$8478$0  };
+  assign cfg__root__0 = { \port$8500$0 , \port$8498$0  };
+  assign cfg__root__1 = { \port$8504$0 , \port$8502$0  };
+  assign cfg__root__2 = { \port$8508$0 , \port$8506$0  };
+  assign cfg__root__3 = { \port$8512$0 , \port$8510$0  };
+  assign cfg__satp_ppn = { \port$8472$0 , \port$8470$0  };
   assign \node.slope  = node[31:0];
   assign \node.intercept  = node[95:32];
   assign \node.lo  = node[127:96];
@@ -24151,7 +24151,7 @@ module \cerite_soc_full.mmu.core.mmu.walker.model (rst, idx, \rst$10 , vpn, star
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.mmu.core.req_fifo (rst, w_en, w_rdy, r_data, \rst$21 , \port$9172$0 , \port$9172$8 , \port$9244$0 , r_en, r_rdy, clk);
+module \cerite_soc_full.mmu.core.req_fifo (rst, w_en, w_rdy, r_data, \rst$21 , \port$8457$0 , \port$8457$8 , \port$8529$0 , r_en, r_rdy, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$24  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -24193,12 +24193,12 @@ module \cerite_soc_full.mmu.core.req_fifo (rst, w_en, w_rdy, r_data, \rst$21 , \
   reg [7:0] inner_level = 8'h00;
   wire inner_r_rdy;
   wire [8:0] level;
-  input [6:0] \port$9172$0 ;
-  wire [6:0] \port$9172$0 ;
-  input [2:0] \port$9172$8 ;
-  wire [2:0] \port$9172$8 ;
-  input [31:0] \port$9244$0 ;
-  wire [31:0] \port$9244$0 ;
+  input [6:0] \port$8457$0 ;
+  wire [6:0] \port$8457$0 ;
+  input [2:0] \port$8457$8 ;
+  wire [2:0] \port$8457$8 ;
+  input [31:0] \port$8529$0 ;
+  wire [31:0] \port$8529$0 ;
   (* init = 8'h00 *)
   wire [7:0] produce;
   output [41:0] r_data;
@@ -24484,7 +24484,7 @@ module \cerite_soc_full.mmu.core.req_fifo (rst, w_en, w_rdy, r_data, \rst$21 , \
   end
   always @(posedge clk) begin
     if (w_port__en)
-      storage[w_port__addr] <= { \port$9172$8 , \port$9172$0 , \port$9244$0  };
+      storage[w_port__addr] <= { \port$8457$8 , \port$8457$0 , \port$8529$0  };
   end
   reg [41:0] _0_;
   always @(posedge clk) begin
@@ -24595,8 +24595,8 @@ module \cerite_soc_full.mmu.core.req_fifo (rst, w_en, w_rdy, r_data, \rst$21 , \
   assign level = w_level;
   assign r_level = w_level;
   assign produce = w_port__addr;
-  assign w_port__data = { \port$9172$8 , \port$9172$0 , \port$9244$0  };
-  assign w_data = { \port$9172$8 , \port$9172$0 , \port$9244$0  };
+  assign w_port__data = { \port$8457$8 , \port$8457$0 , \port$8529$0  };
+  assign w_data = { \port$8457$8 , \port$8457$0 , \port$8529$0  };
   assign consume = r_port__addr;
   assign r_port__data = r_data;
 endmodule
@@ -41493,7 +41493,7 @@ module \cerite_soc_full.mmu.ram (rst, re, we, wmask, wp__data, wp__addr, rdata, 
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.mmu.registers (rst, bus__w_stb, bus__r_stb, mem_data__w__ready, req__w__ready, resp__r__payload, status__busy__r_data, \port$7861$0 , bus__addr, bus__w_data, status__clearing__r_data, mem_addr__addr__r_data, mem_data__r__valid, mem_data__r__payload, control__reset__pulse, control__flush__pulse, control__flush_kind__w_data, control__clear__pulse, bus__ack, bus__r_data, bus__err
+module \cerite_soc_full.mmu.registers (rst, bus__w_stb, bus__r_stb, mem_data__w__ready, req__w__ready, resp__r__payload, status__busy__r_data, \port$7484$0 , bus__addr, bus__w_data, status__clearing__r_data, mem_addr__addr__r_data, mem_data__r__valid, mem_data__r__payload, control__reset__pulse, control__flush__pulse, control__flush_kind__w_data, control__clear__pulse, bus__ack, bus__r_data, bus__err
 , mem_addr__addr__w_data, mem_addr__addr__w_stb, mem_data__r__ready, mem_data__w__valid, mem_data__w__payload, req__w__valid, req__w__payload, resp__r__ready, mode__learned__data, mode__sum__data, mode__mxr__data, asid__asid__data, satp_ppn_lo__value__data, satp_ppn_hi__value__data, pt_base_lo__value__data, pt_base_hi__value__data, pt_limit_lo__value__data, pt_limit_hi__value__data, index_base_lo__value__data, index_base_hi__value__data, index_limit_lo__value__data
 , index_limit_hi__value__data, level_base1_lo__value__data, level_base1_hi__value__data, level_base2_lo__value__data, level_base2_hi__value__data, root0_lo__value__data, root0_hi__value__data, root1_lo__value__data, root1_hi__value__data, root2_lo__value__data, root2_hi__value__data, root3_lo__value__data, root3_hi__value__data, flush_asid__asid__data, flush_va_lo__value__data, flush_va_hi__value__data, status__req_half__r_data, status__resp_half__r_data, status__flush_pending__r_data, status__flush_lost__r_data, counter_requests__count__r_data
 , counter_tlb_hits__count__r_data, counter_walks__count__r_data, counter_lwc_hits__count__r_data, counter_lwc_misses__count__r_data, counter_learned_hits__count__r_data, counter_learned_single__count__r_data, counter_learned_fallbacks__count__r_data, counter_faults__count__r_data, counter_reads_node__count__r_data, counter_reads_gpt__count__r_data, counter_reads_radix__count__r_data, counter_walk_cycles_total__count__r_data, counter_walk_cycles_max__count__r_data, resp__r__valid, clk);
@@ -41755,8 +41755,8 @@ module \cerite_soc_full.mmu.registers (rst, bus__w_stb, bus__r_stb, mem_data__w_
   output mode__sum__data;
   reg mode__sum__data = 1'h0;
   reg mode__sum__w_stb;
-  input [8:0] \port$7861$0 ;
-  wire [8:0] \port$7861$0 ;
+  input [8:0] \port$7484$0 ;
+  wire [8:0] \port$7484$0 ;
   output [23:0] pt_base_hi__value__data;
   reg [23:0] pt_base_hi__value__data = 24'h000000;
   reg pt_base_hi__value__w_stb;
@@ -45343,7 +45343,7 @@ module \cerite_soc_full.mmu.registers (rst, bus__w_stb, bus__r_stb, mem_data__w_
       \$136  = 7'h00;
     end
   end
-  assign status__resp_level__r_data = { 4'h0, \port$7861$0  };
+  assign status__resp_level__r_data = { 4'h0, \port$7484$0  };
   assign \$5  = { 1'h0, status__busy__r_data };
   assign \$6  = { 30'h00000000, \$5  };
   assign \$7  = { status__flush_pending__r_data, 1'h0 };
@@ -45351,7 +45351,7 @@ module \cerite_soc_full.mmu.registers (rst, bus__w_stb, bus__r_stb, mem_data__w_
   assign \$11  = { status__req_half__r_data, 3'h0 };
   assign \$13  = { 3'h0, status__resp_half__r_data, 4'h0 };
   assign \$15  = { 2'h0, status__clearing__r_data, 5'h00 };
-  assign \$17  = { 11'h000, \port$7861$0 , 8'h00 };
+  assign \$17  = { 11'h000, \port$7484$0 , 8'h00 };
   assign \$19  = { 1'h0, mode__learned__data };
   assign \$20  = { 30'h00000000, \$19  };
   assign \$21  = { mode__sum__data, 1'h0 };
@@ -45560,7 +45560,7 @@ module \cerite_soc_full.ntt (rst, bus__w_stb, bus__r_stb, status__busy__r_data, 
     .data__w__payload(i__payload),
     .data__w__ready(data__w__ready),
     .data__w__valid(i__valid),
-    .\port$8430$0 (butterflies),
+    .\port$8017$0 (butterflies),
     .status__busy__r_data(status__busy__r_data),
     .status__cause__r_data(status__cause__r_data),
     .status__ctx_valid__r_data(status__ctx_valid__r_data),
@@ -45610,518 +45610,364 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   reg [27:0] \$104 ;
   reg [27:0] \$105 ;
   wire [27:0] \$106 ;
-  reg [27:0] \$107 ;
-  reg [27:0] \$108 ;
-  wire [27:0] \$109 ;
+  wire [1:0] \$107 ;
+  wire [2:0] \$108 ;
+  reg [27:0] \$109 ;
   wire \$11 ;
   reg [27:0] \$110 ;
   reg [27:0] \$111 ;
   wire [27:0] \$112 ;
   reg [27:0] \$113 ;
   reg [27:0] \$114 ;
-  reg [27:0] \$115 ;
-  wire [27:0] \$116 ;
+  wire [27:0] \$115 ;
+  reg [27:0] \$116 ;
   reg [27:0] \$117 ;
-  reg [27:0] \$118 ;
-  wire [27:0] \$119 ;
-  wire [2:0] \$12 ;
+  wire [27:0] \$118 ;
+  reg [27:0] \$119 ;
+  wire [1:0] \$12 ;
   reg [27:0] \$120 ;
   reg [27:0] \$121 ;
   wire [27:0] \$122 ;
-  wire [2:0] \$123 ;
-  wire [3:0] \$124 ;
-  reg [27:0] \$125 ;
-  reg [27:0] \$126 ;
-  reg [27:0] \$127 ;
-  wire [27:0] \$128 ;
+  reg [27:0] \$123 ;
+  reg [27:0] \$124 ;
+  wire [27:0] \$125 ;
+  wire \$126 ;
+  wire \$127 ;
+  wire \$128 ;
   reg [27:0] \$129 ;
-  wire [2:0] \$13 ;
+  wire [1:0] \$13 ;
   reg [27:0] \$130 ;
-  wire [27:0] \$131 ;
-  reg [27:0] \$132 ;
-  reg [27:0] \$133 ;
-  wire [27:0] \$134 ;
-  reg [27:0] \$135 ;
-  reg [27:0] \$136 ;
-  wire [27:0] \$137 ;
+  wire \$131 ;
+  wire \$132 ;
+  wire \$133 ;
+  wire \$134 ;
+  wire \$135 ;
+  wire \$136 ;
+  reg [27:0] \$137 ;
   reg [27:0] \$138 ;
-  reg [27:0] \$139 ;
+  wire \$139 ;
   wire \$14 ;
-  reg [27:0] \$140 ;
-  wire [27:0] \$141 ;
-  reg [27:0] \$142 ;
-  reg [27:0] \$143 ;
-  wire [27:0] \$144 ;
+  wire \$140 ;
+  wire \$141 ;
+  wire \$142 ;
+  wire \$143 ;
+  wire \$144 ;
   reg [27:0] \$145 ;
   reg [27:0] \$146 ;
-  wire [27:0] \$147 ;
-  wire [2:0] \$148 ;
-  wire [3:0] \$149 ;
+  wire \$147 ;
+  wire \$148 ;
+  wire \$149 ;
   wire \$15 ;
-  reg [27:0] \$150 ;
-  reg [27:0] \$151 ;
-  reg [27:0] \$152 ;
-  wire [27:0] \$153 ;
+  wire \$150 ;
+  wire \$151 ;
+  wire \$152 ;
+  reg [27:0] \$153 ;
   reg [27:0] \$154 ;
-  reg [27:0] \$155 ;
-  wire [27:0] \$156 ;
-  reg [27:0] \$157 ;
-  reg [27:0] \$158 ;
-  wire [27:0] \$159 ;
-  wire \$16 ;
-  reg [27:0] \$160 ;
+  wire \$155 ;
+  wire \$156 ;
+  wire \$157 ;
+  wire \$158 ;
+  wire \$159 ;
+  wire [55:0] \$16 ;
+  wire \$160 ;
   reg [27:0] \$161 ;
-  wire [27:0] \$162 ;
-  reg [27:0] \$163 ;
-  reg [27:0] \$164 ;
-  reg [27:0] \$165 ;
-  wire [27:0] \$166 ;
-  reg [27:0] \$167 ;
-  reg [27:0] \$168 ;
-  wire [27:0] \$169 ;
-  wire \$17 ;
+  reg [27:0] \$162 ;
+  wire \$163 ;
+  wire \$164 ;
+  wire \$165 ;
+  wire \$166 ;
+  wire \$167 ;
+  wire \$168 ;
+  reg [27:0] \$169 ;
+  wire [1:0] \$17 ;
   reg [27:0] \$170 ;
-  reg [27:0] \$171 ;
-  wire [27:0] \$172 ;
-  wire [2:0] \$173 ;
-  wire [3:0] \$174 ;
-  reg [27:0] \$175 ;
-  reg [27:0] \$176 ;
+  wire \$171 ;
+  wire \$172 ;
+  wire \$173 ;
+  wire \$174 ;
+  wire \$175 ;
+  wire \$176 ;
   reg [27:0] \$177 ;
-  wire [27:0] \$178 ;
-  reg [27:0] \$179 ;
-  wire [111:0] \$18 ;
-  reg [27:0] \$180 ;
-  wire [27:0] \$181 ;
-  reg [27:0] \$182 ;
-  reg [27:0] \$183 ;
-  wire [27:0] \$184 ;
+  reg [27:0] \$178 ;
+  wire \$179 ;
+  wire \$18 ;
+  wire \$180 ;
+  wire \$181 ;
+  wire \$182 ;
+  wire \$183 ;
+  wire \$184 ;
   reg [27:0] \$185 ;
   reg [27:0] \$186 ;
-  wire [27:0] \$187 ;
-  reg [27:0] \$188 ;
-  reg [27:0] \$189 ;
-  wire [2:0] \$19 ;
-  reg [27:0] \$190 ;
-  wire [27:0] \$191 ;
-  reg [27:0] \$192 ;
-  reg [27:0] \$193 ;
-  wire [27:0] \$194 ;
-  reg [27:0] \$195 ;
-  reg [27:0] \$196 ;
-  wire [27:0] \$197 ;
+  wire \$187 ;
+  wire \$188 ;
+  wire \$189 ;
+  wire \$19 ;
+  wire \$190 ;
+  wire \$191 ;
+  wire \$192 ;
+  wire \$193 ;
+  wire \$194 ;
+  wire \$195 ;
+  wire \$196 ;
+  wire \$197 ;
   wire \$198 ;
   wire \$199 ;
   wire \$2 ;
   wire \$20 ;
   wire \$200 ;
-  reg [27:0] \$201 ;
-  reg [27:0] \$202 ;
+  wire \$201 ;
+  wire \$202 ;
   wire \$203 ;
   wire \$204 ;
   wire \$205 ;
   wire \$206 ;
   wire \$207 ;
   wire \$208 ;
-  reg [27:0] \$209 ;
+  wire \$209 ;
   wire \$21 ;
-  reg [27:0] \$210 ;
+  wire \$210 ;
   wire \$211 ;
   wire \$212 ;
   wire \$213 ;
   wire \$214 ;
   wire \$215 ;
   wire \$216 ;
-  reg [27:0] \$217 ;
-  reg [27:0] \$218 ;
-  wire \$219 ;
+  wire \$217 ;
+  wire \$218 ;
+  reg \$219 ;
   wire \$22 ;
-  wire \$220 ;
-  wire \$221 ;
-  wire \$222 ;
-  wire \$223 ;
-  wire \$224 ;
-  reg [27:0] \$225 ;
-  reg [27:0] \$226 ;
-  wire \$227 ;
-  wire \$228 ;
-  wire \$229 ;
-  wire \$23 ;
-  wire \$230 ;
-  wire \$231 ;
-  wire \$232 ;
+  reg \$220 ;
+  reg [27:0] \$221 ;
+  reg \$222 ;
+  reg [1:0] \$223 ;
+  reg \$224 ;
+  reg \$225 ;
+  reg [7:0] \$226 ;
+  reg [7:0] \$227 ;
+  reg [9:0] \$228 ;
+  reg \$229 ;
+  wire [32:0] \$23 ;
+  reg [2:0] \$230 ;
+  reg \$231 ;
+  reg \$232 ;
   reg [27:0] \$233 ;
   reg [27:0] \$234 ;
-  wire \$235 ;
-  wire \$236 ;
-  wire \$237 ;
-  wire \$238 ;
-  wire \$239 ;
+  reg \$235 ;
+  reg [1:0] \$236 ;
+  reg \$237 ;
+  reg \$238 ;
+  reg [7:0] \$239 ;
   wire \$24 ;
-  wire \$240 ;
-  reg [27:0] \$241 ;
-  reg [27:0] \$242 ;
-  wire \$243 ;
-  wire \$244 ;
-  wire \$245 ;
-  wire \$246 ;
-  wire \$247 ;
-  wire \$248 ;
-  reg [27:0] \$249 ;
-  wire [32:0] \$25 ;
-  reg [27:0] \$250 ;
-  wire \$251 ;
-  wire \$252 ;
-  wire \$253 ;
-  wire \$254 ;
-  wire \$255 ;
-  wire \$256 ;
-  reg [27:0] \$257 ;
-  reg [27:0] \$258 ;
-  wire \$259 ;
-  wire \$26 ;
-  wire \$260 ;
-  wire \$261 ;
-  wire \$262 ;
-  wire \$263 ;
-  wire \$264 ;
+  reg [7:0] \$240 ;
+  reg [9:0] \$241 ;
+  reg \$242 ;
+  reg [2:0] \$243 ;
+  reg \$244 ;
+  reg \$245 ;
+  reg [27:0] \$246 ;
+  reg [27:0] \$247 ;
+  reg \$248 ;
+  reg [1:0] \$249 ;
+  wire \$25 ;
+  reg \$250 ;
+  reg \$251 ;
+  reg [7:0] \$252 ;
+  reg [7:0] \$253 ;
+  reg [9:0] \$254 ;
+  reg \$255 ;
+  reg [2:0] \$256 ;
+  reg \$257 ;
+  reg \$258 ;
+  reg [27:0] \$259 ;
+  wire [48:0] \$26 ;
+  reg [27:0] \$260 ;
+  reg [27:0] \$261 ;
+  reg [27:0] \$262 ;
+  reg [27:0] \$263 ;
+  reg [27:0] \$264 ;
   reg [27:0] \$265 ;
   reg [27:0] \$266 ;
-  wire \$267 ;
-  wire \$268 ;
-  wire \$269 ;
+  reg [27:0] \$267 ;
+  reg [27:0] \$268 ;
+  reg [27:0] \$269 ;
   wire \$27 ;
-  wire \$270 ;
-  wire \$271 ;
-  wire \$272 ;
-  reg [27:0] \$273 ;
-  reg [27:0] \$274 ;
-  wire \$275 ;
-  wire \$276 ;
-  wire \$277 ;
-  wire \$278 ;
-  wire \$279 ;
-  wire [48:0] \$28 ;
-  wire \$280 ;
-  reg [27:0] \$281 ;
-  reg [27:0] \$282 ;
-  wire \$283 ;
-  wire \$284 ;
-  wire \$285 ;
-  wire \$286 ;
-  wire \$287 ;
-  wire \$288 ;
-  reg [27:0] \$289 ;
+  reg [27:0] \$270 ;
+  reg \$271 ;
+  reg [1:0] \$272 ;
+  reg \$273 ;
+  reg \$274 ;
+  reg [7:0] \$275 ;
+  reg [7:0] \$276 ;
+  reg \$277 ;
+  reg \$278 ;
+  reg [1:0] \$279 ;
+  wire \$28 ;
+  reg \$280 ;
+  reg \$281 ;
+  reg [7:0] \$282 ;
+  reg [7:0] \$283 ;
+  reg \$284 ;
+  reg \$285 ;
+  reg [1:0] \$286 ;
+  reg \$287 ;
+  reg \$288 ;
+  reg [7:0] \$289 ;
   wire \$29 ;
-  reg [27:0] \$290 ;
-  wire \$291 ;
-  wire \$292 ;
-  wire \$293 ;
-  wire \$294 ;
-  wire \$295 ;
-  wire \$296 ;
-  reg [27:0] \$297 ;
-  reg [27:0] \$298 ;
-  wire \$299 ;
+  reg [7:0] \$290 ;
+  reg \$291 ;
+  reg \$292 ;
+  reg [1:0] \$293 ;
+  reg \$294 ;
+  reg \$295 ;
+  reg [7:0] \$296 ;
+  reg [7:0] \$297 ;
+  reg \$298 ;
+  reg \$299 ;
   wire \$3 ;
   wire \$30 ;
-  wire \$300 ;
-  wire \$301 ;
-  wire \$302 ;
-  wire \$303 ;
-  wire \$304 ;
-  reg [27:0] \$305 ;
-  reg [27:0] \$306 ;
-  wire \$307 ;
-  wire \$308 ;
-  wire \$309 ;
+  reg [1:0] \$300 ;
+  reg \$301 ;
+  reg \$302 ;
+  reg [7:0] \$303 ;
+  reg [7:0] \$304 ;
+  reg \$305 ;
+  reg \$306 ;
+  reg [1:0] \$307 ;
+  reg \$308 ;
+  reg \$309 ;
   wire \$31 ;
-  wire \$310 ;
-  wire \$311 ;
-  wire \$312 ;
-  reg [27:0] \$313 ;
-  reg [27:0] \$314 ;
-  wire \$315 ;
-  wire \$316 ;
-  wire \$317 ;
-  wire \$318 ;
-  wire \$319 ;
+  reg [7:0] \$310 ;
+  reg [7:0] \$311 ;
+  reg \$312 ;
+  reg \$313 ;
+  reg [1:0] \$314 ;
+  reg \$315 ;
+  reg \$316 ;
+  reg [7:0] \$317 ;
+  reg [7:0] \$318 ;
+  reg \$319 ;
   wire \$32 ;
-  wire \$320 ;
-  reg [27:0] \$321 ;
-  reg [27:0] \$322 ;
-  wire \$323 ;
-  wire \$324 ;
-  wire \$325 ;
-  wire \$326 ;
-  wire \$327 ;
-  wire \$328 ;
-  wire \$329 ;
+  reg \$320 ;
+  reg [1:0] \$321 ;
+  reg \$322 ;
+  reg \$323 ;
+  reg [7:0] \$324 ;
+  reg [7:0] \$325 ;
+  reg \$326 ;
+  reg \$327 ;
+  reg [1:0] \$328 ;
+  reg \$329 ;
   wire \$33 ;
-  wire \$330 ;
-  wire \$331 ;
-  wire \$332 ;
-  wire \$333 ;
-  wire \$334 ;
-  wire \$335 ;
-  wire \$336 ;
-  wire \$337 ;
-  wire \$338 ;
-  wire \$339 ;
+  reg \$330 ;
+  reg [7:0] \$331 ;
+  reg [7:0] \$332 ;
+  reg \$333 ;
+  reg \$334 ;
+  reg [1:0] \$335 ;
+  reg \$336 ;
+  reg \$337 ;
+  reg [7:0] \$338 ;
+  reg [7:0] \$339 ;
   wire \$34 ;
-  wire \$340 ;
-  wire \$341 ;
-  wire \$342 ;
-  wire \$343 ;
-  wire \$344 ;
-  wire \$345 ;
-  wire \$346 ;
-  wire \$347 ;
-  wire \$348 ;
-  wire \$349 ;
+  reg \$340 ;
+  reg \$341 ;
+  reg [1:0] \$342 ;
+  reg \$343 ;
+  reg \$344 ;
+  reg [7:0] \$345 ;
+  reg [7:0] \$346 ;
+  reg \$347 ;
+  reg \$348 ;
+  reg [1:0] \$349 ;
   wire \$35 ;
-  wire \$350 ;
-  wire \$351 ;
-  wire \$352 ;
-  wire \$353 ;
-  wire \$354 ;
+  reg \$350 ;
+  reg \$351 ;
+  reg [7:0] \$352 ;
+  reg [7:0] \$353 ;
+  reg \$354 ;
   reg \$355 ;
   reg [1:0] \$356 ;
-  reg [27:0] \$357 ;
-  reg [27:0] \$358 ;
-  reg [27:0] \$359 ;
+  reg \$357 ;
+  reg \$358 ;
+  reg [7:0] \$359 ;
   wire \$36 ;
-  reg \$360 ;
-  reg [1:0] \$361 ;
-  reg [1:0] \$362 ;
-  reg \$363 ;
-  reg [6:0] \$364 ;
-  reg [6:0] \$365 ;
-  reg [8:0] \$366 ;
-  reg [1:0] \$367 ;
-  reg [2:0] \$368 ;
+  reg [7:0] \$360 ;
+  reg \$361 ;
+  reg \$362 ;
+  reg [1:0] \$363 ;
+  reg \$364 ;
+  reg \$365 ;
+  reg [7:0] \$366 ;
+  reg [7:0] \$367 ;
+  reg \$368 ;
   reg \$369 ;
   wire \$37 ;
-  reg \$370 ;
-  reg [27:0] \$371 ;
-  reg [27:0] \$372 ;
-  reg [27:0] \$373 ;
-  reg [27:0] \$374 ;
+  reg [1:0] \$370 ;
+  reg \$371 ;
+  reg \$372 ;
+  reg [7:0] \$373 ;
+  reg [7:0] \$374 ;
   reg \$375 ;
-  reg [1:0] \$376 ;
+  reg \$376 ;
   reg [1:0] \$377 ;
   reg \$378 ;
-  reg [6:0] \$379 ;
+  reg \$379 ;
   wire \$38 ;
-  reg [6:0] \$380 ;
-  reg [8:0] \$381 ;
-  reg [1:0] \$382 ;
-  reg [2:0] \$383 ;
-  reg \$384 ;
+  reg [7:0] \$380 ;
+  reg [7:0] \$381 ;
+  reg \$382 ;
+  reg \$383 ;
+  reg [1:0] \$384 ;
   reg \$385 ;
-  reg [27:0] \$386 ;
-  reg [27:0] \$387 ;
-  reg [27:0] \$388 ;
-  reg [27:0] \$389 ;
+  reg \$386 ;
+  reg [7:0] \$387 ;
+  reg [7:0] \$388 ;
+  reg \$389 ;
   wire \$39 ;
-  reg \$390 ;
-  reg [1:0] \$391 ;
-  reg [1:0] \$392 ;
-  reg \$393 ;
-  reg [6:0] \$394 ;
-  reg [6:0] \$395 ;
-  reg [8:0] \$396 ;
-  reg [1:0] \$397 ;
+  reg [55:0] \$390 ;
+  reg \$391 ;
+  reg \$392 ;
+  reg [31:0] \$393 ;
+  reg [47:0] \$394 ;
+  reg [1:0] \$395 ;
+  reg \$396 ;
+  reg \$397 ;
   reg [2:0] \$398 ;
-  reg \$399 ;
+  reg [3:0] \$399 ;
   wire \$4 ;
   wire \$40 ;
-  reg \$400 ;
-  reg [27:0] \$401 ;
-  reg [27:0] \$402 ;
-  reg [27:0] \$403 ;
-  reg [27:0] \$404 ;
-  reg [27:0] \$405 ;
-  reg [27:0] \$406 ;
+  reg [3:0] \$400 ;
+  reg [8:0] \$401 ;
+  reg \$402 ;
+  reg \$403 ;
+  reg [3:0] \$404 ;
+  reg [9:0] \$405 ;
+  reg [4:0] \$406 ;
   reg [27:0] \$407 ;
   reg [27:0] \$408 ;
   reg [27:0] \$409 ;
   wire \$41 ;
-  reg [27:0] \$410 ;
+  reg [4:0] \$410 ;
   reg [27:0] \$411 ;
   reg [27:0] \$412 ;
   reg [27:0] \$413 ;
   reg [27:0] \$414 ;
-  reg [27:0] \$415 ;
-  reg [27:0] \$416 ;
-  reg [27:0] \$417 ;
-  reg [27:0] \$418 ;
-  reg [27:0] \$419 ;
-  wire \$42 ;
-  reg [27:0] \$420 ;
-  reg [27:0] \$421 ;
-  reg [27:0] \$422 ;
-  reg [27:0] \$423 ;
-  reg [27:0] \$424 ;
-  reg \$425 ;
-  reg [1:0] \$426 ;
-  reg [1:0] \$427 ;
-  reg \$428 ;
-  reg [6:0] \$429 ;
+  wire [1:0] \$42 ;
   wire \$43 ;
-  reg [6:0] \$430 ;
-  reg \$431 ;
-  reg \$432 ;
-  reg [1:0] \$433 ;
-  reg [1:0] \$434 ;
-  reg \$435 ;
-  reg [6:0] \$436 ;
-  reg [6:0] \$437 ;
-  reg \$438 ;
-  reg \$439 ;
-  wire [1:0] \$44 ;
-  reg [1:0] \$440 ;
-  reg [1:0] \$441 ;
-  reg \$442 ;
-  reg [6:0] \$443 ;
-  reg [6:0] \$444 ;
-  reg \$445 ;
-  reg \$446 ;
-  reg [1:0] \$447 ;
-  reg [1:0] \$448 ;
-  reg \$449 ;
-  wire \$45 ;
-  reg [6:0] \$450 ;
-  reg [6:0] \$451 ;
-  reg \$452 ;
-  reg \$453 ;
-  reg [1:0] \$454 ;
-  reg [1:0] \$455 ;
-  reg \$456 ;
-  reg [6:0] \$457 ;
-  reg [6:0] \$458 ;
-  reg \$459 ;
+  wire \$44 ;
+  wire [5:0] \$45 ;
   wire \$46 ;
-  reg \$460 ;
-  reg [1:0] \$461 ;
-  reg [1:0] \$462 ;
-  reg \$463 ;
-  reg [6:0] \$464 ;
-  reg [6:0] \$465 ;
-  reg \$466 ;
-  reg \$467 ;
-  reg [1:0] \$468 ;
-  reg [1:0] \$469 ;
-  wire [5:0] \$47 ;
-  reg \$470 ;
-  reg [6:0] \$471 ;
-  reg [6:0] \$472 ;
-  reg \$473 ;
-  reg \$474 ;
-  reg [1:0] \$475 ;
-  reg [1:0] \$476 ;
-  reg \$477 ;
-  reg [6:0] \$478 ;
-  reg [6:0] \$479 ;
-  wire \$48 ;
-  reg \$480 ;
-  reg \$481 ;
-  reg [1:0] \$482 ;
-  reg [1:0] \$483 ;
-  reg \$484 ;
-  reg [6:0] \$485 ;
-  reg [6:0] \$486 ;
-  reg \$487 ;
-  reg \$488 ;
-  reg [1:0] \$489 ;
-  wire [1:0] \$49 ;
-  reg [1:0] \$490 ;
-  reg \$491 ;
-  reg [6:0] \$492 ;
-  reg [6:0] \$493 ;
-  reg \$494 ;
-  reg \$495 ;
-  reg [1:0] \$496 ;
-  reg [1:0] \$497 ;
-  reg \$498 ;
-  reg [6:0] \$499 ;
+  wire [1:0] \$47 ;
+  wire [9:0] \$48 ;
+  wire \$49 ;
   wire \$5 ;
-  wire [8:0] \$50 ;
-  reg [6:0] \$500 ;
-  reg \$501 ;
-  reg \$502 ;
-  reg [1:0] \$503 ;
-  reg [1:0] \$504 ;
-  reg \$505 ;
-  reg [6:0] \$506 ;
-  reg [6:0] \$507 ;
-  reg \$508 ;
-  reg \$509 ;
-  wire \$51 ;
-  reg [1:0] \$510 ;
-  reg [1:0] \$511 ;
-  reg \$512 ;
-  reg [6:0] \$513 ;
-  reg [6:0] \$514 ;
-  reg \$515 ;
-  reg \$516 ;
-  reg [1:0] \$517 ;
-  reg [1:0] \$518 ;
-  reg \$519 ;
+  wire \$50 ;
+  wire [4:0] \$51 ;
   wire \$52 ;
-  reg [6:0] \$520 ;
-  reg [6:0] \$521 ;
-  reg \$522 ;
-  reg \$523 ;
-  reg [1:0] \$524 ;
-  reg [1:0] \$525 ;
-  reg \$526 ;
-  reg [6:0] \$527 ;
-  reg [6:0] \$528 ;
-  reg \$529 ;
-  wire [4:0] \$53 ;
-  reg \$530 ;
-  reg [1:0] \$531 ;
-  reg [1:0] \$532 ;
-  reg \$533 ;
-  reg [6:0] \$534 ;
-  reg [6:0] \$535 ;
-  reg \$536 ;
-  reg \$537 ;
-  reg [1:0] \$538 ;
-  reg [1:0] \$539 ;
+  wire \$53 ;
   wire \$54 ;
-  reg \$540 ;
-  reg [6:0] \$541 ;
-  reg [6:0] \$542 ;
-  reg \$543 ;
-  reg [111:0] \$544 ;
-  reg [1:0] \$545 ;
-  reg \$546 ;
-  reg [31:0] \$547 ;
-  reg [47:0] \$548 ;
-  reg [1:0] \$549 ;
   wire \$55 ;
-  reg \$550 ;
-  reg \$551 ;
-  reg [2:0] \$552 ;
-  reg [3:0] \$553 ;
-  reg [3:0] \$554 ;
-  reg [7:0] \$555 ;
-  reg \$556 ;
-  reg \$557 ;
-  reg [3:0] \$558 ;
-  reg [8:0] \$559 ;
   wire \$56 ;
-  reg [4:0] \$560 ;
-  reg [27:0] \$561 ;
-  reg [27:0] \$562 ;
-  reg [27:0] \$563 ;
-  reg [4:0] \$564 ;
-  reg [27:0] \$565 ;
-  reg [27:0] \$566 ;
-  reg [27:0] \$567 ;
-  reg [27:0] \$568 ;
   wire \$57 ;
   wire \$58 ;
   wire \$59 ;
@@ -46131,9 +45977,9 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   wire \$62 ;
   wire \$63 ;
   wire \$64 ;
-  wire \$65 ;
+  wire [10:0] \$65 ;
   wire \$66 ;
-  wire [9:0] \$67 ;
+  wire \$67 ;
   wire \$68 ;
   wire \$69 ;
   wire [27:0] \$7 ;
@@ -46156,197 +46002,127 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   wire \$85 ;
   wire \$86 ;
   wire \$87 ;
-  wire \$88 ;
-  wire \$89 ;
+  wire [1:0] \$88 ;
+  wire [2:0] \$89 ;
   wire \$9 ;
-  wire \$90 ;
-  wire \$91 ;
-  wire \$92 ;
-  wire \$93 ;
-  wire \$94 ;
-  wire \$95 ;
-  wire \$96 ;
-  wire \$97 ;
-  wire [2:0] \$98 ;
-  wire [3:0] \$99 ;
-  wire [6:0] \$signature__addr ;
-  wire [6:0] \$signature__addr$283 ;
-  wire [6:0] \$signature__addr$285 ;
-  wire [6:0] \$signature__addr$287 ;
-  wire [6:0] \$signature__addr$289 ;
-  wire [6:0] \$signature__addr$291 ;
-  wire [6:0] \$signature__addr$293 ;
-  wire [6:0] \$signature__addr$295 ;
-  wire [6:0] \$signature__addr$297 ;
-  wire [6:0] \$signature__addr$299 ;
-  wire [6:0] \$signature__addr$301 ;
-  wire [6:0] \$signature__addr$303 ;
-  wire [6:0] \$signature__addr$305 ;
-  wire [6:0] \$signature__addr$307 ;
-  wire [6:0] \$signature__addr$309 ;
-  wire [6:0] \$signature__addr$311 ;
-  (* init = 9'h000 *)
-  wire [8:0] \$signature__addr$313 ;
-  (* init = 9'h000 *)
-  wire [8:0] \$signature__addr$315 ;
-  (* init = 9'h000 *)
-  wire [8:0] \$signature__addr$317 ;
-  (* init = 9'h000 *)
-  wire [8:0] \$signature__addr$319 ;
-  wire [6:0] \$signature__addr$358 ;
-  wire [6:0] \$signature__addr$362 ;
-  wire [6:0] \$signature__addr$367 ;
-  wire [6:0] \$signature__addr$370 ;
-  wire [6:0] \$signature__addr$374 ;
-  wire [6:0] \$signature__addr$377 ;
-  wire [6:0] \$signature__addr$380 ;
-  wire [6:0] \$signature__addr$383 ;
-  wire [6:0] \$signature__addr$386 ;
-  wire [6:0] \$signature__addr$389 ;
-  wire [6:0] \$signature__addr$392 ;
-  wire [6:0] \$signature__addr$395 ;
-  wire [6:0] \$signature__addr$398 ;
-  wire [6:0] \$signature__addr$401 ;
-  wire [6:0] \$signature__addr$404 ;
-  wire [6:0] \$signature__addr$407 ;
-  (* init = 9'h000 *)
-  wire [8:0] \$signature__addr$419 ;
-  (* init = 9'h000 *)
-  wire [8:0] \$signature__addr$421 ;
-  (* init = 9'h000 *)
-  wire [8:0] \$signature__addr$423 ;
-  (* init = 9'h000 *)
-  wire [8:0] \$signature__addr$425 ;
+  reg [27:0] \$90 ;
+  reg [27:0] \$91 ;
+  reg [27:0] \$92 ;
+  wire [27:0] \$93 ;
+  reg [27:0] \$94 ;
+  reg [27:0] \$95 ;
+  wire [27:0] \$96 ;
+  reg [27:0] \$97 ;
+  reg [27:0] \$98 ;
+  wire [27:0] \$99 ;
+  wire [7:0] \$signature__addr ;
+  wire [7:0] \$signature__addr$253 ;
+  wire [7:0] \$signature__addr$255 ;
+  wire [7:0] \$signature__addr$257 ;
+  wire [7:0] \$signature__addr$259 ;
+  wire [7:0] \$signature__addr$261 ;
+  wire [7:0] \$signature__addr$263 ;
+  wire [7:0] \$signature__addr$265 ;
+  (* init = 10'h000 *)
+  wire [9:0] \$signature__addr$267 ;
+  (* init = 10'h000 *)
+  wire [9:0] \$signature__addr$269 ;
+  wire [7:0] \$signature__addr$290 ;
+  wire [7:0] \$signature__addr$294 ;
+  wire [7:0] \$signature__addr$298 ;
+  wire [7:0] \$signature__addr$301 ;
+  wire [7:0] \$signature__addr$304 ;
+  wire [7:0] \$signature__addr$307 ;
+  wire [7:0] \$signature__addr$310 ;
+  wire [7:0] \$signature__addr$313 ;
+  (* init = 10'h000 *)
+  wire [9:0] \$signature__addr$325 ;
+  (* init = 10'h000 *)
+  wire [9:0] \$signature__addr$327 ;
   wire [27:0] \$signature__data ;
-  wire [27:0] \$signature__data$101 ;
-  wire [27:0] \$signature__data$103 ;
-  wire [27:0] \$signature__data$105 ;
-  wire [27:0] \$signature__data$107 ;
-  wire [27:0] \$signature__data$109 ;
-  wire [27:0] \$signature__data$111 ;
-  wire [27:0] \$signature__data$359 ;
-  wire [27:0] \$signature__data$363 ;
-  wire [27:0] \$signature__data$368 ;
-  wire [27:0] \$signature__data$371 ;
-  wire [27:0] \$signature__data$375 ;
-  wire [27:0] \$signature__data$378 ;
-  wire [27:0] \$signature__data$381 ;
-  wire [27:0] \$signature__data$384 ;
-  wire [27:0] \$signature__data$387 ;
-  wire [27:0] \$signature__data$390 ;
-  wire [27:0] \$signature__data$393 ;
-  wire [27:0] \$signature__data$396 ;
-  wire [27:0] \$signature__data$399 ;
-  wire [27:0] \$signature__data$402 ;
-  wire [27:0] \$signature__data$405 ;
-  wire [27:0] \$signature__data$408 ;
+  wire [27:0] \$signature__data$291 ;
+  wire [27:0] \$signature__data$295 ;
+  wire [27:0] \$signature__data$299 ;
+  wire [27:0] \$signature__data$302 ;
+  wire [27:0] \$signature__data$305 ;
+  wire [27:0] \$signature__data$308 ;
+  wire [27:0] \$signature__data$311 ;
+  wire [27:0] \$signature__data$314 ;
   (* init = 28'h0000000 *)
-  wire [27:0] \$signature__data$420 ;
-  (* init = 28'h0000000 *)
-  wire [27:0] \$signature__data$422 ;
-  (* init = 28'h0000000 *)
-  wire [27:0] \$signature__data$424 ;
-  wire [27:0] \$signature__data$426 ;
+  wire [27:0] \$signature__data$326 ;
+  wire [27:0] \$signature__data$328 ;
+  wire [27:0] \$signature__data$67 ;
+  wire [27:0] \$signature__data$69 ;
+  wire [27:0] \$signature__data$71 ;
+  wire [27:0] \$signature__data$73 ;
   wire [27:0] \$signature__data$75 ;
   wire [27:0] \$signature__data$77 ;
   wire [27:0] \$signature__data$79 ;
   wire [27:0] \$signature__data$81 ;
   wire [27:0] \$signature__data$83 ;
-  wire [27:0] \$signature__data$85 ;
-  wire [27:0] \$signature__data$87 ;
-  wire [27:0] \$signature__data$89 ;
-  wire [27:0] \$signature__data$91 ;
-  wire [27:0] \$signature__data$93 ;
-  wire [27:0] \$signature__data$95 ;
-  wire [27:0] \$signature__data$97 ;
-  wire [27:0] \$signature__data$99 ;
   wire \$signature__en ;
-  wire \$signature__en$284 ;
-  wire \$signature__en$286 ;
-  wire \$signature__en$288 ;
-  wire \$signature__en$290 ;
-  wire \$signature__en$292 ;
-  wire \$signature__en$294 ;
-  wire \$signature__en$296 ;
-  wire \$signature__en$298 ;
+  wire \$signature__en$254 ;
+  wire \$signature__en$256 ;
+  wire \$signature__en$258 ;
+  wire \$signature__en$260 ;
+  wire \$signature__en$262 ;
+  wire \$signature__en$264 ;
+  wire \$signature__en$266 ;
+  wire \$signature__en$268 ;
+  wire \$signature__en$270 ;
+  wire \$signature__en$293 ;
+  wire \$signature__en$297 ;
   wire \$signature__en$300 ;
-  wire \$signature__en$302 ;
-  wire \$signature__en$304 ;
+  wire \$signature__en$303 ;
   wire \$signature__en$306 ;
-  wire \$signature__en$308 ;
-  wire \$signature__en$310 ;
+  wire \$signature__en$309 ;
   wire \$signature__en$312 ;
-  wire \$signature__en$314 ;
-  wire \$signature__en$316 ;
-  wire \$signature__en$318 ;
-  wire \$signature__en$320 ;
-  wire \$signature__en$361 ;
-  wire \$signature__en$366 ;
-  wire \$signature__en$369 ;
-  wire \$signature__en$373 ;
-  wire \$signature__en$376 ;
-  wire \$signature__en$379 ;
-  wire \$signature__en$382 ;
-  wire \$signature__en$385 ;
-  wire \$signature__en$388 ;
-  wire \$signature__en$391 ;
-  wire \$signature__en$394 ;
-  wire \$signature__en$397 ;
-  wire \$signature__en$400 ;
-  wire \$signature__en$403 ;
-  wire \$signature__en$406 ;
-  wire \$signature__en$409 ;
-  wire \$signature__en$428 ;
-  wire \$signature__en$429 ;
-  wire \$signature__en$430 ;
-  wire \$signature__en$431 ;
+  wire \$signature__en$315 ;
+  wire \$signature__en$330 ;
+  wire \$signature__en$331 ;
   wire adv;
   reg [4:0] bk = 5'h00;
   wire block_done;
   output busy;
   wire busy;
-  wire \busy$411 ;
+  wire \busy$317 ;
   output [47:0] butterflies;
   reg [47:0] butterflies = 48'h000000000000;
   (* init = 48'h000000000000 *)
-  wire [47:0] \butterflies$417 ;
+  wire [47:0] \butterflies$323 ;
   wire butterfly;
-  reg [7:0] c = 8'h00;
-  (* init = 8'h00 *)
-  wire [7:0] \c$279 ;
+  reg [8:0] c = 9'h000;
+  (* init = 9'h000 *)
+  wire [8:0] \c$249 ;
   input cancel;
   wire cancel;
   output [2:0] cause;
   reg [2:0] cause = 3'h0;
   (* init = 3'h0 *)
-  wire [2:0] \cause$414 ;
+  wire [2:0] \cause$320 ;
   input clk;
   wire clk;
   output ctx_valid;
   reg ctx_valid = 1'h0;
   (* init = 1'h0 *)
-  wire \ctx_valid$415 ;
+  wire \ctx_valid$321 ;
   output [31:0] cycles;
   reg [31:0] cycles = 32'd0;
   (* init = 32'd0 *)
-  wire [31:0] \cycles$416 ;
+  wire [31:0] \cycles$322 ;
   wire data_fire;
   reg [27:0] dbuf0 = 28'h0000000;
-  reg [27:0] dbuf1 = 28'h0000000;
-  reg [27:0] dbuf2 = 28'h0000000;
-  reg [1:0] dcnt = 2'h0;
+  reg dcnt = 1'h0;
   output done;
   reg done = 1'h0;
   (* init = 1'h0 *)
-  wire \done$412 ;
+  wire \done$318 ;
   wire en;
-  wire \en$331 ;
-  wire \en$340 ;
-  wire \en$349 ;
+  wire \en$281 ;
   output error;
   reg error = 1'h0;
   (* init = 1'h0 *)
-  wire \error$413 ;
+  wire \error$319 ;
   wire fire_in;
   wire [-1:0] gap_cnt;
   reg [3:0] hdr_cnt = 4'h0;
@@ -46369,23 +46145,13 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   (* init = 5'h00 *)
   wire [4:0] k;
   (* init = 5'h00 *)
-  wire [4:0] \k$338 ;
-  (* init = 5'h00 *)
-  wire [4:0] \k$347 ;
-  (* init = 5'h00 *)
-  wire [4:0] \k$356 ;
+  wire [4:0] \k$288 ;
   (* init = 2'h0 *)
   wire [1:0] mode;
   (* init = 2'h0 *)
-  wire [1:0] \mode$332 ;
-  (* init = 2'h0 *)
-  wire [1:0] \mode$341 ;
-  (* init = 2'h0 *)
-  wire [1:0] \mode$350 ;
+  wire [1:0] \mode$282 ;
   wire [28:0] mu;
-  wire [28:0] \mu$337 ;
-  wire [28:0] \mu$346 ;
-  wire [28:0] \mu$355 ;
+  wire [28:0] \mu$287 ;
   reg [27:0] mu_hi = 28'h0000000;
   reg [27:0] mu_lo = 28'h0000000;
   reg [27:0] n_inv = 28'h0000000;
@@ -46396,7 +46162,7 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   wire o__ready;
   output o__valid;
   reg o__valid = 1'h0;
-  reg [111:0] obuf = 112'h0000000000000000000000000000;
+  reg [55:0] obuf = 56'h00000000000000;
   (* init = 1'h0 *)
   wire obuf_valid;
   input [2:0] op;
@@ -46404,13 +46170,11 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   reg op_known;
   reg [27:0] operand0;
   reg [27:0] operand1;
-  reg [27:0] operand2;
-  reg [27:0] operand3;
-  reg [1:0] opiece = 2'h0;
+  reg opiece = 1'h0;
   reg p_from_stream;
   wire [-1:0] p_gap;
   reg p_last;
-  reg [7:0] p_last_tok;
+  reg [8:0] p_last_tok;
   reg [1:0] p_mode;
   reg [2:0] p_operand;
   reg [3:0] p_s;
@@ -46419,81 +46183,61 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   (* init = 28'h0000000 *)
   wire [27:0] q;
   (* init = 28'h0000000 *)
-  wire [27:0] \q$336 ;
-  (* init = 28'h0000000 *)
-  wire [27:0] \q$345 ;
-  (* init = 28'h0000000 *)
-  wire [27:0] \q$354 ;
+  wire [27:0] \q$286 ;
   reg [27:0] q_reg = 28'h0000000;
   reg [27:0] qprime = 28'h0000000;
   reg [27:0] r0_ldata0 = 28'h0000000;
   reg [27:0] r0_ldata1 = 28'h0000000;
-  reg [27:0] r0_ldata2 = 28'h0000000;
-  reg [27:0] r0_ldata3 = 28'h0000000;
   reg r0_load = 1'h0;
   reg [1:0] r0_mode = 2'h0;
   reg [2:0] r0_operand = 3'h0;
   reg r0_out = 1'h0;
-  reg [6:0] r0_row_u = 7'h00;
-  reg [6:0] r0_row_v = 7'h00;
-  reg [1:0] r0_sp = 2'h0;
+  reg [7:0] r0_row_u = 8'h00;
+  reg [7:0] r0_row_v = 8'h00;
+  reg r0_sp = 1'h0;
   reg r0_swap = 1'h0;
-  reg [1:0] r0_tw_base = 2'h0;
-  reg [8:0] r0_tw_row = 9'h000;
+  reg r0_tw_base = 1'h0;
+  reg [9:0] r0_tw_row = 10'h000;
   reg r0_valid = 1'h0;
   reg [27:0] r1_ldata0 = 28'h0000000;
   reg [27:0] r1_ldata1 = 28'h0000000;
-  reg [27:0] r1_ldata2 = 28'h0000000;
-  reg [27:0] r1_ldata3 = 28'h0000000;
   reg r1_load = 1'h0;
   reg [1:0] r1_mode = 2'h0;
   reg [2:0] r1_operand = 3'h0;
   reg r1_out = 1'h0;
-  reg [6:0] r1_row_u = 7'h00;
-  reg [6:0] r1_row_v = 7'h00;
-  reg [1:0] r1_sp = 2'h0;
+  reg [7:0] r1_row_u = 8'h00;
+  reg [7:0] r1_row_v = 8'h00;
+  reg r1_sp = 1'h0;
   reg r1_swap = 1'h0;
-  reg [1:0] r1_tw_base = 2'h0;
-  reg [8:0] r1_tw_row = 9'h000;
+  reg r1_tw_base = 1'h0;
+  reg [9:0] r1_tw_row = 10'h000;
   reg r1_valid = 1'h0;
   reg [27:0] r2_ldata0 = 28'h0000000;
   reg [27:0] r2_ldata1 = 28'h0000000;
-  reg [27:0] r2_ldata2 = 28'h0000000;
-  reg [27:0] r2_ldata3 = 28'h0000000;
   reg r2_load = 1'h0;
   reg [1:0] r2_mode = 2'h0;
   reg [2:0] r2_operand = 3'h0;
   reg r2_out = 1'h0;
-  reg [6:0] r2_row_u = 7'h00;
-  reg [6:0] r2_row_v = 7'h00;
-  reg [1:0] r2_sp = 2'h0;
+  reg [7:0] r2_row_u = 8'h00;
+  reg [7:0] r2_row_v = 8'h00;
+  reg r2_sp = 1'h0;
   reg r2_swap = 1'h0;
-  reg [1:0] r2_tw_base = 2'h0;
-  reg [8:0] r2_tw_row = 9'h000;
+  reg r2_tw_base = 1'h0;
+  reg [9:0] r2_tw_row = 10'h000;
   reg r2_valid = 1'h0;
   reg [27:0] rd0_0 = 28'h0000000;
   reg [27:0] rd0_1 = 28'h0000000;
   reg [27:0] rd0_2 = 28'h0000000;
   reg [27:0] rd0_3 = 28'h0000000;
-  reg [27:0] rd0_4 = 28'h0000000;
-  reg [27:0] rd0_5 = 28'h0000000;
-  reg [27:0] rd0_6 = 28'h0000000;
-  reg [27:0] rd0_7 = 28'h0000000;
   reg [27:0] rd1_0 = 28'h0000000;
   reg [27:0] rd1_1 = 28'h0000000;
   reg [27:0] rd1_2 = 28'h0000000;
   reg [27:0] rd1_3 = 28'h0000000;
-  reg [27:0] rd1_4 = 28'h0000000;
-  reg [27:0] rd1_5 = 28'h0000000;
-  reg [27:0] rd1_6 = 28'h0000000;
-  reg [27:0] rd1_7 = 28'h0000000;
   reg [27:0] rd_tw0 = 28'h0000000;
   reg [27:0] rd_tw1 = 28'h0000000;
-  reg [27:0] rd_tw2 = 28'h0000000;
-  reg [27:0] rd_tw3 = 28'h0000000;
   reg [27:0] reserved = 28'h0000000;
-  wire [6:0] row_u;
-  wire [6:0] row_v;
+  wire [7:0] row_u;
+  wire [7:0] row_v;
   input rst;
   wire rst;
   wire [3:0] s;
@@ -46504,157 +46248,147 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   input [3:0] slot_b;
   wire [3:0] slot_b;
   reg slot_bad;
-  wire [1:0] sp;
+  wire sp;
   input start;
   wire start;
   reg [1:0] state = 2'h0;
   wire swap;
   reg [27:0] to_dom = 28'h0000000;
-  wire [1:0] tw_base;
-  wire [8:0] tw_row;
-  reg [8:0] tw_row_w = 9'h000;
+  wire tw_base;
+  wire [9:0] tw_row;
+  reg [9:0] tw_row_w = 10'h000;
   wire tw_write;
   wire [27:0] u;
-  wire [27:0] \u$333 ;
-  wire [27:0] \u$342 ;
-  wire [27:0] \u$351 ;
+  wire [27:0] \u$283 ;
   reg [27:0] v;
-  reg [27:0] \v$334 ;
-  reg [27:0] \v$343 ;
-  reg [27:0] \v$352 ;
+  reg [27:0] \v$284 ;
   wire [27:0] w;
-  wire [27:0] \w$335 ;
-  wire [27:0] \w$344 ;
-  wire [27:0] \w$353 ;
+  wire [27:0] \w$285 ;
   reg [1:0] wb0_mode = 2'h0;
   reg wb0_out = 1'h0;
-  reg [6:0] wb0_row_u = 7'h00;
-  reg [6:0] wb0_row_v = 7'h00;
-  reg [1:0] wb0_sp = 2'h0;
+  reg [7:0] wb0_row_u = 8'h00;
+  reg [7:0] wb0_row_v = 8'h00;
+  reg wb0_sp = 1'h0;
   reg wb0_swap = 1'h0;
   reg wb0_valid = 1'h0;
   reg [1:0] wb10_mode = 2'h0;
   reg wb10_out = 1'h0;
-  reg [6:0] wb10_row_u = 7'h00;
-  reg [6:0] wb10_row_v = 7'h00;
-  reg [1:0] wb10_sp = 2'h0;
+  reg [7:0] wb10_row_u = 8'h00;
+  reg [7:0] wb10_row_v = 8'h00;
+  reg wb10_sp = 1'h0;
   reg wb10_swap = 1'h0;
   reg wb10_valid = 1'h0;
   reg [1:0] wb11_mode = 2'h0;
   reg wb11_out = 1'h0;
-  reg [6:0] wb11_row_u = 7'h00;
-  reg [6:0] wb11_row_v = 7'h00;
-  reg [1:0] wb11_sp = 2'h0;
+  reg [7:0] wb11_row_u = 8'h00;
+  reg [7:0] wb11_row_v = 8'h00;
+  reg wb11_sp = 1'h0;
   reg wb11_swap = 1'h0;
   reg wb11_valid = 1'h0;
   reg [1:0] wb12_mode = 2'h0;
   reg wb12_out = 1'h0;
-  reg [6:0] wb12_row_u = 7'h00;
-  reg [6:0] wb12_row_v = 7'h00;
-  reg [1:0] wb12_sp = 2'h0;
+  reg [7:0] wb12_row_u = 8'h00;
+  reg [7:0] wb12_row_v = 8'h00;
+  reg wb12_sp = 1'h0;
   reg wb12_swap = 1'h0;
   reg wb12_valid = 1'h0;
   reg [1:0] wb13_mode = 2'h0;
   reg wb13_out = 1'h0;
-  reg [6:0] wb13_row_u = 7'h00;
-  reg [6:0] wb13_row_v = 7'h00;
-  reg [1:0] wb13_sp = 2'h0;
+  reg [7:0] wb13_row_u = 8'h00;
+  reg [7:0] wb13_row_v = 8'h00;
+  reg wb13_sp = 1'h0;
   reg wb13_swap = 1'h0;
   reg wb13_valid = 1'h0;
   reg [1:0] wb14_mode = 2'h0;
   reg wb14_out = 1'h0;
-  reg [6:0] wb14_row_u = 7'h00;
-  reg [6:0] wb14_row_v = 7'h00;
-  reg [1:0] wb14_sp = 2'h0;
+  reg [7:0] wb14_row_u = 8'h00;
+  reg [7:0] wb14_row_v = 8'h00;
+  reg wb14_sp = 1'h0;
   reg wb14_swap = 1'h0;
   reg wb14_valid = 1'h0;
   reg [1:0] wb15_mode = 2'h0;
   reg wb15_out = 1'h0;
-  reg [6:0] wb15_row_u = 7'h00;
-  reg [6:0] wb15_row_v = 7'h00;
-  reg [1:0] wb15_sp = 2'h0;
+  reg [7:0] wb15_row_u = 8'h00;
+  reg [7:0] wb15_row_v = 8'h00;
+  reg wb15_sp = 1'h0;
   reg wb15_swap = 1'h0;
   reg wb15_valid = 1'h0;
   reg [1:0] wb16_mode = 2'h0;
   reg wb16_out = 1'h0;
-  reg [6:0] wb16_row_u = 7'h00;
-  reg [6:0] wb16_row_v = 7'h00;
-  reg [1:0] wb16_sp = 2'h0;
+  reg [7:0] wb16_row_u = 8'h00;
+  reg [7:0] wb16_row_v = 8'h00;
+  reg wb16_sp = 1'h0;
   reg wb16_swap = 1'h0;
   reg wb16_valid = 1'h0;
   reg [1:0] wb1_mode = 2'h0;
   reg wb1_out = 1'h0;
-  reg [6:0] wb1_row_u = 7'h00;
-  reg [6:0] wb1_row_v = 7'h00;
-  reg [1:0] wb1_sp = 2'h0;
+  reg [7:0] wb1_row_u = 8'h00;
+  reg [7:0] wb1_row_v = 8'h00;
+  reg wb1_sp = 1'h0;
   reg wb1_swap = 1'h0;
   reg wb1_valid = 1'h0;
   reg [1:0] wb2_mode = 2'h0;
   reg wb2_out = 1'h0;
-  reg [6:0] wb2_row_u = 7'h00;
-  reg [6:0] wb2_row_v = 7'h00;
-  reg [1:0] wb2_sp = 2'h0;
+  reg [7:0] wb2_row_u = 8'h00;
+  reg [7:0] wb2_row_v = 8'h00;
+  reg wb2_sp = 1'h0;
   reg wb2_swap = 1'h0;
   reg wb2_valid = 1'h0;
   reg [1:0] wb3_mode = 2'h0;
   reg wb3_out = 1'h0;
-  reg [6:0] wb3_row_u = 7'h00;
-  reg [6:0] wb3_row_v = 7'h00;
-  reg [1:0] wb3_sp = 2'h0;
+  reg [7:0] wb3_row_u = 8'h00;
+  reg [7:0] wb3_row_v = 8'h00;
+  reg wb3_sp = 1'h0;
   reg wb3_swap = 1'h0;
   reg wb3_valid = 1'h0;
   reg [1:0] wb4_mode = 2'h0;
   reg wb4_out = 1'h0;
-  reg [6:0] wb4_row_u = 7'h00;
-  reg [6:0] wb4_row_v = 7'h00;
-  reg [1:0] wb4_sp = 2'h0;
+  reg [7:0] wb4_row_u = 8'h00;
+  reg [7:0] wb4_row_v = 8'h00;
+  reg wb4_sp = 1'h0;
   reg wb4_swap = 1'h0;
   reg wb4_valid = 1'h0;
   reg [1:0] wb5_mode = 2'h0;
   reg wb5_out = 1'h0;
-  reg [6:0] wb5_row_u = 7'h00;
-  reg [6:0] wb5_row_v = 7'h00;
-  reg [1:0] wb5_sp = 2'h0;
+  reg [7:0] wb5_row_u = 8'h00;
+  reg [7:0] wb5_row_v = 8'h00;
+  reg wb5_sp = 1'h0;
   reg wb5_swap = 1'h0;
   reg wb5_valid = 1'h0;
   reg [1:0] wb6_mode = 2'h0;
   reg wb6_out = 1'h0;
-  reg [6:0] wb6_row_u = 7'h00;
-  reg [6:0] wb6_row_v = 7'h00;
-  reg [1:0] wb6_sp = 2'h0;
+  reg [7:0] wb6_row_u = 8'h00;
+  reg [7:0] wb6_row_v = 8'h00;
+  reg wb6_sp = 1'h0;
   reg wb6_swap = 1'h0;
   reg wb6_valid = 1'h0;
   reg [1:0] wb7_mode = 2'h0;
   reg wb7_out = 1'h0;
-  reg [6:0] wb7_row_u = 7'h00;
-  reg [6:0] wb7_row_v = 7'h00;
-  reg [1:0] wb7_sp = 2'h0;
+  reg [7:0] wb7_row_u = 8'h00;
+  reg [7:0] wb7_row_v = 8'h00;
+  reg wb7_sp = 1'h0;
   reg wb7_swap = 1'h0;
   reg wb7_valid = 1'h0;
   reg [1:0] wb8_mode = 2'h0;
   reg wb8_out = 1'h0;
-  reg [6:0] wb8_row_u = 7'h00;
-  reg [6:0] wb8_row_v = 7'h00;
-  reg [1:0] wb8_sp = 2'h0;
+  reg [7:0] wb8_row_u = 8'h00;
+  reg [7:0] wb8_row_v = 8'h00;
+  reg wb8_sp = 1'h0;
   reg wb8_swap = 1'h0;
   reg wb8_valid = 1'h0;
   reg [1:0] wb9_mode = 2'h0;
   reg wb9_out = 1'h0;
-  reg [6:0] wb9_row_u = 7'h00;
-  reg [6:0] wb9_row_v = 7'h00;
-  reg [1:0] wb9_sp = 2'h0;
+  reg [7:0] wb9_row_u = 8'h00;
+  reg [7:0] wb9_row_v = 8'h00;
+  reg wb9_sp = 1'h0;
   reg wb9_swap = 1'h0;
   reg wb9_valid = 1'h0;
   wire write;
   wire [27:0] x;
-  wire [27:0] \x$237 ;
-  wire [27:0] \x$238 ;
-  wire [27:0] \x$239 ;
+  wire [27:0] \x$209 ;
   wire [27:0] y;
-  wire [27:0] \y$364 ;
-  wire [27:0] \y$365 ;
-  wire [27:0] \y$372 ;
-  reg [27:0] slot0_bank0 [127:0];
+  wire [27:0] \y$296 ;
+  reg [27:0] slot0_bank0 [255:0];
   initial begin
     slot0_bank0[0] = 28'h0000000;
     slot0_bank0[1] = 28'h0000000;
@@ -46784,10 +46518,138 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     slot0_bank0[125] = 28'h0000000;
     slot0_bank0[126] = 28'h0000000;
     slot0_bank0[127] = 28'h0000000;
+    slot0_bank0[128] = 28'h0000000;
+    slot0_bank0[129] = 28'h0000000;
+    slot0_bank0[130] = 28'h0000000;
+    slot0_bank0[131] = 28'h0000000;
+    slot0_bank0[132] = 28'h0000000;
+    slot0_bank0[133] = 28'h0000000;
+    slot0_bank0[134] = 28'h0000000;
+    slot0_bank0[135] = 28'h0000000;
+    slot0_bank0[136] = 28'h0000000;
+    slot0_bank0[137] = 28'h0000000;
+    slot0_bank0[138] = 28'h0000000;
+    slot0_bank0[139] = 28'h0000000;
+    slot0_bank0[140] = 28'h0000000;
+    slot0_bank0[141] = 28'h0000000;
+    slot0_bank0[142] = 28'h0000000;
+    slot0_bank0[143] = 28'h0000000;
+    slot0_bank0[144] = 28'h0000000;
+    slot0_bank0[145] = 28'h0000000;
+    slot0_bank0[146] = 28'h0000000;
+    slot0_bank0[147] = 28'h0000000;
+    slot0_bank0[148] = 28'h0000000;
+    slot0_bank0[149] = 28'h0000000;
+    slot0_bank0[150] = 28'h0000000;
+    slot0_bank0[151] = 28'h0000000;
+    slot0_bank0[152] = 28'h0000000;
+    slot0_bank0[153] = 28'h0000000;
+    slot0_bank0[154] = 28'h0000000;
+    slot0_bank0[155] = 28'h0000000;
+    slot0_bank0[156] = 28'h0000000;
+    slot0_bank0[157] = 28'h0000000;
+    slot0_bank0[158] = 28'h0000000;
+    slot0_bank0[159] = 28'h0000000;
+    slot0_bank0[160] = 28'h0000000;
+    slot0_bank0[161] = 28'h0000000;
+    slot0_bank0[162] = 28'h0000000;
+    slot0_bank0[163] = 28'h0000000;
+    slot0_bank0[164] = 28'h0000000;
+    slot0_bank0[165] = 28'h0000000;
+    slot0_bank0[166] = 28'h0000000;
+    slot0_bank0[167] = 28'h0000000;
+    slot0_bank0[168] = 28'h0000000;
+    slot0_bank0[169] = 28'h0000000;
+    slot0_bank0[170] = 28'h0000000;
+    slot0_bank0[171] = 28'h0000000;
+    slot0_bank0[172] = 28'h0000000;
+    slot0_bank0[173] = 28'h0000000;
+    slot0_bank0[174] = 28'h0000000;
+    slot0_bank0[175] = 28'h0000000;
+    slot0_bank0[176] = 28'h0000000;
+    slot0_bank0[177] = 28'h0000000;
+    slot0_bank0[178] = 28'h0000000;
+    slot0_bank0[179] = 28'h0000000;
+    slot0_bank0[180] = 28'h0000000;
+    slot0_bank0[181] = 28'h0000000;
+    slot0_bank0[182] = 28'h0000000;
+    slot0_bank0[183] = 28'h0000000;
+    slot0_bank0[184] = 28'h0000000;
+    slot0_bank0[185] = 28'h0000000;
+    slot0_bank0[186] = 28'h0000000;
+    slot0_bank0[187] = 28'h0000000;
+    slot0_bank0[188] = 28'h0000000;
+    slot0_bank0[189] = 28'h0000000;
+    slot0_bank0[190] = 28'h0000000;
+    slot0_bank0[191] = 28'h0000000;
+    slot0_bank0[192] = 28'h0000000;
+    slot0_bank0[193] = 28'h0000000;
+    slot0_bank0[194] = 28'h0000000;
+    slot0_bank0[195] = 28'h0000000;
+    slot0_bank0[196] = 28'h0000000;
+    slot0_bank0[197] = 28'h0000000;
+    slot0_bank0[198] = 28'h0000000;
+    slot0_bank0[199] = 28'h0000000;
+    slot0_bank0[200] = 28'h0000000;
+    slot0_bank0[201] = 28'h0000000;
+    slot0_bank0[202] = 28'h0000000;
+    slot0_bank0[203] = 28'h0000000;
+    slot0_bank0[204] = 28'h0000000;
+    slot0_bank0[205] = 28'h0000000;
+    slot0_bank0[206] = 28'h0000000;
+    slot0_bank0[207] = 28'h0000000;
+    slot0_bank0[208] = 28'h0000000;
+    slot0_bank0[209] = 28'h0000000;
+    slot0_bank0[210] = 28'h0000000;
+    slot0_bank0[211] = 28'h0000000;
+    slot0_bank0[212] = 28'h0000000;
+    slot0_bank0[213] = 28'h0000000;
+    slot0_bank0[214] = 28'h0000000;
+    slot0_bank0[215] = 28'h0000000;
+    slot0_bank0[216] = 28'h0000000;
+    slot0_bank0[217] = 28'h0000000;
+    slot0_bank0[218] = 28'h0000000;
+    slot0_bank0[219] = 28'h0000000;
+    slot0_bank0[220] = 28'h0000000;
+    slot0_bank0[221] = 28'h0000000;
+    slot0_bank0[222] = 28'h0000000;
+    slot0_bank0[223] = 28'h0000000;
+    slot0_bank0[224] = 28'h0000000;
+    slot0_bank0[225] = 28'h0000000;
+    slot0_bank0[226] = 28'h0000000;
+    slot0_bank0[227] = 28'h0000000;
+    slot0_bank0[228] = 28'h0000000;
+    slot0_bank0[229] = 28'h0000000;
+    slot0_bank0[230] = 28'h0000000;
+    slot0_bank0[231] = 28'h0000000;
+    slot0_bank0[232] = 28'h0000000;
+    slot0_bank0[233] = 28'h0000000;
+    slot0_bank0[234] = 28'h0000000;
+    slot0_bank0[235] = 28'h0000000;
+    slot0_bank0[236] = 28'h0000000;
+    slot0_bank0[237] = 28'h0000000;
+    slot0_bank0[238] = 28'h0000000;
+    slot0_bank0[239] = 28'h0000000;
+    slot0_bank0[240] = 28'h0000000;
+    slot0_bank0[241] = 28'h0000000;
+    slot0_bank0[242] = 28'h0000000;
+    slot0_bank0[243] = 28'h0000000;
+    slot0_bank0[244] = 28'h0000000;
+    slot0_bank0[245] = 28'h0000000;
+    slot0_bank0[246] = 28'h0000000;
+    slot0_bank0[247] = 28'h0000000;
+    slot0_bank0[248] = 28'h0000000;
+    slot0_bank0[249] = 28'h0000000;
+    slot0_bank0[250] = 28'h0000000;
+    slot0_bank0[251] = 28'h0000000;
+    slot0_bank0[252] = 28'h0000000;
+    slot0_bank0[253] = 28'h0000000;
+    slot0_bank0[254] = 28'h0000000;
+    slot0_bank0[255] = 28'h0000000;
   end
   always @(posedge clk) begin
-    if (\$signature__en$361 )
-      slot0_bank0[\$signature__addr$358 ] <= \$signature__data$359 ;
+    if (\$signature__en$293 )
+      slot0_bank0[\$signature__addr$290 ] <= \$signature__data$291 ;
   end
   reg [27:0] _0_;
   always @(posedge clk) begin
@@ -46796,7 +46658,7 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     end
   end
   assign \$signature__data  = _0_;
-  reg [27:0] slot0_bank1 [127:0];
+  reg [27:0] slot0_bank1 [255:0];
   initial begin
     slot0_bank1[0] = 28'h0000000;
     slot0_bank1[1] = 28'h0000000;
@@ -46926,19 +46788,147 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     slot0_bank1[125] = 28'h0000000;
     slot0_bank1[126] = 28'h0000000;
     slot0_bank1[127] = 28'h0000000;
+    slot0_bank1[128] = 28'h0000000;
+    slot0_bank1[129] = 28'h0000000;
+    slot0_bank1[130] = 28'h0000000;
+    slot0_bank1[131] = 28'h0000000;
+    slot0_bank1[132] = 28'h0000000;
+    slot0_bank1[133] = 28'h0000000;
+    slot0_bank1[134] = 28'h0000000;
+    slot0_bank1[135] = 28'h0000000;
+    slot0_bank1[136] = 28'h0000000;
+    slot0_bank1[137] = 28'h0000000;
+    slot0_bank1[138] = 28'h0000000;
+    slot0_bank1[139] = 28'h0000000;
+    slot0_bank1[140] = 28'h0000000;
+    slot0_bank1[141] = 28'h0000000;
+    slot0_bank1[142] = 28'h0000000;
+    slot0_bank1[143] = 28'h0000000;
+    slot0_bank1[144] = 28'h0000000;
+    slot0_bank1[145] = 28'h0000000;
+    slot0_bank1[146] = 28'h0000000;
+    slot0_bank1[147] = 28'h0000000;
+    slot0_bank1[148] = 28'h0000000;
+    slot0_bank1[149] = 28'h0000000;
+    slot0_bank1[150] = 28'h0000000;
+    slot0_bank1[151] = 28'h0000000;
+    slot0_bank1[152] = 28'h0000000;
+    slot0_bank1[153] = 28'h0000000;
+    slot0_bank1[154] = 28'h0000000;
+    slot0_bank1[155] = 28'h0000000;
+    slot0_bank1[156] = 28'h0000000;
+    slot0_bank1[157] = 28'h0000000;
+    slot0_bank1[158] = 28'h0000000;
+    slot0_bank1[159] = 28'h0000000;
+    slot0_bank1[160] = 28'h0000000;
+    slot0_bank1[161] = 28'h0000000;
+    slot0_bank1[162] = 28'h0000000;
+    slot0_bank1[163] = 28'h0000000;
+    slot0_bank1[164] = 28'h0000000;
+    slot0_bank1[165] = 28'h0000000;
+    slot0_bank1[166] = 28'h0000000;
+    slot0_bank1[167] = 28'h0000000;
+    slot0_bank1[168] = 28'h0000000;
+    slot0_bank1[169] = 28'h0000000;
+    slot0_bank1[170] = 28'h0000000;
+    slot0_bank1[171] = 28'h0000000;
+    slot0_bank1[172] = 28'h0000000;
+    slot0_bank1[173] = 28'h0000000;
+    slot0_bank1[174] = 28'h0000000;
+    slot0_bank1[175] = 28'h0000000;
+    slot0_bank1[176] = 28'h0000000;
+    slot0_bank1[177] = 28'h0000000;
+    slot0_bank1[178] = 28'h0000000;
+    slot0_bank1[179] = 28'h0000000;
+    slot0_bank1[180] = 28'h0000000;
+    slot0_bank1[181] = 28'h0000000;
+    slot0_bank1[182] = 28'h0000000;
+    slot0_bank1[183] = 28'h0000000;
+    slot0_bank1[184] = 28'h0000000;
+    slot0_bank1[185] = 28'h0000000;
+    slot0_bank1[186] = 28'h0000000;
+    slot0_bank1[187] = 28'h0000000;
+    slot0_bank1[188] = 28'h0000000;
+    slot0_bank1[189] = 28'h0000000;
+    slot0_bank1[190] = 28'h0000000;
+    slot0_bank1[191] = 28'h0000000;
+    slot0_bank1[192] = 28'h0000000;
+    slot0_bank1[193] = 28'h0000000;
+    slot0_bank1[194] = 28'h0000000;
+    slot0_bank1[195] = 28'h0000000;
+    slot0_bank1[196] = 28'h0000000;
+    slot0_bank1[197] = 28'h0000000;
+    slot0_bank1[198] = 28'h0000000;
+    slot0_bank1[199] = 28'h0000000;
+    slot0_bank1[200] = 28'h0000000;
+    slot0_bank1[201] = 28'h0000000;
+    slot0_bank1[202] = 28'h0000000;
+    slot0_bank1[203] = 28'h0000000;
+    slot0_bank1[204] = 28'h0000000;
+    slot0_bank1[205] = 28'h0000000;
+    slot0_bank1[206] = 28'h0000000;
+    slot0_bank1[207] = 28'h0000000;
+    slot0_bank1[208] = 28'h0000000;
+    slot0_bank1[209] = 28'h0000000;
+    slot0_bank1[210] = 28'h0000000;
+    slot0_bank1[211] = 28'h0000000;
+    slot0_bank1[212] = 28'h0000000;
+    slot0_bank1[213] = 28'h0000000;
+    slot0_bank1[214] = 28'h0000000;
+    slot0_bank1[215] = 28'h0000000;
+    slot0_bank1[216] = 28'h0000000;
+    slot0_bank1[217] = 28'h0000000;
+    slot0_bank1[218] = 28'h0000000;
+    slot0_bank1[219] = 28'h0000000;
+    slot0_bank1[220] = 28'h0000000;
+    slot0_bank1[221] = 28'h0000000;
+    slot0_bank1[222] = 28'h0000000;
+    slot0_bank1[223] = 28'h0000000;
+    slot0_bank1[224] = 28'h0000000;
+    slot0_bank1[225] = 28'h0000000;
+    slot0_bank1[226] = 28'h0000000;
+    slot0_bank1[227] = 28'h0000000;
+    slot0_bank1[228] = 28'h0000000;
+    slot0_bank1[229] = 28'h0000000;
+    slot0_bank1[230] = 28'h0000000;
+    slot0_bank1[231] = 28'h0000000;
+    slot0_bank1[232] = 28'h0000000;
+    slot0_bank1[233] = 28'h0000000;
+    slot0_bank1[234] = 28'h0000000;
+    slot0_bank1[235] = 28'h0000000;
+    slot0_bank1[236] = 28'h0000000;
+    slot0_bank1[237] = 28'h0000000;
+    slot0_bank1[238] = 28'h0000000;
+    slot0_bank1[239] = 28'h0000000;
+    slot0_bank1[240] = 28'h0000000;
+    slot0_bank1[241] = 28'h0000000;
+    slot0_bank1[242] = 28'h0000000;
+    slot0_bank1[243] = 28'h0000000;
+    slot0_bank1[244] = 28'h0000000;
+    slot0_bank1[245] = 28'h0000000;
+    slot0_bank1[246] = 28'h0000000;
+    slot0_bank1[247] = 28'h0000000;
+    slot0_bank1[248] = 28'h0000000;
+    slot0_bank1[249] = 28'h0000000;
+    slot0_bank1[250] = 28'h0000000;
+    slot0_bank1[251] = 28'h0000000;
+    slot0_bank1[252] = 28'h0000000;
+    slot0_bank1[253] = 28'h0000000;
+    slot0_bank1[254] = 28'h0000000;
+    slot0_bank1[255] = 28'h0000000;
   end
   always @(posedge clk) begin
-    if (\$signature__en$366 )
-      slot0_bank1[\$signature__addr$362 ] <= \$signature__data$363 ;
+    if (\$signature__en$297 )
+      slot0_bank1[\$signature__addr$294 ] <= \$signature__data$295 ;
   end
   reg [27:0] _1_;
   always @(posedge clk) begin
     if (adv) begin
-      _1_ <= slot0_bank1[\$signature__addr$283 ];
+      _1_ <= slot0_bank1[\$signature__addr$253 ];
     end
   end
-  assign \$signature__data$75  = _1_;
-  reg [27:0] slot0_bank2 [127:0];
+  assign \$signature__data$67  = _1_;
+  reg [27:0] slot0_bank2 [255:0];
   initial begin
     slot0_bank2[0] = 28'h0000000;
     slot0_bank2[1] = 28'h0000000;
@@ -47068,19 +47058,147 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     slot0_bank2[125] = 28'h0000000;
     slot0_bank2[126] = 28'h0000000;
     slot0_bank2[127] = 28'h0000000;
+    slot0_bank2[128] = 28'h0000000;
+    slot0_bank2[129] = 28'h0000000;
+    slot0_bank2[130] = 28'h0000000;
+    slot0_bank2[131] = 28'h0000000;
+    slot0_bank2[132] = 28'h0000000;
+    slot0_bank2[133] = 28'h0000000;
+    slot0_bank2[134] = 28'h0000000;
+    slot0_bank2[135] = 28'h0000000;
+    slot0_bank2[136] = 28'h0000000;
+    slot0_bank2[137] = 28'h0000000;
+    slot0_bank2[138] = 28'h0000000;
+    slot0_bank2[139] = 28'h0000000;
+    slot0_bank2[140] = 28'h0000000;
+    slot0_bank2[141] = 28'h0000000;
+    slot0_bank2[142] = 28'h0000000;
+    slot0_bank2[143] = 28'h0000000;
+    slot0_bank2[144] = 28'h0000000;
+    slot0_bank2[145] = 28'h0000000;
+    slot0_bank2[146] = 28'h0000000;
+    slot0_bank2[147] = 28'h0000000;
+    slot0_bank2[148] = 28'h0000000;
+    slot0_bank2[149] = 28'h0000000;
+    slot0_bank2[150] = 28'h0000000;
+    slot0_bank2[151] = 28'h0000000;
+    slot0_bank2[152] = 28'h0000000;
+    slot0_bank2[153] = 28'h0000000;
+    slot0_bank2[154] = 28'h0000000;
+    slot0_bank2[155] = 28'h0000000;
+    slot0_bank2[156] = 28'h0000000;
+    slot0_bank2[157] = 28'h0000000;
+    slot0_bank2[158] = 28'h0000000;
+    slot0_bank2[159] = 28'h0000000;
+    slot0_bank2[160] = 28'h0000000;
+    slot0_bank2[161] = 28'h0000000;
+    slot0_bank2[162] = 28'h0000000;
+    slot0_bank2[163] = 28'h0000000;
+    slot0_bank2[164] = 28'h0000000;
+    slot0_bank2[165] = 28'h0000000;
+    slot0_bank2[166] = 28'h0000000;
+    slot0_bank2[167] = 28'h0000000;
+    slot0_bank2[168] = 28'h0000000;
+    slot0_bank2[169] = 28'h0000000;
+    slot0_bank2[170] = 28'h0000000;
+    slot0_bank2[171] = 28'h0000000;
+    slot0_bank2[172] = 28'h0000000;
+    slot0_bank2[173] = 28'h0000000;
+    slot0_bank2[174] = 28'h0000000;
+    slot0_bank2[175] = 28'h0000000;
+    slot0_bank2[176] = 28'h0000000;
+    slot0_bank2[177] = 28'h0000000;
+    slot0_bank2[178] = 28'h0000000;
+    slot0_bank2[179] = 28'h0000000;
+    slot0_bank2[180] = 28'h0000000;
+    slot0_bank2[181] = 28'h0000000;
+    slot0_bank2[182] = 28'h0000000;
+    slot0_bank2[183] = 28'h0000000;
+    slot0_bank2[184] = 28'h0000000;
+    slot0_bank2[185] = 28'h0000000;
+    slot0_bank2[186] = 28'h0000000;
+    slot0_bank2[187] = 28'h0000000;
+    slot0_bank2[188] = 28'h0000000;
+    slot0_bank2[189] = 28'h0000000;
+    slot0_bank2[190] = 28'h0000000;
+    slot0_bank2[191] = 28'h0000000;
+    slot0_bank2[192] = 28'h0000000;
+    slot0_bank2[193] = 28'h0000000;
+    slot0_bank2[194] = 28'h0000000;
+    slot0_bank2[195] = 28'h0000000;
+    slot0_bank2[196] = 28'h0000000;
+    slot0_bank2[197] = 28'h0000000;
+    slot0_bank2[198] = 28'h0000000;
+    slot0_bank2[199] = 28'h0000000;
+    slot0_bank2[200] = 28'h0000000;
+    slot0_bank2[201] = 28'h0000000;
+    slot0_bank2[202] = 28'h0000000;
+    slot0_bank2[203] = 28'h0000000;
+    slot0_bank2[204] = 28'h0000000;
+    slot0_bank2[205] = 28'h0000000;
+    slot0_bank2[206] = 28'h0000000;
+    slot0_bank2[207] = 28'h0000000;
+    slot0_bank2[208] = 28'h0000000;
+    slot0_bank2[209] = 28'h0000000;
+    slot0_bank2[210] = 28'h0000000;
+    slot0_bank2[211] = 28'h0000000;
+    slot0_bank2[212] = 28'h0000000;
+    slot0_bank2[213] = 28'h0000000;
+    slot0_bank2[214] = 28'h0000000;
+    slot0_bank2[215] = 28'h0000000;
+    slot0_bank2[216] = 28'h0000000;
+    slot0_bank2[217] = 28'h0000000;
+    slot0_bank2[218] = 28'h0000000;
+    slot0_bank2[219] = 28'h0000000;
+    slot0_bank2[220] = 28'h0000000;
+    slot0_bank2[221] = 28'h0000000;
+    slot0_bank2[222] = 28'h0000000;
+    slot0_bank2[223] = 28'h0000000;
+    slot0_bank2[224] = 28'h0000000;
+    slot0_bank2[225] = 28'h0000000;
+    slot0_bank2[226] = 28'h0000000;
+    slot0_bank2[227] = 28'h0000000;
+    slot0_bank2[228] = 28'h0000000;
+    slot0_bank2[229] = 28'h0000000;
+    slot0_bank2[230] = 28'h0000000;
+    slot0_bank2[231] = 28'h0000000;
+    slot0_bank2[232] = 28'h0000000;
+    slot0_bank2[233] = 28'h0000000;
+    slot0_bank2[234] = 28'h0000000;
+    slot0_bank2[235] = 28'h0000000;
+    slot0_bank2[236] = 28'h0000000;
+    slot0_bank2[237] = 28'h0000000;
+    slot0_bank2[238] = 28'h0000000;
+    slot0_bank2[239] = 28'h0000000;
+    slot0_bank2[240] = 28'h0000000;
+    slot0_bank2[241] = 28'h0000000;
+    slot0_bank2[242] = 28'h0000000;
+    slot0_bank2[243] = 28'h0000000;
+    slot0_bank2[244] = 28'h0000000;
+    slot0_bank2[245] = 28'h0000000;
+    slot0_bank2[246] = 28'h0000000;
+    slot0_bank2[247] = 28'h0000000;
+    slot0_bank2[248] = 28'h0000000;
+    slot0_bank2[249] = 28'h0000000;
+    slot0_bank2[250] = 28'h0000000;
+    slot0_bank2[251] = 28'h0000000;
+    slot0_bank2[252] = 28'h0000000;
+    slot0_bank2[253] = 28'h0000000;
+    slot0_bank2[254] = 28'h0000000;
+    slot0_bank2[255] = 28'h0000000;
   end
   always @(posedge clk) begin
-    if (\$signature__en$369 )
-      slot0_bank2[\$signature__addr$367 ] <= \$signature__data$368 ;
+    if (\$signature__en$300 )
+      slot0_bank2[\$signature__addr$298 ] <= \$signature__data$299 ;
   end
   reg [27:0] _2_;
   always @(posedge clk) begin
     if (adv) begin
-      _2_ <= slot0_bank2[\$signature__addr$285 ];
+      _2_ <= slot0_bank2[\$signature__addr$255 ];
     end
   end
-  assign \$signature__data$77  = _2_;
-  reg [27:0] slot0_bank3 [127:0];
+  assign \$signature__data$69  = _2_;
+  reg [27:0] slot0_bank3 [255:0];
   initial begin
     slot0_bank3[0] = 28'h0000000;
     slot0_bank3[1] = 28'h0000000;
@@ -47210,587 +47328,147 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     slot0_bank3[125] = 28'h0000000;
     slot0_bank3[126] = 28'h0000000;
     slot0_bank3[127] = 28'h0000000;
+    slot0_bank3[128] = 28'h0000000;
+    slot0_bank3[129] = 28'h0000000;
+    slot0_bank3[130] = 28'h0000000;
+    slot0_bank3[131] = 28'h0000000;
+    slot0_bank3[132] = 28'h0000000;
+    slot0_bank3[133] = 28'h0000000;
+    slot0_bank3[134] = 28'h0000000;
+    slot0_bank3[135] = 28'h0000000;
+    slot0_bank3[136] = 28'h0000000;
+    slot0_bank3[137] = 28'h0000000;
+    slot0_bank3[138] = 28'h0000000;
+    slot0_bank3[139] = 28'h0000000;
+    slot0_bank3[140] = 28'h0000000;
+    slot0_bank3[141] = 28'h0000000;
+    slot0_bank3[142] = 28'h0000000;
+    slot0_bank3[143] = 28'h0000000;
+    slot0_bank3[144] = 28'h0000000;
+    slot0_bank3[145] = 28'h0000000;
+    slot0_bank3[146] = 28'h0000000;
+    slot0_bank3[147] = 28'h0000000;
+    slot0_bank3[148] = 28'h0000000;
+    slot0_bank3[149] = 28'h0000000;
+    slot0_bank3[150] = 28'h0000000;
+    slot0_bank3[151] = 28'h0000000;
+    slot0_bank3[152] = 28'h0000000;
+    slot0_bank3[153] = 28'h0000000;
+    slot0_bank3[154] = 28'h0000000;
+    slot0_bank3[155] = 28'h0000000;
+    slot0_bank3[156] = 28'h0000000;
+    slot0_bank3[157] = 28'h0000000;
+    slot0_bank3[158] = 28'h0000000;
+    slot0_bank3[159] = 28'h0000000;
+    slot0_bank3[160] = 28'h0000000;
+    slot0_bank3[161] = 28'h0000000;
+    slot0_bank3[162] = 28'h0000000;
+    slot0_bank3[163] = 28'h0000000;
+    slot0_bank3[164] = 28'h0000000;
+    slot0_bank3[165] = 28'h0000000;
+    slot0_bank3[166] = 28'h0000000;
+    slot0_bank3[167] = 28'h0000000;
+    slot0_bank3[168] = 28'h0000000;
+    slot0_bank3[169] = 28'h0000000;
+    slot0_bank3[170] = 28'h0000000;
+    slot0_bank3[171] = 28'h0000000;
+    slot0_bank3[172] = 28'h0000000;
+    slot0_bank3[173] = 28'h0000000;
+    slot0_bank3[174] = 28'h0000000;
+    slot0_bank3[175] = 28'h0000000;
+    slot0_bank3[176] = 28'h0000000;
+    slot0_bank3[177] = 28'h0000000;
+    slot0_bank3[178] = 28'h0000000;
+    slot0_bank3[179] = 28'h0000000;
+    slot0_bank3[180] = 28'h0000000;
+    slot0_bank3[181] = 28'h0000000;
+    slot0_bank3[182] = 28'h0000000;
+    slot0_bank3[183] = 28'h0000000;
+    slot0_bank3[184] = 28'h0000000;
+    slot0_bank3[185] = 28'h0000000;
+    slot0_bank3[186] = 28'h0000000;
+    slot0_bank3[187] = 28'h0000000;
+    slot0_bank3[188] = 28'h0000000;
+    slot0_bank3[189] = 28'h0000000;
+    slot0_bank3[190] = 28'h0000000;
+    slot0_bank3[191] = 28'h0000000;
+    slot0_bank3[192] = 28'h0000000;
+    slot0_bank3[193] = 28'h0000000;
+    slot0_bank3[194] = 28'h0000000;
+    slot0_bank3[195] = 28'h0000000;
+    slot0_bank3[196] = 28'h0000000;
+    slot0_bank3[197] = 28'h0000000;
+    slot0_bank3[198] = 28'h0000000;
+    slot0_bank3[199] = 28'h0000000;
+    slot0_bank3[200] = 28'h0000000;
+    slot0_bank3[201] = 28'h0000000;
+    slot0_bank3[202] = 28'h0000000;
+    slot0_bank3[203] = 28'h0000000;
+    slot0_bank3[204] = 28'h0000000;
+    slot0_bank3[205] = 28'h0000000;
+    slot0_bank3[206] = 28'h0000000;
+    slot0_bank3[207] = 28'h0000000;
+    slot0_bank3[208] = 28'h0000000;
+    slot0_bank3[209] = 28'h0000000;
+    slot0_bank3[210] = 28'h0000000;
+    slot0_bank3[211] = 28'h0000000;
+    slot0_bank3[212] = 28'h0000000;
+    slot0_bank3[213] = 28'h0000000;
+    slot0_bank3[214] = 28'h0000000;
+    slot0_bank3[215] = 28'h0000000;
+    slot0_bank3[216] = 28'h0000000;
+    slot0_bank3[217] = 28'h0000000;
+    slot0_bank3[218] = 28'h0000000;
+    slot0_bank3[219] = 28'h0000000;
+    slot0_bank3[220] = 28'h0000000;
+    slot0_bank3[221] = 28'h0000000;
+    slot0_bank3[222] = 28'h0000000;
+    slot0_bank3[223] = 28'h0000000;
+    slot0_bank3[224] = 28'h0000000;
+    slot0_bank3[225] = 28'h0000000;
+    slot0_bank3[226] = 28'h0000000;
+    slot0_bank3[227] = 28'h0000000;
+    slot0_bank3[228] = 28'h0000000;
+    slot0_bank3[229] = 28'h0000000;
+    slot0_bank3[230] = 28'h0000000;
+    slot0_bank3[231] = 28'h0000000;
+    slot0_bank3[232] = 28'h0000000;
+    slot0_bank3[233] = 28'h0000000;
+    slot0_bank3[234] = 28'h0000000;
+    slot0_bank3[235] = 28'h0000000;
+    slot0_bank3[236] = 28'h0000000;
+    slot0_bank3[237] = 28'h0000000;
+    slot0_bank3[238] = 28'h0000000;
+    slot0_bank3[239] = 28'h0000000;
+    slot0_bank3[240] = 28'h0000000;
+    slot0_bank3[241] = 28'h0000000;
+    slot0_bank3[242] = 28'h0000000;
+    slot0_bank3[243] = 28'h0000000;
+    slot0_bank3[244] = 28'h0000000;
+    slot0_bank3[245] = 28'h0000000;
+    slot0_bank3[246] = 28'h0000000;
+    slot0_bank3[247] = 28'h0000000;
+    slot0_bank3[248] = 28'h0000000;
+    slot0_bank3[249] = 28'h0000000;
+    slot0_bank3[250] = 28'h0000000;
+    slot0_bank3[251] = 28'h0000000;
+    slot0_bank3[252] = 28'h0000000;
+    slot0_bank3[253] = 28'h0000000;
+    slot0_bank3[254] = 28'h0000000;
+    slot0_bank3[255] = 28'h0000000;
   end
   always @(posedge clk) begin
-    if (\$signature__en$373 )
-      slot0_bank3[\$signature__addr$370 ] <= \$signature__data$371 ;
+    if (\$signature__en$303 )
+      slot0_bank3[\$signature__addr$301 ] <= \$signature__data$302 ;
   end
   reg [27:0] _3_;
   always @(posedge clk) begin
     if (adv) begin
-      _3_ <= slot0_bank3[\$signature__addr$287 ];
+      _3_ <= slot0_bank3[\$signature__addr$257 ];
     end
   end
-  assign \$signature__data$79  = _3_;
-  reg [27:0] slot0_bank4 [127:0];
-  initial begin
-    slot0_bank4[0] = 28'h0000000;
-    slot0_bank4[1] = 28'h0000000;
-    slot0_bank4[2] = 28'h0000000;
-    slot0_bank4[3] = 28'h0000000;
-    slot0_bank4[4] = 28'h0000000;
-    slot0_bank4[5] = 28'h0000000;
-    slot0_bank4[6] = 28'h0000000;
-    slot0_bank4[7] = 28'h0000000;
-    slot0_bank4[8] = 28'h0000000;
-    slot0_bank4[9] = 28'h0000000;
-    slot0_bank4[10] = 28'h0000000;
-    slot0_bank4[11] = 28'h0000000;
-    slot0_bank4[12] = 28'h0000000;
-    slot0_bank4[13] = 28'h0000000;
-    slot0_bank4[14] = 28'h0000000;
-    slot0_bank4[15] = 28'h0000000;
-    slot0_bank4[16] = 28'h0000000;
-    slot0_bank4[17] = 28'h0000000;
-    slot0_bank4[18] = 28'h0000000;
-    slot0_bank4[19] = 28'h0000000;
-    slot0_bank4[20] = 28'h0000000;
-    slot0_bank4[21] = 28'h0000000;
-    slot0_bank4[22] = 28'h0000000;
-    slot0_bank4[23] = 28'h0000000;
-    slot0_bank4[24] = 28'h0000000;
-    slot0_bank4[25] = 28'h0000000;
-    slot0_bank4[26] = 28'h0000000;
-    slot0_bank4[27] = 28'h0000000;
-    slot0_bank4[28] = 28'h0000000;
-    slot0_bank4[29] = 28'h0000000;
-    slot0_bank4[30] = 28'h0000000;
-    slot0_bank4[31] = 28'h0000000;
-    slot0_bank4[32] = 28'h0000000;
-    slot0_bank4[33] = 28'h0000000;
-    slot0_bank4[34] = 28'h0000000;
-    slot0_bank4[35] = 28'h0000000;
-    slot0_bank4[36] = 28'h0000000;
-    slot0_bank4[37] = 28'h0000000;
-    slot0_bank4[38] = 28'h0000000;
-    slot0_bank4[39] = 28'h0000000;
-    slot0_bank4[40] = 28'h0000000;
-    slot0_bank4[41] = 28'h0000000;
-    slot0_bank4[42] = 28'h0000000;
-    slot0_bank4[43] = 28'h0000000;
-    slot0_bank4[44] = 28'h0000000;
-    slot0_bank4[45] = 28'h0000000;
-    slot0_bank4[46] = 28'h0000000;
-    slot0_bank4[47] = 28'h0000000;
-    slot0_bank4[48] = 28'h0000000;
-    slot0_bank4[49] = 28'h0000000;
-    slot0_bank4[50] = 28'h0000000;
-    slot0_bank4[51] = 28'h0000000;
-    slot0_bank4[52] = 28'h0000000;
-    slot0_bank4[53] = 28'h0000000;
-    slot0_bank4[54] = 28'h0000000;
-    slot0_bank4[55] = 28'h0000000;
-    slot0_bank4[56] = 28'h0000000;
-    slot0_bank4[57] = 28'h0000000;
-    slot0_bank4[58] = 28'h0000000;
-    slot0_bank4[59] = 28'h0000000;
-    slot0_bank4[60] = 28'h0000000;
-    slot0_bank4[61] = 28'h0000000;
-    slot0_bank4[62] = 28'h0000000;
-    slot0_bank4[63] = 28'h0000000;
-    slot0_bank4[64] = 28'h0000000;
-    slot0_bank4[65] = 28'h0000000;
-    slot0_bank4[66] = 28'h0000000;
-    slot0_bank4[67] = 28'h0000000;
-    slot0_bank4[68] = 28'h0000000;
-    slot0_bank4[69] = 28'h0000000;
-    slot0_bank4[70] = 28'h0000000;
-    slot0_bank4[71] = 28'h0000000;
-    slot0_bank4[72] = 28'h0000000;
-    slot0_bank4[73] = 28'h0000000;
-    slot0_bank4[74] = 28'h0000000;
-    slot0_bank4[75] = 28'h0000000;
-    slot0_bank4[76] = 28'h0000000;
-    slot0_bank4[77] = 28'h0000000;
-    slot0_bank4[78] = 28'h0000000;
-    slot0_bank4[79] = 28'h0000000;
-    slot0_bank4[80] = 28'h0000000;
-    slot0_bank4[81] = 28'h0000000;
-    slot0_bank4[82] = 28'h0000000;
-    slot0_bank4[83] = 28'h0000000;
-    slot0_bank4[84] = 28'h0000000;
-    slot0_bank4[85] = 28'h0000000;
-    slot0_bank4[86] = 28'h0000000;
-    slot0_bank4[87] = 28'h0000000;
-    slot0_bank4[88] = 28'h0000000;
-    slot0_bank4[89] = 28'h0000000;
-    slot0_bank4[90] = 28'h0000000;
-    slot0_bank4[91] = 28'h0000000;
-    slot0_bank4[92] = 28'h0000000;
-    slot0_bank4[93] = 28'h0000000;
-    slot0_bank4[94] = 28'h0000000;
-    slot0_bank4[95] = 28'h0000000;
-    slot0_bank4[96] = 28'h0000000;
-    slot0_bank4[97] = 28'h0000000;
-    slot0_bank4[98] = 28'h0000000;
-    slot0_bank4[99] = 28'h0000000;
-    slot0_bank4[100] = 28'h0000000;
-    slot0_bank4[101] = 28'h0000000;
-    slot0_bank4[102] = 28'h0000000;
-    slot0_bank4[103] = 28'h0000000;
-    slot0_bank4[104] = 28'h0000000;
-    slot0_bank4[105] = 28'h0000000;
-    slot0_bank4[106] = 28'h0000000;
-    slot0_bank4[107] = 28'h0000000;
-    slot0_bank4[108] = 28'h0000000;
-    slot0_bank4[109] = 28'h0000000;
-    slot0_bank4[110] = 28'h0000000;
-    slot0_bank4[111] = 28'h0000000;
-    slot0_bank4[112] = 28'h0000000;
-    slot0_bank4[113] = 28'h0000000;
-    slot0_bank4[114] = 28'h0000000;
-    slot0_bank4[115] = 28'h0000000;
-    slot0_bank4[116] = 28'h0000000;
-    slot0_bank4[117] = 28'h0000000;
-    slot0_bank4[118] = 28'h0000000;
-    slot0_bank4[119] = 28'h0000000;
-    slot0_bank4[120] = 28'h0000000;
-    slot0_bank4[121] = 28'h0000000;
-    slot0_bank4[122] = 28'h0000000;
-    slot0_bank4[123] = 28'h0000000;
-    slot0_bank4[124] = 28'h0000000;
-    slot0_bank4[125] = 28'h0000000;
-    slot0_bank4[126] = 28'h0000000;
-    slot0_bank4[127] = 28'h0000000;
-  end
-  always @(posedge clk) begin
-    if (\$signature__en$376 )
-      slot0_bank4[\$signature__addr$374 ] <= \$signature__data$375 ;
-  end
-  reg [27:0] _4_;
-  always @(posedge clk) begin
-    if (adv) begin
-      _4_ <= slot0_bank4[\$signature__addr$289 ];
-    end
-  end
-  assign \$signature__data$81  = _4_;
-  reg [27:0] slot0_bank5 [127:0];
-  initial begin
-    slot0_bank5[0] = 28'h0000000;
-    slot0_bank5[1] = 28'h0000000;
-    slot0_bank5[2] = 28'h0000000;
-    slot0_bank5[3] = 28'h0000000;
-    slot0_bank5[4] = 28'h0000000;
-    slot0_bank5[5] = 28'h0000000;
-    slot0_bank5[6] = 28'h0000000;
-    slot0_bank5[7] = 28'h0000000;
-    slot0_bank5[8] = 28'h0000000;
-    slot0_bank5[9] = 28'h0000000;
-    slot0_bank5[10] = 28'h0000000;
-    slot0_bank5[11] = 28'h0000000;
-    slot0_bank5[12] = 28'h0000000;
-    slot0_bank5[13] = 28'h0000000;
-    slot0_bank5[14] = 28'h0000000;
-    slot0_bank5[15] = 28'h0000000;
-    slot0_bank5[16] = 28'h0000000;
-    slot0_bank5[17] = 28'h0000000;
-    slot0_bank5[18] = 28'h0000000;
-    slot0_bank5[19] = 28'h0000000;
-    slot0_bank5[20] = 28'h0000000;
-    slot0_bank5[21] = 28'h0000000;
-    slot0_bank5[22] = 28'h0000000;
-    slot0_bank5[23] = 28'h0000000;
-    slot0_bank5[24] = 28'h0000000;
-    slot0_bank5[25] = 28'h0000000;
-    slot0_bank5[26] = 28'h0000000;
-    slot0_bank5[27] = 28'h0000000;
-    slot0_bank5[28] = 28'h0000000;
-    slot0_bank5[29] = 28'h0000000;
-    slot0_bank5[30] = 28'h0000000;
-    slot0_bank5[31] = 28'h0000000;
-    slot0_bank5[32] = 28'h0000000;
-    slot0_bank5[33] = 28'h0000000;
-    slot0_bank5[34] = 28'h0000000;
-    slot0_bank5[35] = 28'h0000000;
-    slot0_bank5[36] = 28'h0000000;
-    slot0_bank5[37] = 28'h0000000;
-    slot0_bank5[38] = 28'h0000000;
-    slot0_bank5[39] = 28'h0000000;
-    slot0_bank5[40] = 28'h0000000;
-    slot0_bank5[41] = 28'h0000000;
-    slot0_bank5[42] = 28'h0000000;
-    slot0_bank5[43] = 28'h0000000;
-    slot0_bank5[44] = 28'h0000000;
-    slot0_bank5[45] = 28'h0000000;
-    slot0_bank5[46] = 28'h0000000;
-    slot0_bank5[47] = 28'h0000000;
-    slot0_bank5[48] = 28'h0000000;
-    slot0_bank5[49] = 28'h0000000;
-    slot0_bank5[50] = 28'h0000000;
-    slot0_bank5[51] = 28'h0000000;
-    slot0_bank5[52] = 28'h0000000;
-    slot0_bank5[53] = 28'h0000000;
-    slot0_bank5[54] = 28'h0000000;
-    slot0_bank5[55] = 28'h0000000;
-    slot0_bank5[56] = 28'h0000000;
-    slot0_bank5[57] = 28'h0000000;
-    slot0_bank5[58] = 28'h0000000;
-    slot0_bank5[59] = 28'h0000000;
-    slot0_bank5[60] = 28'h0000000;
-    slot0_bank5[61] = 28'h0000000;
-    slot0_bank5[62] = 28'h0000000;
-    slot0_bank5[63] = 28'h0000000;
-    slot0_bank5[64] = 28'h0000000;
-    slot0_bank5[65] = 28'h0000000;
-    slot0_bank5[66] = 28'h0000000;
-    slot0_bank5[67] = 28'h0000000;
-    slot0_bank5[68] = 28'h0000000;
-    slot0_bank5[69] = 28'h0000000;
-    slot0_bank5[70] = 28'h0000000;
-    slot0_bank5[71] = 28'h0000000;
-    slot0_bank5[72] = 28'h0000000;
-    slot0_bank5[73] = 28'h0000000;
-    slot0_bank5[74] = 28'h0000000;
-    slot0_bank5[75] = 28'h0000000;
-    slot0_bank5[76] = 28'h0000000;
-    slot0_bank5[77] = 28'h0000000;
-    slot0_bank5[78] = 28'h0000000;
-    slot0_bank5[79] = 28'h0000000;
-    slot0_bank5[80] = 28'h0000000;
-    slot0_bank5[81] = 28'h0000000;
-    slot0_bank5[82] = 28'h0000000;
-    slot0_bank5[83] = 28'h0000000;
-    slot0_bank5[84] = 28'h0000000;
-    slot0_bank5[85] = 28'h0000000;
-    slot0_bank5[86] = 28'h0000000;
-    slot0_bank5[87] = 28'h0000000;
-    slot0_bank5[88] = 28'h0000000;
-    slot0_bank5[89] = 28'h0000000;
-    slot0_bank5[90] = 28'h0000000;
-    slot0_bank5[91] = 28'h0000000;
-    slot0_bank5[92] = 28'h0000000;
-    slot0_bank5[93] = 28'h0000000;
-    slot0_bank5[94] = 28'h0000000;
-    slot0_bank5[95] = 28'h0000000;
-    slot0_bank5[96] = 28'h0000000;
-    slot0_bank5[97] = 28'h0000000;
-    slot0_bank5[98] = 28'h0000000;
-    slot0_bank5[99] = 28'h0000000;
-    slot0_bank5[100] = 28'h0000000;
-    slot0_bank5[101] = 28'h0000000;
-    slot0_bank5[102] = 28'h0000000;
-    slot0_bank5[103] = 28'h0000000;
-    slot0_bank5[104] = 28'h0000000;
-    slot0_bank5[105] = 28'h0000000;
-    slot0_bank5[106] = 28'h0000000;
-    slot0_bank5[107] = 28'h0000000;
-    slot0_bank5[108] = 28'h0000000;
-    slot0_bank5[109] = 28'h0000000;
-    slot0_bank5[110] = 28'h0000000;
-    slot0_bank5[111] = 28'h0000000;
-    slot0_bank5[112] = 28'h0000000;
-    slot0_bank5[113] = 28'h0000000;
-    slot0_bank5[114] = 28'h0000000;
-    slot0_bank5[115] = 28'h0000000;
-    slot0_bank5[116] = 28'h0000000;
-    slot0_bank5[117] = 28'h0000000;
-    slot0_bank5[118] = 28'h0000000;
-    slot0_bank5[119] = 28'h0000000;
-    slot0_bank5[120] = 28'h0000000;
-    slot0_bank5[121] = 28'h0000000;
-    slot0_bank5[122] = 28'h0000000;
-    slot0_bank5[123] = 28'h0000000;
-    slot0_bank5[124] = 28'h0000000;
-    slot0_bank5[125] = 28'h0000000;
-    slot0_bank5[126] = 28'h0000000;
-    slot0_bank5[127] = 28'h0000000;
-  end
-  always @(posedge clk) begin
-    if (\$signature__en$379 )
-      slot0_bank5[\$signature__addr$377 ] <= \$signature__data$378 ;
-  end
-  reg [27:0] _5_;
-  always @(posedge clk) begin
-    if (adv) begin
-      _5_ <= slot0_bank5[\$signature__addr$291 ];
-    end
-  end
-  assign \$signature__data$83  = _5_;
-  reg [27:0] slot0_bank6 [127:0];
-  initial begin
-    slot0_bank6[0] = 28'h0000000;
-    slot0_bank6[1] = 28'h0000000;
-    slot0_bank6[2] = 28'h0000000;
-    slot0_bank6[3] = 28'h0000000;
-    slot0_bank6[4] = 28'h0000000;
-    slot0_bank6[5] = 28'h0000000;
-    slot0_bank6[6] = 28'h0000000;
-    slot0_bank6[7] = 28'h0000000;
-    slot0_bank6[8] = 28'h0000000;
-    slot0_bank6[9] = 28'h0000000;
-    slot0_bank6[10] = 28'h0000000;
-    slot0_bank6[11] = 28'h0000000;
-    slot0_bank6[12] = 28'h0000000;
-    slot0_bank6[13] = 28'h0000000;
-    slot0_bank6[14] = 28'h0000000;
-    slot0_bank6[15] = 28'h0000000;
-    slot0_bank6[16] = 28'h0000000;
-    slot0_bank6[17] = 28'h0000000;
-    slot0_bank6[18] = 28'h0000000;
-    slot0_bank6[19] = 28'h0000000;
-    slot0_bank6[20] = 28'h0000000;
-    slot0_bank6[21] = 28'h0000000;
-    slot0_bank6[22] = 28'h0000000;
-    slot0_bank6[23] = 28'h0000000;
-    slot0_bank6[24] = 28'h0000000;
-    slot0_bank6[25] = 28'h0000000;
-    slot0_bank6[26] = 28'h0000000;
-    slot0_bank6[27] = 28'h0000000;
-    slot0_bank6[28] = 28'h0000000;
-    slot0_bank6[29] = 28'h0000000;
-    slot0_bank6[30] = 28'h0000000;
-    slot0_bank6[31] = 28'h0000000;
-    slot0_bank6[32] = 28'h0000000;
-    slot0_bank6[33] = 28'h0000000;
-    slot0_bank6[34] = 28'h0000000;
-    slot0_bank6[35] = 28'h0000000;
-    slot0_bank6[36] = 28'h0000000;
-    slot0_bank6[37] = 28'h0000000;
-    slot0_bank6[38] = 28'h0000000;
-    slot0_bank6[39] = 28'h0000000;
-    slot0_bank6[40] = 28'h0000000;
-    slot0_bank6[41] = 28'h0000000;
-    slot0_bank6[42] = 28'h0000000;
-    slot0_bank6[43] = 28'h0000000;
-    slot0_bank6[44] = 28'h0000000;
-    slot0_bank6[45] = 28'h0000000;
-    slot0_bank6[46] = 28'h0000000;
-    slot0_bank6[47] = 28'h0000000;
-    slot0_bank6[48] = 28'h0000000;
-    slot0_bank6[49] = 28'h0000000;
-    slot0_bank6[50] = 28'h0000000;
-    slot0_bank6[51] = 28'h0000000;
-    slot0_bank6[52] = 28'h0000000;
-    slot0_bank6[53] = 28'h0000000;
-    slot0_bank6[54] = 28'h0000000;
-    slot0_bank6[55] = 28'h0000000;
-    slot0_bank6[56] = 28'h0000000;
-    slot0_bank6[57] = 28'h0000000;
-    slot0_bank6[58] = 28'h0000000;
-    slot0_bank6[59] = 28'h0000000;
-    slot0_bank6[60] = 28'h0000000;
-    slot0_bank6[61] = 28'h0000000;
-    slot0_bank6[62] = 28'h0000000;
-    slot0_bank6[63] = 28'h0000000;
-    slot0_bank6[64] = 28'h0000000;
-    slot0_bank6[65] = 28'h0000000;
-    slot0_bank6[66] = 28'h0000000;
-    slot0_bank6[67] = 28'h0000000;
-    slot0_bank6[68] = 28'h0000000;
-    slot0_bank6[69] = 28'h0000000;
-    slot0_bank6[70] = 28'h0000000;
-    slot0_bank6[71] = 28'h0000000;
-    slot0_bank6[72] = 28'h0000000;
-    slot0_bank6[73] = 28'h0000000;
-    slot0_bank6[74] = 28'h0000000;
-    slot0_bank6[75] = 28'h0000000;
-    slot0_bank6[76] = 28'h0000000;
-    slot0_bank6[77] = 28'h0000000;
-    slot0_bank6[78] = 28'h0000000;
-    slot0_bank6[79] = 28'h0000000;
-    slot0_bank6[80] = 28'h0000000;
-    slot0_bank6[81] = 28'h0000000;
-    slot0_bank6[82] = 28'h0000000;
-    slot0_bank6[83] = 28'h0000000;
-    slot0_bank6[84] = 28'h0000000;
-    slot0_bank6[85] = 28'h0000000;
-    slot0_bank6[86] = 28'h0000000;
-    slot0_bank6[87] = 28'h0000000;
-    slot0_bank6[88] = 28'h0000000;
-    slot0_bank6[89] = 28'h0000000;
-    slot0_bank6[90] = 28'h0000000;
-    slot0_bank6[91] = 28'h0000000;
-    slot0_bank6[92] = 28'h0000000;
-    slot0_bank6[93] = 28'h0000000;
-    slot0_bank6[94] = 28'h0000000;
-    slot0_bank6[95] = 28'h0000000;
-    slot0_bank6[96] = 28'h0000000;
-    slot0_bank6[97] = 28'h0000000;
-    slot0_bank6[98] = 28'h0000000;
-    slot0_bank6[99] = 28'h0000000;
-    slot0_bank6[100] = 28'h0000000;
-    slot0_bank6[101] = 28'h0000000;
-    slot0_bank6[102] = 28'h0000000;
-    slot0_bank6[103] = 28'h0000000;
-    slot0_bank6[104] = 28'h0000000;
-    slot0_bank6[105] = 28'h0000000;
-    slot0_bank6[106] = 28'h0000000;
-    slot0_bank6[107] = 28'h0000000;
-    slot0_bank6[108] = 28'h0000000;
-    slot0_bank6[109] = 28'h0000000;
-    slot0_bank6[110] = 28'h0000000;
-    slot0_bank6[111] = 28'h0000000;
-    slot0_bank6[112] = 28'h0000000;
-    slot0_bank6[113] = 28'h0000000;
-    slot0_bank6[114] = 28'h0000000;
-    slot0_bank6[115] = 28'h0000000;
-    slot0_bank6[116] = 28'h0000000;
-    slot0_bank6[117] = 28'h0000000;
-    slot0_bank6[118] = 28'h0000000;
-    slot0_bank6[119] = 28'h0000000;
-    slot0_bank6[120] = 28'h0000000;
-    slot0_bank6[121] = 28'h0000000;
-    slot0_bank6[122] = 28'h0000000;
-    slot0_bank6[123] = 28'h0000000;
-    slot0_bank6[124] = 28'h0000000;
-    slot0_bank6[125] = 28'h0000000;
-    slot0_bank6[126] = 28'h0000000;
-    slot0_bank6[127] = 28'h0000000;
-  end
-  always @(posedge clk) begin
-    if (\$signature__en$382 )
-      slot0_bank6[\$signature__addr$380 ] <= \$signature__data$381 ;
-  end
-  reg [27:0] _6_;
-  always @(posedge clk) begin
-    if (adv) begin
-      _6_ <= slot0_bank6[\$signature__addr$293 ];
-    end
-  end
-  assign \$signature__data$85  = _6_;
-  reg [27:0] slot0_bank7 [127:0];
-  initial begin
-    slot0_bank7[0] = 28'h0000000;
-    slot0_bank7[1] = 28'h0000000;
-    slot0_bank7[2] = 28'h0000000;
-    slot0_bank7[3] = 28'h0000000;
-    slot0_bank7[4] = 28'h0000000;
-    slot0_bank7[5] = 28'h0000000;
-    slot0_bank7[6] = 28'h0000000;
-    slot0_bank7[7] = 28'h0000000;
-    slot0_bank7[8] = 28'h0000000;
-    slot0_bank7[9] = 28'h0000000;
-    slot0_bank7[10] = 28'h0000000;
-    slot0_bank7[11] = 28'h0000000;
-    slot0_bank7[12] = 28'h0000000;
-    slot0_bank7[13] = 28'h0000000;
-    slot0_bank7[14] = 28'h0000000;
-    slot0_bank7[15] = 28'h0000000;
-    slot0_bank7[16] = 28'h0000000;
-    slot0_bank7[17] = 28'h0000000;
-    slot0_bank7[18] = 28'h0000000;
-    slot0_bank7[19] = 28'h0000000;
-    slot0_bank7[20] = 28'h0000000;
-    slot0_bank7[21] = 28'h0000000;
-    slot0_bank7[22] = 28'h0000000;
-    slot0_bank7[23] = 28'h0000000;
-    slot0_bank7[24] = 28'h0000000;
-    slot0_bank7[25] = 28'h0000000;
-    slot0_bank7[26] = 28'h0000000;
-    slot0_bank7[27] = 28'h0000000;
-    slot0_bank7[28] = 28'h0000000;
-    slot0_bank7[29] = 28'h0000000;
-    slot0_bank7[30] = 28'h0000000;
-    slot0_bank7[31] = 28'h0000000;
-    slot0_bank7[32] = 28'h0000000;
-    slot0_bank7[33] = 28'h0000000;
-    slot0_bank7[34] = 28'h0000000;
-    slot0_bank7[35] = 28'h0000000;
-    slot0_bank7[36] = 28'h0000000;
-    slot0_bank7[37] = 28'h0000000;
-    slot0_bank7[38] = 28'h0000000;
-    slot0_bank7[39] = 28'h0000000;
-    slot0_bank7[40] = 28'h0000000;
-    slot0_bank7[41] = 28'h0000000;
-    slot0_bank7[42] = 28'h0000000;
-    slot0_bank7[43] = 28'h0000000;
-    slot0_bank7[44] = 28'h0000000;
-    slot0_bank7[45] = 28'h0000000;
-    slot0_bank7[46] = 28'h0000000;
-    slot0_bank7[47] = 28'h0000000;
-    slot0_bank7[48] = 28'h0000000;
-    slot0_bank7[49] = 28'h0000000;
-    slot0_bank7[50] = 28'h0000000;
-    slot0_bank7[51] = 28'h0000000;
-    slot0_bank7[52] = 28'h0000000;
-    slot0_bank7[53] = 28'h0000000;
-    slot0_bank7[54] = 28'h0000000;
-    slot0_bank7[55] = 28'h0000000;
-    slot0_bank7[56] = 28'h0000000;
-    slot0_bank7[57] = 28'h0000000;
-    slot0_bank7[58] = 28'h0000000;
-    slot0_bank7[59] = 28'h0000000;
-    slot0_bank7[60] = 28'h0000000;
-    slot0_bank7[61] = 28'h0000000;
-    slot0_bank7[62] = 28'h0000000;
-    slot0_bank7[63] = 28'h0000000;
-    slot0_bank7[64] = 28'h0000000;
-    slot0_bank7[65] = 28'h0000000;
-    slot0_bank7[66] = 28'h0000000;
-    slot0_bank7[67] = 28'h0000000;
-    slot0_bank7[68] = 28'h0000000;
-    slot0_bank7[69] = 28'h0000000;
-    slot0_bank7[70] = 28'h0000000;
-    slot0_bank7[71] = 28'h0000000;
-    slot0_bank7[72] = 28'h0000000;
-    slot0_bank7[73] = 28'h0000000;
-    slot0_bank7[74] = 28'h0000000;
-    slot0_bank7[75] = 28'h0000000;
-    slot0_bank7[76] = 28'h0000000;
-    slot0_bank7[77] = 28'h0000000;
-    slot0_bank7[78] = 28'h0000000;
-    slot0_bank7[79] = 28'h0000000;
-    slot0_bank7[80] = 28'h0000000;
-    slot0_bank7[81] = 28'h0000000;
-    slot0_bank7[82] = 28'h0000000;
-    slot0_bank7[83] = 28'h0000000;
-    slot0_bank7[84] = 28'h0000000;
-    slot0_bank7[85] = 28'h0000000;
-    slot0_bank7[86] = 28'h0000000;
-    slot0_bank7[87] = 28'h0000000;
-    slot0_bank7[88] = 28'h0000000;
-    slot0_bank7[89] = 28'h0000000;
-    slot0_bank7[90] = 28'h0000000;
-    slot0_bank7[91] = 28'h0000000;
-    slot0_bank7[92] = 28'h0000000;
-    slot0_bank7[93] = 28'h0000000;
-    slot0_bank7[94] = 28'h0000000;
-    slot0_bank7[95] = 28'h0000000;
-    slot0_bank7[96] = 28'h0000000;
-    slot0_bank7[97] = 28'h0000000;
-    slot0_bank7[98] = 28'h0000000;
-    slot0_bank7[99] = 28'h0000000;
-    slot0_bank7[100] = 28'h0000000;
-    slot0_bank7[101] = 28'h0000000;
-    slot0_bank7[102] = 28'h0000000;
-    slot0_bank7[103] = 28'h0000000;
-    slot0_bank7[104] = 28'h0000000;
-    slot0_bank7[105] = 28'h0000000;
-    slot0_bank7[106] = 28'h0000000;
-    slot0_bank7[107] = 28'h0000000;
-    slot0_bank7[108] = 28'h0000000;
-    slot0_bank7[109] = 28'h0000000;
-    slot0_bank7[110] = 28'h0000000;
-    slot0_bank7[111] = 28'h0000000;
-    slot0_bank7[112] = 28'h0000000;
-    slot0_bank7[113] = 28'h0000000;
-    slot0_bank7[114] = 28'h0000000;
-    slot0_bank7[115] = 28'h0000000;
-    slot0_bank7[116] = 28'h0000000;
-    slot0_bank7[117] = 28'h0000000;
-    slot0_bank7[118] = 28'h0000000;
-    slot0_bank7[119] = 28'h0000000;
-    slot0_bank7[120] = 28'h0000000;
-    slot0_bank7[121] = 28'h0000000;
-    slot0_bank7[122] = 28'h0000000;
-    slot0_bank7[123] = 28'h0000000;
-    slot0_bank7[124] = 28'h0000000;
-    slot0_bank7[125] = 28'h0000000;
-    slot0_bank7[126] = 28'h0000000;
-    slot0_bank7[127] = 28'h0000000;
-  end
-  always @(posedge clk) begin
-    if (\$signature__en$385 )
-      slot0_bank7[\$signature__addr$383 ] <= \$signature__data$384 ;
-  end
-  reg [27:0] _7_;
-  always @(posedge clk) begin
-    if (adv) begin
-      _7_ <= slot0_bank7[\$signature__addr$295 ];
-    end
-  end
-  assign \$signature__data$87  = _7_;
-  reg [27:0] slot1_bank0 [127:0];
+  assign \$signature__data$71  = _3_;
+  reg [27:0] slot1_bank0 [255:0];
   initial begin
     slot1_bank0[0] = 28'h0000000;
     slot1_bank0[1] = 28'h0000000;
@@ -47920,19 +47598,147 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     slot1_bank0[125] = 28'h0000000;
     slot1_bank0[126] = 28'h0000000;
     slot1_bank0[127] = 28'h0000000;
+    slot1_bank0[128] = 28'h0000000;
+    slot1_bank0[129] = 28'h0000000;
+    slot1_bank0[130] = 28'h0000000;
+    slot1_bank0[131] = 28'h0000000;
+    slot1_bank0[132] = 28'h0000000;
+    slot1_bank0[133] = 28'h0000000;
+    slot1_bank0[134] = 28'h0000000;
+    slot1_bank0[135] = 28'h0000000;
+    slot1_bank0[136] = 28'h0000000;
+    slot1_bank0[137] = 28'h0000000;
+    slot1_bank0[138] = 28'h0000000;
+    slot1_bank0[139] = 28'h0000000;
+    slot1_bank0[140] = 28'h0000000;
+    slot1_bank0[141] = 28'h0000000;
+    slot1_bank0[142] = 28'h0000000;
+    slot1_bank0[143] = 28'h0000000;
+    slot1_bank0[144] = 28'h0000000;
+    slot1_bank0[145] = 28'h0000000;
+    slot1_bank0[146] = 28'h0000000;
+    slot1_bank0[147] = 28'h0000000;
+    slot1_bank0[148] = 28'h0000000;
+    slot1_bank0[149] = 28'h0000000;
+    slot1_bank0[150] = 28'h0000000;
+    slot1_bank0[151] = 28'h0000000;
+    slot1_bank0[152] = 28'h0000000;
+    slot1_bank0[153] = 28'h0000000;
+    slot1_bank0[154] = 28'h0000000;
+    slot1_bank0[155] = 28'h0000000;
+    slot1_bank0[156] = 28'h0000000;
+    slot1_bank0[157] = 28'h0000000;
+    slot1_bank0[158] = 28'h0000000;
+    slot1_bank0[159] = 28'h0000000;
+    slot1_bank0[160] = 28'h0000000;
+    slot1_bank0[161] = 28'h0000000;
+    slot1_bank0[162] = 28'h0000000;
+    slot1_bank0[163] = 28'h0000000;
+    slot1_bank0[164] = 28'h0000000;
+    slot1_bank0[165] = 28'h0000000;
+    slot1_bank0[166] = 28'h0000000;
+    slot1_bank0[167] = 28'h0000000;
+    slot1_bank0[168] = 28'h0000000;
+    slot1_bank0[169] = 28'h0000000;
+    slot1_bank0[170] = 28'h0000000;
+    slot1_bank0[171] = 28'h0000000;
+    slot1_bank0[172] = 28'h0000000;
+    slot1_bank0[173] = 28'h0000000;
+    slot1_bank0[174] = 28'h0000000;
+    slot1_bank0[175] = 28'h0000000;
+    slot1_bank0[176] = 28'h0000000;
+    slot1_bank0[177] = 28'h0000000;
+    slot1_bank0[178] = 28'h0000000;
+    slot1_bank0[179] = 28'h0000000;
+    slot1_bank0[180] = 28'h0000000;
+    slot1_bank0[181] = 28'h0000000;
+    slot1_bank0[182] = 28'h0000000;
+    slot1_bank0[183] = 28'h0000000;
+    slot1_bank0[184] = 28'h0000000;
+    slot1_bank0[185] = 28'h0000000;
+    slot1_bank0[186] = 28'h0000000;
+    slot1_bank0[187] = 28'h0000000;
+    slot1_bank0[188] = 28'h0000000;
+    slot1_bank0[189] = 28'h0000000;
+    slot1_bank0[190] = 28'h0000000;
+    slot1_bank0[191] = 28'h0000000;
+    slot1_bank0[192] = 28'h0000000;
+    slot1_bank0[193] = 28'h0000000;
+    slot1_bank0[194] = 28'h0000000;
+    slot1_bank0[195] = 28'h0000000;
+    slot1_bank0[196] = 28'h0000000;
+    slot1_bank0[197] = 28'h0000000;
+    slot1_bank0[198] = 28'h0000000;
+    slot1_bank0[199] = 28'h0000000;
+    slot1_bank0[200] = 28'h0000000;
+    slot1_bank0[201] = 28'h0000000;
+    slot1_bank0[202] = 28'h0000000;
+    slot1_bank0[203] = 28'h0000000;
+    slot1_bank0[204] = 28'h0000000;
+    slot1_bank0[205] = 28'h0000000;
+    slot1_bank0[206] = 28'h0000000;
+    slot1_bank0[207] = 28'h0000000;
+    slot1_bank0[208] = 28'h0000000;
+    slot1_bank0[209] = 28'h0000000;
+    slot1_bank0[210] = 28'h0000000;
+    slot1_bank0[211] = 28'h0000000;
+    slot1_bank0[212] = 28'h0000000;
+    slot1_bank0[213] = 28'h0000000;
+    slot1_bank0[214] = 28'h0000000;
+    slot1_bank0[215] = 28'h0000000;
+    slot1_bank0[216] = 28'h0000000;
+    slot1_bank0[217] = 28'h0000000;
+    slot1_bank0[218] = 28'h0000000;
+    slot1_bank0[219] = 28'h0000000;
+    slot1_bank0[220] = 28'h0000000;
+    slot1_bank0[221] = 28'h0000000;
+    slot1_bank0[222] = 28'h0000000;
+    slot1_bank0[223] = 28'h0000000;
+    slot1_bank0[224] = 28'h0000000;
+    slot1_bank0[225] = 28'h0000000;
+    slot1_bank0[226] = 28'h0000000;
+    slot1_bank0[227] = 28'h0000000;
+    slot1_bank0[228] = 28'h0000000;
+    slot1_bank0[229] = 28'h0000000;
+    slot1_bank0[230] = 28'h0000000;
+    slot1_bank0[231] = 28'h0000000;
+    slot1_bank0[232] = 28'h0000000;
+    slot1_bank0[233] = 28'h0000000;
+    slot1_bank0[234] = 28'h0000000;
+    slot1_bank0[235] = 28'h0000000;
+    slot1_bank0[236] = 28'h0000000;
+    slot1_bank0[237] = 28'h0000000;
+    slot1_bank0[238] = 28'h0000000;
+    slot1_bank0[239] = 28'h0000000;
+    slot1_bank0[240] = 28'h0000000;
+    slot1_bank0[241] = 28'h0000000;
+    slot1_bank0[242] = 28'h0000000;
+    slot1_bank0[243] = 28'h0000000;
+    slot1_bank0[244] = 28'h0000000;
+    slot1_bank0[245] = 28'h0000000;
+    slot1_bank0[246] = 28'h0000000;
+    slot1_bank0[247] = 28'h0000000;
+    slot1_bank0[248] = 28'h0000000;
+    slot1_bank0[249] = 28'h0000000;
+    slot1_bank0[250] = 28'h0000000;
+    slot1_bank0[251] = 28'h0000000;
+    slot1_bank0[252] = 28'h0000000;
+    slot1_bank0[253] = 28'h0000000;
+    slot1_bank0[254] = 28'h0000000;
+    slot1_bank0[255] = 28'h0000000;
   end
   always @(posedge clk) begin
-    if (\$signature__en$388 )
-      slot1_bank0[\$signature__addr$386 ] <= \$signature__data$387 ;
+    if (\$signature__en$306 )
+      slot1_bank0[\$signature__addr$304 ] <= \$signature__data$305 ;
   end
-  reg [27:0] _8_;
+  reg [27:0] _4_;
   always @(posedge clk) begin
     if (adv) begin
-      _8_ <= slot1_bank0[\$signature__addr$297 ];
+      _4_ <= slot1_bank0[\$signature__addr$259 ];
     end
   end
-  assign \$signature__data$89  = _8_;
-  reg [27:0] slot1_bank1 [127:0];
+  assign \$signature__data$73  = _4_;
+  reg [27:0] slot1_bank1 [255:0];
   initial begin
     slot1_bank1[0] = 28'h0000000;
     slot1_bank1[1] = 28'h0000000;
@@ -48062,19 +47868,147 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     slot1_bank1[125] = 28'h0000000;
     slot1_bank1[126] = 28'h0000000;
     slot1_bank1[127] = 28'h0000000;
+    slot1_bank1[128] = 28'h0000000;
+    slot1_bank1[129] = 28'h0000000;
+    slot1_bank1[130] = 28'h0000000;
+    slot1_bank1[131] = 28'h0000000;
+    slot1_bank1[132] = 28'h0000000;
+    slot1_bank1[133] = 28'h0000000;
+    slot1_bank1[134] = 28'h0000000;
+    slot1_bank1[135] = 28'h0000000;
+    slot1_bank1[136] = 28'h0000000;
+    slot1_bank1[137] = 28'h0000000;
+    slot1_bank1[138] = 28'h0000000;
+    slot1_bank1[139] = 28'h0000000;
+    slot1_bank1[140] = 28'h0000000;
+    slot1_bank1[141] = 28'h0000000;
+    slot1_bank1[142] = 28'h0000000;
+    slot1_bank1[143] = 28'h0000000;
+    slot1_bank1[144] = 28'h0000000;
+    slot1_bank1[145] = 28'h0000000;
+    slot1_bank1[146] = 28'h0000000;
+    slot1_bank1[147] = 28'h0000000;
+    slot1_bank1[148] = 28'h0000000;
+    slot1_bank1[149] = 28'h0000000;
+    slot1_bank1[150] = 28'h0000000;
+    slot1_bank1[151] = 28'h0000000;
+    slot1_bank1[152] = 28'h0000000;
+    slot1_bank1[153] = 28'h0000000;
+    slot1_bank1[154] = 28'h0000000;
+    slot1_bank1[155] = 28'h0000000;
+    slot1_bank1[156] = 28'h0000000;
+    slot1_bank1[157] = 28'h0000000;
+    slot1_bank1[158] = 28'h0000000;
+    slot1_bank1[159] = 28'h0000000;
+    slot1_bank1[160] = 28'h0000000;
+    slot1_bank1[161] = 28'h0000000;
+    slot1_bank1[162] = 28'h0000000;
+    slot1_bank1[163] = 28'h0000000;
+    slot1_bank1[164] = 28'h0000000;
+    slot1_bank1[165] = 28'h0000000;
+    slot1_bank1[166] = 28'h0000000;
+    slot1_bank1[167] = 28'h0000000;
+    slot1_bank1[168] = 28'h0000000;
+    slot1_bank1[169] = 28'h0000000;
+    slot1_bank1[170] = 28'h0000000;
+    slot1_bank1[171] = 28'h0000000;
+    slot1_bank1[172] = 28'h0000000;
+    slot1_bank1[173] = 28'h0000000;
+    slot1_bank1[174] = 28'h0000000;
+    slot1_bank1[175] = 28'h0000000;
+    slot1_bank1[176] = 28'h0000000;
+    slot1_bank1[177] = 28'h0000000;
+    slot1_bank1[178] = 28'h0000000;
+    slot1_bank1[179] = 28'h0000000;
+    slot1_bank1[180] = 28'h0000000;
+    slot1_bank1[181] = 28'h0000000;
+    slot1_bank1[182] = 28'h0000000;
+    slot1_bank1[183] = 28'h0000000;
+    slot1_bank1[184] = 28'h0000000;
+    slot1_bank1[185] = 28'h0000000;
+    slot1_bank1[186] = 28'h0000000;
+    slot1_bank1[187] = 28'h0000000;
+    slot1_bank1[188] = 28'h0000000;
+    slot1_bank1[189] = 28'h0000000;
+    slot1_bank1[190] = 28'h0000000;
+    slot1_bank1[191] = 28'h0000000;
+    slot1_bank1[192] = 28'h0000000;
+    slot1_bank1[193] = 28'h0000000;
+    slot1_bank1[194] = 28'h0000000;
+    slot1_bank1[195] = 28'h0000000;
+    slot1_bank1[196] = 28'h0000000;
+    slot1_bank1[197] = 28'h0000000;
+    slot1_bank1[198] = 28'h0000000;
+    slot1_bank1[199] = 28'h0000000;
+    slot1_bank1[200] = 28'h0000000;
+    slot1_bank1[201] = 28'h0000000;
+    slot1_bank1[202] = 28'h0000000;
+    slot1_bank1[203] = 28'h0000000;
+    slot1_bank1[204] = 28'h0000000;
+    slot1_bank1[205] = 28'h0000000;
+    slot1_bank1[206] = 28'h0000000;
+    slot1_bank1[207] = 28'h0000000;
+    slot1_bank1[208] = 28'h0000000;
+    slot1_bank1[209] = 28'h0000000;
+    slot1_bank1[210] = 28'h0000000;
+    slot1_bank1[211] = 28'h0000000;
+    slot1_bank1[212] = 28'h0000000;
+    slot1_bank1[213] = 28'h0000000;
+    slot1_bank1[214] = 28'h0000000;
+    slot1_bank1[215] = 28'h0000000;
+    slot1_bank1[216] = 28'h0000000;
+    slot1_bank1[217] = 28'h0000000;
+    slot1_bank1[218] = 28'h0000000;
+    slot1_bank1[219] = 28'h0000000;
+    slot1_bank1[220] = 28'h0000000;
+    slot1_bank1[221] = 28'h0000000;
+    slot1_bank1[222] = 28'h0000000;
+    slot1_bank1[223] = 28'h0000000;
+    slot1_bank1[224] = 28'h0000000;
+    slot1_bank1[225] = 28'h0000000;
+    slot1_bank1[226] = 28'h0000000;
+    slot1_bank1[227] = 28'h0000000;
+    slot1_bank1[228] = 28'h0000000;
+    slot1_bank1[229] = 28'h0000000;
+    slot1_bank1[230] = 28'h0000000;
+    slot1_bank1[231] = 28'h0000000;
+    slot1_bank1[232] = 28'h0000000;
+    slot1_bank1[233] = 28'h0000000;
+    slot1_bank1[234] = 28'h0000000;
+    slot1_bank1[235] = 28'h0000000;
+    slot1_bank1[236] = 28'h0000000;
+    slot1_bank1[237] = 28'h0000000;
+    slot1_bank1[238] = 28'h0000000;
+    slot1_bank1[239] = 28'h0000000;
+    slot1_bank1[240] = 28'h0000000;
+    slot1_bank1[241] = 28'h0000000;
+    slot1_bank1[242] = 28'h0000000;
+    slot1_bank1[243] = 28'h0000000;
+    slot1_bank1[244] = 28'h0000000;
+    slot1_bank1[245] = 28'h0000000;
+    slot1_bank1[246] = 28'h0000000;
+    slot1_bank1[247] = 28'h0000000;
+    slot1_bank1[248] = 28'h0000000;
+    slot1_bank1[249] = 28'h0000000;
+    slot1_bank1[250] = 28'h0000000;
+    slot1_bank1[251] = 28'h0000000;
+    slot1_bank1[252] = 28'h0000000;
+    slot1_bank1[253] = 28'h0000000;
+    slot1_bank1[254] = 28'h0000000;
+    slot1_bank1[255] = 28'h0000000;
   end
   always @(posedge clk) begin
-    if (\$signature__en$391 )
-      slot1_bank1[\$signature__addr$389 ] <= \$signature__data$390 ;
+    if (\$signature__en$309 )
+      slot1_bank1[\$signature__addr$307 ] <= \$signature__data$308 ;
   end
-  reg [27:0] _9_;
+  reg [27:0] _5_;
   always @(posedge clk) begin
     if (adv) begin
-      _9_ <= slot1_bank1[\$signature__addr$299 ];
+      _5_ <= slot1_bank1[\$signature__addr$261 ];
     end
   end
-  assign \$signature__data$91  = _9_;
-  reg [27:0] slot1_bank2 [127:0];
+  assign \$signature__data$75  = _5_;
+  reg [27:0] slot1_bank2 [255:0];
   initial begin
     slot1_bank2[0] = 28'h0000000;
     slot1_bank2[1] = 28'h0000000;
@@ -48204,19 +48138,147 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     slot1_bank2[125] = 28'h0000000;
     slot1_bank2[126] = 28'h0000000;
     slot1_bank2[127] = 28'h0000000;
+    slot1_bank2[128] = 28'h0000000;
+    slot1_bank2[129] = 28'h0000000;
+    slot1_bank2[130] = 28'h0000000;
+    slot1_bank2[131] = 28'h0000000;
+    slot1_bank2[132] = 28'h0000000;
+    slot1_bank2[133] = 28'h0000000;
+    slot1_bank2[134] = 28'h0000000;
+    slot1_bank2[135] = 28'h0000000;
+    slot1_bank2[136] = 28'h0000000;
+    slot1_bank2[137] = 28'h0000000;
+    slot1_bank2[138] = 28'h0000000;
+    slot1_bank2[139] = 28'h0000000;
+    slot1_bank2[140] = 28'h0000000;
+    slot1_bank2[141] = 28'h0000000;
+    slot1_bank2[142] = 28'h0000000;
+    slot1_bank2[143] = 28'h0000000;
+    slot1_bank2[144] = 28'h0000000;
+    slot1_bank2[145] = 28'h0000000;
+    slot1_bank2[146] = 28'h0000000;
+    slot1_bank2[147] = 28'h0000000;
+    slot1_bank2[148] = 28'h0000000;
+    slot1_bank2[149] = 28'h0000000;
+    slot1_bank2[150] = 28'h0000000;
+    slot1_bank2[151] = 28'h0000000;
+    slot1_bank2[152] = 28'h0000000;
+    slot1_bank2[153] = 28'h0000000;
+    slot1_bank2[154] = 28'h0000000;
+    slot1_bank2[155] = 28'h0000000;
+    slot1_bank2[156] = 28'h0000000;
+    slot1_bank2[157] = 28'h0000000;
+    slot1_bank2[158] = 28'h0000000;
+    slot1_bank2[159] = 28'h0000000;
+    slot1_bank2[160] = 28'h0000000;
+    slot1_bank2[161] = 28'h0000000;
+    slot1_bank2[162] = 28'h0000000;
+    slot1_bank2[163] = 28'h0000000;
+    slot1_bank2[164] = 28'h0000000;
+    slot1_bank2[165] = 28'h0000000;
+    slot1_bank2[166] = 28'h0000000;
+    slot1_bank2[167] = 28'h0000000;
+    slot1_bank2[168] = 28'h0000000;
+    slot1_bank2[169] = 28'h0000000;
+    slot1_bank2[170] = 28'h0000000;
+    slot1_bank2[171] = 28'h0000000;
+    slot1_bank2[172] = 28'h0000000;
+    slot1_bank2[173] = 28'h0000000;
+    slot1_bank2[174] = 28'h0000000;
+    slot1_bank2[175] = 28'h0000000;
+    slot1_bank2[176] = 28'h0000000;
+    slot1_bank2[177] = 28'h0000000;
+    slot1_bank2[178] = 28'h0000000;
+    slot1_bank2[179] = 28'h0000000;
+    slot1_bank2[180] = 28'h0000000;
+    slot1_bank2[181] = 28'h0000000;
+    slot1_bank2[182] = 28'h0000000;
+    slot1_bank2[183] = 28'h0000000;
+    slot1_bank2[184] = 28'h0000000;
+    slot1_bank2[185] = 28'h0000000;
+    slot1_bank2[186] = 28'h0000000;
+    slot1_bank2[187] = 28'h0000000;
+    slot1_bank2[188] = 28'h0000000;
+    slot1_bank2[189] = 28'h0000000;
+    slot1_bank2[190] = 28'h0000000;
+    slot1_bank2[191] = 28'h0000000;
+    slot1_bank2[192] = 28'h0000000;
+    slot1_bank2[193] = 28'h0000000;
+    slot1_bank2[194] = 28'h0000000;
+    slot1_bank2[195] = 28'h0000000;
+    slot1_bank2[196] = 28'h0000000;
+    slot1_bank2[197] = 28'h0000000;
+    slot1_bank2[198] = 28'h0000000;
+    slot1_bank2[199] = 28'h0000000;
+    slot1_bank2[200] = 28'h0000000;
+    slot1_bank2[201] = 28'h0000000;
+    slot1_bank2[202] = 28'h0000000;
+    slot1_bank2[203] = 28'h0000000;
+    slot1_bank2[204] = 28'h0000000;
+    slot1_bank2[205] = 28'h0000000;
+    slot1_bank2[206] = 28'h0000000;
+    slot1_bank2[207] = 28'h0000000;
+    slot1_bank2[208] = 28'h0000000;
+    slot1_bank2[209] = 28'h0000000;
+    slot1_bank2[210] = 28'h0000000;
+    slot1_bank2[211] = 28'h0000000;
+    slot1_bank2[212] = 28'h0000000;
+    slot1_bank2[213] = 28'h0000000;
+    slot1_bank2[214] = 28'h0000000;
+    slot1_bank2[215] = 28'h0000000;
+    slot1_bank2[216] = 28'h0000000;
+    slot1_bank2[217] = 28'h0000000;
+    slot1_bank2[218] = 28'h0000000;
+    slot1_bank2[219] = 28'h0000000;
+    slot1_bank2[220] = 28'h0000000;
+    slot1_bank2[221] = 28'h0000000;
+    slot1_bank2[222] = 28'h0000000;
+    slot1_bank2[223] = 28'h0000000;
+    slot1_bank2[224] = 28'h0000000;
+    slot1_bank2[225] = 28'h0000000;
+    slot1_bank2[226] = 28'h0000000;
+    slot1_bank2[227] = 28'h0000000;
+    slot1_bank2[228] = 28'h0000000;
+    slot1_bank2[229] = 28'h0000000;
+    slot1_bank2[230] = 28'h0000000;
+    slot1_bank2[231] = 28'h0000000;
+    slot1_bank2[232] = 28'h0000000;
+    slot1_bank2[233] = 28'h0000000;
+    slot1_bank2[234] = 28'h0000000;
+    slot1_bank2[235] = 28'h0000000;
+    slot1_bank2[236] = 28'h0000000;
+    slot1_bank2[237] = 28'h0000000;
+    slot1_bank2[238] = 28'h0000000;
+    slot1_bank2[239] = 28'h0000000;
+    slot1_bank2[240] = 28'h0000000;
+    slot1_bank2[241] = 28'h0000000;
+    slot1_bank2[242] = 28'h0000000;
+    slot1_bank2[243] = 28'h0000000;
+    slot1_bank2[244] = 28'h0000000;
+    slot1_bank2[245] = 28'h0000000;
+    slot1_bank2[246] = 28'h0000000;
+    slot1_bank2[247] = 28'h0000000;
+    slot1_bank2[248] = 28'h0000000;
+    slot1_bank2[249] = 28'h0000000;
+    slot1_bank2[250] = 28'h0000000;
+    slot1_bank2[251] = 28'h0000000;
+    slot1_bank2[252] = 28'h0000000;
+    slot1_bank2[253] = 28'h0000000;
+    slot1_bank2[254] = 28'h0000000;
+    slot1_bank2[255] = 28'h0000000;
   end
   always @(posedge clk) begin
-    if (\$signature__en$394 )
-      slot1_bank2[\$signature__addr$392 ] <= \$signature__data$393 ;
+    if (\$signature__en$312 )
+      slot1_bank2[\$signature__addr$310 ] <= \$signature__data$311 ;
   end
-  reg [27:0] _10_;
+  reg [27:0] _6_;
   always @(posedge clk) begin
     if (adv) begin
-      _10_ <= slot1_bank2[\$signature__addr$301 ];
+      _6_ <= slot1_bank2[\$signature__addr$263 ];
     end
   end
-  assign \$signature__data$93  = _10_;
-  reg [27:0] slot1_bank3 [127:0];
+  assign \$signature__data$77  = _6_;
+  reg [27:0] slot1_bank3 [255:0];
   initial begin
     slot1_bank3[0] = 28'h0000000;
     slot1_bank3[1] = 28'h0000000;
@@ -48346,587 +48408,147 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     slot1_bank3[125] = 28'h0000000;
     slot1_bank3[126] = 28'h0000000;
     slot1_bank3[127] = 28'h0000000;
+    slot1_bank3[128] = 28'h0000000;
+    slot1_bank3[129] = 28'h0000000;
+    slot1_bank3[130] = 28'h0000000;
+    slot1_bank3[131] = 28'h0000000;
+    slot1_bank3[132] = 28'h0000000;
+    slot1_bank3[133] = 28'h0000000;
+    slot1_bank3[134] = 28'h0000000;
+    slot1_bank3[135] = 28'h0000000;
+    slot1_bank3[136] = 28'h0000000;
+    slot1_bank3[137] = 28'h0000000;
+    slot1_bank3[138] = 28'h0000000;
+    slot1_bank3[139] = 28'h0000000;
+    slot1_bank3[140] = 28'h0000000;
+    slot1_bank3[141] = 28'h0000000;
+    slot1_bank3[142] = 28'h0000000;
+    slot1_bank3[143] = 28'h0000000;
+    slot1_bank3[144] = 28'h0000000;
+    slot1_bank3[145] = 28'h0000000;
+    slot1_bank3[146] = 28'h0000000;
+    slot1_bank3[147] = 28'h0000000;
+    slot1_bank3[148] = 28'h0000000;
+    slot1_bank3[149] = 28'h0000000;
+    slot1_bank3[150] = 28'h0000000;
+    slot1_bank3[151] = 28'h0000000;
+    slot1_bank3[152] = 28'h0000000;
+    slot1_bank3[153] = 28'h0000000;
+    slot1_bank3[154] = 28'h0000000;
+    slot1_bank3[155] = 28'h0000000;
+    slot1_bank3[156] = 28'h0000000;
+    slot1_bank3[157] = 28'h0000000;
+    slot1_bank3[158] = 28'h0000000;
+    slot1_bank3[159] = 28'h0000000;
+    slot1_bank3[160] = 28'h0000000;
+    slot1_bank3[161] = 28'h0000000;
+    slot1_bank3[162] = 28'h0000000;
+    slot1_bank3[163] = 28'h0000000;
+    slot1_bank3[164] = 28'h0000000;
+    slot1_bank3[165] = 28'h0000000;
+    slot1_bank3[166] = 28'h0000000;
+    slot1_bank3[167] = 28'h0000000;
+    slot1_bank3[168] = 28'h0000000;
+    slot1_bank3[169] = 28'h0000000;
+    slot1_bank3[170] = 28'h0000000;
+    slot1_bank3[171] = 28'h0000000;
+    slot1_bank3[172] = 28'h0000000;
+    slot1_bank3[173] = 28'h0000000;
+    slot1_bank3[174] = 28'h0000000;
+    slot1_bank3[175] = 28'h0000000;
+    slot1_bank3[176] = 28'h0000000;
+    slot1_bank3[177] = 28'h0000000;
+    slot1_bank3[178] = 28'h0000000;
+    slot1_bank3[179] = 28'h0000000;
+    slot1_bank3[180] = 28'h0000000;
+    slot1_bank3[181] = 28'h0000000;
+    slot1_bank3[182] = 28'h0000000;
+    slot1_bank3[183] = 28'h0000000;
+    slot1_bank3[184] = 28'h0000000;
+    slot1_bank3[185] = 28'h0000000;
+    slot1_bank3[186] = 28'h0000000;
+    slot1_bank3[187] = 28'h0000000;
+    slot1_bank3[188] = 28'h0000000;
+    slot1_bank3[189] = 28'h0000000;
+    slot1_bank3[190] = 28'h0000000;
+    slot1_bank3[191] = 28'h0000000;
+    slot1_bank3[192] = 28'h0000000;
+    slot1_bank3[193] = 28'h0000000;
+    slot1_bank3[194] = 28'h0000000;
+    slot1_bank3[195] = 28'h0000000;
+    slot1_bank3[196] = 28'h0000000;
+    slot1_bank3[197] = 28'h0000000;
+    slot1_bank3[198] = 28'h0000000;
+    slot1_bank3[199] = 28'h0000000;
+    slot1_bank3[200] = 28'h0000000;
+    slot1_bank3[201] = 28'h0000000;
+    slot1_bank3[202] = 28'h0000000;
+    slot1_bank3[203] = 28'h0000000;
+    slot1_bank3[204] = 28'h0000000;
+    slot1_bank3[205] = 28'h0000000;
+    slot1_bank3[206] = 28'h0000000;
+    slot1_bank3[207] = 28'h0000000;
+    slot1_bank3[208] = 28'h0000000;
+    slot1_bank3[209] = 28'h0000000;
+    slot1_bank3[210] = 28'h0000000;
+    slot1_bank3[211] = 28'h0000000;
+    slot1_bank3[212] = 28'h0000000;
+    slot1_bank3[213] = 28'h0000000;
+    slot1_bank3[214] = 28'h0000000;
+    slot1_bank3[215] = 28'h0000000;
+    slot1_bank3[216] = 28'h0000000;
+    slot1_bank3[217] = 28'h0000000;
+    slot1_bank3[218] = 28'h0000000;
+    slot1_bank3[219] = 28'h0000000;
+    slot1_bank3[220] = 28'h0000000;
+    slot1_bank3[221] = 28'h0000000;
+    slot1_bank3[222] = 28'h0000000;
+    slot1_bank3[223] = 28'h0000000;
+    slot1_bank3[224] = 28'h0000000;
+    slot1_bank3[225] = 28'h0000000;
+    slot1_bank3[226] = 28'h0000000;
+    slot1_bank3[227] = 28'h0000000;
+    slot1_bank3[228] = 28'h0000000;
+    slot1_bank3[229] = 28'h0000000;
+    slot1_bank3[230] = 28'h0000000;
+    slot1_bank3[231] = 28'h0000000;
+    slot1_bank3[232] = 28'h0000000;
+    slot1_bank3[233] = 28'h0000000;
+    slot1_bank3[234] = 28'h0000000;
+    slot1_bank3[235] = 28'h0000000;
+    slot1_bank3[236] = 28'h0000000;
+    slot1_bank3[237] = 28'h0000000;
+    slot1_bank3[238] = 28'h0000000;
+    slot1_bank3[239] = 28'h0000000;
+    slot1_bank3[240] = 28'h0000000;
+    slot1_bank3[241] = 28'h0000000;
+    slot1_bank3[242] = 28'h0000000;
+    slot1_bank3[243] = 28'h0000000;
+    slot1_bank3[244] = 28'h0000000;
+    slot1_bank3[245] = 28'h0000000;
+    slot1_bank3[246] = 28'h0000000;
+    slot1_bank3[247] = 28'h0000000;
+    slot1_bank3[248] = 28'h0000000;
+    slot1_bank3[249] = 28'h0000000;
+    slot1_bank3[250] = 28'h0000000;
+    slot1_bank3[251] = 28'h0000000;
+    slot1_bank3[252] = 28'h0000000;
+    slot1_bank3[253] = 28'h0000000;
+    slot1_bank3[254] = 28'h0000000;
+    slot1_bank3[255] = 28'h0000000;
   end
   always @(posedge clk) begin
-    if (\$signature__en$397 )
-      slot1_bank3[\$signature__addr$395 ] <= \$signature__data$396 ;
+    if (\$signature__en$315 )
+      slot1_bank3[\$signature__addr$313 ] <= \$signature__data$314 ;
   end
-  reg [27:0] _11_;
-  always @(posedge clk) begin
-    if (adv) begin
-      _11_ <= slot1_bank3[\$signature__addr$303 ];
-    end
-  end
-  assign \$signature__data$95  = _11_;
-  reg [27:0] slot1_bank4 [127:0];
-  initial begin
-    slot1_bank4[0] = 28'h0000000;
-    slot1_bank4[1] = 28'h0000000;
-    slot1_bank4[2] = 28'h0000000;
-    slot1_bank4[3] = 28'h0000000;
-    slot1_bank4[4] = 28'h0000000;
-    slot1_bank4[5] = 28'h0000000;
-    slot1_bank4[6] = 28'h0000000;
-    slot1_bank4[7] = 28'h0000000;
-    slot1_bank4[8] = 28'h0000000;
-    slot1_bank4[9] = 28'h0000000;
-    slot1_bank4[10] = 28'h0000000;
-    slot1_bank4[11] = 28'h0000000;
-    slot1_bank4[12] = 28'h0000000;
-    slot1_bank4[13] = 28'h0000000;
-    slot1_bank4[14] = 28'h0000000;
-    slot1_bank4[15] = 28'h0000000;
-    slot1_bank4[16] = 28'h0000000;
-    slot1_bank4[17] = 28'h0000000;
-    slot1_bank4[18] = 28'h0000000;
-    slot1_bank4[19] = 28'h0000000;
-    slot1_bank4[20] = 28'h0000000;
-    slot1_bank4[21] = 28'h0000000;
-    slot1_bank4[22] = 28'h0000000;
-    slot1_bank4[23] = 28'h0000000;
-    slot1_bank4[24] = 28'h0000000;
-    slot1_bank4[25] = 28'h0000000;
-    slot1_bank4[26] = 28'h0000000;
-    slot1_bank4[27] = 28'h0000000;
-    slot1_bank4[28] = 28'h0000000;
-    slot1_bank4[29] = 28'h0000000;
-    slot1_bank4[30] = 28'h0000000;
-    slot1_bank4[31] = 28'h0000000;
-    slot1_bank4[32] = 28'h0000000;
-    slot1_bank4[33] = 28'h0000000;
-    slot1_bank4[34] = 28'h0000000;
-    slot1_bank4[35] = 28'h0000000;
-    slot1_bank4[36] = 28'h0000000;
-    slot1_bank4[37] = 28'h0000000;
-    slot1_bank4[38] = 28'h0000000;
-    slot1_bank4[39] = 28'h0000000;
-    slot1_bank4[40] = 28'h0000000;
-    slot1_bank4[41] = 28'h0000000;
-    slot1_bank4[42] = 28'h0000000;
-    slot1_bank4[43] = 28'h0000000;
-    slot1_bank4[44] = 28'h0000000;
-    slot1_bank4[45] = 28'h0000000;
-    slot1_bank4[46] = 28'h0000000;
-    slot1_bank4[47] = 28'h0000000;
-    slot1_bank4[48] = 28'h0000000;
-    slot1_bank4[49] = 28'h0000000;
-    slot1_bank4[50] = 28'h0000000;
-    slot1_bank4[51] = 28'h0000000;
-    slot1_bank4[52] = 28'h0000000;
-    slot1_bank4[53] = 28'h0000000;
-    slot1_bank4[54] = 28'h0000000;
-    slot1_bank4[55] = 28'h0000000;
-    slot1_bank4[56] = 28'h0000000;
-    slot1_bank4[57] = 28'h0000000;
-    slot1_bank4[58] = 28'h0000000;
-    slot1_bank4[59] = 28'h0000000;
-    slot1_bank4[60] = 28'h0000000;
-    slot1_bank4[61] = 28'h0000000;
-    slot1_bank4[62] = 28'h0000000;
-    slot1_bank4[63] = 28'h0000000;
-    slot1_bank4[64] = 28'h0000000;
-    slot1_bank4[65] = 28'h0000000;
-    slot1_bank4[66] = 28'h0000000;
-    slot1_bank4[67] = 28'h0000000;
-    slot1_bank4[68] = 28'h0000000;
-    slot1_bank4[69] = 28'h0000000;
-    slot1_bank4[70] = 28'h0000000;
-    slot1_bank4[71] = 28'h0000000;
-    slot1_bank4[72] = 28'h0000000;
-    slot1_bank4[73] = 28'h0000000;
-    slot1_bank4[74] = 28'h0000000;
-    slot1_bank4[75] = 28'h0000000;
-    slot1_bank4[76] = 28'h0000000;
-    slot1_bank4[77] = 28'h0000000;
-    slot1_bank4[78] = 28'h0000000;
-    slot1_bank4[79] = 28'h0000000;
-    slot1_bank4[80] = 28'h0000000;
-    slot1_bank4[81] = 28'h0000000;
-    slot1_bank4[82] = 28'h0000000;
-    slot1_bank4[83] = 28'h0000000;
-    slot1_bank4[84] = 28'h0000000;
-    slot1_bank4[85] = 28'h0000000;
-    slot1_bank4[86] = 28'h0000000;
-    slot1_bank4[87] = 28'h0000000;
-    slot1_bank4[88] = 28'h0000000;
-    slot1_bank4[89] = 28'h0000000;
-    slot1_bank4[90] = 28'h0000000;
-    slot1_bank4[91] = 28'h0000000;
-    slot1_bank4[92] = 28'h0000000;
-    slot1_bank4[93] = 28'h0000000;
-    slot1_bank4[94] = 28'h0000000;
-    slot1_bank4[95] = 28'h0000000;
-    slot1_bank4[96] = 28'h0000000;
-    slot1_bank4[97] = 28'h0000000;
-    slot1_bank4[98] = 28'h0000000;
-    slot1_bank4[99] = 28'h0000000;
-    slot1_bank4[100] = 28'h0000000;
-    slot1_bank4[101] = 28'h0000000;
-    slot1_bank4[102] = 28'h0000000;
-    slot1_bank4[103] = 28'h0000000;
-    slot1_bank4[104] = 28'h0000000;
-    slot1_bank4[105] = 28'h0000000;
-    slot1_bank4[106] = 28'h0000000;
-    slot1_bank4[107] = 28'h0000000;
-    slot1_bank4[108] = 28'h0000000;
-    slot1_bank4[109] = 28'h0000000;
-    slot1_bank4[110] = 28'h0000000;
-    slot1_bank4[111] = 28'h0000000;
-    slot1_bank4[112] = 28'h0000000;
-    slot1_bank4[113] = 28'h0000000;
-    slot1_bank4[114] = 28'h0000000;
-    slot1_bank4[115] = 28'h0000000;
-    slot1_bank4[116] = 28'h0000000;
-    slot1_bank4[117] = 28'h0000000;
-    slot1_bank4[118] = 28'h0000000;
-    slot1_bank4[119] = 28'h0000000;
-    slot1_bank4[120] = 28'h0000000;
-    slot1_bank4[121] = 28'h0000000;
-    slot1_bank4[122] = 28'h0000000;
-    slot1_bank4[123] = 28'h0000000;
-    slot1_bank4[124] = 28'h0000000;
-    slot1_bank4[125] = 28'h0000000;
-    slot1_bank4[126] = 28'h0000000;
-    slot1_bank4[127] = 28'h0000000;
-  end
-  always @(posedge clk) begin
-    if (\$signature__en$400 )
-      slot1_bank4[\$signature__addr$398 ] <= \$signature__data$399 ;
-  end
-  reg [27:0] _12_;
+  reg [27:0] _7_;
   always @(posedge clk) begin
     if (adv) begin
-      _12_ <= slot1_bank4[\$signature__addr$305 ];
+      _7_ <= slot1_bank3[\$signature__addr$265 ];
     end
   end
-  assign \$signature__data$97  = _12_;
-  reg [27:0] slot1_bank5 [127:0];
-  initial begin
-    slot1_bank5[0] = 28'h0000000;
-    slot1_bank5[1] = 28'h0000000;
-    slot1_bank5[2] = 28'h0000000;
-    slot1_bank5[3] = 28'h0000000;
-    slot1_bank5[4] = 28'h0000000;
-    slot1_bank5[5] = 28'h0000000;
-    slot1_bank5[6] = 28'h0000000;
-    slot1_bank5[7] = 28'h0000000;
-    slot1_bank5[8] = 28'h0000000;
-    slot1_bank5[9] = 28'h0000000;
-    slot1_bank5[10] = 28'h0000000;
-    slot1_bank5[11] = 28'h0000000;
-    slot1_bank5[12] = 28'h0000000;
-    slot1_bank5[13] = 28'h0000000;
-    slot1_bank5[14] = 28'h0000000;
-    slot1_bank5[15] = 28'h0000000;
-    slot1_bank5[16] = 28'h0000000;
-    slot1_bank5[17] = 28'h0000000;
-    slot1_bank5[18] = 28'h0000000;
-    slot1_bank5[19] = 28'h0000000;
-    slot1_bank5[20] = 28'h0000000;
-    slot1_bank5[21] = 28'h0000000;
-    slot1_bank5[22] = 28'h0000000;
-    slot1_bank5[23] = 28'h0000000;
-    slot1_bank5[24] = 28'h0000000;
-    slot1_bank5[25] = 28'h0000000;
-    slot1_bank5[26] = 28'h0000000;
-    slot1_bank5[27] = 28'h0000000;
-    slot1_bank5[28] = 28'h0000000;
-    slot1_bank5[29] = 28'h0000000;
-    slot1_bank5[30] = 28'h0000000;
-    slot1_bank5[31] = 28'h0000000;
-    slot1_bank5[32] = 28'h0000000;
-    slot1_bank5[33] = 28'h0000000;
-    slot1_bank5[34] = 28'h0000000;
-    slot1_bank5[35] = 28'h0000000;
-    slot1_bank5[36] = 28'h0000000;
-    slot1_bank5[37] = 28'h0000000;
-    slot1_bank5[38] = 28'h0000000;
-    slot1_bank5[39] = 28'h0000000;
-    slot1_bank5[40] = 28'h0000000;
-    slot1_bank5[41] = 28'h0000000;
-    slot1_bank5[42] = 28'h0000000;
-    slot1_bank5[43] = 28'h0000000;
-    slot1_bank5[44] = 28'h0000000;
-    slot1_bank5[45] = 28'h0000000;
-    slot1_bank5[46] = 28'h0000000;
-    slot1_bank5[47] = 28'h0000000;
-    slot1_bank5[48] = 28'h0000000;
-    slot1_bank5[49] = 28'h0000000;
-    slot1_bank5[50] = 28'h0000000;
-    slot1_bank5[51] = 28'h0000000;
-    slot1_bank5[52] = 28'h0000000;
-    slot1_bank5[53] = 28'h0000000;
-    slot1_bank5[54] = 28'h0000000;
-    slot1_bank5[55] = 28'h0000000;
-    slot1_bank5[56] = 28'h0000000;
-    slot1_bank5[57] = 28'h0000000;
-    slot1_bank5[58] = 28'h0000000;
-    slot1_bank5[59] = 28'h0000000;
-    slot1_bank5[60] = 28'h0000000;
-    slot1_bank5[61] = 28'h0000000;
-    slot1_bank5[62] = 28'h0000000;
-    slot1_bank5[63] = 28'h0000000;
-    slot1_bank5[64] = 28'h0000000;
-    slot1_bank5[65] = 28'h0000000;
-    slot1_bank5[66] = 28'h0000000;
-    slot1_bank5[67] = 28'h0000000;
-    slot1_bank5[68] = 28'h0000000;
-    slot1_bank5[69] = 28'h0000000;
-    slot1_bank5[70] = 28'h0000000;
-    slot1_bank5[71] = 28'h0000000;
-    slot1_bank5[72] = 28'h0000000;
-    slot1_bank5[73] = 28'h0000000;
-    slot1_bank5[74] = 28'h0000000;
-    slot1_bank5[75] = 28'h0000000;
-    slot1_bank5[76] = 28'h0000000;
-    slot1_bank5[77] = 28'h0000000;
-    slot1_bank5[78] = 28'h0000000;
-    slot1_bank5[79] = 28'h0000000;
-    slot1_bank5[80] = 28'h0000000;
-    slot1_bank5[81] = 28'h0000000;
-    slot1_bank5[82] = 28'h0000000;
-    slot1_bank5[83] = 28'h0000000;
-    slot1_bank5[84] = 28'h0000000;
-    slot1_bank5[85] = 28'h0000000;
-    slot1_bank5[86] = 28'h0000000;
-    slot1_bank5[87] = 28'h0000000;
-    slot1_bank5[88] = 28'h0000000;
-    slot1_bank5[89] = 28'h0000000;
-    slot1_bank5[90] = 28'h0000000;
-    slot1_bank5[91] = 28'h0000000;
-    slot1_bank5[92] = 28'h0000000;
-    slot1_bank5[93] = 28'h0000000;
-    slot1_bank5[94] = 28'h0000000;
-    slot1_bank5[95] = 28'h0000000;
-    slot1_bank5[96] = 28'h0000000;
-    slot1_bank5[97] = 28'h0000000;
-    slot1_bank5[98] = 28'h0000000;
-    slot1_bank5[99] = 28'h0000000;
-    slot1_bank5[100] = 28'h0000000;
-    slot1_bank5[101] = 28'h0000000;
-    slot1_bank5[102] = 28'h0000000;
-    slot1_bank5[103] = 28'h0000000;
-    slot1_bank5[104] = 28'h0000000;
-    slot1_bank5[105] = 28'h0000000;
-    slot1_bank5[106] = 28'h0000000;
-    slot1_bank5[107] = 28'h0000000;
-    slot1_bank5[108] = 28'h0000000;
-    slot1_bank5[109] = 28'h0000000;
-    slot1_bank5[110] = 28'h0000000;
-    slot1_bank5[111] = 28'h0000000;
-    slot1_bank5[112] = 28'h0000000;
-    slot1_bank5[113] = 28'h0000000;
-    slot1_bank5[114] = 28'h0000000;
-    slot1_bank5[115] = 28'h0000000;
-    slot1_bank5[116] = 28'h0000000;
-    slot1_bank5[117] = 28'h0000000;
-    slot1_bank5[118] = 28'h0000000;
-    slot1_bank5[119] = 28'h0000000;
-    slot1_bank5[120] = 28'h0000000;
-    slot1_bank5[121] = 28'h0000000;
-    slot1_bank5[122] = 28'h0000000;
-    slot1_bank5[123] = 28'h0000000;
-    slot1_bank5[124] = 28'h0000000;
-    slot1_bank5[125] = 28'h0000000;
-    slot1_bank5[126] = 28'h0000000;
-    slot1_bank5[127] = 28'h0000000;
-  end
-  always @(posedge clk) begin
-    if (\$signature__en$403 )
-      slot1_bank5[\$signature__addr$401 ] <= \$signature__data$402 ;
-  end
-  reg [27:0] _13_;
-  always @(posedge clk) begin
-    if (adv) begin
-      _13_ <= slot1_bank5[\$signature__addr$307 ];
-    end
-  end
-  assign \$signature__data$99  = _13_;
-  reg [27:0] slot1_bank6 [127:0];
-  initial begin
-    slot1_bank6[0] = 28'h0000000;
-    slot1_bank6[1] = 28'h0000000;
-    slot1_bank6[2] = 28'h0000000;
-    slot1_bank6[3] = 28'h0000000;
-    slot1_bank6[4] = 28'h0000000;
-    slot1_bank6[5] = 28'h0000000;
-    slot1_bank6[6] = 28'h0000000;
-    slot1_bank6[7] = 28'h0000000;
-    slot1_bank6[8] = 28'h0000000;
-    slot1_bank6[9] = 28'h0000000;
-    slot1_bank6[10] = 28'h0000000;
-    slot1_bank6[11] = 28'h0000000;
-    slot1_bank6[12] = 28'h0000000;
-    slot1_bank6[13] = 28'h0000000;
-    slot1_bank6[14] = 28'h0000000;
-    slot1_bank6[15] = 28'h0000000;
-    slot1_bank6[16] = 28'h0000000;
-    slot1_bank6[17] = 28'h0000000;
-    slot1_bank6[18] = 28'h0000000;
-    slot1_bank6[19] = 28'h0000000;
-    slot1_bank6[20] = 28'h0000000;
-    slot1_bank6[21] = 28'h0000000;
-    slot1_bank6[22] = 28'h0000000;
-    slot1_bank6[23] = 28'h0000000;
-    slot1_bank6[24] = 28'h0000000;
-    slot1_bank6[25] = 28'h0000000;
-    slot1_bank6[26] = 28'h0000000;
-    slot1_bank6[27] = 28'h0000000;
-    slot1_bank6[28] = 28'h0000000;
-    slot1_bank6[29] = 28'h0000000;
-    slot1_bank6[30] = 28'h0000000;
-    slot1_bank6[31] = 28'h0000000;
-    slot1_bank6[32] = 28'h0000000;
-    slot1_bank6[33] = 28'h0000000;
-    slot1_bank6[34] = 28'h0000000;
-    slot1_bank6[35] = 28'h0000000;
-    slot1_bank6[36] = 28'h0000000;
-    slot1_bank6[37] = 28'h0000000;
-    slot1_bank6[38] = 28'h0000000;
-    slot1_bank6[39] = 28'h0000000;
-    slot1_bank6[40] = 28'h0000000;
-    slot1_bank6[41] = 28'h0000000;
-    slot1_bank6[42] = 28'h0000000;
-    slot1_bank6[43] = 28'h0000000;
-    slot1_bank6[44] = 28'h0000000;
-    slot1_bank6[45] = 28'h0000000;
-    slot1_bank6[46] = 28'h0000000;
-    slot1_bank6[47] = 28'h0000000;
-    slot1_bank6[48] = 28'h0000000;
-    slot1_bank6[49] = 28'h0000000;
-    slot1_bank6[50] = 28'h0000000;
-    slot1_bank6[51] = 28'h0000000;
-    slot1_bank6[52] = 28'h0000000;
-    slot1_bank6[53] = 28'h0000000;
-    slot1_bank6[54] = 28'h0000000;
-    slot1_bank6[55] = 28'h0000000;
-    slot1_bank6[56] = 28'h0000000;
-    slot1_bank6[57] = 28'h0000000;
-    slot1_bank6[58] = 28'h0000000;
-    slot1_bank6[59] = 28'h0000000;
-    slot1_bank6[60] = 28'h0000000;
-    slot1_bank6[61] = 28'h0000000;
-    slot1_bank6[62] = 28'h0000000;
-    slot1_bank6[63] = 28'h0000000;
-    slot1_bank6[64] = 28'h0000000;
-    slot1_bank6[65] = 28'h0000000;
-    slot1_bank6[66] = 28'h0000000;
-    slot1_bank6[67] = 28'h0000000;
-    slot1_bank6[68] = 28'h0000000;
-    slot1_bank6[69] = 28'h0000000;
-    slot1_bank6[70] = 28'h0000000;
-    slot1_bank6[71] = 28'h0000000;
-    slot1_bank6[72] = 28'h0000000;
-    slot1_bank6[73] = 28'h0000000;
-    slot1_bank6[74] = 28'h0000000;
-    slot1_bank6[75] = 28'h0000000;
-    slot1_bank6[76] = 28'h0000000;
-    slot1_bank6[77] = 28'h0000000;
-    slot1_bank6[78] = 28'h0000000;
-    slot1_bank6[79] = 28'h0000000;
-    slot1_bank6[80] = 28'h0000000;
-    slot1_bank6[81] = 28'h0000000;
-    slot1_bank6[82] = 28'h0000000;
-    slot1_bank6[83] = 28'h0000000;
-    slot1_bank6[84] = 28'h0000000;
-    slot1_bank6[85] = 28'h0000000;
-    slot1_bank6[86] = 28'h0000000;
-    slot1_bank6[87] = 28'h0000000;
-    slot1_bank6[88] = 28'h0000000;
-    slot1_bank6[89] = 28'h0000000;
-    slot1_bank6[90] = 28'h0000000;
-    slot1_bank6[91] = 28'h0000000;
-    slot1_bank6[92] = 28'h0000000;
-    slot1_bank6[93] = 28'h0000000;
-    slot1_bank6[94] = 28'h0000000;
-    slot1_bank6[95] = 28'h0000000;
-    slot1_bank6[96] = 28'h0000000;
-    slot1_bank6[97] = 28'h0000000;
-    slot1_bank6[98] = 28'h0000000;
-    slot1_bank6[99] = 28'h0000000;
-    slot1_bank6[100] = 28'h0000000;
-    slot1_bank6[101] = 28'h0000000;
-    slot1_bank6[102] = 28'h0000000;
-    slot1_bank6[103] = 28'h0000000;
-    slot1_bank6[104] = 28'h0000000;
-    slot1_bank6[105] = 28'h0000000;
-    slot1_bank6[106] = 28'h0000000;
-    slot1_bank6[107] = 28'h0000000;
-    slot1_bank6[108] = 28'h0000000;
-    slot1_bank6[109] = 28'h0000000;
-    slot1_bank6[110] = 28'h0000000;
-    slot1_bank6[111] = 28'h0000000;
-    slot1_bank6[112] = 28'h0000000;
-    slot1_bank6[113] = 28'h0000000;
-    slot1_bank6[114] = 28'h0000000;
-    slot1_bank6[115] = 28'h0000000;
-    slot1_bank6[116] = 28'h0000000;
-    slot1_bank6[117] = 28'h0000000;
-    slot1_bank6[118] = 28'h0000000;
-    slot1_bank6[119] = 28'h0000000;
-    slot1_bank6[120] = 28'h0000000;
-    slot1_bank6[121] = 28'h0000000;
-    slot1_bank6[122] = 28'h0000000;
-    slot1_bank6[123] = 28'h0000000;
-    slot1_bank6[124] = 28'h0000000;
-    slot1_bank6[125] = 28'h0000000;
-    slot1_bank6[126] = 28'h0000000;
-    slot1_bank6[127] = 28'h0000000;
-  end
-  always @(posedge clk) begin
-    if (\$signature__en$406 )
-      slot1_bank6[\$signature__addr$404 ] <= \$signature__data$405 ;
-  end
-  reg [27:0] _14_;
-  always @(posedge clk) begin
-    if (adv) begin
-      _14_ <= slot1_bank6[\$signature__addr$309 ];
-    end
-  end
-  assign \$signature__data$101  = _14_;
-  reg [27:0] slot1_bank7 [127:0];
-  initial begin
-    slot1_bank7[0] = 28'h0000000;
-    slot1_bank7[1] = 28'h0000000;
-    slot1_bank7[2] = 28'h0000000;
-    slot1_bank7[3] = 28'h0000000;
-    slot1_bank7[4] = 28'h0000000;
-    slot1_bank7[5] = 28'h0000000;
-    slot1_bank7[6] = 28'h0000000;
-    slot1_bank7[7] = 28'h0000000;
-    slot1_bank7[8] = 28'h0000000;
-    slot1_bank7[9] = 28'h0000000;
-    slot1_bank7[10] = 28'h0000000;
-    slot1_bank7[11] = 28'h0000000;
-    slot1_bank7[12] = 28'h0000000;
-    slot1_bank7[13] = 28'h0000000;
-    slot1_bank7[14] = 28'h0000000;
-    slot1_bank7[15] = 28'h0000000;
-    slot1_bank7[16] = 28'h0000000;
-    slot1_bank7[17] = 28'h0000000;
-    slot1_bank7[18] = 28'h0000000;
-    slot1_bank7[19] = 28'h0000000;
-    slot1_bank7[20] = 28'h0000000;
-    slot1_bank7[21] = 28'h0000000;
-    slot1_bank7[22] = 28'h0000000;
-    slot1_bank7[23] = 28'h0000000;
-    slot1_bank7[24] = 28'h0000000;
-    slot1_bank7[25] = 28'h0000000;
-    slot1_bank7[26] = 28'h0000000;
-    slot1_bank7[27] = 28'h0000000;
-    slot1_bank7[28] = 28'h0000000;
-    slot1_bank7[29] = 28'h0000000;
-    slot1_bank7[30] = 28'h0000000;
-    slot1_bank7[31] = 28'h0000000;
-    slot1_bank7[32] = 28'h0000000;
-    slot1_bank7[33] = 28'h0000000;
-    slot1_bank7[34] = 28'h0000000;
-    slot1_bank7[35] = 28'h0000000;
-    slot1_bank7[36] = 28'h0000000;
-    slot1_bank7[37] = 28'h0000000;
-    slot1_bank7[38] = 28'h0000000;
-    slot1_bank7[39] = 28'h0000000;
-    slot1_bank7[40] = 28'h0000000;
-    slot1_bank7[41] = 28'h0000000;
-    slot1_bank7[42] = 28'h0000000;
-    slot1_bank7[43] = 28'h0000000;
-    slot1_bank7[44] = 28'h0000000;
-    slot1_bank7[45] = 28'h0000000;
-    slot1_bank7[46] = 28'h0000000;
-    slot1_bank7[47] = 28'h0000000;
-    slot1_bank7[48] = 28'h0000000;
-    slot1_bank7[49] = 28'h0000000;
-    slot1_bank7[50] = 28'h0000000;
-    slot1_bank7[51] = 28'h0000000;
-    slot1_bank7[52] = 28'h0000000;
-    slot1_bank7[53] = 28'h0000000;
-    slot1_bank7[54] = 28'h0000000;
-    slot1_bank7[55] = 28'h0000000;
-    slot1_bank7[56] = 28'h0000000;
-    slot1_bank7[57] = 28'h0000000;
-    slot1_bank7[58] = 28'h0000000;
-    slot1_bank7[59] = 28'h0000000;
-    slot1_bank7[60] = 28'h0000000;
-    slot1_bank7[61] = 28'h0000000;
-    slot1_bank7[62] = 28'h0000000;
-    slot1_bank7[63] = 28'h0000000;
-    slot1_bank7[64] = 28'h0000000;
-    slot1_bank7[65] = 28'h0000000;
-    slot1_bank7[66] = 28'h0000000;
-    slot1_bank7[67] = 28'h0000000;
-    slot1_bank7[68] = 28'h0000000;
-    slot1_bank7[69] = 28'h0000000;
-    slot1_bank7[70] = 28'h0000000;
-    slot1_bank7[71] = 28'h0000000;
-    slot1_bank7[72] = 28'h0000000;
-    slot1_bank7[73] = 28'h0000000;
-    slot1_bank7[74] = 28'h0000000;
-    slot1_bank7[75] = 28'h0000000;
-    slot1_bank7[76] = 28'h0000000;
-    slot1_bank7[77] = 28'h0000000;
-    slot1_bank7[78] = 28'h0000000;
-    slot1_bank7[79] = 28'h0000000;
-    slot1_bank7[80] = 28'h0000000;
-    slot1_bank7[81] = 28'h0000000;
-    slot1_bank7[82] = 28'h0000000;
-    slot1_bank7[83] = 28'h0000000;
-    slot1_bank7[84] = 28'h0000000;
-    slot1_bank7[85] = 28'h0000000;
-    slot1_bank7[86] = 28'h0000000;
-    slot1_bank7[87] = 28'h0000000;
-    slot1_bank7[88] = 28'h0000000;
-    slot1_bank7[89] = 28'h0000000;
-    slot1_bank7[90] = 28'h0000000;
-    slot1_bank7[91] = 28'h0000000;
-    slot1_bank7[92] = 28'h0000000;
-    slot1_bank7[93] = 28'h0000000;
-    slot1_bank7[94] = 28'h0000000;
-    slot1_bank7[95] = 28'h0000000;
-    slot1_bank7[96] = 28'h0000000;
-    slot1_bank7[97] = 28'h0000000;
-    slot1_bank7[98] = 28'h0000000;
-    slot1_bank7[99] = 28'h0000000;
-    slot1_bank7[100] = 28'h0000000;
-    slot1_bank7[101] = 28'h0000000;
-    slot1_bank7[102] = 28'h0000000;
-    slot1_bank7[103] = 28'h0000000;
-    slot1_bank7[104] = 28'h0000000;
-    slot1_bank7[105] = 28'h0000000;
-    slot1_bank7[106] = 28'h0000000;
-    slot1_bank7[107] = 28'h0000000;
-    slot1_bank7[108] = 28'h0000000;
-    slot1_bank7[109] = 28'h0000000;
-    slot1_bank7[110] = 28'h0000000;
-    slot1_bank7[111] = 28'h0000000;
-    slot1_bank7[112] = 28'h0000000;
-    slot1_bank7[113] = 28'h0000000;
-    slot1_bank7[114] = 28'h0000000;
-    slot1_bank7[115] = 28'h0000000;
-    slot1_bank7[116] = 28'h0000000;
-    slot1_bank7[117] = 28'h0000000;
-    slot1_bank7[118] = 28'h0000000;
-    slot1_bank7[119] = 28'h0000000;
-    slot1_bank7[120] = 28'h0000000;
-    slot1_bank7[121] = 28'h0000000;
-    slot1_bank7[122] = 28'h0000000;
-    slot1_bank7[123] = 28'h0000000;
-    slot1_bank7[124] = 28'h0000000;
-    slot1_bank7[125] = 28'h0000000;
-    slot1_bank7[126] = 28'h0000000;
-    slot1_bank7[127] = 28'h0000000;
-  end
-  always @(posedge clk) begin
-    if (\$signature__en$409 )
-      slot1_bank7[\$signature__addr$407 ] <= \$signature__data$408 ;
-  end
-  reg [27:0] _15_;
-  always @(posedge clk) begin
-    if (adv) begin
-      _15_ <= slot1_bank7[\$signature__addr$311 ];
-    end
-  end
-  assign \$signature__data$103  = _15_;
-  reg [27:0] twiddle_bank0 [511:0];
+  assign \$signature__data$79  = _7_;
+  reg [27:0] twiddle_bank0 [1023:0];
   initial begin
     twiddle_bank0[0] = 28'h0000000;
     twiddle_bank0[1] = 28'h0000000;
@@ -49440,19 +49062,531 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     twiddle_bank0[509] = 28'h0000000;
     twiddle_bank0[510] = 28'h0000000;
     twiddle_bank0[511] = 28'h0000000;
+    twiddle_bank0[512] = 28'h0000000;
+    twiddle_bank0[513] = 28'h0000000;
+    twiddle_bank0[514] = 28'h0000000;
+    twiddle_bank0[515] = 28'h0000000;
+    twiddle_bank0[516] = 28'h0000000;
+    twiddle_bank0[517] = 28'h0000000;
+    twiddle_bank0[518] = 28'h0000000;
+    twiddle_bank0[519] = 28'h0000000;
+    twiddle_bank0[520] = 28'h0000000;
+    twiddle_bank0[521] = 28'h0000000;
+    twiddle_bank0[522] = 28'h0000000;
+    twiddle_bank0[523] = 28'h0000000;
+    twiddle_bank0[524] = 28'h0000000;
+    twiddle_bank0[525] = 28'h0000000;
+    twiddle_bank0[526] = 28'h0000000;
+    twiddle_bank0[527] = 28'h0000000;
+    twiddle_bank0[528] = 28'h0000000;
+    twiddle_bank0[529] = 28'h0000000;
+    twiddle_bank0[530] = 28'h0000000;
+    twiddle_bank0[531] = 28'h0000000;
+    twiddle_bank0[532] = 28'h0000000;
+    twiddle_bank0[533] = 28'h0000000;
+    twiddle_bank0[534] = 28'h0000000;
+    twiddle_bank0[535] = 28'h0000000;
+    twiddle_bank0[536] = 28'h0000000;
+    twiddle_bank0[537] = 28'h0000000;
+    twiddle_bank0[538] = 28'h0000000;
+    twiddle_bank0[539] = 28'h0000000;
+    twiddle_bank0[540] = 28'h0000000;
+    twiddle_bank0[541] = 28'h0000000;
+    twiddle_bank0[542] = 28'h0000000;
+    twiddle_bank0[543] = 28'h0000000;
+    twiddle_bank0[544] = 28'h0000000;
+    twiddle_bank0[545] = 28'h0000000;
+    twiddle_bank0[546] = 28'h0000000;
+    twiddle_bank0[547] = 28'h0000000;
+    twiddle_bank0[548] = 28'h0000000;
+    twiddle_bank0[549] = 28'h0000000;
+    twiddle_bank0[550] = 28'h0000000;
+    twiddle_bank0[551] = 28'h0000000;
+    twiddle_bank0[552] = 28'h0000000;
+    twiddle_bank0[553] = 28'h0000000;
+    twiddle_bank0[554] = 28'h0000000;
+    twiddle_bank0[555] = 28'h0000000;
+    twiddle_bank0[556] = 28'h0000000;
+    twiddle_bank0[557] = 28'h0000000;
+    twiddle_bank0[558] = 28'h0000000;
+    twiddle_bank0[559] = 28'h0000000;
+    twiddle_bank0[560] = 28'h0000000;
+    twiddle_bank0[561] = 28'h0000000;
+    twiddle_bank0[562] = 28'h0000000;
+    twiddle_bank0[563] = 28'h0000000;
+    twiddle_bank0[564] = 28'h0000000;
+    twiddle_bank0[565] = 28'h0000000;
+    twiddle_bank0[566] = 28'h0000000;
+    twiddle_bank0[567] = 28'h0000000;
+    twiddle_bank0[568] = 28'h0000000;
+    twiddle_bank0[569] = 28'h0000000;
+    twiddle_bank0[570] = 28'h0000000;
+    twiddle_bank0[571] = 28'h0000000;
+    twiddle_bank0[572] = 28'h0000000;
+    twiddle_bank0[573] = 28'h0000000;
+    twiddle_bank0[574] = 28'h0000000;
+    twiddle_bank0[575] = 28'h0000000;
+    twiddle_bank0[576] = 28'h0000000;
+    twiddle_bank0[577] = 28'h0000000;
+    twiddle_bank0[578] = 28'h0000000;
+    twiddle_bank0[579] = 28'h0000000;
+    twiddle_bank0[580] = 28'h0000000;
+    twiddle_bank0[581] = 28'h0000000;
+    twiddle_bank0[582] = 28'h0000000;
+    twiddle_bank0[583] = 28'h0000000;
+    twiddle_bank0[584] = 28'h0000000;
+    twiddle_bank0[585] = 28'h0000000;
+    twiddle_bank0[586] = 28'h0000000;
+    twiddle_bank0[587] = 28'h0000000;
+    twiddle_bank0[588] = 28'h0000000;
+    twiddle_bank0[589] = 28'h0000000;
+    twiddle_bank0[590] = 28'h0000000;
+    twiddle_bank0[591] = 28'h0000000;
+    twiddle_bank0[592] = 28'h0000000;
+    twiddle_bank0[593] = 28'h0000000;
+    twiddle_bank0[594] = 28'h0000000;
+    twiddle_bank0[595] = 28'h0000000;
+    twiddle_bank0[596] = 28'h0000000;
+    twiddle_bank0[597] = 28'h0000000;
+    twiddle_bank0[598] = 28'h0000000;
+    twiddle_bank0[599] = 28'h0000000;
+    twiddle_bank0[600] = 28'h0000000;
+    twiddle_bank0[601] = 28'h0000000;
+    twiddle_bank0[602] = 28'h0000000;
+    twiddle_bank0[603] = 28'h0000000;
+    twiddle_bank0[604] = 28'h0000000;
+    twiddle_bank0[605] = 28'h0000000;
+    twiddle_bank0[606] = 28'h0000000;
+    twiddle_bank0[607] = 28'h0000000;
+    twiddle_bank0[608] = 28'h0000000;
+    twiddle_bank0[609] = 28'h0000000;
+    twiddle_bank0[610] = 28'h0000000;
+    twiddle_bank0[611] = 28'h0000000;
+    twiddle_bank0[612] = 28'h0000000;
+    twiddle_bank0[613] = 28'h0000000;
+    twiddle_bank0[614] = 28'h0000000;
+    twiddle_bank0[615] = 28'h0000000;
+    twiddle_bank0[616] = 28'h0000000;
+    twiddle_bank0[617] = 28'h0000000;
+    twiddle_bank0[618] = 28'h0000000;
+    twiddle_bank0[619] = 28'h0000000;
+    twiddle_bank0[620] = 28'h0000000;
+    twiddle_bank0[621] = 28'h0000000;
+    twiddle_bank0[622] = 28'h0000000;
+    twiddle_bank0[623] = 28'h0000000;
+    twiddle_bank0[624] = 28'h0000000;
+    twiddle_bank0[625] = 28'h0000000;
+    twiddle_bank0[626] = 28'h0000000;
+    twiddle_bank0[627] = 28'h0000000;
+    twiddle_bank0[628] = 28'h0000000;
+    twiddle_bank0[629] = 28'h0000000;
+    twiddle_bank0[630] = 28'h0000000;
+    twiddle_bank0[631] = 28'h0000000;
+    twiddle_bank0[632] = 28'h0000000;
+    twiddle_bank0[633] = 28'h0000000;
+    twiddle_bank0[634] = 28'h0000000;
+    twiddle_bank0[635] = 28'h0000000;
+    twiddle_bank0[636] = 28'h0000000;
+    twiddle_bank0[637] = 28'h0000000;
+    twiddle_bank0[638] = 28'h0000000;
+    twiddle_bank0[639] = 28'h0000000;
+    twiddle_bank0[640] = 28'h0000000;
+    twiddle_bank0[641] = 28'h0000000;
+    twiddle_bank0[642] = 28'h0000000;
+    twiddle_bank0[643] = 28'h0000000;
+    twiddle_bank0[644] = 28'h0000000;
+    twiddle_bank0[645] = 28'h0000000;
+    twiddle_bank0[646] = 28'h0000000;
+    twiddle_bank0[647] = 28'h0000000;
+    twiddle_bank0[648] = 28'h0000000;
+    twiddle_bank0[649] = 28'h0000000;
+    twiddle_bank0[650] = 28'h0000000;
+    twiddle_bank0[651] = 28'h0000000;
+    twiddle_bank0[652] = 28'h0000000;
+    twiddle_bank0[653] = 28'h0000000;
+    twiddle_bank0[654] = 28'h0000000;
+    twiddle_bank0[655] = 28'h0000000;
+    twiddle_bank0[656] = 28'h0000000;
+    twiddle_bank0[657] = 28'h0000000;
+    twiddle_bank0[658] = 28'h0000000;
+    twiddle_bank0[659] = 28'h0000000;
+    twiddle_bank0[660] = 28'h0000000;
+    twiddle_bank0[661] = 28'h0000000;
+    twiddle_bank0[662] = 28'h0000000;
+    twiddle_bank0[663] = 28'h0000000;
+    twiddle_bank0[664] = 28'h0000000;
+    twiddle_bank0[665] = 28'h0000000;
+    twiddle_bank0[666] = 28'h0000000;
+    twiddle_bank0[667] = 28'h0000000;
+    twiddle_bank0[668] = 28'h0000000;
+    twiddle_bank0[669] = 28'h0000000;
+    twiddle_bank0[670] = 28'h0000000;
+    twiddle_bank0[671] = 28'h0000000;
+    twiddle_bank0[672] = 28'h0000000;
+    twiddle_bank0[673] = 28'h0000000;
+    twiddle_bank0[674] = 28'h0000000;
+    twiddle_bank0[675] = 28'h0000000;
+    twiddle_bank0[676] = 28'h0000000;
+    twiddle_bank0[677] = 28'h0000000;
+    twiddle_bank0[678] = 28'h0000000;
+    twiddle_bank0[679] = 28'h0000000;
+    twiddle_bank0[680] = 28'h0000000;
+    twiddle_bank0[681] = 28'h0000000;
+    twiddle_bank0[682] = 28'h0000000;
+    twiddle_bank0[683] = 28'h0000000;
+    twiddle_bank0[684] = 28'h0000000;
+    twiddle_bank0[685] = 28'h0000000;
+    twiddle_bank0[686] = 28'h0000000;
+    twiddle_bank0[687] = 28'h0000000;
+    twiddle_bank0[688] = 28'h0000000;
+    twiddle_bank0[689] = 28'h0000000;
+    twiddle_bank0[690] = 28'h0000000;
+    twiddle_bank0[691] = 28'h0000000;
+    twiddle_bank0[692] = 28'h0000000;
+    twiddle_bank0[693] = 28'h0000000;
+    twiddle_bank0[694] = 28'h0000000;
+    twiddle_bank0[695] = 28'h0000000;
+    twiddle_bank0[696] = 28'h0000000;
+    twiddle_bank0[697] = 28'h0000000;
+    twiddle_bank0[698] = 28'h0000000;
+    twiddle_bank0[699] = 28'h0000000;
+    twiddle_bank0[700] = 28'h0000000;
+    twiddle_bank0[701] = 28'h0000000;
+    twiddle_bank0[702] = 28'h0000000;
+    twiddle_bank0[703] = 28'h0000000;
+    twiddle_bank0[704] = 28'h0000000;
+    twiddle_bank0[705] = 28'h0000000;
+    twiddle_bank0[706] = 28'h0000000;
+    twiddle_bank0[707] = 28'h0000000;
+    twiddle_bank0[708] = 28'h0000000;
+    twiddle_bank0[709] = 28'h0000000;
+    twiddle_bank0[710] = 28'h0000000;
+    twiddle_bank0[711] = 28'h0000000;
+    twiddle_bank0[712] = 28'h0000000;
+    twiddle_bank0[713] = 28'h0000000;
+    twiddle_bank0[714] = 28'h0000000;
+    twiddle_bank0[715] = 28'h0000000;
+    twiddle_bank0[716] = 28'h0000000;
+    twiddle_bank0[717] = 28'h0000000;
+    twiddle_bank0[718] = 28'h0000000;
+    twiddle_bank0[719] = 28'h0000000;
+    twiddle_bank0[720] = 28'h0000000;
+    twiddle_bank0[721] = 28'h0000000;
+    twiddle_bank0[722] = 28'h0000000;
+    twiddle_bank0[723] = 28'h0000000;
+    twiddle_bank0[724] = 28'h0000000;
+    twiddle_bank0[725] = 28'h0000000;
+    twiddle_bank0[726] = 28'h0000000;
+    twiddle_bank0[727] = 28'h0000000;
+    twiddle_bank0[728] = 28'h0000000;
+    twiddle_bank0[729] = 28'h0000000;
+    twiddle_bank0[730] = 28'h0000000;
+    twiddle_bank0[731] = 28'h0000000;
+    twiddle_bank0[732] = 28'h0000000;
+    twiddle_bank0[733] = 28'h0000000;
+    twiddle_bank0[734] = 28'h0000000;
+    twiddle_bank0[735] = 28'h0000000;
+    twiddle_bank0[736] = 28'h0000000;
+    twiddle_bank0[737] = 28'h0000000;
+    twiddle_bank0[738] = 28'h0000000;
+    twiddle_bank0[739] = 28'h0000000;
+    twiddle_bank0[740] = 28'h0000000;
+    twiddle_bank0[741] = 28'h0000000;
+    twiddle_bank0[742] = 28'h0000000;
+    twiddle_bank0[743] = 28'h0000000;
+    twiddle_bank0[744] = 28'h0000000;
+    twiddle_bank0[745] = 28'h0000000;
+    twiddle_bank0[746] = 28'h0000000;
+    twiddle_bank0[747] = 28'h0000000;
+    twiddle_bank0[748] = 28'h0000000;
+    twiddle_bank0[749] = 28'h0000000;
+    twiddle_bank0[750] = 28'h0000000;
+    twiddle_bank0[751] = 28'h0000000;
+    twiddle_bank0[752] = 28'h0000000;
+    twiddle_bank0[753] = 28'h0000000;
+    twiddle_bank0[754] = 28'h0000000;
+    twiddle_bank0[755] = 28'h0000000;
+    twiddle_bank0[756] = 28'h0000000;
+    twiddle_bank0[757] = 28'h0000000;
+    twiddle_bank0[758] = 28'h0000000;
+    twiddle_bank0[759] = 28'h0000000;
+    twiddle_bank0[760] = 28'h0000000;
+    twiddle_bank0[761] = 28'h0000000;
+    twiddle_bank0[762] = 28'h0000000;
+    twiddle_bank0[763] = 28'h0000000;
+    twiddle_bank0[764] = 28'h0000000;
+    twiddle_bank0[765] = 28'h0000000;
+    twiddle_bank0[766] = 28'h0000000;
+    twiddle_bank0[767] = 28'h0000000;
+    twiddle_bank0[768] = 28'h0000000;
+    twiddle_bank0[769] = 28'h0000000;
+    twiddle_bank0[770] = 28'h0000000;
+    twiddle_bank0[771] = 28'h0000000;
+    twiddle_bank0[772] = 28'h0000000;
+    twiddle_bank0[773] = 28'h0000000;
+    twiddle_bank0[774] = 28'h0000000;
+    twiddle_bank0[775] = 28'h0000000;
+    twiddle_bank0[776] = 28'h0000000;
+    twiddle_bank0[777] = 28'h0000000;
+    twiddle_bank0[778] = 28'h0000000;
+    twiddle_bank0[779] = 28'h0000000;
+    twiddle_bank0[780] = 28'h0000000;
+    twiddle_bank0[781] = 28'h0000000;
+    twiddle_bank0[782] = 28'h0000000;
+    twiddle_bank0[783] = 28'h0000000;
+    twiddle_bank0[784] = 28'h0000000;
+    twiddle_bank0[785] = 28'h0000000;
+    twiddle_bank0[786] = 28'h0000000;
+    twiddle_bank0[787] = 28'h0000000;
+    twiddle_bank0[788] = 28'h0000000;
+    twiddle_bank0[789] = 28'h0000000;
+    twiddle_bank0[790] = 28'h0000000;
+    twiddle_bank0[791] = 28'h0000000;
+    twiddle_bank0[792] = 28'h0000000;
+    twiddle_bank0[793] = 28'h0000000;
+    twiddle_bank0[794] = 28'h0000000;
+    twiddle_bank0[795] = 28'h0000000;
+    twiddle_bank0[796] = 28'h0000000;
+    twiddle_bank0[797] = 28'h0000000;
+    twiddle_bank0[798] = 28'h0000000;
+    twiddle_bank0[799] = 28'h0000000;
+    twiddle_bank0[800] = 28'h0000000;
+    twiddle_bank0[801] = 28'h0000000;
+    twiddle_bank0[802] = 28'h0000000;
+    twiddle_bank0[803] = 28'h0000000;
+    twiddle_bank0[804] = 28'h0000000;
+    twiddle_bank0[805] = 28'h0000000;
+    twiddle_bank0[806] = 28'h0000000;
+    twiddle_bank0[807] = 28'h0000000;
+    twiddle_bank0[808] = 28'h0000000;
+    twiddle_bank0[809] = 28'h0000000;
+    twiddle_bank0[810] = 28'h0000000;
+    twiddle_bank0[811] = 28'h0000000;
+    twiddle_bank0[812] = 28'h0000000;
+    twiddle_bank0[813] = 28'h0000000;
+    twiddle_bank0[814] = 28'h0000000;
+    twiddle_bank0[815] = 28'h0000000;
+    twiddle_bank0[816] = 28'h0000000;
+    twiddle_bank0[817] = 28'h0000000;
+    twiddle_bank0[818] = 28'h0000000;
+    twiddle_bank0[819] = 28'h0000000;
+    twiddle_bank0[820] = 28'h0000000;
+    twiddle_bank0[821] = 28'h0000000;
+    twiddle_bank0[822] = 28'h0000000;
+    twiddle_bank0[823] = 28'h0000000;
+    twiddle_bank0[824] = 28'h0000000;
+    twiddle_bank0[825] = 28'h0000000;
+    twiddle_bank0[826] = 28'h0000000;
+    twiddle_bank0[827] = 28'h0000000;
+    twiddle_bank0[828] = 28'h0000000;
+    twiddle_bank0[829] = 28'h0000000;
+    twiddle_bank0[830] = 28'h0000000;
+    twiddle_bank0[831] = 28'h0000000;
+    twiddle_bank0[832] = 28'h0000000;
+    twiddle_bank0[833] = 28'h0000000;
+    twiddle_bank0[834] = 28'h0000000;
+    twiddle_bank0[835] = 28'h0000000;
+    twiddle_bank0[836] = 28'h0000000;
+    twiddle_bank0[837] = 28'h0000000;
+    twiddle_bank0[838] = 28'h0000000;
+    twiddle_bank0[839] = 28'h0000000;
+    twiddle_bank0[840] = 28'h0000000;
+    twiddle_bank0[841] = 28'h0000000;
+    twiddle_bank0[842] = 28'h0000000;
+    twiddle_bank0[843] = 28'h0000000;
+    twiddle_bank0[844] = 28'h0000000;
+    twiddle_bank0[845] = 28'h0000000;
+    twiddle_bank0[846] = 28'h0000000;
+    twiddle_bank0[847] = 28'h0000000;
+    twiddle_bank0[848] = 28'h0000000;
+    twiddle_bank0[849] = 28'h0000000;
+    twiddle_bank0[850] = 28'h0000000;
+    twiddle_bank0[851] = 28'h0000000;
+    twiddle_bank0[852] = 28'h0000000;
+    twiddle_bank0[853] = 28'h0000000;
+    twiddle_bank0[854] = 28'h0000000;
+    twiddle_bank0[855] = 28'h0000000;
+    twiddle_bank0[856] = 28'h0000000;
+    twiddle_bank0[857] = 28'h0000000;
+    twiddle_bank0[858] = 28'h0000000;
+    twiddle_bank0[859] = 28'h0000000;
+    twiddle_bank0[860] = 28'h0000000;
+    twiddle_bank0[861] = 28'h0000000;
+    twiddle_bank0[862] = 28'h0000000;
+    twiddle_bank0[863] = 28'h0000000;
+    twiddle_bank0[864] = 28'h0000000;
+    twiddle_bank0[865] = 28'h0000000;
+    twiddle_bank0[866] = 28'h0000000;
+    twiddle_bank0[867] = 28'h0000000;
+    twiddle_bank0[868] = 28'h0000000;
+    twiddle_bank0[869] = 28'h0000000;
+    twiddle_bank0[870] = 28'h0000000;
+    twiddle_bank0[871] = 28'h0000000;
+    twiddle_bank0[872] = 28'h0000000;
+    twiddle_bank0[873] = 28'h0000000;
+    twiddle_bank0[874] = 28'h0000000;
+    twiddle_bank0[875] = 28'h0000000;
+    twiddle_bank0[876] = 28'h0000000;
+    twiddle_bank0[877] = 28'h0000000;
+    twiddle_bank0[878] = 28'h0000000;
+    twiddle_bank0[879] = 28'h0000000;
+    twiddle_bank0[880] = 28'h0000000;
+    twiddle_bank0[881] = 28'h0000000;
+    twiddle_bank0[882] = 28'h0000000;
+    twiddle_bank0[883] = 28'h0000000;
+    twiddle_bank0[884] = 28'h0000000;
+    twiddle_bank0[885] = 28'h0000000;
+    twiddle_bank0[886] = 28'h0000000;
+    twiddle_bank0[887] = 28'h0000000;
+    twiddle_bank0[888] = 28'h0000000;
+    twiddle_bank0[889] = 28'h0000000;
+    twiddle_bank0[890] = 28'h0000000;
+    twiddle_bank0[891] = 28'h0000000;
+    twiddle_bank0[892] = 28'h0000000;
+    twiddle_bank0[893] = 28'h0000000;
+    twiddle_bank0[894] = 28'h0000000;
+    twiddle_bank0[895] = 28'h0000000;
+    twiddle_bank0[896] = 28'h0000000;
+    twiddle_bank0[897] = 28'h0000000;
+    twiddle_bank0[898] = 28'h0000000;
+    twiddle_bank0[899] = 28'h0000000;
+    twiddle_bank0[900] = 28'h0000000;
+    twiddle_bank0[901] = 28'h0000000;
+    twiddle_bank0[902] = 28'h0000000;
+    twiddle_bank0[903] = 28'h0000000;
+    twiddle_bank0[904] = 28'h0000000;
+    twiddle_bank0[905] = 28'h0000000;
+    twiddle_bank0[906] = 28'h0000000;
+    twiddle_bank0[907] = 28'h0000000;
+    twiddle_bank0[908] = 28'h0000000;
+    twiddle_bank0[909] = 28'h0000000;
+    twiddle_bank0[910] = 28'h0000000;
+    twiddle_bank0[911] = 28'h0000000;
+    twiddle_bank0[912] = 28'h0000000;
+    twiddle_bank0[913] = 28'h0000000;
+    twiddle_bank0[914] = 28'h0000000;
+    twiddle_bank0[915] = 28'h0000000;
+    twiddle_bank0[916] = 28'h0000000;
+    twiddle_bank0[917] = 28'h0000000;
+    twiddle_bank0[918] = 28'h0000000;
+    twiddle_bank0[919] = 28'h0000000;
+    twiddle_bank0[920] = 28'h0000000;
+    twiddle_bank0[921] = 28'h0000000;
+    twiddle_bank0[922] = 28'h0000000;
+    twiddle_bank0[923] = 28'h0000000;
+    twiddle_bank0[924] = 28'h0000000;
+    twiddle_bank0[925] = 28'h0000000;
+    twiddle_bank0[926] = 28'h0000000;
+    twiddle_bank0[927] = 28'h0000000;
+    twiddle_bank0[928] = 28'h0000000;
+    twiddle_bank0[929] = 28'h0000000;
+    twiddle_bank0[930] = 28'h0000000;
+    twiddle_bank0[931] = 28'h0000000;
+    twiddle_bank0[932] = 28'h0000000;
+    twiddle_bank0[933] = 28'h0000000;
+    twiddle_bank0[934] = 28'h0000000;
+    twiddle_bank0[935] = 28'h0000000;
+    twiddle_bank0[936] = 28'h0000000;
+    twiddle_bank0[937] = 28'h0000000;
+    twiddle_bank0[938] = 28'h0000000;
+    twiddle_bank0[939] = 28'h0000000;
+    twiddle_bank0[940] = 28'h0000000;
+    twiddle_bank0[941] = 28'h0000000;
+    twiddle_bank0[942] = 28'h0000000;
+    twiddle_bank0[943] = 28'h0000000;
+    twiddle_bank0[944] = 28'h0000000;
+    twiddle_bank0[945] = 28'h0000000;
+    twiddle_bank0[946] = 28'h0000000;
+    twiddle_bank0[947] = 28'h0000000;
+    twiddle_bank0[948] = 28'h0000000;
+    twiddle_bank0[949] = 28'h0000000;
+    twiddle_bank0[950] = 28'h0000000;
+    twiddle_bank0[951] = 28'h0000000;
+    twiddle_bank0[952] = 28'h0000000;
+    twiddle_bank0[953] = 28'h0000000;
+    twiddle_bank0[954] = 28'h0000000;
+    twiddle_bank0[955] = 28'h0000000;
+    twiddle_bank0[956] = 28'h0000000;
+    twiddle_bank0[957] = 28'h0000000;
+    twiddle_bank0[958] = 28'h0000000;
+    twiddle_bank0[959] = 28'h0000000;
+    twiddle_bank0[960] = 28'h0000000;
+    twiddle_bank0[961] = 28'h0000000;
+    twiddle_bank0[962] = 28'h0000000;
+    twiddle_bank0[963] = 28'h0000000;
+    twiddle_bank0[964] = 28'h0000000;
+    twiddle_bank0[965] = 28'h0000000;
+    twiddle_bank0[966] = 28'h0000000;
+    twiddle_bank0[967] = 28'h0000000;
+    twiddle_bank0[968] = 28'h0000000;
+    twiddle_bank0[969] = 28'h0000000;
+    twiddle_bank0[970] = 28'h0000000;
+    twiddle_bank0[971] = 28'h0000000;
+    twiddle_bank0[972] = 28'h0000000;
+    twiddle_bank0[973] = 28'h0000000;
+    twiddle_bank0[974] = 28'h0000000;
+    twiddle_bank0[975] = 28'h0000000;
+    twiddle_bank0[976] = 28'h0000000;
+    twiddle_bank0[977] = 28'h0000000;
+    twiddle_bank0[978] = 28'h0000000;
+    twiddle_bank0[979] = 28'h0000000;
+    twiddle_bank0[980] = 28'h0000000;
+    twiddle_bank0[981] = 28'h0000000;
+    twiddle_bank0[982] = 28'h0000000;
+    twiddle_bank0[983] = 28'h0000000;
+    twiddle_bank0[984] = 28'h0000000;
+    twiddle_bank0[985] = 28'h0000000;
+    twiddle_bank0[986] = 28'h0000000;
+    twiddle_bank0[987] = 28'h0000000;
+    twiddle_bank0[988] = 28'h0000000;
+    twiddle_bank0[989] = 28'h0000000;
+    twiddle_bank0[990] = 28'h0000000;
+    twiddle_bank0[991] = 28'h0000000;
+    twiddle_bank0[992] = 28'h0000000;
+    twiddle_bank0[993] = 28'h0000000;
+    twiddle_bank0[994] = 28'h0000000;
+    twiddle_bank0[995] = 28'h0000000;
+    twiddle_bank0[996] = 28'h0000000;
+    twiddle_bank0[997] = 28'h0000000;
+    twiddle_bank0[998] = 28'h0000000;
+    twiddle_bank0[999] = 28'h0000000;
+    twiddle_bank0[1000] = 28'h0000000;
+    twiddle_bank0[1001] = 28'h0000000;
+    twiddle_bank0[1002] = 28'h0000000;
+    twiddle_bank0[1003] = 28'h0000000;
+    twiddle_bank0[1004] = 28'h0000000;
+    twiddle_bank0[1005] = 28'h0000000;
+    twiddle_bank0[1006] = 28'h0000000;
+    twiddle_bank0[1007] = 28'h0000000;
+    twiddle_bank0[1008] = 28'h0000000;
+    twiddle_bank0[1009] = 28'h0000000;
+    twiddle_bank0[1010] = 28'h0000000;
+    twiddle_bank0[1011] = 28'h0000000;
+    twiddle_bank0[1012] = 28'h0000000;
+    twiddle_bank0[1013] = 28'h0000000;
+    twiddle_bank0[1014] = 28'h0000000;
+    twiddle_bank0[1015] = 28'h0000000;
+    twiddle_bank0[1016] = 28'h0000000;
+    twiddle_bank0[1017] = 28'h0000000;
+    twiddle_bank0[1018] = 28'h0000000;
+    twiddle_bank0[1019] = 28'h0000000;
+    twiddle_bank0[1020] = 28'h0000000;
+    twiddle_bank0[1021] = 28'h0000000;
+    twiddle_bank0[1022] = 28'h0000000;
+    twiddle_bank0[1023] = 28'h0000000;
   end
   always @(posedge clk) begin
     if (tw_write)
       twiddle_bank0[tw_row_w] <= dbuf0;
   end
-  reg [27:0] _16_;
+  reg [27:0] _8_;
   always @(posedge clk) begin
     if (adv) begin
-      _16_ <= twiddle_bank0[r0_tw_row];
+      _8_ <= twiddle_bank0[r0_tw_row];
     end
   end
-  assign \$signature__data$105  = _16_;
-  reg [27:0] twiddle_bank1 [511:0];
+  assign \$signature__data$81  = _8_;
+  reg [27:0] twiddle_bank1 [1023:0];
   initial begin
     twiddle_bank1[0] = 28'h0000000;
     twiddle_bank1[1] = 28'h0000000;
@@ -49966,1508 +50100,636 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     twiddle_bank1[509] = 28'h0000000;
     twiddle_bank1[510] = 28'h0000000;
     twiddle_bank1[511] = 28'h0000000;
+    twiddle_bank1[512] = 28'h0000000;
+    twiddle_bank1[513] = 28'h0000000;
+    twiddle_bank1[514] = 28'h0000000;
+    twiddle_bank1[515] = 28'h0000000;
+    twiddle_bank1[516] = 28'h0000000;
+    twiddle_bank1[517] = 28'h0000000;
+    twiddle_bank1[518] = 28'h0000000;
+    twiddle_bank1[519] = 28'h0000000;
+    twiddle_bank1[520] = 28'h0000000;
+    twiddle_bank1[521] = 28'h0000000;
+    twiddle_bank1[522] = 28'h0000000;
+    twiddle_bank1[523] = 28'h0000000;
+    twiddle_bank1[524] = 28'h0000000;
+    twiddle_bank1[525] = 28'h0000000;
+    twiddle_bank1[526] = 28'h0000000;
+    twiddle_bank1[527] = 28'h0000000;
+    twiddle_bank1[528] = 28'h0000000;
+    twiddle_bank1[529] = 28'h0000000;
+    twiddle_bank1[530] = 28'h0000000;
+    twiddle_bank1[531] = 28'h0000000;
+    twiddle_bank1[532] = 28'h0000000;
+    twiddle_bank1[533] = 28'h0000000;
+    twiddle_bank1[534] = 28'h0000000;
+    twiddle_bank1[535] = 28'h0000000;
+    twiddle_bank1[536] = 28'h0000000;
+    twiddle_bank1[537] = 28'h0000000;
+    twiddle_bank1[538] = 28'h0000000;
+    twiddle_bank1[539] = 28'h0000000;
+    twiddle_bank1[540] = 28'h0000000;
+    twiddle_bank1[541] = 28'h0000000;
+    twiddle_bank1[542] = 28'h0000000;
+    twiddle_bank1[543] = 28'h0000000;
+    twiddle_bank1[544] = 28'h0000000;
+    twiddle_bank1[545] = 28'h0000000;
+    twiddle_bank1[546] = 28'h0000000;
+    twiddle_bank1[547] = 28'h0000000;
+    twiddle_bank1[548] = 28'h0000000;
+    twiddle_bank1[549] = 28'h0000000;
+    twiddle_bank1[550] = 28'h0000000;
+    twiddle_bank1[551] = 28'h0000000;
+    twiddle_bank1[552] = 28'h0000000;
+    twiddle_bank1[553] = 28'h0000000;
+    twiddle_bank1[554] = 28'h0000000;
+    twiddle_bank1[555] = 28'h0000000;
+    twiddle_bank1[556] = 28'h0000000;
+    twiddle_bank1[557] = 28'h0000000;
+    twiddle_bank1[558] = 28'h0000000;
+    twiddle_bank1[559] = 28'h0000000;
+    twiddle_bank1[560] = 28'h0000000;
+    twiddle_bank1[561] = 28'h0000000;
+    twiddle_bank1[562] = 28'h0000000;
+    twiddle_bank1[563] = 28'h0000000;
+    twiddle_bank1[564] = 28'h0000000;
+    twiddle_bank1[565] = 28'h0000000;
+    twiddle_bank1[566] = 28'h0000000;
+    twiddle_bank1[567] = 28'h0000000;
+    twiddle_bank1[568] = 28'h0000000;
+    twiddle_bank1[569] = 28'h0000000;
+    twiddle_bank1[570] = 28'h0000000;
+    twiddle_bank1[571] = 28'h0000000;
+    twiddle_bank1[572] = 28'h0000000;
+    twiddle_bank1[573] = 28'h0000000;
+    twiddle_bank1[574] = 28'h0000000;
+    twiddle_bank1[575] = 28'h0000000;
+    twiddle_bank1[576] = 28'h0000000;
+    twiddle_bank1[577] = 28'h0000000;
+    twiddle_bank1[578] = 28'h0000000;
+    twiddle_bank1[579] = 28'h0000000;
+    twiddle_bank1[580] = 28'h0000000;
+    twiddle_bank1[581] = 28'h0000000;
+    twiddle_bank1[582] = 28'h0000000;
+    twiddle_bank1[583] = 28'h0000000;
+    twiddle_bank1[584] = 28'h0000000;
+    twiddle_bank1[585] = 28'h0000000;
+    twiddle_bank1[586] = 28'h0000000;
+    twiddle_bank1[587] = 28'h0000000;
+    twiddle_bank1[588] = 28'h0000000;
+    twiddle_bank1[589] = 28'h0000000;
+    twiddle_bank1[590] = 28'h0000000;
+    twiddle_bank1[591] = 28'h0000000;
+    twiddle_bank1[592] = 28'h0000000;
+    twiddle_bank1[593] = 28'h0000000;
+    twiddle_bank1[594] = 28'h0000000;
+    twiddle_bank1[595] = 28'h0000000;
+    twiddle_bank1[596] = 28'h0000000;
+    twiddle_bank1[597] = 28'h0000000;
+    twiddle_bank1[598] = 28'h0000000;
+    twiddle_bank1[599] = 28'h0000000;
+    twiddle_bank1[600] = 28'h0000000;
+    twiddle_bank1[601] = 28'h0000000;
+    twiddle_bank1[602] = 28'h0000000;
+    twiddle_bank1[603] = 28'h0000000;
+    twiddle_bank1[604] = 28'h0000000;
+    twiddle_bank1[605] = 28'h0000000;
+    twiddle_bank1[606] = 28'h0000000;
+    twiddle_bank1[607] = 28'h0000000;
+    twiddle_bank1[608] = 28'h0000000;
+    twiddle_bank1[609] = 28'h0000000;
+    twiddle_bank1[610] = 28'h0000000;
+    twiddle_bank1[611] = 28'h0000000;
+    twiddle_bank1[612] = 28'h0000000;
+    twiddle_bank1[613] = 28'h0000000;
+    twiddle_bank1[614] = 28'h0000000;
+    twiddle_bank1[615] = 28'h0000000;
+    twiddle_bank1[616] = 28'h0000000;
+    twiddle_bank1[617] = 28'h0000000;
+    twiddle_bank1[618] = 28'h0000000;
+    twiddle_bank1[619] = 28'h0000000;
+    twiddle_bank1[620] = 28'h0000000;
+    twiddle_bank1[621] = 28'h0000000;
+    twiddle_bank1[622] = 28'h0000000;
+    twiddle_bank1[623] = 28'h0000000;
+    twiddle_bank1[624] = 28'h0000000;
+    twiddle_bank1[625] = 28'h0000000;
+    twiddle_bank1[626] = 28'h0000000;
+    twiddle_bank1[627] = 28'h0000000;
+    twiddle_bank1[628] = 28'h0000000;
+    twiddle_bank1[629] = 28'h0000000;
+    twiddle_bank1[630] = 28'h0000000;
+    twiddle_bank1[631] = 28'h0000000;
+    twiddle_bank1[632] = 28'h0000000;
+    twiddle_bank1[633] = 28'h0000000;
+    twiddle_bank1[634] = 28'h0000000;
+    twiddle_bank1[635] = 28'h0000000;
+    twiddle_bank1[636] = 28'h0000000;
+    twiddle_bank1[637] = 28'h0000000;
+    twiddle_bank1[638] = 28'h0000000;
+    twiddle_bank1[639] = 28'h0000000;
+    twiddle_bank1[640] = 28'h0000000;
+    twiddle_bank1[641] = 28'h0000000;
+    twiddle_bank1[642] = 28'h0000000;
+    twiddle_bank1[643] = 28'h0000000;
+    twiddle_bank1[644] = 28'h0000000;
+    twiddle_bank1[645] = 28'h0000000;
+    twiddle_bank1[646] = 28'h0000000;
+    twiddle_bank1[647] = 28'h0000000;
+    twiddle_bank1[648] = 28'h0000000;
+    twiddle_bank1[649] = 28'h0000000;
+    twiddle_bank1[650] = 28'h0000000;
+    twiddle_bank1[651] = 28'h0000000;
+    twiddle_bank1[652] = 28'h0000000;
+    twiddle_bank1[653] = 28'h0000000;
+    twiddle_bank1[654] = 28'h0000000;
+    twiddle_bank1[655] = 28'h0000000;
+    twiddle_bank1[656] = 28'h0000000;
+    twiddle_bank1[657] = 28'h0000000;
+    twiddle_bank1[658] = 28'h0000000;
+    twiddle_bank1[659] = 28'h0000000;
+    twiddle_bank1[660] = 28'h0000000;
+    twiddle_bank1[661] = 28'h0000000;
+    twiddle_bank1[662] = 28'h0000000;
+    twiddle_bank1[663] = 28'h0000000;
+    twiddle_bank1[664] = 28'h0000000;
+    twiddle_bank1[665] = 28'h0000000;
+    twiddle_bank1[666] = 28'h0000000;
+    twiddle_bank1[667] = 28'h0000000;
+    twiddle_bank1[668] = 28'h0000000;
+    twiddle_bank1[669] = 28'h0000000;
+    twiddle_bank1[670] = 28'h0000000;
+    twiddle_bank1[671] = 28'h0000000;
+    twiddle_bank1[672] = 28'h0000000;
+    twiddle_bank1[673] = 28'h0000000;
+    twiddle_bank1[674] = 28'h0000000;
+    twiddle_bank1[675] = 28'h0000000;
+    twiddle_bank1[676] = 28'h0000000;
+    twiddle_bank1[677] = 28'h0000000;
+    twiddle_bank1[678] = 28'h0000000;
+    twiddle_bank1[679] = 28'h0000000;
+    twiddle_bank1[680] = 28'h0000000;
+    twiddle_bank1[681] = 28'h0000000;
+    twiddle_bank1[682] = 28'h0000000;
+    twiddle_bank1[683] = 28'h0000000;
+    twiddle_bank1[684] = 28'h0000000;
+    twiddle_bank1[685] = 28'h0000000;
+    twiddle_bank1[686] = 28'h0000000;
+    twiddle_bank1[687] = 28'h0000000;
+    twiddle_bank1[688] = 28'h0000000;
+    twiddle_bank1[689] = 28'h0000000;
+    twiddle_bank1[690] = 28'h0000000;
+    twiddle_bank1[691] = 28'h0000000;
+    twiddle_bank1[692] = 28'h0000000;
+    twiddle_bank1[693] = 28'h0000000;
+    twiddle_bank1[694] = 28'h0000000;
+    twiddle_bank1[695] = 28'h0000000;
+    twiddle_bank1[696] = 28'h0000000;
+    twiddle_bank1[697] = 28'h0000000;
+    twiddle_bank1[698] = 28'h0000000;
+    twiddle_bank1[699] = 28'h0000000;
+    twiddle_bank1[700] = 28'h0000000;
+    twiddle_bank1[701] = 28'h0000000;
+    twiddle_bank1[702] = 28'h0000000;
+    twiddle_bank1[703] = 28'h0000000;
+    twiddle_bank1[704] = 28'h0000000;
+    twiddle_bank1[705] = 28'h0000000;
+    twiddle_bank1[706] = 28'h0000000;
+    twiddle_bank1[707] = 28'h0000000;
+    twiddle_bank1[708] = 28'h0000000;
+    twiddle_bank1[709] = 28'h0000000;
+    twiddle_bank1[710] = 28'h0000000;
+    twiddle_bank1[711] = 28'h0000000;
+    twiddle_bank1[712] = 28'h0000000;
+    twiddle_bank1[713] = 28'h0000000;
+    twiddle_bank1[714] = 28'h0000000;
+    twiddle_bank1[715] = 28'h0000000;
+    twiddle_bank1[716] = 28'h0000000;
+    twiddle_bank1[717] = 28'h0000000;
+    twiddle_bank1[718] = 28'h0000000;
+    twiddle_bank1[719] = 28'h0000000;
+    twiddle_bank1[720] = 28'h0000000;
+    twiddle_bank1[721] = 28'h0000000;
+    twiddle_bank1[722] = 28'h0000000;
+    twiddle_bank1[723] = 28'h0000000;
+    twiddle_bank1[724] = 28'h0000000;
+    twiddle_bank1[725] = 28'h0000000;
+    twiddle_bank1[726] = 28'h0000000;
+    twiddle_bank1[727] = 28'h0000000;
+    twiddle_bank1[728] = 28'h0000000;
+    twiddle_bank1[729] = 28'h0000000;
+    twiddle_bank1[730] = 28'h0000000;
+    twiddle_bank1[731] = 28'h0000000;
+    twiddle_bank1[732] = 28'h0000000;
+    twiddle_bank1[733] = 28'h0000000;
+    twiddle_bank1[734] = 28'h0000000;
+    twiddle_bank1[735] = 28'h0000000;
+    twiddle_bank1[736] = 28'h0000000;
+    twiddle_bank1[737] = 28'h0000000;
+    twiddle_bank1[738] = 28'h0000000;
+    twiddle_bank1[739] = 28'h0000000;
+    twiddle_bank1[740] = 28'h0000000;
+    twiddle_bank1[741] = 28'h0000000;
+    twiddle_bank1[742] = 28'h0000000;
+    twiddle_bank1[743] = 28'h0000000;
+    twiddle_bank1[744] = 28'h0000000;
+    twiddle_bank1[745] = 28'h0000000;
+    twiddle_bank1[746] = 28'h0000000;
+    twiddle_bank1[747] = 28'h0000000;
+    twiddle_bank1[748] = 28'h0000000;
+    twiddle_bank1[749] = 28'h0000000;
+    twiddle_bank1[750] = 28'h0000000;
+    twiddle_bank1[751] = 28'h0000000;
+    twiddle_bank1[752] = 28'h0000000;
+    twiddle_bank1[753] = 28'h0000000;
+    twiddle_bank1[754] = 28'h0000000;
+    twiddle_bank1[755] = 28'h0000000;
+    twiddle_bank1[756] = 28'h0000000;
+    twiddle_bank1[757] = 28'h0000000;
+    twiddle_bank1[758] = 28'h0000000;
+    twiddle_bank1[759] = 28'h0000000;
+    twiddle_bank1[760] = 28'h0000000;
+    twiddle_bank1[761] = 28'h0000000;
+    twiddle_bank1[762] = 28'h0000000;
+    twiddle_bank1[763] = 28'h0000000;
+    twiddle_bank1[764] = 28'h0000000;
+    twiddle_bank1[765] = 28'h0000000;
+    twiddle_bank1[766] = 28'h0000000;
+    twiddle_bank1[767] = 28'h0000000;
+    twiddle_bank1[768] = 28'h0000000;
+    twiddle_bank1[769] = 28'h0000000;
+    twiddle_bank1[770] = 28'h0000000;
+    twiddle_bank1[771] = 28'h0000000;
+    twiddle_bank1[772] = 28'h0000000;
+    twiddle_bank1[773] = 28'h0000000;
+    twiddle_bank1[774] = 28'h0000000;
+    twiddle_bank1[775] = 28'h0000000;
+    twiddle_bank1[776] = 28'h0000000;
+    twiddle_bank1[777] = 28'h0000000;
+    twiddle_bank1[778] = 28'h0000000;
+    twiddle_bank1[779] = 28'h0000000;
+    twiddle_bank1[780] = 28'h0000000;
+    twiddle_bank1[781] = 28'h0000000;
+    twiddle_bank1[782] = 28'h0000000;
+    twiddle_bank1[783] = 28'h0000000;
+    twiddle_bank1[784] = 28'h0000000;
+    twiddle_bank1[785] = 28'h0000000;
+    twiddle_bank1[786] = 28'h0000000;
+    twiddle_bank1[787] = 28'h0000000;
+    twiddle_bank1[788] = 28'h0000000;
+    twiddle_bank1[789] = 28'h0000000;
+    twiddle_bank1[790] = 28'h0000000;
+    twiddle_bank1[791] = 28'h0000000;
+    twiddle_bank1[792] = 28'h0000000;
+    twiddle_bank1[793] = 28'h0000000;
+    twiddle_bank1[794] = 28'h0000000;
+    twiddle_bank1[795] = 28'h0000000;
+    twiddle_bank1[796] = 28'h0000000;
+    twiddle_bank1[797] = 28'h0000000;
+    twiddle_bank1[798] = 28'h0000000;
+    twiddle_bank1[799] = 28'h0000000;
+    twiddle_bank1[800] = 28'h0000000;
+    twiddle_bank1[801] = 28'h0000000;
+    twiddle_bank1[802] = 28'h0000000;
+    twiddle_bank1[803] = 28'h0000000;
+    twiddle_bank1[804] = 28'h0000000;
+    twiddle_bank1[805] = 28'h0000000;
+    twiddle_bank1[806] = 28'h0000000;
+    twiddle_bank1[807] = 28'h0000000;
+    twiddle_bank1[808] = 28'h0000000;
+    twiddle_bank1[809] = 28'h0000000;
+    twiddle_bank1[810] = 28'h0000000;
+    twiddle_bank1[811] = 28'h0000000;
+    twiddle_bank1[812] = 28'h0000000;
+    twiddle_bank1[813] = 28'h0000000;
+    twiddle_bank1[814] = 28'h0000000;
+    twiddle_bank1[815] = 28'h0000000;
+    twiddle_bank1[816] = 28'h0000000;
+    twiddle_bank1[817] = 28'h0000000;
+    twiddle_bank1[818] = 28'h0000000;
+    twiddle_bank1[819] = 28'h0000000;
+    twiddle_bank1[820] = 28'h0000000;
+    twiddle_bank1[821] = 28'h0000000;
+    twiddle_bank1[822] = 28'h0000000;
+    twiddle_bank1[823] = 28'h0000000;
+    twiddle_bank1[824] = 28'h0000000;
+    twiddle_bank1[825] = 28'h0000000;
+    twiddle_bank1[826] = 28'h0000000;
+    twiddle_bank1[827] = 28'h0000000;
+    twiddle_bank1[828] = 28'h0000000;
+    twiddle_bank1[829] = 28'h0000000;
+    twiddle_bank1[830] = 28'h0000000;
+    twiddle_bank1[831] = 28'h0000000;
+    twiddle_bank1[832] = 28'h0000000;
+    twiddle_bank1[833] = 28'h0000000;
+    twiddle_bank1[834] = 28'h0000000;
+    twiddle_bank1[835] = 28'h0000000;
+    twiddle_bank1[836] = 28'h0000000;
+    twiddle_bank1[837] = 28'h0000000;
+    twiddle_bank1[838] = 28'h0000000;
+    twiddle_bank1[839] = 28'h0000000;
+    twiddle_bank1[840] = 28'h0000000;
+    twiddle_bank1[841] = 28'h0000000;
+    twiddle_bank1[842] = 28'h0000000;
+    twiddle_bank1[843] = 28'h0000000;
+    twiddle_bank1[844] = 28'h0000000;
+    twiddle_bank1[845] = 28'h0000000;
+    twiddle_bank1[846] = 28'h0000000;
+    twiddle_bank1[847] = 28'h0000000;
+    twiddle_bank1[848] = 28'h0000000;
+    twiddle_bank1[849] = 28'h0000000;
+    twiddle_bank1[850] = 28'h0000000;
+    twiddle_bank1[851] = 28'h0000000;
+    twiddle_bank1[852] = 28'h0000000;
+    twiddle_bank1[853] = 28'h0000000;
+    twiddle_bank1[854] = 28'h0000000;
+    twiddle_bank1[855] = 28'h0000000;
+    twiddle_bank1[856] = 28'h0000000;
+    twiddle_bank1[857] = 28'h0000000;
+    twiddle_bank1[858] = 28'h0000000;
+    twiddle_bank1[859] = 28'h0000000;
+    twiddle_bank1[860] = 28'h0000000;
+    twiddle_bank1[861] = 28'h0000000;
+    twiddle_bank1[862] = 28'h0000000;
+    twiddle_bank1[863] = 28'h0000000;
+    twiddle_bank1[864] = 28'h0000000;
+    twiddle_bank1[865] = 28'h0000000;
+    twiddle_bank1[866] = 28'h0000000;
+    twiddle_bank1[867] = 28'h0000000;
+    twiddle_bank1[868] = 28'h0000000;
+    twiddle_bank1[869] = 28'h0000000;
+    twiddle_bank1[870] = 28'h0000000;
+    twiddle_bank1[871] = 28'h0000000;
+    twiddle_bank1[872] = 28'h0000000;
+    twiddle_bank1[873] = 28'h0000000;
+    twiddle_bank1[874] = 28'h0000000;
+    twiddle_bank1[875] = 28'h0000000;
+    twiddle_bank1[876] = 28'h0000000;
+    twiddle_bank1[877] = 28'h0000000;
+    twiddle_bank1[878] = 28'h0000000;
+    twiddle_bank1[879] = 28'h0000000;
+    twiddle_bank1[880] = 28'h0000000;
+    twiddle_bank1[881] = 28'h0000000;
+    twiddle_bank1[882] = 28'h0000000;
+    twiddle_bank1[883] = 28'h0000000;
+    twiddle_bank1[884] = 28'h0000000;
+    twiddle_bank1[885] = 28'h0000000;
+    twiddle_bank1[886] = 28'h0000000;
+    twiddle_bank1[887] = 28'h0000000;
+    twiddle_bank1[888] = 28'h0000000;
+    twiddle_bank1[889] = 28'h0000000;
+    twiddle_bank1[890] = 28'h0000000;
+    twiddle_bank1[891] = 28'h0000000;
+    twiddle_bank1[892] = 28'h0000000;
+    twiddle_bank1[893] = 28'h0000000;
+    twiddle_bank1[894] = 28'h0000000;
+    twiddle_bank1[895] = 28'h0000000;
+    twiddle_bank1[896] = 28'h0000000;
+    twiddle_bank1[897] = 28'h0000000;
+    twiddle_bank1[898] = 28'h0000000;
+    twiddle_bank1[899] = 28'h0000000;
+    twiddle_bank1[900] = 28'h0000000;
+    twiddle_bank1[901] = 28'h0000000;
+    twiddle_bank1[902] = 28'h0000000;
+    twiddle_bank1[903] = 28'h0000000;
+    twiddle_bank1[904] = 28'h0000000;
+    twiddle_bank1[905] = 28'h0000000;
+    twiddle_bank1[906] = 28'h0000000;
+    twiddle_bank1[907] = 28'h0000000;
+    twiddle_bank1[908] = 28'h0000000;
+    twiddle_bank1[909] = 28'h0000000;
+    twiddle_bank1[910] = 28'h0000000;
+    twiddle_bank1[911] = 28'h0000000;
+    twiddle_bank1[912] = 28'h0000000;
+    twiddle_bank1[913] = 28'h0000000;
+    twiddle_bank1[914] = 28'h0000000;
+    twiddle_bank1[915] = 28'h0000000;
+    twiddle_bank1[916] = 28'h0000000;
+    twiddle_bank1[917] = 28'h0000000;
+    twiddle_bank1[918] = 28'h0000000;
+    twiddle_bank1[919] = 28'h0000000;
+    twiddle_bank1[920] = 28'h0000000;
+    twiddle_bank1[921] = 28'h0000000;
+    twiddle_bank1[922] = 28'h0000000;
+    twiddle_bank1[923] = 28'h0000000;
+    twiddle_bank1[924] = 28'h0000000;
+    twiddle_bank1[925] = 28'h0000000;
+    twiddle_bank1[926] = 28'h0000000;
+    twiddle_bank1[927] = 28'h0000000;
+    twiddle_bank1[928] = 28'h0000000;
+    twiddle_bank1[929] = 28'h0000000;
+    twiddle_bank1[930] = 28'h0000000;
+    twiddle_bank1[931] = 28'h0000000;
+    twiddle_bank1[932] = 28'h0000000;
+    twiddle_bank1[933] = 28'h0000000;
+    twiddle_bank1[934] = 28'h0000000;
+    twiddle_bank1[935] = 28'h0000000;
+    twiddle_bank1[936] = 28'h0000000;
+    twiddle_bank1[937] = 28'h0000000;
+    twiddle_bank1[938] = 28'h0000000;
+    twiddle_bank1[939] = 28'h0000000;
+    twiddle_bank1[940] = 28'h0000000;
+    twiddle_bank1[941] = 28'h0000000;
+    twiddle_bank1[942] = 28'h0000000;
+    twiddle_bank1[943] = 28'h0000000;
+    twiddle_bank1[944] = 28'h0000000;
+    twiddle_bank1[945] = 28'h0000000;
+    twiddle_bank1[946] = 28'h0000000;
+    twiddle_bank1[947] = 28'h0000000;
+    twiddle_bank1[948] = 28'h0000000;
+    twiddle_bank1[949] = 28'h0000000;
+    twiddle_bank1[950] = 28'h0000000;
+    twiddle_bank1[951] = 28'h0000000;
+    twiddle_bank1[952] = 28'h0000000;
+    twiddle_bank1[953] = 28'h0000000;
+    twiddle_bank1[954] = 28'h0000000;
+    twiddle_bank1[955] = 28'h0000000;
+    twiddle_bank1[956] = 28'h0000000;
+    twiddle_bank1[957] = 28'h0000000;
+    twiddle_bank1[958] = 28'h0000000;
+    twiddle_bank1[959] = 28'h0000000;
+    twiddle_bank1[960] = 28'h0000000;
+    twiddle_bank1[961] = 28'h0000000;
+    twiddle_bank1[962] = 28'h0000000;
+    twiddle_bank1[963] = 28'h0000000;
+    twiddle_bank1[964] = 28'h0000000;
+    twiddle_bank1[965] = 28'h0000000;
+    twiddle_bank1[966] = 28'h0000000;
+    twiddle_bank1[967] = 28'h0000000;
+    twiddle_bank1[968] = 28'h0000000;
+    twiddle_bank1[969] = 28'h0000000;
+    twiddle_bank1[970] = 28'h0000000;
+    twiddle_bank1[971] = 28'h0000000;
+    twiddle_bank1[972] = 28'h0000000;
+    twiddle_bank1[973] = 28'h0000000;
+    twiddle_bank1[974] = 28'h0000000;
+    twiddle_bank1[975] = 28'h0000000;
+    twiddle_bank1[976] = 28'h0000000;
+    twiddle_bank1[977] = 28'h0000000;
+    twiddle_bank1[978] = 28'h0000000;
+    twiddle_bank1[979] = 28'h0000000;
+    twiddle_bank1[980] = 28'h0000000;
+    twiddle_bank1[981] = 28'h0000000;
+    twiddle_bank1[982] = 28'h0000000;
+    twiddle_bank1[983] = 28'h0000000;
+    twiddle_bank1[984] = 28'h0000000;
+    twiddle_bank1[985] = 28'h0000000;
+    twiddle_bank1[986] = 28'h0000000;
+    twiddle_bank1[987] = 28'h0000000;
+    twiddle_bank1[988] = 28'h0000000;
+    twiddle_bank1[989] = 28'h0000000;
+    twiddle_bank1[990] = 28'h0000000;
+    twiddle_bank1[991] = 28'h0000000;
+    twiddle_bank1[992] = 28'h0000000;
+    twiddle_bank1[993] = 28'h0000000;
+    twiddle_bank1[994] = 28'h0000000;
+    twiddle_bank1[995] = 28'h0000000;
+    twiddle_bank1[996] = 28'h0000000;
+    twiddle_bank1[997] = 28'h0000000;
+    twiddle_bank1[998] = 28'h0000000;
+    twiddle_bank1[999] = 28'h0000000;
+    twiddle_bank1[1000] = 28'h0000000;
+    twiddle_bank1[1001] = 28'h0000000;
+    twiddle_bank1[1002] = 28'h0000000;
+    twiddle_bank1[1003] = 28'h0000000;
+    twiddle_bank1[1004] = 28'h0000000;
+    twiddle_bank1[1005] = 28'h0000000;
+    twiddle_bank1[1006] = 28'h0000000;
+    twiddle_bank1[1007] = 28'h0000000;
+    twiddle_bank1[1008] = 28'h0000000;
+    twiddle_bank1[1009] = 28'h0000000;
+    twiddle_bank1[1010] = 28'h0000000;
+    twiddle_bank1[1011] = 28'h0000000;
+    twiddle_bank1[1012] = 28'h0000000;
+    twiddle_bank1[1013] = 28'h0000000;
+    twiddle_bank1[1014] = 28'h0000000;
+    twiddle_bank1[1015] = 28'h0000000;
+    twiddle_bank1[1016] = 28'h0000000;
+    twiddle_bank1[1017] = 28'h0000000;
+    twiddle_bank1[1018] = 28'h0000000;
+    twiddle_bank1[1019] = 28'h0000000;
+    twiddle_bank1[1020] = 28'h0000000;
+    twiddle_bank1[1021] = 28'h0000000;
+    twiddle_bank1[1022] = 28'h0000000;
+    twiddle_bank1[1023] = 28'h0000000;
   end
   always @(posedge clk) begin
     if (tw_write)
-      twiddle_bank1[tw_row_w] <= dbuf1;
+      twiddle_bank1[tw_row_w] <= i__payload;
   end
-  reg [27:0] _17_;
+  reg [27:0] _9_;
   always @(posedge clk) begin
     if (adv) begin
-      _17_ <= twiddle_bank1[r0_tw_row];
+      _9_ <= twiddle_bank1[r0_tw_row];
     end
   end
-  assign \$signature__data$107  = _17_;
-  reg [27:0] twiddle_bank2 [511:0];
-  initial begin
-    twiddle_bank2[0] = 28'h0000000;
-    twiddle_bank2[1] = 28'h0000000;
-    twiddle_bank2[2] = 28'h0000000;
-    twiddle_bank2[3] = 28'h0000000;
-    twiddle_bank2[4] = 28'h0000000;
-    twiddle_bank2[5] = 28'h0000000;
-    twiddle_bank2[6] = 28'h0000000;
-    twiddle_bank2[7] = 28'h0000000;
-    twiddle_bank2[8] = 28'h0000000;
-    twiddle_bank2[9] = 28'h0000000;
-    twiddle_bank2[10] = 28'h0000000;
-    twiddle_bank2[11] = 28'h0000000;
-    twiddle_bank2[12] = 28'h0000000;
-    twiddle_bank2[13] = 28'h0000000;
-    twiddle_bank2[14] = 28'h0000000;
-    twiddle_bank2[15] = 28'h0000000;
-    twiddle_bank2[16] = 28'h0000000;
-    twiddle_bank2[17] = 28'h0000000;
-    twiddle_bank2[18] = 28'h0000000;
-    twiddle_bank2[19] = 28'h0000000;
-    twiddle_bank2[20] = 28'h0000000;
-    twiddle_bank2[21] = 28'h0000000;
-    twiddle_bank2[22] = 28'h0000000;
-    twiddle_bank2[23] = 28'h0000000;
-    twiddle_bank2[24] = 28'h0000000;
-    twiddle_bank2[25] = 28'h0000000;
-    twiddle_bank2[26] = 28'h0000000;
-    twiddle_bank2[27] = 28'h0000000;
-    twiddle_bank2[28] = 28'h0000000;
-    twiddle_bank2[29] = 28'h0000000;
-    twiddle_bank2[30] = 28'h0000000;
-    twiddle_bank2[31] = 28'h0000000;
-    twiddle_bank2[32] = 28'h0000000;
-    twiddle_bank2[33] = 28'h0000000;
-    twiddle_bank2[34] = 28'h0000000;
-    twiddle_bank2[35] = 28'h0000000;
-    twiddle_bank2[36] = 28'h0000000;
-    twiddle_bank2[37] = 28'h0000000;
-    twiddle_bank2[38] = 28'h0000000;
-    twiddle_bank2[39] = 28'h0000000;
-    twiddle_bank2[40] = 28'h0000000;
-    twiddle_bank2[41] = 28'h0000000;
-    twiddle_bank2[42] = 28'h0000000;
-    twiddle_bank2[43] = 28'h0000000;
-    twiddle_bank2[44] = 28'h0000000;
-    twiddle_bank2[45] = 28'h0000000;
-    twiddle_bank2[46] = 28'h0000000;
-    twiddle_bank2[47] = 28'h0000000;
-    twiddle_bank2[48] = 28'h0000000;
-    twiddle_bank2[49] = 28'h0000000;
-    twiddle_bank2[50] = 28'h0000000;
-    twiddle_bank2[51] = 28'h0000000;
-    twiddle_bank2[52] = 28'h0000000;
-    twiddle_bank2[53] = 28'h0000000;
-    twiddle_bank2[54] = 28'h0000000;
-    twiddle_bank2[55] = 28'h0000000;
-    twiddle_bank2[56] = 28'h0000000;
-    twiddle_bank2[57] = 28'h0000000;
-    twiddle_bank2[58] = 28'h0000000;
-    twiddle_bank2[59] = 28'h0000000;
-    twiddle_bank2[60] = 28'h0000000;
-    twiddle_bank2[61] = 28'h0000000;
-    twiddle_bank2[62] = 28'h0000000;
-    twiddle_bank2[63] = 28'h0000000;
-    twiddle_bank2[64] = 28'h0000000;
-    twiddle_bank2[65] = 28'h0000000;
-    twiddle_bank2[66] = 28'h0000000;
-    twiddle_bank2[67] = 28'h0000000;
-    twiddle_bank2[68] = 28'h0000000;
-    twiddle_bank2[69] = 28'h0000000;
-    twiddle_bank2[70] = 28'h0000000;
-    twiddle_bank2[71] = 28'h0000000;
-    twiddle_bank2[72] = 28'h0000000;
-    twiddle_bank2[73] = 28'h0000000;
-    twiddle_bank2[74] = 28'h0000000;
-    twiddle_bank2[75] = 28'h0000000;
-    twiddle_bank2[76] = 28'h0000000;
-    twiddle_bank2[77] = 28'h0000000;
-    twiddle_bank2[78] = 28'h0000000;
-    twiddle_bank2[79] = 28'h0000000;
-    twiddle_bank2[80] = 28'h0000000;
-    twiddle_bank2[81] = 28'h0000000;
-    twiddle_bank2[82] = 28'h0000000;
-    twiddle_bank2[83] = 28'h0000000;
-    twiddle_bank2[84] = 28'h0000000;
-    twiddle_bank2[85] = 28'h0000000;
-    twiddle_bank2[86] = 28'h0000000;
-    twiddle_bank2[87] = 28'h0000000;
-    twiddle_bank2[88] = 28'h0000000;
-    twiddle_bank2[89] = 28'h0000000;
-    twiddle_bank2[90] = 28'h0000000;
-    twiddle_bank2[91] = 28'h0000000;
-    twiddle_bank2[92] = 28'h0000000;
-    twiddle_bank2[93] = 28'h0000000;
-    twiddle_bank2[94] = 28'h0000000;
-    twiddle_bank2[95] = 28'h0000000;
-    twiddle_bank2[96] = 28'h0000000;
-    twiddle_bank2[97] = 28'h0000000;
-    twiddle_bank2[98] = 28'h0000000;
-    twiddle_bank2[99] = 28'h0000000;
-    twiddle_bank2[100] = 28'h0000000;
-    twiddle_bank2[101] = 28'h0000000;
-    twiddle_bank2[102] = 28'h0000000;
-    twiddle_bank2[103] = 28'h0000000;
-    twiddle_bank2[104] = 28'h0000000;
-    twiddle_bank2[105] = 28'h0000000;
-    twiddle_bank2[106] = 28'h0000000;
-    twiddle_bank2[107] = 28'h0000000;
-    twiddle_bank2[108] = 28'h0000000;
-    twiddle_bank2[109] = 28'h0000000;
-    twiddle_bank2[110] = 28'h0000000;
-    twiddle_bank2[111] = 28'h0000000;
-    twiddle_bank2[112] = 28'h0000000;
-    twiddle_bank2[113] = 28'h0000000;
-    twiddle_bank2[114] = 28'h0000000;
-    twiddle_bank2[115] = 28'h0000000;
-    twiddle_bank2[116] = 28'h0000000;
-    twiddle_bank2[117] = 28'h0000000;
-    twiddle_bank2[118] = 28'h0000000;
-    twiddle_bank2[119] = 28'h0000000;
-    twiddle_bank2[120] = 28'h0000000;
-    twiddle_bank2[121] = 28'h0000000;
-    twiddle_bank2[122] = 28'h0000000;
-    twiddle_bank2[123] = 28'h0000000;
-    twiddle_bank2[124] = 28'h0000000;
-    twiddle_bank2[125] = 28'h0000000;
-    twiddle_bank2[126] = 28'h0000000;
-    twiddle_bank2[127] = 28'h0000000;
-    twiddle_bank2[128] = 28'h0000000;
-    twiddle_bank2[129] = 28'h0000000;
-    twiddle_bank2[130] = 28'h0000000;
-    twiddle_bank2[131] = 28'h0000000;
-    twiddle_bank2[132] = 28'h0000000;
-    twiddle_bank2[133] = 28'h0000000;
-    twiddle_bank2[134] = 28'h0000000;
-    twiddle_bank2[135] = 28'h0000000;
-    twiddle_bank2[136] = 28'h0000000;
-    twiddle_bank2[137] = 28'h0000000;
-    twiddle_bank2[138] = 28'h0000000;
-    twiddle_bank2[139] = 28'h0000000;
-    twiddle_bank2[140] = 28'h0000000;
-    twiddle_bank2[141] = 28'h0000000;
-    twiddle_bank2[142] = 28'h0000000;
-    twiddle_bank2[143] = 28'h0000000;
-    twiddle_bank2[144] = 28'h0000000;
-    twiddle_bank2[145] = 28'h0000000;
-    twiddle_bank2[146] = 28'h0000000;
-    twiddle_bank2[147] = 28'h0000000;
-    twiddle_bank2[148] = 28'h0000000;
-    twiddle_bank2[149] = 28'h0000000;
-    twiddle_bank2[150] = 28'h0000000;
-    twiddle_bank2[151] = 28'h0000000;
-    twiddle_bank2[152] = 28'h0000000;
-    twiddle_bank2[153] = 28'h0000000;
-    twiddle_bank2[154] = 28'h0000000;
-    twiddle_bank2[155] = 28'h0000000;
-    twiddle_bank2[156] = 28'h0000000;
-    twiddle_bank2[157] = 28'h0000000;
-    twiddle_bank2[158] = 28'h0000000;
-    twiddle_bank2[159] = 28'h0000000;
-    twiddle_bank2[160] = 28'h0000000;
-    twiddle_bank2[161] = 28'h0000000;
-    twiddle_bank2[162] = 28'h0000000;
-    twiddle_bank2[163] = 28'h0000000;
-    twiddle_bank2[164] = 28'h0000000;
-    twiddle_bank2[165] = 28'h0000000;
-    twiddle_bank2[166] = 28'h0000000;
-    twiddle_bank2[167] = 28'h0000000;
-    twiddle_bank2[168] = 28'h0000000;
-    twiddle_bank2[169] = 28'h0000000;
-    twiddle_bank2[170] = 28'h0000000;
-    twiddle_bank2[171] = 28'h0000000;
-    twiddle_bank2[172] = 28'h0000000;
-    twiddle_bank2[173] = 28'h0000000;
-    twiddle_bank2[174] = 28'h0000000;
-    twiddle_bank2[175] = 28'h0000000;
-    twiddle_bank2[176] = 28'h0000000;
-    twiddle_bank2[177] = 28'h0000000;
-    twiddle_bank2[178] = 28'h0000000;
-    twiddle_bank2[179] = 28'h0000000;
-    twiddle_bank2[180] = 28'h0000000;
-    twiddle_bank2[181] = 28'h0000000;
-    twiddle_bank2[182] = 28'h0000000;
-    twiddle_bank2[183] = 28'h0000000;
-    twiddle_bank2[184] = 28'h0000000;
-    twiddle_bank2[185] = 28'h0000000;
-    twiddle_bank2[186] = 28'h0000000;
-    twiddle_bank2[187] = 28'h0000000;
-    twiddle_bank2[188] = 28'h0000000;
-    twiddle_bank2[189] = 28'h0000000;
-    twiddle_bank2[190] = 28'h0000000;
-    twiddle_bank2[191] = 28'h0000000;
-    twiddle_bank2[192] = 28'h0000000;
-    twiddle_bank2[193] = 28'h0000000;
-    twiddle_bank2[194] = 28'h0000000;
-    twiddle_bank2[195] = 28'h0000000;
-    twiddle_bank2[196] = 28'h0000000;
-    twiddle_bank2[197] = 28'h0000000;
-    twiddle_bank2[198] = 28'h0000000;
-    twiddle_bank2[199] = 28'h0000000;
-    twiddle_bank2[200] = 28'h0000000;
-    twiddle_bank2[201] = 28'h0000000;
-    twiddle_bank2[202] = 28'h0000000;
-    twiddle_bank2[203] = 28'h0000000;
-    twiddle_bank2[204] = 28'h0000000;
-    twiddle_bank2[205] = 28'h0000000;
-    twiddle_bank2[206] = 28'h0000000;
-    twiddle_bank2[207] = 28'h0000000;
-    twiddle_bank2[208] = 28'h0000000;
-    twiddle_bank2[209] = 28'h0000000;
-    twiddle_bank2[210] = 28'h0000000;
-    twiddle_bank2[211] = 28'h0000000;
-    twiddle_bank2[212] = 28'h0000000;
-    twiddle_bank2[213] = 28'h0000000;
-    twiddle_bank2[214] = 28'h0000000;
-    twiddle_bank2[215] = 28'h0000000;
-    twiddle_bank2[216] = 28'h0000000;
-    twiddle_bank2[217] = 28'h0000000;
-    twiddle_bank2[218] = 28'h0000000;
-    twiddle_bank2[219] = 28'h0000000;
-    twiddle_bank2[220] = 28'h0000000;
-    twiddle_bank2[221] = 28'h0000000;
-    twiddle_bank2[222] = 28'h0000000;
-    twiddle_bank2[223] = 28'h0000000;
-    twiddle_bank2[224] = 28'h0000000;
-    twiddle_bank2[225] = 28'h0000000;
-    twiddle_bank2[226] = 28'h0000000;
-    twiddle_bank2[227] = 28'h0000000;
-    twiddle_bank2[228] = 28'h0000000;
-    twiddle_bank2[229] = 28'h0000000;
-    twiddle_bank2[230] = 28'h0000000;
-    twiddle_bank2[231] = 28'h0000000;
-    twiddle_bank2[232] = 28'h0000000;
-    twiddle_bank2[233] = 28'h0000000;
-    twiddle_bank2[234] = 28'h0000000;
-    twiddle_bank2[235] = 28'h0000000;
-    twiddle_bank2[236] = 28'h0000000;
-    twiddle_bank2[237] = 28'h0000000;
-    twiddle_bank2[238] = 28'h0000000;
-    twiddle_bank2[239] = 28'h0000000;
-    twiddle_bank2[240] = 28'h0000000;
-    twiddle_bank2[241] = 28'h0000000;
-    twiddle_bank2[242] = 28'h0000000;
-    twiddle_bank2[243] = 28'h0000000;
-    twiddle_bank2[244] = 28'h0000000;
-    twiddle_bank2[245] = 28'h0000000;
-    twiddle_bank2[246] = 28'h0000000;
-    twiddle_bank2[247] = 28'h0000000;
-    twiddle_bank2[248] = 28'h0000000;
-    twiddle_bank2[249] = 28'h0000000;
-    twiddle_bank2[250] = 28'h0000000;
-    twiddle_bank2[251] = 28'h0000000;
-    twiddle_bank2[252] = 28'h0000000;
-    twiddle_bank2[253] = 28'h0000000;
-    twiddle_bank2[254] = 28'h0000000;
-    twiddle_bank2[255] = 28'h0000000;
-    twiddle_bank2[256] = 28'h0000000;
-    twiddle_bank2[257] = 28'h0000000;
-    twiddle_bank2[258] = 28'h0000000;
-    twiddle_bank2[259] = 28'h0000000;
-    twiddle_bank2[260] = 28'h0000000;
-    twiddle_bank2[261] = 28'h0000000;
-    twiddle_bank2[262] = 28'h0000000;
-    twiddle_bank2[263] = 28'h0000000;
-    twiddle_bank2[264] = 28'h0000000;
-    twiddle_bank2[265] = 28'h0000000;
-    twiddle_bank2[266] = 28'h0000000;
-    twiddle_bank2[267] = 28'h0000000;
-    twiddle_bank2[268] = 28'h0000000;
-    twiddle_bank2[269] = 28'h0000000;
-    twiddle_bank2[270] = 28'h0000000;
-    twiddle_bank2[271] = 28'h0000000;
-    twiddle_bank2[272] = 28'h0000000;
-    twiddle_bank2[273] = 28'h0000000;
-    twiddle_bank2[274] = 28'h0000000;
-    twiddle_bank2[275] = 28'h0000000;
-    twiddle_bank2[276] = 28'h0000000;
-    twiddle_bank2[277] = 28'h0000000;
-    twiddle_bank2[278] = 28'h0000000;
-    twiddle_bank2[279] = 28'h0000000;
-    twiddle_bank2[280] = 28'h0000000;
-    twiddle_bank2[281] = 28'h0000000;
-    twiddle_bank2[282] = 28'h0000000;
-    twiddle_bank2[283] = 28'h0000000;
-    twiddle_bank2[284] = 28'h0000000;
-    twiddle_bank2[285] = 28'h0000000;
-    twiddle_bank2[286] = 28'h0000000;
-    twiddle_bank2[287] = 28'h0000000;
-    twiddle_bank2[288] = 28'h0000000;
-    twiddle_bank2[289] = 28'h0000000;
-    twiddle_bank2[290] = 28'h0000000;
-    twiddle_bank2[291] = 28'h0000000;
-    twiddle_bank2[292] = 28'h0000000;
-    twiddle_bank2[293] = 28'h0000000;
-    twiddle_bank2[294] = 28'h0000000;
-    twiddle_bank2[295] = 28'h0000000;
-    twiddle_bank2[296] = 28'h0000000;
-    twiddle_bank2[297] = 28'h0000000;
-    twiddle_bank2[298] = 28'h0000000;
-    twiddle_bank2[299] = 28'h0000000;
-    twiddle_bank2[300] = 28'h0000000;
-    twiddle_bank2[301] = 28'h0000000;
-    twiddle_bank2[302] = 28'h0000000;
-    twiddle_bank2[303] = 28'h0000000;
-    twiddle_bank2[304] = 28'h0000000;
-    twiddle_bank2[305] = 28'h0000000;
-    twiddle_bank2[306] = 28'h0000000;
-    twiddle_bank2[307] = 28'h0000000;
-    twiddle_bank2[308] = 28'h0000000;
-    twiddle_bank2[309] = 28'h0000000;
-    twiddle_bank2[310] = 28'h0000000;
-    twiddle_bank2[311] = 28'h0000000;
-    twiddle_bank2[312] = 28'h0000000;
-    twiddle_bank2[313] = 28'h0000000;
-    twiddle_bank2[314] = 28'h0000000;
-    twiddle_bank2[315] = 28'h0000000;
-    twiddle_bank2[316] = 28'h0000000;
-    twiddle_bank2[317] = 28'h0000000;
-    twiddle_bank2[318] = 28'h0000000;
-    twiddle_bank2[319] = 28'h0000000;
-    twiddle_bank2[320] = 28'h0000000;
-    twiddle_bank2[321] = 28'h0000000;
-    twiddle_bank2[322] = 28'h0000000;
-    twiddle_bank2[323] = 28'h0000000;
-    twiddle_bank2[324] = 28'h0000000;
-    twiddle_bank2[325] = 28'h0000000;
-    twiddle_bank2[326] = 28'h0000000;
-    twiddle_bank2[327] = 28'h0000000;
-    twiddle_bank2[328] = 28'h0000000;
-    twiddle_bank2[329] = 28'h0000000;
-    twiddle_bank2[330] = 28'h0000000;
-    twiddle_bank2[331] = 28'h0000000;
-    twiddle_bank2[332] = 28'h0000000;
-    twiddle_bank2[333] = 28'h0000000;
-    twiddle_bank2[334] = 28'h0000000;
-    twiddle_bank2[335] = 28'h0000000;
-    twiddle_bank2[336] = 28'h0000000;
-    twiddle_bank2[337] = 28'h0000000;
-    twiddle_bank2[338] = 28'h0000000;
-    twiddle_bank2[339] = 28'h0000000;
-    twiddle_bank2[340] = 28'h0000000;
-    twiddle_bank2[341] = 28'h0000000;
-    twiddle_bank2[342] = 28'h0000000;
-    twiddle_bank2[343] = 28'h0000000;
-    twiddle_bank2[344] = 28'h0000000;
-    twiddle_bank2[345] = 28'h0000000;
-    twiddle_bank2[346] = 28'h0000000;
-    twiddle_bank2[347] = 28'h0000000;
-    twiddle_bank2[348] = 28'h0000000;
-    twiddle_bank2[349] = 28'h0000000;
-    twiddle_bank2[350] = 28'h0000000;
-    twiddle_bank2[351] = 28'h0000000;
-    twiddle_bank2[352] = 28'h0000000;
-    twiddle_bank2[353] = 28'h0000000;
-    twiddle_bank2[354] = 28'h0000000;
-    twiddle_bank2[355] = 28'h0000000;
-    twiddle_bank2[356] = 28'h0000000;
-    twiddle_bank2[357] = 28'h0000000;
-    twiddle_bank2[358] = 28'h0000000;
-    twiddle_bank2[359] = 28'h0000000;
-    twiddle_bank2[360] = 28'h0000000;
-    twiddle_bank2[361] = 28'h0000000;
-    twiddle_bank2[362] = 28'h0000000;
-    twiddle_bank2[363] = 28'h0000000;
-    twiddle_bank2[364] = 28'h0000000;
-    twiddle_bank2[365] = 28'h0000000;
-    twiddle_bank2[366] = 28'h0000000;
-    twiddle_bank2[367] = 28'h0000000;
-    twiddle_bank2[368] = 28'h0000000;
-    twiddle_bank2[369] = 28'h0000000;
-    twiddle_bank2[370] = 28'h0000000;
-    twiddle_bank2[371] = 28'h0000000;
-    twiddle_bank2[372] = 28'h0000000;
-    twiddle_bank2[373] = 28'h0000000;
-    twiddle_bank2[374] = 28'h0000000;
-    twiddle_bank2[375] = 28'h0000000;
-    twiddle_bank2[376] = 28'h0000000;
-    twiddle_bank2[377] = 28'h0000000;
-    twiddle_bank2[378] = 28'h0000000;
-    twiddle_bank2[379] = 28'h0000000;
-    twiddle_bank2[380] = 28'h0000000;
-    twiddle_bank2[381] = 28'h0000000;
-    twiddle_bank2[382] = 28'h0000000;
-    twiddle_bank2[383] = 28'h0000000;
-    twiddle_bank2[384] = 28'h0000000;
-    twiddle_bank2[385] = 28'h0000000;
-    twiddle_bank2[386] = 28'h0000000;
-    twiddle_bank2[387] = 28'h0000000;
-    twiddle_bank2[388] = 28'h0000000;
-    twiddle_bank2[389] = 28'h0000000;
-    twiddle_bank2[390] = 28'h0000000;
-    twiddle_bank2[391] = 28'h0000000;
-    twiddle_bank2[392] = 28'h0000000;
-    twiddle_bank2[393] = 28'h0000000;
-    twiddle_bank2[394] = 28'h0000000;
-    twiddle_bank2[395] = 28'h0000000;
-    twiddle_bank2[396] = 28'h0000000;
-    twiddle_bank2[397] = 28'h0000000;
-    twiddle_bank2[398] = 28'h0000000;
-    twiddle_bank2[399] = 28'h0000000;
-    twiddle_bank2[400] = 28'h0000000;
-    twiddle_bank2[401] = 28'h0000000;
-    twiddle_bank2[402] = 28'h0000000;
-    twiddle_bank2[403] = 28'h0000000;
-    twiddle_bank2[404] = 28'h0000000;
-    twiddle_bank2[405] = 28'h0000000;
-    twiddle_bank2[406] = 28'h0000000;
-    twiddle_bank2[407] = 28'h0000000;
-    twiddle_bank2[408] = 28'h0000000;
-    twiddle_bank2[409] = 28'h0000000;
-    twiddle_bank2[410] = 28'h0000000;
-    twiddle_bank2[411] = 28'h0000000;
-    twiddle_bank2[412] = 28'h0000000;
-    twiddle_bank2[413] = 28'h0000000;
-    twiddle_bank2[414] = 28'h0000000;
-    twiddle_bank2[415] = 28'h0000000;
-    twiddle_bank2[416] = 28'h0000000;
-    twiddle_bank2[417] = 28'h0000000;
-    twiddle_bank2[418] = 28'h0000000;
-    twiddle_bank2[419] = 28'h0000000;
-    twiddle_bank2[420] = 28'h0000000;
-    twiddle_bank2[421] = 28'h0000000;
-    twiddle_bank2[422] = 28'h0000000;
-    twiddle_bank2[423] = 28'h0000000;
-    twiddle_bank2[424] = 28'h0000000;
-    twiddle_bank2[425] = 28'h0000000;
-    twiddle_bank2[426] = 28'h0000000;
-    twiddle_bank2[427] = 28'h0000000;
-    twiddle_bank2[428] = 28'h0000000;
-    twiddle_bank2[429] = 28'h0000000;
-    twiddle_bank2[430] = 28'h0000000;
-    twiddle_bank2[431] = 28'h0000000;
-    twiddle_bank2[432] = 28'h0000000;
-    twiddle_bank2[433] = 28'h0000000;
-    twiddle_bank2[434] = 28'h0000000;
-    twiddle_bank2[435] = 28'h0000000;
-    twiddle_bank2[436] = 28'h0000000;
-    twiddle_bank2[437] = 28'h0000000;
-    twiddle_bank2[438] = 28'h0000000;
-    twiddle_bank2[439] = 28'h0000000;
-    twiddle_bank2[440] = 28'h0000000;
-    twiddle_bank2[441] = 28'h0000000;
-    twiddle_bank2[442] = 28'h0000000;
-    twiddle_bank2[443] = 28'h0000000;
-    twiddle_bank2[444] = 28'h0000000;
-    twiddle_bank2[445] = 28'h0000000;
-    twiddle_bank2[446] = 28'h0000000;
-    twiddle_bank2[447] = 28'h0000000;
-    twiddle_bank2[448] = 28'h0000000;
-    twiddle_bank2[449] = 28'h0000000;
-    twiddle_bank2[450] = 28'h0000000;
-    twiddle_bank2[451] = 28'h0000000;
-    twiddle_bank2[452] = 28'h0000000;
-    twiddle_bank2[453] = 28'h0000000;
-    twiddle_bank2[454] = 28'h0000000;
-    twiddle_bank2[455] = 28'h0000000;
-    twiddle_bank2[456] = 28'h0000000;
-    twiddle_bank2[457] = 28'h0000000;
-    twiddle_bank2[458] = 28'h0000000;
-    twiddle_bank2[459] = 28'h0000000;
-    twiddle_bank2[460] = 28'h0000000;
-    twiddle_bank2[461] = 28'h0000000;
-    twiddle_bank2[462] = 28'h0000000;
-    twiddle_bank2[463] = 28'h0000000;
-    twiddle_bank2[464] = 28'h0000000;
-    twiddle_bank2[465] = 28'h0000000;
-    twiddle_bank2[466] = 28'h0000000;
-    twiddle_bank2[467] = 28'h0000000;
-    twiddle_bank2[468] = 28'h0000000;
-    twiddle_bank2[469] = 28'h0000000;
-    twiddle_bank2[470] = 28'h0000000;
-    twiddle_bank2[471] = 28'h0000000;
-    twiddle_bank2[472] = 28'h0000000;
-    twiddle_bank2[473] = 28'h0000000;
-    twiddle_bank2[474] = 28'h0000000;
-    twiddle_bank2[475] = 28'h0000000;
-    twiddle_bank2[476] = 28'h0000000;
-    twiddle_bank2[477] = 28'h0000000;
-    twiddle_bank2[478] = 28'h0000000;
-    twiddle_bank2[479] = 28'h0000000;
-    twiddle_bank2[480] = 28'h0000000;
-    twiddle_bank2[481] = 28'h0000000;
-    twiddle_bank2[482] = 28'h0000000;
-    twiddle_bank2[483] = 28'h0000000;
-    twiddle_bank2[484] = 28'h0000000;
-    twiddle_bank2[485] = 28'h0000000;
-    twiddle_bank2[486] = 28'h0000000;
-    twiddle_bank2[487] = 28'h0000000;
-    twiddle_bank2[488] = 28'h0000000;
-    twiddle_bank2[489] = 28'h0000000;
-    twiddle_bank2[490] = 28'h0000000;
-    twiddle_bank2[491] = 28'h0000000;
-    twiddle_bank2[492] = 28'h0000000;
-    twiddle_bank2[493] = 28'h0000000;
-    twiddle_bank2[494] = 28'h0000000;
-    twiddle_bank2[495] = 28'h0000000;
-    twiddle_bank2[496] = 28'h0000000;
-    twiddle_bank2[497] = 28'h0000000;
-    twiddle_bank2[498] = 28'h0000000;
-    twiddle_bank2[499] = 28'h0000000;
-    twiddle_bank2[500] = 28'h0000000;
-    twiddle_bank2[501] = 28'h0000000;
-    twiddle_bank2[502] = 28'h0000000;
-    twiddle_bank2[503] = 28'h0000000;
-    twiddle_bank2[504] = 28'h0000000;
-    twiddle_bank2[505] = 28'h0000000;
-    twiddle_bank2[506] = 28'h0000000;
-    twiddle_bank2[507] = 28'h0000000;
-    twiddle_bank2[508] = 28'h0000000;
-    twiddle_bank2[509] = 28'h0000000;
-    twiddle_bank2[510] = 28'h0000000;
-    twiddle_bank2[511] = 28'h0000000;
-  end
-  always @(posedge clk) begin
-    if (tw_write)
-      twiddle_bank2[tw_row_w] <= dbuf2;
-  end
-  reg [27:0] _18_;
-  always @(posedge clk) begin
-    if (adv) begin
-      _18_ <= twiddle_bank2[r0_tw_row];
-    end
-  end
-  assign \$signature__data$109  = _18_;
-  reg [27:0] twiddle_bank3 [511:0];
-  initial begin
-    twiddle_bank3[0] = 28'h0000000;
-    twiddle_bank3[1] = 28'h0000000;
-    twiddle_bank3[2] = 28'h0000000;
-    twiddle_bank3[3] = 28'h0000000;
-    twiddle_bank3[4] = 28'h0000000;
-    twiddle_bank3[5] = 28'h0000000;
-    twiddle_bank3[6] = 28'h0000000;
-    twiddle_bank3[7] = 28'h0000000;
-    twiddle_bank3[8] = 28'h0000000;
-    twiddle_bank3[9] = 28'h0000000;
-    twiddle_bank3[10] = 28'h0000000;
-    twiddle_bank3[11] = 28'h0000000;
-    twiddle_bank3[12] = 28'h0000000;
-    twiddle_bank3[13] = 28'h0000000;
-    twiddle_bank3[14] = 28'h0000000;
-    twiddle_bank3[15] = 28'h0000000;
-    twiddle_bank3[16] = 28'h0000000;
-    twiddle_bank3[17] = 28'h0000000;
-    twiddle_bank3[18] = 28'h0000000;
-    twiddle_bank3[19] = 28'h0000000;
-    twiddle_bank3[20] = 28'h0000000;
-    twiddle_bank3[21] = 28'h0000000;
-    twiddle_bank3[22] = 28'h0000000;
-    twiddle_bank3[23] = 28'h0000000;
-    twiddle_bank3[24] = 28'h0000000;
-    twiddle_bank3[25] = 28'h0000000;
-    twiddle_bank3[26] = 28'h0000000;
-    twiddle_bank3[27] = 28'h0000000;
-    twiddle_bank3[28] = 28'h0000000;
-    twiddle_bank3[29] = 28'h0000000;
-    twiddle_bank3[30] = 28'h0000000;
-    twiddle_bank3[31] = 28'h0000000;
-    twiddle_bank3[32] = 28'h0000000;
-    twiddle_bank3[33] = 28'h0000000;
-    twiddle_bank3[34] = 28'h0000000;
-    twiddle_bank3[35] = 28'h0000000;
-    twiddle_bank3[36] = 28'h0000000;
-    twiddle_bank3[37] = 28'h0000000;
-    twiddle_bank3[38] = 28'h0000000;
-    twiddle_bank3[39] = 28'h0000000;
-    twiddle_bank3[40] = 28'h0000000;
-    twiddle_bank3[41] = 28'h0000000;
-    twiddle_bank3[42] = 28'h0000000;
-    twiddle_bank3[43] = 28'h0000000;
-    twiddle_bank3[44] = 28'h0000000;
-    twiddle_bank3[45] = 28'h0000000;
-    twiddle_bank3[46] = 28'h0000000;
-    twiddle_bank3[47] = 28'h0000000;
-    twiddle_bank3[48] = 28'h0000000;
-    twiddle_bank3[49] = 28'h0000000;
-    twiddle_bank3[50] = 28'h0000000;
-    twiddle_bank3[51] = 28'h0000000;
-    twiddle_bank3[52] = 28'h0000000;
-    twiddle_bank3[53] = 28'h0000000;
-    twiddle_bank3[54] = 28'h0000000;
-    twiddle_bank3[55] = 28'h0000000;
-    twiddle_bank3[56] = 28'h0000000;
-    twiddle_bank3[57] = 28'h0000000;
-    twiddle_bank3[58] = 28'h0000000;
-    twiddle_bank3[59] = 28'h0000000;
-    twiddle_bank3[60] = 28'h0000000;
-    twiddle_bank3[61] = 28'h0000000;
-    twiddle_bank3[62] = 28'h0000000;
-    twiddle_bank3[63] = 28'h0000000;
-    twiddle_bank3[64] = 28'h0000000;
-    twiddle_bank3[65] = 28'h0000000;
-    twiddle_bank3[66] = 28'h0000000;
-    twiddle_bank3[67] = 28'h0000000;
-    twiddle_bank3[68] = 28'h0000000;
-    twiddle_bank3[69] = 28'h0000000;
-    twiddle_bank3[70] = 28'h0000000;
-    twiddle_bank3[71] = 28'h0000000;
-    twiddle_bank3[72] = 28'h0000000;
-    twiddle_bank3[73] = 28'h0000000;
-    twiddle_bank3[74] = 28'h0000000;
-    twiddle_bank3[75] = 28'h0000000;
-    twiddle_bank3[76] = 28'h0000000;
-    twiddle_bank3[77] = 28'h0000000;
-    twiddle_bank3[78] = 28'h0000000;
-    twiddle_bank3[79] = 28'h0000000;
-    twiddle_bank3[80] = 28'h0000000;
-    twiddle_bank3[81] = 28'h0000000;
-    twiddle_bank3[82] = 28'h0000000;
-    twiddle_bank3[83] = 28'h0000000;
-    twiddle_bank3[84] = 28'h0000000;
-    twiddle_bank3[85] = 28'h0000000;
-    twiddle_bank3[86] = 28'h0000000;
-    twiddle_bank3[87] = 28'h0000000;
-    twiddle_bank3[88] = 28'h0000000;
-    twiddle_bank3[89] = 28'h0000000;
-    twiddle_bank3[90] = 28'h0000000;
-    twiddle_bank3[91] = 28'h0000000;
-    twiddle_bank3[92] = 28'h0000000;
-    twiddle_bank3[93] = 28'h0000000;
-    twiddle_bank3[94] = 28'h0000000;
-    twiddle_bank3[95] = 28'h0000000;
-    twiddle_bank3[96] = 28'h0000000;
-    twiddle_bank3[97] = 28'h0000000;
-    twiddle_bank3[98] = 28'h0000000;
-    twiddle_bank3[99] = 28'h0000000;
-    twiddle_bank3[100] = 28'h0000000;
-    twiddle_bank3[101] = 28'h0000000;
-    twiddle_bank3[102] = 28'h0000000;
-    twiddle_bank3[103] = 28'h0000000;
-    twiddle_bank3[104] = 28'h0000000;
-    twiddle_bank3[105] = 28'h0000000;
-    twiddle_bank3[106] = 28'h0000000;
-    twiddle_bank3[107] = 28'h0000000;
-    twiddle_bank3[108] = 28'h0000000;
-    twiddle_bank3[109] = 28'h0000000;
-    twiddle_bank3[110] = 28'h0000000;
-    twiddle_bank3[111] = 28'h0000000;
-    twiddle_bank3[112] = 28'h0000000;
-    twiddle_bank3[113] = 28'h0000000;
-    twiddle_bank3[114] = 28'h0000000;
-    twiddle_bank3[115] = 28'h0000000;
-    twiddle_bank3[116] = 28'h0000000;
-    twiddle_bank3[117] = 28'h0000000;
-    twiddle_bank3[118] = 28'h0000000;
-    twiddle_bank3[119] = 28'h0000000;
-    twiddle_bank3[120] = 28'h0000000;
-    twiddle_bank3[121] = 28'h0000000;
-    twiddle_bank3[122] = 28'h0000000;
-    twiddle_bank3[123] = 28'h0000000;
-    twiddle_bank3[124] = 28'h0000000;
-    twiddle_bank3[125] = 28'h0000000;
-    twiddle_bank3[126] = 28'h0000000;
-    twiddle_bank3[127] = 28'h0000000;
-    twiddle_bank3[128] = 28'h0000000;
-    twiddle_bank3[129] = 28'h0000000;
-    twiddle_bank3[130] = 28'h0000000;
-    twiddle_bank3[131] = 28'h0000000;
-    twiddle_bank3[132] = 28'h0000000;
-    twiddle_bank3[133] = 28'h0000000;
-    twiddle_bank3[134] = 28'h0000000;
-    twiddle_bank3[135] = 28'h0000000;
-    twiddle_bank3[136] = 28'h0000000;
-    twiddle_bank3[137] = 28'h0000000;
-    twiddle_bank3[138] = 28'h0000000;
-    twiddle_bank3[139] = 28'h0000000;
-    twiddle_bank3[140] = 28'h0000000;
-    twiddle_bank3[141] = 28'h0000000;
-    twiddle_bank3[142] = 28'h0000000;
-    twiddle_bank3[143] = 28'h0000000;
-    twiddle_bank3[144] = 28'h0000000;
-    twiddle_bank3[145] = 28'h0000000;
-    twiddle_bank3[146] = 28'h0000000;
-    twiddle_bank3[147] = 28'h0000000;
-    twiddle_bank3[148] = 28'h0000000;
-    twiddle_bank3[149] = 28'h0000000;
-    twiddle_bank3[150] = 28'h0000000;
-    twiddle_bank3[151] = 28'h0000000;
-    twiddle_bank3[152] = 28'h0000000;
-    twiddle_bank3[153] = 28'h0000000;
-    twiddle_bank3[154] = 28'h0000000;
-    twiddle_bank3[155] = 28'h0000000;
-    twiddle_bank3[156] = 28'h0000000;
-    twiddle_bank3[157] = 28'h0000000;
-    twiddle_bank3[158] = 28'h0000000;
-    twiddle_bank3[159] = 28'h0000000;
-    twiddle_bank3[160] = 28'h0000000;
-    twiddle_bank3[161] = 28'h0000000;
-    twiddle_bank3[162] = 28'h0000000;
-    twiddle_bank3[163] = 28'h0000000;
-    twiddle_bank3[164] = 28'h0000000;
-    twiddle_bank3[165] = 28'h0000000;
-    twiddle_bank3[166] = 28'h0000000;
-    twiddle_bank3[167] = 28'h0000000;
-    twiddle_bank3[168] = 28'h0000000;
-    twiddle_bank3[169] = 28'h0000000;
-    twiddle_bank3[170] = 28'h0000000;
-    twiddle_bank3[171] = 28'h0000000;
-    twiddle_bank3[172] = 28'h0000000;
-    twiddle_bank3[173] = 28'h0000000;
-    twiddle_bank3[174] = 28'h0000000;
-    twiddle_bank3[175] = 28'h0000000;
-    twiddle_bank3[176] = 28'h0000000;
-    twiddle_bank3[177] = 28'h0000000;
-    twiddle_bank3[178] = 28'h0000000;
-    twiddle_bank3[179] = 28'h0000000;
-    twiddle_bank3[180] = 28'h0000000;
-    twiddle_bank3[181] = 28'h0000000;
-    twiddle_bank3[182] = 28'h0000000;
-    twiddle_bank3[183] = 28'h0000000;
-    twiddle_bank3[184] = 28'h0000000;
-    twiddle_bank3[185] = 28'h0000000;
-    twiddle_bank3[186] = 28'h0000000;
-    twiddle_bank3[187] = 28'h0000000;
-    twiddle_bank3[188] = 28'h0000000;
-    twiddle_bank3[189] = 28'h0000000;
-    twiddle_bank3[190] = 28'h0000000;
-    twiddle_bank3[191] = 28'h0000000;
-    twiddle_bank3[192] = 28'h0000000;
-    twiddle_bank3[193] = 28'h0000000;
-    twiddle_bank3[194] = 28'h0000000;
-    twiddle_bank3[195] = 28'h0000000;
-    twiddle_bank3[196] = 28'h0000000;
-    twiddle_bank3[197] = 28'h0000000;
-    twiddle_bank3[198] = 28'h0000000;
-    twiddle_bank3[199] = 28'h0000000;
-    twiddle_bank3[200] = 28'h0000000;
-    twiddle_bank3[201] = 28'h0000000;
-    twiddle_bank3[202] = 28'h0000000;
-    twiddle_bank3[203] = 28'h0000000;
-    twiddle_bank3[204] = 28'h0000000;
-    twiddle_bank3[205] = 28'h0000000;
-    twiddle_bank3[206] = 28'h0000000;
-    twiddle_bank3[207] = 28'h0000000;
-    twiddle_bank3[208] = 28'h0000000;
-    twiddle_bank3[209] = 28'h0000000;
-    twiddle_bank3[210] = 28'h0000000;
-    twiddle_bank3[211] = 28'h0000000;
-    twiddle_bank3[212] = 28'h0000000;
-    twiddle_bank3[213] = 28'h0000000;
-    twiddle_bank3[214] = 28'h0000000;
-    twiddle_bank3[215] = 28'h0000000;
-    twiddle_bank3[216] = 28'h0000000;
-    twiddle_bank3[217] = 28'h0000000;
-    twiddle_bank3[218] = 28'h0000000;
-    twiddle_bank3[219] = 28'h0000000;
-    twiddle_bank3[220] = 28'h0000000;
-    twiddle_bank3[221] = 28'h0000000;
-    twiddle_bank3[222] = 28'h0000000;
-    twiddle_bank3[223] = 28'h0000000;
-    twiddle_bank3[224] = 28'h0000000;
-    twiddle_bank3[225] = 28'h0000000;
-    twiddle_bank3[226] = 28'h0000000;
-    twiddle_bank3[227] = 28'h0000000;
-    twiddle_bank3[228] = 28'h0000000;
-    twiddle_bank3[229] = 28'h0000000;
-    twiddle_bank3[230] = 28'h0000000;
-    twiddle_bank3[231] = 28'h0000000;
-    twiddle_bank3[232] = 28'h0000000;
-    twiddle_bank3[233] = 28'h0000000;
-    twiddle_bank3[234] = 28'h0000000;
-    twiddle_bank3[235] = 28'h0000000;
-    twiddle_bank3[236] = 28'h0000000;
-    twiddle_bank3[237] = 28'h0000000;
-    twiddle_bank3[238] = 28'h0000000;
-    twiddle_bank3[239] = 28'h0000000;
-    twiddle_bank3[240] = 28'h0000000;
-    twiddle_bank3[241] = 28'h0000000;
-    twiddle_bank3[242] = 28'h0000000;
-    twiddle_bank3[243] = 28'h0000000;
-    twiddle_bank3[244] = 28'h0000000;
-    twiddle_bank3[245] = 28'h0000000;
-    twiddle_bank3[246] = 28'h0000000;
-    twiddle_bank3[247] = 28'h0000000;
-    twiddle_bank3[248] = 28'h0000000;
-    twiddle_bank3[249] = 28'h0000000;
-    twiddle_bank3[250] = 28'h0000000;
-    twiddle_bank3[251] = 28'h0000000;
-    twiddle_bank3[252] = 28'h0000000;
-    twiddle_bank3[253] = 28'h0000000;
-    twiddle_bank3[254] = 28'h0000000;
-    twiddle_bank3[255] = 28'h0000000;
-    twiddle_bank3[256] = 28'h0000000;
-    twiddle_bank3[257] = 28'h0000000;
-    twiddle_bank3[258] = 28'h0000000;
-    twiddle_bank3[259] = 28'h0000000;
-    twiddle_bank3[260] = 28'h0000000;
-    twiddle_bank3[261] = 28'h0000000;
-    twiddle_bank3[262] = 28'h0000000;
-    twiddle_bank3[263] = 28'h0000000;
-    twiddle_bank3[264] = 28'h0000000;
-    twiddle_bank3[265] = 28'h0000000;
-    twiddle_bank3[266] = 28'h0000000;
-    twiddle_bank3[267] = 28'h0000000;
-    twiddle_bank3[268] = 28'h0000000;
-    twiddle_bank3[269] = 28'h0000000;
-    twiddle_bank3[270] = 28'h0000000;
-    twiddle_bank3[271] = 28'h0000000;
-    twiddle_bank3[272] = 28'h0000000;
-    twiddle_bank3[273] = 28'h0000000;
-    twiddle_bank3[274] = 28'h0000000;
-    twiddle_bank3[275] = 28'h0000000;
-    twiddle_bank3[276] = 28'h0000000;
-    twiddle_bank3[277] = 28'h0000000;
-    twiddle_bank3[278] = 28'h0000000;
-    twiddle_bank3[279] = 28'h0000000;
-    twiddle_bank3[280] = 28'h0000000;
-    twiddle_bank3[281] = 28'h0000000;
-    twiddle_bank3[282] = 28'h0000000;
-    twiddle_bank3[283] = 28'h0000000;
-    twiddle_bank3[284] = 28'h0000000;
-    twiddle_bank3[285] = 28'h0000000;
-    twiddle_bank3[286] = 28'h0000000;
-    twiddle_bank3[287] = 28'h0000000;
-    twiddle_bank3[288] = 28'h0000000;
-    twiddle_bank3[289] = 28'h0000000;
-    twiddle_bank3[290] = 28'h0000000;
-    twiddle_bank3[291] = 28'h0000000;
-    twiddle_bank3[292] = 28'h0000000;
-    twiddle_bank3[293] = 28'h0000000;
-    twiddle_bank3[294] = 28'h0000000;
-    twiddle_bank3[295] = 28'h0000000;
-    twiddle_bank3[296] = 28'h0000000;
-    twiddle_bank3[297] = 28'h0000000;
-    twiddle_bank3[298] = 28'h0000000;
-    twiddle_bank3[299] = 28'h0000000;
-    twiddle_bank3[300] = 28'h0000000;
-    twiddle_bank3[301] = 28'h0000000;
-    twiddle_bank3[302] = 28'h0000000;
-    twiddle_bank3[303] = 28'h0000000;
-    twiddle_bank3[304] = 28'h0000000;
-    twiddle_bank3[305] = 28'h0000000;
-    twiddle_bank3[306] = 28'h0000000;
-    twiddle_bank3[307] = 28'h0000000;
-    twiddle_bank3[308] = 28'h0000000;
-    twiddle_bank3[309] = 28'h0000000;
-    twiddle_bank3[310] = 28'h0000000;
-    twiddle_bank3[311] = 28'h0000000;
-    twiddle_bank3[312] = 28'h0000000;
-    twiddle_bank3[313] = 28'h0000000;
-    twiddle_bank3[314] = 28'h0000000;
-    twiddle_bank3[315] = 28'h0000000;
-    twiddle_bank3[316] = 28'h0000000;
-    twiddle_bank3[317] = 28'h0000000;
-    twiddle_bank3[318] = 28'h0000000;
-    twiddle_bank3[319] = 28'h0000000;
-    twiddle_bank3[320] = 28'h0000000;
-    twiddle_bank3[321] = 28'h0000000;
-    twiddle_bank3[322] = 28'h0000000;
-    twiddle_bank3[323] = 28'h0000000;
-    twiddle_bank3[324] = 28'h0000000;
-    twiddle_bank3[325] = 28'h0000000;
-    twiddle_bank3[326] = 28'h0000000;
-    twiddle_bank3[327] = 28'h0000000;
-    twiddle_bank3[328] = 28'h0000000;
-    twiddle_bank3[329] = 28'h0000000;
-    twiddle_bank3[330] = 28'h0000000;
-    twiddle_bank3[331] = 28'h0000000;
-    twiddle_bank3[332] = 28'h0000000;
-    twiddle_bank3[333] = 28'h0000000;
-    twiddle_bank3[334] = 28'h0000000;
-    twiddle_bank3[335] = 28'h0000000;
-    twiddle_bank3[336] = 28'h0000000;
-    twiddle_bank3[337] = 28'h0000000;
-    twiddle_bank3[338] = 28'h0000000;
-    twiddle_bank3[339] = 28'h0000000;
-    twiddle_bank3[340] = 28'h0000000;
-    twiddle_bank3[341] = 28'h0000000;
-    twiddle_bank3[342] = 28'h0000000;
-    twiddle_bank3[343] = 28'h0000000;
-    twiddle_bank3[344] = 28'h0000000;
-    twiddle_bank3[345] = 28'h0000000;
-    twiddle_bank3[346] = 28'h0000000;
-    twiddle_bank3[347] = 28'h0000000;
-    twiddle_bank3[348] = 28'h0000000;
-    twiddle_bank3[349] = 28'h0000000;
-    twiddle_bank3[350] = 28'h0000000;
-    twiddle_bank3[351] = 28'h0000000;
-    twiddle_bank3[352] = 28'h0000000;
-    twiddle_bank3[353] = 28'h0000000;
-    twiddle_bank3[354] = 28'h0000000;
-    twiddle_bank3[355] = 28'h0000000;
-    twiddle_bank3[356] = 28'h0000000;
-    twiddle_bank3[357] = 28'h0000000;
-    twiddle_bank3[358] = 28'h0000000;
-    twiddle_bank3[359] = 28'h0000000;
-    twiddle_bank3[360] = 28'h0000000;
-    twiddle_bank3[361] = 28'h0000000;
-    twiddle_bank3[362] = 28'h0000000;
-    twiddle_bank3[363] = 28'h0000000;
-    twiddle_bank3[364] = 28'h0000000;
-    twiddle_bank3[365] = 28'h0000000;
-    twiddle_bank3[366] = 28'h0000000;
-    twiddle_bank3[367] = 28'h0000000;
-    twiddle_bank3[368] = 28'h0000000;
-    twiddle_bank3[369] = 28'h0000000;
-    twiddle_bank3[370] = 28'h0000000;
-    twiddle_bank3[371] = 28'h0000000;
-    twiddle_bank3[372] = 28'h0000000;
-    twiddle_bank3[373] = 28'h0000000;
-    twiddle_bank3[374] = 28'h0000000;
-    twiddle_bank3[375] = 28'h0000000;
-    twiddle_bank3[376] = 28'h0000000;
-    twiddle_bank3[377] = 28'h0000000;
-    twiddle_bank3[378] = 28'h0000000;
-    twiddle_bank3[379] = 28'h0000000;
-    twiddle_bank3[380] = 28'h0000000;
-    twiddle_bank3[381] = 28'h0000000;
-    twiddle_bank3[382] = 28'h0000000;
-    twiddle_bank3[383] = 28'h0000000;
-    twiddle_bank3[384] = 28'h0000000;
-    twiddle_bank3[385] = 28'h0000000;
-    twiddle_bank3[386] = 28'h0000000;
-    twiddle_bank3[387] = 28'h0000000;
-    twiddle_bank3[388] = 28'h0000000;
-    twiddle_bank3[389] = 28'h0000000;
-    twiddle_bank3[390] = 28'h0000000;
-    twiddle_bank3[391] = 28'h0000000;
-    twiddle_bank3[392] = 28'h0000000;
-    twiddle_bank3[393] = 28'h0000000;
-    twiddle_bank3[394] = 28'h0000000;
-    twiddle_bank3[395] = 28'h0000000;
-    twiddle_bank3[396] = 28'h0000000;
-    twiddle_bank3[397] = 28'h0000000;
-    twiddle_bank3[398] = 28'h0000000;
-    twiddle_bank3[399] = 28'h0000000;
-    twiddle_bank3[400] = 28'h0000000;
-    twiddle_bank3[401] = 28'h0000000;
-    twiddle_bank3[402] = 28'h0000000;
-    twiddle_bank3[403] = 28'h0000000;
-    twiddle_bank3[404] = 28'h0000000;
-    twiddle_bank3[405] = 28'h0000000;
-    twiddle_bank3[406] = 28'h0000000;
-    twiddle_bank3[407] = 28'h0000000;
-    twiddle_bank3[408] = 28'h0000000;
-    twiddle_bank3[409] = 28'h0000000;
-    twiddle_bank3[410] = 28'h0000000;
-    twiddle_bank3[411] = 28'h0000000;
-    twiddle_bank3[412] = 28'h0000000;
-    twiddle_bank3[413] = 28'h0000000;
-    twiddle_bank3[414] = 28'h0000000;
-    twiddle_bank3[415] = 28'h0000000;
-    twiddle_bank3[416] = 28'h0000000;
-    twiddle_bank3[417] = 28'h0000000;
-    twiddle_bank3[418] = 28'h0000000;
-    twiddle_bank3[419] = 28'h0000000;
-    twiddle_bank3[420] = 28'h0000000;
-    twiddle_bank3[421] = 28'h0000000;
-    twiddle_bank3[422] = 28'h0000000;
-    twiddle_bank3[423] = 28'h0000000;
-    twiddle_bank3[424] = 28'h0000000;
-    twiddle_bank3[425] = 28'h0000000;
-    twiddle_bank3[426] = 28'h0000000;
-    twiddle_bank3[427] = 28'h0000000;
-    twiddle_bank3[428] = 28'h0000000;
-    twiddle_bank3[429] = 28'h0000000;
-    twiddle_bank3[430] = 28'h0000000;
-    twiddle_bank3[431] = 28'h0000000;
-    twiddle_bank3[432] = 28'h0000000;
-    twiddle_bank3[433] = 28'h0000000;
-    twiddle_bank3[434] = 28'h0000000;
-    twiddle_bank3[435] = 28'h0000000;
-    twiddle_bank3[436] = 28'h0000000;
-    twiddle_bank3[437] = 28'h0000000;
-    twiddle_bank3[438] = 28'h0000000;
-    twiddle_bank3[439] = 28'h0000000;
-    twiddle_bank3[440] = 28'h0000000;
-    twiddle_bank3[441] = 28'h0000000;
-    twiddle_bank3[442] = 28'h0000000;
-    twiddle_bank3[443] = 28'h0000000;
-    twiddle_bank3[444] = 28'h0000000;
-    twiddle_bank3[445] = 28'h0000000;
-    twiddle_bank3[446] = 28'h0000000;
-    twiddle_bank3[447] = 28'h0000000;
-    twiddle_bank3[448] = 28'h0000000;
-    twiddle_bank3[449] = 28'h0000000;
-    twiddle_bank3[450] = 28'h0000000;
-    twiddle_bank3[451] = 28'h0000000;
-    twiddle_bank3[452] = 28'h0000000;
-    twiddle_bank3[453] = 28'h0000000;
-    twiddle_bank3[454] = 28'h0000000;
-    twiddle_bank3[455] = 28'h0000000;
-    twiddle_bank3[456] = 28'h0000000;
-    twiddle_bank3[457] = 28'h0000000;
-    twiddle_bank3[458] = 28'h0000000;
-    twiddle_bank3[459] = 28'h0000000;
-    twiddle_bank3[460] = 28'h0000000;
-    twiddle_bank3[461] = 28'h0000000;
-    twiddle_bank3[462] = 28'h0000000;
-    twiddle_bank3[463] = 28'h0000000;
-    twiddle_bank3[464] = 28'h0000000;
-    twiddle_bank3[465] = 28'h0000000;
-    twiddle_bank3[466] = 28'h0000000;
-    twiddle_bank3[467] = 28'h0000000;
-    twiddle_bank3[468] = 28'h0000000;
-    twiddle_bank3[469] = 28'h0000000;
-    twiddle_bank3[470] = 28'h0000000;
-    twiddle_bank3[471] = 28'h0000000;
-    twiddle_bank3[472] = 28'h0000000;
-    twiddle_bank3[473] = 28'h0000000;
-    twiddle_bank3[474] = 28'h0000000;
-    twiddle_bank3[475] = 28'h0000000;
-    twiddle_bank3[476] = 28'h0000000;
-    twiddle_bank3[477] = 28'h0000000;
-    twiddle_bank3[478] = 28'h0000000;
-    twiddle_bank3[479] = 28'h0000000;
-    twiddle_bank3[480] = 28'h0000000;
-    twiddle_bank3[481] = 28'h0000000;
-    twiddle_bank3[482] = 28'h0000000;
-    twiddle_bank3[483] = 28'h0000000;
-    twiddle_bank3[484] = 28'h0000000;
-    twiddle_bank3[485] = 28'h0000000;
-    twiddle_bank3[486] = 28'h0000000;
-    twiddle_bank3[487] = 28'h0000000;
-    twiddle_bank3[488] = 28'h0000000;
-    twiddle_bank3[489] = 28'h0000000;
-    twiddle_bank3[490] = 28'h0000000;
-    twiddle_bank3[491] = 28'h0000000;
-    twiddle_bank3[492] = 28'h0000000;
-    twiddle_bank3[493] = 28'h0000000;
-    twiddle_bank3[494] = 28'h0000000;
-    twiddle_bank3[495] = 28'h0000000;
-    twiddle_bank3[496] = 28'h0000000;
-    twiddle_bank3[497] = 28'h0000000;
-    twiddle_bank3[498] = 28'h0000000;
-    twiddle_bank3[499] = 28'h0000000;
-    twiddle_bank3[500] = 28'h0000000;
-    twiddle_bank3[501] = 28'h0000000;
-    twiddle_bank3[502] = 28'h0000000;
-    twiddle_bank3[503] = 28'h0000000;
-    twiddle_bank3[504] = 28'h0000000;
-    twiddle_bank3[505] = 28'h0000000;
-    twiddle_bank3[506] = 28'h0000000;
-    twiddle_bank3[507] = 28'h0000000;
-    twiddle_bank3[508] = 28'h0000000;
-    twiddle_bank3[509] = 28'h0000000;
-    twiddle_bank3[510] = 28'h0000000;
-    twiddle_bank3[511] = 28'h0000000;
-  end
-  always @(posedge clk) begin
-    if (tw_write)
-      twiddle_bank3[tw_row_w] <= i__payload;
-  end
-  reg [27:0] _19_;
-  always @(posedge clk) begin
-    if (adv) begin
-      _19_ <= twiddle_bank3[r0_tw_row];
-    end
-  end
-  assign \$signature__data$111  = _19_;
-  assign \$346  = slot_b >= 2'h2;
-  assign \$347  = \$345  & \$346 ;
-  assign \$348  = \$344  | \$347 ;
-  assign \$349  = \$343  & \$348 ;
-  assign \$350  = state == 2'h3;
-  assign \$351  = ~ in_header;
-  assign \$352  = \$350  & \$351 ;
-  assign \$353  = \$352  & block_done;
-  assign \$354  = ~ cancel;
-  assign tw_write = \$353  & \$354 ;
-  always @(posedge clk)
-    header_ok <= \$355 ;
-  always @(posedge clk)
-    dcnt <= \$356 ;
-  always @(posedge clk)
-    dbuf0 <= \$357 ;
-  always @(posedge clk)
-    dbuf1 <= \$358 ;
-  always @(posedge clk)
-    dbuf2 <= \$359 ;
-  always @(posedge clk)
-    r0_valid <= \$360 ;
-  always @(posedge clk)
-    r0_mode <= \$361 ;
-  always @(posedge clk)
-    r0_sp <= \$362 ;
-  always @(posedge clk)
-    r0_swap <= \$363 ;
-  always @(posedge clk)
-    r0_row_u <= \$364 ;
-  always @(posedge clk)
-    r0_row_v <= \$365 ;
-  always @(posedge clk)
-    r0_tw_row <= \$366 ;
-  always @(posedge clk)
-    r0_tw_base <= \$367 ;
-  always @(posedge clk)
-    r0_operand <= \$368 ;
-  always @(posedge clk)
-    r0_load <= \$369 ;
-  always @(posedge clk)
-    r0_out <= \$370 ;
-  always @(posedge clk)
-    r0_ldata0 <= \$371 ;
-  always @(posedge clk)
-    r0_ldata1 <= \$372 ;
-  always @(posedge clk)
-    r0_ldata2 <= \$373 ;
-  always @(posedge clk)
-    r0_ldata3 <= \$374 ;
-  always @(posedge clk)
-    r1_valid <= \$375 ;
-  always @(posedge clk)
-    r1_mode <= \$376 ;
-  always @(posedge clk)
-    r1_sp <= \$377 ;
-  always @(posedge clk)
-    r1_swap <= \$378 ;
-  always @(posedge clk)
-    r1_row_u <= \$379 ;
-  always @(posedge clk)
-    r1_row_v <= \$380 ;
-  always @(posedge clk)
-    r1_tw_row <= \$381 ;
-  always @(posedge clk)
-    r1_tw_base <= \$382 ;
-  always @(posedge clk)
-    r1_operand <= \$383 ;
-  always @(posedge clk)
-    r1_load <= \$384 ;
-  always @(posedge clk)
-    r1_out <= \$385 ;
-  always @(posedge clk)
-    r1_ldata0 <= \$386 ;
-  always @(posedge clk)
-    r1_ldata1 <= \$387 ;
-  always @(posedge clk)
-    r1_ldata2 <= \$388 ;
-  always @(posedge clk)
-    r1_ldata3 <= \$389 ;
-  always @(posedge clk)
-    r2_valid <= \$390 ;
-  always @(posedge clk)
-    r2_mode <= \$391 ;
-  always @(posedge clk)
-    r2_sp <= \$392 ;
-  always @(posedge clk)
-    r2_swap <= \$393 ;
-  always @(posedge clk)
-    r2_row_u <= \$394 ;
-  always @(posedge clk)
-    r2_row_v <= \$395 ;
-  always @(posedge clk)
-    r2_tw_row <= \$396 ;
-  always @(posedge clk)
-    r2_tw_base <= \$397 ;
-  always @(posedge clk)
-    r2_operand <= \$398 ;
-  always @(posedge clk)
-    r2_load <= \$399 ;
-  always @(posedge clk)
-    r2_out <= \$400 ;
-  always @(posedge clk)
-    r2_ldata0 <= \$401 ;
-  always @(posedge clk)
-    r2_ldata1 <= \$402 ;
-  always @(posedge clk)
-    r2_ldata2 <= \$403 ;
-  always @(posedge clk)
-    r2_ldata3 <= \$404 ;
-  always @(posedge clk)
-    rd0_0 <= \$405 ;
-  always @(posedge clk)
-    rd0_1 <= \$406 ;
-  always @(posedge clk)
-    rd0_2 <= \$407 ;
-  always @(posedge clk)
-    rd0_3 <= \$408 ;
-  always @(posedge clk)
-    rd0_4 <= \$409 ;
-  always @(posedge clk)
-    rd0_5 <= \$410 ;
-  always @(posedge clk)
-    rd0_6 <= \$411 ;
-  always @(posedge clk)
-    rd0_7 <= \$412 ;
-  always @(posedge clk)
-    rd1_0 <= \$413 ;
-  always @(posedge clk)
-    rd1_1 <= \$414 ;
-  always @(posedge clk)
-    rd1_2 <= \$415 ;
-  always @(posedge clk)
-    rd1_3 <= \$416 ;
-  always @(posedge clk)
-    rd1_4 <= \$417 ;
-  always @(posedge clk)
-    rd1_5 <= \$418 ;
-  always @(posedge clk)
-    rd1_6 <= \$419 ;
-  always @(posedge clk)
-    rd1_7 <= \$420 ;
-  always @(posedge clk)
-    rd_tw0 <= \$421 ;
-  always @(posedge clk)
-    rd_tw1 <= \$422 ;
-  always @(posedge clk)
-    rd_tw2 <= \$423 ;
-  always @(posedge clk)
-    rd_tw3 <= \$424 ;
-  always @(posedge clk)
-    wb0_valid <= \$425 ;
-  always @(posedge clk)
-    wb0_mode <= \$426 ;
-  always @(posedge clk)
-    wb0_sp <= \$427 ;
-  always @(posedge clk)
-    wb0_swap <= \$428 ;
-  always @(posedge clk)
-    wb0_row_u <= \$429 ;
-  always @(posedge clk)
-    wb0_row_v <= \$430 ;
-  always @(posedge clk)
-    wb0_out <= \$431 ;
-  always @(posedge clk)
-    wb1_valid <= \$432 ;
-  always @(posedge clk)
-    wb1_mode <= \$433 ;
-  always @(posedge clk)
-    wb1_sp <= \$434 ;
-  always @(posedge clk)
-    wb1_swap <= \$435 ;
-  always @(posedge clk)
-    wb1_row_u <= \$436 ;
-  always @(posedge clk)
-    wb1_row_v <= \$437 ;
-  always @(posedge clk)
-    wb1_out <= \$438 ;
-  always @(posedge clk)
-    wb2_valid <= \$439 ;
-  always @(posedge clk)
-    wb2_mode <= \$440 ;
-  always @(posedge clk)
-    wb2_sp <= \$441 ;
-  always @(posedge clk)
-    wb2_swap <= \$442 ;
-  always @(posedge clk)
-    wb2_row_u <= \$443 ;
-  always @(posedge clk)
-    wb2_row_v <= \$444 ;
-  always @(posedge clk)
-    wb2_out <= \$445 ;
-  always @(posedge clk)
-    wb3_valid <= \$446 ;
-  always @(posedge clk)
-    wb3_mode <= \$447 ;
-  always @(posedge clk)
-    wb3_sp <= \$448 ;
-  always @(posedge clk)
-    wb3_swap <= \$449 ;
-  always @(posedge clk)
-    wb3_row_u <= \$450 ;
-  always @(posedge clk)
-    wb3_row_v <= \$451 ;
-  always @(posedge clk)
-    wb3_out <= \$452 ;
-  always @(posedge clk)
-    wb4_valid <= \$453 ;
-  always @(posedge clk)
-    wb4_mode <= \$454 ;
-  always @(posedge clk)
-    wb4_sp <= \$455 ;
-  always @(posedge clk)
-    wb4_swap <= \$456 ;
-  always @(posedge clk)
-    wb4_row_u <= \$457 ;
-  always @(posedge clk)
-    wb4_row_v <= \$458 ;
-  always @(posedge clk)
-    wb4_out <= \$459 ;
-  always @(posedge clk)
-    wb5_valid <= \$460 ;
-  always @(posedge clk)
-    wb5_mode <= \$461 ;
-  always @(posedge clk)
-    wb5_sp <= \$462 ;
-  always @(posedge clk)
-    wb5_swap <= \$463 ;
-  always @(posedge clk)
-    wb5_row_u <= \$464 ;
-  always @(posedge clk)
-    wb5_row_v <= \$465 ;
-  always @(posedge clk)
-    wb5_out <= \$466 ;
-  always @(posedge clk)
-    wb6_valid <= \$467 ;
-  always @(posedge clk)
-    wb6_mode <= \$468 ;
-  always @(posedge clk)
-    wb6_sp <= \$469 ;
-  always @(posedge clk)
-    wb6_swap <= \$470 ;
-  always @(posedge clk)
-    wb6_row_u <= \$471 ;
-  always @(posedge clk)
-    wb6_row_v <= \$472 ;
-  always @(posedge clk)
-    wb6_out <= \$473 ;
-  always @(posedge clk)
-    wb7_valid <= \$474 ;
-  always @(posedge clk)
-    wb7_mode <= \$475 ;
-  always @(posedge clk)
-    wb7_sp <= \$476 ;
-  always @(posedge clk)
-    wb7_swap <= \$477 ;
-  always @(posedge clk)
-    wb7_row_u <= \$478 ;
-  always @(posedge clk)
-    wb7_row_v <= \$479 ;
-  always @(posedge clk)
-    wb7_out <= \$480 ;
-  always @(posedge clk)
-    wb8_valid <= \$481 ;
-  always @(posedge clk)
-    wb8_mode <= \$482 ;
-  always @(posedge clk)
-    wb8_sp <= \$483 ;
-  always @(posedge clk)
-    wb8_swap <= \$484 ;
-  always @(posedge clk)
-    wb8_row_u <= \$485 ;
-  always @(posedge clk)
-    wb8_row_v <= \$486 ;
-  always @(posedge clk)
-    wb8_out <= \$487 ;
-  always @(posedge clk)
-    wb9_valid <= \$488 ;
-  always @(posedge clk)
-    wb9_mode <= \$489 ;
-  always @(posedge clk)
-    wb9_sp <= \$490 ;
-  always @(posedge clk)
-    wb9_swap <= \$491 ;
-  always @(posedge clk)
-    wb9_row_u <= \$492 ;
-  always @(posedge clk)
-    wb9_row_v <= \$493 ;
-  always @(posedge clk)
-    wb9_out <= \$494 ;
-  always @(posedge clk)
-    wb10_valid <= \$495 ;
-  always @(posedge clk)
-    wb10_mode <= \$496 ;
-  always @(posedge clk)
-    wb10_sp <= \$497 ;
-  always @(posedge clk)
-    wb10_swap <= \$498 ;
-  always @(posedge clk)
-    wb10_row_u <= \$499 ;
-  always @(posedge clk)
-    wb10_row_v <= \$500 ;
-  always @(posedge clk)
-    wb10_out <= \$501 ;
-  always @(posedge clk)
-    wb11_valid <= \$502 ;
-  always @(posedge clk)
-    wb11_mode <= \$503 ;
-  always @(posedge clk)
-    wb11_sp <= \$504 ;
-  always @(posedge clk)
-    wb11_swap <= \$505 ;
-  always @(posedge clk)
-    wb11_row_u <= \$506 ;
-  always @(posedge clk)
-    wb11_row_v <= \$507 ;
-  always @(posedge clk)
-    wb11_out <= \$508 ;
-  always @(posedge clk)
-    wb12_valid <= \$509 ;
-  always @(posedge clk)
-    wb12_mode <= \$510 ;
-  always @(posedge clk)
-    wb12_sp <= \$511 ;
-  always @(posedge clk)
-    wb12_swap <= \$512 ;
-  always @(posedge clk)
-    wb12_row_u <= \$513 ;
-  always @(posedge clk)
-    wb12_row_v <= \$514 ;
-  always @(posedge clk)
-    wb12_out <= \$515 ;
-  always @(posedge clk)
-    wb13_valid <= \$516 ;
-  always @(posedge clk)
-    wb13_mode <= \$517 ;
-  always @(posedge clk)
-    wb13_sp <= \$518 ;
-  always @(posedge clk)
-    wb13_swap <= \$519 ;
-  always @(posedge clk)
-    wb13_row_u <= \$520 ;
-  always @(posedge clk)
-    wb13_row_v <= \$521 ;
-  always @(posedge clk)
-    wb13_out <= \$522 ;
-  always @(posedge clk)
-    wb14_valid <= \$523 ;
-  always @(posedge clk)
-    wb14_mode <= \$524 ;
-  always @(posedge clk)
-    wb14_sp <= \$525 ;
-  always @(posedge clk)
-    wb14_swap <= \$526 ;
-  always @(posedge clk)
-    wb14_row_u <= \$527 ;
-  always @(posedge clk)
-    wb14_row_v <= \$528 ;
-  always @(posedge clk)
-    wb14_out <= \$529 ;
-  always @(posedge clk)
-    wb15_valid <= \$530 ;
-  always @(posedge clk)
-    wb15_mode <= \$531 ;
-  always @(posedge clk)
-    wb15_sp <= \$532 ;
-  always @(posedge clk)
-    wb15_swap <= \$533 ;
-  always @(posedge clk)
-    wb15_row_u <= \$534 ;
-  always @(posedge clk)
-    wb15_row_v <= \$535 ;
-  always @(posedge clk)
-    wb15_out <= \$536 ;
-  always @(posedge clk)
-    wb16_valid <= \$537 ;
-  always @(posedge clk)
-    wb16_mode <= \$538 ;
-  always @(posedge clk)
-    wb16_sp <= \$539 ;
-  always @(posedge clk)
-    wb16_swap <= \$540 ;
-  always @(posedge clk)
-    wb16_row_u <= \$541 ;
-  always @(posedge clk)
-    wb16_row_v <= \$542 ;
-  always @(posedge clk)
-    wb16_out <= \$543 ;
-  always @(posedge clk)
-    obuf <= \$544 ;
-  always @(posedge clk)
-    opiece <= \$545 ;
-  always @(posedge clk)
-    o__valid <= \$546 ;
-  always @(posedge clk)
-    cycles <= \$547 ;
-  always @(posedge clk)
-    butterflies <= \$548 ;
-  always @(posedge clk)
-    state <= \$549 ;
-  always @(posedge clk)
-    done <= \$550 ;
-  always @(posedge clk)
-    error <= \$551 ;
-  always @(posedge clk)
-    cause <= \$552 ;
-  always @(posedge clk)
-    sa <= \$553 ;
-  always @(posedge clk)
-    sb <= \$554 ;
-  always @(posedge clk)
-    c <= \$555 ;
-  always @(posedge clk)
-    in_gap <= \$556 ;
-  always @(posedge clk)
-    ctx_valid <= \$557 ;
-  always @(posedge clk)
-    hdr_cnt <= \$558 ;
-  always @(posedge clk)
-    tw_row_w <= \$559 ;
-  always @(posedge clk)
-    pass_idx <= \$560 ;
-  always @(posedge clk)
-    q_reg <= \$561 ;
-  always @(posedge clk)
-    n_inv <= \$562 ;
-  always @(posedge clk)
-    to_dom <= \$563 ;
-  always @(posedge clk)
-    bk <= \$564 ;
-  always @(posedge clk)
-    mu_lo <= \$565 ;
-  always @(posedge clk)
-    mu_hi <= \$566 ;
-  always @(posedge clk)
-    qprime <= \$567 ;
-  always @(posedge clk)
-    reserved <= \$568 ;
+  assign \$signature__data$83  = _9_;
+  always @(posedge clk)
+    wb13_valid <= \$362 ;
+  always @(posedge clk)
+    wb13_mode <= \$363 ;
+  always @(posedge clk)
+    wb13_sp <= \$364 ;
+  always @(posedge clk)
+    wb13_swap <= \$365 ;
+  always @(posedge clk)
+    wb13_row_u <= \$366 ;
+  always @(posedge clk)
+    wb13_row_v <= \$367 ;
+  always @(posedge clk)
+    wb13_out <= \$368 ;
+  always @(posedge clk)
+    wb14_valid <= \$369 ;
+  always @(posedge clk)
+    wb14_mode <= \$370 ;
+  always @(posedge clk)
+    wb14_sp <= \$371 ;
+  always @(posedge clk)
+    wb14_swap <= \$372 ;
+  always @(posedge clk)
+    wb14_row_u <= \$373 ;
+  always @(posedge clk)
+    wb14_row_v <= \$374 ;
+  always @(posedge clk)
+    wb14_out <= \$375 ;
+  always @(posedge clk)
+    wb15_valid <= \$376 ;
+  always @(posedge clk)
+    wb15_mode <= \$377 ;
+  always @(posedge clk)
+    wb15_sp <= \$378 ;
+  always @(posedge clk)
+    wb15_swap <= \$379 ;
+  always @(posedge clk)
+    wb15_row_u <= \$380 ;
+  always @(posedge clk)
+    wb15_row_v <= \$381 ;
+  always @(posedge clk)
+    wb15_out <= \$382 ;
+  always @(posedge clk)
+    wb16_valid <= \$383 ;
+  always @(posedge clk)
+    wb16_mode <= \$384 ;
+  always @(posedge clk)
+    wb16_sp <= \$385 ;
+  always @(posedge clk)
+    wb16_swap <= \$386 ;
+  always @(posedge clk)
+    wb16_row_u <= \$387 ;
+  always @(posedge clk)
+    wb16_row_v <= \$388 ;
+  always @(posedge clk)
+    wb16_out <= \$389 ;
+  always @(posedge clk)
+    obuf <= \$390 ;
+  always @(posedge clk)
+    opiece <= \$391 ;
+  always @(posedge clk)
+    o__valid <= \$392 ;
+  always @(posedge clk)
+    cycles <= \$393 ;
+  always @(posedge clk)
+    butterflies <= \$394 ;
+  always @(posedge clk)
+    state <= \$395 ;
+  always @(posedge clk)
+    done <= \$396 ;
+  always @(posedge clk)
+    error <= \$397 ;
+  always @(posedge clk)
+    cause <= \$398 ;
+  always @(posedge clk)
+    sa <= \$399 ;
+  always @(posedge clk)
+    sb <= \$400 ;
+  always @(posedge clk)
+    c <= \$401 ;
+  always @(posedge clk)
+    in_gap <= \$402 ;
+  always @(posedge clk)
+    ctx_valid <= \$403 ;
+  always @(posedge clk)
+    hdr_cnt <= \$404 ;
+  always @(posedge clk)
+    tw_row_w <= \$405 ;
+  always @(posedge clk)
+    pass_idx <= \$406 ;
+  always @(posedge clk)
+    q_reg <= \$407 ;
+  always @(posedge clk)
+    n_inv <= \$408 ;
+  always @(posedge clk)
+    to_dom <= \$409 ;
+  always @(posedge clk)
+    bk <= \$410 ;
+  always @(posedge clk)
+    mu_lo <= \$411 ;
+  always @(posedge clk)
+    mu_hi <= \$412 ;
+  always @(posedge clk)
+    qprime <= \$413 ;
+  always @(posedge clk)
+    reserved <= \$414 ;
   assign \$1  = q_reg >= 2'h3;
   assign \$2  = n_inv < q_reg;
   assign \$3  = to_dom < q_reg;
@@ -51478,297 +50740,487 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   assign \$8  = \$7  == 1'h1;
   assign \$9  = mu_hi <= 1'h1;
   assign \$10  = & { \$9 , \$8 , \$5 , \$4 , \$3 , \$2 , \$1 , q_reg[0] };
-  assign \$11  = dcnt == 2'h3;
   assign \$12  = dcnt + 1'h1;
-  assign \$13  = \$11  ? 3'h0 : \$12 ;
+  assign \$13  = \$11  ? 2'h0 : \$12 ;
   assign \$14  = ! dcnt;
-  assign \$15  = dcnt == 1'h1;
-  assign \$16  = dcnt == 2'h2;
-  assign \$17  = o__valid & o__ready;
-  assign \$19  = opiece + 1'h1;
-  assign \$20  = opiece == 2'h3;
-  assign \$21  = adv & wb16_valid;
-  assign \$22  = \$21  & wb16_out;
-  assign \$23  = cycles != 32'd4294967295;
-  assign \$24  = busy & \$23 ;
-  assign \$25  = cycles + 1'h1;
-  assign \$26  = p_mode != 2'h2;
-  assign \$27  = issue & \$26 ;
-  assign \$28  = butterflies + 3'h4;
-  assign \$29  = cancel & busy;
-  assign \$30  = start & busy;
-  assign \$31  = ~ error;
-  assign \$32  = ~ error;
-  assign \$33  = ~ op_known;
-  assign \$34  = op != 3'h6;
-  assign \$35  = ~ ctx_valid;
-  assign \$36  = \$34  & \$35 ;
-  assign \$37  = op == 3'h6;
-  assign \$38  = cancel & busy;
-  assign \$39  = ~ \$38 ;
-  assign \$40  = ~ in_range;
-  assign \$41  = fire_in & \$40 ;
-  assign \$42  = ~ error;
-  assign \$43  = in_gap & adv;
-  assign \$46  = c == p_last_tok;
-  assign \$47  = pass_idx + 1'h1;
-  assign \$50  = c + 1'h1;
-  assign \$51  = ~ in_flight;
-  assign \$52  = fire_in & in_header;
-  assign \$53  = hdr_cnt + 1'h1;
-  assign \$54  = ! hdr_cnt;
-  assign \$55  = hdr_cnt == 1'h1;
-  assign \$56  = hdr_cnt == 2'h2;
-  assign \$57  = hdr_cnt == 2'h3;
-  assign \$58  = hdr_cnt == 3'h4;
-  assign \$59  = hdr_cnt == 3'h5;
-  assign \$60  = hdr_cnt == 3'h6;
-  assign \$61  = hdr_cnt == 3'h7;
-  assign \$62  = ~ in_header;
-  assign \$63  = fire_in & \$62 ;
-  assign \$64  = ~ in_range;
-  assign \$65  = \$63  & \$64 ;
-  assign \$66  = ~ error;
-  assign \$67  = tw_row_w + 1'h1;
-  assign \$68  = tw_row_w == 9'h1ff;
-  assign \$69  = ~ header_ok;
-  assign \$70  = ~ error;
-  assign \$71  = state == 2'h3;
-  assign \$72  = hdr_cnt != 4'h8;
-  assign in_header = \$71  & \$72 ;
+  assign \$15  = o__valid & o__ready;
+  assign \$17  = opiece + 1'h1;
+  assign \$19  = adv & wb16_valid;
+  assign \$20  = \$19  & wb16_out;
+  assign \$21  = cycles != 32'd4294967295;
+  assign \$22  = busy & \$21 ;
+  assign \$23  = cycles + 1'h1;
+  assign \$24  = p_mode != 2'h2;
+  assign \$25  = issue & \$24 ;
+  assign \$26  = butterflies + 2'h2;
+  assign \$27  = cancel & busy;
+  assign \$28  = start & busy;
+  assign \$29  = ~ error;
+  assign \$30  = ~ error;
+  assign \$31  = ~ op_known;
+  assign \$32  = op != 3'h6;
+  assign \$33  = ~ ctx_valid;
+  assign \$34  = \$32  & \$33 ;
+  assign \$35  = op == 3'h6;
+  assign \$36  = cancel & busy;
+  assign \$37  = ~ \$36 ;
+  assign \$38  = ~ in_range;
+  assign \$39  = fire_in & \$38 ;
+  assign \$40  = ~ error;
+  assign \$41  = in_gap & adv;
+  assign \$44  = c == p_last_tok;
+  assign \$45  = pass_idx + 1'h1;
+  assign \$48  = c + 1'h1;
+  assign \$49  = ~ in_flight;
+  assign \$50  = fire_in & in_header;
+  assign \$51  = hdr_cnt + 1'h1;
+  assign \$52  = ! hdr_cnt;
+  assign \$53  = hdr_cnt == 1'h1;
+  assign \$54  = hdr_cnt == 2'h2;
+  assign \$55  = hdr_cnt == 2'h3;
+  assign \$56  = hdr_cnt == 3'h4;
+  assign \$57  = hdr_cnt == 3'h5;
+  assign \$58  = hdr_cnt == 3'h6;
+  assign \$59  = hdr_cnt == 3'h7;
+  assign \$60  = ~ in_header;
+  assign \$61  = fire_in & \$60 ;
+  assign \$62  = ~ in_range;
+  assign \$63  = \$61  & \$62 ;
+  assign \$64  = ~ error;
+  assign \$65  = tw_row_w + 1'h1;
+  assign \$66  = tw_row_w == 10'h3ff;
+  assign \$67  = ~ header_ok;
+  assign \$68  = ~ error;
+  assign \$69  = state == 2'h3;
+  assign \$70  = hdr_cnt != 4'h8;
+  assign in_header = \$69  & \$70 ;
   assign fire_in = i__valid & i__ready;
-  assign \$73  = ~ in_header;
-  assign data_fire = fire_in & \$73 ;
-  assign \$74  = dcnt == 2'h3;
-  assign block_done = data_fire & \$74 ;
-  assign \$75  = i__payload < q_reg;
+  assign \$71  = ~ in_header;
+  assign data_fire = fire_in & \$71 ;
+  assign block_done = data_fire & \$72 ;
+  assign \$73  = i__payload < q_reg;
   assign butterfly = p_mode != 2'h2;
   assign inverse = p_mode == 1'h1;
-  assign \$76  = state == 1'h1;
-  assign \$77  = ~ in_gap;
-  assign \$78  = \$76  & \$77 ;
-  assign \$79  = \$78  & adv;
-  assign \$80  = ~ cancel;
-  assign issuing = \$79  & \$80 ;
-  assign \$81  = p_from_stream ? block_done : 1'h1;
-  assign issue = issuing & \$81 ;
-  assign \$82  = ! r0_swap;
+  assign \$74  = state == 1'h1;
+  assign \$75  = ~ in_gap;
+  assign \$76  = \$74  & \$75 ;
+  assign \$77  = \$76  & adv;
+  assign \$78  = ~ cancel;
+  assign issuing = \$77  & \$78 ;
+  assign \$79  = p_from_stream ? block_done : 1'h1;
+  assign issue = issuing & \$79 ;
+  assign \$80  = ! r0_swap;
   assign \$signature__addr  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$83  = ! r0_swap;
-  assign \$signature__addr$283  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$81  = ! r0_swap;
+  assign \$signature__addr$253  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$signature__addr$255  = \$82  ? r0_row_u : r0_row_v;
+  assign \$signature__addr$257  = \$83  ? r0_row_u : r0_row_v;
   assign \$84  = ! r0_swap;
-  assign \$signature__addr$285  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$signature__addr$259  = r0_swap ? r0_row_v : r0_row_u;
   assign \$85  = ! r0_swap;
-  assign \$signature__addr$287  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$signature__addr$289  = \$86  ? r0_row_u : r0_row_v;
-  assign \$signature__addr$291  = \$87  ? r0_row_u : r0_row_v;
-  assign \$signature__addr$293  = \$88  ? r0_row_u : r0_row_v;
-  assign \$signature__addr$295  = \$89  ? r0_row_u : r0_row_v;
-  assign \$90  = ! r0_swap;
-  assign \$signature__addr$297  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$91  = ! r0_swap;
-  assign \$signature__addr$299  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$92  = ! r0_swap;
-  assign \$signature__addr$301  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$93  = ! r0_swap;
-  assign \$signature__addr$303  = r0_swap ? r0_row_v : r0_row_u;
-  assign \$signature__addr$305  = \$94  ? r0_row_u : r0_row_v;
-  assign \$signature__addr$307  = \$95  ? r0_row_u : r0_row_v;
-  assign \$signature__addr$309  = \$96  ? r0_row_u : r0_row_v;
-  assign \$signature__addr$311  = \$97  ? r0_row_u : r0_row_v;
-  assign \$98  = 1'h0 >> r2_sp;
-  assign \$99  = r2_tw_base + \$98 ;
+  assign \$signature__addr$261  = r0_swap ? r0_row_v : r0_row_u;
+  assign \$signature__addr$263  = \$86  ? r0_row_u : r0_row_v;
+  assign \$signature__addr$265  = \$87  ? r0_row_u : r0_row_v;
+  assign \$88  = 1'h0 >> r2_sp;
+  assign \$89  = r2_tw_base + \$88 ;
+  assign \$93  = r2_swap ? \$91  : \$92 ;
+  assign \$96  = r2_swap ? \$94  : \$95 ;
+  assign \$99  = r2_swap ? \$97  : \$98 ;
+  assign u = r2_load ? r2_ldata0 : \$100 ;
   assign \$103  = r2_swap ? \$101  : \$102 ;
   assign \$106  = r2_swap ? \$104  : \$105 ;
-  assign \$109  = r2_swap ? \$107  : \$108 ;
+  assign \$107  = 1'h1 >> r2_sp;
+  assign \$108  = r2_tw_base + \$107 ;
   assign \$112  = r2_swap ? \$110  : \$111 ;
-  assign u = r2_load ? r2_ldata0 : \$113 ;
-  assign \$116  = r2_swap ? \$114  : \$115 ;
-  assign \$119  = r2_swap ? \$117  : \$118 ;
+  assign \$115  = r2_swap ? \$113  : \$114 ;
+  assign \$118  = r2_swap ? \$116  : \$117 ;
+  assign \u$283  = r2_load ? r2_ldata1 : \$119 ;
   assign \$122  = r2_swap ? \$120  : \$121 ;
-  assign \$123  = 1'h1 >> r2_sp;
-  assign \$124  = r2_tw_base + \$123 ;
-  assign \$128  = r2_swap ? \$126  : \$127 ;
-  assign \$131  = r2_swap ? \$129  : \$130 ;
-  assign \$134  = r2_swap ? \$132  : \$133 ;
-  assign \$137  = r2_swap ? \$135  : \$136 ;
-  assign \u$333  = r2_load ? r2_ldata1 : \$138 ;
-  assign \$141  = r2_swap ? \$139  : \$140 ;
-  assign \$144  = r2_swap ? \$142  : \$143 ;
-  assign \$147  = r2_swap ? \$145  : \$146 ;
-  assign \$148  = 2'h2 >> r2_sp;
-  assign \$149  = r2_tw_base + \$148 ;
-  assign \$153  = r2_swap ? \$151  : \$152 ;
-  assign \$156  = r2_swap ? \$154  : \$155 ;
-  assign \$159  = r2_swap ? \$157  : \$158 ;
-  assign \$162  = r2_swap ? \$160  : \$161 ;
-  assign \u$342  = r2_load ? r2_ldata2 : \$163 ;
-  assign \$166  = r2_swap ? \$164  : \$165 ;
-  assign \$169  = r2_swap ? \$167  : \$168 ;
-  assign \$172  = r2_swap ? \$170  : \$171 ;
-  assign \$173  = 2'h3 >> r2_sp;
-  assign \$174  = r2_tw_base + \$173 ;
-  assign \$178  = r2_swap ? \$176  : \$177 ;
-  assign \$181  = r2_swap ? \$179  : \$180 ;
-  assign \$184  = r2_swap ? \$182  : \$183 ;
-  assign \$187  = r2_swap ? \$185  : \$186 ;
-  assign \u$351  = r2_load ? r2_ldata3 : \$188 ;
-  assign \$191  = r2_swap ? \$189  : \$190 ;
-  assign \$194  = r2_swap ? \$192  : \$193 ;
-  assign \$197  = r2_swap ? \$195  : \$196 ;
-  assign \$198  = ~ wb16_out;
-  assign \$199  = wb16_valid & \$198 ;
-  assign write = \$199  & adv;
-  assign \$200  = ! wb16_swap;
-  assign \$signature__addr$358  = wb16_swap ? wb16_row_v : wb16_row_u;
-  assign \$signature__data$359  = wb16_swap ? \$201  : \$202 ;
-  assign \$203  = ! sa;
-  assign \$204  = write & \$203 ;
-  assign \$205  = wb16_mode != 2'h2;
-  assign \$206  = ! wb16_swap;
-  assign \$207  = \$205  | \$206 ;
-  assign \$signature__en$361  = \$204  & \$207 ;
-  assign \$208  = ! wb16_swap;
-  assign \$signature__addr$362  = wb16_swap ? wb16_row_v : wb16_row_u;
-  assign \$signature__data$363  = wb16_swap ? \$209  : \$210 ;
-  assign \$211  = ! sa;
-  assign \$212  = write & \$211 ;
-  assign \$213  = wb16_mode != 2'h2;
-  assign \$214  = ! wb16_swap;
-  assign \$215  = \$213  | \$214 ;
-  assign \$signature__en$366  = \$212  & \$215 ;
-  assign \$216  = ! wb16_swap;
-  assign \$signature__addr$367  = wb16_swap ? wb16_row_v : wb16_row_u;
-  assign \$signature__data$368  = wb16_swap ? \$217  : \$218 ;
-  assign \$219  = ! sa;
-  assign \$220  = write & \$219 ;
-  assign \$221  = wb16_mode != 2'h2;
-  assign \$222  = ! wb16_swap;
-  assign \$223  = \$221  | \$222 ;
-  assign \$signature__en$369  = \$220  & \$223 ;
-  assign \$224  = ! wb16_swap;
-  assign \$signature__addr$370  = wb16_swap ? wb16_row_v : wb16_row_u;
-  assign \$signature__data$371  = wb16_swap ? \$225  : \$226 ;
-  assign \$227  = ! sa;
-  assign \$228  = write & \$227 ;
-  assign \$229  = wb16_mode != 2'h2;
-  assign \$230  = ! wb16_swap;
-  assign \$231  = \$229  | \$230 ;
-  assign \$signature__en$373  = \$228  & \$231 ;
-  assign \$signature__addr$374  = \$232  ? wb16_row_u : wb16_row_v;
-  assign \$signature__data$375  = wb16_swap ? \$233  : \$234 ;
-  assign \$235  = ! sa;
-  assign \$236  = write & \$235 ;
-  assign \$237  = wb16_mode != 2'h2;
-  assign \$239  = \$237  | \$238 ;
-  assign \$signature__en$376  = \$236  & \$239 ;
-  assign \$signature__addr$377  = \$240  ? wb16_row_u : wb16_row_v;
-  assign \$signature__data$378  = wb16_swap ? \$241  : \$242 ;
-  assign \$243  = ! sa;
-  assign \$244  = write & \$243 ;
-  assign \$245  = wb16_mode != 2'h2;
-  assign \$247  = \$245  | \$246 ;
-  assign \$signature__en$379  = \$244  & \$247 ;
-  assign \$signature__addr$380  = \$248  ? wb16_row_u : wb16_row_v;
-  assign \$signature__data$381  = wb16_swap ? \$249  : \$250 ;
-  assign \$251  = ! sa;
-  assign \$252  = write & \$251 ;
-  assign \$253  = wb16_mode != 2'h2;
-  assign \$255  = \$253  | \$254 ;
-  assign \$signature__en$382  = \$252  & \$255 ;
-  assign \$signature__addr$383  = \$256  ? wb16_row_u : wb16_row_v;
-  assign \$signature__data$384  = wb16_swap ? \$257  : \$258 ;
-  assign \$259  = ! sa;
-  assign \$260  = write & \$259 ;
-  assign \$261  = wb16_mode != 2'h2;
-  assign \$263  = \$261  | \$262 ;
-  assign \$signature__en$385  = \$260  & \$263 ;
-  assign \$264  = ! wb16_swap;
-  assign \$signature__addr$386  = wb16_swap ? wb16_row_v : wb16_row_u;
-  assign \$signature__data$387  = wb16_swap ? \$265  : \$266 ;
-  assign \$267  = sa == 1'h1;
-  assign \$268  = write & \$267 ;
-  assign \$269  = wb16_mode != 2'h2;
-  assign \$270  = ! wb16_swap;
-  assign \$271  = \$269  | \$270 ;
-  assign \$signature__en$388  = \$268  & \$271 ;
-  assign \$272  = ! wb16_swap;
-  assign \$signature__addr$389  = wb16_swap ? wb16_row_v : wb16_row_u;
-  assign \$signature__data$390  = wb16_swap ? \$273  : \$274 ;
-  assign \$275  = sa == 1'h1;
-  assign \$276  = write & \$275 ;
-  assign \$277  = wb16_mode != 2'h2;
-  assign \$278  = ! wb16_swap;
-  assign \$279  = \$277  | \$278 ;
-  assign \$signature__en$391  = \$276  & \$279 ;
-  assign \$280  = ! wb16_swap;
-  assign \$signature__addr$392  = wb16_swap ? wb16_row_v : wb16_row_u;
-  assign \$signature__data$393  = wb16_swap ? \$281  : \$282 ;
-  assign \$283  = sa == 1'h1;
-  assign \$284  = write & \$283 ;
-  assign \$285  = wb16_mode != 2'h2;
-  assign \$286  = ! wb16_swap;
-  assign \$287  = \$285  | \$286 ;
-  assign \$signature__en$394  = \$284  & \$287 ;
-  assign \$288  = ! wb16_swap;
-  assign \$signature__addr$395  = wb16_swap ? wb16_row_v : wb16_row_u;
-  assign \$signature__data$396  = wb16_swap ? \$289  : \$290 ;
-  assign \$291  = sa == 1'h1;
-  assign \$292  = write & \$291 ;
-  assign \$293  = wb16_mode != 2'h2;
-  assign \$294  = ! wb16_swap;
-  assign \$295  = \$293  | \$294 ;
-  assign \$signature__en$397  = \$292  & \$295 ;
-  assign \$signature__addr$398  = \$296  ? wb16_row_u : wb16_row_v;
-  assign \$signature__data$399  = wb16_swap ? \$297  : \$298 ;
-  assign \$299  = sa == 1'h1;
-  assign \$300  = write & \$299 ;
-  assign \$301  = wb16_mode != 2'h2;
-  assign \$303  = \$301  | \$302 ;
-  assign \$signature__en$400  = \$300  & \$303 ;
-  assign \$signature__addr$401  = \$304  ? wb16_row_u : wb16_row_v;
-  assign \$signature__data$402  = wb16_swap ? \$305  : \$306 ;
-  assign \$307  = sa == 1'h1;
-  assign \$308  = write & \$307 ;
-  assign \$309  = wb16_mode != 2'h2;
-  assign \$311  = \$309  | \$310 ;
-  assign \$signature__en$403  = \$308  & \$311 ;
-  assign \$signature__addr$404  = \$312  ? wb16_row_u : wb16_row_v;
-  assign \$signature__data$405  = wb16_swap ? \$313  : \$314 ;
-  assign \$315  = sa == 1'h1;
-  assign \$316  = write & \$315 ;
-  assign \$317  = wb16_mode != 2'h2;
-  assign \$319  = \$317  | \$318 ;
-  assign \$signature__en$406  = \$316  & \$319 ;
-  assign \$signature__addr$407  = \$320  ? wb16_row_u : wb16_row_v;
-  assign \$signature__data$408  = wb16_swap ? \$321  : \$322 ;
-  assign \$323  = sa == 1'h1;
-  assign \$324  = write & \$323 ;
-  assign \$325  = wb16_mode != 2'h2;
-  assign \$327  = \$325  | \$326 ;
-  assign \$signature__en$409  = \$324  & \$327 ;
-  assign \$328  = ~ o__valid;
-  assign \$329  = opiece == 2'h3;
-  assign \$330  = o__ready & \$329 ;
-  assign adv = \$328  | \$330 ;
+  assign \$125  = r2_swap ? \$123  : \$124 ;
+  assign \$126  = ~ wb16_out;
+  assign \$127  = wb16_valid & \$126 ;
+  assign write = \$127  & adv;
+  assign \$128  = ! wb16_swap;
+  assign \$signature__addr$290  = wb16_swap ? wb16_row_v : wb16_row_u;
+  assign \$signature__data$291  = wb16_swap ? \$129  : \$130 ;
+  assign \$131  = ! sa;
+  assign \$132  = write & \$131 ;
+  assign \$133  = wb16_mode != 2'h2;
+  assign \$134  = ! wb16_swap;
+  assign \$135  = \$133  | \$134 ;
+  assign \$signature__en$293  = \$132  & \$135 ;
+  assign \$136  = ! wb16_swap;
+  assign \$signature__addr$294  = wb16_swap ? wb16_row_v : wb16_row_u;
+  assign \$signature__data$295  = wb16_swap ? \$137  : \$138 ;
+  assign \$139  = ! sa;
+  assign \$140  = write & \$139 ;
+  assign \$141  = wb16_mode != 2'h2;
+  assign \$142  = ! wb16_swap;
+  assign \$143  = \$141  | \$142 ;
+  assign \$signature__en$297  = \$140  & \$143 ;
+  assign \$signature__addr$298  = \$144  ? wb16_row_u : wb16_row_v;
+  assign \$signature__data$299  = wb16_swap ? \$145  : \$146 ;
+  assign \$147  = ! sa;
+  assign \$148  = write & \$147 ;
+  assign \$149  = wb16_mode != 2'h2;
+  assign \$151  = \$149  | \$150 ;
+  assign \$signature__en$300  = \$148  & \$151 ;
+  assign \$signature__addr$301  = \$152  ? wb16_row_u : wb16_row_v;
+  assign \$signature__data$302  = wb16_swap ? \$153  : \$154 ;
+  assign \$155  = ! sa;
+  assign \$156  = write & \$155 ;
+  assign \$157  = wb16_mode != 2'h2;
+  assign \$159  = \$157  | \$158 ;
+  assign \$signature__en$303  = \$156  & \$159 ;
+  assign \$160  = ! wb16_swap;
+  assign \$signature__addr$304  = wb16_swap ? wb16_row_v : wb16_row_u;
+  assign \$signature__data$305  = wb16_swap ? \$161  : \$162 ;
+  assign \$163  = sa == 1'h1;
+  assign \$164  = write & \$163 ;
+  assign \$165  = wb16_mode != 2'h2;
+  assign \$166  = ! wb16_swap;
+  assign \$167  = \$165  | \$166 ;
+  assign \$signature__en$306  = \$164  & \$167 ;
+  assign \$168  = ! wb16_swap;
+  assign \$signature__addr$307  = wb16_swap ? wb16_row_v : wb16_row_u;
+  assign \$signature__data$308  = wb16_swap ? \$169  : \$170 ;
+  assign \$171  = sa == 1'h1;
+  assign \$172  = write & \$171 ;
+  assign \$173  = wb16_mode != 2'h2;
+  assign \$174  = ! wb16_swap;
+  assign \$175  = \$173  | \$174 ;
+  assign \$signature__en$309  = \$172  & \$175 ;
+  assign \$signature__addr$310  = \$176  ? wb16_row_u : wb16_row_v;
+  assign \$signature__data$311  = wb16_swap ? \$177  : \$178 ;
+  assign \$179  = sa == 1'h1;
+  assign \$180  = write & \$179 ;
+  assign \$181  = wb16_mode != 2'h2;
+  assign \$183  = \$181  | \$182 ;
+  assign \$signature__en$312  = \$180  & \$183 ;
+  assign \$signature__addr$313  = \$184  ? wb16_row_u : wb16_row_v;
+  assign \$signature__data$314  = wb16_swap ? \$185  : \$186 ;
+  assign \$187  = sa == 1'h1;
+  assign \$188  = write & \$187 ;
+  assign \$189  = wb16_mode != 2'h2;
+  assign \$191  = \$189  | \$190 ;
+  assign \$signature__en$315  = \$188  & \$191 ;
+  assign \$192  = ~ o__valid;
+  assign \$194  = o__ready & \$193 ;
+  assign adv = \$192  | \$194 ;
   assign busy = | state;
   assign in_flight = | { o__valid, wb16_valid, wb15_valid, wb14_valid, wb13_valid, wb12_valid, wb11_valid, wb10_valid, wb9_valid, wb8_valid, wb7_valid, wb6_valid, wb5_valid, wb4_valid, wb3_valid, wb2_valid, wb1_valid, wb0_valid, r2_valid, r1_valid, r0_valid };
-  assign \$331  = ~ cancel;
-  assign \$332  = state == 1'h1;
-  assign \$333  = ~ in_gap;
-  assign \$334  = \$332  & \$333 ;
-  assign \$335  = \$334  & p_from_stream;
-  assign \$336  = state == 2'h3;
-  assign \$337  = \$335  | \$336 ;
-  assign i__ready = \$331  & \$337 ;
-  assign \$338  = cancel & busy;
-  assign \$339  = start & busy;
-  assign \$340  = op >= 1'h1;
-  assign \$341  = op <= 3'h6;
-  assign \$342  = \$340  & \$341 ;
-  assign \$343  = op != 3'h6;
-  assign \$344  = slot_a >= 2'h2;
-  assign \$345  = op == 3'h5;
+  assign \$195  = ~ cancel;
+  assign \$196  = state == 1'h1;
+  assign \$197  = ~ in_gap;
+  assign \$198  = \$196  & \$197 ;
+  assign \$199  = \$198  & p_from_stream;
+  assign \$200  = state == 2'h3;
+  assign \$201  = \$199  | \$200 ;
+  assign i__ready = \$195  & \$201 ;
+  assign \$202  = cancel & busy;
+  assign \$203  = start & busy;
+  assign \$204  = op >= 1'h1;
+  assign \$205  = op <= 3'h6;
+  assign \$206  = \$204  & \$205 ;
+  assign \$207  = op != 3'h6;
+  assign \$208  = slot_a >= 2'h2;
+  assign \$209  = op == 3'h5;
+  assign \$210  = slot_b >= 2'h2;
+  assign \$211  = \$209  & \$210 ;
+  assign \$212  = \$208  | \$211 ;
+  assign \$213  = \$207  & \$212 ;
+  assign \$214  = state == 2'h3;
+  assign \$215  = ~ in_header;
+  assign \$216  = \$214  & \$215 ;
+  assign \$217  = \$216  & block_done;
+  assign \$218  = ~ cancel;
+  assign tw_write = \$217  & \$218 ;
+  always @(posedge clk)
+    header_ok <= \$219 ;
+  always @(posedge clk)
+    dcnt <= \$220 ;
+  always @(posedge clk)
+    dbuf0 <= \$221 ;
+  always @(posedge clk)
+    r0_valid <= \$222 ;
+  always @(posedge clk)
+    r0_mode <= \$223 ;
+  always @(posedge clk)
+    r0_sp <= \$224 ;
+  always @(posedge clk)
+    r0_swap <= \$225 ;
+  always @(posedge clk)
+    r0_row_u <= \$226 ;
+  always @(posedge clk)
+    r0_row_v <= \$227 ;
+  always @(posedge clk)
+    r0_tw_row <= \$228 ;
+  always @(posedge clk)
+    r0_tw_base <= \$229 ;
+  always @(posedge clk)
+    r0_operand <= \$230 ;
+  always @(posedge clk)
+    r0_load <= \$231 ;
+  always @(posedge clk)
+    r0_out <= \$232 ;
+  always @(posedge clk)
+    r0_ldata0 <= \$233 ;
+  always @(posedge clk)
+    r0_ldata1 <= \$234 ;
+  always @(posedge clk)
+    r1_valid <= \$235 ;
+  always @(posedge clk)
+    r1_mode <= \$236 ;
+  always @(posedge clk)
+    r1_sp <= \$237 ;
+  always @(posedge clk)
+    r1_swap <= \$238 ;
+  always @(posedge clk)
+    r1_row_u <= \$239 ;
+  always @(posedge clk)
+    r1_row_v <= \$240 ;
+  always @(posedge clk)
+    r1_tw_row <= \$241 ;
+  always @(posedge clk)
+    r1_tw_base <= \$242 ;
+  always @(posedge clk)
+    r1_operand <= \$243 ;
+  always @(posedge clk)
+    r1_load <= \$244 ;
+  always @(posedge clk)
+    r1_out <= \$245 ;
+  always @(posedge clk)
+    r1_ldata0 <= \$246 ;
+  always @(posedge clk)
+    r1_ldata1 <= \$247 ;
+  always @(posedge clk)
+    r2_valid <= \$248 ;
+  always @(posedge clk)
+    r2_mode <= \$249 ;
+  always @(posedge clk)
+    r2_sp <= \$250 ;
+  always @(posedge clk)
+    r2_swap <= \$251 ;
+  always @(posedge clk)
+    r2_row_u <= \$252 ;
+  always @(posedge clk)
+    r2_row_v <= \$253 ;
+  always @(posedge clk)
+    r2_tw_row <= \$254 ;
+  always @(posedge clk)
+    r2_tw_base <= \$255 ;
+  always @(posedge clk)
+    r2_operand <= \$256 ;
+  always @(posedge clk)
+    r2_load <= \$257 ;
+  always @(posedge clk)
+    r2_out <= \$258 ;
+  always @(posedge clk)
+    r2_ldata0 <= \$259 ;
+  always @(posedge clk)
+    r2_ldata1 <= \$260 ;
+  always @(posedge clk)
+    rd0_0 <= \$261 ;
+  always @(posedge clk)
+    rd0_1 <= \$262 ;
+  always @(posedge clk)
+    rd0_2 <= \$263 ;
+  always @(posedge clk)
+    rd0_3 <= \$264 ;
+  always @(posedge clk)
+    rd1_0 <= \$265 ;
+  always @(posedge clk)
+    rd1_1 <= \$266 ;
+  always @(posedge clk)
+    rd1_2 <= \$267 ;
+  always @(posedge clk)
+    rd1_3 <= \$268 ;
+  always @(posedge clk)
+    rd_tw0 <= \$269 ;
+  always @(posedge clk)
+    rd_tw1 <= \$270 ;
+  always @(posedge clk)
+    wb0_valid <= \$271 ;
+  always @(posedge clk)
+    wb0_mode <= \$272 ;
+  always @(posedge clk)
+    wb0_sp <= \$273 ;
+  always @(posedge clk)
+    wb0_swap <= \$274 ;
+  always @(posedge clk)
+    wb0_row_u <= \$275 ;
+  always @(posedge clk)
+    wb0_row_v <= \$276 ;
+  always @(posedge clk)
+    wb0_out <= \$277 ;
+  always @(posedge clk)
+    wb1_valid <= \$278 ;
+  always @(posedge clk)
+    wb1_mode <= \$279 ;
+  always @(posedge clk)
+    wb1_sp <= \$280 ;
+  always @(posedge clk)
+    wb1_swap <= \$281 ;
+  always @(posedge clk)
+    wb1_row_u <= \$282 ;
+  always @(posedge clk)
+    wb1_row_v <= \$283 ;
+  always @(posedge clk)
+    wb1_out <= \$284 ;
+  always @(posedge clk)
+    wb2_valid <= \$285 ;
+  always @(posedge clk)
+    wb2_mode <= \$286 ;
+  always @(posedge clk)
+    wb2_sp <= \$287 ;
+  always @(posedge clk)
+    wb2_swap <= \$288 ;
+  always @(posedge clk)
+    wb2_row_u <= \$289 ;
+  always @(posedge clk)
+    wb2_row_v <= \$290 ;
+  always @(posedge clk)
+    wb2_out <= \$291 ;
+  always @(posedge clk)
+    wb3_valid <= \$292 ;
+  always @(posedge clk)
+    wb3_mode <= \$293 ;
+  always @(posedge clk)
+    wb3_sp <= \$294 ;
+  always @(posedge clk)
+    wb3_swap <= \$295 ;
+  always @(posedge clk)
+    wb3_row_u <= \$296 ;
+  always @(posedge clk)
+    wb3_row_v <= \$297 ;
+  always @(posedge clk)
+    wb3_out <= \$298 ;
+  always @(posedge clk)
+    wb4_valid <= \$299 ;
+  always @(posedge clk)
+    wb4_mode <= \$300 ;
+  always @(posedge clk)
+    wb4_sp <= \$301 ;
+  always @(posedge clk)
+    wb4_swap <= \$302 ;
+  always @(posedge clk)
+    wb4_row_u <= \$303 ;
+  always @(posedge clk)
+    wb4_row_v <= \$304 ;
+  always @(posedge clk)
+    wb4_out <= \$305 ;
+  always @(posedge clk)
+    wb5_valid <= \$306 ;
+  always @(posedge clk)
+    wb5_mode <= \$307 ;
+  always @(posedge clk)
+    wb5_sp <= \$308 ;
+  always @(posedge clk)
+    wb5_swap <= \$309 ;
+  always @(posedge clk)
+    wb5_row_u <= \$310 ;
+  always @(posedge clk)
+    wb5_row_v <= \$311 ;
+  always @(posedge clk)
+    wb5_out <= \$312 ;
+  always @(posedge clk)
+    wb6_valid <= \$313 ;
+  always @(posedge clk)
+    wb6_mode <= \$314 ;
+  always @(posedge clk)
+    wb6_sp <= \$315 ;
+  always @(posedge clk)
+    wb6_swap <= \$316 ;
+  always @(posedge clk)
+    wb6_row_u <= \$317 ;
+  always @(posedge clk)
+    wb6_row_v <= \$318 ;
+  always @(posedge clk)
+    wb6_out <= \$319 ;
+  always @(posedge clk)
+    wb7_valid <= \$320 ;
+  always @(posedge clk)
+    wb7_mode <= \$321 ;
+  always @(posedge clk)
+    wb7_sp <= \$322 ;
+  always @(posedge clk)
+    wb7_swap <= \$323 ;
+  always @(posedge clk)
+    wb7_row_u <= \$324 ;
+  always @(posedge clk)
+    wb7_row_v <= \$325 ;
+  always @(posedge clk)
+    wb7_out <= \$326 ;
+  always @(posedge clk)
+    wb8_valid <= \$327 ;
+  always @(posedge clk)
+    wb8_mode <= \$328 ;
+  always @(posedge clk)
+    wb8_sp <= \$329 ;
+  always @(posedge clk)
+    wb8_swap <= \$330 ;
+  always @(posedge clk)
+    wb8_row_u <= \$331 ;
+  always @(posedge clk)
+    wb8_row_v <= \$332 ;
+  always @(posedge clk)
+    wb8_out <= \$333 ;
+  always @(posedge clk)
+    wb9_valid <= \$334 ;
+  always @(posedge clk)
+    wb9_mode <= \$335 ;
+  always @(posedge clk)
+    wb9_sp <= \$336 ;
+  always @(posedge clk)
+    wb9_swap <= \$337 ;
+  always @(posedge clk)
+    wb9_row_u <= \$338 ;
+  always @(posedge clk)
+    wb9_row_v <= \$339 ;
+  always @(posedge clk)
+    wb9_out <= \$340 ;
+  always @(posedge clk)
+    wb10_valid <= \$341 ;
+  always @(posedge clk)
+    wb10_mode <= \$342 ;
+  always @(posedge clk)
+    wb10_sp <= \$343 ;
+  always @(posedge clk)
+    wb10_swap <= \$344 ;
+  always @(posedge clk)
+    wb10_row_u <= \$345 ;
+  always @(posedge clk)
+    wb10_row_v <= \$346 ;
+  always @(posedge clk)
+    wb10_out <= \$347 ;
+  always @(posedge clk)
+    wb11_valid <= \$348 ;
+  always @(posedge clk)
+    wb11_mode <= \$349 ;
+  always @(posedge clk)
+    wb11_sp <= \$350 ;
+  always @(posedge clk)
+    wb11_swap <= \$351 ;
+  always @(posedge clk)
+    wb11_row_u <= \$352 ;
+  always @(posedge clk)
+    wb11_row_v <= \$353 ;
+  always @(posedge clk)
+    wb11_out <= \$354 ;
+  always @(posedge clk)
+    wb12_valid <= \$355 ;
+  always @(posedge clk)
+    wb12_mode <= \$356 ;
+  always @(posedge clk)
+    wb12_sp <= \$357 ;
+  always @(posedge clk)
+    wb12_swap <= \$358 ;
+  always @(posedge clk)
+    wb12_row_u <= \$359 ;
+  always @(posedge clk)
+    wb12_row_v <= \$360 ;
+  always @(posedge clk)
+    wb12_out <= \$361 ;
   \cerite_soc_full.ntt.array.agu  agu (
     .butterfly(butterfly),
     .c(c),
@@ -51786,8 +51238,8 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     .en(adv),
     .k(bk),
     .mode(r2_mode),
-    .\port$8464$0 (mu_lo),
-    .\port$8466$0 (mu_hi[0]),
+    .\port$8051$0 (mu_lo),
+    .\port$8053$0 (mu_hi[0]),
     .q(q_reg),
     .rst(rst),
     .u(u),
@@ -51801,209 +51253,97 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     .en(adv),
     .k(bk),
     .mode(r2_mode),
-    .\port$8464$0 (mu_lo),
-    .\port$8466$0 (mu_hi[0]),
+    .\port$8051$0 (mu_lo),
+    .\port$8053$0 (mu_hi[0]),
     .q(q_reg),
     .rst(rst),
-    .u(\u$333 ),
-    .v(\v$334 ),
+    .u(\u$283 ),
+    .v(\v$284 ),
     .w(operand1),
-    .x(\x$237 ),
-    .y(\y$365 )
-  );
-  \cerite_soc_full.ntt.array.lane2  lane2 (
-    .clk(clk),
-    .en(adv),
-    .k(bk),
-    .mode(r2_mode),
-    .\port$8464$0 (mu_lo),
-    .\port$8466$0 (mu_hi[0]),
-    .q(q_reg),
-    .rst(rst),
-    .u(\u$342 ),
-    .v(\v$343 ),
-    .w(operand2),
-    .x(\x$238 ),
-    .y(\y$364 )
-  );
-  \cerite_soc_full.ntt.array.lane3  lane3 (
-    .clk(clk),
-    .en(adv),
-    .k(bk),
-    .mode(r2_mode),
-    .\port$8464$0 (mu_lo),
-    .\port$8466$0 (mu_hi[0]),
-    .q(q_reg),
-    .rst(rst),
-    .u(\u$351 ),
-    .v(\v$352 ),
-    .w(operand3),
-    .x(\x$239 ),
-    .y(\y$372 )
+    .x(\x$209 ),
+    .y(\y$296 )
   );
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$355  = \$10 ;
-    if (rst) begin
-      \$355  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$356  = dcnt;
-    if (data_fire) begin
-      \$356  = \$13 [1:0];
-    end
-    if (\$29 ) begin
-      \$356  = 2'h0;
-    end else if (\$30 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$33 ) begin
-      end else if (slot_bad) begin
-      end else if (\$36 ) begin
-      end else begin
-        \$356  = 2'h0;
-      end
-    end
-    if (rst) begin
-      \$356  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$357  = dbuf0;
-    if (data_fire) begin
-      if (\$14 ) begin
-        \$357  = i__payload;
-      end
-    end
-    if (rst) begin
-      \$357  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$358  = dbuf1;
-    if (data_fire) begin
-      if (\$15 ) begin
-        \$358  = i__payload;
-      end
-    end
-    if (rst) begin
-      \$358  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$359  = dbuf2;
-    if (data_fire) begin
-      if (\$16 ) begin
-        \$359  = i__payload;
-      end
-    end
-    if (rst) begin
-      \$359  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$360  = r0_valid;
+    \$362  = wb13_valid;
     if (adv) begin
-      \$360  = issue;
+      \$362  = wb12_valid;
     end
-    if (\$29 ) begin
-      \$360  = 1'h0;
+    if (\$27 ) begin
+      \$362  = 1'h0;
     end
     if (rst) begin
-      \$360  = 1'h0;
+      \$362  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$361  = r0_mode;
+    \$363  = wb13_mode;
     if (adv) begin
-      \$361  = p_mode;
+      \$363  = wb12_mode;
     end
     if (rst) begin
-      \$361  = 2'h0;
+      \$363  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$362  = r0_sp;
+    \$364  = wb13_sp;
     if (adv) begin
-      \$362  = sp;
+      \$364  = wb12_sp;
     end
     if (rst) begin
-      \$362  = 2'h0;
+      \$364  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$363  = r0_swap;
+    \$365  = wb13_swap;
     if (adv) begin
-      \$363  = swap;
+      \$365  = wb12_swap;
     end
     if (rst) begin
-      \$363  = 1'h0;
+      \$365  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$364  = r0_row_u;
+    \$366  = wb13_row_u;
     if (adv) begin
-      \$364  = row_u;
+      \$366  = wb12_row_u;
     end
     if (rst) begin
-      \$364  = 7'h00;
+      \$366  = 8'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$365  = r0_row_v;
+    \$367  = wb13_row_v;
     if (adv) begin
-      \$365  = row_v;
+      \$367  = wb12_row_v;
     end
     if (rst) begin
-      \$365  = 7'h00;
+      \$367  = 8'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$366  = r0_tw_row;
+    \$368  = wb13_out;
     if (adv) begin
-      \$366  = tw_row;
+      \$368  = wb12_out;
     end
     if (rst) begin
-      \$366  = 9'h000;
+      \$368  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$367  = r0_tw_base;
+    \$369  = wb14_valid;
     if (adv) begin
-      \$367  = tw_base;
+      \$369  = wb13_valid;
     end
-    if (rst) begin
-      \$367  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$368  = r0_operand;
-    if (adv) begin
-      \$368  = p_operand;
-    end
-    if (rst) begin
-      \$368  = 3'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$369  = r0_load;
-    if (adv) begin
-      \$369  = p_from_stream;
+    if (\$27 ) begin
+      \$369  = 1'h0;
     end
     if (rst) begin
       \$369  = 1'h0;
@@ -52011,62 +51351,59 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$370  = r0_out;
+    \$370  = wb14_mode;
     if (adv) begin
-      \$370  = p_to_stream;
+      \$370  = wb13_mode;
     end
     if (rst) begin
-      \$370  = 1'h0;
+      \$370  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$371  = r0_ldata0;
+    \$371  = wb14_sp;
     if (adv) begin
-      \$371  = dbuf0;
+      \$371  = wb13_sp;
     end
     if (rst) begin
-      \$371  = 28'h0000000;
+      \$371  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$372  = r0_ldata1;
+    \$372  = wb14_swap;
     if (adv) begin
-      \$372  = dbuf1;
+      \$372  = wb13_swap;
     end
     if (rst) begin
-      \$372  = 28'h0000000;
+      \$372  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$373  = r0_ldata2;
+    \$373  = wb14_row_u;
     if (adv) begin
-      \$373  = dbuf2;
+      \$373  = wb13_row_u;
     end
     if (rst) begin
-      \$373  = 28'h0000000;
+      \$373  = 8'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$374  = r0_ldata3;
+    \$374  = wb14_row_v;
     if (adv) begin
-      \$374  = i__payload;
+      \$374  = wb13_row_v;
     end
     if (rst) begin
-      \$374  = 28'h0000000;
+      \$374  = 8'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$375  = r1_valid;
+    \$375  = wb14_out;
     if (adv) begin
-      \$375  = r0_valid;
-    end
-    if (\$29 ) begin
-      \$375  = 1'h0;
+      \$375  = wb13_out;
     end
     if (rst) begin
       \$375  = 1'h0;
@@ -52074,19 +51411,22 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$376  = r1_mode;
+    \$376  = wb15_valid;
     if (adv) begin
-      \$376  = r0_mode;
+      \$376  = wb14_valid;
+    end
+    if (\$27 ) begin
+      \$376  = 1'h0;
     end
     if (rst) begin
-      \$376  = 2'h0;
+      \$376  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$377  = r1_sp;
+    \$377  = wb15_mode;
     if (adv) begin
-      \$377  = r0_sp;
+      \$377  = wb14_mode;
     end
     if (rst) begin
       \$377  = 2'h0;
@@ -52094,9 +51434,9 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$378  = r1_swap;
+    \$378  = wb15_sp;
     if (adv) begin
-      \$378  = r0_swap;
+      \$378  = wb14_sp;
     end
     if (rst) begin
       \$378  = 1'h0;
@@ -52104,69 +51444,72 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$379  = r1_row_u;
+    \$379  = wb15_swap;
     if (adv) begin
-      \$379  = r0_row_u;
+      \$379  = wb14_swap;
     end
     if (rst) begin
-      \$379  = 7'h00;
+      \$379  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$380  = r1_row_v;
+    \$380  = wb15_row_u;
     if (adv) begin
-      \$380  = r0_row_v;
+      \$380  = wb14_row_u;
     end
     if (rst) begin
-      \$380  = 7'h00;
+      \$380  = 8'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$381  = r1_tw_row;
+    \$381  = wb15_row_v;
     if (adv) begin
-      \$381  = r0_tw_row;
+      \$381  = wb14_row_v;
     end
     if (rst) begin
-      \$381  = 9'h000;
+      \$381  = 8'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$382  = r1_tw_base;
+    \$382  = wb15_out;
     if (adv) begin
-      \$382  = r0_tw_base;
+      \$382  = wb14_out;
     end
     if (rst) begin
-      \$382  = 2'h0;
+      \$382  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$383  = r1_operand;
+    \$383  = wb16_valid;
     if (adv) begin
-      \$383  = r0_operand;
+      \$383  = wb15_valid;
+    end
+    if (\$27 ) begin
+      \$383  = 1'h0;
     end
     if (rst) begin
-      \$383  = 3'h0;
+      \$383  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$384  = r1_load;
+    \$384  = wb16_mode;
     if (adv) begin
-      \$384  = r0_load;
+      \$384  = wb15_mode;
     end
     if (rst) begin
-      \$384  = 1'h0;
+      \$384  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$385  = r1_out;
+    \$385  = wb16_sp;
     if (adv) begin
-      \$385  = r0_out;
+      \$385  = wb15_sp;
     end
     if (rst) begin
       \$385  = 1'h0;
@@ -52174,132 +51517,307 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$386  = r1_ldata0;
+    \$386  = wb16_swap;
     if (adv) begin
-      \$386  = r0_ldata0;
+      \$386  = wb15_swap;
     end
     if (rst) begin
-      \$386  = 28'h0000000;
+      \$386  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$387  = r1_ldata1;
+    \$387  = wb16_row_u;
     if (adv) begin
-      \$387  = r0_ldata1;
+      \$387  = wb15_row_u;
     end
     if (rst) begin
-      \$387  = 28'h0000000;
+      \$387  = 8'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$388  = r1_ldata2;
+    \$388  = wb16_row_v;
     if (adv) begin
-      \$388  = r0_ldata2;
+      \$388  = wb15_row_v;
     end
     if (rst) begin
-      \$388  = 28'h0000000;
+      \$388  = 8'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$389  = r1_ldata3;
+    \$389  = wb16_out;
     if (adv) begin
-      \$389  = r0_ldata3;
+      \$389  = wb15_out;
     end
     if (rst) begin
-      \$389  = 28'h0000000;
+      \$389  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$390  = r2_valid;
-    if (adv) begin
-      \$390  = r1_valid;
+    \$390  = obuf;
+    if (\$15 ) begin
+      \$390  = \$16 ;
     end
-    if (\$29 ) begin
-      \$390  = 1'h0;
+    if (\$20 ) begin
+      \$390  = { \x$209 , x };
     end
     if (rst) begin
-      \$390  = 1'h0;
+      \$390  = 56'h00000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$391  = r2_mode;
-    if (adv) begin
-      \$391  = r1_mode;
+    \$391  = opiece;
+    if (\$15 ) begin
+      \$391  = \$17 [0];
+      if (\$18 ) begin
+        \$391  = 1'h0;
+      end
+    end
+    if (\$20 ) begin
+      \$391  = 1'h0;
+    end
+    if (\$27 ) begin
+      \$391  = 1'h0;
     end
     if (rst) begin
-      \$391  = 2'h0;
+      \$391  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$392  = r2_sp;
-    if (adv) begin
-      \$392  = r1_sp;
+    \$392  = o__valid;
+    if (\$15 ) begin
+      if (\$18 ) begin
+        \$392  = 1'h0;
+      end
+    end
+    if (\$20 ) begin
+      \$392  = 1'h1;
+    end
+    if (\$27 ) begin
+      \$392  = 1'h0;
     end
     if (rst) begin
-      \$392  = 2'h0;
+      \$392  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$393  = r2_swap;
-    if (adv) begin
-      \$393  = r1_swap;
+    \$393  = cycles;
+    if (\$22 ) begin
+      \$393  = \$23 [31:0];
+    end
+    if (\$27 ) begin
+    end else if (\$28 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$31 ) begin
+      end else if (slot_bad) begin
+      end else if (\$34 ) begin
+      end else begin
+        \$393  = 32'd0;
+      end
     end
     if (rst) begin
-      \$393  = 1'h0;
+      \$393  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$394  = r2_row_u;
-    if (adv) begin
-      \$394  = r1_row_u;
+    \$394  = butterflies;
+    if (\$25 ) begin
+      \$394  = \$26 [47:0];
     end
     if (rst) begin
-      \$394  = 7'h00;
+      \$394  = 48'h000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$395  = r2_row_v;
-    if (adv) begin
-      \$395  = r1_row_v;
+    \$395  = state;
+    if (\$27 ) begin
+      \$395  = 2'h0;
+    end else if (\$28 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$31 ) begin
+      end else if (slot_bad) begin
+      end else if (\$34 ) begin
+      end else begin
+        (* full_case = 32'd1 *)
+        if (\$35 ) begin
+          \$395  = 2'h3;
+        end else begin
+          \$395  = 2'h1;
+        end
+      end
+    end
+    if (\$37 ) begin
+      casez (state)
+        2'h1:
+            if (issue) begin
+              if (\$44 ) begin
+                if (p_last) begin
+                  \$395  = 2'h2;
+                end
+              end
+            end
+        2'h2:
+            if (\$49 ) begin
+              \$395  = 2'h0;
+            end
+        2'h3:
+            if (block_done) begin
+              if (\$66 ) begin
+                \$395  = 2'h0;
+              end
+            end
+      endcase
     end
     if (rst) begin
-      \$395  = 7'h00;
+      \$395  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$396  = r2_tw_row;
-    if (adv) begin
-      \$396  = r1_tw_row;
+    \$396  = done;
+    if (\$27 ) begin
+      \$396  = 1'h0;
+    end else if (\$28 ) begin
+    end else if (start) begin
+      \$396  = 1'h0;
+    end
+    if (\$37 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            if (\$49 ) begin
+              \$396  = 1'h1;
+            end
+        2'h3:
+            if (block_done) begin
+              if (\$66 ) begin
+                \$396  = 1'h1;
+              end
+            end
+      endcase
     end
     if (rst) begin
-      \$396  = 9'h000;
+      \$396  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$397  = r2_tw_base;
-    if (adv) begin
-      \$397  = r1_tw_base;
+    \$397  = error;
+    if (\$27 ) begin
+      if (\$29 ) begin
+        \$397  = 1'h1;
+      end
+    end else if (\$28 ) begin
+      if (\$30 ) begin
+        \$397  = 1'h1;
+      end
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$31 ) begin
+        \$397  = 1'h1;
+      end else if (slot_bad) begin
+        \$397  = 1'h1;
+      end else if (\$34 ) begin
+        \$397  = 1'h1;
+      end else begin
+        \$397  = 1'h0;
+      end
+    end
+    if (\$37 ) begin
+      casez (state)
+        2'h1:
+            if (\$39 ) begin
+              if (\$40 ) begin
+                \$397  = 1'h1;
+              end
+            end
+        2'h2:
+            /* empty */;
+        2'h3:
+          begin
+            if (\$63 ) begin
+              if (\$64 ) begin
+                \$397  = 1'h1;
+              end
+            end
+            if (block_done) begin
+              if (\$66 ) begin
+                if (\$67 ) begin
+                  if (\$68 ) begin
+                    \$397  = 1'h1;
+                  end
+                end
+              end
+            end
+          end
+      endcase
     end
     if (rst) begin
-      \$397  = 2'h0;
+      \$397  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$398  = r2_operand;
-    if (adv) begin
-      \$398  = r1_operand;
+    \$398  = cause;
+    if (\$27 ) begin
+      if (\$29 ) begin
+        \$398  = 3'h7;
+      end
+    end else if (\$28 ) begin
+      if (\$30 ) begin
+        \$398  = 3'h1;
+      end
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$31 ) begin
+        \$398  = 3'h2;
+      end else if (slot_bad) begin
+        \$398  = 3'h3;
+      end else if (\$34 ) begin
+        \$398  = 3'h4;
+      end else begin
+        \$398  = 3'h0;
+      end
+    end
+    if (\$37 ) begin
+      casez (state)
+        2'h1:
+            if (\$39 ) begin
+              if (\$40 ) begin
+                \$398  = 3'h5;
+              end
+            end
+        2'h2:
+            /* empty */;
+        2'h3:
+          begin
+            if (\$63 ) begin
+              if (\$64 ) begin
+                \$398  = 3'h5;
+              end
+            end
+            if (block_done) begin
+              if (\$66 ) begin
+                if (\$67 ) begin
+                  if (\$68 ) begin
+                    \$398  = 3'h6;
+                  end
+                end
+              end
+            end
+          end
+      endcase
     end
     if (rst) begin
       \$398  = 3'h0;
@@ -52307,89 +51825,273 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$399  = r2_load;
-    if (adv) begin
-      \$399  = r1_load;
+    \$399  = sa;
+    if (\$27 ) begin
+    end else if (\$28 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$31 ) begin
+      end else if (slot_bad) begin
+      end else if (\$34 ) begin
+      end else begin
+        \$399  = slot_a;
+      end
     end
     if (rst) begin
-      \$399  = 1'h0;
+      \$399  = 4'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$400  = r2_out;
-    if (adv) begin
-      \$400  = r1_out;
+    \$400  = sb;
+    if (\$27 ) begin
+    end else if (\$28 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$31 ) begin
+      end else if (slot_bad) begin
+      end else if (\$34 ) begin
+      end else begin
+        \$400  = slot_b;
+      end
     end
     if (rst) begin
-      \$400  = 1'h0;
+      \$400  = 4'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$401  = r2_ldata0;
-    if (adv) begin
-      \$401  = r1_ldata0;
+    \$401  = c;
+    if (\$27 ) begin
+    end else if (\$28 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$31 ) begin
+      end else if (slot_bad) begin
+      end else if (\$34 ) begin
+      end else begin
+        \$401  = 9'h000;
+      end
+    end
+    if (\$37 ) begin
+      casez (state)
+        2'h1:
+            if (issue) begin
+              (* full_case = 32'd1 *)
+              if (\$44 ) begin
+                \$401  = 9'h000;
+              end else begin
+                \$401  = \$48 [8:0];
+              end
+            end
+      endcase
     end
     if (rst) begin
-      \$401  = 28'h0000000;
+      \$401  = 9'h000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$402  = r2_ldata1;
-    if (adv) begin
-      \$402  = r1_ldata1;
+    \$402  = in_gap;
+    if (\$27 ) begin
+    end else if (\$28 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$31 ) begin
+      end else if (slot_bad) begin
+      end else if (\$34 ) begin
+      end else begin
+        \$402  = 1'h0;
+      end
+    end
+    if (\$37 ) begin
+      casez (state)
+        2'h1:
+          begin
+            if (\$41 ) begin
+              if (\$43 ) begin
+                \$402  = 1'h0;
+              end
+            end
+            if (issue) begin
+              if (\$44 ) begin
+                (* full_case = 32'd1 *)
+                if (p_last) begin
+                end else begin
+                  if (\$46 ) begin
+                    \$402  = 1'h1;
+                  end
+                end
+              end
+            end
+          end
+      endcase
     end
     if (rst) begin
-      \$402  = 28'h0000000;
+      \$402  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$403  = r2_ldata2;
-    if (adv) begin
-      \$403  = r1_ldata2;
+    \$403  = ctx_valid;
+    if (\$27 ) begin
+    end else if (\$28 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$31 ) begin
+      end else if (slot_bad) begin
+      end else if (\$34 ) begin
+      end else begin
+        if (\$35 ) begin
+          \$403  = 1'h0;
+        end
+      end
+    end
+    if (\$37 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (block_done) begin
+              if (\$66 ) begin
+                \$403  = header_ok;
+              end
+            end
+      endcase
     end
     if (rst) begin
-      \$403  = 28'h0000000;
+      \$403  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$404  = r2_ldata3;
-    if (adv) begin
-      \$404  = r1_ldata3;
+    \$404  = hdr_cnt;
+    if (\$27 ) begin
+    end else if (\$28 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$31 ) begin
+      end else if (slot_bad) begin
+      end else if (\$34 ) begin
+      end else begin
+        if (\$35 ) begin
+          \$404  = 4'h0;
+        end
+      end
+    end
+    if (\$37 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$50 ) begin
+              \$404  = \$51 [3:0];
+            end
+      endcase
     end
     if (rst) begin
-      \$404  = 28'h0000000;
+      \$404  = 4'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$405  = rd0_0;
-    if (adv) begin
-      \$405  = \$signature__data ;
+    \$405  = tw_row_w;
+    if (\$27 ) begin
+    end else if (\$28 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$31 ) begin
+      end else if (slot_bad) begin
+      end else if (\$34 ) begin
+      end else begin
+        if (\$35 ) begin
+          \$405  = 10'h000;
+        end
+      end
+    end
+    if (\$37 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (block_done) begin
+              \$405  = \$65 [9:0];
+            end
+      endcase
     end
     if (rst) begin
-      \$405  = 28'h0000000;
+      \$405  = 10'h000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$406  = rd0_1;
-    if (adv) begin
-      \$406  = \$signature__data$75 ;
+    \$406  = pass_idx;
+    if (\$27 ) begin
+    end else if (\$28 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$31 ) begin
+      end else if (slot_bad) begin
+      end else if (\$34 ) begin
+      end else begin
+        (* full_case = 32'd1 *)
+        if (\$35 ) begin
+        end else begin
+          casez (op)
+            3'h3:
+                \$406  = 5'h00;
+            3'h4:
+                \$406  = 5'h0a;
+            3'h5:
+                \$406  = 5'h15;
+            3'h1:
+                \$406  = 5'h16;
+            3'h2:
+                \$406  = 5'h17;
+          endcase
+        end
+      end
+    end
+    if (\$37 ) begin
+      casez (state)
+        2'h1:
+            if (issue) begin
+              if (\$44 ) begin
+                (* full_case = 32'd1 *)
+                if (p_last) begin
+                end else begin
+                  \$406  = \$45 [4:0];
+                end
+              end
+            end
+      endcase
     end
     if (rst) begin
-      \$406  = 28'h0000000;
+      \$406  = 5'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$407  = rd0_2;
-    if (adv) begin
-      \$407  = \$signature__data$77 ;
+    \$407  = q_reg;
+    if (\$37 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$50 ) begin
+              if (\$52 ) begin
+                \$407  = i__payload;
+              end
+            end
+      endcase
     end
     if (rst) begin
       \$407  = 28'h0000000;
@@ -52397,9 +52099,20 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$408  = rd0_3;
-    if (adv) begin
-      \$408  = \$signature__data$79 ;
+    \$408  = n_inv;
+    if (\$37 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$50 ) begin
+              if (\$53 ) begin
+                \$408  = i__payload;
+              end
+            end
+      endcase
     end
     if (rst) begin
       \$408  = 28'h0000000;
@@ -52407,9 +52120,20 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$409  = rd0_4;
-    if (adv) begin
-      \$409  = \$signature__data$81 ;
+    \$409  = to_dom;
+    if (\$37 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$50 ) begin
+              if (\$54 ) begin
+                \$409  = i__payload;
+              end
+            end
+      endcase
     end
     if (rst) begin
       \$409  = 28'h0000000;
@@ -52417,19 +52141,41 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$410  = rd0_5;
-    if (adv) begin
-      \$410  = \$signature__data$83 ;
+    \$410  = bk;
+    if (\$37 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$50 ) begin
+              if (\$55 ) begin
+                \$410  = i__payload[4:0];
+              end
+            end
+      endcase
     end
     if (rst) begin
-      \$410  = 28'h0000000;
+      \$410  = 5'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$411  = rd0_6;
-    if (adv) begin
-      \$411  = \$signature__data$85 ;
+    \$411  = mu_lo;
+    if (\$37 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$50 ) begin
+              if (\$56 ) begin
+                \$411  = i__payload;
+              end
+            end
+      endcase
     end
     if (rst) begin
       \$411  = 28'h0000000;
@@ -52437,9 +52183,20 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$412  = rd0_7;
-    if (adv) begin
-      \$412  = \$signature__data$87 ;
+    \$412  = mu_hi;
+    if (\$37 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$50 ) begin
+              if (\$57 ) begin
+                \$412  = i__payload;
+              end
+            end
+      endcase
     end
     if (rst) begin
       \$412  = 28'h0000000;
@@ -52447,9 +52204,20 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$413  = rd1_0;
-    if (adv) begin
-      \$413  = \$signature__data$89 ;
+    \$413  = qprime;
+    if (\$37 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$50 ) begin
+              if (\$58 ) begin
+                \$413  = i__payload;
+              end
+            end
+      endcase
     end
     if (rst) begin
       \$413  = 28'h0000000;
@@ -52457,2042 +52225,23 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$414  = rd1_1;
-    if (adv) begin
-      \$414  = \$signature__data$91 ;
+    \$414  = reserved;
+    if (\$37 ) begin
+      casez (state)
+        2'h1:
+            /* empty */;
+        2'h2:
+            /* empty */;
+        2'h3:
+            if (\$50 ) begin
+              if (\$59 ) begin
+                \$414  = i__payload;
+              end
+            end
+      endcase
     end
     if (rst) begin
       \$414  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$415  = rd1_2;
-    if (adv) begin
-      \$415  = \$signature__data$93 ;
-    end
-    if (rst) begin
-      \$415  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$416  = rd1_3;
-    if (adv) begin
-      \$416  = \$signature__data$95 ;
-    end
-    if (rst) begin
-      \$416  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$417  = rd1_4;
-    if (adv) begin
-      \$417  = \$signature__data$97 ;
-    end
-    if (rst) begin
-      \$417  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$418  = rd1_5;
-    if (adv) begin
-      \$418  = \$signature__data$99 ;
-    end
-    if (rst) begin
-      \$418  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$419  = rd1_6;
-    if (adv) begin
-      \$419  = \$signature__data$101 ;
-    end
-    if (rst) begin
-      \$419  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$420  = rd1_7;
-    if (adv) begin
-      \$420  = \$signature__data$103 ;
-    end
-    if (rst) begin
-      \$420  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$421  = rd_tw0;
-    if (adv) begin
-      \$421  = \$signature__data$105 ;
-    end
-    if (rst) begin
-      \$421  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$422  = rd_tw1;
-    if (adv) begin
-      \$422  = \$signature__data$107 ;
-    end
-    if (rst) begin
-      \$422  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$423  = rd_tw2;
-    if (adv) begin
-      \$423  = \$signature__data$109 ;
-    end
-    if (rst) begin
-      \$423  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$424  = rd_tw3;
-    if (adv) begin
-      \$424  = \$signature__data$111 ;
-    end
-    if (rst) begin
-      \$424  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$425  = wb0_valid;
-    if (adv) begin
-      \$425  = r2_valid;
-    end
-    if (\$29 ) begin
-      \$425  = 1'h0;
-    end
-    if (rst) begin
-      \$425  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$426  = wb0_mode;
-    if (adv) begin
-      \$426  = r2_mode;
-    end
-    if (rst) begin
-      \$426  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$427  = wb0_sp;
-    if (adv) begin
-      \$427  = r2_sp;
-    end
-    if (rst) begin
-      \$427  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$428  = wb0_swap;
-    if (adv) begin
-      \$428  = r2_swap;
-    end
-    if (rst) begin
-      \$428  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$429  = wb0_row_u;
-    if (adv) begin
-      \$429  = r2_row_u;
-    end
-    if (rst) begin
-      \$429  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$430  = wb0_row_v;
-    if (adv) begin
-      \$430  = r2_row_v;
-    end
-    if (rst) begin
-      \$430  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$431  = wb0_out;
-    if (adv) begin
-      \$431  = r2_out;
-    end
-    if (rst) begin
-      \$431  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$432  = wb1_valid;
-    if (adv) begin
-      \$432  = wb0_valid;
-    end
-    if (\$29 ) begin
-      \$432  = 1'h0;
-    end
-    if (rst) begin
-      \$432  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$433  = wb1_mode;
-    if (adv) begin
-      \$433  = wb0_mode;
-    end
-    if (rst) begin
-      \$433  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$434  = wb1_sp;
-    if (adv) begin
-      \$434  = wb0_sp;
-    end
-    if (rst) begin
-      \$434  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$435  = wb1_swap;
-    if (adv) begin
-      \$435  = wb0_swap;
-    end
-    if (rst) begin
-      \$435  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$436  = wb1_row_u;
-    if (adv) begin
-      \$436  = wb0_row_u;
-    end
-    if (rst) begin
-      \$436  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$437  = wb1_row_v;
-    if (adv) begin
-      \$437  = wb0_row_v;
-    end
-    if (rst) begin
-      \$437  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$438  = wb1_out;
-    if (adv) begin
-      \$438  = wb0_out;
-    end
-    if (rst) begin
-      \$438  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$439  = wb2_valid;
-    if (adv) begin
-      \$439  = wb1_valid;
-    end
-    if (\$29 ) begin
-      \$439  = 1'h0;
-    end
-    if (rst) begin
-      \$439  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$440  = wb2_mode;
-    if (adv) begin
-      \$440  = wb1_mode;
-    end
-    if (rst) begin
-      \$440  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$441  = wb2_sp;
-    if (adv) begin
-      \$441  = wb1_sp;
-    end
-    if (rst) begin
-      \$441  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$442  = wb2_swap;
-    if (adv) begin
-      \$442  = wb1_swap;
-    end
-    if (rst) begin
-      \$442  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$443  = wb2_row_u;
-    if (adv) begin
-      \$443  = wb1_row_u;
-    end
-    if (rst) begin
-      \$443  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$444  = wb2_row_v;
-    if (adv) begin
-      \$444  = wb1_row_v;
-    end
-    if (rst) begin
-      \$444  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$445  = wb2_out;
-    if (adv) begin
-      \$445  = wb1_out;
-    end
-    if (rst) begin
-      \$445  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$446  = wb3_valid;
-    if (adv) begin
-      \$446  = wb2_valid;
-    end
-    if (\$29 ) begin
-      \$446  = 1'h0;
-    end
-    if (rst) begin
-      \$446  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$447  = wb3_mode;
-    if (adv) begin
-      \$447  = wb2_mode;
-    end
-    if (rst) begin
-      \$447  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$448  = wb3_sp;
-    if (adv) begin
-      \$448  = wb2_sp;
-    end
-    if (rst) begin
-      \$448  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$449  = wb3_swap;
-    if (adv) begin
-      \$449  = wb2_swap;
-    end
-    if (rst) begin
-      \$449  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$450  = wb3_row_u;
-    if (adv) begin
-      \$450  = wb2_row_u;
-    end
-    if (rst) begin
-      \$450  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$451  = wb3_row_v;
-    if (adv) begin
-      \$451  = wb2_row_v;
-    end
-    if (rst) begin
-      \$451  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$452  = wb3_out;
-    if (adv) begin
-      \$452  = wb2_out;
-    end
-    if (rst) begin
-      \$452  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$453  = wb4_valid;
-    if (adv) begin
-      \$453  = wb3_valid;
-    end
-    if (\$29 ) begin
-      \$453  = 1'h0;
-    end
-    if (rst) begin
-      \$453  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$454  = wb4_mode;
-    if (adv) begin
-      \$454  = wb3_mode;
-    end
-    if (rst) begin
-      \$454  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$455  = wb4_sp;
-    if (adv) begin
-      \$455  = wb3_sp;
-    end
-    if (rst) begin
-      \$455  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$456  = wb4_swap;
-    if (adv) begin
-      \$456  = wb3_swap;
-    end
-    if (rst) begin
-      \$456  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$457  = wb4_row_u;
-    if (adv) begin
-      \$457  = wb3_row_u;
-    end
-    if (rst) begin
-      \$457  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$458  = wb4_row_v;
-    if (adv) begin
-      \$458  = wb3_row_v;
-    end
-    if (rst) begin
-      \$458  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$459  = wb4_out;
-    if (adv) begin
-      \$459  = wb3_out;
-    end
-    if (rst) begin
-      \$459  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$460  = wb5_valid;
-    if (adv) begin
-      \$460  = wb4_valid;
-    end
-    if (\$29 ) begin
-      \$460  = 1'h0;
-    end
-    if (rst) begin
-      \$460  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$461  = wb5_mode;
-    if (adv) begin
-      \$461  = wb4_mode;
-    end
-    if (rst) begin
-      \$461  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$462  = wb5_sp;
-    if (adv) begin
-      \$462  = wb4_sp;
-    end
-    if (rst) begin
-      \$462  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$463  = wb5_swap;
-    if (adv) begin
-      \$463  = wb4_swap;
-    end
-    if (rst) begin
-      \$463  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$464  = wb5_row_u;
-    if (adv) begin
-      \$464  = wb4_row_u;
-    end
-    if (rst) begin
-      \$464  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$465  = wb5_row_v;
-    if (adv) begin
-      \$465  = wb4_row_v;
-    end
-    if (rst) begin
-      \$465  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$466  = wb5_out;
-    if (adv) begin
-      \$466  = wb4_out;
-    end
-    if (rst) begin
-      \$466  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$467  = wb6_valid;
-    if (adv) begin
-      \$467  = wb5_valid;
-    end
-    if (\$29 ) begin
-      \$467  = 1'h0;
-    end
-    if (rst) begin
-      \$467  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$468  = wb6_mode;
-    if (adv) begin
-      \$468  = wb5_mode;
-    end
-    if (rst) begin
-      \$468  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$469  = wb6_sp;
-    if (adv) begin
-      \$469  = wb5_sp;
-    end
-    if (rst) begin
-      \$469  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$470  = wb6_swap;
-    if (adv) begin
-      \$470  = wb5_swap;
-    end
-    if (rst) begin
-      \$470  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$471  = wb6_row_u;
-    if (adv) begin
-      \$471  = wb5_row_u;
-    end
-    if (rst) begin
-      \$471  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$472  = wb6_row_v;
-    if (adv) begin
-      \$472  = wb5_row_v;
-    end
-    if (rst) begin
-      \$472  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$473  = wb6_out;
-    if (adv) begin
-      \$473  = wb5_out;
-    end
-    if (rst) begin
-      \$473  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$474  = wb7_valid;
-    if (adv) begin
-      \$474  = wb6_valid;
-    end
-    if (\$29 ) begin
-      \$474  = 1'h0;
-    end
-    if (rst) begin
-      \$474  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$475  = wb7_mode;
-    if (adv) begin
-      \$475  = wb6_mode;
-    end
-    if (rst) begin
-      \$475  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$476  = wb7_sp;
-    if (adv) begin
-      \$476  = wb6_sp;
-    end
-    if (rst) begin
-      \$476  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$477  = wb7_swap;
-    if (adv) begin
-      \$477  = wb6_swap;
-    end
-    if (rst) begin
-      \$477  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$478  = wb7_row_u;
-    if (adv) begin
-      \$478  = wb6_row_u;
-    end
-    if (rst) begin
-      \$478  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$479  = wb7_row_v;
-    if (adv) begin
-      \$479  = wb6_row_v;
-    end
-    if (rst) begin
-      \$479  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$480  = wb7_out;
-    if (adv) begin
-      \$480  = wb6_out;
-    end
-    if (rst) begin
-      \$480  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$481  = wb8_valid;
-    if (adv) begin
-      \$481  = wb7_valid;
-    end
-    if (\$29 ) begin
-      \$481  = 1'h0;
-    end
-    if (rst) begin
-      \$481  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$482  = wb8_mode;
-    if (adv) begin
-      \$482  = wb7_mode;
-    end
-    if (rst) begin
-      \$482  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$483  = wb8_sp;
-    if (adv) begin
-      \$483  = wb7_sp;
-    end
-    if (rst) begin
-      \$483  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$484  = wb8_swap;
-    if (adv) begin
-      \$484  = wb7_swap;
-    end
-    if (rst) begin
-      \$484  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$485  = wb8_row_u;
-    if (adv) begin
-      \$485  = wb7_row_u;
-    end
-    if (rst) begin
-      \$485  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$486  = wb8_row_v;
-    if (adv) begin
-      \$486  = wb7_row_v;
-    end
-    if (rst) begin
-      \$486  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$487  = wb8_out;
-    if (adv) begin
-      \$487  = wb7_out;
-    end
-    if (rst) begin
-      \$487  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$488  = wb9_valid;
-    if (adv) begin
-      \$488  = wb8_valid;
-    end
-    if (\$29 ) begin
-      \$488  = 1'h0;
-    end
-    if (rst) begin
-      \$488  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$489  = wb9_mode;
-    if (adv) begin
-      \$489  = wb8_mode;
-    end
-    if (rst) begin
-      \$489  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$490  = wb9_sp;
-    if (adv) begin
-      \$490  = wb8_sp;
-    end
-    if (rst) begin
-      \$490  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$491  = wb9_swap;
-    if (adv) begin
-      \$491  = wb8_swap;
-    end
-    if (rst) begin
-      \$491  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$492  = wb9_row_u;
-    if (adv) begin
-      \$492  = wb8_row_u;
-    end
-    if (rst) begin
-      \$492  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$493  = wb9_row_v;
-    if (adv) begin
-      \$493  = wb8_row_v;
-    end
-    if (rst) begin
-      \$493  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$494  = wb9_out;
-    if (adv) begin
-      \$494  = wb8_out;
-    end
-    if (rst) begin
-      \$494  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$495  = wb10_valid;
-    if (adv) begin
-      \$495  = wb9_valid;
-    end
-    if (\$29 ) begin
-      \$495  = 1'h0;
-    end
-    if (rst) begin
-      \$495  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$496  = wb10_mode;
-    if (adv) begin
-      \$496  = wb9_mode;
-    end
-    if (rst) begin
-      \$496  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$497  = wb10_sp;
-    if (adv) begin
-      \$497  = wb9_sp;
-    end
-    if (rst) begin
-      \$497  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$498  = wb10_swap;
-    if (adv) begin
-      \$498  = wb9_swap;
-    end
-    if (rst) begin
-      \$498  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$499  = wb10_row_u;
-    if (adv) begin
-      \$499  = wb9_row_u;
-    end
-    if (rst) begin
-      \$499  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$500  = wb10_row_v;
-    if (adv) begin
-      \$500  = wb9_row_v;
-    end
-    if (rst) begin
-      \$500  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$501  = wb10_out;
-    if (adv) begin
-      \$501  = wb9_out;
-    end
-    if (rst) begin
-      \$501  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$502  = wb11_valid;
-    if (adv) begin
-      \$502  = wb10_valid;
-    end
-    if (\$29 ) begin
-      \$502  = 1'h0;
-    end
-    if (rst) begin
-      \$502  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$503  = wb11_mode;
-    if (adv) begin
-      \$503  = wb10_mode;
-    end
-    if (rst) begin
-      \$503  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$504  = wb11_sp;
-    if (adv) begin
-      \$504  = wb10_sp;
-    end
-    if (rst) begin
-      \$504  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$505  = wb11_swap;
-    if (adv) begin
-      \$505  = wb10_swap;
-    end
-    if (rst) begin
-      \$505  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$506  = wb11_row_u;
-    if (adv) begin
-      \$506  = wb10_row_u;
-    end
-    if (rst) begin
-      \$506  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$507  = wb11_row_v;
-    if (adv) begin
-      \$507  = wb10_row_v;
-    end
-    if (rst) begin
-      \$507  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$508  = wb11_out;
-    if (adv) begin
-      \$508  = wb10_out;
-    end
-    if (rst) begin
-      \$508  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$509  = wb12_valid;
-    if (adv) begin
-      \$509  = wb11_valid;
-    end
-    if (\$29 ) begin
-      \$509  = 1'h0;
-    end
-    if (rst) begin
-      \$509  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$510  = wb12_mode;
-    if (adv) begin
-      \$510  = wb11_mode;
-    end
-    if (rst) begin
-      \$510  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$511  = wb12_sp;
-    if (adv) begin
-      \$511  = wb11_sp;
-    end
-    if (rst) begin
-      \$511  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$512  = wb12_swap;
-    if (adv) begin
-      \$512  = wb11_swap;
-    end
-    if (rst) begin
-      \$512  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$513  = wb12_row_u;
-    if (adv) begin
-      \$513  = wb11_row_u;
-    end
-    if (rst) begin
-      \$513  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$514  = wb12_row_v;
-    if (adv) begin
-      \$514  = wb11_row_v;
-    end
-    if (rst) begin
-      \$514  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$515  = wb12_out;
-    if (adv) begin
-      \$515  = wb11_out;
-    end
-    if (rst) begin
-      \$515  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$516  = wb13_valid;
-    if (adv) begin
-      \$516  = wb12_valid;
-    end
-    if (\$29 ) begin
-      \$516  = 1'h0;
-    end
-    if (rst) begin
-      \$516  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$517  = wb13_mode;
-    if (adv) begin
-      \$517  = wb12_mode;
-    end
-    if (rst) begin
-      \$517  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$518  = wb13_sp;
-    if (adv) begin
-      \$518  = wb12_sp;
-    end
-    if (rst) begin
-      \$518  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$519  = wb13_swap;
-    if (adv) begin
-      \$519  = wb12_swap;
-    end
-    if (rst) begin
-      \$519  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$520  = wb13_row_u;
-    if (adv) begin
-      \$520  = wb12_row_u;
-    end
-    if (rst) begin
-      \$520  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$521  = wb13_row_v;
-    if (adv) begin
-      \$521  = wb12_row_v;
-    end
-    if (rst) begin
-      \$521  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$522  = wb13_out;
-    if (adv) begin
-      \$522  = wb12_out;
-    end
-    if (rst) begin
-      \$522  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$523  = wb14_valid;
-    if (adv) begin
-      \$523  = wb13_valid;
-    end
-    if (\$29 ) begin
-      \$523  = 1'h0;
-    end
-    if (rst) begin
-      \$523  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$524  = wb14_mode;
-    if (adv) begin
-      \$524  = wb13_mode;
-    end
-    if (rst) begin
-      \$524  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$525  = wb14_sp;
-    if (adv) begin
-      \$525  = wb13_sp;
-    end
-    if (rst) begin
-      \$525  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$526  = wb14_swap;
-    if (adv) begin
-      \$526  = wb13_swap;
-    end
-    if (rst) begin
-      \$526  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$527  = wb14_row_u;
-    if (adv) begin
-      \$527  = wb13_row_u;
-    end
-    if (rst) begin
-      \$527  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$528  = wb14_row_v;
-    if (adv) begin
-      \$528  = wb13_row_v;
-    end
-    if (rst) begin
-      \$528  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$529  = wb14_out;
-    if (adv) begin
-      \$529  = wb13_out;
-    end
-    if (rst) begin
-      \$529  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$530  = wb15_valid;
-    if (adv) begin
-      \$530  = wb14_valid;
-    end
-    if (\$29 ) begin
-      \$530  = 1'h0;
-    end
-    if (rst) begin
-      \$530  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$531  = wb15_mode;
-    if (adv) begin
-      \$531  = wb14_mode;
-    end
-    if (rst) begin
-      \$531  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$532  = wb15_sp;
-    if (adv) begin
-      \$532  = wb14_sp;
-    end
-    if (rst) begin
-      \$532  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$533  = wb15_swap;
-    if (adv) begin
-      \$533  = wb14_swap;
-    end
-    if (rst) begin
-      \$533  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$534  = wb15_row_u;
-    if (adv) begin
-      \$534  = wb14_row_u;
-    end
-    if (rst) begin
-      \$534  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$535  = wb15_row_v;
-    if (adv) begin
-      \$535  = wb14_row_v;
-    end
-    if (rst) begin
-      \$535  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$536  = wb15_out;
-    if (adv) begin
-      \$536  = wb14_out;
-    end
-    if (rst) begin
-      \$536  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$537  = wb16_valid;
-    if (adv) begin
-      \$537  = wb15_valid;
-    end
-    if (\$29 ) begin
-      \$537  = 1'h0;
-    end
-    if (rst) begin
-      \$537  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$538  = wb16_mode;
-    if (adv) begin
-      \$538  = wb15_mode;
-    end
-    if (rst) begin
-      \$538  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$539  = wb16_sp;
-    if (adv) begin
-      \$539  = wb15_sp;
-    end
-    if (rst) begin
-      \$539  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$540  = wb16_swap;
-    if (adv) begin
-      \$540  = wb15_swap;
-    end
-    if (rst) begin
-      \$540  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$541  = wb16_row_u;
-    if (adv) begin
-      \$541  = wb15_row_u;
-    end
-    if (rst) begin
-      \$541  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$542  = wb16_row_v;
-    if (adv) begin
-      \$542  = wb15_row_v;
-    end
-    if (rst) begin
-      \$542  = 7'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$543  = wb16_out;
-    if (adv) begin
-      \$543  = wb15_out;
-    end
-    if (rst) begin
-      \$543  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$544  = obuf;
-    if (\$17 ) begin
-      \$544  = \$18 ;
-    end
-    if (\$22 ) begin
-      \$544  = { \x$239 , \x$238 , \x$237 , x };
-    end
-    if (rst) begin
-      \$544  = 112'h0000000000000000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$545  = opiece;
-    if (\$17 ) begin
-      \$545  = \$19 [1:0];
-      if (\$20 ) begin
-        \$545  = 2'h0;
-      end
-    end
-    if (\$22 ) begin
-      \$545  = 2'h0;
-    end
-    if (\$29 ) begin
-      \$545  = 2'h0;
-    end
-    if (rst) begin
-      \$545  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$546  = o__valid;
-    if (\$17 ) begin
-      if (\$20 ) begin
-        \$546  = 1'h0;
-      end
-    end
-    if (\$22 ) begin
-      \$546  = 1'h1;
-    end
-    if (\$29 ) begin
-      \$546  = 1'h0;
-    end
-    if (rst) begin
-      \$546  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$547  = cycles;
-    if (\$24 ) begin
-      \$547  = \$25 [31:0];
-    end
-    if (\$29 ) begin
-    end else if (\$30 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$33 ) begin
-      end else if (slot_bad) begin
-      end else if (\$36 ) begin
-      end else begin
-        \$547  = 32'd0;
-      end
-    end
-    if (rst) begin
-      \$547  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$548  = butterflies;
-    if (\$27 ) begin
-      \$548  = \$28 [47:0];
-    end
-    if (rst) begin
-      \$548  = 48'h000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$549  = state;
-    if (\$29 ) begin
-      \$549  = 2'h0;
-    end else if (\$30 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$33 ) begin
-      end else if (slot_bad) begin
-      end else if (\$36 ) begin
-      end else begin
-        (* full_case = 32'd1 *)
-        if (\$37 ) begin
-          \$549  = 2'h3;
-        end else begin
-          \$549  = 2'h1;
-        end
-      end
-    end
-    if (\$39 ) begin
-      casez (state)
-        2'h1:
-            if (issue) begin
-              if (\$46 ) begin
-                if (p_last) begin
-                  \$549  = 2'h2;
-                end
-              end
-            end
-        2'h2:
-            if (\$51 ) begin
-              \$549  = 2'h0;
-            end
-        2'h3:
-            if (block_done) begin
-              if (\$68 ) begin
-                \$549  = 2'h0;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$549  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$550  = done;
-    if (\$29 ) begin
-      \$550  = 1'h0;
-    end else if (\$30 ) begin
-    end else if (start) begin
-      \$550  = 1'h0;
-    end
-    if (\$39 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            if (\$51 ) begin
-              \$550  = 1'h1;
-            end
-        2'h3:
-            if (block_done) begin
-              if (\$68 ) begin
-                \$550  = 1'h1;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$550  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$551  = error;
-    if (\$29 ) begin
-      if (\$31 ) begin
-        \$551  = 1'h1;
-      end
-    end else if (\$30 ) begin
-      if (\$32 ) begin
-        \$551  = 1'h1;
-      end
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$33 ) begin
-        \$551  = 1'h1;
-      end else if (slot_bad) begin
-        \$551  = 1'h1;
-      end else if (\$36 ) begin
-        \$551  = 1'h1;
-      end else begin
-        \$551  = 1'h0;
-      end
-    end
-    if (\$39 ) begin
-      casez (state)
-        2'h1:
-            if (\$41 ) begin
-              if (\$42 ) begin
-                \$551  = 1'h1;
-              end
-            end
-        2'h2:
-            /* empty */;
-        2'h3:
-          begin
-            if (\$65 ) begin
-              if (\$66 ) begin
-                \$551  = 1'h1;
-              end
-            end
-            if (block_done) begin
-              if (\$68 ) begin
-                if (\$69 ) begin
-                  if (\$70 ) begin
-                    \$551  = 1'h1;
-                  end
-                end
-              end
-            end
-          end
-      endcase
-    end
-    if (rst) begin
-      \$551  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$552  = cause;
-    if (\$29 ) begin
-      if (\$31 ) begin
-        \$552  = 3'h7;
-      end
-    end else if (\$30 ) begin
-      if (\$32 ) begin
-        \$552  = 3'h1;
-      end
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$33 ) begin
-        \$552  = 3'h2;
-      end else if (slot_bad) begin
-        \$552  = 3'h3;
-      end else if (\$36 ) begin
-        \$552  = 3'h4;
-      end else begin
-        \$552  = 3'h0;
-      end
-    end
-    if (\$39 ) begin
-      casez (state)
-        2'h1:
-            if (\$41 ) begin
-              if (\$42 ) begin
-                \$552  = 3'h5;
-              end
-            end
-        2'h2:
-            /* empty */;
-        2'h3:
-          begin
-            if (\$65 ) begin
-              if (\$66 ) begin
-                \$552  = 3'h5;
-              end
-            end
-            if (block_done) begin
-              if (\$68 ) begin
-                if (\$69 ) begin
-                  if (\$70 ) begin
-                    \$552  = 3'h6;
-                  end
-                end
-              end
-            end
-          end
-      endcase
-    end
-    if (rst) begin
-      \$552  = 3'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$553  = sa;
-    if (\$29 ) begin
-    end else if (\$30 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$33 ) begin
-      end else if (slot_bad) begin
-      end else if (\$36 ) begin
-      end else begin
-        \$553  = slot_a;
-      end
-    end
-    if (rst) begin
-      \$553  = 4'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$554  = sb;
-    if (\$29 ) begin
-    end else if (\$30 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$33 ) begin
-      end else if (slot_bad) begin
-      end else if (\$36 ) begin
-      end else begin
-        \$554  = slot_b;
-      end
-    end
-    if (rst) begin
-      \$554  = 4'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$555  = c;
-    if (\$29 ) begin
-    end else if (\$30 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$33 ) begin
-      end else if (slot_bad) begin
-      end else if (\$36 ) begin
-      end else begin
-        \$555  = 8'h00;
-      end
-    end
-    if (\$39 ) begin
-      casez (state)
-        2'h1:
-            if (issue) begin
-              (* full_case = 32'd1 *)
-              if (\$46 ) begin
-                \$555  = 8'h00;
-              end else begin
-                \$555  = \$50 [7:0];
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$555  = 8'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$556  = in_gap;
-    if (\$29 ) begin
-    end else if (\$30 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$33 ) begin
-      end else if (slot_bad) begin
-      end else if (\$36 ) begin
-      end else begin
-        \$556  = 1'h0;
-      end
-    end
-    if (\$39 ) begin
-      casez (state)
-        2'h1:
-          begin
-            if (\$43 ) begin
-              if (\$45 ) begin
-                \$556  = 1'h0;
-              end
-            end
-            if (issue) begin
-              if (\$46 ) begin
-                (* full_case = 32'd1 *)
-                if (p_last) begin
-                end else begin
-                  if (\$48 ) begin
-                    \$556  = 1'h1;
-                  end
-                end
-              end
-            end
-          end
-      endcase
-    end
-    if (rst) begin
-      \$556  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$557  = ctx_valid;
-    if (\$29 ) begin
-    end else if (\$30 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$33 ) begin
-      end else if (slot_bad) begin
-      end else if (\$36 ) begin
-      end else begin
-        if (\$37 ) begin
-          \$557  = 1'h0;
-        end
-      end
-    end
-    if (\$39 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (block_done) begin
-              if (\$68 ) begin
-                \$557  = header_ok;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$557  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$558  = hdr_cnt;
-    if (\$29 ) begin
-    end else if (\$30 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$33 ) begin
-      end else if (slot_bad) begin
-      end else if (\$36 ) begin
-      end else begin
-        if (\$37 ) begin
-          \$558  = 4'h0;
-        end
-      end
-    end
-    if (\$39 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$52 ) begin
-              \$558  = \$53 [3:0];
-            end
-      endcase
-    end
-    if (rst) begin
-      \$558  = 4'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$559  = tw_row_w;
-    if (\$29 ) begin
-    end else if (\$30 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$33 ) begin
-      end else if (slot_bad) begin
-      end else if (\$36 ) begin
-      end else begin
-        if (\$37 ) begin
-          \$559  = 9'h000;
-        end
-      end
-    end
-    if (\$39 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (block_done) begin
-              \$559  = \$67 [8:0];
-            end
-      endcase
-    end
-    if (rst) begin
-      \$559  = 9'h000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$560  = pass_idx;
-    if (\$29 ) begin
-    end else if (\$30 ) begin
-    end else if (start) begin
-      (* full_case = 32'd1 *)
-      if (\$33 ) begin
-      end else if (slot_bad) begin
-      end else if (\$36 ) begin
-      end else begin
-        (* full_case = 32'd1 *)
-        if (\$37 ) begin
-        end else begin
-          casez (op)
-            3'h3:
-                \$560  = 5'h00;
-            3'h4:
-                \$560  = 5'h0a;
-            3'h5:
-                \$560  = 5'h15;
-            3'h1:
-                \$560  = 5'h16;
-            3'h2:
-                \$560  = 5'h17;
-          endcase
-        end
-      end
-    end
-    if (\$39 ) begin
-      casez (state)
-        2'h1:
-            if (issue) begin
-              if (\$46 ) begin
-                (* full_case = 32'd1 *)
-                if (p_last) begin
-                end else begin
-                  \$560  = \$47 [4:0];
-                end
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$560  = 5'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$561  = q_reg;
-    if (\$39 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$52 ) begin
-              if (\$54 ) begin
-                \$561  = i__payload;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$561  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$562  = n_inv;
-    if (\$39 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$52 ) begin
-              if (\$55 ) begin
-                \$562  = i__payload;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$562  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$563  = to_dom;
-    if (\$39 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$52 ) begin
-              if (\$56 ) begin
-                \$563  = i__payload;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$563  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$564  = bk;
-    if (\$39 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$52 ) begin
-              if (\$57 ) begin
-                \$564  = i__payload[4:0];
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$564  = 5'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$565  = mu_lo;
-    if (\$39 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$52 ) begin
-              if (\$58 ) begin
-                \$565  = i__payload;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$565  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$566  = mu_hi;
-    if (\$39 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$52 ) begin
-              if (\$59 ) begin
-                \$566  = i__payload;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$566  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$567  = qprime;
-    if (\$39 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$52 ) begin
-              if (\$60 ) begin
-                \$567  = i__payload;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$567  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$568  = reserved;
-    if (\$39 ) begin
-      casez (state)
-        2'h1:
-            /* empty */;
-        2'h2:
-            /* empty */;
-        2'h3:
-            if (\$52 ) begin
-              if (\$61 ) begin
-                \$568  = i__payload;
-              end
-            end
-      endcase
-    end
-    if (rst) begin
-      \$568  = 28'h0000000;
     end
   end
   always @* begin
@@ -54605,56 +52354,56 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    p_last_tok = 8'h00;
+    p_last_tok = 9'h000;
     casez (pass_idx)
       5'h00:
-          p_last_tok = 8'h7f;
+          p_last_tok = 9'h0ff;
       5'h01:
-          p_last_tok = 8'h7f;
+          p_last_tok = 9'h0ff;
       5'h02:
-          p_last_tok = 8'h7f;
+          p_last_tok = 9'h0ff;
       5'h03:
-          p_last_tok = 8'h7f;
+          p_last_tok = 9'h0ff;
       5'h04:
-          p_last_tok = 8'h7f;
+          p_last_tok = 9'h0ff;
       5'h05:
-          p_last_tok = 8'h7f;
+          p_last_tok = 9'h0ff;
       5'h06:
-          p_last_tok = 8'h7f;
+          p_last_tok = 9'h0ff;
       5'h07:
-          p_last_tok = 8'h7f;
+          p_last_tok = 9'h0ff;
       5'h08:
-          p_last_tok = 8'h7f;
+          p_last_tok = 9'h0ff;
       5'h09:
-          p_last_tok = 8'h7f;
+          p_last_tok = 9'h0ff;
       5'h0a:
-          p_last_tok = 8'h7f;
+          p_last_tok = 9'h0ff;
       5'h0b:
-          p_last_tok = 8'h7f;
+          p_last_tok = 9'h0ff;
       5'h0c:
-          p_last_tok = 8'h7f;
+          p_last_tok = 9'h0ff;
       5'h0d:
-          p_last_tok = 8'h7f;
+          p_last_tok = 9'h0ff;
       5'h0e:
-          p_last_tok = 8'h7f;
+          p_last_tok = 9'h0ff;
       5'h0f:
-          p_last_tok = 8'h7f;
+          p_last_tok = 9'h0ff;
       5'h10:
-          p_last_tok = 8'h7f;
+          p_last_tok = 9'h0ff;
       5'h11:
-          p_last_tok = 8'h7f;
+          p_last_tok = 9'h0ff;
       5'h12:
-          p_last_tok = 8'h7f;
+          p_last_tok = 9'h0ff;
       5'h13:
-          p_last_tok = 8'h7f;
+          p_last_tok = 9'h0ff;
       5'h14:
-          p_last_tok = 8'h7f;
+          p_last_tok = 9'h0ff;
       5'h15:
-          p_last_tok = 8'hff;
+          p_last_tok = 9'h1ff;
       5'h16:
-          p_last_tok = 8'hff;
+          p_last_tok = 9'h1ff;
       5'h17:
-          p_last_tok = 8'hff;
+          p_last_tok = 9'h1ff;
     endcase
   end
   always @* begin
@@ -54878,9 +52627,9 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     (* full_case = 32'd1 *)
     casez (r2_operand)
       3'h0:
-          operand0 = \$100 ;
+          operand0 = \$90 ;
       3'h1:
-          operand0 = \$103 ;
+          operand0 = \$93 ;
       3'h2:
           operand0 = n_inv;
       3'h3:
@@ -54894,9 +52643,9 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     (* full_case = 32'd1 *)
     casez (r2_operand)
       3'h0:
-          operand1 = \$125 ;
+          operand1 = \$109 ;
       3'h1:
-          operand1 = \$128 ;
+          operand1 = \$112 ;
       3'h2:
           operand1 = n_inv;
       3'h3:
@@ -54907,86 +52656,120 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    (* full_case = 32'd1 *)
-    casez (r2_operand)
-      3'h0:
-          operand2 = \$150 ;
-      3'h1:
-          operand2 = \$153 ;
-      3'h2:
-          operand2 = n_inv;
-      3'h3:
-          operand2 = to_dom;
-      default:
-          operand2 = 28'h0000001;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    (* full_case = 32'd1 *)
-    casez (r2_operand)
-      3'h0:
-          operand3 = \$175 ;
-      3'h1:
-          operand3 = \$178 ;
-      3'h2:
-          operand3 = n_inv;
-      3'h3:
-          operand3 = to_dom;
-      default:
-          operand3 = 28'h0000001;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
     op_known = 1'h0;
-    if (\$338 ) begin
-    end else if (\$339 ) begin
+    if (\$202 ) begin
+    end else if (\$203 ) begin
     end else if (start) begin
-      op_known = \$342 ;
+      op_known = \$206 ;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
     slot_bad = 1'h0;
-    if (\$338 ) begin
-    end else if (\$339 ) begin
+    if (\$202 ) begin
+    end else if (\$203 ) begin
     end else if (start) begin
-      slot_bad = \$349 ;
+      slot_bad = \$213 ;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$100  = 28'h0000000;
-    casez (\$99 )
+    \$90  = 28'h0000000;
+    casez (\$89 )
+      3'h0:
+          \$90  = rd_tw0;
+      3'h1:
+          \$90  = rd_tw1;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$91  = 28'h0000000;
+    casez (sb)
       4'h0:
-          \$100  = rd_tw0;
+          \$91  = rd0_2;
       4'h1:
-          \$100  = rd_tw1;
-      4'h2:
-          \$100  = rd_tw2;
-      4'h3:
-          \$100  = rd_tw3;
+          \$91  = rd1_2;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$92  = 28'h0000000;
+    casez (sb)
+      4'h0:
+          \$92  = rd0_0;
+      4'h1:
+          \$92  = rd1_0;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$94  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$94  = rd0_2;
+      4'h1:
+          \$94  = rd1_2;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$95  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$95  = rd0_0;
+      4'h1:
+          \$95  = rd1_0;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$97  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$97  = rd0_2;
+      4'h1:
+          \$97  = rd1_2;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$98  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$98  = rd0_0;
+      4'h1:
+          \$98  = rd1_0;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    (* full_case = 32'd1 *)
+    casez (r2_sp)
+      1'h0:
+          \$100  = \$96 ;
+      1'h1:
+          \$100  = \$99 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
     \$101  = 28'h0000000;
-    casez (sb)
+    casez (sa)
       4'h0:
-          \$101  = rd0_4;
+          \$101  = rd0_3;
       4'h1:
-          \$101  = rd1_4;
+          \$101  = rd1_3;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
     \$102  = 28'h0000000;
-    casez (sb)
+    casez (sa)
       4'h0:
-          \$102  = rd0_0;
+          \$102  = rd0_1;
       4'h1:
-          \$102  = rd1_0;
+          \$102  = rd1_1;
     endcase
   end
   always @* begin
@@ -54994,9 +52777,9 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     \$104  = 28'h0000000;
     casez (sa)
       4'h0:
-          \$104  = rd0_4;
+          \$104  = rd0_0;
       4'h1:
-          \$104  = rd1_4;
+          \$104  = rd1_0;
     endcase
   end
   always @* begin
@@ -55004,61 +52787,59 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     \$105  = 28'h0000000;
     casez (sa)
       4'h0:
-          \$105  = rd0_0;
+          \$105  = rd0_2;
       4'h1:
-          \$105  = rd1_0;
+          \$105  = rd1_2;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$107  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$107  = rd0_4;
-      4'h1:
-          \$107  = rd1_4;
+    (* full_case = 32'd1 *)
+    casez (r2_sp)
+      1'h0:
+          v = \$103 ;
+      1'h1:
+          v = \$106 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$108  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$108  = rd0_0;
-      4'h1:
-          \$108  = rd1_0;
+    \$109  = 28'h0000000;
+    casez (\$108 )
+      3'h0:
+          \$109  = rd_tw0;
+      3'h1:
+          \$109  = rd_tw1;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
     \$110  = 28'h0000000;
-    casez (sa)
+    casez (sb)
       4'h0:
-          \$110  = rd0_4;
+          \$110  = rd0_3;
       4'h1:
-          \$110  = rd1_4;
+          \$110  = rd1_3;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
     \$111  = 28'h0000000;
-    casez (sa)
+    casez (sb)
       4'h0:
-          \$111  = rd0_0;
+          \$111  = rd0_1;
       4'h1:
-          \$111  = rd1_0;
+          \$111  = rd1_1;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
     \$113  = 28'h0000000;
-    casez (r2_sp)
-      2'h0:
-          \$113  = \$106 ;
-      2'h1:
-          \$113  = \$109 ;
-      2'h2:
-          \$113  = \$112 ;
+    casez (sa)
+      4'h0:
+          \$113  = rd0_0;
+      4'h1:
+          \$113  = rd1_0;
     endcase
   end
   always @* begin
@@ -55066,19 +52847,19 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     \$114  = 28'h0000000;
     casez (sa)
       4'h0:
-          \$114  = rd0_5;
+          \$114  = rd0_2;
       4'h1:
-          \$114  = rd1_5;
+          \$114  = rd1_2;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$115  = 28'h0000000;
+    \$116  = 28'h0000000;
     casez (sa)
       4'h0:
-          \$115  = rd0_1;
+          \$116  = rd0_3;
       4'h1:
-          \$115  = rd1_1;
+          \$116  = rd1_3;
     endcase
   end
   always @* begin
@@ -55086,19 +52867,19 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     \$117  = 28'h0000000;
     casez (sa)
       4'h0:
-          \$117  = rd0_6;
+          \$117  = rd0_1;
       4'h1:
-          \$117  = rd1_6;
+          \$117  = rd1_1;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$118  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$118  = rd0_2;
-      4'h1:
-          \$118  = rd1_2;
+    (* full_case = 32'd1 *)
+    casez (r2_sp)
+      1'h0:
+          \$119  = \$115 ;
+      1'h1:
+          \$119  = \$118 ;
     endcase
   end
   always @* begin
@@ -55106,9 +52887,9 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     \$120  = 28'h0000000;
     casez (sa)
       4'h0:
-          \$120  = rd0_0;
+          \$120  = rd0_1;
       4'h1:
-          \$120  = rd1_0;
+          \$120  = rd1_1;
     endcase
   end
   always @* begin
@@ -55116,1180 +52897,1889 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     \$121  = 28'h0000000;
     casez (sa)
       4'h0:
-          \$121  = rd0_4;
+          \$121  = rd0_3;
       4'h1:
-          \$121  = rd1_4;
+          \$121  = rd1_3;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    v = 28'h0000000;
+    \$123  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$123  = rd0_1;
+      4'h1:
+          \$123  = rd1_1;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$124  = 28'h0000000;
+    casez (sa)
+      4'h0:
+          \$124  = rd0_3;
+      4'h1:
+          \$124  = rd1_3;
+    endcase
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    (* full_case = 32'd1 *)
     casez (r2_sp)
-      2'h0:
-          v = \$116 ;
-      2'h1:
-          v = \$119 ;
-      2'h2:
-          v = \$122 ;
+      1'h0:
+          \v$284  = \$122 ;
+      1'h1:
+          \v$284  = \$125 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$125  = 28'h0000000;
-    casez (\$124 )
-      4'h0:
-          \$125  = rd_tw0;
-      4'h1:
-          \$125  = rd_tw1;
-      4'h2:
-          \$125  = rd_tw2;
-      4'h3:
-          \$125  = rd_tw3;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$126  = 28'h0000000;
-    casez (sb)
-      4'h0:
-          \$126  = rd0_5;
-      4'h1:
-          \$126  = rd1_5;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$127  = 28'h0000000;
-    casez (sb)
-      4'h0:
-          \$127  = rd0_1;
-      4'h1:
-          \$127  = rd1_1;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$129  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$129  = rd0_6;
-      4'h1:
-          \$129  = rd1_6;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$130  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$130  = rd0_2;
-      4'h1:
-          \$130  = rd1_2;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$132  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$132  = rd0_5;
-      4'h1:
-          \$132  = rd1_5;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$133  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$133  = rd0_1;
-      4'h1:
-          \$133  = rd1_1;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$135  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$135  = rd0_5;
-      4'h1:
-          \$135  = rd1_5;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$136  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$136  = rd0_1;
-      4'h1:
-          \$136  = rd1_1;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$138  = 28'h0000000;
-    casez (r2_sp)
-      2'h0:
-          \$138  = \$131 ;
-      2'h1:
-          \$138  = \$134 ;
-      2'h2:
-          \$138  = \$137 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$139  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$139  = rd0_7;
-      4'h1:
-          \$139  = rd1_7;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$140  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$140  = rd0_3;
-      4'h1:
-          \$140  = rd1_3;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$142  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$142  = rd0_7;
-      4'h1:
-          \$142  = rd1_7;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$143  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$143  = rd0_3;
-      4'h1:
-          \$143  = rd1_3;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$145  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$145  = rd0_1;
-      4'h1:
-          \$145  = rd1_1;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$146  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$146  = rd0_5;
-      4'h1:
-          \$146  = rd1_5;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \v$334  = 28'h0000000;
-    casez (r2_sp)
-      2'h0:
-          \v$334  = \$141 ;
-      2'h1:
-          \v$334  = \$144 ;
-      2'h2:
-          \v$334  = \$147 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$150  = 28'h0000000;
-    casez (\$149 )
-      4'h0:
-          \$150  = rd_tw0;
-      4'h1:
-          \$150  = rd_tw1;
-      4'h2:
-          \$150  = rd_tw2;
-      4'h3:
-          \$150  = rd_tw3;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$151  = 28'h0000000;
-    casez (sb)
-      4'h0:
-          \$151  = rd0_6;
-      4'h1:
-          \$151  = rd1_6;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$152  = 28'h0000000;
-    casez (sb)
-      4'h0:
-          \$152  = rd0_2;
-      4'h1:
-          \$152  = rd1_2;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$154  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$154  = rd0_0;
-      4'h1:
-          \$154  = rd1_0;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$155  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$155  = rd0_4;
-      4'h1:
-          \$155  = rd1_4;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$157  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$157  = rd0_0;
-      4'h1:
-          \$157  = rd1_0;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$158  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$158  = rd0_4;
-      4'h1:
-          \$158  = rd1_4;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$160  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$160  = rd0_6;
-      4'h1:
-          \$160  = rd1_6;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$161  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$161  = rd0_2;
-      4'h1:
-          \$161  = rd1_2;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$163  = 28'h0000000;
-    casez (r2_sp)
-      2'h0:
-          \$163  = \$156 ;
-      2'h1:
-          \$163  = \$159 ;
-      2'h2:
-          \$163  = \$162 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$164  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$164  = rd0_1;
-      4'h1:
-          \$164  = rd1_1;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$165  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$165  = rd0_5;
-      4'h1:
-          \$165  = rd1_5;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$167  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$167  = rd0_2;
-      4'h1:
-          \$167  = rd1_2;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$168  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$168  = rd0_6;
-      4'h1:
-          \$168  = rd1_6;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$170  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$170  = rd0_2;
-      4'h1:
-          \$170  = rd1_2;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$171  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$171  = rd0_6;
-      4'h1:
-          \$171  = rd1_6;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \v$343  = 28'h0000000;
-    casez (r2_sp)
-      2'h0:
-          \v$343  = \$166 ;
-      2'h1:
-          \v$343  = \$169 ;
-      2'h2:
-          \v$343  = \$172 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$175  = 28'h0000000;
-    casez (\$174 )
-      4'h0:
-          \$175  = rd_tw0;
-      4'h1:
-          \$175  = rd_tw1;
-      4'h2:
-          \$175  = rd_tw2;
-      4'h3:
-          \$175  = rd_tw3;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$176  = 28'h0000000;
-    casez (sb)
-      4'h0:
-          \$176  = rd0_7;
-      4'h1:
-          \$176  = rd1_7;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$177  = 28'h0000000;
-    casez (sb)
-      4'h0:
-          \$177  = rd0_3;
-      4'h1:
-          \$177  = rd1_3;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$179  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$179  = rd0_2;
-      4'h1:
-          \$179  = rd1_2;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$180  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$180  = rd0_6;
-      4'h1:
-          \$180  = rd1_6;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$182  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$182  = rd0_1;
-      4'h1:
-          \$182  = rd1_1;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$183  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$183  = rd0_5;
-      4'h1:
-          \$183  = rd1_5;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$185  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$185  = rd0_7;
-      4'h1:
-          \$185  = rd1_7;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$186  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$186  = rd0_3;
-      4'h1:
-          \$186  = rd1_3;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$188  = 28'h0000000;
-    casez (r2_sp)
-      2'h0:
-          \$188  = \$181 ;
-      2'h1:
-          \$188  = \$184 ;
-      2'h2:
-          \$188  = \$187 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$189  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$189  = rd0_3;
-      4'h1:
-          \$189  = rd1_3;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$190  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$190  = rd0_7;
-      4'h1:
-          \$190  = rd1_7;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$192  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$192  = rd0_3;
-      4'h1:
-          \$192  = rd1_3;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$193  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$193  = rd0_7;
-      4'h1:
-          \$193  = rd1_7;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$195  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$195  = rd0_3;
-      4'h1:
-          \$195  = rd1_3;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$196  = 28'h0000000;
-    casez (sa)
-      4'h0:
-          \$196  = rd0_7;
-      4'h1:
-          \$196  = rd1_7;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \v$352  = 28'h0000000;
-    casez (r2_sp)
-      2'h0:
-          \v$352  = \$191 ;
-      2'h1:
-          \v$352  = \$194 ;
-      2'h2:
-          \v$352  = \$197 ;
-    endcase
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$201  = 28'h0000000;
+    (* full_case = 32'd1 *)
     casez (wb16_sp)
-      2'h0:
-          \$201  = \x$238 ;
-      2'h1:
-          \$201  = \x$238 ;
-      2'h2:
-          \$201  = y;
+      1'h0:
+          \$129  = \x$209 ;
+      1'h1:
+          \$129  = y;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$202  = 28'h0000000;
+    (* full_case = 32'd1 *)
     casez (wb16_sp)
-      2'h0:
-          \$202  = x;
-      2'h1:
-          \$202  = x;
-      2'h2:
-          \$202  = x;
+      1'h0:
+          \$130  = x;
+      1'h1:
+          \$130  = x;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$209  = 28'h0000000;
+    (* full_case = 32'd1 *)
     casez (wb16_sp)
-      2'h0:
-          \$209  = \y$364 ;
-      2'h1:
-          \$209  = \x$239 ;
-      2'h2:
-          \$209  = \y$365 ;
+      1'h0:
+          \$137  = \y$296 ;
+      1'h1:
+          \$137  = \y$296 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$210  = 28'h0000000;
+    (* full_case = 32'd1 *)
     casez (wb16_sp)
-      2'h0:
-          \$210  = y;
-      2'h1:
-          \$210  = \x$237 ;
-      2'h2:
-          \$210  = \x$237 ;
+      1'h0:
+          \$138  = y;
+      1'h1:
+          \$138  = \x$209 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$217  = 28'h0000000;
+    (* full_case = 32'd1 *)
     casez (wb16_sp)
-      2'h0:
-          \$217  = \x$239 ;
-      2'h1:
-          \$217  = \y$364 ;
-      2'h2:
-          \$217  = \y$364 ;
+      1'h0:
+          \$145  = x;
+      1'h1:
+          \$145  = x;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$218  = 28'h0000000;
+    (* full_case = 32'd1 *)
     casez (wb16_sp)
-      2'h0:
-          \$218  = \x$237 ;
-      2'h1:
-          \$218  = y;
-      2'h2:
-          \$218  = \x$238 ;
+      1'h0:
+          \$146  = \x$209 ;
+      1'h1:
+          \$146  = y;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$225  = 28'h0000000;
+    (* full_case = 32'd1 *)
     casez (wb16_sp)
-      2'h0:
-          \$225  = \y$372 ;
-      2'h1:
-          \$225  = \y$372 ;
-      2'h2:
-          \$225  = \y$372 ;
+      1'h0:
+          \$153  = y;
+      1'h1:
+          \$153  = \x$209 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$226  = 28'h0000000;
+    (* full_case = 32'd1 *)
     casez (wb16_sp)
-      2'h0:
-          \$226  = \y$365 ;
-      2'h1:
-          \$226  = \y$365 ;
-      2'h2:
-          \$226  = \x$239 ;
+      1'h0:
+          \$154  = \y$296 ;
+      1'h1:
+          \$154  = \y$296 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$233  = 28'h0000000;
+    (* full_case = 32'd1 *)
     casez (wb16_sp)
-      2'h0:
-          \$233  = x;
-      2'h1:
-          \$233  = x;
-      2'h2:
-          \$233  = x;
+      1'h0:
+          \$161  = \x$209 ;
+      1'h1:
+          \$161  = y;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$234  = 28'h0000000;
+    (* full_case = 32'd1 *)
     casez (wb16_sp)
-      2'h0:
-          \$234  = \x$238 ;
-      2'h1:
-          \$234  = \x$238 ;
-      2'h2:
-          \$234  = y;
+      1'h0:
+          \$162  = x;
+      1'h1:
+          \$162  = x;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$241  = 28'h0000000;
+    (* full_case = 32'd1 *)
     casez (wb16_sp)
-      2'h0:
-          \$241  = y;
-      2'h1:
-          \$241  = \x$237 ;
-      2'h2:
-          \$241  = \x$237 ;
+      1'h0:
+          \$169  = \y$296 ;
+      1'h1:
+          \$169  = \y$296 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$242  = 28'h0000000;
+    (* full_case = 32'd1 *)
     casez (wb16_sp)
-      2'h0:
-          \$242  = \y$364 ;
-      2'h1:
-          \$242  = \x$239 ;
-      2'h2:
-          \$242  = \y$365 ;
+      1'h0:
+          \$170  = y;
+      1'h1:
+          \$170  = \x$209 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$249  = 28'h0000000;
+    (* full_case = 32'd1 *)
     casez (wb16_sp)
-      2'h0:
-          \$249  = \x$237 ;
-      2'h1:
-          \$249  = y;
-      2'h2:
-          \$249  = \x$238 ;
+      1'h0:
+          \$177  = x;
+      1'h1:
+          \$177  = x;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$250  = 28'h0000000;
+    (* full_case = 32'd1 *)
     casez (wb16_sp)
-      2'h0:
-          \$250  = \x$239 ;
-      2'h1:
-          \$250  = \y$364 ;
-      2'h2:
-          \$250  = \y$364 ;
+      1'h0:
+          \$178  = \x$209 ;
+      1'h1:
+          \$178  = y;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$257  = 28'h0000000;
+    (* full_case = 32'd1 *)
     casez (wb16_sp)
-      2'h0:
-          \$257  = \y$365 ;
-      2'h1:
-          \$257  = \y$365 ;
-      2'h2:
-          \$257  = \x$239 ;
+      1'h0:
+          \$185  = y;
+      1'h1:
+          \$185  = \x$209 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$258  = 28'h0000000;
+    (* full_case = 32'd1 *)
     casez (wb16_sp)
-      2'h0:
-          \$258  = \y$372 ;
-      2'h1:
-          \$258  = \y$372 ;
-      2'h2:
-          \$258  = \y$372 ;
+      1'h0:
+          \$186  = \y$296 ;
+      1'h1:
+          \$186  = \y$296 ;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$265  = 28'h0000000;
-    casez (wb16_sp)
-      2'h0:
-          \$265  = \x$238 ;
-      2'h1:
-          \$265  = \x$238 ;
-      2'h2:
-          \$265  = y;
-    endcase
+    \$219  = \$10 ;
+    if (rst) begin
+      \$219  = 1'h0;
+    end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$266  = 28'h0000000;
-    casez (wb16_sp)
-      2'h0:
-          \$266  = x;
-      2'h1:
-          \$266  = x;
-      2'h2:
-          \$266  = x;
-    endcase
+    \$220  = dcnt;
+    if (data_fire) begin
+      \$220  = \$13 [0];
+    end
+    if (\$27 ) begin
+      \$220  = 1'h0;
+    end else if (\$28 ) begin
+    end else if (start) begin
+      (* full_case = 32'd1 *)
+      if (\$31 ) begin
+      end else if (slot_bad) begin
+      end else if (\$34 ) begin
+      end else begin
+        \$220  = 1'h0;
+      end
+    end
+    if (rst) begin
+      \$220  = 1'h0;
+    end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$273  = 28'h0000000;
-    casez (wb16_sp)
-      2'h0:
-          \$273  = \y$364 ;
-      2'h1:
-          \$273  = \x$239 ;
-      2'h2:
-          \$273  = \y$365 ;
-    endcase
+    \$221  = dbuf0;
+    if (data_fire) begin
+      if (\$14 ) begin
+        \$221  = i__payload;
+      end
+    end
+    if (rst) begin
+      \$221  = 28'h0000000;
+    end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$274  = 28'h0000000;
-    casez (wb16_sp)
-      2'h0:
-          \$274  = y;
-      2'h1:
-          \$274  = \x$237 ;
-      2'h2:
-          \$274  = \x$237 ;
-    endcase
+    \$222  = r0_valid;
+    if (adv) begin
+      \$222  = issue;
+    end
+    if (\$27 ) begin
+      \$222  = 1'h0;
+    end
+    if (rst) begin
+      \$222  = 1'h0;
+    end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$281  = 28'h0000000;
-    casez (wb16_sp)
-      2'h0:
-          \$281  = \x$239 ;
-      2'h1:
-          \$281  = \y$364 ;
-      2'h2:
-          \$281  = \y$364 ;
-    endcase
+    \$223  = r0_mode;
+    if (adv) begin
+      \$223  = p_mode;
+    end
+    if (rst) begin
+      \$223  = 2'h0;
+    end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$282  = 28'h0000000;
-    casez (wb16_sp)
-      2'h0:
-          \$282  = \x$237 ;
-      2'h1:
-          \$282  = y;
-      2'h2:
-          \$282  = \x$238 ;
-    endcase
+    \$224  = r0_sp;
+    if (adv) begin
+      \$224  = sp;
+    end
+    if (rst) begin
+      \$224  = 1'h0;
+    end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$289  = 28'h0000000;
-    casez (wb16_sp)
-      2'h0:
-          \$289  = \y$372 ;
-      2'h1:
-          \$289  = \y$372 ;
-      2'h2:
-          \$289  = \y$372 ;
-    endcase
+    \$225  = r0_swap;
+    if (adv) begin
+      \$225  = swap;
+    end
+    if (rst) begin
+      \$225  = 1'h0;
+    end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$290  = 28'h0000000;
-    casez (wb16_sp)
-      2'h0:
-          \$290  = \y$365 ;
-      2'h1:
-          \$290  = \y$365 ;
-      2'h2:
-          \$290  = \x$239 ;
-    endcase
+    \$226  = r0_row_u;
+    if (adv) begin
+      \$226  = row_u;
+    end
+    if (rst) begin
+      \$226  = 8'h00;
+    end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$297  = 28'h0000000;
-    casez (wb16_sp)
-      2'h0:
-          \$297  = x;
-      2'h1:
-          \$297  = x;
-      2'h2:
-          \$297  = x;
-    endcase
+    \$227  = r0_row_v;
+    if (adv) begin
+      \$227  = row_v;
+    end
+    if (rst) begin
+      \$227  = 8'h00;
+    end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$298  = 28'h0000000;
-    casez (wb16_sp)
-      2'h0:
-          \$298  = \x$238 ;
-      2'h1:
-          \$298  = \x$238 ;
-      2'h2:
-          \$298  = y;
-    endcase
+    \$228  = r0_tw_row;
+    if (adv) begin
+      \$228  = tw_row;
+    end
+    if (rst) begin
+      \$228  = 10'h000;
+    end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$305  = 28'h0000000;
-    casez (wb16_sp)
-      2'h0:
-          \$305  = y;
-      2'h1:
-          \$305  = \x$237 ;
-      2'h2:
-          \$305  = \x$237 ;
-    endcase
+    \$229  = r0_tw_base;
+    if (adv) begin
+      \$229  = tw_base;
+    end
+    if (rst) begin
+      \$229  = 1'h0;
+    end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$306  = 28'h0000000;
-    casez (wb16_sp)
-      2'h0:
-          \$306  = \y$364 ;
-      2'h1:
-          \$306  = \x$239 ;
-      2'h2:
-          \$306  = \y$365 ;
-    endcase
+    \$230  = r0_operand;
+    if (adv) begin
+      \$230  = p_operand;
+    end
+    if (rst) begin
+      \$230  = 3'h0;
+    end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$313  = 28'h0000000;
-    casez (wb16_sp)
-      2'h0:
-          \$313  = \x$237 ;
-      2'h1:
-          \$313  = y;
-      2'h2:
-          \$313  = \x$238 ;
-    endcase
+    \$231  = r0_load;
+    if (adv) begin
+      \$231  = p_from_stream;
+    end
+    if (rst) begin
+      \$231  = 1'h0;
+    end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$314  = 28'h0000000;
-    casez (wb16_sp)
-      2'h0:
-          \$314  = \x$239 ;
-      2'h1:
-          \$314  = \y$364 ;
-      2'h2:
-          \$314  = \y$364 ;
-    endcase
+    \$232  = r0_out;
+    if (adv) begin
+      \$232  = p_to_stream;
+    end
+    if (rst) begin
+      \$232  = 1'h0;
+    end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$321  = 28'h0000000;
-    casez (wb16_sp)
-      2'h0:
-          \$321  = \y$365 ;
-      2'h1:
-          \$321  = \y$365 ;
-      2'h2:
-          \$321  = \x$239 ;
-    endcase
+    \$233  = r0_ldata0;
+    if (adv) begin
+      \$233  = dbuf0;
+    end
+    if (rst) begin
+      \$233  = 28'h0000000;
+    end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
-    \$322  = 28'h0000000;
-    casez (wb16_sp)
-      2'h0:
-          \$322  = \y$372 ;
-      2'h1:
-          \$322  = \y$372 ;
-      2'h2:
-          \$322  = \y$372 ;
-    endcase
+    \$234  = r0_ldata1;
+    if (adv) begin
+      \$234  = i__payload;
+    end
+    if (rst) begin
+      \$234  = 28'h0000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$235  = r1_valid;
+    if (adv) begin
+      \$235  = r0_valid;
+    end
+    if (\$27 ) begin
+      \$235  = 1'h0;
+    end
+    if (rst) begin
+      \$235  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$236  = r1_mode;
+    if (adv) begin
+      \$236  = r0_mode;
+    end
+    if (rst) begin
+      \$236  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$237  = r1_sp;
+    if (adv) begin
+      \$237  = r0_sp;
+    end
+    if (rst) begin
+      \$237  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$238  = r1_swap;
+    if (adv) begin
+      \$238  = r0_swap;
+    end
+    if (rst) begin
+      \$238  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$239  = r1_row_u;
+    if (adv) begin
+      \$239  = r0_row_u;
+    end
+    if (rst) begin
+      \$239  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$240  = r1_row_v;
+    if (adv) begin
+      \$240  = r0_row_v;
+    end
+    if (rst) begin
+      \$240  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$241  = r1_tw_row;
+    if (adv) begin
+      \$241  = r0_tw_row;
+    end
+    if (rst) begin
+      \$241  = 10'h000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$242  = r1_tw_base;
+    if (adv) begin
+      \$242  = r0_tw_base;
+    end
+    if (rst) begin
+      \$242  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$243  = r1_operand;
+    if (adv) begin
+      \$243  = r0_operand;
+    end
+    if (rst) begin
+      \$243  = 3'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$244  = r1_load;
+    if (adv) begin
+      \$244  = r0_load;
+    end
+    if (rst) begin
+      \$244  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$245  = r1_out;
+    if (adv) begin
+      \$245  = r0_out;
+    end
+    if (rst) begin
+      \$245  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$246  = r1_ldata0;
+    if (adv) begin
+      \$246  = r0_ldata0;
+    end
+    if (rst) begin
+      \$246  = 28'h0000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$247  = r1_ldata1;
+    if (adv) begin
+      \$247  = r0_ldata1;
+    end
+    if (rst) begin
+      \$247  = 28'h0000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$248  = r2_valid;
+    if (adv) begin
+      \$248  = r1_valid;
+    end
+    if (\$27 ) begin
+      \$248  = 1'h0;
+    end
+    if (rst) begin
+      \$248  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$249  = r2_mode;
+    if (adv) begin
+      \$249  = r1_mode;
+    end
+    if (rst) begin
+      \$249  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$250  = r2_sp;
+    if (adv) begin
+      \$250  = r1_sp;
+    end
+    if (rst) begin
+      \$250  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$251  = r2_swap;
+    if (adv) begin
+      \$251  = r1_swap;
+    end
+    if (rst) begin
+      \$251  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$252  = r2_row_u;
+    if (adv) begin
+      \$252  = r1_row_u;
+    end
+    if (rst) begin
+      \$252  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$253  = r2_row_v;
+    if (adv) begin
+      \$253  = r1_row_v;
+    end
+    if (rst) begin
+      \$253  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$254  = r2_tw_row;
+    if (adv) begin
+      \$254  = r1_tw_row;
+    end
+    if (rst) begin
+      \$254  = 10'h000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$255  = r2_tw_base;
+    if (adv) begin
+      \$255  = r1_tw_base;
+    end
+    if (rst) begin
+      \$255  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$256  = r2_operand;
+    if (adv) begin
+      \$256  = r1_operand;
+    end
+    if (rst) begin
+      \$256  = 3'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$257  = r2_load;
+    if (adv) begin
+      \$257  = r1_load;
+    end
+    if (rst) begin
+      \$257  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$258  = r2_out;
+    if (adv) begin
+      \$258  = r1_out;
+    end
+    if (rst) begin
+      \$258  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$259  = r2_ldata0;
+    if (adv) begin
+      \$259  = r1_ldata0;
+    end
+    if (rst) begin
+      \$259  = 28'h0000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$260  = r2_ldata1;
+    if (adv) begin
+      \$260  = r1_ldata1;
+    end
+    if (rst) begin
+      \$260  = 28'h0000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$261  = rd0_0;
+    if (adv) begin
+      \$261  = \$signature__data ;
+    end
+    if (rst) begin
+      \$261  = 28'h0000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$262  = rd0_1;
+    if (adv) begin
+      \$262  = \$signature__data$67 ;
+    end
+    if (rst) begin
+      \$262  = 28'h0000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$263  = rd0_2;
+    if (adv) begin
+      \$263  = \$signature__data$69 ;
+    end
+    if (rst) begin
+      \$263  = 28'h0000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$264  = rd0_3;
+    if (adv) begin
+      \$264  = \$signature__data$71 ;
+    end
+    if (rst) begin
+      \$264  = 28'h0000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$265  = rd1_0;
+    if (adv) begin
+      \$265  = \$signature__data$73 ;
+    end
+    if (rst) begin
+      \$265  = 28'h0000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$266  = rd1_1;
+    if (adv) begin
+      \$266  = \$signature__data$75 ;
+    end
+    if (rst) begin
+      \$266  = 28'h0000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$267  = rd1_2;
+    if (adv) begin
+      \$267  = \$signature__data$77 ;
+    end
+    if (rst) begin
+      \$267  = 28'h0000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$268  = rd1_3;
+    if (adv) begin
+      \$268  = \$signature__data$79 ;
+    end
+    if (rst) begin
+      \$268  = 28'h0000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$269  = rd_tw0;
+    if (adv) begin
+      \$269  = \$signature__data$81 ;
+    end
+    if (rst) begin
+      \$269  = 28'h0000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$270  = rd_tw1;
+    if (adv) begin
+      \$270  = \$signature__data$83 ;
+    end
+    if (rst) begin
+      \$270  = 28'h0000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$271  = wb0_valid;
+    if (adv) begin
+      \$271  = r2_valid;
+    end
+    if (\$27 ) begin
+      \$271  = 1'h0;
+    end
+    if (rst) begin
+      \$271  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$272  = wb0_mode;
+    if (adv) begin
+      \$272  = r2_mode;
+    end
+    if (rst) begin
+      \$272  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$273  = wb0_sp;
+    if (adv) begin
+      \$273  = r2_sp;
+    end
+    if (rst) begin
+      \$273  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$274  = wb0_swap;
+    if (adv) begin
+      \$274  = r2_swap;
+    end
+    if (rst) begin
+      \$274  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$275  = wb0_row_u;
+    if (adv) begin
+      \$275  = r2_row_u;
+    end
+    if (rst) begin
+      \$275  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$276  = wb0_row_v;
+    if (adv) begin
+      \$276  = r2_row_v;
+    end
+    if (rst) begin
+      \$276  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$277  = wb0_out;
+    if (adv) begin
+      \$277  = r2_out;
+    end
+    if (rst) begin
+      \$277  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$278  = wb1_valid;
+    if (adv) begin
+      \$278  = wb0_valid;
+    end
+    if (\$27 ) begin
+      \$278  = 1'h0;
+    end
+    if (rst) begin
+      \$278  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$279  = wb1_mode;
+    if (adv) begin
+      \$279  = wb0_mode;
+    end
+    if (rst) begin
+      \$279  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$280  = wb1_sp;
+    if (adv) begin
+      \$280  = wb0_sp;
+    end
+    if (rst) begin
+      \$280  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$281  = wb1_swap;
+    if (adv) begin
+      \$281  = wb0_swap;
+    end
+    if (rst) begin
+      \$281  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$282  = wb1_row_u;
+    if (adv) begin
+      \$282  = wb0_row_u;
+    end
+    if (rst) begin
+      \$282  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$283  = wb1_row_v;
+    if (adv) begin
+      \$283  = wb0_row_v;
+    end
+    if (rst) begin
+      \$283  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$284  = wb1_out;
+    if (adv) begin
+      \$284  = wb0_out;
+    end
+    if (rst) begin
+      \$284  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$285  = wb2_valid;
+    if (adv) begin
+      \$285  = wb1_valid;
+    end
+    if (\$27 ) begin
+      \$285  = 1'h0;
+    end
+    if (rst) begin
+      \$285  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$286  = wb2_mode;
+    if (adv) begin
+      \$286  = wb1_mode;
+    end
+    if (rst) begin
+      \$286  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$287  = wb2_sp;
+    if (adv) begin
+      \$287  = wb1_sp;
+    end
+    if (rst) begin
+      \$287  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$288  = wb2_swap;
+    if (adv) begin
+      \$288  = wb1_swap;
+    end
+    if (rst) begin
+      \$288  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$289  = wb2_row_u;
+    if (adv) begin
+      \$289  = wb1_row_u;
+    end
+    if (rst) begin
+      \$289  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$290  = wb2_row_v;
+    if (adv) begin
+      \$290  = wb1_row_v;
+    end
+    if (rst) begin
+      \$290  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$291  = wb2_out;
+    if (adv) begin
+      \$291  = wb1_out;
+    end
+    if (rst) begin
+      \$291  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$292  = wb3_valid;
+    if (adv) begin
+      \$292  = wb2_valid;
+    end
+    if (\$27 ) begin
+      \$292  = 1'h0;
+    end
+    if (rst) begin
+      \$292  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$293  = wb3_mode;
+    if (adv) begin
+      \$293  = wb2_mode;
+    end
+    if (rst) begin
+      \$293  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$294  = wb3_sp;
+    if (adv) begin
+      \$294  = wb2_sp;
+    end
+    if (rst) begin
+      \$294  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$295  = wb3_swap;
+    if (adv) begin
+      \$295  = wb2_swap;
+    end
+    if (rst) begin
+      \$295  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$296  = wb3_row_u;
+    if (adv) begin
+      \$296  = wb2_row_u;
+    end
+    if (rst) begin
+      \$296  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$297  = wb3_row_v;
+    if (adv) begin
+      \$297  = wb2_row_v;
+    end
+    if (rst) begin
+      \$297  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$298  = wb3_out;
+    if (adv) begin
+      \$298  = wb2_out;
+    end
+    if (rst) begin
+      \$298  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$299  = wb4_valid;
+    if (adv) begin
+      \$299  = wb3_valid;
+    end
+    if (\$27 ) begin
+      \$299  = 1'h0;
+    end
+    if (rst) begin
+      \$299  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$300  = wb4_mode;
+    if (adv) begin
+      \$300  = wb3_mode;
+    end
+    if (rst) begin
+      \$300  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$301  = wb4_sp;
+    if (adv) begin
+      \$301  = wb3_sp;
+    end
+    if (rst) begin
+      \$301  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$302  = wb4_swap;
+    if (adv) begin
+      \$302  = wb3_swap;
+    end
+    if (rst) begin
+      \$302  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$303  = wb4_row_u;
+    if (adv) begin
+      \$303  = wb3_row_u;
+    end
+    if (rst) begin
+      \$303  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$304  = wb4_row_v;
+    if (adv) begin
+      \$304  = wb3_row_v;
+    end
+    if (rst) begin
+      \$304  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$305  = wb4_out;
+    if (adv) begin
+      \$305  = wb3_out;
+    end
+    if (rst) begin
+      \$305  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$306  = wb5_valid;
+    if (adv) begin
+      \$306  = wb4_valid;
+    end
+    if (\$27 ) begin
+      \$306  = 1'h0;
+    end
+    if (rst) begin
+      \$306  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$307  = wb5_mode;
+    if (adv) begin
+      \$307  = wb4_mode;
+    end
+    if (rst) begin
+      \$307  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$308  = wb5_sp;
+    if (adv) begin
+      \$308  = wb4_sp;
+    end
+    if (rst) begin
+      \$308  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$309  = wb5_swap;
+    if (adv) begin
+      \$309  = wb4_swap;
+    end
+    if (rst) begin
+      \$309  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$310  = wb5_row_u;
+    if (adv) begin
+      \$310  = wb4_row_u;
+    end
+    if (rst) begin
+      \$310  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$311  = wb5_row_v;
+    if (adv) begin
+      \$311  = wb4_row_v;
+    end
+    if (rst) begin
+      \$311  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$312  = wb5_out;
+    if (adv) begin
+      \$312  = wb4_out;
+    end
+    if (rst) begin
+      \$312  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$313  = wb6_valid;
+    if (adv) begin
+      \$313  = wb5_valid;
+    end
+    if (\$27 ) begin
+      \$313  = 1'h0;
+    end
+    if (rst) begin
+      \$313  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$314  = wb6_mode;
+    if (adv) begin
+      \$314  = wb5_mode;
+    end
+    if (rst) begin
+      \$314  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$315  = wb6_sp;
+    if (adv) begin
+      \$315  = wb5_sp;
+    end
+    if (rst) begin
+      \$315  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$316  = wb6_swap;
+    if (adv) begin
+      \$316  = wb5_swap;
+    end
+    if (rst) begin
+      \$316  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$317  = wb6_row_u;
+    if (adv) begin
+      \$317  = wb5_row_u;
+    end
+    if (rst) begin
+      \$317  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$318  = wb6_row_v;
+    if (adv) begin
+      \$318  = wb5_row_v;
+    end
+    if (rst) begin
+      \$318  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$319  = wb6_out;
+    if (adv) begin
+      \$319  = wb5_out;
+    end
+    if (rst) begin
+      \$319  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$320  = wb7_valid;
+    if (adv) begin
+      \$320  = wb6_valid;
+    end
+    if (\$27 ) begin
+      \$320  = 1'h0;
+    end
+    if (rst) begin
+      \$320  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$321  = wb7_mode;
+    if (adv) begin
+      \$321  = wb6_mode;
+    end
+    if (rst) begin
+      \$321  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$322  = wb7_sp;
+    if (adv) begin
+      \$322  = wb6_sp;
+    end
+    if (rst) begin
+      \$322  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$323  = wb7_swap;
+    if (adv) begin
+      \$323  = wb6_swap;
+    end
+    if (rst) begin
+      \$323  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$324  = wb7_row_u;
+    if (adv) begin
+      \$324  = wb6_row_u;
+    end
+    if (rst) begin
+      \$324  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$325  = wb7_row_v;
+    if (adv) begin
+      \$325  = wb6_row_v;
+    end
+    if (rst) begin
+      \$325  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$326  = wb7_out;
+    if (adv) begin
+      \$326  = wb6_out;
+    end
+    if (rst) begin
+      \$326  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$327  = wb8_valid;
+    if (adv) begin
+      \$327  = wb7_valid;
+    end
+    if (\$27 ) begin
+      \$327  = 1'h0;
+    end
+    if (rst) begin
+      \$327  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$328  = wb8_mode;
+    if (adv) begin
+      \$328  = wb7_mode;
+    end
+    if (rst) begin
+      \$328  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$329  = wb8_sp;
+    if (adv) begin
+      \$329  = wb7_sp;
+    end
+    if (rst) begin
+      \$329  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$330  = wb8_swap;
+    if (adv) begin
+      \$330  = wb7_swap;
+    end
+    if (rst) begin
+      \$330  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$331  = wb8_row_u;
+    if (adv) begin
+      \$331  = wb7_row_u;
+    end
+    if (rst) begin
+      \$331  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$332  = wb8_row_v;
+    if (adv) begin
+      \$332  = wb7_row_v;
+    end
+    if (rst) begin
+      \$332  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$333  = wb8_out;
+    if (adv) begin
+      \$333  = wb7_out;
+    end
+    if (rst) begin
+      \$333  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$334  = wb9_valid;
+    if (adv) begin
+      \$334  = wb8_valid;
+    end
+    if (\$27 ) begin
+      \$334  = 1'h0;
+    end
+    if (rst) begin
+      \$334  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$335  = wb9_mode;
+    if (adv) begin
+      \$335  = wb8_mode;
+    end
+    if (rst) begin
+      \$335  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$336  = wb9_sp;
+    if (adv) begin
+      \$336  = wb8_sp;
+    end
+    if (rst) begin
+      \$336  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$337  = wb9_swap;
+    if (adv) begin
+      \$337  = wb8_swap;
+    end
+    if (rst) begin
+      \$337  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$338  = wb9_row_u;
+    if (adv) begin
+      \$338  = wb8_row_u;
+    end
+    if (rst) begin
+      \$338  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$339  = wb9_row_v;
+    if (adv) begin
+      \$339  = wb8_row_v;
+    end
+    if (rst) begin
+      \$339  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$340  = wb9_out;
+    if (adv) begin
+      \$340  = wb8_out;
+    end
+    if (rst) begin
+      \$340  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$341  = wb10_valid;
+    if (adv) begin
+      \$341  = wb9_valid;
+    end
+    if (\$27 ) begin
+      \$341  = 1'h0;
+    end
+    if (rst) begin
+      \$341  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$342  = wb10_mode;
+    if (adv) begin
+      \$342  = wb9_mode;
+    end
+    if (rst) begin
+      \$342  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$343  = wb10_sp;
+    if (adv) begin
+      \$343  = wb9_sp;
+    end
+    if (rst) begin
+      \$343  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$344  = wb10_swap;
+    if (adv) begin
+      \$344  = wb9_swap;
+    end
+    if (rst) begin
+      \$344  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$345  = wb10_row_u;
+    if (adv) begin
+      \$345  = wb9_row_u;
+    end
+    if (rst) begin
+      \$345  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$346  = wb10_row_v;
+    if (adv) begin
+      \$346  = wb9_row_v;
+    end
+    if (rst) begin
+      \$346  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$347  = wb10_out;
+    if (adv) begin
+      \$347  = wb9_out;
+    end
+    if (rst) begin
+      \$347  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$348  = wb11_valid;
+    if (adv) begin
+      \$348  = wb10_valid;
+    end
+    if (\$27 ) begin
+      \$348  = 1'h0;
+    end
+    if (rst) begin
+      \$348  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$349  = wb11_mode;
+    if (adv) begin
+      \$349  = wb10_mode;
+    end
+    if (rst) begin
+      \$349  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$350  = wb11_sp;
+    if (adv) begin
+      \$350  = wb10_sp;
+    end
+    if (rst) begin
+      \$350  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$351  = wb11_swap;
+    if (adv) begin
+      \$351  = wb10_swap;
+    end
+    if (rst) begin
+      \$351  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$352  = wb11_row_u;
+    if (adv) begin
+      \$352  = wb10_row_u;
+    end
+    if (rst) begin
+      \$352  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$353  = wb11_row_v;
+    if (adv) begin
+      \$353  = wb10_row_v;
+    end
+    if (rst) begin
+      \$353  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$354  = wb11_out;
+    if (adv) begin
+      \$354  = wb10_out;
+    end
+    if (rst) begin
+      \$354  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$355  = wb12_valid;
+    if (adv) begin
+      \$355  = wb11_valid;
+    end
+    if (\$27 ) begin
+      \$355  = 1'h0;
+    end
+    if (rst) begin
+      \$355  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$356  = wb12_mode;
+    if (adv) begin
+      \$356  = wb11_mode;
+    end
+    if (rst) begin
+      \$356  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$357  = wb12_sp;
+    if (adv) begin
+      \$357  = wb11_sp;
+    end
+    if (rst) begin
+      \$357  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$358  = wb12_swap;
+    if (adv) begin
+      \$358  = wb11_swap;
+    end
+    if (rst) begin
+      \$358  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$359  = wb12_row_u;
+    if (adv) begin
+      \$359  = wb11_row_u;
+    end
+    if (rst) begin
+      \$359  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$360  = wb12_row_v;
+    if (adv) begin
+      \$360  = wb11_row_v;
+    end
+    if (rst) begin
+      \$360  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$28 ) begin end
+    \$361  = wb12_out;
+    if (adv) begin
+      \$361  = wb11_out;
+    end
+    if (rst) begin
+      \$361  = 1'h0;
+    end
   end
   assign obuf_valid = o__valid;
   assign s = p_s;
-  assign \c$279  = c;
+  assign \c$249  = c;
   assign \$signature__en  = adv;
-  assign \$signature__en$284  = adv;
-  assign \$signature__en$286  = adv;
-  assign \$signature__en$288  = adv;
-  assign \$signature__en$290  = adv;
-  assign \$signature__en$292  = adv;
-  assign \$signature__en$294  = adv;
-  assign \$signature__en$296  = adv;
-  assign \$signature__en$298  = adv;
-  assign \$signature__en$300  = adv;
-  assign \$signature__en$302  = adv;
-  assign \$signature__en$304  = adv;
-  assign \$signature__en$306  = adv;
-  assign \$signature__en$308  = adv;
-  assign \$signature__en$310  = adv;
-  assign \$signature__en$312  = adv;
-  assign \$signature__addr$313  = r0_tw_row;
-  assign \$signature__en$314  = adv;
-  assign \$signature__addr$315  = r0_tw_row;
-  assign \$signature__en$316  = adv;
-  assign \$signature__addr$317  = r0_tw_row;
-  assign \$signature__en$318  = adv;
-  assign \$signature__addr$319  = r0_tw_row;
-  assign \$signature__en$320  = adv;
+  assign \$signature__en$254  = adv;
+  assign \$signature__en$256  = adv;
+  assign \$signature__en$258  = adv;
+  assign \$signature__en$260  = adv;
+  assign \$signature__en$262  = adv;
+  assign \$signature__en$264  = adv;
+  assign \$signature__en$266  = adv;
+  assign \$signature__addr$267  = r0_tw_row;
+  assign \$signature__en$268  = adv;
+  assign \$signature__addr$269  = r0_tw_row;
+  assign \$signature__en$270  = adv;
   assign en = adv;
   assign mode = r2_mode;
   assign w = operand0;
   assign q = q_reg;
   assign mu = { mu_hi[0], mu_lo };
   assign k = bk;
-  assign \en$331  = adv;
-  assign \mode$332  = r2_mode;
-  assign \w$335  = operand1;
-  assign \q$336  = q_reg;
-  assign \mu$337  = { mu_hi[0], mu_lo };
-  assign \k$338  = bk;
-  assign \en$340  = adv;
-  assign \mode$341  = r2_mode;
-  assign \w$344  = operand2;
-  assign \q$345  = q_reg;
-  assign \mu$346  = { mu_hi[0], mu_lo };
-  assign \k$347  = bk;
-  assign \en$349  = adv;
-  assign \mode$350  = r2_mode;
-  assign \w$353  = operand3;
-  assign \q$354  = q_reg;
-  assign \mu$355  = { mu_hi[0], mu_lo };
-  assign \k$356  = bk;
-  assign \busy$411  = busy;
-  assign \done$412  = done;
-  assign \error$413  = error;
-  assign \cause$414  = cause;
-  assign \ctx_valid$415  = ctx_valid;
-  assign \cycles$416  = cycles;
-  assign \butterflies$417  = butterflies;
-  assign info = 32'd92410762;
-  assign \$signature__addr$419  = tw_row_w;
-  assign \$signature__data$420  = dbuf0;
-  assign \$signature__addr$421  = tw_row_w;
-  assign \$signature__data$422  = dbuf1;
-  assign \$signature__addr$423  = tw_row_w;
-  assign \$signature__data$424  = dbuf2;
-  assign \$signature__addr$425  = tw_row_w;
-  assign \$signature__data$426  = i__payload;
-  assign \$signature__en$428  = tw_write;
-  assign \$signature__en$429  = tw_write;
-  assign \$signature__en$430  = tw_write;
-  assign \$signature__en$431  = tw_write;
+  assign \en$281  = adv;
+  assign \mode$282  = r2_mode;
+  assign \w$285  = operand1;
+  assign \q$286  = q_reg;
+  assign \mu$287  = { mu_hi[0], mu_lo };
+  assign \k$288  = bk;
+  assign \busy$317  = busy;
+  assign \done$318  = done;
+  assign \error$319  = error;
+  assign \cause$320  = cause;
+  assign \ctx_valid$321  = ctx_valid;
+  assign \cycles$322  = cycles;
+  assign \butterflies$323  = butterflies;
+  assign info = 32'd92408714;
+  assign \$signature__addr$325  = tw_row_w;
+  assign \$signature__data$326  = dbuf0;
+  assign \$signature__addr$327  = tw_row_w;
+  assign \$signature__data$328  = i__payload;
+  assign \$signature__en$330  = tw_write;
+  assign \$signature__en$331  = tw_write;
   assign o__payload = obuf[27:0];
   assign \i__payload[0]  = i__payload;
   assign \o__payload[0]  = obuf[27:0];
-  assign \$18  = { 28'h0000000, obuf[111:28] };
-  assign in_range = \$75 ;
-  assign \$44  = 2'h3;
-  assign \$45  = 1'h1;
-  assign \$48  = 1'h0;
-  assign \$49  = 2'h3;
+  assign \$11  = dcnt;
+  assign \$16  = { 28'h0000000, obuf[55:28] };
+  assign \$18  = opiece;
+  assign \$193  = opiece;
+  assign \$72  = dcnt;
+  assign in_range = \$73 ;
+  assign \$42  = 2'h3;
+  assign \$43  = 1'h1;
+  assign \$46  = 1'h0;
+  assign \$47  = 2'h3;
+  assign \$82  = r0_swap;
+  assign \$83  = r0_swap;
   assign \$86  = r0_swap;
   assign \$87  = r0_swap;
-  assign \$88  = r0_swap;
-  assign \$89  = r0_swap;
-  assign \$94  = r0_swap;
-  assign \$95  = r0_swap;
-  assign \$96  = r0_swap;
-  assign \$97  = r0_swap;
-  assign \$232  = wb16_swap;
-  assign \$238  = wb16_swap;
-  assign \$240  = wb16_swap;
-  assign \$246  = wb16_swap;
-  assign \$248  = wb16_swap;
-  assign \$254  = wb16_swap;
-  assign \$256  = wb16_swap;
-  assign \$262  = wb16_swap;
-  assign \$296  = wb16_swap;
-  assign \$302  = wb16_swap;
-  assign \$304  = wb16_swap;
-  assign \$310  = wb16_swap;
-  assign \$312  = wb16_swap;
-  assign \$318  = wb16_swap;
-  assign \$320  = wb16_swap;
-  assign \$326  = wb16_swap;
+  assign \$144  = wb16_swap;
+  assign \$150  = wb16_swap;
+  assign \$152  = wb16_swap;
+  assign \$158  = wb16_swap;
+  assign \$176  = wb16_swap;
+  assign \$182  = wb16_swap;
+  assign \$184  = wb16_swap;
+  assign \$190  = wb16_swap;
 endmodule
 
 (* generator = "Amaranth" *)
 module \cerite_soc_full.ntt.array.agu (inverse, c, s, row_u, row_v, swap, sp, tw_row, tw_base, butterfly);
   reg \$auto$verilog_backend.cc:2355:dump_module$29  = 0;
-  wire [10:0] \$1 ;
+  wire [15:0] \$1 ;
   wire [9:0] \$10 ;
   wire [9:0] \$11 ;
   wire [9:0] \$12 ;
   wire [9:0] \$13 ;
-  wire [9:0] \$14 ;
+  wire \$14 ;
   wire \$15 ;
-  wire \$16 ;
-  wire [3:0] \$17 ;
+  wire [3:0] \$16 ;
+  wire [9:0] \$17 ;
   wire [9:0] \$18 ;
-  wire [8:0] \$19 ;
-  wire [15:0] \$2 ;
-  wire [10:0] \$20 ;
+  wire [10:0] \$19 ;
+  wire [10:0] \$2 ;
+  wire [9:0] \$20 ;
   wire [9:0] \$21 ;
-  wire [9:0] \$22 ;
-  wire \$23 ;
+  wire \$22 ;
   wire [10:0] \$3 ;
   wire [10:0] \$4 ;
-  wire [10:0] \$5 ;
-  wire [11:0] \$6 ;
+  wire [11:0] \$5 ;
+  wire [10:0] \$6 ;
   wire [10:0] \$7 ;
-  wire [10:0] \$8 ;
-  wire [11:0] \$9 ;
+  wire [11:0] \$8 ;
+  wire [9:0] \$9 ;
   wire [9:0] b0;
   input butterfly;
   wire butterfly;
-  input [7:0] c;
-  wire [7:0] c;
+  input [8:0] c;
+  wire [8:0] c;
   input inverse;
   wire inverse;
   wire [9:0] j0;
   wire [9:0] jv;
   wire [9:0] k0;
-  output [6:0] row_u;
-  reg [6:0] row_u;
-  output [6:0] row_v;
-  reg [6:0] row_v;
+  output [7:0] row_u;
+  reg [7:0] row_u;
+  output [7:0] row_v;
+  reg [7:0] row_v;
   input [3:0] s;
   wire [3:0] s;
-  output [1:0] sp;
-  reg [1:0] sp;
+  output sp;
+  reg sp;
   output swap;
   reg swap;
   wire [9:0] t;
-  output [1:0] tw_base;
-  reg [1:0] tw_base;
-  output [8:0] tw_row;
-  reg [8:0] tw_row;
-  assign \$2  = 1'h1 << s;
-  assign \$3  = \$2 [9:0] - 1'h1;
-  assign \$4  = ~ \$3 ;
-  assign \$5  = { 1'h0, \$1 [9:0] } & \$4 ;
-  assign \$7  = \$2 [9:0] - 1'h1;
-  assign \$8  = { 1'h0, \$1 [9:0] } & \$7 ;
-  assign \$9  = \$6  | { \$8 [10], \$8  };
-  assign jv = \$9 [9:0] | \$2 [9:0];
-  assign \$10  = 10'h200 >> s;
-  assign \$11  = \$1 [9:0] >> s;
-  assign k0 = \$10  | \$11 ;
-  assign \$15  = ^ \$14 ;
-  assign \$16  = s > 2'h2;
-  assign \$17  = \$16  ? 4'h2 : s;
-  assign \$19  = inverse ? 9'h100 : 9'h000;
-  assign \$20  = \$18  + \$19 ;
-  assign \$23  = ^ c;
+  output tw_base;
+  reg tw_base;
+  output [9:0] tw_row;
+  reg [9:0] tw_row;
+  assign \$1  = 1'h1 << s;
+  assign \$2  = \$1 [9:0] - 1'h1;
+  assign \$3  = ~ \$2 ;
+  assign \$4  = { 1'h0, b0 } & \$3 ;
+  assign \$6  = \$1 [9:0] - 1'h1;
+  assign \$7  = { 1'h0, b0 } & \$6 ;
+  assign \$8  = \$5  | { \$7 [10], \$7  };
+  assign jv = \$8 [9:0] | \$1 [9:0];
+  assign \$9  = 10'h200 >> s;
+  assign \$10  = b0 >> s;
+  assign k0 = \$9  | \$10 ;
+  assign \$14  = ^ \$13 ;
+  assign \$15  = s > 1'h1;
+  assign \$16  = \$15  ? 4'h1 : s;
+  assign \$18  = inverse ? 10'h200 : 10'h000;
+  assign \$19  = \$17  + \$18 ;
+  assign \$22  = ^ c;
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$29 ) begin end
     (* full_case = 32'd1 *)
     if (butterfly) begin
-      row_u = \$12 [6:0];
+      row_u = \$11 [7:0];
     end else begin
-      row_u = \$21 [6:0];
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$29 ) begin end
-    (* full_case = 32'd1 *)
-    if (butterfly) begin
-      row_v = \$13 [6:0];
-    end else begin
-      row_v = \$22 [6:0];
+      row_u = \$20 [7:0];
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$29 ) begin end
     (* full_case = 32'd1 *)
     if (butterfly) begin
-      swap = \$15 ;
+      row_v = \$12 [7:0];
     end else begin
-      swap = \$23 ;
+      row_v = \$21 [7:0];
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$29 ) begin end
     (* full_case = 32'd1 *)
     if (butterfly) begin
-      sp = \$17 [1:0];
+      swap = \$14 ;
     end else begin
-      sp = 2'h2;
+      swap = \$22 ;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$29 ) begin end
-    tw_row = 9'h000;
+    (* full_case = 32'd1 *)
     if (butterfly) begin
-      tw_row = \$20 [8:0];
+      sp = \$16 [0];
+    end else begin
+      sp = 1'h1;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$29 ) begin end
-    tw_base = 2'h0;
+    tw_row = 10'h000;
     if (butterfly) begin
-      tw_base = k0[1:0];
+      tw_row = \$19 [9:0];
     end
   end
-  assign b0 = \$1 [9:0];
-  assign t = \$2 [9:0];
-  assign j0 = \$9 [9:0];
-  assign \$1  = { 1'h0, c, 2'h0 };
-  assign \$6  = { \$5 , 1'h0 };
-  assign \$12  = { 3'h0, \$9 [9:3] };
-  assign \$13  = { 3'h0, jv[9:3] };
-  assign \$14  = { 2'h0, \$9 [9:2] };
-  assign \$18  = { 2'h0, k0[9:2] };
-  assign \$21  = { 3'h0, \$1 [9:3] };
-  assign \$22  = { 3'h0, \$1 [9:3] };
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$29 ) begin end
+    tw_base = 1'h0;
+    if (butterfly) begin
+      tw_base = k0[0];
+    end
+  end
+  assign t = \$1 [9:0];
+  assign j0 = \$8 [9:0];
+  assign b0 = { c, 1'h0 };
+  assign \$5  = { \$4 , 1'h0 };
+  assign \$11  = { 2'h0, \$8 [9:2] };
+  assign \$12  = { 2'h0, jv[9:2] };
+  assign \$13  = { 1'h0, \$8 [9:1] };
+  assign \$17  = { 1'h0, k0[9:1] };
+  assign \$20  = { 2'h0, b0[9:2] };
+  assign \$21  = { 2'h0, b0[9:2] };
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.ntt.array.lane0 (rst, u, v, en, mode, q, k, \port$8464$0 , \port$8466$0 , w, x, y, clk);
+module \cerite_soc_full.ntt.array.lane0 (rst, u, v, en, mode, q, k, \port$8051$0 , \port$8053$0 , w, x, y, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$30  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -56395,10 +54885,10 @@ module \cerite_soc_full.ntt.array.lane0 (rst, u, v, en, mode, q, k, \port$8464$0
   reg [1:0] mode_d9 = 2'h0;
   wire [28:0] mu;
   wire [28:0] \mu$55 ;
-  input [27:0] \port$8464$0 ;
-  wire [27:0] \port$8464$0 ;
-  input \port$8466$0 ;
-  wire \port$8466$0 ;
+  input [27:0] \port$8051$0 ;
+  wire [27:0] \port$8051$0 ;
+  input \port$8053$0 ;
+  wire \port$8053$0 ;
   input [27:0] q;
   wire [27:0] q;
   wire [27:0] \q$53 ;
@@ -56543,8 +55033,8 @@ module \cerite_soc_full.ntt.array.lane0 (rst, u, v, en, mode, q, k, \port$8464$0
     .clk(clk),
     .en(en),
     .k(k),
-    .\port$8464$0 (\port$8464$0 ),
-    .\port$8466$0 (\port$8466$0 ),
+    .\port$8051$0 (\port$8051$0 ),
+    .\port$8053$0 (\port$8053$0 ),
     .q(q),
     .rst(rst),
     .s3_result(r)
@@ -56979,13 +55469,13 @@ module \cerite_soc_full.ntt.array.lane0 (rst, u, v, en, mode, q, k, \port$8464$0
   assign a = x1;
   assign b = wb;
   assign \q$53  = q;
-  assign mu = { \port$8466$0 , \port$8464$0  };
-  assign \mu$55  = { \port$8466$0 , \port$8464$0  };
+  assign mu = { \port$8053$0 , \port$8051$0  };
+  assign \mu$55  = { \port$8053$0 , \port$8051$0  };
   assign \k$57  = k;
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.ntt.array.lane0.mul (rst, en, q, k, \port$8464$0 , \port$8466$0 , a, b, s3_result, clk);
+module \cerite_soc_full.ntt.array.lane0.mul (rst, en, q, k, \port$8051$0 , \port$8053$0 , a, b, s3_result, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$31  = 0;
   wire [35:0] \$1 ;
   wire [83:0] \$10 ;
@@ -57068,10 +55558,10 @@ module \cerite_soc_full.ntt.array.lane0.mul (rst, en, q, k, \port$8464$0 , \port
   input [4:0] k;
   wire [4:0] k;
   wire [28:0] mu;
-  input [27:0] \port$8464$0 ;
-  wire [27:0] \port$8464$0 ;
-  input \port$8466$0 ;
-  wire \port$8466$0 ;
+  input [27:0] \port$8051$0 ;
+  wire [27:0] \port$8051$0 ;
+  input \port$8053$0 ;
+  wire \port$8053$0 ;
   input [27:0] q;
   wire [27:0] q;
   (* init = 28'h0000000 *)
@@ -57192,10 +55682,10 @@ module \cerite_soc_full.ntt.array.lane0.mul (rst, en, q, k, \port$8464$0 , \port
   assign \$8  = s0_c1_pp2 + \$7 ;
   assign \$10  = s0_c2_pp0 + \$9 ;
   assign \$12  = \$11  >> k;
-  assign \$13  = s1_c3_x_hi[17:0] * \port$8464$0 [17:0];
-  assign \$14  = s1_c3_x_hi[17:0] * { \port$8466$0 , \port$8464$0 [27:18] };
-  assign \$15  = s1_c3_x_hi[28:18] * \port$8464$0 [17:0];
-  assign \$16  = s1_c3_x_hi[28:18] * { \port$8466$0 , \port$8464$0 [27:18] };
+  assign \$13  = s1_c3_x_hi[17:0] * \port$8051$0 [17:0];
+  assign \$14  = s1_c3_x_hi[17:0] * { \port$8053$0 , \port$8051$0 [27:18] };
+  assign \$15  = s1_c3_x_hi[28:18] * \port$8051$0 [17:0];
+  assign \$16  = s1_c3_x_hi[28:18] * { \port$8053$0 , \port$8051$0 [27:18] };
   assign \$18  = s1_c4_pp0 + \$17 ;
   assign \$20  = s1_c4_pp2 + \$19 ;
   assign \$22  = s1_c5_pp0 + \$21 ;
@@ -57524,7 +56014,7 @@ module \cerite_soc_full.ntt.array.lane0.mul (rst, en, q, k, \port$8464$0 , \port
       \$70  = 28'h0000000;
     end
   end
-  assign mu = { \port$8466$0 , \port$8464$0  };
+  assign mu = { \port$8053$0 , \port$8051$0  };
   assign s2_r = \$38 [29:0];
   assign r = s3_result;
   assign \$5  = { 13'h0000, s0_c1_pp1, 18'h00000 };
@@ -57540,7 +56030,7 @@ module \cerite_soc_full.ntt.array.lane0.mul (rst, en, q, k, \port$8464$0 , \port
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.ntt.array.lane1 (rst, u, v, en, mode, q, k, \port$8464$0 , \port$8466$0 , w, x, y, clk);
+module \cerite_soc_full.ntt.array.lane1 (rst, u, v, en, mode, q, k, \port$8051$0 , \port$8053$0 , w, x, y, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$32  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -57646,10 +56136,10 @@ module \cerite_soc_full.ntt.array.lane1 (rst, u, v, en, mode, q, k, \port$8464$0
   reg [1:0] mode_d9 = 2'h0;
   wire [28:0] mu;
   wire [28:0] \mu$55 ;
-  input [27:0] \port$8464$0 ;
-  wire [27:0] \port$8464$0 ;
-  input \port$8466$0 ;
-  wire \port$8466$0 ;
+  input [27:0] \port$8051$0 ;
+  wire [27:0] \port$8051$0 ;
+  input \port$8053$0 ;
+  wire \port$8053$0 ;
   input [27:0] q;
   wire [27:0] q;
   wire [27:0] \q$53 ;
@@ -57794,8 +56284,8 @@ module \cerite_soc_full.ntt.array.lane1 (rst, u, v, en, mode, q, k, \port$8464$0
     .clk(clk),
     .en(en),
     .k(k),
-    .\port$8464$0 (\port$8464$0 ),
-    .\port$8466$0 (\port$8466$0 ),
+    .\port$8051$0 (\port$8051$0 ),
+    .\port$8053$0 (\port$8053$0 ),
     .q(q),
     .rst(rst),
     .s3_result(r)
@@ -58230,13 +56720,13 @@ module \cerite_soc_full.ntt.array.lane1 (rst, u, v, en, mode, q, k, \port$8464$0
   assign a = x1;
   assign b = wb;
   assign \q$53  = q;
-  assign mu = { \port$8466$0 , \port$8464$0  };
-  assign \mu$55  = { \port$8466$0 , \port$8464$0  };
+  assign mu = { \port$8053$0 , \port$8051$0  };
+  assign \mu$55  = { \port$8053$0 , \port$8051$0  };
   assign \k$57  = k;
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.ntt.array.lane1.mul (rst, en, q, k, \port$8464$0 , \port$8466$0 , a, b, s3_result, clk);
+module \cerite_soc_full.ntt.array.lane1.mul (rst, en, q, k, \port$8051$0 , \port$8053$0 , a, b, s3_result, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$33  = 0;
   wire [35:0] \$1 ;
   wire [83:0] \$10 ;
@@ -58319,10 +56809,10 @@ module \cerite_soc_full.ntt.array.lane1.mul (rst, en, q, k, \port$8464$0 , \port
   input [4:0] k;
   wire [4:0] k;
   wire [28:0] mu;
-  input [27:0] \port$8464$0 ;
-  wire [27:0] \port$8464$0 ;
-  input \port$8466$0 ;
-  wire \port$8466$0 ;
+  input [27:0] \port$8051$0 ;
+  wire [27:0] \port$8051$0 ;
+  input \port$8053$0 ;
+  wire \port$8053$0 ;
   input [27:0] q;
   wire [27:0] q;
   (* init = 28'h0000000 *)
@@ -58443,10 +56933,10 @@ module \cerite_soc_full.ntt.array.lane1.mul (rst, en, q, k, \port$8464$0 , \port
   assign \$8  = s0_c1_pp2 + \$7 ;
   assign \$10  = s0_c2_pp0 + \$9 ;
   assign \$12  = \$11  >> k;
-  assign \$13  = s1_c3_x_hi[17:0] * \port$8464$0 [17:0];
-  assign \$14  = s1_c3_x_hi[17:0] * { \port$8466$0 , \port$8464$0 [27:18] };
-  assign \$15  = s1_c3_x_hi[28:18] * \port$8464$0 [17:0];
-  assign \$16  = s1_c3_x_hi[28:18] * { \port$8466$0 , \port$8464$0 [27:18] };
+  assign \$13  = s1_c3_x_hi[17:0] * \port$8051$0 [17:0];
+  assign \$14  = s1_c3_x_hi[17:0] * { \port$8053$0 , \port$8051$0 [27:18] };
+  assign \$15  = s1_c3_x_hi[28:18] * \port$8051$0 [17:0];
+  assign \$16  = s1_c3_x_hi[28:18] * { \port$8053$0 , \port$8051$0 [27:18] };
   assign \$18  = s1_c4_pp0 + \$17 ;
   assign \$20  = s1_c4_pp2 + \$19 ;
   assign \$22  = s1_c5_pp0 + \$21 ;
@@ -58775,7 +57265,7 @@ module \cerite_soc_full.ntt.array.lane1.mul (rst, en, q, k, \port$8464$0 , \port
       \$70  = 28'h0000000;
     end
   end
-  assign mu = { \port$8466$0 , \port$8464$0  };
+  assign mu = { \port$8053$0 , \port$8051$0  };
   assign s2_r = \$38 [29:0];
   assign r = s3_result;
   assign \$5  = { 13'h0000, s0_c1_pp1, 18'h00000 };
@@ -58791,2511 +57281,9 @@ module \cerite_soc_full.ntt.array.lane1.mul (rst, en, q, k, \port$8464$0 , \port
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.ntt.array.lane2 (rst, u, v, en, mode, q, k, \port$8464$0 , \port$8466$0 , w, x, y, clk);
-  reg \$auto$verilog_backend.cc:2355:dump_module$34  = 0;
-  wire \$1 ;
-  wire \$10 ;
-  wire [28:0] \$11 ;
-  wire [28:0] \$12 ;
-  wire [29:0] \$13 ;
-  wire [29:0] \$14 ;
-  wire \$15 ;
-  wire [27:0] \$16 ;
-  wire [27:0] \$17 ;
-  wire [28:0] \$18 ;
-  wire [28:0] \$19 ;
-  wire [28:0] \$2 ;
-  wire \$20 ;
-  wire [29:0] \$21 ;
-  wire [29:0] \$22 ;
-  wire [29:0] \$23 ;
-  wire [29:0] \$24 ;
-  reg [27:0] \$25 ;
-  reg [27:0] \$26 ;
-  reg [27:0] \$27 ;
-  reg [1:0] \$28 ;
-  reg [27:0] \$29 ;
-  wire \$3 ;
-  reg [27:0] \$30 ;
-  reg [27:0] \$31 ;
-  reg [1:0] \$32 ;
-  reg [27:0] \$33 ;
-  reg [1:0] \$34 ;
-  reg [27:0] \$35 ;
-  reg [1:0] \$36 ;
-  reg [27:0] \$37 ;
-  reg [1:0] \$38 ;
-  reg [27:0] \$39 ;
-  wire [28:0] \$4 ;
-  reg [1:0] \$40 ;
-  reg [27:0] \$41 ;
-  reg [1:0] \$42 ;
-  reg [27:0] \$43 ;
-  reg [1:0] \$44 ;
-  reg [27:0] \$45 ;
-  reg [1:0] \$46 ;
-  reg [27:0] \$47 ;
-  reg [1:0] \$48 ;
-  reg [27:0] \$49 ;
-  wire [29:0] \$5 ;
-  reg [1:0] \$50 ;
-  reg [27:0] \$51 ;
-  reg [1:0] \$52 ;
-  reg [27:0] \$53 ;
-  reg [1:0] \$54 ;
-  reg [27:0] \$55 ;
-  reg [1:0] \$56 ;
-  reg [27:0] \$57 ;
-  reg [1:0] \$58 ;
-  reg [28:0] \$59 ;
-  wire [28:0] \$6 ;
-  reg [28:0] \$60 ;
-  reg [27:0] \$61 ;
-  reg [27:0] \$62 ;
-  reg [1:0] \$63 ;
-  reg [27:0] \$64 ;
-  reg [27:0] \$65 ;
-  wire [29:0] \$7 ;
-  wire [27:0] \$8 ;
-  wire \$9 ;
-  reg [27:0] \$signal  = 28'h0000000;
-  reg [28:0] \$signal$42  = 29'h00000000;
-  reg [27:0] \$signal$45  = 28'h0000000;
-  reg [27:0] \$signal$46  = 28'h0000000;
-  reg [27:0] \$signal$5  = 28'h0000000;
-  reg [27:0] \$signal$7  = 28'h0000000;
-  reg [1:0] \$signal$9  = 2'h0;
-  (* init = 28'h0000000 *)
-  wire [27:0] a;
-  (* init = 28'h0000000 *)
-  wire [27:0] b;
-  input clk;
-  wire clk;
-  reg [28:0] diff = 29'h00000000;
-  input en;
-  wire en;
-  wire \en$50 ;
-  input [4:0] k;
-  wire [4:0] k;
-  wire [4:0] \k$57 ;
-  input [1:0] mode;
-  wire [1:0] mode;
-  reg [1:0] \mode$15  = 2'h0;
-  reg [1:0] mode_d = 2'h0;
-  reg [1:0] mode_d0 = 2'h0;
-  reg [1:0] mode_d1 = 2'h0;
-  reg [1:0] mode_d10 = 2'h0;
-  reg [1:0] mode_d11 = 2'h0;
-  reg [1:0] mode_d12 = 2'h0;
-  reg [1:0] mode_d2 = 2'h0;
-  reg [1:0] mode_d3 = 2'h0;
-  reg [1:0] mode_d4 = 2'h0;
-  reg [1:0] mode_d5 = 2'h0;
-  reg [1:0] mode_d6 = 2'h0;
-  reg [1:0] mode_d7 = 2'h0;
-  reg [1:0] mode_d8 = 2'h0;
-  reg [1:0] mode_d9 = 2'h0;
-  wire [28:0] mu;
-  wire [28:0] \mu$55 ;
-  input [27:0] \port$8464$0 ;
-  wire [27:0] \port$8464$0 ;
-  input \port$8466$0 ;
-  wire \port$8466$0 ;
-  input [27:0] q;
-  wire [27:0] q;
-  wire [27:0] \q$53 ;
-  wire [27:0] r;
-  input rst;
-  wire rst;
-  input [27:0] u;
-  wire [27:0] u;
-  input [27:0] v;
-  wire [27:0] v;
-  input [27:0] w;
-  wire [27:0] w;
-  reg [27:0] wb = 28'h0000000;
-  output [27:0] x;
-  reg [27:0] x = 28'h0000000;
-  reg [27:0] x0 = 28'h0000000;
-  reg [27:0] x0_d0 = 28'h0000000;
-  reg [27:0] x0_d1 = 28'h0000000;
-  reg [27:0] x0_d10 = 28'h0000000;
-  reg [27:0] x0_d11 = 28'h0000000;
-  reg [27:0] x0_d12 = 28'h0000000;
-  reg [27:0] x0_d2 = 28'h0000000;
-  reg [27:0] x0_d3 = 28'h0000000;
-  reg [27:0] x0_d4 = 28'h0000000;
-  reg [27:0] x0_d5 = 28'h0000000;
-  reg [27:0] x0_d6 = 28'h0000000;
-  reg [27:0] x0_d7 = 28'h0000000;
-  reg [27:0] x0_d8 = 28'h0000000;
-  reg [27:0] x0_d9 = 28'h0000000;
-  reg [27:0] x1 = 28'h0000000;
-  output [27:0] y;
-  reg [27:0] y = 28'h0000000;
-  always @(posedge clk)
-    x1 <= \$30 ;
-  always @(posedge clk)
-    wb <= \$31 ;
-  always @(posedge clk)
-    \mode$15  <= \$32 ;
-  always @(posedge clk)
-    x0_d0 <= \$33 ;
-  always @(posedge clk)
-    mode_d0 <= \$34 ;
-  always @(posedge clk)
-    x0_d1 <= \$35 ;
-  always @(posedge clk)
-    mode_d1 <= \$36 ;
-  always @(posedge clk)
-    x0_d2 <= \$37 ;
-  always @(posedge clk)
-    mode_d2 <= \$38 ;
-  always @(posedge clk)
-    x0_d3 <= \$39 ;
-  always @(posedge clk)
-    mode_d3 <= \$40 ;
-  always @(posedge clk)
-    x0_d4 <= \$41 ;
-  always @(posedge clk)
-    mode_d4 <= \$42 ;
-  always @(posedge clk)
-    x0_d5 <= \$43 ;
-  always @(posedge clk)
-    mode_d5 <= \$44 ;
-  always @(posedge clk)
-    x0_d6 <= \$45 ;
-  always @(posedge clk)
-    mode_d6 <= \$46 ;
-  always @(posedge clk)
-    x0_d7 <= \$47 ;
-  always @(posedge clk)
-    mode_d7 <= \$48 ;
-  always @(posedge clk)
-    x0_d8 <= \$49 ;
-  always @(posedge clk)
-    mode_d8 <= \$50 ;
-  always @(posedge clk)
-    x0_d9 <= \$51 ;
-  always @(posedge clk)
-    mode_d9 <= \$52 ;
-  always @(posedge clk)
-    x0_d10 <= \$53 ;
-  always @(posedge clk)
-    mode_d10 <= \$54 ;
-  always @(posedge clk)
-    x0_d11 <= \$55 ;
-  always @(posedge clk)
-    mode_d11 <= \$56 ;
-  always @(posedge clk)
-    x0_d12 <= \$57 ;
-  always @(posedge clk)
-    mode_d12 <= \$58 ;
-  always @(posedge clk)
-    \$signal$42  <= \$59 ;
-  always @(posedge clk)
-    diff <= \$60 ;
-  always @(posedge clk)
-    \$signal$45  <= \$61 ;
-  always @(posedge clk)
-    \$signal$46  <= \$62 ;
-  always @(posedge clk)
-    mode_d <= \$63 ;
-  always @(posedge clk)
-    x <= \$64 ;
-  always @(posedge clk)
-    y <= \$65 ;
-  assign \$1  = \$signal$9  == 1'h1;
-  assign \$2  = \$signal  + \$signal$5 ;
-  assign \$3  = \$2  >= q;
-  assign \$4  = \$signal  + \$signal$5 ;
-  assign \$5  = \$4  - q;
-  assign \$6  = \$signal  + \$signal$5 ;
-  assign \$7  = \$3  ? \$5  : { 1'h0, \$6  };
-  assign \$8  = \$1  ? \$7 [27:0] : \$signal ;
-  assign \$9  = \$signal$9  == 1'h1;
-  assign \$10  = \$signal  >= \$signal$5 ;
-  assign \$11  = \$signal  - \$signal$5 ;
-  assign \$12  = \$signal  + q;
-  assign \$13  = \$12  - \$signal$5 ;
-  assign \$14  = \$10  ? { \$11 [28], \$11  } : \$13 ;
-  assign \$15  = ! \$signal$9 ;
-  assign \$16  = \$15  ? \$signal$5  : \$signal ;
-  assign \$17  = \$9  ? \$14 [27:0] : \$16 ;
-  assign \$18  = x0_d12 + r;
-  assign \$19  = x0_d12 - r;
-  assign \$20  = \$signal$42  >= q;
-  assign \$21  = \$signal$42  - q;
-  assign \$22  = \$20  ? \$21  : { 1'h0, \$signal$42  };
-  assign \$23  = diff + q;
-  assign \$24  = diff[28] ? \$23  : { 1'h0, diff };
-  always @(posedge clk)
-    \$signal  <= \$25 ;
-  always @(posedge clk)
-    \$signal$5  <= \$26 ;
-  always @(posedge clk)
-    \$signal$7  <= \$27 ;
-  always @(posedge clk)
-    \$signal$9  <= \$28 ;
-  always @(posedge clk)
-    x0 <= \$29 ;
-  \cerite_soc_full.ntt.array.lane2.mul  mul (
-    .a(x1),
-    .b(wb),
-    .clk(clk),
-    .en(en),
-    .k(k),
-    .\port$8464$0 (\port$8464$0 ),
-    .\port$8466$0 (\port$8466$0 ),
-    .q(q),
-    .rst(rst),
-    .s3_result(r)
-  );
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$30  = x1;
-    if (en) begin
-      \$30  = \$17 ;
-    end
-    if (rst) begin
-      \$30  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$31  = wb;
-    if (en) begin
-      \$31  = \$signal$7 ;
-    end
-    if (rst) begin
-      \$31  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$32  = \mode$15 ;
-    if (en) begin
-      \$32  = \$signal$9 ;
-    end
-    if (rst) begin
-      \$32  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$33  = x0_d0;
-    if (en) begin
-      \$33  = x0;
-    end
-    if (rst) begin
-      \$33  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$34  = mode_d0;
-    if (en) begin
-      \$34  = \mode$15 ;
-    end
-    if (rst) begin
-      \$34  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$35  = x0_d1;
-    if (en) begin
-      \$35  = x0_d0;
-    end
-    if (rst) begin
-      \$35  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$36  = mode_d1;
-    if (en) begin
-      \$36  = mode_d0;
-    end
-    if (rst) begin
-      \$36  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$37  = x0_d2;
-    if (en) begin
-      \$37  = x0_d1;
-    end
-    if (rst) begin
-      \$37  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$38  = mode_d2;
-    if (en) begin
-      \$38  = mode_d1;
-    end
-    if (rst) begin
-      \$38  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$39  = x0_d3;
-    if (en) begin
-      \$39  = x0_d2;
-    end
-    if (rst) begin
-      \$39  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$40  = mode_d3;
-    if (en) begin
-      \$40  = mode_d2;
-    end
-    if (rst) begin
-      \$40  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$41  = x0_d4;
-    if (en) begin
-      \$41  = x0_d3;
-    end
-    if (rst) begin
-      \$41  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$42  = mode_d4;
-    if (en) begin
-      \$42  = mode_d3;
-    end
-    if (rst) begin
-      \$42  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$43  = x0_d5;
-    if (en) begin
-      \$43  = x0_d4;
-    end
-    if (rst) begin
-      \$43  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$44  = mode_d5;
-    if (en) begin
-      \$44  = mode_d4;
-    end
-    if (rst) begin
-      \$44  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$45  = x0_d6;
-    if (en) begin
-      \$45  = x0_d5;
-    end
-    if (rst) begin
-      \$45  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$46  = mode_d6;
-    if (en) begin
-      \$46  = mode_d5;
-    end
-    if (rst) begin
-      \$46  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$47  = x0_d7;
-    if (en) begin
-      \$47  = x0_d6;
-    end
-    if (rst) begin
-      \$47  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$48  = mode_d7;
-    if (en) begin
-      \$48  = mode_d6;
-    end
-    if (rst) begin
-      \$48  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$49  = x0_d8;
-    if (en) begin
-      \$49  = x0_d7;
-    end
-    if (rst) begin
-      \$49  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$50  = mode_d8;
-    if (en) begin
-      \$50  = mode_d7;
-    end
-    if (rst) begin
-      \$50  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$51  = x0_d9;
-    if (en) begin
-      \$51  = x0_d8;
-    end
-    if (rst) begin
-      \$51  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$52  = mode_d9;
-    if (en) begin
-      \$52  = mode_d8;
-    end
-    if (rst) begin
-      \$52  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$53  = x0_d10;
-    if (en) begin
-      \$53  = x0_d9;
-    end
-    if (rst) begin
-      \$53  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$54  = mode_d10;
-    if (en) begin
-      \$54  = mode_d9;
-    end
-    if (rst) begin
-      \$54  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$55  = x0_d11;
-    if (en) begin
-      \$55  = x0_d10;
-    end
-    if (rst) begin
-      \$55  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$56  = mode_d11;
-    if (en) begin
-      \$56  = mode_d10;
-    end
-    if (rst) begin
-      \$56  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$57  = x0_d12;
-    if (en) begin
-      \$57  = x0_d11;
-    end
-    if (rst) begin
-      \$57  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$58  = mode_d12;
-    if (en) begin
-      \$58  = mode_d11;
-    end
-    if (rst) begin
-      \$58  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$59  = \$signal$42 ;
-    if (en) begin
-      \$59  = \$18 ;
-    end
-    if (rst) begin
-      \$59  = 29'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$60  = diff;
-    if (en) begin
-      \$60  = \$19 ;
-    end
-    if (rst) begin
-      \$60  = 29'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$61  = \$signal$45 ;
-    if (en) begin
-      \$61  = x0_d12;
-    end
-    if (rst) begin
-      \$61  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$62  = \$signal$46 ;
-    if (en) begin
-      \$62  = r;
-    end
-    if (rst) begin
-      \$62  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$63  = mode_d;
-    if (en) begin
-      \$63  = mode_d12;
-    end
-    if (rst) begin
-      \$63  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$64  = x;
-    if (en) begin
-      (* full_case = 32'd1 *)
-      casez (mode_d)
-        2'h0:
-            \$64  = \$22 [27:0];
-        2'h1:
-            \$64  = \$signal$45 ;
-        default:
-            \$64  = \$signal$46 ;
-      endcase
-    end
-    if (rst) begin
-      \$64  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$65  = y;
-    if (en) begin
-      (* full_case = 32'd1 *)
-      casez (mode_d)
-        2'h0:
-            \$65  = \$24 [27:0];
-        2'h1:
-            \$65  = \$signal$46 ;
-        default:
-            \$65  = \$signal$46 ;
-      endcase
-    end
-    if (rst) begin
-      \$65  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$25  = \$signal ;
-    if (en) begin
-      \$25  = u;
-    end
-    if (rst) begin
-      \$25  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$26  = \$signal$5 ;
-    if (en) begin
-      \$26  = v;
-    end
-    if (rst) begin
-      \$26  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$27  = \$signal$7 ;
-    if (en) begin
-      \$27  = w;
-    end
-    if (rst) begin
-      \$27  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$28  = \$signal$9 ;
-    if (en) begin
-      \$28  = mode;
-    end
-    if (rst) begin
-      \$28  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
-    \$29  = x0;
-    if (en) begin
-      \$29  = \$8 ;
-    end
-    if (rst) begin
-      \$29  = 28'h0000000;
-    end
-  end
-  assign \en$50  = en;
-  assign a = x1;
-  assign b = wb;
-  assign \q$53  = q;
-  assign mu = { \port$8466$0 , \port$8464$0  };
-  assign \mu$55  = { \port$8466$0 , \port$8464$0  };
-  assign \k$57  = k;
-endmodule
-
-(* generator = "Amaranth" *)
-module \cerite_soc_full.ntt.array.lane2.mul (rst, en, q, k, \port$8464$0 , \port$8466$0 , a, b, s3_result, clk);
-  reg \$auto$verilog_backend.cc:2355:dump_module$35  = 0;
-  wire [35:0] \$1 ;
-  wire [83:0] \$10 ;
-  wire [84:0] \$11 ;
-  wire [84:0] \$12 ;
-  wire [35:0] \$13 ;
-  wire [28:0] \$14 ;
-  wire [28:0] \$15 ;
-  wire [21:0] \$16 ;
-  wire [59:0] \$17 ;
-  wire [60:0] \$18 ;
-  wire [52:0] \$19 ;
-  wire [27:0] \$2 ;
-  wire [53:0] \$20 ;
-  wire [84:0] \$21 ;
-  wire [85:0] \$22 ;
-  wire [85:0] \$23 ;
-  wire [85:0] \$24 ;
-  wire [35:0] \$25 ;
-  wire [27:0] \$26 ;
-  wire [28:0] \$27 ;
-  wire [58:0] \$28 ;
-  wire [59:0] \$29 ;
-  wire [27:0] \$3 ;
-  wire [59:0] \$30 ;
-  wire [60:0] \$31 ;
-  wire \$32 ;
-  wire [30:0] \$33 ;
-  wire [30:0] \$34 ;
-  wire \$35 ;
-  wire [30:0] \$36 ;
-  wire [30:0] \$37 ;
-  wire [30:0] \$38 ;
-  reg [35:0] \$39 ;
-  wire [19:0] \$4 ;
-  reg [27:0] \$40 ;
-  reg [27:0] \$41 ;
-  reg [19:0] \$42 ;
-  reg [59:0] \$43 ;
-  reg [51:0] \$44 ;
-  reg [83:0] \$45 ;
-  reg [28:0] \$46 ;
-  reg [29:0] \$47 ;
-  reg [35:0] \$48 ;
-  reg [28:0] \$49 ;
-  wire [58:0] \$5 ;
-  reg [28:0] \$50 ;
-  reg [21:0] \$51 ;
-  reg [29:0] \$52 ;
-  reg [60:0] \$53 ;
-  reg [53:0] \$54 ;
-  reg [29:0] \$55 ;
-  reg [85:0] \$56 ;
-  reg [29:0] \$57 ;
-  reg [28:0] \$58 ;
-  reg [29:0] \$59 ;
-  wire [59:0] \$6 ;
-  reg [35:0] \$60 ;
-  reg [27:0] \$61 ;
-  reg [28:0] \$62 ;
-  reg [29:0] \$63 ;
-  reg [29:0] \$64 ;
-  reg [28:0] \$65 ;
-  reg [29:0] \$66 ;
-  reg [29:0] \$67 ;
-  reg [29:0] \$68 ;
-  reg [29:0] \$69 ;
-  wire [50:0] \$7 ;
-  reg [27:0] \$70 ;
-  wire [51:0] \$8 ;
-  wire [82:0] \$9 ;
-  input [27:0] a;
-  wire [27:0] a;
-  input [27:0] b;
-  wire [27:0] b;
-  input clk;
-  wire clk;
-  input en;
-  wire en;
-  input [4:0] k;
-  wire [4:0] k;
-  wire [28:0] mu;
-  input [27:0] \port$8464$0 ;
-  wire [27:0] \port$8464$0 ;
-  input \port$8466$0 ;
-  wire \port$8466$0 ;
-  input [27:0] q;
-  wire [27:0] q;
-  (* init = 28'h0000000 *)
-  wire [27:0] r;
-  input rst;
-  wire rst;
-  reg [35:0] s0_c1_pp0 = 36'h000000000;
-  reg [27:0] s0_c1_pp1 = 28'h0000000;
-  reg [27:0] s0_c1_pp2 = 28'h0000000;
-  reg [19:0] s0_c1_pp3 = 20'h00000;
-  reg [59:0] s0_c2_pp0 = 60'h000000000000000;
-  reg [51:0] s0_c2_pp1 = 52'h0000000000000;
-  reg [83:0] s0_x = 84'h000000000000000000000;
-  reg [28:0] s1_c3_x_hi = 29'h00000000;
-  reg [29:0] s1_c3_x_low = 30'h00000000;
-  reg [35:0] s1_c4_pp0 = 36'h000000000;
-  reg [28:0] s1_c4_pp1 = 29'h00000000;
-  reg [28:0] s1_c4_pp2 = 29'h00000000;
-  reg [21:0] s1_c4_pp3 = 22'h000000;
-  reg [29:0] s1_c4_x_low = 30'h00000000;
-  reg [60:0] s1_c5_pp0 = 61'h0000000000000000;
-  reg [53:0] s1_c5_pp1 = 54'h00000000000000;
-  reg [29:0] s1_c5_x_low = 30'h00000000;
-  reg [85:0] s1_estimate = 86'h0000000000000000000000;
-  reg [29:0] s1_x_low = 30'h00000000;
-  reg [28:0] s2_c6_qhat = 29'h00000000;
-  reg [29:0] s2_c6_x_low = 30'h00000000;
-  reg [35:0] s2_c7_pp0 = 36'h000000000;
-  reg [27:0] s2_c7_pp1 = 28'h0000000;
-  reg [28:0] s2_c7_pp2 = 29'h00000000;
-  reg [29:0] s2_c7_x_low = 30'h00000000;
-  reg [29:0] s2_c8_pp0 = 30'h00000000;
-  reg [28:0] s2_c8_pp1 = 29'h00000000;
-  reg [29:0] s2_c8_x_low = 30'h00000000;
-  reg [29:0] s2_c9_qhat_q = 30'h00000000;
-  reg [29:0] s2_c9_x_low = 30'h00000000;
-  wire [29:0] s2_r;
-  reg [29:0] s3_c10_r1 = 30'h00000000;
-  output [27:0] s3_result;
-  reg [27:0] s3_result = 28'h0000000;
-  assign \$31  = s2_c8_pp0 + \$30 ;
-  assign \$32  = \$38 [29:0] >= q;
-  assign \$33  = \$38 [29:0] - q;
-  assign \$34  = \$32  ? \$33  : { 1'h0, \$38 [29:0] };
-  assign \$35  = s3_c10_r1 >= q;
-  assign \$36  = s3_c10_r1 - q;
-  assign \$37  = \$35  ? \$36  : { 1'h0, s3_c10_r1 };
-  assign \$38  = s2_c9_x_low - s2_c9_qhat_q;
-  always @(posedge clk)
-    s0_c1_pp0 <= \$39 ;
-  always @(posedge clk)
-    s0_c1_pp1 <= \$40 ;
-  always @(posedge clk)
-    s0_c1_pp2 <= \$41 ;
-  always @(posedge clk)
-    s0_c1_pp3 <= \$42 ;
-  always @(posedge clk)
-    s0_c2_pp0 <= \$43 ;
-  always @(posedge clk)
-    s0_c2_pp1 <= \$44 ;
-  always @(posedge clk)
-    s0_x <= \$45 ;
-  always @(posedge clk)
-    s1_c3_x_hi <= \$46 ;
-  always @(posedge clk)
-    s1_c3_x_low <= \$47 ;
-  always @(posedge clk)
-    s1_c4_pp0 <= \$48 ;
-  always @(posedge clk)
-    s1_c4_pp1 <= \$49 ;
-  always @(posedge clk)
-    s1_c4_pp2 <= \$50 ;
-  always @(posedge clk)
-    s1_c4_pp3 <= \$51 ;
-  always @(posedge clk)
-    s1_c4_x_low <= \$52 ;
-  always @(posedge clk)
-    s1_c5_pp0 <= \$53 ;
-  always @(posedge clk)
-    s1_c5_pp1 <= \$54 ;
-  always @(posedge clk)
-    s1_c5_x_low <= \$55 ;
-  always @(posedge clk)
-    s1_estimate <= \$56 ;
-  always @(posedge clk)
-    s1_x_low <= \$57 ;
-  always @(posedge clk)
-    s2_c6_qhat <= \$58 ;
-  always @(posedge clk)
-    s2_c6_x_low <= \$59 ;
-  always @(posedge clk)
-    s2_c7_pp0 <= \$60 ;
-  always @(posedge clk)
-    s2_c7_pp1 <= \$61 ;
-  always @(posedge clk)
-    s2_c7_pp2 <= \$62 ;
-  always @(posedge clk)
-    s2_c7_x_low <= \$63 ;
-  always @(posedge clk)
-    s2_c8_pp0 <= \$64 ;
-  always @(posedge clk)
-    s2_c8_pp1 <= \$65 ;
-  always @(posedge clk)
-    s2_c8_x_low <= \$66 ;
-  always @(posedge clk)
-    s2_c9_qhat_q <= \$67 ;
-  always @(posedge clk)
-    s2_c9_x_low <= \$68 ;
-  always @(posedge clk)
-    s3_c10_r1 <= \$69 ;
-  always @(posedge clk)
-    s3_result <= \$70 ;
-  assign \$1  = a[17:0] * b[17:0];
-  assign \$2  = a[17:0] * b[27:18];
-  assign \$3  = a[27:18] * b[17:0];
-  assign \$4  = a[27:18] * b[27:18];
-  assign \$6  = s0_c1_pp0 + \$5 ;
-  assign \$8  = s0_c1_pp2 + \$7 ;
-  assign \$10  = s0_c2_pp0 + \$9 ;
-  assign \$12  = \$11  >> k;
-  assign \$13  = s1_c3_x_hi[17:0] * \port$8464$0 [17:0];
-  assign \$14  = s1_c3_x_hi[17:0] * { \port$8466$0 , \port$8464$0 [27:18] };
-  assign \$15  = s1_c3_x_hi[28:18] * \port$8464$0 [17:0];
-  assign \$16  = s1_c3_x_hi[28:18] * { \port$8466$0 , \port$8464$0 [27:18] };
-  assign \$18  = s1_c4_pp0 + \$17 ;
-  assign \$20  = s1_c4_pp2 + \$19 ;
-  assign \$22  = s1_c5_pp0 + \$21 ;
-  assign \$24  = \$23  >> k;
-  assign \$25  = s2_c6_qhat[17:0] * q[17:0];
-  assign \$26  = s2_c6_qhat[17:0] * q[27:18];
-  assign \$27  = s2_c6_qhat[28:18] * q[17:0];
-  assign \$29  = s2_c7_pp0 + \$28 ;
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
-    \$39  = s0_c1_pp0;
-    if (en) begin
-      \$39  = \$1 ;
-    end
-    if (rst) begin
-      \$39  = 36'h000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
-    \$40  = s0_c1_pp1;
-    if (en) begin
-      \$40  = \$2 ;
-    end
-    if (rst) begin
-      \$40  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
-    \$41  = s0_c1_pp2;
-    if (en) begin
-      \$41  = \$3 ;
-    end
-    if (rst) begin
-      \$41  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
-    \$42  = s0_c1_pp3;
-    if (en) begin
-      \$42  = \$4 ;
-    end
-    if (rst) begin
-      \$42  = 20'h00000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
-    \$43  = s0_c2_pp0;
-    if (en) begin
-      \$43  = \$6 ;
-    end
-    if (rst) begin
-      \$43  = 60'h000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
-    \$44  = s0_c2_pp1;
-    if (en) begin
-      \$44  = \$8 ;
-    end
-    if (rst) begin
-      \$44  = 52'h0000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
-    \$45  = s0_x;
-    if (en) begin
-      \$45  = \$10 ;
-    end
-    if (rst) begin
-      \$45  = 84'h000000000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
-    \$46  = s1_c3_x_hi;
-    if (en) begin
-      \$46  = \$12 [28:0];
-    end
-    if (rst) begin
-      \$46  = 29'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
-    \$47  = s1_c3_x_low;
-    if (en) begin
-      \$47  = s0_x[29:0];
-    end
-    if (rst) begin
-      \$47  = 30'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
-    \$48  = s1_c4_pp0;
-    if (en) begin
-      \$48  = \$13 ;
-    end
-    if (rst) begin
-      \$48  = 36'h000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
-    \$49  = s1_c4_pp1;
-    if (en) begin
-      \$49  = \$14 ;
-    end
-    if (rst) begin
-      \$49  = 29'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
-    \$50  = s1_c4_pp2;
-    if (en) begin
-      \$50  = \$15 ;
-    end
-    if (rst) begin
-      \$50  = 29'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
-    \$51  = s1_c4_pp3;
-    if (en) begin
-      \$51  = \$16 ;
-    end
-    if (rst) begin
-      \$51  = 22'h000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
-    \$52  = s1_c4_x_low;
-    if (en) begin
-      \$52  = s1_c3_x_low;
-    end
-    if (rst) begin
-      \$52  = 30'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
-    \$53  = s1_c5_pp0;
-    if (en) begin
-      \$53  = \$18 ;
-    end
-    if (rst) begin
-      \$53  = 61'h0000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
-    \$54  = s1_c5_pp1;
-    if (en) begin
-      \$54  = \$20 ;
-    end
-    if (rst) begin
-      \$54  = 54'h00000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
-    \$55  = s1_c5_x_low;
-    if (en) begin
-      \$55  = s1_c4_x_low;
-    end
-    if (rst) begin
-      \$55  = 30'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
-    \$56  = s1_estimate;
-    if (en) begin
-      \$56  = \$22 ;
-    end
-    if (rst) begin
-      \$56  = 86'h0000000000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
-    \$57  = s1_x_low;
-    if (en) begin
-      \$57  = s1_c5_x_low;
-    end
-    if (rst) begin
-      \$57  = 30'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
-    \$58  = s2_c6_qhat;
-    if (en) begin
-      \$58  = \$24 [28:0];
-    end
-    if (rst) begin
-      \$58  = 29'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
-    \$59  = s2_c6_x_low;
-    if (en) begin
-      \$59  = s1_x_low;
-    end
-    if (rst) begin
-      \$59  = 30'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
-    \$60  = s2_c7_pp0;
-    if (en) begin
-      \$60  = \$25 ;
-    end
-    if (rst) begin
-      \$60  = 36'h000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
-    \$61  = s2_c7_pp1;
-    if (en) begin
-      \$61  = \$26 ;
-    end
-    if (rst) begin
-      \$61  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
-    \$62  = s2_c7_pp2;
-    if (en) begin
-      \$62  = \$27 ;
-    end
-    if (rst) begin
-      \$62  = 29'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
-    \$63  = s2_c7_x_low;
-    if (en) begin
-      \$63  = s2_c6_x_low;
-    end
-    if (rst) begin
-      \$63  = 30'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
-    \$64  = s2_c8_pp0;
-    if (en) begin
-      \$64  = \$29 [29:0];
-    end
-    if (rst) begin
-      \$64  = 30'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
-    \$65  = s2_c8_pp1;
-    if (en) begin
-      \$65  = s2_c7_pp2;
-    end
-    if (rst) begin
-      \$65  = 29'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
-    \$66  = s2_c8_x_low;
-    if (en) begin
-      \$66  = s2_c7_x_low;
-    end
-    if (rst) begin
-      \$66  = 30'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
-    \$67  = s2_c9_qhat_q;
-    if (en) begin
-      \$67  = \$31 [29:0];
-    end
-    if (rst) begin
-      \$67  = 30'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
-    \$68  = s2_c9_x_low;
-    if (en) begin
-      \$68  = s2_c8_x_low;
-    end
-    if (rst) begin
-      \$68  = 30'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
-    \$69  = s3_c10_r1;
-    if (en) begin
-      \$69  = \$34 [29:0];
-    end
-    if (rst) begin
-      \$69  = 30'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
-    \$70  = s3_result;
-    if (en) begin
-      \$70  = \$37 [27:0];
-    end
-    if (rst) begin
-      \$70  = 28'h0000000;
-    end
-  end
-  assign mu = { \port$8466$0 , \port$8464$0  };
-  assign s2_r = \$38 [29:0];
-  assign r = s3_result;
-  assign \$5  = { 13'h0000, s0_c1_pp1, 18'h00000 };
-  assign \$7  = { 13'h0000, s0_c1_pp3, 18'h00000 };
-  assign \$9  = { 13'h0000, s0_c2_pp1, 18'h00000 };
-  assign \$11  = { s0_x, 1'h0 };
-  assign \$17  = { 13'h0000, s1_c4_pp1, 18'h00000 };
-  assign \$19  = { 13'h0000, s1_c4_pp3, 18'h00000 };
-  assign \$21  = { 13'h0000, s1_c5_pp1, 18'h00000 };
-  assign \$23  = { 1'h0, s1_estimate[85:1] };
-  assign \$28  = { 13'h0000, s2_c7_pp1, 18'h00000 };
-  assign \$30  = { 13'h0000, s2_c8_pp1, 18'h00000 };
-endmodule
-
-(* generator = "Amaranth" *)
-module \cerite_soc_full.ntt.array.lane3 (rst, u, v, en, mode, q, k, \port$8464$0 , \port$8466$0 , w, x, y, clk);
-  reg \$auto$verilog_backend.cc:2355:dump_module$36  = 0;
-  wire \$1 ;
-  wire \$10 ;
-  wire [28:0] \$11 ;
-  wire [28:0] \$12 ;
-  wire [29:0] \$13 ;
-  wire [29:0] \$14 ;
-  wire \$15 ;
-  wire [27:0] \$16 ;
-  wire [27:0] \$17 ;
-  wire [28:0] \$18 ;
-  wire [28:0] \$19 ;
-  wire [28:0] \$2 ;
-  wire \$20 ;
-  wire [29:0] \$21 ;
-  wire [29:0] \$22 ;
-  wire [29:0] \$23 ;
-  wire [29:0] \$24 ;
-  reg [27:0] \$25 ;
-  reg [27:0] \$26 ;
-  reg [27:0] \$27 ;
-  reg [1:0] \$28 ;
-  reg [27:0] \$29 ;
-  wire \$3 ;
-  reg [27:0] \$30 ;
-  reg [27:0] \$31 ;
-  reg [1:0] \$32 ;
-  reg [27:0] \$33 ;
-  reg [1:0] \$34 ;
-  reg [27:0] \$35 ;
-  reg [1:0] \$36 ;
-  reg [27:0] \$37 ;
-  reg [1:0] \$38 ;
-  reg [27:0] \$39 ;
-  wire [28:0] \$4 ;
-  reg [1:0] \$40 ;
-  reg [27:0] \$41 ;
-  reg [1:0] \$42 ;
-  reg [27:0] \$43 ;
-  reg [1:0] \$44 ;
-  reg [27:0] \$45 ;
-  reg [1:0] \$46 ;
-  reg [27:0] \$47 ;
-  reg [1:0] \$48 ;
-  reg [27:0] \$49 ;
-  wire [29:0] \$5 ;
-  reg [1:0] \$50 ;
-  reg [27:0] \$51 ;
-  reg [1:0] \$52 ;
-  reg [27:0] \$53 ;
-  reg [1:0] \$54 ;
-  reg [27:0] \$55 ;
-  reg [1:0] \$56 ;
-  reg [27:0] \$57 ;
-  reg [1:0] \$58 ;
-  reg [28:0] \$59 ;
-  wire [28:0] \$6 ;
-  reg [28:0] \$60 ;
-  reg [27:0] \$61 ;
-  reg [27:0] \$62 ;
-  reg [1:0] \$63 ;
-  reg [27:0] \$64 ;
-  reg [27:0] \$65 ;
-  wire [29:0] \$7 ;
-  wire [27:0] \$8 ;
-  wire \$9 ;
-  reg [27:0] \$signal  = 28'h0000000;
-  reg [28:0] \$signal$42  = 29'h00000000;
-  reg [27:0] \$signal$45  = 28'h0000000;
-  reg [27:0] \$signal$46  = 28'h0000000;
-  reg [27:0] \$signal$5  = 28'h0000000;
-  reg [27:0] \$signal$7  = 28'h0000000;
-  reg [1:0] \$signal$9  = 2'h0;
-  (* init = 28'h0000000 *)
-  wire [27:0] a;
-  (* init = 28'h0000000 *)
-  wire [27:0] b;
-  input clk;
-  wire clk;
-  reg [28:0] diff = 29'h00000000;
-  input en;
-  wire en;
-  wire \en$50 ;
-  input [4:0] k;
-  wire [4:0] k;
-  wire [4:0] \k$57 ;
-  input [1:0] mode;
-  wire [1:0] mode;
-  reg [1:0] \mode$15  = 2'h0;
-  reg [1:0] mode_d = 2'h0;
-  reg [1:0] mode_d0 = 2'h0;
-  reg [1:0] mode_d1 = 2'h0;
-  reg [1:0] mode_d10 = 2'h0;
-  reg [1:0] mode_d11 = 2'h0;
-  reg [1:0] mode_d12 = 2'h0;
-  reg [1:0] mode_d2 = 2'h0;
-  reg [1:0] mode_d3 = 2'h0;
-  reg [1:0] mode_d4 = 2'h0;
-  reg [1:0] mode_d5 = 2'h0;
-  reg [1:0] mode_d6 = 2'h0;
-  reg [1:0] mode_d7 = 2'h0;
-  reg [1:0] mode_d8 = 2'h0;
-  reg [1:0] mode_d9 = 2'h0;
-  wire [28:0] mu;
-  wire [28:0] \mu$55 ;
-  input [27:0] \port$8464$0 ;
-  wire [27:0] \port$8464$0 ;
-  input \port$8466$0 ;
-  wire \port$8466$0 ;
-  input [27:0] q;
-  wire [27:0] q;
-  wire [27:0] \q$53 ;
-  wire [27:0] r;
-  input rst;
-  wire rst;
-  input [27:0] u;
-  wire [27:0] u;
-  input [27:0] v;
-  wire [27:0] v;
-  input [27:0] w;
-  wire [27:0] w;
-  reg [27:0] wb = 28'h0000000;
-  output [27:0] x;
-  reg [27:0] x = 28'h0000000;
-  reg [27:0] x0 = 28'h0000000;
-  reg [27:0] x0_d0 = 28'h0000000;
-  reg [27:0] x0_d1 = 28'h0000000;
-  reg [27:0] x0_d10 = 28'h0000000;
-  reg [27:0] x0_d11 = 28'h0000000;
-  reg [27:0] x0_d12 = 28'h0000000;
-  reg [27:0] x0_d2 = 28'h0000000;
-  reg [27:0] x0_d3 = 28'h0000000;
-  reg [27:0] x0_d4 = 28'h0000000;
-  reg [27:0] x0_d5 = 28'h0000000;
-  reg [27:0] x0_d6 = 28'h0000000;
-  reg [27:0] x0_d7 = 28'h0000000;
-  reg [27:0] x0_d8 = 28'h0000000;
-  reg [27:0] x0_d9 = 28'h0000000;
-  reg [27:0] x1 = 28'h0000000;
-  output [27:0] y;
-  reg [27:0] y = 28'h0000000;
-  always @(posedge clk)
-    x1 <= \$30 ;
-  always @(posedge clk)
-    wb <= \$31 ;
-  always @(posedge clk)
-    \mode$15  <= \$32 ;
-  always @(posedge clk)
-    x0_d0 <= \$33 ;
-  always @(posedge clk)
-    mode_d0 <= \$34 ;
-  always @(posedge clk)
-    x0_d1 <= \$35 ;
-  always @(posedge clk)
-    mode_d1 <= \$36 ;
-  always @(posedge clk)
-    x0_d2 <= \$37 ;
-  always @(posedge clk)
-    mode_d2 <= \$38 ;
-  always @(posedge clk)
-    x0_d3 <= \$39 ;
-  always @(posedge clk)
-    mode_d3 <= \$40 ;
-  always @(posedge clk)
-    x0_d4 <= \$41 ;
-  always @(posedge clk)
-    mode_d4 <= \$42 ;
-  always @(posedge clk)
-    x0_d5 <= \$43 ;
-  always @(posedge clk)
-    mode_d5 <= \$44 ;
-  always @(posedge clk)
-    x0_d6 <= \$45 ;
-  always @(posedge clk)
-    mode_d6 <= \$46 ;
-  always @(posedge clk)
-    x0_d7 <= \$47 ;
-  always @(posedge clk)
-    mode_d7 <= \$48 ;
-  always @(posedge clk)
-    x0_d8 <= \$49 ;
-  always @(posedge clk)
-    mode_d8 <= \$50 ;
-  always @(posedge clk)
-    x0_d9 <= \$51 ;
-  always @(posedge clk)
-    mode_d9 <= \$52 ;
-  always @(posedge clk)
-    x0_d10 <= \$53 ;
-  always @(posedge clk)
-    mode_d10 <= \$54 ;
-  always @(posedge clk)
-    x0_d11 <= \$55 ;
-  always @(posedge clk)
-    mode_d11 <= \$56 ;
-  always @(posedge clk)
-    x0_d12 <= \$57 ;
-  always @(posedge clk)
-    mode_d12 <= \$58 ;
-  always @(posedge clk)
-    \$signal$42  <= \$59 ;
-  always @(posedge clk)
-    diff <= \$60 ;
-  always @(posedge clk)
-    \$signal$45  <= \$61 ;
-  always @(posedge clk)
-    \$signal$46  <= \$62 ;
-  always @(posedge clk)
-    mode_d <= \$63 ;
-  always @(posedge clk)
-    x <= \$64 ;
-  always @(posedge clk)
-    y <= \$65 ;
-  assign \$1  = \$signal$9  == 1'h1;
-  assign \$2  = \$signal  + \$signal$5 ;
-  assign \$3  = \$2  >= q;
-  assign \$4  = \$signal  + \$signal$5 ;
-  assign \$5  = \$4  - q;
-  assign \$6  = \$signal  + \$signal$5 ;
-  assign \$7  = \$3  ? \$5  : { 1'h0, \$6  };
-  assign \$8  = \$1  ? \$7 [27:0] : \$signal ;
-  assign \$9  = \$signal$9  == 1'h1;
-  assign \$10  = \$signal  >= \$signal$5 ;
-  assign \$11  = \$signal  - \$signal$5 ;
-  assign \$12  = \$signal  + q;
-  assign \$13  = \$12  - \$signal$5 ;
-  assign \$14  = \$10  ? { \$11 [28], \$11  } : \$13 ;
-  assign \$15  = ! \$signal$9 ;
-  assign \$16  = \$15  ? \$signal$5  : \$signal ;
-  assign \$17  = \$9  ? \$14 [27:0] : \$16 ;
-  assign \$18  = x0_d12 + r;
-  assign \$19  = x0_d12 - r;
-  assign \$20  = \$signal$42  >= q;
-  assign \$21  = \$signal$42  - q;
-  assign \$22  = \$20  ? \$21  : { 1'h0, \$signal$42  };
-  assign \$23  = diff + q;
-  assign \$24  = diff[28] ? \$23  : { 1'h0, diff };
-  always @(posedge clk)
-    \$signal  <= \$25 ;
-  always @(posedge clk)
-    \$signal$5  <= \$26 ;
-  always @(posedge clk)
-    \$signal$7  <= \$27 ;
-  always @(posedge clk)
-    \$signal$9  <= \$28 ;
-  always @(posedge clk)
-    x0 <= \$29 ;
-  \cerite_soc_full.ntt.array.lane3.mul  mul (
-    .a(x1),
-    .b(wb),
-    .clk(clk),
-    .en(en),
-    .k(k),
-    .\port$8464$0 (\port$8464$0 ),
-    .\port$8466$0 (\port$8466$0 ),
-    .q(q),
-    .rst(rst),
-    .s3_result(r)
-  );
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$30  = x1;
-    if (en) begin
-      \$30  = \$17 ;
-    end
-    if (rst) begin
-      \$30  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$31  = wb;
-    if (en) begin
-      \$31  = \$signal$7 ;
-    end
-    if (rst) begin
-      \$31  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$32  = \mode$15 ;
-    if (en) begin
-      \$32  = \$signal$9 ;
-    end
-    if (rst) begin
-      \$32  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$33  = x0_d0;
-    if (en) begin
-      \$33  = x0;
-    end
-    if (rst) begin
-      \$33  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$34  = mode_d0;
-    if (en) begin
-      \$34  = \mode$15 ;
-    end
-    if (rst) begin
-      \$34  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$35  = x0_d1;
-    if (en) begin
-      \$35  = x0_d0;
-    end
-    if (rst) begin
-      \$35  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$36  = mode_d1;
-    if (en) begin
-      \$36  = mode_d0;
-    end
-    if (rst) begin
-      \$36  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$37  = x0_d2;
-    if (en) begin
-      \$37  = x0_d1;
-    end
-    if (rst) begin
-      \$37  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$38  = mode_d2;
-    if (en) begin
-      \$38  = mode_d1;
-    end
-    if (rst) begin
-      \$38  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$39  = x0_d3;
-    if (en) begin
-      \$39  = x0_d2;
-    end
-    if (rst) begin
-      \$39  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$40  = mode_d3;
-    if (en) begin
-      \$40  = mode_d2;
-    end
-    if (rst) begin
-      \$40  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$41  = x0_d4;
-    if (en) begin
-      \$41  = x0_d3;
-    end
-    if (rst) begin
-      \$41  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$42  = mode_d4;
-    if (en) begin
-      \$42  = mode_d3;
-    end
-    if (rst) begin
-      \$42  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$43  = x0_d5;
-    if (en) begin
-      \$43  = x0_d4;
-    end
-    if (rst) begin
-      \$43  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$44  = mode_d5;
-    if (en) begin
-      \$44  = mode_d4;
-    end
-    if (rst) begin
-      \$44  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$45  = x0_d6;
-    if (en) begin
-      \$45  = x0_d5;
-    end
-    if (rst) begin
-      \$45  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$46  = mode_d6;
-    if (en) begin
-      \$46  = mode_d5;
-    end
-    if (rst) begin
-      \$46  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$47  = x0_d7;
-    if (en) begin
-      \$47  = x0_d6;
-    end
-    if (rst) begin
-      \$47  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$48  = mode_d7;
-    if (en) begin
-      \$48  = mode_d6;
-    end
-    if (rst) begin
-      \$48  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$49  = x0_d8;
-    if (en) begin
-      \$49  = x0_d7;
-    end
-    if (rst) begin
-      \$49  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$50  = mode_d8;
-    if (en) begin
-      \$50  = mode_d7;
-    end
-    if (rst) begin
-      \$50  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$51  = x0_d9;
-    if (en) begin
-      \$51  = x0_d8;
-    end
-    if (rst) begin
-      \$51  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$52  = mode_d9;
-    if (en) begin
-      \$52  = mode_d8;
-    end
-    if (rst) begin
-      \$52  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$53  = x0_d10;
-    if (en) begin
-      \$53  = x0_d9;
-    end
-    if (rst) begin
-      \$53  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$54  = mode_d10;
-    if (en) begin
-      \$54  = mode_d9;
-    end
-    if (rst) begin
-      \$54  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$55  = x0_d11;
-    if (en) begin
-      \$55  = x0_d10;
-    end
-    if (rst) begin
-      \$55  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$56  = mode_d11;
-    if (en) begin
-      \$56  = mode_d10;
-    end
-    if (rst) begin
-      \$56  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$57  = x0_d12;
-    if (en) begin
-      \$57  = x0_d11;
-    end
-    if (rst) begin
-      \$57  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$58  = mode_d12;
-    if (en) begin
-      \$58  = mode_d11;
-    end
-    if (rst) begin
-      \$58  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$59  = \$signal$42 ;
-    if (en) begin
-      \$59  = \$18 ;
-    end
-    if (rst) begin
-      \$59  = 29'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$60  = diff;
-    if (en) begin
-      \$60  = \$19 ;
-    end
-    if (rst) begin
-      \$60  = 29'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$61  = \$signal$45 ;
-    if (en) begin
-      \$61  = x0_d12;
-    end
-    if (rst) begin
-      \$61  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$62  = \$signal$46 ;
-    if (en) begin
-      \$62  = r;
-    end
-    if (rst) begin
-      \$62  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$63  = mode_d;
-    if (en) begin
-      \$63  = mode_d12;
-    end
-    if (rst) begin
-      \$63  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$64  = x;
-    if (en) begin
-      (* full_case = 32'd1 *)
-      casez (mode_d)
-        2'h0:
-            \$64  = \$22 [27:0];
-        2'h1:
-            \$64  = \$signal$45 ;
-        default:
-            \$64  = \$signal$46 ;
-      endcase
-    end
-    if (rst) begin
-      \$64  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$65  = y;
-    if (en) begin
-      (* full_case = 32'd1 *)
-      casez (mode_d)
-        2'h0:
-            \$65  = \$24 [27:0];
-        2'h1:
-            \$65  = \$signal$46 ;
-        default:
-            \$65  = \$signal$46 ;
-      endcase
-    end
-    if (rst) begin
-      \$65  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$25  = \$signal ;
-    if (en) begin
-      \$25  = u;
-    end
-    if (rst) begin
-      \$25  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$26  = \$signal$5 ;
-    if (en) begin
-      \$26  = v;
-    end
-    if (rst) begin
-      \$26  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$27  = \$signal$7 ;
-    if (en) begin
-      \$27  = w;
-    end
-    if (rst) begin
-      \$27  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$28  = \$signal$9 ;
-    if (en) begin
-      \$28  = mode;
-    end
-    if (rst) begin
-      \$28  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
-    \$29  = x0;
-    if (en) begin
-      \$29  = \$8 ;
-    end
-    if (rst) begin
-      \$29  = 28'h0000000;
-    end
-  end
-  assign \en$50  = en;
-  assign a = x1;
-  assign b = wb;
-  assign \q$53  = q;
-  assign mu = { \port$8466$0 , \port$8464$0  };
-  assign \mu$55  = { \port$8466$0 , \port$8464$0  };
-  assign \k$57  = k;
-endmodule
-
-(* generator = "Amaranth" *)
-module \cerite_soc_full.ntt.array.lane3.mul (rst, en, q, k, \port$8464$0 , \port$8466$0 , a, b, s3_result, clk);
-  reg \$auto$verilog_backend.cc:2355:dump_module$37  = 0;
-  wire [35:0] \$1 ;
-  wire [83:0] \$10 ;
-  wire [84:0] \$11 ;
-  wire [84:0] \$12 ;
-  wire [35:0] \$13 ;
-  wire [28:0] \$14 ;
-  wire [28:0] \$15 ;
-  wire [21:0] \$16 ;
-  wire [59:0] \$17 ;
-  wire [60:0] \$18 ;
-  wire [52:0] \$19 ;
-  wire [27:0] \$2 ;
-  wire [53:0] \$20 ;
-  wire [84:0] \$21 ;
-  wire [85:0] \$22 ;
-  wire [85:0] \$23 ;
-  wire [85:0] \$24 ;
-  wire [35:0] \$25 ;
-  wire [27:0] \$26 ;
-  wire [28:0] \$27 ;
-  wire [58:0] \$28 ;
-  wire [59:0] \$29 ;
-  wire [27:0] \$3 ;
-  wire [59:0] \$30 ;
-  wire [60:0] \$31 ;
-  wire \$32 ;
-  wire [30:0] \$33 ;
-  wire [30:0] \$34 ;
-  wire \$35 ;
-  wire [30:0] \$36 ;
-  wire [30:0] \$37 ;
-  wire [30:0] \$38 ;
-  reg [35:0] \$39 ;
-  wire [19:0] \$4 ;
-  reg [27:0] \$40 ;
-  reg [27:0] \$41 ;
-  reg [19:0] \$42 ;
-  reg [59:0] \$43 ;
-  reg [51:0] \$44 ;
-  reg [83:0] \$45 ;
-  reg [28:0] \$46 ;
-  reg [29:0] \$47 ;
-  reg [35:0] \$48 ;
-  reg [28:0] \$49 ;
-  wire [58:0] \$5 ;
-  reg [28:0] \$50 ;
-  reg [21:0] \$51 ;
-  reg [29:0] \$52 ;
-  reg [60:0] \$53 ;
-  reg [53:0] \$54 ;
-  reg [29:0] \$55 ;
-  reg [85:0] \$56 ;
-  reg [29:0] \$57 ;
-  reg [28:0] \$58 ;
-  reg [29:0] \$59 ;
-  wire [59:0] \$6 ;
-  reg [35:0] \$60 ;
-  reg [27:0] \$61 ;
-  reg [28:0] \$62 ;
-  reg [29:0] \$63 ;
-  reg [29:0] \$64 ;
-  reg [28:0] \$65 ;
-  reg [29:0] \$66 ;
-  reg [29:0] \$67 ;
-  reg [29:0] \$68 ;
-  reg [29:0] \$69 ;
-  wire [50:0] \$7 ;
-  reg [27:0] \$70 ;
-  wire [51:0] \$8 ;
-  wire [82:0] \$9 ;
-  input [27:0] a;
-  wire [27:0] a;
-  input [27:0] b;
-  wire [27:0] b;
-  input clk;
-  wire clk;
-  input en;
-  wire en;
-  input [4:0] k;
-  wire [4:0] k;
-  wire [28:0] mu;
-  input [27:0] \port$8464$0 ;
-  wire [27:0] \port$8464$0 ;
-  input \port$8466$0 ;
-  wire \port$8466$0 ;
-  input [27:0] q;
-  wire [27:0] q;
-  (* init = 28'h0000000 *)
-  wire [27:0] r;
-  input rst;
-  wire rst;
-  reg [35:0] s0_c1_pp0 = 36'h000000000;
-  reg [27:0] s0_c1_pp1 = 28'h0000000;
-  reg [27:0] s0_c1_pp2 = 28'h0000000;
-  reg [19:0] s0_c1_pp3 = 20'h00000;
-  reg [59:0] s0_c2_pp0 = 60'h000000000000000;
-  reg [51:0] s0_c2_pp1 = 52'h0000000000000;
-  reg [83:0] s0_x = 84'h000000000000000000000;
-  reg [28:0] s1_c3_x_hi = 29'h00000000;
-  reg [29:0] s1_c3_x_low = 30'h00000000;
-  reg [35:0] s1_c4_pp0 = 36'h000000000;
-  reg [28:0] s1_c4_pp1 = 29'h00000000;
-  reg [28:0] s1_c4_pp2 = 29'h00000000;
-  reg [21:0] s1_c4_pp3 = 22'h000000;
-  reg [29:0] s1_c4_x_low = 30'h00000000;
-  reg [60:0] s1_c5_pp0 = 61'h0000000000000000;
-  reg [53:0] s1_c5_pp1 = 54'h00000000000000;
-  reg [29:0] s1_c5_x_low = 30'h00000000;
-  reg [85:0] s1_estimate = 86'h0000000000000000000000;
-  reg [29:0] s1_x_low = 30'h00000000;
-  reg [28:0] s2_c6_qhat = 29'h00000000;
-  reg [29:0] s2_c6_x_low = 30'h00000000;
-  reg [35:0] s2_c7_pp0 = 36'h000000000;
-  reg [27:0] s2_c7_pp1 = 28'h0000000;
-  reg [28:0] s2_c7_pp2 = 29'h00000000;
-  reg [29:0] s2_c7_x_low = 30'h00000000;
-  reg [29:0] s2_c8_pp0 = 30'h00000000;
-  reg [28:0] s2_c8_pp1 = 29'h00000000;
-  reg [29:0] s2_c8_x_low = 30'h00000000;
-  reg [29:0] s2_c9_qhat_q = 30'h00000000;
-  reg [29:0] s2_c9_x_low = 30'h00000000;
-  wire [29:0] s2_r;
-  reg [29:0] s3_c10_r1 = 30'h00000000;
-  output [27:0] s3_result;
-  reg [27:0] s3_result = 28'h0000000;
-  assign \$31  = s2_c8_pp0 + \$30 ;
-  assign \$32  = \$38 [29:0] >= q;
-  assign \$33  = \$38 [29:0] - q;
-  assign \$34  = \$32  ? \$33  : { 1'h0, \$38 [29:0] };
-  assign \$35  = s3_c10_r1 >= q;
-  assign \$36  = s3_c10_r1 - q;
-  assign \$37  = \$35  ? \$36  : { 1'h0, s3_c10_r1 };
-  assign \$38  = s2_c9_x_low - s2_c9_qhat_q;
-  always @(posedge clk)
-    s0_c1_pp0 <= \$39 ;
-  always @(posedge clk)
-    s0_c1_pp1 <= \$40 ;
-  always @(posedge clk)
-    s0_c1_pp2 <= \$41 ;
-  always @(posedge clk)
-    s0_c1_pp3 <= \$42 ;
-  always @(posedge clk)
-    s0_c2_pp0 <= \$43 ;
-  always @(posedge clk)
-    s0_c2_pp1 <= \$44 ;
-  always @(posedge clk)
-    s0_x <= \$45 ;
-  always @(posedge clk)
-    s1_c3_x_hi <= \$46 ;
-  always @(posedge clk)
-    s1_c3_x_low <= \$47 ;
-  always @(posedge clk)
-    s1_c4_pp0 <= \$48 ;
-  always @(posedge clk)
-    s1_c4_pp1 <= \$49 ;
-  always @(posedge clk)
-    s1_c4_pp2 <= \$50 ;
-  always @(posedge clk)
-    s1_c4_pp3 <= \$51 ;
-  always @(posedge clk)
-    s1_c4_x_low <= \$52 ;
-  always @(posedge clk)
-    s1_c5_pp0 <= \$53 ;
-  always @(posedge clk)
-    s1_c5_pp1 <= \$54 ;
-  always @(posedge clk)
-    s1_c5_x_low <= \$55 ;
-  always @(posedge clk)
-    s1_estimate <= \$56 ;
-  always @(posedge clk)
-    s1_x_low <= \$57 ;
-  always @(posedge clk)
-    s2_c6_qhat <= \$58 ;
-  always @(posedge clk)
-    s2_c6_x_low <= \$59 ;
-  always @(posedge clk)
-    s2_c7_pp0 <= \$60 ;
-  always @(posedge clk)
-    s2_c7_pp1 <= \$61 ;
-  always @(posedge clk)
-    s2_c7_pp2 <= \$62 ;
-  always @(posedge clk)
-    s2_c7_x_low <= \$63 ;
-  always @(posedge clk)
-    s2_c8_pp0 <= \$64 ;
-  always @(posedge clk)
-    s2_c8_pp1 <= \$65 ;
-  always @(posedge clk)
-    s2_c8_x_low <= \$66 ;
-  always @(posedge clk)
-    s2_c9_qhat_q <= \$67 ;
-  always @(posedge clk)
-    s2_c9_x_low <= \$68 ;
-  always @(posedge clk)
-    s3_c10_r1 <= \$69 ;
-  always @(posedge clk)
-    s3_result <= \$70 ;
-  assign \$1  = a[17:0] * b[17:0];
-  assign \$2  = a[17:0] * b[27:18];
-  assign \$3  = a[27:18] * b[17:0];
-  assign \$4  = a[27:18] * b[27:18];
-  assign \$6  = s0_c1_pp0 + \$5 ;
-  assign \$8  = s0_c1_pp2 + \$7 ;
-  assign \$10  = s0_c2_pp0 + \$9 ;
-  assign \$12  = \$11  >> k;
-  assign \$13  = s1_c3_x_hi[17:0] * \port$8464$0 [17:0];
-  assign \$14  = s1_c3_x_hi[17:0] * { \port$8466$0 , \port$8464$0 [27:18] };
-  assign \$15  = s1_c3_x_hi[28:18] * \port$8464$0 [17:0];
-  assign \$16  = s1_c3_x_hi[28:18] * { \port$8466$0 , \port$8464$0 [27:18] };
-  assign \$18  = s1_c4_pp0 + \$17 ;
-  assign \$20  = s1_c4_pp2 + \$19 ;
-  assign \$22  = s1_c5_pp0 + \$21 ;
-  assign \$24  = \$23  >> k;
-  assign \$25  = s2_c6_qhat[17:0] * q[17:0];
-  assign \$26  = s2_c6_qhat[17:0] * q[27:18];
-  assign \$27  = s2_c6_qhat[28:18] * q[17:0];
-  assign \$29  = s2_c7_pp0 + \$28 ;
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
-    \$39  = s0_c1_pp0;
-    if (en) begin
-      \$39  = \$1 ;
-    end
-    if (rst) begin
-      \$39  = 36'h000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
-    \$40  = s0_c1_pp1;
-    if (en) begin
-      \$40  = \$2 ;
-    end
-    if (rst) begin
-      \$40  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
-    \$41  = s0_c1_pp2;
-    if (en) begin
-      \$41  = \$3 ;
-    end
-    if (rst) begin
-      \$41  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
-    \$42  = s0_c1_pp3;
-    if (en) begin
-      \$42  = \$4 ;
-    end
-    if (rst) begin
-      \$42  = 20'h00000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
-    \$43  = s0_c2_pp0;
-    if (en) begin
-      \$43  = \$6 ;
-    end
-    if (rst) begin
-      \$43  = 60'h000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
-    \$44  = s0_c2_pp1;
-    if (en) begin
-      \$44  = \$8 ;
-    end
-    if (rst) begin
-      \$44  = 52'h0000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
-    \$45  = s0_x;
-    if (en) begin
-      \$45  = \$10 ;
-    end
-    if (rst) begin
-      \$45  = 84'h000000000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
-    \$46  = s1_c3_x_hi;
-    if (en) begin
-      \$46  = \$12 [28:0];
-    end
-    if (rst) begin
-      \$46  = 29'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
-    \$47  = s1_c3_x_low;
-    if (en) begin
-      \$47  = s0_x[29:0];
-    end
-    if (rst) begin
-      \$47  = 30'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
-    \$48  = s1_c4_pp0;
-    if (en) begin
-      \$48  = \$13 ;
-    end
-    if (rst) begin
-      \$48  = 36'h000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
-    \$49  = s1_c4_pp1;
-    if (en) begin
-      \$49  = \$14 ;
-    end
-    if (rst) begin
-      \$49  = 29'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
-    \$50  = s1_c4_pp2;
-    if (en) begin
-      \$50  = \$15 ;
-    end
-    if (rst) begin
-      \$50  = 29'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
-    \$51  = s1_c4_pp3;
-    if (en) begin
-      \$51  = \$16 ;
-    end
-    if (rst) begin
-      \$51  = 22'h000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
-    \$52  = s1_c4_x_low;
-    if (en) begin
-      \$52  = s1_c3_x_low;
-    end
-    if (rst) begin
-      \$52  = 30'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
-    \$53  = s1_c5_pp0;
-    if (en) begin
-      \$53  = \$18 ;
-    end
-    if (rst) begin
-      \$53  = 61'h0000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
-    \$54  = s1_c5_pp1;
-    if (en) begin
-      \$54  = \$20 ;
-    end
-    if (rst) begin
-      \$54  = 54'h00000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
-    \$55  = s1_c5_x_low;
-    if (en) begin
-      \$55  = s1_c4_x_low;
-    end
-    if (rst) begin
-      \$55  = 30'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
-    \$56  = s1_estimate;
-    if (en) begin
-      \$56  = \$22 ;
-    end
-    if (rst) begin
-      \$56  = 86'h0000000000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
-    \$57  = s1_x_low;
-    if (en) begin
-      \$57  = s1_c5_x_low;
-    end
-    if (rst) begin
-      \$57  = 30'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
-    \$58  = s2_c6_qhat;
-    if (en) begin
-      \$58  = \$24 [28:0];
-    end
-    if (rst) begin
-      \$58  = 29'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
-    \$59  = s2_c6_x_low;
-    if (en) begin
-      \$59  = s1_x_low;
-    end
-    if (rst) begin
-      \$59  = 30'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
-    \$60  = s2_c7_pp0;
-    if (en) begin
-      \$60  = \$25 ;
-    end
-    if (rst) begin
-      \$60  = 36'h000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
-    \$61  = s2_c7_pp1;
-    if (en) begin
-      \$61  = \$26 ;
-    end
-    if (rst) begin
-      \$61  = 28'h0000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
-    \$62  = s2_c7_pp2;
-    if (en) begin
-      \$62  = \$27 ;
-    end
-    if (rst) begin
-      \$62  = 29'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
-    \$63  = s2_c7_x_low;
-    if (en) begin
-      \$63  = s2_c6_x_low;
-    end
-    if (rst) begin
-      \$63  = 30'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
-    \$64  = s2_c8_pp0;
-    if (en) begin
-      \$64  = \$29 [29:0];
-    end
-    if (rst) begin
-      \$64  = 30'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
-    \$65  = s2_c8_pp1;
-    if (en) begin
-      \$65  = s2_c7_pp2;
-    end
-    if (rst) begin
-      \$65  = 29'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
-    \$66  = s2_c8_x_low;
-    if (en) begin
-      \$66  = s2_c7_x_low;
-    end
-    if (rst) begin
-      \$66  = 30'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
-    \$67  = s2_c9_qhat_q;
-    if (en) begin
-      \$67  = \$31 [29:0];
-    end
-    if (rst) begin
-      \$67  = 30'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
-    \$68  = s2_c9_x_low;
-    if (en) begin
-      \$68  = s2_c8_x_low;
-    end
-    if (rst) begin
-      \$68  = 30'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
-    \$69  = s3_c10_r1;
-    if (en) begin
-      \$69  = \$34 [29:0];
-    end
-    if (rst) begin
-      \$69  = 30'h00000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
-    \$70  = s3_result;
-    if (en) begin
-      \$70  = \$37 [27:0];
-    end
-    if (rst) begin
-      \$70  = 28'h0000000;
-    end
-  end
-  assign mu = { \port$8466$0 , \port$8464$0  };
-  assign s2_r = \$38 [29:0];
-  assign r = s3_result;
-  assign \$5  = { 13'h0000, s0_c1_pp1, 18'h00000 };
-  assign \$7  = { 13'h0000, s0_c1_pp3, 18'h00000 };
-  assign \$9  = { 13'h0000, s0_c2_pp1, 18'h00000 };
-  assign \$11  = { s0_x, 1'h0 };
-  assign \$17  = { 13'h0000, s1_c4_pp1, 18'h00000 };
-  assign \$19  = { 13'h0000, s1_c4_pp3, 18'h00000 };
-  assign \$21  = { 13'h0000, s1_c5_pp1, 18'h00000 };
-  assign \$23  = { 1'h0, s1_estimate[85:1] };
-  assign \$28  = { 13'h0000, s2_c7_pp1, 18'h00000 };
-  assign \$30  = { 13'h0000, s2_c8_pp1, 18'h00000 };
-endmodule
-
-(* generator = "Amaranth" *)
-module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w__ready, bus__addr, bus__w_data, control__start__pulse, control__abort__pulse, control__op__w_data, control__slot_a__w_data, control__slot_b__w_data, bus__ack, bus__r_data, bus__err, data__r__ready, data__w__valid, data__w__payload, data__r__payload, data__r__valid, cycles__cycles__r_data, \port$8430$0 , status__done__r_data
+module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w__ready, bus__addr, bus__w_data, control__start__pulse, control__abort__pulse, control__op__w_data, control__slot_a__w_data, control__slot_b__w_data, bus__ack, bus__r_data, bus__err, data__r__ready, data__w__valid, data__w__payload, data__r__payload, data__r__valid, cycles__cycles__r_data, \port$8017$0 , status__done__r_data
 , status__error__r_data, status__cause__r_data, status__ctx_valid__r_data, bus__w_stb);
-  reg \$auto$verilog_backend.cc:2355:dump_module$38  = 0;
+  reg \$auto$verilog_backend.cc:2355:dump_module$34  = 0;
   wire \$1 ;
   wire [9:0] \$10 ;
   wire [31:0] \$11 ;
@@ -61365,8 +57353,8 @@ module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w
   wire data__w__ready;
   output data__w__valid;
   reg data__w__valid;
-  input [47:0] \port$8430$0 ;
-  wire [47:0] \port$8430$0 ;
+  input [47:0] \port$8017$0 ;
+  wire [47:0] \port$8017$0 ;
   input status__busy__r_data;
   wire status__busy__r_data;
   input [2:0] status__cause__r_data;
@@ -61385,7 +57373,7 @@ module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w
   assign \$11  = \$9  | { 22'h000000, \$10  };
   assign \$13  = \$11  | { 16'h0000, \$12  };
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$38 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
     control__start__pulse = 1'h0;
     if (\$1 ) begin
       casez (bus__addr)
@@ -61395,7 +57383,7 @@ module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$38 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
     control__abort__pulse = 1'h0;
     if (\$1 ) begin
       casez (bus__addr)
@@ -61405,7 +57393,7 @@ module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$38 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
     control__op__w_data = 3'h0;
     if (\$1 ) begin
       casez (bus__addr)
@@ -61415,7 +57403,7 @@ module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$38 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
     control__op__w_stb = 1'h0;
     if (\$1 ) begin
       casez (bus__addr)
@@ -61425,7 +57413,7 @@ module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$38 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
     control__slot_a__w_data = 4'h0;
     if (\$1 ) begin
       casez (bus__addr)
@@ -61435,7 +57423,7 @@ module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$38 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
     control__slot_a__w_stb = 1'h0;
     if (\$1 ) begin
       casez (bus__addr)
@@ -61445,7 +57433,7 @@ module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$38 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
     control__slot_b__w_data = 4'h0;
     if (\$1 ) begin
       casez (bus__addr)
@@ -61455,7 +57443,7 @@ module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$38 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
     control__slot_b__w_stb = 1'h0;
     if (\$1 ) begin
       casez (bus__addr)
@@ -61465,7 +57453,7 @@ module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$38 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
     bus__ack = 1'h0;
     if (\$1 ) begin
       (* full_case = 32'd1 *)
@@ -61497,7 +57485,7 @@ module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$38 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
     bus__r_data = 32'd0;
     if (\$1 ) begin
       casez (bus__addr)
@@ -61533,7 +57521,7 @@ module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$38 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
     bus__err = 2'h0;
     if (\$1 ) begin
       (* full_case = 32'd1 *)
@@ -61568,7 +57556,7 @@ module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$38 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
     data__r__ready = 1'h0;
     if (\$1 ) begin
       casez (bus__addr)
@@ -61592,7 +57580,7 @@ module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$38 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
     data__w__valid = 1'h0;
     if (\$1 ) begin
       casez (bus__addr)
@@ -61616,7 +57604,7 @@ module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$38 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$34 ) begin end
     data__w__payload = 28'h0000000;
     if (\$1 ) begin
       casez (bus__addr)
@@ -61639,8 +57627,8 @@ module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w
       endcase
     end
   end
-  assign butterflies_lo__count__r_data = \port$8430$0 [31:0];
-  assign butterflies_hi__count__r_data = \port$8430$0 [47:32];
+  assign butterflies_lo__count__r_data = \port$8017$0 [31:0];
+  assign butterflies_hi__count__r_data = \port$8017$0 [47:32];
   assign \$4  = { 1'h0, status__busy__r_data };
   assign \$5  = { 30'h00000000, \$4  };
   assign \$6  = { status__done__r_data, 1'h0 };
@@ -61649,17 +57637,17 @@ module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w
   assign \$12  = { 7'h00, status__ctx_valid__r_data, 8'h00 };
   assign \$14  = { 1'h0, cycles__cycles__r_data };
   assign \$15  = \$14 ;
-  assign \$16  = { 1'h0, \port$8430$0 [31:0] };
+  assign \$16  = { 1'h0, \port$8017$0 [31:0] };
   assign \$17  = \$16 ;
-  assign \$18  = { 1'h0, \port$8430$0 [47:32] };
+  assign \$18  = { 1'h0, \port$8017$0 [47:32] };
   assign \$19  = { 15'h0000, \$18  };
-  assign \$20  = 33'h00582138a;
+  assign \$20  = 33'h005820b8a;
   assign \$21  = \$20 ;
 endmodule
 
 (* generator = "Amaranth" *)
 module \cerite_soc_full.scratch (rst, bus__w_stb, bus__r_stb, bus__addr, bus__w_data, bus__ack, bus__r_data, bus__err, clk);
-  reg \$auto$verilog_backend.cc:2355:dump_module$39  = 0;
+  reg \$auto$verilog_backend.cc:2355:dump_module$35  = 0;
   wire \$1 ;
   wire \$2 ;
   wire \$3 ;
@@ -65852,7 +61840,7 @@ module \cerite_soc_full.scratch (rst, bus__w_stb, bus__r_stb, bus__addr, bus__w_
     .bus__w_stb(bus__w_stb),
     .clk(clk),
     .control__count__pulse(control__count__pulse),
-    .\port$8000$0 (ptr),
+    .\port$7623$0 (ptr),
     .ram_addr__addr__w_data(ram_addr__addr__w_data),
     .ram_addr__addr__w_stb(ram_addr__addr__w_stb),
     .ram_data__r__payload(ram_data__r__payload),
@@ -65863,7 +61851,7 @@ module \cerite_soc_full.scratch (rst, bus__w_stb, bus__r_stb, bus__addr, bus__w_
     .status__pulses__r_data(status__pulses__r_data)
   );
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$39 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
     \$8  = status__pulses__r_data;
     if (control__count__pulse) begin
       \$8  = \$7 [15:0];
@@ -65873,7 +61861,7 @@ module \cerite_soc_full.scratch (rst, bus__w_stb, bus__r_stb, bus__addr, bus__w_
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$39 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$35 ) begin end
     \$9  = \$6 [11:0];
     if (rst) begin
       \$9  = 12'h000;
@@ -65901,8 +61889,8 @@ module \cerite_soc_full.scratch (rst, bus__w_stb, bus__r_stb, bus__addr, bus__w_
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data__r__payload, bus__addr, bus__w_data, status__pulses__r_data, \port$8000$0 , bus__ack, bus__r_data, bus__err, control__count__pulse, ram_addr__addr__w_data, ram_addr__addr__w_stb, ram_data__r__ready, ram_data__w__valid, ram_data__w__payload, clk);
-  reg \$auto$verilog_backend.cc:2355:dump_module$40  = 0;
+module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data__r__payload, bus__addr, bus__w_data, status__pulses__r_data, \port$7623$0 , bus__ack, bus__r_data, bus__err, control__count__pulse, ram_addr__addr__w_data, ram_addr__addr__w_stb, ram_data__r__ready, ram_data__w__valid, ram_data__w__payload, clk);
+  reg \$auto$verilog_backend.cc:2355:dump_module$36  = 0;
   wire \$1 ;
   wire [32:0] \$10 ;
   wire [32:0] \$11 ;
@@ -65952,8 +61940,8 @@ module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data
   reg control__count__pulse;
   reg [3:0] control__mode__data = 4'h5;
   reg control__mode__w_stb;
-  input [11:0] \port$8000$0 ;
-  wire [11:0] \port$8000$0 ;
+  input [11:0] \port$7623$0 ;
+  wire [11:0] \port$7623$0 ;
   wire [15:0] ram_addr__addr__r_data;
   output [15:0] ram_addr__addr__w_data;
   reg [15:0] ram_addr__addr__w_data;
@@ -65995,7 +61983,7 @@ module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data
   always @(posedge clk)
     control__mode__data <= \$24 ;
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$40 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
     \$20  = value0__value__data;
     if (\$1 ) begin
       casez (bus__addr)
@@ -66010,7 +61998,7 @@ module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$40 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
     \$21  = value1__value__data;
     if (\$1 ) begin
       casez (bus__addr)
@@ -66027,7 +62015,7 @@ module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$40 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
     \$22  = value2__value__data;
     if (\$1 ) begin
       casez (bus__addr)
@@ -66046,7 +62034,7 @@ module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$40 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
     \$23  = value3__value__data;
     if (\$1 ) begin
       casez (bus__addr)
@@ -66067,7 +62055,7 @@ module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$40 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
     \$24  = control__mode__data;
     if (\$1 ) begin
       casez (bus__addr)
@@ -66092,7 +62080,7 @@ module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$40 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
     value0__value__w_stb = 1'h0;
     if (\$2 ) begin
       casez (bus__addr)
@@ -66102,7 +62090,7 @@ module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$40 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
     bus__ack = 1'h0;
     if (\$2 ) begin
       (* full_case = 32'd1 *)
@@ -66138,7 +62126,7 @@ module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$40 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
     bus__r_data = 32'd0;
     if (\$2 ) begin
       casez (bus__addr)
@@ -66182,7 +62170,7 @@ module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$40 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
     value1__value__w_stb = 1'h0;
     if (\$2 ) begin
       casez (bus__addr)
@@ -66194,7 +62182,7 @@ module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$40 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
     value2__value__w_stb = 1'h0;
     if (\$2 ) begin
       casez (bus__addr)
@@ -66208,7 +62196,7 @@ module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$40 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
     value3__value__w_stb = 1'h0;
     if (\$2 ) begin
       casez (bus__addr)
@@ -66224,7 +62212,7 @@ module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$40 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
     bus__err = 2'h0;
     if (\$2 ) begin
       (* full_case = 32'd1 *)
@@ -66257,7 +62245,7 @@ module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$40 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
     control__count__pulse = 1'h0;
     if (\$2 ) begin
       casez (bus__addr)
@@ -66277,7 +62265,7 @@ module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$40 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
     control__mode__w_stb = 1'h0;
     if (\$2 ) begin
       casez (bus__addr)
@@ -66297,7 +62285,7 @@ module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$40 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
     ram_addr__addr__w_data = 16'h0000;
     if (\$2 ) begin
       casez (bus__addr)
@@ -66321,7 +62309,7 @@ module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$40 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
     ram_addr__addr__w_stb = 1'h0;
     if (\$2 ) begin
       casez (bus__addr)
@@ -66345,7 +62333,7 @@ module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$40 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
     ram_data__r__ready = 1'h0;
     if (\$2 ) begin
       casez (bus__addr)
@@ -66373,7 +62361,7 @@ module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$40 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
     ram_data__w__valid = 1'h0;
     if (\$2 ) begin
       casez (bus__addr)
@@ -66401,7 +62389,7 @@ module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$40 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$36 ) begin end
     ram_data__w__payload = 32'd0;
     if (\$2 ) begin
       casez (bus__addr)
@@ -66428,7 +62416,7 @@ module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data
       endcase
     end
   end
-  assign ram_addr__addr__r_data = { 4'h0, \port$8000$0  };
+  assign ram_addr__addr__r_data = { 4'h0, \port$7623$0  };
   assign ram_data__r__valid = 1'h1;
   assign ram_data__w__ready = 1'h1;
   assign \$3  = { 1'h0, value0__value__data };
@@ -66445,7 +62433,7 @@ module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data
   assign \$15  = { 13'h0000, \$14  };
   assign \$16  = { 1'h0, status__pulses__r_data };
   assign \$17  = { 15'h0000, \$16  };
-  assign \$18  = { 5'h00, \port$8000$0  };
+  assign \$18  = { 5'h00, \port$7623$0  };
   assign \$19  = { 15'h0000, \$18  };
 endmodule
 
@@ -66522,7 +62510,7 @@ endmodule
 
 (* generator = "Amaranth" *)
 module \cerite_soc_full.uart.receiver (clk, rst, data__valid, data__payload, idle, overrun, error, data__ready, \rx$13 );
-  reg \$auto$verilog_backend.cc:2355:dump_module$41  = 0;
+  reg \$auto$verilog_backend.cc:2355:dump_module$37  = 0;
   wire \$1 ;
   wire \$10 ;
   wire \$11 ;
@@ -66609,7 +62597,7 @@ module \cerite_soc_full.uart.receiver (clk, rst, data__valid, data__payload, idl
     .stage1(rx)
   );
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$41 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
     \$20  = data__valid;
     if (data__ready) begin
       \$20  = 1'h0;
@@ -66637,7 +62625,7 @@ module \cerite_soc_full.uart.receiver (clk, rst, data__valid, data__payload, idl
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$41 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
     \$21  = timer;
     casez (fsm_state)
       3'h0:
@@ -66670,7 +62658,7 @@ module \cerite_soc_full.uart.receiver (clk, rst, data__valid, data__payload, idl
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$41 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
     \$22  = fsm_state;
     casez (fsm_state)
       3'h0:
@@ -66711,7 +62699,7 @@ module \cerite_soc_full.uart.receiver (clk, rst, data__valid, data__payload, idl
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$41 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
     \$23  = bits;
     casez (fsm_state)
       3'h0:
@@ -66734,7 +62722,7 @@ module \cerite_soc_full.uart.receiver (clk, rst, data__valid, data__payload, idl
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$41 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
     \$24  = shift;
     casez (fsm_state)
       3'h0:
@@ -66751,7 +62739,7 @@ module \cerite_soc_full.uart.receiver (clk, rst, data__valid, data__payload, idl
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$41 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
     \$25  = data__payload;
     casez (fsm_state)
       3'h0:
@@ -66776,7 +62764,7 @@ module \cerite_soc_full.uart.receiver (clk, rst, data__valid, data__payload, idl
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$41 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
     idle = 1'h0;
     casez (fsm_state)
       3'h0:
@@ -66784,7 +62772,7 @@ module \cerite_soc_full.uart.receiver (clk, rst, data__valid, data__payload, idl
     endcase
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$41 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
     overrun = 1'h0;
     casez (fsm_state)
       3'h0:
@@ -66804,7 +62792,7 @@ module \cerite_soc_full.uart.receiver (clk, rst, data__valid, data__payload, idl
     endcase
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$41 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$37 ) begin end
     error = 1'h0;
     casez (fsm_state)
       3'h0:
@@ -66847,7 +62835,7 @@ endmodule
 
 (* generator = "Amaranth" *)
 module \cerite_soc_full.uart.transmitter (rst, idle, data__ready, tx, data__valid, data__payload, clk);
-  reg \$auto$verilog_backend.cc:2355:dump_module$42  = 0;
+  reg \$auto$verilog_backend.cc:2355:dump_module$38  = 0;
   wire \$1 ;
   wire [4:0] \$10 ;
   wire \$11 ;
@@ -66902,7 +62890,7 @@ module \cerite_soc_full.uart.transmitter (rst, idle, data__ready, tx, data__vali
   always @(posedge clk)
     timer <= \$16 ;
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$42 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$38 ) begin end
     \$13  = tx;
     if (\$5 ) begin
       \$13  = 1'h0;
@@ -66921,7 +62909,7 @@ module \cerite_soc_full.uart.transmitter (rst, idle, data__ready, tx, data__vali
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$42 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$38 ) begin end
     \$14  = shift;
     if (\$5 ) begin
       \$14  = \$7 ;
@@ -66937,7 +62925,7 @@ module \cerite_soc_full.uart.transmitter (rst, idle, data__ready, tx, data__vali
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$42 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$38 ) begin end
     \$15  = left;
     if (\$5 ) begin
       \$15  = 4'ha;
@@ -66951,7 +62939,7 @@ module \cerite_soc_full.uart.transmitter (rst, idle, data__ready, tx, data__vali
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$42 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$38 ) begin end
     \$16  = timer;
     if (\$5 ) begin
       \$16  = 5'h18;

@@ -18,16 +18,19 @@ IDENT_HEADER = {'magic': 0, 'version': 1, 'profile': 2, 'map_hash': 0x0003}
 PROFILES = {
     'full': {
         'code': 1,
-        'desc': 'ECP5 boards (ULX3S-85F) and the simulated board: 4096-word bursts',
+        'desc': (
+            'ECP5 boards (ULX3S-85F): 4096-word bursts, the NTT array with two lanes (the most the '
+            'yowasp nextpnr routes beside the full MMU)'
+        ),
         'addr_width': 16,
-        'map_hash': 0xc653f536,
+        'map_hash': 0xf1bd4187,
         'parameters': {
             'link_max_burst': 4096,
             'link_addr_width': 16,
             'scratch_depth': 4096,
             'ntt_log_n': 10,
             'ntt_width': 28,
-            'ntt_lanes': 4,
+            'ntt_lanes': 2,
             'ntt_reducer': 0,
             'ntt_pipeline_depth': 3,
             'ntt_slots': 2,
@@ -110,7 +113,7 @@ PROFILES = {
                                 'width': 32,
                                 'access': 'const',
                                 'desc': 'Hash of the register map layout and the parameter values',
-                                'value': 0xc653f536,
+                                'value': 0xf1bd4187,
                             },
                         },
                     },
@@ -246,7 +249,7 @@ PROFILES = {
                                 'width': 32,
                                 'access': 'const',
                                 'desc': 'Butterflies working in parallel',
-                                'value': 4,
+                                'value': 2,
                             },
                         },
                     },
@@ -731,7 +734,7 @@ PROFILES = {
                                 'width': 32,
                                 'access': 'const',
                                 'desc': 'The info word',
-                                'value': 0x582138a,
+                                'value': 0x5820b8a,
                             },
                         },
                     },

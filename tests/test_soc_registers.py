@@ -343,7 +343,7 @@ def test_soc_map_and_hash():
     assert soc.map_hash == other_clock.map_hash != small.map_hash
     assert {p.name: p.value for p in soc.parameters} == {
         "link_max_burst": 4096, "link_addr_width": 16, "scratch_depth": 4096,
-        "ntt_log_n": 10, "ntt_width": 28, "ntt_lanes": 4, "ntt_reducer": 0,
+        "ntt_log_n": 10, "ntt_width": 28, "ntt_lanes": 2, "ntt_reducer": 0,
         "ntt_pipeline_depth": 3, "ntt_slots": 2, "ntt_dsp_width": 18, "ntt_latency": 16,
         "mmu_tlb_entries": 16, "mmu_lwc_entries": 16, "mmu_asid_bits": 16, "mmu_pa_bits": 56,
         "mmu_counter_bits": 32, "mmu_serial_multiplier": 0, "mmu_learned_walk": 1,

@@ -76,8 +76,9 @@ class Profile:
 #: radix-only MMU (``small-mmu``), not both (docs/fpga.md, "Whole SoC").
 PROFILES = {
     "full": Profile("full", 1, max_burst=4096, scratch_depth=4096,
-                    desc="ECP5 boards (ULX3S-85F) and the simulated board: 4096-word bursts",
-                    ntt=dict(log_n=10, width=28, lanes=4, reducer="barrett", dsp_width=18),
+                    desc="ECP5 boards (ULX3S-85F): 4096-word bursts, the NTT array with two "
+                         "lanes (the most the yowasp nextpnr routes beside the full MMU)",
+                    ntt=dict(log_n=10, width=28, lanes=2, reducer="barrett", dsp_width=18),
                     mmu=dict(profile="full", mem_bytes=128 << 10, mem_base=0x10_0000,
                              queue_depth=256)),
     "small": Profile("small", 2, max_burst=1024, scratch_depth=256,
