@@ -230,3 +230,20 @@ def test_full_coverage_run(tmp_path):
     data = json.loads((tmp_path / "coverage.json").read_text())
     assert set(data["units"]) >= {"modmul", "ntt_array", "lvm_mmu"}
     assert not data["functional"]["missing"], data["functional"]["missing"]
+
+
+def test_constant_branch_is_explained():
+    """A branch on a net tied to a constant cannot go the other way: explained, not uncovered;
+    a branch on a live net stays uncovered."""
+    text = "\n".join([
+        "module top(a);", "  input a;", "  wire \\$1 ;", "  wire \\$2 ;",
+        "  assign \\$1  = 1'h0;", "  assign \\$2  = a & a;",
+        "  always @* begin", "    if (\\$1 ) begin", "    end", "    if (\\$2 ) begin", "    end",
+        "  end", "endmodule"])
+    source = VerilogSource(text, root=".")
+    assert source.constant_branch(8) and not source.constant_branch(10)
+    points = {(("l", "8"), ("o", "if"), ("page", "v_branch/top"), ("t", "branch")): 0,
+              (("l", "10"), ("o", "if"), ("page", "v_branch/top"), ("t", "branch")): 0}
+    report = design_report(points, source)
+    assert report["line"]["explained"] == 1
+    assert [u["verilog_line"] for u in report["uncovered_lines"]] == [10]

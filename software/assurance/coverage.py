@@ -80,6 +80,13 @@ _DECL = re.compile(r"^\s*(?:/\*[^*]*\*/\s*)?(?:input|output|inout|reg|wire)\b[^;
                    r"(\\\S+|[A-Za-z_][\w$]*)\s*(?:=[^;]*)?;")
 _MODULE = re.compile(r"^(?:/\*[^*]*\*/\s*)?module\s+\\?([^\s(]+)")
 _LHS = re.compile(r"^\s*(\\\S+|[A-Za-z_][\w$]*)\s*(?:\[[^\]]*\])?\s*<?=")
+# A net tied to a constant (``assign \$43 = 1'h1;``) and a branch on one net.
+_CONSTANT = re.compile(r"^\s*assign\s+(\\\S+|[A-Za-z_][\w$]*)\s*=\s*\d+'[hbd][0-9a-fA-F_]+\s*;")
+_BRANCH = re.compile(r"^(?:end\s+else\s+)?if\s*\(\s*(\\\S+|[A-Za-z_][\w$]*)\s*\)")
+#: Why an uncovered branch on a constant condition is not counted.
+CONSTANT_BRANCH = ("the branch condition is a constant in this configuration (an Amaranth "
+                   "condition on parameters, folded by the generator): the branch cannot go "
+                   "the other way")
 
 
 def read_coverage(path):
@@ -129,8 +136,12 @@ class VerilogSource:
         self.decl_src = {}      # signal name -> src of its declaration
         self.line_src = {}      # line number -> src attribute that precedes it
         self.modules = []       # (first line, module name, src of its definition or None)
+        self.constants = set()  # nets tied to a constant
         pending = None
         for number, line in enumerate(self.lines, 1):
+            constant = _CONSTANT.match(_SRC.sub("", line))
+            if constant:
+                self.constants.add(constant.group(1))
             found = _SRC.findall(line)
             stripped = _SRC.sub("", line).strip()
             if found and not stripped:
@@ -189,6 +200,11 @@ class VerilogSource:
 
     def signal_src(self, name):
         return self.decl_src.get(name)
+
+    def constant_branch(self, number):
+        """Whether Verilog line ``number`` branches on a net tied to a constant."""
+        branch = _BRANCH.match(self.text(number))
+        return bool(branch) and branch.group(1) in self.constants
 
     def module_at(self, number):
         """``(name, src)`` of the module whose body holds Verilog line ``number`` (None before
@@ -272,7 +288,10 @@ def design_report(points, verilog):
             continue
         number = int(fields.get("l", "0"))
         locations = verilog.locate(fields)
-        reason = _explain(verilog.text(number), locations) if not count else None
+        reason = None
+        if not count:
+            reason = _explain(verilog.text(number), locations) or (
+                CONSTANT_BRANCH if kind == "branch" and verilog.constant_branch(number) else None)
         for src in locations:
             by_source[src][0] += 1
             by_source[src][1] += bool(count)
