@@ -166,7 +166,7 @@ def test_wrong_coverage_unit(capsys):
     with pytest.raises(SystemExit) as info:
         coverage.main(["--units", "gpu", "--report-only", "--folder", "."])
     assert info.value.code == 2
-    assert "unit must be one of modmul, ntt_array, lvm_mmu, not 'gpu'" in capsys.readouterr().err
+    assert "unit must be one of modmul, ntt_array, lvm_mmu, soc, not 'gpu'" in capsys.readouterr().err
 
 
 def test_wrong_campaign_name(capsys):
