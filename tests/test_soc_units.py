@@ -214,6 +214,9 @@ def test_small_mmu_profile():
         with pytest.raises(ValueError, match=r"learned must be False: MMU unit 'mmu' is "
                                              r"radix-only"):
             mmu.load_mappings(maps, learned=True)
+        with pytest.raises(ValueError, match=r"^index options \['max_cached_nodes'\] given, but "
+                                             r"MMU unit 'mmu' is radix-only"):
+            mmu.load_mappings(maps, max_cached_nodes=2)
         loaded = mmu.load_mappings(maps)
         assert loaded.index is None and loaded.index_bytes == 0 and not loaded.config.learned
         with pytest.raises(ValueError, match=r"radix-only"):
