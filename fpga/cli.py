@@ -110,6 +110,14 @@ def _modmul(width, reducer, depth=3, dsp_width=None):
     return make
 
 
+def _ntt_array(**params):
+    """Factory of an N = 1024 :class:`~cerite.hw.ntt.array.NTTArray` with ``params``."""
+    def make():
+        from ..hw.ntt.array import NTTArray
+        return NTTArray(log_n=10, **params)
+    return make
+
+
 def _board_soc(*, board, clk_hz):
     from .soc import BoardSoC
     return BoardSoC(board=board, clk_hz=clk_hz)
@@ -156,24 +164,21 @@ def _builtin_designs():
     if NTTArray is not None:
         for lanes in (1, 2, 4, 8):
             designs[f"ntt-b{lanes}"] = Design(
-                f"ntt-b{lanes}",
-                (lambda b: lambda: NTTArray(log_n=10, width=28, lanes=b, reducer="barrett"))(lanes),
+                f"ntt-b{lanes}", _ntt_array(width=28, lanes=lanes, reducer="barrett"),
                 f"NTT array, N = 1024, 28-bit Barrett, B = {lanes}")
             designs[f"ntt-b{lanes}-dsp18"] = Design(
                 f"ntt-b{lanes}-dsp18",
-                (lambda b: lambda: NTTArray(log_n=10, width=28, lanes=b, reducer="barrett",
-                                            dsp_width=18))(lanes),
+                _ntt_array(width=28, lanes=lanes, reducer="barrett", dsp_width=18),
                 f"NTT array, N = 1024, 28-bit Barrett, B = {lanes}, products split into "
                 f"18-bit DSP blocks (ECP5 timing)")
         for lanes in (4, 8):
             designs[f"ntt-solinas-b{lanes}"] = Design(
                 f"ntt-solinas-b{lanes}",
-                (lambda b: lambda: NTTArray(log_n=10, width=32, lanes=b, reducer="solinas",
-                                            dsp_width=18))(lanes),
+                _ntt_array(width=32, lanes=lanes, reducer="solinas", dsp_width=18),
                 f"NTT array, N = 1024, Solinas q = 2^32 - 2^20 + 1, B = {lanes}, products split "
                 f"into 18-bit DSP blocks")
         designs["ntt-w16-b1"] = Design(
-            "ntt-w16-b1", lambda: NTTArray(log_n=10, width=16, lanes=1, reducer="barrett"),
+            "ntt-w16-b1", _ntt_array(width=16, lanes=1, reducer="barrett"),
             "NTT array, N = 1024, 16-bit Barrett, B = 1 (the small profile's size)")
     try:
         from ..hw.lvm import LearnedMMU
