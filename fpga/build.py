@@ -420,12 +420,6 @@ def _stage_name(command):
         tool, "pnr" if tool.startswith("NEXTPNR") else tool.lower())
 
 
-#: Extra nextpnr options per family: ECP5 routes with router2, which converges on the large
-#: designs (the whole SoC) where the default router1 was still far from a legal routing after
-#: an hour.
-_ROUTER = {"ecp5": " --router router2"}
-
-
 def build(design_factory, *, board, name, out_dir=None, pll_mhz=None, seed=1,
           results_dir=None, write=True, hierarchy=False, description=None, timeout_s=None,
           nextpnr_opts=None):
@@ -512,7 +506,7 @@ def build(design_factory, *, board, name, out_dir=None, pll_mhz=None, seed=1,
     plan = platform.build(
         top, name=name, do_build=False,
         nextpnr_opts=f"--report {report_file} --timing-allow-fail --seed {seed}"
-                     + _ROUTER.get(profile.family, "") + (f" {extra}" if extra else ""),
+                     + (f" {extra}" if extra else ""),
         synth_opts=profile.synth_opts,
         script_after_synth=f"tee -q -o {stat_file} stat -json")
     build_dir = plan.extract(out_dir)
