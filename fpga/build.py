@@ -24,6 +24,7 @@ from pathlib import Path
 from amaranth import Elaboratable
 
 from .boards import BoardProfile, PLLClocked, get_board
+from .global_buffers import DEFAULT_MIN_FANOUT, promote_netlist_file
 from .shell import UnitShell
 from .toolchain import ToolchainMissing, tool_versions, toolchain_env
 
@@ -317,6 +318,7 @@ class BuildReport:
     tools: dict = field(default_factory=dict)
     tool_commands: list = field(default_factory=list)
     description: str = None
+    global_nets: list = field(default_factory=list)
 
     @property
     def ok(self):
@@ -380,6 +382,14 @@ class BuildReport:
                       f"from `{p['start']}` to `{p['end']}`."]
             if p["sources"]:
                 lines.append("Sources on it: " + ", ".join(f"`{s}`" for s in p["sources"]) + ".")
+        if self.global_nets:
+            lines += ["", "## Control nets on global buffers", "",
+                      "Reset and enable nets moved onto the ECP5's global network (a DCCA each, "
+                      "`cerite.fpga.global_buffers`) before place and route:", "",
+                      "| net | driver | flip-flop LSR/CE sinks | other sinks |",
+                      "| --- | --- | ---: | ---: |"]
+            lines += [f"| `{g['net']}` | {g['driver']} | {g['control_sinks']} | "
+                      f"{g['other_sinks']} |" for g in self.global_nets]
         if self.pll:
             lines += ["", f"PLL {self.pll['primitive']}: {self.pll['input_mhz']:g} MHz -> "
                       f"{self.pll['achieved_mhz']:.4f} MHz (asked {self.pll['requested_mhz']:g}; "
@@ -422,7 +432,7 @@ def _stage_name(command):
 
 def build(design_factory, *, board, name, out_dir=None, pll_mhz=None, seed=1,
           results_dir=None, write=True, hierarchy=False, description=None, timeout_s=None,
-          nextpnr_opts=None):
+          nextpnr_opts=None, global_fanout=DEFAULT_MIN_FANOUT):
     """Build ``design_factory()`` into a bitstream for ``board`` and report area and timing.
 
     Parameters
@@ -456,6 +466,10 @@ def build(design_factory, *, board, name, out_dir=None, pll_mhz=None, seed=1,
         Limit for each tool run.
     nextpnr_opts : str, optional
         Extra nextpnr options, appended to the build's own (the report records the command).
+    global_fanout : int or None
+        ECP5 only: put every reset or clock-enable net with at least this many flip-flop sinks
+        on a global buffer between synthesis and place and route
+        (:mod:`.global_buffers`; the report lists them). ``None`` or 0 turns it off.
 
     Returns
     -------
@@ -483,6 +497,11 @@ def build(design_factory, *, board, name, out_dir=None, pll_mhz=None, seed=1,
         raise ValueError(f"seed must be a non-negative integer, not {seed!r}")
     if timeout_s is not None:
         _check_number("timeout_s", timeout_s)
+    if global_fanout is not None and (isinstance(global_fanout, bool)
+                                      or not isinstance(global_fanout, int)
+                                      or global_fanout < 0 or global_fanout == 1):
+        raise ValueError(f"global_fanout must be 0 (off) or an integer >= 2, not "
+                         f"{global_fanout!r}")
     pll = profile.pll(pll_mhz) if pll_mhz is not None else None
     env = toolchain_env(profile.family)
     platform = profile.platform()
@@ -512,10 +531,19 @@ def build(design_factory, *, board, name, out_dir=None, pll_mhz=None, seed=1,
     build_dir = plan.extract(out_dir)
 
     prelude, commands = _stage_commands(plan.files[f"{plan.script}.sh"])
-    stage_seconds, failure = {}, None
+    stage_seconds, failure, global_nets = {}, None, []
     started = time.monotonic()
     for command in commands:
         stage = _stage_name(command)
+        if stage == "pnr" and profile.family == "ecp5" and global_fanout:
+            t0 = time.monotonic()
+            try:
+                global_nets = [g.as_dict() for g in promote_netlist_file(
+                    build_dir / f"{name}.json", min_fanout=global_fanout)]
+            except (OSError, ValueError) as error:
+                failure = ("globals", f"the netlist could not be read: {error}")
+                break
+            stage_seconds["globals"] = time.monotonic() - t0
         t0 = time.monotonic()
         try:
             result = subprocess.run(["sh", "-c", f"{prelude}\n{command}"], cwd=build_dir, env=env,
@@ -594,7 +622,8 @@ def build(design_factory, *, board, name, out_dir=None, pll_mhz=None, seed=1,
         bitstream=_display_path(bitstream) if bitstream.exists() and status != "tool error"
         else None,
         build_dir=_display_path(build_dir), tools=tool_versions(profile.family),
-        tool_commands=[" ".join(c.split()) for c in commands], description=description)
+        tool_commands=[" ".join(c.split()) for c in commands], description=description,
+        global_nets=global_nets)
     if write:
         from ..results import write_results
         directory = Path(results_dir) if results_dir is not None else default_results_dir()

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .boards import BOARDS, get_board
+from .global_buffers import DEFAULT_MIN_FANOUT
 
 __all__ = ["Design", "register_design", "available_designs", "get_design", "SMOKE_DESIGN",
            "DEFAULT_DESIGN", "board_clock_hz",
@@ -258,6 +259,17 @@ def _seed(text):
     return value
 
 
+def _global_fanout(text):
+    import argparse
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0 or value == 1:
+        raise argparse.ArgumentTypeError(f"must be 0 (off) or an integer >= 2, not {text!r}")
+    return value
+
+
 def add_build_parser(subparsers):
     """Add ``build`` to ``subparsers`` (from ``ArgumentParser.add_subparsers``); returns it."""
     text = "build a bitstream for a board and report resources and Fmax"
@@ -279,6 +291,10 @@ def add_build_parser(subparsers):
     p.add_argument("--nextpnr-opts", metavar="OPTIONS",
                    help="extra nextpnr options, appended to the build's own (quoted as one "
                         "argument, e.g. --nextpnr-opts='--placer-heap-beta 0.6')")
+    p.add_argument("--global-fanout", type=_global_fanout, default=DEFAULT_MIN_FANOUT,
+                   metavar="N",
+                   help=f"ECP5: put reset and enable nets with at least N flip-flop sinks on "
+                        f"global buffers (default {DEFAULT_MIN_FANOUT}; 0 turns it off)")
     p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     p.set_defaults(func=cmd_build)
     return p
@@ -339,7 +355,8 @@ def cmd_build(args):
                        results_dir=args.results, write=not args.no_write,
                        hierarchy=args.hierarchy, description=description,
                        timeout_s=getattr(args, "timeout", None),
-                       nextpnr_opts=getattr(args, "nextpnr_opts", None))
+                       nextpnr_opts=getattr(args, "nextpnr_opts", None),
+                       global_fanout=getattr(args, "global_fanout", DEFAULT_MIN_FANOUT))
     except ToolchainMissing as error:
         return _fail(args, str(error), 1)
     except ValueError as error:

@@ -247,6 +247,10 @@ def test_report_markdown_and_summary():
     assert "| lut | ICESTORM_LC | 60 | 5280 | 1.1 |" in text
     assert "| cd_sync.clk | 92.09 | 12.000 | yes |" in text
     assert json.loads(json.dumps(report.as_dict()))["fmax_mhz"] == 92.09
+    assert "global buffers" not in text
+    report.global_nets = [{"net": "rst", "driver": "TRELLIS_FF.Q", "control_sinks": 600,
+                           "other_sinks": 1, "buffer": "$cerite$global_buffer$0"}]
+    assert "| `rst` | TRELLIS_FF.Q | 600 | 1 |" in report.markdown()
 
 
 # -- the shell -------------------------------------------------------------------------------------
@@ -376,6 +380,10 @@ def test_build_argument_errors():
         build(factory, board="icebreaker", name="x", pll_mhz=500)
     with pytest.raises(TypeError, match="design_factory must be callable"):
         build("shell", board="icebreaker", name="x")
+    for bad in (1, -2, 2.5, True):
+        with pytest.raises(ValueError, match=r"global_fanout must be 0 \(off\) or an integer "
+                                             r">= 2, not "):
+            build(factory, board="ulx3s-85f", name="x", global_fanout=bad)
 
 
 def test_program_errors_and_dry_run(no_tools, monkeypatch):
@@ -537,6 +545,12 @@ def test_nextpnr_opts():
     args = parser.parse_args(["build", "--board", "ulx3s-85f",
                               "--nextpnr-opts=--placer-heap-beta 0.5"])
     assert args.nextpnr_opts == "--placer-heap-beta 0.5"
+    assert args.global_fanout == 500
+    assert parser.parse_args(["build", "--board", "ulx3s-85f", "--global-fanout", "0"]) \
+        .global_fanout == 0
+    for bad in ("1", "-3", "many"):
+        with pytest.raises(SystemExit):
+            parser.parse_args(["build", "--board", "ulx3s-85f", "--global-fanout", bad])
     for bad in ("--seed 2; rm -rf x", "`id`", 5):
         with pytest.raises(ValueError, match="^nextpnr_opts must be a string of options without "
                                              "shell metacharacters, not "):
@@ -583,9 +597,12 @@ def test_build_smoke_design_on_icebreaker(tmp_path):
 @pytest.mark.fpga
 def test_build_smoke_design_on_ulx3s_85f(tmp_path):
     design = get_design(SMOKE_DESIGN)
+    # a threshold low enough for the shell's scan enable (one CE per scanned input bit)
     report = build(design.top_factory(), board="ulx3s-85f", name=design.build_name,
-                   out_dir=tmp_path, write=False)
+                   out_dir=tmp_path, write=False, global_fanout=50)
     assert report.ok, report.problems
+    assert any("scan_en" in g["net"] for g in report.global_nets), report.global_nets
+    assert all(g["control_sinks"] >= 50 for g in report.global_nets)
     assert report.utilisation["lut"]["used"] > 0 and report.utilisation["ff"]["used"] > 0
     assert report.utilisation["dsp"]["used"] > 0
     assert report.fmax_mhz > 25
