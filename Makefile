@@ -14,7 +14,7 @@ help:
 	@echo "make demo      run the demo on the simulated board (sets up .venv on first use)"
 	@echo "make test      run the regression (excludes the slow and fpga markers)"
 	@echo "make test-all  run everything, slow sweeps included"
-	@echo "make fpga      build both ICEBreaker SoC bitstreams and the smoke designs (fpga marker)"
+	@echo "make fpga      build the ICEBreaker and ULX3S-85F SoC bitstreams and the smoke designs (fpga marker)"
 	@echo "make fpga-all  every bitstream: the boards' SoCs and each unit alone (hours)"
 	@echo "make bench     run every benchmark, regenerate docs/results/ (reuses FPGA reports)"
 	@echo "make coverage  Verilator line/toggle coverage of the cocotb regression -> docs/results/"

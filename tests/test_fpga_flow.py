@@ -636,6 +636,22 @@ def test_build_soc_on_icebreaker(tmp_path, design):
 
 
 @pytest.mark.fpga
+def test_build_soc_on_ulx3s_85f(tmp_path):
+    """The full-profile SoC routes on the 85F, meets its 25 MHz oscillator and leaves a
+    bitstream, with its reset and enable nets on global buffers (about 15 minutes)."""
+    board = get_board("ulx3s-85f")
+    report = build(get_design(DEFAULT_DESIGN).top_factory(board, 25e6), board="ulx3s-85f",
+                   name="soc", out_dir=tmp_path, write=False, timeout_s=3600)
+    assert report.ok, report.problems
+    assert report.utilisation["dsp"]["used"] > 0 and report.utilisation["bram"]["used"] > 64
+    assert report.fmax_mhz > 25
+    assert (tmp_path / "soc.bit").stat().st_size > 0
+    buffered = {g["driver"] for g in report.global_nets}
+    assert "TRELLIS_FF.Q" in buffered                       # the synchronised reset button
+    assert all(g["control_sinks"] >= 500 for g in report.global_nets)
+
+
+@pytest.mark.fpga
 def test_design_that_does_not_fit_is_reported(tmp_path):
     from cerite.hw.ntt.modmul import ModMul
     report = build(lambda: UnitShell(ModMul(width=64, reducer="barrett")), board="icebreaker",
