@@ -16,6 +16,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import time
 from dataclasses import asdict, dataclass, field
@@ -424,6 +425,24 @@ def _stage_commands(script):
     return "\n".join(prelude), commands
 
 
+def _run_stage(argv, *, cwd, env, timeout):
+    """``subprocess.run(argv, capture_output=True, text=True)`` in a process group of its own,
+    the whole group killed when ``timeout`` seconds pass (then ``TimeoutExpired`` is raised): a
+    stage runs its tool under ``sh``, and killing only the shell would leave the tool running."""
+    process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.communicate()
+        raise
+    return subprocess.CompletedProcess(argv, process.returncode, stdout, stderr)
+
+
 def _stage_name(command):
     tool = command.split('"', 2)[1].lstrip("$")
     return {"YOSYS": "synth", "ICEPACK": "pack", "ECPPACK": "pack"}.get(
@@ -546,8 +565,8 @@ def build(design_factory, *, board, name, out_dir=None, pll_mhz=None, seed=1,
             stage_seconds["globals"] = time.monotonic() - t0
         t0 = time.monotonic()
         try:
-            result = subprocess.run(["sh", "-c", f"{prelude}\n{command}"], cwd=build_dir, env=env,
-                                    capture_output=True, text=True, timeout=timeout_s)
+            result = _run_stage(["sh", "-c", f"{prelude}\n{command}"], cwd=build_dir, env=env,
+                                timeout=timeout_s)
         except subprocess.TimeoutExpired:
             stage_seconds[stage] = time.monotonic() - t0
             failure = (stage, f"{stage} ran past {timeout_s} s")

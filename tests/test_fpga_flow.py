@@ -689,3 +689,23 @@ def test_ecp5_pll_agrees_with_ecppll(target, tmp_path):
     assert int(fields["clkout0 divisor"]) == s.params["CLKOP_DIV"]
     assert float(fields["clkout0 frequency"].split()[0]) == pytest.approx(s.achieved_mhz,
                                                                           rel=1e-4)
+
+
+def test_stage_timeout_kills_the_tool_under_the_shell(tmp_path):
+    """A stage that runs past its timeout is killed with every process it started: the tool
+    under ``sh`` must not go on writing the build folder after the report is made."""
+    import time
+
+    from cerite.fpga.build import _run_stage
+    marker = tmp_path / "still-running"
+    script = f"sh -c 'sleep 3 && touch {marker}'"     # a child process, as the tools are
+    started = time.monotonic()
+    with pytest.raises(subprocess.TimeoutExpired):
+        _run_stage(["sh", "-c", f"{script}; true"], cwd=tmp_path, env=dict(os.environ),
+                   timeout=0.5)
+    assert time.monotonic() - started < 2.5
+    time.sleep(3.5)
+    assert not marker.exists()
+    done = _run_stage(["sh", "-c", "echo out; echo err >&2; exit 3"], cwd=tmp_path,
+                      env=dict(os.environ), timeout=10)
+    assert (done.returncode, done.stdout, done.stderr) == (3, "out\n", "err\n")
