@@ -625,7 +625,7 @@ def _comparison(results):
             f"({HEXL['ntt_us'][1024]} µs) | {HEXL['citation']} | "
             f"{best['butterflies_per_s']:.3g}/s ({best['name']}: B = {best['lanes']} at "
             f"{best['fmax_mhz']:.2f} MHz{time_us}) | [fpga_bench](fpga_bench.md), "
-            "[ntt_bench](ntt_bench.md) | ours: 28-bit q on "
+            f"[ntt_bench](ntt_bench.md) | ours: {best['description']}, on "
             f"{best['part']} ({best['board']}; nextpnr Fmax, seed 1), B x Fmax at the bound; "
             "HEXL: 64-bit words, AVX-512 on a server CPU core. "
             f"Matching it needs B x Fmax ≈ {hexl[1024]:.1g} |")
