@@ -105,16 +105,17 @@ LATENCY = 1
 
 def walk_bound(latency):
     """Cycles from the first cycle of a radix walk (the one after ``start``) to its ``done``: up
-    to three reads of (wait at most ``latency`` cycles for the request to be taken, at most
-    ``latency`` for the beat, check the PTE), each ``2 * latency + 3`` cycles, then the leaf
-    checks; ``done`` is high in the cycle after."""
-    return 3 * (2 * latency + 3) + 1
+    to three reads of (register the address and its region check, wait at most ``latency``
+    cycles for the request to be taken, at most ``latency`` for the beat, check the PTE), each
+    ``2 * latency + 4`` cycles, then the leaf checks; ``done`` is high in the cycle after."""
+    return 3 * (2 * latency + 4) + 1
 
 
 def response_bound(latency):
     """Cycles from the first cycle after an accepted request to its valid response: the TLB
-    lookup, a radix walk (:func:`walk_bound`), and the cycle that takes the walk's result."""
-    return 1 + walk_bound(latency) + 1
+    lookup and the cycle that checks its registered result, a radix walk (:func:`walk_bound`),
+    and the cycle that takes the walk's result."""
+    return 2 + walk_bound(latency) + 1
 
 
 def _memory_model(m, mem_req, mem_resp, lat):

@@ -2,9 +2,11 @@
 """Formal proofs (SymbiYosys + z3) of the learned MMU's TLB isolation and flush rules.
 
 Over every sequence of fills, flushes and lookups (free inputs each cycle), proved by k-induction:
-- a lookup never hits an entry of another ASID unless the entry is global, and never an entry
-  whose page does not contain the VPN (``docs/lvm-format.md``, "Replacement");
-- the cycle after a flush, no entry that the flush should have removed can hit (the flush table).
+- a lookup (answered in the cycle after its key) never hits an entry of another ASID unless the
+  entry is global, and never an entry whose page does not contain the VPN (``docs/lvm-format.md``,
+  "Replacement");
+- in each of the two cycles after a flush (so whether the answered key came before or after it),
+  no entry that the flush should have removed can hit (the flush table).
 """
 
 import pytest
@@ -33,27 +35,37 @@ class TlbProperties(Elaboratable):
             m.d.comb += signal.eq(AnySeq(width))
         m.d.comb += Assume(~(tlb.fill & tlb.flush))
 
-        # Isolation: a hit is of this ASID or global, and its page contains the VPN.
-        with m.If(tlb.hit):
-            m.d.comb += Assert(tlb.entry.glob | (tlb.entry.asid == tlb.asid))
-            m.d.comb += Assert(page_match(tlb.entry.vpn, tlb.vpn, tlb.entry.size))
+        # The answer in this cycle is for the key of the last cycle.
+        key_vpn, key_asid = Signal(27), Signal(self.asid_bits)
+        m.d.sync += [key_vpn.eq(tlb.vpn), key_asid.eq(tlb.asid)]
 
-        # Flushes: remember the last cycle's flush and check this cycle's lookup against it.
-        flushed, kind = Signal(), Signal(2)
-        f_asid, f_vpn = Signal(self.asid_bits), Signal(27)
-        m.d.sync += [flushed.eq(tlb.flush), kind.eq(tlb.flush_kind), f_asid.eq(tlb.flush_asid),
-                     f_vpn.eq(tlb.flush_vpn)]
-        in_page = page_match(tlb.entry.vpn, f_vpn, tlb.entry.size)
-        with m.If(flushed & tlb.hit):
-            with m.Switch(kind):
-                with m.Case(FlushKind.ALL):
-                    m.d.comb += Assert(0)
-                with m.Case(FlushKind.ASID):
-                    m.d.comb += Assert(tlb.entry.glob | (tlb.entry.asid != f_asid))
-                with m.Case(FlushKind.VA):
-                    m.d.comb += Assert(~in_page)
-                with m.Case(FlushKind.VA_ASID):
-                    m.d.comb += Assert(tlb.entry.glob | (tlb.entry.asid != f_asid) | ~in_page)
+        # Isolation: a hit is of the key's ASID or global, and its page contains the key's VPN.
+        with m.If(tlb.hit):
+            m.d.comb += Assert(tlb.entry.glob | (tlb.entry.asid == key_asid))
+            m.d.comb += Assert(page_match(tlb.entry.vpn, key_vpn, tlb.entry.size))
+
+        # Flushes: remember the flushes of the last two cycles and check this cycle's answer
+        # against each.
+        previous = (tlb.flush, tlb.flush_kind, tlb.flush_asid, tlb.flush_vpn)
+        for age in (1, 2):
+            flushed, kind = Signal(name=f"flushed{age}"), Signal(2, name=f"kind{age}")
+            f_asid = Signal(self.asid_bits, name=f"f_asid{age}")
+            f_vpn = Signal(27, name=f"f_vpn{age}")
+            m.d.sync += [flushed.eq(previous[0]), kind.eq(previous[1]), f_asid.eq(previous[2]),
+                         f_vpn.eq(previous[3])]
+            previous = (flushed, kind, f_asid, f_vpn)
+            in_page = page_match(tlb.entry.vpn, f_vpn, tlb.entry.size)
+            with m.If(flushed & tlb.hit):
+                with m.Switch(kind):
+                    with m.Case(FlushKind.ALL):
+                        m.d.comb += Assert(0)
+                    with m.Case(FlushKind.ASID):
+                        m.d.comb += Assert(tlb.entry.glob | (tlb.entry.asid != f_asid))
+                    with m.Case(FlushKind.VA):
+                        m.d.comb += Assert(~in_page)
+                    with m.Case(FlushKind.VA_ASID):
+                        m.d.comb += Assert(tlb.entry.glob | (tlb.entry.asid != f_asid)
+                                           | ~in_page)
         if self.broken:
             # A deliberately false claim: global entries never hit. The proof must fail.
             with m.If(tlb.hit):

@@ -3,9 +3,12 @@
 Every counter is ``counter_bits`` wide and wraps. ``walk_cycles_total`` adds, and
 ``walk_cycles_max`` keeps the largest, walk length: the number of cycles from the cycle after the
 TLB lookup that missed to the cycle the walker reports its result, inclusive.
+
+The strobes are registered before they count, for FPGA timing: a counter shows an event two
+cycles after its strobe.
 """
 
-from amaranth.hdl import Module, Mux
+from amaranth.hdl import Module, Mux, Signal
 from amaranth.lib import data, wiring
 from amaranth.lib.wiring import In, Out
 
@@ -46,15 +49,20 @@ class Counters(wiring.Component):
     def elaborate(self, platform):
         m = Module()
         out = self.counters
+        events = Signal.like(self.events)
+        walk_end = Signal()
+        walk_cycles = Signal.like(self.walk_cycles)
+        m.d.sync += [events.eq(self.events), walk_end.eq(self.walk_end),
+                     walk_cycles.eq(self.walk_cycles)]
         for name in EVENT_NAMES:
             if name in self._constant:
                 continue
-            with m.If(self.events[name]):
+            with m.If(events[name]):
                 m.d.sync += getattr(out, name).eq(getattr(out, name) + 1)
-        with m.If(self.walk_end):
+        with m.If(walk_end):
             m.d.sync += [
-                out.walk_cycles_total.eq(out.walk_cycles_total + self.walk_cycles),
-                out.walk_cycles_max.eq(Mux(self.walk_cycles > out.walk_cycles_max,
-                                           self.walk_cycles, out.walk_cycles_max)),
+                out.walk_cycles_total.eq(out.walk_cycles_total + walk_cycles),
+                out.walk_cycles_max.eq(Mux(walk_cycles > out.walk_cycles_max,
+                                           walk_cycles, out.walk_cycles_max)),
             ]
         return m

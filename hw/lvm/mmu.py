@@ -3,7 +3,8 @@
 Top level of the MMU of docs/lvm-format.md (the contract with ``cerite.lvm``), after *Learning to
 Walk: Architecting Learned Virtual Memory Translation* (Zhao et al., MICRO 2025), with the Sv39
 translation of the RISC-V Privileged Architecture. It takes one request at a time: a TLB lookup
-(checks 4-5 on a hit), else a walk (``walker.py``), then exactly one response.
+(two cycles: the TLB registers its compares, for FPGA timing; checks 4-5 on a hit), else a
+walk (``walker.py``), then exactly one response.
 
 Flushes: a flush accepted while no request is between its TLB lookup and its response applies at
 once (the request accepted in the same cycle sees the flushed TLB). One accepted while a request
@@ -171,7 +172,8 @@ class LearnedMMU(wiring.Component):
         with m.If(apply):
             m.d.sync += pending.eq(0)
 
-        entry = tlb.entry
+        # The TLB answers the lookup of LOOKUP in CHECK (it registers its compares).
+        hit, entry = tlb.hit, tlb.entry
         hit_fault = permission_fault(r=entry.r, w=entry.w, x=entry.x, u=entry.u, a=entry.a,
                                      d=entry.d, access=access, user=user, sum_=cfg.sum,
                                      mxr=cfg.mxr)
@@ -187,7 +189,10 @@ class LearnedMMU(wiring.Component):
                     m.next = "LOOKUP"
             with m.State("LOOKUP"):
                 m.d.comb += busy.eq(1)
-                with m.If(tlb.hit):
+                m.next = "CHECK"
+            with m.State("CHECK"):
+                m.d.comb += busy.eq(1)
+                with m.If(hit):
                     m.d.comb += [counters.events.tlb_hits.eq(1),
                                  counters.events.faults.eq(hit_fault)]
                     m.d.sync += [resp.source.eq(Source.TLB),

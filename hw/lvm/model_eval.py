@@ -7,9 +7,10 @@ Bit-exact with the doc's integer formula (the fixed-point linear model of Zhao e
     y   = (slope * x + intercept) >> 20      # arithmetic shift (floor)
     idx = min(max(y, lo), hi)
 
-One multiply-add per node: either one parallel multiplier (``done`` the cycle after ``start``) or
-a shift-and-add multiplier that retires one bit of ``x`` per cycle (``serial``, ``done`` 29 cycles
-after ``start``, for small FPGAs without spare DSPs).
+One multiply-add per node, pipelined for FPGA timing: either one parallel multiplier
+(``done`` 3 cycles after ``start``: the shifted key, the product and the clamped index each get a
+register) or a shift-and-add multiplier that retires one bit of ``x`` per cycle (``serial``,
+``done`` 29 cycles after ``start``, for small FPGAs without spare DSPs).
 """
 
 from amaranth.hdl import Cat, Module, Mux, Signal, signed
@@ -40,7 +41,7 @@ class ModelEval(wiring.Component):
 
     def __init__(self, *, serial=False):
         self.serial = bool(serial)
-        self.latency = VPN_BITS + 2 if self.serial else 1
+        self.latency = VPN_BITS + 2 if self.serial else 3
         super().__init__({
             "start": In(1), "vpn": In(VPN_BITS), "node": In(NODE_LAYOUT),
             "done": Out(1), "idx": Out(INDEX_BITS),
@@ -53,31 +54,37 @@ class ModelEval(wiring.Component):
         m.d.comb += x.eq(self.vpn >> node.shift)
         intercept = node.intercept.as_signed()
 
-        y = Signal(signed(64 + 2 - FRACTION_BITS))   # (product + intercept) >> 20
-        pending = Signal()
-        m.d.sync += pending.eq(0)
+        product = Signal(32 + VPN_BITS)   # slope * x
+        product_valid = Signal()          # `product` was written in the last cycle
+        m.d.sync += product_valid.eq(0)
         if self.serial:
             acc = Signal(32)             # high part of the partial product
             low = Signal(VPN_BITS)       # remaining multiplier bits, then the product's low part
             count = Signal(range(VPN_BITS + 1))
-            finish = Signal()
-            m.d.sync += finish.eq(0)
             step = Signal(33)
-            m.d.comb += step.eq(acc + Mux(low[0], node.slope, 0))
+            m.d.comb += [step.eq(acc + Mux(low[0], node.slope, 0)), product.eq(Cat(low, acc))]
             with m.If(self.start):
                 m.d.sync += [acc.eq(0), low.eq(x), count.eq(VPN_BITS)]
             with m.Elif(count != 0):
                 m.d.sync += [acc.eq(step[1:]), low.eq(Cat(low[1:], step[0])),
-                             count.eq(count - 1), finish.eq(count == 1)]
-            with m.If(finish):
-                m.d.sync += [y.eq((Cat(low, acc) + intercept) >> FRACTION_BITS),
-                             pending.eq(1)]
+                             count.eq(count - 1), product_valid.eq(count == 1)]
         else:
+            # One register after the key's shift, one after the product (the hard multipliers
+            # and their adder tree); the intercept's sum and the clamp end in `idx`.
+            x_reg = Signal(VPN_BITS)
+            x_valid = Signal()
+            m.d.sync += x_valid.eq(self.start)
             with m.If(self.start):
-                m.d.sync += [y.eq((node.slope * x + intercept) >> FRACTION_BITS),
-                             pending.eq(1)]
+                m.d.sync += x_reg.eq(x)
+            with m.If(x_valid):
+                m.d.sync += [product.eq(node.slope * x_reg), product_valid.eq(1)]
 
+        y = Signal(signed(64 + 2 - FRACTION_BITS))   # (product + intercept) >> 20
+        m.d.comb += y.eq((product + intercept) >> FRACTION_BITS)
         low_clamped = Mux(y < node.lo, node.lo, y)
-        m.d.comb += [self.done.eq(pending),
-                     self.idx.eq(Mux(low_clamped > node.hi, node.hi, low_clamped))]
+        done = Signal()
+        m.d.sync += done.eq(product_valid)
+        with m.If(product_valid):
+            m.d.sync += self.idx.eq(Mux(low_clamped > node.hi, node.hi, low_clamped))
+        m.d.comb += self.done.eq(done)
         return m

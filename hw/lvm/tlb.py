@@ -5,6 +5,10 @@ Entries hold 4 KiB, 2 MiB and 1 GiB pages, tagged ``{asid, global, vpn masked by
 (RISC-V Privileged Architecture, "Sv39": superpages, ASIDs and global mappings). A lookup hits an
 entry that is valid, whose page contains the VPN, and that is global or of the current ASID; if
 several hit (possible only across ASIDs), the lowest-numbered one is used.
+
+The lookup takes two cycles, for FPGA timing: the compares and the choice of the lowest hit are
+registered, and the entry is selected in the next cycle. A flush or fill in between never lets a
+stale entry out: a removed entry no longer hits, and a fill in the lookup's cycle makes it a miss.
 """
 
 from amaranth.hdl import Module, Mux, Signal
@@ -44,9 +48,11 @@ class TLB(wiring.Component):
     Ports
     -----
     vpn, asid : In
-        Lookup key; ``hit`` and ``entry`` follow combinationally.
+        Lookup key; ``hit`` and ``entry`` answer it in the next cycle.
     hit : Out(1), entry : Out(tlb_entry_layout)
-        Whether an entry hits, and the lowest-numbered hitting entry (zero on a miss).
+        For the key of the previous cycle: whether an entry hits, and the lowest-numbered hitting
+        entry (zero on a miss). An entry flushed since no longer hits, and a fill in the previous
+        cycle makes the answer a miss.
     fill : In(1), fill_entry : In(tlb_entry_layout)
         Write ``fill_entry`` (its VPN is masked by its size here) into the replacement victim.
     flush : In(1), flush_kind : In(2), flush_asid : In(asid_bits), flush_vpn : In(27)
@@ -77,17 +83,21 @@ class TLB(wiring.Component):
         valid = Signal(n)
         m.d.comb += self.valid.eq(valid)
 
-        # Lookup: the hit vector, its lowest set bit, and an AND-OR mux of that entry.
+        # Lookup: the hit vector and its lowest set bit, registered; in the next cycle an AND-OR
+        # mux of that entry, if it is still valid and no fill came in between.
         hits = Signal(n)
         for i, e in enumerate(entries):
             m.d.comb += hits[i].eq(valid[i] & page_match(e.vpn, self.vpn, e.size)
                                    & (e.glob | (e.asid == self.asid)))
         first = Signal(n)
-        m.d.comb += first.eq(hits & (~hits + 1)[:n])
+        filled = Signal()
+        m.d.sync += [first.eq(hits & (~hits + 1)[:n]), filled.eq(self.fill)]
+        chosen = Signal(n)
+        m.d.comb += chosen.eq(Mux(filled, 0, first & valid))
         selected = 0
         for i, e in enumerate(entries):
-            selected = selected | Mux(first[i], e.as_value(), 0)
-        m.d.comb += [self.hit.eq(hits.any()), self.entry.eq(selected)]
+            selected = selected | Mux(chosen[i], e.as_value(), 0)
+        m.d.comb += [self.hit.eq(chosen.any()), self.entry.eq(selected)]
 
         # Flush: which entries the command removes.
         kind = self.flush_kind

@@ -3,7 +3,8 @@
 The paper's LWC (Zhao et al., MICRO 2025) holds recently used model nodes of levels 1 and 2 (the
 root lives in registers), tagged ``{asid, level, index}``; it is fully associative with the same
 replacement as the TLB. Tags sit in flip-flops for the associative compare; node data sits in a
-small memory read one cycle after the lookup.
+small memory read one cycle after the lookup. The lookup is registered, for FPGA timing: ``hit``
+answers the key of the previous cycle, and the node follows a cycle later.
 """
 
 from amaranth.hdl import Module, Mux, Signal
@@ -24,9 +25,10 @@ class WalkCache(wiring.Component):
     asid : In(asid_bits), level : In(1), index : In(32)
         Lookup and fill key; ``level`` is the node's level minus one (0: level 1, 1: level 2).
     hit : Out(1)
-        Combinational: an entry holds the key (keys are unique: a fill follows a miss).
+        An entry holds the key of the previous cycle (keys are unique: a fill follows a miss);
+        an entry flushed since, or a fill in that cycle, makes it a miss.
     node : Out(NODE_LAYOUT)
-        The node of the entry that hit, one cycle after the lookup (the key held stable).
+        The node of the entry that hit, one cycle after ``hit`` (the key held stable).
     fill : In(1), fill_node : In(NODE_LAYOUT)
         Write the key and ``fill_node`` into the replacement victim.
     flush : In(1), flush_by_asid : In(1), flush_asid : In(asid_bits)
@@ -60,15 +62,20 @@ class WalkCache(wiring.Component):
         tag_index = [Signal(INDEX_BITS, name=f"tag_index{i}") for i in range(n)]
         m.d.comb += self.valid.eq(valid)
 
-        # Lookup: at most one entry matches; its number addresses the data memory.
+        # Lookup: at most one entry matches; the match is registered, and its number addresses
+        # the data memory in the next cycle.
         hits = Signal(n)
-        way = 0
         for i in range(n):
             m.d.comb += hits[i].eq(valid[i] & (tag_asid[i] == self.asid)
                                    & (tag_level[i] == self.level) & (tag_index[i] == self.index))
-            way = way | Mux(hits[i], i, 0)
-        m.d.comb += [self.hit.eq(hits.any()), rd.addr.eq(way), rd.en.eq(1),
-                     self.node.eq(rd.data)]
+        matched = Signal(n)
+        filled = Signal()
+        m.d.sync += [matched.eq(hits), filled.eq(self.fill)]
+        way = 0
+        for i in range(n):
+            way = way | Mux(matched[i], i, 0)
+        m.d.comb += [self.hit.eq((matched & valid).any() & ~filled), rd.addr.eq(way),
+                     rd.en.eq(1), self.node.eq(rd.data)]
 
         # Flush.
         for i in range(n):

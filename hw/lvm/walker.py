@@ -39,16 +39,18 @@ WALK_EVENTS = ("lwc_hits", "lwc_misses", "learned_hits", "learned_single", "lear
 LEARNED_EVENTS = WALK_EVENTS[:-1]
 
 
-def in_region(addr, nbytes, base, limit, *, pa_bits, overflow=Const(0, 1)):
-    """Every byte of ``[addr, addr + nbytes)`` lies in ``[base, limit)``.
-
-    ``base`` and ``limit`` are ``pa_bits`` wide, so an address with a bit set at ``pa_bits`` or
-    above (or with ``overflow`` set: a carry out of a narrowed sum) is outside; the compares
-    need only ``pa_bits`` bits.
-    """
+def narrow_address(addr, *, pa_bits, overflow=Const(0, 1)):
+    """A read's address as ``(low, outside)`` for :func:`in_region`: ``addr`` narrowed to
+    ``pa_bits``, and whether a bit of ``addr`` at ``pa_bits`` or above (or ``overflow``: a carry
+    out of a narrowed sum) puts it outside every region, which are ``pa_bits`` wide."""
     high = addr[pa_bits:].any() if len(addr) > pa_bits else Const(0, 1)
-    low = addr[:pa_bits]
-    return ~(high | overflow) & (low >= base) & (low + nbytes <= limit)
+    return addr[:pa_bits], high | overflow
+
+
+def in_region(low, nbytes, outside, base, limit):
+    """Every byte of ``[low, low + nbytes)`` lies in ``[base, limit)`` (``low`` and ``outside``
+    from :func:`narrow_address`)."""
+    return ~outside & (low >= base) & (low + nbytes <= limit)
 
 
 def decode_node_word(node, k, word):
@@ -151,11 +153,20 @@ class Walker(wiring.Component):
         gpt_over = line_sum[line_bits:].any() | node.gpt_line[line_bits:].any()
         vpn_i = Mux(r_level == 2, vpn[18:27], Mux(r_level == 1, vpn[9:18], vpn[0:9]))
         radix_addr = Cat(Const(0, 3), vpn_i, table)
-        node_ok = in_region(node_addr, 32, cfg.index_base, cfg.index_limit, pa_bits=pa_bits,
-                            overflow=node_over)
-        gpt_ok = in_region(gpt_addr, 64, cfg.index_base, cfg.index_limit, pa_bits=pa_bits,
-                           overflow=gpt_over)
-        radix_ok = in_region(radix_addr, 8, cfg.pt_base, cfg.pt_limit, pa_bits=pa_bits)
+
+        # Each read's narrowed address and overflow are registered in a *_CHECK state the cycle
+        # before its request (for FPGA timing: the sums are a cycle of their own); the request
+        # state compares them with the region's current bounds.
+        req_addr = Signal(pa_bits)
+        req_out = Signal()
+
+        def check_state(name, span, then):
+            with m.State(name):
+                m.d.sync += [req_addr.eq(span[0]), req_out.eq(span[1])]
+                m.next = then
+
+        def region_ok(nbytes, base, limit):
+            return in_region(req_addr, nbytes, req_out, base, limit)
 
         tag = self.mem_resp.payload.data
         tag_match = tag[0] & (tag[1:3] != 3) & page_match(tag[3:30], vpn, tag[1:3])
@@ -182,7 +193,7 @@ class Walker(wiring.Component):
                             m.next = "L_EVAL"
                     with m.Else():
                         m.d.sync += radix_start()
-                        m.next = "R_REQ"
+                        m.next = "R_CHECK"
 
             if self.learned:
                 # ---- learned walk ----
@@ -194,27 +205,33 @@ class Walker(wiring.Component):
                     with m.If(model.done):
                         m.d.sync += idx.eq(model.idx)
                         with m.If(node.leaf):
-                            m.next = "G_REQ"
+                            m.next = "G_CHECK"
                         with m.Elif(level == 2):
                             m.next = "FALLBACK"
                         with m.Else():
                             m.next = "L_LWC"
                 with m.State("L_LWC"):
+                    # the walk cache registers its lookup of (level, idx): the answer comes next
+                    m.next = "L_LWC_HIT"
+                with m.State("L_LWC_HIT"):
                     with m.If(lwc.hit):
                         m.d.comb += self.events.lwc_hits.eq(1)
                         m.next = "L_LWC_READ"
                     with m.Else():
                         m.d.comb += self.events.lwc_misses.eq(1)
-                        m.next = "N_REQ"
+                        m.next = "N_CHECK"
                 with m.State("L_LWC_READ"):
                     m.d.sync += [node.eq(lwc.node), level.eq(level + 1)]
                     m.next = "L_EVAL"
+                check_state("N_CHECK",
+                            narrow_address(node_addr, pa_bits=pa_bits, overflow=node_over),
+                            "N_REQ")
                 with m.State("N_REQ"):
-                    with m.If(~node_ok):
+                    with m.If(~region_ok(32, cfg.index_base, cfg.index_limit)):
                         m.next = "FALLBACK"
                     with m.Else():
                         m.d.comb += [self.mem_req.valid.eq(1),
-                                     self.mem_req.payload.addr.eq(node_addr),
+                                     self.mem_req.payload.addr.eq(req_addr),
                                      self.mem_req.payload.len.eq(3)]
                         with m.If(self.mem_req.ready):
                             m.d.comb += self.events.reads_node.eq(1)
@@ -239,12 +256,15 @@ class Walker(wiring.Component):
                         m.d.comb += lwc.fill.eq(1)
                         m.d.sync += level.eq(level + 1)
                         m.next = "L_EVAL"
+                check_state("G_CHECK",
+                            narrow_address(gpt_addr, pa_bits=pa_bits, overflow=gpt_over),
+                            "G_REQ")
                 with m.State("G_REQ"):
-                    with m.If(~gpt_ok):
+                    with m.If(~region_ok(64, cfg.index_base, cfg.index_limit)):
                         m.next = "FALLBACK"
                     with m.Else():
                         m.d.comb += [self.mem_req.valid.eq(1),
-                                     self.mem_req.payload.addr.eq(gpt_addr),
+                                     self.mem_req.payload.addr.eq(req_addr),
                                      self.mem_req.payload.len.eq(7)]
                         with m.If(self.mem_req.ready):
                             m.d.comb += self.events.reads_gpt.eq(1)
@@ -273,16 +293,17 @@ class Walker(wiring.Component):
                 with m.State("FALLBACK"):
                     m.d.comb += self.events.learned_fallbacks.eq(1)
                     m.d.sync += radix_start()
-                    m.next = "R_REQ"
+                    m.next = "R_CHECK"
 
             # ---- Sv39 radix walk ----
+            check_state("R_CHECK", narrow_address(radix_addr, pa_bits=pa_bits), "R_REQ")
             with m.State("R_REQ"):
-                with m.If(~radix_ok):
+                with m.If(~region_ok(8, cfg.pt_base, cfg.pt_limit)):
                     m.d.sync += finish(Fault.ACCESS, Source.RADIX)
                     m.next = "DONE"
                 with m.Else():
                     m.d.comb += [self.mem_req.valid.eq(1),
-                                 self.mem_req.payload.addr.eq(radix_addr[:pa_bits]),
+                                 self.mem_req.payload.addr.eq(req_addr),
                                  self.mem_req.payload.len.eq(0)]
                     with m.If(self.mem_req.ready):
                         m.d.comb += self.events.reads_radix.eq(1)
@@ -310,7 +331,7 @@ class Walker(wiring.Component):
                 with m.Else():
                     m.d.sync += [glob.eq(glob | pte[PTE_G]), table.eq(ppn),
                                  r_level.eq(r_level - 1)]
-                    m.next = "R_REQ"
+                    m.next = "R_CHECK"
 
             # ---- leaf PTE of either walk ----
             with m.State("LEAF"):
