@@ -23,18 +23,19 @@ module cerite_lvm_mmu_full(req__valid, resp__ready, mem_req__ready, mem_resp__pa
   wire \$11 ;
   wire \$110 ;
   wire \$111 ;
-  wire [1:0] \$112 ;
-  wire [32:0] \$113 ;
-  reg \$114 ;
-  reg [56:0] \$115 ;
-  reg \$116 ;
-  reg [38:0] \$117 ;
-  reg [1:0] \$118 ;
-  reg \$119 ;
+  wire \$112 ;
+  wire [1:0] \$113 ;
+  wire [32:0] \$114 ;
+  reg \$115 ;
+  reg [56:0] \$116 ;
+  reg \$117 ;
+  reg [38:0] \$118 ;
+  reg [1:0] \$119 ;
   wire \$12 ;
-  reg [1:0] \$120 ;
-  reg [61:0] \$121 ;
-  reg [31:0] \$122 ;
+  reg \$120 ;
+  reg [2:0] \$121 ;
+  reg [61:0] \$122 ;
+  reg [31:0] \$123 ;
   wire \$13 ;
   wire \$14 ;
   wire \$15 ;
@@ -93,8 +94,8 @@ module cerite_lvm_mmu_full(req__valid, resp__ready, mem_req__ready, mem_resp__pa
   wire \$63 ;
   wire \$64 ;
   wire \$65 ;
-  wire [1:0] \$66 ;
-  wire \$67 ;
+  wire \$66 ;
+  wire [1:0] \$67 ;
   wire \$68 ;
   wire \$69 ;
   wire \$7 ;
@@ -118,11 +119,11 @@ module cerite_lvm_mmu_full(req__valid, resp__ready, mem_req__ready, mem_resp__pa
   wire \$86 ;
   wire \$87 ;
   wire \$88 ;
-  wire [43:0] \$89 ;
+  wire \$89 ;
   wire \$9 ;
   wire [43:0] \$90 ;
-  wire [55:0] \$91 ;
-  wire \$92 ;
+  wire [43:0] \$91 ;
+  wire [55:0] \$92 ;
   wire \$93 ;
   wire \$94 ;
   wire \$95 ;
@@ -304,7 +305,7 @@ module cerite_lvm_mmu_full(req__valid, resp__ready, mem_req__ready, mem_resp__pa
   wire [15:0] flush_asid;
   wire [1:0] flush_kind;
   wire [26:0] flush_vpn;
-  reg [1:0] fsm_state = 2'h0;
+  reg [2:0] fsm_state = 3'h0;
   reg [56:0] held = 57'h000000000000000;
   wire [15:0] \held.asid ;
   wire [1:0] \held.kind ;
@@ -425,98 +426,99 @@ module cerite_lvm_mmu_full(req__valid, resp__ready, mem_req__ready, mem_resp__pa
   assign \$37  = fsm_state == 1'h1;
   assign \$38  = fsm_state == 2'h2;
   assign \$39  = fsm_state == 2'h3;
-  assign \$40  = ~ pending;
-  assign \$41  = flush__valid & \$40 ;
-  assign \$42  = \$41  & busy;
-  assign \$43  = ~ busy;
-  assign \$44  = pending | flush__valid;
-  assign \$45  = \$43  & \$44 ;
-  assign \$46  = access == 2'h2;
-  assign \$47  = access == 1'h1;
-  assign \$48  = cfg__mxr & entry[92];
-  assign \$49  = entry[90] | \$48 ;
-  assign \$50  = \$47  ? entry[91] : \$49 ;
-  assign \$51  = \$46  ? entry[92] : \$50 ;
-  assign \$52  = ~ \$51 ;
-  assign \$53  = ~ entry[93];
-  assign \$54  = access == 2'h2;
-  assign \$55  = ~ cfg__sum;
-  assign \$56  = \$54  | \$55 ;
-  assign \$57  = entry[93] & \$56 ;
-  assign \$58  = user ? \$53  : \$57 ;
-  assign \$59  = \$52  | \$58 ;
-  assign \$60  = ~ entry[94];
-  assign \$61  = access == 1'h1;
-  assign \$62  = ~ entry[95];
-  assign \$63  = \$61  & \$62 ;
-  assign \$64  = \$60  | \$63 ;
-  assign \$65  = \$59  | \$64 ;
-  assign \$66  = \$65  ? 2'h1 : 2'h0;
-  assign \$67  = access == 2'h2;
-  assign \$68  = access == 1'h1;
-  assign \$69  = cfg__mxr & entry[92];
-  assign \$70  = entry[90] | \$69 ;
-  assign \$71  = \$68  ? entry[91] : \$70 ;
-  assign \$72  = \$67  ? entry[92] : \$71 ;
-  assign \$73  = ~ \$72 ;
-  assign \$74  = ~ entry[93];
-  assign \$75  = access == 2'h2;
-  assign \$76  = ~ cfg__sum;
-  assign \$77  = \$75  | \$76 ;
-  assign \$78  = entry[93] & \$77 ;
-  assign \$79  = user ? \$74  : \$78 ;
-  assign \$80  = \$73  | \$79 ;
-  assign \$81  = ~ entry[94];
-  assign \$82  = access == 1'h1;
-  assign \$83  = ~ entry[95];
-  assign \$84  = \$82  & \$83 ;
-  assign \$85  = \$81  | \$84 ;
-  assign \$86  = \$80  | \$85 ;
-  assign \$87  = entry[45:44] == 2'h2;
-  assign \$88  = entry[45:44] == 1'h1;
-  assign \$89  = \$88  ? { entry[89:55], va[20:12] } : entry[89:46];
-  assign \$90  = \$87  ? { entry[89:64], va[29:12] } : \$89 ;
-  assign \$91  = \$86  ? 56'h00000000000000 : { \$90 , va[11:0] };
-  assign \$92  = access == 2'h2;
-  assign \$93  = access == 1'h1;
-  assign \$94  = cfg__mxr & entry[92];
-  assign \$95  = entry[90] | \$94 ;
-  assign \$96  = \$93  ? entry[91] : \$95 ;
-  assign \$97  = \$92  ? entry[92] : \$96 ;
-  assign \$98  = ~ \$97 ;
-  assign \$99  = ~ entry[93];
-  assign \$100  = access == 2'h2;
-  assign \$101  = ~ cfg__sum;
-  assign \$102  = \$100  | \$101 ;
-  assign \$103  = entry[93] & \$102 ;
-  assign \$104  = user ? \$99  : \$103 ;
-  assign \$105  = \$98  | \$104 ;
-  assign \$106  = ~ entry[94];
-  assign \$107  = access == 1'h1;
-  assign \$108  = ~ entry[95];
-  assign \$109  = \$107  & \$108 ;
-  assign \$110  = \$106  | \$109 ;
-  assign \$111  = \$105  | \$110 ;
-  assign \$112  = \$111  ? 2'h0 : entry[45:44];
-  assign \$113  = \walk_cycles$110  + 1'h1;
+  assign \$40  = fsm_state == 3'h4;
+  assign \$41  = ~ pending;
+  assign \$42  = flush__valid & \$41 ;
+  assign \$43  = \$42  & busy;
+  assign \$44  = ~ busy;
+  assign \$45  = pending | flush__valid;
+  assign \$46  = \$44  & \$45 ;
+  assign \$47  = access == 2'h2;
+  assign \$48  = access == 1'h1;
+  assign \$49  = cfg__mxr & entry[92];
+  assign \$50  = entry[90] | \$49 ;
+  assign \$51  = \$48  ? entry[91] : \$50 ;
+  assign \$52  = \$47  ? entry[92] : \$51 ;
+  assign \$53  = ~ \$52 ;
+  assign \$54  = ~ entry[93];
+  assign \$55  = access == 2'h2;
+  assign \$56  = ~ cfg__sum;
+  assign \$57  = \$55  | \$56 ;
+  assign \$58  = entry[93] & \$57 ;
+  assign \$59  = user ? \$54  : \$58 ;
+  assign \$60  = \$53  | \$59 ;
+  assign \$61  = ~ entry[94];
+  assign \$62  = access == 1'h1;
+  assign \$63  = ~ entry[95];
+  assign \$64  = \$62  & \$63 ;
+  assign \$65  = \$61  | \$64 ;
+  assign \$66  = \$60  | \$65 ;
+  assign \$67  = \$66  ? 2'h1 : 2'h0;
+  assign \$68  = access == 2'h2;
+  assign \$69  = access == 1'h1;
+  assign \$70  = cfg__mxr & entry[92];
+  assign \$71  = entry[90] | \$70 ;
+  assign \$72  = \$69  ? entry[91] : \$71 ;
+  assign \$73  = \$68  ? entry[92] : \$72 ;
+  assign \$74  = ~ \$73 ;
+  assign \$75  = ~ entry[93];
+  assign \$76  = access == 2'h2;
+  assign \$77  = ~ cfg__sum;
+  assign \$78  = \$76  | \$77 ;
+  assign \$79  = entry[93] & \$78 ;
+  assign \$80  = user ? \$75  : \$79 ;
+  assign \$81  = \$74  | \$80 ;
+  assign \$82  = ~ entry[94];
+  assign \$83  = access == 1'h1;
+  assign \$84  = ~ entry[95];
+  assign \$85  = \$83  & \$84 ;
+  assign \$86  = \$82  | \$85 ;
+  assign \$87  = \$81  | \$86 ;
+  assign \$88  = entry[45:44] == 2'h2;
+  assign \$89  = entry[45:44] == 1'h1;
+  assign \$90  = \$89  ? { entry[89:55], va[20:12] } : entry[89:46];
+  assign \$91  = \$88  ? { entry[89:64], va[29:12] } : \$90 ;
+  assign \$92  = \$87  ? 56'h00000000000000 : { \$91 , va[11:0] };
+  assign \$93  = access == 2'h2;
+  assign \$94  = access == 1'h1;
+  assign \$95  = cfg__mxr & entry[92];
+  assign \$96  = entry[90] | \$95 ;
+  assign \$97  = \$94  ? entry[91] : \$96 ;
+  assign \$98  = \$93  ? entry[92] : \$97 ;
+  assign \$99  = ~ \$98 ;
+  assign \$100  = ~ entry[93];
+  assign \$101  = access == 2'h2;
+  assign \$102  = ~ cfg__sum;
+  assign \$103  = \$101  | \$102 ;
+  assign \$104  = entry[93] & \$103 ;
+  assign \$105  = user ? \$100  : \$104 ;
+  assign \$106  = \$99  | \$105 ;
+  assign \$107  = ~ entry[94];
+  assign \$108  = access == 1'h1;
+  assign \$109  = ~ entry[95];
+  assign \$110  = \$108  & \$109 ;
+  assign \$111  = \$107  | \$110 ;
+  assign \$112  = \$106  | \$111 ;
+  assign \$113  = \$112  ? 2'h0 : entry[45:44];
+  assign \$114  = \walk_cycles$110  + 1'h1;
   always @(posedge clk)
-    pending <= \$114 ;
+    pending <= \$115 ;
   always @(posedge clk)
-    held <= \$115 ;
+    held <= \$116 ;
   always @(posedge clk)
-    drop_fill <= \$116 ;
+    drop_fill <= \$117 ;
   always @(posedge clk)
-    va <= \$117 ;
+    va <= \$118 ;
   always @(posedge clk)
-    access <= \$118 ;
+    access <= \$119 ;
   always @(posedge clk)
-    user <= \$119 ;
+    user <= \$120 ;
   always @(posedge clk)
-    fsm_state <= \$120 ;
+    fsm_state <= \$121 ;
   always @(posedge clk)
-    resp__payload <= \$121 ;
+    resp__payload <= \$122 ;
   always @(posedge clk)
-    \walk_cycles$110  <= \$122 ;
+    \walk_cycles$110  <= \$123 ;
   \cerite_lvm_mmu_full.counters  counters (
     .clk(clk),
     .counters__faults(counters__faults),
@@ -533,10 +535,10 @@ module cerite_lvm_mmu_full(req__valid, resp__ready, mem_req__ready, mem_resp__pa
     .counters__walk_cycles_max(counters__walk_cycles_max),
     .counters__walk_cycles_total(counters__walk_cycles_total),
     .counters__walks(counters__walks),
-    .events(events),
+    .\events$3 (events),
     .rst(rst),
-    .walk_cycles(walk_cycles),
-    .walk_end(walk_end)
+    .\walk_cycles$7 (walk_cycles),
+    .\walk_end$5 (walk_end)
   );
   \cerite_lvm_mmu_full.tlb  tlb (
     .asid(cfg__asid),
@@ -572,7 +574,7 @@ module cerite_lvm_mmu_full(req__valid, resp__ready, mem_req__ready, mem_resp__pa
     .done(done),
     .events(\events$90 ),
     .fault(fault),
-    .\fill$70 (\fill$116 ),
+    .\fill$72 (\fill$116 ),
     .fill_ok(fill_ok),
     .flush(lwc_flush),
     .flush_asid(command[17:2]),
@@ -595,11 +597,13 @@ module cerite_lvm_mmu_full(req__valid, resp__ready, mem_req__ready, mem_resp__pa
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     { events[8], events[2:0] } = 4'h0;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           if (req__valid) begin
             events[0] = 1'h1;
           end
-      2'h1:
+      3'h1:
+          /* empty */;
+      3'h2:
           (* full_case = 32'd1 *)
           if (hit) begin
             events[1] = 1'h1;
@@ -607,7 +611,7 @@ module cerite_lvm_mmu_full(req__valid, resp__ready, mem_req__ready, mem_resp__pa
           end else begin
             events[2] = 1'h1;
           end
-      2'h3:
+      3'h4:
           if (done) begin
             events[8] = \$29 ;
           end
@@ -617,7 +621,7 @@ module cerite_lvm_mmu_full(req__valid, resp__ready, mem_req__ready, mem_resp__pa
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     req__ready = 1'h0;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           req__ready = 1'h1;
     endcase
   end
@@ -625,11 +629,13 @@ module cerite_lvm_mmu_full(req__valid, resp__ready, mem_req__ready, mem_resp__pa
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     busy = 1'h0;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           /* empty */;
-      2'h1:
+      3'h1:
           busy = 1'h1;
-      2'h3:
+      3'h2:
+          busy = 1'h1;
+      3'h4:
           busy = 1'h1;
     endcase
   end
@@ -637,9 +643,11 @@ module cerite_lvm_mmu_full(req__valid, resp__ready, mem_req__ready, mem_resp__pa
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     start = 1'h0;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           /* empty */;
-      2'h1:
+      3'h1:
+          /* empty */;
+      3'h2:
           (* full_case = 32'd1 *)
           if (hit) begin
           end else begin
@@ -651,11 +659,13 @@ module cerite_lvm_mmu_full(req__valid, resp__ready, mem_req__ready, mem_resp__pa
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     walk_end = 1'h0;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           /* empty */;
-      2'h1:
+      3'h1:
           /* empty */;
-      2'h3:
+      3'h2:
+          /* empty */;
+      3'h4:
           if (done) begin
             walk_end = 1'h1;
           end
@@ -665,11 +675,13 @@ module cerite_lvm_mmu_full(req__valid, resp__ready, mem_req__ready, mem_resp__pa
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     walk_cycles = 32'd0;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           /* empty */;
-      2'h1:
+      3'h1:
           /* empty */;
-      2'h3:
+      3'h2:
+          /* empty */;
+      3'h4:
           if (done) begin
             walk_cycles = \walk_cycles$110 ;
           end
@@ -679,11 +691,13 @@ module cerite_lvm_mmu_full(req__valid, resp__ready, mem_req__ready, mem_resp__pa
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     fill = 1'h0;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           /* empty */;
-      2'h1:
+      3'h1:
           /* empty */;
-      2'h3:
+      3'h2:
+          /* empty */;
+      3'h4:
           if (done) begin
             fill = \$35 ;
           end
@@ -693,11 +707,13 @@ module cerite_lvm_mmu_full(req__valid, resp__ready, mem_req__ready, mem_resp__pa
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     fill_entry = 96'h000000000000000000000000;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           /* empty */;
-      2'h1:
+      3'h1:
           /* empty */;
-      2'h3:
+      3'h2:
+          /* empty */;
+      3'h4:
           if (done) begin
             fill_entry = \fill$116 ;
           end
@@ -706,167 +722,173 @@ module cerite_lvm_mmu_full(req__valid, resp__ready, mem_req__ready, mem_resp__pa
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     resp__valid = 1'h0;
-    (* full_case = 32'd1 *)
     casez (fsm_state)
-      2'h0:
+      3'h0:
           /* empty */;
-      2'h1:
+      3'h1:
           /* empty */;
-      2'h3:
+      3'h2:
           /* empty */;
-      2'h2:
+      3'h4:
+          /* empty */;
+      3'h3:
           resp__valid = 1'h1;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$114  = pending;
-    if (\$42 ) begin
-      \$114  = 1'h1;
+    \$115  = pending;
+    if (\$43 ) begin
+      \$115  = 1'h1;
     end
-    if (\$45 ) begin
-      \$114  = 1'h0;
+    if (\$46 ) begin
+      \$115  = 1'h0;
     end
     if (rst) begin
-      \$114  = 1'h0;
+      \$115  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$115  = held;
-    if (\$42 ) begin
-      \$115  = flush__payload;
+    \$116  = held;
+    if (\$43 ) begin
+      \$116  = flush__payload;
     end
     if (rst) begin
-      \$115  = 57'h000000000000000;
+      \$116  = 57'h000000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$116  = drop_fill;
-    if (\$42 ) begin
-      \$116  = 1'h1;
+    \$117  = drop_fill;
+    if (\$43 ) begin
+      \$117  = 1'h1;
     end
     casez (fsm_state)
-      2'h0:
+      3'h0:
           if (req__valid) begin
-            \$116  = 1'h0;
+            \$117  = 1'h0;
           end
     endcase
     if (rst) begin
-      \$116  = 1'h0;
+      \$117  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$117  = va;
+    \$118  = va;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           if (req__valid) begin
-            \$117  = req__payload[38:0];
+            \$118  = req__payload[38:0];
           end
     endcase
     if (rst) begin
-      \$117  = 39'h0000000000;
+      \$118  = 39'h0000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$118  = access;
+    \$119  = access;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           if (req__valid) begin
-            \$118  = req__payload[40:39];
+            \$119  = req__payload[40:39];
           end
     endcase
     if (rst) begin
-      \$118  = 2'h0;
+      \$119  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$119  = user;
+    \$120  = user;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           if (req__valid) begin
-            \$119  = req__payload[41];
+            \$120  = req__payload[41];
           end
     endcase
     if (rst) begin
-      \$119  = 1'h0;
+      \$120  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$120  = fsm_state;
-    (* full_case = 32'd1 *)
+    \$121  = fsm_state;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           if (req__valid) begin
-            \$120  = 2'h1;
+            \$121  = 3'h1;
           end
-      2'h1:
+      3'h1:
+          \$121  = 3'h2;
+      3'h2:
           (* full_case = 32'd1 *)
           if (hit) begin
-            \$120  = 2'h2;
+            \$121  = 3'h3;
           end else begin
-            \$120  = 2'h3;
+            \$121  = 3'h4;
           end
-      2'h3:
+      3'h4:
           if (done) begin
-            \$120  = 2'h2;
+            \$121  = 3'h3;
           end
-      2'h2:
+      3'h3:
           if (resp__ready) begin
-            \$120  = 2'h0;
+            \$121  = 3'h0;
           end
     endcase
     if (rst) begin
-      \$120  = 2'h0;
+      \$121  = 3'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$121  = resp__payload;
+    \$122  = resp__payload;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           /* empty */;
-      2'h1:
+      3'h1:
+          /* empty */;
+      3'h2:
           if (hit) begin
-            \$121 [61:60] = 2'h0;
-            \$121 [57:56] = \$66 ;
-            \$121 [55:0] = \$91 ;
-            \$121 [59:58] = \$112 ;
+            \$122 [61:60] = 2'h0;
+            \$122 [57:56] = \$67 ;
+            \$122 [55:0] = \$92 ;
+            \$122 [59:58] = \$113 ;
           end
-      2'h3:
+      3'h4:
           if (done) begin
-            \$121 [55:0] = pa;
-            \$121 [57:56] = fault;
-            \$121 [59:58] = size;
-            \$121 [61:60] = source;
+            \$122 [55:0] = pa;
+            \$122 [57:56] = fault;
+            \$122 [59:58] = size;
+            \$122 [61:60] = source;
           end
     endcase
     if (rst) begin
-      \$121  = 62'h0000000000000000;
+      \$122  = 62'h0000000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$122  = \walk_cycles$110 ;
+    \$123  = \walk_cycles$110 ;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           /* empty */;
-      2'h1:
+      3'h1:
+          /* empty */;
+      3'h2:
           (* full_case = 32'd1 *)
           if (hit) begin
           end else begin
-            \$122  = 32'd1;
+            \$123  = 32'd1;
           end
-      2'h3:
-          \$122  = \$113 [31:0];
+      3'h4:
+          \$123  = \$114 [31:0];
     endcase
     if (rst) begin
-      \$122  = 32'd0;
+      \$123  = 32'd0;
     end
   end
   assign \counters__faults$46  = counters__faults;
@@ -1014,7 +1036,7 @@ module cerite_lvm_mmu_full(req__valid, resp__ready, mem_req__ready, mem_resp__pa
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_lvm_mmu_full.counters (rst, events, walk_end, walk_cycles, counters__requests, counters__tlb_hits, counters__walks, counters__lwc_hits, counters__lwc_misses, counters__learned_hits, counters__learned_single, counters__learned_fallbacks, counters__faults, counters__reads_node, counters__reads_gpt, counters__reads_radix, counters__walk_cycles_total, counters__walk_cycles_max, clk);
+module \cerite_lvm_mmu_full.counters (rst, \events$3 , \walk_end$5 , \walk_cycles$7 , counters__requests, counters__tlb_hits, counters__walks, counters__lwc_hits, counters__lwc_misses, counters__learned_hits, counters__learned_single, counters__learned_fallbacks, counters__faults, counters__reads_node, counters__reads_gpt, counters__reads_radix, counters__walk_cycles_total, counters__walk_cycles_max, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$2  = 0;
   wire [32:0] \$1 ;
   wire [32:0] \$10 ;
@@ -1023,8 +1045,8 @@ module \cerite_lvm_mmu_full.counters (rst, events, walk_end, walk_cycles, counte
   wire [32:0] \$13 ;
   wire \$14 ;
   wire [31:0] \$15 ;
-  reg [31:0] \$16 ;
-  reg [31:0] \$17 ;
+  reg [11:0] \$16 ;
+  reg \$17 ;
   reg [31:0] \$18 ;
   reg [31:0] \$19 ;
   wire [32:0] \$2 ;
@@ -1039,6 +1061,9 @@ module \cerite_lvm_mmu_full.counters (rst, events, walk_end, walk_cycles, counte
   reg [31:0] \$28 ;
   reg [31:0] \$29 ;
   wire [32:0] \$3 ;
+  reg [31:0] \$30 ;
+  reg [31:0] \$31 ;
+  reg [31:0] \$32 ;
   wire [32:0] \$4 ;
   wire [32:0] \$5 ;
   wire [32:0] \$6 ;
@@ -1075,8 +1100,21 @@ module \cerite_lvm_mmu_full.counters (rst, events, walk_end, walk_cycles, counte
   reg [31:0] counters__walk_cycles_total = 32'd0;
   output [31:0] counters__walks;
   reg [31:0] counters__walks = 32'd0;
-  input [11:0] events;
-  wire [11:0] events;
+  reg [11:0] events = 12'h000;
+  input [11:0] \events$3 ;
+  wire [11:0] \events$3 ;
+  wire \events$3.faults ;
+  wire \events$3.learned_fallbacks ;
+  wire \events$3.learned_hits ;
+  wire \events$3.learned_single ;
+  wire \events$3.lwc_hits ;
+  wire \events$3.lwc_misses ;
+  wire \events$3.reads_gpt ;
+  wire \events$3.reads_node ;
+  wire \events$3.reads_radix ;
+  wire \events$3.requests ;
+  wire \events$3.tlb_hits ;
+  wire \events$3.walks ;
   wire \events.faults ;
   wire \events.learned_fallbacks ;
   wire \events.learned_hits ;
@@ -1091,10 +1129,12 @@ module \cerite_lvm_mmu_full.counters (rst, events, walk_end, walk_cycles, counte
   wire \events.walks ;
   input rst;
   wire rst;
-  input [31:0] walk_cycles;
-  wire [31:0] walk_cycles;
-  input walk_end;
-  wire walk_end;
+  reg [31:0] walk_cycles = 32'd0;
+  input [31:0] \walk_cycles$7 ;
+  wire [31:0] \walk_cycles$7 ;
+  reg walk_end = 1'h0;
+  input \walk_end$5 ;
+  wire \walk_end$5 ;
   assign \$1  = counters__requests + 1'h1;
   assign \$2  = counters__tlb_hits + 1'h1;
   assign \$3  = counters__walks + 1'h1;
@@ -1111,68 +1151,65 @@ module \cerite_lvm_mmu_full.counters (rst, events, walk_end, walk_cycles, counte
   assign \$14  = walk_cycles > counters__walk_cycles_max;
   assign \$15  = \$14  ? walk_cycles : counters__walk_cycles_max;
   always @(posedge clk)
-    counters__requests <= \$16 ;
+    events <= \$16 ;
   always @(posedge clk)
-    counters__tlb_hits <= \$17 ;
+    walk_end <= \$17 ;
   always @(posedge clk)
-    counters__walks <= \$18 ;
+    walk_cycles <= \$18 ;
   always @(posedge clk)
-    counters__lwc_hits <= \$19 ;
+    counters__requests <= \$19 ;
   always @(posedge clk)
-    counters__lwc_misses <= \$20 ;
+    counters__tlb_hits <= \$20 ;
   always @(posedge clk)
-    counters__learned_hits <= \$21 ;
+    counters__walks <= \$21 ;
   always @(posedge clk)
-    counters__learned_single <= \$22 ;
+    counters__lwc_hits <= \$22 ;
   always @(posedge clk)
-    counters__learned_fallbacks <= \$23 ;
+    counters__lwc_misses <= \$23 ;
   always @(posedge clk)
-    counters__faults <= \$24 ;
+    counters__learned_hits <= \$24 ;
   always @(posedge clk)
-    counters__reads_node <= \$25 ;
+    counters__learned_single <= \$25 ;
   always @(posedge clk)
-    counters__reads_gpt <= \$26 ;
+    counters__learned_fallbacks <= \$26 ;
   always @(posedge clk)
-    counters__reads_radix <= \$27 ;
+    counters__faults <= \$27 ;
   always @(posedge clk)
-    counters__walk_cycles_total <= \$28 ;
+    counters__reads_node <= \$28 ;
   always @(posedge clk)
-    counters__walk_cycles_max <= \$29 ;
+    counters__reads_gpt <= \$29 ;
+  always @(posedge clk)
+    counters__reads_radix <= \$30 ;
+  always @(posedge clk)
+    counters__walk_cycles_total <= \$31 ;
+  always @(posedge clk)
+    counters__walk_cycles_max <= \$32 ;
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$16  = counters__requests;
-    if (events[0]) begin
-      \$16  = \$1 [31:0];
-    end
+    \$16  = \events$3 ;
     if (rst) begin
-      \$16  = 32'd0;
+      \$16  = 12'h000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$17  = counters__tlb_hits;
-    if (events[1]) begin
-      \$17  = \$2 [31:0];
-    end
+    \$17  = \walk_end$5 ;
     if (rst) begin
-      \$17  = 32'd0;
+      \$17  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$18  = counters__walks;
-    if (events[2]) begin
-      \$18  = \$3 [31:0];
-    end
+    \$18  = \walk_cycles$7 ;
     if (rst) begin
       \$18  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$19  = counters__lwc_hits;
-    if (events[3]) begin
-      \$19  = \$4 [31:0];
+    \$19  = counters__requests;
+    if (events[0]) begin
+      \$19  = \$1 [31:0];
     end
     if (rst) begin
       \$19  = 32'd0;
@@ -1180,9 +1217,9 @@ module \cerite_lvm_mmu_full.counters (rst, events, walk_end, walk_cycles, counte
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$20  = counters__lwc_misses;
-    if (events[4]) begin
-      \$20  = \$5 [31:0];
+    \$20  = counters__tlb_hits;
+    if (events[1]) begin
+      \$20  = \$2 [31:0];
     end
     if (rst) begin
       \$20  = 32'd0;
@@ -1190,9 +1227,9 @@ module \cerite_lvm_mmu_full.counters (rst, events, walk_end, walk_cycles, counte
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$21  = counters__learned_hits;
-    if (events[5]) begin
-      \$21  = \$6 [31:0];
+    \$21  = counters__walks;
+    if (events[2]) begin
+      \$21  = \$3 [31:0];
     end
     if (rst) begin
       \$21  = 32'd0;
@@ -1200,9 +1237,9 @@ module \cerite_lvm_mmu_full.counters (rst, events, walk_end, walk_cycles, counte
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$22  = counters__learned_single;
-    if (events[6]) begin
-      \$22  = \$7 [31:0];
+    \$22  = counters__lwc_hits;
+    if (events[3]) begin
+      \$22  = \$4 [31:0];
     end
     if (rst) begin
       \$22  = 32'd0;
@@ -1210,9 +1247,9 @@ module \cerite_lvm_mmu_full.counters (rst, events, walk_end, walk_cycles, counte
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$23  = counters__learned_fallbacks;
-    if (events[7]) begin
-      \$23  = \$8 [31:0];
+    \$23  = counters__lwc_misses;
+    if (events[4]) begin
+      \$23  = \$5 [31:0];
     end
     if (rst) begin
       \$23  = 32'd0;
@@ -1220,9 +1257,9 @@ module \cerite_lvm_mmu_full.counters (rst, events, walk_end, walk_cycles, counte
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$24  = counters__faults;
-    if (events[8]) begin
-      \$24  = \$9 [31:0];
+    \$24  = counters__learned_hits;
+    if (events[5]) begin
+      \$24  = \$6 [31:0];
     end
     if (rst) begin
       \$24  = 32'd0;
@@ -1230,9 +1267,9 @@ module \cerite_lvm_mmu_full.counters (rst, events, walk_end, walk_cycles, counte
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$25  = counters__reads_node;
-    if (events[9]) begin
-      \$25  = \$10 [31:0];
+    \$25  = counters__learned_single;
+    if (events[6]) begin
+      \$25  = \$7 [31:0];
     end
     if (rst) begin
       \$25  = 32'd0;
@@ -1240,9 +1277,9 @@ module \cerite_lvm_mmu_full.counters (rst, events, walk_end, walk_cycles, counte
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$26  = counters__reads_gpt;
-    if (events[10]) begin
-      \$26  = \$11 [31:0];
+    \$26  = counters__learned_fallbacks;
+    if (events[7]) begin
+      \$26  = \$8 [31:0];
     end
     if (rst) begin
       \$26  = 32'd0;
@@ -1250,9 +1287,9 @@ module \cerite_lvm_mmu_full.counters (rst, events, walk_end, walk_cycles, counte
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$27  = counters__reads_radix;
-    if (events[11]) begin
-      \$27  = \$12 [31:0];
+    \$27  = counters__faults;
+    if (events[8]) begin
+      \$27  = \$9 [31:0];
     end
     if (rst) begin
       \$27  = 32'd0;
@@ -1260,9 +1297,9 @@ module \cerite_lvm_mmu_full.counters (rst, events, walk_end, walk_cycles, counte
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$28  = counters__walk_cycles_total;
-    if (walk_end) begin
-      \$28  = \$13 [31:0];
+    \$28  = counters__reads_node;
+    if (events[9]) begin
+      \$28  = \$10 [31:0];
     end
     if (rst) begin
       \$28  = 32'd0;
@@ -1270,12 +1307,42 @@ module \cerite_lvm_mmu_full.counters (rst, events, walk_end, walk_cycles, counte
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$29  = counters__walk_cycles_max;
-    if (walk_end) begin
-      \$29  = \$15 ;
+    \$29  = counters__reads_gpt;
+    if (events[10]) begin
+      \$29  = \$11 [31:0];
     end
     if (rst) begin
       \$29  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
+    \$30  = counters__reads_radix;
+    if (events[11]) begin
+      \$30  = \$12 [31:0];
+    end
+    if (rst) begin
+      \$30  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
+    \$31  = counters__walk_cycles_total;
+    if (walk_end) begin
+      \$31  = \$13 [31:0];
+    end
+    if (rst) begin
+      \$31  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
+    \$32  = counters__walk_cycles_max;
+    if (walk_end) begin
+      \$32  = \$15 ;
+    end
+    if (rst) begin
+      \$32  = 32'd0;
     end
   end
   assign \events.requests  = events[0];
@@ -1290,6 +1357,18 @@ module \cerite_lvm_mmu_full.counters (rst, events, walk_end, walk_cycles, counte
   assign \events.reads_node  = events[9];
   assign \events.reads_gpt  = events[10];
   assign \events.reads_radix  = events[11];
+  assign \events$3.requests  = \events$3 [0];
+  assign \events$3.tlb_hits  = \events$3 [1];
+  assign \events$3.walks  = \events$3 [2];
+  assign \events$3.lwc_hits  = \events$3 [3];
+  assign \events$3.lwc_misses  = \events$3 [4];
+  assign \events$3.learned_hits  = \events$3 [5];
+  assign \events$3.learned_single  = \events$3 [6];
+  assign \events$3.learned_fallbacks  = \events$3 [7];
+  assign \events$3.faults  = \events$3 [8];
+  assign \events$3.reads_node  = \events$3 [9];
+  assign \events$3.reads_gpt  = \events$3 [10];
+  assign \events$3.reads_radix  = \events$3 [11];
 endmodule
 
 (* generator = "Amaranth" *)
@@ -1382,7 +1461,7 @@ module \cerite_lvm_mmu_full.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, en
   wire \$175 ;
   wire \$176 ;
   wire [15:0] \$177 ;
-  wire [16:0] \$178 ;
+  wire [95:0] \$178 ;
   wire [95:0] \$179 ;
   wire \$18 ;
   wire [95:0] \$180 ;
@@ -1417,14 +1496,14 @@ module \cerite_lvm_mmu_full.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, en
   wire [95:0] \$206 ;
   wire [95:0] \$207 ;
   wire [95:0] \$208 ;
-  wire [95:0] \$209 ;
+  wire [27:0] \$209 ;
   wire \$21 ;
   wire [27:0] \$210 ;
   wire [27:0] \$211 ;
   wire [27:0] \$212 ;
-  wire [27:0] \$213 ;
-  wire \$214 ;
-  wire \$215 ;
+  wire [15:0] \$213 ;
+  wire [16:0] \$214 ;
+  wire [15:0] \$215 ;
   wire \$216 ;
   wire \$217 ;
   wire \$218 ;
@@ -1955,11 +2034,11 @@ module \cerite_lvm_mmu_full.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, en
   wire \$691 ;
   wire \$692 ;
   wire \$693 ;
-  reg [15:0] \$694 ;
-  reg [95:0] \$695 ;
-  reg [95:0] \$696 ;
-  reg [95:0] \$697 ;
-  reg [95:0] \$698 ;
+  wire \$694 ;
+  wire \$695 ;
+  reg [15:0] \$696 ;
+  reg \$697 ;
+  reg [15:0] \$698 ;
   reg [95:0] \$699 ;
   wire \$7 ;
   wire \$70 ;
@@ -1975,6 +2054,10 @@ module \cerite_lvm_mmu_full.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, en
   reg [95:0] \$709 ;
   wire \$71 ;
   reg [95:0] \$710 ;
+  reg [95:0] \$711 ;
+  reg [95:0] \$712 ;
+  reg [95:0] \$713 ;
+  reg [95:0] \$714 ;
   wire \$72 ;
   wire \$73 ;
   wire \$74 ;
@@ -2007,6 +2090,7 @@ module \cerite_lvm_mmu_full.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, en
   wire \$99 ;
   input [15:0] asid;
   wire [15:0] asid;
+  wire [15:0] chosen;
   input clk;
   wire clk;
   output [95:0] entry;
@@ -2216,19 +2300,19 @@ module \cerite_lvm_mmu_full.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, en
   wire \entry9.x ;
   input fill;
   wire fill;
-  wire \fill$26 ;
-  wire [95:0] \fill$27 ;
-  wire \fill$27.a ;
-  wire [15:0] \fill$27.asid ;
-  wire \fill$27.d ;
-  wire \fill$27.glob ;
-  wire [43:0] \fill$27.ppn ;
-  wire \fill$27.r ;
-  wire [1:0] \fill$27.size ;
-  wire \fill$27.u ;
-  wire [26:0] \fill$27.vpn ;
-  wire \fill$27.w ;
-  wire \fill$27.x ;
+  wire \fill$28 ;
+  wire [95:0] \fill$29 ;
+  wire \fill$29.a ;
+  wire [15:0] \fill$29.asid ;
+  wire \fill$29.d ;
+  wire \fill$29.glob ;
+  wire [43:0] \fill$29.ppn ;
+  wire \fill$29.r ;
+  wire [1:0] \fill$29.size ;
+  wire \fill$29.u ;
+  wire [26:0] \fill$29.vpn ;
+  wire \fill$29.w ;
+  wire \fill$29.x ;
   input [95:0] fill_entry;
   wire [95:0] fill_entry;
   wire \fill_entry.a ;
@@ -2242,7 +2326,8 @@ module \cerite_lvm_mmu_full.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, en
   wire [26:0] \fill_entry.vpn ;
   wire \fill_entry.w ;
   wire \fill_entry.x ;
-  wire [15:0] first;
+  reg filled = 1'h0;
+  reg [15:0] first = 16'h0000;
   input flush;
   wire flush;
   wire [15:0] flush_asid;
@@ -2260,451 +2345,461 @@ module \cerite_lvm_mmu_full.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, en
   (* init = 16'h0000 *)
   wire [15:0] \valid$1 ;
   (* init = 16'h0000 *)
-  wire [15:0] \valid$24 ;
+  wire [15:0] \valid$26 ;
   wire [3:0] victim;
   input [26:0] vpn;
   wire [26:0] vpn;
-  assign \$287  = entry2[34:26] == flush_vpn[17:9];
-  assign \$288  = entry2[25:17] == flush_vpn[8:0];
-  assign \$289  = entry2[44] | \$288 ;
-  assign \$290  = \$287  & \$289 ;
-  assign \$291  = entry2[45] | \$290 ;
-  assign \$292  = \$286  & \$291 ;
-  assign \$293  = \$285  & \$292 ;
-  assign \$294  = \$275  ? \$282  : \$293 ;
-  assign \$295  = \$271  ? \$274  : \$294 ;
-  assign \$296  = \$270  ? 1'h1 : \$295 ;
-  assign \$297  = flush & \$296 ;
-  assign \$298  = ! \port$1$0 [1:0];
-  assign \$299  = \port$1$0 [1:0] == 1'h1;
-  assign \$300  = ~ entry3[16];
-  assign \$301  = entry3[15:0] == \port$1$0 [17:2];
-  assign \$302  = \$300  & \$301 ;
-  assign \$303  = \port$1$0 [1:0] == 2'h2;
-  assign \$304  = entry3[43:35] == flush_vpn[26:18];
-  assign \$305  = entry3[34:26] == flush_vpn[17:9];
-  assign \$306  = entry3[25:17] == flush_vpn[8:0];
-  assign \$307  = entry3[44] | \$306 ;
-  assign \$308  = \$305  & \$307 ;
-  assign \$309  = entry3[45] | \$308 ;
-  assign \$310  = \$304  & \$309 ;
-  assign \$311  = ~ entry3[16];
-  assign \$312  = entry3[15:0] == \port$1$0 [17:2];
-  assign \$313  = \$311  & \$312 ;
-  assign \$314  = entry3[43:35] == flush_vpn[26:18];
-  assign \$315  = entry3[34:26] == flush_vpn[17:9];
-  assign \$316  = entry3[25:17] == flush_vpn[8:0];
-  assign \$317  = entry3[44] | \$316 ;
-  assign \$318  = \$315  & \$317 ;
-  assign \$319  = entry3[45] | \$318 ;
-  assign \$320  = \$314  & \$319 ;
-  assign \$321  = \$313  & \$320 ;
-  assign \$322  = \$303  ? \$310  : \$321 ;
-  assign \$323  = \$299  ? \$302  : \$322 ;
-  assign \$324  = \$298  ? 1'h1 : \$323 ;
-  assign \$325  = flush & \$324 ;
-  assign \$326  = ! \port$1$0 [1:0];
-  assign \$327  = \port$1$0 [1:0] == 1'h1;
-  assign \$328  = ~ entry4[16];
-  assign \$329  = entry4[15:0] == \port$1$0 [17:2];
-  assign \$330  = \$328  & \$329 ;
-  assign \$331  = \port$1$0 [1:0] == 2'h2;
-  assign \$332  = entry4[43:35] == flush_vpn[26:18];
-  assign \$333  = entry4[34:26] == flush_vpn[17:9];
-  assign \$334  = entry4[25:17] == flush_vpn[8:0];
-  assign \$335  = entry4[44] | \$334 ;
-  assign \$336  = \$333  & \$335 ;
-  assign \$337  = entry4[45] | \$336 ;
-  assign \$338  = \$332  & \$337 ;
-  assign \$339  = ~ entry4[16];
-  assign \$340  = entry4[15:0] == \port$1$0 [17:2];
-  assign \$341  = \$339  & \$340 ;
-  assign \$342  = entry4[43:35] == flush_vpn[26:18];
-  assign \$343  = entry4[34:26] == flush_vpn[17:9];
-  assign \$344  = entry4[25:17] == flush_vpn[8:0];
-  assign \$345  = entry4[44] | \$344 ;
-  assign \$346  = \$343  & \$345 ;
-  assign \$347  = entry4[45] | \$346 ;
-  assign \$348  = \$342  & \$347 ;
-  assign \$349  = \$341  & \$348 ;
-  assign \$350  = \$331  ? \$338  : \$349 ;
-  assign \$351  = \$327  ? \$330  : \$350 ;
-  assign \$352  = \$326  ? 1'h1 : \$351 ;
-  assign \$353  = flush & \$352 ;
-  assign \$354  = ! \port$1$0 [1:0];
-  assign \$355  = \port$1$0 [1:0] == 1'h1;
-  assign \$356  = ~ entry5[16];
-  assign \$357  = entry5[15:0] == \port$1$0 [17:2];
-  assign \$358  = \$356  & \$357 ;
-  assign \$359  = \port$1$0 [1:0] == 2'h2;
-  assign \$360  = entry5[43:35] == flush_vpn[26:18];
-  assign \$361  = entry5[34:26] == flush_vpn[17:9];
-  assign \$362  = entry5[25:17] == flush_vpn[8:0];
-  assign \$363  = entry5[44] | \$362 ;
-  assign \$364  = \$361  & \$363 ;
-  assign \$365  = entry5[45] | \$364 ;
-  assign \$366  = \$360  & \$365 ;
-  assign \$367  = ~ entry5[16];
-  assign \$368  = entry5[15:0] == \port$1$0 [17:2];
-  assign \$369  = \$367  & \$368 ;
-  assign \$370  = entry5[43:35] == flush_vpn[26:18];
-  assign \$371  = entry5[34:26] == flush_vpn[17:9];
-  assign \$372  = entry5[25:17] == flush_vpn[8:0];
-  assign \$373  = entry5[44] | \$372 ;
-  assign \$374  = \$371  & \$373 ;
-  assign \$375  = entry5[45] | \$374 ;
-  assign \$376  = \$370  & \$375 ;
-  assign \$377  = \$369  & \$376 ;
-  assign \$378  = \$359  ? \$366  : \$377 ;
-  assign \$379  = \$355  ? \$358  : \$378 ;
-  assign \$380  = \$354  ? 1'h1 : \$379 ;
-  assign \$381  = flush & \$380 ;
-  assign \$382  = ! \port$1$0 [1:0];
-  assign \$383  = \port$1$0 [1:0] == 1'h1;
-  assign \$384  = ~ entry6[16];
-  assign \$385  = entry6[15:0] == \port$1$0 [17:2];
-  assign \$386  = \$384  & \$385 ;
-  assign \$387  = \port$1$0 [1:0] == 2'h2;
-  assign \$388  = entry6[43:35] == flush_vpn[26:18];
-  assign \$389  = entry6[34:26] == flush_vpn[17:9];
-  assign \$390  = entry6[25:17] == flush_vpn[8:0];
-  assign \$391  = entry6[44] | \$390 ;
-  assign \$392  = \$389  & \$391 ;
-  assign \$393  = entry6[45] | \$392 ;
-  assign \$394  = \$388  & \$393 ;
-  assign \$395  = ~ entry6[16];
-  assign \$396  = entry6[15:0] == \port$1$0 [17:2];
-  assign \$397  = \$395  & \$396 ;
-  assign \$398  = entry6[43:35] == flush_vpn[26:18];
-  assign \$399  = entry6[34:26] == flush_vpn[17:9];
-  assign \$400  = entry6[25:17] == flush_vpn[8:0];
-  assign \$401  = entry6[44] | \$400 ;
-  assign \$402  = \$399  & \$401 ;
-  assign \$403  = entry6[45] | \$402 ;
-  assign \$404  = \$398  & \$403 ;
-  assign \$405  = \$397  & \$404 ;
-  assign \$406  = \$387  ? \$394  : \$405 ;
-  assign \$407  = \$383  ? \$386  : \$406 ;
-  assign \$408  = \$382  ? 1'h1 : \$407 ;
-  assign \$409  = flush & \$408 ;
-  assign \$410  = ! \port$1$0 [1:0];
-  assign \$411  = \port$1$0 [1:0] == 1'h1;
-  assign \$412  = ~ entry7[16];
-  assign \$413  = entry7[15:0] == \port$1$0 [17:2];
-  assign \$414  = \$412  & \$413 ;
-  assign \$415  = \port$1$0 [1:0] == 2'h2;
-  assign \$416  = entry7[43:35] == flush_vpn[26:18];
-  assign \$417  = entry7[34:26] == flush_vpn[17:9];
-  assign \$418  = entry7[25:17] == flush_vpn[8:0];
-  assign \$419  = entry7[44] | \$418 ;
-  assign \$420  = \$417  & \$419 ;
-  assign \$421  = entry7[45] | \$420 ;
-  assign \$422  = \$416  & \$421 ;
-  assign \$423  = ~ entry7[16];
-  assign \$424  = entry7[15:0] == \port$1$0 [17:2];
-  assign \$425  = \$423  & \$424 ;
-  assign \$426  = entry7[43:35] == flush_vpn[26:18];
-  assign \$427  = entry7[34:26] == flush_vpn[17:9];
-  assign \$428  = entry7[25:17] == flush_vpn[8:0];
-  assign \$429  = entry7[44] | \$428 ;
-  assign \$430  = \$427  & \$429 ;
-  assign \$431  = entry7[45] | \$430 ;
-  assign \$432  = \$426  & \$431 ;
-  assign \$433  = \$425  & \$432 ;
-  assign \$434  = \$415  ? \$422  : \$433 ;
-  assign \$435  = \$411  ? \$414  : \$434 ;
-  assign \$436  = \$410  ? 1'h1 : \$435 ;
-  assign \$437  = flush & \$436 ;
-  assign \$438  = ! \port$1$0 [1:0];
-  assign \$439  = \port$1$0 [1:0] == 1'h1;
-  assign \$440  = ~ entry8[16];
-  assign \$441  = entry8[15:0] == \port$1$0 [17:2];
-  assign \$442  = \$440  & \$441 ;
-  assign \$443  = \port$1$0 [1:0] == 2'h2;
-  assign \$444  = entry8[43:35] == flush_vpn[26:18];
-  assign \$445  = entry8[34:26] == flush_vpn[17:9];
-  assign \$446  = entry8[25:17] == flush_vpn[8:0];
-  assign \$447  = entry8[44] | \$446 ;
-  assign \$448  = \$445  & \$447 ;
-  assign \$449  = entry8[45] | \$448 ;
-  assign \$450  = \$444  & \$449 ;
-  assign \$451  = ~ entry8[16];
-  assign \$452  = entry8[15:0] == \port$1$0 [17:2];
-  assign \$453  = \$451  & \$452 ;
-  assign \$454  = entry8[43:35] == flush_vpn[26:18];
-  assign \$455  = entry8[34:26] == flush_vpn[17:9];
-  assign \$456  = entry8[25:17] == flush_vpn[8:0];
-  assign \$457  = entry8[44] | \$456 ;
-  assign \$458  = \$455  & \$457 ;
-  assign \$459  = entry8[45] | \$458 ;
-  assign \$460  = \$454  & \$459 ;
-  assign \$461  = \$453  & \$460 ;
-  assign \$462  = \$443  ? \$450  : \$461 ;
-  assign \$463  = \$439  ? \$442  : \$462 ;
-  assign \$464  = \$438  ? 1'h1 : \$463 ;
-  assign \$465  = flush & \$464 ;
-  assign \$466  = ! \port$1$0 [1:0];
-  assign \$467  = \port$1$0 [1:0] == 1'h1;
-  assign \$468  = ~ entry9[16];
-  assign \$469  = entry9[15:0] == \port$1$0 [17:2];
-  assign \$470  = \$468  & \$469 ;
-  assign \$471  = \port$1$0 [1:0] == 2'h2;
-  assign \$472  = entry9[43:35] == flush_vpn[26:18];
-  assign \$473  = entry9[34:26] == flush_vpn[17:9];
-  assign \$474  = entry9[25:17] == flush_vpn[8:0];
-  assign \$475  = entry9[44] | \$474 ;
-  assign \$476  = \$473  & \$475 ;
-  assign \$477  = entry9[45] | \$476 ;
-  assign \$478  = \$472  & \$477 ;
-  assign \$479  = ~ entry9[16];
-  assign \$480  = entry9[15:0] == \port$1$0 [17:2];
-  assign \$481  = \$479  & \$480 ;
-  assign \$482  = entry9[43:35] == flush_vpn[26:18];
-  assign \$483  = entry9[34:26] == flush_vpn[17:9];
-  assign \$484  = entry9[25:17] == flush_vpn[8:0];
-  assign \$485  = entry9[44] | \$484 ;
-  assign \$486  = \$483  & \$485 ;
-  assign \$487  = entry9[45] | \$486 ;
-  assign \$488  = \$482  & \$487 ;
-  assign \$489  = \$481  & \$488 ;
-  assign \$490  = \$471  ? \$478  : \$489 ;
-  assign \$491  = \$467  ? \$470  : \$490 ;
-  assign \$492  = \$466  ? 1'h1 : \$491 ;
-  assign \$493  = flush & \$492 ;
-  assign \$494  = ! \port$1$0 [1:0];
-  assign \$495  = \port$1$0 [1:0] == 1'h1;
-  assign \$496  = ~ entry10[16];
-  assign \$497  = entry10[15:0] == \port$1$0 [17:2];
-  assign \$498  = \$496  & \$497 ;
-  assign \$499  = \port$1$0 [1:0] == 2'h2;
-  assign \$500  = entry10[43:35] == flush_vpn[26:18];
-  assign \$501  = entry10[34:26] == flush_vpn[17:9];
-  assign \$502  = entry10[25:17] == flush_vpn[8:0];
-  assign \$503  = entry10[44] | \$502 ;
-  assign \$504  = \$501  & \$503 ;
-  assign \$505  = entry10[45] | \$504 ;
-  assign \$506  = \$500  & \$505 ;
-  assign \$507  = ~ entry10[16];
-  assign \$508  = entry10[15:0] == \port$1$0 [17:2];
-  assign \$509  = \$507  & \$508 ;
-  assign \$510  = entry10[43:35] == flush_vpn[26:18];
-  assign \$511  = entry10[34:26] == flush_vpn[17:9];
-  assign \$512  = entry10[25:17] == flush_vpn[8:0];
-  assign \$513  = entry10[44] | \$512 ;
-  assign \$514  = \$511  & \$513 ;
-  assign \$515  = entry10[45] | \$514 ;
-  assign \$516  = \$510  & \$515 ;
-  assign \$517  = \$509  & \$516 ;
-  assign \$518  = \$499  ? \$506  : \$517 ;
-  assign \$519  = \$495  ? \$498  : \$518 ;
-  assign \$520  = \$494  ? 1'h1 : \$519 ;
-  assign \$521  = flush & \$520 ;
-  assign \$522  = ! \port$1$0 [1:0];
-  assign \$523  = \port$1$0 [1:0] == 1'h1;
-  assign \$524  = ~ entry11[16];
-  assign \$525  = entry11[15:0] == \port$1$0 [17:2];
-  assign \$526  = \$524  & \$525 ;
-  assign \$527  = \port$1$0 [1:0] == 2'h2;
-  assign \$528  = entry11[43:35] == flush_vpn[26:18];
-  assign \$529  = entry11[34:26] == flush_vpn[17:9];
-  assign \$530  = entry11[25:17] == flush_vpn[8:0];
-  assign \$531  = entry11[44] | \$530 ;
-  assign \$532  = \$529  & \$531 ;
-  assign \$533  = entry11[45] | \$532 ;
-  assign \$534  = \$528  & \$533 ;
-  assign \$535  = ~ entry11[16];
-  assign \$536  = entry11[15:0] == \port$1$0 [17:2];
-  assign \$537  = \$535  & \$536 ;
-  assign \$538  = entry11[43:35] == flush_vpn[26:18];
-  assign \$539  = entry11[34:26] == flush_vpn[17:9];
-  assign \$540  = entry11[25:17] == flush_vpn[8:0];
-  assign \$541  = entry11[44] | \$540 ;
-  assign \$542  = \$539  & \$541 ;
-  assign \$543  = entry11[45] | \$542 ;
-  assign \$544  = \$538  & \$543 ;
-  assign \$545  = \$537  & \$544 ;
-  assign \$546  = \$527  ? \$534  : \$545 ;
-  assign \$547  = \$523  ? \$526  : \$546 ;
-  assign \$548  = \$522  ? 1'h1 : \$547 ;
-  assign \$549  = flush & \$548 ;
-  assign \$550  = ! \port$1$0 [1:0];
-  assign \$551  = \port$1$0 [1:0] == 1'h1;
-  assign \$552  = ~ entry12[16];
-  assign \$553  = entry12[15:0] == \port$1$0 [17:2];
-  assign \$554  = \$552  & \$553 ;
-  assign \$555  = \port$1$0 [1:0] == 2'h2;
-  assign \$556  = entry12[43:35] == flush_vpn[26:18];
-  assign \$557  = entry12[34:26] == flush_vpn[17:9];
-  assign \$558  = entry12[25:17] == flush_vpn[8:0];
-  assign \$559  = entry12[44] | \$558 ;
-  assign \$560  = \$557  & \$559 ;
-  assign \$561  = entry12[45] | \$560 ;
-  assign \$562  = \$556  & \$561 ;
-  assign \$563  = ~ entry12[16];
-  assign \$564  = entry12[15:0] == \port$1$0 [17:2];
-  assign \$565  = \$563  & \$564 ;
-  assign \$566  = entry12[43:35] == flush_vpn[26:18];
-  assign \$567  = entry12[34:26] == flush_vpn[17:9];
-  assign \$568  = entry12[25:17] == flush_vpn[8:0];
-  assign \$569  = entry12[44] | \$568 ;
-  assign \$570  = \$567  & \$569 ;
-  assign \$571  = entry12[45] | \$570 ;
-  assign \$572  = \$566  & \$571 ;
-  assign \$573  = \$565  & \$572 ;
-  assign \$574  = \$555  ? \$562  : \$573 ;
-  assign \$575  = \$551  ? \$554  : \$574 ;
-  assign \$576  = \$550  ? 1'h1 : \$575 ;
-  assign \$577  = flush & \$576 ;
-  assign \$578  = ! \port$1$0 [1:0];
-  assign \$579  = \port$1$0 [1:0] == 1'h1;
-  assign \$580  = ~ entry13[16];
-  assign \$581  = entry13[15:0] == \port$1$0 [17:2];
-  assign \$582  = \$580  & \$581 ;
-  assign \$583  = \port$1$0 [1:0] == 2'h2;
-  assign \$584  = entry13[43:35] == flush_vpn[26:18];
-  assign \$585  = entry13[34:26] == flush_vpn[17:9];
-  assign \$586  = entry13[25:17] == flush_vpn[8:0];
-  assign \$587  = entry13[44] | \$586 ;
-  assign \$588  = \$585  & \$587 ;
-  assign \$589  = entry13[45] | \$588 ;
-  assign \$590  = \$584  & \$589 ;
-  assign \$591  = ~ entry13[16];
-  assign \$592  = entry13[15:0] == \port$1$0 [17:2];
-  assign \$593  = \$591  & \$592 ;
-  assign \$594  = entry13[43:35] == flush_vpn[26:18];
-  assign \$595  = entry13[34:26] == flush_vpn[17:9];
-  assign \$596  = entry13[25:17] == flush_vpn[8:0];
-  assign \$597  = entry13[44] | \$596 ;
-  assign \$598  = \$595  & \$597 ;
-  assign \$599  = entry13[45] | \$598 ;
-  assign \$600  = \$594  & \$599 ;
-  assign \$601  = \$593  & \$600 ;
-  assign \$602  = \$583  ? \$590  : \$601 ;
-  assign \$603  = \$579  ? \$582  : \$602 ;
-  assign \$604  = \$578  ? 1'h1 : \$603 ;
-  assign \$605  = flush & \$604 ;
-  assign \$606  = ! \port$1$0 [1:0];
-  assign \$607  = \port$1$0 [1:0] == 1'h1;
-  assign \$608  = ~ entry14[16];
-  assign \$609  = entry14[15:0] == \port$1$0 [17:2];
-  assign \$610  = \$608  & \$609 ;
-  assign \$611  = \port$1$0 [1:0] == 2'h2;
-  assign \$612  = entry14[43:35] == flush_vpn[26:18];
-  assign \$613  = entry14[34:26] == flush_vpn[17:9];
-  assign \$614  = entry14[25:17] == flush_vpn[8:0];
-  assign \$615  = entry14[44] | \$614 ;
-  assign \$616  = \$613  & \$615 ;
-  assign \$617  = entry14[45] | \$616 ;
-  assign \$618  = \$612  & \$617 ;
-  assign \$619  = ~ entry14[16];
-  assign \$620  = entry14[15:0] == \port$1$0 [17:2];
-  assign \$621  = \$619  & \$620 ;
-  assign \$622  = entry14[43:35] == flush_vpn[26:18];
-  assign \$623  = entry14[34:26] == flush_vpn[17:9];
-  assign \$624  = entry14[25:17] == flush_vpn[8:0];
-  assign \$625  = entry14[44] | \$624 ;
-  assign \$626  = \$623  & \$625 ;
-  assign \$627  = entry14[45] | \$626 ;
-  assign \$628  = \$622  & \$627 ;
-  assign \$629  = \$621  & \$628 ;
-  assign \$630  = \$611  ? \$618  : \$629 ;
-  assign \$631  = \$607  ? \$610  : \$630 ;
-  assign \$632  = \$606  ? 1'h1 : \$631 ;
-  assign \$633  = flush & \$632 ;
-  assign \$634  = ! \port$1$0 [1:0];
-  assign \$635  = \port$1$0 [1:0] == 1'h1;
-  assign \$636  = ~ entry15[16];
-  assign \$637  = entry15[15:0] == \port$1$0 [17:2];
-  assign \$638  = \$636  & \$637 ;
-  assign \$639  = \port$1$0 [1:0] == 2'h2;
-  assign \$640  = entry15[43:35] == flush_vpn[26:18];
-  assign \$641  = entry15[34:26] == flush_vpn[17:9];
-  assign \$642  = entry15[25:17] == flush_vpn[8:0];
-  assign \$643  = entry15[44] | \$642 ;
-  assign \$644  = \$641  & \$643 ;
-  assign \$645  = entry15[45] | \$644 ;
-  assign \$646  = \$640  & \$645 ;
-  assign \$647  = ~ entry15[16];
-  assign \$648  = entry15[15:0] == \port$1$0 [17:2];
-  assign \$649  = \$647  & \$648 ;
-  assign \$650  = entry15[43:35] == flush_vpn[26:18];
-  assign \$651  = entry15[34:26] == flush_vpn[17:9];
-  assign \$652  = entry15[25:17] == flush_vpn[8:0];
-  assign \$653  = entry15[44] | \$652 ;
-  assign \$654  = \$651  & \$653 ;
-  assign \$655  = entry15[45] | \$654 ;
-  assign \$656  = \$650  & \$655 ;
-  assign \$657  = \$649  & \$656 ;
-  assign \$658  = \$639  ? \$646  : \$657 ;
-  assign \$659  = \$635  ? \$638  : \$658 ;
-  assign \$660  = \$634  ? 1'h1 : \$659 ;
-  assign \$661  = flush & \$660 ;
-  assign \$662  = ! victim;
-  assign \$663  = fill & \$662 ;
-  assign \$664  = victim == 1'h1;
+  assign \$283  = entry2[45] | \$282 ;
+  assign \$284  = \$278  & \$283 ;
+  assign \$285  = ~ entry2[16];
+  assign \$286  = entry2[15:0] == \port$1$0 [17:2];
+  assign \$287  = \$285  & \$286 ;
+  assign \$288  = entry2[43:35] == flush_vpn[26:18];
+  assign \$289  = entry2[34:26] == flush_vpn[17:9];
+  assign \$290  = entry2[25:17] == flush_vpn[8:0];
+  assign \$291  = entry2[44] | \$290 ;
+  assign \$292  = \$289  & \$291 ;
+  assign \$293  = entry2[45] | \$292 ;
+  assign \$294  = \$288  & \$293 ;
+  assign \$295  = \$287  & \$294 ;
+  assign \$296  = \$277  ? \$284  : \$295 ;
+  assign \$297  = \$273  ? \$276  : \$296 ;
+  assign \$298  = \$272  ? 1'h1 : \$297 ;
+  assign \$299  = flush & \$298 ;
+  assign \$300  = ! \port$1$0 [1:0];
+  assign \$301  = \port$1$0 [1:0] == 1'h1;
+  assign \$302  = ~ entry3[16];
+  assign \$303  = entry3[15:0] == \port$1$0 [17:2];
+  assign \$304  = \$302  & \$303 ;
+  assign \$305  = \port$1$0 [1:0] == 2'h2;
+  assign \$306  = entry3[43:35] == flush_vpn[26:18];
+  assign \$307  = entry3[34:26] == flush_vpn[17:9];
+  assign \$308  = entry3[25:17] == flush_vpn[8:0];
+  assign \$309  = entry3[44] | \$308 ;
+  assign \$310  = \$307  & \$309 ;
+  assign \$311  = entry3[45] | \$310 ;
+  assign \$312  = \$306  & \$311 ;
+  assign \$313  = ~ entry3[16];
+  assign \$314  = entry3[15:0] == \port$1$0 [17:2];
+  assign \$315  = \$313  & \$314 ;
+  assign \$316  = entry3[43:35] == flush_vpn[26:18];
+  assign \$317  = entry3[34:26] == flush_vpn[17:9];
+  assign \$318  = entry3[25:17] == flush_vpn[8:0];
+  assign \$319  = entry3[44] | \$318 ;
+  assign \$320  = \$317  & \$319 ;
+  assign \$321  = entry3[45] | \$320 ;
+  assign \$322  = \$316  & \$321 ;
+  assign \$323  = \$315  & \$322 ;
+  assign \$324  = \$305  ? \$312  : \$323 ;
+  assign \$325  = \$301  ? \$304  : \$324 ;
+  assign \$326  = \$300  ? 1'h1 : \$325 ;
+  assign \$327  = flush & \$326 ;
+  assign \$328  = ! \port$1$0 [1:0];
+  assign \$329  = \port$1$0 [1:0] == 1'h1;
+  assign \$330  = ~ entry4[16];
+  assign \$331  = entry4[15:0] == \port$1$0 [17:2];
+  assign \$332  = \$330  & \$331 ;
+  assign \$333  = \port$1$0 [1:0] == 2'h2;
+  assign \$334  = entry4[43:35] == flush_vpn[26:18];
+  assign \$335  = entry4[34:26] == flush_vpn[17:9];
+  assign \$336  = entry4[25:17] == flush_vpn[8:0];
+  assign \$337  = entry4[44] | \$336 ;
+  assign \$338  = \$335  & \$337 ;
+  assign \$339  = entry4[45] | \$338 ;
+  assign \$340  = \$334  & \$339 ;
+  assign \$341  = ~ entry4[16];
+  assign \$342  = entry4[15:0] == \port$1$0 [17:2];
+  assign \$343  = \$341  & \$342 ;
+  assign \$344  = entry4[43:35] == flush_vpn[26:18];
+  assign \$345  = entry4[34:26] == flush_vpn[17:9];
+  assign \$346  = entry4[25:17] == flush_vpn[8:0];
+  assign \$347  = entry4[44] | \$346 ;
+  assign \$348  = \$345  & \$347 ;
+  assign \$349  = entry4[45] | \$348 ;
+  assign \$350  = \$344  & \$349 ;
+  assign \$351  = \$343  & \$350 ;
+  assign \$352  = \$333  ? \$340  : \$351 ;
+  assign \$353  = \$329  ? \$332  : \$352 ;
+  assign \$354  = \$328  ? 1'h1 : \$353 ;
+  assign \$355  = flush & \$354 ;
+  assign \$356  = ! \port$1$0 [1:0];
+  assign \$357  = \port$1$0 [1:0] == 1'h1;
+  assign \$358  = ~ entry5[16];
+  assign \$359  = entry5[15:0] == \port$1$0 [17:2];
+  assign \$360  = \$358  & \$359 ;
+  assign \$361  = \port$1$0 [1:0] == 2'h2;
+  assign \$362  = entry5[43:35] == flush_vpn[26:18];
+  assign \$363  = entry5[34:26] == flush_vpn[17:9];
+  assign \$364  = entry5[25:17] == flush_vpn[8:0];
+  assign \$365  = entry5[44] | \$364 ;
+  assign \$366  = \$363  & \$365 ;
+  assign \$367  = entry5[45] | \$366 ;
+  assign \$368  = \$362  & \$367 ;
+  assign \$369  = ~ entry5[16];
+  assign \$370  = entry5[15:0] == \port$1$0 [17:2];
+  assign \$371  = \$369  & \$370 ;
+  assign \$372  = entry5[43:35] == flush_vpn[26:18];
+  assign \$373  = entry5[34:26] == flush_vpn[17:9];
+  assign \$374  = entry5[25:17] == flush_vpn[8:0];
+  assign \$375  = entry5[44] | \$374 ;
+  assign \$376  = \$373  & \$375 ;
+  assign \$377  = entry5[45] | \$376 ;
+  assign \$378  = \$372  & \$377 ;
+  assign \$379  = \$371  & \$378 ;
+  assign \$380  = \$361  ? \$368  : \$379 ;
+  assign \$381  = \$357  ? \$360  : \$380 ;
+  assign \$382  = \$356  ? 1'h1 : \$381 ;
+  assign \$383  = flush & \$382 ;
+  assign \$384  = ! \port$1$0 [1:0];
+  assign \$385  = \port$1$0 [1:0] == 1'h1;
+  assign \$386  = ~ entry6[16];
+  assign \$387  = entry6[15:0] == \port$1$0 [17:2];
+  assign \$388  = \$386  & \$387 ;
+  assign \$389  = \port$1$0 [1:0] == 2'h2;
+  assign \$390  = entry6[43:35] == flush_vpn[26:18];
+  assign \$391  = entry6[34:26] == flush_vpn[17:9];
+  assign \$392  = entry6[25:17] == flush_vpn[8:0];
+  assign \$393  = entry6[44] | \$392 ;
+  assign \$394  = \$391  & \$393 ;
+  assign \$395  = entry6[45] | \$394 ;
+  assign \$396  = \$390  & \$395 ;
+  assign \$397  = ~ entry6[16];
+  assign \$398  = entry6[15:0] == \port$1$0 [17:2];
+  assign \$399  = \$397  & \$398 ;
+  assign \$400  = entry6[43:35] == flush_vpn[26:18];
+  assign \$401  = entry6[34:26] == flush_vpn[17:9];
+  assign \$402  = entry6[25:17] == flush_vpn[8:0];
+  assign \$403  = entry6[44] | \$402 ;
+  assign \$404  = \$401  & \$403 ;
+  assign \$405  = entry6[45] | \$404 ;
+  assign \$406  = \$400  & \$405 ;
+  assign \$407  = \$399  & \$406 ;
+  assign \$408  = \$389  ? \$396  : \$407 ;
+  assign \$409  = \$385  ? \$388  : \$408 ;
+  assign \$410  = \$384  ? 1'h1 : \$409 ;
+  assign \$411  = flush & \$410 ;
+  assign \$412  = ! \port$1$0 [1:0];
+  assign \$413  = \port$1$0 [1:0] == 1'h1;
+  assign \$414  = ~ entry7[16];
+  assign \$415  = entry7[15:0] == \port$1$0 [17:2];
+  assign \$416  = \$414  & \$415 ;
+  assign \$417  = \port$1$0 [1:0] == 2'h2;
+  assign \$418  = entry7[43:35] == flush_vpn[26:18];
+  assign \$419  = entry7[34:26] == flush_vpn[17:9];
+  assign \$420  = entry7[25:17] == flush_vpn[8:0];
+  assign \$421  = entry7[44] | \$420 ;
+  assign \$422  = \$419  & \$421 ;
+  assign \$423  = entry7[45] | \$422 ;
+  assign \$424  = \$418  & \$423 ;
+  assign \$425  = ~ entry7[16];
+  assign \$426  = entry7[15:0] == \port$1$0 [17:2];
+  assign \$427  = \$425  & \$426 ;
+  assign \$428  = entry7[43:35] == flush_vpn[26:18];
+  assign \$429  = entry7[34:26] == flush_vpn[17:9];
+  assign \$430  = entry7[25:17] == flush_vpn[8:0];
+  assign \$431  = entry7[44] | \$430 ;
+  assign \$432  = \$429  & \$431 ;
+  assign \$433  = entry7[45] | \$432 ;
+  assign \$434  = \$428  & \$433 ;
+  assign \$435  = \$427  & \$434 ;
+  assign \$436  = \$417  ? \$424  : \$435 ;
+  assign \$437  = \$413  ? \$416  : \$436 ;
+  assign \$438  = \$412  ? 1'h1 : \$437 ;
+  assign \$439  = flush & \$438 ;
+  assign \$440  = ! \port$1$0 [1:0];
+  assign \$441  = \port$1$0 [1:0] == 1'h1;
+  assign \$442  = ~ entry8[16];
+  assign \$443  = entry8[15:0] == \port$1$0 [17:2];
+  assign \$444  = \$442  & \$443 ;
+  assign \$445  = \port$1$0 [1:0] == 2'h2;
+  assign \$446  = entry8[43:35] == flush_vpn[26:18];
+  assign \$447  = entry8[34:26] == flush_vpn[17:9];
+  assign \$448  = entry8[25:17] == flush_vpn[8:0];
+  assign \$449  = entry8[44] | \$448 ;
+  assign \$450  = \$447  & \$449 ;
+  assign \$451  = entry8[45] | \$450 ;
+  assign \$452  = \$446  & \$451 ;
+  assign \$453  = ~ entry8[16];
+  assign \$454  = entry8[15:0] == \port$1$0 [17:2];
+  assign \$455  = \$453  & \$454 ;
+  assign \$456  = entry8[43:35] == flush_vpn[26:18];
+  assign \$457  = entry8[34:26] == flush_vpn[17:9];
+  assign \$458  = entry8[25:17] == flush_vpn[8:0];
+  assign \$459  = entry8[44] | \$458 ;
+  assign \$460  = \$457  & \$459 ;
+  assign \$461  = entry8[45] | \$460 ;
+  assign \$462  = \$456  & \$461 ;
+  assign \$463  = \$455  & \$462 ;
+  assign \$464  = \$445  ? \$452  : \$463 ;
+  assign \$465  = \$441  ? \$444  : \$464 ;
+  assign \$466  = \$440  ? 1'h1 : \$465 ;
+  assign \$467  = flush & \$466 ;
+  assign \$468  = ! \port$1$0 [1:0];
+  assign \$469  = \port$1$0 [1:0] == 1'h1;
+  assign \$470  = ~ entry9[16];
+  assign \$471  = entry9[15:0] == \port$1$0 [17:2];
+  assign \$472  = \$470  & \$471 ;
+  assign \$473  = \port$1$0 [1:0] == 2'h2;
+  assign \$474  = entry9[43:35] == flush_vpn[26:18];
+  assign \$475  = entry9[34:26] == flush_vpn[17:9];
+  assign \$476  = entry9[25:17] == flush_vpn[8:0];
+  assign \$477  = entry9[44] | \$476 ;
+  assign \$478  = \$475  & \$477 ;
+  assign \$479  = entry9[45] | \$478 ;
+  assign \$480  = \$474  & \$479 ;
+  assign \$481  = ~ entry9[16];
+  assign \$482  = entry9[15:0] == \port$1$0 [17:2];
+  assign \$483  = \$481  & \$482 ;
+  assign \$484  = entry9[43:35] == flush_vpn[26:18];
+  assign \$485  = entry9[34:26] == flush_vpn[17:9];
+  assign \$486  = entry9[25:17] == flush_vpn[8:0];
+  assign \$487  = entry9[44] | \$486 ;
+  assign \$488  = \$485  & \$487 ;
+  assign \$489  = entry9[45] | \$488 ;
+  assign \$490  = \$484  & \$489 ;
+  assign \$491  = \$483  & \$490 ;
+  assign \$492  = \$473  ? \$480  : \$491 ;
+  assign \$493  = \$469  ? \$472  : \$492 ;
+  assign \$494  = \$468  ? 1'h1 : \$493 ;
+  assign \$495  = flush & \$494 ;
+  assign \$496  = ! \port$1$0 [1:0];
+  assign \$497  = \port$1$0 [1:0] == 1'h1;
+  assign \$498  = ~ entry10[16];
+  assign \$499  = entry10[15:0] == \port$1$0 [17:2];
+  assign \$500  = \$498  & \$499 ;
+  assign \$501  = \port$1$0 [1:0] == 2'h2;
+  assign \$502  = entry10[43:35] == flush_vpn[26:18];
+  assign \$503  = entry10[34:26] == flush_vpn[17:9];
+  assign \$504  = entry10[25:17] == flush_vpn[8:0];
+  assign \$505  = entry10[44] | \$504 ;
+  assign \$506  = \$503  & \$505 ;
+  assign \$507  = entry10[45] | \$506 ;
+  assign \$508  = \$502  & \$507 ;
+  assign \$509  = ~ entry10[16];
+  assign \$510  = entry10[15:0] == \port$1$0 [17:2];
+  assign \$511  = \$509  & \$510 ;
+  assign \$512  = entry10[43:35] == flush_vpn[26:18];
+  assign \$513  = entry10[34:26] == flush_vpn[17:9];
+  assign \$514  = entry10[25:17] == flush_vpn[8:0];
+  assign \$515  = entry10[44] | \$514 ;
+  assign \$516  = \$513  & \$515 ;
+  assign \$517  = entry10[45] | \$516 ;
+  assign \$518  = \$512  & \$517 ;
+  assign \$519  = \$511  & \$518 ;
+  assign \$520  = \$501  ? \$508  : \$519 ;
+  assign \$521  = \$497  ? \$500  : \$520 ;
+  assign \$522  = \$496  ? 1'h1 : \$521 ;
+  assign \$523  = flush & \$522 ;
+  assign \$524  = ! \port$1$0 [1:0];
+  assign \$525  = \port$1$0 [1:0] == 1'h1;
+  assign \$526  = ~ entry11[16];
+  assign \$527  = entry11[15:0] == \port$1$0 [17:2];
+  assign \$528  = \$526  & \$527 ;
+  assign \$529  = \port$1$0 [1:0] == 2'h2;
+  assign \$530  = entry11[43:35] == flush_vpn[26:18];
+  assign \$531  = entry11[34:26] == flush_vpn[17:9];
+  assign \$532  = entry11[25:17] == flush_vpn[8:0];
+  assign \$533  = entry11[44] | \$532 ;
+  assign \$534  = \$531  & \$533 ;
+  assign \$535  = entry11[45] | \$534 ;
+  assign \$536  = \$530  & \$535 ;
+  assign \$537  = ~ entry11[16];
+  assign \$538  = entry11[15:0] == \port$1$0 [17:2];
+  assign \$539  = \$537  & \$538 ;
+  assign \$540  = entry11[43:35] == flush_vpn[26:18];
+  assign \$541  = entry11[34:26] == flush_vpn[17:9];
+  assign \$542  = entry11[25:17] == flush_vpn[8:0];
+  assign \$543  = entry11[44] | \$542 ;
+  assign \$544  = \$541  & \$543 ;
+  assign \$545  = entry11[45] | \$544 ;
+  assign \$546  = \$540  & \$545 ;
+  assign \$547  = \$539  & \$546 ;
+  assign \$548  = \$529  ? \$536  : \$547 ;
+  assign \$549  = \$525  ? \$528  : \$548 ;
+  assign \$550  = \$524  ? 1'h1 : \$549 ;
+  assign \$551  = flush & \$550 ;
+  assign \$552  = ! \port$1$0 [1:0];
+  assign \$553  = \port$1$0 [1:0] == 1'h1;
+  assign \$554  = ~ entry12[16];
+  assign \$555  = entry12[15:0] == \port$1$0 [17:2];
+  assign \$556  = \$554  & \$555 ;
+  assign \$557  = \port$1$0 [1:0] == 2'h2;
+  assign \$558  = entry12[43:35] == flush_vpn[26:18];
+  assign \$559  = entry12[34:26] == flush_vpn[17:9];
+  assign \$560  = entry12[25:17] == flush_vpn[8:0];
+  assign \$561  = entry12[44] | \$560 ;
+  assign \$562  = \$559  & \$561 ;
+  assign \$563  = entry12[45] | \$562 ;
+  assign \$564  = \$558  & \$563 ;
+  assign \$565  = ~ entry12[16];
+  assign \$566  = entry12[15:0] == \port$1$0 [17:2];
+  assign \$567  = \$565  & \$566 ;
+  assign \$568  = entry12[43:35] == flush_vpn[26:18];
+  assign \$569  = entry12[34:26] == flush_vpn[17:9];
+  assign \$570  = entry12[25:17] == flush_vpn[8:0];
+  assign \$571  = entry12[44] | \$570 ;
+  assign \$572  = \$569  & \$571 ;
+  assign \$573  = entry12[45] | \$572 ;
+  assign \$574  = \$568  & \$573 ;
+  assign \$575  = \$567  & \$574 ;
+  assign \$576  = \$557  ? \$564  : \$575 ;
+  assign \$577  = \$553  ? \$556  : \$576 ;
+  assign \$578  = \$552  ? 1'h1 : \$577 ;
+  assign \$579  = flush & \$578 ;
+  assign \$580  = ! \port$1$0 [1:0];
+  assign \$581  = \port$1$0 [1:0] == 1'h1;
+  assign \$582  = ~ entry13[16];
+  assign \$583  = entry13[15:0] == \port$1$0 [17:2];
+  assign \$584  = \$582  & \$583 ;
+  assign \$585  = \port$1$0 [1:0] == 2'h2;
+  assign \$586  = entry13[43:35] == flush_vpn[26:18];
+  assign \$587  = entry13[34:26] == flush_vpn[17:9];
+  assign \$588  = entry13[25:17] == flush_vpn[8:0];
+  assign \$589  = entry13[44] | \$588 ;
+  assign \$590  = \$587  & \$589 ;
+  assign \$591  = entry13[45] | \$590 ;
+  assign \$592  = \$586  & \$591 ;
+  assign \$593  = ~ entry13[16];
+  assign \$594  = entry13[15:0] == \port$1$0 [17:2];
+  assign \$595  = \$593  & \$594 ;
+  assign \$596  = entry13[43:35] == flush_vpn[26:18];
+  assign \$597  = entry13[34:26] == flush_vpn[17:9];
+  assign \$598  = entry13[25:17] == flush_vpn[8:0];
+  assign \$599  = entry13[44] | \$598 ;
+  assign \$600  = \$597  & \$599 ;
+  assign \$601  = entry13[45] | \$600 ;
+  assign \$602  = \$596  & \$601 ;
+  assign \$603  = \$595  & \$602 ;
+  assign \$604  = \$585  ? \$592  : \$603 ;
+  assign \$605  = \$581  ? \$584  : \$604 ;
+  assign \$606  = \$580  ? 1'h1 : \$605 ;
+  assign \$607  = flush & \$606 ;
+  assign \$608  = ! \port$1$0 [1:0];
+  assign \$609  = \port$1$0 [1:0] == 1'h1;
+  assign \$610  = ~ entry14[16];
+  assign \$611  = entry14[15:0] == \port$1$0 [17:2];
+  assign \$612  = \$610  & \$611 ;
+  assign \$613  = \port$1$0 [1:0] == 2'h2;
+  assign \$614  = entry14[43:35] == flush_vpn[26:18];
+  assign \$615  = entry14[34:26] == flush_vpn[17:9];
+  assign \$616  = entry14[25:17] == flush_vpn[8:0];
+  assign \$617  = entry14[44] | \$616 ;
+  assign \$618  = \$615  & \$617 ;
+  assign \$619  = entry14[45] | \$618 ;
+  assign \$620  = \$614  & \$619 ;
+  assign \$621  = ~ entry14[16];
+  assign \$622  = entry14[15:0] == \port$1$0 [17:2];
+  assign \$623  = \$621  & \$622 ;
+  assign \$624  = entry14[43:35] == flush_vpn[26:18];
+  assign \$625  = entry14[34:26] == flush_vpn[17:9];
+  assign \$626  = entry14[25:17] == flush_vpn[8:0];
+  assign \$627  = entry14[44] | \$626 ;
+  assign \$628  = \$625  & \$627 ;
+  assign \$629  = entry14[45] | \$628 ;
+  assign \$630  = \$624  & \$629 ;
+  assign \$631  = \$623  & \$630 ;
+  assign \$632  = \$613  ? \$620  : \$631 ;
+  assign \$633  = \$609  ? \$612  : \$632 ;
+  assign \$634  = \$608  ? 1'h1 : \$633 ;
+  assign \$635  = flush & \$634 ;
+  assign \$636  = ! \port$1$0 [1:0];
+  assign \$637  = \port$1$0 [1:0] == 1'h1;
+  assign \$638  = ~ entry15[16];
+  assign \$639  = entry15[15:0] == \port$1$0 [17:2];
+  assign \$640  = \$638  & \$639 ;
+  assign \$641  = \port$1$0 [1:0] == 2'h2;
+  assign \$642  = entry15[43:35] == flush_vpn[26:18];
+  assign \$643  = entry15[34:26] == flush_vpn[17:9];
+  assign \$644  = entry15[25:17] == flush_vpn[8:0];
+  assign \$645  = entry15[44] | \$644 ;
+  assign \$646  = \$643  & \$645 ;
+  assign \$647  = entry15[45] | \$646 ;
+  assign \$648  = \$642  & \$647 ;
+  assign \$649  = ~ entry15[16];
+  assign \$650  = entry15[15:0] == \port$1$0 [17:2];
+  assign \$651  = \$649  & \$650 ;
+  assign \$652  = entry15[43:35] == flush_vpn[26:18];
+  assign \$653  = entry15[34:26] == flush_vpn[17:9];
+  assign \$654  = entry15[25:17] == flush_vpn[8:0];
+  assign \$655  = entry15[44] | \$654 ;
+  assign \$656  = \$653  & \$655 ;
+  assign \$657  = entry15[45] | \$656 ;
+  assign \$658  = \$652  & \$657 ;
+  assign \$659  = \$651  & \$658 ;
+  assign \$660  = \$641  ? \$648  : \$659 ;
+  assign \$661  = \$637  ? \$640  : \$660 ;
+  assign \$662  = \$636  ? 1'h1 : \$661 ;
+  assign \$663  = flush & \$662 ;
+  assign \$664  = ! victim;
   assign \$665  = fill & \$664 ;
-  assign \$666  = victim == 2'h2;
+  assign \$666  = victim == 1'h1;
   assign \$667  = fill & \$666 ;
-  assign \$668  = victim == 2'h3;
+  assign \$668  = victim == 2'h2;
   assign \$669  = fill & \$668 ;
-  assign \$670  = victim == 3'h4;
+  assign \$670  = victim == 2'h3;
   assign \$671  = fill & \$670 ;
-  assign \$672  = victim == 3'h5;
+  assign \$672  = victim == 3'h4;
   assign \$673  = fill & \$672 ;
-  assign \$674  = victim == 3'h6;
+  assign \$674  = victim == 3'h5;
   assign \$675  = fill & \$674 ;
-  assign \$676  = victim == 3'h7;
+  assign \$676  = victim == 3'h6;
   assign \$677  = fill & \$676 ;
-  assign \$678  = victim == 4'h8;
+  assign \$678  = victim == 3'h7;
   assign \$679  = fill & \$678 ;
-  assign \$680  = victim == 4'h9;
+  assign \$680  = victim == 4'h8;
   assign \$681  = fill & \$680 ;
-  assign \$682  = victim == 4'ha;
+  assign \$682  = victim == 4'h9;
   assign \$683  = fill & \$682 ;
-  assign \$684  = victim == 4'hb;
+  assign \$684  = victim == 4'ha;
   assign \$685  = fill & \$684 ;
-  assign \$686  = victim == 4'hc;
+  assign \$686  = victim == 4'hb;
   assign \$687  = fill & \$686 ;
-  assign \$688  = victim == 4'hd;
+  assign \$688  = victim == 4'hc;
   assign \$689  = fill & \$688 ;
-  assign \$690  = victim == 4'he;
+  assign \$690  = victim == 4'hd;
   assign \$691  = fill & \$690 ;
-  assign \$692  = victim == 4'hf;
+  assign \$692  = victim == 4'he;
   assign \$693  = fill & \$692 ;
+  assign \$694  = victim == 4'hf;
+  assign \$695  = fill & \$694 ;
   always @(posedge clk)
-    valid <= \$694 ;
+    first <= \$696 ;
   always @(posedge clk)
-    entry0 <= \$695 ;
+    filled <= \$697 ;
   always @(posedge clk)
-    entry1 <= \$696 ;
+    valid <= \$698 ;
   always @(posedge clk)
-    entry2 <= \$697 ;
+    entry0 <= \$699 ;
   always @(posedge clk)
-    entry3 <= \$698 ;
+    entry1 <= \$700 ;
   always @(posedge clk)
-    entry4 <= \$699 ;
+    entry2 <= \$701 ;
   always @(posedge clk)
-    entry5 <= \$700 ;
+    entry3 <= \$702 ;
   always @(posedge clk)
-    entry6 <= \$701 ;
+    entry4 <= \$703 ;
   always @(posedge clk)
-    entry7 <= \$702 ;
+    entry5 <= \$704 ;
   always @(posedge clk)
-    entry8 <= \$703 ;
+    entry6 <= \$705 ;
   always @(posedge clk)
-    entry9 <= \$704 ;
+    entry7 <= \$706 ;
   always @(posedge clk)
-    entry10 <= \$705 ;
+    entry8 <= \$707 ;
   always @(posedge clk)
-    entry11 <= \$706 ;
+    entry9 <= \$708 ;
   always @(posedge clk)
-    entry12 <= \$707 ;
+    entry10 <= \$709 ;
   always @(posedge clk)
-    entry13 <= \$708 ;
+    entry11 <= \$710 ;
   always @(posedge clk)
-    entry14 <= \$709 ;
+    entry12 <= \$711 ;
   always @(posedge clk)
-    entry15 <= \$710 ;
+    entry13 <= \$712 ;
+  always @(posedge clk)
+    entry14 <= \$713 ;
+  always @(posedge clk)
+    entry15 <= \$714 ;
   assign \$1  = entry0[43:35] == vpn[26:18];
   assign \$2  = entry0[34:26] == vpn[17:9];
   assign \$3  = entry0[25:17] == vpn[8:0];
@@ -2881,116 +2976,112 @@ module \cerite_lvm_mmu_full.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, en
   assign \$174  = entry15[15:0] == asid;
   assign \$175  = entry15[16] | \$174 ;
   assign \$176  = \$173  & \$175 ;
-  assign \$177  = ~ hits;
-  assign \$178  = \$177  + 1'h1;
-  assign first = hits & \$178 [15:0];
-  assign hit = | hits;
-  assign \$179  = first[0] ? entry0 : 96'h000000000000000000000000;
-  assign \$181  = first[1] ? entry1 : 96'h000000000000000000000000;
-  assign \$182  = \$180  | \$181 ;
-  assign \$183  = first[2] ? entry2 : 96'h000000000000000000000000;
-  assign \$184  = \$182  | \$183 ;
-  assign \$185  = first[3] ? entry3 : 96'h000000000000000000000000;
-  assign \$186  = \$184  | \$185 ;
-  assign \$187  = first[4] ? entry4 : 96'h000000000000000000000000;
-  assign \$188  = \$186  | \$187 ;
-  assign \$189  = first[5] ? entry5 : 96'h000000000000000000000000;
-  assign \$190  = \$188  | \$189 ;
-  assign \$191  = first[6] ? entry6 : 96'h000000000000000000000000;
-  assign \$192  = \$190  | \$191 ;
-  assign \$193  = first[7] ? entry7 : 96'h000000000000000000000000;
-  assign \$194  = \$192  | \$193 ;
-  assign \$195  = first[8] ? entry8 : 96'h000000000000000000000000;
-  assign \$196  = \$194  | \$195 ;
-  assign \$197  = first[9] ? entry9 : 96'h000000000000000000000000;
-  assign \$198  = \$196  | \$197 ;
-  assign \$199  = first[10] ? entry10 : 96'h000000000000000000000000;
-  assign \$200  = \$198  | \$199 ;
-  assign \$201  = first[11] ? entry11 : 96'h000000000000000000000000;
-  assign \$202  = \$200  | \$201 ;
-  assign \$203  = first[12] ? entry12 : 96'h000000000000000000000000;
-  assign \$204  = \$202  | \$203 ;
-  assign \$205  = first[13] ? entry13 : 96'h000000000000000000000000;
-  assign \$206  = \$204  | \$205 ;
-  assign \$207  = first[14] ? entry14 : 96'h000000000000000000000000;
-  assign \$208  = \$206  | \$207 ;
-  assign \$209  = first[15] ? entry15 : 96'h000000000000000000000000;
-  assign entry = \$208  | \$209 ;
-  assign \$212  = fill_entry[44] ? \$211  : { 1'h0, fill_entry[43:17] };
-  assign \$213  = fill_entry[45] ? \$210  : \$212 ;
-  assign \$214  = ! \port$1$0 [1:0];
-  assign \$215  = \port$1$0 [1:0] == 1'h1;
-  assign \$216  = ~ entry0[16];
-  assign \$217  = entry0[15:0] == \port$1$0 [17:2];
-  assign \$218  = \$216  & \$217 ;
-  assign \$219  = \port$1$0 [1:0] == 2'h2;
-  assign \$220  = entry0[43:35] == flush_vpn[26:18];
-  assign \$221  = entry0[34:26] == flush_vpn[17:9];
-  assign \$222  = entry0[25:17] == flush_vpn[8:0];
-  assign \$223  = entry0[44] | \$222 ;
-  assign \$224  = \$221  & \$223 ;
-  assign \$225  = entry0[45] | \$224 ;
-  assign \$226  = \$220  & \$225 ;
-  assign \$227  = ~ entry0[16];
-  assign \$228  = entry0[15:0] == \port$1$0 [17:2];
-  assign \$229  = \$227  & \$228 ;
-  assign \$230  = entry0[43:35] == flush_vpn[26:18];
-  assign \$231  = entry0[34:26] == flush_vpn[17:9];
-  assign \$232  = entry0[25:17] == flush_vpn[8:0];
-  assign \$233  = entry0[44] | \$232 ;
-  assign \$234  = \$231  & \$233 ;
-  assign \$235  = entry0[45] | \$234 ;
-  assign \$236  = \$230  & \$235 ;
-  assign \$237  = \$229  & \$236 ;
-  assign \$238  = \$219  ? \$226  : \$237 ;
-  assign \$239  = \$215  ? \$218  : \$238 ;
-  assign \$240  = \$214  ? 1'h1 : \$239 ;
-  assign \$241  = flush & \$240 ;
-  assign \$242  = ! \port$1$0 [1:0];
-  assign \$243  = \port$1$0 [1:0] == 1'h1;
-  assign \$244  = ~ entry1[16];
-  assign \$245  = entry1[15:0] == \port$1$0 [17:2];
-  assign \$246  = \$244  & \$245 ;
-  assign \$247  = \port$1$0 [1:0] == 2'h2;
-  assign \$248  = entry1[43:35] == flush_vpn[26:18];
-  assign \$249  = entry1[34:26] == flush_vpn[17:9];
-  assign \$250  = entry1[25:17] == flush_vpn[8:0];
-  assign \$251  = entry1[44] | \$250 ;
-  assign \$252  = \$249  & \$251 ;
-  assign \$253  = entry1[45] | \$252 ;
-  assign \$254  = \$248  & \$253 ;
-  assign \$255  = ~ entry1[16];
-  assign \$256  = entry1[15:0] == \port$1$0 [17:2];
-  assign \$257  = \$255  & \$256 ;
-  assign \$258  = entry1[43:35] == flush_vpn[26:18];
-  assign \$259  = entry1[34:26] == flush_vpn[17:9];
-  assign \$260  = entry1[25:17] == flush_vpn[8:0];
-  assign \$261  = entry1[44] | \$260 ;
-  assign \$262  = \$259  & \$261 ;
-  assign \$263  = entry1[45] | \$262 ;
-  assign \$264  = \$258  & \$263 ;
-  assign \$265  = \$257  & \$264 ;
-  assign \$266  = \$247  ? \$254  : \$265 ;
-  assign \$267  = \$243  ? \$246  : \$266 ;
-  assign \$268  = \$242  ? 1'h1 : \$267 ;
-  assign \$269  = flush & \$268 ;
-  assign \$270  = ! \port$1$0 [1:0];
-  assign \$271  = \port$1$0 [1:0] == 1'h1;
-  assign \$272  = ~ entry2[16];
-  assign \$273  = entry2[15:0] == \port$1$0 [17:2];
-  assign \$274  = \$272  & \$273 ;
-  assign \$275  = \port$1$0 [1:0] == 2'h2;
-  assign \$276  = entry2[43:35] == flush_vpn[26:18];
-  assign \$277  = entry2[34:26] == flush_vpn[17:9];
-  assign \$278  = entry2[25:17] == flush_vpn[8:0];
-  assign \$279  = entry2[44] | \$278 ;
-  assign \$280  = \$277  & \$279 ;
-  assign \$281  = entry2[45] | \$280 ;
-  assign \$282  = \$276  & \$281 ;
-  assign \$283  = ~ entry2[16];
-  assign \$284  = entry2[15:0] == \port$1$0 [17:2];
-  assign \$285  = \$283  & \$284 ;
-  assign \$286  = entry2[43:35] == flush_vpn[26:18];
+  assign \$177  = first & valid;
+  assign chosen = filled ? 16'h0000 : \$177 ;
+  assign hit = | chosen;
+  assign \$178  = chosen[0] ? entry0 : 96'h000000000000000000000000;
+  assign \$180  = chosen[1] ? entry1 : 96'h000000000000000000000000;
+  assign \$181  = \$179  | \$180 ;
+  assign \$182  = chosen[2] ? entry2 : 96'h000000000000000000000000;
+  assign \$183  = \$181  | \$182 ;
+  assign \$184  = chosen[3] ? entry3 : 96'h000000000000000000000000;
+  assign \$185  = \$183  | \$184 ;
+  assign \$186  = chosen[4] ? entry4 : 96'h000000000000000000000000;
+  assign \$187  = \$185  | \$186 ;
+  assign \$188  = chosen[5] ? entry5 : 96'h000000000000000000000000;
+  assign \$189  = \$187  | \$188 ;
+  assign \$190  = chosen[6] ? entry6 : 96'h000000000000000000000000;
+  assign \$191  = \$189  | \$190 ;
+  assign \$192  = chosen[7] ? entry7 : 96'h000000000000000000000000;
+  assign \$193  = \$191  | \$192 ;
+  assign \$194  = chosen[8] ? entry8 : 96'h000000000000000000000000;
+  assign \$195  = \$193  | \$194 ;
+  assign \$196  = chosen[9] ? entry9 : 96'h000000000000000000000000;
+  assign \$197  = \$195  | \$196 ;
+  assign \$198  = chosen[10] ? entry10 : 96'h000000000000000000000000;
+  assign \$199  = \$197  | \$198 ;
+  assign \$200  = chosen[11] ? entry11 : 96'h000000000000000000000000;
+  assign \$201  = \$199  | \$200 ;
+  assign \$202  = chosen[12] ? entry12 : 96'h000000000000000000000000;
+  assign \$203  = \$201  | \$202 ;
+  assign \$204  = chosen[13] ? entry13 : 96'h000000000000000000000000;
+  assign \$205  = \$203  | \$204 ;
+  assign \$206  = chosen[14] ? entry14 : 96'h000000000000000000000000;
+  assign \$207  = \$205  | \$206 ;
+  assign \$208  = chosen[15] ? entry15 : 96'h000000000000000000000000;
+  assign entry = \$207  | \$208 ;
+  assign \$211  = fill_entry[44] ? \$210  : { 1'h0, fill_entry[43:17] };
+  assign \$212  = fill_entry[45] ? \$209  : \$211 ;
+  assign \$213  = ~ hits;
+  assign \$214  = \$213  + 1'h1;
+  assign \$215  = hits & \$214 [15:0];
+  assign \$216  = ! \port$1$0 [1:0];
+  assign \$217  = \port$1$0 [1:0] == 1'h1;
+  assign \$218  = ~ entry0[16];
+  assign \$219  = entry0[15:0] == \port$1$0 [17:2];
+  assign \$220  = \$218  & \$219 ;
+  assign \$221  = \port$1$0 [1:0] == 2'h2;
+  assign \$222  = entry0[43:35] == flush_vpn[26:18];
+  assign \$223  = entry0[34:26] == flush_vpn[17:9];
+  assign \$224  = entry0[25:17] == flush_vpn[8:0];
+  assign \$225  = entry0[44] | \$224 ;
+  assign \$226  = \$223  & \$225 ;
+  assign \$227  = entry0[45] | \$226 ;
+  assign \$228  = \$222  & \$227 ;
+  assign \$229  = ~ entry0[16];
+  assign \$230  = entry0[15:0] == \port$1$0 [17:2];
+  assign \$231  = \$229  & \$230 ;
+  assign \$232  = entry0[43:35] == flush_vpn[26:18];
+  assign \$233  = entry0[34:26] == flush_vpn[17:9];
+  assign \$234  = entry0[25:17] == flush_vpn[8:0];
+  assign \$235  = entry0[44] | \$234 ;
+  assign \$236  = \$233  & \$235 ;
+  assign \$237  = entry0[45] | \$236 ;
+  assign \$238  = \$232  & \$237 ;
+  assign \$239  = \$231  & \$238 ;
+  assign \$240  = \$221  ? \$228  : \$239 ;
+  assign \$241  = \$217  ? \$220  : \$240 ;
+  assign \$242  = \$216  ? 1'h1 : \$241 ;
+  assign \$243  = flush & \$242 ;
+  assign \$244  = ! \port$1$0 [1:0];
+  assign \$245  = \port$1$0 [1:0] == 1'h1;
+  assign \$246  = ~ entry1[16];
+  assign \$247  = entry1[15:0] == \port$1$0 [17:2];
+  assign \$248  = \$246  & \$247 ;
+  assign \$249  = \port$1$0 [1:0] == 2'h2;
+  assign \$250  = entry1[43:35] == flush_vpn[26:18];
+  assign \$251  = entry1[34:26] == flush_vpn[17:9];
+  assign \$252  = entry1[25:17] == flush_vpn[8:0];
+  assign \$253  = entry1[44] | \$252 ;
+  assign \$254  = \$251  & \$253 ;
+  assign \$255  = entry1[45] | \$254 ;
+  assign \$256  = \$250  & \$255 ;
+  assign \$257  = ~ entry1[16];
+  assign \$258  = entry1[15:0] == \port$1$0 [17:2];
+  assign \$259  = \$257  & \$258 ;
+  assign \$260  = entry1[43:35] == flush_vpn[26:18];
+  assign \$261  = entry1[34:26] == flush_vpn[17:9];
+  assign \$262  = entry1[25:17] == flush_vpn[8:0];
+  assign \$263  = entry1[44] | \$262 ;
+  assign \$264  = \$261  & \$263 ;
+  assign \$265  = entry1[45] | \$264 ;
+  assign \$266  = \$260  & \$265 ;
+  assign \$267  = \$259  & \$266 ;
+  assign \$268  = \$249  ? \$256  : \$267 ;
+  assign \$269  = \$245  ? \$248  : \$268 ;
+  assign \$270  = \$244  ? 1'h1 : \$269 ;
+  assign \$271  = flush & \$270 ;
+  assign \$272  = ! \port$1$0 [1:0];
+  assign \$273  = \port$1$0 [1:0] == 1'h1;
+  assign \$274  = ~ entry2[16];
+  assign \$275  = entry2[15:0] == \port$1$0 [17:2];
+  assign \$276  = \$274  & \$275 ;
+  assign \$277  = \port$1$0 [1:0] == 2'h2;
+  assign \$278  = entry2[43:35] == flush_vpn[26:18];
+  assign \$279  = entry2[34:26] == flush_vpn[17:9];
+  assign \$280  = entry2[25:17] == flush_vpn[8:0];
+  assign \$281  = entry2[44] | \$280 ;
+  assign \$282  = \$279  & \$281 ;
   \cerite_lvm_mmu_full.tlb.replacement  replacement (
     .clk(clk),
     .fill(fill),
@@ -3000,152 +3091,126 @@ module \cerite_lvm_mmu_full.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, en
   );
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
-    \$694  = valid;
-    if (\$241 ) begin
-      \$694 [0] = 1'h0;
+    \$696  = \$215 ;
+    if (rst) begin
+      \$696  = 16'h0000;
     end
-    if (\$269 ) begin
-      \$694 [1] = 1'h0;
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
+    \$697  = fill;
+    if (rst) begin
+      \$697  = 1'h0;
     end
-    if (\$297 ) begin
-      \$694 [2] = 1'h0;
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
+    \$698  = valid;
+    if (\$243 ) begin
+      \$698 [0] = 1'h0;
     end
-    if (\$325 ) begin
-      \$694 [3] = 1'h0;
+    if (\$271 ) begin
+      \$698 [1] = 1'h0;
     end
-    if (\$353 ) begin
-      \$694 [4] = 1'h0;
+    if (\$299 ) begin
+      \$698 [2] = 1'h0;
     end
-    if (\$381 ) begin
-      \$694 [5] = 1'h0;
+    if (\$327 ) begin
+      \$698 [3] = 1'h0;
     end
-    if (\$409 ) begin
-      \$694 [6] = 1'h0;
+    if (\$355 ) begin
+      \$698 [4] = 1'h0;
     end
-    if (\$437 ) begin
-      \$694 [7] = 1'h0;
+    if (\$383 ) begin
+      \$698 [5] = 1'h0;
     end
-    if (\$465 ) begin
-      \$694 [8] = 1'h0;
+    if (\$411 ) begin
+      \$698 [6] = 1'h0;
     end
-    if (\$493 ) begin
-      \$694 [9] = 1'h0;
+    if (\$439 ) begin
+      \$698 [7] = 1'h0;
     end
-    if (\$521 ) begin
-      \$694 [10] = 1'h0;
+    if (\$467 ) begin
+      \$698 [8] = 1'h0;
     end
-    if (\$549 ) begin
-      \$694 [11] = 1'h0;
+    if (\$495 ) begin
+      \$698 [9] = 1'h0;
     end
-    if (\$577 ) begin
-      \$694 [12] = 1'h0;
+    if (\$523 ) begin
+      \$698 [10] = 1'h0;
     end
-    if (\$605 ) begin
-      \$694 [13] = 1'h0;
+    if (\$551 ) begin
+      \$698 [11] = 1'h0;
     end
-    if (\$633 ) begin
-      \$694 [14] = 1'h0;
+    if (\$579 ) begin
+      \$698 [12] = 1'h0;
     end
-    if (\$661 ) begin
-      \$694 [15] = 1'h0;
+    if (\$607 ) begin
+      \$698 [13] = 1'h0;
+    end
+    if (\$635 ) begin
+      \$698 [14] = 1'h0;
     end
     if (\$663 ) begin
-      \$694 [0] = 1'h1;
+      \$698 [15] = 1'h0;
     end
     if (\$665 ) begin
-      \$694 [1] = 1'h1;
+      \$698 [0] = 1'h1;
     end
     if (\$667 ) begin
-      \$694 [2] = 1'h1;
+      \$698 [1] = 1'h1;
     end
     if (\$669 ) begin
-      \$694 [3] = 1'h1;
+      \$698 [2] = 1'h1;
     end
     if (\$671 ) begin
-      \$694 [4] = 1'h1;
+      \$698 [3] = 1'h1;
     end
     if (\$673 ) begin
-      \$694 [5] = 1'h1;
+      \$698 [4] = 1'h1;
     end
     if (\$675 ) begin
-      \$694 [6] = 1'h1;
+      \$698 [5] = 1'h1;
     end
     if (\$677 ) begin
-      \$694 [7] = 1'h1;
+      \$698 [6] = 1'h1;
     end
     if (\$679 ) begin
-      \$694 [8] = 1'h1;
+      \$698 [7] = 1'h1;
     end
     if (\$681 ) begin
-      \$694 [9] = 1'h1;
+      \$698 [8] = 1'h1;
     end
     if (\$683 ) begin
-      \$694 [10] = 1'h1;
+      \$698 [9] = 1'h1;
     end
     if (\$685 ) begin
-      \$694 [11] = 1'h1;
+      \$698 [10] = 1'h1;
     end
     if (\$687 ) begin
-      \$694 [12] = 1'h1;
+      \$698 [11] = 1'h1;
     end
     if (\$689 ) begin
-      \$694 [13] = 1'h1;
+      \$698 [12] = 1'h1;
     end
     if (\$691 ) begin
-      \$694 [14] = 1'h1;
+      \$698 [13] = 1'h1;
     end
     if (\$693 ) begin
-      \$694 [15] = 1'h1;
+      \$698 [14] = 1'h1;
+    end
+    if (\$695 ) begin
+      \$698 [15] = 1'h1;
     end
     if (rst) begin
-      \$694  = 16'h0000;
+      \$698  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
-    \$695  = entry0;
-    if (\$663 ) begin
-      \$695  = \fill$27 ;
-    end
-    if (rst) begin
-      \$695  = 96'h000000000000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
-    \$696  = entry1;
+    \$699  = entry0;
     if (\$665 ) begin
-      \$696  = \fill$27 ;
-    end
-    if (rst) begin
-      \$696  = 96'h000000000000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
-    \$697  = entry2;
-    if (\$667 ) begin
-      \$697  = \fill$27 ;
-    end
-    if (rst) begin
-      \$697  = 96'h000000000000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
-    \$698  = entry3;
-    if (\$669 ) begin
-      \$698  = \fill$27 ;
-    end
-    if (rst) begin
-      \$698  = 96'h000000000000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
-    \$699  = entry4;
-    if (\$671 ) begin
-      \$699  = \fill$27 ;
+      \$699  = \fill$29 ;
     end
     if (rst) begin
       \$699  = 96'h000000000000000000000000;
@@ -3153,9 +3218,9 @@ module \cerite_lvm_mmu_full.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, en
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
-    \$700  = entry5;
-    if (\$673 ) begin
-      \$700  = \fill$27 ;
+    \$700  = entry1;
+    if (\$667 ) begin
+      \$700  = \fill$29 ;
     end
     if (rst) begin
       \$700  = 96'h000000000000000000000000;
@@ -3163,9 +3228,9 @@ module \cerite_lvm_mmu_full.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, en
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
-    \$701  = entry6;
-    if (\$675 ) begin
-      \$701  = \fill$27 ;
+    \$701  = entry2;
+    if (\$669 ) begin
+      \$701  = \fill$29 ;
     end
     if (rst) begin
       \$701  = 96'h000000000000000000000000;
@@ -3173,9 +3238,9 @@ module \cerite_lvm_mmu_full.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, en
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
-    \$702  = entry7;
-    if (\$677 ) begin
-      \$702  = \fill$27 ;
+    \$702  = entry3;
+    if (\$671 ) begin
+      \$702  = \fill$29 ;
     end
     if (rst) begin
       \$702  = 96'h000000000000000000000000;
@@ -3183,9 +3248,9 @@ module \cerite_lvm_mmu_full.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, en
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
-    \$703  = entry8;
-    if (\$679 ) begin
-      \$703  = \fill$27 ;
+    \$703  = entry4;
+    if (\$673 ) begin
+      \$703  = \fill$29 ;
     end
     if (rst) begin
       \$703  = 96'h000000000000000000000000;
@@ -3193,9 +3258,9 @@ module \cerite_lvm_mmu_full.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, en
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
-    \$704  = entry9;
-    if (\$681 ) begin
-      \$704  = \fill$27 ;
+    \$704  = entry5;
+    if (\$675 ) begin
+      \$704  = \fill$29 ;
     end
     if (rst) begin
       \$704  = 96'h000000000000000000000000;
@@ -3203,9 +3268,9 @@ module \cerite_lvm_mmu_full.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, en
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
-    \$705  = entry10;
-    if (\$683 ) begin
-      \$705  = \fill$27 ;
+    \$705  = entry6;
+    if (\$677 ) begin
+      \$705  = \fill$29 ;
     end
     if (rst) begin
       \$705  = 96'h000000000000000000000000;
@@ -3213,9 +3278,9 @@ module \cerite_lvm_mmu_full.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, en
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
-    \$706  = entry11;
-    if (\$685 ) begin
-      \$706  = \fill$27 ;
+    \$706  = entry7;
+    if (\$679 ) begin
+      \$706  = \fill$29 ;
     end
     if (rst) begin
       \$706  = 96'h000000000000000000000000;
@@ -3223,9 +3288,9 @@ module \cerite_lvm_mmu_full.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, en
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
-    \$707  = entry12;
-    if (\$687 ) begin
-      \$707  = \fill$27 ;
+    \$707  = entry8;
+    if (\$681 ) begin
+      \$707  = \fill$29 ;
     end
     if (rst) begin
       \$707  = 96'h000000000000000000000000;
@@ -3233,9 +3298,9 @@ module \cerite_lvm_mmu_full.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, en
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
-    \$708  = entry13;
-    if (\$689 ) begin
-      \$708  = \fill$27 ;
+    \$708  = entry9;
+    if (\$683 ) begin
+      \$708  = \fill$29 ;
     end
     if (rst) begin
       \$708  = 96'h000000000000000000000000;
@@ -3243,9 +3308,9 @@ module \cerite_lvm_mmu_full.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, en
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
-    \$709  = entry14;
-    if (\$691 ) begin
-      \$709  = \fill$27 ;
+    \$709  = entry10;
+    if (\$685 ) begin
+      \$709  = \fill$29 ;
     end
     if (rst) begin
       \$709  = 96'h000000000000000000000000;
@@ -3253,17 +3318,57 @@ module \cerite_lvm_mmu_full.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, en
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
-    \$710  = entry15;
-    if (\$693 ) begin
-      \$710  = \fill$27 ;
+    \$710  = entry11;
+    if (\$687 ) begin
+      \$710  = \fill$29 ;
     end
     if (rst) begin
       \$710  = 96'h000000000000000000000000;
     end
   end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
+    \$711  = entry12;
+    if (\$689 ) begin
+      \$711  = \fill$29 ;
+    end
+    if (rst) begin
+      \$711  = 96'h000000000000000000000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
+    \$712  = entry13;
+    if (\$691 ) begin
+      \$712  = \fill$29 ;
+    end
+    if (rst) begin
+      \$712  = 96'h000000000000000000000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
+    \$713  = entry14;
+    if (\$693 ) begin
+      \$713  = \fill$29 ;
+    end
+    if (rst) begin
+      \$713  = 96'h000000000000000000000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
+    \$714  = entry15;
+    if (\$695 ) begin
+      \$714  = \fill$29 ;
+    end
+    if (rst) begin
+      \$714  = 96'h000000000000000000000000;
+    end
+  end
   assign \valid$1  = valid;
-  assign \valid$24  = valid;
-  assign \fill$26  = fill;
+  assign \valid$26  = valid;
+  assign \fill$28  = fill;
   assign flush_kind = \port$1$0 [1:0];
   assign flush_asid = \port$1$0 [17:2];
   assign \entry0.asid  = entry0[15:0];
@@ -3453,17 +3558,17 @@ module \cerite_lvm_mmu_full.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, en
   assign \entry.u  = entry[93];
   assign \entry.a  = entry[94];
   assign \entry.d  = entry[95];
-  assign \fill$27.asid  = \fill$27 [15:0];
-  assign \fill$27.glob  = \fill$27 [16];
-  assign \fill$27.vpn  = \fill$27 [43:17];
-  assign \fill$27.size  = \fill$27 [45:44];
-  assign \fill$27.ppn  = \fill$27 [89:46];
-  assign \fill$27.r  = \fill$27 [90];
-  assign \fill$27.w  = \fill$27 [91];
-  assign \fill$27.x  = \fill$27 [92];
-  assign \fill$27.u  = \fill$27 [93];
-  assign \fill$27.a  = \fill$27 [94];
-  assign \fill$27.d  = \fill$27 [95];
+  assign \fill$29.asid  = \fill$29 [15:0];
+  assign \fill$29.glob  = \fill$29 [16];
+  assign \fill$29.vpn  = \fill$29 [43:17];
+  assign \fill$29.size  = \fill$29 [45:44];
+  assign \fill$29.ppn  = \fill$29 [89:46];
+  assign \fill$29.r  = \fill$29 [90];
+  assign \fill$29.w  = \fill$29 [91];
+  assign \fill$29.x  = \fill$29 [92];
+  assign \fill$29.u  = \fill$29 [93];
+  assign \fill$29.a  = \fill$29 [94];
+  assign \fill$29.d  = \fill$29 [95];
   assign \fill_entry.asid  = fill_entry[15:0];
   assign \fill_entry.glob  = fill_entry[16];
   assign \fill_entry.vpn  = fill_entry[43:17];
@@ -3475,8 +3580,8 @@ module \cerite_lvm_mmu_full.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, en
   assign \fill_entry.u  = fill_entry[93];
   assign \fill_entry.a  = fill_entry[94];
   assign \fill_entry.d  = fill_entry[95];
-  assign \fill$27 [43:17] = \$213 [26:0];
-  assign { \fill$27 [95:44], \fill$27 [16:0] } = { fill_entry[95:44], fill_entry[16:0] };
+  assign \fill$29 [43:17] = \$212 [26:0];
+  assign { \fill$29 [95:44], \fill$29 [16:0] } = { fill_entry[95:44], fill_entry[16:0] };
   assign hits[15] = \$176 ;
   assign hits[14] = \$165 ;
   assign hits[13] = \$154 ;
@@ -3493,11 +3598,11 @@ module \cerite_lvm_mmu_full.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, en
   assign hits[2] = \$33 ;
   assign hits[1] = \$22 ;
   assign hits[0] = \$11 ;
-  assign \$180  = \$179 ;
-  assign \$210 [17:0] = 18'h00000;
-  assign \$210 [27:18] = { 1'h0, fill_entry[43:35] };
-  assign \$211 [8:0] = 9'h000;
-  assign \$211 [27:9] = { 1'h0, fill_entry[43:26] };
+  assign \$179  = \$178 ;
+  assign \$209 [17:0] = 18'h00000;
+  assign \$209 [27:18] = { 1'h0, fill_entry[43:35] };
+  assign \$210 [8:0] = 9'h000;
+  assign \$210 [27:9] = { 1'h0, fill_entry[43:26] };
 endmodule
 
 (* generator = "Amaranth" *)
@@ -3625,11 +3730,11 @@ endmodule
 
 (* generator = "Amaranth" *)
 module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__satp_ppn, asid, cfg__learned, cfg__sum, cfg__mxr, cfg__pt_base, cfg__pt_limit, cfg__index_base, cfg__index_limit, cfg__root__0, cfg__root__1, cfg__root__2, cfg__root__3, cfg__level_base1, cfg__level_base2, clk, rst, flush_asid, flush
-, flush_by_asid, \start$42 , va, access, user, events, mem_req__valid, mem_req__payload, mem_resp__ready, done, fault, source, pa, size, fill_ok, \fill$70 , mem_req__ready);
+, flush_by_asid, \start$42 , va, access, user, events, mem_req__valid, mem_req__payload, mem_resp__ready, done, fault, source, pa, size, fill_ok, \fill$72 , mem_req__ready);
   reg \$auto$verilog_backend.cc:2355:dump_module$5  = 0;
   wire \$1 ;
   wire \$10 ;
-  wire \$100 ;
+  wire [56:0] \$100 ;
   wire \$101 ;
   wire \$102 ;
   wire \$103 ;
@@ -3639,19 +3744,19 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
   wire \$107 ;
   wire \$108 ;
   wire \$109 ;
-  wire [56:0] \$11 ;
+  wire \$11 ;
   wire \$110 ;
   wire \$111 ;
-  wire [8:0] \$112 ;
-  wire [8:0] \$113 ;
-  wire \$114 ;
+  wire \$112 ;
+  wire \$113 ;
+  wire [2:0] \$114 ;
   wire \$115 ;
   wire \$116 ;
   wire \$117 ;
-  wire [8:0] \$118 ;
-  wire [8:0] \$119 ;
+  wire \$118 ;
+  wire \$119 ;
   wire \$12 ;
-  wire [56:0] \$120 ;
+  wire \$120 ;
   wire \$121 ;
   wire \$122 ;
   wire \$123 ;
@@ -3666,7 +3771,7 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
   wire \$131 ;
   wire \$132 ;
   wire \$133 ;
-  wire [2:0] \$134 ;
+  wire \$134 ;
   wire \$135 ;
   wire \$136 ;
   wire \$137 ;
@@ -3683,7 +3788,7 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
   wire \$147 ;
   wire \$148 ;
   wire \$149 ;
-  wire \$15 ;
+  wire [56:0] \$15 ;
   wire \$150 ;
   wire \$151 ;
   wire \$152 ;
@@ -3691,56 +3796,38 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
   wire \$154 ;
   wire \$155 ;
   wire \$156 ;
-  wire \$157 ;
-  wire \$158 ;
-  wire \$159 ;
+  wire [43:0] \$157 ;
+  wire [43:0] \$158 ;
+  reg [214:0] \$159 ;
   wire \$16 ;
-  wire \$160 ;
-  wire \$161 ;
-  wire \$162 ;
-  wire \$163 ;
-  wire \$164 ;
-  wire \$165 ;
-  wire \$166 ;
-  wire \$167 ;
-  wire \$168 ;
-  wire \$169 ;
+  reg [1:0] \$160 ;
+  reg \$161 ;
+  reg [4:0] \$162 ;
+  reg [1:0] \$163 ;
+  reg [43:0] \$164 ;
+  reg \$165 ;
+  reg [31:0] \$166 ;
+  reg [55:0] \$167 ;
+  reg \$168 ;
+  reg [2:0] \$169 ;
   wire \$17 ;
-  wire \$170 ;
-  wire \$171 ;
-  wire \$172 ;
-  wire \$173 ;
-  wire \$174 ;
-  wire \$175 ;
-  wire \$176 ;
-  wire [43:0] \$177 ;
-  wire [43:0] \$178 ;
-  reg [214:0] \$179 ;
+  reg \$170 ;
+  reg [1:0] \$171 ;
+  reg [1:0] \$172 ;
+  reg [55:0] \$173 ;
+  reg [1:0] \$174 ;
+  reg \$175 ;
+  reg \$176 ;
+  reg \$177 ;
+  reg [1:0] \$178 ;
+  reg [63:0] \$179 ;
   wire \$18 ;
   reg [1:0] \$180 ;
   reg \$181 ;
-  reg [4:0] \$182 ;
-  reg [1:0] \$183 ;
-  reg [43:0] \$184 ;
-  reg \$185 ;
-  reg [31:0] \$186 ;
-  reg [2:0] \$187 ;
-  reg \$188 ;
-  reg [1:0] \$189 ;
+  reg [95:0] \$182 ;
   wire \$19 ;
-  reg [1:0] \$190 ;
-  reg [55:0] \$191 ;
-  reg [1:0] \$192 ;
-  reg \$193 ;
-  reg \$194 ;
-  reg \$195 ;
-  reg [1:0] \$196 ;
-  reg [63:0] \$197 ;
-  reg [1:0] \$198 ;
-  reg \$199 ;
   wire [55:0] \$2 ;
   wire \$20 ;
-  reg [95:0] \$200 ;
   wire \$21 ;
   wire [56:0] \$22 ;
   wire \$23 ;
@@ -3751,62 +3838,62 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
   wire \$28 ;
   wire \$29 ;
   wire [38:0] \$3 ;
-  wire [8:0] \$30 ;
-  wire [8:0] \$31 ;
+  wire \$30 ;
+  wire \$31 ;
   wire \$32 ;
   wire \$33 ;
   wire \$34 ;
   wire \$35 ;
-  wire [8:0] \$36 ;
-  wire [8:0] \$37 ;
-  wire [56:0] \$38 ;
+  wire \$36 ;
+  wire \$37 ;
+  wire \$38 ;
   wire \$39 ;
   wire [48:0] \$4 ;
   wire \$40 ;
   wire \$41 ;
   wire \$42 ;
   wire \$43 ;
-  wire [8:0] \$44 ;
-  wire [8:0] \$45 ;
+  wire \$44 ;
+  wire \$45 ;
   wire \$46 ;
   wire \$47 ;
   wire \$48 ;
   wire \$49 ;
   wire \$5 ;
-  wire \$50 ;
+  wire [2:0] \$50 ;
   wire \$51 ;
   wire \$52 ;
   wire \$53 ;
   wire \$54 ;
   wire \$55 ;
   wire \$56 ;
-  wire \$57 ;
+  wire [56:0] \$57 ;
   wire \$58 ;
   wire \$59 ;
   wire \$6 ;
   wire \$60 ;
   wire \$61 ;
-  wire \$62 ;
+  wire [3:0] \$62 ;
   wire \$63 ;
-  wire \$64 ;
+  wire [2:0] \$64 ;
   wire \$65 ;
-  wire [2:0] \$66 ;
+  wire \$66 ;
   wire \$67 ;
   wire \$68 ;
   wire \$69 ;
   wire \$7 ;
   wire \$70 ;
   wire \$71 ;
-  wire \$72 ;
-  wire [56:0] \$73 ;
+  wire [56:0] \$72 ;
+  wire \$73 ;
   wire \$74 ;
   wire \$75 ;
   wire \$76 ;
-  wire \$77 ;
-  wire [3:0] \$78 ;
+  wire [3:0] \$77 ;
+  wire \$78 ;
   wire \$79 ;
-  wire \$8 ;
-  wire [2:0] \$80 ;
+  wire [56:0] \$8 ;
+  wire \$80 ;
   wire \$81 ;
   wire \$82 ;
   wire \$83 ;
@@ -3814,15 +3901,15 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
   wire \$85 ;
   wire \$86 ;
   wire \$87 ;
-  wire [56:0] \$88 ;
+  wire \$88 ;
   wire \$89 ;
   wire \$9 ;
   wire \$90 ;
   wire \$91 ;
   wire \$92 ;
-  wire [3:0] \$93 ;
-  wire \$94 ;
-  wire \$95 ;
+  wire \$93 ;
+  wire [8:0] \$94 ;
+  wire [8:0] \$95 ;
   wire \$96 ;
   wire \$97 ;
   wire \$98 ;
@@ -3865,7 +3952,7 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
   wire clk;
   output done;
   reg done;
-  wire \done$50 ;
+  wire \done$52 ;
   reg err = 1'h0;
   output [7:0] events;
   reg [7:0] events;
@@ -3880,19 +3967,19 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
   output [1:0] fault;
   reg [1:0] fault = 2'h0;
   reg fill;
-  output [95:0] \fill$70 ;
-  reg [95:0] \fill$70  = 96'h000000000000000000000000;
-  wire \fill$70.a ;
-  wire [15:0] \fill$70.asid ;
-  wire \fill$70.d ;
-  wire \fill$70.glob ;
-  wire [43:0] \fill$70.ppn ;
-  wire \fill$70.r ;
-  wire [1:0] \fill$70.size ;
-  wire \fill$70.u ;
-  wire [26:0] \fill$70.vpn ;
-  wire \fill$70.w ;
-  wire \fill$70.x ;
+  output [95:0] \fill$72 ;
+  reg [95:0] \fill$72  = 96'h000000000000000000000000;
+  wire \fill$72.a ;
+  wire [15:0] \fill$72.asid ;
+  wire \fill$72.d ;
+  wire \fill$72.glob ;
+  wire [43:0] \fill$72.ppn ;
+  wire \fill$72.r ;
+  wire [1:0] \fill$72.size ;
+  wire \fill$72.u ;
+  wire [26:0] \fill$72.vpn ;
+  wire \fill$72.w ;
+  wire \fill$72.x ;
   (* init = 215'h000000000000000000000000000000000000000000000000000000 *)
   wire [214:0] fill_node;
   wire [47:0] \fill_node.gpt_line ;
@@ -3917,7 +4004,7 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
   wire hit;
   (* init = 32'd0 *)
   wire [31:0] idx;
-  wire [31:0] \idx$51 ;
+  wire [31:0] \idx$53 ;
   reg [31:0] index = 32'd0;
   wire level;
   reg [1:0] \level$7  = 2'h0;
@@ -3951,14 +4038,14 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
   wire [31:0] \node$3.lo ;
   wire [5:0] \node$3.shift ;
   wire [31:0] \node$3.slope ;
-  wire [214:0] \node$52 ;
-  wire [47:0] \node$52.gpt_line ;
-  wire [31:0] \node$52.hi ;
-  wire [63:0] \node$52.intercept ;
-  wire \node$52.leaf ;
-  wire [31:0] \node$52.lo ;
-  wire [5:0] \node$52.shift ;
-  wire [31:0] \node$52.slope ;
+  wire [214:0] \node$54 ;
+  wire [47:0] \node$54.gpt_line ;
+  wire [31:0] \node$54.hi ;
+  wire [63:0] \node$54.intercept ;
+  wire \node$54.leaf ;
+  wire [31:0] \node$54.lo ;
+  wire [5:0] \node$54.shift ;
+  wire [31:0] \node$54.slope ;
   wire [47:0] \node.gpt_line ;
   wire [31:0] \node.hi ;
   wire [63:0] \node.intercept ;
@@ -3972,11 +4059,13 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
   reg [55:0] pa = 56'h00000000000000;
   reg [63:0] pte = 64'h0000000000000000;
   reg [1:0] r_level = 2'h0;
+  reg [55:0] req_addr = 56'h00000000000000;
+  reg req_out = 1'h0;
   input rst;
   wire rst;
   output [1:0] size;
   reg [1:0] size = 2'h0;
-  reg [1:0] \size$64  = 2'h0;
+  reg [1:0] \size$66  = 2'h0;
   reg slot_hit = 1'h0;
   reg [1:0] slot_size = 2'h0;
   output [1:0] source;
@@ -3994,200 +4083,200 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
   assign \$2  = \$1  ? cfg__level_base1 : cfg__level_base2;
   assign node_sum = \$2  + \$3 ;
   assign \$4  = node[214:167] + index;
-  assign \$8  = ~ \$7 ;
-  assign \$9  = node_sum[55:0] >= cfg__index_base;
-  assign \$10  = \$8  & \$9 ;
-  assign \$11  = node_sum[55:0] + 6'h20;
-  assign \$12  = \$11  <= cfg__index_limit;
-  assign \$13  = \$10  & \$12 ;
-  assign \$14  = ~ \$13 ;
-  assign \$20  = { \$4 , 6'h00 } >= cfg__index_base;
-  assign \$22  = { \$4 , 6'h00 } + 7'h40;
-  assign \$23  = \$22  <= cfg__index_limit;
+  assign \$5  = ~ req_out;
+  assign \$6  = req_addr >= cfg__index_base;
+  assign \$7  = \$5  & \$6 ;
+  assign \$8  = req_addr + 6'h20;
+  assign \$9  = \$8  <= cfg__index_limit;
+  assign \$10  = \$7  & \$9 ;
+  assign \$11  = ~ \$10 ;
+  assign \$12  = ~ req_out;
+  assign \$13  = req_addr >= cfg__index_base;
+  assign \$14  = \$12  & \$13 ;
+  assign \$15  = req_addr + 7'h40;
+  assign \$16  = \$15  <= cfg__index_limit;
+  assign \$17  = \$14  & \$16 ;
+  assign \$18  = ~ \$17 ;
+  assign \$19  = ~ req_out;
+  assign \$20  = req_addr >= cfg__pt_base;
+  assign \$21  = \$19  & \$20 ;
+  assign \$22  = req_addr + 4'h8;
+  assign \$23  = \$22  <= cfg__pt_limit;
   assign \$24  = \$21  & \$23 ;
   assign \$25  = ~ \$24 ;
-  assign \$28  = r_level == 2'h2;
-  assign \$29  = r_level == 1'h1;
-  assign \$30  = \$29  ? va[29:21] : va[20:12];
-  assign \$31  = \$28  ? va[38:30] : \$30 ;
-  assign \$32  = { \table , \$31 , 3'h0 } >= cfg__pt_base;
-  assign \$34  = r_level == 2'h2;
-  assign \$35  = r_level == 1'h1;
-  assign \$36  = \$35  ? va[29:21] : va[20:12];
-  assign \$37  = \$34  ? va[38:30] : \$36 ;
-  assign \$38  = { \table , \$37 , 3'h0 } + 4'h8;
-  assign \$39  = \$38  <= cfg__pt_limit;
-  assign \$40  = \$33  & \$39 ;
-  assign \$41  = ~ \$40 ;
-  assign \$42  = r_level == 2'h2;
-  assign \$43  = r_level == 1'h1;
-  assign \$44  = \$43  ? va[29:21] : va[20:12];
-  assign \$45  = \$42  ? va[38:30] : \$44 ;
-  assign \$46  = source == 1'h1;
-  assign \$47  = ~ node_read;
-  assign \$48  = ! fsm_state;
-  assign \$49  = fsm_state == 1'h1;
-  assign \$50  = fsm_state == 2'h2;
-  assign \$51  = fsm_state == 2'h3;
-  assign \$52  = fsm_state == 3'h4;
-  assign \$53  = fsm_state == 3'h5;
-  assign \$54  = fsm_state == 3'h6;
-  assign \$55  = fsm_state == 3'h7;
-  assign \$56  = fsm_state == 4'h8;
-  assign \$57  = fsm_state == 4'h9;
-  assign \$58  = fsm_state == 4'ha;
-  assign \$59  = fsm_state == 4'hb;
-  assign \$60  = fsm_state == 4'hc;
-  assign \$61  = fsm_state == 4'hd;
-  assign \$62  = fsm_state == 4'he;
-  assign \$63  = fsm_state == 4'hf;
-  assign \$64  = fsm_state == 5'h10;
-  assign \$65  = \level$7  == 2'h2;
-  assign \$66  = \level$7  + 1'h1;
-  assign \$70  = ~ \$69 ;
-  assign \$71  = node_sum[55:0] >= cfg__index_base;
-  assign \$72  = \$70  & \$71 ;
-  assign \$73  = node_sum[55:0] + 6'h20;
-  assign \$74  = \$73  <= cfg__index_limit;
-  assign \$75  = \$72  & \$74 ;
-  assign \$76  = ~ \$75 ;
-  assign \$77  = err | mem_resp__payload[64];
-  assign \$78  = beat + 1'h1;
-  assign \$79  = beat == 2'h3;
-  assign \$80  = \level$7  + 1'h1;
-  assign \$86  = { \$4 , 6'h00 } >= cfg__index_base;
-  assign \$88  = { \$4 , 6'h00 } + 7'h40;
-  assign \$89  = \$88  <= cfg__index_limit;
-  assign \$90  = \$87  & \$89 ;
-  assign \$91  = ~ \$90 ;
-  assign \$92  = err | mem_resp__payload[64];
-  assign \$93  = beat + 1'h1;
-  assign \$94  = ~ beat[0];
-  assign \$95  = ~ found;
-  assign \$96  = slot_hit & \$95 ;
-  assign \$97  = mem_resp__payload[2:1] != 2'h3;
-  assign \$98  = mem_resp__payload[0] & \$97 ;
-  assign \$99  = mem_resp__payload[29:21] == va[38:30];
-  assign \$100  = mem_resp__payload[20:12] == va[29:21];
-  assign \$101  = mem_resp__payload[11:3] == va[20:12];
-  assign \$102  = mem_resp__payload[1] | \$101 ;
-  assign \$103  = \$100  & \$102 ;
-  assign \$104  = mem_resp__payload[2] | \$103 ;
-  assign \$105  = \$99  & \$104 ;
-  assign \$106  = \$98  & \$105 ;
-  assign \$107  = beat == 3'h7;
-  assign \$110  = r_level == 2'h2;
-  assign \$111  = r_level == 1'h1;
-  assign \$112  = \$111  ? va[29:21] : va[20:12];
-  assign \$113  = \$110  ? va[38:30] : \$112 ;
-  assign \$114  = { \table , \$113 , 3'h0 } >= cfg__pt_base;
-  assign \$116  = r_level == 2'h2;
-  assign \$117  = r_level == 1'h1;
-  assign \$118  = \$117  ? va[29:21] : va[20:12];
-  assign \$119  = \$116  ? va[38:30] : \$118 ;
-  assign \$120  = { \table , \$119 , 3'h0 } + 4'h8;
-  assign \$121  = \$120  <= cfg__pt_limit;
-  assign \$122  = \$115  & \$121 ;
+  assign \$26  = source == 1'h1;
+  assign \$27  = ~ node_read;
+  assign \$28  = ! fsm_state;
+  assign \$29  = fsm_state == 1'h1;
+  assign \$30  = fsm_state == 2'h2;
+  assign \$31  = fsm_state == 2'h3;
+  assign \$32  = fsm_state == 3'h4;
+  assign \$33  = fsm_state == 3'h5;
+  assign \$34  = fsm_state == 3'h6;
+  assign \$35  = fsm_state == 3'h7;
+  assign \$36  = fsm_state == 4'h8;
+  assign \$37  = fsm_state == 4'h9;
+  assign \$38  = fsm_state == 4'ha;
+  assign \$39  = fsm_state == 4'hb;
+  assign \$40  = fsm_state == 4'hc;
+  assign \$41  = fsm_state == 4'hd;
+  assign \$42  = fsm_state == 4'he;
+  assign \$43  = fsm_state == 4'hf;
+  assign \$44  = fsm_state == 5'h10;
+  assign \$45  = fsm_state == 5'h11;
+  assign \$46  = fsm_state == 5'h12;
+  assign \$47  = fsm_state == 5'h13;
+  assign \$48  = fsm_state == 5'h14;
+  assign \$49  = \level$7  == 2'h2;
+  assign \$50  = \level$7  + 1'h1;
+  assign \$54  = ~ req_out;
+  assign \$55  = req_addr >= cfg__index_base;
+  assign \$56  = \$54  & \$55 ;
+  assign \$57  = req_addr + 6'h20;
+  assign \$58  = \$57  <= cfg__index_limit;
+  assign \$59  = \$56  & \$58 ;
+  assign \$60  = ~ \$59 ;
+  assign \$61  = err | mem_resp__payload[64];
+  assign \$62  = beat + 1'h1;
+  assign \$63  = beat == 2'h3;
+  assign \$64  = \level$7  + 1'h1;
+  assign \$69  = ~ req_out;
+  assign \$70  = req_addr >= cfg__index_base;
+  assign \$71  = \$69  & \$70 ;
+  assign \$72  = req_addr + 7'h40;
+  assign \$73  = \$72  <= cfg__index_limit;
+  assign \$74  = \$71  & \$73 ;
+  assign \$75  = ~ \$74 ;
+  assign \$76  = err | mem_resp__payload[64];
+  assign \$77  = beat + 1'h1;
+  assign \$78  = ~ beat[0];
+  assign \$79  = ~ found;
+  assign \$80  = slot_hit & \$79 ;
+  assign \$81  = mem_resp__payload[2:1] != 2'h3;
+  assign \$82  = mem_resp__payload[0] & \$81 ;
+  assign \$83  = mem_resp__payload[29:21] == va[38:30];
+  assign \$84  = mem_resp__payload[20:12] == va[29:21];
+  assign \$85  = mem_resp__payload[11:3] == va[20:12];
+  assign \$86  = mem_resp__payload[1] | \$85 ;
+  assign \$87  = \$84  & \$86 ;
+  assign \$88  = mem_resp__payload[2] | \$87 ;
+  assign \$89  = \$83  & \$88 ;
+  assign \$90  = \$82  & \$89 ;
+  assign \$91  = beat == 3'h7;
+  assign \$92  = r_level == 2'h2;
+  assign \$93  = r_level == 1'h1;
+  assign \$94  = \$93  ? va[29:21] : va[20:12];
+  assign \$95  = \$92  ? va[38:30] : \$94 ;
+  assign \$97  = ~ req_out;
+  assign \$98  = req_addr >= cfg__pt_base;
+  assign \$99  = \$97  & \$98 ;
+  assign \$100  = req_addr + 4'h8;
+  assign \$101  = \$100  <= cfg__pt_limit;
+  assign \$102  = \$99  & \$101 ;
+  assign \$103  = ~ \$102 ;
+  assign \$104  = ~ pte[0];
+  assign \$105  = ~ pte[1];
+  assign \$106  = \$105  & pte[2];
+  assign \$107  = \$104  | \$106 ;
+  assign \$108  = | pte[63:54];
+  assign \$109  = \$107  | \$108 ;
+  assign \$110  = pte[1] | pte[3];
+  assign \$111  = ! r_level;
+  assign \$112  = glob | pte[5];
+  assign \$113  = glob | pte[5];
+  assign \$114  = r_level - 1'h1;
+  assign \$115  = ~ pte[0];
+  assign \$116  = ~ pte[1];
+  assign \$117  = \$116  & pte[2];
+  assign \$118  = \$115  | \$117 ;
+  assign \$119  = | pte[63:54];
+  assign \$120  = \$118  | \$119 ;
+  assign \$121  = pte[1] | pte[2];
+  assign \$122  = \$121  | pte[3];
   assign \$123  = ~ \$122 ;
-  assign \$124  = ~ pte[0];
-  assign \$125  = ~ pte[1];
-  assign \$126  = \$125  & pte[2];
-  assign \$127  = \$124  | \$126 ;
-  assign \$128  = | pte[63:54];
-  assign \$129  = \$127  | \$128 ;
-  assign \$130  = pte[1] | pte[3];
-  assign \$131  = ! r_level;
-  assign \$132  = glob | pte[5];
-  assign \$133  = glob | pte[5];
-  assign \$134  = r_level - 1'h1;
-  assign \$135  = ~ pte[0];
-  assign \$136  = ~ pte[1];
-  assign \$137  = \$136  & pte[2];
-  assign \$138  = \$135  | \$137 ;
-  assign \$139  = | pte[63:54];
-  assign \$140  = \$138  | \$139 ;
-  assign \$141  = pte[1] | pte[2];
-  assign \$142  = \$141  | pte[3];
-  assign \$143  = ~ \$142 ;
-  assign \$144  = gpt & \$143 ;
-  assign \$145  = \$140  | \$144 ;
-  assign \$146  = \size$64  == 1'h1;
-  assign \$147  = | pte[18:10];
-  assign \$148  = \$146  & \$147 ;
-  assign \$149  = \size$64  == 2'h2;
-  assign \$150  = | pte[27:10];
+  assign \$124  = gpt & \$123 ;
+  assign \$125  = \$120  | \$124 ;
+  assign \$126  = \size$66  == 1'h1;
+  assign \$127  = | pte[18:10];
+  assign \$128  = \$126  & \$127 ;
+  assign \$129  = \size$66  == 2'h2;
+  assign \$130  = | pte[27:10];
+  assign \$131  = \$129  & \$130 ;
+  assign \$132  = \$128  | \$131 ;
+  assign \$133  = \$125  | \$132 ;
+  assign \$134  = access == 2'h2;
+  assign \$135  = access == 1'h1;
+  assign \$136  = cfg__mxr & pte[3];
+  assign \$137  = pte[1] | \$136 ;
+  assign \$138  = \$135  ? pte[2] : \$137 ;
+  assign \$139  = \$134  ? pte[3] : \$138 ;
+  assign \$140  = ~ \$139 ;
+  assign \$141  = ~ pte[4];
+  assign \$142  = access == 2'h2;
+  assign \$143  = ~ cfg__sum;
+  assign \$144  = \$142  | \$143 ;
+  assign \$145  = pte[4] & \$144 ;
+  assign \$146  = user ? \$141  : \$145 ;
+  assign \$147  = \$140  | \$146 ;
+  assign \$148  = ~ pte[6];
+  assign \$149  = access == 1'h1;
+  assign \$150  = ~ pte[7];
   assign \$151  = \$149  & \$150 ;
   assign \$152  = \$148  | \$151 ;
-  assign \$153  = \$145  | \$152 ;
-  assign \$154  = access == 2'h2;
-  assign \$155  = access == 1'h1;
-  assign \$156  = cfg__mxr & pte[3];
-  assign \$157  = pte[1] | \$156 ;
-  assign \$158  = \$155  ? pte[2] : \$157 ;
-  assign \$159  = \$154  ? pte[3] : \$158 ;
-  assign \$160  = ~ \$159 ;
-  assign \$161  = ~ pte[4];
-  assign \$162  = access == 2'h2;
-  assign \$163  = ~ cfg__sum;
-  assign \$164  = \$162  | \$163 ;
-  assign \$165  = pte[4] & \$164 ;
-  assign \$166  = user ? \$161  : \$165 ;
-  assign \$167  = \$160  | \$166 ;
-  assign \$168  = ~ pte[6];
-  assign \$169  = access == 1'h1;
-  assign \$170  = ~ pte[7];
-  assign \$171  = \$169  & \$170 ;
-  assign \$172  = \$168  | \$171 ;
-  assign \$173  = \$167  | \$172 ;
-  assign \$174  = \$153  | \$173 ;
-  assign \$175  = \size$64  == 2'h2;
-  assign \$176  = \size$64  == 1'h1;
-  assign \$177  = \$176  ? { pte[53:19], va[20:12] } : pte[53:10];
-  assign \$178  = \$175  ? { pte[53:28], va[29:12] } : \$177 ;
+  assign \$153  = \$147  | \$152 ;
+  assign \$154  = \$133  | \$153 ;
+  assign \$155  = \size$66  == 2'h2;
+  assign \$156  = \size$66  == 1'h1;
+  assign \$157  = \$156  ? { pte[53:19], va[20:12] } : pte[53:10];
+  assign \$158  = \$155  ? { pte[53:28], va[29:12] } : \$157 ;
   always @(posedge clk)
-    node <= \$179 ;
+    node <= \$159 ;
   always @(posedge clk)
-    \level$7  <= \$180 ;
+    \level$7  <= \$160 ;
   always @(posedge clk)
-    node_read <= \$181 ;
+    node_read <= \$161 ;
   always @(posedge clk)
-    fsm_state <= \$182 ;
+    fsm_state <= \$162 ;
   always @(posedge clk)
-    r_level <= \$183 ;
+    r_level <= \$163 ;
   always @(posedge clk)
-    \table  <= \$184 ;
+    \table  <= \$164 ;
   always @(posedge clk)
-    glob <= \$185 ;
+    glob <= \$165 ;
   always @(posedge clk)
-    index <= \$186 ;
+    index <= \$166 ;
   always @(posedge clk)
-    beat <= \$187 ;
+    req_addr <= \$167 ;
   always @(posedge clk)
-    err <= \$188 ;
+    req_out <= \$168 ;
   always @(posedge clk)
-    fault <= \$189 ;
+    beat <= \$169 ;
   always @(posedge clk)
-    source <= \$190 ;
+    err <= \$170 ;
   always @(posedge clk)
-    pa <= \$191 ;
+    fault <= \$171 ;
   always @(posedge clk)
-    size <= \$192 ;
+    source <= \$172 ;
   always @(posedge clk)
-    fill_ok <= \$193 ;
+    pa <= \$173 ;
   always @(posedge clk)
-    found <= \$194 ;
+    size <= \$174 ;
   always @(posedge clk)
-    slot_hit <= \$195 ;
+    fill_ok <= \$175 ;
   always @(posedge clk)
-    slot_size <= \$196 ;
+    found <= \$176 ;
   always @(posedge clk)
-    pte <= \$197 ;
+    slot_hit <= \$177 ;
   always @(posedge clk)
-    \size$64  <= \$198 ;
+    slot_size <= \$178 ;
   always @(posedge clk)
-    gpt <= \$199 ;
+    pte <= \$179 ;
   always @(posedge clk)
-    \fill$70  <= \$200 ;
+    \size$66  <= \$180 ;
+  always @(posedge clk)
+    gpt <= \$181 ;
+  always @(posedge clk)
+    \fill$72  <= \$182 ;
   \cerite_lvm_mmu_full.walker.lwc  lwc (
     .asid(asid),
     .clk(clk),
@@ -4198,14 +4287,14 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
     .hit(hit),
     .index(index),
     .level(\level$7 [0]),
-    .node(\node$52 ),
+    .node(\node$54 ),
     .rst(rst),
     .wr__data(node)
   );
   \cerite_lvm_mmu_full.walker.model  model (
     .clk(clk),
-    .done(\done$50 ),
-    .idx(\idx$51 ),
+    .done(\done$52 ),
+    .idx(\idx$53 ),
     .node(node),
     .rst(rst),
     .start(start),
@@ -4232,58 +4321,66 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
       5'h03:
           /* empty */;
       5'h06:
+          /* empty */;
+      5'h07:
           (* full_case = 32'd1 *)
           if (hit) begin
             events[0] = 1'h1;
           end else begin
             events[1] = 1'h1;
           end
-      5'h07:
-          /* empty */;
       5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
           (* full_case = 32'd1 *)
-          if (\$14 ) begin
+          if (\$11 ) begin
           end else begin
             if (mem_req__ready) begin
               events[5] = 1'h1;
             end
           end
-      5'h09:
+      5'h0b:
           /* empty */;
-      5'h0a:
+      5'h0c:
           /* empty */;
       5'h04:
+          /* empty */;
+      5'h0e:
           (* full_case = 32'd1 *)
-          if (\$25 ) begin
+          if (\$18 ) begin
           end else begin
             if (mem_req__ready) begin
               events[6] = 1'h1;
-            end
-          end
-      5'h0c:
-          /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h05:
-          events[4] = 1'h1;
-      5'h02:
-          (* full_case = 32'd1 *)
-          if (\$41 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              events[7] = 1'h1;
             end
           end
       5'h0f:
           /* empty */;
       5'h10:
           /* empty */;
-      5'h0e:
+      5'h05:
+          events[4] = 1'h1;
+      5'h02:
           /* empty */;
-      5'h0b:
-          if (\$46 ) begin
+      5'h12:
+          (* full_case = 32'd1 *)
+          if (\$25 ) begin
+          end else begin
+            if (mem_req__ready) begin
+              events[7] = 1'h1;
+            end
+          end
+      5'h13:
+          /* empty */;
+      5'h14:
+          /* empty */;
+      5'h11:
+          /* empty */;
+      5'h0d:
+          if (\$26 ) begin
             events[2] = 1'h1;
-            events[3] = \$47 ;
+            events[3] = \$27 ;
           end
     endcase
   end
@@ -4302,30 +4399,38 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
       5'h07:
           /* empty */;
       5'h08:
-          (* full_case = 32'd1 *)
-          if (\$14 ) begin
-          end else begin
-            mem_req__valid = 1'h1;
-          end
+          /* empty */;
       5'h09:
           /* empty */;
       5'h0a:
-          /* empty */;
-      5'h04:
           (* full_case = 32'd1 *)
-          if (\$25 ) begin
+          if (\$11 ) begin
           end else begin
             mem_req__valid = 1'h1;
           end
+      5'h0b:
+          /* empty */;
       5'h0c:
           /* empty */;
-      5'h0d:
+      5'h04:
+          /* empty */;
+      5'h0e:
+          (* full_case = 32'd1 *)
+          if (\$18 ) begin
+          end else begin
+            mem_req__valid = 1'h1;
+          end
+      5'h0f:
+          /* empty */;
+      5'h10:
           /* empty */;
       5'h05:
           /* empty */;
       5'h02:
+          /* empty */;
+      5'h12:
           (* full_case = 32'd1 *)
-          if (\$41 ) begin
+          if (\$25 ) begin
           end else begin
             mem_req__valid = 1'h1;
           end
@@ -4346,34 +4451,42 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
       5'h07:
           /* empty */;
       5'h08:
-          (* full_case = 32'd1 *)
-          if (\$14 ) begin
-          end else begin
-            mem_req__payload[55:0] = node_sum[55:0];
-            mem_req__payload[58:56] = 3'h3;
-          end
+          /* empty */;
       5'h09:
           /* empty */;
       5'h0a:
-          /* empty */;
-      5'h04:
           (* full_case = 32'd1 *)
-          if (\$25 ) begin
+          if (\$11 ) begin
           end else begin
-            mem_req__payload[55:0] = { 1'h0, \$4 , 6'h00 };
-            mem_req__payload[58:56] = 3'h7;
+            mem_req__payload[55:0] = req_addr;
+            mem_req__payload[58:56] = 3'h3;
           end
+      5'h0b:
+          /* empty */;
       5'h0c:
           /* empty */;
-      5'h0d:
+      5'h04:
+          /* empty */;
+      5'h0e:
+          (* full_case = 32'd1 *)
+          if (\$18 ) begin
+          end else begin
+            mem_req__payload[55:0] = req_addr;
+            mem_req__payload[58:56] = 3'h7;
+          end
+      5'h0f:
+          /* empty */;
+      5'h10:
           /* empty */;
       5'h05:
           /* empty */;
       5'h02:
+          /* empty */;
+      5'h12:
           (* full_case = 32'd1 *)
-          if (\$41 ) begin
+          if (\$25 ) begin
           end else begin
-            mem_req__payload[55:0] = { \table , \$45 , 3'h0 };
+            mem_req__payload[55:0] = req_addr;
             mem_req__payload[58:56] = 3'h0;
           end
     endcase
@@ -4395,20 +4508,28 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
       5'h08:
           /* empty */;
       5'h09:
-          mem_resp__ready = 1'h1;
+          /* empty */;
       5'h0a:
+          /* empty */;
+      5'h0b:
+          mem_resp__ready = 1'h1;
+      5'h0c:
           /* empty */;
       5'h04:
           /* empty */;
-      5'h0c:
+      5'h0e:
+          /* empty */;
+      5'h0f:
           mem_resp__ready = 1'h1;
-      5'h0d:
+      5'h10:
           /* empty */;
       5'h05:
           /* empty */;
       5'h02:
           /* empty */;
-      5'h0f:
+      5'h12:
+          /* empty */;
+      5'h13:
           mem_resp__ready = 1'h1;
     endcase
   end
@@ -4431,6 +4552,10 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
       5'h09:
           /* empty */;
       5'h0a:
+          /* empty */;
+      5'h0b:
+          /* empty */;
+      5'h0c:
           (* full_case = 32'd1 *)
           if (err) begin
           end else begin
@@ -4458,40 +4583,48 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
           /* empty */;
       5'h0a:
           /* empty */;
-      5'h04:
+      5'h0b:
           /* empty */;
       5'h0c:
           /* empty */;
-      5'h0d:
+      5'h04:
           /* empty */;
-      5'h05:
-          /* empty */;
-      5'h02:
+      5'h0e:
           /* empty */;
       5'h0f:
           /* empty */;
       5'h10:
           /* empty */;
-      5'h0e:
+      5'h05:
           /* empty */;
-      5'h0b:
+      5'h02:
+          /* empty */;
+      5'h12:
+          /* empty */;
+      5'h13:
+          /* empty */;
+      5'h14:
+          /* empty */;
+      5'h11:
+          /* empty */;
+      5'h0d:
           done = 1'h1;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$179  = node;
+    \$159  = node;
     casez (fsm_state)
       5'h00:
           if (\start$42 ) begin
             if (cfg__learned) begin
-              \$179 [31:0] = cfg__root__0[31:0];
-              \$179 [95:32] = cfg__root__1;
-              \$179 [127:96] = cfg__root__2[31:0];
-              \$179 [159:128] = cfg__root__2[63:32];
-              \$179 [165:160] = cfg__root__3[5:0];
-              \$179 [166] = cfg__root__3[8];
-              \$179 [214:167] = cfg__root__3[63:16];
+              \$159 [31:0] = cfg__root__0[31:0];
+              \$159 [95:32] = cfg__root__1;
+              \$159 [127:96] = cfg__root__2[31:0];
+              \$159 [159:128] = cfg__root__2[63:32];
+              \$159 [165:160] = cfg__root__3[5:0];
+              \$159 [166] = cfg__root__3[8];
+              \$159 [214:167] = cfg__root__3[63:16];
             end
           end
       5'h01:
@@ -4501,43 +4634,47 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
       5'h06:
           /* empty */;
       5'h07:
-          \$179  = \node$52 ;
-      5'h08:
           /* empty */;
+      5'h08:
+          \$159  = \node$54 ;
       5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h0b:
           if (mem_resp__valid) begin
             (* full_case = 32'd1 *)
             casez (beat[1:0])
               2'h0:
-                  \$179 [31:0] = mem_resp__payload[31:0];
+                  \$159 [31:0] = mem_resp__payload[31:0];
               2'h1:
-                  \$179 [95:32] = mem_resp__payload[63:0];
+                  \$159 [95:32] = mem_resp__payload[63:0];
               2'h2:
                 begin
-                  \$179 [127:96] = mem_resp__payload[31:0];
-                  \$179 [159:128] = mem_resp__payload[63:32];
+                  \$159 [127:96] = mem_resp__payload[31:0];
+                  \$159 [159:128] = mem_resp__payload[63:32];
                 end
               2'h3:
                 begin
-                  \$179 [165:160] = mem_resp__payload[5:0];
-                  \$179 [166] = mem_resp__payload[8];
-                  \$179 [214:167] = mem_resp__payload[63:16];
+                  \$159 [165:160] = mem_resp__payload[5:0];
+                  \$159 [166] = mem_resp__payload[8];
+                  \$159 [214:167] = mem_resp__payload[63:16];
                 end
             endcase
           end
     endcase
     if (rst) begin
-      \$179  = 215'h000000000000000000000000000000000000000000000000000000;
+      \$159  = 215'h000000000000000000000000000000000000000000000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$180  = \level$7 ;
+    \$160  = \level$7 ;
     casez (fsm_state)
       5'h00:
           if (\start$42 ) begin
             if (cfg__learned) begin
-              \$180  = 2'h0;
+              \$160  = 2'h0;
             end
           end
       5'h01:
@@ -4547,16 +4684,1141 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
       5'h06:
           /* empty */;
       5'h07:
-          \$180  = \$66 [1:0];
+          /* empty */;
+      5'h08:
+          \$160  = \$50 [1:0];
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h0b:
+          /* empty */;
+      5'h0c:
+          (* full_case = 32'd1 *)
+          if (err) begin
+          end else begin
+            \$160  = \$64 [1:0];
+          end
+    endcase
+    if (rst) begin
+      \$160  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$161  = node_read;
+    casez (fsm_state)
+      5'h00:
+          if (\start$42 ) begin
+            if (cfg__learned) begin
+              \$161  = 1'h0;
+            end
+          end
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
       5'h08:
           /* empty */;
       5'h09:
           /* empty */;
       5'h0a:
           (* full_case = 32'd1 *)
-          if (err) begin
+          if (\$60 ) begin
           end else begin
-            \$180  = \$80 [1:0];
+            if (mem_req__ready) begin
+              \$161  = 1'h1;
+            end
+          end
+    endcase
+    if (rst) begin
+      \$161  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$162  = fsm_state;
+    casez (fsm_state)
+      5'h00:
+          if (\start$42 ) begin
+            (* full_case = 32'd1 *)
+            if (cfg__learned) begin
+              \$162  = 5'h01;
+            end else begin
+              \$162  = 5'h02;
+            end
+          end
+      5'h01:
+          \$162  = 5'h03;
+      5'h03:
+          if (\done$52 ) begin
+            (* full_case = 32'd1 *)
+            if (node[166]) begin
+              \$162  = 5'h04;
+            end else if (\$49 ) begin
+              \$162  = 5'h05;
+            end else begin
+              \$162  = 5'h06;
+            end
+          end
+      5'h06:
+          \$162  = 5'h07;
+      5'h07:
+          (* full_case = 32'd1 *)
+          if (hit) begin
+            \$162  = 5'h08;
+          end else begin
+            \$162  = 5'h09;
+          end
+      5'h08:
+          \$162  = 5'h01;
+      5'h09:
+          \$162  = 5'h0a;
+      5'h0a:
+          (* full_case = 32'd1 *)
+          if (\$60 ) begin
+            \$162  = 5'h05;
+          end else begin
+            if (mem_req__ready) begin
+              \$162  = 5'h0b;
+            end
+          end
+      5'h0b:
+          if (mem_resp__valid) begin
+            if (\$63 ) begin
+              \$162  = 5'h0c;
+            end
+          end
+      5'h0c:
+          (* full_case = 32'd1 *)
+          if (err) begin
+            \$162  = 5'h0d;
+          end else begin
+            \$162  = 5'h01;
+          end
+      5'h04:
+          \$162  = 5'h0e;
+      5'h0e:
+          (* full_case = 32'd1 *)
+          if (\$75 ) begin
+            \$162  = 5'h05;
+          end else begin
+            if (mem_req__ready) begin
+              \$162  = 5'h0f;
+            end
+          end
+      5'h0f:
+          if (mem_resp__valid) begin
+            if (\$91 ) begin
+              \$162  = 5'h10;
+            end
+          end
+      5'h10:
+          (* full_case = 32'd1 *)
+          if (err) begin
+            \$162  = 5'h0d;
+          end else if (found) begin
+            \$162  = 5'h11;
+          end else begin
+            \$162  = 5'h05;
+          end
+      5'h05:
+          \$162  = 5'h02;
+      5'h02:
+          \$162  = 5'h12;
+      5'h12:
+          (* full_case = 32'd1 *)
+          if (\$103 ) begin
+            \$162  = 5'h0d;
+          end else begin
+            if (mem_req__ready) begin
+              \$162  = 5'h13;
+            end
+          end
+      5'h13:
+          if (mem_resp__valid) begin
+            \$162  = 5'h14;
+          end
+      5'h14:
+          (* full_case = 32'd1 *)
+          if (err) begin
+            \$162  = 5'h0d;
+          end else if (\$109 ) begin
+            \$162  = 5'h0d;
+          end else if (\$110 ) begin
+            \$162  = 5'h11;
+          end else if (\$111 ) begin
+            \$162  = 5'h0d;
+          end else begin
+            \$162  = 5'h02;
+          end
+      5'h11:
+          \$162  = 5'h0d;
+      5'h0d:
+          \$162  = 5'h00;
+    endcase
+    if (rst) begin
+      \$162  = 5'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$163  = r_level;
+    casez (fsm_state)
+      5'h00:
+          if (\start$42 ) begin
+            (* full_case = 32'd1 *)
+            if (cfg__learned) begin
+            end else begin
+              \$163  = 2'h2;
+            end
+          end
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h0b:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0e:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          /* empty */;
+      5'h05:
+          \$163  = 2'h2;
+      5'h02:
+          /* empty */;
+      5'h12:
+          /* empty */;
+      5'h13:
+          /* empty */;
+      5'h14:
+          (* full_case = 32'd1 *)
+          if (err) begin
+          end else if (\$109 ) begin
+          end else if (\$110 ) begin
+          end else if (\$111 ) begin
+          end else begin
+            \$163  = \$114 [1:0];
+          end
+    endcase
+    if (rst) begin
+      \$163  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$164  = \table ;
+    casez (fsm_state)
+      5'h00:
+          if (\start$42 ) begin
+            (* full_case = 32'd1 *)
+            if (cfg__learned) begin
+            end else begin
+              \$164  = cfg__satp_ppn;
+            end
+          end
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h0b:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0e:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          /* empty */;
+      5'h05:
+          \$164  = cfg__satp_ppn;
+      5'h02:
+          /* empty */;
+      5'h12:
+          /* empty */;
+      5'h13:
+          /* empty */;
+      5'h14:
+          (* full_case = 32'd1 *)
+          if (err) begin
+          end else if (\$109 ) begin
+          end else if (\$110 ) begin
+          end else if (\$111 ) begin
+          end else begin
+            \$164  = pte[53:10];
+          end
+    endcase
+    if (rst) begin
+      \$164  = 44'h00000000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$165  = glob;
+    casez (fsm_state)
+      5'h00:
+          if (\start$42 ) begin
+            (* full_case = 32'd1 *)
+            if (cfg__learned) begin
+            end else begin
+              \$165  = 1'h0;
+            end
+          end
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h0b:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0e:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+          end else if (found) begin
+            \$165  = pte[5];
+          end
+      5'h05:
+          \$165  = 1'h0;
+      5'h02:
+          /* empty */;
+      5'h12:
+          /* empty */;
+      5'h13:
+          /* empty */;
+      5'h14:
+          (* full_case = 32'd1 *)
+          if (err) begin
+          end else if (\$109 ) begin
+          end else if (\$110 ) begin
+            \$165  = \$112 ;
+          end else if (\$111 ) begin
+          end else begin
+            \$165  = \$113 ;
+          end
+    endcase
+    if (rst) begin
+      \$165  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$166  = index;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          if (\done$52 ) begin
+            \$166  = \idx$53 ;
+          end
+    endcase
+    if (rst) begin
+      \$166  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$167  = req_addr;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          \$167  = node_sum[55:0];
+      5'h0a:
+          /* empty */;
+      5'h0b:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h04:
+          \$167  = { 1'h0, \$4 , 6'h00 };
+      5'h0e:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          /* empty */;
+      5'h05:
+          /* empty */;
+      5'h02:
+          \$167  = { \table , \$95 , 3'h0 };
+    endcase
+    if (rst) begin
+      \$167  = 56'h00000000000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$168  = req_out;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          \$168  = \$53 ;
+      5'h0a:
+          /* empty */;
+      5'h0b:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h04:
+          \$168  = \$68 ;
+      5'h0e:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          /* empty */;
+      5'h05:
+          /* empty */;
+      5'h02:
+          \$168  = \$96 ;
+    endcase
+    if (rst) begin
+      \$168  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$169  = beat;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          (* full_case = 32'd1 *)
+          if (\$60 ) begin
+          end else begin
+            if (mem_req__ready) begin
+              \$169  = 3'h0;
+            end
+          end
+      5'h0b:
+          if (mem_resp__valid) begin
+            \$169  = \$62 [2:0];
+          end
+      5'h0c:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0e:
+          (* full_case = 32'd1 *)
+          if (\$75 ) begin
+          end else begin
+            if (mem_req__ready) begin
+              \$169  = 3'h0;
+            end
+          end
+      5'h0f:
+          if (mem_resp__valid) begin
+            \$169  = \$77 [2:0];
+          end
+    endcase
+    if (rst) begin
+      \$169  = 3'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$170  = err;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          (* full_case = 32'd1 *)
+          if (\$60 ) begin
+          end else begin
+            if (mem_req__ready) begin
+              \$170  = 1'h0;
+            end
+          end
+      5'h0b:
+          if (mem_resp__valid) begin
+            \$170  = \$61 ;
+          end
+      5'h0c:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0e:
+          (* full_case = 32'd1 *)
+          if (\$75 ) begin
+          end else begin
+            if (mem_req__ready) begin
+              \$170  = 1'h0;
+            end
+          end
+      5'h0f:
+          if (mem_resp__valid) begin
+            \$170  = \$76 ;
+          end
+      5'h10:
+          /* empty */;
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h12:
+          /* empty */;
+      5'h13:
+          if (mem_resp__valid) begin
+            \$170  = mem_resp__payload[64];
+          end
+    endcase
+    if (rst) begin
+      \$170  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$171  = fault;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h0b:
+          /* empty */;
+      5'h0c:
+          if (err) begin
+            \$171  = 2'h2;
+          end
+      5'h04:
+          /* empty */;
+      5'h0e:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+            \$171  = 2'h2;
+          end
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h12:
+          if (\$103 ) begin
+            \$171  = 2'h2;
+          end
+      5'h13:
+          /* empty */;
+      5'h14:
+          if (err) begin
+            \$171  = 2'h2;
+          end else if (\$109 ) begin
+            \$171  = 2'h1;
+          end else if (\$110 ) begin
+          end else if (\$111 ) begin
+            \$171  = 2'h1;
+          end
+      5'h11:
+          (* full_case = 32'd1 *)
+          if (\$154 ) begin
+            \$171  = 2'h1;
+          end else begin
+            \$171  = 2'h0;
+          end
+    endcase
+    if (rst) begin
+      \$171  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$172  = source;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h0b:
+          /* empty */;
+      5'h0c:
+          if (err) begin
+            \$172  = 2'h1;
+          end
+      5'h04:
+          /* empty */;
+      5'h0e:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+            \$172  = 2'h1;
+          end else if (found) begin
+            \$172  = 2'h1;
+          end
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h12:
+          if (\$103 ) begin
+            \$172  = 2'h2;
+          end
+      5'h13:
+          /* empty */;
+      5'h14:
+          if (err) begin
+            \$172  = 2'h2;
+          end else if (\$109 ) begin
+            \$172  = 2'h2;
+          end else if (\$110 ) begin
+            \$172  = 2'h2;
+          end else if (\$111 ) begin
+            \$172  = 2'h2;
+          end
+    endcase
+    if (rst) begin
+      \$172  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$173  = pa;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h0b:
+          /* empty */;
+      5'h0c:
+          if (err) begin
+            \$173  = 56'h00000000000000;
+          end
+      5'h04:
+          /* empty */;
+      5'h0e:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+            \$173  = 56'h00000000000000;
+          end
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h12:
+          if (\$103 ) begin
+            \$173  = 56'h00000000000000;
+          end
+      5'h13:
+          /* empty */;
+      5'h14:
+          if (err) begin
+            \$173  = 56'h00000000000000;
+          end else if (\$109 ) begin
+            \$173  = 56'h00000000000000;
+          end else if (\$110 ) begin
+          end else if (\$111 ) begin
+            \$173  = 56'h00000000000000;
+          end
+      5'h11:
+          (* full_case = 32'd1 *)
+          if (\$154 ) begin
+            \$173  = 56'h00000000000000;
+          end else begin
+            \$173  = { \$158 , va[11:0] };
+          end
+    endcase
+    if (rst) begin
+      \$173  = 56'h00000000000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$174  = size;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h0b:
+          /* empty */;
+      5'h0c:
+          if (err) begin
+            \$174  = 2'h0;
+          end
+      5'h04:
+          /* empty */;
+      5'h0e:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+            \$174  = 2'h0;
+          end
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h12:
+          if (\$103 ) begin
+            \$174  = 2'h0;
+          end
+      5'h13:
+          /* empty */;
+      5'h14:
+          if (err) begin
+            \$174  = 2'h0;
+          end else if (\$109 ) begin
+            \$174  = 2'h0;
+          end else if (\$110 ) begin
+          end else if (\$111 ) begin
+            \$174  = 2'h0;
+          end
+      5'h11:
+          (* full_case = 32'd1 *)
+          if (\$154 ) begin
+            \$174  = 2'h0;
+          end else begin
+            \$174  = \size$66 ;
+          end
+    endcase
+    if (rst) begin
+      \$174  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$175  = fill_ok;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h0b:
+          /* empty */;
+      5'h0c:
+          if (err) begin
+            \$175  = 1'h0;
+          end
+      5'h04:
+          /* empty */;
+      5'h0e:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+            \$175  = 1'h0;
+          end
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h12:
+          if (\$103 ) begin
+            \$175  = 1'h0;
+          end
+      5'h13:
+          /* empty */;
+      5'h14:
+          if (err) begin
+            \$175  = 1'h0;
+          end else if (\$109 ) begin
+            \$175  = 1'h0;
+          end else if (\$110 ) begin
+          end else if (\$111 ) begin
+            \$175  = 1'h0;
+          end
+      5'h11:
+          (* full_case = 32'd1 *)
+          if (\$154 ) begin
+            \$175  = 1'h0;
+          end else begin
+            \$175  = 1'h1;
+          end
+    endcase
+    if (rst) begin
+      \$175  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$176  = found;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h0b:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0e:
+          (* full_case = 32'd1 *)
+          if (\$75 ) begin
+          end else begin
+            if (mem_req__ready) begin
+              \$176  = 1'h0;
+            end
+          end
+      5'h0f:
+          if (mem_resp__valid) begin
+            if (\$78 ) begin
+            end else if (\$80 ) begin
+              \$176  = 1'h1;
+            end
+          end
+    endcase
+    if (rst) begin
+      \$176  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$177  = slot_hit;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h0b:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0e:
+          /* empty */;
+      5'h0f:
+          if (mem_resp__valid) begin
+            if (\$78 ) begin
+              \$177  = \$90 ;
+            end
+          end
+    endcase
+    if (rst) begin
+      \$177  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$178  = slot_size;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h0b:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0e:
+          /* empty */;
+      5'h0f:
+          if (mem_resp__valid) begin
+            if (\$78 ) begin
+              \$178  = mem_resp__payload[2:1];
+            end
+          end
+    endcase
+    if (rst) begin
+      \$178  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$179  = pte;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h0b:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0e:
+          /* empty */;
+      5'h0f:
+          if (mem_resp__valid) begin
+            if (\$78 ) begin
+            end else if (\$80 ) begin
+              \$179  = mem_resp__payload[63:0];
+            end
+          end
+      5'h10:
+          /* empty */;
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h12:
+          /* empty */;
+      5'h13:
+          if (mem_resp__valid) begin
+            \$179  = mem_resp__payload[63:0];
+          end
+    endcase
+    if (rst) begin
+      \$179  = 64'h0000000000000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$180  = \size$66 ;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h0b:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0e:
+          /* empty */;
+      5'h0f:
+          if (mem_resp__valid) begin
+            if (\$78 ) begin
+            end else if (\$80 ) begin
+              \$180  = slot_size;
+            end
+          end
+      5'h10:
+          /* empty */;
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h12:
+          /* empty */;
+      5'h13:
+          /* empty */;
+      5'h14:
+          if (err) begin
+          end else if (\$109 ) begin
+          end else if (\$110 ) begin
+            \$180  = r_level;
           end
     endcase
     if (rst) begin
@@ -4565,14 +5827,10 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$181  = node_read;
+    \$181  = gpt;
     casez (fsm_state)
       5'h00:
-          if (\start$42 ) begin
-            if (cfg__learned) begin
-              \$181  = 1'h0;
-            end
-          end
+          /* empty */;
       5'h01:
           /* empty */;
       5'h03:
@@ -4582,12 +5840,39 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
       5'h07:
           /* empty */;
       5'h08:
-          (* full_case = 32'd1 *)
-          if (\$76 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$181  = 1'h1;
-            end
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h0b:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0e:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+          end else if (found) begin
+            \$181  = 1'h1;
+          end
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h12:
+          /* empty */;
+      5'h13:
+          /* empty */;
+      5'h14:
+          if (err) begin
+          end else if (\$109 ) begin
+          end else if (\$110 ) begin
+            \$181  = 1'h0;
           end
     endcase
     if (rst) begin
@@ -4596,987 +5881,65 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$182  = fsm_state;
+    \$182  = \fill$72 ;
     casez (fsm_state)
       5'h00:
-          if (\start$42 ) begin
-            (* full_case = 32'd1 *)
-            if (cfg__learned) begin
-              \$182  = 5'h01;
-            end else begin
-              \$182  = 5'h02;
-            end
-          end
+          /* empty */;
       5'h01:
-          \$182  = 5'h03;
+          /* empty */;
       5'h03:
-          if (\done$50 ) begin
-            (* full_case = 32'd1 *)
-            if (node[166]) begin
-              \$182  = 5'h04;
-            end else if (\$65 ) begin
-              \$182  = 5'h05;
-            end else begin
-              \$182  = 5'h06;
-            end
-          end
+          /* empty */;
       5'h06:
-          (* full_case = 32'd1 *)
-          if (hit) begin
-            \$182  = 5'h07;
-          end else begin
-            \$182  = 5'h08;
-          end
+          /* empty */;
       5'h07:
-          \$182  = 5'h01;
+          /* empty */;
       5'h08:
-          (* full_case = 32'd1 *)
-          if (\$76 ) begin
-            \$182  = 5'h05;
-          end else begin
-            if (mem_req__ready) begin
-              \$182  = 5'h09;
-            end
-          end
+          /* empty */;
       5'h09:
-          if (mem_resp__valid) begin
-            if (\$79 ) begin
-              \$182  = 5'h0a;
-            end
-          end
+          /* empty */;
       5'h0a:
-          (* full_case = 32'd1 *)
-          if (err) begin
-            \$182  = 5'h0b;
-          end else begin
-            \$182  = 5'h01;
-          end
-      5'h04:
-          (* full_case = 32'd1 *)
-          if (\$91 ) begin
-            \$182  = 5'h05;
-          end else begin
-            if (mem_req__ready) begin
-              \$182  = 5'h0c;
-            end
-          end
-      5'h0c:
-          if (mem_resp__valid) begin
-            if (\$107 ) begin
-              \$182  = 5'h0d;
-            end
-          end
-      5'h0d:
-          (* full_case = 32'd1 *)
-          if (err) begin
-            \$182  = 5'h0b;
-          end else if (found) begin
-            \$182  = 5'h0e;
-          end else begin
-            \$182  = 5'h05;
-          end
-      5'h05:
-          \$182  = 5'h02;
-      5'h02:
-          (* full_case = 32'd1 *)
-          if (\$123 ) begin
-            \$182  = 5'h0b;
-          end else begin
-            if (mem_req__ready) begin
-              \$182  = 5'h0f;
-            end
-          end
-      5'h0f:
-          if (mem_resp__valid) begin
-            \$182  = 5'h10;
-          end
-      5'h10:
-          (* full_case = 32'd1 *)
-          if (err) begin
-            \$182  = 5'h0b;
-          end else if (\$129 ) begin
-            \$182  = 5'h0b;
-          end else if (\$130 ) begin
-            \$182  = 5'h0e;
-          end else if (\$131 ) begin
-            \$182  = 5'h0b;
-          end else begin
-            \$182  = 5'h02;
-          end
-      5'h0e:
-          \$182  = 5'h0b;
+          /* empty */;
       5'h0b:
-          \$182  = 5'h00;
-    endcase
-    if (rst) begin
-      \$182  = 5'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$183  = r_level;
-    casez (fsm_state)
-      5'h00:
-          if (\start$42 ) begin
-            (* full_case = 32'd1 *)
-            if (cfg__learned) begin
-            end else begin
-              \$183  = 2'h2;
-            end
-          end
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h04:
           /* empty */;
       5'h0c:
           /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h05:
-          \$183  = 2'h2;
-      5'h02:
-          /* empty */;
-      5'h0f:
-          /* empty */;
-      5'h10:
-          (* full_case = 32'd1 *)
-          if (err) begin
-          end else if (\$129 ) begin
-          end else if (\$130 ) begin
-          end else if (\$131 ) begin
-          end else begin
-            \$183  = \$134 [1:0];
-          end
-    endcase
-    if (rst) begin
-      \$183  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$184  = \table ;
-    casez (fsm_state)
-      5'h00:
-          if (\start$42 ) begin
-            (* full_case = 32'd1 *)
-            if (cfg__learned) begin
-            end else begin
-              \$184  = cfg__satp_ppn;
-            end
-          end
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
       5'h04:
-          /* empty */;
-      5'h0c:
-          /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h05:
-          \$184  = cfg__satp_ppn;
-      5'h02:
-          /* empty */;
-      5'h0f:
-          /* empty */;
-      5'h10:
-          (* full_case = 32'd1 *)
-          if (err) begin
-          end else if (\$129 ) begin
-          end else if (\$130 ) begin
-          end else if (\$131 ) begin
-          end else begin
-            \$184  = pte[53:10];
-          end
-    endcase
-    if (rst) begin
-      \$184  = 44'h00000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$185  = glob;
-    casez (fsm_state)
-      5'h00:
-          if (\start$42 ) begin
-            (* full_case = 32'd1 *)
-            if (cfg__learned) begin
-            end else begin
-              \$185  = 1'h0;
-            end
-          end
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h0c:
-          /* empty */;
-      5'h0d:
-          if (err) begin
-          end else if (found) begin
-            \$185  = pte[5];
-          end
-      5'h05:
-          \$185  = 1'h0;
-      5'h02:
-          /* empty */;
-      5'h0f:
-          /* empty */;
-      5'h10:
-          (* full_case = 32'd1 *)
-          if (err) begin
-          end else if (\$129 ) begin
-          end else if (\$130 ) begin
-            \$185  = \$132 ;
-          end else if (\$131 ) begin
-          end else begin
-            \$185  = \$133 ;
-          end
-    endcase
-    if (rst) begin
-      \$185  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$186  = index;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          if (\done$50 ) begin
-            \$186  = \idx$51 ;
-          end
-    endcase
-    if (rst) begin
-      \$186  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$187  = beat;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          (* full_case = 32'd1 *)
-          if (\$76 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$187  = 3'h0;
-            end
-          end
-      5'h09:
-          if (mem_resp__valid) begin
-            \$187  = \$78 [2:0];
-          end
-      5'h0a:
-          /* empty */;
-      5'h04:
-          (* full_case = 32'd1 *)
-          if (\$91 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$187  = 3'h0;
-            end
-          end
-      5'h0c:
-          if (mem_resp__valid) begin
-            \$187  = \$93 [2:0];
-          end
-    endcase
-    if (rst) begin
-      \$187  = 3'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$188  = err;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          (* full_case = 32'd1 *)
-          if (\$76 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$188  = 1'h0;
-            end
-          end
-      5'h09:
-          if (mem_resp__valid) begin
-            \$188  = \$77 ;
-          end
-      5'h0a:
-          /* empty */;
-      5'h04:
-          (* full_case = 32'd1 *)
-          if (\$91 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$188  = 1'h0;
-            end
-          end
-      5'h0c:
-          if (mem_resp__valid) begin
-            \$188  = \$92 ;
-          end
-      5'h0d:
-          /* empty */;
-      5'h05:
-          /* empty */;
-      5'h02:
-          /* empty */;
-      5'h0f:
-          if (mem_resp__valid) begin
-            \$188  = mem_resp__payload[64];
-          end
-    endcase
-    if (rst) begin
-      \$188  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$189  = fault;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          if (err) begin
-            \$189  = 2'h2;
-          end
-      5'h04:
-          /* empty */;
-      5'h0c:
-          /* empty */;
-      5'h0d:
-          if (err) begin
-            \$189  = 2'h2;
-          end
-      5'h05:
-          /* empty */;
-      5'h02:
-          if (\$123 ) begin
-            \$189  = 2'h2;
-          end
-      5'h0f:
-          /* empty */;
-      5'h10:
-          if (err) begin
-            \$189  = 2'h2;
-          end else if (\$129 ) begin
-            \$189  = 2'h1;
-          end else if (\$130 ) begin
-          end else if (\$131 ) begin
-            \$189  = 2'h1;
-          end
-      5'h0e:
-          (* full_case = 32'd1 *)
-          if (\$174 ) begin
-            \$189  = 2'h1;
-          end else begin
-            \$189  = 2'h0;
-          end
-    endcase
-    if (rst) begin
-      \$189  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$190  = source;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          if (err) begin
-            \$190  = 2'h1;
-          end
-      5'h04:
-          /* empty */;
-      5'h0c:
-          /* empty */;
-      5'h0d:
-          if (err) begin
-            \$190  = 2'h1;
-          end else if (found) begin
-            \$190  = 2'h1;
-          end
-      5'h05:
-          /* empty */;
-      5'h02:
-          if (\$123 ) begin
-            \$190  = 2'h2;
-          end
-      5'h0f:
-          /* empty */;
-      5'h10:
-          if (err) begin
-            \$190  = 2'h2;
-          end else if (\$129 ) begin
-            \$190  = 2'h2;
-          end else if (\$130 ) begin
-            \$190  = 2'h2;
-          end else if (\$131 ) begin
-            \$190  = 2'h2;
-          end
-    endcase
-    if (rst) begin
-      \$190  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$191  = pa;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          if (err) begin
-            \$191  = 56'h00000000000000;
-          end
-      5'h04:
-          /* empty */;
-      5'h0c:
-          /* empty */;
-      5'h0d:
-          if (err) begin
-            \$191  = 56'h00000000000000;
-          end
-      5'h05:
-          /* empty */;
-      5'h02:
-          if (\$123 ) begin
-            \$191  = 56'h00000000000000;
-          end
-      5'h0f:
-          /* empty */;
-      5'h10:
-          if (err) begin
-            \$191  = 56'h00000000000000;
-          end else if (\$129 ) begin
-            \$191  = 56'h00000000000000;
-          end else if (\$130 ) begin
-          end else if (\$131 ) begin
-            \$191  = 56'h00000000000000;
-          end
-      5'h0e:
-          (* full_case = 32'd1 *)
-          if (\$174 ) begin
-            \$191  = 56'h00000000000000;
-          end else begin
-            \$191  = { \$178 , va[11:0] };
-          end
-    endcase
-    if (rst) begin
-      \$191  = 56'h00000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$192  = size;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          if (err) begin
-            \$192  = 2'h0;
-          end
-      5'h04:
-          /* empty */;
-      5'h0c:
-          /* empty */;
-      5'h0d:
-          if (err) begin
-            \$192  = 2'h0;
-          end
-      5'h05:
-          /* empty */;
-      5'h02:
-          if (\$123 ) begin
-            \$192  = 2'h0;
-          end
-      5'h0f:
-          /* empty */;
-      5'h10:
-          if (err) begin
-            \$192  = 2'h0;
-          end else if (\$129 ) begin
-            \$192  = 2'h0;
-          end else if (\$130 ) begin
-          end else if (\$131 ) begin
-            \$192  = 2'h0;
-          end
-      5'h0e:
-          (* full_case = 32'd1 *)
-          if (\$174 ) begin
-            \$192  = 2'h0;
-          end else begin
-            \$192  = \size$64 ;
-          end
-    endcase
-    if (rst) begin
-      \$192  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$193  = fill_ok;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          if (err) begin
-            \$193  = 1'h0;
-          end
-      5'h04:
-          /* empty */;
-      5'h0c:
-          /* empty */;
-      5'h0d:
-          if (err) begin
-            \$193  = 1'h0;
-          end
-      5'h05:
-          /* empty */;
-      5'h02:
-          if (\$123 ) begin
-            \$193  = 1'h0;
-          end
-      5'h0f:
-          /* empty */;
-      5'h10:
-          if (err) begin
-            \$193  = 1'h0;
-          end else if (\$129 ) begin
-            \$193  = 1'h0;
-          end else if (\$130 ) begin
-          end else if (\$131 ) begin
-            \$193  = 1'h0;
-          end
-      5'h0e:
-          (* full_case = 32'd1 *)
-          if (\$174 ) begin
-            \$193  = 1'h0;
-          end else begin
-            \$193  = 1'h1;
-          end
-    endcase
-    if (rst) begin
-      \$193  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$194  = found;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h04:
-          (* full_case = 32'd1 *)
-          if (\$91 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$194  = 1'h0;
-            end
-          end
-      5'h0c:
-          if (mem_resp__valid) begin
-            if (\$94 ) begin
-            end else if (\$96 ) begin
-              \$194  = 1'h1;
-            end
-          end
-    endcase
-    if (rst) begin
-      \$194  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$195  = slot_hit;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h0c:
-          if (mem_resp__valid) begin
-            if (\$94 ) begin
-              \$195  = \$106 ;
-            end
-          end
-    endcase
-    if (rst) begin
-      \$195  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$196  = slot_size;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h0c:
-          if (mem_resp__valid) begin
-            if (\$94 ) begin
-              \$196  = mem_resp__payload[2:1];
-            end
-          end
-    endcase
-    if (rst) begin
-      \$196  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$197  = pte;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h0c:
-          if (mem_resp__valid) begin
-            if (\$94 ) begin
-            end else if (\$96 ) begin
-              \$197  = mem_resp__payload[63:0];
-            end
-          end
-      5'h0d:
-          /* empty */;
-      5'h05:
-          /* empty */;
-      5'h02:
-          /* empty */;
-      5'h0f:
-          if (mem_resp__valid) begin
-            \$197  = mem_resp__payload[63:0];
-          end
-    endcase
-    if (rst) begin
-      \$197  = 64'h0000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$198  = \size$64 ;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h0c:
-          if (mem_resp__valid) begin
-            if (\$94 ) begin
-            end else if (\$96 ) begin
-              \$198  = slot_size;
-            end
-          end
-      5'h0d:
-          /* empty */;
-      5'h05:
-          /* empty */;
-      5'h02:
-          /* empty */;
-      5'h0f:
-          /* empty */;
-      5'h10:
-          if (err) begin
-          end else if (\$129 ) begin
-          end else if (\$130 ) begin
-            \$198  = r_level;
-          end
-    endcase
-    if (rst) begin
-      \$198  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$199  = gpt;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h0c:
-          /* empty */;
-      5'h0d:
-          if (err) begin
-          end else if (found) begin
-            \$199  = 1'h1;
-          end
-      5'h05:
-          /* empty */;
-      5'h02:
-          /* empty */;
-      5'h0f:
-          /* empty */;
-      5'h10:
-          if (err) begin
-          end else if (\$129 ) begin
-          end else if (\$130 ) begin
-            \$199  = 1'h0;
-          end
-    endcase
-    if (rst) begin
-      \$199  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$200  = \fill$70 ;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h0c:
-          /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h05:
-          /* empty */;
-      5'h02:
-          /* empty */;
-      5'h0f:
-          /* empty */;
-      5'h10:
           /* empty */;
       5'h0e:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          /* empty */;
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h12:
+          /* empty */;
+      5'h13:
+          /* empty */;
+      5'h14:
+          /* empty */;
+      5'h11:
           (* full_case = 32'd1 *)
-          if (\$174 ) begin
+          if (\$154 ) begin
           end else begin
-            \$200 [15:0] = asid;
-            \$200 [16] = glob;
-            \$200 [43:17] = va[38:12];
-            \$200 [45:44] = \size$64 ;
-            \$200 [89:46] = pte[53:10];
-            \$200 [90] = pte[1];
-            \$200 [91] = pte[2];
-            \$200 [92] = pte[3];
-            \$200 [93] = pte[4];
-            \$200 [94] = pte[6];
-            \$200 [95] = pte[7];
+            \$182 [15:0] = asid;
+            \$182 [16] = glob;
+            \$182 [43:17] = va[38:12];
+            \$182 [45:44] = \size$66 ;
+            \$182 [89:46] = pte[53:10];
+            \$182 [90] = pte[1];
+            \$182 [91] = pte[2];
+            \$182 [92] = pte[3];
+            \$182 [93] = pte[4];
+            \$182 [94] = pte[6];
+            \$182 [95] = pte[7];
           end
     endcase
     if (rst) begin
-      \$200  = 96'h000000000000000000000000;
+      \$182  = 96'h000000000000000000000000;
     end
   end
   assign vpn = va[38:12];
@@ -5620,51 +5983,35 @@ module \cerite_lvm_mmu_full.walker (mem_resp__payload, mem_resp__valid, cfg__sat
   assign \events.reads_radix  = events[7];
   assign \mem_req__payload.addr  = mem_req__payload[55:0];
   assign \mem_req__payload.len  = mem_req__payload[58:56];
-  assign \node$52.slope  = \node$52 [31:0];
-  assign \node$52.intercept  = \node$52 [95:32];
-  assign \node$52.lo  = \node$52 [127:96];
-  assign \node$52.hi  = \node$52 [159:128];
-  assign \node$52.shift  = \node$52 [165:160];
-  assign \node$52.leaf  = \node$52 [166];
-  assign \node$52.gpt_line  = \node$52 [214:167];
+  assign \node$54.slope  = \node$54 [31:0];
+  assign \node$54.intercept  = \node$54 [95:32];
+  assign \node$54.lo  = \node$54 [127:96];
+  assign \node$54.hi  = \node$54 [159:128];
+  assign \node$54.shift  = \node$54 [165:160];
+  assign \node$54.leaf  = \node$54 [166];
+  assign \node$54.gpt_line  = \node$54 [214:167];
   assign \mem_resp__payload.data  = mem_resp__payload[63:0];
   assign \mem_resp__payload.error  = mem_resp__payload[64];
-  assign \fill$70.asid  = \fill$70 [15:0];
-  assign \fill$70.glob  = \fill$70 [16];
-  assign \fill$70.vpn  = \fill$70 [43:17];
-  assign \fill$70.size  = \fill$70 [45:44];
-  assign \fill$70.ppn  = \fill$70 [89:46];
-  assign \fill$70.r  = \fill$70 [90];
-  assign \fill$70.w  = \fill$70 [91];
-  assign \fill$70.x  = \fill$70 [92];
-  assign \fill$70.u  = \fill$70 [93];
-  assign \fill$70.a  = \fill$70 [94];
-  assign \fill$70.d  = \fill$70 [95];
+  assign \fill$72.asid  = \fill$72 [15:0];
+  assign \fill$72.glob  = \fill$72 [16];
+  assign \fill$72.vpn  = \fill$72 [43:17];
+  assign \fill$72.size  = \fill$72 [45:44];
+  assign \fill$72.ppn  = \fill$72 [89:46];
+  assign \fill$72.r  = \fill$72 [90];
+  assign \fill$72.w  = \fill$72 [91];
+  assign \fill$72.x  = \fill$72 [92];
+  assign \fill$72.u  = \fill$72 [93];
+  assign \fill$72.a  = \fill$72 [94];
+  assign \fill$72.d  = \fill$72 [95];
   assign \$3  = { 2'h0, index, 5'h00 };
-  assign \$5  = 1'h0;
-  assign \$6  = node_sum[56];
-  assign \$7  = node_sum[56];
-  assign \$15  = 1'h0;
-  assign \$16  = 1'h0;
-  assign \$17  = 1'h0;
-  assign \$18  = 1'h0;
-  assign \$19  = 1'h1;
-  assign \$21  = \$20 ;
-  assign \$26  = 1'h0;
-  assign \$27  = 1'h1;
-  assign \$33  = \$32 ;
+  assign \$51  = 1'h0;
+  assign \$52  = node_sum[56];
+  assign \$53  = node_sum[56];
+  assign \$65  = 1'h0;
+  assign \$66  = 1'h0;
   assign \$67  = 1'h0;
-  assign \$68  = node_sum[56];
-  assign \$69  = node_sum[56];
-  assign \$81  = 1'h0;
-  assign \$82  = 1'h0;
-  assign \$83  = 1'h0;
-  assign \$84  = 1'h0;
-  assign \$85  = 1'h1;
-  assign \$87  = \$86 ;
-  assign \$108  = 1'h0;
-  assign \$109  = 1'h1;
-  assign \$115  = \$114 ;
+  assign \$68  = 1'h0;
+  assign \$96  = 1'h0;
 endmodule
 
 (* generator = "Amaranth" *)
@@ -5673,22 +6020,22 @@ module \cerite_lvm_mmu_full.walker.lwc (clk, rst, flush_asid, flush, flush_by_as
   wire \$1 ;
   wire \$10 ;
   wire \$100 ;
-  wire [1:0] \$101 ;
-  wire [1:0] \$102 ;
-  wire [1:0] \$103 ;
+  wire \$101 ;
+  wire \$102 ;
+  wire \$103 ;
   wire [1:0] \$104 ;
-  wire [2:0] \$105 ;
-  wire [2:0] \$106 ;
-  wire [2:0] \$107 ;
+  wire [1:0] \$105 ;
+  wire [1:0] \$106 ;
+  wire [1:0] \$107 ;
   wire [2:0] \$108 ;
   wire [2:0] \$109 ;
   wire \$11 ;
   wire [2:0] \$110 ;
   wire [2:0] \$111 ;
   wire [2:0] \$112 ;
-  wire [3:0] \$113 ;
-  wire [3:0] \$114 ;
-  wire [3:0] \$115 ;
+  wire [2:0] \$113 ;
+  wire [2:0] \$114 ;
+  wire [2:0] \$115 ;
   wire [3:0] \$116 ;
   wire [3:0] \$117 ;
   wire [3:0] \$118 ;
@@ -5702,10 +6049,10 @@ module \cerite_lvm_mmu_full.walker.lwc (clk, rst, flush_asid, flush, flush_by_as
   wire [3:0] \$125 ;
   wire [3:0] \$126 ;
   wire [3:0] \$127 ;
-  wire \$128 ;
-  wire \$129 ;
+  wire [3:0] \$128 ;
+  wire [3:0] \$129 ;
   wire \$13 ;
-  wire \$130 ;
+  wire [3:0] \$130 ;
   wire \$131 ;
   wire \$132 ;
   wire \$133 ;
@@ -5809,60 +6156,65 @@ module \cerite_lvm_mmu_full.walker.lwc (clk, rst, flush_asid, flush, flush_by_as
   wire \$221 ;
   wire \$222 ;
   wire \$223 ;
-  reg [15:0] \$224 ;
-  reg [15:0] \$225 ;
-  reg \$226 ;
-  reg [31:0] \$227 ;
-  reg [15:0] \$228 ;
-  reg \$229 ;
+  wire \$224 ;
+  wire \$225 ;
+  wire \$226 ;
+  reg [15:0] \$227 ;
+  reg \$228 ;
+  reg [15:0] \$229 ;
   wire \$23 ;
-  reg [31:0] \$230 ;
-  reg [15:0] \$231 ;
-  reg \$232 ;
-  reg [31:0] \$233 ;
-  reg [15:0] \$234 ;
-  reg \$235 ;
-  reg [31:0] \$236 ;
-  reg [15:0] \$237 ;
-  reg \$238 ;
-  reg [31:0] \$239 ;
+  reg [15:0] \$230 ;
+  reg \$231 ;
+  reg [31:0] \$232 ;
+  reg [15:0] \$233 ;
+  reg \$234 ;
+  reg [31:0] \$235 ;
+  reg [15:0] \$236 ;
+  reg \$237 ;
+  reg [31:0] \$238 ;
+  reg [15:0] \$239 ;
   wire \$24 ;
-  reg [15:0] \$240 ;
-  reg \$241 ;
-  reg [31:0] \$242 ;
-  reg [15:0] \$243 ;
-  reg \$244 ;
-  reg [31:0] \$245 ;
-  reg [15:0] \$246 ;
-  reg \$247 ;
-  reg [31:0] \$248 ;
-  reg [15:0] \$249 ;
+  reg \$240 ;
+  reg [31:0] \$241 ;
+  reg [15:0] \$242 ;
+  reg \$243 ;
+  reg [31:0] \$244 ;
+  reg [15:0] \$245 ;
+  reg \$246 ;
+  reg [31:0] \$247 ;
+  reg [15:0] \$248 ;
+  reg \$249 ;
   wire \$25 ;
-  reg \$250 ;
-  reg [31:0] \$251 ;
-  reg [15:0] \$252 ;
-  reg \$253 ;
-  reg [31:0] \$254 ;
-  reg [15:0] \$255 ;
-  reg \$256 ;
-  reg [31:0] \$257 ;
-  reg [15:0] \$258 ;
-  reg \$259 ;
+  reg [31:0] \$250 ;
+  reg [15:0] \$251 ;
+  reg \$252 ;
+  reg [31:0] \$253 ;
+  reg [15:0] \$254 ;
+  reg \$255 ;
+  reg [31:0] \$256 ;
+  reg [15:0] \$257 ;
+  reg \$258 ;
+  reg [31:0] \$259 ;
   wire \$26 ;
-  reg [31:0] \$260 ;
-  reg [15:0] \$261 ;
-  reg \$262 ;
-  reg [31:0] \$263 ;
-  reg [15:0] \$264 ;
-  reg \$265 ;
-  reg [31:0] \$266 ;
-  reg [15:0] \$267 ;
-  reg \$268 ;
-  reg [31:0] \$269 ;
+  reg [15:0] \$260 ;
+  reg \$261 ;
+  reg [31:0] \$262 ;
+  reg [15:0] \$263 ;
+  reg \$264 ;
+  reg [31:0] \$265 ;
+  reg [15:0] \$266 ;
+  reg \$267 ;
+  reg [31:0] \$268 ;
+  reg [15:0] \$269 ;
   wire \$27 ;
-  reg [15:0] \$270 ;
-  reg \$271 ;
-  reg [31:0] \$272 ;
+  reg \$270 ;
+  reg [31:0] \$271 ;
+  reg [15:0] \$272 ;
+  reg \$273 ;
+  reg [31:0] \$274 ;
+  reg [15:0] \$275 ;
+  reg \$276 ;
+  reg [31:0] \$277 ;
   wire \$28 ;
   wire \$29 ;
   wire \$3 ;
@@ -5939,7 +6291,7 @@ module \cerite_lvm_mmu_full.walker.lwc (clk, rst, flush_asid, flush, flush_by_as
   wire \$94 ;
   wire \$95 ;
   wire \$96 ;
-  wire \$97 ;
+  wire [15:0] \$97 ;
   wire \$98 ;
   wire \$99 ;
   input [15:0] asid;
@@ -5948,7 +6300,7 @@ module \cerite_lvm_mmu_full.walker.lwc (clk, rst, flush_asid, flush, flush_by_as
   wire clk;
   input fill;
   wire fill;
-  wire \fill$61 ;
+  wire \fill$63 ;
   wire [214:0] fill_node;
   wire [47:0] \fill_node.gpt_line ;
   wire [31:0] \fill_node.hi ;
@@ -5957,6 +6309,7 @@ module \cerite_lvm_mmu_full.walker.lwc (clk, rst, flush_asid, flush, flush_by_as
   wire [31:0] \fill_node.lo ;
   wire [5:0] \fill_node.shift ;
   wire [31:0] \fill_node.slope ;
+  reg filled = 1'h0;
   input flush;
   wire flush;
   input [15:0] flush_asid;
@@ -5970,6 +6323,7 @@ module \cerite_lvm_mmu_full.walker.lwc (clk, rst, flush_asid, flush, flush_by_as
   wire [31:0] index;
   input level;
   wire level;
+  reg [15:0] matched = 16'h0000;
   output [214:0] node;
   wire [214:0] node;
   wire [47:0] \node.gpt_line ;
@@ -6043,7 +6397,7 @@ module \cerite_lvm_mmu_full.walker.lwc (clk, rst, flush_asid, flush, flush_by_as
   (* init = 16'h0000 *)
   wire [15:0] \valid$1 ;
   (* init = 16'h0000 *)
-  wire [15:0] \valid$59 ;
+  wire [15:0] \valid$61 ;
   wire [3:0] victim;
   wire [3:0] wr__addr;
   input [214:0] wr__data;
@@ -6180,230 +6534,237 @@ module \cerite_lvm_mmu_full.walker.lwc (clk, rst, flush_asid, flush, flush_by_as
   assign \$94  = \$92  & \$93 ;
   assign \$95  = tag_index15 == index;
   assign \$96  = \$94  & \$95 ;
-  assign hit = | hits;
-  assign \$99  = hits[1] ? 1'h1 : 1'h0;
-  assign \$101  = hits[2] ? 2'h2 : 2'h0;
-  assign \$102  = { 1'h0, \$100  } | \$101 ;
-  assign \$103  = hits[3] ? 2'h3 : 2'h0;
-  assign \$104  = \$102  | \$103 ;
-  assign \$105  = hits[4] ? 3'h4 : 3'h0;
-  assign \$106  = { 1'h0, \$104  } | \$105 ;
-  assign \$107  = hits[5] ? 3'h5 : 3'h0;
-  assign \$108  = \$106  | \$107 ;
-  assign \$109  = hits[6] ? 3'h6 : 3'h0;
-  assign \$110  = \$108  | \$109 ;
-  assign \$111  = hits[7] ? 3'h7 : 3'h0;
-  assign \$112  = \$110  | \$111 ;
-  assign \$113  = hits[8] ? 4'h8 : 4'h0;
-  assign \$114  = { 1'h0, \$112  } | \$113 ;
-  assign \$115  = hits[9] ? 4'h9 : 4'h0;
-  assign \$116  = \$114  | \$115 ;
-  assign \$117  = hits[10] ? 4'ha : 4'h0;
-  assign \$118  = \$116  | \$117 ;
-  assign \$119  = hits[11] ? 4'hb : 4'h0;
-  assign \$120  = \$118  | \$119 ;
-  assign \$121  = hits[12] ? 4'hc : 4'h0;
-  assign \$122  = \$120  | \$121 ;
-  assign \$123  = hits[13] ? 4'hd : 4'h0;
-  assign \$124  = \$122  | \$123 ;
-  assign \$125  = hits[14] ? 4'he : 4'h0;
-  assign \$126  = \$124  | \$125 ;
-  assign \$127  = hits[15] ? 4'hf : 4'h0;
-  assign rd__addr = \$126  | \$127 ;
-  assign \$128  = ~ flush_by_asid;
-  assign \$129  = tag_asid0 == flush_asid;
-  assign \$130  = \$128  | \$129 ;
-  assign \$131  = flush & \$130 ;
-  assign \$132  = ~ flush_by_asid;
-  assign \$133  = tag_asid1 == flush_asid;
-  assign \$134  = \$132  | \$133 ;
-  assign \$135  = flush & \$134 ;
-  assign \$136  = ~ flush_by_asid;
-  assign \$137  = tag_asid2 == flush_asid;
-  assign \$138  = \$136  | \$137 ;
-  assign \$139  = flush & \$138 ;
-  assign \$140  = ~ flush_by_asid;
-  assign \$141  = tag_asid3 == flush_asid;
-  assign \$142  = \$140  | \$141 ;
-  assign \$143  = flush & \$142 ;
-  assign \$144  = ~ flush_by_asid;
-  assign \$145  = tag_asid4 == flush_asid;
-  assign \$146  = \$144  | \$145 ;
-  assign \$147  = flush & \$146 ;
-  assign \$148  = ~ flush_by_asid;
-  assign \$149  = tag_asid5 == flush_asid;
-  assign \$150  = \$148  | \$149 ;
-  assign \$151  = flush & \$150 ;
-  assign \$152  = ~ flush_by_asid;
-  assign \$153  = tag_asid6 == flush_asid;
-  assign \$154  = \$152  | \$153 ;
-  assign \$155  = flush & \$154 ;
-  assign \$156  = ~ flush_by_asid;
-  assign \$157  = tag_asid7 == flush_asid;
-  assign \$158  = \$156  | \$157 ;
-  assign \$159  = flush & \$158 ;
-  assign \$160  = ~ flush_by_asid;
-  assign \$161  = tag_asid8 == flush_asid;
-  assign \$162  = \$160  | \$161 ;
-  assign \$163  = flush & \$162 ;
-  assign \$164  = ~ flush_by_asid;
-  assign \$165  = tag_asid9 == flush_asid;
-  assign \$166  = \$164  | \$165 ;
-  assign \$167  = flush & \$166 ;
-  assign \$168  = ~ flush_by_asid;
-  assign \$169  = tag_asid10 == flush_asid;
-  assign \$170  = \$168  | \$169 ;
-  assign \$171  = flush & \$170 ;
-  assign \$172  = ~ flush_by_asid;
-  assign \$173  = tag_asid11 == flush_asid;
-  assign \$174  = \$172  | \$173 ;
-  assign \$175  = flush & \$174 ;
-  assign \$176  = ~ flush_by_asid;
-  assign \$177  = tag_asid12 == flush_asid;
-  assign \$178  = \$176  | \$177 ;
-  assign \$179  = flush & \$178 ;
-  assign \$180  = ~ flush_by_asid;
-  assign \$181  = tag_asid13 == flush_asid;
-  assign \$182  = \$180  | \$181 ;
-  assign \$183  = flush & \$182 ;
-  assign \$184  = ~ flush_by_asid;
-  assign \$185  = tag_asid14 == flush_asid;
-  assign \$186  = \$184  | \$185 ;
-  assign \$187  = flush & \$186 ;
-  assign \$188  = ~ flush_by_asid;
-  assign \$189  = tag_asid15 == flush_asid;
-  assign \$190  = \$188  | \$189 ;
-  assign \$191  = flush & \$190 ;
-  assign \$192  = ! wr__addr;
-  assign \$193  = fill & \$192 ;
-  assign \$194  = wr__addr == 1'h1;
-  assign \$195  = fill & \$194 ;
-  assign \$196  = wr__addr == 2'h2;
-  assign \$197  = fill & \$196 ;
-  assign \$198  = wr__addr == 2'h3;
-  assign \$199  = fill & \$198 ;
-  assign \$200  = wr__addr == 3'h4;
-  assign \$201  = fill & \$200 ;
-  assign \$202  = wr__addr == 3'h5;
-  assign \$203  = fill & \$202 ;
-  assign \$204  = wr__addr == 3'h6;
-  assign \$205  = fill & \$204 ;
-  assign \$206  = wr__addr == 3'h7;
-  assign \$207  = fill & \$206 ;
-  assign \$208  = wr__addr == 4'h8;
-  assign \$209  = fill & \$208 ;
-  assign \$210  = wr__addr == 4'h9;
-  assign \$211  = fill & \$210 ;
-  assign \$212  = wr__addr == 4'ha;
-  assign \$213  = fill & \$212 ;
-  assign \$214  = wr__addr == 4'hb;
-  assign \$215  = fill & \$214 ;
-  assign \$216  = wr__addr == 4'hc;
-  assign \$217  = fill & \$216 ;
-  assign \$218  = wr__addr == 4'hd;
-  assign \$219  = fill & \$218 ;
-  assign \$220  = wr__addr == 4'he;
-  assign \$221  = fill & \$220 ;
-  assign \$222  = wr__addr == 4'hf;
-  assign \$223  = fill & \$222 ;
+  assign \$97  = matched & valid;
+  assign \$98  = | \$97 ;
+  assign \$99  = ~ filled;
+  assign hit = \$98  & \$99 ;
+  assign \$102  = matched[1] ? 1'h1 : 1'h0;
+  assign \$104  = matched[2] ? 2'h2 : 2'h0;
+  assign \$105  = { 1'h0, \$103  } | \$104 ;
+  assign \$106  = matched[3] ? 2'h3 : 2'h0;
+  assign \$107  = \$105  | \$106 ;
+  assign \$108  = matched[4] ? 3'h4 : 3'h0;
+  assign \$109  = { 1'h0, \$107  } | \$108 ;
+  assign \$110  = matched[5] ? 3'h5 : 3'h0;
+  assign \$111  = \$109  | \$110 ;
+  assign \$112  = matched[6] ? 3'h6 : 3'h0;
+  assign \$113  = \$111  | \$112 ;
+  assign \$114  = matched[7] ? 3'h7 : 3'h0;
+  assign \$115  = \$113  | \$114 ;
+  assign \$116  = matched[8] ? 4'h8 : 4'h0;
+  assign \$117  = { 1'h0, \$115  } | \$116 ;
+  assign \$118  = matched[9] ? 4'h9 : 4'h0;
+  assign \$119  = \$117  | \$118 ;
+  assign \$120  = matched[10] ? 4'ha : 4'h0;
+  assign \$121  = \$119  | \$120 ;
+  assign \$122  = matched[11] ? 4'hb : 4'h0;
+  assign \$123  = \$121  | \$122 ;
+  assign \$124  = matched[12] ? 4'hc : 4'h0;
+  assign \$125  = \$123  | \$124 ;
+  assign \$126  = matched[13] ? 4'hd : 4'h0;
+  assign \$127  = \$125  | \$126 ;
+  assign \$128  = matched[14] ? 4'he : 4'h0;
+  assign \$129  = \$127  | \$128 ;
+  assign \$130  = matched[15] ? 4'hf : 4'h0;
+  assign rd__addr = \$129  | \$130 ;
+  assign \$131  = ~ flush_by_asid;
+  assign \$132  = tag_asid0 == flush_asid;
+  assign \$133  = \$131  | \$132 ;
+  assign \$134  = flush & \$133 ;
+  assign \$135  = ~ flush_by_asid;
+  assign \$136  = tag_asid1 == flush_asid;
+  assign \$137  = \$135  | \$136 ;
+  assign \$138  = flush & \$137 ;
+  assign \$139  = ~ flush_by_asid;
+  assign \$140  = tag_asid2 == flush_asid;
+  assign \$141  = \$139  | \$140 ;
+  assign \$142  = flush & \$141 ;
+  assign \$143  = ~ flush_by_asid;
+  assign \$144  = tag_asid3 == flush_asid;
+  assign \$145  = \$143  | \$144 ;
+  assign \$146  = flush & \$145 ;
+  assign \$147  = ~ flush_by_asid;
+  assign \$148  = tag_asid4 == flush_asid;
+  assign \$149  = \$147  | \$148 ;
+  assign \$150  = flush & \$149 ;
+  assign \$151  = ~ flush_by_asid;
+  assign \$152  = tag_asid5 == flush_asid;
+  assign \$153  = \$151  | \$152 ;
+  assign \$154  = flush & \$153 ;
+  assign \$155  = ~ flush_by_asid;
+  assign \$156  = tag_asid6 == flush_asid;
+  assign \$157  = \$155  | \$156 ;
+  assign \$158  = flush & \$157 ;
+  assign \$159  = ~ flush_by_asid;
+  assign \$160  = tag_asid7 == flush_asid;
+  assign \$161  = \$159  | \$160 ;
+  assign \$162  = flush & \$161 ;
+  assign \$163  = ~ flush_by_asid;
+  assign \$164  = tag_asid8 == flush_asid;
+  assign \$165  = \$163  | \$164 ;
+  assign \$166  = flush & \$165 ;
+  assign \$167  = ~ flush_by_asid;
+  assign \$168  = tag_asid9 == flush_asid;
+  assign \$169  = \$167  | \$168 ;
+  assign \$170  = flush & \$169 ;
+  assign \$171  = ~ flush_by_asid;
+  assign \$172  = tag_asid10 == flush_asid;
+  assign \$173  = \$171  | \$172 ;
+  assign \$174  = flush & \$173 ;
+  assign \$175  = ~ flush_by_asid;
+  assign \$176  = tag_asid11 == flush_asid;
+  assign \$177  = \$175  | \$176 ;
+  assign \$178  = flush & \$177 ;
+  assign \$179  = ~ flush_by_asid;
+  assign \$180  = tag_asid12 == flush_asid;
+  assign \$181  = \$179  | \$180 ;
+  assign \$182  = flush & \$181 ;
+  assign \$183  = ~ flush_by_asid;
+  assign \$184  = tag_asid13 == flush_asid;
+  assign \$185  = \$183  | \$184 ;
+  assign \$186  = flush & \$185 ;
+  assign \$187  = ~ flush_by_asid;
+  assign \$188  = tag_asid14 == flush_asid;
+  assign \$189  = \$187  | \$188 ;
+  assign \$190  = flush & \$189 ;
+  assign \$191  = ~ flush_by_asid;
+  assign \$192  = tag_asid15 == flush_asid;
+  assign \$193  = \$191  | \$192 ;
+  assign \$194  = flush & \$193 ;
+  assign \$195  = ! wr__addr;
+  assign \$196  = fill & \$195 ;
+  assign \$197  = wr__addr == 1'h1;
+  assign \$198  = fill & \$197 ;
+  assign \$199  = wr__addr == 2'h2;
+  assign \$200  = fill & \$199 ;
+  assign \$201  = wr__addr == 2'h3;
+  assign \$202  = fill & \$201 ;
+  assign \$203  = wr__addr == 3'h4;
+  assign \$204  = fill & \$203 ;
+  assign \$205  = wr__addr == 3'h5;
+  assign \$206  = fill & \$205 ;
+  assign \$207  = wr__addr == 3'h6;
+  assign \$208  = fill & \$207 ;
+  assign \$209  = wr__addr == 3'h7;
+  assign \$210  = fill & \$209 ;
+  assign \$211  = wr__addr == 4'h8;
+  assign \$212  = fill & \$211 ;
+  assign \$213  = wr__addr == 4'h9;
+  assign \$214  = fill & \$213 ;
+  assign \$215  = wr__addr == 4'ha;
+  assign \$216  = fill & \$215 ;
+  assign \$217  = wr__addr == 4'hb;
+  assign \$218  = fill & \$217 ;
+  assign \$219  = wr__addr == 4'hc;
+  assign \$220  = fill & \$219 ;
+  assign \$221  = wr__addr == 4'hd;
+  assign \$222  = fill & \$221 ;
+  assign \$223  = wr__addr == 4'he;
+  assign \$224  = fill & \$223 ;
+  assign \$225  = wr__addr == 4'hf;
+  assign \$226  = fill & \$225 ;
   always @(posedge clk)
-    valid <= \$224 ;
+    matched <= \$227 ;
   always @(posedge clk)
-    tag_asid0 <= \$225 ;
+    filled <= \$228 ;
   always @(posedge clk)
-    tag_level0 <= \$226 ;
+    valid <= \$229 ;
   always @(posedge clk)
-    tag_index0 <= \$227 ;
+    tag_asid0 <= \$230 ;
   always @(posedge clk)
-    tag_asid1 <= \$228 ;
+    tag_level0 <= \$231 ;
   always @(posedge clk)
-    tag_level1 <= \$229 ;
+    tag_index0 <= \$232 ;
   always @(posedge clk)
-    tag_index1 <= \$230 ;
+    tag_asid1 <= \$233 ;
   always @(posedge clk)
-    tag_asid2 <= \$231 ;
+    tag_level1 <= \$234 ;
   always @(posedge clk)
-    tag_level2 <= \$232 ;
+    tag_index1 <= \$235 ;
   always @(posedge clk)
-    tag_index2 <= \$233 ;
+    tag_asid2 <= \$236 ;
   always @(posedge clk)
-    tag_asid3 <= \$234 ;
+    tag_level2 <= \$237 ;
   always @(posedge clk)
-    tag_level3 <= \$235 ;
+    tag_index2 <= \$238 ;
   always @(posedge clk)
-    tag_index3 <= \$236 ;
+    tag_asid3 <= \$239 ;
   always @(posedge clk)
-    tag_asid4 <= \$237 ;
+    tag_level3 <= \$240 ;
   always @(posedge clk)
-    tag_level4 <= \$238 ;
+    tag_index3 <= \$241 ;
   always @(posedge clk)
-    tag_index4 <= \$239 ;
+    tag_asid4 <= \$242 ;
   always @(posedge clk)
-    tag_asid5 <= \$240 ;
+    tag_level4 <= \$243 ;
   always @(posedge clk)
-    tag_level5 <= \$241 ;
+    tag_index4 <= \$244 ;
   always @(posedge clk)
-    tag_index5 <= \$242 ;
+    tag_asid5 <= \$245 ;
   always @(posedge clk)
-    tag_asid6 <= \$243 ;
+    tag_level5 <= \$246 ;
   always @(posedge clk)
-    tag_level6 <= \$244 ;
+    tag_index5 <= \$247 ;
   always @(posedge clk)
-    tag_index6 <= \$245 ;
+    tag_asid6 <= \$248 ;
   always @(posedge clk)
-    tag_asid7 <= \$246 ;
+    tag_level6 <= \$249 ;
   always @(posedge clk)
-    tag_level7 <= \$247 ;
+    tag_index6 <= \$250 ;
   always @(posedge clk)
-    tag_index7 <= \$248 ;
+    tag_asid7 <= \$251 ;
   always @(posedge clk)
-    tag_asid8 <= \$249 ;
+    tag_level7 <= \$252 ;
   always @(posedge clk)
-    tag_level8 <= \$250 ;
+    tag_index7 <= \$253 ;
   always @(posedge clk)
-    tag_index8 <= \$251 ;
+    tag_asid8 <= \$254 ;
   always @(posedge clk)
-    tag_asid9 <= \$252 ;
+    tag_level8 <= \$255 ;
   always @(posedge clk)
-    tag_level9 <= \$253 ;
+    tag_index8 <= \$256 ;
   always @(posedge clk)
-    tag_index9 <= \$254 ;
+    tag_asid9 <= \$257 ;
   always @(posedge clk)
-    tag_asid10 <= \$255 ;
+    tag_level9 <= \$258 ;
   always @(posedge clk)
-    tag_level10 <= \$256 ;
+    tag_index9 <= \$259 ;
   always @(posedge clk)
-    tag_index10 <= \$257 ;
+    tag_asid10 <= \$260 ;
   always @(posedge clk)
-    tag_asid11 <= \$258 ;
+    tag_level10 <= \$261 ;
   always @(posedge clk)
-    tag_level11 <= \$259 ;
+    tag_index10 <= \$262 ;
   always @(posedge clk)
-    tag_index11 <= \$260 ;
+    tag_asid11 <= \$263 ;
   always @(posedge clk)
-    tag_asid12 <= \$261 ;
+    tag_level11 <= \$264 ;
   always @(posedge clk)
-    tag_level12 <= \$262 ;
+    tag_index11 <= \$265 ;
   always @(posedge clk)
-    tag_index12 <= \$263 ;
+    tag_asid12 <= \$266 ;
   always @(posedge clk)
-    tag_asid13 <= \$264 ;
+    tag_level12 <= \$267 ;
   always @(posedge clk)
-    tag_level13 <= \$265 ;
+    tag_index12 <= \$268 ;
   always @(posedge clk)
-    tag_index13 <= \$266 ;
+    tag_asid13 <= \$269 ;
   always @(posedge clk)
-    tag_asid14 <= \$267 ;
+    tag_level13 <= \$270 ;
   always @(posedge clk)
-    tag_level14 <= \$268 ;
+    tag_index13 <= \$271 ;
   always @(posedge clk)
-    tag_index14 <= \$269 ;
+    tag_asid14 <= \$272 ;
   always @(posedge clk)
-    tag_asid15 <= \$270 ;
+    tag_level14 <= \$273 ;
   always @(posedge clk)
-    tag_level15 <= \$271 ;
+    tag_index14 <= \$274 ;
   always @(posedge clk)
-    tag_index15 <= \$272 ;
+    tag_asid15 <= \$275 ;
+  always @(posedge clk)
+    tag_level15 <= \$276 ;
+  always @(posedge clk)
+    tag_index15 <= \$277 ;
   \cerite_lvm_mmu_full.walker.lwc.replacement  replacement (
     .clk(clk),
     .fill(fill),
@@ -6413,592 +6774,606 @@ module \cerite_lvm_mmu_full.walker.lwc (clk, rst, flush_asid, flush, flush_by_as
   );
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$224  = valid;
-    if (\$131 ) begin
-      \$224 [0] = 1'h0;
-    end
-    if (\$135 ) begin
-      \$224 [1] = 1'h0;
-    end
-    if (\$139 ) begin
-      \$224 [2] = 1'h0;
-    end
-    if (\$143 ) begin
-      \$224 [3] = 1'h0;
-    end
-    if (\$147 ) begin
-      \$224 [4] = 1'h0;
-    end
-    if (\$151 ) begin
-      \$224 [5] = 1'h0;
-    end
-    if (\$155 ) begin
-      \$224 [6] = 1'h0;
-    end
-    if (\$159 ) begin
-      \$224 [7] = 1'h0;
-    end
-    if (\$163 ) begin
-      \$224 [8] = 1'h0;
-    end
-    if (\$167 ) begin
-      \$224 [9] = 1'h0;
-    end
-    if (\$171 ) begin
-      \$224 [10] = 1'h0;
-    end
-    if (\$175 ) begin
-      \$224 [11] = 1'h0;
-    end
-    if (\$179 ) begin
-      \$224 [12] = 1'h0;
-    end
-    if (\$183 ) begin
-      \$224 [13] = 1'h0;
-    end
-    if (\$187 ) begin
-      \$224 [14] = 1'h0;
-    end
-    if (\$191 ) begin
-      \$224 [15] = 1'h0;
-    end
-    if (\$193 ) begin
-      \$224 [0] = 1'h1;
-    end
-    if (\$195 ) begin
-      \$224 [1] = 1'h1;
-    end
-    if (\$197 ) begin
-      \$224 [2] = 1'h1;
-    end
-    if (\$199 ) begin
-      \$224 [3] = 1'h1;
-    end
-    if (\$201 ) begin
-      \$224 [4] = 1'h1;
-    end
-    if (\$203 ) begin
-      \$224 [5] = 1'h1;
-    end
-    if (\$205 ) begin
-      \$224 [6] = 1'h1;
-    end
-    if (\$207 ) begin
-      \$224 [7] = 1'h1;
-    end
-    if (\$209 ) begin
-      \$224 [8] = 1'h1;
-    end
-    if (\$211 ) begin
-      \$224 [9] = 1'h1;
-    end
-    if (\$213 ) begin
-      \$224 [10] = 1'h1;
-    end
-    if (\$215 ) begin
-      \$224 [11] = 1'h1;
-    end
-    if (\$217 ) begin
-      \$224 [12] = 1'h1;
-    end
-    if (\$219 ) begin
-      \$224 [13] = 1'h1;
-    end
-    if (\$221 ) begin
-      \$224 [14] = 1'h1;
-    end
-    if (\$223 ) begin
-      \$224 [15] = 1'h1;
-    end
+    \$227  = hits;
     if (rst) begin
-      \$224  = 16'h0000;
+      \$227  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$225  = tag_asid0;
-    if (\$193 ) begin
-      \$225  = asid;
-    end
+    \$228  = fill;
     if (rst) begin
-      \$225  = 16'h0000;
+      \$228  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$226  = tag_level0;
-    if (\$193 ) begin
-      \$226  = level;
+    \$229  = valid;
+    if (\$134 ) begin
+      \$229 [0] = 1'h0;
+    end
+    if (\$138 ) begin
+      \$229 [1] = 1'h0;
+    end
+    if (\$142 ) begin
+      \$229 [2] = 1'h0;
+    end
+    if (\$146 ) begin
+      \$229 [3] = 1'h0;
+    end
+    if (\$150 ) begin
+      \$229 [4] = 1'h0;
+    end
+    if (\$154 ) begin
+      \$229 [5] = 1'h0;
+    end
+    if (\$158 ) begin
+      \$229 [6] = 1'h0;
+    end
+    if (\$162 ) begin
+      \$229 [7] = 1'h0;
+    end
+    if (\$166 ) begin
+      \$229 [8] = 1'h0;
+    end
+    if (\$170 ) begin
+      \$229 [9] = 1'h0;
+    end
+    if (\$174 ) begin
+      \$229 [10] = 1'h0;
+    end
+    if (\$178 ) begin
+      \$229 [11] = 1'h0;
+    end
+    if (\$182 ) begin
+      \$229 [12] = 1'h0;
+    end
+    if (\$186 ) begin
+      \$229 [13] = 1'h0;
+    end
+    if (\$190 ) begin
+      \$229 [14] = 1'h0;
+    end
+    if (\$194 ) begin
+      \$229 [15] = 1'h0;
+    end
+    if (\$196 ) begin
+      \$229 [0] = 1'h1;
+    end
+    if (\$198 ) begin
+      \$229 [1] = 1'h1;
+    end
+    if (\$200 ) begin
+      \$229 [2] = 1'h1;
+    end
+    if (\$202 ) begin
+      \$229 [3] = 1'h1;
+    end
+    if (\$204 ) begin
+      \$229 [4] = 1'h1;
+    end
+    if (\$206 ) begin
+      \$229 [5] = 1'h1;
+    end
+    if (\$208 ) begin
+      \$229 [6] = 1'h1;
+    end
+    if (\$210 ) begin
+      \$229 [7] = 1'h1;
+    end
+    if (\$212 ) begin
+      \$229 [8] = 1'h1;
+    end
+    if (\$214 ) begin
+      \$229 [9] = 1'h1;
+    end
+    if (\$216 ) begin
+      \$229 [10] = 1'h1;
+    end
+    if (\$218 ) begin
+      \$229 [11] = 1'h1;
+    end
+    if (\$220 ) begin
+      \$229 [12] = 1'h1;
+    end
+    if (\$222 ) begin
+      \$229 [13] = 1'h1;
+    end
+    if (\$224 ) begin
+      \$229 [14] = 1'h1;
+    end
+    if (\$226 ) begin
+      \$229 [15] = 1'h1;
     end
     if (rst) begin
-      \$226  = 1'h0;
+      \$229  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$227  = tag_index0;
-    if (\$193 ) begin
-      \$227  = index;
+    \$230  = tag_asid0;
+    if (\$196 ) begin
+      \$230  = asid;
     end
     if (rst) begin
-      \$227  = 32'd0;
+      \$230  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$228  = tag_asid1;
-    if (\$195 ) begin
-      \$228  = asid;
+    \$231  = tag_level0;
+    if (\$196 ) begin
+      \$231  = level;
     end
     if (rst) begin
-      \$228  = 16'h0000;
+      \$231  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$229  = tag_level1;
-    if (\$195 ) begin
-      \$229  = level;
+    \$232  = tag_index0;
+    if (\$196 ) begin
+      \$232  = index;
     end
     if (rst) begin
-      \$229  = 1'h0;
+      \$232  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$230  = tag_index1;
-    if (\$195 ) begin
-      \$230  = index;
+    \$233  = tag_asid1;
+    if (\$198 ) begin
+      \$233  = asid;
     end
     if (rst) begin
-      \$230  = 32'd0;
+      \$233  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$231  = tag_asid2;
-    if (\$197 ) begin
-      \$231  = asid;
+    \$234  = tag_level1;
+    if (\$198 ) begin
+      \$234  = level;
     end
     if (rst) begin
-      \$231  = 16'h0000;
+      \$234  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$232  = tag_level2;
-    if (\$197 ) begin
-      \$232  = level;
+    \$235  = tag_index1;
+    if (\$198 ) begin
+      \$235  = index;
     end
     if (rst) begin
-      \$232  = 1'h0;
+      \$235  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$233  = tag_index2;
-    if (\$197 ) begin
-      \$233  = index;
+    \$236  = tag_asid2;
+    if (\$200 ) begin
+      \$236  = asid;
     end
     if (rst) begin
-      \$233  = 32'd0;
+      \$236  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$234  = tag_asid3;
-    if (\$199 ) begin
-      \$234  = asid;
+    \$237  = tag_level2;
+    if (\$200 ) begin
+      \$237  = level;
     end
     if (rst) begin
-      \$234  = 16'h0000;
+      \$237  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$235  = tag_level3;
-    if (\$199 ) begin
-      \$235  = level;
+    \$238  = tag_index2;
+    if (\$200 ) begin
+      \$238  = index;
     end
     if (rst) begin
-      \$235  = 1'h0;
+      \$238  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$236  = tag_index3;
-    if (\$199 ) begin
-      \$236  = index;
+    \$239  = tag_asid3;
+    if (\$202 ) begin
+      \$239  = asid;
     end
     if (rst) begin
-      \$236  = 32'd0;
+      \$239  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$237  = tag_asid4;
-    if (\$201 ) begin
-      \$237  = asid;
+    \$240  = tag_level3;
+    if (\$202 ) begin
+      \$240  = level;
     end
     if (rst) begin
-      \$237  = 16'h0000;
+      \$240  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$238  = tag_level4;
-    if (\$201 ) begin
-      \$238  = level;
+    \$241  = tag_index3;
+    if (\$202 ) begin
+      \$241  = index;
     end
     if (rst) begin
-      \$238  = 1'h0;
+      \$241  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$239  = tag_index4;
-    if (\$201 ) begin
-      \$239  = index;
+    \$242  = tag_asid4;
+    if (\$204 ) begin
+      \$242  = asid;
     end
     if (rst) begin
-      \$239  = 32'd0;
+      \$242  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$240  = tag_asid5;
-    if (\$203 ) begin
-      \$240  = asid;
+    \$243  = tag_level4;
+    if (\$204 ) begin
+      \$243  = level;
     end
     if (rst) begin
-      \$240  = 16'h0000;
+      \$243  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$241  = tag_level5;
-    if (\$203 ) begin
-      \$241  = level;
+    \$244  = tag_index4;
+    if (\$204 ) begin
+      \$244  = index;
     end
     if (rst) begin
-      \$241  = 1'h0;
+      \$244  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$242  = tag_index5;
-    if (\$203 ) begin
-      \$242  = index;
+    \$245  = tag_asid5;
+    if (\$206 ) begin
+      \$245  = asid;
     end
     if (rst) begin
-      \$242  = 32'd0;
+      \$245  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$243  = tag_asid6;
-    if (\$205 ) begin
-      \$243  = asid;
+    \$246  = tag_level5;
+    if (\$206 ) begin
+      \$246  = level;
     end
     if (rst) begin
-      \$243  = 16'h0000;
+      \$246  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$244  = tag_level6;
-    if (\$205 ) begin
-      \$244  = level;
+    \$247  = tag_index5;
+    if (\$206 ) begin
+      \$247  = index;
     end
     if (rst) begin
-      \$244  = 1'h0;
+      \$247  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$245  = tag_index6;
-    if (\$205 ) begin
-      \$245  = index;
+    \$248  = tag_asid6;
+    if (\$208 ) begin
+      \$248  = asid;
     end
     if (rst) begin
-      \$245  = 32'd0;
+      \$248  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$246  = tag_asid7;
-    if (\$207 ) begin
-      \$246  = asid;
+    \$249  = tag_level6;
+    if (\$208 ) begin
+      \$249  = level;
     end
     if (rst) begin
-      \$246  = 16'h0000;
+      \$249  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$247  = tag_level7;
-    if (\$207 ) begin
-      \$247  = level;
+    \$250  = tag_index6;
+    if (\$208 ) begin
+      \$250  = index;
     end
     if (rst) begin
-      \$247  = 1'h0;
+      \$250  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$248  = tag_index7;
-    if (\$207 ) begin
-      \$248  = index;
+    \$251  = tag_asid7;
+    if (\$210 ) begin
+      \$251  = asid;
     end
     if (rst) begin
-      \$248  = 32'd0;
+      \$251  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$249  = tag_asid8;
-    if (\$209 ) begin
-      \$249  = asid;
+    \$252  = tag_level7;
+    if (\$210 ) begin
+      \$252  = level;
     end
     if (rst) begin
-      \$249  = 16'h0000;
+      \$252  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$250  = tag_level8;
-    if (\$209 ) begin
-      \$250  = level;
+    \$253  = tag_index7;
+    if (\$210 ) begin
+      \$253  = index;
     end
     if (rst) begin
-      \$250  = 1'h0;
+      \$253  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$251  = tag_index8;
-    if (\$209 ) begin
-      \$251  = index;
+    \$254  = tag_asid8;
+    if (\$212 ) begin
+      \$254  = asid;
     end
     if (rst) begin
-      \$251  = 32'd0;
+      \$254  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$252  = tag_asid9;
-    if (\$211 ) begin
-      \$252  = asid;
+    \$255  = tag_level8;
+    if (\$212 ) begin
+      \$255  = level;
     end
     if (rst) begin
-      \$252  = 16'h0000;
+      \$255  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$253  = tag_level9;
-    if (\$211 ) begin
-      \$253  = level;
+    \$256  = tag_index8;
+    if (\$212 ) begin
+      \$256  = index;
     end
     if (rst) begin
-      \$253  = 1'h0;
+      \$256  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$254  = tag_index9;
-    if (\$211 ) begin
-      \$254  = index;
+    \$257  = tag_asid9;
+    if (\$214 ) begin
+      \$257  = asid;
     end
     if (rst) begin
-      \$254  = 32'd0;
+      \$257  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$255  = tag_asid10;
-    if (\$213 ) begin
-      \$255  = asid;
+    \$258  = tag_level9;
+    if (\$214 ) begin
+      \$258  = level;
     end
     if (rst) begin
-      \$255  = 16'h0000;
+      \$258  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$256  = tag_level10;
-    if (\$213 ) begin
-      \$256  = level;
+    \$259  = tag_index9;
+    if (\$214 ) begin
+      \$259  = index;
     end
     if (rst) begin
-      \$256  = 1'h0;
+      \$259  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$257  = tag_index10;
-    if (\$213 ) begin
-      \$257  = index;
+    \$260  = tag_asid10;
+    if (\$216 ) begin
+      \$260  = asid;
     end
     if (rst) begin
-      \$257  = 32'd0;
+      \$260  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$258  = tag_asid11;
-    if (\$215 ) begin
-      \$258  = asid;
+    \$261  = tag_level10;
+    if (\$216 ) begin
+      \$261  = level;
     end
     if (rst) begin
-      \$258  = 16'h0000;
+      \$261  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$259  = tag_level11;
-    if (\$215 ) begin
-      \$259  = level;
+    \$262  = tag_index10;
+    if (\$216 ) begin
+      \$262  = index;
     end
     if (rst) begin
-      \$259  = 1'h0;
+      \$262  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$260  = tag_index11;
-    if (\$215 ) begin
-      \$260  = index;
+    \$263  = tag_asid11;
+    if (\$218 ) begin
+      \$263  = asid;
     end
     if (rst) begin
-      \$260  = 32'd0;
+      \$263  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$261  = tag_asid12;
-    if (\$217 ) begin
-      \$261  = asid;
+    \$264  = tag_level11;
+    if (\$218 ) begin
+      \$264  = level;
     end
     if (rst) begin
-      \$261  = 16'h0000;
+      \$264  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$262  = tag_level12;
-    if (\$217 ) begin
-      \$262  = level;
+    \$265  = tag_index11;
+    if (\$218 ) begin
+      \$265  = index;
     end
     if (rst) begin
-      \$262  = 1'h0;
+      \$265  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$263  = tag_index12;
-    if (\$217 ) begin
-      \$263  = index;
+    \$266  = tag_asid12;
+    if (\$220 ) begin
+      \$266  = asid;
     end
     if (rst) begin
-      \$263  = 32'd0;
+      \$266  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$264  = tag_asid13;
-    if (\$219 ) begin
-      \$264  = asid;
+    \$267  = tag_level12;
+    if (\$220 ) begin
+      \$267  = level;
     end
     if (rst) begin
-      \$264  = 16'h0000;
+      \$267  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$265  = tag_level13;
-    if (\$219 ) begin
-      \$265  = level;
+    \$268  = tag_index12;
+    if (\$220 ) begin
+      \$268  = index;
     end
     if (rst) begin
-      \$265  = 1'h0;
+      \$268  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$266  = tag_index13;
-    if (\$219 ) begin
-      \$266  = index;
+    \$269  = tag_asid13;
+    if (\$222 ) begin
+      \$269  = asid;
     end
     if (rst) begin
-      \$266  = 32'd0;
+      \$269  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$267  = tag_asid14;
-    if (\$221 ) begin
-      \$267  = asid;
+    \$270  = tag_level13;
+    if (\$222 ) begin
+      \$270  = level;
     end
     if (rst) begin
-      \$267  = 16'h0000;
+      \$270  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$268  = tag_level14;
-    if (\$221 ) begin
-      \$268  = level;
+    \$271  = tag_index13;
+    if (\$222 ) begin
+      \$271  = index;
     end
     if (rst) begin
-      \$268  = 1'h0;
+      \$271  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$269  = tag_index14;
-    if (\$221 ) begin
-      \$269  = index;
+    \$272  = tag_asid14;
+    if (\$224 ) begin
+      \$272  = asid;
     end
     if (rst) begin
-      \$269  = 32'd0;
+      \$272  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$270  = tag_asid15;
-    if (\$223 ) begin
-      \$270  = asid;
+    \$273  = tag_level14;
+    if (\$224 ) begin
+      \$273  = level;
     end
     if (rst) begin
-      \$270  = 16'h0000;
+      \$273  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$271  = tag_level15;
-    if (\$223 ) begin
-      \$271  = level;
+    \$274  = tag_index14;
+    if (\$224 ) begin
+      \$274  = index;
     end
     if (rst) begin
-      \$271  = 1'h0;
+      \$274  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$272  = tag_index15;
-    if (\$223 ) begin
-      \$272  = index;
+    \$275  = tag_asid15;
+    if (\$226 ) begin
+      \$275  = asid;
     end
     if (rst) begin
-      \$272  = 32'd0;
+      \$275  = 16'h0000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
+    \$276  = tag_level15;
+    if (\$226 ) begin
+      \$276  = level;
+    end
+    if (rst) begin
+      \$276  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
+    \$277  = tag_index15;
+    if (\$226 ) begin
+      \$277  = index;
+    end
+    if (rst) begin
+      \$277  = 32'd0;
     end
   end
   assign \valid$1  = valid;
   assign rd__en = 1'h1;
   assign rd__data = node;
-  assign \valid$59  = valid;
-  assign \fill$61  = fill;
+  assign \valid$61  = valid;
+  assign \fill$63  = fill;
   assign victim = wr__addr;
   assign fill_node = wr__data;
   assign wr__en = fill;
@@ -7046,9 +7421,9 @@ module \cerite_lvm_mmu_full.walker.lwc (clk, rst, flush_asid, flush, flush_by_as
   assign hits[2] = \$18 ;
   assign hits[1] = \$12 ;
   assign hits[0] = \$6 ;
-  assign \$97  = 1'h0;
-  assign \$98  = 1'h0;
-  assign \$100  = \$99 ;
+  assign \$100  = 1'h0;
+  assign \$101  = 1'h0;
+  assign \$103  = \$102 ;
 endmodule
 
 (* generator = "Amaranth" *)
@@ -7175,25 +7550,31 @@ module \cerite_lvm_mmu_full.walker.lwc.replacement (rst, fill, valid, victim, cl
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_lvm_mmu_full.walker.model (rst, idx, vpn, start, node, done, clk);
+module \cerite_lvm_mmu_full.walker.model (rst, vpn, start, node, done, idx, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$8  = 0;
-  wire \$1 ;
+  wire [64:0] \$1 ;
   reg \$10 ;
-  reg [45:0] \$11 ;
-  wire [45:0] \$2 ;
-  wire \$3 ;
+  reg \$11 ;
+  reg [26:0] \$12 ;
+  reg [58:0] \$13 ;
+  reg \$14 ;
+  reg [31:0] \$15 ;
+  wire [64:0] \$2 ;
+  wire [58:0] \$3 ;
   wire \$4 ;
   wire [45:0] \$5 ;
-  wire [45:0] \$6 ;
-  wire [58:0] \$7 ;
-  wire [64:0] \$8 ;
-  wire [64:0] \$9 ;
+  wire \$6 ;
+  wire \$7 ;
+  wire [45:0] \$8 ;
+  wire [45:0] \$9 ;
   input clk;
   wire clk;
   output done;
   reg done = 1'h0;
+  (* init = 1'h0 *)
+  wire \done$6 ;
   output [31:0] idx;
-  wire [31:0] idx;
+  reg [31:0] idx = 32'd0;
   input [214:0] node;
   wire [214:0] node;
   wire [47:0] \node.gpt_line ;
@@ -7203,8 +7584,8 @@ module \cerite_lvm_mmu_full.walker.model (rst, idx, vpn, start, node, done, clk)
   wire [31:0] \node.lo ;
   wire [5:0] \node.shift ;
   wire [31:0] \node.slope ;
-  (* init = 1'h0 *)
-  wire pending;
+  reg [58:0] product = 59'h000000000000000;
+  reg product_valid = 1'h0;
   input rst;
   wire rst;
   input start;
@@ -7212,24 +7593,34 @@ module \cerite_lvm_mmu_full.walker.model (rst, idx, vpn, start, node, done, clk)
   input [26:0] vpn;
   wire [26:0] vpn;
   wire [26:0] x;
-  reg [45:0] y = 46'h000000000000;
+  reg [26:0] x_reg = 27'h0000000;
+  reg x_valid = 1'h0;
+  wire [45:0] y;
   assign x = vpn >> node[165:160];
-  assign \$1  = $signed(y) < $signed({ 1'h0, node[127:96] });
-  assign \$2  = \$1  ? { 14'h0000, node[127:96] } : y;
-  assign \$3  = $signed(\$2 ) > $signed({ 1'h0, node[159:128] });
-  assign \$4  = $signed(y) < $signed({ 1'h0, node[127:96] });
-  assign \$5  = \$4  ? { 14'h0000, node[127:96] } : y;
-  assign \$6  = \$3  ? { 14'h0000, node[159:128] } : \$5 ;
-  assign \$7  = node[31:0] * x;
-  assign \$8  = $signed({ 1'h0, \$7  }) + $signed(node[95:32]);
+  assign \$1  = $signed({ 1'h0, product }) + $signed(node[95:32]);
+  assign \$3  = node[31:0] * x_reg;
+  assign \$4  = $signed(\$2 [45:0]) < $signed({ 1'h0, node[127:96] });
+  assign \$5  = \$4  ? { 14'h0000, node[127:96] } : \$2 [45:0];
+  assign \$6  = $signed(\$5 ) > $signed({ 1'h0, node[159:128] });
+  assign \$7  = $signed(\$2 [45:0]) < $signed({ 1'h0, node[127:96] });
+  assign \$8  = \$7  ? { 14'h0000, node[127:96] } : \$2 [45:0];
+  assign \$9  = \$6  ? { 14'h0000, node[159:128] } : \$8 ;
   always @(posedge clk)
-    done <= \$10 ;
+    product_valid <= \$10 ;
   always @(posedge clk)
-    y <= \$11 ;
+    x_valid <= \$11 ;
+  always @(posedge clk)
+    x_reg <= \$12 ;
+  always @(posedge clk)
+    product <= \$13 ;
+  always @(posedge clk)
+    done <= \$14 ;
+  always @(posedge clk)
+    idx <= \$15 ;
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$8 ) begin end
     \$10  = 1'h0;
-    if (start) begin
+    if (x_valid) begin
       \$10  = 1'h1;
     end
     if (rst) begin
@@ -7238,16 +7629,50 @@ module \cerite_lvm_mmu_full.walker.model (rst, idx, vpn, start, node, done, clk)
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$8 ) begin end
-    \$11  = y;
-    if (start) begin
-      \$11  = \$9 [45:0];
-    end
+    \$11  = start;
     if (rst) begin
-      \$11  = 46'h000000000000;
+      \$11  = 1'h0;
     end
   end
-  assign pending = done;
-  assign idx = \$6 [31:0];
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$8 ) begin end
+    \$12  = x_reg;
+    if (start) begin
+      \$12  = x;
+    end
+    if (rst) begin
+      \$12  = 27'h0000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$8 ) begin end
+    \$13  = product;
+    if (x_valid) begin
+      \$13  = \$3 ;
+    end
+    if (rst) begin
+      \$13  = 59'h000000000000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$8 ) begin end
+    \$14  = product_valid;
+    if (rst) begin
+      \$14  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$8 ) begin end
+    \$15  = idx;
+    if (product_valid) begin
+      \$15  = \$9 [31:0];
+    end
+    if (rst) begin
+      \$15  = 32'd0;
+    end
+  end
+  assign y = \$2 [45:0];
+  assign \done$6  = done;
   assign \node.slope  = node[31:0];
   assign \node.intercept  = node[95:32];
   assign \node.lo  = node[127:96];
@@ -7255,5 +7680,5 @@ module \cerite_lvm_mmu_full.walker.model (rst, idx, vpn, start, node, done, clk)
   assign \node.shift  = node[165:160];
   assign \node.leaf  = node[166];
   assign \node.gpt_line  = node[214:167];
-  assign \$9  = { \$8 [64], \$8 [64], \$8 [64], \$8 [64], \$8 [64], \$8 [64], \$8 [64], \$8 [64], \$8 [64], \$8 [64], \$8 [64], \$8 [64], \$8 [64], \$8 [64], \$8 [64], \$8 [64], \$8 [64], \$8 [64], \$8 [64], \$8 [64], \$8 [64:20] };
+  assign \$2  = { \$1 [64], \$1 [64], \$1 [64], \$1 [64], \$1 [64], \$1 [64], \$1 [64], \$1 [64], \$1 [64], \$1 [64], \$1 [64], \$1 [64], \$1 [64], \$1 [64], \$1 [64], \$1 [64], \$1 [64], \$1 [64], \$1 [64], \$1 [64], \$1 [64:20] };
 endmodule

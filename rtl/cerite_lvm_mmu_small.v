@@ -23,18 +23,19 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
   wire \$11 ;
   wire \$110 ;
   wire \$111 ;
-  wire [1:0] \$112 ;
-  wire [24:0] \$113 ;
-  reg \$114 ;
-  reg [48:0] \$115 ;
-  reg \$116 ;
-  reg [38:0] \$117 ;
-  reg [1:0] \$118 ;
-  reg \$119 ;
+  wire \$112 ;
+  wire [1:0] \$113 ;
+  wire [24:0] \$114 ;
+  reg \$115 ;
+  reg [48:0] \$116 ;
+  reg \$117 ;
+  reg [38:0] \$118 ;
+  reg [1:0] \$119 ;
   wire \$12 ;
-  reg [1:0] \$120 ;
-  reg [29:0] \$121 ;
-  reg [23:0] \$122 ;
+  reg \$120 ;
+  reg [2:0] \$121 ;
+  reg [29:0] \$122 ;
+  reg [23:0] \$123 ;
   wire \$13 ;
   wire \$14 ;
   wire \$15 ;
@@ -93,8 +94,8 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
   wire \$63 ;
   wire \$64 ;
   wire \$65 ;
-  wire [1:0] \$66 ;
-  wire \$67 ;
+  wire \$66 ;
+  wire [1:0] \$67 ;
   wire \$68 ;
   wire \$69 ;
   wire \$7 ;
@@ -118,11 +119,11 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
   wire \$86 ;
   wire \$87 ;
   wire \$88 ;
-  wire [11:0] \$89 ;
+  wire \$89 ;
   wire \$9 ;
-  wire [17:0] \$90 ;
-  wire [23:0] \$91 ;
-  wire \$92 ;
+  wire [11:0] \$90 ;
+  wire [17:0] \$91 ;
+  wire [23:0] \$92 ;
   wire \$93 ;
   wire \$94 ;
   wire \$95 ;
@@ -304,7 +305,7 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
   wire [7:0] flush_asid;
   wire [1:0] flush_kind;
   wire [26:0] flush_vpn;
-  reg [1:0] fsm_state = 2'h0;
+  reg [2:0] fsm_state = 3'h0;
   reg [48:0] held = 49'h0000000000000;
   wire [7:0] \held.asid ;
   wire [1:0] \held.kind ;
@@ -425,98 +426,99 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
   assign \$37  = fsm_state == 1'h1;
   assign \$38  = fsm_state == 2'h2;
   assign \$39  = fsm_state == 2'h3;
-  assign \$40  = ~ pending;
-  assign \$41  = flush__valid & \$40 ;
-  assign \$42  = \$41  & busy;
-  assign \$43  = ~ busy;
-  assign \$44  = pending | flush__valid;
-  assign \$45  = \$43  & \$44 ;
-  assign \$46  = access == 2'h2;
-  assign \$47  = access == 1'h1;
-  assign \$48  = cfg__mxr & entry[52];
-  assign \$49  = entry[50] | \$48 ;
-  assign \$50  = \$47  ? entry[51] : \$49 ;
-  assign \$51  = \$46  ? entry[52] : \$50 ;
-  assign \$52  = ~ \$51 ;
-  assign \$53  = ~ entry[53];
-  assign \$54  = access == 2'h2;
-  assign \$55  = ~ cfg__sum;
-  assign \$56  = \$54  | \$55 ;
-  assign \$57  = entry[53] & \$56 ;
-  assign \$58  = user ? \$53  : \$57 ;
-  assign \$59  = \$52  | \$58 ;
-  assign \$60  = ~ entry[54];
-  assign \$61  = access == 1'h1;
-  assign \$62  = ~ entry[55];
-  assign \$63  = \$61  & \$62 ;
-  assign \$64  = \$60  | \$63 ;
-  assign \$65  = \$59  | \$64 ;
-  assign \$66  = \$65  ? 2'h1 : 2'h0;
-  assign \$67  = access == 2'h2;
-  assign \$68  = access == 1'h1;
-  assign \$69  = cfg__mxr & entry[52];
-  assign \$70  = entry[50] | \$69 ;
-  assign \$71  = \$68  ? entry[51] : \$70 ;
-  assign \$72  = \$67  ? entry[52] : \$71 ;
-  assign \$73  = ~ \$72 ;
-  assign \$74  = ~ entry[53];
-  assign \$75  = access == 2'h2;
-  assign \$76  = ~ cfg__sum;
-  assign \$77  = \$75  | \$76 ;
-  assign \$78  = entry[53] & \$77 ;
-  assign \$79  = user ? \$74  : \$78 ;
-  assign \$80  = \$73  | \$79 ;
-  assign \$81  = ~ entry[54];
-  assign \$82  = access == 1'h1;
-  assign \$83  = ~ entry[55];
-  assign \$84  = \$82  & \$83 ;
-  assign \$85  = \$81  | \$84 ;
-  assign \$86  = \$80  | \$85 ;
-  assign \$87  = entry[37:36] == 2'h2;
-  assign \$88  = entry[37:36] == 1'h1;
-  assign \$89  = \$88  ? { entry[49:47], va[20:12] } : entry[49:38];
-  assign \$90  = \$87  ? va[29:12] : { 6'h00, \$89  };
-  assign \$91  = \$86  ? 24'h000000 : { \$90 [11:0], va[11:0] };
-  assign \$92  = access == 2'h2;
-  assign \$93  = access == 1'h1;
-  assign \$94  = cfg__mxr & entry[52];
-  assign \$95  = entry[50] | \$94 ;
-  assign \$96  = \$93  ? entry[51] : \$95 ;
-  assign \$97  = \$92  ? entry[52] : \$96 ;
-  assign \$98  = ~ \$97 ;
-  assign \$99  = ~ entry[53];
-  assign \$100  = access == 2'h2;
-  assign \$101  = ~ cfg__sum;
-  assign \$102  = \$100  | \$101 ;
-  assign \$103  = entry[53] & \$102 ;
-  assign \$104  = user ? \$99  : \$103 ;
-  assign \$105  = \$98  | \$104 ;
-  assign \$106  = ~ entry[54];
-  assign \$107  = access == 1'h1;
-  assign \$108  = ~ entry[55];
-  assign \$109  = \$107  & \$108 ;
-  assign \$110  = \$106  | \$109 ;
-  assign \$111  = \$105  | \$110 ;
-  assign \$112  = \$111  ? 2'h0 : entry[37:36];
-  assign \$113  = \walk_cycles$110  + 1'h1;
+  assign \$40  = fsm_state == 3'h4;
+  assign \$41  = ~ pending;
+  assign \$42  = flush__valid & \$41 ;
+  assign \$43  = \$42  & busy;
+  assign \$44  = ~ busy;
+  assign \$45  = pending | flush__valid;
+  assign \$46  = \$44  & \$45 ;
+  assign \$47  = access == 2'h2;
+  assign \$48  = access == 1'h1;
+  assign \$49  = cfg__mxr & entry[52];
+  assign \$50  = entry[50] | \$49 ;
+  assign \$51  = \$48  ? entry[51] : \$50 ;
+  assign \$52  = \$47  ? entry[52] : \$51 ;
+  assign \$53  = ~ \$52 ;
+  assign \$54  = ~ entry[53];
+  assign \$55  = access == 2'h2;
+  assign \$56  = ~ cfg__sum;
+  assign \$57  = \$55  | \$56 ;
+  assign \$58  = entry[53] & \$57 ;
+  assign \$59  = user ? \$54  : \$58 ;
+  assign \$60  = \$53  | \$59 ;
+  assign \$61  = ~ entry[54];
+  assign \$62  = access == 1'h1;
+  assign \$63  = ~ entry[55];
+  assign \$64  = \$62  & \$63 ;
+  assign \$65  = \$61  | \$64 ;
+  assign \$66  = \$60  | \$65 ;
+  assign \$67  = \$66  ? 2'h1 : 2'h0;
+  assign \$68  = access == 2'h2;
+  assign \$69  = access == 1'h1;
+  assign \$70  = cfg__mxr & entry[52];
+  assign \$71  = entry[50] | \$70 ;
+  assign \$72  = \$69  ? entry[51] : \$71 ;
+  assign \$73  = \$68  ? entry[52] : \$72 ;
+  assign \$74  = ~ \$73 ;
+  assign \$75  = ~ entry[53];
+  assign \$76  = access == 2'h2;
+  assign \$77  = ~ cfg__sum;
+  assign \$78  = \$76  | \$77 ;
+  assign \$79  = entry[53] & \$78 ;
+  assign \$80  = user ? \$75  : \$79 ;
+  assign \$81  = \$74  | \$80 ;
+  assign \$82  = ~ entry[54];
+  assign \$83  = access == 1'h1;
+  assign \$84  = ~ entry[55];
+  assign \$85  = \$83  & \$84 ;
+  assign \$86  = \$82  | \$85 ;
+  assign \$87  = \$81  | \$86 ;
+  assign \$88  = entry[37:36] == 2'h2;
+  assign \$89  = entry[37:36] == 1'h1;
+  assign \$90  = \$89  ? { entry[49:47], va[20:12] } : entry[49:38];
+  assign \$91  = \$88  ? va[29:12] : { 6'h00, \$90  };
+  assign \$92  = \$87  ? 24'h000000 : { \$91 [11:0], va[11:0] };
+  assign \$93  = access == 2'h2;
+  assign \$94  = access == 1'h1;
+  assign \$95  = cfg__mxr & entry[52];
+  assign \$96  = entry[50] | \$95 ;
+  assign \$97  = \$94  ? entry[51] : \$96 ;
+  assign \$98  = \$93  ? entry[52] : \$97 ;
+  assign \$99  = ~ \$98 ;
+  assign \$100  = ~ entry[53];
+  assign \$101  = access == 2'h2;
+  assign \$102  = ~ cfg__sum;
+  assign \$103  = \$101  | \$102 ;
+  assign \$104  = entry[53] & \$103 ;
+  assign \$105  = user ? \$100  : \$104 ;
+  assign \$106  = \$99  | \$105 ;
+  assign \$107  = ~ entry[54];
+  assign \$108  = access == 1'h1;
+  assign \$109  = ~ entry[55];
+  assign \$110  = \$108  & \$109 ;
+  assign \$111  = \$107  | \$110 ;
+  assign \$112  = \$106  | \$111 ;
+  assign \$113  = \$112  ? 2'h0 : entry[37:36];
+  assign \$114  = \walk_cycles$110  + 1'h1;
   always @(posedge clk)
-    pending <= \$114 ;
+    pending <= \$115 ;
   always @(posedge clk)
-    held <= \$115 ;
+    held <= \$116 ;
   always @(posedge clk)
-    drop_fill <= \$116 ;
+    drop_fill <= \$117 ;
   always @(posedge clk)
-    va <= \$117 ;
+    va <= \$118 ;
   always @(posedge clk)
-    access <= \$118 ;
+    access <= \$119 ;
   always @(posedge clk)
-    user <= \$119 ;
+    user <= \$120 ;
   always @(posedge clk)
-    fsm_state <= \$120 ;
+    fsm_state <= \$121 ;
   always @(posedge clk)
-    resp__payload <= \$121 ;
+    resp__payload <= \$122 ;
   always @(posedge clk)
-    \walk_cycles$110  <= \$122 ;
+    \walk_cycles$110  <= \$123 ;
   \cerite_lvm_mmu_small.counters  counters (
     .clk(clk),
     .counters__faults(counters__faults),
@@ -533,10 +535,10 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
     .counters__walk_cycles_max(counters__walk_cycles_max),
     .counters__walk_cycles_total(counters__walk_cycles_total),
     .counters__walks(counters__walks),
-    .events(events),
+    .\events$3 (events),
     .rst(rst),
-    .walk_cycles(walk_cycles),
-    .walk_end(walk_end)
+    .\walk_cycles$7 (walk_cycles),
+    .\walk_end$5 (walk_end)
   );
   \cerite_lvm_mmu_small.tlb  tlb (
     .asid(cfg__asid),
@@ -572,7 +574,7 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
     .done(done),
     .events(\events$90 ),
     .fault(fault),
-    .\fill$70 (\fill$116 ),
+    .\fill$72 (\fill$116 ),
     .fill_ok(fill_ok),
     .flush(lwc_flush),
     .flush_asid(command[9:2]),
@@ -595,11 +597,13 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     { events[8], events[2:0] } = 4'h0;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           if (req__valid) begin
             events[0] = 1'h1;
           end
-      2'h1:
+      3'h1:
+          /* empty */;
+      3'h2:
           (* full_case = 32'd1 *)
           if (hit) begin
             events[1] = 1'h1;
@@ -607,7 +611,7 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
           end else begin
             events[2] = 1'h1;
           end
-      2'h3:
+      3'h4:
           if (done) begin
             events[8] = \$29 ;
           end
@@ -617,7 +621,7 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     req__ready = 1'h0;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           req__ready = 1'h1;
     endcase
   end
@@ -625,11 +629,13 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     busy = 1'h0;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           /* empty */;
-      2'h1:
+      3'h1:
           busy = 1'h1;
-      2'h3:
+      3'h2:
+          busy = 1'h1;
+      3'h4:
           busy = 1'h1;
     endcase
   end
@@ -637,9 +643,11 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     start = 1'h0;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           /* empty */;
-      2'h1:
+      3'h1:
+          /* empty */;
+      3'h2:
           (* full_case = 32'd1 *)
           if (hit) begin
           end else begin
@@ -651,11 +659,13 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     walk_end = 1'h0;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           /* empty */;
-      2'h1:
+      3'h1:
           /* empty */;
-      2'h3:
+      3'h2:
+          /* empty */;
+      3'h4:
           if (done) begin
             walk_end = 1'h1;
           end
@@ -665,11 +675,13 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     walk_cycles = 24'h000000;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           /* empty */;
-      2'h1:
+      3'h1:
           /* empty */;
-      2'h3:
+      3'h2:
+          /* empty */;
+      3'h4:
           if (done) begin
             walk_cycles = \walk_cycles$110 ;
           end
@@ -679,11 +691,13 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     fill = 1'h0;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           /* empty */;
-      2'h1:
+      3'h1:
           /* empty */;
-      2'h3:
+      3'h2:
+          /* empty */;
+      3'h4:
           if (done) begin
             fill = \$35 ;
           end
@@ -693,11 +707,13 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     fill_entry = 56'h00000000000000;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           /* empty */;
-      2'h1:
+      3'h1:
           /* empty */;
-      2'h3:
+      3'h2:
+          /* empty */;
+      3'h4:
           if (done) begin
             fill_entry = \fill$116 ;
           end
@@ -706,167 +722,173 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     resp__valid = 1'h0;
-    (* full_case = 32'd1 *)
     casez (fsm_state)
-      2'h0:
+      3'h0:
           /* empty */;
-      2'h1:
+      3'h1:
           /* empty */;
-      2'h3:
+      3'h2:
           /* empty */;
-      2'h2:
+      3'h4:
+          /* empty */;
+      3'h3:
           resp__valid = 1'h1;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$114  = pending;
-    if (\$42 ) begin
-      \$114  = 1'h1;
+    \$115  = pending;
+    if (\$43 ) begin
+      \$115  = 1'h1;
     end
-    if (\$45 ) begin
-      \$114  = 1'h0;
+    if (\$46 ) begin
+      \$115  = 1'h0;
     end
     if (rst) begin
-      \$114  = 1'h0;
+      \$115  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$115  = held;
-    if (\$42 ) begin
-      \$115  = flush__payload;
+    \$116  = held;
+    if (\$43 ) begin
+      \$116  = flush__payload;
     end
     if (rst) begin
-      \$115  = 49'h0000000000000;
+      \$116  = 49'h0000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$116  = drop_fill;
-    if (\$42 ) begin
-      \$116  = 1'h1;
+    \$117  = drop_fill;
+    if (\$43 ) begin
+      \$117  = 1'h1;
     end
     casez (fsm_state)
-      2'h0:
+      3'h0:
           if (req__valid) begin
-            \$116  = 1'h0;
+            \$117  = 1'h0;
           end
     endcase
     if (rst) begin
-      \$116  = 1'h0;
+      \$117  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$117  = va;
+    \$118  = va;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           if (req__valid) begin
-            \$117  = req__payload[38:0];
+            \$118  = req__payload[38:0];
           end
     endcase
     if (rst) begin
-      \$117  = 39'h0000000000;
+      \$118  = 39'h0000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$118  = access;
+    \$119  = access;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           if (req__valid) begin
-            \$118  = req__payload[40:39];
+            \$119  = req__payload[40:39];
           end
     endcase
     if (rst) begin
-      \$118  = 2'h0;
+      \$119  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$119  = user;
+    \$120  = user;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           if (req__valid) begin
-            \$119  = req__payload[41];
+            \$120  = req__payload[41];
           end
     endcase
     if (rst) begin
-      \$119  = 1'h0;
+      \$120  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$120  = fsm_state;
-    (* full_case = 32'd1 *)
+    \$121  = fsm_state;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           if (req__valid) begin
-            \$120  = 2'h1;
+            \$121  = 3'h1;
           end
-      2'h1:
+      3'h1:
+          \$121  = 3'h2;
+      3'h2:
           (* full_case = 32'd1 *)
           if (hit) begin
-            \$120  = 2'h2;
+            \$121  = 3'h3;
           end else begin
-            \$120  = 2'h3;
+            \$121  = 3'h4;
           end
-      2'h3:
+      3'h4:
           if (done) begin
-            \$120  = 2'h2;
+            \$121  = 3'h3;
           end
-      2'h2:
+      3'h3:
           if (resp__ready) begin
-            \$120  = 2'h0;
+            \$121  = 3'h0;
           end
     endcase
     if (rst) begin
-      \$120  = 2'h0;
+      \$121  = 3'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$121  = resp__payload;
+    \$122  = resp__payload;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           /* empty */;
-      2'h1:
+      3'h1:
+          /* empty */;
+      3'h2:
           if (hit) begin
-            \$121 [29:28] = 2'h0;
-            \$121 [25:24] = \$66 ;
-            \$121 [23:0] = \$91 ;
-            \$121 [27:26] = \$112 ;
+            \$122 [29:28] = 2'h0;
+            \$122 [25:24] = \$67 ;
+            \$122 [23:0] = \$92 ;
+            \$122 [27:26] = \$113 ;
           end
-      2'h3:
+      3'h4:
           if (done) begin
-            \$121 [23:0] = pa;
-            \$121 [25:24] = fault;
-            \$121 [27:26] = size;
-            \$121 [29:28] = source;
+            \$122 [23:0] = pa;
+            \$122 [25:24] = fault;
+            \$122 [27:26] = size;
+            \$122 [29:28] = source;
           end
     endcase
     if (rst) begin
-      \$121  = 30'h00000000;
+      \$122  = 30'h00000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$122  = \walk_cycles$110 ;
+    \$123  = \walk_cycles$110 ;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           /* empty */;
-      2'h1:
+      3'h1:
+          /* empty */;
+      3'h2:
           (* full_case = 32'd1 *)
           if (hit) begin
           end else begin
-            \$122  = 24'h000001;
+            \$123  = 24'h000001;
           end
-      2'h3:
-          \$122  = \$113 [23:0];
+      3'h4:
+          \$123  = \$114 [23:0];
     endcase
     if (rst) begin
-      \$122  = 24'h000000;
+      \$123  = 24'h000000;
     end
   end
   assign \counters__faults$46  = counters__faults;
@@ -1014,7 +1036,7 @@ module cerite_lvm_mmu_small(req__valid, resp__ready, mem_req__ready, mem_resp__p
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_lvm_mmu_small.counters (rst, events, walk_end, walk_cycles, counters__requests, counters__tlb_hits, counters__walks, counters__lwc_hits, counters__lwc_misses, counters__learned_hits, counters__learned_single, counters__learned_fallbacks, counters__faults, counters__reads_node, counters__reads_gpt, counters__reads_radix, counters__walk_cycles_total, counters__walk_cycles_max, clk);
+module \cerite_lvm_mmu_small.counters (rst, \events$3 , \walk_end$5 , \walk_cycles$7 , counters__requests, counters__tlb_hits, counters__walks, counters__lwc_hits, counters__lwc_misses, counters__learned_hits, counters__learned_single, counters__learned_fallbacks, counters__faults, counters__reads_node, counters__reads_gpt, counters__reads_radix, counters__walk_cycles_total, counters__walk_cycles_max, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$2  = 0;
   wire [24:0] \$1 ;
   wire [24:0] \$10 ;
@@ -1023,8 +1045,8 @@ module \cerite_lvm_mmu_small.counters (rst, events, walk_end, walk_cycles, count
   wire [24:0] \$13 ;
   wire \$14 ;
   wire [23:0] \$15 ;
-  reg [23:0] \$16 ;
-  reg [23:0] \$17 ;
+  reg [11:0] \$16 ;
+  reg \$17 ;
   reg [23:0] \$18 ;
   reg [23:0] \$19 ;
   wire [24:0] \$2 ;
@@ -1039,6 +1061,9 @@ module \cerite_lvm_mmu_small.counters (rst, events, walk_end, walk_cycles, count
   reg [23:0] \$28 ;
   reg [23:0] \$29 ;
   wire [24:0] \$3 ;
+  reg [23:0] \$30 ;
+  reg [23:0] \$31 ;
+  reg [23:0] \$32 ;
   wire [24:0] \$4 ;
   wire [24:0] \$5 ;
   wire [24:0] \$6 ;
@@ -1075,8 +1100,21 @@ module \cerite_lvm_mmu_small.counters (rst, events, walk_end, walk_cycles, count
   reg [23:0] counters__walk_cycles_total = 24'h000000;
   output [23:0] counters__walks;
   reg [23:0] counters__walks = 24'h000000;
-  input [11:0] events;
-  wire [11:0] events;
+  reg [11:0] events = 12'h000;
+  input [11:0] \events$3 ;
+  wire [11:0] \events$3 ;
+  wire \events$3.faults ;
+  wire \events$3.learned_fallbacks ;
+  wire \events$3.learned_hits ;
+  wire \events$3.learned_single ;
+  wire \events$3.lwc_hits ;
+  wire \events$3.lwc_misses ;
+  wire \events$3.reads_gpt ;
+  wire \events$3.reads_node ;
+  wire \events$3.reads_radix ;
+  wire \events$3.requests ;
+  wire \events$3.tlb_hits ;
+  wire \events$3.walks ;
   wire \events.faults ;
   wire \events.learned_fallbacks ;
   wire \events.learned_hits ;
@@ -1091,10 +1129,12 @@ module \cerite_lvm_mmu_small.counters (rst, events, walk_end, walk_cycles, count
   wire \events.walks ;
   input rst;
   wire rst;
-  input [23:0] walk_cycles;
-  wire [23:0] walk_cycles;
-  input walk_end;
-  wire walk_end;
+  reg [23:0] walk_cycles = 24'h000000;
+  input [23:0] \walk_cycles$7 ;
+  wire [23:0] \walk_cycles$7 ;
+  reg walk_end = 1'h0;
+  input \walk_end$5 ;
+  wire \walk_end$5 ;
   assign \$1  = counters__requests + 1'h1;
   assign \$2  = counters__tlb_hits + 1'h1;
   assign \$3  = counters__walks + 1'h1;
@@ -1111,68 +1151,65 @@ module \cerite_lvm_mmu_small.counters (rst, events, walk_end, walk_cycles, count
   assign \$14  = walk_cycles > counters__walk_cycles_max;
   assign \$15  = \$14  ? walk_cycles : counters__walk_cycles_max;
   always @(posedge clk)
-    counters__requests <= \$16 ;
+    events <= \$16 ;
   always @(posedge clk)
-    counters__tlb_hits <= \$17 ;
+    walk_end <= \$17 ;
   always @(posedge clk)
-    counters__walks <= \$18 ;
+    walk_cycles <= \$18 ;
   always @(posedge clk)
-    counters__lwc_hits <= \$19 ;
+    counters__requests <= \$19 ;
   always @(posedge clk)
-    counters__lwc_misses <= \$20 ;
+    counters__tlb_hits <= \$20 ;
   always @(posedge clk)
-    counters__learned_hits <= \$21 ;
+    counters__walks <= \$21 ;
   always @(posedge clk)
-    counters__learned_single <= \$22 ;
+    counters__lwc_hits <= \$22 ;
   always @(posedge clk)
-    counters__learned_fallbacks <= \$23 ;
+    counters__lwc_misses <= \$23 ;
   always @(posedge clk)
-    counters__faults <= \$24 ;
+    counters__learned_hits <= \$24 ;
   always @(posedge clk)
-    counters__reads_node <= \$25 ;
+    counters__learned_single <= \$25 ;
   always @(posedge clk)
-    counters__reads_gpt <= \$26 ;
+    counters__learned_fallbacks <= \$26 ;
   always @(posedge clk)
-    counters__reads_radix <= \$27 ;
+    counters__faults <= \$27 ;
   always @(posedge clk)
-    counters__walk_cycles_total <= \$28 ;
+    counters__reads_node <= \$28 ;
   always @(posedge clk)
-    counters__walk_cycles_max <= \$29 ;
+    counters__reads_gpt <= \$29 ;
+  always @(posedge clk)
+    counters__reads_radix <= \$30 ;
+  always @(posedge clk)
+    counters__walk_cycles_total <= \$31 ;
+  always @(posedge clk)
+    counters__walk_cycles_max <= \$32 ;
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$16  = counters__requests;
-    if (events[0]) begin
-      \$16  = \$1 [23:0];
-    end
+    \$16  = \events$3 ;
     if (rst) begin
-      \$16  = 24'h000000;
+      \$16  = 12'h000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$17  = counters__tlb_hits;
-    if (events[1]) begin
-      \$17  = \$2 [23:0];
-    end
+    \$17  = \walk_end$5 ;
     if (rst) begin
-      \$17  = 24'h000000;
+      \$17  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$18  = counters__walks;
-    if (events[2]) begin
-      \$18  = \$3 [23:0];
-    end
+    \$18  = \walk_cycles$7 ;
     if (rst) begin
       \$18  = 24'h000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$19  = counters__lwc_hits;
-    if (events[3]) begin
-      \$19  = \$4 [23:0];
+    \$19  = counters__requests;
+    if (events[0]) begin
+      \$19  = \$1 [23:0];
     end
     if (rst) begin
       \$19  = 24'h000000;
@@ -1180,9 +1217,9 @@ module \cerite_lvm_mmu_small.counters (rst, events, walk_end, walk_cycles, count
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$20  = counters__lwc_misses;
-    if (events[4]) begin
-      \$20  = \$5 [23:0];
+    \$20  = counters__tlb_hits;
+    if (events[1]) begin
+      \$20  = \$2 [23:0];
     end
     if (rst) begin
       \$20  = 24'h000000;
@@ -1190,9 +1227,9 @@ module \cerite_lvm_mmu_small.counters (rst, events, walk_end, walk_cycles, count
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$21  = counters__learned_hits;
-    if (events[5]) begin
-      \$21  = \$6 [23:0];
+    \$21  = counters__walks;
+    if (events[2]) begin
+      \$21  = \$3 [23:0];
     end
     if (rst) begin
       \$21  = 24'h000000;
@@ -1200,9 +1237,9 @@ module \cerite_lvm_mmu_small.counters (rst, events, walk_end, walk_cycles, count
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$22  = counters__learned_single;
-    if (events[6]) begin
-      \$22  = \$7 [23:0];
+    \$22  = counters__lwc_hits;
+    if (events[3]) begin
+      \$22  = \$4 [23:0];
     end
     if (rst) begin
       \$22  = 24'h000000;
@@ -1210,9 +1247,9 @@ module \cerite_lvm_mmu_small.counters (rst, events, walk_end, walk_cycles, count
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$23  = counters__learned_fallbacks;
-    if (events[7]) begin
-      \$23  = \$8 [23:0];
+    \$23  = counters__lwc_misses;
+    if (events[4]) begin
+      \$23  = \$5 [23:0];
     end
     if (rst) begin
       \$23  = 24'h000000;
@@ -1220,9 +1257,9 @@ module \cerite_lvm_mmu_small.counters (rst, events, walk_end, walk_cycles, count
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$24  = counters__faults;
-    if (events[8]) begin
-      \$24  = \$9 [23:0];
+    \$24  = counters__learned_hits;
+    if (events[5]) begin
+      \$24  = \$6 [23:0];
     end
     if (rst) begin
       \$24  = 24'h000000;
@@ -1230,9 +1267,9 @@ module \cerite_lvm_mmu_small.counters (rst, events, walk_end, walk_cycles, count
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$25  = counters__reads_node;
-    if (events[9]) begin
-      \$25  = \$10 [23:0];
+    \$25  = counters__learned_single;
+    if (events[6]) begin
+      \$25  = \$7 [23:0];
     end
     if (rst) begin
       \$25  = 24'h000000;
@@ -1240,9 +1277,9 @@ module \cerite_lvm_mmu_small.counters (rst, events, walk_end, walk_cycles, count
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$26  = counters__reads_gpt;
-    if (events[10]) begin
-      \$26  = \$11 [23:0];
+    \$26  = counters__learned_fallbacks;
+    if (events[7]) begin
+      \$26  = \$8 [23:0];
     end
     if (rst) begin
       \$26  = 24'h000000;
@@ -1250,9 +1287,9 @@ module \cerite_lvm_mmu_small.counters (rst, events, walk_end, walk_cycles, count
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$27  = counters__reads_radix;
-    if (events[11]) begin
-      \$27  = \$12 [23:0];
+    \$27  = counters__faults;
+    if (events[8]) begin
+      \$27  = \$9 [23:0];
     end
     if (rst) begin
       \$27  = 24'h000000;
@@ -1260,9 +1297,9 @@ module \cerite_lvm_mmu_small.counters (rst, events, walk_end, walk_cycles, count
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$28  = counters__walk_cycles_total;
-    if (walk_end) begin
-      \$28  = \$13 [23:0];
+    \$28  = counters__reads_node;
+    if (events[9]) begin
+      \$28  = \$10 [23:0];
     end
     if (rst) begin
       \$28  = 24'h000000;
@@ -1270,12 +1307,42 @@ module \cerite_lvm_mmu_small.counters (rst, events, walk_end, walk_cycles, count
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$29  = counters__walk_cycles_max;
-    if (walk_end) begin
-      \$29  = \$15 ;
+    \$29  = counters__reads_gpt;
+    if (events[10]) begin
+      \$29  = \$11 [23:0];
     end
     if (rst) begin
       \$29  = 24'h000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
+    \$30  = counters__reads_radix;
+    if (events[11]) begin
+      \$30  = \$12 [23:0];
+    end
+    if (rst) begin
+      \$30  = 24'h000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
+    \$31  = counters__walk_cycles_total;
+    if (walk_end) begin
+      \$31  = \$13 [23:0];
+    end
+    if (rst) begin
+      \$31  = 24'h000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
+    \$32  = counters__walk_cycles_max;
+    if (walk_end) begin
+      \$32  = \$15 ;
+    end
+    if (rst) begin
+      \$32  = 24'h000000;
     end
   end
   assign \events.requests  = events[0];
@@ -1290,6 +1357,18 @@ module \cerite_lvm_mmu_small.counters (rst, events, walk_end, walk_cycles, count
   assign \events.reads_node  = events[9];
   assign \events.reads_gpt  = events[10];
   assign \events.reads_radix  = events[11];
+  assign \events$3.requests  = \events$3 [0];
+  assign \events$3.tlb_hits  = \events$3 [1];
+  assign \events$3.walks  = \events$3 [2];
+  assign \events$3.lwc_hits  = \events$3 [3];
+  assign \events$3.lwc_misses  = \events$3 [4];
+  assign \events$3.learned_hits  = \events$3 [5];
+  assign \events$3.learned_single  = \events$3 [6];
+  assign \events$3.learned_fallbacks  = \events$3 [7];
+  assign \events$3.faults  = \events$3 [8];
+  assign \events$3.reads_node  = \events$3 [9];
+  assign \events$3.reads_gpt  = \events$3 [10];
+  assign \events$3.reads_radix  = \events$3 [11];
 endmodule
 
 (* generator = "Amaranth" *)
@@ -1382,12 +1461,16 @@ module \cerite_lvm_mmu_small.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, e
   wire \$175 ;
   wire \$176 ;
   wire \$177 ;
-  reg [3:0] \$178 ;
-  reg [55:0] \$179 ;
+  wire \$178 ;
+  wire \$179 ;
   wire \$18 ;
-  reg [55:0] \$180 ;
-  reg [55:0] \$181 ;
-  reg [55:0] \$182 ;
+  reg [3:0] \$180 ;
+  reg \$181 ;
+  reg [3:0] \$182 ;
+  reg [55:0] \$183 ;
+  reg [55:0] \$184 ;
+  reg [55:0] \$185 ;
+  reg [55:0] \$186 ;
   wire \$19 ;
   wire \$2 ;
   wire \$20 ;
@@ -1418,7 +1501,7 @@ module \cerite_lvm_mmu_small.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, e
   wire \$43 ;
   wire \$44 ;
   wire [3:0] \$45 ;
-  wire [4:0] \$46 ;
+  wire [55:0] \$46 ;
   wire [55:0] \$47 ;
   wire [55:0] \$48 ;
   wire [55:0] \$49 ;
@@ -1426,13 +1509,13 @@ module \cerite_lvm_mmu_small.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, e
   wire [55:0] \$50 ;
   wire [55:0] \$51 ;
   wire [55:0] \$52 ;
-  wire [55:0] \$53 ;
+  wire [27:0] \$53 ;
   wire [27:0] \$54 ;
   wire [27:0] \$55 ;
   wire [27:0] \$56 ;
-  wire [27:0] \$57 ;
-  wire \$58 ;
-  wire \$59 ;
+  wire [3:0] \$57 ;
+  wire [4:0] \$58 ;
+  wire [3:0] \$59 ;
   wire \$6 ;
   wire \$60 ;
   wire \$61 ;
@@ -1479,6 +1562,7 @@ module \cerite_lvm_mmu_small.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, e
   wire \$99 ;
   input [7:0] asid;
   wire [7:0] asid;
+  wire [3:0] chosen;
   input clk;
   wire clk;
   output [55:0] entry;
@@ -1544,19 +1628,19 @@ module \cerite_lvm_mmu_small.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, e
   wire \entry3.x ;
   input fill;
   wire fill;
-  wire \fill$14 ;
-  wire [55:0] \fill$15 ;
-  wire \fill$15.a ;
-  wire [7:0] \fill$15.asid ;
-  wire \fill$15.d ;
-  wire \fill$15.glob ;
-  wire [11:0] \fill$15.ppn ;
-  wire \fill$15.r ;
-  wire [1:0] \fill$15.size ;
-  wire \fill$15.u ;
-  wire [26:0] \fill$15.vpn ;
-  wire \fill$15.w ;
-  wire \fill$15.x ;
+  wire \fill$16 ;
+  wire [55:0] \fill$17 ;
+  wire \fill$17.a ;
+  wire [7:0] \fill$17.asid ;
+  wire \fill$17.d ;
+  wire \fill$17.glob ;
+  wire [11:0] \fill$17.ppn ;
+  wire \fill$17.r ;
+  wire [1:0] \fill$17.size ;
+  wire \fill$17.u ;
+  wire [26:0] \fill$17.vpn ;
+  wire \fill$17.w ;
+  wire \fill$17.x ;
   input [55:0] fill_entry;
   wire [55:0] fill_entry;
   wire \fill_entry.a ;
@@ -1570,7 +1654,8 @@ module \cerite_lvm_mmu_small.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, e
   wire [26:0] \fill_entry.vpn ;
   wire \fill_entry.w ;
   wire \fill_entry.x ;
-  wire [3:0] first;
+  reg filled = 1'h0;
+  reg [3:0] first = 4'h0;
   input flush;
   wire flush;
   wire [7:0] flush_asid;
@@ -1588,7 +1673,7 @@ module \cerite_lvm_mmu_small.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, e
   (* init = 4'h0 *)
   wire [3:0] \valid$1 ;
   (* init = 4'h0 *)
-  wire [3:0] \valid$12 ;
+  wire [3:0] \valid$14 ;
   wire [1:0] victim;
   input [26:0] vpn;
   wire [26:0] vpn;
@@ -1636,149 +1721,155 @@ module \cerite_lvm_mmu_small.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, e
   assign \$42  = entry3[7:0] == asid;
   assign \$43  = entry3[8] | \$42 ;
   assign \$44  = \$41  & \$43 ;
-  assign \$45  = ~ hits;
-  assign \$46  = \$45  + 1'h1;
-  assign first = hits & \$46 [3:0];
-  assign hit = | hits;
-  assign \$47  = first[0] ? entry0 : 56'h00000000000000;
-  assign \$49  = first[1] ? entry1 : 56'h00000000000000;
-  assign \$50  = \$48  | \$49 ;
-  assign \$51  = first[2] ? entry2 : 56'h00000000000000;
-  assign \$52  = \$50  | \$51 ;
-  assign \$53  = first[3] ? entry3 : 56'h00000000000000;
-  assign entry = \$52  | \$53 ;
-  assign \$56  = fill_entry[36] ? \$55  : { 1'h0, fill_entry[35:9] };
-  assign \$57  = fill_entry[37] ? \$54  : \$56 ;
-  assign \$58  = ! \port$1$0 [1:0];
-  assign \$59  = \port$1$0 [1:0] == 1'h1;
-  assign \$60  = ~ entry0[8];
-  assign \$61  = entry0[7:0] == \port$1$0 [9:2];
-  assign \$62  = \$60  & \$61 ;
-  assign \$63  = \port$1$0 [1:0] == 2'h2;
-  assign \$64  = entry0[35:27] == flush_vpn[26:18];
-  assign \$65  = entry0[26:18] == flush_vpn[17:9];
-  assign \$66  = entry0[17:9] == flush_vpn[8:0];
-  assign \$67  = entry0[36] | \$66 ;
-  assign \$68  = \$65  & \$67 ;
-  assign \$69  = entry0[37] | \$68 ;
-  assign \$70  = \$64  & \$69 ;
-  assign \$71  = ~ entry0[8];
-  assign \$72  = entry0[7:0] == \port$1$0 [9:2];
-  assign \$73  = \$71  & \$72 ;
-  assign \$74  = entry0[35:27] == flush_vpn[26:18];
-  assign \$75  = entry0[26:18] == flush_vpn[17:9];
-  assign \$76  = entry0[17:9] == flush_vpn[8:0];
-  assign \$77  = entry0[36] | \$76 ;
-  assign \$78  = \$75  & \$77 ;
-  assign \$79  = entry0[37] | \$78 ;
-  assign \$80  = \$74  & \$79 ;
-  assign \$81  = \$73  & \$80 ;
-  assign \$82  = \$63  ? \$70  : \$81 ;
-  assign \$83  = \$59  ? \$62  : \$82 ;
-  assign \$84  = \$58  ? 1'h1 : \$83 ;
-  assign \$85  = flush & \$84 ;
-  assign \$86  = ! \port$1$0 [1:0];
-  assign \$87  = \port$1$0 [1:0] == 1'h1;
-  assign \$88  = ~ entry1[8];
-  assign \$89  = entry1[7:0] == \port$1$0 [9:2];
-  assign \$90  = \$88  & \$89 ;
-  assign \$91  = \port$1$0 [1:0] == 2'h2;
-  assign \$92  = entry1[35:27] == flush_vpn[26:18];
-  assign \$93  = entry1[26:18] == flush_vpn[17:9];
-  assign \$94  = entry1[17:9] == flush_vpn[8:0];
-  assign \$95  = entry1[36] | \$94 ;
-  assign \$96  = \$93  & \$95 ;
-  assign \$97  = entry1[37] | \$96 ;
-  assign \$98  = \$92  & \$97 ;
-  assign \$99  = ~ entry1[8];
-  assign \$100  = entry1[7:0] == \port$1$0 [9:2];
-  assign \$101  = \$99  & \$100 ;
-  assign \$102  = entry1[35:27] == flush_vpn[26:18];
-  assign \$103  = entry1[26:18] == flush_vpn[17:9];
-  assign \$104  = entry1[17:9] == flush_vpn[8:0];
-  assign \$105  = entry1[36] | \$104 ;
-  assign \$106  = \$103  & \$105 ;
-  assign \$107  = entry1[37] | \$106 ;
-  assign \$108  = \$102  & \$107 ;
-  assign \$109  = \$101  & \$108 ;
-  assign \$110  = \$91  ? \$98  : \$109 ;
-  assign \$111  = \$87  ? \$90  : \$110 ;
-  assign \$112  = \$86  ? 1'h1 : \$111 ;
-  assign \$113  = flush & \$112 ;
-  assign \$114  = ! \port$1$0 [1:0];
-  assign \$115  = \port$1$0 [1:0] == 1'h1;
-  assign \$116  = ~ entry2[8];
-  assign \$117  = entry2[7:0] == \port$1$0 [9:2];
-  assign \$118  = \$116  & \$117 ;
-  assign \$119  = \port$1$0 [1:0] == 2'h2;
-  assign \$120  = entry2[35:27] == flush_vpn[26:18];
-  assign \$121  = entry2[26:18] == flush_vpn[17:9];
-  assign \$122  = entry2[17:9] == flush_vpn[8:0];
-  assign \$123  = entry2[36] | \$122 ;
-  assign \$124  = \$121  & \$123 ;
-  assign \$125  = entry2[37] | \$124 ;
-  assign \$126  = \$120  & \$125 ;
-  assign \$127  = ~ entry2[8];
-  assign \$128  = entry2[7:0] == \port$1$0 [9:2];
-  assign \$129  = \$127  & \$128 ;
-  assign \$130  = entry2[35:27] == flush_vpn[26:18];
-  assign \$131  = entry2[26:18] == flush_vpn[17:9];
-  assign \$132  = entry2[17:9] == flush_vpn[8:0];
-  assign \$133  = entry2[36] | \$132 ;
-  assign \$134  = \$131  & \$133 ;
-  assign \$135  = entry2[37] | \$134 ;
-  assign \$136  = \$130  & \$135 ;
-  assign \$137  = \$129  & \$136 ;
-  assign \$138  = \$119  ? \$126  : \$137 ;
-  assign \$139  = \$115  ? \$118  : \$138 ;
-  assign \$140  = \$114  ? 1'h1 : \$139 ;
-  assign \$141  = flush & \$140 ;
-  assign \$142  = ! \port$1$0 [1:0];
-  assign \$143  = \port$1$0 [1:0] == 1'h1;
-  assign \$144  = ~ entry3[8];
-  assign \$145  = entry3[7:0] == \port$1$0 [9:2];
-  assign \$146  = \$144  & \$145 ;
-  assign \$147  = \port$1$0 [1:0] == 2'h2;
-  assign \$148  = entry3[35:27] == flush_vpn[26:18];
-  assign \$149  = entry3[26:18] == flush_vpn[17:9];
-  assign \$150  = entry3[17:9] == flush_vpn[8:0];
-  assign \$151  = entry3[36] | \$150 ;
-  assign \$152  = \$149  & \$151 ;
-  assign \$153  = entry3[37] | \$152 ;
-  assign \$154  = \$148  & \$153 ;
-  assign \$155  = ~ entry3[8];
-  assign \$156  = entry3[7:0] == \port$1$0 [9:2];
-  assign \$157  = \$155  & \$156 ;
-  assign \$158  = entry3[35:27] == flush_vpn[26:18];
-  assign \$159  = entry3[26:18] == flush_vpn[17:9];
-  assign \$160  = entry3[17:9] == flush_vpn[8:0];
-  assign \$161  = entry3[36] | \$160 ;
-  assign \$162  = \$159  & \$161 ;
-  assign \$163  = entry3[37] | \$162 ;
-  assign \$164  = \$158  & \$163 ;
-  assign \$165  = \$157  & \$164 ;
-  assign \$166  = \$147  ? \$154  : \$165 ;
-  assign \$167  = \$143  ? \$146  : \$166 ;
-  assign \$168  = \$142  ? 1'h1 : \$167 ;
-  assign \$169  = flush & \$168 ;
-  assign \$170  = ! victim;
-  assign \$171  = fill & \$170 ;
-  assign \$172  = victim == 1'h1;
+  assign \$45  = first & valid;
+  assign chosen = filled ? 4'h0 : \$45 ;
+  assign hit = | chosen;
+  assign \$46  = chosen[0] ? entry0 : 56'h00000000000000;
+  assign \$48  = chosen[1] ? entry1 : 56'h00000000000000;
+  assign \$49  = \$47  | \$48 ;
+  assign \$50  = chosen[2] ? entry2 : 56'h00000000000000;
+  assign \$51  = \$49  | \$50 ;
+  assign \$52  = chosen[3] ? entry3 : 56'h00000000000000;
+  assign entry = \$51  | \$52 ;
+  assign \$55  = fill_entry[36] ? \$54  : { 1'h0, fill_entry[35:9] };
+  assign \$56  = fill_entry[37] ? \$53  : \$55 ;
+  assign \$57  = ~ hits;
+  assign \$58  = \$57  + 1'h1;
+  assign \$59  = hits & \$58 [3:0];
+  assign \$60  = ! \port$1$0 [1:0];
+  assign \$61  = \port$1$0 [1:0] == 1'h1;
+  assign \$62  = ~ entry0[8];
+  assign \$63  = entry0[7:0] == \port$1$0 [9:2];
+  assign \$64  = \$62  & \$63 ;
+  assign \$65  = \port$1$0 [1:0] == 2'h2;
+  assign \$66  = entry0[35:27] == flush_vpn[26:18];
+  assign \$67  = entry0[26:18] == flush_vpn[17:9];
+  assign \$68  = entry0[17:9] == flush_vpn[8:0];
+  assign \$69  = entry0[36] | \$68 ;
+  assign \$70  = \$67  & \$69 ;
+  assign \$71  = entry0[37] | \$70 ;
+  assign \$72  = \$66  & \$71 ;
+  assign \$73  = ~ entry0[8];
+  assign \$74  = entry0[7:0] == \port$1$0 [9:2];
+  assign \$75  = \$73  & \$74 ;
+  assign \$76  = entry0[35:27] == flush_vpn[26:18];
+  assign \$77  = entry0[26:18] == flush_vpn[17:9];
+  assign \$78  = entry0[17:9] == flush_vpn[8:0];
+  assign \$79  = entry0[36] | \$78 ;
+  assign \$80  = \$77  & \$79 ;
+  assign \$81  = entry0[37] | \$80 ;
+  assign \$82  = \$76  & \$81 ;
+  assign \$83  = \$75  & \$82 ;
+  assign \$84  = \$65  ? \$72  : \$83 ;
+  assign \$85  = \$61  ? \$64  : \$84 ;
+  assign \$86  = \$60  ? 1'h1 : \$85 ;
+  assign \$87  = flush & \$86 ;
+  assign \$88  = ! \port$1$0 [1:0];
+  assign \$89  = \port$1$0 [1:0] == 1'h1;
+  assign \$90  = ~ entry1[8];
+  assign \$91  = entry1[7:0] == \port$1$0 [9:2];
+  assign \$92  = \$90  & \$91 ;
+  assign \$93  = \port$1$0 [1:0] == 2'h2;
+  assign \$94  = entry1[35:27] == flush_vpn[26:18];
+  assign \$95  = entry1[26:18] == flush_vpn[17:9];
+  assign \$96  = entry1[17:9] == flush_vpn[8:0];
+  assign \$97  = entry1[36] | \$96 ;
+  assign \$98  = \$95  & \$97 ;
+  assign \$99  = entry1[37] | \$98 ;
+  assign \$100  = \$94  & \$99 ;
+  assign \$101  = ~ entry1[8];
+  assign \$102  = entry1[7:0] == \port$1$0 [9:2];
+  assign \$103  = \$101  & \$102 ;
+  assign \$104  = entry1[35:27] == flush_vpn[26:18];
+  assign \$105  = entry1[26:18] == flush_vpn[17:9];
+  assign \$106  = entry1[17:9] == flush_vpn[8:0];
+  assign \$107  = entry1[36] | \$106 ;
+  assign \$108  = \$105  & \$107 ;
+  assign \$109  = entry1[37] | \$108 ;
+  assign \$110  = \$104  & \$109 ;
+  assign \$111  = \$103  & \$110 ;
+  assign \$112  = \$93  ? \$100  : \$111 ;
+  assign \$113  = \$89  ? \$92  : \$112 ;
+  assign \$114  = \$88  ? 1'h1 : \$113 ;
+  assign \$115  = flush & \$114 ;
+  assign \$116  = ! \port$1$0 [1:0];
+  assign \$117  = \port$1$0 [1:0] == 1'h1;
+  assign \$118  = ~ entry2[8];
+  assign \$119  = entry2[7:0] == \port$1$0 [9:2];
+  assign \$120  = \$118  & \$119 ;
+  assign \$121  = \port$1$0 [1:0] == 2'h2;
+  assign \$122  = entry2[35:27] == flush_vpn[26:18];
+  assign \$123  = entry2[26:18] == flush_vpn[17:9];
+  assign \$124  = entry2[17:9] == flush_vpn[8:0];
+  assign \$125  = entry2[36] | \$124 ;
+  assign \$126  = \$123  & \$125 ;
+  assign \$127  = entry2[37] | \$126 ;
+  assign \$128  = \$122  & \$127 ;
+  assign \$129  = ~ entry2[8];
+  assign \$130  = entry2[7:0] == \port$1$0 [9:2];
+  assign \$131  = \$129  & \$130 ;
+  assign \$132  = entry2[35:27] == flush_vpn[26:18];
+  assign \$133  = entry2[26:18] == flush_vpn[17:9];
+  assign \$134  = entry2[17:9] == flush_vpn[8:0];
+  assign \$135  = entry2[36] | \$134 ;
+  assign \$136  = \$133  & \$135 ;
+  assign \$137  = entry2[37] | \$136 ;
+  assign \$138  = \$132  & \$137 ;
+  assign \$139  = \$131  & \$138 ;
+  assign \$140  = \$121  ? \$128  : \$139 ;
+  assign \$141  = \$117  ? \$120  : \$140 ;
+  assign \$142  = \$116  ? 1'h1 : \$141 ;
+  assign \$143  = flush & \$142 ;
+  assign \$144  = ! \port$1$0 [1:0];
+  assign \$145  = \port$1$0 [1:0] == 1'h1;
+  assign \$146  = ~ entry3[8];
+  assign \$147  = entry3[7:0] == \port$1$0 [9:2];
+  assign \$148  = \$146  & \$147 ;
+  assign \$149  = \port$1$0 [1:0] == 2'h2;
+  assign \$150  = entry3[35:27] == flush_vpn[26:18];
+  assign \$151  = entry3[26:18] == flush_vpn[17:9];
+  assign \$152  = entry3[17:9] == flush_vpn[8:0];
+  assign \$153  = entry3[36] | \$152 ;
+  assign \$154  = \$151  & \$153 ;
+  assign \$155  = entry3[37] | \$154 ;
+  assign \$156  = \$150  & \$155 ;
+  assign \$157  = ~ entry3[8];
+  assign \$158  = entry3[7:0] == \port$1$0 [9:2];
+  assign \$159  = \$157  & \$158 ;
+  assign \$160  = entry3[35:27] == flush_vpn[26:18];
+  assign \$161  = entry3[26:18] == flush_vpn[17:9];
+  assign \$162  = entry3[17:9] == flush_vpn[8:0];
+  assign \$163  = entry3[36] | \$162 ;
+  assign \$164  = \$161  & \$163 ;
+  assign \$165  = entry3[37] | \$164 ;
+  assign \$166  = \$160  & \$165 ;
+  assign \$167  = \$159  & \$166 ;
+  assign \$168  = \$149  ? \$156  : \$167 ;
+  assign \$169  = \$145  ? \$148  : \$168 ;
+  assign \$170  = \$144  ? 1'h1 : \$169 ;
+  assign \$171  = flush & \$170 ;
+  assign \$172  = ! victim;
   assign \$173  = fill & \$172 ;
-  assign \$174  = victim == 2'h2;
+  assign \$174  = victim == 1'h1;
   assign \$175  = fill & \$174 ;
-  assign \$176  = victim == 2'h3;
+  assign \$176  = victim == 2'h2;
   assign \$177  = fill & \$176 ;
+  assign \$178  = victim == 2'h3;
+  assign \$179  = fill & \$178 ;
   always @(posedge clk)
-    valid <= \$178 ;
+    first <= \$180 ;
   always @(posedge clk)
-    entry0 <= \$179 ;
+    filled <= \$181 ;
   always @(posedge clk)
-    entry1 <= \$180 ;
+    valid <= \$182 ;
   always @(posedge clk)
-    entry2 <= \$181 ;
+    entry0 <= \$183 ;
   always @(posedge clk)
-    entry3 <= \$182 ;
+    entry1 <= \$184 ;
+  always @(posedge clk)
+    entry2 <= \$185 ;
+  always @(posedge clk)
+    entry3 <= \$186 ;
   \cerite_lvm_mmu_small.tlb.replacement  replacement (
     .clk(clk),
     .fill(fill),
@@ -1788,78 +1879,92 @@ module \cerite_lvm_mmu_small.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, e
   );
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
-    \$178  = valid;
-    if (\$85 ) begin
-      \$178 [0] = 1'h0;
+    \$180  = \$59 ;
+    if (rst) begin
+      \$180  = 4'h0;
     end
-    if (\$113 ) begin
-      \$178 [1] = 1'h0;
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
+    \$181  = fill;
+    if (rst) begin
+      \$181  = 1'h0;
     end
-    if (\$141 ) begin
-      \$178 [2] = 1'h0;
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
+    \$182  = valid;
+    if (\$87 ) begin
+      \$182 [0] = 1'h0;
     end
-    if (\$169 ) begin
-      \$178 [3] = 1'h0;
+    if (\$115 ) begin
+      \$182 [1] = 1'h0;
+    end
+    if (\$143 ) begin
+      \$182 [2] = 1'h0;
     end
     if (\$171 ) begin
-      \$178 [0] = 1'h1;
+      \$182 [3] = 1'h0;
     end
     if (\$173 ) begin
-      \$178 [1] = 1'h1;
+      \$182 [0] = 1'h1;
     end
     if (\$175 ) begin
-      \$178 [2] = 1'h1;
+      \$182 [1] = 1'h1;
     end
     if (\$177 ) begin
-      \$178 [3] = 1'h1;
+      \$182 [2] = 1'h1;
+    end
+    if (\$179 ) begin
+      \$182 [3] = 1'h1;
     end
     if (rst) begin
-      \$178  = 4'h0;
+      \$182  = 4'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
-    \$179  = entry0;
-    if (\$171 ) begin
-      \$179  = \fill$15 ;
-    end
-    if (rst) begin
-      \$179  = 56'h00000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
-    \$180  = entry1;
+    \$183  = entry0;
     if (\$173 ) begin
-      \$180  = \fill$15 ;
+      \$183  = \fill$17 ;
     end
     if (rst) begin
-      \$180  = 56'h00000000000000;
+      \$183  = 56'h00000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
-    \$181  = entry2;
+    \$184  = entry1;
     if (\$175 ) begin
-      \$181  = \fill$15 ;
+      \$184  = \fill$17 ;
     end
     if (rst) begin
-      \$181  = 56'h00000000000000;
+      \$184  = 56'h00000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
-    \$182  = entry3;
+    \$185  = entry2;
     if (\$177 ) begin
-      \$182  = \fill$15 ;
+      \$185  = \fill$17 ;
     end
     if (rst) begin
-      \$182  = 56'h00000000000000;
+      \$185  = 56'h00000000000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
+    \$186  = entry3;
+    if (\$179 ) begin
+      \$186  = \fill$17 ;
+    end
+    if (rst) begin
+      \$186  = 56'h00000000000000;
     end
   end
   assign \valid$1  = valid;
-  assign \valid$12  = valid;
-  assign \fill$14  = fill;
+  assign \valid$14  = valid;
+  assign \fill$16  = fill;
   assign flush_kind = \port$1$0 [1:0];
   assign flush_asid = \port$1$0 [9:2];
   assign \entry0.asid  = entry0[7:0];
@@ -1917,17 +2022,17 @@ module \cerite_lvm_mmu_small.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, e
   assign \entry.u  = entry[53];
   assign \entry.a  = entry[54];
   assign \entry.d  = entry[55];
-  assign \fill$15.asid  = \fill$15 [7:0];
-  assign \fill$15.glob  = \fill$15 [8];
-  assign \fill$15.vpn  = \fill$15 [35:9];
-  assign \fill$15.size  = \fill$15 [37:36];
-  assign \fill$15.ppn  = \fill$15 [49:38];
-  assign \fill$15.r  = \fill$15 [50];
-  assign \fill$15.w  = \fill$15 [51];
-  assign \fill$15.x  = \fill$15 [52];
-  assign \fill$15.u  = \fill$15 [53];
-  assign \fill$15.a  = \fill$15 [54];
-  assign \fill$15.d  = \fill$15 [55];
+  assign \fill$17.asid  = \fill$17 [7:0];
+  assign \fill$17.glob  = \fill$17 [8];
+  assign \fill$17.vpn  = \fill$17 [35:9];
+  assign \fill$17.size  = \fill$17 [37:36];
+  assign \fill$17.ppn  = \fill$17 [49:38];
+  assign \fill$17.r  = \fill$17 [50];
+  assign \fill$17.w  = \fill$17 [51];
+  assign \fill$17.x  = \fill$17 [52];
+  assign \fill$17.u  = \fill$17 [53];
+  assign \fill$17.a  = \fill$17 [54];
+  assign \fill$17.d  = \fill$17 [55];
   assign \fill_entry.asid  = fill_entry[7:0];
   assign \fill_entry.glob  = fill_entry[8];
   assign \fill_entry.vpn  = fill_entry[35:9];
@@ -1939,17 +2044,17 @@ module \cerite_lvm_mmu_small.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, e
   assign \fill_entry.u  = fill_entry[53];
   assign \fill_entry.a  = fill_entry[54];
   assign \fill_entry.d  = fill_entry[55];
-  assign \fill$15 [35:9] = \$57 [26:0];
-  assign { \fill$15 [55:36], \fill$15 [8:0] } = { fill_entry[55:36], fill_entry[8:0] };
+  assign \fill$17 [35:9] = \$56 [26:0];
+  assign { \fill$17 [55:36], \fill$17 [8:0] } = { fill_entry[55:36], fill_entry[8:0] };
   assign hits[3] = \$44 ;
   assign hits[2] = \$33 ;
   assign hits[1] = \$22 ;
   assign hits[0] = \$11 ;
-  assign \$48  = \$47 ;
-  assign \$54 [17:0] = 18'h00000;
-  assign \$54 [27:18] = { 1'h0, fill_entry[35:27] };
-  assign \$55 [8:0] = 9'h000;
-  assign \$55 [27:9] = { 1'h0, fill_entry[35:18] };
+  assign \$47  = \$46 ;
+  assign \$53 [17:0] = 18'h00000;
+  assign \$53 [27:18] = { 1'h0, fill_entry[35:27] };
+  assign \$54 [8:0] = 9'h000;
+  assign \$54 [27:9] = { 1'h0, fill_entry[35:18] };
 endmodule
 
 (* generator = "Amaranth" *)
@@ -2017,7 +2122,7 @@ endmodule
 
 (* generator = "Amaranth" *)
 module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__satp_ppn, asid, cfg__learned, cfg__sum, cfg__mxr, cfg__pt_base, cfg__pt_limit, cfg__index_base, cfg__index_limit, cfg__root__0, cfg__root__1, cfg__root__2, cfg__root__3, cfg__level_base1, cfg__level_base2, clk, rst, flush_asid, flush
-, flush_by_asid, \start$42 , va, access, user, events, mem_req__valid, mem_req__payload, mem_resp__ready, done, fault, source, pa, size, fill_ok, \fill$70 , mem_req__ready);
+, flush_by_asid, \start$42 , va, access, user, events, mem_req__valid, mem_req__payload, mem_resp__ready, done, fault, source, pa, size, fill_ok, \fill$72 , mem_req__ready);
   reg \$auto$verilog_backend.cc:2355:dump_module$5  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -2026,35 +2131,35 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
   wire \$102 ;
   wire \$103 ;
   wire \$104 ;
-  wire \$105 ;
+  wire [24:0] \$105 ;
   wire \$106 ;
   wire \$107 ;
   wire \$108 ;
   wire \$109 ;
-  wire [24:0] \$11 ;
+  wire \$11 ;
   wire \$110 ;
   wire \$111 ;
   wire \$112 ;
   wire \$113 ;
   wire \$114 ;
-  wire [8:0] \$115 ;
-  wire [8:0] \$116 ;
+  wire \$115 ;
+  wire \$116 ;
   wire \$117 ;
   wire \$118 ;
-  wire \$119 ;
+  wire [2:0] \$119 ;
   wire \$12 ;
   wire \$120 ;
   wire \$121 ;
-  wire [8:0] \$122 ;
-  wire [8:0] \$123 ;
+  wire \$122 ;
+  wire \$123 ;
   wire \$124 ;
   wire \$125 ;
   wire \$126 ;
   wire \$127 ;
-  wire [8:0] \$128 ;
-  wire [8:0] \$129 ;
+  wire \$128 ;
+  wire \$129 ;
   wire \$13 ;
-  wire [24:0] \$130 ;
+  wire \$130 ;
   wire \$131 ;
   wire \$132 ;
   wire \$133 ;
@@ -2069,13 +2174,13 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
   wire \$141 ;
   wire \$142 ;
   wire \$143 ;
-  wire [2:0] \$144 ;
+  wire \$144 ;
   wire \$145 ;
   wire \$146 ;
   wire \$147 ;
   wire \$148 ;
   wire \$149 ;
-  wire \$15 ;
+  wire [24:0] \$15 ;
   wire \$150 ;
   wire \$151 ;
   wire \$152 ;
@@ -2089,108 +2194,85 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
   wire \$16 ;
   wire \$160 ;
   wire \$161 ;
-  wire \$162 ;
-  wire \$163 ;
-  wire \$164 ;
-  wire \$165 ;
-  wire \$166 ;
-  wire \$167 ;
-  wire \$168 ;
-  wire \$169 ;
+  wire [43:0] \$162 ;
+  wire [43:0] \$163 ;
+  reg [214:0] \$164 ;
+  reg [1:0] \$165 ;
+  reg \$166 ;
+  reg [4:0] \$167 ;
+  reg [1:0] \$168 ;
+  reg [43:0] \$169 ;
   wire \$17 ;
-  wire \$170 ;
-  wire \$171 ;
-  wire \$172 ;
-  wire \$173 ;
-  wire \$174 ;
-  wire \$175 ;
-  wire \$176 ;
-  wire \$177 ;
-  wire \$178 ;
-  wire \$179 ;
+  reg \$170 ;
+  reg [31:0] \$171 ;
+  reg [23:0] \$172 ;
+  reg \$173 ;
+  reg [2:0] \$174 ;
+  reg \$175 ;
+  reg [1:0] \$176 ;
+  reg [1:0] \$177 ;
+  reg [23:0] \$178 ;
+  reg [1:0] \$179 ;
   wire \$18 ;
-  wire \$180 ;
-  wire \$181 ;
-  wire \$182 ;
-  wire \$183 ;
-  wire \$184 ;
-  wire \$185 ;
-  wire \$186 ;
-  wire [43:0] \$187 ;
-  wire [43:0] \$188 ;
-  reg [214:0] \$189 ;
+  reg \$180 ;
+  reg \$181 ;
+  reg \$182 ;
+  reg [1:0] \$183 ;
+  reg [63:0] \$184 ;
+  reg [1:0] \$185 ;
+  reg \$186 ;
+  reg [55:0] \$187 ;
   wire \$19 ;
-  reg [1:0] \$190 ;
-  reg \$191 ;
-  reg [4:0] \$192 ;
-  reg [1:0] \$193 ;
-  reg [43:0] \$194 ;
-  reg \$195 ;
-  reg [31:0] \$196 ;
-  reg [2:0] \$197 ;
-  reg \$198 ;
-  reg [1:0] \$199 ;
   wire [23:0] \$2 ;
   wire \$20 ;
-  reg [1:0] \$200 ;
-  reg [23:0] \$201 ;
-  reg [1:0] \$202 ;
-  reg \$203 ;
-  reg \$204 ;
-  reg \$205 ;
-  reg [1:0] \$206 ;
-  reg [63:0] \$207 ;
-  reg [1:0] \$208 ;
-  reg \$209 ;
   wire \$21 ;
-  reg [55:0] \$210 ;
   wire [24:0] \$22 ;
   wire \$23 ;
   wire \$24 ;
   wire \$25 ;
   wire \$26 ;
   wire \$27 ;
-  wire [8:0] \$28 ;
-  wire [8:0] \$29 ;
+  wire \$28 ;
+  wire \$29 ;
   wire [25:0] \$3 ;
   wire \$30 ;
   wire \$31 ;
   wire \$32 ;
   wire \$33 ;
   wire \$34 ;
-  wire [8:0] \$35 ;
-  wire [8:0] \$36 ;
+  wire \$35 ;
+  wire \$36 ;
   wire \$37 ;
   wire \$38 ;
   wire \$39 ;
   wire [26:0] \$4 ;
   wire \$40 ;
-  wire [8:0] \$41 ;
-  wire [8:0] \$42 ;
-  wire [24:0] \$43 ;
+  wire \$41 ;
+  wire \$42 ;
+  wire \$43 ;
   wire \$44 ;
   wire \$45 ;
   wire \$46 ;
   wire \$47 ;
   wire \$48 ;
-  wire [8:0] \$49 ;
+  wire \$49 ;
   wire \$5 ;
-  wire [8:0] \$50 ;
+  wire [2:0] \$50 ;
   wire \$51 ;
   wire \$52 ;
   wire \$53 ;
   wire \$54 ;
   wire \$55 ;
   wire \$56 ;
-  wire \$57 ;
+  wire [24:0] \$57 ;
   wire \$58 ;
   wire \$59 ;
   wire \$6 ;
   wire \$60 ;
   wire \$61 ;
-  wire \$62 ;
+  wire [3:0] \$62 ;
   wire \$63 ;
-  wire \$64 ;
+  wire [2:0] \$64 ;
   wire \$65 ;
   wire \$66 ;
   wire \$67 ;
@@ -2198,22 +2280,22 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
   wire \$69 ;
   wire \$7 ;
   wire \$70 ;
-  wire [2:0] \$71 ;
-  wire \$72 ;
+  wire \$71 ;
+  wire [24:0] \$72 ;
   wire \$73 ;
   wire \$74 ;
   wire \$75 ;
   wire \$76 ;
-  wire \$77 ;
-  wire [24:0] \$78 ;
+  wire [3:0] \$77 ;
+  wire \$78 ;
   wire \$79 ;
-  wire \$8 ;
+  wire [24:0] \$8 ;
   wire \$80 ;
   wire \$81 ;
   wire \$82 ;
-  wire [3:0] \$83 ;
+  wire \$83 ;
   wire \$84 ;
-  wire [2:0] \$85 ;
+  wire \$85 ;
   wire \$86 ;
   wire \$87 ;
   wire \$88 ;
@@ -2222,13 +2304,13 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
   wire \$90 ;
   wire \$91 ;
   wire \$92 ;
-  wire [24:0] \$93 ;
-  wire \$94 ;
-  wire \$95 ;
+  wire \$93 ;
+  wire [8:0] \$94 ;
+  wire [8:0] \$95 ;
   wire \$96 ;
   wire \$97 ;
-  wire [3:0] \$98 ;
-  wire \$99 ;
+  wire [8:0] \$98 ;
+  wire [8:0] \$99 ;
   input [1:0] access;
   wire [1:0] access;
   input [7:0] asid;
@@ -2267,7 +2349,7 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
   wire clk;
   output done;
   reg done;
-  wire \done$50 ;
+  wire \done$52 ;
   reg err = 1'h0;
   output [7:0] events;
   reg [7:0] events;
@@ -2282,19 +2364,19 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
   output [1:0] fault;
   reg [1:0] fault = 2'h0;
   reg fill;
-  output [55:0] \fill$70 ;
-  reg [55:0] \fill$70  = 56'h00000000000000;
-  wire \fill$70.a ;
-  wire [7:0] \fill$70.asid ;
-  wire \fill$70.d ;
-  wire \fill$70.glob ;
-  wire [11:0] \fill$70.ppn ;
-  wire \fill$70.r ;
-  wire [1:0] \fill$70.size ;
-  wire \fill$70.u ;
-  wire [26:0] \fill$70.vpn ;
-  wire \fill$70.w ;
-  wire \fill$70.x ;
+  output [55:0] \fill$72 ;
+  reg [55:0] \fill$72  = 56'h00000000000000;
+  wire \fill$72.a ;
+  wire [7:0] \fill$72.asid ;
+  wire \fill$72.d ;
+  wire \fill$72.glob ;
+  wire [11:0] \fill$72.ppn ;
+  wire \fill$72.r ;
+  wire [1:0] \fill$72.size ;
+  wire \fill$72.u ;
+  wire [26:0] \fill$72.vpn ;
+  wire \fill$72.w ;
+  wire \fill$72.x ;
   (* init = 215'h000000000000000000000000000000000000000000000000000000 *)
   wire [214:0] fill_node;
   wire [47:0] \fill_node.gpt_line ;
@@ -2319,7 +2401,7 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
   wire hit;
   (* init = 32'd0 *)
   wire [31:0] idx;
-  wire [31:0] \idx$51 ;
+  wire [31:0] \idx$53 ;
   reg [31:0] index = 32'd0;
   wire level;
   reg [1:0] \level$7  = 2'h0;
@@ -2353,14 +2435,14 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
   wire [31:0] \node$3.lo ;
   wire [5:0] \node$3.shift ;
   wire [31:0] \node$3.slope ;
-  wire [214:0] \node$52 ;
-  wire [47:0] \node$52.gpt_line ;
-  wire [31:0] \node$52.hi ;
-  wire [63:0] \node$52.intercept ;
-  wire \node$52.leaf ;
-  wire [31:0] \node$52.lo ;
-  wire [5:0] \node$52.shift ;
-  wire [31:0] \node$52.slope ;
+  wire [214:0] \node$54 ;
+  wire [47:0] \node$54.gpt_line ;
+  wire [31:0] \node$54.hi ;
+  wire [63:0] \node$54.intercept ;
+  wire \node$54.leaf ;
+  wire [31:0] \node$54.lo ;
+  wire [5:0] \node$54.shift ;
+  wire [31:0] \node$54.slope ;
   wire [47:0] \node.gpt_line ;
   wire [31:0] \node.hi ;
   wire [63:0] \node.intercept ;
@@ -2374,11 +2456,13 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
   reg [23:0] pa = 24'h000000;
   reg [63:0] pte = 64'h0000000000000000;
   reg [1:0] r_level = 2'h0;
+  reg [23:0] req_addr = 24'h000000;
+  reg req_out = 1'h0;
   input rst;
   wire rst;
   output [1:0] size;
   reg [1:0] size = 2'h0;
-  reg [1:0] \size$64  = 2'h0;
+  reg [1:0] \size$66  = 2'h0;
   reg slot_hit = 1'h0;
   reg [1:0] slot_size = 2'h0;
   output [1:0] source;
@@ -2396,228 +2480,210 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
   assign \$2  = \$1  ? cfg__level_base1 : cfg__level_base2;
   assign \$4  = \$2  + \$3 ;
   assign line_sum = node[184:167] + index;
-  assign \$5  = | index[31:19];
-  assign \$6  = \$4 [24] | \$5 ;
-  assign \$8  = ~ \$7 ;
-  assign \$9  = \$4 [23:0] >= cfg__index_base;
-  assign \$10  = \$8  & \$9 ;
-  assign \$11  = \$4 [23:0] + 6'h20;
-  assign \$12  = \$11  <= cfg__index_limit;
-  assign \$13  = \$10  & \$12 ;
-  assign \$14  = ~ \$13 ;
-  assign \$15  = | line_sum[32:18];
-  assign \$16  = | node[214:185];
-  assign \$17  = \$15  | \$16 ;
-  assign \$19  = ~ \$18 ;
-  assign \$20  = { line_sum[17:0], 6'h00 } >= cfg__index_base;
+  assign \$5  = ~ req_out;
+  assign \$6  = req_addr >= cfg__index_base;
+  assign \$7  = \$5  & \$6 ;
+  assign \$8  = req_addr + 6'h20;
+  assign \$9  = \$8  <= cfg__index_limit;
+  assign \$10  = \$7  & \$9 ;
+  assign \$11  = ~ \$10 ;
+  assign \$12  = ~ req_out;
+  assign \$13  = req_addr >= cfg__index_base;
+  assign \$14  = \$12  & \$13 ;
+  assign \$15  = req_addr + 7'h40;
+  assign \$16  = \$15  <= cfg__index_limit;
+  assign \$17  = \$14  & \$16 ;
+  assign \$18  = ~ \$17 ;
+  assign \$19  = ~ req_out;
+  assign \$20  = req_addr >= cfg__pt_base;
   assign \$21  = \$19  & \$20 ;
-  assign \$22  = { line_sum[17:0], 6'h00 } + 7'h40;
-  assign \$23  = \$22  <= cfg__index_limit;
+  assign \$22  = req_addr + 4'h8;
+  assign \$23  = \$22  <= cfg__pt_limit;
   assign \$24  = \$21  & \$23 ;
   assign \$25  = ~ \$24 ;
-  assign \$26  = r_level == 2'h2;
-  assign \$27  = r_level == 1'h1;
-  assign \$28  = \$27  ? va[29:21] : va[20:12];
-  assign \$29  = \$26  ? va[38:30] : \$28 ;
-  assign \$30  = | \table [43:12];
-  assign \$32  = ~ \$31 ;
-  assign \$33  = r_level == 2'h2;
-  assign \$34  = r_level == 1'h1;
-  assign \$35  = \$34  ? va[29:21] : va[20:12];
-  assign \$36  = \$33  ? va[38:30] : \$35 ;
-  assign \$37  = { \table [11:0], \$36 , 3'h0 } >= cfg__pt_base;
-  assign \$38  = \$32  & \$37 ;
-  assign \$39  = r_level == 2'h2;
-  assign \$40  = r_level == 1'h1;
-  assign \$41  = \$40  ? va[29:21] : va[20:12];
-  assign \$42  = \$39  ? va[38:30] : \$41 ;
-  assign \$43  = { \table [11:0], \$42 , 3'h0 } + 4'h8;
-  assign \$44  = \$43  <= cfg__pt_limit;
-  assign \$45  = \$38  & \$44 ;
-  assign \$46  = ~ \$45 ;
-  assign \$47  = r_level == 2'h2;
-  assign \$48  = r_level == 1'h1;
-  assign \$49  = \$48  ? va[29:21] : va[20:12];
-  assign \$50  = \$47  ? va[38:30] : \$49 ;
-  assign \$51  = source == 1'h1;
-  assign \$52  = ~ node_read;
-  assign \$53  = ! fsm_state;
-  assign \$54  = fsm_state == 1'h1;
-  assign \$55  = fsm_state == 2'h2;
-  assign \$56  = fsm_state == 2'h3;
-  assign \$57  = fsm_state == 3'h4;
-  assign \$58  = fsm_state == 3'h5;
-  assign \$59  = fsm_state == 3'h6;
-  assign \$60  = fsm_state == 3'h7;
-  assign \$61  = fsm_state == 4'h8;
-  assign \$62  = fsm_state == 4'h9;
-  assign \$63  = fsm_state == 4'ha;
-  assign \$64  = fsm_state == 4'hb;
-  assign \$65  = fsm_state == 4'hc;
-  assign \$66  = fsm_state == 4'hd;
-  assign \$67  = fsm_state == 4'he;
-  assign \$68  = fsm_state == 4'hf;
-  assign \$69  = fsm_state == 5'h10;
-  assign \$70  = \level$7  == 2'h2;
-  assign \$71  = \level$7  + 1'h1;
-  assign \$72  = | index[31:19];
-  assign \$73  = \$4 [24] | \$72 ;
+  assign \$26  = source == 1'h1;
+  assign \$27  = ~ node_read;
+  assign \$28  = ! fsm_state;
+  assign \$29  = fsm_state == 1'h1;
+  assign \$30  = fsm_state == 2'h2;
+  assign \$31  = fsm_state == 2'h3;
+  assign \$32  = fsm_state == 3'h4;
+  assign \$33  = fsm_state == 3'h5;
+  assign \$34  = fsm_state == 3'h6;
+  assign \$35  = fsm_state == 3'h7;
+  assign \$36  = fsm_state == 4'h8;
+  assign \$37  = fsm_state == 4'h9;
+  assign \$38  = fsm_state == 4'ha;
+  assign \$39  = fsm_state == 4'hb;
+  assign \$40  = fsm_state == 4'hc;
+  assign \$41  = fsm_state == 4'hd;
+  assign \$42  = fsm_state == 4'he;
+  assign \$43  = fsm_state == 4'hf;
+  assign \$44  = fsm_state == 5'h10;
+  assign \$45  = fsm_state == 5'h11;
+  assign \$46  = fsm_state == 5'h12;
+  assign \$47  = fsm_state == 5'h13;
+  assign \$48  = fsm_state == 5'h14;
+  assign \$49  = \level$7  == 2'h2;
+  assign \$50  = \level$7  + 1'h1;
+  assign \$51  = | index[31:19];
+  assign \$52  = \$4 [24] | \$51 ;
+  assign \$54  = ~ req_out;
+  assign \$55  = req_addr >= cfg__index_base;
+  assign \$56  = \$54  & \$55 ;
+  assign \$57  = req_addr + 6'h20;
+  assign \$58  = \$57  <= cfg__index_limit;
+  assign \$59  = \$56  & \$58 ;
+  assign \$60  = ~ \$59 ;
+  assign \$61  = err | mem_resp__payload[64];
+  assign \$62  = beat + 1'h1;
+  assign \$63  = beat == 2'h3;
+  assign \$64  = \level$7  + 1'h1;
+  assign \$65  = | line_sum[32:18];
+  assign \$66  = | node[214:185];
+  assign \$67  = \$65  | \$66 ;
+  assign \$69  = ~ req_out;
+  assign \$70  = req_addr >= cfg__index_base;
+  assign \$71  = \$69  & \$70 ;
+  assign \$72  = req_addr + 7'h40;
+  assign \$73  = \$72  <= cfg__index_limit;
+  assign \$74  = \$71  & \$73 ;
   assign \$75  = ~ \$74 ;
-  assign \$76  = \$4 [23:0] >= cfg__index_base;
-  assign \$77  = \$75  & \$76 ;
-  assign \$78  = \$4 [23:0] + 6'h20;
-  assign \$79  = \$78  <= cfg__index_limit;
-  assign \$80  = \$77  & \$79 ;
-  assign \$81  = ~ \$80 ;
-  assign \$82  = err | mem_resp__payload[64];
-  assign \$83  = beat + 1'h1;
-  assign \$84  = beat == 2'h3;
-  assign \$85  = \level$7  + 1'h1;
-  assign \$86  = | line_sum[32:18];
-  assign \$87  = | node[214:185];
-  assign \$88  = \$86  | \$87 ;
-  assign \$90  = ~ \$89 ;
-  assign \$91  = { line_sum[17:0], 6'h00 } >= cfg__index_base;
-  assign \$92  = \$90  & \$91 ;
-  assign \$93  = { line_sum[17:0], 6'h00 } + 7'h40;
-  assign \$94  = \$93  <= cfg__index_limit;
-  assign \$95  = \$92  & \$94 ;
-  assign \$96  = ~ \$95 ;
-  assign \$97  = err | mem_resp__payload[64];
-  assign \$98  = beat + 1'h1;
-  assign \$99  = ~ beat[0];
-  assign \$100  = ~ found;
-  assign \$101  = slot_hit & \$100 ;
-  assign \$102  = mem_resp__payload[2:1] != 2'h3;
-  assign \$103  = mem_resp__payload[0] & \$102 ;
-  assign \$104  = mem_resp__payload[29:21] == va[38:30];
-  assign \$105  = mem_resp__payload[20:12] == va[29:21];
-  assign \$106  = mem_resp__payload[11:3] == va[20:12];
-  assign \$107  = mem_resp__payload[1] | \$106 ;
-  assign \$108  = \$105  & \$107 ;
-  assign \$109  = mem_resp__payload[2] | \$108 ;
-  assign \$110  = \$104  & \$109 ;
-  assign \$111  = \$103  & \$110 ;
-  assign \$112  = beat == 3'h7;
-  assign \$113  = r_level == 2'h2;
-  assign \$114  = r_level == 1'h1;
-  assign \$115  = \$114  ? va[29:21] : va[20:12];
-  assign \$116  = \$113  ? va[38:30] : \$115 ;
-  assign \$117  = | \table [43:12];
-  assign \$119  = ~ \$118 ;
-  assign \$120  = r_level == 2'h2;
-  assign \$121  = r_level == 1'h1;
-  assign \$122  = \$121  ? va[29:21] : va[20:12];
-  assign \$123  = \$120  ? va[38:30] : \$122 ;
-  assign \$124  = { \table [11:0], \$123 , 3'h0 } >= cfg__pt_base;
-  assign \$125  = \$119  & \$124 ;
-  assign \$126  = r_level == 2'h2;
-  assign \$127  = r_level == 1'h1;
-  assign \$128  = \$127  ? va[29:21] : va[20:12];
-  assign \$129  = \$126  ? va[38:30] : \$128 ;
-  assign \$130  = { \table [11:0], \$129 , 3'h0 } + 4'h8;
-  assign \$131  = \$130  <= cfg__pt_limit;
-  assign \$132  = \$125  & \$131 ;
-  assign \$133  = ~ \$132 ;
-  assign \$134  = ~ pte[0];
-  assign \$135  = ~ pte[1];
-  assign \$136  = \$135  & pte[2];
-  assign \$137  = \$134  | \$136 ;
-  assign \$138  = | pte[63:54];
-  assign \$139  = \$137  | \$138 ;
-  assign \$140  = pte[1] | pte[3];
-  assign \$141  = ! r_level;
-  assign \$142  = glob | pte[5];
-  assign \$143  = glob | pte[5];
-  assign \$144  = r_level - 1'h1;
-  assign \$145  = ~ pte[0];
-  assign \$146  = ~ pte[1];
-  assign \$147  = \$146  & pte[2];
-  assign \$148  = \$145  | \$147 ;
-  assign \$149  = | pte[63:54];
-  assign \$150  = \$148  | \$149 ;
-  assign \$151  = pte[1] | pte[2];
-  assign \$152  = \$151  | pte[3];
-  assign \$153  = ~ \$152 ;
-  assign \$154  = gpt & \$153 ;
-  assign \$155  = \$150  | \$154 ;
-  assign \$156  = \size$64  == 1'h1;
-  assign \$157  = | pte[18:10];
-  assign \$158  = \$156  & \$157 ;
-  assign \$159  = \size$64  == 2'h2;
-  assign \$160  = | pte[27:10];
-  assign \$161  = \$159  & \$160 ;
-  assign \$162  = \$158  | \$161 ;
-  assign \$163  = \$155  | \$162 ;
-  assign \$164  = access == 2'h2;
-  assign \$165  = access == 1'h1;
-  assign \$166  = cfg__mxr & pte[3];
-  assign \$167  = pte[1] | \$166 ;
-  assign \$168  = \$165  ? pte[2] : \$167 ;
-  assign \$169  = \$164  ? pte[3] : \$168 ;
-  assign \$170  = ~ \$169 ;
-  assign \$171  = ~ pte[4];
-  assign \$172  = access == 2'h2;
-  assign \$173  = ~ cfg__sum;
-  assign \$174  = \$172  | \$173 ;
-  assign \$175  = pte[4] & \$174 ;
-  assign \$176  = user ? \$171  : \$175 ;
-  assign \$177  = \$170  | \$176 ;
-  assign \$178  = ~ pte[6];
-  assign \$179  = access == 1'h1;
-  assign \$180  = ~ pte[7];
-  assign \$181  = \$179  & \$180 ;
-  assign \$182  = \$178  | \$181 ;
-  assign \$183  = \$177  | \$182 ;
-  assign \$184  = \$163  | \$183 ;
-  assign \$185  = \size$64  == 2'h2;
-  assign \$186  = \size$64  == 1'h1;
-  assign \$187  = \$186  ? { pte[53:19], va[20:12] } : pte[53:10];
-  assign \$188  = \$185  ? { pte[53:28], va[29:12] } : \$187 ;
+  assign \$76  = err | mem_resp__payload[64];
+  assign \$77  = beat + 1'h1;
+  assign \$78  = ~ beat[0];
+  assign \$79  = ~ found;
+  assign \$80  = slot_hit & \$79 ;
+  assign \$81  = mem_resp__payload[2:1] != 2'h3;
+  assign \$82  = mem_resp__payload[0] & \$81 ;
+  assign \$83  = mem_resp__payload[29:21] == va[38:30];
+  assign \$84  = mem_resp__payload[20:12] == va[29:21];
+  assign \$85  = mem_resp__payload[11:3] == va[20:12];
+  assign \$86  = mem_resp__payload[1] | \$85 ;
+  assign \$87  = \$84  & \$86 ;
+  assign \$88  = mem_resp__payload[2] | \$87 ;
+  assign \$89  = \$83  & \$88 ;
+  assign \$90  = \$82  & \$89 ;
+  assign \$91  = beat == 3'h7;
+  assign \$92  = r_level == 2'h2;
+  assign \$93  = r_level == 1'h1;
+  assign \$94  = \$93  ? va[29:21] : va[20:12];
+  assign \$95  = \$92  ? va[38:30] : \$94 ;
+  assign \$96  = r_level == 2'h2;
+  assign \$97  = r_level == 1'h1;
+  assign \$98  = \$97  ? va[29:21] : va[20:12];
+  assign \$99  = \$96  ? va[38:30] : \$98 ;
+  assign \$100  = | \table [43:12];
+  assign \$102  = ~ req_out;
+  assign \$103  = req_addr >= cfg__pt_base;
+  assign \$104  = \$102  & \$103 ;
+  assign \$105  = req_addr + 4'h8;
+  assign \$106  = \$105  <= cfg__pt_limit;
+  assign \$107  = \$104  & \$106 ;
+  assign \$108  = ~ \$107 ;
+  assign \$109  = ~ pte[0];
+  assign \$110  = ~ pte[1];
+  assign \$111  = \$110  & pte[2];
+  assign \$112  = \$109  | \$111 ;
+  assign \$113  = | pte[63:54];
+  assign \$114  = \$112  | \$113 ;
+  assign \$115  = pte[1] | pte[3];
+  assign \$116  = ! r_level;
+  assign \$117  = glob | pte[5];
+  assign \$118  = glob | pte[5];
+  assign \$119  = r_level - 1'h1;
+  assign \$120  = ~ pte[0];
+  assign \$121  = ~ pte[1];
+  assign \$122  = \$121  & pte[2];
+  assign \$123  = \$120  | \$122 ;
+  assign \$124  = | pte[63:54];
+  assign \$125  = \$123  | \$124 ;
+  assign \$126  = pte[1] | pte[2];
+  assign \$127  = \$126  | pte[3];
+  assign \$128  = ~ \$127 ;
+  assign \$129  = gpt & \$128 ;
+  assign \$130  = \$125  | \$129 ;
+  assign \$131  = \size$66  == 1'h1;
+  assign \$132  = | pte[18:10];
+  assign \$133  = \$131  & \$132 ;
+  assign \$134  = \size$66  == 2'h2;
+  assign \$135  = | pte[27:10];
+  assign \$136  = \$134  & \$135 ;
+  assign \$137  = \$133  | \$136 ;
+  assign \$138  = \$130  | \$137 ;
+  assign \$139  = access == 2'h2;
+  assign \$140  = access == 1'h1;
+  assign \$141  = cfg__mxr & pte[3];
+  assign \$142  = pte[1] | \$141 ;
+  assign \$143  = \$140  ? pte[2] : \$142 ;
+  assign \$144  = \$139  ? pte[3] : \$143 ;
+  assign \$145  = ~ \$144 ;
+  assign \$146  = ~ pte[4];
+  assign \$147  = access == 2'h2;
+  assign \$148  = ~ cfg__sum;
+  assign \$149  = \$147  | \$148 ;
+  assign \$150  = pte[4] & \$149 ;
+  assign \$151  = user ? \$146  : \$150 ;
+  assign \$152  = \$145  | \$151 ;
+  assign \$153  = ~ pte[6];
+  assign \$154  = access == 1'h1;
+  assign \$155  = ~ pte[7];
+  assign \$156  = \$154  & \$155 ;
+  assign \$157  = \$153  | \$156 ;
+  assign \$158  = \$152  | \$157 ;
+  assign \$159  = \$138  | \$158 ;
+  assign \$160  = \size$66  == 2'h2;
+  assign \$161  = \size$66  == 1'h1;
+  assign \$162  = \$161  ? { pte[53:19], va[20:12] } : pte[53:10];
+  assign \$163  = \$160  ? { pte[53:28], va[29:12] } : \$162 ;
   always @(posedge clk)
-    node <= \$189 ;
+    node <= \$164 ;
   always @(posedge clk)
-    \level$7  <= \$190 ;
+    \level$7  <= \$165 ;
   always @(posedge clk)
-    node_read <= \$191 ;
+    node_read <= \$166 ;
   always @(posedge clk)
-    fsm_state <= \$192 ;
+    fsm_state <= \$167 ;
   always @(posedge clk)
-    r_level <= \$193 ;
+    r_level <= \$168 ;
   always @(posedge clk)
-    \table  <= \$194 ;
+    \table  <= \$169 ;
   always @(posedge clk)
-    glob <= \$195 ;
+    glob <= \$170 ;
   always @(posedge clk)
-    index <= \$196 ;
+    index <= \$171 ;
   always @(posedge clk)
-    beat <= \$197 ;
+    req_addr <= \$172 ;
   always @(posedge clk)
-    err <= \$198 ;
+    req_out <= \$173 ;
   always @(posedge clk)
-    fault <= \$199 ;
+    beat <= \$174 ;
   always @(posedge clk)
-    source <= \$200 ;
+    err <= \$175 ;
   always @(posedge clk)
-    pa <= \$201 ;
+    fault <= \$176 ;
   always @(posedge clk)
-    size <= \$202 ;
+    source <= \$177 ;
   always @(posedge clk)
-    fill_ok <= \$203 ;
+    pa <= \$178 ;
   always @(posedge clk)
-    found <= \$204 ;
+    size <= \$179 ;
   always @(posedge clk)
-    slot_hit <= \$205 ;
+    fill_ok <= \$180 ;
   always @(posedge clk)
-    slot_size <= \$206 ;
+    found <= \$181 ;
   always @(posedge clk)
-    pte <= \$207 ;
+    slot_hit <= \$182 ;
   always @(posedge clk)
-    \size$64  <= \$208 ;
+    slot_size <= \$183 ;
   always @(posedge clk)
-    gpt <= \$209 ;
+    pte <= \$184 ;
   always @(posedge clk)
-    \fill$70  <= \$210 ;
+    \size$66  <= \$185 ;
+  always @(posedge clk)
+    gpt <= \$186 ;
+  always @(posedge clk)
+    \fill$72  <= \$187 ;
   \cerite_lvm_mmu_small.walker.lwc  lwc (
     .asid(asid),
     .clk(clk),
@@ -2628,14 +2694,14 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
     .hit(hit),
     .index(index),
     .level(\level$7 [0]),
-    .node(\node$52 ),
+    .node(\node$54 ),
     .rst(rst),
     .wr__data(node)
   );
   \cerite_lvm_mmu_small.walker.model  model (
     .clk(clk),
-    .done(\done$50 ),
-    .idx(\idx$51 ),
+    .done(\done$52 ),
+    .idx(\idx$53 ),
     .node(node),
     .rst(rst),
     .start(start),
@@ -2662,58 +2728,66 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
       5'h03:
           /* empty */;
       5'h06:
+          /* empty */;
+      5'h07:
           (* full_case = 32'd1 *)
           if (hit) begin
             events[0] = 1'h1;
           end else begin
             events[1] = 1'h1;
           end
-      5'h07:
-          /* empty */;
       5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
           (* full_case = 32'd1 *)
-          if (\$14 ) begin
+          if (\$11 ) begin
           end else begin
             if (mem_req__ready) begin
               events[5] = 1'h1;
             end
           end
-      5'h09:
+      5'h0b:
           /* empty */;
-      5'h0a:
+      5'h0c:
           /* empty */;
       5'h04:
+          /* empty */;
+      5'h0e:
           (* full_case = 32'd1 *)
-          if (\$25 ) begin
+          if (\$18 ) begin
           end else begin
             if (mem_req__ready) begin
               events[6] = 1'h1;
-            end
-          end
-      5'h0c:
-          /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h05:
-          events[4] = 1'h1;
-      5'h02:
-          (* full_case = 32'd1 *)
-          if (\$46 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              events[7] = 1'h1;
             end
           end
       5'h0f:
           /* empty */;
       5'h10:
           /* empty */;
-      5'h0e:
+      5'h05:
+          events[4] = 1'h1;
+      5'h02:
           /* empty */;
-      5'h0b:
-          if (\$51 ) begin
+      5'h12:
+          (* full_case = 32'd1 *)
+          if (\$25 ) begin
+          end else begin
+            if (mem_req__ready) begin
+              events[7] = 1'h1;
+            end
+          end
+      5'h13:
+          /* empty */;
+      5'h14:
+          /* empty */;
+      5'h11:
+          /* empty */;
+      5'h0d:
+          if (\$26 ) begin
             events[2] = 1'h1;
-            events[3] = \$52 ;
+            events[3] = \$27 ;
           end
     endcase
   end
@@ -2732,30 +2806,38 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
       5'h07:
           /* empty */;
       5'h08:
-          (* full_case = 32'd1 *)
-          if (\$14 ) begin
-          end else begin
-            mem_req__valid = 1'h1;
-          end
+          /* empty */;
       5'h09:
           /* empty */;
       5'h0a:
-          /* empty */;
-      5'h04:
           (* full_case = 32'd1 *)
-          if (\$25 ) begin
+          if (\$11 ) begin
           end else begin
             mem_req__valid = 1'h1;
           end
+      5'h0b:
+          /* empty */;
       5'h0c:
           /* empty */;
-      5'h0d:
+      5'h04:
+          /* empty */;
+      5'h0e:
+          (* full_case = 32'd1 *)
+          if (\$18 ) begin
+          end else begin
+            mem_req__valid = 1'h1;
+          end
+      5'h0f:
+          /* empty */;
+      5'h10:
           /* empty */;
       5'h05:
           /* empty */;
       5'h02:
+          /* empty */;
+      5'h12:
           (* full_case = 32'd1 *)
-          if (\$46 ) begin
+          if (\$25 ) begin
           end else begin
             mem_req__valid = 1'h1;
           end
@@ -2776,34 +2858,42 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
       5'h07:
           /* empty */;
       5'h08:
-          (* full_case = 32'd1 *)
-          if (\$14 ) begin
-          end else begin
-            mem_req__payload[23:0] = \$4 [23:0];
-            mem_req__payload[26:24] = 3'h3;
-          end
+          /* empty */;
       5'h09:
           /* empty */;
       5'h0a:
-          /* empty */;
-      5'h04:
           (* full_case = 32'd1 *)
-          if (\$25 ) begin
+          if (\$11 ) begin
           end else begin
-            mem_req__payload[23:0] = { line_sum[17:0], 6'h00 };
-            mem_req__payload[26:24] = 3'h7;
+            mem_req__payload[23:0] = req_addr;
+            mem_req__payload[26:24] = 3'h3;
           end
+      5'h0b:
+          /* empty */;
       5'h0c:
           /* empty */;
-      5'h0d:
+      5'h04:
+          /* empty */;
+      5'h0e:
+          (* full_case = 32'd1 *)
+          if (\$18 ) begin
+          end else begin
+            mem_req__payload[23:0] = req_addr;
+            mem_req__payload[26:24] = 3'h7;
+          end
+      5'h0f:
+          /* empty */;
+      5'h10:
           /* empty */;
       5'h05:
           /* empty */;
       5'h02:
+          /* empty */;
+      5'h12:
           (* full_case = 32'd1 *)
-          if (\$46 ) begin
+          if (\$25 ) begin
           end else begin
-            mem_req__payload[23:0] = { \table [11:0], \$50 , 3'h0 };
+            mem_req__payload[23:0] = req_addr;
             mem_req__payload[26:24] = 3'h0;
           end
     endcase
@@ -2825,20 +2915,28 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
       5'h08:
           /* empty */;
       5'h09:
-          mem_resp__ready = 1'h1;
+          /* empty */;
       5'h0a:
+          /* empty */;
+      5'h0b:
+          mem_resp__ready = 1'h1;
+      5'h0c:
           /* empty */;
       5'h04:
           /* empty */;
-      5'h0c:
+      5'h0e:
+          /* empty */;
+      5'h0f:
           mem_resp__ready = 1'h1;
-      5'h0d:
+      5'h10:
           /* empty */;
       5'h05:
           /* empty */;
       5'h02:
           /* empty */;
-      5'h0f:
+      5'h12:
+          /* empty */;
+      5'h13:
           mem_resp__ready = 1'h1;
     endcase
   end
@@ -2861,6 +2959,10 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
       5'h09:
           /* empty */;
       5'h0a:
+          /* empty */;
+      5'h0b:
+          /* empty */;
+      5'h0c:
           (* full_case = 32'd1 *)
           if (err) begin
           end else begin
@@ -2888,40 +2990,48 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
           /* empty */;
       5'h0a:
           /* empty */;
-      5'h04:
+      5'h0b:
           /* empty */;
       5'h0c:
           /* empty */;
-      5'h0d:
+      5'h04:
           /* empty */;
-      5'h05:
-          /* empty */;
-      5'h02:
+      5'h0e:
           /* empty */;
       5'h0f:
           /* empty */;
       5'h10:
           /* empty */;
-      5'h0e:
+      5'h05:
           /* empty */;
-      5'h0b:
+      5'h02:
+          /* empty */;
+      5'h12:
+          /* empty */;
+      5'h13:
+          /* empty */;
+      5'h14:
+          /* empty */;
+      5'h11:
+          /* empty */;
+      5'h0d:
           done = 1'h1;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$189  = node;
+    \$164  = node;
     casez (fsm_state)
       5'h00:
           if (\start$42 ) begin
             if (cfg__learned) begin
-              \$189 [31:0] = cfg__root__0[31:0];
-              \$189 [95:32] = cfg__root__1;
-              \$189 [127:96] = cfg__root__2[31:0];
-              \$189 [159:128] = cfg__root__2[63:32];
-              \$189 [165:160] = cfg__root__3[5:0];
-              \$189 [166] = cfg__root__3[8];
-              \$189 [214:167] = cfg__root__3[63:16];
+              \$164 [31:0] = cfg__root__0[31:0];
+              \$164 [95:32] = cfg__root__1;
+              \$164 [127:96] = cfg__root__2[31:0];
+              \$164 [159:128] = cfg__root__2[63:32];
+              \$164 [165:160] = cfg__root__3[5:0];
+              \$164 [166] = cfg__root__3[8];
+              \$164 [214:167] = cfg__root__3[63:16];
             end
           end
       5'h01:
@@ -2931,43 +3041,47 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
       5'h06:
           /* empty */;
       5'h07:
-          \$189  = \node$52 ;
-      5'h08:
           /* empty */;
+      5'h08:
+          \$164  = \node$54 ;
       5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h0b:
           if (mem_resp__valid) begin
             (* full_case = 32'd1 *)
             casez (beat[1:0])
               2'h0:
-                  \$189 [31:0] = mem_resp__payload[31:0];
+                  \$164 [31:0] = mem_resp__payload[31:0];
               2'h1:
-                  \$189 [95:32] = mem_resp__payload[63:0];
+                  \$164 [95:32] = mem_resp__payload[63:0];
               2'h2:
                 begin
-                  \$189 [127:96] = mem_resp__payload[31:0];
-                  \$189 [159:128] = mem_resp__payload[63:32];
+                  \$164 [127:96] = mem_resp__payload[31:0];
+                  \$164 [159:128] = mem_resp__payload[63:32];
                 end
               2'h3:
                 begin
-                  \$189 [165:160] = mem_resp__payload[5:0];
-                  \$189 [166] = mem_resp__payload[8];
-                  \$189 [214:167] = mem_resp__payload[63:16];
+                  \$164 [165:160] = mem_resp__payload[5:0];
+                  \$164 [166] = mem_resp__payload[8];
+                  \$164 [214:167] = mem_resp__payload[63:16];
                 end
             endcase
           end
     endcase
     if (rst) begin
-      \$189  = 215'h000000000000000000000000000000000000000000000000000000;
+      \$164  = 215'h000000000000000000000000000000000000000000000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$190  = \level$7 ;
+    \$165  = \level$7 ;
     casez (fsm_state)
       5'h00:
           if (\start$42 ) begin
             if (cfg__learned) begin
-              \$190  = 2'h0;
+              \$165  = 2'h0;
             end
           end
       5'h01:
@@ -2977,181 +3091,197 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
       5'h06:
           /* empty */;
       5'h07:
-          \$190  = \$71 [1:0];
+          /* empty */;
+      5'h08:
+          \$165  = \$50 [1:0];
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h0b:
+          /* empty */;
+      5'h0c:
+          (* full_case = 32'd1 *)
+          if (err) begin
+          end else begin
+            \$165  = \$64 [1:0];
+          end
+    endcase
+    if (rst) begin
+      \$165  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$166  = node_read;
+    casez (fsm_state)
+      5'h00:
+          if (\start$42 ) begin
+            if (cfg__learned) begin
+              \$166  = 1'h0;
+            end
+          end
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
       5'h08:
           /* empty */;
       5'h09:
           /* empty */;
       5'h0a:
           (* full_case = 32'd1 *)
-          if (err) begin
-          end else begin
-            \$190  = \$85 [1:0];
-          end
-    endcase
-    if (rst) begin
-      \$190  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$191  = node_read;
-    casez (fsm_state)
-      5'h00:
-          if (\start$42 ) begin
-            if (cfg__learned) begin
-              \$191  = 1'h0;
-            end
-          end
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          (* full_case = 32'd1 *)
-          if (\$81 ) begin
+          if (\$60 ) begin
           end else begin
             if (mem_req__ready) begin
-              \$191  = 1'h1;
+              \$166  = 1'h1;
             end
           end
     endcase
     if (rst) begin
-      \$191  = 1'h0;
+      \$166  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$192  = fsm_state;
+    \$167  = fsm_state;
     casez (fsm_state)
       5'h00:
           if (\start$42 ) begin
             (* full_case = 32'd1 *)
             if (cfg__learned) begin
-              \$192  = 5'h01;
+              \$167  = 5'h01;
             end else begin
-              \$192  = 5'h02;
+              \$167  = 5'h02;
             end
           end
       5'h01:
-          \$192  = 5'h03;
+          \$167  = 5'h03;
       5'h03:
-          if (\done$50 ) begin
+          if (\done$52 ) begin
             (* full_case = 32'd1 *)
             if (node[166]) begin
-              \$192  = 5'h04;
-            end else if (\$70 ) begin
-              \$192  = 5'h05;
+              \$167  = 5'h04;
+            end else if (\$49 ) begin
+              \$167  = 5'h05;
             end else begin
-              \$192  = 5'h06;
+              \$167  = 5'h06;
             end
           end
       5'h06:
+          \$167  = 5'h07;
+      5'h07:
           (* full_case = 32'd1 *)
           if (hit) begin
-            \$192  = 5'h07;
+            \$167  = 5'h08;
           end else begin
-            \$192  = 5'h08;
+            \$167  = 5'h09;
           end
-      5'h07:
-          \$192  = 5'h01;
       5'h08:
-          (* full_case = 32'd1 *)
-          if (\$81 ) begin
-            \$192  = 5'h05;
-          end else begin
-            if (mem_req__ready) begin
-              \$192  = 5'h09;
-            end
-          end
+          \$167  = 5'h01;
       5'h09:
-          if (mem_resp__valid) begin
-            if (\$84 ) begin
-              \$192  = 5'h0a;
-            end
-          end
+          \$167  = 5'h0a;
       5'h0a:
           (* full_case = 32'd1 *)
-          if (err) begin
-            \$192  = 5'h0b;
-          end else begin
-            \$192  = 5'h01;
-          end
-      5'h04:
-          (* full_case = 32'd1 *)
-          if (\$96 ) begin
-            \$192  = 5'h05;
+          if (\$60 ) begin
+            \$167  = 5'h05;
           end else begin
             if (mem_req__ready) begin
-              \$192  = 5'h0c;
+              \$167  = 5'h0b;
             end
           end
-      5'h0c:
-          if (mem_resp__valid) begin
-            if (\$112 ) begin
-              \$192  = 5'h0d;
-            end
-          end
-      5'h0d:
-          (* full_case = 32'd1 *)
-          if (err) begin
-            \$192  = 5'h0b;
-          end else if (found) begin
-            \$192  = 5'h0e;
-          end else begin
-            \$192  = 5'h05;
-          end
-      5'h05:
-          \$192  = 5'h02;
-      5'h02:
-          (* full_case = 32'd1 *)
-          if (\$133 ) begin
-            \$192  = 5'h0b;
-          end else begin
-            if (mem_req__ready) begin
-              \$192  = 5'h0f;
-            end
-          end
-      5'h0f:
-          if (mem_resp__valid) begin
-            \$192  = 5'h10;
-          end
-      5'h10:
-          (* full_case = 32'd1 *)
-          if (err) begin
-            \$192  = 5'h0b;
-          end else if (\$139 ) begin
-            \$192  = 5'h0b;
-          end else if (\$140 ) begin
-            \$192  = 5'h0e;
-          end else if (\$141 ) begin
-            \$192  = 5'h0b;
-          end else begin
-            \$192  = 5'h02;
-          end
-      5'h0e:
-          \$192  = 5'h0b;
       5'h0b:
-          \$192  = 5'h00;
+          if (mem_resp__valid) begin
+            if (\$63 ) begin
+              \$167  = 5'h0c;
+            end
+          end
+      5'h0c:
+          (* full_case = 32'd1 *)
+          if (err) begin
+            \$167  = 5'h0d;
+          end else begin
+            \$167  = 5'h01;
+          end
+      5'h04:
+          \$167  = 5'h0e;
+      5'h0e:
+          (* full_case = 32'd1 *)
+          if (\$75 ) begin
+            \$167  = 5'h05;
+          end else begin
+            if (mem_req__ready) begin
+              \$167  = 5'h0f;
+            end
+          end
+      5'h0f:
+          if (mem_resp__valid) begin
+            if (\$91 ) begin
+              \$167  = 5'h10;
+            end
+          end
+      5'h10:
+          (* full_case = 32'd1 *)
+          if (err) begin
+            \$167  = 5'h0d;
+          end else if (found) begin
+            \$167  = 5'h11;
+          end else begin
+            \$167  = 5'h05;
+          end
+      5'h05:
+          \$167  = 5'h02;
+      5'h02:
+          \$167  = 5'h12;
+      5'h12:
+          (* full_case = 32'd1 *)
+          if (\$108 ) begin
+            \$167  = 5'h0d;
+          end else begin
+            if (mem_req__ready) begin
+              \$167  = 5'h13;
+            end
+          end
+      5'h13:
+          if (mem_resp__valid) begin
+            \$167  = 5'h14;
+          end
+      5'h14:
+          (* full_case = 32'd1 *)
+          if (err) begin
+            \$167  = 5'h0d;
+          end else if (\$114 ) begin
+            \$167  = 5'h0d;
+          end else if (\$115 ) begin
+            \$167  = 5'h11;
+          end else if (\$116 ) begin
+            \$167  = 5'h0d;
+          end else begin
+            \$167  = 5'h02;
+          end
+      5'h11:
+          \$167  = 5'h0d;
+      5'h0d:
+          \$167  = 5'h00;
     endcase
     if (rst) begin
-      \$192  = 5'h00;
+      \$167  = 5'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$193  = r_level;
+    \$168  = r_level;
     casez (fsm_state)
       5'h00:
           if (\start$42 ) begin
             (* full_case = 32'd1 *)
             if (cfg__learned) begin
             end else begin
-              \$193  = 2'h2;
+              \$168  = 2'h2;
             end
           end
       5'h01:
@@ -3168,42 +3298,50 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
           /* empty */;
       5'h0a:
           /* empty */;
-      5'h04:
+      5'h0b:
           /* empty */;
       5'h0c:
           /* empty */;
-      5'h0d:
+      5'h04:
           /* empty */;
-      5'h05:
-          \$193  = 2'h2;
-      5'h02:
+      5'h0e:
           /* empty */;
       5'h0f:
           /* empty */;
       5'h10:
+          /* empty */;
+      5'h05:
+          \$168  = 2'h2;
+      5'h02:
+          /* empty */;
+      5'h12:
+          /* empty */;
+      5'h13:
+          /* empty */;
+      5'h14:
           (* full_case = 32'd1 *)
           if (err) begin
-          end else if (\$139 ) begin
-          end else if (\$140 ) begin
-          end else if (\$141 ) begin
+          end else if (\$114 ) begin
+          end else if (\$115 ) begin
+          end else if (\$116 ) begin
           end else begin
-            \$193  = \$144 [1:0];
+            \$168  = \$119 [1:0];
           end
     endcase
     if (rst) begin
-      \$193  = 2'h0;
+      \$168  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$194  = \table ;
+    \$169  = \table ;
     casez (fsm_state)
       5'h00:
           if (\start$42 ) begin
             (* full_case = 32'd1 *)
             if (cfg__learned) begin
             end else begin
-              \$194  = cfg__satp_ppn;
+              \$169  = cfg__satp_ppn;
             end
           end
       5'h01:
@@ -3220,42 +3358,50 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
           /* empty */;
       5'h0a:
           /* empty */;
-      5'h04:
+      5'h0b:
           /* empty */;
       5'h0c:
           /* empty */;
-      5'h0d:
+      5'h04:
           /* empty */;
-      5'h05:
-          \$194  = cfg__satp_ppn;
-      5'h02:
+      5'h0e:
           /* empty */;
       5'h0f:
           /* empty */;
       5'h10:
+          /* empty */;
+      5'h05:
+          \$169  = cfg__satp_ppn;
+      5'h02:
+          /* empty */;
+      5'h12:
+          /* empty */;
+      5'h13:
+          /* empty */;
+      5'h14:
           (* full_case = 32'd1 *)
           if (err) begin
-          end else if (\$139 ) begin
-          end else if (\$140 ) begin
-          end else if (\$141 ) begin
+          end else if (\$114 ) begin
+          end else if (\$115 ) begin
+          end else if (\$116 ) begin
           end else begin
-            \$194  = pte[53:10];
+            \$169  = pte[53:10];
           end
     endcase
     if (rst) begin
-      \$194  = 44'h00000000000;
+      \$169  = 44'h00000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$195  = glob;
+    \$170  = glob;
     casez (fsm_state)
       5'h00:
           if (\start$42 ) begin
             (* full_case = 32'd1 *)
             if (cfg__learned) begin
             end else begin
-              \$195  = 1'h0;
+              \$170  = 1'h0;
             end
           end
       5'h01:
@@ -3272,156 +3418,105 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
           /* empty */;
       5'h0a:
           /* empty */;
-      5'h04:
+      5'h0b:
           /* empty */;
       5'h0c:
           /* empty */;
-      5'h0d:
+      5'h04:
+          /* empty */;
+      5'h0e:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
           if (err) begin
           end else if (found) begin
-            \$195  = pte[5];
+            \$170  = pte[5];
           end
       5'h05:
-          \$195  = 1'h0;
+          \$170  = 1'h0;
       5'h02:
+          /* empty */;
+      5'h12:
+          /* empty */;
+      5'h13:
+          /* empty */;
+      5'h14:
+          (* full_case = 32'd1 *)
+          if (err) begin
+          end else if (\$114 ) begin
+          end else if (\$115 ) begin
+            \$170  = \$117 ;
+          end else if (\$116 ) begin
+          end else begin
+            \$170  = \$118 ;
+          end
+    endcase
+    if (rst) begin
+      \$170  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$171  = index;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          if (\done$52 ) begin
+            \$171  = \idx$53 ;
+          end
+    endcase
+    if (rst) begin
+      \$171  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$172  = req_addr;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          \$172  = \$4 [23:0];
+      5'h0a:
+          /* empty */;
+      5'h0b:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h04:
+          \$172  = { line_sum[17:0], 6'h00 };
+      5'h0e:
           /* empty */;
       5'h0f:
           /* empty */;
       5'h10:
-          (* full_case = 32'd1 *)
-          if (err) begin
-          end else if (\$139 ) begin
-          end else if (\$140 ) begin
-            \$195  = \$142 ;
-          end else if (\$141 ) begin
-          end else begin
-            \$195  = \$143 ;
-          end
-    endcase
-    if (rst) begin
-      \$195  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$196  = index;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          if (\done$50 ) begin
-            \$196  = \idx$51 ;
-          end
-    endcase
-    if (rst) begin
-      \$196  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$197  = beat;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          (* full_case = 32'd1 *)
-          if (\$81 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$197  = 3'h0;
-            end
-          end
-      5'h09:
-          if (mem_resp__valid) begin
-            \$197  = \$83 [2:0];
-          end
-      5'h0a:
-          /* empty */;
-      5'h04:
-          (* full_case = 32'd1 *)
-          if (\$96 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$197  = 3'h0;
-            end
-          end
-      5'h0c:
-          if (mem_resp__valid) begin
-            \$197  = \$98 [2:0];
-          end
-    endcase
-    if (rst) begin
-      \$197  = 3'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$198  = err;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          (* full_case = 32'd1 *)
-          if (\$81 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$198  = 1'h0;
-            end
-          end
-      5'h09:
-          if (mem_resp__valid) begin
-            \$198  = \$82 ;
-          end
-      5'h0a:
-          /* empty */;
-      5'h04:
-          (* full_case = 32'd1 *)
-          if (\$96 ) begin
-          end else begin
-            if (mem_req__ready) begin
-              \$198  = 1'h0;
-            end
-          end
-      5'h0c:
-          if (mem_resp__valid) begin
-            \$198  = \$97 ;
-          end
-      5'h0d:
           /* empty */;
       5'h05:
           /* empty */;
       5'h02:
-          /* empty */;
-      5'h0f:
-          if (mem_resp__valid) begin
-            \$198  = mem_resp__payload[64];
-          end
+          \$172  = { \table [11:0], \$95 , 3'h0 };
     endcase
     if (rst) begin
-      \$198  = 1'h0;
+      \$172  = 24'h000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$199  = fault;
+    \$173  = req_out;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -3436,51 +3531,84 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
       5'h08:
           /* empty */;
       5'h09:
-          /* empty */;
+          \$173  = \$53 ;
       5'h0a:
-          if (err) begin
-            \$199  = 2'h2;
-          end
-      5'h04:
+          /* empty */;
+      5'h0b:
           /* empty */;
       5'h0c:
           /* empty */;
-      5'h0d:
-          if (err) begin
-            \$199  = 2'h2;
-          end
-      5'h05:
+      5'h04:
+          \$173  = \$68 ;
+      5'h0e:
           /* empty */;
-      5'h02:
-          if (\$133 ) begin
-            \$199  = 2'h2;
-          end
       5'h0f:
           /* empty */;
       5'h10:
-          if (err) begin
-            \$199  = 2'h2;
-          end else if (\$139 ) begin
-            \$199  = 2'h1;
-          end else if (\$140 ) begin
-          end else if (\$141 ) begin
-            \$199  = 2'h1;
+          /* empty */;
+      5'h05:
+          /* empty */;
+      5'h02:
+          \$173  = \$101 ;
+    endcase
+    if (rst) begin
+      \$173  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$174  = beat;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          (* full_case = 32'd1 *)
+          if (\$60 ) begin
+          end else begin
+            if (mem_req__ready) begin
+              \$174  = 3'h0;
+            end
           end
+      5'h0b:
+          if (mem_resp__valid) begin
+            \$174  = \$62 [2:0];
+          end
+      5'h0c:
+          /* empty */;
+      5'h04:
+          /* empty */;
       5'h0e:
           (* full_case = 32'd1 *)
-          if (\$184 ) begin
-            \$199  = 2'h1;
+          if (\$75 ) begin
           end else begin
-            \$199  = 2'h0;
+            if (mem_req__ready) begin
+              \$174  = 3'h0;
+            end
+          end
+      5'h0f:
+          if (mem_resp__valid) begin
+            \$174  = \$77 [2:0];
           end
     endcase
     if (rst) begin
-      \$199  = 2'h0;
+      \$174  = 3'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$200  = source;
+    \$175  = err;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -3497,45 +3625,183 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
       5'h09:
           /* empty */;
       5'h0a:
+          (* full_case = 32'd1 *)
+          if (\$60 ) begin
+          end else begin
+            if (mem_req__ready) begin
+              \$175  = 1'h0;
+            end
+          end
+      5'h0b:
+          if (mem_resp__valid) begin
+            \$175  = \$61 ;
+          end
+      5'h0c:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0e:
+          (* full_case = 32'd1 *)
+          if (\$75 ) begin
+          end else begin
+            if (mem_req__ready) begin
+              \$175  = 1'h0;
+            end
+          end
+      5'h0f:
+          if (mem_resp__valid) begin
+            \$175  = \$76 ;
+          end
+      5'h10:
+          /* empty */;
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h12:
+          /* empty */;
+      5'h13:
+          if (mem_resp__valid) begin
+            \$175  = mem_resp__payload[64];
+          end
+    endcase
+    if (rst) begin
+      \$175  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$176  = fault;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h0b:
+          /* empty */;
+      5'h0c:
           if (err) begin
-            \$200  = 2'h1;
+            \$176  = 2'h2;
           end
       5'h04:
           /* empty */;
-      5'h0c:
+      5'h0e:
           /* empty */;
-      5'h0d:
+      5'h0f:
+          /* empty */;
+      5'h10:
           if (err) begin
-            \$200  = 2'h1;
+            \$176  = 2'h2;
+          end
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h12:
+          if (\$108 ) begin
+            \$176  = 2'h2;
+          end
+      5'h13:
+          /* empty */;
+      5'h14:
+          if (err) begin
+            \$176  = 2'h2;
+          end else if (\$114 ) begin
+            \$176  = 2'h1;
+          end else if (\$115 ) begin
+          end else if (\$116 ) begin
+            \$176  = 2'h1;
+          end
+      5'h11:
+          (* full_case = 32'd1 *)
+          if (\$159 ) begin
+            \$176  = 2'h1;
+          end else begin
+            \$176  = 2'h0;
+          end
+    endcase
+    if (rst) begin
+      \$176  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$177  = source;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h0b:
+          /* empty */;
+      5'h0c:
+          if (err) begin
+            \$177  = 2'h1;
+          end
+      5'h04:
+          /* empty */;
+      5'h0e:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+            \$177  = 2'h1;
           end else if (found) begin
-            \$200  = 2'h1;
+            \$177  = 2'h1;
           end
       5'h05:
           /* empty */;
       5'h02:
-          if (\$133 ) begin
-            \$200  = 2'h2;
-          end
-      5'h0f:
           /* empty */;
-      5'h10:
+      5'h12:
+          if (\$108 ) begin
+            \$177  = 2'h2;
+          end
+      5'h13:
+          /* empty */;
+      5'h14:
           if (err) begin
-            \$200  = 2'h2;
-          end else if (\$139 ) begin
-            \$200  = 2'h2;
-          end else if (\$140 ) begin
-            \$200  = 2'h2;
-          end else if (\$141 ) begin
-            \$200  = 2'h2;
+            \$177  = 2'h2;
+          end else if (\$114 ) begin
+            \$177  = 2'h2;
+          end else if (\$115 ) begin
+            \$177  = 2'h2;
+          end else if (\$116 ) begin
+            \$177  = 2'h2;
           end
     endcase
     if (rst) begin
-      \$200  = 2'h0;
+      \$177  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$201  = pa;
+    \$178  = pa;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -3552,365 +3818,237 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
       5'h09:
           /* empty */;
       5'h0a:
+          /* empty */;
+      5'h0b:
+          /* empty */;
+      5'h0c:
           if (err) begin
-            \$201  = 24'h000000;
+            \$178  = 24'h000000;
           end
       5'h04:
+          /* empty */;
+      5'h0e:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+            \$178  = 24'h000000;
+          end
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h12:
+          if (\$108 ) begin
+            \$178  = 24'h000000;
+          end
+      5'h13:
+          /* empty */;
+      5'h14:
+          if (err) begin
+            \$178  = 24'h000000;
+          end else if (\$114 ) begin
+            \$178  = 24'h000000;
+          end else if (\$115 ) begin
+          end else if (\$116 ) begin
+            \$178  = 24'h000000;
+          end
+      5'h11:
+          (* full_case = 32'd1 *)
+          if (\$159 ) begin
+            \$178  = 24'h000000;
+          end else begin
+            \$178  = { \$163 [11:0], va[11:0] };
+          end
+    endcase
+    if (rst) begin
+      \$178  = 24'h000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$179  = size;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h0b:
+          /* empty */;
+      5'h0c:
+          if (err) begin
+            \$179  = 2'h0;
+          end
+      5'h04:
+          /* empty */;
+      5'h0e:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+            \$179  = 2'h0;
+          end
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h12:
+          if (\$108 ) begin
+            \$179  = 2'h0;
+          end
+      5'h13:
+          /* empty */;
+      5'h14:
+          if (err) begin
+            \$179  = 2'h0;
+          end else if (\$114 ) begin
+            \$179  = 2'h0;
+          end else if (\$115 ) begin
+          end else if (\$116 ) begin
+            \$179  = 2'h0;
+          end
+      5'h11:
+          (* full_case = 32'd1 *)
+          if (\$159 ) begin
+            \$179  = 2'h0;
+          end else begin
+            \$179  = \size$66 ;
+          end
+    endcase
+    if (rst) begin
+      \$179  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$180  = fill_ok;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h0b:
+          /* empty */;
+      5'h0c:
+          if (err) begin
+            \$180  = 1'h0;
+          end
+      5'h04:
+          /* empty */;
+      5'h0e:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+            \$180  = 1'h0;
+          end
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h12:
+          if (\$108 ) begin
+            \$180  = 1'h0;
+          end
+      5'h13:
+          /* empty */;
+      5'h14:
+          if (err) begin
+            \$180  = 1'h0;
+          end else if (\$114 ) begin
+            \$180  = 1'h0;
+          end else if (\$115 ) begin
+          end else if (\$116 ) begin
+            \$180  = 1'h0;
+          end
+      5'h11:
+          (* full_case = 32'd1 *)
+          if (\$159 ) begin
+            \$180  = 1'h0;
+          end else begin
+            \$180  = 1'h1;
+          end
+    endcase
+    if (rst) begin
+      \$180  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$181  = found;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h0b:
           /* empty */;
       5'h0c:
           /* empty */;
-      5'h0d:
-          if (err) begin
-            \$201  = 24'h000000;
-          end
-      5'h05:
-          /* empty */;
-      5'h02:
-          if (\$133 ) begin
-            \$201  = 24'h000000;
-          end
-      5'h0f:
-          /* empty */;
-      5'h10:
-          if (err) begin
-            \$201  = 24'h000000;
-          end else if (\$139 ) begin
-            \$201  = 24'h000000;
-          end else if (\$140 ) begin
-          end else if (\$141 ) begin
-            \$201  = 24'h000000;
-          end
-      5'h0e:
-          (* full_case = 32'd1 *)
-          if (\$184 ) begin
-            \$201  = 24'h000000;
-          end else begin
-            \$201  = { \$188 [11:0], va[11:0] };
-          end
-    endcase
-    if (rst) begin
-      \$201  = 24'h000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$202  = size;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          if (err) begin
-            \$202  = 2'h0;
-          end
       5'h04:
           /* empty */;
-      5'h0c:
-          /* empty */;
-      5'h0d:
-          if (err) begin
-            \$202  = 2'h0;
-          end
-      5'h05:
-          /* empty */;
-      5'h02:
-          if (\$133 ) begin
-            \$202  = 2'h0;
-          end
-      5'h0f:
-          /* empty */;
-      5'h10:
-          if (err) begin
-            \$202  = 2'h0;
-          end else if (\$139 ) begin
-            \$202  = 2'h0;
-          end else if (\$140 ) begin
-          end else if (\$141 ) begin
-            \$202  = 2'h0;
-          end
       5'h0e:
           (* full_case = 32'd1 *)
-          if (\$184 ) begin
-            \$202  = 2'h0;
-          end else begin
-            \$202  = \size$64 ;
-          end
-    endcase
-    if (rst) begin
-      \$202  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$203  = fill_ok;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          if (err) begin
-            \$203  = 1'h0;
-          end
-      5'h04:
-          /* empty */;
-      5'h0c:
-          /* empty */;
-      5'h0d:
-          if (err) begin
-            \$203  = 1'h0;
-          end
-      5'h05:
-          /* empty */;
-      5'h02:
-          if (\$133 ) begin
-            \$203  = 1'h0;
-          end
-      5'h0f:
-          /* empty */;
-      5'h10:
-          if (err) begin
-            \$203  = 1'h0;
-          end else if (\$139 ) begin
-            \$203  = 1'h0;
-          end else if (\$140 ) begin
-          end else if (\$141 ) begin
-            \$203  = 1'h0;
-          end
-      5'h0e:
-          (* full_case = 32'd1 *)
-          if (\$184 ) begin
-            \$203  = 1'h0;
-          end else begin
-            \$203  = 1'h1;
-          end
-    endcase
-    if (rst) begin
-      \$203  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$204  = found;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h04:
-          (* full_case = 32'd1 *)
-          if (\$96 ) begin
+          if (\$75 ) begin
           end else begin
             if (mem_req__ready) begin
-              \$204  = 1'h0;
+              \$181  = 1'h0;
             end
           end
-      5'h0c:
-          if (mem_resp__valid) begin
-            if (\$99 ) begin
-            end else if (\$101 ) begin
-              \$204  = 1'h1;
-            end
-          end
-    endcase
-    if (rst) begin
-      \$204  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$205  = slot_hit;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h0c:
-          if (mem_resp__valid) begin
-            if (\$99 ) begin
-              \$205  = \$111 ;
-            end
-          end
-    endcase
-    if (rst) begin
-      \$205  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$206  = slot_size;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h0c:
-          if (mem_resp__valid) begin
-            if (\$99 ) begin
-              \$206  = mem_resp__payload[2:1];
-            end
-          end
-    endcase
-    if (rst) begin
-      \$206  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$207  = pte;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h0c:
-          if (mem_resp__valid) begin
-            if (\$99 ) begin
-            end else if (\$101 ) begin
-              \$207  = mem_resp__payload[63:0];
-            end
-          end
-      5'h0d:
-          /* empty */;
-      5'h05:
-          /* empty */;
-      5'h02:
-          /* empty */;
       5'h0f:
           if (mem_resp__valid) begin
-            \$207  = mem_resp__payload[63:0];
-          end
-    endcase
-    if (rst) begin
-      \$207  = 64'h0000000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$208  = \size$64 ;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
-      5'h04:
-          /* empty */;
-      5'h0c:
-          if (mem_resp__valid) begin
-            if (\$99 ) begin
-            end else if (\$101 ) begin
-              \$208  = slot_size;
+            if (\$78 ) begin
+            end else if (\$80 ) begin
+              \$181  = 1'h1;
             end
           end
-      5'h0d:
-          /* empty */;
-      5'h05:
-          /* empty */;
-      5'h02:
-          /* empty */;
-      5'h0f:
-          /* empty */;
-      5'h10:
-          if (err) begin
-          end else if (\$139 ) begin
-          end else if (\$140 ) begin
-            \$208  = r_level;
-          end
     endcase
     if (rst) begin
-      \$208  = 2'h0;
+      \$181  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$209  = gpt;
+    \$182  = slot_hit;
     casez (fsm_state)
       5'h00:
           /* empty */;
@@ -3928,85 +4066,287 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
           /* empty */;
       5'h0a:
           /* empty */;
-      5'h04:
+      5'h0b:
           /* empty */;
       5'h0c:
           /* empty */;
-      5'h0d:
-          if (err) begin
-          end else if (found) begin
-            \$209  = 1'h1;
-          end
-      5'h05:
-          /* empty */;
-      5'h02:
-          /* empty */;
-      5'h0f:
-          /* empty */;
-      5'h10:
-          if (err) begin
-          end else if (\$139 ) begin
-          end else if (\$140 ) begin
-            \$209  = 1'h0;
-          end
-    endcase
-    if (rst) begin
-      \$209  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$210  = \fill$70 ;
-    casez (fsm_state)
-      5'h00:
-          /* empty */;
-      5'h01:
-          /* empty */;
-      5'h03:
-          /* empty */;
-      5'h06:
-          /* empty */;
-      5'h07:
-          /* empty */;
-      5'h08:
-          /* empty */;
-      5'h09:
-          /* empty */;
-      5'h0a:
-          /* empty */;
       5'h04:
-          /* empty */;
-      5'h0c:
-          /* empty */;
-      5'h0d:
-          /* empty */;
-      5'h05:
-          /* empty */;
-      5'h02:
-          /* empty */;
-      5'h0f:
-          /* empty */;
-      5'h10:
           /* empty */;
       5'h0e:
-          (* full_case = 32'd1 *)
-          if (\$184 ) begin
-          end else begin
-            \$210 [7:0] = asid;
-            \$210 [8] = glob;
-            \$210 [35:9] = va[38:12];
-            \$210 [37:36] = \size$64 ;
-            \$210 [49:38] = pte[21:10];
-            \$210 [50] = pte[1];
-            \$210 [51] = pte[2];
-            \$210 [52] = pte[3];
-            \$210 [53] = pte[4];
-            \$210 [54] = pte[6];
-            \$210 [55] = pte[7];
+          /* empty */;
+      5'h0f:
+          if (mem_resp__valid) begin
+            if (\$78 ) begin
+              \$182  = \$90 ;
+            end
           end
     endcase
     if (rst) begin
-      \$210  = 56'h00000000000000;
+      \$182  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$183  = slot_size;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h0b:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0e:
+          /* empty */;
+      5'h0f:
+          if (mem_resp__valid) begin
+            if (\$78 ) begin
+              \$183  = mem_resp__payload[2:1];
+            end
+          end
+    endcase
+    if (rst) begin
+      \$183  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$184  = pte;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h0b:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0e:
+          /* empty */;
+      5'h0f:
+          if (mem_resp__valid) begin
+            if (\$78 ) begin
+            end else if (\$80 ) begin
+              \$184  = mem_resp__payload[63:0];
+            end
+          end
+      5'h10:
+          /* empty */;
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h12:
+          /* empty */;
+      5'h13:
+          if (mem_resp__valid) begin
+            \$184  = mem_resp__payload[63:0];
+          end
+    endcase
+    if (rst) begin
+      \$184  = 64'h0000000000000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$185  = \size$66 ;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h0b:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0e:
+          /* empty */;
+      5'h0f:
+          if (mem_resp__valid) begin
+            if (\$78 ) begin
+            end else if (\$80 ) begin
+              \$185  = slot_size;
+            end
+          end
+      5'h10:
+          /* empty */;
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h12:
+          /* empty */;
+      5'h13:
+          /* empty */;
+      5'h14:
+          if (err) begin
+          end else if (\$114 ) begin
+          end else if (\$115 ) begin
+            \$185  = r_level;
+          end
+    endcase
+    if (rst) begin
+      \$185  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$186  = gpt;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h0b:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0e:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          if (err) begin
+          end else if (found) begin
+            \$186  = 1'h1;
+          end
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h12:
+          /* empty */;
+      5'h13:
+          /* empty */;
+      5'h14:
+          if (err) begin
+          end else if (\$114 ) begin
+          end else if (\$115 ) begin
+            \$186  = 1'h0;
+          end
+    endcase
+    if (rst) begin
+      \$186  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$187  = \fill$72 ;
+    casez (fsm_state)
+      5'h00:
+          /* empty */;
+      5'h01:
+          /* empty */;
+      5'h03:
+          /* empty */;
+      5'h06:
+          /* empty */;
+      5'h07:
+          /* empty */;
+      5'h08:
+          /* empty */;
+      5'h09:
+          /* empty */;
+      5'h0a:
+          /* empty */;
+      5'h0b:
+          /* empty */;
+      5'h0c:
+          /* empty */;
+      5'h04:
+          /* empty */;
+      5'h0e:
+          /* empty */;
+      5'h0f:
+          /* empty */;
+      5'h10:
+          /* empty */;
+      5'h05:
+          /* empty */;
+      5'h02:
+          /* empty */;
+      5'h12:
+          /* empty */;
+      5'h13:
+          /* empty */;
+      5'h14:
+          /* empty */;
+      5'h11:
+          (* full_case = 32'd1 *)
+          if (\$159 ) begin
+          end else begin
+            \$187 [7:0] = asid;
+            \$187 [8] = glob;
+            \$187 [35:9] = va[38:12];
+            \$187 [37:36] = \size$66 ;
+            \$187 [49:38] = pte[21:10];
+            \$187 [50] = pte[1];
+            \$187 [51] = pte[2];
+            \$187 [52] = pte[3];
+            \$187 [53] = pte[4];
+            \$187 [54] = pte[6];
+            \$187 [55] = pte[7];
+          end
+    endcase
+    if (rst) begin
+      \$187  = 56'h00000000000000;
     end
   end
   assign vpn = va[38:12];
@@ -4050,33 +4390,30 @@ module \cerite_lvm_mmu_small.walker (mem_resp__payload, mem_resp__valid, cfg__sa
   assign \events.reads_radix  = events[7];
   assign \mem_req__payload.addr  = mem_req__payload[23:0];
   assign \mem_req__payload.len  = mem_req__payload[26:24];
-  assign \node$52.slope  = \node$52 [31:0];
-  assign \node$52.intercept  = \node$52 [95:32];
-  assign \node$52.lo  = \node$52 [127:96];
-  assign \node$52.hi  = \node$52 [159:128];
-  assign \node$52.shift  = \node$52 [165:160];
-  assign \node$52.leaf  = \node$52 [166];
-  assign \node$52.gpt_line  = \node$52 [214:167];
+  assign \node$54.slope  = \node$54 [31:0];
+  assign \node$54.intercept  = \node$54 [95:32];
+  assign \node$54.lo  = \node$54 [127:96];
+  assign \node$54.hi  = \node$54 [159:128];
+  assign \node$54.shift  = \node$54 [165:160];
+  assign \node$54.leaf  = \node$54 [166];
+  assign \node$54.gpt_line  = \node$54 [214:167];
   assign \mem_resp__payload.data  = mem_resp__payload[63:0];
   assign \mem_resp__payload.error  = mem_resp__payload[64];
-  assign \fill$70.asid  = \fill$70 [7:0];
-  assign \fill$70.glob  = \fill$70 [8];
-  assign \fill$70.vpn  = \fill$70 [35:9];
-  assign \fill$70.size  = \fill$70 [37:36];
-  assign \fill$70.ppn  = \fill$70 [49:38];
-  assign \fill$70.r  = \fill$70 [50];
-  assign \fill$70.w  = \fill$70 [51];
-  assign \fill$70.x  = \fill$70 [52];
-  assign \fill$70.u  = \fill$70 [53];
-  assign \fill$70.a  = \fill$70 [54];
-  assign \fill$70.d  = \fill$70 [55];
+  assign \fill$72.asid  = \fill$72 [7:0];
+  assign \fill$72.glob  = \fill$72 [8];
+  assign \fill$72.vpn  = \fill$72 [35:9];
+  assign \fill$72.size  = \fill$72 [37:36];
+  assign \fill$72.ppn  = \fill$72 [49:38];
+  assign \fill$72.r  = \fill$72 [50];
+  assign \fill$72.w  = \fill$72 [51];
+  assign \fill$72.x  = \fill$72 [52];
+  assign \fill$72.u  = \fill$72 [53];
+  assign \fill$72.a  = \fill$72 [54];
+  assign \fill$72.d  = \fill$72 [55];
   assign \$3  = { 2'h0, index[18:0], 5'h00 };
-  assign \$7  = \$6 ;
-  assign \$18  = \$17 ;
-  assign \$31  = \$30 ;
-  assign \$74  = \$73 ;
-  assign \$89  = \$88 ;
-  assign \$118  = \$117 ;
+  assign \$53  = \$52 ;
+  assign \$68  = \$67 ;
+  assign \$101  = \$100 ;
 endmodule
 
 (* generator = "Amaranth" *)
@@ -4086,7 +4423,7 @@ module \cerite_lvm_mmu_small.walker.lwc (clk, rst, flush_asid, flush, flush_by_a
   wire \$10 ;
   wire \$11 ;
   wire \$12 ;
-  wire \$13 ;
+  wire [1:0] \$13 ;
   wire \$14 ;
   wire \$15 ;
   wire \$16 ;
@@ -4102,14 +4439,19 @@ module \cerite_lvm_mmu_small.walker.lwc (clk, rst, flush_asid, flush, flush_by_a
   wire \$25 ;
   wire \$26 ;
   wire \$27 ;
-  reg [1:0] \$28 ;
-  reg [7:0] \$29 ;
+  wire \$28 ;
+  wire \$29 ;
   wire \$3 ;
-  reg \$30 ;
-  reg [31:0] \$31 ;
-  reg [7:0] \$32 ;
-  reg \$33 ;
-  reg [31:0] \$34 ;
+  wire \$30 ;
+  reg [1:0] \$31 ;
+  reg \$32 ;
+  reg [1:0] \$33 ;
+  reg [7:0] \$34 ;
+  reg \$35 ;
+  reg [31:0] \$36 ;
+  reg [7:0] \$37 ;
+  reg \$38 ;
+  reg [31:0] \$39 ;
   wire \$4 ;
   wire \$5 ;
   wire \$6 ;
@@ -4122,7 +4464,7 @@ module \cerite_lvm_mmu_small.walker.lwc (clk, rst, flush_asid, flush, flush_by_a
   wire clk;
   input fill;
   wire fill;
-  wire \fill$19 ;
+  wire \fill$21 ;
   wire [214:0] fill_node;
   wire [47:0] \fill_node.gpt_line ;
   wire [31:0] \fill_node.hi ;
@@ -4131,6 +4473,7 @@ module \cerite_lvm_mmu_small.walker.lwc (clk, rst, flush_asid, flush, flush_by_a
   wire [31:0] \fill_node.lo ;
   wire [5:0] \fill_node.shift ;
   wire [31:0] \fill_node.slope ;
+  reg filled = 1'h0;
   input flush;
   wire flush;
   input [7:0] flush_asid;
@@ -4144,6 +4487,7 @@ module \cerite_lvm_mmu_small.walker.lwc (clk, rst, flush_asid, flush, flush_by_a
   wire [31:0] index;
   input level;
   wire level;
+  reg [1:0] matched = 2'h0;
   output [214:0] node;
   wire [214:0] node;
   wire [47:0] \node.gpt_line ;
@@ -4175,7 +4519,7 @@ module \cerite_lvm_mmu_small.walker.lwc (clk, rst, flush_asid, flush, flush_by_a
   (* init = 2'h0 *)
   wire [1:0] \valid$1 ;
   (* init = 2'h0 *)
-  wire [1:0] \valid$17 ;
+  wire [1:0] \valid$19 ;
   wire victim;
   wire wr__addr;
   input [214:0] wr__data;
@@ -4214,33 +4558,40 @@ module \cerite_lvm_mmu_small.walker.lwc (clk, rst, flush_asid, flush, flush_by_a
   assign \$10  = \$8  & \$9 ;
   assign \$11  = tag_index1 == index;
   assign \$12  = \$10  & \$11 ;
-  assign hit = | hits;
-  assign \$15  = hits[1] ? 1'h1 : 1'h0;
-  assign \$16  = ~ flush_by_asid;
-  assign \$17  = tag_asid0 == flush_asid;
-  assign \$18  = \$16  | \$17 ;
-  assign \$19  = flush & \$18 ;
-  assign \$20  = ~ flush_by_asid;
-  assign \$21  = tag_asid1 == flush_asid;
-  assign \$22  = \$20  | \$21 ;
-  assign \$23  = flush & \$22 ;
-  assign \$24  = ! wr__addr;
-  assign \$25  = fill & \$24 ;
-  assign \$27  = fill & \$26 ;
+  assign \$13  = matched & valid;
+  assign \$14  = | \$13 ;
+  assign \$15  = ~ filled;
+  assign hit = \$14  & \$15 ;
+  assign \$18  = matched[1] ? 1'h1 : 1'h0;
+  assign \$19  = ~ flush_by_asid;
+  assign \$20  = tag_asid0 == flush_asid;
+  assign \$21  = \$19  | \$20 ;
+  assign \$22  = flush & \$21 ;
+  assign \$23  = ~ flush_by_asid;
+  assign \$24  = tag_asid1 == flush_asid;
+  assign \$25  = \$23  | \$24 ;
+  assign \$26  = flush & \$25 ;
+  assign \$27  = ! wr__addr;
+  assign \$28  = fill & \$27 ;
+  assign \$30  = fill & \$29 ;
   always @(posedge clk)
-    valid <= \$28 ;
+    matched <= \$31 ;
   always @(posedge clk)
-    tag_asid0 <= \$29 ;
+    filled <= \$32 ;
   always @(posedge clk)
-    tag_level0 <= \$30 ;
+    valid <= \$33 ;
   always @(posedge clk)
-    tag_index0 <= \$31 ;
+    tag_asid0 <= \$34 ;
   always @(posedge clk)
-    tag_asid1 <= \$32 ;
+    tag_level0 <= \$35 ;
   always @(posedge clk)
-    tag_level1 <= \$33 ;
+    tag_index0 <= \$36 ;
   always @(posedge clk)
-    tag_index1 <= \$34 ;
+    tag_asid1 <= \$37 ;
+  always @(posedge clk)
+    tag_level1 <= \$38 ;
+  always @(posedge clk)
+    tag_index1 <= \$39 ;
   \cerite_lvm_mmu_small.walker.lwc.replacement  replacement (
     .clk(clk),
     .fill(fill),
@@ -4250,88 +4601,102 @@ module \cerite_lvm_mmu_small.walker.lwc (clk, rst, flush_asid, flush, flush_by_a
   );
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$28  = valid;
-    if (\$19 ) begin
-      \$28 [0] = 1'h0;
-    end
-    if (\$23 ) begin
-      \$28 [1] = 1'h0;
-    end
-    if (\$25 ) begin
-      \$28 [0] = 1'h1;
-    end
-    if (\$27 ) begin
-      \$28 [1] = 1'h1;
-    end
+    \$31  = hits;
     if (rst) begin
-      \$28  = 2'h0;
+      \$31  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$29  = tag_asid0;
-    if (\$25 ) begin
-      \$29  = asid;
-    end
+    \$32  = fill;
     if (rst) begin
-      \$29  = 8'h00;
+      \$32  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$30  = tag_level0;
-    if (\$25 ) begin
-      \$30  = level;
+    \$33  = valid;
+    if (\$22 ) begin
+      \$33 [0] = 1'h0;
+    end
+    if (\$26 ) begin
+      \$33 [1] = 1'h0;
+    end
+    if (\$28 ) begin
+      \$33 [0] = 1'h1;
+    end
+    if (\$30 ) begin
+      \$33 [1] = 1'h1;
     end
     if (rst) begin
-      \$30  = 1'h0;
+      \$33  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$31  = tag_index0;
-    if (\$25 ) begin
-      \$31  = index;
+    \$34  = tag_asid0;
+    if (\$28 ) begin
+      \$34  = asid;
     end
     if (rst) begin
-      \$31  = 32'd0;
+      \$34  = 8'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$32  = tag_asid1;
-    if (\$27 ) begin
-      \$32  = asid;
+    \$35  = tag_level0;
+    if (\$28 ) begin
+      \$35  = level;
     end
     if (rst) begin
-      \$32  = 8'h00;
+      \$35  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$33  = tag_level1;
-    if (\$27 ) begin
-      \$33  = level;
+    \$36  = tag_index0;
+    if (\$28 ) begin
+      \$36  = index;
     end
     if (rst) begin
-      \$33  = 1'h0;
+      \$36  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$34  = tag_index1;
-    if (\$27 ) begin
-      \$34  = index;
+    \$37  = tag_asid1;
+    if (\$30 ) begin
+      \$37  = asid;
     end
     if (rst) begin
-      \$34  = 32'd0;
+      \$37  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
+    \$38  = tag_level1;
+    if (\$30 ) begin
+      \$38  = level;
+    end
+    if (rst) begin
+      \$38  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
+    \$39  = tag_index1;
+    if (\$30 ) begin
+      \$39  = index;
+    end
+    if (rst) begin
+      \$39  = 32'd0;
     end
   end
   assign \valid$1  = valid;
   assign rd__en = 1'h1;
   assign rd__data = node;
-  assign \valid$17  = valid;
-  assign \fill$19  = fill;
+  assign \valid$19  = valid;
+  assign \fill$21  = fill;
   assign victim = wr__addr;
   assign fill_node = wr__data;
   assign wr__en = fill;
@@ -4365,10 +4730,10 @@ module \cerite_lvm_mmu_small.walker.lwc (clk, rst, flush_asid, flush, flush_by_a
   assign \fill_node.gpt_line  = wr__data[214:167];
   assign hits[1] = \$12 ;
   assign hits[0] = \$6 ;
-  assign \$13  = 1'h0;
-  assign \$14  = 1'h0;
-  assign rd__addr = \$15 ;
-  assign \$26  = wr__addr;
+  assign \$16  = 1'h0;
+  assign \$17  = 1'h0;
+  assign rd__addr = \$18 ;
+  assign \$29  = wr__addr;
 endmodule
 
 (* generator = "Amaranth" *)
@@ -4425,35 +4790,36 @@ module \cerite_lvm_mmu_small.walker.lwc.replacement (rst, fill, valid, victim, c
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_lvm_mmu_small.walker.model (rst, idx, vpn, start, node, done, clk);
+module \cerite_lvm_mmu_small.walker.model (rst, vpn, start, node, done, idx, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$8  = 0;
   wire [31:0] \$1 ;
   wire \$10 ;
-  wire [64:0] \$11 ;
-  wire [64:0] \$12 ;
+  wire [45:0] \$11 ;
+  wire [45:0] \$12 ;
   reg \$13 ;
-  reg \$14 ;
-  reg [31:0] \$15 ;
-  reg [26:0] \$16 ;
-  reg [4:0] \$17 ;
-  reg [45:0] \$18 ;
-  wire \$2 ;
-  wire [45:0] \$3 ;
+  reg [31:0] \$14 ;
+  reg [26:0] \$15 ;
+  reg [4:0] \$16 ;
+  reg \$17 ;
+  reg [31:0] \$18 ;
+  wire [64:0] \$2 ;
+  wire [64:0] \$3 ;
   wire \$4 ;
-  wire \$5 ;
-  wire [45:0] \$6 ;
-  wire [45:0] \$7 ;
-  wire \$8 ;
-  wire [5:0] \$9 ;
+  wire [5:0] \$5 ;
+  wire \$6 ;
+  wire \$7 ;
+  wire [45:0] \$8 ;
+  wire \$9 ;
   reg [31:0] acc = 32'd0;
   input clk;
   wire clk;
   reg [4:0] count = 5'h00;
   output done;
   reg done = 1'h0;
-  reg finish = 1'h0;
+  (* init = 1'h0 *)
+  wire \done$9 ;
   output [31:0] idx;
-  wire [31:0] idx;
+  reg [31:0] idx = 32'd0;
   reg [26:0] low = 27'h0000000;
   input [214:0] node;
   wire [214:0] node;
@@ -4464,8 +4830,8 @@ module \cerite_lvm_mmu_small.walker.model (rst, idx, vpn, start, node, done, clk
   wire [31:0] \node.lo ;
   wire [5:0] \node.shift ;
   wire [31:0] \node.slope ;
-  (* init = 1'h0 *)
-  wire pending;
+  wire [58:0] product;
+  reg product_valid = 1'h0;
   input rst;
   wire rst;
   input start;
@@ -4474,37 +4840,38 @@ module \cerite_lvm_mmu_small.walker.model (rst, idx, vpn, start, node, done, clk
   input [26:0] vpn;
   wire [26:0] vpn;
   wire [26:0] x;
-  reg [45:0] y = 46'h000000000000;
+  wire [45:0] y;
   assign x = vpn >> node[165:160];
   assign \$1  = low[0] ? node[31:0] : 32'd0;
   assign step = acc + \$1 ;
-  assign \$2  = $signed(y) < $signed({ 1'h0, node[127:96] });
-  assign \$3  = \$2  ? { 14'h0000, node[127:96] } : y;
-  assign \$4  = $signed(\$3 ) > $signed({ 1'h0, node[159:128] });
-  assign \$5  = $signed(y) < $signed({ 1'h0, node[127:96] });
-  assign \$6  = \$5  ? { 14'h0000, node[127:96] } : y;
-  assign \$7  = \$4  ? { 14'h0000, node[159:128] } : \$6 ;
-  assign \$8  = | count;
-  assign \$9  = count - 1'h1;
-  assign \$10  = count == 1'h1;
-  assign \$11  = $signed({ 1'h0, acc, low }) + $signed(node[95:32]);
+  assign \$2  = $signed({ 1'h0, acc, low }) + $signed(node[95:32]);
+  assign \$4  = | count;
+  assign \$5  = count - 1'h1;
+  assign \$6  = count == 1'h1;
+  assign \$7  = $signed(\$3 [45:0]) < $signed({ 1'h0, node[127:96] });
+  assign \$8  = \$7  ? { 14'h0000, node[127:96] } : \$3 [45:0];
+  assign \$9  = $signed(\$8 ) > $signed({ 1'h0, node[159:128] });
+  assign \$10  = $signed(\$3 [45:0]) < $signed({ 1'h0, node[127:96] });
+  assign \$11  = \$10  ? { 14'h0000, node[127:96] } : \$3 [45:0];
+  assign \$12  = \$9  ? { 14'h0000, node[159:128] } : \$11 ;
   always @(posedge clk)
-    done <= \$13 ;
+    product_valid <= \$13 ;
   always @(posedge clk)
-    finish <= \$14 ;
+    acc <= \$14 ;
   always @(posedge clk)
-    acc <= \$15 ;
+    low <= \$15 ;
   always @(posedge clk)
-    low <= \$16 ;
+    count <= \$16 ;
   always @(posedge clk)
-    count <= \$17 ;
+    done <= \$17 ;
   always @(posedge clk)
-    y <= \$18 ;
+    idx <= \$18 ;
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$8 ) begin end
     \$13  = 1'h0;
-    if (finish) begin
-      \$13  = 1'h1;
+    if (start) begin
+    end else if (\$4 ) begin
+      \$13  = \$6 ;
     end
     if (rst) begin
       \$13  = 1'h0;
@@ -4512,63 +4879,60 @@ module \cerite_lvm_mmu_small.walker.model (rst, idx, vpn, start, node, done, clk
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$8 ) begin end
-    \$14  = 1'h0;
+    \$14  = acc;
     if (start) begin
-    end else if (\$8 ) begin
-      \$14  = \$10 ;
+      \$14  = 32'd0;
+    end else if (\$4 ) begin
+      \$14  = step[32:1];
     end
     if (rst) begin
-      \$14  = 1'h0;
+      \$14  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$8 ) begin end
-    \$15  = acc;
+    \$15  = low;
     if (start) begin
-      \$15  = 32'd0;
-    end else if (\$8 ) begin
-      \$15  = step[32:1];
+      \$15  = x;
+    end else if (\$4 ) begin
+      \$15  = { step[0], low[26:1] };
     end
     if (rst) begin
-      \$15  = 32'd0;
+      \$15  = 27'h0000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$8 ) begin end
-    \$16  = low;
+    \$16  = count;
     if (start) begin
-      \$16  = x;
-    end else if (\$8 ) begin
-      \$16  = { step[0], low[26:1] };
+      \$16  = 5'h1b;
+    end else if (\$4 ) begin
+      \$16  = \$5 [4:0];
     end
     if (rst) begin
-      \$16  = 27'h0000000;
+      \$16  = 5'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$8 ) begin end
-    \$17  = count;
-    if (start) begin
-      \$17  = 5'h1b;
-    end else if (\$8 ) begin
-      \$17  = \$9 [4:0];
-    end
+    \$17  = product_valid;
     if (rst) begin
-      \$17  = 5'h00;
+      \$17  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$8 ) begin end
-    \$18  = y;
-    if (finish) begin
-      \$18  = \$12 [45:0];
+    \$18  = idx;
+    if (product_valid) begin
+      \$18  = \$12 [31:0];
     end
     if (rst) begin
-      \$18  = 46'h000000000000;
+      \$18  = 32'd0;
     end
   end
-  assign pending = done;
-  assign idx = \$7 [31:0];
+  assign product = { acc, low };
+  assign y = \$3 [45:0];
+  assign \done$9  = done;
   assign \node.slope  = node[31:0];
   assign \node.intercept  = node[95:32];
   assign \node.lo  = node[127:96];
@@ -4576,5 +4940,5 @@ module \cerite_lvm_mmu_small.walker.model (rst, idx, vpn, start, node, done, clk
   assign \node.shift  = node[165:160];
   assign \node.leaf  = node[166];
   assign \node.gpt_line  = node[214:167];
-  assign \$12  = { \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64], \$11 [64:20] };
+  assign \$3  = { \$2 [64], \$2 [64], \$2 [64], \$2 [64], \$2 [64], \$2 [64], \$2 [64], \$2 [64], \$2 [64], \$2 [64], \$2 [64], \$2 [64], \$2 [64], \$2 [64], \$2 [64], \$2 [64], \$2 [64], \$2 [64], \$2 [64], \$2 [64], \$2 [64:20] };
 endmodule

@@ -23,18 +23,19 @@ module cerite_lvm_mmu_small_radix(req__valid, resp__ready, mem_req__ready, mem_r
   wire \$11 ;
   wire \$110 ;
   wire \$111 ;
-  wire [1:0] \$112 ;
-  wire [24:0] \$113 ;
-  reg \$114 ;
-  reg [48:0] \$115 ;
-  reg \$116 ;
-  reg [38:0] \$117 ;
-  reg [1:0] \$118 ;
-  reg \$119 ;
+  wire \$112 ;
+  wire [1:0] \$113 ;
+  wire [24:0] \$114 ;
+  reg \$115 ;
+  reg [48:0] \$116 ;
+  reg \$117 ;
+  reg [38:0] \$118 ;
+  reg [1:0] \$119 ;
   wire \$12 ;
-  reg [1:0] \$120 ;
-  reg [29:0] \$121 ;
-  reg [23:0] \$122 ;
+  reg \$120 ;
+  reg [2:0] \$121 ;
+  reg [29:0] \$122 ;
+  reg [23:0] \$123 ;
   wire \$13 ;
   wire \$14 ;
   wire \$15 ;
@@ -93,8 +94,8 @@ module cerite_lvm_mmu_small_radix(req__valid, resp__ready, mem_req__ready, mem_r
   wire \$63 ;
   wire \$64 ;
   wire \$65 ;
-  wire [1:0] \$66 ;
-  wire \$67 ;
+  wire \$66 ;
+  wire [1:0] \$67 ;
   wire \$68 ;
   wire \$69 ;
   wire \$7 ;
@@ -118,11 +119,11 @@ module cerite_lvm_mmu_small_radix(req__valid, resp__ready, mem_req__ready, mem_r
   wire \$86 ;
   wire \$87 ;
   wire \$88 ;
-  wire [11:0] \$89 ;
+  wire \$89 ;
   wire \$9 ;
-  wire [17:0] \$90 ;
-  wire [23:0] \$91 ;
-  wire \$92 ;
+  wire [11:0] \$90 ;
+  wire [17:0] \$91 ;
+  wire [23:0] \$92 ;
   wire \$93 ;
   wire \$94 ;
   wire \$95 ;
@@ -290,7 +291,7 @@ module cerite_lvm_mmu_small_radix(req__valid, resp__ready, mem_req__ready, mem_r
   wire [7:0] flush_asid;
   wire [1:0] flush_kind;
   wire [26:0] flush_vpn;
-  reg [1:0] fsm_state = 2'h0;
+  reg [2:0] fsm_state = 3'h0;
   reg [48:0] held = 49'h0000000000000;
   wire [7:0] \held.asid ;
   wire [1:0] \held.kind ;
@@ -411,98 +412,99 @@ module cerite_lvm_mmu_small_radix(req__valid, resp__ready, mem_req__ready, mem_r
   assign \$37  = fsm_state == 1'h1;
   assign \$38  = fsm_state == 2'h2;
   assign \$39  = fsm_state == 2'h3;
-  assign \$40  = ~ pending;
-  assign \$41  = flush__valid & \$40 ;
-  assign \$42  = \$41  & busy;
-  assign \$43  = ~ busy;
-  assign \$44  = pending | flush__valid;
-  assign \$45  = \$43  & \$44 ;
-  assign \$46  = access == 2'h2;
-  assign \$47  = access == 1'h1;
-  assign \$48  = cfg__mxr & entry[52];
-  assign \$49  = entry[50] | \$48 ;
-  assign \$50  = \$47  ? entry[51] : \$49 ;
-  assign \$51  = \$46  ? entry[52] : \$50 ;
-  assign \$52  = ~ \$51 ;
-  assign \$53  = ~ entry[53];
-  assign \$54  = access == 2'h2;
-  assign \$55  = ~ cfg__sum;
-  assign \$56  = \$54  | \$55 ;
-  assign \$57  = entry[53] & \$56 ;
-  assign \$58  = user ? \$53  : \$57 ;
-  assign \$59  = \$52  | \$58 ;
-  assign \$60  = ~ entry[54];
-  assign \$61  = access == 1'h1;
-  assign \$62  = ~ entry[55];
-  assign \$63  = \$61  & \$62 ;
-  assign \$64  = \$60  | \$63 ;
-  assign \$65  = \$59  | \$64 ;
-  assign \$66  = \$65  ? 2'h1 : 2'h0;
-  assign \$67  = access == 2'h2;
-  assign \$68  = access == 1'h1;
-  assign \$69  = cfg__mxr & entry[52];
-  assign \$70  = entry[50] | \$69 ;
-  assign \$71  = \$68  ? entry[51] : \$70 ;
-  assign \$72  = \$67  ? entry[52] : \$71 ;
-  assign \$73  = ~ \$72 ;
-  assign \$74  = ~ entry[53];
-  assign \$75  = access == 2'h2;
-  assign \$76  = ~ cfg__sum;
-  assign \$77  = \$75  | \$76 ;
-  assign \$78  = entry[53] & \$77 ;
-  assign \$79  = user ? \$74  : \$78 ;
-  assign \$80  = \$73  | \$79 ;
-  assign \$81  = ~ entry[54];
-  assign \$82  = access == 1'h1;
-  assign \$83  = ~ entry[55];
-  assign \$84  = \$82  & \$83 ;
-  assign \$85  = \$81  | \$84 ;
-  assign \$86  = \$80  | \$85 ;
-  assign \$87  = entry[37:36] == 2'h2;
-  assign \$88  = entry[37:36] == 1'h1;
-  assign \$89  = \$88  ? { entry[49:47], va[20:12] } : entry[49:38];
-  assign \$90  = \$87  ? va[29:12] : { 6'h00, \$89  };
-  assign \$91  = \$86  ? 24'h000000 : { \$90 [11:0], va[11:0] };
-  assign \$92  = access == 2'h2;
-  assign \$93  = access == 1'h1;
-  assign \$94  = cfg__mxr & entry[52];
-  assign \$95  = entry[50] | \$94 ;
-  assign \$96  = \$93  ? entry[51] : \$95 ;
-  assign \$97  = \$92  ? entry[52] : \$96 ;
-  assign \$98  = ~ \$97 ;
-  assign \$99  = ~ entry[53];
-  assign \$100  = access == 2'h2;
-  assign \$101  = ~ cfg__sum;
-  assign \$102  = \$100  | \$101 ;
-  assign \$103  = entry[53] & \$102 ;
-  assign \$104  = user ? \$99  : \$103 ;
-  assign \$105  = \$98  | \$104 ;
-  assign \$106  = ~ entry[54];
-  assign \$107  = access == 1'h1;
-  assign \$108  = ~ entry[55];
-  assign \$109  = \$107  & \$108 ;
-  assign \$110  = \$106  | \$109 ;
-  assign \$111  = \$105  | \$110 ;
-  assign \$112  = \$111  ? 2'h0 : entry[37:36];
-  assign \$113  = \walk_cycles$110  + 1'h1;
+  assign \$40  = fsm_state == 3'h4;
+  assign \$41  = ~ pending;
+  assign \$42  = flush__valid & \$41 ;
+  assign \$43  = \$42  & busy;
+  assign \$44  = ~ busy;
+  assign \$45  = pending | flush__valid;
+  assign \$46  = \$44  & \$45 ;
+  assign \$47  = access == 2'h2;
+  assign \$48  = access == 1'h1;
+  assign \$49  = cfg__mxr & entry[52];
+  assign \$50  = entry[50] | \$49 ;
+  assign \$51  = \$48  ? entry[51] : \$50 ;
+  assign \$52  = \$47  ? entry[52] : \$51 ;
+  assign \$53  = ~ \$52 ;
+  assign \$54  = ~ entry[53];
+  assign \$55  = access == 2'h2;
+  assign \$56  = ~ cfg__sum;
+  assign \$57  = \$55  | \$56 ;
+  assign \$58  = entry[53] & \$57 ;
+  assign \$59  = user ? \$54  : \$58 ;
+  assign \$60  = \$53  | \$59 ;
+  assign \$61  = ~ entry[54];
+  assign \$62  = access == 1'h1;
+  assign \$63  = ~ entry[55];
+  assign \$64  = \$62  & \$63 ;
+  assign \$65  = \$61  | \$64 ;
+  assign \$66  = \$60  | \$65 ;
+  assign \$67  = \$66  ? 2'h1 : 2'h0;
+  assign \$68  = access == 2'h2;
+  assign \$69  = access == 1'h1;
+  assign \$70  = cfg__mxr & entry[52];
+  assign \$71  = entry[50] | \$70 ;
+  assign \$72  = \$69  ? entry[51] : \$71 ;
+  assign \$73  = \$68  ? entry[52] : \$72 ;
+  assign \$74  = ~ \$73 ;
+  assign \$75  = ~ entry[53];
+  assign \$76  = access == 2'h2;
+  assign \$77  = ~ cfg__sum;
+  assign \$78  = \$76  | \$77 ;
+  assign \$79  = entry[53] & \$78 ;
+  assign \$80  = user ? \$75  : \$79 ;
+  assign \$81  = \$74  | \$80 ;
+  assign \$82  = ~ entry[54];
+  assign \$83  = access == 1'h1;
+  assign \$84  = ~ entry[55];
+  assign \$85  = \$83  & \$84 ;
+  assign \$86  = \$82  | \$85 ;
+  assign \$87  = \$81  | \$86 ;
+  assign \$88  = entry[37:36] == 2'h2;
+  assign \$89  = entry[37:36] == 1'h1;
+  assign \$90  = \$89  ? { entry[49:47], va[20:12] } : entry[49:38];
+  assign \$91  = \$88  ? va[29:12] : { 6'h00, \$90  };
+  assign \$92  = \$87  ? 24'h000000 : { \$91 [11:0], va[11:0] };
+  assign \$93  = access == 2'h2;
+  assign \$94  = access == 1'h1;
+  assign \$95  = cfg__mxr & entry[52];
+  assign \$96  = entry[50] | \$95 ;
+  assign \$97  = \$94  ? entry[51] : \$96 ;
+  assign \$98  = \$93  ? entry[52] : \$97 ;
+  assign \$99  = ~ \$98 ;
+  assign \$100  = ~ entry[53];
+  assign \$101  = access == 2'h2;
+  assign \$102  = ~ cfg__sum;
+  assign \$103  = \$101  | \$102 ;
+  assign \$104  = entry[53] & \$103 ;
+  assign \$105  = user ? \$100  : \$104 ;
+  assign \$106  = \$99  | \$105 ;
+  assign \$107  = ~ entry[54];
+  assign \$108  = access == 1'h1;
+  assign \$109  = ~ entry[55];
+  assign \$110  = \$108  & \$109 ;
+  assign \$111  = \$107  | \$110 ;
+  assign \$112  = \$106  | \$111 ;
+  assign \$113  = \$112  ? 2'h0 : entry[37:36];
+  assign \$114  = \walk_cycles$110  + 1'h1;
   always @(posedge clk)
-    pending <= \$114 ;
+    pending <= \$115 ;
   always @(posedge clk)
-    held <= \$115 ;
+    held <= \$116 ;
   always @(posedge clk)
-    drop_fill <= \$116 ;
+    drop_fill <= \$117 ;
   always @(posedge clk)
-    va <= \$117 ;
+    va <= \$118 ;
   always @(posedge clk)
-    access <= \$118 ;
+    access <= \$119 ;
   always @(posedge clk)
-    user <= \$119 ;
+    user <= \$120 ;
   always @(posedge clk)
-    fsm_state <= \$120 ;
+    fsm_state <= \$121 ;
   always @(posedge clk)
-    resp__payload <= \$121 ;
+    resp__payload <= \$122 ;
   always @(posedge clk)
-    \walk_cycles$110  <= \$122 ;
+    \walk_cycles$110  <= \$123 ;
   \cerite_lvm_mmu_small_radix.counters  counters (
     .clk(clk),
     .counters__faults(counters__faults),
@@ -512,10 +514,10 @@ module cerite_lvm_mmu_small_radix(req__valid, resp__ready, mem_req__ready, mem_r
     .counters__walk_cycles_max(counters__walk_cycles_max),
     .counters__walk_cycles_total(counters__walk_cycles_total),
     .counters__walks(counters__walks),
-    .events(events),
+    .\events$3 (events),
     .rst(rst),
-    .walk_cycles(walk_cycles),
-    .walk_end(walk_end)
+    .\walk_cycles$7 (walk_cycles),
+    .\walk_end$5 (walk_end)
   );
   \cerite_lvm_mmu_small_radix.tlb  tlb (
     .asid(cfg__asid),
@@ -564,11 +566,13 @@ module cerite_lvm_mmu_small_radix(req__valid, resp__ready, mem_req__ready, mem_r
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     events[3:0] = 4'h0;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           if (req__valid) begin
             events[0] = 1'h1;
           end
-      2'h1:
+      3'h1:
+          /* empty */;
+      3'h2:
           (* full_case = 32'd1 *)
           if (hit) begin
             events[1] = 1'h1;
@@ -576,7 +580,7 @@ module cerite_lvm_mmu_small_radix(req__valid, resp__ready, mem_req__ready, mem_r
           end else begin
             events[2] = 1'h1;
           end
-      2'h3:
+      3'h4:
           if (done) begin
             events[3] = \$29 ;
           end
@@ -586,7 +590,7 @@ module cerite_lvm_mmu_small_radix(req__valid, resp__ready, mem_req__ready, mem_r
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     req__ready = 1'h0;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           req__ready = 1'h1;
     endcase
   end
@@ -594,11 +598,13 @@ module cerite_lvm_mmu_small_radix(req__valid, resp__ready, mem_req__ready, mem_r
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     busy = 1'h0;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           /* empty */;
-      2'h1:
+      3'h1:
           busy = 1'h1;
-      2'h3:
+      3'h2:
+          busy = 1'h1;
+      3'h4:
           busy = 1'h1;
     endcase
   end
@@ -606,9 +612,11 @@ module cerite_lvm_mmu_small_radix(req__valid, resp__ready, mem_req__ready, mem_r
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     start = 1'h0;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           /* empty */;
-      2'h1:
+      3'h1:
+          /* empty */;
+      3'h2:
           (* full_case = 32'd1 *)
           if (hit) begin
           end else begin
@@ -620,11 +628,13 @@ module cerite_lvm_mmu_small_radix(req__valid, resp__ready, mem_req__ready, mem_r
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     walk_end = 1'h0;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           /* empty */;
-      2'h1:
+      3'h1:
           /* empty */;
-      2'h3:
+      3'h2:
+          /* empty */;
+      3'h4:
           if (done) begin
             walk_end = 1'h1;
           end
@@ -634,11 +644,13 @@ module cerite_lvm_mmu_small_radix(req__valid, resp__ready, mem_req__ready, mem_r
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     walk_cycles = 24'h000000;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           /* empty */;
-      2'h1:
+      3'h1:
           /* empty */;
-      2'h3:
+      3'h2:
+          /* empty */;
+      3'h4:
           if (done) begin
             walk_cycles = \walk_cycles$110 ;
           end
@@ -648,11 +660,13 @@ module cerite_lvm_mmu_small_radix(req__valid, resp__ready, mem_req__ready, mem_r
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     fill = 1'h0;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           /* empty */;
-      2'h1:
+      3'h1:
           /* empty */;
-      2'h3:
+      3'h2:
+          /* empty */;
+      3'h4:
           if (done) begin
             fill = \$35 ;
           end
@@ -662,11 +676,13 @@ module cerite_lvm_mmu_small_radix(req__valid, resp__ready, mem_req__ready, mem_r
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     fill_entry = 56'h00000000000000;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           /* empty */;
-      2'h1:
+      3'h1:
           /* empty */;
-      2'h3:
+      3'h2:
+          /* empty */;
+      3'h4:
           if (done) begin
             fill_entry = \fill$116 ;
           end
@@ -675,167 +691,173 @@ module cerite_lvm_mmu_small_radix(req__valid, resp__ready, mem_req__ready, mem_r
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     resp__valid = 1'h0;
-    (* full_case = 32'd1 *)
     casez (fsm_state)
-      2'h0:
+      3'h0:
           /* empty */;
-      2'h1:
+      3'h1:
           /* empty */;
-      2'h3:
+      3'h2:
           /* empty */;
-      2'h2:
+      3'h4:
+          /* empty */;
+      3'h3:
           resp__valid = 1'h1;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$114  = pending;
-    if (\$42 ) begin
-      \$114  = 1'h1;
+    \$115  = pending;
+    if (\$43 ) begin
+      \$115  = 1'h1;
     end
-    if (\$45 ) begin
-      \$114  = 1'h0;
+    if (\$46 ) begin
+      \$115  = 1'h0;
     end
     if (rst) begin
-      \$114  = 1'h0;
+      \$115  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$115  = held;
-    if (\$42 ) begin
-      \$115  = flush__payload;
+    \$116  = held;
+    if (\$43 ) begin
+      \$116  = flush__payload;
     end
     if (rst) begin
-      \$115  = 49'h0000000000000;
+      \$116  = 49'h0000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$116  = drop_fill;
-    if (\$42 ) begin
-      \$116  = 1'h1;
+    \$117  = drop_fill;
+    if (\$43 ) begin
+      \$117  = 1'h1;
     end
     casez (fsm_state)
-      2'h0:
+      3'h0:
           if (req__valid) begin
-            \$116  = 1'h0;
+            \$117  = 1'h0;
           end
     endcase
     if (rst) begin
-      \$116  = 1'h0;
+      \$117  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$117  = va;
+    \$118  = va;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           if (req__valid) begin
-            \$117  = req__payload[38:0];
+            \$118  = req__payload[38:0];
           end
     endcase
     if (rst) begin
-      \$117  = 39'h0000000000;
+      \$118  = 39'h0000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$118  = access;
+    \$119  = access;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           if (req__valid) begin
-            \$118  = req__payload[40:39];
+            \$119  = req__payload[40:39];
           end
     endcase
     if (rst) begin
-      \$118  = 2'h0;
+      \$119  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$119  = user;
+    \$120  = user;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           if (req__valid) begin
-            \$119  = req__payload[41];
+            \$120  = req__payload[41];
           end
     endcase
     if (rst) begin
-      \$119  = 1'h0;
+      \$120  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$120  = fsm_state;
-    (* full_case = 32'd1 *)
+    \$121  = fsm_state;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           if (req__valid) begin
-            \$120  = 2'h1;
+            \$121  = 3'h1;
           end
-      2'h1:
+      3'h1:
+          \$121  = 3'h2;
+      3'h2:
           (* full_case = 32'd1 *)
           if (hit) begin
-            \$120  = 2'h2;
+            \$121  = 3'h3;
           end else begin
-            \$120  = 2'h3;
+            \$121  = 3'h4;
           end
-      2'h3:
+      3'h4:
           if (done) begin
-            \$120  = 2'h2;
+            \$121  = 3'h3;
           end
-      2'h2:
+      3'h3:
           if (resp__ready) begin
-            \$120  = 2'h0;
+            \$121  = 3'h0;
           end
     endcase
     if (rst) begin
-      \$120  = 2'h0;
+      \$121  = 3'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$121  = resp__payload;
+    \$122  = resp__payload;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           /* empty */;
-      2'h1:
+      3'h1:
+          /* empty */;
+      3'h2:
           if (hit) begin
-            \$121 [29:28] = 2'h0;
-            \$121 [25:24] = \$66 ;
-            \$121 [23:0] = \$91 ;
-            \$121 [27:26] = \$112 ;
+            \$122 [29:28] = 2'h0;
+            \$122 [25:24] = \$67 ;
+            \$122 [23:0] = \$92 ;
+            \$122 [27:26] = \$113 ;
           end
-      2'h3:
+      3'h4:
           if (done) begin
-            \$121 [23:0] = pa;
-            \$121 [25:24] = fault;
-            \$121 [27:26] = size;
-            \$121 [29:28] = source;
+            \$122 [23:0] = pa;
+            \$122 [25:24] = fault;
+            \$122 [27:26] = size;
+            \$122 [29:28] = source;
           end
     endcase
     if (rst) begin
-      \$121  = 30'h00000000;
+      \$122  = 30'h00000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
-    \$122  = \walk_cycles$110 ;
+    \$123  = \walk_cycles$110 ;
     casez (fsm_state)
-      2'h0:
+      3'h0:
           /* empty */;
-      2'h1:
+      3'h1:
+          /* empty */;
+      3'h2:
           (* full_case = 32'd1 *)
           if (hit) begin
           end else begin
-            \$122  = 24'h000001;
+            \$123  = 24'h000001;
           end
-      2'h3:
-          \$122  = \$113 [23:0];
+      3'h4:
+          \$123  = \$114 [23:0];
     endcase
     if (rst) begin
-      \$122  = 24'h000000;
+      \$123  = 24'h000000;
     end
   end
   assign \counters__faults$46  = counters__faults;
@@ -962,15 +984,18 @@ module cerite_lvm_mmu_small_radix(req__valid, resp__ready, mem_req__ready, mem_r
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_lvm_mmu_small_radix.counters (rst, events, walk_end, walk_cycles, counters__requests, counters__tlb_hits, counters__walks, counters__faults, counters__reads_radix, counters__walk_cycles_total, counters__walk_cycles_max, clk);
+module \cerite_lvm_mmu_small_radix.counters (rst, \events$3 , \walk_end$5 , \walk_cycles$7 , counters__requests, counters__tlb_hits, counters__walks, counters__faults, counters__reads_radix, counters__walk_cycles_total, counters__walk_cycles_max, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$2  = 0;
   wire [24:0] \$1 ;
-  reg [23:0] \$10 ;
+  reg \$10 ;
   reg [23:0] \$11 ;
   reg [23:0] \$12 ;
   reg [23:0] \$13 ;
   reg [23:0] \$14 ;
   reg [23:0] \$15 ;
+  reg [23:0] \$16 ;
+  reg [23:0] \$17 ;
+  reg [23:0] \$18 ;
   wire [24:0] \$2 ;
   wire [24:0] \$3 ;
   wire [24:0] \$4 ;
@@ -978,7 +1003,7 @@ module \cerite_lvm_mmu_small_radix.counters (rst, events, walk_end, walk_cycles,
   wire [24:0] \$6 ;
   wire \$7 ;
   wire [23:0] \$8 ;
-  reg [23:0] \$9 ;
+  reg [4:0] \$9 ;
   input clk;
   wire clk;
   output [23:0] counters__faults;
@@ -995,8 +1020,14 @@ module \cerite_lvm_mmu_small_radix.counters (rst, events, walk_end, walk_cycles,
   reg [23:0] counters__walk_cycles_total = 24'h000000;
   output [23:0] counters__walks;
   reg [23:0] counters__walks = 24'h000000;
-  input [4:0] events;
-  wire [4:0] events;
+  reg [4:0] events = 5'h00;
+  input [4:0] \events$3 ;
+  wire [4:0] \events$3 ;
+  wire \events$3.faults ;
+  wire \events$3.reads_radix ;
+  wire \events$3.requests ;
+  wire \events$3.tlb_hits ;
+  wire \events$3.walks ;
   wire \events.faults ;
   wire \events.reads_radix ;
   wire \events.requests ;
@@ -1004,10 +1035,12 @@ module \cerite_lvm_mmu_small_radix.counters (rst, events, walk_end, walk_cycles,
   wire \events.walks ;
   input rst;
   wire rst;
-  input [23:0] walk_cycles;
-  wire [23:0] walk_cycles;
-  input walk_end;
-  wire walk_end;
+  reg [23:0] walk_cycles = 24'h000000;
+  input [23:0] \walk_cycles$7 ;
+  wire [23:0] \walk_cycles$7 ;
+  reg walk_end = 1'h0;
+  input \walk_end$5 ;
+  wire \walk_end$5 ;
   assign \$1  = counters__requests + 1'h1;
   assign \$2  = counters__tlb_hits + 1'h1;
   assign \$3  = counters__walks + 1'h1;
@@ -1017,54 +1050,51 @@ module \cerite_lvm_mmu_small_radix.counters (rst, events, walk_end, walk_cycles,
   assign \$7  = walk_cycles > counters__walk_cycles_max;
   assign \$8  = \$7  ? walk_cycles : counters__walk_cycles_max;
   always @(posedge clk)
-    counters__requests <= \$9 ;
+    events <= \$9 ;
   always @(posedge clk)
-    counters__tlb_hits <= \$10 ;
+    walk_end <= \$10 ;
   always @(posedge clk)
-    counters__walks <= \$11 ;
+    walk_cycles <= \$11 ;
   always @(posedge clk)
-    counters__faults <= \$12 ;
+    counters__requests <= \$12 ;
   always @(posedge clk)
-    counters__reads_radix <= \$13 ;
+    counters__tlb_hits <= \$13 ;
   always @(posedge clk)
-    counters__walk_cycles_total <= \$14 ;
+    counters__walks <= \$14 ;
   always @(posedge clk)
-    counters__walk_cycles_max <= \$15 ;
+    counters__faults <= \$15 ;
+  always @(posedge clk)
+    counters__reads_radix <= \$16 ;
+  always @(posedge clk)
+    counters__walk_cycles_total <= \$17 ;
+  always @(posedge clk)
+    counters__walk_cycles_max <= \$18 ;
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$9  = counters__requests;
-    if (events[0]) begin
-      \$9  = \$1 [23:0];
-    end
+    \$9  = \events$3 ;
     if (rst) begin
-      \$9  = 24'h000000;
+      \$9  = 5'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$10  = counters__tlb_hits;
-    if (events[1]) begin
-      \$10  = \$2 [23:0];
-    end
+    \$10  = \walk_end$5 ;
     if (rst) begin
-      \$10  = 24'h000000;
+      \$10  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$11  = counters__walks;
-    if (events[2]) begin
-      \$11  = \$3 [23:0];
-    end
+    \$11  = \walk_cycles$7 ;
     if (rst) begin
       \$11  = 24'h000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$12  = counters__faults;
-    if (events[3]) begin
-      \$12  = \$4 [23:0];
+    \$12  = counters__requests;
+    if (events[0]) begin
+      \$12  = \$1 [23:0];
     end
     if (rst) begin
       \$12  = 24'h000000;
@@ -1072,9 +1102,9 @@ module \cerite_lvm_mmu_small_radix.counters (rst, events, walk_end, walk_cycles,
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$13  = counters__reads_radix;
-    if (events[4]) begin
-      \$13  = \$5 [23:0];
+    \$13  = counters__tlb_hits;
+    if (events[1]) begin
+      \$13  = \$2 [23:0];
     end
     if (rst) begin
       \$13  = 24'h000000;
@@ -1082,9 +1112,9 @@ module \cerite_lvm_mmu_small_radix.counters (rst, events, walk_end, walk_cycles,
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$14  = counters__walk_cycles_total;
-    if (walk_end) begin
-      \$14  = \$6 [23:0];
+    \$14  = counters__walks;
+    if (events[2]) begin
+      \$14  = \$3 [23:0];
     end
     if (rst) begin
       \$14  = 24'h000000;
@@ -1092,12 +1122,42 @@ module \cerite_lvm_mmu_small_radix.counters (rst, events, walk_end, walk_cycles,
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
-    \$15  = counters__walk_cycles_max;
-    if (walk_end) begin
-      \$15  = \$8 ;
+    \$15  = counters__faults;
+    if (events[3]) begin
+      \$15  = \$4 [23:0];
     end
     if (rst) begin
       \$15  = 24'h000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
+    \$16  = counters__reads_radix;
+    if (events[4]) begin
+      \$16  = \$5 [23:0];
+    end
+    if (rst) begin
+      \$16  = 24'h000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
+    \$17  = counters__walk_cycles_total;
+    if (walk_end) begin
+      \$17  = \$6 [23:0];
+    end
+    if (rst) begin
+      \$17  = 24'h000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$2 ) begin end
+    \$18  = counters__walk_cycles_max;
+    if (walk_end) begin
+      \$18  = \$8 ;
+    end
+    if (rst) begin
+      \$18  = 24'h000000;
     end
   end
   assign \events.requests  = events[0];
@@ -1105,6 +1165,11 @@ module \cerite_lvm_mmu_small_radix.counters (rst, events, walk_end, walk_cycles,
   assign \events.walks  = events[2];
   assign \events.faults  = events[3];
   assign \events.reads_radix  = events[4];
+  assign \events$3.requests  = \events$3 [0];
+  assign \events$3.tlb_hits  = \events$3 [1];
+  assign \events$3.walks  = \events$3 [2];
+  assign \events$3.faults  = \events$3 [3];
+  assign \events$3.reads_radix  = \events$3 [4];
 endmodule
 
 (* generator = "Amaranth" *)
@@ -1197,12 +1262,16 @@ module \cerite_lvm_mmu_small_radix.tlb (clk, rst, \port$1$0 , flush_vpn, flush, 
   wire \$175 ;
   wire \$176 ;
   wire \$177 ;
-  reg [3:0] \$178 ;
-  reg [55:0] \$179 ;
+  wire \$178 ;
+  wire \$179 ;
   wire \$18 ;
-  reg [55:0] \$180 ;
-  reg [55:0] \$181 ;
-  reg [55:0] \$182 ;
+  reg [3:0] \$180 ;
+  reg \$181 ;
+  reg [3:0] \$182 ;
+  reg [55:0] \$183 ;
+  reg [55:0] \$184 ;
+  reg [55:0] \$185 ;
+  reg [55:0] \$186 ;
   wire \$19 ;
   wire \$2 ;
   wire \$20 ;
@@ -1233,7 +1302,7 @@ module \cerite_lvm_mmu_small_radix.tlb (clk, rst, \port$1$0 , flush_vpn, flush, 
   wire \$43 ;
   wire \$44 ;
   wire [3:0] \$45 ;
-  wire [4:0] \$46 ;
+  wire [55:0] \$46 ;
   wire [55:0] \$47 ;
   wire [55:0] \$48 ;
   wire [55:0] \$49 ;
@@ -1241,13 +1310,13 @@ module \cerite_lvm_mmu_small_radix.tlb (clk, rst, \port$1$0 , flush_vpn, flush, 
   wire [55:0] \$50 ;
   wire [55:0] \$51 ;
   wire [55:0] \$52 ;
-  wire [55:0] \$53 ;
+  wire [27:0] \$53 ;
   wire [27:0] \$54 ;
   wire [27:0] \$55 ;
   wire [27:0] \$56 ;
-  wire [27:0] \$57 ;
-  wire \$58 ;
-  wire \$59 ;
+  wire [3:0] \$57 ;
+  wire [4:0] \$58 ;
+  wire [3:0] \$59 ;
   wire \$6 ;
   wire \$60 ;
   wire \$61 ;
@@ -1294,6 +1363,7 @@ module \cerite_lvm_mmu_small_radix.tlb (clk, rst, \port$1$0 , flush_vpn, flush, 
   wire \$99 ;
   input [7:0] asid;
   wire [7:0] asid;
+  wire [3:0] chosen;
   input clk;
   wire clk;
   output [55:0] entry;
@@ -1359,19 +1429,19 @@ module \cerite_lvm_mmu_small_radix.tlb (clk, rst, \port$1$0 , flush_vpn, flush, 
   wire \entry3.x ;
   input fill;
   wire fill;
-  wire \fill$14 ;
-  wire [55:0] \fill$15 ;
-  wire \fill$15.a ;
-  wire [7:0] \fill$15.asid ;
-  wire \fill$15.d ;
-  wire \fill$15.glob ;
-  wire [11:0] \fill$15.ppn ;
-  wire \fill$15.r ;
-  wire [1:0] \fill$15.size ;
-  wire \fill$15.u ;
-  wire [26:0] \fill$15.vpn ;
-  wire \fill$15.w ;
-  wire \fill$15.x ;
+  wire \fill$16 ;
+  wire [55:0] \fill$17 ;
+  wire \fill$17.a ;
+  wire [7:0] \fill$17.asid ;
+  wire \fill$17.d ;
+  wire \fill$17.glob ;
+  wire [11:0] \fill$17.ppn ;
+  wire \fill$17.r ;
+  wire [1:0] \fill$17.size ;
+  wire \fill$17.u ;
+  wire [26:0] \fill$17.vpn ;
+  wire \fill$17.w ;
+  wire \fill$17.x ;
   input [55:0] fill_entry;
   wire [55:0] fill_entry;
   wire \fill_entry.a ;
@@ -1385,7 +1455,8 @@ module \cerite_lvm_mmu_small_radix.tlb (clk, rst, \port$1$0 , flush_vpn, flush, 
   wire [26:0] \fill_entry.vpn ;
   wire \fill_entry.w ;
   wire \fill_entry.x ;
-  wire [3:0] first;
+  reg filled = 1'h0;
+  reg [3:0] first = 4'h0;
   input flush;
   wire flush;
   wire [7:0] flush_asid;
@@ -1403,7 +1474,7 @@ module \cerite_lvm_mmu_small_radix.tlb (clk, rst, \port$1$0 , flush_vpn, flush, 
   (* init = 4'h0 *)
   wire [3:0] \valid$1 ;
   (* init = 4'h0 *)
-  wire [3:0] \valid$12 ;
+  wire [3:0] \valid$14 ;
   wire [1:0] victim;
   input [26:0] vpn;
   wire [26:0] vpn;
@@ -1451,149 +1522,155 @@ module \cerite_lvm_mmu_small_radix.tlb (clk, rst, \port$1$0 , flush_vpn, flush, 
   assign \$42  = entry3[7:0] == asid;
   assign \$43  = entry3[8] | \$42 ;
   assign \$44  = \$41  & \$43 ;
-  assign \$45  = ~ hits;
-  assign \$46  = \$45  + 1'h1;
-  assign first = hits & \$46 [3:0];
-  assign hit = | hits;
-  assign \$47  = first[0] ? entry0 : 56'h00000000000000;
-  assign \$49  = first[1] ? entry1 : 56'h00000000000000;
-  assign \$50  = \$48  | \$49 ;
-  assign \$51  = first[2] ? entry2 : 56'h00000000000000;
-  assign \$52  = \$50  | \$51 ;
-  assign \$53  = first[3] ? entry3 : 56'h00000000000000;
-  assign entry = \$52  | \$53 ;
-  assign \$56  = fill_entry[36] ? \$55  : { 1'h0, fill_entry[35:9] };
-  assign \$57  = fill_entry[37] ? \$54  : \$56 ;
-  assign \$58  = ! \port$1$0 [1:0];
-  assign \$59  = \port$1$0 [1:0] == 1'h1;
-  assign \$60  = ~ entry0[8];
-  assign \$61  = entry0[7:0] == \port$1$0 [9:2];
-  assign \$62  = \$60  & \$61 ;
-  assign \$63  = \port$1$0 [1:0] == 2'h2;
-  assign \$64  = entry0[35:27] == flush_vpn[26:18];
-  assign \$65  = entry0[26:18] == flush_vpn[17:9];
-  assign \$66  = entry0[17:9] == flush_vpn[8:0];
-  assign \$67  = entry0[36] | \$66 ;
-  assign \$68  = \$65  & \$67 ;
-  assign \$69  = entry0[37] | \$68 ;
-  assign \$70  = \$64  & \$69 ;
-  assign \$71  = ~ entry0[8];
-  assign \$72  = entry0[7:0] == \port$1$0 [9:2];
-  assign \$73  = \$71  & \$72 ;
-  assign \$74  = entry0[35:27] == flush_vpn[26:18];
-  assign \$75  = entry0[26:18] == flush_vpn[17:9];
-  assign \$76  = entry0[17:9] == flush_vpn[8:0];
-  assign \$77  = entry0[36] | \$76 ;
-  assign \$78  = \$75  & \$77 ;
-  assign \$79  = entry0[37] | \$78 ;
-  assign \$80  = \$74  & \$79 ;
-  assign \$81  = \$73  & \$80 ;
-  assign \$82  = \$63  ? \$70  : \$81 ;
-  assign \$83  = \$59  ? \$62  : \$82 ;
-  assign \$84  = \$58  ? 1'h1 : \$83 ;
-  assign \$85  = flush & \$84 ;
-  assign \$86  = ! \port$1$0 [1:0];
-  assign \$87  = \port$1$0 [1:0] == 1'h1;
-  assign \$88  = ~ entry1[8];
-  assign \$89  = entry1[7:0] == \port$1$0 [9:2];
-  assign \$90  = \$88  & \$89 ;
-  assign \$91  = \port$1$0 [1:0] == 2'h2;
-  assign \$92  = entry1[35:27] == flush_vpn[26:18];
-  assign \$93  = entry1[26:18] == flush_vpn[17:9];
-  assign \$94  = entry1[17:9] == flush_vpn[8:0];
-  assign \$95  = entry1[36] | \$94 ;
-  assign \$96  = \$93  & \$95 ;
-  assign \$97  = entry1[37] | \$96 ;
-  assign \$98  = \$92  & \$97 ;
-  assign \$99  = ~ entry1[8];
-  assign \$100  = entry1[7:0] == \port$1$0 [9:2];
-  assign \$101  = \$99  & \$100 ;
-  assign \$102  = entry1[35:27] == flush_vpn[26:18];
-  assign \$103  = entry1[26:18] == flush_vpn[17:9];
-  assign \$104  = entry1[17:9] == flush_vpn[8:0];
-  assign \$105  = entry1[36] | \$104 ;
-  assign \$106  = \$103  & \$105 ;
-  assign \$107  = entry1[37] | \$106 ;
-  assign \$108  = \$102  & \$107 ;
-  assign \$109  = \$101  & \$108 ;
-  assign \$110  = \$91  ? \$98  : \$109 ;
-  assign \$111  = \$87  ? \$90  : \$110 ;
-  assign \$112  = \$86  ? 1'h1 : \$111 ;
-  assign \$113  = flush & \$112 ;
-  assign \$114  = ! \port$1$0 [1:0];
-  assign \$115  = \port$1$0 [1:0] == 1'h1;
-  assign \$116  = ~ entry2[8];
-  assign \$117  = entry2[7:0] == \port$1$0 [9:2];
-  assign \$118  = \$116  & \$117 ;
-  assign \$119  = \port$1$0 [1:0] == 2'h2;
-  assign \$120  = entry2[35:27] == flush_vpn[26:18];
-  assign \$121  = entry2[26:18] == flush_vpn[17:9];
-  assign \$122  = entry2[17:9] == flush_vpn[8:0];
-  assign \$123  = entry2[36] | \$122 ;
-  assign \$124  = \$121  & \$123 ;
-  assign \$125  = entry2[37] | \$124 ;
-  assign \$126  = \$120  & \$125 ;
-  assign \$127  = ~ entry2[8];
-  assign \$128  = entry2[7:0] == \port$1$0 [9:2];
-  assign \$129  = \$127  & \$128 ;
-  assign \$130  = entry2[35:27] == flush_vpn[26:18];
-  assign \$131  = entry2[26:18] == flush_vpn[17:9];
-  assign \$132  = entry2[17:9] == flush_vpn[8:0];
-  assign \$133  = entry2[36] | \$132 ;
-  assign \$134  = \$131  & \$133 ;
-  assign \$135  = entry2[37] | \$134 ;
-  assign \$136  = \$130  & \$135 ;
-  assign \$137  = \$129  & \$136 ;
-  assign \$138  = \$119  ? \$126  : \$137 ;
-  assign \$139  = \$115  ? \$118  : \$138 ;
-  assign \$140  = \$114  ? 1'h1 : \$139 ;
-  assign \$141  = flush & \$140 ;
-  assign \$142  = ! \port$1$0 [1:0];
-  assign \$143  = \port$1$0 [1:0] == 1'h1;
-  assign \$144  = ~ entry3[8];
-  assign \$145  = entry3[7:0] == \port$1$0 [9:2];
-  assign \$146  = \$144  & \$145 ;
-  assign \$147  = \port$1$0 [1:0] == 2'h2;
-  assign \$148  = entry3[35:27] == flush_vpn[26:18];
-  assign \$149  = entry3[26:18] == flush_vpn[17:9];
-  assign \$150  = entry3[17:9] == flush_vpn[8:0];
-  assign \$151  = entry3[36] | \$150 ;
-  assign \$152  = \$149  & \$151 ;
-  assign \$153  = entry3[37] | \$152 ;
-  assign \$154  = \$148  & \$153 ;
-  assign \$155  = ~ entry3[8];
-  assign \$156  = entry3[7:0] == \port$1$0 [9:2];
-  assign \$157  = \$155  & \$156 ;
-  assign \$158  = entry3[35:27] == flush_vpn[26:18];
-  assign \$159  = entry3[26:18] == flush_vpn[17:9];
-  assign \$160  = entry3[17:9] == flush_vpn[8:0];
-  assign \$161  = entry3[36] | \$160 ;
-  assign \$162  = \$159  & \$161 ;
-  assign \$163  = entry3[37] | \$162 ;
-  assign \$164  = \$158  & \$163 ;
-  assign \$165  = \$157  & \$164 ;
-  assign \$166  = \$147  ? \$154  : \$165 ;
-  assign \$167  = \$143  ? \$146  : \$166 ;
-  assign \$168  = \$142  ? 1'h1 : \$167 ;
-  assign \$169  = flush & \$168 ;
-  assign \$170  = ! victim;
-  assign \$171  = fill & \$170 ;
-  assign \$172  = victim == 1'h1;
+  assign \$45  = first & valid;
+  assign chosen = filled ? 4'h0 : \$45 ;
+  assign hit = | chosen;
+  assign \$46  = chosen[0] ? entry0 : 56'h00000000000000;
+  assign \$48  = chosen[1] ? entry1 : 56'h00000000000000;
+  assign \$49  = \$47  | \$48 ;
+  assign \$50  = chosen[2] ? entry2 : 56'h00000000000000;
+  assign \$51  = \$49  | \$50 ;
+  assign \$52  = chosen[3] ? entry3 : 56'h00000000000000;
+  assign entry = \$51  | \$52 ;
+  assign \$55  = fill_entry[36] ? \$54  : { 1'h0, fill_entry[35:9] };
+  assign \$56  = fill_entry[37] ? \$53  : \$55 ;
+  assign \$57  = ~ hits;
+  assign \$58  = \$57  + 1'h1;
+  assign \$59  = hits & \$58 [3:0];
+  assign \$60  = ! \port$1$0 [1:0];
+  assign \$61  = \port$1$0 [1:0] == 1'h1;
+  assign \$62  = ~ entry0[8];
+  assign \$63  = entry0[7:0] == \port$1$0 [9:2];
+  assign \$64  = \$62  & \$63 ;
+  assign \$65  = \port$1$0 [1:0] == 2'h2;
+  assign \$66  = entry0[35:27] == flush_vpn[26:18];
+  assign \$67  = entry0[26:18] == flush_vpn[17:9];
+  assign \$68  = entry0[17:9] == flush_vpn[8:0];
+  assign \$69  = entry0[36] | \$68 ;
+  assign \$70  = \$67  & \$69 ;
+  assign \$71  = entry0[37] | \$70 ;
+  assign \$72  = \$66  & \$71 ;
+  assign \$73  = ~ entry0[8];
+  assign \$74  = entry0[7:0] == \port$1$0 [9:2];
+  assign \$75  = \$73  & \$74 ;
+  assign \$76  = entry0[35:27] == flush_vpn[26:18];
+  assign \$77  = entry0[26:18] == flush_vpn[17:9];
+  assign \$78  = entry0[17:9] == flush_vpn[8:0];
+  assign \$79  = entry0[36] | \$78 ;
+  assign \$80  = \$77  & \$79 ;
+  assign \$81  = entry0[37] | \$80 ;
+  assign \$82  = \$76  & \$81 ;
+  assign \$83  = \$75  & \$82 ;
+  assign \$84  = \$65  ? \$72  : \$83 ;
+  assign \$85  = \$61  ? \$64  : \$84 ;
+  assign \$86  = \$60  ? 1'h1 : \$85 ;
+  assign \$87  = flush & \$86 ;
+  assign \$88  = ! \port$1$0 [1:0];
+  assign \$89  = \port$1$0 [1:0] == 1'h1;
+  assign \$90  = ~ entry1[8];
+  assign \$91  = entry1[7:0] == \port$1$0 [9:2];
+  assign \$92  = \$90  & \$91 ;
+  assign \$93  = \port$1$0 [1:0] == 2'h2;
+  assign \$94  = entry1[35:27] == flush_vpn[26:18];
+  assign \$95  = entry1[26:18] == flush_vpn[17:9];
+  assign \$96  = entry1[17:9] == flush_vpn[8:0];
+  assign \$97  = entry1[36] | \$96 ;
+  assign \$98  = \$95  & \$97 ;
+  assign \$99  = entry1[37] | \$98 ;
+  assign \$100  = \$94  & \$99 ;
+  assign \$101  = ~ entry1[8];
+  assign \$102  = entry1[7:0] == \port$1$0 [9:2];
+  assign \$103  = \$101  & \$102 ;
+  assign \$104  = entry1[35:27] == flush_vpn[26:18];
+  assign \$105  = entry1[26:18] == flush_vpn[17:9];
+  assign \$106  = entry1[17:9] == flush_vpn[8:0];
+  assign \$107  = entry1[36] | \$106 ;
+  assign \$108  = \$105  & \$107 ;
+  assign \$109  = entry1[37] | \$108 ;
+  assign \$110  = \$104  & \$109 ;
+  assign \$111  = \$103  & \$110 ;
+  assign \$112  = \$93  ? \$100  : \$111 ;
+  assign \$113  = \$89  ? \$92  : \$112 ;
+  assign \$114  = \$88  ? 1'h1 : \$113 ;
+  assign \$115  = flush & \$114 ;
+  assign \$116  = ! \port$1$0 [1:0];
+  assign \$117  = \port$1$0 [1:0] == 1'h1;
+  assign \$118  = ~ entry2[8];
+  assign \$119  = entry2[7:0] == \port$1$0 [9:2];
+  assign \$120  = \$118  & \$119 ;
+  assign \$121  = \port$1$0 [1:0] == 2'h2;
+  assign \$122  = entry2[35:27] == flush_vpn[26:18];
+  assign \$123  = entry2[26:18] == flush_vpn[17:9];
+  assign \$124  = entry2[17:9] == flush_vpn[8:0];
+  assign \$125  = entry2[36] | \$124 ;
+  assign \$126  = \$123  & \$125 ;
+  assign \$127  = entry2[37] | \$126 ;
+  assign \$128  = \$122  & \$127 ;
+  assign \$129  = ~ entry2[8];
+  assign \$130  = entry2[7:0] == \port$1$0 [9:2];
+  assign \$131  = \$129  & \$130 ;
+  assign \$132  = entry2[35:27] == flush_vpn[26:18];
+  assign \$133  = entry2[26:18] == flush_vpn[17:9];
+  assign \$134  = entry2[17:9] == flush_vpn[8:0];
+  assign \$135  = entry2[36] | \$134 ;
+  assign \$136  = \$133  & \$135 ;
+  assign \$137  = entry2[37] | \$136 ;
+  assign \$138  = \$132  & \$137 ;
+  assign \$139  = \$131  & \$138 ;
+  assign \$140  = \$121  ? \$128  : \$139 ;
+  assign \$141  = \$117  ? \$120  : \$140 ;
+  assign \$142  = \$116  ? 1'h1 : \$141 ;
+  assign \$143  = flush & \$142 ;
+  assign \$144  = ! \port$1$0 [1:0];
+  assign \$145  = \port$1$0 [1:0] == 1'h1;
+  assign \$146  = ~ entry3[8];
+  assign \$147  = entry3[7:0] == \port$1$0 [9:2];
+  assign \$148  = \$146  & \$147 ;
+  assign \$149  = \port$1$0 [1:0] == 2'h2;
+  assign \$150  = entry3[35:27] == flush_vpn[26:18];
+  assign \$151  = entry3[26:18] == flush_vpn[17:9];
+  assign \$152  = entry3[17:9] == flush_vpn[8:0];
+  assign \$153  = entry3[36] | \$152 ;
+  assign \$154  = \$151  & \$153 ;
+  assign \$155  = entry3[37] | \$154 ;
+  assign \$156  = \$150  & \$155 ;
+  assign \$157  = ~ entry3[8];
+  assign \$158  = entry3[7:0] == \port$1$0 [9:2];
+  assign \$159  = \$157  & \$158 ;
+  assign \$160  = entry3[35:27] == flush_vpn[26:18];
+  assign \$161  = entry3[26:18] == flush_vpn[17:9];
+  assign \$162  = entry3[17:9] == flush_vpn[8:0];
+  assign \$163  = entry3[36] | \$162 ;
+  assign \$164  = \$161  & \$163 ;
+  assign \$165  = entry3[37] | \$164 ;
+  assign \$166  = \$160  & \$165 ;
+  assign \$167  = \$159  & \$166 ;
+  assign \$168  = \$149  ? \$156  : \$167 ;
+  assign \$169  = \$145  ? \$148  : \$168 ;
+  assign \$170  = \$144  ? 1'h1 : \$169 ;
+  assign \$171  = flush & \$170 ;
+  assign \$172  = ! victim;
   assign \$173  = fill & \$172 ;
-  assign \$174  = victim == 2'h2;
+  assign \$174  = victim == 1'h1;
   assign \$175  = fill & \$174 ;
-  assign \$176  = victim == 2'h3;
+  assign \$176  = victim == 2'h2;
   assign \$177  = fill & \$176 ;
+  assign \$178  = victim == 2'h3;
+  assign \$179  = fill & \$178 ;
   always @(posedge clk)
-    valid <= \$178 ;
+    first <= \$180 ;
   always @(posedge clk)
-    entry0 <= \$179 ;
+    filled <= \$181 ;
   always @(posedge clk)
-    entry1 <= \$180 ;
+    valid <= \$182 ;
   always @(posedge clk)
-    entry2 <= \$181 ;
+    entry0 <= \$183 ;
   always @(posedge clk)
-    entry3 <= \$182 ;
+    entry1 <= \$184 ;
+  always @(posedge clk)
+    entry2 <= \$185 ;
+  always @(posedge clk)
+    entry3 <= \$186 ;
   \cerite_lvm_mmu_small_radix.tlb.replacement  replacement (
     .clk(clk),
     .fill(fill),
@@ -1603,78 +1680,92 @@ module \cerite_lvm_mmu_small_radix.tlb (clk, rst, \port$1$0 , flush_vpn, flush, 
   );
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
-    \$178  = valid;
-    if (\$85 ) begin
-      \$178 [0] = 1'h0;
+    \$180  = \$59 ;
+    if (rst) begin
+      \$180  = 4'h0;
     end
-    if (\$113 ) begin
-      \$178 [1] = 1'h0;
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
+    \$181  = fill;
+    if (rst) begin
+      \$181  = 1'h0;
     end
-    if (\$141 ) begin
-      \$178 [2] = 1'h0;
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
+    \$182  = valid;
+    if (\$87 ) begin
+      \$182 [0] = 1'h0;
     end
-    if (\$169 ) begin
-      \$178 [3] = 1'h0;
+    if (\$115 ) begin
+      \$182 [1] = 1'h0;
+    end
+    if (\$143 ) begin
+      \$182 [2] = 1'h0;
     end
     if (\$171 ) begin
-      \$178 [0] = 1'h1;
+      \$182 [3] = 1'h0;
     end
     if (\$173 ) begin
-      \$178 [1] = 1'h1;
+      \$182 [0] = 1'h1;
     end
     if (\$175 ) begin
-      \$178 [2] = 1'h1;
+      \$182 [1] = 1'h1;
     end
     if (\$177 ) begin
-      \$178 [3] = 1'h1;
+      \$182 [2] = 1'h1;
+    end
+    if (\$179 ) begin
+      \$182 [3] = 1'h1;
     end
     if (rst) begin
-      \$178  = 4'h0;
+      \$182  = 4'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
-    \$179  = entry0;
-    if (\$171 ) begin
-      \$179  = \fill$15 ;
-    end
-    if (rst) begin
-      \$179  = 56'h00000000000000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
-    \$180  = entry1;
+    \$183  = entry0;
     if (\$173 ) begin
-      \$180  = \fill$15 ;
+      \$183  = \fill$17 ;
     end
     if (rst) begin
-      \$180  = 56'h00000000000000;
+      \$183  = 56'h00000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
-    \$181  = entry2;
+    \$184  = entry1;
     if (\$175 ) begin
-      \$181  = \fill$15 ;
+      \$184  = \fill$17 ;
     end
     if (rst) begin
-      \$181  = 56'h00000000000000;
+      \$184  = 56'h00000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
-    \$182  = entry3;
+    \$185  = entry2;
     if (\$177 ) begin
-      \$182  = \fill$15 ;
+      \$185  = \fill$17 ;
     end
     if (rst) begin
-      \$182  = 56'h00000000000000;
+      \$185  = 56'h00000000000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$3 ) begin end
+    \$186  = entry3;
+    if (\$179 ) begin
+      \$186  = \fill$17 ;
+    end
+    if (rst) begin
+      \$186  = 56'h00000000000000;
     end
   end
   assign \valid$1  = valid;
-  assign \valid$12  = valid;
-  assign \fill$14  = fill;
+  assign \valid$14  = valid;
+  assign \fill$16  = fill;
   assign flush_kind = \port$1$0 [1:0];
   assign flush_asid = \port$1$0 [9:2];
   assign \entry0.asid  = entry0[7:0];
@@ -1732,17 +1823,17 @@ module \cerite_lvm_mmu_small_radix.tlb (clk, rst, \port$1$0 , flush_vpn, flush, 
   assign \entry.u  = entry[53];
   assign \entry.a  = entry[54];
   assign \entry.d  = entry[55];
-  assign \fill$15.asid  = \fill$15 [7:0];
-  assign \fill$15.glob  = \fill$15 [8];
-  assign \fill$15.vpn  = \fill$15 [35:9];
-  assign \fill$15.size  = \fill$15 [37:36];
-  assign \fill$15.ppn  = \fill$15 [49:38];
-  assign \fill$15.r  = \fill$15 [50];
-  assign \fill$15.w  = \fill$15 [51];
-  assign \fill$15.x  = \fill$15 [52];
-  assign \fill$15.u  = \fill$15 [53];
-  assign \fill$15.a  = \fill$15 [54];
-  assign \fill$15.d  = \fill$15 [55];
+  assign \fill$17.asid  = \fill$17 [7:0];
+  assign \fill$17.glob  = \fill$17 [8];
+  assign \fill$17.vpn  = \fill$17 [35:9];
+  assign \fill$17.size  = \fill$17 [37:36];
+  assign \fill$17.ppn  = \fill$17 [49:38];
+  assign \fill$17.r  = \fill$17 [50];
+  assign \fill$17.w  = \fill$17 [51];
+  assign \fill$17.x  = \fill$17 [52];
+  assign \fill$17.u  = \fill$17 [53];
+  assign \fill$17.a  = \fill$17 [54];
+  assign \fill$17.d  = \fill$17 [55];
   assign \fill_entry.asid  = fill_entry[7:0];
   assign \fill_entry.glob  = fill_entry[8];
   assign \fill_entry.vpn  = fill_entry[35:9];
@@ -1754,17 +1845,17 @@ module \cerite_lvm_mmu_small_radix.tlb (clk, rst, \port$1$0 , flush_vpn, flush, 
   assign \fill_entry.u  = fill_entry[53];
   assign \fill_entry.a  = fill_entry[54];
   assign \fill_entry.d  = fill_entry[55];
-  assign \fill$15 [35:9] = \$57 [26:0];
-  assign { \fill$15 [55:36], \fill$15 [8:0] } = { fill_entry[55:36], fill_entry[8:0] };
+  assign \fill$17 [35:9] = \$56 [26:0];
+  assign { \fill$17 [55:36], \fill$17 [8:0] } = { fill_entry[55:36], fill_entry[8:0] };
   assign hits[3] = \$44 ;
   assign hits[2] = \$33 ;
   assign hits[1] = \$22 ;
   assign hits[0] = \$11 ;
-  assign \$48  = \$47 ;
-  assign \$54 [17:0] = 18'h00000;
-  assign \$54 [27:18] = { 1'h0, fill_entry[35:27] };
-  assign \$55 [8:0] = 9'h000;
-  assign \$55 [27:9] = { 1'h0, fill_entry[35:18] };
+  assign \$47  = \$46 ;
+  assign \$53 [17:0] = 18'h00000;
+  assign \$53 [27:18] = { 1'h0, fill_entry[35:27] };
+  assign \$54 [8:0] = 9'h000;
+  assign \$54 [27:9] = { 1'h0, fill_entry[35:18] };
 endmodule
 
 (* generator = "Amaranth" *)
@@ -1836,79 +1927,60 @@ module \cerite_lvm_mmu_small_radix.walker (mem_resp__payload, mem_resp__valid, c
   reg \$auto$verilog_backend.cc:2355:dump_module$5  = 0;
   wire \$1 ;
   wire \$10 ;
-  wire \$100 ;
-  wire \$101 ;
-  wire \$102 ;
-  wire \$103 ;
-  wire \$104 ;
-  wire \$105 ;
-  wire \$106 ;
-  wire \$107 ;
-  wire \$108 ;
-  wire \$109 ;
+  reg [1:0] \$100 ;
+  reg \$101 ;
+  reg [63:0] \$102 ;
+  reg \$103 ;
+  reg \$104 ;
+  reg [1:0] \$105 ;
+  reg [55:0] \$106 ;
   wire \$11 ;
-  wire [43:0] \$110 ;
-  wire [43:0] \$111 ;
-  reg [1:0] \$112 ;
-  reg [43:0] \$113 ;
-  reg \$114 ;
-  reg [2:0] \$115 ;
-  reg [1:0] \$116 ;
-  reg [1:0] \$117 ;
-  reg [23:0] \$118 ;
-  reg [1:0] \$119 ;
   wire \$12 ;
-  reg \$120 ;
-  reg [63:0] \$121 ;
-  reg \$122 ;
-  reg \$123 ;
-  reg [1:0] \$124 ;
-  reg [55:0] \$125 ;
   wire \$13 ;
-  wire [8:0] \$14 ;
-  wire [8:0] \$15 ;
+  wire \$14 ;
+  wire \$15 ;
   wire \$16 ;
   wire \$17 ;
   wire \$18 ;
   wire \$19 ;
   wire [23:0] \$2 ;
-  wire [8:0] \$20 ;
+  wire \$20 ;
   wire [8:0] \$21 ;
-  wire [24:0] \$22 ;
+  wire [8:0] \$22 ;
   wire \$23 ;
   wire \$24 ;
-  wire \$25 ;
-  wire \$26 ;
+  wire [8:0] \$25 ;
+  wire [8:0] \$26 ;
   wire \$27 ;
-  wire [8:0] \$28 ;
-  wire [8:0] \$29 ;
+  wire \$28 ;
+  wire \$29 ;
   wire [25:0] \$3 ;
   wire \$30 ;
   wire \$31 ;
-  wire \$32 ;
+  wire [24:0] \$32 ;
   wire \$33 ;
   wire \$34 ;
   wire \$35 ;
   wire \$36 ;
   wire \$37 ;
-  wire [8:0] \$38 ;
-  wire [8:0] \$39 ;
+  wire \$38 ;
+  wire \$39 ;
   wire [26:0] \$4 ;
   wire \$40 ;
   wire \$41 ;
   wire \$42 ;
   wire \$43 ;
   wire \$44 ;
-  wire [8:0] \$45 ;
-  wire [8:0] \$46 ;
+  wire \$45 ;
+  wire [2:0] \$46 ;
   wire \$47 ;
   wire \$48 ;
   wire \$49 ;
   wire \$5 ;
   wire \$50 ;
-  wire [8:0] \$51 ;
-  wire [8:0] \$52 ;
-  wire [24:0] \$53 ;
+  wire \$51 ;
+  wire \$52 ;
+  wire \$53 ;
   wire \$54 ;
   wire \$55 ;
   wire \$56 ;
@@ -1923,10 +1995,10 @@ module \cerite_lvm_mmu_small_radix.walker (mem_resp__payload, mem_resp__valid, c
   wire \$64 ;
   wire \$65 ;
   wire \$66 ;
-  wire [2:0] \$67 ;
+  wire \$67 ;
   wire \$68 ;
   wire \$69 ;
-  wire [8:0] \$7 ;
+  wire \$7 ;
   wire \$70 ;
   wire \$71 ;
   wire \$72 ;
@@ -1937,7 +2009,7 @@ module \cerite_lvm_mmu_small_radix.walker (mem_resp__payload, mem_resp__valid, c
   wire \$77 ;
   wire \$78 ;
   wire \$79 ;
-  wire [8:0] \$8 ;
+  wire [24:0] \$8 ;
   wire \$80 ;
   wire \$81 ;
   wire \$82 ;
@@ -1947,18 +2019,18 @@ module \cerite_lvm_mmu_small_radix.walker (mem_resp__payload, mem_resp__valid, c
   wire \$86 ;
   wire \$87 ;
   wire \$88 ;
-  wire \$89 ;
+  wire [43:0] \$89 ;
   wire \$9 ;
-  wire \$90 ;
-  wire \$91 ;
-  wire \$92 ;
-  wire \$93 ;
-  wire \$94 ;
-  wire \$95 ;
-  wire \$96 ;
-  wire \$97 ;
-  wire \$98 ;
-  wire \$99 ;
+  wire [43:0] \$90 ;
+  reg [1:0] \$91 ;
+  reg [43:0] \$92 ;
+  reg \$93 ;
+  reg [2:0] \$94 ;
+  reg [23:0] \$95 ;
+  reg \$96 ;
+  reg [1:0] \$97 ;
+  reg [1:0] \$98 ;
+  reg [23:0] \$99 ;
   input [1:0] access;
   wire [1:0] access;
   input [7:0] cfg__asid;
@@ -2037,11 +2109,13 @@ module \cerite_lvm_mmu_small_radix.walker (mem_resp__payload, mem_resp__valid, c
   reg [23:0] pa = 24'h000000;
   reg [63:0] pte = 64'h0000000000000000;
   reg [1:0] r_level = 2'h0;
+  reg [23:0] req_addr = 24'h000000;
+  reg req_out = 1'h0;
   input rst;
   wire rst;
   output [1:0] size;
   reg [1:0] size = 2'h0;
-  reg [1:0] \size$34  = 2'h0;
+  reg [1:0] \size$36  = 2'h0;
   output [1:0] source;
   reg [1:0] source = 2'h0;
   input start;
@@ -2052,139 +2126,123 @@ module \cerite_lvm_mmu_small_radix.walker (mem_resp__payload, mem_resp__valid, c
   input [38:0] va;
   wire [38:0] va;
   assign \$4  = \$2  + 26'h0000000;
-  assign \$5  = r_level == 2'h2;
-  assign \$6  = r_level == 1'h1;
-  assign \$7  = \$6  ? va[29:21] : va[20:12];
-  assign \$8  = \$5  ? va[38:30] : \$7 ;
-  assign \$9  = | \table [43:12];
+  assign \$5  = ~ req_out;
+  assign \$6  = req_addr >= cfg__pt_base;
+  assign \$7  = \$5  & \$6 ;
+  assign \$8  = req_addr + 4'h8;
+  assign \$9  = \$8  <= cfg__pt_limit;
+  assign \$10  = \$7  & \$9 ;
   assign \$11  = ~ \$10 ;
-  assign \$12  = r_level == 2'h2;
-  assign \$13  = r_level == 1'h1;
-  assign \$14  = \$13  ? va[29:21] : va[20:12];
-  assign \$15  = \$12  ? va[38:30] : \$14 ;
-  assign \$16  = { \table [11:0], \$15 , 3'h0 } >= cfg__pt_base;
-  assign \$17  = \$11  & \$16 ;
-  assign \$18  = r_level == 2'h2;
-  assign \$19  = r_level == 1'h1;
-  assign \$20  = \$19  ? va[29:21] : va[20:12];
-  assign \$21  = \$18  ? va[38:30] : \$20 ;
-  assign \$22  = { \table [11:0], \$21 , 3'h0 } + 4'h8;
-  assign \$23  = \$22  <= cfg__pt_limit;
-  assign \$24  = \$17  & \$23 ;
-  assign \$25  = ~ \$24 ;
-  assign \$26  = r_level == 2'h2;
-  assign \$27  = r_level == 1'h1;
-  assign \$28  = \$27  ? va[29:21] : va[20:12];
-  assign \$29  = \$26  ? va[38:30] : \$28 ;
-  assign \$30  = ! fsm_state;
-  assign \$31  = fsm_state == 1'h1;
-  assign \$32  = fsm_state == 2'h2;
-  assign \$33  = fsm_state == 2'h3;
-  assign \$34  = fsm_state == 3'h4;
-  assign \$35  = fsm_state == 3'h5;
-  assign \$36  = r_level == 2'h2;
-  assign \$37  = r_level == 1'h1;
-  assign \$38  = \$37  ? va[29:21] : va[20:12];
-  assign \$39  = \$36  ? va[38:30] : \$38 ;
-  assign \$40  = | \table [43:12];
-  assign \$42  = ~ \$41 ;
-  assign \$43  = r_level == 2'h2;
-  assign \$44  = r_level == 1'h1;
-  assign \$45  = \$44  ? va[29:21] : va[20:12];
-  assign \$46  = \$43  ? va[38:30] : \$45 ;
-  assign \$47  = { \table [11:0], \$46 , 3'h0 } >= cfg__pt_base;
-  assign \$48  = \$42  & \$47 ;
-  assign \$49  = r_level == 2'h2;
-  assign \$50  = r_level == 1'h1;
-  assign \$51  = \$50  ? va[29:21] : va[20:12];
-  assign \$52  = \$49  ? va[38:30] : \$51 ;
-  assign \$53  = { \table [11:0], \$52 , 3'h0 } + 4'h8;
-  assign \$54  = \$53  <= cfg__pt_limit;
-  assign \$55  = \$48  & \$54 ;
-  assign \$56  = ~ \$55 ;
-  assign \$57  = ~ pte[0];
-  assign \$58  = ~ pte[1];
-  assign \$59  = \$58  & pte[2];
-  assign \$60  = \$57  | \$59 ;
-  assign \$61  = | pte[63:54];
-  assign \$62  = \$60  | \$61 ;
-  assign \$63  = pte[1] | pte[3];
-  assign \$64  = ! r_level;
-  assign \$65  = glob | pte[5];
-  assign \$66  = glob | pte[5];
-  assign \$67  = r_level - 1'h1;
-  assign \$68  = ~ pte[0];
-  assign \$69  = ~ pte[1];
-  assign \$70  = \$69  & pte[2];
-  assign \$71  = \$68  | \$70 ;
-  assign \$72  = | pte[63:54];
-  assign \$73  = \$71  | \$72 ;
-  assign \$74  = pte[1] | pte[2];
-  assign \$75  = \$74  | pte[3];
-  assign \$76  = ~ \$75 ;
-  assign \$77  = gpt & \$76 ;
-  assign \$78  = \$73  | \$77 ;
-  assign \$79  = \size$34  == 1'h1;
-  assign \$80  = | pte[18:10];
-  assign \$81  = \$79  & \$80 ;
-  assign \$82  = \size$34  == 2'h2;
-  assign \$83  = | pte[27:10];
-  assign \$84  = \$82  & \$83 ;
-  assign \$85  = \$81  | \$84 ;
-  assign \$86  = \$78  | \$85 ;
-  assign \$87  = access == 2'h2;
-  assign \$88  = access == 1'h1;
-  assign \$89  = cfg__mxr & pte[3];
-  assign \$90  = pte[1] | \$89 ;
-  assign \$91  = \$88  ? pte[2] : \$90 ;
-  assign \$92  = \$87  ? pte[3] : \$91 ;
-  assign \$93  = ~ \$92 ;
-  assign \$94  = ~ pte[4];
-  assign \$95  = access == 2'h2;
-  assign \$96  = ~ cfg__sum;
-  assign \$97  = \$95  | \$96 ;
-  assign \$98  = pte[4] & \$97 ;
-  assign \$99  = user ? \$94  : \$98 ;
-  assign \$100  = \$93  | \$99 ;
-  assign \$101  = ~ pte[6];
-  assign \$102  = access == 1'h1;
-  assign \$103  = ~ pte[7];
-  assign \$104  = \$102  & \$103 ;
-  assign \$105  = \$101  | \$104 ;
-  assign \$106  = \$100  | \$105 ;
-  assign \$107  = \$86  | \$106 ;
-  assign \$108  = \size$34  == 2'h2;
-  assign \$109  = \size$34  == 1'h1;
-  assign \$110  = \$109  ? { pte[53:19], va[20:12] } : pte[53:10];
-  assign \$111  = \$108  ? { pte[53:28], va[29:12] } : \$110 ;
+  assign \$12  = ! fsm_state;
+  assign \$13  = fsm_state == 1'h1;
+  assign \$14  = fsm_state == 2'h2;
+  assign \$15  = fsm_state == 2'h3;
+  assign \$16  = fsm_state == 3'h4;
+  assign \$17  = fsm_state == 3'h5;
+  assign \$18  = fsm_state == 3'h6;
+  assign \$19  = r_level == 2'h2;
+  assign \$20  = r_level == 1'h1;
+  assign \$21  = \$20  ? va[29:21] : va[20:12];
+  assign \$22  = \$19  ? va[38:30] : \$21 ;
+  assign \$23  = r_level == 2'h2;
+  assign \$24  = r_level == 1'h1;
+  assign \$25  = \$24  ? va[29:21] : va[20:12];
+  assign \$26  = \$23  ? va[38:30] : \$25 ;
+  assign \$27  = | \table [43:12];
+  assign \$29  = ~ req_out;
+  assign \$30  = req_addr >= cfg__pt_base;
+  assign \$31  = \$29  & \$30 ;
+  assign \$32  = req_addr + 4'h8;
+  assign \$33  = \$32  <= cfg__pt_limit;
+  assign \$34  = \$31  & \$33 ;
+  assign \$35  = ~ \$34 ;
+  assign \$36  = ~ pte[0];
+  assign \$37  = ~ pte[1];
+  assign \$38  = \$37  & pte[2];
+  assign \$39  = \$36  | \$38 ;
+  assign \$40  = | pte[63:54];
+  assign \$41  = \$39  | \$40 ;
+  assign \$42  = pte[1] | pte[3];
+  assign \$43  = ! r_level;
+  assign \$44  = glob | pte[5];
+  assign \$45  = glob | pte[5];
+  assign \$46  = r_level - 1'h1;
+  assign \$47  = ~ pte[0];
+  assign \$48  = ~ pte[1];
+  assign \$49  = \$48  & pte[2];
+  assign \$50  = \$47  | \$49 ;
+  assign \$51  = | pte[63:54];
+  assign \$52  = \$50  | \$51 ;
+  assign \$53  = pte[1] | pte[2];
+  assign \$54  = \$53  | pte[3];
+  assign \$55  = ~ \$54 ;
+  assign \$56  = gpt & \$55 ;
+  assign \$57  = \$52  | \$56 ;
+  assign \$58  = \size$36  == 1'h1;
+  assign \$59  = | pte[18:10];
+  assign \$60  = \$58  & \$59 ;
+  assign \$61  = \size$36  == 2'h2;
+  assign \$62  = | pte[27:10];
+  assign \$63  = \$61  & \$62 ;
+  assign \$64  = \$60  | \$63 ;
+  assign \$65  = \$57  | \$64 ;
+  assign \$66  = access == 2'h2;
+  assign \$67  = access == 1'h1;
+  assign \$68  = cfg__mxr & pte[3];
+  assign \$69  = pte[1] | \$68 ;
+  assign \$70  = \$67  ? pte[2] : \$69 ;
+  assign \$71  = \$66  ? pte[3] : \$70 ;
+  assign \$72  = ~ \$71 ;
+  assign \$73  = ~ pte[4];
+  assign \$74  = access == 2'h2;
+  assign \$75  = ~ cfg__sum;
+  assign \$76  = \$74  | \$75 ;
+  assign \$77  = pte[4] & \$76 ;
+  assign \$78  = user ? \$73  : \$77 ;
+  assign \$79  = \$72  | \$78 ;
+  assign \$80  = ~ pte[6];
+  assign \$81  = access == 1'h1;
+  assign \$82  = ~ pte[7];
+  assign \$83  = \$81  & \$82 ;
+  assign \$84  = \$80  | \$83 ;
+  assign \$85  = \$79  | \$84 ;
+  assign \$86  = \$65  | \$85 ;
+  assign \$87  = \size$36  == 2'h2;
+  assign \$88  = \size$36  == 1'h1;
+  assign \$89  = \$88  ? { pte[53:19], va[20:12] } : pte[53:10];
+  assign \$90  = \$87  ? { pte[53:28], va[29:12] } : \$89 ;
   always @(posedge clk)
-    r_level <= \$112 ;
+    r_level <= \$91 ;
   always @(posedge clk)
-    \table  <= \$113 ;
+    \table  <= \$92 ;
   always @(posedge clk)
-    glob <= \$114 ;
+    glob <= \$93 ;
   always @(posedge clk)
-    fsm_state <= \$115 ;
+    fsm_state <= \$94 ;
   always @(posedge clk)
-    fault <= \$116 ;
+    req_addr <= \$95 ;
   always @(posedge clk)
-    source <= \$117 ;
+    req_out <= \$96 ;
   always @(posedge clk)
-    pa <= \$118 ;
+    fault <= \$97 ;
   always @(posedge clk)
-    size <= \$119 ;
+    source <= \$98 ;
   always @(posedge clk)
-    fill_ok <= \$120 ;
+    pa <= \$99 ;
   always @(posedge clk)
-    pte <= \$121 ;
+    size <= \$100 ;
   always @(posedge clk)
-    err <= \$122 ;
+    fill_ok <= \$101 ;
   always @(posedge clk)
-    gpt <= \$123 ;
+    pte <= \$102 ;
   always @(posedge clk)
-    \size$34  <= \$124 ;
+    err <= \$103 ;
   always @(posedge clk)
-    fill <= \$125 ;
+    gpt <= \$104 ;
+  always @(posedge clk)
+    \size$36  <= \$105 ;
+  always @(posedge clk)
+    fill <= \$106 ;
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
     mem_req__valid = 1'h0;
@@ -2192,8 +2250,10 @@ module \cerite_lvm_mmu_small_radix.walker (mem_resp__payload, mem_resp__valid, c
       3'h0:
           /* empty */;
       3'h1:
+          /* empty */;
+      3'h2:
           (* full_case = 32'd1 *)
-          if (\$25 ) begin
+          if (\$11 ) begin
           end else begin
             mem_req__valid = 1'h1;
           end
@@ -2206,10 +2266,12 @@ module \cerite_lvm_mmu_small_radix.walker (mem_resp__payload, mem_resp__valid, c
       3'h0:
           /* empty */;
       3'h1:
+          /* empty */;
+      3'h2:
           (* full_case = 32'd1 *)
-          if (\$25 ) begin
+          if (\$11 ) begin
           end else begin
-            mem_req__payload[23:0] = { \table [11:0], \$29 , 3'h0 };
+            mem_req__payload[23:0] = req_addr;
             mem_req__payload[26:24] = 3'h0;
           end
     endcase
@@ -2221,8 +2283,10 @@ module \cerite_lvm_mmu_small_radix.walker (mem_resp__payload, mem_resp__valid, c
       3'h0:
           /* empty */;
       3'h1:
+          /* empty */;
+      3'h2:
           (* full_case = 32'd1 *)
-          if (\$25 ) begin
+          if (\$11 ) begin
           end else begin
             if (mem_req__ready) begin
               events = 1'h1;
@@ -2238,7 +2302,9 @@ module \cerite_lvm_mmu_small_radix.walker (mem_resp__payload, mem_resp__valid, c
           /* empty */;
       3'h1:
           /* empty */;
-      3'h3:
+      3'h2:
+          /* empty */;
+      3'h4:
           mem_resp__ready = 1'h1;
     endcase
   end
@@ -2250,404 +2316,460 @@ module \cerite_lvm_mmu_small_radix.walker (mem_resp__payload, mem_resp__valid, c
           /* empty */;
       3'h1:
           /* empty */;
-      3'h3:
+      3'h2:
           /* empty */;
       3'h4:
           /* empty */;
       3'h5:
           /* empty */;
-      3'h2:
+      3'h6:
+          /* empty */;
+      3'h3:
           done = 1'h1;
     endcase
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$112  = r_level;
+    \$91  = r_level;
     casez (fsm_state)
       3'h0:
           if (start) begin
-            \$112  = 2'h2;
+            \$91  = 2'h2;
           end
       3'h1:
           /* empty */;
-      3'h3:
+      3'h2:
           /* empty */;
       3'h4:
+          /* empty */;
+      3'h5:
           (* full_case = 32'd1 *)
           if (err) begin
-          end else if (\$62 ) begin
-          end else if (\$63 ) begin
-          end else if (\$64 ) begin
+          end else if (\$41 ) begin
+          end else if (\$42 ) begin
+          end else if (\$43 ) begin
           end else begin
-            \$112  = \$67 [1:0];
+            \$91  = \$46 [1:0];
           end
     endcase
     if (rst) begin
-      \$112  = 2'h0;
+      \$91  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$113  = \table ;
+    \$92  = \table ;
     casez (fsm_state)
       3'h0:
           if (start) begin
-            \$113  = cfg__satp_ppn;
+            \$92  = cfg__satp_ppn;
           end
       3'h1:
           /* empty */;
-      3'h3:
+      3'h2:
           /* empty */;
       3'h4:
+          /* empty */;
+      3'h5:
           (* full_case = 32'd1 *)
           if (err) begin
-          end else if (\$62 ) begin
-          end else if (\$63 ) begin
-          end else if (\$64 ) begin
+          end else if (\$41 ) begin
+          end else if (\$42 ) begin
+          end else if (\$43 ) begin
           end else begin
-            \$113  = pte[53:10];
+            \$92  = pte[53:10];
           end
     endcase
     if (rst) begin
-      \$113  = 44'h00000000000;
+      \$92  = 44'h00000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$114  = glob;
+    \$93  = glob;
     casez (fsm_state)
       3'h0:
           if (start) begin
-            \$114  = 1'h0;
+            \$93  = 1'h0;
           end
       3'h1:
           /* empty */;
-      3'h3:
+      3'h2:
           /* empty */;
       3'h4:
+          /* empty */;
+      3'h5:
           (* full_case = 32'd1 *)
           if (err) begin
-          end else if (\$62 ) begin
-          end else if (\$63 ) begin
-            \$114  = \$65 ;
-          end else if (\$64 ) begin
+          end else if (\$41 ) begin
+          end else if (\$42 ) begin
+            \$93  = \$44 ;
+          end else if (\$43 ) begin
           end else begin
-            \$114  = \$66 ;
+            \$93  = \$45 ;
           end
     endcase
     if (rst) begin
-      \$114  = 1'h0;
+      \$93  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$115  = fsm_state;
+    \$94  = fsm_state;
     casez (fsm_state)
       3'h0:
           if (start) begin
-            \$115  = 3'h1;
+            \$94  = 3'h1;
           end
       3'h1:
+          \$94  = 3'h2;
+      3'h2:
           (* full_case = 32'd1 *)
-          if (\$56 ) begin
-            \$115  = 3'h2;
+          if (\$35 ) begin
+            \$94  = 3'h3;
           end else begin
             if (mem_req__ready) begin
-              \$115  = 3'h3;
+              \$94  = 3'h4;
             end
           end
-      3'h3:
-          if (mem_resp__valid) begin
-            \$115  = 3'h4;
-          end
       3'h4:
-          (* full_case = 32'd1 *)
-          if (err) begin
-            \$115  = 3'h2;
-          end else if (\$62 ) begin
-            \$115  = 3'h2;
-          end else if (\$63 ) begin
-            \$115  = 3'h5;
-          end else if (\$64 ) begin
-            \$115  = 3'h2;
-          end else begin
-            \$115  = 3'h1;
+          if (mem_resp__valid) begin
+            \$94  = 3'h5;
           end
       3'h5:
-          \$115  = 3'h2;
+          (* full_case = 32'd1 *)
+          if (err) begin
+            \$94  = 3'h3;
+          end else if (\$41 ) begin
+            \$94  = 3'h3;
+          end else if (\$42 ) begin
+            \$94  = 3'h6;
+          end else if (\$43 ) begin
+            \$94  = 3'h3;
+          end else begin
+            \$94  = 3'h1;
+          end
+      3'h6:
+          \$94  = 3'h3;
+      3'h3:
+          \$94  = 3'h0;
+    endcase
+    if (rst) begin
+      \$94  = 3'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$95  = req_addr;
+    casez (fsm_state)
+      3'h0:
+          /* empty */;
+      3'h1:
+          \$95  = { \table [11:0], \$22 , 3'h0 };
+    endcase
+    if (rst) begin
+      \$95  = 24'h000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$96  = req_out;
+    casez (fsm_state)
+      3'h0:
+          /* empty */;
+      3'h1:
+          \$96  = \$28 ;
+    endcase
+    if (rst) begin
+      \$96  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$97  = fault;
+    casez (fsm_state)
+      3'h0:
+          /* empty */;
+      3'h1:
+          /* empty */;
       3'h2:
-          \$115  = 3'h0;
-    endcase
-    if (rst) begin
-      \$115  = 3'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$116  = fault;
-    casez (fsm_state)
-      3'h0:
-          /* empty */;
-      3'h1:
-          if (\$56 ) begin
-            \$116  = 2'h2;
+          if (\$35 ) begin
+            \$97  = 2'h2;
           end
-      3'h3:
-          /* empty */;
       3'h4:
-          if (err) begin
-            \$116  = 2'h2;
-          end else if (\$62 ) begin
-            \$116  = 2'h1;
-          end else if (\$63 ) begin
-          end else if (\$64 ) begin
-            \$116  = 2'h1;
-          end
+          /* empty */;
       3'h5:
+          if (err) begin
+            \$97  = 2'h2;
+          end else if (\$41 ) begin
+            \$97  = 2'h1;
+          end else if (\$42 ) begin
+          end else if (\$43 ) begin
+            \$97  = 2'h1;
+          end
+      3'h6:
           (* full_case = 32'd1 *)
-          if (\$107 ) begin
-            \$116  = 2'h1;
+          if (\$86 ) begin
+            \$97  = 2'h1;
           end else begin
-            \$116  = 2'h0;
+            \$97  = 2'h0;
           end
     endcase
     if (rst) begin
-      \$116  = 2'h0;
+      \$97  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$117  = source;
+    \$98  = source;
     casez (fsm_state)
       3'h0:
           /* empty */;
       3'h1:
-          if (\$56 ) begin
-            \$117  = 2'h2;
-          end
-      3'h3:
           /* empty */;
+      3'h2:
+          if (\$35 ) begin
+            \$98  = 2'h2;
+          end
       3'h4:
-          if (err) begin
-            \$117  = 2'h2;
-          end else if (\$62 ) begin
-            \$117  = 2'h2;
-          end else if (\$63 ) begin
-            \$117  = 2'h2;
-          end else if (\$64 ) begin
-            \$117  = 2'h2;
-          end
-    endcase
-    if (rst) begin
-      \$117  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$118  = pa;
-    casez (fsm_state)
-      3'h0:
           /* empty */;
-      3'h1:
-          if (\$56 ) begin
-            \$118  = 24'h000000;
-          end
-      3'h3:
-          /* empty */;
-      3'h4:
-          if (err) begin
-            \$118  = 24'h000000;
-          end else if (\$62 ) begin
-            \$118  = 24'h000000;
-          end else if (\$63 ) begin
-          end else if (\$64 ) begin
-            \$118  = 24'h000000;
-          end
       3'h5:
-          (* full_case = 32'd1 *)
-          if (\$107 ) begin
-            \$118  = 24'h000000;
-          end else begin
-            \$118  = { \$111 [11:0], va[11:0] };
+          if (err) begin
+            \$98  = 2'h2;
+          end else if (\$41 ) begin
+            \$98  = 2'h2;
+          end else if (\$42 ) begin
+            \$98  = 2'h2;
+          end else if (\$43 ) begin
+            \$98  = 2'h2;
           end
     endcase
     if (rst) begin
-      \$118  = 24'h000000;
+      \$98  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$119  = size;
+    \$99  = pa;
     casez (fsm_state)
       3'h0:
           /* empty */;
       3'h1:
-          if (\$56 ) begin
-            \$119  = 2'h0;
+          /* empty */;
+      3'h2:
+          if (\$35 ) begin
+            \$99  = 24'h000000;
           end
-      3'h3:
+      3'h4:
+          /* empty */;
+      3'h5:
+          if (err) begin
+            \$99  = 24'h000000;
+          end else if (\$41 ) begin
+            \$99  = 24'h000000;
+          end else if (\$42 ) begin
+          end else if (\$43 ) begin
+            \$99  = 24'h000000;
+          end
+      3'h6:
+          (* full_case = 32'd1 *)
+          if (\$86 ) begin
+            \$99  = 24'h000000;
+          end else begin
+            \$99  = { \$90 [11:0], va[11:0] };
+          end
+    endcase
+    if (rst) begin
+      \$99  = 24'h000000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$100  = size;
+    casez (fsm_state)
+      3'h0:
+          /* empty */;
+      3'h1:
+          /* empty */;
+      3'h2:
+          if (\$35 ) begin
+            \$100  = 2'h0;
+          end
+      3'h4:
+          /* empty */;
+      3'h5:
+          if (err) begin
+            \$100  = 2'h0;
+          end else if (\$41 ) begin
+            \$100  = 2'h0;
+          end else if (\$42 ) begin
+          end else if (\$43 ) begin
+            \$100  = 2'h0;
+          end
+      3'h6:
+          (* full_case = 32'd1 *)
+          if (\$86 ) begin
+            \$100  = 2'h0;
+          end else begin
+            \$100  = \size$36 ;
+          end
+    endcase
+    if (rst) begin
+      \$100  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$101  = fill_ok;
+    casez (fsm_state)
+      3'h0:
+          /* empty */;
+      3'h1:
+          /* empty */;
+      3'h2:
+          if (\$35 ) begin
+            \$101  = 1'h0;
+          end
+      3'h4:
+          /* empty */;
+      3'h5:
+          if (err) begin
+            \$101  = 1'h0;
+          end else if (\$41 ) begin
+            \$101  = 1'h0;
+          end else if (\$42 ) begin
+          end else if (\$43 ) begin
+            \$101  = 1'h0;
+          end
+      3'h6:
+          (* full_case = 32'd1 *)
+          if (\$86 ) begin
+            \$101  = 1'h0;
+          end else begin
+            \$101  = 1'h1;
+          end
+    endcase
+    if (rst) begin
+      \$101  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$102  = pte;
+    casez (fsm_state)
+      3'h0:
+          /* empty */;
+      3'h1:
+          /* empty */;
+      3'h2:
           /* empty */;
       3'h4:
-          if (err) begin
-            \$119  = 2'h0;
-          end else if (\$62 ) begin
-            \$119  = 2'h0;
-          end else if (\$63 ) begin
-          end else if (\$64 ) begin
-            \$119  = 2'h0;
-          end
-      3'h5:
-          (* full_case = 32'd1 *)
-          if (\$107 ) begin
-            \$119  = 2'h0;
-          end else begin
-            \$119  = \size$34 ;
-          end
-    endcase
-    if (rst) begin
-      \$119  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$120  = fill_ok;
-    casez (fsm_state)
-      3'h0:
-          /* empty */;
-      3'h1:
-          if (\$56 ) begin
-            \$120  = 1'h0;
-          end
-      3'h3:
-          /* empty */;
-      3'h4:
-          if (err) begin
-            \$120  = 1'h0;
-          end else if (\$62 ) begin
-            \$120  = 1'h0;
-          end else if (\$63 ) begin
-          end else if (\$64 ) begin
-            \$120  = 1'h0;
-          end
-      3'h5:
-          (* full_case = 32'd1 *)
-          if (\$107 ) begin
-            \$120  = 1'h0;
-          end else begin
-            \$120  = 1'h1;
-          end
-    endcase
-    if (rst) begin
-      \$120  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$121  = pte;
-    casez (fsm_state)
-      3'h0:
-          /* empty */;
-      3'h1:
-          /* empty */;
-      3'h3:
           if (mem_resp__valid) begin
-            \$121  = mem_resp__payload[63:0];
+            \$102  = mem_resp__payload[63:0];
           end
     endcase
     if (rst) begin
-      \$121  = 64'h0000000000000000;
+      \$102  = 64'h0000000000000000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$122  = err;
+    \$103  = err;
     casez (fsm_state)
       3'h0:
           /* empty */;
       3'h1:
           /* empty */;
-      3'h3:
+      3'h2:
+          /* empty */;
+      3'h4:
           if (mem_resp__valid) begin
-            \$122  = mem_resp__payload[64];
+            \$103  = mem_resp__payload[64];
           end
     endcase
     if (rst) begin
-      \$122  = 1'h0;
+      \$103  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$123  = gpt;
+    \$104  = gpt;
     casez (fsm_state)
       3'h0:
           /* empty */;
       3'h1:
           /* empty */;
-      3'h3:
-          /* empty */;
-      3'h4:
-          if (err) begin
-          end else if (\$62 ) begin
-          end else if (\$63 ) begin
-            \$123  = 1'h0;
-          end
-    endcase
-    if (rst) begin
-      \$123  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$124  = \size$34 ;
-    casez (fsm_state)
-      3'h0:
-          /* empty */;
-      3'h1:
-          /* empty */;
-      3'h3:
-          /* empty */;
-      3'h4:
-          if (err) begin
-          end else if (\$62 ) begin
-          end else if (\$63 ) begin
-            \$124  = r_level;
-          end
-    endcase
-    if (rst) begin
-      \$124  = 2'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$125  = fill;
-    casez (fsm_state)
-      3'h0:
-          /* empty */;
-      3'h1:
-          /* empty */;
-      3'h3:
+      3'h2:
           /* empty */;
       3'h4:
           /* empty */;
       3'h5:
-          (* full_case = 32'd1 *)
-          if (\$107 ) begin
-          end else begin
-            \$125 [7:0] = cfg__asid;
-            \$125 [8] = glob;
-            \$125 [35:9] = va[38:12];
-            \$125 [37:36] = \size$34 ;
-            \$125 [49:38] = pte[21:10];
-            \$125 [50] = pte[1];
-            \$125 [51] = pte[2];
-            \$125 [52] = pte[3];
-            \$125 [53] = pte[4];
-            \$125 [54] = pte[6];
-            \$125 [55] = pte[7];
+          if (err) begin
+          end else if (\$41 ) begin
+          end else if (\$42 ) begin
+            \$104  = 1'h0;
           end
     endcase
     if (rst) begin
-      \$125  = 56'h00000000000000;
+      \$104  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$105  = \size$36 ;
+    casez (fsm_state)
+      3'h0:
+          /* empty */;
+      3'h1:
+          /* empty */;
+      3'h2:
+          /* empty */;
+      3'h4:
+          /* empty */;
+      3'h5:
+          if (err) begin
+          end else if (\$41 ) begin
+          end else if (\$42 ) begin
+            \$105  = r_level;
+          end
+    endcase
+    if (rst) begin
+      \$105  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    \$106  = fill;
+    casez (fsm_state)
+      3'h0:
+          /* empty */;
+      3'h1:
+          /* empty */;
+      3'h2:
+          /* empty */;
+      3'h4:
+          /* empty */;
+      3'h5:
+          /* empty */;
+      3'h6:
+          (* full_case = 32'd1 *)
+          if (\$86 ) begin
+          end else begin
+            \$106 [7:0] = cfg__asid;
+            \$106 [8] = glob;
+            \$106 [35:9] = va[38:12];
+            \$106 [37:36] = \size$36 ;
+            \$106 [49:38] = pte[21:10];
+            \$106 [50] = pte[1];
+            \$106 [51] = pte[2];
+            \$106 [52] = pte[3];
+            \$106 [53] = pte[4];
+            \$106 [54] = pte[6];
+            \$106 [55] = pte[7];
+          end
+    endcase
+    if (rst) begin
+      \$106  = 56'h00000000000000;
     end
   end
   assign node_sum = \$4 [24:0];
@@ -2681,6 +2803,5 @@ module \cerite_lvm_mmu_small_radix.walker (mem_resp__payload, mem_resp__valid, c
   assign \$2  = cfg__level_base1;
   assign \$3  = 26'h0000000;
   assign line_sum = 33'h000000000;
-  assign \$10  = \$9 ;
-  assign \$41  = \$40 ;
+  assign \$28  = \$27 ;
 endmodule

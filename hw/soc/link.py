@@ -116,6 +116,7 @@ class HostLink(wiring.Component):
         crc = Signal(32)
         rx_crc = Signal(32)
         word = Signal(32)
+        buf_word = Signal(32)  # the buffer's word being written on the bus or sent
         idx = Signal(4)  # byte index in a header (0..9), a word or the CRC (0..3)
         count = Signal(16)  # words received / transferred / sent
         timer = Signal(range(max(self._frame_timeout, self._bus_timeout) + 1))
@@ -236,7 +237,7 @@ class HostLink(wiring.Component):
                     m.d.sync += [rec_valid.eq(0), rec_seq.eq(seq), rec_cmd.eq(cmd),
                                  rec_len.eq(length), rec_addr.eq(addr), rec_crc.eq(rx_crc)]
                     with m.If(is_write):
-                        m.next = "WRITE"
+                        m.next = "W_LOAD"
                     with m.Else():
                         m.next = "READ"
 
@@ -258,11 +259,23 @@ class HostLink(wiring.Component):
                 with m.Else():
                     m.d.sync += timer.eq(timer + 1)
 
+            # Each word goes from the buffer into a register before it is written on the bus or
+            # sent (for FPGA timing: the block RAM's output is slow to leave it, and the bus data
+            # fans out to every unit's registers). The buffer read the word at ``count`` in the
+            # cycle before.
+            def load_state(name, then):
+                with m.State(name):
+                    m.d.comb += rd.addr.eq(count)
+                    m.d.sync += buf_word.eq(rd.data)
+                    m.next = then
+
+            load_state("W_LOAD", "WRITE")
+
             with m.State("WRITE"):
                 advance = bus.ack & (bus.err == BusError.NONE)
                 m.d.comb += [
                     bus.addr.eq(cur_addr),
-                    bus.w_data.eq(rd.data),
+                    bus.w_data.eq(buf_word),
                     bus.w_stb.eq(1),
                     rd.addr.eq(Mux(advance, count + 1, count)),
                 ]
@@ -271,6 +284,8 @@ class HostLink(wiring.Component):
                     m.d.sync += [count.eq(count + 1), cur_addr.eq(cur_addr + ~is_fixed)]
                     with m.If(count == length - 1):
                         finish(Status.OK, length)
+                    with m.Else():
+                        m.next = "W_LOAD"
                 bus_result(wrote)
 
             with m.State("READ"):
@@ -304,14 +319,16 @@ class HostLink(wiring.Component):
                     with m.If(idx == 9):
                         m.d.sync += idx.eq(0)
                         with m.If(resp_len != 0):
-                            m.next = "RESP_DATA"
+                            m.next = "R_LOAD"
                         with m.Else():
                             m.next = "RESP_CRC"
+
+            load_state("R_LOAD", "RESP_DATA")
 
             with m.State("RESP_DATA"):
                 m.d.comb += sending.eq(1)
                 last_byte = tx.ready & (idx == 3)
-                m.d.comb += [tx.valid.eq(1), tx.payload.eq(_byte(rd.data, idx[:2])),
+                m.d.comb += [tx.valid.eq(1), tx.payload.eq(_byte(buf_word, idx[:2])),
                              rd.addr.eq(Mux(last_byte, count + 1, count))]
                 with m.If(tx.ready):
                     m.d.sync += [crc.eq(crc_tx_next), idx.eq(idx + 1)]
@@ -319,6 +336,8 @@ class HostLink(wiring.Component):
                         m.d.sync += [idx.eq(0), count.eq(count + 1)]
                         with m.If(count == resp_len - 1):
                             m.next = "RESP_CRC"
+                        with m.Else():
+                            m.next = "R_LOAD"
 
             with m.State("RESP_CRC"):
                 m.d.comb += [tx.valid.eq(1),

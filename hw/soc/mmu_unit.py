@@ -306,7 +306,7 @@ class MmuUnit(Peripheral):
 
         # -- the table memory port: on-chip RAM or the external port, one access a cycle -------
         # p_re / p_we start one access at p_addr; read data comes back in request order with
-        # p_rvalid, one or more cycles later (exactly one for the on-chip RAM).
+        # p_rvalid, one or more cycles later (exactly two for the on-chip RAM).
         p_addr = Signal(range(words))
         p_re, p_we = Signal(), Signal()
         p_wmask = Signal(2)
@@ -320,10 +320,12 @@ class MmuUnit(Peripheral):
                          p_rvalid.eq(port.rvalid), p_rdata.eq(port.rdata)]
         else:
             # a single-port RAM: the SPRAM on an iCE40 UltraPlus, a block RAM elsewhere
+            # behind one register stage (for FPGA timing: the enables and the address reach
+            # every block RAM of the memory, across the chip)
             m.submodules.ram = ram = TableRam(words)
-            m.d.comb += [ram.addr.eq(p_addr), ram.re.eq(p_re), ram.we.eq(p_we),
-                         ram.wmask.eq(p_wmask), ram.wdata.eq(p_wdata),
-                         p_rvalid.eq(ram.rvalid), p_rdata.eq(ram.rdata)]
+            m.d.sync += [ram.addr.eq(p_addr), ram.re.eq(p_re), ram.we.eq(p_we),
+                         ram.wmask.eq(p_wmask), ram.wdata.eq(p_wdata)]
+            m.d.comb += [p_rvalid.eq(ram.rvalid), p_rdata.eq(ram.rdata)]
 
         # -- MMU bursts: one beat issued a cycle, delivered in order as the data returns --------
         # The walker takes every beat of a burst as it comes (its response states are always
@@ -340,6 +342,7 @@ class MmuUnit(Peripheral):
         inside_bits = Signal(8)
         outstanding = Signal(4)
         hpend = Signal()        # a host read is in flight (never at the same time as a burst)
+        host_read = Signal()    # the host window's prefetch read issues in this cycle
         inside = Signal()
         issuing = Signal()
         head_inside = Signal()
@@ -350,7 +353,7 @@ class MmuUnit(Peripheral):
             issuing.eq(active & (to_issue != 0) & ~drop & ~rst),
             head_inside.eq(Array(inside_bits)[deliver_idx]),
             burst_rvalid.eq(p_rvalid & ~hpend),
-            mem_req.ready.eq(~active & ~hpend & ~rst),
+            mem_req.ready.eq(~active & ~hpend & ~host_read & ~rst),
             mem_resp.valid.eq(active & ~drop & (to_deliver > to_issue)
                               & Mux(head_inside, burst_rvalid, 1)),
             mem_resp.payload.data.eq(Mux(head_inside, p_rdata, 0)),
@@ -402,6 +405,10 @@ class MmuUnit(Peripheral):
                                            clear_end - 1))]
 
         # -- host window: writes go straight out, reads prefetch the 32-bit word at hptr -------
+        # The prefetch depends on registers only (for FPGA timing: not on the bus strobes that
+        # arrive from the host link, nor on the walker's request, in the same cycle); a write or
+        # a walker's burst waits the cycle it issues, and a read issued in the cycle of an
+        # invalidating access is stale.
         hptr_next = Signal(self._half_bits)
         hvalid = Signal()       # hbuf holds the word at hptr
         hstale = Signal()       # the read in flight must be dropped
@@ -411,20 +418,18 @@ class MmuUnit(Peripheral):
         wrote = window.w.valid & window.w.ready
         step = wrote | (window.r.valid & window.r.ready)
         invalidate = window.w.valid | regs.mem_addr.addr.w_stb | step
-        host_read = Signal()
         m.d.comb += [
             regs.mem_addr.addr.r_data.eq(hptr),
-            window.w.ready.eq(~active & ~clearing),
+            window.w.ready.eq(~active & ~clearing & ~host_read),
             hptr_next.eq(Mux(regs.mem_addr.addr.w_stb, regs.mem_addr.addr.w_data,
                              Mux(step, hptr + 1, hptr))),
-            host_read.eq(~hvalid & ~hpend & ~active & ~clearing & ~mem_req.valid
-                         & ~invalidate),
+            host_read.eq(~hvalid & ~hpend & ~active & ~clearing),
             window.r.valid.eq(hvalid),
             window.r.payload.eq(hbuf),
         ]
         m.d.sync += hptr.eq(hptr_next)
         with m.If(host_read):
-            m.d.sync += [hpend.eq(1), hstale.eq(0), hsel.eq(hptr[0])]
+            m.d.sync += [hpend.eq(1), hstale.eq(invalidate), hsel.eq(hptr[0])]
         with m.If(hpend & p_rvalid):
             m.d.sync += hpend.eq(0)
             with m.If(~hstale & ~invalidate):
