@@ -2327,7 +2327,6 @@ module \cerite_lvm_mmu_full.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, en
   wire \fill_entry.w ;
   wire \fill_entry.x ;
   reg filled = 1'h0;
-  reg [15:0] first = 16'h0000;
   input flush;
   wire flush;
   wire [15:0] flush_asid;
@@ -2337,6 +2336,7 @@ module \cerite_lvm_mmu_full.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, en
   output hit;
   wire hit;
   wire [15:0] hits;
+  reg [15:0] matched = 16'h0000;
   input [17:0] \port$1$0 ;
   wire [17:0] \port$1$0 ;
   input rst;
@@ -2763,7 +2763,7 @@ module \cerite_lvm_mmu_full.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, en
   assign \$694  = victim == 4'hf;
   assign \$695  = fill & \$694 ;
   always @(posedge clk)
-    first <= \$696 ;
+    matched <= \$696 ;
   always @(posedge clk)
     filled <= \$697 ;
   always @(posedge clk)
@@ -2976,7 +2976,7 @@ module \cerite_lvm_mmu_full.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, en
   assign \$174  = entry15[15:0] == asid;
   assign \$175  = entry15[16] | \$174 ;
   assign \$176  = \$173  & \$175 ;
-  assign \$177  = first & valid;
+  assign \$177  = matched & valid;
   assign chosen = filled ? 16'h0000 : \$177 ;
   assign hit = | chosen;
   assign \$178  = chosen[0] ? entry0 : 96'h000000000000000000000000;
@@ -6021,12 +6021,12 @@ module \cerite_lvm_mmu_full.walker.lwc (clk, rst, flush_asid, flush, flush_by_as
   wire \$10 ;
   wire \$100 ;
   wire \$101 ;
-  wire \$102 ;
-  wire \$103 ;
+  wire [1:0] \$102 ;
+  wire [1:0] \$103 ;
   wire [1:0] \$104 ;
   wire [1:0] \$105 ;
-  wire [1:0] \$106 ;
-  wire [1:0] \$107 ;
+  wire [2:0] \$106 ;
+  wire [2:0] \$107 ;
   wire [2:0] \$108 ;
   wire [2:0] \$109 ;
   wire \$11 ;
@@ -6034,8 +6034,8 @@ module \cerite_lvm_mmu_full.walker.lwc (clk, rst, flush_asid, flush, flush_by_as
   wire [2:0] \$111 ;
   wire [2:0] \$112 ;
   wire [2:0] \$113 ;
-  wire [2:0] \$114 ;
-  wire [2:0] \$115 ;
+  wire [3:0] \$114 ;
+  wire [3:0] \$115 ;
   wire [3:0] \$116 ;
   wire [3:0] \$117 ;
   wire [3:0] \$118 ;
@@ -6050,9 +6050,9 @@ module \cerite_lvm_mmu_full.walker.lwc (clk, rst, flush_asid, flush, flush_by_as
   wire [3:0] \$126 ;
   wire [3:0] \$127 ;
   wire [3:0] \$128 ;
-  wire [3:0] \$129 ;
+  wire \$129 ;
   wire \$13 ;
-  wire [3:0] \$130 ;
+  wire \$130 ;
   wire \$131 ;
   wire \$132 ;
   wire \$133 ;
@@ -6157,64 +6157,62 @@ module \cerite_lvm_mmu_full.walker.lwc (clk, rst, flush_asid, flush, flush_by_as
   wire \$222 ;
   wire \$223 ;
   wire \$224 ;
-  wire \$225 ;
-  wire \$226 ;
+  reg [15:0] \$225 ;
+  reg \$226 ;
   reg [15:0] \$227 ;
-  reg \$228 ;
-  reg [15:0] \$229 ;
+  reg [15:0] \$228 ;
+  reg \$229 ;
   wire \$23 ;
-  reg [15:0] \$230 ;
-  reg \$231 ;
-  reg [31:0] \$232 ;
-  reg [15:0] \$233 ;
-  reg \$234 ;
-  reg [31:0] \$235 ;
-  reg [15:0] \$236 ;
-  reg \$237 ;
-  reg [31:0] \$238 ;
-  reg [15:0] \$239 ;
+  reg [31:0] \$230 ;
+  reg [15:0] \$231 ;
+  reg \$232 ;
+  reg [31:0] \$233 ;
+  reg [15:0] \$234 ;
+  reg \$235 ;
+  reg [31:0] \$236 ;
+  reg [15:0] \$237 ;
+  reg \$238 ;
+  reg [31:0] \$239 ;
   wire \$24 ;
-  reg \$240 ;
-  reg [31:0] \$241 ;
-  reg [15:0] \$242 ;
-  reg \$243 ;
-  reg [31:0] \$244 ;
-  reg [15:0] \$245 ;
-  reg \$246 ;
-  reg [31:0] \$247 ;
-  reg [15:0] \$248 ;
-  reg \$249 ;
+  reg [15:0] \$240 ;
+  reg \$241 ;
+  reg [31:0] \$242 ;
+  reg [15:0] \$243 ;
+  reg \$244 ;
+  reg [31:0] \$245 ;
+  reg [15:0] \$246 ;
+  reg \$247 ;
+  reg [31:0] \$248 ;
+  reg [15:0] \$249 ;
   wire \$25 ;
-  reg [31:0] \$250 ;
-  reg [15:0] \$251 ;
-  reg \$252 ;
-  reg [31:0] \$253 ;
-  reg [15:0] \$254 ;
-  reg \$255 ;
-  reg [31:0] \$256 ;
-  reg [15:0] \$257 ;
-  reg \$258 ;
-  reg [31:0] \$259 ;
+  reg \$250 ;
+  reg [31:0] \$251 ;
+  reg [15:0] \$252 ;
+  reg \$253 ;
+  reg [31:0] \$254 ;
+  reg [15:0] \$255 ;
+  reg \$256 ;
+  reg [31:0] \$257 ;
+  reg [15:0] \$258 ;
+  reg \$259 ;
   wire \$26 ;
-  reg [15:0] \$260 ;
-  reg \$261 ;
-  reg [31:0] \$262 ;
-  reg [15:0] \$263 ;
-  reg \$264 ;
-  reg [31:0] \$265 ;
-  reg [15:0] \$266 ;
-  reg \$267 ;
-  reg [31:0] \$268 ;
-  reg [15:0] \$269 ;
+  reg [31:0] \$260 ;
+  reg [15:0] \$261 ;
+  reg \$262 ;
+  reg [31:0] \$263 ;
+  reg [15:0] \$264 ;
+  reg \$265 ;
+  reg [31:0] \$266 ;
+  reg [15:0] \$267 ;
+  reg \$268 ;
+  reg [31:0] \$269 ;
   wire \$27 ;
-  reg \$270 ;
-  reg [31:0] \$271 ;
-  reg [15:0] \$272 ;
-  reg \$273 ;
-  reg [31:0] \$274 ;
-  reg [15:0] \$275 ;
-  reg \$276 ;
-  reg [31:0] \$277 ;
+  reg [15:0] \$270 ;
+  reg \$271 ;
+  reg [31:0] \$272 ;
+  reg [15:0] \$273 ;
+  reg \$274 ;
+  reg [31:0] \$275 ;
   wire \$28 ;
   wire \$29 ;
   wire \$3 ;
@@ -6296,11 +6294,12 @@ module \cerite_lvm_mmu_full.walker.lwc (clk, rst, flush_asid, flush, flush_by_as
   wire \$99 ;
   input [15:0] asid;
   wire [15:0] asid;
+  wire [15:0] chosen;
   input clk;
   wire clk;
   input fill;
   wire fill;
-  wire \fill$63 ;
+  wire \fill$64 ;
   wire [214:0] fill_node;
   wire [47:0] \fill_node.gpt_line ;
   wire [31:0] \fill_node.hi ;
@@ -6397,7 +6396,7 @@ module \cerite_lvm_mmu_full.walker.lwc (clk, rst, flush_asid, flush, flush_by_as
   (* init = 16'h0000 *)
   wire [15:0] \valid$1 ;
   (* init = 16'h0000 *)
-  wire [15:0] \valid$61 ;
+  wire [15:0] \valid$62 ;
   wire [3:0] victim;
   wire [3:0] wr__addr;
   input [214:0] wr__data;
@@ -6535,236 +6534,235 @@ module \cerite_lvm_mmu_full.walker.lwc (clk, rst, flush_asid, flush, flush_by_as
   assign \$95  = tag_index15 == index;
   assign \$96  = \$94  & \$95 ;
   assign \$97  = matched & valid;
-  assign \$98  = | \$97 ;
-  assign \$99  = ~ filled;
-  assign hit = \$98  & \$99 ;
-  assign \$102  = matched[1] ? 1'h1 : 1'h0;
-  assign \$104  = matched[2] ? 2'h2 : 2'h0;
-  assign \$105  = { 1'h0, \$103  } | \$104 ;
-  assign \$106  = matched[3] ? 2'h3 : 2'h0;
-  assign \$107  = \$105  | \$106 ;
-  assign \$108  = matched[4] ? 3'h4 : 3'h0;
-  assign \$109  = { 1'h0, \$107  } | \$108 ;
-  assign \$110  = matched[5] ? 3'h5 : 3'h0;
+  assign chosen = filled ? 16'h0000 : \$97 ;
+  assign hit = | chosen;
+  assign \$100  = chosen[1] ? 1'h1 : 1'h0;
+  assign \$102  = chosen[2] ? 2'h2 : 2'h0;
+  assign \$103  = { 1'h0, \$101  } | \$102 ;
+  assign \$104  = chosen[3] ? 2'h3 : 2'h0;
+  assign \$105  = \$103  | \$104 ;
+  assign \$106  = chosen[4] ? 3'h4 : 3'h0;
+  assign \$107  = { 1'h0, \$105  } | \$106 ;
+  assign \$108  = chosen[5] ? 3'h5 : 3'h0;
+  assign \$109  = \$107  | \$108 ;
+  assign \$110  = chosen[6] ? 3'h6 : 3'h0;
   assign \$111  = \$109  | \$110 ;
-  assign \$112  = matched[6] ? 3'h6 : 3'h0;
+  assign \$112  = chosen[7] ? 3'h7 : 3'h0;
   assign \$113  = \$111  | \$112 ;
-  assign \$114  = matched[7] ? 3'h7 : 3'h0;
-  assign \$115  = \$113  | \$114 ;
-  assign \$116  = matched[8] ? 4'h8 : 4'h0;
-  assign \$117  = { 1'h0, \$115  } | \$116 ;
-  assign \$118  = matched[9] ? 4'h9 : 4'h0;
+  assign \$114  = chosen[8] ? 4'h8 : 4'h0;
+  assign \$115  = { 1'h0, \$113  } | \$114 ;
+  assign \$116  = chosen[9] ? 4'h9 : 4'h0;
+  assign \$117  = \$115  | \$116 ;
+  assign \$118  = chosen[10] ? 4'ha : 4'h0;
   assign \$119  = \$117  | \$118 ;
-  assign \$120  = matched[10] ? 4'ha : 4'h0;
+  assign \$120  = chosen[11] ? 4'hb : 4'h0;
   assign \$121  = \$119  | \$120 ;
-  assign \$122  = matched[11] ? 4'hb : 4'h0;
+  assign \$122  = chosen[12] ? 4'hc : 4'h0;
   assign \$123  = \$121  | \$122 ;
-  assign \$124  = matched[12] ? 4'hc : 4'h0;
+  assign \$124  = chosen[13] ? 4'hd : 4'h0;
   assign \$125  = \$123  | \$124 ;
-  assign \$126  = matched[13] ? 4'hd : 4'h0;
+  assign \$126  = chosen[14] ? 4'he : 4'h0;
   assign \$127  = \$125  | \$126 ;
-  assign \$128  = matched[14] ? 4'he : 4'h0;
-  assign \$129  = \$127  | \$128 ;
-  assign \$130  = matched[15] ? 4'hf : 4'h0;
-  assign rd__addr = \$129  | \$130 ;
-  assign \$131  = ~ flush_by_asid;
-  assign \$132  = tag_asid0 == flush_asid;
-  assign \$133  = \$131  | \$132 ;
-  assign \$134  = flush & \$133 ;
-  assign \$135  = ~ flush_by_asid;
-  assign \$136  = tag_asid1 == flush_asid;
-  assign \$137  = \$135  | \$136 ;
-  assign \$138  = flush & \$137 ;
-  assign \$139  = ~ flush_by_asid;
-  assign \$140  = tag_asid2 == flush_asid;
-  assign \$141  = \$139  | \$140 ;
-  assign \$142  = flush & \$141 ;
-  assign \$143  = ~ flush_by_asid;
-  assign \$144  = tag_asid3 == flush_asid;
-  assign \$145  = \$143  | \$144 ;
-  assign \$146  = flush & \$145 ;
-  assign \$147  = ~ flush_by_asid;
-  assign \$148  = tag_asid4 == flush_asid;
-  assign \$149  = \$147  | \$148 ;
-  assign \$150  = flush & \$149 ;
-  assign \$151  = ~ flush_by_asid;
-  assign \$152  = tag_asid5 == flush_asid;
-  assign \$153  = \$151  | \$152 ;
-  assign \$154  = flush & \$153 ;
-  assign \$155  = ~ flush_by_asid;
-  assign \$156  = tag_asid6 == flush_asid;
-  assign \$157  = \$155  | \$156 ;
-  assign \$158  = flush & \$157 ;
-  assign \$159  = ~ flush_by_asid;
-  assign \$160  = tag_asid7 == flush_asid;
-  assign \$161  = \$159  | \$160 ;
-  assign \$162  = flush & \$161 ;
-  assign \$163  = ~ flush_by_asid;
-  assign \$164  = tag_asid8 == flush_asid;
-  assign \$165  = \$163  | \$164 ;
-  assign \$166  = flush & \$165 ;
-  assign \$167  = ~ flush_by_asid;
-  assign \$168  = tag_asid9 == flush_asid;
-  assign \$169  = \$167  | \$168 ;
-  assign \$170  = flush & \$169 ;
-  assign \$171  = ~ flush_by_asid;
-  assign \$172  = tag_asid10 == flush_asid;
-  assign \$173  = \$171  | \$172 ;
-  assign \$174  = flush & \$173 ;
-  assign \$175  = ~ flush_by_asid;
-  assign \$176  = tag_asid11 == flush_asid;
-  assign \$177  = \$175  | \$176 ;
-  assign \$178  = flush & \$177 ;
-  assign \$179  = ~ flush_by_asid;
-  assign \$180  = tag_asid12 == flush_asid;
-  assign \$181  = \$179  | \$180 ;
-  assign \$182  = flush & \$181 ;
-  assign \$183  = ~ flush_by_asid;
-  assign \$184  = tag_asid13 == flush_asid;
-  assign \$185  = \$183  | \$184 ;
-  assign \$186  = flush & \$185 ;
-  assign \$187  = ~ flush_by_asid;
-  assign \$188  = tag_asid14 == flush_asid;
-  assign \$189  = \$187  | \$188 ;
-  assign \$190  = flush & \$189 ;
-  assign \$191  = ~ flush_by_asid;
-  assign \$192  = tag_asid15 == flush_asid;
-  assign \$193  = \$191  | \$192 ;
-  assign \$194  = flush & \$193 ;
-  assign \$195  = ! wr__addr;
+  assign \$128  = chosen[15] ? 4'hf : 4'h0;
+  assign rd__addr = \$127  | \$128 ;
+  assign \$129  = ~ flush_by_asid;
+  assign \$130  = tag_asid0 == flush_asid;
+  assign \$131  = \$129  | \$130 ;
+  assign \$132  = flush & \$131 ;
+  assign \$133  = ~ flush_by_asid;
+  assign \$134  = tag_asid1 == flush_asid;
+  assign \$135  = \$133  | \$134 ;
+  assign \$136  = flush & \$135 ;
+  assign \$137  = ~ flush_by_asid;
+  assign \$138  = tag_asid2 == flush_asid;
+  assign \$139  = \$137  | \$138 ;
+  assign \$140  = flush & \$139 ;
+  assign \$141  = ~ flush_by_asid;
+  assign \$142  = tag_asid3 == flush_asid;
+  assign \$143  = \$141  | \$142 ;
+  assign \$144  = flush & \$143 ;
+  assign \$145  = ~ flush_by_asid;
+  assign \$146  = tag_asid4 == flush_asid;
+  assign \$147  = \$145  | \$146 ;
+  assign \$148  = flush & \$147 ;
+  assign \$149  = ~ flush_by_asid;
+  assign \$150  = tag_asid5 == flush_asid;
+  assign \$151  = \$149  | \$150 ;
+  assign \$152  = flush & \$151 ;
+  assign \$153  = ~ flush_by_asid;
+  assign \$154  = tag_asid6 == flush_asid;
+  assign \$155  = \$153  | \$154 ;
+  assign \$156  = flush & \$155 ;
+  assign \$157  = ~ flush_by_asid;
+  assign \$158  = tag_asid7 == flush_asid;
+  assign \$159  = \$157  | \$158 ;
+  assign \$160  = flush & \$159 ;
+  assign \$161  = ~ flush_by_asid;
+  assign \$162  = tag_asid8 == flush_asid;
+  assign \$163  = \$161  | \$162 ;
+  assign \$164  = flush & \$163 ;
+  assign \$165  = ~ flush_by_asid;
+  assign \$166  = tag_asid9 == flush_asid;
+  assign \$167  = \$165  | \$166 ;
+  assign \$168  = flush & \$167 ;
+  assign \$169  = ~ flush_by_asid;
+  assign \$170  = tag_asid10 == flush_asid;
+  assign \$171  = \$169  | \$170 ;
+  assign \$172  = flush & \$171 ;
+  assign \$173  = ~ flush_by_asid;
+  assign \$174  = tag_asid11 == flush_asid;
+  assign \$175  = \$173  | \$174 ;
+  assign \$176  = flush & \$175 ;
+  assign \$177  = ~ flush_by_asid;
+  assign \$178  = tag_asid12 == flush_asid;
+  assign \$179  = \$177  | \$178 ;
+  assign \$180  = flush & \$179 ;
+  assign \$181  = ~ flush_by_asid;
+  assign \$182  = tag_asid13 == flush_asid;
+  assign \$183  = \$181  | \$182 ;
+  assign \$184  = flush & \$183 ;
+  assign \$185  = ~ flush_by_asid;
+  assign \$186  = tag_asid14 == flush_asid;
+  assign \$187  = \$185  | \$186 ;
+  assign \$188  = flush & \$187 ;
+  assign \$189  = ~ flush_by_asid;
+  assign \$190  = tag_asid15 == flush_asid;
+  assign \$191  = \$189  | \$190 ;
+  assign \$192  = flush & \$191 ;
+  assign \$193  = ! wr__addr;
+  assign \$194  = fill & \$193 ;
+  assign \$195  = wr__addr == 1'h1;
   assign \$196  = fill & \$195 ;
-  assign \$197  = wr__addr == 1'h1;
+  assign \$197  = wr__addr == 2'h2;
   assign \$198  = fill & \$197 ;
-  assign \$199  = wr__addr == 2'h2;
+  assign \$199  = wr__addr == 2'h3;
   assign \$200  = fill & \$199 ;
-  assign \$201  = wr__addr == 2'h3;
+  assign \$201  = wr__addr == 3'h4;
   assign \$202  = fill & \$201 ;
-  assign \$203  = wr__addr == 3'h4;
+  assign \$203  = wr__addr == 3'h5;
   assign \$204  = fill & \$203 ;
-  assign \$205  = wr__addr == 3'h5;
+  assign \$205  = wr__addr == 3'h6;
   assign \$206  = fill & \$205 ;
-  assign \$207  = wr__addr == 3'h6;
+  assign \$207  = wr__addr == 3'h7;
   assign \$208  = fill & \$207 ;
-  assign \$209  = wr__addr == 3'h7;
+  assign \$209  = wr__addr == 4'h8;
   assign \$210  = fill & \$209 ;
-  assign \$211  = wr__addr == 4'h8;
+  assign \$211  = wr__addr == 4'h9;
   assign \$212  = fill & \$211 ;
-  assign \$213  = wr__addr == 4'h9;
+  assign \$213  = wr__addr == 4'ha;
   assign \$214  = fill & \$213 ;
-  assign \$215  = wr__addr == 4'ha;
+  assign \$215  = wr__addr == 4'hb;
   assign \$216  = fill & \$215 ;
-  assign \$217  = wr__addr == 4'hb;
+  assign \$217  = wr__addr == 4'hc;
   assign \$218  = fill & \$217 ;
-  assign \$219  = wr__addr == 4'hc;
+  assign \$219  = wr__addr == 4'hd;
   assign \$220  = fill & \$219 ;
-  assign \$221  = wr__addr == 4'hd;
+  assign \$221  = wr__addr == 4'he;
   assign \$222  = fill & \$221 ;
-  assign \$223  = wr__addr == 4'he;
+  assign \$223  = wr__addr == 4'hf;
   assign \$224  = fill & \$223 ;
-  assign \$225  = wr__addr == 4'hf;
-  assign \$226  = fill & \$225 ;
   always @(posedge clk)
-    matched <= \$227 ;
+    matched <= \$225 ;
   always @(posedge clk)
-    filled <= \$228 ;
+    filled <= \$226 ;
   always @(posedge clk)
-    valid <= \$229 ;
+    valid <= \$227 ;
   always @(posedge clk)
-    tag_asid0 <= \$230 ;
+    tag_asid0 <= \$228 ;
   always @(posedge clk)
-    tag_level0 <= \$231 ;
+    tag_level0 <= \$229 ;
   always @(posedge clk)
-    tag_index0 <= \$232 ;
+    tag_index0 <= \$230 ;
   always @(posedge clk)
-    tag_asid1 <= \$233 ;
+    tag_asid1 <= \$231 ;
   always @(posedge clk)
-    tag_level1 <= \$234 ;
+    tag_level1 <= \$232 ;
   always @(posedge clk)
-    tag_index1 <= \$235 ;
+    tag_index1 <= \$233 ;
   always @(posedge clk)
-    tag_asid2 <= \$236 ;
+    tag_asid2 <= \$234 ;
   always @(posedge clk)
-    tag_level2 <= \$237 ;
+    tag_level2 <= \$235 ;
   always @(posedge clk)
-    tag_index2 <= \$238 ;
+    tag_index2 <= \$236 ;
   always @(posedge clk)
-    tag_asid3 <= \$239 ;
+    tag_asid3 <= \$237 ;
   always @(posedge clk)
-    tag_level3 <= \$240 ;
+    tag_level3 <= \$238 ;
   always @(posedge clk)
-    tag_index3 <= \$241 ;
+    tag_index3 <= \$239 ;
   always @(posedge clk)
-    tag_asid4 <= \$242 ;
+    tag_asid4 <= \$240 ;
   always @(posedge clk)
-    tag_level4 <= \$243 ;
+    tag_level4 <= \$241 ;
   always @(posedge clk)
-    tag_index4 <= \$244 ;
+    tag_index4 <= \$242 ;
   always @(posedge clk)
-    tag_asid5 <= \$245 ;
+    tag_asid5 <= \$243 ;
   always @(posedge clk)
-    tag_level5 <= \$246 ;
+    tag_level5 <= \$244 ;
   always @(posedge clk)
-    tag_index5 <= \$247 ;
+    tag_index5 <= \$245 ;
   always @(posedge clk)
-    tag_asid6 <= \$248 ;
+    tag_asid6 <= \$246 ;
   always @(posedge clk)
-    tag_level6 <= \$249 ;
+    tag_level6 <= \$247 ;
   always @(posedge clk)
-    tag_index6 <= \$250 ;
+    tag_index6 <= \$248 ;
   always @(posedge clk)
-    tag_asid7 <= \$251 ;
+    tag_asid7 <= \$249 ;
   always @(posedge clk)
-    tag_level7 <= \$252 ;
+    tag_level7 <= \$250 ;
   always @(posedge clk)
-    tag_index7 <= \$253 ;
+    tag_index7 <= \$251 ;
   always @(posedge clk)
-    tag_asid8 <= \$254 ;
+    tag_asid8 <= \$252 ;
   always @(posedge clk)
-    tag_level8 <= \$255 ;
+    tag_level8 <= \$253 ;
   always @(posedge clk)
-    tag_index8 <= \$256 ;
+    tag_index8 <= \$254 ;
   always @(posedge clk)
-    tag_asid9 <= \$257 ;
+    tag_asid9 <= \$255 ;
   always @(posedge clk)
-    tag_level9 <= \$258 ;
+    tag_level9 <= \$256 ;
   always @(posedge clk)
-    tag_index9 <= \$259 ;
+    tag_index9 <= \$257 ;
   always @(posedge clk)
-    tag_asid10 <= \$260 ;
+    tag_asid10 <= \$258 ;
   always @(posedge clk)
-    tag_level10 <= \$261 ;
+    tag_level10 <= \$259 ;
   always @(posedge clk)
-    tag_index10 <= \$262 ;
+    tag_index10 <= \$260 ;
   always @(posedge clk)
-    tag_asid11 <= \$263 ;
+    tag_asid11 <= \$261 ;
   always @(posedge clk)
-    tag_level11 <= \$264 ;
+    tag_level11 <= \$262 ;
   always @(posedge clk)
-    tag_index11 <= \$265 ;
+    tag_index11 <= \$263 ;
   always @(posedge clk)
-    tag_asid12 <= \$266 ;
+    tag_asid12 <= \$264 ;
   always @(posedge clk)
-    tag_level12 <= \$267 ;
+    tag_level12 <= \$265 ;
   always @(posedge clk)
-    tag_index12 <= \$268 ;
+    tag_index12 <= \$266 ;
   always @(posedge clk)
-    tag_asid13 <= \$269 ;
+    tag_asid13 <= \$267 ;
   always @(posedge clk)
-    tag_level13 <= \$270 ;
+    tag_level13 <= \$268 ;
   always @(posedge clk)
-    tag_index13 <= \$271 ;
+    tag_index13 <= \$269 ;
   always @(posedge clk)
-    tag_asid14 <= \$272 ;
+    tag_asid14 <= \$270 ;
   always @(posedge clk)
-    tag_level14 <= \$273 ;
+    tag_level14 <= \$271 ;
   always @(posedge clk)
-    tag_index14 <= \$274 ;
+    tag_index14 <= \$272 ;
   always @(posedge clk)
-    tag_asid15 <= \$275 ;
+    tag_asid15 <= \$273 ;
   always @(posedge clk)
-    tag_level15 <= \$276 ;
+    tag_level15 <= \$274 ;
   always @(posedge clk)
-    tag_index15 <= \$277 ;
+    tag_index15 <= \$275 ;
   \cerite_lvm_mmu_full.walker.lwc.replacement  replacement (
     .clk(clk),
     .fill(fill),
@@ -6774,606 +6772,606 @@ module \cerite_lvm_mmu_full.walker.lwc (clk, rst, flush_asid, flush, flush_by_as
   );
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$227  = hits;
+    \$225  = hits;
+    if (rst) begin
+      \$225  = 16'h0000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
+    \$226  = fill;
+    if (rst) begin
+      \$226  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
+    \$227  = valid;
+    if (\$132 ) begin
+      \$227 [0] = 1'h0;
+    end
+    if (\$136 ) begin
+      \$227 [1] = 1'h0;
+    end
+    if (\$140 ) begin
+      \$227 [2] = 1'h0;
+    end
+    if (\$144 ) begin
+      \$227 [3] = 1'h0;
+    end
+    if (\$148 ) begin
+      \$227 [4] = 1'h0;
+    end
+    if (\$152 ) begin
+      \$227 [5] = 1'h0;
+    end
+    if (\$156 ) begin
+      \$227 [6] = 1'h0;
+    end
+    if (\$160 ) begin
+      \$227 [7] = 1'h0;
+    end
+    if (\$164 ) begin
+      \$227 [8] = 1'h0;
+    end
+    if (\$168 ) begin
+      \$227 [9] = 1'h0;
+    end
+    if (\$172 ) begin
+      \$227 [10] = 1'h0;
+    end
+    if (\$176 ) begin
+      \$227 [11] = 1'h0;
+    end
+    if (\$180 ) begin
+      \$227 [12] = 1'h0;
+    end
+    if (\$184 ) begin
+      \$227 [13] = 1'h0;
+    end
+    if (\$188 ) begin
+      \$227 [14] = 1'h0;
+    end
+    if (\$192 ) begin
+      \$227 [15] = 1'h0;
+    end
+    if (\$194 ) begin
+      \$227 [0] = 1'h1;
+    end
+    if (\$196 ) begin
+      \$227 [1] = 1'h1;
+    end
+    if (\$198 ) begin
+      \$227 [2] = 1'h1;
+    end
+    if (\$200 ) begin
+      \$227 [3] = 1'h1;
+    end
+    if (\$202 ) begin
+      \$227 [4] = 1'h1;
+    end
+    if (\$204 ) begin
+      \$227 [5] = 1'h1;
+    end
+    if (\$206 ) begin
+      \$227 [6] = 1'h1;
+    end
+    if (\$208 ) begin
+      \$227 [7] = 1'h1;
+    end
+    if (\$210 ) begin
+      \$227 [8] = 1'h1;
+    end
+    if (\$212 ) begin
+      \$227 [9] = 1'h1;
+    end
+    if (\$214 ) begin
+      \$227 [10] = 1'h1;
+    end
+    if (\$216 ) begin
+      \$227 [11] = 1'h1;
+    end
+    if (\$218 ) begin
+      \$227 [12] = 1'h1;
+    end
+    if (\$220 ) begin
+      \$227 [13] = 1'h1;
+    end
+    if (\$222 ) begin
+      \$227 [14] = 1'h1;
+    end
+    if (\$224 ) begin
+      \$227 [15] = 1'h1;
+    end
     if (rst) begin
       \$227  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$228  = fill;
-    if (rst) begin
-      \$228  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$229  = valid;
-    if (\$134 ) begin
-      \$229 [0] = 1'h0;
-    end
-    if (\$138 ) begin
-      \$229 [1] = 1'h0;
-    end
-    if (\$142 ) begin
-      \$229 [2] = 1'h0;
-    end
-    if (\$146 ) begin
-      \$229 [3] = 1'h0;
-    end
-    if (\$150 ) begin
-      \$229 [4] = 1'h0;
-    end
-    if (\$154 ) begin
-      \$229 [5] = 1'h0;
-    end
-    if (\$158 ) begin
-      \$229 [6] = 1'h0;
-    end
-    if (\$162 ) begin
-      \$229 [7] = 1'h0;
-    end
-    if (\$166 ) begin
-      \$229 [8] = 1'h0;
-    end
-    if (\$170 ) begin
-      \$229 [9] = 1'h0;
-    end
-    if (\$174 ) begin
-      \$229 [10] = 1'h0;
-    end
-    if (\$178 ) begin
-      \$229 [11] = 1'h0;
-    end
-    if (\$182 ) begin
-      \$229 [12] = 1'h0;
-    end
-    if (\$186 ) begin
-      \$229 [13] = 1'h0;
-    end
-    if (\$190 ) begin
-      \$229 [14] = 1'h0;
-    end
+    \$228  = tag_asid0;
     if (\$194 ) begin
-      \$229 [15] = 1'h0;
+      \$228  = asid;
     end
+    if (rst) begin
+      \$228  = 16'h0000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
+    \$229  = tag_level0;
+    if (\$194 ) begin
+      \$229  = level;
+    end
+    if (rst) begin
+      \$229  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
+    \$230  = tag_index0;
+    if (\$194 ) begin
+      \$230  = index;
+    end
+    if (rst) begin
+      \$230  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
+    \$231  = tag_asid1;
     if (\$196 ) begin
-      \$229 [0] = 1'h1;
-    end
-    if (\$198 ) begin
-      \$229 [1] = 1'h1;
-    end
-    if (\$200 ) begin
-      \$229 [2] = 1'h1;
-    end
-    if (\$202 ) begin
-      \$229 [3] = 1'h1;
-    end
-    if (\$204 ) begin
-      \$229 [4] = 1'h1;
-    end
-    if (\$206 ) begin
-      \$229 [5] = 1'h1;
-    end
-    if (\$208 ) begin
-      \$229 [6] = 1'h1;
-    end
-    if (\$210 ) begin
-      \$229 [7] = 1'h1;
-    end
-    if (\$212 ) begin
-      \$229 [8] = 1'h1;
-    end
-    if (\$214 ) begin
-      \$229 [9] = 1'h1;
-    end
-    if (\$216 ) begin
-      \$229 [10] = 1'h1;
-    end
-    if (\$218 ) begin
-      \$229 [11] = 1'h1;
-    end
-    if (\$220 ) begin
-      \$229 [12] = 1'h1;
-    end
-    if (\$222 ) begin
-      \$229 [13] = 1'h1;
-    end
-    if (\$224 ) begin
-      \$229 [14] = 1'h1;
-    end
-    if (\$226 ) begin
-      \$229 [15] = 1'h1;
+      \$231  = asid;
     end
     if (rst) begin
-      \$229  = 16'h0000;
+      \$231  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$230  = tag_asid0;
+    \$232  = tag_level1;
     if (\$196 ) begin
-      \$230  = asid;
+      \$232  = level;
     end
     if (rst) begin
-      \$230  = 16'h0000;
+      \$232  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$231  = tag_level0;
+    \$233  = tag_index1;
     if (\$196 ) begin
-      \$231  = level;
+      \$233  = index;
     end
     if (rst) begin
-      \$231  = 1'h0;
+      \$233  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$232  = tag_index0;
-    if (\$196 ) begin
-      \$232  = index;
-    end
-    if (rst) begin
-      \$232  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$233  = tag_asid1;
+    \$234  = tag_asid2;
     if (\$198 ) begin
-      \$233  = asid;
+      \$234  = asid;
     end
     if (rst) begin
-      \$233  = 16'h0000;
+      \$234  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$234  = tag_level1;
+    \$235  = tag_level2;
     if (\$198 ) begin
-      \$234  = level;
+      \$235  = level;
     end
     if (rst) begin
-      \$234  = 1'h0;
+      \$235  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$235  = tag_index1;
+    \$236  = tag_index2;
     if (\$198 ) begin
-      \$235  = index;
+      \$236  = index;
     end
     if (rst) begin
-      \$235  = 32'd0;
+      \$236  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$236  = tag_asid2;
+    \$237  = tag_asid3;
     if (\$200 ) begin
-      \$236  = asid;
+      \$237  = asid;
     end
     if (rst) begin
-      \$236  = 16'h0000;
+      \$237  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$237  = tag_level2;
+    \$238  = tag_level3;
     if (\$200 ) begin
-      \$237  = level;
+      \$238  = level;
     end
     if (rst) begin
-      \$237  = 1'h0;
+      \$238  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$238  = tag_index2;
+    \$239  = tag_index3;
     if (\$200 ) begin
-      \$238  = index;
+      \$239  = index;
     end
     if (rst) begin
-      \$238  = 32'd0;
+      \$239  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$239  = tag_asid3;
+    \$240  = tag_asid4;
     if (\$202 ) begin
-      \$239  = asid;
+      \$240  = asid;
     end
     if (rst) begin
-      \$239  = 16'h0000;
+      \$240  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$240  = tag_level3;
+    \$241  = tag_level4;
     if (\$202 ) begin
-      \$240  = level;
+      \$241  = level;
     end
     if (rst) begin
-      \$240  = 1'h0;
+      \$241  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$241  = tag_index3;
+    \$242  = tag_index4;
     if (\$202 ) begin
-      \$241  = index;
+      \$242  = index;
     end
     if (rst) begin
-      \$241  = 32'd0;
+      \$242  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$242  = tag_asid4;
+    \$243  = tag_asid5;
     if (\$204 ) begin
-      \$242  = asid;
+      \$243  = asid;
     end
     if (rst) begin
-      \$242  = 16'h0000;
+      \$243  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$243  = tag_level4;
+    \$244  = tag_level5;
     if (\$204 ) begin
-      \$243  = level;
+      \$244  = level;
     end
     if (rst) begin
-      \$243  = 1'h0;
+      \$244  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$244  = tag_index4;
+    \$245  = tag_index5;
     if (\$204 ) begin
-      \$244  = index;
+      \$245  = index;
     end
     if (rst) begin
-      \$244  = 32'd0;
+      \$245  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$245  = tag_asid5;
+    \$246  = tag_asid6;
     if (\$206 ) begin
-      \$245  = asid;
+      \$246  = asid;
     end
     if (rst) begin
-      \$245  = 16'h0000;
+      \$246  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$246  = tag_level5;
+    \$247  = tag_level6;
     if (\$206 ) begin
-      \$246  = level;
+      \$247  = level;
     end
     if (rst) begin
-      \$246  = 1'h0;
+      \$247  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$247  = tag_index5;
+    \$248  = tag_index6;
     if (\$206 ) begin
-      \$247  = index;
+      \$248  = index;
     end
     if (rst) begin
-      \$247  = 32'd0;
+      \$248  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$248  = tag_asid6;
+    \$249  = tag_asid7;
     if (\$208 ) begin
-      \$248  = asid;
+      \$249  = asid;
     end
     if (rst) begin
-      \$248  = 16'h0000;
+      \$249  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$249  = tag_level6;
+    \$250  = tag_level7;
     if (\$208 ) begin
-      \$249  = level;
+      \$250  = level;
     end
     if (rst) begin
-      \$249  = 1'h0;
+      \$250  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$250  = tag_index6;
+    \$251  = tag_index7;
     if (\$208 ) begin
-      \$250  = index;
+      \$251  = index;
     end
     if (rst) begin
-      \$250  = 32'd0;
+      \$251  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$251  = tag_asid7;
+    \$252  = tag_asid8;
     if (\$210 ) begin
-      \$251  = asid;
+      \$252  = asid;
     end
     if (rst) begin
-      \$251  = 16'h0000;
+      \$252  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$252  = tag_level7;
+    \$253  = tag_level8;
     if (\$210 ) begin
-      \$252  = level;
+      \$253  = level;
     end
     if (rst) begin
-      \$252  = 1'h0;
+      \$253  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$253  = tag_index7;
+    \$254  = tag_index8;
     if (\$210 ) begin
-      \$253  = index;
+      \$254  = index;
     end
     if (rst) begin
-      \$253  = 32'd0;
+      \$254  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$254  = tag_asid8;
+    \$255  = tag_asid9;
     if (\$212 ) begin
-      \$254  = asid;
+      \$255  = asid;
     end
     if (rst) begin
-      \$254  = 16'h0000;
+      \$255  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$255  = tag_level8;
+    \$256  = tag_level9;
     if (\$212 ) begin
-      \$255  = level;
+      \$256  = level;
     end
     if (rst) begin
-      \$255  = 1'h0;
+      \$256  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$256  = tag_index8;
+    \$257  = tag_index9;
     if (\$212 ) begin
-      \$256  = index;
+      \$257  = index;
     end
     if (rst) begin
-      \$256  = 32'd0;
+      \$257  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$257  = tag_asid9;
+    \$258  = tag_asid10;
     if (\$214 ) begin
-      \$257  = asid;
+      \$258  = asid;
     end
     if (rst) begin
-      \$257  = 16'h0000;
+      \$258  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$258  = tag_level9;
+    \$259  = tag_level10;
     if (\$214 ) begin
-      \$258  = level;
+      \$259  = level;
     end
     if (rst) begin
-      \$258  = 1'h0;
+      \$259  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$259  = tag_index9;
+    \$260  = tag_index10;
     if (\$214 ) begin
-      \$259  = index;
+      \$260  = index;
     end
     if (rst) begin
-      \$259  = 32'd0;
+      \$260  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$260  = tag_asid10;
+    \$261  = tag_asid11;
     if (\$216 ) begin
-      \$260  = asid;
+      \$261  = asid;
     end
     if (rst) begin
-      \$260  = 16'h0000;
+      \$261  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$261  = tag_level10;
+    \$262  = tag_level11;
     if (\$216 ) begin
-      \$261  = level;
+      \$262  = level;
     end
     if (rst) begin
-      \$261  = 1'h0;
+      \$262  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$262  = tag_index10;
+    \$263  = tag_index11;
     if (\$216 ) begin
-      \$262  = index;
+      \$263  = index;
     end
     if (rst) begin
-      \$262  = 32'd0;
+      \$263  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$263  = tag_asid11;
+    \$264  = tag_asid12;
     if (\$218 ) begin
-      \$263  = asid;
+      \$264  = asid;
     end
     if (rst) begin
-      \$263  = 16'h0000;
+      \$264  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$264  = tag_level11;
+    \$265  = tag_level12;
     if (\$218 ) begin
-      \$264  = level;
+      \$265  = level;
     end
     if (rst) begin
-      \$264  = 1'h0;
+      \$265  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$265  = tag_index11;
+    \$266  = tag_index12;
     if (\$218 ) begin
-      \$265  = index;
+      \$266  = index;
     end
     if (rst) begin
-      \$265  = 32'd0;
+      \$266  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$266  = tag_asid12;
+    \$267  = tag_asid13;
     if (\$220 ) begin
-      \$266  = asid;
+      \$267  = asid;
     end
     if (rst) begin
-      \$266  = 16'h0000;
+      \$267  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$267  = tag_level12;
+    \$268  = tag_level13;
     if (\$220 ) begin
-      \$267  = level;
+      \$268  = level;
     end
     if (rst) begin
-      \$267  = 1'h0;
+      \$268  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$268  = tag_index12;
+    \$269  = tag_index13;
     if (\$220 ) begin
-      \$268  = index;
+      \$269  = index;
     end
     if (rst) begin
-      \$268  = 32'd0;
+      \$269  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$269  = tag_asid13;
+    \$270  = tag_asid14;
     if (\$222 ) begin
-      \$269  = asid;
+      \$270  = asid;
     end
     if (rst) begin
-      \$269  = 16'h0000;
+      \$270  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$270  = tag_level13;
+    \$271  = tag_level14;
     if (\$222 ) begin
-      \$270  = level;
+      \$271  = level;
     end
     if (rst) begin
-      \$270  = 1'h0;
+      \$271  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$271  = tag_index13;
+    \$272  = tag_index14;
     if (\$222 ) begin
-      \$271  = index;
+      \$272  = index;
     end
     if (rst) begin
-      \$271  = 32'd0;
+      \$272  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$272  = tag_asid14;
+    \$273  = tag_asid15;
     if (\$224 ) begin
-      \$272  = asid;
+      \$273  = asid;
     end
     if (rst) begin
-      \$272  = 16'h0000;
+      \$273  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$273  = tag_level14;
+    \$274  = tag_level15;
     if (\$224 ) begin
-      \$273  = level;
+      \$274  = level;
     end
     if (rst) begin
-      \$273  = 1'h0;
+      \$274  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$274  = tag_index14;
+    \$275  = tag_index15;
     if (\$224 ) begin
-      \$274  = index;
+      \$275  = index;
     end
     if (rst) begin
-      \$274  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$275  = tag_asid15;
-    if (\$226 ) begin
-      \$275  = asid;
-    end
-    if (rst) begin
-      \$275  = 16'h0000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$276  = tag_level15;
-    if (\$226 ) begin
-      \$276  = level;
-    end
-    if (rst) begin
-      \$276  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$277  = tag_index15;
-    if (\$226 ) begin
-      \$277  = index;
-    end
-    if (rst) begin
-      \$277  = 32'd0;
+      \$275  = 32'd0;
     end
   end
   assign \valid$1  = valid;
   assign rd__en = 1'h1;
   assign rd__data = node;
-  assign \valid$61  = valid;
-  assign \fill$63  = fill;
+  assign \valid$62  = valid;
+  assign \fill$64  = fill;
   assign victim = wr__addr;
   assign fill_node = wr__data;
   assign wr__en = fill;
@@ -7421,9 +7419,9 @@ module \cerite_lvm_mmu_full.walker.lwc (clk, rst, flush_asid, flush, flush_by_as
   assign hits[2] = \$18 ;
   assign hits[1] = \$12 ;
   assign hits[0] = \$6 ;
-  assign \$100  = 1'h0;
-  assign \$101  = 1'h0;
-  assign \$103  = \$102 ;
+  assign \$98  = 1'h0;
+  assign \$99  = 1'h0;
+  assign \$101  = \$100 ;
 endmodule
 
 (* generator = "Amaranth" *)

@@ -1655,7 +1655,6 @@ module \cerite_lvm_mmu_small.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, e
   wire \fill_entry.w ;
   wire \fill_entry.x ;
   reg filled = 1'h0;
-  reg [3:0] first = 4'h0;
   input flush;
   wire flush;
   wire [7:0] flush_asid;
@@ -1665,6 +1664,7 @@ module \cerite_lvm_mmu_small.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, e
   output hit;
   wire hit;
   wire [3:0] hits;
+  reg [3:0] matched = 4'h0;
   input [9:0] \port$1$0 ;
   wire [9:0] \port$1$0 ;
   input rst;
@@ -1721,7 +1721,7 @@ module \cerite_lvm_mmu_small.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, e
   assign \$42  = entry3[7:0] == asid;
   assign \$43  = entry3[8] | \$42 ;
   assign \$44  = \$41  & \$43 ;
-  assign \$45  = first & valid;
+  assign \$45  = matched & valid;
   assign chosen = filled ? 4'h0 : \$45 ;
   assign hit = | chosen;
   assign \$46  = chosen[0] ? entry0 : 56'h00000000000000;
@@ -1857,7 +1857,7 @@ module \cerite_lvm_mmu_small.tlb (clk, rst, \port$1$0 , flush_vpn, flush, hit, e
   assign \$178  = victim == 2'h3;
   assign \$179  = fill & \$178 ;
   always @(posedge clk)
-    first <= \$180 ;
+    matched <= \$180 ;
   always @(posedge clk)
     filled <= \$181 ;
   always @(posedge clk)
@@ -4440,18 +4440,16 @@ module \cerite_lvm_mmu_small.walker.lwc (clk, rst, flush_asid, flush, flush_by_a
   wire \$26 ;
   wire \$27 ;
   wire \$28 ;
-  wire \$29 ;
+  reg [1:0] \$29 ;
   wire \$3 ;
-  wire \$30 ;
+  reg \$30 ;
   reg [1:0] \$31 ;
-  reg \$32 ;
-  reg [1:0] \$33 ;
-  reg [7:0] \$34 ;
-  reg \$35 ;
-  reg [31:0] \$36 ;
-  reg [7:0] \$37 ;
-  reg \$38 ;
-  reg [31:0] \$39 ;
+  reg [7:0] \$32 ;
+  reg \$33 ;
+  reg [31:0] \$34 ;
+  reg [7:0] \$35 ;
+  reg \$36 ;
+  reg [31:0] \$37 ;
   wire \$4 ;
   wire \$5 ;
   wire \$6 ;
@@ -4460,11 +4458,12 @@ module \cerite_lvm_mmu_small.walker.lwc (clk, rst, flush_asid, flush, flush_by_a
   wire \$9 ;
   input [7:0] asid;
   wire [7:0] asid;
+  wire [1:0] chosen;
   input clk;
   wire clk;
   input fill;
   wire fill;
-  wire \fill$21 ;
+  wire \fill$22 ;
   wire [214:0] fill_node;
   wire [47:0] \fill_node.gpt_line ;
   wire [31:0] \fill_node.hi ;
@@ -4519,7 +4518,7 @@ module \cerite_lvm_mmu_small.walker.lwc (clk, rst, flush_asid, flush, flush_by_a
   (* init = 2'h0 *)
   wire [1:0] \valid$1 ;
   (* init = 2'h0 *)
-  wire [1:0] \valid$19 ;
+  wire [1:0] \valid$20 ;
   wire victim;
   wire wr__addr;
   input [214:0] wr__data;
@@ -4559,39 +4558,38 @@ module \cerite_lvm_mmu_small.walker.lwc (clk, rst, flush_asid, flush, flush_by_a
   assign \$11  = tag_index1 == index;
   assign \$12  = \$10  & \$11 ;
   assign \$13  = matched & valid;
-  assign \$14  = | \$13 ;
-  assign \$15  = ~ filled;
-  assign hit = \$14  & \$15 ;
-  assign \$18  = matched[1] ? 1'h1 : 1'h0;
-  assign \$19  = ~ flush_by_asid;
-  assign \$20  = tag_asid0 == flush_asid;
-  assign \$21  = \$19  | \$20 ;
-  assign \$22  = flush & \$21 ;
-  assign \$23  = ~ flush_by_asid;
-  assign \$24  = tag_asid1 == flush_asid;
-  assign \$25  = \$23  | \$24 ;
-  assign \$26  = flush & \$25 ;
-  assign \$27  = ! wr__addr;
+  assign chosen = filled ? 2'h0 : \$13 ;
+  assign hit = | chosen;
+  assign \$16  = chosen[1] ? 1'h1 : 1'h0;
+  assign \$17  = ~ flush_by_asid;
+  assign \$18  = tag_asid0 == flush_asid;
+  assign \$19  = \$17  | \$18 ;
+  assign \$20  = flush & \$19 ;
+  assign \$21  = ~ flush_by_asid;
+  assign \$22  = tag_asid1 == flush_asid;
+  assign \$23  = \$21  | \$22 ;
+  assign \$24  = flush & \$23 ;
+  assign \$25  = ! wr__addr;
+  assign \$26  = fill & \$25 ;
   assign \$28  = fill & \$27 ;
-  assign \$30  = fill & \$29 ;
   always @(posedge clk)
-    matched <= \$31 ;
+    matched <= \$29 ;
   always @(posedge clk)
-    filled <= \$32 ;
+    filled <= \$30 ;
   always @(posedge clk)
-    valid <= \$33 ;
+    valid <= \$31 ;
   always @(posedge clk)
-    tag_asid0 <= \$34 ;
+    tag_asid0 <= \$32 ;
   always @(posedge clk)
-    tag_level0 <= \$35 ;
+    tag_level0 <= \$33 ;
   always @(posedge clk)
-    tag_index0 <= \$36 ;
+    tag_index0 <= \$34 ;
   always @(posedge clk)
-    tag_asid1 <= \$37 ;
+    tag_asid1 <= \$35 ;
   always @(posedge clk)
-    tag_level1 <= \$38 ;
+    tag_level1 <= \$36 ;
   always @(posedge clk)
-    tag_index1 <= \$39 ;
+    tag_index1 <= \$37 ;
   \cerite_lvm_mmu_small.walker.lwc.replacement  replacement (
     .clk(clk),
     .fill(fill),
@@ -4601,102 +4599,102 @@ module \cerite_lvm_mmu_small.walker.lwc (clk, rst, flush_asid, flush, flush_by_a
   );
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$31  = hits;
+    \$29  = hits;
+    if (rst) begin
+      \$29  = 2'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
+    \$30  = fill;
+    if (rst) begin
+      \$30  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
+    \$31  = valid;
+    if (\$20 ) begin
+      \$31 [0] = 1'h0;
+    end
+    if (\$24 ) begin
+      \$31 [1] = 1'h0;
+    end
+    if (\$26 ) begin
+      \$31 [0] = 1'h1;
+    end
+    if (\$28 ) begin
+      \$31 [1] = 1'h1;
+    end
     if (rst) begin
       \$31  = 2'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$32  = fill;
-    if (rst) begin
-      \$32  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$33  = valid;
-    if (\$22 ) begin
-      \$33 [0] = 1'h0;
-    end
+    \$32  = tag_asid0;
     if (\$26 ) begin
-      \$33 [1] = 1'h0;
+      \$32  = asid;
     end
+    if (rst) begin
+      \$32  = 8'h00;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
+    \$33  = tag_level0;
+    if (\$26 ) begin
+      \$33  = level;
+    end
+    if (rst) begin
+      \$33  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
+    \$34  = tag_index0;
+    if (\$26 ) begin
+      \$34  = index;
+    end
+    if (rst) begin
+      \$34  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
+    \$35  = tag_asid1;
     if (\$28 ) begin
-      \$33 [0] = 1'h1;
-    end
-    if (\$30 ) begin
-      \$33 [1] = 1'h1;
+      \$35  = asid;
     end
     if (rst) begin
-      \$33  = 2'h0;
+      \$35  = 8'h00;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$34  = tag_asid0;
+    \$36  = tag_level1;
     if (\$28 ) begin
-      \$34  = asid;
+      \$36  = level;
     end
     if (rst) begin
-      \$34  = 8'h00;
+      \$36  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$35  = tag_level0;
+    \$37  = tag_index1;
     if (\$28 ) begin
-      \$35  = level;
+      \$37  = index;
     end
     if (rst) begin
-      \$35  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$36  = tag_index0;
-    if (\$28 ) begin
-      \$36  = index;
-    end
-    if (rst) begin
-      \$36  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$37  = tag_asid1;
-    if (\$30 ) begin
-      \$37  = asid;
-    end
-    if (rst) begin
-      \$37  = 8'h00;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$38  = tag_level1;
-    if (\$30 ) begin
-      \$38  = level;
-    end
-    if (rst) begin
-      \$38  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
-    \$39  = tag_index1;
-    if (\$30 ) begin
-      \$39  = index;
-    end
-    if (rst) begin
-      \$39  = 32'd0;
+      \$37  = 32'd0;
     end
   end
   assign \valid$1  = valid;
   assign rd__en = 1'h1;
   assign rd__data = node;
-  assign \valid$19  = valid;
-  assign \fill$21  = fill;
+  assign \valid$20  = valid;
+  assign \fill$22  = fill;
   assign victim = wr__addr;
   assign fill_node = wr__data;
   assign wr__en = fill;
@@ -4730,10 +4728,10 @@ module \cerite_lvm_mmu_small.walker.lwc (clk, rst, flush_asid, flush, flush_by_a
   assign \fill_node.gpt_line  = wr__data[214:167];
   assign hits[1] = \$12 ;
   assign hits[0] = \$6 ;
-  assign \$16  = 1'h0;
-  assign \$17  = 1'h0;
-  assign rd__addr = \$18 ;
-  assign \$29  = wr__addr;
+  assign \$14  = 1'h0;
+  assign \$15  = 1'h0;
+  assign rd__addr = \$16 ;
+  assign \$27  = wr__addr;
 endmodule
 
 (* generator = "Amaranth" *)

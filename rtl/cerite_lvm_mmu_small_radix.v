@@ -1456,7 +1456,6 @@ module \cerite_lvm_mmu_small_radix.tlb (clk, rst, \port$1$0 , flush_vpn, flush, 
   wire \fill_entry.w ;
   wire \fill_entry.x ;
   reg filled = 1'h0;
-  reg [3:0] first = 4'h0;
   input flush;
   wire flush;
   wire [7:0] flush_asid;
@@ -1466,6 +1465,7 @@ module \cerite_lvm_mmu_small_radix.tlb (clk, rst, \port$1$0 , flush_vpn, flush, 
   output hit;
   wire hit;
   wire [3:0] hits;
+  reg [3:0] matched = 4'h0;
   input [9:0] \port$1$0 ;
   wire [9:0] \port$1$0 ;
   input rst;
@@ -1522,7 +1522,7 @@ module \cerite_lvm_mmu_small_radix.tlb (clk, rst, \port$1$0 , flush_vpn, flush, 
   assign \$42  = entry3[7:0] == asid;
   assign \$43  = entry3[8] | \$42 ;
   assign \$44  = \$41  & \$43 ;
-  assign \$45  = first & valid;
+  assign \$45  = matched & valid;
   assign chosen = filled ? 4'h0 : \$45 ;
   assign hit = | chosen;
   assign \$46  = chosen[0] ? entry0 : 56'h00000000000000;
@@ -1658,7 +1658,7 @@ module \cerite_lvm_mmu_small_radix.tlb (clk, rst, \port$1$0 , flush_vpn, flush, 
   assign \$178  = victim == 2'h3;
   assign \$179  = fill & \$178 ;
   always @(posedge clk)
-    first <= \$180 ;
+    matched <= \$180 ;
   always @(posedge clk)
     filled <= \$181 ;
   always @(posedge clk)

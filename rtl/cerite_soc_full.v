@@ -13879,7 +13879,7 @@ module \cerite_soc_full.link (rst, tx__ready, rx__valid, rx__payload, rx__ready,
       4'h4:
           rd__addr = 12'h000;
       4'h7:
-          rd__addr = count[11:0];
+          /* empty */;
       4'h9:
           rd__addr = \$20 [11:0];
       4'h8:
@@ -13889,7 +13889,7 @@ module \cerite_soc_full.link (rst, tx__ready, rx__valid, rx__payload, rx__ready,
       4'h5:
           rd__addr = 12'h000;
       4'ha:
-          rd__addr = count[11:0];
+          /* empty */;
       4'hc:
           rd__addr = \$29 [11:0];
     endcase
@@ -15696,7 +15696,7 @@ module \cerite_soc_full.mmu (\rst$64 , bus__w_stb, bus__r_stb, status__busy__r_d
     .mode__learned__data(mode__learned__data),
     .mode__mxr__data(mode__mxr__data),
     .mode__sum__data(mode__sum__data),
-    .\port$7483$0 (\$115 ),
+    .\port$7482$0 (\$115 ),
     .pt_base_hi__value__data(pt_base_hi__value__data),
     .pt_base_lo__value__data(pt_base_lo__value__data),
     .pt_limit_hi__value__data(pt_limit_hi__value__data),
@@ -16364,28 +16364,28 @@ module \cerite_soc_full.mmu.core (rst, mem_req__ready, mem_resp__valid, req__w__
     .mem_resp__payload(mem_resp__payload),
     .mem_resp__ready(mem_resp__ready),
     .mem_resp__valid(mem_resp__valid),
-    .\port$8481$0 (satp_ppn_lo__value__data),
-    .\port$8483$0 (satp_ppn_hi__value__data),
-    .\port$8485$0 (pt_base_lo__value__data),
-    .\port$8487$0 (pt_base_hi__value__data),
-    .\port$8489$0 (pt_limit_lo__value__data),
-    .\port$8491$0 (pt_limit_hi__value__data),
-    .\port$8493$0 (index_base_lo__value__data),
-    .\port$8495$0 (index_base_hi__value__data),
-    .\port$8497$0 (index_limit_lo__value__data),
-    .\port$8499$0 (index_limit_hi__value__data),
-    .\port$8501$0 (level_base1_lo__value__data),
-    .\port$8503$0 (level_base1_hi__value__data),
-    .\port$8505$0 (level_base2_lo__value__data),
-    .\port$8507$0 (level_base2_hi__value__data),
-    .\port$8509$0 (root0_lo__value__data),
-    .\port$8511$0 (root0_hi__value__data),
-    .\port$8513$0 (root1_lo__value__data),
-    .\port$8515$0 (root1_hi__value__data),
-    .\port$8517$0 (root2_lo__value__data),
-    .\port$8519$0 (root2_hi__value__data),
-    .\port$8521$0 (root3_lo__value__data),
-    .\port$8523$0 (root3_hi__value__data),
+    .\port$8480$0 (satp_ppn_lo__value__data),
+    .\port$8482$0 (satp_ppn_hi__value__data),
+    .\port$8484$0 (pt_base_lo__value__data),
+    .\port$8486$0 (pt_base_hi__value__data),
+    .\port$8488$0 (pt_limit_lo__value__data),
+    .\port$8490$0 (pt_limit_hi__value__data),
+    .\port$8492$0 (index_base_lo__value__data),
+    .\port$8494$0 (index_base_hi__value__data),
+    .\port$8496$0 (index_limit_lo__value__data),
+    .\port$8498$0 (index_limit_hi__value__data),
+    .\port$8500$0 (level_base1_lo__value__data),
+    .\port$8502$0 (level_base1_hi__value__data),
+    .\port$8504$0 (level_base2_lo__value__data),
+    .\port$8506$0 (level_base2_hi__value__data),
+    .\port$8508$0 (root0_lo__value__data),
+    .\port$8510$0 (root0_hi__value__data),
+    .\port$8512$0 (root1_lo__value__data),
+    .\port$8514$0 (root1_hi__value__data),
+    .\port$8516$0 (root2_lo__value__data),
+    .\port$8518$0 (root2_hi__value__data),
+    .\port$8520$0 (root3_lo__value__data),
+    .\port$8522$0 (root3_hi__value__data),
     .req__payload(req__payload),
     .req__ready(r_en),
     .req__valid(req__valid),
@@ -16397,9 +16397,9 @@ module \cerite_soc_full.mmu.core (rst, mem_req__ready, mem_resp__valid, req__w__
   );
   \cerite_soc_full.mmu.core.req_fifo  req_fifo (
     .clk(clk),
-    .\port$8468$0 (req__w__payload[6:0]),
-    .\port$8468$8 (req__w__payload[10:8]),
-    .\port$8540$0 (req_lo),
+    .\port$8467$0 (req__w__payload[6:0]),
+    .\port$8467$8 (req__w__payload[10:8]),
+    .\port$8539$0 (req_lo),
     .r_data(req__payload),
     .r_en(r_en),
     .r_rdy(req__valid),
@@ -16580,8 +16580,8 @@ module \cerite_soc_full.mmu.core (rst, mem_req__ready, mem_resp__valid, req__w__
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flush__ready, req__payload, resp__ready, mem_resp__payload, \rst$120 , cfg__learned, cfg__sum, cfg__mxr, cfg__asid, \port$8481$0 , \port$8483$0 , \port$8485$0 , \port$8487$0 , \port$8489$0 , \port$8491$0 , \port$8493$0 , \port$8495$0 , \port$8497$0 
-, \port$8499$0 , \port$8501$0 , \port$8503$0 , \port$8505$0 , \port$8507$0 , \port$8509$0 , \port$8511$0 , \port$8513$0 , \port$8515$0 , \port$8517$0 , \port$8519$0 , \port$8521$0 , \port$8523$0 , flush__payload, flush__valid, req__ready, resp__valid, resp__payload, mem_req__valid, mem_req__payload, mem_resp__ready
+module \cerite_soc_full.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flush__ready, req__payload, resp__ready, mem_resp__payload, \rst$120 , cfg__learned, cfg__sum, cfg__mxr, cfg__asid, \port$8480$0 , \port$8482$0 , \port$8484$0 , \port$8486$0 , \port$8488$0 , \port$8490$0 , \port$8492$0 , \port$8494$0 , \port$8496$0 
+, \port$8498$0 , \port$8500$0 , \port$8502$0 , \port$8504$0 , \port$8506$0 , \port$8508$0 , \port$8510$0 , \port$8512$0 , \port$8514$0 , \port$8516$0 , \port$8518$0 , \port$8520$0 , \port$8522$0 , flush__payload, flush__valid, req__ready, resp__valid, resp__payload, mem_req__valid, mem_req__payload, mem_resp__ready
 , counters__requests, counters__tlb_hits, counters__walks, counters__lwc_hits, counters__lwc_misses, counters__learned_hits, counters__learned_single, counters__learned_fallbacks, counters__faults, counters__reads_node, counters__reads_gpt, counters__reads_radix, counters__walk_cycles_total, counters__walk_cycles_max, req__valid, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$16  = 0;
   wire \$1 ;
@@ -16907,50 +16907,50 @@ module \cerite_soc_full.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flus
   wire \mem_resp__valid$39 ;
   wire [55:0] pa;
   reg pending = 1'h0;
-  input [31:0] \port$8481$0 ;
-  wire [31:0] \port$8481$0 ;
-  input [11:0] \port$8483$0 ;
-  wire [11:0] \port$8483$0 ;
-  input [31:0] \port$8485$0 ;
-  wire [31:0] \port$8485$0 ;
-  input [23:0] \port$8487$0 ;
-  wire [23:0] \port$8487$0 ;
-  input [31:0] \port$8489$0 ;
-  wire [31:0] \port$8489$0 ;
-  input [23:0] \port$8491$0 ;
-  wire [23:0] \port$8491$0 ;
-  input [31:0] \port$8493$0 ;
-  wire [31:0] \port$8493$0 ;
-  input [23:0] \port$8495$0 ;
-  wire [23:0] \port$8495$0 ;
-  input [31:0] \port$8497$0 ;
-  wire [31:0] \port$8497$0 ;
-  input [23:0] \port$8499$0 ;
-  wire [23:0] \port$8499$0 ;
-  input [31:0] \port$8501$0 ;
-  wire [31:0] \port$8501$0 ;
-  input [23:0] \port$8503$0 ;
-  wire [23:0] \port$8503$0 ;
-  input [31:0] \port$8505$0 ;
-  wire [31:0] \port$8505$0 ;
-  input [23:0] \port$8507$0 ;
-  wire [23:0] \port$8507$0 ;
-  input [31:0] \port$8509$0 ;
-  wire [31:0] \port$8509$0 ;
-  input [31:0] \port$8511$0 ;
-  wire [31:0] \port$8511$0 ;
-  input [31:0] \port$8513$0 ;
-  wire [31:0] \port$8513$0 ;
-  input [31:0] \port$8515$0 ;
-  wire [31:0] \port$8515$0 ;
-  input [31:0] \port$8517$0 ;
-  wire [31:0] \port$8517$0 ;
-  input [31:0] \port$8519$0 ;
-  wire [31:0] \port$8519$0 ;
-  input [31:0] \port$8521$0 ;
-  wire [31:0] \port$8521$0 ;
-  input [31:0] \port$8523$0 ;
-  wire [31:0] \port$8523$0 ;
+  input [31:0] \port$8480$0 ;
+  wire [31:0] \port$8480$0 ;
+  input [11:0] \port$8482$0 ;
+  wire [11:0] \port$8482$0 ;
+  input [31:0] \port$8484$0 ;
+  wire [31:0] \port$8484$0 ;
+  input [23:0] \port$8486$0 ;
+  wire [23:0] \port$8486$0 ;
+  input [31:0] \port$8488$0 ;
+  wire [31:0] \port$8488$0 ;
+  input [23:0] \port$8490$0 ;
+  wire [23:0] \port$8490$0 ;
+  input [31:0] \port$8492$0 ;
+  wire [31:0] \port$8492$0 ;
+  input [23:0] \port$8494$0 ;
+  wire [23:0] \port$8494$0 ;
+  input [31:0] \port$8496$0 ;
+  wire [31:0] \port$8496$0 ;
+  input [23:0] \port$8498$0 ;
+  wire [23:0] \port$8498$0 ;
+  input [31:0] \port$8500$0 ;
+  wire [31:0] \port$8500$0 ;
+  input [23:0] \port$8502$0 ;
+  wire [23:0] \port$8502$0 ;
+  input [31:0] \port$8504$0 ;
+  wire [31:0] \port$8504$0 ;
+  input [23:0] \port$8506$0 ;
+  wire [23:0] \port$8506$0 ;
+  input [31:0] \port$8508$0 ;
+  wire [31:0] \port$8508$0 ;
+  input [31:0] \port$8510$0 ;
+  wire [31:0] \port$8510$0 ;
+  input [31:0] \port$8512$0 ;
+  wire [31:0] \port$8512$0 ;
+  input [31:0] \port$8514$0 ;
+  wire [31:0] \port$8514$0 ;
+  input [31:0] \port$8516$0 ;
+  wire [31:0] \port$8516$0 ;
+  input [31:0] \port$8518$0 ;
+  wire [31:0] \port$8518$0 ;
+  input [31:0] \port$8520$0 ;
+  wire [31:0] \port$8520$0 ;
+  input [31:0] \port$8522$0 ;
+  wire [31:0] \port$8522$0 ;
   input [41:0] req__payload;
   wire [41:0] req__payload;
   wire [1:0] \req__payload.access ;
@@ -17188,28 +17188,28 @@ module \cerite_soc_full.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flus
     .mem_resp__ready(mem_resp__ready),
     .mem_resp__valid(mem_resp__valid),
     .pa(pa),
-    .\port$8481$0 (\port$8481$0 ),
-    .\port$8483$0 (\port$8483$0 ),
-    .\port$8485$0 (\port$8485$0 ),
-    .\port$8487$0 (\port$8487$0 ),
-    .\port$8489$0 (\port$8489$0 ),
-    .\port$8491$0 (\port$8491$0 ),
-    .\port$8493$0 (\port$8493$0 ),
-    .\port$8495$0 (\port$8495$0 ),
-    .\port$8497$0 (\port$8497$0 ),
-    .\port$8499$0 (\port$8499$0 ),
-    .\port$8501$0 (\port$8501$0 ),
-    .\port$8503$0 (\port$8503$0 ),
-    .\port$8505$0 (\port$8505$0 ),
-    .\port$8507$0 (\port$8507$0 ),
-    .\port$8509$0 (\port$8509$0 ),
-    .\port$8511$0 (\port$8511$0 ),
-    .\port$8513$0 (\port$8513$0 ),
-    .\port$8515$0 (\port$8515$0 ),
-    .\port$8517$0 (\port$8517$0 ),
-    .\port$8519$0 (\port$8519$0 ),
-    .\port$8521$0 (\port$8521$0 ),
-    .\port$8523$0 (\port$8523$0 ),
+    .\port$8480$0 (\port$8480$0 ),
+    .\port$8482$0 (\port$8482$0 ),
+    .\port$8484$0 (\port$8484$0 ),
+    .\port$8486$0 (\port$8486$0 ),
+    .\port$8488$0 (\port$8488$0 ),
+    .\port$8490$0 (\port$8490$0 ),
+    .\port$8492$0 (\port$8492$0 ),
+    .\port$8494$0 (\port$8494$0 ),
+    .\port$8496$0 (\port$8496$0 ),
+    .\port$8498$0 (\port$8498$0 ),
+    .\port$8500$0 (\port$8500$0 ),
+    .\port$8502$0 (\port$8502$0 ),
+    .\port$8504$0 (\port$8504$0 ),
+    .\port$8506$0 (\port$8506$0 ),
+    .\port$8508$0 (\port$8508$0 ),
+    .\port$8510$0 (\port$8510$0 ),
+    .\port$8512$0 (\port$8512$0 ),
+    .\port$8514$0 (\port$8514$0 ),
+    .\port$8516$0 (\port$8516$0 ),
+    .\port$8518$0 (\port$8518$0 ),
+    .\port$8520$0 (\port$8520$0 ),
+    .\port$8522$0 (\port$8522$0 ),
     .rst(rst),
     .\rst$73 (\rst$120 ),
     .size(size),
@@ -17564,30 +17564,30 @@ module \cerite_soc_full.mmu.core.mmu (rst, mem_req__ready, mem_resp__valid, flus
   assign \mem_resp__ready$37  = mem_resp__ready;
   assign \mem_resp__valid$39  = mem_resp__valid;
   assign \cfg__asid$41  = cfg__asid;
-  assign cfg__index_base = { \port$8495$0 , \port$8493$0  };
-  assign \cfg__index_base$43  = { \port$8495$0 , \port$8493$0  };
-  assign cfg__index_limit = { \port$8499$0 , \port$8497$0  };
-  assign \cfg__index_limit$45  = { \port$8499$0 , \port$8497$0  };
+  assign cfg__index_base = { \port$8494$0 , \port$8492$0  };
+  assign \cfg__index_base$43  = { \port$8494$0 , \port$8492$0  };
+  assign cfg__index_limit = { \port$8498$0 , \port$8496$0  };
+  assign \cfg__index_limit$45  = { \port$8498$0 , \port$8496$0  };
   assign \cfg__learned$47  = cfg__learned;
-  assign cfg__level_base1 = { \port$8503$0 , \port$8501$0  };
-  assign \cfg__level_base1$49  = { \port$8503$0 , \port$8501$0  };
-  assign cfg__level_base2 = { \port$8507$0 , \port$8505$0  };
-  assign \cfg__level_base2$51  = { \port$8507$0 , \port$8505$0  };
+  assign cfg__level_base1 = { \port$8502$0 , \port$8500$0  };
+  assign \cfg__level_base1$49  = { \port$8502$0 , \port$8500$0  };
+  assign cfg__level_base2 = { \port$8506$0 , \port$8504$0  };
+  assign \cfg__level_base2$51  = { \port$8506$0 , \port$8504$0  };
   assign \cfg__mxr$53  = cfg__mxr;
-  assign cfg__pt_base = { \port$8487$0 , \port$8485$0  };
-  assign \cfg__pt_base$55  = { \port$8487$0 , \port$8485$0  };
-  assign cfg__pt_limit = { \port$8491$0 , \port$8489$0  };
-  assign \cfg__pt_limit$57  = { \port$8491$0 , \port$8489$0  };
-  assign cfg__root__0 = { \port$8511$0 , \port$8509$0  };
-  assign \cfg__root__0$59  = { \port$8511$0 , \port$8509$0  };
-  assign cfg__root__1 = { \port$8515$0 , \port$8513$0  };
-  assign \cfg__root__1$61  = { \port$8515$0 , \port$8513$0  };
-  assign cfg__root__2 = { \port$8519$0 , \port$8517$0  };
-  assign \cfg__root__2$63  = { \port$8519$0 , \port$8517$0  };
-  assign cfg__root__3 = { \port$8523$0 , \port$8521$0  };
-  assign \cfg__root__3$65  = { \port$8523$0 , \port$8521$0  };
-  assign cfg__satp_ppn = { \port$8483$0 , \port$8481$0  };
-  assign \cfg__satp_ppn$67  = { \port$8483$0 , \port$8481$0  };
+  assign cfg__pt_base = { \port$8486$0 , \port$8484$0  };
+  assign \cfg__pt_base$55  = { \port$8486$0 , \port$8484$0  };
+  assign cfg__pt_limit = { \port$8490$0 , \port$8488$0  };
+  assign \cfg__pt_limit$57  = { \port$8490$0 , \port$8488$0  };
+  assign cfg__root__0 = { \port$8510$0 , \port$8508$0  };
+  assign \cfg__root__0$59  = { \port$8510$0 , \port$8508$0  };
+  assign cfg__root__1 = { \port$8514$0 , \port$8512$0  };
+  assign \cfg__root__1$61  = { \port$8514$0 , \port$8512$0  };
+  assign cfg__root__2 = { \port$8518$0 , \port$8516$0  };
+  assign \cfg__root__2$63  = { \port$8518$0 , \port$8516$0  };
+  assign cfg__root__3 = { \port$8522$0 , \port$8520$0  };
+  assign \cfg__root__3$65  = { \port$8522$0 , \port$8520$0  };
+  assign cfg__satp_ppn = { \port$8482$0 , \port$8480$0  };
+  assign \cfg__satp_ppn$67  = { \port$8482$0 , \port$8480$0  };
   assign \cfg__sum$69  = cfg__sum;
   assign \va$71  = va;
   assign \access$73  = access;
@@ -19043,7 +19043,6 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$5805$0 , flush_vpn, flush, 
   wire \fill_entry.w ;
   wire \fill_entry.x ;
   reg filled = 1'h0;
-  reg [15:0] first = 16'h0000;
   input flush;
   wire flush;
   wire [15:0] flush_asid;
@@ -19053,6 +19052,7 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$5805$0 , flush_vpn, flush, 
   output hit;
   wire hit;
   wire [15:0] hits;
+  reg [15:0] matched = 16'h0000;
   input [17:0] \port$5805$0 ;
   wire [17:0] \port$5805$0 ;
   input rst;
@@ -19481,7 +19481,7 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$5805$0 , flush_vpn, flush, 
   assign \$694  = victim == 4'hf;
   assign \$695  = fill & \$694 ;
   always @(posedge clk)
-    first <= \$696 ;
+    matched <= \$696 ;
   always @(posedge clk)
     filled <= \$697 ;
   always @(posedge clk)
@@ -19694,7 +19694,7 @@ module \cerite_soc_full.mmu.core.mmu.tlb (rst, \port$5805$0 , flush_vpn, flush, 
   assign \$174  = entry15[15:0] == asid;
   assign \$175  = entry15[16] | \$174 ;
   assign \$176  = \$173  & \$175 ;
-  assign \$177  = first & valid;
+  assign \$177  = matched & valid;
   assign chosen = filled ? 16'h0000 : \$177 ;
   assign hit = | chosen;
   assign \$178  = chosen[0] ? entry0 : 96'h000000000000000000000000;
@@ -20510,8 +20510,8 @@ module \cerite_soc_full.mmu.core.mmu.tlb.replacement (rst, \rst$6 , fill, valid,
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__valid, flush_asid, flush, flush_by_asid, mem_resp__payload, \rst$73 , cfg__learned, cfg__sum, cfg__mxr, asid, \port$8481$0 , \port$8483$0 , \port$8485$0 , \port$8487$0 , \port$8489$0 , \port$8491$0 , \port$8493$0 , \port$8495$0 , \port$8497$0 
-, \port$8499$0 , \port$8501$0 , \port$8503$0 , \port$8505$0 , \port$8507$0 , \port$8509$0 , \port$8511$0 , \port$8513$0 , \port$8515$0 , \port$8517$0 , \port$8519$0 , \port$8521$0 , \port$8523$0 , \start$42 , va, access, user, events, mem_req__valid, mem_req__payload, mem_resp__ready
+module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__valid, flush_asid, flush, flush_by_asid, mem_resp__payload, \rst$73 , cfg__learned, cfg__sum, cfg__mxr, asid, \port$8480$0 , \port$8482$0 , \port$8484$0 , \port$8486$0 , \port$8488$0 , \port$8490$0 , \port$8492$0 , \port$8494$0 , \port$8496$0 
+, \port$8498$0 , \port$8500$0 , \port$8502$0 , \port$8504$0 , \port$8506$0 , \port$8508$0 , \port$8510$0 , \port$8512$0 , \port$8514$0 , \port$8516$0 , \port$8518$0 , \port$8520$0 , \port$8522$0 , \start$42 , va, access, user, events, mem_req__valid, mem_req__payload, mem_resp__ready
 , done, fault, source, pa, size, fill_ok, \fill$72 , clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$20  = 0;
   wire \$1 ;
@@ -20828,50 +20828,50 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
   wire [56:0] node_sum;
   output [55:0] pa;
   reg [55:0] pa = 56'h00000000000000;
-  input [31:0] \port$8481$0 ;
-  wire [31:0] \port$8481$0 ;
-  input [11:0] \port$8483$0 ;
-  wire [11:0] \port$8483$0 ;
-  input [31:0] \port$8485$0 ;
-  wire [31:0] \port$8485$0 ;
-  input [23:0] \port$8487$0 ;
-  wire [23:0] \port$8487$0 ;
-  input [31:0] \port$8489$0 ;
-  wire [31:0] \port$8489$0 ;
-  input [23:0] \port$8491$0 ;
-  wire [23:0] \port$8491$0 ;
-  input [31:0] \port$8493$0 ;
-  wire [31:0] \port$8493$0 ;
-  input [23:0] \port$8495$0 ;
-  wire [23:0] \port$8495$0 ;
-  input [31:0] \port$8497$0 ;
-  wire [31:0] \port$8497$0 ;
-  input [23:0] \port$8499$0 ;
-  wire [23:0] \port$8499$0 ;
-  input [31:0] \port$8501$0 ;
-  wire [31:0] \port$8501$0 ;
-  input [23:0] \port$8503$0 ;
-  wire [23:0] \port$8503$0 ;
-  input [31:0] \port$8505$0 ;
-  wire [31:0] \port$8505$0 ;
-  input [23:0] \port$8507$0 ;
-  wire [23:0] \port$8507$0 ;
-  input [31:0] \port$8509$0 ;
-  wire [31:0] \port$8509$0 ;
-  input [31:0] \port$8511$0 ;
-  wire [31:0] \port$8511$0 ;
-  input [31:0] \port$8513$0 ;
-  wire [31:0] \port$8513$0 ;
-  input [31:0] \port$8515$0 ;
-  wire [31:0] \port$8515$0 ;
-  input [31:0] \port$8517$0 ;
-  wire [31:0] \port$8517$0 ;
-  input [31:0] \port$8519$0 ;
-  wire [31:0] \port$8519$0 ;
-  input [31:0] \port$8521$0 ;
-  wire [31:0] \port$8521$0 ;
-  input [31:0] \port$8523$0 ;
-  wire [31:0] \port$8523$0 ;
+  input [31:0] \port$8480$0 ;
+  wire [31:0] \port$8480$0 ;
+  input [11:0] \port$8482$0 ;
+  wire [11:0] \port$8482$0 ;
+  input [31:0] \port$8484$0 ;
+  wire [31:0] \port$8484$0 ;
+  input [23:0] \port$8486$0 ;
+  wire [23:0] \port$8486$0 ;
+  input [31:0] \port$8488$0 ;
+  wire [31:0] \port$8488$0 ;
+  input [23:0] \port$8490$0 ;
+  wire [23:0] \port$8490$0 ;
+  input [31:0] \port$8492$0 ;
+  wire [31:0] \port$8492$0 ;
+  input [23:0] \port$8494$0 ;
+  wire [23:0] \port$8494$0 ;
+  input [31:0] \port$8496$0 ;
+  wire [31:0] \port$8496$0 ;
+  input [23:0] \port$8498$0 ;
+  wire [23:0] \port$8498$0 ;
+  input [31:0] \port$8500$0 ;
+  wire [31:0] \port$8500$0 ;
+  input [23:0] \port$8502$0 ;
+  wire [23:0] \port$8502$0 ;
+  input [31:0] \port$8504$0 ;
+  wire [31:0] \port$8504$0 ;
+  input [23:0] \port$8506$0 ;
+  wire [23:0] \port$8506$0 ;
+  input [31:0] \port$8508$0 ;
+  wire [31:0] \port$8508$0 ;
+  input [31:0] \port$8510$0 ;
+  wire [31:0] \port$8510$0 ;
+  input [31:0] \port$8512$0 ;
+  wire [31:0] \port$8512$0 ;
+  input [31:0] \port$8514$0 ;
+  wire [31:0] \port$8514$0 ;
+  input [31:0] \port$8516$0 ;
+  wire [31:0] \port$8516$0 ;
+  input [31:0] \port$8518$0 ;
+  wire [31:0] \port$8518$0 ;
+  input [31:0] \port$8520$0 ;
+  wire [31:0] \port$8520$0 ;
+  input [31:0] \port$8522$0 ;
+  wire [31:0] \port$8522$0 ;
   reg [63:0] pte = 64'h0000000000000000;
   reg [1:0] r_level = 2'h0;
   reg [55:0] req_addr = 56'h00000000000000;
@@ -20897,28 +20897,28 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
   wire [38:0] va;
   wire [26:0] vpn;
   assign \$1  = ! \level$7 ;
-  assign \$2  = \$1  ? { \port$8503$0 , \port$8501$0  } : { \port$8507$0 , \port$8505$0  };
+  assign \$2  = \$1  ? { \port$8502$0 , \port$8500$0  } : { \port$8506$0 , \port$8504$0  };
   assign node_sum = \$2  + \$3 ;
   assign \$4  = node[214:167] + index;
   assign \$5  = ~ req_out;
-  assign \$6  = req_addr >= { \port$8495$0 , \port$8493$0  };
+  assign \$6  = req_addr >= { \port$8494$0 , \port$8492$0  };
   assign \$7  = \$5  & \$6 ;
   assign \$8  = req_addr + 6'h20;
-  assign \$9  = \$8  <= { \port$8499$0 , \port$8497$0  };
+  assign \$9  = \$8  <= { \port$8498$0 , \port$8496$0  };
   assign \$10  = \$7  & \$9 ;
   assign \$11  = ~ \$10 ;
   assign \$12  = ~ req_out;
-  assign \$13  = req_addr >= { \port$8495$0 , \port$8493$0  };
+  assign \$13  = req_addr >= { \port$8494$0 , \port$8492$0  };
   assign \$14  = \$12  & \$13 ;
   assign \$15  = req_addr + 7'h40;
-  assign \$16  = \$15  <= { \port$8499$0 , \port$8497$0  };
+  assign \$16  = \$15  <= { \port$8498$0 , \port$8496$0  };
   assign \$17  = \$14  & \$16 ;
   assign \$18  = ~ \$17 ;
   assign \$19  = ~ req_out;
-  assign \$20  = req_addr >= { \port$8487$0 , \port$8485$0  };
+  assign \$20  = req_addr >= { \port$8486$0 , \port$8484$0  };
   assign \$21  = \$19  & \$20 ;
   assign \$22  = req_addr + 4'h8;
-  assign \$23  = \$22  <= { \port$8491$0 , \port$8489$0  };
+  assign \$23  = \$22  <= { \port$8490$0 , \port$8488$0  };
   assign \$24  = \$21  & \$23 ;
   assign \$25  = ~ \$24 ;
   assign \$26  = source == 1'h1;
@@ -20947,10 +20947,10 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
   assign \$49  = \level$7  == 2'h2;
   assign \$50  = \level$7  + 1'h1;
   assign \$54  = ~ req_out;
-  assign \$55  = req_addr >= { \port$8495$0 , \port$8493$0  };
+  assign \$55  = req_addr >= { \port$8494$0 , \port$8492$0  };
   assign \$56  = \$54  & \$55 ;
   assign \$57  = req_addr + 6'h20;
-  assign \$58  = \$57  <= { \port$8499$0 , \port$8497$0  };
+  assign \$58  = \$57  <= { \port$8498$0 , \port$8496$0  };
   assign \$59  = \$56  & \$58 ;
   assign \$60  = ~ \$59 ;
   assign \$61  = err | mem_resp__payload[64];
@@ -20958,10 +20958,10 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
   assign \$63  = beat == 2'h3;
   assign \$64  = \level$7  + 1'h1;
   assign \$69  = ~ req_out;
-  assign \$70  = req_addr >= { \port$8495$0 , \port$8493$0  };
+  assign \$70  = req_addr >= { \port$8494$0 , \port$8492$0  };
   assign \$71  = \$69  & \$70 ;
   assign \$72  = req_addr + 7'h40;
-  assign \$73  = \$72  <= { \port$8499$0 , \port$8497$0  };
+  assign \$73  = \$72  <= { \port$8498$0 , \port$8496$0  };
   assign \$74  = \$71  & \$73 ;
   assign \$75  = ~ \$74 ;
   assign \$76  = err | mem_resp__payload[64];
@@ -20985,10 +20985,10 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
   assign \$94  = \$93  ? va[29:21] : va[20:12];
   assign \$95  = \$92  ? va[38:30] : \$94 ;
   assign \$97  = ~ req_out;
-  assign \$98  = req_addr >= { \port$8487$0 , \port$8485$0  };
+  assign \$98  = req_addr >= { \port$8486$0 , \port$8484$0  };
   assign \$99  = \$97  & \$98 ;
   assign \$100  = req_addr + 4'h8;
-  assign \$101  = \$100  <= { \port$8491$0 , \port$8489$0  };
+  assign \$101  = \$100  <= { \port$8490$0 , \port$8488$0  };
   assign \$102  = \$99  & \$101 ;
   assign \$103  = ~ \$102 ;
   assign \$104  = ~ pte[0];
@@ -21106,7 +21106,7 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
     .level(\level$7 [0]),
     .node(\node$54 ),
     .rst(rst),
-    .\rst$74 (\rst$73 ),
+    .\rst$75 (\rst$73 ),
     .wr__data(node)
   );
   \cerite_soc_full.mmu.core.mmu.walker.model  model (
@@ -21437,13 +21437,13 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
       5'h00:
           if (\start$42 ) begin
             if (cfg__learned) begin
-              \$159 [31:0] = \port$8509$0 ;
-              \$159 [95:32] = { \port$8515$0 , \port$8513$0  };
-              \$159 [127:96] = \port$8517$0 ;
-              \$159 [159:128] = \port$8519$0 ;
-              \$159 [165:160] = \port$8521$0 [5:0];
-              \$159 [166] = \port$8521$0 [8];
-              \$159 [214:167] = { \port$8523$0 , \port$8521$0 [31:16] };
+              \$159 [31:0] = \port$8508$0 ;
+              \$159 [95:32] = { \port$8514$0 , \port$8512$0  };
+              \$159 [127:96] = \port$8516$0 ;
+              \$159 [159:128] = \port$8518$0 ;
+              \$159 [165:160] = \port$8520$0 [5:0];
+              \$159 [166] = \port$8520$0 [8];
+              \$159 [214:167] = { \port$8522$0 , \port$8520$0 [31:16] };
             end
           end
       5'h01:
@@ -21768,7 +21768,7 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
             (* full_case = 32'd1 *)
             if (cfg__learned) begin
             end else begin
-              \$164  = { \port$8483$0 , \port$8481$0  };
+              \$164  = { \port$8482$0 , \port$8480$0  };
             end
           end
       5'h01:
@@ -21798,7 +21798,7 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
       5'h10:
           /* empty */;
       5'h05:
-          \$164  = { \port$8483$0 , \port$8481$0  };
+          \$164  = { \port$8482$0 , \port$8480$0  };
       5'h02:
           /* empty */;
       5'h12:
@@ -22842,18 +22842,18 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
   assign lwc_flush = flush;
   assign lwc_flush_by_asid = flush_by_asid;
   assign lwc_flush_asid = flush_asid;
-  assign cfg__level_base2 = { \port$8507$0 , \port$8505$0  };
-  assign cfg__level_base1 = { \port$8503$0 , \port$8501$0  };
+  assign cfg__level_base2 = { \port$8506$0 , \port$8504$0  };
+  assign cfg__level_base1 = { \port$8502$0 , \port$8500$0  };
   assign line_sum = { 2'h0, \$4  };
-  assign cfg__index_base = { \port$8495$0 , \port$8493$0  };
-  assign cfg__index_limit = { \port$8499$0 , \port$8497$0  };
-  assign cfg__pt_base = { \port$8487$0 , \port$8485$0  };
-  assign cfg__pt_limit = { \port$8491$0 , \port$8489$0  };
-  assign cfg__root__0 = { \port$8511$0 , \port$8509$0  };
-  assign cfg__root__1 = { \port$8515$0 , \port$8513$0  };
-  assign cfg__root__2 = { \port$8519$0 , \port$8517$0  };
-  assign cfg__root__3 = { \port$8523$0 , \port$8521$0  };
-  assign cfg__satp_ppn = { \port$8483$0 , \port$8481$0  };
+  assign cfg__index_base = { \port$8494$0 , \port$8492$0  };
+  assign cfg__index_limit = { \port$8498$0 , \port$8496$0  };
+  assign cfg__pt_base = { \port$8486$0 , \port$8484$0  };
+  assign cfg__pt_limit = { \port$8490$0 , \port$8488$0  };
+  assign cfg__root__0 = { \port$8510$0 , \port$8508$0  };
+  assign cfg__root__1 = { \port$8514$0 , \port$8512$0  };
+  assign cfg__root__2 = { \port$8518$0 , \port$8516$0  };
+  assign cfg__root__3 = { \port$8522$0 , \port$8520$0  };
+  assign cfg__satp_ppn = { \port$8482$0 , \port$8480$0  };
   assign \node.slope  = node[31:0];
   assign \node.intercept  = node[95:32];
   assign \node.lo  = node[127:96];
@@ -22917,18 +22917,18 @@ module \cerite_soc_full.mmu.core.mmu.walker (rst, mem_req__ready, mem_resp__vali
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.mmu.core.mmu.walker.lwc (rst, flush_asid, flush, flush_by_asid, hit, node, \rst$74 , asid, fill, wr__data, level, index, clk);
+module \cerite_soc_full.mmu.core.mmu.walker.lwc (rst, flush_asid, flush, flush_by_asid, hit, node, \rst$75 , asid, fill, wr__data, level, index, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$21  = 0;
   wire \$1 ;
   wire \$10 ;
   wire \$100 ;
   wire \$101 ;
-  wire \$102 ;
-  wire \$103 ;
+  wire [1:0] \$102 ;
+  wire [1:0] \$103 ;
   wire [1:0] \$104 ;
   wire [1:0] \$105 ;
-  wire [1:0] \$106 ;
-  wire [1:0] \$107 ;
+  wire [2:0] \$106 ;
+  wire [2:0] \$107 ;
   wire [2:0] \$108 ;
   wire [2:0] \$109 ;
   wire \$11 ;
@@ -22936,8 +22936,8 @@ module \cerite_soc_full.mmu.core.mmu.walker.lwc (rst, flush_asid, flush, flush_b
   wire [2:0] \$111 ;
   wire [2:0] \$112 ;
   wire [2:0] \$113 ;
-  wire [2:0] \$114 ;
-  wire [2:0] \$115 ;
+  wire [3:0] \$114 ;
+  wire [3:0] \$115 ;
   wire [3:0] \$116 ;
   wire [3:0] \$117 ;
   wire [3:0] \$118 ;
@@ -22952,9 +22952,9 @@ module \cerite_soc_full.mmu.core.mmu.walker.lwc (rst, flush_asid, flush, flush_b
   wire [3:0] \$126 ;
   wire [3:0] \$127 ;
   wire [3:0] \$128 ;
-  wire [3:0] \$129 ;
+  wire \$129 ;
   wire \$13 ;
-  wire [3:0] \$130 ;
+  wire \$130 ;
   wire \$131 ;
   wire \$132 ;
   wire \$133 ;
@@ -23059,64 +23059,62 @@ module \cerite_soc_full.mmu.core.mmu.walker.lwc (rst, flush_asid, flush, flush_b
   wire \$222 ;
   wire \$223 ;
   wire \$224 ;
-  wire \$225 ;
-  wire \$226 ;
+  reg [15:0] \$225 ;
+  reg \$226 ;
   reg [15:0] \$227 ;
-  reg \$228 ;
-  reg [15:0] \$229 ;
+  reg [15:0] \$228 ;
+  reg \$229 ;
   wire \$23 ;
-  reg [15:0] \$230 ;
-  reg \$231 ;
-  reg [31:0] \$232 ;
-  reg [15:0] \$233 ;
-  reg \$234 ;
-  reg [31:0] \$235 ;
-  reg [15:0] \$236 ;
-  reg \$237 ;
-  reg [31:0] \$238 ;
-  reg [15:0] \$239 ;
+  reg [31:0] \$230 ;
+  reg [15:0] \$231 ;
+  reg \$232 ;
+  reg [31:0] \$233 ;
+  reg [15:0] \$234 ;
+  reg \$235 ;
+  reg [31:0] \$236 ;
+  reg [15:0] \$237 ;
+  reg \$238 ;
+  reg [31:0] \$239 ;
   wire \$24 ;
-  reg \$240 ;
-  reg [31:0] \$241 ;
-  reg [15:0] \$242 ;
-  reg \$243 ;
-  reg [31:0] \$244 ;
-  reg [15:0] \$245 ;
-  reg \$246 ;
-  reg [31:0] \$247 ;
-  reg [15:0] \$248 ;
-  reg \$249 ;
+  reg [15:0] \$240 ;
+  reg \$241 ;
+  reg [31:0] \$242 ;
+  reg [15:0] \$243 ;
+  reg \$244 ;
+  reg [31:0] \$245 ;
+  reg [15:0] \$246 ;
+  reg \$247 ;
+  reg [31:0] \$248 ;
+  reg [15:0] \$249 ;
   wire \$25 ;
-  reg [31:0] \$250 ;
-  reg [15:0] \$251 ;
-  reg \$252 ;
-  reg [31:0] \$253 ;
-  reg [15:0] \$254 ;
-  reg \$255 ;
-  reg [31:0] \$256 ;
-  reg [15:0] \$257 ;
-  reg \$258 ;
-  reg [31:0] \$259 ;
+  reg \$250 ;
+  reg [31:0] \$251 ;
+  reg [15:0] \$252 ;
+  reg \$253 ;
+  reg [31:0] \$254 ;
+  reg [15:0] \$255 ;
+  reg \$256 ;
+  reg [31:0] \$257 ;
+  reg [15:0] \$258 ;
+  reg \$259 ;
   wire \$26 ;
-  reg [15:0] \$260 ;
-  reg \$261 ;
-  reg [31:0] \$262 ;
-  reg [15:0] \$263 ;
-  reg \$264 ;
-  reg [31:0] \$265 ;
-  reg [15:0] \$266 ;
-  reg \$267 ;
-  reg [31:0] \$268 ;
-  reg [15:0] \$269 ;
+  reg [31:0] \$260 ;
+  reg [15:0] \$261 ;
+  reg \$262 ;
+  reg [31:0] \$263 ;
+  reg [15:0] \$264 ;
+  reg \$265 ;
+  reg [31:0] \$266 ;
+  reg [15:0] \$267 ;
+  reg \$268 ;
+  reg [31:0] \$269 ;
   wire \$27 ;
-  reg \$270 ;
-  reg [31:0] \$271 ;
-  reg [15:0] \$272 ;
-  reg \$273 ;
-  reg [31:0] \$274 ;
-  reg [15:0] \$275 ;
-  reg \$276 ;
-  reg [31:0] \$277 ;
+  reg [15:0] \$270 ;
+  reg \$271 ;
+  reg [31:0] \$272 ;
+  reg [15:0] \$273 ;
+  reg \$274 ;
+  reg [31:0] \$275 ;
   wire \$28 ;
   wire \$29 ;
   wire \$3 ;
@@ -23198,11 +23196,12 @@ module \cerite_soc_full.mmu.core.mmu.walker.lwc (rst, flush_asid, flush, flush_b
   wire \$99 ;
   input [15:0] asid;
   wire [15:0] asid;
+  wire [15:0] chosen;
   input clk;
   wire clk;
   input fill;
   wire fill;
-  wire \fill$63 ;
+  wire \fill$64 ;
   wire [214:0] fill_node;
   wire [47:0] \fill_node.gpt_line ;
   wire [31:0] \fill_node.hi ;
@@ -23247,8 +23246,8 @@ module \cerite_soc_full.mmu.core.mmu.walker.lwc (rst, flush_asid, flush, flush_b
   wire rd__en;
   input rst;
   wire rst;
-  input \rst$74 ;
-  wire \rst$74 ;
+  input \rst$75 ;
+  wire \rst$75 ;
   reg [15:0] tag_asid0 = 16'h0000;
   reg [15:0] tag_asid1 = 16'h0000;
   reg [15:0] tag_asid10 = 16'h0000;
@@ -23301,7 +23300,7 @@ module \cerite_soc_full.mmu.core.mmu.walker.lwc (rst, flush_asid, flush, flush_b
   (* init = 16'h0000 *)
   wire [15:0] \valid$1 ;
   (* init = 16'h0000 *)
-  wire [15:0] \valid$61 ;
+  wire [15:0] \valid$62 ;
   wire [3:0] victim;
   wire [3:0] wr__addr;
   input [214:0] wr__data;
@@ -23439,999 +23438,998 @@ module \cerite_soc_full.mmu.core.mmu.walker.lwc (rst, flush_asid, flush, flush_b
   assign \$95  = tag_index15 == index;
   assign \$96  = \$94  & \$95 ;
   assign \$97  = matched & valid;
-  assign \$98  = | \$97 ;
-  assign \$99  = ~ filled;
-  assign hit = \$98  & \$99 ;
-  assign \$102  = matched[1] ? 1'h1 : 1'h0;
-  assign \$104  = matched[2] ? 2'h2 : 2'h0;
-  assign \$105  = { 1'h0, \$103  } | \$104 ;
-  assign \$106  = matched[3] ? 2'h3 : 2'h0;
-  assign \$107  = \$105  | \$106 ;
-  assign \$108  = matched[4] ? 3'h4 : 3'h0;
-  assign \$109  = { 1'h0, \$107  } | \$108 ;
-  assign \$110  = matched[5] ? 3'h5 : 3'h0;
+  assign chosen = filled ? 16'h0000 : \$97 ;
+  assign hit = | chosen;
+  assign \$100  = chosen[1] ? 1'h1 : 1'h0;
+  assign \$102  = chosen[2] ? 2'h2 : 2'h0;
+  assign \$103  = { 1'h0, \$101  } | \$102 ;
+  assign \$104  = chosen[3] ? 2'h3 : 2'h0;
+  assign \$105  = \$103  | \$104 ;
+  assign \$106  = chosen[4] ? 3'h4 : 3'h0;
+  assign \$107  = { 1'h0, \$105  } | \$106 ;
+  assign \$108  = chosen[5] ? 3'h5 : 3'h0;
+  assign \$109  = \$107  | \$108 ;
+  assign \$110  = chosen[6] ? 3'h6 : 3'h0;
   assign \$111  = \$109  | \$110 ;
-  assign \$112  = matched[6] ? 3'h6 : 3'h0;
+  assign \$112  = chosen[7] ? 3'h7 : 3'h0;
   assign \$113  = \$111  | \$112 ;
-  assign \$114  = matched[7] ? 3'h7 : 3'h0;
-  assign \$115  = \$113  | \$114 ;
-  assign \$116  = matched[8] ? 4'h8 : 4'h0;
-  assign \$117  = { 1'h0, \$115  } | \$116 ;
-  assign \$118  = matched[9] ? 4'h9 : 4'h0;
+  assign \$114  = chosen[8] ? 4'h8 : 4'h0;
+  assign \$115  = { 1'h0, \$113  } | \$114 ;
+  assign \$116  = chosen[9] ? 4'h9 : 4'h0;
+  assign \$117  = \$115  | \$116 ;
+  assign \$118  = chosen[10] ? 4'ha : 4'h0;
   assign \$119  = \$117  | \$118 ;
-  assign \$120  = matched[10] ? 4'ha : 4'h0;
+  assign \$120  = chosen[11] ? 4'hb : 4'h0;
   assign \$121  = \$119  | \$120 ;
-  assign \$122  = matched[11] ? 4'hb : 4'h0;
+  assign \$122  = chosen[12] ? 4'hc : 4'h0;
   assign \$123  = \$121  | \$122 ;
-  assign \$124  = matched[12] ? 4'hc : 4'h0;
+  assign \$124  = chosen[13] ? 4'hd : 4'h0;
   assign \$125  = \$123  | \$124 ;
-  assign \$126  = matched[13] ? 4'hd : 4'h0;
+  assign \$126  = chosen[14] ? 4'he : 4'h0;
   assign \$127  = \$125  | \$126 ;
-  assign \$128  = matched[14] ? 4'he : 4'h0;
-  assign \$129  = \$127  | \$128 ;
-  assign \$130  = matched[15] ? 4'hf : 4'h0;
-  assign rd__addr = \$129  | \$130 ;
-  assign \$131  = ~ flush_by_asid;
-  assign \$132  = tag_asid0 == flush_asid;
-  assign \$133  = \$131  | \$132 ;
-  assign \$134  = flush & \$133 ;
-  assign \$135  = ~ flush_by_asid;
-  assign \$136  = tag_asid1 == flush_asid;
-  assign \$137  = \$135  | \$136 ;
-  assign \$138  = flush & \$137 ;
-  assign \$139  = ~ flush_by_asid;
-  assign \$140  = tag_asid2 == flush_asid;
-  assign \$141  = \$139  | \$140 ;
-  assign \$142  = flush & \$141 ;
-  assign \$143  = ~ flush_by_asid;
-  assign \$144  = tag_asid3 == flush_asid;
-  assign \$145  = \$143  | \$144 ;
-  assign \$146  = flush & \$145 ;
-  assign \$147  = ~ flush_by_asid;
-  assign \$148  = tag_asid4 == flush_asid;
-  assign \$149  = \$147  | \$148 ;
-  assign \$150  = flush & \$149 ;
-  assign \$151  = ~ flush_by_asid;
-  assign \$152  = tag_asid5 == flush_asid;
-  assign \$153  = \$151  | \$152 ;
-  assign \$154  = flush & \$153 ;
-  assign \$155  = ~ flush_by_asid;
-  assign \$156  = tag_asid6 == flush_asid;
-  assign \$157  = \$155  | \$156 ;
-  assign \$158  = flush & \$157 ;
-  assign \$159  = ~ flush_by_asid;
-  assign \$160  = tag_asid7 == flush_asid;
-  assign \$161  = \$159  | \$160 ;
-  assign \$162  = flush & \$161 ;
-  assign \$163  = ~ flush_by_asid;
-  assign \$164  = tag_asid8 == flush_asid;
-  assign \$165  = \$163  | \$164 ;
-  assign \$166  = flush & \$165 ;
-  assign \$167  = ~ flush_by_asid;
-  assign \$168  = tag_asid9 == flush_asid;
-  assign \$169  = \$167  | \$168 ;
-  assign \$170  = flush & \$169 ;
-  assign \$171  = ~ flush_by_asid;
-  assign \$172  = tag_asid10 == flush_asid;
-  assign \$173  = \$171  | \$172 ;
-  assign \$174  = flush & \$173 ;
-  assign \$175  = ~ flush_by_asid;
-  assign \$176  = tag_asid11 == flush_asid;
-  assign \$177  = \$175  | \$176 ;
-  assign \$178  = flush & \$177 ;
-  assign \$179  = ~ flush_by_asid;
-  assign \$180  = tag_asid12 == flush_asid;
-  assign \$181  = \$179  | \$180 ;
-  assign \$182  = flush & \$181 ;
-  assign \$183  = ~ flush_by_asid;
-  assign \$184  = tag_asid13 == flush_asid;
-  assign \$185  = \$183  | \$184 ;
-  assign \$186  = flush & \$185 ;
-  assign \$187  = ~ flush_by_asid;
-  assign \$188  = tag_asid14 == flush_asid;
-  assign \$189  = \$187  | \$188 ;
-  assign \$190  = flush & \$189 ;
-  assign \$191  = ~ flush_by_asid;
-  assign \$192  = tag_asid15 == flush_asid;
-  assign \$193  = \$191  | \$192 ;
-  assign \$194  = flush & \$193 ;
-  assign \$195  = ! wr__addr;
+  assign \$128  = chosen[15] ? 4'hf : 4'h0;
+  assign rd__addr = \$127  | \$128 ;
+  assign \$129  = ~ flush_by_asid;
+  assign \$130  = tag_asid0 == flush_asid;
+  assign \$131  = \$129  | \$130 ;
+  assign \$132  = flush & \$131 ;
+  assign \$133  = ~ flush_by_asid;
+  assign \$134  = tag_asid1 == flush_asid;
+  assign \$135  = \$133  | \$134 ;
+  assign \$136  = flush & \$135 ;
+  assign \$137  = ~ flush_by_asid;
+  assign \$138  = tag_asid2 == flush_asid;
+  assign \$139  = \$137  | \$138 ;
+  assign \$140  = flush & \$139 ;
+  assign \$141  = ~ flush_by_asid;
+  assign \$142  = tag_asid3 == flush_asid;
+  assign \$143  = \$141  | \$142 ;
+  assign \$144  = flush & \$143 ;
+  assign \$145  = ~ flush_by_asid;
+  assign \$146  = tag_asid4 == flush_asid;
+  assign \$147  = \$145  | \$146 ;
+  assign \$148  = flush & \$147 ;
+  assign \$149  = ~ flush_by_asid;
+  assign \$150  = tag_asid5 == flush_asid;
+  assign \$151  = \$149  | \$150 ;
+  assign \$152  = flush & \$151 ;
+  assign \$153  = ~ flush_by_asid;
+  assign \$154  = tag_asid6 == flush_asid;
+  assign \$155  = \$153  | \$154 ;
+  assign \$156  = flush & \$155 ;
+  assign \$157  = ~ flush_by_asid;
+  assign \$158  = tag_asid7 == flush_asid;
+  assign \$159  = \$157  | \$158 ;
+  assign \$160  = flush & \$159 ;
+  assign \$161  = ~ flush_by_asid;
+  assign \$162  = tag_asid8 == flush_asid;
+  assign \$163  = \$161  | \$162 ;
+  assign \$164  = flush & \$163 ;
+  assign \$165  = ~ flush_by_asid;
+  assign \$166  = tag_asid9 == flush_asid;
+  assign \$167  = \$165  | \$166 ;
+  assign \$168  = flush & \$167 ;
+  assign \$169  = ~ flush_by_asid;
+  assign \$170  = tag_asid10 == flush_asid;
+  assign \$171  = \$169  | \$170 ;
+  assign \$172  = flush & \$171 ;
+  assign \$173  = ~ flush_by_asid;
+  assign \$174  = tag_asid11 == flush_asid;
+  assign \$175  = \$173  | \$174 ;
+  assign \$176  = flush & \$175 ;
+  assign \$177  = ~ flush_by_asid;
+  assign \$178  = tag_asid12 == flush_asid;
+  assign \$179  = \$177  | \$178 ;
+  assign \$180  = flush & \$179 ;
+  assign \$181  = ~ flush_by_asid;
+  assign \$182  = tag_asid13 == flush_asid;
+  assign \$183  = \$181  | \$182 ;
+  assign \$184  = flush & \$183 ;
+  assign \$185  = ~ flush_by_asid;
+  assign \$186  = tag_asid14 == flush_asid;
+  assign \$187  = \$185  | \$186 ;
+  assign \$188  = flush & \$187 ;
+  assign \$189  = ~ flush_by_asid;
+  assign \$190  = tag_asid15 == flush_asid;
+  assign \$191  = \$189  | \$190 ;
+  assign \$192  = flush & \$191 ;
+  assign \$193  = ! wr__addr;
+  assign \$194  = fill & \$193 ;
+  assign \$195  = wr__addr == 1'h1;
   assign \$196  = fill & \$195 ;
-  assign \$197  = wr__addr == 1'h1;
+  assign \$197  = wr__addr == 2'h2;
   assign \$198  = fill & \$197 ;
-  assign \$199  = wr__addr == 2'h2;
+  assign \$199  = wr__addr == 2'h3;
   assign \$200  = fill & \$199 ;
-  assign \$201  = wr__addr == 2'h3;
+  assign \$201  = wr__addr == 3'h4;
   assign \$202  = fill & \$201 ;
-  assign \$203  = wr__addr == 3'h4;
+  assign \$203  = wr__addr == 3'h5;
   assign \$204  = fill & \$203 ;
-  assign \$205  = wr__addr == 3'h5;
+  assign \$205  = wr__addr == 3'h6;
   assign \$206  = fill & \$205 ;
-  assign \$207  = wr__addr == 3'h6;
+  assign \$207  = wr__addr == 3'h7;
   assign \$208  = fill & \$207 ;
-  assign \$209  = wr__addr == 3'h7;
+  assign \$209  = wr__addr == 4'h8;
   assign \$210  = fill & \$209 ;
-  assign \$211  = wr__addr == 4'h8;
+  assign \$211  = wr__addr == 4'h9;
   assign \$212  = fill & \$211 ;
-  assign \$213  = wr__addr == 4'h9;
+  assign \$213  = wr__addr == 4'ha;
   assign \$214  = fill & \$213 ;
-  assign \$215  = wr__addr == 4'ha;
+  assign \$215  = wr__addr == 4'hb;
   assign \$216  = fill & \$215 ;
-  assign \$217  = wr__addr == 4'hb;
+  assign \$217  = wr__addr == 4'hc;
   assign \$218  = fill & \$217 ;
-  assign \$219  = wr__addr == 4'hc;
+  assign \$219  = wr__addr == 4'hd;
   assign \$220  = fill & \$219 ;
-  assign \$221  = wr__addr == 4'hd;
+  assign \$221  = wr__addr == 4'he;
   assign \$222  = fill & \$221 ;
-  assign \$223  = wr__addr == 4'he;
+  assign \$223  = wr__addr == 4'hf;
   assign \$224  = fill & \$223 ;
-  assign \$225  = wr__addr == 4'hf;
-  assign \$226  = fill & \$225 ;
   always @(posedge clk)
-    matched <= \$227 ;
+    matched <= \$225 ;
   always @(posedge clk)
-    filled <= \$228 ;
+    filled <= \$226 ;
   always @(posedge clk)
-    valid <= \$229 ;
+    valid <= \$227 ;
   always @(posedge clk)
-    tag_asid0 <= \$230 ;
+    tag_asid0 <= \$228 ;
   always @(posedge clk)
-    tag_level0 <= \$231 ;
+    tag_level0 <= \$229 ;
   always @(posedge clk)
-    tag_index0 <= \$232 ;
+    tag_index0 <= \$230 ;
   always @(posedge clk)
-    tag_asid1 <= \$233 ;
+    tag_asid1 <= \$231 ;
   always @(posedge clk)
-    tag_level1 <= \$234 ;
+    tag_level1 <= \$232 ;
   always @(posedge clk)
-    tag_index1 <= \$235 ;
+    tag_index1 <= \$233 ;
   always @(posedge clk)
-    tag_asid2 <= \$236 ;
+    tag_asid2 <= \$234 ;
   always @(posedge clk)
-    tag_level2 <= \$237 ;
+    tag_level2 <= \$235 ;
   always @(posedge clk)
-    tag_index2 <= \$238 ;
+    tag_index2 <= \$236 ;
   always @(posedge clk)
-    tag_asid3 <= \$239 ;
+    tag_asid3 <= \$237 ;
   always @(posedge clk)
-    tag_level3 <= \$240 ;
+    tag_level3 <= \$238 ;
   always @(posedge clk)
-    tag_index3 <= \$241 ;
+    tag_index3 <= \$239 ;
   always @(posedge clk)
-    tag_asid4 <= \$242 ;
+    tag_asid4 <= \$240 ;
   always @(posedge clk)
-    tag_level4 <= \$243 ;
+    tag_level4 <= \$241 ;
   always @(posedge clk)
-    tag_index4 <= \$244 ;
+    tag_index4 <= \$242 ;
   always @(posedge clk)
-    tag_asid5 <= \$245 ;
+    tag_asid5 <= \$243 ;
   always @(posedge clk)
-    tag_level5 <= \$246 ;
+    tag_level5 <= \$244 ;
   always @(posedge clk)
-    tag_index5 <= \$247 ;
+    tag_index5 <= \$245 ;
   always @(posedge clk)
-    tag_asid6 <= \$248 ;
+    tag_asid6 <= \$246 ;
   always @(posedge clk)
-    tag_level6 <= \$249 ;
+    tag_level6 <= \$247 ;
   always @(posedge clk)
-    tag_index6 <= \$250 ;
+    tag_index6 <= \$248 ;
   always @(posedge clk)
-    tag_asid7 <= \$251 ;
+    tag_asid7 <= \$249 ;
   always @(posedge clk)
-    tag_level7 <= \$252 ;
+    tag_level7 <= \$250 ;
   always @(posedge clk)
-    tag_index7 <= \$253 ;
+    tag_index7 <= \$251 ;
   always @(posedge clk)
-    tag_asid8 <= \$254 ;
+    tag_asid8 <= \$252 ;
   always @(posedge clk)
-    tag_level8 <= \$255 ;
+    tag_level8 <= \$253 ;
   always @(posedge clk)
-    tag_index8 <= \$256 ;
+    tag_index8 <= \$254 ;
   always @(posedge clk)
-    tag_asid9 <= \$257 ;
+    tag_asid9 <= \$255 ;
   always @(posedge clk)
-    tag_level9 <= \$258 ;
+    tag_level9 <= \$256 ;
   always @(posedge clk)
-    tag_index9 <= \$259 ;
+    tag_index9 <= \$257 ;
   always @(posedge clk)
-    tag_asid10 <= \$260 ;
+    tag_asid10 <= \$258 ;
   always @(posedge clk)
-    tag_level10 <= \$261 ;
+    tag_level10 <= \$259 ;
   always @(posedge clk)
-    tag_index10 <= \$262 ;
+    tag_index10 <= \$260 ;
   always @(posedge clk)
-    tag_asid11 <= \$263 ;
+    tag_asid11 <= \$261 ;
   always @(posedge clk)
-    tag_level11 <= \$264 ;
+    tag_level11 <= \$262 ;
   always @(posedge clk)
-    tag_index11 <= \$265 ;
+    tag_index11 <= \$263 ;
   always @(posedge clk)
-    tag_asid12 <= \$266 ;
+    tag_asid12 <= \$264 ;
   always @(posedge clk)
-    tag_level12 <= \$267 ;
+    tag_level12 <= \$265 ;
   always @(posedge clk)
-    tag_index12 <= \$268 ;
+    tag_index12 <= \$266 ;
   always @(posedge clk)
-    tag_asid13 <= \$269 ;
+    tag_asid13 <= \$267 ;
   always @(posedge clk)
-    tag_level13 <= \$270 ;
+    tag_level13 <= \$268 ;
   always @(posedge clk)
-    tag_index13 <= \$271 ;
+    tag_index13 <= \$269 ;
   always @(posedge clk)
-    tag_asid14 <= \$272 ;
+    tag_asid14 <= \$270 ;
   always @(posedge clk)
-    tag_level14 <= \$273 ;
+    tag_level14 <= \$271 ;
   always @(posedge clk)
-    tag_index14 <= \$274 ;
+    tag_index14 <= \$272 ;
   always @(posedge clk)
-    tag_asid15 <= \$275 ;
+    tag_asid15 <= \$273 ;
   always @(posedge clk)
-    tag_level15 <= \$276 ;
+    tag_level15 <= \$274 ;
   always @(posedge clk)
-    tag_index15 <= \$277 ;
+    tag_index15 <= \$275 ;
   \cerite_soc_full.mmu.core.mmu.walker.lwc.replacement  replacement (
     .clk(clk),
     .fill(fill),
     .rst(rst),
-    .\rst$6 (\rst$74 ),
+    .\rst$6 (\rst$75 ),
     .valid(valid),
     .victim(wr__addr)
   );
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$227  = hits;
-    if (\rst$74 ) begin
-      \$227  = 16'h0000;
+    \$225  = hits;
+    if (\rst$75 ) begin
+      \$225  = 16'h0000;
     end
     if (rst) begin
-      \$227  = 16'h0000;
+      \$225  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$228  = fill;
-    if (\rst$74 ) begin
-      \$228  = 1'h0;
+    \$226  = fill;
+    if (\rst$75 ) begin
+      \$226  = 1'h0;
     end
     if (rst) begin
-      \$228  = 1'h0;
+      \$226  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$229  = valid;
-    if (\$134 ) begin
-      \$229 [0] = 1'h0;
+    \$227  = valid;
+    if (\$132 ) begin
+      \$227 [0] = 1'h0;
     end
-    if (\$138 ) begin
-      \$229 [1] = 1'h0;
+    if (\$136 ) begin
+      \$227 [1] = 1'h0;
     end
-    if (\$142 ) begin
-      \$229 [2] = 1'h0;
+    if (\$140 ) begin
+      \$227 [2] = 1'h0;
     end
-    if (\$146 ) begin
-      \$229 [3] = 1'h0;
+    if (\$144 ) begin
+      \$227 [3] = 1'h0;
     end
-    if (\$150 ) begin
-      \$229 [4] = 1'h0;
+    if (\$148 ) begin
+      \$227 [4] = 1'h0;
     end
-    if (\$154 ) begin
-      \$229 [5] = 1'h0;
+    if (\$152 ) begin
+      \$227 [5] = 1'h0;
     end
-    if (\$158 ) begin
-      \$229 [6] = 1'h0;
+    if (\$156 ) begin
+      \$227 [6] = 1'h0;
     end
-    if (\$162 ) begin
-      \$229 [7] = 1'h0;
+    if (\$160 ) begin
+      \$227 [7] = 1'h0;
     end
-    if (\$166 ) begin
-      \$229 [8] = 1'h0;
+    if (\$164 ) begin
+      \$227 [8] = 1'h0;
     end
-    if (\$170 ) begin
-      \$229 [9] = 1'h0;
+    if (\$168 ) begin
+      \$227 [9] = 1'h0;
     end
-    if (\$174 ) begin
-      \$229 [10] = 1'h0;
+    if (\$172 ) begin
+      \$227 [10] = 1'h0;
     end
-    if (\$178 ) begin
-      \$229 [11] = 1'h0;
+    if (\$176 ) begin
+      \$227 [11] = 1'h0;
     end
-    if (\$182 ) begin
-      \$229 [12] = 1'h0;
+    if (\$180 ) begin
+      \$227 [12] = 1'h0;
     end
-    if (\$186 ) begin
-      \$229 [13] = 1'h0;
+    if (\$184 ) begin
+      \$227 [13] = 1'h0;
     end
-    if (\$190 ) begin
-      \$229 [14] = 1'h0;
+    if (\$188 ) begin
+      \$227 [14] = 1'h0;
+    end
+    if (\$192 ) begin
+      \$227 [15] = 1'h0;
     end
     if (\$194 ) begin
-      \$229 [15] = 1'h0;
+      \$227 [0] = 1'h1;
     end
     if (\$196 ) begin
-      \$229 [0] = 1'h1;
+      \$227 [1] = 1'h1;
     end
     if (\$198 ) begin
-      \$229 [1] = 1'h1;
+      \$227 [2] = 1'h1;
     end
     if (\$200 ) begin
-      \$229 [2] = 1'h1;
+      \$227 [3] = 1'h1;
     end
     if (\$202 ) begin
-      \$229 [3] = 1'h1;
+      \$227 [4] = 1'h1;
     end
     if (\$204 ) begin
-      \$229 [4] = 1'h1;
+      \$227 [5] = 1'h1;
     end
     if (\$206 ) begin
-      \$229 [5] = 1'h1;
+      \$227 [6] = 1'h1;
     end
     if (\$208 ) begin
-      \$229 [6] = 1'h1;
+      \$227 [7] = 1'h1;
     end
     if (\$210 ) begin
-      \$229 [7] = 1'h1;
+      \$227 [8] = 1'h1;
     end
     if (\$212 ) begin
-      \$229 [8] = 1'h1;
+      \$227 [9] = 1'h1;
     end
     if (\$214 ) begin
-      \$229 [9] = 1'h1;
+      \$227 [10] = 1'h1;
     end
     if (\$216 ) begin
-      \$229 [10] = 1'h1;
+      \$227 [11] = 1'h1;
     end
     if (\$218 ) begin
-      \$229 [11] = 1'h1;
+      \$227 [12] = 1'h1;
     end
     if (\$220 ) begin
-      \$229 [12] = 1'h1;
+      \$227 [13] = 1'h1;
     end
     if (\$222 ) begin
-      \$229 [13] = 1'h1;
+      \$227 [14] = 1'h1;
     end
     if (\$224 ) begin
-      \$229 [14] = 1'h1;
+      \$227 [15] = 1'h1;
     end
-    if (\$226 ) begin
-      \$229 [15] = 1'h1;
-    end
-    if (\rst$74 ) begin
-      \$229  = 16'h0000;
+    if (\rst$75 ) begin
+      \$227  = 16'h0000;
     end
     if (rst) begin
-      \$229  = 16'h0000;
+      \$227  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$230  = tag_asid0;
+    \$228  = tag_asid0;
+    if (\$194 ) begin
+      \$228  = asid;
+    end
+    if (\rst$75 ) begin
+      \$228  = 16'h0000;
+    end
+    if (rst) begin
+      \$228  = 16'h0000;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
+    \$229  = tag_level0;
+    if (\$194 ) begin
+      \$229  = level;
+    end
+    if (\rst$75 ) begin
+      \$229  = 1'h0;
+    end
+    if (rst) begin
+      \$229  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
+    \$230  = tag_index0;
+    if (\$194 ) begin
+      \$230  = index;
+    end
+    if (\rst$75 ) begin
+      \$230  = 32'd0;
+    end
+    if (rst) begin
+      \$230  = 32'd0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
+    \$231  = tag_asid1;
     if (\$196 ) begin
-      \$230  = asid;
+      \$231  = asid;
     end
-    if (\rst$74 ) begin
-      \$230  = 16'h0000;
+    if (\rst$75 ) begin
+      \$231  = 16'h0000;
     end
     if (rst) begin
-      \$230  = 16'h0000;
+      \$231  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$231  = tag_level0;
+    \$232  = tag_level1;
     if (\$196 ) begin
-      \$231  = level;
+      \$232  = level;
     end
-    if (\rst$74 ) begin
-      \$231  = 1'h0;
+    if (\rst$75 ) begin
+      \$232  = 1'h0;
     end
     if (rst) begin
-      \$231  = 1'h0;
+      \$232  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$232  = tag_index0;
+    \$233  = tag_index1;
     if (\$196 ) begin
-      \$232  = index;
+      \$233  = index;
     end
-    if (\rst$74 ) begin
-      \$232  = 32'd0;
+    if (\rst$75 ) begin
+      \$233  = 32'd0;
     end
     if (rst) begin
-      \$232  = 32'd0;
+      \$233  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$233  = tag_asid1;
+    \$234  = tag_asid2;
     if (\$198 ) begin
-      \$233  = asid;
+      \$234  = asid;
     end
-    if (\rst$74 ) begin
-      \$233  = 16'h0000;
+    if (\rst$75 ) begin
+      \$234  = 16'h0000;
     end
     if (rst) begin
-      \$233  = 16'h0000;
+      \$234  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$234  = tag_level1;
+    \$235  = tag_level2;
     if (\$198 ) begin
-      \$234  = level;
+      \$235  = level;
     end
-    if (\rst$74 ) begin
-      \$234  = 1'h0;
+    if (\rst$75 ) begin
+      \$235  = 1'h0;
     end
     if (rst) begin
-      \$234  = 1'h0;
+      \$235  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$235  = tag_index1;
+    \$236  = tag_index2;
     if (\$198 ) begin
-      \$235  = index;
+      \$236  = index;
     end
-    if (\rst$74 ) begin
-      \$235  = 32'd0;
+    if (\rst$75 ) begin
+      \$236  = 32'd0;
     end
     if (rst) begin
-      \$235  = 32'd0;
+      \$236  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$236  = tag_asid2;
+    \$237  = tag_asid3;
     if (\$200 ) begin
-      \$236  = asid;
+      \$237  = asid;
     end
-    if (\rst$74 ) begin
-      \$236  = 16'h0000;
+    if (\rst$75 ) begin
+      \$237  = 16'h0000;
     end
     if (rst) begin
-      \$236  = 16'h0000;
+      \$237  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$237  = tag_level2;
+    \$238  = tag_level3;
     if (\$200 ) begin
-      \$237  = level;
+      \$238  = level;
     end
-    if (\rst$74 ) begin
-      \$237  = 1'h0;
+    if (\rst$75 ) begin
+      \$238  = 1'h0;
     end
     if (rst) begin
-      \$237  = 1'h0;
+      \$238  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$238  = tag_index2;
+    \$239  = tag_index3;
     if (\$200 ) begin
-      \$238  = index;
+      \$239  = index;
     end
-    if (\rst$74 ) begin
-      \$238  = 32'd0;
+    if (\rst$75 ) begin
+      \$239  = 32'd0;
     end
     if (rst) begin
-      \$238  = 32'd0;
+      \$239  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$239  = tag_asid3;
+    \$240  = tag_asid4;
     if (\$202 ) begin
-      \$239  = asid;
+      \$240  = asid;
     end
-    if (\rst$74 ) begin
-      \$239  = 16'h0000;
+    if (\rst$75 ) begin
+      \$240  = 16'h0000;
     end
     if (rst) begin
-      \$239  = 16'h0000;
+      \$240  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$240  = tag_level3;
+    \$241  = tag_level4;
     if (\$202 ) begin
-      \$240  = level;
+      \$241  = level;
     end
-    if (\rst$74 ) begin
-      \$240  = 1'h0;
+    if (\rst$75 ) begin
+      \$241  = 1'h0;
     end
     if (rst) begin
-      \$240  = 1'h0;
+      \$241  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$241  = tag_index3;
+    \$242  = tag_index4;
     if (\$202 ) begin
-      \$241  = index;
+      \$242  = index;
     end
-    if (\rst$74 ) begin
-      \$241  = 32'd0;
+    if (\rst$75 ) begin
+      \$242  = 32'd0;
     end
     if (rst) begin
-      \$241  = 32'd0;
+      \$242  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$242  = tag_asid4;
+    \$243  = tag_asid5;
     if (\$204 ) begin
-      \$242  = asid;
+      \$243  = asid;
     end
-    if (\rst$74 ) begin
-      \$242  = 16'h0000;
+    if (\rst$75 ) begin
+      \$243  = 16'h0000;
     end
     if (rst) begin
-      \$242  = 16'h0000;
+      \$243  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$243  = tag_level4;
+    \$244  = tag_level5;
     if (\$204 ) begin
-      \$243  = level;
+      \$244  = level;
     end
-    if (\rst$74 ) begin
-      \$243  = 1'h0;
+    if (\rst$75 ) begin
+      \$244  = 1'h0;
     end
     if (rst) begin
-      \$243  = 1'h0;
+      \$244  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$244  = tag_index4;
+    \$245  = tag_index5;
     if (\$204 ) begin
-      \$244  = index;
+      \$245  = index;
     end
-    if (\rst$74 ) begin
-      \$244  = 32'd0;
+    if (\rst$75 ) begin
+      \$245  = 32'd0;
     end
     if (rst) begin
-      \$244  = 32'd0;
+      \$245  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$245  = tag_asid5;
+    \$246  = tag_asid6;
     if (\$206 ) begin
-      \$245  = asid;
+      \$246  = asid;
     end
-    if (\rst$74 ) begin
-      \$245  = 16'h0000;
+    if (\rst$75 ) begin
+      \$246  = 16'h0000;
     end
     if (rst) begin
-      \$245  = 16'h0000;
+      \$246  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$246  = tag_level5;
+    \$247  = tag_level6;
     if (\$206 ) begin
-      \$246  = level;
+      \$247  = level;
     end
-    if (\rst$74 ) begin
-      \$246  = 1'h0;
+    if (\rst$75 ) begin
+      \$247  = 1'h0;
     end
     if (rst) begin
-      \$246  = 1'h0;
+      \$247  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$247  = tag_index5;
+    \$248  = tag_index6;
     if (\$206 ) begin
-      \$247  = index;
+      \$248  = index;
     end
-    if (\rst$74 ) begin
-      \$247  = 32'd0;
+    if (\rst$75 ) begin
+      \$248  = 32'd0;
     end
     if (rst) begin
-      \$247  = 32'd0;
+      \$248  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$248  = tag_asid6;
+    \$249  = tag_asid7;
     if (\$208 ) begin
-      \$248  = asid;
+      \$249  = asid;
     end
-    if (\rst$74 ) begin
-      \$248  = 16'h0000;
+    if (\rst$75 ) begin
+      \$249  = 16'h0000;
     end
     if (rst) begin
-      \$248  = 16'h0000;
+      \$249  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$249  = tag_level6;
+    \$250  = tag_level7;
     if (\$208 ) begin
-      \$249  = level;
+      \$250  = level;
     end
-    if (\rst$74 ) begin
-      \$249  = 1'h0;
+    if (\rst$75 ) begin
+      \$250  = 1'h0;
     end
     if (rst) begin
-      \$249  = 1'h0;
+      \$250  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$250  = tag_index6;
+    \$251  = tag_index7;
     if (\$208 ) begin
-      \$250  = index;
+      \$251  = index;
     end
-    if (\rst$74 ) begin
-      \$250  = 32'd0;
+    if (\rst$75 ) begin
+      \$251  = 32'd0;
     end
     if (rst) begin
-      \$250  = 32'd0;
+      \$251  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$251  = tag_asid7;
+    \$252  = tag_asid8;
     if (\$210 ) begin
-      \$251  = asid;
+      \$252  = asid;
     end
-    if (\rst$74 ) begin
-      \$251  = 16'h0000;
+    if (\rst$75 ) begin
+      \$252  = 16'h0000;
     end
     if (rst) begin
-      \$251  = 16'h0000;
+      \$252  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$252  = tag_level7;
+    \$253  = tag_level8;
     if (\$210 ) begin
-      \$252  = level;
+      \$253  = level;
     end
-    if (\rst$74 ) begin
-      \$252  = 1'h0;
+    if (\rst$75 ) begin
+      \$253  = 1'h0;
     end
     if (rst) begin
-      \$252  = 1'h0;
+      \$253  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$253  = tag_index7;
+    \$254  = tag_index8;
     if (\$210 ) begin
-      \$253  = index;
+      \$254  = index;
     end
-    if (\rst$74 ) begin
-      \$253  = 32'd0;
+    if (\rst$75 ) begin
+      \$254  = 32'd0;
     end
     if (rst) begin
-      \$253  = 32'd0;
+      \$254  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$254  = tag_asid8;
+    \$255  = tag_asid9;
     if (\$212 ) begin
-      \$254  = asid;
+      \$255  = asid;
     end
-    if (\rst$74 ) begin
-      \$254  = 16'h0000;
+    if (\rst$75 ) begin
+      \$255  = 16'h0000;
     end
     if (rst) begin
-      \$254  = 16'h0000;
+      \$255  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$255  = tag_level8;
+    \$256  = tag_level9;
     if (\$212 ) begin
-      \$255  = level;
+      \$256  = level;
     end
-    if (\rst$74 ) begin
-      \$255  = 1'h0;
+    if (\rst$75 ) begin
+      \$256  = 1'h0;
     end
     if (rst) begin
-      \$255  = 1'h0;
+      \$256  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$256  = tag_index8;
+    \$257  = tag_index9;
     if (\$212 ) begin
-      \$256  = index;
+      \$257  = index;
     end
-    if (\rst$74 ) begin
-      \$256  = 32'd0;
+    if (\rst$75 ) begin
+      \$257  = 32'd0;
     end
     if (rst) begin
-      \$256  = 32'd0;
+      \$257  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$257  = tag_asid9;
+    \$258  = tag_asid10;
     if (\$214 ) begin
-      \$257  = asid;
+      \$258  = asid;
     end
-    if (\rst$74 ) begin
-      \$257  = 16'h0000;
+    if (\rst$75 ) begin
+      \$258  = 16'h0000;
     end
     if (rst) begin
-      \$257  = 16'h0000;
+      \$258  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$258  = tag_level9;
+    \$259  = tag_level10;
     if (\$214 ) begin
-      \$258  = level;
+      \$259  = level;
     end
-    if (\rst$74 ) begin
-      \$258  = 1'h0;
+    if (\rst$75 ) begin
+      \$259  = 1'h0;
     end
     if (rst) begin
-      \$258  = 1'h0;
+      \$259  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$259  = tag_index9;
+    \$260  = tag_index10;
     if (\$214 ) begin
-      \$259  = index;
+      \$260  = index;
     end
-    if (\rst$74 ) begin
-      \$259  = 32'd0;
+    if (\rst$75 ) begin
+      \$260  = 32'd0;
     end
     if (rst) begin
-      \$259  = 32'd0;
+      \$260  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$260  = tag_asid10;
+    \$261  = tag_asid11;
     if (\$216 ) begin
-      \$260  = asid;
+      \$261  = asid;
     end
-    if (\rst$74 ) begin
-      \$260  = 16'h0000;
+    if (\rst$75 ) begin
+      \$261  = 16'h0000;
     end
     if (rst) begin
-      \$260  = 16'h0000;
+      \$261  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$261  = tag_level10;
+    \$262  = tag_level11;
     if (\$216 ) begin
-      \$261  = level;
+      \$262  = level;
     end
-    if (\rst$74 ) begin
-      \$261  = 1'h0;
+    if (\rst$75 ) begin
+      \$262  = 1'h0;
     end
     if (rst) begin
-      \$261  = 1'h0;
+      \$262  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$262  = tag_index10;
+    \$263  = tag_index11;
     if (\$216 ) begin
-      \$262  = index;
+      \$263  = index;
     end
-    if (\rst$74 ) begin
-      \$262  = 32'd0;
+    if (\rst$75 ) begin
+      \$263  = 32'd0;
     end
     if (rst) begin
-      \$262  = 32'd0;
+      \$263  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$263  = tag_asid11;
+    \$264  = tag_asid12;
     if (\$218 ) begin
-      \$263  = asid;
+      \$264  = asid;
     end
-    if (\rst$74 ) begin
-      \$263  = 16'h0000;
+    if (\rst$75 ) begin
+      \$264  = 16'h0000;
     end
     if (rst) begin
-      \$263  = 16'h0000;
+      \$264  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$264  = tag_level11;
+    \$265  = tag_level12;
     if (\$218 ) begin
-      \$264  = level;
+      \$265  = level;
     end
-    if (\rst$74 ) begin
-      \$264  = 1'h0;
+    if (\rst$75 ) begin
+      \$265  = 1'h0;
     end
     if (rst) begin
-      \$264  = 1'h0;
+      \$265  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$265  = tag_index11;
+    \$266  = tag_index12;
     if (\$218 ) begin
-      \$265  = index;
+      \$266  = index;
     end
-    if (\rst$74 ) begin
-      \$265  = 32'd0;
+    if (\rst$75 ) begin
+      \$266  = 32'd0;
     end
     if (rst) begin
-      \$265  = 32'd0;
+      \$266  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$266  = tag_asid12;
+    \$267  = tag_asid13;
     if (\$220 ) begin
-      \$266  = asid;
+      \$267  = asid;
     end
-    if (\rst$74 ) begin
-      \$266  = 16'h0000;
+    if (\rst$75 ) begin
+      \$267  = 16'h0000;
     end
     if (rst) begin
-      \$266  = 16'h0000;
+      \$267  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$267  = tag_level12;
+    \$268  = tag_level13;
     if (\$220 ) begin
-      \$267  = level;
+      \$268  = level;
     end
-    if (\rst$74 ) begin
-      \$267  = 1'h0;
+    if (\rst$75 ) begin
+      \$268  = 1'h0;
     end
     if (rst) begin
-      \$267  = 1'h0;
+      \$268  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$268  = tag_index12;
+    \$269  = tag_index13;
     if (\$220 ) begin
-      \$268  = index;
+      \$269  = index;
     end
-    if (\rst$74 ) begin
-      \$268  = 32'd0;
+    if (\rst$75 ) begin
+      \$269  = 32'd0;
     end
     if (rst) begin
-      \$268  = 32'd0;
+      \$269  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$269  = tag_asid13;
+    \$270  = tag_asid14;
     if (\$222 ) begin
-      \$269  = asid;
+      \$270  = asid;
     end
-    if (\rst$74 ) begin
-      \$269  = 16'h0000;
+    if (\rst$75 ) begin
+      \$270  = 16'h0000;
     end
     if (rst) begin
-      \$269  = 16'h0000;
+      \$270  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$270  = tag_level13;
+    \$271  = tag_level14;
     if (\$222 ) begin
-      \$270  = level;
+      \$271  = level;
     end
-    if (\rst$74 ) begin
-      \$270  = 1'h0;
+    if (\rst$75 ) begin
+      \$271  = 1'h0;
     end
     if (rst) begin
-      \$270  = 1'h0;
+      \$271  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$271  = tag_index13;
+    \$272  = tag_index14;
     if (\$222 ) begin
-      \$271  = index;
+      \$272  = index;
     end
-    if (\rst$74 ) begin
-      \$271  = 32'd0;
+    if (\rst$75 ) begin
+      \$272  = 32'd0;
     end
     if (rst) begin
-      \$271  = 32'd0;
+      \$272  = 32'd0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$272  = tag_asid14;
+    \$273  = tag_asid15;
     if (\$224 ) begin
-      \$272  = asid;
+      \$273  = asid;
     end
-    if (\rst$74 ) begin
-      \$272  = 16'h0000;
+    if (\rst$75 ) begin
+      \$273  = 16'h0000;
     end
     if (rst) begin
-      \$272  = 16'h0000;
+      \$273  = 16'h0000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$273  = tag_level14;
+    \$274  = tag_level15;
     if (\$224 ) begin
-      \$273  = level;
+      \$274  = level;
     end
-    if (\rst$74 ) begin
-      \$273  = 1'h0;
+    if (\rst$75 ) begin
+      \$274  = 1'h0;
     end
     if (rst) begin
-      \$273  = 1'h0;
+      \$274  = 1'h0;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$274  = tag_index14;
+    \$275  = tag_index15;
     if (\$224 ) begin
-      \$274  = index;
+      \$275  = index;
     end
-    if (\rst$74 ) begin
-      \$274  = 32'd0;
-    end
-    if (rst) begin
-      \$274  = 32'd0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$275  = tag_asid15;
-    if (\$226 ) begin
-      \$275  = asid;
-    end
-    if (\rst$74 ) begin
-      \$275  = 16'h0000;
+    if (\rst$75 ) begin
+      \$275  = 32'd0;
     end
     if (rst) begin
-      \$275  = 16'h0000;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$276  = tag_level15;
-    if (\$226 ) begin
-      \$276  = level;
-    end
-    if (\rst$74 ) begin
-      \$276  = 1'h0;
-    end
-    if (rst) begin
-      \$276  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$21 ) begin end
-    \$277  = tag_index15;
-    if (\$226 ) begin
-      \$277  = index;
-    end
-    if (\rst$74 ) begin
-      \$277  = 32'd0;
-    end
-    if (rst) begin
-      \$277  = 32'd0;
+      \$275  = 32'd0;
     end
   end
   assign \valid$1  = valid;
   assign rd__en = 1'h1;
   assign rd__data = node;
-  assign \valid$61  = valid;
-  assign \fill$63  = fill;
+  assign \valid$62  = valid;
+  assign \fill$64  = fill;
   assign victim = wr__addr;
   assign fill_node = wr__data;
   assign wr__en = fill;
@@ -24479,9 +24477,9 @@ module \cerite_soc_full.mmu.core.mmu.walker.lwc (rst, flush_asid, flush, flush_b
   assign hits[2] = \$18 ;
   assign hits[1] = \$12 ;
   assign hits[0] = \$6 ;
-  assign \$100  = 1'h0;
-  assign \$101  = 1'h0;
-  assign \$103  = \$102 ;
+  assign \$98  = 1'h0;
+  assign \$99  = 1'h0;
+  assign \$101  = \$100 ;
 endmodule
 
 (* generator = "Amaranth" *)
@@ -24767,7 +24765,7 @@ module \cerite_soc_full.mmu.core.mmu.walker.model (rst, \rst$14 , vpn, start, no
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.mmu.core.req_fifo (rst, w_en, w_rdy, r_data, \rst$21 , \port$8468$0 , \port$8468$8 , \port$8540$0 , r_en, r_rdy, clk);
+module \cerite_soc_full.mmu.core.req_fifo (rst, w_en, w_rdy, r_data, \rst$21 , \port$8467$0 , \port$8467$8 , \port$8539$0 , r_en, r_rdy, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$24  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -24809,12 +24807,12 @@ module \cerite_soc_full.mmu.core.req_fifo (rst, w_en, w_rdy, r_data, \rst$21 , \
   reg [7:0] inner_level = 8'h00;
   wire inner_r_rdy;
   wire [8:0] level;
-  input [6:0] \port$8468$0 ;
-  wire [6:0] \port$8468$0 ;
-  input [2:0] \port$8468$8 ;
-  wire [2:0] \port$8468$8 ;
-  input [31:0] \port$8540$0 ;
-  wire [31:0] \port$8540$0 ;
+  input [6:0] \port$8467$0 ;
+  wire [6:0] \port$8467$0 ;
+  input [2:0] \port$8467$8 ;
+  wire [2:0] \port$8467$8 ;
+  input [31:0] \port$8539$0 ;
+  wire [31:0] \port$8539$0 ;
   (* init = 8'h00 *)
   wire [7:0] produce;
   output [41:0] r_data;
@@ -25100,7 +25098,7 @@ module \cerite_soc_full.mmu.core.req_fifo (rst, w_en, w_rdy, r_data, \rst$21 , \
   end
   always @(posedge clk) begin
     if (w_port__en)
-      storage[w_port__addr] <= { \port$8468$8 , \port$8468$0 , \port$8540$0  };
+      storage[w_port__addr] <= { \port$8467$8 , \port$8467$0 , \port$8539$0  };
   end
   reg [41:0] _0_;
   always @(posedge clk) begin
@@ -25211,8 +25209,8 @@ module \cerite_soc_full.mmu.core.req_fifo (rst, w_en, w_rdy, r_data, \rst$21 , \
   assign level = w_level;
   assign r_level = w_level;
   assign produce = w_port__addr;
-  assign w_port__data = { \port$8468$8 , \port$8468$0 , \port$8540$0  };
-  assign w_data = { \port$8468$8 , \port$8468$0 , \port$8540$0  };
+  assign w_port__data = { \port$8467$8 , \port$8467$0 , \port$8539$0  };
+  assign w_data = { \port$8467$8 , \port$8467$0 , \port$8539$0  };
   assign consume = r_port__addr;
   assign r_port__data = r_data;
 endmodule
@@ -42109,7 +42107,7 @@ module \cerite_soc_full.mmu.ram (rst, rdata, wp__addr, re, we, wmask, wp__data, 
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.mmu.registers (rst, bus__w_stb, bus__r_stb, mem_data__w__ready, req__w__ready, resp__r__payload, status__busy__r_data, \port$7483$0 , bus__addr, bus__w_data, status__clearing__r_data, mem_addr__addr__r_data, mem_data__r__valid, mem_data__r__payload, control__reset__pulse, control__flush__pulse, control__flush_kind__w_data, control__clear__pulse, bus__ack, bus__r_data, bus__err
+module \cerite_soc_full.mmu.registers (rst, bus__w_stb, bus__r_stb, mem_data__w__ready, req__w__ready, resp__r__payload, status__busy__r_data, \port$7482$0 , bus__addr, bus__w_data, status__clearing__r_data, mem_addr__addr__r_data, mem_data__r__valid, mem_data__r__payload, control__reset__pulse, control__flush__pulse, control__flush_kind__w_data, control__clear__pulse, bus__ack, bus__r_data, bus__err
 , mem_addr__addr__w_data, mem_addr__addr__w_stb, mem_data__r__ready, mem_data__w__valid, mem_data__w__payload, req__w__valid, req__w__payload, resp__r__ready, mode__learned__data, mode__sum__data, mode__mxr__data, asid__asid__data, satp_ppn_lo__value__data, satp_ppn_hi__value__data, pt_base_lo__value__data, pt_base_hi__value__data, pt_limit_lo__value__data, pt_limit_hi__value__data, index_base_lo__value__data, index_base_hi__value__data, index_limit_lo__value__data
 , index_limit_hi__value__data, level_base1_lo__value__data, level_base1_hi__value__data, level_base2_lo__value__data, level_base2_hi__value__data, root0_lo__value__data, root0_hi__value__data, root1_lo__value__data, root1_hi__value__data, root2_lo__value__data, root2_hi__value__data, root3_lo__value__data, root3_hi__value__data, flush_asid__asid__data, flush_va_lo__value__data, flush_va_hi__value__data, status__req_half__r_data, status__resp_half__r_data, status__flush_pending__r_data, status__flush_lost__r_data, counter_requests__count__r_data
 , counter_tlb_hits__count__r_data, counter_walks__count__r_data, counter_lwc_hits__count__r_data, counter_lwc_misses__count__r_data, counter_learned_hits__count__r_data, counter_learned_single__count__r_data, counter_learned_fallbacks__count__r_data, counter_faults__count__r_data, counter_reads_node__count__r_data, counter_reads_gpt__count__r_data, counter_reads_radix__count__r_data, counter_walk_cycles_total__count__r_data, counter_walk_cycles_max__count__r_data, resp__r__valid, clk);
@@ -42371,8 +42369,8 @@ module \cerite_soc_full.mmu.registers (rst, bus__w_stb, bus__r_stb, mem_data__w_
   output mode__sum__data;
   reg mode__sum__data = 1'h0;
   reg mode__sum__w_stb;
-  input [8:0] \port$7483$0 ;
-  wire [8:0] \port$7483$0 ;
+  input [8:0] \port$7482$0 ;
+  wire [8:0] \port$7482$0 ;
   output [23:0] pt_base_hi__value__data;
   reg [23:0] pt_base_hi__value__data = 24'h000000;
   reg pt_base_hi__value__w_stb;
@@ -45959,7 +45957,7 @@ module \cerite_soc_full.mmu.registers (rst, bus__w_stb, bus__r_stb, mem_data__w_
       \$136  = 7'h00;
     end
   end
-  assign status__resp_level__r_data = { 4'h0, \port$7483$0  };
+  assign status__resp_level__r_data = { 4'h0, \port$7482$0  };
   assign \$5  = { 1'h0, status__busy__r_data };
   assign \$6  = { 30'h00000000, \$5  };
   assign \$7  = { status__flush_pending__r_data, 1'h0 };
@@ -45967,7 +45965,7 @@ module \cerite_soc_full.mmu.registers (rst, bus__w_stb, bus__r_stb, mem_data__w_
   assign \$11  = { status__req_half__r_data, 3'h0 };
   assign \$13  = { 3'h0, status__resp_half__r_data, 4'h0 };
   assign \$15  = { 2'h0, status__clearing__r_data, 5'h00 };
-  assign \$17  = { 11'h000, \port$7483$0 , 8'h00 };
+  assign \$17  = { 11'h000, \port$7482$0 , 8'h00 };
   assign \$19  = { 1'h0, mode__learned__data };
   assign \$20  = { 30'h00000000, \$19  };
   assign \$21  = { mode__sum__data, 1'h0 };
@@ -46176,7 +46174,7 @@ module \cerite_soc_full.ntt (rst, bus__w_stb, bus__r_stb, status__busy__r_data, 
     .data__w__payload(i__payload),
     .data__w__ready(data__w__ready),
     .data__w__valid(i__valid),
-    .\port$8018$0 (butterflies),
+    .\port$8017$0 (butterflies),
     .status__busy__r_data(status__busy__r_data),
     .status__cause__r_data(status__cause__r_data),
     .status__ctx_valid__r_data(status__ctx_valid__r_data),
@@ -51854,8 +51852,8 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     .en(adv),
     .k(bk),
     .mode(r2_mode),
-    .\port$8052$0 (mu_lo),
-    .\port$8054$0 (mu_hi[0]),
+    .\port$8051$0 (mu_lo),
+    .\port$8053$0 (mu_hi[0]),
     .q(q_reg),
     .rst(rst),
     .u(u),
@@ -51869,8 +51867,8 @@ module \cerite_soc_full.ntt.array (rst, busy, i__ready, start, cancel, op, slot_
     .en(adv),
     .k(bk),
     .mode(r2_mode),
-    .\port$8052$0 (mu_lo),
-    .\port$8054$0 (mu_hi[0]),
+    .\port$8051$0 (mu_lo),
+    .\port$8053$0 (mu_hi[0]),
     .q(q_reg),
     .rst(rst),
     .u(\u$283 ),
@@ -55395,7 +55393,7 @@ module \cerite_soc_full.ntt.array.agu (inverse, c, s, row_u, row_v, swap, sp, tw
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.ntt.array.lane0 (rst, u, v, en, mode, q, k, \port$8052$0 , \port$8054$0 , w, x, y, clk);
+module \cerite_soc_full.ntt.array.lane0 (rst, u, v, en, mode, q, k, \port$8051$0 , \port$8053$0 , w, x, y, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$30  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -55501,10 +55499,10 @@ module \cerite_soc_full.ntt.array.lane0 (rst, u, v, en, mode, q, k, \port$8052$0
   reg [1:0] mode_d9 = 2'h0;
   wire [28:0] mu;
   wire [28:0] \mu$55 ;
-  input [27:0] \port$8052$0 ;
-  wire [27:0] \port$8052$0 ;
-  input \port$8054$0 ;
-  wire \port$8054$0 ;
+  input [27:0] \port$8051$0 ;
+  wire [27:0] \port$8051$0 ;
+  input \port$8053$0 ;
+  wire \port$8053$0 ;
   input [27:0] q;
   wire [27:0] q;
   wire [27:0] \q$53 ;
@@ -55649,8 +55647,8 @@ module \cerite_soc_full.ntt.array.lane0 (rst, u, v, en, mode, q, k, \port$8052$0
     .clk(clk),
     .en(en),
     .k(k),
-    .\port$8052$0 (\port$8052$0 ),
-    .\port$8054$0 (\port$8054$0 ),
+    .\port$8051$0 (\port$8051$0 ),
+    .\port$8053$0 (\port$8053$0 ),
     .q(q),
     .rst(rst),
     .s3_result(r)
@@ -56085,13 +56083,13 @@ module \cerite_soc_full.ntt.array.lane0 (rst, u, v, en, mode, q, k, \port$8052$0
   assign a = x1;
   assign b = wb;
   assign \q$53  = q;
-  assign mu = { \port$8054$0 , \port$8052$0  };
-  assign \mu$55  = { \port$8054$0 , \port$8052$0  };
+  assign mu = { \port$8053$0 , \port$8051$0  };
+  assign \mu$55  = { \port$8053$0 , \port$8051$0  };
   assign \k$57  = k;
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.ntt.array.lane0.mul (rst, en, q, k, \port$8052$0 , \port$8054$0 , a, b, s3_result, clk);
+module \cerite_soc_full.ntt.array.lane0.mul (rst, en, q, k, \port$8051$0 , \port$8053$0 , a, b, s3_result, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$31  = 0;
   wire [35:0] \$1 ;
   wire [83:0] \$10 ;
@@ -56174,10 +56172,10 @@ module \cerite_soc_full.ntt.array.lane0.mul (rst, en, q, k, \port$8052$0 , \port
   input [4:0] k;
   wire [4:0] k;
   wire [28:0] mu;
-  input [27:0] \port$8052$0 ;
-  wire [27:0] \port$8052$0 ;
-  input \port$8054$0 ;
-  wire \port$8054$0 ;
+  input [27:0] \port$8051$0 ;
+  wire [27:0] \port$8051$0 ;
+  input \port$8053$0 ;
+  wire \port$8053$0 ;
   input [27:0] q;
   wire [27:0] q;
   (* init = 28'h0000000 *)
@@ -56298,10 +56296,10 @@ module \cerite_soc_full.ntt.array.lane0.mul (rst, en, q, k, \port$8052$0 , \port
   assign \$8  = s0_c1_pp2 + \$7 ;
   assign \$10  = s0_c2_pp0 + \$9 ;
   assign \$12  = \$11  >> k;
-  assign \$13  = s1_c3_x_hi[17:0] * \port$8052$0 [17:0];
-  assign \$14  = s1_c3_x_hi[17:0] * { \port$8054$0 , \port$8052$0 [27:18] };
-  assign \$15  = s1_c3_x_hi[28:18] * \port$8052$0 [17:0];
-  assign \$16  = s1_c3_x_hi[28:18] * { \port$8054$0 , \port$8052$0 [27:18] };
+  assign \$13  = s1_c3_x_hi[17:0] * \port$8051$0 [17:0];
+  assign \$14  = s1_c3_x_hi[17:0] * { \port$8053$0 , \port$8051$0 [27:18] };
+  assign \$15  = s1_c3_x_hi[28:18] * \port$8051$0 [17:0];
+  assign \$16  = s1_c3_x_hi[28:18] * { \port$8053$0 , \port$8051$0 [27:18] };
   assign \$18  = s1_c4_pp0 + \$17 ;
   assign \$20  = s1_c4_pp2 + \$19 ;
   assign \$22  = s1_c5_pp0 + \$21 ;
@@ -56630,7 +56628,7 @@ module \cerite_soc_full.ntt.array.lane0.mul (rst, en, q, k, \port$8052$0 , \port
       \$70  = 28'h0000000;
     end
   end
-  assign mu = { \port$8054$0 , \port$8052$0  };
+  assign mu = { \port$8053$0 , \port$8051$0  };
   assign s2_r = \$38 [29:0];
   assign r = s3_result;
   assign \$5  = { 13'h0000, s0_c1_pp1, 18'h00000 };
@@ -56646,7 +56644,7 @@ module \cerite_soc_full.ntt.array.lane0.mul (rst, en, q, k, \port$8052$0 , \port
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.ntt.array.lane1 (rst, u, v, en, mode, q, k, \port$8052$0 , \port$8054$0 , w, x, y, clk);
+module \cerite_soc_full.ntt.array.lane1 (rst, u, v, en, mode, q, k, \port$8051$0 , \port$8053$0 , w, x, y, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$32  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -56752,10 +56750,10 @@ module \cerite_soc_full.ntt.array.lane1 (rst, u, v, en, mode, q, k, \port$8052$0
   reg [1:0] mode_d9 = 2'h0;
   wire [28:0] mu;
   wire [28:0] \mu$55 ;
-  input [27:0] \port$8052$0 ;
-  wire [27:0] \port$8052$0 ;
-  input \port$8054$0 ;
-  wire \port$8054$0 ;
+  input [27:0] \port$8051$0 ;
+  wire [27:0] \port$8051$0 ;
+  input \port$8053$0 ;
+  wire \port$8053$0 ;
   input [27:0] q;
   wire [27:0] q;
   wire [27:0] \q$53 ;
@@ -56900,8 +56898,8 @@ module \cerite_soc_full.ntt.array.lane1 (rst, u, v, en, mode, q, k, \port$8052$0
     .clk(clk),
     .en(en),
     .k(k),
-    .\port$8052$0 (\port$8052$0 ),
-    .\port$8054$0 (\port$8054$0 ),
+    .\port$8051$0 (\port$8051$0 ),
+    .\port$8053$0 (\port$8053$0 ),
     .q(q),
     .rst(rst),
     .s3_result(r)
@@ -57336,13 +57334,13 @@ module \cerite_soc_full.ntt.array.lane1 (rst, u, v, en, mode, q, k, \port$8052$0
   assign a = x1;
   assign b = wb;
   assign \q$53  = q;
-  assign mu = { \port$8054$0 , \port$8052$0  };
-  assign \mu$55  = { \port$8054$0 , \port$8052$0  };
+  assign mu = { \port$8053$0 , \port$8051$0  };
+  assign \mu$55  = { \port$8053$0 , \port$8051$0  };
   assign \k$57  = k;
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.ntt.array.lane1.mul (rst, en, q, k, \port$8052$0 , \port$8054$0 , a, b, s3_result, clk);
+module \cerite_soc_full.ntt.array.lane1.mul (rst, en, q, k, \port$8051$0 , \port$8053$0 , a, b, s3_result, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$33  = 0;
   wire [35:0] \$1 ;
   wire [83:0] \$10 ;
@@ -57425,10 +57423,10 @@ module \cerite_soc_full.ntt.array.lane1.mul (rst, en, q, k, \port$8052$0 , \port
   input [4:0] k;
   wire [4:0] k;
   wire [28:0] mu;
-  input [27:0] \port$8052$0 ;
-  wire [27:0] \port$8052$0 ;
-  input \port$8054$0 ;
-  wire \port$8054$0 ;
+  input [27:0] \port$8051$0 ;
+  wire [27:0] \port$8051$0 ;
+  input \port$8053$0 ;
+  wire \port$8053$0 ;
   input [27:0] q;
   wire [27:0] q;
   (* init = 28'h0000000 *)
@@ -57549,10 +57547,10 @@ module \cerite_soc_full.ntt.array.lane1.mul (rst, en, q, k, \port$8052$0 , \port
   assign \$8  = s0_c1_pp2 + \$7 ;
   assign \$10  = s0_c2_pp0 + \$9 ;
   assign \$12  = \$11  >> k;
-  assign \$13  = s1_c3_x_hi[17:0] * \port$8052$0 [17:0];
-  assign \$14  = s1_c3_x_hi[17:0] * { \port$8054$0 , \port$8052$0 [27:18] };
-  assign \$15  = s1_c3_x_hi[28:18] * \port$8052$0 [17:0];
-  assign \$16  = s1_c3_x_hi[28:18] * { \port$8054$0 , \port$8052$0 [27:18] };
+  assign \$13  = s1_c3_x_hi[17:0] * \port$8051$0 [17:0];
+  assign \$14  = s1_c3_x_hi[17:0] * { \port$8053$0 , \port$8051$0 [27:18] };
+  assign \$15  = s1_c3_x_hi[28:18] * \port$8051$0 [17:0];
+  assign \$16  = s1_c3_x_hi[28:18] * { \port$8053$0 , \port$8051$0 [27:18] };
   assign \$18  = s1_c4_pp0 + \$17 ;
   assign \$20  = s1_c4_pp2 + \$19 ;
   assign \$22  = s1_c5_pp0 + \$21 ;
@@ -57881,7 +57879,7 @@ module \cerite_soc_full.ntt.array.lane1.mul (rst, en, q, k, \port$8052$0 , \port
       \$70  = 28'h0000000;
     end
   end
-  assign mu = { \port$8054$0 , \port$8052$0  };
+  assign mu = { \port$8053$0 , \port$8051$0  };
   assign s2_r = \$38 [29:0];
   assign r = s3_result;
   assign \$5  = { 13'h0000, s0_c1_pp1, 18'h00000 };
@@ -57897,7 +57895,7 @@ module \cerite_soc_full.ntt.array.lane1.mul (rst, en, q, k, \port$8052$0 , \port
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w__ready, bus__addr, bus__w_data, control__start__pulse, control__abort__pulse, control__op__w_data, control__slot_a__w_data, control__slot_b__w_data, bus__ack, bus__r_data, bus__err, data__r__ready, data__w__valid, data__w__payload, data__r__payload, data__r__valid, cycles__cycles__r_data, \port$8018$0 , status__done__r_data
+module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w__ready, bus__addr, bus__w_data, control__start__pulse, control__abort__pulse, control__op__w_data, control__slot_a__w_data, control__slot_b__w_data, bus__ack, bus__r_data, bus__err, data__r__ready, data__w__valid, data__w__payload, data__r__payload, data__r__valid, cycles__cycles__r_data, \port$8017$0 , status__done__r_data
 , status__error__r_data, status__cause__r_data, status__ctx_valid__r_data, bus__w_stb);
   reg \$auto$verilog_backend.cc:2355:dump_module$34  = 0;
   wire \$1 ;
@@ -57969,8 +57967,8 @@ module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w
   wire data__w__ready;
   output data__w__valid;
   reg data__w__valid;
-  input [47:0] \port$8018$0 ;
-  wire [47:0] \port$8018$0 ;
+  input [47:0] \port$8017$0 ;
+  wire [47:0] \port$8017$0 ;
   input status__busy__r_data;
   wire status__busy__r_data;
   input [2:0] status__cause__r_data;
@@ -58243,8 +58241,8 @@ module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w
       endcase
     end
   end
-  assign butterflies_lo__count__r_data = \port$8018$0 [31:0];
-  assign butterflies_hi__count__r_data = \port$8018$0 [47:32];
+  assign butterflies_lo__count__r_data = \port$8017$0 [31:0];
+  assign butterflies_hi__count__r_data = \port$8017$0 [47:32];
   assign \$4  = { 1'h0, status__busy__r_data };
   assign \$5  = { 30'h00000000, \$4  };
   assign \$6  = { status__done__r_data, 1'h0 };
@@ -58253,9 +58251,9 @@ module \cerite_soc_full.ntt.registers (bus__r_stb, status__busy__r_data, data__w
   assign \$12  = { 7'h00, status__ctx_valid__r_data, 8'h00 };
   assign \$14  = { 1'h0, cycles__cycles__r_data };
   assign \$15  = \$14 ;
-  assign \$16  = { 1'h0, \port$8018$0 [31:0] };
+  assign \$16  = { 1'h0, \port$8017$0 [31:0] };
   assign \$17  = \$16 ;
-  assign \$18  = { 1'h0, \port$8018$0 [47:32] };
+  assign \$18  = { 1'h0, \port$8017$0 [47:32] };
   assign \$19  = { 15'h0000, \$18  };
   assign \$20  = 33'h005820b8a;
   assign \$21  = \$20 ;
@@ -62456,7 +62454,7 @@ module \cerite_soc_full.scratch (rst, bus__w_stb, bus__r_stb, bus__addr, bus__w_
     .bus__w_stb(bus__w_stb),
     .clk(clk),
     .control__count__pulse(control__count__pulse),
-    .\port$7624$0 (ptr),
+    .\port$7623$0 (ptr),
     .ram_addr__addr__w_data(ram_addr__addr__w_data),
     .ram_addr__addr__w_stb(ram_addr__addr__w_stb),
     .ram_data__r__payload(ram_data__r__payload),
@@ -62505,7 +62503,7 @@ module \cerite_soc_full.scratch (rst, bus__w_stb, bus__r_stb, bus__addr, bus__w_
 endmodule
 
 (* generator = "Amaranth" *)
-module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data__r__payload, bus__addr, bus__w_data, status__pulses__r_data, \port$7624$0 , bus__ack, bus__r_data, bus__err, control__count__pulse, ram_addr__addr__w_data, ram_addr__addr__w_stb, ram_data__r__ready, ram_data__w__valid, ram_data__w__payload, clk);
+module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data__r__payload, bus__addr, bus__w_data, status__pulses__r_data, \port$7623$0 , bus__ack, bus__r_data, bus__err, control__count__pulse, ram_addr__addr__w_data, ram_addr__addr__w_stb, ram_data__r__ready, ram_data__w__valid, ram_data__w__payload, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$36  = 0;
   wire \$1 ;
   wire [32:0] \$10 ;
@@ -62556,8 +62554,8 @@ module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data
   reg control__count__pulse;
   reg [3:0] control__mode__data = 4'h5;
   reg control__mode__w_stb;
-  input [11:0] \port$7624$0 ;
-  wire [11:0] \port$7624$0 ;
+  input [11:0] \port$7623$0 ;
+  wire [11:0] \port$7623$0 ;
   wire [15:0] ram_addr__addr__r_data;
   output [15:0] ram_addr__addr__w_data;
   reg [15:0] ram_addr__addr__w_data;
@@ -63032,7 +63030,7 @@ module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data
       endcase
     end
   end
-  assign ram_addr__addr__r_data = { 4'h0, \port$7624$0  };
+  assign ram_addr__addr__r_data = { 4'h0, \port$7623$0  };
   assign ram_data__r__valid = 1'h1;
   assign ram_data__w__ready = 1'h1;
   assign \$3  = { 1'h0, value0__value__data };
@@ -63049,7 +63047,7 @@ module \cerite_soc_full.scratch.registers (rst, bus__w_stb, bus__r_stb, ram_data
   assign \$15  = { 13'h0000, \$14  };
   assign \$16  = { 1'h0, status__pulses__r_data };
   assign \$17  = { 15'h0000, \$16  };
-  assign \$18  = { 5'h00, \port$7624$0  };
+  assign \$18  = { 5'h00, \port$7623$0  };
   assign \$19  = { 15'h0000, \$18  };
 endmodule
 

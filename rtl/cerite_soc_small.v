@@ -10593,7 +10593,7 @@ module \cerite_soc_small.link (rst, tx__ready, rx__valid, rx__payload, rx__ready
       4'h4:
           rd__addr = 10'h000;
       4'h7:
-          rd__addr = count[9:0];
+          /* empty */;
       4'h9:
           rd__addr = \$20 [9:0];
       4'h8:
@@ -10603,7 +10603,7 @@ module \cerite_soc_small.link (rst, tx__ready, rx__valid, rx__payload, rx__ready
       4'h5:
           rd__addr = 10'h000;
       4'ha:
-          rd__addr = count[9:0];
+          /* empty */;
       4'hc:
           rd__addr = \$29 [9:0];
     endcase

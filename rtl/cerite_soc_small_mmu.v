@@ -10621,7 +10621,7 @@ module \cerite_soc_small_mmu.link (rst, tx__ready, rx__valid, rx__payload, rx__r
       4'h4:
           rd__addr = 10'h000;
       4'h7:
-          rd__addr = count[9:0];
+          /* empty */;
       4'h9:
           rd__addr = \$20 [9:0];
       4'h8:
@@ -10631,7 +10631,7 @@ module \cerite_soc_small_mmu.link (rst, tx__ready, rx__valid, rx__payload, rx__r
       4'h5:
           rd__addr = 10'h000;
       4'ha:
-          rd__addr = count[9:0];
+          /* empty */;
       4'hc:
           rd__addr = \$29 [9:0];
     endcase
@@ -14686,7 +14686,6 @@ module \cerite_soc_small_mmu.mmu.core.mmu.tlb (rst, \port$4986$0 , flush_vpn, fl
   wire \fill_entry.w ;
   wire \fill_entry.x ;
   reg filled = 1'h0;
-  reg [3:0] first = 4'h0;
   input flush;
   wire flush;
   wire [7:0] flush_asid;
@@ -14696,6 +14695,7 @@ module \cerite_soc_small_mmu.mmu.core.mmu.tlb (rst, \port$4986$0 , flush_vpn, fl
   output hit;
   wire hit;
   wire [3:0] hits;
+  reg [3:0] matched = 4'h0;
   input [9:0] \port$4986$0 ;
   wire [9:0] \port$4986$0 ;
   input rst;
@@ -14754,7 +14754,7 @@ module \cerite_soc_small_mmu.mmu.core.mmu.tlb (rst, \port$4986$0 , flush_vpn, fl
   assign \$42  = entry3[7:0] == asid;
   assign \$43  = entry3[8] | \$42 ;
   assign \$44  = \$41  & \$43 ;
-  assign \$45  = first & valid;
+  assign \$45  = matched & valid;
   assign chosen = filled ? 4'h0 : \$45 ;
   assign hit = | chosen;
   assign \$46  = chosen[0] ? entry0 : 56'h00000000000000;
@@ -14890,7 +14890,7 @@ module \cerite_soc_small_mmu.mmu.core.mmu.tlb (rst, \port$4986$0 , flush_vpn, fl
   assign \$178  = victim == 2'h3;
   assign \$179  = fill & \$178 ;
   always @(posedge clk)
-    first <= \$180 ;
+    matched <= \$180 ;
   always @(posedge clk)
     filled <= \$181 ;
   always @(posedge clk)

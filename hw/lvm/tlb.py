@@ -18,7 +18,7 @@ from amaranth.lib.wiring import In, Out
 from .layouts import VPN_BITS, FlushKind
 from .replacement import Replacement
 
-__all__ = ["tlb_entry_layout", "page_match", "TLB"]
+__all__ = ["tlb_entry_layout", "page_match", "registered_match", "TLB"]
 
 
 def tlb_entry_layout(*, asid_bits, pa_bits):
@@ -40,6 +40,18 @@ def page_match(page_vpn, vpn, size):
 def mask_vpn(vpn, size):
     """``vpn`` with its low 9 (2 MiB) or 18 (1 GiB) bits cleared."""
     return Mux(size[1], vpn & ~0x3FFFF, Mux(size[0], vpn & ~0x1FF, vpn))
+
+
+def registered_match(m, match, valid, fill):
+    """The one-hot (or empty) ``match`` of an associative lookup, registered, as the entries it
+    still names a cycle later: cleared where an entry is no longer ``valid`` (flushed since), and
+    empty if ``fill`` was asserted in the lookup's cycle (the entry may have been replaced)."""
+    matched = Signal(len(match))
+    filled = Signal()
+    m.d.sync += [matched.eq(match), filled.eq(fill)]
+    chosen = Signal(len(match))
+    m.d.comb += chosen.eq(Mux(filled, 0, matched & valid))
+    return chosen
 
 
 class TLB(wiring.Component):
@@ -89,11 +101,7 @@ class TLB(wiring.Component):
         for i, e in enumerate(entries):
             m.d.comb += hits[i].eq(valid[i] & page_match(e.vpn, self.vpn, e.size)
                                    & (e.glob | (e.asid == self.asid)))
-        first = Signal(n)
-        filled = Signal()
-        m.d.sync += [first.eq(hits & (~hits + 1)[:n]), filled.eq(self.fill)]
-        chosen = Signal(n)
-        m.d.comb += chosen.eq(Mux(filled, 0, first & valid))
+        chosen = registered_match(m, hits & (~hits + 1)[:n], valid, self.fill)
         selected = 0
         for i, e in enumerate(entries):
             selected = selected | Mux(chosen[i], e.as_value(), 0)

@@ -13,6 +13,7 @@ from amaranth.lib.wiring import In, Out
 
 from .layouts import INDEX_BITS, NODE_LAYOUT
 from .replacement import Replacement
+from .tlb import registered_match
 
 __all__ = ["WalkCache"]
 
@@ -68,14 +69,12 @@ class WalkCache(wiring.Component):
         for i in range(n):
             m.d.comb += hits[i].eq(valid[i] & (tag_asid[i] == self.asid)
                                    & (tag_level[i] == self.level) & (tag_index[i] == self.index))
-        matched = Signal(n)
-        filled = Signal()
-        m.d.sync += [matched.eq(hits), filled.eq(self.fill)]
+        matched = registered_match(m, hits, valid, self.fill)
         way = 0
         for i in range(n):
             way = way | Mux(matched[i], i, 0)
-        m.d.comb += [self.hit.eq((matched & valid).any() & ~filled), rd.addr.eq(way),
-                     rd.en.eq(1), self.node.eq(rd.data)]
+        m.d.comb += [self.hit.eq(matched.any()), rd.addr.eq(way), rd.en.eq(1),
+                     self.node.eq(rd.data)]
 
         # Flush.
         for i in range(n):

@@ -160,9 +160,9 @@ class Walker(wiring.Component):
         req_addr = Signal(pa_bits)
         req_out = Signal()
 
-        def check_state(name, span, then):
+        def check_state(name, narrowed, then):
             with m.State(name):
-                m.d.sync += [req_addr.eq(span[0]), req_out.eq(span[1])]
+                m.d.sync += [req_addr.eq(narrowed[0]), req_out.eq(narrowed[1])]
                 m.next = then
 
         def region_ok(nbytes, base, limit):

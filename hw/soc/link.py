@@ -261,11 +261,10 @@ class HostLink(wiring.Component):
 
             # Each word goes from the buffer into a register before it is written on the bus or
             # sent (for FPGA timing: the block RAM's output is slow to leave it, and the bus data
-            # fans out to every unit's registers). The buffer read the word at ``count`` in the
-            # cycle before.
+            # fans out to every unit's registers). The state before addressed the word at
+            # ``count``, so the read port holds it now.
             def load_state(name, then):
                 with m.State(name):
-                    m.d.comb += rd.addr.eq(count)
                     m.d.sync += buf_word.eq(rd.data)
                     m.next = then
 
